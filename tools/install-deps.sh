@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages motcua needs to build and test, if missing.
+# Usage: tools/install-deps.sh [--tests]
+# Needs root (or sudo) only when something is actually missing.
+set -euo pipefail
+
+packages=(g++ cmake make nlohmann-json3-dev libsqlite3-dev libssl-dev libboost-dev)
+if [[ "${1:-}" == "--tests" ]]; then
+  packages+=(doctest-dev json-schema-test-suite)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "Installing missing Debian packages: ${missing[*]}"
+if [[ $(id -u) -eq 0 ]]; then
+  sudo=()
+elif command -v sudo >/dev/null; then
+  sudo=(sudo)
+else
+  echo "error: run as root or install: ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
