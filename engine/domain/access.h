@@ -1,0 +1,24 @@
+// access.h: who may see which dossier.
+//
+// Scope rules for every read and write path (the API maps a denied read to
+// "not found", so that the existence of other people's dossiers never leaks):
+//  - an applicant sees only dossiers whose applicant_id is their user id;
+//  - staff (any other role) see dossiers of their agency: the receiving
+//    agency, or an agency that handles the dossier's current state or handled
+//    one of its earlier states (inter-agency procedures);
+//  - the engine's own `system` actor sees everything.
+// Role checks for actions (who may press which button) are the state
+// machine's; this file only answers "is it in the actor's scope".
+#pragma once
+
+#include "engine/domain/dossier.h"
+#include "engine/domain/workflow.h"
+
+namespace motcua {
+
+// True when `actor` is the applicant (holds the applicant role only).
+bool IsApplicantOnly(const Actor& actor);
+
+bool CanSeeDossier(const Actor& actor, const Dossier& dossier, const Workflow& workflow);
+
+}  // namespace motcua

@@ -1,0 +1,94 @@
+// dossier.h: one application for one procedure by one applicant, as the
+// engine sees it: where it is, who did what, and its legal clock.
+//
+// A Dossier is a plain value. The state machine (state_machine.h) reads one
+// and returns the changes to make; storage adapters persist it. Nothing here
+// knows about HTTP or SQL.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/domain/clock.h"
+#include "engine/domain/workflow.h"
+
+namespace motcua {
+
+// Who performs an action. Staff have an agency scope; applicants are
+// identified by their citizen ID (or tax code) in `user_id`; the engine's own
+// timers act with the single role "system".
+struct Actor {
+  std::string user_id;
+  std::vector<std::string> roles;
+  std::string agency;  // agency ID, e.g. "000.00.01.H26"; empty for applicants
+
+  bool HasRole(const std::string& role) const;
+};
+
+// A verified digital signature over the dossier's result document. The domain
+// cannot check signatures; the signature adapter verifies and fills this in,
+// and the state machine only checks that it covers the current result.
+struct SignatureEvidence {
+  std::string document_id;  // SHA-256 of the signed result bytes, hex
+  std::string signer_subject;
+  std::string serial;
+  std::string certificate_fingerprint;
+};
+
+// A pause of the legal clock, [from, to). `to` is empty while still paused.
+struct PausedInterval {
+  Instant from;
+  std::optional<Instant> to;
+};
+
+// An apology letter: the dossier will be late; a new appointment date.
+struct Extension {
+  Instant at;
+  Instant new_due;
+  std::string reason;
+};
+
+// The legal clock of one dossier. See legal_clock.h for the arithmetic.
+struct LegalClock {
+  std::optional<Instant> received_at;  // set at reception (ClockEffect::kStart)
+  std::optional<Instant> due_at;       // the appointment date and time
+  std::vector<PausedInterval> paused;
+  std::vector<Extension> extensions;
+  std::optional<Instant> finished_at;  // set when processing ends (kStop)
+};
+
+// One recorded event of a dossier's history: an audit entry and a hand-off
+// of the process control slip.
+struct DossierEvent {
+  std::string action;      // action name; "submit" for the creating event
+  std::string from_state;  // empty for the creating event
+  std::string to_state;
+  Actor actor;
+  Instant at;
+  ApplicantStep step = ApplicantStep::kNone;
+  std::optional<Channel> channel;                     // set on applicant-facing steps
+  nlohmann::json payload = nlohmann::json::object();  // comment, documents, ...
+};
+
+struct Dossier {
+  std::string code;                     // e.g. "000.00.01.H26-261122-0001"
+  std::string procedure_code;           // e.g. "1.004222"
+  std::int64_t definition_version = 0;  // workflow version the dossier is pinned to
+  std::string applicant_id;             // citizen ID or tax code
+  std::string agency;                   // receiving agency ID
+  std::string state;                    // current state id
+  std::int64_t version = 0;             // optimistic-concurrency version, +1 per transition
+  std::optional<std::string> assignee;
+  nlohmann::json form = nlohmann::json::object();
+  std::map<std::string, std::string> documents;  // document key -> SHA-256 id
+  std::optional<std::string> result_document;    // SHA-256 id of the result
+  std::vector<SignatureEvidence> result_signatures;
+  LegalClock clock;
+  std::vector<DossierEvent> history;  // oldest first
+};
+
+}  // namespace motcua

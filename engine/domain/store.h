@@ -1,0 +1,160 @@
+// store.h: the engine's port to durable storage.
+//
+// The engine talks to storage only through `DossierStore`. The SQLite adapter
+// (engine/sqlite) is the production implementation; an in-memory fake
+// (tests/fakes/memory_store.h) serves engine tests. Another database can be
+// added later by implementing this interface, without touching the engine.
+//
+// Contract for every implementation:
+//  - Every method is thread-safe. Reads see only committed data.
+//  - A method that returns OK for a write has made it durable (with the
+//    configured synchronous level): it survives a crash of the process.
+//  - One business transition is atomic: the dossier row, its event, queue
+//    index and outbox rows commit together or not at all.
+//  - Events are append-only. Nothing updates or deletes an event.
+//  - Optimistic concurrency: a transition whose `expected_version` is not the
+//    stored version fails with kConflict and changes nothing.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/domain/calendar.h"
+#include "engine/domain/clock.h"
+#include "engine/domain/dossier.h"
+#include "engine/domain/status.h"
+
+namespace motcua {
+
+// One published version of a procedure's workflow definition. Versions of a
+// procedure count from 1; `content_hash` is the SHA-256 (hex) of the
+// document's canonical JSON text (nlohmann dump() with sorted keys).
+struct StoredDefinition {
+  std::string procedure_code;
+  std::int64_t version = 0;
+  std::string content_hash;
+  nlohmann::json document;
+  Instant published_at;
+  std::string published_by;
+};
+
+// A stored document: content-addressed by the SHA-256 of its bytes (hex).
+struct DocumentInfo {
+  std::string id;  // SHA-256 hex, 64 lowercase characters
+  std::int64_t size = 0;
+  std::string media_type;
+};
+
+// A row for the national-portal sync feed, written in the same transaction as
+// the transition that caused it.
+struct OutboxEntry {
+  std::string topic;  // e.g. "dossier.status"
+  nlohmann::json payload;
+};
+
+// One event as stored, with its place in the dossier's hash chain: `hash` is
+// SHA-256 over the canonical form of the event and `previous_hash` (the
+// previous event of the same dossier; empty for the first).
+struct AuditRecord {
+  std::int64_t sequence = 0;  // global, increasing in commit order
+  std::string dossier_code;
+  std::int64_t index = 0;  // position in the dossier's history, from 0
+  DossierEvent event;
+  std::string previous_hash;
+  std::string hash;
+};
+
+// A short view of a dossier for lists and queues.
+struct DossierSummary {
+  std::string code;
+  std::string procedure_code;
+  std::string applicant_id;
+  std::string agency;
+  std::string state;
+  int national_status = 0;
+  std::int64_t version = 0;
+  std::optional<std::string> assignee;
+  std::optional<Instant> due_at;
+  Instant updated_at;
+};
+
+// Dossiers whose current state queues to `role` in `agency`, ordered by due
+// date (no due date last), then code. Pagination: pass the last summary's
+// code of the previous page as `after_code`.
+struct QueueQuery {
+  std::string role;
+  std::string agency;
+  std::optional<std::string> state;
+  std::optional<std::string> procedure_code;
+  std::optional<std::string> after_code;
+  int limit = 50;
+};
+
+// An applicant's dossiers, newest first.
+struct ApplicantQuery {
+  std::string applicant_id;
+  std::optional<std::string> after_code;
+  int limit = 50;
+};
+
+class DossierStore {
+ public:
+  virtual ~DossierStore() = default;
+
+  // Definitions. Publishing content identical (same hash) to the latest
+  // version returns that version instead of creating a new one.
+  virtual Result<StoredDefinition> PublishDefinition(const std::string& procedure_code,
+                                                     const nlohmann::json& document,
+                                                     const std::string& published_by,
+                                                     Instant at) = 0;
+  // kNotFound when absent. `version` 0 means the latest.
+  virtual Result<StoredDefinition> GetDefinition(const std::string& procedure_code,
+                                                 std::int64_t version = 0) = 0;
+  virtual Result<std::vector<StoredDefinition>> ListDefinitionVersions(
+      const std::string& procedure_code) = 0;
+  virtual Result<std::vector<StoredDefinition>> ListLatestDefinitions() = 0;
+
+  // The next daily sequence number for dossier codes of `agency` on `date`
+  // (1, 2, ...). Durable: a number is never handed out twice.
+  virtual Result<std::int64_t> NextDossierSequence(const std::string& agency, LocalDate date) = 0;
+
+  // Stores a new dossier with its history (the creating event). kConflict if
+  // the code exists. `queue_roles` are the roles whose queue shows the
+  // current state (from the workflow), stored for queue queries.
+  virtual Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
+                               int national_status) = 0;
+
+  // Applies one transition atomically: `after` replaces the stored dossier
+  // whose version must be `expected_version` (else kConflict), `event` is
+  // appended to the chain, the queue index follows the new state and the
+  // outbox rows are written. kNotFound for an unknown dossier.
+  struct TransitionCommit {
+    const Dossier* after = nullptr;
+    std::int64_t expected_version = 0;
+    const DossierEvent* event = nullptr;
+    std::vector<std::string> queue_roles;
+    int national_status = 0;
+    std::vector<OutboxEntry> outbox;
+  };
+  virtual Status CommitTransition(const TransitionCommit& commit) = 0;
+
+  // kNotFound when absent.
+  virtual Result<Dossier> GetDossier(const std::string& code) = 0;
+  virtual Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) = 0;
+  virtual Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query) = 0;
+
+  // Documents. Storing bytes already present is a no-op that returns OK.
+  // The caller computes `info.id`; the store verifies it.
+  virtual Status PutDocument(const DocumentInfo& info, std::string_view bytes) = 0;
+  virtual Result<DocumentInfo> GetDocumentInfo(const std::string& id) = 0;
+  virtual Result<std::string> GetDocumentBytes(const std::string& id) = 0;
+
+  // The dossier's events with their chain links, oldest first.
+  virtual Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) = 0;
+};
+
+}  // namespace motcua

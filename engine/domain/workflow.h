@@ -1,0 +1,189 @@
+// workflow.h: a procedure's workflow definition, as administrators write it.
+//
+// A definition is one JSON document per procedure (see schema/workflow.schema.json
+// for the format and workflows/ for real examples). `ParseWorkflow` turns a
+// document that already passed schema validation into this typed model; it
+// does not judge whether the workflow makes sense as a whole. That is the job
+// of `LintWorkflow` (workflow_lint.h), which every publish path must run.
+//
+// The model is immutable once parsed and safe to share between threads.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/domain/status.h"
+
+namespace motcua {
+
+// National dossier status codes used by the National Public Service Portal.
+enum class NationalStatus : int {
+  kSubmitted = 1,  // new, submitted online, awaiting reception
+  kReceived = 2,
+  kNotReceived = 3,  // refused at reception
+  kProcessing = 4,
+  kSupplementRequested = 5,
+  kFinancialObligation = 6,
+  kWithdrawn = 7,
+  kStopped = 8,
+  kProcessed = 9,  // result ready
+  kResultReturned = 10,
+};
+
+// True for statuses that end processing nationally: 3, 7, 8, 9, 10.
+bool IsEndingStatus(NationalStatus status);
+
+// How a dossier ended, carried by terminal states.
+enum class Outcome { kNone, kApproved, kRefused, kWithdrawn, kStopped };
+
+// Where the applicant did an applicant-facing step. Values are the national
+// channel codes.
+enum class Channel : int { kDesk = 1, kOnline = 2, kPost = 3 };
+
+// The online level a procedure is offered at.
+enum class OnlineLevel { kFull, kPartial };
+
+// The legal clock's mode while a dossier sits in a state.
+enum class ClockMode {
+  kNotStarted,  // before reception: no legal time counts
+  kRunning,     // legal time counts
+  kPaused,      // waiting for the applicant (supplement, payment): excluded
+  kStopped,     // processing has ended (result ready or terminal)
+};
+
+// What an action does to the legal clock.
+enum class ClockEffect {
+  kNone,
+  kStart,   // reception of a complete dossier: the deadline starts counting
+  kPause,   // the dossier now waits for the applicant
+  kResume,  // the applicant answered: counting continues with the time left
+  kExtend,  // apology letter: a new appointment date replaces the due date
+  kStop,    // processing ended: timeliness is judged now
+};
+
+// Applicant-facing steps, whose channel decides the fully-online verdict.
+enum class ApplicantStep { kNone, kSubmission, kSupplement, kPayment, kResultReturn };
+
+struct Deadline {
+  // Either a number of working days from reception, or same-day: a dossier
+  // received by `cutoff_minutes` (local time, minutes after midnight) is due at
+  // the end of that working day, after it at the end of the next one.
+  bool same_day = false;
+  int working_days = 0;
+  int cutoff_minutes = 15 * 60;
+};
+
+struct Fee {
+  std::string key;
+  std::string name;
+  std::int64_t desk_amount = 0;    // VND, paid at the desk
+  std::int64_t online_amount = 0;  // VND, paid online
+  bool per_copy = false;
+};
+
+struct RequiredDocument {
+  std::string key;
+  std::string name;
+  bool required = true;
+  bool electronic_copy_accepted = true;
+};
+
+struct Procedure {
+  std::string code;  // national code, e.g. "1.004222"
+  std::string name;
+  std::string sector;
+  std::string agency_level;  // "commune", "district", "province", "ministry"
+  std::string agency_name;   // e.g. "Commune-level police"
+  Deadline deadline;
+  std::vector<Fee> fees;
+  std::vector<RequiredDocument> documents;
+  nlohmann::json form_schema;  // JSON Schema of the applicant's form
+  OnlineLevel online_level = OnlineLevel::kFull;
+  std::string result_kind;  // e.g. "certificate", "confirmation", "licence"
+
+  const RequiredDocument* FindDocument(const std::string& key) const;
+};
+
+struct Sla {
+  bool in_hours = false;  // working hours if true, else working days
+  int amount = 0;
+};
+
+struct State {
+  std::string id;
+  std::string name;
+  NationalStatus status = NationalStatus::kSubmitted;
+  std::vector<std::string> queue_roles;  // roles whose queue shows this state
+  std::optional<std::string> agency;     // set when another agency handles it
+  std::optional<Sla> sla;
+  ClockMode clock = ClockMode::kRunning;
+  bool terminal = false;
+  Outcome outcome = Outcome::kNone;  // set exactly on terminal states
+};
+
+struct Requirements {
+  bool comment = false;
+  std::vector<std::string> documents;    // keys of Procedure::documents
+  std::vector<std::string> form_fields;  // top-level properties of the form
+  bool result_document = false;          // the result document must be attached
+  bool result_signature = false;         // a verified signature on the result
+  bool appointment_date = false;         // a new appointment date (extensions)
+};
+
+struct Action {
+  std::string name;
+  std::string title;
+  std::vector<std::string> from;   // state ids
+  std::string to;                  // state id
+  std::vector<std::string> roles;  // may include "applicant" and "system"
+  Requirements requirements;       // "requires" in JSON
+  // Four-eyes: the actor must differ from whoever last performed each of these.
+  std::vector<std::string> four_eyes;
+  ClockEffect clock = ClockEffect::kNone;
+  ApplicantStep step = ApplicantStep::kNone;
+
+  bool AllowsRole(const std::string& role) const;
+  bool AllowedFrom(const std::string& state) const;
+};
+
+// In `state`, after `after_working_days`, the engine performs `action` as the
+// `system` role.
+struct Timer {
+  std::string state;
+  int after_working_days = 0;
+  std::string action;
+};
+
+struct Workflow {
+  Procedure procedure;
+  std::vector<std::string> roles;  // staff roles used; "applicant" and "system" are built in
+  std::string initial_state;
+  std::vector<State> states;
+  std::vector<Action> actions;
+  std::vector<Timer> timers;
+
+  const State* FindState(const std::string& id) const;
+  const Action* FindAction(const std::string& name) const;
+};
+
+// Built-in roles every workflow may name without declaring them.
+inline constexpr const char* kApplicantRole = "applicant";
+inline constexpr const char* kSystemRole = "system";
+
+// Builds the model from a JSON document. Expects a document that passed the
+// workflow JSON Schema; reports kInvalidArgument with a JSON pointer for any
+// value it cannot interpret all the same. Does no cross-reference checks.
+Result<Workflow> ParseWorkflow(const nlohmann::json& document);
+
+// Names used in the JSON format, for messages and serialisation.
+const char* ChannelName(Channel channel);  // "desk", "online", "post"
+std::optional<Channel> ChannelFromName(const std::string& name);
+const char* OutcomeName(Outcome outcome);           // "approved", ...
+const char* ClockModeName(ClockMode mode);          // "not_started", ...
+const char* ClockEffectName(ClockEffect effect);    // "start", ...
+const char* ApplicantStepName(ApplicantStep step);  // "submission", ...
+
+}  // namespace motcua

@@ -1,0 +1,111 @@
+#include "engine/domain/workflow.h"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <string>
+
+namespace motcua {
+namespace {
+
+nlohmann::json LoadExample() {
+  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/workflows/1.004222-permanent-residence.json");
+  REQUIRE(in.good());
+  return nlohmann::json::parse(in);
+}
+
+TEST_CASE("workflow: parses the permanent residence definition into the model") {
+  Result<Workflow> parsed = ParseWorkflow(LoadExample());
+  REQUIRE(parsed.ok());
+  const Workflow& wf = *parsed;
+
+  CHECK(wf.procedure.code == "1.004222");
+  CHECK(wf.procedure.deadline.same_day == false);
+  CHECK(wf.procedure.deadline.working_days == 7);
+  REQUIRE(wf.procedure.fees.size() == 1);
+  CHECK(wf.procedure.fees[0].desk_amount == 20000);
+  CHECK(wf.procedure.fees[0].online_amount == 10000);
+  CHECK(wf.procedure.online_level == OnlineLevel::kFull);
+  CHECK(wf.procedure.agency_level == "commune");
+  REQUIRE(wf.procedure.FindDocument("declaration") != nullptr);
+  CHECK(wf.procedure.FindDocument("declaration")->required);
+  CHECK_FALSE(wf.procedure.FindDocument("relationship_proof")->required);
+  CHECK(wf.procedure.form_schema["required"].size() == 3);
+  CHECK(wf.initial_state == "submitted");
+
+  const State* fee = wf.FindState("awaiting_fee");
+  REQUIRE(fee != nullptr);
+  CHECK(fee->status == NationalStatus::kFinancialObligation);
+  CHECK(fee->clock == ClockMode::kPaused);
+  const State* review = wf.FindState("in_review");
+  REQUIRE(review->sla.has_value());
+  CHECK(review->sla->amount == 5);
+  CHECK_FALSE(review->sla->in_hours);
+  CHECK(wf.FindState("submitted")->sla->in_hours);
+  const State* returned = wf.FindState("returned");
+  CHECK(returned->terminal);
+  CHECK(returned->outcome == Outcome::kApproved);
+
+  const Action* sign = wf.FindAction("sign_result");
+  REQUIRE(sign != nullptr);
+  CHECK(sign->requirements.result_signature);
+  CHECK(sign->four_eyes == std::vector<std::string>{"propose_result"});
+  CHECK(sign->clock == ClockEffect::kStop);
+  CHECK(sign->AllowsRole("leader"));
+  CHECK_FALSE(sign->AllowsRole("specialist"));
+  CHECK(sign->AllowedFrom("awaiting_signature"));
+  CHECK(wf.FindAction("pay_fee")->step == ApplicantStep::kPayment);
+  CHECK(wf.FindAction("nonexistent") == nullptr);
+  REQUIRE(wf.timers.size() == 2);
+  CHECK(wf.timers[0].after_working_days == 30);
+}
+
+TEST_CASE("workflow: reports every value it cannot read with its pointer") {
+  nlohmann::json doc = LoadExample();
+  doc["procedure"]["deadline"] = {{"working_days", "seven"}};
+  doc["states"][2]["status"] = 11;
+  doc["actions"][0]["clock"] = "sometimes";
+  doc.erase("initial_state");
+
+  Result<Workflow> parsed = ParseWorkflow(doc);
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.error().code() == ErrorCode::kInvalidArgument);
+  const std::vector<FieldError> expected = {
+      {"/procedure/deadline/working_days", "must be a whole number"},
+      {"/initial_state", "is required"},
+      {"/states/2/status", "must be a national status code from 1 to 10"},
+      {"/actions/0/clock", "must be one of \"start\", \"pause\", \"resume\", \"extend\", \"stop\""},
+  };
+  CHECK(parsed.error().fields() == expected);
+}
+
+TEST_CASE("workflow: same-day deadline with a custom cut-off") {
+  nlohmann::json doc = LoadExample();
+  doc["procedure"]["deadline"] = {{"same_day", true}, {"cutoff", "14:30"}};
+  Result<Workflow> parsed = ParseWorkflow(doc);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->procedure.deadline.same_day);
+  CHECK(parsed->procedure.deadline.cutoff_minutes == 14 * 60 + 30);
+
+  doc["procedure"]["deadline"]["cutoff"] = "25:00";
+  Result<Workflow> bad = ParseWorkflow(doc);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().fields().at(0).pointer == "/procedure/deadline/cutoff");
+}
+
+TEST_CASE("workflow: national status codes 3, 7, 8, 9 and 10 end processing") {
+  for (int code = 1; code <= 10; ++code) {
+    const bool ending = code == 3 || code == 7 || code == 8 || code == 9 || code == 10;
+    CHECK(IsEndingStatus(static_cast<NationalStatus>(code)) == ending);
+  }
+}
+
+TEST_CASE("workflow: channel names round-trip") {
+  for (Channel c : {Channel::kDesk, Channel::kOnline, Channel::kPost}) {
+    CHECK(ChannelFromName(ChannelName(c)) == c);
+  }
+  CHECK_FALSE(ChannelFromName("fax").has_value());
+}
+
+}  // namespace
+}  // namespace motcua
