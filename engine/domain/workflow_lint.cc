@@ -1,0 +1,444 @@
+// workflow_lint.cc: the schema stage and the semantic rules of the workflow linter.
+//
+// The semantic stage runs on the typed model but reports pointers into the
+// original document. That is sound because ParseWorkflow keeps array order:
+// wf.states[i] came from "/states/i", wf.actions[i] from "/actions/i", and so on.
+//
+// The clock rule, kept deliberately simple:
+//   - "start" leads to a running or paused state, "pause" to a paused one,
+//     "resume" to a running one, "stop" to a stopped one;
+//   - an action that takes a dossier from a running or paused state into a
+//     stopped state must say clock "stop", except into a terminal state whose
+//     outcome is "refused" with status 3 (refused at reception: timeliness is
+//     never judged). Sources whose clock is not_started or already stopped
+//     need no clock effect;
+//   - the initial state's clock is "not_started".
+#include "engine/domain/workflow_lint.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace motcua {
+namespace {
+
+using nlohmann::json;
+
+std::string Quote(const std::string& text) {
+  return "\"" + text + "\"";
+}
+
+std::string Index(std::size_t i) {
+  return std::to_string(i);
+}
+
+bool IsAllDigits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Orders JSON pointers segment by segment, numeric segments by value, so that
+// "/actions/2" comes before "/actions/10".
+bool PointerLess(const std::string& a, const std::string& b) {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() && j < b.size()) {
+    const std::size_t a_end = std::min(a.find('/', i + 1), a.size());
+    const std::size_t b_end = std::min(b.find('/', j + 1), b.size());
+    const std::string_view a_segment(a.data() + i + 1, a_end - i - 1);
+    const std::string_view b_segment(b.data() + j + 1, b_end - j - 1);
+    if (a_segment != b_segment) {
+      if (IsAllDigits(a_segment) && IsAllDigits(b_segment) &&
+          a_segment.size() != b_segment.size()) {
+        return a_segment.size() < b_segment.size();
+      }
+      return a_segment < b_segment;
+    }
+    i = a_end;
+    j = b_end;
+  }
+  return a.size() - i < b.size() - j;
+}
+
+void SortByPointer(std::vector<FieldError>& errors) {
+  std::stable_sort(errors.begin(), errors.end(), [](const FieldError& a, const FieldError& b) {
+    return PointerLess(a.pointer, b.pointer);
+  });
+}
+
+bool IsBuiltInRole(const std::string& role) {
+  return role == kApplicantRole || role == kSystemRole;
+}
+
+// The semantic rules over one parsed workflow. Each Check* method adds its
+// findings to `errors_`; none stops at the first problem.
+class SemanticLinter {
+ public:
+  explicit SemanticLinter(const Workflow& wf) : wf_(wf) {
+    for (std::size_t i = 0; i < wf_.states.size(); ++i) state_index_.emplace(wf_.states[i].id, i);
+    for (const Action& action : wf_.actions) action_names_.insert(action.name);
+    for (const std::string& role : wf_.roles) roles_.insert(role);
+    for (const RequiredDocument& document : wf_.procedure.documents) {
+      document_keys_.insert(document.key);
+    }
+    const json& form = wf_.procedure.form_schema;
+    if (form.is_object()) {
+      auto properties = form.find("properties");
+      if (properties != form.end() && properties->is_object()) {
+        for (const auto& [field, unused] : properties->items()) form_fields_.insert(field);
+      }
+    }
+  }
+
+  std::vector<FieldError> Run() {
+    CheckDuplicates();
+    CheckInitialState();
+    CheckStates();
+    CheckActions();
+    CheckTimers();
+    CheckReachability();
+    return std::move(errors_);
+  }
+
+ private:
+  // The first state with `id`, or nullptr.
+  const State* FindState(const std::string& id) const {
+    auto it = state_index_.find(id);
+    return it == state_index_.end() ? nullptr : &wf_.states[it->second];
+  }
+
+  bool IsKnownRole(const std::string& role) const {
+    return IsBuiltInRole(role) || roles_.count(role) > 0;
+  }
+
+  void Fail(std::string pointer, std::string message) {
+    errors_.push_back({std::move(pointer), std::move(message)});
+  }
+
+  // Reports every value after the first among `values`, each located by `pointer_of(index)`.
+  template <typename PointerOf>
+  void ReportDuplicates(const std::vector<std::string>& values, std::string_view what,
+                        PointerOf pointer_of) {
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (!seen.insert(values[i]).second) {
+        Fail(pointer_of(i), std::string(what) + " " + Quote(values[i]) + " is declared twice");
+      }
+    }
+  }
+
+  void CheckDuplicates() {
+    std::vector<std::string> values;
+    for (const State& state : wf_.states) values.push_back(state.id);
+    ReportDuplicates(values, "state id",
+                     [](std::size_t i) { return "/states/" + Index(i) + "/id"; });
+    values.clear();
+    for (const Action& action : wf_.actions) values.push_back(action.name);
+    ReportDuplicates(values, "action name",
+                     [](std::size_t i) { return "/actions/" + Index(i) + "/name"; });
+    values.clear();
+    for (const Fee& fee : wf_.procedure.fees) values.push_back(fee.key);
+    ReportDuplicates(values, "fee key",
+                     [](std::size_t i) { return "/procedure/fees/" + Index(i) + "/key"; });
+    values.clear();
+    for (const RequiredDocument& document : wf_.procedure.documents) {
+      values.push_back(document.key);
+    }
+    ReportDuplicates(values, "document key",
+                     [](std::size_t i) { return "/procedure/documents/" + Index(i) + "/key"; });
+    ReportDuplicates(wf_.roles, "role", [](std::size_t i) { return "/roles/" + Index(i); });
+  }
+
+  void CheckInitialState() {
+    const State* initial = FindState(wf_.initial_state);
+    if (initial == nullptr) {
+      Fail("/initial_state",
+           "initial state " + Quote(wf_.initial_state) + " is not a declared state");
+      return;
+    }
+    if (initial->clock != ClockMode::kNotStarted) {
+      Fail("/states/" + Index(state_index_.at(initial->id)) + "/clock",
+           "initial state " + Quote(initial->id) + " has clock " +
+               Quote(ClockModeName(initial->clock)) + "; it must be \"not_started\"");
+    }
+  }
+
+  void CheckStates() {
+    std::set<std::string> states_with_way_out;
+    for (const Action& action : wf_.actions) {
+      states_with_way_out.insert(action.from.begin(), action.from.end());
+    }
+    for (std::size_t i = 0; i < wf_.states.size(); ++i) {
+      const State& state = wf_.states[i];
+      const std::string at = "/states/" + Index(i);
+      for (std::size_t r = 0; r < state.queue_roles.size(); ++r) {
+        if (!IsKnownRole(state.queue_roles[r])) {
+          Fail(at + "/queue/" + Index(r), "state " + Quote(state.id) +
+                                              " is queued for unknown role " +
+                                              Quote(state.queue_roles[r]));
+        }
+      }
+      if (state.terminal) {
+        if (!IsEndingStatus(state.status)) {
+          Fail(at + "/status", "terminal state " + Quote(state.id) + " has status " +
+                                   std::to_string(static_cast<int>(state.status)) +
+                                   ", which does not end processing (use 3, 7, 8, 9 or 10)");
+        }
+        if (state.outcome == Outcome::kNone) {
+          Fail(at + "/outcome", "terminal state " + Quote(state.id) + " has no outcome");
+        }
+      } else {
+        if (state.outcome != Outcome::kNone) {
+          Fail(at + "/outcome", "state " + Quote(state.id) + " is not terminal but has outcome " +
+                                    Quote(OutcomeName(state.outcome)));
+        }
+        if (states_with_way_out.count(state.id) == 0) {
+          Fail(at, "state " + Quote(state.id) + " is not terminal but no action leaves it");
+        }
+      }
+    }
+  }
+
+  void CheckActions() {
+    for (std::size_t i = 0; i < wf_.actions.size(); ++i) {
+      const Action& action = wf_.actions[i];
+      const std::string at = "/actions/" + Index(i);
+      const std::string named = "action " + Quote(action.name);
+      for (std::size_t f = 0; f < action.from.size(); ++f) {
+        const State* from = FindState(action.from[f]);
+        if (from == nullptr) {
+          Fail(at + "/from/" + Index(f),
+               named + " starts from unknown state " + Quote(action.from[f]));
+        } else if (from->terminal) {
+          Fail(at + "/from/" + Index(f),
+               named + " starts from terminal state " + Quote(action.from[f]));
+        }
+      }
+      const State* to = FindState(action.to);
+      if (to == nullptr) Fail(at + "/to", named + " goes to unknown state " + Quote(action.to));
+      bool has_staff_role = false;
+      for (std::size_t r = 0; r < action.roles.size(); ++r) {
+        const std::string& role = action.roles[r];
+        if (!IsKnownRole(role)) {
+          Fail(at + "/roles/" + Index(r), named + " names unknown role " + Quote(role));
+        }
+        if (!IsBuiltInRole(role)) has_staff_role = true;
+      }
+      const Requirements& needs = action.requirements;
+      for (std::size_t d = 0; d < needs.documents.size(); ++d) {
+        if (document_keys_.count(needs.documents[d]) == 0) {
+          Fail(at + "/requires/documents/" + Index(d),
+               named + " requires unknown document " + Quote(needs.documents[d]));
+        }
+      }
+      for (std::size_t f = 0; f < needs.form_fields.size(); ++f) {
+        if (form_fields_.count(needs.form_fields[f]) == 0) {
+          Fail(at + "/requires/form_fields/" + Index(f),
+               named + " requires form field " + Quote(needs.form_fields[f]) +
+                   ", which is not a top-level property of the procedure's form");
+        }
+      }
+      if (needs.result_signature && !has_staff_role) {
+        Fail(at + "/requires/result_signature",
+             named + " requires a result signature but no staff role may perform it");
+      }
+      for (std::size_t e = 0; e < action.four_eyes.size(); ++e) {
+        if (action_names_.count(action.four_eyes[e]) == 0) {
+          Fail(at + "/four_eyes/" + Index(e),
+               named + " has a four-eyes rule naming unknown action " + Quote(action.four_eyes[e]));
+        }
+      }
+      if (to != nullptr) CheckClock(action, *to, at + "/clock");
+    }
+  }
+
+  void CheckClock(const Action& action, const State& to, const std::string& at) {
+    const std::string effect = Quote(ClockEffectName(action.clock));
+    const std::string target =
+        "state " + Quote(to.id) + " whose clock is " + Quote(ClockModeName(to.clock));
+    const std::string named = "action " + Quote(action.name);
+    switch (action.clock) {
+      case ClockEffect::kStart:
+        if (to.clock != ClockMode::kRunning && to.clock != ClockMode::kPaused) {
+          Fail(at, named + " has clock " + effect + " but goes to " + target +
+                       " (expected \"running\" or \"paused\")");
+        }
+        return;
+      case ClockEffect::kPause:
+      case ClockEffect::kResume:
+      case ClockEffect::kStop: {
+        const ClockMode expected = action.clock == ClockEffect::kPause    ? ClockMode::kPaused
+                                   : action.clock == ClockEffect::kResume ? ClockMode::kRunning
+                                                                          : ClockMode::kStopped;
+        if (to.clock != expected) {
+          Fail(at, named + " has clock " + effect + " but goes to " + target + " (expected " +
+                       Quote(ClockModeName(expected)) + ")");
+        }
+        return;
+      }
+      case ClockEffect::kNone:
+      case ClockEffect::kExtend: break;
+    }
+    if (to.clock != ClockMode::kStopped) return;
+    const bool refused_at_reception =
+        to.terminal && to.outcome == Outcome::kRefused && to.status == NationalStatus::kNotReceived;
+    if (refused_at_reception) return;
+    for (const std::string& from_id : action.from) {
+      const State* from = FindState(from_id);
+      if (from != nullptr &&
+          (from->clock == ClockMode::kRunning || from->clock == ClockMode::kPaused)) {
+        Fail(at, named + " goes from state " + Quote(from_id) + " whose clock is " +
+                     Quote(ClockModeName(from->clock)) + " to stopped-clock state " + Quote(to.id) +
+                     " without clock \"stop\"");
+        return;
+      }
+    }
+  }
+
+  void CheckTimers() {
+    for (std::size_t i = 0; i < wf_.timers.size(); ++i) {
+      const Timer& timer = wf_.timers[i];
+      const std::string at = "/timers/" + Index(i);
+      const bool state_known = FindState(timer.state) != nullptr;
+      if (!state_known) {
+        Fail(at + "/state", "timer watches unknown state " + Quote(timer.state));
+      }
+      const Action* action = wf_.FindAction(timer.action);
+      if (action == nullptr) {
+        Fail(at + "/action", "timer names unknown action " + Quote(timer.action));
+        continue;
+      }
+      if (!action->AllowsRole(kSystemRole)) {
+        Fail(at + "/action", "timer action " + Quote(timer.action) +
+                                 " does not allow role \"system\" to perform it");
+      }
+      if (state_known && !action->AllowedFrom(timer.state)) {
+        Fail(at + "/action", "timer action " + Quote(timer.action) +
+                                 " is not allowed from the timer's state " + Quote(timer.state));
+      }
+    }
+  }
+
+  void CheckReachability() {
+    if (FindState(wf_.initial_state) == nullptr) return;  // reported by CheckInitialState
+    std::set<std::string> reached{wf_.initial_state};
+    std::deque<std::string> pending{wf_.initial_state};
+    while (!pending.empty()) {
+      const std::string current = pending.front();
+      pending.pop_front();
+      for (const Action& action : wf_.actions) {
+        if (action.AllowedFrom(current) && reached.insert(action.to).second) {
+          pending.push_back(action.to);
+        }
+      }
+    }
+    for (std::size_t i = 0; i < wf_.states.size(); ++i) {
+      if (reached.count(wf_.states[i].id) == 0) {
+        Fail("/states/" + Index(i), "state " + Quote(wf_.states[i].id) +
+                                        " cannot be reached from initial state " +
+                                        Quote(wf_.initial_state));
+      }
+    }
+  }
+
+  const Workflow& wf_;
+  std::map<std::string, std::size_t> state_index_;  // id -> index of its first declaration
+  std::set<std::string> action_names_;
+  std::set<std::string> roles_;
+  std::set<std::string> document_keys_;
+  std::set<std::string> form_fields_;
+  std::vector<FieldError> errors_;
+};
+
+// The text after "parse error ...: " in a nlohmann parse_error message, which
+// says what was wrong without nlohmann's own position prefix.
+std::string ParseErrorReason(const std::string& what) {
+  const std::size_t prefix = what.find("parse error");
+  if (prefix == std::string::npos) return what;
+  const std::size_t colon = what.find(": ", prefix);
+  if (colon == std::string::npos) return what;
+  return what.substr(colon + 2);
+}
+
+}  // namespace
+
+std::vector<FieldError> LintWorkflow(const JsonSchema& workflow_schema,
+                                     const nlohmann::json& document) {
+  std::vector<FieldError> errors = workflow_schema.Validate(document);
+  if (!errors.empty()) {
+    SortByPointer(errors);
+    return errors;
+  }
+  Result<Workflow> wf = ParseWorkflow(document);
+  if (!wf.ok()) {
+    errors = wf.error().fields();
+    if (errors.empty()) errors.push_back({"", wf.error().message()});
+    SortByPointer(errors);
+    return errors;
+  }
+  errors = SemanticLinter(wf.value()).Run();
+  SortByPointer(errors);
+  return errors;
+}
+
+std::vector<std::vector<FieldError>> LintWorkflows(const JsonSchema& workflow_schema,
+                                                   const std::vector<nlohmann::json>& documents) {
+  std::vector<std::vector<FieldError>> results;
+  results.reserve(documents.size());
+  std::map<std::string, std::vector<std::size_t>> users_of_code;
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    results.push_back(LintWorkflow(workflow_schema, documents[i]));
+    const json& document = documents[i];
+    if (!document.is_object()) continue;
+    auto procedure = document.find("procedure");
+    if (procedure == document.end() || !procedure->is_object()) continue;
+    auto code = procedure->find("code");
+    if (code == procedure->end() || !code->is_string()) continue;
+    users_of_code[code->get<std::string>()].push_back(i);
+  }
+  for (const auto& [code, users] : users_of_code) {
+    for (std::size_t user : users) {
+      for (std::size_t other : users) {
+        if (other == user) continue;
+        results[user].push_back(
+            {"/procedure/code",
+             "procedure code " + Quote(code) + " is also used by document " + Index(other)});
+      }
+    }
+  }
+  for (std::vector<FieldError>& errors : results) SortByPointer(errors);
+  return results;
+}
+
+Result<nlohmann::json> ParseJsonText(const std::string& text) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    // e.byte is the 1-based offset of the last byte read, the one that broke
+    // the parse (or one past the end when the text ended too early).
+    const std::size_t offset = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    std::size_t line = 1;
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i < offset; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        line_start = i + 1;
+      }
+    }
+    const std::size_t column = offset - line_start + 1;
+    return Error(ErrorCode::kInvalidArgument,
+                 "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " +
+                     ParseErrorReason(e.what()),
+                 "invalid_json");
+  } catch (const json::exception& e) {
+    return Error(ErrorCode::kInvalidArgument, std::string("invalid JSON: ") + e.what(),
+                 "invalid_json");
+  }
+}
+
+}  // namespace motcua

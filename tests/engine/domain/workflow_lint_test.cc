@@ -1,0 +1,287 @@
+#include "engine/domain/workflow_lint.h"
+
+#include <doctest/doctest.h>
+
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/domain/json_schema.h"
+
+#ifndef MOTCUA_SOURCE_DIR
+#error "MOTCUA_SOURCE_DIR must name the source tree"
+#endif
+
+namespace motcua {
+namespace {
+
+using nlohmann::json;
+
+const std::string kSourceDir = MOTCUA_SOURCE_DIR;
+const std::string kFixtureDir = kSourceDir + "/tests/fixtures/workflows";
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+json ReadJson(const std::string& path) {
+  Result<json> parsed = ParseJsonText(ReadText(path));
+  REQUIRE_MESSAGE(parsed.ok(), path << ": " << parsed.error().message());
+  return parsed.value();
+}
+
+const JsonSchema& WorkflowSchema() {
+  static const JsonSchema schema = [] {
+    Result<JsonSchema> compiled =
+        JsonSchema::Compile(ReadJson(kSourceDir + "/schema/workflow.schema.json"));
+    if (!compiled.ok()) {
+      for (const FieldError& e : compiled.error().fields()) {
+        MESSAGE("schema: " << e.pointer << ": " << e.message);
+      }
+    }
+    REQUIRE(compiled.ok());
+    return compiled.value();
+  }();
+  return schema;
+}
+
+std::string Describe(const std::vector<FieldError>& errors) {
+  std::string out;
+  for (const FieldError& e : errors) out += "\n  " + e.pointer + ": " + e.message;
+  return out.empty() ? " (none)" : out;
+}
+
+bool HasError(const std::vector<FieldError>& errors, const std::string& pointer,
+              const std::string& message_part) {
+  for (const FieldError& e : errors) {
+    if (e.pointer == pointer && e.message.find(message_part) != std::string::npos) return true;
+  }
+  return false;
+}
+
+json Minimal() {
+  return ReadJson(kFixtureDir + "/good/minimal.json");
+}
+
+TEST_CASE("workflow lint: every bundled workflow lints clean") {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kSourceDir + "/workflows")) {
+    if (entry.path().extension() != ".json") continue;
+    ++checked;
+    const std::vector<FieldError> errors =
+        LintWorkflow(WorkflowSchema(), ReadJson(entry.path().string()));
+    CHECK_MESSAGE(errors.empty(), entry.path().filename().string() << Describe(errors));
+  }
+  CHECK(checked == 8);
+}
+
+TEST_CASE("workflow lint: the minimal fixture lints clean") {
+  const std::vector<FieldError> errors = LintWorkflow(WorkflowSchema(), Minimal());
+  CHECK_MESSAGE(errors.empty(), Describe(errors));
+}
+
+// Sidecar expectations: each bad fixture is minimal.json with one defect.
+struct BadFixture {
+  const char* name;
+  const char* pointer;
+  const char* message_part;
+};
+
+constexpr BadFixture kBadFixtures[] = {
+    {"unknown-initial-state", "/initial_state", "initial state \"start\" is not a declared state"},
+    {"unknown-from-state", "/actions/0/from/1",
+     "action \"receive\" starts from unknown state \"nowhere\""},
+    {"unknown-to-state", "/actions/2/to",
+     "action \"stop_processing\" goes to unknown state \"halted\""},
+    {"unknown-timer-state", "/timers/0/state", "timer watches unknown state \"in_reveiw\""},
+    {"unknown-action-role", "/actions/0/roles/1", "names unknown role \"leader\""},
+    {"unknown-queue-role", "/states/1/queue/0",
+     "state \"in_review\" is queued for unknown role \"specialist\""},
+    {"unknown-document", "/actions/0/requires/documents/1", "unknown document \"passport\""},
+    {"unknown-form-field", "/actions/0/requires/form_fields/1", "form field \"birth_date\""},
+    {"duplicate-state-id", "/states/4/id", "state id \"in_review\" is declared twice"},
+    {"duplicate-action-name", "/actions/3/name",
+     "action name \"stop_processing\" is declared twice"},
+    {"duplicate-fee-key", "/procedure/fees/1/key", "fee key \"processing\" is declared twice"},
+    {"duplicate-document-key", "/procedure/documents/1/key",
+     "document key \"application\" is declared twice"},
+    {"duplicate-role", "/roles/1", "role \"clerk\" is declared twice"},
+    {"unreachable-state", "/states/4", "state \"archived\" cannot be reached"},
+    {"dead-end-state", "/states/3", "state \"stopped\" is not terminal but no action leaves it"},
+    {"terminal-status-not-ending", "/states/2/status", "terminal state \"returned\" has status 4"},
+    {"terminal-without-outcome", "/states/2/outcome", "terminal state \"returned\" has no outcome"},
+    {"outcome-on-non-terminal", "/states/1/outcome",
+     "state \"in_review\" is not terminal but has outcome \"approved\""},
+    {"action-from-terminal", "/actions/2/from/1",
+     "action \"stop_processing\" starts from terminal state \"returned\""},
+    {"timer-unknown-action", "/timers/0/action", "timer names unknown action \"expire\""},
+    {"timer-action-not-system", "/timers/0/action", "does not allow role \"system\""},
+    {"timer-action-wrong-state", "/timers/0/action",
+     "is not allowed from the timer's state \"submitted\""},
+    {"four-eyes-unknown-action", "/actions/1/four_eyes/0", "unknown action \"recieve\""},
+    {"clock-start-not-running", "/actions/0/clock",
+     "action \"receive\" has clock \"start\" but goes to state \"in_review\""},
+    {"clock-pause-not-paused", "/actions/1/clock",
+     "action \"approve\" has clock \"pause\" but goes to state \"returned\""},
+    {"clock-resume-not-running", "/actions/2/clock",
+     "action \"stop_processing\" has clock \"resume\" but goes to state \"stopped\""},
+    {"clock-stop-not-stopped", "/actions/0/clock",
+     "action \"receive\" has clock \"stop\" but goes to state \"in_review\""},
+    {"clock-missing-stop", "/actions/1/clock", "without clock \"stop\""},
+    {"initial-clock-started", "/states/0/clock",
+     "initial state \"submitted\" has clock \"running\""},
+    {"result-signature-non-staff", "/actions/1/requires/result_signature",
+     "action \"approve\" requires a result signature"},
+    {"schema-missing-field", "/procedure/name", ""},
+    {"schema-wrong-type", "/states/1/status", ""},
+    {"schema-unknown-property", "/actions/0/priority", ""},
+};
+
+// How many errors a fixture yields: one (its defect), except where the defect
+// has a consequence the linter also reports.
+std::size_t ExpectedErrorCount(const std::string& fixture) {
+  // "stop_processing" now leads elsewhere, so state "stopped" is unreachable.
+  if (fixture == "unknown-to-state") return 2;
+  return 1;
+}
+
+TEST_CASE("workflow lint: each bad fixture reports its defect and nothing else") {
+  for (const BadFixture& fixture : kBadFixtures) {
+    const std::string path = kFixtureDir + "/bad/" + fixture.name + ".json";
+    const std::vector<FieldError> errors = LintWorkflow(WorkflowSchema(), ReadJson(path));
+    CHECK_MESSAGE(errors.size() == ExpectedErrorCount(fixture.name),
+                  fixture.name << ": got" << Describe(errors));
+    CHECK_MESSAGE(HasError(errors, fixture.pointer, fixture.message_part),
+                  fixture.name << ": expected " << fixture.pointer << " \"" << fixture.message_part
+                               << "\", got" << Describe(errors));
+  }
+}
+
+TEST_CASE("workflow lint: every bad fixture is covered by the table") {
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kFixtureDir + "/bad")) {
+    const std::string stem = entry.path().stem().string();
+    if (stem == "malformed") continue;
+    ++files;
+    bool listed = false;
+    for (const BadFixture& fixture : kBadFixtures) listed = listed || stem == fixture.name;
+    CHECK_MESSAGE(listed, stem << " has no expectation");
+  }
+  CHECK(files == static_cast<int>(std::size(kBadFixtures)));
+}
+
+TEST_CASE("workflow lint: schema errors stop before the semantic stage") {
+  // The wrong-type fixture has status "4" on a state; nothing semantic is reported.
+  const std::vector<FieldError> errors =
+      LintWorkflow(WorkflowSchema(), ReadJson(kFixtureDir + "/bad/schema-wrong-type.json"));
+  REQUIRE(!errors.empty());
+  for (const FieldError& e : errors) CHECK(e.pointer.rfind("/states/1/status", 0) == 0);
+}
+
+TEST_CASE("workflow lint: three independent defects are all reported, ordered by pointer") {
+  json document = Minimal();
+  document["timers"][0]["action"] = "expire";            // timer names unknown action
+  document["actions"][0]["roles"].push_back("auditor");  // unknown role
+  document["procedure"]["documents"].push_back({{"key", "application"}, {"name", "Copy"}});
+  const std::vector<FieldError> errors = LintWorkflow(WorkflowSchema(), document);
+  REQUIRE_MESSAGE(errors.size() == 3, Describe(errors));
+  CHECK(errors[0].pointer == "/actions/0/roles/1");
+  CHECK(errors[1].pointer == "/procedure/documents/1/key");
+  CHECK(errors[2].pointer == "/timers/0/action");
+}
+
+TEST_CASE("workflow lint: pointers with numbers sort by value, not by text") {
+  json document = Minimal();
+  // Twelve copies of the review state: duplicates at /states/4 .. /states/15.
+  for (int i = 0; i < 12; ++i) document["states"].push_back(document["states"][1]);
+  const std::vector<FieldError> errors = LintWorkflow(WorkflowSchema(), document);
+  REQUIRE_MESSAGE(errors.size() == 12, Describe(errors));
+  CHECK(errors[0].pointer == "/states/4/id");
+  CHECK(errors[5].pointer == "/states/9/id");
+  CHECK(errors[6].pointer == "/states/10/id");
+  CHECK(errors[11].pointer == "/states/15/id");
+}
+
+TEST_CASE("workflow lint: an action refused at reception may stop the clock implicitly") {
+  json document = Minimal();
+  document["states"].push_back({{"id", "not_received"},
+                                {"name", "Not received"},
+                                {"status", 3},
+                                {"clock", "stopped"},
+                                {"terminal", true},
+                                {"outcome", "refused"}});
+  // From a running state, without clock "stop": allowed only because the target is status 3.
+  document["actions"].push_back({{"name", "refuse_reception"},
+                                 {"from", {"in_review"}},
+                                 {"to", "not_received"},
+                                 {"roles", {"clerk"}}});
+  std::vector<FieldError> errors = LintWorkflow(WorkflowSchema(), document);
+  CHECK_MESSAGE(errors.empty(), Describe(errors));
+
+  document["states"][4]["status"] = 9;  // refused after review: must stop the clock
+  errors = LintWorkflow(WorkflowSchema(), document);
+  CHECK(HasError(errors, "/actions/3/clock", "without clock \"stop\""));
+}
+
+TEST_CASE("workflow lint: malformed JSON names the exact line and column") {
+  Result<json> parsed = ParseJsonText(ReadText(kFixtureDir + "/bad/malformed.json"));
+  REQUIRE(!parsed.ok());
+  CHECK(parsed.error().code() == ErrorCode::kInvalidArgument);
+  // Line 6 is `    "agency": { "level": "commune", "name": "Test agency", },`; the stray
+  // "}" after the trailing comma is its 60th character.
+  CHECK_MESSAGE(parsed.error().message().rfind("line 6, column 60: ", 0) == 0,
+                parsed.error().message());
+
+  Result<json> short_text = ParseJsonText("{\n  \"a\": 1,\n}");
+  REQUIRE(!short_text.ok());
+  CHECK_MESSAGE(short_text.error().message().rfind("line 3, column 1: ", 0) == 0,
+                short_text.error().message());
+
+  Result<json> first_byte = ParseJsonText("x");
+  REQUIRE(!first_byte.ok());
+  CHECK_MESSAGE(first_byte.error().message().rfind("line 1, column 1: ", 0) == 0,
+                first_byte.error().message());
+
+  Result<json> good = ParseJsonText("{\"a\": [1, 2]}");
+  REQUIRE(good.ok());
+  CHECK(good.value()["a"][1] == 2);
+}
+
+TEST_CASE("workflow lint: LintWorkflows flags procedure codes used twice") {
+  json other = Minimal();
+  other["procedure"]["code"] = "T-OTHER";
+  const std::vector<std::vector<FieldError>> results =
+      LintWorkflows(WorkflowSchema(), {Minimal(), other, Minimal()});
+  REQUIRE(results.size() == 3);
+  CHECK_MESSAGE(HasError(results[0], "/procedure/code",
+                         "procedure code \"T-MINIMAL\" is also used by document 2"),
+                Describe(results[0]));
+  CHECK(results[1].empty());
+  CHECK_MESSAGE(HasError(results[2], "/procedure/code",
+                         "procedure code \"T-MINIMAL\" is also used by document 0"),
+                Describe(results[2]));
+  CHECK(results[0].size() == 1);
+  CHECK(results[2].size() == 1);
+}
+
+TEST_CASE("workflow lint: LintWorkflows keeps each document's own errors") {
+  json broken = Minimal();
+  broken["procedure"]["code"] = "T-BROKEN";
+  broken["initial_state"] = "start";
+  const std::vector<std::vector<FieldError>> results =
+      LintWorkflows(WorkflowSchema(), {Minimal(), broken});
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].empty());
+  CHECK(HasError(results[1], "/initial_state", "\"start\""));
+}
+
+}  // namespace
+}  // namespace motcua
