@@ -1,0 +1,186 @@
+#include "engine/domain/legal_clock.h"
+
+#include <algorithm>
+
+namespace motcua {
+namespace {
+
+// The open pause of `clock`, if the clock is paused now.
+PausedInterval* OpenPause(LegalClock& clock) {
+  if (clock.paused.empty() || clock.paused.back().to) return nullptr;
+  return &clock.paused.back();
+}
+
+const PausedInterval* OpenPause(const LegalClock& clock) {
+  if (clock.paused.empty() || clock.paused.back().to) return nullptr;
+  return &clock.paused.back();
+}
+
+// The time the SLA of `sla` allows from `entered`.
+Instant SlaDue(const WorkingCalendar& calendar, const Sla& sla, Instant entered) {
+  const std::int64_t minutes =
+      sla.in_hours ? std::int64_t{sla.amount} * 60 : sla.amount * calendar.WorkingMinutesPerDay();
+  return calendar.AddWorkingMinutes(entered, minutes);
+}
+
+}  // namespace
+
+const char* TimelinessName(Timeliness t) {
+  switch (t) {
+    case Timeliness::kEarly: return "early";
+    case Timeliness::kOnTime: return "on_time";
+    case Timeliness::kLate: return "late";
+  }
+  return "on_time";
+}
+
+Instant DueDateAtReception(const WorkingCalendar& calendar, const Deadline& deadline,
+                           Instant received_at) {
+  if (deadline.same_day) {
+    const LocalDate day = calendar.LocalDateOf(received_at);
+    const bool by_cutoff = calendar.LocalMinuteOf(received_at) < deadline.cutoff_minutes ||
+                           received_at == calendar.ToInstant(day, deadline.cutoff_minutes);
+    if (calendar.IsWorkingDay(day) && by_cutoff) return calendar.EndOfDay(day);
+    return calendar.EndOfDay(calendar.NextWorkingDay(day));
+  }
+  return calendar.AddWorkingMinutes(received_at,
+                                    deadline.working_days * calendar.WorkingMinutesPerDay());
+}
+
+Result<LegalClock> ApplyClockEffect(const WorkingCalendar& calendar, const Deadline& deadline,
+                                    const LegalClock& clock, ClockEffect effect, Instant now,
+                                    const ClockEffectArgs& args) {
+  LegalClock next = clock;
+  switch (effect) {
+    case ClockEffect::kNone: break;
+    case ClockEffect::kStart:
+      // A dossier is received once; a later start (e.g. after a resubmission
+      // that went back through reception) keeps the first reception.
+      if (!next.received_at) {
+        next.received_at = now;
+        next.due_at = DueDateAtReception(calendar, deadline, now);
+      }
+      break;
+    case ClockEffect::kPause:
+      if (next.received_at && !next.finished_at && OpenPause(next) == nullptr) {
+        next.paused.push_back({now, std::nullopt});
+      }
+      break;
+    case ClockEffect::kResume:
+      if (PausedInterval* pause = OpenPause(next)) {
+        pause->to = now;
+        // The working time that was left when the clock stopped counts again
+        // from now. A dossier already overdue at the pause stays overdue.
+        if (next.due_at && *next.due_at > pause->from) {
+          const std::int64_t left = calendar.WorkingMinutesBetween(pause->from, *next.due_at);
+          next.due_at = calendar.AddWorkingMinutes(now, left);
+        }
+      }
+      break;
+    case ClockEffect::kExtend:
+      if (!next.received_at || next.finished_at) {
+        return Error(ErrorCode::kFailedPrecondition,
+                     "only a dossier in processing can get a new appointment date",
+                     "clock_not_running");
+      }
+      if (!args.new_due) {
+        return Error(ErrorCode::kInvalidArgument, "a new appointment date is required",
+                     "invalid_payload", {{"/appointment_date", "is required"}});
+      }
+      if (next.due_at && *args.new_due <= *next.due_at) {
+        return Error(ErrorCode::kInvalidArgument,
+                     "the new appointment date must be later than the current one",
+                     "invalid_payload",
+                     {{"/appointment_date", "must be later than the current appointment date"}});
+      }
+      next.extensions.push_back({now, *args.new_due, args.reason});
+      next.due_at = args.new_due;
+      break;
+    case ClockEffect::kStop:
+      if (!next.finished_at) {
+        if (PausedInterval* pause = OpenPause(next)) pause->to = now;
+        next.finished_at = now;
+      }
+      break;
+  }
+  return next;
+}
+
+Timeliness JudgeTimeliness(const WorkingCalendar& calendar, Instant done, Instant due) {
+  if (done > due) return Timeliness::kLate;
+  if (calendar.LocalDateOf(done) < calendar.LocalDateOf(due)) return Timeliness::kEarly;
+  return Timeliness::kOnTime;
+}
+
+DossierTimeliness JudgeDossier(const WorkingCalendar& calendar, const Workflow& workflow,
+                               const Dossier& dossier, Instant now) {
+  DossierTimeliness result;
+  const LegalClock& clock = dossier.clock;
+  // Supplement requests during processing: moves into a supplement state
+  // whose clock is paused. Requests before reception (clock not started) ask
+  // for a complete dossier and are not counted.
+  for (const DossierEvent& event : dossier.history) {
+    const State* to = workflow.FindState(event.to_state);
+    if (to != nullptr && to->status == NationalStatus::kSupplementRequested &&
+        to->clock == ClockMode::kPaused) {
+      ++result.supplement_requests;
+    }
+  }
+  result.started = clock.received_at.has_value();
+  result.finished = clock.finished_at.has_value();
+  if (result.started && clock.due_at) {
+    if (result.finished) {
+      result.status = JudgeTimeliness(calendar, *clock.finished_at, *clock.due_at);
+    } else {
+      // While paused, the due date is frozen at the pause: judge at its start.
+      const PausedInterval* pause = OpenPause(clock);
+      const Instant at = pause != nullptr ? pause->from : now;
+      result.status = at > *clock.due_at ? Timeliness::kLate : Timeliness::kOnTime;
+    }
+  }
+  result.counts_late_in_index =
+      result.status == Timeliness::kLate || result.supplement_requests > 1;
+  return result;
+}
+
+std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar, const Workflow& workflow,
+                                        const Dossier& dossier, Instant now) {
+  std::vector<HandOff> slip;
+  const auto& history = dossier.history;
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const DossierEvent& entry = history[i];
+    HandOff hand_off;
+    hand_off.state = entry.to_state;
+    hand_off.given_by = entry.actor.user_id;
+    hand_off.entered = entry.at;
+    const State* state = workflow.FindState(entry.to_state);
+    hand_off.agency = state != nullptr && state->agency ? *state->agency : dossier.agency;
+    if (i + 1 < history.size()) {
+      const DossierEvent& leaving = history[i + 1];
+      hand_off.action = leaving.action;
+      hand_off.handled_by = leaving.actor.user_id;
+      hand_off.left = leaving.at;
+    }
+    // A stay is judged against the state's own SLA; without one, time in a
+    // state where the legal clock runs is judged against the dossier's due
+    // date. Waiting for the applicant and ended states are not judged.
+    if (state != nullptr && !state->terminal) {
+      if (state->sla) {
+        hand_off.due = SlaDue(calendar, *state->sla, entry.at);
+      } else if (state->clock == ClockMode::kRunning && dossier.clock.due_at) {
+        hand_off.due = dossier.clock.due_at;
+      }
+    }
+    if (hand_off.due) {
+      if (hand_off.left) {
+        hand_off.timeliness = JudgeTimeliness(calendar, *hand_off.left, *hand_off.due);
+      } else if (now > *hand_off.due) {
+        hand_off.timeliness = Timeliness::kLate;
+      }
+    }
+    slip.push_back(std::move(hand_off));
+  }
+  return slip;
+}
+
+}  // namespace motcua

@@ -1,0 +1,86 @@
+// legal_clock.h: due dates, pauses, extensions and timeliness of dossiers.
+//
+// Rules (../shared/DOMAIN.md, "Legal time"):
+//  - A deadline of N working days counts N x (working minutes per day) of
+//    office time from reception. Reception outside office hours counts from
+//    the next opening.
+//  - Same-day procedures: received by the cut-off (15:00) on a working day,
+//    due at that day's close; later, or on a non-working day, due at the close
+//    of the next working day.
+//  - While paused (waiting for the applicant) no time counts: on resume the
+//    due date moves to resume time + the working time that was left at pause.
+//  - An extension (apology letter) replaces the due date with a later one.
+//  - Early: finished on a local date before the due date's; late: finished
+//    after the due instant; otherwise on time.
+//  - A second supplement request makes the dossier count as late in the
+//    national index, whatever the dates say.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/domain/calendar.h"
+#include "engine/domain/dossier.h"
+#include "engine/domain/status.h"
+#include "engine/domain/workflow.h"
+
+namespace motcua {
+
+enum class Timeliness { kEarly, kOnTime, kLate };
+const char* TimelinessName(Timeliness t);  // "early", "on_time", "late"
+
+// The appointment date for a dossier received at `received_at`.
+Instant DueDateAtReception(const WorkingCalendar& calendar, const Deadline& deadline,
+                           Instant received_at);
+
+// Arguments some effects need (kExtend: both fields).
+struct ClockEffectArgs {
+  std::optional<Instant> new_due;
+  std::string reason;
+};
+
+// The clock after `effect` at `now`. Effects on a clock in the wrong mode are
+// no-ops where harmless (pause when not started or already paused, resume when
+// not paused, stop when stopped). kFailedPrecondition when extending a clock
+// that has not started or has stopped; kInvalidArgument (pointer
+// "/appointment_date") when the new due date is missing or not after the
+// current one. kStart into a paused state is expressed as kStart then kPause.
+Result<LegalClock> ApplyClockEffect(const WorkingCalendar& calendar, const Deadline& deadline,
+                                    const LegalClock& clock, ClockEffect effect, Instant now,
+                                    const ClockEffectArgs& args = {});
+
+// Early / on time / late for something done at `done` against `due`.
+Timeliness JudgeTimeliness(const WorkingCalendar& calendar, Instant done, Instant due);
+
+// Timeliness of a whole dossier at `now`.
+struct DossierTimeliness {
+  bool started = false;   // received
+  bool finished = false;  // processing ended
+  // For finished dossiers the verdict; for ones in progress, kLate once overdue,
+  // else kOnTime. Empty before reception.
+  std::optional<Timeliness> status;
+  int supplement_requests = 0;
+  bool counts_late_in_index = false;  // late, or more than one supplement request
+};
+DossierTimeliness JudgeDossier(const WorkingCalendar& calendar, const Workflow& workflow,
+                               const Dossier& dossier, Instant now);
+
+// One hand-off of the process control slip: the dossier sat in `state` from
+// `entered` until `left` (empty while it is still there), handled by the
+// actor of the leaving event.
+struct HandOff {
+  std::string state;
+  std::string action;      // the action that left the state; empty if still there
+  std::string given_by;    // user who handed the dossier into the state
+  std::string handled_by;  // user who took the leaving action
+  std::string agency;
+  Instant entered;
+  std::optional<Instant> left;
+  std::optional<Instant> due;            // state SLA, else the dossier's due date
+  std::optional<Timeliness> timeliness;  // empty while not due-bound or pending
+};
+std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar, const Workflow& workflow,
+                                        const Dossier& dossier, Instant now);
+
+}  // namespace motcua

@@ -1,0 +1,269 @@
+#include "engine/domain/legal_clock.h"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <fstream>
+#include <string>
+
+namespace motcua {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+using std::chrono::sys_days;
+
+json LoadJson(const std::string& relative) {
+  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/" + relative);
+  REQUIRE(in.good());
+  return json::parse(in);
+}
+
+const WorkingCalendar& Vietnam() {
+  static const WorkingCalendar calendar = [] {
+    Result<WorkingCalendar> parsed =
+        WorkingCalendar::FromJson({LoadJson("workflows/calendars/VN-2025.json"),
+                                   LoadJson("workflows/calendars/VN-2026.json")});
+    REQUIRE(parsed.ok());
+    return std::move(parsed).value();
+  }();
+  return calendar;
+}
+
+const Workflow& PermanentResidence() {
+  static const Workflow workflow = [] {
+    Result<Workflow> parsed =
+        ParseWorkflow(LoadJson("workflows/1.004222-permanent-residence.json"));
+    REQUIRE(parsed.ok());
+    return std::move(parsed).value();
+  }();
+  return workflow;
+}
+
+Instant Local(std::chrono::year_month_day date, int hour, int minute, int second = 0) {
+  return Instant{sys_days{date}} + std::chrono::hours{hour - 7} + std::chrono::minutes{minute} +
+         std::chrono::seconds{second};
+}
+
+Deadline WorkingDays(int n) {
+  return Deadline{false, n, 15 * 60};
+}
+Deadline SameDay() {
+  return Deadline{true, 0, 15 * 60};
+}
+
+TEST_CASE("legal clock: due date at reception, including the 15:00 rule") {
+  struct Case {
+    const char* what;
+    Deadline deadline;
+    Instant received;
+    Instant due;
+  };
+  const Case cases[] = {
+      {"same day, before 15:00", SameDay(), Local(2026y / 3 / 2, 14, 59),
+       Local(2026y / 3 / 2, 17, 0)},
+      {"same day, exactly 15:00", SameDay(), Local(2026y / 3 / 2, 15, 0),
+       Local(2026y / 3 / 2, 17, 0)},
+      {"same day, 15:00:01", SameDay(), Local(2026y / 3 / 2, 15, 0, 1),
+       Local(2026y / 3 / 3, 17, 0)},
+      {"same day, after 15:00 on a Friday", SameDay(), Local(2026y / 3 / 6, 15, 1),
+       Local(2026y / 3 / 9, 17, 0)},
+      {"same day, after 15:00 before two holidays", SameDay(), Local(2026y / 4 / 29, 15, 30),
+       Local(2026y / 5 / 4, 17, 0)},
+      {"same day, on a Saturday", SameDay(), Local(2026y / 3 / 7, 9, 0),
+       Local(2026y / 3 / 9, 17, 0)},
+      {"three days from Friday 16:00", WorkingDays(3), Local(2026y / 3 / 6, 16, 0),
+       Local(2026y / 3 / 11, 16, 0)},
+      {"three days from a Saturday", WorkingDays(3), Local(2026y / 3 / 7, 10, 0),
+       Local(2026y / 3 / 11, 17, 0)},
+      {"five days from Monday 08:00", WorkingDays(5), Local(2026y / 3 / 2, 8, 0),
+       Local(2026y / 3 / 9, 8, 0)},
+  };
+  for (const Case& c : cases) {
+    INFO(std::string(c.what));
+    CHECK(DueDateAtReception(Vietnam(), c.deadline, c.received) == c.due);
+  }
+}
+
+TEST_CASE("legal clock: a pause moves the due date by exactly the paused working time") {
+  const Deadline deadline = WorkingDays(5);
+  Result<LegalClock> clock = ApplyClockEffect(Vietnam(), deadline, LegalClock{},
+                                              ClockEffect::kStart, Local(2026y / 3 / 2, 8, 0));
+  REQUIRE(clock.ok());
+  CHECK(clock->due_at == Local(2026y / 3 / 9, 8, 0));
+
+  clock = ApplyClockEffect(Vietnam(), deadline, *clock, ClockEffect::kPause,
+                           Local(2026y / 3 / 3, 8, 0));
+  REQUIRE(clock.ok());
+  REQUIRE(clock->paused.size() == 1);
+  CHECK_FALSE(clock->paused[0].to.has_value());
+
+  // A second pause while paused changes nothing.
+  Result<LegalClock> again = ApplyClockEffect(Vietnam(), deadline, *clock, ClockEffect::kPause,
+                                              Local(2026y / 3 / 4, 8, 0));
+  REQUIRE(again.ok());
+  CHECK(again->paused.size() == 1);
+
+  // Paused Tuesday 08:00 to Thursday 08:00: two working days.
+  clock = ApplyClockEffect(Vietnam(), deadline, *clock, ClockEffect::kResume,
+                           Local(2026y / 3 / 5, 8, 0));
+  REQUIRE(clock.ok());
+  CHECK(clock->paused[0].to == Local(2026y / 3 / 5, 8, 0));
+  CHECK(clock->due_at == Local(2026y / 3 / 11, 8, 0));
+}
+
+TEST_CASE("legal clock: extensions need a later date and a running clock") {
+  const Deadline deadline = WorkingDays(5);
+  ClockEffectArgs later{Local(2026y / 3 / 13, 17, 0), "Site inspection needed"};
+  Result<LegalClock> not_started = ApplyClockEffect(
+      Vietnam(), deadline, LegalClock{}, ClockEffect::kExtend, Local(2026y / 3 / 2, 8, 0), later);
+  REQUIRE_FALSE(not_started.ok());
+  CHECK(not_started.error().code() == ErrorCode::kFailedPrecondition);
+
+  Result<LegalClock> clock = ApplyClockEffect(Vietnam(), deadline, LegalClock{},
+                                              ClockEffect::kStart, Local(2026y / 3 / 2, 8, 0));
+  REQUIRE(clock.ok());
+  ClockEffectArgs earlier{Local(2026y / 3 / 6, 17, 0), "Too early"};
+  Result<LegalClock> rejected = ApplyClockEffect(Vietnam(), deadline, *clock, ClockEffect::kExtend,
+                                                 Local(2026y / 3 / 4, 8, 0), earlier);
+  REQUIRE_FALSE(rejected.ok());
+  CHECK(rejected.error().code() == ErrorCode::kInvalidArgument);
+  REQUIRE(rejected.error().fields().size() == 1);
+  CHECK(rejected.error().fields()[0].pointer == "/appointment_date");
+
+  Result<LegalClock> missing = ApplyClockEffect(Vietnam(), deadline, *clock, ClockEffect::kExtend,
+                                                Local(2026y / 3 / 4, 8, 0), ClockEffectArgs{});
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().fields()[0].pointer == "/appointment_date");
+
+  Result<LegalClock> extended = ApplyClockEffect(Vietnam(), deadline, *clock, ClockEffect::kExtend,
+                                                 Local(2026y / 3 / 4, 8, 0), later);
+  REQUIRE(extended.ok());
+  CHECK(extended->due_at == Local(2026y / 3 / 13, 17, 0));
+  REQUIRE(extended->extensions.size() == 1);
+  CHECK(extended->extensions[0].reason == "Site inspection needed");
+  CHECK(extended->extensions[0].at == Local(2026y / 3 / 4, 8, 0));
+}
+
+TEST_CASE("legal clock: early, on time and late at the boundaries") {
+  const Instant due = Local(2026y / 3 / 9, 8, 0);
+  CHECK(JudgeTimeliness(Vietnam(), Local(2026y / 3 / 6, 16, 0), due) == Timeliness::kEarly);
+  CHECK(JudgeTimeliness(Vietnam(), Local(2026y / 3 / 9, 7, 59), due) == Timeliness::kOnTime);
+  CHECK(JudgeTimeliness(Vietnam(), due, due) == Timeliness::kOnTime);
+  CHECK(JudgeTimeliness(Vietnam(), due + 1s, due) == Timeliness::kLate);
+  CHECK(std::string(TimelinessName(Timeliness::kOnTime)) == "on_time");
+}
+
+DossierEvent Event(const std::string& action, const std::string& from, const std::string& to,
+                   const std::string& user, Instant at) {
+  DossierEvent event;
+  event.action = action;
+  event.from_state = from;
+  event.to_state = to;
+  event.actor = Actor{user, {}, "000.00.01.H26"};
+  event.at = at;
+  return event;
+}
+
+TEST_CASE("legal clock: a second supplement request counts as late in the index") {
+  Dossier dossier;
+  dossier.agency = "000.00.01.H26";
+  dossier.history = {
+      Event("submit", "", "submitted", "001090012345", Local(2026y / 3 / 2, 8, 0)),
+      Event("request_supplement_at_reception", "submitted", "supplement_at_reception", "clerk",
+            Local(2026y / 3 / 2, 9, 0)),
+      Event("resubmit", "supplement_at_reception", "submitted", "001090012345",
+            Local(2026y / 3 / 2, 10, 0)),
+      Event("receive", "submitted", "awaiting_fee", "clerk", Local(2026y / 3 / 2, 11, 0)),
+      Event("pay_fee", "awaiting_fee", "in_review", "001090012345", Local(2026y / 3 / 2, 11, 10)),
+      Event("request_supplement", "in_review", "supplement_requested", "specialist",
+            Local(2026y / 3 / 3, 9, 0)),
+  };
+  dossier.state = "supplement_requested";
+  dossier.clock.received_at = Local(2026y / 3 / 2, 11, 0);
+  dossier.clock.due_at = Local(2026y / 3 / 11, 11, 0);
+
+  // One request during processing (the one before reception does not count).
+  DossierTimeliness one =
+      JudgeDossier(Vietnam(), PermanentResidence(), dossier, Local(2026y / 3 / 4, 9, 0));
+  CHECK(one.started);
+  CHECK_FALSE(one.finished);
+  CHECK(one.supplement_requests == 1);
+  CHECK(one.status == Timeliness::kOnTime);
+  CHECK_FALSE(one.counts_late_in_index);
+
+  dossier.history.push_back(Event("submit_supplement", "supplement_requested", "in_review",
+                                  "001090012345", Local(2026y / 3 / 4, 9, 0)));
+  dossier.history.push_back(Event("request_supplement", "in_review", "supplement_requested",
+                                  "specialist", Local(2026y / 3 / 4, 10, 0)));
+  dossier.clock.finished_at = Local(2026y / 3 / 5, 10, 0);
+  DossierTimeliness two =
+      JudgeDossier(Vietnam(), PermanentResidence(), dossier, Local(2026y / 3 / 6, 9, 0));
+  CHECK(two.supplement_requests == 2);
+  CHECK(two.status == Timeliness::kEarly);
+  CHECK(two.counts_late_in_index);
+
+  // Not yet received: nothing to judge.
+  Dossier fresh;
+  fresh.history = {dossier.history.front()};
+  DossierTimeliness none =
+      JudgeDossier(Vietnam(), PermanentResidence(), fresh, Local(2026y / 3 / 9, 9, 0));
+  CHECK_FALSE(none.started);
+  CHECK_FALSE(none.status.has_value());
+}
+
+TEST_CASE("legal clock: an overdue dossier in progress is late, unless the delay is paused time") {
+  Dossier dossier;
+  dossier.clock.received_at = Local(2026y / 3 / 2, 8, 0);
+  dossier.clock.due_at = Local(2026y / 3 / 9, 8, 0);
+  CHECK(JudgeDossier(Vietnam(), PermanentResidence(), dossier, Local(2026y / 3 / 9, 8, 0)).status ==
+        Timeliness::kOnTime);
+  CHECK(JudgeDossier(Vietnam(), PermanentResidence(), dossier, Local(2026y / 3 / 9, 8, 1)).status ==
+        Timeliness::kLate);
+  dossier.clock.paused.push_back({Local(2026y / 3 / 5, 8, 0), std::nullopt});
+  CHECK(
+      JudgeDossier(Vietnam(), PermanentResidence(), dossier, Local(2026y / 3 / 20, 8, 0)).status ==
+      Timeliness::kOnTime);
+}
+
+TEST_CASE("legal clock: the process control slip judges each hand-off") {
+  Dossier dossier;
+  dossier.agency = "000.00.01.H26";
+  dossier.history = {
+      Event("submit", "", "submitted", "001090012345", Local(2026y / 3 / 2, 8, 0)),
+      Event("receive", "submitted", "awaiting_fee", "clerk", Local(2026y / 3 / 3, 9, 0)),
+      Event("pay_fee", "awaiting_fee", "in_review", "001090012345", Local(2026y / 3 / 3, 9, 30)),
+  };
+  dossier.state = "in_review";
+  dossier.clock.received_at = Local(2026y / 3 / 3, 9, 0);
+  dossier.clock.due_at = Local(2026y / 3 / 12, 9, 0);
+
+  // "submitted" has an 8 working-hour SLA: due Tuesday 08:00, left Tuesday 09:00.
+  // "in_review" has a 5 working-day SLA from Tuesday 09:30: due Tuesday 10 March 09:30.
+  std::vector<HandOff> slip =
+      ProcessControlSlip(Vietnam(), PermanentResidence(), dossier, Local(2026y / 3 / 10, 10, 0));
+  REQUIRE(slip.size() == 3);
+  CHECK(slip[0].state == "submitted");
+  CHECK(slip[0].given_by == "001090012345");
+  CHECK(slip[0].handled_by == "clerk");
+  CHECK(slip[0].action == "receive");
+  CHECK(slip[0].due == Local(2026y / 3 / 3, 8, 0));
+  CHECK(slip[0].timeliness == Timeliness::kLate);
+  CHECK(slip[0].agency == "000.00.01.H26");
+
+  CHECK(slip[1].state == "awaiting_fee");  // waiting for the applicant: not judged
+  CHECK_FALSE(slip[1].due.has_value());
+  CHECK_FALSE(slip[1].timeliness.has_value());
+
+  CHECK(slip[2].state == "in_review");
+  CHECK_FALSE(slip[2].left.has_value());
+  CHECK(slip[2].due == Local(2026y / 3 / 10, 9, 30));
+  CHECK(slip[2].timeliness == Timeliness::kLate);
+
+  std::vector<HandOff> earlier =
+      ProcessControlSlip(Vietnam(), PermanentResidence(), dossier, Local(2026y / 3 / 10, 9, 0));
+  CHECK_FALSE(earlier[2].timeliness.has_value());
+}
+
+}  // namespace
+}  // namespace motcua
