@@ -1,0 +1,512 @@
+#include "engine/domain/state_machine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <string_view>
+#include <utility>
+
+#include "engine/domain/legal_clock.h"
+
+namespace motcua {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kReceptionClerkRole = "reception_clerk";
+constexpr std::size_t kDocumentIdLength = 64;
+
+Error InvalidPayload(std::vector<FieldError> fields) {
+  return Error(ErrorCode::kInvalidArgument, "the request payload is malformed", "invalid_payload",
+               std::move(fields));
+}
+
+Error MissingRequirements(std::vector<FieldError> fields) {
+  return Error(ErrorCode::kFailedPrecondition, "the action needs more input", "missing_requirement",
+               std::move(fields));
+}
+
+// Document ids are SHA-256 digests in lowercase hex.
+bool IsDocumentId(const json& value) {
+  if (!value.is_string()) return false;
+  const auto& text = value.get_ref<const std::string&>();
+  return text.size() == kDocumentIdLength && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// Prefixes schema violations of the form with the form's place in the payload.
+void AddFormErrors(const std::vector<FieldError>& schema_errors, std::vector<FieldError>& out) {
+  for (const FieldError& e : schema_errors) out.push_back({"/form" + e.pointer, e.message});
+}
+
+// Reads `count` decimal digits at `pos`, or -1.
+int Digits(std::string_view text, std::size_t pos, std::size_t count) {
+  if (pos + count > text.size()) return -1;
+  int value = 0;
+  for (std::size_t i = pos; i < pos + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+// An RFC 3339 date-time with a mandatory offset, e.g. "2026-12-01T17:00:00+07:00"
+// or "...Z". Fractions of a second are accepted and dropped. Leap seconds are
+// not accepted.
+std::optional<Instant> ParseRfc3339(std::string_view text) {
+  if (text.size() < 20) return std::nullopt;
+  const int y = Digits(text, 0, 4), mo = Digits(text, 5, 2), d = Digits(text, 8, 2);
+  const int h = Digits(text, 11, 2), mi = Digits(text, 14, 2), s = Digits(text, 17, 2);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) return std::nullopt;
+  if (text[4] != '-' || text[7] != '-' || text[13] != ':' || text[16] != ':') return std::nullopt;
+  if (text[10] != 'T' && text[10] != 't') return std::nullopt;
+  if (h > 23 || mi > 59 || s > 59) return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year{y},
+                                         std::chrono::month{static_cast<unsigned>(mo)},
+                                         std::chrono::day{static_cast<unsigned>(d)}};
+  if (!date.ok()) return std::nullopt;
+
+  std::size_t pos = 19;
+  if (text[pos] == '.') {
+    ++pos;
+    const std::size_t digits_start = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    if (pos == digits_start) return std::nullopt;
+  }
+  std::chrono::minutes offset{0};
+  const std::string_view zone = text.substr(pos);
+  if (zone == "Z" || zone == "z") {
+    offset = std::chrono::minutes{0};
+  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
+    const int oh = Digits(zone, 1, 2), om = Digits(zone, 4, 2);
+    if (oh < 0 || om < 0 || oh > 23 || om > 59) return std::nullopt;
+    offset = std::chrono::minutes{oh * 60 + om};
+    if (zone[0] == '-') offset = -offset;
+  } else {
+    return std::nullopt;
+  }
+  return Instant{std::chrono::sys_days{date}} + std::chrono::hours{h} + std::chrono::minutes{mi} +
+         std::chrono::seconds{s} - offset;
+}
+
+// The channel an actor uses when the payload names none: applicants act
+// online, staff at the desk, the engine's own timers on no channel at all.
+std::optional<Channel> DefaultChannel(const Actor& actor) {
+  if (actor.HasRole(kApplicantRole)) return Channel::kOnline;
+  if (actor.HasRole(kSystemRole)) return std::nullopt;
+  return Channel::kDesk;
+}
+
+// Reads an optional "channel" member into `channel`; errors go to `invalid`.
+void ReadChannel(const json& payload, std::optional<Channel>& channel,
+                 std::vector<FieldError>& invalid) {
+  auto it = payload.find("channel");
+  if (it == payload.end()) return;
+  std::optional<Channel> named;
+  if (it->is_string()) named = ChannelFromName(it->get<std::string>());
+  if (!named.has_value()) {
+    invalid.push_back({"/channel", "must be one of \"online\", \"desk\", \"post\""});
+    return;
+  }
+  channel = named;
+}
+
+// Reads an optional "documents" object {key: id} into `documents`, checking
+// keys against the procedure and ids for form; errors go to `invalid`.
+void ReadDocuments(const Procedure& procedure, const json& payload,
+                   std::map<std::string, std::string>& documents,
+                   std::vector<FieldError>& invalid) {
+  auto it = payload.find("documents");
+  if (it == payload.end()) return;
+  if (!it->is_object()) {
+    invalid.push_back({"/documents", "must be an object of document key to document id"});
+    return;
+  }
+  for (const auto& [key, id] : it->items()) {
+    const std::string pointer = "/documents/" + key;
+    if (procedure.FindDocument(key) == nullptr) {
+      invalid.push_back({pointer, "is not a document of procedure " + procedure.code});
+    } else if (!IsDocumentId(id)) {
+      invalid.push_back({pointer, "must be a SHA-256 document id in lowercase hex"});
+    } else {
+      documents[key] = id.get<std::string>();
+    }
+  }
+}
+
+bool IsClockPaused(const LegalClock& clock) {
+  return !clock.paused.empty() && !clock.paused.back().to.has_value();
+}
+
+bool IsClockRunning(const LegalClock& clock) {
+  return clock.received_at.has_value() && !clock.finished_at.has_value() && !IsClockPaused(clock);
+}
+
+// Brings the legal clock in line with the mode of the state the dossier
+// enters, after the action's own effect was applied:
+//  - entering a paused state with the clock running (e.g. "receive" with
+//    effect start into "awaiting_fee") pauses it;
+//  - entering a stopped state with a started, unfinished clock stops it.
+// A clock that never started is not stopped: no legal time was counted.
+Result<LegalClock> ReconcileClockWithState(const WorkingCalendar& calendar,
+                                           const Deadline& deadline, LegalClock clock,
+                                           ClockMode target_mode, Instant now) {
+  if (target_mode == ClockMode::kPaused && IsClockRunning(clock)) {
+    return ApplyClockEffect(calendar, deadline, clock, ClockEffect::kPause, now);
+  }
+  if (target_mode == ClockMode::kStopped && clock.received_at.has_value() &&
+      !clock.finished_at.has_value()) {
+    return ApplyClockEffect(calendar, deadline, clock, ClockEffect::kStop, now);
+  }
+  return clock;
+}
+
+// The agency responsible for the dossier while it sits in `state`.
+const std::string& ResponsibleAgency(const State& state, const Dossier& dossier) {
+  return state.agency.has_value() ? *state.agency : dossier.agency;
+}
+
+// Whether `actor` may perform `action` on `dossier` in `state` by role and
+// scope. An actor passes when one of the action's roles it holds passes its
+// scope: "system" always, "applicant" on their own dossier, a staff role in
+// the responsible agency.
+Status CheckActor(const Action& action, const State& state, const Dossier& dossier,
+                  const Actor& actor) {
+  bool has_role = false;
+  bool staff_role = false;
+  for (const std::string& role : action.roles) {
+    if (!actor.HasRole(role)) continue;
+    has_role = true;
+    if (role == kSystemRole) return {};
+    if (role == kApplicantRole) {
+      if (actor.user_id == dossier.applicant_id) return {};
+    } else {
+      staff_role = true;
+      if (actor.agency == ResponsibleAgency(state, dossier)) return {};
+    }
+  }
+  if (!has_role) {
+    return Error(ErrorCode::kPermissionDenied,
+                 "the actor has none of the roles that may perform " + action.name,
+                 "role_not_allowed");
+  }
+  if (staff_role) {
+    return Error(ErrorCode::kPermissionDenied,
+                 "the dossier is handled by agency " + ResponsibleAgency(state, dossier),
+                 "wrong_agency");
+  }
+  return Error(ErrorCode::kPermissionDenied, "the dossier belongs to another applicant",
+               "not_owner");
+}
+
+// Four-eyes: the actor must differ from whoever last performed each of the
+// action's named actions.
+Status CheckFourEyes(const Action& action, const Dossier& dossier, const Actor& actor) {
+  for (const std::string& other : action.four_eyes) {
+    for (auto it = dossier.history.rbegin(); it != dossier.history.rend(); ++it) {
+      if (it->action != other) continue;
+      if (it->actor.user_id == actor.user_id) {
+        return Error(ErrorCode::kFailedPrecondition,
+                     "the same person may not perform both " + other + " and " + action.name,
+                     "four_eyes");
+      }
+      break;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<StateMachine> StateMachine::Create(const Workflow& workflow, const WorkingCalendar& calendar,
+                                          const Clock& clock) {
+  Result<JsonSchema> schema = JsonSchema::Compile(workflow.procedure.form_schema);
+  if (!schema.ok()) {
+    std::vector<FieldError> fields;
+    for (const FieldError& e : schema.error().fields()) {
+      fields.push_back({"/procedure/form" + e.pointer, e.message});
+    }
+    return Error(ErrorCode::kInvalidArgument,
+                 "the form schema of procedure " + workflow.procedure.code + " does not compile",
+                 schema.error().reason(), std::move(fields));
+  }
+  return StateMachine(workflow, calendar, clock, std::move(schema).value());
+}
+
+Result<Dossier> StateMachine::Submit(const SubmissionRequest& request) const {
+  const Workflow& wf = *workflow_;
+  const Actor& actor = request.actor;
+  if (actor.HasRole(kApplicantRole)) {
+    if (actor.user_id != request.applicant_id) {
+      return Error(ErrorCode::kPermissionDenied, "applicants may only submit for themselves",
+                   "not_owner");
+    }
+  } else if (!actor.HasRole(kReceptionClerkRole)) {
+    return Error(ErrorCode::kPermissionDenied,
+                 "only the applicant or a reception clerk may submit a dossier",
+                 "role_not_allowed");
+  } else if (actor.agency != request.agency) {
+    return Error(ErrorCode::kPermissionDenied,
+                 "the clerk may only receive dossiers for their own agency", "wrong_agency");
+  }
+
+  const json& payload = request.payload;
+  if (!payload.is_object()) return InvalidPayload({{"", "must be an object"}});
+
+  std::vector<FieldError> invalid;
+  json form = json::object();
+  if (auto it = payload.find("form"); it != payload.end()) {
+    if (it->is_object()) {
+      form = *it;
+    } else {
+      invalid.push_back({"/form", "must be an object"});
+    }
+  }
+  if (form.is_object()) AddFormErrors(form_schema_.Validate(form), invalid);
+
+  std::map<std::string, std::string> documents;
+  ReadDocuments(wf.procedure, payload, documents, invalid);
+  std::optional<Channel> channel = DefaultChannel(actor);
+  ReadChannel(payload, channel, invalid);
+  if (!invalid.empty()) return InvalidPayload(std::move(invalid));
+
+  std::vector<FieldError> missing;
+  for (const RequiredDocument& doc : wf.procedure.documents) {
+    if (doc.required && documents.count(doc.key) == 0) {
+      missing.push_back({"/documents/" + doc.key, "the document \"" + doc.name + "\" is required"});
+    }
+  }
+  if (!missing.empty()) return MissingRequirements(std::move(missing));
+
+  const State* initial = wf.FindState(wf.initial_state);
+  if (initial == nullptr) {
+    return Error(ErrorCode::kInternal, "initial state " + wf.initial_state + " does not exist");
+  }
+
+  const Instant now = clock_->Now();
+  Dossier dossier;
+  dossier.code = request.code;
+  dossier.procedure_code = wf.procedure.code;
+  dossier.definition_version = request.definition_version;
+  dossier.applicant_id = request.applicant_id;
+  dossier.agency = request.agency;
+  dossier.state = initial->id;
+  dossier.version = 1;
+  dossier.form = std::move(form);
+  dossier.documents = std::move(documents);
+
+  // Normally the initial state is not_started and nothing happens; a workflow
+  // whose dossiers start counting at submission gets a started clock.
+  if (initial->clock == ClockMode::kRunning || initial->clock == ClockMode::kPaused) {
+    Result<LegalClock> started = ApplyClockEffect(*calendar_, wf.procedure.deadline, dossier.clock,
+                                                  ClockEffect::kStart, now);
+    if (!started.ok()) return started.error();
+    Result<LegalClock> reconciled = ReconcileClockWithState(
+        *calendar_, wf.procedure.deadline, std::move(started).value(), initial->clock, now);
+    if (!reconciled.ok()) return reconciled.error();
+    dossier.clock = std::move(reconciled).value();
+  }
+
+  DossierEvent event;
+  event.action = "submit";
+  event.to_state = initial->id;
+  event.actor = actor;
+  event.at = now;
+  event.step = ApplicantStep::kSubmission;
+  event.channel = channel;
+  event.payload = payload;
+  dossier.history.push_back(std::move(event));
+  return dossier;
+}
+
+Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionRequest& request) const {
+  const Workflow& wf = *workflow_;
+  const Actor& actor = request.actor;
+  const Action* action = wf.FindAction(request.action);
+  if (action == nullptr) {
+    return Error(ErrorCode::kNotFound,
+                 "procedure " + wf.procedure.code + " has no action " + request.action,
+                 "unknown_action");
+  }
+  const State* state = wf.FindState(dossier.state);
+  const State* target = wf.FindState(action->to);
+  if (state == nullptr || target == nullptr) {
+    return Error(ErrorCode::kInternal, "the dossier or the action names an unknown state");
+  }
+  if (state->terminal) {
+    return Error(ErrorCode::kFailedPrecondition, "the dossier has ended in state " + state->id,
+                 "terminal_state");
+  }
+  if (!action->AllowedFrom(state->id)) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 action->name + " is not allowed from state " + state->id,
+                 "not_allowed_from_state");
+  }
+  if (Status allowed = CheckActor(*action, *state, dossier, actor); !allowed.ok()) {
+    return allowed.error();
+  }
+
+  // Malformed payload values, whatever the action requires.
+  const json& payload = request.payload;
+  if (!payload.is_object()) return InvalidPayload({{"", "must be an object"}});
+  std::vector<FieldError> invalid;
+
+  std::string comment;
+  if (auto it = payload.find("comment"); it != payload.end()) {
+    if (it->is_string()) {
+      comment = it->get<std::string>();
+    } else {
+      invalid.push_back({"/comment", "must be a string"});
+    }
+  }
+
+  std::map<std::string, std::string> documents = dossier.documents;
+  ReadDocuments(wf.procedure, payload, documents, invalid);
+
+  json form = dossier.form.is_object() ? dossier.form : json::object();
+  if (auto it = payload.find("form"); it != payload.end()) {
+    if (it->is_object()) {
+      for (const auto& [field, value] : it->items()) form[field] = value;
+      AddFormErrors(form_schema_.Validate(form), invalid);
+    } else {
+      invalid.push_back({"/form", "must be an object"});
+    }
+  }
+
+  std::optional<std::string> result_document = dossier.result_document;
+  if (auto it = payload.find("result_document"); it != payload.end()) {
+    if (IsDocumentId(*it)) {
+      result_document = it->get<std::string>();
+    } else {
+      invalid.push_back({"/result_document", "must be a SHA-256 document id in lowercase hex"});
+    }
+  }
+
+  std::optional<Instant> appointment;
+  bool appointment_given = false;
+  if (auto it = payload.find("appointment_date"); it != payload.end()) {
+    appointment_given = true;
+    if (it->is_string()) appointment = ParseRfc3339(it->get<std::string>());
+    if (!appointment.has_value()) {
+      invalid.push_back({"/appointment_date", "must be an RFC 3339 date-time with an offset"});
+    }
+  }
+
+  std::optional<Channel> channel;
+  if (action->step != ApplicantStep::kNone) {
+    channel = DefaultChannel(actor);
+    ReadChannel(payload, channel, invalid);
+  }
+  if (!invalid.empty()) return InvalidPayload(std::move(invalid));
+
+  // Requirements, all missing items together.
+  const Requirements& needs = action->requirements;
+  std::vector<FieldError> missing;
+  if (needs.comment && comment.empty()) missing.push_back({"/comment", "a comment is required"});
+  for (const std::string& key : needs.documents) {
+    if (documents.count(key) == 0) {
+      missing.push_back({"/documents/" + key, "the document is required"});
+    }
+  }
+  for (const std::string& field : needs.form_fields) {
+    if (!form.contains(field)) missing.push_back({"/form/" + field, "the field is required"});
+  }
+  if (needs.result_document && !result_document.has_value()) {
+    missing.push_back({"/result_document", "the result document is required"});
+  }
+  if (needs.result_signature && !request.signature.has_value()) {
+    missing.push_back({"/signature", "a verified signature on the result is required"});
+  }
+  if (needs.appointment_date && !appointment_given) {
+    missing.push_back({"/appointment_date", "a new appointment date is required"});
+  }
+  if (!missing.empty()) return MissingRequirements(std::move(missing));
+
+  if (request.signature.has_value() &&
+      (!result_document.has_value() || request.signature->document_id != *result_document)) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "the signature does not cover the dossier's result document", "signature_mismatch",
+                 {{"/signature", "signs another document than the result"}});
+  }
+  if (Status four_eyes = CheckFourEyes(*action, dossier, actor); !four_eyes.ok()) {
+    return four_eyes.error();
+  }
+
+  const Instant now = clock_->Now();
+  LegalClock clock = dossier.clock;
+  // Stopping a clock that never started (e.g. withdrawing before reception)
+  // has nothing to judge, so it is left untouched.
+  const bool stop_unstarted = action->clock == ClockEffect::kStop && !clock.received_at.has_value();
+  if (action->clock != ClockEffect::kNone && !stop_unstarted) {
+    ClockEffectArgs args;
+    args.new_due = appointment;
+    args.reason = comment;
+    Result<LegalClock> applied =
+        ApplyClockEffect(*calendar_, wf.procedure.deadline, clock, action->clock, now, args);
+    if (!applied.ok()) return applied.error();
+    clock = std::move(applied).value();
+  }
+  Result<LegalClock> reconciled = ReconcileClockWithState(*calendar_, wf.procedure.deadline,
+                                                          std::move(clock), target->clock, now);
+  if (!reconciled.ok()) return reconciled.error();
+
+  DossierEvent event;
+  event.action = action->name;
+  event.from_state = state->id;
+  event.to_state = target->id;
+  event.actor = actor;
+  event.at = now;
+  event.step = action->step;
+  event.channel = channel;
+  event.payload = payload;
+
+  Transition transition{dossier, event};
+  Dossier& next = transition.dossier;
+  next.state = target->id;
+  next.version = dossier.version + 1;
+  next.form = std::move(form);
+  next.documents = std::move(documents);
+  next.result_document = std::move(result_document);
+  if (request.signature.has_value()) next.result_signatures.push_back(*request.signature);
+  next.clock = std::move(reconciled).value();
+  if (target->id != state->id) next.assignee.reset();
+  next.history.push_back(std::move(event));
+  return transition;
+}
+
+std::vector<const Action*> StateMachine::AvailableActions(const Dossier& dossier,
+                                                          const Actor& actor) const {
+  std::vector<const Action*> out;
+  const State* state = workflow_->FindState(dossier.state);
+  if (state == nullptr || state->terminal) return out;
+  for (const Action& action : workflow_->actions) {
+    if (!action.AllowedFrom(state->id)) continue;
+    if (!CheckActor(action, *state, dossier, actor).ok()) continue;
+    if (!CheckFourEyes(action, dossier, actor).ok()) continue;
+    out.push_back(&action);
+  }
+  return out;
+}
+
+std::vector<StateMachine::DueTimer> StateMachine::PendingTimers(const Dossier& dossier) const {
+  std::vector<DueTimer> out;
+  std::optional<Instant> entered;
+  for (auto it = dossier.history.rbegin(); it != dossier.history.rend(); ++it) {
+    if (it->to_state == dossier.state) {
+      entered = it->at;
+      break;
+    }
+  }
+  if (!entered.has_value()) return out;
+  const std::int64_t minutes_per_day = calendar_->WorkingMinutesPerDay();
+  for (const Timer& timer : workflow_->timers) {
+    if (timer.state != dossier.state) continue;
+    out.push_back({&timer, calendar_->AddWorkingMinutes(
+                               *entered, timer.after_working_days * minutes_per_day)});
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const DueTimer& a, const DueTimer& b) { return a.fires_at < b.fires_at; });
+  return out;
+}
+
+}  // namespace motcua

@@ -1,0 +1,115 @@
+// state_machine.h: runs a dossier through its procedure's workflow.
+//
+// Pure decisions: given a workflow, a dossier and an actor's request, the
+// state machine says what the dossier becomes and which event to record, or
+// precisely why not. It never stores anything and takes "now" from the
+// injected Clock; the store applies the returned transition atomically.
+//
+// Errors (Error::reason() in parentheses):
+//   kNotFound            unknown action (unknown_action)
+//   kFailedPrecondition  not allowed from the current state (not_allowed_from_state),
+//                        dossier already ended (terminal_state),
+//                        missing requirement (missing_requirement; one FieldError
+//                        per missing item, pointer into the payload, e.g.
+//                        "/comment", "/documents/declaration", "/form/address",
+//                        "/result_document", "/signature", "/appointment_date"),
+//                        four-eyes violation (four_eyes),
+//                        signature over another document (signature_mismatch)
+//   kPermissionDenied    no allowed role (role_not_allowed), staff of another
+//                        agency (wrong_agency), applicant not the owner
+//                        (not_owner)
+//   kInvalidArgument     malformed payload, e.g. a channel name or date that
+//                        does not parse, or a form that fails the form schema
+//                        (invalid_payload, with FieldErrors)
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/domain/calendar.h"
+#include "engine/domain/clock.h"
+#include "engine/domain/dossier.h"
+#include "engine/domain/json_schema.h"
+#include "engine/domain/status.h"
+#include "engine/domain/workflow.h"
+
+namespace motcua {
+
+// A request to create a dossier. Payload fields:
+//   "form": object, validated against the procedure's form schema;
+//   "documents": {key: document id}, every required document present;
+//   "channel": "online" | "desk" | "post" (default: online for applicants,
+//              desk for staff submitting on an applicant's behalf).
+struct SubmissionRequest {
+  std::string code;          // assigned by the caller (see dossier_code.h)
+  std::string applicant_id;  // owner of the dossier
+  std::string agency;        // receiving agency ID
+  std::int64_t definition_version = 0;
+  Actor actor;  // the applicant, or a reception clerk at the desk
+  nlohmann::json payload = nlohmann::json::object();
+};
+
+// A request to perform an action. Payload fields, each only where the action
+// needs or allows it:
+//   "comment": string; "documents": {key: id}; "form": {field: value} merged
+//   into the form and revalidated; "result_document": id; "channel":
+//   "online" | "desk" | "post"; "appointment_date": RFC 3339 date-time.
+// `signature` is filled by the signature adapter after it verified one.
+struct ActionRequest {
+  std::string action;
+  Actor actor;
+  nlohmann::json payload = nlohmann::json::object();
+  std::optional<SignatureEvidence> signature;
+};
+
+// The outcome of an accepted action: the dossier as it is after it (state,
+// version + 1, clock, form, documents, history with `event` appended).
+struct Transition {
+  Dossier dossier;
+  DossierEvent event;
+};
+
+class StateMachine {
+ public:
+  // The workflow, calendar and clock must outlive the state machine. The
+  // form schema is compiled once here; `Create` reports a bad one.
+  static Result<StateMachine> Create(const Workflow& workflow, const WorkingCalendar& calendar,
+                                     const Clock& clock);
+
+  // A new dossier in the initial state with its "submit" event.
+  Result<Dossier> Submit(const SubmissionRequest& request) const;
+
+  // Performs `request.action` on `dossier`.
+  Result<Transition> Apply(const Dossier& dossier, const ActionRequest& request) const;
+
+  // The actions `actor` may take on `dossier` now, ignoring payload
+  // requirements (what a UI shows as buttons), in definition order.
+  std::vector<const Action*> AvailableActions(const Dossier& dossier, const Actor& actor) const;
+
+  // Timers of the dossier's current state with the instant each fires
+  // (entry into the state + N working days), earliest first.
+  struct DueTimer {
+    const Timer* timer;
+    Instant fires_at;
+  };
+  std::vector<DueTimer> PendingTimers(const Dossier& dossier) const;
+
+  const Workflow& workflow() const { return *workflow_; }
+
+ private:
+  StateMachine(const Workflow& workflow, const WorkingCalendar& calendar, const Clock& clock,
+               JsonSchema form_schema)
+      : workflow_(&workflow),
+        calendar_(&calendar),
+        clock_(&clock),
+        form_schema_(std::move(form_schema)) {}
+
+  const Workflow* workflow_;
+  const WorkingCalendar* calendar_;
+  const Clock* clock_;
+  JsonSchema form_schema_;
+};
+
+}  // namespace motcua

@@ -1,0 +1,444 @@
+// Every workflow bundled in workflows/ is walked through the real state
+// machine, with the real working calendar: a happy path to a returned result,
+// and the unhappy endings (refused at reception, stopped by the supplement
+// timer, withdrawn). A new workflow file without a sample form in
+// `kSampleForms` fails here on purpose: each bundled procedure must be
+// exercised, not just parsed.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/domain/fully_online.h"
+#include "engine/domain/legal_clock.h"
+#include "engine/domain/state_machine.h"
+
+namespace motcua {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kAgency = "000.00.01.H26";
+constexpr const char* kApplicantId = "001090012345";
+
+// A valid applicant form per bundled procedure, keyed by procedure code.
+const std::map<std::string, json>& SampleForms() {
+  static const std::map<std::string, json> forms = {
+      {"1.004222",
+       {{"full_name", "Nguyễn Văn An"},
+        {"citizen_id", kApplicantId},
+        {"address", "12 Hàng Bài, Hoàn Kiếm, Hà Nội"}}},
+      {"1.004194",
+       {{"full_name", "Nguyễn Văn An"},
+        {"citizen_id", kApplicantId},
+        {"address", "5 Lê Lợi, Huế"},
+        {"stay_until", "2027-03-01"}}},
+      {"1.003677",
+       {{"full_name", "Nguyễn Văn An"},
+        {"citizen_id", kApplicantId},
+        {"absent_from", "2026-03-10"},
+        {"absent_until", "2026-06-10"},
+        {"destination", "Đà Nẵng"},
+        {"reason", "Work assignment"}}},
+      {"1.001471",
+       {{"full_name", "Nguyễn Văn An"},
+        {"citizen_id", kApplicantId},
+        {"date_of_birth", "1990-05-17"},
+        {"sex", "male"},
+        {"place_of_birth", "Hà Nội"},
+        {"delivery", "post"},
+        {"delivery_address", "12 Hàng Bài, Hoàn Kiếm, Hà Nội"}}},
+      {"HT-TRICHLUC",
+       {{"full_name", "Nguyễn Văn An"},
+        {"citizen_id", kApplicantId},
+        {"event", "birth"},
+        {"subject_name", "Nguyễn Văn An"},
+        {"registration_date", "1990-06-01"},
+        {"copies", 2}}},
+      {"LLTP-CONGDAN",
+       {{"full_name", "Nguyễn Văn An"},
+        {"citizen_id", kApplicantId},
+        {"date_of_birth", "1990-05-17"},
+        {"sex", "male"},
+        {"permanent_address", "12 Hàng Bài, Hoàn Kiếm, Hà Nội"},
+        {"certificate_type", 1},
+        {"purpose", "Employment application"}}},
+      {"HT-KHAISINH",
+       {{"child_full_name", "Nguyễn Minh Châu"},
+        {"child_date_of_birth", "2026-02-20"},
+        {"child_sex", "female"},
+        {"place_of_birth", "Bệnh viện Phụ sản Hà Nội"},
+        {"mother_name", "Trần Thị Bình"},
+        {"requester_citizen_id", kApplicantId},
+        {"requester_relationship", "father"}}},
+      {"HT-KETHON",
+       {{"groom_full_name", "Nguyễn Văn An"},
+        {"groom_citizen_id", kApplicantId},
+        {"groom_date_of_birth", "1990-05-17"},
+        {"bride_full_name", "Trần Thị Bình"},
+        {"bride_citizen_id", "001192054321"},
+        {"bride_date_of_birth", "1992-08-09"}}},
+  };
+  return forms;
+}
+
+std::filesystem::path SourcePath(const std::string& relative) {
+  return std::filesystem::path(MOTCUA_SOURCE_DIR) / relative;
+}
+
+std::string Describe(const Error& error) {
+  std::string text = error.message() + " (" + error.reason() + ")";
+  for (const FieldError& field : error.fields()) {
+    text += "; " + field.pointer + ": " + field.message;
+  }
+  return text;
+}
+
+// The error of a failed result for a failure message; empty when it succeeded.
+template <typename T>
+std::string DescribeFailure(const Result<T>& result) {
+  return result.ok() ? std::string() : Describe(result.error());
+}
+
+json LoadJson(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  REQUIRE_MESSAGE(in.good(), "cannot open " << path.string());
+  return json::parse(in);
+}
+
+// Every workflow definition in workflows/, in name order; the calendars
+// folder holds calendars, not workflows.
+std::vector<std::filesystem::path> BundledWorkflowFiles() {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(SourcePath("workflows"))) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+    files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+const WorkingCalendar& RealCalendar() {
+  static const WorkingCalendar calendar = [] {
+    Result<WorkingCalendar> parsed =
+        WorkingCalendar::FromJson({LoadJson(SourcePath("workflows/calendars/VN-2025.json")),
+                                   LoadJson(SourcePath("workflows/calendars/VN-2026.json"))});
+    REQUIRE_MESSAGE(parsed.ok(), DescribeFailure(parsed));
+    return std::move(parsed).value();
+  }();
+  return calendar;
+}
+
+// Monday 2 March 2026, 08:00 in Hanoi: an ordinary working morning.
+Instant MondayMorning() {
+  return std::chrono::sys_days{2026y / 3 / 2} + 1h;
+}
+
+// A 64-hex-digit stand-in for a SHA-256 document id.
+std::string FakeDocumentId(char digit) {
+  return std::string(64, digit);
+}
+
+bool IsBuiltInRole(const std::string& role) {
+  return role == kApplicantRole || role == kSystemRole;
+}
+
+// One bundled workflow with a state machine over a fake clock.
+struct Harness {
+  std::string file;
+  Workflow workflow;
+  std::unique_ptr<FakeClock> clock;
+  std::unique_ptr<StateMachine> machine;
+
+  static std::unique_ptr<Harness> Load(const std::filesystem::path& path) {
+    auto harness = std::make_unique<Harness>();
+    harness->file = path.filename().string();
+    Result<Workflow> parsed = ParseWorkflow(LoadJson(path));
+    REQUIRE_MESSAGE(parsed.ok(), harness->file << ": " << DescribeFailure(parsed));
+    harness->workflow = std::move(parsed).value();
+    harness->clock = std::make_unique<FakeClock>(MondayMorning());
+    Result<StateMachine> created =
+        StateMachine::Create(harness->workflow, RealCalendar(), *harness->clock);
+    REQUIRE_MESSAGE(created.ok(), harness->file << ": " << DescribeFailure(created));
+    harness->machine = std::make_unique<StateMachine>(std::move(created).value());
+    return harness;
+  }
+
+  const Procedure& procedure() const { return workflow.procedure; }
+
+  const Action& FindAction(const std::string& name) const {
+    const Action* action = workflow.FindAction(name);
+    REQUIRE_MESSAGE(action != nullptr, file << " has no action " << name);
+    return *action;
+  }
+
+  bool HasFeeState() const {
+    return std::any_of(workflow.states.begin(), workflow.states.end(), [](const State& s) {
+      return s.status == NationalStatus::kFinancialObligation;
+    });
+  }
+
+  // A staff member holding the first staff role the action allows.
+  Actor StaffFor(const std::string& action_name) const {
+    const Action& action = FindAction(action_name);
+    for (const std::string& role : action.roles) {
+      if (!IsBuiltInRole(role)) return Actor{"user-" + role, {role}, kAgency};
+    }
+    FAIL(file << ": no staff role may " << action_name);
+    return {};
+  }
+
+  static Actor Applicant() { return Actor{kApplicantId, {kApplicantRole}, ""}; }
+  static Actor System() { return Actor{kSystemRole, {kSystemRole}, ""}; }
+
+  json SubmissionPayload(const std::string& channel) const {
+    auto form = SampleForms().find(procedure().code);
+    REQUIRE_MESSAGE(form != SampleForms().end(),
+                    file << ": add a sample form for " << procedure().code << " to this test");
+    json documents = json::object();
+    char digit = '1';
+    for (const RequiredDocument& document : procedure().documents) {
+      if (document.required) documents[document.key] = FakeDocumentId(digit++);
+    }
+    return {{"form", form->second}, {"documents", documents}, {"channel", channel}};
+  }
+
+  Dossier Submit(const std::string& channel = "online") const {
+    SubmissionRequest request;
+    request.code = std::string(kAgency) + "-260302-0001";
+    request.applicant_id = kApplicantId;
+    request.agency = kAgency;
+    request.definition_version = 1;
+    request.actor = channel == "online" ? Applicant() : StaffFor("receive");
+    request.payload = SubmissionPayload(channel);
+    Result<Dossier> dossier = machine->Submit(request);
+    REQUIRE_MESSAGE(dossier.ok(), file << ": submit: " << DescribeFailure(dossier));
+    CHECK(workflow.FindState(dossier->state)->status == NationalStatus::kSubmitted);
+    return std::move(dossier).value();
+  }
+
+  // Applies `action` half an hour after the previous step.
+  Dossier Apply(const Dossier& dossier, const std::string& action, const Actor& actor,
+                json payload = json::object(),
+                std::optional<SignatureEvidence> signature = std::nullopt) const {
+    clock->Advance(30min);
+    ActionRequest request{action, actor, std::move(payload), std::move(signature)};
+    Result<Transition> transition = machine->Apply(dossier, request);
+    REQUIRE_MESSAGE(transition.ok(), file << ": " << action << " from " << dossier.state << ": "
+                                          << DescribeFailure(transition));
+    CHECK(transition->dossier.version == dossier.version + 1);
+    CHECK(transition->event.action == action);
+    return std::move(transition).value().dossier;
+  }
+
+  Dossier Receive(const Dossier& dossier) const {
+    return Apply(dossier, "receive", StaffFor("receive"));
+  }
+
+  // Pays the fee if the dossier waits for one.
+  Dossier PayIfAsked(const Dossier& dossier, const std::string& channel = "online") const {
+    const State* state = workflow.FindState(dossier.state);
+    if (state->status != NationalStatus::kFinancialObligation) return dossier;
+    const Actor payer = channel == "online" ? Applicant() : StaffFor("pay_fee");
+    return Apply(dossier, "pay_fee", payer, {{"channel", channel}});
+  }
+
+  // Proposal, signature and return of the result, from review.
+  Dossier Finish(const Dossier& in_review, const std::string& return_channel = "online") const {
+    const std::string result_id = FakeDocumentId('f');
+    Dossier dossier = Apply(in_review, "propose_result", StaffFor("propose_result"),
+                            {{"comment", "All papers in order"}, {"result_document", result_id}});
+    const Actor signer = StaffFor("sign_result");
+    REQUIRE(signer.user_id != StaffFor("propose_result").user_id);
+    dossier = Apply(dossier, "sign_result", signer, json::object(),
+                    SignatureEvidence{result_id, "CN=Leader, O=" + std::string(kAgency), "0A1B2C",
+                                      FakeDocumentId('c')});
+    CHECK(workflow.FindState(dossier.state)->status == NationalStatus::kProcessed);
+    return Apply(dossier, "return_result", StaffFor("return_result"),
+                 {{"channel", return_channel}});
+  }
+
+  const State& StateOf(const Dossier& dossier) const {
+    const State* state = workflow.FindState(dossier.state);
+    REQUIRE(state != nullptr);
+    return *state;
+  }
+};
+
+std::vector<std::unique_ptr<Harness>> LoadAll() {
+  std::vector<std::unique_ptr<Harness>> all;
+  for (const auto& path : BundledWorkflowFiles()) all.push_back(Harness::Load(path));
+  REQUIRE(all.size() >= 7u);
+  return all;
+}
+
+bool HasReason(const FullyOnlineVerdict& verdict, NotOnlineReason reason) {
+  return std::any_of(verdict.reasons.begin(), verdict.reasons.end(),
+                     [&](const NotOnlineStep& step) { return step.reason == reason; });
+}
+
+TEST_CASE("bundled_workflows: every bundled procedure has a sample form and a unique code") {
+  std::map<std::string, std::string> seen;
+  for (const auto& h : LoadAll()) {
+    INFO(h->file);
+    CHECK(SampleForms().count(h->procedure().code) == 1u);
+    CHECK(seen.emplace(h->procedure().code, h->file).second);
+  }
+}
+
+TEST_CASE("bundled_workflows: an online dossier runs to a returned result, on time") {
+  for (const auto& h : LoadAll()) {
+    INFO(h->file);
+    Dossier dossier = h->Receive(h->Submit());
+    CHECK(dossier.clock.received_at.has_value());
+    CHECK(dossier.clock.due_at.has_value());
+    if (h->HasFeeState()) {
+      CHECK(h->StateOf(dossier).status == NationalStatus::kFinancialObligation);
+      dossier = h->PayIfAsked(dossier);
+    }
+    CHECK(h->StateOf(dossier).status == NationalStatus::kProcessing);
+    dossier = h->Finish(dossier);
+
+    const State& end = h->StateOf(dossier);
+    CHECK(end.status == NationalStatus::kResultReturned);
+    CHECK(end.terminal);
+    CHECK(end.outcome == Outcome::kApproved);
+    CHECK(dossier.clock.finished_at.has_value());
+
+    const DossierTimeliness timeliness =
+        JudgeDossier(RealCalendar(), h->workflow, dossier, h->clock->Now());
+    CHECK(timeliness.started);
+    CHECK(timeliness.finished);
+    REQUIRE(timeliness.status.has_value());
+    CHECK(*timeliness.status != Timeliness::kLate);
+    CHECK_FALSE(timeliness.counts_late_in_index);
+
+    const FullyOnlineVerdict verdict = JudgeFullyOnline(h->workflow, dossier);
+    if (h->procedure().online_level == OnlineLevel::kFull) {
+      CHECK(verdict.fully_online);
+      CHECK(verdict.reasons.empty());
+    } else {
+      CHECK_FALSE(verdict.fully_online);
+      CHECK(HasReason(verdict, NotOnlineReason::kPartialProcedure));
+    }
+    CHECK(verdict.final);
+  }
+}
+
+TEST_CASE("bundled_workflows: refusal at reception ends in status 3") {
+  for (const auto& h : LoadAll()) {
+    INFO(h->file);
+    const Dossier dossier =
+        h->Apply(h->Submit(), "refuse_reception", h->StaffFor("refuse_reception"),
+                 {{"comment", "Not within this agency's competence"}});
+    const State& end = h->StateOf(dossier);
+    CHECK(end.status == NationalStatus::kNotReceived);
+    CHECK(end.terminal);
+    CHECK(end.outcome == Outcome::kRefused);
+    CHECK_FALSE(dossier.clock.received_at.has_value());
+  }
+}
+
+TEST_CASE("bundled_workflows: an unanswered supplement request is stopped by the system timer") {
+  for (const auto& h : LoadAll()) {
+    INFO(h->file);
+    Dossier dossier = h->PayIfAsked(h->Receive(h->Submit()));
+    dossier = h->Apply(dossier, "request_supplement", h->StaffFor("request_supplement"),
+                       {{"comment", "The declaration is not signed"}});
+    CHECK(h->StateOf(dossier).status == NationalStatus::kSupplementRequested);
+    CHECK(h->StateOf(dossier).clock == ClockMode::kPaused);
+
+    const std::vector<StateMachine::DueTimer> timers = h->machine->PendingTimers(dossier);
+    REQUIRE(timers.size() == 1u);
+    CHECK(timers[0].fires_at > h->clock->Now());
+    h->clock->Set(timers[0].fires_at);
+    ActionRequest request{timers[0].timer->action,
+                          Harness::System(),
+                          {{"comment", "No supplement received in time"}},
+                          std::nullopt};
+    Result<Transition> fired = h->machine->Apply(dossier, request);
+    REQUIRE_MESSAGE(fired.ok(), DescribeFailure(fired));
+
+    const State& end = h->StateOf(fired->dossier);
+    CHECK(end.status == NationalStatus::kStopped);
+    CHECK(end.terminal);
+    CHECK(end.outcome == Outcome::kStopped);
+    CHECK(h->machine->PendingTimers(fired->dossier).empty());
+  }
+}
+
+TEST_CASE("bundled_workflows: the applicant withdraws a received dossier") {
+  for (const auto& h : LoadAll()) {
+    INFO(h->file);
+    const Dossier received = h->Receive(h->Submit());
+    const Dossier dossier =
+        h->Apply(received, "withdraw", Harness::Applicant(), {{"comment", "No longer needed"}});
+    const State& end = h->StateOf(dossier);
+    CHECK(end.status == NationalStatus::kWithdrawn);
+    CHECK(end.terminal);
+    CHECK(end.outcome == Outcome::kWithdrawn);
+  }
+}
+
+TEST_CASE("bundled_workflows: in-person steps are named in the fully-online verdict") {
+  struct Case {
+    std::string file;
+    std::string submit_channel;
+    std::string pay_channel;
+    std::string return_channel;
+    std::vector<NotOnlineReason> expected;
+  };
+  const std::vector<Case> cases = {
+      {"1.004222-permanent-residence.json",
+       "desk",
+       "online",
+       "online",
+       {NotOnlineReason::kSubmittedAtDesk}},
+      {"1.004194-temporary-residence.json",
+       "desk",
+       "desk",
+       "desk",
+       {NotOnlineReason::kSubmittedAtDesk, NotOnlineReason::kFeePaidInPerson,
+        NotOnlineReason::kResultCollectedInPerson}},
+      {"HT-TRICHLUC-civil-status-extract-copy.json",
+       "online",
+       "desk",
+       "online",
+       {NotOnlineReason::kFeePaidInPerson}},
+      {"HT-KHAISINH-birth-registration.json",
+       "post",
+       "online",
+       "post",
+       {NotOnlineReason::kSubmittedAtDesk}},
+      {"1.003677-temporary-absence.json",
+       "online",
+       "online",
+       "desk",
+       {NotOnlineReason::kResultCollectedInPerson}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.file << " submitted " << c.submit_channel << ", paid " << c.pay_channel << ", returned "
+                << c.return_channel);
+    const auto h = Harness::Load(SourcePath("workflows/" + c.file));
+    Dossier dossier = h->Receive(h->Submit(c.submit_channel));
+    dossier = h->Finish(h->PayIfAsked(dossier, c.pay_channel), c.return_channel);
+    CHECK(h->StateOf(dossier).status == NationalStatus::kResultReturned);
+
+    const FullyOnlineVerdict verdict = JudgeFullyOnline(h->workflow, dossier);
+    CHECK_FALSE(verdict.fully_online);
+    std::vector<NotOnlineReason> reasons;
+    for (const NotOnlineStep& step : verdict.reasons) reasons.push_back(step.reason);
+    CHECK(reasons == c.expected);
+  }
+}
+
+}  // namespace
+}  // namespace motcua
