@@ -1,0 +1,147 @@
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/cli/command.h"
+
+namespace motcua::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+Run Cli(std::vector<std::string> args) {
+  std::ostringstream out;
+  std::ostringstream err;
+  Run run;
+  run.status = RunCli(args, {out, err});
+  run.out = out.str();
+  run.err = err.str();
+  return run;
+}
+
+std::string Workflow(const std::string& name) {
+  return std::string(MOTCUA_SOURCE_DIR) + "/workflows/" + name;
+}
+
+// A file in a fresh temporary directory, removed with the object.
+class TempFile {
+ public:
+  TempFile(const std::string& name, const std::string& content)
+      : dir_(fs::temp_directory_path() / ("motcua-cli-test-" + std::to_string(std::rand()))) {
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / name) << content;
+    path_ = (dir_ / name).string();
+  }
+  ~TempFile() { fs::remove_all(dir_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  fs::path dir_;
+  std::string path_;
+};
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST_CASE("cli: --help lists every command and each command has its own help") {
+  Run help = Cli({"--help"});
+  CHECK(help.status == kExitOk);
+  CHECK(help.out.find("lint") != std::string::npos);
+  for (const Command& command : Commands()) {
+    Run own = Cli({std::string(command.name), "--help"});
+    CHECK(own.status == kExitOk);
+    CHECK(own.out.find("Usage: motcua " + std::string(command.name)) != std::string::npos);
+  }
+}
+
+TEST_CASE("cli: no command and an unknown command are usage errors") {
+  CHECK(Cli({}).status == kExitUsage);
+  Run unknown = Cli({"frobnicate"});
+  CHECK(unknown.status == kExitUsage);
+  CHECK(unknown.err.find("unknown command \"frobnicate\"") != std::string::npos);
+}
+
+TEST_CASE("cli: lint accepts every bundled workflow") {
+  std::vector<std::string> args = {"lint"};
+  for (const auto& entry : fs::directory_iterator(std::string(MOTCUA_SOURCE_DIR) + "/workflows")) {
+    if (entry.path().extension() == ".json") args.push_back(entry.path().string());
+  }
+  REQUIRE(args.size() >= 8);
+  Run run = Cli(args);
+  INFO(run.out);
+  CHECK(run.status == kExitOk);
+  CHECK(run.out.find("problem") == std::string::npos);
+}
+
+TEST_CASE("cli: lint reports malformed JSON with line and column") {
+  TempFile file("broken.json", "{\n  \"procedure\": {\n    \"code\": 1.2.3\n  }\n}\n");
+  Run run = Cli({"lint", file.path()});
+  CHECK(run.status == kExitProblems);
+  CHECK(run.out.find(file.path() + ": line 3, column ") != std::string::npos);
+}
+
+TEST_CASE("cli: lint lists every problem with its JSON pointer") {
+  std::string text = ReadText(Workflow("1.004222-permanent-residence.json"));
+  // Two independent defects: a misspelt target state and an unknown timer action.
+  auto replace = [&text](const std::string& from, const std::string& to) {
+    std::size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  };
+  replace("\"to\": \"in_review\", \"roles\": [\"applicant\", \"reception_clerk\", \"system\"]",
+          "\"to\": \"in_reveiw\", \"roles\": [\"applicant\", \"reception_clerk\", \"system\"]");
+  replace("\"action\": \"stop_processing\" }\n  ]", "\"action\": \"stop_procesing\" }\n  ]");
+  TempFile file("two-defects.json", text);
+
+  Run run = Cli({"lint", file.path()});
+  INFO(run.out);
+  CHECK(run.status == kExitProblems);
+  CHECK(run.out.find(file.path() + ": /actions/4/to: ") != std::string::npos);
+  CHECK(run.out.find("in_reveiw") != std::string::npos);
+  CHECK(run.out.find(file.path() + ": /timers/1/action: ") != std::string::npos);
+  CHECK(run.out.find("stop_procesing") != std::string::npos);
+}
+
+TEST_CASE("cli: lint flags a national code used by two files") {
+  std::string text = ReadText(Workflow("1.004222-permanent-residence.json"));
+  TempFile copy("copy.json", text);
+  Run run = Cli({"lint", Workflow("1.004222-permanent-residence.json"), copy.path()});
+  CHECK(run.status == kExitProblems);
+  CHECK(run.out.find(copy.path() + ": /procedure/code: ") != std::string::npos);
+}
+
+TEST_CASE("cli: lint of a missing file fails and names it") {
+  Run run = Cli({"lint", "/nonexistent/motcua/workflow.json"});
+  CHECK(run.status == kExitFailure);
+  CHECK(run.out.find("/nonexistent/motcua/workflow.json: cannot open") != std::string::npos);
+}
+
+TEST_CASE("cli: the built binary runs the same commands") {
+  const std::string command = std::string(MOTCUA_BINARY) + " lint " +
+                              Workflow("1.004222-permanent-residence.json") + " > /dev/null";
+  CHECK(std::system(command.c_str()) == 0);
+  const std::string unknown = std::string(MOTCUA_BINARY) + " frobnicate 2> /dev/null";
+  int status = std::system(unknown.c_str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == kExitUsage);
+}
+
+}  // namespace
+}  // namespace motcua::cli
