@@ -1,6 +1,7 @@
 #include "engine/cli/calendar_files.h"
 
 #include <doctest/doctest.h>
+#include <stdlib.h>
 
 #include <chrono>
 #include <filesystem>
@@ -23,10 +24,10 @@ TEST_CASE("calendar files: the bundled folder loads as one calendar of both year
 }
 
 TEST_CASE("calendar files: an empty folder, a missing folder and a broken file are errors") {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / "motcua-calendar-files-test";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "motcua-calendar-files-XXXXXX").string();
+  REQUIRE(mkdtemp(pattern.data()) != nullptr);
+  const std::filesystem::path dir = pattern;
 
   Result<WorkingCalendar> empty = LoadCalendarDirectory(dir.string());
   REQUIRE_FALSE(empty.ok());

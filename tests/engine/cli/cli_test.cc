@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -36,16 +37,20 @@ std::string Workflow(const std::string& name) {
   return std::string(MOTCUA_SOURCE_DIR) + "/workflows/" + name;
 }
 
-// A file in a fresh temporary directory, removed with the object.
+// A file in a fresh temporary directory of its own (mkdtemp: test processes
+// run in parallel), removed with the object.
 class TempFile {
  public:
-  TempFile(const std::string& name, const std::string& content)
-      : dir_(fs::temp_directory_path() / ("motcua-cli-test-" + std::to_string(std::rand()))) {
-    fs::create_directories(dir_);
+  TempFile(const std::string& name, const std::string& content) {
+    std::string pattern = (fs::temp_directory_path() / "motcua-cli-test-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    dir_ = pattern;
     std::ofstream(dir_ / name) << content;
     path_ = (dir_ / name).string();
   }
   ~TempFile() { fs::remove_all(dir_); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
   const std::string& path() const { return path_; }
 
  private:
