@@ -99,6 +99,8 @@ TEST_CASE("calendar: adding working minutes skips nights, lunch, weekends and ho
        Local(2026y / 3 / 9, 7, 30)},
       {"ending exactly at a period's close", Local(2026y / 3 / 2, 7, 30), 240,
        Local(2026y / 3 / 2, 11, 30)},
+      {"across the year boundary and New Year's Day", Local(2025y / 12 / 31, 9, 0), 480,
+       Local(2026y / 1 / 2, 9, 0)},
       {"five days across the swapped Saturday", Local(2025y / 4 / 24, 8, 0), 2400,
        Local(2025y / 5 / 5, 8, 0)},
   };
@@ -118,6 +120,7 @@ TEST_CASE("calendar: working minutes between two instants") {
   const Case cases[] = {
       {"over the Tết break", Local(2026y / 2 / 13, 9, 0), Local(2026y / 2 / 23, 9, 0), 480},
       {"across lunch", Local(2026y / 3 / 2, 8, 0), Local(2026y / 3 / 2, 14, 0), 270},
+      {"across the year boundary", Local(2025y / 12 / 31, 16, 0), Local(2026y / 1 / 2, 8, 0), 90},
       {"backwards is zero", Local(2026y / 3 / 2, 14, 0), Local(2026y / 3 / 2, 8, 0), 0},
       // 2026: 261 weekdays minus 11 weekday holidays = 250 working days.
       {"the whole of 2026", Local(2026y / 1 / 1, 0, 0), Local(2027y / 1 / 1, 0, 0), 250 * 480},

@@ -112,6 +112,24 @@ TEST_CASE("legal clock: a pause moves the due date by exactly the paused working
   CHECK(clock->due_at == Local(2026y / 3 / 11, 8, 0));
 }
 
+TEST_CASE("legal clock: a pause across the Tết holidays excludes the paused time only") {
+  const Deadline deadline = WorkingDays(5);
+  // Received Monday 9 February 2026: five working days end on Monday 23 February,
+  // after the Tết break of 16-20 February.
+  Result<LegalClock> clock = ApplyClockEffect(Vietnam(), deadline, LegalClock{},
+                                              ClockEffect::kStart, Local(2026y / 2 / 9, 8, 0));
+  REQUIRE(clock.ok());
+  CHECK(clock->due_at == Local(2026y / 2 / 23, 8, 0));
+  // Paused Wednesday 11 February with three working days left; resumed after Tết.
+  clock = ApplyClockEffect(Vietnam(), deadline, *clock, ClockEffect::kPause,
+                           Local(2026y / 2 / 11, 8, 0));
+  REQUIRE(clock.ok());
+  clock = ApplyClockEffect(Vietnam(), deadline, *clock, ClockEffect::kResume,
+                           Local(2026y / 2 / 24, 8, 0));
+  REQUIRE(clock.ok());
+  CHECK(clock->due_at == Local(2026y / 2 / 27, 8, 0));
+}
+
 TEST_CASE("legal clock: extensions need a later date and a running clock") {
   const Deadline deadline = WorkingDays(5);
   ClockEffectArgs later{Local(2026y / 3 / 13, 17, 0), "Site inspection needed"};
