@@ -1,0 +1,158 @@
+#include "engine/sqlite/dossier_codec.h"
+
+#include <array>
+#include <utility>
+
+namespace motcua {
+
+std::int64_t ToSeconds(Instant t) {
+  return t.time_since_epoch().count();
+}
+
+Instant FromSeconds(std::int64_t seconds) {
+  return Instant(std::chrono::seconds(seconds));
+}
+
+Result<nlohmann::json> DecodeJson(const std::string& text, const char* column) {
+  nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) {
+    return Error(ErrorCode::kInternal, std::string("stored ") + column + " is not valid JSON",
+                 "corrupt_row");
+  }
+  return value;
+}
+
+namespace {
+
+Error CorruptColumn(const char* column) {
+  return Error(ErrorCode::kInternal, std::string("stored ") + column + " has an unexpected shape",
+               "corrupt_row");
+}
+
+}  // namespace
+
+std::string EncodeClockParts(const LegalClock& clock) {
+  nlohmann::json paused = nlohmann::json::array();
+  for (const PausedInterval& interval : clock.paused) {
+    nlohmann::json item{{"from", ToSeconds(interval.from)}, {"to", nullptr}};
+    if (interval.to) item["to"] = ToSeconds(*interval.to);
+    paused.push_back(std::move(item));
+  }
+  nlohmann::json extensions = nlohmann::json::array();
+  for (const Extension& extension : clock.extensions) {
+    extensions.push_back({{"at", ToSeconds(extension.at)},
+                          {"new_due", ToSeconds(extension.new_due)},
+                          {"reason", extension.reason}});
+  }
+  return nlohmann::json{{"paused", std::move(paused)}, {"extensions", std::move(extensions)}}
+      .dump();
+}
+
+Status DecodeClockParts(const std::string& text, LegalClock* clock) {
+  Result<nlohmann::json> parsed = DecodeJson(text, "clock_json");
+  if (!parsed.ok()) return parsed.error();
+  try {
+    for (const nlohmann::json& item : parsed->at("paused")) {
+      PausedInterval interval{FromSeconds(item.at("from").get<std::int64_t>()), std::nullopt};
+      if (!item.at("to").is_null()) interval.to = FromSeconds(item.at("to").get<std::int64_t>());
+      clock->paused.push_back(interval);
+    }
+    for (const nlohmann::json& item : parsed->at("extensions")) {
+      clock->extensions.push_back(Extension{FromSeconds(item.at("at").get<std::int64_t>()),
+                                            FromSeconds(item.at("new_due").get<std::int64_t>()),
+                                            item.at("reason").get<std::string>()});
+    }
+  } catch (const nlohmann::json::exception&) {
+    return CorruptColumn("clock_json");
+  }
+  return Status();
+}
+
+std::string EncodeDocuments(const std::map<std::string, std::string>& documents) {
+  return nlohmann::json(documents).dump();
+}
+
+Result<std::map<std::string, std::string>> DecodeDocuments(const std::string& text) {
+  Result<nlohmann::json> parsed = DecodeJson(text, "documents_json");
+  if (!parsed.ok()) return parsed.error();
+  try {
+    return parsed->get<std::map<std::string, std::string>>();
+  } catch (const nlohmann::json::exception&) {
+    return CorruptColumn("documents_json");
+  }
+}
+
+std::string EncodeSignatures(const std::vector<SignatureEvidence>& signatures) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const SignatureEvidence& signature : signatures) {
+    list.push_back({{"document_id", signature.document_id},
+                    {"signer_subject", signature.signer_subject},
+                    {"serial", signature.serial},
+                    {"certificate_fingerprint", signature.certificate_fingerprint}});
+  }
+  return list.dump();
+}
+
+Result<std::vector<SignatureEvidence>> DecodeSignatures(const std::string& text) {
+  Result<nlohmann::json> parsed = DecodeJson(text, "signatures_json");
+  if (!parsed.ok()) return parsed.error();
+  std::vector<SignatureEvidence> signatures;
+  try {
+    for (const nlohmann::json& item : *parsed) {
+      signatures.push_back(SignatureEvidence{
+          item.at("document_id").get<std::string>(), item.at("signer_subject").get<std::string>(),
+          item.at("serial").get<std::string>(),
+          item.at("certificate_fingerprint").get<std::string>()});
+    }
+  } catch (const nlohmann::json::exception&) {
+    return CorruptColumn("signatures_json");
+  }
+  return signatures;
+}
+
+std::string StepName(ApplicantStep step) {
+  return ApplicantStepName(step);
+}
+
+Result<ApplicantStep> StepFromName(const std::string& name) {
+  constexpr std::array<ApplicantStep, 5> kSteps{ApplicantStep::kNone, ApplicantStep::kSubmission,
+                                                ApplicantStep::kSupplement, ApplicantStep::kPayment,
+                                                ApplicantStep::kResultReturn};
+  for (ApplicantStep step : kSteps) {
+    if (name == ApplicantStepName(step)) return step;
+  }
+  return Error(ErrorCode::kInternal, "stored step \"" + name + "\" is unknown", "corrupt_row");
+}
+
+Result<AuditRecord> ReadEventRow(const SqliteStatement& row) {
+  AuditRecord record;
+  record.sequence = row.ColumnInt(0);
+  record.dossier_code = row.ColumnText(1);
+  record.index = row.ColumnInt(2);
+  DossierEvent& event = record.event;
+  event.action = row.ColumnText(3);
+  event.from_state = row.ColumnText(4);
+  event.to_state = row.ColumnText(5);
+  event.actor.user_id = row.ColumnText(6);
+  Result<nlohmann::json> roles = DecodeJson(row.ColumnText(7), "actor_roles");
+  if (!roles.ok()) return roles.error();
+  try {
+    event.actor.roles = roles->get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception&) {
+    return CorruptColumn("actor_roles");
+  }
+  event.actor.agency = row.ColumnText(8);
+  event.at = FromSeconds(row.ColumnInt(9));
+  Result<ApplicantStep> step = StepFromName(row.ColumnText(10));
+  if (!step.ok()) return step.error();
+  event.step = *step;
+  if (!row.IsNull(11)) event.channel = static_cast<Channel>(row.ColumnInt(11));
+  Result<nlohmann::json> payload = DecodeJson(row.ColumnText(12), "payload");
+  if (!payload.ok()) return payload.error();
+  event.payload = std::move(payload).value();
+  record.previous_hash = row.ColumnText(13);
+  record.hash = row.ColumnText(14);
+  return record;
+}
+
+}  // namespace motcua

@@ -1,0 +1,80 @@
+#include "engine/sqlite/migrations.h"
+
+#include <charconv>
+#include <string>
+
+namespace motcua {
+namespace {
+
+constexpr const char* kCreateMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
+
+Status ApplyOne(SqliteConnection& connection, const Migration& migration, Instant now) {
+  Status status = connection.Exec(migration.sql);
+  if (!status.ok()) return status;
+  Result<SqliteStatement*> record =
+      connection.Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)");
+  if (!record.ok()) return record.error();
+  StatementReset reset(*record);
+  (*record)->BindInt(1, migration.version);
+  (*record)->BindInt(2, now.time_since_epoch().count());
+  return (*record)->Run();
+}
+
+}  // namespace
+
+Result<std::int64_t> ApplyMigrations(SqliteConnection& connection,
+                                     const std::vector<Migration>& migrations, Instant now) {
+  // An exclusive write lock for the whole check-and-apply, so two processes
+  // opening a fresh database do not both apply the same migration.
+  Status begun = connection.Exec("BEGIN IMMEDIATE");
+  if (!begun.ok()) return begun.error();
+  Status created = connection.Exec(kCreateMigrationsTable);
+  Result<std::string> current_text =
+      created.ok() ? connection.QueryText("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+                   : Result<std::string>(created.error());
+  (void)connection.Exec("COMMIT");
+  if (!current_text.ok()) return current_text.error();
+  std::int64_t current = 0;
+  const std::string& text = current_text.value();
+  if (std::from_chars(text.data(), text.data() + text.size(), current).ec != std::errc()) {
+    return Error(ErrorCode::kInternal, "schema_migrations holds an unreadable version: " + text);
+  }
+
+  const std::int64_t newest = migrations.empty() ? 0 : migrations.back().version;
+  if (current > newest) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "database schema version " + std::to_string(current) +
+                     " is newer than this motcua (" + std::to_string(newest) + "); upgrade motcua",
+                 "schema_too_new");
+  }
+  for (const Migration& migration : migrations) {
+    if (migration.version <= current) continue;
+    Status begin = connection.Exec("BEGIN IMMEDIATE");
+    if (!begin.ok()) return begin.error();
+    // Another process may have applied it since we looked.
+    Result<std::string> again =
+        connection.QueryText("SELECT COUNT(*) FROM schema_migrations WHERE version = " +
+                             std::to_string(migration.version));
+    Status applied = !again.ok()            ? Status(again.error())
+                     : again.value() != "0" ? Status()
+                                            : ApplyOne(connection, migration, now);
+    if (!applied.ok()) {
+      (void)connection.Exec("ROLLBACK");
+      return Error(applied.error().code(),
+                   "migration " + std::to_string(migration.version) + "_" + migration.name +
+                       " failed: " + applied.error().message(),
+                   "migration_failed");
+    }
+    Status committed = connection.Exec("COMMIT");
+    if (!committed.ok()) {
+      (void)connection.Exec("ROLLBACK");
+      return committed.error();
+    }
+    current = migration.version;
+  }
+  return current;
+}
+
+}  // namespace motcua

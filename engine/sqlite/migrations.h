@@ -1,0 +1,38 @@
+// migrations.h: the numbered schema migrations of the SQLite store.
+//
+// The .sql files in schema/migrations/ (NNNN_name.sql) are embedded into the
+// binary at build time by embed_migrations.cmake, which generates the
+// definition of `EmbeddedMigrations()`. `ApplyMigrations` brings a database
+// up to date at open: each pending migration runs inside its own transaction
+// and is recorded in schema_migrations(version, applied_at).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/domain/clock.h"
+#include "engine/domain/status.h"
+#include "engine/sqlite/sqlite_db.h"
+
+namespace motcua {
+
+struct Migration {
+  std::int64_t version = 0;
+  std::string name;  // "initial" for 0001_initial.sql
+  std::string sql;
+};
+
+// Every migration of this build, ordered by version. Defined in the generated
+// embedded_migrations.cc.
+const std::vector<Migration>& EmbeddedMigrations();
+
+// Applies the migrations of `migrations` newer than the database's version,
+// in order, recording each with `now`. A database whose newest applied version
+// is newer than the newest of `migrations` is refused with
+// kFailedPrecondition: "database schema version N is newer than this motcua
+// (M); upgrade motcua". Returns the database's version afterwards.
+Result<std::int64_t> ApplyMigrations(SqliteConnection& connection,
+                                     const std::vector<Migration>& migrations, Instant now);
+
+}  // namespace motcua

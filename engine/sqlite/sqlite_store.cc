@@ -1,0 +1,885 @@
+#include "engine/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <functional>
+#include <future>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "engine/crypto/sha256.h"
+#include "engine/sqlite/audit_chain.h"
+#include "engine/sqlite/dossier_codec.h"
+#include "engine/sqlite/migrations.h"
+#include "engine/sqlite/sqlite_db.h"
+
+namespace motcua {
+namespace {
+
+// Queue rows of dossiers without a due date carry this key so they sort last.
+constexpr std::int64_t kNoDueDate = std::numeric_limits<std::int64_t>::max();
+constexpr int kMaxPageSize = 1000;
+
+using WriteFunction = std::function<Status(SqliteConnection&)>;
+
+// A dossier's columns, encoded in the caller's thread so the writer only binds.
+struct DossierRow {
+  const Dossier* dossier = nullptr;
+  int national_status = 0;
+  std::string clock_json;
+  std::string form_json;
+  std::string documents_json;
+  std::string signatures_json;
+  std::int64_t updated_at = 0;
+};
+
+std::optional<std::int64_t> OptionalSeconds(const std::optional<Instant>& t) {
+  if (!t) return std::nullopt;
+  return ToSeconds(*t);
+}
+
+Result<DossierRow> EncodeDossier(const Dossier& dossier, int national_status, Instant updated_at) {
+  if (dossier.code.empty()) {
+    return Error(ErrorCode::kInvalidArgument, "a dossier needs a code", "",
+                 {FieldError{"/code", "must not be empty"}});
+  }
+  DossierRow row;
+  row.dossier = &dossier;
+  row.national_status = national_status;
+  try {
+    row.clock_json = EncodeClockParts(dossier.clock);
+    row.form_json = dossier.form.dump();
+    row.documents_json = EncodeDocuments(dossier.documents);
+    row.signatures_json = EncodeSignatures(dossier.result_signatures);
+  } catch (const nlohmann::json::exception& e) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "dossier " + dossier.code + " cannot be stored: " + e.what());
+  }
+  row.updated_at = ToSeconds(updated_at);
+  return row;
+}
+
+// Binds ?1..?18 in the column order of kInsertDossier.
+void BindDossierRow(SqliteStatement& stmt, const DossierRow& row) {
+  const Dossier& d = *row.dossier;
+  stmt.BindText(1, d.code);
+  stmt.BindText(2, d.procedure_code);
+  stmt.BindInt(3, d.definition_version);
+  stmt.BindText(4, d.applicant_id);
+  stmt.BindText(5, d.agency);
+  stmt.BindText(6, d.state);
+  stmt.BindInt(7, row.national_status);
+  stmt.BindInt(8, d.version);
+  stmt.BindOptionalText(9, d.assignee);
+  stmt.BindOptionalInt(10, OptionalSeconds(d.clock.received_at));
+  stmt.BindOptionalInt(11, OptionalSeconds(d.clock.due_at));
+  stmt.BindOptionalInt(12, OptionalSeconds(d.clock.finished_at));
+  stmt.BindText(13, row.clock_json);
+  stmt.BindText(14, row.form_json);
+  stmt.BindText(15, row.documents_json);
+  stmt.BindOptionalText(16, d.result_document);
+  stmt.BindText(17, row.signatures_json);
+  stmt.BindInt(18, row.updated_at);
+}
+
+constexpr const char* kInsertDossier =
+    "INSERT INTO dossiers (code, procedure_code, definition_version, applicant_id, agency, state, "
+    "national_status, version, assignee, received_at, due_at, finished_at, clock_json, form_json, "
+    "documents_json, result_document, signatures_json, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+
+constexpr const char* kUpdateDossier =
+    "UPDATE dossiers SET procedure_code = ?2, definition_version = ?3, applicant_id = ?4, "
+    "agency = ?5, state = ?6, national_status = ?7, version = ?8, assignee = ?9, "
+    "received_at = ?10, due_at = ?11, finished_at = ?12, clock_json = ?13, form_json = ?14, "
+    "documents_json = ?15, result_document = ?16, signatures_json = ?17, updated_at = ?18 "
+    "WHERE code = ?1 AND version = ?19";
+
+constexpr const char* kDossierColumns =
+    "code, procedure_code, definition_version, applicant_id, agency, state, national_status, "
+    "version, assignee, received_at, due_at, finished_at, clock_json, form_json, documents_json, "
+    "result_document, signatures_json, updated_at";
+
+constexpr const char* kSummaryColumns =
+    "d.code, d.procedure_code, d.applicant_id, d.agency, d.state, d.national_status, d.version, "
+    "d.assignee, d.due_at, d.updated_at";
+
+constexpr const char* kDefinitionColumns =
+    "procedure_code, version, content_hash, document, published_at, published_by";
+
+DossierSummary ReadSummary(const SqliteStatement& row) {
+  DossierSummary summary;
+  summary.code = row.ColumnText(0);
+  summary.procedure_code = row.ColumnText(1);
+  summary.applicant_id = row.ColumnText(2);
+  summary.agency = row.ColumnText(3);
+  summary.state = row.ColumnText(4);
+  summary.national_status = static_cast<int>(row.ColumnInt(5));
+  summary.version = row.ColumnInt(6);
+  summary.assignee = row.ColumnOptionalText(7);
+  if (!row.IsNull(8)) summary.due_at = FromSeconds(row.ColumnInt(8));
+  summary.updated_at = FromSeconds(row.ColumnInt(9));
+  return summary;
+}
+
+Result<StoredDefinition> ReadDefinition(const SqliteStatement& row) {
+  StoredDefinition definition;
+  definition.procedure_code = row.ColumnText(0);
+  definition.version = row.ColumnInt(1);
+  definition.content_hash = row.ColumnText(2);
+  Result<nlohmann::json> document = DecodeJson(row.ColumnText(3), "definitions.document");
+  if (!document.ok()) return document.error();
+  definition.document = std::move(document).value();
+  definition.published_at = FromSeconds(row.ColumnInt(4));
+  definition.published_by = row.ColumnText(5);
+  return definition;
+}
+
+Result<Dossier> ReadDossier(const SqliteStatement& row) {
+  Dossier d;
+  d.code = row.ColumnText(0);
+  d.procedure_code = row.ColumnText(1);
+  d.definition_version = row.ColumnInt(2);
+  d.applicant_id = row.ColumnText(3);
+  d.agency = row.ColumnText(4);
+  d.state = row.ColumnText(5);
+  d.version = row.ColumnInt(7);
+  d.assignee = row.ColumnOptionalText(8);
+  if (!row.IsNull(9)) d.clock.received_at = FromSeconds(row.ColumnInt(9));
+  if (!row.IsNull(10)) d.clock.due_at = FromSeconds(row.ColumnInt(10));
+  if (!row.IsNull(11)) d.clock.finished_at = FromSeconds(row.ColumnInt(11));
+  Status clock = DecodeClockParts(row.ColumnText(12), &d.clock);
+  if (!clock.ok()) return clock.error();
+  Result<nlohmann::json> form = DecodeJson(row.ColumnText(13), "form_json");
+  if (!form.ok()) return form.error();
+  d.form = std::move(form).value();
+  Result<std::map<std::string, std::string>> documents = DecodeDocuments(row.ColumnText(14));
+  if (!documents.ok()) return documents.error();
+  d.documents = std::move(documents).value();
+  d.result_document = row.ColumnOptionalText(15);
+  Result<std::vector<SignatureEvidence>> signatures = DecodeSignatures(row.ColumnText(16));
+  if (!signatures.ok()) return signatures.error();
+  d.result_signatures = std::move(signatures).value();
+  return d;
+}
+
+// Appends `event` as the next link of `dossier_code`'s chain.
+Status AppendEvent(SqliteConnection& db, const std::string& dossier_code,
+                   const DossierEvent& event) {
+  Result<SqliteStatement*> last =
+      db.Prepare("SELECT idx, hash FROM events WHERE dossier_code = ?1 ORDER BY idx DESC LIMIT 1");
+  if (!last.ok()) return last.error();
+  std::int64_t index = 0;
+  std::string previous_hash;
+  {
+    StatementReset reset(*last);
+    (*last)->BindText(1, dossier_code);
+    Result<bool> row = (*last)->Step();
+    if (!row.ok()) return row.error();
+    if (*row) {
+      index = (*last)->ColumnInt(0) + 1;
+      previous_hash = (*last)->ColumnText(1);
+    }
+  }
+  std::string canonical;
+  std::string roles;
+  std::string payload;
+  try {
+    canonical = CanonicalEvent(dossier_code, index, event);
+    roles = nlohmann::json(event.actor.roles).dump();
+    payload = event.payload.dump();
+  } catch (const nlohmann::json::exception& e) {
+    return Error(ErrorCode::kInvalidArgument, std::string("event cannot be stored: ") + e.what());
+  }
+  Result<SqliteStatement*> insert = db.Prepare(
+      "INSERT INTO events (dossier_code, idx, action, from_state, to_state, actor_id, "
+      "actor_roles, actor_agency, at, step, channel, payload, previous_hash, hash) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+  if (!insert.ok()) return insert.error();
+  SqliteStatement& stmt = **insert;
+  StatementReset reset(&stmt);
+  stmt.BindText(1, dossier_code);
+  stmt.BindInt(2, index);
+  stmt.BindText(3, event.action);
+  stmt.BindText(4, event.from_state);
+  stmt.BindText(5, event.to_state);
+  stmt.BindText(6, event.actor.user_id);
+  stmt.BindText(7, roles);
+  stmt.BindText(8, event.actor.agency);
+  stmt.BindInt(9, ToSeconds(event.at));
+  stmt.BindText(10, StepName(event.step));
+  if (event.channel) {
+    stmt.BindInt(11, static_cast<int>(*event.channel));
+  } else {
+    stmt.BindNull(11);
+  }
+  stmt.BindText(12, payload);
+  stmt.BindText(13, previous_hash);
+  stmt.BindText(14, EventHash(canonical, previous_hash));
+  return stmt.Run();
+}
+
+// Replaces the queue rows of `dossier` by one per role of its current state.
+Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
+                           const std::vector<std::string>& roles) {
+  Result<SqliteStatement*> remove = db.Prepare("DELETE FROM queue_entries WHERE code = ?1");
+  if (!remove.ok()) return remove.error();
+  {
+    StatementReset reset(*remove);
+    (*remove)->BindText(1, dossier.code);
+    Status removed = (*remove)->Run();
+    if (!removed.ok()) return removed;
+  }
+  Result<SqliteStatement*> insert = db.Prepare(
+      "INSERT OR IGNORE INTO queue_entries (role, agency, state, due_at, code) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!insert.ok()) return insert.error();
+  const std::int64_t due = dossier.clock.due_at ? ToSeconds(*dossier.clock.due_at) : kNoDueDate;
+  for (const std::string& role : roles) {
+    StatementReset reset(*insert);
+    (*insert)->BindText(1, role);
+    (*insert)->BindText(2, dossier.agency);
+    (*insert)->BindText(3, dossier.state);
+    (*insert)->BindInt(4, due);
+    (*insert)->BindText(5, dossier.code);
+    Status inserted = (*insert)->Run();
+    if (!inserted.ok()) return inserted;
+  }
+  return Status();
+}
+
+Status CheckPageSize(int limit) {
+  if (limit < 1) {
+    return Error(ErrorCode::kInvalidArgument, "limit must be at least 1", "",
+                 {FieldError{"/limit", "must be at least 1"}});
+  }
+  return Status();
+}
+
+std::string DayKey(LocalDate date) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return text;
+}
+
+class SystemClock final : public Clock {
+ public:
+  Instant Now() const override {
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  }
+};
+
+}  // namespace
+
+struct SqliteStore::Impl {
+  struct PendingWrite {
+    WriteFunction apply;
+    std::promise<Status> done;
+  };
+
+  SqliteStoreOptions options;
+  SystemClock system_clock;
+  const Clock* clock = nullptr;
+
+  std::unique_ptr<SqliteConnection> writer;
+  std::mutex write_mutex;
+  std::condition_variable write_ready;
+  std::deque<std::unique_ptr<PendingWrite>> pending;
+  bool stopping = false;
+  std::thread writer_thread;
+
+  std::mutex reader_mutex;
+  std::condition_variable reader_free;
+  std::vector<std::unique_ptr<SqliteConnection>> idle_readers;
+
+  // A read-only connection lent to one thread; returned to the pool on scope exit.
+  class ReaderLease {
+   public:
+    explicit ReaderLease(Impl* impl) : impl_(impl) {
+      std::unique_lock lock(impl_->reader_mutex);
+      impl_->reader_free.wait(lock, [this] { return !impl_->idle_readers.empty(); });
+      connection_ = std::move(impl_->idle_readers.back());
+      impl_->idle_readers.pop_back();
+    }
+    ~ReaderLease() {
+      {
+        std::lock_guard lock(impl_->reader_mutex);
+        impl_->idle_readers.push_back(std::move(connection_));
+      }
+      impl_->reader_free.notify_one();
+    }
+    ReaderLease(const ReaderLease&) = delete;
+    ReaderLease& operator=(const ReaderLease&) = delete;
+    SqliteConnection& operator*() { return *connection_; }
+
+   private:
+    Impl* impl_;
+    std::unique_ptr<SqliteConnection> connection_;
+  };
+
+  // Runs `read` on a pooled connection inside one read transaction, so that
+  // multi-statement reads see one snapshot.
+  template <typename T>
+  Result<T> Read(const std::function<Result<T>(SqliteConnection&)>& read) {
+    ReaderLease lease(this);
+    Status begun = (*lease).Exec("BEGIN");
+    if (!begun.ok()) return begun.error();
+    Result<T> result = read(*lease);
+    (void)(*lease).Exec("COMMIT");
+    return result;
+  }
+
+  // Queues `apply` for the writer and waits until its batch committed.
+  Status Write(WriteFunction apply) {
+    auto write = std::make_unique<PendingWrite>();
+    write->apply = std::move(apply);
+    std::future<Status> done = write->done.get_future();
+    {
+      std::lock_guard lock(write_mutex);
+      if (stopping) return Error(ErrorCode::kUnavailable, "the store is closing");
+      pending.push_back(std::move(write));
+    }
+    write_ready.notify_one();
+    return done.get();
+  }
+
+  void WriterLoop() {
+    std::vector<std::unique_ptr<PendingWrite>> batch;
+    const std::size_t max_batch = static_cast<std::size_t>(options.max_batch);
+    for (;;) {
+      {
+        std::unique_lock lock(write_mutex);
+        write_ready.wait(lock, [this] { return stopping || !pending.empty(); });
+        if (pending.empty()) return;  // stopping, and everything is written
+        while (!pending.empty() && batch.size() < max_batch) {
+          batch.push_back(std::move(pending.front()));
+          pending.pop_front();
+        }
+      }
+      RunBatch(batch);
+      batch.clear();
+    }
+  }
+
+  Status ExecCached(const char* sql) {
+    Result<SqliteStatement*> stmt = writer->Prepare(sql);
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    return (*stmt)->Run();
+  }
+
+  void RunBatch(std::vector<std::unique_ptr<PendingWrite>>& batch) {
+    std::vector<Status> results(batch.size());
+    Status begun = ExecCached("BEGIN IMMEDIATE");
+    if (!begun.ok()) {
+      for (auto& write : batch) write->done.set_value(begun);
+      return;
+    }
+    std::optional<Error> aborted;
+    for (std::size_t i = 0; i < batch.size() && !aborted; ++i) {
+      Status savepoint = ExecCached("SAVEPOINT write");
+      results[i] = savepoint.ok() ? batch[i]->apply(*writer) : savepoint;
+      if (sqlite3_get_autocommit(writer->handle()) != 0) {
+        // SQLite rolled the whole transaction back (I/O error, disk full):
+        // the batch's earlier writes are lost too.
+        aborted =
+            Error(ErrorCode::kUnavailable,
+                  "the write transaction was aborted: " +
+                      (results[i].ok() ? std::string("unknown") : results[i].error().message()));
+        break;
+      }
+      if (!results[i].ok()) (void)ExecCached("ROLLBACK TO write");
+      (void)ExecCached("RELEASE write");
+    }
+    if (!aborted) {
+      Status committed = ExecCached("COMMIT");
+      if (!committed.ok()) {
+        (void)writer->Exec("ROLLBACK");
+        aborted = Error(committed.error().code(),
+                        "the write transaction failed to commit: " + committed.error().message());
+      }
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->done.set_value(aborted ? Status(*aborted) : results[i]);
+    }
+  }
+
+  ~Impl() {
+    {
+      std::lock_guard lock(write_mutex);
+      stopping = true;
+    }
+    write_ready.notify_all();
+    if (writer_thread.joinable()) writer_thread.join();
+  }
+};
+
+SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions& options) {
+  std::vector<FieldError> problems;
+  if (options.path.empty()) problems.push_back({"/path", "must not be empty"});
+  if (options.synchronous != "full" && options.synchronous != "normal") {
+    problems.push_back({"/synchronous", "must be \"full\" or \"normal\""});
+  }
+  if (options.max_batch < 1) problems.push_back({"/max_batch", "must be at least 1"});
+  if (options.reader_connections < 1) {
+    problems.push_back({"/reader_connections", "must be at least 1"});
+  }
+  if (!problems.empty()) {
+    return Error(ErrorCode::kInvalidArgument, "invalid SQLite store options", "",
+                 std::move(problems));
+  }
+
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
+
+  Result<std::unique_ptr<SqliteConnection>> writer = SqliteConnection::Open(
+      options.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options.busy_timeout_ms);
+  if (!writer.ok()) return writer.error();
+  impl->writer = std::move(writer).value();
+  Result<std::string> mode = impl->writer->QueryText("PRAGMA journal_mode=WAL");
+  if (!mode.ok()) return mode.error();
+  if (*mode != "wal") {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "database " + options.path + " cannot use WAL mode (got " + *mode + ")");
+  }
+  Status pragmas = impl->writer->Exec(std::string("PRAGMA synchronous=") +
+                                      (options.synchronous == "full" ? "FULL" : "NORMAL") +
+                                      "; PRAGMA foreign_keys=ON");
+  if (!pragmas.ok()) return pragmas.error();
+  Result<std::int64_t> migrated =
+      ApplyMigrations(*impl->writer, EmbeddedMigrations(), impl->clock->Now());
+  if (!migrated.ok()) return migrated.error();
+
+  for (int i = 0; i < options.reader_connections; ++i) {
+    Result<std::unique_ptr<SqliteConnection>> reader =
+        SqliteConnection::Open(options.path, SQLITE_OPEN_READONLY, options.busy_timeout_ms);
+    if (!reader.ok()) return reader.error();
+    impl->idle_readers.push_back(std::move(reader).value());
+  }
+  Impl* raw = impl.get();
+  impl->writer_thread = std::thread([raw] { raw->WriterLoop(); });
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
+}
+
+Result<StoredDefinition> SqliteStore::PublishDefinition(const std::string& procedure_code,
+                                                        const nlohmann::json& document,
+                                                        const std::string& published_by,
+                                                        Instant at) {
+  if (procedure_code.empty()) {
+    return Error(ErrorCode::kInvalidArgument, "a definition needs a procedure code");
+  }
+  std::string text;
+  try {
+    text = document.dump();
+  } catch (const nlohmann::json::exception& e) {
+    return Error(ErrorCode::kInvalidArgument,
+                 std::string("definition is not storable: ") + e.what());
+  }
+  StoredDefinition published{procedure_code, 0, Sha256Hex(text), document, at, published_by};
+  Status written = impl_->Write([&](SqliteConnection& db) -> Status {
+    Result<SqliteStatement*> latest =
+        db.Prepare(std::string("SELECT ") + kDefinitionColumns +
+                   " FROM definitions WHERE procedure_code = ?1 ORDER BY version DESC LIMIT 1");
+    if (!latest.ok()) return latest.error();
+    {
+      StatementReset reset(*latest);
+      (*latest)->BindText(1, procedure_code);
+      Result<bool> row = (*latest)->Step();
+      if (!row.ok()) return row.error();
+      if (*row) {
+        if ((*latest)->ColumnText(2) == published.content_hash) {
+          Result<StoredDefinition> existing = ReadDefinition(**latest);
+          if (!existing.ok()) return existing.error();
+          published = std::move(existing).value();
+          return Status();
+        }
+        published.version = (*latest)->ColumnInt(1) + 1;
+      } else {
+        published.version = 1;
+      }
+    }
+    Result<SqliteStatement*> insert =
+        db.Prepare(std::string("INSERT INTO definitions (") + kDefinitionColumns +
+                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!insert.ok()) return insert.error();
+    StatementReset reset(*insert);
+    (*insert)->BindText(1, procedure_code);
+    (*insert)->BindInt(2, published.version);
+    (*insert)->BindText(3, published.content_hash);
+    (*insert)->BindText(4, text);
+    (*insert)->BindInt(5, ToSeconds(at));
+    (*insert)->BindText(6, published_by);
+    return (*insert)->Run();
+  });
+  if (!written.ok()) return written.error();
+  return published;
+}
+
+Result<StoredDefinition> SqliteStore::GetDefinition(const std::string& procedure_code,
+                                                    std::int64_t version) {
+  return impl_->Read<StoredDefinition>([&](SqliteConnection& db) -> Result<StoredDefinition> {
+    Result<SqliteStatement*> stmt =
+        db.Prepare(std::string("SELECT ") + kDefinitionColumns +
+                   " FROM definitions WHERE procedure_code = ?1 AND (?2 = 0 OR version = ?2) "
+                   "ORDER BY version DESC LIMIT 1");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, procedure_code);
+    (*stmt)->BindInt(2, version);
+    Result<bool> row = (*stmt)->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) {
+      return Error(ErrorCode::kNotFound,
+                   "procedure " + procedure_code + " has no published definition" +
+                       (version == 0 ? std::string() : " version " + std::to_string(version)));
+    }
+    return ReadDefinition(**stmt);
+  });
+}
+
+namespace {
+
+Result<std::vector<StoredDefinition>> ReadDefinitions(SqliteStatement& stmt) {
+  std::vector<StoredDefinition> definitions;
+  for (;;) {
+    Result<bool> row = stmt.Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return definitions;
+    Result<StoredDefinition> definition = ReadDefinition(stmt);
+    if (!definition.ok()) return definition.error();
+    definitions.push_back(std::move(definition).value());
+  }
+}
+
+Result<std::vector<DossierSummary>> ReadSummaries(SqliteStatement& stmt) {
+  std::vector<DossierSummary> summaries;
+  for (;;) {
+    Result<bool> row = stmt.Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return summaries;
+    summaries.push_back(ReadSummary(stmt));
+  }
+}
+
+}  // namespace
+
+Result<std::vector<StoredDefinition>> SqliteStore::ListDefinitionVersions(
+    const std::string& procedure_code) {
+  using List = std::vector<StoredDefinition>;
+  return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
+    Result<SqliteStatement*> stmt =
+        db.Prepare(std::string("SELECT ") + kDefinitionColumns +
+                   " FROM definitions WHERE procedure_code = ?1 ORDER BY version");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, procedure_code);
+    return ReadDefinitions(**stmt);
+  });
+}
+
+Result<std::vector<StoredDefinition>> SqliteStore::ListLatestDefinitions() {
+  using List = std::vector<StoredDefinition>;
+  return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
+    Result<SqliteStatement*> stmt =
+        db.Prepare(std::string("SELECT ") + kDefinitionColumns +
+                   " FROM definitions AS d WHERE version = (SELECT MAX(version) FROM definitions "
+                   "WHERE procedure_code = d.procedure_code) ORDER BY procedure_code");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    return ReadDefinitions(**stmt);
+  });
+}
+
+Result<std::int64_t> SqliteStore::NextDossierSequence(const std::string& agency, LocalDate date) {
+  if (agency.empty() || !date.ok()) {
+    return Error(ErrorCode::kInvalidArgument, "a sequence needs an agency and a valid date");
+  }
+  const std::string day = DayKey(date);
+  std::int64_t next = 0;
+  Status written = impl_->Write([&](SqliteConnection& db) -> Status {
+    Result<SqliteStatement*> stmt = db.Prepare(
+        "INSERT INTO dossier_sequences (agency, day, last) VALUES (?1, ?2, 1) "
+        "ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, agency);
+    (*stmt)->BindText(2, day);
+    Result<bool> row = (*stmt)->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return Error(ErrorCode::kInternal, "sequence upsert returned no row");
+    next = (*stmt)->ColumnInt(0);
+    return Status();
+  });
+  if (!written.ok()) return written.error();
+  return next;
+}
+
+Status SqliteStore::CreateDossier(const Dossier& dossier,
+                                  const std::vector<std::string>& queue_roles,
+                                  int national_status) {
+  const Instant updated = dossier.history.empty() ? impl_->clock->Now() : dossier.history.back().at;
+  Result<DossierRow> row = EncodeDossier(dossier, national_status, updated);
+  if (!row.ok()) return row.error();
+  return impl_->Write([&](SqliteConnection& db) -> Status {
+    Result<SqliteStatement*> exists = db.Prepare("SELECT 1 FROM dossiers WHERE code = ?1");
+    if (!exists.ok()) return exists.error();
+    {
+      StatementReset reset(*exists);
+      (*exists)->BindText(1, dossier.code);
+      Result<bool> found = (*exists)->Step();
+      if (!found.ok()) return found.error();
+      if (*found) {
+        return Error(ErrorCode::kConflict, "dossier " + dossier.code + " already exists",
+                     "dossier_exists");
+      }
+    }
+    Result<SqliteStatement*> insert = db.Prepare(kInsertDossier);
+    if (!insert.ok()) return insert.error();
+    {
+      StatementReset reset(*insert);
+      BindDossierRow(**insert, *row);
+      Status inserted = (*insert)->Run();
+      if (!inserted.ok()) return inserted;
+    }
+    for (const DossierEvent& event : dossier.history) {
+      Status appended = AppendEvent(db, dossier.code, event);
+      if (!appended.ok()) return appended;
+    }
+    return ReplaceQueueEntries(db, dossier, queue_roles);
+  });
+}
+
+Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
+  if (commit.after == nullptr || commit.event == nullptr) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "a transition needs the dossier after it and its event");
+  }
+  const Dossier& after = *commit.after;
+  Result<DossierRow> row = EncodeDossier(after, commit.national_status, commit.event->at);
+  if (!row.ok()) return row.error();
+  std::vector<std::string> outbox_payloads;
+  try {
+    for (const OutboxEntry& entry : commit.outbox) outbox_payloads.push_back(entry.payload.dump());
+  } catch (const nlohmann::json::exception& e) {
+    return Error(ErrorCode::kInvalidArgument, std::string("outbox payload: ") + e.what());
+  }
+  return impl_->Write([&](SqliteConnection& db) -> Status {
+    Result<SqliteStatement*> update = db.Prepare(kUpdateDossier);
+    if (!update.ok()) return update.error();
+    {
+      StatementReset reset(*update);
+      BindDossierRow(**update, *row);
+      (*update)->BindInt(19, commit.expected_version);
+      Status updated = (*update)->Run();
+      if (!updated.ok()) return updated;
+    }
+    if (sqlite3_changes(db.handle()) == 0) {
+      Result<SqliteStatement*> current = db.Prepare("SELECT version FROM dossiers WHERE code = ?1");
+      if (!current.ok()) return current.error();
+      StatementReset reset(*current);
+      (*current)->BindText(1, after.code);
+      Result<bool> found = (*current)->Step();
+      if (!found.ok()) return found.error();
+      if (!*found) return Error(ErrorCode::kNotFound, "dossier " + after.code + " does not exist");
+      return Error(ErrorCode::kConflict,
+                   "dossier " + after.code + " is at version " +
+                       std::to_string((*current)->ColumnInt(0)) + ", not " +
+                       std::to_string(commit.expected_version),
+                   "stale_version");
+    }
+    Status appended = AppendEvent(db, after.code, *commit.event);
+    if (!appended.ok()) return appended;
+    Status queued = ReplaceQueueEntries(db, after, commit.queue_roles);
+    if (!queued.ok()) return queued;
+    Result<SqliteStatement*> outbox =
+        db.Prepare("INSERT INTO outbox (topic, payload, created_at) VALUES (?1, ?2, ?3)");
+    if (!outbox.ok()) return outbox.error();
+    for (std::size_t i = 0; i < commit.outbox.size(); ++i) {
+      StatementReset reset(*outbox);
+      (*outbox)->BindText(1, commit.outbox[i].topic);
+      (*outbox)->BindText(2, outbox_payloads[i]);
+      (*outbox)->BindInt(3, ToSeconds(commit.event->at));
+      Status inserted = (*outbox)->Run();
+      if (!inserted.ok()) return inserted;
+    }
+    return Status();
+  });
+}
+
+Result<Dossier> SqliteStore::GetDossier(const std::string& code) {
+  return impl_->Read<Dossier>([&](SqliteConnection& db) -> Result<Dossier> {
+    Result<SqliteStatement*> stmt =
+        db.Prepare(std::string("SELECT ") + kDossierColumns + " FROM dossiers WHERE code = ?1");
+    if (!stmt.ok()) return stmt.error();
+    Result<Dossier> dossier = Error(ErrorCode::kNotFound, "dossier " + code + " does not exist");
+    {
+      StatementReset reset(*stmt);
+      (*stmt)->BindText(1, code);
+      Result<bool> row = (*stmt)->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return dossier;
+      dossier = ReadDossier(**stmt);
+      if (!dossier.ok()) return dossier;
+    }
+    Result<SqliteStatement*> events =
+        db.Prepare(std::string("SELECT ") + kEventColumns +
+                   " FROM events WHERE dossier_code = ?1 ORDER BY idx");
+    if (!events.ok()) return events.error();
+    StatementReset reset(*events);
+    (*events)->BindText(1, code);
+    for (;;) {
+      Result<bool> row = (*events)->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      Result<AuditRecord> record = ReadEventRow(**events);
+      if (!record.ok()) return record.error();
+      dossier->history.push_back(std::move(record)->event);
+    }
+    return dossier;
+  });
+}
+
+Result<std::vector<DossierSummary>> SqliteStore::ListQueue(const QueueQuery& query) {
+  Status page = CheckPageSize(query.limit);
+  if (!page.ok()) return page.error();
+  using List = std::vector<DossierSummary>;
+  return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
+    std::int64_t after_due = 0;
+    if (query.after_code) {
+      Result<SqliteStatement*> due = db.Prepare("SELECT due_at FROM dossiers WHERE code = ?1");
+      if (!due.ok()) return due.error();
+      StatementReset reset(*due);
+      (*due)->BindText(1, *query.after_code);
+      Result<bool> row = (*due)->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) {
+        return Error(ErrorCode::kInvalidArgument, "after_code names no dossier", "",
+                     {FieldError{"/after_code", "unknown dossier " + *query.after_code}});
+      }
+      after_due = (*due)->IsNull(0) ? kNoDueDate : (*due)->ColumnInt(0);
+    }
+    Result<SqliteStatement*> stmt =
+        db.Prepare(std::string("SELECT ") + kSummaryColumns +
+                   " FROM queue_entries AS q JOIN dossiers AS d ON d.code = q.code"
+                   " WHERE q.role = ?1 AND q.agency = ?2 AND (?3 IS NULL OR q.state = ?3)"
+                   " AND (?4 IS NULL OR d.procedure_code = ?4)"
+                   " AND (?5 IS NULL OR (q.due_at, q.code) > (?6, ?5))"
+                   " ORDER BY q.due_at, q.code LIMIT ?7");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, query.role);
+    (*stmt)->BindText(2, query.agency);
+    (*stmt)->BindOptionalText(3, query.state);
+    (*stmt)->BindOptionalText(4, query.procedure_code);
+    (*stmt)->BindOptionalText(5, query.after_code);
+    (*stmt)->BindInt(6, after_due);
+    (*stmt)->BindInt(7, std::min(query.limit, kMaxPageSize));
+    return ReadSummaries(**stmt);
+  });
+}
+
+Result<std::vector<DossierSummary>> SqliteStore::ListByApplicant(const ApplicantQuery& query) {
+  Status page = CheckPageSize(query.limit);
+  if (!page.ok()) return page.error();
+  using List = std::vector<DossierSummary>;
+  return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
+    Result<SqliteStatement*> stmt =
+        db.Prepare(std::string("SELECT ") + kSummaryColumns +
+                   " FROM dossiers AS d WHERE d.applicant_id = ?1"
+                   " AND (?2 IS NULL OR d.code < ?2) ORDER BY d.code DESC LIMIT ?3");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, query.applicant_id);
+    (*stmt)->BindOptionalText(2, query.after_code);
+    (*stmt)->BindInt(3, std::min(query.limit, kMaxPageSize));
+    return ReadSummaries(**stmt);
+  });
+}
+
+Status SqliteStore::PutDocument(const DocumentInfo& info, std::string_view bytes) {
+  if (Sha256Hex(bytes) != info.id) {
+    return Error(ErrorCode::kInvalidArgument, "document id is not the SHA-256 of its bytes", "",
+                 {FieldError{"/id", "does not match the content"}});
+  }
+  if (info.size != static_cast<std::int64_t>(bytes.size())) {
+    return Error(ErrorCode::kInvalidArgument, "document size does not match its bytes", "",
+                 {FieldError{"/size", "does not match the content"}});
+  }
+  return impl_->Write([&](SqliteConnection& db) -> Status {
+    Result<SqliteStatement*> stmt = db.Prepare(
+        "INSERT OR IGNORE INTO documents (id, size, media_type, bytes) VALUES (?1, ?2, ?3, ?4)");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, info.id);
+    (*stmt)->BindInt(2, info.size);
+    (*stmt)->BindText(3, info.media_type);
+    (*stmt)->BindBlob(4, bytes);
+    return (*stmt)->Run();
+  });
+}
+
+Result<DocumentInfo> SqliteStore::GetDocumentInfo(const std::string& id) {
+  return impl_->Read<DocumentInfo>([&](SqliteConnection& db) -> Result<DocumentInfo> {
+    Result<SqliteStatement*> stmt =
+        db.Prepare("SELECT id, size, media_type FROM documents WHERE id = ?1");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, id);
+    Result<bool> row = (*stmt)->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return Error(ErrorCode::kNotFound, "document " + id + " does not exist");
+    return DocumentInfo{(*stmt)->ColumnText(0), (*stmt)->ColumnInt(1), (*stmt)->ColumnText(2)};
+  });
+}
+
+Result<std::string> SqliteStore::GetDocumentBytes(const std::string& id) {
+  return impl_->Read<std::string>([&](SqliteConnection& db) -> Result<std::string> {
+    Result<SqliteStatement*> stmt = db.Prepare("SELECT bytes FROM documents WHERE id = ?1");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, id);
+    Result<bool> row = (*stmt)->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return Error(ErrorCode::kNotFound, "document " + id + " does not exist");
+    return (*stmt)->ColumnBlob(0);
+  });
+}
+
+Result<std::vector<AuditRecord>> SqliteStore::AuditTrail(const std::string& dossier_code) {
+  using List = std::vector<AuditRecord>;
+  return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
+    Result<SqliteStatement*> stmt = db.Prepare(std::string("SELECT ") + kEventColumns +
+                                               " FROM events WHERE dossier_code = ?1 ORDER BY idx");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, dossier_code);
+    List records;
+    for (;;) {
+      Result<bool> row = (*stmt)->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      Result<AuditRecord> record = ReadEventRow(**stmt);
+      if (!record.ok()) return record.error();
+      records.push_back(std::move(record).value());
+    }
+    if (records.empty()) {
+      return Error(ErrorCode::kNotFound, "dossier " + dossier_code + " has no events");
+    }
+    return records;
+  });
+}
+
+}  // namespace motcua

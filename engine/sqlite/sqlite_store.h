@@ -1,0 +1,85 @@
+// sqlite_store.h: the durable DossierStore on one SQLite database file.
+//
+// The production implementation of store.h. The database runs in WAL mode
+// with foreign keys on; its schema comes from the embedded migrations
+// (migrations.h), applied at Open.
+//
+// Threading: every method is thread-safe. All writes (PublishDefinition,
+// NextDossierSequence, CreateDossier, CommitTransition, PutDocument) go to one
+// writer thread through a queue. The writer takes up to `max_batch` pending
+// writes, opens one transaction (BEGIN IMMEDIATE), runs each write inside its
+// own savepoint (a failing write is rolled back to its savepoint and gets its
+// own error; the others still commit), commits, and only then answers every
+// waiting caller. A write that returned OK is therefore durable at the
+// configured synchronous level. Reads use a pool of read-only connections,
+// one per thread at a time, and see only committed data.
+//
+// Example:
+//   SqliteStoreOptions options;
+//   options.path = "/var/lib/motcua/motcua.db";
+//   options.clock = &clock;
+//   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(options);
+//   if (!store.ok()) return store.error();
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/domain/clock.h"
+#include "engine/domain/status.h"
+#include "engine/domain/store.h"
+
+namespace motcua {
+
+struct SqliteStoreOptions {
+  std::string path;                  // the database file; created if absent
+  std::string synchronous = "full";  // "full" (durable on power loss) or "normal"
+  int max_batch = 256;               // writes per transaction, at most
+  int reader_connections = 4;        // size of the read-only pool
+  int busy_timeout_ms = 5000;        // wait this long for another process's lock
+  const Clock* clock = nullptr;      // for migration records; the system clock if null
+};
+
+class SqliteStore final : public DossierStore {
+ public:
+  // Opens (creating if needed) and migrates the database. kInvalidArgument for
+  // bad options; kFailedPrecondition when the database's schema is newer than
+  // this build; kInternal/kUnavailable when SQLite fails.
+  static Result<std::unique_ptr<SqliteStore>> Open(const SqliteStoreOptions& options);
+
+  // Finishes every queued write, then closes all connections.
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Result<StoredDefinition> PublishDefinition(const std::string& procedure_code,
+                                             const nlohmann::json& document,
+                                             const std::string& published_by, Instant at) override;
+  Result<StoredDefinition> GetDefinition(const std::string& procedure_code,
+                                         std::int64_t version = 0) override;
+  Result<std::vector<StoredDefinition>> ListDefinitionVersions(
+      const std::string& procedure_code) override;
+  Result<std::vector<StoredDefinition>> ListLatestDefinitions() override;
+  Result<std::int64_t> NextDossierSequence(const std::string& agency, LocalDate date) override;
+  Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
+                       int national_status) override;
+  Status CommitTransition(const TransitionCommit& commit) override;
+  Result<Dossier> GetDossier(const std::string& code) override;
+  Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) override;
+  Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query) override;
+  Status PutDocument(const DocumentInfo& info, std::string_view bytes) override;
+  Result<DocumentInfo> GetDocumentInfo(const std::string& id) override;
+  Result<std::string> GetDocumentBytes(const std::string& id) override;
+  Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
+
+ private:
+  struct Impl;
+  explicit SqliteStore(std::unique_ptr<Impl> impl);
+
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace motcua

@@ -1,0 +1,252 @@
+// What only the SQLite store promises beyond the DossierStore contract:
+// migrations, the append-only event table, the audit hash chain, backups.
+#include "engine/sqlite/sqlite_store.h"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+
+#include "engine/sqlite/audit_chain.h"
+#include "engine/sqlite/backup.h"
+#include "engine/sqlite/migrations.h"
+#include "tests/engine/sqlite/sample_dossiers.h"
+#include "tests/engine/sqlite/temp_directory.h"
+
+namespace motcua {
+namespace {
+
+std::unique_ptr<SqliteStore> OpenStore(const std::string& path, const Clock* clock = nullptr) {
+  SqliteStoreOptions options;
+  options.path = path;
+  options.clock = clock;
+  Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(options);
+  REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? "" : opened.error().message()));
+  return std::move(opened).value();
+}
+
+// A plain connection, as an operator (or an attacker) with file access has.
+class RawDatabase {
+ public:
+  explicit RawDatabase(const std::string& path) { sqlite3_open(path.c_str(), &db_); }
+  ~RawDatabase() { sqlite3_close(db_); }
+  RawDatabase(const RawDatabase&) = delete;
+  RawDatabase& operator=(const RawDatabase&) = delete;
+
+  sqlite3* handle() const { return db_; }
+  // Runs `sql`; returns "" on success, else SQLite's message.
+  std::string Exec(const std::string& sql) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
+    std::string text = rc == SQLITE_OK ? "" : (message != nullptr ? message : "error");
+    sqlite3_free(message);
+    return text;
+  }
+  // The first column of the first row, as text ("" when no row).
+  std::string Query(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    std::string value;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+      value = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    return value;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// Creates `code` and moves it through `moves` transitions.
+void CreateWithHistory(DossierStore& store, const std::string& code, int moves) {
+  Dossier current = NewDossier(code);
+  REQUIRE(store.CreateDossier(current, {"clerk"}, 1).ok());
+  for (int i = 0; i < moves; ++i) {
+    SampleTransition next = MoveTo(current, "step" + std::to_string(i), SampleTime(60 * (i + 1)));
+    REQUIRE(store.CommitTransition(CommitOf(next, current.version)).ok());
+    current = next.after;
+  }
+}
+
+TEST_CASE("sqlite store: opening applies and records the embedded migrations") {
+  TempDirectory dir;
+  FakeClock clock(SampleTime(42));
+  { auto store = OpenStore(dir.File("m.db"), &clock); }
+  REQUIRE_FALSE(EmbeddedMigrations().empty());
+  CHECK(EmbeddedMigrations().front().version == 1);
+  CHECK(EmbeddedMigrations().front().name == "initial");
+  RawDatabase raw(dir.File("m.db"));
+  CHECK(raw.Query("SELECT COUNT(*) FROM schema_migrations") == "1");
+  CHECK(raw.Query("SELECT applied_at FROM schema_migrations WHERE version = 1") ==
+        std::to_string(SampleTime(42).time_since_epoch().count()));
+  CHECK(raw.Query("PRAGMA journal_mode") == "wal");
+  // Reopening applies nothing twice.
+  { auto store = OpenStore(dir.File("m.db"), &clock); }
+  CHECK(raw.Query("SELECT COUNT(*) FROM schema_migrations") == "1");
+}
+
+TEST_CASE("sqlite store: a database from a newer motcua is refused") {
+  TempDirectory dir;
+  { auto store = OpenStore(dir.File("new.db")); }
+  {
+    RawDatabase raw(dir.File("new.db"));
+    REQUIRE(raw.Exec("INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)") == "");
+  }
+  SqliteStoreOptions options;
+  options.path = dir.File("new.db");
+  Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(options);
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.error().code() == ErrorCode::kFailedPrecondition);
+  CHECK(opened.error().message() ==
+        "database schema version 999 is newer than this motcua (1); upgrade motcua");
+}
+
+TEST_CASE("sqlite store: bad options are refused before touching the disk") {
+  SqliteStoreOptions options;
+  options.path = "";
+  options.synchronous = "off";
+  options.max_batch = 0;
+  Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(options);
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.error().code() == ErrorCode::kInvalidArgument);
+  CHECK(opened.error().fields().size() == 3);
+}
+
+TEST_CASE("sqlite store: events cannot be updated or deleted") {
+  TempDirectory dir;
+  {
+    auto store = OpenStore(dir.File("e.db"));
+    CreateWithHistory(*store, "E-1", 2);
+  }
+  RawDatabase raw(dir.File("e.db"));
+  CHECK(raw.Exec("UPDATE events SET action = 'forged' WHERE idx = 1") == "events are append-only");
+  CHECK(raw.Exec("DELETE FROM events WHERE idx = 2") == "events are append-only");
+  CHECK(raw.Query("SELECT COUNT(*) FROM events") == "3");
+  CHECK(raw.Query("SELECT action FROM events WHERE idx = 1") == "move_to_step0");
+}
+
+TEST_CASE("sqlite store: one transition writes dossier, event, queue and outbox together") {
+  TempDirectory dir;
+  {
+    auto store = OpenStore(dir.File("t.db"));
+    CreateWithHistory(*store, "T-1", 3);
+    // A failing write in the same batch window leaves no trace.
+    SampleTransition stale = MoveTo(NewDossier("T-1"), "bogus", SampleTime());
+    CHECK(store->CommitTransition(CommitOf(stale, 1)).error().code() == ErrorCode::kConflict);
+  }
+  RawDatabase raw(dir.File("t.db"));
+  CHECK(raw.Query("SELECT version FROM dossiers WHERE code = 'T-1'") == "4");
+  CHECK(raw.Query("SELECT COUNT(*) FROM events WHERE dossier_code = 'T-1'") == "4");
+  CHECK(raw.Query("SELECT COUNT(*) FROM outbox") == "3");
+  CHECK(raw.Query("SELECT payload FROM outbox ORDER BY id DESC LIMIT 1") == R"({"MaHoSo":"T-1"})");
+  CHECK(raw.Query("SELECT COUNT(*) FROM queue_entries WHERE code = 'T-1'") == "1");
+  CHECK(raw.Query("SELECT state FROM queue_entries WHERE code = 'T-1'") == "step2");
+  CHECK(raw.Query("SELECT COUNT(*) FROM events WHERE to_state = 'bogus'") == "0");
+}
+
+TEST_CASE("sqlite store: a document's bytes are stored once") {
+  TempDirectory dir;
+  const std::string id = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+  {
+    auto store = OpenStore(dir.File("d.db"));
+    for (int i = 0; i < 3; ++i) {
+      REQUIRE(store->PutDocument(DocumentInfo{id, 5, "text/plain"}, "hello").ok());
+    }
+  }
+  RawDatabase raw(dir.File("d.db"));
+  CHECK(raw.Query("SELECT COUNT(*) FROM documents") == "1");
+}
+
+TEST_CASE("sqlite store: the audit chain verifies, and names the event an attacker edited") {
+  TempDirectory dir;
+  {
+    auto store = OpenStore(dir.File("a.db"));
+    CreateWithHistory(*store, "A-1", 3);
+    CreateWithHistory(*store, "A-2", 2);
+    Result<std::vector<AuditRecord>> trail = store->AuditTrail("A-1");
+    REQUIRE(trail.ok());
+    REQUIRE(trail->size() == 4);
+    CHECK((*trail)[0].previous_hash.empty());
+    CHECK((*trail)[1].previous_hash == (*trail)[0].hash);
+    CHECK((*trail)[0].hash == EventHash(CanonicalEvent("A-1", 0, (*trail)[0].event), ""));
+  }
+  Result<AuditVerification> clean = VerifyAuditChain(dir.File("a.db"));
+  REQUIRE(clean.ok());
+  CHECK(clean->ok);
+  CHECK(clean->events_checked == 7);
+  CHECK_FALSE(clean->first_broken.has_value());
+
+  {
+    RawDatabase raw(dir.File("a.db"));
+    REQUIRE(raw.Exec("DROP TRIGGER events_no_update") == "");
+    REQUIRE(raw.Exec("UPDATE events SET payload = '{\"comment\":\"approved by nobody\"}' "
+                     "WHERE dossier_code = 'A-1' AND idx = 2") == "");
+  }
+  Result<AuditVerification> tampered = VerifyAuditChain(dir.File("a.db"));
+  REQUIRE(tampered.ok());
+  CHECK_FALSE(tampered->ok);
+  REQUIRE(tampered->first_broken.has_value());
+  CHECK(tampered->first_broken->dossier_code == "A-1");
+  CHECK(tampered->first_broken->index == 2);
+  CHECK(tampered->first_broken->reason == "hash does not match the event's content");
+  CHECK(tampered->events_checked == 2);
+
+  Result<AuditVerification> other = VerifyAuditChain(dir.File("a.db"), std::string("A-2"));
+  REQUIRE(other.ok());
+  CHECK(other->ok);
+  CHECK(other->events_checked == 3);
+  CHECK(VerifyAuditChain(dir.File("a.db"), std::string("A-9")).error().code() ==
+        ErrorCode::kNotFound);
+}
+
+TEST_CASE("sqlite store: an event removed from the middle breaks the chain there") {
+  TempDirectory dir;
+  {
+    auto store = OpenStore(dir.File("r.db"));
+    CreateWithHistory(*store, "R-1", 3);
+  }
+  {
+    RawDatabase raw(dir.File("r.db"));
+    REQUIRE(raw.Exec("DROP TRIGGER events_no_delete") == "");
+    REQUIRE(raw.Exec("DELETE FROM events WHERE dossier_code = 'R-1' AND idx = 1") == "");
+  }
+  Result<AuditVerification> check = VerifyAuditChain(dir.File("r.db"));
+  REQUIRE(check.ok());
+  CHECK_FALSE(check->ok);
+  CHECK(check->first_broken->dossier_code == "R-1");
+  CHECK(check->first_broken->index == 1);
+  CHECK(check->first_broken->reason == "event 1 is missing");
+}
+
+TEST_CASE("sqlite store: a backup is a sound database with the same dossiers") {
+  TempDirectory dir;
+  auto store = OpenStore(dir.File("live.db"));
+  CreateWithHistory(*store, "B-1", 2);
+  CreateWithHistory(*store, "B-2", 0);
+  // Taken while the store is open (its connections hold the database).
+  REQUIRE(BackupDatabase(dir.File("live.db"), dir.File("copy.db")).ok());
+  CHECK(BackupDatabase(dir.File("live.db"), dir.File("copy.db")).error().code() ==
+        ErrorCode::kFailedPrecondition);
+  CHECK(BackupDatabase(dir.File("absent.db"), dir.File("x.db")).error().code() ==
+        ErrorCode::kNotFound);
+  {
+    RawDatabase raw(dir.File("copy.db"));
+    CHECK(raw.Query("PRAGMA integrity_check") == "ok");
+    CHECK(raw.Query("SELECT group_concat(code) FROM (SELECT code FROM dossiers ORDER BY code)") ==
+          "B-1,B-2");
+  }
+  auto copy = OpenStore(dir.File("copy.db"));
+  Result<Dossier> b1 = copy->GetDossier("B-1");
+  REQUIRE(b1.ok());
+  CHECK(b1->version == 3);
+  CHECK(b1->history.size() == 3);
+  Result<AuditVerification> chain = VerifyAuditChain(dir.File("copy.db"));
+  REQUIRE(chain.ok());
+  CHECK(chain->ok);
+  CHECK(chain->events_checked == 4);
+}
+
+}  // namespace
+}  // namespace motcua

@@ -1,0 +1,435 @@
+// The DossierStore contract (engine/domain/store.h), run unchanged against the
+// SQLite store and the in-memory fake, so the fake cannot drift from the real
+// thing.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <memory>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "engine/crypto/sha256.h"
+#include "engine/domain/store.h"
+#include "engine/sqlite/sqlite_store.h"
+#include "tests/engine/sqlite/sample_dossiers.h"
+#include "tests/engine/sqlite/temp_directory.h"
+#include "tests/fakes/memory_store.h"
+
+namespace motcua {
+namespace {
+
+using std::chrono::days;
+using std::chrono::hours;
+
+struct SqliteStoreFixture {
+  TempDirectory directory;
+  std::unique_ptr<DossierStore> store;
+  SqliteStoreFixture() {
+    SqliteStoreOptions options;
+    options.path = directory.File("store.db");
+    options.synchronous = "normal";  // the contract, not fsync, is under test
+    Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(options);
+    REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? "" : opened.error().message()));
+    store = std::move(opened).value();
+  }
+};
+
+struct MemoryStoreFixture {
+  std::unique_ptr<DossierStore> store = std::make_unique<MemoryStore>(nullptr, &Sha256Hex);
+};
+
+#define STORE_TYPES SqliteStoreFixture, MemoryStoreFixture
+
+QueueQuery Queue(const std::string& role, const std::string& agency) {
+  QueueQuery query;
+  query.role = role;
+  query.agency = agency;
+  return query;
+}
+
+std::vector<std::string> Codes(const std::vector<DossierSummary>& summaries) {
+  std::vector<std::string> codes;
+  for (const DossierSummary& s : summaries) codes.push_back(s.code);
+  return codes;
+}
+
+void CheckSameEvent(const DossierEvent& actual, const DossierEvent& expected) {
+  CHECK(actual.action == expected.action);
+  CHECK(actual.from_state == expected.from_state);
+  CHECK(actual.to_state == expected.to_state);
+  CHECK(actual.actor.user_id == expected.actor.user_id);
+  CHECK(actual.actor.roles == expected.actor.roles);
+  CHECK(actual.actor.agency == expected.actor.agency);
+  CHECK(actual.at == expected.at);
+  CHECK(actual.step == expected.step);
+  CHECK(actual.channel == expected.channel);
+  CHECK(actual.payload == expected.payload);
+}
+
+TEST_CASE_TEMPLATE("store: publishing numbers versions, dedupes identical content, hashes it", F,
+                   STORE_TYPES) {
+  F f;
+  const nlohmann::json first = {{"name", "Residence"}, {"states", {"a", "b"}}};
+  const nlohmann::json second = {{"name", "Residence"}, {"states", {"a", "b", "c"}}};
+
+  Result<StoredDefinition> v1 =
+      f.store->PublishDefinition("1.004222", first, "admin", SampleTime());
+  REQUIRE(v1.ok());
+  CHECK(v1->version == 1);
+  // sha256 of {"name":"Residence","states":["a","b"]}, computed with sha256sum.
+  CHECK(v1->content_hash == "03823ba6dc320ebb820b8782b8a690fe672063d446554c5791d674fe0c99b66e");
+
+  Result<StoredDefinition> again =
+      f.store->PublishDefinition("1.004222", first, "someone-else", SampleTime(3600));
+  REQUIRE(again.ok());
+  CHECK(again->version == 1);
+  CHECK(again->published_by == "admin");
+  CHECK(again->published_at == SampleTime());
+
+  Result<StoredDefinition> v2 =
+      f.store->PublishDefinition("1.004222", second, "admin", SampleTime(7200));
+  REQUIRE(v2.ok());
+  CHECK(v2->version == 2);
+  REQUIRE(f.store->PublishDefinition("1.001471", first, "admin", SampleTime()).ok());
+
+  Result<StoredDefinition> latest = f.store->GetDefinition("1.004222");
+  REQUIRE(latest.ok());
+  CHECK(latest->version == 2);
+  CHECK(latest->document == second);
+  Result<StoredDefinition> old = f.store->GetDefinition("1.004222", 1);
+  REQUIRE(old.ok());
+  CHECK(old->document == first);
+  CHECK(old->published_by == "admin");
+  CHECK(f.store->GetDefinition("1.004222", 3).error().code() == ErrorCode::kNotFound);
+  CHECK(f.store->GetDefinition("9.999999").error().code() == ErrorCode::kNotFound);
+
+  Result<std::vector<StoredDefinition>> versions = f.store->ListDefinitionVersions("1.004222");
+  REQUIRE(versions.ok());
+  REQUIRE(versions->size() == 2);
+  CHECK((*versions)[0].version == 1);
+  CHECK((*versions)[1].version == 2);
+
+  Result<std::vector<StoredDefinition>> all_latest = f.store->ListLatestDefinitions();
+  REQUIRE(all_latest.ok());
+  REQUIRE(all_latest->size() == 2);
+  CHECK((*all_latest)[0].procedure_code == "1.001471");
+  CHECK((*all_latest)[0].version == 1);
+  CHECK((*all_latest)[1].procedure_code == "1.004222");
+  CHECK((*all_latest)[1].version == 2);
+}
+
+TEST_CASE_TEMPLATE("store: a dossier stays pinned to its definition version after a new publish", F,
+                   STORE_TYPES) {
+  F f;
+  REQUIRE(f.store->PublishDefinition("1.004222", {{"v", 1}}, "admin", SampleTime()).ok());
+  REQUIRE(f.store->CreateDossier(NewDossier("H26-261120-0001"), {"clerk"}, 1).ok());
+  REQUIRE(f.store->PublishDefinition("1.004222", {{"v", 2}}, "admin", SampleTime(60)).ok());
+
+  Result<Dossier> dossier = f.store->GetDossier("H26-261120-0001");
+  REQUIRE(dossier.ok());
+  CHECK(dossier->definition_version == 1);
+  Result<StoredDefinition> pinned =
+      f.store->GetDefinition(dossier->procedure_code, dossier->definition_version);
+  REQUIRE(pinned.ok());
+  CHECK(pinned->document == nlohmann::json{{"v", 1}});
+}
+
+TEST_CASE_TEMPLATE("store: daily sequences count 1, 2, 3 per agency and day", F, STORE_TYPES) {
+  F f;
+  using namespace std::chrono;
+  const LocalDate day = 2026y / November / 20d;
+  const LocalDate next_day = 2026y / November / 21d;
+  for (std::int64_t expected : {1, 2, 3}) {
+    Result<std::int64_t> n = f.store->NextDossierSequence("000.00.01.H26", day);
+    REQUIRE(n.ok());
+    CHECK(*n == expected);
+  }
+  CHECK(f.store->NextDossierSequence("000.00.01.H26", next_day).value() == 1);
+  CHECK(f.store->NextDossierSequence("000.00.02.H26", day).value() == 1);
+  CHECK(f.store->NextDossierSequence("000.00.01.H26", day).value() == 4);
+  CHECK(f.store->NextDossierSequence("", day).error().code() == ErrorCode::kInvalidArgument);
+}
+
+TEST_CASE_TEMPLATE("store: every dossier field survives create and get", F, STORE_TYPES) {
+  F f;
+  Dossier d = NewDossier("H26-261120-0002", "001099012345", "000.00.01.H26", SampleTime(7 * 86400));
+  d.state = "processing";
+  d.assignee = "officer-7";
+  d.form = {{"full_name", "Trần Thị B"}, {"household", {{"members", 3}, {"owner", true}}}};
+  d.documents = {{"id_card", std::string(64, 'a')}, {"lease", std::string(64, 'b')}};
+  d.result_document = "eb464236a0b41405f184e25ae50d205fc583dc8a1aba1976495beb5f4f764d51";
+  d.result_signatures = {
+      SignatureEvidence{*d.result_document, "CN=Leader, O=Police", "0a1b2c", std::string(64, 'c')}};
+  d.clock.received_at = SampleTime(600);
+  d.clock.paused = {PausedInterval{SampleTime(3600), SampleTime(7200)},
+                    PausedInterval{SampleTime(9000), std::nullopt}};
+  d.clock.extensions = {Extension{SampleTime(10000), SampleTime(9 * 86400), "verification"}};
+  d.clock.finished_at = SampleTime(20000);
+  DossierEvent receive;
+  receive.action = "receive";
+  receive.from_state = "submitted";
+  receive.to_state = "processing";
+  receive.actor = Actor{"clerk-1", {"clerk", "reception"}, "000.00.01.H26"};
+  receive.at = SampleTime(600);
+  receive.payload = {{"documents", {"id_card"}}};
+  d.history.push_back(receive);
+  d.version = 2;
+
+  REQUIRE(f.store->CreateDossier(d, {"officer"}, 4).ok());
+  Result<Dossier> got = f.store->GetDossier(d.code);
+  REQUIRE(got.ok());
+  CHECK(got->code == "H26-261120-0002");
+  CHECK(got->procedure_code == "1.004222");
+  CHECK(got->definition_version == 1);
+  CHECK(got->applicant_id == "001099012345");
+  CHECK(got->agency == "000.00.01.H26");
+  CHECK(got->state == "processing");
+  CHECK(got->version == 2);
+  CHECK(got->assignee == std::optional<std::string>("officer-7"));
+  CHECK(got->form["household"]["members"] == 3);
+  CHECK(got->form == d.form);
+  CHECK(got->documents == d.documents);
+  CHECK(got->result_document == d.result_document);
+  REQUIRE(got->result_signatures.size() == 1);
+  CHECK(got->result_signatures[0].document_id == *d.result_document);
+  CHECK(got->result_signatures[0].signer_subject == "CN=Leader, O=Police");
+  CHECK(got->result_signatures[0].serial == "0a1b2c");
+  CHECK(got->result_signatures[0].certificate_fingerprint == std::string(64, 'c'));
+  CHECK(got->clock.received_at == SampleTime(600));
+  CHECK(got->clock.due_at == SampleTime(7 * 86400));
+  CHECK(got->clock.finished_at == SampleTime(20000));
+  REQUIRE(got->clock.paused.size() == 2);
+  CHECK(got->clock.paused[0].from == SampleTime(3600));
+  CHECK(got->clock.paused[0].to == SampleTime(7200));
+  CHECK(got->clock.paused[1].from == SampleTime(9000));
+  CHECK_FALSE(got->clock.paused[1].to.has_value());
+  REQUIRE(got->clock.extensions.size() == 1);
+  CHECK(got->clock.extensions[0].at == SampleTime(10000));
+  CHECK(got->clock.extensions[0].new_due == SampleTime(9 * 86400));
+  CHECK(got->clock.extensions[0].reason == "verification");
+  REQUIRE(got->history.size() == 2);
+  CheckSameEvent(got->history[0], d.history[0]);
+  CheckSameEvent(got->history[1], receive);
+  CHECK(got->history[0].channel == Channel::kOnline);
+  CHECK(got->history[0].step == ApplicantStep::kSubmission);
+  CHECK_FALSE(got->history[1].channel.has_value());
+
+  Result<std::vector<AuditRecord>> trail = f.store->AuditTrail(d.code);
+  REQUIRE(trail.ok());
+  REQUIRE(trail->size() == 2);
+  CHECK((*trail)[0].index == 0);
+  CHECK((*trail)[1].index == 1);
+  CHECK((*trail)[0].sequence < (*trail)[1].sequence);
+  CHECK((*trail)[0].previous_hash.empty());
+
+  CHECK(f.store->GetDossier("nope").error().code() == ErrorCode::kNotFound);
+  CHECK(f.store->AuditTrail("nope").error().code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE_TEMPLATE("store: a stale transition conflicts and changes nothing", F, STORE_TYPES) {
+  F f;
+  const Dossier created = NewDossier("H26-261120-0003");
+  REQUIRE(f.store->CreateDossier(created, {"clerk"}, 1).ok());
+  CHECK(f.store->CreateDossier(created, {"clerk"}, 1).error().code() == ErrorCode::kConflict);
+
+  SampleTransition receive = MoveTo(created, "received", SampleTime(60));
+  REQUIRE(f.store->CommitTransition(CommitOf(receive, 1)).ok());
+
+  SampleTransition stale = MoveTo(created, "refused", SampleTime(120), "clerk-2");
+  Status conflict = f.store->CommitTransition(CommitOf(stale, 1, {"leader"}));
+  REQUIRE_FALSE(conflict.ok());
+  CHECK(conflict.error().code() == ErrorCode::kConflict);
+  CHECK(conflict.error().reason() == "stale_version");
+
+  Result<Dossier> now = f.store->GetDossier(created.code);
+  REQUIRE(now.ok());
+  CHECK(now->version == 2);
+  CHECK(now->state == "received");
+  REQUIRE(now->history.size() == 2);
+  CHECK(now->history[1].actor.user_id == "clerk-1");
+  CHECK(f.store->AuditTrail(created.code)->size() == 2);
+  CHECK(f.store->ListQueue(Queue("leader", "000.00.01.H26"))->empty());
+  CHECK(Codes(f.store->ListQueue(Queue("clerk", "000.00.01.H26")).value()) ==
+        std::vector<std::string>{created.code});
+
+  SampleTransition ghost = MoveTo(NewDossier("H26-261120-0404"), "received", SampleTime(60));
+  CHECK(f.store->CommitTransition(CommitOf(ghost, 1)).error().code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE_TEMPLATE("store: queues order by due date, paginate and keep roles and agencies apart", F,
+                   STORE_TYPES) {
+  F f;
+  const std::string a = "000.00.01.H26";
+  const std::string b = "000.00.02.H26";
+  REQUIRE(
+      f.store->CreateDossier(NewDossier("Q1", "x", a, SampleTime(3 * 86400)), {"clerk"}, 2).ok());
+  REQUIRE(
+      f.store->CreateDossier(NewDossier("Q2", "x", a, SampleTime(1 * 86400)), {"clerk"}, 2).ok());
+  REQUIRE(f.store->CreateDossier(NewDossier("Q3", "x", a), {"clerk"}, 2).ok());  // no due date
+  REQUIRE(
+      f.store->CreateDossier(NewDossier("Q4", "x", a, SampleTime(2 * 86400)), {"clerk"}, 2).ok());
+  REQUIRE(
+      f.store->CreateDossier(NewDossier("Q0", "x", a, SampleTime(2 * 86400)), {"clerk"}, 2).ok());
+  REQUIRE(f.store->CreateDossier(NewDossier("Q5", "x", b, SampleTime(86400)), {"clerk"}, 2).ok());
+  REQUIRE(
+      f.store->CreateDossier(NewDossier("Q6", "x", a, SampleTime(5 * 86400)), {"leader"}, 2).ok());
+
+  QueueQuery query = Queue("clerk", a);
+  query.limit = 2;
+  Result<std::vector<DossierSummary>> page1 = f.store->ListQueue(query);
+  REQUIRE(page1.ok());
+  CHECK(Codes(*page1) == std::vector<std::string>{"Q2", "Q0"});  // Q0 and Q4 tie: by code
+  CHECK((*page1)[0].due_at == SampleTime(86400));
+  CHECK((*page1)[0].national_status == 2);
+  CHECK((*page1)[0].version == 1);
+  CHECK((*page1)[0].agency == a);
+  query.after_code = "Q0";
+  CHECK(Codes(f.store->ListQueue(query).value()) == std::vector<std::string>{"Q4", "Q1"});
+  query.after_code = "Q1";
+  CHECK(Codes(f.store->ListQueue(query).value()) == std::vector<std::string>{"Q3"});
+  query.after_code = "Q3";
+  CHECK(f.store->ListQueue(query)->empty());
+
+  CHECK(Codes(f.store->ListQueue(Queue("leader", a)).value()) == std::vector<std::string>{"Q6"});
+  CHECK(Codes(f.store->ListQueue(Queue("clerk", b)).value()) == std::vector<std::string>{"Q5"});
+  CHECK(f.store->ListQueue(Queue("leader", b))->empty());
+
+  // Q2 moves on to the leader: it leaves the clerk queue and joins the leader's.
+  Dossier q2 = f.store->GetDossier("Q2").value();
+  SampleTransition approve = MoveTo(q2, "approval", SampleTime(600));
+  REQUIRE(f.store->CommitTransition(CommitOf(approve, 1, {"leader"})).ok());
+  CHECK(Codes(f.store->ListQueue(Queue("clerk", a)).value()) ==
+        std::vector<std::string>{"Q0", "Q4", "Q1", "Q3"});
+  CHECK(Codes(f.store->ListQueue(Queue("leader", a)).value()) ==
+        std::vector<std::string>{"Q2", "Q6"});
+  QueueQuery by_state = Queue("leader", a);
+  by_state.state = "approval";
+  CHECK(Codes(f.store->ListQueue(by_state).value()) == std::vector<std::string>{"Q2"});
+  QueueQuery by_procedure = Queue("clerk", a);
+  by_procedure.procedure_code = "1.000000";
+  CHECK(f.store->ListQueue(by_procedure)->empty());
+}
+
+TEST_CASE_TEMPLATE("store: an applicant's dossiers list newest first", F, STORE_TYPES) {
+  F f;
+  for (const char* code : {"H26-261120-0001", "H26-261121-0002", "H26-261121-0001"}) {
+    REQUIRE(f.store->CreateDossier(NewDossier(code, "001099000001"), {"clerk"}, 1).ok());
+  }
+  REQUIRE(f.store->CreateDossier(NewDossier("H26-261122-0001", "001099000002"), {"clerk"}, 1).ok());
+
+  ApplicantQuery query;
+  query.applicant_id = "001099000001";
+  query.limit = 2;
+  Result<std::vector<DossierSummary>> first = f.store->ListByApplicant(query);
+  REQUIRE(first.ok());
+  CHECK(Codes(*first) == std::vector<std::string>{"H26-261121-0002", "H26-261121-0001"});
+  CHECK((*first)[0].applicant_id == "001099000001");
+  CHECK((*first)[0].updated_at == SampleTime());
+  query.after_code = "H26-261121-0001";
+  CHECK(Codes(f.store->ListByApplicant(query).value()) ==
+        std::vector<std::string>{"H26-261120-0001"});
+  query.limit = 0;
+  CHECK(f.store->ListByApplicant(query).error().code() == ErrorCode::kInvalidArgument);
+}
+
+TEST_CASE_TEMPLATE("store: documents are content-addressed and stored once", F, STORE_TYPES) {
+  F f;
+  // sha256("hello"), computed with sha256sum.
+  const std::string id = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+  REQUIRE(f.store->PutDocument(DocumentInfo{id, 5, "text/plain"}, "hello").ok());
+  REQUIRE(f.store->PutDocument(DocumentInfo{id, 5, "application/octet-stream"}, "hello").ok());
+  Result<DocumentInfo> info = f.store->GetDocumentInfo(id);
+  REQUIRE(info.ok());
+  CHECK(info->size == 5);
+  CHECK(info->media_type == "text/plain");  // the first copy is the one kept
+  CHECK(f.store->GetDocumentBytes(id).value() == "hello");
+
+  Status wrong_id = f.store->PutDocument(DocumentInfo{id, 5, "text/plain"}, "hellO");
+  CHECK(wrong_id.error().code() == ErrorCode::kInvalidArgument);
+  Status wrong_size = f.store->PutDocument(DocumentInfo{id, 4, "text/plain"}, "hello");
+  CHECK(wrong_size.error().code() == ErrorCode::kInvalidArgument);
+  CHECK(f.store->GetDocumentInfo(std::string(64, '0')).error().code() == ErrorCode::kNotFound);
+  CHECK(f.store->GetDocumentBytes(std::string(64, '0')).error().code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE_TEMPLATE("store: concurrent transitions on distinct dossiers all commit", F,
+                   STORE_TYPES) {
+  F f;
+  constexpr int kThreads = 8;
+  constexpr int kSteps = 25;
+  for (int t = 0; t < kThreads; ++t) {
+    REQUIRE(f.store->CreateDossier(NewDossier("C-" + std::to_string(t)), {"clerk"}, 1).ok());
+  }
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&f, &failures, t] {
+      Dossier current = NewDossier("C-" + std::to_string(t));
+      for (int step = 0; step < kSteps; ++step) {
+        SampleTransition next = MoveTo(current, "s" + std::to_string(step), SampleTime(step));
+        if (!f.store->CommitTransition(CommitOf(next, current.version)).ok()) ++failures;
+        current = next.after;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(failures.load() == 0);
+  for (int t = 0; t < kThreads; ++t) {
+    Result<Dossier> d = f.store->GetDossier("C-" + std::to_string(t));
+    REQUIRE(d.ok());
+    CHECK(d->version == 1 + kSteps);
+    CHECK(d->state == "s24");
+    CHECK(d->history.size() == 1 + kSteps);
+  }
+}
+
+TEST_CASE_TEMPLATE("store: racing transitions on one dossier: exactly one wins each version", F,
+                   STORE_TYPES) {
+  F f;
+  constexpr int kThreads = 8;
+  constexpr std::int64_t kFinalVersion = 41;
+  REQUIRE(f.store->CreateDossier(NewDossier("RACE"), {"clerk"}, 1).ok());
+  std::mutex wins_mutex;
+  std::vector<std::int64_t> won_versions;
+  std::atomic<int> unexpected{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (;;) {
+        Result<Dossier> current = f.store->GetDossier("RACE");
+        if (!current.ok()) {
+          ++unexpected;
+          return;
+        }
+        if (current->version >= kFinalVersion) return;
+        SampleTransition next =
+            MoveTo(*current, "by-" + std::to_string(t), SampleTime(), "clerk-" + std::to_string(t));
+        Status committed = f.store->CommitTransition(CommitOf(next, current->version));
+        if (committed.ok()) {
+          std::lock_guard lock(wins_mutex);
+          won_versions.push_back(current->version);
+        } else if (committed.error().code() != ErrorCode::kConflict) {
+          ++unexpected;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(unexpected.load() == 0);
+  std::sort(won_versions.begin(), won_versions.end());
+  std::vector<std::int64_t> expected;
+  for (std::int64_t v = 1; v < kFinalVersion; ++v) expected.push_back(v);
+  CHECK(won_versions == expected);  // each version won once, none skipped
+  Result<Dossier> final_dossier = f.store->GetDossier("RACE");
+  REQUIRE(final_dossier.ok());
+  CHECK(final_dossier->version == kFinalVersion);
+  REQUIRE(final_dossier->history.size() == static_cast<std::size_t>(kFinalVersion));
+  // The history is one unbroken path: each event starts where the previous ended.
+  for (std::size_t i = 1; i < final_dossier->history.size(); ++i) {
+    CHECK(final_dossier->history[i].from_state == final_dossier->history[i - 1].to_state);
+  }
+}
+
+}  // namespace
+}  // namespace motcua

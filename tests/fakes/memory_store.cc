@@ -1,0 +1,301 @@
+#include "tests/fakes/memory_store.h"
+
+#include <algorithm>
+#include <limits>
+#include <set>
+#include <tuple>
+
+namespace motcua {
+namespace {
+
+constexpr std::int64_t kNoDueDate = std::numeric_limits<std::int64_t>::max();
+constexpr int kMaxPageSize = 1000;
+
+std::int64_t DueKey(const Dossier& dossier) {
+  return dossier.clock.due_at ? dossier.clock.due_at->time_since_epoch().count() : kNoDueDate;
+}
+
+std::vector<std::string> Deduplicated(const std::vector<std::string>& roles) {
+  std::vector<std::string> unique;
+  for (const std::string& role : roles) {
+    if (std::find(unique.begin(), unique.end(), role) == unique.end()) unique.push_back(role);
+  }
+  return unique;
+}
+
+bool LooksLikeSha256Hex(std::string_view text) {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+Status CheckPageSize(int limit) {
+  if (limit < 1) {
+    return Error(ErrorCode::kInvalidArgument, "limit must be at least 1", "",
+                 {FieldError{"/limit", "must be at least 1"}});
+  }
+  return Status();
+}
+
+std::string DefinitionKey(const std::string& code, std::int64_t version) {
+  return code + "\n" + std::to_string(version);
+}
+
+}  // namespace
+
+MemoryStore::MemoryStore(const Clock* clock, ContentHash content_hash)
+    : clock_(clock), content_hash_(std::move(content_hash)) {}
+
+Result<StoredDefinition> MemoryStore::PublishDefinition(const std::string& procedure_code,
+                                                        const nlohmann::json& document,
+                                                        const std::string& published_by,
+                                                        Instant at) {
+  if (procedure_code.empty()) {
+    return Error(ErrorCode::kInvalidArgument, "a definition needs a procedure code");
+  }
+  std::string text;
+  try {
+    text = document.dump();
+  } catch (const nlohmann::json::exception& e) {
+    return Error(ErrorCode::kInvalidArgument,
+                 std::string("definition is not storable: ") + e.what());
+  }
+  std::lock_guard lock(mutex_);
+  std::vector<StoredDefinition>& versions = definitions_[procedure_code];
+  if (!versions.empty() &&
+      definition_texts_[DefinitionKey(procedure_code, versions.back().version)] == text) {
+    return versions.back();
+  }
+  StoredDefinition definition{procedure_code,
+                              static_cast<std::int64_t>(versions.size()) + 1,
+                              content_hash_ ? content_hash_(text) : std::string(),
+                              document,
+                              at,
+                              published_by};
+  definition_texts_[DefinitionKey(procedure_code, definition.version)] = text;
+  versions.push_back(definition);
+  return definition;
+}
+
+Result<StoredDefinition> MemoryStore::GetDefinition(const std::string& procedure_code,
+                                                    std::int64_t version) {
+  std::lock_guard lock(mutex_);
+  auto found = definitions_.find(procedure_code);
+  if (found != definitions_.end() && !found->second.empty()) {
+    if (version == 0) return found->second.back();
+    if (version > 0 && version <= static_cast<std::int64_t>(found->second.size())) {
+      return found->second[static_cast<std::size_t>(version - 1)];
+    }
+  }
+  return Error(ErrorCode::kNotFound,
+               "procedure " + procedure_code + " has no published definition" +
+                   (version == 0 ? std::string() : " version " + std::to_string(version)));
+}
+
+Result<std::vector<StoredDefinition>> MemoryStore::ListDefinitionVersions(
+    const std::string& procedure_code) {
+  std::lock_guard lock(mutex_);
+  auto found = definitions_.find(procedure_code);
+  if (found == definitions_.end()) return std::vector<StoredDefinition>{};
+  return found->second;
+}
+
+Result<std::vector<StoredDefinition>> MemoryStore::ListLatestDefinitions() {
+  std::lock_guard lock(mutex_);
+  std::vector<StoredDefinition> latest;
+  for (const auto& [code, versions] : definitions_) {
+    if (!versions.empty()) latest.push_back(versions.back());
+  }
+  return latest;
+}
+
+Result<std::int64_t> MemoryStore::NextDossierSequence(const std::string& agency, LocalDate date) {
+  if (agency.empty() || !date.ok()) {
+    return Error(ErrorCode::kInvalidArgument, "a sequence needs an agency and a valid date");
+  }
+  const std::string day = std::to_string(static_cast<int>(date.year())) + "-" +
+                          std::to_string(static_cast<unsigned>(date.month())) + "-" +
+                          std::to_string(static_cast<unsigned>(date.day()));
+  std::lock_guard lock(mutex_);
+  return ++sequences_[{agency, day}];
+}
+
+void MemoryStore::AppendEventLocked(const std::string& code, const DossierEvent& event) {
+  std::vector<AuditRecord>& chain = events_[code];
+  AuditRecord record;
+  record.sequence = ++last_sequence_;
+  record.dossier_code = code;
+  record.index = static_cast<std::int64_t>(chain.size());
+  record.event = event;
+  chain.push_back(std::move(record));
+}
+
+Status MemoryStore::CreateDossier(const Dossier& dossier,
+                                  const std::vector<std::string>& queue_roles,
+                                  int national_status) {
+  if (dossier.code.empty()) {
+    return Error(ErrorCode::kInvalidArgument, "a dossier needs a code", "",
+                 {FieldError{"/code", "must not be empty"}});
+  }
+  std::lock_guard lock(mutex_);
+  if (dossiers_.count(dossier.code) != 0) {
+    return Error(ErrorCode::kConflict, "dossier " + dossier.code + " already exists",
+                 "dossier_exists");
+  }
+  StoredDossier stored{dossier, Deduplicated(queue_roles), national_status, Instant{}};
+  stored.updated_at = !dossier.history.empty() ? dossier.history.back().at
+                      : clock_ != nullptr      ? clock_->Now()
+                                               : Instant{};
+  for (const DossierEvent& event : dossier.history) AppendEventLocked(dossier.code, event);
+  dossiers_.emplace(dossier.code, std::move(stored));
+  return Status();
+}
+
+Status MemoryStore::CommitTransition(const TransitionCommit& commit) {
+  if (commit.after == nullptr || commit.event == nullptr) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "a transition needs the dossier after it and its event");
+  }
+  const Dossier& after = *commit.after;
+  std::lock_guard lock(mutex_);
+  auto found = dossiers_.find(after.code);
+  if (found == dossiers_.end()) {
+    return Error(ErrorCode::kNotFound, "dossier " + after.code + " does not exist");
+  }
+  StoredDossier& stored = found->second;
+  if (stored.dossier.version != commit.expected_version) {
+    return Error(ErrorCode::kConflict,
+                 "dossier " + after.code + " is at version " +
+                     std::to_string(stored.dossier.version) + ", not " +
+                     std::to_string(commit.expected_version),
+                 "stale_version");
+  }
+  // Like the SQLite store, the history is the stored event log, not whatever
+  // `after.history` holds.
+  std::vector<DossierEvent> history = std::move(stored.dossier.history);
+  history.push_back(*commit.event);
+  stored.dossier = after;
+  stored.dossier.history = std::move(history);
+  stored.queue_roles = Deduplicated(commit.queue_roles);
+  stored.national_status = commit.national_status;
+  stored.updated_at = commit.event->at;
+  AppendEventLocked(after.code, *commit.event);
+  outbox_.insert(outbox_.end(), commit.outbox.begin(), commit.outbox.end());
+  return Status();
+}
+
+Result<Dossier> MemoryStore::GetDossier(const std::string& code) {
+  std::lock_guard lock(mutex_);
+  auto found = dossiers_.find(code);
+  if (found == dossiers_.end()) {
+    return Error(ErrorCode::kNotFound, "dossier " + code + " does not exist");
+  }
+  return found->second.dossier;
+}
+
+DossierSummary MemoryStore::SummaryOf(const StoredDossier& stored) {
+  const Dossier& d = stored.dossier;
+  return DossierSummary{d.code,         d.procedure_code,       d.applicant_id, d.agency,
+                        d.state,        stored.national_status, d.version,      d.assignee,
+                        d.clock.due_at, stored.updated_at};
+}
+
+Result<std::vector<DossierSummary>> MemoryStore::ListQueue(const QueueQuery& query) {
+  Status page = CheckPageSize(query.limit);
+  if (!page.ok()) return page.error();
+  std::lock_guard lock(mutex_);
+  std::tuple<std::int64_t, std::string> after{std::numeric_limits<std::int64_t>::min(), ""};
+  if (query.after_code) {
+    auto found = dossiers_.find(*query.after_code);
+    if (found == dossiers_.end()) {
+      return Error(ErrorCode::kInvalidArgument, "after_code names no dossier", "",
+                   {FieldError{"/after_code", "unknown dossier " + *query.after_code}});
+    }
+    after = {DueKey(found->second.dossier), *query.after_code};
+  }
+  std::vector<std::pair<std::tuple<std::int64_t, std::string>, const StoredDossier*>> matches;
+  for (const auto& [code, stored] : dossiers_) {
+    const Dossier& d = stored.dossier;
+    const auto& roles = stored.queue_roles;
+    if (std::find(roles.begin(), roles.end(), query.role) == roles.end()) continue;
+    if (d.agency != query.agency) continue;
+    if (query.state && d.state != *query.state) continue;
+    if (query.procedure_code && d.procedure_code != *query.procedure_code) continue;
+    std::tuple<std::int64_t, std::string> key{DueKey(d), code};
+    if (query.after_code && !(key > after)) continue;
+    matches.emplace_back(std::move(key), &stored);
+  }
+  std::sort(matches.begin(), matches.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<DossierSummary> page_items;
+  const std::size_t limit = static_cast<std::size_t>(std::min(query.limit, kMaxPageSize));
+  for (std::size_t i = 0; i < matches.size() && i < limit; ++i) {
+    page_items.push_back(SummaryOf(*matches[i].second));
+  }
+  return page_items;
+}
+
+Result<std::vector<DossierSummary>> MemoryStore::ListByApplicant(const ApplicantQuery& query) {
+  Status page = CheckPageSize(query.limit);
+  if (!page.ok()) return page.error();
+  std::lock_guard lock(mutex_);
+  std::vector<DossierSummary> items;
+  const std::size_t limit = static_cast<std::size_t>(std::min(query.limit, kMaxPageSize));
+  // dossiers_ is ordered by code; walk it backwards for newest first.
+  for (auto it = dossiers_.rbegin(); it != dossiers_.rend() && items.size() < limit; ++it) {
+    if (it->second.dossier.applicant_id != query.applicant_id) continue;
+    if (query.after_code && !(it->first < *query.after_code)) continue;
+    items.push_back(SummaryOf(it->second));
+  }
+  return items;
+}
+
+Status MemoryStore::PutDocument(const DocumentInfo& info, std::string_view bytes) {
+  const bool id_matches =
+      content_hash_ ? content_hash_(bytes) == info.id : LooksLikeSha256Hex(info.id);
+  if (!id_matches) {
+    return Error(ErrorCode::kInvalidArgument, "document id is not the SHA-256 of its bytes", "",
+                 {FieldError{"/id", "does not match the content"}});
+  }
+  if (info.size != static_cast<std::int64_t>(bytes.size())) {
+    return Error(ErrorCode::kInvalidArgument, "document size does not match its bytes", "",
+                 {FieldError{"/size", "does not match the content"}});
+  }
+  std::lock_guard lock(mutex_);
+  documents_.try_emplace(info.id, StoredDocument{info, std::string(bytes)});
+  return Status();
+}
+
+Result<DocumentInfo> MemoryStore::GetDocumentInfo(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto found = documents_.find(id);
+  if (found == documents_.end()) {
+    return Error(ErrorCode::kNotFound, "document " + id + " does not exist");
+  }
+  return found->second.info;
+}
+
+Result<std::string> MemoryStore::GetDocumentBytes(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  auto found = documents_.find(id);
+  if (found == documents_.end()) {
+    return Error(ErrorCode::kNotFound, "document " + id + " does not exist");
+  }
+  return found->second.bytes;
+}
+
+Result<std::vector<AuditRecord>> MemoryStore::AuditTrail(const std::string& dossier_code) {
+  std::lock_guard lock(mutex_);
+  auto found = events_.find(dossier_code);
+  if (found == events_.end() || found->second.empty()) {
+    return Error(ErrorCode::kNotFound, "dossier " + dossier_code + " has no events");
+  }
+  return found->second;
+}
+
+std::vector<OutboxEntry> MemoryStore::Outbox() const {
+  std::lock_guard lock(mutex_);
+  return outbox_;
+}
+
+}  // namespace motcua

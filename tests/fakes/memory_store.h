@@ -1,0 +1,89 @@
+// memory_store.h: an in-memory DossierStore for engine and API tests.
+//
+// Same contract as store.h and the same observable behaviour as the SQLite
+// store (versions, conflicts, ordering, pagination, error codes), checked by
+// tests/engine/sqlite/store_contract_test.cc, but nothing survives the
+// process. Thread-safe: one mutex guards everything.
+//
+// Hashes: this fake links only the domain core, which has no SHA-256. It
+// computes no hashes itself. Audit records carry empty `previous_hash` and
+// `hash` (no chain). Definition content hashes and document ids are checked
+// only when a `content_hash` function is given (tests pass Sha256Hex from
+// engine/crypto); without one `content_hash` stays empty, identical content
+// is still recognised by its JSON text, and a document id is only checked to
+// look like a SHA-256 hex digest.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/domain/clock.h"
+#include "engine/domain/store.h"
+
+namespace motcua {
+
+class MemoryStore final : public DossierStore {
+ public:
+  using ContentHash = std::function<std::string(std::string_view)>;
+
+  // `clock` (may be null) stamps dossiers created without history.
+  explicit MemoryStore(const Clock* clock = nullptr, ContentHash content_hash = {});
+
+  Result<StoredDefinition> PublishDefinition(const std::string& procedure_code,
+                                             const nlohmann::json& document,
+                                             const std::string& published_by, Instant at) override;
+  Result<StoredDefinition> GetDefinition(const std::string& procedure_code,
+                                         std::int64_t version = 0) override;
+  Result<std::vector<StoredDefinition>> ListDefinitionVersions(
+      const std::string& procedure_code) override;
+  Result<std::vector<StoredDefinition>> ListLatestDefinitions() override;
+  Result<std::int64_t> NextDossierSequence(const std::string& agency, LocalDate date) override;
+  Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
+                       int national_status) override;
+  Status CommitTransition(const TransitionCommit& commit) override;
+  Result<Dossier> GetDossier(const std::string& code) override;
+  Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) override;
+  Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query) override;
+  Status PutDocument(const DocumentInfo& info, std::string_view bytes) override;
+  Result<DocumentInfo> GetDocumentInfo(const std::string& id) override;
+  Result<std::string> GetDocumentBytes(const std::string& id) override;
+  Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
+
+  // Outbox rows written so far, oldest first (for tests of the sync feed).
+  std::vector<OutboxEntry> Outbox() const;
+
+ private:
+  struct StoredDossier {
+    Dossier dossier;
+    std::vector<std::string> queue_roles;
+    int national_status = 0;
+    Instant updated_at;
+  };
+  struct StoredDocument {
+    DocumentInfo info;
+    std::string bytes;
+  };
+
+  static DossierSummary SummaryOf(const StoredDossier& stored);
+  void AppendEventLocked(const std::string& code, const DossierEvent& event);
+
+  const Clock* clock_;
+  ContentHash content_hash_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::vector<StoredDefinition>> definitions_;  // by procedure, by version
+  std::map<std::string, std::string> definition_texts_;               // "code\nversion" -> dump()
+  std::map<std::pair<std::string, std::string>, std::int64_t> sequences_;  // (agency, day)
+  std::map<std::string, StoredDossier> dossiers_;
+  std::map<std::string, std::vector<AuditRecord>> events_;
+  std::int64_t last_sequence_ = 0;
+  std::map<std::string, StoredDocument> documents_;
+  std::vector<OutboxEntry> outbox_;
+};
+
+}  // namespace motcua
