@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "engine/cli/lint_command.h"
+#include "engine/cli/store_commands.h"
 
 namespace motcua::cli {
 namespace {
@@ -30,6 +31,8 @@ void PrintOverview(std::ostream& out) {
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       LintCommand(),
+      AuditCommand(),
+      BackupCommand(),
   };
   return commands;
 }
