@@ -1,0 +1,56 @@
+#include "api/health.h"
+
+#include <array>
+#include <chrono>
+#include <string>
+
+namespace motcua {
+namespace {
+
+std::string MethodLabel(std::string_view method) {
+  static constexpr std::array<std::string_view, 9> kKnownMethods = {
+      "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"};
+  for (std::string_view known : kKnownMethods) {
+    if (method == known) return std::string(known);
+  }
+  return "OTHER";
+}
+
+}  // namespace
+
+Status AddOperationalRoutes(Router& router, Metrics& metrics) {
+  Status health = router.Add("GET", "/healthz", [](const HttpRequest&, const PathParams&) {
+    HttpResponse response;
+    response.content_type = "application/json";
+    response.headers.push_back({"Cache-Control", "no-store"});
+    response.body = R"({"status":"ok"})";
+    return response;
+  });
+  if (!health.ok()) return health;
+  return router.Add("GET", "/metrics", [&metrics](const HttpRequest&, const PathParams&) {
+    HttpResponse response;
+    response.content_type = std::string(kPrometheusContentType);
+    response.headers.push_back({"Cache-Control", "no-store"});
+    response.body = metrics.RenderText();
+    return response;
+  });
+}
+
+HttpHandler InstrumentedHandler(const Router& router, Metrics& metrics) {
+  CounterFamily& requests =
+      metrics.AddCounter(kRequestsMetric, "HTTP requests by method, route pattern and status.",
+                         {"method", "route", "status"});
+  HistogramFamily& latency = metrics.AddHistogram(
+      kLatencyMetric, "Time to handle an HTTP request, by route pattern, in seconds.", {"route"});
+  return [&router, &requests, &latency](const HttpRequest& request) {
+    auto start = std::chrono::steady_clock::now();
+    HttpResponse response = router.Handle(request);
+    std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    std::string route = router.MatchedPattern(request).value_or(std::string(kUnmatchedRoute));
+    requests.Increment({MethodLabel(request.method), route, std::to_string(response.status)});
+    latency.Observe({route}, elapsed.count());
+    return response;
+  };
+}
+
+}  // namespace motcua

@@ -1,0 +1,87 @@
+// http_message.h: the HTTP request and response as the API layer sees them.
+//
+// These are plain values with no Boost.Beast types, so handlers, the router
+// and their tests never depend on the network stack. The server
+// (http_server.h) converts between these and the wire format; a test builds an
+// HttpRequest with MakeHttpRequest() and calls a handler directly.
+//
+// Example:
+//   HttpRequest request = MakeHttpRequest("GET", "/v1/dossiers?status=4");
+//   HttpResponse response = router.Handle(request);
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace motcua {
+
+// One header line. Names keep the spelling they arrived or were set with;
+// lookups compare them case-insensitively.
+struct HttpHeader {
+  std::string name;
+  std::string value;
+};
+
+// Case-insensitive ASCII comparison, as header names and tokens require.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// The value of the first header called `name` (case-insensitive), or nullopt.
+// The view points into `headers` and lives as long as it does.
+std::optional<std::string_view> FindHeader(const std::vector<HttpHeader>& headers,
+                                           std::string_view name);
+
+struct HttpRequest {
+  // The method token exactly as sent; standard methods are upper case
+  // ("GET", "POST") and methods are case-sensitive (RFC 9110, 9.1).
+  std::string method;
+  // The raw request target, e.g. "/v1/dossiers/A%2DB?x=1". The router matches
+  // on this, not on `path`, so it can tell "%2F" from "/".
+  std::string target;
+  // The percent-decoded path of `target`, without the query. Empty when the
+  // target could not be decoded (the router then answers 400).
+  std::string path;
+  // Decoded query parameters ("+" means space), in order of appearance.
+  std::multimap<std::string, std::string> query;
+  std::vector<HttpHeader> headers;
+  std::string body;
+  // The peer's IP address as text; empty when unknown (e.g. in tests).
+  std::string remote_address;
+
+  // Case-insensitive header lookup; see FindHeader().
+  std::optional<std::string_view> Header(std::string_view name) const {
+    return FindHeader(headers, name);
+  }
+};
+
+struct HttpResponse {
+  int status = 200;
+  // The Content-Type; empty means no body type (the body should be empty).
+  std::string content_type;
+  // Extra headers. The server adds Content-Length, Server and Connection
+  // itself; handlers must not set those.
+  std::vector<HttpHeader> headers;
+  std::string body;
+
+  std::optional<std::string_view> Header(std::string_view name) const {
+    return FindHeader(headers, name);
+  }
+};
+
+// What the server calls for every complete request (the router, usually).
+// Runs on an I/O thread and must not throw; must be safe to call concurrently.
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+// Percent-decodes `text`. With `plus_as_space` a "+" becomes " " (query
+// strings). nullopt when an escape is truncated or not two hex digits. The
+// result may contain any byte, including NUL and "/": callers validate it.
+std::optional<std::string> PercentDecode(std::string_view text, bool plus_as_space);
+
+// A request with `method` and `target`, `path` and `query` filled from the
+// target (left empty when the target cannot be decoded), and the given body.
+HttpRequest MakeHttpRequest(std::string method, std::string target, std::string body = {});
+
+}  // namespace motcua

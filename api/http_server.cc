@@ -1,0 +1,564 @@
+// The Beast side of HttpServer, shaped like Beast's advanced server example:
+// a listener (Impl::Accept), one session per connection with read/write
+// handlers, explicit limits, one Fail(), and graceful shutdown.
+//
+// Each session runs on its own strand; its timer, socket and handler calls
+// never run concurrently. Timeouts use a per-session steady_timer that
+// cancels (not closes) the socket, so a 408 can still be written after a read
+// timed out.
+#include "api/http_server.h"
+
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <exception>
+#include <future>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "api/problem.h"
+
+namespace motcua {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+// How long a closing connection keeps reading (and discarding) what the peer
+// still sends, so the kernel does not reset the connection before the peer
+// has read our last response.
+constexpr std::chrono::seconds kLingerTimeout{1};
+constexpr std::size_t kFirstReadBytes = 4096;
+
+std::string ToString(beast::string_view text) {
+  return std::string(text.data(), text.size());
+}
+
+// A session as the server sees it, whatever its stream type.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Asks the session to finish its current request and close. Thread-safe.
+  virtual void NotifyStopping() = 0;
+};
+
+// Everything the listener and the sessions share.
+struct ServerState {
+  ServerState(HttpServerOptions server_options, HttpHandler request_handler)
+      : options(std::move(server_options)),
+        handler(std::move(request_handler)),
+        ioc(options.threads > 0 ? options.threads : 1) {}
+
+  void Accept();
+  void OnAccept(error_code ec, tcp::socket socket);
+  void Fail(error_code ec, std::string_view what) const;
+  void SessionStarted(const std::shared_ptr<SessionBase>& session);
+  void SessionEnded();
+  void RunIoLoop();
+
+  const HttpServerOptions options;
+  const HttpHandler handler;
+  std::atomic<bool> stopping{false};
+
+  // Declared before `ioc` so sessions destroyed with pending handlers during
+  // ~io_context can still report their end and use the TLS context.
+  std::mutex sessions_mutex;
+  std::condition_variable sessions_changed;
+  int live_sessions = 0;
+  std::vector<std::weak_ptr<SessionBase>> sessions;
+  std::optional<ssl::context> tls_context;
+
+  asio::io_context ioc;
+  std::optional<tcp::acceptor> acceptor;  // on its own strand
+  std::atomic<std::uint16_t> bound_port{0};
+
+  std::mutex lifecycle_mutex;  // guards started, stopped, threads
+  bool started = false;
+  bool stopped = false;
+  std::vector<std::thread> threads;
+  std::mutex join_mutex;
+};
+
+// One connection. `Stream` is tcp::socket or ssl::stream<tcp::socket>.
+template <class Stream>
+class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  static constexpr bool kIsTls = !std::is_same_v<Stream, tcp::socket>;
+
+  template <class... StreamArgs>
+  Session(ServerState& server, std::string remote_address, StreamArgs&&... stream_args)
+      : server_(server),
+        remote_address_(std::move(remote_address)),
+        stream_(std::forward<StreamArgs>(stream_args)...),
+        timer_(stream_.get_executor()) {
+    std::lock_guard lock(server_.sessions_mutex);
+    ++server_.live_sessions;
+  }
+
+  ~Session() override { server_.SessionEnded(); }
+
+  void Run() {
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->Begin(); });
+  }
+
+  void NotifyStopping() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->OnStopping(); });
+  }
+
+ private:
+  enum class State { kNew, kHandshake, kIdle, kReading, kWriting, kClosing, kClosed };
+
+  tcp::socket& Socket() { return beast::get_lowest_layer(stream_); }
+
+  void Begin() {
+    if (server_.stopping) return Close();
+    if constexpr (kIsTls) {
+      state_ = State::kHandshake;
+      Arm(server_.options.read_timeout);
+      stream_.async_handshake(
+          ssl::stream_base::server,
+          [self = this->shared_from_this()](error_code ec) { self->OnHandshake(ec); });
+    } else {
+      WaitForRequest();
+    }
+  }
+
+  void OnHandshake(error_code ec) {
+    Disarm();
+    if (ec) {
+      if (!timed_out_) server_.Fail(ec, "tls handshake");
+      return Close();
+    }
+    WaitForRequest();
+  }
+
+  // Waits for the first byte of the next request under the idle timeout (the
+  // read timeout for a connection's first request, so a silent client cannot
+  // hold a connection for long), then reads the request under read_timeout.
+  void WaitForRequest() {
+    if (server_.stopping) return Close();
+    state_ = State::kIdle;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+        server_.options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+    parser_->body_limit(static_cast<std::uint64_t>(server_.options.max_body_bytes));
+    if (buffer_.size() > 0) return ReadRequest();
+    Arm(served_requests_ == 0 ? server_.options.read_timeout : server_.options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                            [self = this->shared_from_this()](error_code ec, std::size_t bytes) {
+                              self->OnFirstBytes(ec, bytes);
+                            });
+  }
+
+  void OnFirstBytes(error_code ec, std::size_t bytes) {
+    Disarm();
+    if (ec) return Close();  // idle timeout, peer closed, or server stopping
+    buffer_.commit(bytes);
+    ReadRequest();
+  }
+
+  void ReadRequest() {
+    state_ = State::kReading;
+    Arm(server_.options.read_timeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](error_code ec, std::size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(error_code ec) {
+    bool timed_out = timed_out_;
+    Disarm();
+    std::string instance = ToString(parser_->get().target());
+    instance = instance.substr(0, instance.find('?'));
+    if (timed_out && ec) return RespondAndClose(TransportProblem::kRequestTimeout, instance);
+    if (ec == http::error::header_limit) {
+      return RespondAndClose(TransportProblem::kHeaderTooLarge, instance);
+    }
+    if (ec == http::error::body_limit) {
+      return RespondAndClose(TransportProblem::kBodyTooLarge, instance);
+    }
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message) return Close();
+    if (ec && ec.category() == http::make_error_code(http::error::bad_target).category()) {
+      return RespondAndClose(TransportProblem::kMalformedRequest, instance, ec.message());
+    }
+    if (ec) {
+      if (ec != asio::error::operation_aborted) server_.Fail(ec, "read");
+      return Close();
+    }
+
+    http::request<http::string_body> message = parser_->release();
+    bool is_head = message.method() == http::verb::head;
+    bool keep_alive = message.keep_alive();
+    unsigned version = message.version();
+    HttpRequest request = MakeHttpRequest(ToString(message.method_string()),
+                                          ToString(message.target()), std::move(message.body()));
+    for (const auto& field : message) {
+      request.headers.push_back({ToString(field.name_string()), ToString(field.value())});
+    }
+    request.remote_address = remote_address_;
+
+    HttpResponse response;
+    try {
+      response = server_.handler(request);
+    } catch (...) {
+      response = ProblemResponse(
+          Error(ErrorCode::kInternal, "The request handler failed unexpectedly."), instance);
+    }
+    if (response.status < 200 || response.status > 599) {
+      // 1xx would break framing and Beast rejects codes over 999.
+      response = ProblemResponse(
+          Error(ErrorCode::kInternal, "The request handler returned an invalid status."), instance);
+    }
+    ++served_requests_;
+    Respond(std::move(response), version, keep_alive && !server_.stopping, is_head);
+  }
+
+  void RespondAndClose(TransportProblem problem, const std::string& instance,
+                       const std::string& detail = {}) {
+    Respond(ProblemResponse(problem, instance, detail), 11, /*keep_alive=*/false,
+            /*is_head=*/false);
+  }
+
+  void Respond(HttpResponse response, unsigned version, bool keep_alive, bool is_head) {
+    response_.emplace();
+    http::response<http::string_body>& out = *response_;
+    out.version(version);
+    out.result(static_cast<unsigned>(response.status));
+    out.set(http::field::server, "motcua");
+    if (!response.content_type.empty()) out.set(http::field::content_type, response.content_type);
+    for (const HttpHeader& header : response.headers) {
+      // The server owns message framing and connection management.
+      if (EqualsIgnoreCase(header.name, "Content-Length") ||
+          EqualsIgnoreCase(header.name, "Transfer-Encoding") ||
+          EqualsIgnoreCase(header.name, "Connection") || EqualsIgnoreCase(header.name, "Server")) {
+        continue;
+      }
+      out.insert(header.name, header.value);
+    }
+    out.keep_alive(keep_alive);
+    if (is_head) {
+      out.content_length(response.body.size());
+    } else {
+      out.body() = std::move(response.body);
+      out.content_length(out.body().size());
+    }
+    keep_alive_ = keep_alive;
+    state_ = State::kWriting;
+    Arm(server_.options.write_timeout);
+    http::async_write(stream_, out, [self = this->shared_from_this()](error_code ec, std::size_t) {
+      self->OnWrite(ec);
+    });
+  }
+
+  void OnWrite(error_code ec) {
+    Disarm();
+    response_.reset();
+    if (ec) {
+      if (ec != asio::error::operation_aborted) server_.Fail(ec, "write");
+      return Close();
+    }
+    if (!keep_alive_) return CloseGracefully();
+    WaitForRequest();
+  }
+
+  // Ends the connection after a final response: TLS sends close_notify; plain
+  // TCP half-closes and discards what the peer still sends for a moment.
+  void CloseGracefully() {
+    state_ = State::kClosing;
+    Arm(kLingerTimeout);
+    if constexpr (kIsTls) {
+      stream_.async_shutdown([self = this->shared_from_this()](error_code) { self->Close(); });
+    } else {
+      error_code ignored;
+      Socket().shutdown(tcp::socket::shutdown_send, ignored);
+      Linger();
+    }
+  }
+
+  void Linger() {
+    Socket().async_read_some(asio::buffer(linger_buffer_),
+                             [self = this->shared_from_this()](error_code ec, std::size_t) {
+                               if (ec) return self->Close();
+                               self->Linger();
+                             });
+  }
+
+  void OnStopping() {
+    // Idle connections close now; requests being read, handled or written
+    // finish first (they see `stopping` and answer with Connection: close).
+    if (state_ == State::kIdle || state_ == State::kHandshake) {
+      error_code ignored;
+      Socket().cancel(ignored);
+    }
+  }
+
+  void Close() {
+    if (state_ == State::kClosed) return;
+    state_ = State::kClosed;
+    Disarm();
+    error_code ignored;
+    Socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Socket().close(ignored);
+  }
+
+  // Starts the deadline for the current operation; on expiry the socket's
+  // pending operations are cancelled and `timed_out_` tells their handlers.
+  void Arm(std::chrono::steady_clock::duration timeout) {
+    ++timer_generation_;
+    timed_out_ = false;
+    timer_.expires_after(timeout);
+    timer_.async_wait(
+        [self = this->shared_from_this(), generation = timer_generation_](error_code ec) {
+          if (ec || generation != self->timer_generation_) return;
+          self->timed_out_ = true;
+          error_code ignored;
+          self->Socket().cancel(ignored);
+        });
+  }
+
+  void Disarm() {
+    ++timer_generation_;
+    timer_.cancel();
+  }
+
+  ServerState& server_;
+  const std::string remote_address_;
+  Stream stream_;
+  asio::steady_timer timer_;
+  std::uint64_t timer_generation_ = 0;
+  bool timed_out_ = false;
+  State state_ = State::kNew;
+  bool keep_alive_ = false;
+  std::uint64_t served_requests_ = 0;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::string_body>> response_;
+  char linger_buffer_[1024];
+};
+
+}  // namespace
+
+struct HttpServer::Impl : ServerState {
+  using ServerState::ServerState;
+};
+
+namespace {
+
+void ServerState::Fail(error_code ec, std::string_view what) const {
+  if (!options.error_log) return;
+  options.error_log(std::string(what) + ": " + ec.message());
+}
+
+void ServerState::Accept() {
+  acceptor->async_accept(asio::make_strand(ioc), [this](error_code ec, tcp::socket socket) {
+    OnAccept(ec, std::move(socket));
+  });
+}
+
+void ServerState::OnAccept(error_code ec, tcp::socket socket) {
+  if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+  if (ec) {
+    Fail(ec, "accept");
+  } else if (stopping) {
+    error_code ignored;
+    socket.close(ignored);
+  } else {
+    error_code endpoint_error;
+    tcp::endpoint remote = socket.remote_endpoint(endpoint_error);
+    std::string remote_address = endpoint_error ? std::string() : remote.address().to_string();
+    if (tls_context) {
+      auto session = std::make_shared<Session<ssl::stream<tcp::socket>>>(
+          *this, std::move(remote_address), std::move(socket), *tls_context);
+      SessionStarted(session);
+      session->Run();
+    } else {
+      auto session = std::make_shared<Session<tcp::socket>>(*this, std::move(remote_address),
+                                                            std::move(socket));
+      SessionStarted(session);
+      session->Run();
+    }
+  }
+  Accept();
+}
+
+void ServerState::SessionStarted(const std::shared_ptr<SessionBase>& session) {
+  std::lock_guard lock(sessions_mutex);
+  std::erase_if(sessions, [](const std::weak_ptr<SessionBase>& s) { return s.expired(); });
+  sessions.push_back(session);
+}
+
+void ServerState::SessionEnded() {
+  {
+    std::lock_guard lock(sessions_mutex);
+    --live_sessions;
+  }
+  sessions_changed.notify_all();
+}
+
+void ServerState::RunIoLoop() {
+  while (true) {
+    try {
+      ioc.run();
+      return;
+    } catch (const std::exception& e) {
+      // Handlers catch their own failures; this is a last line of defence.
+      if (options.error_log) options.error_log(std::string("io loop: ") + e.what());
+    }
+  }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() {
+  Stop();
+  Wait();
+}
+
+Status HttpServer::Start() {
+  Impl& impl = *impl_;
+  std::lock_guard lock(impl.lifecycle_mutex);
+  if (impl.started || impl.stopped) {
+    return Error(ErrorCode::kFailedPrecondition, "The HTTP server was already started.");
+  }
+  const HttpServerOptions& options = impl.options;
+  if (!impl.handler) return Error(ErrorCode::kInvalidArgument, "The HTTP server has no handler.");
+  if (options.threads < 1) {
+    return Error(ErrorCode::kInvalidArgument, "The HTTP server needs at least one thread.");
+  }
+  if (options.max_header_bytes == 0 || options.max_header_bytes > (1u << 30)) {
+    return Error(ErrorCode::kInvalidArgument, "max_header_bytes must be between 1 and 1 GiB.");
+  }
+
+  if (options.tls) {
+    try {
+      impl.tls_context.emplace(ssl::context::tls_server);
+    } catch (const std::exception& e) {
+      return Error(ErrorCode::kInternal, std::string("Cannot create the TLS context: ") + e.what());
+    }
+    error_code ec;
+    impl.tls_context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                                      ssl::context::no_tlsv1_1 | ssl::context::single_dh_use,
+                                  ec);
+    if (!ec) impl.tls_context->use_certificate_chain_file(options.tls->certificate_chain_file, ec);
+    if (ec) {
+      return Error(ErrorCode::kInvalidArgument, "Cannot load the TLS certificate chain " +
+                                                    options.tls->certificate_chain_file + ": " +
+                                                    ec.message());
+    }
+    impl.tls_context->use_private_key_file(options.tls->private_key_file, ssl::context::pem, ec);
+    if (ec) {
+      return Error(
+          ErrorCode::kInvalidArgument,
+          "Cannot load the TLS private key " + options.tls->private_key_file + ": " + ec.message());
+    }
+  }
+
+  error_code ec;
+  asio::ip::address address = asio::ip::make_address(options.address, ec);
+  if (ec) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "Not a numeric IP address to listen on: " + options.address);
+  }
+  tcp::endpoint endpoint(address, options.port);
+  impl.acceptor.emplace(asio::make_strand(impl.ioc));
+  tcp::acceptor& acceptor = *impl.acceptor;
+  std::string where = options.address + ":" + std::to_string(options.port);
+  if (acceptor.open(endpoint.protocol(), ec); ec) {
+    return Error(ErrorCode::kUnavailable,
+                 "Cannot open a socket for " + where + ": " + ec.message());
+  }
+  if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) {
+    return Error(ErrorCode::kUnavailable, "Cannot set SO_REUSEADDR: " + ec.message());
+  }
+  if (acceptor.bind(endpoint, ec); ec) {
+    return Error(ErrorCode::kUnavailable, "Cannot bind " + where + ": " + ec.message());
+  }
+  if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
+    return Error(ErrorCode::kUnavailable, "Cannot listen on " + where + ": " + ec.message());
+  }
+  tcp::endpoint local = acceptor.local_endpoint(ec);
+  if (ec) return Error(ErrorCode::kUnavailable, "Cannot read the bound port: " + ec.message());
+  impl.bound_port = local.port();
+
+  impl.Accept();
+  impl.started = true;
+  impl.threads.reserve(static_cast<std::size_t>(options.threads));
+  for (int i = 0; i < options.threads; ++i) {
+    impl.threads.emplace_back([&impl] { impl.RunIoLoop(); });
+  }
+  return {};
+}
+
+std::uint16_t HttpServer::port() const {
+  return impl_->bound_port;
+}
+
+void HttpServer::Stop() {
+  Impl& impl = *impl_;
+  {
+    std::lock_guard lock(impl.lifecycle_mutex);
+    if (impl.stopped) return;
+    impl.stopped = true;
+    if (!impl.started) return;
+  }
+  impl.stopping = true;
+
+  // Close the listening socket on its strand and wait until it is closed, so
+  // connects fail as soon as Stop() returns.
+  std::promise<void> acceptor_closed;
+  asio::post(impl.acceptor->get_executor(), [&impl, &acceptor_closed] {
+    error_code ignored;
+    impl.acceptor->close(ignored);
+    acceptor_closed.set_value();
+  });
+  acceptor_closed.get_future().wait();
+
+  std::vector<std::shared_ptr<SessionBase>> sessions;
+  {
+    std::lock_guard lock(impl.sessions_mutex);
+    for (const std::weak_ptr<SessionBase>& weak : impl.sessions) {
+      if (std::shared_ptr<SessionBase> session = weak.lock()) sessions.push_back(session);
+    }
+  }
+  for (const std::shared_ptr<SessionBase>& session : sessions) session->NotifyStopping();
+  sessions.clear();  // our references must not keep sessions alive
+
+  {
+    std::unique_lock lock(impl.sessions_mutex);
+    impl.sessions_changed.wait_for(lock, impl.options.shutdown_timeout,
+                                   [&impl] { return impl.live_sessions == 0; });
+  }
+  impl.ioc.stop();
+}
+
+void HttpServer::Wait() {
+  Impl& impl = *impl_;
+  std::lock_guard join_lock(impl.join_mutex);
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(impl.lifecycle_mutex);
+    threads.swap(impl.threads);
+  }
+  for (std::thread& thread : threads) thread.join();
+}
+
+}  // namespace motcua

@@ -1,0 +1,77 @@
+// problem.h: errors as HTTP responses, in exactly one place.
+//
+// The engine's errors (engine/domain/status.h) know nothing of HTTP. This file
+// holds THE table from ErrorCode to HTTP status and renders every error the
+// API returns as an RFC 9457 "application/problem+json" document:
+//
+//   {"type": "https://motcua.example/problems/stale_version",
+//    "title": "Conflict", "status": 412, "detail": "<Error::message>",
+//    "instance": "/v1/dossiers/H26-260105-0001",
+//    "errors": [{"pointer": "/applicant/id", "message": "..."}]}
+//
+// `type` names the Error's reason when it has one, else the code's name.
+// `errors` is present only when the Error has field errors. Every problem
+// response carries "Cache-Control: no-store"; a 401 also carries
+// "WWW-Authenticate: Bearer ...".
+//
+// Example:
+//   if (!status.ok()) return ProblemResponse(status.error(), request.path);
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http_message.h"
+#include "engine/domain/status.h"
+
+namespace motcua {
+
+// The base URI of every problem type; the type is this plus a name.
+inline constexpr std::string_view kProblemTypeBase = "https://motcua.example/problems/";
+
+// THE table: invalid_argument 400, not_found 404, conflict 409,
+// failed_precondition 409, permission_denied 403, unauthenticated 401,
+// unavailable 503, internal 500.
+int HttpStatusFor(ErrorCode code);
+
+// The documented overrides by Error::reason, consulted before the table:
+//   "stale_version" -> 412 (an If-Match precondition failed),
+//   "validation"    -> 422 (well-formed JSON whose content is invalid).
+// nullopt for every other reason.
+std::optional<int> HttpStatusOverrideFor(std::string_view reason);
+
+// The status an Error is answered with: the override for its reason, else
+// the table entry for its code.
+int HttpStatusFor(const Error& error);
+
+// The problem+json response for an engine error. `instance` is the request
+// path (or another URI naming this occurrence); empty leaves it out.
+HttpResponse ProblemResponse(const Error& error, std::string_view instance);
+
+// Problems the transport and the router detect before any engine code runs.
+enum class TransportProblem {
+  kMalformedRequest,  // 400: not parseable as HTTP/1.1, or a path trick
+  kRouteNotFound,     // 404: no route has this path
+  kMethodNotAllowed,  // 405: use MethodNotAllowedResponse() to set Allow
+  kRequestTimeout,    // 408: the request was not read in time
+  kBodyTooLarge,      // 413: body over HttpServerOptions::max_body_bytes
+  kHeaderTooLarge,    // 431: header over HttpServerOptions::max_header_bytes
+};
+
+// The HTTP status of a transport problem (400, 404, 405, 408, 413, 431).
+int HttpStatusFor(TransportProblem problem);
+
+// The problem+json response for a transport problem; type is
+// kProblemTypeBase + "malformed_request" / "route_not_found" /
+// "method_not_allowed" / "request_timeout" / "body_too_large" /
+// "header_too_large". `detail` empty uses a generic sentence.
+HttpResponse ProblemResponse(TransportProblem problem, std::string_view instance,
+                             std::string_view detail = {});
+
+// 405 with "Allow" listing `allowed_methods` as given, joined by ", ".
+HttpResponse MethodNotAllowedResponse(const std::vector<std::string>& allowed_methods,
+                                      std::string_view instance);
+
+}  // namespace motcua

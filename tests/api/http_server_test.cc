@@ -1,0 +1,493 @@
+#include "api/http_server.h"
+
+#include <doctest/doctest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "api/health.h"
+#include "api/metrics.h"
+#include "api/router.h"
+
+namespace motcua {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+using Response = http::response<http::string_body>;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::chrono::seconds kClientTimeout{5};
+
+std::string ToString(beast::string_view text) {
+  return std::string(text.data(), text.size());
+}
+
+http::request<http::string_body> MakeRequest(http::verb verb, const std::string& target,
+                                             const std::string& body = {}) {
+  http::request<http::string_body> request(verb, target, 11);
+  request.set(http::field::host, "127.0.0.1");
+  request.body() = body;
+  request.prepare_payload();
+  return request;
+}
+
+// A blocking HTTP/1.1 client over one connection. Every operation gives up
+// after kClientTimeout, so a misbehaving server fails a test instead of
+// hanging it. `Stream` is beast::tcp_stream or beast::ssl_stream of one.
+template <class Stream>
+class BasicTestClient {
+ public:
+  template <class... StreamArgs>
+  explicit BasicTestClient(std::uint16_t port, StreamArgs&... stream_args)
+      : stream_(ioc_, stream_args...) {
+    beast::get_lowest_layer(stream_).expires_after(kClientTimeout);
+    beast::get_lowest_layer(stream_).async_connect(
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+        [this](error_code ec) { error_ = ec; });
+    Run();
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+      if (error_) return;
+      beast::get_lowest_layer(stream_).expires_after(kClientTimeout);
+      stream_.async_handshake(ssl::stream_base::client, [this](error_code ec) { error_ = ec; });
+      Run();
+    }
+  }
+
+  // The error of the last operation (connect, handshake, write or read).
+  error_code error() const { return error_; }
+  Stream& stream() { return stream_; }
+
+  std::optional<Response> Exchange(http::request<http::string_body> request) {
+    if (!Write(request)) return std::nullopt;
+    return Read(request.method() == http::verb::head);
+  }
+
+  template <class Message>
+  bool Write(Message& message) {
+    beast::get_lowest_layer(stream_).expires_after(kClientTimeout);
+    http::async_write(stream_, message, [this](error_code ec, std::size_t) { error_ = ec; });
+    Run();
+    return !error_;
+  }
+
+  bool WriteRaw(const std::string& bytes) {
+    beast::get_lowest_layer(stream_).expires_after(kClientTimeout);
+    asio::async_write(stream_, asio::buffer(bytes),
+                      [this](error_code ec, std::size_t) { error_ = ec; });
+    Run();
+    return !error_;
+  }
+
+  std::optional<Response> Read(bool head = false) {
+    http::response_parser<http::string_body> parser;
+    parser.skip(head);
+    beast::get_lowest_layer(stream_).expires_after(kClientTimeout);
+    http::async_read(stream_, buffer_, parser, [this](error_code ec, std::size_t) { error_ = ec; });
+    Run();
+    if (error_) return std::nullopt;
+    return parser.release();
+  }
+
+  // Reads and discards until the server closes the connection; the time that
+  // took, or nullopt if it stayed open for `limit`.
+  std::optional<Clock::duration> WaitForClose(std::chrono::seconds limit) {
+    Clock::time_point start = Clock::now();
+    beast::get_lowest_layer(stream_).expires_after(limit);
+    while (true) {
+      char scratch[512];
+      std::size_t bytes = 0;
+      stream_.async_read_some(asio::buffer(scratch), [&](error_code ec, std::size_t n) {
+        error_ = ec;
+        bytes = n;
+      });
+      Run();
+      if (error_ == beast::error::timeout) return std::nullopt;
+      if (error_) return Clock::now() - start;
+    }
+  }
+
+ private:
+  void Run() {
+    ioc_.restart();
+    ioc_.run();
+  }
+
+  asio::io_context ioc_;
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  error_code error_;
+};
+
+using TestClient = BasicTestClient<beast::tcp_stream>;
+using TlsTestClient = BasicTestClient<beast::ssl_stream<beast::tcp_stream>>;
+
+nlohmann::json JsonOf(const Response& response) {
+  return nlohmann::json::parse(response.body());
+}
+
+// A server on 127.0.0.1, any port, with the operational routes plus:
+//   POST /echo   answers with the request body;
+//   GET  /slow   sleeps 300 ms (signalling `slow_entered` first);
+//   GET  /throws throws; GET /bad-status answers status 42.
+struct TestServer {
+  explicit TestServer(HttpServerOptions options = {}) {
+    REQUIRE(AddOperationalRoutes(router, metrics).ok());
+    REQUIRE(router
+                .Add("POST", "/echo",
+                     [](const HttpRequest& request, const PathParams&) {
+                       HttpResponse response;
+                       response.content_type = "text/plain";
+                       response.body = request.body;
+                       return response;
+                     })
+                .ok());
+    REQUIRE(router
+                .Add("GET", "/slow",
+                     [this](const HttpRequest&, const PathParams&) {
+                       if (!slow_signalled.exchange(true)) slow_entered.set_value();
+                       std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                       HttpResponse response;
+                       response.content_type = "text/plain";
+                       response.body = "slow";
+                       return response;
+                     })
+                .ok());
+    REQUIRE(router
+                .Add("GET", "/throws",
+                     [](const HttpRequest&, const PathParams&) -> HttpResponse {
+                       throw std::runtime_error("handler bug");
+                     })
+                .ok());
+    REQUIRE(router
+                .Add("GET", "/bad-status",
+                     [](const HttpRequest&, const PathParams&) {
+                       HttpResponse response;
+                       response.status = 42;
+                       return response;
+                     })
+                .ok());
+    options.address = "127.0.0.1";
+    options.port = 0;
+    server = std::make_unique<HttpServer>(options, InstrumentedHandler(router, metrics));
+  }
+
+  std::uint16_t port() const { return server->port(); }
+
+  Router router;
+  Metrics metrics;
+  std::atomic<bool> slow_signalled{false};
+  std::promise<void> slow_entered;
+  std::unique_ptr<HttpServer> server;
+};
+
+TEST_CASE("http_server: GET /healthz answers 200 JSON with framing headers") {
+  TestServer test;
+  REQUIRE(test.server->Start().ok());
+  REQUIRE(test.port() != 0);
+  TestClient client(test.port());
+  REQUIRE_FALSE(client.error());
+  std::optional<Response> response = client.Exchange(MakeRequest(http::verb::get, "/healthz"));
+  REQUIRE(response.has_value());
+  CHECK(response->result_int() == 200);
+  CHECK(ToString((*response)[http::field::content_type]) == "application/json");
+  CHECK(ToString((*response)[http::field::server]) == "motcua");
+  CHECK(ToString((*response)[http::field::content_length]) == "15");
+  CHECK(JsonOf(*response) == nlohmann::json{{"status", "ok"}});
+}
+
+TEST_CASE("http_server: keep-alive serves three requests on one connection") {
+  TestServer test;
+  REQUIRE(test.server->Start().ok());
+  TestClient client(test.port());
+  for (int i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    std::optional<Response> response =
+        client.Exchange(MakeRequest(http::verb::post, "/echo", "body " + std::to_string(i)));
+    REQUIRE(response.has_value());
+    CHECK(response->result_int() == 200);
+    CHECK(response->keep_alive());
+    CHECK(response->body() == "body " + std::to_string(i));
+  }
+  // HEAD on the same connection: GET's Content-Length, no body.
+  std::optional<Response> head = client.Exchange(MakeRequest(http::verb::head, "/healthz"));
+  REQUIRE(head.has_value());
+  CHECK(head->result_int() == 200);
+  CHECK(ToString((*head)[http::field::content_length]) == "15");
+  CHECK(head->body().empty());
+  std::optional<Response> after = client.Exchange(MakeRequest(http::verb::get, "/healthz"));
+  REQUIRE(after.has_value());
+  CHECK(after->body() == R"({"status":"ok"})");
+
+  CHECK(test.metrics.AddCounter(kRequestsMetric, "", {}).Value({"POST", "/echo", "200"}) == 3);
+}
+
+TEST_CASE("http_server: unknown route is a 404 problem, wrong method a 405 problem") {
+  TestServer test;
+  REQUIRE(test.server->Start().ok());
+  TestClient client(test.port());
+  std::optional<Response> missing = client.Exchange(MakeRequest(http::verb::get, "/nope?x=1"));
+  REQUIRE(missing.has_value());
+  CHECK(missing->result_int() == 404);
+  CHECK(ToString((*missing)[http::field::content_type]) == "application/problem+json");
+  CHECK(ToString((*missing)[http::field::cache_control]) == "no-store");
+  CHECK(JsonOf(*missing)["type"] == "https://motcua.example/problems/route_not_found");
+  CHECK(JsonOf(*missing)["instance"] == "/nope");
+
+  std::optional<Response> wrong = client.Exchange(MakeRequest(http::verb::delete_, "/healthz"));
+  REQUIRE(wrong.has_value());
+  CHECK(wrong->result_int() == 405);
+  CHECK(ToString((*wrong)[http::field::allow]) == "GET, HEAD");
+  CHECK(JsonOf(*wrong)["status"] == 405);
+  CHECK(wrong->keep_alive());  // routing problems keep the connection
+
+  for (const char* target : {"/throws", "/bad-status"}) {
+    INFO(target);
+    std::optional<Response> broken = client.Exchange(MakeRequest(http::verb::get, target));
+    REQUIRE(broken.has_value());
+    CHECK(broken->result_int() == 500);
+    CHECK(JsonOf(*broken)["type"] == "https://motcua.example/problems/internal");
+  }
+}
+
+TEST_CASE("http_server: a body over the limit gets 413 and the connection closes") {
+  HttpServerOptions options;
+  options.max_body_bytes = 16;
+  TestServer test(options);
+  REQUIRE(test.server->Start().ok());
+  {
+    TestClient client(test.port());
+    std::optional<Response> fits =
+        client.Exchange(MakeRequest(http::verb::post, "/echo", std::string(16, 'a')));
+    REQUIRE(fits.has_value());
+    CHECK(fits->result_int() == 200);
+    CHECK(fits->body() == std::string(16, 'a'));
+  }
+  TestClient client(test.port());
+  std::optional<Response> response =
+      client.Exchange(MakeRequest(http::verb::post, "/echo", std::string(100, 'b')));
+  REQUIRE(response.has_value());
+  CHECK(response->result_int() == 413);
+  CHECK(JsonOf(*response)["type"] == "https://motcua.example/problems/body_too_large");
+  CHECK_FALSE(response->keep_alive());
+  CHECK(client.WaitForClose(std::chrono::seconds(3)).has_value());
+}
+
+TEST_CASE("http_server: a header over the limit gets 431") {
+  HttpServerOptions options;
+  options.max_header_bytes = 1024;
+  TestServer test(options);
+  REQUIRE(test.server->Start().ok());
+  TestClient client(test.port());
+  http::request<http::string_body> request = MakeRequest(http::verb::get, "/healthz");
+  request.set("X-Padding", std::string(2000, 'p'));
+  std::optional<Response> response = client.Exchange(request);
+  REQUIRE(response.has_value());
+  CHECK(response->result_int() == 431);
+  CHECK(JsonOf(*response)["type"] == "https://motcua.example/problems/header_too_large");
+  CHECK(ToString((*response)[http::field::cache_control]) == "no-store");
+  CHECK_FALSE(response->keep_alive());
+}
+
+TEST_CASE("http_server: malformed HTTP gets 400 and a path trick gets 400") {
+  TestServer test;
+  REQUIRE(test.server->Start().ok());
+  {
+    TestClient client(test.port());
+    REQUIRE(client.WriteRaw("GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"));
+    std::optional<Response> response = client.Read();
+    REQUIRE(response.has_value());
+    CHECK(response->result_int() == 400);
+    CHECK(JsonOf(*response)["type"] == "https://motcua.example/problems/malformed_request");
+    CHECK(client.WaitForClose(std::chrono::seconds(3)).has_value());
+  }
+  TestClient client(test.port());
+  std::optional<Response> trick =
+      client.Exchange(MakeRequest(http::verb::get, "/healthz/..%2F..%2Fetc"));
+  REQUIRE(trick.has_value());
+  CHECK(trick->result_int() == 400);
+}
+
+TEST_CASE("http_server: a silent or slow client is cut off after the read timeout") {
+  HttpServerOptions options;
+  options.read_timeout = std::chrono::seconds(1);
+  TestServer test(options);
+  REQUIRE(test.server->Start().ok());
+  {
+    TestClient silent(test.port());
+    REQUIRE_FALSE(silent.error());
+    std::optional<Clock::duration> closed_after = silent.WaitForClose(std::chrono::seconds(5));
+    REQUIRE(closed_after.has_value());
+    CHECK(*closed_after >= std::chrono::milliseconds(800));
+    CHECK(*closed_after < std::chrono::seconds(3));
+  }
+  TestClient partial(test.port());
+  REQUIRE(partial.WriteRaw("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+  std::optional<Response> response = partial.Read();
+  REQUIRE(response.has_value());
+  CHECK(response->result_int() == 408);
+  CHECK(JsonOf(*response)["type"] == "https://motcua.example/problems/request_timeout");
+  CHECK(partial.WaitForClose(std::chrono::seconds(3)).has_value());
+}
+
+TEST_CASE("http_server: Stop lets an in-flight request finish and refuses new connections") {
+  HttpServerOptions options;
+  options.shutdown_timeout = std::chrono::seconds(5);
+  TestServer test(options);
+  REQUIRE(test.server->Start().ok());
+  std::uint16_t port = test.port();
+
+  TestClient idle(port);  // a kept-alive connection with nothing in flight
+  REQUIRE(idle.Exchange(MakeRequest(http::verb::get, "/healthz")).has_value());
+
+  std::future<std::optional<Response>> slow = std::async(std::launch::async, [port] {
+    TestClient client(port);
+    return client.Exchange(MakeRequest(http::verb::get, "/slow"));
+  });
+  REQUIRE(test.slow_entered.get_future().wait_for(kClientTimeout) == std::future_status::ready);
+
+  Clock::time_point stop_started = Clock::now();
+  test.server->Stop();
+  Clock::duration stop_took = Clock::now() - stop_started;
+  CHECK(stop_took < std::chrono::seconds(3));  // did not wait for the 5 s deadline
+
+  std::optional<Response> response = slow.get();
+  REQUIRE(response.has_value());
+  CHECK(response->result_int() == 200);
+  CHECK(response->body() == "slow");
+  CHECK_FALSE(response->keep_alive());
+
+  CHECK(idle.WaitForClose(std::chrono::seconds(1)).has_value());
+  TestClient late(port);
+  CHECK(late.error());
+  test.server->Wait();
+}
+
+// Writes a self-signed EC P-256 certificate for "localhost" and its key as
+// PEM files. Returns false on any OpenSSL failure.
+bool WriteSelfSignedCertificate(const std::filesystem::path& certificate_file,
+                                const std::filesystem::path& key_file) {
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"), &EVP_PKEY_free);
+  std::unique_ptr<X509, decltype(&X509_free)> certificate(X509_new(), &X509_free);
+  if (!key || !certificate) return false;
+  X509* cert = certificate.get();
+  bool ok = X509_set_version(cert, 2) == 1 &&
+            ASN1_INTEGER_set(X509_get_serialNumber(cert), 1) == 1 &&
+            X509_gmtime_adj(X509_getm_notBefore(cert), -60) != nullptr &&
+            X509_gmtime_adj(X509_getm_notAfter(cert), 3600) != nullptr &&
+            X509_set_pubkey(cert, key.get()) == 1;
+  X509_NAME* name = X509_get_subject_name(cert);
+  ok = ok &&
+       X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                  reinterpret_cast<const unsigned char*>("localhost"), -1, -1,
+                                  0) == 1 &&
+       X509_set_issuer_name(cert, name) == 1 && X509_sign(cert, key.get(), EVP_sha256()) > 0;
+  if (!ok) return false;
+
+  std::unique_ptr<FILE, decltype(&std::fclose)> key_out(std::fopen(key_file.c_str(), "w"),
+                                                        &std::fclose);
+  std::unique_ptr<FILE, decltype(&std::fclose)> cert_out(std::fopen(certificate_file.c_str(), "w"),
+                                                         &std::fclose);
+  if (!key_out || !cert_out) return false;
+  return PEM_write_PrivateKey(key_out.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) ==
+             1 &&
+         PEM_write_X509(cert_out.get(), cert) == 1;
+}
+
+// A fresh temporary directory, removed with everything in it.
+struct TempDir {
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "motcua-api-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  std::filesystem::path path;
+};
+
+TEST_CASE("http_server: serves GET /healthz over TLS 1.2+") {
+  TempDir dir;
+  std::filesystem::path cert = dir.path / "cert.pem";
+  std::filesystem::path key = dir.path / "key.pem";
+  REQUIRE(WriteSelfSignedCertificate(cert, key));
+
+  HttpServerOptions options;
+  options.tls = TlsFiles{cert.string(), key.string()};
+  TestServer test(options);
+  REQUIRE(test.server->Start().ok());
+
+  ssl::context client_context(ssl::context::tls_client);
+  client_context.set_verify_mode(ssl::verify_peer);
+  client_context.load_verify_file(cert.string());
+  TlsTestClient client(test.port(), client_context);
+  REQUIRE_FALSE(client.error());
+  CHECK(SSL_version(client.stream().native_handle()) >= TLS1_2_VERSION);
+  for (int i = 0; i < 2; ++i) {
+    std::optional<Response> response = client.Exchange(MakeRequest(http::verb::get, "/healthz"));
+    REQUIRE(response.has_value());
+    CHECK(response->result_int() == 200);
+    CHECK(JsonOf(*response) == nlohmann::json{{"status", "ok"}});
+  }
+
+  // Plain HTTP to the TLS port gets no HTTP response.
+  TestClient plain(test.port());
+  CHECK_FALSE(plain.Exchange(MakeRequest(http::verb::get, "/healthz")).has_value());
+}
+
+TEST_CASE("http_server: Start reports bad options and busy ports") {
+  TestServer first;
+  REQUIRE(first.server->Start().ok());
+  CHECK(first.server->Start().error().code() == ErrorCode::kFailedPrecondition);
+
+  HttpServerOptions busy;
+  busy.port = first.port();
+  HttpServer second(busy, [](const HttpRequest&) { return HttpResponse{}; });
+  CHECK(second.Start().error().code() == ErrorCode::kUnavailable);
+
+  HttpServerOptions bad_address;
+  bad_address.address = "localhost";  // must be numeric
+  bad_address.port = 0;
+  HttpServer third(bad_address, [](const HttpRequest&) { return HttpResponse{}; });
+  CHECK(third.Start().error().code() == ErrorCode::kInvalidArgument);
+
+  HttpServerOptions missing_tls;
+  missing_tls.port = 0;
+  missing_tls.tls = TlsFiles{"/nonexistent/cert.pem", "/nonexistent/key.pem"};
+  HttpServer fourth(missing_tls, [](const HttpRequest&) { return HttpResponse{}; });
+  CHECK(fourth.Start().error().code() == ErrorCode::kInvalidArgument);
+
+  HttpServer never_started(HttpServerOptions{}, [](const HttpRequest&) { return HttpResponse{}; });
+  never_started.Stop();
+  never_started.Wait();
+  CHECK(never_started.port() == 0);
+}
+
+}  // namespace
+}  // namespace motcua

@@ -1,0 +1,193 @@
+#include "api/router.h"
+
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace motcua {
+namespace {
+
+// A handler that echoes which route ran and with which parameters, as
+// "<name> key=value key=value".
+RouteHandler Echo(std::string name) {
+  return [name](const HttpRequest&, const PathParams& params) {
+    HttpResponse response;
+    response.content_type = "text/plain";
+    response.body = name;
+    for (const auto& [key, value] : params) response.body += " " + key + "=" + value;
+    return response;
+  };
+}
+
+Router MakeRouter() {
+  Router router;
+  REQUIRE(router.Add("GET", "/v1/dossiers", Echo("list")).ok());
+  REQUIRE(router.Add("POST", "/v1/dossiers", Echo("create")).ok());
+  REQUIRE(router.Add("GET", "/v1/dossiers/{code}", Echo("get")).ok());
+  REQUIRE(router.Add("GET", "/v1/dossiers/search", Echo("search")).ok());
+  REQUIRE(router.Add("POST", "/v1/dossiers/{code}/actions/{action}", Echo("act")).ok());
+  REQUIRE(router.Add("DELETE", "/v1/dossiers/{code}/actions/{action}", Echo("undo")).ok());
+  REQUIRE(router.Add("GET", "/", Echo("root")).ok());
+  return router;
+}
+
+TEST_CASE("router: dispatches to the matching route with decoded parameters") {
+  Router router = MakeRouter();
+  struct Case {
+    const char* method;
+    const char* target;
+    const char* body;
+  };
+  const Case cases[] = {
+      {"GET", "/", "root"},
+      {"GET", "/v1/dossiers", "list"},
+      {"GET", "/v1/dossiers?status=4&x", "list"},
+      {"POST", "/v1/dossiers", "create"},
+      {"GET", "/v1/dossiers/H26-260105-0001", "get code=H26-260105-0001"},
+      {"GET", "/v1/dossiers/search", "search"},  // the literal beats {code}
+      {"POST", "/v1/dossiers/H26-1/actions/receive", "act action=receive code=H26-1"},
+      {"DELETE", "/v1/dossiers/H26-1/actions/receive", "undo action=receive code=H26-1"},
+      {"GET", "/v1/dossiers/A%20B%2Dc", "get code=A B-c"},
+      {"GET", "/v1/dossiers/a+b", "get code=a+b"},  // "+" is literal in a path
+      {"GET", "/v1/dossiers/H%E1%BB%93", "get code=H\xE1\xBB\x93"},
+      {"HEAD", "/v1/dossiers/X", "get code=X"},
+  };
+  for (const Case& c : cases) {
+    INFO(std::string(c.method));
+    INFO(std::string(c.target));
+    HttpResponse response = router.Handle(MakeHttpRequest(c.method, c.target));
+    CHECK(response.status == 200);
+    CHECK(response.body == c.body);
+  }
+}
+
+TEST_CASE("router: unknown paths are 404 problems") {
+  Router router = MakeRouter();
+  const char* targets[] = {"/v2/dossiers",     "/v1/dossiers/",          "/v1//dossiers",
+                           "/v1/dossiers/a/b", "/v1/dossiers/x/actions", "/V1/dossiers"};
+  for (const char* target : targets) {
+    INFO(std::string(target));
+    HttpResponse response = router.Handle(MakeHttpRequest("GET", target));
+    CHECK(response.status == 404);
+    CHECK(response.content_type == "application/problem+json");
+    CHECK(nlohmann::json::parse(response.body)["type"] ==
+          "https://motcua.example/problems/route_not_found");
+  }
+}
+
+TEST_CASE("router: known path with another method is 405 with the exact Allow") {
+  Router router = MakeRouter();
+  struct Case {
+    const char* method;
+    const char* target;
+    const char* allow;
+  };
+  const Case cases[] = {
+      {"DELETE", "/v1/dossiers", "GET, HEAD, POST"},
+      {"PUT", "/v1/dossiers/X", "GET, HEAD"},
+      {"GET", "/v1/dossiers/X/actions/receive", "DELETE, POST"},
+      {"HEAD", "/v1/dossiers/X/actions/receive", "DELETE, POST"},
+      {"get", "/v1/dossiers", "GET, HEAD, POST"},  // methods are case-sensitive
+  };
+  for (const Case& c : cases) {
+    INFO(std::string(c.method));
+    INFO(std::string(c.target));
+    HttpResponse response = router.Handle(MakeHttpRequest(c.method, c.target));
+    CHECK(response.status == 405);
+    CHECK(response.Header("Allow") == c.allow);
+  }
+}
+
+TEST_CASE("router: path tricks are 400 problems") {
+  Router router = MakeRouter();
+  const char* targets[] = {
+      "/v1/dossiers/..",
+      "/v1/dossiers/%2e%2E",
+      "/v1/dossiers/.",
+      "/v1/dossiers/a%2Fb",
+      "/v1/dossiers/a%2fb",
+      "/v1/dossiers/a%5Cb",
+      "/v1/dossiers/a%00",
+      "/v1/dossiers/%0A",
+      "/v1/dossiers/%ff",
+      "/v1/dossiers/%C0%AF",
+      "/v1/dossiers/%ED%A0%80",
+      "/v1/dossiers/%zz",
+      "/v1/dossiers/%4",
+      "v1/dossiers",
+      "*",
+      "http://h/v1/dossiers",
+      "/v1/../v1/dossiers",
+      "",
+  };
+  for (const char* target : targets) {
+    INFO(std::string(target));
+    HttpResponse response = router.Handle(MakeHttpRequest("GET", target));
+    CHECK(response.status == 400);
+    CHECK(nlohmann::json::parse(response.body)["type"] ==
+          "https://motcua.example/problems/malformed_request");
+  }
+}
+
+TEST_CASE("router: Add validates patterns and rejects duplicates") {
+  Router router;
+  CHECK(router.Add("GET", "/a/{id}", Echo("a")).ok());
+  CHECK(router.Add("GET", "/a/{other}", Echo("b")).error().code() == ErrorCode::kConflict);
+  CHECK(router.Add("POST", "/a/{other}", Echo("c")).ok());
+  const char* bad_patterns[] = {"",         "a",    "/a//b",  "/a/", "/{",    "/{}",
+                                "/{a}/{a}", "/a b", "/a%2Fb", "/..", "/{a-b}"};
+  for (const char* pattern : bad_patterns) {
+    INFO(std::string(pattern));
+    CHECK(router.Add("GET", pattern, Echo("x")).error().code() == ErrorCode::kInvalidArgument);
+  }
+  CHECK(router.Add("get", "/b", Echo("x")).error().code() == ErrorCode::kInvalidArgument);
+  CHECK(router.Add("", "/b", Echo("x")).error().code() == ErrorCode::kInvalidArgument);
+}
+
+TEST_CASE("router: Routes lists every route sorted by pattern then method") {
+  Router router = MakeRouter();
+  std::vector<RouteInfo> expected = {
+      {"GET", "/"},
+      {"GET", "/v1/dossiers"},
+      {"POST", "/v1/dossiers"},
+      {"GET", "/v1/dossiers/search"},
+      {"GET", "/v1/dossiers/{code}"},
+      {"DELETE", "/v1/dossiers/{code}/actions/{action}"},
+      {"POST", "/v1/dossiers/{code}/actions/{action}"},
+  };
+  CHECK(router.Routes() == expected);
+}
+
+TEST_CASE("router: MatchedPattern names the pattern, never the raw path") {
+  Router router = MakeRouter();
+  CHECK(router.MatchedPattern(MakeHttpRequest("POST", "/v1/dossiers/H26-9/actions/x")) ==
+        "/v1/dossiers/{code}/actions/{action}");
+  CHECK_FALSE(router.MatchedPattern(MakeHttpRequest("GET", "/nope")).has_value());
+  CHECK_FALSE(router.MatchedPattern(MakeHttpRequest("PUT", "/v1/dossiers")).has_value());
+}
+
+TEST_CASE("router: MakeHttpRequest decodes path and query") {
+  HttpRequest request = MakeHttpRequest("GET", "/a%20b/c?x=1&y=a+b%26c&x=2&flag");
+  CHECK(request.path == "/a b/c");
+  std::multimap<std::string, std::string> expected = {
+      {"x", "1"}, {"y", "a b&c"}, {"x", "2"}, {"flag", ""}};
+  CHECK(request.query == expected);
+  CHECK(MakeHttpRequest("GET", "/a%zz").path.empty());
+}
+
+TEST_CASE("router: IsValidUtf8") {
+  CHECK(IsValidUtf8(""));
+  CHECK(IsValidUtf8("abc"));
+  CHECK(IsValidUtf8("H\xE1\xBB\x93 s\xC6\xA1"));  // "Hồ sơ"
+  CHECK(IsValidUtf8("\xF0\x9F\x98\x80"));         // U+1F600
+  CHECK_FALSE(IsValidUtf8("\x80"));
+  CHECK_FALSE(IsValidUtf8("\xC3"));
+  CHECK_FALSE(IsValidUtf8("\xC0\x80"));          // overlong NUL
+  CHECK_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
+  CHECK_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+}
+
+}  // namespace
+}  // namespace motcua
