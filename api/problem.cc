@@ -97,6 +97,8 @@ int HttpStatusFor(ErrorCode code) {
 std::optional<int> HttpStatusOverrideFor(std::string_view reason) {
   if (reason == "stale_version") return 412;
   if (reason == "validation") return 422;
+  if (reason == "invalid_payload") return 422;
+  if (reason == "missing_requirement") return 422;
   return std::nullopt;
 }
 

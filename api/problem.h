@@ -38,7 +38,9 @@ int HttpStatusFor(ErrorCode code);
 
 // The documented overrides by Error::reason, consulted before the table:
 //   "stale_version" -> 412 (an If-Match precondition failed),
-//   "validation"    -> 422 (well-formed JSON whose content is invalid).
+//   "validation"    -> 422 (well-formed JSON whose content is invalid),
+//   "invalid_payload", "missing_requirement" -> 422 (the same, found by the
+//                      state machine: a form field or a required item).
 // nullopt for every other reason.
 std::optional<int> HttpStatusOverrideFor(std::string_view reason);
 

@@ -32,9 +32,14 @@ TEST_CASE("problem: one HTTP status per error code") {
   }
 }
 
-TEST_CASE("problem: reason overrides are limited to stale_version and validation") {
+TEST_CASE("problem: reason overrides are limited to the documented reasons") {
   CHECK(HttpStatusOverrideFor("stale_version") == 412);
   CHECK(HttpStatusOverrideFor("validation") == 422);
+  CHECK(HttpStatusOverrideFor("invalid_payload") == 422);
+  CHECK(HttpStatusOverrideFor("missing_requirement") == 422);
+  CHECK(HttpStatusFor(Error(ErrorCode::kFailedPrecondition, "no comment", "missing_requirement")) ==
+        422);
+  CHECK(HttpStatusFor(Error(ErrorCode::kFailedPrecondition, "wrong state", "four_eyes")) == 409);
   CHECK_FALSE(HttpStatusOverrideFor("four_eyes").has_value());
   CHECK_FALSE(HttpStatusOverrideFor("").has_value());
   CHECK(HttpStatusFor(Error(ErrorCode::kConflict, "old", "stale_version")) == 412);

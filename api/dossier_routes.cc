@@ -1,0 +1,487 @@
+#include "api/dossier_routes.h"
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "api/problem.h"
+#include "engine/domain/identity.h"
+#include "engine/domain/workflow_lint.h"
+
+namespace motcua {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kDefaultPageSize = 50;
+
+// ---- rendering --------------------------------------------------------------
+
+// RFC 3339 in UTC, e.g. "2026-03-02T01:00:00Z".
+std::string FormatInstant(Instant t) {
+  const std::time_t seconds = static_cast<std::time_t>(t.time_since_epoch().count());
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+json OptionalInstant(const std::optional<Instant>& t) {
+  return t ? json(FormatInstant(*t)) : json(nullptr);
+}
+
+HttpResponse JsonResponse(int status, const json& body) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return response;
+}
+
+json DeadlineJson(const Deadline& deadline) {
+  if (deadline.same_day) {
+    return {{"same_day", true}, {"cutoff_minutes", deadline.cutoff_minutes}};
+  }
+  return {{"working_days", deadline.working_days}};
+}
+
+json ProcedureSummary(const RunnableWorkflow& runnable) {
+  const Procedure& p = runnable.workflow.procedure;
+  json fees = json::array();
+  for (const Fee& fee : p.fees) {
+    fees.push_back({{"key", fee.key},
+                    {"name", fee.name},
+                    {"desk", fee.desk_amount},
+                    {"online", fee.online_amount},
+                    {"per_copy", fee.per_copy}});
+  }
+  return {{"code", p.code},
+          {"name", p.name},
+          {"sector", p.sector},
+          {"agency", {{"level", p.agency_level}, {"name", p.agency_name}}},
+          {"deadline", DeadlineJson(p.deadline)},
+          {"fees", fees},
+          {"online_level", p.online_level == OnlineLevel::kFull ? "full" : "partial"},
+          {"version", runnable.definition.version}};
+}
+
+json ProcedureDetail(const RunnableWorkflow& runnable) {
+  const Procedure& p = runnable.workflow.procedure;
+  json detail = ProcedureSummary(runnable);
+  json documents = json::array();
+  for (const RequiredDocument& d : p.documents) {
+    documents.push_back({{"key", d.key},
+                         {"name", d.name},
+                         {"required", d.required},
+                         {"electronic_copy", d.electronic_copy_accepted}});
+  }
+  detail["documents"] = documents;
+  detail["form"] = p.form_schema;
+  detail["result"] = {{"kind", p.result_kind}};
+  detail["content_hash"] = runnable.definition.content_hash;
+  return detail;
+}
+
+json ActorJson(const Actor& actor) {
+  return {{"id", actor.user_id}, {"roles", actor.roles}, {"agency", actor.agency}};
+}
+
+json DossierJson(const DossierView& view) {
+  const Dossier& d = view.dossier;
+  const State* state = view.workflow->workflow.FindState(d.state);
+  json reasons = json::array();
+  for (const NotOnlineStep& step : view.fully_online.reasons) {
+    reasons.push_back({{"reason", NotOnlineReasonName(step.reason)},
+                       {"message", step.message},
+                       {"event_index", step.event_index ? json(*step.event_index) : json()}});
+  }
+  json documents = json::object();
+  for (const auto& [key, id] : d.documents) documents[key] = id;
+  json extensions = json::array();
+  for (const Extension& e : d.clock.extensions) {
+    extensions.push_back(
+        {{"at", FormatInstant(e.at)}, {"new_due", FormatInstant(e.new_due)}, {"reason", e.reason}});
+  }
+  return {
+      {"code", d.code},
+      {"procedure", d.procedure_code},
+      {"definition_version", d.definition_version},
+      {"applicant_id", d.applicant_id},
+      {"agency", d.agency},
+      {"state", d.state},
+      {"state_name", state != nullptr ? state->name : d.state},
+      {"status", static_cast<int>(view.status)},
+      {"version", d.version},
+      {"assignee", d.assignee ? json(*d.assignee) : json()},
+      {"received_at", OptionalInstant(d.clock.received_at)},
+      {"due_at", OptionalInstant(d.clock.due_at)},
+      {"finished_at", OptionalInstant(d.clock.finished_at)},
+      {"extensions", extensions},
+      {"form", d.form},
+      {"documents", documents},
+      {"result_document", d.result_document ? json(*d.result_document) : json()},
+      {"available_actions", view.available_actions},
+      {"fully_online",
+       {{"fully_online", view.fully_online.fully_online},
+        {"final", view.fully_online.final},
+        {"reasons", reasons}}},
+      {"timeliness",
+       {{"status", view.timeliness.status ? json(TimelinessName(*view.timeliness.status)) : json()},
+        {"supplement_requests", view.timeliness.supplement_requests},
+        {"counts_late_in_index", view.timeliness.counts_late_in_index}}},
+  };
+}
+
+json SummaryJson(const DossierSummary& s) {
+  return {{"code", s.code},
+          {"procedure", s.procedure_code},
+          {"applicant_id", s.applicant_id},
+          {"agency", s.agency},
+          {"state", s.state},
+          {"status", s.national_status},
+          {"version", s.version},
+          {"assignee", s.assignee ? json(*s.assignee) : json()},
+          {"due_at", OptionalInstant(s.due_at)},
+          {"updated_at", FormatInstant(s.updated_at)}};
+}
+
+json PageJson(const std::vector<DossierSummary>& items, int limit) {
+  json list = json::array();
+  for (const DossierSummary& s : items) list.push_back(SummaryJson(s));
+  json page = {{"items", list}};
+  const bool full = static_cast<int>(items.size()) >= limit && !items.empty();
+  page["next_cursor"] = full ? json(items.back().code) : json();
+  return page;
+}
+
+HttpResponse DossierResponse(int status, const DossierView& view) {
+  HttpResponse response = JsonResponse(status, DossierJson(view));
+  response.headers.push_back({"ETag", "\"" + std::to_string(view.dossier.version) + "\""});
+  return response;
+}
+
+// ---- parsing ----------------------------------------------------------------
+
+Result<Actor> Authenticate(const DossierApi& api, const HttpRequest& request) {
+  std::optional<std::string_view> header = request.Header("Authorization");
+  constexpr std::string_view kScheme = "Bearer ";
+  if (!header || header->size() <= kScheme.size() ||
+      !EqualsIgnoreCase(header->substr(0, kScheme.size()), kScheme)) {
+    return Error(ErrorCode::kUnauthenticated, "a bearer token is required", "missing_token");
+  }
+  return api.authenticate(header->substr(kScheme.size()));
+}
+
+// The body as a JSON object whose members are all in `allowed`.
+Result<json> ParseObjectBody(const HttpRequest& request,
+                             std::initializer_list<std::string_view> allowed) {
+  std::optional<std::string_view> type = request.Header("Content-Type");
+  if (!type || type->substr(0, 16) != "application/json") {
+    return Error(ErrorCode::kInvalidArgument, "the body must be application/json",
+                 "unsupported_media_type");
+  }
+  if (!IsValidUtf8(request.body)) {
+    return Error(ErrorCode::kInvalidArgument, "the body is not valid UTF-8", "malformed_json");
+  }
+  Result<json> body = ParseJsonText(request.body);
+  if (!body.ok()) {
+    return Error(ErrorCode::kInvalidArgument, body.error().message(), "malformed_json",
+                 {{"", body.error().message()}});
+  }
+  if (!body->is_object()) {
+    return Error(ErrorCode::kInvalidArgument, "the body must be a JSON object", "validation",
+                 {{"", "must be an object"}});
+  }
+  std::vector<FieldError> unknown;
+  for (const auto& [key, value] : body->items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      unknown.push_back({"/" + key, "is not a known field"});
+    }
+  }
+  if (!unknown.empty()) {
+    return Error(ErrorCode::kInvalidArgument, "the body has unknown fields", "validation",
+                 std::move(unknown));
+  }
+  return body;
+}
+
+std::optional<std::string> QueryValue(const HttpRequest& request, const std::string& name) {
+  auto found = request.query.find(name);
+  if (found == request.query.end()) return std::nullopt;
+  return found->second;
+}
+
+Result<int> PageLimit(const HttpRequest& request) {
+  std::optional<std::string> text = QueryValue(request, "limit");
+  if (!text) return kDefaultPageSize;
+  int limit = 0;
+  auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), limit);
+  if (error != std::errc() || end != text->data() + text->size() || limit < 1 || limit > 200) {
+    return Error(ErrorCode::kInvalidArgument, "limit must be a whole number from 1 to 200",
+                 "validation", {{"/limit", "must be a whole number from 1 to 200"}});
+  }
+  return limit;
+}
+
+// The version in If-Match ("3" or "\"3\""); empty when the header is absent.
+Result<std::optional<std::int64_t>> IfMatchVersion(const HttpRequest& request) {
+  std::optional<std::string_view> header = request.Header("If-Match");
+  if (!header) return std::optional<std::int64_t>();
+  std::string_view text = *header;
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+    text = text.substr(1, text.size() - 2);
+  }
+  std::int64_t version = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (error != std::errc() || end != text.data() + text.size() || version < 1) {
+    return Error(ErrorCode::kInvalidArgument, "If-Match must carry the dossier version, e.g. \"3\"",
+                 "invalid_if_match");
+  }
+  return std::optional<std::int64_t>(version);
+}
+
+bool HasAnyRole(const Actor& actor, std::initializer_list<const char*> roles) {
+  return std::any_of(roles.begin(), roles.end(), [&](const char* r) { return actor.HasRole(r); });
+}
+
+Error Forbidden(const std::string& what) {
+  return Error(ErrorCode::kPermissionDenied, what, "role_not_allowed");
+}
+
+// ---- handlers ---------------------------------------------------------------
+
+class Handlers {
+ public:
+  explicit Handlers(const DossierApi& api) : api_(api) {}
+
+  HttpResponse ListProcedures(const HttpRequest& request, const PathParams&) const {
+    auto latest = api_.catalog.Latest();
+    if (!latest.ok()) return ProblemResponse(latest.error(), request.path);
+    json items = json::array();
+    for (const auto& runnable : *latest) items.push_back(ProcedureSummary(*runnable));
+    return JsonResponse(200, {{"items", items}});
+  }
+
+  HttpResponse GetProcedure(const HttpRequest& request, const PathParams& params) const {
+    auto runnable = api_.catalog.Get(params.at("code"));
+    if (!runnable.ok()) return ProblemResponse(runnable.error(), request.path);
+    return JsonResponse(200, ProcedureDetail(**runnable));
+  }
+
+  HttpResponse ListVersions(const HttpRequest& request, const PathParams& params) const {
+    Result<Actor> actor = Authenticate(api_, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    if (!HasAnyRole(*actor, {kAdminRole, kAuditorRole})) {
+      return ProblemResponse(Forbidden("only admins and auditors list versions"), request.path);
+    }
+    auto versions = api_.catalog.Versions(params.at("code"));
+    if (!versions.ok()) return ProblemResponse(versions.error(), request.path);
+    json items = json::array();
+    for (const StoredDefinition& d : *versions) {
+      items.push_back({{"version", d.version},
+                       {"content_hash", d.content_hash},
+                       {"published_at", FormatInstant(d.published_at)},
+                       {"published_by", d.published_by}});
+    }
+    return JsonResponse(200, {{"procedure", params.at("code")}, {"items", items}});
+  }
+
+  HttpResponse PublishWorkflow(const HttpRequest& request, const PathParams& params) const {
+    Result<Actor> actor = Authenticate(api_, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    if (!actor->HasRole(kAdminRole)) {
+      return ProblemResponse(Forbidden("only admins publish workflows"), request.path);
+    }
+    std::optional<std::string_view> type = request.Header("Content-Type");
+    if (!type || type->substr(0, 16) != "application/json") {
+      return ProblemResponse(Error(ErrorCode::kInvalidArgument, "the body must be application/json",
+                                   "unsupported_media_type"),
+                             request.path);
+    }
+    Result<json> document = ParseJsonText(request.body);
+    if (!document.ok()) {
+      return ProblemResponse(Error(ErrorCode::kInvalidArgument, document.error().message(),
+                                   "malformed_json", {{"", document.error().message()}}),
+                             request.path);
+    }
+    auto published = api_.catalog.Publish(*document, actor->user_id, params.at("code"));
+    if (!published.ok()) return ProblemResponse(published.error(), request.path);
+    return JsonResponse(200, {{"procedure", published->procedure_code},
+                              {"version", published->version},
+                              {"content_hash", published->content_hash}});
+  }
+
+  HttpResponse SubmitDossier(const HttpRequest& request, const PathParams&) const {
+    Result<Actor> actor = Authenticate(api_, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    Result<json> body = ParseObjectBody(
+        request, {"procedure", "agency", "form", "documents", "channel", "applicant_id"});
+    if (!body.ok()) return ProblemResponse(body.error(), request.path);
+    if (!body->contains("procedure") || !(*body)["procedure"].is_string()) {
+      return ProblemResponse(Error(ErrorCode::kInvalidArgument, "the procedure code is required",
+                                   "validation", {{"/procedure", "must be a procedure code"}}),
+                             request.path);
+    }
+    if (body->contains("agency") && !(*body)["agency"].is_string()) {
+      return ProblemResponse(Error(ErrorCode::kInvalidArgument, "the agency must be a string",
+                                   "validation", {{"/agency", "must be an agency ID"}}),
+                             request.path);
+    }
+    NewDossier submission;
+    submission.procedure_code = (*body)["procedure"].get<std::string>();
+    submission.agency = body->value("agency", std::string());
+    json payload = *body;
+    payload.erase("procedure");
+    payload.erase("agency");
+    submission.payload = std::move(payload);
+    Result<DossierView> view = api_.dossiers.Submit(*actor, submission);
+    if (!view.ok()) return ProblemResponse(view.error(), request.path);
+    HttpResponse response = DossierResponse(201, *view);
+    response.headers.push_back({"Location", "/v1/dossiers/" + view->dossier.code});
+    return response;
+  }
+
+  HttpResponse GetDossier(const HttpRequest& request, const PathParams& params) const {
+    Result<Actor> actor = Authenticate(api_, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    Result<DossierView> view = api_.dossiers.Get(*actor, params.at("code"));
+    if (!view.ok()) return ProblemResponse(view.error(), request.path);
+    return DossierResponse(200, *view);
+  }
+
+  HttpResponse ListDossiers(const HttpRequest& request, const PathParams&) const {
+    Result<Actor> actor = Authenticate(api_, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    Result<int> limit = PageLimit(request);
+    if (!limit.ok()) return ProblemResponse(limit.error(), request.path);
+    auto page = api_.dossiers.ListMine(*actor, QueryValue(request, "after"), *limit);
+    if (!page.ok()) return ProblemResponse(page.error(), request.path);
+    return JsonResponse(200, PageJson(*page, *limit));
+  }
+
+  HttpResponse Act(const HttpRequest& request, const PathParams& params) const {
+    Result<Actor> actor = Authenticate(api_, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    Result<std::optional<std::int64_t>> version = IfMatchVersion(request);
+    if (!version.ok()) return ProblemResponse(version.error(), request.path);
+    json payload = json::object();
+    if (!request.body.empty()) {
+      Result<json> body = ParseObjectBody(
+          request,
+          {"comment", "form", "documents", "result_document", "channel", "appointment_date"});
+      if (!body.ok()) return ProblemResponse(body.error(), request.path);
+      payload = std::move(body).value();
+    }
+    ActionCall call{params.at("code"), params.at("action"), *version, std::move(payload), {}};
+    Result<DossierView> view = api_.dossiers.Act(*actor, call);
+    if (!view.ok()) return ProblemResponse(view.error(), request.path);
+    return DossierResponse(200, *view);
+  }
+
+  HttpResponse History(const HttpRequest& request, const PathParams& params) const {
+    Result<Actor> actor = Authenticate(api_, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    auto slip = api_.dossiers.History(*actor, params.at("code"));
+    if (!slip.ok()) return ProblemResponse(slip.error(), request.path);
+    json items = json::array();
+    for (const HandOff& h : *slip) {
+      items.push_back(
+          {{"state", h.state},
+           {"action", h.action.empty() ? json() : json(h.action)},
+           {"given_by", h.given_by},
+           {"handled_by", h.handled_by.empty() ? json() : json(h.handled_by)},
+           {"agency", h.agency},
+           {"entered", FormatInstant(h.entered)},
+           {"left", OptionalInstant(h.left)},
+           {"due", OptionalInstant(h.due)},
+           {"timeliness", h.timeliness ? json(TimelinessName(*h.timeliness)) : json()}});
+    }
+    return JsonResponse(200, {{"code", params.at("code")}, {"items", items}});
+  }
+
+  HttpResponse Audit(const HttpRequest& request, const PathParams& params) const {
+    Result<Actor> actor = Authenticate(api_, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    if (!HasAnyRole(*actor, {kAdminRole, kAuditorRole})) {
+      return ProblemResponse(Forbidden("only auditors and admins read audit trails"), request.path);
+    }
+    auto records = api_.dossiers.Audit(*actor, params.at("code"));
+    if (!records.ok()) return ProblemResponse(records.error(), request.path);
+    json items = json::array();
+    for (const AuditRecord& r : *records) {
+      items.push_back({{"sequence", r.sequence},
+                       {"index", r.index},
+                       {"action", r.event.action},
+                       {"from", r.event.from_state},
+                       {"to", r.event.to_state},
+                       {"actor", ActorJson(r.event.actor)},
+                       {"at", FormatInstant(r.event.at)},
+                       {"channel", r.event.channel ? json(ChannelName(*r.event.channel)) : json()},
+                       {"payload", r.event.payload},
+                       {"previous_hash", r.previous_hash},
+                       {"hash", r.hash}});
+    }
+    return JsonResponse(200, {{"code", params.at("code")}, {"items", items}});
+  }
+
+  HttpResponse Queue(const HttpRequest& request, const PathParams&) const {
+    Result<Actor> actor = Authenticate(api_, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    Result<int> limit = PageLimit(request);
+    if (!limit.ok()) return ProblemResponse(limit.error(), request.path);
+    QueueQuery query;
+    std::optional<std::string> role = QueryValue(request, "role");
+    if (!role && actor->roles.size() == 1) role = actor->roles.front();
+    query.role = role.value_or("");
+    query.state = QueryValue(request, "state");
+    query.procedure_code = QueryValue(request, "procedure");
+    query.after_code = QueryValue(request, "after");
+    query.limit = *limit;
+    auto page = api_.dossiers.Queue(*actor, query);
+    if (!page.ok()) return ProblemResponse(page.error(), request.path);
+    return JsonResponse(200, PageJson(*page, *limit));
+  }
+
+ private:
+  const DossierApi& api_;
+};
+
+}  // namespace
+
+Status AddDossierRoutes(Router& router, const DossierApi& api) {
+  auto handlers = std::make_shared<Handlers>(api);
+  struct Route {
+    const char* method;
+    const char* pattern;
+    HttpResponse (Handlers::*handle)(const HttpRequest&, const PathParams&) const;
+  };
+  const Route routes[] = {
+      {"GET", "/v1/procedures", &Handlers::ListProcedures},
+      {"GET", "/v1/procedures/{code}", &Handlers::GetProcedure},
+      {"GET", "/v1/procedures/{code}/versions", &Handlers::ListVersions},
+      {"PUT", "/v1/procedures/{code}/workflow", &Handlers::PublishWorkflow},
+      {"POST", "/v1/dossiers", &Handlers::SubmitDossier},
+      {"GET", "/v1/dossiers", &Handlers::ListDossiers},
+      {"GET", "/v1/dossiers/{code}", &Handlers::GetDossier},
+      {"POST", "/v1/dossiers/{code}/actions/{action}", &Handlers::Act},
+      {"GET", "/v1/dossiers/{code}/history", &Handlers::History},
+      {"GET", "/v1/dossiers/{code}/audit", &Handlers::Audit},
+      {"GET", "/v1/queue", &Handlers::Queue},
+  };
+  for (const Route& route : routes) {
+    auto handle = route.handle;
+    Status added =
+        router.Add(route.method, route.pattern,
+                   [handlers, handle](const HttpRequest& request, const PathParams& params) {
+                     return ((*handlers).*handle)(request, params);
+                   });
+    if (!added.ok()) return added;
+  }
+  return Status();
+}
+
+}  // namespace motcua

@@ -1,0 +1,47 @@
+// dossier_routes.h: the /v1 endpoints for procedures, dossiers and queues.
+//
+// Handlers are thin: authenticate, parse, call one use case of
+// engine/service, render JSON. Every error goes through ProblemResponse
+// (problem.h), so the HTTP status of an error is decided in one place.
+//
+//   GET  /v1/procedures                          public
+//   GET  /v1/procedures/{code}                   public
+//   GET  /v1/procedures/{code}/versions          admin, auditor
+//   PUT  /v1/procedures/{code}/workflow          admin
+//   POST /v1/dossiers                            applicant, reception_clerk
+//   GET  /v1/dossiers                            applicant (own dossiers)
+//   GET  /v1/dossiers/{code}                     anyone in scope
+//   POST /v1/dossiers/{code}/actions/{action}    per workflow roles; If-Match: version
+//   GET  /v1/dossiers/{code}/history             anyone in scope
+//   GET  /v1/dossiers/{code}/audit               auditor, admin in scope
+//   GET  /v1/queue?role=R                        staff, own agency
+//
+// Scope: a dossier outside the caller's scope is 404, as if it did not exist.
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include "api/router.h"
+#include "engine/domain/clock.h"
+#include "engine/domain/dossier.h"
+#include "engine/domain/status.h"
+#include "engine/service/dossier_service.h"
+#include "engine/service/workflow_catalog.h"
+
+namespace motcua {
+
+// Who the bearer secret belongs to; kUnauthenticated when nobody.
+using Authenticator = std::function<Result<Actor>(std::string_view bearer_secret)>;
+
+struct DossierApi {
+  DossierService& dossiers;
+  WorkflowCatalog& catalog;
+  Authenticator authenticate;
+  const WorkingCalendar& calendar;
+};
+
+// Registers the routes above. `api` and what it refers to must outlive the router.
+Status AddDossierRoutes(Router& router, const DossierApi& api);
+
+}  // namespace motcua

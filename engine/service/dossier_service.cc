@@ -1,0 +1,196 @@
+#include "engine/service/dossier_service.h"
+
+#include <algorithm>
+
+#include "engine/domain/access.h"
+#include "engine/domain/dossier_code.h"
+
+namespace motcua {
+namespace {
+
+constexpr int kMaxPageSize = 200;
+
+// Roles whose queue shows `state_id`, as stored with the dossier for queue queries.
+std::vector<std::string> QueueRolesOf(const Workflow& workflow, const std::string& state_id) {
+  const State* state = workflow.FindState(state_id);
+  return state == nullptr ? std::vector<std::string>{} : state->queue_roles;
+}
+
+NationalStatus StatusOf(const Workflow& workflow, const std::string& state_id) {
+  const State* state = workflow.FindState(state_id);
+  return state == nullptr ? NationalStatus::kSubmitted : state->status;
+}
+
+Error NotFound(const std::string& code) {
+  return Error(ErrorCode::kNotFound, "dossier " + code + " does not exist", "dossier_not_found");
+}
+
+int ClampLimit(int limit) {
+  return std::clamp(limit, 1, kMaxPageSize);
+}
+
+// A feed row for the national portal when the national status changes.
+OutboxEntry StatusChangeEntry(const Dossier& dossier, NationalStatus status,
+                              const DossierEvent& event) {
+  return OutboxEntry{"dossier.status",
+                     {{"code", dossier.code},
+                      {"procedure", dossier.procedure_code},
+                      {"agency", dossier.agency},
+                      {"status", static_cast<int>(status)},
+                      {"state", dossier.state},
+                      {"action", event.action},
+                      {"at", event.at.time_since_epoch().count()}}};
+}
+
+}  // namespace
+
+Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier& request) {
+  Result<std::shared_ptr<const RunnableWorkflow>> workflow = catalog_.Get(request.procedure_code);
+  if (!workflow.ok()) return workflow.error();
+  const RunnableWorkflow& runnable = **workflow;
+
+  SubmissionRequest submission;
+  submission.actor = actor;
+  submission.definition_version = runnable.definition.version;
+  submission.payload = request.payload;
+  if (IsApplicantOnly(actor)) {
+    submission.applicant_id = actor.user_id;
+    submission.agency = request.agency;
+  } else {
+    const nlohmann::json& applicant = request.payload.contains("applicant_id")
+                                          ? request.payload.at("applicant_id")
+                                          : nlohmann::json();
+    if (!applicant.is_string()) {
+      return Error(ErrorCode::kInvalidArgument, "staff must name the applicant", "validation",
+                   {{"/applicant_id", "is required when staff submit on an applicant's behalf"}});
+    }
+    submission.applicant_id = applicant.get<std::string>();
+    submission.agency = request.agency.empty() ? actor.agency : request.agency;
+    if (submission.agency != actor.agency) {
+      return Error(ErrorCode::kPermissionDenied, "staff can only receive for their own agency",
+                   "wrong_agency");
+    }
+    submission.payload.erase("applicant_id");
+  }
+  if (!IsValidAgencyId(submission.agency)) {
+    return Error(ErrorCode::kInvalidArgument, "the receiving agency is not a valid agency ID",
+                 "validation", {{"/agency", "must be an agency ID such as 000.00.01.H26"}});
+  }
+
+  const Instant now = clock_.Now();
+  const LocalDate today = calendar_.LocalDateOf(now);
+  Result<std::int64_t> sequence = store_.NextDossierSequence(submission.agency, today);
+  if (!sequence.ok()) return sequence.error();
+  Result<std::string> code = FormatDossierCode({submission.agency, today, *sequence});
+  if (!code.ok()) return code.error();
+  submission.code = *code;
+
+  Result<Dossier> dossier = runnable.machine->Submit(submission);
+  if (!dossier.ok()) return dossier.error();
+  const NationalStatus status = StatusOf(runnable.workflow, dossier->state);
+  Status created = store_.CreateDossier(*dossier, QueueRolesOf(runnable.workflow, dossier->state),
+                                        static_cast<int>(status));
+  if (!created.ok()) return created.error();
+  return ViewOf(actor, Loaded{std::move(dossier).value(), *workflow});
+}
+
+Result<DossierView> DossierService::Get(const Actor& actor, const std::string& code) {
+  Result<Loaded> loaded = LoadVisible(actor, code);
+  if (!loaded.ok()) return loaded.error();
+  return ViewOf(actor, std::move(loaded).value());
+}
+
+Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& call) {
+  Result<Loaded> loaded = LoadVisible(actor, call.code);
+  if (!loaded.ok()) return loaded.error();
+  const Dossier& before = loaded->dossier;
+  if (call.expected_version && *call.expected_version != before.version) {
+    return Error(ErrorCode::kConflict,
+                 "dossier " + call.code + " is at version " + std::to_string(before.version) +
+                     ", not " + std::to_string(*call.expected_version),
+                 "stale_version");
+  }
+  const Workflow& workflow = loaded->workflow->workflow;
+  Result<Transition> transition = loaded->workflow->machine->Apply(
+      before, ActionRequest{call.action, actor, call.payload, call.signature});
+  if (!transition.ok()) return transition.error();
+
+  DossierStore::TransitionCommit commit;
+  commit.after = &transition->dossier;
+  commit.expected_version = before.version;
+  commit.event = &transition->event;
+  commit.queue_roles = QueueRolesOf(workflow, transition->dossier.state);
+  const NationalStatus status = StatusOf(workflow, transition->dossier.state);
+  commit.national_status = static_cast<int>(status);
+  if (status != StatusOf(workflow, before.state)) {
+    commit.outbox.push_back(StatusChangeEntry(transition->dossier, status, transition->event));
+  }
+  Status committed = store_.CommitTransition(commit);
+  if (!committed.ok()) return committed.error();
+  return ViewOf(actor, Loaded{std::move(transition).value().dossier, loaded->workflow});
+}
+
+Result<std::vector<HandOff>> DossierService::History(const Actor& actor, const std::string& code) {
+  Result<Loaded> loaded = LoadVisible(actor, code);
+  if (!loaded.ok()) return loaded.error();
+  return ProcessControlSlip(calendar_, loaded->workflow->workflow, loaded->dossier, clock_.Now());
+}
+
+Result<std::vector<AuditRecord>> DossierService::Audit(const Actor& actor,
+                                                       const std::string& code) {
+  Result<Loaded> loaded = LoadVisible(actor, code);
+  if (!loaded.ok()) return loaded.error();
+  return store_.AuditTrail(code);
+}
+
+Result<std::vector<DossierSummary>> DossierService::ListMine(const Actor& actor,
+                                                             std::optional<std::string> after_code,
+                                                             int limit) {
+  if (!actor.HasRole(kApplicantRole)) {
+    return Error(ErrorCode::kPermissionDenied, "only applicants have their own dossiers",
+                 "role_not_allowed");
+  }
+  return store_.ListByApplicant(
+      ApplicantQuery{actor.user_id, std::move(after_code), ClampLimit(limit)});
+}
+
+Result<std::vector<DossierSummary>> DossierService::Queue(const Actor& actor, QueueQuery query) {
+  if (query.role.empty() || query.role == kApplicantRole || query.role == kSystemRole ||
+      !actor.HasRole(query.role) || actor.agency.empty()) {
+    return Error(ErrorCode::kPermissionDenied, "you do not work in the queue of this role",
+                 "role_not_allowed", {{"/role", "must be one of your staff roles"}});
+  }
+  query.agency = actor.agency;
+  query.limit = ClampLimit(query.limit);
+  return store_.ListQueue(query);
+}
+
+Result<DossierService::Loaded> DossierService::LoadVisible(const Actor& actor,
+                                                           const std::string& code) {
+  Result<Dossier> dossier = store_.GetDossier(code);
+  if (!dossier.ok()) {
+    if (dossier.error().code() == ErrorCode::kNotFound) return NotFound(code);
+    return dossier.error();
+  }
+  Result<std::shared_ptr<const RunnableWorkflow>> workflow =
+      catalog_.Get(dossier->procedure_code, dossier->definition_version);
+  if (!workflow.ok()) return workflow.error();
+  if (!CanSeeDossier(actor, *dossier, (*workflow)->workflow)) return NotFound(code);
+  return Loaded{std::move(dossier).value(), std::move(workflow).value()};
+}
+
+DossierView DossierService::ViewOf(const Actor& actor, Loaded loaded) const {
+  DossierView view;
+  const RunnableWorkflow& runnable = *loaded.workflow;
+  view.status = StatusOf(runnable.workflow, loaded.dossier.state);
+  for (const Action* action : runnable.machine->AvailableActions(loaded.dossier, actor)) {
+    view.available_actions.push_back(action->name);
+  }
+  view.fully_online = JudgeFullyOnline(runnable.workflow, loaded.dossier);
+  view.timeliness = JudgeDossier(calendar_, runnable.workflow, loaded.dossier, clock_.Now());
+  view.dossier = std::move(loaded.dossier);
+  view.workflow = std::move(loaded.workflow);
+  return view;
+}
+
+}  // namespace motcua

@@ -1,0 +1,99 @@
+// dossier_service.h: the use cases of dossiers, independent of HTTP.
+//
+// Every entry point takes the acting user, checks scope (access.h), runs the
+// state machine of the exact workflow version the dossier is pinned to, and
+// commits through the DossierStore port in one transaction. Handlers in api/
+// only parse, call one of these, and render.
+//
+// Scope failures on reads are reported as kNotFound, never
+// kPermissionDenied, so that nobody learns that someone else's dossier exists.
+//
+// Thread-safe: all state lives in the store and the catalog.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/domain/calendar.h"
+#include "engine/domain/clock.h"
+#include "engine/domain/dossier.h"
+#include "engine/domain/fully_online.h"
+#include "engine/domain/legal_clock.h"
+#include "engine/domain/status.h"
+#include "engine/domain/store.h"
+#include "engine/service/workflow_catalog.h"
+
+namespace motcua {
+
+// A dossier as one actor sees it now.
+struct DossierView {
+  Dossier dossier;
+  std::shared_ptr<const RunnableWorkflow> workflow;
+  NationalStatus status = NationalStatus::kSubmitted;
+  std::vector<std::string> available_actions;  // for this actor, definition order
+  FullyOnlineVerdict fully_online;
+  DossierTimeliness timeliness;
+};
+
+// A new dossier. `agency` is the receiving agency's ID; staff submitting at
+// the desk may leave it empty to use their own agency. `payload` is the
+// state machine's SubmissionRequest payload (form, documents, channel), plus
+// "applicant_id" when staff submit on an applicant's behalf.
+struct NewDossier {
+  std::string procedure_code;
+  std::string agency;
+  nlohmann::json payload = nlohmann::json::object();
+};
+
+struct ActionCall {
+  std::string code;
+  std::string action;
+  // If set, the caller's view of the dossier: a different stored version is
+  // kConflict with reason "stale_version" (HTTP 412 for If-Match).
+  std::optional<std::int64_t> expected_version;
+  nlohmann::json payload = nlohmann::json::object();
+  std::optional<SignatureEvidence> signature;
+};
+
+class DossierService {
+ public:
+  DossierService(DossierStore& store, WorkflowCatalog& catalog, const WorkingCalendar& calendar,
+                 const Clock& clock)
+      : store_(store), catalog_(catalog), calendar_(calendar), clock_(clock) {}
+
+  Result<DossierView> Submit(const Actor& actor, const NewDossier& request);
+  Result<DossierView> Get(const Actor& actor, const std::string& code);
+  Result<DossierView> Act(const Actor& actor, const ActionCall& call);
+
+  // The process control slip and the audit trail of a visible dossier.
+  Result<std::vector<HandOff>> History(const Actor& actor, const std::string& code);
+  Result<std::vector<AuditRecord>> Audit(const Actor& actor, const std::string& code);
+
+  // An applicant's own dossiers, newest first.
+  Result<std::vector<DossierSummary>> ListMine(const Actor& actor,
+                                               std::optional<std::string> after_code, int limit);
+
+  // The actor's queue for one of their roles in their agency (kPermissionDenied
+  // if they do not hold `query.role`; the agency is always the actor's own).
+  Result<std::vector<DossierSummary>> Queue(const Actor& actor, QueueQuery query);
+
+ private:
+  // The dossier and its pinned workflow, if `actor` may see it (else kNotFound).
+  struct Loaded {
+    Dossier dossier;
+    std::shared_ptr<const RunnableWorkflow> workflow;
+  };
+  Result<Loaded> LoadVisible(const Actor& actor, const std::string& code);
+  DossierView ViewOf(const Actor& actor, Loaded loaded) const;
+
+  DossierStore& store_;
+  WorkflowCatalog& catalog_;
+  const WorkingCalendar& calendar_;
+  const Clock& clock_;
+};
+
+}  // namespace motcua

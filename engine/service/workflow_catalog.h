@@ -1,0 +1,83 @@
+// workflow_catalog.h: published workflow definitions, parsed and ready to run.
+//
+// Definitions live in the store, versioned and content-hashed. The catalog
+// parses each (procedure, version) once into a Workflow with its
+// StateMachine and keeps it for the life of the process; published versions
+// never change, so entries never go stale. Publishing goes through the
+// catalog so that nothing unlinted ever reaches the store.
+//
+// Thread-safe. The store, calendar and clock must outlive the catalog.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/domain/calendar.h"
+#include "engine/domain/clock.h"
+#include "engine/domain/json_schema.h"
+#include "engine/domain/state_machine.h"
+#include "engine/domain/status.h"
+#include "engine/domain/store.h"
+#include "engine/domain/workflow.h"
+
+namespace motcua {
+
+// One published version, parsed. Immutable; shared by every request using it.
+struct RunnableWorkflow {
+  StoredDefinition definition;
+  Workflow workflow;
+  std::optional<StateMachine> machine;  // always set; refers to `workflow`
+
+  RunnableWorkflow() = default;
+  RunnableWorkflow(const RunnableWorkflow&) = delete;
+  RunnableWorkflow& operator=(const RunnableWorkflow&) = delete;
+};
+
+class WorkflowCatalog {
+ public:
+  // `workflow_schema` is the compiled schema/workflow.schema.json.
+  WorkflowCatalog(DossierStore& store, JsonSchema workflow_schema, const WorkingCalendar& calendar,
+                  const Clock& clock)
+      : store_(store),
+        workflow_schema_(std::move(workflow_schema)),
+        calendar_(calendar),
+        clock_(clock) {}
+
+  // Lints `document` and stores it as the next version of its procedure
+  // (or returns the latest version when the content is identical).
+  // kInvalidArgument, reason "validation", with every lint problem as a
+  // FieldError when it is not a valid workflow; kInvalidArgument naming
+  // "/procedure/code" when `procedure_code` is given and differs from it.
+  Result<StoredDefinition> Publish(const nlohmann::json& document, const std::string& published_by,
+                                   const std::optional<std::string>& procedure_code = {});
+
+  // The parsed definition; `version` 0 means the latest. kNotFound when the
+  // procedure or version does not exist.
+  Result<std::shared_ptr<const RunnableWorkflow>> Get(const std::string& procedure_code,
+                                                      std::int64_t version = 0);
+
+  // Every published version of a procedure, oldest first; kNotFound if none.
+  Result<std::vector<StoredDefinition>> Versions(const std::string& procedure_code);
+
+  // The latest version of every procedure, in code order.
+  Result<std::vector<std::shared_ptr<const RunnableWorkflow>>> Latest();
+
+ private:
+  Result<std::shared_ptr<const RunnableWorkflow>> Load(StoredDefinition definition);
+
+  DossierStore& store_;
+  JsonSchema workflow_schema_;
+  const WorkingCalendar& calendar_;
+  const Clock& clock_;
+  std::mutex mutex_;
+  std::map<std::pair<std::string, std::int64_t>, std::shared_ptr<const RunnableWorkflow>> loaded_;
+};
+
+}  // namespace motcua

@@ -1,0 +1,369 @@
+// Handler tests of the /v1 routes, without sockets: the real router, service,
+// state machine and workflow over the in-memory store and a table of tokens.
+#include "api/dossier_routes.h"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/http_message.h"
+#include "engine/domain/identity.h"
+#include "engine/domain/workflow_lint.h"
+#include "tests/fakes/memory_store.h"
+
+namespace motcua {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kAgencyA = "000.00.01.H26";
+constexpr const char* kAgencyB = "000.00.02.H26";
+constexpr const char* kOwnerId = "001090012345";
+
+json LoadJson(const std::string& relative) {
+  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/" + relative);
+  REQUIRE(in.good());
+  return json::parse(in);
+}
+
+// Bearer secrets of the test's users.
+const std::map<std::string, Actor>& Tokens() {
+  static const std::map<std::string, Actor> tokens = {
+      {"t-owner", {kOwnerId, {"applicant"}, ""}},
+      {"t-other", {"001090099999", {"applicant"}, ""}},
+      {"t-clerk", {"clerk-a", {"reception_clerk"}, kAgencyA}},
+      {"t-clerk-b", {"clerk-b", {"reception_clerk"}, kAgencyB}},
+      {"t-specialist", {"specialist-a", {"specialist"}, kAgencyA}},
+      {"t-leader", {"leader-a", {"leader"}, kAgencyA}},
+      {"t-admin", {"admin-a", {"admin"}, kAgencyA}},
+      {"t-auditor", {"auditor-a", {"auditor"}, kAgencyA}},
+  };
+  return tokens;
+}
+
+struct Api {
+  FakeClock clock{Instant{std::chrono::sys_days{2026y / 3 / 2}} + 1h};  // Mon 08:00 Hanoi
+  MemoryStore store{&clock};
+  std::unique_ptr<WorkingCalendar> calendar;
+  std::unique_ptr<WorkflowCatalog> catalog;
+  std::unique_ptr<DossierService> service;
+  std::unique_ptr<DossierApi> api;
+  Router router;
+
+  Api() {
+    Result<WorkingCalendar> parsed =
+        WorkingCalendar::FromJson({LoadJson("workflows/calendars/VN-2025.json"),
+                                   LoadJson("workflows/calendars/VN-2026.json")});
+    REQUIRE(parsed.ok());
+    calendar = std::make_unique<WorkingCalendar>(std::move(parsed).value());
+    Result<JsonSchema> schema = JsonSchema::Compile(LoadJson("schema/workflow.schema.json"));
+    REQUIRE(schema.ok());
+    catalog = std::make_unique<WorkflowCatalog>(store, *schema, *calendar, clock);
+    REQUIRE(catalog->Publish(LoadJson("workflows/1.004222-permanent-residence.json"), "test").ok());
+    service = std::make_unique<DossierService>(store, *catalog, *calendar, clock);
+    api = std::make_unique<DossierApi>(
+        DossierApi{*service, *catalog,
+                   [](std::string_view secret) -> Result<Actor> {
+                     auto found = Tokens().find(std::string(secret));
+                     if (found == Tokens().end()) {
+                       return Error(ErrorCode::kUnauthenticated, "unknown token", "invalid_token");
+                     }
+                     return found->second;
+                   },
+                   *calendar});
+    REQUIRE(AddDossierRoutes(router, *api).ok());
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& target, const std::string& token,
+                    const std::string& body = {}, std::vector<HttpHeader> headers = {}) {
+    HttpRequest request = MakeHttpRequest(method, target, body);
+    if (!token.empty()) request.headers.push_back({"Authorization", "Bearer " + token});
+    if (!body.empty()) request.headers.push_back({"Content-Type", "application/json"});
+    for (HttpHeader& h : headers) request.headers.push_back(std::move(h));
+    clock.Advance(1min);
+    return router.Handle(request);
+  }
+
+  // A new dossier of the owner, received by agency A; returns its code.
+  std::string Submit() {
+    const json body = {
+        {"procedure", "1.004222"},
+        {"agency", kAgencyA},
+        {"form",
+         {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kOwnerId}, {"address", "12 Hàng Bài"}}},
+        {"documents",
+         {{"declaration", std::string(64, 'a')}, {"legal_residence_proof", std::string(64, 'b')}}}};
+    HttpResponse response = Call("POST", "/v1/dossiers", "t-owner", body.dump());
+    REQUIRE_MESSAGE(response.status == 201, response.body);
+    return json::parse(response.body).at("code").get<std::string>();
+  }
+};
+
+json Body(const HttpResponse& response) {
+  return json::parse(response.body);
+}
+
+TEST_CASE("dossier routes: an applicant submits and the dossier is visible only in scope") {
+  Api api;
+  HttpResponse created =
+      api.Call("POST", "/v1/dossiers", "t-owner",
+               json{{"procedure", "1.004222"},
+                    {"agency", kAgencyA},
+                    {"form", {{"full_name", "An"}, {"citizen_id", kOwnerId}, {"address", "Huế"}}},
+                    {"documents",
+                     {{"declaration", std::string(64, 'a')},
+                      {"legal_residence_proof", std::string(64, 'b')}}}}
+                   .dump());
+  REQUIRE(created.status == 201);
+  const json dossier = Body(created);
+  const std::string code = dossier.at("code");
+  CHECK(code == std::string(kAgencyA) + "-260302-0001");
+  CHECK(dossier.at("status") == 1);
+  CHECK(dossier.at("version") == 1);
+  CHECK(dossier.at("fully_online").at("fully_online") == true);
+  CHECK(created.Header("Location") == "/v1/dossiers/" + code);
+  CHECK(created.Header("ETag") == "\"1\"");
+
+  CHECK(api.Call("GET", "/v1/dossiers/" + code, "t-owner").status == 200);
+  CHECK(api.Call("GET", "/v1/dossiers/" + code, "t-clerk").status == 200);
+  HttpResponse hidden = api.Call("GET", "/v1/dossiers/" + code, "t-other");
+  CHECK(hidden.status == 404);
+  CHECK(hidden.content_type == "application/problem+json");
+  CHECK(api.Call("GET", "/v1/dossiers/" + code, "t-clerk-b").status == 404);
+  HttpResponse anonymous = api.Call("GET", "/v1/dossiers/" + code, "");
+  CHECK(anonymous.status == 401);
+  CHECK(anonymous.Header("WWW-Authenticate").has_value());
+  CHECK(api.Call("GET", "/v1/dossiers/" + code, "forged").status == 401);
+
+  HttpResponse mine = api.Call("GET", "/v1/dossiers", "t-owner");
+  REQUIRE(mine.status == 200);
+  REQUIRE(Body(mine).at("items").size() == 1);
+  CHECK(Body(api.Call("GET", "/v1/dossiers", "t-other")).at("items").empty());
+}
+
+// Every endpoint x every role: allow (the status of success) or deny.
+TEST_CASE("dossier routes: authorization matrix") {
+  struct Cell {
+    const char* method;
+    const char* route;  // "{code}" is replaced by a fresh dossier of the owner in agency A
+    const char* token;
+    int status;
+  };
+  const std::vector<Cell> cells = {
+      // Reading a dossier: owner and agency A staff; others see nothing.
+      {"GET", "/v1/dossiers/{code}", "t-owner", 200},
+      {"GET", "/v1/dossiers/{code}", "t-other", 404},
+      {"GET", "/v1/dossiers/{code}", "t-clerk", 200},
+      {"GET", "/v1/dossiers/{code}", "t-clerk-b", 404},
+      {"GET", "/v1/dossiers/{code}", "t-specialist", 200},
+      {"GET", "/v1/dossiers/{code}", "t-leader", 200},
+      {"GET", "/v1/dossiers/{code}", "t-admin", 200},
+      {"GET", "/v1/dossiers/{code}", "t-auditor", 200},
+      {"GET", "/v1/dossiers/{code}", "", 401},
+      // The process control slip: same scope.
+      {"GET", "/v1/dossiers/{code}/history", "t-owner", 200},
+      {"GET", "/v1/dossiers/{code}/history", "t-other", 404},
+      {"GET", "/v1/dossiers/{code}/history", "t-clerk", 200},
+      {"GET", "/v1/dossiers/{code}/history", "t-clerk-b", 404},
+      {"GET", "/v1/dossiers/{code}/history", "t-specialist", 200},
+      {"GET", "/v1/dossiers/{code}/history", "t-leader", 200},
+      {"GET", "/v1/dossiers/{code}/history", "t-admin", 200},
+      {"GET", "/v1/dossiers/{code}/history", "t-auditor", 200},
+      {"GET", "/v1/dossiers/{code}/history", "", 401},
+      // The audit trail: auditors and admins of the agency only.
+      {"GET", "/v1/dossiers/{code}/audit", "t-owner", 403},
+      {"GET", "/v1/dossiers/{code}/audit", "t-other", 403},
+      {"GET", "/v1/dossiers/{code}/audit", "t-clerk", 403},
+      {"GET", "/v1/dossiers/{code}/audit", "t-clerk-b", 403},
+      {"GET", "/v1/dossiers/{code}/audit", "t-specialist", 403},
+      {"GET", "/v1/dossiers/{code}/audit", "t-leader", 403},
+      {"GET", "/v1/dossiers/{code}/audit", "t-admin", 200},
+      {"GET", "/v1/dossiers/{code}/audit", "t-auditor", 200},
+      {"GET", "/v1/dossiers/{code}/audit", "", 401},
+      // Receiving: the reception clerk of agency A only.
+      {"POST", "/v1/dossiers/{code}/actions/receive", "t-owner", 403},
+      {"POST", "/v1/dossiers/{code}/actions/receive", "t-other", 404},
+      {"POST", "/v1/dossiers/{code}/actions/receive", "t-clerk", 200},
+      {"POST", "/v1/dossiers/{code}/actions/receive", "t-clerk-b", 404},
+      {"POST", "/v1/dossiers/{code}/actions/receive", "t-specialist", 403},
+      {"POST", "/v1/dossiers/{code}/actions/receive", "t-leader", 403},
+      {"POST", "/v1/dossiers/{code}/actions/receive", "t-admin", 403},
+      {"POST", "/v1/dossiers/{code}/actions/receive", "t-auditor", 403},
+      {"POST", "/v1/dossiers/{code}/actions/receive", "", 401},
+      // Withdrawing: the owner only.
+      {"POST", "/v1/dossiers/{code}/actions/withdraw", "t-owner", 200},
+      {"POST", "/v1/dossiers/{code}/actions/withdraw", "t-other", 404},
+      {"POST", "/v1/dossiers/{code}/actions/withdraw", "t-clerk", 403},
+      {"POST", "/v1/dossiers/{code}/actions/withdraw", "t-clerk-b", 404},
+      {"POST", "/v1/dossiers/{code}/actions/withdraw", "t-specialist", 403},
+      {"POST", "/v1/dossiers/{code}/actions/withdraw", "t-leader", 403},
+      {"POST", "/v1/dossiers/{code}/actions/withdraw", "t-admin", 403},
+      {"POST", "/v1/dossiers/{code}/actions/withdraw", "t-auditor", 403},
+      {"POST", "/v1/dossiers/{code}/actions/withdraw", "", 401},
+      // Queues: staff for a role they hold.
+      {"GET", "/v1/queue?role=reception_clerk", "t-owner", 403},
+      {"GET", "/v1/queue?role=reception_clerk", "t-other", 403},
+      {"GET", "/v1/queue?role=reception_clerk", "t-clerk", 200},
+      {"GET", "/v1/queue?role=reception_clerk", "t-clerk-b", 200},
+      {"GET", "/v1/queue?role=reception_clerk", "t-specialist", 403},
+      {"GET", "/v1/queue?role=reception_clerk", "t-leader", 403},
+      {"GET", "/v1/queue?role=reception_clerk", "t-admin", 403},
+      {"GET", "/v1/queue?role=reception_clerk", "t-auditor", 403},
+      {"GET", "/v1/queue?role=reception_clerk", "", 401},
+      // Own dossier list: applicants.
+      {"GET", "/v1/dossiers", "t-owner", 200},
+      {"GET", "/v1/dossiers", "t-other", 200},
+      {"GET", "/v1/dossiers", "t-clerk", 403},
+      {"GET", "/v1/dossiers", "t-clerk-b", 403},
+      {"GET", "/v1/dossiers", "t-specialist", 403},
+      {"GET", "/v1/dossiers", "t-leader", 403},
+      {"GET", "/v1/dossiers", "t-admin", 403},
+      {"GET", "/v1/dossiers", "t-auditor", 403},
+      {"GET", "/v1/dossiers", "", 401},
+      // Published versions: admins and auditors.
+      {"GET", "/v1/procedures/1.004222/versions", "t-owner", 403},
+      {"GET", "/v1/procedures/1.004222/versions", "t-other", 403},
+      {"GET", "/v1/procedures/1.004222/versions", "t-clerk", 403},
+      {"GET", "/v1/procedures/1.004222/versions", "t-clerk-b", 403},
+      {"GET", "/v1/procedures/1.004222/versions", "t-specialist", 403},
+      {"GET", "/v1/procedures/1.004222/versions", "t-leader", 403},
+      {"GET", "/v1/procedures/1.004222/versions", "t-admin", 200},
+      {"GET", "/v1/procedures/1.004222/versions", "t-auditor", 200},
+      {"GET", "/v1/procedures/1.004222/versions", "", 401},
+      // Public catalogue: everyone, even without a token.
+      {"GET", "/v1/procedures", "", 200},
+      {"GET", "/v1/procedures/1.004222", "", 200},
+      {"GET", "/v1/procedures/1.004222", "t-owner", 200},
+  };
+  for (const Cell& cell : cells) {
+    Api api;
+    std::string target = cell.route;
+    if (std::size_t at = target.find("{code}"); at != std::string::npos) {
+      target.replace(at, 6, api.Submit());
+    }
+    const std::string body = std::string(cell.method) == "POST" ? R"({"comment":"ok"})" : "";
+    HttpResponse response = api.Call(cell.method, target, cell.token, body);
+    INFO(cell.method << " " << target << " as " << (*cell.token ? cell.token : "anonymous") << ": "
+                     << response.body);
+    CHECK(response.status == cell.status);
+    if (response.status >= 400) CHECK(response.content_type == "application/problem+json");
+  }
+}
+
+TEST_CASE("dossier routes: If-Match carries the version; a stale one is 412 and changes nothing") {
+  Api api;
+  const std::string code = api.Submit();
+  const std::string receive = "/v1/dossiers/" + code + "/actions/receive";
+  HttpResponse stale = api.Call("POST", receive, "t-clerk", {}, {{"If-Match", "\"7\""}});
+  CHECK(stale.status == 412);
+  CHECK(Body(stale).at("type") == "https://motcua.example/problems/stale_version");
+  CHECK(Body(api.Call("GET", "/v1/dossiers/" + code, "t-clerk")).at("version") == 1);
+  CHECK(api.Call("POST", receive, "t-clerk", {}, {{"If-Match", "seven"}}).status == 400);
+  HttpResponse received = api.Call("POST", receive, "t-clerk", {}, {{"If-Match", "\"1\""}});
+  REQUIRE(received.status == 200);
+  CHECK(Body(received).at("status") == 6);  // fee requested
+  CHECK(received.Header("ETag") == "\"2\"");
+  CHECK(Body(received).at("due_at") != nullptr);
+}
+
+TEST_CASE("dossier routes: bad input is a 4xx problem naming the field") {
+  Api api;
+  struct Case {
+    const char* what;
+    std::string body;
+    int status;
+    const char* pointer;  // expected in "errors", or nullptr
+  };
+  const std::string form =
+      R"("form":{"full_name":"An","citizen_id":"001090012345","address":"Huế"})";
+  const std::string docs = R"("documents":{"declaration":")" + std::string(64, 'a') +
+                           R"(","legal_residence_proof":")" + std::string(64, 'b') + R"("})";
+  const Case cases[] = {
+      {"malformed JSON", R"({"procedure": "1.004222",)", 400, ""},
+      {"not an object", R"(["1.004222"])", 422, ""},
+      {"unknown field", R"({"procedure":"1.004222","bogus":1})", 422, "/bogus"},
+      {"procedure missing", R"({"agency":"000.00.01.H26"})", 422, "/procedure"},
+      {"procedure of the wrong type", R"({"procedure":7})", 422, "/procedure"},
+      {"unknown procedure", R"({"procedure":"9.999999","agency":"000.00.01.H26"})", 404, nullptr},
+      {"invalid agency", R"({"procedure":"1.004222","agency":"../etc",)" + form + "," + docs + "}",
+       422, "/agency"},
+      {"citizen ID of 11 digits",
+       R"({"procedure":"1.004222","agency":"000.00.01.H26","form":{"full_name":"An","citizen_id":"00109001234","address":"Huế"},)" +
+           docs + "}",
+       422, "/form/citizen_id"},
+      {"required document missing",
+       R"({"procedure":"1.004222","agency":"000.00.01.H26",)" + form + R"(,"documents":{}})", 422,
+       "/documents/declaration"},
+  };
+  for (const Case& c : cases) {
+    HttpResponse response = api.Call("POST", "/v1/dossiers", "t-owner", c.body);
+    INFO(std::string(c.what) << ": " << response.body);
+    CHECK(response.status == c.status);
+    CHECK(response.content_type == "application/problem+json");
+    if (c.pointer != nullptr && *c.pointer != '\0') {
+      bool named = false;
+      for (const json& e : Body(response).value("errors", json::array())) {
+        named = named || e.at("pointer") == c.pointer;
+      }
+      CHECK(named);
+    }
+  }
+  HttpRequest wrong_type = MakeHttpRequest("POST", "/v1/dossiers", R"({"procedure":"1.004222"})");
+  wrong_type.headers = {{"Authorization", "Bearer t-owner"}, {"Content-Type", "text/plain"}};
+  CHECK(api.router.Handle(wrong_type).status == 400);
+  CHECK(api.Call("GET", "/v1/dossiers?limit=0", "t-owner").status == 422);
+  CHECK(api.Call("GET", "/v1/dossiers?limit=abc", "t-owner").status == 422);
+}
+
+TEST_CASE("dossier routes: admins publish workflows; lint problems are 422 with pointers") {
+  Api api;
+  json workflow = LoadJson("workflows/1.004222-permanent-residence.json");
+  workflow["actions"][0]["to"] = "nowhere";
+  HttpResponse invalid =
+      api.Call("PUT", "/v1/procedures/1.004222/workflow", "t-admin", workflow.dump());
+  CHECK(invalid.status == 422);
+  INFO(invalid.body);
+  bool named = false;
+  const json problem = Body(invalid);  // the loop below must not iterate a temporary
+  for (const json& e : problem.at("errors"))
+    named = named || e.at("pointer") == "/actions/0/to";
+  CHECK(named);
+
+  workflow = LoadJson("workflows/1.004222-permanent-residence.json");
+  workflow["states"][0]["name"] = "Awaiting reception at the one-stop desk";
+  HttpResponse published =
+      api.Call("PUT", "/v1/procedures/1.004222/workflow", "t-admin", workflow.dump());
+  REQUIRE(published.status == 200);
+  CHECK(Body(published).at("version") == 2);
+  CHECK(api.Call("PUT", "/v1/procedures/1.004194/workflow", "t-admin", workflow.dump()).status ==
+        422);  // the body's code differs from the path's
+  CHECK(api.Call("PUT", "/v1/procedures/1.004222/workflow", "t-clerk", workflow.dump()).status ==
+        403);
+  HttpResponse versions = api.Call("GET", "/v1/procedures/1.004222/versions", "t-auditor");
+  REQUIRE(versions.status == 200);
+  CHECK(Body(versions).at("items").size() == 2);
+}
+
+TEST_CASE("dossier routes: queues are per role and agency, ordered by due date") {
+  Api api;
+  const std::string first = api.Submit();
+  const std::string second = api.Submit();
+  json queue = Body(api.Call("GET", "/v1/queue?role=reception_clerk", "t-clerk"));
+  REQUIRE(queue.at("items").size() == 2);
+  CHECK(Body(api.Call("GET", "/v1/queue?role=reception_clerk", "t-clerk-b")).at("items").empty());
+  CHECK(Body(api.Call("GET", "/v1/queue", "t-specialist")).at("items").empty());
+  json page = Body(api.Call("GET", "/v1/queue?role=reception_clerk&limit=1", "t-clerk"));
+  REQUIRE(page.at("items").size() == 1);
+  CHECK(page.at("next_cursor") == page.at("items")[0].at("code"));
+  (void)first;
+  (void)second;
+}
+
+}  // namespace
+}  // namespace motcua
