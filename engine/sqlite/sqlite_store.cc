@@ -376,40 +376,77 @@ struct SqliteStore::Impl {
     return (*stmt)->Run();
   }
 
+  // Commits `batch` in one transaction and answers every write.
+  //
+  // Writes run back to back without per-write savepoints. A write that fails
+  // before changing any row (the usual case: a stale version, a duplicate
+  // code) simply gets its error while the others go on. A write that fails
+  // after changing rows would leave half a write in the transaction, so the
+  // whole batch is rolled back and replayed one write per savepoint.
   void RunBatch(std::vector<std::unique_ptr<PendingWrite>>& batch) {
     std::vector<Status> results(batch.size());
+    std::optional<Error> aborted;
+    bool partial_failure = false;
     Status begun = ExecCached("BEGIN IMMEDIATE");
-    if (!begun.ok()) {
-      for (auto& write : batch) write->done.set_value(begun);
+    if (!begun.ok()) aborted = begun.error();
+    for (std::size_t i = 0; i < batch.size() && !aborted && !partial_failure; ++i) {
+      const int changes_before = sqlite3_total_changes(writer->handle());
+      results[i] = batch[i]->apply(*writer);
+      if (sqlite3_get_autocommit(writer->handle()) != 0) {
+        aborted = TransactionLost(results[i]);
+      } else if (!results[i].ok() && sqlite3_total_changes(writer->handle()) != changes_before) {
+        partial_failure = true;
+      }
+    }
+    if (partial_failure) {
+      (void)writer->Exec("ROLLBACK");
+      RunBatchWithSavepoints(batch);
       return;
     }
+    if (!aborted) aborted = Commit();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->done.set_value(aborted ? Status(*aborted) : results[i]);
+    }
+  }
+
+  // The slow path of RunBatch: each write in its own savepoint, so a failing
+  // write is undone alone.
+  void RunBatchWithSavepoints(std::vector<std::unique_ptr<PendingWrite>>& batch) {
+    std::vector<Status> results(batch.size());
     std::optional<Error> aborted;
+    Status begun = ExecCached("BEGIN IMMEDIATE");
+    if (!begun.ok()) aborted = begun.error();
     for (std::size_t i = 0; i < batch.size() && !aborted; ++i) {
       Status savepoint = ExecCached("SAVEPOINT write");
       results[i] = savepoint.ok() ? batch[i]->apply(*writer) : savepoint;
       if (sqlite3_get_autocommit(writer->handle()) != 0) {
-        // SQLite rolled the whole transaction back (I/O error, disk full):
-        // the batch's earlier writes are lost too.
-        aborted =
-            Error(ErrorCode::kUnavailable,
-                  "the write transaction was aborted: " +
-                      (results[i].ok() ? std::string("unknown") : results[i].error().message()));
+        aborted = TransactionLost(results[i]);
         break;
       }
       if (!results[i].ok()) (void)ExecCached("ROLLBACK TO write");
       (void)ExecCached("RELEASE write");
     }
-    if (!aborted) {
-      Status committed = ExecCached("COMMIT");
-      if (!committed.ok()) {
-        (void)writer->Exec("ROLLBACK");
-        aborted = Error(committed.error().code(),
-                        "the write transaction failed to commit: " + committed.error().message());
-      }
-    }
+    if (!aborted) aborted = Commit();
     for (std::size_t i = 0; i < batch.size(); ++i) {
       batch[i]->done.set_value(aborted ? Status(*aborted) : results[i]);
     }
+  }
+
+  // SQLite rolled the whole transaction back (I/O error, disk full): every
+  // write of the batch is lost.
+  static Error TransactionLost(const Status& cause) {
+    return Error(ErrorCode::kUnavailable,
+                 "the write transaction was aborted: " +
+                     (cause.ok() ? std::string("unknown") : cause.error().message()));
+  }
+
+  // COMMIT, or the error that made it fail (after rolling back).
+  std::optional<Error> Commit() {
+    Status committed = ExecCached("COMMIT");
+    if (committed.ok()) return std::nullopt;
+    (void)writer->Exec("ROLLBACK");
+    return Error(committed.error().code(),
+                 "the write transaction failed to commit: " + committed.error().message());
   }
 
   ~Impl() {

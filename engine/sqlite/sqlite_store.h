@@ -7,10 +7,10 @@
 // Threading: every method is thread-safe. All writes (PublishDefinition,
 // NextDossierSequence, CreateDossier, CommitTransition, PutDocument) go to one
 // writer thread through a queue. The writer takes up to `max_batch` pending
-// writes, opens one transaction (BEGIN IMMEDIATE), runs each write inside its
-// own savepoint (a failing write is rolled back to its savepoint and gets its
-// own error; the others still commit), commits, and only then answers every
-// waiting caller. A write that returned OK is therefore durable at the
+// writes, opens one transaction (BEGIN IMMEDIATE), runs them (a write that
+// fails gets its own error and the others still commit; one that fails after
+// changing rows makes the writer replay the batch with a savepoint per
+// write), commits, and only then answers every waiting caller. A write that returned OK is therefore durable at the
 // configured synchronous level. Reads use a pool of read-only connections,
 // one per thread at a time, and see only committed data.
 //
