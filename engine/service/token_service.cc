@@ -1,0 +1,72 @@
+#include "engine/service/token_service.h"
+
+#include <algorithm>
+
+namespace motcua {
+namespace {
+
+Error InvalidToken() {
+  return Error(ErrorCode::kUnauthenticated, "the bearer token is not valid", "invalid_token");
+}
+
+}  // namespace
+
+Result<TokenService::Issued> TokenService::Issue(const std::string& user_id,
+                                                 const std::string& label,
+                                                 std::chrono::seconds ttl) {
+  Result<User> user = store_.GetUser(user_id);
+  if (!user.ok()) return user.error();
+  if (user->disabled) {
+    return Error(ErrorCode::kFailedPrecondition, "user " + user_id + " is disabled",
+                 "user_disabled");
+  }
+  Issued issued;
+  issued.secret = crypto_.NewSecret();
+  issued.record.token_hash = crypto_.Hash(issued.secret);
+  issued.record.user_id = user_id;
+  issued.record.label = label;
+  issued.record.created_at = clock_.Now();
+  issued.record.expires_at = issued.record.created_at + ttl;
+  Status created = store_.CreateToken(issued.record);
+  if (!created.ok()) return created.error();
+  return issued;
+}
+
+Result<Actor> TokenService::Authenticate(std::string_view secret) {
+  // Secrets are short; anything long or empty is refused before hashing.
+  if (secret.empty() || secret.size() > 256) return InvalidToken();
+  const std::string hash = crypto_.Hash(secret);
+  const Instant now = clock_.Now();
+  {
+    std::lock_guard lock(mutex_);
+    auto cached = cache_.find(hash);
+    if (cached != cache_.end()) {
+      if (now < cached->second.cached_until && now < cached->second.token_expires) {
+        return cached->second.actor;
+      }
+      cache_.erase(cached);
+    }
+  }
+  Result<TokenRecord> token = store_.GetToken(hash);
+  if (!token.ok()) {
+    return token.error().code() == ErrorCode::kNotFound ? InvalidToken() : token.error();
+  }
+  if (token->revoked_at || now >= token->expires_at) return InvalidToken();
+  Result<User> user = store_.GetUser(token->user_id);
+  if (!user.ok() || user->disabled) return InvalidToken();
+
+  std::lock_guard lock(mutex_);
+  if (cache_.size() >= kCacheCapacity) cache_.clear();  // crude but bounded
+  cache_[hash] = Cached{user->AsActor(), token->expires_at, now + kCacheTtl};
+  return user->AsActor();
+}
+
+Status TokenService::Revoke(const std::string& token_hash) {
+  {
+    std::lock_guard lock(mutex_);
+    cache_.erase(token_hash);
+  }
+  return store_.RevokeToken(token_hash, clock_.Now());
+}
+
+}  // namespace motcua

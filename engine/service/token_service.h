@@ -1,0 +1,67 @@
+// token_service.h: issuing and checking bearer tokens.
+//
+// A token is a random secret shown once to its owner; the IdentityStore keeps
+// only its hash. Authenticate turns a presented secret into the Actor of its
+// user, or kUnauthenticated (reason "invalid_token") without saying whether
+// the token was unknown, expired, revoked or its user disabled.
+//
+// Successful authentications are cached for up to 30 seconds (bounded), so
+// the API does not hit the database on every request; revoking through this
+// service drops the cache entry at once, and a token revoked elsewhere stops
+// working within 30 seconds. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "engine/domain/clock.h"
+#include "engine/domain/identity.h"
+
+namespace motcua {
+
+// Randomness and hashing, injected so that this layer needs no crypto library.
+class TokenCrypto {
+ public:
+  virtual ~TokenCrypto() = default;
+  virtual std::string NewSecret() const = 0;                    // >= 256 random bits
+  virtual std::string Hash(std::string_view secret) const = 0;  // e.g. SHA-256 hex
+};
+
+class TokenService {
+ public:
+  TokenService(IdentityStore& store, const TokenCrypto& crypto, const Clock& clock)
+      : store_(store), crypto_(crypto), clock_(clock) {}
+
+  struct Issued {
+    std::string secret;  // give to the user; not stored anywhere
+    TokenRecord record;
+  };
+  // kNotFound for an unknown user; kFailedPrecondition for a disabled one.
+  Result<Issued> Issue(const std::string& user_id, const std::string& label,
+                       std::chrono::seconds ttl);
+
+  Result<Actor> Authenticate(std::string_view secret);
+
+  Status Revoke(const std::string& token_hash);
+
+ private:
+  static constexpr std::chrono::seconds kCacheTtl{30};
+  static constexpr std::size_t kCacheCapacity = 10000;
+
+  struct Cached {
+    Actor actor;
+    Instant token_expires;
+    Instant cached_until;
+  };
+
+  IdentityStore& store_;
+  const TokenCrypto& crypto_;
+  const Clock& clock_;
+  std::mutex mutex_;
+  std::map<std::string, Cached> cache_;  // by token hash
+};
+
+}  // namespace motcua

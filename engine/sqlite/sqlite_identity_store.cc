@@ -1,0 +1,193 @@
+#include "engine/sqlite/sqlite_identity_store.h"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "engine/sqlite/migrations.h"
+
+namespace motcua {
+namespace {
+
+constexpr const char* kUserColumns =
+    "id, name, roles, agency, certificate_fingerprint, disabled, created_at";
+
+std::int64_t Seconds(Instant t) {
+  return t.time_since_epoch().count();
+}
+Instant FromSeconds(std::int64_t s) {
+  return Instant{std::chrono::seconds{s}};
+}
+
+Result<User> ReadUser(const SqliteStatement& row) {
+  User user;
+  user.id = row.ColumnText(0);
+  user.name = row.ColumnText(1);
+  try {
+    user.roles = nlohmann::json::parse(row.ColumnText(2)).get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception&) {
+    return Error(ErrorCode::kInternal, "stored roles of user " + user.id + " are not a JSON list");
+  }
+  user.agency = row.ColumnText(3);
+  user.certificate_fingerprint = row.ColumnOptionalText(4);
+  user.disabled = row.ColumnInt(5) != 0;
+  user.created_at = FromSeconds(row.ColumnInt(6));
+  return user;
+}
+
+void BindUser(SqliteStatement& stmt, const User& user) {
+  stmt.BindText(1, user.id);
+  stmt.BindText(2, user.name);
+  stmt.BindText(3, nlohmann::json(user.roles).dump());
+  stmt.BindText(4, user.agency);
+  stmt.BindOptionalText(5, user.certificate_fingerprint);
+  stmt.BindInt(6, user.disabled ? 1 : 0);
+  stmt.BindInt(7, Seconds(user.created_at));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteIdentityStore>> SqliteIdentityStore::Open(const std::string& path,
+                                                                       const Clock* clock) {
+  Result<std::unique_ptr<SqliteConnection>> db = SqliteConnection::Open(
+      path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, /*busy_timeout_ms=*/5000);
+  if (!db.ok()) return db.error();
+  Status pragmas =
+      (*db)->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  if (!pragmas.ok()) return pragmas.error();
+  const Instant now =
+      clock != nullptr
+          ? clock->Now()
+          : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  Result<std::int64_t> migrated = ApplyMigrations(**db, EmbeddedMigrations(), now);
+  if (!migrated.ok()) return migrated.error();
+  return std::unique_ptr<SqliteIdentityStore>(new SqliteIdentityStore(std::move(db).value()));
+}
+
+Status SqliteIdentityStore::CreateUser(const User& user) {
+  std::lock_guard lock(mutex_);
+  Result<SqliteStatement*> insert = db_->Prepare(std::string("INSERT INTO users (") + kUserColumns +
+                                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  if (!insert.ok()) return insert.error();
+  StatementReset reset(*insert);
+  BindUser(**insert, user);
+  Status done = (*insert)->Run();
+  if (!done.ok() && done.error().code() == ErrorCode::kConflict) {
+    return Error(ErrorCode::kConflict, "user " + user.id + " already exists", "user_exists");
+  }
+  return done;
+}
+
+Status SqliteIdentityStore::UpdateUser(const User& user) {
+  std::lock_guard lock(mutex_);
+  Result<SqliteStatement*> update = db_->Prepare(
+      "UPDATE users SET name = ?2, roles = ?3, agency = ?4, certificate_fingerprint = ?5, "
+      "disabled = ?6 WHERE id = ?1");
+  if (!update.ok()) return update.error();
+  StatementReset reset(*update);
+  (*update)->BindText(1, user.id);
+  (*update)->BindText(2, user.name);
+  (*update)->BindText(3, nlohmann::json(user.roles).dump());
+  (*update)->BindText(4, user.agency);
+  (*update)->BindOptionalText(5, user.certificate_fingerprint);
+  (*update)->BindInt(6, user.disabled ? 1 : 0);
+  Status done = (*update)->Run();
+  if (!done.ok()) return done;
+  if (sqlite3_changes(db_->handle()) == 0) {
+    return Error(ErrorCode::kNotFound, "user " + user.id + " does not exist", "user_not_found");
+  }
+  return Status();
+}
+
+Result<User> SqliteIdentityStore::GetUser(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  Result<SqliteStatement*> select =
+      db_->Prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?1");
+  if (!select.ok()) return select.error();
+  StatementReset reset(*select);
+  (*select)->BindText(1, id);
+  Result<bool> row = (*select)->Step();
+  if (!row.ok()) return row.error();
+  if (!*row) return Error(ErrorCode::kNotFound, "user " + id + " does not exist", "user_not_found");
+  return ReadUser(**select);
+}
+
+Result<std::vector<User>> SqliteIdentityStore::ListUsers(std::optional<std::string> agency) {
+  std::lock_guard lock(mutex_);
+  Result<SqliteStatement*> select =
+      db_->Prepare(std::string("SELECT ") + kUserColumns +
+                   " FROM users WHERE ?1 IS NULL OR agency = ?1 ORDER BY agency, id");
+  if (!select.ok()) return select.error();
+  StatementReset reset(*select);
+  (*select)->BindOptionalText(1, agency);
+  std::vector<User> users;
+  for (;;) {
+    Result<bool> row = (*select)->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    Result<User> user = ReadUser(**select);
+    if (!user.ok()) return user.error();
+    users.push_back(std::move(user).value());
+  }
+  return users;
+}
+
+Result<std::int64_t> SqliteIdentityStore::CountUsers() {
+  std::lock_guard lock(mutex_);
+  Result<SqliteStatement*> count = db_->Prepare("SELECT count(*) FROM users");
+  if (!count.ok()) return count.error();
+  StatementReset reset(*count);
+  Result<bool> row = (*count)->Step();
+  if (!row.ok()) return row.error();
+  return (*count)->ColumnInt(0);
+}
+
+Status SqliteIdentityStore::CreateToken(const TokenRecord& token) {
+  std::lock_guard lock(mutex_);
+  Result<SqliteStatement*> insert = db_->Prepare(
+      "INSERT INTO tokens (token_hash, user_id, label, created_at, expires_at, revoked_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!insert.ok()) return insert.error();
+  StatementReset reset(*insert);
+  (*insert)->BindText(1, token.token_hash);
+  (*insert)->BindText(2, token.user_id);
+  (*insert)->BindText(3, token.label);
+  (*insert)->BindInt(4, Seconds(token.created_at));
+  (*insert)->BindInt(5, Seconds(token.expires_at));
+  (*insert)->BindOptionalInt(
+      6, token.revoked_at ? std::optional<std::int64_t>(Seconds(*token.revoked_at)) : std::nullopt);
+  return (*insert)->Run();
+}
+
+Result<TokenRecord> SqliteIdentityStore::GetToken(const std::string& token_hash) {
+  std::lock_guard lock(mutex_);
+  Result<SqliteStatement*> select = db_->Prepare(
+      "SELECT token_hash, user_id, label, created_at, expires_at, revoked_at FROM tokens "
+      "WHERE token_hash = ?1");
+  if (!select.ok()) return select.error();
+  StatementReset reset(*select);
+  (*select)->BindText(1, token_hash);
+  Result<bool> row = (*select)->Step();
+  if (!row.ok()) return row.error();
+  if (!*row) return Error(ErrorCode::kNotFound, "no such token", "token_not_found");
+  TokenRecord token;
+  token.token_hash = (*select)->ColumnText(0);
+  token.user_id = (*select)->ColumnText(1);
+  token.label = (*select)->ColumnText(2);
+  token.created_at = FromSeconds((*select)->ColumnInt(3));
+  token.expires_at = FromSeconds((*select)->ColumnInt(4));
+  if (auto revoked = (*select)->ColumnOptionalInt(5)) token.revoked_at = FromSeconds(*revoked);
+  return token;
+}
+
+Status SqliteIdentityStore::RevokeToken(const std::string& token_hash, Instant at) {
+  std::lock_guard lock(mutex_);
+  Result<SqliteStatement*> update = db_->Prepare(
+      "UPDATE tokens SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL");
+  if (!update.ok()) return update.error();
+  StatementReset reset(*update);
+  (*update)->BindText(1, token_hash);
+  (*update)->BindInt(2, Seconds(at));
+  return (*update)->Run();
+}
+
+}  // namespace motcua
