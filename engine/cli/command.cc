@@ -4,7 +4,9 @@
 #include <ostream>
 
 #include "engine/cli/lint_command.h"
+#include "engine/cli/serve_command.h"
 #include "engine/cli/store_commands.h"
+#include "engine/cli/token_command.h"
 
 namespace motcua::cli {
 namespace {
@@ -30,9 +32,7 @@ void PrintOverview(std::ostream& out) {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
-      LintCommand(),
-      AuditCommand(),
-      BackupCommand(),
+      ServeCommand(), LintCommand(), TokenCommand(), AuditCommand(), BackupCommand(),
   };
   return commands;
 }

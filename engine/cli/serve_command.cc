@@ -1,0 +1,227 @@
+#include "engine/cli/serve_command.h"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <ostream>
+
+#include "api/dossier_routes.h"
+#include "api/health.h"
+#include "api/http_server.h"
+#include "api/metrics.h"
+#include "api/router.h"
+#include "engine/cli/bundled_schema.h"
+#include "engine/cli/calendar_files.h"
+#include "engine/cli/files.h"
+#include "engine/cli/initial_admin.h"
+#include "engine/cli/options.h"
+#include "engine/cli/system_clock.h"
+#include "engine/crypto/openssl_token_crypto.h"
+#include "engine/domain/workflow_lint.h"
+#include "engine/service/dossier_service.h"
+#include "engine/service/token_service.h"
+#include "engine/service/workflow_catalog.h"
+#include "engine/sqlite/sqlite_identity_store.h"
+#include "engine/sqlite/sqlite_store.h"
+
+namespace motcua::cli {
+namespace {
+
+constexpr std::string_view kUsage =
+    "Usage: motcua serve [--db PATH] [--listen HOST:PORT] [--workflows DIR]\n"
+    "                    [--calendars DIR] [--threads N] [--tls-cert FILE --tls-key FILE]\n"
+    "                    [--admin-token-file FILE] [--admin-agency ID]\n"
+    "\n"
+    "Serves the REST API on a SQLite database (created if absent).\n"
+    "\n"
+    "  --db PATH              database file (default motcua.db)\n"
+    "  --listen HOST:PORT     address to listen on (default 127.0.0.1:8080; port 0 = any)\n"
+    "  --workflows DIR        workflow definitions to publish at start (default workflows);\n"
+    "                         a file whose content changed becomes a new version\n"
+    "  --calendars DIR        working-day calendars (default DIR/calendars of --workflows)\n"
+    "  --threads N            HTTP I/O threads (default 2)\n"
+    "  --tls-cert/--tls-key   serve HTTPS with this PEM certificate chain and key\n"
+    "  --admin-token-file F   where the first start writes the admin token (mode 0600;\n"
+    "                         default PATH.admin-token next to the database)\n"
+    "  --admin-agency ID      agency scope of that first admin (default 000.00.00.H26)\n"
+    "\n"
+    "SIGINT or SIGTERM stops accepting, finishes requests in flight, and exits 0.\n";
+
+struct Listen {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+Result<Listen> ParseListen(const std::string& text) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Error(ErrorCode::kInvalidArgument, "--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+  }
+  unsigned port = 0;
+  const char* begin = text.data() + colon + 1;
+  const char* end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(begin, end, port);
+  if (error != std::errc() || stop != end || port > 65535) {
+    return Error(ErrorCode::kInvalidArgument, "--listen port must be 0-65535");
+  }
+  return Listen{text.substr(0, colon), static_cast<std::uint16_t>(port)};
+}
+
+// Lints every *.json file of `directory` and publishes it; any invalid file
+// stops the start-up with every problem printed.
+Status PublishBundledWorkflows(WorkflowCatalog& catalog, const JsonSchema& schema,
+                               const std::string& directory, std::ostream& log) {
+  std::vector<std::filesystem::path> files;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") {
+      files.push_back(entry.path());
+    }
+  }
+  if (error) return Error(ErrorCode::kNotFound, directory + ": " + error.message());
+  std::sort(files.begin(), files.end());
+  std::vector<nlohmann::json> documents;
+  for (const auto& file : files) {
+    Result<std::string> text = ReadWholeFile(file.string());
+    if (!text.ok()) return text.error();
+    Result<nlohmann::json> document = ParseJsonText(*text);
+    if (!document.ok()) {
+      return Error(ErrorCode::kInvalidArgument, file.string() + ": " + document.error().message());
+    }
+    documents.push_back(std::move(document).value());
+  }
+  std::vector<std::vector<FieldError>> problems = LintWorkflows(schema, documents);
+  bool clean = true;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    for (const FieldError& problem : problems[i]) {
+      log << files[i].string() << ": " << problem.pointer << ": " << problem.message << '\n';
+      clean = false;
+    }
+  }
+  if (!clean) return Error(ErrorCode::kInvalidArgument, "workflow definitions are not valid");
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    Result<StoredDefinition> published = catalog.Publish(documents[i], "motcua serve");
+    if (!published.ok()) return published.error();
+    log << "workflow " << published->procedure_code << " v" << published->version << " ("
+        << files[i].filename().string() << ")\n";
+  }
+  return Status();
+}
+
+int Fail(CommandIo io, const std::string& message) {
+  io.err << "motcua serve: " << message << '\n';
+  return kExitFailure;
+}
+
+int RunServe(const std::vector<std::string>& args, CommandIo io) {
+  Result<ParsedOptions> options =
+      ParseOptions(args, {"db", "listen", "workflows", "calendars", "threads", "tls-cert",
+                          "tls-key", "admin-token-file", "admin-agency"});
+  if (!options.ok() || !options->positional.empty()) {
+    io.err << "motcua serve: "
+           << (options.ok() ? "unexpected argument \"" + options->positional.front() + "\""
+                            : options.error().message())
+           << '\n';
+    return kExitUsage;
+  }
+  const std::string db = options->Get("db").value_or("motcua.db");
+  const std::string workflows = options->Get("workflows").value_or("workflows");
+  const std::string calendars = options->Get("calendars").value_or(workflows + "/calendars");
+  Result<Listen> listen = ParseListen(options->Get("listen").value_or("127.0.0.1:8080"));
+  if (!listen.ok()) {
+    io.err << "motcua serve: " << listen.error().message() << '\n';
+    return kExitUsage;
+  }
+  HttpServerOptions server_options;
+  server_options.address = listen->host;
+  server_options.port = listen->port;
+  if (auto threads = options->Get("threads")) {
+    int n = 0;
+    auto [end, error] = std::from_chars(threads->data(), threads->data() + threads->size(), n);
+    if (error != std::errc() || end != threads->data() + threads->size() || n < 1 || n > 256) {
+      io.err << "motcua serve: --threads must be 1-256\n";
+      return kExitUsage;
+    }
+    server_options.threads = n;
+  }
+  if (options->Get("tls-cert").has_value() != options->Get("tls-key").has_value()) {
+    io.err << "motcua serve: --tls-cert and --tls-key go together\n";
+    return kExitUsage;
+  }
+  if (options->Get("tls-cert")) {
+    server_options.tls = TlsFiles{*options->Get("tls-cert"), *options->Get("tls-key")};
+  }
+  server_options.error_log = [](std::string_view line) { std::cerr << line << '\n'; };
+
+  // Block the stop signals in every thread; the main thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  SystemClock clock;
+  Result<WorkingCalendar> calendar = LoadCalendarDirectory(calendars);
+  if (!calendar.ok()) return Fail(io, calendar.error().message());
+
+  SqliteStoreOptions store_options;
+  store_options.path = db;
+  store_options.clock = &clock;
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(store_options);
+  if (!store.ok()) return Fail(io, db + ": " + store.error().message());
+  Result<std::unique_ptr<SqliteIdentityStore>> identities = SqliteIdentityStore::Open(db);
+  if (!identities.ok()) return Fail(io, db + ": " + identities.error().message());
+  OpenSslTokenCrypto token_crypto;
+  TokenService tokens(**identities, token_crypto, clock);
+  Result<std::optional<std::string>> admin = EnsureInitialAdmin(
+      **identities, tokens, options->Get("admin-token-file").value_or(db + ".admin-token"),
+      options->Get("admin-agency").value_or("000.00.00.H26"));
+  if (!admin.ok()) return Fail(io, admin.error().message());
+  if (*admin) io.out << "first start: admin token written to " << **admin << '\n';
+
+  Result<nlohmann::json> schema_json = ParseJsonText(std::string(BundledWorkflowSchemaText()));
+  if (!schema_json.ok()) return Fail(io, "built-in schema: " + schema_json.error().message());
+  Result<JsonSchema> schema = JsonSchema::Compile(*schema_json);
+  if (!schema.ok()) return Fail(io, "built-in schema: " + schema.error().message());
+  WorkflowCatalog catalog(**store, *schema, *calendar, clock);
+  if (Status published = PublishBundledWorkflows(catalog, *schema, workflows, io.err);
+      !published.ok()) {
+    return Fail(io, published.error().message());
+  }
+  DossierService dossiers(**store, catalog, *calendar, clock);
+
+  Router router;
+  Metrics metrics;
+  DossierApi api{dossiers, catalog,
+                 [&tokens](std::string_view secret) { return tokens.Authenticate(secret); },
+                 *calendar};
+  if (Status added = AddOperationalRoutes(router, metrics); !added.ok()) {
+    return Fail(io, added.error().message());
+  }
+  if (Status added = AddDossierRoutes(router, api); !added.ok()) {
+    return Fail(io, added.error().message());
+  }
+  HttpServer server(server_options, InstrumentedHandler(router, metrics));
+  if (Status started = server.Start(); !started.ok()) return Fail(io, started.error().message());
+  io.out << "motcua listening on " << (server_options.tls ? "https" : "http") << "://"
+         << listen->host << ':' << server.port() << " (database " << db << ")" << std::endl;
+
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  io.out << "signal " << received << ": stopping" << std::endl;
+  server.Stop();
+  server.Wait();
+  return kExitOk;
+}
+
+}  // namespace
+
+Command ServeCommand() {
+  return {"serve", "serve the REST API", kUsage, &RunServe};
+}
+
+}  // namespace motcua::cli

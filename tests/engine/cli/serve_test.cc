@@ -1,0 +1,112 @@
+// End-to-end: the real `motcua serve` binary on a temporary database, on
+// 127.0.0.1 with port 0, driven over a plain socket; stopped with SIGTERM.
+#include <arpa/inet.h>
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "tests/engine/sqlite/temp_directory.h"
+
+namespace motcua {
+namespace {
+
+// One HTTP/1.1 exchange on a fresh connection; returns the raw response.
+std::string Exchange(int port, const std::string& request) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size()));
+  std::string response;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) {
+    response.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return response;
+}
+
+std::string Get(int port, const std::string& path, const std::string& token = {}) {
+  std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  if (!token.empty()) request += "Authorization: Bearer " + token + "\r\n";
+  return Exchange(port, request + "\r\n");
+}
+
+int StatusOf(const std::string& response) {
+  return response.size() > 12 ? std::stoi(response.substr(9, 3)) : 0;
+}
+
+std::string BodyOf(const std::string& response) {
+  std::size_t at = response.find("\r\n\r\n");
+  return at == std::string::npos ? std::string() : response.substr(at + 4);
+}
+
+TEST_CASE("serve: starts on the bundled workflows, answers, and stops cleanly on SIGTERM") {
+  TempDirectory dir;
+  const std::string db = dir.File("motcua.db");
+  const std::string token_file = dir.File("admin-token");
+  int out[2];
+  REQUIRE(pipe(out) == 0);
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    const std::string workflows = std::string(MOTCUA_SOURCE_DIR) + "/workflows";
+    execl(MOTCUA_BINARY, MOTCUA_BINARY, "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0",
+          "--workflows", workflows.c_str(), "--admin-token-file", token_file.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  FILE* lines = fdopen(out[0], "r");
+  REQUIRE(lines != nullptr);
+  int port = 0;
+  char line[512];
+  while (port == 0 && std::fgets(line, sizeof line, lines) != nullptr) {
+    const std::string text = line;
+    const std::size_t at = text.find("listening on http://127.0.0.1:");
+    if (at != std::string::npos) port = std::stoi(text.substr(at + 30));
+  }
+  REQUIRE(port > 0);
+
+  CHECK(StatusOf(Get(port, "/healthz")) == 200);
+  const std::string procedures = Get(port, "/v1/procedures");
+  CHECK(StatusOf(procedures) == 200);
+  CHECK(nlohmann::json::parse(BodyOf(procedures)).at("items").size() >= 6);
+  CHECK(StatusOf(Get(port, "/v1/dossiers")) == 401);
+
+  // The first start wrote an admin token readable by its owner only.
+  struct stat info {};
+  REQUIRE(stat(token_file.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+  std::string token;
+  std::ifstream(token_file) >> token;
+  CHECK(StatusOf(Get(port, "/v1/procedures/1.004222/versions", token)) == 200);
+  CHECK(StatusOf(Get(port, "/v1/procedures/1.004222/versions", token + "x")) == 401);
+
+  REQUIRE(kill(child, SIGTERM) == 0);
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  std::fclose(lines);
+}
+
+}  // namespace
+}  // namespace motcua
