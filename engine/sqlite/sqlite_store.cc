@@ -351,19 +351,33 @@ struct SqliteStore::Impl {
     return done.get();
   }
 
+  // Group commit. Callers block until their batch commits, so right after a
+  // commit they come back together: taking only the first one to arrive would
+  // alternate tiny and large batches (an fsync each). The writer therefore
+  // waits, briefly, until as many writes are pending as the previous batch
+  // held; when fewer come within kLinger, the expectation shrinks to what
+  // came, so a lone caller never waits.
   void WriterLoop() {
+    constexpr auto kLinger = std::chrono::microseconds(500);
     std::vector<std::unique_ptr<PendingWrite>> batch;
     const std::size_t max_batch = static_cast<std::size_t>(options.max_batch);
+    std::size_t expected = 1;
     for (;;) {
       {
         std::unique_lock lock(write_mutex);
         write_ready.wait(lock, [this] { return stopping || !pending.empty(); });
         if (pending.empty()) return;  // stopping, and everything is written
+        const std::size_t wanted = std::min(expected, max_batch);
+        if (pending.size() < wanted) {
+          write_ready.wait_for(lock, kLinger,
+                               [&] { return stopping || pending.size() >= wanted; });
+        }
         while (!pending.empty() && batch.size() < max_batch) {
           batch.push_back(std::move(pending.front()));
           pending.pop_front();
         }
       }
+      expected = batch.size();
       RunBatch(batch);
       batch.clear();
     }
