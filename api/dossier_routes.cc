@@ -382,6 +382,22 @@ class Handlers {
     return DossierResponse(200, *view);
   }
 
+  HttpResponse Claim(const HttpRequest& request, const PathParams& params) const {
+    Result<Actor> actor = Authenticate(api_, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    Result<DossierView> view = api_.dossiers.Claim(*actor, params.at("code"));
+    if (!view.ok()) return ProblemResponse(view.error(), request.path);
+    return DossierResponse(200, *view);
+  }
+
+  HttpResponse Release(const HttpRequest& request, const PathParams& params) const {
+    Result<Actor> actor = Authenticate(api_, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    Result<DossierView> view = api_.dossiers.Release(*actor, params.at("code"));
+    if (!view.ok()) return ProblemResponse(view.error(), request.path);
+    return DossierResponse(200, *view);
+  }
+
   HttpResponse History(const HttpRequest& request, const PathParams& params) const {
     Result<Actor> actor = Authenticate(api_, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
@@ -468,6 +484,8 @@ Status AddDossierRoutes(Router& router, const DossierApi& api) {
       {"GET", "/v1/dossiers", &Handlers::ListDossiers},
       {"GET", "/v1/dossiers/{code}", &Handlers::GetDossier},
       {"POST", "/v1/dossiers/{code}/actions/{action}", &Handlers::Act},
+      {"POST", "/v1/dossiers/{code}/claim", &Handlers::Claim},
+      {"POST", "/v1/dossiers/{code}/release", &Handlers::Release},
       {"GET", "/v1/dossiers/{code}/history", &Handlers::History},
       {"GET", "/v1/dossiers/{code}/audit", &Handlers::Audit},
       {"GET", "/v1/queue", &Handlers::Queue},

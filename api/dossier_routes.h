@@ -12,6 +12,8 @@
 //   GET  /v1/dossiers                            applicant (own dossiers)
 //   GET  /v1/dossiers/{code}                     anyone in scope
 //   POST /v1/dossiers/{code}/actions/{action}    per workflow roles; If-Match: version
+//   POST /v1/dossiers/{code}/claim               staff whose queue holds it; 409 if taken
+//   POST /v1/dossiers/{code}/release             its assignee
 //   GET  /v1/dossiers/{code}/history             anyone in scope
 //   GET  /v1/dossiers/{code}/audit               auditor, admin in scope
 //   GET  /v1/queue?role=R                        staff, own agency

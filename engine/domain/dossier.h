@@ -74,6 +74,13 @@ struct DossierEvent {
   nlohmann::json payload = nlohmann::json::object();  // comment, documents, ...
 };
 
+// Actions the engine records on a dossier without moving it: a staff member
+// taking it from the queue, and putting it back. They appear in the audit
+// trail but are not hand-offs of the process control slip.
+inline constexpr const char* kClaimAction = "claim";
+inline constexpr const char* kReleaseAction = "release";
+bool IsAssignmentEvent(const DossierEvent& event);
+
 struct Dossier {
   std::string code;                     // e.g. "000.00.01.H26-261122-0001"
   std::string procedure_code;           // e.g. "1.004222"

@@ -146,7 +146,10 @@ DossierTimeliness JudgeDossier(const WorkingCalendar& calendar, const Workflow& 
 std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar, const Workflow& workflow,
                                         const Dossier& dossier, Instant now) {
   std::vector<HandOff> slip;
-  const auto& history = dossier.history;
+  std::vector<DossierEvent> history;
+  for (const DossierEvent& event : dossier.history) {
+    if (!IsAssignmentEvent(event)) history.push_back(event);
+  }
   for (std::size_t i = 0; i < history.size(); ++i) {
     const DossierEvent& entry = history[i];
     HandOff hand_off;

@@ -130,6 +130,75 @@ Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& ca
   return ViewOf(actor, Loaded{std::move(transition).value().dossier, loaded->workflow});
 }
 
+Result<DossierView> DossierService::Claim(const Actor& actor, const std::string& code) {
+  Result<Loaded> loaded = LoadVisible(actor, code);
+  if (!loaded.ok()) return loaded.error();
+  const Dossier& before = loaded->dossier;
+  const State* state = loaded->workflow->workflow.FindState(before.state);
+  const bool queues_to_actor =
+      state != nullptr && !state->terminal && !IsApplicantOnly(actor) &&
+      std::any_of(state->queue_roles.begin(), state->queue_roles.end(),
+                  [&](const std::string& r) { return r != kApplicantRole && actor.HasRole(r); }) &&
+      actor.agency == (state->agency ? *state->agency : before.agency);
+  if (!queues_to_actor) {
+    return Error(ErrorCode::kPermissionDenied,
+                 "the dossier is not in the queue of any of your roles in your agency",
+                 "not_in_your_queue");
+  }
+  if (before.assignee == actor.user_id) return ViewOf(actor, std::move(loaded).value());
+  if (before.assignee) {
+    return Error(ErrorCode::kConflict, "the dossier is already claimed by " + *before.assignee,
+                 "already_claimed");
+  }
+  Status committed =
+      CommitAssignment(before, actor, kClaimAction, actor.user_id, loaded->workflow->workflow);
+  if (!committed.ok()) {
+    if (committed.error().code() == ErrorCode::kConflict) {
+      return Error(ErrorCode::kConflict, "another user claimed the dossier first",
+                   "already_claimed");
+    }
+    return committed.error();
+  }
+  return Get(actor, code);
+}
+
+Result<DossierView> DossierService::Release(const Actor& actor, const std::string& code) {
+  Result<Loaded> loaded = LoadVisible(actor, code);
+  if (!loaded.ok()) return loaded.error();
+  const Dossier& before = loaded->dossier;
+  if (before.assignee != actor.user_id) {
+    return Error(ErrorCode::kPermissionDenied, "only the assignee can release the dossier",
+                 "not_assignee");
+  }
+  Status committed =
+      CommitAssignment(before, actor, kReleaseAction, std::nullopt, loaded->workflow->workflow);
+  if (!committed.ok()) return committed.error();
+  return Get(actor, code);
+}
+
+Status DossierService::CommitAssignment(const Dossier& before, const Actor& actor,
+                                        const char* action,
+                                        const std::optional<std::string>& assignee,
+                                        const Workflow& workflow) {
+  Dossier after = before;
+  after.assignee = assignee;
+  after.version = before.version + 1;
+  DossierEvent event;
+  event.action = action;
+  event.from_state = before.state;
+  event.to_state = before.state;
+  event.actor = actor;
+  event.at = clock_.Now();
+  after.history.push_back(event);
+  DossierStore::TransitionCommit commit;
+  commit.after = &after;
+  commit.expected_version = before.version;
+  commit.event = &after.history.back();
+  commit.queue_roles = QueueRolesOf(workflow, before.state);
+  commit.national_status = static_cast<int>(StatusOf(workflow, before.state));
+  return store_.CommitTransition(commit);
+}
+
 Result<std::vector<HandOff>> DossierService::History(const Actor& actor, const std::string& code) {
   Result<Loaded> loaded = LoadVisible(actor, code);
   if (!loaded.ok()) return loaded.error();

@@ -69,6 +69,14 @@ class DossierService {
   Result<DossierView> Get(const Actor& actor, const std::string& code);
   Result<DossierView> Act(const Actor& actor, const ActionCall& call);
 
+  // Takes the dossier from the queue of one of the actor's roles (the current
+  // state must queue to it, in the actor's agency). Of concurrent claimers
+  // exactly one wins; the others get kConflict "already_claimed". Claiming a
+  // dossier one already holds changes nothing.
+  Result<DossierView> Claim(const Actor& actor, const std::string& code);
+  // Puts it back; only its assignee may (kPermissionDenied "not_assignee").
+  Result<DossierView> Release(const Actor& actor, const std::string& code);
+
   // The process control slip and the audit trail of a visible dossier.
   Result<std::vector<HandOff>> History(const Actor& actor, const std::string& code);
   Result<std::vector<AuditRecord>> Audit(const Actor& actor, const std::string& code);
@@ -89,6 +97,9 @@ class DossierService {
   };
   Result<Loaded> LoadVisible(const Actor& actor, const std::string& code);
   DossierView ViewOf(const Actor& actor, Loaded loaded) const;
+  // Commits a claim or release: same state, new assignee, an audit event.
+  Status CommitAssignment(const Dossier& before, const Actor& actor, const char* action,
+                          const std::optional<std::string>& assignee, const Workflow& workflow);
 
   DossierStore& store_;
   WorkflowCatalog& catalog_;

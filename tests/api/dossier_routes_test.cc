@@ -4,11 +4,14 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/http_message.h"
@@ -38,6 +41,7 @@ const std::map<std::string, Actor>& Tokens() {
       {"t-owner", {kOwnerId, {"applicant"}, ""}},
       {"t-other", {"001090099999", {"applicant"}, ""}},
       {"t-clerk", {"clerk-a", {"reception_clerk"}, kAgencyA}},
+      {"t-clerk-2", {"clerk-a2", {"reception_clerk"}, kAgencyA}},
       {"t-clerk-b", {"clerk-b", {"reception_clerk"}, kAgencyB}},
       {"t-specialist", {"specialist-a", {"specialist"}, kAgencyA}},
       {"t-leader", {"leader-a", {"leader"}, kAgencyA}},
@@ -206,6 +210,22 @@ TEST_CASE("dossier routes: authorization matrix") {
       {"POST", "/v1/dossiers/{code}/actions/withdraw", "t-admin", 403},
       {"POST", "/v1/dossiers/{code}/actions/withdraw", "t-auditor", 403},
       {"POST", "/v1/dossiers/{code}/actions/withdraw", "", 401},
+      // Claiming from the queue: staff whose queue holds the dossier.
+      {"POST", "/v1/dossiers/{code}/claim", "t-owner", 403},
+      {"POST", "/v1/dossiers/{code}/claim", "t-other", 404},
+      {"POST", "/v1/dossiers/{code}/claim", "t-clerk", 200},
+      {"POST", "/v1/dossiers/{code}/claim", "t-clerk-b", 404},
+      {"POST", "/v1/dossiers/{code}/claim", "t-specialist", 403},
+      {"POST", "/v1/dossiers/{code}/claim", "t-leader", 403},
+      {"POST", "/v1/dossiers/{code}/claim", "t-admin", 403},
+      {"POST", "/v1/dossiers/{code}/claim", "t-auditor", 403},
+      {"POST", "/v1/dossiers/{code}/claim", "", 401},
+      // Releasing: only the assignee (nobody holds a fresh dossier).
+      {"POST", "/v1/dossiers/{code}/release", "t-owner", 403},
+      {"POST", "/v1/dossiers/{code}/release", "t-other", 404},
+      {"POST", "/v1/dossiers/{code}/release", "t-clerk", 403},
+      {"POST", "/v1/dossiers/{code}/release", "t-clerk-b", 404},
+      {"POST", "/v1/dossiers/{code}/release", "", 401},
       // Queues: staff for a role they hold.
       {"GET", "/v1/queue?role=reception_clerk", "t-owner", 403},
       {"GET", "/v1/queue?role=reception_clerk", "t-other", 403},
@@ -331,8 +351,7 @@ TEST_CASE("dossier routes: admins publish workflows; lint problems are 422 with 
   INFO(invalid.body);
   bool named = false;
   const json problem = Body(invalid);  // the loop below must not iterate a temporary
-  for (const json& e : problem.at("errors"))
-    named = named || e.at("pointer") == "/actions/0/to";
+  for (const json& e : problem.at("errors")) named = named || e.at("pointer") == "/actions/0/to";
   CHECK(named);
 
   workflow = LoadJson("workflows/1.004222-permanent-residence.json");
@@ -363,6 +382,50 @@ TEST_CASE("dossier routes: queues are per role and agency, ordered by due date")
   CHECK(page.at("next_cursor") == page.at("items")[0].at("code"));
   (void)first;
   (void)second;
+}
+
+TEST_CASE("dossier routes: of concurrent claimers exactly one wins, the others get 409") {
+  Api api;
+  const std::string code = api.Submit();
+  const std::string claim = "/v1/dossiers/" + code + "/claim";
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::map<std::string, std::vector<int>> statuses;  // token -> statuses
+  for (int i = 0; i < 8; ++i) {
+    const std::string token = i % 2 == 0 ? "t-clerk" : "t-clerk-2";
+    threads.emplace_back([&api, &mutex, &statuses, claim, token] {
+      HttpRequest request = MakeHttpRequest("POST", claim);
+      request.headers.push_back({"Authorization", "Bearer " + token});
+      HttpResponse response = api.router.Handle(request);
+      std::lock_guard lock(mutex);
+      statuses[token].push_back(response.status);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  auto all = [](const std::vector<int>& v, int status) {
+    return std::all_of(v.begin(), v.end(), [status](int s) { return s == status; });
+  };
+  const bool first_won = all(statuses["t-clerk"], 200) && all(statuses["t-clerk-2"], 409);
+  const bool second_won = all(statuses["t-clerk-2"], 200) && all(statuses["t-clerk"], 409);
+  CHECK(first_won != second_won);
+  const std::string winner = first_won ? "clerk-a" : "clerk-a2";
+  const std::string winner_token = first_won ? "t-clerk" : "t-clerk-2";
+  const std::string loser_token = first_won ? "t-clerk-2" : "t-clerk";
+  json dossier = Body(api.Call("GET", "/v1/dossiers/" + code, "t-owner"));
+  CHECK(dossier.at("assignee") == winner);
+  CHECK(dossier.at("version") == 2);  // one claim event, not four
+
+  CHECK(api.Call("POST", "/v1/dossiers/" + code + "/release", loser_token).status == 403);
+  HttpResponse released = api.Call("POST", "/v1/dossiers/" + code + "/release", winner_token);
+  REQUIRE(released.status == 200);
+  CHECK(Body(released).at("assignee") == nullptr);
+  CHECK(api.Call("POST", claim, loser_token).status == 200);
+
+  // Claims are audited but are not hand-offs of the process control slip.
+  json audit = Body(api.Call("GET", "/v1/dossiers/" + code + "/audit", "t-auditor"));
+  CHECK(audit.at("items").size() == 4);  // submit, claim, release, claim
+  json history = Body(api.Call("GET", "/v1/dossiers/" + code + "/history", "t-owner"));
+  CHECK(history.at("items").size() == 1);
 }
 
 }  // namespace
