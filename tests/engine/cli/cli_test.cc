@@ -11,27 +11,12 @@
 #include <vector>
 
 #include "engine/cli/command.h"
+#include "tests/engine/cli/run_cli.h"
 
 namespace motcua::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Run {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-Run Cli(std::vector<std::string> args) {
-  std::ostringstream out;
-  std::ostringstream err;
-  Run run;
-  run.status = RunCli(args, {out, err});
-  run.out = out.str();
-  run.err = err.str();
-  return run;
-}
 
 std::string Workflow(const std::string& name) {
   return std::string(MOTCUA_SOURCE_DIR) + "/workflows/" + name;
@@ -66,11 +51,11 @@ std::string ReadText(const std::string& path) {
 }
 
 TEST_CASE("cli: --help lists every command and each command has its own help") {
-  Run help = Cli({"--help"});
+  CliRun help = Cli({"--help"});
   CHECK(help.status == kExitOk);
   CHECK(help.out.find("lint") != std::string::npos);
   for (const Command& command : Commands()) {
-    Run own = Cli({std::string(command.name), "--help"});
+    CliRun own = Cli({std::string(command.name), "--help"});
     CHECK(own.status == kExitOk);
     CHECK(own.out.find("Usage: motcua " + std::string(command.name)) != std::string::npos);
   }
@@ -78,7 +63,7 @@ TEST_CASE("cli: --help lists every command and each command has its own help") {
 
 TEST_CASE("cli: no command and an unknown command are usage errors") {
   CHECK(Cli({}).status == kExitUsage);
-  Run unknown = Cli({"frobnicate"});
+  CliRun unknown = Cli({"frobnicate"});
   CHECK(unknown.status == kExitUsage);
   CHECK(unknown.err.find("unknown command \"frobnicate\"") != std::string::npos);
 }
@@ -89,7 +74,7 @@ TEST_CASE("cli: lint accepts every bundled workflow") {
     if (entry.path().extension() == ".json") args.push_back(entry.path().string());
   }
   REQUIRE(args.size() >= 8);
-  Run run = Cli(args);
+  CliRun run = Cli(args);
   INFO(run.out);
   CHECK(run.status == kExitOk);
   CHECK(run.out.find("problem") == std::string::npos);
@@ -97,7 +82,7 @@ TEST_CASE("cli: lint accepts every bundled workflow") {
 
 TEST_CASE("cli: lint reports malformed JSON with line and column") {
   TempFile file("broken.json", "{\n  \"procedure\": {\n    \"code\": 1.2.3\n  }\n}\n");
-  Run run = Cli({"lint", file.path()});
+  CliRun run = Cli({"lint", file.path()});
   CHECK(run.status == kExitProblems);
   CHECK(run.out.find(file.path() + ": line 3, column ") != std::string::npos);
 }
@@ -115,7 +100,7 @@ TEST_CASE("cli: lint lists every problem with its JSON pointer") {
   replace("\"action\": \"stop_processing\" }\n  ]", "\"action\": \"stop_procesing\" }\n  ]");
   TempFile file("two-defects.json", text);
 
-  Run run = Cli({"lint", file.path()});
+  CliRun run = Cli({"lint", file.path()});
   INFO(run.out);
   CHECK(run.status == kExitProblems);
   CHECK(run.out.find(file.path() + ": /actions/4/to: ") != std::string::npos);
@@ -127,13 +112,13 @@ TEST_CASE("cli: lint lists every problem with its JSON pointer") {
 TEST_CASE("cli: lint flags a national code used by two files") {
   std::string text = ReadText(Workflow("1.004222-permanent-residence.json"));
   TempFile copy("copy.json", text);
-  Run run = Cli({"lint", Workflow("1.004222-permanent-residence.json"), copy.path()});
+  CliRun run = Cli({"lint", Workflow("1.004222-permanent-residence.json"), copy.path()});
   CHECK(run.status == kExitProblems);
   CHECK(run.out.find(copy.path() + ": /procedure/code: ") != std::string::npos);
 }
 
 TEST_CASE("cli: lint of a missing file fails and names it") {
-  Run run = Cli({"lint", "/nonexistent/motcua/workflow.json"});
+  CliRun run = Cli({"lint", "/nonexistent/motcua/workflow.json"});
   CHECK(run.status == kExitFailure);
   CHECK(run.out.find("/nonexistent/motcua/workflow.json: cannot open") != std::string::npos);
 }

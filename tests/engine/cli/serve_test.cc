@@ -2,6 +2,7 @@
 // 127.0.0.1 with port 0, driven over a plain socket; stopped with SIGTERM.
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -66,6 +67,9 @@ TEST_CASE("serve: starts on the bundled workflows, answers, and stops cleanly on
   REQUIRE(child >= 0);
   if (child == 0) {
     dup2(out[1], STDOUT_FILENO);
+    // Start-up lines (one per published workflow) would clutter the test log.
+    const int quiet = open("/dev/null", O_WRONLY);
+    if (quiet >= 0) dup2(quiet, STDERR_FILENO);
     close(out[0]);
     const std::string workflows = std::string(MOTCUA_SOURCE_DIR) + "/workflows";
     execl(MOTCUA_BINARY, MOTCUA_BINARY, "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0",

@@ -9,27 +9,12 @@
 #include <vector>
 
 #include "engine/sqlite/sqlite_store.h"
+#include "tests/engine/cli/run_cli.h"
 #include "tests/engine/sqlite/sample_dossiers.h"
 #include "tests/engine/sqlite/temp_directory.h"
 
 namespace motcua::cli {
 namespace {
-
-struct Run {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-Run Cli(std::vector<std::string> args) {
-  std::ostringstream out;
-  std::ostringstream err;
-  Run run;
-  run.status = RunCli(args, {out, err});
-  run.out = out.str();
-  run.err = err.str();
-  return run;
-}
 
 // A database with two dossiers of two events each.
 void FillDatabase(const std::string& path) {
@@ -63,7 +48,7 @@ TEST_CASE("store commands: audit verify passes, then names the event an attacker
   const std::string db = dir.File("motcua.db");
   FillDatabase(db);
 
-  Run clean = Cli({"audit", "verify", "--db", db});
+  CliRun clean = Cli({"audit", "verify", "--db", db});
   CHECK(clean.status == kExitOk);
   CHECK(clean.out == "ok: 4 events verified\n");
   CHECK(Cli({"audit", "verify", "--db", db, "--dossier", "000.00.01.H26-261122-0002"}).out ==
@@ -74,7 +59,7 @@ TEST_CASE("store commands: audit verify passes, then names the event an attacker
        "DROP TRIGGER events_no_update;"
        "UPDATE events SET payload = '{\"comment\":\"rewritten\"}' "
        "WHERE dossier_code = '000.00.01.H26-261122-0002' AND idx = 1;");
-  Run tampered = Cli({"audit", "verify", "--db", db});
+  CliRun tampered = Cli({"audit", "verify", "--db", db});
   CHECK(tampered.status == kExitProblems);
   CHECK(tampered.out.find("broken: dossier 000.00.01.H26-261122-0002, event 1 ") == 0);
   CHECK(Cli({"audit", "verify", "--db", db, "--dossier", "000.00.01.H26-261122-0001"}).status ==
@@ -87,12 +72,12 @@ TEST_CASE("store commands: backup copies a consistent database and never overwri
   const std::string copy = dir.File("copy.db");
   FillDatabase(db);
 
-  Run backup = Cli({"backup", "--db", db, "--out", copy});
+  CliRun backup = Cli({"backup", "--db", db, "--out", copy});
   CHECK(backup.status == kExitOk);
   REQUIRE(std::filesystem::exists(copy));
   CHECK(Cli({"audit", "verify", "--db", copy}).out == "ok: 4 events verified\n");
 
-  Run again = Cli({"backup", "--db", db, "--out", copy});
+  CliRun again = Cli({"backup", "--db", db, "--out", copy});
   CHECK(again.status == kExitFailure);
   CHECK_FALSE(again.err.empty());
 }

@@ -12,32 +12,17 @@
 #include "engine/crypto/openssl_token_crypto.h"
 #include "engine/crypto/sha256.h"
 #include "engine/sqlite/sqlite_identity_store.h"
+#include "tests/engine/cli/run_cli.h"
 #include "tests/engine/sqlite/temp_directory.h"
 
 namespace motcua::cli {
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-Run Cli(std::vector<std::string> args) {
-  std::ostringstream out;
-  std::ostringstream err;
-  Run run;
-  run.status = RunCli(args, {out, err});
-  run.out = out.str();
-  run.err = err.str();
-  return run;
-}
-
 TEST_CASE("token command: creates the user, prints the secret once, stores only its hash") {
   TempDirectory dir;
   const std::string db = dir.File("motcua.db");
-  Run created = Cli({"token", "create", "--db", db, "--user", "clerk-1", "--roles",
-                     "reception_clerk,specialist", "--agency", "000.00.01.H26"});
+  CliRun created = Cli({"token", "create", "--db", db, "--user", "clerk-1", "--roles",
+                        "reception_clerk,specialist", "--agency", "000.00.01.H26"});
   REQUIRE(created.status == kExitOk);
   REQUIRE(created.out.size() == 44);  // 43 characters and a newline
   const std::string secret = created.out.substr(0, 43);
@@ -60,7 +45,7 @@ TEST_CASE("token command: creates the user, prints the secret once, stores only 
              "000.00.01.H26"})
             .status == kExitUsage);
 
-  Run revoked = Cli({"token", "revoke", "--db", db, "--hash", Sha256Hex(secret)});
+  CliRun revoked = Cli({"token", "revoke", "--db", db, "--hash", Sha256Hex(secret)});
   CHECK(revoked.status == kExitOk);
   CHECK((*store)->GetToken(Sha256Hex(secret))->revoked_at.has_value());
 }
@@ -68,7 +53,8 @@ TEST_CASE("token command: creates the user, prints the secret once, stores only 
 TEST_CASE("token command: invalid users and usage errors") {
   TempDirectory dir;
   const std::string db = dir.File("motcua.db");
-  Run bad_citizen = Cli({"token", "create", "--db", db, "--user", "12345", "--roles", "applicant"});
+  CliRun bad_citizen =
+      Cli({"token", "create", "--db", db, "--user", "12345", "--roles", "applicant"});
   CHECK(bad_citizen.status == kExitUsage);
   CHECK(bad_citizen.err.find("/id") != std::string::npos);
   CHECK(Cli({"token", "create", "--db", db, "--user", "x", "--roles", "leader"}).status ==
