@@ -1,0 +1,91 @@
+// api/openapi.yaml documents exactly the routes the server registers.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include "api/dossier_routes.h"
+#include "api/health.h"
+#include "api/metrics.h"
+#include "api/router.h"
+#include "tests/fakes/memory_store.h"
+
+namespace motcua {
+namespace {
+
+using Route = std::pair<std::string, std::string>;  // method, path pattern
+
+// (method, path) pairs under `paths:`: paths are 2-space-indented keys
+// starting with "/", methods 4-space-indented HTTP method keys below them.
+std::set<Route> DocumentedRoutes(const std::string& yaml) {
+  std::set<Route> routes;
+  std::istringstream lines(yaml);
+  bool in_paths = false;
+  std::string path;
+  for (std::string line; std::getline(lines, line);) {
+    if (line == "paths:") {
+      in_paths = true;
+      continue;
+    }
+    if (!in_paths) continue;
+    if (!line.empty() && line[0] != ' ') break;  // the next top-level key
+    if (line.rfind("  /", 0) == 0 && line.back() == ':') {
+      path = line.substr(2, line.size() - 3);
+      continue;
+    }
+    for (const char* method : {"get", "put", "post", "delete", "patch"}) {
+      if (line == std::string("    ") + method + ":") {
+        std::string upper = method;
+        for (char& c : upper) c = static_cast<char>(c - 'a' + 'A');
+        routes.insert({upper, path});
+      }
+    }
+  }
+  return routes;
+}
+
+TEST_CASE("openapi: every registered route is documented and nothing else") {
+  FakeClock clock(Instant{});
+  MemoryStore store(&clock);
+  Result<WorkingCalendar> calendar = WorkingCalendar::FromJson({nlohmann::json::parse(R"({
+      "country": "VN", "year": 2026, "utc_offset": "+07:00", "weekend": ["saturday", "sunday"],
+      "office_hours": [{"start": "07:30", "end": "17:00"}], "holidays": [], "working_days": []})")});
+  REQUIRE(calendar.ok());
+  Result<JsonSchema> schema = JsonSchema::Compile(nlohmann::json::object());
+  REQUIRE(schema.ok());
+  WorkflowCatalog catalog(store, *schema, *calendar, clock);
+  DossierService service(store, catalog, *calendar, clock);
+  DossierApi api{service, catalog,
+                 [](std::string_view) -> Result<Actor> {
+                   return Error(ErrorCode::kUnauthenticated, "no tokens in this test");
+                 },
+                 *calendar};
+  Router router;
+  Metrics metrics;
+  REQUIRE(AddOperationalRoutes(router, metrics).ok());
+  REQUIRE(AddDossierRoutes(router, api).ok());
+  std::set<Route> registered;
+  for (const RouteInfo& route : router.Routes()) registered.insert({route.method, route.pattern});
+
+  std::ifstream file(std::string(MOTCUA_SOURCE_DIR) + "/api/openapi.yaml");
+  REQUIRE(file.good());
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::set<Route> documented = DocumentedRoutes(text.str());
+  REQUIRE(registered.size() >= 15);
+
+  for (const Route& route : registered) {
+    INFO("registered but not documented: " << route.first << " " << route.second);
+    CHECK(documented.count(route) == 1);
+  }
+  for (const Route& route : documented) {
+    INFO("documented but not registered: " << route.first << " " << route.second);
+    CHECK(registered.count(route) == 1);
+  }
+}
+
+}  // namespace
+}  // namespace motcua
