@@ -3,7 +3,8 @@
 //
 // For each batch size N in {1, 8, 64, 256}: N threads each run
 // CommitTransition in a loop on their own dossier through a store with
-// max_batch = N; the reference writes the rows a transition writes (dossier
+// max_batch = N, and again with 2N threads (so that one batch can form while
+// the previous one commits); the reference writes the rows a transition writes (dossier
 // row update, event insert, queue row replaced) with prepared statements on
 // one connection, N transitions per transaction. Both use WAL with
 // synchronous=FULL on the same disk (a fresh file under $TMPDIR or /tmp).
@@ -71,12 +72,12 @@ DossierEvent BenchEvent(const Dossier& before, std::int64_t step) {
   return event;
 }
 
-// Transitions per second with `writers` threads and max_batch = writers.
-double MeasureStore(const std::string& path, int writers, double seconds) {
+// Transitions per second with `writers` threads and max_batch = `batch`.
+double MeasureStore(const std::string& path, int batch, int writers, double seconds) {
   SqliteStoreOptions options;
   options.path = path;
   options.synchronous = "full";
-  options.max_batch = writers;
+  options.max_batch = batch;
   Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(options);
   if (!opened.ok()) {
     std::fprintf(stderr, "open: %s\n", opened.error().message().c_str());
@@ -166,7 +167,8 @@ double MeasureRaw(const std::string& path, int transitions_per_commit, double se
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) std::exit(1);
   MustExec(db, "PRAGMA journal_mode=WAL");
   MustExec(db, "PRAGMA synchronous=FULL");
-  const std::string form = R"({"address":"12 Tràng Tiền, Hoàn Kiếm, Hà Nội","full_name":"Nguyễn Văn A"})";
+  const std::string form =
+      R"({"address":"12 Tràng Tiền, Hoàn Kiếm, Hà Nội","full_name":"Nguyễn Văn A"})";
   const std::string documents = "{\"id_card\":\"" + std::string(64, 'a') + "\"}";
   sqlite3_stmt* create = MustPrepare(
       db,
@@ -199,10 +201,10 @@ double MeasureRaw(const std::string& path, int transitions_per_commit, double se
       "(?1, ?2, 'forward', 's', 's', 'officer-1', '[\"officer\"]', '000.00.01.H26', ?3, 'none', "
       "NULL, '{\"comment\":\"chuyển xử lý\"}', ?4, ?5)");
   sqlite3_stmt* unqueue = MustPrepare(db, "DELETE FROM queue_entries WHERE code = ?1");
-  sqlite3_stmt* enqueue = MustPrepare(
-      db,
-      "INSERT INTO queue_entries (role, agency, state, due_at, code) VALUES "
-      "('officer', '000.00.01.H26', 's', 1795741200, ?1)");
+  sqlite3_stmt* enqueue =
+      MustPrepare(db,
+                  "INSERT INTO queue_entries (role, agency, state, due_at, code) VALUES "
+                  "('officer', '000.00.01.H26', 's', 1795741200, ?1)");
   const std::string previous_hash(64, 'e');
   const std::string hash(64, 'f');
   std::int64_t transitions = 0;
@@ -255,12 +257,17 @@ int main(int argc, char** argv) {
   const std::filesystem::path dir(pattern);
   std::printf("SQLite %s, WAL, synchronous=FULL, %.1f s per measurement, in %s\n",
               sqlite3_libversion(), seconds, dir.c_str());
-  std::printf("%6s %16s %16s %8s\n", "batch", "store tx/s", "raw tx/s", "ratio");
+  std::printf("%6s %16s %16s %16s %8s %8s\n", "batch", "store N tx/s", "store 2N tx/s", "raw tx/s",
+              "N/raw", "2N/raw");
   for (int batch : {1, 8, 64, 256}) {
     const std::string suffix = std::to_string(batch) + ".db";
-    const double store = motcua::MeasureStore((dir / ("store-" + suffix)).string(), batch, seconds);
+    const double store =
+        motcua::MeasureStore((dir / ("store-" + suffix)).string(), batch, batch, seconds);
+    const double piped =
+        motcua::MeasureStore((dir / ("piped-" + suffix)).string(), batch, 2 * batch, seconds);
     const double raw = motcua::MeasureRaw((dir / ("raw-" + suffix)).string(), batch, seconds);
-    std::printf("%6d %16.0f %16.0f %7.0f%%\n", batch, store, raw, 100.0 * store / raw);
+    std::printf("%6d %16.0f %16.0f %16.0f %7.0f%% %7.0f%%\n", batch, store, piped, raw,
+                100.0 * store / raw, 100.0 * piped / raw);
     std::fflush(stdout);
   }
   std::error_code ignored;
