@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(g++ cmake make nlohmann-json3-dev libsqlite3-dev libssl-dev libboost-dev)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(doctest-dev json-schema-test-suite)
+  packages+=(doctest-dev json-schema-test-suite openssl)  # openssl: the CLI, for interop tests
 fi
 
 missing=()

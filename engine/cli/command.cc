@@ -5,6 +5,7 @@
 
 #include "engine/cli/lint_command.h"
 #include "engine/cli/serve_command.h"
+#include "engine/cli/signature_commands.h"
 #include "engine/cli/store_commands.h"
 #include "engine/cli/token_command.h"
 
@@ -32,7 +33,8 @@ void PrintOverview(std::ostream& out) {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
-      ServeCommand(), LintCommand(), TokenCommand(), AuditCommand(), BackupCommand(),
+      ServeCommand(),  LintCommand(), TokenCommand(), AuditCommand(),
+      BackupCommand(), PkiCommand(),  SignCommand(),
   };
   return commands;
 }

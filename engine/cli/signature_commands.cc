@@ -1,0 +1,127 @@
+#include "engine/cli/signature_commands.h"
+
+#include <fstream>
+#include <ostream>
+
+#include "engine/cli/files.h"
+#include "engine/cli/options.h"
+#include "engine/cli/system_clock.h"
+#include "engine/crypto/openssl_cms.h"
+#include "engine/crypto/pki_demo.h"
+#include "engine/crypto/sha256.h"
+
+namespace motcua::cli {
+namespace {
+
+constexpr std::string_view kPkiUsage =
+    "Usage: motcua pki demo --out DIR\n"
+    "\n"
+    "Makes a throw-away certificate hierarchy for demos and tests (EC P-256):\n"
+    "root-ca, intermediate-ca, leader (CN=Demo Leader, UID=leader1) and\n"
+    "agency-seal (O=demo agency), each as NAME.pem and NAME.key, plus chain.pem\n"
+    "(the intermediate). Keys are written with mode 0600. DIR is created if\n"
+    "needed; existing files are never overwritten. NOT for production keys.\n"
+    "\n"
+    "Exit status: 0 done, 2 usage error, 3 the files cannot be written.\n";
+
+constexpr std::string_view kSignUsage =
+    "Usage: motcua sign --key KEY --cert CERT [--chain CHAIN] [--password-file F]\n"
+    "                   --in FILE --out FILE.p7s\n"
+    "\n"
+    "Signs the bytes of --in with a detached CMS signature (DER, SHA-256, with\n"
+    "a signingTime attribute) and writes it to --out. KEY is a PEM private key\n"
+    "(PKCS#8, encrypted ones need --password-file) or a PKCS#12 bundle (then\n"
+    "--cert may be empty: --cert=); it must not be accessible by group or others\n"
+    "(chmod 600). CERT is the signer certificate and CHAIN its intermediates\n"
+    "(PEM); both are included in the signature.\n"
+    "\n"
+    "Exit status: 0 done, 2 usage error, 3 a file cannot be read or written, or\n"
+    "the key or certificate is refused.\n";
+
+int RunPki(const std::vector<std::string>& args, CommandIo io) {
+  Result<ParsedOptions> options = ParseOptions(args, {"out"});
+  if (!options.ok()) {
+    io.err << "motcua pki: " << options.error().message() << '\n';
+    return kExitUsage;
+  }
+  if (options->positional != std::vector<std::string>{"demo"} || !options->Get("out")) {
+    io.err << kPkiUsage;
+    return kExitUsage;
+  }
+  const std::string dir = *options->Get("out");
+  Status written = WriteDemoPki(dir, SystemClock().Now());
+  if (!written.ok()) {
+    io.err << "motcua pki: " << written.error().message() << '\n';
+    return kExitFailure;
+  }
+  io.out << "demo PKI written to " << dir
+         << ": root-ca, intermediate-ca, leader, agency-seal (.pem, .key), chain.pem\n";
+  io.err << "warning: demo keys only; never use them to sign real results\n";
+  return kExitOk;
+}
+
+int RunSign(const std::vector<std::string>& args, CommandIo io) {
+  Result<ParsedOptions> options =
+      ParseOptions(args, {"key", "cert", "chain", "password-file", "in", "out"});
+  if (!options.ok()) {
+    io.err << "motcua sign: " << options.error().message() << '\n';
+    return kExitUsage;
+  }
+  if (!options->positional.empty() || !options->Get("key") || !options->Get("cert") ||
+      !options->Get("in") || !options->Get("out")) {
+    io.err << kSignUsage;
+    return kExitUsage;
+  }
+  std::string password;
+  if (std::optional<std::string> file = options->Get("password-file")) {
+    Result<std::string> text = ReadWholeFile(*file);
+    if (!text.ok()) {
+      io.err << "motcua sign: " << text.error().message() << '\n';
+      return kExitFailure;
+    }
+    password = std::move(text).value();
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
+      password.pop_back();
+    }
+  }
+  Result<OpenSslResultSealer> sealer = OpenSslResultSealer::Load(
+      *options->Get("key"), *options->Get("cert"), options->Get("chain").value_or(""), password);
+  password.assign(password.size(), '\0');
+  if (!sealer.ok()) {
+    io.err << "motcua sign: " << sealer.error().message() << '\n';
+    return kExitFailure;
+  }
+  const std::string in = *options->Get("in");
+  Result<std::string> content = ReadWholeFile(in);
+  if (!content.ok()) {
+    io.err << "motcua sign: " << content.error().message() << '\n';
+    return kExitFailure;
+  }
+  Result<std::string> signature = sealer->SealDetached(*content);
+  if (!signature.ok()) {
+    io.err << "motcua sign: " << signature.error().message() << '\n';
+    return kExitFailure;
+  }
+  const std::string out = *options->Get("out");
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  file.write(signature->data(), static_cast<std::streamsize>(signature->size()));
+  file.close();
+  if (!file) {
+    io.err << "motcua sign: " << out << ": cannot write\n";
+    return kExitFailure;
+  }
+  io.out << "signed " << in << " (sha256 " << Sha256Hex(*content) << "): " << out << '\n';
+  return kExitOk;
+}
+
+}  // namespace
+
+Command PkiCommand() {
+  return {"pki", "make a demo certificate hierarchy for signing", kPkiUsage, &RunPki};
+}
+
+Command SignCommand() {
+  return {"sign", "sign a result document (detached CMS)", kSignUsage, &RunSign};
+}
+
+}  // namespace motcua::cli

@@ -1,0 +1,626 @@
+#include "engine/crypto/openssl_cms.h"
+
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <sstream>
+#include <system_error>
+#include <vector>
+
+#include "engine/crypto/openssl_ptr.h"
+#include "engine/crypto/sha256.h"
+
+namespace motcua {
+
+struct TrustStore::Impl {
+  ossl::StorePtr store;
+  std::size_t count = 0;
+};
+
+namespace {
+
+using Pkcs12Ptr = std::unique_ptr<PKCS12, ossl::Deleter<PKCS12_free>>;
+using StoreCtxPtr = ossl::StoreCtxPtr;
+
+struct OpenSslStringDeleter {
+  void operator()(char* p) const { OPENSSL_free(p); }
+};
+using OpenSslString = std::unique_ptr<char, OpenSslStringDeleter>;
+
+constexpr const char* kMalformed = "malformed_signature";
+constexpr const char* kContentMismatch = "content_mismatch";
+constexpr const char* kUntrusted = "untrusted_certificate";
+constexpr const char* kNotValidAtSigningTime = "certificate_not_valid_at_signing_time";
+constexpr const char* kKeyUsage = "key_usage";
+constexpr const char* kWeakDigest = "weak_digest";
+
+// A rejected signature: kInvalidArgument with `reason`, and OpenSSL's own
+// account (if any) appended to the message.
+Error Rejected(const char* reason, const std::string& message) {
+  return Error(ErrorCode::kInvalidArgument, "signature rejected: " + message + ossl::ErrorSuffix(),
+               reason);
+}
+
+Error Internal(const std::string& what) {
+  return Error(ErrorCode::kInternal, what + ossl::ErrorSuffix());
+}
+
+std::string Hex(const unsigned char* bytes, std::size_t size) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * size);
+  for (std::size_t i = 0; i < size; ++i) {
+    hex.push_back(kHex[bytes[i] >> 4]);
+    hex.push_back(kHex[bytes[i] & 0x0f]);
+  }
+  return hex;
+}
+
+// Overwrites `secret` before it is released.
+void Wipe(std::string& secret) {
+  if (!secret.empty()) OPENSSL_cleanse(secret.data(), secret.size());
+  secret.clear();
+}
+
+class WipeOnExit {
+ public:
+  explicit WipeOnExit(std::string& secret) : secret_(secret) {}
+  ~WipeOnExit() { Wipe(secret_); }
+  WipeOnExit(const WipeOnExit&) = delete;
+  WipeOnExit& operator=(const WipeOnExit&) = delete;
+
+ private:
+  std::string& secret_;
+};
+
+// The bytes of the file at `path`. With `private_key`, refuses (reason
+// "key_file_permissions") a file that group or others may read or write; the
+// mode is checked on the opened descriptor, so the file cannot be swapped
+// between the check and the read.
+Result<std::string> ReadFile(const std::string& path, bool private_key) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int saved = errno;
+    return Error(saved == ENOENT ? ErrorCode::kNotFound : ErrorCode::kUnavailable,
+                 path + ": cannot open: " + std::strerror(saved));
+  }
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { close(fd); }
+  } closer{fd};
+  struct stat info {};
+  if (fstat(fd, &info) != 0) {
+    return Error(ErrorCode::kUnavailable, path + ": cannot stat: " + std::strerror(errno));
+  }
+  if (!S_ISREG(info.st_mode)) {
+    return Error(ErrorCode::kInvalidArgument, path + ": not a regular file");
+  }
+  if (private_key && (info.st_mode & 077) != 0) {
+    std::ostringstream message;
+    message << path << ": the private key file has mode 0" << std::oct << (info.st_mode & 0777)
+            << ", readable or writable by group or others; make it 0600 (chmod 600)";
+    return Error(ErrorCode::kFailedPrecondition, message.str(), "key_file_permissions");
+  }
+  std::string bytes;
+  char buffer[8192];
+  for (;;) {
+    const ssize_t got = read(fd, buffer, sizeof buffer);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      const int saved = errno;
+      Wipe(bytes);
+      return Error(ErrorCode::kUnavailable, path + ": read failed: " + std::strerror(saved));
+    }
+    if (got == 0) break;
+    bytes.append(buffer, static_cast<std::size_t>(got));
+  }
+  OPENSSL_cleanse(buffer, sizeof buffer);
+  return bytes;
+}
+
+// Every certificate in the PEM text `pem`, in order (other PEM blocks are
+// skipped). kInvalidArgument with `reason` if a certificate block is corrupt.
+Result<ossl::X509StackPtr> ReadCertificates(std::string_view pem, const std::string& what,
+                                            const char* reason) {
+  ossl::X509StackPtr certs(sk_X509_new_null());
+  if (!certs) return Internal("out of memory");
+  ossl::BioPtr bio = ossl::ReadBio(pem);
+  if (!bio) return Error(ErrorCode::kInvalidArgument, what + ": too large", reason);
+  ERR_clear_error();
+  while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    if (sk_X509_push(certs.get(), cert) <= 0) {
+      X509_free(cert);
+      return Internal("out of memory");
+    }
+  }
+  // Reading stops with PEM_R_NO_START_LINE at the end of the text; any other
+  // error means a certificate block that does not decode.
+  const unsigned long last = ERR_peek_last_error();
+  if (last != 0 &&
+      !(ERR_GET_LIB(last) == ERR_LIB_PEM && ERR_GET_REASON(last) == PEM_R_NO_START_LINE)) {
+    return Error(ErrorCode::kInvalidArgument,
+                 what + ": a certificate is not valid PEM" + ossl::ErrorSuffix(), reason);
+  }
+  ERR_clear_error();
+  return certs;
+}
+
+// Moves every certificate of `from` to the end of `to`.
+bool MoveCertificates(STACK_OF(X509) * from, STACK_OF(X509) * to) {
+  while (sk_X509_num(from) > 0) {
+    X509* cert = sk_X509_shift(from);
+    if (sk_X509_push(to, cert) <= 0) {
+      X509_free(cert);
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<TrustStore::Impl> BuildStore(STACK_OF(X509) * certs) {
+  TrustStore::Impl impl;
+  impl.store.reset(X509_STORE_new());
+  if (!impl.store) return Internal("out of memory");
+  for (int i = 0; i < sk_X509_num(certs); ++i) {
+    if (X509_STORE_add_cert(impl.store.get(), sk_X509_value(certs, i)) != 1) {
+      return Internal("cannot add a certificate to the trust store");
+    }
+  }
+  impl.count = static_cast<std::size_t>(sk_X509_num(certs));
+  return impl;
+}
+
+int NoPassword(char*, int, int, void*) {
+  return 0;
+}
+
+// pem_password_cb handing over the std::string at `userdata`.
+int GivePassword(char* buffer, int size, int, void* userdata) {
+  const std::string& password = *static_cast<const std::string*>(userdata);
+  if (password.empty() || password.size() > static_cast<std::size_t>(size)) return 0;
+  std::memcpy(buffer, password.data(), password.size());
+  return static_cast<int>(password.size());
+}
+
+// A UTC instant from an ASN.1 UTCTime or GeneralizedTime.
+std::optional<Instant> ToInstant(const ASN1_TIME* time) {
+  if (time == nullptr) return std::nullopt;  // ASN1_TIME_to_tm(nullptr) means "now"
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(time, &tm) != 1) return std::nullopt;
+  using namespace std::chrono;
+  const year_month_day date{year{tm.tm_year + 1900}, month{static_cast<unsigned>(tm.tm_mon + 1)},
+                            day{static_cast<unsigned>(tm.tm_mday)}};
+  if (!date.ok()) return std::nullopt;
+  return Instant{sys_days{date}} + hours{tm.tm_hour} + minutes{tm.tm_min} + seconds{tm.tm_sec};
+}
+
+// RFC 2253 one-line form of a name; non-ASCII characters stay UTF-8 rather
+// than being escaped as \XX (Vietnamese names stay readable).
+std::string NameText(const X509_NAME* name) {
+  ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+  const unsigned long flags = static_cast<unsigned long>(XN_FLAG_RFC2253) &
+                              ~static_cast<unsigned long>(ASN1_STRFLGS_ESC_MSB);
+  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, flags) < 0) return {};
+  return ossl::BioContents(bio.get());
+}
+
+// The signingTime signed attribute of `signer`: required, exactly once, with
+// exactly one UTCTime or GeneralizedTime value.
+Result<Instant> SigningTime(CMS_SignerInfo* signer) {
+  const int index = CMS_signed_get_attr_by_NID(signer, NID_pkcs9_signingTime, -1);
+  if (index < 0) return Rejected(kMalformed, "the signingTime signed attribute is missing");
+  if (CMS_signed_get_attr_by_NID(signer, NID_pkcs9_signingTime, index) >= 0) {
+    return Rejected(kMalformed, "the signingTime attribute appears twice");
+  }
+  X509_ATTRIBUTE* attribute = CMS_signed_get_attr(signer, index);
+  if (attribute == nullptr || X509_ATTRIBUTE_count(attribute) != 1) {
+    return Rejected(kMalformed, "the signingTime attribute must have exactly one value");
+  }
+  ASN1_TYPE* value = X509_ATTRIBUTE_get0_type(attribute, 0);
+  const int type = value == nullptr ? V_ASN1_UNDEF : ASN1_TYPE_get(value);
+  std::optional<Instant> at;
+  if (type == V_ASN1_UTCTIME) at = ToInstant(value->value.utctime);
+  if (type == V_ASN1_GENERALIZEDTIME) at = ToInstant(value->value.generalizedtime);
+  if (!at) return Rejected(kMalformed, "the signingTime attribute is not a valid time");
+  return *at;
+}
+
+bool IsValidityError(int verify_error) {
+  switch (verify_error) {
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
+    case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD: return true;
+    default: return false;
+  }
+}
+
+Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view cms_der,
+                                 std::string_view content) {
+  // 1. Structure: one DER SignedData, nothing after it, detached id-data
+  //    content, one signer whose certificate is included.
+  if (cms_der.empty()) return Rejected(kMalformed, "the signature is empty");
+  if (cms_der.size() > static_cast<std::size_t>(LONG_MAX)) {
+    return Rejected(kMalformed, "the signature is too large");
+  }
+  const auto* const begin = reinterpret_cast<const unsigned char*>(cms_der.data());
+  const unsigned char* next = begin;
+  ossl::CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &next, static_cast<long>(cms_der.size())));
+  if (!cms) return Rejected(kMalformed, "not a DER-encoded CMS ContentInfo");
+  if (next != begin + cms_der.size()) {
+    return Rejected(kMalformed, "bytes follow the DER-encoded CMS ContentInfo");
+  }
+  if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed) {
+    return Rejected(kMalformed, "the CMS content is not SignedData");
+  }
+  if (CMS_is_detached(cms.get()) != 1) {
+    return Rejected(kMalformed, "the content is embedded; a detached signature is expected");
+  }
+  if (OBJ_obj2nid(CMS_get0_eContentType(cms.get())) != NID_pkcs7_data) {
+    return Rejected(kMalformed, "the signed content type is not id-data");
+  }
+  STACK_OF(CMS_SignerInfo)* signer_infos = CMS_get0_SignerInfos(cms.get());
+  const int signer_count = signer_infos == nullptr ? 0 : sk_CMS_SignerInfo_num(signer_infos);
+  if (signer_count != 1) {
+    return Rejected(kMalformed,
+                    "exactly one signer expected, found " + std::to_string(signer_count));
+  }
+  CMS_SignerInfo* signer_info = sk_CMS_SignerInfo_value(signer_infos, 0);
+  ossl::X509StackPtr included(CMS_get1_certs(cms.get()));
+  if (!included || sk_X509_num(included.get()) == 0) {
+    return Rejected(kMalformed, "no certificate is included");
+  }
+  CMS_set1_signers_certs(cms.get(), nullptr, 0);  // matches the signer among `included`
+  X509* signer = nullptr;                         // owned by `cms`
+  X509_ALGOR* digest_algorithm = nullptr;
+  CMS_SignerInfo_get0_algs(signer_info, nullptr, &signer, &digest_algorithm, nullptr);
+  if (signer == nullptr) {
+    return Rejected(kMalformed, "the signer's certificate is not included");
+  }
+  Result<Instant> signing_time = SigningTime(signer_info);
+  if (!signing_time.ok()) return signing_time.error();
+
+  // 2. Digest algorithm.
+  const ASN1_OBJECT* digest_oid = nullptr;
+  X509_ALGOR_get0(&digest_oid, nullptr, nullptr, digest_algorithm);
+  const int digest = OBJ_obj2nid(digest_oid);
+  if (digest != NID_sha256 && digest != NID_sha384 && digest != NID_sha512) {
+    const char* name = OBJ_nid2sn(digest);
+    return Rejected(kWeakDigest, std::string("the digest ") + (name != nullptr ? name : "unknown") +
+                                     " is not SHA-256, SHA-384 or SHA-512");
+  }
+
+  // 3. The signature over exactly `content` (message digest attribute and the
+  //    signature over the signed attributes). The chain is checked below.
+  ossl::BioPtr data = ossl::ReadBio(content);
+  if (!data)
+    return Error(ErrorCode::kInvalidArgument, "the content is too large", "content_too_large");
+  constexpr unsigned int kVerifyFlags = CMS_BINARY | CMS_DETACHED | CMS_NO_SIGNER_CERT_VERIFY;
+  if (CMS_verify(cms.get(), nullptr, nullptr, data.get(), nullptr, kVerifyFlags) != 1) {
+    return Rejected(kContentMismatch, "the signature is not valid over this content");
+  }
+
+  // 4. The chain, from the included certificates to a trusted root, as of the
+  //    signing time (X509_STORE_CTX_set_time sets X509_V_FLAG_USE_CHECK_TIME).
+  //    The shared store is only read; the context is this call's own.
+  StoreCtxPtr context(X509_STORE_CTX_new());
+  if (!context ||
+      X509_STORE_CTX_init(context.get(), trust.store.get(), signer, included.get()) != 1) {
+    return Internal("cannot set up certificate verification");
+  }
+  X509_STORE_CTX_set_time(context.get(), 0, ossl::ToTimeT(*signing_time));
+  if (X509_verify_cert(context.get()) != 1) {
+    const int error = X509_STORE_CTX_get_error(context.get());
+    const std::string detail = std::string(X509_verify_cert_error_string(error)) +
+                               " (certificate depth " +
+                               std::to_string(X509_STORE_CTX_get_error_depth(context.get())) + ")";
+    if (IsValidityError(error)) {
+      return Rejected(kNotValidAtSigningTime, "at the signing time: " + detail);
+    }
+    return Rejected(kUntrusted, "the signer does not chain to a trusted root: " + detail);
+  }
+
+  // 5. Key usage of the signer certificate, when it has the extension.
+  if ((X509_get_extension_flags(signer) & EXFLAG_KUSAGE) != 0 &&
+      (X509_get_key_usage(signer) & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
+    return Rejected(kKeyUsage,
+                    "the signer certificate's keyUsage has neither digitalSignature nor "
+                    "nonRepudiation");
+  }
+
+  // 6. The evidence.
+  VerifiedSignature verified;
+  verified.evidence.document_id = Sha256Hex(content);
+  unsigned char fingerprint[EVP_MAX_MD_SIZE];
+  unsigned int fingerprint_size = 0;
+  if (X509_digest(signer, EVP_sha256(), fingerprint, &fingerprint_size) != 1) {
+    return Internal("cannot hash the signer certificate");
+  }
+  verified.evidence.certificate_fingerprint = Hex(fingerprint, fingerprint_size);
+  ossl::BignumPtr serial(ASN1_INTEGER_to_BN(X509_get0_serialNumber(signer), nullptr));
+  OpenSslString serial_hex(serial ? BN_bn2hex(serial.get()) : nullptr);
+  if (!serial_hex) return Internal("cannot read the certificate serial number");
+  verified.evidence.serial = serial_hex.get();
+  std::transform(verified.evidence.serial.begin(), verified.evidence.serial.end(),
+                 verified.evidence.serial.begin(), [](char c) {
+                   return (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c;
+                 });
+  verified.evidence.signer_subject = NameText(X509_get_subject_name(signer));
+  verified.issuer_subject = NameText(X509_get_issuer_name(signer));
+  verified.signing_time = *signing_time;
+  std::optional<Instant> not_before = ToInstant(X509_get0_notBefore(signer));
+  std::optional<Instant> not_after = ToInstant(X509_get0_notAfter(signer));
+  if (!not_before || !not_after) return Internal("cannot read the certificate validity");
+  verified.not_before = *not_before;
+  verified.not_after = *not_after;
+  return verified;
+}
+
+// The PEM text of the given certificates, concatenated.
+Result<std::string> CertificatesPem(STACK_OF(X509) * certs) {
+  ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio) return Internal("out of memory");
+  for (int i = 0; i < sk_X509_num(certs); ++i) {
+    if (PEM_write_bio_X509(bio.get(), sk_X509_value(certs, i)) != 1) {
+      return Internal("cannot write a certificate");
+    }
+  }
+  return ossl::BioContents(bio.get());
+}
+
+}  // namespace
+
+// ---- TrustStore -----------------------------------------------------------
+
+Result<TrustStore> TrustStore::FromPem(std::string_view pem) {
+  Result<ossl::X509StackPtr> certs = ReadCertificates(pem, "trust anchors", "bad_certificate");
+  if (!certs.ok()) return certs.error();
+  if (sk_X509_num(certs->get()) == 0) {
+    return Error(ErrorCode::kInvalidArgument, "trust anchors: no PEM certificate found",
+                 "bad_certificate");
+  }
+  Result<Impl> impl = BuildStore(certs->get());
+  if (!impl.ok()) return impl.error();
+  return TrustStore(std::make_shared<const Impl>(std::move(impl).value()));
+}
+
+Result<TrustStore> TrustStore::Load(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (!fs::exists(status)) {
+    return Error(ErrorCode::kNotFound, path + ": no such file or directory");
+  }
+  std::vector<std::string> files;
+  if (fs::is_directory(status)) {
+    for (const auto& entry : fs::directory_iterator(path, error)) {
+      const fs::path ext = entry.path().extension();
+      if ((ext == ".pem" || ext == ".crt") && entry.is_regular_file(error)) {
+        files.push_back(entry.path().string());
+      }
+    }
+    if (error) return Error(ErrorCode::kUnavailable, path + ": cannot list: " + error.message());
+    std::sort(files.begin(), files.end());
+  } else {
+    files.push_back(path);
+  }
+  ossl::X509StackPtr all(sk_X509_new_null());
+  if (!all) return Internal("out of memory");
+  for (const std::string& file : files) {
+    Result<std::string> text = ReadFile(file, false);
+    if (!text.ok()) return text.error();
+    Result<ossl::X509StackPtr> certs = ReadCertificates(*text, file, "bad_certificate");
+    if (!certs.ok()) return certs.error();
+    if (!MoveCertificates(certs->get(), all.get())) return Internal("out of memory");
+  }
+  if (sk_X509_num(all.get()) == 0) {
+    return Error(ErrorCode::kInvalidArgument,
+                 path + ": no PEM certificate found" +
+                     (fs::is_directory(status) ? " in any *.pem or *.crt file" : ""),
+                 "bad_certificate");
+  }
+  Result<Impl> impl = BuildStore(all.get());
+  if (!impl.ok()) return impl.error();
+  return TrustStore(std::make_shared<const Impl>(std::move(impl).value()));
+}
+
+std::size_t TrustStore::size() const {
+  return impl_->count;
+}
+
+// ---- OpenSslSignatureVerifier ---------------------------------------------
+
+Result<VerifiedSignature> OpenSslSignatureVerifier::VerifyDetached(std::string_view cms_der,
+                                                                   std::string_view content) const {
+  ERR_clear_error();  // the error queue is per thread
+  Result<VerifiedSignature> result = Verify(*trust_.impl_, cms_der, content);
+  ERR_clear_error();
+  return result;
+}
+
+// ---- Signing ---------------------------------------------------------------
+
+Result<std::string> SignDetached(std::string_view content, std::string_view key_pem,
+                                 std::string_view cert_pem, std::string_view chain_pem,
+                                 std::optional<Instant> signing_time) {
+  ERR_clear_error();
+  ossl::BioPtr key_bio = ossl::ReadBio(key_pem);
+  ossl::PkeyPtr key(key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, NoPassword, nullptr)
+                            : nullptr);
+  if (!key) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "the private key is not an unencrypted PEM private key" + ossl::ErrorSuffix(),
+                 "bad_key");
+  }
+  Result<ossl::X509StackPtr> certs = ReadCertificates(cert_pem, "certificate", "bad_certificate");
+  if (!certs.ok()) return certs.error();
+  if (sk_X509_num(certs->get()) == 0) {
+    return Error(ErrorCode::kInvalidArgument, "certificate: no PEM certificate found",
+                 "bad_certificate");
+  }
+  ossl::X509Ptr cert(sk_X509_shift(certs->get()));  // the signer; the rest joins the chain
+  Result<ossl::X509StackPtr> chain = ReadCertificates(chain_pem, "chain", "bad_chain");
+  if (!chain.ok()) return chain.error();
+  if (!MoveCertificates(chain->get(), certs->get())) return Internal("out of memory");
+  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "the private key does not belong to the certificate" + ossl::ErrorSuffix(),
+                 "key_certificate_mismatch");
+  }
+
+  // CMS_PARTIAL: set up the SignedData, add the signer (SHA-256, with an ESS
+  // signingCertificateV2 attribute binding the certificate: CMS_CADES) and
+  // the chain, then compute the signature over `content` in CMS_final.
+  constexpr unsigned int kFlags = CMS_BINARY | CMS_DETACHED | CMS_PARTIAL | CMS_NOSMIMECAP;
+  ossl::CmsPtr cms(CMS_sign(nullptr, nullptr, certs->get(), nullptr, kFlags));
+  if (!cms) return Internal("CMS_sign failed");
+  CMS_SignerInfo* signer =
+      CMS_add1_signer(cms.get(), cert.get(), key.get(), EVP_sha256(), kFlags | CMS_CADES);
+  if (signer == nullptr) return Internal("CMS_add1_signer failed");
+  if (signing_time) {
+    // Without it CMS_final stamps the current system time.
+    ossl::TimePtr at(ASN1_TIME_set(nullptr, ossl::ToTimeT(*signing_time)));
+    if (!at || CMS_signed_add1_attr_by_NID(signer, NID_pkcs9_signingTime,
+                                           ASN1_STRING_type(at.get()), at.get(), -1) != 1) {
+      return Internal("cannot add the signingTime attribute");
+    }
+  }
+  ossl::BioPtr data = ossl::ReadBio(content);
+  if (!data) {
+    return Error(ErrorCode::kInvalidArgument, "the content is too large", "content_too_large");
+  }
+  if (CMS_final(cms.get(), data.get(), nullptr, kFlags) != 1) return Internal("CMS_final failed");
+  const int size = i2d_CMS_ContentInfo(cms.get(), nullptr);
+  if (size <= 0) return Internal("cannot encode the CMS");
+  std::string der(static_cast<std::size_t>(size), '\0');
+  auto* out = reinterpret_cast<unsigned char*>(der.data());
+  if (i2d_CMS_ContentInfo(cms.get(), &out) != size) return Internal("cannot encode the CMS");
+  return der;
+}
+
+// ---- OpenSslResultSealer ----------------------------------------------------
+
+Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_path,
+                                                      const std::string& cert_path,
+                                                      const std::string& chain_path,
+                                                      const std::string& password) {
+  ERR_clear_error();
+  Result<std::string> key_file = ReadFile(key_path, true);
+  if (!key_file.ok()) return key_file.error();
+  WipeOnExit wipe_key_file(key_file.value());
+
+  ossl::PkeyPtr key;
+  ossl::X509Ptr bundle_cert;
+  ossl::X509StackPtr chain(sk_X509_new_null());
+  if (!chain) return Internal("out of memory");
+  if (key_file->find("-----BEGIN") != std::string::npos) {
+    ossl::BioPtr bio = ossl::ReadBio(*key_file);
+    std::string password_copy = password;  // GivePassword reads it through void*
+    WipeOnExit wipe_password(password_copy);
+    key.reset(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, GivePassword, &password_copy)
+                  : nullptr);
+    if (!key) {
+      return Error(ErrorCode::kInvalidArgument,
+                   key_path + ": not a PEM private key, or a wrong password" + ossl::ErrorSuffix(),
+                   "bad_key");
+    }
+  } else {
+    const auto* next = reinterpret_cast<const unsigned char*>(key_file->data());
+    Pkcs12Ptr bundle(d2i_PKCS12(nullptr, &next, static_cast<long>(key_file->size())));
+    if (!bundle) {
+      return Error(
+          ErrorCode::kInvalidArgument,
+          key_path + ": neither a PEM private key nor a PKCS#12 bundle" + ossl::ErrorSuffix(),
+          "bad_key");
+    }
+    EVP_PKEY* bundle_key = nullptr;
+    X509* certificate = nullptr;
+    STACK_OF(X509)* authorities = nullptr;
+    if (PKCS12_parse(bundle.get(), password.c_str(), &bundle_key, &certificate, &authorities) !=
+        1) {
+      return Error(
+          ErrorCode::kInvalidArgument,
+          key_path + ": cannot open the PKCS#12 bundle (wrong password?)" + ossl::ErrorSuffix(),
+          "bad_key");
+    }
+    key.reset(bundle_key);
+    bundle_cert.reset(certificate);
+    ossl::X509StackPtr bundle_chain(authorities);
+    if (!key) {
+      return Error(ErrorCode::kInvalidArgument, key_path + ": the PKCS#12 bundle holds no key",
+                   "bad_key");
+    }
+    if (bundle_chain && !MoveCertificates(bundle_chain.get(), chain.get())) {
+      return Internal("out of memory");
+    }
+  }
+
+  std::string cert_pem;
+  if (!cert_path.empty()) {
+    Result<std::string> text = ReadFile(cert_path, false);
+    if (!text.ok()) return text.error();
+    Result<ossl::X509StackPtr> certs = ReadCertificates(*text, cert_path, "bad_certificate");
+    if (!certs.ok()) return certs.error();
+    if (sk_X509_num(certs->get()) == 0) {
+      return Error(ErrorCode::kInvalidArgument, cert_path + ": no PEM certificate found",
+                   "bad_certificate");
+    }
+    cert_pem = std::move(text).value();
+  } else if (bundle_cert) {
+    ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || PEM_write_bio_X509(bio.get(), bundle_cert.get()) != 1) {
+      return Internal("cannot write the certificate");
+    }
+    cert_pem = ossl::BioContents(bio.get());
+  } else {
+    return Error(ErrorCode::kInvalidArgument,
+                 "no signer certificate: give a certificate file or a PKCS#12 bundle holding one",
+                 "bad_certificate");
+  }
+
+  if (!chain_path.empty()) {
+    Result<std::string> text = ReadFile(chain_path, false);
+    if (!text.ok()) return text.error();
+    Result<ossl::X509StackPtr> certs = ReadCertificates(*text, chain_path, "bad_chain");
+    if (!certs.ok()) return certs.error();
+    if (!MoveCertificates(certs->get(), chain.get())) return Internal("out of memory");
+  }
+  Result<std::string> chain_pem = CertificatesPem(chain.get());
+  if (!chain_pem.ok()) return chain_pem.error();
+
+  // The key as unencrypted PKCS#8 PEM, in a BIO whose buffer is wiped on free.
+  ossl::BioPtr key_bio(BIO_new(BIO_s_secmem()));
+  if (!key_bio || PEM_write_bio_PKCS8PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0,
+                                                nullptr, nullptr) != 1) {
+    return Internal("cannot encode the private key");
+  }
+  std::string key_pem = ossl::BioContents(key_bio.get());
+
+  // Proves the material works together (e.g. key and certificate match).
+  Result<std::string> probe = SignDetached("", key_pem, cert_pem, *chain_pem);
+  if (!probe.ok()) {
+    Wipe(key_pem);
+    return probe.error();
+  }
+  return OpenSslResultSealer(std::move(key_pem), std::move(cert_pem), std::move(chain_pem).value());
+}
+
+OpenSslResultSealer::~OpenSslResultSealer() {
+  Wipe(key_pem_);
+}
+
+Result<std::string> OpenSslResultSealer::SealDetached(std::string_view content) {
+  return SignDetached(content, key_pem_, cert_pem_, chain_pem_);
+}
+
+}  // namespace motcua

@@ -1,0 +1,113 @@
+// openssl_cms.h: detached CMS signatures (RFC 5652, DER, SHA-256) with
+// OpenSSL: the production SignatureVerifier and ResultSealer.
+//
+// This header does not include OpenSSL; only engine/crypto/*.cc do.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/domain/clock.h"
+#include "engine/domain/signature.h"
+#include "engine/domain/status.h"
+
+namespace motcua {
+
+// The trust anchors signatures must chain to: self-signed root certificates.
+// Immutable once loaded; copies share one store, safe to use from any thread.
+// Certificates in the store that are not self-signed can serve as
+// intermediates but are never trust anchors on their own.
+class TrustStore {
+ public:
+  // Every certificate in the PEM file `path`, or in every *.pem and *.crt
+  // file of the directory `path` (other files, and other PEM blocks such as
+  // keys, are skipped). kNotFound if `path` does not exist; kInvalidArgument
+  // if a file is not valid PEM or no certificate is found at all.
+  static Result<TrustStore> Load(const std::string& path);
+  // The same from PEM text in memory.
+  static Result<TrustStore> FromPem(std::string_view pem);
+
+  std::size_t size() const;  // number of certificates loaded
+
+  struct Impl;
+
+ private:
+  explicit TrustStore(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<const Impl> impl_;
+  friend class OpenSslSignatureVerifier;
+};
+
+// Verifies detached CMS signatures against a TrustStore; see
+// SignatureVerifier::VerifyDetached for the checks and reasons. The chain is
+// built from the certificates in the CMS (the signer and any intermediates)
+// up to a root of the store, and checked at the CMS signingTime. Thread-safe.
+class OpenSslSignatureVerifier final : public SignatureVerifier {
+ public:
+  explicit OpenSslSignatureVerifier(TrustStore trust) : trust_(std::move(trust)) {}
+
+  Result<VerifiedSignature> VerifyDetached(std::string_view cms_der,
+                                           std::string_view content) const override;
+
+ private:
+  TrustStore trust_;
+};
+
+// A detached CMS SignedData over `content`, DER, SHA-256, signed by the first
+// certificate of `cert_pem` with the private key `key_pem` (unencrypted PEM,
+// PKCS#8 or traditional). Every certificate of `cert_pem` and `chain_pem`
+// (PEM, may be empty) is included, so verifiers can build the chain. Signed
+// attributes: contentType, messageDigest, ESS signingCertificateV2 and
+// signingTime = `signing_time`, or the system's current time when nullopt.
+// Errors (kInvalidArgument): reason "bad_key", "bad_certificate",
+// "bad_chain", or "key_certificate_mismatch"; kInternal if OpenSSL fails.
+Result<std::string> SignDetached(std::string_view content, std::string_view key_pem,
+                                 std::string_view cert_pem, std::string_view chain_pem,
+                                 std::optional<Instant> signing_time = std::nullopt);
+
+// Signs results with one key and certificate via SignDetached. Thread-safe.
+// The private key is held in memory as PEM and wiped when destroyed.
+class OpenSslResultSealer final : public ResultSealer {
+ public:
+  // Loads the signing material:
+  //   key_path   a PEM private key (PKCS#8, or encrypted PKCS#8 with
+  //              `password`), or a PKCS#12 bundle (DER) with optional
+  //              `password`. Must not be readable or writable by group or
+  //              others (mode & 077 == 0): kFailedPrecondition, reason
+  //              "key_file_permissions", otherwise.
+  //   cert_path  the signer certificate (PEM). May be empty only when the
+  //              PKCS#12 bundle holds the certificate.
+  //   chain_path optional PEM intermediates to include; CA certificates of a
+  //              PKCS#12 bundle are included too.
+  // kNotFound / kUnavailable for a missing or unreadable file; kInvalidArgument
+  // (reason "bad_key", "bad_certificate", "bad_chain",
+  // "key_certificate_mismatch") for unusable contents or a wrong password.
+  static Result<OpenSslResultSealer> Load(const std::string& key_path, const std::string& cert_path,
+                                          const std::string& chain_path = {},
+                                          const std::string& password = {});
+
+  OpenSslResultSealer(OpenSslResultSealer&&) = default;
+  OpenSslResultSealer& operator=(OpenSslResultSealer&&) = default;
+  OpenSslResultSealer(const OpenSslResultSealer&) = delete;
+  OpenSslResultSealer& operator=(const OpenSslResultSealer&) = delete;
+  ~OpenSslResultSealer() override;
+
+  // SignDetached(content, ...) with the loaded material, signed now.
+  Result<std::string> SealDetached(std::string_view content) override;
+
+  const std::string& certificate_pem() const { return cert_pem_; }
+
+ private:
+  OpenSslResultSealer(std::string key_pem, std::string cert_pem, std::string chain_pem)
+      : key_pem_(std::move(key_pem)),
+        cert_pem_(std::move(cert_pem)),
+        chain_pem_(std::move(chain_pem)) {}
+
+  std::string key_pem_;
+  std::string cert_pem_;
+  std::string chain_pem_;
+};
+
+}  // namespace motcua

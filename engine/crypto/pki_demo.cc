@@ -1,0 +1,247 @@
+#include "engine/crypto/pki_demo.h"
+
+#include <fcntl.h>
+#include <openssl/bn.h>
+#include <openssl/pem.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+#include <vector>
+
+#include "engine/crypto/openssl_ptr.h"
+
+namespace motcua {
+namespace {
+
+Error Internal(const std::string& what) {
+  return Error(ErrorCode::kInternal, what + ossl::ErrorSuffix());
+}
+
+int NoPassword(char*, int, int, void*) {
+  return 0;
+}
+
+Result<std::string> PemOf(X509* cert) {
+  ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_X509(bio.get(), cert) != 1) return Internal("cannot write certificate");
+  return ossl::BioContents(bio.get());
+}
+
+Result<std::string> PemOf(EVP_PKEY* key) {
+  ossl::BioPtr bio(BIO_new(BIO_s_secmem()));
+  if (!bio ||
+      PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    return Internal("cannot write private key");
+  }
+  return ossl::BioContents(bio.get());
+}
+
+// Adds the extension `nid` = `value` (OpenSSL config syntax) to `cert`.
+Status AddExtension(X509* cert, X509V3_CTX* context, int nid, const std::string& value) {
+  ossl::ExtensionPtr extension(X509V3_EXT_conf_nid(nullptr, context, nid, value.c_str()));
+  if (!extension) {
+    return Error(ErrorCode::kInvalidArgument, std::string("bad ") + OBJ_nid2sn(nid) + " \"" +
+                                                  value + "\"" + ossl::ErrorSuffix());
+  }
+  if (X509_add_ext(cert, extension.get(), -1) != 1) return Internal("cannot add an extension");
+  return {};
+}
+
+// Creates `path` with `mode` (fails if it exists) and writes `bytes`.
+Status WriteNewFile(const std::string& path, const std::string& bytes, mode_t mode) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) {
+    return Error(ErrorCode::kUnavailable, path + ": cannot create: " + std::strerror(errno));
+  }
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int saved = errno;
+      close(fd);
+      return Error(ErrorCode::kUnavailable, path + ": write failed: " + std::strerror(saved));
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (close(fd) != 0) {
+    return Error(ErrorCode::kUnavailable, path + ": close failed: " + std::strerror(errno));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<CertifiedKey> IssueCertificate(const CertificateProfile& profile,
+                                      const CertifiedKey* issuer) {
+  ERR_clear_error();
+  ossl::PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  ossl::X509Ptr cert(X509_new());
+  if (!key || !cert) return Internal("cannot generate a key");
+
+  ossl::X509Ptr issuer_cert;
+  ossl::PkeyPtr issuer_key;
+  if (issuer != nullptr) {
+    ossl::BioPtr cert_bio = ossl::ReadBio(issuer->certificate_pem);
+    ossl::BioPtr key_bio = ossl::ReadBio(issuer->private_key_pem);
+    if (cert_bio) issuer_cert.reset(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
+    if (key_bio) {
+      issuer_key.reset(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, NoPassword, nullptr));
+    }
+    if (!issuer_cert || !issuer_key ||
+        X509_check_private_key(issuer_cert.get(), issuer_key.get()) != 1) {
+      return Error(
+          ErrorCode::kInvalidArgument,
+          "the issuer's certificate and key do not parse or do not match" + ossl::ErrorSuffix());
+    }
+  }
+
+  ossl::NamePtr subject(X509_NAME_new());
+  if (!subject) return Internal("out of memory");
+  for (const auto& [field, value] : profile.subject) {
+    if (X509_NAME_add_entry_by_txt(subject.get(), field.c_str(), MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char*>(value.c_str()), -1, -1,
+                                   0) != 1) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "bad subject attribute " + field + "=" + value + ossl::ErrorSuffix());
+    }
+  }
+
+  ossl::BignumPtr serial(BN_new());
+  if (!serial || BN_rand(serial.get(), 128, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) != 1 ||
+      BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(cert.get())) == nullptr) {
+    return Internal("cannot make a serial number");
+  }
+  if (X509_set_version(cert.get(), X509_VERSION_3) != 1 ||
+      X509_set_subject_name(cert.get(), subject.get()) != 1 ||
+      X509_set_issuer_name(cert.get(), issuer_cert ? X509_get_subject_name(issuer_cert.get())
+                                                   : subject.get()) != 1 ||
+      ASN1_TIME_set(X509_getm_notBefore(cert.get()), ossl::ToTimeT(profile.not_before)) ==
+          nullptr ||
+      ASN1_TIME_set(X509_getm_notAfter(cert.get()), ossl::ToTimeT(profile.not_after)) == nullptr ||
+      X509_set_pubkey(cert.get(), key.get()) != 1) {
+    return Internal("cannot fill in the certificate");
+  }
+
+  X509V3_CTX context;
+  X509V3_set_ctx(&context, issuer_cert ? issuer_cert.get() : cert.get(), cert.get(), nullptr,
+                 nullptr, 0);
+  std::string constraints =
+      profile.certificate_authority ? "critical,CA:TRUE" : "critical,CA:FALSE";
+  if (profile.certificate_authority && profile.path_length >= 0) {
+    constraints += ",pathlen:" + std::to_string(profile.path_length);
+  }
+  if (Status s = AddExtension(cert.get(), &context, NID_basic_constraints, constraints); !s.ok()) {
+    return s.error();
+  }
+  if (!profile.key_usage.empty()) {
+    Status s = AddExtension(cert.get(), &context, NID_key_usage, "critical," + profile.key_usage);
+    if (!s.ok()) return s.error();
+  }
+  if (Status s = AddExtension(cert.get(), &context, NID_subject_key_identifier, "hash"); !s.ok()) {
+    return s.error();
+  }
+  if (issuer_cert) {
+    Status s = AddExtension(cert.get(), &context, NID_authority_key_identifier, "keyid");
+    if (!s.ok()) return s.error();
+  }
+  EVP_PKEY* signing_key = issuer_key ? issuer_key.get() : key.get();
+  if (X509_sign(cert.get(), signing_key, EVP_sha256()) <= 0) return Internal("cannot sign");
+
+  Result<std::string> cert_pem = PemOf(cert.get());
+  if (!cert_pem.ok()) return cert_pem.error();
+  Result<std::string> key_pem = PemOf(key.get());
+  if (!key_pem.ok()) return key_pem.error();
+  return CertifiedKey{std::move(cert_pem).value(), std::move(key_pem).value()};
+}
+
+Result<DemoPki> MakeDemoPki(Instant now) {
+  using std::chrono::days;
+  using std::chrono::hours;
+  const Instant start = now - hours(1);
+  const std::string signing = "digitalSignature,nonRepudiation";
+  const std::string ca = "keyCertSign,cRLSign";
+
+  Result<CertifiedKey> root =
+      IssueCertificate({{{"O", "demo agency"}, {"CN", "motcua Demo Root CA"}},
+                        start,
+                        now + days(3653),
+                        true,
+                        -1,
+                        ca});
+  if (!root.ok()) return root.error();
+  Result<CertifiedKey> intermediate =
+      IssueCertificate({{{"O", "demo agency"}, {"CN", "motcua Demo Intermediate CA"}},
+                        start,
+                        now + days(1826),
+                        true,
+                        0,
+                        ca},
+                       &root.value());
+  if (!intermediate.ok()) return intermediate.error();
+  Result<CertifiedKey> leader = IssueCertificate({{{"O", "demo agency"},
+                                                   {"CN", "Demo Leader"},
+                                                   {"serialNumber", "leader1"},
+                                                   {"UID", "leader1"}},
+                                                  start,
+                                                  now + days(730),
+                                                  false,
+                                                  -1,
+                                                  signing},
+                                                 &intermediate.value());
+  if (!leader.ok()) return leader.error();
+  Result<CertifiedKey> seal = IssueCertificate(
+      {{{"O", "demo agency"}}, start, now + days(730), false, -1, signing}, &intermediate.value());
+  if (!seal.ok()) return seal.error();
+  return DemoPki{std::move(root).value(), std::move(intermediate).value(),
+                 std::move(leader).value(), std::move(seal).value()};
+}
+
+Status WriteDemoPki(const std::string& dir, Instant now) {
+  namespace fs = std::filesystem;
+  Result<DemoPki> pki = MakeDemoPki(now);
+  if (!pki.ok()) return pki.error();
+  struct File {
+    const char* name;
+    const std::string& bytes;
+    mode_t mode;
+  };
+  const File files[] = {
+      {"root-ca.pem", pki->root.certificate_pem, 0644},
+      {"root-ca.key", pki->root.private_key_pem, 0600},
+      {"intermediate-ca.pem", pki->intermediate.certificate_pem, 0644},
+      {"intermediate-ca.key", pki->intermediate.private_key_pem, 0600},
+      {"leader.pem", pki->leader.certificate_pem, 0644},
+      {"leader.key", pki->leader.private_key_pem, 0600},
+      {"agency-seal.pem", pki->agency_seal.certificate_pem, 0644},
+      {"agency-seal.key", pki->agency_seal.private_key_pem, 0600},
+      {"chain.pem", pki->intermediate.certificate_pem, 0644},
+  };
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) return Error(ErrorCode::kUnavailable, dir + ": cannot create: " + error.message());
+  for (const File& file : files) {
+    const fs::path path = fs::path(dir) / file.name;
+    if (fs::exists(fs::symlink_status(path, error))) {
+      return Error(ErrorCode::kFailedPrecondition, path.string() + " exists already");
+    }
+  }
+  std::vector<fs::path> written;
+  for (const File& file : files) {
+    const fs::path path = fs::path(dir) / file.name;
+    Status status = WriteNewFile(path.string(), file.bytes, file.mode);
+    if (!status.ok()) {
+      for (const fs::path& done : written) fs::remove(done, error);  // all or nothing
+      return status;
+    }
+    written.push_back(path);
+  }
+  return {};
+}
+
+}  // namespace motcua

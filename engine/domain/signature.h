@@ -1,0 +1,73 @@
+// signature.h: the ports for digital signatures on dossier results.
+//
+// A result document (the decision, licence, certificate the agency issues) is
+// signed by a leader and/or sealed by the agency as a detached CMS SignedData
+// (RFC 5652) in DER. The domain never parses CMS or X.509 itself: an adapter
+// (engine/crypto/openssl_cms.h) implements these interfaces, and the domain
+// only sees the facts it checked, as a VerifiedSignature.
+//
+// Errors are values: every failure is an Error whose reason() is a short
+// machine string the API can pass on (see each method).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "engine/domain/clock.h"
+#include "engine/domain/dossier.h"
+#include "engine/domain/status.h"
+
+namespace motcua {
+
+// What a successful verification established about one detached signature.
+struct VerifiedSignature {
+  // document_id: SHA-256 hex of the signed content bytes;
+  // certificate_fingerprint: SHA-256 hex of the signer certificate's DER;
+  // serial: the signer certificate's serial number, lowercase hex;
+  // signer_subject: the signer's subject, RFC 2253 one-line form
+  // (e.g. "UID=leader1,CN=Demo Leader,O=demo agency"), UTF-8 kept as is.
+  SignatureEvidence evidence;
+  // The CMS signingTime signed attribute: when the signer says it signed. The
+  // certificate chain was checked as of this instant.
+  Instant signing_time;
+  std::string issuer_subject;  // the signer certificate's issuer, same form
+  Instant not_before;          // the signer certificate's validity period
+  Instant not_after;
+};
+
+// Checks detached signatures against the trust anchors it was built with.
+// Implementations are thread-safe: VerifyDetached may run concurrently.
+class SignatureVerifier {
+ public:
+  virtual ~SignatureVerifier() = default;
+
+  // Verifies `cms_der`, a DER CMS SignedData with no embedded content and
+  // exactly one signer, over exactly the bytes `content`. On failure the error
+  // is kInvalidArgument with one of these reasons:
+  //   "malformed_signature"   not DER CMS SignedData, embedded content, not
+  //                           exactly one signer, signer certificate or
+  //                           signingTime attribute missing;
+  //   "weak_digest"           the digest is not SHA-256, SHA-384 or SHA-512;
+  //   "content_mismatch"      the signature does not cover these bytes;
+  //   "untrusted_certificate" the signer does not chain to a trusted root;
+  //   "certificate_not_valid_at_signing_time"
+  //                           a certificate of the chain was not yet valid or
+  //                           had expired at the signingTime;
+  //   "key_usage"             the signer certificate's keyUsage allows
+  //                           neither digitalSignature nor nonRepudiation.
+  virtual Result<VerifiedSignature> VerifyDetached(std::string_view cms_der,
+                                                   std::string_view content) const = 0;
+};
+
+// Produces the agency's (or an officer's) signature over a result document.
+class ResultSealer {
+ public:
+  virtual ~ResultSealer() = default;
+
+  // A detached CMS SignedData over `content` in DER, SHA-256, with the signer
+  // certificate, its chain and a signingTime attribute included, so that a
+  // SignatureVerifier trusting the right root accepts it.
+  virtual Result<std::string> SealDetached(std::string_view content) = 0;
+};
+
+}  // namespace motcua

@@ -1,0 +1,85 @@
+#include "engine/cli/signature_commands.h"
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "engine/crypto/openssl_cms.h"
+#include "engine/crypto/sha256.h"
+#include "tests/engine/cli/run_cli.h"
+#include "tests/engine/sqlite/temp_directory.h"
+
+namespace motcua::cli {
+namespace {
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+TEST_CASE("pki demo and sign: the signature verifies against the demo root") {
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  const std::string pki = dir.File("pki");
+  CliRun made = Cli({"pki", "demo", "--out", pki});
+  INFO(made.err);
+  REQUIRE(made.status == kExitOk);
+  struct stat info {};
+  REQUIRE(stat((pki + "/leader.key").c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+
+  const std::string result = dir.File("result.pdf");
+  std::ofstream(result, std::ios::binary) << "%PDF-1.7 giay phep\n";
+  const std::string sig = dir.File("result.pdf.p7s");
+  CliRun signed_run = Cli({"sign", "--key", pki + "/leader.key", "--cert", pki + "/leader.pem",
+                           "--chain", pki + "/chain.pem", "--in", result, "--out", sig});
+  INFO(signed_run.err);
+  REQUIRE(signed_run.status == kExitOk);
+  CHECK(signed_run.out.find(Sha256Hex(ReadBytes(result))) != std::string::npos);
+
+  OpenSslSignatureVerifier verifier(TrustStore::Load(pki + "/root-ca.pem").value());
+  Result<VerifiedSignature> verified = verifier.VerifyDetached(ReadBytes(sig), ReadBytes(result));
+  REQUIRE(verified.ok());
+  CHECK(verified->evidence.document_id == Sha256Hex(ReadBytes(result)));
+  CHECK(verified->evidence.signer_subject.find("CN=Demo Leader") != std::string::npos);
+  CHECK(verifier.VerifyDetached(ReadBytes(sig), "%PDF-1.7 giay phep?\n").error().reason() ==
+        "content_mismatch");
+
+  // The demo never overwrites keys.
+  CHECK(Cli({"pki", "demo", "--out", pki}).status == kExitFailure);
+}
+
+TEST_CASE("sign: refuses a key others can read, and usage errors") {
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  const std::string pki = dir.File("pki");
+  REQUIRE(Cli({"pki", "demo", "--out", pki}).status == kExitOk);
+  const std::string result = dir.File("result.txt");
+  std::ofstream(result) << "ket qua\n";
+  const std::string key = pki + "/agency-seal.key";
+  REQUIRE(chmod(key.c_str(), 0644) == 0);
+  CliRun open_key = Cli({"sign", "--key", key, "--cert", pki + "/agency-seal.pem", "--in", result,
+                         "--out", dir.File("out.p7s")});
+  CHECK(open_key.status == kExitFailure);
+  CHECK(open_key.err.find("0644") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.File("out.p7s")));
+
+  CHECK(Cli({"sign", "--key", key, "--in", result, "--out", dir.File("out.p7s")}).status ==
+        kExitUsage);
+  CHECK(Cli({"sign", "--bogus", "x"}).status == kExitUsage);
+  CHECK(Cli({"pki"}).status == kExitUsage);
+  CHECK(Cli({"pki", "real", "--out", dir.File("x")}).status == kExitUsage);
+  REQUIRE(chmod(key.c_str(), 0600) == 0);
+  CHECK(Cli({"sign", "--key", key, "--cert", pki + "/agency-seal.pem", "--in",
+             dir.File("missing.txt"), "--out", dir.File("out.p7s")})
+            .status == kExitFailure);
+}
+
+}  // namespace
+}  // namespace motcua::cli

@@ -1,0 +1,460 @@
+#include "engine/crypto/openssl_cms.h"
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/crypto/pki_demo.h"
+#include "engine/crypto/sha256.h"
+#include "tests/engine/sqlite/temp_directory.h"
+
+namespace motcua {
+namespace {
+
+using std::chrono::days;
+using std::chrono::hours;
+
+Instant Now() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+void WriteBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+// Runs a shell command; its exit status, or -1 if it did not exit normally.
+int Run(const std::string& command) {
+  const int raw = std::system(command.c_str());
+  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+}
+
+std::string Quote(const std::string& path) {
+  return "'" + path + "'";
+}
+
+// A result document, with a NUL and a non-UTF-8 byte: signatures cover bytes.
+const std::string kResult =
+    std::string("QUYET DINH so 123/QD-UBND: cap giay phep xay dung\n") + '\0' + "\xff binary";
+
+// The demo PKI and a verifier that trusts its root.
+struct Fixture {
+  explicit Fixture(Instant pki_created = Now()) : now(pki_created) {}
+
+  Instant now;  // when the demo PKI was made
+  DemoPki pki = MakeDemoPki(now).value();
+  OpenSslSignatureVerifier verifier{TrustStore::FromPem(pki.root.certificate_pem).value()};
+
+  std::string SignAsLeader(std::string_view content) const {
+    Result<std::string> der =
+        SignDetached(content, pki.leader.private_key_pem, pki.leader.certificate_pem,
+                     pki.intermediate.certificate_pem);
+    REQUIRE(der.ok());
+    return *der;
+  }
+
+  // A certificate issued by the demo intermediate.
+  CertifiedKey Issue(Instant not_before, Instant not_after, const std::string& key_usage) const {
+    Result<CertifiedKey> issued = IssueCertificate(
+        {{{"CN", "Test Signer"}}, not_before, not_after, false, -1, key_usage}, &pki.intermediate);
+    REQUIRE(issued.ok());
+    return *issued;
+  }
+};
+
+void CheckRejected(const Result<VerifiedSignature>& result, const std::string& reason) {
+  REQUIRE_FALSE(result.ok());
+  INFO(result.error().message());
+  CHECK(result.error().code() == ErrorCode::kInvalidArgument);
+  CHECK(result.error().reason() == reason);
+}
+
+TEST_CASE("cms: a detached signature by the demo leader verifies and reports its evidence") {
+  Fixture f;
+  const Instant before = Now();
+  const std::string der = f.SignAsLeader(kResult);
+  Result<VerifiedSignature> verified = f.verifier.VerifyDetached(der, kResult);
+  REQUIRE(verified.ok());
+  CHECK(verified->evidence.document_id == Sha256Hex(kResult));
+  CHECK(verified->evidence.signer_subject ==
+        "UID=leader1,serialNumber=leader1,CN=Demo Leader,O=demo agency");
+  CHECK(verified->issuer_subject == "CN=motcua Demo Intermediate CA,O=demo agency");
+  CHECK(IsSha256Hex(verified->evidence.certificate_fingerprint));
+  CHECK(verified->evidence.serial.size() >= 30);
+  CHECK(verified->evidence.serial.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(verified->signing_time >= before);
+  CHECK(verified->signing_time <= Now());
+  CHECK(verified->not_before == f.now - hours(1));
+  CHECK(verified->not_after == f.now + days(730));
+
+  // An explicit signing time is carried in the signingTime attribute.
+  const Instant at = f.now - std::chrono::minutes(5);
+  Result<std::string> timed =
+      SignDetached(kResult, f.pki.leader.private_key_pem, f.pki.leader.certificate_pem,
+                   f.pki.intermediate.certificate_pem, at);
+  REQUIRE(timed.ok());
+  Result<VerifiedSignature> timed_verified = f.verifier.VerifyDetached(*timed, kResult);
+  REQUIRE(timed_verified.ok());
+  CHECK(timed_verified->signing_time == at);
+
+  // Empty content can be signed too.
+  CHECK(f.verifier.VerifyDetached(f.SignAsLeader(""), "").ok());
+}
+
+TEST_CASE("cms: fingerprint and serial match the openssl CLI's view of the certificate") {
+  Fixture f;
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  WriteBytes(dir.File("leader.pem"), f.pki.leader.certificate_pem);
+  REQUIRE(Run("openssl x509 -in " + Quote(dir.File("leader.pem")) + " -noout -serial > " +
+              Quote(dir.File("serial.txt"))) == 0);
+  REQUIRE(Run("openssl x509 -in " + Quote(dir.File("leader.pem")) + " -outform DER -out " +
+              Quote(dir.File("leader.der"))) == 0);
+  Result<VerifiedSignature> verified = f.verifier.VerifyDetached(f.SignAsLeader(kResult), kResult);
+  REQUIRE(verified.ok());
+  CHECK(verified->evidence.certificate_fingerprint == Sha256Hex(ReadBytes(dir.File("leader.der"))));
+  std::string serial = ReadBytes(dir.File("serial.txt"));  // "serial=ABCD...\n"
+  REQUIRE(serial.rfind("serial=", 0) == 0);
+  serial = serial.substr(7, serial.find('\n') - 7);
+  for (char& c : serial) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  CHECK(verified->evidence.serial == serial);
+}
+
+TEST_CASE("cms: changed content or signature bytes are a content_mismatch") {
+  Fixture f;
+  const std::string der = f.SignAsLeader(kResult);
+  std::string flipped = kResult;
+  flipped[3] = static_cast<char>(flipped[3] ^ 0x01);
+  CheckRejected(f.verifier.VerifyDetached(der, flipped), "content_mismatch");
+  CheckRejected(f.verifier.VerifyDetached(der, kResult + " "), "content_mismatch");
+  CheckRejected(f.verifier.VerifyDetached(der, ""), "content_mismatch");
+  std::string bad_signature = der;  // the last bytes are the signature value
+  bad_signature.back() = static_cast<char>(bad_signature.back() ^ 0x01);
+  CheckRejected(f.verifier.VerifyDetached(bad_signature, kResult), "content_mismatch");
+  // A valid signature, but over other content.
+  CheckRejected(f.verifier.VerifyDetached(f.SignAsLeader("other"), kResult), "content_mismatch");
+}
+
+TEST_CASE("cms: a signer that does not chain to the trusted root is untrusted") {
+  Fixture f;
+  Result<CertifiedKey> other_root = IssueCertificate(
+      {{{"CN", "Rogue Root CA"}}, f.now - hours(1), f.now + days(365), true, -1, "keyCertSign"});
+  REQUIRE(other_root.ok());
+  Result<CertifiedKey> rogue = IssueCertificate({{{"O", "demo agency"}, {"CN", "Demo Leader"}},
+                                                 f.now - hours(1),
+                                                 f.now + days(365),
+                                                 false,
+                                                 -1,
+                                                 "digitalSignature"},
+                                                &other_root.value());
+  REQUIRE(rogue.ok());
+  Result<std::string> with_root = SignDetached(kResult, rogue->private_key_pem,
+                                               rogue->certificate_pem, other_root->certificate_pem);
+  REQUIRE(with_root.ok());
+  CheckRejected(f.verifier.VerifyDetached(*with_root, kResult), "untrusted_certificate");
+  Result<std::string> alone =
+      SignDetached(kResult, rogue->private_key_pem, rogue->certificate_pem, "");
+  REQUIRE(alone.ok());
+  CheckRejected(f.verifier.VerifyDetached(*alone, kResult), "untrusted_certificate");
+
+  // The demo leader without its intermediate: the chain cannot be built.
+  Result<std::string> no_chain =
+      SignDetached(kResult, f.pki.leader.private_key_pem, f.pki.leader.certificate_pem, "");
+  REQUIRE(no_chain.ok());
+  CheckRejected(f.verifier.VerifyDetached(*no_chain, kResult), "untrusted_certificate");
+
+  // ...which a store that also holds the intermediate accepts.
+  OpenSslSignatureVerifier with_intermediate(
+      TrustStore::FromPem(f.pki.root.certificate_pem + f.pki.intermediate.certificate_pem).value());
+  CHECK(with_intermediate.VerifyDetached(*no_chain, kResult).ok());
+  // A store trusting only the rogue root refuses the real leader.
+  OpenSslSignatureVerifier rogue_only(TrustStore::FromPem(other_root->certificate_pem).value());
+  CheckRejected(rogue_only.VerifyDetached(f.SignAsLeader(kResult), kResult),
+                "untrusted_certificate");
+}
+
+TEST_CASE("cms: certificate validity is checked at the signingTime") {
+  const Instant today = Now();
+  Fixture f(today - days(60));  // CAs valid since 60 days ago
+  const CertifiedKey expired = f.Issue(today - days(30), today - days(1), "digitalSignature");
+  Result<std::string> now_signed =
+      SignDetached(kResult, expired.private_key_pem, expired.certificate_pem,
+                   f.pki.intermediate.certificate_pem);
+  REQUIRE(now_signed.ok());
+  CheckRejected(f.verifier.VerifyDetached(*now_signed, kResult),
+                "certificate_not_valid_at_signing_time");
+
+  // Signed while the certificate was valid: still valid evidence today.
+  Result<std::string> signed_in_time =
+      SignDetached(kResult, expired.private_key_pem, expired.certificate_pem,
+                   f.pki.intermediate.certificate_pem, today - days(10));
+  REQUIRE(signed_in_time.ok());
+  CHECK(f.verifier.VerifyDetached(*signed_in_time, kResult).ok());
+
+  // A signing time before the certificate (or its CAs) existed.
+  const CertifiedKey future = f.Issue(today + days(1), today + days(30), "digitalSignature");
+  Result<std::string> early = SignDetached(kResult, future.private_key_pem, future.certificate_pem,
+                                           f.pki.intermediate.certificate_pem);
+  REQUIRE(early.ok());
+  CheckRejected(f.verifier.VerifyDetached(*early, kResult),
+                "certificate_not_valid_at_signing_time");
+  Result<std::string> leader_backdated =
+      SignDetached(kResult, f.pki.leader.private_key_pem, f.pki.leader.certificate_pem,
+                   f.pki.intermediate.certificate_pem, f.now - days(2));
+  REQUIRE(leader_backdated.ok());
+  CheckRejected(f.verifier.VerifyDetached(*leader_backdated, kResult),
+                "certificate_not_valid_at_signing_time");
+}
+
+TEST_CASE("cms: the signer's keyUsage must allow digitalSignature or nonRepudiation") {
+  Fixture f;
+  auto sign_with = [&](const CertifiedKey& signer) {
+    Result<std::string> der = SignDetached(kResult, signer.private_key_pem, signer.certificate_pem,
+                                           f.pki.intermediate.certificate_pem);
+    REQUIRE(der.ok());
+    return f.verifier.VerifyDetached(*der, kResult);
+  };
+  const Instant from = f.now - hours(1);
+  const Instant to = f.now + days(30);
+  CheckRejected(sign_with(f.Issue(from, to, "keyCertSign")), "key_usage");
+  CheckRejected(sign_with(f.Issue(from, to, "keyEncipherment,keyAgreement")), "key_usage");
+  CHECK(sign_with(f.Issue(from, to, "nonRepudiation")).ok());
+  CHECK(sign_with(f.Issue(from, to, "digitalSignature")).ok());
+  CHECK(sign_with(f.Issue(from, to, "")).ok());  // no keyUsage extension: unrestricted
+}
+
+TEST_CASE("cms: truncated, garbage, empty and padded DER are malformed_signature") {
+  Fixture f;
+  const std::string der = f.SignAsLeader(kResult);
+  CheckRejected(f.verifier.VerifyDetached(der.substr(0, der.size() - 1), kResult),
+                "malformed_signature");
+  CheckRejected(f.verifier.VerifyDetached(der.substr(0, der.size() / 2), kResult),
+                "malformed_signature");
+  CheckRejected(f.verifier.VerifyDetached("this is not DER at all", kResult),
+                "malformed_signature");
+  CheckRejected(f.verifier.VerifyDetached(std::string(64, '\x30'), kResult), "malformed_signature");
+  CheckRejected(f.verifier.VerifyDetached("", kResult), "malformed_signature");
+  CheckRejected(f.verifier.VerifyDetached(der + std::string(1, '\0'), kResult),
+                "malformed_signature");
+  // A PEM certificate is not a signature either.
+  CheckRejected(f.verifier.VerifyDetached(f.pki.leader.certificate_pem, kResult),
+                "malformed_signature");
+}
+
+TEST_CASE(
+    "cms: signatures made by the openssl CLI: missing signingTime, SHA-1, two signers, "
+    "no certificates") {
+  Fixture f;
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  WriteBytes(dir.File("result.bin"), kResult);
+  WriteBytes(dir.File("leader.pem"), f.pki.leader.certificate_pem);
+  WriteBytes(dir.File("leader.key"), f.pki.leader.private_key_pem);
+  WriteBytes(dir.File("seal.pem"), f.pki.agency_seal.certificate_pem);
+  WriteBytes(dir.File("seal.key"), f.pki.agency_seal.private_key_pem);
+  WriteBytes(dir.File("chain.pem"), f.pki.intermediate.certificate_pem);
+  auto cli_sign = [&](const std::string& options) {
+    const std::string out = dir.File("cli.p7s");
+    std::filesystem::remove(out);
+    const std::string command = "openssl cms -sign -binary -outform DER -in " +
+                                Quote(dir.File("result.bin")) + " -certfile " +
+                                Quote(dir.File("chain.pem")) + " -out " + Quote(out) + " " +
+                                options + " 2> " + Quote(dir.File("cli.err"));
+    INFO(command);
+    INFO(ReadBytes(dir.File("cli.err")));
+    REQUIRE(Run(command) == 0);
+    return f.verifier.VerifyDetached(ReadBytes(out), kResult);
+  };
+  const std::string leader =
+      "-signer " + Quote(dir.File("leader.pem")) + " -inkey " + Quote(dir.File("leader.key"));
+  const std::string seal =
+      "-signer " + Quote(dir.File("seal.pem")) + " -inkey " + Quote(dir.File("seal.key"));
+
+  CHECK(cli_sign(leader + " -md sha256").ok());  // the control: a CLI signature verifies
+  CHECK(cli_sign(leader + " -md sha512").ok());
+  CheckRejected(cli_sign(leader + " -noattr"), "malformed_signature");
+  CheckRejected(cli_sign(leader + " -md sha1"), "weak_digest");
+  CheckRejected(cli_sign(leader + " " + seal), "malformed_signature");
+  CheckRejected(cli_sign(leader + " -nocerts"), "malformed_signature");
+  CheckRejected(cli_sign(leader + " -nodetach"), "malformed_signature");
+}
+
+TEST_CASE("cms: openssl cms -verify accepts a SignDetached signature and refuses changed content") {
+  REQUIRE(Run("openssl version > /dev/null") == 0);  // tools/install-deps.sh --tests installs it
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  REQUIRE(WriteDemoPki(dir.File("pki"), Now()).ok());
+  const std::string pki = dir.File("pki");
+  Result<std::string> der =
+      SignDetached(kResult, ReadBytes(pki + "/leader.key"), ReadBytes(pki + "/leader.pem"),
+                   ReadBytes(pki + "/chain.pem"));
+  REQUIRE(der.ok());
+  WriteBytes(dir.File("result.bin"), kResult);
+  WriteBytes(dir.File("result.p7s"), *der);
+  WriteBytes(dir.File("tampered.bin"), kResult + "!");
+  auto verify = [&](const std::string& content) {
+    const std::string command = "openssl cms -verify -binary -inform DER -in " +
+                                Quote(dir.File("result.p7s")) + " -content " + Quote(content) +
+                                " -CAfile " + Quote(pki + "/root-ca.pem") + " -purpose any";
+    const int status =
+        Run(command + " > " + Quote(dir.File("out.bin")) + " 2> " + Quote(dir.File("err.txt")));
+    INFO(command);
+    INFO(ReadBytes(dir.File("err.txt")));
+    return status;
+  };
+  CHECK(verify(dir.File("result.bin")) == 0);
+  CHECK(ReadBytes(dir.File("out.bin")) == kResult);
+  const int tampered = verify(dir.File("tampered.bin"));
+  CHECK(tampered != 0);
+  CHECK(tampered != 127);  // the command ran
+  CHECK(tampered != -1);
+}
+
+TEST_CASE("cms: concurrent verifications share one verifier") {
+  Fixture f;
+  const std::string good = f.SignAsLeader(kResult);
+  std::atomic<int> accepted{0};
+  std::atomic<int> rejected{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        const bool tamper = (t + i) % 2 == 1;
+        Result<VerifiedSignature> r = f.verifier.VerifyDetached(good, tamper ? "x" : kResult);
+        if (r.ok() && !tamper) ++accepted;
+        if (!r.ok() && tamper && r.error().reason() == "content_mismatch") ++rejected;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(accepted.load() == 100);
+  CHECK(rejected.load() == 100);
+}
+
+TEST_CASE("trust store: loads a PEM file or a directory of them, and needs a certificate") {
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  REQUIRE(WriteDemoPki(dir.File("pki"), Now()).ok());
+  Result<TrustStore> file = TrustStore::Load(dir.File("pki/root-ca.pem"));
+  REQUIRE(file.ok());
+  CHECK(file->size() == 1);
+  Result<TrustStore> directory = TrustStore::Load(dir.File("pki"));  // *.pem only, keys skipped
+  REQUIRE(directory.ok());
+  CHECK(directory->size() == 5);
+
+  WriteBytes(dir.File("empty.pem"), "no certificates here\n");
+  Result<TrustStore> empty = TrustStore::Load(dir.File("empty.pem"));
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.error().code() == ErrorCode::kInvalidArgument);
+  CHECK(empty.error().message().find("no PEM certificate") != std::string::npos);
+  // A key file holds no certificate either.
+  CHECK(TrustStore::Load(dir.File("pki/root-ca.key")).error().code() ==
+        ErrorCode::kInvalidArgument);
+  std::filesystem::create_directory(dir.File("none"));
+  CHECK(TrustStore::Load(dir.File("none")).error().code() == ErrorCode::kInvalidArgument);
+  CHECK(TrustStore::Load(dir.File("missing.pem")).error().code() == ErrorCode::kNotFound);
+  WriteBytes(dir.File("corrupt.pem"),
+             "-----BEGIN CERTIFICATE-----\nnot base64 !!\n-----END CERTIFICATE-----\n");
+  CHECK(TrustStore::Load(dir.File("corrupt.pem")).error().code() == ErrorCode::kInvalidArgument);
+}
+
+TEST_CASE("sealer: refuses a key file readable by others, seals with a private one") {
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  const std::string pki = dir.File("pki");
+  REQUIRE(WriteDemoPki(pki, Now()).ok());
+  const std::string key = pki + "/agency-seal.key";
+  const std::string cert = pki + "/agency-seal.pem";
+  const std::string chain = pki + "/chain.pem";
+  OpenSslSignatureVerifier verifier(TrustStore::Load(pki + "/root-ca.pem").value());
+
+  REQUIRE(chmod(key.c_str(), 0644) == 0);
+  Result<OpenSslResultSealer> open_key = OpenSslResultSealer::Load(key, cert, chain);
+  REQUIRE_FALSE(open_key.ok());
+  CHECK(open_key.error().code() == ErrorCode::kFailedPrecondition);
+  CHECK(open_key.error().reason() == "key_file_permissions");
+  REQUIRE(chmod(key.c_str(), 0640) == 0);
+  CHECK(OpenSslResultSealer::Load(key, cert, chain).error().reason() == "key_file_permissions");
+
+  REQUIRE(chmod(key.c_str(), 0600) == 0);
+  Result<OpenSslResultSealer> sealer = OpenSslResultSealer::Load(key, cert, chain);
+  REQUIRE(sealer.ok());
+  Result<std::string> sealed = sealer->SealDetached(kResult);
+  REQUIRE(sealed.ok());
+  Result<VerifiedSignature> verified = verifier.VerifyDetached(*sealed, kResult);
+  REQUIRE(verified.ok());
+  CHECK(verified->evidence.signer_subject == "O=demo agency");
+
+  // Through the port.
+  ResultSealer& port = sealer.value();
+  CHECK(verifier.VerifyDetached(port.SealDetached("x").value(), "x").ok());
+
+  // The wrong certificate for the key.
+  CHECK(OpenSslResultSealer::Load(key, pki + "/leader.pem", chain).error().reason() ==
+        "key_certificate_mismatch");
+}
+
+TEST_CASE("sealer: a PKCS#12 bundle with a password") {
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  const std::string pki = dir.File("pki");
+  REQUIRE(WriteDemoPki(pki, Now()).ok());
+  const std::string p12 = dir.File("leader.p12");
+  REQUIRE(Run("openssl pkcs12 -export -inkey " + Quote(pki + "/leader.key") + " -in " +
+              Quote(pki + "/leader.pem") + " -certfile " + Quote(pki + "/chain.pem") +
+              " -passout pass:s3cret -out " + Quote(p12)) == 0);
+  REQUIRE(chmod(p12.c_str(), 0600) == 0);
+  OpenSslSignatureVerifier verifier(TrustStore::Load(pki + "/root-ca.pem").value());
+
+  Result<OpenSslResultSealer> sealer = OpenSslResultSealer::Load(p12, "", "", "s3cret");
+  REQUIRE(sealer.ok());
+  Result<VerifiedSignature> verified =
+      verifier.VerifyDetached(sealer->SealDetached(kResult).value(), kResult);
+  REQUIRE(verified.ok());  // the chain came from the bundle
+  CHECK(verified->evidence.signer_subject.find("CN=Demo Leader") != std::string::npos);
+
+  Result<OpenSslResultSealer> wrong = OpenSslResultSealer::Load(p12, "", "", "guess");
+  REQUIRE_FALSE(wrong.ok());
+  CHECK(wrong.error().reason() == "bad_key");
+}
+
+TEST_CASE("pki demo: writes every file, keys 0600, never overwrites") {
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  const std::string pki = dir.File("pki");
+  REQUIRE(WriteDemoPki(pki, Now()).ok());
+  for (const char* name : {"root-ca", "intermediate-ca", "leader", "agency-seal"}) {
+    struct stat info {};
+    INFO(name);
+    REQUIRE(stat((pki + "/" + name + ".key").c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+    CHECK(ReadBytes(pki + "/" + name + ".key").find("-----BEGIN PRIVATE KEY-----") == 0);
+    CHECK(ReadBytes(pki + "/" + name + ".pem").find("-----BEGIN CERTIFICATE-----") == 0);
+  }
+  CHECK(ReadBytes(pki + "/chain.pem") == ReadBytes(pki + "/intermediate-ca.pem"));
+  const std::string leader_key = ReadBytes(pki + "/leader.key");
+  Status again = WriteDemoPki(pki, Now());
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().code() == ErrorCode::kFailedPrecondition);
+  CHECK(ReadBytes(pki + "/leader.key") == leader_key);
+}
+
+}  // namespace
+}  // namespace motcua
