@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/handler_support.h"
 #include "api/problem.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/workflow_lint.h"
@@ -16,31 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kDefaultPageSize = 50;
-
 // ---- rendering --------------------------------------------------------------
-
-// RFC 3339 in UTC, e.g. "2026-03-02T01:00:00Z".
-std::string FormatInstant(Instant t) {
-  const std::time_t seconds = static_cast<std::time_t>(t.time_since_epoch().count());
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
-json OptionalInstant(const std::optional<Instant>& t) {
-  return t ? json(FormatInstant(*t)) : json(nullptr);
-}
-
-HttpResponse JsonResponse(int status, const json& body) {
-  HttpResponse response;
-  response.status = status;
-  response.content_type = "application/json";
-  response.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return response;
-}
 
 json DeadlineJson(const Deadline& deadline) {
   if (deadline.same_day) {
@@ -166,90 +143,26 @@ HttpResponse DossierResponse(int status, const DossierView& view) {
 
 // ---- parsing ----------------------------------------------------------------
 
-Result<Actor> Authenticate(const DossierApi& api, const HttpRequest& request) {
-  std::optional<std::string_view> header = request.Header("Authorization");
-  constexpr std::string_view kScheme = "Bearer ";
-  if (!header || header->size() <= kScheme.size() ||
-      !EqualsIgnoreCase(header->substr(0, kScheme.size()), kScheme)) {
-    return Error(ErrorCode::kUnauthenticated, "a bearer token is required", "missing_token");
-  }
-  return api.authenticate(header->substr(kScheme.size()));
-}
-
-// The body as a JSON object whose members are all in `allowed`.
-Result<json> ParseObjectBody(const HttpRequest& request,
-                             std::initializer_list<std::string_view> allowed) {
-  std::optional<std::string_view> type = request.Header("Content-Type");
-  if (!type || type->substr(0, 16) != "application/json") {
-    return Error(ErrorCode::kInvalidArgument, "the body must be application/json",
-                 "unsupported_media_type");
-  }
-  if (!IsValidUtf8(request.body)) {
-    return Error(ErrorCode::kInvalidArgument, "the body is not valid UTF-8", "malformed_json");
-  }
-  Result<json> body = ParseJsonText(request.body);
-  if (!body.ok()) {
-    return Error(ErrorCode::kInvalidArgument, body.error().message(), "malformed_json",
-                 {{"", body.error().message()}});
-  }
-  if (!body->is_object()) {
-    return Error(ErrorCode::kInvalidArgument, "the body must be a JSON object", "validation",
-                 {{"", "must be an object"}});
-  }
-  std::vector<FieldError> unknown;
-  for (const auto& [key, value] : body->items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      unknown.push_back({"/" + key, "is not a known field"});
+// Filters of GET /v1/dossiers: state, procedure, received_from, received_to.
+Result<DossierFilter> ListFilter(const HttpRequest& request) {
+  DossierFilter filter;
+  filter.state = QueryValue(request, "state");
+  filter.procedure_code = QueryValue(request, "procedure");
+  std::vector<FieldError> invalid;
+  for (auto [name, target] : {std::pair{"received_from", &filter.received_from},
+                              std::pair{"received_to", &filter.received_to}}) {
+    std::optional<std::string> text = QueryValue(request, name);
+    if (!text) continue;
+    *target = ParseInstant(*text);
+    if (!*target) {
+      invalid.push_back({std::string("/") + name,
+                         "must be a date (2026-03-02) or UTC time (2026-03-02T08:00:00Z)"});
     }
   }
-  if (!unknown.empty()) {
-    return Error(ErrorCode::kInvalidArgument, "the body has unknown fields", "validation",
-                 std::move(unknown));
+  if (!invalid.empty()) {
+    return Error(ErrorCode::kInvalidArgument, "invalid filter", "validation", std::move(invalid));
   }
-  return body;
-}
-
-std::optional<std::string> QueryValue(const HttpRequest& request, const std::string& name) {
-  auto found = request.query.find(name);
-  if (found == request.query.end()) return std::nullopt;
-  return found->second;
-}
-
-Result<int> PageLimit(const HttpRequest& request) {
-  std::optional<std::string> text = QueryValue(request, "limit");
-  if (!text) return kDefaultPageSize;
-  int limit = 0;
-  auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), limit);
-  if (error != std::errc() || end != text->data() + text->size() || limit < 1 || limit > 200) {
-    return Error(ErrorCode::kInvalidArgument, "limit must be a whole number from 1 to 200",
-                 "validation", {{"/limit", "must be a whole number from 1 to 200"}});
-  }
-  return limit;
-}
-
-// The version in If-Match ("3" or "\"3\""); empty when the header is absent.
-Result<std::optional<std::int64_t>> IfMatchVersion(const HttpRequest& request) {
-  std::optional<std::string_view> header = request.Header("If-Match");
-  if (!header) return std::optional<std::int64_t>();
-  std::string_view text = *header;
-  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
-    text = text.substr(1, text.size() - 2);
-  }
-  std::int64_t version = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
-  if (error != std::errc() || end != text.data() + text.size() || version < 1) {
-    return Error(ErrorCode::kInvalidArgument, "If-Match must carry the dossier version, e.g. \"3\"",
-                 "invalid_if_match");
-  }
-  return std::optional<std::int64_t>(version);
-}
-
-bool HasAnyRole(const Actor& actor, std::initializer_list<const char*> roles) {
-  return std::any_of(roles.begin(), roles.end(), [&](const char* r) { return actor.HasRole(r); });
-}
-
-Error Forbidden(const std::string& what) {
-  return Error(ErrorCode::kPermissionDenied, what, "role_not_allowed");
+  return filter;
 }
 
 // ---- handlers ---------------------------------------------------------------
@@ -273,7 +186,7 @@ class Handlers {
   }
 
   HttpResponse ListVersions(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = Authenticate(api_, request);
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
     if (!HasAnyRole(*actor, {kAdminRole, kAuditorRole})) {
       return ProblemResponse(Forbidden("only admins and auditors list versions"), request.path);
@@ -291,7 +204,7 @@ class Handlers {
   }
 
   HttpResponse PublishWorkflow(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = Authenticate(api_, request);
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
     if (!actor->HasRole(kAdminRole)) {
       return ProblemResponse(Forbidden("only admins publish workflows"), request.path);
@@ -316,7 +229,7 @@ class Handlers {
   }
 
   HttpResponse SubmitDossier(const HttpRequest& request, const PathParams&) const {
-    Result<Actor> actor = Authenticate(api_, request);
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
     Result<json> body = ParseObjectBody(
         request, {"procedure", "agency", "form", "documents", "channel", "applicant_id"});
@@ -346,7 +259,7 @@ class Handlers {
   }
 
   HttpResponse GetDossier(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = Authenticate(api_, request);
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
     Result<DossierView> view = api_.dossiers.Get(*actor, params.at("code"));
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
@@ -354,17 +267,20 @@ class Handlers {
   }
 
   HttpResponse ListDossiers(const HttpRequest& request, const PathParams&) const {
-    Result<Actor> actor = Authenticate(api_, request);
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
     Result<int> limit = PageLimit(request);
     if (!limit.ok()) return ProblemResponse(limit.error(), request.path);
-    auto page = api_.dossiers.ListMine(*actor, QueryValue(request, "after"), *limit);
+    Result<DossierFilter> filter = ListFilter(request);
+    if (!filter.ok()) return ProblemResponse(filter.error(), request.path);
+    auto page = api_.dossiers.List(*actor, DossierListRequest{QueryValue(request, "after"), *limit,
+                                                              std::move(filter).value()});
     if (!page.ok()) return ProblemResponse(page.error(), request.path);
     return JsonResponse(200, PageJson(*page, *limit));
   }
 
   HttpResponse Act(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = Authenticate(api_, request);
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
     Result<std::optional<std::int64_t>> version = IfMatchVersion(request);
     if (!version.ok()) return ProblemResponse(version.error(), request.path);
@@ -383,7 +299,7 @@ class Handlers {
   }
 
   HttpResponse Claim(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = Authenticate(api_, request);
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
     Result<DossierView> view = api_.dossiers.Claim(*actor, params.at("code"));
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
@@ -391,7 +307,7 @@ class Handlers {
   }
 
   HttpResponse Release(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = Authenticate(api_, request);
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
     Result<DossierView> view = api_.dossiers.Release(*actor, params.at("code"));
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
@@ -399,7 +315,7 @@ class Handlers {
   }
 
   HttpResponse History(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = Authenticate(api_, request);
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
     auto slip = api_.dossiers.History(*actor, params.at("code"));
     if (!slip.ok()) return ProblemResponse(slip.error(), request.path);
@@ -420,7 +336,7 @@ class Handlers {
   }
 
   HttpResponse Audit(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = Authenticate(api_, request);
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
     if (!HasAnyRole(*actor, {kAdminRole, kAuditorRole})) {
       return ProblemResponse(Forbidden("only auditors and admins read audit trails"), request.path);
@@ -445,7 +361,7 @@ class Handlers {
   }
 
   HttpResponse Queue(const HttpRequest& request, const PathParams&) const {
-    Result<Actor> actor = Authenticate(api_, request);
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
     Result<int> limit = PageLimit(request);
     if (!limit.ok()) return ProblemResponse(limit.error(), request.path);
@@ -469,13 +385,8 @@ class Handlers {
 }  // namespace
 
 Status AddDossierRoutes(Router& router, const DossierApi& api) {
-  auto handlers = std::make_shared<Handlers>(api);
-  struct Route {
-    const char* method;
-    const char* pattern;
-    HttpResponse (Handlers::*handle)(const HttpRequest&, const PathParams&) const;
-  };
-  const Route routes[] = {
+  auto handlers = std::make_shared<const Handlers>(api);
+  const MemberRoute<Handlers> routes[] = {
       {"GET", "/v1/procedures", &Handlers::ListProcedures},
       {"GET", "/v1/procedures/{code}", &Handlers::GetProcedure},
       {"GET", "/v1/procedures/{code}/versions", &Handlers::ListVersions},
@@ -490,16 +401,7 @@ Status AddDossierRoutes(Router& router, const DossierApi& api) {
       {"GET", "/v1/dossiers/{code}/audit", &Handlers::Audit},
       {"GET", "/v1/queue", &Handlers::Queue},
   };
-  for (const Route& route : routes) {
-    auto handle = route.handle;
-    Status added =
-        router.Add(route.method, route.pattern,
-                   [handlers, handle](const HttpRequest& request, const PathParams& params) {
-                     return ((*handlers).*handle)(request, params);
-                   });
-    if (!added.ok()) return added;
-  }
-  return Status();
+  return AddMemberRoutes(router, handlers, routes);
 }
 
 }  // namespace motcua

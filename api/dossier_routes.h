@@ -9,7 +9,7 @@
 //   GET  /v1/procedures/{code}/versions          admin, auditor
 //   PUT  /v1/procedures/{code}/workflow          admin
 //   POST /v1/dossiers                            applicant, reception_clerk
-//   GET  /v1/dossiers                            applicant (own dossiers)
+//   GET  /v1/dossiers                            applicant (own), staff (agency's)
 //   GET  /v1/dossiers/{code}                     anyone in scope
 //   POST /v1/dossiers/{code}/actions/{action}    per workflow roles; If-Match: version
 //   POST /v1/dossiers/{code}/claim               staff whose queue holds it; 409 if taken
@@ -24,6 +24,7 @@
 #include <functional>
 #include <string_view>
 
+#include "api/handler_support.h"
 #include "api/router.h"
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
@@ -32,9 +33,6 @@
 #include "engine/service/workflow_catalog.h"
 
 namespace motcua {
-
-// Who the bearer secret belongs to; kUnauthenticated when nobody.
-using Authenticator = std::function<Result<Actor>(std::string_view bearer_secret)>;
 
 struct DossierApi {
   DossierService& dossiers;

@@ -99,6 +99,7 @@ std::optional<int> HttpStatusOverrideFor(std::string_view reason) {
   if (reason == "validation") return 422;
   if (reason == "invalid_payload") return 422;
   if (reason == "missing_requirement") return 422;
+  if (reason == "idempotency_key_reused") return 422;
   return std::nullopt;
 }
 

@@ -9,11 +9,14 @@
 #include <memory>
 #include <ostream>
 
+#include "api/document_routes.h"
 #include "api/dossier_routes.h"
 #include "api/health.h"
 #include "api/http_server.h"
+#include "api/idempotency.h"
 #include "api/metrics.h"
 #include "api/router.h"
+#include "api/user_routes.h"
 #include "engine/cli/bundled_schema.h"
 #include "engine/cli/calendar_files.h"
 #include "engine/cli/files.h"
@@ -21,9 +24,12 @@
 #include "engine/cli/options.h"
 #include "engine/cli/system_clock.h"
 #include "engine/crypto/openssl_token_crypto.h"
+#include "engine/crypto/sha256.h"
 #include "engine/domain/workflow_lint.h"
+#include "engine/service/document_service.h"
 #include "engine/service/dossier_service.h"
 #include "engine/service/token_service.h"
+#include "engine/service/user_admin.h"
 #include "engine/service/workflow_catalog.h"
 #include "engine/sqlite/sqlite_identity_store.h"
 #include "engine/sqlite/sqlite_store.h"
@@ -193,19 +199,28 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     return Fail(io, published.error().message());
   }
   DossierService dossiers(**store, catalog, *calendar, clock);
+  DocumentService documents(
+      **store, catalog, &Sha256Hex, clock,
+      DocumentLimits{static_cast<std::int64_t>(server_options.max_body_bytes)});
+  UserAdministration users(**identities, tokens, clock);
 
   Router router;
   Metrics metrics;
-  DossierApi api{dossiers, catalog,
-                 [&tokens](std::string_view secret) { return tokens.Authenticate(secret); },
-                 *calendar};
+  Authenticator authenticate = [&tokens](std::string_view secret) {
+    return tokens.Authenticate(secret);
+  };
+  DossierApi api{dossiers, catalog, authenticate, *calendar};
+  DocumentApi document_api{documents, authenticate};
+  UserApi user_api{users, authenticate};
   if (Status added = AddOperationalRoutes(router, metrics); !added.ok()) {
     return Fail(io, added.error().message());
   }
-  if (Status added = AddDossierRoutes(router, api); !added.ok()) {
-    return Fail(io, added.error().message());
+  for (Status added : {AddDossierRoutes(router, api), AddDocumentRoutes(router, document_api),
+                       AddUserRoutes(router, user_api)}) {
+    if (!added.ok()) return Fail(io, added.error().message());
   }
-  HttpServer server(server_options, InstrumentedHandler(router, metrics));
+  HttpServer server(server_options, IdempotentHandler(InstrumentedHandler(router, metrics), **store,
+                                                      authenticate, &Sha256Hex, clock));
   if (Status started = server.Start(); !started.ok()) return Fail(io, started.error().message());
   io.out << "motcua listening on " << (server_options.tls ? "https" : "http") << "://"
          << listen->host << ':' << server.port() << " (database " << db << ")" << std::endl;

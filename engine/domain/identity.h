@@ -70,6 +70,8 @@ class IdentityStore {
 
   virtual Status CreateToken(const TokenRecord& token) = 0;
   virtual Result<TokenRecord> GetToken(const std::string& token_hash) = 0;  // kNotFound
+  // The user's tokens, newest first (revoked and expired ones included).
+  virtual Result<std::vector<TokenRecord>> ListTokens(const std::string& user_id) = 0;
   virtual Status RevokeToken(const std::string& token_hash, Instant at) = 0;
 };
 

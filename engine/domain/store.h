@@ -94,11 +94,31 @@ struct QueueQuery {
   int limit = 50;
 };
 
-// An applicant's dossiers, newest first.
+// Optional filters of dossier listings; empty members match everything.
+// `received_from` and `received_to` bound the reception time, [from, to);
+// a dossier not yet received matches no date bound.
+struct DossierFilter {
+  std::optional<std::string> state;
+  std::optional<std::string> procedure_code;
+  std::optional<Instant> received_from;
+  std::optional<Instant> received_to;
+};
+
+// An applicant's dossiers, newest (highest code) first. Pagination: pass the
+// last summary's code of the previous page as `after_code`.
 struct ApplicantQuery {
   std::string applicant_id;
   std::optional<std::string> after_code;
   int limit = 50;
+  DossierFilter filter;
+};
+
+// The dossiers an agency received, newest (highest code) first.
+struct AgencyQuery {
+  std::string agency;
+  std::optional<std::string> after_code;
+  int limit = 50;
+  DossierFilter filter;
 };
 
 class DossierStore {
@@ -146,12 +166,22 @@ class DossierStore {
   virtual Result<Dossier> GetDossier(const std::string& code) = 0;
   virtual Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) = 0;
   virtual Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query) = 0;
+  virtual Result<std::vector<DossierSummary>> ListByAgency(const AgencyQuery& query) = 0;
 
-  // Documents. Storing bytes already present is a no-op that returns OK.
-  // The caller computes `info.id`; the store verifies it.
-  virtual Status PutDocument(const DocumentInfo& info, std::string_view bytes) = 0;
+  // Documents. The bytes are stored once; every call records `uploaded_by`
+  // as one of the document's uploaders. The caller computes `info.id`; the
+  // store verifies it.
+  virtual Status PutDocument(const DocumentInfo& info, std::string_view bytes,
+                             const std::string& uploaded_by, Instant at) = 0;
   virtual Result<DocumentInfo> GetDocumentInfo(const std::string& id) = 0;
   virtual Result<std::string> GetDocumentBytes(const std::string& id) = 0;
+  // True when `user_id` uploaded the document (false for unknown documents).
+  virtual Result<bool> IsDocumentUploader(const std::string& id, const std::string& user_id) = 0;
+  // Dossiers whose documents or result name the document, now or at any
+  // earlier point of their history; at most `limit`, by code. CreateDossier
+  // and CommitTransition keep these references.
+  virtual Result<std::vector<DossierSummary>> ListDossiersReferencing(const std::string& id,
+                                                                      int limit) = 0;
 
   // The dossier's events with their chain links, oldest first.
   virtual Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) = 0;

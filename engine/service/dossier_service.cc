@@ -4,6 +4,7 @@
 
 #include "engine/domain/access.h"
 #include "engine/domain/dossier_code.h"
+#include "engine/domain/identity.h"
 
 namespace motcua {
 namespace {
@@ -45,6 +46,10 @@ OutboxEntry StatusChangeEntry(const Dossier& dossier, NationalStatus status,
 }  // namespace
 
 Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier& request) {
+  if (actor.roles == std::vector<std::string>{kAuditorRole}) {
+    return Error(ErrorCode::kPermissionDenied, "auditors read; they do not submit",
+                 "role_not_allowed");
+  }
   Result<std::shared_ptr<const RunnableWorkflow>> workflow = catalog_.Get(request.procedure_code);
   if (!workflow.ok()) return workflow.error();
   const RunnableWorkflow& runnable = **workflow;
@@ -87,6 +92,9 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
 
   Result<Dossier> dossier = runnable.machine->Submit(submission);
   if (!dossier.ok()) return dossier.error();
+  // After the state machine, so that who-may-submit errors come first.
+  Status usable = CheckDocumentsUsable(actor, request.payload, nullptr);
+  if (!usable.ok()) return usable.error();
   const NationalStatus status = StatusOf(runnable.workflow, dossier->state);
   Status created = store_.CreateDossier(*dossier, QueueRolesOf(runnable.workflow, dossier->state),
                                         static_cast<int>(status));
@@ -114,6 +122,8 @@ Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& ca
   Result<Transition> transition = loaded->workflow->machine->Apply(
       before, ActionRequest{call.action, actor, call.payload, call.signature});
   if (!transition.ok()) return transition.error();
+  Status usable = CheckDocumentsUsable(actor, call.payload, &before);
+  if (!usable.ok()) return usable.error();
 
   DossierStore::TransitionCommit commit;
   commit.after = &transition->dossier;
@@ -153,11 +163,12 @@ Result<DossierView> DossierService::Claim(const Actor& actor, const std::string&
   Status committed =
       CommitAssignment(before, actor, kClaimAction, actor.user_id, loaded->workflow->workflow);
   if (!committed.ok()) {
-    if (committed.error().code() == ErrorCode::kConflict) {
-      return Error(ErrorCode::kConflict, "another user claimed the dossier first",
-                   "already_claimed");
-    }
-    return committed.error();
+    if (committed.error().code() != ErrorCode::kConflict) return committed.error();
+    // Someone changed the dossier in between: perhaps this actor's own
+    // concurrent claim (then this claim changes nothing and succeeds).
+    Result<DossierView> now = Get(actor, code);
+    if (now.ok() && now->dossier.assignee == actor.user_id) return now;
+    return Error(ErrorCode::kConflict, "another user claimed the dossier first", "already_claimed");
   }
   return Get(actor, code);
 }
@@ -212,15 +223,50 @@ Result<std::vector<AuditRecord>> DossierService::Audit(const Actor& actor,
   return store_.AuditTrail(code);
 }
 
-Result<std::vector<DossierSummary>> DossierService::ListMine(const Actor& actor,
-                                                             std::optional<std::string> after_code,
-                                                             int limit) {
-  if (!actor.HasRole(kApplicantRole)) {
-    return Error(ErrorCode::kPermissionDenied, "only applicants have their own dossiers",
+Result<std::vector<DossierSummary>> DossierService::List(const Actor& actor,
+                                                         DossierListRequest request) {
+  if (IsApplicantOnly(actor)) {
+    return store_.ListByApplicant(ApplicantQuery{actor.user_id, std::move(request.after_code),
+                                                 ClampLimit(request.limit),
+                                                 std::move(request.filter)});
+  }
+  if (actor.agency.empty() || actor.HasRole(kSystemRole) || actor.HasRole(kApplicantRole)) {
+    return Error(ErrorCode::kPermissionDenied, "only applicants and agency staff list dossiers",
                  "role_not_allowed");
   }
-  return store_.ListByApplicant(
-      ApplicantQuery{actor.user_id, std::move(after_code), ClampLimit(limit)});
+  return store_.ListByAgency(AgencyQuery{actor.agency, std::move(request.after_code),
+                                         ClampLimit(request.limit), std::move(request.filter)});
+}
+
+Status DossierService::CheckDocumentsUsable(const Actor& actor, const nlohmann::json& payload,
+                                            const Dossier* before) {
+  std::vector<std::pair<std::string, std::string>> named;  // pointer, id
+  if (auto docs = payload.find("documents"); docs != payload.end() && docs->is_object()) {
+    for (const auto& [key, id] : docs->items()) {
+      if (id.is_string()) named.emplace_back("/documents/" + key, id.get<std::string>());
+    }
+  }
+  if (auto result = payload.find("result_document");
+      result != payload.end() && result->is_string()) {
+    named.emplace_back("/result_document", result->get<std::string>());
+  }
+  std::vector<FieldError> unusable;
+  for (const auto& [pointer, id] : named) {
+    if (before != nullptr) {
+      const bool attached = std::any_of(before->documents.begin(), before->documents.end(),
+                                        [&](const auto& entry) { return entry.second == id; }) ||
+                            before->result_document == id;
+      if (attached) continue;
+    }
+    Result<bool> uploaded = store_.IsDocumentUploader(id, actor.user_id);
+    if (!uploaded.ok()) return uploaded.error();
+    if (!*uploaded) {
+      unusable.push_back({pointer, "names no document you uploaded; upload it first"});
+    }
+  }
+  if (unusable.empty()) return Status();
+  return Error(ErrorCode::kInvalidArgument, "some documents are unknown", "validation",
+               std::move(unusable));
 }
 
 Result<std::vector<DossierSummary>> DossierService::Queue(const Actor& actor, QueueQuery query) {

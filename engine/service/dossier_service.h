@@ -59,12 +59,23 @@ struct ActionCall {
   std::optional<SignatureEvidence> signature;
 };
 
+// A page of a dossier listing (see DossierService::List).
+struct DossierListRequest {
+  std::optional<std::string> after_code;
+  int limit = 50;
+  DossierFilter filter;
+};
+
 class DossierService {
  public:
   DossierService(DossierStore& store, WorkflowCatalog& catalog, const WorkingCalendar& calendar,
                  const Clock& clock)
       : store_(store), catalog_(catalog), calendar_(calendar), clock_(clock) {}
 
+  // Documents named in a payload ("documents" values, "result_document")
+  // must have been uploaded by the actor, or already belong to the dossier;
+  // otherwise kInvalidArgument with a pointer per unusable document, worded
+  // the same whether the document is absent or someone else's.
   Result<DossierView> Submit(const Actor& actor, const NewDossier& request);
   Result<DossierView> Get(const Actor& actor, const std::string& code);
   Result<DossierView> Act(const Actor& actor, const ActionCall& call);
@@ -81,9 +92,10 @@ class DossierService {
   Result<std::vector<HandOff>> History(const Actor& actor, const std::string& code);
   Result<std::vector<AuditRecord>> Audit(const Actor& actor, const std::string& code);
 
-  // An applicant's own dossiers, newest first.
-  Result<std::vector<DossierSummary>> ListMine(const Actor& actor,
-                                               std::optional<std::string> after_code, int limit);
+  // Dossiers in the actor's scope, newest first: an applicant's own, or the
+  // dossiers the staff member's agency received. kPermissionDenied for an
+  // actor with neither (the system actor).
+  Result<std::vector<DossierSummary>> List(const Actor& actor, DossierListRequest request);
 
   // The actor's queue for one of their roles in their agency (kPermissionDenied
   // if they do not hold `query.role`; the agency is always the actor's own).
@@ -97,6 +109,9 @@ class DossierService {
   };
   Result<Loaded> LoadVisible(const Actor& actor, const std::string& code);
   DossierView ViewOf(const Actor& actor, Loaded loaded) const;
+  // See Submit: checks the documents `payload` names (`before` may be null).
+  Status CheckDocumentsUsable(const Actor& actor, const nlohmann::json& payload,
+                              const Dossier* before);
   // Commits a claim or release: same state, new assignee, an audit event.
   Status CommitAssignment(const Dossier& before, const Actor& actor, const char* action,
                           const std::optional<std::string>& assignee, const Workflow& workflow);

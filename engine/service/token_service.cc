@@ -69,4 +69,9 @@ Status TokenService::Revoke(const std::string& token_hash) {
   return store_.RevokeToken(token_hash, clock_.Now());
 }
 
+void TokenService::ForgetUser(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(cache_, [&](const auto& entry) { return entry.second.actor.user_id == user_id; });
+}
+
 }  // namespace motcua

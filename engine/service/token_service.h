@@ -47,6 +47,10 @@ class TokenService {
 
   Status Revoke(const std::string& token_hash);
 
+  // Drops cached authentications of the user, so that a change to the user
+  // (disabled, new roles or agency) takes effect on their next request.
+  void ForgetUser(const std::string& user_id);
+
  private:
   static constexpr std::chrono::seconds kCacheTtl{30};
   static constexpr std::size_t kCacheCapacity = 10000;

@@ -158,25 +158,52 @@ Status SqliteIdentityStore::CreateToken(const TokenRecord& token) {
   return (*insert)->Run();
 }
 
+namespace {
+
+constexpr const char* kTokenColumns =
+    "token_hash, user_id, label, created_at, expires_at, revoked_at";
+
+TokenRecord ReadToken(const SqliteStatement& row) {
+  TokenRecord token;
+  token.token_hash = row.ColumnText(0);
+  token.user_id = row.ColumnText(1);
+  token.label = row.ColumnText(2);
+  token.created_at = FromSeconds(row.ColumnInt(3));
+  token.expires_at = FromSeconds(row.ColumnInt(4));
+  if (auto revoked = row.ColumnOptionalInt(5)) token.revoked_at = FromSeconds(*revoked);
+  return token;
+}
+
+}  // namespace
+
 Result<TokenRecord> SqliteIdentityStore::GetToken(const std::string& token_hash) {
   std::lock_guard lock(mutex_);
-  Result<SqliteStatement*> select = db_->Prepare(
-      "SELECT token_hash, user_id, label, created_at, expires_at, revoked_at FROM tokens "
-      "WHERE token_hash = ?1");
+  Result<SqliteStatement*> select =
+      db_->Prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE token_hash = ?1");
   if (!select.ok()) return select.error();
   StatementReset reset(*select);
   (*select)->BindText(1, token_hash);
   Result<bool> row = (*select)->Step();
   if (!row.ok()) return row.error();
   if (!*row) return Error(ErrorCode::kNotFound, "no such token", "token_not_found");
-  TokenRecord token;
-  token.token_hash = (*select)->ColumnText(0);
-  token.user_id = (*select)->ColumnText(1);
-  token.label = (*select)->ColumnText(2);
-  token.created_at = FromSeconds((*select)->ColumnInt(3));
-  token.expires_at = FromSeconds((*select)->ColumnInt(4));
-  if (auto revoked = (*select)->ColumnOptionalInt(5)) token.revoked_at = FromSeconds(*revoked);
-  return token;
+  return ReadToken(**select);
+}
+
+Result<std::vector<TokenRecord>> SqliteIdentityStore::ListTokens(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  Result<SqliteStatement*> select =
+      db_->Prepare(std::string("SELECT ") + kTokenColumns +
+                   " FROM tokens WHERE user_id = ?1 ORDER BY created_at DESC, token_hash");
+  if (!select.ok()) return select.error();
+  StatementReset reset(*select);
+  (*select)->BindText(1, user_id);
+  std::vector<TokenRecord> tokens;
+  for (;;) {
+    Result<bool> row = (*select)->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return tokens;
+    tokens.push_back(ReadToken(**select));
+  }
 }
 
 Status SqliteIdentityStore::RevokeToken(const std::string& token_hash, Instant at) {

@@ -95,9 +95,11 @@ constexpr const char* kInsertDossier =
     "documents_json, result_document, signatures_json, updated_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
+// A dossier's procedure, pinned version, applicant and agency are fixed at
+// creation; leaving them out of SET keeps SQLite from rewriting the applicant
+// and agency indexes on every transition (?2 to ?5 are bound but unused).
 constexpr const char* kUpdateDossier =
-    "UPDATE dossiers SET procedure_code = ?2, definition_version = ?3, applicant_id = ?4, "
-    "agency = ?5, state = ?6, national_status = ?7, version = ?8, assignee = ?9, "
+    "UPDATE dossiers SET state = ?6, national_status = ?7, version = ?8, assignee = ?9, "
     "received_at = ?10, due_at = ?11, finished_at = ?12, clock_json = ?13, form_json = ?14, "
     "documents_json = ?15, result_document = ?16, signatures_json = ?17, updated_at = ?18 "
     "WHERE code = ?1 AND version = ?19";
@@ -255,6 +257,47 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
   return Status();
 }
 
+// Records that `dossier` refers to its documents and result (rows are only
+// ever added; see ListDossiersReferencing).
+Status ReferenceDocuments(SqliteConnection& db, const Dossier& dossier) {
+  if (dossier.documents.empty() && !dossier.result_document) return Status();
+  Result<SqliteStatement*> insert = db.Prepare(
+      "INSERT OR IGNORE INTO dossier_documents (document_id, dossier_code) VALUES (?1, ?2)");
+  if (!insert.ok()) return insert.error();
+  auto reference = [&](const std::string& id) -> Status {
+    StatementReset reset(*insert);
+    (*insert)->BindText(1, id);
+    (*insert)->BindText(2, dossier.code);
+    return (*insert)->Run();
+  };
+  for (const auto& [key, id] : dossier.documents) {
+    Status added = reference(id);
+    if (!added.ok()) return added;
+  }
+  return dossier.result_document ? reference(*dossier.result_document) : Status();
+}
+
+// The WHERE clause of DossierFilter over `dossiers AS d`, with parameters
+// ?10 state, ?11 procedure, ?12 received_from, ?13 received_to.
+constexpr const char* kFilterClause =
+    " AND (?10 IS NULL OR d.state = ?10) AND (?11 IS NULL OR d.procedure_code = ?11)"
+    " AND (?12 IS NULL OR d.received_at >= ?12) AND (?13 IS NULL OR d.received_at < ?13)";
+
+void BindFilter(SqliteStatement& stmt, const DossierFilter& filter) {
+  stmt.BindOptionalText(10, filter.state);
+  stmt.BindOptionalText(11, filter.procedure_code);
+  if (filter.received_from) {
+    stmt.BindInt(12, ToSeconds(*filter.received_from));
+  } else {
+    stmt.BindNull(12);
+  }
+  if (filter.received_to) {
+    stmt.BindInt(13, ToSeconds(*filter.received_to));
+  } else {
+    stmt.BindNull(13);
+  }
+}
+
 Status CheckPageSize(int limit) {
   if (limit < 1) {
     return Error(ErrorCode::kInvalidArgument, "limit must be at least 1", "",
@@ -369,8 +412,7 @@ struct SqliteStore::Impl {
         if (pending.empty()) return;  // stopping, and everything is written
         const std::size_t wanted = std::min(expected, max_batch);
         if (pending.size() < wanted) {
-          write_ready.wait_for(lock, kLinger,
-                               [&] { return stopping || pending.size() >= wanted; });
+          write_ready.wait_for(lock, kLinger, [&] { return stopping || pending.size() >= wanted; });
         }
         while (!pending.empty() && batch.size() < max_batch) {
           batch.push_back(std::move(pending.front()));
@@ -709,6 +751,8 @@ Status SqliteStore::CreateDossier(const Dossier& dossier,
       Status appended = AppendEvent(db, dossier.code, event);
       if (!appended.ok()) return appended;
     }
+    Status referenced = ReferenceDocuments(db, dossier);
+    if (!referenced.ok()) return referenced;
     return ReplaceQueueEntries(db, dossier, queue_roles);
   });
 }
@@ -755,6 +799,8 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
     if (!appended.ok()) return appended;
     Status queued = ReplaceQueueEntries(db, after, commit.queue_roles);
     if (!queued.ok()) return queued;
+    Status referenced = ReferenceDocuments(db, after);
+    if (!referenced.ok()) return referenced;
     Result<SqliteStatement*> outbox =
         db.Prepare("INSERT INTO outbox (topic, payload, created_at) VALUES (?1, ?2, ?3)");
     if (!outbox.ok()) return outbox.error();
@@ -847,20 +893,72 @@ Result<std::vector<DossierSummary>> SqliteStore::ListByApplicant(const Applicant
   if (!page.ok()) return page.error();
   using List = std::vector<DossierSummary>;
   return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
-    Result<SqliteStatement*> stmt =
-        db.Prepare(std::string("SELECT ") + kSummaryColumns +
-                   " FROM dossiers AS d WHERE d.applicant_id = ?1"
-                   " AND (?2 IS NULL OR d.code < ?2) ORDER BY d.code DESC LIMIT ?3");
+    Result<SqliteStatement*> stmt = db.Prepare(std::string("SELECT ") + kSummaryColumns +
+                                               " FROM dossiers AS d WHERE d.applicant_id = ?1"
+                                               " AND (?2 IS NULL OR d.code < ?2)" +
+                                               kFilterClause + " ORDER BY d.code DESC LIMIT ?3");
     if (!stmt.ok()) return stmt.error();
     StatementReset reset(*stmt);
     (*stmt)->BindText(1, query.applicant_id);
     (*stmt)->BindOptionalText(2, query.after_code);
     (*stmt)->BindInt(3, std::min(query.limit, kMaxPageSize));
+    BindFilter(**stmt, query.filter);
     return ReadSummaries(**stmt);
   });
 }
 
-Status SqliteStore::PutDocument(const DocumentInfo& info, std::string_view bytes) {
+Result<std::vector<DossierSummary>> SqliteStore::ListByAgency(const AgencyQuery& query) {
+  Status page = CheckPageSize(query.limit);
+  if (!page.ok()) return page.error();
+  using List = std::vector<DossierSummary>;
+  return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
+    Result<SqliteStatement*> stmt =
+        db.Prepare(std::string("SELECT ") + kSummaryColumns +
+                   " FROM dossiers AS d INDEXED BY dossiers_by_agency WHERE d.agency = ?1"
+                   " AND (?2 IS NULL OR d.code < ?2)" +
+                   kFilterClause + " ORDER BY d.code DESC LIMIT ?3");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, query.agency);
+    (*stmt)->BindOptionalText(2, query.after_code);
+    (*stmt)->BindInt(3, std::min(query.limit, kMaxPageSize));
+    BindFilter(**stmt, query.filter);
+    return ReadSummaries(**stmt);
+  });
+}
+
+Result<bool> SqliteStore::IsDocumentUploader(const std::string& id, const std::string& user_id) {
+  return impl_->Read<bool>([&](SqliteConnection& db) -> Result<bool> {
+    Result<SqliteStatement*> stmt =
+        db.Prepare("SELECT 1 FROM document_uploads WHERE document_id = ?1 AND user_id = ?2");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, id);
+    (*stmt)->BindText(2, user_id);
+    return (*stmt)->Step();
+  });
+}
+
+Result<std::vector<DossierSummary>> SqliteStore::ListDossiersReferencing(const std::string& id,
+                                                                         int limit) {
+  Status page = CheckPageSize(limit);
+  if (!page.ok()) return page.error();
+  using List = std::vector<DossierSummary>;
+  return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
+    Result<SqliteStatement*> stmt =
+        db.Prepare(std::string("SELECT ") + kSummaryColumns +
+                   " FROM dossier_documents AS r JOIN dossiers AS d ON d.code = r.dossier_code"
+                   " WHERE r.document_id = ?1 ORDER BY r.dossier_code LIMIT ?2");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, id);
+    (*stmt)->BindInt(2, std::min(limit, kMaxPageSize));
+    return ReadSummaries(**stmt);
+  });
+}
+
+Status SqliteStore::PutDocument(const DocumentInfo& info, std::string_view bytes,
+                                const std::string& uploaded_by, Instant at) {
   if (Sha256Hex(bytes) != info.id) {
     return Error(ErrorCode::kInvalidArgument, "document id is not the SHA-256 of its bytes", "",
                  {FieldError{"/id", "does not match the content"}});
@@ -873,12 +971,24 @@ Status SqliteStore::PutDocument(const DocumentInfo& info, std::string_view bytes
     Result<SqliteStatement*> stmt = db.Prepare(
         "INSERT OR IGNORE INTO documents (id, size, media_type, bytes) VALUES (?1, ?2, ?3, ?4)");
     if (!stmt.ok()) return stmt.error();
-    StatementReset reset(*stmt);
-    (*stmt)->BindText(1, info.id);
-    (*stmt)->BindInt(2, info.size);
-    (*stmt)->BindText(3, info.media_type);
-    (*stmt)->BindBlob(4, bytes);
-    return (*stmt)->Run();
+    {
+      StatementReset reset(*stmt);
+      (*stmt)->BindText(1, info.id);
+      (*stmt)->BindInt(2, info.size);
+      (*stmt)->BindText(3, info.media_type);
+      (*stmt)->BindBlob(4, bytes);
+      Status stored = (*stmt)->Run();
+      if (!stored.ok()) return stored;
+    }
+    Result<SqliteStatement*> upload = db.Prepare(
+        "INSERT OR IGNORE INTO document_uploads (document_id, user_id, uploaded_at) "
+        "VALUES (?1, ?2, ?3)");
+    if (!upload.ok()) return upload.error();
+    StatementReset reset(*upload);
+    (*upload)->BindText(1, info.id);
+    (*upload)->BindText(2, uploaded_by);
+    (*upload)->BindInt(3, ToSeconds(at));
+    return (*upload)->Run();
   });
 }
 
@@ -930,6 +1040,90 @@ Result<std::vector<AuditRecord>> SqliteStore::AuditTrail(const std::string& doss
       return Error(ErrorCode::kNotFound, "dossier " + dossier_code + " has no events");
     }
     return records;
+  });
+}
+
+Result<std::optional<IdempotencyRecord>> SqliteStore::ReserveIdempotencyKey(
+    const std::string& user_id, const std::string& key, const std::string& fingerprint, Instant at,
+    Instant expire_before) {
+  std::optional<IdempotencyRecord> existing;
+  Status written = impl_->Write([&](SqliteConnection& db) -> Status {
+    existing.reset();
+    Result<SqliteStatement*> purge = db.Prepare(
+        "DELETE FROM idempotency_keys WHERE (user_id = ?1 AND key = ?2 AND created_at < ?3)"
+        " OR rowid IN (SELECT rowid FROM idempotency_keys WHERE created_at < ?3 LIMIT 16)");
+    if (!purge.ok()) return purge.error();
+    {
+      StatementReset reset(*purge);
+      (*purge)->BindText(1, user_id);
+      (*purge)->BindText(2, key);
+      (*purge)->BindInt(3, ToSeconds(expire_before));
+      Status purged = (*purge)->Run();
+      if (!purged.ok()) return purged;
+    }
+    Result<SqliteStatement*> insert = db.Prepare(
+        "INSERT OR IGNORE INTO idempotency_keys (user_id, key, fingerprint, response, created_at)"
+        " VALUES (?1, ?2, ?3, NULL, ?4)");
+    if (!insert.ok()) return insert.error();
+    {
+      StatementReset reset(*insert);
+      (*insert)->BindText(1, user_id);
+      (*insert)->BindText(2, key);
+      (*insert)->BindText(3, fingerprint);
+      (*insert)->BindInt(4, ToSeconds(at));
+      Status inserted = (*insert)->Run();
+      if (!inserted.ok()) return inserted;
+    }
+    if (sqlite3_changes(db.handle()) == 1) return Status();
+    Result<SqliteStatement*> stmt = db.Prepare(
+        "SELECT fingerprint, response, created_at FROM idempotency_keys"
+        " WHERE user_id = ?1 AND key = ?2");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, user_id);
+    (*stmt)->BindText(2, key);
+    Result<bool> row = (*stmt)->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return Error(ErrorCode::kInternal, "idempotency key vanished during reservation");
+    IdempotencyRecord record;
+    record.fingerprint = (*stmt)->ColumnText(0);
+    if (!(*stmt)->IsNull(1)) record.response = (*stmt)->ColumnText(1);
+    record.created_at = FromSeconds((*stmt)->ColumnInt(2));
+    existing = std::move(record);
+    return Status();
+  });
+  if (!written.ok()) return written.error();
+  return existing;
+}
+
+Status SqliteStore::CompleteIdempotencyKey(const std::string& user_id, const std::string& key,
+                                           const std::string& response) {
+  return impl_->Write([&](SqliteConnection& db) -> Status {
+    Result<SqliteStatement*> stmt =
+        db.Prepare("UPDATE idempotency_keys SET response = ?3 WHERE user_id = ?1 AND key = ?2");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, user_id);
+    (*stmt)->BindText(2, key);
+    (*stmt)->BindText(3, response);
+    Status updated = (*stmt)->Run();
+    if (!updated.ok()) return updated;
+    if (sqlite3_changes(db.handle()) == 0) {
+      return Error(ErrorCode::kNotFound, "idempotency key " + key + " is not reserved");
+    }
+    return Status();
+  });
+}
+
+Status SqliteStore::AbandonIdempotencyKey(const std::string& user_id, const std::string& key) {
+  return impl_->Write([&](SqliteConnection& db) -> Status {
+    Result<SqliteStatement*> stmt = db.Prepare(
+        "DELETE FROM idempotency_keys WHERE user_id = ?1 AND key = ?2 AND response IS NULL");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, user_id);
+    (*stmt)->BindText(2, key);
+    return (*stmt)->Run();
   });
 }
 

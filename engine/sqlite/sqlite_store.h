@@ -10,8 +10,8 @@
 // writes, opens one transaction (BEGIN IMMEDIATE), runs them (a write that
 // fails gets its own error and the others still commit; one that fails after
 // changing rows makes the writer replay the batch with a savepoint per
-// write), commits, and only then answers every waiting caller. A write that returned OK is therefore durable at the
-// configured synchronous level. Reads use a pool of read-only connections,
+// write), commits, and only then answers every waiting caller. A write that returned OK is
+// therefore durable at the configured synchronous level. Reads use a pool of read-only connections,
 // one per thread at a time, and see only committed data.
 //
 // Example:
@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "engine/domain/clock.h"
+#include "engine/domain/idempotency.h"
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
 
@@ -43,7 +44,7 @@ struct SqliteStoreOptions {
   const Clock* clock = nullptr;      // for migration records; the system clock if null
 };
 
-class SqliteStore final : public DossierStore {
+class SqliteStore final : public DossierStore, public IdempotencyStore {
  public:
   // Opens (creating if needed) and migrates the database. kInvalidArgument for
   // bad options; kFailedPrecondition when the database's schema is newer than
@@ -70,10 +71,26 @@ class SqliteStore final : public DossierStore {
   Result<Dossier> GetDossier(const std::string& code) override;
   Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) override;
   Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query) override;
-  Status PutDocument(const DocumentInfo& info, std::string_view bytes) override;
+  Result<std::vector<DossierSummary>> ListByAgency(const AgencyQuery& query) override;
+  Status PutDocument(const DocumentInfo& info, std::string_view bytes,
+                     const std::string& uploaded_by, Instant at) override;
   Result<DocumentInfo> GetDocumentInfo(const std::string& id) override;
   Result<std::string> GetDocumentBytes(const std::string& id) override;
+  Result<bool> IsDocumentUploader(const std::string& id, const std::string& user_id) override;
+  Result<std::vector<DossierSummary>> ListDossiersReferencing(const std::string& id,
+                                                              int limit) override;
   Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
+
+  // IdempotencyStore. Reservations go through the same group-commit writer;
+  // each Reserve also purges a few expired keys.
+  Result<std::optional<IdempotencyRecord>> ReserveIdempotencyKey(const std::string& user_id,
+                                                                 const std::string& key,
+                                                                 const std::string& fingerprint,
+                                                                 Instant at,
+                                                                 Instant expire_before) override;
+  Status CompleteIdempotencyKey(const std::string& user_id, const std::string& key,
+                                const std::string& response) override;
+  Status AbandonIdempotencyKey(const std::string& user_id, const std::string& key) override;
 
  private:
   struct Impl;

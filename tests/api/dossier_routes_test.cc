@@ -14,7 +14,9 @@
 #include <thread>
 #include <vector>
 
+#include "api/document_routes.h"
 #include "api/http_message.h"
+#include "engine/crypto/sha256.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/workflow_lint.h"
 #include "tests/fakes/memory_store.h"
@@ -57,8 +59,12 @@ struct Api {
   std::unique_ptr<WorkingCalendar> calendar;
   std::unique_ptr<WorkflowCatalog> catalog;
   std::unique_ptr<DossierService> service;
+  std::unique_ptr<DocumentService> documents;
   std::unique_ptr<DossierApi> api;
+  std::unique_ptr<DocumentApi> document_api;
   Router router;
+  std::string declaration_id;  // documents the owner uploaded
+  std::string proof_id;
 
   Api() {
     Result<WorkingCalendar> parsed =
@@ -82,6 +88,26 @@ struct Api {
                    },
                    *calendar});
     REQUIRE(AddDossierRoutes(router, *api).ok());
+    documents = std::make_unique<DocumentService>(store, *catalog, &Sha256Hex, clock);
+    document_api = std::make_unique<DocumentApi>(DocumentApi{*documents, api->authenticate});
+    REQUIRE(AddDocumentRoutes(router, *document_api).ok());
+    declaration_id = Upload("t-owner", "%PDF declaration", "application/pdf");
+    proof_id = Upload("t-owner", "%PDF residence proof", "application/pdf");
+  }
+
+  // Uploads `bytes` as `token`'s user; returns the document id.
+  std::string Upload(const std::string& token, const std::string& bytes,
+                     const std::string& media_type) {
+    HttpRequest request = MakeHttpRequest("POST", "/v1/documents", bytes);
+    request.headers.push_back({"Authorization", "Bearer " + token});
+    request.headers.push_back({"Content-Type", media_type});
+    HttpResponse response = router.Handle(request);
+    REQUIRE_MESSAGE(response.status == 201, response.body);
+    return nlohmann::json::parse(response.body).at("id").get<std::string>();
+  }
+
+  json Documents() const {
+    return {{"declaration", declaration_id}, {"legal_residence_proof", proof_id}};
   }
 
   HttpResponse Call(const std::string& method, const std::string& target, const std::string& token,
@@ -101,8 +127,7 @@ struct Api {
         {"agency", kAgencyA},
         {"form",
          {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kOwnerId}, {"address", "12 Hàng Bài"}}},
-        {"documents",
-         {{"declaration", std::string(64, 'a')}, {"legal_residence_proof", std::string(64, 'b')}}}};
+        {"documents", Documents()}};
     HttpResponse response = Call("POST", "/v1/dossiers", "t-owner", body.dump());
     REQUIRE_MESSAGE(response.status == 201, response.body);
     return json::parse(response.body).at("code").get<std::string>();
@@ -120,9 +145,7 @@ TEST_CASE("dossier routes: an applicant submits and the dossier is visible only 
                json{{"procedure", "1.004222"},
                     {"agency", kAgencyA},
                     {"form", {{"full_name", "An"}, {"citizen_id", kOwnerId}, {"address", "Huế"}}},
-                    {"documents",
-                     {{"declaration", std::string(64, 'a')},
-                      {"legal_residence_proof", std::string(64, 'b')}}}}
+                    {"documents", api.Documents()}}
                    .dump());
   REQUIRE(created.status == 201);
   const json dossier = Body(created);
@@ -236,16 +259,52 @@ TEST_CASE("dossier routes: authorization matrix") {
       {"GET", "/v1/queue?role=reception_clerk", "t-admin", 403},
       {"GET", "/v1/queue?role=reception_clerk", "t-auditor", 403},
       {"GET", "/v1/queue?role=reception_clerk", "", 401},
-      // Own dossier list: applicants.
+      // Dossier lists: applicants their own, staff their agency's (contents
+      // are checked in "dossier lists are scoped").
       {"GET", "/v1/dossiers", "t-owner", 200},
       {"GET", "/v1/dossiers", "t-other", 200},
-      {"GET", "/v1/dossiers", "t-clerk", 403},
-      {"GET", "/v1/dossiers", "t-clerk-b", 403},
-      {"GET", "/v1/dossiers", "t-specialist", 403},
-      {"GET", "/v1/dossiers", "t-leader", 403},
-      {"GET", "/v1/dossiers", "t-admin", 403},
-      {"GET", "/v1/dossiers", "t-auditor", 403},
+      {"GET", "/v1/dossiers", "t-clerk", 200},
+      {"GET", "/v1/dossiers", "t-clerk-b", 200},
+      {"GET", "/v1/dossiers", "t-specialist", 200},
+      {"GET", "/v1/dossiers", "t-leader", 200},
+      {"GET", "/v1/dossiers", "t-admin", 200},
+      {"GET", "/v1/dossiers", "t-auditor", 200},
       {"GET", "/v1/dossiers", "", 401},
+      // Submitting: applicants for themselves (staff need an applicant_id,
+      // checked in their own test); auditors never.
+      {"POST", "/v1/dossiers", "t-owner", 201},
+      {"POST", "/v1/dossiers", "t-auditor", 403},
+      {"POST", "/v1/dossiers", "", 401},
+      // Releasing, the rest of the roles: only the assignee.
+      {"POST", "/v1/dossiers/{code}/release", "t-specialist", 403},
+      {"POST", "/v1/dossiers/{code}/release", "t-leader", 403},
+      {"POST", "/v1/dossiers/{code}/release", "t-admin", 403},
+      {"POST", "/v1/dossiers/{code}/release", "t-auditor", 403},
+      // Publishing a workflow: admins only.
+      {"PUT", "/v1/procedures/1.004222/workflow", "t-owner", 403},
+      {"PUT", "/v1/procedures/1.004222/workflow", "t-other", 403},
+      {"PUT", "/v1/procedures/1.004222/workflow", "t-clerk", 403},
+      {"PUT", "/v1/procedures/1.004222/workflow", "t-clerk-b", 403},
+      {"PUT", "/v1/procedures/1.004222/workflow", "t-specialist", 403},
+      {"PUT", "/v1/procedures/1.004222/workflow", "t-leader", 403},
+      {"PUT", "/v1/procedures/1.004222/workflow", "t-admin", 200},
+      {"PUT", "/v1/procedures/1.004222/workflow", "t-auditor", 403},
+      {"PUT", "/v1/procedures/1.004222/workflow", "", 401},
+      // Reading a document: its uploader and whoever sees a dossier naming it.
+      {"GET", "/v1/documents/{doc}", "t-owner", 200},
+      {"GET", "/v1/documents/{doc}", "t-other", 404},
+      {"GET", "/v1/documents/{doc}", "t-clerk", 200},
+      {"GET", "/v1/documents/{doc}", "t-clerk-b", 404},
+      {"GET", "/v1/documents/{doc}", "t-specialist", 200},
+      {"GET", "/v1/documents/{doc}", "t-leader", 200},
+      {"GET", "/v1/documents/{doc}", "t-admin", 200},
+      {"GET", "/v1/documents/{doc}", "t-auditor", 200},
+      {"GET", "/v1/documents/{doc}", "", 401},
+      // Uploading: every signed-in user but auditors.
+      {"POST", "/v1/documents", "t-owner", 201},
+      {"POST", "/v1/documents", "t-clerk", 201},
+      {"POST", "/v1/documents", "t-auditor", 403},
+      {"POST", "/v1/documents", "", 401},
       // Published versions: admins and auditors.
       {"GET", "/v1/procedures/1.004222/versions", "t-owner", 403},
       {"GET", "/v1/procedures/1.004222/versions", "t-other", 403},
@@ -267,7 +326,22 @@ TEST_CASE("dossier routes: authorization matrix") {
     if (std::size_t at = target.find("{code}"); at != std::string::npos) {
       target.replace(at, 6, api.Submit());
     }
-    const std::string body = std::string(cell.method) == "POST" ? R"({"comment":"ok"})" : "";
+    if (std::size_t at = target.find("{doc}"); at != std::string::npos) {
+      api.Submit();  // the declaration is now named by a dossier of agency A
+      target.replace(at, 5, api.declaration_id);
+    }
+    std::string body = std::string(cell.method) == "POST" ? R"({"comment":"ok"})" : "";
+    if (target == "/v1/dossiers") {
+      body = json{{"procedure", "1.004222"},
+                  {"agency", kAgencyA},
+                  {"form", {{"full_name", "An"}, {"citizen_id", kOwnerId}, {"address", "Huế"}}},
+                  {"documents", api.Documents()}}
+                 .dump();
+    } else if (target.find("/workflow") != std::string::npos) {
+      json workflow = LoadJson("workflows/1.004222-permanent-residence.json");
+      workflow["states"][0]["name"] = "Renamed";
+      body = workflow.dump();
+    }
     HttpResponse response = api.Call(cell.method, target, cell.token, body);
     INFO(cell.method << " " << target << " as " << (*cell.token ? cell.token : "anonymous") << ": "
                      << response.body);
@@ -302,8 +376,7 @@ TEST_CASE("dossier routes: bad input is a 4xx problem naming the field") {
   };
   const std::string form =
       R"("form":{"full_name":"An","citizen_id":"001090012345","address":"Huế"})";
-  const std::string docs = R"("documents":{"declaration":")" + std::string(64, 'a') +
-                           R"(","legal_residence_proof":")" + std::string(64, 'b') + R"("})";
+  const std::string docs = R"("documents":)" + api.Documents().dump();
   const Case cases[] = {
       {"malformed JSON", R"({"procedure": "1.004222",)", 400, ""},
       {"not an object", R"(["1.004222"])", 422, ""},
@@ -317,6 +390,16 @@ TEST_CASE("dossier routes: bad input is a 4xx problem naming the field") {
        R"({"procedure":"1.004222","agency":"000.00.01.H26","form":{"full_name":"An","citizen_id":"00109001234","address":"Huế"},)" +
            docs + "}",
        422, "/form/citizen_id"},
+      {"someone else's document",
+       R"({"procedure":"1.004222","agency":"000.00.01.H26",)" + form +
+           R"(,"documents":{"declaration":")" + api.Upload("t-other", "theirs", "text/plain") +
+           R"(","legal_residence_proof":")" + api.proof_id + R"("}})",
+       422, "/documents/declaration"},
+      {"a document nobody uploaded",
+       R"({"procedure":"1.004222","agency":"000.00.01.H26",)" + form +
+           R"(,"documents":{"declaration":")" + std::string(64, 'a') +
+           R"(","legal_residence_proof":")" + api.proof_id + R"("}})",
+       422, "/documents/declaration"},
       {"required document missing",
        R"({"procedure":"1.004222","agency":"000.00.01.H26",)" + form + R"(,"documents":{}})", 422,
        "/documents/declaration"},
@@ -426,6 +509,66 @@ TEST_CASE("dossier routes: of concurrent claimers exactly one wins, the others g
   CHECK(audit.at("items").size() == 4);  // submit, claim, release, claim
   json history = Body(api.Call("GET", "/v1/dossiers/" + code + "/history", "t-owner"));
   CHECK(history.at("items").size() == 1);
+}
+
+TEST_CASE("dossier routes: dossier lists are scoped and filtered") {
+  Api api;
+  const std::string first = api.Submit();
+  const std::string second = api.Submit();
+  REQUIRE(api.Call("POST", "/v1/dossiers/" + second + "/actions/receive", "t-clerk").status == 200);
+  auto codes = [&](const std::string& target, const std::string& token) {
+    HttpResponse response = api.Call("GET", target, token);
+    REQUIRE_MESSAGE(response.status == 200, response.body);
+    std::vector<std::string> result;
+    const json page = Body(response);  // the loop must not iterate a temporary
+    for (const json& item : page.at("items")) result.push_back(item.at("code").get<std::string>());
+    return result;
+  };
+  CHECK(codes("/v1/dossiers", "t-owner") == std::vector<std::string>{second, first});
+  CHECK(codes("/v1/dossiers", "t-clerk") == std::vector<std::string>{second, first});
+  CHECK(codes("/v1/dossiers", "t-clerk-b").empty());
+  CHECK(codes("/v1/dossiers", "t-other").empty());
+  CHECK(codes("/v1/dossiers?state=submitted", "t-clerk") == std::vector<std::string>{first});
+  CHECK(codes("/v1/dossiers?received_from=2026-03-02", "t-clerk") ==
+        std::vector<std::string>{second});
+  CHECK(codes("/v1/dossiers?received_to=2026-03-02", "t-clerk").empty());
+  CHECK(codes("/v1/dossiers?procedure=1.004194", "t-clerk").empty());
+  CHECK(codes("/v1/dossiers?limit=1&after=" + second, "t-clerk") ==
+        std::vector<std::string>{first});
+  HttpResponse bad_date = api.Call("GET", "/v1/dossiers?received_from=yesterday", "t-clerk");
+  CHECK(bad_date.status == 422);
+  CHECK(bad_date.body.find("/received_from") != std::string::npos);
+}
+
+TEST_CASE("document routes: upload once, download in scope, as an attachment") {
+  Api api;
+  const std::string bytes = "<html><script>alert(1)</script></html>";
+  const std::string id = api.Upload("t-owner", bytes, "Text/HTML; charset=utf-8");
+  CHECK(id == Sha256Hex(bytes));
+  CHECK(api.Upload("t-other", bytes, "text/plain") == id);  // same bytes, same id
+
+  HttpResponse mine = api.Call("GET", "/v1/documents/" + id, "t-owner");
+  REQUIRE(mine.status == 200);
+  CHECK(mine.body == bytes);
+  CHECK(mine.content_type == "text/html");  // the first upload's type, normalised
+  CHECK(mine.Header("X-Content-Type-Options") == "nosniff");
+  CHECK(mine.Header("Content-Disposition").value_or("").find("attachment") == 0);
+  CHECK(api.Call("GET", "/v1/documents/" + id, "t-other").status == 200);  // also uploaded it
+  CHECK(api.Call("GET", "/v1/documents/" + id, "t-clerk").status == 404);  // no dossier names it
+  CHECK(api.Call("GET", "/v1/documents/" + std::string(64, 'f'), "t-owner").status == 404);
+  CHECK(api.Call("GET", "/v1/documents/..%2Fetc", "t-owner").status >= 400);
+  CHECK(api.Call("GET", "/v1/documents/not-a-hash", "t-owner").status == 404);
+
+  HttpRequest empty = MakeHttpRequest("POST", "/v1/documents", "");
+  empty.headers = {{"Authorization", "Bearer t-owner"}, {"Content-Type", "application/pdf"}};
+  HttpResponse empty_response = api.router.Handle(empty);
+  CHECK(empty_response.status == 422);
+  CHECK(empty_response.body.find("/body") != std::string::npos);
+  HttpRequest untyped = MakeHttpRequest("POST", "/v1/documents", "abc");
+  untyped.headers = {{"Authorization", "Bearer t-owner"}, {"Content-Type", "pdf"}};
+  HttpResponse untyped_response = api.router.Handle(untyped);
+  CHECK(untyped_response.status == 422);
+  CHECK(untyped_response.body.find("/content-type") != std::string::npos);
 }
 
 }  // namespace

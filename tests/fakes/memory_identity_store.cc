@@ -1,5 +1,7 @@
 #include "tests/fakes/memory_identity_store.h"
 
+#include <algorithm>
+
 namespace motcua {
 
 Status MemoryIdentityStore::CreateUser(const User& user) {
@@ -62,6 +64,18 @@ Result<TokenRecord> MemoryIdentityStore::GetToken(const std::string& token_hash)
   if (found == tokens_.end())
     return Error(ErrorCode::kNotFound, "no such token", "token_not_found");
   return found->second;
+}
+
+Result<std::vector<TokenRecord>> MemoryIdentityStore::ListTokens(const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  std::vector<TokenRecord> result;
+  for (const auto& [hash, token] : tokens_) {
+    if (token.user_id == user_id) result.push_back(token);
+  }
+  std::stable_sort(result.begin(), result.end(), [](const TokenRecord& a, const TokenRecord& b) {
+    return a.created_at > b.created_at;
+  });
+  return result;
 }
 
 Status MemoryIdentityStore::RevokeToken(const std::string& token_hash, Instant at) {

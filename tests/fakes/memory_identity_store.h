@@ -17,6 +17,7 @@ class MemoryIdentityStore final : public IdentityStore {
   Result<std::int64_t> CountUsers() override;
   Status CreateToken(const TokenRecord& token) override;
   Result<TokenRecord> GetToken(const std::string& token_hash) override;
+  Result<std::vector<TokenRecord>> ListTokens(const std::string& user_id) override;
   Status RevokeToken(const std::string& token_hash, Instant at) override;
 
   // Every stored token record, for tests that check what is kept.

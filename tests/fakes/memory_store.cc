@@ -120,6 +120,11 @@ Result<std::int64_t> MemoryStore::NextDossierSequence(const std::string& agency,
   return ++sequences_[{agency, day}];
 }
 
+void MemoryStore::ReferenceDocumentsLocked(const Dossier& dossier) {
+  for (const auto& [key, id] : dossier.documents) references_[id].insert(dossier.code);
+  if (dossier.result_document) references_[*dossier.result_document].insert(dossier.code);
+}
+
 void MemoryStore::AppendEventLocked(const std::string& code, const DossierEvent& event) {
   std::vector<AuditRecord>& chain = events_[code];
   AuditRecord record;
@@ -147,6 +152,7 @@ Status MemoryStore::CreateDossier(const Dossier& dossier,
                       : clock_ != nullptr      ? clock_->Now()
                                                : Instant{};
   for (const DossierEvent& event : dossier.history) AppendEventLocked(dossier.code, event);
+  ReferenceDocumentsLocked(dossier);
   dossiers_.emplace(dossier.code, std::move(stored));
   return Status();
 }
@@ -180,6 +186,7 @@ Status MemoryStore::CommitTransition(const TransitionCommit& commit) {
   stored.national_status = commit.national_status;
   stored.updated_at = commit.event->at;
   AppendEventLocked(after.code, *commit.event);
+  ReferenceDocumentsLocked(after);
   outbox_.insert(outbox_.end(), commit.outbox.begin(), commit.outbox.end());
   return Status();
 }
@@ -235,22 +242,54 @@ Result<std::vector<DossierSummary>> MemoryStore::ListQueue(const QueueQuery& que
   return page_items;
 }
 
-Result<std::vector<DossierSummary>> MemoryStore::ListByApplicant(const ApplicantQuery& query) {
-  Status page = CheckPageSize(query.limit);
-  if (!page.ok()) return page.error();
-  std::lock_guard lock(mutex_);
+namespace {
+
+bool MatchesFilter(const Dossier& d, const DossierFilter& filter) {
+  if (filter.state && d.state != *filter.state) return false;
+  if (filter.procedure_code && d.procedure_code != *filter.procedure_code) return false;
+  if (filter.received_from || filter.received_to) {
+    if (!d.clock.received_at) return false;
+    if (filter.received_from && *d.clock.received_at < *filter.received_from) return false;
+    if (filter.received_to && !(*d.clock.received_at < *filter.received_to)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<DossierSummary> MemoryStore::ListNewestLocked(
+    const std::optional<std::string>& after_code, int limit, const DossierFilter& filter,
+    const std::function<bool(const Dossier&)>& keep) const {
   std::vector<DossierSummary> items;
-  const std::size_t limit = static_cast<std::size_t>(std::min(query.limit, kMaxPageSize));
+  const std::size_t max = static_cast<std::size_t>(std::min(limit, kMaxPageSize));
   // dossiers_ is ordered by code; walk it backwards for newest first.
-  for (auto it = dossiers_.rbegin(); it != dossiers_.rend() && items.size() < limit; ++it) {
-    if (it->second.dossier.applicant_id != query.applicant_id) continue;
-    if (query.after_code && !(it->first < *query.after_code)) continue;
+  for (auto it = dossiers_.rbegin(); it != dossiers_.rend() && items.size() < max; ++it) {
+    const Dossier& d = it->second.dossier;
+    if (!keep(d) || !MatchesFilter(d, filter)) continue;
+    if (after_code && !(it->first < *after_code)) continue;
     items.push_back(SummaryOf(it->second));
   }
   return items;
 }
 
-Status MemoryStore::PutDocument(const DocumentInfo& info, std::string_view bytes) {
+Result<std::vector<DossierSummary>> MemoryStore::ListByApplicant(const ApplicantQuery& query) {
+  Status page = CheckPageSize(query.limit);
+  if (!page.ok()) return page.error();
+  std::lock_guard lock(mutex_);
+  return ListNewestLocked(query.after_code, query.limit, query.filter,
+                          [&](const Dossier& d) { return d.applicant_id == query.applicant_id; });
+}
+
+Result<std::vector<DossierSummary>> MemoryStore::ListByAgency(const AgencyQuery& query) {
+  Status page = CheckPageSize(query.limit);
+  if (!page.ok()) return page.error();
+  std::lock_guard lock(mutex_);
+  return ListNewestLocked(query.after_code, query.limit, query.filter,
+                          [&](const Dossier& d) { return d.agency == query.agency; });
+}
+
+Status MemoryStore::PutDocument(const DocumentInfo& info, std::string_view bytes,
+                                const std::string& uploaded_by, Instant) {
   const bool id_matches =
       content_hash_ ? content_hash_(bytes) == info.id : LooksLikeSha256Hex(info.id);
   if (!id_matches) {
@@ -263,6 +302,59 @@ Status MemoryStore::PutDocument(const DocumentInfo& info, std::string_view bytes
   }
   std::lock_guard lock(mutex_);
   documents_.try_emplace(info.id, StoredDocument{info, std::string(bytes)});
+  uploads_.insert({info.id, uploaded_by});
+  return Status();
+}
+
+Result<bool> MemoryStore::IsDocumentUploader(const std::string& id, const std::string& user_id) {
+  std::lock_guard lock(mutex_);
+  return uploads_.count({id, user_id}) != 0;
+}
+
+Result<std::vector<DossierSummary>> MemoryStore::ListDossiersReferencing(const std::string& id,
+                                                                         int limit) {
+  Status page = CheckPageSize(limit);
+  if (!page.ok()) return page.error();
+  std::lock_guard lock(mutex_);
+  std::vector<DossierSummary> items;
+  auto found = references_.find(id);
+  if (found == references_.end()) return items;
+  for (const std::string& code : found->second) {
+    if (static_cast<int>(items.size()) >= limit) break;
+    items.push_back(SummaryOf(dossiers_.at(code)));
+  }
+  return items;
+}
+
+Result<std::optional<IdempotencyRecord>> MemoryStore::ReserveIdempotencyKey(
+    const std::string& user_id, const std::string& key, const std::string& fingerprint, Instant at,
+    Instant expire_before) {
+  std::lock_guard lock(mutex_);
+  auto [it, inserted] =
+      idempotency_.try_emplace({user_id, key}, IdempotencyRecord{fingerprint, std::nullopt, at});
+  if (inserted) return std::optional<IdempotencyRecord>();
+  if (it->second.created_at < expire_before) {
+    it->second = IdempotencyRecord{fingerprint, std::nullopt, at};
+    return std::optional<IdempotencyRecord>();
+  }
+  return std::optional<IdempotencyRecord>(it->second);
+}
+
+Status MemoryStore::CompleteIdempotencyKey(const std::string& user_id, const std::string& key,
+                                           const std::string& response) {
+  std::lock_guard lock(mutex_);
+  auto found = idempotency_.find({user_id, key});
+  if (found == idempotency_.end()) {
+    return Error(ErrorCode::kNotFound, "idempotency key " + key + " is not reserved");
+  }
+  found->second.response = response;
+  return Status();
+}
+
+Status MemoryStore::AbandonIdempotencyKey(const std::string& user_id, const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto found = idempotency_.find({user_id, key});
+  if (found != idempotency_.end() && !found->second.response) idempotency_.erase(found);
   return Status();
 }
 

@@ -18,17 +18,20 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "engine/domain/clock.h"
+#include "engine/domain/idempotency.h"
 #include "engine/domain/store.h"
 
 namespace motcua {
 
-class MemoryStore final : public DossierStore {
+class MemoryStore final : public DossierStore, public IdempotencyStore {
  public:
   using ContentHash = std::function<std::string(std::string_view)>;
 
@@ -50,10 +53,24 @@ class MemoryStore final : public DossierStore {
   Result<Dossier> GetDossier(const std::string& code) override;
   Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) override;
   Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query) override;
-  Status PutDocument(const DocumentInfo& info, std::string_view bytes) override;
+  Result<std::vector<DossierSummary>> ListByAgency(const AgencyQuery& query) override;
+  Status PutDocument(const DocumentInfo& info, std::string_view bytes,
+                     const std::string& uploaded_by, Instant at) override;
   Result<DocumentInfo> GetDocumentInfo(const std::string& id) override;
   Result<std::string> GetDocumentBytes(const std::string& id) override;
+  Result<bool> IsDocumentUploader(const std::string& id, const std::string& user_id) override;
+  Result<std::vector<DossierSummary>> ListDossiersReferencing(const std::string& id,
+                                                              int limit) override;
   Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
+
+  Result<std::optional<IdempotencyRecord>> ReserveIdempotencyKey(const std::string& user_id,
+                                                                 const std::string& key,
+                                                                 const std::string& fingerprint,
+                                                                 Instant at,
+                                                                 Instant expire_before) override;
+  Status CompleteIdempotencyKey(const std::string& user_id, const std::string& key,
+                                const std::string& response) override;
+  Status AbandonIdempotencyKey(const std::string& user_id, const std::string& key) override;
 
   // Outbox rows written so far, oldest first (for tests of the sync feed).
   std::vector<OutboxEntry> Outbox() const;
@@ -72,6 +89,11 @@ class MemoryStore final : public DossierStore {
 
   static DossierSummary SummaryOf(const StoredDossier& stored);
   void AppendEventLocked(const std::string& code, const DossierEvent& event);
+  void ReferenceDocumentsLocked(const Dossier& dossier);
+  // Summaries of the dossiers `keep` accepts, newest (highest code) first.
+  std::vector<DossierSummary> ListNewestLocked(
+      const std::optional<std::string>& after_code, int limit, const DossierFilter& filter,
+      const std::function<bool(const Dossier&)>& keep) const;
 
   const Clock* clock_;
   ContentHash content_hash_;
@@ -84,6 +106,9 @@ class MemoryStore final : public DossierStore {
   std::int64_t last_sequence_ = 0;
   std::map<std::string, StoredDocument> documents_;
   std::vector<OutboxEntry> outbox_;
+  std::set<std::pair<std::string, std::string>> uploads_;    // (document, user)
+  std::map<std::string, std::set<std::string>> references_;  // document -> dossier codes
+  std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;  // (user, key)
 };
 
 }  // namespace motcua

@@ -101,9 +101,9 @@ TEST_CASE("sqlite store: a database from a newer motcua is refused") {
   Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(options);
   REQUIRE_FALSE(opened.ok());
   CHECK(opened.error().code() == ErrorCode::kFailedPrecondition);
-  CHECK(opened.error().message() ==
-        "database schema version 999 is newer than this motcua (" +
-            std::to_string(EmbeddedMigrations().back().version) + "); upgrade motcua");
+  CHECK(opened.error().message() == "database schema version 999 is newer than this motcua (" +
+                                        std::to_string(EmbeddedMigrations().back().version) +
+                                        "); upgrade motcua");
 }
 
 TEST_CASE("sqlite store: bad options are refused before touching the disk") {
@@ -155,7 +155,9 @@ TEST_CASE("sqlite store: a document's bytes are stored once") {
   {
     auto store = OpenStore(dir.File("d.db"));
     for (int i = 0; i < 3; ++i) {
-      REQUIRE(store->PutDocument(DocumentInfo{id, 5, "text/plain"}, "hello").ok());
+      REQUIRE(
+          store->PutDocument(DocumentInfo{id, 5, "text/plain"}, "hello", "079012345678", Instant{})
+              .ok());
     }
   }
   RawDatabase raw(dir.File("d.db"));

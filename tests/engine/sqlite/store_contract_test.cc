@@ -337,20 +337,146 @@ TEST_CASE_TEMPLATE("store: documents are content-addressed and stored once", F, 
   F f;
   // sha256("hello"), computed with sha256sum.
   const std::string id = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
-  REQUIRE(f.store->PutDocument(DocumentInfo{id, 5, "text/plain"}, "hello").ok());
-  REQUIRE(f.store->PutDocument(DocumentInfo{id, 5, "application/octet-stream"}, "hello").ok());
+  REQUIRE(
+      f.store->PutDocument(DocumentInfo{id, 5, "text/plain"}, "hello", "079012345678", Instant{})
+          .ok());
+  REQUIRE(f.store
+              ->PutDocument(DocumentInfo{id, 5, "application/octet-stream"}, "hello",
+                            "079012345678", Instant{})
+              .ok());
   Result<DocumentInfo> info = f.store->GetDocumentInfo(id);
   REQUIRE(info.ok());
   CHECK(info->size == 5);
   CHECK(info->media_type == "text/plain");  // the first copy is the one kept
   CHECK(f.store->GetDocumentBytes(id).value() == "hello");
 
-  Status wrong_id = f.store->PutDocument(DocumentInfo{id, 5, "text/plain"}, "hellO");
+  Status wrong_id =
+      f.store->PutDocument(DocumentInfo{id, 5, "text/plain"}, "hellO", "079012345678", Instant{});
   CHECK(wrong_id.error().code() == ErrorCode::kInvalidArgument);
-  Status wrong_size = f.store->PutDocument(DocumentInfo{id, 4, "text/plain"}, "hello");
+  Status wrong_size =
+      f.store->PutDocument(DocumentInfo{id, 4, "text/plain"}, "hello", "079012345678", Instant{});
   CHECK(wrong_size.error().code() == ErrorCode::kInvalidArgument);
   CHECK(f.store->GetDocumentInfo(std::string(64, '0')).error().code() == ErrorCode::kNotFound);
   CHECK(f.store->GetDocumentBytes(std::string(64, '0')).error().code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE_TEMPLATE("store: an agency's dossiers list newest first, with filters", F, STORE_TYPES) {
+  F f;
+  const std::string a = "000.00.01.H26";
+  const std::string b = "000.00.02.H26";
+  REQUIRE(f.store->CreateDossier(NewDossier("A-1", "001099000001", a), {"clerk"}, 1).ok());
+  REQUIRE(f.store->CreateDossier(NewDossier("A-2", "001099000002", a), {"clerk"}, 1).ok());
+  REQUIRE(f.store->CreateDossier(NewDossier("A-3", "001099000003", a), {"clerk"}, 1).ok());
+  REQUIRE(f.store->CreateDossier(NewDossier("B-1", "001099000001", b), {"clerk"}, 1).ok());
+  Dossier a2 = f.store->GetDossier("A-2").value();
+  SampleTransition received = MoveTo(a2, "review", SampleTime(3600));
+  received.after.clock.received_at = SampleTime(3600);
+  REQUIRE(f.store->CommitTransition(CommitOf(received, 1)).ok());
+
+  AgencyQuery query;
+  query.agency = a;
+  CHECK(Codes(f.store->ListByAgency(query).value()) ==
+        std::vector<std::string>{"A-3", "A-2", "A-1"});
+  query.limit = 1;
+  query.after_code = "A-3";
+  CHECK(Codes(f.store->ListByAgency(query).value()) == std::vector<std::string>{"A-2"});
+  query.limit = 50;
+  query.after_code.reset();
+  query.filter.state = "review";
+  CHECK(Codes(f.store->ListByAgency(query).value()) == std::vector<std::string>{"A-2"});
+  query.filter = {};
+  query.filter.received_from = SampleTime(3600);
+  CHECK(Codes(f.store->ListByAgency(query).value()) == std::vector<std::string>{"A-2"});
+  query.filter.received_from = SampleTime(3601);
+  CHECK(f.store->ListByAgency(query)->empty());
+  query.filter = {};
+  query.filter.received_to = SampleTime(3600);  // [from, to): excludes 3600
+  CHECK(f.store->ListByAgency(query)->empty());
+  query.filter = {};
+  query.filter.procedure_code = "9.999999";
+  CHECK(f.store->ListByAgency(query)->empty());
+
+  ApplicantQuery mine;
+  mine.applicant_id = "001099000001";
+  CHECK(Codes(f.store->ListByApplicant(mine).value()) == std::vector<std::string>{"B-1", "A-1"});
+  mine.filter.state = "review";
+  CHECK(f.store->ListByApplicant(mine)->empty());
+}
+
+TEST_CASE_TEMPLATE("store: uploads and dossier references of documents are recorded", F,
+                   STORE_TYPES) {
+  F f;
+  const std::string hello = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+  const std::string world = Sha256Hex("world");
+  REQUIRE(
+      f.store->PutDocument(DocumentInfo{hello, 5, "text/plain"}, "hello", "u1", SampleTime()).ok());
+  REQUIRE(
+      f.store->PutDocument(DocumentInfo{hello, 5, "text/plain"}, "hello", "u2", SampleTime()).ok());
+  CHECK(f.store->IsDocumentUploader(hello, "u1").value());
+  CHECK(f.store->IsDocumentUploader(hello, "u2").value());
+  CHECK_FALSE(f.store->IsDocumentUploader(hello, "u3").value());
+  CHECK_FALSE(f.store->IsDocumentUploader(world, "u1").value());
+
+  Dossier d = NewDossier("D-1");
+  d.documents["application"] = hello;
+  REQUIRE(f.store->CreateDossier(d, {"clerk"}, 1).ok());
+  REQUIRE(f.store->CreateDossier(NewDossier("D-2"), {"clerk"}, 1).ok());
+  CHECK(Codes(f.store->ListDossiersReferencing(hello, 10).value()) ==
+        std::vector<std::string>{"D-1"});
+  CHECK(f.store->ListDossiersReferencing(world, 10)->empty());
+
+  // A supplement replaces the document and a result is attached: the dossier
+  // refers to all three, the replaced one included (its history names it).
+  Dossier stored = f.store->GetDossier("D-1").value();
+  SampleTransition supplement = MoveTo(stored, "review", SampleTime(60));
+  supplement.after.documents["application"] = world;
+  supplement.after.result_document = std::string(64, 'a');
+  REQUIRE(f.store->CommitTransition(CommitOf(supplement, 1)).ok());
+  CHECK(Codes(f.store->ListDossiersReferencing(hello, 10).value()) ==
+        std::vector<std::string>{"D-1"});
+  CHECK(Codes(f.store->ListDossiersReferencing(world, 10).value()) ==
+        std::vector<std::string>{"D-1"});
+  CHECK(Codes(f.store->ListDossiersReferencing(std::string(64, 'a'), 10).value()) ==
+        std::vector<std::string>{"D-1"});
+}
+
+TEST_CASE_TEMPLATE("store: idempotency keys reserve once per caller and keep the response", F,
+                   STORE_TYPES) {
+  F f;
+  auto* keys = dynamic_cast<IdempotencyStore*>(f.store.get());
+  REQUIRE(keys != nullptr);
+  const Instant t0 = SampleTime();
+  const Instant long_ago = SampleTime(-86400);
+
+  auto first = keys->ReserveIdempotencyKey("u1", "k", "POST /a", t0, long_ago);
+  REQUIRE(first.ok());
+  CHECK_FALSE(first->has_value());  // the caller holds the reservation
+
+  auto pending = keys->ReserveIdempotencyKey("u1", "k", "POST /a", t0, long_ago);
+  REQUIRE(pending.ok());
+  REQUIRE(pending->has_value());
+  CHECK((*pending)->fingerprint == "POST /a");
+  CHECK_FALSE((*pending)->response.has_value());
+
+  // Another caller's key with the same text is a different key.
+  CHECK_FALSE(keys->ReserveIdempotencyKey("u2", "k", "POST /b", t0, long_ago)->has_value());
+
+  REQUIRE(keys->CompleteIdempotencyKey("u1", "k", "{\"status\":201}").ok());
+  auto done = keys->ReserveIdempotencyKey("u1", "k", "POST /a", t0, long_ago);
+  REQUIRE(done->has_value());
+  CHECK((*done)->response == std::optional<std::string>("{\"status\":201}"));
+  // Abandoning a completed key changes nothing.
+  REQUIRE(keys->AbandonIdempotencyKey("u1", "k").ok());
+  CHECK(keys->ReserveIdempotencyKey("u1", "k", "POST /a", t0, long_ago)->has_value());
+
+  // Abandoned reservations may be taken again.
+  REQUIRE(keys->AbandonIdempotencyKey("u2", "k").ok());
+  CHECK_FALSE(keys->ReserveIdempotencyKey("u2", "k", "POST /c", t0, long_ago)->has_value());
+
+  // Expired records count as absent.
+  CHECK_FALSE(keys->ReserveIdempotencyKey("u1", "k", "POST /d", SampleTime(10), SampleTime(1))
+                  ->has_value());
+  CHECK(keys->CompleteIdempotencyKey("u9", "none", "x").error().code() == ErrorCode::kNotFound);
 }
 
 TEST_CASE_TEMPLATE("store: concurrent transitions on distinct dossiers all commit", F,

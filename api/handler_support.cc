@@ -1,0 +1,151 @@
+#include "api/handler_support.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <ctime>
+#include <vector>
+
+#include "api/router.h"
+#include "engine/domain/workflow_lint.h"
+
+namespace motcua {
+
+using nlohmann::json;
+
+namespace {
+constexpr int kDefaultPageSize = 50;
+}  // namespace
+
+// RFC 3339 in UTC, e.g. "2026-03-02T01:00:00Z".
+std::string FormatInstant(Instant t) {
+  const std::time_t seconds = static_cast<std::time_t>(t.time_since_epoch().count());
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+json OptionalInstant(const std::optional<Instant>& t) {
+  return t ? json(FormatInstant(*t)) : json(nullptr);
+}
+
+HttpResponse JsonResponse(int status, const json& body) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return response;
+}
+
+Result<Actor> AuthenticateRequest(const Authenticator& authenticate, const HttpRequest& request) {
+  std::optional<std::string_view> header = request.Header("Authorization");
+  constexpr std::string_view kScheme = "Bearer ";
+  if (!header || header->size() <= kScheme.size() ||
+      !EqualsIgnoreCase(header->substr(0, kScheme.size()), kScheme)) {
+    return Error(ErrorCode::kUnauthenticated, "a bearer token is required", "missing_token");
+  }
+  return authenticate(header->substr(kScheme.size()));
+}
+
+// The body as a JSON object whose members are all in `allowed`.
+Result<json> ParseObjectBody(const HttpRequest& request,
+                             std::initializer_list<std::string_view> allowed) {
+  std::optional<std::string_view> type = request.Header("Content-Type");
+  if (!type || type->substr(0, 16) != "application/json") {
+    return Error(ErrorCode::kInvalidArgument, "the body must be application/json",
+                 "unsupported_media_type");
+  }
+  if (!IsValidUtf8(request.body)) {
+    return Error(ErrorCode::kInvalidArgument, "the body is not valid UTF-8", "malformed_json");
+  }
+  Result<json> body = ParseJsonText(request.body);
+  if (!body.ok()) {
+    return Error(ErrorCode::kInvalidArgument, body.error().message(), "malformed_json",
+                 {{"", body.error().message()}});
+  }
+  if (!body->is_object()) {
+    return Error(ErrorCode::kInvalidArgument, "the body must be a JSON object", "validation",
+                 {{"", "must be an object"}});
+  }
+  std::vector<FieldError> unknown;
+  for (const auto& [key, value] : body->items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      unknown.push_back({"/" + key, "is not a known field"});
+    }
+  }
+  if (!unknown.empty()) {
+    return Error(ErrorCode::kInvalidArgument, "the body has unknown fields", "validation",
+                 std::move(unknown));
+  }
+  return body;
+}
+
+std::optional<std::string> QueryValue(const HttpRequest& request, const std::string& name) {
+  auto found = request.query.find(name);
+  if (found == request.query.end()) return std::nullopt;
+  return found->second;
+}
+
+Result<int> PageLimit(const HttpRequest& request) {
+  std::optional<std::string> text = QueryValue(request, "limit");
+  if (!text) return kDefaultPageSize;
+  int limit = 0;
+  auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), limit);
+  if (error != std::errc() || end != text->data() + text->size() || limit < 1 || limit > 200) {
+    return Error(ErrorCode::kInvalidArgument, "limit must be a whole number from 1 to 200",
+                 "validation", {{"/limit", "must be a whole number from 1 to 200"}});
+  }
+  return limit;
+}
+
+// The version in If-Match ("3" or "\"3\""); empty when the header is absent.
+Result<std::optional<std::int64_t>> IfMatchVersion(const HttpRequest& request) {
+  std::optional<std::string_view> header = request.Header("If-Match");
+  if (!header) return std::optional<std::int64_t>();
+  std::string_view text = *header;
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+    text = text.substr(1, text.size() - 2);
+  }
+  std::int64_t version = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (error != std::errc() || end != text.data() + text.size() || version < 1) {
+    return Error(ErrorCode::kInvalidArgument, "If-Match must carry the dossier version, e.g. \"3\"",
+                 "invalid_if_match");
+  }
+  return std::optional<std::int64_t>(version);
+}
+
+bool HasAnyRole(const Actor& actor, std::initializer_list<const char*> roles) {
+  return std::any_of(roles.begin(), roles.end(), [&](const char* r) { return actor.HasRole(r); });
+}
+
+Error Forbidden(const std::string& what) {
+  return Error(ErrorCode::kPermissionDenied, what, "role_not_allowed");
+}
+
+std::optional<Instant> ParseInstant(std::string_view text) {
+  int year = 0;
+  unsigned month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  char tail = 0;
+  const std::string copy(text);
+  int fields = 0;
+  if (copy.size() == 10) {
+    fields = std::sscanf(copy.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &tail);
+    if (fields != 3) return std::nullopt;
+  } else if (copy.size() == 20) {
+    fields = std::sscanf(copy.c_str(), "%4d-%2u-%2uT%2u:%2u:%2u%c", &year, &month, &day, &hour,
+                         &minute, &second, &tail);
+    if (fields != 7 || tail != 'Z') return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month},
+                                         std::chrono::day{day}};
+  if (!date.ok() || hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  return Instant{std::chrono::sys_days{date}} + std::chrono::hours{hour} +
+         std::chrono::minutes{minute} + std::chrono::seconds{second};
+}
+
+}  // namespace motcua

@@ -1,0 +1,107 @@
+#include "engine/service/user_admin.h"
+
+#include <algorithm>
+
+#include "engine/domain/workflow.h"
+
+namespace motcua {
+namespace {
+
+Status RequireAdmin(const Actor& actor) {
+  if (actor.HasRole(kAdminRole) && !actor.agency.empty()) return Status();
+  return Error(ErrorCode::kPermissionDenied, "only administrators manage users",
+               "role_not_allowed");
+}
+
+bool IsApplicantAccount(const User& user) {
+  return user.agency.empty();
+}
+
+Error UserNotFound(const std::string& id) {
+  return Error(ErrorCode::kNotFound, "user " + id + " does not exist", "user_not_found");
+}
+
+}  // namespace
+
+Result<User> UserAdministration::LoadInScope(const Actor& admin, const std::string& id) {
+  if (Status allowed = RequireAdmin(admin); !allowed.ok()) return allowed.error();
+  Result<User> user = store_.GetUser(id);
+  if (!user.ok()) {
+    return user.error().code() == ErrorCode::kNotFound ? UserNotFound(id) : user.error();
+  }
+  if (!IsApplicantAccount(*user) && user->agency != admin.agency) return UserNotFound(id);
+  return user;
+}
+
+Result<std::vector<User>> UserAdministration::List(const Actor& admin) {
+  if (Status allowed = RequireAdmin(admin); !allowed.ok()) return allowed.error();
+  return store_.ListUsers(admin.agency);
+}
+
+Result<User> UserAdministration::Get(const Actor& admin, const std::string& id) {
+  return LoadInScope(admin, id);
+}
+
+Result<User> UserAdministration::Create(const Actor& admin, User user) {
+  if (Status allowed = RequireAdmin(admin); !allowed.ok()) return allowed.error();
+  const bool applicant =
+      std::find(user.roles.begin(), user.roles.end(), kApplicantRole) != user.roles.end();
+  if (!applicant && user.agency.empty()) user.agency = admin.agency;
+  if (!applicant && user.agency != admin.agency) {
+    return Error(ErrorCode::kPermissionDenied, "admins create staff of their own agency only",
+                 "wrong_agency", {{"/agency", "must be your agency " + admin.agency}});
+  }
+  user.created_at = clock_.Now();
+  if (Status valid = ValidateUser(user); !valid.ok()) return valid.error();
+  if (Status created = store_.CreateUser(user); !created.ok()) return created.error();
+  return user;
+}
+
+Result<User> UserAdministration::Update(const Actor& admin, const std::string& id,
+                                        const UserChanges& changes) {
+  Result<User> user = LoadInScope(admin, id);
+  if (!user.ok()) return user;
+  if (changes.name) user->name = *changes.name;
+  if (changes.roles) user->roles = *changes.roles;
+  if (changes.disabled) user->disabled = *changes.disabled;
+  if (changes.certificate_fingerprint) {
+    user->certificate_fingerprint =
+        changes.certificate_fingerprint->empty() ? std::nullopt : changes.certificate_fingerprint;
+  }
+  if (Status valid = ValidateUser(*user); !valid.ok()) return valid.error();
+  if (Status updated = store_.UpdateUser(*user); !updated.ok()) return updated.error();
+  tokens_.ForgetUser(id);
+  return user;
+}
+
+Result<TokenService::Issued> UserAdministration::IssueToken(const Actor& admin,
+                                                            const std::string& user_id,
+                                                            const std::string& label,
+                                                            std::chrono::seconds ttl) {
+  Result<User> user = LoadInScope(admin, user_id);
+  if (!user.ok()) return user.error();
+  if (ttl < std::chrono::minutes(1) || ttl > kMaxTokenLifetime) {
+    return Error(ErrorCode::kInvalidArgument, "a token lives from 1 minute to 365 days",
+                 "validation", {{"/ttl_seconds", "must be from 60 to 31536000"}});
+  }
+  return tokens_.Issue(user_id, label, ttl);
+}
+
+Result<std::vector<TokenRecord>> UserAdministration::ListTokens(const Actor& admin,
+                                                                const std::string& user_id) {
+  Result<User> user = LoadInScope(admin, user_id);
+  if (!user.ok()) return user.error();
+  return store_.ListTokens(user_id);
+}
+
+Status UserAdministration::RevokeToken(const Actor& admin, const std::string& token_hash) {
+  if (Status allowed = RequireAdmin(admin); !allowed.ok()) return allowed;
+  Result<TokenRecord> token = store_.GetToken(token_hash);
+  const Error not_found(ErrorCode::kNotFound, "token does not exist", "token_not_found");
+  if (!token.ok()) return token.error().code() == ErrorCode::kNotFound ? not_found : token.error();
+  Result<User> user = LoadInScope(admin, token->user_id);
+  if (!user.ok()) return user.error().code() == ErrorCode::kNotFound ? not_found : user.error();
+  return tokens_.Revoke(token_hash);
+}
+
+}  // namespace motcua

@@ -1,0 +1,133 @@
+// Handler tests of /v1/users and /v1/tokens: admins manage their agency's
+// staff and applicant accounts; tokens issued here authenticate at once and
+// stop working when revoked or when the user is disabled.
+#include "api/user_routes.h"
+
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/http_message.h"
+#include "engine/crypto/openssl_token_crypto.h"
+#include "tests/fakes/memory_identity_store.h"
+
+namespace motcua {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+struct Admin {
+  FakeClock clock{Instant{std::chrono::sys_days{2026y / 3 / 2}}};
+  MemoryIdentityStore identities;
+  OpenSslTokenCrypto crypto;
+  TokenService tokens{identities, crypto, clock};
+  UserAdministration users{identities, tokens, clock};
+  UserApi api{users, [this](std::string_view secret) { return tokens.Authenticate(secret); }};
+  Router router;
+  std::string admin_a;  // secrets
+  std::string admin_b;
+
+  Admin() {
+    REQUIRE(AddUserRoutes(router, api).ok());
+    REQUIRE(
+        identities.CreateUser({"admin-a", "A", {"admin"}, "000.00.01.H26", {}, false, {}}).ok());
+    REQUIRE(
+        identities.CreateUser({"admin-b", "B", {"admin"}, "000.00.02.H26", {}, false, {}}).ok());
+    REQUIRE(identities.CreateUser({"clerk-b", "C", {"specialist"}, "000.00.02.H26", {}, false, {}})
+                .ok());
+    admin_a = tokens.Issue("admin-a", "test", 1h).value().secret;
+    admin_b = tokens.Issue("admin-b", "test", 1h).value().secret;
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& target, const std::string& secret,
+                    const json& body = nullptr) {
+    HttpRequest request = MakeHttpRequest(method, target, body.is_null() ? "" : body.dump());
+    if (!secret.empty()) request.headers.push_back({"Authorization", "Bearer " + secret});
+    if (!body.is_null()) request.headers.push_back({"Content-Type", "application/json"});
+    return router.Handle(request);
+  }
+};
+
+TEST_CASE("user routes: an admin creates staff of their agency and issues tokens that work") {
+  Admin t;
+  HttpResponse created =
+      t.Call("POST", "/v1/users", t.admin_a,
+             {{"id", "clerk-a"}, {"name", "Lan"}, {"roles", {"reception_clerk"}}});
+  REQUIRE_MESSAGE(created.status == 201, created.body);
+  CHECK(json::parse(created.body).at("agency") == "000.00.01.H26");  // the admin's own
+  CHECK(created.Header("Location") == "/v1/users/clerk-a");
+  CHECK(t.Call("POST", "/v1/users", t.admin_a, {{"id", "clerk-a"}, {"roles", {"specialist"}}})
+            .status == 409);
+
+  HttpResponse issued =
+      t.Call("POST", "/v1/tokens", t.admin_a, {{"user_id", "clerk-a"}, {"label", "desk 3"}});
+  REQUIRE_MESSAGE(issued.status == 201, issued.body);
+  CHECK(issued.Header("Cache-Control") == "no-store");
+  const std::string secret = json::parse(issued.body).at("token");
+  const std::string id = json::parse(issued.body).at("id");
+  Result<Actor> clerk = t.tokens.Authenticate(secret);
+  REQUIRE(clerk.ok());
+  CHECK(clerk->agency == "000.00.01.H26");
+
+  HttpResponse listed = t.Call("GET", "/v1/tokens?user=clerk-a", t.admin_a);
+  REQUIRE(listed.status == 200);
+  CHECK(listed.body.find(secret) == std::string::npos);  // secrets are never listed
+  CHECK(json::parse(listed.body).at("items").size() == 1);
+
+  CHECK(t.Call("DELETE", "/v1/tokens/" + id, t.admin_b).status == 404);  // not in B's scope
+  CHECK(t.tokens.Authenticate(secret).ok());
+  CHECK(t.Call("DELETE", "/v1/tokens/" + id, t.admin_a).status == 204);
+  CHECK_FALSE(t.tokens.Authenticate(secret).ok());
+}
+
+TEST_CASE("user routes: scope, roles and bad input") {
+  Admin t;
+  // Another agency's staff are invisible; creating staff there is denied.
+  CHECK(t.Call("GET", "/v1/users/clerk-b", t.admin_a).status == 404);
+  CHECK(t.Call("GET", "/v1/users/clerk-b", t.admin_b).status == 200);
+  CHECK(t.Call("POST", "/v1/users", t.admin_a,
+               {{"id", "x"}, {"roles", {"specialist"}}, {"agency", "000.00.02.H26"}})
+            .status == 403);
+  CHECK(t.Call("POST", "/v1/tokens", t.admin_a, {{"user_id", "clerk-b"}}).status == 404);
+  json users = json::parse(t.Call("GET", "/v1/users", t.admin_a).body);
+  REQUIRE(users.at("items").size() == 1);  // admin-a only
+  // Applicants: any admin, a valid citizen ID, no agency.
+  CHECK(t.Call("POST", "/v1/users", t.admin_a, {{"id", "001090012345"}, {"roles", {"applicant"}}})
+            .status == 201);
+  HttpResponse bad_id =
+      t.Call("POST", "/v1/users", t.admin_a, {{"id", "12345"}, {"roles", {"applicant"}}});
+  CHECK(bad_id.status == 422);
+  CHECK(bad_id.body.find("\"/id\"") != std::string::npos);
+  CHECK(t.Call("POST", "/v1/users", t.admin_a, {{"id", "s"}, {"roles", {"system"}}}).status == 422);
+  CHECK(t.Call("POST", "/v1/users", t.admin_a, {{"id", "s"}, {"roles", "admin"}}).status == 422);
+  CHECK(t.Call("POST", "/v1/users", t.admin_a, {{"id", "s"}, {"roles", {"x"}}, {"bogus", 1}})
+            .status == 422);
+  CHECK(t.Call("POST", "/v1/tokens", t.admin_a, {{"user_id", "admin-a"}, {"ttl_seconds", 5}})
+            .status == 422);
+  CHECK(t.Call("GET", "/v1/tokens", t.admin_a).status == 422);  // ?user= missing
+
+  // Disabling a user stops their token at once (no 30 s cache).
+  const std::string clerk_secret = t.tokens.Issue("admin-b", "second", 1h).value().secret;
+  REQUIRE(t.tokens.Authenticate(clerk_secret).ok());
+  HttpResponse disabled = t.Call("PATCH", "/v1/users/admin-b", t.admin_b, {{"disabled", true}});
+  REQUIRE(disabled.status == 200);
+  CHECK_FALSE(t.tokens.Authenticate(clerk_secret).ok());
+
+  // Non-admins are denied; no token is 401.
+  const std::string specialist = t.tokens.Issue("clerk-b", "t", 1h).value().secret;
+  for (const auto& [method, target] :
+       std::vector<std::pair<std::string, std::string>>{{"GET", "/v1/users"},
+                                                        {"GET", "/v1/users/clerk-b"},
+                                                        {"GET", "/v1/tokens?user=clerk-b"},
+                                                        {"DELETE", "/v1/tokens/abc"}}) {
+    CHECK(t.Call(method, target, specialist).status == 403);
+    CHECK(t.Call(method, target, "").status == 401);
+  }
+  CHECK(t.Call("POST", "/v1/users", specialist, {{"id", "y"}, {"roles", {"x"}}}).status == 403);
+  CHECK(t.Call("POST", "/v1/tokens", specialist, {{"user_id", "clerk-b"}}).status == 403);
+  CHECK(t.Call("PATCH", "/v1/users/clerk-b", specialist, {{"name", "z"}}).status == 403);
+}
+
+}  // namespace
+}  // namespace motcua
