@@ -125,7 +125,8 @@ CounterFamily& Metrics::AddCounter(std::string_view name, std::string_view help,
   }
   Family family{std::string(name), std::string(help),
                 Kind::kCounter,    std::make_unique<CounterFamily>(std::move(label_names)),
-                nullptr,           nullptr};
+                nullptr,           nullptr,
+                {},                nullptr};
   families_.push_back(std::move(family));
   return *families_.back().counter;
 }
@@ -142,6 +143,8 @@ HistogramFamily& Metrics::AddHistogram(std::string_view name, std::string_view h
                 Kind::kHistogram,
                 nullptr,
                 std::make_unique<HistogramFamily>(std::move(label_names), std::move(upper_bounds)),
+                nullptr,
+                {},
                 nullptr};
   families_.push_back(std::move(family));
   return *families_.back().histogram;
@@ -156,7 +159,25 @@ void Metrics::AddGauge(std::string_view name, std::string_view help, std::functi
     return;
   }
   families_.push_back(
-      Family{std::string(name), std::string(help), Kind::kGauge, nullptr, nullptr, callback});
+      Family{std::string(name), std::string(help), Kind::kGauge, nullptr, nullptr, callback, {},
+             nullptr});
+}
+
+void Metrics::AddGaugeFamily(std::string_view name, std::string_view help,
+                             std::vector<std::string> label_names,
+                             std::function<GaugeSeries()> read) {
+  auto callback = std::make_shared<const std::function<GaugeSeries()>>(std::move(read));
+  std::lock_guard lock(mutex_);
+  if (Family* existing = FindLocked(name);
+      existing != nullptr && existing->kind == Kind::kGaugeFamily) {
+    existing->help = std::string(help);
+    existing->gauge_labels = std::move(label_names);
+    existing->gauge_family = std::move(callback);
+    return;
+  }
+  Family family{std::string(name),       std::string(help), Kind::kGaugeFamily, nullptr, nullptr,
+                nullptr,                 std::move(label_names), std::move(callback)};
+  families_.push_back(std::move(family));
 }
 
 std::string Metrics::RenderText() const {
@@ -170,13 +191,16 @@ std::string Metrics::RenderText() const {
     const CounterFamily* counter;
     const HistogramFamily* histogram;
     std::shared_ptr<const std::function<double()>> gauge;
+    std::vector<std::string> gauge_labels;
+    std::shared_ptr<const std::function<GaugeSeries()>> gauge_family;
   };
   std::vector<View> views;
   {
     std::lock_guard lock(mutex_);
     for (const Family& family : families_) {
       views.push_back({family.name, family.help, family.kind, family.counter.get(),
-                       family.histogram.get(), family.gauge});
+                       family.histogram.get(), family.gauge, family.gauge_labels,
+                       family.gauge_family});
     }
   }
 
@@ -217,6 +241,17 @@ std::string Metrics::RenderText() const {
       case Kind::kGauge: {
         RenderHeader(out, view.name, view.help, "gauge");
         out += view.name + " " + FormatMetricValue((*view.gauge)()) + "\n";
+        break;
+      }
+      case Kind::kGaugeFamily: {
+        RenderHeader(out, view.name, view.help, "gauge");
+        GaugeSeries series = (*view.gauge_family)();
+        std::sort(series.begin(), series.end());
+        for (const auto& [values, value] : series) {
+          if (values.size() != view.gauge_labels.size()) continue;
+          out += view.name + RenderLabels(view.gauge_labels, values) + " " +
+                 FormatMetricValue(value) + "\n";
+        }
         break;
       }
     }

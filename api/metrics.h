@@ -94,12 +94,19 @@ class Metrics {
   // A second registration under the same name replaces the callback.
   void AddGauge(std::string_view name, std::string_view help, std::function<double()> read);
 
+  // Registers a labelled gauge family whose series `read` returns at render
+  // time (label values in the order of `label_names`; series with the wrong
+  // number of values are skipped). Replaces an earlier registration.
+  using GaugeSeries = std::vector<std::pair<std::vector<std::string>, double>>;
+  void AddGaugeFamily(std::string_view name, std::string_view help,
+                      std::vector<std::string> label_names, std::function<GaugeSeries()> read);
+
   // All families in the Prometheus text format 0.0.4 (ends with a newline
   // when not empty).
   std::string RenderText() const;
 
  private:
-  enum class Kind { kCounter, kHistogram, kGauge };
+  enum class Kind { kCounter, kHistogram, kGauge, kGaugeFamily };
   struct Family {
     std::string name;
     std::string help;
@@ -107,6 +114,8 @@ class Metrics {
     std::unique_ptr<CounterFamily> counter;
     std::unique_ptr<HistogramFamily> histogram;
     std::shared_ptr<const std::function<double()>> gauge;
+    std::vector<std::string> gauge_labels;
+    std::shared_ptr<const std::function<GaugeSeries()>> gauge_family;
   };
 
   Family* FindLocked(std::string_view name);

@@ -22,6 +22,7 @@
 #include "engine/cli/files.h"
 #include "engine/cli/initial_admin.h"
 #include "engine/cli/options.h"
+#include "engine/cli/store_metrics.h"
 #include "engine/cli/system_clock.h"
 #include "engine/crypto/openssl_token_crypto.h"
 #include "engine/crypto/sha256.h"
@@ -174,9 +175,12 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   Result<WorkingCalendar> calendar = LoadCalendarDirectory(calendars);
   if (!calendar.ok()) return Fail(io, calendar.error().message());
 
+  Metrics metrics;
+  StoreMetrics store_metrics(metrics);
   SqliteStoreOptions store_options;
   store_options.path = db;
   store_options.clock = &clock;
+  store_options.observer = &store_metrics;
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(store_options);
   if (!store.ok()) return Fail(io, db + ": " + store.error().message());
   Result<std::unique_ptr<SqliteIdentityStore>> identities = SqliteIdentityStore::Open(db);
@@ -204,8 +208,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
       DocumentLimits{static_cast<std::int64_t>(server_options.max_body_bytes)});
   UserAdministration users(**identities, tokens, clock);
 
+  StoreMetrics::AddQueueDepthGauge(metrics, **store);
   Router router;
-  Metrics metrics;
   Authenticator authenticate = [&tokens](std::string_view secret) {
     return tokens.Authenticate(secret);
   };

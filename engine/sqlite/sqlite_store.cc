@@ -460,6 +460,7 @@ struct SqliteStore::Impl {
       return;
     }
     if (!aborted) aborted = Commit();
+    if (!aborted && options.observer != nullptr) options.observer->BatchCommitted(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
       batch[i]->done.set_value(aborted ? Status(*aborted) : results[i]);
     }
@@ -483,6 +484,7 @@ struct SqliteStore::Impl {
       (void)ExecCached("RELEASE write");
     }
     if (!aborted) aborted = Commit();
+    if (!aborted && options.observer != nullptr) options.observer->BatchCommitted(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
       batch[i]->done.set_value(aborted ? Status(*aborted) : results[i]);
     }
@@ -771,7 +773,7 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
   } catch (const nlohmann::json::exception& e) {
     return Error(ErrorCode::kInvalidArgument, std::string("outbox payload: ") + e.what());
   }
-  return impl_->Write([&](SqliteConnection& db) -> Status {
+  Status committed = impl_->Write([&](SqliteConnection& db) -> Status {
     Result<SqliteStatement*> update = db.Prepare(kUpdateDossier);
     if (!update.ok()) return update.error();
     {
@@ -814,6 +816,10 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
     }
     return Status();
   });
+  if (committed.ok() && impl_->options.observer != nullptr) {
+    impl_->options.observer->TransitionCommitted(after.procedure_code, commit.event->action);
+  }
+  return committed;
 }
 
 Result<Dossier> SqliteStore::GetDossier(const std::string& code) {
@@ -1124,6 +1130,23 @@ Status SqliteStore::AbandonIdempotencyKey(const std::string& user_id, const std:
     (*stmt)->BindText(1, user_id);
     (*stmt)->BindText(2, key);
     return (*stmt)->Run();
+  });
+}
+
+Result<std::vector<QueueDepth>> SqliteStore::QueueDepths() {
+  using List = std::vector<QueueDepth>;
+  return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
+    Result<SqliteStatement*> stmt = db.Prepare(
+        "SELECT role, agency, COUNT(*) FROM queue_entries GROUP BY role, agency");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    List depths;
+    for (;;) {
+      Result<bool> row = (*stmt)->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return depths;
+      depths.push_back({(*stmt)->ColumnText(0), (*stmt)->ColumnText(1), (*stmt)->ColumnInt(2)});
+    }
   });
 }
 

@@ -35,6 +35,25 @@
 
 namespace motcua {
 
+// Told about commits, for metrics. BatchCommitted runs on the writer thread
+// after each successful COMMIT; TransitionCommitted on the caller's thread
+// after CommitTransition succeeded. Both run with no store lock held and must
+// be cheap and thread-safe.
+class SqliteStoreObserver {
+ public:
+  virtual ~SqliteStoreObserver() = default;
+  virtual void BatchCommitted(std::size_t writes) = 0;
+  virtual void TransitionCommitted(const std::string& procedure_code,
+                                   const std::string& action) = 0;
+};
+
+// How many dossiers wait in one queue.
+struct QueueDepth {
+  std::string role;
+  std::string agency;
+  std::int64_t dossiers = 0;
+};
+
 struct SqliteStoreOptions {
   std::string path;                  // the database file; created if absent
   std::string synchronous = "full";  // "full" (durable on power loss) or "normal"
@@ -42,6 +61,7 @@ struct SqliteStoreOptions {
   int reader_connections = 4;        // size of the read-only pool
   int busy_timeout_ms = 5000;        // wait this long for another process's lock
   const Clock* clock = nullptr;      // for migration records; the system clock if null
+  SqliteStoreObserver* observer = nullptr;  // optional; must outlive the store
 };
 
 class SqliteStore final : public DossierStore, public IdempotencyStore {
@@ -80,6 +100,9 @@ class SqliteStore final : public DossierStore, public IdempotencyStore {
   Result<std::vector<DossierSummary>> ListDossiersReferencing(const std::string& id,
                                                               int limit) override;
   Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
+
+  // The depth of every non-empty queue (role x agency), for metrics.
+  Result<std::vector<QueueDepth>> QueueDepths();
 
   // IdempotencyStore. Reservations go through the same group-commit writer;
   // each Reserve also purges a few expired keys.

@@ -51,6 +51,22 @@ TEST_CASE("metrics: histogram buckets are cumulative with +Inf, sum and count") 
         "latency_seconds_count{route=\"/a\"} 4\n");
 }
 
+TEST_CASE("metrics: a labelled gauge family is read at render time, series sorted") {
+  Metrics metrics;
+  int depth = 3;
+  metrics.AddGaugeFamily("motcua_queue_depth", "Dossiers waiting.", {"role", "agency"}, [&depth] {
+    return Metrics::GaugeSeries{{{"specialist", "B"}, 1.0},
+                                {{"clerk", "A"}, static_cast<double>(depth)},
+                                {{"wrong"}, 9.0}};
+  });
+  depth = 5;
+  CHECK(metrics.RenderText() ==
+        "# HELP motcua_queue_depth Dossiers waiting.\n"
+        "# TYPE motcua_queue_depth gauge\n"
+        "motcua_queue_depth{role=\"clerk\",agency=\"A\"} 5\n"
+        "motcua_queue_depth{role=\"specialist\",agency=\"B\"} 1\n");
+}
+
 TEST_CASE("metrics: default buckets are the Prometheus client defaults") {
   std::vector<double> expected = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   CHECK(DefaultLatencyBuckets() == expected);

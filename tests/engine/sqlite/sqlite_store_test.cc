@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "engine/sqlite/audit_chain.h"
@@ -87,6 +88,47 @@ TEST_CASE("sqlite store: opening applies and records the embedded migrations") {
   { auto store = OpenStore(dir.File("m.db"), &clock); }
   CHECK(raw.Query("SELECT COUNT(*) FROM schema_migrations") ==
         std::to_string(EmbeddedMigrations().size()));
+}
+
+TEST_CASE("sqlite store: the observer sees every committed write and transition; queue depths") {
+  struct Recorder final : SqliteStoreObserver {
+    std::mutex mutex;
+    std::size_t writes = 0;
+    std::vector<std::string> transitions;
+    void BatchCommitted(std::size_t n) override {
+      std::lock_guard lock(mutex);
+      writes += n;
+    }
+    void TransitionCommitted(const std::string& procedure, const std::string& action) override {
+      std::lock_guard lock(mutex);
+      transitions.push_back(procedure + " " + action);
+    }
+  } recorder;
+  TempDirectory dir;
+  SqliteStoreOptions options;
+  options.path = dir.File("o.db");
+  options.synchronous = "normal";
+  options.observer = &recorder;
+  auto store = SqliteStore::Open(options).value();
+  REQUIRE(store->CreateDossier(NewDossier("O-1"), {"clerk", "leader"}, 1).ok());
+  REQUIRE(store->CreateDossier(NewDossier("O-2", "001099000002", "000.00.02.H26"), {"clerk"}, 1)
+              .ok());
+  Dossier o1 = store->GetDossier("O-1").value();
+  SampleTransition moved = MoveTo(o1, "review", SampleTime(60));
+  REQUIRE(store->CommitTransition(CommitOf(moved, 1, {"specialist"})).ok());
+  CHECK_FALSE(store->CommitTransition(CommitOf(moved, 1, {"specialist"})).ok());  // stale
+  {
+    std::lock_guard lock(recorder.mutex);
+    CHECK(recorder.writes == 4);  // both creates, the transition and the failed one's batch
+    CHECK(recorder.transitions == std::vector<std::string>{"1.004222 move_to_review"});
+  }
+  std::vector<QueueDepth> depths = store->QueueDepths().value();
+  REQUIRE(depths.size() == 2);
+  CHECK(depths[0].role == "clerk");
+  CHECK(depths[0].agency == "000.00.02.H26");
+  CHECK(depths[0].dossiers == 1);
+  CHECK(depths[1].role == "specialist");
+  CHECK(depths[1].dossiers == 1);
 }
 
 TEST_CASE("sqlite store: a database from a newer motcua is refused") {
