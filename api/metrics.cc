@@ -123,10 +123,14 @@ CounterFamily& Metrics::AddCounter(std::string_view name, std::string_view help,
   if (Family* existing = FindLocked(name); existing != nullptr && existing->counter) {
     return *existing->counter;
   }
-  Family family{std::string(name), std::string(help),
-                Kind::kCounter,    std::make_unique<CounterFamily>(std::move(label_names)),
-                nullptr,           nullptr,
-                {},                nullptr};
+  Family family{std::string(name),
+                std::string(help),
+                Kind::kCounter,
+                std::make_unique<CounterFamily>(std::move(label_names)),
+                nullptr,
+                nullptr,
+                {},
+                nullptr};
   families_.push_back(std::move(family));
   return *families_.back().counter;
 }
@@ -158,9 +162,8 @@ void Metrics::AddGauge(std::string_view name, std::string_view help, std::functi
     existing->gauge = std::move(callback);
     return;
   }
-  families_.push_back(
-      Family{std::string(name), std::string(help), Kind::kGauge, nullptr, nullptr, callback, {},
-             nullptr});
+  families_.push_back(Family{
+      std::string(name), std::string(help), Kind::kGauge, nullptr, nullptr, callback, {}, nullptr});
 }
 
 void Metrics::AddGaugeFamily(std::string_view name, std::string_view help,
@@ -175,8 +178,8 @@ void Metrics::AddGaugeFamily(std::string_view name, std::string_view help,
     existing->gauge_family = std::move(callback);
     return;
   }
-  Family family{std::string(name),       std::string(help), Kind::kGaugeFamily, nullptr, nullptr,
-                nullptr,                 std::move(label_names), std::move(callback)};
+  Family family{std::string(name), std::string(help), Kind::kGaugeFamily,     nullptr,
+                nullptr,           nullptr,           std::move(label_names), std::move(callback)};
   families_.push_back(std::move(family));
 }
 

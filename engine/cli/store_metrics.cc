@@ -20,17 +20,16 @@ void StoreMetrics::TransitionCommitted(const std::string& procedure_code,
 }
 
 void StoreMetrics::AddQueueDepthGauge(Metrics& metrics, SqliteStore& store) {
-  metrics.AddGaugeFamily("motcua_queue_depth", "Dossiers waiting in each queue.",
-                         {"role", "agency"}, [&store] {
-                           Metrics::GaugeSeries series;
-                           Result<std::vector<QueueDepth>> depths = store.QueueDepths();
-                           if (!depths.ok()) return series;
-                           for (const QueueDepth& d : *depths) {
-                             series.push_back(
-                                 {{d.role, d.agency}, static_cast<double>(d.dossiers)});
-                           }
-                           return series;
-                         });
+  metrics.AddGaugeFamily(
+      "motcua_queue_depth", "Dossiers waiting in each queue.", {"role", "agency"}, [&store] {
+        Metrics::GaugeSeries series;
+        Result<std::vector<QueueDepth>> depths = store.QueueDepths();
+        if (!depths.ok()) return series;
+        for (const QueueDepth& d : *depths) {
+          series.push_back({{d.role, d.agency}, static_cast<double>(d.dossiers)});
+        }
+        return series;
+      });
 }
 
 }  // namespace motcua::cli

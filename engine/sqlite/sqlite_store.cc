@@ -1136,8 +1136,8 @@ Status SqliteStore::AbandonIdempotencyKey(const std::string& user_id, const std:
 Result<std::vector<QueueDepth>> SqliteStore::QueueDepths() {
   using List = std::vector<QueueDepth>;
   return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
-    Result<SqliteStatement*> stmt = db.Prepare(
-        "SELECT role, agency, COUNT(*) FROM queue_entries GROUP BY role, agency");
+    Result<SqliteStatement*> stmt =
+        db.Prepare("SELECT role, agency, COUNT(*) FROM queue_entries GROUP BY role, agency");
     if (!stmt.ok()) return stmt.error();
     StatementReset reset(*stmt);
     List depths;

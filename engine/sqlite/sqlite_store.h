@@ -55,12 +55,12 @@ struct QueueDepth {
 };
 
 struct SqliteStoreOptions {
-  std::string path;                  // the database file; created if absent
-  std::string synchronous = "full";  // "full" (durable on power loss) or "normal"
-  int max_batch = 256;               // writes per transaction, at most
-  int reader_connections = 4;        // size of the read-only pool
-  int busy_timeout_ms = 5000;        // wait this long for another process's lock
-  const Clock* clock = nullptr;      // for migration records; the system clock if null
+  std::string path;                         // the database file; created if absent
+  std::string synchronous = "full";         // "full" (durable on power loss) or "normal"
+  int max_batch = 256;                      // writes per transaction, at most
+  int reader_connections = 4;               // size of the read-only pool
+  int busy_timeout_ms = 5000;               // wait this long for another process's lock
+  const Clock* clock = nullptr;             // for migration records; the system clock if null
   SqliteStoreObserver* observer = nullptr;  // optional; must outlive the store
 };
 

@@ -55,9 +55,8 @@ TEST_CASE("metrics: a labelled gauge family is read at render time, series sorte
   Metrics metrics;
   int depth = 3;
   metrics.AddGaugeFamily("motcua_queue_depth", "Dossiers waiting.", {"role", "agency"}, [&depth] {
-    return Metrics::GaugeSeries{{{"specialist", "B"}, 1.0},
-                                {{"clerk", "A"}, static_cast<double>(depth)},
-                                {{"wrong"}, 9.0}};
+    return Metrics::GaugeSeries{
+        {{"specialist", "B"}, 1.0}, {{"clerk", "A"}, static_cast<double>(depth)}, {{"wrong"}, 9.0}};
   });
   depth = 5;
   CHECK(metrics.RenderText() ==

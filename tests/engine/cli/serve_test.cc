@@ -104,6 +104,72 @@ TEST_CASE("serve: starts on the bundled workflows, answers, and stops cleanly on
   CHECK(StatusOf(Get(port, "/v1/procedures/1.004222/versions", token)) == 200);
   CHECK(StatusOf(Get(port, "/v1/procedures/1.004222/versions", token + "x")) == 401);
 
+  // A bad-input sweep through the real server and sockets: every request
+  // gets a 4xx problem+json, none a 5xx, the server stays up and nothing is
+  // half-written.
+  auto post = [&](const std::string& path, const std::string& bearer, const std::string& type,
+                  const std::string& body, const std::string& extra = {}) {
+    std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+    if (!bearer.empty()) request += "Authorization: Bearer " + bearer + "\r\n";
+    if (!type.empty()) request += "Content-Type: " + type + "\r\n";
+    request += extra + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    return Exchange(port, request);
+  };
+  const std::string user = post("/v1/users", token, "application/json",
+                                R"({"id":"001090012345","roles":["applicant"]})");
+  REQUIRE(StatusOf(user) == 201);
+  const std::string issued =
+      post("/v1/tokens", token, "application/json", R"({"user_id":"001090012345"})");
+  REQUIRE(StatusOf(issued) == 201);
+  const std::string citizen = nlohmann::json::parse(BodyOf(issued)).at("token");
+  const std::string form = R"("form":{"full_name":"An","citizen_id":"001090012345","address":"X"})";
+  struct Bad {
+    const char* what;
+    std::string response;
+  };
+  const Bad sweep[] = {
+      {"malformed JSON", post("/v1/dossiers", citizen, "application/json", R"({"procedure":)")},
+      {"truncated JSON", post("/v1/dossiers", citizen, "application/json",
+                              R"({"procedure":"1.004222","agency":"000.00.01.H26")")},
+      {"wrong type", post("/v1/dossiers", citizen, "application/json", R"({"procedure":42})")},
+      {"unknown field",
+       post("/v1/dossiers", citizen, "application/json", R"({"procedure":"1.004222","x":1})")},
+      {"invalid UTF-8",
+       post("/v1/dossiers", citizen, "application/json", "{\"procedure\":\"1.00\xff\xfe\"}")},
+      {"invalid citizen ID",
+       post(
+           "/v1/dossiers", citizen, "application/json",
+           R"({"procedure":"1.004222","agency":"000.00.01.H26","form":{"full_name":"An","citizen_id":"12","address":"X"},"documents":{}})")},
+      {"unknown documents",
+       post("/v1/dossiers", citizen, "application/json",
+            R"({"procedure":"1.004222","agency":"000.00.01.H26",)" + form +
+                R"(,"documents":{"declaration":")" + std::string(64, 'a') +
+                R"(","legal_residence_proof":")" + std::string(64, 'b') + R"("}})")},
+      {"missing token", post("/v1/dossiers", "", "application/json", "{}")},
+      {"garbage token", post("/v1/dossiers", "\x01garbage", "application/json", "{}")},
+      {"bad idempotency key",
+       post("/v1/dossiers", citizen, "application/json", "{}", "Idempotency-Key: a b\r\n")},
+      {"path trick", Get(port, "/v1/dossiers/..%2F..%2Fetc%2Fpasswd", citizen)},
+      {"NUL in id", Get(port, "/v1/documents/%00", citizen)},
+      {"empty document", post("/v1/documents", citizen, "application/pdf", "")},
+      {"oversized body",
+       Exchange(port,
+                "POST /v1/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + citizen +
+                    "\r\nContent-Type: application/pdf\r\nContent-Length: 50000000\r\n\r\nab")},
+      {"oversized header", Exchange(port, "GET /v1/procedures HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                              std::string(64 * 1024, 'a') + "\r\n\r\n")},
+  };
+  for (const Bad& bad : sweep) {
+    INFO(bad.what << ": " << bad.response.substr(0, 300));
+    CHECK(StatusOf(bad.response) >= 400);
+    CHECK(StatusOf(bad.response) < 500);
+    CHECK(bad.response.find("application/problem+json") != std::string::npos);
+  }
+  CHECK(StatusOf(Get(port, "/healthz")) == 200);
+  const std::string mine = Get(port, "/v1/dossiers", citizen);
+  REQUIRE(StatusOf(mine) == 200);
+  CHECK(nlohmann::json::parse(BodyOf(mine)).at("items").empty());
+
   REQUIRE(kill(child, SIGTERM) == 0);
   int status = 0;
   REQUIRE(waitpid(child, &status, 0) == child);

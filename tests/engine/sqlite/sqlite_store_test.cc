@@ -111,8 +111,8 @@ TEST_CASE("sqlite store: the observer sees every committed write and transition;
   options.observer = &recorder;
   auto store = SqliteStore::Open(options).value();
   REQUIRE(store->CreateDossier(NewDossier("O-1"), {"clerk", "leader"}, 1).ok());
-  REQUIRE(store->CreateDossier(NewDossier("O-2", "001099000002", "000.00.02.H26"), {"clerk"}, 1)
-              .ok());
+  REQUIRE(
+      store->CreateDossier(NewDossier("O-2", "001099000002", "000.00.02.H26"), {"clerk"}, 1).ok());
   Dossier o1 = store->GetDossier("O-1").value();
   SampleTransition moved = MoveTo(o1, "review", SampleTime(60));
   REQUIRE(store->CommitTransition(CommitOf(moved, 1, {"specialist"})).ok());
