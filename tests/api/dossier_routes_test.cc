@@ -273,6 +273,12 @@ TEST_CASE("dossier routes: authorization matrix") {
       // Submitting: applicants for themselves (staff need an applicant_id,
       // checked in their own test); auditors never.
       {"POST", "/v1/dossiers", "t-owner", 201},
+      {"POST", "/v1/dossiers", "t-other", 201},
+      {"POST", "/v1/dossiers", "t-clerk", 201},
+      {"POST", "/v1/dossiers", "t-clerk-b", 403},
+      {"POST", "/v1/dossiers", "t-specialist", 403},
+      {"POST", "/v1/dossiers", "t-leader", 403},
+      {"POST", "/v1/dossiers", "t-admin", 403},
       {"POST", "/v1/dossiers", "t-auditor", 403},
       {"POST", "/v1/dossiers", "", 401},
       // Releasing, the rest of the roles: only the assignee.
@@ -302,7 +308,12 @@ TEST_CASE("dossier routes: authorization matrix") {
       {"GET", "/v1/documents/{doc}", "", 401},
       // Uploading: every signed-in user but auditors.
       {"POST", "/v1/documents", "t-owner", 201},
+      {"POST", "/v1/documents", "t-other", 201},
       {"POST", "/v1/documents", "t-clerk", 201},
+      {"POST", "/v1/documents", "t-clerk-b", 201},
+      {"POST", "/v1/documents", "t-specialist", 201},
+      {"POST", "/v1/documents", "t-leader", 201},
+      {"POST", "/v1/documents", "t-admin", 201},
       {"POST", "/v1/documents", "t-auditor", 403},
       {"POST", "/v1/documents", "", 401},
       // Published versions: admins and auditors.
@@ -332,11 +343,22 @@ TEST_CASE("dossier routes: authorization matrix") {
     }
     std::string body = std::string(cell.method) == "POST" ? R"({"comment":"ok"})" : "";
     if (target == "/v1/dossiers") {
-      body = json{{"procedure", "1.004222"},
-                  {"agency", kAgencyA},
-                  {"form", {{"full_name", "An"}, {"citizen_id", kOwnerId}, {"address", "Huế"}}},
-                  {"documents", api.Documents()}}
-                 .dump();
+      // Each caller submits with documents they uploaded; staff at the desk
+      // name the applicant and receive for agency A.
+      // (Auditors cannot upload: they use the owner's, and are denied anyway.)
+      const std::string who =
+          *cell.token && std::string(cell.token) != "t-auditor" ? cell.token : "t-owner";
+      const json own_documents = {
+          {"declaration", api.Upload(who, std::string("declaration of ") + who, "text/plain")},
+          {"legal_residence_proof", api.Upload(who, std::string("proof of ") + who, "text/plain")}};
+      json submission = {
+          {"procedure", "1.004222"},
+          {"agency", kAgencyA},
+          {"form", {{"full_name", "An"}, {"citizen_id", kOwnerId}, {"address", "Huế"}}},
+          {"documents", own_documents}};
+      const bool staff = Tokens().count(who) != 0 && !Tokens().at(who).agency.empty();
+      if (staff) submission["applicant_id"] = kOwnerId;
+      body = submission.dump();
     } else if (target.find("/workflow") != std::string::npos) {
       json workflow = LoadJson("workflows/1.004222-permanent-residence.json");
       workflow["states"][0]["name"] = "Renamed";

@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "api/http_message.h"
@@ -127,6 +128,55 @@ TEST_CASE("user routes: scope, roles and bad input") {
   CHECK(t.Call("POST", "/v1/users", specialist, {{"id", "y"}, {"roles", {"x"}}}).status == 403);
   CHECK(t.Call("POST", "/v1/tokens", specialist, {{"user_id", "clerk-b"}}).status == 403);
   CHECK(t.Call("PATCH", "/v1/users/clerk-b", specialist, {{"name", "z"}}).status == 403);
+}
+
+// Every endpoint x every kind of caller, against a specialist of agency A.
+TEST_CASE("user routes: authorization matrix") {
+  const char* kCallers[] = {"admin-a", "admin-b", "specialist", "applicant", ""};
+  struct Row {
+    const char* method;
+    const char* target;
+    const char* body;
+    int statuses[5];  // in the order of kCallers
+  };
+  const Row rows[] = {
+      {"GET", "/v1/users", "", {200, 200, 403, 403, 401}},
+      {"GET", "/v1/users/staff-a", "", {200, 404, 403, 403, 401}},
+      {"PATCH", "/v1/users/staff-a", R"({"name":"N"})", {200, 404, 403, 403, 401}},
+      {"POST",
+       "/v1/users",
+       R"({"id":"new-a","roles":["specialist"],"agency":"000.00.01.H26"})",
+       {201, 403, 403, 403, 401}},
+      {"GET", "/v1/tokens?user=staff-a", "", {200, 404, 403, 403, 401}},
+      {"POST", "/v1/tokens", R"({"user_id":"staff-a"})", {201, 404, 403, 403, 401}},
+      {"DELETE", "/v1/tokens/{token}", "", {204, 404, 403, 403, 401}},
+  };
+  for (const Row& row : rows) {
+    for (int c = 0; c < 5; ++c) {
+      Admin t;
+      REQUIRE(
+          t.identities.CreateUser({"staff-a", "S", {"specialist"}, "000.00.01.H26", {}, false, {}})
+              .ok());
+      REQUIRE(
+          t.identities.CreateUser({"001090012345", "P", {"applicant"}, "", {}, false, {}}).ok());
+      const std::string staff_token = t.tokens.Issue("staff-a", "x", 1h).value().record.token_hash;
+      const std::map<std::string, std::string> secrets = {
+          {"admin-a", t.admin_a},
+          {"admin-b", t.admin_b},
+          {"specialist", t.tokens.Issue("clerk-b", "x", 1h).value().secret},
+          {"applicant", t.tokens.Issue("001090012345", "x", 1h).value().secret},
+          {"", ""}};
+      std::string target = row.target;
+      if (std::size_t at = target.find("{token}"); at != std::string::npos) {
+        target.replace(at, 7, staff_token);
+      }
+      const json body = *row.body ? json::parse(row.body) : json(nullptr);
+      HttpResponse response = t.Call(row.method, target, secrets.at(kCallers[c]), body);
+      INFO(row.method << " " << row.target << " as " << (*kCallers[c] ? kCallers[c] : "anonymous")
+                      << ": " << response.body);
+      CHECK(response.status == row.statuses[c]);
+    }
+  }
 }
 
 }  // namespace
