@@ -5,9 +5,13 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "engine/sqlite/audit_chain.h"
 #include "engine/sqlite/backup.h"
@@ -293,6 +297,43 @@ TEST_CASE("sqlite store: a backup is a sound database with the same dossiers") {
   REQUIRE(chain.ok());
   CHECK(chain->ok);
   CHECK(chain->events_checked == 4);
+}
+
+TEST_CASE("sqlite store: motcua backup in another process while this one writes") {
+  TempDirectory dir;
+  auto store = OpenStore(dir.File("busy.db"));
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      for (int n = 0; !stop; ++n) {
+        const std::string code = "W" + std::to_string(w) + "-" + std::to_string(n);
+        CreateWithHistory(*store, code, 2);
+        ++written;
+      }
+    });
+  }
+  while (written < 20) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::string command = std::string(MOTCUA_BINARY) + " backup --db " + dir.File("busy.db") +
+                              " --out " + dir.File("snapshot.db") + " > /dev/null 2>&1";
+  const int exit_code = std::system(command.c_str());
+  stop = true;
+  for (std::thread& t : writers) t.join();
+  REQUIRE(exit_code == 0);
+
+  RawDatabase raw(dir.File("snapshot.db"));
+  CHECK(raw.Query("PRAGMA integrity_check") == "ok");
+  const int copied = std::stoi(raw.Query("SELECT COUNT(*) FROM dossiers"));
+  CHECK(copied >= 20);
+  // A consistent snapshot: every copied dossier (some caught between two of
+  // their transitions) has exactly the events of its version.
+  CHECK(raw.Query("SELECT COUNT(*) FROM dossiers AS d WHERE d.version != "
+                  "(SELECT COUNT(*) FROM events AS e WHERE e.dossier_code = d.code)") == "0");
+  Result<AuditVerification> chain = VerifyAuditChain(dir.File("snapshot.db"));
+  REQUIRE(chain.ok());
+  CHECK(chain->ok);
+  CHECK(chain->events_checked == std::stoi(raw.Query("SELECT SUM(version) FROM dossiers")));
 }
 
 }  // namespace
