@@ -528,6 +528,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
     problems.push_back({"/synchronous", "must be \"full\" or \"normal\""});
   }
   if (options.max_batch < 1) problems.push_back({"/max_batch", "must be at least 1"});
+  if (options.writer_cache_kib < 1) {
+    problems.push_back({"/writer_cache_kib", "must be at least 1"});
+  }
   if (options.reader_connections < 1) {
     problems.push_back({"/reader_connections", "must be at least 1"});
   }
@@ -552,7 +555,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
   }
   Status pragmas = impl->writer->Exec(std::string("PRAGMA synchronous=") +
                                       (options.synchronous == "full" ? "FULL" : "NORMAL") +
-                                      "; PRAGMA foreign_keys=ON");
+                                      "; PRAGMA foreign_keys=ON; PRAGMA cache_size=-" +
+                                      std::to_string(options.writer_cache_kib));
   if (!pragmas.ok()) return pragmas.error();
   Result<std::int64_t> migrated =
       ApplyMigrations(*impl->writer, EmbeddedMigrations(), impl->clock->Now());

@@ -60,6 +60,9 @@ struct SqliteStoreOptions {
   int max_batch = 256;                      // writes per transaction, at most
   int reader_connections = 4;               // size of the read-only pool
   int busy_timeout_ms = 5000;               // wait this long for another process's lock
+  // Page cache of the writer connection, in KiB. SQLite's default (2 MiB)
+  // makes a writer on a multi-GB database miss on most index pages.
+  int writer_cache_kib = 64 * 1024;
   const Clock* clock = nullptr;             // for migration records; the system clock if null
   SqliteStoreObserver* observer = nullptr;  // optional; must outlive the store
 };

@@ -157,10 +157,11 @@ TEST_CASE("sqlite store: bad options are refused before touching the disk") {
   options.path = "";
   options.synchronous = "off";
   options.max_batch = 0;
+  options.writer_cache_kib = 0;
   Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(options);
   REQUIRE_FALSE(opened.ok());
   CHECK(opened.error().code() == ErrorCode::kInvalidArgument);
-  CHECK(opened.error().fields().size() == 3);
+  CHECK(opened.error().fields().size() == 4);
 }
 
 TEST_CASE("sqlite store: events cannot be updated or deleted") {
