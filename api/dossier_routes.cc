@@ -314,6 +314,20 @@ class Handlers {
     return DossierResponse(200, *view);
   }
 
+  HttpResponse ResultDocument(const HttpRequest& request, const PathParams& params) const {
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    Result<std::string> bytes = api_.dossiers.ResultBytes(*actor, params.at("code"));
+    if (!bytes.ok()) return ProblemResponse(bytes.error(), request.path);
+    HttpResponse response;
+    response.status = 200;
+    response.content_type = "application/octet-stream";
+    response.body = std::move(bytes).value();
+    response.headers.push_back({"Content-Disposition", "attachment; filename=\"result\""});
+    response.headers.push_back({"X-Content-Type-Options", "nosniff"});
+    return response;
+  }
+
   HttpResponse History(const HttpRequest& request, const PathParams& params) const {
     Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
@@ -398,6 +412,7 @@ Status AddDossierRoutes(Router& router, const DossierApi& api) {
       {"POST", "/v1/dossiers/{code}/claim", &Handlers::Claim},
       {"POST", "/v1/dossiers/{code}/release", &Handlers::Release},
       {"GET", "/v1/dossiers/{code}/history", &Handlers::History},
+      {"GET", "/v1/dossiers/{code}/result", &Handlers::ResultDocument},
       {"GET", "/v1/dossiers/{code}/audit", &Handlers::Audit},
       {"GET", "/v1/queue", &Handlers::Queue},
   };

@@ -15,6 +15,7 @@
 //   POST /v1/dossiers/{code}/claim               staff whose queue holds it; 409 if taken
 //   POST /v1/dossiers/{code}/release             its assignee
 //   GET  /v1/dossiers/{code}/history             anyone in scope
+//   GET  /v1/dossiers/{code}/result              anyone in scope: the bytes to sign
 //   GET  /v1/dossiers/{code}/audit               auditor, admin in scope
 //   GET  /v1/queue?role=R                        staff, own agency
 //

@@ -210,6 +210,16 @@ Status DossierService::CommitAssignment(const Dossier& before, const Actor& acto
   return store_.CommitTransition(commit);
 }
 
+Result<std::string> DossierService::ResultBytes(const Actor& actor, const std::string& code) {
+  Result<Loaded> loaded = LoadVisible(actor, code);
+  if (!loaded.ok()) return loaded.error();
+  if (!loaded->dossier.result_document) {
+    return Error(ErrorCode::kNotFound, "dossier " + code + " has no result document yet",
+                 "no_result");
+  }
+  return store_.GetDocumentBytes(*loaded->dossier.result_document);
+}
+
 Result<std::vector<HandOff>> DossierService::History(const Actor& actor, const std::string& code) {
   Result<Loaded> loaded = LoadVisible(actor, code);
   if (!loaded.ok()) return loaded.error();

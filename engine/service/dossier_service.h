@@ -88,6 +88,10 @@ class DossierService {
   // Puts it back; only its assignee may (kPermissionDenied "not_assignee").
   Result<DossierView> Release(const Actor& actor, const std::string& code);
 
+  // The exact bytes of a visible dossier's result document (what a leader
+  // signs); kNotFound "no_result" while the dossier has none.
+  Result<std::string> ResultBytes(const Actor& actor, const std::string& code);
+
   // The process control slip and the audit trail of a visible dossier.
   Result<std::vector<HandOff>> History(const Actor& actor, const std::string& code);
   Result<std::vector<AuditRecord>> Audit(const Actor& actor, const std::string& code);

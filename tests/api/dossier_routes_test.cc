@@ -593,5 +593,42 @@ TEST_CASE("document routes: upload once, download in scope, as an attachment") {
   CHECK(untyped_response.body.find("/content-type") != std::string::npos);
 }
 
+TEST_CASE("dossier routes: the result document's exact bytes, in scope, once there is one") {
+  Api api;
+  const std::string code = api.Submit();
+  const std::string result = "/v1/dossiers/" + code + "/result";
+  HttpResponse none = api.Call("GET", result, "t-owner");
+  CHECK(none.status == 404);
+  CHECK(none.body.find("no_result") != std::string::npos);
+
+  // A specialist's result document, attached as a transition would.
+  const std::string bytes = std::string("Quyết định\0\x01binary", 20);
+  const std::string id = api.Upload("t-specialist", bytes, "application/pdf");
+  Dossier before = api.store.GetDossier(code).value();
+  Dossier after = before;
+  after.result_document = id;
+  after.version = before.version + 1;
+  DossierEvent event;
+  event.action = "attach_result";
+  event.from_state = before.state;
+  event.to_state = before.state;
+  event.actor = Tokens().at("t-specialist");
+  event.at = api.clock.Now();
+  DossierStore::TransitionCommit commit;
+  commit.after = &after;
+  commit.expected_version = before.version;
+  commit.event = &event;
+  REQUIRE(api.store.CommitTransition(commit).ok());
+
+  HttpResponse owner = api.Call("GET", result, "t-owner");
+  REQUIRE(owner.status == 200);
+  CHECK(owner.body == bytes);
+  CHECK(owner.Header("X-Content-Type-Options") == "nosniff");
+  CHECK(api.Call("GET", result, "t-leader").status == 200);
+  CHECK(api.Call("GET", result, "t-other").status == 404);
+  CHECK(api.Call("GET", result, "t-clerk-b").status == 404);
+  CHECK(api.Call("GET", result, "").status == 401);
+}
+
 }  // namespace
 }  // namespace motcua
