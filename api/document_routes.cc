@@ -3,7 +3,6 @@
 #include <memory>
 
 #include "api/problem.h"
-#include "engine/domain/identity.h"
 
 namespace motcua {
 namespace {
@@ -15,9 +14,6 @@ nlohmann::json InfoJson(const DocumentInfo& info) {
 HttpResponse Upload(const DocumentApi& api, const HttpRequest& request) {
   Result<Actor> actor = AuthenticateRequest(api.authenticate, request);
   if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
-  if (actor->HasRole(kAuditorRole) && actor->roles.size() == 1) {
-    return ProblemResponse(Forbidden("auditors read; they do not upload"), request.path);
-  }
   const std::string_view type = request.Header("Content-Type").value_or("");
   Result<DocumentInfo> info = api.documents.Upload(*actor, request.body, type);
   if (!info.ok()) return ProblemResponse(info.error(), request.path);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/domain/clock.h"
@@ -80,6 +81,9 @@ struct DossierEvent {
 inline constexpr const char* kClaimAction = "claim";
 inline constexpr const char* kReleaseAction = "release";
 bool IsAssignmentEvent(const DossierEvent& event);
+
+// Document ids are SHA-256 digests of the bytes: 64 lowercase hex digits.
+bool IsDocumentId(std::string_view id);
 
 struct Dossier {
   std::string code;                     // e.g. "000.00.01.H26-261122-0001"

@@ -4,6 +4,10 @@
 
 namespace motcua {
 
+bool IsAuditorOnly(const Actor& actor) {
+  return actor.roles.size() == 1 && actor.roles.front() == kAuditorRole;
+}
+
 bool IsValidCitizenId(std::string_view id) {
   if (id.size() != 12) return false;
   if (!std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {

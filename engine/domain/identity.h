@@ -30,6 +30,9 @@ inline constexpr const char* kAuditorRole = "auditor";
 // digits, the first three a province code 001-096.
 bool IsValidCitizenId(std::string_view id);
 
+// True for an actor whose only role is auditor: they read, they change nothing.
+bool IsAuditorOnly(const Actor& actor);
+
 struct User {
   std::string id;  // citizen ID for applicants, a login name for staff
   std::string name;

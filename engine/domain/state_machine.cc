@@ -13,7 +13,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kReceptionClerkRole = "reception_clerk";
-constexpr std::size_t kDocumentIdLength = 64;
 
 Error InvalidPayload(std::vector<FieldError> fields) {
   return Error(ErrorCode::kInvalidArgument, "the request payload is malformed", "invalid_payload",
@@ -25,13 +24,9 @@ Error MissingRequirements(std::vector<FieldError> fields) {
                std::move(fields));
 }
 
-// Document ids are SHA-256 digests in lowercase hex.
-bool IsDocumentId(const json& value) {
-  if (!value.is_string()) return false;
-  const auto& text = value.get_ref<const std::string&>();
-  return text.size() == kDocumentIdLength && std::all_of(text.begin(), text.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
+// A JSON value naming a document: a string that IsDocumentId accepts.
+bool NamesDocument(const json& value) {
+  return value.is_string() && IsDocumentId(value.get_ref<const std::string&>());
 }
 
 // Prefixes schema violations of the form with the form's place in the payload.
@@ -126,7 +121,7 @@ void ReadDocuments(const Procedure& procedure, const json& payload,
     const std::string pointer = "/documents/" + key;
     if (procedure.FindDocument(key) == nullptr) {
       invalid.push_back({pointer, "is not a document of procedure " + procedure.code});
-    } else if (!IsDocumentId(id)) {
+    } else if (!NamesDocument(id)) {
       invalid.push_back({pointer, "must be a SHA-256 document id in lowercase hex"});
     } else {
       documents[key] = id.get<std::string>();
@@ -375,7 +370,7 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionReque
 
   std::optional<std::string> result_document = dossier.result_document;
   if (auto it = payload.find("result_document"); it != payload.end()) {
-    if (IsDocumentId(*it)) {
+    if (NamesDocument(*it)) {
       result_document = it->get<std::string>();
     } else {
       invalid.push_back({"/result_document", "must be a SHA-256 document id in lowercase hex"});

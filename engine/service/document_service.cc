@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "engine/domain/access.h"
+#include "engine/domain/identity.h"
 
 namespace motcua {
 namespace {
@@ -41,16 +42,14 @@ std::string NormalizedMediaType(std::string_view text) {
 
 }  // namespace
 
-bool DocumentService::IsDocumentId(std::string_view id) {
-  return id.size() == 64 && std::all_of(id.begin(), id.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
 Result<DocumentInfo> DocumentService::Upload(const Actor& actor, std::string_view bytes,
                                              std::string_view media_type) {
   if (actor.user_id.empty() || actor.HasRole(kSystemRole)) {
     return Error(ErrorCode::kPermissionDenied, "documents are uploaded by users",
+                 "role_not_allowed");
+  }
+  if (IsAuditorOnly(actor)) {
+    return Error(ErrorCode::kPermissionDenied, "auditors read; they do not upload",
                  "role_not_allowed");
   }
   if (bytes.empty()) {

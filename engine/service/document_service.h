@@ -49,15 +49,12 @@ class DocumentService {
   // "application/pdf"; parameters are dropped, the rest lower-cased) and
   // records the actor as an uploader. kInvalidArgument for empty or
   // oversized content ("/body") or a malformed media type ("/content-type");
-  // kPermissionDenied for the system actor.
+  // kPermissionDenied for the system actor and auditors.
   Result<DocumentInfo> Upload(const Actor& actor, std::string_view bytes,
                               std::string_view media_type);
 
   // The document, if the actor may read it (see above); else kNotFound.
   Result<DocumentDownload> Get(const Actor& actor, const std::string& id);
-
-  // True for 64 lowercase hex digits.
-  static bool IsDocumentId(std::string_view id);
 
  private:
   Result<bool> MayRead(const Actor& actor, const std::string& id);

@@ -46,7 +46,7 @@ OutboxEntry StatusChangeEntry(const Dossier& dossier, NationalStatus status,
 }  // namespace
 
 Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier& request) {
-  if (actor.roles == std::vector<std::string>{kAuditorRole}) {
+  if (IsAuditorOnly(actor)) {
     return Error(ErrorCode::kPermissionDenied, "auditors read; they do not submit",
                  "role_not_allowed");
   }

@@ -23,12 +23,6 @@ std::vector<std::string> Deduplicated(const std::vector<std::string>& roles) {
   return unique;
 }
 
-bool LooksLikeSha256Hex(std::string_view text) {
-  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
 Status CheckPageSize(int limit) {
   if (limit < 1) {
     return Error(ErrorCode::kInvalidArgument, "limit must be at least 1", "",
@@ -290,8 +284,7 @@ Result<std::vector<DossierSummary>> MemoryStore::ListByAgency(const AgencyQuery&
 
 Status MemoryStore::PutDocument(const DocumentInfo& info, std::string_view bytes,
                                 const std::string& uploaded_by, Instant) {
-  const bool id_matches =
-      content_hash_ ? content_hash_(bytes) == info.id : LooksLikeSha256Hex(info.id);
+  const bool id_matches = content_hash_ ? content_hash_(bytes) == info.id : IsDocumentId(info.id);
   if (!id_matches) {
     return Error(ErrorCode::kInvalidArgument, "document id is not the SHA-256 of its bytes", "",
                  {FieldError{"/id", "does not match the content"}});

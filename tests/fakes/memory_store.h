@@ -11,7 +11,7 @@
 // only when a `content_hash` function is given (tests pass Sha256Hex from
 // engine/crypto); without one `content_hash` stays empty, identical content
 // is still recognised by its JSON text, and a document id is only checked to
-// look like a SHA-256 hex digest.
+// look like a SHA-256 hex digest (IsDocumentId).
 #pragma once
 
 #include <cstdint>
