@@ -135,6 +135,19 @@ json PageJson(const std::vector<DossierSummary>& items, int limit) {
   return page;
 }
 
+json SignatureJson(const ResultSignatureView& view) {
+  const SignatureEvidence& e = view.evidence;
+  return {{"id", e.signature_id},
+          {"kind", e.seal ? "agency_seal" : "signature"},
+          {"signer_subject", e.signer_subject},
+          {"serial", e.serial},
+          {"certificate_fingerprint", e.certificate_fingerprint},
+          {"signing_time", e.signing_time ? json(FormatInstant(*e.signing_time)) : json()},
+          {"document_id", e.document_id},
+          {"covers_current_result", view.covers_current_result},
+          {"status", view.status}};
+}
+
 HttpResponse DossierResponse(int status, const DossierView& view) {
   HttpResponse response = JsonResponse(status, DossierJson(view));
   response.headers.push_back({"ETag", "\"" + std::to_string(view.dossier.version) + "\""});
@@ -286,13 +299,13 @@ class Handlers {
     if (!version.ok()) return ProblemResponse(version.error(), request.path);
     json payload = json::object();
     if (!request.body.empty()) {
-      Result<json> body = ParseObjectBody(
-          request,
-          {"comment", "form", "documents", "result_document", "channel", "appointment_date"});
+      Result<json> body =
+          ParseObjectBody(request, {"comment", "form", "documents", "result_document", "channel",
+                                    "appointment_date", "signature"});
       if (!body.ok()) return ProblemResponse(body.error(), request.path);
       payload = std::move(body).value();
     }
-    ActionCall call{params.at("code"), params.at("action"), *version, std::move(payload), {}};
+    ActionCall call{params.at("code"), params.at("action"), *version, std::move(payload)};
     Result<DossierView> view = api_.dossiers.Act(*actor, call);
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
     return DossierResponse(200, *view);
@@ -326,6 +339,70 @@ class Handlers {
     response.headers.push_back({"Content-Disposition", "attachment; filename=\"result\""});
     response.headers.push_back({"X-Content-Type-Options", "nosniff"});
     return response;
+  }
+
+  HttpResponse ResultSignatures(const HttpRequest& request, const PathParams& params) const {
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    const std::string& code = params.at("code");
+    auto signatures = api_.dossiers.Signatures(*actor, code);
+    if (!signatures.ok()) return ProblemResponse(signatures.error(), request.path);
+    json items = json::array();
+    for (const ResultSignatureView& view : *signatures) {
+      json item = SignatureJson(view);
+      if (!view.evidence.signature_id.empty()) {
+        item["href"] =
+            "/v1/dossiers/" + code + "/result/signatures/" + view.evidence.signature_id + ".p7s";
+      }
+      items.push_back(std::move(item));
+    }
+    return JsonResponse(200, {{"items", items}});
+  }
+
+  HttpResponse SignatureFile(const HttpRequest& request, const PathParams& params) const {
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    std::string id = params.at("id");
+    constexpr std::string_view kSuffix = ".p7s";
+    if (id.size() > kSuffix.size() &&
+        id.compare(id.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {
+      id.resize(id.size() - kSuffix.size());
+    }
+    Result<std::string> der = api_.dossiers.SignatureBytes(*actor, params.at("code"), id);
+    if (!der.ok()) return ProblemResponse(der.error(), request.path);
+    HttpResponse response;
+    response.status = 200;
+    response.content_type = "application/pkcs7-signature";
+    response.body = std::move(der).value();
+    response.headers.push_back(
+        {"Content-Disposition", "attachment; filename=\"" + id.substr(0, 16) + ".p7s\""});
+    response.headers.push_back({"X-Content-Type-Options", "nosniff"});
+    return response;
+  }
+
+  // Public: no authentication, and the answer names no applicant.
+  HttpResponse VerifyResult(const HttpRequest& request, const PathParams&) const {
+    if (request.body.empty()) {
+      return ProblemResponse(
+          Error(ErrorCode::kInvalidArgument, "send the result document's bytes as the request body",
+                "empty_body", {{"", "the body is empty"}}),
+          request.path);
+    }
+    auto check = api_.dossiers.VerifyPublishedResult(request.body);
+    if (!check.ok()) return ProblemResponse(check.error(), request.path);
+    json signatures = json::array();
+    for (const ResultSignatureView& view : check->signatures) {
+      json item = SignatureJson(view);
+      item.erase("covers_current_result");
+      signatures.push_back(std::move(item));
+    }
+    return JsonResponse(
+        200, {{"dossier", check->dossier_code},
+              {"agency", check->agency},
+              {"procedure", {{"code", check->procedure_code}, {"name", check->procedure_name}}},
+              {"result_kind", check->result_kind},
+              {"valid", check->all_valid},
+              {"signatures", signatures}});
   }
 
   HttpResponse History(const HttpRequest& request, const PathParams& params) const {
@@ -413,6 +490,9 @@ Status AddDossierRoutes(Router& router, const DossierApi& api) {
       {"POST", "/v1/dossiers/{code}/release", &Handlers::Release},
       {"GET", "/v1/dossiers/{code}/history", &Handlers::History},
       {"GET", "/v1/dossiers/{code}/result", &Handlers::ResultDocument},
+      {"GET", "/v1/dossiers/{code}/result/signatures", &Handlers::ResultSignatures},
+      {"GET", "/v1/dossiers/{code}/result/signatures/{id}", &Handlers::SignatureFile},
+      {"POST", "/v1/verify", &Handlers::VerifyResult},
       {"GET", "/v1/dossiers/{code}/audit", &Handlers::Audit},
       {"GET", "/v1/queue", &Handlers::Queue},
   };

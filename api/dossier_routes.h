@@ -16,6 +16,9 @@
 //   POST /v1/dossiers/{code}/release             its assignee
 //   GET  /v1/dossiers/{code}/history             anyone in scope
 //   GET  /v1/dossiers/{code}/result              anyone in scope: the bytes to sign
+//   GET  /v1/dossiers/{code}/result/signatures   anyone in scope: signer, serial, time, status
+//   GET  /v1/dossiers/{code}/result/signatures/{id}[.p7s]  anyone in scope: the DER
+//   POST /v1/verify                              public: body = a result document's bytes
 //   GET  /v1/dossiers/{code}/audit               auditor, admin in scope
 //   GET  /v1/queue?role=R                        staff, own agency
 //

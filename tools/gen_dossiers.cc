@@ -730,10 +730,19 @@ Step ChooseStep(const Context& ctx, const ProcedureModel& model, const Dossier& 
             std::max(base, step.at), rng.Between(2, 8) * minutes_per_day)));
     step.payload["appointment_date"] = LocalDateTimeText(due);
   }
-  if (needs.result_signature && dossier.result_document) {
-    step.signature = SignatureEvidence{*dossier.result_document,
-                                       "CN=" + PersonName(rng, rng.Chance(0.6)) + ", O=" + agency,
-                                       rng.Hex(32), rng.Hex(64)};
+  // Synthetic evidence: these dossiers carry no real CMS bytes, so their
+  // signatures have no signature_id and list as "signature_missing".
+  if ((needs.result_signature || needs.agency_seal) && dossier.result_document) {
+    SignatureEvidence evidence;
+    evidence.document_id = *dossier.result_document;
+    evidence.signer_subject = needs.agency_seal
+                                  ? "CN=" + agency + " seal, O=" + agency
+                                  : "CN=" + PersonName(rng, rng.Chance(0.6)) + ", O=" + agency;
+    evidence.serial = rng.Hex(32);
+    evidence.certificate_fingerprint = rng.Hex(64);
+    evidence.signing_time = step.at;
+    evidence.seal = needs.agency_seal;
+    step.signature = evidence;
   }
   return step;
 }

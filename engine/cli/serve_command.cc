@@ -22,13 +22,17 @@
 #include "engine/cli/files.h"
 #include "engine/cli/initial_admin.h"
 #include "engine/cli/options.h"
+#include "engine/cli/signature_commands.h"
 #include "engine/cli/store_metrics.h"
 #include "engine/cli/system_clock.h"
+#include "engine/crypto/base64.h"
+#include "engine/crypto/openssl_cms.h"
 #include "engine/crypto/openssl_token_crypto.h"
 #include "engine/crypto/sha256.h"
 #include "engine/domain/workflow_lint.h"
 #include "engine/service/document_service.h"
 #include "engine/service/dossier_service.h"
+#include "engine/service/result_signing.h"
 #include "engine/service/token_service.h"
 #include "engine/service/user_admin.h"
 #include "engine/service/workflow_catalog.h"
@@ -42,6 +46,8 @@ constexpr std::string_view kUsage =
     "Usage: motcua serve [--db PATH] [--listen HOST:PORT] [--workflows DIR]\n"
     "                    [--calendars DIR] [--threads N] [--tls-cert FILE --tls-key FILE]\n"
     "                    [--admin-token-file FILE] [--admin-agency ID]\n"
+    "                    [--trust PATH] [--seal-key FILE --seal-cert FILE\n"
+    "                    [--seal-chain FILE] [--seal-password-file FILE]]\n"
     "\n"
     "Serves the REST API on a SQLite database (created if absent).\n"
     "\n"
@@ -55,6 +61,14 @@ constexpr std::string_view kUsage =
     "  --admin-token-file F   where the first start writes the admin token (mode 0600;\n"
     "                         default PATH.admin-token next to the database)\n"
     "  --admin-agency ID      agency scope of that first admin (default 000.00.00.H26)\n"
+    "  --trust PATH           CA certificates (a PEM file or a directory of them) that\n"
+    "                         result signatures must chain to; without it no signature\n"
+    "                         is accepted\n"
+    "  --seal-key/--seal-cert the agency seal: private key (PKCS#8 PEM or PKCS#12, not\n"
+    "                         readable by group or others) and certificate, for workflow\n"
+    "                         actions that require agency_seal (needs --trust)\n"
+    "  --seal-chain FILE      intermediate certificates to include in seals\n"
+    "  --seal-password-file F the seal key's password\n"
     "\n"
     "SIGINT or SIGTERM stops accepting, finishes requests in flight, and exits 0.\n";
 
@@ -119,6 +133,50 @@ Status PublishBundledWorkflows(WorkflowCatalog& catalog, const JsonSchema& schem
   return Status();
 }
 
+// What signing needs, alive as long as the server: the trust store's
+// verifier, the agency seal, and the ResultSigning built on them.
+struct SigningSetup {
+  std::unique_ptr<OpenSslSignatureVerifier> verifier;
+  std::unique_ptr<OpenSslResultSealer> sealer;
+  ResultSigning signing{SigningTools{}};
+};
+
+// Loads --trust and the seal options. A seal is tried once at start-up: one
+// that does not verify against the trust store stops the start.
+Result<SigningSetup> LoadSigning(const ParsedOptions& options, IdentityStore& identities,
+                                 CommandIo io) {
+  SigningSetup setup;
+  if (std::optional<std::string> trust_path = options.Get("trust")) {
+    Result<TrustStore> trust = TrustStore::Load(*trust_path);
+    if (!trust.ok()) return Error(trust.error().code(), "--trust: " + trust.error().message());
+    io.out << "trust store: " << trust->size() << " certificate(s) from " << *trust_path << '\n';
+    setup.verifier = std::make_unique<OpenSslSignatureVerifier>(std::move(trust).value());
+  } else {
+    io.out << "no --trust: result signatures will be refused\n";
+  }
+  if (std::optional<std::string> key = options.Get("seal-key")) {
+    Result<OpenSslResultSealer> sealer =
+        LoadSealerFiles(*key, *options.Get("seal-cert"), options.Get("seal-chain").value_or(""),
+                        options.Get("seal-password-file"));
+    if (!sealer.ok())
+      return Error(sealer.error().code(), "--seal-key: " + sealer.error().message());
+    setup.sealer = std::make_unique<OpenSslResultSealer>(std::move(sealer).value());
+    Result<std::string> probe = setup.sealer->SealDetached("motcua seal check");
+    if (!probe.ok()) return Error(probe.error().code(), "agency seal: " + probe.error().message());
+    Result<VerifiedSignature> verified =
+        setup.verifier->VerifyDetached(*probe, "motcua seal check");
+    if (!verified.ok()) {
+      return Error(
+          ErrorCode::kFailedPrecondition,
+          "the agency seal does not verify against --trust: " + verified.error().message());
+    }
+    io.out << "agency seal: " << verified->evidence.signer_subject << '\n';
+  }
+  setup.signing = ResultSigning(SigningTools{setup.verifier.get(), setup.sealer.get(),
+                                             &Base64Decode, &Sha256Hex, &identities});
+  return setup;
+}
+
 int Fail(CommandIo io, const std::string& message) {
   io.err << "motcua serve: " << message << '\n';
   return kExitFailure;
@@ -127,7 +185,8 @@ int Fail(CommandIo io, const std::string& message) {
 int RunServe(const std::vector<std::string>& args, CommandIo io) {
   Result<ParsedOptions> options =
       ParseOptions(args, {"db", "listen", "workflows", "calendars", "threads", "tls-cert",
-                          "tls-key", "admin-token-file", "admin-agency"});
+                          "tls-key", "admin-token-file", "admin-agency", "trust", "seal-key",
+                          "seal-cert", "seal-chain", "seal-password-file"});
   if (!options.ok() || !options->positional.empty()) {
     io.err << "motcua serve: "
            << (options.ok() ? "unexpected argument \"" + options->positional.front() + "\""
@@ -163,6 +222,14 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     server_options.tls = TlsFiles{*options->Get("tls-cert"), *options->Get("tls-key")};
   }
   server_options.error_log = [](std::string_view line) { std::cerr << line << '\n'; };
+  if (options->Get("seal-key").has_value() != options->Get("seal-cert").has_value()) {
+    io.err << "motcua serve: --seal-key and --seal-cert go together\n";
+    return kExitUsage;
+  }
+  if (options->Get("seal-key") && !options->Get("trust")) {
+    io.err << "motcua serve: --seal-key needs --trust (seals are verified before use)\n";
+    return kExitUsage;
+  }
 
   // Block the stop signals in every thread; the main thread waits for them.
   sigset_t stop_signals;
@@ -202,7 +269,9 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
       !published.ok()) {
     return Fail(io, published.error().message());
   }
-  DossierService dossiers(**store, catalog, *calendar, clock);
+  Result<SigningSetup> signing = LoadSigning(*options, **identities, io);
+  if (!signing.ok()) return Fail(io, signing.error().message());
+  DossierService dossiers(**store, catalog, *calendar, clock, &signing->signing);
   DocumentService documents(
       **store, catalog, &Sha256Hex, clock,
       DocumentLimits{static_cast<std::int64_t>(server_options.max_body_bytes)});

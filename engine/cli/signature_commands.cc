@@ -60,6 +60,27 @@ int RunPki(const std::vector<std::string>& args, CommandIo io) {
   return kExitOk;
 }
 
+}  // namespace
+
+Result<OpenSslResultSealer> LoadSealerFiles(const std::string& key, const std::string& cert,
+                                            const std::string& chain,
+                                            const std::optional<std::string>& password_file) {
+  std::string password;
+  if (password_file) {
+    Result<std::string> text = ReadWholeFile(*password_file);
+    if (!text.ok()) return text.error();
+    password = std::move(text).value();
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
+      password.pop_back();
+    }
+  }
+  Result<OpenSslResultSealer> sealer = OpenSslResultSealer::Load(key, cert, chain, password);
+  password.assign(password.size(), '\0');
+  return sealer;
+}
+
+namespace {
+
 int RunSign(const std::vector<std::string>& args, CommandIo io) {
   Result<ParsedOptions> options =
       ParseOptions(args, {"key", "cert", "chain", "password-file", "in", "out"});
@@ -72,21 +93,9 @@ int RunSign(const std::vector<std::string>& args, CommandIo io) {
     io.err << kSignUsage;
     return kExitUsage;
   }
-  std::string password;
-  if (std::optional<std::string> file = options->Get("password-file")) {
-    Result<std::string> text = ReadWholeFile(*file);
-    if (!text.ok()) {
-      io.err << "motcua sign: " << text.error().message() << '\n';
-      return kExitFailure;
-    }
-    password = std::move(text).value();
-    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
-      password.pop_back();
-    }
-  }
-  Result<OpenSslResultSealer> sealer = OpenSslResultSealer::Load(
-      *options->Get("key"), *options->Get("cert"), options->Get("chain").value_or(""), password);
-  password.assign(password.size(), '\0');
+  Result<OpenSslResultSealer> sealer =
+      LoadSealerFiles(*options->Get("key"), *options->Get("cert"),
+                      options->Get("chain").value_or(""), options->Get("password-file"));
   if (!sealer.ok()) {
     io.err << "motcua sign: " << sealer.error().message() << '\n';
     return kExitFailure;

@@ -206,6 +206,20 @@ std::optional<Instant> ToInstant(const ASN1_TIME* time) {
 
 // RFC 2253 one-line form of a name; non-ASCII characters stay UTF-8 rather
 // than being escaped as \XX (Vietnamese names stay readable).
+// The UTF-8 text of the name's only (or first) entry of type `nid`; empty if
+// it has none or it cannot be converted.
+std::string NameEntryText(const X509_NAME* name, int nid) {
+  const int index = X509_NAME_get_index_by_NID(name, nid, -1);
+  if (index < 0) return {};
+  const ASN1_STRING* value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index));
+  unsigned char* utf8 = nullptr;
+  const int length = ASN1_STRING_to_UTF8(&utf8, value);
+  if (length < 0) return {};
+  std::string text(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(length));
+  OPENSSL_free(utf8);
+  return text;
+}
+
 std::string NameText(const X509_NAME* name) {
   ossl::BioPtr bio(BIO_new(BIO_s_mem()));
   const unsigned long flags = static_cast<unsigned long>(XN_FLAG_RFC2253) &
@@ -356,6 +370,7 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
                    return (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c;
                  });
   verified.evidence.signer_subject = NameText(X509_get_subject_name(signer));
+  verified.subject_uid = NameEntryText(X509_get_subject_name(signer), NID_userId);
   verified.issuer_subject = NameText(X509_get_issuer_name(signer));
   verified.signing_time = *signing_time;
   std::optional<Instant> not_before = ToInstant(X509_get0_notBefore(signer));

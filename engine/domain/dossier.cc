@@ -14,6 +14,49 @@ bool IsDocumentId(std::string_view id) {
          });
 }
 
+nlohmann::json SignatureEvidenceToJson(const SignatureEvidence& evidence) {
+  nlohmann::json json = {{"document_id", evidence.document_id},
+                         {"signer_subject", evidence.signer_subject},
+                         {"serial", evidence.serial},
+                         {"certificate_fingerprint", evidence.certificate_fingerprint},
+                         {"signature_id", evidence.signature_id},
+                         {"seal", evidence.seal}};
+  if (evidence.signing_time) {
+    json["signing_time"] =
+        std::chrono::duration_cast<std::chrono::seconds>(evidence.signing_time->time_since_epoch())
+            .count();
+  }
+  return json;
+}
+
+std::optional<SignatureEvidence> SignatureEvidenceFromJson(const nlohmann::json& json) {
+  if (!json.is_object()) return std::nullopt;
+  SignatureEvidence evidence;
+  const auto text = [&](const char* name, std::string& out, bool required) {
+    auto it = json.find(name);
+    if (it == json.end()) return !required;
+    if (!it->is_string()) return false;
+    out = it->get<std::string>();
+    return true;
+  };
+  if (!text("document_id", evidence.document_id, true) ||
+      !text("signer_subject", evidence.signer_subject, true) ||
+      !text("serial", evidence.serial, true) ||
+      !text("certificate_fingerprint", evidence.certificate_fingerprint, true) ||
+      !text("signature_id", evidence.signature_id, false)) {
+    return std::nullopt;
+  }
+  if (auto it = json.find("signing_time"); it != json.end()) {
+    if (!it->is_number_integer()) return std::nullopt;
+    evidence.signing_time = Instant(std::chrono::seconds(it->get<std::int64_t>()));
+  }
+  if (auto it = json.find("seal"); it != json.end()) {
+    if (!it->is_boolean()) return std::nullopt;
+    evidence.seal = it->get<bool>();
+  }
+  return evidence;
+}
+
 bool IsAssignmentEvent(const DossierEvent& event) {
   return event.from_state == event.to_state &&
          (event.action == kClaimAction || event.action == kReleaseAction);

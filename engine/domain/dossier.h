@@ -38,7 +38,18 @@ struct SignatureEvidence {
   std::string signer_subject;
   std::string serial;
   std::string certificate_fingerprint;
+  // SHA-256 (hex) of the detached CMS signature's DER; the DER itself is kept
+  // as a stored document with this id (a .p7s anyone may re-verify).
+  std::string signature_id;
+  std::optional<Instant> signing_time;  // the CMS signingTime attribute
+  bool seal = false;                    // the agency's seal (system), not a person's signature
 };
+
+// The evidence as JSON (the audit payload and storage form): the fields by
+// name, signing_time as integer UTC seconds. FromJson accepts what ToJson
+// wrote, and rows written before signature_id, signing_time and seal existed.
+nlohmann::json SignatureEvidenceToJson(const SignatureEvidence& evidence);
+std::optional<SignatureEvidence> SignatureEvidenceFromJson(const nlohmann::json& json);
 
 // A pause of the legal clock, [from, to). `to` is empty while still paused.
 struct PausedInterval {

@@ -30,6 +30,9 @@ struct VerifiedSignature {
   // The CMS signingTime signed attribute: when the signer says it signed. The
   // certificate chain was checked as of this instant.
   Instant signing_time;
+  // The subject's UID (userId, 0.9.2342.19200300.100.1.1) attribute, empty if
+  // it has none: how a certificate names the motcua user it belongs to.
+  std::string subject_uid;
   std::string issuer_subject;  // the signer certificate's issuer, same form
   Instant not_before;          // the signer certificate's validity period
   Instant not_after;

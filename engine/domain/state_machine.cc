@@ -409,8 +409,13 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionReque
   if (needs.result_document && !result_document.has_value()) {
     missing.push_back({"/result_document", "the result document is required"});
   }
-  if (needs.result_signature && !request.signature.has_value()) {
+  const bool has_personal_signature = request.signature.has_value() && !request.signature->seal;
+  const bool has_seal = request.signature.has_value() && request.signature->seal;
+  if (needs.result_signature && !has_personal_signature) {
     missing.push_back({"/signature", "a verified signature on the result is required"});
+  }
+  if (needs.agency_seal && !has_seal) {
+    missing.push_back({"/seal", "the agency's seal on the result is required"});
   }
   if (needs.appointment_date && !appointment_given) {
     missing.push_back({"/appointment_date", "a new appointment date is required"});
@@ -454,6 +459,10 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionReque
   event.step = action->step;
   event.channel = channel;
   event.payload = payload;
+  // The audit trail covers what was verified, never the raw signature bytes.
+  if (request.signature.has_value()) {
+    event.payload["signature"] = SignatureEvidenceToJson(*request.signature);
+  }
 
   Transition transition{dossier, event};
   Dossier& next = transition.dossier;

@@ -12,7 +12,8 @@
 //                        missing requirement (missing_requirement; one FieldError
 //                        per missing item, pointer into the payload, e.g.
 //                        "/comment", "/documents/declaration", "/form/address",
-//                        "/result_document", "/signature", "/appointment_date"),
+//                        "/result_document", "/signature", "/seal",
+//                        "/appointment_date"),
 //                        four-eyes violation (four_eyes),
 //                        signature over another document (signature_mismatch)
 //   kPermissionDenied    no allowed role (role_not_allowed), staff of another
@@ -56,7 +57,10 @@ struct SubmissionRequest {
 //   "comment": string; "documents": {key: id}; "form": {field: value} merged
 //   into the form and revalidated; "result_document": id; "channel":
 //   "online" | "desk" | "post"; "appointment_date": RFC 3339 date-time.
-// `signature` is filled by the signature adapter after it verified one.
+// `signature` is filled by the signature adapter after it verified one: a
+// person's signature (seal = false) meets "result_signature", the agency's
+// seal (seal = true) meets "agency_seal". The event's payload records the
+// evidence under "signature" (SignatureEvidenceToJson).
 struct ActionRequest {
   std::string action;
   Actor actor;

@@ -49,6 +49,13 @@ struct DocumentInfo {
   std::string media_type;
 };
 
+// Document bytes to store together with a transition, and who supplied them.
+struct NewDocument {
+  DocumentInfo info;
+  std::string bytes;
+  std::string uploaded_by;
+};
+
 // A row for the national-portal sync feed, written in the same transaction as
 // the transition that caused it.
 struct OutboxEntry {
@@ -159,6 +166,9 @@ class DossierStore {
     std::vector<std::string> queue_roles;
     int national_status = 0;
     std::vector<OutboxEntry> outbox;
+    // Documents stored in the same transaction (e.g. the DER of a signature
+    // the transition records), as by PutDocument; the ids are verified.
+    std::vector<NewDocument> documents;
   };
   virtual Status CommitTransition(const TransitionCommit& commit) = 0;
 
@@ -177,7 +187,8 @@ class DossierStore {
   virtual Result<std::string> GetDocumentBytes(const std::string& id) = 0;
   // True when `user_id` uploaded the document (false for unknown documents).
   virtual Result<bool> IsDocumentUploader(const std::string& id, const std::string& user_id) = 0;
-  // Dossiers whose documents or result name the document, now or at any
+  // Dossiers whose documents, result or result signatures (signature_id)
+  // name the document, now or at any
   // earlier point of their history; at most `limit`, by code. CreateDossier
   // and CommitTransition keep these references.
   virtual Result<std::vector<DossierSummary>> ListDossiersReferencing(const std::string& id,

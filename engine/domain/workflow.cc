@@ -295,10 +295,12 @@ Action ReadAction(Reader& r, const json& value, const std::string& at) {
     a.requirements.result_document = r.Bool(*req, "result_document", here, false);
     a.requirements.result_signature = r.Bool(*req, "result_signature", here, false);
     a.requirements.appointment_date = r.Bool(*req, "appointment_date", here, false);
+    a.requirements.agency_seal = r.Bool(*req, "agency_seal", here, false);
   }
   a.four_eyes = r.Strings(value, "four_eyes", at);
   a.clock = r.Enum(value, "clock", at, kClockEffectNames, ClockEffect::kNone);
   a.step = r.Enum(value, "step", at, kStepNames, ApplicantStep::kNone);
+  a.automatic = r.Bool(value, "automatic", at, false);
   return a;
 }
 

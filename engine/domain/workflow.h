@@ -130,6 +130,7 @@ struct Requirements {
   std::vector<std::string> form_fields;  // top-level properties of the form
   bool result_document = false;          // the result document must be attached
   bool result_signature = false;         // a verified signature on the result
+  bool agency_seal = false;              // the engine seals the result with the agency's key
   bool appointment_date = false;         // a new appointment date (extensions)
 };
 
@@ -144,6 +145,9 @@ struct Action {
   std::vector<std::string> four_eyes;
   ClockEffect clock = ClockEffect::kNone;
   ApplicantStep step = ApplicantStep::kNone;
+  // The engine performs it as role "system" as soon as a dossier enters one
+  // of its `from` states (e.g. sealing a signed result).
+  bool automatic = false;
 
   bool AllowsRole(const std::string& role) const;
   bool AllowedFrom(const std::string& state) const;

@@ -247,6 +247,12 @@ class SemanticLinter {
         Fail(at + "/requires/result_signature",
              named + " requires a result signature but no staff role may perform it");
       }
+      const bool system_may = action.AllowsRole(kSystemRole);
+      if (needs.agency_seal && !system_may) {
+        Fail(at + "/requires/agency_seal",
+             named + " requires the agency seal, which only the role \"system\" applies");
+      }
+      if (action.automatic) CheckAutomatic(action, system_may, named, at);
       for (std::size_t e = 0; e < action.four_eyes.size(); ++e) {
         if (action_names_.count(action.four_eyes[e]) == 0) {
           Fail(at + "/four_eyes/" + Index(e),
@@ -254,6 +260,28 @@ class SemanticLinter {
         }
       }
       if (to != nullptr) CheckClock(action, *to, at + "/clock");
+    }
+  }
+
+  // An automatic action runs without a person: role "system", nothing a person
+  // supplies, and no other automatic action from the same state.
+  void CheckAutomatic(const Action& action, bool system_may, const std::string& named,
+                      const std::string& at) {
+    if (!system_may)
+      Fail(at + "/automatic", named + " is automatic but role \"system\" may not perform it");
+    const Requirements& needs = action.requirements;
+    if (needs.comment || !needs.documents.empty() || !needs.form_fields.empty() ||
+        needs.result_document || needs.result_signature || needs.appointment_date) {
+      Fail(at + "/requires", named +
+                                 " is automatic but requires input only a person can give (only "
+                                 "agency_seal is allowed)");
+    }
+    for (const std::string& from : action.from) {
+      auto [it, fresh] = automatic_from_.emplace(from, action.name);
+      if (!fresh) {
+        Fail(at + "/automatic",
+             named + " and " + Quote(it->second) + " are both automatic from state " + Quote(from));
+      }
     }
   }
 
@@ -349,6 +377,7 @@ class SemanticLinter {
   const Workflow& wf_;
   std::map<std::string, std::size_t> state_index_;  // id -> index of its first declaration
   std::set<std::string> action_names_;
+  std::map<std::string, std::string> automatic_from_;  // state -> its automatic action
   std::set<std::string> roles_;
   std::set<std::string> document_keys_;
   std::set<std::string> form_fields_;

@@ -19,12 +19,10 @@
 #include "engine/domain/dossier.h"
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
+#include "engine/service/content_hasher.h"
 #include "engine/service/workflow_catalog.h"
 
 namespace motcua {
-
-// SHA-256 of the bytes as 64 lowercase hex digits (engine/crypto provides it).
-using ContentHasher = std::function<std::string(std::string_view)>;
 
 struct DocumentLimits {
   std::int64_t max_bytes = 10 * 1024 * 1024;  // the HTTP server's body limit too

@@ -11,6 +11,9 @@ namespace {
 
 constexpr int kMaxPageSize = 200;
 
+// How the DER of detached CMS signatures is stored and served (RFC 5751).
+constexpr const char* kSignatureMediaType = "application/pkcs7-signature";
+
 // Roles whose queue shows `state_id`, as stored with the dossier for queue queries.
 std::vector<std::string> QueueRolesOf(const Workflow& workflow, const std::string& state_id) {
   const State* state = workflow.FindState(state_id);
@@ -99,7 +102,7 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
   Status created = store_.CreateDossier(*dossier, QueueRolesOf(runnable.workflow, dossier->state),
                                         static_cast<int>(status));
   if (!created.ok()) return created.error();
-  return ViewOf(actor, Loaded{std::move(dossier).value(), *workflow});
+  return ViewOf(actor, RunAutomaticActions(Loaded{std::move(dossier).value(), *workflow}));
 }
 
 Result<DossierView> DossierService::Get(const Actor& actor, const std::string& code) {
@@ -118,26 +121,107 @@ Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& ca
                      ", not " + std::to_string(*call.expected_version),
                  "stale_version");
   }
-  const Workflow& workflow = loaded->workflow->workflow;
-  Result<Transition> transition = loaded->workflow->machine->Apply(
-      before, ActionRequest{call.action, actor, call.payload, call.signature});
+  const StateMachine& machine = *loaded->workflow->machine;
+  ActionRequest request{call.action, actor, call.payload, std::nullopt};
+  std::vector<NewDocument> documents;
+  if (auto it = request.payload.find("signature"); it != request.payload.end()) {
+    const nlohmann::json value = std::move(*it);
+    request.payload.erase(it);
+    // Verify only for an actor who may take the action now; otherwise the
+    // state machine below says why not, without any cryptography.
+    const std::vector<const Action*> available = machine.AvailableActions(before, actor);
+    if (std::any_of(available.begin(), available.end(),
+                    [&](const Action* a) { return a->name == call.action; })) {
+      Result<AcceptedSignature> accepted = AcceptSignature(actor, before, value);
+      if (!accepted.ok()) return accepted.error();
+      request.signature = accepted->evidence;
+      documents.push_back(NewDocument{
+          DocumentInfo{accepted->evidence.signature_id,
+                       static_cast<std::int64_t>(accepted->der.size()), kSignatureMediaType},
+          std::move(accepted->der), actor.user_id});
+    }
+  }
+  Result<Transition> transition = machine.Apply(before, request);
   if (!transition.ok()) return transition.error();
-  Status usable = CheckDocumentsUsable(actor, call.payload, &before);
+  Status usable = CheckDocumentsUsable(actor, request.payload, &before);
   if (!usable.ok()) return usable.error();
+  Status committed =
+      CommitAccepted(before, *transition, loaded->workflow->workflow, std::move(documents));
+  if (!committed.ok()) return committed.error();
+  Loaded after = RunAutomaticActions(
+      Loaded{std::move(transition).value().dossier, std::move(loaded->workflow)});
+  return ViewOf(actor, std::move(after));
+}
 
+Status DossierService::CommitAccepted(const Dossier& before, const Transition& transition,
+                                      const Workflow& workflow,
+                                      std::vector<NewDocument> documents) {
   DossierStore::TransitionCommit commit;
-  commit.after = &transition->dossier;
+  commit.after = &transition.dossier;
   commit.expected_version = before.version;
-  commit.event = &transition->event;
-  commit.queue_roles = QueueRolesOf(workflow, transition->dossier.state);
-  const NationalStatus status = StatusOf(workflow, transition->dossier.state);
+  commit.event = &transition.event;
+  commit.queue_roles = QueueRolesOf(workflow, transition.dossier.state);
+  const NationalStatus status = StatusOf(workflow, transition.dossier.state);
   commit.national_status = static_cast<int>(status);
   if (status != StatusOf(workflow, before.state)) {
-    commit.outbox.push_back(StatusChangeEntry(transition->dossier, status, transition->event));
+    commit.outbox.push_back(StatusChangeEntry(transition.dossier, status, transition.event));
   }
-  Status committed = store_.CommitTransition(commit);
-  if (!committed.ok()) return committed.error();
-  return ViewOf(actor, Loaded{std::move(transition).value().dossier, loaded->workflow});
+  commit.documents = std::move(documents);
+  return store_.CommitTransition(commit);
+}
+
+Result<AcceptedSignature> DossierService::AcceptSignature(const Actor& actor,
+                                                          const Dossier& dossier,
+                                                          const nlohmann::json& value) {
+  if (signing_ == nullptr) {
+    return Error(ErrorCode::kUnavailable, "this server does not accept signatures",
+                 "signatures_unavailable", {{"/signature", "cannot be verified here"}});
+  }
+  if (!dossier.result_document) {
+    return Error(ErrorCode::kFailedPrecondition, "the dossier has no result document to sign",
+                 "no_result", {{"/signature", "there is no result to sign yet"}});
+  }
+  Result<std::string> bytes = store_.GetDocumentBytes(*dossier.result_document);
+  if (!bytes.ok()) return bytes.error();
+  return signing_->AcceptUploaded(actor, value, *bytes);
+}
+
+DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded) {
+  // A workflow cannot loop forever through automatic actions: lint allows one
+  // per state, and this bound stops a cycle of them.
+  constexpr int kMaxAutomaticSteps = 8;
+  for (int step = 0; step < kMaxAutomaticSteps; ++step) {
+    const Workflow& workflow = loaded.workflow->workflow;
+    const Action* automatic = nullptr;
+    for (const Action& action : workflow.actions) {
+      if (action.automatic && action.AllowedFrom(loaded.dossier.state)) {
+        automatic = &action;
+        break;
+      }
+    }
+    if (automatic == nullptr) break;
+    const Dossier& before = loaded.dossier;
+    ActionRequest request{automatic->name, Actor{kSystemRole, {kSystemRole}, before.agency},
+                          nlohmann::json::object(), std::nullopt};
+    std::vector<NewDocument> documents;
+    if (automatic->requirements.agency_seal) {
+      if (signing_ == nullptr || !before.result_document) break;
+      Result<std::string> bytes = store_.GetDocumentBytes(*before.result_document);
+      if (!bytes.ok()) break;
+      Result<AcceptedSignature> seal = signing_->Seal(*bytes);
+      if (!seal.ok()) break;
+      request.signature = seal->evidence;
+      documents.push_back(NewDocument{
+          DocumentInfo{seal->evidence.signature_id, static_cast<std::int64_t>(seal->der.size()),
+                       kSignatureMediaType},
+          std::move(seal->der), kSystemRole});
+    }
+    Result<Transition> transition = loaded.workflow->machine->Apply(before, request);
+    if (!transition.ok()) break;
+    if (!CommitAccepted(before, *transition, workflow, std::move(documents)).ok()) break;
+    loaded.dossier = std::move(transition).value().dossier;
+  }
+  return loaded;
 }
 
 Result<DossierView> DossierService::Claim(const Actor& actor, const std::string& code) {
@@ -218,6 +302,83 @@ Result<std::string> DossierService::ResultBytes(const Actor& actor, const std::s
                  "no_result");
   }
   return store_.GetDocumentBytes(*loaded->dossier.result_document);
+}
+
+std::vector<ResultSignatureView> DossierService::SignatureViews(const Dossier& dossier) {
+  std::vector<ResultSignatureView> views;
+  for (const SignatureEvidence& evidence : dossier.result_signatures) {
+    ResultSignatureView view;
+    view.evidence = evidence;
+    view.covers_current_result = dossier.result_document == evidence.document_id;
+    Result<std::string> der = store_.GetDocumentBytes(evidence.signature_id);
+    Result<std::string> signed_bytes = store_.GetDocumentBytes(evidence.document_id);
+    if (!der.ok() || !signed_bytes.ok()) {
+      view.status = "signature_missing";
+    } else if (signing_ == nullptr) {
+      view.status = "signatures_unavailable";
+    } else {
+      view.status = signing_->CurrentStatus(*der, *signed_bytes);
+    }
+    views.push_back(std::move(view));
+  }
+  return views;
+}
+
+Result<std::vector<ResultSignatureView>> DossierService::Signatures(const Actor& actor,
+                                                                    const std::string& code) {
+  Result<Loaded> loaded = LoadVisible(actor, code);
+  if (!loaded.ok()) return loaded.error();
+  return SignatureViews(loaded->dossier);
+}
+
+Result<std::string> DossierService::SignatureBytes(const Actor& actor, const std::string& code,
+                                                   const std::string& signature_id) {
+  Result<Loaded> loaded = LoadVisible(actor, code);
+  if (!loaded.ok()) return loaded.error();
+  const std::vector<SignatureEvidence>& signatures = loaded->dossier.result_signatures;
+  const bool recorded =
+      std::any_of(signatures.begin(), signatures.end(),
+                  [&](const SignatureEvidence& s) { return s.signature_id == signature_id; });
+  if (!recorded || signature_id.empty()) {
+    return Error(ErrorCode::kNotFound, "dossier " + code + " has no signature " + signature_id,
+                 "signature_not_found");
+  }
+  return store_.GetDocumentBytes(signature_id);
+}
+
+Result<PublishedResultCheck> DossierService::VerifyPublishedResult(std::string_view result_bytes) {
+  const Error unknown(ErrorCode::kNotFound,
+                      "these bytes are not a signed result issued by this system",
+                      "unknown_result");
+  if (signing_ == nullptr) return unknown;
+  const std::string id = signing_->Hash(result_bytes);
+  constexpr int kMaxCandidates = 20;
+  Result<std::vector<DossierSummary>> candidates =
+      store_.ListDossiersReferencing(id, kMaxCandidates);
+  if (!candidates.ok()) return candidates.error();
+  for (const DossierSummary& summary : *candidates) {
+    Result<Dossier> dossier = store_.GetDossier(summary.code);
+    if (!dossier.ok()) return dossier.error();
+    if (dossier->result_document != id) continue;
+    PublishedResultCheck check;
+    for (ResultSignatureView& view : SignatureViews(*dossier)) {
+      if (view.covers_current_result) check.signatures.push_back(std::move(view));
+    }
+    if (check.signatures.empty()) continue;
+    check.all_valid = std::all_of(check.signatures.begin(), check.signatures.end(),
+                                  [](const ResultSignatureView& v) { return v.status == "valid"; });
+    check.dossier_code = dossier->code;
+    check.agency = dossier->agency;
+    check.procedure_code = dossier->procedure_code;
+    Result<std::shared_ptr<const RunnableWorkflow>> workflow =
+        catalog_.Get(dossier->procedure_code, dossier->definition_version);
+    if (workflow.ok()) {
+      check.procedure_name = (*workflow)->workflow.procedure.name;
+      check.result_kind = (*workflow)->workflow.procedure.result_kind;
+    }
+    return check;
+  }
+  return unknown;
 }
 
 Result<std::vector<HandOff>> DossierService::History(const Actor& actor, const std::string& code) {

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/domain/calendar.h"
@@ -25,6 +26,7 @@
 #include "engine/domain/legal_clock.h"
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
+#include "engine/service/result_signing.h"
 #include "engine/service/workflow_catalog.h"
 
 namespace motcua {
@@ -55,8 +57,29 @@ struct ActionCall {
   // If set, the caller's view of the dossier: a different stored version is
   // kConflict with reason "stale_version" (HTTP 412 for If-Match).
   std::optional<std::int64_t> expected_version;
+  // The state machine's ActionRequest payload, plus "signature" (base64 of a
+  // DER detached CMS signature over the result, see ResultSigning) on
+  // signing actions.
   nlohmann::json payload = nlohmann::json::object();
-  std::optional<SignatureEvidence> signature;
+};
+
+// One signature on a dossier's result as the API lists it.
+struct ResultSignatureView {
+  SignatureEvidence evidence;
+  bool covers_current_result = false;  // false once the result was replaced
+  std::string status;                  // ResultSigning::CurrentStatus, now
+};
+
+// What public verification of a result document establishes. It names the
+// dossier, agency and procedure and nothing about the applicant.
+struct PublishedResultCheck {
+  std::string dossier_code;
+  std::string agency;
+  std::string procedure_code;
+  std::string procedure_name;
+  std::string result_kind;
+  std::vector<ResultSignatureView> signatures;
+  bool all_valid = false;  // at least one signature, every one "valid"
 };
 
 // A page of a dossier listing (see DossierService::List).
@@ -68,9 +91,11 @@ struct DossierListRequest {
 
 class DossierService {
  public:
+  // Without `signing` (null), signing actions fail with kUnavailable
+  // "signatures_unavailable" and automatic seals do not happen.
   DossierService(DossierStore& store, WorkflowCatalog& catalog, const WorkingCalendar& calendar,
-                 const Clock& clock)
-      : store_(store), catalog_(catalog), calendar_(calendar), clock_(clock) {}
+                 const Clock& clock, const ResultSigning* signing = nullptr)
+      : store_(store), catalog_(catalog), calendar_(calendar), clock_(clock), signing_(signing) {}
 
   // Documents named in a payload ("documents" values, "result_document")
   // must have been uploaded by the actor, or already belong to the dossier;
@@ -78,6 +103,13 @@ class DossierService {
   // the same whether the document is absent or someone else's.
   Result<DossierView> Submit(const Actor& actor, const NewDossier& request);
   Result<DossierView> Get(const Actor& actor, const std::string& code);
+
+  // Performs one action. A "signature" in the payload is checked by
+  // ResultSigning::AcceptUploaded (when the actor may take the action at
+  // all; otherwise the state machine's error comes first) and its DER is
+  // stored with the transition. After the action, the automatic actions of
+  // the new state run as "system" (e.g. the agency seal); if one cannot
+  // (no seal configured), the dossier waits in that state.
   Result<DossierView> Act(const Actor& actor, const ActionCall& call);
 
   // Takes the dossier from the queue of one of the actor's roles (the current
@@ -91,6 +123,19 @@ class DossierService {
   // The exact bytes of a visible dossier's result document (what a leader
   // signs); kNotFound "no_result" while the dossier has none.
   Result<std::string> ResultBytes(const Actor& actor, const std::string& code);
+
+  // The signatures recorded on a visible dossier's results, oldest first,
+  // each re-verified now; and one signature's DER (kNotFound
+  // "signature_not_found" if the dossier has no signature with that id).
+  Result<std::vector<ResultSignatureView>> Signatures(const Actor& actor, const std::string& code);
+  Result<std::string> SignatureBytes(const Actor& actor, const std::string& code,
+                                     const std::string& signature_id);
+
+  // Public verification, no actor: which dossier's result `result_bytes` is,
+  // and whether its signatures are valid. kNotFound "unknown_result" unless
+  // the bytes are the current result of a dossier with at least one
+  // signature on it (drafts reveal nothing).
+  Result<PublishedResultCheck> VerifyPublishedResult(std::string_view result_bytes);
 
   // The process control slip and the audit trail of a visible dossier.
   Result<std::vector<HandOff>> History(const Actor& actor, const std::string& code);
@@ -119,11 +164,22 @@ class DossierService {
   // Commits a claim or release: same state, new assignee, an audit event.
   Status CommitAssignment(const Dossier& before, const Actor& actor, const char* action,
                           const std::optional<std::string>& assignee, const Workflow& workflow);
+  // Commits an accepted transition with its outbox row and documents.
+  Status CommitAccepted(const Dossier& before, const Transition& transition,
+                        const Workflow& workflow, std::vector<NewDocument> documents);
+  // The signature in `value` over the dossier's result, checked.
+  Result<AcceptedSignature> AcceptSignature(const Actor& actor, const Dossier& dossier,
+                                            const nlohmann::json& value);
+  // Runs the automatic actions of the dossier's state until none applies or
+  // one cannot be performed; returns the dossier as it is then.
+  Loaded RunAutomaticActions(Loaded loaded);
+  std::vector<ResultSignatureView> SignatureViews(const Dossier& dossier);
 
   DossierStore& store_;
   WorkflowCatalog& catalog_;
   const WorkingCalendar& calendar_;
   const Clock& clock_;
+  const ResultSigning* signing_;
 };
 
 }  // namespace motcua

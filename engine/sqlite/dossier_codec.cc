@@ -85,10 +85,7 @@ Result<std::map<std::string, std::string>> DecodeDocuments(const std::string& te
 std::string EncodeSignatures(const std::vector<SignatureEvidence>& signatures) {
   nlohmann::json list = nlohmann::json::array();
   for (const SignatureEvidence& signature : signatures) {
-    list.push_back({{"document_id", signature.document_id},
-                    {"signer_subject", signature.signer_subject},
-                    {"serial", signature.serial},
-                    {"certificate_fingerprint", signature.certificate_fingerprint}});
+    list.push_back(SignatureEvidenceToJson(signature));
   }
   return list.dump();
 }
@@ -97,15 +94,11 @@ Result<std::vector<SignatureEvidence>> DecodeSignatures(const std::string& text)
   Result<nlohmann::json> parsed = DecodeJson(text, "signatures_json");
   if (!parsed.ok()) return parsed.error();
   std::vector<SignatureEvidence> signatures;
-  try {
-    for (const nlohmann::json& item : *parsed) {
-      signatures.push_back(SignatureEvidence{
-          item.at("document_id").get<std::string>(), item.at("signer_subject").get<std::string>(),
-          item.at("serial").get<std::string>(),
-          item.at("certificate_fingerprint").get<std::string>()});
-    }
-  } catch (const nlohmann::json::exception&) {
-    return CorruptColumn("signatures_json");
+  if (!parsed->is_array()) return CorruptColumn("signatures_json");
+  for (const nlohmann::json& item : *parsed) {
+    std::optional<SignatureEvidence> signature = SignatureEvidenceFromJson(item);
+    if (!signature) return CorruptColumn("signatures_json");
+    signatures.push_back(std::move(*signature));
   }
   return signatures;
 }

@@ -260,7 +260,9 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
 // Records that `dossier` refers to its documents and result (rows are only
 // ever added; see ListDossiersReferencing).
 Status ReferenceDocuments(SqliteConnection& db, const Dossier& dossier) {
-  if (dossier.documents.empty() && !dossier.result_document) return Status();
+  if (dossier.documents.empty() && !dossier.result_document && dossier.result_signatures.empty()) {
+    return Status();
+  }
   Result<SqliteStatement*> insert = db.Prepare(
       "INSERT OR IGNORE INTO dossier_documents (document_id, dossier_code) VALUES (?1, ?2)");
   if (!insert.ok()) return insert.error();
@@ -274,7 +276,51 @@ Status ReferenceDocuments(SqliteConnection& db, const Dossier& dossier) {
     Status added = reference(id);
     if (!added.ok()) return added;
   }
+  for (const SignatureEvidence& signature : dossier.result_signatures) {
+    if (signature.signature_id.empty()) continue;
+    Status added = reference(signature.signature_id);
+    if (!added.ok()) return added;
+  }
   return dossier.result_document ? reference(*dossier.result_document) : Status();
+}
+
+// The checks PutDocument makes before writing: the id and size match.
+Status CheckDocumentBytes(const DocumentInfo& info, std::string_view bytes) {
+  if (Sha256Hex(bytes) != info.id) {
+    return Error(ErrorCode::kInvalidArgument, "document id is not the SHA-256 of its bytes", "",
+                 {FieldError{"/id", "does not match the content"}});
+  }
+  if (info.size != static_cast<std::int64_t>(bytes.size())) {
+    return Error(ErrorCode::kInvalidArgument, "document size does not match its bytes", "",
+                 {FieldError{"/size", "does not match the content"}});
+  }
+  return Status();
+}
+
+// Stores the bytes once and records one more uploader (inside a write).
+Status InsertDocument(SqliteConnection& db, const DocumentInfo& info, std::string_view bytes,
+                      const std::string& uploaded_by, Instant at) {
+  Result<SqliteStatement*> stmt = db.Prepare(
+      "INSERT OR IGNORE INTO documents (id, size, media_type, bytes) VALUES (?1, ?2, ?3, ?4)");
+  if (!stmt.ok()) return stmt.error();
+  {
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, info.id);
+    (*stmt)->BindInt(2, info.size);
+    (*stmt)->BindText(3, info.media_type);
+    (*stmt)->BindBlob(4, bytes);
+    Status stored = (*stmt)->Run();
+    if (!stored.ok()) return stored;
+  }
+  Result<SqliteStatement*> upload = db.Prepare(
+      "INSERT OR IGNORE INTO document_uploads (document_id, user_id, uploaded_at) "
+      "VALUES (?1, ?2, ?3)");
+  if (!upload.ok()) return upload.error();
+  StatementReset reset(*upload);
+  (*upload)->BindText(1, info.id);
+  (*upload)->BindText(2, uploaded_by);
+  (*upload)->BindInt(3, ToSeconds(at));
+  return (*upload)->Run();
 }
 
 // The WHERE clause of DossierFilter over `dossiers AS d`, with parameters
@@ -553,10 +599,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
     return Error(ErrorCode::kFailedPrecondition,
                  "database " + options.path + " cannot use WAL mode (got " + *mode + ")");
   }
-  Status pragmas = impl->writer->Exec(std::string("PRAGMA synchronous=") +
-                                      (options.synchronous == "full" ? "FULL" : "NORMAL") +
-                                      "; PRAGMA foreign_keys=ON; PRAGMA cache_size=-" +
-                                      std::to_string(options.writer_cache_kib));
+  Status pragmas = impl->writer->Exec(
+      std::string("PRAGMA synchronous=") + (options.synchronous == "full" ? "FULL" : "NORMAL") +
+      "; PRAGMA foreign_keys=ON; PRAGMA cache_size=-" + std::to_string(options.writer_cache_kib));
   if (!pragmas.ok()) return pragmas.error();
   Result<std::int64_t> migrated =
       ApplyMigrations(*impl->writer, EmbeddedMigrations(), impl->clock->Now());
@@ -771,6 +816,11 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
   const Dossier& after = *commit.after;
   Result<DossierRow> row = EncodeDossier(after, commit.national_status, commit.event->at);
   if (!row.ok()) return row.error();
+  for (const NewDocument& document : commit.documents) {
+    if (Status checked = CheckDocumentBytes(document.info, document.bytes); !checked.ok()) {
+      return checked;
+    }
+  }
   std::vector<std::string> outbox_payloads;
   try {
     for (const OutboxEntry& entry : commit.outbox) outbox_payloads.push_back(entry.payload.dump());
@@ -803,6 +853,11 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
     }
     Status appended = AppendEvent(db, after.code, *commit.event);
     if (!appended.ok()) return appended;
+    for (const NewDocument& document : commit.documents) {
+      Status stored =
+          InsertDocument(db, document.info, document.bytes, document.uploaded_by, commit.event->at);
+      if (!stored.ok()) return stored;
+    }
     Status queued = ReplaceQueueEntries(db, after, commit.queue_roles);
     if (!queued.ok()) return queued;
     Status referenced = ReferenceDocuments(db, after);
@@ -969,36 +1024,9 @@ Result<std::vector<DossierSummary>> SqliteStore::ListDossiersReferencing(const s
 
 Status SqliteStore::PutDocument(const DocumentInfo& info, std::string_view bytes,
                                 const std::string& uploaded_by, Instant at) {
-  if (Sha256Hex(bytes) != info.id) {
-    return Error(ErrorCode::kInvalidArgument, "document id is not the SHA-256 of its bytes", "",
-                 {FieldError{"/id", "does not match the content"}});
-  }
-  if (info.size != static_cast<std::int64_t>(bytes.size())) {
-    return Error(ErrorCode::kInvalidArgument, "document size does not match its bytes", "",
-                 {FieldError{"/size", "does not match the content"}});
-  }
+  if (Status checked = CheckDocumentBytes(info, bytes); !checked.ok()) return checked;
   return impl_->Write([&](SqliteConnection& db) -> Status {
-    Result<SqliteStatement*> stmt = db.Prepare(
-        "INSERT OR IGNORE INTO documents (id, size, media_type, bytes) VALUES (?1, ?2, ?3, ?4)");
-    if (!stmt.ok()) return stmt.error();
-    {
-      StatementReset reset(*stmt);
-      (*stmt)->BindText(1, info.id);
-      (*stmt)->BindInt(2, info.size);
-      (*stmt)->BindText(3, info.media_type);
-      (*stmt)->BindBlob(4, bytes);
-      Status stored = (*stmt)->Run();
-      if (!stored.ok()) return stored;
-    }
-    Result<SqliteStatement*> upload = db.Prepare(
-        "INSERT OR IGNORE INTO document_uploads (document_id, user_id, uploaded_at) "
-        "VALUES (?1, ?2, ?3)");
-    if (!upload.ok()) return upload.error();
-    StatementReset reset(*upload);
-    (*upload)->BindText(1, info.id);
-    (*upload)->BindText(2, uploaded_by);
-    (*upload)->BindInt(3, ToSeconds(at));
-    return (*upload)->Run();
+    return InsertDocument(db, info, bytes, uploaded_by, at);
   });
 }
 

@@ -19,6 +19,7 @@
 #include "engine/crypto/sha256.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/workflow_lint.h"
+#include "tests/api/route_test_support.h"
 #include "tests/fakes/memory_store.h"
 
 namespace motcua {
@@ -30,12 +31,6 @@ using namespace std::chrono_literals;
 constexpr const char* kAgencyA = "000.00.01.H26";
 constexpr const char* kAgencyB = "000.00.02.H26";
 constexpr const char* kOwnerId = "001090012345";
-
-json LoadJson(const std::string& relative) {
-  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/" + relative);
-  REQUIRE(in.good());
-  return json::parse(in);
-}
 
 // Bearer secrets of the test's users.
 const std::map<std::string, Actor>& Tokens() {
@@ -67,26 +62,12 @@ struct Api {
   std::string proof_id;
 
   Api() {
-    Result<WorkingCalendar> parsed =
-        WorkingCalendar::FromJson({LoadJson("workflows/calendars/VN-2025.json"),
-                                   LoadJson("workflows/calendars/VN-2026.json")});
-    REQUIRE(parsed.ok());
-    calendar = std::make_unique<WorkingCalendar>(std::move(parsed).value());
-    Result<JsonSchema> schema = JsonSchema::Compile(LoadJson("schema/workflow.schema.json"));
-    REQUIRE(schema.ok());
-    catalog = std::make_unique<WorkflowCatalog>(store, *schema, *calendar, clock);
+    calendar = std::make_unique<WorkingCalendar>(BundledCalendar());
+    catalog = std::make_unique<WorkflowCatalog>(store, WorkflowSchema(), *calendar, clock);
     REQUIRE(catalog->Publish(LoadJson("workflows/1.004222-permanent-residence.json"), "test").ok());
     service = std::make_unique<DossierService>(store, *catalog, *calendar, clock);
     api = std::make_unique<DossierApi>(
-        DossierApi{*service, *catalog,
-                   [](std::string_view secret) -> Result<Actor> {
-                     auto found = Tokens().find(std::string(secret));
-                     if (found == Tokens().end()) {
-                       return Error(ErrorCode::kUnauthenticated, "unknown token", "invalid_token");
-                     }
-                     return found->second;
-                   },
-                   *calendar});
+        DossierApi{*service, *catalog, TokenTable(Tokens()), *calendar});
     REQUIRE(AddDossierRoutes(router, *api).ok());
     documents = std::make_unique<DocumentService>(store, *catalog, &Sha256Hex, clock);
     document_api = std::make_unique<DocumentApi>(DocumentApi{*documents, api->authenticate});

@@ -117,6 +117,22 @@ Result<std::int64_t> MemoryStore::NextDossierSequence(const std::string& agency,
 void MemoryStore::ReferenceDocumentsLocked(const Dossier& dossier) {
   for (const auto& [key, id] : dossier.documents) references_[id].insert(dossier.code);
   if (dossier.result_document) references_[*dossier.result_document].insert(dossier.code);
+  for (const SignatureEvidence& signature : dossier.result_signatures) {
+    if (!signature.signature_id.empty()) references_[signature.signature_id].insert(dossier.code);
+  }
+}
+
+Status MemoryStore::CheckDocumentBytes(const DocumentInfo& info, std::string_view bytes) const {
+  const bool id_matches = content_hash_ ? content_hash_(bytes) == info.id : IsDocumentId(info.id);
+  if (!id_matches) {
+    return Error(ErrorCode::kInvalidArgument, "document id is not the SHA-256 of its bytes", "",
+                 {FieldError{"/id", "does not match the content"}});
+  }
+  if (info.size != static_cast<std::int64_t>(bytes.size())) {
+    return Error(ErrorCode::kInvalidArgument, "document size does not match its bytes", "",
+                 {FieldError{"/size", "does not match the content"}});
+  }
+  return Status();
 }
 
 void MemoryStore::AppendEventLocked(const std::string& code, const DossierEvent& event) {
@@ -157,6 +173,11 @@ Status MemoryStore::CommitTransition(const TransitionCommit& commit) {
                  "a transition needs the dossier after it and its event");
   }
   const Dossier& after = *commit.after;
+  for (const NewDocument& document : commit.documents) {
+    if (Status checked = CheckDocumentBytes(document.info, document.bytes); !checked.ok()) {
+      return checked;
+    }
+  }
   std::lock_guard lock(mutex_);
   auto found = dossiers_.find(after.code);
   if (found == dossiers_.end()) {
@@ -180,6 +201,10 @@ Status MemoryStore::CommitTransition(const TransitionCommit& commit) {
   stored.national_status = commit.national_status;
   stored.updated_at = commit.event->at;
   AppendEventLocked(after.code, *commit.event);
+  for (const NewDocument& document : commit.documents) {
+    documents_.try_emplace(document.info.id, StoredDocument{document.info, document.bytes});
+    uploads_.insert({document.info.id, document.uploaded_by});
+  }
   ReferenceDocumentsLocked(after);
   outbox_.insert(outbox_.end(), commit.outbox.begin(), commit.outbox.end());
   return Status();
@@ -284,15 +309,7 @@ Result<std::vector<DossierSummary>> MemoryStore::ListByAgency(const AgencyQuery&
 
 Status MemoryStore::PutDocument(const DocumentInfo& info, std::string_view bytes,
                                 const std::string& uploaded_by, Instant) {
-  const bool id_matches = content_hash_ ? content_hash_(bytes) == info.id : IsDocumentId(info.id);
-  if (!id_matches) {
-    return Error(ErrorCode::kInvalidArgument, "document id is not the SHA-256 of its bytes", "",
-                 {FieldError{"/id", "does not match the content"}});
-  }
-  if (info.size != static_cast<std::int64_t>(bytes.size())) {
-    return Error(ErrorCode::kInvalidArgument, "document size does not match its bytes", "",
-                 {FieldError{"/size", "does not match the content"}});
-  }
+  if (Status checked = CheckDocumentBytes(info, bytes); !checked.ok()) return checked;
   std::lock_guard lock(mutex_);
   documents_.try_emplace(info.id, StoredDocument{info, std::string(bytes)});
   uploads_.insert({info.id, uploaded_by});

@@ -90,6 +90,7 @@ class MemoryStore final : public DossierStore, public IdempotencyStore {
   static DossierSummary SummaryOf(const StoredDossier& stored);
   void AppendEventLocked(const std::string& code, const DossierEvent& event);
   void ReferenceDocumentsLocked(const Dossier& dossier);
+  Status CheckDocumentBytes(const DocumentInfo& info, std::string_view bytes) const;
   // Summaries of the dossiers `keep` accepts, newest (highest code) first.
   std::vector<DossierSummary> ListNewestLocked(
       const std::optional<std::string>& after_code, int limit, const DossierFilter& filter,

@@ -96,6 +96,7 @@ TEST_CASE("cms: a detached signature by the demo leader verifies and reports its
   CHECK(verified->evidence.signer_subject ==
         "UID=leader1,serialNumber=leader1,CN=Demo Leader,O=demo agency");
   CHECK(verified->issuer_subject == "CN=motcua Demo Intermediate CA,O=demo agency");
+  CHECK(verified->subject_uid == "leader1");
   CHECK(IsSha256Hex(verified->evidence.certificate_fingerprint));
   CHECK(verified->evidence.serial.size() >= 30);
   CHECK(verified->evidence.serial.find_first_not_of("0123456789abcdef") == std::string::npos);

@@ -258,10 +258,22 @@ struct Harness {
                             {{"comment", "All papers in order"}, {"result_document", result_id}});
     const Actor signer = StaffFor("sign_result");
     REQUIRE(signer.user_id != StaffFor("propose_result").user_id);
-    dossier = Apply(dossier, "sign_result", signer, json::object(),
-                    SignatureEvidence{result_id, "CN=Leader, O=" + std::string(kAgency), "0A1B2C",
-                                      FakeDocumentId('c')});
+    dossier =
+        Apply(dossier, "sign_result", signer, json::object(),
+              SignatureEvidence{result_id, "CN=Leader, O=" + std::string(kAgency), "0A1B2C",
+                                FakeDocumentId('c'), FakeDocumentId('d'), std::nullopt, false});
     CHECK(workflow.FindState(dossier.state)->status == NationalStatus::kProcessed);
+    // Where the workflow seals results, the engine does it automatically as
+    // "system" (the service supplies the verified seal).
+    for (const Action& action : workflow.actions) {
+      if (!action.automatic || !action.AllowedFrom(dossier.state)) continue;
+      CHECK(action.requirements.agency_seal);
+      dossier =
+          Apply(dossier, action.name, Actor{"system", {"system"}, ""}, json::object(),
+                SignatureEvidence{result_id, "CN=Seal, O=" + std::string(kAgency), "0D0E",
+                                  FakeDocumentId('a'), FakeDocumentId('b'), std::nullopt, true});
+      break;
+    }
     return Apply(dossier, "return_result", StaffFor("return_result"),
                  {{"channel", return_channel}});
   }

@@ -43,7 +43,7 @@ Dossier ReturnedDossier(Channel submission, Channel payment, Channel result_retu
   Dossier d;
   d.state = "returned";
   d.result_document = kResultId;
-  d.result_signatures.push_back({kResultId, "CN=Leader", "01", "ff"});
+  d.result_signatures.push_back({kResultId, "CN=Leader", "01", "ff", "ee", std::nullopt, false});
   d.history = {
       Event("submit", "", "submitted", ApplicantStep::kSubmission, submission),         // 0
       Event("receive", "submitted", "awaiting_fee"),                                    // 1

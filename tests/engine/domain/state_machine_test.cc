@@ -104,7 +104,13 @@ ActionRequest Request(const std::string& action, const Actor& actor,
 }
 
 SignatureEvidence SignatureOver(const std::string& document_id) {
-  return {document_id, "CN=Tran Thi B, O=Commune police", "0A1B", std::string(64, 'f')};
+  return {document_id,
+          "CN=Tran Thi B, O=Commune police",
+          "0A1B",
+          std::string(64, 'f'),
+          std::string(64, 'e'),
+          std::nullopt,
+          false};
 }
 
 std::vector<std::string> Pointers(const Error& error) {
@@ -442,6 +448,51 @@ TEST_CASE("state_machine: action errors in the documented order") {
   }
 }
 
+TEST_CASE("state_machine: an agency_seal action needs the seal, not a person's signature") {
+  json document = LoadWorkflowDocument();
+  document["states"].push_back(
+      {{"id", "sealing"}, {"name", "Sealing"}, {"status", 9}, {"clock", "stopped"}});
+  for (json& action : document["actions"]) {
+    if (action["name"] == "sign_result") action["to"] = "sealing";
+  }
+  document["actions"].push_back({{"name", "seal_result"},
+                                 {"from", {"sealing"}},
+                                 {"to", "result_ready"},
+                                 {"roles", {"system"}},
+                                 {"requires", {{"agency_seal", true}}},
+                                 {"automatic", true}});
+  Fixture f(document);
+  const Action* seal_action = f.workflow.FindAction("seal_result");
+  REQUIRE(seal_action != nullptr);
+  CHECK(seal_action->automatic);
+  CHECK(seal_action->requirements.agency_seal);
+  std::optional<StateMachine> machine = f.Machine();
+
+  ActionRequest sign = Request("sign_result", Staff("lead1", "leader"));
+  sign.signature = SignatureOver(kResultId);
+  Result<Transition> signed_result = machine->Apply(f.AwaitingSignature(), sign);
+  REQUIRE(signed_result.ok());
+  const Dossier& sealing = signed_result->dossier;
+  CHECK(sealing.state == "sealing");
+
+  CheckError(machine->Apply(sealing, Request("seal_result", System())),
+             ErrorCode::kFailedPrecondition, "missing_requirement", {"/seal"});
+  ActionRequest personal = Request("seal_result", System());
+  personal.signature = SignatureOver(kResultId);
+  CheckError(machine->Apply(sealing, personal), ErrorCode::kFailedPrecondition,
+             "missing_requirement", {"/seal"});
+  ActionRequest seal = Request("seal_result", System());
+  seal.signature = SignatureOver(kResultId);
+  seal.signature->seal = true;
+  Result<Transition> sealed = machine->Apply(sealing, seal);
+  REQUIRE(sealed.ok());
+  CHECK(sealed->dossier.state == "result_ready");
+  REQUIRE(sealed->dossier.result_signatures.size() == 2);
+  CHECK_FALSE(sealed->dossier.result_signatures[0].seal);
+  CHECK(sealed->dossier.result_signatures[1].seal);
+  CHECK(sealed->event.payload.at("signature").at("seal") == true);
+}
+
 TEST_CASE("state_machine: requirements of review and signature") {
   Fixture f;
   StateMachine machine = f.Machine();
@@ -467,6 +518,30 @@ TEST_CASE("state_machine: requirements of review and signature") {
     sign.signature = SignatureOver(std::string(64, 'b'));
     CheckError(machine.Apply(f.AwaitingSignature(), sign), ErrorCode::kFailedPrecondition,
                "signature_mismatch", {"/signature"});
+  }
+  SUBCASE("an agency seal is not a leader's signature") {
+    ActionRequest sign = Request("sign_result", Staff("lead1", "leader"));
+    sign.signature = SignatureOver(kResultId);
+    sign.signature->seal = true;
+    CheckError(machine.Apply(f.AwaitingSignature(), sign), ErrorCode::kFailedPrecondition,
+               "missing_requirement", {"/signature"});
+  }
+  SUBCASE("the signature is recorded on the dossier and its evidence in the event") {
+    ActionRequest sign = Request("sign_result", Staff("lead1", "leader"));
+    sign.signature = SignatureOver(kResultId);
+    sign.signature->signing_time = Local(2026, 12, 1, 9);
+    Result<Transition> t = machine.Apply(f.AwaitingSignature(), sign);
+    REQUIRE(t.ok());
+    REQUIRE(t->dossier.result_signatures.size() == 1);
+    CHECK(t->dossier.result_signatures[0].signature_id == std::string(64, 'e'));
+    const json& recorded = t->event.payload.at("signature");
+    CHECK(recorded.at("signature_id") == std::string(64, 'e'));
+    CHECK(recorded.at("document_id") == kResultId);
+    CHECK(recorded.at("seal") == false);
+    std::optional<SignatureEvidence> back = SignatureEvidenceFromJson(recorded);
+    REQUIRE(back.has_value());
+    CHECK(back->signing_time == Local(2026, 12, 1, 9));
+    CHECK(back->certificate_fingerprint == std::string(64, 'f'));
   }
   SUBCASE("four-eyes: the proposer may not sign") {
     const Dossier d = f.AwaitingSignature("boss");  // "boss" is specialist and leader

@@ -159,8 +159,9 @@ TEST_CASE_TEMPLATE("store: every dossier field survives create and get", F, STOR
   d.form = {{"full_name", "Trần Thị B"}, {"household", {{"members", 3}, {"owner", true}}}};
   d.documents = {{"id_card", std::string(64, 'a')}, {"lease", std::string(64, 'b')}};
   d.result_document = "eb464236a0b41405f184e25ae50d205fc583dc8a1aba1976495beb5f4f764d51";
-  d.result_signatures = {
-      SignatureEvidence{*d.result_document, "CN=Leader, O=Police", "0a1b2c", std::string(64, 'c')}};
+  d.result_signatures = {SignatureEvidence{*d.result_document, "CN=Leader, O=Police", "0a1b2c",
+                                           std::string(64, 'c'), std::string(64, 'd'),
+                                           SampleTime(19000), true}};
   d.clock.received_at = SampleTime(600);
   d.clock.paused = {PausedInterval{SampleTime(3600), SampleTime(7200)},
                     PausedInterval{SampleTime(9000), std::nullopt}};
@@ -196,6 +197,9 @@ TEST_CASE_TEMPLATE("store: every dossier field survives create and get", F, STOR
   CHECK(got->result_signatures[0].signer_subject == "CN=Leader, O=Police");
   CHECK(got->result_signatures[0].serial == "0a1b2c");
   CHECK(got->result_signatures[0].certificate_fingerprint == std::string(64, 'c'));
+  CHECK(got->result_signatures[0].signature_id == std::string(64, 'd'));
+  CHECK(got->result_signatures[0].signing_time == SampleTime(19000));
+  CHECK(got->result_signatures[0].seal);
   CHECK(got->clock.received_at == SampleTime(600));
   CHECK(got->clock.due_at == SampleTime(7 * 86400));
   CHECK(got->clock.finished_at == SampleTime(20000));

@@ -1,0 +1,100 @@
+#include "engine/service/result_signing.h"
+
+#include <utility>
+
+namespace motcua {
+namespace {
+
+constexpr const char* kSignaturePointer = "/signature";
+
+Error AtSignature(const Error& error) {
+  std::vector<FieldError> fields = error.fields();
+  if (fields.empty()) fields.push_back({kSignaturePointer, error.message()});
+  return Error(error.code(), error.message(), error.reason(), std::move(fields));
+}
+
+}  // namespace
+
+Result<AcceptedSignature> ResultSigning::Accept(std::string der,
+                                                std::string_view result_bytes) const {
+  Result<VerifiedSignature> verified = tools_.verifier->VerifyDetached(der, result_bytes);
+  if (!verified.ok()) return AtSignature(verified.error());
+  AcceptedSignature accepted;
+  accepted.evidence = std::move(verified->evidence);
+  accepted.evidence.signing_time = verified->signing_time;
+  accepted.evidence.signature_id = tools_.hash(der);
+  accepted.subject_uid = std::move(verified->subject_uid);
+  accepted.der = std::move(der);
+  return accepted;
+}
+
+Result<AcceptedSignature> ResultSigning::AcceptUploaded(const Actor& actor,
+                                                        const nlohmann::json& value,
+                                                        std::string_view result_bytes) const {
+  if (tools_.verifier == nullptr) {
+    return Error(ErrorCode::kUnavailable,
+                 "this server has no trust store configured, so it accepts no signatures",
+                 "signatures_unavailable", {{kSignaturePointer, "cannot be verified here"}});
+  }
+  std::optional<std::string> der;
+  if (value.is_string() && tools_.decode_base64)
+    der = tools_.decode_base64(value.get<std::string>());
+  if (!der) {
+    return Error(ErrorCode::kInvalidArgument, "the signature must be base64 of DER CMS",
+                 "invalid_payload",
+                 {{kSignaturePointer, "must be a string of standard padded base64"}});
+  }
+  Result<AcceptedSignature> accepted = Accept(std::move(*der), result_bytes);
+  if (!accepted.ok()) return accepted.error();
+
+  // The certificate must be the acting user's.
+  std::optional<std::string> bound_fingerprint;
+  if (tools_.identities != nullptr) {
+    Result<User> user = tools_.identities->GetUser(actor.user_id);
+    if (user.ok()) {
+      bound_fingerprint = user->certificate_fingerprint;
+    } else if (user.error().code() != ErrorCode::kNotFound) {
+      return user.error();
+    }
+  }
+  const bool bound = bound_fingerprint
+                         ? *bound_fingerprint == accepted->evidence.certificate_fingerprint
+                         : accepted->subject_uid == actor.user_id;
+  if (!bound) {
+    return Error(ErrorCode::kPermissionDenied,
+                 "the signer certificate is not bound to user " + actor.user_id,
+                 "certificate_not_bound_to_user",
+                 {{kSignaturePointer, bound_fingerprint
+                                          ? "the certificate's fingerprint is not the one on "
+                                            "the user's record"
+                                          : "the certificate's subject UID is not the user's id"}});
+  }
+  return accepted;
+}
+
+Result<AcceptedSignature> ResultSigning::Seal(std::string_view result_bytes) const {
+  if (tools_.sealer == nullptr || tools_.verifier == nullptr) {
+    return Error(ErrorCode::kUnavailable,
+                 "this server has no agency seal (or no trust store) configured",
+                 "seal_unavailable", {{"/seal", "cannot be applied here"}});
+  }
+  Result<std::string> der = tools_.sealer->SealDetached(result_bytes);
+  if (!der.ok()) return der.error();
+  Result<AcceptedSignature> accepted = Accept(std::move(der).value(), result_bytes);
+  if (!accepted.ok()) {
+    return Error(ErrorCode::kInternal,
+                 "the agency seal does not verify: " + accepted.error().message(),
+                 accepted.error().reason());
+  }
+  accepted->evidence.seal = true;
+  return accepted;
+}
+
+std::string ResultSigning::CurrentStatus(std::string_view der,
+                                         std::string_view result_bytes) const {
+  if (tools_.verifier == nullptr) return "signatures_unavailable";
+  Result<VerifiedSignature> verified = tools_.verifier->VerifyDetached(der, result_bytes);
+  return verified.ok() ? "valid" : verified.error().reason();
+}
+
+}  // namespace motcua

@@ -1,0 +1,84 @@
+// result_signing.h: accepting the signatures leaders upload on results, and
+// sealing results with the agency's key.
+//
+// DossierService calls this before the state machine: what it returns is a
+// SignatureEvidence for the ActionRequest and the signature's DER, which the
+// store keeps as a document in the same transaction as the action. Nothing is
+// stored when a check fails.
+//
+// Thread-safe when the tools are (the OpenSSL adapters are).
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/domain/dossier.h"
+#include "engine/domain/identity.h"
+#include "engine/domain/signature.h"
+#include "engine/domain/status.h"
+#include "engine/service/content_hasher.h"
+
+namespace motcua {
+
+// Standard padded base64 to bytes; nullopt if `text` is not that.
+using Base64Decoder = std::function<std::optional<std::string>(std::string_view)>;
+
+// What accepting and producing signatures needs. `verifier` and `sealer` may
+// be null when the server has no trust store or no agency seal configured.
+struct SigningTools {
+  const SignatureVerifier* verifier = nullptr;
+  ResultSealer* sealer = nullptr;
+  Base64Decoder decode_base64;
+  ContentHasher hash;
+  IdentityStore* identities = nullptr;  // binds certificates to users
+};
+
+// A checked signature, ready to be recorded with its action.
+struct AcceptedSignature {
+  SignatureEvidence evidence;
+  std::string der;          // the detached CMS SignedData; evidence.signature_id is its SHA-256
+  std::string subject_uid;  // the signer certificate's subject UID, if any
+};
+
+class ResultSigning {
+ public:
+  explicit ResultSigning(SigningTools tools) : tools_(std::move(tools)) {}
+
+  // The signature `actor` uploaded (`value`: the action payload's
+  // "signature", base64 of a DER detached CMS SignedData) over exactly
+  // `result_bytes`, checked in this order. Errors name the check in reason()
+  // and carry a FieldError at "/signature":
+  //   kUnavailable        "signatures_unavailable" (no trust store configured)
+  //   kInvalidArgument    "invalid_payload" (not a base64 string),
+  //                       or a SignatureVerifier reason (malformed_signature,
+  //                       weak_digest, content_mismatch, untrusted_certificate,
+  //                       certificate_not_valid_at_signing_time, key_usage)
+  //   kPermissionDenied   "certificate_not_bound_to_user": the user record
+  //                       holds another certificate fingerprint, or holds
+  //                       none and the certificate's subject UID is not the
+  //                       actor's user id.
+  Result<AcceptedSignature> AcceptUploaded(const Actor& actor, const nlohmann::json& value,
+                                           std::string_view result_bytes) const;
+
+  // The agency's seal over `result_bytes`, verified like an uploaded
+  // signature (so a seal that would not verify is never recorded).
+  // kUnavailable "seal_unavailable" when no seal or trust store is configured.
+  Result<AcceptedSignature> Seal(std::string_view result_bytes) const;
+
+  // Re-checks a stored signature against the trust store now: "valid", or
+  // the verifier's reason ("signatures_unavailable" without a trust store).
+  std::string CurrentStatus(std::string_view der, std::string_view result_bytes) const;
+
+  // SHA-256 hex of `bytes` (the tools' hasher).
+  std::string Hash(std::string_view bytes) const { return tools_.hash(bytes); }
+
+ private:
+  Result<AcceptedSignature> Accept(std::string der, std::string_view result_bytes) const;
+
+  SigningTools tools_;
+};
+
+}  // namespace motcua

@@ -1,0 +1,52 @@
+// route_test_support.h: what handler tests of the /v1 routes share: files of
+// the source tree, the bundled calendars and schema, and bearer tokens from a
+// fixed table instead of the token service.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "api/handler_support.h"
+#include "engine/domain/calendar.h"
+#include "engine/domain/dossier.h"
+#include "engine/domain/json_schema.h"
+
+namespace motcua {
+
+// A JSON file of the source tree, e.g. "workflows/1.004222-permanent-residence.json".
+inline nlohmann::json LoadJson(const std::string& relative) {
+  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/" + relative);
+  REQUIRE(in.good());
+  return nlohmann::json::parse(in);
+}
+
+// The bundled 2025 and 2026 working-day calendars.
+inline WorkingCalendar BundledCalendar() {
+  Result<WorkingCalendar> parsed = WorkingCalendar::FromJson(
+      {LoadJson("workflows/calendars/VN-2025.json"), LoadJson("workflows/calendars/VN-2026.json")});
+  REQUIRE(parsed.ok());
+  return std::move(parsed).value();
+}
+
+inline JsonSchema WorkflowSchema() {
+  Result<JsonSchema> schema = JsonSchema::Compile(LoadJson("schema/workflow.schema.json"));
+  REQUIRE(schema.ok());
+  return std::move(schema).value();
+}
+
+// Authenticates the secrets of `tokens` (which must outlive the result).
+inline Authenticator TokenTable(const std::map<std::string, Actor>& tokens) {
+  return [&tokens](std::string_view secret) -> Result<Actor> {
+    auto found = tokens.find(std::string(secret));
+    if (found == tokens.end()) {
+      return Error(ErrorCode::kUnauthenticated, "unknown token", "invalid_token");
+    }
+    return found->second;
+  };
+}
+
+}  // namespace motcua
