@@ -465,14 +465,24 @@ Result<VerifiedSignature> OpenSslSignatureVerifier::VerifyDetached(std::string_v
 
 // ---- Signing ---------------------------------------------------------------
 
-Result<std::string> SignDetached(std::string_view content, std::string_view key_pem,
-                                 std::string_view cert_pem, std::string_view chain_pem,
-                                 std::optional<Instant> signing_time) {
+// Parsed signing material: the key, the signer certificate and the other
+// certificates to include (its chain).
+struct OpenSslResultSealer::Parsed {
+  ossl::PkeyPtr key;
+  ossl::X509Ptr cert;
+  ossl::X509StackPtr include;
+};
+
+namespace {
+
+Result<std::shared_ptr<const OpenSslResultSealer::Parsed>> ParseMaterial(
+    std::string_view key_pem, std::string_view cert_pem, std::string_view chain_pem) {
   ERR_clear_error();
+  auto parsed = std::make_shared<OpenSslResultSealer::Parsed>();
   ossl::BioPtr key_bio = ossl::ReadBio(key_pem);
-  ossl::PkeyPtr key(key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, NoPassword, nullptr)
+  parsed->key.reset(key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, NoPassword, nullptr)
                             : nullptr);
-  if (!key) {
+  if (!parsed->key) {
     return Error(ErrorCode::kInvalidArgument,
                  "the private key is not an unencrypted PEM private key" + ossl::ErrorSuffix(),
                  "bad_key");
@@ -483,24 +493,32 @@ Result<std::string> SignDetached(std::string_view content, std::string_view key_
     return Error(ErrorCode::kInvalidArgument, "certificate: no PEM certificate found",
                  "bad_certificate");
   }
-  ossl::X509Ptr cert(sk_X509_shift(certs->get()));  // the signer; the rest joins the chain
+  // The signer (CMS_add1_signer includes it); the rest joins the chain.
+  parsed->cert.reset(sk_X509_shift(certs->get()));
   Result<ossl::X509StackPtr> chain = ReadCertificates(chain_pem, "chain", "bad_chain");
   if (!chain.ok()) return chain.error();
   if (!MoveCertificates(chain->get(), certs->get())) return Internal("out of memory");
-  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+  parsed->include = std::move(certs).value();
+  if (X509_check_private_key(parsed->cert.get(), parsed->key.get()) != 1) {
     return Error(ErrorCode::kInvalidArgument,
                  "the private key does not belong to the certificate" + ossl::ErrorSuffix(),
                  "key_certificate_mismatch");
   }
+  return std::shared_ptr<const OpenSslResultSealer::Parsed>(std::move(parsed));
+}
 
+// A detached CMS SignedData over `content` with parsed material (read only,
+// so concurrent calls may share it).
+Result<std::string> SignParsed(std::string_view content, const OpenSslResultSealer::Parsed& m,
+                               std::optional<Instant> signing_time) {
   // CMS_PARTIAL: set up the SignedData, add the signer (SHA-256, with an ESS
   // signingCertificateV2 attribute binding the certificate: CMS_CADES) and
   // the chain, then compute the signature over `content` in CMS_final.
   constexpr unsigned int kFlags = CMS_BINARY | CMS_DETACHED | CMS_PARTIAL | CMS_NOSMIMECAP;
-  ossl::CmsPtr cms(CMS_sign(nullptr, nullptr, certs->get(), nullptr, kFlags));
+  ossl::CmsPtr cms(CMS_sign(nullptr, nullptr, m.include.get(), nullptr, kFlags));
   if (!cms) return Internal("CMS_sign failed");
   CMS_SignerInfo* signer =
-      CMS_add1_signer(cms.get(), cert.get(), key.get(), EVP_sha256(), kFlags | CMS_CADES);
+      CMS_add1_signer(cms.get(), m.cert.get(), m.key.get(), EVP_sha256(), kFlags | CMS_CADES);
   if (signer == nullptr) return Internal("CMS_add1_signer failed");
   if (signing_time) {
     // Without it CMS_final stamps the current system time.
@@ -521,6 +539,17 @@ Result<std::string> SignDetached(std::string_view content, std::string_view key_
   auto* out = reinterpret_cast<unsigned char*>(der.data());
   if (i2d_CMS_ContentInfo(cms.get(), &out) != size) return Internal("cannot encode the CMS");
   return der;
+}
+
+}  // namespace
+
+Result<std::string> SignDetached(std::string_view content, std::string_view key_pem,
+                                 std::string_view cert_pem, std::string_view chain_pem,
+                                 std::optional<Instant> signing_time) {
+  Result<std::shared_ptr<const OpenSslResultSealer::Parsed>> parsed =
+      ParseMaterial(key_pem, cert_pem, chain_pem);
+  if (!parsed.ok()) return parsed.error();
+  return SignParsed(content, **parsed, signing_time);
 }
 
 // ---- OpenSslResultSealer ----------------------------------------------------
@@ -621,21 +650,20 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
   }
   std::string key_pem = ossl::BioContents(key_bio.get());
 
-  // Proves the material works together (e.g. key and certificate match).
-  Result<std::string> probe = SignDetached("", key_pem, cert_pem, *chain_pem);
-  if (!probe.ok()) {
-    Wipe(key_pem);
-    return probe.error();
-  }
-  return OpenSslResultSealer(std::move(key_pem), std::move(cert_pem), std::move(chain_pem).value());
+  // Parsed once for every seal; this also proves the material works together
+  // (e.g. key and certificate match).
+  Result<std::shared_ptr<const Parsed>> parsed = ParseMaterial(key_pem, cert_pem, *chain_pem);
+  Wipe(key_pem);
+  if (!parsed.ok()) return parsed.error();
+  Result<std::string> probe = SignParsed("", **parsed, std::nullopt);
+  if (!probe.ok()) return probe.error();
+  return OpenSslResultSealer(std::move(parsed).value(), std::move(cert_pem));
 }
 
-OpenSslResultSealer::~OpenSslResultSealer() {
-  Wipe(key_pem_);
-}
+OpenSslResultSealer::~OpenSslResultSealer() = default;
 
 Result<std::string> OpenSslResultSealer::SealDetached(std::string_view content) {
-  return SignDetached(content, key_pem_, cert_pem_, chain_pem_);
+  return SignParsed(content, *parsed_, std::nullopt);
 }
 
 }  // namespace motcua

@@ -67,8 +67,9 @@ Result<std::string> SignDetached(std::string_view content, std::string_view key_
                                  std::string_view cert_pem, std::string_view chain_pem,
                                  std::optional<Instant> signing_time = std::nullopt);
 
-// Signs results with one key and certificate via SignDetached. Thread-safe.
-// The private key is held in memory as PEM and wiped when destroyed.
+// Signs results with one key and certificate, like SignDetached but with the
+// material parsed once at Load. Thread-safe. The private key is held only as
+// OpenSSL's key object (its PEM copies are wiped after parsing).
 class OpenSslResultSealer final : public ResultSealer {
  public:
   // Loads the signing material:
@@ -99,15 +100,14 @@ class OpenSslResultSealer final : public ResultSealer {
 
   const std::string& certificate_pem() const { return cert_pem_; }
 
- private:
-  OpenSslResultSealer(std::string key_pem, std::string cert_pem, std::string chain_pem)
-      : key_pem_(std::move(key_pem)),
-        cert_pem_(std::move(cert_pem)),
-        chain_pem_(std::move(chain_pem)) {}
+  struct Parsed;  // the key and certificates, parsed once (OpenSSL objects)
 
-  std::string key_pem_;
+ private:
+  OpenSslResultSealer(std::shared_ptr<const Parsed> parsed, std::string cert_pem)
+      : parsed_(std::move(parsed)), cert_pem_(std::move(cert_pem)) {}
+
+  std::shared_ptr<const Parsed> parsed_;  // the key lives only in OpenSSL's object
   std::string cert_pem_;
-  std::string chain_pem_;
 };
 
 }  // namespace motcua
