@@ -10,4 +10,10 @@ cd "$(dirname "$0")/.."
 tools/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOTCUA_BUILD_TESTS=OFF
 cmake --build build -j"$(nproc)" --target motcua
-exec build/motcua serve --db motcua.db --listen 127.0.0.1:8080 --workflows workflows "$@"
+# Signing on the embedded default: a throw-away demo PKI in demo-pki/ (made
+# once), whose root the server trusts and whose agency seal it applies. For
+# local use only; production passes the agency's own --trust and --seal-*.
+[ -e demo-pki/root-ca.pem ] || build/motcua pki demo --out demo-pki
+exec build/motcua serve --db motcua.db --listen 127.0.0.1:8080 --workflows workflows \
+  --trust demo-pki/root-ca.pem --seal-key demo-pki/agency-seal.key \
+  --seal-cert demo-pki/agency-seal.pem --seal-chain demo-pki/chain.pem "$@"
