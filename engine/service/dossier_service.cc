@@ -1,6 +1,7 @@
 #include "engine/service/dossier_service.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "engine/domain/access.h"
 #include "engine/domain/dossier_code.h"
@@ -183,7 +184,29 @@ Result<AcceptedSignature> DossierService::AcceptSignature(const Actor& actor,
   }
   Result<std::string> bytes = store_.GetDocumentBytes(*dossier.result_document);
   if (!bytes.ok()) return bytes.error();
-  return signing_->AcceptUploaded(actor, value, *bytes);
+  Result<AcceptedSignature> accepted = signing_->AcceptUploaded(actor, value, *bytes);
+  if (!accepted.ok()) return accepted;
+  // The signer's own clock says when it signed: it cannot be before the
+  // result was attached, nor in the future (a few minutes of skew allowed).
+  // This stops a certificate that has expired since from being used with a
+  // signingTime from its validity period.
+  constexpr std::chrono::minutes kSkew{5};
+  std::optional<Instant> attached;
+  for (auto it = dossier.history.rbegin(); it != dossier.history.rend(); ++it) {
+    auto named = it->payload.find("result_document");
+    if (named != it->payload.end() && *named == *dossier.result_document) {
+      attached = it->at;
+      break;
+    }
+  }
+  const Instant signed_at = accepted->evidence.signing_time.value_or(Instant{});
+  if (signed_at > clock_.Now() + kSkew || (attached && signed_at < *attached - kSkew)) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "the signing time is before the result was attached or in the future",
+                 "signing_time_implausible",
+                 {{"/signature", "signingTime must lie between the result's attachment and now"}});
+  }
+  return accepted;
 }
 
 DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded) {

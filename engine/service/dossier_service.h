@@ -106,8 +106,10 @@ class DossierService {
 
   // Performs one action. A "signature" in the payload is checked by
   // ResultSigning::AcceptUploaded (when the actor may take the action at
-  // all; otherwise the state machine's error comes first) and its DER is
-  // stored with the transition. After the action, the automatic actions of
+  // all; otherwise the state machine's error comes first), its signingTime
+  // must lie between the result's attachment and now (5 minutes of skew;
+  // else kInvalidArgument "signing_time_implausible"), and its DER is stored
+  // with the transition. After the action, the automatic actions of
   // the new state run as "system" (e.g. the agency seal); if one cannot
   // (no seal configured), the dossier waits in that state.
   Result<DossierView> Act(const Actor& actor, const ActionCall& call);

@@ -77,7 +77,8 @@ struct Options {
 };
 
 struct Api {
-  FakeClock clock{Instant{std::chrono::sys_days{2026y / 3 / 2}} + 1h};  // Mon 08:00 Hanoi
+  // Real time: signatures carry the signer's real signingTime.
+  FakeClock clock{Now()};
   MemoryStore store{&clock};
   MemoryIdentityStore identities;
   DemoPki pki = MakeDemoPki(Now()).value();
@@ -131,7 +132,7 @@ struct Api {
     HttpRequest request = MakeHttpRequest(method, target, body);
     if (!token.empty()) request.headers.push_back({"Authorization", "Bearer " + token});
     if (!body.empty()) request.headers.push_back({"Content-Type", type});
-    clock.Advance(1min);
+    clock.Advance(1s);  // close to real time, which signingTime attributes carry
     return router.Handle(request);
   }
 
@@ -351,6 +352,16 @@ TEST_CASE("signatures: each failed check is named, and nothing is stored") {
        "malformed_signature"},
       {"garbage DER", "t-leader", Base64Encode("\x30\x82garbage, not CMS at all"), 400,
        "malformed_signature"},
+      {"signed before the result existed", "t-leader",
+       Base64Encode(*SignDetached(kResult, api.pki.leader.private_key_pem,
+                                  api.pki.leader.certificate_pem,
+                                  api.pki.intermediate.certificate_pem, now - 30min)),
+       400, "signing_time_implausible"},
+      {"signed in the future", "t-leader",
+       Base64Encode(*SignDetached(kResult, api.pki.leader.private_key_pem,
+                                  api.pki.leader.certificate_pem,
+                                  api.pki.intermediate.certificate_pem, now + 2h)),
+       400, "signing_time_implausible"},
       {"not base64", "t-leader", "MIIB*not base64*", 422, "invalid_payload"},
       {"not a string", "t-leader", json::array({1, 2}), 422, "invalid_payload"},
       {"a role that may not sign (no crypto)", "t-specialist", Base64Encode(good), 403,
