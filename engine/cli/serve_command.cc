@@ -4,10 +4,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <ostream>
+#include <thread>
 
 #include "api/document_routes.h"
 #include "api/dossier_routes.h"
@@ -33,6 +37,7 @@
 #include "engine/service/document_service.h"
 #include "engine/service/dossier_service.h"
 #include "engine/service/result_signing.h"
+#include "engine/service/timer_service.h"
 #include "engine/service/token_service.h"
 #include "engine/service/user_admin.h"
 #include "engine/service/workflow_catalog.h"
@@ -69,6 +74,8 @@ constexpr std::string_view kUsage =
     "                         actions that require agency_seal (needs --trust)\n"
     "  --seal-chain FILE      intermediate certificates to include in seals\n"
     "  --seal-password-file F the seal key's password\n"
+    "  --timer-interval S     seconds between sweeps of workflow timers and pending\n"
+    "                         automatic actions (default 60; 0 turns them off)\n"
     "\n"
     "SIGINT or SIGTERM stops accepting, finishes requests in flight, and exits 0.\n";
 
@@ -133,6 +140,54 @@ Status PublishBundledWorkflows(WorkflowCatalog& catalog, const JsonSchema& schem
   return Status();
 }
 
+// Runs TimerService::Sweep every `interval` on its own thread until Stop()
+// (or destruction); an interval of zero runs nothing. Sweeps log what they
+// did and what failed to stderr.
+class TimerLoop {
+ public:
+  TimerLoop(TimerService& timers, std::chrono::seconds interval) {
+    if (interval.count() == 0) return;
+    thread_ = std::thread([this, &timers, interval] {
+      std::unique_lock lock(mutex_);
+      while (!stopping_) {
+        if (wake_.wait_for(lock, interval, [this] { return stopping_; })) break;
+        lock.unlock();
+        Result<SweepResult> swept = timers.Sweep();
+        if (!swept.ok()) {
+          std::cerr << "timers: " << swept.error().message() << '\n';
+        } else {
+          if (swept->timers_fired + swept->automatic_resumed > 0) {
+            std::cerr << "timers: " << swept->timers_fired << " fired, " << swept->automatic_resumed
+                      << " automatic actions resumed\n";
+          }
+          for (const std::string& failure : swept->failures) {
+            std::cerr << "timers: " << failure << '\n';
+          }
+        }
+        lock.lock();
+      }
+    });
+  }
+  TimerLoop(const TimerLoop&) = delete;
+  TimerLoop& operator=(const TimerLoop&) = delete;
+  ~TimerLoop() { Stop(); }
+
+  void Stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 // What signing needs, alive as long as the server: the trust store's
 // verifier, the agency seal, and the ResultSigning built on them.
 struct SigningSetup {
@@ -186,7 +241,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   Result<ParsedOptions> options =
       ParseOptions(args, {"db", "listen", "workflows", "calendars", "threads", "tls-cert",
                           "tls-key", "admin-token-file", "admin-agency", "trust", "seal-key",
-                          "seal-cert", "seal-chain", "seal-password-file"});
+                          "seal-cert", "seal-chain", "seal-password-file", "timer-interval"});
   if (!options.ok() || !options->positional.empty()) {
     io.err << "motcua serve: "
            << (options.ok() ? "unexpected argument \"" + options->positional.front() + "\""
@@ -222,6 +277,16 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     server_options.tls = TlsFiles{*options->Get("tls-cert"), *options->Get("tls-key")};
   }
   server_options.error_log = [](std::string_view line) { std::cerr << line << '\n'; };
+  int timer_interval = 60;
+  if (auto interval = options->Get("timer-interval")) {
+    auto [end, error] =
+        std::from_chars(interval->data(), interval->data() + interval->size(), timer_interval);
+    if (error != std::errc() || end != interval->data() + interval->size() || timer_interval < 0 ||
+        timer_interval > 86400) {
+      io.err << "motcua serve: --timer-interval must be 0-86400 seconds\n";
+      return kExitUsage;
+    }
+  }
   if (options->Get("seal-key").has_value() != options->Get("seal-cert").has_value()) {
     io.err << "motcua serve: --seal-key and --seal-cert go together\n";
     return kExitUsage;
@@ -298,9 +363,13 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   io.out << "motcua listening on " << (server_options.tls ? "https" : "http") << "://"
          << listen->host << ':' << server.port() << " (database " << db << ")" << std::endl;
 
+  TimerService timers(**store, catalog, dossiers, clock);
+  TimerLoop timer_loop(timers, std::chrono::seconds(timer_interval));
+
   int received = 0;
   sigwait(&stop_signals, &received);
   io.out << "signal " << received << ": stopping" << std::endl;
+  timer_loop.Stop();
   server.Stop();
   server.Wait();
   return kExitOk;

@@ -93,7 +93,8 @@ class StateMachine {
   std::vector<const Action*> AvailableActions(const Dossier& dossier, const Actor& actor) const;
 
   // Timers of the dossier's current state with the instant each fires
-  // (entry into the state + N working days), earliest first.
+  // (entry into the state + N working days), earliest first. Claims and
+  // releases do not re-enter the state.
   struct DueTimer {
     const Timer* timer;
     Instant fires_at;

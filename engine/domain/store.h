@@ -128,6 +128,16 @@ struct AgencyQuery {
   DossierFilter filter;
 };
 
+// Dossiers of one procedure in one state that entered it no later than
+// `entered_before` (claims and releases do not count as entering), longest
+// waiting first, then by code. The timer sweep's query.
+struct StateQuery {
+  std::string procedure_code;
+  std::string state;
+  Instant entered_before;
+  int limit = 50;
+};
+
 class DossierStore {
  public:
   virtual ~DossierStore() = default;
@@ -177,6 +187,7 @@ class DossierStore {
   virtual Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) = 0;
   virtual Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query) = 0;
   virtual Result<std::vector<DossierSummary>> ListByAgency(const AgencyQuery& query) = 0;
+  virtual Result<std::vector<DossierSummary>> ListInState(const StateQuery& query) = 0;
 
   // Documents. The bytes are stored once; every call records `uploaded_by`
   // as one of the document's uploaders. The caller computes `info.id`; the

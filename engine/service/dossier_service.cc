@@ -154,6 +154,13 @@ Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& ca
   return ViewOf(actor, std::move(after));
 }
 
+Result<DossierView> DossierService::ResumeAutomaticActions(const std::string& code) {
+  const Actor system{kSystemRole, {kSystemRole}, ""};
+  Result<Loaded> loaded = LoadVisible(system, code);
+  if (!loaded.ok()) return loaded.error();
+  return ViewOf(system, RunAutomaticActions(std::move(loaded).value()));
+}
+
 Status DossierService::CommitAccepted(const Dossier& before, const Transition& transition,
                                       const Workflow& workflow,
                                       std::vector<NewDocument> documents) {

@@ -114,6 +114,11 @@ class DossierService {
   // (no seal configured), the dossier waits in that state.
   Result<DossierView> Act(const Actor& actor, const ActionCall& call);
 
+  // Runs the automatic actions still pending in the dossier's state (after
+  // one could not run, e.g. the seal was unavailable); kNotFound for an
+  // unknown dossier. Returns the dossier as it is afterwards.
+  Result<DossierView> ResumeAutomaticActions(const std::string& code);
+
   // Takes the dossier from the queue of one of the actor's roles (the current
   // state must queue to it, in the actor's agency). Of concurrent claimers
   // exactly one wins; the others get kConflict "already_claimed". Claiming a

@@ -92,8 +92,8 @@ void BindDossierRow(SqliteStatement& stmt, const DossierRow& row) {
 constexpr const char* kInsertDossier =
     "INSERT INTO dossiers (code, procedure_code, definition_version, applicant_id, agency, state, "
     "national_status, version, assignee, received_at, due_at, finished_at, clock_json, form_json, "
-    "documents_json, result_document, signatures_json, updated_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+    "documents_json, result_document, signatures_json, updated_at, state_entered_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)";
 
 // A dossier's procedure, pinned version, applicant and agency are fixed at
 // creation; leaving them out of SET keeps SQLite from rewriting the applicant
@@ -101,7 +101,8 @@ constexpr const char* kInsertDossier =
 constexpr const char* kUpdateDossier =
     "UPDATE dossiers SET state = ?6, national_status = ?7, version = ?8, assignee = ?9, "
     "received_at = ?10, due_at = ?11, finished_at = ?12, clock_json = ?13, form_json = ?14, "
-    "documents_json = ?15, result_document = ?16, signatures_json = ?17, updated_at = ?18 "
+    "documents_json = ?15, result_document = ?16, signatures_json = ?17, updated_at = ?18, "
+    "state_entered_at = CASE WHEN ?20 THEN ?18 ELSE state_entered_at END "
     "WHERE code = ?1 AND version = ?19";
 
 constexpr const char* kDossierColumns =
@@ -834,6 +835,9 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
       StatementReset reset(*update);
       BindDossierRow(**update, *row);
       (*update)->BindInt(19, commit.expected_version);
+      // Claims and releases keep the dossier in its state; any other event
+      // (a self-loop too) enters the target state anew.
+      (*update)->BindInt(20, IsAssignmentEvent(*commit.event) ? 0 : 1);
       Status updated = (*update)->Run();
       if (!updated.ok()) return updated;
     }
@@ -988,6 +992,26 @@ Result<std::vector<DossierSummary>> SqliteStore::ListByAgency(const AgencyQuery&
     (*stmt)->BindOptionalText(2, query.after_code);
     (*stmt)->BindInt(3, std::min(query.limit, kMaxPageSize));
     BindFilter(**stmt, query.filter);
+    return ReadSummaries(**stmt);
+  });
+}
+
+Result<std::vector<DossierSummary>> SqliteStore::ListInState(const StateQuery& query) {
+  Status page = CheckPageSize(query.limit);
+  if (!page.ok()) return page.error();
+  using List = std::vector<DossierSummary>;
+  return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
+    Result<SqliteStatement*> stmt =
+        db.Prepare(std::string("SELECT ") + kSummaryColumns +
+                   " FROM dossiers AS d INDEXED BY dossiers_by_state_entry"
+                   " WHERE d.procedure_code = ?1 AND d.state = ?2 AND d.state_entered_at <= ?3"
+                   " ORDER BY d.state_entered_at, d.code LIMIT ?4");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, query.procedure_code);
+    (*stmt)->BindText(2, query.state);
+    (*stmt)->BindInt(3, ToSeconds(query.entered_before));
+    (*stmt)->BindInt(4, std::min(query.limit, kMaxPageSize));
     return ReadSummaries(**stmt);
   });
 }

@@ -55,11 +55,11 @@ struct QueueDepth {
 };
 
 struct SqliteStoreOptions {
-  std::string path;                         // the database file; created if absent
-  std::string synchronous = "full";         // "full" (durable on power loss) or "normal"
-  int max_batch = 256;                      // writes per transaction, at most
-  int reader_connections = 4;               // size of the read-only pool
-  int busy_timeout_ms = 5000;               // wait this long for another process's lock
+  std::string path;                  // the database file; created if absent
+  std::string synchronous = "full";  // "full" (durable on power loss) or "normal"
+  int max_batch = 256;               // writes per transaction, at most
+  int reader_connections = 4;        // size of the read-only pool
+  int busy_timeout_ms = 5000;        // wait this long for another process's lock
   // Page cache of the writer connection, in KiB. SQLite's default (2 MiB)
   // makes a writer on a multi-GB database miss on most index pages.
   int writer_cache_kib = 64 * 1024;
@@ -95,6 +95,7 @@ class SqliteStore final : public DossierStore, public IdempotencyStore {
   Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) override;
   Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query) override;
   Result<std::vector<DossierSummary>> ListByAgency(const AgencyQuery& query) override;
+  Result<std::vector<DossierSummary>> ListInState(const StateQuery& query) override;
   Status PutDocument(const DocumentInfo& info, std::string_view bytes,
                      const std::string& uploaded_by, Instant at) override;
   Result<DocumentInfo> GetDocumentInfo(const std::string& id) override;

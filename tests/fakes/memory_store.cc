@@ -157,10 +157,11 @@ Status MemoryStore::CreateDossier(const Dossier& dossier,
     return Error(ErrorCode::kConflict, "dossier " + dossier.code + " already exists",
                  "dossier_exists");
   }
-  StoredDossier stored{dossier, Deduplicated(queue_roles), national_status, Instant{}};
+  StoredDossier stored{dossier, Deduplicated(queue_roles), national_status, Instant{}, Instant{}};
   stored.updated_at = !dossier.history.empty() ? dossier.history.back().at
                       : clock_ != nullptr      ? clock_->Now()
                                                : Instant{};
+  stored.state_entered_at = stored.updated_at;
   for (const DossierEvent& event : dossier.history) AppendEventLocked(dossier.code, event);
   ReferenceDocumentsLocked(dossier);
   dossiers_.emplace(dossier.code, std::move(stored));
@@ -200,6 +201,7 @@ Status MemoryStore::CommitTransition(const TransitionCommit& commit) {
   stored.queue_roles = Deduplicated(commit.queue_roles);
   stored.national_status = commit.national_status;
   stored.updated_at = commit.event->at;
+  if (!IsAssignmentEvent(*commit.event)) stored.state_entered_at = commit.event->at;
   AppendEventLocked(after.code, *commit.event);
   for (const NewDocument& document : commit.documents) {
     documents_.try_emplace(document.info.id, StoredDocument{document.info, document.bytes});
@@ -305,6 +307,27 @@ Result<std::vector<DossierSummary>> MemoryStore::ListByAgency(const AgencyQuery&
   std::lock_guard lock(mutex_);
   return ListNewestLocked(query.after_code, query.limit, query.filter,
                           [&](const Dossier& d) { return d.agency == query.agency; });
+}
+
+Result<std::vector<DossierSummary>> MemoryStore::ListInState(const StateQuery& query) {
+  std::lock_guard lock(mutex_);
+  std::vector<const StoredDossier*> found;
+  for (const auto& [code, stored] : dossiers_) {
+    if (stored.dossier.procedure_code == query.procedure_code &&
+        stored.dossier.state == query.state && stored.state_entered_at <= query.entered_before) {
+      found.push_back(&stored);
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const StoredDossier* a, const StoredDossier* b) {
+    return std::tie(a->state_entered_at, a->dossier.code) <
+           std::tie(b->state_entered_at, b->dossier.code);
+  });
+  std::vector<DossierSummary> out;
+  for (const StoredDossier* stored : found) {
+    if (static_cast<int>(out.size()) >= query.limit) break;
+    out.push_back(SummaryOf(*stored));
+  }
+  return out;
 }
 
 Status MemoryStore::PutDocument(const DocumentInfo& info, std::string_view bytes,

@@ -54,6 +54,7 @@ class MemoryStore final : public DossierStore, public IdempotencyStore {
   Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) override;
   Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query) override;
   Result<std::vector<DossierSummary>> ListByAgency(const AgencyQuery& query) override;
+  Result<std::vector<DossierSummary>> ListInState(const StateQuery& query) override;
   Status PutDocument(const DocumentInfo& info, std::string_view bytes,
                      const std::string& uploaded_by, Instant at) override;
   Result<DocumentInfo> GetDocumentInfo(const std::string& id) override;
@@ -81,6 +82,7 @@ class MemoryStore final : public DossierStore, public IdempotencyStore {
     std::vector<std::string> queue_roles;
     int national_status = 0;
     Instant updated_at;
+    Instant state_entered_at;
   };
   struct StoredDocument {
     DocumentInfo info;

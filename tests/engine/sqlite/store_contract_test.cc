@@ -407,6 +407,48 @@ TEST_CASE_TEMPLATE("store: an agency's dossiers list newest first, with filters"
   CHECK(f.store->ListByApplicant(mine)->empty());
 }
 
+TEST_CASE_TEMPLATE("store: dossiers in a state, longest waiting first; claims do not re-enter", F,
+                   STORE_TYPES) {
+  F f;
+  // D-1 enters "review" at +100, D-2 at +50, D-3 stays "submitted" (since +0).
+  Dossier d1 = NewDossier("D-1");
+  Dossier d2 = NewDossier("D-2");
+  REQUIRE(f.store->CreateDossier(d1, {"clerk"}, 1).ok());
+  REQUIRE(f.store->CreateDossier(d2, {"clerk"}, 1).ok());
+  REQUIRE(f.store->CreateDossier(NewDossier("D-3"), {"clerk"}, 1).ok());
+  SampleTransition t2 = MoveTo(d2, "review", SampleTime(50));
+  REQUIRE(f.store->CommitTransition(CommitOf(t2, 1)).ok());
+  SampleTransition t1 = MoveTo(d1, "review", SampleTime(100));
+  REQUIRE(f.store->CommitTransition(CommitOf(t1, 1)).ok());
+  // A claim of D-2 at +200 keeps its entry time.
+  Dossier claimed = t2.after;
+  claimed.version = 3;
+  claimed.assignee = "clerk-9";
+  DossierEvent claim;
+  claim.action = kClaimAction;
+  claim.from_state = claim.to_state = "review";
+  claim.actor = Actor{"clerk-9", {"clerk"}, "000.00.01.H26"};
+  claim.at = SampleTime(200);
+  DossierStore::TransitionCommit commit;
+  commit.after = &claimed;
+  commit.expected_version = 2;
+  commit.event = &claim;
+  REQUIRE(f.store->CommitTransition(commit).ok());
+
+  StateQuery query{"1.004222", "review", SampleTime(1000), 50};
+  CHECK(Codes(f.store->ListInState(query).value()) == std::vector<std::string>{"D-2", "D-1"});
+  query.entered_before = SampleTime(99);
+  CHECK(Codes(f.store->ListInState(query).value()) == std::vector<std::string>{"D-2"});
+  query.entered_before = SampleTime(49);
+  CHECK(f.store->ListInState(query)->empty());
+  query = StateQuery{"1.004222", "submitted", SampleTime(0), 50};
+  CHECK(Codes(f.store->ListInState(query).value()) == std::vector<std::string>{"D-3"});
+  query = StateQuery{"1.004222", "review", SampleTime(1000), 1};
+  CHECK(Codes(f.store->ListInState(query).value()) == std::vector<std::string>{"D-2"});
+  query = StateQuery{"9.999999", "review", SampleTime(1000), 50};
+  CHECK(f.store->ListInState(query)->empty());
+}
+
 TEST_CASE_TEMPLATE("store: uploads and dossier references of documents are recorded", F,
                    STORE_TYPES) {
   F f;

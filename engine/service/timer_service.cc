@@ -1,0 +1,110 @@
+#include "engine/service/timer_service.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
+namespace motcua {
+namespace {
+
+std::string Failure(const std::string& code, const std::string& action, const Error& error) {
+  return code + " " + action + ": " + (error.reason().empty() ? error.message() : error.reason());
+}
+
+}  // namespace
+
+Result<SweepResult> TimerService::Sweep() {
+  const Instant now = clock_.Now();
+  Result<std::vector<StoredDefinition>> procedures = store_.ListLatestDefinitions();
+  if (!procedures.ok()) return procedures.error();
+  SweepResult result;
+  for (const StoredDefinition& procedure : *procedures) {
+    Status swept = SweepProcedure(procedure.procedure_code, now, result);
+    if (!swept.ok()) return swept.error();
+  }
+  return result;
+}
+
+Status TimerService::SweepProcedure(const std::string& procedure_code, Instant now,
+                                    SweepResult& result) {
+  // Dossiers stay pinned to the version they started on: look at the timer
+  // and automatic-action states of every version.
+  Result<std::vector<StoredDefinition>> versions = store_.ListDefinitionVersions(procedure_code);
+  if (!versions.ok()) return versions.error();
+  std::map<std::string, int> timer_days;  // state -> the shortest timer, in working days
+  std::set<std::string> automatic_states;
+  for (const StoredDefinition& version : *versions) {
+    Result<std::shared_ptr<const RunnableWorkflow>> runnable =
+        catalog_.Get(procedure_code, version.version);
+    if (!runnable.ok()) return runnable.error();
+    for (const Timer& timer : (*runnable)->workflow.timers) {
+      auto [it, fresh] = timer_days.emplace(timer.state, timer.after_working_days);
+      if (!fresh) it->second = std::min(it->second, timer.after_working_days);
+    }
+    for (const Action& action : (*runnable)->workflow.actions) {
+      if (action.automatic) automatic_states.insert(action.from.begin(), action.from.end());
+    }
+  }
+
+  for (const auto& [state, days] : timer_days) {
+    // N working days last at least N calendar days: nothing that entered the
+    // state later can be due yet.
+    const Instant entered_before = now - std::chrono::days(days);
+    Result<std::vector<DossierSummary>> waiting =
+        store_.ListInState({procedure_code, state, entered_before, per_state_limit_});
+    if (!waiting.ok()) return waiting.error();
+    for (const DossierSummary& summary : *waiting) FireDue(summary.code, now, result);
+  }
+  for (const std::string& state : automatic_states) {
+    Result<std::vector<DossierSummary>> waiting =
+        store_.ListInState({procedure_code, state, now, per_state_limit_});
+    if (!waiting.ok()) return waiting.error();
+    for (const DossierSummary& summary : *waiting) {
+      Result<DossierView> resumed = dossiers_.ResumeAutomaticActions(summary.code);
+      if (!resumed.ok()) {
+        result.failures.push_back(Failure(summary.code, "automatic", resumed.error()));
+      } else if (resumed->dossier.state != summary.state) {
+        ++result.automatic_resumed;
+      } else {
+        result.failures.push_back(summary.code + " automatic: still in " + summary.state);
+      }
+    }
+  }
+  return Status();
+}
+
+void TimerService::FireDue(const std::string& code, Instant now, SweepResult& result) {
+  Result<Dossier> dossier = store_.GetDossier(code);
+  if (!dossier.ok()) {
+    result.failures.push_back(Failure(code, "timer", dossier.error()));
+    return;
+  }
+  Result<std::shared_ptr<const RunnableWorkflow>> runnable =
+      catalog_.Get(dossier->procedure_code, dossier->definition_version);
+  if (!runnable.ok()) {
+    result.failures.push_back(Failure(code, "timer", runnable.error()));
+    return;
+  }
+  for (const StateMachine::DueTimer& due : (*runnable)->machine->PendingTimers(*dossier)) {
+    if (due.fires_at > now) break;  // earliest first: the rest are later still
+    const Action* action = (*runnable)->workflow.FindAction(due.timer->action);
+    nlohmann::json payload = nlohmann::json::object();
+    if (action != nullptr && action->requirements.comment) {
+      payload["comment"] = "Automatic: no progress for " +
+                           std::to_string(due.timer->after_working_days) +
+                           " working days in state " + dossier->state;
+    }
+    const Actor system{kSystemRole, {kSystemRole}, dossier->agency};
+    Result<DossierView> fired = dossiers_.Act(
+        system, ActionCall{code, due.timer->action, dossier->version, std::move(payload)});
+    if (fired.ok()) {
+      ++result.timers_fired;
+    } else {
+      result.failures.push_back(Failure(code, due.timer->action, fired.error()));
+    }
+    return;  // the dossier left the state (or failed): its other timers no longer apply
+  }
+}
+
+}  // namespace motcua

@@ -1,0 +1,140 @@
+// The timer sweep over the in-memory store, driven by the injected clock.
+#include "engine/service/timer_service.h"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "tests/fakes/memory_store.h"
+
+namespace motcua {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kAgency = "000.00.01.H26";
+constexpr const char* kOwner = "001090012345";
+const std::string kDeclaration(64, '1');
+const std::string kProof(64, '2');
+
+json LoadJson(const std::string& relative) {
+  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/" + relative);
+  REQUIRE(in.good());
+  return json::parse(in);
+}
+
+// Permanent residence: "awaiting_fee" stops the dossier after 15 working
+// days without payment (timer), as "system".
+struct Fixture {
+  FakeClock clock{Instant{std::chrono::sys_days{2026y / 3 / 2}} + 1h};  // Mon 08:00 Hanoi
+  MemoryStore store{&clock};
+  std::unique_ptr<WorkingCalendar> calendar;
+  std::unique_ptr<WorkflowCatalog> catalog;
+  std::unique_ptr<DossierService> dossiers;
+
+  Fixture() {
+    Result<WorkingCalendar> parsed =
+        WorkingCalendar::FromJson({LoadJson("workflows/calendars/VN-2025.json"),
+                                   LoadJson("workflows/calendars/VN-2026.json")});
+    REQUIRE(parsed.ok());
+    calendar = std::make_unique<WorkingCalendar>(std::move(parsed).value());
+    Result<JsonSchema> schema = JsonSchema::Compile(LoadJson("schema/workflow.schema.json"));
+    REQUIRE(schema.ok());
+    catalog = std::make_unique<WorkflowCatalog>(store, std::move(schema).value(), *calendar, clock);
+    REQUIRE(catalog->Publish(LoadJson("workflows/1.004222-permanent-residence.json"), "test").ok());
+    dossiers = std::make_unique<DossierService>(store, *catalog, *calendar, clock);
+    for (const std::string& id : {kDeclaration, kProof}) {
+      REQUIRE(store.PutDocument({id, 3, "application/pdf"}, "pdf", kOwner, clock.Now()).ok());
+    }
+  }
+
+  // A dossier received at the desk's first opportunity: waiting for its fee.
+  std::string AwaitingFee() {
+    NewDossier request{
+        "1.004222",
+        kAgency,
+        {{"form",
+          {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kOwner}, {"address", "12 Hàng Bài"}}},
+         {"documents", {{"declaration", kDeclaration}, {"legal_residence_proof", kProof}}}}};
+    Result<DossierView> created = dossiers->Submit(Actor{kOwner, {"applicant"}, ""}, request);
+    REQUIRE_MESSAGE(created.ok(), (created.ok() ? "" : created.error().message()));
+    const std::string code = created->dossier.code;
+    clock.Advance(1h);
+    Result<DossierView> received = dossiers->Act(Actor{"clerk-1", {"reception_clerk"}, kAgency},
+                                                 ActionCall{code, "receive", std::nullopt, json::object()});
+    REQUIRE_MESSAGE(received.ok(), (received.ok() ? "" : received.error().message()));
+    REQUIRE(received->dossier.state == "awaiting_fee");
+    return code;
+  }
+};
+
+TEST_CASE("timers: a state timer fires as system once due, and only then") {
+  Fixture f;
+  const std::string code = f.AwaitingFee();  // received Mon 2026-03-02 09:00
+  TimerService timers(f.store, *f.catalog, *f.dossiers, f.clock);
+
+  // 14 working days later (Fri 2026-03-20): not yet.
+  f.clock.Advance(std::chrono::days(18));
+  Result<SweepResult> early = timers.Sweep();
+  REQUIRE(early.ok());
+  CHECK(early->timers_fired == 0);
+  CHECK(early->failures.empty());
+  CHECK(f.store.GetDossier(code)->state == "awaiting_fee");
+
+  // 15 working days after entering the state: stopped, by "system".
+  f.clock.Advance(std::chrono::days(4));  // Tue 2026-03-24
+  Result<SweepResult> due = timers.Sweep();
+  REQUIRE(due.ok());
+  CHECK(due->timers_fired == 1);
+  CHECK(due->failures.empty());
+  const Dossier stopped = f.store.GetDossier(code).value();
+  CHECK(stopped.state == "stopped");
+  CHECK(stopped.history.back().action == "stop_processing");
+  CHECK(stopped.history.back().actor.user_id == "system");
+  CHECK(stopped.history.back().payload.at("comment").get<std::string>().find("15 working days") !=
+        std::string::npos);
+
+  // Nothing left to do; a new service (a restarted server) agrees.
+  TimerService restarted(f.store, *f.catalog, *f.dossiers, f.clock);
+  Result<SweepResult> again = restarted.Sweep();
+  REQUIRE(again.ok());
+  CHECK(again->timers_fired == 0);
+}
+
+TEST_CASE("timers: derived from stored state, a timer that fell due while down fires later") {
+  Fixture f;
+  const std::string first = f.AwaitingFee();
+  f.clock.Advance(std::chrono::days(2));
+  const std::string second = f.AwaitingFee();
+  // The server was down for two months: both are due at the first sweep.
+  f.clock.Advance(std::chrono::days(60));
+  TimerService timers(f.store, *f.catalog, *f.dossiers, f.clock);
+  Result<SweepResult> swept = timers.Sweep();
+  REQUIRE(swept.ok());
+  CHECK(swept->timers_fired == 2);
+  CHECK(f.store.GetDossier(first)->state == "stopped");
+  CHECK(f.store.GetDossier(second)->state == "stopped");
+}
+
+TEST_CASE("timers: a paid dossier leaves the timed state and is never stopped") {
+  Fixture f;
+  const std::string code = f.AwaitingFee();
+  f.clock.Advance(std::chrono::days(3));
+  Result<DossierView> paid =
+      f.dossiers->Act(Actor{kOwner, {"applicant"}, ""},
+                      ActionCall{code, "pay_fee", std::nullopt, {{"channel", "online"}}});
+  REQUIRE(paid.ok());
+  f.clock.Advance(std::chrono::days(60));
+  TimerService timers(f.store, *f.catalog, *f.dossiers, f.clock);
+  Result<SweepResult> swept = timers.Sweep();
+  REQUIRE(swept.ok());
+  CHECK(swept->timers_fired == 0);
+  CHECK(f.store.GetDossier(code)->state == "in_review");
+}
+
+}  // namespace
+}  // namespace motcua
