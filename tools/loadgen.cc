@@ -748,6 +748,25 @@ std::string Excerpt(const std::string& text, std::size_t limit = 300) {
   return excerpt;
 }
 
+// "detail (pointer: message; ...)" of a problem+json body, or an excerpt.
+std::string ProblemDetail(const std::string& body) {
+  json problem = json::parse(body, nullptr, false);
+  if (!problem.is_object() || !problem.contains("detail") || !problem["detail"].is_string()) {
+    return Excerpt(body);
+  }
+  std::string detail = problem["detail"].get<std::string>();
+  if (problem.contains("errors") && problem["errors"].is_array() && !problem["errors"].empty()) {
+    std::string fields;
+    for (const json& error : problem["errors"]) {
+      if (!error.is_object()) continue;
+      fields += (fields.empty() ? "" : "; ") + error.value("pointer", std::string()) + ": " +
+                error.value("message", std::string());
+    }
+    detail += " (" + fields + ")";
+  }
+  return Excerpt(detail);
+}
+
 // ---------------------------------------------------------------- the load
 
 struct Tokens {
@@ -784,12 +803,12 @@ class Worker {
     double read_budget = 0;
     while (!TimeUp()) {
       if (plan_.lifecycle_limit > 0 && started_.fetch_add(1) >= plan_.lifecycle_limit) break;
-      if (Lifecycle()) {
-        ++stats_.lifecycles;
-      } else {
+      if (!Lifecycle()) {
         ++stats_.failed_lifecycles;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));  // no error storm
+        continue;
       }
+      ++stats_.lifecycles;
       read_budget += plan_.reads_per_write * kWritesPerLifecycle;
       while (read_budget >= 1 && !TimeUp()) {
         read_budget -= 1;
@@ -818,7 +837,7 @@ class Worker {
     if (reply.status < 200 || reply.status > 299) {
       stats_.Error(std::string(kOpNames[op]) + " HTTP " + std::to_string(reply.status) + " " +
                        ProblemType(reply.body),
-                   Excerpt(reply.body));
+                   ProblemDetail(reply.body));
       return std::nullopt;
     }
     stats_.latency_ms[op].push_back(ms);
@@ -1320,7 +1339,7 @@ int main(int argc, char** argv) {
 
     // Reference (b): raw durable inserts on the same disk.
     RawResult raw;
-    if (config.raw_seconds > 0) {
+    if (config.raw_seconds > 0 && !g_interrupted.load()) {
       std::cerr << "loadgen: raw SQLite inserts in " << raw_dir << ", " << config.raw_seconds
                 << " s\n";
       raw = RunRawInserts(raw_dir, config.raw_seconds);
@@ -1385,7 +1404,7 @@ int main(int argc, char** argv) {
           << Fixed(Percentile(healthz.latency_ms, 99), 3) << " ms, " << healthz.errors
           << " errors)\n";
     }
-    if (config.raw_seconds > 0) {
+    if (config.raw_seconds > 0 && (raw.seconds > 0 || !raw.error.empty())) {
       if (raw.error.empty()) {
         out << "reference raw SQLite inserts " << Fixed(raw_per_s, 1) << " /s (" << raw.rows
             << " in " << Fixed(raw.seconds, 2) << " s; WAL, synchronous=FULL, 1 row per "
