@@ -10,11 +10,13 @@
 
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <condition_variable>
@@ -62,7 +64,8 @@ struct ServerState {
   ServerState(HttpServerOptions server_options, HttpHandler request_handler)
       : options(std::move(server_options)),
         handler(std::move(request_handler)),
-        ioc(options.threads > 0 ? options.threads : 1) {}
+        ioc(options.threads > 0 ? options.threads : 1),
+        handler_pool(static_cast<std::size_t>(std::max(1, options.handler_threads))) {}
 
   void Accept();
   void OnAccept(error_code ec, tcp::socket socket);
@@ -70,6 +73,9 @@ struct ServerState {
   void SessionStarted(const std::shared_ptr<SessionBase>& session);
   void SessionEnded();
   void RunIoLoop();
+  // The handler's response, or a 500 problem if it threw or returned a
+  // status that cannot be sent. Runs on the handler pool.
+  HttpResponse Handle(const HttpRequest& request, const std::string& instance) const;
 
   const HttpServerOptions options;
   const HttpHandler handler;
@@ -84,6 +90,8 @@ struct ServerState {
   std::optional<ssl::context> tls_context;
 
   asio::io_context ioc;
+  // After `ioc`: destroyed (joined) first, while sockets can still close.
+  asio::thread_pool handler_pool;
   std::optional<tcp::acceptor> acceptor;  // on its own strand
   std::atomic<std::uint16_t> bound_port{0};
 
@@ -121,7 +129,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
  private:
-  enum class State { kNew, kHandshake, kIdle, kReading, kWriting, kClosing, kClosed };
+  enum class State { kNew, kHandshake, kIdle, kReading, kHandling, kWriting, kClosing, kClosed };
 
   tcp::socket& Socket() { return beast::get_lowest_layer(stream_); }
 
@@ -212,20 +220,22 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
     request.remote_address = remote_address_;
 
-    HttpResponse response;
-    try {
-      response = server_.handler(request);
-    } catch (...) {
-      response = ProblemResponse(
-          Error(ErrorCode::kInternal, "The request handler failed unexpectedly."), instance);
-    }
-    if (response.status < 200 || response.status > 599) {
-      // 1xx would break framing and Beast rejects codes over 999.
-      response = ProblemResponse(
-          Error(ErrorCode::kInternal, "The request handler returned an invalid status."), instance);
-    }
-    ++served_requests_;
-    Respond(std::move(response), version, keep_alive && !server_.stopping, is_head);
+    // The handler runs on the handler pool, so that one waiting for a
+    // durable commit never holds an I/O thread; the work guard keeps the
+    // I/O threads running until the response is back on this strand.
+    state_ = State::kHandling;
+    asio::post(server_.handler_pool, [self = this->shared_from_this(),
+                                      work = asio::make_work_guard(stream_.get_executor()),
+                                      request = std::move(request), instance, version, keep_alive,
+                                      is_head]() mutable {
+      HttpResponse response = self->server_.Handle(request, instance);
+      asio::post(self->stream_.get_executor(), [self, work = std::move(work),
+                                                response = std::move(response), version, keep_alive,
+                                                is_head]() mutable {
+        ++self->served_requests_;
+        self->Respond(std::move(response), version, keep_alive && !self->server_.stopping, is_head);
+      });
+    });
   }
 
   void RespondAndClose(TransportProblem problem, const std::string& instance,
@@ -550,6 +560,22 @@ void HttpServer::Stop() {
   impl.ioc.stop();
 }
 
+HttpResponse ServerState::Handle(const HttpRequest& request, const std::string& instance) const {
+  HttpResponse response;
+  try {
+    response = handler(request);
+  } catch (...) {
+    response = ProblemResponse(
+        Error(ErrorCode::kInternal, "The request handler failed unexpectedly."), instance);
+  }
+  if (response.status < 200 || response.status > 599) {
+    // 1xx would break framing and Beast rejects codes over 999.
+    response = ProblemResponse(
+        Error(ErrorCode::kInternal, "The request handler returned an invalid status."), instance);
+  }
+  return response;
+}
+
 void HttpServer::Wait() {
   Impl& impl = *impl_;
   std::lock_guard join_lock(impl.join_mutex);
@@ -559,6 +585,7 @@ void HttpServer::Wait() {
     threads.swap(impl.threads);
   }
   for (std::thread& thread : threads) thread.join();
+  impl.handler_pool.join();
 }
 
 }  // namespace motcua

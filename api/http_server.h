@@ -59,8 +59,13 @@ struct HttpServerOptions {
   std::string address = "127.0.0.1";
   // TCP port; 0 picks any free port (read it back with HttpServer::port()).
   std::uint16_t port = 8080;
-  // I/O threads; handlers run on these, so this also bounds concurrency.
+  // I/O threads: they only read and write sockets.
   int threads = 2;
+  // Request handlers run on a pool of this many threads, so that handlers
+  // waiting for a durable commit never hold up network I/O, and enough of
+  // them wait at once for the store's group commit to batch their writes.
+  // It bounds how many requests are handled at the same time.
+  int handler_threads = 32;
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 10 * 1024 * 1024;
   std::chrono::seconds read_timeout{30};

@@ -49,7 +49,8 @@ namespace {
 
 constexpr std::string_view kUsage =
     "Usage: motcua serve [--db PATH] [--listen HOST:PORT] [--workflows DIR]\n"
-    "                    [--calendars DIR] [--threads N] [--tls-cert FILE --tls-key FILE]\n"
+    "                    [--calendars DIR] [--threads N] [--handler-threads N]\n"
+    "                    [--tls-cert FILE --tls-key FILE]\n"
     "                    [--admin-token-file FILE] [--admin-agency ID]\n"
     "                    [--trust PATH] [--seal-key FILE --seal-cert FILE\n"
     "                    [--seal-chain FILE] [--seal-password-file FILE]]\n"
@@ -62,6 +63,8 @@ constexpr std::string_view kUsage =
     "                         a file whose content changed becomes a new version\n"
     "  --calendars DIR        working-day calendars (default DIR/calendars of --workflows)\n"
     "  --threads N            HTTP I/O threads (default 2)\n"
+    "  --handler-threads N    threads running request handlers (default 32); writers\n"
+    "                         waiting on them are what group commit batches\n"
     "  --tls-cert/--tls-key   serve HTTPS with this PEM certificate chain and key\n"
     "  --admin-token-file F   where the first start writes the admin token (mode 0600;\n"
     "                         default PATH.admin-token next to the database)\n"
@@ -238,10 +241,10 @@ int Fail(CommandIo io, const std::string& message) {
 }
 
 int RunServe(const std::vector<std::string>& args, CommandIo io) {
-  Result<ParsedOptions> options =
-      ParseOptions(args, {"db", "listen", "workflows", "calendars", "threads", "tls-cert",
-                          "tls-key", "admin-token-file", "admin-agency", "trust", "seal-key",
-                          "seal-cert", "seal-chain", "seal-password-file", "timer-interval"});
+  Result<ParsedOptions> options = ParseOptions(
+      args, {"db", "listen", "workflows", "calendars", "threads", "tls-cert", "tls-key",
+             "admin-token-file", "admin-agency", "trust", "seal-key", "seal-cert", "seal-chain",
+             "seal-password-file", "timer-interval", "handler-threads"});
   if (!options.ok() || !options->positional.empty()) {
     io.err << "motcua serve: "
            << (options.ok() ? "unexpected argument \"" + options->positional.front() + "\""
@@ -268,6 +271,15 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
       return kExitUsage;
     }
     server_options.threads = n;
+  }
+  if (auto threads = options->Get("handler-threads")) {
+    int n = 0;
+    auto [end, error] = std::from_chars(threads->data(), threads->data() + threads->size(), n);
+    if (error != std::errc() || end != threads->data() + threads->size() || n < 1 || n > 1024) {
+      io.err << "motcua serve: --handler-threads must be 1-1024\n";
+      return kExitUsage;
+    }
+    server_options.handler_threads = n;
   }
   if (options->Get("tls-cert").has_value() != options->Get("tls-key").has_value()) {
     io.err << "motcua serve: --tls-cert and --tls-key go together\n";

@@ -386,6 +386,56 @@ TEST_CASE("http_server: Stop lets an in-flight request finish and refuses new co
   test.server->Wait();
 }
 
+TEST_CASE("http_server: a handler that waits does not hold up the I/O thread") {
+  HttpServerOptions options;
+  options.threads = 1;          // one I/O thread
+  options.handler_threads = 4;  // handlers run beside it
+  TestServer test(options);
+  // GET /gate waits (up to the client timeout) until another request opened it.
+  std::promise<void> opened;
+  std::shared_future<void> gate = opened.get_future().share();
+  std::promise<void> entered;
+  REQUIRE(test.router
+              .Add("GET", "/gate",
+                   [gate, &entered](const HttpRequest&, const PathParams&) {
+                     entered.set_value();
+                     HttpResponse response;
+                     response.content_type = "text/plain";
+                     response.body = gate.wait_for(kClientTimeout) == std::future_status::ready
+                                         ? "opened"
+                                         : "timed out";
+                     return response;
+                   })
+              .ok());
+  REQUIRE(test.router
+              .Add("POST", "/open",
+                   [&opened](const HttpRequest&, const PathParams&) {
+                     opened.set_value();
+                     HttpResponse response;
+                     response.status = 204;
+                     return response;
+                   })
+              .ok());
+  REQUIRE(test.server->Start().ok());
+  const std::uint16_t port = test.port();
+  std::future<std::optional<Response>> waiting = std::async(std::launch::async, [port] {
+    TestClient client(port);
+    return client.Exchange(MakeRequest(http::verb::get, "/gate"));
+  });
+  REQUIRE(entered.get_future().wait_for(kClientTimeout) == std::future_status::ready);
+  // If the waiting handler held the only I/O thread, this request would not
+  // be read until the gate timed out.
+  TestClient opener(port);
+  std::optional<Response> open = opener.Exchange(MakeRequest(http::verb::post, "/open"));
+  REQUIRE(open.has_value());
+  CHECK(open->result_int() == 204);
+  std::optional<Response> gated = waiting.get();
+  REQUIRE(gated.has_value());
+  CHECK(gated->body() == "opened");
+  test.server->Stop();
+  test.server->Wait();
+}
+
 // Writes a self-signed EC P-256 certificate for "localhost" and its key as
 // PEM files. Returns false on any OpenSSL failure.
 bool WriteSelfSignedCertificate(const std::filesystem::path& certificate_file,
