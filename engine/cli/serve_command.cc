@@ -15,12 +15,14 @@
 
 #include "api/document_routes.h"
 #include "api/dossier_routes.h"
+#include "api/feed_routes.h"
 #include "api/health.h"
 #include "api/http_server.h"
 #include "api/idempotency.h"
 #include "api/metrics.h"
 #include "api/router.h"
 #include "api/user_routes.h"
+#include "api/webhook_client.h"
 #include "engine/cli/bundled_schema.h"
 #include "engine/cli/calendar_files.h"
 #include "engine/cli/files.h"
@@ -36,6 +38,8 @@
 #include "engine/domain/workflow_lint.h"
 #include "engine/service/document_service.h"
 #include "engine/service/dossier_service.h"
+#include "engine/service/feed_pusher.h"
+#include "engine/service/feed_service.h"
 #include "engine/service/result_signing.h"
 #include "engine/service/timer_service.h"
 #include "engine/service/token_service.h"
@@ -54,6 +58,7 @@ constexpr std::string_view kUsage =
     "                    [--admin-token-file FILE] [--admin-agency ID]\n"
     "                    [--trust PATH] [--seal-key FILE --seal-cert FILE\n"
     "                    [--seal-chain FILE] [--seal-password-file FILE]]\n"
+    "                    [--feed-webhook URL [--feed-max-attempts N]]\n"
     "\n"
     "Serves the REST API on a SQLite database (created if absent).\n"
     "\n"
@@ -79,6 +84,12 @@ constexpr std::string_view kUsage =
     "  --seal-password-file F the seal key's password\n"
     "  --timer-interval S     seconds between sweeps of workflow timers and pending\n"
     "                         automatic actions (default 60; 0 turns them off)\n"
+    "  --feed-webhook URL     push every sync-feed entry, in order, as an HTTP POST to\n"
+    "                         this http:// URL (header X-Motcua-Entry-Id; a 2xx\n"
+    "                         acknowledges); failures are retried with exponential\n"
+    "                         backoff up to 30 s; progress survives restarts\n"
+    "  --feed-max-attempts N  failed attempts before an entry becomes a dead letter\n"
+    "                         (GET /v1/feed/dead-letters; default 10)\n"
     "\n"
     "SIGINT or SIGTERM stops accepting, finishes requests in flight, and exits 0.\n";
 
@@ -241,10 +252,11 @@ int Fail(CommandIo io, const std::string& message) {
 }
 
 int RunServe(const std::vector<std::string>& args, CommandIo io) {
-  Result<ParsedOptions> options = ParseOptions(
-      args, {"db", "listen", "workflows", "calendars", "threads", "tls-cert", "tls-key",
-             "admin-token-file", "admin-agency", "trust", "seal-key", "seal-cert", "seal-chain",
-             "seal-password-file", "timer-interval", "handler-threads"});
+  Result<ParsedOptions> options =
+      ParseOptions(args, {"db", "listen", "workflows", "calendars", "threads", "tls-cert",
+                          "tls-key", "admin-token-file", "admin-agency", "trust", "seal-key",
+                          "seal-cert", "seal-chain", "seal-password-file", "timer-interval",
+                          "handler-threads", "feed-webhook", "feed-max-attempts"});
   if (!options.ok() || !options->positional.empty()) {
     io.err << "motcua serve: "
            << (options.ok() ? "unexpected argument \"" + options->positional.front() + "\""
@@ -307,6 +319,27 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     io.err << "motcua serve: --seal-key needs --trust (seals are verified before use)\n";
     return kExitUsage;
   }
+  std::optional<WebhookUrl> webhook;
+  if (auto url = options->Get("feed-webhook")) {
+    Result<WebhookUrl> parsed = ParseWebhookUrl(*url);
+    if (!parsed.ok()) {
+      io.err << "motcua serve: " << parsed.error().message() << '\n';
+      return kExitUsage;
+    }
+    webhook = std::move(parsed).value();
+  }
+  FeedPusherOptions pusher_options;
+  pusher_options.log = [](std::string_view line) { std::cerr << line << '\n'; };
+  if (auto attempts = options->Get("feed-max-attempts")) {
+    int n = 0;
+    auto [end, error] = std::from_chars(attempts->data(), attempts->data() + attempts->size(), n);
+    if (!webhook || error != std::errc() || end != attempts->data() + attempts->size() || n < 1 ||
+        n > 1000) {
+      io.err << "motcua serve: --feed-max-attempts must be 1-1000 and needs --feed-webhook\n";
+      return kExitUsage;
+    }
+    pusher_options.max_attempts = n;
+  }
 
   // Block the stop signals in every thread; the main thread waits for them.
   sigset_t stop_signals;
@@ -362,11 +395,13 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   DossierApi api{dossiers, catalog, authenticate, *calendar};
   DocumentApi document_api{documents, authenticate};
   UserApi user_api{users, authenticate};
+  FeedService feed(**store, store->get());
+  FeedApi feed_api{feed, authenticate};
   if (Status added = AddOperationalRoutes(router, metrics); !added.ok()) {
     return Fail(io, added.error().message());
   }
   for (Status added : {AddDossierRoutes(router, api), AddDocumentRoutes(router, document_api),
-                       AddUserRoutes(router, user_api)}) {
+                       AddUserRoutes(router, user_api), AddFeedRoutes(router, feed_api)}) {
     if (!added.ok()) return Fail(io, added.error().message());
   }
   HttpServer server(server_options, IdempotentHandler(InstrumentedHandler(router, metrics), **store,
@@ -377,11 +412,24 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
 
   TimerService timers(**store, catalog, dossiers, clock);
   TimerLoop timer_loop(timers, std::chrono::seconds(timer_interval));
+  // The pusher's thread is created after the signals were blocked, so only
+  // the main thread receives them.
+  std::unique_ptr<WebhookClient> webhook_client;
+  std::unique_ptr<FeedPusher> pusher;
+  if (webhook) {
+    webhook_client = std::make_unique<WebhookClient>(*webhook);
+    pusher = std::make_unique<FeedPusher>(**store, **store, *webhook_client, clock,
+                                          std::move(pusher_options));
+    pusher->Start();
+    io.out << "feed: pushing to http://" << webhook->host << ':' << webhook->port << webhook->target
+           << std::endl;
+  }
 
   int received = 0;
   sigwait(&stop_signals, &received);
   io.out << "signal " << received << ": stopping" << std::endl;
   timer_loop.Stop();
+  if (pusher) pusher->Stop();
   server.Stop();
   server.Wait();
   return kExitOk;

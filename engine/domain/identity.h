@@ -25,6 +25,9 @@ namespace motcua {
 // Roles the engine knows. Workflows may use other staff roles too.
 inline constexpr const char* kAdminRole = "admin";
 inline constexpr const char* kAuditorRole = "auditor";
+// A staff account of the national-portal synchronisation: reads its agency's
+// sync feed (GET /v1/feed) and nothing else.
+inline constexpr const char* kPortalSyncRole = "portal_sync";
 
 // True for a 12-digit Vietnamese citizen ID (căn cước công dân): 12 ASCII
 // digits, the first three a province code 001-096.

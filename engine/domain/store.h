@@ -57,10 +57,33 @@ struct NewDocument {
 };
 
 // A row for the national-portal sync feed, written in the same transaction as
-// the transition that caused it.
+// the transition that caused it. The store files it under the dossier's
+// agency (for agency-scoped readers of the feed).
 struct OutboxEntry {
   std::string topic;  // e.g. "dossier.status"
   nlohmann::json payload;
+};
+
+// An outbox row as stored. `id` is assigned at commit and only grows: a row
+// committed later always has a larger id than every row committed before it,
+// and ids are never reused (rows are never updated or deleted). A reader that
+// has seen every row up to id N therefore never misses a row by continuing
+// after N.
+struct StoredOutboxEntry {
+  std::int64_t id = 0;
+  std::string topic;
+  std::string agency;  // the agency of the dossier the row is about
+  nlohmann::json payload;
+  Instant created_at;  // the time of the event that wrote it
+};
+
+// Outbox rows with id > `after_sequence`, ascending by id, at most `limit`
+// (1-1000; kInvalidArgument otherwise, pointer "/limit"). `agency` set keeps
+// only that agency's rows.
+struct OutboxQuery {
+  std::int64_t after_sequence = 0;
+  int limit = 100;
+  std::optional<std::string> agency;
 };
 
 // One event as stored, with its place in the dossier's hash chain: `hash` is
@@ -161,9 +184,13 @@ class DossierStore {
 
   // Stores a new dossier with its history (the creating event). kConflict if
   // the code exists. `queue_roles` are the roles whose queue shows the
-  // current state (from the workflow), stored for queue queries.
+  // current state (from the workflow), stored for queue queries. `outbox`
+  // rows commit in the same transaction, stamped with the last event's time.
+  // (Every implementation declares the same default, so that callers through
+  // either type see it.)
   virtual Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
-                               int national_status) = 0;
+                               int national_status,
+                               const std::vector<OutboxEntry>& outbox = {}) = 0;
 
   // Applies one transition atomically: `after` replaces the stored dossier
   // whose version must be `expected_version` (else kConflict), `event` is
@@ -207,6 +234,10 @@ class DossierStore {
 
   // The dossier's events with their chain links, oldest first.
   virtual Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) = 0;
+
+  // The sync feed: committed outbox rows in id order (see StoredOutboxEntry
+  // for why a reader continuing after the last id it saw never skips one).
+  virtual Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query) = 0;
 };
 
 }  // namespace motcua

@@ -6,6 +6,7 @@
 #include "engine/domain/access.h"
 #include "engine/domain/dossier_code.h"
 #include "engine/domain/identity.h"
+#include "engine/domain/national_sync.h"
 
 namespace motcua {
 namespace {
@@ -34,17 +35,11 @@ int ClampLimit(int limit) {
   return std::clamp(limit, 1, kMaxPageSize);
 }
 
-// A feed row for the national portal when the national status changes.
-OutboxEntry StatusChangeEntry(const Dossier& dossier, NationalStatus status,
+// A feed row for the national portal when the national status changes
+// (creation included): the dossier and progress records of national_sync.h.
+OutboxEntry StatusChangeEntry(const Workflow& workflow, const Dossier& dossier,
                               const DossierEvent& event) {
-  return OutboxEntry{"dossier.status",
-                     {{"code", dossier.code},
-                      {"procedure", dossier.procedure_code},
-                      {"agency", dossier.agency},
-                      {"status", static_cast<int>(status)},
-                      {"state", dossier.state},
-                      {"action", event.action},
-                      {"at", event.at.time_since_epoch().count()}}};
+  return OutboxEntry{kDossierStatusTopic, NationalSyncPayload(workflow, dossier, event)};
 }
 
 }  // namespace
@@ -100,8 +95,12 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
   Status usable = CheckDocumentsUsable(actor, request.payload, nullptr);
   if (!usable.ok()) return usable.error();
   const NationalStatus status = StatusOf(runnable.workflow, dossier->state);
+  std::vector<OutboxEntry> outbox;
+  if (!dossier->history.empty()) {
+    outbox.push_back(StatusChangeEntry(runnable.workflow, *dossier, dossier->history.back()));
+  }
   Status created = store_.CreateDossier(*dossier, QueueRolesOf(runnable.workflow, dossier->state),
-                                        static_cast<int>(status));
+                                        static_cast<int>(status), outbox);
   if (!created.ok()) return created.error();
   return ViewOf(actor, RunAutomaticActions(Loaded{std::move(dossier).value(), *workflow}));
 }
@@ -172,7 +171,7 @@ Status DossierService::CommitAccepted(const Dossier& before, const Transition& t
   const NationalStatus status = StatusOf(workflow, transition.dossier.state);
   commit.national_status = static_cast<int>(status);
   if (status != StatusOf(workflow, before.state)) {
-    commit.outbox.push_back(StatusChangeEntry(transition.dossier, status, transition.event));
+    commit.outbox.push_back(StatusChangeEntry(workflow, transition.dossier, transition.event));
   }
   commit.documents = std::move(documents);
   return store_.CommitTransition(commit);

@@ -345,6 +345,49 @@ void BindFilter(SqliteStatement& stmt, const DossierFilter& filter) {
   }
 }
 
+// The outbox payloads as text, encoded in the caller's thread.
+Result<std::vector<std::string>> EncodeOutbox(const std::vector<OutboxEntry>& outbox) {
+  std::vector<std::string> payloads;
+  try {
+    for (const OutboxEntry& entry : outbox) payloads.push_back(entry.payload.dump());
+  } catch (const nlohmann::json::exception& e) {
+    return Error(ErrorCode::kInvalidArgument, std::string("outbox payload: ") + e.what());
+  }
+  return payloads;
+}
+
+// Appends outbox rows of `agency`'s dossier. The id is the rowid, assigned
+// here inside the writer's transaction (see 0005_feed_delivery.sql).
+Status InsertOutbox(SqliteConnection& db, const std::vector<OutboxEntry>& outbox,
+                    const std::vector<std::string>& payloads, const std::string& agency,
+                    Instant at) {
+  if (outbox.empty()) return Status();
+  Result<SqliteStatement*> insert =
+      db.Prepare("INSERT INTO outbox (topic, payload, created_at, agency) VALUES (?1, ?2, ?3, ?4)");
+  if (!insert.ok()) return insert.error();
+  for (std::size_t i = 0; i < outbox.size(); ++i) {
+    StatementReset reset(*insert);
+    (*insert)->BindText(1, outbox[i].topic);
+    (*insert)->BindText(2, payloads[i]);
+    (*insert)->BindInt(3, ToSeconds(at));
+    (*insert)->BindText(4, agency);
+    Status inserted = (*insert)->Run();
+    if (!inserted.ok()) return inserted;
+  }
+  return Status();
+}
+
+constexpr int kMaxFeedPage = 1000;
+constexpr const char* kWebhookSubscriber = "webhook";
+
+Status CheckFeedLimit(int limit) {
+  if (limit < 1 || limit > kMaxFeedPage) {
+    return Error(ErrorCode::kInvalidArgument, "limit must be from 1 to 1000", "validation",
+                 {FieldError{"/limit", "must be a whole number from 1 to 1000"}});
+  }
+  return Status();
+}
+
 Status CheckPageSize(int limit) {
   if (limit < 1) {
     return Error(ErrorCode::kInvalidArgument, "limit must be at least 1", "",
@@ -773,11 +816,13 @@ Result<std::int64_t> SqliteStore::NextDossierSequence(const std::string& agency,
 }
 
 Status SqliteStore::CreateDossier(const Dossier& dossier,
-                                  const std::vector<std::string>& queue_roles,
-                                  int national_status) {
+                                  const std::vector<std::string>& queue_roles, int national_status,
+                                  const std::vector<OutboxEntry>& outbox) {
   const Instant updated = dossier.history.empty() ? impl_->clock->Now() : dossier.history.back().at;
   Result<DossierRow> row = EncodeDossier(dossier, national_status, updated);
   if (!row.ok()) return row.error();
+  Result<std::vector<std::string>> outbox_payloads = EncodeOutbox(outbox);
+  if (!outbox_payloads.ok()) return outbox_payloads.error();
   return impl_->Write([&](SqliteConnection& db) -> Status {
     Result<SqliteStatement*> exists = db.Prepare("SELECT 1 FROM dossiers WHERE code = ?1");
     if (!exists.ok()) return exists.error();
@@ -805,7 +850,9 @@ Status SqliteStore::CreateDossier(const Dossier& dossier,
     }
     Status referenced = ReferenceDocuments(db, dossier);
     if (!referenced.ok()) return referenced;
-    return ReplaceQueueEntries(db, dossier, queue_roles);
+    Status queued = ReplaceQueueEntries(db, dossier, queue_roles);
+    if (!queued.ok()) return queued;
+    return InsertOutbox(db, outbox, *outbox_payloads, dossier.agency, updated);
   });
 }
 
@@ -822,12 +869,8 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
       return checked;
     }
   }
-  std::vector<std::string> outbox_payloads;
-  try {
-    for (const OutboxEntry& entry : commit.outbox) outbox_payloads.push_back(entry.payload.dump());
-  } catch (const nlohmann::json::exception& e) {
-    return Error(ErrorCode::kInvalidArgument, std::string("outbox payload: ") + e.what());
-  }
+  Result<std::vector<std::string>> outbox_payloads = EncodeOutbox(commit.outbox);
+  if (!outbox_payloads.ok()) return outbox_payloads.error();
   Status committed = impl_->Write([&](SqliteConnection& db) -> Status {
     Result<SqliteStatement*> update = db.Prepare(kUpdateDossier);
     if (!update.ok()) return update.error();
@@ -866,18 +909,7 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
     if (!queued.ok()) return queued;
     Status referenced = ReferenceDocuments(db, after);
     if (!referenced.ok()) return referenced;
-    Result<SqliteStatement*> outbox =
-        db.Prepare("INSERT INTO outbox (topic, payload, created_at) VALUES (?1, ?2, ?3)");
-    if (!outbox.ok()) return outbox.error();
-    for (std::size_t i = 0; i < commit.outbox.size(); ++i) {
-      StatementReset reset(*outbox);
-      (*outbox)->BindText(1, commit.outbox[i].topic);
-      (*outbox)->BindText(2, outbox_payloads[i]);
-      (*outbox)->BindInt(3, ToSeconds(commit.event->at));
-      Status inserted = (*outbox)->Run();
-      if (!inserted.ok()) return inserted;
-    }
-    return Status();
+    return InsertOutbox(db, commit.outbox, *outbox_payloads, after.agency, commit.event->at);
   });
   if (committed.ok() && impl_->options.observer != nullptr) {
     impl_->options.observer->TransitionCommitted(after.procedure_code, commit.event->action);
@@ -1102,6 +1134,134 @@ Result<std::vector<AuditRecord>> SqliteStore::AuditTrail(const std::string& doss
       return Error(ErrorCode::kNotFound, "dossier " + dossier_code + " has no events");
     }
     return records;
+  });
+}
+
+Result<std::vector<StoredOutboxEntry>> SqliteStore::ListOutbox(const OutboxQuery& query) {
+  Status page = CheckFeedLimit(query.limit);
+  if (!page.ok()) return page.error();
+  using List = std::vector<StoredOutboxEntry>;
+  return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
+    // Two statements so that each uses its index: the rowid, or (agency, id).
+    Result<SqliteStatement*> stmt =
+        query.agency ? db.Prepare(
+                           "SELECT id, topic, agency, payload, created_at FROM outbox"
+                           " WHERE agency = ?3 AND id > ?1 ORDER BY id LIMIT ?2")
+                     : db.Prepare(
+                           "SELECT id, topic, agency, payload, created_at FROM outbox"
+                           " WHERE id > ?1 ORDER BY id LIMIT ?2");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindInt(1, query.after_sequence);
+    (*stmt)->BindInt(2, query.limit);
+    if (query.agency) (*stmt)->BindText(3, *query.agency);
+    List entries;
+    for (;;) {
+      Result<bool> row = (*stmt)->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      StoredOutboxEntry entry;
+      entry.id = (*stmt)->ColumnInt(0);
+      entry.topic = (*stmt)->ColumnText(1);
+      entry.agency = (*stmt)->ColumnText(2);
+      Result<nlohmann::json> payload = DecodeJson((*stmt)->ColumnText(3), "outbox.payload");
+      if (!payload.ok()) return payload.error();
+      entry.payload = std::move(payload).value();
+      entry.created_at = Instant(std::chrono::seconds((*stmt)->ColumnInt(4)));
+      entries.push_back(std::move(entry));
+    }
+    return entries;
+  });
+}
+
+Result<std::int64_t> SqliteStore::DeliveryCursor() {
+  return impl_->Read<std::int64_t>([&](SqliteConnection& db) -> Result<std::int64_t> {
+    Result<SqliteStatement*> stmt =
+        db.Prepare("SELECT last_delivered_id FROM feed_delivery WHERE subscriber = ?1");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, kWebhookSubscriber);
+    Result<bool> row = (*stmt)->Step();
+    if (!row.ok()) return row.error();
+    return *row ? (*stmt)->ColumnInt(0) : std::int64_t{0};
+  });
+}
+
+namespace {
+
+// Moves the subscriber's cursor forward to `entry_id` (never back).
+Status AdvanceFeedCursor(SqliteConnection& db, std::int64_t entry_id, Instant at) {
+  Result<SqliteStatement*> stmt = db.Prepare(
+      "INSERT INTO feed_delivery (subscriber, last_delivered_id, updated_at) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT (subscriber) DO UPDATE SET last_delivered_id = excluded.last_delivered_id,"
+      " updated_at = excluded.updated_at WHERE excluded.last_delivered_id > last_delivered_id");
+  if (!stmt.ok()) return stmt.error();
+  StatementReset reset(*stmt);
+  (*stmt)->BindText(1, kWebhookSubscriber);
+  (*stmt)->BindInt(2, entry_id);
+  (*stmt)->BindInt(3, ToSeconds(at));
+  return (*stmt)->Run();
+}
+
+}  // namespace
+
+Status SqliteStore::RecordDelivered(std::int64_t entry_id, Instant at) {
+  return impl_->Write(
+      [&](SqliteConnection& db) -> Status { return AdvanceFeedCursor(db, entry_id, at); });
+}
+
+Status SqliteStore::RecordDeadLetter(const DeadLetter& letter) {
+  return impl_->Write([&](SqliteConnection& db) -> Status {
+    Result<SqliteStatement*> stmt = db.Prepare(
+        "INSERT OR REPLACE INTO feed_dead_letters"
+        " (subscriber, entry_id, attempts, last_error, failed_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!stmt.ok()) return stmt.error();
+    {
+      StatementReset reset(*stmt);
+      (*stmt)->BindText(1, kWebhookSubscriber);
+      (*stmt)->BindInt(2, letter.entry_id);
+      (*stmt)->BindInt(3, letter.attempts);
+      (*stmt)->BindText(4, letter.last_error);
+      (*stmt)->BindInt(5, ToSeconds(letter.failed_at));
+      Status inserted = (*stmt)->Run();
+      if (!inserted.ok()) return inserted;
+    }
+    return AdvanceFeedCursor(db, letter.entry_id, letter.failed_at);
+  });
+}
+
+Result<std::vector<DeadLetter>> SqliteStore::ListDeadLetters(
+    const std::optional<std::string>& agency, int limit) {
+  Status page = CheckFeedLimit(limit);
+  if (!page.ok()) return page.error();
+  using List = std::vector<DeadLetter>;
+  return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
+    Result<SqliteStatement*> stmt = db.Prepare(
+        "SELECT d.entry_id, COALESCE(o.topic, ''), COALESCE(o.agency, ''), d.attempts,"
+        " d.last_error, d.failed_at FROM feed_dead_letters AS d"
+        " LEFT JOIN outbox AS o ON o.id = d.entry_id"
+        " WHERE d.subscriber = ?1 AND (?2 IS NULL OR o.agency = ?2)"
+        " ORDER BY d.entry_id LIMIT ?3");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, kWebhookSubscriber);
+    (*stmt)->BindOptionalText(2, agency);
+    (*stmt)->BindInt(3, limit);
+    List letters;
+    for (;;) {
+      Result<bool> row = (*stmt)->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      DeadLetter letter;
+      letter.entry_id = (*stmt)->ColumnInt(0);
+      letter.topic = (*stmt)->ColumnText(1);
+      letter.agency = (*stmt)->ColumnText(2);
+      letter.attempts = static_cast<int>((*stmt)->ColumnInt(3));
+      letter.last_error = (*stmt)->ColumnText(4);
+      letter.failed_at = Instant(std::chrono::seconds((*stmt)->ColumnInt(5)));
+      letters.push_back(std::move(letter));
+    }
+    return letters;
   });
 }
 

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "engine/domain/clock.h"
+#include "engine/domain/feed_delivery.h"
 #include "engine/domain/idempotency.h"
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
@@ -67,7 +68,7 @@ struct SqliteStoreOptions {
   SqliteStoreObserver* observer = nullptr;  // optional; must outlive the store
 };
 
-class SqliteStore final : public DossierStore, public IdempotencyStore {
+class SqliteStore final : public DossierStore, public IdempotencyStore, public FeedDeliveryStore {
  public:
   // Opens (creating if needed) and migrates the database. kInvalidArgument for
   // bad options; kFailedPrecondition when the database's schema is newer than
@@ -89,7 +90,7 @@ class SqliteStore final : public DossierStore, public IdempotencyStore {
   Result<std::vector<StoredDefinition>> ListLatestDefinitions() override;
   Result<std::int64_t> NextDossierSequence(const std::string& agency, LocalDate date) override;
   Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
-                       int national_status) override;
+                       int national_status, const std::vector<OutboxEntry>& outbox = {}) override;
   Status CommitTransition(const TransitionCommit& commit) override;
   Result<Dossier> GetDossier(const std::string& code) override;
   Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) override;
@@ -104,6 +105,15 @@ class SqliteStore final : public DossierStore, public IdempotencyStore {
   Result<std::vector<DossierSummary>> ListDossiersReferencing(const std::string& id,
                                                               int limit) override;
   Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
+  Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query) override;
+
+  // FeedDeliveryStore, for the single subscriber "webhook"; writes go
+  // through the group-commit writer.
+  Result<std::int64_t> DeliveryCursor() override;
+  Status RecordDelivered(std::int64_t entry_id, Instant at) override;
+  Status RecordDeadLetter(const DeadLetter& letter) override;
+  Result<std::vector<DeadLetter>> ListDeadLetters(const std::optional<std::string>& agency,
+                                                  int limit) override;
 
   // The depth of every non-empty queue (role x agency), for metrics.
   Result<std::vector<QueueDepth>> QueueDepths();

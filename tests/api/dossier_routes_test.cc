@@ -155,6 +155,34 @@ TEST_CASE("dossier routes: an applicant submits and the dossier is visible only 
   CHECK(Body(api.Call("GET", "/v1/dossiers", "t-other")).at("items").empty());
 }
 
+TEST_CASE("dossier routes: submission and every status change write the national sync payload") {
+  Api api;
+  const std::string code = api.Submit();
+  REQUIRE(api.Call("POST", "/v1/dossiers/" + code + "/actions/receive", "t-clerk", "{}").status ==
+          200);
+  const std::vector<OutboxEntry> outbox = api.store.Outbox();
+  REQUIRE(outbox.size() == 2);
+  const json submitted = outbox[0].payload;
+  CHECK(outbox[0].topic == "dossier.status");
+  CHECK(submitted.at("dossier").at("MaHoSo") == code);
+  CHECK(submitted.at("dossier").at("TrangThaiHoSo") == 1);
+  CHECK(submitted.at("dossier").at("LoaiDoiTuong") == 1);
+  CHECK(submitted.at("dossier").at("DanhSachLePhi").at(0).at("MucPhi") == 10000);  // online
+  CHECK(submitted.at("dossier").at("TaiLieuNop").size() == 2);
+  CHECK(submitted.at("progress").at("NguoiXuLy") == kOwnerId);
+  CHECK(submitted.at("progress").at("TrangThai") == 1);
+  const json received = outbox[1].payload;
+  CHECK(received.at("dossier").at("TrangThaiHoSo") == 6);  // awaiting the fee
+  CHECK(received.at("dossier").at("NgayTiepNhan") == "20260302080200");
+  CHECK(received.at("dossier").at("DonViXuLy") == kAgencyA);
+  CHECK(received.at("progress").at("NguoiXuLy") == "clerk-a");
+  CHECK(received.at("progress").at("ChucDanh") == "reception_clerk");
+  CHECK(received.at("progress").at("PhongBanXuLy") == kAgencyA);
+  CHECK(received.at("progress").at("NoiDungXuLy") == "Receive the dossier");
+  CHECK(received.at("progress").at("NgayBatDau") == "20260302080100");
+  CHECK(received.at("progress").at("ThoiDiemXuLy") == "20260302080200");
+}
+
 // Every endpoint x every role: allow (the status of success) or deny.
 TEST_CASE("dossier routes: authorization matrix") {
   struct Cell {

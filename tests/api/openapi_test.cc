@@ -9,6 +9,7 @@
 
 #include "api/document_routes.h"
 #include "api/dossier_routes.h"
+#include "api/feed_routes.h"
 #include "api/health.h"
 #include "api/metrics.h"
 #include "api/router.h"
@@ -83,6 +84,9 @@ TEST_CASE("openapi: every registered route is documented and nothing else") {
   UserAdministration users(identities, tokens, clock);
   UserApi user_api{users, api.authenticate};
   REQUIRE(AddUserRoutes(router, user_api).ok());
+  FeedService feed(store, &store);
+  FeedApi feed_api{feed, api.authenticate};
+  REQUIRE(AddFeedRoutes(router, feed_api).ok());
   std::set<Route> registered;
   for (const RouteInfo& route : router.Routes()) registered.insert({route.method, route.pattern});
 

@@ -23,6 +23,14 @@ std::vector<std::string> Deduplicated(const std::vector<std::string>& roles) {
   return unique;
 }
 
+Status CheckFeedLimit(int limit) {
+  if (limit < 1 || limit > 1000) {
+    return Error(ErrorCode::kInvalidArgument, "limit must be from 1 to 1000", "validation",
+                 {FieldError{"/limit", "must be a whole number from 1 to 1000"}});
+  }
+  return Status();
+}
+
 Status CheckPageSize(int limit) {
   if (limit < 1) {
     return Error(ErrorCode::kInvalidArgument, "limit must be at least 1", "",
@@ -146,8 +154,8 @@ void MemoryStore::AppendEventLocked(const std::string& code, const DossierEvent&
 }
 
 Status MemoryStore::CreateDossier(const Dossier& dossier,
-                                  const std::vector<std::string>& queue_roles,
-                                  int national_status) {
+                                  const std::vector<std::string>& queue_roles, int national_status,
+                                  const std::vector<OutboxEntry>& outbox) {
   if (dossier.code.empty()) {
     return Error(ErrorCode::kInvalidArgument, "a dossier needs a code", "",
                  {FieldError{"/code", "must not be empty"}});
@@ -164,6 +172,7 @@ Status MemoryStore::CreateDossier(const Dossier& dossier,
   stored.state_entered_at = stored.updated_at;
   for (const DossierEvent& event : dossier.history) AppendEventLocked(dossier.code, event);
   ReferenceDocumentsLocked(dossier);
+  AppendOutboxLocked(outbox, dossier.agency, stored.updated_at);
   dossiers_.emplace(dossier.code, std::move(stored));
   return Status();
 }
@@ -208,7 +217,7 @@ Status MemoryStore::CommitTransition(const TransitionCommit& commit) {
     uploads_.insert({document.info.id, document.uploaded_by});
   }
   ReferenceDocumentsLocked(after);
-  outbox_.insert(outbox_.end(), commit.outbox.begin(), commit.outbox.end());
+  AppendOutboxLocked(commit.outbox, after.agency, commit.event->at);
   return Status();
 }
 
@@ -418,9 +427,77 @@ Result<std::vector<AuditRecord>> MemoryStore::AuditTrail(const std::string& doss
   return found->second;
 }
 
+void MemoryStore::AppendOutboxLocked(const std::vector<OutboxEntry>& outbox,
+                                     const std::string& agency, Instant at) {
+  for (const OutboxEntry& entry : outbox) {
+    const std::int64_t id = static_cast<std::int64_t>(outbox_.size()) + 1;
+    outbox_.push_back(StoredOutboxEntry{id, entry.topic, agency, entry.payload, at});
+  }
+}
+
 std::vector<OutboxEntry> MemoryStore::Outbox() const {
   std::lock_guard lock(mutex_);
-  return outbox_;
+  std::vector<OutboxEntry> entries;
+  for (const StoredOutboxEntry& stored : outbox_) {
+    entries.push_back(OutboxEntry{stored.topic, stored.payload});
+  }
+  return entries;
+}
+
+Result<std::vector<StoredOutboxEntry>> MemoryStore::ListOutbox(const OutboxQuery& query) {
+  if (Status page = CheckFeedLimit(query.limit); !page.ok()) return page.error();
+  std::lock_guard lock(mutex_);
+  std::vector<StoredOutboxEntry> entries;
+  // Ids are positions + 1, so the first candidate is at index after_sequence.
+  const std::size_t start = static_cast<std::size_t>(
+      std::clamp<std::int64_t>(query.after_sequence, 0, static_cast<std::int64_t>(outbox_.size())));
+  for (std::size_t i = start; i < outbox_.size(); ++i) {
+    if (static_cast<int>(entries.size()) >= query.limit) break;
+    if (query.agency && outbox_[i].agency != *query.agency) continue;
+    entries.push_back(outbox_[i]);
+  }
+  return entries;
+}
+
+Result<std::int64_t> MemoryStore::DeliveryCursor() {
+  std::lock_guard lock(mutex_);
+  return delivery_cursor_;
+}
+
+Status MemoryStore::RecordDelivered(std::int64_t entry_id, Instant) {
+  std::lock_guard lock(mutex_);
+  delivery_cursor_ = std::max(delivery_cursor_, entry_id);
+  return Status();
+}
+
+Status MemoryStore::RecordDeadLetter(const DeadLetter& letter) {
+  std::lock_guard lock(mutex_);
+  DeadLetter stored = letter;
+  // Like the SQLite store, topic and agency come from the outbox row.
+  if (letter.entry_id >= 1 && letter.entry_id <= static_cast<std::int64_t>(outbox_.size())) {
+    const StoredOutboxEntry& entry = outbox_[static_cast<std::size_t>(letter.entry_id - 1)];
+    stored.topic = entry.topic;
+    stored.agency = entry.agency;
+  } else {
+    stored.topic.clear();
+    stored.agency.clear();
+  }
+  dead_letters_[letter.entry_id] = std::move(stored);
+  delivery_cursor_ = std::max(delivery_cursor_, letter.entry_id);
+  return Status();
+}
+
+Result<std::vector<DeadLetter>> MemoryStore::ListDeadLetters(
+    const std::optional<std::string>& agency, int limit) {
+  if (Status page = CheckFeedLimit(limit); !page.ok()) return page.error();
+  std::lock_guard lock(mutex_);
+  std::vector<DeadLetter> letters;
+  for (const auto& [id, letter] : dead_letters_) {
+    if (static_cast<int>(letters.size()) >= limit) break;
+    if (agency && letter.agency != *agency) continue;
+    letters.push_back(letter);
+  }
+  return letters;
 }
 
 }  // namespace motcua

@@ -26,12 +26,13 @@
 #include <vector>
 
 #include "engine/domain/clock.h"
+#include "engine/domain/feed_delivery.h"
 #include "engine/domain/idempotency.h"
 #include "engine/domain/store.h"
 
 namespace motcua {
 
-class MemoryStore final : public DossierStore, public IdempotencyStore {
+class MemoryStore final : public DossierStore, public IdempotencyStore, public FeedDeliveryStore {
  public:
   using ContentHash = std::function<std::string(std::string_view)>;
 
@@ -48,7 +49,7 @@ class MemoryStore final : public DossierStore, public IdempotencyStore {
   Result<std::vector<StoredDefinition>> ListLatestDefinitions() override;
   Result<std::int64_t> NextDossierSequence(const std::string& agency, LocalDate date) override;
   Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
-                       int national_status) override;
+                       int national_status, const std::vector<OutboxEntry>& outbox = {}) override;
   Status CommitTransition(const TransitionCommit& commit) override;
   Result<Dossier> GetDossier(const std::string& code) override;
   Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) override;
@@ -63,6 +64,13 @@ class MemoryStore final : public DossierStore, public IdempotencyStore {
   Result<std::vector<DossierSummary>> ListDossiersReferencing(const std::string& id,
                                                               int limit) override;
   Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
+  Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query) override;
+
+  Result<std::int64_t> DeliveryCursor() override;
+  Status RecordDelivered(std::int64_t entry_id, Instant at) override;
+  Status RecordDeadLetter(const DeadLetter& letter) override;
+  Result<std::vector<DeadLetter>> ListDeadLetters(const std::optional<std::string>& agency,
+                                                  int limit) override;
 
   Result<std::optional<IdempotencyRecord>> ReserveIdempotencyKey(const std::string& user_id,
                                                                  const std::string& key,
@@ -92,6 +100,9 @@ class MemoryStore final : public DossierStore, public IdempotencyStore {
   static DossierSummary SummaryOf(const StoredDossier& stored);
   void AppendEventLocked(const std::string& code, const DossierEvent& event);
   void ReferenceDocumentsLocked(const Dossier& dossier);
+  // Ids count 1, 2, ... in commit order, like the SQLite rowid.
+  void AppendOutboxLocked(const std::vector<OutboxEntry>& outbox, const std::string& agency,
+                          Instant at);
   Status CheckDocumentBytes(const DocumentInfo& info, std::string_view bytes) const;
   // Summaries of the dossiers `keep` accepts, newest (highest code) first.
   std::vector<DossierSummary> ListNewestLocked(
@@ -108,7 +119,9 @@ class MemoryStore final : public DossierStore, public IdempotencyStore {
   std::map<std::string, std::vector<AuditRecord>> events_;
   std::int64_t last_sequence_ = 0;
   std::map<std::string, StoredDocument> documents_;
-  std::vector<OutboxEntry> outbox_;
+  std::vector<StoredOutboxEntry> outbox_;  // outbox_[i].id == i + 1
+  std::int64_t delivery_cursor_ = 0;
+  std::map<std::int64_t, DeadLetter> dead_letters_;
   std::set<std::pair<std::string, std::string>> uploads_;    // (document, user)
   std::map<std::string, std::set<std::string>> references_;  // document -> dossier codes
   std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;  // (user, key)

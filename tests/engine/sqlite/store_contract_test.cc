@@ -605,3 +605,158 @@ TEST_CASE_TEMPLATE("store: racing transitions on one dossier: exactly one wins e
 
 }  // namespace
 }  // namespace motcua
+
+namespace motcua {
+namespace {
+
+std::vector<std::int64_t> Ids(const std::vector<StoredOutboxEntry>& entries) {
+  std::vector<std::int64_t> ids;
+  for (const StoredOutboxEntry& e : entries) ids.push_back(e.id);
+  return ids;
+}
+
+TEST_CASE_TEMPLATE("store: the outbox lists in id order after a cursor, by agency", F,
+                   STORE_TYPES) {
+  F f;
+  const Dossier a = NewDossier("A-1", "001099012345", "000.00.01.H26");
+  const Dossier b = NewDossier("B-1", "001099012345", "000.00.02.H26");
+  REQUIRE(
+      f.store->CreateDossier(a, {"clerk"}, 1, {OutboxEntry{"dossier.status", {{"n", 1}}}}).ok());
+  REQUIRE(
+      f.store->CreateDossier(b, {"clerk"}, 1, {OutboxEntry{"dossier.status", {{"n", 2}}}}).ok());
+  SampleTransition moved = MoveTo(a, "in_review", SampleTime(60));
+  DossierStore::TransitionCommit commit = CommitOf(moved, 1);
+  commit.outbox = {OutboxEntry{"dossier.status", {{"n", 3}}},
+                   OutboxEntry{"dossier.other", {{"n", 4}}}};
+  REQUIRE(f.store->CommitTransition(commit).ok());
+  // A failed transition writes no outbox row.
+  CHECK(f.store->CommitTransition(commit).error().code() == ErrorCode::kConflict);
+
+  Result<std::vector<StoredOutboxEntry>> all = f.store->ListOutbox(OutboxQuery{0, 100, {}});
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 4);
+  for (std::size_t i = 0; i < all->size(); ++i) {
+    CHECK((*all)[i].payload["n"] == i + 1);
+    if (i > 0) CHECK((*all)[i].id > (*all)[i - 1].id);
+  }
+  CHECK((*all)[0].agency == "000.00.01.H26");
+  CHECK((*all)[1].agency == "000.00.02.H26");
+  CHECK((*all)[0].created_at == SampleTime());
+  CHECK((*all)[2].created_at == SampleTime(60));
+  CHECK((*all)[3].topic == "dossier.other");
+
+  // Pages after a cursor, never skipping.
+  Result<std::vector<StoredOutboxEntry>> first = f.store->ListOutbox(OutboxQuery{0, 3, {}});
+  REQUIRE(first.ok());
+  Result<std::vector<StoredOutboxEntry>> rest =
+      f.store->ListOutbox(OutboxQuery{first->back().id, 3, {}});
+  REQUIRE(rest.ok());
+  std::vector<std::int64_t> paged = Ids(*first);
+  for (std::int64_t id : Ids(*rest)) paged.push_back(id);
+  CHECK(paged == Ids(*all));
+  CHECK(f.store->ListOutbox(OutboxQuery{all->back().id, 10, {}})->empty());
+
+  Result<std::vector<StoredOutboxEntry>> agency_a =
+      f.store->ListOutbox(OutboxQuery{0, 100, std::string("000.00.01.H26")});
+  REQUIRE(agency_a.ok());
+  CHECK(Ids(*agency_a) == std::vector<std::int64_t>{(*all)[0].id, (*all)[2].id, (*all)[3].id});
+  Result<std::vector<StoredOutboxEntry>> agency_a_after =
+      f.store->ListOutbox(OutboxQuery{(*all)[0].id, 1, std::string("000.00.01.H26")});
+  REQUIRE(agency_a_after.ok());
+  CHECK(Ids(*agency_a_after) == std::vector<std::int64_t>{(*all)[2].id});
+
+  for (int bad : {0, -1, 1001}) {
+    Result<std::vector<StoredOutboxEntry>> refused = f.store->ListOutbox(OutboxQuery{0, bad, {}});
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code() == ErrorCode::kInvalidArgument);
+    CHECK(refused.error().fields().at(0).pointer == "/limit");
+  }
+}
+
+TEST_CASE_TEMPLATE("store: a reader following the outbox during concurrent commits never skips", F,
+                   STORE_TYPES) {
+  F f;
+  constexpr int kThreads = 4;
+  constexpr int kSteps = 30;
+  for (int t = 0; t < kThreads; ++t) {
+    REQUIRE(f.store->CreateDossier(NewDossier("R-" + std::to_string(t)), {"clerk"}, 1).ok());
+  }
+  std::atomic<bool> writing{true};
+  std::vector<std::int64_t> seen;
+  std::atomic<int> errors{0};
+  std::thread reader([&] {
+    std::int64_t cursor = 0;
+    for (;;) {
+      const bool last_round = !writing.load();
+      Result<std::vector<StoredOutboxEntry>> page = f.store->ListOutbox(OutboxQuery{cursor, 7, {}});
+      if (!page.ok()) {
+        ++errors;
+        return;
+      }
+      for (const StoredOutboxEntry& e : *page) seen.push_back(e.id);
+      if (!page->empty()) cursor = page->back().id;
+      if (last_round && page->empty()) return;
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&f, &errors, t] {
+      Dossier current = NewDossier("R-" + std::to_string(t));
+      for (int step = 0; step < kSteps; ++step) {
+        SampleTransition next = MoveTo(current, "s" + std::to_string(step), SampleTime(step));
+        if (!f.store->CommitTransition(CommitOf(next, current.version)).ok()) ++errors;
+        current = next.after;
+      }
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+  writing = false;
+  reader.join();
+  CHECK(errors.load() == 0);
+  Result<std::vector<StoredOutboxEntry>> all = f.store->ListOutbox(OutboxQuery{0, 1000, {}});
+  REQUIRE(all.ok());
+  CHECK(all->size() == kThreads * kSteps);
+  CHECK(seen == Ids(*all));  // everything, in order, exactly once
+}
+
+TEST_CASE_TEMPLATE("store: the delivery cursor only moves forward; dead letters move it too", F,
+                   STORE_TYPES) {
+  F f;
+  auto* deliveries = dynamic_cast<FeedDeliveryStore*>(f.store.get());
+  REQUIRE(deliveries != nullptr);
+  REQUIRE(f.store
+              ->CreateDossier(NewDossier("D-1"), {"clerk"}, 1,
+                              {OutboxEntry{"dossier.status", {{"n", 1}}},
+                               OutboxEntry{"dossier.status", {{"n", 2}}},
+                               OutboxEntry{"dossier.status", {{"n", 3}}}})
+              .ok());
+  Result<std::vector<StoredOutboxEntry>> all = f.store->ListOutbox(OutboxQuery{0, 10, {}});
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 3);
+  CHECK(*deliveries->DeliveryCursor() == 0);
+  REQUIRE(deliveries->RecordDelivered((*all)[0].id, SampleTime()).ok());
+  CHECK(*deliveries->DeliveryCursor() == (*all)[0].id);
+  REQUIRE(deliveries
+              ->RecordDeadLetter(DeadLetter{(*all)[1].id, "ignored", "ignored", 5,
+                                            "webhook answered 500", SampleTime(9)})
+              .ok());
+  CHECK(*deliveries->DeliveryCursor() == (*all)[1].id);
+  REQUIRE(deliveries->RecordDelivered((*all)[0].id, SampleTime()).ok());  // a late repeat
+  CHECK(*deliveries->DeliveryCursor() == (*all)[1].id);
+
+  Result<std::vector<DeadLetter>> letters = deliveries->ListDeadLetters(std::nullopt, 10);
+  REQUIRE(letters.ok());
+  REQUIRE(letters->size() == 1);
+  CHECK((*letters)[0].entry_id == (*all)[1].id);
+  CHECK((*letters)[0].topic == "dossier.status");  // from the outbox row
+  CHECK((*letters)[0].agency == "000.00.01.H26");
+  CHECK((*letters)[0].attempts == 5);
+  CHECK((*letters)[0].last_error == "webhook answered 500");
+  CHECK((*letters)[0].failed_at == SampleTime(9));
+  CHECK(deliveries->ListDeadLetters(std::string("000.00.01.H26"), 10)->size() == 1);
+  CHECK(deliveries->ListDeadLetters(std::string("000.00.02.H26"), 10)->empty());
+  CHECK(deliveries->ListDeadLetters(std::nullopt, 0).error().code() == ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace motcua

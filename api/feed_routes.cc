@@ -1,0 +1,106 @@
+#include "api/feed_routes.h"
+
+#include <charconv>
+#include <memory>
+#include <string>
+
+#include "api/problem.h"
+
+namespace motcua {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kDefaultFeedLimit = 100;
+
+Error Invalid(const char* pointer, const std::string& message) {
+  return Error(ErrorCode::kInvalidArgument, std::string(pointer + 1) + " " + message, "validation",
+               {{pointer, message}});
+}
+
+// A whole number from the query, or `fallback` when the parameter is absent.
+Result<std::int64_t> QueryNumber(const HttpRequest& request, const char* name,
+                                 std::int64_t fallback, const char* pointer,
+                                 const std::string& expected) {
+  std::optional<std::string> text = QueryValue(request, name);
+  if (!text) return fallback;
+  std::int64_t value = 0;
+  auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (text->empty() || error != std::errc() || end != text->data() + text->size()) {
+    return Invalid(pointer, expected);
+  }
+  return value;
+}
+
+Result<int> FeedLimit(const HttpRequest& request) {
+  const std::string expected = "must be a whole number from 1 to 1000";
+  Result<std::int64_t> limit = QueryNumber(request, "limit", kDefaultFeedLimit, "/limit", expected);
+  if (!limit.ok()) return limit.error();
+  if (*limit < 1 || *limit > FeedService::kMaxLimit) return Invalid("/limit", expected);
+  return static_cast<int>(*limit);
+}
+
+json DeadLetterJson(const DeadLetter& letter) {
+  return {{"entry_id", letter.entry_id},
+          {"topic", letter.topic},
+          {"attempts", letter.attempts},
+          {"last_error", letter.last_error},
+          {"failed_at", FormatInstant(letter.failed_at)}};
+}
+
+class Handlers {
+ public:
+  explicit Handlers(const FeedApi& api) : api_(api) {}
+
+  HttpResponse ReadFeed(const HttpRequest& request, const PathParams&) const {
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    Result<std::int64_t> after =
+        QueryNumber(request, "after", 0, "/after", "must be an entry id, 0 or more");
+    if (!after.ok()) return ProblemResponse(after.error(), request.path);
+    Result<int> limit = FeedLimit(request);
+    if (!limit.ok()) return ProblemResponse(limit.error(), request.path);
+    Result<FeedPage> page = api_.feed.Read(*actor, *after, *limit);
+    if (!page.ok()) return ProblemResponse(page.error(), request.path);
+    json items = json::array();
+    for (const StoredOutboxEntry& entry : page->items) items.push_back(FeedItemJson(entry));
+    HttpResponse response = JsonResponse(200, {{"items", items}, {"next", page->next}});
+    response.headers.push_back({"Cache-Control", "no-store"});
+    return response;
+  }
+
+  HttpResponse ListDeadLetters(const HttpRequest& request, const PathParams&) const {
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    Result<int> limit = FeedLimit(request);
+    if (!limit.ok()) return ProblemResponse(limit.error(), request.path);
+    Result<std::vector<DeadLetter>> letters = api_.feed.DeadLetters(*actor, *limit);
+    if (!letters.ok()) return ProblemResponse(letters.error(), request.path);
+    json items = json::array();
+    for (const DeadLetter& letter : *letters) items.push_back(DeadLetterJson(letter));
+    return JsonResponse(200, {{"items", items}});
+  }
+
+ private:
+  FeedApi api_;
+};
+
+}  // namespace
+
+json FeedItemJson(const StoredOutboxEntry& entry) {
+  return {{"id", entry.id},
+          {"topic", entry.topic},
+          {"payload", entry.payload},
+          {"created_at", FormatInstant(entry.created_at)}};
+}
+
+Status AddFeedRoutes(Router& router, const FeedApi& api) {
+  auto handlers = std::make_shared<const Handlers>(api);
+  const MemberRoute<Handlers> routes[] = {
+      {"GET", "/v1/feed", &Handlers::ReadFeed},
+      {"GET", "/v1/feed/dead-letters", &Handlers::ListDeadLetters},
+  };
+  return AddMemberRoutes(router, handlers, routes);
+}
+
+}  // namespace motcua

@@ -1,0 +1,182 @@
+#include "engine/domain/national_sync.h"
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+#include "engine/domain/identity.h"
+
+namespace motcua {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::chrono::hours kHanoiOffset{7};
+
+NationalStatus StatusOfState(const Workflow& workflow, const std::string& state_id) {
+  const State* state = workflow.FindState(state_id);
+  return state == nullptr ? NationalStatus::kSubmitted : state->status;
+}
+
+std::string OptionalNationalTime(const std::optional<Instant>& t) {
+  return t ? FormatNationalTime(*t) : std::string();
+}
+
+// The channel of the submission step, if recorded.
+std::optional<Channel> SubmissionChannel(const Dossier& dossier) {
+  for (const DossierEvent& event : dossier.history) {
+    if (event.step == ApplicantStep::kSubmission) return event.channel;
+  }
+  return std::nullopt;
+}
+
+json SubmittedDocuments(const Workflow& workflow, const Dossier& dossier) {
+  json documents = json::array();
+  for (const auto& [key, id] : dossier.documents) {
+    const RequiredDocument* known = workflow.procedure.FindDocument(key);
+    documents.push_back(
+        {{"MaGiayTo", key}, {"TenGiayTo", known ? known->name : std::string()}, {"MaTep", id}});
+  }
+  return documents;
+}
+
+json Fees(const Workflow& workflow, const Dossier& dossier) {
+  const bool online = SubmissionChannel(dossier) == Channel::kOnline;
+  json fees = json::array();
+  for (const Fee& fee : workflow.procedure.fees) {
+    fees.push_back({{"MaLePhi", fee.key},
+                    {"TenLePhi", fee.name},
+                    {"MucPhi", online ? fee.online_amount : fee.desk_amount},
+                    {"KenhNop", static_cast<int>(online ? Channel::kOnline : Channel::kDesk)}});
+  }
+  return fees;
+}
+
+std::string CommentOf(const DossierEvent& event) {
+  auto comment = event.payload.find("comment");
+  return comment != event.payload.end() && comment->is_string() ? comment->get<std::string>()
+                                                                : std::string();
+}
+
+json Supplements(const Workflow& workflow, const Dossier& dossier) {
+  json supplements = json::array();
+  const std::vector<DossierEvent>& history = dossier.history;
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const DossierEvent& event = history[i];
+    if (IsAssignmentEvent(event) ||
+        StatusOfState(workflow, event.to_state) != NationalStatus::kSupplementRequested ||
+        StatusOfState(workflow, event.from_state) == NationalStatus::kSupplementRequested) {
+      continue;
+    }
+    std::string answered;
+    for (std::size_t j = i + 1; j < history.size(); ++j) {
+      if (history[j].step == ApplicantStep::kSupplement) {
+        answered = FormatNationalTime(history[j].at);
+        break;
+      }
+    }
+    supplements.push_back({{"NgayYeuCau", FormatNationalTime(event.at)},
+                           {"NoiDungYeuCau", CommentOf(event)},
+                           {"NgayBoSung", answered}});
+  }
+  return supplements;
+}
+
+json Results(const Dossier& dossier) {
+  json results = json::array();
+  if (!dossier.result_document) return results;
+  int signatures = 0;
+  for (const SignatureEvidence& evidence : dossier.result_signatures) {
+    if (evidence.document_id == *dossier.result_document) ++signatures;
+  }
+  results.push_back({{"MaGiayTo", *dossier.result_document}, {"SoChuKy", signatures}});
+  return results;
+}
+
+std::optional<Instant> ReturnedAt(const Workflow& workflow, const Dossier& dossier) {
+  std::optional<Instant> returned;
+  for (const DossierEvent& event : dossier.history) {
+    if (!IsAssignmentEvent(event) &&
+        StatusOfState(workflow, event.to_state) == NationalStatus::kResultReturned &&
+        StatusOfState(workflow, event.from_state) != NationalStatus::kResultReturned) {
+      returned = event.at;
+    }
+  }
+  return returned;
+}
+
+}  // namespace
+
+std::string FormatNationalTime(Instant t) {
+  using namespace std::chrono;
+  const sys_seconds local = t + kHanoiOffset;
+  const sys_days day = floor<days>(local);
+  const year_month_day date{day};
+  const hh_mm_ss<seconds> time{local - day};
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d%02u%02u%02d%02d%02d", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                static_cast<int>(time.seconds().count()));
+  return text;
+}
+
+int ApplicantKind(const std::string& applicant_id) {
+  return IsValidCitizenId(applicant_id) ? 1 : 2;
+}
+
+json NationalDossierRecord(const Workflow& workflow, const Dossier& dossier) {
+  return {{"MaHoSo", dossier.code},
+          {"MaTTHC", dossier.procedure_code},
+          {"ChuHoSo", dossier.applicant_id},
+          {"LoaiDoiTuong", ApplicantKind(dossier.applicant_id)},
+          {"TrichYeuHoSo", workflow.procedure.name},
+          {"NgayTiepNhan", OptionalNationalTime(dossier.clock.received_at)},
+          {"NgayHenTra", OptionalNationalTime(dossier.clock.due_at)},
+          {"TrangThaiHoSo", static_cast<int>(StatusOfState(workflow, dossier.state))},
+          {"NgayTra", OptionalNationalTime(ReturnedAt(workflow, dossier))},
+          {"NgayKetThucXuLy", OptionalNationalTime(dossier.clock.finished_at)},
+          {"DonViXuLy", dossier.agency},
+          {"TaiLieuNop", SubmittedDocuments(workflow, dossier)},
+          {"DanhSachLePhi", Fees(workflow, dossier)},
+          {"DanhSachHoSoBoSung", Supplements(workflow, dossier)},
+          {"DanhSachGiayToKetQua", Results(dossier)}};
+}
+
+json NationalProgressRecord(const Workflow& workflow, const Dossier& dossier,
+                            const DossierEvent& event) {
+  const Action* action = workflow.FindAction(event.action);
+  std::string role = event.actor.roles.empty() ? std::string() : event.actor.roles.front();
+  if (action != nullptr) {
+    for (const std::string& candidate : event.actor.roles) {
+      if (action->AllowsRole(candidate)) {
+        role = candidate;
+        break;
+      }
+    }
+  }
+  std::string content = action != nullptr && !action->title.empty() ? action->title : event.action;
+  if (const std::string comment = CommentOf(event); !comment.empty()) content += ": " + comment;
+  // The state the event left was entered by the latest earlier state change.
+  Instant started = event.at;
+  for (const DossierEvent& earlier : dossier.history) {
+    if (&earlier == &event || earlier.at > event.at) break;
+    if (!IsAssignmentEvent(earlier) && earlier.to_state == event.from_state) started = earlier.at;
+  }
+  return {{"NguoiXuLy", event.actor.user_id},
+          {"ChucDanh", role},
+          {"ThoiDiemXuLy", FormatNationalTime(event.at)},
+          {"PhongBanXuLy", event.actor.agency.empty() ? dossier.agency : event.actor.agency},
+          {"NoiDungXuLy", content},
+          {"TrangThai", static_cast<int>(StatusOfState(workflow, event.to_state))},
+          {"NgayBatDau", FormatNationalTime(started)},
+          {"NgayKetThucTheoQuyDinh", OptionalNationalTime(dossier.clock.due_at)}};
+}
+
+json NationalSyncPayload(const Workflow& workflow, const Dossier& dossier,
+                         const DossierEvent& event) {
+  return {{"dossier", NationalDossierRecord(workflow, dossier)},
+          {"progress", NationalProgressRecord(workflow, dossier, event)}};
+}
+
+}  // namespace motcua
