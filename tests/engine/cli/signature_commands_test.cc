@@ -83,3 +83,53 @@ TEST_CASE("sign: refuses a key others can read, and usage errors") {
 
 }  // namespace
 }  // namespace motcua::cli
+
+namespace motcua::cli {
+namespace {
+
+// `motcua serve` with an agency seal refuses to start on unsafe or unusable
+// signing material, before it listens.
+TEST_CASE("serve: the agency seal must be private, go with --trust, and verify against it") {
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  REQUIRE(Cli({"pki", "demo", "--out", dir.File("pki")}).status == 0);
+  REQUIRE(Cli({"pki", "demo", "--out", dir.File("other")}).status == 0);
+  const std::string pki = dir.File("pki") + "/";
+  const std::string workflows = std::string(MOTCUA_SOURCE_DIR) + "/workflows";
+  auto serve = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"serve",
+                                     "--db",
+                                     dir.File("motcua.db"),
+                                     "--listen",
+                                     "127.0.0.1:0",
+                                     "--workflows",
+                                     workflows,
+                                     "--seal-key",
+                                     pki + "agency-seal.key",
+                                     "--seal-cert",
+                                     pki + "agency-seal.pem",
+                                     "--seal-chain",
+                                     pki + "chain.pem"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Cli(args);
+  };
+
+  CliRun no_trust = serve({});
+  CHECK(no_trust.status != 0);
+  CHECK(no_trust.err.find("--seal-key needs --trust") != std::string::npos);
+
+  CliRun other_root = serve({"--trust", dir.File("other") + "/root-ca.pem"});
+  CHECK(other_root.status != 0);
+  CHECK(other_root.err.find("does not verify against --trust") != std::string::npos);
+  CHECK(other_root.out.find("listening") == std::string::npos);
+
+  REQUIRE(chmod((pki + "agency-seal.key").c_str(), 0644) == 0);
+  CliRun readable = serve({"--trust", pki + "root-ca.pem"});
+  CHECK(readable.status != 0);
+  CHECK(readable.err.find("--seal-key") != std::string::npos);
+  CHECK(readable.err.find("readable") != std::string::npos);
+  CHECK(readable.out.find("listening") == std::string::npos);
+}
+
+}  // namespace
+}  // namespace motcua::cli
