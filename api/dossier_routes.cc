@@ -10,6 +10,7 @@
 #include "api/handler_support.h"
 #include "api/problem.h"
 #include "engine/domain/identity.h"
+#include "engine/domain/rating.h"
 #include "engine/domain/workflow_lint.h"
 
 namespace motcua {
@@ -83,6 +84,7 @@ json DossierJson(const DossierView& view) {
     extensions.push_back(
         {{"at", FormatInstant(e.at)}, {"new_due", FormatInstant(e.new_due)}, {"reason", e.reason}});
   }
+  const std::optional<SatisfactionRating> rating = RatingOf(d);
   return {
       {"code", d.code},
       {"procedure", d.procedure_code},
@@ -102,6 +104,10 @@ json DossierJson(const DossierView& view) {
       {"documents", documents},
       {"result_document", d.result_document ? json(*d.result_document) : json()},
       {"available_actions", view.available_actions},
+      {"rating", rating ? json{{"score", rating->score},
+                               {"comment", rating->comment},
+                               {"at", FormatInstant(rating->at)}}
+                        : json()},
       {"fully_online",
        {{"fully_online", view.fully_online.fully_online},
         {"final", view.fully_online.final},
@@ -311,6 +317,16 @@ class Handlers {
     return DossierResponse(200, *view);
   }
 
+  HttpResponse Rate(const HttpRequest& request, const PathParams& params) const {
+    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    Result<json> body = ParseObjectBody(request, {"score", "comment"});
+    if (!body.ok()) return ProblemResponse(body.error(), request.path);
+    Result<DossierView> view = api_.dossiers.Rate(*actor, params.at("code"), *body);
+    if (!view.ok()) return ProblemResponse(view.error(), request.path);
+    return DossierResponse(201, *view);
+  }
+
   HttpResponse Claim(const HttpRequest& request, const PathParams& params) const {
     Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
@@ -487,6 +503,7 @@ Status AddDossierRoutes(Router& router, const DossierApi& api) {
       {"GET", "/v1/dossiers/{code}", &Handlers::GetDossier},
       {"POST", "/v1/dossiers/{code}/actions/{action}", &Handlers::Act},
       {"POST", "/v1/dossiers/{code}/claim", &Handlers::Claim},
+      {"POST", "/v1/dossiers/{code}/rating", &Handlers::Rate},
       {"POST", "/v1/dossiers/{code}/release", &Handlers::Release},
       {"GET", "/v1/dossiers/{code}/history", &Handlers::History},
       {"GET", "/v1/dossiers/{code}/result", &Handlers::ResultDocument},

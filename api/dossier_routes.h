@@ -14,6 +14,7 @@
 //   POST /v1/dossiers/{code}/actions/{action}    per workflow roles; If-Match: version
 //   POST /v1/dossiers/{code}/claim               staff whose queue holds it; 409 if taken
 //   POST /v1/dossiers/{code}/release             its assignee
+//   POST /v1/dossiers/{code}/rating              its applicant, once, after processing ended
 //   GET  /v1/dossiers/{code}/history             anyone in scope
 //   GET  /v1/dossiers/{code}/result              anyone in scope: the bytes to sign
 //   GET  /v1/dossiers/{code}/result/signatures   anyone in scope: signer, serial, time, status

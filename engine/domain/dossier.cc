@@ -57,9 +57,10 @@ std::optional<SignatureEvidence> SignatureEvidenceFromJson(const nlohmann::json&
   return evidence;
 }
 
-bool IsAssignmentEvent(const DossierEvent& event) {
+bool IsBookkeepingEvent(const DossierEvent& event) {
   return event.from_state == event.to_state &&
-         (event.action == kClaimAction || event.action == kReleaseAction);
+         (event.action == kClaimAction || event.action == kReleaseAction ||
+          event.action == kRateAction);
 }
 
 }  // namespace motcua

@@ -87,11 +87,14 @@ struct DossierEvent {
 };
 
 // Actions the engine records on a dossier without moving it: a staff member
-// taking it from the queue, and putting it back. They appear in the audit
-// trail but are not hand-offs of the process control slip.
+// taking it from the queue and putting it back, and the applicant's
+// satisfaction rating. They appear in the audit trail but are not hand-offs
+// of the process control slip and do not re-enter the state. Workflow
+// actions may not use these names (lint).
 inline constexpr const char* kClaimAction = "claim";
 inline constexpr const char* kReleaseAction = "release";
-bool IsAssignmentEvent(const DossierEvent& event);
+inline constexpr const char* kRateAction = "rate";
+bool IsBookkeepingEvent(const DossierEvent& event);
 
 // Document ids are SHA-256 digests of the bytes: 64 lowercase hex digits.
 bool IsDocumentId(std::string_view id);

@@ -148,7 +148,7 @@ std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar, const W
   std::vector<HandOff> slip;
   std::vector<DossierEvent> history;
   for (const DossierEvent& event : dossier.history) {
-    if (!IsAssignmentEvent(event)) history.push_back(event);
+    if (!IsBookkeepingEvent(event)) history.push_back(event);
   }
   for (std::size_t i = 0; i < history.size(); ++i) {
     const DossierEvent& entry = history[i];

@@ -63,7 +63,7 @@ json Supplements(const Workflow& workflow, const Dossier& dossier) {
   const std::vector<DossierEvent>& history = dossier.history;
   for (std::size_t i = 0; i < history.size(); ++i) {
     const DossierEvent& event = history[i];
-    if (IsAssignmentEvent(event) ||
+    if (IsBookkeepingEvent(event) ||
         StatusOfState(workflow, event.to_state) != NationalStatus::kSupplementRequested ||
         StatusOfState(workflow, event.from_state) == NationalStatus::kSupplementRequested) {
       continue;
@@ -96,7 +96,7 @@ json Results(const Dossier& dossier) {
 std::optional<Instant> ReturnedAt(const Workflow& workflow, const Dossier& dossier) {
   std::optional<Instant> returned;
   for (const DossierEvent& event : dossier.history) {
-    if (!IsAssignmentEvent(event) &&
+    if (!IsBookkeepingEvent(event) &&
         StatusOfState(workflow, event.to_state) == NationalStatus::kResultReturned &&
         StatusOfState(workflow, event.from_state) != NationalStatus::kResultReturned) {
       returned = event.at;
@@ -161,7 +161,7 @@ json NationalProgressRecord(const Workflow& workflow, const Dossier& dossier,
   Instant started = event.at;
   for (const DossierEvent& earlier : dossier.history) {
     if (&earlier == &event || earlier.at > event.at) break;
-    if (!IsAssignmentEvent(earlier) && earlier.to_state == event.from_state) started = earlier.at;
+    if (!IsBookkeepingEvent(earlier) && earlier.to_state == event.from_state) started = earlier.at;
   }
   return {{"NguoiXuLy", event.actor.user_id},
           {"ChucDanh", role},

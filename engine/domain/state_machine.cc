@@ -496,7 +496,7 @@ std::vector<StateMachine::DueTimer> StateMachine::PendingTimers(const Dossier& d
   std::vector<DueTimer> out;
   std::optional<Instant> entered;
   for (auto it = dossier.history.rbegin(); it != dossier.history.rend(); ++it) {
-    if (it->to_state == dossier.state && !IsAssignmentEvent(*it)) {
+    if (it->to_state == dossier.state && !IsBookkeepingEvent(*it)) {
       entered = it->at;
       break;
     }

@@ -24,6 +24,8 @@
 #include <string_view>
 #include <utility>
 
+#include "engine/domain/dossier.h"
+
 namespace motcua {
 namespace {
 
@@ -209,6 +211,11 @@ class SemanticLinter {
       const Action& action = wf_.actions[i];
       const std::string at = "/actions/" + Index(i);
       const std::string named = "action " + Quote(action.name);
+      for (const char* reserved : {"submit", kClaimAction, kReleaseAction, kRateAction}) {
+        if (action.name == reserved) {
+          Fail(at + "/name", named + " uses a name the engine reserves for its own events");
+        }
+      }
       for (std::size_t f = 0; f < action.from.size(); ++f) {
         const State* from = FindState(action.from[f]);
         if (from == nullptr) {

@@ -7,6 +7,7 @@
 #include "engine/domain/dossier_code.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/national_sync.h"
+#include "engine/domain/rating.h"
 
 namespace motcua {
 namespace {
@@ -306,14 +307,19 @@ Status DossierService::CommitAssignment(const Dossier& before, const Actor& acto
                                         const Workflow& workflow) {
   Dossier after = before;
   after.assignee = assignee;
-  after.version = before.version + 1;
   DossierEvent event;
   event.action = action;
   event.from_state = before.state;
   event.to_state = before.state;
   event.actor = actor;
   event.at = clock_.Now();
-  after.history.push_back(event);
+  return CommitBookkeeping(before, std::move(after), std::move(event), workflow);
+}
+
+Status DossierService::CommitBookkeeping(const Dossier& before, Dossier after, DossierEvent event,
+                                         const Workflow& workflow) {
+  after.version = before.version + 1;
+  after.history.push_back(std::move(event));
   DossierStore::TransitionCommit commit;
   commit.after = &after;
   commit.expected_version = before.version;
@@ -321,6 +327,27 @@ Status DossierService::CommitAssignment(const Dossier& before, const Actor& acto
   commit.queue_roles = QueueRolesOf(workflow, before.state);
   commit.national_status = static_cast<int>(StatusOf(workflow, before.state));
   return store_.CommitTransition(commit);
+}
+
+Result<DossierView> DossierService::Rate(const Actor& actor, const std::string& code,
+                                         const nlohmann::json& payload) {
+  Result<Loaded> loaded = LoadVisible(actor, code);
+  if (!loaded.ok()) return loaded.error();
+  const Dossier& before = loaded->dossier;
+  Result<DossierEvent> event =
+      RateDossier(loaded->workflow->workflow, before, actor, payload, clock_.Now());
+  if (!event.ok()) return event.error();
+  Status committed =
+      CommitBookkeeping(before, before, std::move(event).value(), loaded->workflow->workflow);
+  if (!committed.ok()) {
+    // A concurrent rating of the same dossier: the stale one reports it.
+    if (committed.error().code() == ErrorCode::kConflict) {
+      return Error(ErrorCode::kConflict, "the dossier changed meanwhile; try again",
+                   "stale_version");
+    }
+    return committed.error();
+  }
+  return Get(actor, code);
 }
 
 Result<std::string> DossierService::ResultBytes(const Actor& actor, const std::string& code) {

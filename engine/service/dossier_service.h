@@ -114,6 +114,11 @@ class DossierService {
   // (no seal configured), the dossier waits in that state.
   Result<DossierView> Act(const Actor& actor, const ActionCall& call);
 
+  // The owner's satisfaction rating, once processing has ended (rating.h
+  // RateDossier lists the errors); recorded as a "rate" event.
+  Result<DossierView> Rate(const Actor& actor, const std::string& code,
+                           const nlohmann::json& payload);
+
   // Runs the automatic actions still pending in the dossier's state (after
   // one could not run, e.g. the seal was unavailable); kNotFound for an
   // unknown dossier. Returns the dossier as it is afterwards.
@@ -171,6 +176,10 @@ class DossierService {
   // Commits a claim or release: same state, new assignee, an audit event.
   Status CommitAssignment(const Dossier& before, const Actor& actor, const char* action,
                           const std::optional<std::string>& assignee, const Workflow& workflow);
+  // Commits an event that does not move the dossier (claim, release,
+  // rating): `after` is `before` with the event's changes, versioned here.
+  Status CommitBookkeeping(const Dossier& before, Dossier after, DossierEvent event,
+                           const Workflow& workflow);
   // Commits an accepted transition with its outbox row and documents.
   Status CommitAccepted(const Dossier& before, const Transition& transition,
                         const Workflow& workflow, std::vector<NewDocument> documents);

@@ -880,7 +880,7 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
       (*update)->BindInt(19, commit.expected_version);
       // Claims and releases keep the dossier in its state; any other event
       // (a self-loop too) enters the target state anew.
-      (*update)->BindInt(20, IsAssignmentEvent(*commit.event) ? 0 : 1);
+      (*update)->BindInt(20, IsBookkeepingEvent(*commit.event) ? 0 : 1);
       Status updated = (*update)->Run();
       if (!updated.ok()) return updated;
     }

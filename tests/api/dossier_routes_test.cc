@@ -639,5 +639,59 @@ TEST_CASE("dossier routes: the result document's exact bytes, in scope, once the
   CHECK(api.Call("GET", result, "").status == 401);
 }
 
+TEST_CASE("dossier routes: the applicant rates once, after processing ended") {
+  Api api;
+  const std::string code = api.Submit();
+  const std::string rating = "/v1/dossiers/" + code + "/rating";
+  const std::string good = json{{"score", 4}, {"comment", "Nhanh, đúng hẹn"}}.dump();
+
+  HttpResponse early = api.Call("POST", rating, "t-owner", good);
+  CHECK(early.status == 409);
+  CHECK(early.body.find("not_finished") != std::string::npos);
+
+  REQUIRE(api.Call("POST", "/v1/dossiers/" + code + "/actions/refuse_reception", "t-clerk",
+                   json{{"comment", "Sai thẩm quyền"}}.dump())
+              .status == 200);
+  // Only the owner, only valid scores.
+  CHECK(api.Call("POST", rating, "t-clerk", good).status == 403);
+  CHECK(api.Call("POST", rating, "t-other", good).status == 404);
+  CHECK(api.Call("POST", rating, "", good).status == 401);
+  for (const json& bad : {json{{"score", 0}}, json{{"score", 6}}, json{{"score", "5"}},
+                          json{{"score", 3}, {"comment", 7}}, json::object()}) {
+    HttpResponse refused = api.Call("POST", rating, "t-owner", bad.dump());
+    CHECK(refused.status == 422);
+  }
+  CHECK(api.Call("POST", rating, "t-owner", json{{"score", 5}, {"stars", 5}}.dump()).status == 422);
+
+  HttpResponse rated = api.Call("POST", rating, "t-owner", good);
+  REQUIRE_MESSAGE(rated.status == 201, rated.body);
+  CHECK(Body(rated).at("rating").at("score") == 4);
+  CHECK(Body(rated).at("rating").at("comment") == "Nhanh, đúng hẹn");
+  CHECK(Body(api.Call("GET", "/v1/dossiers/" + code, "t-clerk")).at("rating").at("score") == 4);
+
+  HttpResponse twice = api.Call("POST", rating, "t-owner", json{{"score", 1}}.dump());
+  CHECK(twice.status == 409);
+  CHECK(twice.body.find("already_rated") != std::string::npos);
+  // The rating is in the audit trail, and not a hand-off.
+  const std::vector<AuditRecord> trail = api.store.AuditTrail(code).value();
+  CHECK(trail.back().event.action == "rate");
+  for (const json& handoff :
+       Body(api.Call("GET", "/v1/dossiers/" + code + "/history", "t-owner")).at("items")) {
+    CHECK(handoff.dump().find("\"rate\"") == std::string::npos);
+  }
+}
+
+TEST_CASE("dossier routes: a withdrawn dossier has nothing to rate") {
+  Api api;
+  const std::string code = api.Submit();
+  REQUIRE(api.Call("POST", "/v1/dossiers/" + code + "/actions/withdraw", "t-owner",
+                   json{{"comment", "Nộp nhầm"}}.dump())
+              .status == 200);
+  HttpResponse refused =
+      api.Call("POST", "/v1/dossiers/" + code + "/rating", "t-owner", json{{"score", 5}}.dump());
+  CHECK(refused.status == 409);
+  CHECK(refused.body.find("not_finished") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace motcua

@@ -210,7 +210,7 @@ Status MemoryStore::CommitTransition(const TransitionCommit& commit) {
   stored.queue_roles = Deduplicated(commit.queue_roles);
   stored.national_status = commit.national_status;
   stored.updated_at = commit.event->at;
-  if (!IsAssignmentEvent(*commit.event)) stored.state_entered_at = commit.event->at;
+  if (!IsBookkeepingEvent(*commit.event)) stored.state_entered_at = commit.event->at;
   AppendEventLocked(after.code, *commit.event);
   for (const NewDocument& document : commit.documents) {
     documents_.try_emplace(document.info.id, StoredDocument{document.info, document.bytes});

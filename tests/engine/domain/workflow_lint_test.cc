@@ -148,6 +148,8 @@ constexpr BadFixture kBadFixtures[] = {
      "action \"approve\" is automatic but role \"system\" may not perform it"},
     {"automatic-twice-from-state", "/actions/3/automatic",
      "\"expire\" and \"stop_processing\" are both automatic from state \"in_review\""},
+    {"reserved-action-name", "/actions/2/name",
+     "action \"release\" uses a name the engine reserves for its own events"},
     {"schema-missing-field", "/procedure/name", ""},
     {"schema-wrong-type", "/states/1/status", ""},
     {"schema-unknown-property", "/actions/0/priority", ""},
