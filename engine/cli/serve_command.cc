@@ -1,6 +1,7 @@
 #include "engine/cli/serve_command.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <charconv>
@@ -20,6 +21,7 @@
 #include "api/http_server.h"
 #include "api/idempotency.h"
 #include "api/metrics.h"
+#include "api/payment_routes.h"
 #include "api/router.h"
 #include "api/user_routes.h"
 #include "api/webhook_client.h"
@@ -32,6 +34,7 @@
 #include "engine/cli/store_metrics.h"
 #include "engine/cli/system_clock.h"
 #include "engine/crypto/base64.h"
+#include "engine/crypto/hmac.h"
 #include "engine/crypto/openssl_cms.h"
 #include "engine/crypto/openssl_token_crypto.h"
 #include "engine/crypto/sha256.h"
@@ -40,6 +43,7 @@
 #include "engine/service/dossier_service.h"
 #include "engine/service/feed_pusher.h"
 #include "engine/service/feed_service.h"
+#include "engine/service/payment_service.h"
 #include "engine/service/result_signing.h"
 #include "engine/service/timer_service.h"
 #include "engine/service/token_service.h"
@@ -82,6 +86,9 @@ constexpr std::string_view kUsage =
     "                         actions that require agency_seal (needs --trust)\n"
     "  --seal-chain FILE      intermediate certificates to include in seals\n"
     "  --seal-password-file F the seal key's password\n"
+    "  --payment-secret-file F the payment gateway's shared secret (HMAC-SHA256 of\n"
+    "                         each callback body); the file must not be readable by\n"
+    "                         group or others. Without it online payments are refused\n"
     "  --timer-interval S     seconds between sweeps of workflow timers and pending\n"
     "                         automatic actions (default 60; 0 turns them off)\n"
     "  --feed-webhook URL     push every sync-feed entry, in order, as an HTTP POST to\n"
@@ -246,17 +253,44 @@ Result<SigningSetup> LoadSigning(const ParsedOptions& options, IdentityStore& id
   return setup;
 }
 
+// The gateway callback's verifier from --payment-secret-file (a file only
+// its owner may read; its trailing line break is ignored), or an empty one
+// without the option.
+Result<CallbackVerifier> LoadPaymentSecret(const std::optional<std::string>& path) {
+  if (!path) return CallbackVerifier();
+  struct stat info {};
+  if (stat(path->c_str(), &info) != 0) {
+    return Error(ErrorCode::kNotFound, "--payment-secret-file: cannot read " + *path);
+  }
+  if ((info.st_mode & 077) != 0) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "--payment-secret-file: " + *path +
+                     " is readable or writable by group or others; chmod 600 it");
+  }
+  Result<std::string> secret = ReadWholeFile(*path);
+  if (!secret.ok()) return secret.error();
+  std::string key = std::move(secret).value();
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+  if (key.size() < 16) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "--payment-secret-file: the secret must be at least 16 bytes");
+  }
+  return CallbackVerifier([key = std::move(key)](std::string_view body, std::string_view sig) {
+    return HmacSha256Matches(key, body, sig);
+  });
+}
+
 int Fail(CommandIo io, const std::string& message) {
   io.err << "motcua serve: " << message << '\n';
   return kExitFailure;
 }
 
 int RunServe(const std::vector<std::string>& args, CommandIo io) {
-  Result<ParsedOptions> options =
-      ParseOptions(args, {"db", "listen", "workflows", "calendars", "threads", "tls-cert",
-                          "tls-key", "admin-token-file", "admin-agency", "trust", "seal-key",
-                          "seal-cert", "seal-chain", "seal-password-file", "timer-interval",
-                          "handler-threads", "feed-webhook", "feed-max-attempts"});
+  Result<ParsedOptions> options = ParseOptions(
+      args, {"db", "listen", "workflows", "calendars", "threads", "tls-cert", "tls-key",
+             "admin-token-file", "admin-agency", "trust", "seal-key", "seal-cert", "seal-chain",
+             "seal-password-file", "timer-interval", "handler-threads", "feed-webhook",
+             "feed-max-attempts", "payment-secret-file"});
   if (!options.ok() || !options->positional.empty()) {
     io.err << "motcua serve: "
            << (options.ok() ? "unexpected argument \"" + options->positional.front() + "\""
@@ -379,9 +413,12 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
       !published.ok()) {
     return Fail(io, published.error().message());
   }
+  Result<CallbackVerifier> gateway = LoadPaymentSecret(options->Get("payment-secret-file"));
+  if (!gateway.ok()) return Fail(io, gateway.error().message());
   Result<SigningSetup> signing = LoadSigning(*options, **identities, io);
   if (!signing.ok()) return Fail(io, signing.error().message());
   DossierService dossiers(**store, catalog, *calendar, clock, &signing->signing);
+  PaymentService payments(dossiers, **store, std::move(gateway).value());
   DocumentService documents(
       **store, catalog, &Sha256Hex, clock,
       DocumentLimits{static_cast<std::int64_t>(server_options.max_body_bytes)});
@@ -401,7 +438,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     return Fail(io, added.error().message());
   }
   for (Status added : {AddDossierRoutes(router, api), AddDocumentRoutes(router, document_api),
-                       AddUserRoutes(router, user_api), AddFeedRoutes(router, feed_api)}) {
+                       AddUserRoutes(router, user_api), AddFeedRoutes(router, feed_api),
+                       AddPaymentRoutes(router, PaymentApi{payments, authenticate})}) {
     if (!added.ok()) return Fail(io, added.error().message());
   }
   HttpServer server(server_options, IdempotentHandler(InstrumentedHandler(router, metrics), **store,

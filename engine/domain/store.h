@@ -26,6 +26,7 @@
 #include "engine/domain/calendar.h"
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
+#include "engine/domain/payment.h"
 #include "engine/domain/status.h"
 
 namespace motcua {
@@ -206,6 +207,9 @@ class DossierStore {
     // Documents stored in the same transaction (e.g. the DER of a signature
     // the transition records), as by PutDocument; the ids are verified.
     std::vector<NewDocument> documents;
+    // A payment the transition settles. A transaction id already recorded
+    // makes the whole commit fail with kConflict "duplicate_payment".
+    std::optional<PaymentRecord> payment;
   };
   virtual Status CommitTransition(const TransitionCommit& commit) = 0;
 
@@ -231,6 +235,9 @@ class DossierStore {
   // and CommitTransition keep these references.
   virtual Result<std::vector<DossierSummary>> ListDossiersReferencing(const std::string& id,
                                                                       int limit) = 0;
+
+  // The payment recorded under `transaction_id`, if any.
+  virtual Result<std::optional<PaymentRecord>> FindPayment(const std::string& transaction_id) = 0;
 
   // The dossier's events with their chain links, oldest first.
   virtual Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) = 0;

@@ -123,6 +123,13 @@ Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& ca
                  "stale_version");
   }
   const StateMachine& machine = *loaded->workflow->machine;
+  if (const Action* action = loaded->workflow->workflow.FindAction(call.action);
+      action != nullptr && action->step == ApplicantStep::kPayment) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "fees are settled by recording the payment: POST /v1/dossiers/" + call.code +
+                     "/payments at the desk, or the payment gateway's confirmation",
+                 "payment_required");
+  }
   ActionRequest request{call.action, actor, call.payload, std::nullopt};
   std::vector<NewDocument> documents;
   if (auto it = request.payload.find("signature"); it != request.payload.end()) {
@@ -161,9 +168,51 @@ Result<DossierView> DossierService::ResumeAutomaticActions(const std::string& co
   return ViewOf(system, RunAutomaticActions(std::move(loaded).value()));
 }
 
+Result<DossierView> DossierService::PayFee(const Actor& actor, const std::string& code,
+                                           PaymentRecord payment) {
+  Result<Loaded> loaded = LoadVisible(actor, code);
+  if (!loaded.ok()) return loaded.error();
+  const Dossier& before = loaded->dossier;
+  const RunnableWorkflow& runnable = *loaded->workflow;
+  const Action* pay = nullptr;
+  for (const Action* action : runnable.machine->AvailableActions(before, actor)) {
+    if (action->step == ApplicantStep::kPayment) {
+      pay = action;
+      break;
+    }
+  }
+  if (pay == nullptr) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "dossier " + code + " does not wait for a payment you may record",
+                 "not_awaiting_payment");
+  }
+  const std::int64_t due = AmountDue(runnable.workflow.procedure, before, payment.channel);
+  if (payment.amount != due) {
+    return Error(
+        ErrorCode::kInvalidArgument,
+        "the amount due is " + std::to_string(due) + " VND, not " + std::to_string(payment.amount),
+        "amount_mismatch", {{"/amount", "must be " + std::to_string(due)}});
+  }
+  payment.dossier_code = code;
+  payment.recorded_at = clock_.Now();
+  payment.recorded_by = actor.user_id;
+  const nlohmann::json payload = {
+      {"channel", payment.channel == Channel::kOnline ? "online"
+                  : payment.channel == Channel::kPost ? "post"
+                                                      : "desk"},
+      {"payment", {{"transaction_id", payment.transaction_id}, {"amount", payment.amount}}}};
+  Result<Transition> transition =
+      runnable.machine->Apply(before, ActionRequest{pay->name, actor, payload, std::nullopt});
+  if (!transition.ok()) return transition.error();
+  Status committed = CommitAccepted(before, *transition, runnable.workflow, {}, std::move(payment));
+  if (!committed.ok()) return committed.error();
+  return ViewOf(actor, RunAutomaticActions(Loaded{std::move(transition).value().dossier,
+                                                  std::move(loaded->workflow)}));
+}
+
 Status DossierService::CommitAccepted(const Dossier& before, const Transition& transition,
-                                      const Workflow& workflow,
-                                      std::vector<NewDocument> documents) {
+                                      const Workflow& workflow, std::vector<NewDocument> documents,
+                                      std::optional<PaymentRecord> payment) {
   DossierStore::TransitionCommit commit;
   commit.after = &transition.dossier;
   commit.expected_version = before.version;
@@ -175,6 +224,7 @@ Status DossierService::CommitAccepted(const Dossier& before, const Transition& t
     commit.outbox.push_back(StatusChangeEntry(workflow, transition.dossier, transition.event));
   }
   commit.documents = std::move(documents);
+  commit.payment = std::move(payment);
   return store_.CommitTransition(commit);
 }
 

@@ -24,6 +24,7 @@
 #include "engine/domain/dossier.h"
 #include "engine/domain/fully_online.h"
 #include "engine/domain/legal_clock.h"
+#include "engine/domain/payment.h"
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
 #include "engine/service/result_signing.h"
@@ -104,7 +105,8 @@ class DossierService {
   Result<DossierView> Submit(const Actor& actor, const NewDossier& request);
   Result<DossierView> Get(const Actor& actor, const std::string& code);
 
-  // Performs one action. A "signature" in the payload is checked by
+  // Performs one action. Payment actions go through PayFee only (kFailed-
+  // Precondition "payment_required" here). A "signature" in the payload is checked by
   // ResultSigning::AcceptUploaded (when the actor may take the action at
   // all; otherwise the state machine's error comes first), its signingTime
   // must lie between the result's attachment and now (5 minutes of skew;
@@ -113,6 +115,15 @@ class DossierService {
   // the new state run as "system" (e.g. the agency seal); if one cannot
   // (no seal configured), the dossier waits in that state.
   Result<DossierView> Act(const Actor& actor, const ActionCall& call);
+
+  // Settles the fee: performs the workflow's payment action (the action with
+  // step "payment" the actor may take now) with `payment.channel`, recording
+  // `payment` in the same transaction. Errors: kFailedPrecondition
+  // "not_awaiting_payment"; kInvalidArgument "amount_mismatch" (/amount)
+  // unless payment.amount is AmountDue for its channel; kConflict
+  // "duplicate_payment" if its transaction id is already recorded.
+  // `payment.dossier_code`, `recorded_at` and `recorded_by` are filled here.
+  Result<DossierView> PayFee(const Actor& actor, const std::string& code, PaymentRecord payment);
 
   // The owner's satisfaction rating, once processing has ended (rating.h
   // RateDossier lists the errors); recorded as a "rate" event.
@@ -180,9 +191,10 @@ class DossierService {
   // rating): `after` is `before` with the event's changes, versioned here.
   Status CommitBookkeeping(const Dossier& before, Dossier after, DossierEvent event,
                            const Workflow& workflow);
-  // Commits an accepted transition with its outbox row and documents.
+  // Commits an accepted transition with its outbox row, documents and payment.
   Status CommitAccepted(const Dossier& before, const Transition& transition,
-                        const Workflow& workflow, std::vector<NewDocument> documents);
+                        const Workflow& workflow, std::vector<NewDocument> documents,
+                        std::optional<PaymentRecord> payment = std::nullopt);
   // The signature in `value` over the dossier's result, checked.
   Result<AcceptedSignature> AcceptSignature(const Actor& actor, const Dossier& dossier,
                                             const nlohmann::json& value);

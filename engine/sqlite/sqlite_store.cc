@@ -285,6 +285,29 @@ Status ReferenceDocuments(SqliteConnection& db, const Dossier& dossier) {
   return dossier.result_document ? reference(*dossier.result_document) : Status();
 }
 
+Result<bool> PaymentExists(SqliteConnection& db, const std::string& transaction_id) {
+  Result<SqliteStatement*> stmt = db.Prepare("SELECT 1 FROM payments WHERE transaction_id = ?1");
+  if (!stmt.ok()) return stmt.error();
+  StatementReset reset(*stmt);
+  (*stmt)->BindText(1, transaction_id);
+  return (*stmt)->Step();
+}
+
+Status InsertPayment(SqliteConnection& db, const PaymentRecord& payment) {
+  Result<SqliteStatement*> stmt = db.Prepare(
+      "INSERT INTO payments (transaction_id, dossier_code, channel, amount, recorded_at, "
+      "recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!stmt.ok()) return stmt.error();
+  StatementReset reset(*stmt);
+  (*stmt)->BindText(1, payment.transaction_id);
+  (*stmt)->BindText(2, payment.dossier_code);
+  (*stmt)->BindInt(3, static_cast<int>(payment.channel));
+  (*stmt)->BindInt(4, payment.amount);
+  (*stmt)->BindInt(5, ToSeconds(payment.recorded_at));
+  (*stmt)->BindText(6, payment.recorded_by);
+  return (*stmt)->Run();
+}
+
 // The checks PutDocument makes before writing: the id and size match.
 Status CheckDocumentBytes(const DocumentInfo& info, std::string_view bytes) {
   if (Sha256Hex(bytes) != info.id) {
@@ -872,6 +895,16 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
   Result<std::vector<std::string>> outbox_payloads = EncodeOutbox(commit.outbox);
   if (!outbox_payloads.ok()) return outbox_payloads.error();
   Status committed = impl_->Write([&](SqliteConnection& db) -> Status {
+    // Before any write, so that a refused payment leaves nothing behind.
+    if (commit.payment) {
+      Result<bool> recorded = PaymentExists(db, commit.payment->transaction_id);
+      if (!recorded.ok()) return recorded.error();
+      if (*recorded) {
+        return Error(ErrorCode::kConflict,
+                     "payment " + commit.payment->transaction_id + " is already recorded",
+                     "duplicate_payment");
+      }
+    }
     Result<SqliteStatement*> update = db.Prepare(kUpdateDossier);
     if (!update.ok()) return update.error();
     {
@@ -904,6 +937,10 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
       Status stored =
           InsertDocument(db, document.info, document.bytes, document.uploaded_by, commit.event->at);
       if (!stored.ok()) return stored;
+    }
+    if (commit.payment) {
+      Status paid = InsertPayment(db, *commit.payment);
+      if (!paid.ok()) return paid;
     }
     Status queued = ReplaceQueueEntries(db, after, commit.queue_roles);
     if (!queued.ok()) return queued;
@@ -1110,6 +1147,27 @@ Result<std::string> SqliteStore::GetDocumentBytes(const std::string& id) {
     if (!row.ok()) return row.error();
     if (!*row) return Error(ErrorCode::kNotFound, "document " + id + " does not exist");
     return (*stmt)->ColumnBlob(0);
+  });
+}
+
+Result<std::optional<PaymentRecord>> SqliteStore::FindPayment(const std::string& transaction_id) {
+  using Found = std::optional<PaymentRecord>;
+  return impl_->Read<Found>([&](SqliteConnection& db) -> Result<Found> {
+    Result<SqliteStatement*> stmt = db.Prepare(
+        "SELECT dossier_code, channel, amount, recorded_at, recorded_by FROM payments "
+        "WHERE transaction_id = ?1");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, transaction_id);
+    Result<bool> found = (*stmt)->Step();
+    if (!found.ok()) return found.error();
+    if (!*found) return Found();
+    const std::int64_t channel = (*stmt)->ColumnInt(1);
+    if (channel < 1 || channel > 3)
+      return Error(ErrorCode::kInternal, "payments.channel is corrupt");
+    return Found(PaymentRecord{transaction_id, (*stmt)->ColumnText(0),
+                               static_cast<Channel>(channel), (*stmt)->ColumnInt(2),
+                               FromSeconds((*stmt)->ColumnInt(3)), (*stmt)->ColumnText(4)});
   });
 }
 

@@ -104,6 +104,7 @@ class SqliteStore final : public DossierStore, public IdempotencyStore, public F
   Result<bool> IsDocumentUploader(const std::string& id, const std::string& user_id) override;
   Result<std::vector<DossierSummary>> ListDossiersReferencing(const std::string& id,
                                                               int limit) override;
+  Result<std::optional<PaymentRecord>> FindPayment(const std::string& transaction_id) override;
   Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
   Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query) override;
 

@@ -194,6 +194,11 @@ Status MemoryStore::CommitTransition(const TransitionCommit& commit) {
     return Error(ErrorCode::kNotFound, "dossier " + after.code + " does not exist");
   }
   StoredDossier& stored = found->second;
+  if (commit.payment && payments_.count(commit.payment->transaction_id) != 0) {
+    return Error(ErrorCode::kConflict,
+                 "payment " + commit.payment->transaction_id + " is already recorded",
+                 "duplicate_payment");
+  }
   if (stored.dossier.version != commit.expected_version) {
     return Error(ErrorCode::kConflict,
                  "dossier " + after.code + " is at version " +
@@ -216,6 +221,7 @@ Status MemoryStore::CommitTransition(const TransitionCommit& commit) {
     documents_.try_emplace(document.info.id, StoredDocument{document.info, document.bytes});
     uploads_.insert({document.info.id, document.uploaded_by});
   }
+  if (commit.payment) payments_.emplace(commit.payment->transaction_id, *commit.payment);
   ReferenceDocumentsLocked(after);
   AppendOutboxLocked(commit.outbox, after.agency, commit.event->at);
   return Status();
@@ -337,6 +343,13 @@ Result<std::vector<DossierSummary>> MemoryStore::ListInState(const StateQuery& q
     out.push_back(SummaryOf(*stored));
   }
   return out;
+}
+
+Result<std::optional<PaymentRecord>> MemoryStore::FindPayment(const std::string& transaction_id) {
+  std::lock_guard lock(mutex_);
+  auto found = payments_.find(transaction_id);
+  if (found == payments_.end()) return std::optional<PaymentRecord>();
+  return std::optional<PaymentRecord>(found->second);
 }
 
 Status MemoryStore::PutDocument(const DocumentInfo& info, std::string_view bytes,

@@ -63,6 +63,7 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   Result<bool> IsDocumentUploader(const std::string& id, const std::string& user_id) override;
   Result<std::vector<DossierSummary>> ListDossiersReferencing(const std::string& id,
                                                               int limit) override;
+  Result<std::optional<PaymentRecord>> FindPayment(const std::string& transaction_id) override;
   Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
   Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query) override;
 
@@ -123,6 +124,7 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   std::int64_t delivery_cursor_ = 0;
   std::map<std::int64_t, DeadLetter> dead_letters_;
   std::set<std::pair<std::string, std::string>> uploads_;    // (document, user)
+  std::map<std::string, PaymentRecord> payments_;            // by transaction id
   std::map<std::string, std::set<std::string>> references_;  // document -> dossier codes
   std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;  // (user, key)
 };

@@ -64,8 +64,9 @@ struct Fixture {
     REQUIRE_MESSAGE(created.ok(), (created.ok() ? "" : created.error().message()));
     const std::string code = created->dossier.code;
     clock.Advance(1h);
-    Result<DossierView> received = dossiers->Act(Actor{"clerk-1", {"reception_clerk"}, kAgency},
-                                                 ActionCall{code, "receive", std::nullopt, json::object()});
+    Result<DossierView> received =
+        dossiers->Act(Actor{"clerk-1", {"reception_clerk"}, kAgency},
+                      ActionCall{code, "receive", std::nullopt, json::object()});
     REQUIRE_MESSAGE(received.ok(), (received.ok() ? "" : received.error().message()));
     REQUIRE(received->dossier.state == "awaiting_fee");
     return code;
@@ -124,9 +125,11 @@ TEST_CASE("timers: a paid dossier leaves the timed state and is never stopped") 
   Fixture f;
   const std::string code = f.AwaitingFee();
   f.clock.Advance(std::chrono::days(3));
-  Result<DossierView> paid =
-      f.dossiers->Act(Actor{kOwner, {"applicant"}, ""},
-                      ActionCall{code, "pay_fee", std::nullopt, {{"channel", "online"}}});
+  PaymentRecord payment;
+  payment.transaction_id = "gw-1";
+  payment.channel = Channel::kOnline;
+  payment.amount = 10000;
+  Result<DossierView> paid = f.dossiers->PayFee(Actor{"system", {"system"}, ""}, code, payment);
   REQUIRE(paid.ok());
   f.clock.Advance(std::chrono::days(60));
   TimerService timers(f.store, *f.catalog, *f.dossiers, f.clock);

@@ -1,0 +1,112 @@
+#include "engine/service/payment_service.h"
+
+#include <vector>
+
+namespace motcua {
+namespace {
+
+constexpr std::size_t kMaxIdBytes = 128;
+
+bool IsIdText(const nlohmann::json& value) {
+  return value.is_string() && !value.get<std::string>().empty() &&
+         value.get<std::string>().size() <= kMaxIdBytes;
+}
+
+Error InvalidPayload(std::vector<FieldError> fields) {
+  return Error(ErrorCode::kInvalidArgument, "the payment is not valid", "invalid_payload",
+               std::move(fields));
+}
+
+}  // namespace
+
+Result<DossierView> PaymentService::RecordDeskPayment(const Actor& clerk, const std::string& code,
+                                                      const nlohmann::json& payload) {
+  if (clerk.agency.empty() || clerk.HasRole(kApplicantRole) || clerk.HasRole(kSystemRole)) {
+    return Error(ErrorCode::kPermissionDenied, "desk payments are recorded by agency staff",
+                 "role_not_allowed");
+  }
+  std::vector<FieldError> invalid;
+  auto amount = payload.find("amount");
+  if (amount == payload.end() || !amount->is_number_integer() || amount->get<std::int64_t>() < 0) {
+    invalid.push_back({"/amount", "must be a non-negative integer amount in VND"});
+  }
+  auto receipt = payload.find("receipt");
+  if (receipt == payload.end() || !IsIdText(*receipt)) {
+    invalid.push_back({"/receipt", "must be the receipt number, 1-128 characters"});
+  }
+  if (!invalid.empty()) return InvalidPayload(std::move(invalid));
+  PaymentRecord payment;
+  payment.transaction_id = "desk:" + clerk.agency + ":" + receipt->get<std::string>();
+  payment.channel = Channel::kDesk;
+  payment.amount = amount->get<std::int64_t>();
+  return dossiers_.PayFee(clerk, code, std::move(payment));
+}
+
+Result<GatewayConfirmation> PaymentService::ConfirmOnline(std::string_view body,
+                                                          std::string_view signature) {
+  if (!verify_) {
+    return Error(ErrorCode::kUnavailable, "no payment gateway secret is configured",
+                 "payments_unavailable");
+  }
+  if (!verify_(body, signature)) {
+    return Error(ErrorCode::kUnauthenticated, "the callback's signature is not valid",
+                 "bad_signature");
+  }
+  const nlohmann::json parsed = nlohmann::json::parse(body, nullptr, false);
+  if (!parsed.is_object()) return InvalidPayload({{"", "must be a JSON object"}});
+  std::vector<FieldError> invalid;
+  if (!IsIdText(parsed.value("transaction_id", nlohmann::json()))) {
+    invalid.push_back({"/transaction_id", "must be the gateway's id, 1-128 characters"});
+  }
+  if (!IsIdText(parsed.value("dossier", nlohmann::json()))) {
+    invalid.push_back({"/dossier", "must be the dossier code"});
+  }
+  const nlohmann::json amount = parsed.value("amount", nlohmann::json());
+  if (!amount.is_number_integer() || amount.get<std::int64_t>() < 0) {
+    invalid.push_back({"/amount", "must be a non-negative integer amount in VND"});
+  }
+  const std::string status = parsed.value("status", "");
+  if (status != "paid" && status != "failed") {
+    invalid.push_back({"/status", "must be \"paid\" or \"failed\""});
+  }
+  if (!invalid.empty()) return InvalidPayload(std::move(invalid));
+
+  GatewayConfirmation confirmation{parsed.at("transaction_id").get<std::string>(),
+                                   parsed.at("dossier").get<std::string>(), "ignored"};
+  if (status != "paid") return confirmation;
+
+  auto replay = [&]() -> Result<GatewayConfirmation> {
+    Result<std::optional<PaymentRecord>> recorded = store_.FindPayment(confirmation.transaction_id);
+    if (!recorded.ok()) return recorded.error();
+    if (!recorded->has_value()) return Error(ErrorCode::kInternal, "payment vanished");
+    const PaymentRecord& record = **recorded;
+    if (record.dossier_code != confirmation.dossier_code ||
+        record.amount != amount.get<std::int64_t>() || record.channel != Channel::kOnline) {
+      return Error(ErrorCode::kConflict,
+                   "transaction " + confirmation.transaction_id +
+                       " was recorded for another dossier or amount",
+                   "transaction_reused");
+    }
+    confirmation.outcome = "replayed";
+    return confirmation;
+  };
+  Result<std::optional<PaymentRecord>> known = store_.FindPayment(confirmation.transaction_id);
+  if (!known.ok()) return known.error();
+  if (known->has_value()) return replay();
+
+  PaymentRecord payment;
+  payment.transaction_id = confirmation.transaction_id;
+  payment.channel = Channel::kOnline;
+  payment.amount = amount.get<std::int64_t>();
+  Result<DossierView> paid = dossiers_.PayFee(Actor{kSystemRole, {kSystemRole}, ""},
+                                              confirmation.dossier_code, std::move(payment));
+  if (!paid.ok()) {
+    // The same confirmation delivered twice at once: the other one won.
+    if (paid.error().reason() == "duplicate_payment") return replay();
+    return paid.error();
+  }
+  confirmation.outcome = "recorded";
+  return confirmation;
+}
+
+}  // namespace motcua
