@@ -26,6 +26,8 @@
 #include "engine/domain/calendar.h"
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
+#include "engine/domain/report_facts.h"
+#include "engine/domain/report_query.h"
 #include "engine/domain/status.h"
 
 namespace motcua {
@@ -186,11 +188,13 @@ class DossierStore {
   // the code exists. `queue_roles` are the roles whose queue shows the
   // current state (from the workflow), stored for queue queries. `outbox`
   // rows commit in the same transaction, stamped with the last event's time.
-  // (Every implementation declares the same default, so that callers through
-  // either type see it.)
+  // `facts` (report_facts.h), when given, is written as the dossier's report
+  // row in the same transaction; without it the dossier has no report row.
+  // (Every implementation declares the same defaults, so that callers through
+  // either type see them.)
   virtual Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
-                               int national_status,
-                               const std::vector<OutboxEntry>& outbox = {}) = 0;
+                               int national_status, const std::vector<OutboxEntry>& outbox = {},
+                               const std::optional<ReportFacts>& facts = std::nullopt) = 0;
 
   // Applies one transition atomically: `after` replaces the stored dossier
   // whose version must be `expected_version` (else kConflict), `event` is
@@ -206,6 +210,10 @@ class DossierStore {
     // Documents stored in the same transaction (e.g. the DER of a signature
     // the transition records), as by PutDocument; the ids are verified.
     std::vector<NewDocument> documents;
+    // When set, replaces the dossier's report row (or creates it) in the
+    // same transaction; when empty, the report row is left as it was.
+    // `facts->dossier_code` must be the dossier's code (kInvalidArgument).
+    std::optional<ReportFacts> facts;
   };
   virtual Status CommitTransition(const TransitionCommit& commit) = 0;
 
@@ -238,6 +246,11 @@ class DossierStore {
   // The sync feed: committed outbox rows in id order (see StoredOutboxEntry
   // for why a reader continuing after the last id it saw never skips one).
   virtual Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query) = 0;
+
+  // Reports: the report rows matching `query`, counted per group as
+  // CountFacts (report_query.h) defines, groups ordered by key; groups with no
+  // dossier are absent. kInvalidArgument (pointer "/to") when to <= from.
+  virtual Result<std::vector<ReportGroup>> AggregateReport(const ReportQuery& query) = 0;
 };
 
 }  // namespace motcua

@@ -7,6 +7,7 @@
 #include "engine/domain/dossier_code.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/national_sync.h"
+#include "engine/domain/report_facts.h"
 
 namespace motcua {
 namespace {
@@ -100,7 +101,8 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
     outbox.push_back(StatusChangeEntry(runnable.workflow, *dossier, dossier->history.back()));
   }
   Status created = store_.CreateDossier(*dossier, QueueRolesOf(runnable.workflow, dossier->state),
-                                        static_cast<int>(status), outbox);
+                                        static_cast<int>(status), outbox,
+                                        ComputeReportFacts(runnable.workflow, *dossier, calendar_));
   if (!created.ok()) return created.error();
   return ViewOf(actor, RunAutomaticActions(Loaded{std::move(dossier).value(), *workflow}));
 }
@@ -174,6 +176,7 @@ Status DossierService::CommitAccepted(const Dossier& before, const Transition& t
     commit.outbox.push_back(StatusChangeEntry(workflow, transition.dossier, transition.event));
   }
   commit.documents = std::move(documents);
+  commit.facts = ComputeReportFacts(workflow, transition.dossier, calendar_);
   return store_.CommitTransition(commit);
 }
 
@@ -320,6 +323,7 @@ Status DossierService::CommitAssignment(const Dossier& before, const Actor& acto
   commit.event = &after.history.back();
   commit.queue_roles = QueueRolesOf(workflow, before.state);
   commit.national_status = static_cast<int>(StatusOf(workflow, before.state));
+  commit.facts = ComputeReportFacts(workflow, after, calendar_);
   return store_.CommitTransition(commit);
 }
 
