@@ -12,6 +12,7 @@
 #include "api/feed_routes.h"
 #include "api/health.h"
 #include "api/metrics.h"
+#include "api/report_routes.h"
 #include "api/router.h"
 #include "api/user_routes.h"
 #include "tests/fakes/memory_identity_store.h"
@@ -87,6 +88,9 @@ TEST_CASE("openapi: every registered route is documented and nothing else") {
   FeedService feed(store, &store);
   FeedApi feed_api{feed, api.authenticate};
   REQUIRE(AddFeedRoutes(router, feed_api).ok());
+  ReportService reports(store, clock);
+  ReportApi report_api{reports, api.authenticate, *calendar};
+  REQUIRE(AddReportRoutes(router, report_api).ok());
   std::set<Route> registered;
   for (const RouteInfo& route : router.Routes()) registered.insert({route.method, route.pattern});
 
