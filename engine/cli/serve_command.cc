@@ -22,6 +22,7 @@
 #include "api/idempotency.h"
 #include "api/metrics.h"
 #include "api/payment_routes.h"
+#include "api/report_routes.h"
 #include "api/router.h"
 #include "api/user_routes.h"
 #include "api/webhook_client.h"
@@ -44,6 +45,7 @@
 #include "engine/service/feed_pusher.h"
 #include "engine/service/feed_service.h"
 #include "engine/service/payment_service.h"
+#include "engine/service/report_service.h"
 #include "engine/service/result_signing.h"
 #include "engine/service/timer_service.h"
 #include "engine/service/token_service.h"
@@ -434,12 +436,16 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   UserApi user_api{users, authenticate};
   FeedService feed(**store, store->get());
   FeedApi feed_api{feed, authenticate};
+  ReportService reports(**store, clock);
+  ReportApi report_api{reports, authenticate, *calendar};
   if (Status added = AddOperationalRoutes(router, metrics); !added.ok()) {
     return Fail(io, added.error().message());
   }
   for (Status added : {AddDossierRoutes(router, api), AddDocumentRoutes(router, document_api),
                        AddUserRoutes(router, user_api), AddFeedRoutes(router, feed_api),
-                       AddPaymentRoutes(router, PaymentApi{payments, authenticate})}) {
+                       AddPaymentRoutes(router, PaymentApi{payments, authenticate}),
+
+                       AddReportRoutes(router, report_api)}) {
     if (!added.ok()) return Fail(io, added.error().message());
   }
   HttpServer server(server_options, IdempotentHandler(InstrumentedHandler(router, metrics), **store,

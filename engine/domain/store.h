@@ -27,6 +27,8 @@
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
 #include "engine/domain/payment.h"
+#include "engine/domain/report_facts.h"
+#include "engine/domain/report_query.h"
 #include "engine/domain/status.h"
 
 namespace motcua {
@@ -187,11 +189,13 @@ class DossierStore {
   // the code exists. `queue_roles` are the roles whose queue shows the
   // current state (from the workflow), stored for queue queries. `outbox`
   // rows commit in the same transaction, stamped with the last event's time.
-  // (Every implementation declares the same default, so that callers through
-  // either type see it.)
+  // `facts` (report_facts.h), when given, is written as the dossier's report
+  // row in the same transaction; without it the dossier has no report row.
+  // (Every implementation declares the same defaults, so that callers through
+  // either type see them.)
   virtual Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
-                               int national_status,
-                               const std::vector<OutboxEntry>& outbox = {}) = 0;
+                               int national_status, const std::vector<OutboxEntry>& outbox = {},
+                               const std::optional<ReportFacts>& facts = std::nullopt) = 0;
 
   // Applies one transition atomically: `after` replaces the stored dossier
   // whose version must be `expected_version` (else kConflict), `event` is
@@ -210,6 +214,10 @@ class DossierStore {
     // A payment the transition settles. A transaction id already recorded
     // makes the whole commit fail with kConflict "duplicate_payment".
     std::optional<PaymentRecord> payment;
+    // When set, replaces the dossier's report row (or creates it) in the
+    // same transaction; when empty, the report row is left as it was.
+    // `facts->dossier_code` must be the dossier's code (kInvalidArgument).
+    std::optional<ReportFacts> facts;
   };
   virtual Status CommitTransition(const TransitionCommit& commit) = 0;
 
@@ -245,6 +253,11 @@ class DossierStore {
   // The sync feed: committed outbox rows in id order (see StoredOutboxEntry
   // for why a reader continuing after the last id it saw never skips one).
   virtual Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query) = 0;
+
+  // Reports: the report rows matching `query`, counted per group as
+  // CountFacts (report_query.h) defines, groups ordered by key; groups with no
+  // dossier are absent. kInvalidArgument (pointer "/to") when to <= from.
+  virtual Result<std::vector<ReportGroup>> AggregateReport(const ReportQuery& query) = 0;
 };
 
 }  // namespace motcua

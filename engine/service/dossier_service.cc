@@ -8,6 +8,7 @@
 #include "engine/domain/identity.h"
 #include "engine/domain/national_sync.h"
 #include "engine/domain/rating.h"
+#include "engine/domain/report_facts.h"
 
 namespace motcua {
 namespace {
@@ -101,7 +102,8 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
     outbox.push_back(StatusChangeEntry(runnable.workflow, *dossier, dossier->history.back()));
   }
   Status created = store_.CreateDossier(*dossier, QueueRolesOf(runnable.workflow, dossier->state),
-                                        static_cast<int>(status), outbox);
+                                        static_cast<int>(status), outbox,
+                                        ComputeReportFacts(runnable.workflow, *dossier, calendar_));
   if (!created.ok()) return created.error();
   return ViewOf(actor, RunAutomaticActions(Loaded{std::move(dossier).value(), *workflow}));
 }
@@ -225,6 +227,7 @@ Status DossierService::CommitAccepted(const Dossier& before, const Transition& t
   }
   commit.documents = std::move(documents);
   commit.payment = std::move(payment);
+  commit.facts = ComputeReportFacts(workflow, transition.dossier, calendar_);
   return store_.CommitTransition(commit);
 }
 
@@ -376,6 +379,7 @@ Status DossierService::CommitBookkeeping(const Dossier& before, Dossier after, D
   commit.event = &after.history.back();
   commit.queue_roles = QueueRolesOf(workflow, before.state);
   commit.national_status = static_cast<int>(StatusOf(workflow, before.state));
+  commit.facts = ComputeReportFacts(workflow, after, calendar_);
   return store_.CommitTransition(commit);
 }
 

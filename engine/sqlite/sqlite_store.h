@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,7 +91,8 @@ class SqliteStore final : public DossierStore, public IdempotencyStore, public F
   Result<std::vector<StoredDefinition>> ListLatestDefinitions() override;
   Result<std::int64_t> NextDossierSequence(const std::string& agency, LocalDate date) override;
   Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
-                       int national_status, const std::vector<OutboxEntry>& outbox = {}) override;
+                       int national_status, const std::vector<OutboxEntry>& outbox = {},
+                       const std::optional<ReportFacts>& facts = std::nullopt) override;
   Status CommitTransition(const TransitionCommit& commit) override;
   Result<Dossier> GetDossier(const std::string& code) override;
   Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) override;
@@ -107,6 +109,7 @@ class SqliteStore final : public DossierStore, public IdempotencyStore, public F
   Result<std::optional<PaymentRecord>> FindPayment(const std::string& transaction_id) override;
   Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
   Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query) override;
+  Result<std::vector<ReportGroup>> AggregateReport(const ReportQuery& query) override;
 
   // FeedDeliveryStore, for the single subscriber "webhook"; writes go
   // through the group-commit writer.

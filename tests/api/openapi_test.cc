@@ -13,6 +13,7 @@
 #include "api/health.h"
 #include "api/metrics.h"
 #include "api/payment_routes.h"
+#include "api/report_routes.h"
 #include "api/router.h"
 #include "api/user_routes.h"
 #include "tests/fakes/memory_identity_store.h"
@@ -91,6 +92,9 @@ TEST_CASE("openapi: every registered route is documented and nothing else") {
   PaymentService payments(service, store, CallbackVerifier());
   PaymentApi payment_api{payments, api.authenticate};
   REQUIRE(AddPaymentRoutes(router, payment_api).ok());
+  ReportService reports(store, clock);
+  ReportApi report_api{reports, api.authenticate, *calendar};
+  REQUIRE(AddReportRoutes(router, report_api).ok());
   std::set<Route> registered;
   for (const RouteInfo& route : router.Routes()) registered.insert({route.method, route.pattern});
 

@@ -43,6 +43,15 @@ std::string DefinitionKey(const std::string& code, std::int64_t version) {
   return code + "\n" + std::to_string(version);
 }
 
+// Report facts must describe the dossier they are written with.
+Status CheckFactsCode(const std::optional<ReportFacts>& facts, const std::string& code) {
+  if (facts && facts->dossier_code != code) {
+    return Error(ErrorCode::kInvalidArgument, "report facts of another dossier", "",
+                 {FieldError{"/facts/dossier_code", "must be " + code}});
+  }
+  return Status();
+}
+
 }  // namespace
 
 MemoryStore::MemoryStore(const Clock* clock, ContentHash content_hash)
@@ -155,11 +164,13 @@ void MemoryStore::AppendEventLocked(const std::string& code, const DossierEvent&
 
 Status MemoryStore::CreateDossier(const Dossier& dossier,
                                   const std::vector<std::string>& queue_roles, int national_status,
-                                  const std::vector<OutboxEntry>& outbox) {
+                                  const std::vector<OutboxEntry>& outbox,
+                                  const std::optional<ReportFacts>& facts) {
   if (dossier.code.empty()) {
     return Error(ErrorCode::kInvalidArgument, "a dossier needs a code", "",
                  {FieldError{"/code", "must not be empty"}});
   }
+  if (Status checked = CheckFactsCode(facts, dossier.code); !checked.ok()) return checked;
   std::lock_guard lock(mutex_);
   if (dossiers_.count(dossier.code) != 0) {
     return Error(ErrorCode::kConflict, "dossier " + dossier.code + " already exists",
@@ -173,6 +184,7 @@ Status MemoryStore::CreateDossier(const Dossier& dossier,
   for (const DossierEvent& event : dossier.history) AppendEventLocked(dossier.code, event);
   ReferenceDocumentsLocked(dossier);
   AppendOutboxLocked(outbox, dossier.agency, stored.updated_at);
+  if (facts) report_facts_[dossier.code] = *facts;
   dossiers_.emplace(dossier.code, std::move(stored));
   return Status();
 }
@@ -188,6 +200,7 @@ Status MemoryStore::CommitTransition(const TransitionCommit& commit) {
       return checked;
     }
   }
+  if (Status checked = CheckFactsCode(commit.facts, after.code); !checked.ok()) return checked;
   std::lock_guard lock(mutex_);
   auto found = dossiers_.find(after.code);
   if (found == dossiers_.end()) {
@@ -224,7 +237,24 @@ Status MemoryStore::CommitTransition(const TransitionCommit& commit) {
   if (commit.payment) payments_.emplace(commit.payment->transaction_id, *commit.payment);
   ReferenceDocumentsLocked(after);
   AppendOutboxLocked(commit.outbox, after.agency, commit.event->at);
+  if (commit.facts) report_facts_[after.code] = *commit.facts;
   return Status();
+}
+
+Result<std::vector<ReportGroup>> MemoryStore::AggregateReport(const ReportQuery& query) {
+  if (query.to <= query.from) {
+    return Error(ErrorCode::kInvalidArgument, "the report period is empty", "validation",
+                 {FieldError{"/to", "must be after from"}});
+  }
+  std::lock_guard lock(mutex_);
+  std::map<std::string, ReportCounts> groups;
+  for (const auto& [code, facts] : report_facts_) {
+    if (!MatchesReportQuery(facts, query)) continue;
+    CountFacts(facts, query.now, groups[ReportGroupKey(facts, query.group_by)]);
+  }
+  std::vector<ReportGroup> result;
+  for (auto& [key, counts] : groups) result.push_back(ReportGroup{key, counts});
+  return result;
 }
 
 Result<Dossier> MemoryStore::GetDossier(const std::string& code) {

@@ -49,7 +49,8 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   Result<std::vector<StoredDefinition>> ListLatestDefinitions() override;
   Result<std::int64_t> NextDossierSequence(const std::string& agency, LocalDate date) override;
   Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
-                       int national_status, const std::vector<OutboxEntry>& outbox = {}) override;
+                       int national_status, const std::vector<OutboxEntry>& outbox = {},
+                       const std::optional<ReportFacts>& facts = std::nullopt) override;
   Status CommitTransition(const TransitionCommit& commit) override;
   Result<Dossier> GetDossier(const std::string& code) override;
   Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) override;
@@ -66,6 +67,7 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   Result<std::optional<PaymentRecord>> FindPayment(const std::string& transaction_id) override;
   Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
   Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query) override;
+  Result<std::vector<ReportGroup>> AggregateReport(const ReportQuery& query) override;
 
   Result<std::int64_t> DeliveryCursor() override;
   Status RecordDelivered(std::int64_t entry_id, Instant at) override;
@@ -127,6 +129,7 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   std::map<std::string, PaymentRecord> payments_;            // by transaction id
   std::map<std::string, std::set<std::string>> references_;  // document -> dossier codes
   std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;  // (user, key)
+  std::map<std::string, ReportFacts> report_facts_;                               // by dossier code
 };
 
 }  // namespace motcua

@@ -603,9 +603,6 @@ TEST_CASE_TEMPLATE("store: racing transitions on one dossier: exactly one wins e
   }
 }
 
-}  // namespace
-}  // namespace motcua
-
 namespace motcua {
 namespace {
 
@@ -756,6 +753,207 @@ TEST_CASE_TEMPLATE("store: the delivery cursor only moves forward; dead letters 
   CHECK(deliveries->ListDeadLetters(std::string("000.00.01.H26"), 10)->size() == 1);
   CHECK(deliveries->ListDeadLetters(std::string("000.00.02.H26"), 10)->empty());
   CHECK(deliveries->ListDeadLetters(std::nullopt, 0).error().code() == ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace motcua
+
+// Report facts of `d` with the given shape; every other fact stays default.
+ReportFacts FactsOf(const Dossier& d, Instant submitted, const std::string& month) {
+  ReportFacts facts;
+  facts.dossier_code = d.code;
+  facts.agency = d.agency;
+  facts.procedure_code = d.procedure_code;
+  facts.submitted_at = submitted;
+  facts.submitted_month = month;
+  facts.submitted_online = true;
+  facts.fee_bearing = true;
+  facts.documents_total = 2;
+  facts.documents_digitized = 2;
+  return facts;
+}
+
+ReportQuery ReportOf(std::optional<std::string> agency, ReportGroupBy group_by) {
+  ReportQuery query;
+  query.agency = std::move(agency);
+  query.from = SampleTime(-100 * 86400);
+  query.to = SampleTime(100 * 86400);
+  query.group_by = group_by;
+  query.now = SampleTime(10 * 86400);
+  return query;
+}
+
+TEST_CASE_TEMPLATE("store: report facts commit with the dossier and aggregate per group", F,
+                   STORE_TYPES) {
+  F f;
+  const std::string a = "000.00.01.H26";
+  const std::string b = "000.00.02.H26";
+  // R-1: received, finished on time, paid online, electronic result.
+  Dossier d1 = NewDossier("R-1", "001099000001", a);
+  ReportFacts f1 = FactsOf(d1, SampleTime(), "2026-11");
+  REQUIRE(f.store->CreateDossier(d1, {"clerk"}, 1, {}, f1).ok());
+  SampleTransition t1 = MoveTo(d1, "returned", SampleTime(3600));
+  f1.received_at = SampleTime(60);
+  f1.finished_at = SampleTime(3600);
+  f1.due_at = SampleTime(86400);
+  f1.timeliness = Timeliness::kEarly;
+  f1.outcome = ReportOutcome::kApproved;
+  f1.paid_online = true;
+  f1.has_result = true;
+  f1.electronic_result = true;
+  f1.fully_online = true;
+  f1.rating = 5;
+  DossierStore::TransitionCommit c1 = CommitOf(t1, 1);
+  c1.facts = f1;
+  REQUIRE(f.store->CommitTransition(c1).ok());
+  // R-2: another procedure, in progress and overdue at `now`, at the desk.
+  Dossier d2 = NewDossier("R-2", "001099000002", a);
+  d2.procedure_code = "1.001471";
+  ReportFacts f2 = FactsOf(d2, SampleTime(40 * 86400), "2026-12");
+  f2.submitted_online = false;
+  f2.received_at = SampleTime(40 * 86400);
+  f2.due_at = SampleTime(5 * 86400);  // before `now`
+  f2.rating = 3;
+  REQUIRE(f.store->CreateDossier(d2, {"clerk"}, 2, {}, f2).ok());
+  // R-3: in progress, paused before its due date: on time.
+  Dossier d3 = NewDossier("R-3", "001099000003", a);
+  ReportFacts f3 = FactsOf(d3, SampleTime(86400), "2026-11");
+  f3.received_at = SampleTime(86400);
+  f3.due_at = SampleTime(2 * 86400);
+  f3.paused_at = SampleTime(86400 + 60);
+  f3.fee_bearing = false;
+  REQUIRE(f.store->CreateDossier(d3, {"clerk"}, 5, {}, f3).ok());
+  // R-4: withdrawn before reception.
+  Dossier d4 = NewDossier("R-4", "001099000004", a);
+  ReportFacts f4 = FactsOf(d4, SampleTime(2 * 86400), "2026-11");
+  f4.finished_at = SampleTime(2 * 86400 + 60);
+  f4.outcome = ReportOutcome::kWithdrawn;
+  f4.counts_late_in_index = true;  // ignored: never received
+  REQUIRE(f.store->CreateDossier(d4, {"clerk"}, 7, {}, f4).ok());
+  // Another agency's dossier, and a dossier without facts.
+  Dossier other = NewDossier("B-1", "001099000005", b);
+  REQUIRE(f.store->CreateDossier(other, {"clerk"}, 1, {}, FactsOf(other, SampleTime(), "2026-11"))
+              .ok());
+  REQUIRE(f.store->CreateDossier(NewDossier("N-1", "001099000006", a), {"clerk"}, 1).ok());
+
+  Result<std::vector<ReportGroup>> total =
+      f.store->AggregateReport(ReportOf(a, ReportGroupBy::kNone));
+  REQUIRE(total.ok());
+  REQUIRE(total->size() == 1);
+  const ReportCounts& c = total->front().counts;
+  CHECK(total->front().key == "");
+  CHECK(c.dossiers == 4);
+  CHECK(c.received == 3);
+  CHECK(c.finished == 2);
+  CHECK(c.finished_early == 1);
+  CHECK(c.finished_on_time == 1);
+  CHECK(c.finished_late == 0);
+  CHECK(c.in_progress_on_time == 1);
+  CHECK(c.in_progress_overdue == 1);
+  CHECK(c.submitted_online == 3);
+  CHECK(c.fully_online == 1);
+  CHECK(c.fee_bearing == 3);
+  CHECK(c.paid_online == 1);
+  CHECK(c.results == 1);
+  CHECK(c.electronic_results == 1);
+  CHECK(c.documents_total == 8);
+  CHECK(c.documents_digitized == 8);
+  CHECK(c.approved == 1);
+  CHECK(c.withdrawn == 1);
+  CHECK(c.refused == 0);
+  CHECK(c.ratings == 2);
+  CHECK(c.rating_sum == 8);
+  CHECK(c.ratings_satisfied == 1);
+
+  // The fake's CountFacts is the reference definition; both stores agree with it.
+  ReportCounts expected;
+  for (const ReportFacts* facts : {&f1, &f2, &f3, &f4})
+    CountFacts(*facts, SampleTime(10 * 86400), expected);
+  CHECK(c == expected);
+
+  Result<std::vector<ReportGroup>> by_procedure =
+      f.store->AggregateReport(ReportOf(a, ReportGroupBy::kProcedure));
+  REQUIRE(by_procedure.ok());
+  REQUIRE(by_procedure->size() == 2);
+  CHECK((*by_procedure)[0].key == "1.001471");
+  CHECK((*by_procedure)[0].counts.dossiers == 1);
+  CHECK((*by_procedure)[1].key == "1.004222");
+  CHECK((*by_procedure)[1].counts.dossiers == 3);
+
+  Result<std::vector<ReportGroup>> by_month =
+      f.store->AggregateReport(ReportOf(a, ReportGroupBy::kMonth));
+  REQUIRE(by_month.ok());
+  REQUIRE(by_month->size() == 2);
+  CHECK((*by_month)[0].key == "2026-11");
+  CHECK((*by_month)[0].counts.dossiers == 3);
+  CHECK((*by_month)[1].key == "2026-12");
+
+  Result<std::vector<ReportGroup>> by_agency =
+      f.store->AggregateReport(ReportOf(std::nullopt, ReportGroupBy::kAgency));
+  REQUIRE(by_agency.ok());
+  REQUIRE(by_agency->size() == 2);
+  CHECK((*by_agency)[0].key == a);
+  CHECK((*by_agency)[0].counts.dossiers == 4);
+  CHECK((*by_agency)[1].key == b);
+  CHECK((*by_agency)[1].counts.dossiers == 1);
+
+  // Procedure filter and the period [from, to) on submitted_at.
+  ReportQuery narrow = ReportOf(a, ReportGroupBy::kNone);
+  narrow.procedure_code = "1.004222";
+  narrow.from = SampleTime(86400);
+  narrow.to = SampleTime(2 * 86400);  // R-3 only (R-4 is at `to`)
+  Result<std::vector<ReportGroup>> narrowed = f.store->AggregateReport(narrow);
+  REQUIRE(narrowed.ok());
+  REQUIRE(narrowed->size() == 1);
+  CHECK(narrowed->front().counts.dossiers == 1);
+  CHECK(narrowed->front().counts.in_progress_on_time == 1);
+
+  ReportQuery none = ReportOf(std::string("000.00.09.H26"), ReportGroupBy::kProcedure);
+  Result<std::vector<ReportGroup>> empty = f.store->AggregateReport(none);
+  REQUIRE(empty.ok());
+  CHECK(empty->empty());
+
+  ReportQuery backwards = ReportOf(a, ReportGroupBy::kNone);
+  backwards.to = backwards.from;
+  Result<std::vector<ReportGroup>> invalid = f.store->AggregateReport(backwards);
+  REQUIRE_FALSE(invalid.ok());
+  CHECK(invalid.error().code() == ErrorCode::kInvalidArgument);
+  CHECK(invalid.error().fields().front().pointer == "/to");
+}
+
+TEST_CASE_TEMPLATE("store: report facts must name the dossier; a failed commit writes none", F,
+                   STORE_TYPES) {
+  F f;
+  const Dossier d = NewDossier("R-1");
+  ReportFacts wrong = FactsOf(d, SampleTime(), "2026-11");
+  wrong.dossier_code = "R-2";
+  CHECK(f.store->CreateDossier(d, {"clerk"}, 1, {}, wrong).error().code() ==
+        ErrorCode::kInvalidArgument);
+  REQUIRE(f.store->CreateDossier(d, {"clerk"}, 1, {}, FactsOf(d, SampleTime(), "2026-11")).ok());
+  // A stale transition changes no facts.
+  SampleTransition t = MoveTo(d, "returned", SampleTime(60));
+  DossierStore::TransitionCommit stale = CommitOf(t, 7);
+  ReportFacts finished = FactsOf(d, SampleTime(), "2026-11");
+  finished.finished_at = SampleTime(60);
+  stale.facts = finished;
+  CHECK(f.store->CommitTransition(stale).error().code() == ErrorCode::kConflict);
+  Result<std::vector<ReportGroup>> report =
+      f.store->AggregateReport(ReportOf(d.agency, ReportGroupBy::kNone));
+  REQUIRE(report.ok());
+  REQUIRE(report->size() == 1);
+  CHECK(report->front().counts.finished == 0);
+  // A transition without facts leaves the row as it was; one with facts replaces it.
+  SampleTransition moved = MoveTo(d, "in_review", SampleTime(30));
+  REQUIRE(f.store->CommitTransition(CommitOf(moved, 1)).ok());
+  SampleTransition done = MoveTo(moved.after, "returned", SampleTime(60));
+  DossierStore::TransitionCommit commit = CommitOf(done, 2);
+  commit.facts = finished;
+  REQUIRE(f.store->CommitTransition(commit).ok());
+  report = f.store->AggregateReport(ReportOf(d.agency, ReportGroupBy::kNone));
+  REQUIRE(report.ok());
+  REQUIRE(report->size() == 1);
+  CHECK(report->front().counts.dossiers == 1);
+  CHECK(report->front().counts.finished == 1);
 }
 
 }  // namespace

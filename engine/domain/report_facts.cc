@@ -1,0 +1,126 @@
+#include "engine/domain/report_facts.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "engine/domain/fully_online.h"
+
+namespace motcua {
+namespace {
+
+// "YYYY-MM" of a local date.
+std::string MonthKey(LocalDate date) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()));
+  return text;
+}
+
+std::optional<ReportOutcome> OutcomeOf(const State& state) {
+  if (!state.terminal) return std::nullopt;
+  if (state.status == NationalStatus::kNotReceived) return ReportOutcome::kNotReceived;
+  switch (state.outcome) {
+    case Outcome::kApproved: return ReportOutcome::kApproved;
+    case Outcome::kRefused: return ReportOutcome::kRefused;
+    case Outcome::kWithdrawn: return ReportOutcome::kWithdrawn;
+    case Outcome::kStopped: return ReportOutcome::kStopped;
+    case Outcome::kNone: return std::nullopt;  // lint forbids this on terminal states
+  }
+  return std::nullopt;
+}
+
+// When the dossier entered its current state: the last event that moved it
+// (claims and releases do not).
+std::optional<Instant> EnteredCurrentState(const Dossier& dossier) {
+  for (auto it = dossier.history.rbegin(); it != dossier.history.rend(); ++it) {
+    if (!IsBookkeepingEvent(*it)) return it->at;
+  }
+  return std::nullopt;
+}
+
+bool PaidOnline(const Dossier& dossier) {
+  return std::any_of(dossier.history.begin(), dossier.history.end(), [](const DossierEvent& e) {
+    return e.step == ApplicantStep::kPayment &&
+           (!e.channel.has_value() || *e.channel == Channel::kOnline);
+  });
+}
+
+bool ChargesFee(const Procedure& procedure) {
+  return std::any_of(procedure.fees.begin(), procedure.fees.end(),
+                     [](const Fee& fee) { return fee.desk_amount > 0 || fee.online_amount > 0; });
+}
+
+}  // namespace
+
+const char* ReportOutcomeName(ReportOutcome outcome) {
+  switch (outcome) {
+    case ReportOutcome::kApproved: return "approved";
+    case ReportOutcome::kRefused: return "refused";
+    case ReportOutcome::kWithdrawn: return "withdrawn";
+    case ReportOutcome::kStopped: return "stopped";
+    case ReportOutcome::kNotReceived: return "not_received";
+  }
+  return "unknown";
+}
+
+std::optional<ReportOutcome> ReportOutcomeFromName(const std::string& name) {
+  for (ReportOutcome outcome :
+       {ReportOutcome::kApproved, ReportOutcome::kRefused, ReportOutcome::kWithdrawn,
+        ReportOutcome::kStopped, ReportOutcome::kNotReceived}) {
+    if (name == ReportOutcomeName(outcome)) return outcome;
+  }
+  return std::nullopt;
+}
+
+ReportFacts ComputeReportFacts(const Workflow& workflow, const Dossier& dossier,
+                               const WorkingCalendar& calendar) {
+  ReportFacts facts;
+  if (std::optional<SatisfactionRating> rating = RatingOf(dossier)) facts.rating = rating->score;
+  facts.dossier_code = dossier.code;
+  facts.agency = dossier.agency;
+  facts.procedure_code = dossier.procedure_code;
+  const Instant now = dossier.history.empty() ? Instant{} : dossier.history.back().at;
+  facts.submitted_at = dossier.history.empty() ? Instant{} : dossier.history.front().at;
+  facts.submitted_month = MonthKey(calendar.LocalDateOf(facts.submitted_at));
+  for (const DossierEvent& event : dossier.history) {
+    if (event.step == ApplicantStep::kSubmission) {
+      facts.submitted_online = event.channel == Channel::kOnline;
+      break;
+    }
+  }
+
+  const LegalClock& clock = dossier.clock;
+  facts.received_at = clock.received_at;
+  facts.due_at = clock.due_at;
+  if (!clock.paused.empty() && !clock.paused.back().to) facts.paused_at = clock.paused.back().from;
+
+  const State* state = workflow.FindState(dossier.state);
+  if (state != nullptr) facts.outcome = OutcomeOf(*state);
+  if (clock.finished_at) {
+    facts.finished_at = clock.finished_at;
+  } else if (state != nullptr && state->terminal) {
+    facts.finished_at = EnteredCurrentState(dossier);
+  }
+
+  const DossierTimeliness timeliness = JudgeDossier(calendar, workflow, dossier, now);
+  if (timeliness.started && timeliness.finished) facts.timeliness = timeliness.status;
+  facts.counts_late_in_index = timeliness.counts_late_in_index;
+
+  facts.fully_online =
+      facts.finished_at.has_value() && JudgeFullyOnline(workflow, dossier).fully_online;
+  facts.fee_bearing = ChargesFee(workflow.procedure);
+  facts.paid_online = PaidOnline(dossier);
+
+  facts.has_result = dossier.result_document.has_value();
+  facts.electronic_result =
+      facts.has_result &&
+      std::any_of(dossier.result_signatures.begin(), dossier.result_signatures.end(),
+                  [&](const SignatureEvidence& signature) {
+                    return signature.document_id == *dossier.result_document;
+                  });
+  facts.documents_total = static_cast<std::int64_t>(dossier.documents.size());
+  facts.documents_digitized = facts.documents_total;  // see ReportFacts::documents_digitized
+  return facts;
+}
+
+}  // namespace motcua

@@ -1,0 +1,95 @@
+// report_query.h: aggregated counts over report facts (report_facts.h).
+//
+// The store answers a ReportQuery with one ReportCounts per group
+// (DossierStore::AggregateReport). `CountFacts` is the reference definition
+// of every count: the in-memory store uses it as is, the SQLite store
+// computes the same numbers in SQL, and the store contract test checks that
+// they agree.
+//
+// Which dossiers: those of `agency` (every agency when empty, for callers
+// entitled to that; the report service never asks for it today) submitted
+// in [from, to), optionally of one procedure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/domain/clock.h"
+#include "engine/domain/report_facts.h"
+
+namespace motcua {
+
+enum class ReportGroupBy {
+  kNone,       // one group, key ""
+  kProcedure,  // key: procedure code
+  kAgency,     // key: agency ID
+  kMonth,      // key: "YYYY-MM" of submission in legal time (UTC+7)
+};
+const char* ReportGroupByName(ReportGroupBy group_by);  // "none", "procedure", "agency", "month"
+std::optional<ReportGroupBy> ReportGroupByFromName(const std::string& name);
+
+struct ReportQuery {
+  std::optional<std::string> agency;  // empty: every agency
+  std::optional<std::string> procedure_code;
+  Instant from;  // submitted_at >= from
+  Instant to;    // submitted_at < to
+  ReportGroupBy group_by = ReportGroupBy::kNone;
+  // Dossiers in progress with a due date before `now` (and not paused) count
+  // as overdue.
+  Instant now;
+};
+
+// Counts of one group. The four timeliness counts partition `received`:
+// finished_on_time + finished_late + in_progress_on_time +
+// in_progress_overdue == received.
+struct ReportCounts {
+  std::int64_t dossiers = 0;          // submitted in the period
+  std::int64_t received = 0;          // ... and received (the legal clock started)
+  std::int64_t finished = 0;          // ... processing ended (any dossier, received or not)
+  std::int64_t finished_early = 0;    // received, finished early
+  std::int64_t finished_on_time = 0;  // received, finished early or on time, not late in the index
+  std::int64_t finished_late = 0;     // received, finished, counts late in the index
+  std::int64_t in_progress_on_time = 0;
+  // Received, not finished, and late: counts_late_in_index, or not paused
+  // and due_at < now.
+  std::int64_t in_progress_overdue = 0;
+  std::int64_t submitted_online = 0;
+  std::int64_t fully_online = 0;
+  std::int64_t fee_bearing = 0;
+  std::int64_t paid_online = 0;  // fee-bearing and paid online
+  std::int64_t results = 0;      // finished with a result document
+  std::int64_t electronic_results = 0;
+  std::int64_t documents_total = 0;
+  std::int64_t documents_digitized = 0;
+  std::int64_t approved = 0;
+  std::int64_t refused = 0;
+  std::int64_t not_received = 0;
+  std::int64_t withdrawn = 0;
+  std::int64_t stopped = 0;
+  std::int64_t ratings = 0;  // dossiers with a rating
+  std::int64_t rating_sum = 0;
+  std::int64_t ratings_satisfied = 0;  // rating >= kSatisfiedFromScore
+
+  friend bool operator==(const ReportCounts&, const ReportCounts&) = default;
+};
+
+struct ReportGroup {
+  std::string key;  // see ReportGroupBy
+  ReportCounts counts;
+};
+
+// The group key of `facts` under `group_by`.
+std::string ReportGroupKey(const ReportFacts& facts, ReportGroupBy group_by);
+
+// True when `facts` falls under `query`'s filter (group_by aside).
+bool MatchesReportQuery(const ReportFacts& facts, const ReportQuery& query);
+
+// Adds one dossier's facts to `counts`, judging in-progress dossiers at `now`.
+void CountFacts(const ReportFacts& facts, Instant now, ReportCounts& counts);
+
+// Sum of `groups` (a total row).
+ReportCounts SumCounts(const std::vector<ReportGroup>& groups);
+
+}  // namespace motcua
