@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string_view>
 #include <utility>
 
 #include "engine/crypto/sha256.h"
@@ -30,6 +31,35 @@ std::string CanonicalEvent(const std::string& dossier_code, std::int64_t index,
   };
   if (event.channel) canonical["channel"] = static_cast<int>(*event.channel);
   return canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
+                                            const DossierEvent& event) {
+  // Keys are sorted, so "idx" follows "from_state" and precedes "payload":
+  // its first occurrence with bare quotes is the top-level key (quotes inside
+  // strings are escaped, and no key before it is an object holding "idx").
+  std::string text = CanonicalEvent(dossier_code, 0, event);
+  constexpr std::string_view kKey = ",\"idx\":";
+  const std::size_t at = text.find(kKey);
+  const std::size_t value = at + kKey.size();
+  CanonicalEventTemplate parts;
+  parts.head = text.substr(0, value);
+  parts.tail = text.substr(value + 1);  // after the "0"
+  return parts;
+}
+
+std::string EventHash(const CanonicalEventTemplate& canonical_event, std::int64_t index,
+                      const std::string& previous_hash) {
+  const std::string position = std::to_string(index);
+  std::string input;
+  input.reserve(canonical_event.head.size() + position.size() + canonical_event.tail.size() + 1 +
+                previous_hash.size());
+  input += canonical_event.head;
+  input += position;
+  input += canonical_event.tail;
+  input += '\n';
+  input += previous_hash;
+  return Sha256Hex(input);
 }
 
 std::string EventHash(const std::string& canonical_event, const std::string& previous_hash) {

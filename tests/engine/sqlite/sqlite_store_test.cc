@@ -253,6 +253,21 @@ TEST_CASE("sqlite store: the audit chain verifies, and names the event an attack
         ErrorCode::kNotFound);
 }
 
+TEST_CASE("sqlite store: the canonical event split around its index is the canonical event") {
+  DossierEvent event = SubmitEvent("001099012345", SampleTime(5));
+  event.from_state = R"(a,"idx":7,"payload":{})";
+  event.actor.roles = {"clerk", R"(,"idx":1,)"};
+  event.payload = {{"idx", 3}, {"note", ",\"idx\":0,"}};
+  for (const std::string& code : {std::string("A-1"), std::string(R"(B,"idx":0,-2)")}) {
+    const CanonicalEventTemplate parts = CanonicalEventAround(code, event);
+    for (std::int64_t index : {0, 1, 9, 10, 123456789}) {
+      const std::string canonical = CanonicalEvent(code, index, event);
+      CHECK(parts.head + std::to_string(index) + parts.tail == canonical);
+      CHECK(EventHash(parts, index, "abc") == EventHash(canonical, "abc"));
+    }
+  }
+}
+
 TEST_CASE("sqlite store: an event removed from the middle breaks the chain there") {
   TempDirectory dir;
   {
