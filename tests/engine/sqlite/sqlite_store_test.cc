@@ -268,6 +268,26 @@ TEST_CASE("sqlite store: the canonical event split around its index is the canon
   }
 }
 
+TEST_CASE("sqlite store: two stores writing one dossier in turn keep its chain whole") {
+  // Each store's writer remembers the last event of the dossiers it wrote;
+  // a commit by the other connection must make it look again.
+  TempDirectory dir;
+  auto first = OpenStore(dir.File("t.db"));
+  auto second = OpenStore(dir.File("t.db"));
+  Dossier current = NewDossier("T-1");
+  REQUIRE(first->CreateDossier(current, {"clerk"}, 1).ok());
+  for (int i = 0; i < 6; ++i) {
+    DossierStore& store = i % 3 == 2 ? *second : *first;
+    SampleTransition next = MoveTo(current, "step" + std::to_string(i), SampleTime(60 * (i + 1)));
+    REQUIRE(store.CommitTransition(CommitOf(next, current.version)).ok());
+    current = next.after;
+  }
+  Result<AuditVerification> check = VerifyAuditChain(dir.File("t.db"));
+  REQUIRE(check.ok());
+  CHECK(check->ok);
+  CHECK(check->events_checked == 7);
+}
+
 TEST_CASE("sqlite store: an event removed from the middle breaks the chain there") {
   TempDirectory dir;
   {
