@@ -428,6 +428,8 @@ struct SqliteStore::Impl {
   std::condition_variable write_ready;
   std::deque<PendingWrite*> pending;
   bool stopping = false;
+  std::size_t expected_writes = 1;  // the batch size the writer waits for (see WriterLoop)
+  std::chrono::steady_clock::duration last_commit_time{};  // writer thread only
   std::thread writer_thread;
 
   std::mutex reader_mutex;
@@ -500,8 +502,12 @@ struct SqliteStore::Impl {
   // kWakeFanOut more before it returns (a tree, so the last caller of a batch
   // of 256 is four wake-ups away). A write is only touched by the thread that
   // wakes it, before it is woken, so no thread touches a write that returned.
-  static void AnswerBatch(std::vector<PendingWrite*>& batch, std::vector<Status>& results) {
+  void AnswerBatch(std::vector<PendingWrite*>& batch, std::vector<Status>& results) {
     const std::size_t n = batch.size();
+    {
+      std::lock_guard lock(write_mutex);
+      expected_writes = n + pending.size();
+    }
     for (std::size_t i = 0; i < n; ++i) {
       batch[i]->result = std::move(results[i]);
       for (std::size_t k = 0; k < kWakeFanOut; ++k) {
@@ -515,29 +521,36 @@ struct SqliteStore::Impl {
   // Group commit. Callers block until their batch commits, so right after a
   // commit they come back together: taking only the first one to arrive would
   // alternate tiny and large batches (an fsync each). The writer therefore
-  // waits, briefly, until as many writes are pending as the previous batch
-  // held; when fewer come within kLinger, the expectation shrinks to what
-  // came, so a lone caller never waits.
+  // waits, briefly, until as many writes are pending as it expects: the
+  // callers of the previous batch plus the writes that arrived while it ran
+  // (counted before its callers were answered, see AnswerBatch). Counting
+  // both lets callers that took turns in two groups (each paying an fsync)
+  // merge into one batch. It waits at most half the last COMMIT's time (at
+  // least kLinger, at most kMaxLinger): when fsync is slow, merging saves
+  // the most. When fewer come, it takes what came, so a lone caller never
+  // waits.
   void WriterLoop() {
     constexpr auto kLinger = std::chrono::microseconds(500);
+    constexpr auto kMaxLinger = std::chrono::microseconds(5000);
     std::vector<PendingWrite*> batch;
     const std::size_t max_batch = static_cast<std::size_t>(options.max_batch);
-    std::size_t expected = 1;
     for (;;) {
       {
         std::unique_lock lock(write_mutex);
         write_ready.wait(lock, [this] { return stopping || !pending.empty(); });
         if (pending.empty()) return;  // stopping, and everything is written
-        const std::size_t wanted = std::min(expected, max_batch);
+        const std::size_t wanted = std::min(expected_writes, max_batch);
         if (pending.size() < wanted) {
-          write_ready.wait_for(lock, kLinger, [&] { return stopping || pending.size() >= wanted; });
+          const auto linger = std::clamp(
+              std::chrono::duration_cast<std::chrono::microseconds>(last_commit_time / 2), kLinger,
+              kMaxLinger);
+          write_ready.wait_for(lock, linger, [&] { return stopping || pending.size() >= wanted; });
         }
         while (!pending.empty() && batch.size() < max_batch) {
           batch.push_back(pending.front());
           pending.pop_front();
         }
       }
-      expected = batch.size();
       RunBatch(batch);
       batch.clear();
     }
@@ -634,7 +647,9 @@ struct SqliteStore::Impl {
 
   // COMMIT, or the error that made it fail (after rolling back).
   std::optional<Error> Commit() {
+    const auto start = std::chrono::steady_clock::now();
     Status committed = ExecCached("COMMIT");
+    last_commit_time = std::chrono::steady_clock::now() - start;
     if (committed.ok()) return std::nullopt;
     (void)writer->Exec("ROLLBACK");
     cache.Clear();
