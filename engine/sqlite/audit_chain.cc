@@ -2,7 +2,6 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <string_view>
 #include <utility>
 
 #include "engine/crypto/sha256.h"
@@ -33,18 +32,32 @@ std::string CanonicalEvent(const std::string& dossier_code, std::int64_t index,
   return canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+namespace {
+
+// `value` as CanonicalEvent's dump() writes it.
+std::string CanonicalJson(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
 CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
                                             const DossierEvent& event) {
-  // Keys are sorted, so "idx" follows "from_state" and precedes "payload":
-  // its first occurrence with bare quotes is the top-level key (quotes inside
-  // strings are escaped, and no key before it is an object holding "idx").
-  std::string text = CanonicalEvent(dossier_code, 0, event);
-  constexpr std::string_view kKey = ",\"idx\":";
-  const std::size_t at = text.find(kKey);
-  const std::size_t value = at + kKey.size();
+  // CanonicalEvent's object written key by key, in its sorted key order, each
+  // value dumped with the same settings, without building the object (and
+  // copying the payload) first. A test checks it against CanonicalEvent.
   CanonicalEventTemplate parts;
-  parts.head = text.substr(0, value);
-  parts.tail = text.substr(value + 1);  // after the "0"
+  parts.head = "{\"action\":" + CanonicalJson(event.action) +
+               ",\"actor\":{\"agency\":" + CanonicalJson(event.actor.agency) +
+               ",\"roles\":" + CanonicalJson(event.actor.roles) +
+               ",\"user_id\":" + CanonicalJson(event.actor.user_id) +
+               "},\"at\":" + std::to_string(ToSeconds(event.at)) + ",\"channel\":" +
+               (event.channel ? std::to_string(static_cast<int>(*event.channel)) : "null") +
+               ",\"dossier_code\":" + CanonicalJson(dossier_code) +
+               ",\"from_state\":" + CanonicalJson(event.from_state) + ",\"idx\":";
+  parts.tail = ",\"payload\":" + CanonicalJson(event.payload) +
+               ",\"step\":" + CanonicalJson(StepName(event.step)) +
+               ",\"to_state\":" + CanonicalJson(event.to_state) + "}";
   return parts;
 }
 

@@ -257,13 +257,22 @@ TEST_CASE("sqlite store: the canonical event split around its index is the canon
   DossierEvent event = SubmitEvent("001099012345", SampleTime(5));
   event.from_state = R"(a,"idx":7,"payload":{})";
   event.actor.roles = {"clerk", R"(,"idx":1,)"};
-  event.payload = {{"idx", 3}, {"note", ",\"idx\":0,"}};
-  for (const std::string& code : {std::string("A-1"), std::string(R"(B,"idx":0,-2)")}) {
-    const CanonicalEventTemplate parts = CanonicalEventAround(code, event);
-    for (std::int64_t index : {0, 1, 9, 10, 123456789}) {
-      const std::string canonical = CanonicalEvent(code, index, event);
-      CHECK(parts.head + std::to_string(index) + parts.tail == canonical);
-      CHECK(EventHash(parts, index, "abc") == EventHash(canonical, "abc"));
+  event.payload = {{"idx", 3}, {"note", ",\"idx\":0,"}, {"vi", "Nguyễn \x01\t"}};
+  event.to_state = "bad \xff utf-8 \u00e9";
+  for (bool online : {true, false}) {
+    if (online) {
+      event.channel = Channel::kOnline;
+    } else {
+      event.channel.reset();
+      event.step = ApplicantStep::kNone;
+    }
+    for (const std::string& code : {std::string("A-1"), std::string(R"(B,"idx":0,-2)")}) {
+      const CanonicalEventTemplate parts = CanonicalEventAround(code, event);
+      for (std::int64_t index : {0, 1, 9, 10, 123456789}) {
+        const std::string canonical = CanonicalEvent(code, index, event);
+        CHECK(parts.head + std::to_string(index) + parts.tail == canonical);
+        CHECK(EventHash(parts, index, "abc") == EventHash(canonical, "abc"));
+      }
     }
   }
 }
