@@ -32,6 +32,49 @@ std::string CanonicalEvent(const std::string& dossier_code, std::int64_t index,
   return canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+namespace {
+
+// `value` as CanonicalEvent's dump() writes it.
+std::string CanonicalJson(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
+                                            const DossierEvent& event) {
+  // CanonicalEvent's object written key by key, in its sorted key order, each
+  // value dumped with the same settings, without building the object (and
+  // copying the payload) first. A test checks it against CanonicalEvent.
+  CanonicalEventTemplate parts;
+  parts.head = "{\"action\":" + CanonicalJson(event.action) +
+               ",\"actor\":{\"agency\":" + CanonicalJson(event.actor.agency) +
+               ",\"roles\":" + CanonicalJson(event.actor.roles) +
+               ",\"user_id\":" + CanonicalJson(event.actor.user_id) +
+               "},\"at\":" + std::to_string(ToSeconds(event.at)) + ",\"channel\":" +
+               (event.channel ? std::to_string(static_cast<int>(*event.channel)) : "null") +
+               ",\"dossier_code\":" + CanonicalJson(dossier_code) +
+               ",\"from_state\":" + CanonicalJson(event.from_state) + ",\"idx\":";
+  parts.tail = ",\"payload\":" + CanonicalJson(event.payload) +
+               ",\"step\":" + CanonicalJson(StepName(event.step)) +
+               ",\"to_state\":" + CanonicalJson(event.to_state) + "}";
+  return parts;
+}
+
+std::string EventHash(const CanonicalEventTemplate& canonical_event, std::int64_t index,
+                      const std::string& previous_hash) {
+  const std::string position = std::to_string(index);
+  std::string input;
+  input.reserve(canonical_event.head.size() + position.size() + canonical_event.tail.size() + 1 +
+                previous_hash.size());
+  input += canonical_event.head;
+  input += position;
+  input += canonical_event.tail;
+  input += '\n';
+  input += previous_hash;
+  return Sha256Hex(input);
+}
+
 std::string EventHash(const std::string& canonical_event, const std::string& previous_hash) {
   std::string input;
   input.reserve(canonical_event.size() + 1 + previous_hash.size());

@@ -27,8 +27,21 @@ namespace motcua {
 std::string CanonicalEvent(const std::string& dossier_code, std::int64_t index,
                            const DossierEvent& event);
 
+// CanonicalEvent(dossier_code, index, event) with the index left out: the
+// text is `head` + std::to_string(index) + `tail`. Lets the store encode an
+// event before it knows the event's position.
+struct CanonicalEventTemplate {
+  std::string head;
+  std::string tail;
+};
+CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
+                                            const DossierEvent& event);
+
 // SHA-256 hex of `canonical_event` + "\n" + `previous_hash`.
 std::string EventHash(const std::string& canonical_event, const std::string& previous_hash);
+// The same hash for the event CanonicalEventAround encoded, at `index`.
+std::string EventHash(const CanonicalEventTemplate& canonical_event, std::int64_t index,
+                      const std::string& previous_hash);
 
 struct BrokenLink {
   std::string dossier_code;

@@ -1,5 +1,6 @@
 #include "engine/sqlite/sqlite_db.h"
 
+#include <cstring>
 #include <utility>
 
 namespace motcua {
@@ -26,6 +27,10 @@ void SqliteStatement::BindInt(int index, std::int64_t value) {
 
 void SqliteStatement::BindText(int index, std::string_view value) {
   sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+void SqliteStatement::BindTextNoCopy(int index, std::string_view value) {
+  sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
 }
 
 void SqliteStatement::BindBlob(int index, std::string_view bytes) {
@@ -143,6 +148,17 @@ Result<SqliteStatement*> SqliteConnection::Prepare(const std::string& sql) {
   SqliteStatement* raw = owned.get();
   statements_.emplace(sql, std::move(owned));
   return raw;
+}
+
+Result<SqliteStatement*> SqliteConnection::Prepare(const char* sql) {
+  auto found = statements_by_address_.find(sql);
+  if (found != statements_by_address_.end() &&
+      std::strcmp(sqlite3_sql(found->second->handle()), sql) == 0) {
+    return found->second;
+  }
+  Result<SqliteStatement*> stmt = Prepare(std::string(sql));
+  if (stmt.ok()) statements_by_address_[sql] = *stmt;
+  return stmt;
 }
 
 Result<std::string> SqliteConnection::QueryText(const std::string& sql) {

@@ -39,9 +39,14 @@ class SqliteStatement {
   SqliteStatement(const SqliteStatement&) = delete;
   SqliteStatement& operator=(const SqliteStatement&) = delete;
 
+  sqlite3_stmt* handle() const { return stmt_; }
+
   // Parameters count from 1. Text and blobs are copied by SQLite.
   void BindInt(int index, std::int64_t value);
   void BindText(int index, std::string_view value);
+  // Binds without copying: `value` must stay valid and unchanged until the
+  // statement is reset (StatementReset). For the writer's hot path.
+  void BindTextNoCopy(int index, std::string_view value);
   void BindBlob(int index, std::string_view bytes);
   void BindNull(int index);
   void BindOptionalInt(int index, const std::optional<std::int64_t>& value);
@@ -97,6 +102,10 @@ class SqliteConnection {
   // The cached statement for `sql`, prepared on first use. Owned by the
   // connection; valid until it closes. Reset after use (see StatementReset).
   Result<SqliteStatement*> Prepare(const std::string& sql);
+  // The same for SQL text in a string constant: found by its address (and
+  // checked against the statement's text), so a hit neither copies nor
+  // hashes the text.
+  Result<SqliteStatement*> Prepare(const char* sql);
   // The value of a single-value query such as "PRAGMA integrity_check".
   Result<std::string> QueryText(const std::string& sql);
 
@@ -105,6 +114,7 @@ class SqliteConnection {
 
   sqlite3* db_;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
+  std::unordered_map<const char*, SqliteStatement*> statements_by_address_;
 };
 
 }  // namespace motcua

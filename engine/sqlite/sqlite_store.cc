@@ -1,17 +1,21 @@
 #include "engine/sqlite/sqlite_store.h"
 
+#include <semaphore.h>
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <functional>
-#include <future>
 #include <limits>
 #include <mutex>
 #include <thread>
+#include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "engine/crypto/sha256.h"
@@ -26,8 +30,6 @@ namespace {
 // Queue rows of dossiers without a due date carry this key so they sort last.
 constexpr std::int64_t kNoDueDate = std::numeric_limits<std::int64_t>::max();
 constexpr int kMaxPageSize = 1000;
-
-using WriteFunction = std::function<Status(SqliteConnection&)>;
 
 // A dossier's columns, encoded in the caller's thread so the writer only binds.
 struct DossierRow {
@@ -66,26 +68,27 @@ Result<DossierRow> EncodeDossier(const Dossier& dossier, int national_status, In
   return row;
 }
 
-// Binds ?1..?18 in the column order of kInsertDossier.
+// Binds ?1..?18 in the column order of kInsertDossier, without copying: `row`
+// and its dossier must outlive the statement's use.
 void BindDossierRow(SqliteStatement& stmt, const DossierRow& row) {
   const Dossier& d = *row.dossier;
-  stmt.BindText(1, d.code);
-  stmt.BindText(2, d.procedure_code);
+  stmt.BindTextNoCopy(1, d.code);
+  stmt.BindTextNoCopy(2, d.procedure_code);
   stmt.BindInt(3, d.definition_version);
-  stmt.BindText(4, d.applicant_id);
-  stmt.BindText(5, d.agency);
-  stmt.BindText(6, d.state);
+  stmt.BindTextNoCopy(4, d.applicant_id);
+  stmt.BindTextNoCopy(5, d.agency);
+  stmt.BindTextNoCopy(6, d.state);
   stmt.BindInt(7, row.national_status);
   stmt.BindInt(8, d.version);
   stmt.BindOptionalText(9, d.assignee);
   stmt.BindOptionalInt(10, OptionalSeconds(d.clock.received_at));
   stmt.BindOptionalInt(11, OptionalSeconds(d.clock.due_at));
   stmt.BindOptionalInt(12, OptionalSeconds(d.clock.finished_at));
-  stmt.BindText(13, row.clock_json);
-  stmt.BindText(14, row.form_json);
-  stmt.BindText(15, row.documents_json);
+  stmt.BindTextNoCopy(13, row.clock_json);
+  stmt.BindTextNoCopy(14, row.form_json);
+  stmt.BindTextNoCopy(15, row.documents_json);
   stmt.BindOptionalText(16, d.result_document);
-  stmt.BindText(17, row.signatures_json);
+  stmt.BindTextNoCopy(17, row.signatures_json);
   stmt.BindInt(18, row.updated_at);
 }
 
@@ -173,17 +176,68 @@ Result<Dossier> ReadDossier(const SqliteStatement& row) {
   return d;
 }
 
-// Appends `event` as the next link of `dossier_code`'s chain.
-Status AppendEvent(SqliteConnection& db, const std::string& dossier_code,
-                   const DossierEvent& event) {
-  Result<SqliteStatement*> last =
-      db.Prepare("SELECT idx, hash FROM events WHERE dossier_code = ?1 ORDER BY idx DESC LIMIT 1");
-  if (!last.ok()) return last.error();
+// What the writer thread knows of the rows it wrote, so that it need not read
+// them back: the last event of each dossier (the head of its hash chain) and
+// the document references known to exist. Used only on the writer thread. The
+// entries describe what the writer connection currently sees, so the writer
+// clears them whenever that view can lose rows (any rollback, to a savepoint
+// too) and when another connection committed (PRAGMA data_version moved).
+// Each map is bounded: when full it is cleared, and entries load again from
+// the database.
+struct WriterCache {
+  static constexpr std::size_t kMaxEntries = 1 << 16;
+
+  struct ChainHead {
+    std::int64_t index = 0;
+    std::string hash;
+  };
+  std::unordered_map<std::string, ChainHead> chain_heads;  // by dossier code
+  std::unordered_set<std::string> references;              // document id + '\n' + dossier code
+
+  void Clear() {
+    chain_heads.clear();
+    references.clear();
+  }
+};
+
+// An event's columns and canonical text, encoded in the caller's thread so
+// that the writer only looks up the previous link, hashes and binds.
+struct EncodedEvent {
+  const DossierEvent* event = nullptr;
+  CanonicalEventTemplate canonical;
+  std::string step;
+  std::string roles_json;
+  std::string payload_json;
+};
+
+Result<EncodedEvent> EncodeEvent(const std::string& dossier_code, const DossierEvent& event) {
+  EncodedEvent encoded;
+  encoded.event = &event;
+  try {
+    encoded.canonical = CanonicalEventAround(dossier_code, event);
+    encoded.step = StepName(event.step);
+    encoded.roles_json = nlohmann::json(event.actor.roles).dump();
+    encoded.payload_json = event.payload.dump();
+  } catch (const nlohmann::json::exception& e) {
+    return Error(ErrorCode::kInvalidArgument, std::string("event cannot be stored: ") + e.what());
+  }
+  return encoded;
+}
+
+// Appends `encoded` as the next link of `dossier_code`'s chain.
+Status AppendEvent(SqliteConnection& db, WriterCache& cache, const std::string& dossier_code,
+                   const EncodedEvent& encoded) {
   std::int64_t index = 0;
   std::string previous_hash;
-  {
+  if (auto head = cache.chain_heads.find(dossier_code); head != cache.chain_heads.end()) {
+    index = head->second.index + 1;
+    previous_hash = head->second.hash;
+  } else {
+    Result<SqliteStatement*> last = db.Prepare(
+        "SELECT idx, hash FROM events WHERE dossier_code = ?1 ORDER BY idx DESC LIMIT 1");
+    if (!last.ok()) return last.error();
     StatementReset reset(*last);
-    (*last)->BindText(1, dossier_code);
+    (*last)->BindTextNoCopy(1, dossier_code);
     Result<bool> row = (*last)->Step();
     if (!row.ok()) return row.error();
     if (*row) {
@@ -191,16 +245,8 @@ Status AppendEvent(SqliteConnection& db, const std::string& dossier_code,
       previous_hash = (*last)->ColumnText(1);
     }
   }
-  std::string canonical;
-  std::string roles;
-  std::string payload;
-  try {
-    canonical = CanonicalEvent(dossier_code, index, event);
-    roles = nlohmann::json(event.actor.roles).dump();
-    payload = event.payload.dump();
-  } catch (const nlohmann::json::exception& e) {
-    return Error(ErrorCode::kInvalidArgument, std::string("event cannot be stored: ") + e.what());
-  }
+  const std::string hash = EventHash(encoded.canonical, index, previous_hash);
+  const DossierEvent& event = *encoded.event;
   Result<SqliteStatement*> insert = db.Prepare(
       "INSERT INTO events (dossier_code, idx, action, from_state, to_state, actor_id, "
       "actor_roles, actor_agency, at, step, channel, payload, previous_hash, hash) "
@@ -208,25 +254,29 @@ Status AppendEvent(SqliteConnection& db, const std::string& dossier_code,
   if (!insert.ok()) return insert.error();
   SqliteStatement& stmt = **insert;
   StatementReset reset(&stmt);
-  stmt.BindText(1, dossier_code);
+  stmt.BindTextNoCopy(1, dossier_code);
   stmt.BindInt(2, index);
-  stmt.BindText(3, event.action);
-  stmt.BindText(4, event.from_state);
-  stmt.BindText(5, event.to_state);
-  stmt.BindText(6, event.actor.user_id);
-  stmt.BindText(7, roles);
-  stmt.BindText(8, event.actor.agency);
+  stmt.BindTextNoCopy(3, event.action);
+  stmt.BindTextNoCopy(4, event.from_state);
+  stmt.BindTextNoCopy(5, event.to_state);
+  stmt.BindTextNoCopy(6, event.actor.user_id);
+  stmt.BindTextNoCopy(7, encoded.roles_json);
+  stmt.BindTextNoCopy(8, event.actor.agency);
   stmt.BindInt(9, ToSeconds(event.at));
-  stmt.BindText(10, StepName(event.step));
+  stmt.BindTextNoCopy(10, encoded.step);
   if (event.channel) {
     stmt.BindInt(11, static_cast<int>(*event.channel));
   } else {
     stmt.BindNull(11);
   }
-  stmt.BindText(12, payload);
-  stmt.BindText(13, previous_hash);
-  stmt.BindText(14, EventHash(canonical, previous_hash));
-  return stmt.Run();
+  stmt.BindTextNoCopy(12, encoded.payload_json);
+  stmt.BindTextNoCopy(13, previous_hash);
+  stmt.BindTextNoCopy(14, hash);
+  Status inserted = stmt.Run();
+  if (!inserted.ok()) return inserted;
+  if (cache.chain_heads.size() >= WriterCache::kMaxEntries) cache.chain_heads.clear();
+  cache.chain_heads.insert_or_assign(dossier_code, WriterCache::ChainHead{index, hash});
+  return Status();
 }
 
 // Replaces the queue rows of `dossier` by one per role of its current state.
@@ -236,7 +286,7 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
   if (!remove.ok()) return remove.error();
   {
     StatementReset reset(*remove);
-    (*remove)->BindText(1, dossier.code);
+    (*remove)->BindTextNoCopy(1, dossier.code);
     Status removed = (*remove)->Run();
     if (!removed.ok()) return removed;
   }
@@ -247,11 +297,11 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
   const std::int64_t due = dossier.clock.due_at ? ToSeconds(*dossier.clock.due_at) : kNoDueDate;
   for (const std::string& role : roles) {
     StatementReset reset(*insert);
-    (*insert)->BindText(1, role);
-    (*insert)->BindText(2, dossier.agency);
-    (*insert)->BindText(3, dossier.state);
+    (*insert)->BindTextNoCopy(1, role);
+    (*insert)->BindTextNoCopy(2, dossier.agency);
+    (*insert)->BindTextNoCopy(3, dossier.state);
     (*insert)->BindInt(4, due);
-    (*insert)->BindText(5, dossier.code);
+    (*insert)->BindTextNoCopy(5, dossier.code);
     Status inserted = (*insert)->Run();
     if (!inserted.ok()) return inserted;
   }
@@ -260,18 +310,21 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
 
 // Records that `dossier` refers to its documents and result (rows are only
 // ever added; see ListDossiersReferencing).
-Status ReferenceDocuments(SqliteConnection& db, const Dossier& dossier) {
-  if (dossier.documents.empty() && !dossier.result_document && dossier.result_signatures.empty()) {
-    return Status();
-  }
-  Result<SqliteStatement*> insert = db.Prepare(
-      "INSERT OR IGNORE INTO dossier_documents (document_id, dossier_code) VALUES (?1, ?2)");
-  if (!insert.ok()) return insert.error();
+Status ReferenceDocuments(SqliteConnection& db, WriterCache& cache, const Dossier& dossier) {
   auto reference = [&](const std::string& id) -> Status {
+    std::string key = id + '\n' + dossier.code;
+    if (cache.references.count(key) != 0) return Status();
+    Result<SqliteStatement*> insert = db.Prepare(
+        "INSERT OR IGNORE INTO dossier_documents (document_id, dossier_code) VALUES (?1, ?2)");
+    if (!insert.ok()) return insert.error();
     StatementReset reset(*insert);
-    (*insert)->BindText(1, id);
-    (*insert)->BindText(2, dossier.code);
-    return (*insert)->Run();
+    (*insert)->BindTextNoCopy(1, id);
+    (*insert)->BindTextNoCopy(2, dossier.code);
+    Status inserted = (*insert)->Run();
+    if (!inserted.ok()) return inserted;
+    if (cache.references.size() >= WriterCache::kMaxEntries) cache.references.clear();
+    cache.references.insert(std::move(key));
+    return Status();
   };
   for (const auto& [key, id] : dossier.documents) {
     Status added = reference(id);
@@ -578,6 +631,28 @@ std::string ReportSql(const ReportQuery& query) {
   return sql;
 }
 
+// One thread wakes one waiting thread, once. A POSIX semaphore, because
+// std::binary_semaphore in libstdc++ 12 calls sched_yield in a loop before it
+// sleeps, which with hundreds of waiting callers burns the cores the writer
+// needs. POSIX lets the waiter destroy the semaphore as soon as sem_wait
+// returned, even while sem_post is still finishing.
+class Wakeup {
+ public:
+  Wakeup() { sem_init(&sem_, 0, 0); }
+  ~Wakeup() { sem_destroy(&sem_); }
+  Wakeup(const Wakeup&) = delete;
+  Wakeup& operator=(const Wakeup&) = delete;
+
+  void Wait() {
+    while (sem_wait(&sem_) != 0) {  // EINTR
+    }
+  }
+  void Post() { sem_post(&sem_); }
+
+ private:
+  sem_t sem_;
+};
+
 class SystemClock final : public Clock {
  public:
   Instant Now() const override {
@@ -588,9 +663,21 @@ class SystemClock final : public Clock {
 }  // namespace
 
 struct SqliteStore::Impl {
+  // How many callers one answered caller wakes (see AnswerBatch).
+  static constexpr std::size_t kWakeFanOut = 4;
+
+  // A queued write. It lives on the calling thread's stack: queueing and
+  // answering it allocates nothing, and the writer never frees it.
   struct PendingWrite {
-    WriteFunction apply;
-    std::promise<Status> done;
+    Status (*call)(void* apply, SqliteConnection& db) = nullptr;
+    void* apply = nullptr;  // the caller's write function
+    Status result;
+    // Set by the writer before the write is answered: the writes this one's
+    // caller answers in turn.
+    std::array<PendingWrite*, kWakeFanOut> next{};
+    Wakeup answered;
+
+    Status Apply(SqliteConnection& db) { return call(apply, db); }
   };
 
   SqliteStoreOptions options;
@@ -598,10 +685,14 @@ struct SqliteStore::Impl {
   const Clock* clock = nullptr;
 
   std::unique_ptr<SqliteConnection> writer;
+  WriterCache cache;         // writer thread only
+  std::string data_version;  // of the writer connection when `cache` was last checked
   std::mutex write_mutex;
   std::condition_variable write_ready;
-  std::deque<std::unique_ptr<PendingWrite>> pending;
+  std::deque<PendingWrite*> pending;
   bool stopping = false;
+  std::size_t expected_writes = 1;  // the batch size the writer waits for (see WriterLoop)
+  std::chrono::steady_clock::duration last_commit_time{};  // writer thread only
   std::thread writer_thread;
 
   std::mutex reader_mutex;
@@ -645,46 +736,84 @@ struct SqliteStore::Impl {
     return result;
   }
 
-  // Queues `apply` for the writer and waits until its batch committed.
-  Status Write(WriteFunction apply) {
-    auto write = std::make_unique<PendingWrite>();
-    write->apply = std::move(apply);
-    std::future<Status> done = write->done.get_future();
+  // Queues `apply` (a callable Status(SqliteConnection&)) for the writer and
+  // waits until its batch committed.
+  template <typename F>
+  Status Write(F&& apply) {
+    PendingWrite write;
+    write.apply = const_cast<void*>(static_cast<const void*>(&apply));
+    write.call = [](void* target, SqliteConnection& db) -> Status {
+      return (*static_cast<std::remove_reference_t<F>*>(target))(db);
+    };
     {
       std::lock_guard lock(write_mutex);
       if (stopping) return Error(ErrorCode::kUnavailable, "the store is closing");
-      pending.push_back(std::move(write));
+      pending.push_back(&write);
     }
     write_ready.notify_one();
-    return done.get();
+    write.answered.Wait();
+    // Pass the answer on before using it (see AnswerBatch).
+    for (PendingWrite* next : write.next) {
+      if (next != nullptr) next->answered.Post();
+    }
+    return std::move(write.result);
+  }
+
+  // Gives every write of `batch` its result and wakes its caller. Waking a
+  // thread costs the waker a system call, and the writer is the bottleneck:
+  // it wakes only the first kWakeFanOut callers, and every woken caller wakes
+  // kWakeFanOut more before it returns (a tree, so the last caller of a batch
+  // of 256 is four wake-ups away). A write is only touched by the thread that
+  // wakes it, before it is woken, so no thread touches a write that returned.
+  void AnswerBatch(std::vector<PendingWrite*>& batch, std::vector<Status>& results) {
+    const std::size_t n = batch.size();
+    {
+      std::lock_guard lock(write_mutex);
+      expected_writes = n + pending.size();
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      batch[i]->result = std::move(results[i]);
+      for (std::size_t k = 0; k < kWakeFanOut; ++k) {
+        const std::size_t child = kWakeFanOut * (i + 1) + k;
+        batch[i]->next[k] = child < n ? batch[child] : nullptr;
+      }
+    }
+    for (std::size_t i = 0; i < n && i < kWakeFanOut; ++i) batch[i]->answered.Post();
   }
 
   // Group commit. Callers block until their batch commits, so right after a
   // commit they come back together: taking only the first one to arrive would
   // alternate tiny and large batches (an fsync each). The writer therefore
-  // waits, briefly, until as many writes are pending as the previous batch
-  // held; when fewer come within kLinger, the expectation shrinks to what
-  // came, so a lone caller never waits.
+  // waits, briefly, until as many writes are pending as it expects: the
+  // callers of the previous batch plus the writes that arrived while it ran
+  // (counted before its callers were answered, see AnswerBatch). Counting
+  // both lets callers that took turns in two groups (each paying an fsync)
+  // merge into one batch. It waits at most half the last COMMIT's time (at
+  // least kLinger, at most kMaxLinger): when fsync is slow, merging saves
+  // the most. When fewer come, it takes what came, so a lone caller never
+  // waits.
   void WriterLoop() {
     constexpr auto kLinger = std::chrono::microseconds(500);
-    std::vector<std::unique_ptr<PendingWrite>> batch;
+    constexpr auto kMaxLinger = std::chrono::microseconds(5000);
+    std::vector<PendingWrite*> batch;
     const std::size_t max_batch = static_cast<std::size_t>(options.max_batch);
-    std::size_t expected = 1;
     for (;;) {
       {
         std::unique_lock lock(write_mutex);
         write_ready.wait(lock, [this] { return stopping || !pending.empty(); });
         if (pending.empty()) return;  // stopping, and everything is written
-        const std::size_t wanted = std::min(expected, max_batch);
+        const std::size_t wanted = std::min(expected_writes, max_batch);
         if (pending.size() < wanted) {
-          write_ready.wait_for(lock, kLinger, [&] { return stopping || pending.size() >= wanted; });
+          const auto linger = std::clamp(
+              std::chrono::duration_cast<std::chrono::microseconds>(last_commit_time / 2), kLinger,
+              kMaxLinger);
+          write_ready.wait_for(lock, linger, [&] { return stopping || pending.size() >= wanted; });
         }
         while (!pending.empty() && batch.size() < max_batch) {
-          batch.push_back(std::move(pending.front()));
+          batch.push_back(pending.front());
           pending.pop_front();
         }
       }
-      expected = batch.size();
       RunBatch(batch);
       batch.clear();
     }
@@ -704,15 +833,15 @@ struct SqliteStore::Impl {
   // code) simply gets its error while the others go on. A write that fails
   // after changing rows would leave half a write in the transaction, so the
   // whole batch is rolled back and replayed one write per savepoint.
-  void RunBatch(std::vector<std::unique_ptr<PendingWrite>>& batch) {
+  void RunBatch(std::vector<PendingWrite*>& batch) {
     std::vector<Status> results(batch.size());
     std::optional<Error> aborted;
     bool partial_failure = false;
-    Status begun = ExecCached("BEGIN IMMEDIATE");
+    Status begun = BeginBatch();
     if (!begun.ok()) aborted = begun.error();
     for (std::size_t i = 0; i < batch.size() && !aborted && !partial_failure; ++i) {
       const int changes_before = sqlite3_total_changes(writer->handle());
-      results[i] = batch[i]->apply(*writer);
+      results[i] = batch[i]->Apply(*writer);
       if (sqlite3_get_autocommit(writer->handle()) != 0) {
         aborted = TransactionLost(results[i]);
       } else if (!results[i].ok() && sqlite3_total_changes(writer->handle()) != changes_before) {
@@ -721,43 +850,59 @@ struct SqliteStore::Impl {
     }
     if (partial_failure) {
       (void)writer->Exec("ROLLBACK");
+      cache.Clear();
       RunBatchWithSavepoints(batch);
       return;
     }
     if (!aborted) aborted = Commit();
     if (!aborted && options.observer != nullptr) options.observer->BatchCommitted(batch.size());
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      batch[i]->done.set_value(aborted ? Status(*aborted) : results[i]);
-    }
+    if (aborted) std::fill(results.begin(), results.end(), Status(*aborted));
+    AnswerBatch(batch, results);
   }
 
   // The slow path of RunBatch: each write in its own savepoint, so a failing
   // write is undone alone.
-  void RunBatchWithSavepoints(std::vector<std::unique_ptr<PendingWrite>>& batch) {
+  void RunBatchWithSavepoints(std::vector<PendingWrite*>& batch) {
     std::vector<Status> results(batch.size());
     std::optional<Error> aborted;
-    Status begun = ExecCached("BEGIN IMMEDIATE");
+    Status begun = BeginBatch();
     if (!begun.ok()) aborted = begun.error();
     for (std::size_t i = 0; i < batch.size() && !aborted; ++i) {
       Status savepoint = ExecCached("SAVEPOINT write");
-      results[i] = savepoint.ok() ? batch[i]->apply(*writer) : savepoint;
+      results[i] = savepoint.ok() ? batch[i]->Apply(*writer) : savepoint;
       if (sqlite3_get_autocommit(writer->handle()) != 0) {
         aborted = TransactionLost(results[i]);
         break;
       }
-      if (!results[i].ok()) (void)ExecCached("ROLLBACK TO write");
+      if (!results[i].ok()) {
+        (void)ExecCached("ROLLBACK TO write");
+        cache.Clear();
+      }
       (void)ExecCached("RELEASE write");
     }
     if (!aborted) aborted = Commit();
     if (!aborted && options.observer != nullptr) options.observer->BatchCommitted(batch.size());
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      batch[i]->done.set_value(aborted ? Status(*aborted) : results[i]);
+    if (aborted) std::fill(results.begin(), results.end(), Status(*aborted));
+    AnswerBatch(batch, results);
+  }
+
+  // BEGIN IMMEDIATE, and the cache dropped if another connection committed
+  // since the writer last looked (the write lock now keeps others out).
+  Status BeginBatch() {
+    Status begun = ExecCached("BEGIN IMMEDIATE");
+    if (!begun.ok()) return begun;
+    Result<std::string> version = writer->QueryText("PRAGMA data_version");
+    if (!version.ok() || *version != data_version) {
+      cache.Clear();
+      data_version = version.ok() ? *version : std::string();
     }
+    return Status();
   }
 
   // SQLite rolled the whole transaction back (I/O error, disk full): every
   // write of the batch is lost.
-  static Error TransactionLost(const Status& cause) {
+  Error TransactionLost(const Status& cause) {
+    cache.Clear();
     return Error(ErrorCode::kUnavailable,
                  "the write transaction was aborted: " +
                      (cause.ok() ? std::string("unknown") : cause.error().message()));
@@ -765,9 +910,12 @@ struct SqliteStore::Impl {
 
   // COMMIT, or the error that made it fail (after rolling back).
   std::optional<Error> Commit() {
+    const auto start = std::chrono::steady_clock::now();
     Status committed = ExecCached("COMMIT");
+    last_commit_time = std::chrono::steady_clock::now() - start;
     if (committed.ok()) return std::nullopt;
     (void)writer->Exec("ROLLBACK");
+    cache.Clear();
     return Error(committed.error().code(),
                  "the write transaction failed to commit: " + committed.error().message());
   }
@@ -1000,6 +1148,13 @@ Status SqliteStore::CreateDossier(const Dossier& dossier,
   if (!row.ok()) return row.error();
   Result<std::vector<std::string>> outbox_payloads = EncodeOutbox(outbox);
   if (!outbox_payloads.ok()) return outbox_payloads.error();
+  std::vector<EncodedEvent> history;
+  history.reserve(dossier.history.size());
+  for (const DossierEvent& event : dossier.history) {
+    Result<EncodedEvent> encoded = EncodeEvent(dossier.code, event);
+    if (!encoded.ok()) return encoded.error();
+    history.push_back(std::move(encoded).value());
+  }
   return impl_->Write([&](SqliteConnection& db) -> Status {
     Result<SqliteStatement*> exists = db.Prepare("SELECT 1 FROM dossiers WHERE code = ?1");
     if (!exists.ok()) return exists.error();
@@ -1021,11 +1176,11 @@ Status SqliteStore::CreateDossier(const Dossier& dossier,
       Status inserted = (*insert)->Run();
       if (!inserted.ok()) return inserted;
     }
-    for (const DossierEvent& event : dossier.history) {
-      Status appended = AppendEvent(db, dossier.code, event);
+    for (const EncodedEvent& event : history) {
+      Status appended = AppendEvent(db, impl_->cache, dossier.code, event);
       if (!appended.ok()) return appended;
     }
-    Status referenced = ReferenceDocuments(db, dossier);
+    Status referenced = ReferenceDocuments(db, impl_->cache, dossier);
     if (!referenced.ok()) return referenced;
     Status queued = ReplaceQueueEntries(db, dossier, queue_roles);
     if (!queued.ok()) return queued;
@@ -1051,6 +1206,8 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
       return checked;
     }
   }
+  Result<EncodedEvent> event = EncodeEvent(after.code, *commit.event);
+  if (!event.ok()) return event.error();
   Result<std::vector<std::string>> outbox_payloads = EncodeOutbox(commit.outbox);
   if (!outbox_payloads.ok()) return outbox_payloads.error();
   Status committed = impl_->Write([&](SqliteConnection& db) -> Status {
@@ -1090,7 +1247,7 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
                        std::to_string(commit.expected_version),
                    "stale_version");
     }
-    Status appended = AppendEvent(db, after.code, *commit.event);
+    Status appended = AppendEvent(db, impl_->cache, after.code, *event);
     if (!appended.ok()) return appended;
     for (const NewDocument& document : commit.documents) {
       Status stored =
@@ -1103,7 +1260,7 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
     }
     Status queued = ReplaceQueueEntries(db, after, commit.queue_roles);
     if (!queued.ok()) return queued;
-    Status referenced = ReferenceDocuments(db, after);
+    Status referenced = ReferenceDocuments(db, impl_->cache, after);
     if (!referenced.ok()) return referenced;
     if (commit.facts) {
       Status reported = WriteReportFacts(db, *commit.facts);

@@ -253,6 +253,50 @@ TEST_CASE("sqlite store: the audit chain verifies, and names the event an attack
         ErrorCode::kNotFound);
 }
 
+TEST_CASE("sqlite store: the canonical event split around its index is the canonical event") {
+  DossierEvent event = SubmitEvent("001099012345", SampleTime(5));
+  event.from_state = R"(a,"idx":7,"payload":{})";
+  event.actor.roles = {"clerk", R"(,"idx":1,)"};
+  event.payload = {{"idx", 3}, {"note", ",\"idx\":0,"}, {"vi", "Nguyễn \x01\t"}};
+  event.to_state = "bad \xff utf-8 \u00e9";
+  for (bool online : {true, false}) {
+    if (online) {
+      event.channel = Channel::kOnline;
+    } else {
+      event.channel.reset();
+      event.step = ApplicantStep::kNone;
+    }
+    for (const std::string& code : {std::string("A-1"), std::string(R"(B,"idx":0,-2)")}) {
+      const CanonicalEventTemplate parts = CanonicalEventAround(code, event);
+      for (std::int64_t index : {0, 1, 9, 10, 123456789}) {
+        const std::string canonical = CanonicalEvent(code, index, event);
+        CHECK(parts.head + std::to_string(index) + parts.tail == canonical);
+        CHECK(EventHash(parts, index, "abc") == EventHash(canonical, "abc"));
+      }
+    }
+  }
+}
+
+TEST_CASE("sqlite store: two stores writing one dossier in turn keep its chain whole") {
+  // Each store's writer remembers the last event of the dossiers it wrote;
+  // a commit by the other connection must make it look again.
+  TempDirectory dir;
+  auto first = OpenStore(dir.File("t.db"));
+  auto second = OpenStore(dir.File("t.db"));
+  Dossier current = NewDossier("T-1");
+  REQUIRE(first->CreateDossier(current, {"clerk"}, 1).ok());
+  for (int i = 0; i < 6; ++i) {
+    DossierStore& store = i % 3 == 2 ? *second : *first;
+    SampleTransition next = MoveTo(current, "step" + std::to_string(i), SampleTime(60 * (i + 1)));
+    REQUIRE(store.CommitTransition(CommitOf(next, current.version)).ok());
+    current = next.after;
+  }
+  Result<AuditVerification> check = VerifyAuditChain(dir.File("t.db"));
+  REQUIRE(check.ok());
+  CHECK(check->ok);
+  CHECK(check->events_checked == 7);
+}
+
 TEST_CASE("sqlite store: an event removed from the middle breaks the chain there") {
   TempDirectory dir;
   {
