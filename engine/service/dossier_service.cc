@@ -541,13 +541,36 @@ Status DossierService::CheckDocumentsUsable(const Actor& actor, const nlohmann::
     }
     Result<bool> uploaded = store_.IsDocumentUploader(id, actor.user_id);
     if (!uploaded.ok()) return uploaded.error();
-    if (!*uploaded) {
-      unusable.push_back({pointer, "names no document you uploaded; upload it first"});
+    if (*uploaded) continue;
+    Result<bool> own_result = IsResultIssuedTo(actor, id);
+    if (!own_result.ok()) return own_result.error();
+    if (!*own_result) {
+      unusable.push_back(
+          {pointer, "names no document you uploaded or result issued to you; upload it first"});
     }
   }
   if (unusable.empty()) return Status();
   return Error(ErrorCode::kInvalidArgument, "some documents are unknown", "validation",
                std::move(unusable));
+}
+
+Result<bool> DossierService::IsResultIssuedTo(const Actor& actor, const std::string& id) {
+  if (!IsApplicantOnly(actor) || !IsDocumentId(id)) return false;
+  constexpr int kMaxReferences = 50;
+  Result<std::vector<DossierSummary>> referencing =
+      store_.ListDossiersReferencing(id, kMaxReferences);
+  if (!referencing.ok()) return referencing.error();
+  for (const DossierSummary& summary : *referencing) {
+    if (summary.applicant_id != actor.user_id) continue;
+    Result<Dossier> dossier = store_.GetDossier(summary.code);
+    if (!dossier.ok()) return dossier.error();
+    // Issued: the current result of a dossier that carries a signature on it.
+    if (dossier->result_document != id) continue;
+    for (const SignatureEvidence& signature : dossier->result_signatures) {
+      if (signature.document_id == id) return true;
+    }
+  }
+  return false;
 }
 
 Result<std::vector<DossierSummary>> DossierService::Queue(const Actor& actor, QueueQuery query) {

@@ -99,7 +99,9 @@ class DossierService {
       : store_(store), catalog_(catalog), calendar_(calendar), clock_(clock), signing_(signing) {}
 
   // Documents named in a payload ("documents" values, "result_document")
-  // must have been uploaded by the actor, or already belong to the dossier;
+  // must have been uploaded by the actor, be a signed result issued to the
+  // applicant on an earlier dossier (reuse of digitized papers without
+  // uploading again), or already belong to the dossier;
   // otherwise kInvalidArgument with a pointer per unusable document, worded
   // the same whether the document is absent or someone else's.
   Result<DossierView> Submit(const Actor& actor, const NewDossier& request);
@@ -181,6 +183,9 @@ class DossierService {
   };
   Result<Loaded> LoadVisible(const Actor& actor, const std::string& code);
   DossierView ViewOf(const Actor& actor, Loaded loaded) const;
+  // True when `id` is the signed current result of a dossier `actor` (an
+  // applicant) owns.
+  Result<bool> IsResultIssuedTo(const Actor& actor, const std::string& id);
   // See Submit: checks the documents `payload` names (`before` may be null).
   Status CheckDocumentsUsable(const Actor& actor, const nlohmann::json& payload,
                               const Dossier* before);

@@ -296,6 +296,31 @@ TEST_CASE("signatures: the whole round trip, sealed, listed, downloadable, publi
             .status == 404);
 }
 
+TEST_CASE("signatures: a signed result issued to the applicant can be reused, not by others") {
+  Api api;
+  const std::string code = api.AwaitingSignature(kResult);
+  const std::string result_id = Sha256Hex(kResult);
+  json submission = {{"procedure", "1.003677"},
+                     {"agency", kAgency},
+                     {"form",
+                      {{"full_name", kOwnerName},
+                       {"citizen_id", kOwnerId},
+                       {"absent_from", "2026-05-10"},
+                       {"absent_until", "2026-06-10"},
+                       {"destination", "Huế"},
+                       {"reason", "học tập"}}},
+                     {"documents", {{"declaration", result_id}}}};
+  // Not yet signed: not an issued result.
+  CHECK(api.Call("POST", "/v1/dossiers", "t-owner", submission.dump()).status == 422);
+  REQUIRE(api.SignResult(code, "t-leader", api.Sign(kResult, api.pki.leader)).status == 200);
+  HttpResponse reused = api.Call("POST", "/v1/dossiers", "t-owner", submission.dump());
+  CHECK_MESSAGE(reused.status == 201, reused.body);
+  submission["form"]["citizen_id"] = "001090099999";
+  HttpResponse other = api.Call("POST", "/v1/dossiers", "t-other", submission.dump());
+  CHECK(other.status == 422);
+  CHECK(other.body.find("/documents/declaration") != std::string::npos);
+}
+
 TEST_CASE("signatures: a certificate bound by its subject UID is accepted") {
   Api api;
   const std::string code = api.AwaitingSignature(kResult);
