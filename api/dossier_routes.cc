@@ -85,6 +85,16 @@ json DossierJson(const DossierView& view) {
         {{"at", FormatInstant(e.at)}, {"new_due", FormatInstant(e.new_due)}, {"reason", e.reason}});
   }
   const std::optional<SatisfactionRating> rating = RatingOf(d);
+  // Overdue in its current state: the engine's escalation since it entered.
+  json escalation;
+  const std::optional<Instant> entered = EnteredCurrentState(d);
+  for (auto it = d.history.rbegin(); entered && it != d.history.rend() && it->at >= *entered;
+       ++it) {
+    if (it->action == kEscalateAction) {
+      escalation = {{"to_role", it->payload.value("to_role", "")}, {"at", FormatInstant(it->at)}};
+      break;
+    }
+  }
   return {
       {"code", d.code},
       {"procedure", d.procedure_code},
@@ -104,6 +114,7 @@ json DossierJson(const DossierView& view) {
       {"documents", documents},
       {"result_document", d.result_document ? json(*d.result_document) : json()},
       {"available_actions", view.available_actions},
+      {"escalation", escalation},
       {"rating", rating ? json{{"score", rating->score},
                                {"comment", rating->comment},
                                {"at", FormatInstant(rating->at)}}

@@ -60,7 +60,7 @@ std::optional<SignatureEvidence> SignatureEvidenceFromJson(const nlohmann::json&
 bool IsBookkeepingEvent(const DossierEvent& event) {
   return event.from_state == event.to_state &&
          (event.action == kClaimAction || event.action == kReleaseAction ||
-          event.action == kRateAction);
+          event.action == kRateAction || event.action == kEscalateAction);
 }
 
 }  // namespace motcua

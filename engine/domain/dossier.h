@@ -87,13 +87,15 @@ struct DossierEvent {
 };
 
 // Actions the engine records on a dossier without moving it: a staff member
-// taking it from the queue and putting it back, and the applicant's
-// satisfaction rating. They appear in the audit trail but are not hand-offs
-// of the process control slip and do not re-enter the state. Workflow
-// actions may not use these names (lint).
+// taking it from the queue and putting it back, the applicant's
+// satisfaction rating, and the engine's SLA escalation. They appear in the audit trail but are not
+// hand-offs of the process control slip and do not re-enter the state. Workflow actions may not use
+// these names (lint).
 inline constexpr const char* kClaimAction = "claim";
 inline constexpr const char* kReleaseAction = "release";
 inline constexpr const char* kRateAction = "rate";
+// The engine's note that the dossier overstayed its state's SLA.
+inline constexpr const char* kEscalateAction = "escalate";
 bool IsBookkeepingEvent(const DossierEvent& event);
 
 // Document ids are SHA-256 digests of the bytes: 64 lowercase hex digits.

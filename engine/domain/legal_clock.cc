@@ -186,4 +186,18 @@ std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar, const W
   return slip;
 }
 
+std::optional<Instant> EnteredCurrentState(const Dossier& dossier) {
+  for (auto it = dossier.history.rbegin(); it != dossier.history.rend(); ++it) {
+    if (it->to_state == dossier.state && !IsBookkeepingEvent(*it)) return it->at;
+  }
+  return std::nullopt;
+}
+
+Instant SlaDeadline(const WorkingCalendar& calendar, const Sla& sla, Instant entered) {
+  const std::int64_t minutes = sla.in_hours
+                                   ? std::int64_t{sla.amount} * 60
+                                   : std::int64_t{sla.amount} * calendar.WorkingMinutesPerDay();
+  return calendar.AddWorkingMinutes(entered, minutes);
+}
+
 }  // namespace motcua

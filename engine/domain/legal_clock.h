@@ -63,6 +63,15 @@ struct DossierTimeliness {
   int supplement_requests = 0;
   bool counts_late_in_index = false;  // late, or more than one supplement request
 };
+// When the dossier entered its current state: the last event into it that
+// is not bookkeeping (claims, releases, ratings, escalations); nullopt for a
+// dossier without history.
+std::optional<Instant> EnteredCurrentState(const Dossier& dossier);
+
+// When a dossier that entered a state with `sla` at `entered` overstays it:
+// `sla.amount` working hours or working days later on `calendar`.
+Instant SlaDeadline(const WorkingCalendar& calendar, const Sla& sla, Instant entered);
+
 DossierTimeliness JudgeDossier(const WorkingCalendar& calendar, const Workflow& workflow,
                                const Dossier& dossier, Instant now);
 

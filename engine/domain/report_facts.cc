@@ -29,15 +29,6 @@ std::optional<ReportOutcome> OutcomeOf(const State& state) {
   return std::nullopt;
 }
 
-// When the dossier entered its current state: the last event that moved it
-// (claims and releases do not).
-std::optional<Instant> EnteredCurrentState(const Dossier& dossier) {
-  for (auto it = dossier.history.rbegin(); it != dossier.history.rend(); ++it) {
-    if (!IsBookkeepingEvent(*it)) return it->at;
-  }
-  return std::nullopt;
-}
-
 bool PaidOnline(const Dossier& dossier) {
   return std::any_of(dossier.history.begin(), dossier.history.end(), [](const DossierEvent& e) {
     return e.step == ApplicantStep::kPayment &&

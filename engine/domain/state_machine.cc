@@ -494,13 +494,7 @@ std::vector<const Action*> StateMachine::AvailableActions(const Dossier& dossier
 
 std::vector<StateMachine::DueTimer> StateMachine::PendingTimers(const Dossier& dossier) const {
   std::vector<DueTimer> out;
-  std::optional<Instant> entered;
-  for (auto it = dossier.history.rbegin(); it != dossier.history.rend(); ++it) {
-    if (it->to_state == dossier.state && !IsBookkeepingEvent(*it)) {
-      entered = it->at;
-      break;
-    }
-  }
+  const std::optional<Instant> entered = EnteredCurrentState(dossier);
   if (!entered.has_value()) return out;
   const std::int64_t minutes_per_day = calendar_->WorkingMinutesPerDay();
   for (const Timer& timer : workflow_->timers) {

@@ -162,6 +162,9 @@ struct StateQuery {
   std::string state;
   Instant entered_before;
   int limit = 50;
+  // Pagination: the previous page's last (entry time, code), both or neither.
+  std::optional<Instant> after_entered;
+  std::optional<std::string> after_code;
 };
 
 class DossierStore {

@@ -353,6 +353,7 @@ Result<Workflow> ParseWorkflow(const nlohmann::json& document) {
   wf.procedure = ReadProcedure(r, document);
   wf.roles = r.Strings(document, "roles", "");
   wf.initial_state = r.String(document, "initial_state", "");
+  wf.supervisor_role = r.String(document, "supervisor_role", "", false);
   for (const auto& [state, at] : r.Items(document, "states", "", true)) {
     wf.states.push_back(ReadState(r, *state, at));
   }

@@ -168,6 +168,10 @@ struct Workflow {
   std::vector<State> states;
   std::vector<Action> actions;
   std::vector<Timer> timers;
+  // The staff role told when a dossier stays in a state longer than the
+  // state's SLA (an "escalate" event puts it in that role's queue); empty:
+  // no escalation.
+  std::string supervisor_role;
 
   const State* FindState(const std::string& id) const;
   const Action* FindAction(const std::string& name) const;

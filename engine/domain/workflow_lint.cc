@@ -100,6 +100,7 @@ class SemanticLinter {
   std::vector<FieldError> Run() {
     CheckDuplicates();
     CheckInitialState();
+    CheckSupervisorRole();
     CheckStates();
     CheckActions();
     CheckTimers();
@@ -154,6 +155,14 @@ class SemanticLinter {
     ReportDuplicates(values, "document key",
                      [](std::size_t i) { return "/procedure/documents/" + Index(i) + "/key"; });
     ReportDuplicates(wf_.roles, "role", [](std::size_t i) { return "/roles/" + Index(i); });
+  }
+
+  void CheckSupervisorRole() {
+    if (wf_.supervisor_role.empty()) return;
+    if (IsBuiltInRole(wf_.supervisor_role) || roles_.count(wf_.supervisor_role) == 0) {
+      Fail("/supervisor_role", "supervisor role " + Quote(wf_.supervisor_role) +
+                                   " is not one of the workflow's declared staff roles");
+    }
   }
 
   void CheckInitialState() {
@@ -211,7 +220,8 @@ class SemanticLinter {
       const Action& action = wf_.actions[i];
       const std::string at = "/actions/" + Index(i);
       const std::string named = "action " + Quote(action.name);
-      for (const char* reserved : {"submit", kClaimAction, kReleaseAction, kRateAction}) {
+      for (const char* reserved :
+           {"submit", kClaimAction, kReleaseAction, kRateAction, kEscalateAction}) {
         if (action.name == reserved) {
           Fail(at + "/name", named + " uses a name the engine reserves for its own events");
         }

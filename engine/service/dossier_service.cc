@@ -370,7 +370,8 @@ Status DossierService::CommitAssignment(const Dossier& before, const Actor& acto
 }
 
 Status DossierService::CommitBookkeeping(const Dossier& before, Dossier after, DossierEvent event,
-                                         const Workflow& workflow) {
+                                         const Workflow& workflow,
+                                         const std::vector<std::string>& extra_queue_roles) {
   after.version = before.version + 1;
   after.history.push_back(std::move(event));
   DossierStore::TransitionCommit commit;
@@ -378,9 +379,46 @@ Status DossierService::CommitBookkeeping(const Dossier& before, Dossier after, D
   commit.expected_version = before.version;
   commit.event = &after.history.back();
   commit.queue_roles = QueueRolesOf(workflow, before.state);
+  commit.queue_roles.insert(commit.queue_roles.end(), extra_queue_roles.begin(),
+                            extra_queue_roles.end());
   commit.national_status = static_cast<int>(StatusOf(workflow, before.state));
   commit.facts = ComputeReportFacts(workflow, after, calendar_);
   return store_.CommitTransition(commit);
+}
+
+Result<bool> DossierService::EscalateIfOverdue(const std::string& code) {
+  const Actor system{kSystemRole, {kSystemRole}, ""};
+  Result<Loaded> loaded = LoadVisible(system, code);
+  if (!loaded.ok()) return loaded.error();
+  const Dossier& before = loaded->dossier;
+  const Workflow& workflow = loaded->workflow->workflow;
+  const State* state = workflow.FindState(before.state);
+  if (workflow.supervisor_role.empty() || state == nullptr || state->terminal || !state->sla) {
+    return false;
+  }
+  const std::optional<Instant> entered = EnteredCurrentState(before);
+  if (!entered) return false;
+  for (auto it = before.history.rbegin(); it != before.history.rend() && it->at >= *entered; ++it) {
+    if (it->action == kEscalateAction) return false;  // already, during this stay
+  }
+  const Instant due = SlaDeadline(calendar_, *state->sla, *entered);
+  const Instant now = clock_.Now();
+  if (now < due) return false;
+  DossierEvent event;
+  event.action = kEscalateAction;
+  event.from_state = before.state;
+  event.to_state = before.state;
+  event.actor = Actor{kSystemRole, {kSystemRole}, before.agency};
+  event.at = now;
+  event.payload = {
+      {"to_role", workflow.supervisor_role},
+      {"state", before.state},
+      {"sla_due",
+       std::chrono::duration_cast<std::chrono::seconds>(due.time_since_epoch()).count()}};
+  Status committed =
+      CommitBookkeeping(before, before, std::move(event), workflow, {workflow.supervisor_role});
+  if (!committed.ok()) return committed.error();
+  return true;
 }
 
 Result<DossierView> DossierService::Rate(const Actor& actor, const std::string& code,

@@ -132,6 +132,12 @@ class DossierService {
   Result<DossierView> Rate(const Actor& actor, const std::string& code,
                            const nlohmann::json& payload);
 
+  // Records an "escalate" event (as "system") when the dossier has stayed in
+  // its state past the state's SLA and its workflow names a supervisor
+  // role; once per stay in a state. The dossier then also queues to that
+  // role in its agency. True when it escalated now; kNotFound if unknown.
+  Result<bool> EscalateIfOverdue(const std::string& code);
+
   // Runs the automatic actions still pending in the dossier's state (after
   // one could not run, e.g. the seal was unavailable); kNotFound for an
   // unknown dossier. Returns the dossier as it is afterwards.
@@ -195,7 +201,8 @@ class DossierService {
   // Commits an event that does not move the dossier (claim, release,
   // rating): `after` is `before` with the event's changes, versioned here.
   Status CommitBookkeeping(const Dossier& before, Dossier after, DossierEvent event,
-                           const Workflow& workflow);
+                           const Workflow& workflow,
+                           const std::vector<std::string>& extra_queue_roles = {});
   // Commits an accepted transition with its outbox row, documents and payment.
   Status CommitAccepted(const Dossier& before, const Transition& transition,
                         const Workflow& workflow, std::vector<NewDocument> documents,

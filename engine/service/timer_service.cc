@@ -34,6 +34,7 @@ Status TimerService::SweepProcedure(const std::string& procedure_code, Instant n
   if (!versions.ok()) return versions.error();
   std::map<std::string, int> timer_days;  // state -> the shortest timer, in working days
   std::set<std::string> automatic_states;
+  std::map<std::string, std::chrono::minutes> sla_floor;  // state -> shortest SLA, wall time
   for (const StoredDefinition& version : *versions) {
     Result<std::shared_ptr<const RunnableWorkflow>> runnable =
         catalog_.Get(procedure_code, version.version);
@@ -45,6 +46,19 @@ Status TimerService::SweepProcedure(const std::string& procedure_code, Instant n
     for (const Action& action : (*runnable)->workflow.actions) {
       if (action.automatic) automatic_states.insert(action.from.begin(), action.from.end());
     }
+    if ((*runnable)->workflow.supervisor_role.empty()) continue;
+    for (const State& state : (*runnable)->workflow.states) {
+      if (!state.sla || state.terminal) continue;
+      // N working hours or days last at least N hours or days of wall time.
+      const std::chrono::minutes floor =
+          state.sla->in_hours ? std::chrono::minutes(std::chrono::hours(state.sla->amount))
+                              : std::chrono::minutes(std::chrono::days(state.sla->amount));
+      auto [it, fresh] = sla_floor.emplace(state.id, floor);
+      if (!fresh) it->second = std::min(it->second, floor);
+    }
+  }
+  for (const auto& [state, floor] : sla_floor) {
+    EscalateOverdue(procedure_code, state, now - floor, result);
   }
 
   for (const auto& [state, days] : timer_days) {
@@ -52,13 +66,13 @@ Status TimerService::SweepProcedure(const std::string& procedure_code, Instant n
     // state later can be due yet.
     const Instant entered_before = now - std::chrono::days(days);
     Result<std::vector<DossierSummary>> waiting =
-        store_.ListInState({procedure_code, state, entered_before, per_state_limit_});
+        store_.ListInState({procedure_code, state, entered_before, per_state_limit_, {}, {}});
     if (!waiting.ok()) return waiting.error();
     for (const DossierSummary& summary : *waiting) FireDue(summary.code, now, result);
   }
   for (const std::string& state : automatic_states) {
     Result<std::vector<DossierSummary>> waiting =
-        store_.ListInState({procedure_code, state, now, per_state_limit_});
+        store_.ListInState({procedure_code, state, now, per_state_limit_, {}, {}});
     if (!waiting.ok()) return waiting.error();
     for (const DossierSummary& summary : *waiting) {
       Result<DossierView> resumed = dossiers_.ResumeAutomaticActions(summary.code);
@@ -72,6 +86,40 @@ Status TimerService::SweepProcedure(const std::string& procedure_code, Instant n
     }
   }
   return Status();
+}
+
+void TimerService::EscalateOverdue(const std::string& procedure_code, const std::string& state,
+                                   Instant entered_before, SweepResult& result) {
+  // Dossiers escalated earlier stay in the state, so page past them; the
+  // budget bounds one sweep's work and the next sweep starts over.
+  constexpr int kMaxPages = 10;
+  StateQuery query;
+  query.procedure_code = procedure_code;
+  query.state = state;
+  query.entered_before = entered_before;
+  query.limit = per_state_limit_;
+  for (int page = 0; page < kMaxPages; ++page) {
+    Result<std::vector<DossierSummary>> waiting = store_.ListInState(query);
+    if (!waiting.ok()) {
+      result.failures.push_back(procedure_code + " " + state +
+                                " escalation: " + waiting.error().message());
+      return;
+    }
+    for (const DossierSummary& summary : *waiting) {
+      Result<bool> escalated = dossiers_.EscalateIfOverdue(summary.code);
+      if (!escalated.ok()) {
+        result.failures.push_back(Failure(summary.code, "escalate", escalated.error()));
+      } else if (*escalated) {
+        ++result.escalated;
+      }
+    }
+    if (static_cast<int>(waiting->size()) < query.limit) return;
+    Result<Dossier> last = store_.GetDossier(waiting->back().code);
+    if (!last.ok()) return;
+    query.after_entered = EnteredCurrentState(*last);
+    query.after_code = waiting->back().code;
+    if (!query.after_entered) return;
+  }
 }
 
 void TimerService::FireDue(const std::string& code, Instant now, SweepResult& result) {

@@ -1,6 +1,7 @@
 // timer_service.h: the engine's own clockwork. Workflow timers ("after N
 // working days in state S, perform action A") and automatic actions that
-// could not run at once are performed as role "system".
+// could not run at once are performed as role "system", and dossiers that
+// overstay a state's SLA are escalated to the workflow's supervisor role.
 //
 // Nothing is scheduled in memory: every sweep derives what is due from the
 // stored dossiers (their state and when they entered it, see
@@ -26,6 +27,7 @@ namespace motcua {
 struct SweepResult {
   int timers_fired = 0;               // timer actions performed
   int automatic_resumed = 0;          // dossiers moved on by a pending automatic action
+  int escalated = 0;                  // dossiers that overstayed their state's SLA, escalated now
   std::vector<std::string> failures;  // "CODE action: reason", tried again next sweep
 };
 
@@ -48,6 +50,9 @@ class TimerService {
  private:
   Status SweepProcedure(const std::string& procedure_code, Instant now, SweepResult& result);
   void FireDue(const std::string& code, Instant now, SweepResult& result);
+
+  void EscalateOverdue(const std::string& procedure_code, const std::string& state,
+                       Instant entered_before, SweepResult& result);
 
   DossierStore& store_;
   WorkflowCatalog& catalog_;

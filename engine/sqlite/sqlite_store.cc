@@ -1421,6 +1421,7 @@ Result<std::vector<DossierSummary>> SqliteStore::ListInState(const StateQuery& q
         db.Prepare(std::string("SELECT ") + kSummaryColumns +
                    " FROM dossiers AS d INDEXED BY dossiers_by_state_entry"
                    " WHERE d.procedure_code = ?1 AND d.state = ?2 AND d.state_entered_at <= ?3"
+                   " AND (?5 IS NULL OR (d.state_entered_at, d.code) > (?5, ?6))"
                    " ORDER BY d.state_entered_at, d.code LIMIT ?4");
     if (!stmt.ok()) return stmt.error();
     StatementReset reset(*stmt);
@@ -1428,6 +1429,8 @@ Result<std::vector<DossierSummary>> SqliteStore::ListInState(const StateQuery& q
     (*stmt)->BindText(2, query.state);
     (*stmt)->BindInt(3, ToSeconds(query.entered_before));
     (*stmt)->BindInt(4, std::min(query.limit, kMaxPageSize));
+    (*stmt)->BindOptionalInt(5, OptionalSeconds(query.after_entered));
+    (*stmt)->BindOptionalText(6, query.after_code);
     return ReadSummaries(**stmt);
   });
 }

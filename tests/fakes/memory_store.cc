@@ -358,8 +358,13 @@ Result<std::vector<DossierSummary>> MemoryStore::ListInState(const StateQuery& q
   std::lock_guard lock(mutex_);
   std::vector<const StoredDossier*> found;
   for (const auto& [code, stored] : dossiers_) {
+    const bool after_cursor =
+        !query.after_entered ||
+        std::make_tuple(stored.state_entered_at, stored.dossier.code) >
+            std::make_tuple(*query.after_entered, query.after_code.value_or(std::string()));
     if (stored.dossier.procedure_code == query.procedure_code &&
-        stored.dossier.state == query.state && stored.state_entered_at <= query.entered_before) {
+        stored.dossier.state == query.state && stored.state_entered_at <= query.entered_before &&
+        after_cursor) {
       found.push_back(&stored);
     }
   }

@@ -150,6 +150,8 @@ constexpr BadFixture kBadFixtures[] = {
      "\"expire\" and \"stop_processing\" are both automatic from state \"in_review\""},
     {"reserved-action-name", "/actions/2/name",
      "action \"release\" uses a name the engine reserves for its own events"},
+    {"supervisor-role-undeclared", "/supervisor_role",
+     "supervisor role \"leader\" is not one of the workflow's declared staff roles"},
     {"schema-missing-field", "/procedure/name", ""},
     {"schema-wrong-type", "/states/1/status", ""},
     {"schema-unknown-property", "/actions/0/priority", ""},

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/domain/payment.h"
 #include "tests/fakes/memory_store.h"
 
 namespace motcua {
@@ -137,6 +138,46 @@ TEST_CASE("timers: a paid dossier leaves the timed state and is never stopped") 
   REQUIRE(swept.ok());
   CHECK(swept->timers_fired == 0);
   CHECK(f.store.GetDossier(code)->state == "in_review");
+}
+
+TEST_CASE("timers: a dossier overstaying its state's SLA is escalated once to the supervisor") {
+  Fixture f;
+  const std::string code = f.AwaitingFee();
+  PaymentRecord payment;
+  payment.transaction_id = "gw-sla";
+  payment.channel = Channel::kOnline;
+  payment.amount = 10000;
+  REQUIRE(f.dossiers->PayFee(Actor{"system", {"system"}, ""}, code, payment).ok());
+  REQUIRE(f.store.GetDossier(code)->state == "in_review");  // SLA: 5 working days
+  TimerService timers(f.store, *f.catalog, *f.dossiers, f.clock);
+  QueueQuery leaders;
+  leaders.role = "leader";
+  leaders.agency = kAgency;
+
+  f.clock.Advance(std::chrono::days(6));  // 4 working days and a weekend later
+  Result<SweepResult> early = timers.Sweep();
+  REQUIRE(early.ok());
+  CHECK(early->escalated == 0);
+  CHECK(f.store.ListQueue(leaders)->empty());
+
+  f.clock.Advance(std::chrono::days(2));  // past 5 working days
+  Result<SweepResult> late = timers.Sweep();
+  REQUIRE(late.ok());
+  CHECK(late->escalated == 1);
+  CHECK(late->failures.empty());
+  const Dossier escalated = f.store.GetDossier(code).value();
+  CHECK(escalated.state == "in_review");  // still with the specialist...
+  CHECK(escalated.history.back().action == "escalate");
+  CHECK(escalated.history.back().payload.at("to_role") == "leader");
+  std::vector<std::string> in_queue;
+  const std::vector<DossierSummary> queue = f.store.ListQueue(leaders).value();
+  for (const DossierSummary& s : queue) in_queue.push_back(s.code);
+  CHECK(in_queue == std::vector<std::string>{code});  // ...and in the leader's queue
+
+  // Once per stay in the state.
+  Result<SweepResult> again = timers.Sweep();
+  REQUIRE(again.ok());
+  CHECK(again->escalated == 0);
 }
 
 }  // namespace

@@ -435,17 +435,23 @@ TEST_CASE_TEMPLATE("store: dossiers in a state, longest waiting first; claims do
   commit.event = &claim;
   REQUIRE(f.store->CommitTransition(commit).ok());
 
-  StateQuery query{"1.004222", "review", SampleTime(1000), 50};
+  StateQuery query{"1.004222", "review", SampleTime(1000), 50, {}, {}};
   CHECK(Codes(f.store->ListInState(query).value()) == std::vector<std::string>{"D-2", "D-1"});
   query.entered_before = SampleTime(99);
   CHECK(Codes(f.store->ListInState(query).value()) == std::vector<std::string>{"D-2"});
   query.entered_before = SampleTime(49);
   CHECK(f.store->ListInState(query)->empty());
-  query = StateQuery{"1.004222", "submitted", SampleTime(0), 50};
+  query = StateQuery{"1.004222", "submitted", SampleTime(0), 50, {}, {}};
   CHECK(Codes(f.store->ListInState(query).value()) == std::vector<std::string>{"D-3"});
-  query = StateQuery{"1.004222", "review", SampleTime(1000), 1};
+  query = StateQuery{"1.004222", "review", SampleTime(1000), 1, {}, {}};
   CHECK(Codes(f.store->ListInState(query).value()) == std::vector<std::string>{"D-2"});
-  query = StateQuery{"9.999999", "review", SampleTime(1000), 50};
+  query.after_entered = SampleTime(50);  // the next page, after D-2
+  query.after_code = "D-2";
+  CHECK(Codes(f.store->ListInState(query).value()) == std::vector<std::string>{"D-1"});
+  query.after_entered = SampleTime(100);
+  query.after_code = "D-1";
+  CHECK(f.store->ListInState(query)->empty());
+  query = StateQuery{"9.999999", "review", SampleTime(1000), 50, {}, {}};
   CHECK(f.store->ListInState(query)->empty());
 }
 
