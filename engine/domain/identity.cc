@@ -50,6 +50,9 @@ Status ValidateUser(const User& user) {
                        });
     if (!id_ok) {
       problems.push_back({"/id", "must be 1-64 letters, digits, '.', '_' or '-'"});
+    } else if (user.id == kSystemRole) {
+      // Timers, automatic actions and the gateway act as user "system".
+      problems.push_back({"/id", "\"system\" is the engine's own user id"});
     }
     if (user.agency.empty()) problems.push_back({"/agency", "is required for staff"});
   }

@@ -48,6 +48,7 @@ TEST_CASE("identity: users are validated with a pointer per problem") {
       {"no roles", {"clerk-1", "", {}, "H26", {}, false, {}}, "/roles"},
       {"a role with spaces", {"clerk-1", "", {"Chief Clerk"}, "H26", {}, false, {}}, "/roles/0"},
       {"a login with a slash", {"a/b", "", {"leader"}, "H26", {}, false, {}}, "/id"},
+      {"the engine's own user id", {"system", "", {"leader"}, "H26", {}, false, {}}, "/id"},
   };
   for (const Case& c : cases) {
     INFO(std::string(c.what));
