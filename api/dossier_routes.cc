@@ -87,13 +87,9 @@ json DossierJson(const DossierView& view) {
   const std::optional<SatisfactionRating> rating = RatingOf(d);
   // Overdue in its current state: the engine's escalation since it entered.
   json escalation;
-  const std::optional<Instant> entered = EnteredCurrentState(d);
-  for (auto it = d.history.rbegin(); entered && it != d.history.rend() && it->at >= *entered;
-       ++it) {
-    if (it->action == kEscalateAction) {
-      escalation = {{"to_role", it->payload.value("to_role", "")}, {"at", FormatInstant(it->at)}};
-      break;
-    }
+  if (const DossierEvent* escalated = EscalationDuringStay(d)) {
+    escalation = {{"to_role", escalated->payload.value("to_role", "")},
+                  {"at", FormatInstant(escalated->at)}};
   }
   return {
       {"code", d.code},

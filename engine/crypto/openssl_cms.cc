@@ -657,7 +657,7 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
   if (!parsed.ok()) return parsed.error();
   Result<std::string> probe = SignParsed("", **parsed, std::nullopt);
   if (!probe.ok()) return probe.error();
-  return OpenSslResultSealer(std::move(parsed).value(), std::move(cert_pem));
+  return OpenSslResultSealer(std::move(parsed).value());
 }
 
 OpenSslResultSealer::~OpenSslResultSealer() = default;

@@ -98,16 +98,12 @@ class OpenSslResultSealer final : public ResultSealer {
   // SignDetached(content, ...) with the loaded material, signed now.
   Result<std::string> SealDetached(std::string_view content) override;
 
-  const std::string& certificate_pem() const { return cert_pem_; }
-
   struct Parsed;  // the key and certificates, parsed once (OpenSSL objects)
 
  private:
-  OpenSslResultSealer(std::shared_ptr<const Parsed> parsed, std::string cert_pem)
-      : parsed_(std::move(parsed)), cert_pem_(std::move(cert_pem)) {}
+  explicit OpenSslResultSealer(std::shared_ptr<const Parsed> parsed) : parsed_(std::move(parsed)) {}
 
   std::shared_ptr<const Parsed> parsed_;  // the key lives only in OpenSSL's object
-  std::string cert_pem_;
 };
 
 }  // namespace motcua

@@ -193,6 +193,16 @@ std::optional<Instant> EnteredCurrentState(const Dossier& dossier) {
   return std::nullopt;
 }
 
+const DossierEvent* EscalationDuringStay(const Dossier& dossier) {
+  const std::optional<Instant> entered = EnteredCurrentState(dossier);
+  if (!entered) return nullptr;
+  for (auto it = dossier.history.rbegin(); it != dossier.history.rend() && it->at >= *entered;
+       ++it) {
+    if (it->action == kEscalateAction) return &*it;
+  }
+  return nullptr;
+}
+
 Instant SlaDeadline(const WorkingCalendar& calendar, const Sla& sla, Instant entered) {
   const std::int64_t minutes = sla.in_hours
                                    ? std::int64_t{sla.amount} * 60

@@ -68,6 +68,10 @@ struct DossierTimeliness {
 // dossier without history.
 std::optional<Instant> EnteredCurrentState(const Dossier& dossier);
 
+// The engine's escalation of the dossier during its current stay in its
+// state (an "escalate" event since EnteredCurrentState), or null.
+const DossierEvent* EscalationDuringStay(const Dossier& dossier);
+
 // When a dossier that entered a state with `sla` at `entered` overstays it:
 // `sla.amount` working hours or working days later on `calendar`.
 Instant SlaDeadline(const WorkingCalendar& calendar, const Sla& sla, Instant entered);

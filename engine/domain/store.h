@@ -52,6 +52,12 @@ struct DocumentInfo {
   std::string media_type;
 };
 
+// The check every store makes before writing document bytes (PutDocument and
+// TransitionCommit::documents): `id_matches` says whether info.id is the
+// SHA-256 of `bytes` (the store hashes them), and info.size must be their
+// size. kInvalidArgument with a FieldError at "/id" or "/size" otherwise.
+Status CheckDocumentInfo(const DocumentInfo& info, std::string_view bytes, bool id_matches);
+
 // Document bytes to store together with a transition, and who supplied them.
 struct NewDocument {
   DocumentInfo info;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "engine/domain/access.h"
 #include "engine/domain/dossier_code.h"
@@ -366,11 +367,11 @@ Status DossierService::CommitAssignment(const Dossier& before, const Actor& acto
   event.to_state = before.state;
   event.actor = actor;
   event.at = clock_.Now();
-  return CommitBookkeeping(before, std::move(after), std::move(event), workflow);
+  return CommitBookkeeping(before, std::move(after), std::move(event), workflow, FactsChange::kNo);
 }
 
 Status DossierService::CommitBookkeeping(const Dossier& before, Dossier after, DossierEvent event,
-                                         const Workflow& workflow,
+                                         const Workflow& workflow, FactsChange facts_change,
                                          const std::vector<std::string>& extra_queue_roles) {
   after.version = before.version + 1;
   after.history.push_back(std::move(event));
@@ -382,7 +383,9 @@ Status DossierService::CommitBookkeeping(const Dossier& before, Dossier after, D
   commit.queue_roles.insert(commit.queue_roles.end(), extra_queue_roles.begin(),
                             extra_queue_roles.end());
   commit.national_status = static_cast<int>(StatusOf(workflow, before.state));
-  commit.facts = ComputeReportFacts(workflow, after, calendar_);
+  if (facts_change == FactsChange::kYes) {
+    commit.facts = ComputeReportFacts(workflow, after, calendar_);
+  }
   return store_.CommitTransition(commit);
 }
 
@@ -397,10 +400,7 @@ Result<bool> DossierService::EscalateIfOverdue(const std::string& code) {
     return false;
   }
   const std::optional<Instant> entered = EnteredCurrentState(before);
-  if (!entered) return false;
-  for (auto it = before.history.rbegin(); it != before.history.rend() && it->at >= *entered; ++it) {
-    if (it->action == kEscalateAction) return false;  // already, during this stay
-  }
+  if (!entered || EscalationDuringStay(before) != nullptr) return false;
   const Instant due = SlaDeadline(calendar_, *state->sla, *entered);
   const Instant now = clock_.Now();
   if (now < due) return false;
@@ -415,8 +415,8 @@ Result<bool> DossierService::EscalateIfOverdue(const std::string& code) {
       {"state", before.state},
       {"sla_due",
        std::chrono::duration_cast<std::chrono::seconds>(due.time_since_epoch()).count()}};
-  Status committed =
-      CommitBookkeeping(before, before, std::move(event), workflow, {workflow.supervisor_role});
+  Status committed = CommitBookkeeping(before, before, std::move(event), workflow, FactsChange::kNo,
+                                       {workflow.supervisor_role});
   if (!committed.ok()) return committed.error();
   return true;
 }
@@ -429,8 +429,8 @@ Result<DossierView> DossierService::Rate(const Actor& actor, const std::string& 
   Result<DossierEvent> event =
       RateDossier(loaded->workflow->workflow, before, actor, payload, clock_.Now());
   if (!event.ok()) return event.error();
-  Status committed =
-      CommitBookkeeping(before, before, std::move(event).value(), loaded->workflow->workflow);
+  Status committed = CommitBookkeeping(before, before, std::move(event).value(),
+                                       loaded->workflow->workflow, FactsChange::kYes);
   if (!committed.ok()) {
     // A concurrent rating of the same dossier: the stale one reports it.
     if (committed.error().code() == ErrorCode::kConflict) {
@@ -454,18 +454,26 @@ Result<std::string> DossierService::ResultBytes(const Actor& actor, const std::s
 
 std::vector<ResultSignatureView> DossierService::SignatureViews(const Dossier& dossier) {
   std::vector<ResultSignatureView> views;
+  // Most signatures cover the same result: read each signed document once.
+  std::map<std::string, Result<std::string>> signed_documents;
   for (const SignatureEvidence& evidence : dossier.result_signatures) {
     ResultSignatureView view;
     view.evidence = evidence;
     view.covers_current_result = dossier.result_document == evidence.document_id;
     Result<std::string> der = store_.GetDocumentBytes(evidence.signature_id);
-    Result<std::string> signed_bytes = store_.GetDocumentBytes(evidence.document_id);
-    if (!der.ok() || !signed_bytes.ok()) {
+    auto signed_bytes = signed_documents.find(evidence.document_id);
+    if (signed_bytes == signed_documents.end()) {
+      signed_bytes =
+          signed_documents
+              .emplace(evidence.document_id, store_.GetDocumentBytes(evidence.document_id))
+              .first;
+    }
+    if (!der.ok() || !signed_bytes->second.ok()) {
       view.status = "signature_missing";
     } else if (signing_ == nullptr) {
       view.status = "signatures_unavailable";
     } else {
-      view.status = signing_->CurrentStatus(*der, *signed_bytes);
+      view.status = signing_->CurrentStatus(*der, *signed_bytes->second);
     }
     views.push_back(std::move(view));
   }

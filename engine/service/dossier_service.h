@@ -199,9 +199,12 @@ class DossierService {
   Status CommitAssignment(const Dossier& before, const Actor& actor, const char* action,
                           const std::optional<std::string>& assignee, const Workflow& workflow);
   // Commits an event that does not move the dossier (claim, release,
-  // rating): `after` is `before` with the event's changes, versioned here.
+  // rating, escalation): `after` is `before` with the event's changes,
+  // versioned here. Only a rating changes the report facts; the others leave
+  // the stored row as it is (kNo), which spares recomputing them.
+  enum class FactsChange { kNo, kYes };
   Status CommitBookkeeping(const Dossier& before, Dossier after, DossierEvent event,
-                           const Workflow& workflow,
+                           const Workflow& workflow, FactsChange facts_change,
                            const std::vector<std::string>& extra_queue_roles = {});
   // Commits an accepted transition with its outbox row, documents and payment.
   Status CommitAccepted(const Dossier& before, const Transition& transition,

@@ -75,11 +75,9 @@ Result<GatewayConfirmation> PaymentService::ConfirmOnline(std::string_view body,
                                    parsed.at("dossier").get<std::string>(), "ignored"};
   if (status != "paid") return confirmation;
 
-  auto replay = [&]() -> Result<GatewayConfirmation> {
-    Result<std::optional<PaymentRecord>> recorded = store_.FindPayment(confirmation.transaction_id);
-    if (!recorded.ok()) return recorded.error();
-    if (!recorded->has_value()) return Error(ErrorCode::kInternal, "payment vanished");
-    const PaymentRecord& record = **recorded;
+  // A confirmation of a transaction already recorded changes nothing, if it
+  // is the same payment.
+  auto replay = [&](const PaymentRecord& record) -> Result<GatewayConfirmation> {
     if (record.dossier_code != confirmation.dossier_code ||
         record.amount != amount.get<std::int64_t>() || record.channel != Channel::kOnline) {
       return Error(ErrorCode::kConflict,
@@ -90,9 +88,10 @@ Result<GatewayConfirmation> PaymentService::ConfirmOnline(std::string_view body,
     confirmation.outcome = "replayed";
     return confirmation;
   };
-  Result<std::optional<PaymentRecord>> known = store_.FindPayment(confirmation.transaction_id);
+  auto recorded = [&]() { return store_.FindPayment(confirmation.transaction_id); };
+  Result<std::optional<PaymentRecord>> known = recorded();
   if (!known.ok()) return known.error();
-  if (known->has_value()) return replay();
+  if (known->has_value()) return replay(**known);
 
   PaymentRecord payment;
   payment.transaction_id = confirmation.transaction_id;
@@ -102,7 +101,12 @@ Result<GatewayConfirmation> PaymentService::ConfirmOnline(std::string_view body,
                                               confirmation.dossier_code, std::move(payment));
   if (!paid.ok()) {
     // The same confirmation delivered twice at once: the other one won.
-    if (paid.error().reason() == "duplicate_payment") return replay();
+    if (paid.error().reason() == "duplicate_payment") {
+      Result<std::optional<PaymentRecord>> winner = recorded();
+      if (!winner.ok()) return winner.error();
+      if (!winner->has_value()) return Error(ErrorCode::kInternal, "payment vanished");
+      return replay(**winner);
+    }
     return paid.error();
   }
   confirmation.outcome = "recorded";

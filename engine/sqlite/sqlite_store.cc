@@ -279,17 +279,20 @@ Status AppendEvent(SqliteConnection& db, WriterCache& cache, const std::string& 
   return Status();
 }
 
+// Runs `sql`, a DELETE whose only parameter ?1 is a dossier code.
+Status DeleteByCode(SqliteConnection& db, const char* sql, const std::string& code) {
+  Result<SqliteStatement*> remove = db.Prepare(sql);
+  if (!remove.ok()) return remove.error();
+  StatementReset reset(*remove);
+  (*remove)->BindTextNoCopy(1, code);
+  return (*remove)->Run();
+}
+
 // Replaces the queue rows of `dossier` by one per role of its current state.
 Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
                            const std::vector<std::string>& roles) {
-  Result<SqliteStatement*> remove = db.Prepare("DELETE FROM queue_entries WHERE code = ?1");
-  if (!remove.ok()) return remove.error();
-  {
-    StatementReset reset(*remove);
-    (*remove)->BindTextNoCopy(1, dossier.code);
-    Status removed = (*remove)->Run();
-    if (!removed.ok()) return removed;
-  }
+  Status removed = DeleteByCode(db, "DELETE FROM queue_entries WHERE code = ?1", dossier.code);
+  if (!removed.ok()) return removed;
   Result<SqliteStatement*> insert = db.Prepare(
       "INSERT OR IGNORE INTO queue_entries (role, agency, state, due_at, code) "
       "VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -361,17 +364,8 @@ Status InsertPayment(SqliteConnection& db, const PaymentRecord& payment) {
   return (*stmt)->Run();
 }
 
-// The checks PutDocument makes before writing: the id and size match.
 Status CheckDocumentBytes(const DocumentInfo& info, std::string_view bytes) {
-  if (Sha256Hex(bytes) != info.id) {
-    return Error(ErrorCode::kInvalidArgument, "document id is not the SHA-256 of its bytes", "",
-                 {FieldError{"/id", "does not match the content"}});
-  }
-  if (info.size != static_cast<std::int64_t>(bytes.size())) {
-    return Error(ErrorCode::kInvalidArgument, "document size does not match its bytes", "",
-                 {FieldError{"/size", "does not match the content"}});
-  }
-  return Status();
+  return CheckDocumentInfo(info, bytes, Sha256Hex(bytes) == info.id);
 }
 
 // Stores the bytes once and records one more uploader (inside a write).
@@ -491,14 +485,9 @@ Status CheckFactsCode(const std::optional<ReportFacts>& facts, const std::string
 }
 
 Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts) {
-  Result<SqliteStatement*> remove = db.Prepare("DELETE FROM report_facts WHERE dossier_code = ?1");
-  if (!remove.ok()) return remove.error();
-  {
-    StatementReset reset(*remove);
-    (*remove)->BindText(1, facts.dossier_code);
-    Status removed = (*remove)->Run();
-    if (!removed.ok()) return removed;
-  }
+  Status removed =
+      DeleteByCode(db, "DELETE FROM report_facts WHERE dossier_code = ?1", facts.dossier_code);
+  if (!removed.ok()) return removed;
   Result<SqliteStatement*> insert = db.Prepare(
       "INSERT INTO report_facts (agency, submitted_at, dossier_code, procedure_code, "
       "submitted_month, received_at, submitted_online, finished_at, outcome, due_at, paused_at, "

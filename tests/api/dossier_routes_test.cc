@@ -93,12 +93,8 @@ struct Api {
 
   HttpResponse Call(const std::string& method, const std::string& target, const std::string& token,
                     const std::string& body = {}, std::vector<HttpHeader> headers = {}) {
-    HttpRequest request = MakeHttpRequest(method, target, body);
-    if (!token.empty()) request.headers.push_back({"Authorization", "Bearer " + token});
-    if (!body.empty()) request.headers.push_back({"Content-Type", "application/json"});
-    for (HttpHeader& h : headers) request.headers.push_back(std::move(h));
     clock.Advance(1min);
-    return router.Handle(request);
+    return CallRoute(router, method, target, token, body, std::move(headers));
   }
 
   // A new dossier of the owner, received by agency A; returns its code.

@@ -9,8 +9,11 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "api/handler_support.h"
+#include "api/http_message.h"
+#include "api/router.h"
 #include "engine/domain/calendar.h"
 #include "engine/domain/dossier.h"
 #include "engine/domain/json_schema.h"
@@ -36,6 +39,19 @@ inline JsonSchema WorkflowSchema() {
   Result<JsonSchema> schema = JsonSchema::Compile(LoadJson("schema/workflow.schema.json"));
   REQUIRE(schema.ok());
   return std::move(schema).value();
+}
+
+// `router`'s answer to METHOD TARGET with `token` as bearer (none if empty)
+// and `body` sent as `content_type`, plus `headers`.
+inline HttpResponse CallRoute(const Router& router, const std::string& method,
+                              const std::string& target, const std::string& token,
+                              const std::string& body = {}, std::vector<HttpHeader> headers = {},
+                              const std::string& content_type = "application/json") {
+  HttpRequest request = MakeHttpRequest(method, target, body);
+  if (!token.empty()) request.headers.push_back({"Authorization", "Bearer " + token});
+  if (!body.empty()) request.headers.push_back({"Content-Type", content_type});
+  for (HttpHeader& header : headers) request.headers.push_back(std::move(header));
+  return router.Handle(request);
 }
 
 // Authenticates the secrets of `tokens` (which must outlive the result).

@@ -129,11 +129,8 @@ struct Api {
 
   HttpResponse Call(const std::string& method, const std::string& target, const std::string& token,
                     const std::string& body = {}, const std::string& type = "application/json") {
-    HttpRequest request = MakeHttpRequest(method, target, body);
-    if (!token.empty()) request.headers.push_back({"Authorization", "Bearer " + token});
-    if (!body.empty()) request.headers.push_back({"Content-Type", type});
     clock.Advance(1s);  // close to real time, which signingTime attributes carry
-    return router.Handle(request);
+    return CallRoute(router, method, target, token, body, {}, type);
   }
 
   std::string Upload(const std::string& token, const std::string& bytes) {

@@ -140,16 +140,8 @@ void MemoryStore::ReferenceDocumentsLocked(const Dossier& dossier) {
 }
 
 Status MemoryStore::CheckDocumentBytes(const DocumentInfo& info, std::string_view bytes) const {
-  const bool id_matches = content_hash_ ? content_hash_(bytes) == info.id : IsDocumentId(info.id);
-  if (!id_matches) {
-    return Error(ErrorCode::kInvalidArgument, "document id is not the SHA-256 of its bytes", "",
-                 {FieldError{"/id", "does not match the content"}});
-  }
-  if (info.size != static_cast<std::int64_t>(bytes.size())) {
-    return Error(ErrorCode::kInvalidArgument, "document size does not match its bytes", "",
-                 {FieldError{"/size", "does not match the content"}});
-  }
-  return Status();
+  return CheckDocumentInfo(info, bytes,
+                           content_hash_ ? content_hash_(bytes) == info.id : IsDocumentId(info.id));
 }
 
 void MemoryStore::AppendEventLocked(const std::string& code, const DossierEvent& event) {
