@@ -37,6 +37,7 @@ std::vector<std::pair<const char*, std::int64_t>> NamedCounts(const ReportCounts
           {"electronic_results", c.electronic_results},
           {"documents_total", c.documents_total},
           {"documents_digitized", c.documents_digitized},
+          {"documents_reused", c.documents_reused},
           {"approved", c.approved},
           {"refused", c.refused},
           {"not_received", c.not_received},

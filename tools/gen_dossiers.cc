@@ -33,7 +33,9 @@
 // before its last step (with its whole history, so the audit chain holds
 // every event), and CommitTransition of the last step (plus a claim where
 // assigned). The stored rows are the same as step by step, except that the
-// outbox holds only the last step's status change. --step-by-step commits
+// outbox holds only the creation's and the last step's status changes. Every
+// write carries the dossier's report facts and national sync payloads, as
+// DossierService writes them. --step-by-step commits
 // every step instead, as live traffic would (about 7 writes per dossier and
 // roughly 2x slower: the store's single writer thread is the bottleneck).
 //
@@ -69,6 +71,8 @@
 #include "engine/domain/dossier.h"
 #include "engine/domain/dossier_code.h"
 #include "engine/domain/json_schema.h"
+#include "engine/domain/national_sync.h"
+#include "engine/domain/report_facts.h"
 #include "engine/domain/state_machine.h"
 #include "engine/domain/store.h"
 #include "engine/domain/workflow.h"
@@ -764,15 +768,10 @@ Status Commit(Context& ctx, const Workflow& wf, const Dossier& before, const Tra
   commit.queue_roles = to->queue_roles;
   commit.national_status = static_cast<int>(to->status);
   if (from->status != to->status) {
-    commit.outbox.push_back(OutboxEntry{"dossier.status",
-                                        {{"code", t.dossier.code},
-                                         {"procedure", t.dossier.procedure_code},
-                                         {"agency", t.dossier.agency},
-                                         {"status", static_cast<int>(to->status)},
-                                         {"state", t.dossier.state},
-                                         {"action", t.event.action},
-                                         {"at", t.event.at.time_since_epoch().count()}}});
+    commit.outbox.push_back(
+        OutboxEntry{kDossierStatusTopic, NationalSyncPayload(wf, t.dossier, t.event)});
   }
+  commit.facts = ComputeReportFacts(wf, t.dossier, *ctx.calendar);
   ctx.writes.fetch_add(1, std::memory_order_relaxed);
   return ctx.store->CommitTransition(commit);
 }
@@ -839,8 +838,10 @@ Walked GenerateOne(Context& ctx, std::int64_t index) {
   auto create = [&](const Dossier& d) -> bool {
     const State* state = wf.FindState(d.state);
     ctx.writes.fetch_add(1, std::memory_order_relaxed);
-    Status stored =
-        ctx.store->CreateDossier(d, state->queue_roles, static_cast<int>(state->status));
+    const std::vector<OutboxEntry> outbox{
+        OutboxEntry{kDossierStatusTopic, NationalSyncPayload(wf, d, d.history.back())}};
+    Status stored = ctx.store->CreateDossier(d, state->queue_roles, static_cast<int>(state->status),
+                                             outbox, ComputeReportFacts(wf, d, *ctx.calendar));
     if (!stored.ok()) ctx.Fail("CreateDossier " + d.code + ": " + Describe(stored.error()));
     return stored.ok();
   };

@@ -74,6 +74,10 @@ struct ReportFacts {
   // attach one), so all of them count as digitized.
   std::int64_t documents_total = 0;
   std::int64_t documents_digitized = 0;
+  // Attached documents the applicant did not upload for this dossier: a
+  // result issued to them, or a paper already attached to another dossier
+  // (Dossier::reused_documents).
+  std::int64_t documents_reused = 0;
   std::optional<int> rating;  // the applicant's score (rating.h), once rated
 };
 

@@ -36,7 +36,26 @@ bool MatchesReportQuery(const ReportFacts& facts, const ReportQuery& query) {
   return facts.submitted_at >= query.from && facts.submitted_at < query.to;
 }
 
+bool IsOpenInProgress(const ReportFacts& facts) {
+  return facts.received_at.has_value() && !facts.finished_at.has_value() &&
+         !facts.counts_late_in_index;
+}
+
+bool IsOverdueAt(const ReportFacts& facts, Instant now) {
+  return !facts.paused_at && facts.due_at && *facts.due_at < now;
+}
+
+void JudgeOverdue(std::int64_t overdue, ReportCounts& counts) {
+  counts.in_progress_on_time -= overdue;
+  counts.in_progress_overdue += overdue;
+}
+
 void CountFacts(const ReportFacts& facts, Instant now, ReportCounts& counts) {
+  CountSettledFacts(facts, counts);
+  if (IsOpenInProgress(facts) && IsOverdueAt(facts, now)) JudgeOverdue(1, counts);
+}
+
+void CountSettledFacts(const ReportFacts& facts, ReportCounts& counts) {
   ++counts.dossiers;
   const bool finished = facts.finished_at.has_value();
   if (finished) ++counts.finished;
@@ -50,9 +69,7 @@ void CountFacts(const ReportFacts& facts, Instant now, ReportCounts& counts) {
         if (facts.timeliness == Timeliness::kEarly) ++counts.finished_early;
       }
     } else {
-      const bool overdue =
-          facts.counts_late_in_index || (!facts.paused_at && facts.due_at && *facts.due_at < now);
-      ++(overdue ? counts.in_progress_overdue : counts.in_progress_on_time);
+      ++(facts.counts_late_in_index ? counts.in_progress_overdue : counts.in_progress_on_time);
     }
   }
   if (facts.submitted_online) ++counts.submitted_online;
@@ -67,6 +84,7 @@ void CountFacts(const ReportFacts& facts, Instant now, ReportCounts& counts) {
   }
   counts.documents_total += facts.documents_total;
   counts.documents_digitized += facts.documents_digitized;
+  counts.documents_reused += facts.documents_reused;
   if (facts.outcome) {
     switch (*facts.outcome) {
       case ReportOutcome::kApproved: ++counts.approved; break;
@@ -83,35 +101,57 @@ void CountFacts(const ReportFacts& facts, Instant now, ReportCounts& counts) {
   }
 }
 
+const std::vector<ReportCountField>& ReportCountFields() {
+#define MOTCUA_COUNT_FIELD(name) \
+  ReportCountField {             \
+#name, &ReportCounts::name   \
+  }
+  static const std::vector<ReportCountField> fields{
+      MOTCUA_COUNT_FIELD(dossiers),
+      MOTCUA_COUNT_FIELD(received),
+      MOTCUA_COUNT_FIELD(finished),
+      MOTCUA_COUNT_FIELD(finished_early),
+      MOTCUA_COUNT_FIELD(finished_on_time),
+      MOTCUA_COUNT_FIELD(finished_late),
+      MOTCUA_COUNT_FIELD(in_progress_on_time),
+      MOTCUA_COUNT_FIELD(in_progress_overdue),
+      MOTCUA_COUNT_FIELD(submitted_online),
+      MOTCUA_COUNT_FIELD(fully_online),
+      MOTCUA_COUNT_FIELD(fee_bearing),
+      MOTCUA_COUNT_FIELD(paid_online),
+      MOTCUA_COUNT_FIELD(results),
+      MOTCUA_COUNT_FIELD(electronic_results),
+      MOTCUA_COUNT_FIELD(documents_total),
+      MOTCUA_COUNT_FIELD(documents_digitized),
+      MOTCUA_COUNT_FIELD(documents_reused),
+      MOTCUA_COUNT_FIELD(approved),
+      MOTCUA_COUNT_FIELD(refused),
+      MOTCUA_COUNT_FIELD(not_received),
+      MOTCUA_COUNT_FIELD(withdrawn),
+      MOTCUA_COUNT_FIELD(stopped),
+      MOTCUA_COUNT_FIELD(ratings),
+      MOTCUA_COUNT_FIELD(rating_sum),
+      MOTCUA_COUNT_FIELD(ratings_satisfied),
+  };
+#undef MOTCUA_COUNT_FIELD
+  return fields;
+}
+
+void AddCounts(const ReportCounts& counts, ReportCounts& into) {
+  for (const ReportCountField& field : ReportCountFields()) {
+    into.*field.member += counts.*field.member;
+  }
+}
+
+void SubtractCounts(const ReportCounts& counts, ReportCounts& into) {
+  for (const ReportCountField& field : ReportCountFields()) {
+    into.*field.member -= counts.*field.member;
+  }
+}
+
 ReportCounts SumCounts(const std::vector<ReportGroup>& groups) {
   ReportCounts total;
-  for (const ReportGroup& group : groups) {
-    const ReportCounts& c = group.counts;
-    total.dossiers += c.dossiers;
-    total.received += c.received;
-    total.finished += c.finished;
-    total.finished_early += c.finished_early;
-    total.finished_on_time += c.finished_on_time;
-    total.finished_late += c.finished_late;
-    total.in_progress_on_time += c.in_progress_on_time;
-    total.in_progress_overdue += c.in_progress_overdue;
-    total.submitted_online += c.submitted_online;
-    total.fully_online += c.fully_online;
-    total.fee_bearing += c.fee_bearing;
-    total.paid_online += c.paid_online;
-    total.results += c.results;
-    total.electronic_results += c.electronic_results;
-    total.documents_total += c.documents_total;
-    total.documents_digitized += c.documents_digitized;
-    total.approved += c.approved;
-    total.refused += c.refused;
-    total.not_received += c.not_received;
-    total.withdrawn += c.withdrawn;
-    total.stopped += c.stopped;
-    total.ratings += c.ratings;
-    total.rating_sum += c.rating_sum;
-    total.ratings_satisfied += c.ratings_satisfied;
-  }
+  for (const ReportGroup& group : groups) AddCounts(group.counts, total);
   return total;
 }
 

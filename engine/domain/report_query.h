@@ -63,6 +63,7 @@ struct ReportCounts {
   std::int64_t electronic_results = 0;
   std::int64_t documents_total = 0;
   std::int64_t documents_digitized = 0;
+  std::int64_t documents_reused = 0;
   std::int64_t approved = 0;
   std::int64_t refused = 0;
   std::int64_t not_received = 0;
@@ -87,7 +88,40 @@ std::string ReportGroupKey(const ReportFacts& facts, ReportGroupBy group_by);
 bool MatchesReportQuery(const ReportFacts& facts, const ReportQuery& query);
 
 // Adds one dossier's facts to `counts`, judging in-progress dossiers at `now`.
+// The same as CountSettledFacts, then JudgeOverdue if IsOverdueAt(now).
 void CountFacts(const ReportFacts& facts, Instant now, ReportCounts& counts);
+
+// CountFacts split in the part that changes only when a dossier's facts
+// change, and the part that changes with the passage of time alone, for
+// stores that keep counts pre-summed:
+//  - CountSettledFacts counts an "open" dossier (IsOpenInProgress) as
+//    in_progress_on_time;
+//  - at query time, every open dossier that IsOverdueAt(now) is moved to
+//    in_progress_overdue with JudgeOverdue.
+void CountSettledFacts(const ReportFacts& facts, ReportCounts& counts);
+// Received, not finished, and not already late in the index: whether it is
+// overdue depends on "now".
+bool IsOpenInProgress(const ReportFacts& facts);
+// An open dossier is overdue at `now` when it is not paused and its due date
+// is before `now`.
+bool IsOverdueAt(const ReportFacts& facts, Instant now);
+// Moves `overdue` open dossiers from in_progress_on_time to
+// in_progress_overdue.
+void JudgeOverdue(std::int64_t overdue, ReportCounts& counts);
+
+// Every member of ReportCounts with its name (the member's name), in member
+// order: stores name their columns after it, and arithmetic over counts
+// iterates it.
+struct ReportCountField {
+  const char* name;
+  std::int64_t ReportCounts::*member;
+};
+const std::vector<ReportCountField>& ReportCountFields();
+
+// into += counts (AddCounts) or into -= counts (SubtractCounts), member by
+// member.
+void AddCounts(const ReportCounts& counts, ReportCounts& into);
+void SubtractCounts(const ReportCounts& counts, ReportCounts& into);
 
 // Sum of `groups` (a total row).
 ReportCounts SumCounts(const std::vector<ReportGroup>& groups);

@@ -13,6 +13,11 @@ Instant FromSeconds(std::int64_t seconds) {
   return Instant(std::chrono::seconds(seconds));
 }
 
+std::optional<std::int64_t> OptionalSeconds(const std::optional<Instant>& t) {
+  if (!t) return std::nullopt;
+  return ToSeconds(*t);
+}
+
 Result<nlohmann::json> DecodeJson(const std::string& text, const char* column) {
   nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ namespace motcua {
 
 std::int64_t ToSeconds(Instant t);
 Instant FromSeconds(std::int64_t seconds);
+std::optional<std::int64_t> OptionalSeconds(const std::optional<Instant>& t);  // NULL when absent
 
 // clock_json holds the pauses and extensions; the other clock fields have
 // their own columns.

@@ -22,6 +22,7 @@
 #include "engine/sqlite/audit_chain.h"
 #include "engine/sqlite/dossier_codec.h"
 #include "engine/sqlite/migrations.h"
+#include "engine/sqlite/report_tables.h"
 #include "engine/sqlite/sqlite_db.h"
 
 namespace motcua {
@@ -41,11 +42,6 @@ struct DossierRow {
   std::string signatures_json;
   std::int64_t updated_at = 0;
 };
-
-std::optional<std::int64_t> OptionalSeconds(const std::optional<Instant>& t) {
-  if (!t) return std::nullopt;
-  return ToSeconds(*t);
-}
 
 Result<DossierRow> EncodeDossier(const Dossier& dossier, int national_status, Instant updated_at) {
   if (dossier.code.empty()) {
@@ -473,151 +469,13 @@ std::string DayKey(LocalDate date) {
   return text;
 }
 
-// A dossier's report row (report_facts.h). Replaced whole on every write that
-// carries facts: the old row is found by code, so nothing depends on the
-// clustering key staying the same.
+// Report facts must be those of the dossier written with them.
 Status CheckFactsCode(const std::optional<ReportFacts>& facts, const std::string& code) {
   if (facts && facts->dossier_code != code) {
     return Error(ErrorCode::kInvalidArgument, "report facts of another dossier", "",
                  {FieldError{"/facts/dossier_code", "must be " + code}});
   }
   return Status();
-}
-
-Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts) {
-  Status removed =
-      DeleteByCode(db, "DELETE FROM report_facts WHERE dossier_code = ?1", facts.dossier_code);
-  if (!removed.ok()) return removed;
-  Result<SqliteStatement*> insert = db.Prepare(
-      "INSERT INTO report_facts (agency, submitted_at, dossier_code, procedure_code, "
-      "submitted_month, received_at, submitted_online, finished_at, outcome, due_at, paused_at, "
-      "timeliness, counts_late_in_index, fully_online, fee_bearing, paid_online, has_result, "
-      "electronic_result, documents_total, documents_digitized, rating) VALUES (?1, ?2, ?3, ?4, "
-      "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
-  if (!insert.ok()) return insert.error();
-  SqliteStatement& stmt = **insert;
-  StatementReset reset(&stmt);
-  stmt.BindText(1, facts.agency);
-  stmt.BindInt(2, ToSeconds(facts.submitted_at));
-  stmt.BindText(3, facts.dossier_code);
-  stmt.BindText(4, facts.procedure_code);
-  stmt.BindText(5, facts.submitted_month);
-  stmt.BindOptionalInt(6, OptionalSeconds(facts.received_at));
-  stmt.BindInt(7, facts.submitted_online ? 1 : 0);
-  stmt.BindOptionalInt(8, OptionalSeconds(facts.finished_at));
-  if (facts.outcome) {
-    stmt.BindText(9, ReportOutcomeName(*facts.outcome));
-  } else {
-    stmt.BindNull(9);
-  }
-  stmt.BindOptionalInt(10, OptionalSeconds(facts.due_at));
-  stmt.BindOptionalInt(11, OptionalSeconds(facts.paused_at));
-  if (facts.timeliness) {
-    stmt.BindText(12, TimelinessName(*facts.timeliness));
-  } else {
-    stmt.BindNull(12);
-  }
-  stmt.BindInt(13, facts.counts_late_in_index ? 1 : 0);
-  stmt.BindInt(14, facts.fully_online ? 1 : 0);
-  stmt.BindInt(15, facts.fee_bearing ? 1 : 0);
-  stmt.BindInt(16, facts.paid_online ? 1 : 0);
-  stmt.BindInt(17, facts.has_result ? 1 : 0);
-  stmt.BindInt(18, facts.electronic_result ? 1 : 0);
-  stmt.BindInt(19, facts.documents_total);
-  stmt.BindInt(20, facts.documents_digitized);
-  if (facts.rating) {
-    stmt.BindInt(21, *facts.rating);
-  } else {
-    stmt.BindNull(21);
-  }
-  return stmt.Run();
-}
-
-// The counts of report_query.h's CountFacts, in SQL, in ReportCounts member
-// order (columns 1-24; column 0 is the group key). ?5 is "now", ?6
-// kSatisfiedFromScore. `received`, `finished` and `overdue` name the
-// conditions CountFacts uses.
-constexpr const char* kReportCountColumns =
-    "COUNT(*), "
-    "SUM(received_at IS NOT NULL), "
-    "SUM(finished_at IS NOT NULL), "
-    "SUM(received_at IS NOT NULL AND finished_at IS NOT NULL AND counts_late_in_index = 0 "
-    "AND timeliness = 'early'), "
-    "SUM(received_at IS NOT NULL AND finished_at IS NOT NULL AND counts_late_in_index = 0), "
-    "SUM(received_at IS NOT NULL AND finished_at IS NOT NULL AND counts_late_in_index = 1), "
-    "SUM(received_at IS NOT NULL AND finished_at IS NULL AND NOT (counts_late_in_index = 1 OR "
-    "(paused_at IS NULL AND due_at IS NOT NULL AND due_at < ?5))), "
-    "SUM(received_at IS NOT NULL AND finished_at IS NULL AND (counts_late_in_index = 1 OR "
-    "(paused_at IS NULL AND due_at IS NOT NULL AND due_at < ?5))), "
-    "SUM(submitted_online), "
-    "SUM(fully_online), "
-    "SUM(fee_bearing), "
-    "SUM(fee_bearing AND paid_online), "
-    "SUM(finished_at IS NOT NULL AND has_result), "
-    "SUM(finished_at IS NOT NULL AND has_result AND electronic_result), "
-    "SUM(documents_total), "
-    "SUM(documents_digitized), "
-    "SUM(outcome = 'approved'), "
-    "SUM(outcome = 'refused'), "
-    "SUM(outcome = 'not_received'), "
-    "SUM(outcome = 'withdrawn'), "
-    "SUM(outcome = 'stopped'), "
-    "COUNT(rating), "
-    "TOTAL(rating), "
-    "SUM(rating >= ?6)";
-
-// NULL (a SUM over no value) reads as 0.
-std::int64_t CountColumn(const SqliteStatement& row, int column) {
-  return row.IsNull(column) ? 0 : row.ColumnInt(column);
-}
-
-ReportCounts ReadReportCounts(const SqliteStatement& row) {
-  ReportCounts c;
-  std::int64_t* const members[] = {&c.dossiers,
-                                   &c.received,
-                                   &c.finished,
-                                   &c.finished_early,
-                                   &c.finished_on_time,
-                                   &c.finished_late,
-                                   &c.in_progress_on_time,
-                                   &c.in_progress_overdue,
-                                   &c.submitted_online,
-                                   &c.fully_online,
-                                   &c.fee_bearing,
-                                   &c.paid_online,
-                                   &c.results,
-                                   &c.electronic_results,
-                                   &c.documents_total,
-                                   &c.documents_digitized,
-                                   &c.approved,
-                                   &c.refused,
-                                   &c.not_received,
-                                   &c.withdrawn,
-                                   &c.stopped,
-                                   &c.ratings,
-                                   &c.rating_sum,
-                                   &c.ratings_satisfied};
-  int column = 1;
-  for (std::int64_t* member : members) *member = CountColumn(row, column++);
-  return c;
-}
-
-// The SQL of one report query shape; filters absent from the query are left
-// out of the text (not "?1 IS NULL OR ...") so that SQLite picks the index.
-std::string ReportSql(const ReportQuery& query) {
-  const char* key = "''";
-  switch (query.group_by) {
-    case ReportGroupBy::kNone: key = "''"; break;
-    case ReportGroupBy::kProcedure: key = "procedure_code"; break;
-    case ReportGroupBy::kAgency: key = "agency"; break;
-    case ReportGroupBy::kMonth: key = "submitted_month"; break;
-  }
-  std::string sql = std::string("SELECT ") + key + ", " + kReportCountColumns +
-                    " FROM report_facts WHERE submitted_at >= ?3 AND submitted_at < ?4";
-  if (query.agency) sql += " AND agency = ?1";
-  if (query.procedure_code) sql += " AND procedure_code = ?2";
-  sql += std::string(" GROUP BY 1 ORDER BY 1");
-  return sql;
 }
 
 // One thread wakes one waiting thread, once. A POSIX semaphore, because
@@ -962,6 +820,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
   Result<std::int64_t> migrated =
       ApplyMigrations(*impl->writer, EmbeddedMigrations(), impl->clock->Now());
   if (!migrated.ok()) return migrated.error();
+  if (Status rolled_up = EnsureReportRollup(*impl->writer); !rolled_up.ok()) {
+    return rolled_up.error();
+  }
 
   for (int i = 0; i < options.reader_connections; ++i) {
     Result<std::unique_ptr<SqliteConnection>> reader =
@@ -1268,26 +1129,8 @@ Result<std::vector<ReportGroup>> SqliteStore::AggregateReport(const ReportQuery&
     return Error(ErrorCode::kInvalidArgument, "the report period is empty", "validation",
                  {FieldError{"/to", "must be after from"}});
   }
-  const std::string sql = ReportSql(query);
   using List = std::vector<ReportGroup>;
-  return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
-    Result<SqliteStatement*> stmt = db.Prepare(sql);
-    if (!stmt.ok()) return stmt.error();
-    StatementReset reset(*stmt);
-    if (query.agency) (*stmt)->BindText(1, *query.agency);
-    if (query.procedure_code) (*stmt)->BindText(2, *query.procedure_code);
-    (*stmt)->BindInt(3, ToSeconds(query.from));
-    (*stmt)->BindInt(4, ToSeconds(query.to));
-    (*stmt)->BindInt(5, ToSeconds(query.now));
-    (*stmt)->BindInt(6, kSatisfiedFromScore);
-    List groups;
-    for (;;) {
-      Result<bool> row = (*stmt)->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) return groups;
-      groups.push_back(ReportGroup{(*stmt)->ColumnText(0), ReadReportCounts(**stmt)});
-    }
-  });
+  return impl_->Read<List>([&](SqliteConnection& db) { return QueryReport(db, query); });
 }
 
 Result<Dossier> SqliteStore::GetDossier(const std::string& code) {

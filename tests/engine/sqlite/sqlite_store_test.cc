@@ -196,6 +196,55 @@ TEST_CASE("sqlite store: one transition writes dossier, event, queue and outbox 
   CHECK(raw.Query("SELECT COUNT(*) FROM events WHERE to_state = 'bogus'") == "0");
 }
 
+TEST_CASE("sqlite store: pre-summed report counts are rebuilt from the facts when missing") {
+  TempDirectory dir;
+  const std::string agency = NewDossier("X").agency;
+  ReportQuery query;
+  query.agency = agency;
+  query.from = SampleTime(-10 * 86400);
+  query.to = SampleTime(10 * 86400);
+  query.group_by = ReportGroupBy::kProcedure;
+  query.now = SampleTime(5 * 86400);
+  std::vector<ReportGroup> before;
+  {
+    auto store = OpenStore(dir.File("r.db"));
+    for (int i = 0; i < 6; ++i) {
+      Dossier d = NewDossier("R-" + std::to_string(i));
+      ReportFacts facts;
+      facts.dossier_code = d.code;
+      facts.agency = d.agency;
+      facts.procedure_code = d.procedure_code;
+      facts.submitted_at = SampleTime(i * 86400 / 2);
+      facts.submitted_month = "2026-11";
+      facts.received_at = facts.submitted_at;
+      facts.due_at = SampleTime(i * 86400);  // some overdue at `now`, some not
+      facts.documents_total = i;
+      REQUIRE(store->CreateDossier(d, {"clerk"}, 1, {}, facts).ok());
+    }
+    Result<std::vector<ReportGroup>> report = store->AggregateReport(query);
+    REQUIRE(report.ok());
+    before = *report;
+  }
+  REQUIRE(before.size() == 1);
+  CHECK(before.front().counts.dossiers == 6);
+  CHECK(before.front().counts.in_progress_overdue == 5);
+  CHECK(before.front().counts.documents_total == 15);
+  RawDatabase raw(dir.File("r.db"));
+  CHECK(raw.Query("SELECT SUM(dossiers) FROM report_daily") == "6");
+  // As after migration 0008 on a database with facts: no pre-summed rows.
+  REQUIRE(raw.Exec("DELETE FROM report_daily") == "");
+  {
+    auto store = OpenStore(dir.File("r.db"));
+    Result<std::vector<ReportGroup>> report = store->AggregateReport(query);
+    REQUIRE(report.ok());
+    REQUIRE(report->size() == 1);
+    CHECK(report->front().key == before.front().key);
+    CHECK(report->front().counts == before.front().counts);
+  }
+  CHECK(raw.Query("SELECT SUM(dossiers) FROM report_daily") == "6");
+  CHECK(raw.Query("SELECT SUM(documents_total) FROM report_daily") == "15");
+}
+
 TEST_CASE("sqlite store: a document's bytes are stored once") {
   TempDirectory dir;
   const std::string id = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";

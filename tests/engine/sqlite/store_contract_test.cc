@@ -4,7 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <map>
 #include <memory>
+#include <random>
 #include <set>
 #include <thread>
 #include <vector>
@@ -960,6 +962,114 @@ TEST_CASE_TEMPLATE("store: report facts must name the dossier; a failed commit w
   REQUIRE(report->size() == 1);
   CHECK(report->front().counts.dossiers == 1);
   CHECK(report->front().counts.finished == 1);
+}
+
+// Random but plausible facts of `d`, submitted at `submitted`.
+ReportFacts RandomFacts(const Dossier& d, Instant submitted, const std::string& month,
+                        std::mt19937& random) {
+  auto chance = [&](int percent) {
+    return std::uniform_int_distribution<int>(0, 99)(random) < percent;
+  };
+  auto later = [&](Instant t, int max_hours) {
+    return t + hours(std::uniform_int_distribution<int>(0, max_hours)(random));
+  };
+  ReportFacts facts = FactsOf(d, submitted, month);
+  facts.submitted_online = chance(70);
+  facts.fee_bearing = chance(50);
+  facts.paid_online = facts.fee_bearing && chance(50);
+  facts.documents_total = std::uniform_int_distribution<int>(0, 4)(random);
+  facts.documents_digitized = facts.documents_total;
+  facts.documents_reused = std::uniform_int_distribution<int>(0, 1)(random) * facts.documents_total;
+  if (chance(80)) {
+    facts.received_at = later(submitted, 24);
+    facts.due_at = later(*facts.received_at, 10 * 24);
+    facts.counts_late_in_index = chance(20);
+    if (chance(20)) facts.paused_at = later(*facts.received_at, 48);
+  }
+  if (chance(50)) {
+    facts.finished_at = later(submitted, 12 * 24);
+    facts.paused_at.reset();
+    facts.outcome = chance(70) ? ReportOutcome::kApproved : ReportOutcome::kRefused;
+    if (facts.received_at) facts.timeliness = chance(50) ? Timeliness::kEarly : Timeliness::kOnTime;
+    facts.has_result = chance(80);
+    facts.electronic_result = facts.has_result && chance(70);
+    facts.fully_online = facts.submitted_online && chance(60);
+    if (chance(50)) facts.rating = std::uniform_int_distribution<int>(1, 5)(random);
+  } else if (!facts.received_at && chance(30)) {
+    facts.finished_at = later(submitted, 24);
+    facts.outcome = ReportOutcome::kWithdrawn;
+  }
+  return facts;
+}
+
+// Pre-summed stores must give CountFacts' answer for any period, filter,
+// grouping and "now", after facts were rewritten by later transitions.
+TEST_CASE_TEMPLATE("store: reports equal CountFacts over the latest facts for any period", F,
+                   STORE_TYPES) {
+  F f;
+  std::mt19937 random(20261201);
+  const std::vector<std::string> agencies{"000.00.01.H26", "000.00.02.H26"};
+  const std::vector<std::string> procedures{"1.004222", "1.001471"};
+  std::map<std::string, ReportFacts> latest;  // by dossier code
+  for (std::size_t i = 0; i < 60; ++i) {
+    Dossier d = NewDossier("Q-" + std::to_string(i), "0010990" + std::to_string(10000 + i),
+                           agencies[i % 2]);
+    d.procedure_code = procedures[(i / 2) % 2];
+    // Every 3 h 20 min over about 8 days, so periods cut days at any hour.
+    const Instant submitted = SampleTime(static_cast<std::int64_t>(i) * 12000);
+    const std::string month = i < 30 ? "2026-11" : "2026-12";
+    ReportFacts facts = RandomFacts(d, submitted, month, random);
+    REQUIRE(f.store->CreateDossier(d, {"clerk"}, 1, {}, facts).ok());
+    Dossier current = d;
+    for (std::int64_t version = 1; version <= static_cast<std::int64_t>(i % 3); ++version) {
+      SampleTransition t =
+          MoveTo(current, version == 1 ? "in_review" : "returned", submitted + hours(version));
+      DossierStore::TransitionCommit commit = CommitOf(t, version);
+      facts = RandomFacts(d, submitted, month, random);
+      commit.facts = facts;
+      REQUIRE(f.store->CommitTransition(commit).ok());
+      current = t.after;
+    }
+    latest[d.code] = facts;
+  }
+
+  const std::vector<std::optional<std::string>> agency_filters{agencies[0], agencies[1],
+                                                               std::nullopt};
+  for (std::size_t q = 0; q < 200; ++q) {
+    ReportQuery query;
+    query.agency = agency_filters[q % 3];
+    if (q % 4 == 0) query.procedure_code = procedures[q % 2];
+    query.group_by = static_cast<ReportGroupBy>(static_cast<int>(q % 4));
+    auto instant = [&] {
+      return SampleTime(std::uniform_int_distribution<std::int64_t>(-86400, 10 * 86400)(random));
+    };
+    query.from = instant();
+    query.to = instant();
+    if (query.to <= query.from) std::swap(query.from, query.to);
+    if (query.to == query.from) query.to += hours(1);
+    if (q % 5 == 0) {  // whole UTC days
+      query.from = std::chrono::floor<days>(query.from);
+      query.to = std::chrono::ceil<days>(query.to);
+    }
+    query.now = instant();
+
+    std::map<std::string, ReportCounts> expected;
+    for (const auto& [code, facts] : latest) {
+      if (MatchesReportQuery(facts, query)) {
+        CountFacts(facts, query.now, expected[ReportGroupKey(facts, query.group_by)]);
+      }
+    }
+    Result<std::vector<ReportGroup>> report = f.store->AggregateReport(query);
+    REQUIRE(report.ok());
+    CAPTURE(q);
+    REQUIRE(report->size() == expected.size());
+    auto want = expected.begin();
+    for (const ReportGroup& group : *report) {
+      CHECK(group.key == want->first);
+      CHECK(group.counts == want->second);
+      ++want;
+    }
+  }
 }
 
 }  // namespace

@@ -1,0 +1,381 @@
+#include "engine/sqlite/report_tables.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+
+#include "engine/sqlite/dossier_codec.h"
+
+namespace motcua {
+namespace {
+
+constexpr std::int64_t kSecondsPerBucket = 86400;
+
+// The columns of report_facts, in the order ReadFacts and BindFacts use.
+constexpr const char* kFactsColumns =
+    "agency, submitted_at, dossier_code, procedure_code, submitted_month, received_at, "
+    "submitted_online, finished_at, outcome, due_at, paused_at, timeliness, "
+    "counts_late_in_index, fully_online, fee_bearing, paid_online, has_result, "
+    "electronic_result, documents_total, documents_digitized, documents_reused, rating";
+constexpr int kFactsColumnCount = 22;
+
+// The conditions of IsOpenInProgress, word for word as in the WHERE clause of
+// the partial index report_facts_open (0008), so that SQLite can use it.
+constexpr const char* kOpenInProgress =
+    "received_at IS NOT NULL AND finished_at IS NULL AND counts_late_in_index = 0";
+// IsOverdueAt, with ?5 as "now".
+constexpr const char* kOverdueAtNow = "paused_at IS NULL AND due_at < ?5";
+
+std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
+  std::int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+std::int64_t BucketOf(Instant t) {
+  return FloorDiv(ToSeconds(t), kSecondsPerBucket);
+}
+Instant BucketStart(std::int64_t bucket) {
+  return FromSeconds(bucket * kSecondsPerBucket);
+}
+
+std::optional<Instant> OptionalInstant(const SqliteStatement& row, int column) {
+  if (row.IsNull(column)) return std::nullopt;
+  return FromSeconds(row.ColumnInt(column));
+}
+
+std::optional<Timeliness> TimelinessFromName(const std::string& name) {
+  for (Timeliness t : {Timeliness::kEarly, Timeliness::kOnTime, Timeliness::kLate}) {
+    if (name == TimelinessName(t)) return t;
+  }
+  return std::nullopt;
+}
+
+// A row of kFactsColumns, starting at column `first`.
+ReportFacts ReadFacts(const SqliteStatement& row, int first = 0) {
+  ReportFacts f;
+  int c = first;
+  f.agency = row.ColumnText(c++);
+  f.submitted_at = FromSeconds(row.ColumnInt(c++));
+  f.dossier_code = row.ColumnText(c++);
+  f.procedure_code = row.ColumnText(c++);
+  f.submitted_month = row.ColumnText(c++);
+  f.received_at = OptionalInstant(row, c++);
+  f.submitted_online = row.ColumnInt(c++) != 0;
+  f.finished_at = OptionalInstant(row, c++);
+  if (std::optional<std::string> outcome = row.ColumnOptionalText(c++)) {
+    f.outcome = ReportOutcomeFromName(*outcome);
+  }
+  f.due_at = OptionalInstant(row, c++);
+  f.paused_at = OptionalInstant(row, c++);
+  if (std::optional<std::string> timeliness = row.ColumnOptionalText(c++)) {
+    f.timeliness = TimelinessFromName(*timeliness);
+  }
+  f.counts_late_in_index = row.ColumnInt(c++) != 0;
+  f.fully_online = row.ColumnInt(c++) != 0;
+  f.fee_bearing = row.ColumnInt(c++) != 0;
+  f.paid_online = row.ColumnInt(c++) != 0;
+  f.has_result = row.ColumnInt(c++) != 0;
+  f.electronic_result = row.ColumnInt(c++) != 0;
+  f.documents_total = row.ColumnInt(c++);
+  f.documents_digitized = row.ColumnInt(c++);
+  f.documents_reused = row.ColumnInt(c++);
+  if (std::optional<std::int64_t> rating = row.ColumnOptionalInt(c++)) {
+    f.rating = static_cast<int>(*rating);
+  }
+  return f;
+}
+
+// Binds `f` to parameters ?1..?22 in kFactsColumns order.
+void BindFacts(SqliteStatement& stmt, const ReportFacts& f) {
+  int p = 1;
+  stmt.BindText(p++, f.agency);
+  stmt.BindInt(p++, ToSeconds(f.submitted_at));
+  stmt.BindText(p++, f.dossier_code);
+  stmt.BindText(p++, f.procedure_code);
+  stmt.BindText(p++, f.submitted_month);
+  stmt.BindOptionalInt(p++, OptionalSeconds(f.received_at));
+  stmt.BindInt(p++, f.submitted_online ? 1 : 0);
+  stmt.BindOptionalInt(p++, OptionalSeconds(f.finished_at));
+  stmt.BindOptionalText(
+      p++, f.outcome ? std::optional<std::string>(ReportOutcomeName(*f.outcome)) : std::nullopt);
+  stmt.BindOptionalInt(p++, OptionalSeconds(f.due_at));
+  stmt.BindOptionalInt(p++, OptionalSeconds(f.paused_at));
+  stmt.BindOptionalText(
+      p++, f.timeliness ? std::optional<std::string>(TimelinessName(*f.timeliness)) : std::nullopt);
+  stmt.BindInt(p++, f.counts_late_in_index ? 1 : 0);
+  stmt.BindInt(p++, f.fully_online ? 1 : 0);
+  stmt.BindInt(p++, f.fee_bearing ? 1 : 0);
+  stmt.BindInt(p++, f.paid_online ? 1 : 0);
+  stmt.BindInt(p++, f.has_result ? 1 : 0);
+  stmt.BindInt(p++, f.electronic_result ? 1 : 0);
+  stmt.BindInt(p++, f.documents_total);
+  stmt.BindInt(p++, f.documents_digitized);
+  stmt.BindInt(p++, f.documents_reused);
+  stmt.BindOptionalInt(p++, f.rating ? std::optional<std::int64_t>(*f.rating) : std::nullopt);
+}
+
+std::string Placeholders(int first, int count) {
+  std::string text;
+  for (int i = 0; i < count; ++i) {
+    if (i > 0) text += ", ";
+    text += "?" + std::to_string(first + i);
+  }
+  return text;
+}
+
+// The report_daily row a facts row adds to.
+struct RollupKey {
+  std::string agency;
+  std::int64_t bucket = 0;
+  std::string procedure_code;
+  std::string submitted_month;
+
+  friend bool operator<(const RollupKey& a, const RollupKey& b) {
+    return std::tie(a.agency, a.bucket, a.procedure_code, a.submitted_month) <
+           std::tie(b.agency, b.bucket, b.procedure_code, b.submitted_month);
+  }
+  friend bool operator==(const RollupKey&, const RollupKey&) = default;
+};
+
+RollupKey RollupKeyOf(const ReportFacts& f) {
+  return RollupKey{f.agency, BucketOf(f.submitted_at), f.procedure_code, f.submitted_month};
+}
+
+// Adds `delta` (which may be negative) to the report_daily row of `key`.
+Status AddToRollup(SqliteConnection& db, const RollupKey& key, const ReportCounts& delta) {
+  static const std::string sql = [] {
+    std::string columns, updates;
+    for (const ReportCountField& field : ReportCountFields()) {
+      columns += std::string(", ") + field.name;
+      if (!updates.empty()) updates += ", ";
+      updates += std::string(field.name) + " = " + field.name + " + excluded." + field.name;
+    }
+    return "INSERT INTO report_daily (agency, bucket, procedure_code, submitted_month" + columns +
+           ") VALUES (" + Placeholders(1, 4 + static_cast<int>(ReportCountFields().size())) +
+           ") ON CONFLICT (agency, bucket, procedure_code, submitted_month) DO UPDATE SET " +
+           updates;
+  }();
+  Result<SqliteStatement*> upsert = db.Prepare(sql);
+  if (!upsert.ok()) return upsert.error();
+  SqliteStatement& stmt = **upsert;
+  StatementReset reset(&stmt);
+  stmt.BindText(1, key.agency);
+  stmt.BindInt(2, key.bucket);
+  stmt.BindText(3, key.procedure_code);
+  stmt.BindText(4, key.submitted_month);
+  int p = 5;
+  for (const ReportCountField& field : ReportCountFields()) stmt.BindInt(p++, delta.*field.member);
+  return stmt.Run();
+}
+
+// The facts row of `code`, if any.
+Result<std::optional<ReportFacts>> ReadFactsOf(SqliteConnection& db, const std::string& code) {
+  static const std::string sql =
+      std::string("SELECT ") + kFactsColumns + " FROM report_facts WHERE dossier_code = ?1";
+  Result<SqliteStatement*> select = db.Prepare(sql);
+  if (!select.ok()) return select.error();
+  StatementReset reset(*select);
+  (*select)->BindTextNoCopy(1, code);
+  Result<bool> found = (*select)->Step();
+  if (!found.ok()) return found.error();
+  if (!*found) return std::optional<ReportFacts>();
+  return std::optional<ReportFacts>(ReadFacts(**select));
+}
+
+// The report_facts filter of `query`, with ?1 agency, ?2 procedure, ?3 and
+// ?4 the submission period. Absent filters are left out of the text (not
+// "?1 IS NULL OR ...") so that SQLite picks the index.
+std::string FactsFilter(const ReportQuery& query) {
+  std::string where = " WHERE submitted_at >= ?3 AND submitted_at < ?4";
+  if (query.agency) where += " AND agency = ?1";
+  if (query.procedure_code) where += " AND procedure_code = ?2";
+  return where;
+}
+
+void BindFilter(SqliteStatement& stmt, const ReportQuery& query, std::int64_t from,
+                std::int64_t to) {
+  if (query.agency) stmt.BindText(1, *query.agency);
+  if (query.procedure_code) stmt.BindText(2, *query.procedure_code);
+  stmt.BindInt(3, from);
+  stmt.BindInt(4, to);
+}
+
+const char* GroupColumn(ReportGroupBy group_by) {
+  switch (group_by) {
+    case ReportGroupBy::kNone: return "''";
+    case ReportGroupBy::kProcedure: return "procedure_code";
+    case ReportGroupBy::kAgency: return "agency";
+    case ReportGroupBy::kMonth: return "submitted_month";
+  }
+  return "''";
+}
+
+using GroupMap = std::map<std::string, ReportCounts>;
+
+// CountFacts over every facts row submitted in [from, to).
+Status CountRows(SqliteConnection& db, const ReportQuery& query, Instant from, Instant to,
+                 GroupMap& groups) {
+  if (to <= from) return Status();
+  Result<SqliteStatement*> select = db.Prepare(std::string("SELECT ") + kFactsColumns +
+                                               " FROM report_facts" + FactsFilter(query));
+  if (!select.ok()) return select.error();
+  StatementReset reset(*select);
+  BindFilter(**select, query, ToSeconds(from), ToSeconds(to));
+  for (;;) {
+    Result<bool> row = (*select)->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return Status();
+    const ReportFacts facts = ReadFacts(**select);
+    CountFacts(facts, query.now, groups[ReportGroupKey(facts, query.group_by)]);
+  }
+}
+
+// report_daily over buckets [first, end), then the open dossiers submitted in
+// them that are overdue at query.now.
+Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t first,
+                    std::int64_t end, GroupMap& groups) {
+  if (end <= first) return Status();
+  std::string sums;
+  for (const ReportCountField& field : ReportCountFields()) {
+    sums += std::string(", SUM(") + field.name + ")";
+  }
+  std::string rollup_sql = std::string("SELECT ") + GroupColumn(query.group_by) + sums +
+                           " FROM report_daily WHERE bucket >= ?3 AND bucket < ?4";
+  if (query.agency) rollup_sql += " AND agency = ?1";
+  if (query.procedure_code) rollup_sql += " AND procedure_code = ?2";
+  rollup_sql += " GROUP BY 1";
+  Result<SqliteStatement*> rollup = db.Prepare(rollup_sql);
+  if (!rollup.ok()) return rollup.error();
+  {
+    StatementReset reset(*rollup);
+    BindFilter(**rollup, query, first, end);
+    for (;;) {
+      Result<bool> row = (*rollup)->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      ReportCounts& counts = groups[(*rollup)->ColumnText(0)];
+      int column = 1;
+      for (const ReportCountField& field : ReportCountFields()) {
+        counts.*field.member += (*rollup)->ColumnInt(column++);
+      }
+    }
+  }
+
+  Result<SqliteStatement*> overdue = db.Prepare(
+      std::string("SELECT ") + GroupColumn(query.group_by) + ", COUNT(*) FROM report_facts" +
+      FactsFilter(query) + " AND " + kOpenInProgress + " AND " + kOverdueAtNow + " GROUP BY 1");
+  if (!overdue.ok()) return overdue.error();
+  StatementReset reset(*overdue);
+  BindFilter(**overdue, query, ToSeconds(BucketStart(first)), ToSeconds(BucketStart(end)));
+  (*overdue)->BindInt(5, ToSeconds(query.now));
+  for (;;) {
+    Result<bool> row = (*overdue)->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return Status();
+    JudgeOverdue((*overdue)->ColumnInt(1), groups[(*overdue)->ColumnText(0)]);
+  }
+}
+
+}  // namespace
+
+Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts) {
+  Result<std::optional<ReportFacts>> previous = ReadFactsOf(db, facts.dossier_code);
+  if (!previous.ok()) return previous.error();
+  if (*previous) {
+    Result<SqliteStatement*> remove =
+        db.Prepare("DELETE FROM report_facts WHERE dossier_code = ?1");
+    if (!remove.ok()) return remove.error();
+    StatementReset reset(*remove);
+    (*remove)->BindTextNoCopy(1, facts.dossier_code);
+    if (Status removed = (*remove)->Run(); !removed.ok()) return removed;
+  }
+  {
+    static const std::string sql = std::string("INSERT INTO report_facts (") + kFactsColumns +
+                                   ") VALUES (" + Placeholders(1, kFactsColumnCount) + ")";
+    Result<SqliteStatement*> insert = db.Prepare(sql);
+    if (!insert.ok()) return insert.error();
+    StatementReset reset(*insert);
+    BindFacts(**insert, facts);
+    if (Status inserted = (*insert)->Run(); !inserted.ok()) return inserted;
+  }
+
+  ReportCounts added;
+  CountSettledFacts(facts, added);
+  const RollupKey key = RollupKeyOf(facts);
+  if (!*previous) return AddToRollup(db, key, added);
+  ReportCounts removed;
+  CountSettledFacts(**previous, removed);
+  const RollupKey previous_key = RollupKeyOf(**previous);
+  if (previous_key == key) {
+    SubtractCounts(removed, added);
+    if (added == ReportCounts{}) return Status();  // e.g. a claim: nothing counted changed
+    return AddToRollup(db, key, added);
+  }
+  ReportCounts negated;
+  SubtractCounts(removed, negated);
+  if (Status subtracted = AddToRollup(db, previous_key, negated); !subtracted.ok()) {
+    return subtracted;
+  }
+  return AddToRollup(db, key, added);
+}
+
+Status EnsureReportRollup(SqliteConnection& db) {
+  Status begun = db.Exec("BEGIN IMMEDIATE");
+  if (!begun.ok()) return begun;
+  auto finish = [&](Status status) {
+    (void)db.Exec(status.ok() ? "COMMIT" : "ROLLBACK");
+    return status;
+  };
+  Result<std::string> rollup_rows = db.QueryText("SELECT EXISTS (SELECT 1 FROM report_daily)");
+  if (!rollup_rows.ok()) return finish(rollup_rows.error());
+  if (*rollup_rows != "0") return finish(Status());
+
+  std::map<RollupKey, ReportCounts> sums;
+  {
+    Result<SqliteStatement*> select =
+        db.Prepare(std::string("SELECT ") + kFactsColumns + " FROM report_facts");
+    if (!select.ok()) return finish(select.error());
+    StatementReset reset(*select);
+    for (;;) {
+      Result<bool> row = (*select)->Step();
+      if (!row.ok()) return finish(row.error());
+      if (!*row) break;
+      const ReportFacts facts = ReadFacts(**select);
+      CountSettledFacts(facts, sums[RollupKeyOf(facts)]);
+    }
+  }
+  for (const auto& [key, counts] : sums) {
+    if (Status added = AddToRollup(db, key, counts); !added.ok()) return finish(added);
+  }
+  return finish(Status());
+}
+
+Result<std::vector<ReportGroup>> QueryReport(SqliteConnection& db, const ReportQuery& query) {
+  // Whole buckets [first, end) inside [from, to); the rest from facts rows.
+  const std::int64_t first = -FloorDiv(-ToSeconds(query.from), kSecondsPerBucket);  // ceiling
+  const std::int64_t end = BucketOf(query.to);
+  GroupMap groups;
+  if (first < end) {
+    if (Status counted = CountRows(db, query, query.from, BucketStart(first), groups);
+        !counted.ok()) {
+      return counted.error();
+    }
+    if (Status counted = CountBuckets(db, query, first, end, groups); !counted.ok()) {
+      return counted.error();
+    }
+    if (Status counted = CountRows(db, query, BucketStart(end), query.to, groups); !counted.ok()) {
+      return counted.error();
+    }
+  } else if (Status counted = CountRows(db, query, query.from, query.to, groups); !counted.ok()) {
+    return counted.error();
+  }
+  std::vector<ReportGroup> result;
+  for (auto& [key, counts] : groups) {
+    if (counts.dossiers > 0) result.push_back(ReportGroup{key, counts});
+  }
+  return result;
+}
+
+}  // namespace motcua

@@ -1,0 +1,47 @@
+// report_tables.h: the SQLite side of reports (report_facts.h,
+// report_query.h): one facts row per dossier, and counts pre-summed per day.
+//
+// Tables (migrations 0006 and 0008):
+//  - report_facts: one row per dossier, its latest ReportFacts;
+//  - report_daily: CountSettledFacts summed per agency, procedure, month of
+//    submission and "bucket" (the UTC day of submission, submitted_at / 86400).
+//    It is kept in step with report_facts in the same transaction, so that a
+//    report over a year reads a few hundred rows instead of every dossier.
+//
+// A report over [from, to) reads:
+//  - report_daily for the whole buckets inside [from, to);
+//  - report_facts rows for the partial buckets at either end (CountFacts);
+//  - over the whole buckets, the "open" dossiers (IsOpenInProgress) that are
+//    overdue at the query's "now", through a partial index of open rows only,
+//    and moves them to in_progress_overdue (JudgeOverdue).
+// The answer equals CountFacts over every matching facts row; the store
+// contract test holds the SQLite store to the in-memory one, which does just
+// that.
+#pragma once
+
+#include <vector>
+
+#include "engine/domain/report_facts.h"
+#include "engine/domain/report_query.h"
+#include "engine/domain/status.h"
+#include "engine/sqlite/sqlite_db.h"
+
+namespace motcua {
+
+// Writes `facts` as its dossier's report row, replacing the previous one,
+// and adjusts report_daily by the difference. Runs inside the caller's write
+// transaction.
+Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts);
+
+// Rebuilds report_daily from report_facts when report_daily is empty but
+// facts exist: a database migrated to 0008 with facts written before it. A
+// facts row always adds one dossier to report_daily, so a non-empty
+// report_facts with an empty report_daily is never a state the writer leaves.
+// Runs its own write transaction.
+Status EnsureReportRollup(SqliteConnection& db);
+
+// One ReportGroup per group key with at least one dossier, by key, in the
+// caller's read transaction. `query.to > query.from` is the caller's check.
+Result<std::vector<ReportGroup>> QueryReport(SqliteConnection& db, const ReportQuery& query);
+
+}  // namespace motcua
