@@ -86,6 +86,12 @@ struct DossierEvent {
   nlohmann::json payload = nlohmann::json::object();  // comment, documents, ...
 };
 
+// In an event's payload, recorded by the engine (never sent by a client): the
+// ids of the documents the event attached that were reused rather than
+// uploaded for this dossier (a result issued to the applicant, or a paper
+// already attached to another dossier).
+inline constexpr const char* kReusedDocumentsField = "reused_documents";
+
 // Actions the engine records on a dossier without moving it: a staff member
 // taking it from the queue and putting it back, the applicant's
 // satisfaction rating, and the engine's SLA escalation. They appear in the audit trail but are not

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "engine/domain/fully_online.h"
 
@@ -39,6 +40,21 @@ bool PaidOnline(const Dossier& dossier) {
 bool ChargesFee(const Procedure& procedure) {
   return std::any_of(procedure.fees.begin(), procedure.fees.end(),
                      [](const Fee& fee) { return fee.desk_amount > 0 || fee.online_amount > 0; });
+}
+
+// Attached documents some event recorded as reused (kReusedDocumentsField).
+std::int64_t CountReused(const Dossier& dossier) {
+  std::set<std::string> reused;
+  for (const DossierEvent& event : dossier.history) {
+    auto ids = event.payload.find(kReusedDocumentsField);
+    if (ids == event.payload.end() || !ids->is_array()) continue;
+    for (const nlohmann::json& id : *ids) {
+      if (id.is_string()) reused.insert(id.get<std::string>());
+    }
+  }
+  std::int64_t count = 0;
+  for (const auto& [key, id] : dossier.documents) count += reused.count(id) > 0 ? 1 : 0;
+  return count;
 }
 
 }  // namespace
@@ -111,6 +127,7 @@ ReportFacts ComputeReportFacts(const Workflow& workflow, const Dossier& dossier,
                   });
   facts.documents_total = static_cast<std::int64_t>(dossier.documents.size());
   facts.documents_digitized = facts.documents_total;  // see ReportFacts::documents_digitized
+  facts.documents_reused = CountReused(dossier);
   return facts;
 }
 

@@ -45,6 +45,11 @@ OutboxEntry StatusChangeEntry(const Workflow& workflow, const Dossier& dossier,
   return OutboxEntry{kDossierStatusTopic, NationalSyncPayload(workflow, dossier, event)};
 }
 
+// Notes in `event` which of the documents it attaches were reused.
+void RecordReuse(const std::vector<std::string>& reused, DossierEvent& event) {
+  if (!reused.empty()) event.payload[kReusedDocumentsField] = reused;
+}
+
 }  // namespace
 
 Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier& request) {
@@ -95,8 +100,9 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
   Result<Dossier> dossier = runnable.machine->Submit(submission);
   if (!dossier.ok()) return dossier.error();
   // After the state machine, so that who-may-submit errors come first.
-  Status usable = CheckDocumentsUsable(actor, request.payload, nullptr);
-  if (!usable.ok()) return usable.error();
+  Result<std::vector<std::string>> reused = CheckDocumentsUsable(actor, request.payload, nullptr);
+  if (!reused.ok()) return reused.error();
+  if (!dossier->history.empty()) RecordReuse(*reused, dossier->history.back());
   const NationalStatus status = StatusOf(runnable.workflow, dossier->state);
   std::vector<OutboxEntry> outbox;
   if (!dossier->history.empty()) {
@@ -154,8 +160,12 @@ Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& ca
   }
   Result<Transition> transition = machine.Apply(before, request);
   if (!transition.ok()) return transition.error();
-  Status usable = CheckDocumentsUsable(actor, request.payload, &before);
-  if (!usable.ok()) return usable.error();
+  Result<std::vector<std::string>> reused = CheckDocumentsUsable(actor, request.payload, &before);
+  if (!reused.ok()) return reused.error();
+  RecordReuse(*reused, transition->event);
+  if (!transition->dossier.history.empty()) {
+    RecordReuse(*reused, transition->dossier.history.back());
+  }
   Status committed =
       CommitAccepted(before, *transition, loaded->workflow->workflow, std::move(documents));
   if (!committed.ok()) return committed.error();
@@ -565,8 +575,15 @@ Result<std::vector<DossierSummary>> DossierService::List(const Actor& actor,
                                          ClampLimit(request.limit), std::move(request.filter)});
 }
 
-Status DossierService::CheckDocumentsUsable(const Actor& actor, const nlohmann::json& payload,
-                                            const Dossier* before) {
+Result<std::vector<std::string>> DossierService::CheckDocumentsUsable(const Actor& actor,
+                                                                      const nlohmann::json& payload,
+                                                                      const Dossier* before) {
+  if (payload.is_object() && payload.contains(kReusedDocumentsField)) {
+    return Error(ErrorCode::kInvalidArgument, "the engine records which documents are reused",
+                 "validation",
+                 {{std::string("/") + kReusedDocumentsField, "is not a field you may send"}});
+  }
+  std::vector<std::string> reused;
   std::vector<std::pair<std::string, std::string>> named;  // pointer, id
   if (auto docs = payload.find("documents"); docs != payload.end() && docs->is_object()) {
     for (const auto& [key, id] : docs->items()) {
@@ -587,15 +604,23 @@ Status DossierService::CheckDocumentsUsable(const Actor& actor, const nlohmann::
     }
     Result<bool> uploaded = store_.IsDocumentUploader(id, actor.user_id);
     if (!uploaded.ok()) return uploaded.error();
-    if (*uploaded) continue;
+    if (*uploaded) {
+      // Uploaded by the actor and already attached to another dossier.
+      Result<std::vector<DossierSummary>> elsewhere = store_.ListDossiersReferencing(id, 1);
+      if (!elsewhere.ok()) return elsewhere.error();
+      if (!elsewhere->empty()) reused.push_back(id);
+      continue;
+    }
     Result<bool> own_result = IsResultIssuedTo(actor, id);
     if (!own_result.ok()) return own_result.error();
-    if (!*own_result) {
+    if (*own_result) {
+      reused.push_back(id);
+    } else {
       unusable.push_back(
           {pointer, "names no document you uploaded or result issued to you; upload it first"});
     }
   }
-  if (unusable.empty()) return Status();
+  if (unusable.empty()) return reused;
   return Error(ErrorCode::kInvalidArgument, "some documents are unknown", "validation",
                std::move(unusable));
 }

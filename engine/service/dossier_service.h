@@ -103,7 +103,10 @@ class DossierService {
   // applicant on an earlier dossier (reuse of digitized papers without
   // uploading again), or already belong to the dossier;
   // otherwise kInvalidArgument with a pointer per unusable document, worded
-  // the same whether the document is absent or someone else's.
+  // the same whether the document is absent or someone else's. The engine
+  // records the ids of reused documents in the event's payload under
+  // kReusedDocumentsField; a payload that names that field itself is
+  // kInvalidArgument.
   Result<DossierView> Submit(const Actor& actor, const NewDossier& request);
   Result<DossierView> Get(const Actor& actor, const std::string& code);
 
@@ -193,8 +196,12 @@ class DossierService {
   // applicant) owns.
   Result<bool> IsResultIssuedTo(const Actor& actor, const std::string& id);
   // See Submit: checks the documents `payload` names (`before` may be null).
-  Status CheckDocumentsUsable(const Actor& actor, const nlohmann::json& payload,
-                              const Dossier* before);
+  // Returns the ids of newly attached documents that are reused: a result
+  // issued to the applicant, or an upload already attached to another
+  // dossier (report_facts.h counts them).
+  Result<std::vector<std::string>> CheckDocumentsUsable(const Actor& actor,
+                                                        const nlohmann::json& payload,
+                                                        const Dossier* before);
   // Commits a claim or release: same state, new assignee, an audit event.
   Status CommitAssignment(const Dossier& before, const Actor& actor, const char* action,
                           const std::optional<std::string>& assignee, const Workflow& workflow);

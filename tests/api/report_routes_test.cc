@@ -160,6 +160,40 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
+TEST_CASE("report routes: documents attached again to a later dossier count as reused") {
+  ReportsApi api;
+  const std::string declaration = api.Upload("t-owner", "declaration kept");
+  const std::string proof = api.Upload("t-owner", "proof kept");
+  auto submission = [&](const std::string& first, const std::string& second) {
+    return json{{"procedure", "1.004222"},
+                {"agency", kAgencyA},
+                {"form", {{"full_name", "An"}, {"citizen_id", kOwnerId}, {"address", "Huế"}}},
+                {"documents", {{"declaration", first}, {"legal_residence_proof", second}}}};
+  };
+  HttpResponse first =
+      api.Call("POST", "/v1/dossiers", "t-owner", submission(declaration, proof).dump());
+  REQUIRE_MESSAGE(first.status == 201, first.body);
+  // The second dossier attaches the declaration again and a new proof.
+  const std::string new_proof = api.Upload("t-owner", "proof renewed");
+  HttpResponse second =
+      api.Call("POST", "/v1/dossiers", "t-owner", submission(declaration, new_proof).dump());
+  REQUIRE_MESSAGE(second.status == 201, second.body);
+  // Only the engine says what was reused.
+  json forged = submission(new_proof, proof);
+  forged["reused_documents"] = json::array({new_proof});
+  HttpResponse refused = api.Call("POST", "/v1/dossiers", "t-owner", forged.dump());
+  CHECK(refused.status == 422);
+  CHECK(refused.body.find("/reused_documents") != std::string::npos);
+
+  HttpResponse response =
+      api.Call("GET", "/v1/reports/summary?from=2026-03-01&to=2026-04-01", "t-admin");
+  REQUIRE_MESSAGE(response.status == 200, response.body);
+  const json counts = Body(response).at("total").at("counts");
+  CHECK(counts.at("dossiers") == 2);
+  CHECK(counts.at("documents_total") == 4);
+  CHECK(counts.at("documents_reused") == 1);
+}
+
 TEST_CASE("report routes: the summary counts dossiers driven through the service") {
   ReportsApi api;
   api.DriveFiveDossiers();

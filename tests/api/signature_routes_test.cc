@@ -312,6 +312,19 @@ TEST_CASE("signatures: a signed result issued to the applicant can be reused, no
   REQUIRE(api.SignResult(code, "t-leader", api.Sign(kResult, api.pki.leader)).status == 200);
   HttpResponse reused = api.Call("POST", "/v1/dossiers", "t-owner", submission.dump());
   CHECK_MESSAGE(reused.status == 201, reused.body);
+  // The engine records the reuse in the submission event, and reports count it.
+  const std::string reused_code = json::parse(reused.body).at("code").get<std::string>();
+  Result<Dossier> stored = api.store.GetDossier(reused_code);
+  REQUIRE(stored.ok());
+  CHECK(stored->history.front().payload.at(kReusedDocumentsField) == json::array({result_id}));
+  ReportQuery query;
+  query.agency = std::string(kAgency);
+  query.to = Now() + std::chrono::hours(1);
+  query.now = query.to;
+  Result<std::vector<ReportGroup>> report = api.store.AggregateReport(query);
+  REQUIRE(report.ok());
+  REQUIRE(report->size() == 1);
+  CHECK(report->front().counts.documents_reused == 1);
   submission["form"]["citizen_id"] = "001090099999";
   HttpResponse other = api.Call("POST", "/v1/dossiers", "t-other", submission.dump());
   CHECK(other.status == 422);
