@@ -183,6 +183,10 @@ class TimerLoop {
             std::cerr << "timers: " << swept->timers_fired << " fired, " << swept->automatic_resumed
                       << " automatic actions resumed\n";
           }
+          if (swept->report_facts_added > 0) {
+            std::cerr << "timers: report facts added for " << swept->report_facts_added
+                      << " older dossiers\n";
+          }
           for (const std::string& failure : swept->failures) {
             std::cerr << "timers: " << failure << '\n';
           }

@@ -267,6 +267,16 @@ class DossierStore {
   // CountFacts (report_query.h) defines, groups ordered by key; groups with no
   // dossier are absent. kInvalidArgument (pointer "/to") when to <= from.
   virtual Result<std::vector<ReportGroup>> AggregateReport(const ReportQuery& query) = 0;
+
+  // Upkeep of report facts for dossiers created before they existed: codes
+  // of dossiers without a facts row, after `after_code` by code, at most
+  // `limit` (1..1000, else kInvalidArgument).
+  virtual Result<std::vector<std::string>> ListDossiersWithoutFacts(const std::string& after_code,
+                                                                    int limit) = 0;
+  // Writes `facts` as its dossier's row only if the dossier exists and has no
+  // row yet, so that facts computed from an older version never replace
+  // those a transition wrote meanwhile. True when written.
+  virtual Result<bool> AddMissingReportFacts(const ReportFacts& facts) = 0;
 };
 
 }  // namespace motcua

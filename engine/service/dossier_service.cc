@@ -181,6 +181,31 @@ Result<DossierView> DossierService::ResumeAutomaticActions(const std::string& co
   return ViewOf(system, RunAutomaticActions(std::move(loaded).value()));
 }
 
+Result<DossierService::FactsBackfill> DossierService::BackfillReportFacts(
+    const std::string& after_code, int limit) {
+  Result<std::vector<std::string>> codes = store_.ListDossiersWithoutFacts(after_code, limit);
+  if (!codes.ok()) return codes.error();
+  FactsBackfill backfill;
+  backfill.next_after = after_code;
+  for (const std::string& code : *codes) {
+    ++backfill.examined;
+    backfill.next_after = code;
+    Result<Dossier> dossier = store_.GetDossier(code);
+    Result<std::shared_ptr<const RunnableWorkflow>> workflow =
+        dossier.ok() ? catalog_.Get(dossier->procedure_code, dossier->definition_version)
+                     : Result<std::shared_ptr<const RunnableWorkflow>>(dossier.error());
+    Result<bool> added = workflow.ok() ? store_.AddMissingReportFacts(ComputeReportFacts(
+                                             (*workflow)->workflow, *dossier, calendar_))
+                                       : Result<bool>(workflow.error());
+    if (!added.ok()) {
+      backfill.failures.push_back(code + ": " + added.error().message());
+    } else if (*added) {
+      ++backfill.added;
+    }
+  }
+  return backfill;
+}
+
 Result<DossierView> DossierService::PayFee(const Actor& actor, const std::string& code,
                                            PaymentRecord payment) {
   Result<Loaded> loaded = LoadVisible(actor, code);

@@ -146,6 +146,19 @@ class DossierService {
   // unknown dossier. Returns the dossier as it is afterwards.
   Result<DossierView> ResumeAutomaticActions(const std::string& code);
 
+  // Report facts for dossiers created before the engine kept them: computes
+  // and adds the facts (DossierStore::AddMissingReportFacts) of up to
+  // `limit` dossiers without any, with codes after `after_code`. `next_after`
+  // is the last code examined; nothing examined means none are left after
+  // `after_code`. A dossier that fails goes to `failures` and is skipped.
+  struct FactsBackfill {
+    int examined = 0;
+    int added = 0;
+    std::string next_after;
+    std::vector<std::string> failures;  // "CODE: reason"
+  };
+  Result<FactsBackfill> BackfillReportFacts(const std::string& after_code, int limit);
+
   // Takes the dossier from the queue of one of the actor's roles (the current
   // state must queue to it, in the actor's agency). Of concurrent claimers
   // exactly one wins; the others get kConflict "already_claimed". Claiming a

@@ -23,6 +23,17 @@ Result<SweepResult> TimerService::Sweep() {
     Status swept = SweepProcedure(procedure.procedure_code, now, result);
     if (!swept.ok()) return swept.error();
   }
+  constexpr int kFactsPageSize = 500;
+  constexpr int kFactsPagesPerSweep = 20;
+  for (int page = 0; page < kFactsPagesPerSweep && !facts_complete_; ++page) {
+    Result<DossierService::FactsBackfill> backfill =
+        dossiers_.BackfillReportFacts(facts_after_, kFactsPageSize);
+    if (!backfill.ok()) return backfill.error();
+    result.report_facts_added += backfill->added;
+    for (std::string& failure : backfill->failures) result.failures.push_back(std::move(failure));
+    facts_after_ = backfill->next_after;
+    facts_complete_ = backfill->examined < kFactsPageSize;
+  }
   return result;
 }
 

@@ -8,7 +8,9 @@
 // DossierStore::ListInState) and the injected clock, so a restarted server
 // picks up where it left off and a timer that fell due while it was down
 // fires at the next sweep. A dossier that changed meanwhile makes its action
-// fail with a conflict and is looked at again by the next sweep.
+// fail with a conflict and is looked at again by the next sweep. Sweeps also
+// give dossiers created before report facts existed their facts, a page at a
+// time.
 //
 // Thread-safe as DossierService is; one sweep at a time is expected.
 #pragma once
@@ -28,6 +30,7 @@ struct SweepResult {
   int timers_fired = 0;               // timer actions performed
   int automatic_resumed = 0;          // dossiers moved on by a pending automatic action
   int escalated = 0;                  // dossiers that overstayed their state's SLA, escalated now
+  int report_facts_added = 0;         // dossiers from before report facts, given theirs now
   std::vector<std::string> failures;  // "CODE action: reason", tried again next sweep
 };
 
@@ -59,6 +62,12 @@ class TimerService {
   DossierService& dossiers_;
   const Clock& clock_;
   int per_state_limit_;
+  // Report facts upkeep (DossierService::BackfillReportFacts): up to 10,000
+  // dossiers per sweep from this code on, until a page comes back short; then
+  // never again in this process, since every write since migration 0006
+  // carries facts.
+  std::string facts_after_;
+  bool facts_complete_ = false;
 };
 
 }  // namespace motcua

@@ -1133,6 +1133,54 @@ Result<std::vector<ReportGroup>> SqliteStore::AggregateReport(const ReportQuery&
   return impl_->Read<List>([&](SqliteConnection& db) { return QueryReport(db, query); });
 }
 
+Result<std::vector<std::string>> SqliteStore::ListDossiersWithoutFacts(
+    const std::string& after_code, int limit) {
+  Status page = CheckPageSize(limit);
+  if (!page.ok()) return page.error();
+  using List = std::vector<std::string>;
+  return impl_->Read<List>([&](SqliteConnection& db) -> Result<List> {
+    Result<SqliteStatement*> stmt = db.Prepare(
+        "SELECT code FROM dossiers AS d WHERE code > ?1 AND NOT EXISTS "
+        "(SELECT 1 FROM report_facts AS f WHERE f.dossier_code = d.code) ORDER BY code LIMIT ?2");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, after_code);
+    (*stmt)->BindInt(2, limit);
+    List codes;
+    for (;;) {
+      Result<bool> row = (*stmt)->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return codes;
+      codes.push_back((*stmt)->ColumnText(0));
+    }
+  });
+}
+
+Result<bool> SqliteStore::AddMissingReportFacts(const ReportFacts& facts) {
+  bool written = false;
+  Status status = impl_->Write([&](SqliteConnection& db) -> Status {
+    written = false;
+    Result<SqliteStatement*> stmt = db.Prepare(
+        "SELECT (SELECT COUNT(*) FROM dossiers WHERE code = ?1), "
+        "(SELECT COUNT(*) FROM report_facts WHERE dossier_code = ?1)");
+    if (!stmt.ok()) return stmt.error();
+    {
+      StatementReset reset(*stmt);
+      (*stmt)->BindText(1, facts.dossier_code);
+      Result<bool> row = (*stmt)->Step();
+      if (!row.ok()) return row.error();
+      if ((*stmt)->ColumnInt(0) == 0) {
+        return Error(ErrorCode::kNotFound, "dossier " + facts.dossier_code + " does not exist");
+      }
+      if ((*stmt)->ColumnInt(1) != 0) return Status();
+    }
+    written = true;
+    return WriteReportFacts(db, facts);
+  });
+  if (!status.ok()) return status.error();
+  return written;
+}
+
 Result<Dossier> SqliteStore::GetDossier(const std::string& code) {
   return impl_->Read<Dossier>([&](SqliteConnection& db) -> Result<Dossier> {
     Result<SqliteStatement*> stmt =

@@ -110,6 +110,9 @@ class SqliteStore final : public DossierStore, public IdempotencyStore, public F
   Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
   Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query) override;
   Result<std::vector<ReportGroup>> AggregateReport(const ReportQuery& query) override;
+  Result<std::vector<std::string>> ListDossiersWithoutFacts(const std::string& after_code,
+                                                            int limit) override;
+  Result<bool> AddMissingReportFacts(const ReportFacts& facts) override;
 
   // FeedDeliveryStore, for the single subscriber "webhook"; writes go
   // through the group-commit writer.

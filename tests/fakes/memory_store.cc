@@ -249,6 +249,27 @@ Result<std::vector<ReportGroup>> MemoryStore::AggregateReport(const ReportQuery&
   return result;
 }
 
+Result<std::vector<std::string>> MemoryStore::ListDossiersWithoutFacts(
+    const std::string& after_code, int limit) {
+  Status page = CheckPageSize(limit);
+  if (!page.ok()) return page.error();
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> codes;
+  for (auto it = dossiers_.upper_bound(after_code);
+       it != dossiers_.end() && static_cast<int>(codes.size()) < limit; ++it) {
+    if (report_facts_.count(it->first) == 0) codes.push_back(it->first);
+  }
+  return codes;
+}
+
+Result<bool> MemoryStore::AddMissingReportFacts(const ReportFacts& facts) {
+  std::lock_guard lock(mutex_);
+  if (dossiers_.count(facts.dossier_code) == 0) {
+    return Error(ErrorCode::kNotFound, "dossier " + facts.dossier_code + " does not exist");
+  }
+  return report_facts_.emplace(facts.dossier_code, facts).second;
+}
+
 Result<Dossier> MemoryStore::GetDossier(const std::string& code) {
   std::lock_guard lock(mutex_);
   auto found = dossiers_.find(code);

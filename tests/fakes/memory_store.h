@@ -68,6 +68,9 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
   Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query) override;
   Result<std::vector<ReportGroup>> AggregateReport(const ReportQuery& query) override;
+  Result<std::vector<std::string>> ListDossiersWithoutFacts(const std::string& after_code,
+                                                            int limit) override;
+  Result<bool> AddMissingReportFacts(const ReportFacts& facts) override;
 
   Result<std::int64_t> DeliveryCursor() override;
   Status RecordDelivered(std::int64_t entry_id, Instant at) override;

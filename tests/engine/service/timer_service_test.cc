@@ -74,6 +74,43 @@ struct Fixture {
   }
 };
 
+TEST_CASE("timers: dossiers from before report facts get theirs, once") {
+  Fixture f;
+  const std::string code = f.AwaitingFee();
+  // The same dossier under another code, stored without facts, as a dossier
+  // created before migration 0006 was.
+  Result<Dossier> stored = f.store.GetDossier(code);
+  REQUIRE(stored.ok());
+  Dossier old = *stored;
+  old.code = code.substr(0, code.size() - 1) + "9";
+  REQUIRE(f.store.CreateDossier(old, {"reception_clerk"}, 2).ok());
+  ReportQuery query;
+  query.agency = std::string(kAgency);
+  query.to = f.clock.Now();
+  query.now = f.clock.Now();
+  auto report = [&] {
+    Result<std::vector<ReportGroup>> groups = f.store.AggregateReport(query);
+    REQUIRE(groups.ok());
+    REQUIRE(groups->size() == 1);
+    return groups->front().counts;
+  };
+  CHECK(report().dossiers == 1);
+
+  TimerService timers(f.store, *f.catalog, *f.dossiers, f.clock);
+  Result<SweepResult> swept = timers.Sweep();
+  REQUIRE(swept.ok());
+  CHECK(swept->report_facts_added == 1);
+  CHECK(swept->failures.empty());
+  const ReportCounts counts = report();
+  CHECK(counts.dossiers == 2);
+  CHECK(counts.received == 2);
+  CHECK(counts.documents_total == 4);
+  swept = timers.Sweep();
+  REQUIRE(swept.ok());
+  CHECK(swept->report_facts_added == 0);
+  CHECK(report().dossiers == 2);
+}
+
 TEST_CASE("timers: a state timer fires as system once due, and only then") {
   Fixture f;
   const std::string code = f.AwaitingFee();  // received Mon 2026-03-02 09:00

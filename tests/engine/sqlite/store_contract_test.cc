@@ -964,6 +964,50 @@ TEST_CASE_TEMPLATE("store: report facts must name the dossier; a failed commit w
   CHECK(report->front().counts.finished == 1);
 }
 
+TEST_CASE_TEMPLATE("store: missing report facts are listed and added, never replaced", F,
+                   STORE_TYPES) {
+  F f;
+  const Dossier with = NewDossier("M-1", "001099000011");
+  REQUIRE(
+      f.store->CreateDossier(with, {"clerk"}, 1, {}, FactsOf(with, SampleTime(), "2026-11")).ok());
+  const Dossier without1 = NewDossier("M-2", "001099000012");
+  const Dossier without2 = NewDossier("M-3", "001099000013");
+  REQUIRE(f.store->CreateDossier(without1, {"clerk"}, 1).ok());
+  REQUIRE(f.store->CreateDossier(without2, {"clerk"}, 1).ok());
+
+  Result<std::vector<std::string>> missing = f.store->ListDossiersWithoutFacts("", 10);
+  REQUIRE(missing.ok());
+  CHECK(*missing == std::vector<std::string>{"M-2", "M-3"});
+  missing = f.store->ListDossiersWithoutFacts("M-2", 10);
+  REQUIRE(missing.ok());
+  CHECK(*missing == std::vector<std::string>{"M-3"});
+  CHECK(f.store->ListDossiersWithoutFacts("", 1)->size() == 1);
+  CHECK(f.store->ListDossiersWithoutFacts("", 0).error().code() == ErrorCode::kInvalidArgument);
+
+  ReportFacts late = FactsOf(without1, SampleTime(), "2026-11");
+  late.documents_total = 5;
+  Result<bool> added = f.store->AddMissingReportFacts(late);
+  REQUIRE(added.ok());
+  CHECK(*added);
+  // A row exists now (or a transition wrote one): never replaced.
+  ReportFacts stale = late;
+  stale.documents_total = 99;
+  CHECK_FALSE(*f.store->AddMissingReportFacts(stale));
+  ReportFacts existing = FactsOf(with, SampleTime(), "2026-11");
+  existing.documents_total = 99;
+  CHECK_FALSE(*f.store->AddMissingReportFacts(existing));
+  ReportFacts unknown = FactsOf(NewDossier("M-404"), SampleTime(), "2026-11");
+  CHECK(f.store->AddMissingReportFacts(unknown).error().code() == ErrorCode::kNotFound);
+
+  CHECK(*f.store->ListDossiersWithoutFacts("", 10) == std::vector<std::string>{"M-3"});
+  Result<std::vector<ReportGroup>> report =
+      f.store->AggregateReport(ReportOf(with.agency, ReportGroupBy::kNone));
+  REQUIRE(report.ok());
+  REQUIRE(report->size() == 1);
+  CHECK(report->front().counts.dossiers == 2);
+  CHECK(report->front().counts.documents_total == 7);
+}
+
 // Random but plausible facts of `d`, submitted at `submitted`.
 ReportFacts RandomFacts(const Dossier& d, Instant submitted, const std::string& month,
                         std::mt19937& random) {
