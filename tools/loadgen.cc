@@ -138,6 +138,9 @@ Target:
   --motcua PATH         the motcua binary ()" MOTCUA_DEFAULT_BINARY R"()
   --workflows DIR       --spawn: workflows to serve ()" MOTCUA_SOURCE_DIR R"(/workflows)
   --server-threads N    --spawn: `motcua serve --threads N` (server default)
+  --server-handler-threads N
+                        --spawn: `motcua serve --handler-threads N` (server
+                        default)
   --tmp-dir DIR         --spawn: where the temporary directory goes (the disk
                         measured; default $TMPDIR or /tmp)
   --keep                --spawn: keep the temporary directory (database, PKI,
@@ -199,6 +202,7 @@ struct Config {
   double healthz_seconds = 3;
   double raw_seconds = 3;
   int server_threads = 0;
+  int server_handler_threads = 0;
   int show_errors = 5;
 };
 
@@ -329,6 +333,8 @@ Config ParseArgs(int argc, char** argv) {
       config.raw_seconds = ParseDouble(name, value(), 0, 3600);
     } else if (name == "server-threads") {
       config.server_threads = static_cast<int>(ParseInt(name, value(), 1, 256));
+    } else if (name == "server-handler-threads") {
+      config.server_handler_threads = static_cast<int>(ParseInt(name, value(), 1, 1024));
     } else if (name == "show-errors") {
       config.show_errors = static_cast<int>(ParseInt(name, value(), 0, 1000));
     } else {
@@ -1253,6 +1259,10 @@ int main(int argc, char** argv) {
       args.push_back("--threads");
       args.push_back(std::to_string(config.server_threads));
     }
+    if (config.server_handler_threads > 0) {
+      args.push_back("--handler-threads");
+      args.push_back(std::to_string(config.server_handler_threads));
+    }
     std::cerr << "loadgen: starting " << Join(args) << '\n';
     if (std::string error = server.Start(args, temp_dir + "/server.log"); !error.empty()) {
       server.Stop();
@@ -1358,6 +1368,9 @@ int main(int argc, char** argv) {
     out << "motcua loadgen: " << config.url << (config.spawn ? " (spawned: motcua serve" : "")
         << (config.spawn && config.server_threads > 0
                 ? ", --threads " + std::to_string(config.server_threads)
+                : std::string())
+        << (config.spawn && config.server_handler_threads > 0
+                ? ", --handler-threads " + std::to_string(config.server_handler_threads)
                 : std::string())
         << (config.spawn ? ")" : "") << ", " << config.connections << " connections, "
         << std::thread::hardware_concurrency() << " cores shared by client and server\n";

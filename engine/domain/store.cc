@@ -2,6 +2,12 @@
 
 namespace motcua {
 
+Result<std::int64_t> DossierStore::LatestDefinitionVersion(const std::string& procedure_code) {
+  Result<StoredDefinition> latest = GetDefinition(procedure_code, 0);
+  if (!latest.ok()) return latest.error();
+  return latest->version;
+}
+
 Status CheckDocumentInfo(const DocumentInfo& info, std::string_view bytes, bool id_matches) {
   if (!id_matches) {
     return Error(ErrorCode::kInvalidArgument, "document id is not the SHA-256 of its bytes", "",

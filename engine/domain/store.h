@@ -189,6 +189,11 @@ class DossierStore {
   virtual Result<std::vector<StoredDefinition>> ListDefinitionVersions(
       const std::string& procedure_code) = 0;
   virtual Result<std::vector<StoredDefinition>> ListLatestDefinitions() = 0;
+  // The number of the latest version of a procedure, without its document
+  // (callers that cache parsed definitions by version need only this); the
+  // same kNotFound as GetDefinition(procedure_code) when it has none. The
+  // default reads the whole latest definition; a store may do it cheaper.
+  virtual Result<std::int64_t> LatestDefinitionVersion(const std::string& procedure_code);
 
   // The next daily sequence number for dossier codes of `agency` on `date`
   // (1, 2, ...). Durable: a number is never handed out twice.

@@ -24,7 +24,14 @@ Result<StoredDefinition> WorkflowCatalog::Publish(
 
 Result<std::shared_ptr<const RunnableWorkflow>> WorkflowCatalog::Get(
     const std::string& procedure_code, std::int64_t version) {
-  if (version > 0) {
+  // Asking the store for the latest version's number only, and taking the
+  // parsed definition from `loaded_`, avoids parsing its JSON on every call.
+  if (version == 0) {
+    Result<std::int64_t> latest = store_.LatestDefinitionVersion(procedure_code);
+    if (!latest.ok()) return latest.error();
+    version = *latest;
+  }
+  {
     std::lock_guard lock(mutex_);
     auto found = loaded_.find({procedure_code, version});
     if (found != loaded_.end()) return found->second;

@@ -576,10 +576,10 @@ struct SqliteStore::Impl {
   template <typename T>
   Result<T> Read(const std::function<Result<T>(SqliteConnection&)>& read) {
     ReaderLease lease(this);
-    Status begun = (*lease).Exec("BEGIN");
+    Status begun = RunCached(*lease, "BEGIN");
     if (!begun.ok()) return begun.error();
     Result<T> result = read(*lease);
-    (void)(*lease).Exec("COMMIT");
+    (void)RunCached(*lease, "COMMIT");
     return result;
   }
 
@@ -666,12 +666,16 @@ struct SqliteStore::Impl {
     }
   }
 
-  Status ExecCached(const char* sql) {
-    Result<SqliteStatement*> stmt = writer->Prepare(sql);
+  // Runs `sql` (one statement without parameters) as a prepared statement
+  // kept by `db`, so that it is not compiled again on every call.
+  static Status RunCached(SqliteConnection& db, const char* sql) {
+    Result<SqliteStatement*> stmt = db.Prepare(sql);
     if (!stmt.ok()) return stmt.error();
     StatementReset reset(*stmt);
     return (*stmt)->Run();
   }
+
+  Status ExecCached(const char* sql) { return RunCached(*writer, sql); }
 
   // Commits `batch` in one transaction and answers every write.
   //
@@ -908,6 +912,23 @@ Result<StoredDefinition> SqliteStore::GetDefinition(const std::string& procedure
                        (version == 0 ? std::string() : " version " + std::to_string(version)));
     }
     return ReadDefinition(**stmt);
+  });
+}
+
+Result<std::int64_t> SqliteStore::LatestDefinitionVersion(const std::string& procedure_code) {
+  return impl_->Read<std::int64_t>([&](SqliteConnection& db) -> Result<std::int64_t> {
+    Result<SqliteStatement*> stmt = db.Prepare(
+        "SELECT version FROM definitions WHERE procedure_code = ?1 ORDER BY version DESC LIMIT 1");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, procedure_code);
+    Result<bool> row = (*stmt)->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) {
+      return Error(ErrorCode::kNotFound,
+                   "procedure " + procedure_code + " has no published definition");
+    }
+    return (*stmt)->ColumnInt(0);
   });
 }
 

@@ -89,6 +89,7 @@ class SqliteStore final : public DossierStore, public IdempotencyStore, public F
   Result<std::vector<StoredDefinition>> ListDefinitionVersions(
       const std::string& procedure_code) override;
   Result<std::vector<StoredDefinition>> ListLatestDefinitions() override;
+  Result<std::int64_t> LatestDefinitionVersion(const std::string& procedure_code) override;
   Result<std::int64_t> NextDossierSequence(const std::string& agency, LocalDate date) override;
   Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
                        int national_status, const std::vector<OutboxEntry>& outbox = {},

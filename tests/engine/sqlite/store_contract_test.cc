@@ -105,6 +105,10 @@ TEST_CASE_TEMPLATE("store: publishing numbers versions, dedupes identical conten
   CHECK(old->published_by == "admin");
   CHECK(f.store->GetDefinition("1.004222", 3).error().code() == ErrorCode::kNotFound);
   CHECK(f.store->GetDefinition("9.999999").error().code() == ErrorCode::kNotFound);
+  Result<std::int64_t> latest_version = f.store->LatestDefinitionVersion("1.004222");
+  REQUIRE(latest_version.ok());
+  CHECK(*latest_version == 2);
+  CHECK(f.store->LatestDefinitionVersion("9.999999").error().code() == ErrorCode::kNotFound);
 
   Result<std::vector<StoredDefinition>> versions = f.store->ListDefinitionVersions("1.004222");
   REQUIRE(versions.ok());
