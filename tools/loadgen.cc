@@ -152,6 +152,11 @@ Load:
                         --duration, --lifecycles alone has no time limit)
   --lifecycles N        run N lifecycles in total, then stop
   --reads-per-write R   reads per writing request between lifecycles (1)
+  --mix M               lifecycles (default) or transitions: each connection
+                        submits a dossier, then moves it back and forth
+                        between request_supplement_at_reception and resubmit
+                        (clerk, no documents, no signatures) 10 times before
+                        the next; measures durable transitions alone
   --timeout S           per request: connect, write and read (10)
   --healthz-seconds S   length of the /healthz reference (3; 0 skips it)
   --raw-seconds S       length of the raw SQLite reference (3; 0 skips it)
@@ -198,6 +203,7 @@ struct Config {
   bool duration_given = false;
   std::int64_t lifecycles = 0;
   double reads_per_write = 1;
+  bool transitions_mix = false;  // --mix transitions
   double timeout = 10;
   double healthz_seconds = 3;
   double raw_seconds = 3;
@@ -323,6 +329,12 @@ Config ParseArgs(int argc, char** argv) {
       config.duration_given = true;
     } else if (name == "lifecycles") {
       config.lifecycles = ParseInt(name, value(), 1, 1'000'000'000);
+    } else if (name == "mix") {
+      const std::string mix = value();
+      if (mix != "lifecycles" && mix != "transitions") {
+        UsageError("--mix must be lifecycles or transitions");
+      }
+      config.transitions_mix = mix == "transitions";
     } else if (name == "reads-per-write") {
       config.reads_per_write = ParseDouble(name, value(), 0, 1000);
     } else if (name == "timeout") {
@@ -683,11 +695,12 @@ class HttpClient {
 
 constexpr std::size_t kUpload = 0, kSubmit = 1, kReceive = 2, kPropose = 3, kGetResult = 4,
                       kSign = 5, kSignResult = 6, kReturnResult = 7, kQueue = 8, kGetDossier = 9,
-                      kOpCount = 10;
+                      kSupplement = 10, kResubmit = 11, kOpCount = 12;
 constexpr std::array<const char*, kOpCount> kOpNames = {
-    "upload",       "submit",      "receive",       "propose", "get_result",
-    "sign(client)", "sign_result", "return_result", "queue",   "get_dossier"};
+    "upload",      "submit",        "receive", "propose",     "get_result", "sign(client)",
+    "sign_result", "return_result", "queue",   "get_dossier", "supplement", "resubmit"};
 constexpr int kWritesPerLifecycle = 7;  // 2 uploads, submit, 4 actions
+constexpr int kCyclesPerDossier = 10;   // --mix transitions
 
 struct Stats {
   std::array<std::vector<double>, kOpCount> latency_ms;
@@ -794,6 +807,7 @@ struct LoadPlan {
   std::optional<SteadyClock::time_point> deadline;
   std::int64_t lifecycle_limit = 0;
   double reads_per_write = 1;
+  bool transitions_mix = false;
 };
 
 class Worker {
@@ -806,6 +820,7 @@ class Worker {
         client_(plan.endpoint, plan.timeout) {}
 
   void Run() {
+    if (plan_.transitions_mix) return RunTransitions();
     double read_budget = 0;
     while (!TimeUp()) {
       if (plan_.lifecycle_limit > 0 && started_.fetch_add(1) >= plan_.lifecycle_limit) break;
@@ -883,14 +898,51 @@ class Worker {
     return reply;
   }
 
-  bool Lifecycle() {
+  // --mix transitions: pairs of clerk actions on one dossier at a time.
+  void RunTransitions() {
+    double read_budget = 0;
+    std::string code, etag;
+    int cycles = 0;
+    while (!TimeUp()) {
+      if (code.empty() || cycles == kCyclesPerDossier) {
+        std::optional<std::pair<std::string, std::string>> created = SubmitDossier();
+        if (!created) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));  // no error storm
+          continue;
+        }
+        std::tie(code, etag) = *created;
+        cycles = 0;
+      }
+      std::optional<Reply> paused = Act(kSupplement, code, "request_supplement_at_reception",
+                                        plan_.tokens.clerk, {{"comment", "Bổ sung bản sao"}}, etag);
+      std::optional<Reply> resubmitted =
+          paused
+              ? Act(kResubmit, code, "resubmit", plan_.tokens.clerk, json::object(), paused->etag)
+              : std::nullopt;
+      if (!resubmitted) {
+        code.clear();  // start over on a fresh dossier
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        continue;
+      }
+      etag = resubmitted->etag;
+      ++cycles;
+      read_budget += plan_.reads_per_write * 2;
+      while (read_budget >= 1 && !TimeUp()) {
+        read_budget -= 1;
+        Read();
+      }
+    }
+  }
+
+  // Uploads a declaration and submits a dossier of 1.003677 with it; its
+  // code and ETag.
+  std::optional<std::pair<std::string, std::string>> SubmitDossier() {
     const std::string tag =
         plan_.nonce + "-" + std::to_string(index_) + "-" + std::to_string(++sequence_);
     std::optional<std::string> declaration =
         Upload(plan_.tokens.applicant,
                "%PDF-1.4\n% CT01 temporary absence declaration, loadgen " + tag + "\n%%EOF\n");
-    if (!declaration) return false;
-
+    if (!declaration) return std::nullopt;
     const json submission = {{"procedure", "1.003677"},
                              {"agency", plan_.agency},
                              {"form",
@@ -904,14 +956,21 @@ class Worker {
     std::optional<Reply> created =
         Call(kSubmit, http::verb::post, "/v1/dossiers", plan_.tokens.applicant, submission.dump(),
              "application/json");
-    if (!created) return false;
+    if (!created) return std::nullopt;
     std::optional<json> dossier = JsonOf(kSubmit, *created);
-    if (!dossier || !(*dossier)["code"].is_string()) return false;
-    const std::string code = (*dossier)["code"].get<std::string>();
-    last_code_ = code;
+    if (!dossier || !(*dossier)["code"].is_string()) return std::nullopt;
+    last_code_ = (*dossier)["code"].get<std::string>();
+    return std::make_pair(last_code_, created->etag);
+  }
 
+  bool Lifecycle() {
+    std::optional<std::pair<std::string, std::string>> created = SubmitDossier();
+    if (!created) return false;
+    const std::string& code = created->first;
+    const std::string tag =
+        plan_.nonce + "-" + std::to_string(index_) + "-" + std::to_string(sequence_);
     std::optional<Reply> received =
-        Act(kReceive, code, "receive", plan_.tokens.clerk, json::object(), created->etag);
+        Act(kReceive, code, "receive", plan_.tokens.clerk, json::object(), created->second);
     if (!received) return false;
 
     std::optional<std::string> result_document =
@@ -1331,6 +1390,7 @@ int main(int argc, char** argv) {
     }
     plan.lifecycle_limit = config.lifecycles;
     plan.reads_per_write = config.reads_per_write;
+    plan.transitions_mix = config.transitions_mix;
     std::cerr << "loadgen: lifecycles on " << config.url << ", " << config.connections
               << " connections, "
               << (config.duration > 0 ? Fixed(config.duration, 1) + " s"
@@ -1374,9 +1434,9 @@ int main(int argc, char** argv) {
                 : std::string())
         << (config.spawn ? ")" : "") << ", " << config.connections << " connections, "
         << std::thread::hardware_concurrency() << " cores shared by client and server\n";
-    out << "load: " << Fixed(load.seconds, 2) << " s, " << stats.lifecycles << " lifecycles ("
-        << stats.failed_lifecycles << " failed), reads per write " << config.reads_per_write
-        << "\n\n";
+    out << "load: " << (config.transitions_mix ? "mix transitions, " : "") << Fixed(load.seconds, 2)
+        << " s, " << stats.lifecycles << " lifecycles (" << stats.failed_lifecycles
+        << " failed), reads per write " << config.reads_per_write << "\n\n";
     out << std::left << std::setw(15) << "operation" << std::right << std::setw(9) << "count"
         << std::setw(10) << "per s" << std::setw(10) << "p50 ms" << std::setw(10) << "p95 ms"
         << std::setw(10) << "p99 ms" << std::setw(10) << "max ms" << '\n';
