@@ -21,6 +21,7 @@
 #include "engine/crypto/sha256.h"
 #include "engine/sqlite/audit_chain.h"
 #include "engine/sqlite/dossier_codec.h"
+#include "engine/sqlite/history_cache.h"
 #include "engine/sqlite/migrations.h"
 #include "engine/sqlite/report_tables.h"
 #include "engine/sqlite/sqlite_db.h"
@@ -532,7 +533,8 @@ struct SqliteStore::Impl {
   const Clock* clock = nullptr;
 
   std::unique_ptr<SqliteConnection> writer;
-  WriterCache cache;         // writer thread only
+  WriterCache cache;                        // writer thread only
+  std::unique_ptr<HistoryCache> histories;  // any thread
   std::string data_version;  // of the writer connection when `cache` was last checked
   std::mutex write_mutex;
   std::condition_variable write_ready;
@@ -804,6 +806,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
   }
 
   auto impl = std::make_unique<Impl>();
+  impl->histories = std::make_unique<HistoryCache>(options.history_cache_events);
   impl->options = options;
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
 
@@ -1026,7 +1029,7 @@ Status SqliteStore::CreateDossier(const Dossier& dossier,
     if (!encoded.ok()) return encoded.error();
     history.push_back(std::move(encoded).value());
   }
-  return impl_->Write([&](SqliteConnection& db) -> Status {
+  Status created = impl_->Write([&](SqliteConnection& db) -> Status {
     Result<SqliteStatement*> exists = db.Prepare("SELECT 1 FROM dossiers WHERE code = ?1");
     if (!exists.ok()) return exists.error();
     {
@@ -1061,6 +1064,11 @@ Status SqliteStore::CreateDossier(const Dossier& dossier,
     }
     return InsertOutbox(db, outbox, *outbox_payloads, dossier.agency, updated);
   });
+  if (created.ok()) {
+    impl_->histories->Put(dossier.code, dossier.version,
+                          std::make_shared<const std::vector<DossierEvent>>(dossier.history));
+  }
+  return created;
 }
 
 Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
@@ -1139,6 +1147,15 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
     }
     return InsertOutbox(db, commit.outbox, *outbox_payloads, after.agency, commit.event->at);
   });
+  if (committed.ok()) {
+    // The cache relies on every appended event bumping the version.
+    if (after.version == commit.expected_version + 1) {
+      impl_->histories->Put(after.code, after.version,
+                            std::make_shared<const std::vector<DossierEvent>>(after.history));
+    } else {
+      impl_->histories->Forget(after.code);
+    }
+  }
   if (committed.ok() && impl_->options.observer != nullptr) {
     impl_->options.observer->TransitionCommitted(after.procedure_code, commit.event->action);
   }
@@ -1217,6 +1234,10 @@ Result<Dossier> SqliteStore::GetDossier(const std::string& code) {
       dossier = ReadDossier(**stmt);
       if (!dossier.ok()) return dossier;
     }
+    if (HistoryCache::History known = impl_->histories->Find(code, dossier->version)) {
+      dossier->history = *known;
+      return dossier;
+    }
     Result<SqliteStatement*> events =
         db.Prepare(std::string("SELECT ") + kEventColumns +
                    " FROM events WHERE dossier_code = ?1 ORDER BY idx");
@@ -1231,6 +1252,8 @@ Result<Dossier> SqliteStore::GetDossier(const std::string& code) {
       if (!record.ok()) return record.error();
       dossier->history.push_back(std::move(record)->event);
     }
+    impl_->histories->Put(code, dossier->version,
+                          std::make_shared<const std::vector<DossierEvent>>(dossier->history));
     return dossier;
   });
 }

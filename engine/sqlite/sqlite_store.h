@@ -22,6 +22,7 @@
 //   if (!store.ok()) return store.error();
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -65,6 +66,9 @@ struct SqliteStoreOptions {
   // Page cache of the writer connection, in KiB. SQLite's default (2 MiB)
   // makes a writer on a multi-GB database miss on most index pages.
   int writer_cache_kib = 64 * 1024;
+  // Decoded dossier histories kept in memory (history_cache.h), in events:
+  // GetDossier then reads only the dossier's row. 0 turns the cache off.
+  std::size_t history_cache_events = 32 * 1024;
   const Clock* clock = nullptr;             // for migration records; the system clock if null
   SqliteStoreObserver* observer = nullptr;  // optional; must outlive the store
 };

@@ -346,6 +346,43 @@ TEST_CASE("sqlite store: two stores writing one dossier in turn keep its chain w
   CHECK(check->events_checked == 7);
 }
 
+TEST_CASE("sqlite store: a dossier another store moved on is read whole, not from memory") {
+  TempDirectory dir;
+  auto first = OpenStore(dir.File("h.db"));
+  auto second = OpenStore(dir.File("h.db"));
+  Dossier current = NewDossier("H-1");
+  REQUIRE(first->CreateDossier(current, {"clerk"}, 1).ok());
+  REQUIRE(first->GetDossier("H-1")->history.size() == 1);  // now in first's memory
+  for (int i = 0; i < 3; ++i) {
+    SampleTransition next = MoveTo(current, "step" + std::to_string(i), SampleTime(60 * (i + 1)));
+    REQUIRE(second->CommitTransition(CommitOf(next, current.version)).ok());
+    current = next.after;
+    Result<Dossier> seen = first->GetDossier("H-1");
+    REQUIRE(seen.ok());
+    CHECK(seen->version == current.version);
+    REQUIRE(seen->history.size() == current.history.size());
+    CHECK(seen->history.back().to_state == "step" + std::to_string(i));
+  }
+  // What a store remembers of its own writes equals what a fresh store reads.
+  SampleTransition last = MoveTo(current, "done", SampleTime(600));
+  REQUIRE(first->CommitTransition(CommitOf(last, current.version)).ok());
+  Result<Dossier> remembered = first->GetDossier("H-1");
+  auto fresh = OpenStore(dir.File("h.db"));
+  Result<Dossier> read = fresh->GetDossier("H-1");
+  REQUIRE(remembered.ok());
+  REQUIRE(read.ok());
+  REQUIRE(remembered->history.size() == read->history.size());
+  for (std::size_t i = 0; i < read->history.size(); ++i) {
+    const DossierEvent& a = remembered->history[i];
+    const DossierEvent& b = read->history[i];
+    CHECK(a.action == b.action);
+    CHECK(a.to_state == b.to_state);
+    CHECK(a.at == b.at);
+    CHECK(a.actor.user_id == b.actor.user_id);
+    CHECK(a.payload == b.payload);
+  }
+}
+
 TEST_CASE("sqlite store: an event removed from the middle breaks the chain there") {
   TempDirectory dir;
   {

@@ -1,0 +1,62 @@
+// history_cache.h: decoded dossier histories by (dossier code, version),
+// shared by the SQLite store's readers and writers, so that loading a dossier
+// need not read and decode all its events again.
+//
+// Why an entry never goes stale: events are append-only (triggers forbid
+// updating or deleting them) and every appended event bumps the dossier's
+// version, so the history of a dossier at a given version is fixed forever,
+// whichever process wrote it. GetDossier still reads the dossier's row, and so
+// its current version, from the database in its own read transaction, and
+// uses an entry only for exactly that version.
+//
+// Bounded by the number of events held: when over the bound, the entries put
+// longest ago go first. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/domain/dossier.h"
+
+namespace motcua {
+
+class HistoryCache {
+ public:
+  using History = std::shared_ptr<const std::vector<DossierEvent>>;
+
+  explicit HistoryCache(std::size_t max_events) : max_events_(max_events) {}
+
+  // The history of `code` at `version`, or null.
+  History Find(const std::string& code, std::int64_t version) const;
+  // Remembers `history` as that of `code` at `version`, replacing any other
+  // version of it.
+  void Put(const std::string& code, std::int64_t version, History history);
+  // Drops whatever is known of `code`.
+  void Forget(const std::string& code);
+
+  std::size_t events() const;  // held now, for tests
+
+ private:
+  struct Entry {
+    std::int64_t version = 0;
+    History history;
+    std::uint64_t put = 0;  // which Put made it, to match `order_`
+  };
+  void EvictLocked();
+
+  const std::size_t max_events_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+  // (code, put) in the order of the Puts; items whose entry was replaced
+  // since are skipped when evicting and dropped when compacting.
+  std::deque<std::pair<std::string, std::uint64_t>> order_;
+  std::uint64_t puts_ = 0;
+  std::size_t events_ = 0;
+};
+
+}  // namespace motcua
