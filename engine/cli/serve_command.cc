@@ -243,10 +243,10 @@ Result<SigningSetup> LoadSigning(const ParsedOptions& options, IdentityStore& id
     if (!sealer.ok())
       return Error(sealer.error().code(), "--seal-key: " + sealer.error().message());
     setup.sealer = std::make_unique<OpenSslResultSealer>(std::move(sealer).value());
-    Result<std::string> probe = setup.sealer->SealDetached("motcua seal check");
+    Result<SealedSignature> probe = setup.sealer->SealDetached("motcua seal check");
     if (!probe.ok()) return Error(probe.error().code(), "agency seal: " + probe.error().message());
     Result<VerifiedSignature> verified =
-        setup.verifier->VerifyDetached(*probe, "motcua seal check");
+        setup.verifier->VerifyDetached(probe->der, "motcua seal check");
     if (!verified.ok()) {
       return Error(
           ErrorCode::kFailedPrecondition,

@@ -106,7 +106,9 @@ int RunSign(const std::vector<std::string>& args, CommandIo io) {
     io.err << "motcua sign: " << content.error().message() << '\n';
     return kExitFailure;
   }
-  Result<std::string> signature = sealer->SealDetached(*content);
+  Result<SealedSignature> sealed = sealer->SealDetached(*content);
+  Result<std::string> signature = sealed.ok() ? Result<std::string>(std::move(sealed->der))
+                                              : Result<std::string>(sealed.error());
   if (!signature.ok()) {
     io.err << "motcua sign: " << signature.error().message() << '\n';
     return kExitFailure;

@@ -259,6 +259,35 @@ bool IsValidityError(int verify_error) {
   }
 }
 
+// The facts of a signer certificate a VerifiedSignature reports (all but
+// document_id and signing_time).
+Result<VerifiedSignature> CertificateFacts(X509* signer) {
+  VerifiedSignature verified;
+  unsigned char fingerprint[EVP_MAX_MD_SIZE];
+  unsigned int fingerprint_size = 0;
+  if (X509_digest(signer, EVP_sha256(), fingerprint, &fingerprint_size) != 1) {
+    return Internal("cannot hash the signer certificate");
+  }
+  verified.evidence.certificate_fingerprint = Hex(fingerprint, fingerprint_size);
+  ossl::BignumPtr serial(ASN1_INTEGER_to_BN(X509_get0_serialNumber(signer), nullptr));
+  OpenSslString serial_hex(serial ? BN_bn2hex(serial.get()) : nullptr);
+  if (!serial_hex) return Internal("cannot read the certificate serial number");
+  verified.evidence.serial = serial_hex.get();
+  std::transform(verified.evidence.serial.begin(), verified.evidence.serial.end(),
+                 verified.evidence.serial.begin(), [](char c) {
+                   return (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c;
+                 });
+  verified.evidence.signer_subject = NameText(X509_get_subject_name(signer));
+  verified.subject_uid = NameEntryText(X509_get_subject_name(signer), NID_userId);
+  verified.issuer_subject = NameText(X509_get_issuer_name(signer));
+  std::optional<Instant> not_before = ToInstant(X509_get0_notBefore(signer));
+  std::optional<Instant> not_after = ToInstant(X509_get0_notAfter(signer));
+  if (!not_before || !not_after) return Internal("cannot read the certificate validity");
+  verified.not_before = *not_before;
+  verified.not_after = *not_after;
+  return verified;
+}
+
 Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view cms_der,
                                  std::string_view content) {
   // 1. Structure: one DER SignedData, nothing after it, detached id-data
@@ -353,31 +382,10 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
   }
 
   // 6. The evidence.
-  VerifiedSignature verified;
-  verified.evidence.document_id = Sha256Hex(content);
-  unsigned char fingerprint[EVP_MAX_MD_SIZE];
-  unsigned int fingerprint_size = 0;
-  if (X509_digest(signer, EVP_sha256(), fingerprint, &fingerprint_size) != 1) {
-    return Internal("cannot hash the signer certificate");
-  }
-  verified.evidence.certificate_fingerprint = Hex(fingerprint, fingerprint_size);
-  ossl::BignumPtr serial(ASN1_INTEGER_to_BN(X509_get0_serialNumber(signer), nullptr));
-  OpenSslString serial_hex(serial ? BN_bn2hex(serial.get()) : nullptr);
-  if (!serial_hex) return Internal("cannot read the certificate serial number");
-  verified.evidence.serial = serial_hex.get();
-  std::transform(verified.evidence.serial.begin(), verified.evidence.serial.end(),
-                 verified.evidence.serial.begin(), [](char c) {
-                   return (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c;
-                 });
-  verified.evidence.signer_subject = NameText(X509_get_subject_name(signer));
-  verified.subject_uid = NameEntryText(X509_get_subject_name(signer), NID_userId);
-  verified.issuer_subject = NameText(X509_get_issuer_name(signer));
-  verified.signing_time = *signing_time;
-  std::optional<Instant> not_before = ToInstant(X509_get0_notBefore(signer));
-  std::optional<Instant> not_after = ToInstant(X509_get0_notAfter(signer));
-  if (!not_before || !not_after) return Internal("cannot read the certificate validity");
-  verified.not_before = *not_before;
-  verified.not_after = *not_after;
+  Result<VerifiedSignature> verified = CertificateFacts(signer);
+  if (!verified.ok()) return verified.error();
+  verified->evidence.document_id = Sha256Hex(content);
+  verified->signing_time = *signing_time;
   return verified;
 }
 
@@ -471,6 +479,7 @@ struct OpenSslResultSealer::Parsed {
   ossl::PkeyPtr key;
   ossl::X509Ptr cert;
   ossl::X509StackPtr include;
+  VerifiedSignature facts;  // of `cert` (CertificateFacts)
 };
 
 namespace {
@@ -504,6 +513,9 @@ Result<std::shared_ptr<const OpenSslResultSealer::Parsed>> ParseMaterial(
                  "the private key does not belong to the certificate" + ossl::ErrorSuffix(),
                  "key_certificate_mismatch");
   }
+  Result<VerifiedSignature> facts = CertificateFacts(parsed->cert.get());
+  if (!facts.ok()) return facts.error();
+  parsed->facts = std::move(facts).value();
   return std::shared_ptr<const OpenSslResultSealer::Parsed>(std::move(parsed));
 }
 
@@ -662,8 +674,22 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
 
 OpenSslResultSealer::~OpenSslResultSealer() = default;
 
-Result<std::string> OpenSslResultSealer::SealDetached(std::string_view content) {
-  return SignParsed(content, *parsed_, std::nullopt);
+Result<SealedSignature> OpenSslResultSealer::SealDetached(std::string_view content) {
+  const Instant now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const VerifiedSignature& facts = parsed_->facts;
+  if (now < facts.not_before || now > facts.not_after) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "the seal certificate is not valid now (valid from " +
+                     std::to_string(ossl::ToTimeT(facts.not_before)) + " to " +
+                     std::to_string(ossl::ToTimeT(facts.not_after)) + ")",
+                 "seal_certificate_not_valid");
+  }
+  Result<std::string> der = SignParsed(content, *parsed_, now);
+  if (!der.ok()) return der.error();
+  SealedSignature sealed{std::move(der).value(), facts};
+  sealed.verified.evidence.document_id = Sha256Hex(content);
+  sealed.verified.signing_time = now;
+  return sealed;
 }
 
 }  // namespace motcua

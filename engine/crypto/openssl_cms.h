@@ -95,8 +95,9 @@ class OpenSslResultSealer final : public ResultSealer {
   OpenSslResultSealer& operator=(const OpenSslResultSealer&) = delete;
   ~OpenSslResultSealer() override;
 
-  // SignDetached(content, ...) with the loaded material, signed now.
-  Result<std::string> SealDetached(std::string_view content) override;
+  // SignDetached(content, ...) with the loaded material, signed now (the
+  // system clock, whole seconds), with the evidence of ResultSealer.
+  Result<SealedSignature> SealDetached(std::string_view content) override;
 
   struct Parsed;  // the key and certificates, parsed once (OpenSSL objects)
 

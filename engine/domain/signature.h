@@ -62,15 +62,26 @@ class SignatureVerifier {
                                                    std::string_view content) const = 0;
 };
 
+// A seal just made, with what a SignatureVerifier would establish about it.
+struct SealedSignature {
+  std::string der;
+  // The same facts VerifyDetached reports for `der` over the sealed content,
+  // known to the sealer without verifying its own output again: its
+  // certificate's facts (read once, when it loaded them), the content's
+  // SHA-256 and the signingTime it wrote.
+  VerifiedSignature verified;
+};
+
 // Produces the agency's (or an officer's) signature over a result document.
 class ResultSealer {
  public:
   virtual ~ResultSealer() = default;
 
   // A detached CMS SignedData over `content` in DER, SHA-256, with the signer
-  // certificate, its chain and a signingTime attribute included, so that a
-  // SignatureVerifier trusting the right root accepts it.
-  virtual Result<std::string> SealDetached(std::string_view content) = 0;
+  // certificate, its chain and a signingTime attribute (now) included, so that
+  // a SignatureVerifier trusting the right root accepts it. kFailedPrecondition
+  // "seal_certificate_not_valid" when the certificate is not valid now.
+  virtual Result<SealedSignature> SealDetached(std::string_view content) = 0;
 };
 
 }  // namespace motcua

@@ -78,15 +78,19 @@ Result<AcceptedSignature> ResultSigning::Seal(std::string_view result_bytes) con
                  "this server has no agency seal (or no trust store) configured",
                  "seal_unavailable", {{"/seal", "cannot be applied here"}});
   }
-  Result<std::string> der = tools_.sealer->SealDetached(result_bytes);
-  if (!der.ok()) return der.error();
-  Result<AcceptedSignature> accepted = Accept(std::move(der).value(), result_bytes);
-  if (!accepted.ok()) {
-    return Error(ErrorCode::kInternal,
-                 "the agency seal does not verify: " + accepted.error().message(),
-                 accepted.error().reason());
-  }
-  accepted->evidence.seal = true;
+  // Not verified again here: the seal's chain was verified against the trust
+  // store when the server started (serve refuses a seal that does not
+  // verify), the sealer refuses once its certificate is not valid, and every
+  // listing re-verifies each stored signature (CurrentStatus).
+  Result<SealedSignature> sealed = tools_.sealer->SealDetached(result_bytes);
+  if (!sealed.ok()) return sealed.error();
+  AcceptedSignature accepted;
+  accepted.evidence = std::move(sealed->verified.evidence);
+  accepted.evidence.signing_time = sealed->verified.signing_time;
+  accepted.evidence.signature_id = tools_.hash(sealed->der);
+  accepted.evidence.seal = true;
+  accepted.subject_uid = std::move(sealed->verified.subject_uid);
+  accepted.der = std::move(sealed->der);
   return accepted;
 }
 

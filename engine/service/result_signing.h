@@ -63,8 +63,11 @@ class ResultSigning {
   Result<AcceptedSignature> AcceptUploaded(const Actor& actor, const nlohmann::json& value,
                                            std::string_view result_bytes) const;
 
-  // The agency's seal over `result_bytes`, verified like an uploaded
-  // signature (so a seal that would not verify is never recorded).
+  // The agency's seal over `result_bytes`, with the evidence the sealer
+  // reports (ResultSealer: the same facts a verification would establish). It
+  // is not verified again: a sealer is only configured once a probe seal
+  // verified against the trust store (serve), and it refuses to seal once its
+  // certificate is not valid ("seal_certificate_not_valid").
   // kUnavailable "seal_unavailable" when no seal or trust store is configured.
   Result<AcceptedSignature> Seal(std::string_view result_bytes) const;
 

@@ -58,17 +58,25 @@ const std::map<std::string, Actor>& Tokens() {
   return tokens;
 }
 
-// Seals with in-memory demo material (the file loader is tested in crypto).
+// Seals with in-memory demo material (the file loader is tested in crypto);
+// its evidence is what a verifier trusting the demo root reports.
 class DemoSealer final : public ResultSealer {
  public:
-  explicit DemoSealer(const DemoPki& pki) : pki_(pki) {}
-  Result<std::string> SealDetached(std::string_view content) override {
-    return SignDetached(content, pki_.agency_seal.private_key_pem, pki_.agency_seal.certificate_pem,
-                        pki_.intermediate.certificate_pem);
+  explicit DemoSealer(const DemoPki& pki)
+      : pki_(pki), verifier_(TrustStore::FromPem(pki.root.certificate_pem).value()) {}
+  Result<SealedSignature> SealDetached(std::string_view content) override {
+    Result<std::string> der =
+        SignDetached(content, pki_.agency_seal.private_key_pem, pki_.agency_seal.certificate_pem,
+                     pki_.intermediate.certificate_pem);
+    if (!der.ok()) return der.error();
+    Result<VerifiedSignature> verified = verifier_.VerifyDetached(*der, content);
+    if (!verified.ok()) return verified.error();
+    return SealedSignature{std::move(der).value(), std::move(verified).value()};
   }
 
  private:
   const DemoPki& pki_;
+  OpenSslSignatureVerifier verifier_;
 };
 
 struct Options {

@@ -397,19 +397,45 @@ TEST_CASE("sealer: refuses a key file readable by others, seals with a private o
   REQUIRE(chmod(key.c_str(), 0600) == 0);
   Result<OpenSslResultSealer> sealer = OpenSslResultSealer::Load(key, cert, chain);
   REQUIRE(sealer.ok());
-  Result<std::string> sealed = sealer->SealDetached(kResult);
+  Result<SealedSignature> sealed = sealer->SealDetached(kResult);
   REQUIRE(sealed.ok());
-  Result<VerifiedSignature> verified = verifier.VerifyDetached(*sealed, kResult);
+  Result<VerifiedSignature> verified = verifier.VerifyDetached(sealed->der, kResult);
   REQUIRE(verified.ok());
   CHECK(verified->evidence.signer_subject == "O=demo agency");
+  // The sealer's own account of the seal is what verifying it establishes.
+  const VerifiedSignature& reported = sealed->verified;
+  CHECK(reported.evidence.document_id == verified->evidence.document_id);
+  CHECK(reported.evidence.certificate_fingerprint == verified->evidence.certificate_fingerprint);
+  CHECK(reported.evidence.serial == verified->evidence.serial);
+  CHECK(reported.evidence.signer_subject == verified->evidence.signer_subject);
+  CHECK(reported.signing_time == verified->signing_time);
+  CHECK(reported.subject_uid == verified->subject_uid);
+  CHECK(reported.issuer_subject == verified->issuer_subject);
+  CHECK(reported.not_before == verified->not_before);
+  CHECK(reported.not_after == verified->not_after);
 
   // Through the port.
   ResultSealer& port = sealer.value();
-  CHECK(verifier.VerifyDetached(port.SealDetached("x").value(), "x").ok());
+  CHECK(verifier.VerifyDetached(port.SealDetached("x").value().der, "x").ok());
 
   // The wrong certificate for the key.
   CHECK(OpenSslResultSealer::Load(key, pki + "/leader.pem", chain).error().reason() ==
         "key_certificate_mismatch");
+}
+
+TEST_CASE("sealer: refuses to seal once its certificate has expired") {
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  const std::string pki = dir.File("pki");
+  // Made three years ago: the agency seal certificate (two years) has expired.
+  REQUIRE(WriteDemoPki(pki, Now() - std::chrono::hours(24 * 365 * 3)).ok());
+  Result<OpenSslResultSealer> sealer = OpenSslResultSealer::Load(
+      pki + "/agency-seal.key", pki + "/agency-seal.pem", pki + "/chain.pem");
+  REQUIRE(sealer.ok());
+  Result<SealedSignature> sealed = sealer->SealDetached(kResult);
+  REQUIRE_FALSE(sealed.ok());
+  CHECK(sealed.error().code() == ErrorCode::kFailedPrecondition);
+  CHECK(sealed.error().reason() == "seal_certificate_not_valid");
 }
 
 TEST_CASE("sealer: a PKCS#12 bundle with a password") {
@@ -427,7 +453,7 @@ TEST_CASE("sealer: a PKCS#12 bundle with a password") {
   Result<OpenSslResultSealer> sealer = OpenSslResultSealer::Load(p12, "", "", "s3cret");
   REQUIRE(sealer.ok());
   Result<VerifiedSignature> verified =
-      verifier.VerifyDetached(sealer->SealDetached(kResult).value(), kResult);
+      verifier.VerifyDetached(sealer->SealDetached(kResult).value().der, kResult);
   REQUIRE(verified.ok());  // the chain came from the bundle
   CHECK(verified->evidence.signer_subject.find("CN=Demo Leader") != std::string::npos);
 
