@@ -792,15 +792,15 @@ struct Tokens {
   std::string applicant, clerk, specialist, leader;
 };
 
-struct SigningMaterial {
-  std::string key_pem, cert_pem, chain_pem;
-};
+// The leader's key and certificates, parsed once (as a real signing client
+// would keep them loaded), shared by the workers.
+using LeaderSigner = std::shared_ptr<motcua::OpenSslResultSealer>;
 
 struct LoadPlan {
   tcp::endpoint endpoint;
   std::chrono::milliseconds timeout{10000};
   Tokens tokens;
-  SigningMaterial signer;
+  LeaderSigner signer;
   std::string agency;
   std::string applicant_id;
   std::string nonce;
@@ -986,17 +986,18 @@ class Worker {
         Call(kGetResult, http::verb::get, "/v1/dossiers/" + code + "/result", plan_.tokens.leader);
     if (!result) return false;
     const SteadyClock::time_point sign_start = SteadyClock::now();
-    motcua::Result<std::string> signature = motcua::SignDetached(
-        result->body, plan_.signer.key_pem, plan_.signer.cert_pem, plan_.signer.chain_pem);
-    if (!signature.ok()) {
-      stats_.Error("sign(client) failed", signature.error().message());
+    motcua::Result<motcua::SealedSignature> signed_result =
+        plan_.signer->SealDetached(result->body);
+    if (!signed_result.ok()) {
+      stats_.Error("sign(client) failed", signed_result.error().message());
       return false;
     }
+    const std::string& signature = signed_result->der;
     stats_.latency_ms[kSign].push_back(MillisecondsSince(sign_start));
 
     std::optional<Reply> signed_reply =
         Act(kSignResult, code, "sign_result", plan_.tokens.leader,
-            {{"signature", motcua::Base64Encode(*signature)}}, proposed->etag);
+            {{"signature", motcua::Base64Encode(signature)}}, proposed->etag);
     if (!signed_reply) return false;
     std::optional<json> after_sign = JsonOf(kSignResult, *signed_reply);
     if (!after_sign) return false;
@@ -1354,17 +1355,10 @@ int main(int argc, char** argv) {
     }
     if (!db.empty()) tokens = CreateTokens(config, db);
 
-    SigningMaterial signer;
-    std::optional<std::string> key = ReadFile(pki + "/leader.key");
-    std::optional<std::string> cert = ReadFile(pki + "/leader.pem");
-    std::optional<std::string> chain = ReadFile(pki + "/chain.pem");
-    if (!key || !cert || !chain) Die(pki + ": cannot read leader.key, leader.pem and chain.pem");
-    signer = {*key, *cert, *chain};
-    if (motcua::Result<std::string> probe =
-            motcua::SignDetached("probe", signer.key_pem, signer.cert_pem, signer.chain_pem);
-        !probe.ok()) {
-      Die(pki + ": cannot sign with the leader's key: " + probe.error().message());
-    }
+    motcua::Result<motcua::OpenSslResultSealer> leader = motcua::OpenSslResultSealer::Load(
+        pki + "/leader.key", pki + "/leader.pem", pki + "/chain.pem");
+    if (!leader.ok()) Die(pki + ": cannot sign with the leader's key: " + leader.error().message());
+    LeaderSigner signer = std::make_shared<motcua::OpenSslResultSealer>(std::move(leader).value());
 
     // Reference (a): the trivial endpoint, same connections.
     HealthzResult healthz;
