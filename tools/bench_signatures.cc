@@ -142,7 +142,7 @@ int Main(int argc, char** argv) {
   std::printf("%-44s %12s\n", "operation", "per second");
   std::printf("%-44s %12.0f\n", "engine: sign (CMS, SignDetached)", sign);
   std::printf("%-44s %12.0f\n", "engine: verify (AcceptUploaded)", verify);
-  std::printf("%-44s %12.0f\n", "engine: agency seal (sign + verify)", seal);
+  std::printf("%-44s %12.0f\n", "engine: agency seal (ResultSigning::Seal)", seal);
   if (!reference) {
     std::printf("reference: `openssl speed ecdsap256` did not run (is openssl installed?)\n");
     return 0;
