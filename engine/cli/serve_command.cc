@@ -179,16 +179,8 @@ class TimerLoop {
         if (!swept.ok()) {
           std::cerr << "timers: " << swept.error().message() << '\n';
         } else {
-          if (swept->timers_fired + swept->automatic_resumed > 0) {
-            std::cerr << "timers: " << swept->timers_fired << " fired, " << swept->automatic_resumed
-                      << " automatic actions resumed\n";
-          }
-          if (swept->report_facts_added > 0) {
-            std::cerr << "timers: report facts added for " << swept->report_facts_added
-                      << " older dossiers\n";
-          }
-          for (const std::string& failure : swept->failures) {
-            std::cerr << "timers: " << failure << '\n';
+          for (const std::string& line : SweepLogLines(*swept)) {
+            std::cerr << "timers: " << line << '\n';
           }
         }
         lock.lock();

@@ -14,6 +14,27 @@ std::string Failure(const std::string& code, const std::string& action, const Er
 
 }  // namespace
 
+std::vector<std::string> SweepLogLines(const SweepResult& result, std::size_t max_failures) {
+  std::vector<std::string> lines;
+  if (result.timers_fired + result.automatic_resumed + result.escalated > 0) {
+    lines.push_back(std::to_string(result.timers_fired) + " fired, " +
+                    std::to_string(result.automatic_resumed) + " automatic actions resumed, " +
+                    std::to_string(result.escalated) + " escalated");
+  }
+  if (result.report_facts_added > 0) {
+    lines.push_back("report facts added for " + std::to_string(result.report_facts_added) +
+                    " older dossiers");
+  }
+  const std::size_t shown = std::min(result.failures.size(), max_failures);
+  lines.insert(lines.end(), result.failures.begin(),
+               result.failures.begin() + static_cast<std::ptrdiff_t>(shown));
+  if (result.failures.size() > shown) {
+    lines.push_back("... and " + std::to_string(result.failures.size() - shown) +
+                    " more failures, tried again next sweep");
+  }
+  return lines;
+}
+
 Result<SweepResult> TimerService::Sweep() {
   const Instant now = clock_.Now();
   Result<std::vector<StoredDefinition>> procedures = store_.ListLatestDefinitions();

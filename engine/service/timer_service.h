@@ -34,6 +34,12 @@ struct SweepResult {
   std::vector<std::string> failures;  // "CODE action: reason", tried again next sweep
 };
 
+// What a sweep did, as log lines: counts of what happened, and at most
+// `max_failures` failures followed by how many more there were (a missing
+// seal leaves every dossier waiting for it failing on every sweep). Empty
+// when the sweep did nothing.
+std::vector<std::string> SweepLogLines(const SweepResult& result, std::size_t max_failures = 5);
+
 class TimerService {
  public:
   // `per_state_limit` bounds the dossiers examined per procedure and state in

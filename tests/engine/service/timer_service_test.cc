@@ -74,6 +74,24 @@ struct Fixture {
   }
 };
 
+TEST_CASE("timers: a sweep's log shows a few failures and how many more") {
+  SweepResult quiet;
+  CHECK(SweepLogLines(quiet).empty());
+  SweepResult busy;
+  busy.timers_fired = 2;
+  busy.report_facts_added = 7;
+  for (int i = 0; i < 12; ++i) busy.failures.push_back("D-" + std::to_string(i) + " failed");
+  const std::vector<std::string> lines = SweepLogLines(busy, 3);
+  REQUIRE(lines.size() == 6);
+  CHECK(lines[0] == "2 fired, 0 automatic actions resumed, 0 escalated");
+  CHECK(lines[1] == "report facts added for 7 older dossiers");
+  CHECK(lines[2] == "D-0 failed");
+  CHECK(lines[4] == "D-2 failed");
+  CHECK(lines[5] == "... and 9 more failures, tried again next sweep");
+  busy.failures.resize(3);
+  CHECK(SweepLogLines(busy, 3).size() == 5);
+}
+
 TEST_CASE("timers: dossiers from before report facts get theirs, once") {
   Fixture f;
   const std::string code = f.AwaitingFee();
