@@ -223,13 +223,10 @@ Status CountRows(SqliteConnection& db, const ReportQuery& query, Instant from, I
   if (!select.ok()) return select.error();
   StatementReset reset(*select);
   BindFilter(**select, query, ToSeconds(from), ToSeconds(to));
-  for (;;) {
-    Result<bool> row = (*select)->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) return Status();
-    const ReportFacts facts = ReadFacts(**select);
+  return (*select)->ForEachRow([&](const SqliteStatement& row) {
+    const ReportFacts facts = ReadFacts(row);
     CountFacts(facts, query.now, groups[ReportGroupKey(facts, query.group_by)]);
-  }
+  });
 }
 
 // report_daily over buckets [first, end), then the open dossiers submitted in
@@ -251,16 +248,14 @@ Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t
   {
     StatementReset reset(*rollup);
     BindFilter(**rollup, query, first, end);
-    for (;;) {
-      Result<bool> row = (*rollup)->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      ReportCounts& counts = groups[(*rollup)->ColumnText(0)];
+    Status summed = (*rollup)->ForEachRow([&](const SqliteStatement& row) {
+      ReportCounts& counts = groups[row.ColumnText(0)];
       int column = 1;
       for (const ReportCountField& field : ReportCountFields()) {
-        counts.*field.member += (*rollup)->ColumnInt(column++);
+        counts.*field.member += row.ColumnInt(column++);
       }
-    }
+    });
+    if (!summed.ok()) return summed;
   }
 
   Result<SqliteStatement*> overdue = db.Prepare(
@@ -270,12 +265,9 @@ Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t
   StatementReset reset(*overdue);
   BindFilter(**overdue, query, ToSeconds(BucketStart(first)), ToSeconds(BucketStart(end)));
   (*overdue)->BindInt(5, ToSeconds(query.now));
-  for (;;) {
-    Result<bool> row = (*overdue)->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) return Status();
-    JudgeOverdue((*overdue)->ColumnInt(1), groups[(*overdue)->ColumnText(0)]);
-  }
+  return (*overdue)->ForEachRow([&](const SqliteStatement& row) {
+    JudgeOverdue(row.ColumnInt(1), groups[row.ColumnText(0)]);
+  });
 }
 
 }  // namespace
@@ -338,13 +330,11 @@ Status EnsureReportRollup(SqliteConnection& db) {
         db.Prepare(std::string("SELECT ") + kFactsColumns + " FROM report_facts");
     if (!select.ok()) return finish(select.error());
     StatementReset reset(*select);
-    for (;;) {
-      Result<bool> row = (*select)->Step();
-      if (!row.ok()) return finish(row.error());
-      if (!*row) break;
-      const ReportFacts facts = ReadFacts(**select);
+    Status read = (*select)->ForEachRow([&](const SqliteStatement& row) {
+      const ReportFacts facts = ReadFacts(row);
       CountSettledFacts(facts, sums[RollupKeyOf(facts)]);
-    }
+    });
+    if (!read.ok()) return finish(read);
   }
   for (const auto& [key, counts] : sums) {
     if (Status added = AddToRollup(db, key, counts); !added.ok()) return finish(added);

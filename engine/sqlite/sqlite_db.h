@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 
 #include "engine/domain/status.h"
@@ -56,6 +57,11 @@ class SqliteStatement {
   Result<bool> Step();
   // Steps to completion, for statements that return no rows.
   Status Run();
+  // Steps through every row, calling `on_row(*this)` for each. `on_row`
+  // returns void, or a Status that stops the walk when it is an error.
+  // Returns the first error, SQLite's or `on_row`'s.
+  template <typename OnRow>
+  Status ForEachRow(OnRow&& on_row);
   // Clears the statement for reuse (bindings too) and ends its read, if any.
   void Reset();
 
@@ -71,6 +77,20 @@ class SqliteStatement {
   sqlite3_stmt* stmt_;
   sqlite3* db_;
 };
+
+template <typename OnRow>
+Status SqliteStatement::ForEachRow(OnRow&& on_row) {
+  for (;;) {
+    Result<bool> row = Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return Status();
+    if constexpr (std::is_void_v<std::invoke_result_t<OnRow&, SqliteStatement&>>) {
+      on_row(*this);
+    } else if (Status status = on_row(*this); !status.ok()) {
+      return status;
+    }
+  }
+}
 
 // Resets a cached statement when the scope ends, so no statement keeps a read
 // transaction open after use.

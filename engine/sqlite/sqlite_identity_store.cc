@@ -120,14 +120,13 @@ Result<std::vector<User>> SqliteIdentityStore::ListUsers(std::optional<std::stri
   StatementReset reset(*select);
   (*select)->BindOptionalText(1, agency);
   std::vector<User> users;
-  for (;;) {
-    Result<bool> row = (*select)->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    Result<User> user = ReadUser(**select);
+  Status read = (*select)->ForEachRow([&](const SqliteStatement& row) -> Status {
+    Result<User> user = ReadUser(row);
     if (!user.ok()) return user.error();
     users.push_back(std::move(user).value());
-  }
+    return Status();
+  });
+  if (!read.ok()) return read.error();
   return users;
 }
 
@@ -198,12 +197,10 @@ Result<std::vector<TokenRecord>> SqliteIdentityStore::ListTokens(const std::stri
   StatementReset reset(*select);
   (*select)->BindText(1, user_id);
   std::vector<TokenRecord> tokens;
-  for (;;) {
-    Result<bool> row = (*select)->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) return tokens;
-    tokens.push_back(ReadToken(**select));
-  }
+  Status read =
+      (*select)->ForEachRow([&](const SqliteStatement& row) { tokens.push_back(ReadToken(row)); });
+  if (!read.ok()) return read.error();
+  return tokens;
 }
 
 Status SqliteIdentityStore::RevokeToken(const std::string& token_hash, Instant at) {

@@ -939,24 +939,22 @@ namespace {
 
 Result<std::vector<StoredDefinition>> ReadDefinitions(SqliteStatement& stmt) {
   std::vector<StoredDefinition> definitions;
-  for (;;) {
-    Result<bool> row = stmt.Step();
-    if (!row.ok()) return row.error();
-    if (!*row) return definitions;
-    Result<StoredDefinition> definition = ReadDefinition(stmt);
+  Status read = stmt.ForEachRow([&](const SqliteStatement& row) -> Status {
+    Result<StoredDefinition> definition = ReadDefinition(row);
     if (!definition.ok()) return definition.error();
     definitions.push_back(std::move(definition).value());
-  }
+    return Status();
+  });
+  if (!read.ok()) return read.error();
+  return definitions;
 }
 
 Result<std::vector<DossierSummary>> ReadSummaries(SqliteStatement& stmt) {
   std::vector<DossierSummary> summaries;
-  for (;;) {
-    Result<bool> row = stmt.Step();
-    if (!row.ok()) return row.error();
-    if (!*row) return summaries;
-    summaries.push_back(ReadSummary(stmt));
-  }
+  Status read =
+      stmt.ForEachRow([&](const SqliteStatement& row) { summaries.push_back(ReadSummary(row)); });
+  if (!read.ok()) return read.error();
+  return summaries;
 }
 
 }  // namespace
@@ -1185,12 +1183,10 @@ Result<std::vector<std::string>> SqliteStore::ListDossiersWithoutFacts(
     (*stmt)->BindText(1, after_code);
     (*stmt)->BindInt(2, limit);
     List codes;
-    for (;;) {
-      Result<bool> row = (*stmt)->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) return codes;
-      codes.push_back((*stmt)->ColumnText(0));
-    }
+    Status read = (*stmt)->ForEachRow(
+        [&](const SqliteStatement& row) { codes.push_back(row.ColumnText(0)); });
+    if (!read.ok()) return read.error();
+    return codes;
   });
 }
 
@@ -1244,14 +1240,13 @@ Result<Dossier> SqliteStore::GetDossier(const std::string& code) {
     if (!events.ok()) return events.error();
     StatementReset reset(*events);
     (*events)->BindText(1, code);
-    for (;;) {
-      Result<bool> row = (*events)->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      Result<AuditRecord> record = ReadEventRow(**events);
+    Status read = (*events)->ForEachRow([&](const SqliteStatement& row) -> Status {
+      Result<AuditRecord> record = ReadEventRow(row);
       if (!record.ok()) return record.error();
       dossier->history.push_back(std::move(record)->event);
-    }
+      return Status();
+    });
+    if (!read.ok()) return read.error();
     impl_->histories->Put(code, dossier->version,
                           std::make_shared<const std::vector<DossierEvent>>(dossier->history));
     return dossier;
@@ -1454,14 +1449,13 @@ Result<std::vector<AuditRecord>> SqliteStore::AuditTrail(const std::string& doss
     StatementReset reset(*stmt);
     (*stmt)->BindText(1, dossier_code);
     List records;
-    for (;;) {
-      Result<bool> row = (*stmt)->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      Result<AuditRecord> record = ReadEventRow(**stmt);
+    Status read = (*stmt)->ForEachRow([&](const SqliteStatement& row) -> Status {
+      Result<AuditRecord> record = ReadEventRow(row);
       if (!record.ok()) return record.error();
       records.push_back(std::move(record).value());
-    }
+      return Status();
+    });
+    if (!read.ok()) return read.error();
     if (records.empty()) {
       return Error(ErrorCode::kNotFound, "dossier " + dossier_code + " has no events");
     }
@@ -1488,20 +1482,19 @@ Result<std::vector<StoredOutboxEntry>> SqliteStore::ListOutbox(const OutboxQuery
     (*stmt)->BindInt(2, query.limit);
     if (query.agency) (*stmt)->BindText(3, *query.agency);
     List entries;
-    for (;;) {
-      Result<bool> row = (*stmt)->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
+    Status read = (*stmt)->ForEachRow([&](const SqliteStatement& row) -> Status {
       StoredOutboxEntry entry;
-      entry.id = (*stmt)->ColumnInt(0);
-      entry.topic = (*stmt)->ColumnText(1);
-      entry.agency = (*stmt)->ColumnText(2);
-      Result<nlohmann::json> payload = DecodeJson((*stmt)->ColumnText(3), "outbox.payload");
+      entry.id = row.ColumnInt(0);
+      entry.topic = row.ColumnText(1);
+      entry.agency = row.ColumnText(2);
+      Result<nlohmann::json> payload = DecodeJson(row.ColumnText(3), "outbox.payload");
       if (!payload.ok()) return payload.error();
       entry.payload = std::move(payload).value();
-      entry.created_at = Instant(std::chrono::seconds((*stmt)->ColumnInt(4)));
+      entry.created_at = FromSeconds(row.ColumnInt(4));
       entries.push_back(std::move(entry));
-    }
+      return Status();
+    });
+    if (!read.ok()) return read.error();
     return entries;
   });
 }
@@ -1580,19 +1573,17 @@ Result<std::vector<DeadLetter>> SqliteStore::ListDeadLetters(
     (*stmt)->BindOptionalText(2, agency);
     (*stmt)->BindInt(3, limit);
     List letters;
-    for (;;) {
-      Result<bool> row = (*stmt)->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
+    Status read = (*stmt)->ForEachRow([&](const SqliteStatement& row) {
       DeadLetter letter;
-      letter.entry_id = (*stmt)->ColumnInt(0);
-      letter.topic = (*stmt)->ColumnText(1);
-      letter.agency = (*stmt)->ColumnText(2);
-      letter.attempts = static_cast<int>((*stmt)->ColumnInt(3));
-      letter.last_error = (*stmt)->ColumnText(4);
-      letter.failed_at = Instant(std::chrono::seconds((*stmt)->ColumnInt(5)));
+      letter.entry_id = row.ColumnInt(0);
+      letter.topic = row.ColumnText(1);
+      letter.agency = row.ColumnText(2);
+      letter.attempts = static_cast<int>(row.ColumnInt(3));
+      letter.last_error = row.ColumnText(4);
+      letter.failed_at = FromSeconds(row.ColumnInt(5));
       letters.push_back(std::move(letter));
-    }
+    });
+    if (!read.ok()) return read.error();
     return letters;
   });
 }
@@ -1689,12 +1680,11 @@ Result<std::vector<QueueDepth>> SqliteStore::QueueDepths() {
     if (!stmt.ok()) return stmt.error();
     StatementReset reset(*stmt);
     List depths;
-    for (;;) {
-      Result<bool> row = (*stmt)->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) return depths;
-      depths.push_back({(*stmt)->ColumnText(0), (*stmt)->ColumnText(1), (*stmt)->ColumnInt(2)});
-    }
+    Status read = (*stmt)->ForEachRow([&](const SqliteStatement& row) {
+      depths.push_back({row.ColumnText(0), row.ColumnText(1), row.ColumnInt(2)});
+    });
+    if (!read.ok()) return read.error();
+    return depths;
   });
 }
 

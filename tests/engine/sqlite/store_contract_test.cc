@@ -615,9 +615,6 @@ TEST_CASE_TEMPLATE("store: racing transitions on one dossier: exactly one wins e
   }
 }
 
-namespace motcua {
-namespace {
-
 std::vector<std::int64_t> Ids(const std::vector<StoredOutboxEntry>& entries) {
   std::vector<std::int64_t> ids;
   for (const StoredOutboxEntry& e : entries) ids.push_back(e.id);
@@ -766,9 +763,6 @@ TEST_CASE_TEMPLATE("store: the delivery cursor only moves forward; dead letters 
   CHECK(deliveries->ListDeadLetters(std::string("000.00.02.H26"), 10)->empty());
   CHECK(deliveries->ListDeadLetters(std::nullopt, 0).error().code() == ErrorCode::kInvalidArgument);
 }
-
-}  // namespace
-}  // namespace motcua
 
 // Report facts of `d` with the given shape; every other fact stays default.
 ReportFacts FactsOf(const Dossier& d, Instant submitted, const std::string& month) {
