@@ -1,6 +1,6 @@
 // route_test_support.h: what handler tests of the /v1 routes share: files of
-// the source tree, the bundled calendars and schema, and bearer tokens from a
-// fixed table instead of the token service.
+// the source tree (source_tree.h), requests through a router, and bearer
+// tokens from a fixed table instead of the token service.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -17,29 +17,9 @@
 #include "engine/domain/calendar.h"
 #include "engine/domain/dossier.h"
 #include "engine/domain/json_schema.h"
+#include "tests/source_tree.h"
 
 namespace motcua {
-
-// A JSON file of the source tree, e.g. "workflows/1.004222-permanent-residence.json".
-inline nlohmann::json LoadJson(const std::string& relative) {
-  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/" + relative);
-  REQUIRE(in.good());
-  return nlohmann::json::parse(in);
-}
-
-// The bundled 2025 and 2026 working-day calendars.
-inline WorkingCalendar BundledCalendar() {
-  Result<WorkingCalendar> parsed = WorkingCalendar::FromJson(
-      {LoadJson("workflows/calendars/VN-2025.json"), LoadJson("workflows/calendars/VN-2026.json")});
-  REQUIRE(parsed.ok());
-  return std::move(parsed).value();
-}
-
-inline JsonSchema WorkflowSchema() {
-  Result<JsonSchema> schema = JsonSchema::Compile(LoadJson("schema/workflow.schema.json"));
-  REQUIRE(schema.ok());
-  return std::move(schema).value();
-}
 
 // `router`'s answer to METHOD TARGET with `token` as bearer (none if empty)
 // and `body` sent as `content_type`, plus `headers`.

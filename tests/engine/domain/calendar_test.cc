@@ -3,9 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <fstream>
 #include <string>
 #include <vector>
+
+#include "tests/source_tree.h"
 
 namespace motcua {
 namespace {
@@ -15,10 +16,7 @@ using namespace std::chrono_literals;
 using std::chrono::sys_days;
 
 json LoadYear(int year) {
-  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/workflows/calendars/VN-" +
-                   std::to_string(year) + ".json");
-  REQUIRE(in.good());
-  return json::parse(in);
+  return LoadJson("workflows/calendars/VN-" + std::to_string(year) + ".json");
 }
 
 const WorkingCalendar& Vietnam() {

@@ -2,8 +2,9 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <string>
+
+#include "tests/source_tree.h"
 
 namespace motcua {
 namespace {
@@ -12,9 +13,7 @@ constexpr const char* kResultId =
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
 nlohmann::json LoadPermanentResidence() {
-  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/workflows/1.004222-permanent-residence.json");
-  REQUIRE(in.good());
-  return nlohmann::json::parse(in);
+  return LoadJson("workflows/1.004222-permanent-residence.json");
 }
 
 Workflow PermanentResidence(bool partial = false) {

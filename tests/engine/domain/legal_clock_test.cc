@@ -3,8 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <fstream>
 #include <string>
+
+#include "tests/source_tree.h"
 
 namespace motcua {
 namespace {
@@ -13,30 +14,13 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 using std::chrono::sys_days;
 
-json LoadJson(const std::string& relative) {
-  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/" + relative);
-  REQUIRE(in.good());
-  return json::parse(in);
-}
-
 const WorkingCalendar& Vietnam() {
-  static const WorkingCalendar calendar = [] {
-    Result<WorkingCalendar> parsed =
-        WorkingCalendar::FromJson({LoadJson("workflows/calendars/VN-2025.json"),
-                                   LoadJson("workflows/calendars/VN-2026.json")});
-    REQUIRE(parsed.ok());
-    return std::move(parsed).value();
-  }();
+  static const WorkingCalendar calendar = BundledCalendar();
   return calendar;
 }
 
 const Workflow& PermanentResidence() {
-  static const Workflow workflow = [] {
-    Result<Workflow> parsed =
-        ParseWorkflow(LoadJson("workflows/1.004222-permanent-residence.json"));
-    REQUIRE(parsed.ok());
-    return std::move(parsed).value();
-  }();
+  static const Workflow workflow = BundledWorkflow("workflows/1.004222-permanent-residence.json");
   return workflow;
 }
 

@@ -3,8 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <fstream>
 #include <string>
+
+#include "tests/source_tree.h"
 
 namespace motcua {
 namespace {
@@ -24,11 +25,7 @@ Instant At(std::chrono::minutes plus) {
 }
 
 Workflow PermanentResidence() {
-  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/workflows/1.004222-permanent-residence.json");
-  REQUIRE(in.good());
-  Result<Workflow> parsed = ParseWorkflow(json::parse(in));
-  REQUIRE(parsed.ok());
-  return *parsed;
+  return BundledWorkflow("workflows/1.004222-permanent-residence.json");
 }
 
 DossierEvent Event(const std::string& action, const std::string& from, const std::string& to,

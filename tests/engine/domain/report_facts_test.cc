@@ -3,11 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <fstream>
 #include <string>
 
 #include "engine/domain/national_index.h"
 #include "engine/domain/report_query.h"
+#include "tests/source_tree.h"
 
 namespace motcua {
 namespace {
@@ -19,23 +19,12 @@ constexpr const char* kResultId =
 constexpr const char* kOldResultId =
     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 
-nlohmann::json LoadJson(const std::string& relative) {
-  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/" + relative);
-  REQUIRE(in.good());
-  return nlohmann::json::parse(in);
-}
-
 Workflow PermanentResidence() {
-  Result<Workflow> parsed = ParseWorkflow(LoadJson("workflows/1.004222-permanent-residence.json"));
-  REQUIRE(parsed.ok());
-  return *parsed;
+  return BundledWorkflow("workflows/1.004222-permanent-residence.json");
 }
 
 WorkingCalendar Calendar() {
-  Result<WorkingCalendar> calendar = WorkingCalendar::FromJson(
-      {LoadJson("workflows/calendars/VN-2025.json"), LoadJson("workflows/calendars/VN-2026.json")});
-  REQUIRE(calendar.ok());
-  return *calendar;
+  return BundledCalendar();
 }
 
 // Monday 2 March 2026, `hour`:00 in Hanoi (UTC+7).

@@ -2,10 +2,10 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <string>
 
 #include "engine/domain/fully_online.h"
+#include "tests/source_tree.h"
 
 namespace motcua {
 namespace {
@@ -30,9 +30,7 @@ Instant Local(int y, unsigned m, unsigned d, int hour, int minute = 0) {
 }
 
 json LoadWorkflowDocument() {
-  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/workflows/1.004222-permanent-residence.json");
-  REQUIRE(in.good());
-  return json::parse(in);
+  return LoadJson("workflows/1.004222-permanent-residence.json");
 }
 
 Workflow ParseOrDie(const json& document) {

@@ -2,16 +2,15 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <string>
+
+#include "tests/source_tree.h"
 
 namespace motcua {
 namespace {
 
 nlohmann::json LoadExample() {
-  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/workflows/1.004222-permanent-residence.json");
-  REQUIRE(in.good());
-  return nlohmann::json::parse(in);
+  return LoadJson("workflows/1.004222-permanent-residence.json");
 }
 
 TEST_CASE("workflow: parses the permanent residence definition into the model") {

@@ -4,12 +4,12 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <fstream>
 #include <memory>
 #include <string>
 
 #include "engine/domain/payment.h"
 #include "tests/fakes/memory_store.h"
+#include "tests/source_tree.h"
 
 namespace motcua {
 namespace {
@@ -22,12 +22,6 @@ constexpr const char* kOwner = "001090012345";
 const std::string kDeclaration(64, '1');
 const std::string kProof(64, '2');
 
-json LoadJson(const std::string& relative) {
-  std::ifstream in(std::string(MOTCUA_SOURCE_DIR) + "/" + relative);
-  REQUIRE(in.good());
-  return json::parse(in);
-}
-
 // Permanent residence: "awaiting_fee" stops the dossier after 15 working
 // days without payment (timer), as "system".
 struct Fixture {
@@ -38,14 +32,8 @@ struct Fixture {
   std::unique_ptr<DossierService> dossiers;
 
   Fixture() {
-    Result<WorkingCalendar> parsed =
-        WorkingCalendar::FromJson({LoadJson("workflows/calendars/VN-2025.json"),
-                                   LoadJson("workflows/calendars/VN-2026.json")});
-    REQUIRE(parsed.ok());
-    calendar = std::make_unique<WorkingCalendar>(std::move(parsed).value());
-    Result<JsonSchema> schema = JsonSchema::Compile(LoadJson("schema/workflow.schema.json"));
-    REQUIRE(schema.ok());
-    catalog = std::make_unique<WorkflowCatalog>(store, std::move(schema).value(), *calendar, clock);
+    calendar = std::make_unique<WorkingCalendar>(BundledCalendar());
+    catalog = std::make_unique<WorkflowCatalog>(store, WorkflowSchema(), *calendar, clock);
     REQUIRE(catalog->Publish(LoadJson("workflows/1.004222-permanent-residence.json"), "test").ok());
     dossiers = std::make_unique<DossierService>(store, *catalog, *calendar, clock);
     for (const std::string& id : {kDeclaration, kProof}) {
