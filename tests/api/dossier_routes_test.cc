@@ -21,6 +21,7 @@
 #include "engine/domain/workflow_lint.h"
 #include "tests/api/route_test_support.h"
 #include "tests/fakes/memory_store.h"
+#include "tests/service_fixture.h"
 
 namespace motcua {
 namespace {
@@ -48,12 +49,7 @@ const std::map<std::string, Actor>& Tokens() {
   return tokens;
 }
 
-struct Api {
-  FakeClock clock{Instant{std::chrono::sys_days{2026y / 3 / 2}} + 1h};  // Mon 08:00 Hanoi
-  MemoryStore store{&clock};
-  std::unique_ptr<WorkingCalendar> calendar;
-  std::unique_ptr<WorkflowCatalog> catalog;
-  std::unique_ptr<DossierService> service;
+struct Api : PermanentResidenceService {
   std::unique_ptr<DocumentService> documents;
   std::unique_ptr<DossierApi> api;
   std::unique_ptr<DocumentApi> document_api;
@@ -62,10 +58,6 @@ struct Api {
   std::string proof_id;
 
   Api() {
-    calendar = std::make_unique<WorkingCalendar>(BundledCalendar());
-    catalog = std::make_unique<WorkflowCatalog>(store, WorkflowSchema(), *calendar, clock);
-    REQUIRE(catalog->Publish(LoadJson("workflows/1.004222-permanent-residence.json"), "test").ok());
-    service = std::make_unique<DossierService>(store, *catalog, *calendar, clock);
     api = std::make_unique<DossierApi>(
         DossierApi{*service, *catalog, TokenTable(Tokens()), *calendar});
     REQUIRE(AddDossierRoutes(router, *api).ok());

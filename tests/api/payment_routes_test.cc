@@ -17,6 +17,7 @@
 #include "engine/crypto/sha256.h"
 #include "tests/api/route_test_support.h"
 #include "tests/fakes/memory_store.h"
+#include "tests/service_fixture.h"
 
 namespace motcua {
 namespace {
@@ -38,22 +39,13 @@ const std::map<std::string, Actor>& Tokens() {
   return tokens;
 }
 
-struct Api {
-  FakeClock clock{Instant{std::chrono::sys_days{2026y / 3 / 2}} + 1h};  // Mon 08:00 Hanoi
-  MemoryStore store{&clock};
-  std::unique_ptr<WorkingCalendar> calendar;
-  std::unique_ptr<WorkflowCatalog> catalog;
-  std::unique_ptr<DossierService> service;
+struct Api : PermanentResidenceService {
   std::unique_ptr<PaymentService> payments;
   std::unique_ptr<DossierApi> api;
   std::unique_ptr<PaymentApi> payment_api;
   Router router;
 
   Api() {
-    calendar = std::make_unique<WorkingCalendar>(BundledCalendar());
-    catalog = std::make_unique<WorkflowCatalog>(store, WorkflowSchema(), *calendar, clock);
-    REQUIRE(catalog->Publish(LoadJson("workflows/1.004222-permanent-residence.json"), "test").ok());
-    service = std::make_unique<DossierService>(store, *catalog, *calendar, clock);
     payments = std::make_unique<PaymentService>(
         *service, store, [](std::string_view body, std::string_view signature) {
           return HmacSha256Matches(kSecret, body, signature);

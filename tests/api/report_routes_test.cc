@@ -17,6 +17,7 @@
 #include "engine/crypto/sha256.h"
 #include "tests/api/route_test_support.h"
 #include "tests/fakes/memory_store.h"
+#include "tests/service_fixture.h"
 
 namespace motcua {
 namespace {
@@ -40,12 +41,7 @@ const std::map<std::string, Actor>& Tokens() {
   return tokens;
 }
 
-struct ReportsApi {
-  FakeClock clock{Instant{std::chrono::sys_days{2026y / 3 / 2}} + 1h};  // Mon 08:00 Hanoi
-  MemoryStore store{&clock};
-  std::unique_ptr<WorkingCalendar> calendar;
-  std::unique_ptr<WorkflowCatalog> catalog;
-  std::unique_ptr<DossierService> service;
+struct ReportsApi : PermanentResidenceService {
   std::unique_ptr<DocumentService> documents;
   std::unique_ptr<ReportService> reports;
   std::unique_ptr<DossierApi> dossier_api;
@@ -54,10 +50,6 @@ struct ReportsApi {
   Router router;
 
   ReportsApi() {
-    calendar = std::make_unique<WorkingCalendar>(BundledCalendar());
-    catalog = std::make_unique<WorkflowCatalog>(store, WorkflowSchema(), *calendar, clock);
-    REQUIRE(catalog->Publish(LoadJson("workflows/1.004222-permanent-residence.json"), "test").ok());
-    service = std::make_unique<DossierService>(store, *catalog, *calendar, clock);
     documents = std::make_unique<DocumentService>(store, *catalog, &Sha256Hex, clock);
     reports = std::make_unique<ReportService>(store, clock);
     dossier_api = std::make_unique<DossierApi>(

@@ -9,6 +9,7 @@
 
 #include "engine/domain/payment.h"
 #include "tests/fakes/memory_store.h"
+#include "tests/service_fixture.h"
 #include "tests/source_tree.h"
 
 namespace motcua {
@@ -24,18 +25,8 @@ const std::string kProof(64, '2');
 
 // Permanent residence: "awaiting_fee" stops the dossier after 15 working
 // days without payment (timer), as "system".
-struct Fixture {
-  FakeClock clock{Instant{std::chrono::sys_days{2026y / 3 / 2}} + 1h};  // Mon 08:00 Hanoi
-  MemoryStore store{&clock};
-  std::unique_ptr<WorkingCalendar> calendar;
-  std::unique_ptr<WorkflowCatalog> catalog;
-  std::unique_ptr<DossierService> dossiers;
-
+struct Fixture : PermanentResidenceService {
   Fixture() {
-    calendar = std::make_unique<WorkingCalendar>(BundledCalendar());
-    catalog = std::make_unique<WorkflowCatalog>(store, WorkflowSchema(), *calendar, clock);
-    REQUIRE(catalog->Publish(LoadJson("workflows/1.004222-permanent-residence.json"), "test").ok());
-    dossiers = std::make_unique<DossierService>(store, *catalog, *calendar, clock);
     for (const std::string& id : {kDeclaration, kProof}) {
       REQUIRE(store.PutDocument({id, 3, "application/pdf"}, "pdf", kOwner, clock.Now()).ok());
     }
@@ -49,13 +40,13 @@ struct Fixture {
         {{"form",
           {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kOwner}, {"address", "12 Hàng Bài"}}},
          {"documents", {{"declaration", kDeclaration}, {"legal_residence_proof", kProof}}}}};
-    Result<DossierView> created = dossiers->Submit(Actor{kOwner, {"applicant"}, ""}, request);
+    Result<DossierView> created = service->Submit(Actor{kOwner, {"applicant"}, ""}, request);
     REQUIRE_MESSAGE(created.ok(), (created.ok() ? "" : created.error().message()));
     const std::string code = created->dossier.code;
     clock.Advance(1h);
     Result<DossierView> received =
-        dossiers->Act(Actor{"clerk-1", {"reception_clerk"}, kAgency},
-                      ActionCall{code, "receive", std::nullopt, json::object()});
+        service->Act(Actor{"clerk-1", {"reception_clerk"}, kAgency},
+                     ActionCall{code, "receive", std::nullopt, json::object()});
     REQUIRE_MESSAGE(received.ok(), (received.ok() ? "" : received.error().message()));
     REQUIRE(received->dossier.state == "awaiting_fee");
     return code;
@@ -102,7 +93,7 @@ TEST_CASE("timers: dossiers from before report facts get theirs, once") {
   };
   CHECK(report().dossiers == 1);
 
-  TimerService timers(f.store, *f.catalog, *f.dossiers, f.clock);
+  TimerService timers(f.store, *f.catalog, *f.service, f.clock);
   Result<SweepResult> swept = timers.Sweep();
   REQUIRE(swept.ok());
   CHECK(swept->report_facts_added == 1);
@@ -120,7 +111,7 @@ TEST_CASE("timers: dossiers from before report facts get theirs, once") {
 TEST_CASE("timers: a state timer fires as system once due, and only then") {
   Fixture f;
   const std::string code = f.AwaitingFee();  // received Mon 2026-03-02 09:00
-  TimerService timers(f.store, *f.catalog, *f.dossiers, f.clock);
+  TimerService timers(f.store, *f.catalog, *f.service, f.clock);
 
   // 14 working days later (Fri 2026-03-20): not yet.
   f.clock.Advance(std::chrono::days(18));
@@ -144,7 +135,7 @@ TEST_CASE("timers: a state timer fires as system once due, and only then") {
         std::string::npos);
 
   // Nothing left to do; a new service (a restarted server) agrees.
-  TimerService restarted(f.store, *f.catalog, *f.dossiers, f.clock);
+  TimerService restarted(f.store, *f.catalog, *f.service, f.clock);
   Result<SweepResult> again = restarted.Sweep();
   REQUIRE(again.ok());
   CHECK(again->timers_fired == 0);
@@ -157,7 +148,7 @@ TEST_CASE("timers: derived from stored state, a timer that fell due while down f
   const std::string second = f.AwaitingFee();
   // The server was down for two months: both are due at the first sweep.
   f.clock.Advance(std::chrono::days(60));
-  TimerService timers(f.store, *f.catalog, *f.dossiers, f.clock);
+  TimerService timers(f.store, *f.catalog, *f.service, f.clock);
   Result<SweepResult> swept = timers.Sweep();
   REQUIRE(swept.ok());
   CHECK(swept->timers_fired == 2);
@@ -173,10 +164,10 @@ TEST_CASE("timers: a paid dossier leaves the timed state and is never stopped") 
   payment.transaction_id = "gw-1";
   payment.channel = Channel::kOnline;
   payment.amount = 10000;
-  Result<DossierView> paid = f.dossiers->PayFee(Actor{"system", {"system"}, ""}, code, payment);
+  Result<DossierView> paid = f.service->PayFee(Actor{"system", {"system"}, ""}, code, payment);
   REQUIRE(paid.ok());
   f.clock.Advance(std::chrono::days(60));
-  TimerService timers(f.store, *f.catalog, *f.dossiers, f.clock);
+  TimerService timers(f.store, *f.catalog, *f.service, f.clock);
   Result<SweepResult> swept = timers.Sweep();
   REQUIRE(swept.ok());
   CHECK(swept->timers_fired == 0);
@@ -190,9 +181,9 @@ TEST_CASE("timers: a dossier overstaying its state's SLA is escalated once to th
   payment.transaction_id = "gw-sla";
   payment.channel = Channel::kOnline;
   payment.amount = 10000;
-  REQUIRE(f.dossiers->PayFee(Actor{"system", {"system"}, ""}, code, payment).ok());
+  REQUIRE(f.service->PayFee(Actor{"system", {"system"}, ""}, code, payment).ok());
   REQUIRE(f.store.GetDossier(code)->state == "in_review");  // SLA: 5 working days
-  TimerService timers(f.store, *f.catalog, *f.dossiers, f.clock);
+  TimerService timers(f.store, *f.catalog, *f.service, f.clock);
   QueueQuery leaders;
   leaders.role = "leader";
   leaders.agency = kAgency;
