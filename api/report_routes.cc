@@ -19,31 +19,18 @@ constexpr const char* kCsvMediaType = "text/csv; charset=utf-8";
 constexpr const char* kInstantExpected =
     "must be a date (2026-03-02, local midnight) or UTC time (2026-03-02T08:00:00Z)";
 
-// The counts in ReportCounts member order, named as in JSON and CSV.
+// The counts in ReportCounts member order, named as in JSON and CSV: every
+// count but the rating sums, which the responses give as rates.
 std::vector<std::pair<const char*, std::int64_t>> NamedCounts(const ReportCounts& c) {
-  return {{"dossiers", c.dossiers},
-          {"received", c.received},
-          {"finished", c.finished},
-          {"finished_early", c.finished_early},
-          {"finished_on_time", c.finished_on_time},
-          {"finished_late", c.finished_late},
-          {"in_progress_on_time", c.in_progress_on_time},
-          {"in_progress_overdue", c.in_progress_overdue},
-          {"submitted_online", c.submitted_online},
-          {"fully_online", c.fully_online},
-          {"fee_bearing", c.fee_bearing},
-          {"paid_online", c.paid_online},
-          {"results", c.results},
-          {"electronic_results", c.electronic_results},
-          {"documents_total", c.documents_total},
-          {"documents_digitized", c.documents_digitized},
-          {"documents_reused", c.documents_reused},
-          {"approved", c.approved},
-          {"refused", c.refused},
-          {"not_received", c.not_received},
-          {"withdrawn", c.withdrawn},
-          {"stopped", c.stopped},
-          {"ratings", c.ratings}};
+  std::vector<std::pair<const char*, std::int64_t>> named;
+  for (const ReportCountField& field : ReportCountFields()) {
+    if (field.member == &ReportCounts::rating_sum ||
+        field.member == &ReportCounts::ratings_satisfied) {
+      continue;
+    }
+    named.emplace_back(field.name, c.*field.member);
+  }
+  return named;
 }
 
 std::vector<std::pair<const char*, std::optional<double>>> NamedRates(const ReportRates& r) {

@@ -187,16 +187,19 @@ Result<DossierService::FactsBackfill> DossierService::BackfillReportFacts(
   if (!codes.ok()) return codes.error();
   FactsBackfill backfill;
   backfill.next_after = after_code;
+  auto add_facts = [&](const std::string& code) -> Result<bool> {
+    Result<Dossier> dossier = store_.GetDossier(code);
+    if (!dossier.ok()) return dossier.error();
+    Result<std::shared_ptr<const RunnableWorkflow>> workflow =
+        catalog_.Get(dossier->procedure_code, dossier->definition_version);
+    if (!workflow.ok()) return workflow.error();
+    return store_.AddMissingReportFacts(
+        ComputeReportFacts((*workflow)->workflow, *dossier, calendar_));
+  };
   for (const std::string& code : *codes) {
     ++backfill.examined;
     backfill.next_after = code;
-    Result<Dossier> dossier = store_.GetDossier(code);
-    Result<std::shared_ptr<const RunnableWorkflow>> workflow =
-        dossier.ok() ? catalog_.Get(dossier->procedure_code, dossier->definition_version)
-                     : Result<std::shared_ptr<const RunnableWorkflow>>(dossier.error());
-    Result<bool> added = workflow.ok() ? store_.AddMissingReportFacts(ComputeReportFacts(
-                                             (*workflow)->workflow, *dossier, calendar_))
-                                       : Result<bool>(workflow.error());
+    Result<bool> added = add_facts(code);
     if (!added.ok()) {
       backfill.failures.push_back(code + ": " + added.error().message());
     } else if (*added) {

@@ -314,12 +314,17 @@ Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts) {
 }
 
 Status EnsureReportRollup(SqliteConnection& db) {
+  // The usual case, a rollup already there, takes no write lock.
+  Result<std::string> rolled_up = db.QueryText("SELECT EXISTS (SELECT 1 FROM report_daily)");
+  if (!rolled_up.ok()) return rolled_up.error();
+  if (*rolled_up != "0") return Status();
   Status begun = db.Exec("BEGIN IMMEDIATE");
   if (!begun.ok()) return begun;
   auto finish = [&](Status status) {
     (void)db.Exec(status.ok() ? "COMMIT" : "ROLLBACK");
     return status;
   };
+  // Again under the lock: another process may have built it meanwhile.
   Result<std::string> rollup_rows = db.QueryText("SELECT EXISTS (SELECT 1 FROM report_daily)");
   if (!rollup_rows.ok()) return finish(rollup_rows.error());
   if (*rollup_rows != "0") return finish(Status());
