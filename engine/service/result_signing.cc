@@ -15,17 +15,21 @@ Error AtSignature(const Error& error) {
 
 }  // namespace
 
+AcceptedSignature ResultSigning::AcceptedOf(VerifiedSignature verified, std::string der) const {
+  AcceptedSignature accepted;
+  accepted.evidence = std::move(verified.evidence);
+  accepted.evidence.signing_time = verified.signing_time;
+  accepted.evidence.signature_id = tools_.hash(der);
+  accepted.subject_uid = std::move(verified.subject_uid);
+  accepted.der = std::move(der);
+  return accepted;
+}
+
 Result<AcceptedSignature> ResultSigning::Accept(std::string der,
                                                 std::string_view result_bytes) const {
   Result<VerifiedSignature> verified = tools_.verifier->VerifyDetached(der, result_bytes);
   if (!verified.ok()) return AtSignature(verified.error());
-  AcceptedSignature accepted;
-  accepted.evidence = std::move(verified->evidence);
-  accepted.evidence.signing_time = verified->signing_time;
-  accepted.evidence.signature_id = tools_.hash(der);
-  accepted.subject_uid = std::move(verified->subject_uid);
-  accepted.der = std::move(der);
-  return accepted;
+  return AcceptedOf(std::move(verified).value(), std::move(der));
 }
 
 Result<AcceptedSignature> ResultSigning::AcceptUploaded(const Actor& actor,
@@ -84,13 +88,8 @@ Result<AcceptedSignature> ResultSigning::Seal(std::string_view result_bytes) con
   // listing re-verifies each stored signature (CurrentStatus).
   Result<SealedSignature> sealed = tools_.sealer->SealDetached(result_bytes);
   if (!sealed.ok()) return sealed.error();
-  AcceptedSignature accepted;
-  accepted.evidence = std::move(sealed->verified.evidence);
-  accepted.evidence.signing_time = sealed->verified.signing_time;
-  accepted.evidence.signature_id = tools_.hash(sealed->der);
+  AcceptedSignature accepted = AcceptedOf(std::move(sealed->verified), std::move(sealed->der));
   accepted.evidence.seal = true;
-  accepted.subject_uid = std::move(sealed->verified.subject_uid);
-  accepted.der = std::move(sealed->der);
   return accepted;
 }
 

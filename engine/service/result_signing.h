@@ -80,6 +80,8 @@ class ResultSigning {
 
  private:
   Result<AcceptedSignature> Accept(std::string der, std::string_view result_bytes) const;
+  // The accepted form of `der`, whose facts are `verified`.
+  AcceptedSignature AcceptedOf(VerifiedSignature verified, std::string der) const;
 
   SigningTools tools_;
 };

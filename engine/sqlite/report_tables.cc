@@ -302,7 +302,7 @@ Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts) {
   const RollupKey previous_key = RollupKeyOf(**previous);
   if (previous_key == key) {
     SubtractCounts(removed, added);
-    if (added == ReportCounts{}) return Status();  // e.g. a claim: nothing counted changed
+    if (added == ReportCounts{}) return Status();  // nothing counted changed
     return AddToRollup(db, key, added);
   }
   ReportCounts negated;
