@@ -235,18 +235,8 @@ class Handlers {
     if (!actor->HasRole(kAdminRole)) {
       return ProblemResponse(Forbidden("only admins publish workflows"), request.path);
     }
-    std::optional<std::string_view> type = request.Header("Content-Type");
-    if (!type || type->substr(0, 16) != "application/json") {
-      return ProblemResponse(Error(ErrorCode::kInvalidArgument, "the body must be application/json",
-                                   "unsupported_media_type"),
-                             request.path);
-    }
-    Result<json> document = ParseJsonText(request.body);
-    if (!document.ok()) {
-      return ProblemResponse(Error(ErrorCode::kInvalidArgument, document.error().message(),
-                                   "malformed_json", {{"", document.error().message()}}),
-                             request.path);
-    }
+    Result<json> document = ParseJsonBody(request);
+    if (!document.ok()) return ProblemResponse(document.error(), request.path);
     auto published = api_.catalog.Publish(*document, actor->user_id, params.at("code"));
     if (!published.ok()) return ProblemResponse(published.error(), request.path);
     return JsonResponse(200, {{"procedure", published->procedure_code},

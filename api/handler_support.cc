@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "api/router.h"
-#include "engine/domain/workflow_lint.h"
+#include "engine/domain/json_parse.h"
 
 namespace motcua {
 
@@ -49,22 +49,35 @@ Result<Actor> AuthenticateRequest(const Authenticator& authenticate, const HttpR
   return authenticate(header->substr(kScheme.size()));
 }
 
-// The body as a JSON object whose members are all in `allowed`.
-Result<json> ParseObjectBody(const HttpRequest& request,
-                             std::initializer_list<std::string_view> allowed) {
+bool AuthorizationAuthenticates(const Authenticator& authenticate, std::string_view authorization) {
+  HttpRequest request;
+  request.headers.push_back({"Authorization", std::string(authorization)});
+  return AuthenticateRequest(authenticate, request).ok();
+}
+
+Result<json> ParseJsonBody(const HttpRequest& request) {
   std::optional<std::string_view> type = request.Header("Content-Type");
-  if (!type || type->substr(0, 16) != "application/json") {
-    return Error(ErrorCode::kInvalidArgument, "the body must be application/json",
+  if (!type || !IsJsonMediaType(*type)) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "the body must be application/json (or an application/*+json type)",
                  "unsupported_media_type");
   }
   if (!IsValidUtf8(request.body)) {
     return Error(ErrorCode::kInvalidArgument, "the body is not valid UTF-8", "malformed_json");
   }
-  Result<json> body = ParseJsonText(request.body);
+  Result<json> body = ParseJson(request.body, kRequestJsonLimits);
   if (!body.ok()) {
-    return Error(ErrorCode::kInvalidArgument, body.error().message(), "malformed_json",
-                 {{"", body.error().message()}});
+    const Error& error = body.error();
+    const std::string reason = error.reason() == "invalid_json" ? "malformed_json" : error.reason();
+    return Error(ErrorCode::kInvalidArgument, error.message(), reason, {{"", error.message()}});
   }
+  return body;
+}
+
+Result<json> ParseObjectBody(const HttpRequest& request,
+                             std::initializer_list<std::string_view> allowed) {
+  Result<json> body = ParseJsonBody(request);
+  if (!body.ok()) return body;
   if (!body->is_object()) {
     return Error(ErrorCode::kInvalidArgument, "the body must be a JSON object", "validation",
                  {{"", "must be an object"}});

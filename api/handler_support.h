@@ -30,6 +30,10 @@ using Authenticator = std::function<Result<Actor>(std::string_view bearer_secret
 // ("missing_token") without one.
 Result<Actor> AuthenticateRequest(const Authenticator& authenticate, const HttpRequest& request);
 
+// Whether `authorization`, the value of an Authorization header, names a
+// caller that `authenticate` accepts (for HttpServerOptions::authenticate_body).
+bool AuthorizationAuthenticates(const Authenticator& authenticate, std::string_view authorization);
+
 // RFC 3339 in UTC, e.g. "2026-03-02T01:00:00Z"; null for an empty optional.
 std::string FormatInstant(Instant t);
 nlohmann::json OptionalInstant(const std::optional<Instant>& t);
@@ -38,8 +42,17 @@ std::optional<Instant> ParseInstant(std::string_view text);
 
 HttpResponse JsonResponse(int status, const nlohmann::json& body);
 
-// The body as a JSON object (Content-Type application/json, valid UTF-8)
-// whose members are all in `allowed`; kInvalidArgument naming what is wrong.
+// The body as one JSON value, parsed with ParseJson under kRequestJsonLimits
+// (engine/domain/json_parse.h). Errors, all kInvalidArgument:
+//   "unsupported_media_type"  Content-Type is not JSON (IsJsonMediaType) (415);
+//   "malformed_json"          not UTF-8, or not JSON; the message and the
+//                             field error at "" name the line and column;
+//   "json_too_deep", "json_too_large"  over a limit; the message and the
+//                             field error at "" name the limit.
+Result<nlohmann::json> ParseJsonBody(const HttpRequest& request);
+
+// ParseJsonBody, and the value must be an object whose members are all in
+// `allowed`: else kInvalidArgument "validation" naming the members.
 Result<nlohmann::json> ParseObjectBody(const HttpRequest& request,
                                        std::initializer_list<std::string_view> allowed);
 

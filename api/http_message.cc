@@ -35,6 +35,29 @@ std::optional<std::string_view> FindHeader(const std::vector<HttpHeader>& header
   return std::nullopt;
 }
 
+bool IsJsonMediaType(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  constexpr std::string_view kApplication = "application/";
+  constexpr std::string_view kSuffix = "+json";
+  if (type.size() <= kApplication.size() ||
+      !EqualsIgnoreCase(type.substr(0, kApplication.size()), kApplication)) {
+    return false;
+  }
+  const std::string_view subtype = type.substr(kApplication.size());
+  if (EqualsIgnoreCase(subtype, "json")) return true;
+  if (subtype.size() <= kSuffix.size()) return false;
+  const std::string_view name = subtype.substr(0, subtype.size() - kSuffix.size());
+  // The subtype name is a token (RFC 9110, 5.6.2) without "/".
+  for (char c : name) {
+    const bool token = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!token) return false;
+  }
+  return EqualsIgnoreCase(subtype.substr(name.size()), kSuffix);
+}
+
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_as_space) {
   std::string decoded;
   decoded.reserve(text.size());

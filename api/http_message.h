@@ -75,6 +75,12 @@ struct HttpResponse {
 // Runs on an I/O thread and must not throw; must be safe to call concurrently.
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
+// True when `content_type` (a Content-Type value) names JSON: the media type
+// "application/json" or "application/<subtype>+json" (RFC 6839), in any
+// case, with or without parameters ("application/json; charset=utf-8").
+// "application/jsonp", "text/json" and an empty value are not JSON.
+bool IsJsonMediaType(std::string_view content_type);
+
 // Percent-decodes `text`. With `plus_as_space` a "+" becomes " " (query
 // strings). nullopt when an escape is truncated or not two hex digits. The
 // result may contain any byte, including NUL and "/": callers validate it.

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/problem.h"
+#include "engine/domain/json_parse.h"
 
 namespace motcua {
 namespace {
@@ -28,8 +29,10 @@ std::string Serialize(const HttpResponse& response) {
 }
 
 std::optional<HttpResponse> Deserialize(const std::string& text) {
+  Result<json> parsed = ParseJson(text, kStoredJsonLimits);
+  if (!parsed.ok()) return std::nullopt;
   try {
-    const json stored = json::parse(text);
+    const json& stored = *parsed;
     HttpResponse response;
     response.status = stored.at("status").get<int>();
     response.content_type = stored.at("content_type").get<std::string>();

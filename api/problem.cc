@@ -47,6 +47,12 @@ TransportProblemInfo InfoFor(TransportProblem problem) {
     case TransportProblem::kHeaderTooLarge:
       return {431, "header_too_large", "Request header fields too large",
               "The request header is larger than the server accepts."};
+    case TransportProblem::kTransferEncodingNotImplemented:
+      return {501, "transfer_encoding_not_implemented", "Not implemented",
+              "The only transfer coding the server accepts is \"chunked\" alone."};
+    case TransportProblem::kTooManyConnections:
+      return {503, "too_many_connections", "Service unavailable",
+              "The server has too many open connections; retry later."};
   }
   return {400, "malformed_request", "Malformed request", "The request is malformed."};
 }
@@ -100,6 +106,7 @@ std::optional<int> HttpStatusOverrideFor(std::string_view reason) {
   if (reason == "invalid_payload") return 422;
   if (reason == "missing_requirement") return 422;
   if (reason == "idempotency_key_reused") return 422;
+  if (reason == "unsupported_media_type") return 415;
   return std::nullopt;
 }
 

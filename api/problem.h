@@ -41,6 +41,8 @@ int HttpStatusFor(ErrorCode code);
 //   "validation"    -> 422 (well-formed JSON whose content is invalid),
 //   "invalid_payload", "missing_requirement" -> 422 (the same, found by the
 //                      state machine: a form field or a required item).
+//   "unsupported_media_type" -> 415 (a body that is not of a type the route
+//                      accepts, e.g. "application/jsonp" where JSON is read).
 // nullopt for every other reason.
 std::optional<int> HttpStatusOverrideFor(std::string_view reason);
 
@@ -54,21 +56,25 @@ HttpResponse ProblemResponse(const Error& error, std::string_view instance);
 
 // Problems the transport and the router detect before any engine code runs.
 enum class TransportProblem {
-  kMalformedRequest,  // 400: not parseable as HTTP/1.1, or a path trick
-  kRouteNotFound,     // 404: no route has this path
-  kMethodNotAllowed,  // 405: use MethodNotAllowedResponse() to set Allow
-  kRequestTimeout,    // 408: the request was not read in time
-  kBodyTooLarge,      // 413: body over HttpServerOptions::max_body_bytes
-  kHeaderTooLarge,    // 431: header over HttpServerOptions::max_header_bytes
+  kMalformedRequest,                // 400: not parseable as HTTP/1.1, or a path trick
+  kRouteNotFound,                   // 404: no route has this path
+  kMethodNotAllowed,                // 405: use MethodNotAllowedResponse() to set Allow
+  kRequestTimeout,                  // 408: the request was not read in time
+  kBodyTooLarge,                    // 413: body over HttpServerOptions::max_body_bytes
+  kHeaderTooLarge,                  // 431: header over HttpServerOptions::max_header_bytes
+  kTransferEncodingNotImplemented,  // 501: Transfer-Encoding other than "chunked"
+  kTooManyConnections,              // 503: over HttpServerOptions' connection caps
 };
 
-// The HTTP status of a transport problem (400, 404, 405, 408, 413, 431).
+// The HTTP status of a transport problem (400, 404, 405, 408, 413, 431, 501,
+// 503).
 int HttpStatusFor(TransportProblem problem);
 
 // The problem+json response for a transport problem; type is
 // kProblemTypeBase + "malformed_request" / "route_not_found" /
 // "method_not_allowed" / "request_timeout" / "body_too_large" /
-// "header_too_large". `detail` empty uses a generic sentence.
+// "header_too_large" / "transfer_encoding_not_implemented" /
+// "too_many_connections". `detail` empty uses a generic sentence.
 HttpResponse ProblemResponse(TransportProblem problem, std::string_view instance,
                              std::string_view detail = {});
 

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "engine/cli/files.h"
-#include "engine/domain/workflow_lint.h"
 
 namespace motcua::cli {
 
@@ -28,11 +27,8 @@ Result<WorkingCalendar> LoadCalendarDirectory(const std::string& directory) {
 
   std::vector<nlohmann::json> years;
   for (const auto& file : files) {
-    Result<std::string> text = ReadWholeFile(file.string());
-    if (!text.ok()) return text.error();
-    Result<nlohmann::json> year = ParseJsonText(*text);
-    if (!year.ok())
-      return Error(ErrorCode::kInvalidArgument, file.string() + ": " + year.error().message());
+    Result<nlohmann::json> year = ReadJsonFile(file.string());
+    if (!year.ok()) return year.error();
     years.push_back(std::move(year).value());
   }
   Result<WorkingCalendar> calendar = WorkingCalendar::FromJson(years);

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -18,6 +19,25 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   text << in.rdbuf();
   if (in.bad()) return Error(ErrorCode::kUnavailable, path + ": read failed");
   return std::move(text).str();
+}
+
+Result<nlohmann::json> ReadJsonFile(const std::string& path, JsonLimits limits) {
+  std::error_code size_error;
+  const std::uintmax_t size = std::filesystem::file_size(path, size_error);
+  if (!size_error && size > limits.max_bytes) {
+    return Error(
+        ErrorCode::kInvalidArgument,
+        path + ": the JSON text is larger than " + std::to_string(limits.max_bytes) + " bytes",
+        "json_too_large");
+  }
+  Result<std::string> text = ReadWholeFile(path);
+  if (!text.ok()) return text.error();
+  Result<nlohmann::json> value = ParseJson(*text, limits);
+  if (!value.ok()) {
+    return Error(value.error().code(), path + ": " + value.error().message(),
+                 value.error().reason());
+  }
+  return value;
 }
 
 }  // namespace motcua::cli

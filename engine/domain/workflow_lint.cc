@@ -401,16 +401,6 @@ class SemanticLinter {
   std::vector<FieldError> errors_;
 };
 
-// The text after "parse error ...: " in a nlohmann parse_error message, which
-// says what was wrong without nlohmann's own position prefix.
-std::string ParseErrorReason(const std::string& what) {
-  const std::size_t prefix = what.find("parse error");
-  if (prefix == std::string::npos) return what;
-  const std::size_t colon = what.find(": ", prefix);
-  if (colon == std::string::npos) return what;
-  return what.substr(colon + 2);
-}
-
 }  // namespace
 
 std::vector<FieldError> LintWorkflow(const JsonSchema& workflow_schema,
@@ -462,29 +452,7 @@ std::vector<std::vector<FieldError>> LintWorkflows(const JsonSchema& workflow_sc
 }
 
 Result<nlohmann::json> ParseJsonText(const std::string& text) {
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    // e.byte is the 1-based offset of the last byte read, the one that broke
-    // the parse (or one past the end when the text ended too early).
-    const std::size_t offset = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    std::size_t line = 1;
-    std::size_t line_start = 0;
-    for (std::size_t i = 0; i < offset; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        line_start = i + 1;
-      }
-    }
-    const std::size_t column = offset - line_start + 1;
-    return Error(ErrorCode::kInvalidArgument,
-                 "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " +
-                     ParseErrorReason(e.what()),
-                 "invalid_json");
-  } catch (const json::exception& e) {
-    return Error(ErrorCode::kInvalidArgument, std::string("invalid JSON: ") + e.what(),
-                 "invalid_json");
-  }
+  return ParseJson(text, kFileJsonLimits);
 }
 
 }  // namespace motcua

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/domain/json_parse.h"
 #include "engine/domain/json_schema.h"
 #include "engine/domain/status.h"
 #include "engine/domain/workflow.h"
@@ -35,8 +36,9 @@ std::vector<FieldError> LintWorkflow(const JsonSchema& workflow_schema,
 std::vector<std::vector<FieldError>> LintWorkflows(const JsonSchema& workflow_schema,
                                                    const std::vector<nlohmann::json>& documents);
 
-// Parses JSON text, turning a syntax error into kInvalidArgument whose
-// message names the line and column, e.g. "line 3, column 14: ...".
+// ParseJson(text, kFileJsonLimits) (engine/domain/json_parse.h): a syntax
+// error is kInvalidArgument whose message names the line and column, e.g.
+// "line 3, column 14: ...", and nesting or size over the limits is refused.
 Result<nlohmann::json> ParseJsonText(const std::string& text);
 
 }  // namespace motcua

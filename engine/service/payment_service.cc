@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "engine/domain/json_parse.h"
+
 namespace motcua {
 namespace {
 
@@ -52,7 +54,9 @@ Result<GatewayConfirmation> PaymentService::ConfirmOnline(std::string_view body,
     return Error(ErrorCode::kUnauthenticated, "the callback's signature is not valid",
                  "bad_signature");
   }
-  const nlohmann::json parsed = nlohmann::json::parse(body, nullptr, false);
+  Result<nlohmann::json> parsed_body = ParseJson(body, kRequestJsonLimits);
+  if (!parsed_body.ok()) return InvalidPayload({{"", parsed_body.error().message()}});
+  const nlohmann::json& parsed = *parsed_body;
   if (!parsed.is_object()) return InvalidPayload({{"", "must be a JSON object"}});
   std::vector<FieldError> invalid;
   if (!IsIdText(parsed.value("transaction_id", nlohmann::json()))) {

@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "engine/domain/json_parse.h"
+
 namespace motcua {
 
 std::int64_t ToSeconds(Instant t) {
@@ -19,9 +21,10 @@ std::optional<std::int64_t> OptionalSeconds(const std::optional<Instant>& t) {
 }
 
 Result<nlohmann::json> DecodeJson(const std::string& text, const char* column) {
-  nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) {
-    return Error(ErrorCode::kInternal, std::string("stored ") + column + " is not valid JSON",
+  Result<nlohmann::json> value = ParseJson(text, kStoredJsonLimits);
+  if (!value.ok()) {
+    return Error(ErrorCode::kInternal,
+                 std::string("stored ") + column + " is not valid JSON: " + value.error().message(),
                  "corrupt_row");
   }
   return value;

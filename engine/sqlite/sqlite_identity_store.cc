@@ -3,6 +3,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "engine/domain/json_parse.h"
 #include "engine/sqlite/migrations.h"
 
 namespace motcua {
@@ -22,10 +23,14 @@ Result<User> ReadUser(const SqliteStatement& row) {
   User user;
   user.id = row.ColumnText(0);
   user.name = row.ColumnText(1);
+  const Error corrupt(ErrorCode::kInternal,
+                      "stored roles of user " + user.id + " are not a JSON list");
+  Result<nlohmann::json> roles = ParseJson(row.ColumnText(2), kStoredJsonLimits);
+  if (!roles.ok()) return corrupt;
   try {
-    user.roles = nlohmann::json::parse(row.ColumnText(2)).get<std::vector<std::string>>();
+    user.roles = roles->get<std::vector<std::string>>();
   } catch (const nlohmann::json::exception&) {
-    return Error(ErrorCode::kInternal, "stored roles of user " + user.id + " are not a JSON list");
+    return corrupt;
   }
   user.agency = row.ColumnText(3);
   user.certificate_fingerprint = row.ColumnOptionalText(4);

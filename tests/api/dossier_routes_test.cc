@@ -438,9 +438,107 @@ TEST_CASE("dossier routes: bad input is a 4xx problem naming the field") {
   }
   HttpRequest wrong_type = MakeHttpRequest("POST", "/v1/dossiers", R"({"procedure":"1.004222"})");
   wrong_type.headers = {{"Authorization", "Bearer t-owner"}, {"Content-Type", "text/plain"}};
-  CHECK(api.router.Handle(wrong_type).status == 400);
+  CHECK(api.router.Handle(wrong_type).status == 415);
   CHECK(api.Call("GET", "/v1/dossiers?limit=0", "t-owner").status == 422);
   CHECK(api.Call("GET", "/v1/dossiers?limit=abc", "t-owner").status == 422);
+}
+
+// `depth` levels of arrays around 1, e.g. Nested(2) == "[[1]]".
+std::string Nested(std::size_t depth) {
+  return std::string(depth, '[') + "1" + std::string(depth, ']');
+}
+
+TEST_CASE("dossier routes: deeply nested JSON is refused with 400 naming the limit") {
+  Api api;
+  const std::string code = api.Submit();
+  const std::string docs = R"("documents":)" + api.Documents().dump();
+  const std::string form_prefix = R"({"procedure":"1.004222","agency":"000.00.01.H26",)" + docs;
+  struct Case {
+    const char* what;
+    std::string method;
+    std::string target;
+    std::string token;
+    std::string body;
+    int status;
+  };
+  // The body object is level 1 and "form" level 2: 62 arrays inside it reach
+  // the limit of 64, 63 go over it.
+  const Case cases[] = {
+      {"form at the limit", "POST", "/v1/dossiers", "t-owner",
+       form_prefix + R"(,"form":{"full_name":)" + Nested(62) + "}}", 422},
+      {"form one level over", "POST", "/v1/dossiers", "t-owner",
+       form_prefix + R"(,"form":{"full_name":)" + Nested(63) + "}}", 400},
+      {"100,000 arrays in form", "POST", "/v1/dossiers", "t-owner",
+       form_prefix + R"(,"form":)" + Nested(100'000) + "}", 400},
+      {"100,000 arrays in an action body", "POST", "/v1/dossiers/" + code + "/actions/receive",
+       "t-clerk", R"({"comment":)" + Nested(100'000) + "}", 400},
+      {"100,000 arrays as a workflow", "PUT", "/v1/procedures/1.004222/workflow", "t-admin",
+       Nested(100'000), 400},
+      {"100,000 unclosed objects", "POST", "/v1/dossiers", "t-owner",
+       [] {
+         std::string text;
+         for (int i = 0; i < 100'000; ++i) text += R"({"a":)";
+         return text;
+       }(),
+       400},
+  };
+  for (const Case& c : cases) {
+    HttpResponse response = api.Call(c.method, c.target, c.token, c.body);
+    INFO(std::string(c.what) << ": " << response.body.substr(0, 300));
+    CHECK(response.status == c.status);
+    CHECK(response.content_type == "application/problem+json");
+    if (c.status == 400) {
+      const json problem = Body(response);
+      CHECK(problem.at("type") == "https://motcua.example/problems/json_too_deep");
+      CHECK(problem.at("detail") == "the JSON nests deeper than 64 levels");
+    }
+  }
+  // The refusals changed nothing: the dossier is where it was.
+  CHECK(Body(api.Call("GET", "/v1/dossiers/" + code, "t-owner")).at("version") == 1);
+}
+
+TEST_CASE("dossier routes: only application/json and +json media types are read as JSON") {
+  Api api;
+  const std::string body = json{
+      {"procedure", "1.004222"},
+      {"agency", kAgencyA},
+      {"form", {{"full_name", "An"}, {"citizen_id", kOwnerId}, {"address", "Huế"}}},
+      {"documents",
+       api.Documents()}}.dump();
+  struct Case {
+    const char* content_type;
+    int status;
+  };
+  const Case cases[] = {
+      {"application/json", 201},
+      {"application/json; charset=utf-8", 201},
+      {"Application/JSON;charset=UTF-8", 201},
+      {"application/vnd.motcua.dossier+json", 201},
+      {"application/jsonp", 415},
+      {"application/json-seq", 415},
+      {"application/jsonx; charset=utf-8", 415},
+      {"text/json", 415},
+      {"text/plain", 415},
+      {"application/x-www-form-urlencoded", 415},
+      {"application/+json", 415},
+  };
+  for (const Case& c : cases) {
+    HttpResponse response =
+        CallRoute(api.router, "POST", "/v1/dossiers", "t-owner", body, {}, c.content_type);
+    INFO(c.content_type << ": " << response.body);
+    CHECK(response.status == c.status);
+    if (c.status == 415) {
+      CHECK(Body(response).at("type") == "https://motcua.example/problems/unsupported_media_type");
+    }
+  }
+  const std::string code = api.Submit();
+  HttpResponse action = CallRoute(api.router, "POST", "/v1/dossiers/" + code + "/actions/receive",
+                                  "t-clerk", R"({"comment":"ok"})", {}, "application/jsonp");
+  CHECK(action.status == 415);
+  HttpResponse publish =
+      CallRoute(api.router, "PUT", "/v1/procedures/1.004222/workflow", "t-admin",
+                LoadJson("workflows/1.004222-permanent-residence.json").dump(), {}, "text/json");
+  CHECK(publish.status == 415);
 }
 
 TEST_CASE("dossier routes: admins publish workflows; lint problems are 422 with pointers") {

@@ -37,6 +37,7 @@ TEST_CASE("problem: reason overrides are limited to the documented reasons") {
   CHECK(HttpStatusOverrideFor("validation") == 422);
   CHECK(HttpStatusOverrideFor("invalid_payload") == 422);
   CHECK(HttpStatusOverrideFor("missing_requirement") == 422);
+  CHECK(HttpStatusOverrideFor("unsupported_media_type") == 415);
   CHECK(HttpStatusFor(Error(ErrorCode::kFailedPrecondition, "no comment", "missing_requirement")) ==
         422);
   CHECK(HttpStatusFor(Error(ErrorCode::kFailedPrecondition, "wrong state", "four_eyes")) == 409);
@@ -105,6 +106,8 @@ TEST_CASE("problem: transport problems") {
       {TransportProblem::kRequestTimeout, 408, "request_timeout"},
       {TransportProblem::kBodyTooLarge, 413, "body_too_large"},
       {TransportProblem::kHeaderTooLarge, 431, "header_too_large"},
+      {TransportProblem::kTransferEncodingNotImplemented, 501, "transfer_encoding_not_implemented"},
+      {TransportProblem::kTooManyConnections, 503, "too_many_connections"},
   };
   for (const Case& c : cases) {
     INFO(std::string(c.type));
