@@ -23,6 +23,7 @@
 #include <exception>
 #include <future>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <type_traits>
@@ -46,6 +47,24 @@ using boost::system::error_code;
 // has read our last response.
 constexpr std::chrono::seconds kLingerTimeout{1};
 constexpr std::size_t kFirstReadBytes = 4096;
+// Connections over the caps still get their 503 written, but at most this
+// many at a time; beyond that they are closed without a word, so refusing
+// costs bounded memory too.
+constexpr int kMaxRefusingSessions = 64;
+
+// Whether a request's Transfer-Encoding header lines are absent or exactly
+// one "chunked" (RFC 9112, 6.1: a server answers 501 to a transfer coding it
+// does not implement, and chunked must be the last and only once).
+template <class Fields>
+bool IsSupportedTransferEncoding(const Fields& fields) {
+  auto [first, last] = fields.equal_range(http::field::transfer_encoding);
+  if (first == last) return true;
+  if (std::next(first) != last) return false;
+  beast::string_view value = first->value();
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  return beast::iequals(value, "chunked");
+}
 
 std::string ToString(beast::string_view text) {
   return std::string(text.data(), text.size());
@@ -71,6 +90,10 @@ struct ServerState {
   void OnAccept(error_code ec, tcp::socket socket);
   void Fail(error_code ec, std::string_view what) const;
   void SessionStarted(const std::shared_ptr<SessionBase>& session);
+  // Counts a new connection from `address` against the caps: true if it is
+  // within them (then AdmittedEnded(address) must follow).
+  bool Admit(const std::string& address);
+  void AdmittedEnded(const std::string& address);
   void SessionEnded();
   void RunIoLoop();
   // The handler's response, or a 500 problem if it threw or returned a
@@ -85,7 +108,9 @@ struct ServerState {
   // ~io_context can still report their end and use the TLS context.
   std::mutex sessions_mutex;
   std::condition_variable sessions_changed;
-  int live_sessions = 0;
+  int live_sessions = 0;  // every session, refusing ones included
+  std::size_t admitted_sessions = 0;
+  std::map<std::string, std::size_t, std::less<>> admitted_per_address;
   std::vector<std::weak_ptr<SessionBase>> sessions;
   std::optional<ssl::context> tls_context;
 
@@ -108,17 +133,24 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
  public:
   static constexpr bool kIsTls = !std::is_same_v<Stream, tcp::socket>;
 
+  // `admitted`: the connection was counted by ServerState::Admit; otherwise
+  // the session only answers 503 and closes.
   template <class... StreamArgs>
-  Session(ServerState& server, std::string remote_address, StreamArgs&&... stream_args)
+  Session(ServerState& server, std::string remote_address, bool admitted,
+          StreamArgs&&... stream_args)
       : server_(server),
         remote_address_(std::move(remote_address)),
+        admitted_(admitted),
         stream_(std::forward<StreamArgs>(stream_args)...),
         timer_(stream_.get_executor()) {
     std::lock_guard lock(server_.sessions_mutex);
     ++server_.live_sessions;
   }
 
-  ~Session() override { server_.SessionEnded(); }
+  ~Session() override {
+    if (admitted_) server_.AdmittedEnded(remote_address_);
+    server_.SessionEnded();
+  }
 
   void Run() {
     asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->Begin(); });
@@ -155,16 +187,24 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     WaitForRequest();
   }
 
+  void Refuse() {
+    HttpResponse response = ProblemResponse(TransportProblem::kTooManyConnections, "");
+    response.headers.push_back({"Retry-After", "1"});
+    Respond(std::move(response), 11, /*keep_alive=*/false, /*is_head=*/false);
+  }
+
   // Waits for the first byte of the next request under the idle timeout (the
   // read timeout for a connection's first request, so a silent client cannot
   // hold a connection for long), then reads the request under read_timeout.
   void WaitForRequest() {
     if (server_.stopping) return Close();
+    if (!admitted_) return Refuse();
     state_ = State::kIdle;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
         server_.options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
     parser_->body_limit(static_cast<std::uint64_t>(server_.options.max_body_bytes));
+    body_needs_authentication_ = false;
     if (buffer_.size() > 0) return ReadRequest();
     Arm(served_requests_ == 0 ? server_.options.read_timeout : server_.options.idle_timeout);
     stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
@@ -180,9 +220,76 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     ReadRequest();
   }
 
+  // Reads the header, then (OnHeader) decides how much body this caller may
+  // send, then reads the body (ReadBody). One read_timeout covers all three.
   void ReadRequest() {
     state_ = State::kReading;
     Arm(server_.options.read_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](error_code ec, std::size_t) { self->OnHeader(ec); });
+  }
+
+  std::string Instance() {
+    std::string instance = ToString(parser_->get().target());
+    return instance.substr(0, instance.find('?'));
+  }
+
+  void OnHeader(error_code ec) {
+    if (ec) return OnRead(ec);
+    if (!IsSupportedTransferEncoding(parser_->get())) {
+      Disarm();
+      return RespondAndClose(TransportProblem::kTransferEncodingNotImplemented, Instance());
+    }
+    const HttpServerOptions& options = server_.options;
+    const boost::optional<std::uint64_t> length = parser_->content_length();
+    const bool may_exceed_anonymous_limit =
+        !parser_->is_done() && (!length || *length > options.max_unauthenticated_body_bytes);
+    if (!options.authenticate_body || !may_exceed_anonymous_limit) return ReadBody();
+
+    // Token checks may touch the store, so they run on the handler pool.
+    std::string authorization = ToString(parser_->get()[http::field::authorization]);
+    asio::post(server_.handler_pool, [self = this->shared_from_this(),
+                                      work = asio::make_work_guard(stream_.get_executor()),
+                                      authorization = std::move(authorization)]() mutable {
+      bool authenticated = false;
+      try {
+        authenticated = self->server_.options.authenticate_body(authorization);
+      } catch (...) {
+        authenticated = false;
+      }
+      asio::post(self->stream_.get_executor(), [self, work = std::move(work), authenticated] {
+        self->OnAuthenticated(authenticated);
+      });
+    });
+  }
+
+  void OnAuthenticated(bool authenticated) {
+    if (!authenticated) {
+      const std::size_t limit = server_.options.max_unauthenticated_body_bytes;
+      body_needs_authentication_ = true;
+      if (parser_->content_length()) {
+        Disarm();
+        return RespondAndClose(TransportProblem::kBodyTooLarge, Instance(),
+                               AnonymousBodyDetail(limit));
+      }
+      parser_->body_limit(static_cast<std::uint64_t>(limit));
+    }
+    ReadBody();
+  }
+
+  static std::string AnonymousBodyDetail(std::size_t limit) {
+    return "A request body over " + std::to_string(limit) +
+           " bytes is read only for an authenticated caller (Authorization: Bearer).";
+  }
+
+  void ReadBody() {
+    if (timed_out_) {
+      // The deadline passed between reads, so no read was there to cancel.
+      Disarm();
+      return RespondAndClose(TransportProblem::kRequestTimeout, Instance());
+    }
+    if (parser_->is_done()) return OnRead({});
     http::async_read(
         stream_, buffer_, *parser_,
         [self = this->shared_from_this()](error_code ec, std::size_t) { self->OnRead(ec); });
@@ -191,14 +298,17 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void OnRead(error_code ec) {
     bool timed_out = timed_out_;
     Disarm();
-    std::string instance = ToString(parser_->get().target());
-    instance = instance.substr(0, instance.find('?'));
+    std::string instance = Instance();
     if (timed_out && ec) return RespondAndClose(TransportProblem::kRequestTimeout, instance);
     if (ec == http::error::header_limit) {
       return RespondAndClose(TransportProblem::kHeaderTooLarge, instance);
     }
     if (ec == http::error::body_limit) {
-      return RespondAndClose(TransportProblem::kBodyTooLarge, instance);
+      return RespondAndClose(
+          TransportProblem::kBodyTooLarge, instance,
+          body_needs_authentication_
+              ? AnonymousBodyDetail(server_.options.max_unauthenticated_body_bytes)
+              : std::string());
     }
     if (ec == http::error::end_of_stream || ec == http::error::partial_message) return Close();
     if (ec && ec.category() == http::make_error_code(http::error::bad_target).category()) {
@@ -348,12 +458,15 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   ServerState& server_;
   const std::string remote_address_;
+  const bool admitted_;
   Stream stream_;
   asio::steady_timer timer_;
   std::uint64_t timer_generation_ = 0;
   bool timed_out_ = false;
   State state_ = State::kNew;
   bool keep_alive_ = false;
+  // The current request's body is held to max_unauthenticated_body_bytes.
+  bool body_needs_authentication_ = false;
   std::uint64_t served_requests_ = 0;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -391,14 +504,24 @@ void ServerState::OnAccept(error_code ec, tcp::socket socket) {
     error_code endpoint_error;
     tcp::endpoint remote = socket.remote_endpoint(endpoint_error);
     std::string remote_address = endpoint_error ? std::string() : remote.address().to_string();
-    if (tls_context) {
+    const bool admitted = Admit(remote_address);
+    bool refusing_too_many = false;
+    if (!admitted) {
+      std::lock_guard lock(sessions_mutex);
+      refusing_too_many =
+          live_sessions - static_cast<int>(admitted_sessions) >= kMaxRefusingSessions;
+    }
+    if (refusing_too_many) {
+      error_code ignored;
+      socket.close(ignored);
+    } else if (tls_context) {
       auto session = std::make_shared<Session<ssl::stream<tcp::socket>>>(
-          *this, std::move(remote_address), std::move(socket), *tls_context);
+          *this, std::move(remote_address), admitted, std::move(socket), *tls_context);
       SessionStarted(session);
       session->Run();
     } else {
       auto session = std::make_shared<Session<tcp::socket>>(*this, std::move(remote_address),
-                                                            std::move(socket));
+                                                            admitted, std::move(socket));
       SessionStarted(session);
       session->Run();
     }
@@ -410,6 +533,28 @@ void ServerState::SessionStarted(const std::shared_ptr<SessionBase>& session) {
   std::lock_guard lock(sessions_mutex);
   std::erase_if(sessions, [](const std::weak_ptr<SessionBase>& s) { return s.expired(); });
   sessions.push_back(session);
+}
+
+bool ServerState::Admit(const std::string& address) {
+  std::lock_guard lock(sessions_mutex);
+  if (admitted_sessions >= options.max_connections) return false;
+  std::size_t& from_address = admitted_per_address[address];
+  if (from_address >= options.max_connections_per_address) {
+    if (from_address == 0) admitted_per_address.erase(address);
+    return false;
+  }
+  ++from_address;
+  ++admitted_sessions;
+  return true;
+}
+
+void ServerState::AdmittedEnded(const std::string& address) {
+  std::lock_guard lock(sessions_mutex);
+  --admitted_sessions;
+  auto found = admitted_per_address.find(address);
+  if (found != admitted_per_address.end() && --found->second == 0) {
+    admitted_per_address.erase(found);
+  }
 }
 
 void ServerState::SessionEnded() {
@@ -455,6 +600,14 @@ Status HttpServer::Start() {
   }
   if (options.max_header_bytes == 0 || options.max_header_bytes > (1u << 30)) {
     return Error(ErrorCode::kInvalidArgument, "max_header_bytes must be between 1 and 1 GiB.");
+  }
+  if (options.max_connections == 0 || options.max_connections_per_address == 0) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "max_connections and max_connections_per_address must be at least 1.");
+  }
+  if (options.max_unauthenticated_body_bytes > options.max_body_bytes) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "max_unauthenticated_body_bytes must not exceed max_body_bytes.");
   }
 
   if (options.tls) {

@@ -3,9 +3,20 @@
 // The server reads requests, converts them to HttpRequest, calls one
 // HttpHandler (normally InstrumentedHandler() over the Router) on an I/O
 // thread, and writes the HttpResponse back. It enforces explicit limits:
+//   - a connection over max_connections in total, or over
+//     max_connections_per_address from one client IP address, gets a 503
+//     problem (with Retry-After) and is closed before any request is read;
 //   - a request header over max_header_bytes gets a 431 problem, then close;
 //   - a body over max_body_bytes gets a 413 problem, then close (a declared
 //     Content-Length over the limit is refused before the body is read);
+//   - a body over max_unauthenticated_body_bytes is read only when
+//     authenticate_body accepts the request's Authorization header (checked
+//     once the header is read, before the body); otherwise a declared
+//     Content-Length over it gets a 413 problem at once, and a chunked body
+//     gets one when it grows past it. So an anonymous client can make the
+//     server buffer at most that much per connection;
+//   - a Transfer-Encoding other than exactly "chunked" (e.g. "gzip, chunked")
+//     gets a 501 problem, then close;
 //   - a request that is not valid HTTP/1.1 gets a 400 problem, then close;
 //   - a request not fully read within read_timeout gets a 408 problem if any
 //     of it arrived, and the connection is closed either way (a connection
@@ -66,8 +77,20 @@ struct HttpServerOptions {
   // them wait at once for the store's group commit to batch their writes.
   // It bounds how many requests are handled at the same time.
   int handler_threads = 32;
+  // Connections open at once, in total and from one client IP address
+  // (count a reverse proxy as one address). Both must be at least 1.
+  std::size_t max_connections = 512;
+  std::size_t max_connections_per_address = 64;
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 10 * 1024 * 1024;
+  // The body limit until the caller has authenticated; at most max_body_bytes.
+  std::size_t max_unauthenticated_body_bytes = 64 * 1024;
+  // Whether the value of a request's Authorization header (empty when there
+  // is none) authenticates its caller, who may then send up to
+  // max_body_bytes. Called on the handler pool, only for requests whose body
+  // may exceed max_unauthenticated_body_bytes; must be thread-safe. Empty:
+  // every caller may send up to max_body_bytes.
+  std::function<bool(std::string_view authorization)> authenticate_body;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds idle_timeout{60};

@@ -65,6 +65,8 @@ constexpr std::string_view kUsage =
     "                    [--trust PATH] [--seal-key FILE --seal-cert FILE\n"
     "                    [--seal-chain FILE] [--seal-password-file FILE]]\n"
     "                    [--feed-webhook URL [--feed-max-attempts N]]\n"
+    "                    [--max-connections N] [--max-connections-per-client N]\n"
+    "                    [--max-anonymous-body BYTES]\n"
     "\n"
     "Serves the REST API on a SQLite database (created if absent).\n"
     "\n"
@@ -99,6 +101,14 @@ constexpr std::string_view kUsage =
     "                         backoff up to 30 s; progress survives restarts\n"
     "  --feed-max-attempts N  failed attempts before an entry becomes a dead letter\n"
     "                         (GET /v1/feed/dead-letters; default 10)\n"
+    "  --max-connections N    connections open at once (default 512); more get 503\n"
+    "  --max-connections-per-client N\n"
+    "                         connections open at once from one IP address (default\n"
+    "                         64; raise it behind a reverse proxy); more get 503\n"
+    "  --max-anonymous-body BYTES\n"
+    "                         the largest request body read before the bearer token\n"
+    "                         is verified (default 65536); larger bodies are read\n"
+    "                         only for valid tokens, up to 10 MiB, else 413\n"
     "\n"
     "SIGINT or SIGTERM stops accepting, finishes requests in flight, and exits 0.\n";
 
@@ -137,12 +147,8 @@ Status PublishBundledWorkflows(WorkflowCatalog& catalog, const JsonSchema& schem
   std::sort(files.begin(), files.end());
   std::vector<nlohmann::json> documents;
   for (const auto& file : files) {
-    Result<std::string> text = ReadWholeFile(file.string());
-    if (!text.ok()) return text.error();
-    Result<nlohmann::json> document = ParseJsonText(*text);
-    if (!document.ok()) {
-      return Error(ErrorCode::kInvalidArgument, file.string() + ": " + document.error().message());
-    }
+    Result<nlohmann::json> document = ReadJsonFile(file.string());
+    if (!document.ok()) return document.error();
     documents.push_back(std::move(document).value());
   }
   std::vector<std::vector<FieldError>> problems = LintWorkflows(schema, documents);
@@ -284,11 +290,14 @@ int Fail(CommandIo io, const std::string& message) {
 }
 
 int RunServe(const std::vector<std::string>& args, CommandIo io) {
+  // clang-format off
   Result<ParsedOptions> options = ParseOptions(
       args, {"db", "listen", "workflows", "calendars", "threads", "tls-cert", "tls-key",
              "admin-token-file", "admin-agency", "trust", "seal-key", "seal-cert", "seal-chain",
              "seal-password-file", "timer-interval", "handler-threads", "feed-webhook",
-             "feed-max-attempts", "payment-secret-file"});
+             "feed-max-attempts", "payment-secret-file", "max-connections",
+             "max-connections-per-client", "max-anonymous-body"});
+  // clang-format on
   if (!options.ok() || !options->positional.empty()) {
     io.err << "motcua serve: "
            << (options.ok() ? "unexpected argument \"" + options->positional.front() + "\""
@@ -333,6 +342,30 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     server_options.tls = TlsFiles{*options->Get("tls-cert"), *options->Get("tls-key")};
   }
   server_options.error_log = [](std::string_view line) { std::cerr << line << '\n'; };
+  struct SizeFlag {
+    const char* name;
+    std::size_t least;
+    std::size_t most;
+    std::size_t* value;
+  };
+  for (const SizeFlag& flag :
+       {SizeFlag{"max-connections", 1, 100'000, &server_options.max_connections},
+        SizeFlag{"max-connections-per-client", 1, 100'000,
+                 &server_options.max_connections_per_address},
+        SizeFlag{"max-anonymous-body", 0, server_options.max_body_bytes,
+                 &server_options.max_unauthenticated_body_bytes}}) {
+    const std::optional<std::string> text = options->Get(flag.name);
+    if (!text) continue;
+    std::size_t n = 0;
+    auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), n);
+    if (error != std::errc() || end != text->data() + text->size() || n < flag.least ||
+        n > flag.most) {
+      io.err << "motcua serve: --" << flag.name << " must be " << flag.least << "-" << flag.most
+             << "\n";
+      return kExitUsage;
+    }
+    *flag.value = n;
+  }
   int timer_interval = 60;
   if (auto interval = options->Get("timer-interval")) {
     auto [end, error] =
@@ -444,6 +477,9 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
                        AddReportRoutes(router, report_api)}) {
     if (!added.ok()) return Fail(io, added.error().message());
   }
+  server_options.authenticate_body = [&authenticate](std::string_view authorization) {
+    return AuthorizationAuthenticates(authenticate, authorization);
+  };
   HttpServer server(server_options, IdempotentHandler(InstrumentedHandler(router, metrics), **store,
                                                       authenticate, &Sha256Hex, clock));
   if (Status started = server.Start(); !started.ok()) return Fail(io, started.error().message());

@@ -55,6 +55,12 @@ http::request<http::string_body> MakeRequest(http::verb verb, const std::string&
   return request;
 }
 
+// The local address a plain test client connects from (any 127.x.y.z works
+// on loopback), so one test can play several client addresses.
+struct From {
+  std::string address;
+};
+
 // A blocking HTTP/1.1 client over one connection. Every operation gives up
 // after kClientTimeout, so a misbehaving server fails a test instead of
 // hanging it. `Stream` is beast::tcp_stream or beast::ssl_stream of one.
@@ -64,6 +70,27 @@ class BasicTestClient {
   template <class... StreamArgs>
   explicit BasicTestClient(std::uint16_t port, StreamArgs&... stream_args)
       : stream_(ioc_, stream_args...) {
+    Connect(port);
+  }
+
+  BasicTestClient(std::uint16_t port, const From& from) : stream_(ioc_) {
+    tcp::socket& socket = beast::get_lowest_layer(stream_).socket();
+    socket.open(tcp::v4(), error_);
+    if (!error_) socket.bind(tcp::endpoint(asio::ip::make_address(from.address), 0), error_);
+    if (!error_) Connect(port);
+  }
+
+  // The error of the last operation (connect, handshake, write or read).
+  error_code error() const { return error_; }
+  Stream& stream() { return stream_; }
+
+  std::optional<Response> Exchange(http::request<http::string_body> request) {
+    if (!Write(request)) return std::nullopt;
+    return Read(request.method() == http::verb::head);
+  }
+
+ private:
+  void Connect(std::uint16_t port) {
     beast::get_lowest_layer(stream_).expires_after(kClientTimeout);
     beast::get_lowest_layer(stream_).async_connect(
         tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
@@ -77,15 +104,7 @@ class BasicTestClient {
     }
   }
 
-  // The error of the last operation (connect, handshake, write or read).
-  error_code error() const { return error_; }
-  Stream& stream() { return stream_; }
-
-  std::optional<Response> Exchange(http::request<http::string_body> request) {
-    if (!Write(request)) return std::nullopt;
-    return Read(request.method() == http::verb::head);
-  }
-
+ public:
   template <class Message>
   bool Write(Message& message) {
     beast::get_lowest_layer(stream_).expires_after(kClientTimeout);
@@ -537,6 +556,165 @@ TEST_CASE("http_server: Start reports bad options and busy ports") {
   never_started.Stop();
   never_started.Wait();
   CHECK(never_started.port() == 0);
+}
+
+TEST_CASE("http_server: connections over the total or per-address cap get 503 and close") {
+  HttpServerOptions options;
+  options.max_connections = 3;
+  options.max_connections_per_address = 2;
+  TestServer test(options);
+  REQUIRE(test.server->Start().ok());
+  auto expect_refused = [&](const std::string& address) {
+    INFO("from " << address);
+    TestClient refused(test.port(), From{address});
+    REQUIRE_FALSE(refused.error());
+    std::optional<Response> response = refused.Read();  // answered before any request
+    REQUIRE(response.has_value());
+    CHECK(response->result_int() == 503);
+    CHECK(JsonOf(*response)["type"] == "https://motcua.example/problems/too_many_connections");
+    CHECK(ToString((*response)[http::field::retry_after]) == "1");
+    CHECK_FALSE(response->keep_alive());
+    CHECK(refused.WaitForClose(std::chrono::seconds(3)).has_value());
+  };
+  auto first = std::make_unique<TestClient>(test.port(), From{"127.0.0.1"});
+  TestClient second(test.port(), From{"127.0.0.1"});
+  REQUIRE(first->Exchange(MakeRequest(http::verb::get, "/healthz")).has_value());
+  REQUIRE(second.Exchange(MakeRequest(http::verb::get, "/healthz")).has_value());
+  expect_refused("127.0.0.1");  // a third from the same address
+
+  TestClient other(test.port(), From{"127.0.0.2"});  // another address: within both caps
+  std::optional<Response> healthy = other.Exchange(MakeRequest(http::verb::get, "/healthz"));
+  REQUIRE(healthy.has_value());
+  CHECK(healthy->result_int() == 200);
+  expect_refused("127.0.0.3");  // the total is reached
+
+  first.reset();  // a slot frees up once the server sees the close
+  std::optional<int> status;
+  for (int attempt = 0; attempt < 50 && status != 200; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    TestClient again(test.port(), From{"127.0.0.1"});
+    std::optional<Response> response = again.Exchange(MakeRequest(http::verb::get, "/healthz"));
+    status = response ? std::optional<int>(response->result_int()) : std::nullopt;
+  }
+  CHECK(status == 200);
+}
+
+TEST_CASE("http_server: a body over the anonymous limit is read only for an authenticated caller") {
+  HttpServerOptions options;
+  options.max_body_bytes = 1000;
+  options.max_unauthenticated_body_bytes = 16;
+  std::atomic<int> checks{0};
+  options.authenticate_body = [&checks](std::string_view authorization) {
+    ++checks;
+    return authorization == "Bearer good";
+  };
+  TestServer test(options);
+  REQUIRE(test.server->Start().ok());
+  struct Case {
+    const char* what;
+    const char* authorization;  // nullptr: none
+    std::size_t body_bytes;
+    bool chunked;
+    int status;
+  };
+  const Case cases[] = {
+      {"anonymous at the limit", nullptr, 16, false, 200},
+      {"anonymous over the limit", nullptr, 17, false, 413},
+      {"bad token over the limit", "Bearer bad", 100, false, 413},
+      {"good token over the limit", "Bearer good", 100, false, 200},
+      {"good token over max_body_bytes", "Bearer good", 1001, false, 413},
+      {"anonymous chunked within the limit", nullptr, 10, true, 200},
+      {"anonymous chunked over the limit", nullptr, 100, true, 413},
+      {"good token chunked", "Bearer good", 500, true, 200},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    TestClient client(test.port());
+    http::request<http::string_body> request =
+        MakeRequest(http::verb::post, "/echo", std::string(c.body_bytes, 'x'));
+    if (c.authorization != nullptr) request.set(http::field::authorization, c.authorization);
+    if (c.chunked) request.chunked(true);
+    std::optional<Response> response = client.Exchange(request);
+    REQUIRE(response.has_value());
+    CHECK(response->result_int() == c.status);
+    if (c.status == 200) CHECK(response->body().size() == c.body_bytes);
+    if (c.status == 413) {
+      CHECK(JsonOf(*response)["type"] == "https://motcua.example/problems/body_too_large");
+      CHECK(client.WaitForClose(std::chrono::seconds(3)).has_value());
+    }
+    if (c.status == 413 && c.body_bytes <= 1000) {
+      CHECK(JsonOf(*response)["detail"].get<std::string>().find("authenticated caller") !=
+            std::string::npos);
+    }
+  }
+  // Small bodies never wait for a token check.
+  const int checks_so_far = checks;
+  TestClient small(test.port());
+  REQUIRE(small.Exchange(MakeRequest(http::verb::post, "/echo", "tiny")).has_value());
+  CHECK(checks == checks_so_far);
+
+  // A declared length over the limit is answered before the body is sent.
+  TestClient declared(test.port());
+  REQUIRE(declared.WriteRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 999\r\n\r\n"));
+  std::optional<Response> early = declared.Read();
+  REQUIRE(early.has_value());
+  CHECK(early->result_int() == 413);
+}
+
+TEST_CASE("http_server: a Transfer-Encoding other than chunked alone gets 501") {
+  TestServer test;
+  REQUIRE(test.server->Start().ok());
+  struct Case {
+    const char* header_lines;
+    int status;
+  };
+  const Case cases[] = {
+      {"Transfer-Encoding: chunked\r\n", 200},
+      {"Transfer-Encoding: Chunked\r\n", 200},
+      {"Transfer-Encoding: gzip, chunked\r\n", 501},
+      {"Transfer-Encoding: deflate,chunked\r\n", 501},
+      {"Transfer-Encoding: identity, chunked\r\n", 501},
+      {"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n", 501},
+      {"Transfer-Encoding: gzip\r\n", 501},
+  };
+  for (const Case& c : cases) {
+    INFO(c.header_lines);
+    TestClient client(test.port());
+    REQUIRE(client.WriteRaw(std::string("POST /echo HTTP/1.1\r\nHost: x\r\n") + c.header_lines +
+                            "\r\n5\r\nhello\r\n0\r\n\r\n"));
+    std::optional<Response> response = client.Read();
+    REQUIRE(response.has_value());
+    CHECK(response->result_int() == c.status);
+    if (c.status == 200) CHECK(response->body() == "hello");
+    if (c.status == 501) {
+      CHECK(ToString((*response)[http::field::content_type]) == "application/problem+json");
+      CHECK(JsonOf(*response)["type"] ==
+            "https://motcua.example/problems/transfer_encoding_not_implemented");
+      CHECK_FALSE(response->keep_alive());
+      CHECK(client.WaitForClose(std::chrono::seconds(3)).has_value());
+    }
+  }
+}
+
+TEST_CASE(
+    "http_server: Start refuses connection caps of 0 and an anonymous limit over the body limit") {
+  auto start = [](HttpServerOptions options) {
+    options.port = 0;
+    HttpServer server(options, [](const HttpRequest&) { return HttpResponse{}; });
+    Status started = server.Start();
+    return started.ok() ? std::optional<ErrorCode>() : started.error().code();
+  };
+  HttpServerOptions no_connections;
+  no_connections.max_connections = 0;
+  CHECK(start(no_connections) == ErrorCode::kInvalidArgument);
+  HttpServerOptions none_per_address;
+  none_per_address.max_connections_per_address = 0;
+  CHECK(start(none_per_address) == ErrorCode::kInvalidArgument);
+  HttpServerOptions anonymous_over;
+  anonymous_over.max_body_bytes = 10;
+  anonymous_over.max_unauthenticated_body_bytes = 11;
+  CHECK(start(anonymous_over) == ErrorCode::kInvalidArgument);
+  CHECK_FALSE(start(HttpServerOptions{}).has_value());
 }
 
 }  // namespace

@@ -111,6 +111,8 @@ class LiveServer {
   LiveServer& operator=(const LiveServer&) = delete;
 
   int port() const { return port_; }
+  // The server process, e.g. to read /proc/PID/status.
+  pid_t pid() const { return child_; }
   const std::string& db() const { return db_; }
   const std::string& admin_token() const { return admin_token_; }
   const TempDirectory& dir() const { return dir_; }
