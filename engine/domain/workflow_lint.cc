@@ -25,6 +25,7 @@
 #include <utility>
 
 #include "engine/domain/dossier.h"
+#include "engine/domain/json_parse.h"
 
 namespace motcua {
 namespace {

@@ -18,7 +18,6 @@
 #include <string>
 #include <vector>
 
-#include "engine/domain/json_parse.h"
 #include "engine/domain/json_schema.h"
 #include "engine/domain/status.h"
 #include "engine/domain/workflow.h"
