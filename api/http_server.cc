@@ -244,7 +244,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     const HttpServerOptions& options = server_.options;
     const boost::optional<std::uint64_t> length = parser_->content_length();
     const bool may_exceed_anonymous_limit =
-        !parser_->is_done() && (!length || *length > options.max_unauthenticated_body_bytes);
+        !parser_->is_done() && (!length || *length > AnonymousBodyLimit());
     if (!options.authenticate_body || !may_exceed_anonymous_limit) return ReadBody();
 
     // Token checks may touch the store, so they run on the handler pool.
@@ -266,7 +266,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void OnAuthenticated(bool authenticated) {
     if (!authenticated) {
-      const std::size_t limit = server_.options.max_unauthenticated_body_bytes;
+      const std::size_t limit = AnonymousBodyLimit();
       body_needs_authentication_ = true;
       if (parser_->content_length()) {
         Disarm();
@@ -276,6 +276,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       parser_->body_limit(static_cast<std::uint64_t>(limit));
     }
     ReadBody();
+  }
+
+  std::size_t AnonymousBodyLimit() const {
+    return std::min(server_.options.max_unauthenticated_body_bytes, server_.options.max_body_bytes);
   }
 
   static std::string AnonymousBodyDetail(std::size_t limit) {
@@ -306,9 +310,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (ec == http::error::body_limit) {
       return RespondAndClose(
           TransportProblem::kBodyTooLarge, instance,
-          body_needs_authentication_
-              ? AnonymousBodyDetail(server_.options.max_unauthenticated_body_bytes)
-              : std::string());
+          body_needs_authentication_ ? AnonymousBodyDetail(AnonymousBodyLimit()) : std::string());
     }
     if (ec == http::error::end_of_stream || ec == http::error::partial_message) return Close();
     if (ec && ec.category() == http::make_error_code(http::error::bad_target).category()) {
@@ -604,10 +606,6 @@ Status HttpServer::Start() {
   if (options.max_connections == 0 || options.max_connections_per_address == 0) {
     return Error(ErrorCode::kInvalidArgument,
                  "max_connections and max_connections_per_address must be at least 1.");
-  }
-  if (options.max_unauthenticated_body_bytes > options.max_body_bytes) {
-    return Error(ErrorCode::kInvalidArgument,
-                 "max_unauthenticated_body_bytes must not exceed max_body_bytes.");
   }
 
   if (options.tls) {

@@ -83,7 +83,8 @@ struct HttpServerOptions {
   std::size_t max_connections_per_address = 64;
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 10 * 1024 * 1024;
-  // The body limit until the caller has authenticated; at most max_body_bytes.
+  // The body limit until the caller has authenticated (max_body_bytes if
+  // that is lower).
   std::size_t max_unauthenticated_body_bytes = 64 * 1024;
   // Whether the value of a request's Authorization header (empty when there
   // is none) authenticates its caller, who may then send up to

@@ -12,13 +12,19 @@ namespace {
 using nlohmann::json;
 
 // nlohmann's messages read "[json.exception.parse_error.101] parse error at
-// line 1, column 2: syntax error ..."; the position is given separately.
+// line 1, column 2: syntax error ..." or "[json.exception.out_of_range.406]
+// number overflow ..."; the id and position are dropped (Located adds ours).
 std::string ParseErrorReason(const std::string& what) {
-  const std::size_t prefix = what.find("parse error");
-  if (prefix == std::string::npos) return what;
-  const std::size_t colon = what.find(": ", prefix);
-  if (colon == std::string::npos) return what;
-  return what.substr(colon + 2);
+  std::string reason = what;
+  if (!reason.empty() && reason.front() == '[') {
+    const std::size_t id_end = reason.find("] ");
+    if (id_end != std::string::npos) reason.erase(0, id_end + 2);
+  }
+  if (reason.rfind("parse error", 0) == 0) {
+    const std::size_t colon = reason.find(": ");
+    if (colon != std::string::npos) reason.erase(0, colon + 2);
+  }
+  return reason;
 }
 
 // "line L, column C: reason" for the byte at 1-based `byte` (or one past the
