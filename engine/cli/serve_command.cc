@@ -28,6 +28,7 @@
 #include "api/webhook_client.h"
 #include "engine/cli/bundled_schema.h"
 #include "engine/cli/calendar_files.h"
+#include "engine/cli/checkpoint_files.h"
 #include "engine/cli/files.h"
 #include "engine/cli/initial_admin.h"
 #include "engine/cli/options.h"
@@ -67,6 +68,8 @@ constexpr std::string_view kUsage =
     "                    [--feed-webhook URL [--feed-max-attempts N]]\n"
     "                    [--max-connections N] [--max-connections-per-client N]\n"
     "                    [--max-anonymous-body BYTES]\n"
+    "                    [--checkpoint-dir DIR] [--checkpoint-interval S]\n"
+    "                    [--checkpoint-key FILE]\n"
     "\n"
     "Serves the REST API on a SQLite database (created if absent).\n"
     "\n"
@@ -109,6 +112,14 @@ constexpr std::string_view kUsage =
     "                         the largest request body read before the bearer token\n"
     "                         is verified (default 65536); larger bodies are read\n"
     "                         only for valid tokens, up to 10 MiB, else 413\n"
+    "  --checkpoint-dir DIR   where signed checkpoints of the audit chain heads are\n"
+    "                         appended (checkpoints.jsonl; default PATH.checkpoints\n"
+    "                         next to the database); each also goes onto the sync feed\n"
+    "  --checkpoint-interval S seconds between checkpoints, written when the heads\n"
+    "                         changed and at shutdown (default 600; 0 turns them off)\n"
+    "  --checkpoint-key FILE  Ed25519 or EC private key (PEM) signing them (default:\n"
+    "                         DIR/checkpoint.key, made at first start, public key in\n"
+    "                         DIR/checkpoint.key.pub)\n"
     "\n"
     "SIGINT or SIGTERM stops accepting, finishes requests in flight, and exits 0.\n";
 
@@ -296,7 +307,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
              "admin-token-file", "admin-agency", "trust", "seal-key", "seal-cert", "seal-chain",
              "seal-password-file", "timer-interval", "handler-threads", "feed-webhook",
              "feed-max-attempts", "payment-secret-file", "max-connections",
-             "max-connections-per-client", "max-anonymous-body"});
+             "max-connections-per-client", "max-anonymous-body", "checkpoint-dir",
+             "checkpoint-interval", "checkpoint-key"});
   // clang-format on
   if (!options.ok() || !options->positional.empty()) {
     io.err << "motcua serve: "
@@ -373,6 +385,16 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     if (error != std::errc() || end != interval->data() + interval->size() || timer_interval < 0 ||
         timer_interval > 86400) {
       io.err << "motcua serve: --timer-interval must be 0-86400 seconds\n";
+      return kExitUsage;
+    }
+  }
+  int checkpoint_interval = 600;
+  if (auto interval = options->Get("checkpoint-interval")) {
+    auto [end, error] =
+        std::from_chars(interval->data(), interval->data() + interval->size(), checkpoint_interval);
+    if (error != std::errc() || end != interval->data() + interval->size() ||
+        checkpoint_interval < 0 || checkpoint_interval > 86400) {
+      io.err << "motcua serve: --checkpoint-interval must be 0-86400 seconds\n";
       return kExitUsage;
     }
   }
@@ -480,6 +502,15 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   server_options.authenticate_body = [&authenticate](std::string_view authorization) {
     return AuthorizationAuthenticates(authenticate, authorization);
   };
+  std::unique_ptr<CheckpointLoop> checkpoints;
+  if (checkpoint_interval > 0) {
+    Result<std::unique_ptr<CheckpointLoop>> started = CheckpointLoop::Start(
+        {db, options->Get("checkpoint-dir").value_or(db + ".checkpoints"),
+         options->Get("checkpoint-key"), std::chrono::seconds(checkpoint_interval)},
+        clock, std::cerr);
+    if (!started.ok()) return Fail(io, "checkpoints: " + started.error().message());
+    checkpoints = std::move(started).value();
+  }
   HttpServer server(server_options, IdempotentHandler(InstrumentedHandler(router, metrics), **store,
                                                       authenticate, &Sha256Hex, clock));
   if (Status started = server.Start(); !started.ok()) return Fail(io, started.error().message());
@@ -508,6 +539,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   if (pusher) pusher->Stop();
   server.Stop();
   server.Wait();
+  if (checkpoints) checkpoints->Stop();
   return kExitOk;
 }
 

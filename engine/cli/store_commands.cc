@@ -1,8 +1,14 @@
 #include "engine/cli/store_commands.h"
 
+#include <chrono>
+#include <optional>
 #include <ostream>
 
+#include "engine/cli/checkpoint_files.h"
+#include "engine/cli/files.h"
 #include "engine/cli/options.h"
+#include "engine/cli/system_clock.h"
+#include "engine/crypto/checkpoint_key.h"
 #include "engine/sqlite/audit_chain.h"
 #include "engine/sqlite/backup.h"
 
@@ -10,14 +16,28 @@ namespace motcua::cli {
 namespace {
 
 constexpr std::string_view kAuditUsage =
-    "Usage: motcua audit verify --db PATH [--dossier CODE]\n"
+    "Usage: motcua audit verify --db PATH [--dossier CODE] [--checkpoint FILE [--key PEM]]\n"
+    "       motcua audit checkpoint --db PATH --signing-key FILE --out FILE\n"
     "\n"
-    "Recomputes the hash chain of every dossier's event log (or of one\n"
-    "dossier) and names the first broken link: an event whose content or\n"
-    "order was changed after it was written.\n"
+    "verify recomputes the hash chain of every dossier's event log (or of one\n"
+    "dossier) and replays each dossier's events through the workflow version it\n"
+    "is pinned to: it names every event whose content or order was changed, and\n"
+    "every dossier row whose state, version or assignee its events do not\n"
+    "produce (a row edited directly, an event deleted).\n"
+    "  --checkpoint FILE  a signed checkpoint (the server's checkpoints.jsonl,\n"
+    "                     whose last line is used): its signature is checked, and\n"
+    "                     every dossier it lists must still have its events with\n"
+    "                     the same chain hash (finds truncation and rewrites,\n"
+    "                     even with the chain recomputed, since the checkpoint)\n"
+    "  --key PEM          the public key (or certificate) the checkpoint must be\n"
+    "                     signed with; without it, the key in the checkpoint\n"
     "\n"
-    "Exit status: 0 every chain verifies, 1 a chain is broken, 2 usage error,\n"
-    "3 the database cannot be read.\n";
+    "checkpoint appends a checkpoint of the chain heads, signed with the key in\n"
+    "FILE (an Ed25519 key is made there, with FILE.pub, if absent), to --out and\n"
+    "to the sync feed.\n"
+    "\n"
+    "Exit status: 0 everything verifies, 1 a problem was found or the checkpoint\n"
+    "is not trustworthy, 2 usage error, 3 a file cannot be read.\n";
 
 constexpr std::string_view kBackupUsage =
     "Usage: motcua backup --db PATH --out FILE\n"
@@ -27,30 +47,100 @@ constexpr std::string_view kBackupUsage =
     "\n"
     "Exit status: 0 done, 2 usage error, 3 the backup failed.\n";
 
+void PrintProblem(std::ostream& out, const BrokenLink& problem) {
+  switch (problem.kind) {
+    case BrokenLink::Kind::kChain:
+      out << "broken: dossier " << problem.dossier_code << ", event " << problem.index
+          << " (sequence " << problem.sequence << "): " << problem.reason << '\n';
+      return;
+    case BrokenLink::Kind::kRow:
+      out << "mismatch: dossier " << problem.dossier_code << ": " << problem.reason << '\n';
+      return;
+    case BrokenLink::Kind::kCheckpoint:
+      out << "checkpoint: dossier " << problem.dossier_code << ": " << problem.reason << '\n';
+      return;
+  }
+}
+
+int RunAuditCheckpoint(const ParsedOptions& options, CommandIo io) {
+  if (!options.Get("signing-key") || !options.Get("out") || options.Get("checkpoint") ||
+      options.Get("key") || options.Get("dossier")) {
+    io.err << kAuditUsage;
+    return kExitUsage;
+  }
+  SystemClock clock;
+  Result<Checkpoint> published = PublishCheckpointOnce(
+      *options.Get("db"), *options.Get("signing-key"), *options.Get("out"), clock);
+  if (!published.ok()) {
+    io.err << "motcua audit: " << published.error().message() << '\n';
+    return kExitFailure;
+  }
+  io.out << "checkpoint of " << published->dossiers << " dossiers, " << published->events
+         << " events appended to " << *options.Get("out") << " (key " << published->key_id << ")\n";
+  return kExitOk;
+}
+
 int RunAudit(const std::vector<std::string>& args, CommandIo io) {
-  Result<ParsedOptions> options = ParseOptions(args, {"db", "dossier"});
+  Result<ParsedOptions> options =
+      ParseOptions(args, {"db", "dossier", "checkpoint", "key", "signing-key", "out"});
   if (!options.ok()) {
     io.err << "motcua audit: " << options.error().message() << '\n';
     return kExitUsage;
   }
-  if (options->positional != std::vector<std::string>{"verify"} || !options->Get("db")) {
+  const std::vector<std::string>& verb = options->positional;
+  if (verb == std::vector<std::string>{"checkpoint"} && options->Get("db")) {
+    return RunAuditCheckpoint(*options, io);
+  }
+  if (verb != std::vector<std::string>{"verify"} || !options->Get("db") ||
+      options->Get("signing-key") || options->Get("out") ||
+      (options->Get("key") && !options->Get("checkpoint"))) {
     io.err << kAuditUsage;
     return kExitUsage;
   }
-  Result<AuditVerification> verification =
-      VerifyAuditChain(*options->Get("db"), options->Get("dossier"));
+  AuditOptions audit;
+  audit.dossier_code = options->Get("dossier");
+  std::optional<Checkpoint> checkpoint;
+  if (std::optional<std::string> path = options->Get("checkpoint")) {
+    Result<Checkpoint> read = ReadLatestCheckpoint(*path);
+    if (!read.ok()) {
+      io.err << "motcua audit: " << read.error().message() << '\n';
+      return read.error().code() == ErrorCode::kInvalidArgument ? kExitProblems : kExitFailure;
+    }
+    std::optional<std::string> pinned;
+    if (std::optional<std::string> key_path = options->Get("key")) {
+      Result<std::string> pem = ReadWholeFile(*key_path);
+      if (!pem.ok()) {
+        io.err << "motcua audit: " << pem.error().message() << '\n';
+        return kExitFailure;
+      }
+      pinned = std::move(pem).value();
+    }
+    if (Status trusted = VerifyCheckpoint(*read, pinned); !trusted.ok()) {
+      io.out << "checkpoint: " << trusted.error().message() << '\n';
+      return kExitProblems;
+    }
+    checkpoint = std::move(read).value();
+    audit.checkpoint = &*checkpoint;
+  }
+  Result<AuditVerification> verification = VerifyAudit(*options->Get("db"), audit);
   if (!verification.ok()) {
     io.err << "motcua audit: " << verification.error().message() << '\n';
     return kExitFailure;
   }
   if (verification->ok) {
     io.out << "ok: " << verification->events_checked << " events verified\n";
+    if (checkpoint) {
+      io.out << "checkpoint: every dossier matches the checkpoint issued at "
+             << std::chrono::duration_cast<std::chrono::seconds>(
+                    checkpoint->issued_at.time_since_epoch())
+                    .count()
+             << " (" << checkpoint->dossiers << " dossiers, key " << checkpoint->key_id << ")\n";
+    }
     return kExitOk;
   }
-  const BrokenLink& broken = *verification->first_broken;
-  io.out << "broken: dossier " << broken.dossier_code << ", event " << broken.index << " (sequence "
-         << broken.sequence << "): " << broken.reason << '\n'
-         << verification->events_checked << " events checked before it\n";
+  for (const BrokenLink& problem : verification->problems) PrintProblem(io.out, problem);
+  io.out << verification->problems.size() << " problems; " << verification->events_checked
+         << " events verified\n";
   return kExitProblems;
 }
 

@@ -60,7 +60,8 @@ std::optional<SignatureEvidence> SignatureEvidenceFromJson(const nlohmann::json&
 bool IsBookkeepingEvent(const DossierEvent& event) {
   return event.from_state == event.to_state &&
          (event.action == kClaimAction || event.action == kReleaseAction ||
-          event.action == kRateAction || event.action == kEscalateAction);
+          event.action == kRateAction || event.action == kEscalateAction ||
+          event.action == kAutomaticHaltedAction);
 }
 
 }  // namespace motcua

@@ -102,6 +102,12 @@ inline constexpr const char* kReleaseAction = "release";
 inline constexpr const char* kRateAction = "rate";
 // The engine's note that the dossier overstayed its state's SLA.
 inline constexpr const char* kEscalateAction = "escalate";
+// The engine's note that it refused to perform an automatic action because it
+// would lead back into a state the same run of automatic actions had already
+// left (a loop; see DossierService::Act). Payload: {"action": the refused
+// action, "reason": text}. The engine performs no automatic action in that
+// state of the dossier afterwards; people may still act.
+inline constexpr const char* kAutomaticHaltedAction = "automatic_halted";
 bool IsBookkeepingEvent(const DossierEvent& event);
 
 // Document ids are SHA-256 digests of the bytes: 64 lowercase hex digits.

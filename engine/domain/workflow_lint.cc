@@ -106,6 +106,8 @@ class SemanticLinter {
     CheckActions();
     CheckTimers();
     CheckReachability();
+    CheckTermination();
+    CheckAutomaticLoops();
     return std::move(errors_);
   }
 
@@ -221,8 +223,8 @@ class SemanticLinter {
       const Action& action = wf_.actions[i];
       const std::string at = "/actions/" + Index(i);
       const std::string named = "action " + Quote(action.name);
-      for (const char* reserved :
-           {"submit", kClaimAction, kReleaseAction, kRateAction, kEscalateAction}) {
+      for (const char* reserved : {"submit", kClaimAction, kReleaseAction, kRateAction,
+                                   kEscalateAction, kAutomaticHaltedAction}) {
         if (action.name == reserved) {
           Fail(at + "/name", named + " uses a name the engine reserves for its own events");
         }
@@ -389,6 +391,87 @@ class SemanticLinter {
                                         " cannot be reached from initial state " +
                                         Quote(wf_.initial_state));
       }
+    }
+  }
+
+  // Every state must lead to a terminal state by some sequence of actions;
+  // otherwise a dossier that enters it can never finish (e.g. two states that
+  // only hand the dossier to each other). States with no way out at all are
+  // reported by CheckStates and skipped here.
+  void CheckTermination() {
+    std::set<std::string> finishing;
+    std::deque<std::string> pending;
+    for (const State& state : wf_.states) {
+      if (state.terminal && finishing.insert(state.id).second) pending.push_back(state.id);
+    }
+    while (!pending.empty()) {
+      const std::string current = pending.front();
+      pending.pop_front();
+      for (const Action& action : wf_.actions) {
+        if (action.to != current) continue;
+        for (const std::string& from : action.from) {
+          if (finishing.insert(from).second) pending.push_back(from);
+        }
+      }
+    }
+    std::set<std::string> has_way_out;
+    for (const Action& action : wf_.actions)
+      has_way_out.insert(action.from.begin(), action.from.end());
+    std::set<std::string> reported;
+    for (std::size_t i = 0; i < wf_.states.size(); ++i) {
+      const State& state = wf_.states[i];
+      if (state.terminal || finishing.count(state.id) > 0 || has_way_out.count(state.id) == 0 ||
+          !reported.insert(state.id).second) {
+        continue;
+      }
+      Fail("/states/" + Index(i), "state " + Quote(state.id) +
+                                      " has no path to a terminal state: a dossier there can "
+                                      "never finish");
+    }
+  }
+
+  // The engine performs a state's automatic action as soon as a dossier
+  // enters it, so automatic actions that lead back to where they started
+  // would append events forever. Each loop is reported once, at its action
+  // declared first. (At most one automatic action leaves a state; a second
+  // one is reported by CheckAutomatic and ignored here.)
+  void CheckAutomaticLoops() {
+    std::map<std::string, std::size_t> automatic_index;  // state -> index of its automatic action
+    for (const auto& [state, name] : automatic_from_) {
+      for (std::size_t i = 0; i < wf_.actions.size(); ++i) {
+        if (wf_.actions[i].name == name) {
+          automatic_index.emplace(state, i);
+          break;
+        }
+      }
+    }
+    std::set<std::string> done;
+    for (const auto& [start, unused] : automatic_index) {
+      std::vector<std::string> path;
+      std::string current = start;
+      bool looped = false;
+      while (done.count(current) == 0) {
+        if (std::find(path.begin(), path.end(), current) != path.end()) {
+          looped = true;
+          break;
+        }
+        path.push_back(current);
+        auto next = automatic_index.find(current);
+        if (next == automatic_index.end()) break;
+        current = wf_.actions[next->second].to;
+      }
+      if (looped) {
+        std::size_t first_action = wf_.actions.size();
+        std::string states;
+        for (auto it = std::find(path.begin(), path.end(), current); it != path.end(); ++it) {
+          first_action = std::min(first_action, automatic_index.at(*it));
+          states += Quote(*it) + " -> ";
+        }
+        Fail("/actions/" + Index(first_action) + "/automatic",
+             "automatic actions loop through states " + states + Quote(current) +
+                 "; the engine would perform them forever");
+      }
+      done.insert(path.begin(), path.end());
     }
   }
 

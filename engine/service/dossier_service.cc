@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 
 #include "engine/domain/access.h"
 #include "engine/domain/dossier_code.h"
@@ -48,6 +49,16 @@ OutboxEntry StatusChangeEntry(const Workflow& workflow, const Dossier& dossier,
 // Notes in `event` which of the documents it attaches were reused.
 void RecordReuse(const std::vector<std::string>& reused, DossierEvent& event) {
   if (!reused.empty()) event.payload[kReusedDocumentsField] = reused;
+}
+
+// Whether the engine halted a loop of automatic actions (kAutomaticHalted-
+// Action) since the dossier last entered its current state.
+bool AutomaticHaltedInCurrentState(const Dossier& dossier) {
+  for (auto it = dossier.history.rbegin(); it != dossier.history.rend(); ++it) {
+    if (it->action == kAutomaticHaltedAction && IsBookkeepingEvent(*it)) return true;
+    if (!IsBookkeepingEvent(*it)) return false;
+  }
+  return false;
 }
 
 }  // namespace
@@ -309,10 +320,14 @@ Result<AcceptedSignature> DossierService::AcceptSignature(const Actor& actor,
 }
 
 DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded) {
-  // A workflow cannot loop forever through automatic actions: lint allows one
-  // per state, and this bound stops a cycle of them.
-  constexpr int kMaxAutomaticSteps = 8;
-  for (int step = 0; step < kMaxAutomaticSteps; ++step) {
+  // Lint refuses loops of automatic actions, but a definition stored before
+  // it did may hold one. One run enters each state at most once: the action
+  // that would lead back into a state the run already left is refused with an
+  // "automatic_halted" event instead of looping, and a dossier halted in its
+  // current state is left to people (later sweeps do not try again).
+  if (AutomaticHaltedInCurrentState(loaded.dossier)) return loaded;
+  std::set<std::string> entered{loaded.dossier.state};
+  for (;;) {
     const Workflow& workflow = loaded.workflow->workflow;
     const Action* automatic = nullptr;
     for (const Action& action : workflow.actions) {
@@ -322,6 +337,25 @@ DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded) {
       }
     }
     if (automatic == nullptr) break;
+    if (entered.count(automatic->to) > 0) {
+      Dossier after = loaded.dossier;
+      DossierEvent event;
+      event.action = kAutomaticHaltedAction;
+      event.from_state = after.state;
+      event.to_state = after.state;
+      event.actor = Actor{kSystemRole, {kSystemRole}, after.agency};
+      event.at = clock_.Now();
+      event.payload = {{"action", automatic->name},
+                       {"reason", "automatic action " + automatic->name + " would lead back to " +
+                                      automatic->to + ": the workflow loops"}};
+      if (CommitBookkeeping(loaded.dossier, loaded.dossier, event, workflow, FactsChange::kNo)
+              .ok()) {
+        after.version = loaded.dossier.version + 1;
+        after.history.push_back(std::move(event));
+        loaded.dossier = std::move(after);
+      }
+      break;
+    }
     const Dossier& before = loaded.dossier;
     ActionRequest request{automatic->name, Actor{kSystemRole, {kSystemRole}, before.agency},
                           nlohmann::json::object(), std::nullopt};
@@ -342,6 +376,7 @@ DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded) {
     if (!transition.ok()) break;
     if (!CommitAccepted(before, *transition, workflow, std::move(documents)).ok()) break;
     loaded.dossier = std::move(transition).value().dossier;
+    entered.insert(loaded.dossier.state);
   }
   return loaded;
 }

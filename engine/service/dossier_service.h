@@ -118,7 +118,10 @@ class DossierService {
   // else kInvalidArgument "signing_time_implausible"), and its DER is stored
   // with the transition. After the action, the automatic actions of
   // the new state run as "system" (e.g. the agency seal); if one cannot
-  // (no seal configured), the dossier waits in that state.
+  // (no seal configured), the dossier waits in that state. One run enters
+  // each state at most once: an automatic action leading back into a state
+  // the run left is not performed but recorded as a kAutomaticHaltedAction
+  // event, and the dossier waits for people from then on.
   Result<DossierView> Act(const Actor& actor, const ActionCall& call);
 
   // Settles the fee: performs the workflow's payment action (the action with

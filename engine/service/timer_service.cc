@@ -12,6 +12,15 @@ std::string Failure(const std::string& code, const std::string& action, const Er
   return code + " " + action + ": " + (error.reason().empty() ? error.message() : error.reason());
 }
 
+// The latest `action` event since the dossier entered its current state.
+const DossierEvent* LastEvent(const Dossier& dossier, const std::string& action) {
+  for (auto it = dossier.history.rbegin(); it != dossier.history.rend(); ++it) {
+    if (it->action == action) return &*it;
+    if (!IsBookkeepingEvent(*it)) return nullptr;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::vector<std::string> SweepLogLines(const SweepResult& result, std::size_t max_failures) {
@@ -112,6 +121,9 @@ Status TimerService::SweepProcedure(const std::string& procedure_code, Instant n
         result.failures.push_back(Failure(summary.code, "automatic", resumed.error()));
       } else if (resumed->dossier.state != summary.state) {
         ++result.automatic_resumed;
+      } else if (const DossierEvent* halted = LastEvent(resumed->dossier, kAutomaticHaltedAction)) {
+        result.failures.push_back(summary.code + " automatic: halted in " + summary.state + " (" +
+                                  halted->payload.value("reason", "") + ")");
       } else {
         result.failures.push_back(summary.code + " automatic: still in " + summary.state);
       }

@@ -93,7 +93,11 @@ class LiveServer {
     REQUIRE(!admin_token_.empty());
   }
 
-  ~LiveServer() {
+  ~LiveServer() { Stop(); }
+
+  // Stops the server as an operator would (SIGTERM; SIGKILL after 10 s) and
+  // waits for it to exit. Idempotent.
+  void Stop() {
     if (child_ > 0) {
       kill(child_, SIGTERM);
       int status = 0;
@@ -104,8 +108,10 @@ class LiveServer {
         kill(child_, SIGKILL);
         waitpid(child_, &status, 0);
       }
+      child_ = -1;
     }
     if (stdout_ != nullptr) std::fclose(stdout_);
+    stdout_ = nullptr;
   }
   LiveServer(const LiveServer&) = delete;
   LiveServer& operator=(const LiveServer&) = delete;
@@ -182,6 +188,21 @@ class LiveServer {
     }
     while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
     return output;
+  }
+
+  // Runs `motcua ARGS...` and returns its exit status; `output` gets its
+  // standard output and error.
+  int RunCliStatus(const std::string& args, std::string& output) const {
+    const std::string command = std::string(MOTCUA_BINARY) + " " + args + " 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    output.clear();
+    std::array<char, 4096> buffer{};
+    for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;) {
+      output.append(buffer.data(), n);
+    }
+    const int status = pclose(pipe);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
   // A bearer token for a new user made with `motcua token create`;

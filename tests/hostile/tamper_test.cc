@@ -1,0 +1,144 @@
+// Tamper detection: someone with write access to the database file edits it
+// behind the running server. `motcua audit verify` must name each edit and
+// exit non-zero: a dossier's state changed in its row, its last event
+// deleted, and (with a checkpoint the server signed earlier) an event
+// rewritten with the hash chain recomputed.
+#include <sqlite3.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/sqlite/audit_chain.h"
+#include "engine/sqlite/dossier_codec.h"
+#include "engine/sqlite/sqlite_db.h"
+#include "tests/hostile/live_server.h"
+
+namespace motcua {
+namespace {
+
+constexpr const char* kAgency = "000.00.01.H26";
+constexpr const char* kCitizen = "001090012345";
+
+// Two dossiers of permanent residence (1.004222) submitted by a citizen over
+// HTTP and received by a clerk: two events each. Returns their codes.
+std::vector<std::string> CreateReceivedDossiers(const LiveServer& server) {
+  const std::string citizen = server.Token(kCitizen, "applicant");
+  const std::string clerk = server.Token("clerk-1", "reception_clerk", kAgency);
+  std::vector<std::string> codes;
+  for (int i = 0; i < 2; ++i) {
+    std::vector<std::string> ids;
+    for (const char* paper : {"declaration", "residence proof"}) {
+      const LiveReply uploaded =
+          server.Send("POST", "/v1/documents", citizen,
+                      std::string("%PDF ") + paper + std::to_string(i), "application/pdf");
+      REQUIRE_MESSAGE(uploaded.status == 201, uploaded.body);
+      ids.push_back(uploaded.Json().value("id", ""));
+    }
+    const nlohmann::json request = {
+        {"procedure", "1.004222"},
+        {"agency", kAgency},
+        {"form",
+         {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kCitizen}, {"address", "12 Hàng Bài"}}},
+        {"documents", {{"declaration", ids[0]}, {"legal_residence_proof", ids[1]}}}};
+    const LiveReply created = server.Send("POST", "/v1/dossiers", citizen, request.dump());
+    REQUIRE_MESSAGE(created.status == 201, created.body);
+    const std::string code = created.Json().value("code", "");
+    REQUIRE(!code.empty());
+    const LiveReply received =
+        server.Send("POST", "/v1/dossiers/" + code + "/actions/receive", clerk, "{}");
+    REQUIRE_MESSAGE(received.status == 200, received.body);
+    codes.push_back(code);
+  }
+  return codes;
+}
+
+// Runs `sql` on the server's database through the SQLite C API, as an
+// attacker with the file would, while the server has it open.
+void Tamper(const LiveServer& server, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(server.db().c_str(), &db) == SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  CHECK_MESSAGE(rc == SQLITE_OK, (error != nullptr ? error : ""));
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+std::string Quoted(const std::string& text) {
+  return "'" + text + "'";
+}
+
+TEST_CASE("tamper: a dossier's state changed directly in its row is named by audit verify") {
+  LiveServer server;
+  const std::vector<std::string> codes = CreateReceivedDossiers(server);
+  std::string output;
+  REQUIRE_MESSAGE(server.RunCliStatus("audit verify --db " + server.db(), output) == 0, output);
+  Tamper(server, "UPDATE dossiers SET state = 'returned' WHERE code = " + Quoted(codes[1]));
+  CHECK(server.RunCliStatus("audit verify --db " + server.db(), output) == 1);
+  CHECK_MESSAGE(output.find("mismatch: dossier " + codes[1] + ": the row's state is returned") !=
+                    std::string::npos,
+                output);
+  CHECK(output.find(codes[0]) == std::string::npos);
+  CHECK(server.Alive());
+}
+
+TEST_CASE("tamper: a dossier's deleted last event is named by audit verify") {
+  LiveServer server;
+  const std::vector<std::string> codes = CreateReceivedDossiers(server);
+  Tamper(server, "DROP TRIGGER events_no_delete; DELETE FROM events WHERE dossier_code = " +
+                     Quoted(codes[0]) + " AND idx = 1;");
+  std::string output;
+  CHECK(server.RunCliStatus("audit verify --db " + server.db(), output) == 1);
+  CHECK_MESSAGE(output.find("mismatch: dossier " + codes[0] +
+                            ": the row's version is 2, but it has 1 events") != std::string::npos,
+                output);
+}
+
+TEST_CASE("tamper: an event rewritten with its chain recomputed is named against a checkpoint") {
+  LiveServer server;
+  const std::vector<std::string> codes = CreateReceivedDossiers(server);
+  // A clean shutdown leaves a signed checkpoint of the final heads.
+  server.Stop();
+  const std::string checkpoints = server.db() + ".checkpoints/checkpoints.jsonl";
+  const std::string public_key = server.db() + ".checkpoints/checkpoint.key.pub";
+
+  // The attacker rewrites the clerk's reception (its comment) and recomputes
+  // the event's hash with the chain's public construction.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(server.db().c_str(), &db) == SQLITE_OK);
+  AuditRecord last;
+  {
+    sqlite3_stmt* raw = nullptr;
+    const std::string sql = std::string("SELECT ") + kEventColumns +
+                            " FROM events WHERE dossier_code = ?1 ORDER BY idx DESC LIMIT 1";
+    REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) == SQLITE_OK);
+    SqliteStatement read(raw, db);
+    read.BindText(1, codes[1]);
+    Result<bool> row = read.Step();
+    REQUIRE((row.ok() && *row));
+    Result<AuditRecord> record = ReadEventRow(read);
+    REQUIRE(record.ok());
+    last = std::move(record).value();
+  }
+  last.event.payload = {{"comment", "received on paper, all fine"}};
+  const std::string hash =
+      EventHash(CanonicalEvent(codes[1], last.index, last.event), last.previous_hash);
+  Tamper(server, "DROP TRIGGER events_no_update; UPDATE events SET payload = " +
+                     Quoted(last.event.payload.dump()) + ", hash = " + Quoted(hash) +
+                     " WHERE sequence = " + std::to_string(last.sequence));
+  sqlite3_close(db);
+
+  std::string output;
+  // The chain and the replay hold: the rewrite is consistent.
+  REQUIRE_MESSAGE(server.RunCliStatus("audit verify --db " + server.db(), output) == 0, output);
+  CHECK(server.RunCliStatus("audit verify --db " + server.db() + " --checkpoint " + checkpoints +
+                                " --key " + public_key,
+                            output) == 1);
+  CHECK_MESSAGE(output.find("checkpoint: dossier " + codes[1] + ": rewritten") != std::string::npos,
+                output);
+}
+
+}  // namespace
+}  // namespace motcua
