@@ -411,6 +411,17 @@ std::string ParseErrorReason(const std::string& what) {
   return what.substr(colon + 2);
 }
 
+// The procedure's form schema must compile, as StateMachine::Create will
+// compile it: a form with an invalid or unsupported pattern (or keyword)
+// would otherwise be published and then fail every load of the definition.
+void CheckFormSchema(const Workflow& wf, std::vector<FieldError>& errors) {
+  Result<JsonSchema> form = JsonSchema::Compile(wf.procedure.form_schema);
+  if (form.ok()) return;
+  for (const FieldError& e : form.error().fields()) {
+    errors.push_back({"/procedure/form" + e.pointer, e.message});
+  }
+}
+
 }  // namespace
 
 std::vector<FieldError> LintWorkflow(const JsonSchema& workflow_schema,
@@ -428,6 +439,7 @@ std::vector<FieldError> LintWorkflow(const JsonSchema& workflow_schema,
     return errors;
   }
   errors = SemanticLinter(wf.value()).Run();
+  CheckFormSchema(wf.value(), errors);
   SortByPointer(errors);
   return errors;
 }
