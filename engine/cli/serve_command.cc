@@ -462,6 +462,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   Result<JsonSchema> schema = JsonSchema::Compile(*schema_json);
   if (!schema.ok()) return Fail(io, "built-in schema: " + schema.error().message());
   WorkflowCatalog catalog(**store, *schema, *calendar, clock);
+  catalog.SetProblemLog([](std::string_view line) { std::cerr << line << '\n'; });
   if (Status published = PublishBundledWorkflows(catalog, *schema, workflows, io.err);
       !published.ok()) {
     return Fail(io, published.error().message());

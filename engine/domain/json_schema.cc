@@ -7,8 +7,9 @@
 //   annotations: title, description, default, examples, deprecated, readOnly, writeOnly
 //   any type:    type, enum, const
 //   numbers:     multipleOf, maximum, exclusiveMaximum, minimum, exclusiveMinimum
-//   strings:     maxLength, minLength (Unicode code points), pattern (ECMAScript, unanchored),
-//                format ("date", "date-time", "email", "uri" are asserted; others rejected)
+//   strings:     maxLength, minLength (Unicode code points), pattern (ECMA-262, unanchored; see
+//                ecma_regex.h for what is refused), format ("date", "date-time", "email", "uri"
+//                are asserted; others rejected)
 //   arrays:      maxItems, minItems, uniqueItems, prefixItems, items, contains, minContains,
 //                maxContains
 //   objects:     maxProperties, minProperties, required, properties, patternProperties,
@@ -19,9 +20,26 @@
 // $dynamicRef, remote references, and the draft-7 forms (array "items", "definitions").
 //
 // Compile walks the schema once into a tree of SchemaNode; Validate only reads that tree, so a
-// compiled schema is immutable and may be shared between threads. Regular expressions are matched
-// byte-wise on UTF-8 text (std::regex has no Unicode mode).
+// compiled schema is immutable and may be shared between threads.
+//
+// Costs are bounded whatever the schema and the instance (both may come from hostile hands: an
+// admin's workflow, an applicant's form):
+//   - patterns run on RE2, in time linear in the text and memory at most kPatternMemory each,
+//     with at most kMaxPatterns distinct patterns in a schema; a pattern RE2 cannot run is a
+//     compile error, never a slow match;
+//   - a string over maxLength (or under minLength) is not matched against its pattern, and an
+//     array over maxItems (an object over maxProperties) is reported for its size only, without
+//     looking at its items (properties);
+//   - uniqueItems hashes a canonical form of each item: linear, not quadratic;
+//   - one Validate call takes at most kMaxValidationSteps steps (a schema applied to a value is
+//     a step; long texts count more), which bounds schemas whose applicators and references
+//     multiply the work (anyOf over $ref over anyOf ...). Past it, validation stops and reports
+//     that the value is too complex to check, so the instance is never taken as valid;
+//   - it reports at most kMaxErrors problems, and quotes at most kMaxQuoted bytes of a schema
+//     value (const, enum, pattern) in a message.
 #include "engine/domain/json_schema.h"
+
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <cmath>
@@ -30,10 +48,13 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
+#include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
+
+#include "engine/domain/ecma_regex.h"
 
 namespace motcua {
 namespace {
@@ -44,6 +65,20 @@ using nlohmann::json;
 constexpr int kMaxSchemaDepth = 256;
 // Most "$ref" hops on one evaluation path; bounds recursion on deep instances.
 constexpr int kMaxReferenceDepth = 64;
+// RE2's memory budget for one pattern (program and lazily built DFA). Enough for any ASCII
+// pattern of sane size and for \p{L}+; a counted repetition of a Unicode class such as
+// [\p{L}]{1,100} is too large, and the compile error says to use + and maxLength instead.
+constexpr std::int64_t kPatternMemory = std::int64_t{1} << 20;
+// Most distinct patterns (pattern and patternProperties) in one schema.
+constexpr std::size_t kMaxPatterns = 256;
+// Most steps of one Validate call; see the file comment.
+constexpr std::uint64_t kMaxValidationSteps = 2'000'000;
+// Bytes of text a pattern search may read per step.
+constexpr std::uint64_t kBytesPerStep = 256;
+// Most problems one Validate call reports (one more says that the list was cut).
+constexpr std::size_t kMaxErrors = 200;
+// Most bytes of a schema value quoted in one message.
+constexpr std::size_t kMaxQuoted = 120;
 
 enum TypeBit : unsigned {
   kNullType = 1u << 0,
@@ -75,8 +110,8 @@ constexpr TypeName kTypeNames[] = {
 enum class Format { kNone, kDate, kDateTime, kEmail, kUri };
 
 struct Pattern {
-  std::string source;
-  std::regex regex;
+  std::string source;                     // as written in the schema (ECMA-262)
+  std::shared_ptr<const re2::RE2> regex;  // its RE2 translation; shared by equal sources
 };
 
 // One compiled schema. A boolean schema sets only `boolean_schema`.
@@ -212,6 +247,70 @@ bool IsMultipleOf(const json& value, const json& divisor) {
 // JSON equality where 1 == 1.0 (nlohmann's operator== already compares numbers by value).
 bool JsonEqual(const json& a, const json& b) {
   return a == b;
+}
+
+// `text` cut to kMaxQuoted bytes, at a UTF-8 character boundary, with "..." when cut.
+std::string Abbreviate(std::string text) {
+  if (text.size() <= kMaxQuoted) return text;
+  std::size_t cut = kMaxQuoted;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0u) == 0x80u) --cut;
+  text.resize(cut);
+  return text + "...";
+}
+
+// `value` as JSON text for a message, abbreviated.
+std::string Quote(const json& value) {
+  return Abbreviate(value.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+// Appends a text to `out` that is equal for two values exactly when they are equal as JSON
+// (numbers by mathematical value, so 1 and 1.0 agree; objects whatever their key order).
+// Strings are length-prefixed, so no content can imitate structure.
+void AppendCanonical(const json& value, std::string& out) {
+  switch (value.type()) {
+    case json::value_t::null: out += 'n'; return;
+    case json::value_t::boolean: out += value.get<bool>() ? 't' : 'f'; return;
+    case json::value_t::number_integer:
+      out += 'i' + std::to_string(value.get<std::int64_t>());
+      return;
+    case json::value_t::number_unsigned:
+      out += 'i' + std::to_string(value.get<std::uint64_t>());
+      return;
+    case json::value_t::number_float: {
+      const double d = value.get<double>();
+      // An integral double within the 64-bit ranges is written as that integer.
+      if (IsIntegral(value) && d >= -9223372036854775808.0 && d < 18446744073709551616.0) {
+        out += 'i' + (d < 0 ? std::to_string(static_cast<std::int64_t>(d))
+                            : std::to_string(static_cast<std::uint64_t>(d)));
+      } else {
+        out += 'd' + value.dump();
+      }
+      return;
+    }
+    case json::value_t::string: {
+      const auto& text = value.get_ref<const std::string&>();
+      out += 's' + std::to_string(text.size()) + ':' + text;
+      return;
+    }
+    case json::value_t::array:
+      out += '[';
+      for (const json& item : value) {
+        AppendCanonical(item, out);
+        out += ',';
+      }
+      out += ']';
+      return;
+    case json::value_t::object:
+      out += '{';
+      for (const auto& [key, item] : value.items()) {  // std::map: keys in sorted order
+        out += std::to_string(key.size()) + ':' + key;
+        AppendCanonical(item, out);
+        out += ',';
+      }
+      out += '}';
+      return;
+    default: out += '?'; return;  // binary and discarded values do not come from JSON text
+  }
 }
 
 std::uint64_t CountCodePoints(const std::string& text) {
@@ -595,18 +694,44 @@ class SchemaCompiler {
     }
   }
 
+  // The pattern `value`, translated from ECMA-262 and compiled with RE2, or nullopt with an error
+  // at `pointer` when it is not a string, uses a feature RE2 lacks, or does not compile.
   std::optional<Pattern> CompilePattern(const json& value, const std::string& pointer) {
     if (!value.is_string()) {
       Fail(pointer, "must be a string");
       return std::nullopt;
     }
     const auto& source = value.get_ref<const std::string&>();
-    try {
-      return Pattern{source, std::regex(source, std::regex::ECMAScript)};
-    } catch (const std::regex_error& e) {
-      Fail(pointer, "\"" + source + "\" is not a valid regular expression: " + e.what());
+    if (auto it = patterns_.find(source); it != patterns_.end()) return Pattern{source, it->second};
+    if (patterns_.size() >= kMaxPatterns) {
+      Fail(pointer, "is one pattern too many: a schema may have at most " +
+                        std::to_string(kMaxPatterns) + " distinct patterns");
       return std::nullopt;
     }
+    const std::string quoted = Quote(json(source));
+    Result<std::string> translated = TranslateEcmaRegex(source);
+    if (!translated.ok()) {
+      Fail(pointer, quoted + " is not supported: " + translated.error().message());
+      return std::nullopt;
+    }
+    RE2::Options options;
+    options.set_encoding(RE2::Options::EncodingUTF8);
+    options.set_max_mem(kPatternMemory);
+    options.set_never_capture(true);
+    options.set_log_errors(false);
+    auto regex = std::make_shared<const re2::RE2>(*translated, options);
+    if (regex->error_code() == RE2::ErrorPatternTooLarge) {
+      Fail(pointer, quoted +
+                        " is too large for the linear-time matcher: write a counted repetition "
+                        "such as {1,100} as + or * and bound the length with maxLength");
+      return std::nullopt;
+    }
+    if (!regex->ok()) {
+      Fail(pointer, quoted + " is not a valid regular expression: " + regex->error());
+      return std::nullopt;
+    }
+    patterns_.emplace(source, regex);
+    return Pattern{source, std::move(regex)};
   }
 
   std::optional<std::uint64_t> Count(const json& value, const std::string& pointer) {
@@ -624,11 +749,11 @@ class SchemaCompiler {
 
   std::vector<std::string> StringSet(const json& value, const std::string& pointer) {
     std::vector<std::string> strings;
+    std::set<std::string_view> seen;  // views into `value`, which outlives this call
     bool valid = value.is_array();
     if (valid) {
       for (const json& item : value) {
-        if (!item.is_string() ||
-            std::find(strings.begin(), strings.end(), item.get<std::string>()) != strings.end()) {
+        if (!item.is_string() || !seen.insert(item.get_ref<const std::string&>()).second) {
           valid = false;
           break;
         }
@@ -714,6 +839,7 @@ class SchemaCompiler {
   std::vector<std::unique_ptr<SchemaNode>> nodes_;
   std::map<std::string, SchemaNode*> by_pointer_;
   std::vector<PendingRef> pending_refs_;
+  std::map<std::string, std::shared_ptr<const re2::RE2>> patterns_;  // by ECMA source
   std::vector<FieldError> errors_;
 };
 
@@ -749,25 +875,30 @@ bool HasType(const json& instance, unsigned types) {
   }
 }
 
-// Regex search that never throws; a regex engine failure (e.g. complexity) counts as no match.
-bool Search(const Pattern& pattern, const std::string& text) {
-  try {
-    return std::regex_search(text, pattern.regex);
-  } catch (const std::regex_error&) {
-    return false;
-  }
-}
+// Thrown inside a Validate call to stop it: the step budget or the error list is full. Never
+// escapes JsonSchema::Validate.
+struct StopValidating {};
 
-std::string Dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+// What one Validate call has spent; shared by the validators it nests (anyOf, not, ...).
+struct Budget {
+  std::uint64_t steps = 0;
+};
 
 class Validator {
  public:
-  explicit Validator(std::vector<FieldError>& errors) : errors_(errors) {}
+  // A validator that collects every error in `errors` (at most kMaxErrors when `top_level`)
+  // or, when `first_error_only`, stops looking once it has one.
+  Validator(std::vector<FieldError>& errors, Budget& budget, bool first_error_only,
+            bool top_level = false)
+      : errors_(errors),
+        budget_(budget),
+        first_error_only_(first_error_only),
+        top_level_(top_level) {}
 
   void Validate(const SchemaNode& node, const json& instance, const std::string& pointer,
                 int ref_depth) {
+    if (first_error_only_ && !errors_.empty()) return;
+    Spend(1);
     if (node.boolean_schema) {
       if (!*node.boolean_schema) Fail(pointer, "is not allowed");
       return;
@@ -783,7 +914,7 @@ class Validator {
     if (node.types != 0 && !HasType(instance, node.types)) Fail(pointer, TypePhrase(node.types));
     if (node.enum_values) CheckEnum(*node.enum_values, instance, pointer);
     if (node.const_value && !JsonEqual(*node.const_value, instance)) {
-      Fail(pointer, "must be equal to " + Dump(*node.const_value));
+      Fail(pointer, "must be equal to " + Quote(*node.const_value));
     }
     if (instance.is_number()) CheckNumber(node, instance, pointer);
     if (instance.is_string()) CheckString(node, instance.get_ref<const std::string&>(), pointer);
@@ -793,62 +924,86 @@ class Validator {
   }
 
  private:
+  void Spend(std::uint64_t steps) {
+    budget_.steps += steps;
+    if (budget_.steps > kMaxValidationSteps) throw StopValidating{};
+  }
+
   void Fail(const std::string& pointer, std::string message) {
+    if (top_level_ && errors_.size() == kMaxErrors) throw StopValidating{};  // one too many
     errors_.push_back(FieldError{pointer, std::move(message)});
   }
 
-  static bool Matches(const SchemaNode& node, const json& instance, const std::string& pointer,
-                      int ref_depth) {
+  bool Matches(const SchemaNode& node, const json& instance, const std::string& pointer,
+               int ref_depth) {
     std::vector<FieldError> scratch;
-    Validator(scratch).Validate(node, instance, pointer, ref_depth);
+    Validator(scratch, budget_, /*first_error_only=*/true)
+        .Validate(node, instance, pointer, ref_depth);
     return scratch.empty();
+  }
+
+  // Unanchored search, as JSON Schema requires; linear in the text.
+  bool Search(const Pattern& pattern, const std::string& text) {
+    Spend(1 + text.size() / kBytesPerStep);
+    return RE2::PartialMatch(text, *pattern.regex);
   }
 
   void CheckEnum(const std::vector<json>& values, const json& instance,
                  const std::string& pointer) {
+    Spend(values.size());
     for (const json& value : values) {
       if (JsonEqual(value, instance)) return;
     }
     std::string message = "must be one of: ";
     for (std::size_t i = 0; i < values.size(); ++i) {
       if (i > 0) message += ", ";
-      message += Dump(values[i]);
+      if (message.size() > 4 * kMaxQuoted) {
+        message += "... (" + std::to_string(values.size() - i) + " more)";
+        break;
+      }
+      message += Quote(values[i]);
     }
     Fail(pointer, std::move(message));
   }
 
   void CheckNumber(const SchemaNode& node, const json& instance, const std::string& pointer) {
     if (node.multiple_of && !IsMultipleOf(instance, *node.multiple_of)) {
-      Fail(pointer, "must be a multiple of " + Dump(*node.multiple_of));
+      Fail(pointer, "must be a multiple of " + Quote(*node.multiple_of));
     }
     if (node.maximum && CompareNumbers(instance, *node.maximum) > 0) {
-      Fail(pointer, "must be at most " + Dump(*node.maximum));
+      Fail(pointer, "must be at most " + Quote(*node.maximum));
     }
     if (node.exclusive_maximum && CompareNumbers(instance, *node.exclusive_maximum) >= 0) {
-      Fail(pointer, "must be less than " + Dump(*node.exclusive_maximum));
+      Fail(pointer, "must be less than " + Quote(*node.exclusive_maximum));
     }
     if (node.minimum && CompareNumbers(instance, *node.minimum) < 0) {
-      Fail(pointer, "must be at least " + Dump(*node.minimum));
+      Fail(pointer, "must be at least " + Quote(*node.minimum));
     }
     if (node.exclusive_minimum && CompareNumbers(instance, *node.exclusive_minimum) <= 0) {
-      Fail(pointer, "must be greater than " + Dump(*node.exclusive_minimum));
+      Fail(pointer, "must be greater than " + Quote(*node.exclusive_minimum));
     }
   }
 
   void CheckString(const SchemaNode& node, const std::string& text, const std::string& pointer) {
+    bool length_ok = true;
     if (node.max_length || node.min_length) {
+      Spend(text.size() / kBytesPerStep);
       std::uint64_t length = CountCodePoints(text);
       if (node.max_length && length > *node.max_length) {
+        length_ok = false;
         Fail(pointer,
              "must be at most " + Plural(*node.max_length, "character", "characters") + " long");
       }
       if (node.min_length && length < *node.min_length) {
+        length_ok = false;
         Fail(pointer,
              "must be at least " + Plural(*node.min_length, "character", "characters") + " long");
       }
     }
-    if (node.pattern && !Search(*node.pattern, text)) {
-      Fail(pointer, "must match the pattern " + node.pattern->source);
+    // A text of the wrong length is not searched: it is already refused, and maxLength is
+    // what keeps a pattern's work small.
+    if (length_ok && node.pattern && !Search(*node.pattern, text)) {
+      Fail(pointer, "must match the pattern " + Abbreviate(node.pattern->source));
     }
     switch (node.format) {
       case Format::kNone: break;
@@ -873,7 +1028,9 @@ class Validator {
                   int ref_depth) {
     const std::size_t size = instance.size();
     if (node.max_items && size > *node.max_items) {
+      // Reported for its size only: its items are not looked at.
       Fail(pointer, "must have at most " + Plural(*node.max_items, "item", "items"));
+      return;
     }
     if (node.min_items && size < *node.min_items) {
       Fail(pointer, "must have at least " + Plural(*node.min_items, "item", "items"));
@@ -903,14 +1060,19 @@ class Validator {
     }
   }
 
+  // Linear: each item's canonical text goes into a hash map.
   void CheckUnique(const json& instance, const std::string& pointer) {
+    std::unordered_map<std::string, std::size_t> first_seen;
+    first_seen.reserve(instance.size());
     for (std::size_t i = 0; i < instance.size(); ++i) {
-      for (std::size_t j = i + 1; j < instance.size(); ++j) {
-        if (JsonEqual(instance[i], instance[j])) {
-          Fail(pointer, "must not contain duplicate items (items " + std::to_string(i) + " and " +
-                            std::to_string(j) + " are equal)");
-          return;
-        }
+      std::string key;
+      AppendCanonical(instance[i], key);
+      Spend(1 + key.size() / kBytesPerStep);
+      auto [it, inserted] = first_seen.emplace(std::move(key), i);
+      if (!inserted) {
+        Fail(pointer, "must not contain duplicate items (items " + std::to_string(it->second) +
+                          " and " + std::to_string(i) + " are equal)");
+        return;
       }
     }
   }
@@ -919,16 +1081,20 @@ class Validator {
                    int ref_depth) {
     const std::size_t size = instance.size();
     if (node.max_properties && size > *node.max_properties) {
+      // Reported for its size only: its properties are not looked at.
       Fail(pointer, "must have at most " + Plural(*node.max_properties, "property", "properties"));
+      return;
     }
     if (node.min_properties && size < *node.min_properties) {
       Fail(pointer, "must have at least " + Plural(*node.min_properties, "property", "properties"));
     }
+    Spend(node.required.size());
     for (const std::string& name : node.required) {
       if (!instance.contains(name)) Fail(ChildPointer(pointer, name), "is required");
     }
     for (const auto& [name, names] : node.dependent_required) {
       if (!instance.contains(name)) continue;
+      Spend(names.size());
       for (const std::string& needed : names) {
         if (!instance.contains(needed)) {
           Fail(ChildPointer(pointer, needed), "is required when \"" + name + "\" is present");
@@ -953,7 +1119,8 @@ class Validator {
       }
       if (node.property_names != nullptr) {
         std::vector<FieldError> name_errors;
-        Validator(name_errors).Validate(*node.property_names, json(name), child_pointer, ref_depth);
+        Validator(name_errors, budget_, first_error_only_)
+            .Validate(*node.property_names, json(name), child_pointer, ref_depth);
         for (FieldError& error : name_errors) {
           Fail(child_pointer, "has a name that " + error.message);
         }
@@ -993,6 +1160,9 @@ class Validator {
   }
 
   std::vector<FieldError>& errors_;
+  Budget& budget_;
+  const bool first_error_only_;
+  const bool top_level_;
 };
 
 }  // namespace
@@ -1016,7 +1186,19 @@ Result<JsonSchema> JsonSchema::Compile(const nlohmann::json& schema) {
 
 std::vector<FieldError> JsonSchema::Validate(const nlohmann::json& instance) const {
   std::vector<FieldError> errors;
-  Validator(errors).Validate(*compiled_->nodes.front(), instance, "", 0);
+  Budget budget;
+  try {
+    Validator(errors, budget, /*first_error_only=*/false, /*top_level=*/true)
+        .Validate(*compiled_->nodes.front(), instance, "", 0);
+  } catch (const StopValidating&) {
+    if (budget.steps > kMaxValidationSteps) {
+      errors.push_back({"", "is too large or too complex to check against its schema (more than " +
+                                std::to_string(kMaxValidationSteps) + " steps)"});
+    } else {
+      errors.push_back({"", "has more problems than the " + std::to_string(kMaxErrors) +
+                                " listed; fix these first"});
+    }
+  }
   return errors;
 }
 

@@ -485,6 +485,17 @@ class SemanticLinter {
   std::vector<FieldError> errors_;
 };
 
+// The procedure's form schema must compile, as StateMachine::Create will
+// compile it: a form with an invalid or unsupported pattern (or keyword)
+// would otherwise be published and then fail every load of the definition.
+void CheckFormSchema(const Workflow& wf, std::vector<FieldError>& errors) {
+  Result<JsonSchema> form = JsonSchema::Compile(wf.procedure.form_schema);
+  if (form.ok()) return;
+  for (const FieldError& e : form.error().fields()) {
+    errors.push_back({"/procedure/form" + e.pointer, e.message});
+  }
+}
+
 }  // namespace
 
 std::vector<FieldError> LintWorkflow(const JsonSchema& workflow_schema,
@@ -502,6 +513,7 @@ std::vector<FieldError> LintWorkflow(const JsonSchema& workflow_schema,
     return errors;
   }
   errors = SemanticLinter(wf.value()).Run();
+  CheckFormSchema(wf.value(), errors);
   SortByPointer(errors);
   return errors;
 }

@@ -8,7 +8,9 @@
 // ending status (3, 7, 8, 9, 10) and carry an outcome; no action leaves a
 // terminal state; timers name real actions the system may take from their
 // state; ids and codes are unique; clock effects agree with the states' clock
-// modes; four-eyes rules name real actions.
+// modes; four-eyes rules name real actions; the procedure's form schema
+// compiles (its keywords are supported and its patterns run on RE2), with
+// problems at "/procedure/form/...".
 //
 // All problems are reported, each with a JSON pointer into the document and
 // a plain sentence, ordered by pointer.

@@ -3,6 +3,32 @@
 #include "engine/domain/workflow_lint.h"
 
 namespace motcua {
+namespace {
+
+// The parsed workflow and its state machine, as every load of a stored
+// definition builds them; the error names the definition by `what`.
+Result<std::shared_ptr<RunnableWorkflow>> BuildRunnable(StoredDefinition definition,
+                                                        const WorkingCalendar& calendar,
+                                                        const Clock& clock,
+                                                        const std::string& what) {
+  auto runnable = std::make_shared<RunnableWorkflow>();
+  Result<Workflow> workflow = ParseWorkflow(definition.document);
+  if (!workflow.ok()) {
+    return Error(ErrorCode::kInternal, what + " does not parse: " + workflow.error().message(),
+                 workflow.error().reason(), workflow.error().fields());
+  }
+  runnable->definition = std::move(definition);
+  runnable->workflow = std::move(workflow).value();
+  Result<StateMachine> machine = StateMachine::Create(runnable->workflow, calendar, clock);
+  if (!machine.ok()) {
+    return Error(ErrorCode::kInternal, what + " cannot run: " + machine.error().message(),
+                 machine.error().reason(), machine.error().fields());
+  }
+  runnable->machine.emplace(std::move(machine).value());
+  return runnable;
+}
+
+}  // namespace
 
 Result<StoredDefinition> WorkflowCatalog::Publish(
     const nlohmann::json& document, const std::string& published_by,
@@ -18,6 +44,18 @@ Result<StoredDefinition> WorkflowCatalog::Publish(
                  "the definition is for procedure " + code + ", not " + *procedure_code,
                  "validation",
                  {{"/procedure/code", "must be \"" + *procedure_code + "\" to publish it here"}});
+  }
+  // Built once now as every load will build it, so that nothing that cannot
+  // run is ever stored (lint already compiles the form schema; this is the net).
+  StoredDefinition candidate;
+  candidate.document = document;
+  Result<std::shared_ptr<RunnableWorkflow>> runnable =
+      BuildRunnable(std::move(candidate), calendar_, clock_, "the definition");
+  if (!runnable.ok()) {
+    std::vector<FieldError> fields = runnable.error().fields();
+    if (fields.empty()) fields.push_back({"", runnable.error().message()});
+    return Error(ErrorCode::kInvalidArgument, runnable.error().message(), "validation",
+                 std::move(fields));
   }
   return store_.PublishDefinition(code, document, published_by, clock_.Now());
 }
@@ -56,10 +94,22 @@ Result<std::vector<std::shared_ptr<const RunnableWorkflow>>> WorkflowCatalog::La
   std::vector<std::shared_ptr<const RunnableWorkflow>> result;
   for (StoredDefinition& definition : *definitions) {
     Result<std::shared_ptr<const RunnableWorkflow>> loaded = Load(std::move(definition));
-    if (!loaded.ok()) return loaded.error();
-    result.push_back(std::move(loaded).value());
+    // One broken definition (logged by Load) must not hide every other one.
+    if (loaded.ok()) result.push_back(std::move(loaded).value());
   }
   return result;
+}
+
+void WorkflowCatalog::SetProblemLog(std::function<void(std::string_view)> log) {
+  std::lock_guard lock(mutex_);
+  log_ = std::move(log);
+}
+
+std::vector<std::string> WorkflowCatalog::BrokenDefinitions() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> lines;
+  for (const auto& [key, error] : broken_) lines.push_back(error.message());
+  return lines;
 }
 
 Result<std::shared_ptr<const RunnableWorkflow>> WorkflowCatalog::Load(StoredDefinition definition) {
@@ -68,28 +118,22 @@ Result<std::shared_ptr<const RunnableWorkflow>> WorkflowCatalog::Load(StoredDefi
     std::lock_guard lock(mutex_);
     auto found = loaded_.find(key);
     if (found != loaded_.end()) return found->second;
+    auto failed = broken_.find(key);
+    if (failed != broken_.end()) return failed->second;
   }
   // Stored definitions were linted when published; a failure here means the
-  // database was edited by hand or the format changed incompatibly.
-  auto runnable = std::make_shared<RunnableWorkflow>();
-  Result<Workflow> workflow = ParseWorkflow(definition.document);
-  if (!workflow.ok()) {
-    return Error(ErrorCode::kInternal, "stored definition " + key.first + " v" +
-                                           std::to_string(key.second) +
-                                           " does not parse: " + workflow.error().message());
-  }
-  runnable->definition = std::move(definition);
-  runnable->workflow = std::move(workflow).value();
-  Result<StateMachine> machine = StateMachine::Create(runnable->workflow, calendar_, clock_);
-  if (!machine.ok()) {
-    return Error(ErrorCode::kInternal, "stored definition " + key.first + " v" +
-                                           std::to_string(key.second) +
-                                           " cannot run: " + machine.error().message());
-  }
-  runnable->machine.emplace(std::move(machine).value());
-
+  // database was edited by hand, or an older motcua accepted what this one
+  // refuses (a form pattern RE2 cannot run). Remembered, and logged once.
+  Result<std::shared_ptr<RunnableWorkflow>> runnable =
+      BuildRunnable(std::move(definition), calendar_, clock_,
+                    "stored definition " + key.first + " v" + std::to_string(key.second));
   std::lock_guard lock(mutex_);
-  auto [it, inserted] = loaded_.emplace(key, std::move(runnable));
+  if (!runnable.ok()) {
+    auto [it, inserted] = broken_.emplace(key, runnable.error());
+    if (inserted && log_) log_("workflow catalog: " + it->second.message() + " (left out)");
+    return it->second;
+  }
+  auto [it, inserted] = loaded_.emplace(key, std::move(runnable).value());
   return it->second;
 }
 

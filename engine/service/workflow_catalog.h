@@ -4,18 +4,21 @@
 // parses each (procedure, version) once into a Workflow with its
 // StateMachine and keeps it for the life of the process; published versions
 // never change, so entries never go stale. Publishing goes through the
-// catalog so that nothing unlinted ever reaches the store.
+// catalog so that nothing unlinted, or that would not load, ever reaches the
+// store.
 //
 // Thread-safe. The store, calendar and clock must outlive the catalog.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -66,8 +69,19 @@ class WorkflowCatalog {
   // Every published version of a procedure, oldest first; kNotFound if none.
   Result<std::vector<StoredDefinition>> Versions(const std::string& procedure_code);
 
-  // The latest version of every procedure, in code order.
+  // The latest version of every procedure, in code order. A stored version
+  // that cannot be loaded (edited in the database by hand, or accepted by an
+  // older motcua) is left out, logged once and listed by BrokenDefinitions();
+  // Get() answers kInternal for it.
   Result<std::vector<std::shared_ptr<const RunnableWorkflow>>> Latest();
+
+  // Where to say, once per definition, that a stored definition cannot be
+  // loaded; one line each. Unset, nothing is said.
+  void SetProblemLog(std::function<void(std::string_view)> log);
+
+  // One line for each stored definition found so far that cannot be loaded,
+  // e.g. "stored definition T-X v1 cannot run: ...".
+  std::vector<std::string> BrokenDefinitions() const;
 
  private:
   Result<std::shared_ptr<const RunnableWorkflow>> Load(StoredDefinition definition);
@@ -76,8 +90,10 @@ class WorkflowCatalog {
   JsonSchema workflow_schema_;
   const WorkingCalendar& calendar_;
   const Clock& clock_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::map<std::pair<std::string, std::int64_t>, std::shared_ptr<const RunnableWorkflow>> loaded_;
+  std::map<std::pair<std::string, std::int64_t>, Error> broken_;  // never retried
+  std::function<void(std::string_view)> log_;
 };
 
 }  // namespace motcua

@@ -414,6 +414,253 @@ TEST_CASE("json_schema: a compiled schema validates concurrently") {
   for (std::size_t count : counts) CHECK(count == 400);
 }
 
+// Hostile schemas and instances (issue 14, items 2, 3 and 5): each case must return, with the
+// right answer. Nothing here asserts on time; before RE2 and the bounds, some of these crashed
+// (std::regex recursing once per character), ran for hours (backtracking, quadratic
+// uniqueItems, an exponential $ref chain) or answered wrongly.
+json Repeat(const json& item, std::size_t count) {
+  json array = json::array();
+  for (std::size_t i = 0; i < count; ++i) array.push_back(item);
+  return array;
+}
+
+json Distinct(std::size_t count) {
+  json array = json::array();
+  for (std::size_t i = 0; i < count; ++i) array.push_back(i);
+  return array;
+}
+
+// A schema whose $defs each apply the next one twice: 2^depth evaluations of the last one
+// for any instance unless validation is bounded.
+json DoublingSchema(int depth) {
+  json defs = json::object();
+  for (int i = 0; i < depth; ++i) {
+    const std::string next = "#/$defs/d" + std::to_string(i + 1);
+    defs["d" + std::to_string(i)] = {{"allOf", {{{"$ref", next}}, {{"$ref", next}}}}};
+  }
+  defs["d" + std::to_string(depth)] = {{"type", "string"}};
+  return {{"$defs", defs}, {"$ref", "#/$defs/d0"}};
+}
+
+struct HostileCase {
+  const char* name;
+  json schema;
+  json instance;
+  std::vector<std::string> pointers;  // of the errors expected
+  const char* message_part;           // in the first error, when there is one
+};
+
+TEST_CASE("json_schema: hostile patterns, lengths and sizes are answered right and bounded") {
+  const std::string a30(30, 'a');
+  const std::string long_text(40'000, 'a');
+  const std::vector<HostileCase> cases = {
+      {"a 40,000-character value over maxLength is not searched",
+       {{"maxLength", 100}, {"pattern", "^(a|b)*$"}},
+       long_text,
+       {""},
+       "must be at most 100 characters long"},
+      {"a 40,000-character value under minLength is not searched",
+       {{"minLength", 50'000}, {"pattern", "^(a|b)*c$"}},
+       long_text,
+       {""},
+       "must be at least 50000 characters long"},
+      {"a 40,000-character value without a length bound is searched in linear time",
+       {{"pattern", "^(a|b)*$"}},
+       long_text,
+       {},
+       ""},
+      {"^(a+)+$ on 30 a's then ! does not match",
+       {{"pattern", "^(a+)+$"}},
+       a30 + "!",
+       {""},
+       "must match the pattern ^(a+)+$"},
+      {"^(a+)+$ on 30 a's matches", {{"pattern", "^(a+)+$"}}, a30, {}, ""},
+      {"^(a|aa)+$ on 40,000 a's then b does not match",
+       {{"pattern", "^(a|aa)+$"}},
+       long_text + "b",
+       {""},
+       "must match the pattern"},
+      {"64,000 duplicate items over maxItems report maxItems only",
+       {{"maxItems", 10}, {"uniqueItems", true}, {"items", {{"type", "string"}}}},
+       Repeat(1, 64'000),
+       {""},
+       "must have at most 10 items"},
+      {"64,000 distinct items are checked for uniqueness",
+       {{"uniqueItems", true}},
+       Distinct(64'000),
+       {},
+       ""},
+      {"64,000 items with one duplicate at the end",
+       {{"uniqueItems", true}},
+       [] {
+         json items = Distinct(64'000);
+         items.push_back(json::parse("63999.0"));
+         return items;
+       }(),
+       {""},
+       "items 63999 and 64000 are equal"},
+      {"uniqueItems compares objects whatever their key order",
+       {{"uniqueItems", true}},
+       json::parse(R"([{"a":1,"b":[1.0,"x"]},{"b":[1,"x"],"a":1.0}])"),
+       {""},
+       "items 0 and 1 are equal"},
+      {"uniqueItems tells strings that look like structure apart",
+       {{"uniqueItems", true}},
+       json::parse(R"([["a","b"],["a,s1:b"],"1",1,[],{},"",null,false,0])"),
+       {},
+       ""},
+      {"an object over maxProperties reports maxProperties only",
+       {{"maxProperties", 2}, {"additionalProperties", false}},
+       json::parse(R"({"a":1,"b":2,"c":3,"d":4})"),
+       {""},
+       "must have at most 2 properties"},
+      {"a schema that doubles its work 40 times stops and refuses",
+       DoublingSchema(40),
+       "x",
+       {""},
+       "too complex to check"},
+      {"a huge const is quoted briefly",
+       {{"const", std::string(100'000, 'c')}},
+       "d",
+       {""},
+       "must be equal to \"ccc"},
+      {"a thousand failing items are reported up to the limit",
+       {{"items", {{"type", "string"}}}},
+       Distinct(1000),
+       [] {
+         std::vector<std::string> pointers;
+         for (int i = 0; i < 200; ++i) pointers.push_back("/" + std::to_string(i));
+         pointers.push_back("");
+         return pointers;
+       }(),
+       "must be a string"},
+  };
+  for (const HostileCase& c : cases) {
+    const std::string name = c.name;
+    CAPTURE(name);
+    JsonSchema schema = MustCompile(c.schema);
+    const std::vector<FieldError> errors = schema.Validate(c.instance);
+    CHECK(Pointers(errors) == c.pointers);
+    if (!errors.empty()) {
+      INFO(errors.front().message.substr(0, 300));
+      CHECK(errors.front().message.find(c.message_part) != std::string::npos);
+      for (const FieldError& e : errors) CHECK(e.message.size() < 1000);
+    }
+  }
+}
+
+TEST_CASE("json_schema: patterns RE2 cannot run in linear time, or at all, are compile errors") {
+  const std::vector<std::pair<const char*, const char*>> refused = {
+      {"(", "is not a valid regular expression"},
+      {"[a-", "is not a valid regular expression"},
+      {"a{2,1}", "is not a valid regular expression"},
+      {"(?=a)b", "lookahead (?= is not supported"},
+      {"a(?!b)", "lookahead (?! is not supported"},
+      {"(?<=a)b", "lookbehind (?<= is not supported"},
+      {"(?<!a)b", "lookbehind (?<! is not supported"},
+      {"(a)\\1", "backreferences (\\1) are not supported"},
+      {"(?<x>a)\\k<x>", "backreferences (\\k<name>) are not supported"},
+      {"(?i)a", "not an ECMA-262 group"},
+      {"\\Qa\\E", "\\Q is not an ECMA-262 escape"},
+      {"a\\z", "\\z is not an ECMA-262 escape"},
+      {"\\p{Letter_Or_Not}", "is not supported"},
+      {"\\uD800", "lone surrogate"},
+      {"[\\p{L}]{1,1000}", "too large for the linear-time matcher"},
+      {"a{1001}", "is not a valid regular expression"},
+  };
+  for (const auto& [pattern, message_part] : refused) {
+    const std::string pattern_text = pattern;
+    CAPTURE(pattern_text);
+    Result<JsonSchema> compiled =
+        JsonSchema::Compile({{"properties", {{"name", {{"pattern", pattern}}}}}});
+    REQUIRE_FALSE(compiled.ok());
+    CHECK(compiled.error().code() == ErrorCode::kInvalidArgument);
+    REQUIRE(compiled.error().fields().size() == 1);
+    CHECK(compiled.error().fields()[0].pointer == "/properties/name/pattern");
+    INFO(compiled.error().fields()[0].message);
+    CHECK(compiled.error().fields()[0].message.find(message_part) != std::string::npos);
+  }
+  SUBCASE("in patternProperties too, naming the pattern's own pointer") {
+    Result<JsonSchema> compiled =
+        JsonSchema::Compile(json::parse(R"j({"patternProperties":{"(?=x)":{}}})j"));
+    REQUIRE_FALSE(compiled.ok());
+    REQUIRE(compiled.error().fields().size() == 1);
+    CHECK(compiled.error().fields()[0].pointer == "/patternProperties/(?=x)");
+  }
+  SUBCASE("at most 256 distinct patterns; repeats of one pattern are free") {
+    json many = json::object();
+    for (int i = 0; i < 300; ++i) many["p" + std::to_string(i)] = {{"pattern", "^[0-9]{12}$"}};
+    CHECK(JsonSchema::Compile({{"properties", many}}).ok());
+    for (int i = 0; i < 300; ++i) many["p" + std::to_string(i)] = {{"pattern", std::to_string(i)}};
+    Result<JsonSchema> compiled = JsonSchema::Compile({{"properties", many}});
+    REQUIRE_FALSE(compiled.ok());
+    CHECK(compiled.error().fields().size() == 44);
+  }
+}
+
+TEST_CASE("json_schema: ECMA-262 patterns mean what they mean in ECMA-262 (u flag)") {
+  struct PatternCase {
+    const char* pattern;
+    std::string text;
+    bool matches;
+  };
+  const std::vector<PatternCase> cases = {
+      {"^.$", "é", true},  // "." is one code point, not one byte
+      {"^.$", "😀", true},
+      {"^..$", "é", false},
+      {"^.$", "\n", false},
+      {"^.$", "\r", false},  // line terminators, not only \n
+      {"^.$", "\u2028", false},
+      {"^\\s$", "\u00a0", true},  // ECMA's \s is Unicode white space
+      {"^\\s$", "\v", true},
+      {"^\\s$", "\ufeff", true},
+      {"^\\S$", "\u00a0", false},
+      {"^\\S$", "x", true},
+      {"^[\\s\\S]$", "\n", true},
+      {"^[^\\S]$", "\u3000", true},
+      {"^[^\\s]$", "\u3000", false},
+      {"^\\d+$", "0123456789", true},
+      {"^\\d$", "\u0661", false},  // \d is ASCII only
+      {"^\\w+$", "abc_09", true},
+      {"^\\w$", "é", false},
+      {"\\bword\\b", "a word here", true},
+      {"^\\u00e9$", "é", true},
+      {"^\\u{1F600}$", "😀", true},
+      {"^\\uD83D\\uDE00$", "😀", true},
+      {"^\\x41$", "A", true},
+      {"^\\cJ$", "\n", true},
+      {"^[\\b]$", "\b", true},
+      {"^a\\0b$", std::string("a\0b", 3), true},
+      {"^[]$", "", false},
+      {"[]", "anything", false},
+      {"^[^]$", "\n", true},
+      {"^\\p{L}+$", "Nguyễn", true},
+      {"^\\p{Letter}+$", "Việt", true},
+      {"^\\p{Lu}$", "Đ", true},
+      {"^\\P{L}$", "1", true},
+      {"^\\p{Script=Greek}+$", "αβγ", true},
+      {"^\\p{gc=Nd}$", "\u0661", true},
+      {"^(?<year>\\d{4})-(?<month>\\d{2})$", "2025-01", true},
+      {"^[[:alpha:]]$", ":", false},  // "[[:alpha:]" is a class then "]"; ":]" is needed
+      {"^[[:alpha:]]$", ":]", true},
+      {"^\\/\\.\\-$", "/.-", true},
+      {"^[\\-a]$", "-", true},
+      {"^a{2,3}$", "aaa", true},
+      {"^a{2,3}?$", "aaaa", false},
+      {"^(?:ab|cd)+$", "abcdab", true},
+      {"^$", "\n", false},  // $ is the end of the text, not before a final newline
+      {"a$", "a\n", false},
+      {"b", "abc", true},  // unanchored
+  };
+  for (const PatternCase& c : cases) {
+    const std::string pattern = c.pattern;
+    CAPTURE(pattern);
+    CAPTURE(c.text);
+    JsonSchema schema = MustCompile({{"pattern", c.pattern}});
+    CHECK(schema.Validate(json(c.text)).empty() == c.matches);
+  }
+}
+
 // Cross-check against the official JSON-Schema-Test-Suite (draft 7 files whose keywords mean the
 // same in 2020-12). Groups whose schema does not compile (draft-7-only forms, unsupported
 // keywords) are skipped and counted.
