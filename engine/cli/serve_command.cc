@@ -397,7 +397,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   OpenSslTokenCrypto token_crypto;
   TokenService tokens(**identities, token_crypto, clock);
   Result<std::optional<std::string>> admin = EnsureInitialAdmin(
-      **identities, tokens, options->Get("admin-token-file").value_or(db + ".admin-token"),
+      **identities, tokens, clock, options->Get("admin-token-file").value_or(db + ".admin-token"),
       options->Get("admin-agency").value_or("000.00.00.H26"));
   if (!admin.ok()) return Fail(io, admin.error().message());
   if (*admin) io.out << "first start: admin token written to " << **admin << '\n';
