@@ -155,7 +155,8 @@ Status PublishBundledWorkflows(WorkflowCatalog& catalog, const JsonSchema& schem
   }
   if (!clean) return Error(ErrorCode::kInvalidArgument, "workflow definitions are not valid");
   for (std::size_t i = 0; i < files.size(); ++i) {
-    Result<StoredDefinition> published = catalog.Publish(documents[i], "motcua serve");
+    Result<StoredDefinition> published =
+        catalog.Publish(Actor{"motcua serve", {kSystemRole}, ""}, documents[i]);
     if (!published.ok()) return published.error();
     log << "workflow " << published->procedure_code << " v" << published->version << " ("
         << files[i].filename().string() << ")\n";
