@@ -95,10 +95,6 @@ TEST_CASE_TEMPLATE("store: publishing numbers versions, dedupes identical conten
   REQUIRE(v2.ok());
   CHECK(v2->version == 2);
   REQUIRE(f.store->PublishDefinition("1.001471", first, "admin", SampleTime()).ok());
-  Result<StoredDefinition> owned =
-      f.store->PublishDefinition("HT-LOCAL", first, "admin-a", SampleTime(), "000.00.01.H26");
-  REQUIRE(owned.ok());
-  CHECK(f.store->GetDefinition("HT-LOCAL")->owner_agency == "000.00.01.H26");
 
   Result<StoredDefinition> latest = f.store->GetDefinition("1.004222");
   REQUIRE(latest.ok());
@@ -324,6 +320,16 @@ TEST_CASE_TEMPLATE("store: queues order by due date, paginate and keep roles and
   QueueQuery by_procedure = Queue("clerk", a);
   by_procedure.procedure_code = "1.000000";
   CHECK(f.store->ListQueue(by_procedure)->empty());
+}
+
+// Issue 14.9: a definition keeps the owner it was published with.
+TEST_CASE_TEMPLATE("store: a definition records its owner agency", F, STORE_TYPES) {
+  F f;
+  const nlohmann::json document = {{"name", "Local"}};
+  REQUIRE(f.store->PublishDefinition("HT-LOCAL", document, "admin-a", SampleTime(), "000.00.01.H26")
+              .ok());
+  CHECK(f.store->GetDefinition("HT-LOCAL")->owner_agency == "000.00.01.H26");
+  CHECK(f.store->ListDefinitionVersions("HT-LOCAL")->at(0).owner_agency == "000.00.01.H26");
 }
 
 // Issue 14.11: a state handled by another agency queued at the receiver.
