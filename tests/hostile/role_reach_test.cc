@@ -54,7 +54,8 @@ std::vector<std::string> QueueCodes(const LiveServer& server, const std::string&
   const LiveReply queue = server.Send("GET", "/v1/queue?role=" + role, token);
   REQUIRE_MESSAGE(queue.status == 200, queue.body);
   std::vector<std::string> codes;
-  for (const json& item : queue.Json().at("items")) codes.push_back(item.at("code"));
+  const json page = queue.Json();
+  for (const json& item : page.at("items")) codes.push_back(item.at("code").get<std::string>());
   return codes;
 }
 
