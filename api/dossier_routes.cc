@@ -224,7 +224,8 @@ class Handlers {
       items.push_back({{"version", d.version},
                        {"content_hash", d.content_hash},
                        {"published_at", FormatInstant(d.published_at)},
-                       {"published_by", d.published_by}});
+                       {"published_by", d.published_by},
+                       {"owner_agency", d.owner_agency.empty() ? json() : json(d.owner_agency)}});
     }
     return JsonResponse(200, {{"procedure", params.at("code")}, {"items", items}});
   }
@@ -232,12 +233,12 @@ class Handlers {
   HttpResponse PublishWorkflow(const HttpRequest& request, const PathParams& params) const {
     Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
-    if (!actor->HasRole(kAdminRole)) {
+    if (!HasAnyRole(*actor, {kAdminRole, kNationalAdminRole})) {
       return ProblemResponse(Forbidden("only admins publish workflows"), request.path);
     }
     Result<json> document = ParseJsonBody(request);
     if (!document.ok()) return ProblemResponse(document.error(), request.path);
-    auto published = api_.catalog.Publish(*document, actor->user_id, params.at("code"));
+    auto published = api_.catalog.Publish(*actor, *document, params.at("code"));
     if (!published.ok()) return ProblemResponse(published.error(), request.path);
     return JsonResponse(200, {{"procedure", published->procedure_code},
                               {"version", published->version},

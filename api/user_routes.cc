@@ -1,6 +1,7 @@
 #include "api/user_routes.h"
 
 #include <memory>
+#include <type_traits>
 
 #include "api/problem.h"
 
@@ -42,6 +43,10 @@ std::optional<Error> ReadMember(const json& body, const char* name, std::optiona
                                 const std::string& expected) {
   auto found = body.find(name);
   if (found == body.end()) return std::nullopt;
+  // nlohmann converts 600.9 to 600 silently; a whole number must be one.
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (!found->is_number_integer()) return FieldType(std::string("/") + name, expected);
+  }
   try {
     out = found->get<T>();
   } catch (const json::exception&) {

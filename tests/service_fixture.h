@@ -27,7 +27,10 @@ struct PermanentResidenceService {
   std::unique_ptr<DossierService> service;
 
   PermanentResidenceService() {
-    REQUIRE(catalog->Publish(LoadJson("workflows/1.004222-permanent-residence.json"), "test").ok());
+    REQUIRE(catalog
+                ->Publish(Actor{"test", {kSystemRole}, ""},
+                          LoadJson("workflows/1.004222-permanent-residence.json"))
+                .ok());
     service = std::make_unique<DossierService>(store, *catalog, *calendar, clock);
   }
 };

@@ -10,6 +10,7 @@
 namespace motcua::cli {
 
 Result<std::optional<std::string>> EnsureInitialAdmin(IdentityStore& store, TokenService& tokens,
+                                                      const Clock& clock,
                                                       const std::string& token_file,
                                                       const std::string& agency) {
   Result<std::int64_t> users = store.CountUsers();
@@ -23,7 +24,8 @@ Result<std::optional<std::string>> EnsureInitialAdmin(IdentityStore& store, Toke
                  token_file + ": cannot create the admin token file: " + std::strerror(saved) +
                      (saved == EEXIST ? " (remove it, or use --admin-token-file)" : ""));
   }
-  User admin{"admin", "Administrator", {kAdminRole}, agency, {}, false, {}};
+  User admin{"admin", "Administrator", {kAdminRole, kNationalAdminRole}, agency, {},
+             false,   clock.Now()};
   Status valid = ValidateUser(admin);
   Status created = valid.ok() ? store.CreateUser(admin) : valid;
   Result<TokenService::Issued> issued =

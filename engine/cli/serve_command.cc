@@ -172,7 +172,8 @@ Status PublishBundledWorkflows(WorkflowCatalog& catalog, const JsonSchema& schem
   }
   if (!clean) return Error(ErrorCode::kInvalidArgument, "workflow definitions are not valid");
   for (std::size_t i = 0; i < files.size(); ++i) {
-    Result<StoredDefinition> published = catalog.Publish(documents[i], "motcua serve");
+    Result<StoredDefinition> published =
+        catalog.Publish(Actor{"motcua serve", {kSystemRole}, ""}, documents[i]);
     if (!published.ok()) return published.error();
     log << "workflow " << published->procedure_code << " v" << published->version << " ("
         << files[i].filename().string() << ")\n";
@@ -452,7 +453,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   OpenSslTokenCrypto token_crypto;
   TokenService tokens(**identities, token_crypto, clock);
   Result<std::optional<std::string>> admin = EnsureInitialAdmin(
-      **identities, tokens, options->Get("admin-token-file").value_or(db + ".admin-token"),
+      **identities, tokens, clock, options->Get("admin-token-file").value_or(db + ".admin-token"),
       options->Get("admin-agency").value_or("000.00.00.H26"));
   if (!admin.ok()) return Fail(io, admin.error().message());
   if (*admin) io.out << "first start: admin token written to " << **admin << '\n';

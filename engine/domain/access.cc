@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/domain/identity.h"
+
 namespace motcua {
 
 bool IsApplicantOnly(const Actor& actor) {
@@ -10,7 +12,13 @@ bool IsApplicantOnly(const Actor& actor) {
                      [](const std::string& r) { return r == kApplicantRole; });
 }
 
+bool ReachesDossiers(const Actor& actor) {
+  return std::any_of(actor.roles.begin(), actor.roles.end(),
+                     [](const std::string& r) { return r != kPortalSyncRole; });
+}
+
 bool CanSeeDossier(const Actor& actor, const Dossier& dossier, const Workflow& workflow) {
+  if (!ReachesDossiers(actor)) return false;
   if (actor.HasRole(kSystemRole)) return true;
   if (actor.HasRole(kApplicantRole) && actor.user_id == dossier.applicant_id) return true;
   if (IsApplicantOnly(actor) || actor.agency.empty()) return false;

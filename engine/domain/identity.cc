@@ -8,6 +8,19 @@ bool IsAuditorOnly(const Actor& actor) {
   return actor.roles.size() == 1 && actor.roles.front() == kAuditorRole;
 }
 
+bool User::HasRole(std::string_view role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+bool MayManageUser(const Actor& admin, const User& user) {
+  if (admin.agency.empty() || admin.HasRole(kApplicantRole) || admin.HasRole(kSystemRole)) {
+    return false;
+  }
+  if (admin.HasRole(kNationalAdminRole)) return true;
+  return admin.HasRole(kAdminRole) && !user.agency.empty() && user.agency == admin.agency &&
+         !user.HasRole(kApplicantRole) && !user.HasRole(kNationalAdminRole);
+}
+
 bool IsValidCitizenId(std::string_view id) {
   if (id.size() != 12) return false;
   if (!std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {

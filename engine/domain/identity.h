@@ -23,7 +23,13 @@
 namespace motcua {
 
 // Roles the engine knows. Workflows may use other staff roles too.
+// An admin manages the staff of their own agency and publishes that agency's
+// own procedures (user_admin.h, workflow_catalog.h).
 inline constexpr const char* kAdminRole = "admin";
+// The national-level administrator: publishes national procedure definitions
+// (which every agency runs) and manages every account, applicants included.
+// Only a national admin (or the command line) grants this role.
+inline constexpr const char* kNationalAdminRole = "national_admin";
 inline constexpr const char* kAuditorRole = "auditor";
 // A staff account of the national-portal synchronisation: reads its agency's
 // sync feed (GET /v1/feed) and nothing else.
@@ -47,7 +53,14 @@ struct User {
   Instant created_at;
 
   Actor AsActor() const { return Actor{id, roles, agency}; }
+  bool HasRole(std::string_view role) const;
 };
+
+// True when `admin` may manage `user` (read, change, disable, issue, list and
+// revoke their tokens): a national admin manages every account; an agency
+// admin manages the staff of their own agency, except national admins.
+// Applicant accounts belong to no agency, so no agency admin manages them.
+bool MayManageUser(const Actor& admin, const User& user);
 
 // kInvalidArgument with pointers ("/id", "/roles/0", "/agency") naming what
 // is wrong: applicants need a valid citizen ID and no agency; staff need an
@@ -79,6 +92,11 @@ class IdentityStore {
   // The user's tokens, newest first (revoked and expired ones included).
   virtual Result<std::vector<TokenRecord>> ListTokens(const std::string& user_id) = 0;
   virtual Status RevokeToken(const std::string& token_hash, Instant at) = 0;
+
+  // A number that changes whenever a token is revoked or a user is changed,
+  // by any process writing the same store (the command line included).
+  // Cheap: callers that cache authentications read it on every use.
+  virtual Result<std::int64_t> IdentityGeneration() = 0;
 };
 
 }  // namespace motcua

@@ -43,6 +43,10 @@ struct StoredDefinition {
   nlohmann::json document;
   Instant published_at;
   std::string published_by;
+  // Who may publish the next version: empty for a national definition
+  // (national admins; every agency runs it), else the agency whose own
+  // procedure (or variant of a national one, under its own code) it is.
+  std::string owner_agency;
 };
 
 // A stored document: content-addressed by the SHA-256 of its bytes (hex).
@@ -178,11 +182,13 @@ class DossierStore {
   virtual ~DossierStore() = default;
 
   // Definitions. Publishing content identical (same hash) to the latest
-  // version returns that version instead of creating a new one.
+  // version returns that version instead of creating a new one. A new
+  // version records `owner_agency` (StoredDefinition); who may publish is
+  // the WorkflowCatalog's decision, not the store's.
   virtual Result<StoredDefinition> PublishDefinition(const std::string& procedure_code,
                                                      const nlohmann::json& document,
-                                                     const std::string& published_by,
-                                                     Instant at) = 0;
+                                                     const std::string& published_by, Instant at,
+                                                     const std::string& owner_agency = {}) = 0;
   // kNotFound when absent. `version` 0 means the latest.
   virtual Result<StoredDefinition> GetDefinition(const std::string& procedure_code,
                                                  std::int64_t version = 0) = 0;
@@ -205,11 +211,14 @@ class DossierStore {
   // rows commit in the same transaction, stamped with the last event's time.
   // `facts` (report_facts.h), when given, is written as the dossier's report
   // row in the same transaction; without it the dossier has no report row.
-  // (Every implementation declares the same defaults, so that callers through
-  // either type see them.)
+  // `queue_agency` is the agency whose queues show the current state (the
+  // state's `agency` when another agency handles it); empty: the dossier's
+  // receiving agency. (Every implementation declares the same defaults, so
+  // that callers through either type see them.)
   virtual Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
                                int national_status, const std::vector<OutboxEntry>& outbox = {},
-                               const std::optional<ReportFacts>& facts = std::nullopt) = 0;
+                               const std::optional<ReportFacts>& facts = std::nullopt,
+                               const std::string& queue_agency = {}) = 0;
 
   // Applies one transition atomically: `after` replaces the stored dossier
   // whose version must be `expected_version` (else kConflict), `event` is
@@ -220,6 +229,9 @@ class DossierStore {
     std::int64_t expected_version = 0;
     const DossierEvent* event = nullptr;
     std::vector<std::string> queue_roles;
+    // The agency whose queues show the new state, as for CreateDossier;
+    // empty: the dossier's receiving agency.
+    std::string queue_agency;
     int national_status = 0;
     std::vector<OutboxEntry> outbox;
     // Documents stored in the same transaction (e.g. the DER of a signature

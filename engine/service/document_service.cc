@@ -52,6 +52,10 @@ Result<DocumentInfo> DocumentService::Upload(const Actor& actor, std::string_vie
     return Error(ErrorCode::kPermissionDenied, "auditors read; they do not upload",
                  "role_not_allowed");
   }
+  if (!ReachesDossiers(actor)) {
+    return Error(ErrorCode::kPermissionDenied, "this account reads the sync feed only",
+                 "role_not_allowed");
+  }
   if (bytes.empty()) {
     return Error(ErrorCode::kInvalidArgument, "the document is empty", "validation",
                  {{"/body", "must not be empty"}});
@@ -70,8 +74,10 @@ Result<DocumentInfo> DocumentService::Upload(const Actor& actor, std::string_vie
   DocumentInfo info{hasher_(bytes), static_cast<std::int64_t>(bytes.size()), type};
   Status stored = store_.PutDocument(info, bytes, actor.user_id, clock_.Now());
   if (!stored.ok()) return stored.error();
-  // The same bytes uploaded before keep their first media type.
-  return store_.GetDocumentInfo(info.id);
+  // The same bytes uploaded before by someone else keep their first media
+  // type in the store; the answer is the caller's own, as for new bytes, so
+  // that it tells nothing about other people's uploads.
+  return info;
 }
 
 Result<DocumentDownload> DocumentService::Get(const Actor& actor, const std::string& id) {
@@ -89,6 +95,7 @@ Result<DocumentDownload> DocumentService::Get(const Actor& actor, const std::str
 }
 
 Result<bool> DocumentService::MayRead(const Actor& actor, const std::string& id) {
+  if (!ReachesDossiers(actor)) return false;
   if (actor.HasRole(kSystemRole)) return true;
   Result<bool> uploaded = store_.IsDocumentUploader(id, actor.user_id);
   if (!uploaded.ok() || *uploaded) return uploaded;

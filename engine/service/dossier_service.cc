@@ -26,6 +26,13 @@ std::vector<std::string> QueueRolesOf(const Workflow& workflow, const std::strin
   return state == nullptr ? std::vector<std::string>{} : state->queue_roles;
 }
 
+// The agency whose queues show `state_id`: the state's own agency when
+// another agency handles it; empty (the dossier's receiving agency) otherwise.
+std::string QueueAgencyOf(const Workflow& workflow, const std::string& state_id) {
+  const State* state = workflow.FindState(state_id);
+  return state != nullptr && state->agency ? *state->agency : std::string();
+}
+
 NationalStatus StatusOf(const Workflow& workflow, const std::string& state_id) {
   const State* state = workflow.FindState(state_id);
   return state == nullptr ? NationalStatus::kSubmitted : state->status;
@@ -44,6 +51,17 @@ int ClampLimit(int limit) {
 OutboxEntry StatusChangeEntry(const Workflow& workflow, const Dossier& dossier,
                               const DossierEvent& event) {
   return OutboxEntry{kDossierStatusTopic, NationalSyncPayload(workflow, dossier, event)};
+}
+
+// A commit that lost a race with a concurrent change: 412 (stale_version)
+// only when the client sent If-Match, whose precondition no longer holds;
+// otherwise a plain conflict (409) that says to try again.
+Error LostRace(const Error& error, bool if_match_sent) {
+  if (error.code() != ErrorCode::kConflict || error.reason() != "stale_version" || if_match_sent) {
+    return error;
+  }
+  return Error(ErrorCode::kConflict, "the dossier changed meanwhile; reload it and try again",
+               "concurrent_change");
 }
 
 // Notes in `event` which of the documents it attaches were reused.
@@ -99,6 +117,13 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
     return Error(ErrorCode::kInvalidArgument, "the receiving agency is not a valid agency ID",
                  "validation", {{"/agency", "must be an agency ID such as 000.00.01.H26"}});
   }
+  // An agency's own procedure runs at that agency only (its admins change it).
+  if (const std::string& owner = runnable.definition.owner_agency;
+      !owner.empty() && submission.agency != owner) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "procedure " + request.procedure_code + " is agency " + owner + "'s own",
+                 "validation", {{"/agency", "must be " + owner + " for this procedure"}});
+  }
 
   const Instant now = clock_.Now();
   const LocalDate today = calendar_.LocalDateOf(now);
@@ -121,7 +146,8 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
   }
   Status created = store_.CreateDossier(*dossier, QueueRolesOf(runnable.workflow, dossier->state),
                                         static_cast<int>(status), outbox,
-                                        ComputeReportFacts(runnable.workflow, *dossier, calendar_));
+                                        ComputeReportFacts(runnable.workflow, *dossier, calendar_),
+                                        QueueAgencyOf(runnable.workflow, dossier->state));
   if (!created.ok()) return created.error();
   return ViewOf(actor, RunAutomaticActions(Loaded{std::move(dossier).value(), *workflow}));
 }
@@ -179,7 +205,7 @@ Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& ca
   }
   Status committed =
       CommitAccepted(before, *transition, loaded->workflow->workflow, std::move(documents));
-  if (!committed.ok()) return committed.error();
+  if (!committed.ok()) return LostRace(committed.error(), call.expected_version.has_value());
   Loaded after = RunAutomaticActions(
       Loaded{std::move(transition).value().dossier, std::move(loaded->workflow)});
   return ViewOf(actor, std::move(after));
@@ -257,7 +283,7 @@ Result<DossierView> DossierService::PayFee(const Actor& actor, const std::string
       runnable.machine->Apply(before, ActionRequest{pay->name, actor, payload, std::nullopt});
   if (!transition.ok()) return transition.error();
   Status committed = CommitAccepted(before, *transition, runnable.workflow, {}, std::move(payment));
-  if (!committed.ok()) return committed.error();
+  if (!committed.ok()) return LostRace(committed.error(), /*if_match_sent=*/false);
   return ViewOf(actor, RunAutomaticActions(Loaded{std::move(transition).value().dossier,
                                                   std::move(loaded->workflow)}));
 }
@@ -270,6 +296,7 @@ Status DossierService::CommitAccepted(const Dossier& before, const Transition& t
   commit.expected_version = before.version;
   commit.event = &transition.event;
   commit.queue_roles = QueueRolesOf(workflow, transition.dossier.state);
+  commit.queue_agency = QueueAgencyOf(workflow, transition.dossier.state);
   const NationalStatus status = StatusOf(workflow, transition.dossier.state);
   commit.national_status = static_cast<int>(status);
   if (status != StatusOf(workflow, before.state)) {
@@ -453,6 +480,7 @@ Status DossierService::CommitBookkeeping(const Dossier& before, Dossier after, D
   commit.expected_version = before.version;
   commit.event = &after.history.back();
   commit.queue_roles = QueueRolesOf(workflow, before.state);
+  commit.queue_agency = QueueAgencyOf(workflow, before.state);
   commit.queue_roles.insert(commit.queue_roles.end(), extra_queue_roles.begin(),
                             extra_queue_roles.end());
   commit.national_status = static_cast<int>(StatusOf(workflow, before.state));
@@ -505,12 +533,8 @@ Result<DossierView> DossierService::Rate(const Actor& actor, const std::string& 
   Status committed = CommitBookkeeping(before, before, std::move(event).value(),
                                        loaded->workflow->workflow, FactsChange::kYes);
   if (!committed.ok()) {
-    // A concurrent rating of the same dossier: the stale one reports it.
-    if (committed.error().code() == ErrorCode::kConflict) {
-      return Error(ErrorCode::kConflict, "the dossier changed meanwhile; try again",
-                   "stale_version");
-    }
-    return committed.error();
+    // A concurrent change of the same dossier; no If-Match was sent.
+    return LostRace(committed.error(), /*if_match_sent=*/false);
   }
   return Get(actor, code);
 }
@@ -625,6 +649,10 @@ Result<std::vector<AuditRecord>> DossierService::Audit(const Actor& actor,
 
 Result<std::vector<DossierSummary>> DossierService::List(const Actor& actor,
                                                          DossierListRequest request) {
+  if (!ReachesDossiers(actor)) {
+    return Error(ErrorCode::kPermissionDenied, "this account reads the sync feed only",
+                 "role_not_allowed");
+  }
   if (IsApplicantOnly(actor)) {
     return store_.ListByApplicant(ApplicantQuery{actor.user_id, std::move(request.after_code),
                                                  ClampLimit(request.limit),
@@ -709,7 +737,7 @@ Result<bool> DossierService::IsResultIssuedTo(const Actor& actor, const std::str
 
 Result<std::vector<DossierSummary>> DossierService::Queue(const Actor& actor, QueueQuery query) {
   if (query.role.empty() || query.role == kApplicantRole || query.role == kSystemRole ||
-      !actor.HasRole(query.role) || actor.agency.empty()) {
+      !actor.HasRole(query.role) || actor.agency.empty() || !ReachesDossiers(actor)) {
     return Error(ErrorCode::kPermissionDenied, "you do not work in the queue of this role",
                  "role_not_allowed", {{"/role", "must be one of your staff roles"}});
   }

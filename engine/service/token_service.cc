@@ -37,8 +37,13 @@ Result<Actor> TokenService::Authenticate(std::string_view secret) {
   if (secret.empty() || secret.size() > 256) return InvalidToken();
   const std::string hash = crypto_.Hash(secret);
   const Instant now = clock_.Now();
+  // Read before the token: a revocation committed after this read changes
+  // the generation, so what is cached below is dropped at the next use.
+  Result<std::int64_t> generation = store_.IdentityGeneration();
+  if (!generation.ok()) return generation.error();
   {
     std::lock_guard lock(mutex_);
+    DropCacheIfStale(*generation);
     auto cached = cache_.find(hash);
     if (cached != cache_.end()) {
       if (now < cached->second.cached_until && now < cached->second.token_expires) {
@@ -56,9 +61,21 @@ Result<Actor> TokenService::Authenticate(std::string_view secret) {
   if (!user.ok() || user->disabled) return InvalidToken();
 
   std::lock_guard lock(mutex_);
-  if (cache_.size() >= kCacheCapacity) cache_.clear();  // crude but bounded
-  cache_[hash] = Cached{user->AsActor(), token->expires_at, now + kCacheTtl};
+  DropCacheIfStale(*generation);
+  if (cache_generation_ == *generation) {
+    if (cache_.size() >= kCacheCapacity) cache_.clear();  // crude but bounded
+    cache_[hash] = Cached{user->AsActor(), token->expires_at, now + kCacheTtl};
+  }
   return user->AsActor();
+}
+
+void TokenService::DropCacheIfStale(std::int64_t generation) {
+  if (generation == cache_generation_) return;
+  // A concurrent request may have read an older generation; it must not
+  // bring the cache back to that one.
+  if (generation < cache_generation_) return;
+  cache_.clear();
+  cache_generation_ = generation;
 }
 
 Status TokenService::Revoke(const std::string& token_hash) {

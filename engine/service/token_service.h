@@ -6,9 +6,11 @@
 // the token was unknown, expired, revoked or its user disabled.
 //
 // Successful authentications are cached for up to 30 seconds (bounded), so
-// the API does not hit the database on every request; revoking through this
-// service drops the cache entry at once, and a token revoked elsewhere stops
-// working within 30 seconds. Thread-safe.
+// the API reads one counter instead of the token and its user on every
+// request. A cached entry is used only while the store's IdentityGeneration
+// is the one it was cached under: any revocation or change to a user, by
+// this service or by another process on the same store (`motcua token
+// revoke`), takes effect on the very next request. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -60,12 +62,16 @@ class TokenService {
     Instant token_expires;
     Instant cached_until;
   };
+  // Empties the cache when the store's generation moved since it was filled.
+  // Called with mutex_ held.
+  void DropCacheIfStale(std::int64_t generation);
 
   IdentityStore& store_;
   const TokenCrypto& crypto_;
   const Clock& clock_;
   std::mutex mutex_;
   std::map<std::string, Cached> cache_;  // by token hash
+  std::int64_t cache_generation_ = -1;   // the store's generation cache_ was filled under
 };
 
 }  // namespace motcua

@@ -7,18 +7,30 @@
 namespace motcua {
 namespace {
 
+Error UserNotFound(const std::string& id) {
+  return Error(ErrorCode::kNotFound, "user " + id + " does not exist", "user_not_found");
+}
+
 Status RequireAdmin(const Actor& actor) {
-  if (actor.HasRole(kAdminRole) && !actor.agency.empty()) return Status();
+  if ((actor.HasRole(kAdminRole) || actor.HasRole(kNationalAdminRole)) && !actor.agency.empty() &&
+      !actor.HasRole(kApplicantRole) && !actor.HasRole(kSystemRole)) {
+    return Status();
+  }
   return Error(ErrorCode::kPermissionDenied, "only administrators manage users",
                "role_not_allowed");
 }
 
-bool IsApplicantAccount(const User& user) {
-  return user.agency.empty();
-}
-
-Error UserNotFound(const std::string& id) {
-  return Error(ErrorCode::kNotFound, "user " + id + " does not exist", "user_not_found");
+// Why `admin` may not manage `user`: staff of another agency are invisible
+// (kNotFound); applicants and national admins are someone else's to manage.
+Error OutOfScope(const Actor& admin, const User& user) {
+  if (!user.agency.empty() && user.agency != admin.agency) return UserNotFound(user.id);
+  if (user.HasRole(kApplicantRole) || user.agency.empty()) {
+    return Error(ErrorCode::kPermissionDenied,
+                 "applicant accounts belong to no agency; only a national admin manages them",
+                 "not_your_user");
+  }
+  return Error(ErrorCode::kPermissionDenied, "national admins are managed by national admins only",
+               "not_your_user");
 }
 
 }  // namespace
@@ -29,7 +41,7 @@ Result<User> UserAdministration::LoadInScope(const Actor& admin, const std::stri
   if (!user.ok()) {
     return user.error().code() == ErrorCode::kNotFound ? UserNotFound(id) : user.error();
   }
-  if (!IsApplicantAccount(*user) && user->agency != admin.agency) return UserNotFound(id);
+  if (!MayManageUser(admin, *user)) return OutOfScope(admin, *user);
   return user;
 }
 
@@ -44,15 +56,15 @@ Result<User> UserAdministration::Get(const Actor& admin, const std::string& id) 
 
 Result<User> UserAdministration::Create(const Actor& admin, User user) {
   if (Status allowed = RequireAdmin(admin); !allowed.ok()) return allowed.error();
-  const bool applicant =
-      std::find(user.roles.begin(), user.roles.end(), kApplicantRole) != user.roles.end();
+  const bool applicant = user.HasRole(kApplicantRole);
   if (!applicant && user.agency.empty()) user.agency = admin.agency;
-  if (!applicant && user.agency != admin.agency) {
+  if (!applicant && user.agency != admin.agency && !admin.HasRole(kNationalAdminRole)) {
     return Error(ErrorCode::kPermissionDenied, "admins create staff of their own agency only",
                  "wrong_agency", {{"/agency", "must be your agency " + admin.agency}});
   }
   user.created_at = clock_.Now();
   if (Status valid = ValidateUser(user); !valid.ok()) return valid.error();
+  if (!MayManageUser(admin, user)) return OutOfScope(admin, user);
   if (Status created = store_.CreateUser(user); !created.ok()) return created.error();
   return user;
 }
@@ -69,6 +81,9 @@ Result<User> UserAdministration::Update(const Actor& admin, const std::string& i
         changes.certificate_fingerprint->empty() ? std::nullopt : changes.certificate_fingerprint;
   }
   if (Status valid = ValidateUser(*user); !valid.ok()) return valid.error();
+  // The changed user must still be the admin's to manage (no granting of
+  // national_admin by an agency admin).
+  if (!MayManageUser(admin, *user)) return OutOfScope(admin, *user);
   if (Status updated = store_.UpdateUser(*user); !updated.ok()) return updated.error();
   tokens_.ForgetUser(id);
   return user;

@@ -1,9 +1,12 @@
 // user_admin.h: what administrators do with users and their tokens.
 //
-// Scope: an admin manages the staff of their own agency and applicant
-// accounts (which have no agency). Staff of other agencies are invisible to
-// them (kNotFound). Only admins call these; others get kPermissionDenied.
-// Nobody can be given the engine's own "system" role.
+// Scope (MayManageUser in identity.h): an agency admin manages the staff of
+// their own agency, except national admins; a national admin manages every
+// account. Staff of other agencies are invisible to an agency admin
+// (kNotFound); applicant accounts and national admins are refused
+// (kPermissionDenied "not_your_user"), so no agency admin can act as a
+// citizen. Only admins and national admins call these; others get
+// kPermissionDenied. Nobody can be given the engine's own "system" role.
 //
 // Thread-safe: state lives in the IdentityStore and the TokenService.
 #pragma once
@@ -40,8 +43,9 @@ class UserAdministration {
   Result<std::vector<User>> List(const Actor& admin);
   Result<User> Get(const Actor& admin, const std::string& id);
   // A staff user with no agency gets the admin's; another agency is denied
-  // (kPermissionDenied "wrong_agency"). kConflict if the id is taken;
-  // kInvalidArgument from ValidateUser.
+  // to agency admins (kPermissionDenied "wrong_agency"), and so is an
+  // applicant or a national admin ("not_your_user"). kConflict if the id is
+  // taken; kInvalidArgument from ValidateUser.
   Result<User> Create(const Actor& admin, User user);
   Result<User> Update(const Actor& admin, const std::string& id, const UserChanges& changes);
 

@@ -1,5 +1,8 @@
 #include "engine/service/workflow_catalog.h"
 
+#include <algorithm>
+
+#include "engine/domain/identity.h"
 #include "engine/domain/workflow_lint.h"
 
 namespace motcua {
@@ -28,11 +31,66 @@ Result<std::shared_ptr<RunnableWorkflow>> BuildRunnable(StoredDefinition definit
   return runnable;
 }
 
+// "1.004222": the form of codes in the national procedure database.
+bool IsNationalCode(const std::string& code) {
+  return code.size() == 8 && code[0] >= '0' && code[0] <= '9' && code[1] == '.' &&
+         std::all_of(code.begin() + 2, code.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool PublishesNationally(const Actor& publisher) {
+  return publisher.HasRole(kSystemRole) ||
+         (publisher.HasRole(kNationalAdminRole) && !publisher.agency.empty() &&
+          !publisher.HasRole(kApplicantRole));
+}
+
+bool IsAgencyAdmin(const Actor& publisher) {
+  return publisher.HasRole(kAdminRole) && !publisher.agency.empty() &&
+         !publisher.HasRole(kApplicantRole);
+}
+
+Error NotYourProcedure(const std::string& message) {
+  return Error(ErrorCode::kPermissionDenied, message, "not_your_procedure");
+}
+
+// The owner the next version of `code` gets when `publisher` publishes it,
+// given the owner of its latest version (nullopt: never published).
+Result<std::string> OwnerFor(const Actor& publisher, const std::string& code,
+                             const std::optional<std::string>& current_owner) {
+  if (current_owner) {
+    if (current_owner->empty()) {
+      if (PublishesNationally(publisher)) return std::string();
+      return NotYourProcedure("procedure " + code +
+                              " is national: only a national admin publishes it; an agency "
+                              "varies it under a local code of its own");
+    }
+    if ((IsAgencyAdmin(publisher) && publisher.agency == *current_owner) ||
+        publisher.HasRole(kSystemRole)) {
+      return *current_owner;
+    }
+    return NotYourProcedure("procedure " + code + " belongs to agency " + *current_owner +
+                            "; only its admins publish it");
+  }
+  if (PublishesNationally(publisher)) return std::string();
+  if (!IsAgencyAdmin(publisher)) return NotYourProcedure("only admins publish workflows");
+  if (IsNationalCode(code)) {
+    return Error(ErrorCode::kPermissionDenied,
+                 code + " is a national procedure code: only a national admin publishes it",
+                 "not_your_procedure",
+                 {{"/procedure/code", "must be a local code (e.g. " + code +
+                                          "-LOCAL) for an "
+                                          "agency's own procedure"}});
+  }
+  return publisher.agency;
+}
+
 }  // namespace
 
 Result<StoredDefinition> WorkflowCatalog::Publish(
-    const nlohmann::json& document, const std::string& published_by,
+    const Actor& publisher, const nlohmann::json& document,
     const std::optional<std::string>& procedure_code) {
+  if (!PublishesNationally(publisher) && !IsAgencyAdmin(publisher)) {
+    return NotYourProcedure("only admins publish workflows");
+  }
   std::vector<FieldError> problems = LintWorkflow(workflow_schema_, document);
   if (!problems.empty()) {
     return Error(ErrorCode::kInvalidArgument, "the workflow definition is not valid", "validation",
@@ -45,6 +103,15 @@ Result<StoredDefinition> WorkflowCatalog::Publish(
                  "validation",
                  {{"/procedure/code", "must be \"" + *procedure_code + "\" to publish it here"}});
   }
+  std::optional<std::string> current_owner;
+  Result<StoredDefinition> latest = store_.GetDefinition(code);
+  if (latest.ok()) {
+    current_owner = latest->owner_agency;
+  } else if (latest.error().code() != ErrorCode::kNotFound) {
+    return latest.error();
+  }
+  Result<std::string> owner = OwnerFor(publisher, code, current_owner);
+  if (!owner.ok()) return owner.error();
   // Built once now as every load will build it, so that nothing that cannot
   // run is ever stored (lint already compiles the form schema; this is the net).
   StoredDefinition candidate;
@@ -57,7 +124,7 @@ Result<StoredDefinition> WorkflowCatalog::Publish(
     return Error(ErrorCode::kInvalidArgument, runnable.error().message(), "validation",
                  std::move(fields));
   }
-  return store_.PublishDefinition(code, document, published_by, clock_.Now());
+  return store_.PublishDefinition(code, document, publisher.user_id, clock_.Now(), *owner);
 }
 
 Result<std::shared_ptr<const RunnableWorkflow>> WorkflowCatalog::Get(

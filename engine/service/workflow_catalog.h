@@ -54,11 +54,22 @@ class WorkflowCatalog {
         clock_(clock) {}
 
   // Lints `document` and stores it as the next version of its procedure
-  // (or returns the latest version when the content is identical).
-  // kInvalidArgument, reason "validation", with every lint problem as a
-  // FieldError when it is not a valid workflow; kInvalidArgument naming
-  // "/procedure/code" when `procedure_code` is given and differs from it.
-  Result<StoredDefinition> Publish(const nlohmann::json& document, const std::string& published_by,
+  // (or returns the latest version when the content is identical), published
+  // by `publisher`. kInvalidArgument, reason "validation", with every lint
+  // problem as a FieldError when it is not a valid workflow; kInvalidArgument
+  // naming "/procedure/code" when `procedure_code` is given and differs from
+  // it.
+  //
+  // Ownership (StoredDefinition::owner_agency) decides who may publish:
+  //  - a national definition (no owner): a national admin, or the engine
+  //    itself (role system: the bundled workflows at start-up);
+  //  - an agency's own procedure: that agency's admins only;
+  //  - a procedure not yet published: a national admin or the engine makes
+  //    it national; an agency admin makes it their agency's own, but only
+  //    under a local code: codes of the national form (1.004222) are the
+  //    national catalogue's.
+  // Anyone else gets kPermissionDenied, reason "not_your_procedure".
+  Result<StoredDefinition> Publish(const Actor& publisher, const nlohmann::json& document,
                                    const std::optional<std::string>& procedure_code = {});
 
   // The parsed definition; `version` 0 means the latest. kNotFound when the

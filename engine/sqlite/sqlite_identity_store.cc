@@ -219,4 +219,16 @@ Status SqliteIdentityStore::RevokeToken(const std::string& token_hash, Instant a
   return (*update)->Run();
 }
 
+Result<std::int64_t> SqliteIdentityStore::IdentityGeneration() {
+  std::lock_guard lock(mutex_);
+  Result<SqliteStatement*> select =
+      db_->Prepare("SELECT generation FROM identity_generation WHERE id = 1");
+  if (!select.ok()) return select.error();
+  StatementReset reset(*select);
+  Result<bool> row = (*select)->Step();
+  if (!row.ok()) return row.error();
+  if (!*row) return Error(ErrorCode::kInternal, "identity_generation has no row");
+  return (*select)->ColumnInt(0);
+}
+
 }  // namespace motcua

@@ -31,6 +31,8 @@ class SqliteIdentityStore final : public IdentityStore {
   Result<TokenRecord> GetToken(const std::string& token_hash) override;
   Result<std::vector<TokenRecord>> ListTokens(const std::string& user_id) override;
   Status RevokeToken(const std::string& token_hash, Instant at) override;
+  // Kept by triggers of migration 0009, so writers in other processes bump it too.
+  Result<std::int64_t> IdentityGeneration() override;
 
  private:
   explicit SqliteIdentityStore(std::unique_ptr<SqliteConnection> db) : db_(std::move(db)) {}

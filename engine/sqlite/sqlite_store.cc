@@ -115,7 +115,7 @@ constexpr const char* kSummaryColumns =
     "d.assignee, d.due_at, d.updated_at";
 
 constexpr const char* kDefinitionColumns =
-    "procedure_code, version, content_hash, document, published_at, published_by";
+    "procedure_code, version, content_hash, document, published_at, published_by, owner_agency";
 
 DossierSummary ReadSummary(const SqliteStatement& row) {
   DossierSummary summary;
@@ -142,6 +142,7 @@ Result<StoredDefinition> ReadDefinition(const SqliteStatement& row) {
   definition.document = std::move(document).value();
   definition.published_at = FromSeconds(row.ColumnInt(4));
   definition.published_by = row.ColumnText(5);
+  definition.owner_agency = row.ColumnText(6);
   return definition;
 }
 
@@ -285,9 +286,10 @@ Status DeleteByCode(SqliteConnection& db, const char* sql, const std::string& co
   return (*remove)->Run();
 }
 
-// Replaces the queue rows of `dossier` by one per role of its current state.
+// Replaces the queue rows of `dossier` by one per role of its current state,
+// in the queues of `agency` (empty: the dossier's receiving agency).
 Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
-                           const std::vector<std::string>& roles) {
+                           const std::vector<std::string>& roles, const std::string& agency) {
   Status removed = DeleteByCode(db, "DELETE FROM queue_entries WHERE code = ?1", dossier.code);
   if (!removed.ok()) return removed;
   Result<SqliteStatement*> insert = db.Prepare(
@@ -298,7 +300,7 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
   for (const std::string& role : roles) {
     StatementReset reset(*insert);
     (*insert)->BindTextNoCopy(1, role);
-    (*insert)->BindTextNoCopy(2, dossier.agency);
+    (*insert)->BindTextNoCopy(2, agency.empty() ? dossier.agency : agency);
     (*insert)->BindTextNoCopy(3, dossier.state);
     (*insert)->BindInt(4, due);
     (*insert)->BindTextNoCopy(5, dossier.code);
@@ -844,8 +846,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
 
 Result<StoredDefinition> SqliteStore::PublishDefinition(const std::string& procedure_code,
                                                         const nlohmann::json& document,
-                                                        const std::string& published_by,
-                                                        Instant at) {
+                                                        const std::string& published_by, Instant at,
+                                                        const std::string& owner_agency) {
   if (procedure_code.empty()) {
     return Error(ErrorCode::kInvalidArgument, "a definition needs a procedure code");
   }
@@ -856,7 +858,8 @@ Result<StoredDefinition> SqliteStore::PublishDefinition(const std::string& proce
     return Error(ErrorCode::kInvalidArgument,
                  std::string("definition is not storable: ") + e.what());
   }
-  StoredDefinition published{procedure_code, 0, Sha256Hex(text), document, at, published_by};
+  StoredDefinition published{procedure_code, 0,           Sha256Hex(text), document, at,
+                             published_by,   owner_agency};
   Status written = impl_->Write([&](SqliteConnection& db) -> Status {
     Result<SqliteStatement*> latest =
         db.Prepare(std::string("SELECT ") + kDefinitionColumns +
@@ -881,7 +884,7 @@ Result<StoredDefinition> SqliteStore::PublishDefinition(const std::string& proce
     }
     Result<SqliteStatement*> insert =
         db.Prepare(std::string("INSERT INTO definitions (") + kDefinitionColumns +
-                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     if (!insert.ok()) return insert.error();
     StatementReset reset(*insert);
     (*insert)->BindText(1, procedure_code);
@@ -890,6 +893,7 @@ Result<StoredDefinition> SqliteStore::PublishDefinition(const std::string& proce
     (*insert)->BindText(4, text);
     (*insert)->BindInt(5, ToSeconds(at));
     (*insert)->BindText(6, published_by);
+    (*insert)->BindText(7, owner_agency);
     return (*insert)->Run();
   });
   if (!written.ok()) return written.error();
@@ -1013,7 +1017,8 @@ Result<std::int64_t> SqliteStore::NextDossierSequence(const std::string& agency,
 Status SqliteStore::CreateDossier(const Dossier& dossier,
                                   const std::vector<std::string>& queue_roles, int national_status,
                                   const std::vector<OutboxEntry>& outbox,
-                                  const std::optional<ReportFacts>& facts) {
+                                  const std::optional<ReportFacts>& facts,
+                                  const std::string& queue_agency) {
   if (Status checked = CheckFactsCode(facts, dossier.code); !checked.ok()) return checked;
   const Instant updated = dossier.history.empty() ? impl_->clock->Now() : dossier.history.back().at;
   Result<DossierRow> row = EncodeDossier(dossier, national_status, updated);
@@ -1054,7 +1059,7 @@ Status SqliteStore::CreateDossier(const Dossier& dossier,
     }
     Status referenced = ReferenceDocuments(db, impl_->cache, dossier);
     if (!referenced.ok()) return referenced;
-    Status queued = ReplaceQueueEntries(db, dossier, queue_roles);
+    Status queued = ReplaceQueueEntries(db, dossier, queue_roles, queue_agency);
     if (!queued.ok()) return queued;
     if (facts) {
       Status reported = WriteReportFacts(db, *facts);
@@ -1135,7 +1140,7 @@ Status SqliteStore::CommitTransition(const TransitionCommit& commit) {
       Status paid = InsertPayment(db, *commit.payment);
       if (!paid.ok()) return paid;
     }
-    Status queued = ReplaceQueueEntries(db, after, commit.queue_roles);
+    Status queued = ReplaceQueueEntries(db, after, commit.queue_roles, commit.queue_agency);
     if (!queued.ok()) return queued;
     Status referenced = ReferenceDocuments(db, impl_->cache, after);
     if (!referenced.ok()) return referenced;

@@ -45,6 +45,8 @@ const std::map<std::string, Actor>& Tokens() {
       {"t-leader", {"leader-a", {"leader"}, kAgencyA}},
       {"t-admin", {"admin-a", {"admin"}, kAgencyA}},
       {"t-auditor", {"auditor-a", {"auditor"}, kAgencyA}},
+      {"t-sync", {"sync-a", {"portal_sync"}, kAgencyA}},
+      {"t-national", {"national-1", {"national_admin"}, "000.00.00.H26"}},
   };
   return tokens;
 }
@@ -290,7 +292,8 @@ TEST_CASE("dossier routes: authorization matrix") {
       {"PUT", "/v1/procedures/1.004222/workflow", "t-clerk-b", 403},
       {"PUT", "/v1/procedures/1.004222/workflow", "t-specialist", 403},
       {"PUT", "/v1/procedures/1.004222/workflow", "t-leader", 403},
-      {"PUT", "/v1/procedures/1.004222/workflow", "t-admin", 200},
+      {"PUT", "/v1/procedures/1.004222/workflow", "t-admin", 403},  // national: issue 14.9
+      {"PUT", "/v1/procedures/1.004222/workflow", "t-national", 200},
       {"PUT", "/v1/procedures/1.004222/workflow", "t-auditor", 403},
       {"PUT", "/v1/procedures/1.004222/workflow", "", 401},
       // Reading a document: its uploader and whoever sees a dossier naming it.
@@ -323,6 +326,19 @@ TEST_CASE("dossier routes: authorization matrix") {
       {"GET", "/v1/procedures/1.004222/versions", "t-admin", 200},
       {"GET", "/v1/procedures/1.004222/versions", "t-auditor", 200},
       {"GET", "/v1/procedures/1.004222/versions", "", 401},
+      // portal_sync reads the sync feed and nothing else (issue 14.8).
+      {"GET", "/v1/dossiers/{code}", "t-sync", 404},
+      {"GET", "/v1/dossiers/{code}/history", "t-sync", 404},
+      {"GET", "/v1/dossiers/{code}/audit", "t-sync", 403},
+      {"GET", "/v1/dossiers/{code}/result", "t-sync", 404},
+      {"GET", "/v1/dossiers/{code}/result/signatures", "t-sync", 404},
+      {"POST", "/v1/dossiers/{code}/actions/receive", "t-sync", 404},
+      {"POST", "/v1/dossiers/{code}/claim", "t-sync", 404},
+      {"GET", "/v1/dossiers", "t-sync", 403},
+      {"GET", "/v1/queue?role=portal_sync", "t-sync", 403},
+      {"GET", "/v1/documents/{doc}", "t-sync", 404},
+      {"POST", "/v1/documents", "t-sync", 403},
+      {"PUT", "/v1/procedures/1.004222/workflow", "t-sync", 403},
       // Public catalogue: everyone, even without a token.
       {"GET", "/v1/procedures", "", 200},
       {"GET", "/v1/procedures/1.004222", "", 200},
@@ -342,9 +358,12 @@ TEST_CASE("dossier routes: authorization matrix") {
     if (target == "/v1/dossiers") {
       // Each caller submits with documents they uploaded; staff at the desk
       // name the applicant and receive for agency A.
-      // (Auditors cannot upload: they use the owner's, and are denied anyway.)
-      const std::string who =
-          *cell.token && std::string(cell.token) != "t-auditor" ? cell.token : "t-owner";
+      // (Auditors and sync accounts cannot upload: they use the owner's, and
+      // are denied anyway.)
+      const std::string who = *cell.token && std::string(cell.token) != "t-auditor" &&
+                                      std::string(cell.token) != "t-sync"
+                                  ? cell.token
+                                  : "t-owner";
       const json own_documents = {
           {"declaration", api.Upload(who, std::string("declaration of ") + who, "text/plain")},
           {"legal_residence_proof", api.Upload(who, std::string("proof of ") + who, "text/plain")}};
@@ -546,7 +565,7 @@ TEST_CASE("dossier routes: admins publish workflows; lint problems are 422 with 
   json workflow = LoadJson("workflows/1.004222-permanent-residence.json");
   workflow["actions"][0]["to"] = "nowhere";
   HttpResponse invalid =
-      api.Call("PUT", "/v1/procedures/1.004222/workflow", "t-admin", workflow.dump());
+      api.Call("PUT", "/v1/procedures/1.004222/workflow", "t-national", workflow.dump());
   CHECK(invalid.status == 422);
   INFO(invalid.body);
   bool named = false;
@@ -556,17 +575,49 @@ TEST_CASE("dossier routes: admins publish workflows; lint problems are 422 with 
 
   workflow = LoadJson("workflows/1.004222-permanent-residence.json");
   workflow["states"][0]["name"] = "Awaiting reception at the one-stop desk";
-  HttpResponse published =
+  // 1.004222 is national: an agency's admin may not change it for everyone.
+  HttpResponse hijack =
       api.Call("PUT", "/v1/procedures/1.004222/workflow", "t-admin", workflow.dump());
+  CHECK(hijack.status == 403);
+  CHECK(Body(hijack).at("type") == "https://motcua.example/problems/not_your_procedure");
+  HttpResponse published =
+      api.Call("PUT", "/v1/procedures/1.004222/workflow", "t-national", workflow.dump());
   REQUIRE(published.status == 200);
   CHECK(Body(published).at("version") == 2);
-  CHECK(api.Call("PUT", "/v1/procedures/1.004194/workflow", "t-admin", workflow.dump()).status ==
+  CHECK(api.Call("PUT", "/v1/procedures/1.004194/workflow", "t-national", workflow.dump()).status ==
         422);  // the body's code differs from the path's
   CHECK(api.Call("PUT", "/v1/procedures/1.004222/workflow", "t-clerk", workflow.dump()).status ==
         403);
   HttpResponse versions = api.Call("GET", "/v1/procedures/1.004222/versions", "t-auditor");
   REQUIRE(versions.status == 200);
   CHECK(Body(versions).at("items").size() == 2);
+}
+
+// Issue 14.16: a racing action without If-Match lost with 412, as if its
+// (absent) precondition had failed; 409 is the answer to a lost race.
+TEST_CASE("dossier routes: race losers that sent no If-Match get 409, not 412") {
+  for (int round = 0; round < 5; ++round) {
+    Api api;
+    const std::string code = api.Submit();
+    const std::string receive = "/v1/dossiers/" + code + "/actions/receive";
+    std::vector<std::thread> threads;
+    std::mutex mutex;
+    std::vector<int> statuses;
+    for (int i = 0; i < 12; ++i) {
+      threads.emplace_back([&] {
+        HttpRequest request = MakeHttpRequest("POST", receive, "{}");
+        request.headers = {{"Authorization", "Bearer t-clerk"},
+                           {"Content-Type", "application/json"}};
+        HttpResponse response = api.router.Handle(request);
+        std::lock_guard lock(mutex);
+        statuses.push_back(response.status);
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    CHECK(std::count(statuses.begin(), statuses.end(), 200) == 1);
+    CHECK(std::count(statuses.begin(), statuses.end(), 409) == 11);
+    CHECK(std::count(statuses.begin(), statuses.end(), 412) == 0);
+  }
 }
 
 TEST_CASE("dossier routes: queues are per role and agency, ordered by due date") {

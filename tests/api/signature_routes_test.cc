@@ -105,7 +105,10 @@ struct Api {
   explicit Api(Options options = {}) {
     calendar = std::make_unique<WorkingCalendar>(BundledCalendar());
     catalog = std::make_unique<WorkflowCatalog>(store, WorkflowSchema(), *calendar, clock);
-    REQUIRE(catalog->Publish(LoadJson("workflows/1.003677-temporary-absence.json"), "test").ok());
+    REQUIRE(catalog
+                ->Publish(Actor{"test", {kSystemRole}, ""},
+                          LoadJson("workflows/1.003677-temporary-absence.json"))
+                .ok());
 
     verifier = std::make_unique<OpenSslSignatureVerifier>(
         TrustStore::FromPem(pki.root.certificate_pem).value());

@@ -1,6 +1,7 @@
 // Handler tests of /v1/users and /v1/tokens: admins manage their agency's
-// staff and applicant accounts; tokens issued here authenticate at once and
-// stop working when revoked or when the user is disabled.
+// staff, national admins every account (applicants included); tokens issued
+// here authenticate at once and stop working when revoked or when the user is
+// disabled.
 #include "api/user_routes.h"
 
 #include <doctest/doctest.h>
@@ -28,6 +29,7 @@ struct Admin {
   Router router;
   std::string admin_a;  // secrets
   std::string admin_b;
+  std::string national;  // a national admin, of a third agency
 
   Admin() {
     REQUIRE(AddUserRoutes(router, api).ok());
@@ -39,6 +41,10 @@ struct Admin {
                 .ok());
     admin_a = tokens.Issue("admin-a", "test", 1h).value().secret;
     admin_b = tokens.Issue("admin-b", "test", 1h).value().secret;
+    REQUIRE(identities
+                .CreateUser({"national-1", "N", {"national_admin"}, "000.00.00.H26", {}, false, {}})
+                .ok());
+    national = tokens.Issue("national-1", "test", 1h).value().secret;
   }
 
   HttpResponse Call(const std::string& method, const std::string& target, const std::string& secret,
@@ -93,8 +99,10 @@ TEST_CASE("user routes: scope, roles and bad input") {
   CHECK(t.Call("POST", "/v1/tokens", t.admin_a, {{"user_id", "clerk-b"}}).status == 404);
   json users = json::parse(t.Call("GET", "/v1/users", t.admin_a).body);
   REQUIRE(users.at("items").size() == 1);  // admin-a only
-  // Applicants: any admin, a valid citizen ID, no agency.
+  // Applicants: a national admin only, a valid citizen ID, no agency.
   CHECK(t.Call("POST", "/v1/users", t.admin_a, {{"id", "001090012345"}, {"roles", {"applicant"}}})
+            .status == 403);
+  CHECK(t.Call("POST", "/v1/users", t.national, {{"id", "001090012345"}, {"roles", {"applicant"}}})
             .status == 201);
   HttpResponse bad_id =
       t.Call("POST", "/v1/users", t.admin_a, {{"id", "12345"}, {"roles", {"applicant"}}});
@@ -130,29 +138,96 @@ TEST_CASE("user routes: scope, roles and bad input") {
   CHECK(t.Call("PATCH", "/v1/users/clerk-b", specialist, {{"name", "z"}}).status == 403);
 }
 
-// Every endpoint x every kind of caller, against a specialist of agency A.
+TEST_CASE("user routes: ttl_seconds must be a whole number") {
+  Admin t;
+  for (const json& ttl : {json(600.9), json("600"), json(true), json(6e2)}) {
+    HttpResponse refused =
+        t.Call("POST", "/v1/tokens", t.admin_a, {{"user_id", "admin-a"}, {"ttl_seconds", ttl}});
+    INFO(ttl.dump() << ": " << refused.body);
+    CHECK(refused.status == 422);
+    CHECK(refused.body.find("\"/ttl_seconds\"") != std::string::npos);
+  }
+  CHECK(t.Call("POST", "/v1/tokens", t.admin_a, {{"user_id", "admin-a"}, {"ttl_seconds", 600}})
+            .status == 201);
+}
+
+// Issue 14.7: an agency admin minted a working token for any citizen.
+TEST_CASE("user routes: no agency admin impersonates a citizen or a national admin") {
+  Admin t;
+  REQUIRE(t.identities.CreateUser({"001090012345", "P", {"applicant"}, "", {}, false, {}}).ok());
+  REQUIRE(t.identities
+              .CreateUser({"national-a", "N", {"national_admin"}, "000.00.01.H26", {}, false, {}})
+              .ok());
+  const std::string citizen_token =
+      t.tokens.Issue("001090012345", "x", 1h).value().record.token_hash;
+  for (const std::string& target : {std::string("001090012345"), std::string("national-a")}) {
+    for (const std::string& admin : {t.admin_a, t.admin_b}) {
+      // National admin national-a is of agency A: invisible to B's admin.
+      const int refused = target == "national-a" && admin == t.admin_b ? 404 : 403;
+      HttpResponse minted = t.Call("POST", "/v1/tokens", admin, {{"user_id", target}});
+      INFO(target << ": " << minted.body);
+      CHECK(minted.status == refused);
+      CHECK(minted.content_type == "application/problem+json");
+      CHECK(minted.body.find("\"token\"") == std::string::npos);
+      CHECK(t.Call("GET", "/v1/users/" + target, admin).status == refused);
+      CHECK(t.Call("PATCH", "/v1/users/" + target, admin, {{"disabled", true}}).status == refused);
+      CHECK(t.Call("GET", "/v1/tokens?user=" + target, admin).status == refused);
+    }
+  }
+  CHECK(t.Call("DELETE", "/v1/tokens/" + citizen_token, t.admin_a).status == 403);
+  CHECK_FALSE(t.identities.GetUser("001090012345")->disabled);
+  CHECK_FALSE(t.identities.GetToken(citizen_token)->revoked_at.has_value());
+
+  // Nor can an agency admin make one of their staff a national admin.
+  CHECK(t.Call("POST", "/v1/users", t.admin_a, {{"id", "n2"}, {"roles", {"national_admin"}}})
+            .status == 403);
+  CHECK(t.Call("PATCH", "/v1/users/admin-a", t.admin_a, {{"roles", {"admin", "national_admin"}}})
+            .status == 403);
+  CHECK(t.identities.GetUser("admin-a")->roles == std::vector<std::string>{"admin"});
+
+  // The national admin manages applicants and staff of every agency.
+  HttpResponse minted = t.Call("POST", "/v1/tokens", t.national, {{"user_id", "001090012345"}});
+  CHECK(minted.status == 201);
+  CHECK(t.Call("GET", "/v1/users/clerk-b", t.national).status == 200);
+  CHECK(t.Call("POST", "/v1/users", t.national,
+               {{"id", "admin-c"}, {"roles", {"admin"}}, {"agency", "000.00.03.H26"}})
+            .status == 201);
+}
+
+// Every endpoint x every kind of caller, against a specialist of agency A
+// (and, in the last rows, an applicant account).
 TEST_CASE("user routes: authorization matrix") {
-  const char* kCallers[] = {"admin-a", "admin-b", "specialist", "applicant", ""};
+  const char* kCallers[] = {"admin-a", "admin-b", "specialist", "applicant", "", "national"};
   struct Row {
     const char* method;
     const char* target;
     const char* body;
-    int statuses[5];  // in the order of kCallers
+    int statuses[6];  // in the order of kCallers
   };
   const Row rows[] = {
-      {"GET", "/v1/users", "", {200, 200, 403, 403, 401}},
-      {"GET", "/v1/users/staff-a", "", {200, 404, 403, 403, 401}},
-      {"PATCH", "/v1/users/staff-a", R"({"name":"N"})", {200, 404, 403, 403, 401}},
+      {"GET", "/v1/users", "", {200, 200, 403, 403, 401, 200}},
+      {"GET", "/v1/users/staff-a", "", {200, 404, 403, 403, 401, 200}},
+      {"PATCH", "/v1/users/staff-a", R"({"name":"N"})", {200, 404, 403, 403, 401, 200}},
       {"POST",
        "/v1/users",
        R"({"id":"new-a","roles":["specialist"],"agency":"000.00.01.H26"})",
-       {201, 403, 403, 403, 401}},
-      {"GET", "/v1/tokens?user=staff-a", "", {200, 404, 403, 403, 401}},
-      {"POST", "/v1/tokens", R"({"user_id":"staff-a"})", {201, 404, 403, 403, 401}},
-      {"DELETE", "/v1/tokens/{token}", "", {204, 404, 403, 403, 401}},
+       {201, 403, 403, 403, 401, 201}},
+      {"GET", "/v1/tokens?user=staff-a", "", {200, 404, 403, 403, 401, 200}},
+      {"POST", "/v1/tokens", R"({"user_id":"staff-a"})", {201, 404, 403, 403, 401, 201}},
+      {"DELETE", "/v1/tokens/{token}", "", {204, 404, 403, 403, 401, 204}},
+      // Applicant accounts: national admins only.
+      {"GET", "/v1/users/001090012345", "", {403, 403, 403, 403, 401, 200}},
+      {"PATCH", "/v1/users/001090012345", R"({"disabled":true})", {403, 403, 403, 403, 401, 200}},
+      {"POST",
+       "/v1/users",
+       R"({"id":"001090054321","roles":["applicant"]})",
+       {403, 403, 403, 403, 401, 201}},
+      {"GET", "/v1/tokens?user=001090012345", "", {403, 403, 403, 403, 401, 200}},
+      {"POST", "/v1/tokens", R"({"user_id":"001090012345"})", {403, 403, 403, 403, 401, 201}},
+      {"DELETE", "/v1/tokens/{citizen-token}", "", {403, 403, 403, 403, 401, 204}},
   };
   for (const Row& row : rows) {
-    for (int c = 0; c < 5; ++c) {
+    for (int c = 0; c < 6; ++c) {
       Admin t;
       REQUIRE(
           t.identities.CreateUser({"staff-a", "S", {"specialist"}, "000.00.01.H26", {}, false, {}})
@@ -160,21 +235,28 @@ TEST_CASE("user routes: authorization matrix") {
       REQUIRE(
           t.identities.CreateUser({"001090012345", "P", {"applicant"}, "", {}, false, {}}).ok());
       const std::string staff_token = t.tokens.Issue("staff-a", "x", 1h).value().record.token_hash;
+      const std::string citizen_token =
+          t.tokens.Issue("001090012345", "y", 1h).value().record.token_hash;
       const std::map<std::string, std::string> secrets = {
           {"admin-a", t.admin_a},
           {"admin-b", t.admin_b},
           {"specialist", t.tokens.Issue("clerk-b", "x", 1h).value().secret},
           {"applicant", t.tokens.Issue("001090012345", "x", 1h).value().secret},
-          {"", ""}};
+          {"", ""},
+          {"national", t.national}};
       std::string target = row.target;
       if (std::size_t at = target.find("{token}"); at != std::string::npos) {
         target.replace(at, 7, staff_token);
+      }
+      if (std::size_t at = target.find("{citizen-token}"); at != std::string::npos) {
+        target.replace(at, 15, citizen_token);
       }
       const json body = *row.body ? json::parse(row.body) : json(nullptr);
       HttpResponse response = t.Call(row.method, target, secrets.at(kCallers[c]), body);
       INFO(row.method << " " << row.target << " as " << (*kCallers[c] ? kCallers[c] : "anonymous")
                       << ": " << response.body);
       CHECK(response.status == row.statuses[c]);
+      if (response.status >= 400) CHECK(response.content_type == "application/problem+json");
     }
   }
 }

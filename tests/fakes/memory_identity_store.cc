@@ -19,6 +19,7 @@ Status MemoryIdentityStore::UpdateUser(const User& user) {
     return Error(ErrorCode::kNotFound, "user " + user.id + " does not exist", "user_not_found");
   }
   const Instant created = found->second.created_at;
+  ++generation_;
   found->second = user;
   found->second.created_at = created;
   return Status();
@@ -81,8 +82,16 @@ Result<std::vector<TokenRecord>> MemoryIdentityStore::ListTokens(const std::stri
 Status MemoryIdentityStore::RevokeToken(const std::string& token_hash, Instant at) {
   std::lock_guard lock(mutex_);
   auto found = tokens_.find(token_hash);
-  if (found != tokens_.end() && !found->second.revoked_at) found->second.revoked_at = at;
+  if (found != tokens_.end() && !found->second.revoked_at) {
+    found->second.revoked_at = at;
+    ++generation_;
+  }
   return Status();
+}
+
+Result<std::int64_t> MemoryIdentityStore::IdentityGeneration() {
+  std::lock_guard lock(mutex_);
+  return generation_;
 }
 
 std::vector<TokenRecord> MemoryIdentityStore::Tokens() const {

@@ -19,6 +19,7 @@ class MemoryIdentityStore final : public IdentityStore {
   Result<TokenRecord> GetToken(const std::string& token_hash) override;
   Result<std::vector<TokenRecord>> ListTokens(const std::string& user_id) override;
   Status RevokeToken(const std::string& token_hash, Instant at) override;
+  Result<std::int64_t> IdentityGeneration() override;
 
   // Every stored token record, for tests that check what is kept.
   std::vector<TokenRecord> Tokens() const;
@@ -27,6 +28,7 @@ class MemoryIdentityStore final : public IdentityStore {
   mutable std::mutex mutex_;
   std::map<std::string, User> users_;
   std::map<std::string, TokenRecord> tokens_;
+  std::int64_t generation_ = 0;
 };
 
 }  // namespace motcua

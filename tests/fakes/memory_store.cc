@@ -59,8 +59,8 @@ MemoryStore::MemoryStore(const Clock* clock, ContentHash content_hash)
 
 Result<StoredDefinition> MemoryStore::PublishDefinition(const std::string& procedure_code,
                                                         const nlohmann::json& document,
-                                                        const std::string& published_by,
-                                                        Instant at) {
+                                                        const std::string& published_by, Instant at,
+                                                        const std::string& owner_agency) {
   if (procedure_code.empty()) {
     return Error(ErrorCode::kInvalidArgument, "a definition needs a procedure code");
   }
@@ -82,7 +82,8 @@ Result<StoredDefinition> MemoryStore::PublishDefinition(const std::string& proce
                               content_hash_ ? content_hash_(text) : std::string(),
                               document,
                               at,
-                              published_by};
+                              published_by,
+                              owner_agency};
   definition_texts_[DefinitionKey(procedure_code, definition.version)] = text;
   versions.push_back(definition);
   return definition;
@@ -157,7 +158,8 @@ void MemoryStore::AppendEventLocked(const std::string& code, const DossierEvent&
 Status MemoryStore::CreateDossier(const Dossier& dossier,
                                   const std::vector<std::string>& queue_roles, int national_status,
                                   const std::vector<OutboxEntry>& outbox,
-                                  const std::optional<ReportFacts>& facts) {
+                                  const std::optional<ReportFacts>& facts,
+                                  const std::string& queue_agency) {
   if (dossier.code.empty()) {
     return Error(ErrorCode::kInvalidArgument, "a dossier needs a code", "",
                  {FieldError{"/code", "must not be empty"}});
@@ -168,7 +170,8 @@ Status MemoryStore::CreateDossier(const Dossier& dossier,
     return Error(ErrorCode::kConflict, "dossier " + dossier.code + " already exists",
                  "dossier_exists");
   }
-  StoredDossier stored{dossier, Deduplicated(queue_roles), national_status, Instant{}, Instant{}};
+  StoredDossier stored{
+      dossier, Deduplicated(queue_roles), national_status, Instant{}, Instant{}, queue_agency};
   stored.updated_at = !dossier.history.empty() ? dossier.history.back().at
                       : clock_ != nullptr      ? clock_->Now()
                                                : Instant{};
@@ -218,6 +221,7 @@ Status MemoryStore::CommitTransition(const TransitionCommit& commit) {
   stored.dossier = after;
   stored.dossier.history = std::move(history);
   stored.queue_roles = Deduplicated(commit.queue_roles);
+  stored.queue_agency = commit.queue_agency;
   stored.national_status = commit.national_status;
   stored.updated_at = commit.event->at;
   if (!IsBookkeepingEvent(*commit.event)) stored.state_entered_at = commit.event->at;
@@ -304,7 +308,7 @@ Result<std::vector<DossierSummary>> MemoryStore::ListQueue(const QueueQuery& que
     const Dossier& d = stored.dossier;
     const auto& roles = stored.queue_roles;
     if (std::find(roles.begin(), roles.end(), query.role) == roles.end()) continue;
-    if (d.agency != query.agency) continue;
+    if ((stored.queue_agency.empty() ? d.agency : stored.queue_agency) != query.agency) continue;
     if (query.state && d.state != *query.state) continue;
     if (query.procedure_code && d.procedure_code != *query.procedure_code) continue;
     std::tuple<std::int64_t, std::string> key{DueKey(d), code};

@@ -41,7 +41,8 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
 
   Result<StoredDefinition> PublishDefinition(const std::string& procedure_code,
                                              const nlohmann::json& document,
-                                             const std::string& published_by, Instant at) override;
+                                             const std::string& published_by, Instant at,
+                                             const std::string& owner_agency = {}) override;
   Result<StoredDefinition> GetDefinition(const std::string& procedure_code,
                                          std::int64_t version = 0) override;
   Result<std::vector<StoredDefinition>> ListDefinitionVersions(
@@ -50,7 +51,8 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   Result<std::int64_t> NextDossierSequence(const std::string& agency, LocalDate date) override;
   Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
                        int national_status, const std::vector<OutboxEntry>& outbox = {},
-                       const std::optional<ReportFacts>& facts = std::nullopt) override;
+                       const std::optional<ReportFacts>& facts = std::nullopt,
+                       const std::string& queue_agency = {}) override;
   Status CommitTransition(const TransitionCommit& commit) override;
   Result<Dossier> GetDossier(const std::string& code) override;
   Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) override;
@@ -97,6 +99,7 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
     int national_status = 0;
     Instant updated_at;
     Instant state_entered_at;
+    std::string queue_agency;  // empty: the dossier's agency
   };
   struct StoredDocument {
     DocumentInfo info;

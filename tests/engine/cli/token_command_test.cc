@@ -80,12 +80,13 @@ TEST_CASE("initial admin: only on an empty database, into a new owner-only file"
 
   // An existing file is never overwritten.
   std::ofstream(dir.File("taken")) << "keep me\n";
-  CHECK(EnsureInitialAdmin(**store, tokens, dir.File("taken"), "000.00.00.H26").error().code() ==
-        ErrorCode::kFailedPrecondition);
+  CHECK(EnsureInitialAdmin(**store, tokens, clock, dir.File("taken"), "000.00.00.H26")
+            .error()
+            .code() == ErrorCode::kFailedPrecondition);
   CHECK((*store)->CountUsers().value() == 0);
 
   Result<std::optional<std::string>> written =
-      EnsureInitialAdmin(**store, tokens, dir.File("admin-token"), "000.00.00.H26");
+      EnsureInitialAdmin(**store, tokens, clock, dir.File("admin-token"), "000.00.00.H26");
   REQUIRE(written.ok());
   REQUIRE(written->has_value());
   struct stat info {};
@@ -97,9 +98,13 @@ TEST_CASE("initial admin: only on an empty database, into a new owner-only file"
   REQUIRE(admin.ok());
   CHECK(admin->user_id == "admin");
   CHECK(admin->HasRole("admin"));
+  // The installation's first administrator is also its national admin (issue 14.9).
+  CHECK(admin->HasRole("national_admin"));
+  // Issue 14.16: it was created "at" 1970.
+  CHECK((*store)->GetUser("admin")->created_at == clock.Now());
 
   Result<std::optional<std::string>> again =
-      EnsureInitialAdmin(**store, tokens, dir.File("second-token"), "000.00.00.H26");
+      EnsureInitialAdmin(**store, tokens, clock, dir.File("second-token"), "000.00.00.H26");
   REQUIRE(again.ok());
   CHECK_FALSE(again->has_value());
 }

@@ -48,6 +48,10 @@ TEST_CASE("access: who sees a dossier, cell by cell") {
   const Actor other_agency_leader{"leader-9", {"leader"}, "000.00.99.H26"};
   const Actor staff_without_agency{"spec-2", {"specialist"}, ""};
   const Actor system{"system", {"system"}, ""};
+  // Issue 14.8: the sync account of the receiving (or handling) agency.
+  const Actor commune_sync{"sync-1", {"portal_sync"}, "000.00.01.H26"};
+  const Actor district_sync{"sync-20", {"portal_sync"}, "000.00.20.H26"};
+  const Actor sync_and_clerk{"clerk-2", {"portal_sync", "reception_clerk"}, "000.00.01.H26"};
 
   struct Cell {
     const char* who;
@@ -66,12 +70,18 @@ TEST_CASE("access: who sees a dossier, cell by cell") {
       {"another agency", &other_agency_leader, &at_district, false},
       {"staff with no agency", &staff_without_agency, &at_commune, false},
       {"system", &system, &at_district, true},
+      {"portal_sync of the receiving agency", &commune_sync, &at_commune, false},
+      {"portal_sync of the handling agency", &district_sync, &at_district, false},
+      {"portal_sync who is also a clerk", &sync_and_clerk, &at_commune, true},
   };
   for (const Cell& cell : cells) {
     INFO(std::string(cell.who));
     CHECK(CanSeeDossier(*cell.actor, *cell.dossier, workflow) == cell.sees);
   }
   CHECK(IsApplicantOnly(owner));
+  CHECK_FALSE(ReachesDossiers(commune_sync));
+  CHECK(ReachesDossiers(sync_and_clerk));
+  CHECK(ReachesDossiers(owner));
   CHECK_FALSE(IsApplicantOnly(commune_clerk));
   CHECK_FALSE(IsApplicantOnly(Actor{"x", {}, ""}));
 }

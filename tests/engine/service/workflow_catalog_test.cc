@@ -1,79 +1,63 @@
+// Who may publish which workflow definition (issue 14.9): national
+// definitions only by a national admin or the engine, an agency's own
+// procedures only by that agency's admins.
 #include "engine/service/workflow_catalog.h"
 
 #include <doctest/doctest.h>
 
-#include <chrono>
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include "engine/domain/clock.h"
-#include "tests/fakes/memory_store.h"
-#include "tests/source_tree.h"
+#include "engine/domain/identity.h"
+#include "tests/service_fixture.h"
 
 namespace motcua {
 namespace {
 
-using nlohmann::json;
+const Actor kNational{"national-1", {"national_admin"}, "000.00.00.H26"};
+const Actor kAdminX{"admin-x", {"admin"}, "000.00.01.H26"};
+const Actor kAdminY{"admin-y", {"admin"}, "000.00.02.H26"};
+const Actor kClerkX{"clerk-x", {"reception_clerk"}, "000.00.01.H26"};
 
-json MinimalWithPattern(const std::string& code, const std::string& pattern) {
-  json workflow = LoadJson("tests/fixtures/workflows/good/minimal.json");
-  workflow["procedure"]["code"] = code;
-  workflow["procedure"]["form"]["properties"]["full_name"]["pattern"] = pattern;
-  return workflow;
+nlohmann::json Residence(const std::string& code, const std::string& first_state_name) {
+  nlohmann::json document = LoadJson("workflows/1.004222-permanent-residence.json");
+  document["procedure"]["code"] = code;
+  document["states"][0]["name"] = first_state_name;
+  return document;
 }
 
-struct Catalog {
-  FakeClock clock{Instant{std::chrono::sys_days{std::chrono::year{2026} / 3 / 2}}};
-  MemoryStore store{&clock};
-  WorkingCalendar calendar = BundledCalendar();
-  WorkflowCatalog catalog{store, WorkflowSchema(), calendar, clock};
-  std::vector<std::string> logged;
-
-  Catalog() {
-    catalog.SetProblemLog([this](std::string_view line) { logged.emplace_back(line); });
-    REQUIRE(catalog.Publish(LoadJson("tests/fixtures/workflows/good/minimal.json"), "test").ok());
-  }
-};
-
-TEST_CASE("workflow catalog: a form pattern that does not compile is refused at publish") {
-  Catalog c;
-  Result<StoredDefinition> published =
-      c.catalog.Publish(MinimalWithPattern("T-BAD", "("), "admin", std::string("T-BAD"));
-  REQUIRE_FALSE(published.ok());
-  CHECK(published.error().code() == ErrorCode::kInvalidArgument);
-  CHECK(published.error().reason() == "validation");
-  REQUIRE(published.error().fields().size() == 1);
-  CHECK(published.error().fields()[0].pointer == "/procedure/form/properties/full_name/pattern");
-  CHECK(c.catalog.Versions("T-BAD").error().code() == ErrorCode::kNotFound);
+ErrorCode Refusal(const Result<StoredDefinition>& published) {
+  return published.ok() ? ErrorCode::kInternal : published.error().code();
 }
 
-TEST_CASE("workflow catalog: a stored definition that cannot load is left out of the list") {
-  Catalog c;
-  // Straight into the store, as a hand edit of the database would: no lint.
-  REQUIRE(
-      c.store
-          .PublishDefinition("T-BROKEN", MinimalWithPattern("T-BROKEN", "("), "dba", c.clock.Now())
-          .ok());
-  for (int i = 0; i < 2; ++i) {
-    Result<std::vector<std::shared_ptr<const RunnableWorkflow>>> latest = c.catalog.Latest();
-    REQUIRE(latest.ok());
-    REQUIRE(latest->size() == 1);
-    CHECK((*latest)[0]->workflow.procedure.code == "T-MINIMAL");
-  }
-  REQUIRE(c.logged.size() == 1);  // once, not once per listing
-  CHECK(c.logged[0].find("stored definition T-BROKEN v1 cannot run") != std::string::npos);
-  REQUIRE(c.catalog.BrokenDefinitions().size() == 1);
-  Result<std::shared_ptr<const RunnableWorkflow>> broken = c.catalog.Get("T-BROKEN");
-  REQUIRE_FALSE(broken.ok());
-  CHECK(broken.error().code() == ErrorCode::kInternal);
-  CHECK(c.catalog.Get("T-MINIMAL").ok());
+TEST_CASE("workflow catalog: national definitions are the national admin's") {
+  PermanentResidenceService s;  // 1.004222 published by the engine: national
+  CHECK(Refusal(s.catalog->Publish(kAdminX, Residence("1.004222", "X's"))) ==
+        ErrorCode::kPermissionDenied);
+  CHECK(Refusal(s.catalog->Publish(kClerkX, Residence("1.004222", "X's"))) ==
+        ErrorCode::kPermissionDenied);
+  CHECK(s.catalog->Get("1.004222").value()->definition.version == 1);
+  // Nor may an agency claim a national code nobody has published yet.
+  CHECK(Refusal(s.catalog->Publish(kAdminX, Residence("1.999999", "X's"))) ==
+        ErrorCode::kPermissionDenied);
 
-  // A new, valid version replaces it in the list.
-  REQUIRE(c.catalog.Publish(MinimalWithPattern("T-BROKEN", "^[A-Z]"), "admin").ok());
-  Result<std::vector<std::shared_ptr<const RunnableWorkflow>>> latest = c.catalog.Latest();
-  REQUIRE(latest.ok());
-  CHECK(latest->size() == 2);
+  Result<StoredDefinition> national = s.catalog->Publish(kNational, Residence("1.004222", "N"));
+  REQUIRE(national.ok());
+  CHECK(national->version == 2);
+  CHECK(national->owner_agency.empty());
+  CHECK(national->published_by == "national-1");
+}
+
+TEST_CASE("workflow catalog: an agency's variant is changed by that agency's admins only") {
+  PermanentResidenceService s;
+  Result<StoredDefinition> variant = s.catalog->Publish(kAdminX, Residence("1.004222-X", "X v1"));
+  REQUIRE(variant.ok());
+  CHECK(variant->owner_agency == "000.00.01.H26");
+  CHECK(Refusal(s.catalog->Publish(kAdminY, Residence("1.004222-X", "Y's"))) ==
+        ErrorCode::kPermissionDenied);
+  CHECK(Refusal(s.catalog->Publish(kNational, Residence("1.004222-X", "N's"))) ==
+        ErrorCode::kPermissionDenied);
+  Result<StoredDefinition> second = s.catalog->Publish(kAdminX, Residence("1.004222-X", "X v2"));
+  REQUIRE(second.ok());
+  CHECK(second->version == 2);
+  CHECK(second->owner_agency == "000.00.01.H26");
 }
 
 }  // namespace

@@ -87,6 +87,7 @@ TEST_CASE_TEMPLATE("store: publishing numbers versions, dedupes identical conten
   REQUIRE(again.ok());
   CHECK(again->version == 1);
   CHECK(again->published_by == "admin");
+  CHECK(again->owner_agency.empty());  // national unless an owner is given
   CHECK(again->published_at == SampleTime());
 
   Result<StoredDefinition> v2 =
@@ -319,6 +320,47 @@ TEST_CASE_TEMPLATE("store: queues order by due date, paginate and keep roles and
   QueueQuery by_procedure = Queue("clerk", a);
   by_procedure.procedure_code = "1.000000";
   CHECK(f.store->ListQueue(by_procedure)->empty());
+}
+
+// Issue 14.9: a definition keeps the owner it was published with.
+TEST_CASE_TEMPLATE("store: a definition records its owner agency", F, STORE_TYPES) {
+  F f;
+  const nlohmann::json document = {{"name", "Local"}};
+  REQUIRE(f.store->PublishDefinition("HT-LOCAL", document, "admin-a", SampleTime(), "000.00.01.H26")
+              .ok());
+  CHECK(f.store->GetDefinition("HT-LOCAL")->owner_agency == "000.00.01.H26");
+  CHECK(f.store->ListDefinitionVersions("HT-LOCAL")->at(0).owner_agency == "000.00.01.H26");
+}
+
+// Issue 14.11: a state handled by another agency queued at the receiver.
+TEST_CASE_TEMPLATE("store: a dossier queues at the agency handling its state", F, STORE_TYPES) {
+  F f;
+  const std::string receiver = "000.00.01.H26";
+  const std::string handler = "000.00.02.H26";
+  REQUIRE(
+      f.store
+          ->CreateDossier(NewDossier("H1", "x", receiver), {"clerk"}, 1, {}, std::nullopt, handler)
+          .ok());
+  CHECK(f.store->ListQueue(Queue("clerk", receiver))->empty());
+  CHECK(Codes(f.store->ListQueue(Queue("clerk", handler)).value()) ==
+        std::vector<std::string>{"H1"});
+  CHECK(f.store->ListQueue(Queue("clerk", handler)).value().at(0).agency == receiver);
+
+  // Back at the receiver (no queue agency): its queue again, not the handler's.
+  SampleTransition back = MoveTo(f.store->GetDossier("H1").value(), "review", SampleTime(60));
+  REQUIRE(f.store->CommitTransition(CommitOf(back, 1, {"specialist"})).ok());
+  CHECK(Codes(f.store->ListQueue(Queue("specialist", receiver)).value()) ==
+        std::vector<std::string>{"H1"});
+  CHECK(f.store->ListQueue(Queue("specialist", handler))->empty());
+
+  // On to the handler again.
+  SampleTransition onward = MoveTo(f.store->GetDossier("H1").value(), "opinion", SampleTime(120));
+  DossierStore::TransitionCommit commit = CommitOf(onward, 2, {"specialist"});
+  commit.queue_agency = handler;
+  REQUIRE(f.store->CommitTransition(commit).ok());
+  CHECK(f.store->ListQueue(Queue("specialist", receiver))->empty());
+  CHECK(Codes(f.store->ListQueue(Queue("specialist", handler)).value()) ==
+        std::vector<std::string>{"H1"});
 }
 
 TEST_CASE_TEMPLATE("store: an applicant's dossiers list newest first", F, STORE_TYPES) {
