@@ -526,6 +526,16 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
   return verified;
 }
 
+// "2026-12-03 18:53:01 UTC".
+std::string UtcText(Instant at) {
+  const std::time_t t = ossl::ToTimeT(at);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return text;
+}
+
 // The PEM text of the given certificates, concatenated.
 Result<std::string> CertificatesPem(STACK_OF(X509) * certs) {
   ossl::BioPtr bio(BIO_new(BIO_s_mem()));
@@ -828,10 +838,13 @@ Result<SealedSignature> OpenSslResultSealer::SealDetached(std::string_view conte
   const Instant now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   const VerifiedSignature& facts = parsed_->facts;
   if (now < facts.not_before || now > facts.not_after) {
+    // Neutral wording: the same sealer signs as the agency seal (serve) and
+    // as a leader (motcua sign); the subject says whose certificate it is.
     return Error(ErrorCode::kFailedPrecondition,
-                 "the seal certificate is not valid now (valid from " +
-                     std::to_string(ossl::ToTimeT(facts.not_before)) + " to " +
-                     std::to_string(ossl::ToTimeT(facts.not_after)) + ")",
+                 "the signing certificate " + facts.evidence.signer_subject +
+                     (now > facts.not_after ? " has expired" : " is not valid yet") +
+                     " (valid from " + UtcText(facts.not_before) + " to " +
+                     UtcText(facts.not_after) + ")",
                  "seal_certificate_not_valid");
   }
   Result<std::string> der = SignParsed(content, *parsed_, now);

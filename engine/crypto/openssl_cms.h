@@ -115,7 +115,10 @@ class OpenSslResultSealer final : public ResultSealer {
   ~OpenSslResultSealer() override;
 
   // SignDetached(content, ...) with the loaded material, signed now (the
-  // system clock, whole seconds), with the evidence of ResultSealer.
+  // system clock, whole seconds), with the evidence of ResultSealer. Outside
+  // the certificate's validity: kFailedPrecondition
+  // "seal_certificate_not_valid", the message naming the certificate's
+  // subject and validity (not "the seal": a leader signs with this too).
   Result<SealedSignature> SealDetached(std::string_view content) override;
 
   struct Parsed;  // the key and certificates, parsed once (OpenSSL objects)
