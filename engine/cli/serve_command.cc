@@ -308,27 +308,11 @@ int Fail(CommandIo io, const std::string& message) {
 }
 
 int RunServe(const std::vector<std::string>& args, CommandIo io) {
-  Result<ParsedOptions> options = ParseOptions(args, {"db",
-                                                      "listen",
-                                                      "workflows",
-                                                      "calendars",
-                                                      "threads",
-                                                      "tls-cert",
-                                                      "tls-key",
-                                                      "admin-token-file",
-                                                      "admin-agency",
-                                                      "trust",
-                                                      "crl",
-                                                      "signature-max-age",
-                                                      "seal-key",
-                                                      "seal-cert",
-                                                      "seal-chain",
-                                                      "seal-password-file",
-                                                      "timer-interval",
-                                                      "handler-threads",
-                                                      "feed-webhook",
-                                                      "feed-max-attempts",
-                                                      "payment-secret-file"});
+  Result<ParsedOptions> options = ParseOptions(
+      args, {"db", "listen", "workflows", "calendars", "threads", "tls-cert", "tls-key",
+             "admin-token-file", "admin-agency", "trust", "seal-key", "seal-cert", "seal-chain",
+             "seal-password-file", "timer-interval", "handler-threads", "feed-webhook",
+             "feed-max-attempts", "payment-secret-file", "crl", "signature-max-age"});
   if (!options.ok() || !options->positional.empty()) {
     io.err << "motcua serve: "
            << (options.ok() ? "unexpected argument \"" + options->positional.front() + "\""
