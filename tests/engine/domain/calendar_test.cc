@@ -65,7 +65,7 @@ TEST_CASE("calendar: how far the covered years reach, and provisional dates") {
   CHECK(gap->CoveredUntil(2025y / 6 / 1) == LocalDate{2025y / 12 / 31});
   CHECK(gap->CoveredUntil(2027y / 6 / 1) == LocalDate{2027y / 12 / 31});
   CHECK_FALSE(gap->CoversRange(2025y / 12 / 31, 2027y / 1 / 4));
-  CHECK(gap->provisional_count() == 7);
+  CHECK(gap->provisional_count() == 8);
 
   json year = LoadYear(2027);
   year["holidays"][0]["provisional"] = "yes";
