@@ -120,7 +120,7 @@ TEST_CASE("calendar bounds: submissions name a real applicant and a served agenc
   const LiveReply nowhere = submit(citizen, {{"agency", "000.00.99.H26"}});
   CHECK(nowhere.status == 422);
   CHECK(nowhere.body.find("/agency") != std::string::npos);
-  CHECK(submit(citizen, {}).status == 201);
+  CHECK(submit(citizen, nlohmann::json::object()).status == 201);
 }
 
 }  // namespace
