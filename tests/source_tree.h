@@ -26,7 +26,8 @@ inline nlohmann::json LoadJson(const std::string& relative) {
 // The bundled 2025 and 2026 working-day calendars.
 inline WorkingCalendar BundledCalendar() {
   Result<WorkingCalendar> parsed = WorkingCalendar::FromJson(
-      {LoadJson("workflows/calendars/VN-2025.json"), LoadJson("workflows/calendars/VN-2026.json")});
+      {LoadJson("workflows/calendars/VN-2025.json"), LoadJson("workflows/calendars/VN-2026.json"),
+       LoadJson("workflows/calendars/VN-2027.json")});
   REQUIRE(parsed.ok());
   return std::move(parsed).value();
 }

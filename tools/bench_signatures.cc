@@ -125,7 +125,8 @@ int Main(int argc, char** argv) {
   }
   OpenSslResultSealer sealer = std::move(loaded).value();
   OpenSslSignatureVerifier verifier(std::move(trust).value());
-  ResultSigning signing(SigningTools{&verifier, &sealer, &Base64Decode, &Sha256Hex, nullptr});
+  ResultSigning signing(
+      SigningTools{&verifier, &sealer, &Base64Decode, &Sha256Hex, nullptr, SignatureWindow{}});
   const std::string result(20 * 1024, 'R');
   const Actor leader{"leader1", {"leader"}, "000.00.01.H26"};
   const nlohmann::json uploaded =
@@ -135,8 +136,11 @@ int Main(int argc, char** argv) {
   const double seal = Rate(seconds, [&] { return signing.Seal(result).ok(); });
   const double sign =
       Rate(seconds, [&] { return SignDetached(result, pki.key, pki.cert, pki.chain).ok(); });
+  const SigningMoment moment{
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()),
+      std::nullopt};
   const double verify =
-      Rate(seconds, [&] { return signing.AcceptUploaded(leader, uploaded, result).ok(); });
+      Rate(seconds, [&] { return signing.AcceptUploaded(leader, uploaded, result, moment).ok(); });
   const std::optional<OpensslSpeed> reference = MeasureOpensslSpeed(seconds);
 
   std::printf("%-44s %12s\n", "operation", "per second");

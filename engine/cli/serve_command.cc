@@ -14,6 +14,7 @@
 #include <ostream>
 #include <thread>
 
+#include "api/calendar_metrics.h"
 #include "api/document_routes.h"
 #include "api/dossier_routes.h"
 #include "api/feed_routes.h"
@@ -63,7 +64,8 @@ constexpr std::string_view kUsage =
     "                    [--calendars DIR] [--threads N] [--handler-threads N]\n"
     "                    [--tls-cert FILE --tls-key FILE]\n"
     "                    [--admin-token-file FILE] [--admin-agency ID]\n"
-    "                    [--trust PATH] [--seal-key FILE --seal-cert FILE\n"
+    "                    [--trust PATH [--crl PATH] [--signature-max-age MIN]]\n"
+    "                    [--seal-key FILE --seal-cert FILE\n"
     "                    [--seal-chain FILE] [--seal-password-file FILE]]\n"
     "                    [--feed-webhook URL [--feed-max-attempts N]]\n"
     "                    [--max-connections N] [--max-connections-per-client N]\n"
@@ -88,6 +90,11 @@ constexpr std::string_view kUsage =
     "  --trust PATH           CA certificates (a PEM file or a directory of them) that\n"
     "                         result signatures must chain to; without it no signature\n"
     "                         is accepted\n"
+    "  --crl PATH             certificate revocation lists (a PEM or DER file, or a\n"
+    "                         directory of *.crl/*.pem): a revoked signer is refused, and\n"
+    "                         so is one whose issuer has no CRL here (OCSP is not used)\n"
+    "  --signature-max-age M  refuse uploaded signatures whose signingTime is more than\n"
+    "                         M minutes old (default 60; 1-10080)\n"
     "  --seal-key/--seal-cert the agency seal: private key (PKCS#8 PEM or PKCS#12, not\n"
     "                         readable by group or others) and certificate, for workflow\n"
     "                         actions that require agency_seal (needs --trust)\n"
@@ -239,9 +246,16 @@ Result<SigningSetup> LoadSigning(const ParsedOptions& options, IdentityStore& id
                                  CommandIo io) {
   SigningSetup setup;
   if (std::optional<std::string> trust_path = options.Get("trust")) {
-    Result<TrustStore> trust = TrustStore::Load(*trust_path);
-    if (!trust.ok()) return Error(trust.error().code(), "--trust: " + trust.error().message());
-    io.out << "trust store: " << trust->size() << " certificate(s) from " << *trust_path << '\n';
+    std::vector<std::string> crls;
+    if (std::optional<std::string> crl = options.Get("crl")) crls.push_back(*crl);
+    Result<TrustStore> trust = TrustStore::Load(*trust_path, crls);
+    if (!trust.ok()) {
+      return Error(trust.error().code(),
+                   (crls.empty() ? "--trust: " : "--trust/--crl: ") + trust.error().message());
+    }
+    io.out << "trust store: " << trust->size() << " certificate(s) from " << *trust_path;
+    if (!crls.empty()) io.out << ", " << trust->crl_count() << " CRL(s) from " << crls.front();
+    io.out << '\n';
     setup.verifier = std::make_unique<OpenSslSignatureVerifier>(std::move(trust).value());
   } else {
     io.out << "no --trust: result signatures will be refused\n";
@@ -264,8 +278,18 @@ Result<SigningSetup> LoadSigning(const ParsedOptions& options, IdentityStore& id
     }
     io.out << "agency seal: " << verified->evidence.signer_subject << '\n';
   }
-  setup.signing = ResultSigning(SigningTools{setup.verifier.get(), setup.sealer.get(),
-                                             &Base64Decode, &Sha256Hex, &identities});
+  SigningTools tools{setup.verifier.get(), setup.sealer.get(), &Base64Decode,
+                     &Sha256Hex,           &identities,        SignatureWindow{}};
+  if (std::optional<std::string> age = options.Get("signature-max-age")) {
+    int minutes = 0;
+    auto [end, error] = std::from_chars(age->data(), age->data() + age->size(), minutes);
+    if (error != std::errc() || end != age->data() + age->size() || minutes < 1 ||
+        minutes > 7 * 24 * 60) {
+      return Error(ErrorCode::kInvalidArgument, "--signature-max-age must be 1-10080 minutes");
+    }
+    tools.window.max_age = std::chrono::minutes(minutes);
+  }
+  setup.signing = ResultSigning(std::move(tools));
   return setup;
 }
 
@@ -309,7 +333,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
              "seal-password-file", "timer-interval", "handler-threads", "feed-webhook",
              "feed-max-attempts", "payment-secret-file", "max-connections",
              "max-connections-per-client", "max-anonymous-body", "checkpoint-dir",
-             "checkpoint-interval", "checkpoint-key"});
+             "checkpoint-interval", "checkpoint-key", "crl", "signature-max-age"});
   // clang-format on
   if (!options.ok() || !options->positional.empty()) {
     io.err << "motcua serve: "
@@ -439,6 +463,9 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   SystemClock clock;
   Result<WorkingCalendar> calendar = LoadCalendarDirectory(calendars);
   if (!calendar.ok()) return Fail(io, calendar.error().message());
+  if (std::optional<std::string> warning = CalendarEndWarning(*calendar, clock.Now())) {
+    io.err << *warning << std::endl;
+  }
 
   Metrics metrics;
   StoreMetrics store_metrics(metrics);
@@ -472,7 +499,14 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   if (!gateway.ok()) return Fail(io, gateway.error().message());
   Result<SigningSetup> signing = LoadSigning(*options, **identities, io);
   if (!signing.ok()) return Fail(io, signing.error().message());
-  DossierService dossiers(**store, catalog, *calendar, clock, &signing->signing);
+  // An agency is served when some enabled staff account belongs to it.
+  AgencyDirectory agencies = [&identities](const std::string& agency) -> Result<bool> {
+    Result<std::vector<User>> staff = (*identities)->ListUsers(agency);
+    if (!staff.ok()) return staff.error();
+    return std::any_of(staff->begin(), staff->end(), [](const User& u) { return !u.disabled; });
+  };
+  DossierService dossiers(**store, catalog, *calendar, clock, &signing->signing,
+                          std::move(agencies));
   PaymentService payments(dossiers, **store, std::move(gateway).value());
   DocumentService documents(
       **store, catalog, &Sha256Hex, clock,
@@ -480,6 +514,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   UserAdministration users(**identities, tokens, clock);
 
   StoreMetrics::AddQueueDepthGauge(metrics, **store);
+  AddCalendarGauges(metrics, *calendar, clock);
   Router router;
   Authenticator authenticate = [&tokens](std::string_view secret) {
     return tokens.Authenticate(secret);

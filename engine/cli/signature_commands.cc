@@ -110,7 +110,11 @@ int RunSign(const std::vector<std::string>& args, CommandIo io) {
   Result<std::string> signature = sealed.ok() ? Result<std::string>(std::move(sealed->der))
                                               : Result<std::string>(sealed.error());
   if (!signature.ok()) {
-    io.err << "motcua sign: " << signature.error().message() << '\n';
+    io.err << "motcua sign: ";
+    if (signature.error().reason() == "seal_certificate_not_valid") {
+      io.err << "the signer certificate --cert " << *options->Get("cert") << ": ";
+    }
+    io.err << signature.error().message() << '\n';
     return kExitFailure;
   }
   const std::string out = *options->Get("out");

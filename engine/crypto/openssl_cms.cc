@@ -25,6 +25,7 @@ namespace motcua {
 struct TrustStore::Impl {
   ossl::StorePtr store;
   std::size_t count = 0;
+  std::size_t crl_count = 0;  // > 0: every verification checks the signer's CRL
 };
 
 namespace {
@@ -43,6 +44,15 @@ constexpr const char* kUntrusted = "untrusted_certificate";
 constexpr const char* kNotValidAtSigningTime = "certificate_not_valid_at_signing_time";
 constexpr const char* kKeyUsage = "key_usage";
 constexpr const char* kWeakDigest = "weak_digest";
+constexpr const char* kSignerIsCa = "signer_is_ca";
+constexpr const char* kRevoked = "certificate_revoked";
+constexpr const char* kRevocationUnknown = "revocation_unknown";
+
+using CrlPtr = std::unique_ptr<X509_CRL, ossl::Deleter<X509_CRL_free>>;
+struct CrlStackDeleter {
+  void operator()(STACK_OF(X509_CRL) * stack) const { sk_X509_CRL_pop_free(stack, X509_CRL_free); }
+};
+using CrlStackPtr = std::unique_ptr<STACK_OF(X509_CRL), CrlStackDeleter>;
 
 // A rejected signature: kInvalidArgument with `reason`, and OpenSSL's own
 // account (if any) appended to the message.
@@ -167,7 +177,7 @@ bool MoveCertificates(STACK_OF(X509) * from, STACK_OF(X509) * to) {
   return true;
 }
 
-Result<TrustStore::Impl> BuildStore(STACK_OF(X509) * certs) {
+Result<TrustStore::Impl> BuildStore(STACK_OF(X509) * certs, STACK_OF(X509_CRL) * crls) {
   TrustStore::Impl impl;
   impl.store.reset(X509_STORE_new());
   if (!impl.store) return Internal("out of memory");
@@ -177,7 +187,113 @@ Result<TrustStore::Impl> BuildStore(STACK_OF(X509) * certs) {
     }
   }
   impl.count = static_cast<std::size_t>(sk_X509_num(certs));
+  for (int i = 0; i < sk_X509_CRL_num(crls); ++i) {
+    if (X509_STORE_add_crl(impl.store.get(), sk_X509_CRL_value(crls, i)) != 1) {
+      return Internal("cannot add a CRL to the trust store");
+    }
+  }
+  impl.crl_count = static_cast<std::size_t>(sk_X509_CRL_num(crls));
   return impl;
+}
+
+// Every CRL in `bytes`: PEM X509 CRL blocks, or one DER CRL. kInvalidArgument
+// ("bad_crl") when none is found or a block does not decode.
+Status ReadCrls(std::string_view bytes, const std::string& what, STACK_OF(X509_CRL) * out) {
+  ERR_clear_error();
+  const int before = sk_X509_CRL_num(out);
+  if (bytes.find("-----BEGIN") != std::string_view::npos) {
+    ossl::BioPtr bio = ossl::ReadBio(bytes);
+    if (!bio) return Error(ErrorCode::kInvalidArgument, what + ": too large", "bad_crl");
+    while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) {
+      if (sk_X509_CRL_push(out, crl) <= 0) {
+        X509_CRL_free(crl);
+        return Internal("out of memory");
+      }
+    }
+    const unsigned long last = ERR_peek_last_error();
+    if (last != 0 &&
+        !(ERR_GET_LIB(last) == ERR_LIB_PEM && ERR_GET_REASON(last) == PEM_R_NO_START_LINE)) {
+      return Error(ErrorCode::kInvalidArgument,
+                   what + ": a CRL is not valid PEM" + ossl::ErrorSuffix(), "bad_crl");
+    }
+    ERR_clear_error();
+  } else if (!bytes.empty() && bytes.size() <= static_cast<std::size_t>(LONG_MAX)) {
+    const auto* const begin = reinterpret_cast<const unsigned char*>(bytes.data());
+    const unsigned char* next = begin;
+    CrlPtr crl(d2i_X509_CRL(nullptr, &next, static_cast<long>(bytes.size())));
+    if (crl && next == begin + bytes.size()) {
+      if (sk_X509_CRL_push(out, crl.get()) <= 0) return Internal("out of memory");
+      crl.release();
+    }
+  }
+  if (sk_X509_CRL_num(out) == before) {
+    return Error(ErrorCode::kInvalidArgument,
+                 what + ": no CRL found (PEM \"X509 CRL\" blocks or one DER CRL expected)" +
+                     ossl::ErrorSuffix(),
+                 "bad_crl");
+  }
+  return {};
+}
+
+// The CRLs of every path: a file, or a directory's *.crl and *.pem files.
+Status LoadCrls(const std::vector<std::string>& paths, STACK_OF(X509_CRL) * out) {
+  namespace fs = std::filesystem;
+  for (const std::string& path : paths) {
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);
+    if (!fs::exists(status)) {
+      return Error(ErrorCode::kNotFound, path + ": no such file or directory");
+    }
+    std::vector<std::string> files;
+    if (fs::is_directory(status)) {
+      for (const auto& entry : fs::directory_iterator(path, error)) {
+        const fs::path ext = entry.path().extension();
+        if ((ext == ".crl" || ext == ".pem") && entry.is_regular_file(error)) {
+          files.push_back(entry.path().string());
+        }
+      }
+      if (error) return Error(ErrorCode::kUnavailable, path + ": cannot list: " + error.message());
+      std::sort(files.begin(), files.end());
+      if (files.empty()) {
+        return Error(ErrorCode::kInvalidArgument, path + ": no *.crl or *.pem file", "bad_crl");
+      }
+    } else {
+      files.push_back(path);
+    }
+    for (const std::string& file : files) {
+      Result<std::string> bytes = ReadFile(file, false);
+      if (!bytes.ok()) return bytes.error();
+      if (Status read = ReadCrls(*bytes, file, out); !read.ok()) return read;
+    }
+  }
+  return {};
+}
+
+// Verification callback with CRL checking: a CRL issued after the signing
+// time (the check time) is not "not yet valid" evidence of anything; it is
+// newer knowledge of the same certificates, so it is used.
+int AcceptLaterCrl(int ok, X509_STORE_CTX* context) {
+  if (ok == 0 && X509_STORE_CTX_get_error(context) == X509_V_ERR_CRL_NOT_YET_VALID) {
+    X509_STORE_CTX_set_error(context, X509_V_OK);
+    return 1;
+  }
+  return ok;
+}
+
+bool IsRevocationUnknown(int verify_error) {
+  switch (verify_error) {
+    case X509_V_ERR_UNABLE_TO_GET_CRL:
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+    case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+    case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+    case X509_V_ERR_KEYUSAGE_NO_CRL_SIGN:
+    case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+    case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION: return true;
+    default: return false;
+  }
 }
 
 int NoPassword(char*, int, int, void*) {
@@ -362,6 +478,10 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
     return Internal("cannot set up certificate verification");
   }
   X509_STORE_CTX_set_time(context.get(), 0, ossl::ToTimeT(*signing_time));
+  if (trust.crl_count > 0) {
+    X509_STORE_CTX_set_flags(context.get(), X509_V_FLAG_CRL_CHECK);
+    X509_STORE_CTX_set_verify_cb(context.get(), AcceptLaterCrl);
+  }
   if (X509_verify_cert(context.get()) != 1) {
     const int error = X509_STORE_CTX_get_error(context.get());
     const std::string detail = std::string(X509_verify_cert_error_string(error)) +
@@ -370,10 +490,27 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
     if (IsValidityError(error)) {
       return Rejected(kNotValidAtSigningTime, "at the signing time: " + detail);
     }
+    if (error == X509_V_ERR_CERT_REVOKED) {
+      return Rejected(kRevoked, "the signer certificate is revoked by a configured CRL: " + detail);
+    }
+    if (IsRevocationUnknown(error)) {
+      return Rejected(kRevocationUnknown,
+                      "the signer certificate's revocation status cannot be checked against the "
+                      "configured CRLs: " +
+                          detail);
+    }
     return Rejected(kUntrusted, "the signer does not chain to a trusted root: " + detail);
   }
 
-  // 5. Key usage of the signer certificate, when it has the extension.
+  // 5. An end entity: a CA certificate (X509_check_ca: basicConstraints
+  //    CA:TRUE, a v1 self-signed root, or keyCertSign without
+  //    basicConstraints) issues certificates; it does not sign results.
+  if (X509_check_ca(signer) != 0) {
+    return Rejected(kSignerIsCa,
+                    "the signer certificate is a CA certificate (basicConstraints CA:TRUE or "
+                    "keyCertSign); results must be signed with an end-entity certificate");
+  }
+  //    Key usage of the signer certificate, when it has the extension.
   if ((X509_get_extension_flags(signer) & EXFLAG_KUSAGE) != 0 &&
       (X509_get_key_usage(signer) & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
     return Rejected(kKeyUsage,
@@ -387,6 +524,16 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
   verified->evidence.document_id = Sha256Hex(content);
   verified->signing_time = *signing_time;
   return verified;
+}
+
+// "2026-12-03 18:53:01 UTC".
+std::string UtcText(Instant at) {
+  const std::time_t t = ossl::ToTimeT(at);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return text;
 }
 
 // The PEM text of the given certificates, concatenated.
@@ -405,19 +552,25 @@ Result<std::string> CertificatesPem(STACK_OF(X509) * certs) {
 
 // ---- TrustStore -----------------------------------------------------------
 
-Result<TrustStore> TrustStore::FromPem(std::string_view pem) {
+Result<TrustStore> TrustStore::FromPem(std::string_view pem, std::string_view crl_pem) {
   Result<ossl::X509StackPtr> certs = ReadCertificates(pem, "trust anchors", "bad_certificate");
   if (!certs.ok()) return certs.error();
   if (sk_X509_num(certs->get()) == 0) {
     return Error(ErrorCode::kInvalidArgument, "trust anchors: no PEM certificate found",
                  "bad_certificate");
   }
-  Result<Impl> impl = BuildStore(certs->get());
+  CrlStackPtr crls(sk_X509_CRL_new_null());
+  if (!crls) return Internal("out of memory");
+  if (!crl_pem.empty()) {
+    if (Status read = ReadCrls(crl_pem, "CRLs", crls.get()); !read.ok()) return read.error();
+  }
+  Result<Impl> impl = BuildStore(certs->get(), crls.get());
   if (!impl.ok()) return impl.error();
   return TrustStore(std::make_shared<const Impl>(std::move(impl).value()));
 }
 
-Result<TrustStore> TrustStore::Load(const std::string& path) {
+Result<TrustStore> TrustStore::Load(const std::string& path,
+                                    const std::vector<std::string>& crl_paths) {
   namespace fs = std::filesystem;
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
@@ -452,13 +605,20 @@ Result<TrustStore> TrustStore::Load(const std::string& path) {
                      (fs::is_directory(status) ? " in any *.pem or *.crt file" : ""),
                  "bad_certificate");
   }
-  Result<Impl> impl = BuildStore(all.get());
+  CrlStackPtr crls(sk_X509_CRL_new_null());
+  if (!crls) return Internal("out of memory");
+  if (Status loaded = LoadCrls(crl_paths, crls.get()); !loaded.ok()) return loaded.error();
+  Result<Impl> impl = BuildStore(all.get(), crls.get());
   if (!impl.ok()) return impl.error();
   return TrustStore(std::make_shared<const Impl>(std::move(impl).value()));
 }
 
 std::size_t TrustStore::size() const {
   return impl_->count;
+}
+
+std::size_t TrustStore::crl_count() const {
+  return impl_->crl_count;
 }
 
 // ---- OpenSslSignatureVerifier ---------------------------------------------
@@ -678,10 +838,13 @@ Result<SealedSignature> OpenSslResultSealer::SealDetached(std::string_view conte
   const Instant now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   const VerifiedSignature& facts = parsed_->facts;
   if (now < facts.not_before || now > facts.not_after) {
+    // Neutral wording: the same sealer signs as the agency seal (serve) and
+    // as a leader (motcua sign); the subject says whose certificate it is.
     return Error(ErrorCode::kFailedPrecondition,
-                 "the seal certificate is not valid now (valid from " +
-                     std::to_string(ossl::ToTimeT(facts.not_before)) + " to " +
-                     std::to_string(ossl::ToTimeT(facts.not_after)) + ")",
+                 "the signing certificate " + facts.evidence.signer_subject +
+                     (now > facts.not_after ? " has expired" : " is not valid yet") +
+                     " (valid from " + UtcText(facts.not_before) + " to " +
+                     UtcText(facts.not_after) + ")",
                  "seal_certificate_not_valid");
   }
   Result<std::string> der = SignParsed(content, *parsed_, now);

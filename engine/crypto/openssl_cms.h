@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/domain/clock.h"
 #include "engine/domain/signature.h"
@@ -26,11 +27,23 @@ class TrustStore {
   // file of the directory `path` (other files, and other PEM blocks such as
   // keys, are skipped). kNotFound if `path` does not exist; kInvalidArgument
   // if a file is not valid PEM or no certificate is found at all.
-  static Result<TrustStore> Load(const std::string& path);
-  // The same from PEM text in memory.
-  static Result<TrustStore> FromPem(std::string_view pem);
+  //
+  // `crl_paths`: certificate revocation lists, each a file (PEM, one or more
+  // X509 CRL blocks, or one DER CRL) or a directory whose *.crl and *.pem
+  // files are read. With at least one CRL loaded, every verification checks
+  // the signer certificate against its issuer's CRL (X509_V_FLAG_CRL_CHECK):
+  // a signer whose issuer has no loaded CRL, or whose CRL expired before the
+  // signing time, cannot be checked and is refused ("revocation_unknown").
+  // CRLs are read once, at load; OCSP is not consulted. kNotFound for a
+  // missing CRL path; kInvalidArgument ("bad_crl") for a file holding no
+  // valid CRL.
+  static Result<TrustStore> Load(const std::string& path,
+                                 const std::vector<std::string>& crl_paths = {});
+  // The same from PEM text in memory (`crl_pem`: PEM CRLs, may be empty).
+  static Result<TrustStore> FromPem(std::string_view pem, std::string_view crl_pem = {});
 
-  std::size_t size() const;  // number of certificates loaded
+  std::size_t size() const;       // number of certificates loaded
+  std::size_t crl_count() const;  // number of CRLs loaded
 
   struct Impl;
 
@@ -43,7 +56,13 @@ class TrustStore {
 // Verifies detached CMS signatures against a TrustStore; see
 // SignatureVerifier::VerifyDetached for the checks and reasons. The chain is
 // built from the certificates in the CMS (the signer and any intermediates)
-// up to a root of the store, and checked at the CMS signingTime. Thread-safe.
+// up to a root of the store, and checked at the CMS signingTime; with CRLs in
+// the store, the signer must not be revoked (a CRL issued after the signing
+// time is used too: it knows more, not less). Thread-safe.
+//
+// The contract for any input: VerifyDetached returns a value for every byte
+// string (never throws, never aborts), and kInvalidArgument with one of the
+// reasons of SignatureVerifier for anything it does not accept.
 class OpenSslSignatureVerifier final : public SignatureVerifier {
  public:
   explicit OpenSslSignatureVerifier(TrustStore trust) : trust_(std::move(trust)) {}
@@ -96,7 +115,10 @@ class OpenSslResultSealer final : public ResultSealer {
   ~OpenSslResultSealer() override;
 
   // SignDetached(content, ...) with the loaded material, signed now (the
-  // system clock, whole seconds), with the evidence of ResultSealer.
+  // system clock, whole seconds), with the evidence of ResultSealer. Outside
+  // the certificate's validity: kFailedPrecondition
+  // "seal_certificate_not_valid", the message naming the certificate's
+  // subject and validity (not "the seal": a leader signs with this too).
   Result<SealedSignature> SealDetached(std::string_view content) override;
 
   struct Parsed;  // the key and certificates, parsed once (OpenSSL objects)

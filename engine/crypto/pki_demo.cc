@@ -160,6 +160,56 @@ Result<CertifiedKey> IssueCertificate(const CertificateProfile& profile,
   return CertifiedKey{std::move(cert_pem).value(), std::move(key_pem).value()};
 }
 
+Result<std::string> IssueCrl(const CertifiedKey& issuer,
+                             const std::vector<std::string>& revoked_certificate_pems,
+                             Instant this_update, Instant next_update) {
+  ERR_clear_error();
+  ossl::BioPtr cert_bio = ossl::ReadBio(issuer.certificate_pem);
+  ossl::BioPtr key_bio = ossl::ReadBio(issuer.private_key_pem);
+  ossl::X509Ptr issuer_cert(cert_bio ? PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr)
+                                     : nullptr);
+  ossl::PkeyPtr issuer_key(
+      key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, NoPassword, nullptr) : nullptr);
+  if (!issuer_cert || !issuer_key) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "the CRL issuer's certificate or key does not parse" + ossl::ErrorSuffix());
+  }
+  std::unique_ptr<X509_CRL, ossl::Deleter<X509_CRL_free>> crl(X509_CRL_new());
+  ossl::TimePtr last(ASN1_TIME_set(nullptr, ossl::ToTimeT(this_update)));
+  ossl::TimePtr next(ASN1_TIME_set(nullptr, ossl::ToTimeT(next_update)));
+  if (!crl || !last || !next || X509_CRL_set_version(crl.get(), 1) != 1 ||
+      X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer_cert.get())) != 1 ||
+      X509_CRL_set1_lastUpdate(crl.get(), last.get()) != 1 ||
+      X509_CRL_set1_nextUpdate(crl.get(), next.get()) != 1) {
+    return Internal("cannot fill in the CRL");
+  }
+  for (const std::string& pem : revoked_certificate_pems) {
+    ossl::BioPtr bio = ossl::ReadBio(pem);
+    ossl::X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+    if (!cert) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "a revoked certificate does not parse" + ossl::ErrorSuffix());
+    }
+    X509_REVOKED* entry = X509_REVOKED_new();
+    if (entry == nullptr ||
+        X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(cert.get())) != 1 ||
+        X509_REVOKED_set_revocationDate(entry, last.get()) != 1 ||
+        X509_CRL_add0_revoked(crl.get(), entry) != 1) {
+      X509_REVOKED_free(entry);
+      return Internal("cannot add a revoked certificate");
+    }
+  }
+  if (X509_CRL_sort(crl.get()) != 1 ||
+      X509_CRL_sign(crl.get(), issuer_key.get(), EVP_sha256()) <= 0) {
+    return Internal("cannot sign the CRL");
+  }
+  ossl::BioPtr out(BIO_new(BIO_s_mem()));
+  if (!out || PEM_write_bio_X509_CRL(out.get(), crl.get()) != 1) {
+    return Internal("cannot write the CRL");
+  }
+  return ossl::BioContents(out.get());
+}
+
 Result<DemoPki> MakeDemoPki(Instant now) {
   using std::chrono::days;
   using std::chrono::hours;

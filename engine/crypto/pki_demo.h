@@ -50,6 +50,14 @@ struct CertificateProfile {
 Result<CertifiedKey> IssueCertificate(const CertificateProfile& profile,
                                       const CertifiedKey* issuer = nullptr);
 
+// A CRL (PEM, v2, SHA-256) signed by `issuer` listing the certificates of
+// `revoked_certificate_pems` (each a PEM certificate issued by `issuer`) as
+// revoked at `this_update`, for tests of revocation checking. kInvalidArgument
+// for an issuer or certificate that does not parse.
+Result<std::string> IssueCrl(const CertifiedKey& issuer,
+                             const std::vector<std::string>& revoked_certificate_pems,
+                             Instant this_update, Instant next_update);
+
 struct DemoPki {
   CertifiedKey root;
   CertifiedKey intermediate;

@@ -73,6 +73,7 @@ struct YearDocument {
   std::set<int> weekend;
   std::vector<std::int64_t> holidays;
   std::vector<std::int64_t> working_days;
+  std::size_t provisional = 0;
 };
 
 class YearReader {
@@ -110,8 +111,8 @@ class YearReader {
     }
     ReadWeekend(year);
     ReadOfficeHours(year);
-    year.holidays = ReadDates("holidays", year.year);
-    year.working_days = ReadDates("working_days", year.year);
+    year.holidays = ReadDates("holidays", year.year, year.provisional);
+    year.working_days = ReadDates("working_days", year.year, year.provisional);
     return year;
   }
 
@@ -183,7 +184,10 @@ class YearReader {
     }
   }
 
-  std::vector<std::int64_t> ReadDates(std::string_view key, int expected_year) {
+  // `provisional` counts the entries marked "provisional": true (optional;
+  // a boolean when present).
+  std::vector<std::int64_t> ReadDates(std::string_view key, int expected_year,
+                                      std::size_t& provisional) {
     std::vector<std::int64_t> result;
     const json* list = Field(key);
     if (list == nullptr) return result;
@@ -212,6 +216,13 @@ class YearReader {
         if (!entry.contains(field) || !entry[field].is_string() ||
             entry[field].get<std::string>().empty()) {
           Fail(pointer + "/" + field, "is required and must not be empty");
+        }
+      }
+      if (auto flag = entry.find("provisional"); flag != entry.end()) {
+        if (!flag->is_boolean()) {
+          Fail(pointer + "/provisional", "must be true or false");
+        } else if (flag->get<bool>()) {
+          ++provisional;
         }
       }
       result.push_back(DayNumber(*date));
@@ -271,6 +282,7 @@ Result<WorkingCalendar> WorkingCalendar::FromJson(const std::vector<nlohmann::js
     }
     calendar.holidays_.insert(year.holidays.begin(), year.holidays.end());
     calendar.extra_working_days_.insert(year.working_days.begin(), year.working_days.end());
+    calendar.provisional_count_ += year.provisional;
   }
   if (!errors.empty()) {
     return Error(ErrorCode::kInvalidArgument, "the calendar documents disagree", "validation",
@@ -281,6 +293,24 @@ Result<WorkingCalendar> WorkingCalendar::FromJson(const std::vector<nlohmann::js
 
 bool WorkingCalendar::Covers(LocalDate date) const {
   return covered_years_.count(static_cast<int>(date.year())) > 0;
+}
+
+std::optional<LocalDate> WorkingCalendar::CoveredUntil(LocalDate date) const {
+  int year = static_cast<int>(date.year());
+  if (covered_years_.count(year) == 0) return std::nullopt;
+  while (covered_years_.count(year + 1) > 0) ++year;
+  return LocalDate{std::chrono::year{year}, std::chrono::December, std::chrono::day{31}};
+}
+
+bool WorkingCalendar::CoversRange(LocalDate from, LocalDate to) const {
+  const std::optional<LocalDate> until = CoveredUntil(from);
+  return until.has_value() && to <= *until;
+}
+
+std::int64_t WorkingCalendar::DaysRemaining(LocalDate today) const {
+  const std::optional<LocalDate> until = CoveredUntil(today);
+  if (!until) return -1;
+  return (sys_days{*until} - sys_days{today}).count();
 }
 
 bool WorkingCalendar::IsWorkingDay(LocalDate date) const {

@@ -8,7 +8,10 @@
 //
 // All arithmetic happens in the fixed local time of the calendar (UTC+7 for
 // Vietnam, no daylight saving). For dates in years no file covers, the
-// calendar falls back to Monday-Friday with no holidays; `Covers` tells when.
+// calendar falls back to Monday-Friday with no holidays; `Covers` and
+// `CoveredUntil` tell when. Legal time (legal_clock.h) refuses to set a due
+// date that such a fallback would decide ("calendar_exhausted"): a year
+// without its file would silently count its holidays as working days.
 //
 // A WorkingCalendar is immutable after construction and thread-safe.
 #pragma once
@@ -16,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -44,6 +48,17 @@ class WorkingCalendar {
 
   // True if some loaded document covers the year of `date`.
   bool Covers(LocalDate date) const;
+  // The last day (31 December) of the unbroken run of covered years that
+  // holds `date`; nullopt when no document covers `date`'s year.
+  std::optional<LocalDate> CoveredUntil(LocalDate date) const;
+  // True when every day from `from` to `to` (inclusive) is covered.
+  bool CoversRange(LocalDate from, LocalDate to) const;
+  // Days from `today` to the end of its covered run (0 on 31 December of the
+  // last covered year); -1 when `today` itself is not covered.
+  std::int64_t DaysRemaining(LocalDate today) const;
+  // Holidays and working days marked "provisional": true in the documents
+  // (dates not yet confirmed by the year's official notice).
+  std::size_t provisional_count() const { return provisional_count_; }
   bool IsWorkingDay(LocalDate date) const;
   LocalDate NextWorkingDay(LocalDate date) const;  // strictly after `date`
 
@@ -75,6 +90,7 @@ class WorkingCalendar {
   std::set<int> covered_years_;
   std::set<std::int64_t> holidays_;            // days since epoch
   std::set<std::int64_t> extra_working_days_;  // days since epoch
+  std::size_t provisional_count_ = 0;
 };
 
 }  // namespace motcua

@@ -34,17 +34,36 @@ const char* TimelinessName(Timeliness t) {
   return "on_time";
 }
 
-Instant DueDateAtReception(const WorkingCalendar& calendar, const Deadline& deadline,
-                           Instant received_at) {
+// `due`, if the calendar covers every day from `from` to it; otherwise
+// kUnavailable "calendar_exhausted".
+Result<Instant> WithinCalendar(const WorkingCalendar& calendar, Instant from, Instant due) {
+  const LocalDate first = calendar.LocalDateOf(from);
+  const LocalDate last = calendar.LocalDateOf(due);
+  if (calendar.CoversRange(first, last)) return due;
+  const std::optional<LocalDate> until = calendar.CoveredUntil(first);
+  const LocalDate missing =
+      until ? LocalDate{std::chrono::sys_days{*until} + std::chrono::days{1}} : first;
+  return Error(ErrorCode::kUnavailable,
+               "the due date cannot be computed: the working-day calendar has no data for " +
+                   std::to_string(static_cast<int>(missing.year())) +
+                   " (its holidays are unknown); the operator must add that year's calendar "
+                   "file (workflows/calendars)",
+               "calendar_exhausted");
+}
+
+Result<Instant> DueDateAtReception(const WorkingCalendar& calendar, const Deadline& deadline,
+                                   Instant received_at) {
   if (deadline.same_day) {
     const LocalDate day = calendar.LocalDateOf(received_at);
     const bool by_cutoff = calendar.LocalMinuteOf(received_at) < deadline.cutoff_minutes ||
                            received_at == calendar.ToInstant(day, deadline.cutoff_minutes);
+    if (!calendar.Covers(day)) return WithinCalendar(calendar, received_at, received_at);
     if (calendar.IsWorkingDay(day) && by_cutoff) return calendar.EndOfDay(day);
-    return calendar.EndOfDay(calendar.NextWorkingDay(day));
+    return WithinCalendar(calendar, received_at, calendar.EndOfDay(calendar.NextWorkingDay(day)));
   }
-  return calendar.AddWorkingMinutes(received_at,
-                                    deadline.working_days * calendar.WorkingMinutesPerDay());
+  return WithinCalendar(calendar, received_at,
+                        calendar.AddWorkingMinutes(
+                            received_at, deadline.working_days * calendar.WorkingMinutesPerDay()));
 }
 
 Result<LegalClock> ApplyClockEffect(const WorkingCalendar& calendar, const Deadline& deadline,
@@ -57,8 +76,10 @@ Result<LegalClock> ApplyClockEffect(const WorkingCalendar& calendar, const Deadl
       // A dossier is received once; a later start (e.g. after a resubmission
       // that went back through reception) keeps the first reception.
       if (!next.received_at) {
+        Result<Instant> due = DueDateAtReception(calendar, deadline, now);
+        if (!due.ok()) return due.error();
         next.received_at = now;
-        next.due_at = DueDateAtReception(calendar, deadline, now);
+        next.due_at = *due;
       }
       break;
     case ClockEffect::kPause:
@@ -73,7 +94,10 @@ Result<LegalClock> ApplyClockEffect(const WorkingCalendar& calendar, const Deadl
         // from now. A dossier already overdue at the pause stays overdue.
         if (next.due_at && *next.due_at > pause->from) {
           const std::int64_t left = calendar.WorkingMinutesBetween(pause->from, *next.due_at);
-          next.due_at = calendar.AddWorkingMinutes(now, left);
+          Result<Instant> due =
+              WithinCalendar(calendar, now, calendar.AddWorkingMinutes(now, left));
+          if (!due.ok()) return due.error();
+          next.due_at = *due;
         }
       }
       break;
@@ -92,6 +116,17 @@ Result<LegalClock> ApplyClockEffect(const WorkingCalendar& calendar, const Deadl
                      "the new appointment date must be later than the current one",
                      "invalid_payload",
                      {{"/appointment_date", "must be later than the current appointment date"}});
+      }
+      if (const LocalDate day = calendar.LocalDateOf(*args.new_due); !calendar.Covers(day)) {
+        return Error(
+            ErrorCode::kInvalidArgument,
+            "the new appointment date lies beyond the working-day calendar", "invalid_payload",
+            {{"/appointment_date", "lies in a year the working-day calendar does not cover"}});
+      } else if (!calendar.IsWorkingDay(day)) {
+        return Error(
+            ErrorCode::kInvalidArgument, "the new appointment date is not a working day",
+            "invalid_payload",
+            {{"/appointment_date", "must be a working day (not a weekend day or public holiday)"}});
       }
       next.extensions.push_back({now, *args.new_due, args.reason});
       next.due_at = args.new_due;

@@ -31,8 +31,12 @@ enum class Timeliness { kEarly, kOnTime, kLate };
 const char* TimelinessName(Timeliness t);  // "early", "on_time", "late"
 
 // The appointment date for a dossier received at `received_at`.
-Instant DueDateAtReception(const WorkingCalendar& calendar, const Deadline& deadline,
-                           Instant received_at);
+// kUnavailable "calendar_exhausted" when the days from reception to the due
+// date are not all covered by the calendar's year documents: without next
+// year's file its holidays would count as working days. The operator's fault
+// (add workflows/calendars/<country>-<year>.json), not the applicant's.
+Result<Instant> DueDateAtReception(const WorkingCalendar& calendar, const Deadline& deadline,
+                                   Instant received_at);
 
 // Arguments some effects need (kExtend: both fields).
 struct ClockEffectArgs {
@@ -44,8 +48,12 @@ struct ClockEffectArgs {
 // no-ops where harmless (pause when not started or already paused, resume when
 // not paused, stop when stopped). kFailedPrecondition when extending a clock
 // that has not started or has stopped; kInvalidArgument (pointer
-// "/appointment_date") when the new due date is missing or not after the
-// current one. kStart into a paused state is expressed as kStart then kPause.
+// "/appointment_date") when the new due date is missing, not after the
+// current one, on a day that is not a working day (weekend, holiday), or on
+// a day the calendar does not cover. kUnavailable "calendar_exhausted" when
+// starting or resuming would set a due date beyond the calendar
+// (DueDateAtReception). kStart into a paused state is expressed as kStart
+// then kPause.
 Result<LegalClock> ApplyClockEffect(const WorkingCalendar& calendar, const Deadline& deadline,
                                     const LegalClock& clock, ClockEffect effect, Instant now,
                                     const ClockEffectArgs& args = {});

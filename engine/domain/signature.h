@@ -56,8 +56,15 @@ class SignatureVerifier {
   //   "certificate_not_valid_at_signing_time"
   //                           a certificate of the chain was not yet valid or
   //                           had expired at the signingTime;
+  //   "signer_is_ca"          the signer certificate is a CA certificate
+  //                           (basicConstraints CA:TRUE, or keyCertSign
+  //                           without basicConstraints): results are signed
+  //                           by end entities only;
   //   "key_usage"             the signer certificate's keyUsage allows
-  //                           neither digitalSignature nor nonRepudiation.
+  //                           neither digitalSignature nor nonRepudiation;
+  //   "certificate_revoked"   a configured CRL lists the signer certificate;
+  //   "revocation_unknown"    CRLs are configured but none can vouch for the
+  //                           signer (no CRL of its issuer, or it expired).
   virtual Result<VerifiedSignature> VerifyDetached(std::string_view cms_der,
                                                    std::string_view content) const = 0;
 };

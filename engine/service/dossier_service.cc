@@ -81,6 +81,15 @@ bool AutomaticHaltedInCurrentState(const Dossier& dossier) {
 
 }  // namespace
 
+bool IsApplicantIdentifier(std::string_view id) {
+  if (IsValidCitizenId(id)) return true;
+  auto digits = [](std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (id.size() == 10) return digits(id);
+  return id.size() == 14 && id[10] == '-' && digits(id.substr(0, 10)) && digits(id.substr(11));
+}
+
 Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier& request) {
   if (IsAuditorOnly(actor)) {
     return Error(ErrorCode::kPermissionDenied, "auditors read; they do not submit",
@@ -106,6 +115,13 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
                    {{"/applicant_id", "is required when staff submit on an applicant's behalf"}});
     }
     submission.applicant_id = applicant.get<std::string>();
+    if (!IsApplicantIdentifier(submission.applicant_id)) {
+      return Error(ErrorCode::kInvalidArgument, "the applicant is not a citizen or an enterprise",
+                   "validation",
+                   {{"/applicant_id",
+                     "must be a 12-digit citizen ID or a 10-digit tax code (with an optional "
+                     "-NNN branch suffix)"}});
+    }
     submission.agency = request.agency.empty() ? actor.agency : request.agency;
     if (submission.agency != actor.agency) {
       return Error(ErrorCode::kPermissionDenied, "staff can only receive for their own agency",
@@ -123,6 +139,15 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
     return Error(ErrorCode::kInvalidArgument,
                  "procedure " + request.procedure_code + " is agency " + owner + "'s own",
                  "validation", {{"/agency", "must be " + owner + " for this procedure"}});
+  }
+  if (agencies_) {
+    Result<bool> known = agencies_(submission.agency);
+    if (!known.ok()) return known.error();
+    if (!*known) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "agency " + submission.agency + " is not served here", "validation",
+                   {{"/agency", "names no agency known to this server"}});
+    }
   }
 
   const Instant now = clock_.Now();
@@ -321,27 +346,29 @@ Result<AcceptedSignature> DossierService::AcceptSignature(const Actor& actor,
   }
   Result<std::string> bytes = store_.GetDocumentBytes(*dossier.result_document);
   if (!bytes.ok()) return bytes.error();
-  Result<AcceptedSignature> accepted = signing_->AcceptUploaded(actor, value, *bytes);
-  if (!accepted.ok()) return accepted;
-  // The signer's own clock says when it signed: it cannot be before the
-  // result was attached, nor in the future (a few minutes of skew allowed).
-  // This stops a certificate that has expired since from being used with a
-  // signingTime from its validity period.
-  constexpr std::chrono::minutes kSkew{5};
-  std::optional<Instant> attached;
+  SigningMoment moment{clock_.Now(), std::nullopt};
   for (auto it = dossier.history.rbegin(); it != dossier.history.rend(); ++it) {
     auto named = it->payload.find("result_document");
     if (named != it->payload.end() && *named == *dossier.result_document) {
-      attached = it->at;
+      moment.result_attached = it->at;
       break;
     }
   }
-  const Instant signed_at = accepted->evidence.signing_time.value_or(Instant{});
-  if (signed_at > clock_.Now() + kSkew || (attached && signed_at < *attached - kSkew)) {
-    return Error(ErrorCode::kInvalidArgument,
-                 "the signing time is before the result was attached or in the future",
-                 "signing_time_implausible",
-                 {{"/signature", "signingTime must lie between the result's attachment and now"}});
+  Result<AcceptedSignature> accepted = signing_->AcceptUploaded(actor, value, *bytes, moment);
+  if (!accepted.ok()) return accepted;
+  // A signature belongs to the dossier it was made for: the same CMS (by its
+  // SHA-256) that another dossier records, now or earlier in its history, is
+  // refused, even when both results have the same bytes.
+  Result<std::vector<DossierSummary>> users =
+      store_.ListDossiersReferencing(accepted->evidence.signature_id, 2);
+  if (!users.ok()) return users.error();
+  for (const DossierSummary& other : *users) {
+    if (other.code == dossier.code) continue;
+    return Error(ErrorCode::kConflict,
+                 "this signature is already recorded for dossier " + other.code +
+                     "; sign this dossier's result separately",
+                 "signature_already_used",
+                 {{"/signature", "is already recorded for dossier " + other.code}});
   }
   return accepted;
 }

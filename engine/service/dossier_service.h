@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -90,13 +91,29 @@ struct DossierListRequest {
   DossierFilter filter;
 };
 
+// Whether an agency ID names an agency this server serves (true/false), or
+// an error when that cannot be told now.
+using AgencyDirectory = std::function<Result<bool>(const std::string& agency)>;
+
+// True for an identifier a dossier can be submitted for: a 12-digit citizen
+// ID (IsValidCitizenId), or an enterprise tax code of 10 digits, optionally
+// with a 3-digit branch suffix ("0101234567-001").
+bool IsApplicantIdentifier(std::string_view id);
+
 class DossierService {
  public:
   // Without `signing` (null), signing actions fail with kUnavailable
-  // "signatures_unavailable" and automatic seals do not happen.
+  // "signatures_unavailable" and automatic seals do not happen. Without
+  // `agencies` (empty), any well-formed agency ID is accepted at submission.
   DossierService(DossierStore& store, WorkflowCatalog& catalog, const WorkingCalendar& calendar,
-                 const Clock& clock, const ResultSigning* signing = nullptr)
-      : store_(store), catalog_(catalog), calendar_(calendar), clock_(clock), signing_(signing) {}
+                 const Clock& clock, const ResultSigning* signing = nullptr,
+                 AgencyDirectory agencies = {})
+      : store_(store),
+        catalog_(catalog),
+        calendar_(calendar),
+        clock_(clock),
+        signing_(signing),
+        agencies_(std::move(agencies)) {}
 
   // Documents named in a payload ("documents" values, "result_document")
   // must have been uploaded by the actor, be a signed result issued to the
@@ -107,16 +124,23 @@ class DossierService {
   // records the ids of reused documents in the event's payload under
   // kReusedDocumentsField; a payload that names that field itself is
   // kInvalidArgument.
+  // Staff name the applicant in "applicant_id": an IsApplicantIdentifier
+  // (kInvalidArgument "validation" at "/applicant_id" otherwise; "", "system"
+  // or a login name are not applicants). The agency must be a well-formed ID
+  // that the AgencyDirectory knows (kInvalidArgument "validation" at
+  // "/agency" otherwise). When receiving would set a due date beyond the
+  // working-day calendar: kUnavailable "calendar_exhausted" (legal_clock.h).
   Result<DossierView> Submit(const Actor& actor, const NewDossier& request);
   Result<DossierView> Get(const Actor& actor, const std::string& code);
 
   // Performs one action. Payment actions go through PayFee only (kFailed-
   // Precondition "payment_required" here). A "signature" in the payload is checked by
   // ResultSigning::AcceptUploaded (when the actor may take the action at
-  // all; otherwise the state machine's error comes first), its signingTime
-  // must lie between the result's attachment and now (5 minutes of skew;
-  // else kInvalidArgument "signing_time_implausible"), and its DER is stored
-  // with the transition. After the action, the automatic actions of
+  // all; otherwise the state machine's error comes first; its signingTime
+  // must lie in the SignatureWindow around the result's attachment and now,
+  // else kInvalidArgument "signing_time_implausible"); the same CMS recorded
+  // by another dossier is kConflict "signature_already_used"; its DER is
+  // stored with the transition. After the action, the automatic actions of
   // the new state run as "system" (e.g. the agency seal); if one cannot
   // (no seal configured), the dossier waits in that state. One run enters
   // each state at most once: an automatic action leading back into a state
@@ -246,6 +270,7 @@ class DossierService {
   const WorkingCalendar& calendar_;
   const Clock& clock_;
   const ResultSigning* signing_;
+  AgencyDirectory agencies_;
 };
 
 }  // namespace motcua

@@ -34,7 +34,8 @@ Result<AcceptedSignature> ResultSigning::Accept(std::string der,
 
 Result<AcceptedSignature> ResultSigning::AcceptUploaded(const Actor& actor,
                                                         const nlohmann::json& value,
-                                                        std::string_view result_bytes) const {
+                                                        std::string_view result_bytes,
+                                                        const SigningMoment& moment) const {
   if (tools_.verifier == nullptr) {
     return Error(ErrorCode::kUnavailable,
                  "this server has no trust store configured, so it accepts no signatures",
@@ -72,6 +73,30 @@ Result<AcceptedSignature> ResultSigning::AcceptUploaded(const Actor& actor,
                                           ? "the certificate's fingerprint is not the one on "
                                             "the user's record"
                                           : "the certificate's subject UID is not the user's id"}});
+  }
+
+  // The signer's own clock says when it signed: not before the result was
+  // attached, not in the future (a little skew allowed), and recently. This
+  // stops a certificate that has expired since from being used with a
+  // signingTime from its validity period, and limits how long a signature
+  // made for one dossier could be replayed on another.
+  const SignatureWindow& window = tools_.window;
+  const Instant signed_at = accepted->evidence.signing_time.value_or(Instant{});
+  if (signed_at > moment.now + window.max_skew ||
+      (moment.result_attached && signed_at < *moment.result_attached - window.max_skew)) {
+    return Error(
+        ErrorCode::kInvalidArgument,
+        "the signing time is before the result was attached or in the future",
+        "signing_time_implausible",
+        {{kSignaturePointer, "signingTime must lie between the result's attachment and now"}});
+  }
+  if (signed_at < moment.now - window.max_age) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "the signature was made more than " + std::to_string(window.max_age.count()) +
+                     " minutes ago; sign the result again",
+                 "signing_time_implausible",
+                 {{kSignaturePointer, "signingTime must be within the last " +
+                                          std::to_string(window.max_age.count()) + " minutes"}});
   }
   return accepted;
 }

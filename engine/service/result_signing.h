@@ -9,6 +9,7 @@
 // Thread-safe when the tools are (the OpenSSL adapters are).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -26,6 +27,16 @@ namespace motcua {
 // Standard padded base64 to bytes; nullopt if `text` is not that.
 using Base64Decoder = std::function<std::optional<std::string>(std::string_view)>;
 
+// How recent an uploaded signature must be, by its CMS signingTime (the
+// signer's own clock): no more than `max_skew` ahead of the server's clock or
+// before the result was attached to the dossier, and no older than `max_age`
+// at upload. Together with the refusal of a CMS recorded for another dossier
+// (DossierService), this binds a signature to the dossier it was made for.
+struct SignatureWindow {
+  std::chrono::minutes max_skew{5};
+  std::chrono::minutes max_age{60};
+};
+
 // What accepting and producing signatures needs. `verifier` and `sealer` may
 // be null when the server has no trust store or no agency seal configured.
 struct SigningTools {
@@ -34,6 +45,14 @@ struct SigningTools {
   Base64Decoder decode_base64;
   ContentHasher hash;
   IdentityStore* identities = nullptr;  // binds certificates to users
+  SignatureWindow window;
+};
+
+// Where an uploaded signature is being recorded: the server's clock now, and
+// when the result it covers was attached to the dossier (if known).
+struct SigningMoment {
+  Instant now;
+  std::optional<Instant> result_attached;
 };
 
 // A checked signature, ready to be recorded with its action.
@@ -56,12 +75,21 @@ class ResultSigning {
   //                       or a SignatureVerifier reason (malformed_signature,
   //                       weak_digest, content_mismatch, untrusted_certificate,
   //                       certificate_not_valid_at_signing_time, key_usage)
+  //                       signer_is_ca, key_usage, certificate_revoked,
+  //                       revocation_unknown)
   //   kPermissionDenied   "certificate_not_bound_to_user": the user record
   //                       holds another certificate fingerprint, or holds
   //                       none and the certificate's subject UID is not the
   //                       actor's user id.
+  //   kInvalidArgument    "signing_time_implausible": the signingTime lies
+  //                       outside the tools' SignatureWindow around `moment`
+  //                       (in the future, before the result was attached,
+  //                       or older than max_age).
+  // Whether the same CMS was recorded for another dossier is the caller's
+  // check (it needs the store): DossierService refuses it.
   Result<AcceptedSignature> AcceptUploaded(const Actor& actor, const nlohmann::json& value,
-                                           std::string_view result_bytes) const;
+                                           std::string_view result_bytes,
+                                           const SigningMoment& moment) const;
 
   // The agency's seal over `result_bytes`, with the evidence the sealer
   // reports (ResultSealer: the same facts a verification would establish). It

@@ -560,6 +560,55 @@ TEST_CASE("dossier routes: only application/json and +json media types are read 
   CHECK(publish.status == 415);
 }
 
+// Regression (issue 14.16): a clerk could submit for applicant "", "system"
+// or "x", and an applicant to an agency that does not exist.
+TEST_CASE("dossier routes: staff name a real applicant; the agency must be one served here") {
+  Api api;
+  DossierService checked(api.store, *api.catalog, *api.calendar, api.clock, nullptr,
+                         [](const std::string& agency) -> Result<bool> {
+                           return agency == kAgencyA || agency == kAgencyB;
+                         });
+  DossierApi checked_api{checked, *api.catalog, TokenTable(Tokens()), *api.calendar};
+  Router router;
+  REQUIRE(AddDossierRoutes(router, checked_api).ok());
+  auto submit = [&](const std::string& token, const json& extra, const json& documents) {
+    json body = {
+        {"procedure", "1.004222"},
+        {"agency", kAgencyA},
+        {"form", {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kOwnerId}, {"address", "Huế"}}},
+        {"documents", documents}};
+    body.update(extra);
+    api.clock.Advance(1min);
+    return CallRoute(router, "POST", "/v1/dossiers", token, body.dump());
+  };
+  auto names = [](const HttpResponse& response, const std::string& pointer) {
+    for (const json& e : Body(response).value("errors", json::array())) {
+      if (e.at("pointer") == pointer) return true;
+    }
+    return false;
+  };
+  const json clerk_documents = {
+      {"declaration", api.Upload("t-clerk", "%PDF desk declaration", "application/pdf")},
+      {"legal_residence_proof", api.Upload("t-clerk", "%PDF desk proof", "application/pdf")}};
+  for (const char* bad : {"", "system", "x", "clerk-a", "00109001234", "0010900123456",
+                          "0101234567-1", "01012345678"}) {
+    CAPTURE(bad);
+    HttpResponse response = submit("t-clerk", {{"applicant_id", bad}}, clerk_documents);
+    CHECK(response.status == 422);
+    CHECK(names(response, "/applicant_id"));
+  }
+  for (const char* good : {kOwnerId, "0101234567", "0101234567-001"}) {
+    CAPTURE(good);
+    HttpResponse response = submit("t-clerk", {{"applicant_id", good}}, clerk_documents);
+    CHECK_MESSAGE(response.status == 201, response.body);
+  }
+
+  HttpResponse nowhere = submit("t-owner", {{"agency", "000.00.99.H26"}}, api.Documents());
+  CHECK(nowhere.status == 422);
+  CHECK(names(nowhere, "/agency"));
+  CHECK(submit("t-owner", {{"agency", kAgencyB}}, api.Documents()).status == 201);
+}
+
 TEST_CASE("dossier routes: admins publish workflows; lint problems are 422 with pointers") {
   Api api;
   json workflow = LoadJson("workflows/1.004222-permanent-residence.json");

@@ -119,9 +119,9 @@ struct Api {
     REQUIRE(identities.CreateUser(leader).ok());
     User other{"leader-a2", "Leader A2", {"leader"}, kAgency, std::nullopt, false, Instant{}};
     REQUIRE(identities.CreateUser(other).ok());
-    signing = std::make_unique<ResultSigning>(SigningTools{options.trust ? verifier.get() : nullptr,
-                                                           options.seal ? sealer.get() : nullptr,
-                                                           &Base64Decode, &Sha256Hex, &identities});
+    signing = std::make_unique<ResultSigning>(SigningTools{
+        options.trust ? verifier.get() : nullptr, options.seal ? sealer.get() : nullptr,
+        &Base64Decode, &Sha256Hex, &identities, SignatureWindow{}});
     service = std::make_unique<DossierService>(store, *catalog, *calendar, clock, signing.get());
     api = std::make_unique<DossierApi>(
         DossierApi{*service, *catalog, TokenTable(Tokens()), *calendar});
@@ -371,6 +371,15 @@ TEST_CASE("signatures: each failed check is named, and nothing is stored") {
   const CertifiedKey unbound =
       issue(now - 1h, now + 24h * 30, "digitalSignature", &api.pki.intermediate);
   const std::string good = api.Sign(kResult, api.pki.leader);
+  // Regression (issue 14.14): a CA certificate, issued by the trusted root
+  // and named leader1 by its UID, was accepted as the leader's.
+  const CertifiedKey leader_ca = *IssueCertificate({{{"UID", "leader1"}, {"CN", "Leader CA"}},
+                                                    now - 1h,
+                                                    now + 24h * 30,
+                                                    true,
+                                                    -1,
+                                                    "digitalSignature,nonRepudiation,keyCertSign"},
+                                                   &api.pki.root);
 
   struct Case {
     const char* name;
@@ -390,6 +399,8 @@ TEST_CASE("signatures: each failed check is named, and nothing is stored") {
        "certificate_not_valid_at_signing_time"},
       {"wrong key usage", "t-leader", Base64Encode(api.Sign(kResult, encipher_only)), 400,
        "key_usage"},
+      {"a CA certificate", "t-leader1", Base64Encode(api.Sign(kResult, leader_ca)), 400,
+       "signer_is_ca"},
       {"another user's certificate (UID)", "t-leader-2", Base64Encode(good), 403,
        "certificate_not_bound_to_user"},
       {"not the certificate on record", "t-leader", Base64Encode(api.Sign(kResult, unbound)), 403,
@@ -435,6 +446,43 @@ TEST_CASE("signatures: each failed check is named, and nothing is stored") {
   }
   // Still signable with the right signature afterwards.
   CHECK(api.SignResult(code, "t-leader", good).status == 200);
+}
+
+// Regression (issue 14.14): the CMS a leader made for one dossier was
+// accepted again on a second dossier whose result has the same bytes.
+TEST_CASE("signatures: a CMS already stored for another dossier is refused") {
+  Api api(Options{true, false});
+  const std::string first = api.AwaitingSignature(kResult);
+  const std::string second = api.AwaitingSignature(kResult);
+  const std::string der = api.Sign(kResult, api.pki.leader);
+  HttpResponse accepted = api.SignResult(first, "t-leader", der);
+  REQUIRE_MESSAGE(accepted.status == 200, accepted.body);
+
+  HttpResponse replayed = api.SignResult(second, "t-leader", der);
+  CHECK(replayed.status == 409);
+  CHECK(replayed.body.find("signature_already_used") != std::string::npos);
+  CHECK(replayed.body.find("/signature") != std::string::npos);
+  CHECK(replayed.body.find(first) != std::string::npos);
+  CHECK(api.store.GetDossier(second)->result_signatures.empty());
+  // A fresh signature over the same bytes is the leader's answer.
+  HttpResponse fresh = api.SignResult(second, "t-leader", api.Sign(kResult, api.pki.leader));
+  CHECK_MESSAGE(fresh.status == 200, fresh.body);
+}
+
+// The signingTime must be recent: a signature kept back (or replayed) after
+// the configured maximum age is refused, even over the right bytes.
+TEST_CASE("signatures: a signingTime older than the maximum age is refused") {
+  Api api(Options{true, false});
+  const std::string code = api.AwaitingSignature(kResult);
+  const std::string der =
+      *SignDetached(kResult, api.pki.leader.private_key_pem, api.pki.leader.certificate_pem,
+                    api.pki.intermediate.certificate_pem, api.clock.Now());
+  api.clock.Advance(SignatureWindow{}.max_age + 1min);
+  HttpResponse stale = api.SignResult(code, "t-leader", der);
+  CHECK(stale.status == 400);
+  CHECK(stale.body.find("signing_time_implausible") != std::string::npos);
+  CHECK(stale.body.find("/signature") != std::string::npos);
+  CHECK(api.store.GetDossier(code)->result_signatures.empty());
 }
 
 TEST_CASE("signatures: without a trust store none is accepted; without a seal the dossier waits") {

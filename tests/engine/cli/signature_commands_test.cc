@@ -9,6 +9,7 @@
 #include <string>
 
 #include "engine/crypto/openssl_cms.h"
+#include "engine/crypto/pki_demo.h"
 #include "engine/crypto/sha256.h"
 #include "tests/engine/cli/run_cli.h"
 #include "tests/engine/sqlite/temp_directory.h"
@@ -79,6 +80,31 @@ TEST_CASE("sign: refuses a key others can read, and usage errors") {
   CHECK(Cli({"sign", "--key", key, "--cert", pki + "/agency-seal.pem", "--in",
              dir.File("missing.txt"), "--out", dir.File("out.p7s")})
             .status == kExitFailure);
+}
+
+// Regression (issue 14.16): signing with an expired leader certificate said
+// "the seal certificate is not valid now".
+TEST_CASE("sign: an expired leader certificate is named as the signer's, not the seal's") {
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  const std::string pki = dir.File("pki");
+  // Made three years ago: the leader certificate (two years) has expired.
+  REQUIRE(WriteDemoPki(pki, std::chrono::time_point_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now()) -
+                                std::chrono::hours(24 * 365 * 3))
+              .ok());
+  const std::string result = dir.File("result.txt");
+  std::ofstream(result) << "ket qua\n";
+  CliRun expired = Cli({"sign", "--key", pki + "/leader.key", "--cert", pki + "/leader.pem",
+                        "--chain", pki + "/chain.pem", "--in", result, "--out", dir.File("o.p7s")});
+  CHECK(expired.status == kExitFailure);
+  INFO(expired.err);
+  CHECK(expired.err.find("seal") == std::string::npos);
+  CHECK(expired.err.find("signer certificate") != std::string::npos);
+  CHECK(expired.err.find("leader.pem") != std::string::npos);
+  CHECK(expired.err.find("CN=Demo Leader") != std::string::npos);
+  CHECK(expired.err.find("has expired") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.File("o.p7s")));
 }
 
 }  // namespace

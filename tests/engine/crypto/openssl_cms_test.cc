@@ -241,6 +241,99 @@ TEST_CASE("cms: the signer's keyUsage must allow digitalSignature or nonRepudiat
   CHECK(sign_with(f.Issue(from, to, "")).ok());  // no keyUsage extension: unrestricted
 }
 
+// Regression (issue 14.14): a certificate with basicConstraints CA:TRUE was
+// accepted as a leader's signing certificate. A CA signs certificates and
+// CRLs; results are signed by end entities only.
+TEST_CASE("cms: a CA certificate is refused as the signer of a result") {
+  Fixture f;
+  // A CA issued by the trusted root, with a UID and every signing key usage.
+  Result<CertifiedKey> sneaky = IssueCertificate({{{"UID", "leader1"}, {"CN", "Sneaky CA"}},
+                                                  f.now - hours(1),
+                                                  f.now + days(30),
+                                                  true,
+                                                  -1,
+                                                  "digitalSignature,nonRepudiation,keyCertSign"},
+                                                 &f.pki.root);
+  REQUIRE(sneaky.ok());
+  Result<std::string> der =
+      SignDetached(kResult, sneaky->private_key_pem, sneaky->certificate_pem, "");
+  REQUIRE(der.ok());
+  CheckRejected(f.verifier.VerifyDetached(*der, kResult), "signer_is_ca");
+
+  // The demo intermediate CA itself, with its chain: refused the same way.
+  Result<std::string> by_intermediate = SignDetached(kResult, f.pki.intermediate.private_key_pem,
+                                                     f.pki.intermediate.certificate_pem, "");
+  REQUIRE(by_intermediate.ok());
+  CheckRejected(f.verifier.VerifyDetached(*by_intermediate, kResult), "signer_is_ca");
+}
+
+// Revocation: with CRLs configured, a revoked signer is refused, a signer
+// whose issuer published no CRL cannot be checked, and others pass.
+TEST_CASE("cms: a CRL from a file revokes a leader certificate") {
+  Fixture f;
+  const CertifiedKey revoked = f.Issue(f.now - hours(1), f.now + days(30), "digitalSignature");
+  const CertifiedKey kept = f.Issue(f.now - hours(1), f.now + days(30), "digitalSignature");
+  Result<std::string> crl =
+      IssueCrl(f.pki.intermediate, {revoked.certificate_pem}, f.now - hours(1), f.now + days(7));
+  REQUIRE(crl.ok());
+  CHECK(crl->find("-----BEGIN X509 CRL-----") == 0);
+
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  WriteBytes(dir.File("root.pem"), f.pki.root.certificate_pem);
+  WriteBytes(dir.File("intermediate.crl"), *crl);
+  Result<TrustStore> trust = TrustStore::Load(dir.File("root.pem"), {dir.File("intermediate.crl")});
+  REQUIRE(trust.ok());
+  CHECK(trust->crl_count() == 1);
+  OpenSslSignatureVerifier checking(std::move(trust).value());
+
+  auto sign_with = [&](const CertifiedKey& signer) {
+    Result<std::string> der = SignDetached(kResult, signer.private_key_pem, signer.certificate_pem,
+                                           f.pki.intermediate.certificate_pem);
+    REQUIRE(der.ok());
+    return *der;
+  };
+  const std::string by_revoked = sign_with(revoked);
+  // Without CRLs the revoked certificate passes: revocation is only as good
+  // as the CRLs configured.
+  CHECK(f.verifier.VerifyDetached(by_revoked, kResult).ok());
+  Result<VerifiedSignature> refused = checking.VerifyDetached(by_revoked, kResult);
+  CheckRejected(refused, "certificate_revoked");
+  CHECK(refused.error().message().find("revoked") != std::string::npos);
+  CHECK(checking.VerifyDetached(sign_with(kept), kResult).ok());
+  CHECK(checking.VerifyDetached(f.SignAsLeader(kResult), kResult).ok());
+
+  // A signer under a CA with no CRL configured: its status is unknown.
+  Result<CertifiedKey> other_ca = IssueCertificate({{{"CN", "Other Issuing CA"}},
+                                                    f.now - hours(1),
+                                                    f.now + days(30),
+                                                    true,
+                                                    0,
+                                                    "keyCertSign,cRLSign"},
+                                                   &f.pki.root);
+  REQUIRE(other_ca.ok());
+  Result<CertifiedKey> unchecked = IssueCertificate({{{"CN", "Unchecked Signer"}},
+                                                     f.now - hours(1),
+                                                     f.now + days(30),
+                                                     false,
+                                                     -1,
+                                                     "digitalSignature"},
+                                                    &other_ca.value());
+  REQUIRE(unchecked.ok());
+  Result<std::string> by_unchecked = SignDetached(
+      kResult, unchecked->private_key_pem, unchecked->certificate_pem, other_ca->certificate_pem);
+  REQUIRE(by_unchecked.ok());
+  CheckRejected(checking.VerifyDetached(*by_unchecked, kResult), "revocation_unknown");
+
+  // A CRL file that is not a CRL is refused at load time.
+  WriteBytes(dir.File("bad.crl"), "not a CRL\n");
+  Result<TrustStore> bad = TrustStore::Load(dir.File("root.pem"), {dir.File("bad.crl")});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code() == ErrorCode::kInvalidArgument);
+  CHECK(TrustStore::Load(dir.File("root.pem"), {dir.File("missing.crl")}).error().code() ==
+        ErrorCode::kNotFound);
+}
+
 TEST_CASE("cms: truncated, garbage, empty and padded DER are malformed_signature") {
   Fixture f;
   const std::string der = f.SignAsLeader(kResult);

@@ -35,7 +35,7 @@ Instant Local(std::chrono::year_month_day date, int hour, int minute, int second
 }
 
 TEST_CASE("calendar: the bundled Vietnamese years load and every date names its source") {
-  for (int year : {2025, 2026}) {
+  for (int year : {2025, 2026, 2027}) {
     const json document = LoadYear(year);
     for (const char* list : {"holidays", "working_days"}) {
       for (const json& entry : document.at(list)) {
@@ -46,6 +46,47 @@ TEST_CASE("calendar: the bundled Vietnamese years load and every date names its 
   }
   CHECK(Vietnam().WorkingMinutesPerDay() == 480);
   CHECK(Vietnam().utc_offset() == 7h);
+}
+
+TEST_CASE("calendar: how far the covered years reach, and provisional dates") {
+  CHECK(Vietnam().CoveredUntil(2025y / 3 / 1) == LocalDate{2026y / 12 / 31});
+  CHECK(Vietnam().CoveredUntil(2026y / 12 / 31) == LocalDate{2026y / 12 / 31});
+  CHECK_FALSE(Vietnam().CoveredUntil(2027y / 1 / 1).has_value());
+  CHECK(Vietnam().CoversRange(2025y / 12 / 30, 2026y / 1 / 2));
+  CHECK_FALSE(Vietnam().CoversRange(2026y / 12 / 31, 2027y / 1 / 1));
+  CHECK(Vietnam().DaysRemaining(2026y / 12 / 3) == 28);
+  CHECK(Vietnam().DaysRemaining(2026y / 12 / 31) == 0);
+  CHECK(Vietnam().DaysRemaining(2027y / 1 / 1) == -1);
+  CHECK(Vietnam().provisional_count() == 0);  // 2025 and 2026 mark theirs in "source" text
+
+  // A gap ends the run: 2025 and 2027 do not cover 2026.
+  Result<WorkingCalendar> gap = WorkingCalendar::FromJson({LoadYear(2025), LoadYear(2027)});
+  REQUIRE(gap.ok());
+  CHECK(gap->CoveredUntil(2025y / 6 / 1) == LocalDate{2025y / 12 / 31});
+  CHECK(gap->CoveredUntil(2027y / 6 / 1) == LocalDate{2027y / 12 / 31});
+  CHECK_FALSE(gap->CoversRange(2025y / 12 / 31, 2027y / 1 / 4));
+  CHECK(gap->provisional_count() == 8);
+
+  json year = LoadYear(2027);
+  year["holidays"][0]["provisional"] = "yes";
+  Result<WorkingCalendar> bad = WorkingCalendar::FromJson({year});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().fields().at(0).pointer == "/0/holidays/0/provisional");
+}
+
+TEST_CASE("calendar: VN-2027 holidays, with Tết and the compensating days") {
+  Result<WorkingCalendar> year = WorkingCalendar::FromJson({LoadYear(2027)});
+  REQUIRE(year.ok());
+  for (LocalDate off :
+       {LocalDate{2027y / 1 / 1}, LocalDate{2027y / 2 / 5}, LocalDate{2027y / 2 / 8},
+        LocalDate{2027y / 2 / 11}, LocalDate{2027y / 4 / 16}, LocalDate{2027y / 4 / 30},
+        LocalDate{2027y / 5 / 3}, LocalDate{2027y / 9 / 2}, LocalDate{2027y / 9 / 3}}) {
+    INFO(static_cast<unsigned>(off.month()) << "/" << static_cast<unsigned>(off.day()));
+    CHECK_FALSE(year->IsWorkingDay(off));
+  }
+  CHECK(year->IsWorkingDay(2027y / 1 / 4));
+  CHECK(year->IsWorkingDay(2027y / 2 / 12));
+  CHECK(year->IsWorkingDay(2027y / 9 / 1));
 }
 
 TEST_CASE("calendar: working days, holidays and compensating Saturdays") {

@@ -65,8 +65,89 @@ TEST_CASE("legal clock: due date at reception, including the 15:00 rule") {
   };
   for (const Case& c : cases) {
     INFO(std::string(c.what));
-    CHECK(DueDateAtReception(Vietnam(), c.deadline, c.received) == c.due);
+    CHECK(DueDateAtReception(Vietnam(), c.deadline, c.received).value() == c.due);
   }
+}
+
+// Regression (issue 14.15): with no VN-2027 file, a 1-day dossier received on
+// Thursday 31 December 2026 at 16:00 was due on 1 January 2027, a public
+// holiday, because an uncovered year counted every weekday as working.
+TEST_CASE("legal clock: a due date in a year without calendar data is refused") {
+  const Deadline one_day = WorkingDays(1);
+  const Instant new_years_eve = Local(2026y / 12 / 31, 16, 0);
+  Result<WorkingCalendar> through_2026 = WorkingCalendar::FromJson(
+      {LoadJson("workflows/calendars/VN-2025.json"), LoadJson("workflows/calendars/VN-2026.json")});
+  REQUIRE(through_2026.ok());
+  Result<Instant> refused = DueDateAtReception(*through_2026, one_day, new_years_eve);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code() == ErrorCode::kUnavailable);
+  CHECK(refused.error().reason() == "calendar_exhausted");
+  CHECK(refused.error().message().find("2027") != std::string::npos);
+  // Starting the clock fails the same way, so the reception is not recorded.
+  Result<LegalClock> start =
+      ApplyClockEffect(*through_2026, one_day, LegalClock{}, ClockEffect::kStart, new_years_eve);
+  REQUIRE_FALSE(start.ok());
+  CHECK(start.error().reason() == "calendar_exhausted");
+
+  // With VN-2027 (1 January a holiday, then the weekend): one hour on 31
+  // December and seven on Monday 4 January.
+  CHECK(DueDateAtReception(Vietnam(), one_day, new_years_eve).value() ==
+        Local(2027y / 1 / 4, 16, 0));
+  // Beyond the last covered year, refused again; same-day procedures too.
+  CHECK(DueDateAtReception(Vietnam(), WorkingDays(3), Local(2027y / 12 / 30, 10, 0))
+            .error()
+            .reason() == "calendar_exhausted");
+  CHECK(DueDateAtReception(Vietnam(), SameDay(), Local(2027y / 12 / 31, 16, 0)).error().reason() ==
+        "calendar_exhausted");
+  CHECK(DueDateAtReception(Vietnam(), SameDay(), Local(2028y / 1 / 3, 9, 0)).error().reason() ==
+        "calendar_exhausted");
+  CHECK(DueDateAtReception(Vietnam(), SameDay(), Local(2027y / 12 / 31, 9, 0)).value() ==
+        Local(2027y / 12 / 31, 17, 0));
+
+  // Resuming a paused clock whose remaining time runs past the calendar.
+  Result<LegalClock> clock = ApplyClockEffect(Vietnam(), WorkingDays(5), LegalClock{},
+                                              ClockEffect::kStart, Local(2027y / 12 / 1, 8, 0));
+  REQUIRE(clock.ok());
+  clock = ApplyClockEffect(Vietnam(), WorkingDays(5), *clock, ClockEffect::kPause,
+                           Local(2027y / 12 / 2, 8, 0));
+  REQUIRE(clock.ok());
+  Result<LegalClock> resumed = ApplyClockEffect(Vietnam(), WorkingDays(5), *clock,
+                                                ClockEffect::kResume, Local(2027y / 12 / 29, 8, 0));
+  REQUIRE_FALSE(resumed.ok());
+  CHECK(resumed.error().reason() == "calendar_exhausted");
+}
+
+// Regression (issue 14.16): extend_deadline accepted a Sunday as the new
+// appointment date.
+TEST_CASE("legal clock: a new appointment date must be a working day the calendar covers") {
+  const Deadline deadline = WorkingDays(5);
+  Result<LegalClock> clock = ApplyClockEffect(Vietnam(), deadline, LegalClock{},
+                                              ClockEffect::kStart, Local(2026y / 3 / 2, 8, 0));
+  REQUIRE(clock.ok());
+  struct Case {
+    const char* what;
+    Instant new_due;
+  };
+  const Case refused[] = {
+      {"a Sunday", Local(2026y / 3 / 15, 17, 0)},
+      {"a Saturday", Local(2026y / 3 / 14, 10, 0)},
+      {"Reunification Day", Local(2026y / 4 / 30, 17, 0)},
+      {"a year the calendar does not cover", Local(2030y / 3 / 13, 17, 0)},
+  };
+  for (const Case& c : refused) {
+    INFO(c.what);
+    Result<LegalClock> extended =
+        ApplyClockEffect(Vietnam(), deadline, *clock, ClockEffect::kExtend,
+                         Local(2026y / 3 / 4, 8, 0), ClockEffectArgs{c.new_due, "inspection"});
+    REQUIRE_FALSE(extended.ok());
+    CHECK(extended.error().code() == ErrorCode::kInvalidArgument);
+    REQUIRE(extended.error().fields().size() == 1);
+    CHECK(extended.error().fields()[0].pointer == "/appointment_date");
+  }
+  CHECK(ApplyClockEffect(Vietnam(), deadline, *clock, ClockEffect::kExtend,
+                         Local(2026y / 3 / 4, 8, 0),
+                         ClockEffectArgs{Local(2026y / 3 / 16, 17, 0), "inspection"})
+            .ok());
 }
 
 TEST_CASE("legal clock: a pause moves the due date by exactly the paused working time") {

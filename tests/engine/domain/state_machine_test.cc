@@ -567,6 +567,17 @@ TEST_CASE("state_machine: requirements of review and signature") {
           ErrorCode::kInvalidArgument, "invalid_payload", {"/appointment_date"});
     }
   }
+  // Regression (issue 14.16): a Sunday was accepted as the new appointment date.
+  SUBCASE("an appointment date on a non-working day names the field") {
+    for (const char* off : {"2026-12-13T17:00:00+07:00", "2026-12-12T10:00:00+07:00",
+                            "2026-09-02T17:00:00+07:00", "2031-03-04T17:00:00+07:00"}) {
+      CAPTURE(off);
+      CheckError(
+          machine.Apply(f.InReview(), Request("extend_deadline", specialist,
+                                              {{"comment", "late"}, {"appointment_date", off}})),
+          ErrorCode::kInvalidArgument, "invalid_payload", {"/appointment_date"});
+    }
+  }
   SUBCASE("an extension replaces the due date") {
     const Dossier d = f.InReview();
     f.clock.Set(Local(2026, 12, 1, 10));

@@ -540,6 +540,38 @@ TEST_CASE_TEMPLATE("store: uploads and dossier references of documents are recor
         std::vector<std::string>{"D-1"});
 }
 
+// Issue 14.14: the service refuses a CMS already recorded for another
+// dossier, by looking up the dossiers that reference its signature id. The
+// lookup must find a signature recorded with a transition, its DER stored in
+// the same commit, in every store.
+TEST_CASE_TEMPLATE("store: a recorded result signature is found by its signature id", F,
+                   STORE_TYPES) {
+  F f;
+  const std::string result = Sha256Hex("the result");
+  const std::string der = "\x30\x80 a detached CMS";
+  const std::string signature_id = Sha256Hex(der);
+  REQUIRE(f.store->CreateDossier(NewDossier("S-1"), {"clerk"}, 1).ok());
+  REQUIRE(f.store->CreateDossier(NewDossier("S-2"), {"clerk"}, 1).ok());
+  CHECK(f.store->ListDossiersReferencing(signature_id, 10)->empty());
+
+  Dossier stored = f.store->GetDossier("S-1").value();
+  SampleTransition sign = MoveTo(stored, "sealing", SampleTime(60), "leader-1");
+  sign.after.result_document = result;
+  sign.after.result_signatures = {SignatureEvidence{result, "CN=Leader", "0a", std::string(64, 'c'),
+                                                    signature_id, SampleTime(50), false}};
+  DossierStore::TransitionCommit commit = CommitOf(sign, 1, {"leader"});
+  commit.documents.push_back(
+      NewDocument{DocumentInfo{signature_id, static_cast<std::int64_t>(der.size()),
+                               "application/pkcs7-signature"},
+                  der, "leader-1"});
+  REQUIRE(f.store->CommitTransition(commit).ok());
+
+  CHECK(Codes(f.store->ListDossiersReferencing(signature_id, 10).value()) ==
+        std::vector<std::string>{"S-1"});
+  CHECK(f.store->GetDocumentBytes(signature_id).value() == der);
+  CHECK(f.store->GetDossier("S-1")->result_signatures.at(0).signature_id == signature_id);
+}
+
 TEST_CASE_TEMPLATE("store: idempotency keys reserve once per caller and keep the response", F,
                    STORE_TYPES) {
   F f;
