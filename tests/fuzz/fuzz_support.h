@@ -43,7 +43,8 @@ inline nlohmann::json LoadSourceJson(const std::string& relative) {
 // The compiled schema of workflow definitions (schema/workflow.schema.json).
 inline const JsonSchema& WorkflowSchemaOnce() {
   static const JsonSchema schema = [] {
-    Result<JsonSchema> compiled = JsonSchema::Compile(LoadSourceJson("schema/workflow.schema.json"));
+    Result<JsonSchema> compiled =
+        JsonSchema::Compile(LoadSourceJson("schema/workflow.schema.json"));
     if (!compiled.ok()) Die("workflow schema: " + compiled.error().message());
     return std::move(compiled).value();
   }();

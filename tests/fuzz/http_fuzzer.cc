@@ -9,10 +9,11 @@
 //   LF
 //   BODY
 // CR before LF is dropped. "{code}" in the target stands for the world's
-// sample dossier, so seeds can act on it. The requests run in order on a
-// fresh world (so that one request can break the next, e.g. a published
-// definition breaking the catalogue), and the input alone reproduces a
-// finding. Any crash, sanitizer report, escaping exception, or 5xx answer
+// sample dossier, so seeds can act on it. The requests run in order (so
+// that one request can break the next, e.g. a published definition breaking
+// the catalogue) on the current world (http_world.h: shared by up to
+// kInputsPerWorld inputs; a finding that needs what earlier inputs wrote
+// may not replay alone). Any crash, sanitizer report, escaping exception, or 5xx answer
 // other than 501/503 is a finding (a hostile request must get a 4xx
 // problem, never a 500).
 #include <cstddef>
@@ -71,15 +72,15 @@ bool ParseRequest(std::string_view input, const std::string& sample_dossier,
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  motcua::fuzz::HttpWorld world;
-  std::fprintf(stderr, "http_fuzzer: sample dossier %s\n", world.sample_dossier().c_str());
+  std::fprintf(stderr, "http_fuzzer: sample dossier %s\n",
+               motcua::fuzz::CurrentWorld().sample_dossier().c_str());
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::vector<std::string_view> inputs = motcua::fuzz::SplitAtNul(data, size);
   if (inputs.size() > kMaxRequests) inputs.resize(kMaxRequests);
-  motcua::fuzz::HttpWorld world;
+  motcua::fuzz::HttpWorld& world = motcua::fuzz::CurrentWorld();
   for (std::string_view input : inputs) {
     motcua::HttpRequest request;
     if (!ParseRequest(input, world.sample_dossier(), request)) continue;

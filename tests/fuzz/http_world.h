@@ -13,9 +13,10 @@
 // clerk (its code is printed when the first world is built), and the owner's
 // two uploaded documents ("%PDF declaration", "%PDF residence proof").
 //
-// A world is cheap (the bundled workflows are linted once per process, not
-// per world), so the HTTP fuzzer builds a fresh one for every input and a
-// finding reproduces from its input alone.
+// Building a world takes tens of milliseconds, so fuzzers share one between
+// inputs and build a fresh one every kInputsPerWorld inputs, which bounds
+// what inputs write (dossiers, users, tokens). The first input of a process
+// always meets a fresh world: a reproducer run on its own replays exactly.
 #pragma once
 
 #include <chrono>
@@ -59,6 +60,7 @@
 
 namespace motcua::fuzz {
 
+inline constexpr int kInputsPerWorld = 500;
 inline constexpr const char* kAgencyA = "000.00.01.H26";
 inline constexpr const char* kAgencyB = "000.00.02.H26";
 // The payment gateway's HMAC key (X-Motcua-Signature: sha256=HMAC(body)).
@@ -215,7 +217,9 @@ class HttpWorld {
         {"procedure", "1.004222"},
         {"agency", kAgencyA},
         {"form",
-         {{"full_name", "Nguyễn Văn An"}, {"citizen_id", "001090012345"}, {"address", "12 Hàng Bài"}}},
+         {{"full_name", "Nguyễn Văn An"},
+          {"citizen_id", "001090012345"},
+          {"address", "12 Hàng Bài"}}},
         {"documents", {{"declaration", declaration}, {"legal_residence_proof", proof}}}};
     HttpResponse submitted =
         Call("POST", "/v1/dossiers", "t-owner", body.dump(), "application/json");
@@ -253,5 +257,17 @@ class HttpWorld {
   HttpHandler handler_;
   std::string sample_dossier_;
 };
+
+// The world for the next input: a fresh one every kInputsPerWorld inputs.
+inline HttpWorld& CurrentWorld() {
+  static std::unique_ptr<HttpWorld> world;
+  static int inputs = 0;
+  if (!world || ++inputs >= kInputsPerWorld) {
+    world.reset();
+    world = std::make_unique<HttpWorld>();
+    inputs = 0;
+  }
+  return *world;
+}
 
 }  // namespace motcua::fuzz

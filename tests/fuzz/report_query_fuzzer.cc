@@ -5,8 +5,7 @@
 // It is sent to GET /v1/reports/summary and /v1/reports/scorecard, as JSON
 // and as CSV, by the admin and the auditor of the world's agency (see
 // http_world.h: the routes as `motcua serve` wires them, on the in-memory
-// store with one dossier received; one world for the whole run, as these
-// requests write nothing). The parsed parameters also go through
+// store with one dossier received). The parsed parameters also go through
 // the domain's report query functions. Any crash, sanitizer report, escaping
 // exception or 5xx answer is a finding: bad parameters must get a 400 naming
 // the parameter.
@@ -45,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (name == "from" || name == "to") (void)ParseInstant(value);
   }
 
-  static fuzz::HttpWorld& world = *new fuzz::HttpWorld();
+  fuzz::HttpWorld& world = fuzz::CurrentWorld();
   for (const char* path : {"/v1/reports/summary?", "/v1/reports/scorecard?"}) {
     for (const char* token : {"t-admin", "t-auditor"}) {
       for (const char* accept : {"application/json", "text/csv"}) {
