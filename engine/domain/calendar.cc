@@ -15,7 +15,6 @@ using std::chrono::seconds;
 using std::chrono::sys_days;
 
 constexpr std::int64_t kSecondsPerMinute = 60;
-constexpr std::int64_t kSecondsPerDay = 24 * 60 * 60;
 
 constexpr std::array<std::string_view, 7> kWeekdayNames = {
     "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};

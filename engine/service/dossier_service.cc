@@ -715,9 +715,11 @@ Result<std::vector<std::string>> DossierService::CheckDocumentsUsable(const Acto
   std::vector<FieldError> unusable;
   for (const auto& [pointer, id] : named) {
     if (before != nullptr) {
-      const bool attached = std::any_of(before->documents.begin(), before->documents.end(),
-                                        [&](const auto& entry) { return entry.second == id; }) ||
-                            before->result_document == id;
+      const bool attached =
+          std::any_of(before->documents.begin(), before->documents.end(),
+                      // Not [&]: clang 14 cannot capture a structured binding.
+                      [&id = id](const auto& entry) { return entry.second == id; }) ||
+          before->result_document == id;
       if (attached) continue;
     }
     Result<bool> uploaded = store_.IsDocumentUploader(id, actor.user_id);

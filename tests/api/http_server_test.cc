@@ -138,11 +138,8 @@ class BasicTestClient {
     beast::get_lowest_layer(stream_).expires_after(limit);
     while (true) {
       char scratch[512];
-      std::size_t bytes = 0;
-      stream_.async_read_some(asio::buffer(scratch), [&](error_code ec, std::size_t n) {
-        error_ = ec;
-        bytes = n;
-      });
+      stream_.async_read_some(asio::buffer(scratch),
+                              [&](error_code ec, std::size_t) { error_ = ec; });
       Run();
       if (error_ == beast::error::timeout) return std::nullopt;
       if (error_) return Clock::now() - start;

@@ -148,7 +148,10 @@ TEST_CASE("sqlite store: every acknowledged transition survives SIGKILL") {
     options.path = path;
     Result<std::unique_ptr<SqliteStore>> reopened = SqliteStore::Open(options);
     REQUIRE(reopened.ok());
-    for (const auto& [dossier_code, acked_version] : latest) {
+    for (const auto& acked : latest) {
+      // Not a structured binding: CAPTURE's lambda cannot capture one in clang 14.
+      const std::string& dossier_code = acked.first;
+      const std::int64_t acked_version = acked.second;
       CAPTURE(dossier_code);
       Result<Dossier> dossier = (*reopened)->GetDossier(dossier_code);
       REQUIRE(dossier.ok());
