@@ -66,11 +66,12 @@ constexpr int kMaxSchemaDepth = 256;
 // Most "$ref" hops on one evaluation path; bounds recursion on deep instances.
 constexpr int kMaxReferenceDepth = 64;
 // RE2's memory budget for one pattern (program and lazily built DFA). Enough for any ASCII
-// pattern of sane size and for \p{L}+; a counted repetition of a Unicode class such as
-// [\p{L}]{1,100} is too large, and the compile error says to use + and maxLength instead.
-constexpr std::int64_t kPatternMemory = std::int64_t{1} << 20;
-// Most distinct patterns (pattern and patternProperties) in one schema.
-constexpr std::size_t kMaxPatterns = 256;
+// pattern of sane size and for a name field such as ^[\p{L} ]{1,100}$ (about 2 MiB of program);
+// [\p{L}]{1,1000} is too large, and the compile error says to use + and maxLength instead.
+constexpr std::int64_t kPatternMemory = std::int64_t{4} << 20;
+// Most distinct patterns (pattern and patternProperties) in one schema. With kPatternMemory this
+// bounds one schema's regex memory at 256 MiB; real forms have a handful.
+constexpr std::size_t kMaxPatterns = 64;
 // Most steps of one Validate call; see the file comment.
 constexpr std::uint64_t kMaxValidationSteps = 2'000'000;
 // Bytes of text a pattern search may read per step.

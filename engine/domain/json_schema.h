@@ -36,7 +36,7 @@ class JsonSchema {
   // pointer locates it inside the schema, when a keyword is unsupported or has
   // a malformed value, a pattern is not a valid regular expression or uses a
   // feature RE2 lacks (backreferences, lookaround) or is too large for it, the
-  // schema has more than 256 distinct patterns, or a "$ref" does not resolve
+  // schema has more than 64 distinct patterns, or a "$ref" does not resolve
   // inside the schema.
   static Result<JsonSchema> Compile(const nlohmann::json& schema);
 

@@ -388,7 +388,7 @@ TEST_CASE("dossier routes: authorization matrix") {
   }
 }
 
-TEST_CASE("dossier routes: If-Match carries the version; a stale one is 412 and changes nothing") {
+TEST_CASE("dossier routes: If-Match carries the version - a stale one is 412 and changes nothing") {
   Api api;
   const std::string code = api.Submit();
   const std::string receive = "/v1/dossiers/" + code + "/actions/receive";
@@ -562,7 +562,7 @@ TEST_CASE("dossier routes: only application/json and +json media types are read 
 
 // Regression (issue 14.16): a clerk could submit for applicant "", "system"
 // or "x", and an applicant to an agency that does not exist.
-TEST_CASE("dossier routes: staff name a real applicant; the agency must be one served here") {
+TEST_CASE("dossier routes: staff name a real applicant - the agency must be one served here") {
   Api api;
   DossierService checked(api.store, *api.catalog, *api.calendar, api.clock, nullptr,
                          [](const std::string& agency) -> Result<bool> {
@@ -609,7 +609,7 @@ TEST_CASE("dossier routes: staff name a real applicant; the agency must be one s
   CHECK(submit("t-owner", {{"agency", kAgencyB}}, api.Documents()).status == 201);
 }
 
-TEST_CASE("dossier routes: admins publish workflows; lint problems are 422 with pointers") {
+TEST_CASE("dossier routes: admins publish workflows - lint problems are 422 with pointers") {
   Api api;
   json workflow = LoadJson("workflows/1.004222-permanent-residence.json");
   workflow["actions"][0]["to"] = "nowhere";

@@ -155,7 +155,7 @@ TEST_CASE("payments: the gateway's signed confirmation settles the fee once") {
   CHECK(late.body.find("not_awaiting_payment") != std::string::npos);
 }
 
-TEST_CASE("payments: a clerk records a desk payment with its receipt; nobody else pays") {
+TEST_CASE("payments: a clerk records a desk payment with its receipt - nobody else pays") {
   Api api;
   const std::string code = api.AwaitingFee();
   const std::string path = "/v1/dossiers/" + code + "/payments";

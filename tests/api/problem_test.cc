@@ -69,7 +69,7 @@ TEST_CASE("problem: body has type, title, status, detail, instance and field err
   CHECK(BodyOf(response) == expected);
 }
 
-TEST_CASE("problem: type falls back to the code name; no errors member without fields") {
+TEST_CASE("problem: type falls back to the code name - no errors member without fields") {
   HttpResponse response = ProblemResponse(Error(ErrorCode::kNotFound, "No such dossier."), "");
   nlohmann::json body = BodyOf(response);
   CHECK(body["type"] == "https://motcua.example/problems/not_found");

@@ -485,7 +485,7 @@ TEST_CASE("signatures: a signingTime older than the maximum age is refused") {
   CHECK(api.store.GetDossier(code)->result_signatures.empty());
 }
 
-TEST_CASE("signatures: without a trust store none is accepted; without a seal the dossier waits") {
+TEST_CASE("signatures: without a trust store none is accepted - without a seal the dossier waits") {
   SUBCASE("no trust store") {
     Api api(Options{false, false});
     const std::string code = api.AwaitingSignature(kResult);

@@ -239,7 +239,7 @@ TEST_CASE("webhook push: an entry failing every attempt becomes a dead letter, t
   CHECK((*letters)[0].failed_at == clock.Now());
 }
 
-TEST_CASE("webhook push: a stopped receiver is retried until it comes back; stop is prompt") {
+TEST_CASE("webhook push: a stopped receiver is retried until it comes back - stop is prompt") {
   FakeClock clock(Instant{});
   MemoryStore store(&clock);
   const std::vector<std::int64_t> ids = FillOutbox(store, 2);

@@ -56,7 +56,8 @@ inline const WorkingCalendar& BundledCalendarOnce() {
   static const WorkingCalendar calendar = [] {
     Result<WorkingCalendar> parsed =
         WorkingCalendar::FromJson({LoadSourceJson("workflows/calendars/VN-2025.json"),
-                                   LoadSourceJson("workflows/calendars/VN-2026.json")});
+                                   LoadSourceJson("workflows/calendars/VN-2026.json"),
+                                   LoadSourceJson("workflows/calendars/VN-2027.json")});
     if (!parsed.ok()) Die("bundled calendars: " + parsed.error().message());
     return std::move(parsed).value();
   }();

@@ -22,7 +22,7 @@ Checkpoint Sample() {
   return checkpoint;
 }
 
-TEST_CASE("checkpoint: heads are sorted and counted; the JSON form round-trips") {
+TEST_CASE("checkpoint: heads are sorted and counted - the JSON form round-trips") {
   const Checkpoint checkpoint = Sample();
   REQUIRE(checkpoint.heads.size() == 2);
   CHECK(checkpoint.heads[0].dossier_code == "A-1");

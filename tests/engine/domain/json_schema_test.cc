@@ -587,14 +587,21 @@ TEST_CASE("json_schema: patterns RE2 cannot run in linear time, or at all, are c
     REQUIRE(compiled.error().fields().size() == 1);
     CHECK(compiled.error().fields()[0].pointer == "/patternProperties/(?=x)");
   }
-  SUBCASE("at most 256 distinct patterns; repeats of one pattern are free") {
+  SUBCASE("at most 64 distinct patterns; repeats of one pattern are free") {
     json many = json::object();
-    for (int i = 0; i < 300; ++i) many["p" + std::to_string(i)] = {{"pattern", "^[0-9]{12}$"}};
+    for (int i = 0; i < 100; ++i) many["p" + std::to_string(i)] = {{"pattern", "^[0-9]{12}$"}};
     CHECK(JsonSchema::Compile({{"properties", many}}).ok());
-    for (int i = 0; i < 300; ++i) many["p" + std::to_string(i)] = {{"pattern", std::to_string(i)}};
+    for (int i = 0; i < 100; ++i) many["p" + std::to_string(i)] = {{"pattern", std::to_string(i)}};
     Result<JsonSchema> compiled = JsonSchema::Compile({{"properties", many}});
     REQUIRE_FALSE(compiled.ok());
-    CHECK(compiled.error().fields().size() == 44);
+    CHECK(compiled.error().fields().size() == 36);
+  }
+  SUBCASE("a bounded Unicode name pattern, as Vietnamese forms write it, still compiles") {
+    Result<JsonSchema> compiled = JsonSchema::Compile(
+        {{"properties", {{"name", {{"pattern", "^[\\p{L} ]{1,100}$"}}}}}});
+    REQUIRE(compiled.ok());
+    CHECK(compiled->Validate({{"name", "Nguyễn Văn An"}}).empty());
+    CHECK(compiled->Validate({{"name", "An 2"}}).size() == 1);
   }
 }
 

@@ -223,7 +223,7 @@ TEST_CASE("report query: the timeliness counts partition the received dossiers")
   }
 }
 
-TEST_CASE("national index: points are max x min(1, ratio / threshold); no data is not zero") {
+TEST_CASE("national index: points are max x min(1, ratio / threshold) - no data is not zero") {
   ReportCounts counts;
   counts.dossiers = 10;
   counts.received = 8;

@@ -94,7 +94,7 @@ TEST_CASE("sqlite store: opening applies and records the embedded migrations") {
         std::to_string(EmbeddedMigrations().size()));
 }
 
-TEST_CASE("sqlite store: the observer sees every committed write and transition; queue depths") {
+TEST_CASE("sqlite store: the observer sees every committed write and transition - queue depths") {
   struct Recorder final : SqliteStoreObserver {
     std::mutex mutex;
     std::size_t writes = 0;
