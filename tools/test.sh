@@ -9,9 +9,10 @@
 #          tools/fuzz.sh)
 #   tsan   the concurrency tests with TSan (tools/sanitize.sh tsan), when
 #          the run so far took less than MOTCUA_TSAN_BEFORE_MINUTES (default
-#          45), so that CI stays within its 90 minutes on 2 cores
-# MOTCUA_TEST_STAGES (default "asan fuzz tsan") selects the extra stages;
-# set it to "" for the first stage only.
+#          45), so that CI stays within its 90 minutes on 2 cores. Not in the
+#          default stages yet: its first clean run has not been recorded.
+# MOTCUA_TEST_STAGES (default none yet) selects the extra stages; set it
+# to "" for the first stage only, or "asan fuzz tsan" for all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,7 +35,7 @@ run_stage() {
   [[ $status == ok ]] || failed+=("$name")
 }
 
-stages="${MOTCUA_TEST_STAGES-asan fuzz tsan}"
+stages="${MOTCUA_TEST_STAGES-}"
 for stage in $stages; do
   case "$stage" in
     asan) run_stage asan tools/sanitize.sh asan ;;
