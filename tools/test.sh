@@ -11,7 +11,7 @@
 #          the run so far took less than MOTCUA_TSAN_BEFORE_MINUTES (default
 #          45), so that CI stays within its 90 minutes on 2 cores. Not in the
 #          default stages yet: its first clean run has not been recorded.
-# MOTCUA_TEST_STAGES (default none yet) selects the extra stages; set it
+# MOTCUA_TEST_STAGES (default "asan") selects the extra stages; set it
 # to "" for the first stage only, or "asan fuzz tsan" for all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +35,7 @@ run_stage() {
   [[ $status == ok ]] || failed+=("$name")
 }
 
-stages="${MOTCUA_TEST_STAGES-}"
+stages="${MOTCUA_TEST_STAGES-asan}"
 for stage in $stages; do
   case "$stage" in
     asan) run_stage asan tools/sanitize.sh asan ;;
