@@ -13,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <initializer_list>
 #include <sstream>
 #include <system_error>
 #include <vector>
@@ -235,32 +236,39 @@ Status ReadCrls(std::string_view bytes, const std::string& what, STACK_OF(X509_C
   return {};
 }
 
+// The files a trust or CRL path names: the path itself when it is a file, or
+// the regular files of a directory whose extension is in `extensions`, in
+// name order. kNotFound when the path does not exist.
+Result<std::vector<std::string>> FilesAt(const std::string& path,
+                                         std::initializer_list<const char*> extensions) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (!fs::exists(status)) {
+    return Error(ErrorCode::kNotFound, path + ": no such file or directory");
+  }
+  if (!fs::is_directory(status)) return std::vector<std::string>{path};
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(path, error)) {
+    const std::string ext = entry.path().extension().string();
+    const bool wanted = std::any_of(extensions.begin(), extensions.end(),
+                                    [&ext](const char* e) { return ext == e; });
+    if (wanted && entry.is_regular_file(error)) files.push_back(entry.path().string());
+  }
+  if (error) return Error(ErrorCode::kUnavailable, path + ": cannot list: " + error.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 // The CRLs of every path: a file, or a directory's *.crl and *.pem files.
 Status LoadCrls(const std::vector<std::string>& paths, STACK_OF(X509_CRL) * out) {
-  namespace fs = std::filesystem;
   for (const std::string& path : paths) {
-    std::error_code error;
-    const fs::file_status status = fs::status(path, error);
-    if (!fs::exists(status)) {
-      return Error(ErrorCode::kNotFound, path + ": no such file or directory");
+    Result<std::vector<std::string>> files = FilesAt(path, {".crl", ".pem"});
+    if (!files.ok()) return files.error();
+    if (files->empty()) {
+      return Error(ErrorCode::kInvalidArgument, path + ": no *.crl or *.pem file", "bad_crl");
     }
-    std::vector<std::string> files;
-    if (fs::is_directory(status)) {
-      for (const auto& entry : fs::directory_iterator(path, error)) {
-        const fs::path ext = entry.path().extension();
-        if ((ext == ".crl" || ext == ".pem") && entry.is_regular_file(error)) {
-          files.push_back(entry.path().string());
-        }
-      }
-      if (error) return Error(ErrorCode::kUnavailable, path + ": cannot list: " + error.message());
-      std::sort(files.begin(), files.end());
-      if (files.empty()) {
-        return Error(ErrorCode::kInvalidArgument, path + ": no *.crl or *.pem file", "bad_crl");
-      }
-    } else {
-      files.push_back(path);
-    }
-    for (const std::string& file : files) {
+    for (const std::string& file : *files) {
       Result<std::string> bytes = ReadFile(file, false);
       if (!bytes.ok()) return bytes.error();
       if (Status read = ReadCrls(*bytes, file, out); !read.ok()) return read;
@@ -578,28 +586,11 @@ Result<TrustStore> TrustStore::FromPem(std::string_view pem, std::string_view cr
 
 Result<TrustStore> TrustStore::Load(const std::string& path,
                                     const std::vector<std::string>& crl_paths) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  const fs::file_status status = fs::status(path, error);
-  if (!fs::exists(status)) {
-    return Error(ErrorCode::kNotFound, path + ": no such file or directory");
-  }
-  std::vector<std::string> files;
-  if (fs::is_directory(status)) {
-    for (const auto& entry : fs::directory_iterator(path, error)) {
-      const fs::path ext = entry.path().extension();
-      if ((ext == ".pem" || ext == ".crt") && entry.is_regular_file(error)) {
-        files.push_back(entry.path().string());
-      }
-    }
-    if (error) return Error(ErrorCode::kUnavailable, path + ": cannot list: " + error.message());
-    std::sort(files.begin(), files.end());
-  } else {
-    files.push_back(path);
-  }
+  Result<std::vector<std::string>> files = FilesAt(path, {".pem", ".crt"});
+  if (!files.ok()) return files.error();
   ossl::X509StackPtr all(sk_X509_new_null());
   if (!all) return Internal("out of memory");
-  for (const std::string& file : files) {
+  for (const std::string& file : *files) {
     Result<std::string> text = ReadFile(file, false);
     if (!text.ok()) return text.error();
     Result<ossl::X509StackPtr> certs = ReadCertificates(*text, file, "bad_certificate");
@@ -609,7 +600,7 @@ Result<TrustStore> TrustStore::Load(const std::string& path,
   if (sk_X509_num(all.get()) == 0) {
     return Error(ErrorCode::kInvalidArgument,
                  path + ": no PEM certificate found" +
-                     (fs::is_directory(status) ? " in any *.pem or *.crt file" : ""),
+                     (std::filesystem::is_directory(path) ? " in any *.pem or *.crt file" : ""),
                  "bad_certificate");
   }
   CrlStackPtr crls(sk_X509_CRL_new_null());
