@@ -34,22 +34,7 @@ long ResidentKib(pid_t pid) {
 // send and receive timeouts of `timeout`.
 int ConnectFrom(const LiveServer& server, const char* from,
                 std::chrono::seconds timeout = std::chrono::seconds(5)) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  timeval limit{};
-  limit.tv_sec = static_cast<time_t>(timeout.count());
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
-  sockaddr_in local{};
-  local.sin_family = AF_INET;
-  REQUIRE(inet_pton(AF_INET, from, &local.sin_addr) == 1);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) == 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(server.port()));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  return fd;
+  return server.Connect(timeout, from);
 }
 
 // Sends up to `bytes` of `text` (repeated as needed); false once a send fails.

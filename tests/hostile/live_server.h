@@ -125,14 +125,22 @@ class LiveServer {
   // True while the child has not exited (a crash makes this false).
   bool Alive() const { return child_ > 0 && waitpid(child_, nullptr, WNOHANG) == 0; }
 
-  // A connected socket with send and receive timeouts of `timeout`.
-  int Connect(std::chrono::seconds timeout = std::chrono::seconds(10)) const {
+  // A connected socket with send and receive timeouts of `timeout`, from
+  // local address `from` (any 127.x.y.z) when given.
+  int Connect(std::chrono::seconds timeout = std::chrono::seconds(10),
+              const char* from = nullptr) const {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     REQUIRE(fd >= 0);
     timeval limit{};
     limit.tv_sec = static_cast<time_t>(timeout.count());
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+    if (from != nullptr) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      REQUIRE(inet_pton(AF_INET, from, &local.sin_addr) == 1);
+      REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) == 0);
+    }
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<std::uint16_t>(port_));
