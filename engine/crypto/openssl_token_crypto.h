@@ -3,7 +3,7 @@
 
 #include "engine/crypto/random.h"
 #include "engine/crypto/sha256.h"
-#include "engine/service/token_service.h"
+#include "engine/domain/token_crypto.h"
 
 namespace motcua {
 

@@ -21,16 +21,9 @@
 
 #include "engine/domain/clock.h"
 #include "engine/domain/identity.h"
+#include "engine/domain/token_crypto.h"
 
 namespace motcua {
-
-// Randomness and hashing, injected so that this layer needs no crypto library.
-class TokenCrypto {
- public:
-  virtual ~TokenCrypto() = default;
-  virtual std::string NewSecret() const = 0;                    // >= 256 random bits
-  virtual std::string Hash(std::string_view secret) const = 0;  // e.g. SHA-256 hex
-};
 
 class TokenService {
  public:
