@@ -31,9 +31,9 @@ External Classify(std::string_view target) {
   if (starts("openssl/")) return External::kOpenSsl;
   if (starts("boost/")) return External::kBoost;
   if (target == "sqlite3.h") return External::kSqlite;
-  if (starts("sys/") || starts("arpa/") || starts("netinet/") ||
-      target == "unistd.h" || target == "fcntl.h" || target == "semaphore.h" ||
-      target == "signal.h" || target == "poll.h" || target == "pwd.h") {
+  if (starts("sys/") || starts("arpa/") || starts("netinet/") || target == "unistd.h" ||
+      target == "fcntl.h" || target == "semaphore.h" || target == "signal.h" ||
+      target == "poll.h" || target == "pwd.h") {
     return External::kPosix;
   }
   // Standard headers have no extension and no directory (<vector>, <chrono>),
@@ -86,7 +86,8 @@ bool IsAllowedInclude(const LayerRule& rule, const std::string& target, bool quo
     return false;
   }
   const External kind = Classify(target);
-  if (kind == External::kRe2) return rule.re2_in_sources_only && !in_header && target == "re2/re2.h";
+  if (kind == External::kRe2)
+    return rule.re2_in_sources_only && !in_header && target == "re2/re2.h";
   for (External allowed : rule.externals) {
     if (kind == allowed) return true;
   }
