@@ -2,8 +2,8 @@
 // an admin or auditor controls (from, to, agency, procedure, group_by, ...).
 //
 // Input: a query string (without "?"), e.g. "from=2026-01-01&group_by=month".
-// It is sent to GET /v1/reports/summary and /v1/reports/scorecard, as JSON
-// and as CSV, by the admin and the auditor of the world's agency (see
+// It is sent to GET /v1/reports/summary or /v1/reports/scorecard, as JSON
+// or as CSV, by the admin or the auditor of the world's agency (see
 // http_world.h: the routes as `motcua serve` wires them, on the in-memory
 // store with one dossier received). The parsed parameters also go through
 // the domain's report query functions. Any crash, sanitizer report, escaping
@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -44,16 +45,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (name == "from" || name == "to") (void)ParseInstant(value);
   }
 
-  fuzz::HttpWorld& world = fuzz::CurrentWorld();
-  for (const char* path : {"/v1/reports/summary?", "/v1/reports/scorecard?"}) {
-    for (const char* token : {"t-admin", "t-auditor"}) {
-      for (const char* accept : {"application/json", "text/csv"}) {
-        HttpRequest request = MakeHttpRequest("GET", path + query);
-        request.headers.push_back({"Authorization", std::string("Bearer ") + token});
-        request.headers.push_back({"Accept", accept});
-        Expect4xxOr2xx(request, world.Handle(request));
-      }
-    }
-  }
+  // One request per input: the route, the caller and the format are chosen
+  // by a hash of the query, so every combination is reached over a campaign
+  // at an eighth of the cost of sending all eight.
+  static constexpr const char* kPaths[] = {"/v1/reports/summary?", "/v1/reports/scorecard?"};
+  static constexpr const char* kTokens[] = {"t-admin", "t-auditor"};
+  static constexpr const char* kAccepts[] = {"application/json", "text/csv"};
+  const std::size_t pick = std::hash<std::string>{}(query);
+  HttpRequest request = MakeHttpRequest("GET", kPaths[pick & 1] + query);
+  request.headers.push_back({"Authorization", std::string("Bearer ") + kTokens[(pick >> 1) & 1]});
+  request.headers.push_back({"Accept", kAccepts[(pick >> 2) & 1]});
+  Expect4xxOr2xx(request, fuzz::CurrentWorld().Handle(request));
   return 0;
 }
