@@ -31,27 +31,36 @@ Status InsertDocument(SqliteConnection& db, const DocumentInfo& info, std::strin
   return (*upload)->Run();
 }
 
-Result<DocumentInfo> QueryDocumentInfo(SqliteConnection& db, const std::string& id) {
-  Result<SqliteStatement*> stmt =
-      db.Prepare("SELECT id, size, media_type FROM documents WHERE id = ?1");
+namespace {
+
+// Runs `sql`, a SELECT from documents by id ?1, and reads its row with
+// `read_row`; kNotFound when the document does not exist.
+template <typename ReadRow>
+auto QueryDocumentRow(SqliteConnection& db, const char* sql, const std::string& id,
+                      ReadRow read_row)
+    -> Result<decltype(read_row(std::declval<SqliteStatement&>()))> {
+  Result<SqliteStatement*> stmt = db.Prepare(sql);
   if (!stmt.ok()) return stmt.error();
   StatementReset reset(*stmt);
   (*stmt)->BindText(1, id);
   Result<bool> row = (*stmt)->Step();
   if (!row.ok()) return row.error();
   if (!*row) return Error(ErrorCode::kNotFound, "document " + id + " does not exist");
-  return DocumentInfo{(*stmt)->ColumnText(0), (*stmt)->ColumnInt(1), (*stmt)->ColumnText(2)};
+  return read_row(**stmt);
+}
+
+}  // namespace
+
+Result<DocumentInfo> QueryDocumentInfo(SqliteConnection& db, const std::string& id) {
+  return QueryDocumentRow(
+      db, "SELECT id, size, media_type FROM documents WHERE id = ?1", id, [](SqliteStatement& row) {
+        return DocumentInfo{row.ColumnText(0), row.ColumnInt(1), row.ColumnText(2)};
+      });
 }
 
 Result<std::string> QueryDocumentBytes(SqliteConnection& db, const std::string& id) {
-  Result<SqliteStatement*> stmt = db.Prepare("SELECT bytes FROM documents WHERE id = ?1");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, id);
-  Result<bool> row = (*stmt)->Step();
-  if (!row.ok()) return row.error();
-  if (!*row) return Error(ErrorCode::kNotFound, "document " + id + " does not exist");
-  return (*stmt)->ColumnBlob(0);
+  return QueryDocumentRow(db, "SELECT bytes FROM documents WHERE id = ?1", id,
+                          [](SqliteStatement& row) { return row.ColumnBlob(0); });
 }
 
 Result<bool> QueryIsDocumentUploader(SqliteConnection& db, const std::string& id,
