@@ -43,9 +43,9 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 // ---------------------------------------------------------------------------
-// The SQL the store runs, copied from engine/sqlite/sqlite_store.cc for
-// EXPLAIN QUERY PLAN only (the measurements call the store itself). Keep in
-// step with that file.
+// The SQL the store runs, copied from engine/sqlite/dossier_tables.cc and
+// event_tables.cc for EXPLAIN QUERY PLAN only (the measurements call the
+// store itself). Keep in step with those files.
 
 constexpr const char* kSummaryColumns =
     "d.code, d.procedure_code, d.applicant_id, d.agency, d.state, d.national_status, d.version, "

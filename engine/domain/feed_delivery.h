@@ -22,6 +22,12 @@
 
 namespace motcua {
 
+// Pages of the feed (ListDeadLetters, DossierStore::ListOutbox) hold 1 to
+// kMaxFeedPage rows; CheckFeedPageLimit refuses any other `limit` with
+// kInvalidArgument "validation" at "/limit".
+inline constexpr int kMaxFeedPage = 1000;
+Status CheckFeedPageLimit(int limit);
+
 // An outbox row the pusher gave up on after `attempts` failed deliveries.
 struct DeadLetter {
   std::int64_t entry_id = 0;
@@ -47,10 +53,15 @@ class FeedDeliveryStore {
   // (a letter for an entry already dead-lettered replaces it).
   virtual Status RecordDeadLetter(const DeadLetter& letter) = 0;
 
-  // Dead letters by entry id, ascending, at most `limit` (1-1000, else
-  // kInvalidArgument "/limit"); only `agency`'s when set.
-  virtual Result<std::vector<DeadLetter>> ListDeadLetters(const std::optional<std::string>& agency,
-                                                          int limit) = 0;
+  // Dead letters by entry id, ascending, at most `limit` (checked here,
+  // CheckFeedPageLimit, before the adapter's DoListDeadLetters runs); only
+  // `agency`'s when set.
+  Result<std::vector<DeadLetter>> ListDeadLetters(const std::optional<std::string>& agency,
+                                                  int limit);
+
+ private:
+  virtual Result<std::vector<DeadLetter>> DoListDeadLetters(
+      const std::optional<std::string>& agency, int limit) = 0;
 };
 
 }  // namespace motcua

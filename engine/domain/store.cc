@@ -1,12 +1,50 @@
 #include "engine/domain/store.h"
 
-namespace motcua {
+#include <algorithm>
 
-Result<std::int64_t> DossierStore::LatestDefinitionVersion(const std::string& procedure_code) {
-  Result<StoredDefinition> latest = GetDefinition(procedure_code, 0);
-  if (!latest.ok()) return latest.error();
-  return latest->version;
+#include "engine/domain/feed_delivery.h"
+
+namespace motcua {
+namespace {
+
+Status CheckPageSize(int limit) {
+  if (limit < 1) {
+    return Error(ErrorCode::kInvalidArgument, "limit must be at least 1", "",
+                 {FieldError{"/limit", "must be at least 1"}});
+  }
+  return Status();
 }
+
+// Runs `list` on `query` under the page rule of the dossier listings: a
+// limit below 1 is refused; one above kMaxPageSize is cut to it (on a copy of
+// the query, made only then).
+template <typename Query, typename List>
+auto ListPage(const Query& query, const List& list) -> decltype(list(query)) {
+  if (Status page = CheckPageSize(query.limit); !page.ok()) return page.error();
+  if (query.limit <= DossierStore::kMaxPageSize) return list(query);
+  Query capped = query;
+  capped.limit = DossierStore::kMaxPageSize;
+  return list(capped);
+}
+
+Status CheckDossierCode(const std::string& code) {
+  if (code.empty()) {
+    return Error(ErrorCode::kInvalidArgument, "a dossier needs a code", "",
+                 {FieldError{"/code", "must not be empty"}});
+  }
+  return Status();
+}
+
+// Report facts must be those of the dossier written with them.
+Status CheckFactsCode(const std::optional<ReportFacts>& facts, const std::string& code) {
+  if (facts && facts->dossier_code != code) {
+    return Error(ErrorCode::kInvalidArgument, "report facts of another dossier", "",
+                 {FieldError{"/facts/dossier_code", "must be " + code}});
+  }
+  return Status();
+}
+
+}  // namespace
 
 Status CheckDocumentInfo(const DocumentInfo& info, std::string_view bytes, bool id_matches) {
   if (!id_matches) {
@@ -18,6 +56,161 @@ Status CheckDocumentInfo(const DocumentInfo& info, std::string_view bytes, bool 
                  {FieldError{"/size", "does not match the content"}});
   }
   return Status();
+}
+
+Status DossierStore::CheckDocument(const DocumentInfo& info, std::string_view bytes) const {
+  return CheckDocumentInfo(info, bytes, DocumentIdMatches(info, bytes));
+}
+
+Result<StoredDefinition> DossierStore::PublishDefinition(const std::string& procedure_code,
+                                                         const nlohmann::json& document,
+                                                         const std::string& published_by,
+                                                         Instant at,
+                                                         const std::string& owner_agency) {
+  if (procedure_code.empty()) {
+    return Error(ErrorCode::kInvalidArgument, "a definition needs a procedure code");
+  }
+  std::string text;
+  try {
+    text = document.dump();
+  } catch (const nlohmann::json::exception& e) {
+    return Error(ErrorCode::kInvalidArgument,
+                 std::string("definition is not storable: ") + e.what());
+  }
+  return DoPublishDefinition(procedure_code, document, text, published_by, at, owner_agency);
+}
+
+Result<StoredDefinition> DossierStore::GetDefinition(const std::string& procedure_code,
+                                                     std::int64_t version) {
+  return DoGetDefinition(procedure_code, version);
+}
+
+Result<std::vector<StoredDefinition>> DossierStore::ListDefinitionVersions(
+    const std::string& procedure_code) {
+  return DoListDefinitionVersions(procedure_code);
+}
+
+Result<std::vector<StoredDefinition>> DossierStore::ListLatestDefinitions() {
+  return DoListLatestDefinitions();
+}
+
+Result<std::int64_t> DossierStore::LatestDefinitionVersion(const std::string& procedure_code) {
+  return DoLatestDefinitionVersion(procedure_code);
+}
+
+Result<std::int64_t> DossierStore::DoLatestDefinitionVersion(const std::string& procedure_code) {
+  Result<StoredDefinition> latest = DoGetDefinition(procedure_code, 0);
+  if (!latest.ok()) return latest.error();
+  return latest->version;
+}
+
+Result<std::int64_t> DossierStore::NextDossierSequence(const std::string& agency, LocalDate date) {
+  if (agency.empty() || !date.ok()) {
+    return Error(ErrorCode::kInvalidArgument, "a sequence needs an agency and a valid date");
+  }
+  return DoNextDossierSequence(agency, date);
+}
+
+Status DossierStore::CreateDossier(const Dossier& dossier,
+                                   const std::vector<std::string>& queue_roles, int national_status,
+                                   const std::vector<OutboxEntry>& outbox,
+                                   const std::optional<ReportFacts>& facts,
+                                   const std::string& queue_agency) {
+  if (Status checked = CheckDossierCode(dossier.code); !checked.ok()) return checked;
+  if (Status checked = CheckFactsCode(facts, dossier.code); !checked.ok()) return checked;
+  return DoCreateDossier(dossier, queue_roles, national_status, outbox, facts, queue_agency);
+}
+
+Status DossierStore::CommitTransition(const TransitionCommit& commit) {
+  if (commit.after == nullptr || commit.event == nullptr) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "a transition needs the dossier after it and its event");
+  }
+  if (Status checked = CheckDossierCode(commit.after->code); !checked.ok()) return checked;
+  for (const NewDocument& document : commit.documents) {
+    if (Status checked = CheckDocument(document.info, document.bytes); !checked.ok()) {
+      return checked;
+    }
+  }
+  if (Status checked = CheckFactsCode(commit.facts, commit.after->code); !checked.ok()) {
+    return checked;
+  }
+  return DoCommitTransition(commit);
+}
+
+Result<Dossier> DossierStore::GetDossier(const std::string& code) {
+  return DoGetDossier(code);
+}
+
+Result<std::vector<DossierSummary>> DossierStore::ListQueue(const QueueQuery& query) {
+  return ListPage(query, [this](const QueueQuery& page) { return DoListQueue(page); });
+}
+
+Result<std::vector<DossierSummary>> DossierStore::ListByApplicant(const ApplicantQuery& query) {
+  return ListPage(query, [this](const ApplicantQuery& page) { return DoListByApplicant(page); });
+}
+
+Result<std::vector<DossierSummary>> DossierStore::ListByAgency(const AgencyQuery& query) {
+  return ListPage(query, [this](const AgencyQuery& page) { return DoListByAgency(page); });
+}
+
+Result<std::vector<DossierSummary>> DossierStore::ListInState(const StateQuery& query) {
+  return ListPage(query, [this](const StateQuery& page) { return DoListInState(page); });
+}
+
+Status DossierStore::PutDocument(const DocumentInfo& info, std::string_view bytes,
+                                 const std::string& uploaded_by, Instant at) {
+  if (Status checked = CheckDocument(info, bytes); !checked.ok()) return checked;
+  return DoPutDocument(info, bytes, uploaded_by, at);
+}
+
+Result<DocumentInfo> DossierStore::GetDocumentInfo(const std::string& id) {
+  return DoGetDocumentInfo(id);
+}
+
+Result<std::string> DossierStore::GetDocumentBytes(const std::string& id) {
+  return DoGetDocumentBytes(id);
+}
+
+Result<bool> DossierStore::IsDocumentUploader(const std::string& id, const std::string& user_id) {
+  return DoIsDocumentUploader(id, user_id);
+}
+
+Result<std::vector<DossierSummary>> DossierStore::ListDossiersReferencing(const std::string& id,
+                                                                          int limit) {
+  if (Status page = CheckPageSize(limit); !page.ok()) return page.error();
+  return DoListDossiersReferencing(id, std::min(limit, kMaxPageSize));
+}
+
+Result<std::optional<PaymentRecord>> DossierStore::FindPayment(const std::string& transaction_id) {
+  return DoFindPayment(transaction_id);
+}
+
+Result<std::vector<AuditRecord>> DossierStore::AuditTrail(const std::string& dossier_code) {
+  return DoAuditTrail(dossier_code);
+}
+
+Result<std::vector<StoredOutboxEntry>> DossierStore::ListOutbox(const OutboxQuery& query) {
+  if (Status page = CheckFeedPageLimit(query.limit); !page.ok()) return page.error();
+  return DoListOutbox(query);
+}
+
+Result<std::vector<ReportGroup>> DossierStore::AggregateReport(const ReportQuery& query) {
+  if (query.to <= query.from) {
+    return Error(ErrorCode::kInvalidArgument, "the report period is empty", "validation",
+                 {FieldError{"/to", "must be after from"}});
+  }
+  return DoAggregateReport(query);
+}
+
+Result<std::vector<std::string>> DossierStore::ListDossiersWithoutFacts(
+    const std::string& after_code, int limit) {
+  if (Status page = CheckPageSize(limit); !page.ok()) return page.error();
+  return DoListDossiersWithoutFacts(after_code, limit);
+}
+
+Result<bool> DossierStore::AddMissingReportFacts(const ReportFacts& facts) {
+  return DoAddMissingReportFacts(facts);
 }
 
 }  // namespace motcua

@@ -177,33 +177,44 @@ struct StateQuery {
   std::optional<std::string> after_code;
 };
 
+// The port. Its public methods are a non-virtual front: each checks its
+// arguments (the rules below, one place for every adapter) and only then
+// calls the adapter's private `Do...` method, which may rely on them.
+// Adapters implement the `Do...` methods and DocumentIdMatches; callers see
+// only the front. Argument errors are kInvalidArgument, as listed per method.
 class DossierStore {
  public:
   virtual ~DossierStore() = default;
 
+  // Page sizes of the dossier listings (ListQueue, ListByApplicant,
+  // ListByAgency, ListInState, ListDossiersReferencing): below 1 is
+  // kInvalidArgument (pointer "/limit"); above kMaxPageSize reads as
+  // kMaxPageSize.
+  static constexpr int kMaxPageSize = 1000;
+
   // Definitions. Publishing content identical (same hash) to the latest
   // version returns that version instead of creating a new one. A new
   // version records `owner_agency` (StoredDefinition); who may publish is
-  // the WorkflowCatalog's decision, not the store's.
-  virtual Result<StoredDefinition> PublishDefinition(const std::string& procedure_code,
-                                                     const nlohmann::json& document,
-                                                     const std::string& published_by, Instant at,
-                                                     const std::string& owner_agency = {}) = 0;
+  // the WorkflowCatalog's decision, not the store's. kInvalidArgument for an
+  // empty `procedure_code` or a document that does not serialize.
+  Result<StoredDefinition> PublishDefinition(const std::string& procedure_code,
+                                             const nlohmann::json& document,
+                                             const std::string& published_by, Instant at,
+                                             const std::string& owner_agency = {});
   // kNotFound when absent. `version` 0 means the latest.
-  virtual Result<StoredDefinition> GetDefinition(const std::string& procedure_code,
-                                                 std::int64_t version = 0) = 0;
-  virtual Result<std::vector<StoredDefinition>> ListDefinitionVersions(
-      const std::string& procedure_code) = 0;
-  virtual Result<std::vector<StoredDefinition>> ListLatestDefinitions() = 0;
+  Result<StoredDefinition> GetDefinition(const std::string& procedure_code,
+                                         std::int64_t version = 0);
+  Result<std::vector<StoredDefinition>> ListDefinitionVersions(const std::string& procedure_code);
+  Result<std::vector<StoredDefinition>> ListLatestDefinitions();
   // The number of the latest version of a procedure, without its document
   // (callers that cache parsed definitions by version need only this); the
-  // same kNotFound as GetDefinition(procedure_code) when it has none. The
-  // default reads the whole latest definition; a store may do it cheaper.
-  virtual Result<std::int64_t> LatestDefinitionVersion(const std::string& procedure_code);
+  // same kNotFound as GetDefinition(procedure_code) when it has none.
+  Result<std::int64_t> LatestDefinitionVersion(const std::string& procedure_code);
 
   // The next daily sequence number for dossier codes of `agency` on `date`
   // (1, 2, ...). Durable: a number is never handed out twice.
-  virtual Result<std::int64_t> NextDossierSequence(const std::string& agency, LocalDate date) = 0;
+  // kInvalidArgument for an empty agency or an invalid date.
+  Result<std::int64_t> NextDossierSequence(const std::string& agency, LocalDate date);
 
   // Stores a new dossier with its history (the creating event). kConflict if
   // the code exists. `queue_roles` are the roles whose queue shows the
@@ -213,17 +224,20 @@ class DossierStore {
   // row in the same transaction; without it the dossier has no report row.
   // `queue_agency` is the agency whose queues show the current state (the
   // state's `agency` when another agency handles it); empty: the dossier's
-  // receiving agency. (Every implementation declares the same defaults, so
-  // that callers through either type see them.)
-  virtual Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
-                               int national_status, const std::vector<OutboxEntry>& outbox = {},
-                               const std::optional<ReportFacts>& facts = std::nullopt,
-                               const std::string& queue_agency = {}) = 0;
+  // receiving agency. kInvalidArgument for an empty dossier code ("/code")
+  // or facts of another dossier ("/facts/dossier_code").
+  Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
+                       int national_status, const std::vector<OutboxEntry>& outbox = {},
+                       const std::optional<ReportFacts>& facts = std::nullopt,
+                       const std::string& queue_agency = {});
 
   // Applies one transition atomically: `after` replaces the stored dossier
   // whose version must be `expected_version` (else kConflict), `event` is
   // appended to the chain, the queue index follows the new state and the
   // outbox rows are written. kNotFound for an unknown dossier.
+  // kInvalidArgument without `after` or `event`, for an empty dossier code,
+  // a document whose id or size does not match its bytes
+  // (CheckDocumentInfo), or facts of another dossier.
   struct TransitionCommit {
     const Dossier* after = nullptr;
     std::int64_t expected_version = 0;
@@ -245,55 +259,108 @@ class DossierStore {
     // `facts->dossier_code` must be the dossier's code (kInvalidArgument).
     std::optional<ReportFacts> facts;
   };
-  virtual Status CommitTransition(const TransitionCommit& commit) = 0;
+  Status CommitTransition(const TransitionCommit& commit);
 
   // kNotFound when absent.
-  virtual Result<Dossier> GetDossier(const std::string& code) = 0;
-  virtual Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) = 0;
-  virtual Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query) = 0;
-  virtual Result<std::vector<DossierSummary>> ListByAgency(const AgencyQuery& query) = 0;
-  virtual Result<std::vector<DossierSummary>> ListInState(const StateQuery& query) = 0;
+  Result<Dossier> GetDossier(const std::string& code);
+  // Page sizes: see kMaxPageSize.
+  Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query);
+  Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query);
+  Result<std::vector<DossierSummary>> ListByAgency(const AgencyQuery& query);
+  Result<std::vector<DossierSummary>> ListInState(const StateQuery& query);
 
   // Documents. The bytes are stored once; every call records `uploaded_by`
   // as one of the document's uploaders. The caller computes `info.id`; the
-  // store verifies it.
-  virtual Status PutDocument(const DocumentInfo& info, std::string_view bytes,
-                             const std::string& uploaded_by, Instant at) = 0;
-  virtual Result<DocumentInfo> GetDocumentInfo(const std::string& id) = 0;
-  virtual Result<std::string> GetDocumentBytes(const std::string& id) = 0;
+  // store verifies it (CheckDocumentInfo).
+  Status PutDocument(const DocumentInfo& info, std::string_view bytes,
+                     const std::string& uploaded_by, Instant at);
+  Result<DocumentInfo> GetDocumentInfo(const std::string& id);
+  Result<std::string> GetDocumentBytes(const std::string& id);
   // True when `user_id` uploaded the document (false for unknown documents).
-  virtual Result<bool> IsDocumentUploader(const std::string& id, const std::string& user_id) = 0;
+  Result<bool> IsDocumentUploader(const std::string& id, const std::string& user_id);
   // Dossiers whose documents, result or result signatures (signature_id)
-  // name the document, now or at any
-  // earlier point of their history; at most `limit`, by code. CreateDossier
-  // and CommitTransition keep these references.
-  virtual Result<std::vector<DossierSummary>> ListDossiersReferencing(const std::string& id,
-                                                                      int limit) = 0;
+  // name the document, now or at any earlier point of their history; at most
+  // `limit` (see kMaxPageSize), by code. CreateDossier and CommitTransition
+  // keep these references.
+  Result<std::vector<DossierSummary>> ListDossiersReferencing(const std::string& id, int limit);
 
   // The payment recorded under `transaction_id`, if any.
-  virtual Result<std::optional<PaymentRecord>> FindPayment(const std::string& transaction_id) = 0;
+  Result<std::optional<PaymentRecord>> FindPayment(const std::string& transaction_id);
 
   // The dossier's events with their chain links, oldest first.
-  virtual Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) = 0;
+  Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code);
 
   // The sync feed: committed outbox rows in id order (see StoredOutboxEntry
   // for why a reader continuing after the last id it saw never skips one).
-  virtual Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query) = 0;
+  // `query.limit` as OutboxQuery states.
+  Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query);
 
   // Reports: the report rows matching `query`, counted per group as
   // CountFacts (report_query.h) defines, groups ordered by key; groups with no
   // dossier are absent. kInvalidArgument (pointer "/to") when to <= from.
-  virtual Result<std::vector<ReportGroup>> AggregateReport(const ReportQuery& query) = 0;
+  Result<std::vector<ReportGroup>> AggregateReport(const ReportQuery& query);
 
   // Upkeep of report facts for dossiers created before they existed: codes
   // of dossiers without a facts row, after `after_code` by code, at most
-  // `limit` (1..1000, else kInvalidArgument).
-  virtual Result<std::vector<std::string>> ListDossiersWithoutFacts(const std::string& after_code,
-                                                                    int limit) = 0;
+  // `limit` (below 1: kInvalidArgument, pointer "/limit").
+  Result<std::vector<std::string>> ListDossiersWithoutFacts(const std::string& after_code,
+                                                            int limit);
   // Writes `facts` as its dossier's row only if the dossier exists and has no
   // row yet, so that facts computed from an older version never replace
   // those a transition wrote meanwhile. True when written.
-  virtual Result<bool> AddMissingReportFacts(const ReportFacts& facts) = 0;
+  Result<bool> AddMissingReportFacts(const ReportFacts& facts);
+
+ protected:
+  // Whether `info.id` names `bytes` (the adapter's hash; the domain has no
+  // SHA-256). The front turns a mismatch into CheckDocumentInfo's error.
+  virtual bool DocumentIdMatches(const DocumentInfo& info, std::string_view bytes) const = 0;
+
+ private:
+  // The adapter's side of each public method above, called only with
+  // arguments that passed the front's checks. In particular: page limits are
+  // 1..kMaxPageSize, `commit.after` and `commit.event` are set, dossier codes
+  // are non-empty, facts name their dossier, document ids match their bytes.
+  // DoPublishDefinition also receives `document.dump()` as `document_text`.
+  virtual Result<StoredDefinition> DoPublishDefinition(const std::string& procedure_code,
+                                                       const nlohmann::json& document,
+                                                       const std::string& document_text,
+                                                       const std::string& published_by, Instant at,
+                                                       const std::string& owner_agency) = 0;
+  virtual Result<StoredDefinition> DoGetDefinition(const std::string& procedure_code,
+                                                   std::int64_t version) = 0;
+  virtual Result<std::vector<StoredDefinition>> DoListDefinitionVersions(
+      const std::string& procedure_code) = 0;
+  virtual Result<std::vector<StoredDefinition>> DoListLatestDefinitions() = 0;
+  // The default reads the whole latest definition; a store may do it cheaper.
+  virtual Result<std::int64_t> DoLatestDefinitionVersion(const std::string& procedure_code);
+  virtual Result<std::int64_t> DoNextDossierSequence(const std::string& agency, LocalDate date) = 0;
+  virtual Status DoCreateDossier(const Dossier& dossier,
+                                 const std::vector<std::string>& queue_roles, int national_status,
+                                 const std::vector<OutboxEntry>& outbox,
+                                 const std::optional<ReportFacts>& facts,
+                                 const std::string& queue_agency) = 0;
+  virtual Status DoCommitTransition(const TransitionCommit& commit) = 0;
+  virtual Result<Dossier> DoGetDossier(const std::string& code) = 0;
+  virtual Result<std::vector<DossierSummary>> DoListQueue(const QueueQuery& query) = 0;
+  virtual Result<std::vector<DossierSummary>> DoListByApplicant(const ApplicantQuery& query) = 0;
+  virtual Result<std::vector<DossierSummary>> DoListByAgency(const AgencyQuery& query) = 0;
+  virtual Result<std::vector<DossierSummary>> DoListInState(const StateQuery& query) = 0;
+  virtual Status DoPutDocument(const DocumentInfo& info, std::string_view bytes,
+                               const std::string& uploaded_by, Instant at) = 0;
+  virtual Result<DocumentInfo> DoGetDocumentInfo(const std::string& id) = 0;
+  virtual Result<std::string> DoGetDocumentBytes(const std::string& id) = 0;
+  virtual Result<bool> DoIsDocumentUploader(const std::string& id, const std::string& user_id) = 0;
+  virtual Result<std::vector<DossierSummary>> DoListDossiersReferencing(const std::string& id,
+                                                                        int limit) = 0;
+  virtual Result<std::optional<PaymentRecord>> DoFindPayment(const std::string& transaction_id) = 0;
+  virtual Result<std::vector<AuditRecord>> DoAuditTrail(const std::string& dossier_code) = 0;
+  virtual Result<std::vector<StoredOutboxEntry>> DoListOutbox(const OutboxQuery& query) = 0;
+  virtual Result<std::vector<ReportGroup>> DoAggregateReport(const ReportQuery& query) = 0;
+  virtual Result<std::vector<std::string>> DoListDossiersWithoutFacts(const std::string& after_code,
+                                                                      int limit) = 0;
+  virtual Result<bool> DoAddMissingReportFacts(const ReportFacts& facts) = 0;
+
+  Status CheckDocument(const DocumentInfo& info, std::string_view bytes) const;
 };
 
 }  // namespace motcua

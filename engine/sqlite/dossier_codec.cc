@@ -156,4 +156,24 @@ Result<AuditRecord> ReadEventRow(const SqliteStatement& row) {
   return record;
 }
 
+Result<std::vector<DossierSummary>> ReadSummaries(SqliteStatement& stmt) {
+  std::vector<DossierSummary> summaries;
+  Status read = stmt.ForEachRow([&](const SqliteStatement& row) {
+    DossierSummary summary;
+    summary.code = row.ColumnText(0);
+    summary.procedure_code = row.ColumnText(1);
+    summary.applicant_id = row.ColumnText(2);
+    summary.agency = row.ColumnText(3);
+    summary.state = row.ColumnText(4);
+    summary.national_status = static_cast<int>(row.ColumnInt(5));
+    summary.version = row.ColumnInt(6);
+    summary.assignee = row.ColumnOptionalText(7);
+    if (!row.IsNull(8)) summary.due_at = FromSeconds(row.ColumnInt(8));
+    summary.updated_at = FromSeconds(row.ColumnInt(9));
+    summaries.push_back(std::move(summary));
+  });
+  if (!read.ok()) return read.error();
+  return summaries;
+}
+
 }  // namespace motcua

@@ -1,4 +1,5 @@
-// dossier_codec.h: how dossier values map to columns of the SQLite store.
+// dossier_codec.h: how dossier values map to columns of the SQLite store;
+// the codecs shared by the table units (dossier_tables.h, event_tables.h, ...).
 //
 // Instants are integer UTC seconds; structured parts of a dossier (clock
 // pauses and extensions, form, documents, signatures, event payloads, actor
@@ -48,5 +49,14 @@ inline constexpr const char* kEventColumns =
 
 // Reads the current row of a statement that selected kEventColumns.
 Result<AuditRecord> ReadEventRow(const SqliteStatement& row);
+
+// The columns of a DossierSummary over `dossiers AS d`, in the order
+// ReadSummaries expects them (dossier listings and document references).
+inline constexpr const char* kSummaryColumns =
+    "d.code, d.procedure_code, d.applicant_id, d.agency, d.state, d.national_status, d.version, "
+    "d.assignee, d.due_at, d.updated_at";
+
+// Steps through `stmt`, which selected kSummaryColumns, reading every row.
+Result<std::vector<DossierSummary>> ReadSummaries(SqliteStatement& stmt);
 
 }  // namespace motcua

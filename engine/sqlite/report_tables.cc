@@ -373,4 +373,41 @@ Result<std::vector<ReportGroup>> QueryReport(SqliteConnection& db, const ReportQ
   return result;
 }
 
+Result<std::vector<std::string>> QueryDossiersWithoutFacts(SqliteConnection& db,
+                                                           const std::string& after_code,
+                                                           int limit) {
+  Result<SqliteStatement*> stmt = db.Prepare(
+      "SELECT code FROM dossiers AS d WHERE code > ?1 AND NOT EXISTS "
+      "(SELECT 1 FROM report_facts AS f WHERE f.dossier_code = d.code) ORDER BY code LIMIT ?2");
+  if (!stmt.ok()) return stmt.error();
+  StatementReset reset(*stmt);
+  (*stmt)->BindText(1, after_code);
+  (*stmt)->BindInt(2, limit);
+  std::vector<std::string> codes;
+  Status read =
+      (*stmt)->ForEachRow([&](const SqliteStatement& row) { codes.push_back(row.ColumnText(0)); });
+  if (!read.ok()) return read.error();
+  return codes;
+}
+
+Status AddMissingReportFactsRow(SqliteConnection& db, const ReportFacts& facts, bool& written) {
+  written = false;
+  Result<SqliteStatement*> stmt = db.Prepare(
+      "SELECT (SELECT COUNT(*) FROM dossiers WHERE code = ?1), "
+      "(SELECT COUNT(*) FROM report_facts WHERE dossier_code = ?1)");
+  if (!stmt.ok()) return stmt.error();
+  {
+    StatementReset reset(*stmt);
+    (*stmt)->BindText(1, facts.dossier_code);
+    Result<bool> row = (*stmt)->Step();
+    if (!row.ok()) return row.error();
+    if ((*stmt)->ColumnInt(0) == 0) {
+      return Error(ErrorCode::kNotFound, "dossier " + facts.dossier_code + " does not exist");
+    }
+    if ((*stmt)->ColumnInt(1) != 0) return Status();
+  }
+  written = true;
+  return WriteReportFacts(db, facts);
+}
+
 }  // namespace motcua

@@ -19,6 +19,7 @@
 // that.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "engine/domain/report_facts.h"
@@ -43,5 +44,16 @@ Status EnsureReportRollup(SqliteConnection& db);
 // One ReportGroup per group key with at least one dossier, by key, in the
 // caller's read transaction. `query.to > query.from` is the caller's check.
 Result<std::vector<ReportGroup>> QueryReport(SqliteConnection& db, const ReportQuery& query);
+
+// Codes of dossiers without a report_facts row, after `after_code` by code,
+// at most `limit`; in the caller's read transaction.
+Result<std::vector<std::string>> QueryDossiersWithoutFacts(SqliteConnection& db,
+                                                           const std::string& after_code,
+                                                           int limit);
+
+// Writes `facts` (as WriteReportFacts) only if its dossier exists and has no
+// report row yet; `written` says whether it did. kNotFound for an unknown
+// dossier. Runs inside the caller's write transaction.
+Status AddMissingReportFactsRow(SqliteConnection& db, const ReportFacts& facts, bool& written);
 
 }  // namespace motcua

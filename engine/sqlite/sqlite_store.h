@@ -5,14 +5,18 @@
 // (migrations.h), applied at Open.
 //
 // Threading: every method is thread-safe. All writes (PublishDefinition,
-// NextDossierSequence, CreateDossier, CommitTransition, PutDocument) go to one
-// writer thread through a queue. The writer takes up to `max_batch` pending
-// writes, opens one transaction (BEGIN IMMEDIATE), runs them (a write that
-// fails gets its own error and the others still commit; one that fails after
-// changing rows makes the writer replay the batch with a savepoint per
-// write), commits, and only then answers every waiting caller. A write that returned OK is
-// therefore durable at the configured synchronous level. Reads use a pool of read-only connections,
-// one per thread at a time, and see only committed data.
+// NextDossierSequence, CreateDossier, CommitTransition, PutDocument, the
+// feed cursor, idempotency keys) go to one writer thread that commits them in
+// groups; a write that returned OK is durable at the configured synchronous
+// level. Reads use a pool of read-only connections and see only committed
+// data. Both are sqlite_connection_pool.h, whose contract applies.
+//
+// Layout: this class only composes. Arguments are checked by the ports'
+// fronts (store.h, feed_delivery.h); each group of tables owns its SQL in
+// its own unit (definition_tables.h, dossier_tables.h with event_tables.h,
+// document_tables.h, outbox_tables.h, idempotency_tables.h,
+// payment_tables.h, report_tables.h); a write that spans groups (a
+// transition) is one write job here, so it commits atomically.
 //
 // Example:
 //   SqliteStoreOptions options;
@@ -35,6 +39,7 @@
 #include "engine/domain/idempotency.h"
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
+#include "engine/sqlite/sqlite_connection_pool.h"
 
 namespace motcua {
 
@@ -57,15 +62,10 @@ struct QueueDepth {
   std::int64_t dossiers = 0;
 };
 
-struct SqliteStoreOptions {
-  std::string path;                  // the database file; created if absent
-  std::string synchronous = "full";  // "full" (durable on power loss) or "normal"
-  int max_batch = 256;               // writes per transaction, at most
-  int reader_connections = 4;        // size of the read-only pool
-  int busy_timeout_ms = 5000;        // wait this long for another process's lock
-  // Page cache of the writer connection, in KiB. SQLite's default (2 MiB)
-  // makes a writer on a multi-GB database miss on most index pages.
-  int writer_cache_kib = 64 * 1024;
+// The database and its connections (SqliteConnectionOptions: path,
+// synchronous, max_batch, reader_connections, busy_timeout_ms,
+// writer_cache_kib), and what the store adds.
+struct SqliteStoreOptions : SqliteConnectionOptions {
   // Decoded dossier histories kept in memory (history_cache.h), in events:
   // GetDossier then reads only the dossier's row. 0 turns the cache off.
   std::size_t history_cache_events = 32 * 1024;
@@ -85,49 +85,11 @@ class SqliteStore final : public DossierStore, public IdempotencyStore, public F
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
-  Result<StoredDefinition> PublishDefinition(const std::string& procedure_code,
-                                             const nlohmann::json& document,
-                                             const std::string& published_by, Instant at,
-                                             const std::string& owner_agency = {}) override;
-  Result<StoredDefinition> GetDefinition(const std::string& procedure_code,
-                                         std::int64_t version = 0) override;
-  Result<std::vector<StoredDefinition>> ListDefinitionVersions(
-      const std::string& procedure_code) override;
-  Result<std::vector<StoredDefinition>> ListLatestDefinitions() override;
-  Result<std::int64_t> LatestDefinitionVersion(const std::string& procedure_code) override;
-  Result<std::int64_t> NextDossierSequence(const std::string& agency, LocalDate date) override;
-  Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
-                       int national_status, const std::vector<OutboxEntry>& outbox = {},
-                       const std::optional<ReportFacts>& facts = std::nullopt,
-                       const std::string& queue_agency = {}) override;
-  Status CommitTransition(const TransitionCommit& commit) override;
-  Result<Dossier> GetDossier(const std::string& code) override;
-  Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) override;
-  Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query) override;
-  Result<std::vector<DossierSummary>> ListByAgency(const AgencyQuery& query) override;
-  Result<std::vector<DossierSummary>> ListInState(const StateQuery& query) override;
-  Status PutDocument(const DocumentInfo& info, std::string_view bytes,
-                     const std::string& uploaded_by, Instant at) override;
-  Result<DocumentInfo> GetDocumentInfo(const std::string& id) override;
-  Result<std::string> GetDocumentBytes(const std::string& id) override;
-  Result<bool> IsDocumentUploader(const std::string& id, const std::string& user_id) override;
-  Result<std::vector<DossierSummary>> ListDossiersReferencing(const std::string& id,
-                                                              int limit) override;
-  Result<std::optional<PaymentRecord>> FindPayment(const std::string& transaction_id) override;
-  Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
-  Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query) override;
-  Result<std::vector<ReportGroup>> AggregateReport(const ReportQuery& query) override;
-  Result<std::vector<std::string>> ListDossiersWithoutFacts(const std::string& after_code,
-                                                            int limit) override;
-  Result<bool> AddMissingReportFacts(const ReportFacts& facts) override;
-
   // FeedDeliveryStore, for the single subscriber "webhook"; writes go
   // through the group-commit writer.
   Result<std::int64_t> DeliveryCursor() override;
   Status RecordDelivered(std::int64_t entry_id, Instant at) override;
   Status RecordDeadLetter(const DeadLetter& letter) override;
-  Result<std::vector<DeadLetter>> ListDeadLetters(const std::optional<std::string>& agency,
-                                                  int limit) override;
 
   // The depth of every non-empty queue (role x agency), for metrics.
   Result<std::vector<QueueDepth>> QueueDepths();
@@ -144,6 +106,46 @@ class SqliteStore final : public DossierStore, public IdempotencyStore, public F
   Status AbandonIdempotencyKey(const std::string& user_id, const std::string& key) override;
 
  private:
+  bool DocumentIdMatches(const DocumentInfo& info, std::string_view bytes) const override;
+  Result<StoredDefinition> DoPublishDefinition(const std::string& procedure_code,
+                                               const nlohmann::json& document,
+                                               const std::string& document_text,
+                                               const std::string& published_by, Instant at,
+                                               const std::string& owner_agency) override;
+  Result<StoredDefinition> DoGetDefinition(const std::string& procedure_code,
+                                           std::int64_t version) override;
+  Result<std::vector<StoredDefinition>> DoListDefinitionVersions(
+      const std::string& procedure_code) override;
+  Result<std::vector<StoredDefinition>> DoListLatestDefinitions() override;
+  Result<std::int64_t> DoLatestDefinitionVersion(const std::string& procedure_code) override;
+  Result<std::int64_t> DoNextDossierSequence(const std::string& agency, LocalDate date) override;
+  Status DoCreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
+                         int national_status, const std::vector<OutboxEntry>& outbox,
+                         const std::optional<ReportFacts>& facts,
+                         const std::string& queue_agency) override;
+  Status DoCommitTransition(const TransitionCommit& commit) override;
+  Result<Dossier> DoGetDossier(const std::string& code) override;
+  Result<std::vector<DossierSummary>> DoListQueue(const QueueQuery& query) override;
+  Result<std::vector<DossierSummary>> DoListByApplicant(const ApplicantQuery& query) override;
+  Result<std::vector<DossierSummary>> DoListByAgency(const AgencyQuery& query) override;
+  Result<std::vector<DossierSummary>> DoListInState(const StateQuery& query) override;
+  Status DoPutDocument(const DocumentInfo& info, std::string_view bytes,
+                       const std::string& uploaded_by, Instant at) override;
+  Result<DocumentInfo> DoGetDocumentInfo(const std::string& id) override;
+  Result<std::string> DoGetDocumentBytes(const std::string& id) override;
+  Result<bool> DoIsDocumentUploader(const std::string& id, const std::string& user_id) override;
+  Result<std::vector<DossierSummary>> DoListDossiersReferencing(const std::string& id,
+                                                                int limit) override;
+  Result<std::optional<PaymentRecord>> DoFindPayment(const std::string& transaction_id) override;
+  Result<std::vector<AuditRecord>> DoAuditTrail(const std::string& dossier_code) override;
+  Result<std::vector<StoredOutboxEntry>> DoListOutbox(const OutboxQuery& query) override;
+  Result<std::vector<ReportGroup>> DoAggregateReport(const ReportQuery& query) override;
+  Result<std::vector<std::string>> DoListDossiersWithoutFacts(const std::string& after_code,
+                                                              int limit) override;
+  Result<bool> DoAddMissingReportFacts(const ReportFacts& facts) override;
+  Result<std::vector<DeadLetter>> DoListDeadLetters(const std::optional<std::string>& agency,
+                                                    int limit) override;
+
   struct Impl;
   explicit SqliteStore(std::unique_ptr<Impl> impl);
 

@@ -9,7 +9,6 @@ namespace motcua {
 namespace {
 
 constexpr std::int64_t kNoDueDate = std::numeric_limits<std::int64_t>::max();
-constexpr int kMaxPageSize = 1000;
 
 std::int64_t DueKey(const Dossier& dossier) {
   return dossier.clock.due_at ? dossier.clock.due_at->time_since_epoch().count() : kNoDueDate;
@@ -23,33 +22,8 @@ std::vector<std::string> Deduplicated(const std::vector<std::string>& roles) {
   return unique;
 }
 
-Status CheckFeedLimit(int limit) {
-  if (limit < 1 || limit > 1000) {
-    return Error(ErrorCode::kInvalidArgument, "limit must be from 1 to 1000", "validation",
-                 {FieldError{"/limit", "must be a whole number from 1 to 1000"}});
-  }
-  return Status();
-}
-
-Status CheckPageSize(int limit) {
-  if (limit < 1) {
-    return Error(ErrorCode::kInvalidArgument, "limit must be at least 1", "",
-                 {FieldError{"/limit", "must be at least 1"}});
-  }
-  return Status();
-}
-
 std::string DefinitionKey(const std::string& code, std::int64_t version) {
   return code + "\n" + std::to_string(version);
-}
-
-// Report facts must describe the dossier they are written with.
-Status CheckFactsCode(const std::optional<ReportFacts>& facts, const std::string& code) {
-  if (facts && facts->dossier_code != code) {
-    return Error(ErrorCode::kInvalidArgument, "report facts of another dossier", "",
-                 {FieldError{"/facts/dossier_code", "must be " + code}});
-  }
-  return Status();
 }
 
 }  // namespace
@@ -57,20 +31,9 @@ Status CheckFactsCode(const std::optional<ReportFacts>& facts, const std::string
 MemoryStore::MemoryStore(const Clock* clock, ContentHash content_hash)
     : clock_(clock), content_hash_(std::move(content_hash)) {}
 
-Result<StoredDefinition> MemoryStore::PublishDefinition(const std::string& procedure_code,
-                                                        const nlohmann::json& document,
-                                                        const std::string& published_by, Instant at,
-                                                        const std::string& owner_agency) {
-  if (procedure_code.empty()) {
-    return Error(ErrorCode::kInvalidArgument, "a definition needs a procedure code");
-  }
-  std::string text;
-  try {
-    text = document.dump();
-  } catch (const nlohmann::json::exception& e) {
-    return Error(ErrorCode::kInvalidArgument,
-                 std::string("definition is not storable: ") + e.what());
-  }
+Result<StoredDefinition> MemoryStore::DoPublishDefinition(
+    const std::string& procedure_code, const nlohmann::json& document, const std::string& text,
+    const std::string& published_by, Instant at, const std::string& owner_agency) {
   std::lock_guard lock(mutex_);
   std::vector<StoredDefinition>& versions = definitions_[procedure_code];
   if (!versions.empty() &&
@@ -89,8 +52,8 @@ Result<StoredDefinition> MemoryStore::PublishDefinition(const std::string& proce
   return definition;
 }
 
-Result<StoredDefinition> MemoryStore::GetDefinition(const std::string& procedure_code,
-                                                    std::int64_t version) {
+Result<StoredDefinition> MemoryStore::DoGetDefinition(const std::string& procedure_code,
+                                                      std::int64_t version) {
   std::lock_guard lock(mutex_);
   auto found = definitions_.find(procedure_code);
   if (found != definitions_.end() && !found->second.empty()) {
@@ -104,7 +67,7 @@ Result<StoredDefinition> MemoryStore::GetDefinition(const std::string& procedure
                    (version == 0 ? std::string() : " version " + std::to_string(version)));
 }
 
-Result<std::vector<StoredDefinition>> MemoryStore::ListDefinitionVersions(
+Result<std::vector<StoredDefinition>> MemoryStore::DoListDefinitionVersions(
     const std::string& procedure_code) {
   std::lock_guard lock(mutex_);
   auto found = definitions_.find(procedure_code);
@@ -112,7 +75,7 @@ Result<std::vector<StoredDefinition>> MemoryStore::ListDefinitionVersions(
   return found->second;
 }
 
-Result<std::vector<StoredDefinition>> MemoryStore::ListLatestDefinitions() {
+Result<std::vector<StoredDefinition>> MemoryStore::DoListLatestDefinitions() {
   std::lock_guard lock(mutex_);
   std::vector<StoredDefinition> latest;
   for (const auto& [code, versions] : definitions_) {
@@ -121,10 +84,7 @@ Result<std::vector<StoredDefinition>> MemoryStore::ListLatestDefinitions() {
   return latest;
 }
 
-Result<std::int64_t> MemoryStore::NextDossierSequence(const std::string& agency, LocalDate date) {
-  if (agency.empty() || !date.ok()) {
-    return Error(ErrorCode::kInvalidArgument, "a sequence needs an agency and a valid date");
-  }
+Result<std::int64_t> MemoryStore::DoNextDossierSequence(const std::string& agency, LocalDate date) {
   const std::string day = std::to_string(static_cast<int>(date.year())) + "-" +
                           std::to_string(static_cast<unsigned>(date.month())) + "-" +
                           std::to_string(static_cast<unsigned>(date.day()));
@@ -140,9 +100,8 @@ void MemoryStore::ReferenceDocumentsLocked(const Dossier& dossier) {
   }
 }
 
-Status MemoryStore::CheckDocumentBytes(const DocumentInfo& info, std::string_view bytes) const {
-  return CheckDocumentInfo(info, bytes,
-                           content_hash_ ? content_hash_(bytes) == info.id : IsDocumentId(info.id));
+bool MemoryStore::DocumentIdMatches(const DocumentInfo& info, std::string_view bytes) const {
+  return content_hash_ ? content_hash_(bytes) == info.id : IsDocumentId(info.id);
 }
 
 void MemoryStore::AppendEventLocked(const std::string& code, const DossierEvent& event) {
@@ -155,16 +114,11 @@ void MemoryStore::AppendEventLocked(const std::string& code, const DossierEvent&
   chain.push_back(std::move(record));
 }
 
-Status MemoryStore::CreateDossier(const Dossier& dossier,
-                                  const std::vector<std::string>& queue_roles, int national_status,
-                                  const std::vector<OutboxEntry>& outbox,
-                                  const std::optional<ReportFacts>& facts,
-                                  const std::string& queue_agency) {
-  if (dossier.code.empty()) {
-    return Error(ErrorCode::kInvalidArgument, "a dossier needs a code", "",
-                 {FieldError{"/code", "must not be empty"}});
-  }
-  if (Status checked = CheckFactsCode(facts, dossier.code); !checked.ok()) return checked;
+Status MemoryStore::DoCreateDossier(const Dossier& dossier,
+                                    const std::vector<std::string>& queue_roles,
+                                    int national_status, const std::vector<OutboxEntry>& outbox,
+                                    const std::optional<ReportFacts>& facts,
+                                    const std::string& queue_agency) {
   std::lock_guard lock(mutex_);
   if (dossiers_.count(dossier.code) != 0) {
     return Error(ErrorCode::kConflict, "dossier " + dossier.code + " already exists",
@@ -184,18 +138,8 @@ Status MemoryStore::CreateDossier(const Dossier& dossier,
   return Status();
 }
 
-Status MemoryStore::CommitTransition(const TransitionCommit& commit) {
-  if (commit.after == nullptr || commit.event == nullptr) {
-    return Error(ErrorCode::kInvalidArgument,
-                 "a transition needs the dossier after it and its event");
-  }
+Status MemoryStore::DoCommitTransition(const TransitionCommit& commit) {
   const Dossier& after = *commit.after;
-  for (const NewDocument& document : commit.documents) {
-    if (Status checked = CheckDocumentBytes(document.info, document.bytes); !checked.ok()) {
-      return checked;
-    }
-  }
-  if (Status checked = CheckFactsCode(commit.facts, after.code); !checked.ok()) return checked;
   std::lock_guard lock(mutex_);
   auto found = dossiers_.find(after.code);
   if (found == dossiers_.end()) {
@@ -237,11 +181,7 @@ Status MemoryStore::CommitTransition(const TransitionCommit& commit) {
   return Status();
 }
 
-Result<std::vector<ReportGroup>> MemoryStore::AggregateReport(const ReportQuery& query) {
-  if (query.to <= query.from) {
-    return Error(ErrorCode::kInvalidArgument, "the report period is empty", "validation",
-                 {FieldError{"/to", "must be after from"}});
-  }
+Result<std::vector<ReportGroup>> MemoryStore::DoAggregateReport(const ReportQuery& query) {
   std::lock_guard lock(mutex_);
   std::map<std::string, ReportCounts> groups;
   for (const auto& [code, facts] : report_facts_) {
@@ -253,10 +193,8 @@ Result<std::vector<ReportGroup>> MemoryStore::AggregateReport(const ReportQuery&
   return result;
 }
 
-Result<std::vector<std::string>> MemoryStore::ListDossiersWithoutFacts(
+Result<std::vector<std::string>> MemoryStore::DoListDossiersWithoutFacts(
     const std::string& after_code, int limit) {
-  Status page = CheckPageSize(limit);
-  if (!page.ok()) return page.error();
   std::lock_guard lock(mutex_);
   std::vector<std::string> codes;
   for (auto it = dossiers_.upper_bound(after_code);
@@ -266,7 +204,7 @@ Result<std::vector<std::string>> MemoryStore::ListDossiersWithoutFacts(
   return codes;
 }
 
-Result<bool> MemoryStore::AddMissingReportFacts(const ReportFacts& facts) {
+Result<bool> MemoryStore::DoAddMissingReportFacts(const ReportFacts& facts) {
   std::lock_guard lock(mutex_);
   if (dossiers_.count(facts.dossier_code) == 0) {
     return Error(ErrorCode::kNotFound, "dossier " + facts.dossier_code + " does not exist");
@@ -274,7 +212,7 @@ Result<bool> MemoryStore::AddMissingReportFacts(const ReportFacts& facts) {
   return report_facts_.emplace(facts.dossier_code, facts).second;
 }
 
-Result<Dossier> MemoryStore::GetDossier(const std::string& code) {
+Result<Dossier> MemoryStore::DoGetDossier(const std::string& code) {
   std::lock_guard lock(mutex_);
   auto found = dossiers_.find(code);
   if (found == dossiers_.end()) {
@@ -290,9 +228,7 @@ DossierSummary MemoryStore::SummaryOf(const StoredDossier& stored) {
                         d.clock.due_at, stored.updated_at};
 }
 
-Result<std::vector<DossierSummary>> MemoryStore::ListQueue(const QueueQuery& query) {
-  Status page = CheckPageSize(query.limit);
-  if (!page.ok()) return page.error();
+Result<std::vector<DossierSummary>> MemoryStore::DoListQueue(const QueueQuery& query) {
   std::lock_guard lock(mutex_);
   std::tuple<std::int64_t, std::string> after{std::numeric_limits<std::int64_t>::min(), ""};
   if (query.after_code) {
@@ -318,7 +254,7 @@ Result<std::vector<DossierSummary>> MemoryStore::ListQueue(const QueueQuery& que
   std::sort(matches.begin(), matches.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<DossierSummary> page_items;
-  const std::size_t limit = static_cast<std::size_t>(std::min(query.limit, kMaxPageSize));
+  const std::size_t limit = static_cast<std::size_t>(query.limit);
   for (std::size_t i = 0; i < matches.size() && i < limit; ++i) {
     page_items.push_back(SummaryOf(*matches[i].second));
   }
@@ -344,7 +280,7 @@ std::vector<DossierSummary> MemoryStore::ListNewestLocked(
     const std::optional<std::string>& after_code, int limit, const DossierFilter& filter,
     const std::function<bool(const Dossier&)>& keep) const {
   std::vector<DossierSummary> items;
-  const std::size_t max = static_cast<std::size_t>(std::min(limit, kMaxPageSize));
+  const std::size_t max = static_cast<std::size_t>(limit);
   // dossiers_ is ordered by code; walk it backwards for newest first.
   for (auto it = dossiers_.rbegin(); it != dossiers_.rend() && items.size() < max; ++it) {
     const Dossier& d = it->second.dossier;
@@ -355,23 +291,19 @@ std::vector<DossierSummary> MemoryStore::ListNewestLocked(
   return items;
 }
 
-Result<std::vector<DossierSummary>> MemoryStore::ListByApplicant(const ApplicantQuery& query) {
-  Status page = CheckPageSize(query.limit);
-  if (!page.ok()) return page.error();
+Result<std::vector<DossierSummary>> MemoryStore::DoListByApplicant(const ApplicantQuery& query) {
   std::lock_guard lock(mutex_);
   return ListNewestLocked(query.after_code, query.limit, query.filter,
                           [&](const Dossier& d) { return d.applicant_id == query.applicant_id; });
 }
 
-Result<std::vector<DossierSummary>> MemoryStore::ListByAgency(const AgencyQuery& query) {
-  Status page = CheckPageSize(query.limit);
-  if (!page.ok()) return page.error();
+Result<std::vector<DossierSummary>> MemoryStore::DoListByAgency(const AgencyQuery& query) {
   std::lock_guard lock(mutex_);
   return ListNewestLocked(query.after_code, query.limit, query.filter,
                           [&](const Dossier& d) { return d.agency == query.agency; });
 }
 
-Result<std::vector<DossierSummary>> MemoryStore::ListInState(const StateQuery& query) {
+Result<std::vector<DossierSummary>> MemoryStore::DoListInState(const StateQuery& query) {
   std::lock_guard lock(mutex_);
   std::vector<const StoredDossier*> found;
   for (const auto& [code, stored] : dossiers_) {
@@ -397,31 +329,28 @@ Result<std::vector<DossierSummary>> MemoryStore::ListInState(const StateQuery& q
   return out;
 }
 
-Result<std::optional<PaymentRecord>> MemoryStore::FindPayment(const std::string& transaction_id) {
+Result<std::optional<PaymentRecord>> MemoryStore::DoFindPayment(const std::string& transaction_id) {
   std::lock_guard lock(mutex_);
   auto found = payments_.find(transaction_id);
   if (found == payments_.end()) return std::optional<PaymentRecord>();
   return std::optional<PaymentRecord>(found->second);
 }
 
-Status MemoryStore::PutDocument(const DocumentInfo& info, std::string_view bytes,
-                                const std::string& uploaded_by, Instant) {
-  if (Status checked = CheckDocumentBytes(info, bytes); !checked.ok()) return checked;
+Status MemoryStore::DoPutDocument(const DocumentInfo& info, std::string_view bytes,
+                                  const std::string& uploaded_by, Instant) {
   std::lock_guard lock(mutex_);
   documents_.try_emplace(info.id, StoredDocument{info, std::string(bytes)});
   uploads_.insert({info.id, uploaded_by});
   return Status();
 }
 
-Result<bool> MemoryStore::IsDocumentUploader(const std::string& id, const std::string& user_id) {
+Result<bool> MemoryStore::DoIsDocumentUploader(const std::string& id, const std::string& user_id) {
   std::lock_guard lock(mutex_);
   return uploads_.count({id, user_id}) != 0;
 }
 
-Result<std::vector<DossierSummary>> MemoryStore::ListDossiersReferencing(const std::string& id,
-                                                                         int limit) {
-  Status page = CheckPageSize(limit);
-  if (!page.ok()) return page.error();
+Result<std::vector<DossierSummary>> MemoryStore::DoListDossiersReferencing(const std::string& id,
+                                                                           int limit) {
   std::lock_guard lock(mutex_);
   std::vector<DossierSummary> items;
   auto found = references_.find(id);
@@ -465,7 +394,7 @@ Status MemoryStore::AbandonIdempotencyKey(const std::string& user_id, const std:
   return Status();
 }
 
-Result<DocumentInfo> MemoryStore::GetDocumentInfo(const std::string& id) {
+Result<DocumentInfo> MemoryStore::DoGetDocumentInfo(const std::string& id) {
   std::lock_guard lock(mutex_);
   auto found = documents_.find(id);
   if (found == documents_.end()) {
@@ -474,7 +403,7 @@ Result<DocumentInfo> MemoryStore::GetDocumentInfo(const std::string& id) {
   return found->second.info;
 }
 
-Result<std::string> MemoryStore::GetDocumentBytes(const std::string& id) {
+Result<std::string> MemoryStore::DoGetDocumentBytes(const std::string& id) {
   std::lock_guard lock(mutex_);
   auto found = documents_.find(id);
   if (found == documents_.end()) {
@@ -483,7 +412,7 @@ Result<std::string> MemoryStore::GetDocumentBytes(const std::string& id) {
   return found->second.bytes;
 }
 
-Result<std::vector<AuditRecord>> MemoryStore::AuditTrail(const std::string& dossier_code) {
+Result<std::vector<AuditRecord>> MemoryStore::DoAuditTrail(const std::string& dossier_code) {
   std::lock_guard lock(mutex_);
   auto found = events_.find(dossier_code);
   if (found == events_.end() || found->second.empty()) {
@@ -509,8 +438,7 @@ std::vector<OutboxEntry> MemoryStore::Outbox() const {
   return entries;
 }
 
-Result<std::vector<StoredOutboxEntry>> MemoryStore::ListOutbox(const OutboxQuery& query) {
-  if (Status page = CheckFeedLimit(query.limit); !page.ok()) return page.error();
+Result<std::vector<StoredOutboxEntry>> MemoryStore::DoListOutbox(const OutboxQuery& query) {
   std::lock_guard lock(mutex_);
   std::vector<StoredOutboxEntry> entries;
   // Ids are positions + 1, so the first candidate is at index after_sequence.
@@ -552,9 +480,8 @@ Status MemoryStore::RecordDeadLetter(const DeadLetter& letter) {
   return Status();
 }
 
-Result<std::vector<DeadLetter>> MemoryStore::ListDeadLetters(
+Result<std::vector<DeadLetter>> MemoryStore::DoListDeadLetters(
     const std::optional<std::string>& agency, int limit) {
-  if (Status page = CheckFeedLimit(limit); !page.ok()) return page.error();
   std::lock_guard lock(mutex_);
   std::vector<DeadLetter> letters;
   for (const auto& [id, letter] : dead_letters_) {

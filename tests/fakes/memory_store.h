@@ -39,46 +39,9 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   // `clock` (may be null) stamps dossiers created without history.
   explicit MemoryStore(const Clock* clock = nullptr, ContentHash content_hash = {});
 
-  Result<StoredDefinition> PublishDefinition(const std::string& procedure_code,
-                                             const nlohmann::json& document,
-                                             const std::string& published_by, Instant at,
-                                             const std::string& owner_agency = {}) override;
-  Result<StoredDefinition> GetDefinition(const std::string& procedure_code,
-                                         std::int64_t version = 0) override;
-  Result<std::vector<StoredDefinition>> ListDefinitionVersions(
-      const std::string& procedure_code) override;
-  Result<std::vector<StoredDefinition>> ListLatestDefinitions() override;
-  Result<std::int64_t> NextDossierSequence(const std::string& agency, LocalDate date) override;
-  Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
-                       int national_status, const std::vector<OutboxEntry>& outbox = {},
-                       const std::optional<ReportFacts>& facts = std::nullopt,
-                       const std::string& queue_agency = {}) override;
-  Status CommitTransition(const TransitionCommit& commit) override;
-  Result<Dossier> GetDossier(const std::string& code) override;
-  Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query) override;
-  Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query) override;
-  Result<std::vector<DossierSummary>> ListByAgency(const AgencyQuery& query) override;
-  Result<std::vector<DossierSummary>> ListInState(const StateQuery& query) override;
-  Status PutDocument(const DocumentInfo& info, std::string_view bytes,
-                     const std::string& uploaded_by, Instant at) override;
-  Result<DocumentInfo> GetDocumentInfo(const std::string& id) override;
-  Result<std::string> GetDocumentBytes(const std::string& id) override;
-  Result<bool> IsDocumentUploader(const std::string& id, const std::string& user_id) override;
-  Result<std::vector<DossierSummary>> ListDossiersReferencing(const std::string& id,
-                                                              int limit) override;
-  Result<std::optional<PaymentRecord>> FindPayment(const std::string& transaction_id) override;
-  Result<std::vector<AuditRecord>> AuditTrail(const std::string& dossier_code) override;
-  Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query) override;
-  Result<std::vector<ReportGroup>> AggregateReport(const ReportQuery& query) override;
-  Result<std::vector<std::string>> ListDossiersWithoutFacts(const std::string& after_code,
-                                                            int limit) override;
-  Result<bool> AddMissingReportFacts(const ReportFacts& facts) override;
-
   Result<std::int64_t> DeliveryCursor() override;
   Status RecordDelivered(std::int64_t entry_id, Instant at) override;
   Status RecordDeadLetter(const DeadLetter& letter) override;
-  Result<std::vector<DeadLetter>> ListDeadLetters(const std::optional<std::string>& agency,
-                                                  int limit) override;
 
   Result<std::optional<IdempotencyRecord>> ReserveIdempotencyKey(const std::string& user_id,
                                                                  const std::string& key,
@@ -93,6 +56,45 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   std::vector<OutboxEntry> Outbox() const;
 
  private:
+  bool DocumentIdMatches(const DocumentInfo& info, std::string_view bytes) const override;
+  Result<StoredDefinition> DoPublishDefinition(const std::string& procedure_code,
+                                               const nlohmann::json& document,
+                                               const std::string& document_text,
+                                               const std::string& published_by, Instant at,
+                                               const std::string& owner_agency) override;
+  Result<StoredDefinition> DoGetDefinition(const std::string& procedure_code,
+                                           std::int64_t version) override;
+  Result<std::vector<StoredDefinition>> DoListDefinitionVersions(
+      const std::string& procedure_code) override;
+  Result<std::vector<StoredDefinition>> DoListLatestDefinitions() override;
+  Result<std::int64_t> DoNextDossierSequence(const std::string& agency, LocalDate date) override;
+  Status DoCreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
+                         int national_status, const std::vector<OutboxEntry>& outbox,
+                         const std::optional<ReportFacts>& facts,
+                         const std::string& queue_agency) override;
+  Status DoCommitTransition(const TransitionCommit& commit) override;
+  Result<Dossier> DoGetDossier(const std::string& code) override;
+  Result<std::vector<DossierSummary>> DoListQueue(const QueueQuery& query) override;
+  Result<std::vector<DossierSummary>> DoListByApplicant(const ApplicantQuery& query) override;
+  Result<std::vector<DossierSummary>> DoListByAgency(const AgencyQuery& query) override;
+  Result<std::vector<DossierSummary>> DoListInState(const StateQuery& query) override;
+  Status DoPutDocument(const DocumentInfo& info, std::string_view bytes,
+                       const std::string& uploaded_by, Instant at) override;
+  Result<DocumentInfo> DoGetDocumentInfo(const std::string& id) override;
+  Result<std::string> DoGetDocumentBytes(const std::string& id) override;
+  Result<bool> DoIsDocumentUploader(const std::string& id, const std::string& user_id) override;
+  Result<std::vector<DossierSummary>> DoListDossiersReferencing(const std::string& id,
+                                                                int limit) override;
+  Result<std::optional<PaymentRecord>> DoFindPayment(const std::string& transaction_id) override;
+  Result<std::vector<AuditRecord>> DoAuditTrail(const std::string& dossier_code) override;
+  Result<std::vector<StoredOutboxEntry>> DoListOutbox(const OutboxQuery& query) override;
+  Result<std::vector<ReportGroup>> DoAggregateReport(const ReportQuery& query) override;
+  Result<std::vector<std::string>> DoListDossiersWithoutFacts(const std::string& after_code,
+                                                              int limit) override;
+  Result<bool> DoAddMissingReportFacts(const ReportFacts& facts) override;
+  Result<std::vector<DeadLetter>> DoListDeadLetters(const std::optional<std::string>& agency,
+                                                    int limit) override;
+
   struct StoredDossier {
     Dossier dossier;
     std::vector<std::string> queue_roles;
@@ -112,7 +114,6 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   // Ids count 1, 2, ... in commit order, like the SQLite rowid.
   void AppendOutboxLocked(const std::vector<OutboxEntry>& outbox, const std::string& agency,
                           Instant at);
-  Status CheckDocumentBytes(const DocumentInfo& info, std::string_view bytes) const;
   // Summaries of the dossiers `keep` accepts, newest (highest code) first.
   std::vector<DossierSummary> ListNewestLocked(
       const std::optional<std::string>& after_code, int limit, const DossierFilter& filter,

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "engine/crypto/sha256.h"
+#include "engine/domain/feed_delivery.h"
 #include "engine/domain/store.h"
 #include "engine/sqlite/sqlite_store.h"
 #include "tests/engine/sqlite/sample_dossiers.h"
@@ -1186,6 +1188,136 @@ TEST_CASE_TEMPLATE("store: reports equal CountFacts over the latest facts for an
       ++want;
     }
   }
+}
+
+// The argument rules of the ports' fronts (store.h, feed_delivery.h), as
+// every adapter answers them: the same code, message and field, and nothing
+// written. tests/engine/domain/store_test.cc shows no adapter code runs.
+TEST_CASE_TEMPLATE("store: invalid arguments are refused alike by every adapter, writing nothing",
+                   F, STORE_TYPES) {
+  F f;
+  const Dossier stored = NewDossier("V-1");
+  REQUIRE(f.store->CreateDossier(stored, {"clerk"}, 1).ok());
+  SampleTransition moved = MoveTo(stored, "in_review", SampleTime(60));
+  Dossier no_code = NewDossier("");
+  ReportFacts other_facts;
+  other_facts.dossier_code = "V-2";
+  const std::string bytes = "document bytes";
+
+  struct Refusal {
+    const char* what;
+    std::function<Status()> call;
+    const char* message;
+    const char* pointer;  // "" when the error names no field
+  };
+  auto status_of = [](const auto& result) -> Status {
+    return result.ok() ? Status() : Status(result.error());
+  };
+  const std::vector<Refusal> refusals = {
+      {"a definition without a procedure code",
+       [&] { return status_of(f.store->PublishDefinition("", {}, "admin", SampleTime())); },
+       "a definition needs a procedure code", ""},
+      {"a sequence without an agency",
+       [&] {
+         return status_of(f.store->NextDossierSequence(
+             "", std::chrono::year(2026) / std::chrono::November / 20));
+       },
+       "a sequence needs an agency and a valid date", ""},
+      {"a dossier without a code", [&] { return f.store->CreateDossier(no_code, {"clerk"}, 1); },
+       "a dossier needs a code", "/code"},
+      {"a transition without its event",
+       [&] {
+         DossierStore::TransitionCommit commit = CommitOf(moved, 1);
+         commit.event = nullptr;
+         return f.store->CommitTransition(commit);
+       },
+       "a transition needs the dossier after it and its event", ""},
+      {"a transition with facts of another dossier",
+       [&] {
+         DossierStore::TransitionCommit commit = CommitOf(moved, 1);
+         commit.facts = other_facts;
+         return f.store->CommitTransition(commit);
+       },
+       "report facts of another dossier", "/facts/dossier_code"},
+      {"a transition storing a document under a wrong id",
+       [&] {
+         DossierStore::TransitionCommit commit = CommitOf(moved, 1);
+         commit.documents.push_back(NewDocument{
+             {Sha256Hex("other"), static_cast<std::int64_t>(bytes.size()), "text/plain"},
+             bytes,
+             "clerk-1"});
+         return f.store->CommitTransition(commit);
+       },
+       "document id is not the SHA-256 of its bytes", "/id"},
+      {"a document of the wrong size",
+       [&] {
+         return f.store->PutDocument({Sha256Hex(bytes), 3, "text/plain"}, bytes, "u", SampleTime());
+       },
+       "document size does not match its bytes", "/size"},
+      {"a queue page of 0",
+       [&] {
+         QueueQuery query = Queue("clerk", stored.agency);
+         query.limit = 0;
+         return status_of(f.store->ListQueue(query));
+       },
+       "limit must be at least 1", "/limit"},
+      {"a state page of 0",
+       [&] {
+         StateQuery query{stored.procedure_code, stored.state, SampleTime(3600), 0, {}, {}};
+         return status_of(f.store->ListInState(query));
+       },
+       "limit must be at least 1", "/limit"},
+      {"a references page of 0",
+       [&] { return status_of(f.store->ListDossiersReferencing(Sha256Hex(bytes), 0)); },
+       "limit must be at least 1", "/limit"},
+      {"a without-facts page of 0",
+       [&] { return status_of(f.store->ListDossiersWithoutFacts("", 0)); },
+       "limit must be at least 1", "/limit"},
+      {"an outbox page of 1001",
+       [&] {
+         return status_of(f.store->ListOutbox(OutboxQuery{0, 1001, {}}));
+       },
+       "limit must be from 1 to 1000", "/limit"},
+      {"a dead-letter page of 0",
+       [&] {
+         auto* feed = dynamic_cast<FeedDeliveryStore*>(f.store.get());
+         REQUIRE(feed != nullptr);
+         return status_of(feed->ListDeadLetters(std::nullopt, 0));
+       },
+       "limit must be from 1 to 1000", "/limit"},
+  };
+  for (const Refusal& refusal : refusals) {
+    CAPTURE(refusal.what);
+    Status status = refusal.call();
+    REQUIRE_FALSE(status.ok());
+    CHECK(status.error().code() == ErrorCode::kInvalidArgument);
+    CHECK(status.error().message() == refusal.message);
+    if (*refusal.pointer == '\0') {
+      CHECK(status.error().fields().empty());
+    } else {
+      REQUIRE(status.error().fields().size() == 1);
+      CHECK(status.error().fields().front().pointer == refusal.pointer);
+    }
+  }
+  // Nothing of the refused writes was stored.
+  Result<Dossier> unchanged = f.store->GetDossier("V-1");
+  REQUIRE(unchanged.ok());
+  CHECK(unchanged->version == 1);
+  CHECK(f.store->GetDocumentInfo(Sha256Hex(bytes)).error().code() == ErrorCode::kNotFound);
+  CHECK(f.store->ListDefinitionVersions("")->empty());
+  Result<std::vector<StoredOutboxEntry>> outbox = f.store->ListOutbox(OutboxQuery{0, 1000, {}});
+  REQUIRE(outbox.ok());
+  CHECK(outbox->empty());
+  // A page above the ceiling is no error; it reads as the ceiling.
+  CHECK(f.store
+            ->ListInState(StateQuery{stored.procedure_code,
+                                     stored.state,
+                                     SampleTime(3600),
+                                     DossierStore::kMaxPageSize + 1,
+                                     {},
+                                     {}})
+            ->size() == 1);
+  CHECK(f.store->ListDossiersReferencing(Sha256Hex(bytes), 1000000)->empty());
 }
 
 }  // namespace

@@ -1,0 +1,334 @@
+#include "engine/sqlite/dossier_tables.h"
+
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <utility>
+
+#include "engine/sqlite/dossier_codec.h"
+
+namespace motcua {
+namespace {
+
+// Queue rows of dossiers without a due date carry this key so they sort last.
+constexpr std::int64_t kNoDueDate = std::numeric_limits<std::int64_t>::max();
+
+constexpr const char* kInsertDossier =
+    "INSERT INTO dossiers (code, procedure_code, definition_version, applicant_id, agency, state, "
+    "national_status, version, assignee, received_at, due_at, finished_at, clock_json, form_json, "
+    "documents_json, result_document, signatures_json, updated_at, state_entered_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)";
+
+// A dossier's procedure, pinned version, applicant and agency are fixed at
+// creation; leaving them out of SET keeps SQLite from rewriting the applicant
+// and agency indexes on every transition (?2 to ?5 are bound but unused).
+constexpr const char* kUpdateDossier =
+    "UPDATE dossiers SET state = ?6, national_status = ?7, version = ?8, assignee = ?9, "
+    "received_at = ?10, due_at = ?11, finished_at = ?12, clock_json = ?13, form_json = ?14, "
+    "documents_json = ?15, result_document = ?16, signatures_json = ?17, updated_at = ?18, "
+    "state_entered_at = CASE WHEN ?20 THEN ?18 ELSE state_entered_at END "
+    "WHERE code = ?1 AND version = ?19";
+
+constexpr const char* kDossierColumns =
+    "code, procedure_code, definition_version, applicant_id, agency, state, national_status, "
+    "version, assignee, received_at, due_at, finished_at, clock_json, form_json, documents_json, "
+    "result_document, signatures_json, updated_at";
+
+// The WHERE clause of DossierFilter over `dossiers AS d`, with parameters
+// ?10 state, ?11 procedure, ?12 received_from, ?13 received_to.
+constexpr const char* kFilterClause =
+    " AND (?10 IS NULL OR d.state = ?10) AND (?11 IS NULL OR d.procedure_code = ?11)"
+    " AND (?12 IS NULL OR d.received_at >= ?12) AND (?13 IS NULL OR d.received_at < ?13)";
+
+// Binds ?1..?18 in the column order of kInsertDossier, without copying: `row`
+// and its dossier must outlive the statement's use.
+void BindDossierRow(SqliteStatement& stmt, const DossierRow& row) {
+  const Dossier& d = *row.dossier;
+  stmt.BindTextNoCopy(1, d.code);
+  stmt.BindTextNoCopy(2, d.procedure_code);
+  stmt.BindInt(3, d.definition_version);
+  stmt.BindTextNoCopy(4, d.applicant_id);
+  stmt.BindTextNoCopy(5, d.agency);
+  stmt.BindTextNoCopy(6, d.state);
+  stmt.BindInt(7, row.national_status);
+  stmt.BindInt(8, d.version);
+  stmt.BindOptionalText(9, d.assignee);
+  stmt.BindOptionalInt(10, OptionalSeconds(d.clock.received_at));
+  stmt.BindOptionalInt(11, OptionalSeconds(d.clock.due_at));
+  stmt.BindOptionalInt(12, OptionalSeconds(d.clock.finished_at));
+  stmt.BindTextNoCopy(13, row.clock_json);
+  stmt.BindTextNoCopy(14, row.form_json);
+  stmt.BindTextNoCopy(15, row.documents_json);
+  stmt.BindOptionalText(16, d.result_document);
+  stmt.BindTextNoCopy(17, row.signatures_json);
+  stmt.BindInt(18, row.updated_at);
+}
+
+Result<Dossier> ReadDossier(const SqliteStatement& row) {
+  Dossier d;
+  d.code = row.ColumnText(0);
+  d.procedure_code = row.ColumnText(1);
+  d.definition_version = row.ColumnInt(2);
+  d.applicant_id = row.ColumnText(3);
+  d.agency = row.ColumnText(4);
+  d.state = row.ColumnText(5);
+  d.version = row.ColumnInt(7);
+  d.assignee = row.ColumnOptionalText(8);
+  if (!row.IsNull(9)) d.clock.received_at = FromSeconds(row.ColumnInt(9));
+  if (!row.IsNull(10)) d.clock.due_at = FromSeconds(row.ColumnInt(10));
+  if (!row.IsNull(11)) d.clock.finished_at = FromSeconds(row.ColumnInt(11));
+  Status clock = DecodeClockParts(row.ColumnText(12), &d.clock);
+  if (!clock.ok()) return clock.error();
+  Result<nlohmann::json> form = DecodeJson(row.ColumnText(13), "form_json");
+  if (!form.ok()) return form.error();
+  d.form = std::move(form).value();
+  Result<std::map<std::string, std::string>> documents = DecodeDocuments(row.ColumnText(14));
+  if (!documents.ok()) return documents.error();
+  d.documents = std::move(documents).value();
+  d.result_document = row.ColumnOptionalText(15);
+  Result<std::vector<SignatureEvidence>> signatures = DecodeSignatures(row.ColumnText(16));
+  if (!signatures.ok()) return signatures.error();
+  d.result_signatures = std::move(signatures).value();
+  return d;
+}
+
+void BindFilter(SqliteStatement& stmt, const DossierFilter& filter) {
+  stmt.BindOptionalText(10, filter.state);
+  stmt.BindOptionalText(11, filter.procedure_code);
+  if (filter.received_from) {
+    stmt.BindInt(12, ToSeconds(*filter.received_from));
+  } else {
+    stmt.BindNull(12);
+  }
+  if (filter.received_to) {
+    stmt.BindInt(13, ToSeconds(*filter.received_to));
+  } else {
+    stmt.BindNull(13);
+  }
+}
+
+std::string DayKey(LocalDate date) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return text;
+}
+
+}  // namespace
+
+Result<DossierRow> EncodeDossierRow(const Dossier& dossier, int national_status,
+                                    Instant updated_at) {
+  DossierRow row;
+  row.dossier = &dossier;
+  row.national_status = national_status;
+  try {
+    row.clock_json = EncodeClockParts(dossier.clock);
+    row.form_json = dossier.form.dump();
+    row.documents_json = EncodeDocuments(dossier.documents);
+    row.signatures_json = EncodeSignatures(dossier.result_signatures);
+  } catch (const nlohmann::json::exception& e) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "dossier " + dossier.code + " cannot be stored: " + e.what());
+  }
+  row.updated_at = ToSeconds(updated_at);
+  return row;
+}
+
+Status InsertDossier(SqliteConnection& db, const DossierRow& row) {
+  const std::string& code = row.dossier->code;
+  Result<SqliteStatement*> exists = db.Prepare("SELECT 1 FROM dossiers WHERE code = ?1");
+  if (!exists.ok()) return exists.error();
+  {
+    StatementReset reset(*exists);
+    (*exists)->BindText(1, code);
+    Result<bool> found = (*exists)->Step();
+    if (!found.ok()) return found.error();
+    if (*found) {
+      return Error(ErrorCode::kConflict, "dossier " + code + " already exists", "dossier_exists");
+    }
+  }
+  Result<SqliteStatement*> insert = db.Prepare(kInsertDossier);
+  if (!insert.ok()) return insert.error();
+  StatementReset reset(*insert);
+  BindDossierRow(**insert, row);
+  return (*insert)->Run();
+}
+
+Status UpdateDossier(SqliteConnection& db, const DossierRow& row, std::int64_t expected_version,
+                     bool enters_state) {
+  const std::string& code = row.dossier->code;
+  Result<SqliteStatement*> update = db.Prepare(kUpdateDossier);
+  if (!update.ok()) return update.error();
+  {
+    StatementReset reset(*update);
+    BindDossierRow(**update, row);
+    (*update)->BindInt(19, expected_version);
+    (*update)->BindInt(20, enters_state ? 1 : 0);
+    Status updated = (*update)->Run();
+    if (!updated.ok()) return updated;
+  }
+  if (sqlite3_changes(db.handle()) != 0) return Status();
+  Result<SqliteStatement*> current = db.Prepare("SELECT version FROM dossiers WHERE code = ?1");
+  if (!current.ok()) return current.error();
+  StatementReset reset(*current);
+  (*current)->BindText(1, code);
+  Result<bool> found = (*current)->Step();
+  if (!found.ok()) return found.error();
+  if (!*found) return Error(ErrorCode::kNotFound, "dossier " + code + " does not exist");
+  return Error(ErrorCode::kConflict,
+               "dossier " + code + " is at version " + std::to_string((*current)->ColumnInt(0)) +
+                   ", not " + std::to_string(expected_version),
+               "stale_version");
+}
+
+Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
+                           const std::vector<std::string>& roles, const std::string& agency) {
+  Result<SqliteStatement*> remove = db.Prepare("DELETE FROM queue_entries WHERE code = ?1");
+  if (!remove.ok()) return remove.error();
+  {
+    StatementReset reset(*remove);
+    (*remove)->BindTextNoCopy(1, dossier.code);
+    Status removed = (*remove)->Run();
+    if (!removed.ok()) return removed;
+  }
+  Result<SqliteStatement*> insert = db.Prepare(
+      "INSERT OR IGNORE INTO queue_entries (role, agency, state, due_at, code) "
+      "VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!insert.ok()) return insert.error();
+  const std::int64_t due = dossier.clock.due_at ? ToSeconds(*dossier.clock.due_at) : kNoDueDate;
+  for (const std::string& role : roles) {
+    StatementReset reset(*insert);
+    (*insert)->BindTextNoCopy(1, role);
+    (*insert)->BindTextNoCopy(2, agency.empty() ? dossier.agency : agency);
+    (*insert)->BindTextNoCopy(3, dossier.state);
+    (*insert)->BindInt(4, due);
+    (*insert)->BindTextNoCopy(5, dossier.code);
+    Status inserted = (*insert)->Run();
+    if (!inserted.ok()) return inserted;
+  }
+  return Status();
+}
+
+Result<std::int64_t> NextDossierNumber(SqliteConnection& db, const std::string& agency,
+                                       LocalDate date) {
+  Result<SqliteStatement*> stmt = db.Prepare(
+      "INSERT INTO dossier_sequences (agency, day, last) VALUES (?1, ?2, 1) "
+      "ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last");
+  if (!stmt.ok()) return stmt.error();
+  StatementReset reset(*stmt);
+  (*stmt)->BindText(1, agency);
+  (*stmt)->BindText(2, DayKey(date));
+  Result<bool> row = (*stmt)->Step();
+  if (!row.ok()) return row.error();
+  if (!*row) return Error(ErrorCode::kInternal, "sequence upsert returned no row");
+  return (*stmt)->ColumnInt(0);
+}
+
+Result<Dossier> QueryDossierRow(SqliteConnection& db, const std::string& code) {
+  Result<SqliteStatement*> stmt =
+      db.Prepare(std::string("SELECT ") + kDossierColumns + " FROM dossiers WHERE code = ?1");
+  if (!stmt.ok()) return stmt.error();
+  StatementReset reset(*stmt);
+  (*stmt)->BindText(1, code);
+  Result<bool> row = (*stmt)->Step();
+  if (!row.ok()) return row.error();
+  if (!*row) return Error(ErrorCode::kNotFound, "dossier " + code + " does not exist");
+  return ReadDossier(**stmt);
+}
+
+Result<std::vector<DossierSummary>> QueryQueue(SqliteConnection& db, const QueueQuery& query) {
+  std::int64_t after_due = 0;
+  if (query.after_code) {
+    Result<SqliteStatement*> due = db.Prepare("SELECT due_at FROM dossiers WHERE code = ?1");
+    if (!due.ok()) return due.error();
+    StatementReset reset(*due);
+    (*due)->BindText(1, *query.after_code);
+    Result<bool> row = (*due)->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) {
+      return Error(ErrorCode::kInvalidArgument, "after_code names no dossier", "",
+                   {FieldError{"/after_code", "unknown dossier " + *query.after_code}});
+    }
+    after_due = (*due)->IsNull(0) ? kNoDueDate : (*due)->ColumnInt(0);
+  }
+  Result<SqliteStatement*> stmt =
+      db.Prepare(std::string("SELECT ") + kSummaryColumns +
+                 " FROM queue_entries AS q JOIN dossiers AS d ON d.code = q.code"
+                 " WHERE q.role = ?1 AND q.agency = ?2 AND (?3 IS NULL OR q.state = ?3)"
+                 " AND (?4 IS NULL OR d.procedure_code = ?4)"
+                 " AND (?5 IS NULL OR (q.due_at, q.code) > (?6, ?5))"
+                 " ORDER BY q.due_at, q.code LIMIT ?7");
+  if (!stmt.ok()) return stmt.error();
+  StatementReset reset(*stmt);
+  (*stmt)->BindText(1, query.role);
+  (*stmt)->BindText(2, query.agency);
+  (*stmt)->BindOptionalText(3, query.state);
+  (*stmt)->BindOptionalText(4, query.procedure_code);
+  (*stmt)->BindOptionalText(5, query.after_code);
+  (*stmt)->BindInt(6, after_due);
+  (*stmt)->BindInt(7, query.limit);
+  return ReadSummaries(**stmt);
+}
+
+Result<std::vector<DossierSummary>> QueryByApplicant(SqliteConnection& db,
+                                                     const ApplicantQuery& query) {
+  Result<SqliteStatement*> stmt = db.Prepare(std::string("SELECT ") + kSummaryColumns +
+                                             " FROM dossiers AS d WHERE d.applicant_id = ?1"
+                                             " AND (?2 IS NULL OR d.code < ?2)" +
+                                             kFilterClause + " ORDER BY d.code DESC LIMIT ?3");
+  if (!stmt.ok()) return stmt.error();
+  StatementReset reset(*stmt);
+  (*stmt)->BindText(1, query.applicant_id);
+  (*stmt)->BindOptionalText(2, query.after_code);
+  (*stmt)->BindInt(3, query.limit);
+  BindFilter(**stmt, query.filter);
+  return ReadSummaries(**stmt);
+}
+
+Result<std::vector<DossierSummary>> QueryByAgency(SqliteConnection& db, const AgencyQuery& query) {
+  Result<SqliteStatement*> stmt =
+      db.Prepare(std::string("SELECT ") + kSummaryColumns +
+                 " FROM dossiers AS d INDEXED BY dossiers_by_agency WHERE d.agency = ?1"
+                 " AND (?2 IS NULL OR d.code < ?2)" +
+                 kFilterClause + " ORDER BY d.code DESC LIMIT ?3");
+  if (!stmt.ok()) return stmt.error();
+  StatementReset reset(*stmt);
+  (*stmt)->BindText(1, query.agency);
+  (*stmt)->BindOptionalText(2, query.after_code);
+  (*stmt)->BindInt(3, query.limit);
+  BindFilter(**stmt, query.filter);
+  return ReadSummaries(**stmt);
+}
+
+Result<std::vector<DossierSummary>> QueryInState(SqliteConnection& db, const StateQuery& query) {
+  Result<SqliteStatement*> stmt =
+      db.Prepare(std::string("SELECT ") + kSummaryColumns +
+                 " FROM dossiers AS d INDEXED BY dossiers_by_state_entry"
+                 " WHERE d.procedure_code = ?1 AND d.state = ?2 AND d.state_entered_at <= ?3"
+                 " AND (?5 IS NULL OR (d.state_entered_at, d.code) > (?5, ?6))"
+                 " ORDER BY d.state_entered_at, d.code LIMIT ?4");
+  if (!stmt.ok()) return stmt.error();
+  StatementReset reset(*stmt);
+  (*stmt)->BindText(1, query.procedure_code);
+  (*stmt)->BindText(2, query.state);
+  (*stmt)->BindInt(3, ToSeconds(query.entered_before));
+  (*stmt)->BindInt(4, query.limit);
+  (*stmt)->BindOptionalInt(5, OptionalSeconds(query.after_entered));
+  (*stmt)->BindOptionalText(6, query.after_code);
+  return ReadSummaries(**stmt);
+}
+
+Result<std::vector<QueueDepth>> QueryQueueDepths(SqliteConnection& db) {
+  Result<SqliteStatement*> stmt =
+      db.Prepare("SELECT role, agency, COUNT(*) FROM queue_entries GROUP BY role, agency");
+  if (!stmt.ok()) return stmt.error();
+  StatementReset reset(*stmt);
+  std::vector<QueueDepth> depths;
+  Status read = (*stmt)->ForEachRow([&](const SqliteStatement& row) {
+    depths.push_back({row.ColumnText(0), row.ColumnText(1), row.ColumnInt(2)});
+  });
+  if (!read.ok()) return read.error();
+  return depths;
+}
+
+}  // namespace motcua

@@ -1,0 +1,125 @@
+#include "engine/sqlite/event_tables.h"
+
+#include <utility>
+
+#include "engine/sqlite/dossier_codec.h"
+
+namespace motcua {
+namespace {
+
+// Calls `on_record` with each event row of `dossier_code`, oldest first.
+template <typename OnRecord>
+Status ForEachEvent(SqliteConnection& db, const std::string& dossier_code, OnRecord&& on_record) {
+  Result<SqliteStatement*> stmt = db.Prepare(std::string("SELECT ") + kEventColumns +
+                                             " FROM events WHERE dossier_code = ?1 ORDER BY idx");
+  if (!stmt.ok()) return stmt.error();
+  StatementReset reset(*stmt);
+  (*stmt)->BindText(1, dossier_code);
+  return (*stmt)->ForEachRow([&](const SqliteStatement& row) -> Status {
+    Result<AuditRecord> record = ReadEventRow(row);
+    if (!record.ok()) return record.error();
+    on_record(std::move(record).value());
+    return Status();
+  });
+}
+
+}  // namespace
+
+Result<EncodedEvent> EncodeEvent(const std::string& dossier_code, const DossierEvent& event) {
+  EncodedEvent encoded;
+  encoded.event = &event;
+  try {
+    encoded.canonical = CanonicalEventAround(dossier_code, event);
+    encoded.step = StepName(event.step);
+    encoded.roles_json = nlohmann::json(event.actor.roles).dump();
+    encoded.payload_json = event.payload.dump();
+  } catch (const nlohmann::json::exception& e) {
+    return Error(ErrorCode::kInvalidArgument, std::string("event cannot be stored: ") + e.what());
+  }
+  return encoded;
+}
+
+const EventChainHeads::Head* EventChainHeads::Find(const std::string& dossier_code) const {
+  auto found = heads_.find(dossier_code);
+  return found == heads_.end() ? nullptr : &found->second;
+}
+
+void EventChainHeads::Put(const std::string& dossier_code, Head head) {
+  if (heads_.size() >= kMaxEntries) heads_.clear();
+  heads_.insert_or_assign(dossier_code, std::move(head));
+}
+
+Status AppendEvent(SqliteConnection& db, EventChainHeads& heads, const std::string& dossier_code,
+                   const EncodedEvent& encoded) {
+  std::int64_t index = 0;
+  std::string previous_hash;
+  if (const EventChainHeads::Head* head = heads.Find(dossier_code)) {
+    index = head->index + 1;
+    previous_hash = head->hash;
+  } else {
+    Result<SqliteStatement*> last = db.Prepare(
+        "SELECT idx, hash FROM events WHERE dossier_code = ?1 ORDER BY idx DESC LIMIT 1");
+    if (!last.ok()) return last.error();
+    StatementReset reset(*last);
+    (*last)->BindTextNoCopy(1, dossier_code);
+    Result<bool> row = (*last)->Step();
+    if (!row.ok()) return row.error();
+    if (*row) {
+      index = (*last)->ColumnInt(0) + 1;
+      previous_hash = (*last)->ColumnText(1);
+    }
+  }
+  std::string hash = EventHash(encoded.canonical, index, previous_hash);
+  const DossierEvent& event = *encoded.event;
+  Result<SqliteStatement*> insert = db.Prepare(
+      "INSERT INTO events (dossier_code, idx, action, from_state, to_state, actor_id, "
+      "actor_roles, actor_agency, at, step, channel, payload, previous_hash, hash) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+  if (!insert.ok()) return insert.error();
+  SqliteStatement& stmt = **insert;
+  {
+    StatementReset reset(&stmt);
+    stmt.BindTextNoCopy(1, dossier_code);
+    stmt.BindInt(2, index);
+    stmt.BindTextNoCopy(3, event.action);
+    stmt.BindTextNoCopy(4, event.from_state);
+    stmt.BindTextNoCopy(5, event.to_state);
+    stmt.BindTextNoCopy(6, event.actor.user_id);
+    stmt.BindTextNoCopy(7, encoded.roles_json);
+    stmt.BindTextNoCopy(8, event.actor.agency);
+    stmt.BindInt(9, ToSeconds(event.at));
+    stmt.BindTextNoCopy(10, encoded.step);
+    if (event.channel) {
+      stmt.BindInt(11, static_cast<int>(*event.channel));
+    } else {
+      stmt.BindNull(11);
+    }
+    stmt.BindTextNoCopy(12, encoded.payload_json);
+    stmt.BindTextNoCopy(13, previous_hash);
+    stmt.BindTextNoCopy(14, hash);
+    Status inserted = stmt.Run();
+    if (!inserted.ok()) return inserted;
+  }
+  heads.Put(dossier_code, EventChainHeads::Head{index, std::move(hash)});
+  return Status();
+}
+
+Result<std::vector<DossierEvent>> QueryHistory(SqliteConnection& db,
+                                               const std::string& dossier_code) {
+  std::vector<DossierEvent> history;
+  Status read = ForEachEvent(
+      db, dossier_code, [&](AuditRecord record) { history.push_back(std::move(record.event)); });
+  if (!read.ok()) return read.error();
+  return history;
+}
+
+Result<std::vector<AuditRecord>> QueryAuditRecords(SqliteConnection& db,
+                                                   const std::string& dossier_code) {
+  std::vector<AuditRecord> records;
+  Status read = ForEachEvent(db, dossier_code,
+                             [&](AuditRecord record) { records.push_back(std::move(record)); });
+  if (!read.ok()) return read.error();
+  return records;
+}
+
+}  // namespace motcua

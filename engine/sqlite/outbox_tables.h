@@ -1,0 +1,50 @@
+// outbox_tables.h: the SQLite side of the national-portal sync feed
+// (OutboxEntry in store.h) and of its delivery (feed_delivery.h):
+//  - outbox: the feed's rows; the id is the rowid, assigned inside the
+//    writer's transaction, so ids grow in commit order (0005_feed_delivery);
+//  - feed_delivery: each subscriber's cursor, the last id it is done with;
+//  - feed_dead_letters: rows a subscriber gave up on, with the last error.
+// This adapter serves one subscriber, "webhook".
+//
+// Writes run inside the writer's transaction (sqlite_connection_pool.h),
+// queries inside the caller's read transaction. Each function owns its SQL.
+// Page limits were checked by the ports' fronts (CheckFeedPageLimit).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/domain/clock.h"
+#include "engine/domain/feed_delivery.h"
+#include "engine/domain/status.h"
+#include "engine/domain/store.h"
+#include "engine/sqlite/sqlite_db.h"
+
+namespace motcua {
+
+// The payloads as JSON text, encoded in the caller's thread;
+// kInvalidArgument when one does not serialize.
+Result<std::vector<std::string>> EncodeOutboxPayloads(const std::vector<OutboxEntry>& outbox);
+
+// Appends `outbox` (with `payloads` from EncodeOutboxPayloads) as rows of
+// `agency`'s dossier, stamped `at`.
+Status InsertOutbox(SqliteConnection& db, const std::vector<OutboxEntry>& outbox,
+                    const std::vector<std::string>& payloads, const std::string& agency,
+                    Instant at);
+
+Result<std::vector<StoredOutboxEntry>> QueryOutbox(SqliteConnection& db, const OutboxQuery& query);
+
+// The subscriber's cursor; 0 before the first delivery.
+Result<std::int64_t> QueryDeliveryCursor(SqliteConnection& db);
+// Moves the cursor forward to `entry_id` (never back).
+Status AdvanceDeliveryCursor(SqliteConnection& db, std::int64_t entry_id, Instant at);
+// Stores `letter` (replacing one for the same entry) and advances the cursor.
+Status InsertDeadLetter(SqliteConnection& db, const DeadLetter& letter);
+// Dead letters by entry id, topic and agency from their outbox row.
+Result<std::vector<DeadLetter>> QueryDeadLetters(SqliteConnection& db,
+                                                 const std::optional<std::string>& agency,
+                                                 int limit);
+
+}  // namespace motcua

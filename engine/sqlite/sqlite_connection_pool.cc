@@ -1,0 +1,308 @@
+#include "engine/sqlite/sqlite_connection_pool.h"
+
+#include <semaphore.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace motcua {
+namespace {
+
+// How many callers one answered caller wakes (see AnswerBatch).
+constexpr std::size_t kWakeFanOut = 4;
+
+// One thread wakes one waiting thread, once. A POSIX semaphore, because
+// std::binary_semaphore in libstdc++ 12 calls sched_yield in a loop before it
+// sleeps, which with hundreds of waiting callers burns the cores the writer
+// needs. POSIX lets the waiter destroy the semaphore as soon as sem_wait
+// returned, even while sem_post is still finishing.
+class Wakeup {
+ public:
+  Wakeup() { sem_init(&sem_, 0, 0); }
+  ~Wakeup() { sem_destroy(&sem_); }
+  Wakeup(const Wakeup&) = delete;
+  Wakeup& operator=(const Wakeup&) = delete;
+
+  void Wait() {
+    while (sem_wait(&sem_) != 0) {  // EINTR
+    }
+  }
+  void Post() { sem_post(&sem_); }
+
+ private:
+  sem_t sem_;
+};
+
+// Runs `sql` (one statement without parameters) as a prepared statement
+// kept by `db`, so that it is not compiled again on every call.
+Status RunCached(SqliteConnection& db, const char* sql) {
+  Result<SqliteStatement*> stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.error();
+  StatementReset reset(*stmt);
+  return (*stmt)->Run();
+}
+
+}  // namespace
+
+// A queued write. It lives on the calling thread's stack: queueing and
+// answering it allocates nothing, and the writer never frees it.
+struct SqliteConnectionPool::PendingWrite {
+  WriteCall call = nullptr;
+  void* job = nullptr;
+  Status result;
+  // Set by the writer before the write is answered: the writes this one's
+  // caller answers in turn.
+  std::array<PendingWrite*, kWakeFanOut> next{};
+  Wakeup answered;
+
+  Status Apply(SqliteConnection& db) { return call(job, db); }
+};
+
+SqliteConnectionPool::SqliteConnectionPool(const SqliteConnectionOptions& options,
+                                           SqliteWriterHooks hooks)
+    : options_(options), hooks_(std::move(hooks)) {}
+
+Result<std::unique_ptr<SqliteConnectionPool>> SqliteConnectionPool::Open(
+    const SqliteConnectionOptions& options, SqliteWriterHooks hooks) {
+  std::unique_ptr<SqliteConnectionPool> pool(new SqliteConnectionPool(options, std::move(hooks)));
+  const SqliteConnectionOptions& o = pool->options_;
+  Result<std::unique_ptr<SqliteConnection>> writer =
+      SqliteConnection::Open(o.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, o.busy_timeout_ms);
+  if (!writer.ok()) return writer.error();
+  pool->writer_ = std::move(writer).value();
+  Result<std::string> mode = pool->writer_->QueryText("PRAGMA journal_mode=WAL");
+  if (!mode.ok()) return mode.error();
+  if (*mode != "wal") {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "database " + o.path + " cannot use WAL mode (got " + *mode + ")");
+  }
+  Status pragmas = pool->writer_->Exec(
+      std::string("PRAGMA synchronous=") + (o.synchronous == "full" ? "FULL" : "NORMAL") +
+      "; PRAGMA foreign_keys=ON; PRAGMA cache_size=-" + std::to_string(o.writer_cache_kib));
+  if (!pragmas.ok()) return pragmas.error();
+  if (pool->hooks_.set_up) {
+    if (Status set_up = pool->hooks_.set_up(*pool->writer_); !set_up.ok()) return set_up.error();
+  }
+  for (int i = 0; i < o.reader_connections; ++i) {
+    Result<std::unique_ptr<SqliteConnection>> reader =
+        SqliteConnection::Open(o.path, SQLITE_OPEN_READONLY, o.busy_timeout_ms);
+    if (!reader.ok()) return reader.error();
+    pool->idle_readers_.push_back(std::move(reader).value());
+  }
+  SqliteConnectionPool* raw = pool.get();
+  pool->writer_thread_ = std::thread([raw] { raw->WriterLoop(); });
+  return pool;
+}
+
+SqliteConnectionPool::~SqliteConnectionPool() {
+  {
+    std::lock_guard lock(write_mutex_);
+    stopping_ = true;
+  }
+  write_ready_.notify_all();
+  if (writer_thread_.joinable()) writer_thread_.join();
+}
+
+SqliteConnectionPool::ReaderLease::ReaderLease(SqliteConnectionPool& pool) : pool_(pool) {
+  std::unique_lock lock(pool_.reader_mutex_);
+  pool_.reader_free_.wait(lock, [this] { return !pool_.idle_readers_.empty(); });
+  connection_ = std::move(pool_.idle_readers_.back());
+  pool_.idle_readers_.pop_back();
+}
+
+SqliteConnectionPool::ReaderLease::~ReaderLease() {
+  {
+    std::lock_guard lock(pool_.reader_mutex_);
+    pool_.idle_readers_.push_back(std::move(connection_));
+  }
+  pool_.reader_free_.notify_one();
+}
+
+Status SqliteConnectionPool::ReaderLease::Begin() {
+  return RunCached(*connection_, "BEGIN");
+}
+
+void SqliteConnectionPool::ReaderLease::End() {
+  (void)RunCached(*connection_, "COMMIT");
+}
+
+Status SqliteConnectionPool::RunOnWriter(WriteCall call, void* job) {
+  PendingWrite write;
+  write.call = call;
+  write.job = job;
+  {
+    std::lock_guard lock(write_mutex_);
+    if (stopping_) return Error(ErrorCode::kUnavailable, "the store is closing");
+    pending_.push_back(&write);
+  }
+  write_ready_.notify_one();
+  write.answered.Wait();
+  // Pass the answer on before using it (see AnswerBatch).
+  for (PendingWrite* next : write.next) {
+    if (next != nullptr) next->answered.Post();
+  }
+  return std::move(write.result);
+}
+
+// Gives every write of `batch` its result and wakes its caller. Waking a
+// thread costs the waker a system call, and the writer is the bottleneck:
+// it wakes only the first kWakeFanOut callers, and every woken caller wakes
+// kWakeFanOut more before it returns (a tree, so the last caller of a batch
+// of 256 is four wake-ups away). A write is only touched by the thread that
+// wakes it, before it is woken, so no thread touches a write that returned.
+void SqliteConnectionPool::AnswerBatch(std::vector<PendingWrite*>& batch,
+                                       std::vector<Status>& results) {
+  const std::size_t n = batch.size();
+  {
+    std::lock_guard lock(write_mutex_);
+    expected_writes_ = n + pending_.size();
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    batch[i]->result = std::move(results[i]);
+    for (std::size_t k = 0; k < kWakeFanOut; ++k) {
+      const std::size_t child = kWakeFanOut * (i + 1) + k;
+      batch[i]->next[k] = child < n ? batch[child] : nullptr;
+    }
+  }
+  for (std::size_t i = 0; i < n && i < kWakeFanOut; ++i) batch[i]->answered.Post();
+}
+
+// Group commit. Callers block until their batch commits, so right after a
+// commit they come back together: taking only the first one to arrive would
+// alternate tiny and large batches (an fsync each). The writer therefore
+// waits, briefly, until as many writes are pending as it expects: the
+// callers of the previous batch plus the writes that arrived while it ran
+// (counted before its callers were answered, see AnswerBatch). Counting
+// both lets callers that took turns in two groups (each paying an fsync)
+// merge into one batch. It waits at most half the last COMMIT's time (at
+// least kLinger, at most kMaxLinger): when fsync is slow, merging saves
+// the most. When fewer come, it takes what came, so a lone caller never
+// waits.
+void SqliteConnectionPool::WriterLoop() {
+  constexpr auto kLinger = std::chrono::microseconds(500);
+  constexpr auto kMaxLinger = std::chrono::microseconds(5000);
+  std::vector<PendingWrite*> batch;
+  const std::size_t max_batch = static_cast<std::size_t>(options_.max_batch);
+  for (;;) {
+    {
+      std::unique_lock lock(write_mutex_);
+      write_ready_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+      if (pending_.empty()) return;  // stopping, and everything is written
+      const std::size_t wanted = std::min(expected_writes_, max_batch);
+      if (pending_.size() < wanted) {
+        const auto linger =
+            std::clamp(std::chrono::duration_cast<std::chrono::microseconds>(last_commit_time_ / 2),
+                       kLinger, kMaxLinger);
+        write_ready_.wait_for(lock, linger, [&] { return stopping_ || pending_.size() >= wanted; });
+      }
+      while (!pending_.empty() && batch.size() < max_batch) {
+        batch.push_back(pending_.front());
+        pending_.pop_front();
+      }
+    }
+    RunBatch(batch);
+    batch.clear();
+  }
+}
+
+void SqliteConnectionPool::ViewLost() {
+  if (hooks_.view_lost) hooks_.view_lost();
+}
+
+// Commits `batch` in one transaction and answers every write.
+//
+// Writes run back to back without per-write savepoints. A write that fails
+// before changing any row (the usual case: a stale version, a duplicate
+// code) simply gets its error while the others go on. A write that fails
+// after changing rows would leave half a write in the transaction, so the
+// whole batch is rolled back and replayed one write per savepoint.
+void SqliteConnectionPool::RunBatch(std::vector<PendingWrite*>& batch) {
+  std::vector<Status> results(batch.size());
+  std::optional<Error> aborted;
+  bool partial_failure = false;
+  Status begun = BeginBatch();
+  if (!begun.ok()) aborted = begun.error();
+  for (std::size_t i = 0; i < batch.size() && !aborted && !partial_failure; ++i) {
+    const int changes_before = sqlite3_total_changes(writer_->handle());
+    results[i] = batch[i]->Apply(*writer_);
+    if (sqlite3_get_autocommit(writer_->handle()) != 0) {
+      aborted = TransactionLost(results[i]);
+    } else if (!results[i].ok() && sqlite3_total_changes(writer_->handle()) != changes_before) {
+      partial_failure = true;
+    }
+  }
+  if (partial_failure) {
+    (void)writer_->Exec("ROLLBACK");
+    ViewLost();
+    RunBatchWithSavepoints(batch);
+    return;
+  }
+  if (!aborted) aborted = Commit();
+  if (!aborted && hooks_.batch_committed) hooks_.batch_committed(batch.size());
+  if (aborted) std::fill(results.begin(), results.end(), Status(*aborted));
+  AnswerBatch(batch, results);
+}
+
+// The slow path of RunBatch: each write in its own savepoint, so a failing
+// write is undone alone.
+void SqliteConnectionPool::RunBatchWithSavepoints(std::vector<PendingWrite*>& batch) {
+  std::vector<Status> results(batch.size());
+  std::optional<Error> aborted;
+  Status begun = BeginBatch();
+  if (!begun.ok()) aborted = begun.error();
+  for (std::size_t i = 0; i < batch.size() && !aborted; ++i) {
+    Status savepoint = RunCached(*writer_, "SAVEPOINT write");
+    results[i] = savepoint.ok() ? batch[i]->Apply(*writer_) : savepoint;
+    if (sqlite3_get_autocommit(writer_->handle()) != 0) {
+      aborted = TransactionLost(results[i]);
+      break;
+    }
+    if (!results[i].ok()) {
+      (void)RunCached(*writer_, "ROLLBACK TO write");
+      ViewLost();
+    }
+    (void)RunCached(*writer_, "RELEASE write");
+  }
+  if (!aborted) aborted = Commit();
+  if (!aborted && hooks_.batch_committed) hooks_.batch_committed(batch.size());
+  if (aborted) std::fill(results.begin(), results.end(), Status(*aborted));
+  AnswerBatch(batch, results);
+}
+
+// BEGIN IMMEDIATE, and the view dropped if another connection committed
+// since the writer last looked (the write lock now keeps others out).
+Status SqliteConnectionPool::BeginBatch() {
+  Status begun = RunCached(*writer_, "BEGIN IMMEDIATE");
+  if (!begun.ok()) return begun;
+  Result<std::string> version = writer_->QueryText("PRAGMA data_version");
+  if (!version.ok() || *version != data_version_) {
+    ViewLost();
+    data_version_ = version.ok() ? *version : std::string();
+  }
+  return Status();
+}
+
+// SQLite rolled the whole transaction back (I/O error, disk full): every
+// write of the batch is lost.
+Error SqliteConnectionPool::TransactionLost(const Status& cause) {
+  ViewLost();
+  return Error(ErrorCode::kUnavailable,
+               "the write transaction was aborted: " +
+                   (cause.ok() ? std::string("unknown") : cause.error().message()));
+}
+
+// COMMIT, or the error that made it fail (after rolling back).
+std::optional<Error> SqliteConnectionPool::Commit() {
+  const auto start = std::chrono::steady_clock::now();
+  Status committed = RunCached(*writer_, "COMMIT");
+  last_commit_time_ = std::chrono::steady_clock::now() - start;
+  if (committed.ok()) return std::nullopt;
+  (void)writer_->Exec("ROLLBACK");
+  ViewLost();
+  return Error(committed.error().code(),
+               "the write transaction failed to commit: " + committed.error().message());
+}
+
+}  // namespace motcua

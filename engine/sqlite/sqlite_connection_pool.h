@@ -1,0 +1,171 @@
+// sqlite_connection_pool.h: the connections of one SQLite database file: a
+// single writer thread that group-commits queued writes, and a pool of
+// read-only connections.
+//
+// Writes. Write(job) queues `job`, a callable Status(SqliteConnection&), and
+// blocks until it is answered. The writer thread takes up to `max_batch`
+// pending jobs, opens one transaction (BEGIN IMMEDIATE), runs them one after
+// another on the writer connection, commits, and only then answers every
+// waiting caller. Hence:
+//  - Durability: a job answered OK is committed (at the configured
+//    synchronous level): it survives a crash of the process.
+//  - Failure isolation: a job that fails gets its own error and the others
+//    of its batch still commit. A job that fails after changing rows makes
+//    the writer roll back and replay the batch with a savepoint per job, so
+//    that nothing of the failed job remains. A job must therefore be
+//    repeatable: it may run twice, and must set its outputs anew each time.
+//  - What a job may do: run statements on the connection it is given, inside
+//    the writer's transaction. It must not begin, commit or roll back a
+//    transaction, keep the connection, or block on another write (the writer
+//    would wait for itself). It must not throw.
+//  - Writer-thread state: jobs run on the writer thread, one at a time, so
+//    state touched only by jobs needs no lock. State that mirrors rows must be
+//    dropped in `view_lost` (see SqliteConnectionPoolOptions), which the
+//    writer calls whenever rows it saw may be gone: after any rollback (to a
+//    savepoint too) and when another connection committed meanwhile.
+// A caller's job lives on the caller's stack: queueing and answering
+// allocate nothing.
+//
+// Reads. Read(read) lends a read-only connection to the calling thread (it
+// waits while all are lent) and runs `read` inside one read transaction, so
+// that a multi-statement read sees one committed snapshot.
+//
+// Thread safety: Write and Read may be called from any number of threads.
+// The destructor finishes every queued write, then closes all connections;
+// no call may be running or start once it began.
+//
+// Prepared statements stay cached per connection (SqliteConnection::Prepare):
+// a job or read prepares its statements by their constant SQL text.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "engine/domain/status.h"
+#include "engine/sqlite/sqlite_db.h"
+
+namespace motcua {
+
+// Where the database is and how its connections behave. SqliteStoreOptions
+// extends it; SqliteStore::Open checks the values.
+struct SqliteConnectionOptions {
+  std::string path;                  // the database file; created if absent
+  std::string synchronous = "full";  // "full" (durable on power loss) or "normal"
+  int max_batch = 256;               // writes per transaction, at most
+  int reader_connections = 4;        // size of the read-only pool
+  int busy_timeout_ms = 5000;        // wait this long for another process's lock
+  // Page cache of the writer connection, in KiB. SQLite's default (2 MiB)
+  // makes a writer on a multi-GB database miss on most index pages.
+  int writer_cache_kib = 64 * 1024;
+};
+
+// What the pool's owner runs on the writer connection or thread. Each may be
+// empty.
+struct SqliteWriterHooks {
+  // Runs once on the writer connection after it opened (WAL, pragmas set),
+  // before the readers open and the writer thread starts: migrations.
+  std::function<Status(SqliteConnection& writer)> set_up;
+  // Called on the writer thread when rows jobs wrote may be gone (see above).
+  std::function<void()> view_lost;
+  // Called on the writer thread after each successful COMMIT with the number
+  // of writes it committed. Must be cheap.
+  std::function<void(std::size_t writes)> batch_committed;
+};
+
+class SqliteConnectionPool {
+ public:
+  // Opens the writer connection (WAL mode, `synchronous`, foreign keys on),
+  // runs `set_up`, opens the readers and starts the writer thread.
+  // kFailedPrecondition when the database cannot use WAL; `set_up`'s error;
+  // kInternal/kUnavailable when SQLite fails. The options are not checked
+  // here (the store checks them).
+  static Result<std::unique_ptr<SqliteConnectionPool>> Open(const SqliteConnectionOptions& options,
+                                                            SqliteWriterHooks hooks);
+
+  ~SqliteConnectionPool();
+  SqliteConnectionPool(const SqliteConnectionPool&) = delete;
+  SqliteConnectionPool& operator=(const SqliteConnectionPool&) = delete;
+
+  // Queues `job` and waits until its batch committed (see the contract
+  // above). kUnavailable when the pool is closing.
+  template <typename Job>
+  Status Write(Job&& job) {
+    return RunOnWriter(
+        [](void* target, SqliteConnection& db) -> Status {
+          return (*static_cast<std::remove_reference_t<Job>*>(target))(db);
+        },
+        const_cast<void*>(static_cast<const void*>(&job)));
+  }
+
+  // Runs `read` on a lent read-only connection, in one read transaction.
+  template <typename T>
+  Result<T> Read(const std::function<Result<T>(SqliteConnection&)>& read) {
+    ReaderLease lease(*this);
+    Status begun = lease.Begin();
+    if (!begun.ok()) return begun.error();
+    Result<T> result = read(lease.connection());
+    lease.End();
+    return result;
+  }
+
+ private:
+  struct PendingWrite;
+  using WriteCall = Status (*)(void* job, SqliteConnection& db);
+
+  // A read-only connection lent to one thread; returned on scope exit.
+  class ReaderLease {
+   public:
+    explicit ReaderLease(SqliteConnectionPool& pool);
+    ~ReaderLease();
+    ReaderLease(const ReaderLease&) = delete;
+    ReaderLease& operator=(const ReaderLease&) = delete;
+    SqliteConnection& connection() { return *connection_; }
+    Status Begin();
+    void End();
+
+   private:
+    SqliteConnectionPool& pool_;
+    std::unique_ptr<SqliteConnection> connection_;
+  };
+
+  SqliteConnectionPool(const SqliteConnectionOptions& options, SqliteWriterHooks hooks);
+
+  Status RunOnWriter(WriteCall call, void* job);
+  void WriterLoop();
+  void RunBatch(std::vector<PendingWrite*>& batch);
+  void RunBatchWithSavepoints(std::vector<PendingWrite*>& batch);
+  void AnswerBatch(std::vector<PendingWrite*>& batch, std::vector<Status>& results);
+  Status BeginBatch();
+  Error TransactionLost(const Status& cause);
+  std::optional<Error> Commit();
+  void ViewLost();
+
+  const SqliteConnectionOptions options_;
+  const SqliteWriterHooks hooks_;
+
+  std::unique_ptr<SqliteConnection> writer_;
+  std::string data_version_;  // of the writer connection when last checked (writer thread)
+  std::mutex write_mutex_;
+  std::condition_variable write_ready_;
+  std::deque<PendingWrite*> pending_;
+  bool stopping_ = false;
+  std::size_t expected_writes_ = 1;  // the batch size the writer waits for (see WriterLoop)
+  std::chrono::steady_clock::duration last_commit_time_{};  // writer thread only
+  std::thread writer_thread_;
+
+  std::mutex reader_mutex_;
+  std::condition_variable reader_free_;
+  std::vector<std::unique_ptr<SqliteConnection>> idle_readers_;
+};
+
+}  // namespace motcua
