@@ -6,6 +6,7 @@
 #include <ctime>
 #include <vector>
 
+#include "api/problem.h"
 #include "api/router.h"
 #include "engine/domain/json_parse.h"
 
@@ -130,12 +131,13 @@ Result<std::optional<std::int64_t>> IfMatchVersion(const HttpRequest& request) {
   return std::optional<std::int64_t>(version);
 }
 
-bool HasAnyRole(const Actor& actor, std::initializer_list<const char*> roles) {
-  return std::any_of(roles.begin(), roles.end(), [&](const char* r) { return actor.HasRole(r); });
-}
-
-Error Forbidden(const std::string& what) {
-  return Error(ErrorCode::kPermissionDenied, what, "role_not_allowed");
+RouteHandler RequireActor(Authenticator authenticate, ActorRouteHandler handler) {
+  return [authenticate = std::move(authenticate), handler = std::move(handler)](
+             const HttpRequest& request, const PathParams& params) {
+    Result<Actor> actor = AuthenticateRequest(authenticate, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    return handler(request, params, *actor);
+  };
 }
 
 std::optional<Instant> ParseInstant(std::string_view text) {

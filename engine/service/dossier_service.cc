@@ -91,9 +91,8 @@ bool IsApplicantIdentifier(std::string_view id) {
 }
 
 Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier& request) {
-  if (IsAuditorOnly(actor)) {
-    return Error(ErrorCode::kPermissionDenied, "auditors read; they do not submit",
-                 "role_not_allowed");
+  if (Status allowed = Authorize(actor, Operation::kSubmitDossier); !allowed.ok()) {
+    return allowed.error();
   }
   Result<std::shared_ptr<const RunnableWorkflow>> workflow = catalog_.Get(request.procedure_code);
   if (!workflow.ok()) return workflow.error();
@@ -669,6 +668,9 @@ Result<std::vector<HandOff>> DossierService::History(const Actor& actor, const s
 
 Result<std::vector<AuditRecord>> DossierService::Audit(const Actor& actor,
                                                        const std::string& code) {
+  if (Status allowed = Authorize(actor, Operation::kReadAuditTrail); !allowed.ok()) {
+    return allowed.error();
+  }
   Result<Loaded> loaded = LoadVisible(actor, code);
   if (!loaded.ok()) return loaded.error();
   return store_.AuditTrail(code);

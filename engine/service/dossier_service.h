@@ -211,7 +211,9 @@ class DossierService {
   // signature on it (drafts reveal nothing).
   Result<PublishedResultCheck> VerifyPublishedResult(std::string_view result_bytes);
 
-  // The process control slip and the audit trail of a visible dossier.
+  // The process control slip and the audit trail of a visible dossier. The
+  // audit trail needs Operation::kReadAuditTrail (access.h): kPermissionDenied
+  // "role_not_allowed" before any lookup otherwise.
   Result<std::vector<HandOff>> History(const Actor& actor, const std::string& code);
   Result<std::vector<AuditRecord>> Audit(const Actor& actor, const std::string& code);
 
