@@ -110,6 +110,10 @@ json DossierJson(const DossierView& view) {
       {"documents", documents},
       {"result_document", d.result_document ? json(*d.result_document) : json()},
       {"available_actions", view.available_actions},
+      {"automatic_pending", view.automatic_pending
+                                ? json{{"action", view.automatic_pending->action},
+                                       {"reason", view.automatic_pending->reason}}
+                                : json()},
       {"escalation", escalation},
       {"rating", rating ? json{{"score", rating->score},
                                {"comment", rating->comment},

@@ -314,18 +314,17 @@ Result<Dossier> StateMachine::Submit(const SubmissionRequest& request) const {
   return dossier;
 }
 
-Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionRequest& request) const {
+Result<Admission> StateMachine::Admit(const Dossier& dossier, const std::string& action_name,
+                                      const Actor& actor) const {
   const Workflow& wf = *workflow_;
-  const Actor& actor = request.actor;
-  const Action* action = wf.FindAction(request.action);
+  const Action* action = wf.FindAction(action_name);
   if (action == nullptr) {
     return Error(ErrorCode::kNotFound,
-                 "procedure " + wf.procedure.code + " has no action " + request.action,
+                 "procedure " + wf.procedure.code + " has no action " + action_name,
                  "unknown_action");
   }
   const State* state = wf.FindState(dossier.state);
-  const State* target = wf.FindState(action->to);
-  if (state == nullptr || target == nullptr) {
+  if (state == nullptr || wf.FindState(action->to) == nullptr) {
     return Error(ErrorCode::kInternal, "the dossier or the action names an unknown state");
   }
   if (state->terminal) {
@@ -339,6 +338,25 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionReque
   }
   if (Status allowed = CheckActor(*action, *state, dossier, actor); !allowed.ok()) {
     return allowed.error();
+  }
+  return Admission{action, CheckFourEyes(*action, dossier, actor)};
+}
+
+Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionRequest& request) const {
+  Result<Admission> admission = Admit(dossier, request.action, request.actor);
+  if (!admission.ok()) return admission.error();
+  return Apply(dossier, *admission, request);
+}
+
+Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& admission,
+                                       const ActionRequest& request) const {
+  const Workflow& wf = *workflow_;
+  const Actor& actor = request.actor;
+  const Action* action = admission.action;
+  const State* state = wf.FindState(dossier.state);
+  const State* target = wf.FindState(action->to);
+  if (state == nullptr || target == nullptr) {
+    return Error(ErrorCode::kInternal, "the dossier or the action names an unknown state");
   }
 
   // Malformed payload values, whatever the action requires.
@@ -428,9 +446,7 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionReque
                  "the signature does not cover the dossier's result document", "signature_mismatch",
                  {{"/signature", "signs another document than the result"}});
   }
-  if (Status four_eyes = CheckFourEyes(*action, dossier, actor); !four_eyes.ok()) {
-    return four_eyes.error();
-  }
+  if (!admission.four_eyes.ok()) return admission.four_eyes.error();
 
   const Instant now = clock_->Now();
   LegalClock clock = dossier.clock;
@@ -464,7 +480,7 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionReque
     event.payload["signature"] = SignatureEvidenceToJson(*request.signature);
   }
 
-  Transition transition{dossier, event};
+  Transition transition{dossier};
   Dossier& next = transition.dossier;
   next.state = target->id;
   next.version = dossier.version + 1;
@@ -485,9 +501,8 @@ std::vector<const Action*> StateMachine::AvailableActions(const Dossier& dossier
   if (state == nullptr || state->terminal) return out;
   for (const Action& action : workflow_->actions) {
     if (!action.AllowedFrom(state->id)) continue;
-    if (!CheckActor(action, *state, dossier, actor).ok()) continue;
-    if (!CheckFourEyes(action, dossier, actor).ok()) continue;
-    out.push_back(&action);
+    Result<Admission> admission = Admit(dossier, action.name, actor);
+    if (admission.ok() && admission->Available()) out.push_back(&action);
   }
   return out;
 }

@@ -33,12 +33,21 @@
 
 namespace motcua {
 
+// An automatic action of the dossier's current state that has not run (the
+// agency seal without a seal configured, say), and why. The timer sweep
+// retries it (ResumeAutomaticActions); nothing is recorded in the events.
+struct AutomaticPending {
+  std::string action;
+  std::string reason;
+};
+
 // A dossier as one actor sees it now.
 struct DossierView {
   Dossier dossier;
   std::shared_ptr<const RunnableWorkflow> workflow;
   NationalStatus status = NationalStatus::kSubmitted;
   std::vector<std::string> available_actions;  // for this actor, definition order
+  std::optional<AutomaticPending> automatic_pending;
   FullyOnlineVerdict fully_online;
   DossierTimeliness timeliness;
 };
@@ -170,8 +179,16 @@ class DossierService {
 
   // Runs the automatic actions still pending in the dossier's state (after
   // one could not run, e.g. the seal was unavailable); kNotFound for an
-  // unknown dossier. Returns the dossier as it is afterwards.
+  // unknown dossier. Returns the dossier as it is afterwards; its
+  // automatic_pending says why one still did not run. Unlike Act, Submit
+  // and PayFee, this does not write to the problem log: the timer sweep
+  // reports its own failures.
   Result<DossierView> ResumeAutomaticActions(const std::string& code);
+
+  // Where Act, Submit and PayFee say, one line each, that an automatic action
+  // after them could not run (e.g. "dossier C: automatic action seal_result
+  // waits in state sealing: ..."). Unset, nothing is said. Set before use.
+  void SetProblemLog(std::function<void(std::string_view)> log) { log_ = std::move(log); }
 
   // Report facts for dossiers created before the engine kept them: computes
   // and adds the facts (DossierStore::AddMissingReportFacts) of up to
@@ -231,6 +248,8 @@ class DossierService {
   struct Loaded {
     Dossier dossier;
     std::shared_ptr<const RunnableWorkflow> workflow;
+    // Why the last run of automatic actions stopped short, if it did.
+    std::optional<std::string> automatic_failure = std::nullopt;
   };
   Result<Loaded> LoadVisible(const Actor& actor, const std::string& code);
   DossierView ViewOf(const Actor& actor, Loaded loaded) const;
@@ -263,8 +282,14 @@ class DossierService {
   Result<AcceptedSignature> AcceptSignature(const Actor& actor, const Dossier& dossier,
                                             const nlohmann::json& value);
   // Runs the automatic actions of the dossier's state until none applies or
-  // one cannot be performed; returns the dossier as it is then.
-  Loaded RunAutomaticActions(Loaded loaded);
+  // one cannot be performed; returns the dossier as it is then, with the
+  // reason it stopped short (also written to the problem log when `log` is
+  // kYes).
+  enum class LogFailure { kNo, kYes };
+  Loaded RunAutomaticActions(Loaded loaded, LogFailure log = LogFailure::kYes);
+  // Why `automatic` cannot run on `dossier` before trying it, if known.
+  std::optional<std::string> AutomaticBlocker(const Action& automatic,
+                                              const Dossier& dossier) const;
   std::vector<ResultSignatureView> SignatureViews(const Dossier& dossier);
 
   DossierStore& store_;
@@ -273,6 +298,7 @@ class DossierService {
   const Clock& clock_;
   const ResultSigning* signing_;
   AgencyDirectory agencies_;
+  std::function<void(std::string_view)> log_;
 };
 
 }  // namespace motcua

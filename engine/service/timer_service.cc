@@ -125,7 +125,9 @@ Status TimerService::SweepProcedure(const std::string& procedure_code, Instant n
         result.failures.push_back(summary.code + " automatic: halted in " + summary.state + " (" +
                                   halted->payload.value("reason", "") + ")");
       } else {
-        result.failures.push_back(summary.code + " automatic: still in " + summary.state);
+        const std::string why =
+            resumed->automatic_pending ? " (" + resumed->automatic_pending->reason + ")" : "";
+        result.failures.push_back(summary.code + " automatic: still in " + summary.state + why);
       }
     }
   }

@@ -67,7 +67,7 @@ void FillDatabase(const std::string& path) {
     DossierStore::TransitionCommit commit;
     commit.after = &received->dossier;
     commit.expected_version = dossier->version;
-    commit.event = &received->event;
+    commit.event = &received->event();
     commit.queue_roles = {"clerk"};
     commit.national_status = 4;
     REQUIRE((*store)->CommitTransition(commit).ok());

@@ -235,7 +235,7 @@ struct Harness {
     REQUIRE_MESSAGE(transition.ok(), file << ": " << action << " from " << dossier.state << ": "
                                           << DescribeFailure(transition));
     CHECK(transition->dossier.version == dossier.version + 1);
-    CHECK(transition->event.action == action);
+    CHECK(transition->event().action == action);
     return std::move(transition).value().dossier;
   }
 
