@@ -195,6 +195,15 @@ Result<DossierFilter> ListFilter(const HttpRequest& request) {
   return filter;
 }
 
+// The input of POST /v1/dossiers/{code}/actions/{action}: nothing for an
+// empty body, else a JSON object of kActionInputFields.
+Result<ActionInput> ActionBody(const HttpRequest& request) {
+  if (request.body.empty()) return ActionInput{};
+  Result<json> body = ParseObjectBody(request, kActionInputFields);
+  if (!body.ok()) return body.error();
+  return ParseActionInput(*body);
+}
+
 // ---- handlers ---------------------------------------------------------------
 
 class Handlers {
@@ -292,16 +301,10 @@ class Handlers {
   HttpResponse Act(const HttpRequest& request, const PathParams& params, const Actor& actor) const {
     Result<std::optional<std::int64_t>> version = IfMatchVersion(request);
     if (!version.ok()) return ProblemResponse(version.error(), request.path);
-    json payload = json::object();
-    if (!request.body.empty()) {
-      Result<json> body =
-          ParseObjectBody(request, {"comment", "form", "documents", "result_document", "channel",
-                                    "appointment_date", "signature"});
-      if (!body.ok()) return ProblemResponse(body.error(), request.path);
-      payload = std::move(body).value();
-    }
-    ActionCall call{params.at("code"), params.at("action"), *version, std::move(payload)};
-    Result<DossierView> view = api_.dossiers.Act(actor, call);
+    Result<ActionInput> input = ActionBody(request);
+    if (!input.ok()) return ProblemResponse(input.error(), request.path);
+    Result<DossierView> view = api_.dossiers.Act(
+        actor, {params.at("code"), params.at("action"), *version, std::move(input).value()});
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
     return DossierResponse(200, *view);
   }

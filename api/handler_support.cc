@@ -77,6 +77,12 @@ Result<json> ParseJsonBody(const HttpRequest& request) {
 
 Result<json> ParseObjectBody(const HttpRequest& request,
                              std::initializer_list<std::string_view> allowed) {
+  return ParseObjectBody(request,
+                         std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
+
+Result<json> ParseObjectBody(const HttpRequest& request,
+                             std::span<const std::string_view> allowed) {
   Result<json> body = ParseJsonBody(request);
   if (!body.ok()) return body;
   if (!body->is_object()) {

@@ -13,6 +13,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -55,6 +56,8 @@ Result<nlohmann::json> ParseJsonBody(const HttpRequest& request);
 
 // ParseJsonBody, and the value must be an object whose members are all in
 // `allowed`: else kInvalidArgument "validation" naming the members.
+Result<nlohmann::json> ParseObjectBody(const HttpRequest& request,
+                                       std::span<const std::string_view> allowed);
 Result<nlohmann::json> ParseObjectBody(const HttpRequest& request,
                                        std::initializer_list<std::string_view> allowed);
 

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/domain/action_input.h"
 #include "engine/domain/calendar.h"
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
@@ -54,19 +55,17 @@ struct SubmissionRequest {
   nlohmann::json payload = nlohmann::json::object();
 };
 
-// A request to perform an action. Payload fields, each only where the action
-// needs or allows it:
-//   "comment": string; "documents": {key: id}; "form": {field: value} merged
-//   into the form and revalidated; "result_document": id; "channel":
-//   "online" | "desk" | "post"; "appointment_date": RFC 3339 date-time.
-// `signature` is filled by the signature adapter after it verified one: a
-// person's signature (seal = false) meets "result_signature", the agency's
-// seal (seal = true) meets "agency_seal". The event's payload records the
-// evidence under "signature" (SignatureEvidenceToJson).
+// A request to perform an action with its typed input (action_input.h),
+// each field used only where the action needs or allows it. `input.signature`
+// is not read here: `signature` is filled by the signature adapter after it
+// verified one: a person's signature (seal = false) meets "result_signature",
+// the agency's seal (seal = true) meets "agency_seal". The event's payload is
+// ActionInputPayload(input) with the evidence under "signature"
+// (SignatureEvidenceToJson).
 struct ActionRequest {
   std::string action;
   Actor actor;
-  nlohmann::json payload = nlohmann::json::object();
+  ActionInput input;
   std::optional<SignatureEvidence> signature;
 };
 

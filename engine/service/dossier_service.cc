@@ -64,6 +64,25 @@ Error LostRace(const Error& error, bool if_match_sent) {
                "concurrent_change");
 }
 
+// The documents a submission's JSON payload names, with their pointers.
+NamedDocuments DocumentsNamedIn(const nlohmann::json& payload) {
+  NamedDocuments named;
+  if (auto docs = payload.find("documents"); docs != payload.end() && docs->is_object()) {
+    for (const auto& [key, id] : docs->items()) {
+      if (id.is_string()) named.emplace_back("/documents/" + key, id.get<std::string>());
+    }
+  }
+  return named;
+}
+
+// The documents an action's input names, with their pointers.
+NamedDocuments DocumentsNamedIn(const ActionInput& input) {
+  NamedDocuments named;
+  for (const auto& [key, id] : input.documents) named.emplace_back("/documents/" + key, id);
+  if (input.result_document) named.emplace_back("/result_document", *input.result_document);
+  return named;
+}
+
 // Notes in `event` which of the documents it attaches were reused.
 void RecordReuse(const std::vector<std::string>& reused, DossierEvent& event) {
   if (!reused.empty()) event.payload[kReusedDocumentsField] = reused;
@@ -160,7 +179,13 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
   Result<Dossier> dossier = runnable.machine->Submit(submission);
   if (!dossier.ok()) return dossier.error();
   // After the state machine, so that who-may-submit errors come first.
-  Result<std::vector<std::string>> reused = CheckDocumentsUsable(actor, request.payload, nullptr);
+  if (request.payload.is_object() && request.payload.contains(kReusedDocumentsField)) {
+    return Error(ErrorCode::kInvalidArgument, "the engine records which documents are reused",
+                 "validation",
+                 {{std::string("/") + kReusedDocumentsField, "is not a field you may send"}});
+  }
+  Result<std::vector<std::string>> reused =
+      CheckDocumentsUsable(actor, DocumentsNamedIn(request.payload), nullptr);
   if (!reused.ok()) return reused.error();
   // The daily number is durable: only a submission that validated takes one.
   const LocalDate today = calendar_.LocalDateOf(clock_.Now());
@@ -210,15 +235,13 @@ Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& ca
   // Decided once: whether the actor may take the action now.
   Result<Admission> admission = machine.Admit(before, call.action, actor);
   if (!admission.ok()) return admission.error();
-  ActionRequest request{call.action, actor, call.payload, std::nullopt};
+  ActionRequest request{call.action, actor, call.input, std::nullopt};
   std::vector<NewDocument> documents;
-  if (auto it = request.payload.find("signature"); it != request.payload.end()) {
-    const nlohmann::json value = std::move(*it);
-    request.payload.erase(it);
-    // Verify only for an actor who may take the action now; otherwise
-    // Apply below says why not (four-eyes), without any cryptography.
+  // Verify only for an actor who may take the action now; otherwise Apply
+  // below says why not (four-eyes), without any cryptography.
+  if (call.input.signature) {
     if (admission->Available()) {
-      Result<AcceptedSignature> accepted = AcceptSignature(actor, before, value);
+      Result<AcceptedSignature> accepted = AcceptSignature(actor, before, *call.input.signature);
       if (!accepted.ok()) return accepted.error();
       request.signature = accepted->evidence;
       documents.push_back(NewDocument{
@@ -229,7 +252,8 @@ Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& ca
   }
   Result<Transition> transition = machine.Apply(before, *admission, request);
   if (!transition.ok()) return transition.error();
-  Result<std::vector<std::string>> reused = CheckDocumentsUsable(actor, request.payload, &before);
+  Result<std::vector<std::string>> reused =
+      CheckDocumentsUsable(actor, DocumentsNamedIn(call.input), &before);
   if (!reused.ok()) return reused.error();
   RecordReuse(*reused, transition->event());
   Status committed =
@@ -303,13 +327,11 @@ Result<DossierView> DossierService::PayFee(const Actor& actor, const std::string
   payment.dossier_code = code;
   payment.recorded_at = clock_.Now();
   payment.recorded_by = actor.user_id;
-  const nlohmann::json payload = {
-      {"channel", payment.channel == Channel::kOnline ? "online"
-                  : payment.channel == Channel::kPost ? "post"
-                                                      : "desk"},
-      {"payment", {{"transaction_id", payment.transaction_id}, {"amount", payment.amount}}}};
-  Result<Transition> transition =
-      runnable.machine->Apply(before, ActionRequest{pay->name, actor, payload, std::nullopt});
+  ActionInput input;
+  input.channel = payment.channel;
+  input.payment = PaymentNote{payment.transaction_id, payment.amount};
+  Result<Transition> transition = runnable.machine->Apply(
+      before, ActionRequest{pay->name, actor, std::move(input), std::nullopt});
   if (!transition.ok()) return transition.error();
   Status committed = CommitAccepted(before, *transition, runnable.workflow, {}, std::move(payment));
   if (!committed.ok()) return LostRace(committed.error(), /*if_match_sent=*/false);
@@ -339,7 +361,7 @@ Status DossierService::CommitAccepted(const Dossier& before, const Transition& t
 
 Result<AcceptedSignature> DossierService::AcceptSignature(const Actor& actor,
                                                           const Dossier& dossier,
-                                                          const nlohmann::json& value) {
+                                                          const std::string& value) {
   if (signing_ == nullptr) {
     return Error(ErrorCode::kUnavailable, "this server does not accept signatures",
                  "signatures_unavailable", {{"/signature", "cannot be verified here"}});
@@ -424,7 +446,7 @@ DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded, LogFai
     }
     const Dossier& before = loaded.dossier;
     ActionRequest request{automatic->name, Actor{kSystemRole, {kSystemRole}, before.agency},
-                          nlohmann::json::object(), std::nullopt};
+                          ActionInput{}, std::nullopt};
     std::vector<NewDocument> documents;
     if (std::optional<std::string> blocked = AutomaticBlocker(*automatic, before)) {
       stop(*automatic, std::move(*blocked));
@@ -729,24 +751,9 @@ Result<std::vector<DossierSummary>> DossierService::List(const Actor& actor,
 }
 
 Result<std::vector<std::string>> DossierService::CheckDocumentsUsable(const Actor& actor,
-                                                                      const nlohmann::json& payload,
+                                                                      const NamedDocuments& named,
                                                                       const Dossier* before) {
-  if (payload.is_object() && payload.contains(kReusedDocumentsField)) {
-    return Error(ErrorCode::kInvalidArgument, "the engine records which documents are reused",
-                 "validation",
-                 {{std::string("/") + kReusedDocumentsField, "is not a field you may send"}});
-  }
   std::vector<std::string> reused;
-  std::vector<std::pair<std::string, std::string>> named;  // pointer, id
-  if (auto docs = payload.find("documents"); docs != payload.end() && docs->is_object()) {
-    for (const auto& [key, id] : docs->items()) {
-      if (id.is_string()) named.emplace_back("/documents/" + key, id.get<std::string>());
-    }
-  }
-  if (auto result = payload.find("result_document");
-      result != payload.end() && result->is_string()) {
-    named.emplace_back("/result_document", result->get<std::string>());
-  }
   std::vector<FieldError> unusable;
   for (const auto& [pointer, id] : named) {
     if (before != nullptr) {

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/domain/action_input.h"
 #include "engine/domain/calendar.h"
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
@@ -68,10 +69,9 @@ struct ActionCall {
   // If set, the caller's view of the dossier: a different stored version is
   // kConflict with reason "stale_version" (HTTP 412 for If-Match).
   std::optional<std::int64_t> expected_version;
-  // The state machine's ActionRequest payload, plus "signature" (base64 of a
-  // DER detached CMS signature over the result, see ResultSigning) on
-  // signing actions.
-  nlohmann::json payload = nlohmann::json::object();
+  // What the action carries (action_input.h); `input.signature` is checked
+  // by ResultSigning on signing actions.
+  ActionInput input;
 };
 
 // One signature on a dossier's result as the API lists it.
@@ -92,6 +92,10 @@ struct PublishedResultCheck {
   std::vector<ResultSignatureView> signatures;
   bool all_valid = false;  // at least one signature, every one "valid"
 };
+
+// The documents a request names, each as (pointer into the request, id),
+// e.g. {"/documents/declaration", ID}.
+using NamedDocuments = std::vector<std::pair<std::string, std::string>>;
 
 // A page of a dossier listing (see DossierService::List).
 struct DossierListRequest {
@@ -256,12 +260,13 @@ class DossierService {
   // True when `id` is the signed current result of a dossier `actor` (an
   // applicant) owns.
   Result<bool> IsResultIssuedTo(const Actor& actor, const std::string& id);
-  // See Submit: checks the documents `payload` names (`before` may be null).
+  // See Submit: checks the documents named, each with its pointer into the
+  // request, e.g. {"/documents/declaration", ID} (`before` may be null).
   // Returns the ids of newly attached documents that are reused: a result
   // issued to the applicant, or an upload already attached to another
   // dossier (report_facts.h counts them).
   Result<std::vector<std::string>> CheckDocumentsUsable(const Actor& actor,
-                                                        const nlohmann::json& payload,
+                                                        const NamedDocuments& named,
                                                         const Dossier* before);
   // Commits a claim or release: same state, new assignee, an audit event.
   Status CommitAssignment(const Dossier& before, const Actor& actor, const char* action,
@@ -280,7 +285,7 @@ class DossierService {
                         std::optional<PaymentRecord> payment = std::nullopt);
   // The signature in `value` over the dossier's result, checked.
   Result<AcceptedSignature> AcceptSignature(const Actor& actor, const Dossier& dossier,
-                                            const nlohmann::json& value);
+                                            const std::string& value);
   // Runs the automatic actions of the dossier's state until none applies or
   // one cannot be performed; returns the dossier as it is then, with the
   // reason it stopped short (also written to the problem log when `log` is

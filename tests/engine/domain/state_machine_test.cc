@@ -97,7 +97,9 @@ ActionRequest Request(const std::string& action, const Actor& actor,
   ActionRequest request;
   request.action = action;
   request.actor = actor;
-  request.payload = std::move(payload);
+  Result<ActionInput> input = ParseActionInput(payload);
+  REQUIRE(input.ok());
+  request.input = std::move(input).value();
   return request;
 }
 

@@ -57,11 +57,11 @@ TEST_CASE("automatic actions: one that cannot run is logged and shown, and retri
   CHECK_FALSE(created->automatic_pending.has_value());
   const std::string code = created->dossier.code;
   const Actor clerk{"clerk-1", {"clerk"}, kAgency};
-  REQUIRE(service.Act(clerk, ActionCall{code, "receive", std::nullopt, json::object()}).ok());
+  REQUIRE(service.Act(clerk, ActionCall{code, "receive", std::nullopt, ActionInput{}}).ok());
   CHECK(logged.empty());
 
   Result<DossierView> checked =
-      service.Act(clerk, ActionCall{code, "check", std::nullopt, json::object()});
+      service.Act(clerk, ActionCall{code, "check", std::nullopt, ActionInput{}});
   REQUIRE(checked.ok());
   CHECK(checked->dossier.state == "checking");
   REQUIRE(checked->automatic_pending.has_value());
