@@ -75,7 +75,8 @@ class HttpWorld {
         catalog_(store_, WorkflowSchemaOnce(), BundledCalendarOnce(), clock_),
         tokens_(identities_, token_crypto_, clock_),
         verifier_(TrustRoot()),
-        signing_(SigningTools{&verifier_, nullptr, &Base64Decode, &Sha256Hex, &identities_}),
+        signing_(SigningTools{&verifier_, nullptr, &Base64Decode, &Sha256Hex, &identities_,
+                              SignatureWindow{}}),
         dossiers_(store_, catalog_, BundledCalendarOnce(), clock_, &signing_),
         payments_(dossiers_, store_,
                   [](std::string_view body, std::string_view signature) {
