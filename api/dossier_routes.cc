@@ -110,6 +110,10 @@ json DossierJson(const DossierView& view) {
       {"documents", documents},
       {"result_document", d.result_document ? json(*d.result_document) : json()},
       {"available_actions", view.available_actions},
+      {"automatic_pending", view.automatic_pending
+                                ? json{{"action", view.automatic_pending->action},
+                                       {"reason", view.automatic_pending->reason}}
+                                : json()},
       {"escalation", escalation},
       {"rating", rating ? json{{"score", rating->score},
                                {"comment", rating->comment},
@@ -191,6 +195,15 @@ Result<DossierFilter> ListFilter(const HttpRequest& request) {
   return filter;
 }
 
+// The input of POST /v1/dossiers/{code}/actions/{action}: nothing for an
+// empty body, else a JSON object of kActionInputFields.
+Result<ActionInput> ActionBody(const HttpRequest& request) {
+  if (request.body.empty()) return ActionInput{};
+  Result<json> body = ParseObjectBody(request, kActionInputFields);
+  if (!body.ok()) return body.error();
+  return ParseActionInput(*body);
+}
+
 // ---- handlers ---------------------------------------------------------------
 
 class Handlers {
@@ -211,13 +224,9 @@ class Handlers {
     return JsonResponse(200, ProcedureDetail(**runnable));
   }
 
-  HttpResponse ListVersions(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
-    if (!HasAnyRole(*actor, {kAdminRole, kAuditorRole})) {
-      return ProblemResponse(Forbidden("only admins and auditors list versions"), request.path);
-    }
-    auto versions = api_.catalog.Versions(params.at("code"));
+  HttpResponse ListVersions(const HttpRequest& request, const PathParams& params,
+                            const Actor& actor) const {
+    auto versions = api_.catalog.Versions(actor, params.at("code"));
     if (!versions.ok()) return ProblemResponse(versions.error(), request.path);
     json items = json::array();
     for (const StoredDefinition& d : *versions) {
@@ -230,24 +239,19 @@ class Handlers {
     return JsonResponse(200, {{"procedure", params.at("code")}, {"items", items}});
   }
 
-  HttpResponse PublishWorkflow(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
-    if (!HasAnyRole(*actor, {kAdminRole, kNationalAdminRole})) {
-      return ProblemResponse(Forbidden("only admins publish workflows"), request.path);
-    }
+  HttpResponse PublishWorkflow(const HttpRequest& request, const PathParams& params,
+                               const Actor& actor) const {
     Result<json> document = ParseJsonBody(request);
     if (!document.ok()) return ProblemResponse(document.error(), request.path);
-    auto published = api_.catalog.Publish(*actor, *document, params.at("code"));
+    auto published = api_.catalog.Publish(actor, *document, params.at("code"));
     if (!published.ok()) return ProblemResponse(published.error(), request.path);
     return JsonResponse(200, {{"procedure", published->procedure_code},
                               {"version", published->version},
                               {"content_hash", published->content_hash}});
   }
 
-  HttpResponse SubmitDossier(const HttpRequest& request, const PathParams&) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+  HttpResponse SubmitDossier(const HttpRequest& request, const PathParams&,
+                             const Actor& actor) const {
     Result<json> body = ParseObjectBody(
         request, {"procedure", "agency", "form", "documents", "channel", "applicant_id"});
     if (!body.ok()) return ProblemResponse(body.error(), request.path);
@@ -268,83 +272,69 @@ class Handlers {
     payload.erase("procedure");
     payload.erase("agency");
     submission.payload = std::move(payload);
-    Result<DossierView> view = api_.dossiers.Submit(*actor, submission);
+    Result<DossierView> view = api_.dossiers.Submit(actor, submission);
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
     HttpResponse response = DossierResponse(201, *view);
     response.headers.push_back({"Location", "/v1/dossiers/" + view->dossier.code});
     return response;
   }
 
-  HttpResponse GetDossier(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
-    Result<DossierView> view = api_.dossiers.Get(*actor, params.at("code"));
+  HttpResponse GetDossier(const HttpRequest& request, const PathParams& params,
+                          const Actor& actor) const {
+    Result<DossierView> view = api_.dossiers.Get(actor, params.at("code"));
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
     return DossierResponse(200, *view);
   }
 
-  HttpResponse ListDossiers(const HttpRequest& request, const PathParams&) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+  HttpResponse ListDossiers(const HttpRequest& request, const PathParams&,
+                            const Actor& actor) const {
     Result<int> limit = PageLimit(request);
     if (!limit.ok()) return ProblemResponse(limit.error(), request.path);
     Result<DossierFilter> filter = ListFilter(request);
     if (!filter.ok()) return ProblemResponse(filter.error(), request.path);
-    auto page = api_.dossiers.List(*actor, DossierListRequest{QueryValue(request, "after"), *limit,
-                                                              std::move(filter).value()});
+    auto page = api_.dossiers.List(
+        actor, DossierListRequest{QueryValue(request, "after"), *limit, std::move(filter).value()});
     if (!page.ok()) return ProblemResponse(page.error(), request.path);
     return JsonResponse(200, PageJson(*page, *limit));
   }
 
-  HttpResponse Act(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+  HttpResponse Act(const HttpRequest& request, const PathParams& params, const Actor& actor) const {
     Result<std::optional<std::int64_t>> version = IfMatchVersion(request);
     if (!version.ok()) return ProblemResponse(version.error(), request.path);
-    json payload = json::object();
-    if (!request.body.empty()) {
-      Result<json> body =
-          ParseObjectBody(request, {"comment", "form", "documents", "result_document", "channel",
-                                    "appointment_date", "signature"});
-      if (!body.ok()) return ProblemResponse(body.error(), request.path);
-      payload = std::move(body).value();
-    }
-    ActionCall call{params.at("code"), params.at("action"), *version, std::move(payload)};
-    Result<DossierView> view = api_.dossiers.Act(*actor, call);
+    Result<ActionInput> input = ActionBody(request);
+    if (!input.ok()) return ProblemResponse(input.error(), request.path);
+    Result<DossierView> view = api_.dossiers.Act(
+        actor, {params.at("code"), params.at("action"), *version, std::move(input).value()});
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
     return DossierResponse(200, *view);
   }
 
-  HttpResponse Rate(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+  HttpResponse Rate(const HttpRequest& request, const PathParams& params,
+                    const Actor& actor) const {
     Result<json> body = ParseObjectBody(request, {"score", "comment"});
     if (!body.ok()) return ProblemResponse(body.error(), request.path);
-    Result<DossierView> view = api_.dossiers.Rate(*actor, params.at("code"), *body);
+    Result<DossierView> view = api_.dossiers.Rate(actor, params.at("code"), *body);
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
     return DossierResponse(201, *view);
   }
 
-  HttpResponse Claim(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
-    Result<DossierView> view = api_.dossiers.Claim(*actor, params.at("code"));
+  HttpResponse Claim(const HttpRequest& request, const PathParams& params,
+                     const Actor& actor) const {
+    Result<DossierView> view = api_.dossiers.Claim(actor, params.at("code"));
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
     return DossierResponse(200, *view);
   }
 
-  HttpResponse Release(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
-    Result<DossierView> view = api_.dossiers.Release(*actor, params.at("code"));
+  HttpResponse Release(const HttpRequest& request, const PathParams& params,
+                       const Actor& actor) const {
+    Result<DossierView> view = api_.dossiers.Release(actor, params.at("code"));
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
     return DossierResponse(200, *view);
   }
 
-  HttpResponse ResultDocument(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
-    Result<std::string> bytes = api_.dossiers.ResultBytes(*actor, params.at("code"));
+  HttpResponse ResultDocument(const HttpRequest& request, const PathParams& params,
+                              const Actor& actor) const {
+    Result<std::string> bytes = api_.dossiers.ResultBytes(actor, params.at("code"));
     if (!bytes.ok()) return ProblemResponse(bytes.error(), request.path);
     HttpResponse response;
     response.status = 200;
@@ -355,11 +345,10 @@ class Handlers {
     return response;
   }
 
-  HttpResponse ResultSignatures(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+  HttpResponse ResultSignatures(const HttpRequest& request, const PathParams& params,
+                                const Actor& actor) const {
     const std::string& code = params.at("code");
-    auto signatures = api_.dossiers.Signatures(*actor, code);
+    auto signatures = api_.dossiers.Signatures(actor, code);
     if (!signatures.ok()) return ProblemResponse(signatures.error(), request.path);
     json items = json::array();
     for (const ResultSignatureView& view : *signatures) {
@@ -373,16 +362,15 @@ class Handlers {
     return JsonResponse(200, {{"items", items}});
   }
 
-  HttpResponse SignatureFile(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+  HttpResponse SignatureFile(const HttpRequest& request, const PathParams& params,
+                             const Actor& actor) const {
     std::string id = params.at("id");
     constexpr std::string_view kSuffix = ".p7s";
     if (id.size() > kSuffix.size() &&
         id.compare(id.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {
       id.resize(id.size() - kSuffix.size());
     }
-    Result<std::string> der = api_.dossiers.SignatureBytes(*actor, params.at("code"), id);
+    Result<std::string> der = api_.dossiers.SignatureBytes(actor, params.at("code"), id);
     if (!der.ok()) return ProblemResponse(der.error(), request.path);
     HttpResponse response;
     response.status = 200;
@@ -419,10 +407,9 @@ class Handlers {
               {"signatures", signatures}});
   }
 
-  HttpResponse History(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
-    auto slip = api_.dossiers.History(*actor, params.at("code"));
+  HttpResponse History(const HttpRequest& request, const PathParams& params,
+                       const Actor& actor) const {
+    auto slip = api_.dossiers.History(actor, params.at("code"));
     if (!slip.ok()) return ProblemResponse(slip.error(), request.path);
     json items = json::array();
     for (const HandOff& h : *slip) {
@@ -440,13 +427,9 @@ class Handlers {
     return JsonResponse(200, {{"code", params.at("code")}, {"items", items}});
   }
 
-  HttpResponse Audit(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
-    if (!HasAnyRole(*actor, {kAdminRole, kAuditorRole})) {
-      return ProblemResponse(Forbidden("only auditors and admins read audit trails"), request.path);
-    }
-    auto records = api_.dossiers.Audit(*actor, params.at("code"));
+  HttpResponse Audit(const HttpRequest& request, const PathParams& params,
+                     const Actor& actor) const {
+    auto records = api_.dossiers.Audit(actor, params.at("code"));
     if (!records.ok()) return ProblemResponse(records.error(), request.path);
     json items = json::array();
     for (const AuditRecord& r : *records) {
@@ -465,20 +448,18 @@ class Handlers {
     return JsonResponse(200, {{"code", params.at("code")}, {"items", items}});
   }
 
-  HttpResponse Queue(const HttpRequest& request, const PathParams&) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+  HttpResponse Queue(const HttpRequest& request, const PathParams&, const Actor& actor) const {
     Result<int> limit = PageLimit(request);
     if (!limit.ok()) return ProblemResponse(limit.error(), request.path);
     QueueQuery query;
     std::optional<std::string> role = QueryValue(request, "role");
-    if (!role && actor->roles.size() == 1) role = actor->roles.front();
+    if (!role && actor.roles.size() == 1) role = actor.roles.front();
     query.role = role.value_or("");
     query.state = QueryValue(request, "state");
     query.procedure_code = QueryValue(request, "procedure");
     query.after_code = QueryValue(request, "after");
     query.limit = *limit;
-    auto page = api_.dossiers.Queue(*actor, query);
+    auto page = api_.dossiers.Queue(actor, query);
     if (!page.ok()) return ProblemResponse(page.error(), request.path);
     return JsonResponse(200, PageJson(*page, *limit));
   }
@@ -492,26 +473,30 @@ class Handlers {
 Status AddDossierRoutes(Router& router, const DossierApi& api) {
   auto handlers = std::make_shared<const Handlers>(api);
   const MemberRoute<Handlers> routes[] = {
-      {"GET", "/v1/procedures", &Handlers::ListProcedures},
-      {"GET", "/v1/procedures/{code}", &Handlers::GetProcedure},
-      {"GET", "/v1/procedures/{code}/versions", &Handlers::ListVersions},
-      {"PUT", "/v1/procedures/{code}/workflow", &Handlers::PublishWorkflow},
-      {"POST", "/v1/dossiers", &Handlers::SubmitDossier},
-      {"GET", "/v1/dossiers", &Handlers::ListDossiers},
-      {"GET", "/v1/dossiers/{code}", &Handlers::GetDossier},
-      {"POST", "/v1/dossiers/{code}/actions/{action}", &Handlers::Act},
-      {"POST", "/v1/dossiers/{code}/claim", &Handlers::Claim},
-      {"POST", "/v1/dossiers/{code}/rating", &Handlers::Rate},
-      {"POST", "/v1/dossiers/{code}/release", &Handlers::Release},
-      {"GET", "/v1/dossiers/{code}/history", &Handlers::History},
-      {"GET", "/v1/dossiers/{code}/result", &Handlers::ResultDocument},
-      {"GET", "/v1/dossiers/{code}/result/signatures", &Handlers::ResultSignatures},
-      {"GET", "/v1/dossiers/{code}/result/signatures/{id}", &Handlers::SignatureFile},
-      {"POST", "/v1/verify", &Handlers::VerifyResult},
-      {"GET", "/v1/dossiers/{code}/audit", &Handlers::Audit},
-      {"GET", "/v1/queue", &Handlers::Queue},
+      {"GET", "/v1/procedures", RouteAccess::kPublic, &Handlers::ListProcedures},
+      {"GET", "/v1/procedures/{code}", RouteAccess::kPublic, &Handlers::GetProcedure},
+      {"GET", "/v1/procedures/{code}/versions", RouteAccess::kAuthenticated,
+       &Handlers::ListVersions},
+      {"PUT", "/v1/procedures/{code}/workflow", RouteAccess::kAuthenticated,
+       &Handlers::PublishWorkflow},
+      {"POST", "/v1/dossiers", RouteAccess::kAuthenticated, &Handlers::SubmitDossier},
+      {"GET", "/v1/dossiers", RouteAccess::kAuthenticated, &Handlers::ListDossiers},
+      {"GET", "/v1/dossiers/{code}", RouteAccess::kAuthenticated, &Handlers::GetDossier},
+      {"POST", "/v1/dossiers/{code}/actions/{action}", RouteAccess::kAuthenticated, &Handlers::Act},
+      {"POST", "/v1/dossiers/{code}/claim", RouteAccess::kAuthenticated, &Handlers::Claim},
+      {"POST", "/v1/dossiers/{code}/rating", RouteAccess::kAuthenticated, &Handlers::Rate},
+      {"POST", "/v1/dossiers/{code}/release", RouteAccess::kAuthenticated, &Handlers::Release},
+      {"GET", "/v1/dossiers/{code}/history", RouteAccess::kAuthenticated, &Handlers::History},
+      {"GET", "/v1/dossiers/{code}/result", RouteAccess::kAuthenticated, &Handlers::ResultDocument},
+      {"GET", "/v1/dossiers/{code}/result/signatures", RouteAccess::kAuthenticated,
+       &Handlers::ResultSignatures},
+      {"GET", "/v1/dossiers/{code}/result/signatures/{id}", RouteAccess::kAuthenticated,
+       &Handlers::SignatureFile},
+      {"POST", "/v1/verify", RouteAccess::kPublic, &Handlers::VerifyResult},
+      {"GET", "/v1/dossiers/{code}/audit", RouteAccess::kAuthenticated, &Handlers::Audit},
+      {"GET", "/v1/queue", RouteAccess::kAuthenticated, &Handlers::Queue},
   };
-  return AddMemberRoutes(router, handlers, routes);
+  return AddMemberRoutes(router, handlers, routes, api.authenticate);
 }
 
 }  // namespace motcua

@@ -1,8 +1,11 @@
 // dossier_routes.h: the /v1 endpoints for procedures, dossiers and queues.
 //
-// Handlers are thin: authenticate, parse, call one use case of
-// engine/service, render JSON. Every error goes through ProblemResponse
-// (problem.h), so the HTTP status of an error is decided in one place.
+// Handlers are thin: parse, call one use case of engine/service with the
+// Actor, render JSON. Each route is declared public or authenticated where it
+// is registered (AddMemberRoutes checks the token; the roles below are the
+// services' access policy, engine/domain/access.h). Every error goes through
+// ProblemResponse (problem.h), so the HTTP status of an error is decided in
+// one place.
 //
 //   GET  /v1/procedures                          public
 //   GET  /v1/procedures/{code}                   public

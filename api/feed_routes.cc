@@ -52,15 +52,13 @@ class Handlers {
  public:
   explicit Handlers(const FeedApi& api) : api_(api) {}
 
-  HttpResponse ReadFeed(const HttpRequest& request, const PathParams&) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+  HttpResponse ReadFeed(const HttpRequest& request, const PathParams&, const Actor& actor) const {
     Result<std::int64_t> after =
         QueryNumber(request, "after", 0, "/after", "must be an entry id, 0 or more");
     if (!after.ok()) return ProblemResponse(after.error(), request.path);
     Result<int> limit = FeedLimit(request);
     if (!limit.ok()) return ProblemResponse(limit.error(), request.path);
-    Result<FeedPage> page = api_.feed.Read(*actor, *after, *limit);
+    Result<FeedPage> page = api_.feed.Read(actor, *after, *limit);
     if (!page.ok()) return ProblemResponse(page.error(), request.path);
     json items = json::array();
     for (const StoredOutboxEntry& entry : page->items) items.push_back(FeedItemJson(entry));
@@ -69,12 +67,11 @@ class Handlers {
     return response;
   }
 
-  HttpResponse ListDeadLetters(const HttpRequest& request, const PathParams&) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+  HttpResponse ListDeadLetters(const HttpRequest& request, const PathParams&,
+                               const Actor& actor) const {
     Result<int> limit = FeedLimit(request);
     if (!limit.ok()) return ProblemResponse(limit.error(), request.path);
-    Result<std::vector<DeadLetter>> letters = api_.feed.DeadLetters(*actor, *limit);
+    Result<std::vector<DeadLetter>> letters = api_.feed.DeadLetters(actor, *limit);
     if (!letters.ok()) return ProblemResponse(letters.error(), request.path);
     json items = json::array();
     for (const DeadLetter& letter : *letters) items.push_back(DeadLetterJson(letter));
@@ -97,10 +94,10 @@ json FeedItemJson(const StoredOutboxEntry& entry) {
 Status AddFeedRoutes(Router& router, const FeedApi& api) {
   auto handlers = std::make_shared<const Handlers>(api);
   const MemberRoute<Handlers> routes[] = {
-      {"GET", "/v1/feed", &Handlers::ReadFeed},
-      {"GET", "/v1/feed/dead-letters", &Handlers::ListDeadLetters},
+      {"GET", "/v1/feed", RouteAccess::kAuthenticated, &Handlers::ReadFeed},
+      {"GET", "/v1/feed/dead-letters", RouteAccess::kAuthenticated, &Handlers::ListDeadLetters},
   };
-  return AddMemberRoutes(router, handlers, routes);
+  return AddMemberRoutes(router, handlers, routes, api.authenticate);
 }
 
 }  // namespace motcua

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <vector>
 
+#include "api/problem.h"
 #include "api/router.h"
 #include "engine/domain/json_parse.h"
 
@@ -76,6 +77,12 @@ Result<json> ParseJsonBody(const HttpRequest& request) {
 
 Result<json> ParseObjectBody(const HttpRequest& request,
                              std::initializer_list<std::string_view> allowed) {
+  return ParseObjectBody(request,
+                         std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
+
+Result<json> ParseObjectBody(const HttpRequest& request,
+                             std::span<const std::string_view> allowed) {
   Result<json> body = ParseJsonBody(request);
   if (!body.ok()) return body;
   if (!body->is_object()) {
@@ -130,12 +137,13 @@ Result<std::optional<std::int64_t>> IfMatchVersion(const HttpRequest& request) {
   return std::optional<std::int64_t>(version);
 }
 
-bool HasAnyRole(const Actor& actor, std::initializer_list<const char*> roles) {
-  return std::any_of(roles.begin(), roles.end(), [&](const char* r) { return actor.HasRole(r); });
-}
-
-Error Forbidden(const std::string& what) {
-  return Error(ErrorCode::kPermissionDenied, what, "role_not_allowed");
+RouteHandler RequireActor(Authenticator authenticate, ActorRouteHandler handler) {
+  return [authenticate = std::move(authenticate), handler = std::move(handler)](
+             const HttpRequest& request, const PathParams& params) {
+    Result<Actor> actor = AuthenticateRequest(authenticate, request);
+    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+    return handler(request, params, *actor);
+  };
 }
 
 std::optional<Instant> ParseInstant(std::string_view text) {

@@ -1,9 +1,10 @@
 // handler_support.h: what every /v1 handler does the same way.
 //
-// Authentication from the Authorization header, JSON bodies with a closed set
-// of fields, query parameters, pagination and rendering of instants. Errors
-// come back as values; handlers turn them into responses with
-// ProblemResponse (problem.h) and nothing else.
+// Route registration with its access declaration (the one place a bearer
+// token is checked: authenticated handlers receive the Actor), JSON bodies
+// with a closed set of fields, query parameters, pagination and rendering of
+// instants. Errors come back as values; handlers turn them into responses
+// with ProblemResponse (problem.h) and nothing else.
 #pragma once
 
 #include <cstdint>
@@ -12,8 +13,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "api/http_message.h"
 #include "api/router.h"
@@ -54,6 +57,8 @@ Result<nlohmann::json> ParseJsonBody(const HttpRequest& request);
 // ParseJsonBody, and the value must be an object whose members are all in
 // `allowed`: else kInvalidArgument "validation" naming the members.
 Result<nlohmann::json> ParseObjectBody(const HttpRequest& request,
+                                       std::span<const std::string_view> allowed);
+Result<nlohmann::json> ParseObjectBody(const HttpRequest& request,
                                        std::initializer_list<std::string_view> allowed);
 
 std::optional<std::string> QueryValue(const HttpRequest& request, const std::string& name);
@@ -64,30 +69,57 @@ Result<int> PageLimit(const HttpRequest& request);
 // The version in If-Match ("3" or "\"3\""); empty when the header is absent.
 Result<std::optional<std::int64_t>> IfMatchVersion(const HttpRequest& request);
 
-bool HasAnyRole(const Actor& actor, std::initializer_list<const char*> roles);
+// A handler of an authenticated route: called only with the caller.
+using ActorRouteHandler =
+    std::function<HttpResponse(const HttpRequest&, const PathParams&, const Actor&)>;
 
-// kPermissionDenied, reason "role_not_allowed".
-Error Forbidden(const std::string& what);
+// `handler` behind the bearer-token check: a request without a token, or with
+// one `authenticate` refuses, gets the 401 problem of AuthenticateRequest and
+// never reaches `handler`.
+RouteHandler RequireActor(Authenticator authenticate, ActorRouteHandler handler);
 
-// A route served by a member function of a handler object.
+// A route served by a member function of a handler object, declared public
+// (the handler takes the request) or authenticated (it also takes the Actor).
 template <typename Handlers>
 struct MemberRoute {
+  using PublicHandle = HttpResponse (Handlers::*)(const HttpRequest&, const PathParams&) const;
+  using ActorHandle = HttpResponse (Handlers::*)(const HttpRequest&, const PathParams&,
+                                                 const Actor&) const;
   const char* method;
   const char* pattern;
-  HttpResponse (Handlers::*handle)(const HttpRequest&, const PathParams&) const;
+  RouteAccess access;
+  std::variant<PublicHandle, ActorHandle> handle;
 };
 
-// Registers every route of `routes` on `handlers`, which the router keeps alive.
+// Registers every route of `routes` on `handlers`, which the router keeps
+// alive; authenticated ones behind RequireActor(authenticate). kInvalidArgument
+// when a route's access is undeclared or does not fit its handler's form.
 template <typename Handlers, std::size_t N>
 Status AddMemberRoutes(Router& router, std::shared_ptr<const Handlers> handlers,
-                       const MemberRoute<Handlers> (&routes)[N]) {
-  for (const MemberRoute<Handlers>& route : routes) {
-    auto handle = route.handle;
-    Status added =
-        router.Add(route.method, route.pattern,
-                   [handlers, handle](const HttpRequest& request, const PathParams& params) {
-                     return ((*handlers).*handle)(request, params);
-                   });
+                       const MemberRoute<Handlers> (&routes)[N],
+                       const Authenticator& authenticate) {
+  using Route = MemberRoute<Handlers>;
+  for (const Route& route : routes) {
+    RouteHandler handler;
+    if (const auto* handle = std::get_if<typename Route::ActorHandle>(&route.handle);
+        handle != nullptr && route.access == RouteAccess::kAuthenticated) {
+      handler = RequireActor(
+          authenticate, [handlers, handle = *handle](const HttpRequest& request,
+                                                     const PathParams& params, const Actor& actor) {
+            return ((*handlers).*handle)(request, params, actor);
+          });
+    } else if (const auto* open = std::get_if<typename Route::PublicHandle>(&route.handle);
+               open != nullptr && route.access == RouteAccess::kPublic) {
+      handler = [handlers, handle = *open](const HttpRequest& request, const PathParams& params) {
+        return ((*handlers).*handle)(request, params);
+      };
+    } else {
+      return Error(ErrorCode::kInvalidArgument,
+                   std::string("route ") + route.method + " " + route.pattern +
+                       " must be declared public (handler without Actor) or authenticated "
+                       "(handler with Actor)");
+    }
+    Status added = router.Add(route.method, route.pattern, std::move(handler), route.access);
     if (!added.ok()) return added;
   }
   return Status();

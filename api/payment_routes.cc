@@ -16,12 +16,11 @@ struct Handlers {
   explicit Handlers(PaymentApi api_in) : api(std::move(api_in)) {}
   PaymentApi api;
 
-  HttpResponse RecordDeskPayment(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> actor = AuthenticateRequest(api.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+  HttpResponse RecordDeskPayment(const HttpRequest& request, const PathParams& params,
+                                 const Actor& actor) const {
     Result<json> body = ParseObjectBody(request, {"amount", "receipt"});
     if (!body.ok()) return ProblemResponse(body.error(), request.path);
-    Result<DossierView> view = api.payments.RecordDeskPayment(*actor, params.at("code"), *body);
+    Result<DossierView> view = api.payments.RecordDeskPayment(actor, params.at("code"), *body);
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
     return JsonResponse(201, {{"dossier", view->dossier.code},
                               {"state", view->dossier.state},
@@ -50,10 +49,11 @@ struct Handlers {
 Status AddPaymentRoutes(Router& router, const PaymentApi& api) {
   auto handlers = std::make_shared<const Handlers>(api);
   const MemberRoute<Handlers> routes[] = {
-      {"POST", "/v1/dossiers/{code}/payments", &Handlers::RecordDeskPayment},
-      {"POST", "/v1/payments/callback", &Handlers::GatewayCallback},
+      {"POST", "/v1/dossiers/{code}/payments", RouteAccess::kAuthenticated,
+       &Handlers::RecordDeskPayment},
+      {"POST", "/v1/payments/callback", RouteAccess::kPublic, &Handlers::GatewayCallback},
   };
-  return AddMemberRoutes(router, handlers, routes);
+  return AddMemberRoutes(router, handlers, routes, api.authenticate);
 }
 
 }  // namespace motcua

@@ -143,12 +143,10 @@ class Handlers {
  public:
   explicit Handlers(const ReportApi& api) : api_(api) {}
 
-  HttpResponse Summary(const HttpRequest& request, const PathParams&) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+  HttpResponse Summary(const HttpRequest& request, const PathParams&, const Actor& actor) const {
     Result<ReportRequest> parsed = Parse(request, /*with_grouping=*/true);
     if (!parsed.ok()) return ProblemResponse(parsed.error(), request.path);
-    Result<ReportSummary> summary = api_.reports.Summary(*actor, *parsed);
+    Result<ReportSummary> summary = api_.reports.Summary(actor, *parsed);
     if (!summary.ok()) return ProblemResponse(summary.error(), request.path);
     if (WantsCsv(request)) return CsvResponse(SummaryCsv(*summary));
     json groups = json::array();
@@ -162,12 +160,11 @@ class Handlers {
     return response;
   }
 
-  HttpResponse ScorecardRoute(const HttpRequest& request, const PathParams&) const {
-    Result<Actor> actor = AuthenticateRequest(api_.authenticate, request);
-    if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
+  HttpResponse ScorecardRoute(const HttpRequest& request, const PathParams&,
+                              const Actor& actor) const {
     Result<ReportRequest> parsed = Parse(request, /*with_grouping=*/false);
     if (!parsed.ok()) return ProblemResponse(parsed.error(), request.path);
-    Result<Scorecard> card = api_.reports.ScorecardOf(*actor, *parsed);
+    Result<Scorecard> card = api_.reports.ScorecardOf(actor, *parsed);
     if (!card.ok()) return ProblemResponse(card.error(), request.path);
     if (WantsCsv(request)) return CsvResponse(ScorecardCsv(*card));
     json components = json::array();
@@ -248,10 +245,10 @@ std::string CsvRecord(const std::vector<std::string>& fields) {
 Status AddReportRoutes(Router& router, const ReportApi& api) {
   auto handlers = std::make_shared<const Handlers>(api);
   const MemberRoute<Handlers> routes[] = {
-      {"GET", "/v1/reports/summary", &Handlers::Summary},
-      {"GET", "/v1/reports/scorecard", &Handlers::ScorecardRoute},
+      {"GET", "/v1/reports/summary", RouteAccess::kAuthenticated, &Handlers::Summary},
+      {"GET", "/v1/reports/scorecard", RouteAccess::kAuthenticated, &Handlers::ScorecardRoute},
   };
-  return AddMemberRoutes(router, handlers, routes);
+  return AddMemberRoutes(router, handlers, routes, api.authenticate);
 }
 
 }  // namespace motcua

@@ -119,7 +119,8 @@ struct Router::Dispatch {
   std::vector<std::string> allowed;  // no route, non-empty: 405; empty: 404
 };
 
-Status Router::Add(std::string_view method, std::string_view pattern, RouteHandler handler) {
+Status Router::Add(std::string_view method, std::string_view pattern, RouteHandler handler,
+                   RouteAccess access) {
   if (!IsUpperToken(method)) {
     return Error(ErrorCode::kInvalidArgument,
                  "Route method must be an upper-case token: " + std::string(method));
@@ -128,7 +129,7 @@ Status Router::Add(std::string_view method, std::string_view pattern, RouteHandl
     return Error(ErrorCode::kInvalidArgument,
                  "Route pattern must start with /: " + std::string(pattern));
   }
-  Route route{std::string(method), std::string(pattern), {}, std::move(handler)};
+  Route route{std::string(method), std::string(pattern), access, {}, std::move(handler)};
   std::set<std::string, std::less<>> param_names;
   if (pattern != "/") {
     std::string_view rest = pattern.substr(1);
@@ -253,7 +254,7 @@ std::optional<std::string> Router::MatchedPattern(const HttpRequest& request) co
 std::vector<RouteInfo> Router::Routes() const {
   std::vector<RouteInfo> routes;
   routes.reserve(routes_.size());
-  for (const Route& route : routes_) routes.push_back({route.method, route.pattern});
+  for (const Route& route : routes_) routes.push_back({route.method, route.pattern, route.access});
   std::sort(routes.begin(), routes.end(), [](const RouteInfo& a, const RouteInfo& b) {
     return std::tie(a.pattern, a.method) < std::tie(b.pattern, b.method);
   });

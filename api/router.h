@@ -43,10 +43,16 @@ using PathParams = std::map<std::string, std::string, std::less<>>;
 
 using RouteHandler = std::function<HttpResponse(const HttpRequest&, const PathParams&)>;
 
+// Who a route answers, as declared where it is registered: anyone, or only a
+// caller with a valid bearer token (the check is AddMemberRoutes', in
+// handler_support.h). The router only keeps the declaration, for Routes().
+enum class RouteAccess { kUndeclared, kPublic, kAuthenticated };
+
 // One registered route, as listed by Router::Routes().
 struct RouteInfo {
   std::string method;
   std::string pattern;
+  RouteAccess access = RouteAccess::kUndeclared;
 
   friend bool operator==(const RouteInfo&, const RouteInfo&) = default;
 };
@@ -59,7 +65,9 @@ class Router {
   // repeated "{param}", or a segment needing percent-encoding; fails with
   // kConflict when the same method and pattern (parameter names aside) is
   // already registered. HEAD need not be registered: GET implies it.
-  Status Add(std::string_view method, std::string_view pattern, RouteHandler handler);
+  // `access` is recorded, not enforced (see RouteAccess).
+  Status Add(std::string_view method, std::string_view pattern, RouteHandler handler,
+             RouteAccess access = RouteAccess::kUndeclared);
 
   // Routes `request` (see the file comment). Never throws if handlers don't.
   HttpResponse Handle(const HttpRequest& request) const;
@@ -79,6 +87,7 @@ class Router {
   struct Route {
     std::string method;
     std::string pattern;
+    RouteAccess access;
     std::vector<Segment> segments;
     RouteHandler handler;
   };

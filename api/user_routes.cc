@@ -59,19 +59,15 @@ class Handlers {
  public:
   explicit Handlers(const UserApi& api) : api_(api) {}
 
-  HttpResponse ListUsers(const HttpRequest& request, const PathParams&) const {
-    Result<Actor> admin = AuthenticateRequest(api_.authenticate, request);
-    if (!admin.ok()) return ProblemResponse(admin.error(), request.path);
-    auto users = api_.users.List(*admin);
+  HttpResponse ListUsers(const HttpRequest& request, const PathParams&, const Actor& admin) const {
+    auto users = api_.users.List(admin);
     if (!users.ok()) return ProblemResponse(users.error(), request.path);
     json items = json::array();
     for (const User& user : *users) items.push_back(UserJson(user));
     return JsonResponse(200, {{"items", items}});
   }
 
-  HttpResponse CreateUser(const HttpRequest& request, const PathParams&) const {
-    Result<Actor> admin = AuthenticateRequest(api_.authenticate, request);
-    if (!admin.ok()) return ProblemResponse(admin.error(), request.path);
+  HttpResponse CreateUser(const HttpRequest& request, const PathParams&, const Actor& admin) const {
     Result<json> body =
         ParseObjectBody(request, {"id", "name", "roles", "agency", "certificate_fingerprint"});
     if (!body.ok()) return ProblemResponse(body.error(), request.path);
@@ -92,24 +88,22 @@ class Handlers {
     user.roles = *roles;
     user.agency = agency.value_or("");
     user.certificate_fingerprint = fingerprint;
-    Result<User> created = api_.users.Create(*admin, std::move(user));
+    Result<User> created = api_.users.Create(admin, std::move(user));
     if (!created.ok()) return ProblemResponse(created.error(), request.path);
     HttpResponse response = JsonResponse(201, UserJson(*created));
     response.headers.push_back({"Location", "/v1/users/" + created->id});
     return response;
   }
 
-  HttpResponse GetUser(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> admin = AuthenticateRequest(api_.authenticate, request);
-    if (!admin.ok()) return ProblemResponse(admin.error(), request.path);
-    Result<User> user = api_.users.Get(*admin, params.at("id"));
+  HttpResponse GetUser(const HttpRequest& request, const PathParams& params,
+                       const Actor& admin) const {
+    Result<User> user = api_.users.Get(admin, params.at("id"));
     if (!user.ok()) return ProblemResponse(user.error(), request.path);
     return JsonResponse(200, UserJson(*user));
   }
 
-  HttpResponse UpdateUser(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> admin = AuthenticateRequest(api_.authenticate, request);
-    if (!admin.ok()) return ProblemResponse(admin.error(), request.path);
+  HttpResponse UpdateUser(const HttpRequest& request, const PathParams& params,
+                          const Actor& admin) const {
     Result<json> body =
         ParseObjectBody(request, {"name", "roles", "disabled", "certificate_fingerprint"});
     if (!body.ok()) return ProblemResponse(body.error(), request.path);
@@ -122,26 +116,22 @@ class Handlers {
                      "a SHA-256 fingerprint in hex, or \"\" to unbind")}) {
       if (error) return ProblemResponse(*error, request.path);
     }
-    Result<User> user = api_.users.Update(*admin, params.at("id"), changes);
+    Result<User> user = api_.users.Update(admin, params.at("id"), changes);
     if (!user.ok()) return ProblemResponse(user.error(), request.path);
     return JsonResponse(200, UserJson(*user));
   }
 
-  HttpResponse ListTokens(const HttpRequest& request, const PathParams&) const {
-    Result<Actor> admin = AuthenticateRequest(api_.authenticate, request);
-    if (!admin.ok()) return ProblemResponse(admin.error(), request.path);
+  HttpResponse ListTokens(const HttpRequest& request, const PathParams&, const Actor& admin) const {
     std::optional<std::string> user = QueryValue(request, "user");
     if (!user) return ProblemResponse(FieldType("/user", "a user id"), request.path);
-    auto tokens = api_.users.ListTokens(*admin, *user);
+    auto tokens = api_.users.ListTokens(admin, *user);
     if (!tokens.ok()) return ProblemResponse(tokens.error(), request.path);
     json items = json::array();
     for (const TokenRecord& token : *tokens) items.push_back(TokenJson(token));
     return JsonResponse(200, {{"items", items}});
   }
 
-  HttpResponse IssueToken(const HttpRequest& request, const PathParams&) const {
-    Result<Actor> admin = AuthenticateRequest(api_.authenticate, request);
-    if (!admin.ok()) return ProblemResponse(admin.error(), request.path);
+  HttpResponse IssueToken(const HttpRequest& request, const PathParams&, const Actor& admin) const {
     Result<json> body = ParseObjectBody(request, {"user_id", "label", "ttl_seconds"});
     if (!body.ok()) return ProblemResponse(body.error(), request.path);
     std::optional<std::string> user_id, label;
@@ -154,7 +144,7 @@ class Handlers {
     }
     if (!user_id) return ProblemResponse(FieldType("/user_id", "a user id"), request.path);
     const std::chrono::seconds lifetime = ttl ? std::chrono::seconds(*ttl) : kDefaultTokenLifetime;
-    auto issued = api_.users.IssueToken(*admin, *user_id, label.value_or(""), lifetime);
+    auto issued = api_.users.IssueToken(admin, *user_id, label.value_or(""), lifetime);
     if (!issued.ok()) return ProblemResponse(issued.error(), request.path);
     json rendered = TokenJson(issued->record);
     rendered["token"] = issued->secret;
@@ -163,10 +153,9 @@ class Handlers {
     return response;
   }
 
-  HttpResponse RevokeToken(const HttpRequest& request, const PathParams& params) const {
-    Result<Actor> admin = AuthenticateRequest(api_.authenticate, request);
-    if (!admin.ok()) return ProblemResponse(admin.error(), request.path);
-    Status revoked = api_.users.RevokeToken(*admin, params.at("id"));
+  HttpResponse RevokeToken(const HttpRequest& request, const PathParams& params,
+                           const Actor& admin) const {
+    Status revoked = api_.users.RevokeToken(admin, params.at("id"));
     if (!revoked.ok()) return ProblemResponse(revoked.error(), request.path);
     HttpResponse response;
     response.status = 204;
@@ -182,15 +171,15 @@ class Handlers {
 Status AddUserRoutes(Router& router, const UserApi& api) {
   auto handlers = std::make_shared<const Handlers>(api);
   const MemberRoute<Handlers> routes[] = {
-      {"GET", "/v1/users", &Handlers::ListUsers},
-      {"POST", "/v1/users", &Handlers::CreateUser},
-      {"GET", "/v1/users/{id}", &Handlers::GetUser},
-      {"PATCH", "/v1/users/{id}", &Handlers::UpdateUser},
-      {"GET", "/v1/tokens", &Handlers::ListTokens},
-      {"POST", "/v1/tokens", &Handlers::IssueToken},
-      {"DELETE", "/v1/tokens/{id}", &Handlers::RevokeToken},
+      {"GET", "/v1/users", RouteAccess::kAuthenticated, &Handlers::ListUsers},
+      {"POST", "/v1/users", RouteAccess::kAuthenticated, &Handlers::CreateUser},
+      {"GET", "/v1/users/{id}", RouteAccess::kAuthenticated, &Handlers::GetUser},
+      {"PATCH", "/v1/users/{id}", RouteAccess::kAuthenticated, &Handlers::UpdateUser},
+      {"GET", "/v1/tokens", RouteAccess::kAuthenticated, &Handlers::ListTokens},
+      {"POST", "/v1/tokens", RouteAccess::kAuthenticated, &Handlers::IssueToken},
+      {"DELETE", "/v1/tokens/{id}", RouteAccess::kAuthenticated, &Handlers::RevokeToken},
   };
-  return AddMemberRoutes(router, handlers, routes);
+  return AddMemberRoutes(router, handlers, routes, api.authenticate);
 }
 
 }  // namespace motcua

@@ -764,12 +764,12 @@ Status Commit(Context& ctx, const Workflow& wf, const Dossier& before, const Tra
   DossierStore::TransitionCommit commit;
   commit.after = &t.dossier;
   commit.expected_version = before.version;
-  commit.event = &t.event;
+  commit.event = &t.event();
   commit.queue_roles = to->queue_roles;
   commit.national_status = static_cast<int>(to->status);
   if (from->status != to->status) {
     commit.outbox.push_back(
-        OutboxEntry{kDossierStatusTopic, NationalSyncPayload(wf, t.dossier, t.event)});
+        OutboxEntry{kDossierStatusTopic, NationalSyncPayload(wf, t.dossier, t.event())});
   }
   commit.facts = ComputeReportFacts(wf, t.dossier, *ctx.calendar);
   ctx.writes.fetch_add(1, std::memory_order_relaxed);
@@ -870,8 +870,15 @@ Walked GenerateOne(Context& ctx, std::int64_t index) {
     }
     if (step.never || step.action == nullptr || step.at > ctx.now) break;
     tls_now = step.at;
+    Result<ActionInput> input = ParseActionInput(step.payload);
+    if (!input.ok()) {
+      ctx.Fail(model.code + " " + dossier.state + " --" + step.action->name +
+               "--> : " + Describe(input.error()));
+      break;
+    }
     Result<Transition> transition = model.machine->Apply(
-        dossier, ActionRequest{step.action->name, step.actor, step.payload, step.signature});
+        dossier,
+        ActionRequest{step.action->name, step.actor, std::move(input).value(), step.signature});
     if (!transition.ok()) {
       ctx.Fail(model.code + " " + dossier.state + " --" + step.action->name +
                "--> : " + Describe(transition.error()));

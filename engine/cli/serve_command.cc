@@ -507,6 +507,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   };
   DossierService dossiers(**store, catalog, *calendar, clock, &signing->signing,
                           std::move(agencies));
+  dossiers.SetProblemLog([](std::string_view line) { std::cerr << line << '\n'; });
   PaymentService payments(dossiers, **store, std::move(gateway).value());
   DocumentService documents(
       **store, catalog, &Sha256Hex, clock,

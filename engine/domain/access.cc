@@ -1,10 +1,117 @@
 #include "engine/domain/access.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "engine/domain/identity.h"
 
 namespace motcua {
+namespace {
+
+// Whether a grant asks more of the actor than holding the role.
+enum class Standing {
+  kAny,
+  // An agency and neither the applicant nor the system role: a staff member
+  // acting for their agency.
+  kAgencyStaff,
+};
+
+// A row of the policy: `role` may do `operation` within `scope`; no scope
+// refuses the role explicitly. kAnyOtherRole stands for every role that no
+// other row of the same operation names (workflows define staff roles of
+// their own).
+struct Grant {
+  Operation operation;
+  std::string_view role;
+  std::optional<AccessScope> scope;
+  Standing standing;
+};
+
+constexpr std::string_view kAnyOtherRole = "*";
+constexpr std::optional<AccessScope> kOwn = AccessScope::kOwn;
+constexpr std::optional<AccessScope> kAgency = AccessScope::kAgency;
+constexpr std::optional<AccessScope> kNational = AccessScope::kNational;
+constexpr std::optional<AccessScope> kRefused = std::nullopt;
+
+// clang-format off
+constexpr Grant kGrants[] = {
+  {Operation::kListWorkflowVersions, kAdminRole,         kNational, Standing::kAny},
+  {Operation::kListWorkflowVersions, kAuditorRole,       kNational, Standing::kAny},
+  {Operation::kListWorkflowVersions, kSystemRole,        kNational, Standing::kAny},
+  {Operation::kPublishWorkflow,      kAdminRole,         kAgency,   Standing::kAny},
+  {Operation::kPublishWorkflow,      kNationalAdminRole, kNational, Standing::kAny},
+  {Operation::kPublishWorkflow,      kSystemRole,        kNational, Standing::kAny},
+  {Operation::kReadAuditTrail,       kAdminRole,         kAgency,   Standing::kAny},
+  {Operation::kReadAuditTrail,       kAuditorRole,       kAgency,   Standing::kAny},
+  {Operation::kReadAuditTrail,       kSystemRole,        kNational, Standing::kAny},
+  {Operation::kReadReports,          kAdminRole,         kAgency,   Standing::kAgencyStaff},
+  {Operation::kReadReports,          kAuditorRole,       kAgency,   Standing::kAgencyStaff},
+  {Operation::kManageUsers,          kAdminRole,         kAgency,   Standing::kAgencyStaff},
+  {Operation::kManageUsers,          kNationalAdminRole, kNational, Standing::kAgencyStaff},
+  {Operation::kReadFeed,             kAdminRole,         kAgency,   Standing::kAgencyStaff},
+  {Operation::kReadFeed,             kPortalSyncRole,    kAgency,   Standing::kAgencyStaff},
+  {Operation::kListDeadLetters,      kAdminRole,         kAgency,   Standing::kAgencyStaff},
+  {Operation::kRecordDeskPayment,    kAnyOtherRole,      kAgency,   Standing::kAgencyStaff},
+  {Operation::kSubmitDossier,        kApplicantRole,     kOwn,      Standing::kAny},
+  {Operation::kSubmitDossier,        kAuditorRole,       kRefused,  Standing::kAny},
+  {Operation::kSubmitDossier,        kAnyOtherRole,      kAgency,   Standing::kAny},
+};
+// clang-format on
+
+struct Refusal {
+  Operation operation;
+  const char* message;
+};
+
+constexpr Refusal kRefusals[] = {
+    {Operation::kListWorkflowVersions, "only admins and auditors list versions"},
+    {Operation::kPublishWorkflow, "only admins publish workflows"},
+    {Operation::kReadAuditTrail, "only auditors and admins read audit trails"},
+    {Operation::kReadReports, "only admins and auditors read reports"},
+    {Operation::kManageUsers, "only administrators manage users"},
+    {Operation::kReadFeed, "only admins and portal_sync accounts read the feed"},
+    {Operation::kListDeadLetters, "only admins list the feed's dead letters"},
+    {Operation::kRecordDeskPayment, "desk payments are recorded by agency staff"},
+    {Operation::kSubmitDossier, "auditors read; they do not submit"},
+};
+
+bool HasAgencyStanding(const Actor& actor) {
+  return !actor.agency.empty() && !actor.HasRole(kApplicantRole) && !actor.HasRole(kSystemRole);
+}
+
+// The row for `role`: the one naming it, else the operation's kAnyOtherRole row.
+const Grant* FindGrant(Operation operation, std::string_view role) {
+  const Grant* other = nullptr;
+  for (const Grant& grant : kGrants) {
+    if (grant.operation != operation) continue;
+    if (grant.role == role) return &grant;
+    if (grant.role == kAnyOtherRole) other = &grant;
+  }
+  return other;
+}
+
+}  // namespace
+
+std::optional<AccessScope> ScopeOf(const Actor& actor, Operation operation) {
+  std::optional<AccessScope> widest;
+  for (const std::string& role : actor.roles) {
+    const Grant* grant = FindGrant(operation, role);
+    if (grant == nullptr || !grant->scope) continue;
+    if (grant->standing == Standing::kAgencyStaff && !HasAgencyStanding(actor)) continue;
+    if (!widest || *grant->scope > *widest) widest = grant->scope;
+  }
+  return widest;
+}
+
+Status Authorize(const Actor& actor, Operation operation) {
+  if (ScopeOf(actor, operation)) return Status();
+  for (const Refusal& refusal : kRefusals) {
+    if (refusal.operation == operation) {
+      return Error(ErrorCode::kPermissionDenied, refusal.message, "role_not_allowed");
+    }
+  }
+  return Error(ErrorCode::kInternal, "the access policy has no refusal for this operation");
+}
 
 bool IsApplicantOnly(const Actor& actor) {
   return !actor.roles.empty() &&

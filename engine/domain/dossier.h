@@ -19,6 +19,15 @@
 
 namespace motcua {
 
+// How the caller behind an Actor proved who they are. Only the services and
+// logs read it; what an actor may do depends on roles and agency alone
+// (access.h). A browser session joins this list when sign-in lands.
+enum class AuthMethod {
+  kSystem,       // the engine itself (timers, start-up), or code acting as it
+  kCli,          // the motcua command line, run by whoever can open the store
+  kBearerToken,  // "Authorization: Bearer" on the HTTP API (token_service.h)
+};
+
 // Who performs an action. Staff have an agency scope; applicants are
 // identified by their citizen ID (or tax code) in `user_id`; the engine's own
 // timers act with the single role "system".
@@ -26,6 +35,7 @@ struct Actor {
   std::string user_id;
   std::vector<std::string> roles;
   std::string agency;  // agency ID, e.g. "000.00.01.H26"; empty for applicants
+  AuthMethod authenticated_by = AuthMethod::kSystem;
 
   bool HasRole(const std::string& role) const;
 };

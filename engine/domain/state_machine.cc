@@ -34,56 +34,6 @@ void AddFormErrors(const std::vector<FieldError>& schema_errors, std::vector<Fie
   for (const FieldError& e : schema_errors) out.push_back({"/form" + e.pointer, e.message});
 }
 
-// Reads `count` decimal digits at `pos`, or -1.
-int Digits(std::string_view text, std::size_t pos, std::size_t count) {
-  if (pos + count > text.size()) return -1;
-  int value = 0;
-  for (std::size_t i = pos; i < pos + count; ++i) {
-    if (text[i] < '0' || text[i] > '9') return -1;
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
-}
-
-// An RFC 3339 date-time with a mandatory offset, e.g. "2026-12-01T17:00:00+07:00"
-// or "...Z". Fractions of a second are accepted and dropped. Leap seconds are
-// not accepted.
-std::optional<Instant> ParseRfc3339(std::string_view text) {
-  if (text.size() < 20) return std::nullopt;
-  const int y = Digits(text, 0, 4), mo = Digits(text, 5, 2), d = Digits(text, 8, 2);
-  const int h = Digits(text, 11, 2), mi = Digits(text, 14, 2), s = Digits(text, 17, 2);
-  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || s < 0) return std::nullopt;
-  if (text[4] != '-' || text[7] != '-' || text[13] != ':' || text[16] != ':') return std::nullopt;
-  if (text[10] != 'T' && text[10] != 't') return std::nullopt;
-  if (h > 23 || mi > 59 || s > 59) return std::nullopt;
-  const std::chrono::year_month_day date{std::chrono::year{y},
-                                         std::chrono::month{static_cast<unsigned>(mo)},
-                                         std::chrono::day{static_cast<unsigned>(d)}};
-  if (!date.ok()) return std::nullopt;
-
-  std::size_t pos = 19;
-  if (text[pos] == '.') {
-    ++pos;
-    const std::size_t digits_start = pos;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
-    if (pos == digits_start) return std::nullopt;
-  }
-  std::chrono::minutes offset{0};
-  const std::string_view zone = text.substr(pos);
-  if (zone == "Z" || zone == "z") {
-    offset = std::chrono::minutes{0};
-  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
-    const int oh = Digits(zone, 1, 2), om = Digits(zone, 4, 2);
-    if (oh < 0 || om < 0 || oh > 23 || om > 59) return std::nullopt;
-    offset = std::chrono::minutes{oh * 60 + om};
-    if (zone[0] == '-') offset = -offset;
-  } else {
-    return std::nullopt;
-  }
-  return Instant{std::chrono::sys_days{date}} + std::chrono::hours{h} + std::chrono::minutes{mi} +
-         std::chrono::seconds{s} - offset;
-}
-
 // The channel an actor uses when the payload names none: applicants act
 // online, staff at the desk, the engine's own timers on no channel at all.
 std::optional<Channel> DefaultChannel(const Actor& actor) {
@@ -314,18 +264,17 @@ Result<Dossier> StateMachine::Submit(const SubmissionRequest& request) const {
   return dossier;
 }
 
-Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionRequest& request) const {
+Result<Admission> StateMachine::Admit(const Dossier& dossier, const std::string& action_name,
+                                      const Actor& actor) const {
   const Workflow& wf = *workflow_;
-  const Actor& actor = request.actor;
-  const Action* action = wf.FindAction(request.action);
+  const Action* action = wf.FindAction(action_name);
   if (action == nullptr) {
     return Error(ErrorCode::kNotFound,
-                 "procedure " + wf.procedure.code + " has no action " + request.action,
+                 "procedure " + wf.procedure.code + " has no action " + action_name,
                  "unknown_action");
   }
   const State* state = wf.FindState(dossier.state);
-  const State* target = wf.FindState(action->to);
-  if (state == nullptr || target == nullptr) {
+  if (state == nullptr || wf.FindState(action->to) == nullptr) {
     return Error(ErrorCode::kInternal, "the dossier or the action names an unknown state");
   }
   if (state->terminal) {
@@ -340,57 +289,57 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionReque
   if (Status allowed = CheckActor(*action, *state, dossier, actor); !allowed.ok()) {
     return allowed.error();
   }
+  return Admission{action, CheckFourEyes(*action, dossier, actor)};
+}
 
-  // Malformed payload values, whatever the action requires.
-  const json& payload = request.payload;
-  if (!payload.is_object()) return InvalidPayload({{"", "must be an object"}});
-  std::vector<FieldError> invalid;
+Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionRequest& request) const {
+  Result<Admission> admission = Admit(dossier, request.action, request.actor);
+  if (!admission.ok()) return admission.error();
+  return Apply(dossier, *admission, request);
+}
 
-  std::string comment;
-  if (auto it = payload.find("comment"); it != payload.end()) {
-    if (it->is_string()) {
-      comment = it->get<std::string>();
-    } else {
-      invalid.push_back({"/comment", "must be a string"});
-    }
+Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& admission,
+                                       const ActionRequest& request) const {
+  const Workflow& wf = *workflow_;
+  const Actor& actor = request.actor;
+  const Action* action = admission.action;
+  const State* state = wf.FindState(dossier.state);
+  const State* target = wf.FindState(action->to);
+  if (state == nullptr || target == nullptr) {
+    return Error(ErrorCode::kInternal, "the dossier or the action names an unknown state");
   }
+
+  // Malformed values, whatever the action requires: the parser's, then
+  // those only the procedure can tell.
+  const ActionInput& input = request.input;
+  std::vector<FieldError> invalid = input.malformed;
+  const std::string comment = input.comment.value_or("");
 
   std::map<std::string, std::string> documents = dossier.documents;
-  ReadDocuments(wf.procedure, payload, documents, invalid);
+  for (const auto& [key, id] : input.documents) {
+    if (wf.procedure.FindDocument(key) == nullptr) {
+      invalid.push_back(
+          {"/documents/" + key, "is not a document of procedure " + wf.procedure.code});
+    } else {
+      documents[key] = id;
+    }
+  }
 
   json form = dossier.form.is_object() ? dossier.form : json::object();
-  if (auto it = payload.find("form"); it != payload.end()) {
-    if (it->is_object()) {
-      for (const auto& [field, value] : it->items()) form[field] = value;
-      AddFormErrors(form_schema_.Validate(form), invalid);
-    } else {
-      invalid.push_back({"/form", "must be an object"});
-    }
+  if (input.form) {
+    for (const auto& [field, value] : input.form->items()) form[field] = value;
+    AddFormErrors(form_schema_.Validate(form), invalid);
   }
 
-  std::optional<std::string> result_document = dossier.result_document;
-  if (auto it = payload.find("result_document"); it != payload.end()) {
-    if (NamesDocument(*it)) {
-      result_document = it->get<std::string>();
-    } else {
-      invalid.push_back({"/result_document", "must be a SHA-256 document id in lowercase hex"});
-    }
-  }
-
-  std::optional<Instant> appointment;
-  bool appointment_given = false;
-  if (auto it = payload.find("appointment_date"); it != payload.end()) {
-    appointment_given = true;
-    if (it->is_string()) appointment = ParseRfc3339(it->get<std::string>());
-    if (!appointment.has_value()) {
-      invalid.push_back({"/appointment_date", "must be an RFC 3339 date-time with an offset"});
-    }
-  }
+  std::optional<std::string> result_document =
+      input.result_document ? input.result_document : dossier.result_document;
+  const std::optional<Instant>& appointment = input.appointment;
+  const bool appointment_given = input.appointment_date.has_value();
 
   std::optional<Channel> channel;
   if (action->step != ApplicantStep::kNone) {
-    channel = DefaultChannel(actor);
-    ReadChannel(payload, channel, invalid);
+    if (input.malformed_channel) invalid.push_back(*input.malformed_channel);
+    channel = input.channel ? input.channel : DefaultChannel(actor);
   }
   if (!invalid.empty()) return InvalidPayload(std::move(invalid));
 
@@ -428,9 +377,7 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionReque
                  "the signature does not cover the dossier's result document", "signature_mismatch",
                  {{"/signature", "signs another document than the result"}});
   }
-  if (Status four_eyes = CheckFourEyes(*action, dossier, actor); !four_eyes.ok()) {
-    return four_eyes.error();
-  }
+  if (!admission.four_eyes.ok()) return admission.four_eyes.error();
 
   const Instant now = clock_->Now();
   LegalClock clock = dossier.clock;
@@ -458,13 +405,13 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionReque
   event.at = now;
   event.step = action->step;
   event.channel = channel;
-  event.payload = payload;
+  event.payload = ActionInputPayload(input);
   // The audit trail covers what was verified, never the raw signature bytes.
   if (request.signature.has_value()) {
     event.payload["signature"] = SignatureEvidenceToJson(*request.signature);
   }
 
-  Transition transition{dossier, event};
+  Transition transition{dossier};
   Dossier& next = transition.dossier;
   next.state = target->id;
   next.version = dossier.version + 1;
@@ -485,9 +432,8 @@ std::vector<const Action*> StateMachine::AvailableActions(const Dossier& dossier
   if (state == nullptr || state->terminal) return out;
   for (const Action& action : workflow_->actions) {
     if (!action.AllowedFrom(state->id)) continue;
-    if (!CheckActor(action, *state, dossier, actor).ok()) continue;
-    if (!CheckFourEyes(action, dossier, actor).ok()) continue;
-    out.push_back(&action);
+    Result<Admission> admission = Admit(dossier, action.name, actor);
+    if (admission.ok() && admission->Available()) out.push_back(&action);
   }
   return out;
 }

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/domain/action_input.h"
 #include "engine/domain/calendar.h"
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
@@ -44,7 +45,9 @@ namespace motcua {
 //   "channel": "online" | "desk" | "post" (default: online for applicants,
 //              desk for staff submitting on an applicant's behalf).
 struct SubmissionRequest {
-  std::string code;          // assigned by the caller (see dossier_code.h)
+  // The dossier code (dossier_code.h); may be left empty and assigned by the
+  // caller once the submission validated, so that rejections take no number.
+  std::string code;
   std::string applicant_id;  // owner of the dossier
   std::string agency;        // receiving agency ID
   std::int64_t definition_version = 0;
@@ -52,27 +55,41 @@ struct SubmissionRequest {
   nlohmann::json payload = nlohmann::json::object();
 };
 
-// A request to perform an action. Payload fields, each only where the action
-// needs or allows it:
-//   "comment": string; "documents": {key: id}; "form": {field: value} merged
-//   into the form and revalidated; "result_document": id; "channel":
-//   "online" | "desk" | "post"; "appointment_date": RFC 3339 date-time.
-// `signature` is filled by the signature adapter after it verified one: a
-// person's signature (seal = false) meets "result_signature", the agency's
-// seal (seal = true) meets "agency_seal". The event's payload records the
-// evidence under "signature" (SignatureEvidenceToJson).
+// A request to perform an action with its typed input (action_input.h),
+// each field used only where the action needs or allows it. `input.signature`
+// is not read here: `signature` is filled by the signature adapter after it
+// verified one: a person's signature (seal = false) meets "result_signature",
+// the agency's seal (seal = true) meets "agency_seal". The event's payload is
+// ActionInputPayload(input) with the evidence under "signature"
+// (SignatureEvidenceToJson).
 struct ActionRequest {
   std::string action;
   Actor actor;
-  nlohmann::json payload = nlohmann::json::object();
+  ActionInput input;
   std::optional<SignatureEvidence> signature;
 };
 
 // The outcome of an accepted action: the dossier as it is after it (state,
-// version + 1, clock, form, documents, history with `event` appended).
+// version + 1, clock, form, documents, history with the action's event
+// appended). The event exists once, as the last entry of the history.
 struct Transition {
   Dossier dossier;
-  DossierEvent event;
+
+  const DossierEvent& event() const { return dossier.history.back(); }
+  DossierEvent& event() { return dossier.history.back(); }
+};
+
+// The decision that an actor may take an action on a dossier as it is now,
+// by state, role and scope (StateMachine::Admit). Apply continues from it, so
+// that one request decides this once.
+struct Admission {
+  const Action* action = nullptr;
+  // Four-eyes, decided with the rest but reported by Apply after the payload
+  // checks (the order of Apply's errors above).
+  Status four_eyes;
+
+  // True when AvailableActions would list the action for the actor.
+  bool Available() const { return four_eyes.ok(); }
 };
 
 class StateMachine {
@@ -85,8 +102,18 @@ class StateMachine {
   // A new dossier in the initial state with its "submit" event.
   Result<Dossier> Submit(const SubmissionRequest& request) const;
 
-  // Performs `request.action` on `dossier`.
+  // Performs `request.action` on `dossier`: Admit, then Apply as below.
   Result<Transition> Apply(const Dossier& dossier, const ActionRequest& request) const;
+
+  // The first half of Apply: kNotFound unknown_action, kFailedPrecondition
+  // terminal_state / not_allowed_from_state, kPermissionDenied as listed above.
+  Result<Admission> Admit(const Dossier& dossier, const std::string& action,
+                          const Actor& actor) const;
+
+  // The second half: performs the admitted action on `dossier` (the same
+  // dossier and actor `admission` was decided for) with `request`'s payload.
+  Result<Transition> Apply(const Dossier& dossier, const Admission& admission,
+                           const ActionRequest& request) const;
 
   // The actions `actor` may take on `dossier` now, ignoring payload
   // requirements (what a UI shows as buttons), in definition order.

@@ -64,9 +64,36 @@ Error LostRace(const Error& error, bool if_match_sent) {
                "concurrent_change");
 }
 
+// The documents a submission's JSON payload names, with their pointers.
+NamedDocuments DocumentsNamedIn(const nlohmann::json& payload) {
+  NamedDocuments named;
+  if (auto docs = payload.find("documents"); docs != payload.end() && docs->is_object()) {
+    for (const auto& [key, id] : docs->items()) {
+      if (id.is_string()) named.emplace_back("/documents/" + key, id.get<std::string>());
+    }
+  }
+  return named;
+}
+
+// The documents an action's input names, with their pointers.
+NamedDocuments DocumentsNamedIn(const ActionInput& input) {
+  NamedDocuments named;
+  for (const auto& [key, id] : input.documents) named.emplace_back("/documents/" + key, id);
+  if (input.result_document) named.emplace_back("/result_document", *input.result_document);
+  return named;
+}
+
 // Notes in `event` which of the documents it attaches were reused.
 void RecordReuse(const std::vector<std::string>& reused, DossierEvent& event) {
   if (!reused.empty()) event.payload[kReusedDocumentsField] = reused;
+}
+
+// The automatic action the workflow performs from `state`, if any.
+const Action* AutomaticActionFrom(const Workflow& workflow, const std::string& state) {
+  for (const Action& action : workflow.actions) {
+    if (action.automatic && action.AllowedFrom(state)) return &action;
+  }
+  return nullptr;
 }
 
 // Whether the engine halted a loop of automatic actions (kAutomaticHalted-
@@ -91,9 +118,8 @@ bool IsApplicantIdentifier(std::string_view id) {
 }
 
 Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier& request) {
-  if (IsAuditorOnly(actor)) {
-    return Error(ErrorCode::kPermissionDenied, "auditors read; they do not submit",
-                 "role_not_allowed");
+  if (Status allowed = Authorize(actor, Operation::kSubmitDossier); !allowed.ok()) {
+    return allowed.error();
   }
   Result<std::shared_ptr<const RunnableWorkflow>> workflow = catalog_.Get(request.procedure_code);
   if (!workflow.ok()) return workflow.error();
@@ -150,19 +176,24 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
     }
   }
 
-  const Instant now = clock_.Now();
-  const LocalDate today = calendar_.LocalDateOf(now);
+  Result<Dossier> dossier = runnable.machine->Submit(submission);
+  if (!dossier.ok()) return dossier.error();
+  // After the state machine, so that who-may-submit errors come first.
+  if (request.payload.is_object() && request.payload.contains(kReusedDocumentsField)) {
+    return Error(ErrorCode::kInvalidArgument, "the engine records which documents are reused",
+                 "validation",
+                 {{std::string("/") + kReusedDocumentsField, "is not a field you may send"}});
+  }
+  Result<std::vector<std::string>> reused =
+      CheckDocumentsUsable(actor, DocumentsNamedIn(request.payload), nullptr);
+  if (!reused.ok()) return reused.error();
+  // The daily number is durable: only a submission that validated takes one.
+  const LocalDate today = calendar_.LocalDateOf(clock_.Now());
   Result<std::int64_t> sequence = store_.NextDossierSequence(submission.agency, today);
   if (!sequence.ok()) return sequence.error();
   Result<std::string> code = FormatDossierCode({submission.agency, today, *sequence});
   if (!code.ok()) return code.error();
-  submission.code = *code;
-
-  Result<Dossier> dossier = runnable.machine->Submit(submission);
-  if (!dossier.ok()) return dossier.error();
-  // After the state machine, so that who-may-submit errors come first.
-  Result<std::vector<std::string>> reused = CheckDocumentsUsable(actor, request.payload, nullptr);
-  if (!reused.ok()) return reused.error();
+  dossier->code = *code;
   if (!dossier->history.empty()) RecordReuse(*reused, dossier->history.back());
   const NationalStatus status = StatusOf(runnable.workflow, dossier->state);
   std::vector<OutboxEntry> outbox;
@@ -201,17 +232,16 @@ Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& ca
                      "/payments at the desk, or the payment gateway's confirmation",
                  "payment_required");
   }
-  ActionRequest request{call.action, actor, call.payload, std::nullopt};
+  // Decided once: whether the actor may take the action now.
+  Result<Admission> admission = machine.Admit(before, call.action, actor);
+  if (!admission.ok()) return admission.error();
+  ActionRequest request{call.action, actor, call.input, std::nullopt};
   std::vector<NewDocument> documents;
-  if (auto it = request.payload.find("signature"); it != request.payload.end()) {
-    const nlohmann::json value = std::move(*it);
-    request.payload.erase(it);
-    // Verify only for an actor who may take the action now; otherwise the
-    // state machine below says why not, without any cryptography.
-    const std::vector<const Action*> available = machine.AvailableActions(before, actor);
-    if (std::any_of(available.begin(), available.end(),
-                    [&](const Action* a) { return a->name == call.action; })) {
-      Result<AcceptedSignature> accepted = AcceptSignature(actor, before, value);
+  // Verify only for an actor who may take the action now; otherwise Apply
+  // below says why not (four-eyes), without any cryptography.
+  if (call.input.signature) {
+    if (admission->Available()) {
+      Result<AcceptedSignature> accepted = AcceptSignature(actor, before, *call.input.signature);
       if (!accepted.ok()) return accepted.error();
       request.signature = accepted->evidence;
       documents.push_back(NewDocument{
@@ -220,14 +250,12 @@ Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& ca
           std::move(accepted->der), actor.user_id});
     }
   }
-  Result<Transition> transition = machine.Apply(before, request);
+  Result<Transition> transition = machine.Apply(before, *admission, request);
   if (!transition.ok()) return transition.error();
-  Result<std::vector<std::string>> reused = CheckDocumentsUsable(actor, request.payload, &before);
+  Result<std::vector<std::string>> reused =
+      CheckDocumentsUsable(actor, DocumentsNamedIn(call.input), &before);
   if (!reused.ok()) return reused.error();
-  RecordReuse(*reused, transition->event);
-  if (!transition->dossier.history.empty()) {
-    RecordReuse(*reused, transition->dossier.history.back());
-  }
+  RecordReuse(*reused, transition->event());
   Status committed =
       CommitAccepted(before, *transition, loaded->workflow->workflow, std::move(documents));
   if (!committed.ok()) return LostRace(committed.error(), call.expected_version.has_value());
@@ -240,7 +268,7 @@ Result<DossierView> DossierService::ResumeAutomaticActions(const std::string& co
   const Actor system{kSystemRole, {kSystemRole}, ""};
   Result<Loaded> loaded = LoadVisible(system, code);
   if (!loaded.ok()) return loaded.error();
-  return ViewOf(system, RunAutomaticActions(std::move(loaded).value()));
+  return ViewOf(system, RunAutomaticActions(std::move(loaded).value(), LogFailure::kNo));
 }
 
 Result<DossierService::FactsBackfill> DossierService::BackfillReportFacts(
@@ -299,13 +327,11 @@ Result<DossierView> DossierService::PayFee(const Actor& actor, const std::string
   payment.dossier_code = code;
   payment.recorded_at = clock_.Now();
   payment.recorded_by = actor.user_id;
-  const nlohmann::json payload = {
-      {"channel", payment.channel == Channel::kOnline ? "online"
-                  : payment.channel == Channel::kPost ? "post"
-                                                      : "desk"},
-      {"payment", {{"transaction_id", payment.transaction_id}, {"amount", payment.amount}}}};
-  Result<Transition> transition =
-      runnable.machine->Apply(before, ActionRequest{pay->name, actor, payload, std::nullopt});
+  ActionInput input;
+  input.channel = payment.channel;
+  input.payment = PaymentNote{payment.transaction_id, payment.amount};
+  Result<Transition> transition = runnable.machine->Apply(
+      before, ActionRequest{pay->name, actor, std::move(input), std::nullopt});
   if (!transition.ok()) return transition.error();
   Status committed = CommitAccepted(before, *transition, runnable.workflow, {}, std::move(payment));
   if (!committed.ok()) return LostRace(committed.error(), /*if_match_sent=*/false);
@@ -319,13 +345,13 @@ Status DossierService::CommitAccepted(const Dossier& before, const Transition& t
   DossierStore::TransitionCommit commit;
   commit.after = &transition.dossier;
   commit.expected_version = before.version;
-  commit.event = &transition.event;
+  commit.event = &transition.event();
   commit.queue_roles = QueueRolesOf(workflow, transition.dossier.state);
   commit.queue_agency = QueueAgencyOf(workflow, transition.dossier.state);
   const NationalStatus status = StatusOf(workflow, transition.dossier.state);
   commit.national_status = static_cast<int>(status);
   if (status != StatusOf(workflow, before.state)) {
-    commit.outbox.push_back(StatusChangeEntry(workflow, transition.dossier, transition.event));
+    commit.outbox.push_back(StatusChangeEntry(workflow, transition.dossier, transition.event()));
   }
   commit.documents = std::move(documents);
   commit.payment = std::move(payment);
@@ -335,7 +361,7 @@ Status DossierService::CommitAccepted(const Dossier& before, const Transition& t
 
 Result<AcceptedSignature> DossierService::AcceptSignature(const Actor& actor,
                                                           const Dossier& dossier,
-                                                          const nlohmann::json& value) {
+                                                          const std::string& value) {
   if (signing_ == nullptr) {
     return Error(ErrorCode::kUnavailable, "this server does not accept signatures",
                  "signatures_unavailable", {{"/signature", "cannot be verified here"}});
@@ -373,7 +399,21 @@ Result<AcceptedSignature> DossierService::AcceptSignature(const Actor& actor,
   return accepted;
 }
 
-DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded) {
+std::optional<std::string> DossierService::AutomaticBlocker(const Action& automatic,
+                                                            const Dossier& dossier) const {
+  if (!automatic.requirements.agency_seal) return std::nullopt;
+  if (signing_ == nullptr) return "this server has no agency seal configured";
+  if (!dossier.result_document) return "the dossier has no result document to seal";
+  return std::nullopt;
+}
+
+DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded, LogFailure log) {
+  loaded.automatic_failure.reset();
+  const Action* stopped_at = nullptr;
+  auto stop = [&](const Action& automatic, std::string reason) {
+    stopped_at = &automatic;
+    loaded.automatic_failure = std::move(reason);
+  };
   // Lint refuses loops of automatic actions, but a definition stored before
   // it did may hold one. One run enters each state at most once: the action
   // that would lead back into a state the run already left is refused with an
@@ -383,13 +423,7 @@ DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded) {
   std::set<std::string> entered{loaded.dossier.state};
   for (;;) {
     const Workflow& workflow = loaded.workflow->workflow;
-    const Action* automatic = nullptr;
-    for (const Action& action : workflow.actions) {
-      if (action.automatic && action.AllowedFrom(loaded.dossier.state)) {
-        automatic = &action;
-        break;
-      }
-    }
+    const Action* automatic = AutomaticActionFrom(workflow, loaded.dossier.state);
     if (automatic == nullptr) break;
     if (entered.count(automatic->to) > 0) {
       Dossier after = loaded.dossier;
@@ -412,14 +446,23 @@ DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded) {
     }
     const Dossier& before = loaded.dossier;
     ActionRequest request{automatic->name, Actor{kSystemRole, {kSystemRole}, before.agency},
-                          nlohmann::json::object(), std::nullopt};
+                          ActionInput{}, std::nullopt};
     std::vector<NewDocument> documents;
+    if (std::optional<std::string> blocked = AutomaticBlocker(*automatic, before)) {
+      stop(*automatic, std::move(*blocked));
+      break;
+    }
     if (automatic->requirements.agency_seal) {
-      if (signing_ == nullptr || !before.result_document) break;
       Result<std::string> bytes = store_.GetDocumentBytes(*before.result_document);
-      if (!bytes.ok()) break;
+      if (!bytes.ok()) {
+        stop(*automatic, "the result document cannot be read: " + bytes.error().message());
+        break;
+      }
       Result<AcceptedSignature> seal = signing_->Seal(*bytes);
-      if (!seal.ok()) break;
+      if (!seal.ok()) {
+        stop(*automatic, "the agency seal failed: " + seal.error().message());
+        break;
+      }
       request.signature = seal->evidence;
       documents.push_back(NewDocument{
           DocumentInfo{seal->evidence.signature_id, static_cast<std::int64_t>(seal->der.size()),
@@ -427,10 +470,21 @@ DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded) {
           std::move(seal->der), kSystemRole});
     }
     Result<Transition> transition = loaded.workflow->machine->Apply(before, request);
-    if (!transition.ok()) break;
-    if (!CommitAccepted(before, *transition, workflow, std::move(documents)).ok()) break;
+    if (!transition.ok()) {
+      stop(*automatic, transition.error().message());
+      break;
+    }
+    if (Status committed = CommitAccepted(before, *transition, workflow, std::move(documents));
+        !committed.ok()) {
+      stop(*automatic, committed.error().message());
+      break;
+    }
     loaded.dossier = std::move(transition).value().dossier;
     entered.insert(loaded.dossier.state);
+  }
+  if (stopped_at != nullptr && log == LogFailure::kYes && log_) {
+    log_("dossier " + loaded.dossier.code + ": automatic action " + stopped_at->name +
+         " waits in state " + loaded.dossier.state + ": " + *loaded.automatic_failure);
   }
   return loaded;
 }
@@ -669,6 +723,9 @@ Result<std::vector<HandOff>> DossierService::History(const Actor& actor, const s
 
 Result<std::vector<AuditRecord>> DossierService::Audit(const Actor& actor,
                                                        const std::string& code) {
+  if (Status allowed = Authorize(actor, Operation::kReadAuditTrail); !allowed.ok()) {
+    return allowed.error();
+  }
   Result<Loaded> loaded = LoadVisible(actor, code);
   if (!loaded.ok()) return loaded.error();
   return store_.AuditTrail(code);
@@ -694,24 +751,9 @@ Result<std::vector<DossierSummary>> DossierService::List(const Actor& actor,
 }
 
 Result<std::vector<std::string>> DossierService::CheckDocumentsUsable(const Actor& actor,
-                                                                      const nlohmann::json& payload,
+                                                                      const NamedDocuments& named,
                                                                       const Dossier* before) {
-  if (payload.is_object() && payload.contains(kReusedDocumentsField)) {
-    return Error(ErrorCode::kInvalidArgument, "the engine records which documents are reused",
-                 "validation",
-                 {{std::string("/") + kReusedDocumentsField, "is not a field you may send"}});
-  }
   std::vector<std::string> reused;
-  std::vector<std::pair<std::string, std::string>> named;  // pointer, id
-  if (auto docs = payload.find("documents"); docs != payload.end() && docs->is_object()) {
-    for (const auto& [key, id] : docs->items()) {
-      if (id.is_string()) named.emplace_back("/documents/" + key, id.get<std::string>());
-    }
-  }
-  if (auto result = payload.find("result_document");
-      result != payload.end() && result->is_string()) {
-    named.emplace_back("/result_document", result->get<std::string>());
-  }
   std::vector<FieldError> unusable;
   for (const auto& [pointer, id] : named) {
     if (before != nullptr) {
@@ -795,6 +837,13 @@ DossierView DossierService::ViewOf(const Actor& actor, Loaded loaded) const {
   view.status = StatusOf(runnable.workflow, loaded.dossier.state);
   for (const Action* action : runnable.machine->AvailableActions(loaded.dossier, actor)) {
     view.available_actions.push_back(action->name);
+  }
+  if (const Action* automatic = AutomaticActionFrom(runnable.workflow, loaded.dossier.state);
+      automatic != nullptr && !AutomaticHaltedInCurrentState(loaded.dossier)) {
+    std::optional<std::string> reason = loaded.automatic_failure;
+    if (!reason) reason = AutomaticBlocker(*automatic, loaded.dossier);
+    view.automatic_pending = AutomaticPending{
+        automatic->name, reason.value_or("not performed yet; the timer sweep retries it")};
   }
   view.fully_online = JudgeFullyOnline(runnable.workflow, loaded.dossier);
   view.timeliness = JudgeDossier(calendar_, runnable.workflow, loaded.dossier, clock_.Now());

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/domain/action_input.h"
 #include "engine/domain/calendar.h"
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
@@ -33,12 +34,21 @@
 
 namespace motcua {
 
+// An automatic action of the dossier's current state that has not run (the
+// agency seal without a seal configured, say), and why. The timer sweep
+// retries it (ResumeAutomaticActions); nothing is recorded in the events.
+struct AutomaticPending {
+  std::string action;
+  std::string reason;
+};
+
 // A dossier as one actor sees it now.
 struct DossierView {
   Dossier dossier;
   std::shared_ptr<const RunnableWorkflow> workflow;
   NationalStatus status = NationalStatus::kSubmitted;
   std::vector<std::string> available_actions;  // for this actor, definition order
+  std::optional<AutomaticPending> automatic_pending;
   FullyOnlineVerdict fully_online;
   DossierTimeliness timeliness;
 };
@@ -59,10 +69,9 @@ struct ActionCall {
   // If set, the caller's view of the dossier: a different stored version is
   // kConflict with reason "stale_version" (HTTP 412 for If-Match).
   std::optional<std::int64_t> expected_version;
-  // The state machine's ActionRequest payload, plus "signature" (base64 of a
-  // DER detached CMS signature over the result, see ResultSigning) on
-  // signing actions.
-  nlohmann::json payload = nlohmann::json::object();
+  // What the action carries (action_input.h); `input.signature` is checked
+  // by ResultSigning on signing actions.
+  ActionInput input;
 };
 
 // One signature on a dossier's result as the API lists it.
@@ -83,6 +92,10 @@ struct PublishedResultCheck {
   std::vector<ResultSignatureView> signatures;
   bool all_valid = false;  // at least one signature, every one "valid"
 };
+
+// The documents a request names, each as (pointer into the request, id),
+// e.g. {"/documents/declaration", ID}.
+using NamedDocuments = std::vector<std::pair<std::string, std::string>>;
 
 // A page of a dossier listing (see DossierService::List).
 struct DossierListRequest {
@@ -170,8 +183,16 @@ class DossierService {
 
   // Runs the automatic actions still pending in the dossier's state (after
   // one could not run, e.g. the seal was unavailable); kNotFound for an
-  // unknown dossier. Returns the dossier as it is afterwards.
+  // unknown dossier. Returns the dossier as it is afterwards; its
+  // automatic_pending says why one still did not run. Unlike Act, Submit
+  // and PayFee, this does not write to the problem log: the timer sweep
+  // reports its own failures.
   Result<DossierView> ResumeAutomaticActions(const std::string& code);
+
+  // Where Act, Submit and PayFee say, one line each, that an automatic action
+  // after them could not run (e.g. "dossier C: automatic action seal_result
+  // waits in state sealing: ..."). Unset, nothing is said. Set before use.
+  void SetProblemLog(std::function<void(std::string_view)> log) { log_ = std::move(log); }
 
   // Report facts for dossiers created before the engine kept them: computes
   // and adds the facts (DossierStore::AddMissingReportFacts) of up to
@@ -211,7 +232,9 @@ class DossierService {
   // signature on it (drafts reveal nothing).
   Result<PublishedResultCheck> VerifyPublishedResult(std::string_view result_bytes);
 
-  // The process control slip and the audit trail of a visible dossier.
+  // The process control slip and the audit trail of a visible dossier. The
+  // audit trail needs Operation::kReadAuditTrail (access.h): kPermissionDenied
+  // "role_not_allowed" before any lookup otherwise.
   Result<std::vector<HandOff>> History(const Actor& actor, const std::string& code);
   Result<std::vector<AuditRecord>> Audit(const Actor& actor, const std::string& code);
 
@@ -229,18 +252,21 @@ class DossierService {
   struct Loaded {
     Dossier dossier;
     std::shared_ptr<const RunnableWorkflow> workflow;
+    // Why the last run of automatic actions stopped short, if it did.
+    std::optional<std::string> automatic_failure = std::nullopt;
   };
   Result<Loaded> LoadVisible(const Actor& actor, const std::string& code);
   DossierView ViewOf(const Actor& actor, Loaded loaded) const;
   // True when `id` is the signed current result of a dossier `actor` (an
   // applicant) owns.
   Result<bool> IsResultIssuedTo(const Actor& actor, const std::string& id);
-  // See Submit: checks the documents `payload` names (`before` may be null).
+  // See Submit: checks the documents named, each with its pointer into the
+  // request, e.g. {"/documents/declaration", ID} (`before` may be null).
   // Returns the ids of newly attached documents that are reused: a result
   // issued to the applicant, or an upload already attached to another
   // dossier (report_facts.h counts them).
   Result<std::vector<std::string>> CheckDocumentsUsable(const Actor& actor,
-                                                        const nlohmann::json& payload,
+                                                        const NamedDocuments& named,
                                                         const Dossier* before);
   // Commits a claim or release: same state, new assignee, an audit event.
   Status CommitAssignment(const Dossier& before, const Actor& actor, const char* action,
@@ -259,10 +285,16 @@ class DossierService {
                         std::optional<PaymentRecord> payment = std::nullopt);
   // The signature in `value` over the dossier's result, checked.
   Result<AcceptedSignature> AcceptSignature(const Actor& actor, const Dossier& dossier,
-                                            const nlohmann::json& value);
+                                            const std::string& value);
   // Runs the automatic actions of the dossier's state until none applies or
-  // one cannot be performed; returns the dossier as it is then.
-  Loaded RunAutomaticActions(Loaded loaded);
+  // one cannot be performed; returns the dossier as it is then, with the
+  // reason it stopped short (also written to the problem log when `log` is
+  // kYes).
+  enum class LogFailure { kNo, kYes };
+  Loaded RunAutomaticActions(Loaded loaded, LogFailure log = LogFailure::kYes);
+  // Why `automatic` cannot run on `dossier` before trying it, if known.
+  std::optional<std::string> AutomaticBlocker(const Action& automatic,
+                                              const Dossier& dossier) const;
   std::vector<ResultSignatureView> SignatureViews(const Dossier& dossier);
 
   DossierStore& store_;
@@ -271,6 +303,7 @@ class DossierService {
   const Clock& clock_;
   const ResultSigning* signing_;
   AgencyDirectory agencies_;
+  std::function<void(std::string_view)> log_;
 };
 
 }  // namespace motcua

@@ -1,5 +1,6 @@
 #include "engine/service/feed_service.h"
 
+#include "engine/domain/access.h"
 #include "engine/domain/identity.h"
 
 namespace motcua {
@@ -10,16 +11,11 @@ Error InvalidField(const char* pointer, const std::string& message) {
                {{pointer, message}});
 }
 
-bool IsStaffWithAgency(const Actor& actor) {
-  return !actor.agency.empty() && !actor.HasRole(kApplicantRole) && !actor.HasRole(kSystemRole);
-}
-
 }  // namespace
 
 Result<FeedPage> FeedService::Read(const Actor& actor, std::int64_t after, int limit) {
-  if (!IsStaffWithAgency(actor) || !(actor.HasRole(kAdminRole) || actor.HasRole(kPortalSyncRole))) {
-    return Error(ErrorCode::kPermissionDenied, "only admins and portal_sync accounts read the feed",
-                 "role_not_allowed");
+  if (Status allowed = Authorize(actor, Operation::kReadFeed); !allowed.ok()) {
+    return allowed.error();
   }
   if (after < 0) return InvalidField("/after", "must be an entry id, 0 or more");
   if (limit < 1 || limit > kMaxLimit) {
@@ -35,9 +31,8 @@ Result<FeedPage> FeedService::Read(const Actor& actor, std::int64_t after, int l
 }
 
 Result<std::vector<DeadLetter>> FeedService::DeadLetters(const Actor& actor, int limit) {
-  if (!IsStaffWithAgency(actor) || !actor.HasRole(kAdminRole)) {
-    return Error(ErrorCode::kPermissionDenied, "only admins list the feed's dead letters",
-                 "role_not_allowed");
+  if (Status allowed = Authorize(actor, Operation::kListDeadLetters); !allowed.ok()) {
+    return allowed.error();
   }
   if (limit < 1 || limit > kMaxLimit) {
     return InvalidField("/limit", "must be a whole number from 1 to 1000");

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "engine/domain/access.h"
 #include "engine/domain/json_parse.h"
 
 namespace motcua {
@@ -23,9 +24,8 @@ Error InvalidPayload(std::vector<FieldError> fields) {
 
 Result<DossierView> PaymentService::RecordDeskPayment(const Actor& clerk, const std::string& code,
                                                       const nlohmann::json& payload) {
-  if (clerk.agency.empty() || clerk.HasRole(kApplicantRole) || clerk.HasRole(kSystemRole)) {
-    return Error(ErrorCode::kPermissionDenied, "desk payments are recorded by agency staff",
-                 "role_not_allowed");
+  if (Status allowed = Authorize(clerk, Operation::kRecordDeskPayment); !allowed.ok()) {
+    return allowed.error();
   }
   std::vector<FieldError> invalid;
   auto amount = payload.find("amount");

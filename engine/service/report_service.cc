@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "engine/domain/access.h"
 #include "engine/domain/identity.h"
 
 namespace motcua {
@@ -13,10 +14,6 @@ constexpr Instant kBeginningOfTime{};
 std::optional<double> Rate(std::int64_t numerator, std::int64_t denominator) {
   if (denominator <= 0) return std::nullopt;
   return RoundTo(static_cast<double>(numerator) / static_cast<double>(denominator), 4);
-}
-
-bool IsStaffWithAgency(const Actor& actor) {
-  return !actor.agency.empty() && !actor.HasRole(kApplicantRole) && !actor.HasRole(kSystemRole);
 }
 
 ReportSummaryGroup GroupOf(std::string key, const ReportCounts& counts) {
@@ -43,9 +40,8 @@ ReportRates RatesOf(const ReportCounts& c) {
 }
 
 Result<ReportScope> ReportService::Scope(const Actor& actor, const ReportRequest& request) const {
-  if (!IsStaffWithAgency(actor) || !(actor.HasRole(kAdminRole) || actor.HasRole(kAuditorRole))) {
-    return Error(ErrorCode::kPermissionDenied, "only admins and auditors read reports",
-                 "role_not_allowed");
+  if (Status allowed = Authorize(actor, Operation::kReadReports); !allowed.ok()) {
+    return allowed.error();
   }
   if (request.agency && *request.agency != actor.agency) {
     return Error(ErrorCode::kPermissionDenied, "reports cover only the caller's own agency",

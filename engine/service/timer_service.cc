@@ -125,7 +125,9 @@ Status TimerService::SweepProcedure(const std::string& procedure_code, Instant n
         result.failures.push_back(summary.code + " automatic: halted in " + summary.state + " (" +
                                   halted->payload.value("reason", "") + ")");
       } else {
-        result.failures.push_back(summary.code + " automatic: still in " + summary.state);
+        const std::string why =
+            resumed->automatic_pending ? " (" + resumed->automatic_pending->reason + ")" : "";
+        result.failures.push_back(summary.code + " automatic: still in " + summary.state + why);
       }
     }
   }
@@ -181,15 +183,15 @@ void TimerService::FireDue(const std::string& code, Instant now, SweepResult& re
   for (const StateMachine::DueTimer& due : (*runnable)->machine->PendingTimers(*dossier)) {
     if (due.fires_at > now) break;  // earliest first: the rest are later still
     const Action* action = (*runnable)->workflow.FindAction(due.timer->action);
-    nlohmann::json payload = nlohmann::json::object();
+    ActionInput input;
     if (action != nullptr && action->requirements.comment) {
-      payload["comment"] = "Automatic: no progress for " +
-                           std::to_string(due.timer->after_working_days) +
-                           " working days in state " + dossier->state;
+      input.comment = "Automatic: no progress for " +
+                      std::to_string(due.timer->after_working_days) + " working days in state " +
+                      dossier->state;
     }
     const Actor system{kSystemRole, {kSystemRole}, dossier->agency};
     Result<DossierView> fired = dossiers_.Act(
-        system, ActionCall{code, due.timer->action, dossier->version, std::move(payload)});
+        system, ActionCall{code, due.timer->action, dossier->version, std::move(input)});
     if (fired.ok()) {
       ++result.timers_fired;
     } else {

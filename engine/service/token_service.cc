@@ -59,14 +59,16 @@ Result<Actor> TokenService::Authenticate(std::string_view secret) {
   if (token->revoked_at || now >= token->expires_at) return InvalidToken();
   Result<User> user = store_.GetUser(token->user_id);
   if (!user.ok() || user->disabled) return InvalidToken();
+  Actor actor = user->AsActor();
+  actor.authenticated_by = AuthMethod::kBearerToken;
 
   std::lock_guard lock(mutex_);
   DropCacheIfStale(*generation);
   if (cache_generation_ == *generation) {
     if (cache_.size() >= kCacheCapacity) cache_.clear();  // crude but bounded
-    cache_[hash] = Cached{user->AsActor(), token->expires_at, now + kCacheTtl};
+    cache_[hash] = Cached{actor, token->expires_at, now + kCacheTtl};
   }
-  return user->AsActor();
+  return actor;
 }
 
 void TokenService::DropCacheIfStale(std::int64_t generation) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/domain/access.h"
 #include "engine/domain/workflow.h"
 
 namespace motcua {
@@ -12,12 +13,7 @@ Error UserNotFound(const std::string& id) {
 }
 
 Status RequireAdmin(const Actor& actor) {
-  if ((actor.HasRole(kAdminRole) || actor.HasRole(kNationalAdminRole)) && !actor.agency.empty() &&
-      !actor.HasRole(kApplicantRole) && !actor.HasRole(kSystemRole)) {
-    return Status();
-  }
-  return Error(ErrorCode::kPermissionDenied, "only administrators manage users",
-               "role_not_allowed");
+  return Authorize(actor, Operation::kManageUsers);
 }
 
 // Why `admin` may not manage `user`: staff of another agency are invisible

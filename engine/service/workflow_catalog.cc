@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/domain/access.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/workflow_lint.h"
 
@@ -88,6 +89,9 @@ Result<std::string> OwnerFor(const Actor& publisher, const std::string& code,
 Result<StoredDefinition> WorkflowCatalog::Publish(
     const Actor& publisher, const nlohmann::json& document,
     const std::optional<std::string>& procedure_code) {
+  if (Status allowed = Authorize(publisher, Operation::kPublishWorkflow); !allowed.ok()) {
+    return allowed.error();
+  }
   if (!PublishesNationally(publisher) && !IsAgencyAdmin(publisher)) {
     return NotYourProcedure("only admins publish workflows");
   }
@@ -146,7 +150,11 @@ Result<std::shared_ptr<const RunnableWorkflow>> WorkflowCatalog::Get(
   return Load(std::move(definition).value());
 }
 
-Result<std::vector<StoredDefinition>> WorkflowCatalog::Versions(const std::string& procedure_code) {
+Result<std::vector<StoredDefinition>> WorkflowCatalog::Versions(const Actor& reader,
+                                                                const std::string& procedure_code) {
+  if (Status allowed = Authorize(reader, Operation::kListWorkflowVersions); !allowed.ok()) {
+    return allowed.error();
+  }
   Result<std::vector<StoredDefinition>> versions = store_.ListDefinitionVersions(procedure_code);
   if (versions.ok() && versions->empty()) {
     return Error(ErrorCode::kNotFound, "procedure " + procedure_code + " has no published workflow",

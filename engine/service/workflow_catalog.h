@@ -68,7 +68,9 @@ class WorkflowCatalog {
   //    it national; an agency admin makes it their agency's own, but only
   //    under a local code: codes of the national form (1.004222) are the
   //    national catalogue's.
-  // Anyone else gets kPermissionDenied, reason "not_your_procedure".
+  // Anyone else gets kPermissionDenied, reason "not_your_procedure"; an
+  // actor the access policy does not let publish at all (access.h,
+  // Operation::kPublishWorkflow) gets it with reason "role_not_allowed" first.
   Result<StoredDefinition> Publish(const Actor& publisher, const nlohmann::json& document,
                                    const std::optional<std::string>& procedure_code = {});
 
@@ -78,7 +80,10 @@ class WorkflowCatalog {
                                                       std::int64_t version = 0);
 
   // Every published version of a procedure, oldest first; kNotFound if none.
-  Result<std::vector<StoredDefinition>> Versions(const std::string& procedure_code);
+  // kPermissionDenied unless the access policy lets `reader` list versions
+  // (access.h, Operation::kListWorkflowVersions).
+  Result<std::vector<StoredDefinition>> Versions(const Actor& reader,
+                                                 const std::string& procedure_code);
 
   // The latest version of every procedure, in code order. A stored version
   // that cannot be loaded (edited in the database by hand, or accepted by an

@@ -462,6 +462,29 @@ TEST_CASE("dossier routes: bad input is a 4xx problem naming the field") {
   CHECK(api.Call("GET", "/v1/dossiers?limit=abc", "t-owner").status == 422);
 }
 
+TEST_CASE("dossier routes: a rejected submission takes no dossier number") {
+  Api api;
+  const json form = {
+      {"full_name", "Nguyễn Văn An"}, {"citizen_id", kOwnerId}, {"address", "12 Hàng Bài"}};
+  const json rejected[] = {
+      {{"procedure", "1.004222"},
+       {"agency", kAgencyA},
+       {"form", form},
+       {"documents", json::object()}},
+      {{"procedure", "1.004222"},
+       {"agency", kAgencyA},
+       {"form", form},
+       {"documents",
+        {{"declaration", api.Upload("t-other", "theirs", "text/plain")},
+         {"legal_residence_proof", api.proof_id}}}},
+  };
+  for (const json& body : rejected) {
+    CHECK(api.Call("POST", "/v1/dossiers", "t-owner", body.dump()).status == 422);
+  }
+  const std::string code = api.Submit();
+  CHECK(code.substr(code.size() - 5) == "-0001");
+}
+
 // `depth` levels of arrays around 1, e.g. Nested(2) == "[[1]]".
 std::string Nested(std::size_t depth) {
   return std::string(depth, '[') + "1" + std::string(depth, ']');

@@ -1,7 +1,9 @@
-// api/openapi.yaml documents exactly the routes the server registers.
+// api/openapi.yaml documents exactly the routes the server registers, and
+// each route is declared public or authenticated as the document says.
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -26,8 +28,10 @@ using Route = std::pair<std::string, std::string>;  // method, path pattern
 
 // (method, path) pairs under `paths:`: paths are 2-space-indented keys
 // starting with "/", methods 4-space-indented HTTP method keys below them.
-std::set<Route> DocumentedRoutes(const std::string& yaml) {
+// `open`, if given, receives those whose operation says `security: []`.
+std::set<Route> DocumentedRoutes(const std::string& yaml, std::set<Route>* open = nullptr) {
   std::set<Route> routes;
+  Route current;
   std::istringstream lines(yaml);
   bool in_paths = false;
   std::string path;
@@ -42,18 +46,30 @@ std::set<Route> DocumentedRoutes(const std::string& yaml) {
       path = line.substr(2, line.size() - 3);
       continue;
     }
+    if (line == "      security: []" && open != nullptr) open->insert(current);
     for (const char* method : {"get", "put", "post", "delete", "patch"}) {
       if (line == std::string("    ") + method + ":") {
         std::string upper = method;
         for (char& c : upper) c = static_cast<char>(c - 'a' + 'A');
-        routes.insert({upper, path});
+        current = {upper, path};
+        routes.insert(current);
       }
     }
   }
   return routes;
 }
 
-TEST_CASE("openapi: every registered route is documented and nothing else") {
+std::string OpenApiText() {
+  std::ifstream file(std::string(MOTCUA_SOURCE_DIR) + "/api/openapi.yaml");
+  REQUIRE(file.good());
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// Registers every route the server registers (as serve_command.cc does) on
+// one router and hands it to `use`.
+void WithEveryRoute(const std::function<void(const Router&)>& use) {
   FakeClock clock(Instant{});
   MemoryStore store(&clock);
   Result<WorkingCalendar> calendar = WorkingCalendar::FromJson({nlohmann::json::parse(R"({
@@ -95,14 +111,15 @@ TEST_CASE("openapi: every registered route is documented and nothing else") {
   ReportService reports(store, clock);
   ReportApi report_api{reports, api.authenticate, *calendar};
   REQUIRE(AddReportRoutes(router, report_api).ok());
-  std::set<Route> registered;
-  for (const RouteInfo& route : router.Routes()) registered.insert({route.method, route.pattern});
+  use(router);
+}
 
-  std::ifstream file(std::string(MOTCUA_SOURCE_DIR) + "/api/openapi.yaml");
-  REQUIRE(file.good());
-  std::stringstream text;
-  text << file.rdbuf();
-  const std::set<Route> documented = DocumentedRoutes(text.str());
+TEST_CASE("openapi: every registered route is documented and nothing else") {
+  std::set<Route> registered;
+  WithEveryRoute([&](const Router& router) {
+    for (const RouteInfo& route : router.Routes()) registered.insert({route.method, route.pattern});
+  });
+  const std::set<Route> documented = DocumentedRoutes(OpenApiText());
   REQUIRE(registered.size() >= 25);
 
   for (const Route& route : registered) {
@@ -113,6 +130,24 @@ TEST_CASE("openapi: every registered route is documented and nothing else") {
     INFO("documented but not registered: " << route.first << " " << route.second);
     CHECK(registered.count(route) == 1);
   }
+}
+
+TEST_CASE("openapi: every /v1 route is declared public or authenticated, as documented") {
+  std::set<Route> open;
+  DocumentedRoutes(OpenApiText(), &open);
+  int declared = 0;
+  WithEveryRoute([&](const Router& router) {
+    for (const RouteInfo& route : router.Routes()) {
+      if (route.pattern.rfind("/v1/", 0) != 0 && route.pattern != "/v1") continue;
+      INFO(route.method << " " << route.pattern);
+      CHECK(route.access != RouteAccess::kUndeclared);
+      const bool documented_public = open.count({route.method, route.pattern}) == 1;
+      CHECK((route.access == RouteAccess::kPublic) == documented_public);
+      ++declared;
+    }
+  });
+  CHECK(declared >= 25);
+  CHECK(open.count({"POST", "/v1/verify"}) == 1);
 }
 
 }  // namespace

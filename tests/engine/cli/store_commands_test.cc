@@ -62,12 +62,12 @@ void FillDatabase(const std::string& path) {
     clock.Advance(std::chrono::minutes(1));
     Result<Transition> received = machine->Apply(
         *dossier, ActionRequest{"receive", Actor{"clerk-1", {"clerk"}, "000.00.01.H26"},
-                                nlohmann::json::object(), std::nullopt});
+                                ActionInput{}, std::nullopt});
     REQUIRE_MESSAGE(received.ok(), (received.ok() ? "" : received.error().message()));
     DossierStore::TransitionCommit commit;
     commit.after = &received->dossier;
     commit.expected_version = dossier->version;
-    commit.event = &received->event;
+    commit.event = &received->event();
     commit.queue_roles = {"clerk"};
     commit.national_status = 4;
     REQUIRE((*store)->CommitTransition(commit).ok());

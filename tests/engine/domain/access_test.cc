@@ -2,7 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "engine/domain/identity.h"
 
 namespace motcua {
 namespace {
@@ -84,6 +88,116 @@ TEST_CASE("access: who sees a dossier, cell by cell") {
   CHECK(ReachesDossiers(owner));
   CHECK_FALSE(IsApplicantOnly(commune_clerk));
   CHECK_FALSE(IsApplicantOnly(Actor{"x", {}, ""}));
+}
+
+// ---- the policy: roles x operations -> scope, written out as a table ----
+
+constexpr const char* kAgency = "000.00.01.H26";
+
+// One expected cell: "-" refused, else the scope's name.
+const char* ScopeName(const std::optional<AccessScope>& scope) {
+  if (!scope) return "-";
+  switch (*scope) {
+    case AccessScope::kOwn: return "own";
+    case AccessScope::kAgency: return "agency";
+    case AccessScope::kNational: return "national";
+  }
+  return "?";
+}
+
+constexpr Operation kColumns[] = {
+    Operation::kListWorkflowVersions, Operation::kPublishWorkflow,   Operation::kReadAuditTrail,
+    Operation::kReadReports,          Operation::kManageUsers,       Operation::kReadFeed,
+    Operation::kListDeadLetters,      Operation::kRecordDeskPayment, Operation::kSubmitDossier,
+};
+
+struct Row {
+  const char* who;
+  Actor actor;
+  // versions, publish, audit, reports, users, feed, dead letters, desk payment, submit
+  std::vector<const char*> expected;
+};
+
+TEST_CASE("access policy: roles by operations, cell by cell") {
+  const Row rows[] = {
+      {"applicant",
+       {"001090012345", {kApplicantRole}, ""},
+       {"-", "-", "-", "-", "-", "-", "-", "-", "own"}},
+      {"reception_clerk",
+       {"clerk", {"reception_clerk"}, kAgency},
+       {"-", "-", "-", "-", "-", "-", "-", "agency", "agency"}},
+      {"specialist",
+       {"specialist", {"specialist"}, kAgency},
+       {"-", "-", "-", "-", "-", "-", "-", "agency", "agency"}},
+      {"leader",
+       {"leader", {"leader"}, kAgency},
+       {"-", "-", "-", "-", "-", "-", "-", "agency", "agency"}},
+      {"admin",
+       {"admin", {kAdminRole}, kAgency},
+       {"national", "agency", "agency", "agency", "agency", "agency", "agency", "agency",
+        "agency"}},
+      {"national_admin",
+       {"nadmin", {kNationalAdminRole}, kAgency},
+       {"-", "national", "-", "-", "national", "-", "-", "agency", "agency"}},
+      {"admin and national_admin",
+       {"both", {kAdminRole, kNationalAdminRole}, kAgency},
+       {"national", "national", "agency", "agency", "national", "agency", "agency", "agency",
+        "agency"}},
+      {"auditor",
+       {"auditor", {kAuditorRole}, kAgency},
+       {"national", "-", "agency", "agency", "-", "-", "-", "agency", "-"}},
+      {"auditor who is also a clerk",
+       {"auditor-clerk", {kAuditorRole, "reception_clerk"}, kAgency},
+       {"national", "-", "agency", "agency", "-", "-", "-", "agency", "agency"}},
+      {"portal_sync",
+       {"sync", {kPortalSyncRole}, kAgency},
+       {"-", "-", "-", "-", "-", "agency", "-", "agency", "agency"}},
+      {"admin without an agency",
+       {"lost-admin", {kAdminRole}, ""},
+       {"national", "agency", "agency", "-", "-", "-", "-", "-", "agency"}},
+      {"admin holding the applicant role too",
+       {"admin-applicant", {kAdminRole, kApplicantRole}, kAgency},
+       {"national", "agency", "agency", "-", "-", "-", "-", "-", "agency"}},
+      {"system",
+       {kSystemRole, {kSystemRole}, ""},
+       {"national", "national", "national", "-", "-", "-", "-", "-", "agency"}},
+      {"no roles", {"nobody", {}, kAgency}, {"-", "-", "-", "-", "-", "-", "-", "-", "-"}},
+  };
+  for (const Row& row : rows) {
+    REQUIRE(row.expected.size() == std::size(kColumns));
+    for (std::size_t i = 0; i < std::size(kColumns); ++i) {
+      INFO(std::string(row.who) << ", operation column " << i);
+      CHECK(std::string(ScopeName(ScopeOf(row.actor, kColumns[i]))) == row.expected[i]);
+      CHECK(Authorize(row.actor, kColumns[i]).ok() == (std::string(row.expected[i]) != "-"));
+    }
+  }
+}
+
+TEST_CASE("access policy: each operation refuses with its own message") {
+  const Actor nobody{"nobody", {}, kAgency};
+  const struct {
+    Operation operation;
+    const char* message;
+  } refusals[] = {
+      {Operation::kListWorkflowVersions, "only admins and auditors list versions"},
+      {Operation::kPublishWorkflow, "only admins publish workflows"},
+      {Operation::kReadAuditTrail, "only auditors and admins read audit trails"},
+      {Operation::kReadReports, "only admins and auditors read reports"},
+      {Operation::kManageUsers, "only administrators manage users"},
+      {Operation::kReadFeed, "only admins and portal_sync accounts read the feed"},
+      {Operation::kListDeadLetters, "only admins list the feed's dead letters"},
+      {Operation::kRecordDeskPayment, "desk payments are recorded by agency staff"},
+      {Operation::kSubmitDossier, "auditors read; they do not submit"},
+  };
+  REQUIRE(std::size(refusals) == std::size(kColumns));
+  for (const auto& refusal : refusals) {
+    INFO(refusal.message);
+    Status refused = Authorize(nobody, refusal.operation);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code() == ErrorCode::kPermissionDenied);
+    CHECK(refused.error().reason() == "role_not_allowed");
+    CHECK(refused.error().message() == refusal.message);
+  }
 }
 
 }  // namespace

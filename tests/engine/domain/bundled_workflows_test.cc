@@ -230,12 +230,14 @@ struct Harness {
                 json payload = json::object(),
                 std::optional<SignatureEvidence> signature = std::nullopt) const {
     clock->Advance(30min);
-    ActionRequest request{action, actor, std::move(payload), std::move(signature)};
+    Result<ActionInput> input = ParseActionInput(payload);
+    REQUIRE(input.ok());
+    ActionRequest request{action, actor, std::move(input).value(), std::move(signature)};
     Result<Transition> transition = machine->Apply(dossier, request);
     REQUIRE_MESSAGE(transition.ok(), file << ": " << action << " from " << dossier.state << ": "
                                           << DescribeFailure(transition));
     CHECK(transition->dossier.version == dossier.version + 1);
-    CHECK(transition->event.action == action);
+    CHECK(transition->event().action == action);
     return std::move(transition).value().dossier;
   }
 
@@ -372,9 +374,9 @@ TEST_CASE("bundled_workflows: an unanswered supplement request is stopped by the
     REQUIRE(timers.size() == 1u);
     CHECK(timers[0].fires_at > h->clock->Now());
     h->clock->Set(timers[0].fires_at);
-    ActionRequest request{timers[0].timer->action,
-                          Harness::System(),
-                          {{"comment", "No supplement received in time"}},
+    ActionInput input;
+    input.comment = "No supplement received in time";
+    ActionRequest request{timers[0].timer->action, Harness::System(), std::move(input),
                           std::nullopt};
     Result<Transition> fired = h->machine->Apply(dossier, request);
     REQUIRE_MESSAGE(fired.ok(), DescribeFailure(fired));

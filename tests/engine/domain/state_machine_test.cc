@@ -97,7 +97,9 @@ ActionRequest Request(const std::string& action, const Actor& actor,
   ActionRequest request;
   request.action = action;
   request.actor = actor;
-  request.payload = std::move(payload);
+  Result<ActionInput> input = ParseActionInput(payload);
+  REQUIRE(input.ok());
+  request.input = std::move(input).value();
   return request;
 }
 
@@ -216,13 +218,13 @@ TEST_CASE("state_machine: happy path from online submission to the returned resu
   Result<Transition> received =
       machine.Apply(d, Request("receive", Staff("clerk1", "reception_clerk")));
   REQUIRE(received.ok());
-  CHECK(received->event.action == "receive");
-  CHECK(received->event.from_state == "submitted");
-  CHECK(received->event.to_state == "awaiting_fee");
-  CHECK(received->event.actor.user_id == "clerk1");
-  CHECK(received->event.at == Local(2026, 11, 23, 9));
-  CHECK(received->event.step == ApplicantStep::kNone);
-  CHECK_FALSE(received->event.channel.has_value());
+  CHECK(received->event().action == "receive");
+  CHECK(received->event().from_state == "submitted");
+  CHECK(received->event().to_state == "awaiting_fee");
+  CHECK(received->event().actor.user_id == "clerk1");
+  CHECK(received->event().at == Local(2026, 11, 23, 9));
+  CHECK(received->event().step == ApplicantStep::kNone);
+  CHECK_FALSE(received->event().channel.has_value());
   d = received->dossier;
   CHECK(d.state == "awaiting_fee");
   CHECK(d.version == 2);
@@ -241,8 +243,8 @@ TEST_CASE("state_machine: happy path from online submission to the returned resu
   f.clock.Set(Local(2026, 11, 24, 8));
   Result<Transition> paid = machine.Apply(d, Request("pay_fee", Applicant()));
   REQUIRE(paid.ok());
-  CHECK(paid->event.step == ApplicantStep::kPayment);
-  CHECK(paid->event.channel == Channel::kOnline);
+  CHECK(paid->event().step == ApplicantStep::kPayment);
+  CHECK(paid->event().channel == Channel::kOnline);
   d = paid->dossier;
   CHECK(d.state == "in_review");
   CHECK(d.version == 3);
@@ -257,7 +259,7 @@ TEST_CASE("state_machine: happy path from online submission to the returned resu
       d, Request("propose_result", Staff("spec1", "specialist"),
                  {{"comment", "meets the conditions"}, {"result_document", kResultId}}));
   REQUIRE(proposed.ok());
-  CHECK(proposed->event.payload["comment"] == "meets the conditions");
+  CHECK(proposed->event().payload["comment"] == "meets the conditions");
   d = proposed->dossier;
   CHECK(d.state == "awaiting_signature");
   CHECK(d.version == 4);
@@ -282,8 +284,8 @@ TEST_CASE("state_machine: happy path from online submission to the returned resu
   Result<Transition> returned = machine.Apply(
       d, Request("return_result", Staff("clerk1", "reception_clerk"), {{"channel", "online"}}));
   REQUIRE(returned.ok());
-  CHECK(returned->event.step == ApplicantStep::kResultReturn);
-  CHECK(returned->event.channel == Channel::kOnline);
+  CHECK(returned->event().step == ApplicantStep::kResultReturn);
+  CHECK(returned->event().channel == Channel::kOnline);
   d = returned->dossier;
   CHECK(d.state == "returned");
   CHECK(d.version == 6);
@@ -488,7 +490,7 @@ TEST_CASE("state_machine: an agency_seal action needs the seal, not a person's s
   REQUIRE(sealed->dossier.result_signatures.size() == 2);
   CHECK_FALSE(sealed->dossier.result_signatures[0].seal);
   CHECK(sealed->dossier.result_signatures[1].seal);
-  CHECK(sealed->event.payload.at("signature").at("seal") == true);
+  CHECK(sealed->event().payload.at("signature").at("seal") == true);
 }
 
 TEST_CASE("state_machine: requirements of review and signature") {
@@ -532,7 +534,7 @@ TEST_CASE("state_machine: requirements of review and signature") {
     REQUIRE(t.ok());
     REQUIRE(t->dossier.result_signatures.size() == 1);
     CHECK(t->dossier.result_signatures[0].signature_id == std::string(64, 'e'));
-    const json& recorded = t->event.payload.at("signature");
+    const json& recorded = t->event().payload.at("signature");
     CHECK(recorded.at("signature_id") == std::string(64, 'e'));
     CHECK(recorded.at("document_id") == kResultId);
     CHECK(recorded.at("seal") == false);
@@ -641,8 +643,8 @@ TEST_CASE("state_machine: document and form requirements, form merge") {
   CHECK(t->dossier.form["relationship"] == "son");
   CHECK(t->dossier.form["address"] == "2 Hang Bai");
   CHECK(t->dossier.form["full_name"] == "Nguyen Van A");
-  CHECK(t->event.step == ApplicantStep::kSupplement);
-  CHECK(t->event.channel == Channel::kOnline);
+  CHECK(t->event().step == ApplicantStep::kSupplement);
+  CHECK(t->event().channel == Channel::kOnline);
 }
 
 TEST_CASE("state_machine: available actions for applicant, clerk and leader") {
@@ -690,7 +692,7 @@ TEST_CASE("state_machine: timers fire N working days after entering the state") 
       machine.Apply(d, Request("stop_processing", System(), {{"comment", "fee not paid"}}));
   REQUIRE(stopped.ok());
   CHECK(stopped->dossier.state == "stopped");
-  CHECK_FALSE(stopped->event.channel.has_value());
+  CHECK_FALSE(stopped->event().channel.has_value());
   CHECK(stopped->dossier.clock.finished_at == Local(2026, 12, 14, 9));
   CHECK(machine.PendingTimers(stopped->dossier).empty());
 }

@@ -53,9 +53,9 @@ TEST_CASE("automatic actions: a loop stored before lint refused it halts once, v
   REQUIRE_MESSAGE(created.ok(), (created.ok() ? "" : created.error().message()));
   const std::string code = created->dossier.code;
   const Actor clerk{"clerk-1", {"clerk"}, kAgency};
-  REQUIRE(service.Act(clerk, ActionCall{code, "receive", std::nullopt, json::object()}).ok());
+  REQUIRE(service.Act(clerk, ActionCall{code, "receive", std::nullopt, ActionInput{}}).ok());
   Result<DossierView> checked =
-      service.Act(clerk, ActionCall{code, "check", std::nullopt, json::object()});
+      service.Act(clerk, ActionCall{code, "check", std::nullopt, ActionInput{}});
   REQUIRE_MESSAGE(checked.ok(), (checked.ok() ? "" : checked.error().message()));
 
   // One automatic step into "rechecking"; the step back into "checking",
@@ -89,7 +89,7 @@ TEST_CASE("automatic actions: a loop stored before lint refused it halts once, v
 
   // A person may still move it on: the halt concerns automatic actions only.
   Result<DossierView> closed =
-      service.Act(clerk, ActionCall{code, "close", std::nullopt, json::object()});
+      service.Act(clerk, ActionCall{code, "close", std::nullopt, ActionInput{}});
   REQUIRE_MESSAGE(closed.ok(), (closed.ok() ? "" : closed.error().message()));
   CHECK(closed->dossier.state == "stopped");
 }

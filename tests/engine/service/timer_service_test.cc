@@ -46,7 +46,7 @@ struct Fixture : PermanentResidenceService {
     clock.Advance(1h);
     Result<DossierView> received =
         service->Act(Actor{"clerk-1", {"reception_clerk"}, kAgency},
-                     ActionCall{code, "receive", std::nullopt, json::object()});
+                     ActionCall{code, "receive", std::nullopt, ActionInput{}});
     REQUIRE_MESSAGE(received.ok(), (received.ok() ? "" : received.error().message()));
     REQUIRE(received->dossier.state == "awaiting_fee");
     return code;

@@ -49,7 +49,8 @@ TEST_CASE("workflow catalog: a form pattern that does not compile is refused at 
   CHECK(published.error().reason() == "validation");
   REQUIRE(published.error().fields().size() == 1);
   CHECK(published.error().fields()[0].pointer == "/procedure/form/properties/full_name/pattern");
-  CHECK(c.catalog.Versions("T-BAD").error().code() == ErrorCode::kNotFound);
+  CHECK(c.catalog.Versions(Actor{"test", {kSystemRole}, ""}, "T-BAD").error().code() ==
+        ErrorCode::kNotFound);
 }
 
 TEST_CASE("workflow catalog: a stored definition that cannot load is left out of the list") {
