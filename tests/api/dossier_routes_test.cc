@@ -29,28 +29,6 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-constexpr const char* kAgencyA = "000.00.01.H26";
-constexpr const char* kAgencyB = "000.00.02.H26";
-constexpr const char* kOwnerId = "001090012345";
-
-// Bearer secrets of the test's users.
-const std::map<std::string, Actor>& Tokens() {
-  static const std::map<std::string, Actor> tokens = {
-      {"t-owner", {kOwnerId, {"applicant"}, ""}},
-      {"t-other", {"001090099999", {"applicant"}, ""}},
-      {"t-clerk", {"clerk-a", {"reception_clerk"}, kAgencyA}},
-      {"t-clerk-2", {"clerk-a2", {"reception_clerk"}, kAgencyA}},
-      {"t-clerk-b", {"clerk-b", {"reception_clerk"}, kAgencyB}},
-      {"t-specialist", {"specialist-a", {"specialist"}, kAgencyA}},
-      {"t-leader", {"leader-a", {"leader"}, kAgencyA}},
-      {"t-admin", {"admin-a", {"admin"}, kAgencyA}},
-      {"t-auditor", {"auditor-a", {"auditor"}, kAgencyA}},
-      {"t-sync", {"sync-a", {"portal_sync"}, kAgencyA}},
-      {"t-national", {"national-1", {"national_admin"}, "000.00.00.H26"}},
-  };
-  return tokens;
-}
-
 struct Api : PermanentResidenceService {
   std::unique_ptr<DocumentService> documents;
   std::unique_ptr<DossierApi> api;

@@ -16,20 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kAgencyA = "000.00.01.H26";
-constexpr const char* kAgencyB = "000.00.02.H26";
-
-const std::map<std::string, Actor>& Tokens() {
-  static const std::map<std::string, Actor> tokens = {
-      {"t-admin", {"admin-a", {"admin"}, kAgencyA}},
-      {"t-sync", {"sync-a", {"portal_sync"}, kAgencyA}},
-      {"t-sync-b", {"sync-b", {"portal_sync"}, kAgencyB}},
-      {"t-clerk", {"clerk-a", {"reception_clerk"}, kAgencyA}},
-      {"t-owner", {"001090012345", {"applicant"}, ""}},
-  };
-  return tokens;
-}
-
 struct FeedFixture {
   FakeClock clock{Instant{std::chrono::seconds(1'795'136'400)}};
   MemoryStore store{&clock};

@@ -25,19 +25,7 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-constexpr const char* kAgency = "000.00.01.H26";
-constexpr const char* kOwner = "001090012345";
 constexpr const char* kSecret = "gateway-shared-secret-0123456789";
-
-const std::map<std::string, Actor>& Tokens() {
-  static const std::map<std::string, Actor> tokens = {
-      {"t-owner", {kOwner, {"applicant"}, ""}},
-      {"t-clerk", {"clerk-a", {"reception_clerk"}, kAgency}},
-      {"t-clerk-b", {"clerk-b", {"reception_clerk"}, "000.00.02.H26"}},
-      {"t-specialist", {"specialist-a", {"specialist"}, kAgency}},
-  };
-  return tokens;
-}
 
 struct Api : PermanentResidenceService {
   std::unique_ptr<PaymentService> payments;
@@ -56,7 +44,7 @@ struct Api : PermanentResidenceService {
     REQUIRE(AddDossierRoutes(router, *api).ok());
     REQUIRE(AddPaymentRoutes(router, *payment_api).ok());
     for (const std::string& id : {std::string(64, '1'), std::string(64, '2')}) {
-      REQUIRE(store.PutDocument({id, 3, "application/pdf"}, "pdf", kOwner, clock.Now()).ok());
+      REQUIRE(store.PutDocument({id, 3, "application/pdf"}, "pdf", kOwnerId, clock.Now()).ok());
     }
   }
 
@@ -70,8 +58,8 @@ struct Api : PermanentResidenceService {
   std::string AwaitingFee() {
     const json body = {
         {"procedure", "1.004222"},
-        {"agency", kAgency},
-        {"form", {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kOwner}, {"address", "Huế"}}},
+        {"agency", kAgencyA},
+        {"form", {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kOwnerId}, {"address", "Huế"}}},
         {"documents",
          {{"declaration", std::string(64, '1')}, {"legal_residence_proof", std::string(64, '2')}}}};
     HttpResponse created = Call("POST", "/v1/dossiers", "t-owner", body.dump());
@@ -179,7 +167,7 @@ TEST_CASE("payments: a clerk records a desk payment with its receipt - nobody el
   HttpResponse recorded = api.Call("POST", path, "t-clerk", desk);
   REQUIRE_MESSAGE(recorded.status == 201, recorded.body);
   CHECK(json::parse(recorded.body).at("state") == "in_review");
-  CHECK(api.store.FindPayment(std::string("desk:") + kAgency + ":BL-000123")->has_value());
+  CHECK(api.store.FindPayment(std::string("desk:") + kAgencyA + ":BL-000123")->has_value());
   const Dossier after = api.store.GetDossier(code).value();
   CHECK(after.history.back().channel == Channel::kDesk);
   // Paid at the desk: no longer fully online, and the verdict says why.

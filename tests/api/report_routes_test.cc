@@ -25,22 +25,6 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-constexpr const char* kAgencyA = "000.00.01.H26";
-constexpr const char* kAgencyB = "000.00.02.H26";
-constexpr const char* kOwnerId = "001090012345";
-
-const std::map<std::string, Actor>& Tokens() {
-  static const std::map<std::string, Actor> tokens = {
-      {"t-owner", {kOwnerId, {"applicant"}, ""}},
-      {"t-clerk", {"clerk-a", {"reception_clerk"}, kAgencyA}},
-      {"t-leader", {"leader-a", {"leader"}, kAgencyA}},
-      {"t-admin", {"admin-a", {"admin"}, kAgencyA}},
-      {"t-admin-b", {"admin-b", {"admin"}, kAgencyB}},
-      {"t-auditor", {"auditor-a", {"auditor"}, kAgencyA}},
-  };
-  return tokens;
-}
-
 struct ReportsApi : PermanentResidenceService {
   std::unique_ptr<DocumentService> documents;
   std::unique_ptr<ReportService> reports;

@@ -33,29 +33,10 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-constexpr const char* kAgency = "000.00.01.H26";
-constexpr const char* kOwnerId = "001090012345";
 constexpr const char* kOwnerName = "Nguyễn Thị Vắng";
 
 Instant Now() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-const std::map<std::string, Actor>& Tokens() {
-  static const std::map<std::string, Actor> tokens = {
-      {"t-owner", {kOwnerId, {"applicant"}, ""}},
-      {"t-other", {"001090099999", {"applicant"}, ""}},
-      {"t-clerk", {"clerk-a", {"reception_clerk"}, kAgency}},
-      {"t-clerk-b", {"clerk-b", {"reception_clerk"}, "000.00.02.H26"}},
-      {"t-specialist", {"specialist-a", {"specialist"}, kAgency}},
-      // Bound by the certificate fingerprint on the user record.
-      {"t-leader", {"leader-a", {"leader"}, kAgency}},
-      // No fingerprint on record: bound by the certificate's subject UID.
-      {"t-leader1", {"leader1", {"leader"}, kAgency}},
-      // No fingerprint, and the demo certificate's UID is not theirs.
-      {"t-leader-2", {"leader-a2", {"leader"}, kAgency}},
-  };
-  return tokens;
 }
 
 // Seals with in-memory demo material (the file loader is tested in crypto);
@@ -115,9 +96,9 @@ struct Api {
     sealer = std::make_unique<DemoSealer>(pki);
     leader_fingerprint = verifier->VerifyDetached(Sign("probe", pki.leader), "probe")
                              ->evidence.certificate_fingerprint;
-    User leader{"leader-a", "Leader A", {"leader"}, kAgency, leader_fingerprint, false, Instant{}};
+    User leader{"leader-a", "Leader A", {"leader"}, kAgencyA, leader_fingerprint, false, Instant{}};
     REQUIRE(identities.CreateUser(leader).ok());
-    User other{"leader-a2", "Leader A2", {"leader"}, kAgency, std::nullopt, false, Instant{}};
+    User other{"leader-a2", "Leader A2", {"leader"}, kAgencyA, std::nullopt, false, Instant{}};
     REQUIRE(identities.CreateUser(other).ok());
     signing = std::make_unique<ResultSigning>(SigningTools{
         options.trust ? verifier.get() : nullptr, options.seal ? sealer.get() : nullptr,
@@ -159,7 +140,7 @@ struct Api {
   std::string AwaitingSignature(const std::string& result_bytes) {
     const std::string declaration = Upload("t-owner", "%PDF CT01 declaration");
     const json submission = {{"procedure", "1.003677"},
-                             {"agency", kAgency},
+                             {"agency", kAgencyA},
                              {"form",
                               {{"full_name", kOwnerName},
                                {"citizen_id", kOwnerId},
@@ -284,7 +265,7 @@ TEST_CASE("signatures: the whole round trip, sealed, listed, downloadable, publi
   REQUIRE_MESSAGE(verified.status == 200, verified.body);
   const json check = json::parse(verified.body);
   CHECK(check.at("dossier") == code);
-  CHECK(check.at("agency") == kAgency);
+  CHECK(check.at("agency") == kAgencyA);
   CHECK(check.at("procedure").at("code") == "1.003677");
   CHECK(check.at("valid") == true);
   CHECK(check.at("signatures").size() == 2);
@@ -309,7 +290,7 @@ TEST_CASE("signatures: a signed result issued to the applicant can be reused, no
   const std::string code = api.AwaitingSignature(kResult);
   const std::string result_id = Sha256Hex(kResult);
   json submission = {{"procedure", "1.003677"},
-                     {"agency", kAgency},
+                     {"agency", kAgencyA},
                      {"form",
                       {{"full_name", kOwnerName},
                        {"citizen_id", kOwnerId},
@@ -329,7 +310,7 @@ TEST_CASE("signatures: a signed result issued to the applicant can be reused, no
   REQUIRE(stored.ok());
   CHECK(stored->history.front().payload.at(kReusedDocumentsField) == json::array({result_id}));
   ReportQuery query;
-  query.agency = std::string(kAgency);
+  query.agency = std::string(kAgencyA);
   query.to = Now() + std::chrono::hours(1);
   query.now = query.to;
   Result<std::vector<ReportGroup>> report = api.store.AggregateReport(query);
