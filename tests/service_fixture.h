@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 
 #include "engine/domain/clock.h"
 #include "engine/service/dossier_service.h"
@@ -16,6 +17,12 @@
 #include "tests/source_tree.h"
 
 namespace motcua {
+
+// The receiving agency and the applicant of the service tests' dossiers, and
+// the id of an uploaded application document.
+inline constexpr const char* kAgency = "000.00.01.H26";
+inline constexpr const char* kOwner = "001090012345";
+inline const std::string kApplication(64, 'a');
 
 struct PermanentResidenceService {
   FakeClock clock{Instant{std::chrono::sys_days{std::chrono::year{2026} / 3 / 2}} +

@@ -12,6 +12,7 @@
 #include "engine/service/timer_service.h"
 #include "engine/service/workflow_catalog.h"
 #include "tests/fakes/memory_store.h"
+#include "tests/service_fixture.h"
 #include "tests/source_tree.h"
 
 namespace motcua {
@@ -19,10 +20,6 @@ namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-constexpr const char* kAgency = "000.00.01.H26";
-constexpr const char* kOwner = "001090012345";
-const std::string kApplication(64, 'a');
 
 std::ptrdiff_t CountAction(const Dossier& dossier, const std::string& action) {
   return std::count_if(dossier.history.begin(), dossier.history.end(),

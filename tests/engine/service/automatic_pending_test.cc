@@ -10,6 +10,7 @@
 #include "engine/service/dossier_service.h"
 #include "engine/service/workflow_catalog.h"
 #include "tests/fakes/memory_store.h"
+#include "tests/service_fixture.h"
 #include "tests/source_tree.h"
 
 namespace motcua {
@@ -17,10 +18,6 @@ namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-constexpr const char* kAgency = "000.00.01.H26";
-constexpr const char* kOwner = "001090012345";
-const std::string kApplication(64, 'a');
 
 // The minimal fixture workflow whose "check" leads to a state the engine
 // leaves by sealing the result automatically.

@@ -18,8 +18,6 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-constexpr const char* kAgency = "000.00.01.H26";
-constexpr const char* kOwner = "001090012345";
 const std::string kDeclaration(64, '1');
 const std::string kProof(64, '2');
 
