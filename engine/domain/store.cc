@@ -173,7 +173,14 @@ Result<std::string> DossierStore::GetDocumentBytes(const std::string& id) {
 }
 
 Result<bool> DossierStore::IsDocumentUploader(const std::string& id, const std::string& user_id) {
-  return DoIsDocumentUploader(id, user_id);
+  Result<std::optional<std::string>> uploaded = DoUploadedMediaType(id, user_id);
+  if (!uploaded.ok()) return uploaded.error();
+  return uploaded->has_value();
+}
+
+Result<std::optional<std::string>> DossierStore::UploadedMediaType(const std::string& id,
+                                                                   const std::string& user_id) {
+  return DoUploadedMediaType(id, user_id);
 }
 
 Result<std::vector<DossierSummary>> DossierStore::ListDossiersReferencing(const std::string& id,

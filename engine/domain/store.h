@@ -278,6 +278,12 @@ class DossierStore {
   Result<std::string> GetDocumentBytes(const std::string& id);
   // True when `user_id` uploaded the document (false for unknown documents).
   Result<bool> IsDocumentUploader(const std::string& id, const std::string& user_id);
+  // The media type `user_id` gave when uploading the document (the latest,
+  // if they uploaded it more than once); nullopt when they did not upload it.
+  // Each uploader has their own: the document's GetDocumentInfo type is the
+  // first uploader's.
+  Result<std::optional<std::string>> UploadedMediaType(const std::string& id,
+                                                       const std::string& user_id);
   // Dossiers whose documents, result or result signatures (signature_id)
   // name the document, now or at any earlier point of their history; at most
   // `limit` (see kMaxPageSize), by code. CreateDossier and CommitTransition
@@ -349,7 +355,8 @@ class DossierStore {
                                const std::string& uploaded_by, Instant at) = 0;
   virtual Result<DocumentInfo> DoGetDocumentInfo(const std::string& id) = 0;
   virtual Result<std::string> DoGetDocumentBytes(const std::string& id) = 0;
-  virtual Result<bool> DoIsDocumentUploader(const std::string& id, const std::string& user_id) = 0;
+  virtual Result<std::optional<std::string>> DoUploadedMediaType(const std::string& id,
+                                                                 const std::string& user_id) = 0;
   virtual Result<std::vector<DossierSummary>> DoListDossiersReferencing(const std::string& id,
                                                                         int limit) = 0;
   virtual Result<std::optional<PaymentRecord>> DoFindPayment(const std::string& transaction_id) = 0;

@@ -74,31 +74,34 @@ Result<DocumentInfo> DocumentService::Upload(const Actor& actor, std::string_vie
   DocumentInfo info{hasher_(bytes), static_cast<std::int64_t>(bytes.size()), type};
   Status stored = store_.PutDocument(info, bytes, actor.user_id, clock_.Now());
   if (!stored.ok()) return stored.error();
-  // The same bytes uploaded before by someone else keep their first media
-  // type in the store; the answer is the caller's own, as for new bytes, so
-  // that it tells nothing about other people's uploads.
+  // The same bytes uploaded before by someone else keep that person's media
+  // type; the answer (and the caller's later downloads) carry the caller's
+  // own, as for new bytes, so that it tells nothing about other uploads.
   return info;
 }
 
 Result<DocumentDownload> DocumentService::Get(const Actor& actor, const std::string& id) {
   if (!IsDocumentId(id)) return DocumentNotFound(id);
-  Result<bool> allowed = MayRead(actor, id);
-  if (!allowed.ok()) return allowed.error();
-  if (!*allowed) return DocumentNotFound(id);
+  Result<std::optional<std::string>> readable_as = ReadableAs(actor, id);
+  if (!readable_as.ok()) return readable_as.error();
+  if (!*readable_as) return DocumentNotFound(id);
   Result<DocumentInfo> info = store_.GetDocumentInfo(id);
   if (!info.ok()) {
     return info.error().code() == ErrorCode::kNotFound ? DocumentNotFound(id) : info.error();
   }
+  if (!(*readable_as)->empty()) info->media_type = **readable_as;
   Result<std::string> bytes = store_.GetDocumentBytes(id);
   if (!bytes.ok()) return bytes.error();
   return DocumentDownload{std::move(info).value(), std::move(bytes).value()};
 }
 
-Result<bool> DocumentService::MayRead(const Actor& actor, const std::string& id) {
-  if (!ReachesDossiers(actor)) return false;
-  if (actor.HasRole(kSystemRole)) return true;
-  Result<bool> uploaded = store_.IsDocumentUploader(id, actor.user_id);
-  if (!uploaded.ok() || *uploaded) return uploaded;
+Result<std::optional<std::string>> DocumentService::ReadableAs(const Actor& actor,
+                                                               const std::string& id) {
+  using Readable = std::optional<std::string>;
+  if (!ReachesDossiers(actor)) return Readable();
+  if (actor.HasRole(kSystemRole)) return Readable("");
+  Result<Readable> uploaded = store_.UploadedMediaType(id, actor.user_id);
+  if (!uploaded.ok() || uploaded->has_value()) return uploaded;
   Result<std::vector<DossierSummary>> referencing =
       store_.ListDossiersReferencing(id, kMaxReferencesChecked);
   if (!referencing.ok()) return referencing.error();
@@ -109,9 +112,9 @@ Result<bool> DocumentService::MayRead(const Actor& actor, const std::string& id)
     if (!dossier.ok()) continue;
     auto workflow = catalog_.Get(dossier->procedure_code, dossier->definition_version);
     if (!workflow.ok()) continue;
-    if (CanSeeDossier(actor, *dossier, (*workflow)->workflow)) return true;
+    if (CanSeeDossier(actor, *dossier, (*workflow)->workflow)) return Readable("");
   }
-  return false;
+  return Readable();
 }
 
 }  // namespace motcua

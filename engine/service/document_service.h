@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -51,11 +52,17 @@ class DocumentService {
   Result<DocumentInfo> Upload(const Actor& actor, std::string_view bytes,
                               std::string_view media_type);
 
-  // The document, if the actor may read it (see above); else kNotFound.
+  // The document, if the actor may read it (see above); else kNotFound. Its
+  // media type is the one the actor gave if they uploaded the bytes (each
+  // uploader has their own), else the first uploader's.
   Result<DocumentDownload> Get(const Actor& actor, const std::string& id);
 
  private:
-  Result<bool> MayRead(const Actor& actor, const std::string& id);
+  // Whether `actor` may read the document: nullopt when not; otherwise the
+  // media type they gave when they uploaded it, or "" when they read it
+  // through a dossier they can see (the document's first uploader's type
+  // applies then).
+  Result<std::optional<std::string>> ReadableAs(const Actor& actor, const std::string& id);
 
   DossierStore& store_;
   WorkflowCatalog& catalog_;

@@ -21,13 +21,15 @@ Status InsertDocument(SqliteConnection& db, const DocumentInfo& info, std::strin
     if (!stored.ok()) return stored;
   }
   Result<SqliteStatement*> upload = db.Prepare(
-      "INSERT OR IGNORE INTO document_uploads (document_id, user_id, uploaded_at) "
-      "VALUES (?1, ?2, ?3)");
+      "INSERT INTO document_uploads (document_id, user_id, uploaded_at, media_type) "
+      "VALUES (?1, ?2, ?3, ?4) "
+      "ON CONFLICT (document_id, user_id) DO UPDATE SET media_type = excluded.media_type");
   if (!upload.ok()) return upload.error();
   StatementReset reset(*upload);
   (*upload)->BindText(1, info.id);
   (*upload)->BindText(2, uploaded_by);
   (*upload)->BindInt(3, ToSeconds(at));
+  (*upload)->BindText(4, info.media_type);
   return (*upload)->Run();
 }
 
@@ -63,15 +65,21 @@ Result<std::string> QueryDocumentBytes(SqliteConnection& db, const std::string& 
                           [](SqliteStatement& row) { return row.ColumnBlob(0); });
 }
 
-Result<bool> QueryIsDocumentUploader(SqliteConnection& db, const std::string& id,
-                                     const std::string& user_id) {
-  Result<SqliteStatement*> stmt =
-      db.Prepare("SELECT 1 FROM document_uploads WHERE document_id = ?1 AND user_id = ?2");
+Result<std::optional<std::string>> QueryUploadedMediaType(SqliteConnection& db,
+                                                          const std::string& id,
+                                                          const std::string& user_id) {
+  Result<SqliteStatement*> stmt = db.Prepare(
+      "SELECT coalesce(u.media_type, d.media_type) FROM document_uploads AS u"
+      " JOIN documents AS d ON d.id = u.document_id"
+      " WHERE u.document_id = ?1 AND u.user_id = ?2");
   if (!stmt.ok()) return stmt.error();
   StatementReset reset(*stmt);
   (*stmt)->BindText(1, id);
   (*stmt)->BindText(2, user_id);
-  return (*stmt)->Step();
+  Result<bool> row = (*stmt)->Step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>((*stmt)->ColumnText(0));
 }
 
 void KnownDocumentReferences::Add(std::string key) {

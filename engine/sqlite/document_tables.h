@@ -1,6 +1,7 @@
 // document_tables.h: the SQLite side of documents (DocumentInfo in store.h):
 //  - documents: the bytes, once per id (content-addressed);
-//  - document_uploads: who uploaded each document;
+//  - document_uploads: who uploaded each document, with the media type each
+//    uploader gave;
 //  - dossier_documents: which dossiers name a document (their documents,
 //    result or result signatures), now or at any earlier point; rows are
 //    only ever added.
@@ -11,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -24,15 +26,18 @@
 
 namespace motcua {
 
-// Stores the bytes once and records one more uploader.
+// Stores the bytes once and records one more uploader with the media type
+// they gave (an uploader uploading again keeps their row, with the new type).
 Status InsertDocument(SqliteConnection& db, const DocumentInfo& info, std::string_view bytes,
                       const std::string& uploaded_by, Instant at);
 
 // kNotFound for an unknown document.
 Result<DocumentInfo> QueryDocumentInfo(SqliteConnection& db, const std::string& id);
 Result<std::string> QueryDocumentBytes(SqliteConnection& db, const std::string& id);
-Result<bool> QueryIsDocumentUploader(SqliteConnection& db, const std::string& id,
-                                     const std::string& user_id);
+// nullopt when `user_id` did not upload the document.
+Result<std::optional<std::string>> QueryUploadedMediaType(SqliteConnection& db,
+                                                          const std::string& id,
+                                                          const std::string& user_id);
 
 // The dossier_documents rows the writer knows to exist, so that it need not
 // write them again on every transition. Writer thread only; Clear() it when

@@ -315,9 +315,10 @@ Result<std::string> SqliteStore::DoGetDocumentBytes(const std::string& id) {
   return impl_->Read<std::string>([&](SqliteConnection& db) { return QueryDocumentBytes(db, id); });
 }
 
-Result<bool> SqliteStore::DoIsDocumentUploader(const std::string& id, const std::string& user_id) {
-  return impl_->Read<bool>(
-      [&](SqliteConnection& db) { return QueryIsDocumentUploader(db, id, user_id); });
+Result<std::optional<std::string>> SqliteStore::DoUploadedMediaType(const std::string& id,
+                                                                    const std::string& user_id) {
+  return impl_->Read<std::optional<std::string>>(
+      [&](SqliteConnection& db) { return QueryUploadedMediaType(db, id, user_id); });
 }
 
 Result<std::vector<DossierSummary>> SqliteStore::DoListDossiersReferencing(const std::string& id,

@@ -133,7 +133,8 @@ class SqliteStore final : public DossierStore, public IdempotencyStore, public F
                        const std::string& uploaded_by, Instant at) override;
   Result<DocumentInfo> DoGetDocumentInfo(const std::string& id) override;
   Result<std::string> DoGetDocumentBytes(const std::string& id) override;
-  Result<bool> DoIsDocumentUploader(const std::string& id, const std::string& user_id) override;
+  Result<std::optional<std::string>> DoUploadedMediaType(const std::string& id,
+                                                         const std::string& user_id) override;
   Result<std::vector<DossierSummary>> DoListDossiersReferencing(const std::string& id,
                                                                 int limit) override;
   Result<std::optional<PaymentRecord>> DoFindPayment(const std::string& transaction_id) override;

@@ -771,7 +771,12 @@ TEST_CASE("document routes: upload once, download in scope, as an attachment") {
   CHECK(mine.content_type == "text/html");  // the first upload's type, normalised
   CHECK(mine.Header("X-Content-Type-Options") == "nosniff");
   CHECK(mine.Header("Content-Disposition").value_or("").find("attachment") == 0);
-  CHECK(api.Call("GET", "/v1/documents/" + id, "t-other").status == 200);  // also uploaded it
+  // t-other also uploaded the bytes, and downloads them with the type they
+  // gave: nothing tells them how t-owner declared the same bytes.
+  HttpResponse theirs = api.Call("GET", "/v1/documents/" + id, "t-other");
+  CHECK(theirs.status == 200);
+  CHECK(theirs.content_type == "text/plain");
+  CHECK(api.Call("GET", "/v1/documents/" + id, "t-owner").content_type == "text/html");
   CHECK(api.Call("GET", "/v1/documents/" + id, "t-clerk").status == 404);  // no dossier names it
   CHECK(api.Call("GET", "/v1/documents/" + std::string(64, 'f'), "t-owner").status == 404);
   CHECK(api.Call("GET", "/v1/documents/..%2Fetc", "t-owner").status >= 400);

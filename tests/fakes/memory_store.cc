@@ -172,7 +172,7 @@ Status MemoryStore::DoCommitTransition(const TransitionCommit& commit) {
   AppendEventLocked(after.code, *commit.event);
   for (const NewDocument& document : commit.documents) {
     documents_.try_emplace(document.info.id, StoredDocument{document.info, document.bytes});
-    uploads_.insert({document.info.id, document.uploaded_by});
+    uploads_[{document.info.id, document.uploaded_by}] = document.info.media_type;
   }
   if (commit.payment) payments_.emplace(commit.payment->transaction_id, *commit.payment);
   ReferenceDocumentsLocked(after);
@@ -340,13 +340,16 @@ Status MemoryStore::DoPutDocument(const DocumentInfo& info, std::string_view byt
                                   const std::string& uploaded_by, Instant) {
   std::lock_guard lock(mutex_);
   documents_.try_emplace(info.id, StoredDocument{info, std::string(bytes)});
-  uploads_.insert({info.id, uploaded_by});
+  uploads_[{info.id, uploaded_by}] = info.media_type;
   return Status();
 }
 
-Result<bool> MemoryStore::DoIsDocumentUploader(const std::string& id, const std::string& user_id) {
+Result<std::optional<std::string>> MemoryStore::DoUploadedMediaType(const std::string& id,
+                                                                    const std::string& user_id) {
   std::lock_guard lock(mutex_);
-  return uploads_.count({id, user_id}) != 0;
+  auto found = uploads_.find({id, user_id});
+  if (found == uploads_.end()) return std::optional<std::string>();
+  return std::optional<std::string>(found->second);
 }
 
 Result<std::vector<DossierSummary>> MemoryStore::DoListDossiersReferencing(const std::string& id,

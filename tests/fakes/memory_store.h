@@ -82,7 +82,8 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
                        const std::string& uploaded_by, Instant at) override;
   Result<DocumentInfo> DoGetDocumentInfo(const std::string& id) override;
   Result<std::string> DoGetDocumentBytes(const std::string& id) override;
-  Result<bool> DoIsDocumentUploader(const std::string& id, const std::string& user_id) override;
+  Result<std::optional<std::string>> DoUploadedMediaType(const std::string& id,
+                                                         const std::string& user_id) override;
   Result<std::vector<DossierSummary>> DoListDossiersReferencing(const std::string& id,
                                                                 int limit) override;
   Result<std::optional<PaymentRecord>> DoFindPayment(const std::string& transaction_id) override;
@@ -132,9 +133,9 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   std::vector<StoredOutboxEntry> outbox_;  // outbox_[i].id == i + 1
   std::int64_t delivery_cursor_ = 0;
   std::map<std::int64_t, DeadLetter> dead_letters_;
-  std::set<std::pair<std::string, std::string>> uploads_;    // (document, user)
-  std::map<std::string, PaymentRecord> payments_;            // by transaction id
-  std::map<std::string, std::set<std::string>> references_;  // document -> dossier codes
+  std::map<std::pair<std::string, std::string>, std::string> uploads_;  // (document, user) -> type
+  std::map<std::string, PaymentRecord> payments_;                       // by transaction id
+  std::map<std::string, std::set<std::string>> references_;             // document -> dossier codes
   std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;  // (user, key)
   std::map<std::string, ReportFacts> report_facts_;                               // by dossier code
 };

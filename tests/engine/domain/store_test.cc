@@ -82,7 +82,8 @@ class RecordingStore final : public DossierStore, public FeedDeliveryStore {
   }
   Result<DocumentInfo> DoGetDocumentInfo(const std::string&) override { return Reached().error(); }
   Result<std::string> DoGetDocumentBytes(const std::string&) override { return Reached().error(); }
-  Result<bool> DoIsDocumentUploader(const std::string&, const std::string&) override {
+  Result<std::optional<std::string>> DoUploadedMediaType(const std::string&,
+                                                         const std::string&) override {
     return Reached().error();
   }
   Result<std::vector<DossierSummary>> DoListDossiersReferencing(const std::string&,

@@ -518,6 +518,18 @@ TEST_CASE_TEMPLATE("store: uploads and dossier references of documents are recor
   CHECK(f.store->IsDocumentUploader(hello, "u2").value());
   CHECK_FALSE(f.store->IsDocumentUploader(hello, "u3").value());
   CHECK_FALSE(f.store->IsDocumentUploader(world, "u1").value());
+  // Each uploader keeps the media type they gave; the document keeps the
+  // first. Uploading again replaces only the uploader's own type.
+  REQUIRE(
+      f.store->PutDocument(DocumentInfo{hello, 5, "application/pdf"}, "hello", "u2", SampleTime(1))
+          .ok());
+  CHECK(f.store->UploadedMediaType(hello, "u1").value() ==
+        std::optional<std::string>("text/plain"));
+  CHECK(f.store->UploadedMediaType(hello, "u2").value() ==
+        std::optional<std::string>("application/pdf"));
+  CHECK_FALSE(f.store->UploadedMediaType(hello, "u3").value().has_value());
+  CHECK_FALSE(f.store->UploadedMediaType(world, "u1").value().has_value());
+  CHECK(f.store->GetDocumentInfo(hello)->media_type == "text/plain");
 
   Dossier d = NewDossier("D-1");
   d.documents["application"] = hello;
