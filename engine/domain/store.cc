@@ -46,6 +46,14 @@ Status CheckFactsCode(const std::optional<ReportFacts>& facts, const std::string
 
 }  // namespace
 
+Error SignatureAlreadyUsed(const std::string& other_dossier) {
+  return Error(ErrorCode::kConflict,
+               "this signature is already recorded for dossier " + other_dossier +
+                   "; sign this dossier's result separately",
+               "signature_already_used",
+               {{"/signature", "is already recorded for dossier " + other_dossier}});
+}
+
 Status CheckDocumentInfo(const DocumentInfo& info, std::string_view bytes, bool id_matches) {
   if (!id_matches) {
     return Error(ErrorCode::kInvalidArgument, "document id is not the SHA-256 of its bytes", "",

@@ -62,6 +62,11 @@ struct DocumentInfo {
 // size. kInvalidArgument with a FieldError at "/id" or "/size" otherwise.
 Status CheckDocumentInfo(const DocumentInfo& info, std::string_view bytes, bool id_matches);
 
+// A signature belongs to the dossier it was made for: the refusal (kConflict,
+// "signature_already_used", at "/signature") of a CMS whose SHA-256
+// (`SignatureEvidence::signature_id`) dossier `other_dossier` already records.
+Error SignatureAlreadyUsed(const std::string& other_dossier);
+
 // Document bytes to store together with a transition, and who supplied them.
 struct NewDocument {
   DocumentInfo info;
@@ -253,6 +258,10 @@ class DossierStore {
     std::vector<NewDocument> documents;
     // A payment the transition settles. A transaction id already recorded
     // makes the whole commit fail with kConflict "duplicate_payment".
+    // Likewise a result signature of `after` (its signature_id) that another
+    // dossier records fails it with SignatureAlreadyUsed, checked in the same
+    // transaction as the write, so two dossiers racing with one CMS cannot
+    // both keep it.
     std::optional<PaymentRecord> payment;
     // When set, replaces the dossier's report row (or creates it) in the
     // same transaction; when empty, the report row is left as it was.

@@ -384,17 +384,13 @@ Result<AcceptedSignature> DossierService::AcceptSignature(const Actor& actor,
   if (!accepted.ok()) return accepted;
   // A signature belongs to the dossier it was made for: the same CMS (by its
   // SHA-256) that another dossier records, now or earlier in its history, is
-  // refused, even when both results have the same bytes.
+  // refused, even when both results have the same bytes. Checked here for a
+  // clear early answer; the store checks again atomically with the commit.
   Result<std::vector<DossierSummary>> users =
       store_.ListDossiersReferencing(accepted->evidence.signature_id, 2);
   if (!users.ok()) return users.error();
   for (const DossierSummary& other : *users) {
-    if (other.code == dossier.code) continue;
-    return Error(ErrorCode::kConflict,
-                 "this signature is already recorded for dossier " + other.code +
-                     "; sign this dossier's result separately",
-                 "signature_already_used",
-                 {{"/signature", "is already recorded for dossier " + other.code}});
+    if (other.code != dossier.code) return SignatureAlreadyUsed(other.code);
   }
   return accepted;
 }

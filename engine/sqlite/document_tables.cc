@@ -82,16 +82,15 @@ Result<std::optional<std::string>> QueryUploadedMediaType(SqliteConnection& db,
   return std::optional<std::string>((*stmt)->ColumnText(0));
 }
 
-void KnownDocumentReferences::Add(std::string key) {
+void KnownDocumentReferences::Add(const std::string& document_id, const std::string& dossier_code) {
   if (keys_.size() >= kMaxEntries) keys_.clear();
-  keys_.insert(std::move(key));
+  keys_.insert(Key(document_id, dossier_code));
 }
 
 Status ReferenceDocuments(SqliteConnection& db, KnownDocumentReferences& known,
                           const Dossier& dossier) {
   auto reference = [&](const std::string& id) -> Status {
-    std::string key = id + '\n' + dossier.code;
-    if (known.Contains(key)) return Status();
+    if (known.Contains(id, dossier.code)) return Status();
     Result<SqliteStatement*> insert = db.Prepare(
         "INSERT OR IGNORE INTO dossier_documents (document_id, dossier_code) VALUES (?1, ?2)");
     if (!insert.ok()) return insert.error();
@@ -100,7 +99,7 @@ Status ReferenceDocuments(SqliteConnection& db, KnownDocumentReferences& known,
     (*insert)->BindTextNoCopy(2, dossier.code);
     Status inserted = (*insert)->Run();
     if (!inserted.ok()) return inserted;
-    known.Add(std::move(key));
+    known.Add(id, dossier.code);
     return Status();
   };
   for (const auto& [key, id] : dossier.documents) {
@@ -113,6 +112,26 @@ Status ReferenceDocuments(SqliteConnection& db, KnownDocumentReferences& known,
     if (!added.ok()) return added;
   }
   return dossier.result_document ? reference(*dossier.result_document) : Status();
+}
+
+Status CheckSignaturesUnused(SqliteConnection& db, const KnownDocumentReferences& known,
+                             const Dossier& dossier) {
+  for (const SignatureEvidence& signature : dossier.result_signatures) {
+    const std::string& id = signature.signature_id;
+    // A reference the writer knows was checked when it was recorded.
+    if (id.empty() || known.Contains(id, dossier.code)) continue;
+    Result<SqliteStatement*> stmt = db.Prepare(
+        "SELECT dossier_code FROM dossier_documents WHERE document_id = ?1 AND dossier_code <> ?2"
+        " LIMIT 1");
+    if (!stmt.ok()) return stmt.error();
+    StatementReset reset(*stmt);
+    (*stmt)->BindTextNoCopy(1, id);
+    (*stmt)->BindTextNoCopy(2, dossier.code);
+    Result<bool> row = (*stmt)->Step();
+    if (!row.ok()) return row.error();
+    if (*row) return SignatureAlreadyUsed((*stmt)->ColumnText(0));
+  }
+  return Status();
 }
 
 Result<std::vector<DossierSummary>> QueryDossiersReferencing(SqliteConnection& db,

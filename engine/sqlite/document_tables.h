@@ -45,14 +45,25 @@ Result<std::optional<std::string>> QueryUploadedMediaType(SqliteConnection& db,
 // is cleared.
 class KnownDocumentReferences {
  public:
-  bool Contains(const std::string& key) const { return keys_.count(key) != 0; }
-  void Add(std::string key);
+  bool Contains(const std::string& document_id, const std::string& dossier_code) const {
+    return keys_.count(Key(document_id, dossier_code)) != 0;
+  }
+  void Add(const std::string& document_id, const std::string& dossier_code);
   void Clear() { keys_.clear(); }
 
  private:
+  static std::string Key(const std::string& document_id, const std::string& dossier_code) {
+    return document_id + '\n' + dossier_code;
+  }
   static constexpr std::size_t kMaxEntries = 1 << 16;
   std::unordered_set<std::string> keys_;  // document id + '\n' + dossier code
 };
+
+// SignatureAlreadyUsed (store.h) when a result signature of `dossier` is
+// referenced by another dossier; run before the dossier's writes, in the
+// same transaction.
+Status CheckSignaturesUnused(SqliteConnection& db, const KnownDocumentReferences& known,
+                             const Dossier& dossier);
 
 // Records that `dossier` names its documents, result and result signatures.
 Status ReferenceDocuments(SqliteConnection& db, KnownDocumentReferences& known,

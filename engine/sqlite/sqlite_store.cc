@@ -221,6 +221,8 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
                      "duplicate_payment");
       }
     }
+    Status unused = CheckSignaturesUnused(db, impl_->references, after);
+    if (!unused.ok()) return unused;
     Status updated = UpdateDossier(db, *row, commit.expected_version, enters_state);
     if (!updated.ok()) return updated;
     Status appended = AppendEvent(db, impl_->chain_heads, after.code, *event);

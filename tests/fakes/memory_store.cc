@@ -151,6 +151,13 @@ Status MemoryStore::DoCommitTransition(const TransitionCommit& commit) {
                  "payment " + commit.payment->transaction_id + " is already recorded",
                  "duplicate_payment");
   }
+  for (const SignatureEvidence& signature : after.result_signatures) {
+    auto referencing = references_.find(signature.signature_id);
+    if (signature.signature_id.empty() || referencing == references_.end()) continue;
+    for (const std::string& code : referencing->second) {
+      if (code != after.code) return SignatureAlreadyUsed(code);
+    }
+  }
   if (stored.dossier.version != commit.expected_version) {
     return Error(ErrorCode::kConflict,
                  "dossier " + after.code + " is at version " +

@@ -584,6 +584,26 @@ TEST_CASE_TEMPLATE("store: a recorded result signature is found by its signature
         std::vector<std::string>{"S-1"});
   CHECK(f.store->GetDocumentBytes(signature_id).value() == der);
   CHECK(f.store->GetDossier("S-1")->result_signatures.at(0).signature_id == signature_id);
+
+  // The same CMS on another dossier is refused by the commit itself (not
+  // only by the service's earlier look), and that dossier is left as it was.
+  Dossier other = f.store->GetDossier("S-2").value();
+  SampleTransition reuse = MoveTo(other, "sealing", SampleTime(70), "leader-1");
+  reuse.after.result_document = result;
+  reuse.after.result_signatures = sign.after.result_signatures;
+  Status refused = f.store->CommitTransition(CommitOf(reuse, 1, {"leader"}));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code() == ErrorCode::kConflict);
+  CHECK(refused.error().reason() == "signature_already_used");
+  CHECK(f.store->GetDossier("S-2")->version == 1);
+  CHECK(f.store->GetDossier("S-2")->result_signatures.empty());
+  CHECK(Codes(f.store->ListDossiersReferencing(signature_id, 10).value()) ==
+        std::vector<std::string>{"S-1"});
+
+  // The dossier that holds it goes on with it.
+  Dossier signed_dossier = f.store->GetDossier("S-1").value();
+  SampleTransition next = MoveTo(signed_dossier, "done", SampleTime(80), "clerk-1");
+  CHECK(f.store->CommitTransition(CommitOf(next, signed_dossier.version)).ok());
 }
 
 TEST_CASE_TEMPLATE("store: idempotency keys reserve once per caller and keep the response", F,
