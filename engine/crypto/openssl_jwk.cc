@@ -193,9 +193,9 @@ class OpenSslJwsKey final : public JwsPublicKey {
   Status Verify(JwsAlgorithm algorithm, std::string_view signing_input,
                 std::string_view signature) const override {
     if (!Fits(algorithm)) {
-      return IdTokenRefused(
-          IdTokenRefusal::kKeyMismatch,
-          "the key " + key_id_ + " cannot verify " + JwsAlgorithmName(algorithm) + " signatures");
+      return IdTokenRefused(IdTokenRefusal::kKeyMismatch,
+                            "the key " + QuotedForLog(key_id_) + " cannot verify " +
+                                JwsAlgorithmName(algorithm) + " signatures");
     }
     std::string der;
     if (algorithm == JwsAlgorithm::kEs256) {
@@ -213,7 +213,8 @@ class OpenSslJwsKey final : public JwsPublicKey {
     if (!verified) {
       return IdTokenRefused(IdTokenRefusal::kBadSignature,
                             std::string("the ") + JwsAlgorithmName(algorithm) +
-                                " signature does not verify under the key " + key_id_);
+                                " signature does not verify under the key " +
+                                QuotedForLog(key_id_));
     }
     return {};
   }
@@ -266,6 +267,35 @@ Status CheckKeyUse(const json& jwk) {
   return {};
 }
 
+struct KeyMaterial {
+  PkeyPtr key;
+  KeyKind kind;
+};
+
+// The public key of `jwk` by its kty.
+Result<KeyMaterial> ImportKeyMaterial(const json& jwk) {
+  struct Importer {
+    const char* kty;
+    Result<PkeyPtr> (*import)(const json&);
+    KeyKind kind;
+  };
+  static constexpr std::array<Importer, 3> kImporters = {{
+      {"RSA", ImportRsa, KeyKind::kRsa},
+      {"EC", ImportP256, KeyKind::kP256},
+      {"OKP", ImportEd25519, KeyKind::kEd25519},
+  }};
+  for (const Importer& importer : kImporters) {
+    if (!IsString(jwk, "kty", importer.kty)) continue;
+    Result<PkeyPtr> key = importer.import(jwk);
+    if (!key.ok()) return key.error();
+    return KeyMaterial{std::move(key).value(), importer.kind};
+  }
+  if (IsString(jwk, "kty", "oct")) {
+    return Unusable("an oct key is a shared secret, not a provider's public key");
+  }
+  return Unusable("its kty is not RSA, EC or OKP");
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const JwsPublicKey>> OpenSslJwkImporter::Import(const json& jwk) const {
@@ -282,27 +312,16 @@ Result<std::shared_ptr<const JwsPublicKey>> OpenSslJwkImporter::Import(const jso
         alg->is_string() ? JwsAlgorithmFromName(alg->get<std::string>()) : std::nullopt;
     if (!declared_algorithm) return Unusable("its alg is not RS256, PS256, ES256 or EdDSA");
   }
-  Result<PkeyPtr> key = Unusable("its kty is not RSA, EC or OKP");
-  KeyKind kind = KeyKind::kRsa;
-  if (IsString(jwk, "kty", "RSA")) {
-    key = ImportRsa(jwk);
-  } else if (IsString(jwk, "kty", "EC")) {
-    key = ImportP256(jwk);
-    kind = KeyKind::kP256;
-  } else if (IsString(jwk, "kty", "OKP")) {
-    key = ImportEd25519(jwk);
-    kind = KeyKind::kEd25519;
-  } else if (IsString(jwk, "kty", "oct")) {
-    key = Unusable("an oct key is a shared secret, not a provider's public key");
-  }
+  Result<KeyMaterial> material = ImportKeyMaterial(jwk);
   ERR_clear_error();
-  if (!key.ok()) return key.error();
+  if (!material.ok()) return material.error();
+  const KeyKind kind = material->kind;
   if (declared_algorithm && KindFor(*declared_algorithm) != kind) {
     return Unusable(std::string("its alg ") + JwsAlgorithmName(*declared_algorithm) +
                     " does not fit its kty");
   }
   return std::shared_ptr<const JwsPublicKey>(std::make_shared<OpenSslJwsKey>(
-      std::move(key).value(), kind, std::move(key_id), declared_algorithm));
+      std::move(material->key), kind, std::move(key_id), declared_algorithm));
 }
 
 }  // namespace motcua

@@ -14,10 +14,6 @@ using nlohmann::json;
 // OpenID Connect Core section 2: sub is at most 255 ASCII characters.
 constexpr std::size_t kMaxSubjectBytes = 255;
 
-std::string Quoted(const std::string& text) {
-  return json(text).dump();
-}
-
 std::string Seconds(Instant t) {
   return std::to_string(t.time_since_epoch().count());
 }
@@ -94,8 +90,8 @@ Result<TypedClaims> ReadClaims(const json& payload) {
 Status CheckParties(const TypedClaims& claims, const IdTokenPolicy& policy) {
   if (claims.issuer != policy.issuer) {
     return IdTokenRefused(IdTokenRefusal::kWrongIssuer,
-                          "iss is " + (claims.issuer ? Quoted(*claims.issuer) : "missing") +
-                              ", expected " + Quoted(policy.issuer));
+                          "iss is " + (claims.issuer ? QuotedForLog(*claims.issuer) : "missing") +
+                              ", expected " + QuotedForLog(policy.issuer));
   }
   if (!claims.subject || claims.subject->empty() || claims.subject->size() > kMaxSubjectBytes) {
     return IdTokenRefused(IdTokenRefusal::kMissingSubject,
@@ -105,15 +101,16 @@ Status CheckParties(const TypedClaims& claims, const IdTokenPolicy& policy) {
                                      policy.client_id) != claims.audiences.end();
   if (!audience_ok) {
     return IdTokenRefused(IdTokenRefusal::kWrongAudience,
-                          "aud does not contain the client id " + Quoted(policy.client_id));
+                          "aud does not contain the client id " + QuotedForLog(policy.client_id));
   }
   if (claims.audiences.size() > 1 && !claims.authorized_party) {
     return IdTokenRefused(IdTokenRefusal::kMissingAuthorizedParty,
                           "aud names several audiences and there is no azp");
   }
   if (claims.authorized_party && *claims.authorized_party != policy.client_id) {
-    return IdTokenRefused(IdTokenRefusal::kWrongAuthorizedParty,
-                          "azp is " + Quoted(*claims.authorized_party) + ", not the client id");
+    return IdTokenRefused(
+        IdTokenRefusal::kWrongAuthorizedParty,
+        "azp is " + QuotedForLog(*claims.authorized_party) + ", not the client id");
   }
   return {};
 }
@@ -166,13 +163,13 @@ Result<JwsAlgorithm> CheckIdTokenHeader(const CompactJws& jws, const IdTokenPoli
   const std::optional<JwsAlgorithm> algorithm = JwsAlgorithmFromName(jws.algorithm);
   if (!algorithm || std::find(policy.allowed_algorithms.begin(), policy.allowed_algorithms.end(),
                               *algorithm) == policy.allowed_algorithms.end()) {
-    return IdTokenRefused(
-        IdTokenRefusal::kAlgorithmNotAllowed,
-        "alg " + Quoted(jws.algorithm) + " is not an asymmetric algorithm this provider may use");
+    return IdTokenRefused(IdTokenRefusal::kAlgorithmNotAllowed,
+                          "alg " + QuotedForLog(jws.algorithm) +
+                              " is not an asymmetric algorithm this provider may use");
   }
   if (jws.type && !IsIdTokenType(*jws.type)) {
-    return IdTokenRefused(IdTokenRefusal::kWrongType,
-                          "typ is " + Quoted(*jws.type) + ", not JWT: this is not an ID token");
+    return IdTokenRefused(IdTokenRefusal::kWrongType, "typ is " + QuotedForLog(*jws.type) +
+                                                          ", not JWT: this is not an ID token");
   }
   return *algorithm;
 }

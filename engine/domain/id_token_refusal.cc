@@ -1,7 +1,7 @@
 #include "engine/domain/id_token_refusal.h"
 
 #include <array>
-#include <string_view>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 namespace motcua {
@@ -55,6 +55,12 @@ std::optional<IdTokenRefusal> IdTokenRefusalOf(const Error& error) {
     if (name == known) return value;
   }
   return std::nullopt;
+}
+
+std::string QuotedForLog(std::string_view text) {
+  const bool cut = text.size() > kMaxQuotedBytes;
+  const nlohmann::json quoted = std::string(text.substr(0, kMaxQuotedBytes));
+  return quoted.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + (cut ? "..." : "");
 }
 
 }  // namespace motcua

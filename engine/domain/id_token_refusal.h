@@ -20,8 +20,10 @@
 //   if (IdTokenRefusalOf(result.error()) == IdTokenRefusal::kExpired) ...
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engine/domain/status.h"
 
@@ -62,5 +64,11 @@ Error IdTokenRefused(IdTokenRefusal detail, const std::string& why);
 
 // The detail of an error made by IdTokenRefused; nullopt for any other error.
 std::optional<IdTokenRefusal> IdTokenRefusalOf(const Error& error);
+
+// Untrusted text (a claim, a kid) for a refusal's sentence: a JSON string,
+// so control characters are escaped and the log line stays one line, with
+// invalid UTF-8 replaced and anything past kMaxQuotedBytes cut off ("...").
+inline constexpr std::size_t kMaxQuotedBytes = 80;
+std::string QuotedForLog(std::string_view text);
 
 }  // namespace motcua

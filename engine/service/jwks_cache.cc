@@ -68,8 +68,8 @@ Result<JwksCache::Keys> JwksCache::FetchKeys() const {
       continue;
     }
     if (!key_ids.insert((*key)->key_id()).second) {
-      Log("key #" + std::to_string(i) + " skipped: it repeats the kid \"" + (*key)->key_id() +
-          "\"");
+      Log("key #" + std::to_string(i) + " skipped: it repeats the kid " +
+          QuotedForLog((*key)->key_id()));
       continue;
     }
     keys.push_back(std::move(key).value());
@@ -85,7 +85,7 @@ Result<std::shared_ptr<const JwsPublicKey>> JwksCache::FindKey(
     if (!fetching_) break;
     fetch_finished_.wait(lock);
   }
-  const std::string wanted = key_id ? "the kid \"" + *key_id + "\""
+  const std::string wanted = key_id ? "the kid " + QuotedForLog(*key_id)
                                     : std::string("one key for ") + JwsAlgorithmName(algorithm);
   const Instant now = clock_.Now();
   if (last_fetch_ && now - *last_fetch_ < options_.min_refetch_interval) {

@@ -233,5 +233,21 @@ TEST_CASE("id token refusal: names are distinct and read back from the error") {
   CHECK_FALSE(IdTokenRefusalOf(Error(ErrorCode::kUnauthenticated, "expired: x", "invalid_token")));
 }
 
+TEST_CASE("id token refusal: untrusted text is quoted on one line, cut, and made valid UTF-8") {
+  CHECK(QuotedForLog("k1") == "\"k1\"");
+  CHECK(QuotedForLog("a\nforged: log line") == "\"a\\nforged: log line\"");
+  const std::string cut = QuotedForLog(std::string(10'000, 'x'));
+  CHECK(cut == "\"" + std::string(kMaxQuotedBytes, 'x') + "\"...");
+  // A two-byte character split by the cut, and a stray continuation byte.
+  const std::string split = std::string(kMaxQuotedBytes - 1, 'a') + "\xc3\xa9";
+  CHECK(QuotedForLog(split).find("\xef\xbf\xbd") != std::string::npos);
+  CHECK(QuotedForLog("\x80") == "\"\xef\xbf\xbd\"");
+  json claims = Claims();
+  claims["iss"] = "https://evil.example\r\nERROR everything is fine";
+  Result<IdTokenClaims> checked = CheckIdTokenClaims(claims, Policy());
+  REQUIRE_FALSE(checked.ok());
+  CHECK(checked.error().message().find('\n') == std::string::npos);
+}
+
 }  // namespace
 }  // namespace motcua
