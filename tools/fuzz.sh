@@ -4,7 +4,7 @@
 # corpus. Fails if any target crashes, including on a known reproducer.
 #
 # Usage: tools/fuzz.sh [SECONDS] [TARGET...]     e.g. tools/fuzz.sh 600
-#        (TARGET: json_workflow calendar http cms report_query; default all)
+#        (TARGET: json_workflow calendar http cms report_query id_token; default all)
 #
 # For each target, first every file of tests/fuzz/regressions/<name>/ is
 # replayed on its own (each is a minimized input that once crashed the
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${1:-30}"
 shift || true
-all_targets=(json_workflow calendar http cms report_query)
+all_targets=(json_workflow calendar http cms report_query id_token)
 targets=("$@")
 [[ ${#targets[@]} -eq 0 ]] && targets=("${all_targets[@]}")
 if ! [[ "$seconds" =~ ^[0-9]+$ ]]; then
@@ -32,7 +32,7 @@ fi
 # definition with a form (seeds are ~7 KB) or a request with a body; small
 # for a query string.
 declare -A max_len=([json_workflow]=65536 [calendar]=16384 [http]=65536 [cms]=8192
-                    [report_query]=2048)
+                    [report_query]=2048 [id_token]=16384)
 
 tools/install-deps.sh --tests || exit 1
 launcher=()
