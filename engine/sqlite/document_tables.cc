@@ -2,33 +2,35 @@
 
 #include <utility>
 
+#include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
 
 namespace motcua {
 
 Status InsertDocument(SqliteConnection& db, const DocumentInfo& info, std::string_view bytes,
                       const std::string& uploaded_by, Instant at) {
-  Result<SqliteStatement*> stmt = db.Prepare(
-      "INSERT OR IGNORE INTO documents (id, size, media_type, bytes) VALUES (?1, ?2, ?3, ?4)");
-  if (!stmt.ok()) return stmt.error();
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
+      db.Prepare(
+          "INSERT OR IGNORE INTO documents (id, size, media_type, bytes) VALUES (?1, ?2, ?3, ?4)"));
   {
-    StatementReset reset(*stmt);
-    (*stmt)->BindText(1, info.id);
-    (*stmt)->BindInt(2, info.size);
-    (*stmt)->BindText(3, info.media_type);
-    (*stmt)->BindBlob(4, bytes);
-    Status stored = (*stmt)->Run();
+    StatementReset reset(stmt);
+    stmt->BindText(1, info.id);
+    stmt->BindInt(2, info.size);
+    stmt->BindText(3, info.media_type);
+    stmt->BindBlob(4, bytes);
+    Status stored = stmt->Run();
     if (!stored.ok()) return stored;
   }
-  Result<SqliteStatement*> upload = db.Prepare(
-      "INSERT OR IGNORE INTO document_uploads (document_id, user_id, uploaded_at) "
-      "VALUES (?1, ?2, ?3)");
-  if (!upload.ok()) return upload.error();
-  StatementReset reset(*upload);
-  (*upload)->BindText(1, info.id);
-  (*upload)->BindText(2, uploaded_by);
-  (*upload)->BindInt(3, ToSeconds(at));
-  return (*upload)->Run();
+  ASSIGN_OR_RETURN(
+      SqliteStatement * upload,
+      db.Prepare("INSERT OR IGNORE INTO document_uploads (document_id, user_id, uploaded_at) "
+                 "VALUES (?1, ?2, ?3)"));
+  StatementReset reset(upload);
+  upload->BindText(1, info.id);
+  upload->BindText(2, uploaded_by);
+  upload->BindInt(3, ToSeconds(at));
+  return upload->Run();
 }
 
 namespace {
@@ -39,14 +41,12 @@ template <typename ReadRow>
 auto QueryDocumentRow(SqliteConnection& db, const char* sql, const std::string& id,
                       ReadRow read_row)
     -> Result<decltype(read_row(std::declval<SqliteStatement&>()))> {
-  Result<SqliteStatement*> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, id);
-  Result<bool> row = (*stmt)->Step();
-  if (!row.ok()) return row.error();
-  if (!*row) return Error(ErrorCode::kNotFound, "document " + id + " does not exist");
-  return read_row(**stmt);
+  ASSIGN_OR_RETURN(SqliteStatement * stmt, db.Prepare(sql));
+  StatementReset reset(stmt);
+  stmt->BindText(1, id);
+  ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return Error(ErrorCode::kNotFound, "document " + id + " does not exist");
+  return read_row(*stmt);
 }
 
 }  // namespace
@@ -65,13 +65,13 @@ Result<std::string> QueryDocumentBytes(SqliteConnection& db, const std::string& 
 
 Result<bool> QueryIsDocumentUploader(SqliteConnection& db, const std::string& id,
                                      const std::string& user_id) {
-  Result<SqliteStatement*> stmt =
-      db.Prepare("SELECT 1 FROM document_uploads WHERE document_id = ?1 AND user_id = ?2");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, id);
-  (*stmt)->BindText(2, user_id);
-  return (*stmt)->Step();
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
+      db.Prepare("SELECT 1 FROM document_uploads WHERE document_id = ?1 AND user_id = ?2"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, id);
+  stmt->BindText(2, user_id);
+  return stmt->Step();
 }
 
 void KnownDocumentReferences::Add(std::string key) {
@@ -84,13 +84,14 @@ Status ReferenceDocuments(SqliteConnection& db, KnownDocumentReferences& known,
   auto reference = [&](const std::string& id) -> Status {
     std::string key = id + '\n' + dossier.code;
     if (known.Contains(key)) return Status();
-    Result<SqliteStatement*> insert = db.Prepare(
-        "INSERT OR IGNORE INTO dossier_documents (document_id, dossier_code) VALUES (?1, ?2)");
-    if (!insert.ok()) return insert.error();
-    StatementReset reset(*insert);
-    (*insert)->BindTextNoCopy(1, id);
-    (*insert)->BindTextNoCopy(2, dossier.code);
-    Status inserted = (*insert)->Run();
+    ASSIGN_OR_RETURN(
+        SqliteStatement * insert,
+        db.Prepare(
+            "INSERT OR IGNORE INTO dossier_documents (document_id, dossier_code) VALUES (?1, ?2)"));
+    StatementReset reset(insert);
+    insert->BindTextNoCopy(1, id);
+    insert->BindTextNoCopy(2, dossier.code);
+    Status inserted = insert->Run();
     if (!inserted.ok()) return inserted;
     known.Add(std::move(key));
     return Status();
@@ -109,15 +110,15 @@ Status ReferenceDocuments(SqliteConnection& db, KnownDocumentReferences& known,
 
 Result<std::vector<DossierSummary>> QueryDossiersReferencing(SqliteConnection& db,
                                                              const std::string& id, int limit) {
-  Result<SqliteStatement*> stmt =
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
       db.Prepare(std::string("SELECT ") + kSummaryColumns +
                  " FROM dossier_documents AS r JOIN dossiers AS d ON d.code = r.dossier_code"
-                 " WHERE r.document_id = ?1 ORDER BY r.dossier_code LIMIT ?2");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, id);
-  (*stmt)->BindInt(2, limit);
-  return ReadSummaries(**stmt);
+                 " WHERE r.document_id = ?1 ORDER BY r.dossier_code LIMIT ?2"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, id);
+  stmt->BindInt(2, limit);
+  return ReadSummaries(*stmt);
 }
 
 }  // namespace motcua

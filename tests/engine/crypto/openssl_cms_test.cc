@@ -451,7 +451,7 @@ TEST_CASE("cms: concurrent verifications share one verifier") {
         const bool tamper = (t + i) % 2 == 1;
         Result<VerifiedSignature> r = f.verifier.VerifyDetached(good, tamper ? "x" : kResult);
         if (r.ok() && !tamper) ++accepted;
-        if (!r.ok() && tamper && r.error().reason() == "content_mismatch") ++rejected;
+        if (!r.ok() && tamper && r.error().reason() == ErrorReason::kContentMismatch) ++rejected;
       }
     });
   }
@@ -501,9 +501,10 @@ TEST_CASE("sealer: refuses a key file readable by others, seals with a private o
   Result<OpenSslResultSealer> open_key = OpenSslResultSealer::Load(key, cert, chain);
   REQUIRE_FALSE(open_key.ok());
   CHECK(open_key.error().code() == ErrorCode::kFailedPrecondition);
-  CHECK(open_key.error().reason() == "key_file_permissions");
+  CHECK(open_key.error().reason() == ErrorReason::kKeyFilePermissions);
   REQUIRE(chmod(key.c_str(), 0640) == 0);
-  CHECK(OpenSslResultSealer::Load(key, cert, chain).error().reason() == "key_file_permissions");
+  CHECK(OpenSslResultSealer::Load(key, cert, chain).error().reason() ==
+        ErrorReason::kKeyFilePermissions);
 
   REQUIRE(chmod(key.c_str(), 0600) == 0);
   Result<OpenSslResultSealer> sealer = OpenSslResultSealer::Load(key, cert, chain);
@@ -531,7 +532,7 @@ TEST_CASE("sealer: refuses a key file readable by others, seals with a private o
 
   // The wrong certificate for the key.
   CHECK(OpenSslResultSealer::Load(key, pki + "/leader.pem", chain).error().reason() ==
-        "key_certificate_mismatch");
+        ErrorReason::kKeyCertificateMismatch);
 }
 
 TEST_CASE("sealer: refuses to seal once its certificate has expired") {
@@ -546,7 +547,7 @@ TEST_CASE("sealer: refuses to seal once its certificate has expired") {
   Result<SealedSignature> sealed = sealer->SealDetached(kResult);
   REQUIRE_FALSE(sealed.ok());
   CHECK(sealed.error().code() == ErrorCode::kFailedPrecondition);
-  CHECK(sealed.error().reason() == "seal_certificate_not_valid");
+  CHECK(sealed.error().reason() == ErrorReason::kSealCertificateNotValid);
 }
 
 TEST_CASE("sealer: a PKCS#12 bundle with a password") {
@@ -570,7 +571,7 @@ TEST_CASE("sealer: a PKCS#12 bundle with a password") {
 
   Result<OpenSslResultSealer> wrong = OpenSslResultSealer::Load(p12, "", "", "guess");
   REQUIRE_FALSE(wrong.ok());
-  CHECK(wrong.error().reason() == "bad_key");
+  CHECK(wrong.error().reason() == ErrorReason::kBadKey);
 }
 
 TEST_CASE("pki demo: writes every file, keys 0600, never overwrites") {

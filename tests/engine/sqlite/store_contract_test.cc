@@ -253,7 +253,7 @@ TEST_CASE_TEMPLATE("store: a stale transition conflicts and changes nothing", F,
   Status conflict = f.store->CommitTransition(CommitOf(stale, 1, {"leader"}));
   REQUIRE_FALSE(conflict.ok());
   CHECK(conflict.error().code() == ErrorCode::kConflict);
-  CHECK(conflict.error().reason() == "stale_version");
+  CHECK(conflict.error().reason() == ErrorReason::kStaleVersion);
 
   Result<Dossier> now = f.store->GetDossier(created.code);
   REQUIRE(now.ok());
