@@ -11,6 +11,7 @@
 #include "api/problem.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/rating.h"
+#include "engine/domain/status_macros.h"
 #include "engine/domain/workflow_lint.h"
 
 namespace motcua {
@@ -190,7 +191,8 @@ Result<DossierFilter> ListFilter(const HttpRequest& request) {
     }
   }
   if (!invalid.empty()) {
-    return Error(ErrorCode::kInvalidArgument, "invalid filter", "validation", std::move(invalid));
+    return Error(ErrorCode::kInvalidArgument, "invalid filter", ErrorReason::kValidation,
+                 std::move(invalid));
   }
   return filter;
 }
@@ -199,9 +201,8 @@ Result<DossierFilter> ListFilter(const HttpRequest& request) {
 // empty body, else a JSON object of kActionInputFields.
 Result<ActionInput> ActionBody(const HttpRequest& request) {
   if (request.body.empty()) return ActionInput{};
-  Result<json> body = ParseObjectBody(request, kActionInputFields);
-  if (!body.ok()) return body.error();
-  return ParseActionInput(*body);
+  ASSIGN_OR_RETURN(json body, ParseObjectBody(request, kActionInputFields));
+  return ParseActionInput(body);
 }
 
 // ---- handlers ---------------------------------------------------------------
@@ -256,13 +257,14 @@ class Handlers {
         request, {"procedure", "agency", "form", "documents", "channel", "applicant_id"});
     if (!body.ok()) return ProblemResponse(body.error(), request.path);
     if (!body->contains("procedure") || !(*body)["procedure"].is_string()) {
-      return ProblemResponse(Error(ErrorCode::kInvalidArgument, "the procedure code is required",
-                                   "validation", {{"/procedure", "must be a procedure code"}}),
-                             request.path);
+      return ProblemResponse(
+          Error(ErrorCode::kInvalidArgument, "the procedure code is required",
+                ErrorReason::kValidation, {{"/procedure", "must be a procedure code"}}),
+          request.path);
     }
     if (body->contains("agency") && !(*body)["agency"].is_string()) {
       return ProblemResponse(Error(ErrorCode::kInvalidArgument, "the agency must be a string",
-                                   "validation", {{"/agency", "must be an agency ID"}}),
+                                   ErrorReason::kValidation, {{"/agency", "must be an agency ID"}}),
                              request.path);
     }
     NewDossier submission;
@@ -387,7 +389,7 @@ class Handlers {
     if (request.body.empty()) {
       return ProblemResponse(
           Error(ErrorCode::kInvalidArgument, "send the result document's bytes as the request body",
-                "empty_body", {{"", "the body is empty"}}),
+                ErrorReason::kEmptyBody, {{"", "the body is empty"}}),
           request.path);
     }
     auto check = api_.dossiers.VerifyPublishedResult(request.body);

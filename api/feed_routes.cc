@@ -14,8 +14,8 @@ using nlohmann::json;
 constexpr int kDefaultFeedLimit = 100;
 
 Error Invalid(const char* pointer, const std::string& message) {
-  return Error(ErrorCode::kInvalidArgument, std::string(pointer + 1) + " " + message, "validation",
-               {{pointer, message}});
+  return Error(ErrorCode::kInvalidArgument, std::string(pointer + 1) + " " + message,
+               ErrorReason::kValidation, {{pointer, message}});
 }
 
 // A whole number from the query, or `fallback` when the parameter is absent.

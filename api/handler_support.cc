@@ -45,7 +45,8 @@ Result<Actor> AuthenticateRequest(const Authenticator& authenticate, const HttpR
   constexpr std::string_view kScheme = "Bearer ";
   if (!header || header->size() <= kScheme.size() ||
       !EqualsIgnoreCase(header->substr(0, kScheme.size()), kScheme)) {
-    return Error(ErrorCode::kUnauthenticated, "a bearer token is required", "missing_token");
+    return Error(ErrorCode::kUnauthenticated, "a bearer token is required",
+                 ErrorReason::kMissingToken);
   }
   return authenticate(header->substr(kScheme.size()));
 }
@@ -61,15 +62,17 @@ Result<json> ParseJsonBody(const HttpRequest& request) {
   if (!type || !IsJsonMediaType(*type)) {
     return Error(ErrorCode::kInvalidArgument,
                  "the body must be application/json (or an application/*+json type)",
-                 "unsupported_media_type");
+                 ErrorReason::kUnsupportedMediaType);
   }
   if (!IsValidUtf8(request.body)) {
-    return Error(ErrorCode::kInvalidArgument, "the body is not valid UTF-8", "malformed_json");
+    return Error(ErrorCode::kInvalidArgument, "the body is not valid UTF-8",
+                 ErrorReason::kMalformedJson);
   }
   Result<json> body = ParseJson(request.body, kRequestJsonLimits);
   if (!body.ok()) {
     const Error& error = body.error();
-    const std::string reason = error.reason() == "invalid_json" ? "malformed_json" : error.reason();
+    const ErrorReason reason =
+        error.reason() == ErrorReason::kInvalidJson ? ErrorReason::kMalformedJson : error.reason();
     return Error(ErrorCode::kInvalidArgument, error.message(), reason, {{"", error.message()}});
   }
   return body;
@@ -86,8 +89,8 @@ Result<json> ParseObjectBody(const HttpRequest& request,
   Result<json> body = ParseJsonBody(request);
   if (!body.ok()) return body;
   if (!body->is_object()) {
-    return Error(ErrorCode::kInvalidArgument, "the body must be a JSON object", "validation",
-                 {{"", "must be an object"}});
+    return Error(ErrorCode::kInvalidArgument, "the body must be a JSON object",
+                 ErrorReason::kValidation, {{"", "must be an object"}});
   }
   std::vector<FieldError> unknown;
   for (const auto& [key, value] : body->items()) {
@@ -96,8 +99,8 @@ Result<json> ParseObjectBody(const HttpRequest& request,
     }
   }
   if (!unknown.empty()) {
-    return Error(ErrorCode::kInvalidArgument, "the body has unknown fields", "validation",
-                 std::move(unknown));
+    return Error(ErrorCode::kInvalidArgument, "the body has unknown fields",
+                 ErrorReason::kValidation, std::move(unknown));
   }
   return body;
 }
@@ -115,7 +118,7 @@ Result<int> PageLimit(const HttpRequest& request) {
   auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), limit);
   if (error != std::errc() || end != text->data() + text->size() || limit < 1 || limit > 200) {
     return Error(ErrorCode::kInvalidArgument, "limit must be a whole number from 1 to 200",
-                 "validation", {{"/limit", "must be a whole number from 1 to 200"}});
+                 ErrorReason::kValidation, {{"/limit", "must be a whole number from 1 to 200"}});
   }
   return limit;
 }
@@ -132,7 +135,7 @@ Result<std::optional<std::int64_t>> IfMatchVersion(const HttpRequest& request) {
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
   if (error != std::errc() || end != text.data() + text.size() || version < 1) {
     return Error(ErrorCode::kInvalidArgument, "If-Match must carry the dossier version, e.g. \"3\"",
-                 "invalid_if_match");
+                 ErrorReason::kInvalidIfMatch);
   }
   return std::optional<std::int64_t>(version);
 }

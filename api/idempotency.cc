@@ -59,7 +59,8 @@ HttpHandler IdempotentHandler(HttpHandler inner, IdempotencyStore& store,
     if (!IsValidKey(key)) {
       return ProblemResponse(
           Error(ErrorCode::kInvalidArgument,
-                "Idempotency-Key must be 1 to 255 visible ASCII characters", "invalid_header",
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                ErrorReason::kInvalidHeader,
                 {{"/headers/Idempotency-Key", "must be 1 to 255 visible ASCII characters"}}),
           request.path);
     }
@@ -79,7 +80,7 @@ HttpHandler IdempotentHandler(HttpHandler inner, IdempotencyStore& store,
         return ProblemResponse(
             Error(ErrorCode::kInvalidArgument,
                   "this Idempotency-Key was used for a different request; use a new key",
-                  "idempotency_key_reused",
+                  ErrorReason::kIdempotencyKeyReused,
                   {{"/headers/Idempotency-Key", "was used for a different request"}}),
             request.path);
       }
@@ -88,7 +89,7 @@ HttpHandler IdempotentHandler(HttpHandler inner, IdempotencyStore& store,
             Error(ErrorCode::kConflict,
                   "a request with this Idempotency-Key has not finished; its outcome is unknown. "
                   "Check the resource before retrying with a new key",
-                  "idempotency_key_in_progress"),
+                  ErrorReason::kIdempotencyKeyInProgress),
             request.path);
       }
       std::optional<HttpResponse> replay = Deserialize(*record.response);

@@ -100,25 +100,140 @@ int HttpStatusFor(ErrorCode code) {
   return 500;
 }
 
-std::optional<int> HttpStatusOverrideFor(std::string_view reason) {
-  if (reason == "stale_version") return 412;
-  if (reason == "validation") return 422;
-  if (reason == "invalid_payload") return 422;
-  if (reason == "missing_requirement") return 422;
-  if (reason == "idempotency_key_reused") return 422;
-  if (reason == "unsupported_media_type") return 415;
-  return std::nullopt;
+int HttpStatusFor(ErrorReason reason, ErrorCode code) {
+  switch (reason) {
+    // The reasons that decide the status themselves, whatever the code.
+    case ErrorReason::kStaleVersion:  // kConflict: an If-Match precondition failed
+      return 412;
+    case ErrorReason::kValidation:            // kInvalidArgument: well-formed, invalid content
+    case ErrorReason::kInvalidPayload:        // kInvalidArgument: the same, found by the engine
+    case ErrorReason::kMissingRequirement:    // kFailedPrecondition: a required item is missing
+    case ErrorReason::kIdempotencyKeyReused:  // kInvalidArgument: same key, other request
+      return 422;
+    case ErrorReason::kUnsupportedMediaType:  // kInvalidArgument: a body of the wrong type
+      return 415;
+
+    // Reasons built with different codes today; the status is the code's:
+    //   kNoResult        kNotFound 404 (reading a result that does not exist
+    //                    yet) or kFailedPrecondition 409 (signing it);
+    //   kUserNotFound    kNotFound 404, or kConflict 409 (a token for an
+    //                    unknown user, in the in-memory identity store);
+    //   kMigrationFailed the failed migration step's code;
+    //   kConstraint      kConflict 409, kInternal 500 when opening the database;
+    //   kInvalidWorkflow kInvalidArgument 400, kInternal 500 when a stored
+    //                    definition no longer parses.
+    case ErrorReason::kNoResult:
+    case ErrorReason::kUserNotFound:
+    case ErrorReason::kMigrationFailed:
+    case ErrorReason::kConstraint:
+    case ErrorReason::kInvalidWorkflow: return HttpStatusFor(code);
+
+    // No reason, or a reason built with one code: the status is the code's.
+    case ErrorReason::kNone:
+    // kConflict (409)
+    case ErrorReason::kAlreadyClaimed:
+    case ErrorReason::kAlreadyRated:
+    case ErrorReason::kConcurrentChange:
+    case ErrorReason::kDossierExists:
+    case ErrorReason::kDuplicatePayment:
+    case ErrorReason::kIdempotencyKeyInProgress:
+    case ErrorReason::kSignatureAlreadyUsed:
+    case ErrorReason::kTokenExists:
+    case ErrorReason::kTransactionReused:
+    case ErrorReason::kUserExists:
+    // kInvalidArgument (400)
+    case ErrorReason::kAmountMismatch:
+    case ErrorReason::kBadCertificate:
+    case ErrorReason::kBadChain:
+    case ErrorReason::kBadCrl:
+    case ErrorReason::kBadKey:
+    case ErrorReason::kCertificateNotValidAtSigningTime:
+    case ErrorReason::kCertificateRevoked:
+    case ErrorReason::kContentMismatch:
+    case ErrorReason::kContentTooLarge:
+    case ErrorReason::kEmptyBody:
+    case ErrorReason::kInvalidCheckpoint:
+    case ErrorReason::kInvalidDossierCode:
+    case ErrorReason::kInvalidHeader:
+    case ErrorReason::kInvalidIfMatch:
+    case ErrorReason::kInvalidJson:
+    case ErrorReason::kJsonTooDeep:
+    case ErrorReason::kJsonTooLarge:
+    case ErrorReason::kKeyCertificateMismatch:
+    case ErrorReason::kKeyUsage:
+    case ErrorReason::kMalformedJson:
+    case ErrorReason::kMalformedSignature:
+    case ErrorReason::kRevocationUnknown:
+    case ErrorReason::kSignerIsCa:
+    case ErrorReason::kSigningTimeImplausible:
+    case ErrorReason::kUntrustedCertificate:
+    case ErrorReason::kWeakDigest:
+    // kUnauthenticated (401), or kUnavailable (503) when the provider's keys
+    // cannot be fetched
+    case ErrorReason::kIdTokenRefused:
+    // kUnauthenticated (401)
+    case ErrorReason::kBadSignature:
+    case ErrorReason::kInvalidToken:
+    case ErrorReason::kMissingToken:
+    // kPermissionDenied (403)
+    case ErrorReason::kCertificateNotBoundToUser:
+    case ErrorReason::kNotAssignee:
+    case ErrorReason::kNotInYourQueue:
+    case ErrorReason::kNotOwner:
+    case ErrorReason::kNotYourProcedure:
+    case ErrorReason::kNotYourUser:
+    case ErrorReason::kOtherAgency:
+    case ErrorReason::kRoleNotAllowed:
+    case ErrorReason::kWrongAgency:
+    // kNotFound (404)
+    case ErrorReason::kDocumentNotFound:
+    case ErrorReason::kDossierNotFound:
+    case ErrorReason::kProcedureNotFound:
+    case ErrorReason::kSignatureNotFound:
+    case ErrorReason::kTokenNotFound:
+    case ErrorReason::kUnknownAction:
+    case ErrorReason::kUnknownResult:
+    // kFailedPrecondition (409)
+    case ErrorReason::kCheckpointUntrusted:
+    case ErrorReason::kClockNotRunning:
+    case ErrorReason::kFourEyes:
+    case ErrorReason::kHistoryInconsistent:
+    case ErrorReason::kKeyFilePermissions:
+    case ErrorReason::kNotAllowedFromState:
+    case ErrorReason::kNotAwaitingPayment:
+    case ErrorReason::kNotFinished:
+    case ErrorReason::kPaymentRequired:
+    case ErrorReason::kSchemaTooNew:
+    case ErrorReason::kSealCertificateNotValid:
+    case ErrorReason::kSignatureMismatch:
+    case ErrorReason::kTerminalState:
+    case ErrorReason::kUserDisabled:
+    // kInternal (500)
+    case ErrorReason::kCorruptRow:
+    case ErrorReason::kSqlite:
+    // kUnavailable (503)
+    case ErrorReason::kCalendarExhausted:
+    case ErrorReason::kDatabaseBusy:
+    case ErrorReason::kPaymentsUnavailable:
+    case ErrorReason::kSealUnavailable:
+    case ErrorReason::kSignaturesUnavailable: return HttpStatusFor(code);
+  }
+  return HttpStatusFor(code);
 }
 
 int HttpStatusFor(const Error& error) {
-  return HttpStatusOverrideFor(error.reason()).value_or(HttpStatusFor(error.code()));
+  return HttpStatusFor(error.reason(), error.code());
+}
+
+std::string_view ProblemTypeName(const Error& error) {
+  return error.reason() == ErrorReason::kNone ? std::string_view(ErrorCodeName(error.code()))
+                                              : ErrorReasonName(error.reason());
 }
 
 HttpResponse ProblemResponse(const Error& error, std::string_view instance) {
-  std::string_view type_name =
-      error.reason().empty() ? std::string_view(ErrorCodeName(error.code())) : error.reason();
-  HttpResponse response = RenderProblem(HttpStatusFor(error), type_name, TitleFor(error.code()),
-                                        error.message(), instance, error.fields());
+  HttpResponse response =
+      RenderProblem(HttpStatusFor(error), ProblemTypeName(error), TitleFor(error.code()),
+                    error.message(), instance, error.fields());
   if (error.code() == ErrorCode::kUnauthenticated) {
     response.headers.push_back({"WWW-Authenticate", "Bearer realm=\"motcua\""});
   }

@@ -18,7 +18,6 @@
 //   if (!status.ok()) return ProblemResponse(status.error(), request.path);
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,19 +35,24 @@ inline constexpr std::string_view kProblemTypeBase = "https://motcua.example/pro
 // unavailable 503, internal 500.
 int HttpStatusFor(ErrorCode code);
 
-// The documented overrides by Error::reason, consulted before the table:
-//   "stale_version" -> 412 (an If-Match precondition failed),
-//   "validation"    -> 422 (well-formed JSON whose content is invalid),
-//   "invalid_payload", "missing_requirement" -> 422 (the same, found by the
-//                      state machine: a form field or a required item).
-//   "unsupported_media_type" -> 415 (a body that is not of a type the route
-//                      accepts, e.g. "application/jsonp" where JSON is read).
-// nullopt for every other reason.
-std::optional<int> HttpStatusOverrideFor(std::string_view reason);
+// THE reason table: the status of an Error with `reason` and `code`. A few
+// reasons decide it themselves, whatever the code:
+//   kStaleVersion -> 412 (an If-Match precondition failed),
+//   kValidation   -> 422 (well-formed JSON whose content is invalid),
+//   kInvalidPayload, kMissingRequirement -> 422 (the same, found by the
+//                    state machine: a form field or a required item),
+//   kIdempotencyKeyReused -> 422 (an Idempotency-Key sent with another request),
+//   kUnsupportedMediaType -> 415 (a body that is not of a type the route
+//                    accepts, e.g. "application/jsonp" where JSON is read).
+// Every other reason, and kNone, answers HttpStatusFor(code).
+int HttpStatusFor(ErrorReason reason, ErrorCode code);
 
-// The status an Error is answered with: the override for its reason, else
-// the table entry for its code.
+// The status an Error is answered with: HttpStatusFor(reason, code).
 int HttpStatusFor(const Error& error);
+
+// The problem type name of an Error (the part after kProblemTypeBase): its
+// reason's wire name, or the code's name for ErrorReason::kNone.
+std::string_view ProblemTypeName(const Error& error);
 
 // The problem+json response for an engine error. `instance` is the request
 // path (or another URI naming this occurrence); empty leaves it out.

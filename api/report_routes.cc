@@ -211,8 +211,8 @@ class Handlers {
       }
     }
     if (!invalid.empty()) {
-      return Error(ErrorCode::kInvalidArgument, "invalid report parameters", "validation",
-                   std::move(invalid));
+      return Error(ErrorCode::kInvalidArgument, "invalid report parameters",
+                   ErrorReason::kValidation, std::move(invalid));
     }
     return parsed;
   }

@@ -34,7 +34,7 @@ json TokenJson(const TokenRecord& token) {
 
 Error FieldType(const std::string& pointer, const std::string& expected) {
   return Error(ErrorCode::kInvalidArgument, pointer.substr(1) + " must be " + expected,
-               "validation", {{pointer, "must be " + expected}});
+               ErrorReason::kValidation, {{pointer, "must be " + expected}});
 }
 
 // Reads an optional member of `body` into `out`; an error when it has the wrong type.

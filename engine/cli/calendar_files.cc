@@ -38,7 +38,8 @@ Result<WorkingCalendar> LoadCalendarDirectory(const std::string& directory) {
       // The pointer starts with the index of the document in `files`.
       message += "; " + field.pointer + ": " + field.message;
     }
-    return Error(ErrorCode::kInvalidArgument, message, "", calendar.error().fields());
+    return Error(ErrorCode::kInvalidArgument, message, ErrorReason::kNone,
+                 calendar.error().fields());
   }
   return calendar;
 }

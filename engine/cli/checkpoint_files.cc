@@ -72,7 +72,8 @@ Result<Checkpoint> ReadLatestCheckpoint(const std::string& path) {
   if (!text.ok()) return text.error();
   std::size_t end = text->find_last_not_of(" \t\r\n");
   if (end == std::string::npos) {
-    return Error(ErrorCode::kInvalidArgument, path + " holds no checkpoint", "invalid_checkpoint");
+    return Error(ErrorCode::kInvalidArgument, path + " holds no checkpoint",
+                 ErrorReason::kInvalidCheckpoint);
   }
   std::size_t begin = text->rfind('\n', end);
   begin = begin == std::string::npos ? 0 : begin + 1;
@@ -82,13 +83,14 @@ Result<Checkpoint> ReadLatestCheckpoint(const std::string& path) {
     json = nlohmann::json::parse(*text, nullptr, false);
   }
   if (json.is_discarded()) {
-    return Error(ErrorCode::kInvalidArgument, path + " is not JSON", "invalid_checkpoint");
+    return Error(ErrorCode::kInvalidArgument, path + " is not JSON",
+                 ErrorReason::kInvalidCheckpoint);
   }
   if (json.is_object() && !json.contains("heads")) {
     return Error(
         ErrorCode::kInvalidArgument,
         path + " lists no chain heads (a sync feed copy); use the server's " + kCheckpointLogName,
-        "invalid_checkpoint");
+        ErrorReason::kInvalidCheckpoint);
   }
   return CheckpointFromJson(json);
 }

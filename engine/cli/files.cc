@@ -28,7 +28,7 @@ Result<nlohmann::json> ReadJsonFile(const std::string& path, JsonLimits limits) 
     return Error(
         ErrorCode::kInvalidArgument,
         path + ": the JSON text is larger than " + std::to_string(limits.max_bytes) + " bytes",
-        "json_too_large");
+        ErrorReason::kJsonTooLarge);
   }
   Result<std::string> text = ReadWholeFile(path);
   if (!text.ok()) return text.error();

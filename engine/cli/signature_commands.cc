@@ -111,7 +111,7 @@ int RunSign(const std::vector<std::string>& args, CommandIo io) {
                                               : Result<std::string>(sealed.error());
   if (!signature.ok()) {
     io.err << "motcua sign: ";
-    if (signature.error().reason() == "seal_certificate_not_valid") {
+    if (signature.error().reason() == ErrorReason::kSealCertificateNotValid) {
       io.err << "the signer certificate --cert " << *options->Get("cert") << ": ";
     }
     io.err << signature.error().message() << '\n';

@@ -23,7 +23,7 @@ using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, ossl::Deleter<EVP_PKEY_CTX_free
 
 Error Untrusted(const std::string& why) {
   return Error(ErrorCode::kFailedPrecondition, "the checkpoint is not trustworthy: " + why,
-               "checkpoint_untrusted");
+               ErrorReason::kCheckpointUntrusted);
 }
 
 bool IsEd25519(const EVP_PKEY* key) {

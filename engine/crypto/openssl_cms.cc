@@ -39,16 +39,6 @@ struct OpenSslStringDeleter {
 };
 using OpenSslString = std::unique_ptr<char, OpenSslStringDeleter>;
 
-constexpr const char* kMalformed = "malformed_signature";
-constexpr const char* kContentMismatch = "content_mismatch";
-constexpr const char* kUntrusted = "untrusted_certificate";
-constexpr const char* kNotValidAtSigningTime = "certificate_not_valid_at_signing_time";
-constexpr const char* kKeyUsage = "key_usage";
-constexpr const char* kWeakDigest = "weak_digest";
-constexpr const char* kSignerIsCa = "signer_is_ca";
-constexpr const char* kRevoked = "certificate_revoked";
-constexpr const char* kRevocationUnknown = "revocation_unknown";
-
 using CrlPtr = std::unique_ptr<X509_CRL, ossl::Deleter<X509_CRL_free>>;
 struct CrlStackDeleter {
   void operator()(STACK_OF(X509_CRL) * stack) const { sk_X509_CRL_pop_free(stack, X509_CRL_free); }
@@ -57,7 +47,7 @@ using CrlStackPtr = std::unique_ptr<STACK_OF(X509_CRL), CrlStackDeleter>;
 
 // A rejected signature: kInvalidArgument with `reason`, and OpenSSL's own
 // account (if any) appended to the message.
-Error Rejected(const char* reason, const std::string& message) {
+Error Rejected(ErrorReason reason, const std::string& message) {
   return Error(ErrorCode::kInvalidArgument, "signature rejected: " + message + ossl::ErrorSuffix(),
                reason);
 }
@@ -120,7 +110,7 @@ Result<std::string> ReadFile(const std::string& path, bool private_key) {
     std::ostringstream message;
     message << path << ": the private key file has mode 0" << std::oct << (info.st_mode & 0777)
             << ", readable or writable by group or others; make it 0600 (chmod 600)";
-    return Error(ErrorCode::kFailedPrecondition, message.str(), "key_file_permissions");
+    return Error(ErrorCode::kFailedPrecondition, message.str(), ErrorReason::kKeyFilePermissions);
   }
   std::string bytes;
   char buffer[8192];
@@ -142,7 +132,7 @@ Result<std::string> ReadFile(const std::string& path, bool private_key) {
 // Every certificate in the PEM text `pem`, in order (other PEM blocks are
 // skipped). kInvalidArgument with `reason` if a certificate block is corrupt.
 Result<ossl::X509StackPtr> ReadCertificates(std::string_view pem, const std::string& what,
-                                            const char* reason) {
+                                            ErrorReason reason) {
   ossl::X509StackPtr certs(sk_X509_new_null());
   if (!certs) return Internal("out of memory");
   ossl::BioPtr bio = ossl::ReadBio(pem);
@@ -204,7 +194,7 @@ Status ReadCrls(std::string_view bytes, const std::string& what, STACK_OF(X509_C
   const int before = sk_X509_CRL_num(out);
   if (bytes.find("-----BEGIN") != std::string_view::npos) {
     ossl::BioPtr bio = ossl::ReadBio(bytes);
-    if (!bio) return Error(ErrorCode::kInvalidArgument, what + ": too large", "bad_crl");
+    if (!bio) return Error(ErrorCode::kInvalidArgument, what + ": too large", ErrorReason::kBadCrl);
     while (X509_CRL* crl = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr)) {
       if (sk_X509_CRL_push(out, crl) <= 0) {
         X509_CRL_free(crl);
@@ -215,7 +205,7 @@ Status ReadCrls(std::string_view bytes, const std::string& what, STACK_OF(X509_C
     if (last != 0 &&
         !(ERR_GET_LIB(last) == ERR_LIB_PEM && ERR_GET_REASON(last) == PEM_R_NO_START_LINE)) {
       return Error(ErrorCode::kInvalidArgument,
-                   what + ": a CRL is not valid PEM" + ossl::ErrorSuffix(), "bad_crl");
+                   what + ": a CRL is not valid PEM" + ossl::ErrorSuffix(), ErrorReason::kBadCrl);
     }
     ERR_clear_error();
   } else if (!bytes.empty() && bytes.size() <= static_cast<std::size_t>(LONG_MAX)) {
@@ -231,7 +221,7 @@ Status ReadCrls(std::string_view bytes, const std::string& what, STACK_OF(X509_C
     return Error(ErrorCode::kInvalidArgument,
                  what + ": no CRL found (PEM \"X509 CRL\" blocks or one DER CRL expected)" +
                      ossl::ErrorSuffix(),
-                 "bad_crl");
+                 ErrorReason::kBadCrl);
   }
   return {};
 }
@@ -266,7 +256,8 @@ Status LoadCrls(const std::vector<std::string>& paths, STACK_OF(X509_CRL) * out)
     Result<std::vector<std::string>> files = FilesAt(path, {".crl", ".pem"});
     if (!files.ok()) return files.error();
     if (files->empty()) {
-      return Error(ErrorCode::kInvalidArgument, path + ": no *.crl or *.pem file", "bad_crl");
+      return Error(ErrorCode::kInvalidArgument, path + ": no *.crl or *.pem file",
+                   ErrorReason::kBadCrl);
     }
     for (const std::string& file : *files) {
       Result<std::string> bytes = ReadFile(file, false);
@@ -356,20 +347,25 @@ std::string NameText(const X509_NAME* name) {
 // exactly one UTCTime or GeneralizedTime value.
 Result<Instant> SigningTime(CMS_SignerInfo* signer) {
   const int index = CMS_signed_get_attr_by_NID(signer, NID_pkcs9_signingTime, -1);
-  if (index < 0) return Rejected(kMalformed, "the signingTime signed attribute is missing");
+  if (index < 0)
+    return Rejected(ErrorReason::kMalformedSignature,
+                    "the signingTime signed attribute is missing");
   if (CMS_signed_get_attr_by_NID(signer, NID_pkcs9_signingTime, index) >= 0) {
-    return Rejected(kMalformed, "the signingTime attribute appears twice");
+    return Rejected(ErrorReason::kMalformedSignature, "the signingTime attribute appears twice");
   }
   X509_ATTRIBUTE* attribute = CMS_signed_get_attr(signer, index);
   if (attribute == nullptr || X509_ATTRIBUTE_count(attribute) != 1) {
-    return Rejected(kMalformed, "the signingTime attribute must have exactly one value");
+    return Rejected(ErrorReason::kMalformedSignature,
+                    "the signingTime attribute must have exactly one value");
   }
   ASN1_TYPE* value = X509_ATTRIBUTE_get0_type(attribute, 0);
   const int type = value == nullptr ? V_ASN1_UNDEF : ASN1_TYPE_get(value);
   std::optional<Instant> at;
   if (type == V_ASN1_UTCTIME) at = ToInstant(value->value.utctime);
   if (type == V_ASN1_GENERALIZEDTIME) at = ToInstant(value->value.generalizedtime);
-  if (!at) return Rejected(kMalformed, "the signingTime attribute is not a valid time");
+  if (!at)
+    return Rejected(ErrorReason::kMalformedSignature,
+                    "the signingTime attribute is not a valid time");
   return *at;
 }
 
@@ -416,43 +412,45 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
                                  std::string_view content) {
   // 1. Structure: one DER SignedData, nothing after it, detached id-data
   //    content, one signer whose certificate is included.
-  if (cms_der.empty()) return Rejected(kMalformed, "the signature is empty");
+  if (cms_der.empty()) return Rejected(ErrorReason::kMalformedSignature, "the signature is empty");
   if (cms_der.size() > static_cast<std::size_t>(LONG_MAX)) {
-    return Rejected(kMalformed, "the signature is too large");
+    return Rejected(ErrorReason::kMalformedSignature, "the signature is too large");
   }
   const auto* const begin = reinterpret_cast<const unsigned char*>(cms_der.data());
   const unsigned char* next = begin;
   ossl::CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &next, static_cast<long>(cms_der.size())));
-  if (!cms) return Rejected(kMalformed, "not a DER-encoded CMS ContentInfo");
+  if (!cms) return Rejected(ErrorReason::kMalformedSignature, "not a DER-encoded CMS ContentInfo");
   if (next != begin + cms_der.size()) {
-    return Rejected(kMalformed, "bytes follow the DER-encoded CMS ContentInfo");
+    return Rejected(ErrorReason::kMalformedSignature,
+                    "bytes follow the DER-encoded CMS ContentInfo");
   }
   if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed) {
-    return Rejected(kMalformed, "the CMS content is not SignedData");
+    return Rejected(ErrorReason::kMalformedSignature, "the CMS content is not SignedData");
   }
   if (CMS_is_detached(cms.get()) != 1) {
-    return Rejected(kMalformed, "the content is embedded; a detached signature is expected");
+    return Rejected(ErrorReason::kMalformedSignature,
+                    "the content is embedded; a detached signature is expected");
   }
   if (OBJ_obj2nid(CMS_get0_eContentType(cms.get())) != NID_pkcs7_data) {
-    return Rejected(kMalformed, "the signed content type is not id-data");
+    return Rejected(ErrorReason::kMalformedSignature, "the signed content type is not id-data");
   }
   STACK_OF(CMS_SignerInfo)* signer_infos = CMS_get0_SignerInfos(cms.get());
   const int signer_count = signer_infos == nullptr ? 0 : sk_CMS_SignerInfo_num(signer_infos);
   if (signer_count != 1) {
-    return Rejected(kMalformed,
+    return Rejected(ErrorReason::kMalformedSignature,
                     "exactly one signer expected, found " + std::to_string(signer_count));
   }
   CMS_SignerInfo* signer_info = sk_CMS_SignerInfo_value(signer_infos, 0);
   ossl::X509StackPtr included(CMS_get1_certs(cms.get()));
   if (!included || sk_X509_num(included.get()) == 0) {
-    return Rejected(kMalformed, "no certificate is included");
+    return Rejected(ErrorReason::kMalformedSignature, "no certificate is included");
   }
   CMS_set1_signers_certs(cms.get(), nullptr, 0);  // matches the signer among `included`
   X509* signer = nullptr;                         // owned by `cms`
   X509_ALGOR* digest_algorithm = nullptr;
   CMS_SignerInfo_get0_algs(signer_info, nullptr, &signer, &digest_algorithm, nullptr);
   if (signer == nullptr) {
-    return Rejected(kMalformed, "the signer's certificate is not included");
+    return Rejected(ErrorReason::kMalformedSignature, "the signer's certificate is not included");
   }
   Result<Instant> signing_time = SigningTime(signer_info);
   if (!signing_time.ok()) return signing_time.error();
@@ -463,15 +461,17 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
   const int digest = OBJ_obj2nid(digest_oid);
   if (digest != NID_sha256 && digest != NID_sha384 && digest != NID_sha512) {
     const char* name = OBJ_nid2sn(digest);
-    return Rejected(kWeakDigest, std::string("the digest ") + (name != nullptr ? name : "unknown") +
-                                     " is not SHA-256, SHA-384 or SHA-512");
+    return Rejected(ErrorReason::kWeakDigest, std::string("the digest ") +
+                                                  (name != nullptr ? name : "unknown") +
+                                                  " is not SHA-256, SHA-384 or SHA-512");
   }
 
   // 3. The signature over exactly `content` (message digest attribute and the
   //    signature over the signed attributes). The chain is checked below.
   ossl::BioPtr data = ossl::ReadBio(content);
   if (!data)
-    return Error(ErrorCode::kInvalidArgument, "the content is too large", "content_too_large");
+    return Error(ErrorCode::kInvalidArgument, "the content is too large",
+                 ErrorReason::kContentTooLarge);
   // Behind a buffer BIO, not as a memory BIO: CMS_verify copies a memory BIO
   // into a temporary one that OpenSSL 3.0 leaks when it cannot set up the
   // digests (e.g. an unknown algorithm in digestAlgorithms), a leak per
@@ -481,7 +481,7 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
   ossl::BioPtr buffered(BIO_push(buffer, data.release()));
   constexpr unsigned int kVerifyFlags = CMS_BINARY | CMS_DETACHED | CMS_NO_SIGNER_CERT_VERIFY;
   if (CMS_verify(cms.get(), nullptr, nullptr, buffered.get(), nullptr, kVerifyFlags) != 1) {
-    return Rejected(kContentMismatch, "the signature is not valid over this content");
+    return Rejected(ErrorReason::kContentMismatch, "the signature is not valid over this content");
   }
 
   // 4. The chain, from the included certificates to a trusted root, as of the
@@ -503,32 +503,35 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
                                " (certificate depth " +
                                std::to_string(X509_STORE_CTX_get_error_depth(context.get())) + ")";
     if (IsValidityError(error)) {
-      return Rejected(kNotValidAtSigningTime, "at the signing time: " + detail);
+      return Rejected(ErrorReason::kCertificateNotValidAtSigningTime,
+                      "at the signing time: " + detail);
     }
     if (error == X509_V_ERR_CERT_REVOKED) {
-      return Rejected(kRevoked, "the signer certificate is revoked by a configured CRL: " + detail);
+      return Rejected(ErrorReason::kCertificateRevoked,
+                      "the signer certificate is revoked by a configured CRL: " + detail);
     }
     if (IsRevocationUnknown(error)) {
-      return Rejected(kRevocationUnknown,
+      return Rejected(ErrorReason::kRevocationUnknown,
                       "the signer certificate's revocation status cannot be checked against the "
                       "configured CRLs: " +
                           detail);
     }
-    return Rejected(kUntrusted, "the signer does not chain to a trusted root: " + detail);
+    return Rejected(ErrorReason::kUntrustedCertificate,
+                    "the signer does not chain to a trusted root: " + detail);
   }
 
   // 5. An end entity: a CA certificate (X509_check_ca: basicConstraints
   //    CA:TRUE, a v1 self-signed root, or keyCertSign without
   //    basicConstraints) issues certificates; it does not sign results.
   if (X509_check_ca(signer) != 0) {
-    return Rejected(kSignerIsCa,
+    return Rejected(ErrorReason::kSignerIsCa,
                     "the signer certificate is a CA certificate (basicConstraints CA:TRUE or "
                     "keyCertSign); results must be signed with an end-entity certificate");
   }
   //    Key usage of the signer certificate, when it has the extension.
   if ((X509_get_extension_flags(signer) & EXFLAG_KUSAGE) != 0 &&
       (X509_get_key_usage(signer) & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
-    return Rejected(kKeyUsage,
+    return Rejected(ErrorReason::kKeyUsage,
                     "the signer certificate's keyUsage has neither digitalSignature nor "
                     "nonRepudiation");
   }
@@ -568,11 +571,12 @@ Result<std::string> CertificatesPem(STACK_OF(X509) * certs) {
 // ---- TrustStore -----------------------------------------------------------
 
 Result<TrustStore> TrustStore::FromPem(std::string_view pem, std::string_view crl_pem) {
-  Result<ossl::X509StackPtr> certs = ReadCertificates(pem, "trust anchors", "bad_certificate");
+  Result<ossl::X509StackPtr> certs =
+      ReadCertificates(pem, "trust anchors", ErrorReason::kBadCertificate);
   if (!certs.ok()) return certs.error();
   if (sk_X509_num(certs->get()) == 0) {
     return Error(ErrorCode::kInvalidArgument, "trust anchors: no PEM certificate found",
-                 "bad_certificate");
+                 ErrorReason::kBadCertificate);
   }
   CrlStackPtr crls(sk_X509_CRL_new_null());
   if (!crls) return Internal("out of memory");
@@ -593,7 +597,7 @@ Result<TrustStore> TrustStore::Load(const std::string& path,
   for (const std::string& file : *files) {
     Result<std::string> text = ReadFile(file, false);
     if (!text.ok()) return text.error();
-    Result<ossl::X509StackPtr> certs = ReadCertificates(*text, file, "bad_certificate");
+    Result<ossl::X509StackPtr> certs = ReadCertificates(*text, file, ErrorReason::kBadCertificate);
     if (!certs.ok()) return certs.error();
     if (!MoveCertificates(certs->get(), all.get())) return Internal("out of memory");
   }
@@ -601,7 +605,7 @@ Result<TrustStore> TrustStore::Load(const std::string& path,
     return Error(ErrorCode::kInvalidArgument,
                  path + ": no PEM certificate found" +
                      (std::filesystem::is_directory(path) ? " in any *.pem or *.crt file" : ""),
-                 "bad_certificate");
+                 ErrorReason::kBadCertificate);
   }
   CrlStackPtr crls(sk_X509_CRL_new_null());
   if (!crls) return Internal("out of memory");
@@ -652,24 +656,25 @@ Result<std::shared_ptr<const OpenSslResultSealer::Parsed>> ParseMaterial(
   if (!parsed->key) {
     return Error(ErrorCode::kInvalidArgument,
                  "the private key is not an unencrypted PEM private key" + ossl::ErrorSuffix(),
-                 "bad_key");
+                 ErrorReason::kBadKey);
   }
-  Result<ossl::X509StackPtr> certs = ReadCertificates(cert_pem, "certificate", "bad_certificate");
+  Result<ossl::X509StackPtr> certs =
+      ReadCertificates(cert_pem, "certificate", ErrorReason::kBadCertificate);
   if (!certs.ok()) return certs.error();
   if (sk_X509_num(certs->get()) == 0) {
     return Error(ErrorCode::kInvalidArgument, "certificate: no PEM certificate found",
-                 "bad_certificate");
+                 ErrorReason::kBadCertificate);
   }
   // The signer (CMS_add1_signer includes it); the rest joins the chain.
   parsed->cert.reset(sk_X509_shift(certs->get()));
-  Result<ossl::X509StackPtr> chain = ReadCertificates(chain_pem, "chain", "bad_chain");
+  Result<ossl::X509StackPtr> chain = ReadCertificates(chain_pem, "chain", ErrorReason::kBadChain);
   if (!chain.ok()) return chain.error();
   if (!MoveCertificates(chain->get(), certs->get())) return Internal("out of memory");
   parsed->include = std::move(certs).value();
   if (X509_check_private_key(parsed->cert.get(), parsed->key.get()) != 1) {
     return Error(ErrorCode::kInvalidArgument,
                  "the private key does not belong to the certificate" + ossl::ErrorSuffix(),
-                 "key_certificate_mismatch");
+                 ErrorReason::kKeyCertificateMismatch);
   }
   Result<VerifiedSignature> facts = CertificateFacts(parsed->cert.get());
   if (!facts.ok()) return facts.error();
@@ -700,7 +705,8 @@ Result<std::string> SignParsed(std::string_view content, const OpenSslResultSeal
   }
   ossl::BioPtr data = ossl::ReadBio(content);
   if (!data) {
-    return Error(ErrorCode::kInvalidArgument, "the content is too large", "content_too_large");
+    return Error(ErrorCode::kInvalidArgument, "the content is too large",
+                 ErrorReason::kContentTooLarge);
   }
   if (CMS_final(cms.get(), data.get(), nullptr, kFlags) != 1) return Internal("CMS_final failed");
   const int size = i2d_CMS_ContentInfo(cms.get(), nullptr);
@@ -746,7 +752,7 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
     if (!key) {
       return Error(ErrorCode::kInvalidArgument,
                    key_path + ": not a PEM private key, or a wrong password" + ossl::ErrorSuffix(),
-                   "bad_key");
+                   ErrorReason::kBadKey);
     }
   } else {
     const auto* next = reinterpret_cast<const unsigned char*>(key_file->data());
@@ -755,7 +761,7 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
       return Error(
           ErrorCode::kInvalidArgument,
           key_path + ": neither a PEM private key nor a PKCS#12 bundle" + ossl::ErrorSuffix(),
-          "bad_key");
+          ErrorReason::kBadKey);
     }
     EVP_PKEY* bundle_key = nullptr;
     X509* certificate = nullptr;
@@ -765,14 +771,14 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
       return Error(
           ErrorCode::kInvalidArgument,
           key_path + ": cannot open the PKCS#12 bundle (wrong password?)" + ossl::ErrorSuffix(),
-          "bad_key");
+          ErrorReason::kBadKey);
     }
     key.reset(bundle_key);
     bundle_cert.reset(certificate);
     ossl::X509StackPtr bundle_chain(authorities);
     if (!key) {
       return Error(ErrorCode::kInvalidArgument, key_path + ": the PKCS#12 bundle holds no key",
-                   "bad_key");
+                   ErrorReason::kBadKey);
     }
     if (bundle_chain && !MoveCertificates(bundle_chain.get(), chain.get())) {
       return Internal("out of memory");
@@ -783,11 +789,12 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
   if (!cert_path.empty()) {
     Result<std::string> text = ReadFile(cert_path, false);
     if (!text.ok()) return text.error();
-    Result<ossl::X509StackPtr> certs = ReadCertificates(*text, cert_path, "bad_certificate");
+    Result<ossl::X509StackPtr> certs =
+        ReadCertificates(*text, cert_path, ErrorReason::kBadCertificate);
     if (!certs.ok()) return certs.error();
     if (sk_X509_num(certs->get()) == 0) {
       return Error(ErrorCode::kInvalidArgument, cert_path + ": no PEM certificate found",
-                   "bad_certificate");
+                   ErrorReason::kBadCertificate);
     }
     cert_pem = std::move(text).value();
   } else if (bundle_cert) {
@@ -799,13 +806,13 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
   } else {
     return Error(ErrorCode::kInvalidArgument,
                  "no signer certificate: give a certificate file or a PKCS#12 bundle holding one",
-                 "bad_certificate");
+                 ErrorReason::kBadCertificate);
   }
 
   if (!chain_path.empty()) {
     Result<std::string> text = ReadFile(chain_path, false);
     if (!text.ok()) return text.error();
-    Result<ossl::X509StackPtr> certs = ReadCertificates(*text, chain_path, "bad_chain");
+    Result<ossl::X509StackPtr> certs = ReadCertificates(*text, chain_path, ErrorReason::kBadChain);
     if (!certs.ok()) return certs.error();
     if (!MoveCertificates(certs->get(), chain.get())) return Internal("out of memory");
   }
@@ -843,7 +850,7 @@ Result<SealedSignature> OpenSslResultSealer::SealDetached(std::string_view conte
                      (now > facts.not_after ? " has expired" : " is not valid yet") +
                      " (valid from " + UtcText(facts.not_before) + " to " +
                      UtcText(facts.not_after) + ")",
-                 "seal_certificate_not_valid");
+                 ErrorReason::kSealCertificateNotValid);
   }
   Result<std::string> der = SignParsed(content, *parsed_, now);
   if (!der.ok()) return der.error();

@@ -107,7 +107,7 @@ Status Authorize(const Actor& actor, Operation operation) {
   if (ScopeOf(actor, operation)) return Status();
   for (const Refusal& refusal : kRefusals) {
     if (refusal.operation == operation) {
-      return Error(ErrorCode::kPermissionDenied, refusal.message, "role_not_allowed");
+      return Error(ErrorCode::kPermissionDenied, refusal.message, ErrorReason::kRoleNotAllowed);
     }
   }
   return Error(ErrorCode::kInternal, "the access policy has no refusal for this operation");

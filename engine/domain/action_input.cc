@@ -69,8 +69,8 @@ constexpr const char* kDocumentIdExpected = "must be a SHA-256 document id in lo
 
 Result<ActionInput> ParseActionInput(const json& body) {
   if (!body.is_object()) {
-    return Error(ErrorCode::kInvalidArgument, "the request payload is malformed", "invalid_payload",
-                 {{"", "must be an object"}});
+    return Error(ErrorCode::kInvalidArgument, "the request payload is malformed",
+                 ErrorReason::kInvalidPayload, {{"", "must be an object"}});
   }
   ActionInput input;
   std::vector<FieldError>& malformed = input.malformed;
@@ -127,8 +127,8 @@ Result<ActionInput> ParseActionInput(const json& body) {
         malformed.push_back({"/signature", "must be a string of standard padded base64"});
       }
     } else {
-      return Error(ErrorCode::kInvalidArgument, "the body has unknown fields", "validation",
-                   {{"/" + key, "is not a known field"}});
+      return Error(ErrorCode::kInvalidArgument, "the body has unknown fields",
+                   ErrorReason::kValidation, {{"/" + key, "is not a known field"}});
     }
   }
   return input;

@@ -253,7 +253,7 @@ Result<WorkingCalendar> WorkingCalendar::FromJson(const std::vector<nlohmann::js
     parsed.push_back(YearReader(years[i], "/" + std::to_string(i), errors).Read());
   }
   if (!errors.empty()) {
-    return Error(ErrorCode::kInvalidArgument, "the calendar is not valid", "validation",
+    return Error(ErrorCode::kInvalidArgument, "the calendar is not valid", ErrorReason::kValidation,
                  std::move(errors));
   }
   WorkingCalendar calendar;
@@ -284,8 +284,8 @@ Result<WorkingCalendar> WorkingCalendar::FromJson(const std::vector<nlohmann::js
     calendar.provisional_count_ += year.provisional;
   }
   if (!errors.empty()) {
-    return Error(ErrorCode::kInvalidArgument, "the calendar documents disagree", "validation",
-                 std::move(errors));
+    return Error(ErrorCode::kInvalidArgument, "the calendar documents disagree",
+                 ErrorReason::kValidation, std::move(errors));
   }
   return calendar;
 }

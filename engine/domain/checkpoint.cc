@@ -4,6 +4,8 @@
 #include <chrono>
 #include <utility>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 namespace {
 
@@ -21,7 +23,7 @@ bool IsHexDigest(const std::string& text) {
 
 Error Invalid(const std::string& pointer, const std::string& message) {
   return Error(ErrorCode::kInvalidArgument, "not a valid checkpoint: " + pointer + " " + message,
-               "invalid_checkpoint", {{pointer, message}});
+               ErrorReason::kInvalidCheckpoint, {{pointer, message}});
 }
 
 }  // namespace
@@ -97,7 +99,7 @@ Result<Checkpoint> CheckpointFromJson(const json& in) {
     return {};
   };
   std::string format;
-  if (Status s = text("format", format); !s.ok()) return s.error();
+  RETURN_IF_ERROR(text("format", format));
   if (format != kCheckpointFormat) {
     return Invalid("/format", std::string("must be \"") + kCheckpointFormat + "\"");
   }

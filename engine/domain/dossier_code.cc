@@ -44,7 +44,7 @@ bool IsCodeDate(const LocalDate& date) {
 }
 
 Error InvalidCode(std::string message) {
-  return Error(ErrorCode::kInvalidArgument, message, "invalid_dossier_code",
+  return Error(ErrorCode::kInvalidArgument, message, ErrorReason::kInvalidDossierCode,
                {FieldError{"", std::move(message)}});
 }
 
@@ -67,18 +67,19 @@ bool IsValidAgencyId(std::string_view agency_id) {
 Result<std::string> FormatDossierCode(const DossierCode& code, int width) {
   if (!IsValidAgencyId(code.agency_id)) {
     return Error(ErrorCode::kInvalidArgument, "invalid agency ID '" + code.agency_id + "'",
-                 "invalid_dossier_code");
+                 ErrorReason::kInvalidDossierCode);
   }
   if (code.sequence < 1) {
     return Error(ErrorCode::kInvalidArgument, "sequence must be at least 1",
-                 "invalid_dossier_code");
+                 ErrorReason::kInvalidDossierCode);
   }
   if (width < 1) {
-    return Error(ErrorCode::kInvalidArgument, "width must be at least 1", "invalid_dossier_code");
+    return Error(ErrorCode::kInvalidArgument, "width must be at least 1",
+                 ErrorReason::kInvalidDossierCode);
   }
   if (!IsCodeDate(code.date)) {
     return Error(ErrorCode::kInvalidArgument, "date must be a real date in 2000-2099",
-                 "invalid_dossier_code");
+                 ErrorReason::kInvalidDossierCode);
   }
   std::string out = code.agency_id;
   out.push_back('-');

@@ -6,7 +6,7 @@ namespace {
 Error Inconsistent(std::size_t index, const DossierEvent& event, const std::string& why) {
   return Error(ErrorCode::kFailedPrecondition,
                "event " + std::to_string(index) + " (" + event.action + ") " + why,
-               "history_inconsistent");
+               ErrorReason::kHistoryInconsistent);
 }
 
 std::string Quoted(const std::optional<std::string>& value) {
@@ -19,7 +19,7 @@ Result<ReplayedDossier> ReplayHistory(const Workflow& workflow,
                                       const std::vector<DossierEvent>& history) {
   if (history.empty()) {
     return Error(ErrorCode::kFailedPrecondition, "the dossier has no events",
-                 "history_inconsistent");
+                 ErrorReason::kHistoryInconsistent);
   }
   const DossierEvent& created = history.front();
   if (created.action != "submit" || !created.from_state.empty() ||

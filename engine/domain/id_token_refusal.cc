@@ -44,11 +44,11 @@ const char* IdTokenRefusalName(IdTokenRefusal detail) {
 Error IdTokenRefused(IdTokenRefusal detail, const std::string& why) {
   const ErrorCode code = detail == IdTokenRefusal::kKeysUnavailable ? ErrorCode::kUnavailable
                                                                     : ErrorCode::kUnauthenticated;
-  return Error(code, std::string(IdTokenRefusalName(detail)) + ": " + why, kIdTokenRefusedReason);
+  return Error(code, std::string(IdTokenRefusalName(detail)) + ": " + why, ErrorReason::kIdTokenRefused);
 }
 
 std::optional<IdTokenRefusal> IdTokenRefusalOf(const Error& error) {
-  if (error.reason() != kIdTokenRefusedReason) return std::nullopt;
+  if (error.reason() != ErrorReason::kIdTokenRefused) return std::nullopt;
   const std::string_view message = error.message();
   const std::string_view name = message.substr(0, message.find(':'));
   for (const auto& [value, known] : kNames) {

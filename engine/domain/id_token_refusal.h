@@ -7,7 +7,7 @@
 //   code     kUnauthenticated (the token does not identify anyone), except
 //            kKeysUnavailable, which is kUnavailable (the provider's key set
 //            could not be fetched or read; retrying later may succeed);
-//   reason   "id_token_refused", the only reason string of this family;
+//   reason   ErrorReason::kIdTokenRefused, the only reason of this family;
 //   message  "<detail>: <sentence>", where <detail> is IdTokenRefusalName of
 //            the detail below, e.g. "wrong_audience: the token's aud does
 //            not contain this client's id". The log shows the message; a
@@ -28,8 +28,6 @@
 #include "engine/domain/status.h"
 
 namespace motcua {
-
-inline constexpr const char* kIdTokenRefusedReason = "id_token_refused";
 
 enum class IdTokenRefusal {
   kTooLarge,                // the token is longer than kMaxCompactJwsBytes

@@ -70,7 +70,7 @@ Status ValidateUser(const User& user) {
     if (user.agency.empty()) problems.push_back({"/agency", "is required for staff"});
   }
   if (!problems.empty()) {
-    return Error(ErrorCode::kInvalidArgument, "the user is not valid", "validation",
+    return Error(ErrorCode::kInvalidArgument, "the user is not valid", ErrorReason::kValidation,
                  std::move(problems));
   }
   return Status();

@@ -70,8 +70,9 @@ class BoundedDomBuilder final : public nlohmann::json_sax<json> {
 
   bool parse_error(std::size_t position, const std::string&,
                    const nlohmann::json::exception& ex) override {
-    error_ = Error(ErrorCode::kInvalidArgument,
-                   Located(text_, position, ParseErrorReason(ex.what())), "invalid_json");
+    error_ =
+        Error(ErrorCode::kInvalidArgument, Located(text_, position, ParseErrorReason(ex.what())),
+              ErrorReason::kInvalidJson);
     return false;
   }
 
@@ -105,7 +106,7 @@ class BoundedDomBuilder final : public nlohmann::json_sax<json> {
     if (open_.size() >= max_depth_) {
       error_ = Error(ErrorCode::kInvalidArgument,
                      "the JSON nests deeper than " + std::to_string(max_depth_) + " levels",
-                     "json_too_deep");
+                     ErrorReason::kJsonTooDeep);
       return false;
     }
     open_.push_back(Place(std::move(empty_container)));
@@ -131,7 +132,7 @@ Result<json> ParseJson(std::string_view text, JsonLimits limits) {
   if (text.size() > limits.max_bytes) {
     return Error(ErrorCode::kInvalidArgument,
                  "the JSON text is larger than " + std::to_string(limits.max_bytes) + " bytes",
-                 "json_too_large");
+                 ErrorReason::kJsonTooLarge);
   }
   BoundedDomBuilder builder(text, limits.max_depth);
   bool parsed = false;
@@ -139,10 +140,10 @@ Result<json> ParseJson(std::string_view text, JsonLimits limits) {
     parsed = json::sax_parse(text.data(), text.data() + text.size(), &builder);
   } catch (const json::exception& e) {
     return Error(ErrorCode::kInvalidArgument, std::string("invalid JSON: ") + e.what(),
-                 "invalid_json");
+                 ErrorReason::kInvalidJson);
   }
   if (builder.error()) return *builder.error();
-  if (!parsed) return Error(ErrorCode::kInvalidArgument, "invalid JSON", "invalid_json");
+  if (!parsed) return Error(ErrorCode::kInvalidArgument, "invalid JSON", ErrorReason::kInvalidJson);
   return std::move(builder.root());
 }
 

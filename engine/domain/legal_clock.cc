@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 namespace {
 
@@ -48,7 +50,7 @@ Result<Instant> WithinCalendar(const WorkingCalendar& calendar, Instant from, In
                    std::to_string(static_cast<int>(missing.year())) +
                    " (its holidays are unknown); the operator must add that year's calendar "
                    "file (workflows/calendars)",
-               "calendar_exhausted");
+               ErrorReason::kCalendarExhausted);
 }
 
 Result<Instant> DueDateAtReception(const WorkingCalendar& calendar, const Deadline& deadline,
@@ -94,10 +96,9 @@ Result<LegalClock> ApplyClockEffect(const WorkingCalendar& calendar, const Deadl
         // from now. A dossier already overdue at the pause stays overdue.
         if (next.due_at && *next.due_at > pause->from) {
           const std::int64_t left = calendar.WorkingMinutesBetween(pause->from, *next.due_at);
-          Result<Instant> due =
-              WithinCalendar(calendar, now, calendar.AddWorkingMinutes(now, left));
-          if (!due.ok()) return due.error();
-          next.due_at = *due;
+          ASSIGN_OR_RETURN(Instant due,
+                           WithinCalendar(calendar, now, calendar.AddWorkingMinutes(now, left)));
+          next.due_at = due;
         }
       }
       break;
@@ -105,27 +106,28 @@ Result<LegalClock> ApplyClockEffect(const WorkingCalendar& calendar, const Deadl
       if (!next.received_at || next.finished_at) {
         return Error(ErrorCode::kFailedPrecondition,
                      "only a dossier in processing can get a new appointment date",
-                     "clock_not_running");
+                     ErrorReason::kClockNotRunning);
       }
       if (!args.new_due) {
         return Error(ErrorCode::kInvalidArgument, "a new appointment date is required",
-                     "invalid_payload", {{"/appointment_date", "is required"}});
+                     ErrorReason::kInvalidPayload, {{"/appointment_date", "is required"}});
       }
       if (next.due_at && *args.new_due <= *next.due_at) {
         return Error(ErrorCode::kInvalidArgument,
                      "the new appointment date must be later than the current one",
-                     "invalid_payload",
+                     ErrorReason::kInvalidPayload,
                      {{"/appointment_date", "must be later than the current appointment date"}});
       }
       if (const LocalDate day = calendar.LocalDateOf(*args.new_due); !calendar.Covers(day)) {
         return Error(
             ErrorCode::kInvalidArgument,
-            "the new appointment date lies beyond the working-day calendar", "invalid_payload",
+            "the new appointment date lies beyond the working-day calendar",
+            ErrorReason::kInvalidPayload,
             {{"/appointment_date", "lies in a year the working-day calendar does not cover"}});
       } else if (!calendar.IsWorkingDay(day)) {
         return Error(
             ErrorCode::kInvalidArgument, "the new appointment date is not a working day",
-            "invalid_payload",
+            ErrorReason::kInvalidPayload,
             {{"/appointment_date", "must be a working day (not a weekend day or public holiday)"}});
       }
       next.extensions.push_back({now, *args.new_due, args.reason});

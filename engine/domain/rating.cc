@@ -8,7 +8,7 @@ Result<DossierEvent> RateDossier(const Workflow& workflow, const Dossier& dossie
                                  const Actor& actor, const nlohmann::json& payload, Instant now) {
   if (!actor.HasRole(kApplicantRole) || actor.user_id != dossier.applicant_id) {
     return Error(ErrorCode::kPermissionDenied, "only the applicant who owns the dossier rates it",
-                 "not_owner");
+                 ErrorReason::kNotOwner);
   }
   const State* state = workflow.FindState(dossier.state);
   const bool ended = state != nullptr &&
@@ -16,10 +16,11 @@ Result<DossierEvent> RateDossier(const Workflow& workflow, const Dossier& dossie
                      state->outcome != Outcome::kWithdrawn;
   if (!ended) {
     return Error(ErrorCode::kFailedPrecondition,
-                 "a dossier can be rated once its processing has ended", "not_finished");
+                 "a dossier can be rated once its processing has ended", ErrorReason::kNotFinished);
   }
   if (RatingOf(dossier).has_value()) {
-    return Error(ErrorCode::kConflict, "the dossier has already been rated", "already_rated");
+    return Error(ErrorCode::kConflict, "the dossier has already been rated",
+                 ErrorReason::kAlreadyRated);
   }
   std::vector<FieldError> invalid;
   if (!payload.is_object()) {
@@ -37,8 +38,8 @@ Result<DossierEvent> RateDossier(const Workflow& workflow, const Dossier& dossie
     }
   }
   if (!invalid.empty()) {
-    return Error(ErrorCode::kInvalidArgument, "the rating is not valid", "invalid_payload",
-                 std::move(invalid));
+    return Error(ErrorCode::kInvalidArgument, "the rating is not valid",
+                 ErrorReason::kInvalidPayload, std::move(invalid));
   }
   DossierEvent event;
   event.action = kRateAction;

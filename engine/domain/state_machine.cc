@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "engine/domain/legal_clock.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -15,13 +16,13 @@ using nlohmann::json;
 constexpr const char* kReceptionClerkRole = "reception_clerk";
 
 Error InvalidPayload(std::vector<FieldError> fields) {
-  return Error(ErrorCode::kInvalidArgument, "the request payload is malformed", "invalid_payload",
-               std::move(fields));
+  return Error(ErrorCode::kInvalidArgument, "the request payload is malformed",
+               ErrorReason::kInvalidPayload, std::move(fields));
 }
 
 Error MissingRequirements(std::vector<FieldError> fields) {
-  return Error(ErrorCode::kFailedPrecondition, "the action needs more input", "missing_requirement",
-               std::move(fields));
+  return Error(ErrorCode::kFailedPrecondition, "the action needs more input",
+               ErrorReason::kMissingRequirement, std::move(fields));
 }
 
 // A JSON value naming a document: a string that IsDocumentId accepts.
@@ -133,15 +134,15 @@ Status CheckActor(const Action& action, const State& state, const Dossier& dossi
   if (!has_role) {
     return Error(ErrorCode::kPermissionDenied,
                  "the actor has none of the roles that may perform " + action.name,
-                 "role_not_allowed");
+                 ErrorReason::kRoleNotAllowed);
   }
   if (staff_role) {
     return Error(ErrorCode::kPermissionDenied,
                  "the dossier is handled by agency " + ResponsibleAgency(state, dossier),
-                 "wrong_agency");
+                 ErrorReason::kWrongAgency);
   }
   return Error(ErrorCode::kPermissionDenied, "the dossier belongs to another applicant",
-               "not_owner");
+               ErrorReason::kNotOwner);
 }
 
 // Four-eyes: the actor must differ from whoever last performed each of the
@@ -153,7 +154,7 @@ Status CheckFourEyes(const Action& action, const Dossier& dossier, const Actor& 
       if (it->actor.user_id == actor.user_id) {
         return Error(ErrorCode::kFailedPrecondition,
                      "the same person may not perform both " + other + " and " + action.name,
-                     "four_eyes");
+                     ErrorReason::kFourEyes);
       }
       break;
     }
@@ -184,15 +185,16 @@ Result<Dossier> StateMachine::Submit(const SubmissionRequest& request) const {
   if (actor.HasRole(kApplicantRole)) {
     if (actor.user_id != request.applicant_id) {
       return Error(ErrorCode::kPermissionDenied, "applicants may only submit for themselves",
-                   "not_owner");
+                   ErrorReason::kNotOwner);
     }
   } else if (!actor.HasRole(kReceptionClerkRole)) {
     return Error(ErrorCode::kPermissionDenied,
                  "only the applicant or a reception clerk may submit a dossier",
-                 "role_not_allowed");
+                 ErrorReason::kRoleNotAllowed);
   } else if (actor.agency != request.agency) {
     return Error(ErrorCode::kPermissionDenied,
-                 "the clerk may only receive dossiers for their own agency", "wrong_agency");
+                 "the clerk may only receive dossiers for their own agency",
+                 ErrorReason::kWrongAgency);
   }
 
   const json& payload = request.payload;
@@ -243,13 +245,12 @@ Result<Dossier> StateMachine::Submit(const SubmissionRequest& request) const {
   // Normally the initial state is not_started and nothing happens; a workflow
   // whose dossiers start counting at submission gets a started clock.
   if (initial->clock == ClockMode::kRunning || initial->clock == ClockMode::kPaused) {
-    Result<LegalClock> started = ApplyClockEffect(*calendar_, wf.procedure.deadline, dossier.clock,
-                                                  ClockEffect::kStart, now);
-    if (!started.ok()) return started.error();
-    Result<LegalClock> reconciled = ReconcileClockWithState(
-        *calendar_, wf.procedure.deadline, std::move(started).value(), initial->clock, now);
-    if (!reconciled.ok()) return reconciled.error();
-    dossier.clock = std::move(reconciled).value();
+    ASSIGN_OR_RETURN(LegalClock started, ApplyClockEffect(*calendar_, wf.procedure.deadline,
+                                                          dossier.clock, ClockEffect::kStart, now));
+    ASSIGN_OR_RETURN(LegalClock reconciled,
+                     ReconcileClockWithState(*calendar_, wf.procedure.deadline, std::move(started),
+                                             initial->clock, now));
+    dossier.clock = std::move(reconciled);
   }
 
   DossierEvent event;
@@ -271,7 +272,7 @@ Result<Admission> StateMachine::Admit(const Dossier& dossier, const std::string&
   if (action == nullptr) {
     return Error(ErrorCode::kNotFound,
                  "procedure " + wf.procedure.code + " has no action " + action_name,
-                 "unknown_action");
+                 ErrorReason::kUnknownAction);
   }
   const State* state = wf.FindState(dossier.state);
   if (state == nullptr || wf.FindState(action->to) == nullptr) {
@@ -279,12 +280,12 @@ Result<Admission> StateMachine::Admit(const Dossier& dossier, const std::string&
   }
   if (state->terminal) {
     return Error(ErrorCode::kFailedPrecondition, "the dossier has ended in state " + state->id,
-                 "terminal_state");
+                 ErrorReason::kTerminalState);
   }
   if (!action->AllowedFrom(state->id)) {
     return Error(ErrorCode::kFailedPrecondition,
                  action->name + " is not allowed from state " + state->id,
-                 "not_allowed_from_state");
+                 ErrorReason::kNotAllowedFromState);
   }
   if (Status allowed = CheckActor(*action, *state, dossier, actor); !allowed.ok()) {
     return allowed.error();
@@ -293,9 +294,8 @@ Result<Admission> StateMachine::Admit(const Dossier& dossier, const std::string&
 }
 
 Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionRequest& request) const {
-  Result<Admission> admission = Admit(dossier, request.action, request.actor);
-  if (!admission.ok()) return admission.error();
-  return Apply(dossier, *admission, request);
+  ASSIGN_OR_RETURN(Admission admission, Admit(dossier, request.action, request.actor));
+  return Apply(dossier, admission, request);
 }
 
 Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& admission,
@@ -374,7 +374,8 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
   if (request.signature.has_value() &&
       (!result_document.has_value() || request.signature->document_id != *result_document)) {
     return Error(ErrorCode::kFailedPrecondition,
-                 "the signature does not cover the dossier's result document", "signature_mismatch",
+                 "the signature does not cover the dossier's result document",
+                 ErrorReason::kSignatureMismatch,
                  {{"/signature", "signs another document than the result"}});
   }
   if (!admission.four_eyes.ok()) return admission.four_eyes.error();
@@ -388,14 +389,13 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
     ClockEffectArgs args;
     args.new_due = appointment;
     args.reason = comment;
-    Result<LegalClock> applied =
-        ApplyClockEffect(*calendar_, wf.procedure.deadline, clock, action->clock, now, args);
-    if (!applied.ok()) return applied.error();
-    clock = std::move(applied).value();
+    ASSIGN_OR_RETURN(LegalClock applied, ApplyClockEffect(*calendar_, wf.procedure.deadline, clock,
+                                                          action->clock, now, args));
+    clock = std::move(applied);
   }
-  Result<LegalClock> reconciled = ReconcileClockWithState(*calendar_, wf.procedure.deadline,
-                                                          std::move(clock), target->clock, now);
-  if (!reconciled.ok()) return reconciled.error();
+  ASSIGN_OR_RETURN(LegalClock reconciled,
+                   ReconcileClockWithState(*calendar_, wf.procedure.deadline, std::move(clock),
+                                           target->clock, now));
 
   DossierEvent event;
   event.action = action->name;
@@ -419,7 +419,7 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
   next.documents = std::move(documents);
   next.result_document = std::move(result_document);
   if (request.signature.has_value()) next.result_signatures.push_back(*request.signature);
-  next.clock = std::move(reconciled).value();
+  next.clock = std::move(reconciled);
   if (target->id != state->id) next.assignee.reset();
   next.history.push_back(std::move(event));
   return transition;

@@ -31,6 +31,8 @@
 #include <variant>
 #include <vector>
 
+#include "engine/domain/error_reason.h"
+
 namespace motcua {
 
 enum class ErrorCode {
@@ -57,25 +59,26 @@ struct FieldError {
 };
 
 // An error: a code, a one-line message for humans, an optional machine-readable
-// reason (e.g. "four_eyes", "missing_document"), and per-field details.
+// reason (engine/domain/error_reason.h, e.g. ErrorReason::kFourEyes), and
+// per-field details.
 class Error {
  public:
-  Error(ErrorCode code, std::string message, std::string reason = {},
+  Error(ErrorCode code, std::string message, ErrorReason reason = ErrorReason::kNone,
         std::vector<FieldError> fields = {})
       : code_(code),
         message_(std::move(message)),
-        reason_(std::move(reason)),
+        reason_(reason),
         fields_(std::move(fields)) {}
 
   ErrorCode code() const { return code_; }
   const std::string& message() const { return message_; }
-  const std::string& reason() const { return reason_; }
+  ErrorReason reason() const { return reason_; }
   const std::vector<FieldError>& fields() const { return fields_; }
 
  private:
   ErrorCode code_;
   std::string message_;
-  std::string reason_;
+  ErrorReason reason_;
   std::vector<FieldError> fields_;
 };
 

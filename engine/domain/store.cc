@@ -3,13 +3,14 @@
 #include <algorithm>
 
 #include "engine/domain/feed_delivery.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
 
 Status CheckPageSize(int limit) {
   if (limit < 1) {
-    return Error(ErrorCode::kInvalidArgument, "limit must be at least 1", "",
+    return Error(ErrorCode::kInvalidArgument, "limit must be at least 1", ErrorReason::kNone,
                  {FieldError{"/limit", "must be at least 1"}});
   }
   return Status();
@@ -20,7 +21,7 @@ Status CheckPageSize(int limit) {
 // the query, made only then).
 template <typename Query, typename List>
 auto ListPage(const Query& query, const List& list) -> decltype(list(query)) {
-  if (Status page = CheckPageSize(query.limit); !page.ok()) return page.error();
+  RETURN_IF_ERROR(CheckPageSize(query.limit));
   if (query.limit <= DossierStore::kMaxPageSize) return list(query);
   Query capped = query;
   capped.limit = DossierStore::kMaxPageSize;
@@ -29,7 +30,7 @@ auto ListPage(const Query& query, const List& list) -> decltype(list(query)) {
 
 Status CheckDossierCode(const std::string& code) {
   if (code.empty()) {
-    return Error(ErrorCode::kInvalidArgument, "a dossier needs a code", "",
+    return Error(ErrorCode::kInvalidArgument, "a dossier needs a code", ErrorReason::kNone,
                  {FieldError{"/code", "must not be empty"}});
   }
   return Status();
@@ -38,7 +39,7 @@ Status CheckDossierCode(const std::string& code) {
 // Report facts must be those of the dossier written with them.
 Status CheckFactsCode(const std::optional<ReportFacts>& facts, const std::string& code) {
   if (facts && facts->dossier_code != code) {
-    return Error(ErrorCode::kInvalidArgument, "report facts of another dossier", "",
+    return Error(ErrorCode::kInvalidArgument, "report facts of another dossier", ErrorReason::kNone,
                  {FieldError{"/facts/dossier_code", "must be " + code}});
   }
   return Status();
@@ -50,18 +51,18 @@ Error SignatureAlreadyUsed(const std::string& other_dossier) {
   return Error(ErrorCode::kConflict,
                "this signature is already recorded for dossier " + other_dossier +
                    "; sign this dossier's result separately",
-               "signature_already_used",
+               ErrorReason::kSignatureAlreadyUsed,
                {{"/signature", "is already recorded for dossier " + other_dossier}});
 }
 
 Status CheckDocumentInfo(const DocumentInfo& info, std::string_view bytes, bool id_matches) {
   if (!id_matches) {
-    return Error(ErrorCode::kInvalidArgument, "document id is not the SHA-256 of its bytes", "",
-                 {FieldError{"/id", "does not match the content"}});
+    return Error(ErrorCode::kInvalidArgument, "document id is not the SHA-256 of its bytes",
+                 ErrorReason::kNone, {FieldError{"/id", "does not match the content"}});
   }
   if (info.size != static_cast<std::int64_t>(bytes.size())) {
-    return Error(ErrorCode::kInvalidArgument, "document size does not match its bytes", "",
-                 {FieldError{"/size", "does not match the content"}});
+    return Error(ErrorCode::kInvalidArgument, "document size does not match its bytes",
+                 ErrorReason::kNone, {FieldError{"/size", "does not match the content"}});
   }
   return Status();
 }
@@ -107,9 +108,8 @@ Result<std::int64_t> DossierStore::LatestDefinitionVersion(const std::string& pr
 }
 
 Result<std::int64_t> DossierStore::DoLatestDefinitionVersion(const std::string& procedure_code) {
-  Result<StoredDefinition> latest = DoGetDefinition(procedure_code, 0);
-  if (!latest.ok()) return latest.error();
-  return latest->version;
+  ASSIGN_OR_RETURN(StoredDefinition latest, DoGetDefinition(procedure_code, 0));
+  return latest.version;
 }
 
 Result<std::int64_t> DossierStore::NextDossierSequence(const std::string& agency, LocalDate date) {
@@ -124,8 +124,8 @@ Status DossierStore::CreateDossier(const Dossier& dossier,
                                    const std::vector<OutboxEntry>& outbox,
                                    const std::optional<ReportFacts>& facts,
                                    const std::string& queue_agency) {
-  if (Status checked = CheckDossierCode(dossier.code); !checked.ok()) return checked;
-  if (Status checked = CheckFactsCode(facts, dossier.code); !checked.ok()) return checked;
+  RETURN_IF_ERROR(CheckDossierCode(dossier.code));
+  RETURN_IF_ERROR(CheckFactsCode(facts, dossier.code));
   return DoCreateDossier(dossier, queue_roles, national_status, outbox, facts, queue_agency);
 }
 
@@ -134,7 +134,7 @@ Status DossierStore::CommitTransition(const TransitionCommit& commit) {
     return Error(ErrorCode::kInvalidArgument,
                  "a transition needs the dossier after it and its event");
   }
-  if (Status checked = CheckDossierCode(commit.after->code); !checked.ok()) return checked;
+  RETURN_IF_ERROR(CheckDossierCode(commit.after->code));
   for (const NewDocument& document : commit.documents) {
     if (Status checked = CheckDocument(document.info, document.bytes); !checked.ok()) {
       return checked;
@@ -168,7 +168,7 @@ Result<std::vector<DossierSummary>> DossierStore::ListInState(const StateQuery& 
 
 Status DossierStore::PutDocument(const DocumentInfo& info, std::string_view bytes,
                                  const std::string& uploaded_by, Instant at) {
-  if (Status checked = CheckDocument(info, bytes); !checked.ok()) return checked;
+  RETURN_IF_ERROR(CheckDocument(info, bytes));
   return DoPutDocument(info, bytes, uploaded_by, at);
 }
 
@@ -193,7 +193,7 @@ Result<std::optional<std::string>> DossierStore::UploadedMediaType(const std::st
 
 Result<std::vector<DossierSummary>> DossierStore::ListDossiersReferencing(const std::string& id,
                                                                           int limit) {
-  if (Status page = CheckPageSize(limit); !page.ok()) return page.error();
+  RETURN_IF_ERROR(CheckPageSize(limit));
   return DoListDossiersReferencing(id, std::min(limit, kMaxPageSize));
 }
 
@@ -206,21 +206,21 @@ Result<std::vector<AuditRecord>> DossierStore::AuditTrail(const std::string& dos
 }
 
 Result<std::vector<StoredOutboxEntry>> DossierStore::ListOutbox(const OutboxQuery& query) {
-  if (Status page = CheckFeedPageLimit(query.limit); !page.ok()) return page.error();
+  RETURN_IF_ERROR(CheckFeedPageLimit(query.limit));
   return DoListOutbox(query);
 }
 
 Result<std::vector<ReportGroup>> DossierStore::AggregateReport(const ReportQuery& query) {
   if (query.to <= query.from) {
-    return Error(ErrorCode::kInvalidArgument, "the report period is empty", "validation",
-                 {FieldError{"/to", "must be after from"}});
+    return Error(ErrorCode::kInvalidArgument, "the report period is empty",
+                 ErrorReason::kValidation, {FieldError{"/to", "must be after from"}});
   }
   return DoAggregateReport(query);
 }
 
 Result<std::vector<std::string>> DossierStore::ListDossiersWithoutFacts(
     const std::string& after_code, int limit) {
-  if (Status page = CheckPageSize(limit); !page.ok()) return page.error();
+  RETURN_IF_ERROR(CheckPageSize(limit));
   return DoListDossiersWithoutFacts(after_code, limit);
 }
 

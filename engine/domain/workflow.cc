@@ -348,7 +348,7 @@ Result<Workflow> ParseWorkflow(const nlohmann::json& document) {
   Workflow wf;
   if (!document.is_object()) {
     return Error(ErrorCode::kInvalidArgument, "a workflow definition must be a JSON object",
-                 "invalid_workflow", {{"", "must be an object"}});
+                 ErrorReason::kInvalidWorkflow, {{"", "must be an object"}});
   }
   wf.procedure = ReadProcedure(r, document);
   wf.roles = r.Strings(document, "roles", "");
@@ -368,7 +368,7 @@ Result<Workflow> ParseWorkflow(const nlohmann::json& document) {
   }
   if (!errors.empty()) {
     return Error(ErrorCode::kInvalidArgument, "the workflow definition cannot be read",
-                 "invalid_workflow", std::move(errors));
+                 ErrorReason::kInvalidWorkflow, std::move(errors));
   }
   return wf;
 }

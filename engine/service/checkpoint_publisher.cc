@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 namespace {
 
@@ -19,19 +21,17 @@ bool SameHeads(const std::vector<ChainHead>& a, const std::vector<ChainHead>& b)
 }  // namespace
 
 Result<std::optional<Checkpoint>> CheckpointPublisher::PublishIfChanged() {
-  Result<std::vector<ChainHead>> heads = ports_.read_heads();
-  if (!heads.ok()) return heads.error();
-  if (last_published_ && SameHeads(*last_published_, *heads)) return std::optional<Checkpoint>();
-  Result<Checkpoint> checkpoint = ports_.sign(*heads, clock_.Now());
-  if (!checkpoint.ok()) return checkpoint.error();
+  ASSIGN_OR_RETURN(std::vector<ChainHead> heads, ports_.read_heads());
+  if (last_published_ && SameHeads(*last_published_, heads)) return std::optional<Checkpoint>();
+  ASSIGN_OR_RETURN(Checkpoint checkpoint, ports_.sign(heads, clock_.Now()));
   Status outcome;
   for (const auto& sink : ports_.sinks) {
-    Status written = sink(*checkpoint);
+    Status written = sink(checkpoint);
     if (!written.ok() && outcome.ok()) outcome = written;
   }
   if (!outcome.ok()) return outcome.error();
-  last_published_ = std::move(heads).value();
-  return std::optional<Checkpoint>(std::move(checkpoint).value());
+  last_published_ = std::move(heads);
+  return std::optional<Checkpoint>(std::move(checkpoint));
 }
 
 }  // namespace motcua

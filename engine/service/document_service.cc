@@ -5,6 +5,7 @@
 
 #include "engine/domain/access.h"
 #include "engine/domain/identity.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -14,7 +15,8 @@ namespace {
 constexpr int kMaxReferencesChecked = 200;
 
 Error DocumentNotFound(const std::string& id) {
-  return Error(ErrorCode::kNotFound, "document " + id + " does not exist", "document_not_found");
+  return Error(ErrorCode::kNotFound, "document " + id + " does not exist",
+               ErrorReason::kDocumentNotFound);
 }
 
 bool IsTokenChar(char c) {
@@ -46,34 +48,33 @@ Result<DocumentInfo> DocumentService::Upload(const Actor& actor, std::string_vie
                                              std::string_view media_type) {
   if (actor.user_id.empty() || actor.HasRole(kSystemRole)) {
     return Error(ErrorCode::kPermissionDenied, "documents are uploaded by users",
-                 "role_not_allowed");
+                 ErrorReason::kRoleNotAllowed);
   }
   if (IsAuditorOnly(actor)) {
     return Error(ErrorCode::kPermissionDenied, "auditors read; they do not upload",
-                 "role_not_allowed");
+                 ErrorReason::kRoleNotAllowed);
   }
   if (!ReachesDossiers(actor)) {
     return Error(ErrorCode::kPermissionDenied, "this account reads the sync feed only",
-                 "role_not_allowed");
+                 ErrorReason::kRoleNotAllowed);
   }
   if (bytes.empty()) {
-    return Error(ErrorCode::kInvalidArgument, "the document is empty", "validation",
+    return Error(ErrorCode::kInvalidArgument, "the document is empty", ErrorReason::kValidation,
                  {{"/body", "must not be empty"}});
   }
   if (static_cast<std::int64_t>(bytes.size()) > limits_.max_bytes) {
     return Error(ErrorCode::kInvalidArgument,
                  "the document is larger than " + std::to_string(limits_.max_bytes) + " bytes",
-                 "validation", {{"/body", "is too large"}});
+                 ErrorReason::kValidation, {{"/body", "is too large"}});
   }
   const std::string type = NormalizedMediaType(media_type);
   if (type.empty()) {
-    return Error(ErrorCode::kInvalidArgument,
-                 "Content-Type must be a media type such as application/pdf", "validation",
-                 {{"/content-type", "must be a type/subtype media type"}});
+    return Error(
+        ErrorCode::kInvalidArgument, "Content-Type must be a media type such as application/pdf",
+        ErrorReason::kValidation, {{"/content-type", "must be a type/subtype media type"}});
   }
   DocumentInfo info{hasher_(bytes), static_cast<std::int64_t>(bytes.size()), type};
-  Status stored = store_.PutDocument(info, bytes, actor.user_id, clock_.Now());
-  if (!stored.ok()) return stored.error();
+  RETURN_IF_ERROR(store_.PutDocument(info, bytes, actor.user_id, clock_.Now()));
   // The same bytes uploaded before by someone else keep that person's media
   // type; the answer (and the caller's later downloads) carry the caller's
   // own, as for new bytes, so that it tells nothing about other uploads.
@@ -82,17 +83,15 @@ Result<DocumentInfo> DocumentService::Upload(const Actor& actor, std::string_vie
 
 Result<DocumentDownload> DocumentService::Get(const Actor& actor, const std::string& id) {
   if (!IsDocumentId(id)) return DocumentNotFound(id);
-  Result<std::optional<std::string>> readable_as = ReadableAs(actor, id);
-  if (!readable_as.ok()) return readable_as.error();
-  if (!*readable_as) return DocumentNotFound(id);
+  ASSIGN_OR_RETURN(std::optional<std::string> readable_as, ReadableAs(actor, id));
+  if (!readable_as) return DocumentNotFound(id);
   Result<DocumentInfo> info = store_.GetDocumentInfo(id);
   if (!info.ok()) {
     return info.error().code() == ErrorCode::kNotFound ? DocumentNotFound(id) : info.error();
   }
-  if (!(*readable_as)->empty()) info->media_type = **readable_as;
-  Result<std::string> bytes = store_.GetDocumentBytes(id);
-  if (!bytes.ok()) return bytes.error();
-  return DocumentDownload{std::move(info).value(), std::move(bytes).value()};
+  if (!readable_as->empty()) info->media_type = *readable_as;
+  ASSIGN_OR_RETURN(std::string bytes, store_.GetDocumentBytes(id));
+  return DocumentDownload{std::move(info).value(), std::move(bytes)};
 }
 
 Result<std::optional<std::string>> DocumentService::ReadableAs(const Actor& actor,
@@ -102,10 +101,9 @@ Result<std::optional<std::string>> DocumentService::ReadableAs(const Actor& acto
   if (actor.HasRole(kSystemRole)) return Readable("");
   Result<Readable> uploaded = store_.UploadedMediaType(id, actor.user_id);
   if (!uploaded.ok() || uploaded->has_value()) return uploaded;
-  Result<std::vector<DossierSummary>> referencing =
-      store_.ListDossiersReferencing(id, kMaxReferencesChecked);
-  if (!referencing.ok()) return referencing.error();
-  for (const DossierSummary& summary : *referencing) {
+  ASSIGN_OR_RETURN(std::vector<DossierSummary> referencing,
+                   store_.ListDossiersReferencing(id, kMaxReferencesChecked));
+  for (const DossierSummary& summary : referencing) {
     // Cheap pre-checks from the summary before loading the dossier.
     if (IsApplicantOnly(actor) && summary.applicant_id != actor.user_id) continue;
     Result<Dossier> dossier = store_.GetDossier(summary.code);

@@ -11,6 +11,7 @@
 #include "engine/domain/national_sync.h"
 #include "engine/domain/rating.h"
 #include "engine/domain/report_facts.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -39,7 +40,8 @@ NationalStatus StatusOf(const Workflow& workflow, const std::string& state_id) {
 }
 
 Error NotFound(const std::string& code) {
-  return Error(ErrorCode::kNotFound, "dossier " + code + " does not exist", "dossier_not_found");
+  return Error(ErrorCode::kNotFound, "dossier " + code + " does not exist",
+               ErrorReason::kDossierNotFound);
 }
 
 int ClampLimit(int limit) {
@@ -57,11 +59,12 @@ OutboxEntry StatusChangeEntry(const Workflow& workflow, const Dossier& dossier,
 // only when the client sent If-Match, whose precondition no longer holds;
 // otherwise a plain conflict (409) that says to try again.
 Error LostRace(const Error& error, bool if_match_sent) {
-  if (error.code() != ErrorCode::kConflict || error.reason() != "stale_version" || if_match_sent) {
+  if (error.code() != ErrorCode::kConflict || error.reason() != ErrorReason::kStaleVersion ||
+      if_match_sent) {
     return error;
   }
   return Error(ErrorCode::kConflict, "the dossier changed meanwhile; reload it and try again",
-               "concurrent_change");
+               ErrorReason::kConcurrentChange);
 }
 
 // The documents a submission's JSON payload names, with their pointers.
@@ -121,9 +124,9 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
   if (Status allowed = Authorize(actor, Operation::kSubmitDossier); !allowed.ok()) {
     return allowed.error();
   }
-  Result<std::shared_ptr<const RunnableWorkflow>> workflow = catalog_.Get(request.procedure_code);
-  if (!workflow.ok()) return workflow.error();
-  const RunnableWorkflow& runnable = **workflow;
+  ASSIGN_OR_RETURN(std::shared_ptr<const RunnableWorkflow> workflow,
+                   catalog_.Get(request.procedure_code));
+  const RunnableWorkflow& runnable = *workflow;
 
   SubmissionRequest submission;
   submission.actor = actor;
@@ -137,13 +140,14 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
                                           ? request.payload.at("applicant_id")
                                           : nlohmann::json();
     if (!applicant.is_string()) {
-      return Error(ErrorCode::kInvalidArgument, "staff must name the applicant", "validation",
+      return Error(ErrorCode::kInvalidArgument, "staff must name the applicant",
+                   ErrorReason::kValidation,
                    {{"/applicant_id", "is required when staff submit on an applicant's behalf"}});
     }
     submission.applicant_id = applicant.get<std::string>();
     if (!IsApplicantIdentifier(submission.applicant_id)) {
       return Error(ErrorCode::kInvalidArgument, "the applicant is not a citizen or an enterprise",
-                   "validation",
+                   ErrorReason::kValidation,
                    {{"/applicant_id",
                      "must be a 12-digit citizen ID or a 10-digit tax code (with an optional "
                      "-NNN branch suffix)"}});
@@ -151,142 +155,130 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
     submission.agency = request.agency.empty() ? actor.agency : request.agency;
     if (submission.agency != actor.agency) {
       return Error(ErrorCode::kPermissionDenied, "staff can only receive for their own agency",
-                   "wrong_agency");
+                   ErrorReason::kWrongAgency);
     }
     submission.payload.erase("applicant_id");
   }
   if (!IsValidAgencyId(submission.agency)) {
     return Error(ErrorCode::kInvalidArgument, "the receiving agency is not a valid agency ID",
-                 "validation", {{"/agency", "must be an agency ID such as 000.00.01.H26"}});
+                 ErrorReason::kValidation,
+                 {{"/agency", "must be an agency ID such as 000.00.01.H26"}});
   }
   // An agency's own procedure runs at that agency only (its admins change it).
   if (const std::string& owner = runnable.definition.owner_agency;
       !owner.empty() && submission.agency != owner) {
     return Error(ErrorCode::kInvalidArgument,
                  "procedure " + request.procedure_code + " is agency " + owner + "'s own",
-                 "validation", {{"/agency", "must be " + owner + " for this procedure"}});
+                 ErrorReason::kValidation,
+                 {{"/agency", "must be " + owner + " for this procedure"}});
   }
   if (agencies_) {
     Result<bool> known = agencies_(submission.agency);
     if (!known.ok()) return known.error();
     if (!*known) {
       return Error(ErrorCode::kInvalidArgument,
-                   "agency " + submission.agency + " is not served here", "validation",
+                   "agency " + submission.agency + " is not served here", ErrorReason::kValidation,
                    {{"/agency", "names no agency known to this server"}});
     }
   }
 
-  Result<Dossier> dossier = runnable.machine->Submit(submission);
-  if (!dossier.ok()) return dossier.error();
+  ASSIGN_OR_RETURN(Dossier dossier, runnable.machine->Submit(submission));
   // After the state machine, so that who-may-submit errors come first.
   if (request.payload.is_object() && request.payload.contains(kReusedDocumentsField)) {
     return Error(ErrorCode::kInvalidArgument, "the engine records which documents are reused",
-                 "validation",
+                 ErrorReason::kValidation,
                  {{std::string("/") + kReusedDocumentsField, "is not a field you may send"}});
   }
-  Result<std::vector<std::string>> reused =
-      CheckDocumentsUsable(actor, DocumentsNamedIn(request.payload), nullptr);
-  if (!reused.ok()) return reused.error();
+  ASSIGN_OR_RETURN(std::vector<std::string> reused,
+                   CheckDocumentsUsable(actor, DocumentsNamedIn(request.payload), nullptr));
   // The daily number is durable: only a submission that validated takes one.
   const LocalDate today = calendar_.LocalDateOf(clock_.Now());
-  Result<std::int64_t> sequence = store_.NextDossierSequence(submission.agency, today);
-  if (!sequence.ok()) return sequence.error();
-  Result<std::string> code = FormatDossierCode({submission.agency, today, *sequence});
-  if (!code.ok()) return code.error();
-  dossier->code = *code;
-  if (!dossier->history.empty()) RecordReuse(*reused, dossier->history.back());
-  const NationalStatus status = StatusOf(runnable.workflow, dossier->state);
+  ASSIGN_OR_RETURN(std::int64_t sequence, store_.NextDossierSequence(submission.agency, today));
+  ASSIGN_OR_RETURN(std::string code, FormatDossierCode({submission.agency, today, sequence}));
+  dossier.code = code;
+  if (!dossier.history.empty()) RecordReuse(reused, dossier.history.back());
+  const NationalStatus status = StatusOf(runnable.workflow, dossier.state);
   std::vector<OutboxEntry> outbox;
-  if (!dossier->history.empty()) {
-    outbox.push_back(StatusChangeEntry(runnable.workflow, *dossier, dossier->history.back()));
+  if (!dossier.history.empty()) {
+    outbox.push_back(StatusChangeEntry(runnable.workflow, dossier, dossier.history.back()));
   }
-  Status created = store_.CreateDossier(*dossier, QueueRolesOf(runnable.workflow, dossier->state),
-                                        static_cast<int>(status), outbox,
-                                        ComputeReportFacts(runnable.workflow, *dossier, calendar_),
-                                        QueueAgencyOf(runnable.workflow, dossier->state));
-  if (!created.ok()) return created.error();
-  return ViewOf(actor, RunAutomaticActions(Loaded{std::move(dossier).value(), *workflow}));
+  RETURN_IF_ERROR(store_.CreateDossier(dossier, QueueRolesOf(runnable.workflow, dossier.state),
+                                       static_cast<int>(status), outbox,
+                                       ComputeReportFacts(runnable.workflow, dossier, calendar_),
+                                       QueueAgencyOf(runnable.workflow, dossier.state)));
+  return ViewOf(actor, RunAutomaticActions(Loaded{std::move(dossier), workflow}));
 }
 
 Result<DossierView> DossierService::Get(const Actor& actor, const std::string& code) {
-  Result<Loaded> loaded = LoadVisible(actor, code);
-  if (!loaded.ok()) return loaded.error();
-  return ViewOf(actor, std::move(loaded).value());
+  ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
+  return ViewOf(actor, std::move(loaded));
 }
 
 Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& call) {
-  Result<Loaded> loaded = LoadVisible(actor, call.code);
-  if (!loaded.ok()) return loaded.error();
-  const Dossier& before = loaded->dossier;
+  ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, call.code));
+  const Dossier& before = loaded.dossier;
   if (call.expected_version && *call.expected_version != before.version) {
     return Error(ErrorCode::kConflict,
                  "dossier " + call.code + " is at version " + std::to_string(before.version) +
                      ", not " + std::to_string(*call.expected_version),
-                 "stale_version");
+                 ErrorReason::kStaleVersion);
   }
-  const StateMachine& machine = *loaded->workflow->machine;
-  if (const Action* action = loaded->workflow->workflow.FindAction(call.action);
+  const StateMachine& machine = *loaded.workflow->machine;
+  if (const Action* action = loaded.workflow->workflow.FindAction(call.action);
       action != nullptr && action->step == ApplicantStep::kPayment) {
     return Error(ErrorCode::kFailedPrecondition,
                  "fees are settled by recording the payment: POST /v1/dossiers/" + call.code +
                      "/payments at the desk, or the payment gateway's confirmation",
-                 "payment_required");
+                 ErrorReason::kPaymentRequired);
   }
   // Decided once: whether the actor may take the action now.
-  Result<Admission> admission = machine.Admit(before, call.action, actor);
-  if (!admission.ok()) return admission.error();
+  ASSIGN_OR_RETURN(Admission admission, machine.Admit(before, call.action, actor));
   ActionRequest request{call.action, actor, call.input, std::nullopt};
   std::vector<NewDocument> documents;
   // Verify only for an actor who may take the action now; otherwise Apply
   // below says why not (four-eyes), without any cryptography.
   if (call.input.signature) {
-    if (admission->Available()) {
-      Result<AcceptedSignature> accepted = AcceptSignature(actor, before, *call.input.signature);
-      if (!accepted.ok()) return accepted.error();
-      request.signature = accepted->evidence;
+    if (admission.Available()) {
+      ASSIGN_OR_RETURN(AcceptedSignature accepted,
+                       AcceptSignature(actor, before, *call.input.signature));
+      request.signature = accepted.evidence;
       documents.push_back(NewDocument{
-          DocumentInfo{accepted->evidence.signature_id,
-                       static_cast<std::int64_t>(accepted->der.size()), kSignatureMediaType},
-          std::move(accepted->der), actor.user_id});
+          DocumentInfo{accepted.evidence.signature_id,
+                       static_cast<std::int64_t>(accepted.der.size()), kSignatureMediaType},
+          std::move(accepted.der), actor.user_id});
     }
   }
-  Result<Transition> transition = machine.Apply(before, *admission, request);
-  if (!transition.ok()) return transition.error();
-  Result<std::vector<std::string>> reused =
-      CheckDocumentsUsable(actor, DocumentsNamedIn(call.input), &before);
-  if (!reused.ok()) return reused.error();
-  RecordReuse(*reused, transition->event());
+  ASSIGN_OR_RETURN(Transition transition, machine.Apply(before, admission, request));
+  ASSIGN_OR_RETURN(std::vector<std::string> reused,
+                   CheckDocumentsUsable(actor, DocumentsNamedIn(call.input), &before));
+  RecordReuse(reused, transition.event());
   Status committed =
-      CommitAccepted(before, *transition, loaded->workflow->workflow, std::move(documents));
+      CommitAccepted(before, transition, loaded.workflow->workflow, std::move(documents));
   if (!committed.ok()) return LostRace(committed.error(), call.expected_version.has_value());
-  Loaded after = RunAutomaticActions(
-      Loaded{std::move(transition).value().dossier, std::move(loaded->workflow)});
+  Loaded after =
+      RunAutomaticActions(Loaded{std::move(transition).dossier, std::move(loaded.workflow)});
   return ViewOf(actor, std::move(after));
 }
 
 Result<DossierView> DossierService::ResumeAutomaticActions(const std::string& code) {
   const Actor system{kSystemRole, {kSystemRole}, ""};
-  Result<Loaded> loaded = LoadVisible(system, code);
-  if (!loaded.ok()) return loaded.error();
-  return ViewOf(system, RunAutomaticActions(std::move(loaded).value(), LogFailure::kNo));
+  ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(system, code));
+  return ViewOf(system, RunAutomaticActions(std::move(loaded), LogFailure::kNo));
 }
 
 Result<DossierService::FactsBackfill> DossierService::BackfillReportFacts(
     const std::string& after_code, int limit) {
-  Result<std::vector<std::string>> codes = store_.ListDossiersWithoutFacts(after_code, limit);
-  if (!codes.ok()) return codes.error();
+  ASSIGN_OR_RETURN(std::vector<std::string> codes,
+                   store_.ListDossiersWithoutFacts(after_code, limit));
   FactsBackfill backfill;
   backfill.next_after = after_code;
   auto add_facts = [&](const std::string& code) -> Result<bool> {
-    Result<Dossier> dossier = store_.GetDossier(code);
-    if (!dossier.ok()) return dossier.error();
-    Result<std::shared_ptr<const RunnableWorkflow>> workflow =
-        catalog_.Get(dossier->procedure_code, dossier->definition_version);
-    if (!workflow.ok()) return workflow.error();
-    return store_.AddMissingReportFacts(
-        ComputeReportFacts((*workflow)->workflow, *dossier, calendar_));
+    ASSIGN_OR_RETURN(Dossier dossier, store_.GetDossier(code));
+    ASSIGN_OR_RETURN(std::shared_ptr<const RunnableWorkflow> workflow,
+                     catalog_.Get(dossier.procedure_code, dossier.definition_version));
+    return store_.AddMissingReportFacts(ComputeReportFacts(workflow->workflow, dossier, calendar_));
   };
-  for (const std::string& code : *codes) {
+  for (const std::string& code : codes) {
     ++backfill.examined;
     backfill.next_after = code;
     Result<bool> added = add_facts(code);
@@ -301,10 +293,9 @@ Result<DossierService::FactsBackfill> DossierService::BackfillReportFacts(
 
 Result<DossierView> DossierService::PayFee(const Actor& actor, const std::string& code,
                                            PaymentRecord payment) {
-  Result<Loaded> loaded = LoadVisible(actor, code);
-  if (!loaded.ok()) return loaded.error();
-  const Dossier& before = loaded->dossier;
-  const RunnableWorkflow& runnable = *loaded->workflow;
+  ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
+  const Dossier& before = loaded.dossier;
+  const RunnableWorkflow& runnable = *loaded.workflow;
   const Action* pay = nullptr;
   for (const Action* action : runnable.machine->AvailableActions(before, actor)) {
     if (action->step == ApplicantStep::kPayment) {
@@ -315,14 +306,14 @@ Result<DossierView> DossierService::PayFee(const Actor& actor, const std::string
   if (pay == nullptr) {
     return Error(ErrorCode::kFailedPrecondition,
                  "dossier " + code + " does not wait for a payment you may record",
-                 "not_awaiting_payment");
+                 ErrorReason::kNotAwaitingPayment);
   }
   const std::int64_t due = AmountDue(runnable.workflow.procedure, before, payment.channel);
   if (payment.amount != due) {
     return Error(
         ErrorCode::kInvalidArgument,
         "the amount due is " + std::to_string(due) + " VND, not " + std::to_string(payment.amount),
-        "amount_mismatch", {{"/amount", "must be " + std::to_string(due)}});
+        ErrorReason::kAmountMismatch, {{"/amount", "must be " + std::to_string(due)}});
   }
   payment.dossier_code = code;
   payment.recorded_at = clock_.Now();
@@ -330,13 +321,13 @@ Result<DossierView> DossierService::PayFee(const Actor& actor, const std::string
   ActionInput input;
   input.channel = payment.channel;
   input.payment = PaymentNote{payment.transaction_id, payment.amount};
-  Result<Transition> transition = runnable.machine->Apply(
-      before, ActionRequest{pay->name, actor, std::move(input), std::nullopt});
-  if (!transition.ok()) return transition.error();
-  Status committed = CommitAccepted(before, *transition, runnable.workflow, {}, std::move(payment));
+  ASSIGN_OR_RETURN(Transition transition,
+                   runnable.machine->Apply(
+                       before, ActionRequest{pay->name, actor, std::move(input), std::nullopt}));
+  Status committed = CommitAccepted(before, transition, runnable.workflow, {}, std::move(payment));
   if (!committed.ok()) return LostRace(committed.error(), /*if_match_sent=*/false);
-  return ViewOf(actor, RunAutomaticActions(Loaded{std::move(transition).value().dossier,
-                                                  std::move(loaded->workflow)}));
+  return ViewOf(actor, RunAutomaticActions(
+                           Loaded{std::move(transition).dossier, std::move(loaded.workflow)}));
 }
 
 Status DossierService::CommitAccepted(const Dossier& before, const Transition& transition,
@@ -364,11 +355,11 @@ Result<AcceptedSignature> DossierService::AcceptSignature(const Actor& actor,
                                                           const std::string& value) {
   if (signing_ == nullptr) {
     return Error(ErrorCode::kUnavailable, "this server does not accept signatures",
-                 "signatures_unavailable", {{"/signature", "cannot be verified here"}});
+                 ErrorReason::kSignaturesUnavailable, {{"/signature", "cannot be verified here"}});
   }
   if (!dossier.result_document) {
     return Error(ErrorCode::kFailedPrecondition, "the dossier has no result document to sign",
-                 "no_result", {{"/signature", "there is no result to sign yet"}});
+                 ErrorReason::kNoResult, {{"/signature", "there is no result to sign yet"}});
   }
   Result<std::string> bytes = store_.GetDocumentBytes(*dossier.result_document);
   if (!bytes.ok()) return bytes.error();
@@ -386,10 +377,9 @@ Result<AcceptedSignature> DossierService::AcceptSignature(const Actor& actor,
   // SHA-256) that another dossier records, now or earlier in its history, is
   // refused, even when both results have the same bytes. Checked here for a
   // clear early answer; the store checks again atomically with the commit.
-  Result<std::vector<DossierSummary>> users =
-      store_.ListDossiersReferencing(accepted->evidence.signature_id, 2);
-  if (!users.ok()) return users.error();
-  for (const DossierSummary& other : *users) {
+  ASSIGN_OR_RETURN(std::vector<DossierSummary> users,
+                   store_.ListDossiersReferencing(accepted->evidence.signature_id, 2));
+  for (const DossierSummary& other : users) {
     if (other.code != dossier.code) return SignatureAlreadyUsed(other.code);
   }
   return accepted;
@@ -486,10 +476,9 @@ DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded, LogFai
 }
 
 Result<DossierView> DossierService::Claim(const Actor& actor, const std::string& code) {
-  Result<Loaded> loaded = LoadVisible(actor, code);
-  if (!loaded.ok()) return loaded.error();
-  const Dossier& before = loaded->dossier;
-  const State* state = loaded->workflow->workflow.FindState(before.state);
+  ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
+  const Dossier& before = loaded.dossier;
+  const State* state = loaded.workflow->workflow.FindState(before.state);
   const bool queues_to_actor =
       state != nullptr && !state->terminal && !IsApplicantOnly(actor) &&
       std::any_of(state->queue_roles.begin(), state->queue_roles.end(),
@@ -498,37 +487,36 @@ Result<DossierView> DossierService::Claim(const Actor& actor, const std::string&
   if (!queues_to_actor) {
     return Error(ErrorCode::kPermissionDenied,
                  "the dossier is not in the queue of any of your roles in your agency",
-                 "not_in_your_queue");
+                 ErrorReason::kNotInYourQueue);
   }
-  if (before.assignee == actor.user_id) return ViewOf(actor, std::move(loaded).value());
+  if (before.assignee == actor.user_id) return ViewOf(actor, std::move(loaded));
   if (before.assignee) {
     return Error(ErrorCode::kConflict, "the dossier is already claimed by " + *before.assignee,
-                 "already_claimed");
+                 ErrorReason::kAlreadyClaimed);
   }
   Status committed =
-      CommitAssignment(before, actor, kClaimAction, actor.user_id, loaded->workflow->workflow);
+      CommitAssignment(before, actor, kClaimAction, actor.user_id, loaded.workflow->workflow);
   if (!committed.ok()) {
     if (committed.error().code() != ErrorCode::kConflict) return committed.error();
     // Someone changed the dossier in between: perhaps this actor's own
     // concurrent claim (then this claim changes nothing and succeeds).
     Result<DossierView> now = Get(actor, code);
     if (now.ok() && now->dossier.assignee == actor.user_id) return now;
-    return Error(ErrorCode::kConflict, "another user claimed the dossier first", "already_claimed");
+    return Error(ErrorCode::kConflict, "another user claimed the dossier first",
+                 ErrorReason::kAlreadyClaimed);
   }
   return Get(actor, code);
 }
 
 Result<DossierView> DossierService::Release(const Actor& actor, const std::string& code) {
-  Result<Loaded> loaded = LoadVisible(actor, code);
-  if (!loaded.ok()) return loaded.error();
-  const Dossier& before = loaded->dossier;
+  ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
+  const Dossier& before = loaded.dossier;
   if (before.assignee != actor.user_id) {
     return Error(ErrorCode::kPermissionDenied, "only the assignee can release the dossier",
-                 "not_assignee");
+                 ErrorReason::kNotAssignee);
   }
-  Status committed =
-      CommitAssignment(before, actor, kReleaseAction, std::nullopt, loaded->workflow->workflow);
-  if (!committed.ok()) return committed.error();
+  RETURN_IF_ERROR(
+      CommitAssignment(before, actor, kReleaseAction, std::nullopt, loaded.workflow->workflow));
   return Get(actor, code);
 }
 
@@ -569,10 +557,9 @@ Status DossierService::CommitBookkeeping(const Dossier& before, Dossier after, D
 
 Result<bool> DossierService::EscalateIfOverdue(const std::string& code) {
   const Actor system{kSystemRole, {kSystemRole}, ""};
-  Result<Loaded> loaded = LoadVisible(system, code);
-  if (!loaded.ok()) return loaded.error();
-  const Dossier& before = loaded->dossier;
-  const Workflow& workflow = loaded->workflow->workflow;
+  ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(system, code));
+  const Dossier& before = loaded.dossier;
+  const Workflow& workflow = loaded.workflow->workflow;
   const State* state = workflow.FindState(before.state);
   if (workflow.supervisor_role.empty() || state == nullptr || state->terminal || !state->sla) {
     return false;
@@ -593,22 +580,19 @@ Result<bool> DossierService::EscalateIfOverdue(const std::string& code) {
       {"state", before.state},
       {"sla_due",
        std::chrono::duration_cast<std::chrono::seconds>(due.time_since_epoch()).count()}};
-  Status committed = CommitBookkeeping(before, before, std::move(event), workflow, FactsChange::kNo,
-                                       {workflow.supervisor_role});
-  if (!committed.ok()) return committed.error();
+  RETURN_IF_ERROR(CommitBookkeeping(before, before, std::move(event), workflow, FactsChange::kNo,
+                                    {workflow.supervisor_role}));
   return true;
 }
 
 Result<DossierView> DossierService::Rate(const Actor& actor, const std::string& code,
                                          const nlohmann::json& payload) {
-  Result<Loaded> loaded = LoadVisible(actor, code);
-  if (!loaded.ok()) return loaded.error();
-  const Dossier& before = loaded->dossier;
-  Result<DossierEvent> event =
-      RateDossier(loaded->workflow->workflow, before, actor, payload, clock_.Now());
-  if (!event.ok()) return event.error();
-  Status committed = CommitBookkeeping(before, before, std::move(event).value(),
-                                       loaded->workflow->workflow, FactsChange::kYes);
+  ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
+  const Dossier& before = loaded.dossier;
+  ASSIGN_OR_RETURN(DossierEvent event,
+                   RateDossier(loaded.workflow->workflow, before, actor, payload, clock_.Now()));
+  Status committed = CommitBookkeeping(before, before, std::move(event), loaded.workflow->workflow,
+                                       FactsChange::kYes);
   if (!committed.ok()) {
     // A concurrent change of the same dossier; no If-Match was sent.
     return LostRace(committed.error(), /*if_match_sent=*/false);
@@ -617,13 +601,12 @@ Result<DossierView> DossierService::Rate(const Actor& actor, const std::string& 
 }
 
 Result<std::string> DossierService::ResultBytes(const Actor& actor, const std::string& code) {
-  Result<Loaded> loaded = LoadVisible(actor, code);
-  if (!loaded.ok()) return loaded.error();
-  if (!loaded->dossier.result_document) {
+  ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
+  if (!loaded.dossier.result_document) {
     return Error(ErrorCode::kNotFound, "dossier " + code + " has no result document yet",
-                 "no_result");
+                 ErrorReason::kNoResult);
   }
-  return store_.GetDocumentBytes(*loaded->dossier.result_document);
+  return store_.GetDocumentBytes(*loaded.dossier.result_document);
 }
 
 std::vector<ResultSignatureView> DossierService::SignatureViews(const Dossier& dossier) {
@@ -656,22 +639,20 @@ std::vector<ResultSignatureView> DossierService::SignatureViews(const Dossier& d
 
 Result<std::vector<ResultSignatureView>> DossierService::Signatures(const Actor& actor,
                                                                     const std::string& code) {
-  Result<Loaded> loaded = LoadVisible(actor, code);
-  if (!loaded.ok()) return loaded.error();
-  return SignatureViews(loaded->dossier);
+  ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
+  return SignatureViews(loaded.dossier);
 }
 
 Result<std::string> DossierService::SignatureBytes(const Actor& actor, const std::string& code,
                                                    const std::string& signature_id) {
-  Result<Loaded> loaded = LoadVisible(actor, code);
-  if (!loaded.ok()) return loaded.error();
-  const std::vector<SignatureEvidence>& signatures = loaded->dossier.result_signatures;
+  ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
+  const std::vector<SignatureEvidence>& signatures = loaded.dossier.result_signatures;
   const bool recorded =
       std::any_of(signatures.begin(), signatures.end(),
                   [&](const SignatureEvidence& s) { return s.signature_id == signature_id; });
   if (!recorded || signature_id.empty()) {
     return Error(ErrorCode::kNotFound, "dossier " + code + " has no signature " + signature_id,
-                 "signature_not_found");
+                 ErrorReason::kSignatureNotFound);
   }
   return store_.GetDocumentBytes(signature_id);
 }
@@ -679,29 +660,27 @@ Result<std::string> DossierService::SignatureBytes(const Actor& actor, const std
 Result<PublishedResultCheck> DossierService::VerifyPublishedResult(std::string_view result_bytes) {
   const Error unknown(ErrorCode::kNotFound,
                       "these bytes are not a signed result issued by this system",
-                      "unknown_result");
+                      ErrorReason::kUnknownResult);
   if (signing_ == nullptr) return unknown;
   const std::string id = signing_->Hash(result_bytes);
   constexpr int kMaxCandidates = 20;
-  Result<std::vector<DossierSummary>> candidates =
-      store_.ListDossiersReferencing(id, kMaxCandidates);
-  if (!candidates.ok()) return candidates.error();
-  for (const DossierSummary& summary : *candidates) {
-    Result<Dossier> dossier = store_.GetDossier(summary.code);
-    if (!dossier.ok()) return dossier.error();
-    if (dossier->result_document != id) continue;
+  ASSIGN_OR_RETURN(std::vector<DossierSummary> candidates,
+                   store_.ListDossiersReferencing(id, kMaxCandidates));
+  for (const DossierSummary& summary : candidates) {
+    ASSIGN_OR_RETURN(Dossier dossier, store_.GetDossier(summary.code));
+    if (dossier.result_document != id) continue;
     PublishedResultCheck check;
-    for (ResultSignatureView& view : SignatureViews(*dossier)) {
+    for (ResultSignatureView& view : SignatureViews(dossier)) {
       if (view.covers_current_result) check.signatures.push_back(std::move(view));
     }
     if (check.signatures.empty()) continue;
     check.all_valid = std::all_of(check.signatures.begin(), check.signatures.end(),
                                   [](const ResultSignatureView& v) { return v.status == "valid"; });
-    check.dossier_code = dossier->code;
-    check.agency = dossier->agency;
-    check.procedure_code = dossier->procedure_code;
+    check.dossier_code = dossier.code;
+    check.agency = dossier.agency;
+    check.procedure_code = dossier.procedure_code;
     Result<std::shared_ptr<const RunnableWorkflow>> workflow =
-        catalog_.Get(dossier->procedure_code, dossier->definition_version);
+        catalog_.Get(dossier.procedure_code, dossier.definition_version);
     if (workflow.ok()) {
       check.procedure_name = (*workflow)->workflow.procedure.name;
       check.result_kind = (*workflow)->workflow.procedure.result_kind;
@@ -712,9 +691,8 @@ Result<PublishedResultCheck> DossierService::VerifyPublishedResult(std::string_v
 }
 
 Result<std::vector<HandOff>> DossierService::History(const Actor& actor, const std::string& code) {
-  Result<Loaded> loaded = LoadVisible(actor, code);
-  if (!loaded.ok()) return loaded.error();
-  return ProcessControlSlip(calendar_, loaded->workflow->workflow, loaded->dossier, clock_.Now());
+  ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
+  return ProcessControlSlip(calendar_, loaded.workflow->workflow, loaded.dossier, clock_.Now());
 }
 
 Result<std::vector<AuditRecord>> DossierService::Audit(const Actor& actor,
@@ -722,8 +700,7 @@ Result<std::vector<AuditRecord>> DossierService::Audit(const Actor& actor,
   if (Status allowed = Authorize(actor, Operation::kReadAuditTrail); !allowed.ok()) {
     return allowed.error();
   }
-  Result<Loaded> loaded = LoadVisible(actor, code);
-  if (!loaded.ok()) return loaded.error();
+  RETURN_IF_ERROR(LoadVisible(actor, code));
   return store_.AuditTrail(code);
 }
 
@@ -731,7 +708,7 @@ Result<std::vector<DossierSummary>> DossierService::List(const Actor& actor,
                                                          DossierListRequest request) {
   if (!ReachesDossiers(actor)) {
     return Error(ErrorCode::kPermissionDenied, "this account reads the sync feed only",
-                 "role_not_allowed");
+                 ErrorReason::kRoleNotAllowed);
   }
   if (IsApplicantOnly(actor)) {
     return store_.ListByApplicant(ApplicantQuery{actor.user_id, std::move(request.after_code),
@@ -740,7 +717,7 @@ Result<std::vector<DossierSummary>> DossierService::List(const Actor& actor,
   }
   if (actor.agency.empty() || actor.HasRole(kSystemRole) || actor.HasRole(kApplicantRole)) {
     return Error(ErrorCode::kPermissionDenied, "only applicants and agency staff list dossiers",
-                 "role_not_allowed");
+                 ErrorReason::kRoleNotAllowed);
   }
   return store_.ListByAgency(AgencyQuery{actor.agency, std::move(request.after_code),
                                          ClampLimit(request.limit), std::move(request.filter)});
@@ -764,14 +741,13 @@ Result<std::vector<std::string>> DossierService::CheckDocumentsUsable(const Acto
     if (!uploaded.ok()) return uploaded.error();
     if (*uploaded) {
       // Uploaded by the actor and already attached to another dossier.
-      Result<std::vector<DossierSummary>> elsewhere = store_.ListDossiersReferencing(id, 1);
-      if (!elsewhere.ok()) return elsewhere.error();
-      if (!elsewhere->empty()) reused.push_back(id);
+      ASSIGN_OR_RETURN(std::vector<DossierSummary> elsewhere,
+                       store_.ListDossiersReferencing(id, 1));
+      if (!elsewhere.empty()) reused.push_back(id);
       continue;
     }
-    Result<bool> own_result = IsResultIssuedTo(actor, id);
-    if (!own_result.ok()) return own_result.error();
-    if (*own_result) {
+    ASSIGN_OR_RETURN(bool own_result, IsResultIssuedTo(actor, id));
+    if (own_result) {
       reused.push_back(id);
     } else {
       unusable.push_back(
@@ -779,17 +755,16 @@ Result<std::vector<std::string>> DossierService::CheckDocumentsUsable(const Acto
     }
   }
   if (unusable.empty()) return reused;
-  return Error(ErrorCode::kInvalidArgument, "some documents are unknown", "validation",
+  return Error(ErrorCode::kInvalidArgument, "some documents are unknown", ErrorReason::kValidation,
                std::move(unusable));
 }
 
 Result<bool> DossierService::IsResultIssuedTo(const Actor& actor, const std::string& id) {
   if (!IsApplicantOnly(actor) || !IsDocumentId(id)) return false;
   constexpr int kMaxReferences = 50;
-  Result<std::vector<DossierSummary>> referencing =
-      store_.ListDossiersReferencing(id, kMaxReferences);
-  if (!referencing.ok()) return referencing.error();
-  for (const DossierSummary& summary : *referencing) {
+  ASSIGN_OR_RETURN(std::vector<DossierSummary> referencing,
+                   store_.ListDossiersReferencing(id, kMaxReferences));
+  for (const DossierSummary& summary : referencing) {
     if (summary.applicant_id != actor.user_id) continue;
     Result<Dossier> dossier = store_.GetDossier(summary.code);
     if (!dossier.ok()) return dossier.error();
@@ -806,7 +781,7 @@ Result<std::vector<DossierSummary>> DossierService::Queue(const Actor& actor, Qu
   if (query.role.empty() || query.role == kApplicantRole || query.role == kSystemRole ||
       !actor.HasRole(query.role) || actor.agency.empty() || !ReachesDossiers(actor)) {
     return Error(ErrorCode::kPermissionDenied, "you do not work in the queue of this role",
-                 "role_not_allowed", {{"/role", "must be one of your staff roles"}});
+                 ErrorReason::kRoleNotAllowed, {{"/role", "must be one of your staff roles"}});
   }
   query.agency = actor.agency;
   query.limit = ClampLimit(query.limit);
@@ -820,11 +795,10 @@ Result<DossierService::Loaded> DossierService::LoadVisible(const Actor& actor,
     if (dossier.error().code() == ErrorCode::kNotFound) return NotFound(code);
     return dossier.error();
   }
-  Result<std::shared_ptr<const RunnableWorkflow>> workflow =
-      catalog_.Get(dossier->procedure_code, dossier->definition_version);
-  if (!workflow.ok()) return workflow.error();
-  if (!CanSeeDossier(actor, *dossier, (*workflow)->workflow)) return NotFound(code);
-  return Loaded{std::move(dossier).value(), std::move(workflow).value()};
+  ASSIGN_OR_RETURN(std::shared_ptr<const RunnableWorkflow> workflow,
+                   catalog_.Get(dossier->procedure_code, dossier->definition_version));
+  if (!CanSeeDossier(actor, *dossier, workflow->workflow)) return NotFound(code);
+  return Loaded{std::move(dossier).value(), std::move(workflow)};
 }
 
 DossierView DossierService::ViewOf(const Actor& actor, Loaded loaded) const {

@@ -2,13 +2,14 @@
 
 #include "engine/domain/access.h"
 #include "engine/domain/identity.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
 
 Error InvalidField(const char* pointer, const std::string& message) {
-  return Error(ErrorCode::kInvalidArgument, std::string(pointer + 1) + " " + message, "validation",
-               {{pointer, message}});
+  return Error(ErrorCode::kInvalidArgument, std::string(pointer + 1) + " " + message,
+               ErrorReason::kValidation, {{pointer, message}});
 }
 
 }  // namespace
@@ -21,12 +22,11 @@ Result<FeedPage> FeedService::Read(const Actor& actor, std::int64_t after, int l
   if (limit < 1 || limit > kMaxLimit) {
     return InvalidField("/limit", "must be a whole number from 1 to 1000");
   }
-  Result<std::vector<StoredOutboxEntry>> entries =
-      store_.ListOutbox(OutboxQuery{after, limit, actor.agency});
-  if (!entries.ok()) return entries.error();
+  ASSIGN_OR_RETURN(std::vector<StoredOutboxEntry> entries,
+                   store_.ListOutbox(OutboxQuery{after, limit, actor.agency}));
   FeedPage page;
-  page.next = entries->empty() ? after : entries->back().id;
-  page.items = std::move(entries).value();
+  page.next = entries.empty() ? after : entries.back().id;
+  page.items = std::move(entries);
   return page;
 }
 

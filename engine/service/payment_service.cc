@@ -4,6 +4,7 @@
 
 #include "engine/domain/access.h"
 #include "engine/domain/json_parse.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -16,8 +17,8 @@ bool IsIdText(const nlohmann::json& value) {
 }
 
 Error InvalidPayload(std::vector<FieldError> fields) {
-  return Error(ErrorCode::kInvalidArgument, "the payment is not valid", "invalid_payload",
-               std::move(fields));
+  return Error(ErrorCode::kInvalidArgument, "the payment is not valid",
+               ErrorReason::kInvalidPayload, std::move(fields));
 }
 
 }  // namespace
@@ -48,11 +49,11 @@ Result<GatewayConfirmation> PaymentService::ConfirmOnline(std::string_view body,
                                                           std::string_view signature) {
   if (!verify_) {
     return Error(ErrorCode::kUnavailable, "no payment gateway secret is configured",
-                 "payments_unavailable");
+                 ErrorReason::kPaymentsUnavailable);
   }
   if (!verify_(body, signature)) {
     return Error(ErrorCode::kUnauthenticated, "the callback's signature is not valid",
-                 "bad_signature");
+                 ErrorReason::kBadSignature);
   }
   Result<nlohmann::json> parsed_body = ParseJson(body, kRequestJsonLimits);
   if (!parsed_body.ok()) return InvalidPayload({{"", parsed_body.error().message()}});
@@ -87,15 +88,14 @@ Result<GatewayConfirmation> PaymentService::ConfirmOnline(std::string_view body,
       return Error(ErrorCode::kConflict,
                    "transaction " + confirmation.transaction_id +
                        " was recorded for another dossier or amount",
-                   "transaction_reused");
+                   ErrorReason::kTransactionReused);
     }
     confirmation.outcome = "replayed";
     return confirmation;
   };
   auto recorded = [&]() { return store_.FindPayment(confirmation.transaction_id); };
-  Result<std::optional<PaymentRecord>> known = recorded();
-  if (!known.ok()) return known.error();
-  if (known->has_value()) return replay(**known);
+  ASSIGN_OR_RETURN(std::optional<PaymentRecord> known, recorded());
+  if (known.has_value()) return replay(*known);
 
   PaymentRecord payment;
   payment.transaction_id = confirmation.transaction_id;
@@ -105,11 +105,10 @@ Result<GatewayConfirmation> PaymentService::ConfirmOnline(std::string_view body,
                                               confirmation.dossier_code, std::move(payment));
   if (!paid.ok()) {
     // The same confirmation delivered twice at once: the other one won.
-    if (paid.error().reason() == "duplicate_payment") {
-      Result<std::optional<PaymentRecord>> winner = recorded();
-      if (!winner.ok()) return winner.error();
-      if (!winner->has_value()) return Error(ErrorCode::kInternal, "payment vanished");
-      return replay(**winner);
+    if (paid.error().reason() == ErrorReason::kDuplicatePayment) {
+      ASSIGN_OR_RETURN(std::optional<PaymentRecord> winner, recorded());
+      if (!winner.has_value()) return Error(ErrorCode::kInternal, "payment vanished");
+      return replay(*winner);
     }
     return paid.error();
   }

@@ -4,6 +4,7 @@
 
 #include "engine/domain/access.h"
 #include "engine/domain/identity.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -45,7 +46,8 @@ Result<ReportScope> ReportService::Scope(const Actor& actor, const ReportRequest
   }
   if (request.agency && *request.agency != actor.agency) {
     return Error(ErrorCode::kPermissionDenied, "reports cover only the caller's own agency",
-                 "other_agency", {{"/agency", "must be your own agency " + actor.agency}});
+                 ErrorReason::kOtherAgency,
+                 {{"/agency", "must be your own agency " + actor.agency}});
   }
   ReportScope scope;
   scope.agency = actor.agency;
@@ -54,49 +56,45 @@ Result<ReportScope> ReportService::Scope(const Actor& actor, const ReportRequest
   scope.from = request.from;
   scope.to = request.to.value_or(scope.generated_at);
   if (scope.to <= scope.from.value_or(kBeginningOfTime)) {
-    return Error(ErrorCode::kInvalidArgument, "the report period is empty", "validation",
-                 {{"/to", "must be after from"}});
+    return Error(ErrorCode::kInvalidArgument, "the report period is empty",
+                 ErrorReason::kValidation, {{"/to", "must be after from"}});
   }
   return scope;
 }
 
 Result<ReportSummary> ReportService::Summary(const Actor& actor, const ReportRequest& request) {
-  Result<ReportScope> scope = Scope(actor, request);
-  if (!scope.ok()) return scope.error();
+  ASSIGN_OR_RETURN(ReportScope scope, Scope(actor, request));
   ReportQuery query;
-  query.agency = scope->agency;
-  query.procedure_code = scope->procedure_code;
-  query.from = scope->from.value_or(kBeginningOfTime);
-  query.to = scope->to;
+  query.agency = scope.agency;
+  query.procedure_code = scope.procedure_code;
+  query.from = scope.from.value_or(kBeginningOfTime);
+  query.to = scope.to;
   query.group_by = request.group_by;
-  query.now = scope->generated_at;
-  Result<std::vector<ReportGroup>> groups = store_.AggregateReport(query);
-  if (!groups.ok()) return groups.error();
+  query.now = scope.generated_at;
+  ASSIGN_OR_RETURN(std::vector<ReportGroup> groups, store_.AggregateReport(query));
   ReportSummary summary;
-  summary.scope = *scope;
+  summary.scope = scope;
   summary.group_by = request.group_by;
-  for (const ReportGroup& group : *groups)
+  for (const ReportGroup& group : groups)
     summary.groups.push_back(GroupOf(group.key, group.counts));
-  summary.total = GroupOf("total", SumCounts(*groups));
+  summary.total = GroupOf("total", SumCounts(groups));
   return summary;
 }
 
 Result<Scorecard> ReportService::ScorecardOf(const Actor& actor, const ReportRequest& request) {
   ReportRequest whole = request;
   whole.procedure_code.reset();
-  Result<ReportScope> scope = Scope(actor, whole);
-  if (!scope.ok()) return scope.error();
+  ASSIGN_OR_RETURN(ReportScope scope, Scope(actor, whole));
   ReportQuery query;
-  query.agency = scope->agency;
-  query.from = scope->from.value_or(kBeginningOfTime);
-  query.to = scope->to;
+  query.agency = scope.agency;
+  query.from = scope.from.value_or(kBeginningOfTime);
+  query.to = scope.to;
   query.group_by = ReportGroupBy::kNone;
-  query.now = scope->generated_at;
-  Result<std::vector<ReportGroup>> groups = store_.AggregateReport(query);
-  if (!groups.ok()) return groups.error();
+  query.now = scope.generated_at;
+  ASSIGN_OR_RETURN(std::vector<ReportGroup> groups, store_.AggregateReport(query));
   Scorecard card;
-  card.scope = *scope;
-  card.components = ScoreNationalIndex(SumCounts(*groups));
+  card.scope = scope;
+  card.components = ScoreNationalIndex(SumCounts(groups));
   for (IndexComponent& component : card.components) {
     if (component.ratio) component.ratio = RoundTo(*component.ratio, 4);
     if (!component.points) continue;

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 namespace {
 
@@ -39,14 +41,15 @@ Result<AcceptedSignature> ResultSigning::AcceptUploaded(const Actor& actor,
   if (tools_.verifier == nullptr) {
     return Error(ErrorCode::kUnavailable,
                  "this server has no trust store configured, so it accepts no signatures",
-                 "signatures_unavailable", {{kSignaturePointer, "cannot be verified here"}});
+                 ErrorReason::kSignaturesUnavailable,
+                 {{kSignaturePointer, "cannot be verified here"}});
   }
   std::optional<std::string> der;
   if (value.is_string() && tools_.decode_base64)
     der = tools_.decode_base64(value.get<std::string>());
   if (!der) {
     return Error(ErrorCode::kInvalidArgument, "the signature must be base64 of DER CMS",
-                 "invalid_payload",
+                 ErrorReason::kInvalidPayload,
                  {{kSignaturePointer, "must be a string of standard padded base64"}});
   }
   Result<AcceptedSignature> accepted = Accept(std::move(*der), result_bytes);
@@ -68,7 +71,7 @@ Result<AcceptedSignature> ResultSigning::AcceptUploaded(const Actor& actor,
   if (!bound) {
     return Error(ErrorCode::kPermissionDenied,
                  "the signer certificate is not bound to user " + actor.user_id,
-                 "certificate_not_bound_to_user",
+                 ErrorReason::kCertificateNotBoundToUser,
                  {{kSignaturePointer, bound_fingerprint
                                           ? "the certificate's fingerprint is not the one on "
                                             "the user's record"
@@ -87,14 +90,14 @@ Result<AcceptedSignature> ResultSigning::AcceptUploaded(const Actor& actor,
     return Error(
         ErrorCode::kInvalidArgument,
         "the signing time is before the result was attached or in the future",
-        "signing_time_implausible",
+        ErrorReason::kSigningTimeImplausible,
         {{kSignaturePointer, "signingTime must lie between the result's attachment and now"}});
   }
   if (signed_at < moment.now - window.max_age) {
     return Error(ErrorCode::kInvalidArgument,
                  "the signature was made more than " + std::to_string(window.max_age.count()) +
                      " minutes ago; sign the result again",
-                 "signing_time_implausible",
+                 ErrorReason::kSigningTimeImplausible,
                  {{kSignaturePointer, "signingTime must be within the last " +
                                           std::to_string(window.max_age.count()) + " minutes"}});
   }
@@ -105,24 +108,25 @@ Result<AcceptedSignature> ResultSigning::Seal(std::string_view result_bytes) con
   if (tools_.sealer == nullptr || tools_.verifier == nullptr) {
     return Error(ErrorCode::kUnavailable,
                  "this server has no agency seal (or no trust store) configured",
-                 "seal_unavailable", {{"/seal", "cannot be applied here"}});
+                 ErrorReason::kSealUnavailable, {{"/seal", "cannot be applied here"}});
   }
   // Not verified again here: the seal's chain was verified against the trust
   // store when the server started (serve refuses a seal that does not
   // verify), the sealer refuses once its certificate is not valid, and every
   // listing re-verifies each stored signature (CurrentStatus).
-  Result<SealedSignature> sealed = tools_.sealer->SealDetached(result_bytes);
-  if (!sealed.ok()) return sealed.error();
-  AcceptedSignature accepted = AcceptedOf(std::move(sealed->verified), std::move(sealed->der));
+  ASSIGN_OR_RETURN(SealedSignature sealed, tools_.sealer->SealDetached(result_bytes));
+  AcceptedSignature accepted = AcceptedOf(std::move(sealed.verified), std::move(sealed.der));
   accepted.evidence.seal = true;
   return accepted;
 }
 
 std::string ResultSigning::CurrentStatus(std::string_view der,
                                          std::string_view result_bytes) const {
-  if (tools_.verifier == nullptr) return "signatures_unavailable";
+  if (tools_.verifier == nullptr) {
+    return std::string(ErrorReasonName(ErrorReason::kSignaturesUnavailable));
+  }
   Result<VerifiedSignature> verified = tools_.verifier->VerifyDetached(der, result_bytes);
-  return verified.ok() ? "valid" : verified.error().reason();
+  return verified.ok() ? "valid" : std::string(ErrorReasonName(verified.error().reason()));
 }
 
 }  // namespace motcua

@@ -5,11 +5,15 @@
 #include <map>
 #include <set>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 namespace {
 
 std::string Failure(const std::string& code, const std::string& action, const Error& error) {
-  return code + " " + action + ": " + (error.reason().empty() ? error.message() : error.reason());
+  return code + " " + action + ": " +
+         (error.reason() == ErrorReason::kNone ? error.message()
+                                               : std::string(ErrorReasonName(error.reason())));
 }
 
 // The latest `action` event since the dossier entered its current state.
@@ -46,23 +50,20 @@ std::vector<std::string> SweepLogLines(const SweepResult& result, std::size_t ma
 
 Result<SweepResult> TimerService::Sweep() {
   const Instant now = clock_.Now();
-  Result<std::vector<StoredDefinition>> procedures = store_.ListLatestDefinitions();
-  if (!procedures.ok()) return procedures.error();
+  ASSIGN_OR_RETURN(std::vector<StoredDefinition> procedures, store_.ListLatestDefinitions());
   SweepResult result;
-  for (const StoredDefinition& procedure : *procedures) {
-    Status swept = SweepProcedure(procedure.procedure_code, now, result);
-    if (!swept.ok()) return swept.error();
+  for (const StoredDefinition& procedure : procedures) {
+    RETURN_IF_ERROR(SweepProcedure(procedure.procedure_code, now, result));
   }
   constexpr int kFactsPageSize = 500;
   constexpr int kFactsPagesPerSweep = 20;
   for (int page = 0; page < kFactsPagesPerSweep && !facts_complete_; ++page) {
-    Result<DossierService::FactsBackfill> backfill =
-        dossiers_.BackfillReportFacts(facts_after_, kFactsPageSize);
-    if (!backfill.ok()) return backfill.error();
-    result.report_facts_added += backfill->added;
-    for (std::string& failure : backfill->failures) result.failures.push_back(std::move(failure));
-    facts_after_ = backfill->next_after;
-    facts_complete_ = backfill->examined < kFactsPageSize;
+    ASSIGN_OR_RETURN(DossierService::FactsBackfill backfill,
+                     dossiers_.BackfillReportFacts(facts_after_, kFactsPageSize));
+    result.report_facts_added += backfill.added;
+    for (std::string& failure : backfill.failures) result.failures.push_back(std::move(failure));
+    facts_after_ = backfill.next_after;
+    facts_complete_ = backfill.examined < kFactsPageSize;
   }
   return result;
 }
@@ -71,24 +72,23 @@ Status TimerService::SweepProcedure(const std::string& procedure_code, Instant n
                                     SweepResult& result) {
   // Dossiers stay pinned to the version they started on: look at the timer
   // and automatic-action states of every version.
-  Result<std::vector<StoredDefinition>> versions = store_.ListDefinitionVersions(procedure_code);
-  if (!versions.ok()) return versions.error();
+  ASSIGN_OR_RETURN(std::vector<StoredDefinition> versions,
+                   store_.ListDefinitionVersions(procedure_code));
   std::map<std::string, int> timer_days;  // state -> the shortest timer, in working days
   std::set<std::string> automatic_states;
   std::map<std::string, std::chrono::minutes> sla_floor;  // state -> shortest SLA, wall time
-  for (const StoredDefinition& version : *versions) {
-    Result<std::shared_ptr<const RunnableWorkflow>> runnable =
-        catalog_.Get(procedure_code, version.version);
-    if (!runnable.ok()) return runnable.error();
-    for (const Timer& timer : (*runnable)->workflow.timers) {
+  for (const StoredDefinition& version : versions) {
+    ASSIGN_OR_RETURN(std::shared_ptr<const RunnableWorkflow> runnable,
+                     catalog_.Get(procedure_code, version.version));
+    for (const Timer& timer : runnable->workflow.timers) {
       auto [it, fresh] = timer_days.emplace(timer.state, timer.after_working_days);
       if (!fresh) it->second = std::min(it->second, timer.after_working_days);
     }
-    for (const Action& action : (*runnable)->workflow.actions) {
+    for (const Action& action : runnable->workflow.actions) {
       if (action.automatic) automatic_states.insert(action.from.begin(), action.from.end());
     }
-    if ((*runnable)->workflow.supervisor_role.empty()) continue;
-    for (const State& state : (*runnable)->workflow.states) {
+    if (runnable->workflow.supervisor_role.empty()) continue;
+    for (const State& state : runnable->workflow.states) {
       if (!state.sla || state.terminal) continue;
       // N working hours or days last at least N hours or days of wall time.
       const std::chrono::minutes floor =
@@ -112,10 +112,9 @@ Status TimerService::SweepProcedure(const std::string& procedure_code, Instant n
     for (const DossierSummary& summary : *waiting) FireDue(summary.code, now, result);
   }
   for (const std::string& state : automatic_states) {
-    Result<std::vector<DossierSummary>> waiting =
-        store_.ListInState({procedure_code, state, now, per_state_limit_, {}, {}});
-    if (!waiting.ok()) return waiting.error();
-    for (const DossierSummary& summary : *waiting) {
+    ASSIGN_OR_RETURN(std::vector<DossierSummary> waiting,
+                     store_.ListInState({procedure_code, state, now, per_state_limit_, {}, {}}));
+    for (const DossierSummary& summary : waiting) {
       Result<DossierView> resumed = dossiers_.ResumeAutomaticActions(summary.code);
       if (!resumed.ok()) {
         result.failures.push_back(Failure(summary.code, "automatic", resumed.error()));

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 namespace {
 
 Error InvalidToken() {
-  return Error(ErrorCode::kUnauthenticated, "the bearer token is not valid", "invalid_token");
+  return Error(ErrorCode::kUnauthenticated, "the bearer token is not valid",
+               ErrorReason::kInvalidToken);
 }
 
 }  // namespace
@@ -18,7 +21,7 @@ Result<TokenService::Issued> TokenService::Issue(const std::string& user_id,
   if (!user.ok()) return user.error();
   if (user->disabled) {
     return Error(ErrorCode::kFailedPrecondition, "user " + user_id + " is disabled",
-                 "user_disabled");
+                 ErrorReason::kUserDisabled);
   }
   Issued issued;
   issued.secret = crypto_.NewSecret();
@@ -27,8 +30,7 @@ Result<TokenService::Issued> TokenService::Issue(const std::string& user_id,
   issued.record.label = label;
   issued.record.created_at = clock_.Now();
   issued.record.expires_at = issued.record.created_at + ttl;
-  Status created = store_.CreateToken(issued.record);
-  if (!created.ok()) return created.error();
+  RETURN_IF_ERROR(store_.CreateToken(issued.record));
   return issued;
 }
 
@@ -39,11 +41,10 @@ Result<Actor> TokenService::Authenticate(std::string_view secret) {
   const Instant now = clock_.Now();
   // Read before the token: a revocation committed after this read changes
   // the generation, so what is cached below is dropped at the next use.
-  Result<std::int64_t> generation = store_.IdentityGeneration();
-  if (!generation.ok()) return generation.error();
+  ASSIGN_OR_RETURN(std::int64_t generation, store_.IdentityGeneration());
   {
     std::lock_guard lock(mutex_);
-    DropCacheIfStale(*generation);
+    DropCacheIfStale(generation);
     auto cached = cache_.find(hash);
     if (cached != cache_.end()) {
       if (now < cached->second.cached_until && now < cached->second.token_expires) {
@@ -63,8 +64,8 @@ Result<Actor> TokenService::Authenticate(std::string_view secret) {
   actor.authenticated_by = AuthMethod::kBearerToken;
 
   std::lock_guard lock(mutex_);
-  DropCacheIfStale(*generation);
-  if (cache_generation_ == *generation) {
+  DropCacheIfStale(generation);
+  if (cache_generation_ == generation) {
     if (cache_.size() >= kCacheCapacity) cache_.clear();  // crude but bounded
     cache_[hash] = Cached{actor, token->expires_at, now + kCacheTtl};
   }

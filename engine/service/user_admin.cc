@@ -3,13 +3,14 @@
 #include <algorithm>
 
 #include "engine/domain/access.h"
+#include "engine/domain/status_macros.h"
 #include "engine/domain/workflow.h"
 
 namespace motcua {
 namespace {
 
 Error UserNotFound(const std::string& id) {
-  return Error(ErrorCode::kNotFound, "user " + id + " does not exist", "user_not_found");
+  return Error(ErrorCode::kNotFound, "user " + id + " does not exist", ErrorReason::kUserNotFound);
 }
 
 Status RequireAdmin(const Actor& actor) {
@@ -23,16 +24,16 @@ Error OutOfScope(const Actor& admin, const User& user) {
   if (user.HasRole(kApplicantRole) || user.agency.empty()) {
     return Error(ErrorCode::kPermissionDenied,
                  "applicant accounts belong to no agency; only a national admin manages them",
-                 "not_your_user");
+                 ErrorReason::kNotYourUser);
   }
   return Error(ErrorCode::kPermissionDenied, "national admins are managed by national admins only",
-               "not_your_user");
+               ErrorReason::kNotYourUser);
 }
 
 }  // namespace
 
 Result<User> UserAdministration::LoadInScope(const Actor& admin, const std::string& id) {
-  if (Status allowed = RequireAdmin(admin); !allowed.ok()) return allowed.error();
+  RETURN_IF_ERROR(RequireAdmin(admin));
   Result<User> user = store_.GetUser(id);
   if (!user.ok()) {
     return user.error().code() == ErrorCode::kNotFound ? UserNotFound(id) : user.error();
@@ -42,7 +43,7 @@ Result<User> UserAdministration::LoadInScope(const Actor& admin, const std::stri
 }
 
 Result<std::vector<User>> UserAdministration::List(const Actor& admin) {
-  if (Status allowed = RequireAdmin(admin); !allowed.ok()) return allowed.error();
+  RETURN_IF_ERROR(RequireAdmin(admin));
   return store_.ListUsers(admin.agency);
 }
 
@@ -51,17 +52,17 @@ Result<User> UserAdministration::Get(const Actor& admin, const std::string& id) 
 }
 
 Result<User> UserAdministration::Create(const Actor& admin, User user) {
-  if (Status allowed = RequireAdmin(admin); !allowed.ok()) return allowed.error();
+  RETURN_IF_ERROR(RequireAdmin(admin));
   const bool applicant = user.HasRole(kApplicantRole);
   if (!applicant && user.agency.empty()) user.agency = admin.agency;
   if (!applicant && user.agency != admin.agency && !admin.HasRole(kNationalAdminRole)) {
     return Error(ErrorCode::kPermissionDenied, "admins create staff of their own agency only",
-                 "wrong_agency", {{"/agency", "must be your agency " + admin.agency}});
+                 ErrorReason::kWrongAgency, {{"/agency", "must be your agency " + admin.agency}});
   }
   user.created_at = clock_.Now();
-  if (Status valid = ValidateUser(user); !valid.ok()) return valid.error();
+  RETURN_IF_ERROR(ValidateUser(user));
   if (!MayManageUser(admin, user)) return OutOfScope(admin, user);
-  if (Status created = store_.CreateUser(user); !created.ok()) return created.error();
+  RETURN_IF_ERROR(store_.CreateUser(user));
   return user;
 }
 
@@ -76,11 +77,11 @@ Result<User> UserAdministration::Update(const Actor& admin, const std::string& i
     user->certificate_fingerprint =
         changes.certificate_fingerprint->empty() ? std::nullopt : changes.certificate_fingerprint;
   }
-  if (Status valid = ValidateUser(*user); !valid.ok()) return valid.error();
+  RETURN_IF_ERROR(ValidateUser(*user));
   // The changed user must still be the admin's to manage (no granting of
   // national_admin by an agency admin).
   if (!MayManageUser(admin, *user)) return OutOfScope(admin, *user);
-  if (Status updated = store_.UpdateUser(*user); !updated.ok()) return updated.error();
+  RETURN_IF_ERROR(store_.UpdateUser(*user));
   tokens_.ForgetUser(id);
   return user;
 }
@@ -89,26 +90,24 @@ Result<TokenService::Issued> UserAdministration::IssueToken(const Actor& admin,
                                                             const std::string& user_id,
                                                             const std::string& label,
                                                             std::chrono::seconds ttl) {
-  Result<User> user = LoadInScope(admin, user_id);
-  if (!user.ok()) return user.error();
+  RETURN_IF_ERROR(LoadInScope(admin, user_id));
   if (ttl < std::chrono::minutes(1) || ttl > kMaxTokenLifetime) {
     return Error(ErrorCode::kInvalidArgument, "a token lives from 1 minute to 365 days",
-                 "validation", {{"/ttl_seconds", "must be from 60 to 31536000"}});
+                 ErrorReason::kValidation, {{"/ttl_seconds", "must be from 60 to 31536000"}});
   }
   return tokens_.Issue(user_id, label, ttl);
 }
 
 Result<std::vector<TokenRecord>> UserAdministration::ListTokens(const Actor& admin,
                                                                 const std::string& user_id) {
-  Result<User> user = LoadInScope(admin, user_id);
-  if (!user.ok()) return user.error();
+  RETURN_IF_ERROR(LoadInScope(admin, user_id));
   return store_.ListTokens(user_id);
 }
 
 Status UserAdministration::RevokeToken(const Actor& admin, const std::string& token_hash) {
-  if (Status allowed = RequireAdmin(admin); !allowed.ok()) return allowed;
+  RETURN_IF_ERROR(RequireAdmin(admin));
   Result<TokenRecord> token = store_.GetToken(token_hash);
-  const Error not_found(ErrorCode::kNotFound, "token does not exist", "token_not_found");
+  const Error not_found(ErrorCode::kNotFound, "token does not exist", ErrorReason::kTokenNotFound);
   if (!token.ok()) return token.error().code() == ErrorCode::kNotFound ? not_found : token.error();
   Result<User> user = LoadInScope(admin, token->user_id);
   if (!user.ok()) return user.error().code() == ErrorCode::kNotFound ? not_found : user.error();

@@ -4,6 +4,7 @@
 
 #include "engine/domain/access.h"
 #include "engine/domain/identity.h"
+#include "engine/domain/status_macros.h"
 #include "engine/domain/workflow_lint.h"
 
 namespace motcua {
@@ -50,7 +51,7 @@ bool IsAgencyAdmin(const Actor& publisher) {
 }
 
 Error NotYourProcedure(const std::string& message) {
-  return Error(ErrorCode::kPermissionDenied, message, "not_your_procedure");
+  return Error(ErrorCode::kPermissionDenied, message, ErrorReason::kNotYourProcedure);
 }
 
 // The owner the next version of `code` gets when `publisher` publishes it,
@@ -76,7 +77,7 @@ Result<std::string> OwnerFor(const Actor& publisher, const std::string& code,
   if (IsNationalCode(code)) {
     return Error(ErrorCode::kPermissionDenied,
                  code + " is a national procedure code: only a national admin publishes it",
-                 "not_your_procedure",
+                 ErrorReason::kNotYourProcedure,
                  {{"/procedure/code", "must be a local code (e.g. " + code +
                                           "-LOCAL) for an "
                                           "agency's own procedure"}});
@@ -97,14 +98,14 @@ Result<StoredDefinition> WorkflowCatalog::Publish(
   }
   std::vector<FieldError> problems = LintWorkflow(workflow_schema_, document);
   if (!problems.empty()) {
-    return Error(ErrorCode::kInvalidArgument, "the workflow definition is not valid", "validation",
-                 std::move(problems));
+    return Error(ErrorCode::kInvalidArgument, "the workflow definition is not valid",
+                 ErrorReason::kValidation, std::move(problems));
   }
   const std::string code = document.at("procedure").at("code").get<std::string>();
   if (procedure_code && *procedure_code != code) {
     return Error(ErrorCode::kInvalidArgument,
                  "the definition is for procedure " + code + ", not " + *procedure_code,
-                 "validation",
+                 ErrorReason::kValidation,
                  {{"/procedure/code", "must be \"" + *procedure_code + "\" to publish it here"}});
   }
   std::optional<std::string> current_owner;
@@ -114,8 +115,7 @@ Result<StoredDefinition> WorkflowCatalog::Publish(
   } else if (latest.error().code() != ErrorCode::kNotFound) {
     return latest.error();
   }
-  Result<std::string> owner = OwnerFor(publisher, code, current_owner);
-  if (!owner.ok()) return owner.error();
+  ASSIGN_OR_RETURN(std::string owner, OwnerFor(publisher, code, current_owner));
   // Built once now as every load will build it, so that nothing that cannot
   // run is ever stored (lint already compiles the form schema; this is the net).
   StoredDefinition candidate;
@@ -125,10 +125,10 @@ Result<StoredDefinition> WorkflowCatalog::Publish(
   if (!runnable.ok()) {
     std::vector<FieldError> fields = runnable.error().fields();
     if (fields.empty()) fields.push_back({"", runnable.error().message()});
-    return Error(ErrorCode::kInvalidArgument, runnable.error().message(), "validation",
+    return Error(ErrorCode::kInvalidArgument, runnable.error().message(), ErrorReason::kValidation,
                  std::move(fields));
   }
-  return store_.PublishDefinition(code, document, publisher.user_id, clock_.Now(), *owner);
+  return store_.PublishDefinition(code, document, publisher.user_id, clock_.Now(), owner);
 }
 
 Result<std::shared_ptr<const RunnableWorkflow>> WorkflowCatalog::Get(
@@ -136,18 +136,16 @@ Result<std::shared_ptr<const RunnableWorkflow>> WorkflowCatalog::Get(
   // Asking the store for the latest version's number only, and taking the
   // parsed definition from `loaded_`, avoids parsing its JSON on every call.
   if (version == 0) {
-    Result<std::int64_t> latest = store_.LatestDefinitionVersion(procedure_code);
-    if (!latest.ok()) return latest.error();
-    version = *latest;
+    ASSIGN_OR_RETURN(std::int64_t latest, store_.LatestDefinitionVersion(procedure_code));
+    version = latest;
   }
   {
     std::lock_guard lock(mutex_);
     auto found = loaded_.find({procedure_code, version});
     if (found != loaded_.end()) return found->second;
   }
-  Result<StoredDefinition> definition = store_.GetDefinition(procedure_code, version);
-  if (!definition.ok()) return definition.error();
-  return Load(std::move(definition).value());
+  ASSIGN_OR_RETURN(StoredDefinition definition, store_.GetDefinition(procedure_code, version));
+  return Load(std::move(definition));
 }
 
 Result<std::vector<StoredDefinition>> WorkflowCatalog::Versions(const Actor& reader,
@@ -158,16 +156,15 @@ Result<std::vector<StoredDefinition>> WorkflowCatalog::Versions(const Actor& rea
   Result<std::vector<StoredDefinition>> versions = store_.ListDefinitionVersions(procedure_code);
   if (versions.ok() && versions->empty()) {
     return Error(ErrorCode::kNotFound, "procedure " + procedure_code + " has no published workflow",
-                 "procedure_not_found");
+                 ErrorReason::kProcedureNotFound);
   }
   return versions;
 }
 
 Result<std::vector<std::shared_ptr<const RunnableWorkflow>>> WorkflowCatalog::Latest() {
-  Result<std::vector<StoredDefinition>> definitions = store_.ListLatestDefinitions();
-  if (!definitions.ok()) return definitions.error();
+  ASSIGN_OR_RETURN(std::vector<StoredDefinition> definitions, store_.ListLatestDefinitions());
   std::vector<std::shared_ptr<const RunnableWorkflow>> result;
-  for (StoredDefinition& definition : *definitions) {
+  for (StoredDefinition& definition : definitions) {
     Result<std::shared_ptr<const RunnableWorkflow>> loaded = Load(std::move(definition));
     // One broken definition (logged by Load) must not hide every other one.
     if (loaded.ok()) result.push_back(std::move(loaded).value());

@@ -9,6 +9,7 @@
 
 #include "engine/crypto/sha256.h"
 #include "engine/domain/dossier_replay.h"
+#include "engine/domain/status_macros.h"
 #include "engine/domain/workflow.h"
 #include "engine/sqlite/dossier_codec.h"
 #include "engine/sqlite/sqlite_db.h"
@@ -124,18 +125,18 @@ class Auditor {
       if (!*row) break;
       const std::string code = (*events)->ColumnText(1);
       if (!current_ || code != current_->code) {
-        if (Status done = FinishDossier(); !done.ok()) return done.error();
+        RETURN_IF_ERROR(FinishDossier());
         current_.emplace();
         current_->code = code;
       }
-      if (Status read = ReadEvent(**events); !read.ok()) return read.error();
+      RETURN_IF_ERROR(ReadEvent(**events));
     }
-    if (Status done = FinishDossier(); !done.ok()) return done.error();
+    RETURN_IF_ERROR(FinishDossier());
     if (options_.dossier_code && result_.dossiers_checked == 0) {
       return Error(ErrorCode::kNotFound, "dossier " + *options_.dossier_code + " has no events");
     }
     if (options_.replay && !Full()) {
-      if (Status rows = CheckRowsWithoutEvents(); !rows.ok()) return rows.error();
+      RETURN_IF_ERROR(CheckRowsWithoutEvents());
     }
     for (const auto& [code, head] : checkpoint_heads_) {
       if (Full()) break;
@@ -303,10 +304,9 @@ class Auditor {
     StatementReset reset(*stmt);
     (*stmt)->BindText(1, procedure_code);
     (*stmt)->BindInt(2, version);
-    Result<bool> found = (*stmt)->Step();
-    if (!found.ok()) return found.error();
+    ASSIGN_OR_RETURN(bool found, (*stmt)->Step());
     std::optional<Workflow> workflow;
-    if (*found) {
+    if (found) {
       const nlohmann::json document =
           nlohmann::json::parse((*stmt)->ColumnText(0), nullptr, /*allow_exceptions=*/false);
       Result<Workflow> parsed = ParseWorkflow(document);
@@ -321,11 +321,10 @@ class Auditor {
         "SELECT code FROM dossiers WHERE NOT EXISTS "
         "(SELECT 1 FROM events WHERE events.dossier_code = dossiers.code)";
     if (options_.dossier_code) sql += " AND code = ?1";
-    Result<SqliteStatement*> stmt = Prepare(sql);
-    if (!stmt.ok()) return stmt.error();
-    StatementReset reset(*stmt);
-    if (options_.dossier_code) (*stmt)->BindText(1, *options_.dossier_code);
-    return (*stmt)->ForEachRow([&](SqliteStatement& row) {
+    ASSIGN_OR_RETURN(SqliteStatement * stmt, Prepare(sql));
+    StatementReset reset(stmt);
+    if (options_.dossier_code) stmt->BindText(1, *options_.dossier_code);
+    return stmt->ForEachRow([&](SqliteStatement& row) {
       Problem(BrokenLink::Kind::kRow, row.ColumnText(0), 0, 0, "the dossier row has no events");
     });
   }
@@ -359,10 +358,9 @@ Result<AuditVerification> VerifyAudit(sqlite3* db, const AuditOptions& options) 
 
 Result<AuditVerification> VerifyAudit(const std::string& database_path,
                                       const AuditOptions& options) {
-  Result<std::unique_ptr<SqliteConnection>> connection =
-      SqliteConnection::Open(database_path, SQLITE_OPEN_READONLY, 5000);
-  if (!connection.ok()) return connection.error();
-  return VerifyAudit((*connection)->handle(), options);
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> connection,
+                   SqliteConnection::Open(database_path, SQLITE_OPEN_READONLY, 5000));
+  return VerifyAudit(connection->handle(), options);
 }
 
 Result<AuditVerification> VerifyAuditChain(sqlite3* db,
@@ -423,10 +421,9 @@ Status AppendCheckpointToFeed(sqlite3* db, const Checkpoint& checkpoint) {
 
 Result<AuditVerification> VerifyAuditChain(const std::string& database_path,
                                            const std::optional<std::string>& dossier_code) {
-  Result<std::unique_ptr<SqliteConnection>> connection =
-      SqliteConnection::Open(database_path, SQLITE_OPEN_READONLY, 5000);
-  if (!connection.ok()) return connection.error();
-  return VerifyAuditChain((*connection)->handle(), dossier_code);
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> connection,
+                   SqliteConnection::Open(database_path, SQLITE_OPEN_READONLY, 5000));
+  return VerifyAuditChain(connection->handle(), dossier_code);
 }
 
 }  // namespace motcua

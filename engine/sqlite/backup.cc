@@ -8,6 +8,7 @@
 #include <system_error>
 #include <thread>
 
+#include "engine/domain/status_macros.h"
 #include "engine/sqlite/sqlite_db.h"
 
 namespace motcua {
@@ -36,26 +37,25 @@ Status BackupDatabase(const std::string& source_path, const std::string& output_
     return Error(ErrorCode::kFailedPrecondition,
                  "backup target " + output_path + " already exists; choose a new file");
   }
-  Result<std::unique_ptr<SqliteConnection>> source =
-      SqliteConnection::Open(source_path, SQLITE_OPEN_READONLY, kBusyTimeoutMs);
-  if (!source.ok()) return source.error();
-  Result<std::unique_ptr<SqliteConnection>> target = SqliteConnection::Open(
-      output_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, kBusyTimeoutMs);
-  if (!target.ok()) return target.error();
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> source,
+                   SqliteConnection::Open(source_path, SQLITE_OPEN_READONLY, kBusyTimeoutMs));
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> target,
+                   SqliteConnection::Open(output_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                          kBusyTimeoutMs));
 
   // One read transaction around all steps: every chunk comes from the same
   // snapshot, so concurrent writers neither restart nor tear the copy.
-  Status begun = (*source)->Exec("BEGIN");
+  Status begun = source->Exec("BEGIN");
   if (begun.ok())
-    begun = (*source)->QueryText("SELECT COUNT(*) FROM sqlite_schema").ok()
+    begun = source->QueryText("SELECT COUNT(*) FROM sqlite_schema").ok()
                 ? Status()
                 : Status(Error(ErrorCode::kInternal, "cannot read " + source_path));
   if (!begun.ok()) return begun;
 
   BackupHandle backup;
-  backup.handle = sqlite3_backup_init((*target)->handle(), "main", (*source)->handle(), "main");
+  backup.handle = sqlite3_backup_init(target->handle(), "main", source->handle(), "main");
   if (backup.handle == nullptr) {
-    return SqliteError(sqlite3_errcode((*target)->handle()), "backup init", (*target)->handle());
+    return SqliteError(sqlite3_errcode(target->handle()), "backup init", target->handle());
   }
   int busy_retries = 0;
   for (;;) {
@@ -66,12 +66,12 @@ Status BackupDatabase(const std::string& source_path, const std::string& output_
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
       continue;
     }
-    return SqliteError(rc, "backup step", (*target)->handle());
+    return SqliteError(rc, "backup step", target->handle());
   }
   const int finished = sqlite3_backup_finish(backup.handle);
   backup.handle = nullptr;
-  (void)(*source)->Exec("COMMIT");
-  if (finished != SQLITE_OK) return SqliteError(finished, "backup finish", (*target)->handle());
+  (void)source->Exec("COMMIT");
+  if (finished != SQLITE_OK) return SqliteError(finished, "backup finish", target->handle());
   return Status();
 }
 

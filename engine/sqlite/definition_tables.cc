@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
 
 namespace motcua {
@@ -15,9 +16,8 @@ Result<StoredDefinition> ReadDefinition(const SqliteStatement& row) {
   definition.procedure_code = row.ColumnText(0);
   definition.version = row.ColumnInt(1);
   definition.content_hash = row.ColumnText(2);
-  Result<nlohmann::json> document = DecodeJson(row.ColumnText(3), "definitions.document");
-  if (!document.ok()) return document.error();
-  definition.document = std::move(document).value();
+  ASSIGN_OR_RETURN(nlohmann::json document, DecodeJson(row.ColumnText(3), "definitions.document"));
+  definition.document = std::move(document);
   definition.published_at = FromSeconds(row.ColumnInt(4));
   definition.published_by = row.ColumnText(5);
   definition.owner_agency = row.ColumnText(6);
@@ -27,9 +27,8 @@ Result<StoredDefinition> ReadDefinition(const SqliteStatement& row) {
 Result<std::vector<StoredDefinition>> ReadDefinitions(SqliteStatement& stmt) {
   std::vector<StoredDefinition> definitions;
   Status read = stmt.ForEachRow([&](const SqliteStatement& row) -> Status {
-    Result<StoredDefinition> definition = ReadDefinition(row);
-    if (!definition.ok()) return definition.error();
-    definitions.push_back(std::move(definition).value());
+    ASSIGN_OR_RETURN(StoredDefinition definition, ReadDefinition(row));
+    definitions.push_back(std::move(definition));
     return Status();
   });
   if (!read.ok()) return read.error();
@@ -40,97 +39,91 @@ Result<std::vector<StoredDefinition>> ReadDefinitions(SqliteStatement& stmt) {
 
 Status InsertDefinitionVersion(SqliteConnection& db, const std::string& document_text,
                                StoredDefinition& published) {
-  Result<SqliteStatement*> latest =
+  ASSIGN_OR_RETURN(
+      SqliteStatement * latest,
       db.Prepare(std::string("SELECT ") + kDefinitionColumns +
-                 " FROM definitions WHERE procedure_code = ?1 ORDER BY version DESC LIMIT 1");
-  if (!latest.ok()) return latest.error();
+                 " FROM definitions WHERE procedure_code = ?1 ORDER BY version DESC LIMIT 1"));
   {
-    StatementReset reset(*latest);
-    (*latest)->BindText(1, published.procedure_code);
-    Result<bool> row = (*latest)->Step();
-    if (!row.ok()) return row.error();
-    if (*row) {
-      if ((*latest)->ColumnText(2) == published.content_hash) {
-        Result<StoredDefinition> existing = ReadDefinition(**latest);
-        if (!existing.ok()) return existing.error();
-        published = std::move(existing).value();
+    StatementReset reset(latest);
+    latest->BindText(1, published.procedure_code);
+    ASSIGN_OR_RETURN(bool row, latest->Step());
+    if (row) {
+      if (latest->ColumnText(2) == published.content_hash) {
+        ASSIGN_OR_RETURN(StoredDefinition existing, ReadDefinition(*latest));
+        published = std::move(existing);
         return Status();
       }
-      published.version = (*latest)->ColumnInt(1) + 1;
+      published.version = latest->ColumnInt(1) + 1;
     } else {
       published.version = 1;
     }
   }
-  Result<SqliteStatement*> insert =
-      db.Prepare(std::string("INSERT INTO definitions (") + kDefinitionColumns +
-                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!insert.ok()) return insert.error();
-  StatementReset reset(*insert);
-  (*insert)->BindText(1, published.procedure_code);
-  (*insert)->BindInt(2, published.version);
-  (*insert)->BindText(3, published.content_hash);
-  (*insert)->BindText(4, document_text);
-  (*insert)->BindInt(5, ToSeconds(published.published_at));
-  (*insert)->BindText(6, published.published_by);
-  (*insert)->BindText(7, published.owner_agency);
-  return (*insert)->Run();
+  ASSIGN_OR_RETURN(SqliteStatement * insert,
+                   db.Prepare(std::string("INSERT INTO definitions (") + kDefinitionColumns +
+                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  StatementReset reset(insert);
+  insert->BindText(1, published.procedure_code);
+  insert->BindInt(2, published.version);
+  insert->BindText(3, published.content_hash);
+  insert->BindText(4, document_text);
+  insert->BindInt(5, ToSeconds(published.published_at));
+  insert->BindText(6, published.published_by);
+  insert->BindText(7, published.owner_agency);
+  return insert->Run();
 }
 
 Result<StoredDefinition> QueryDefinition(SqliteConnection& db, const std::string& procedure_code,
                                          std::int64_t version) {
-  Result<SqliteStatement*> stmt =
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
       db.Prepare(std::string("SELECT ") + kDefinitionColumns +
                  " FROM definitions WHERE procedure_code = ?1 AND (?2 = 0 OR version = ?2) "
-                 "ORDER BY version DESC LIMIT 1");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, procedure_code);
-  (*stmt)->BindInt(2, version);
-  Result<bool> row = (*stmt)->Step();
-  if (!row.ok()) return row.error();
-  if (!*row) {
+                 "ORDER BY version DESC LIMIT 1"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, procedure_code);
+  stmt->BindInt(2, version);
+  ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) {
     return Error(ErrorCode::kNotFound,
                  "procedure " + procedure_code + " has no published definition" +
                      (version == 0 ? std::string() : " version " + std::to_string(version)));
   }
-  return ReadDefinition(**stmt);
+  return ReadDefinition(*stmt);
 }
 
 Result<std::int64_t> QueryLatestDefinitionVersion(SqliteConnection& db,
                                                   const std::string& procedure_code) {
-  Result<SqliteStatement*> stmt = db.Prepare(
-      "SELECT version FROM definitions WHERE procedure_code = ?1 ORDER BY version DESC LIMIT 1");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, procedure_code);
-  Result<bool> row = (*stmt)->Step();
-  if (!row.ok()) return row.error();
-  if (!*row) {
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   db.Prepare("SELECT version FROM definitions WHERE procedure_code = ?1 ORDER BY "
+                              "version DESC LIMIT 1"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, procedure_code);
+  ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) {
     return Error(ErrorCode::kNotFound,
                  "procedure " + procedure_code + " has no published definition");
   }
-  return (*stmt)->ColumnInt(0);
+  return stmt->ColumnInt(0);
 }
 
 Result<std::vector<StoredDefinition>> QueryDefinitionVersions(SqliteConnection& db,
                                                               const std::string& procedure_code) {
-  Result<SqliteStatement*> stmt =
-      db.Prepare(std::string("SELECT ") + kDefinitionColumns +
-                 " FROM definitions WHERE procedure_code = ?1 ORDER BY version");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, procedure_code);
-  return ReadDefinitions(**stmt);
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   db.Prepare(std::string("SELECT ") + kDefinitionColumns +
+                              " FROM definitions WHERE procedure_code = ?1 ORDER BY version"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, procedure_code);
+  return ReadDefinitions(*stmt);
 }
 
 Result<std::vector<StoredDefinition>> QueryLatestDefinitions(SqliteConnection& db) {
-  Result<SqliteStatement*> stmt =
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
       db.Prepare(std::string("SELECT ") + kDefinitionColumns +
                  " FROM definitions AS d WHERE version = (SELECT MAX(version) FROM definitions "
-                 "WHERE procedure_code = d.procedure_code) ORDER BY procedure_code");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  return ReadDefinitions(**stmt);
+                 "WHERE procedure_code = d.procedure_code) ORDER BY procedure_code"));
+  StatementReset reset(stmt);
+  return ReadDefinitions(*stmt);
 }
 
 }  // namespace motcua

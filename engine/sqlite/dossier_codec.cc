@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "engine/domain/json_parse.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 
@@ -25,7 +26,7 @@ Result<nlohmann::json> DecodeJson(const std::string& text, const char* column) {
   if (!value.ok()) {
     return Error(ErrorCode::kInternal,
                  std::string("stored ") + column + " is not valid JSON: " + value.error().message(),
-                 "corrupt_row");
+                 ErrorReason::kCorruptRow);
   }
   return value;
 }
@@ -34,7 +35,7 @@ namespace {
 
 Error CorruptColumn(const char* column) {
   return Error(ErrorCode::kInternal, std::string("stored ") + column + " has an unexpected shape",
-               "corrupt_row");
+               ErrorReason::kCorruptRow);
 }
 
 }  // namespace
@@ -57,15 +58,14 @@ std::string EncodeClockParts(const LegalClock& clock) {
 }
 
 Status DecodeClockParts(const std::string& text, LegalClock* clock) {
-  Result<nlohmann::json> parsed = DecodeJson(text, "clock_json");
-  if (!parsed.ok()) return parsed.error();
+  ASSIGN_OR_RETURN(nlohmann::json parsed, DecodeJson(text, "clock_json"));
   try {
-    for (const nlohmann::json& item : parsed->at("paused")) {
+    for (const nlohmann::json& item : parsed.at("paused")) {
       PausedInterval interval{FromSeconds(item.at("from").get<std::int64_t>()), std::nullopt};
       if (!item.at("to").is_null()) interval.to = FromSeconds(item.at("to").get<std::int64_t>());
       clock->paused.push_back(interval);
     }
-    for (const nlohmann::json& item : parsed->at("extensions")) {
+    for (const nlohmann::json& item : parsed.at("extensions")) {
       clock->extensions.push_back(Extension{FromSeconds(item.at("at").get<std::int64_t>()),
                                             FromSeconds(item.at("new_due").get<std::int64_t>()),
                                             item.at("reason").get<std::string>()});
@@ -81,10 +81,9 @@ std::string EncodeDocuments(const std::map<std::string, std::string>& documents)
 }
 
 Result<std::map<std::string, std::string>> DecodeDocuments(const std::string& text) {
-  Result<nlohmann::json> parsed = DecodeJson(text, "documents_json");
-  if (!parsed.ok()) return parsed.error();
+  ASSIGN_OR_RETURN(nlohmann::json parsed, DecodeJson(text, "documents_json"));
   try {
-    return parsed->get<std::map<std::string, std::string>>();
+    return parsed.get<std::map<std::string, std::string>>();
   } catch (const nlohmann::json::exception&) {
     return CorruptColumn("documents_json");
   }
@@ -99,11 +98,10 @@ std::string EncodeSignatures(const std::vector<SignatureEvidence>& signatures) {
 }
 
 Result<std::vector<SignatureEvidence>> DecodeSignatures(const std::string& text) {
-  Result<nlohmann::json> parsed = DecodeJson(text, "signatures_json");
-  if (!parsed.ok()) return parsed.error();
+  ASSIGN_OR_RETURN(nlohmann::json parsed, DecodeJson(text, "signatures_json"));
   std::vector<SignatureEvidence> signatures;
-  if (!parsed->is_array()) return CorruptColumn("signatures_json");
-  for (const nlohmann::json& item : *parsed) {
+  if (!parsed.is_array()) return CorruptColumn("signatures_json");
+  for (const nlohmann::json& item : parsed) {
     std::optional<SignatureEvidence> signature = SignatureEvidenceFromJson(item);
     if (!signature) return CorruptColumn("signatures_json");
     signatures.push_back(std::move(*signature));
@@ -122,7 +120,8 @@ Result<ApplicantStep> StepFromName(const std::string& name) {
   for (ApplicantStep step : kSteps) {
     if (name == ApplicantStepName(step)) return step;
   }
-  return Error(ErrorCode::kInternal, "stored step \"" + name + "\" is unknown", "corrupt_row");
+  return Error(ErrorCode::kInternal, "stored step \"" + name + "\" is unknown",
+               ErrorReason::kCorruptRow);
 }
 
 Result<AuditRecord> ReadEventRow(const SqliteStatement& row) {
@@ -135,22 +134,19 @@ Result<AuditRecord> ReadEventRow(const SqliteStatement& row) {
   event.from_state = row.ColumnText(4);
   event.to_state = row.ColumnText(5);
   event.actor.user_id = row.ColumnText(6);
-  Result<nlohmann::json> roles = DecodeJson(row.ColumnText(7), "actor_roles");
-  if (!roles.ok()) return roles.error();
+  ASSIGN_OR_RETURN(nlohmann::json roles, DecodeJson(row.ColumnText(7), "actor_roles"));
   try {
-    event.actor.roles = roles->get<std::vector<std::string>>();
+    event.actor.roles = roles.get<std::vector<std::string>>();
   } catch (const nlohmann::json::exception&) {
     return CorruptColumn("actor_roles");
   }
   event.actor.agency = row.ColumnText(8);
   event.at = FromSeconds(row.ColumnInt(9));
-  Result<ApplicantStep> step = StepFromName(row.ColumnText(10));
-  if (!step.ok()) return step.error();
-  event.step = *step;
+  ASSIGN_OR_RETURN(ApplicantStep step, StepFromName(row.ColumnText(10)));
+  event.step = step;
   if (!row.IsNull(11)) event.channel = static_cast<Channel>(row.ColumnInt(11));
-  Result<nlohmann::json> payload = DecodeJson(row.ColumnText(12), "payload");
-  if (!payload.ok()) return payload.error();
-  event.payload = std::move(payload).value();
+  ASSIGN_OR_RETURN(nlohmann::json payload, DecodeJson(row.ColumnText(12), "payload"));
+  event.payload = std::move(payload);
   record.previous_hash = row.ColumnText(13);
   record.hash = row.ColumnText(14);
   return record;

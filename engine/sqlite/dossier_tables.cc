@@ -5,6 +5,7 @@
 #include <map>
 #include <utility>
 
+#include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
 
 namespace motcua {
@@ -77,18 +78,15 @@ Result<Dossier> ReadDossier(const SqliteStatement& row) {
   if (!row.IsNull(9)) d.clock.received_at = FromSeconds(row.ColumnInt(9));
   if (!row.IsNull(10)) d.clock.due_at = FromSeconds(row.ColumnInt(10));
   if (!row.IsNull(11)) d.clock.finished_at = FromSeconds(row.ColumnInt(11));
-  Status clock = DecodeClockParts(row.ColumnText(12), &d.clock);
-  if (!clock.ok()) return clock.error();
-  Result<nlohmann::json> form = DecodeJson(row.ColumnText(13), "form_json");
-  if (!form.ok()) return form.error();
-  d.form = std::move(form).value();
+  RETURN_IF_ERROR(DecodeClockParts(row.ColumnText(12), &d.clock));
+  ASSIGN_OR_RETURN(nlohmann::json form, DecodeJson(row.ColumnText(13), "form_json"));
+  d.form = std::move(form);
   Result<std::map<std::string, std::string>> documents = DecodeDocuments(row.ColumnText(14));
   if (!documents.ok()) return documents.error();
   d.documents = std::move(documents).value();
   d.result_document = row.ColumnOptionalText(15);
-  Result<std::vector<SignatureEvidence>> signatures = DecodeSignatures(row.ColumnText(16));
-  if (!signatures.ok()) return signatures.error();
-  d.result_signatures = std::move(signatures).value();
+  ASSIGN_OR_RETURN(std::vector<SignatureEvidence> signatures, DecodeSignatures(row.ColumnText(16)));
+  d.result_signatures = std::move(signatures);
   return d;
 }
 
@@ -141,69 +139,66 @@ Status InsertDossier(SqliteConnection& db, const DossierRow& row) {
   {
     StatementReset reset(*exists);
     (*exists)->BindText(1, code);
-    Result<bool> found = (*exists)->Step();
-    if (!found.ok()) return found.error();
-    if (*found) {
-      return Error(ErrorCode::kConflict, "dossier " + code + " already exists", "dossier_exists");
+    ASSIGN_OR_RETURN(bool found, (*exists)->Step());
+    if (found) {
+      return Error(ErrorCode::kConflict, "dossier " + code + " already exists",
+                   ErrorReason::kDossierExists);
     }
   }
-  Result<SqliteStatement*> insert = db.Prepare(kInsertDossier);
-  if (!insert.ok()) return insert.error();
-  StatementReset reset(*insert);
-  BindDossierRow(**insert, row);
-  return (*insert)->Run();
+  ASSIGN_OR_RETURN(SqliteStatement * insert, db.Prepare(kInsertDossier));
+  StatementReset reset(insert);
+  BindDossierRow(*insert, row);
+  return insert->Run();
 }
 
 Status UpdateDossier(SqliteConnection& db, const DossierRow& row, std::int64_t expected_version,
                      bool enters_state) {
   const std::string& code = row.dossier->code;
-  Result<SqliteStatement*> update = db.Prepare(kUpdateDossier);
-  if (!update.ok()) return update.error();
+  ASSIGN_OR_RETURN(SqliteStatement * update, db.Prepare(kUpdateDossier));
   {
-    StatementReset reset(*update);
-    BindDossierRow(**update, row);
-    (*update)->BindInt(19, expected_version);
-    (*update)->BindInt(20, enters_state ? 1 : 0);
-    Status updated = (*update)->Run();
+    StatementReset reset(update);
+    BindDossierRow(*update, row);
+    update->BindInt(19, expected_version);
+    update->BindInt(20, enters_state ? 1 : 0);
+    Status updated = update->Run();
     if (!updated.ok()) return updated;
   }
   if (sqlite3_changes(db.handle()) != 0) return Status();
-  Result<SqliteStatement*> current = db.Prepare("SELECT version FROM dossiers WHERE code = ?1");
-  if (!current.ok()) return current.error();
-  StatementReset reset(*current);
-  (*current)->BindText(1, code);
-  Result<bool> found = (*current)->Step();
-  if (!found.ok()) return found.error();
-  if (!*found) return Error(ErrorCode::kNotFound, "dossier " + code + " does not exist");
+  ASSIGN_OR_RETURN(SqliteStatement * current,
+                   db.Prepare("SELECT version FROM dossiers WHERE code = ?1"));
+  StatementReset reset(current);
+  current->BindText(1, code);
+  ASSIGN_OR_RETURN(bool found, current->Step());
+  if (!found) return Error(ErrorCode::kNotFound, "dossier " + code + " does not exist");
   return Error(ErrorCode::kConflict,
-               "dossier " + code + " is at version " + std::to_string((*current)->ColumnInt(0)) +
+               "dossier " + code + " is at version " + std::to_string(current->ColumnInt(0)) +
                    ", not " + std::to_string(expected_version),
-               "stale_version");
+               ErrorReason::kStaleVersion);
 }
 
 Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
                            const std::vector<std::string>& roles, const std::string& agency) {
-  Result<SqliteStatement*> remove = db.Prepare("DELETE FROM queue_entries WHERE code = ?1");
-  if (!remove.ok()) return remove.error();
+  ASSIGN_OR_RETURN(SqliteStatement * remove,
+                   db.Prepare("DELETE FROM queue_entries WHERE code = ?1"));
   {
-    StatementReset reset(*remove);
-    (*remove)->BindTextNoCopy(1, dossier.code);
-    Status removed = (*remove)->Run();
+    StatementReset reset(remove);
+    remove->BindTextNoCopy(1, dossier.code);
+    Status removed = remove->Run();
     if (!removed.ok()) return removed;
   }
-  Result<SqliteStatement*> insert = db.Prepare(
-      "INSERT OR IGNORE INTO queue_entries (role, agency, state, due_at, code) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!insert.ok()) return insert.error();
+  ASSIGN_OR_RETURN(
+      SqliteStatement * insert,
+      db.Prepare("INSERT OR IGNORE INTO queue_entries (role, agency, state, due_at, code) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5)"));
   const std::int64_t due = dossier.clock.due_at ? ToSeconds(*dossier.clock.due_at) : kNoDueDate;
   for (const std::string& role : roles) {
-    StatementReset reset(*insert);
-    (*insert)->BindTextNoCopy(1, role);
-    (*insert)->BindTextNoCopy(2, agency.empty() ? dossier.agency : agency);
-    (*insert)->BindTextNoCopy(3, dossier.state);
-    (*insert)->BindInt(4, due);
-    (*insert)->BindTextNoCopy(5, dossier.code);
-    Status inserted = (*insert)->Run();
+    StatementReset reset(insert);
+    insert->BindTextNoCopy(1, role);
+    insert->BindTextNoCopy(2, agency.empty() ? dossier.agency : agency);
+    insert->BindTextNoCopy(3, dossier.state);
+    insert->BindInt(4, due);
+    insert->BindTextNoCopy(5, dossier.code);
+    Status inserted = insert->Run();
     if (!inserted.ok()) return inserted;
   }
   return Status();
@@ -211,120 +206,117 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
 
 Result<std::int64_t> NextDossierNumber(SqliteConnection& db, const std::string& agency,
                                        LocalDate date) {
-  Result<SqliteStatement*> stmt = db.Prepare(
-      "INSERT INTO dossier_sequences (agency, day, last) VALUES (?1, ?2, 1) "
-      "ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, agency);
-  (*stmt)->BindText(2, DayKey(date));
-  Result<bool> row = (*stmt)->Step();
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
+      db.Prepare("INSERT INTO dossier_sequences (agency, day, last) VALUES (?1, ?2, 1) "
+                 "ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, agency);
+  stmt->BindText(2, DayKey(date));
+  Result<bool> row = stmt->Step();
   if (!row.ok()) return row.error();
   if (!*row) return Error(ErrorCode::kInternal, "sequence upsert returned no row");
-  return (*stmt)->ColumnInt(0);
+  return stmt->ColumnInt(0);
 }
 
 Result<Dossier> QueryDossierRow(SqliteConnection& db, const std::string& code) {
-  Result<SqliteStatement*> stmt =
-      db.Prepare(std::string("SELECT ") + kDossierColumns + " FROM dossiers WHERE code = ?1");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, code);
-  Result<bool> row = (*stmt)->Step();
-  if (!row.ok()) return row.error();
-  if (!*row) return Error(ErrorCode::kNotFound, "dossier " + code + " does not exist");
-  return ReadDossier(**stmt);
+  ASSIGN_OR_RETURN(SqliteStatement * stmt, db.Prepare(std::string("SELECT ") + kDossierColumns +
+                                                      " FROM dossiers WHERE code = ?1"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, code);
+  ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return Error(ErrorCode::kNotFound, "dossier " + code + " does not exist");
+  return ReadDossier(*stmt);
 }
 
 Result<std::vector<DossierSummary>> QueryQueue(SqliteConnection& db, const QueueQuery& query) {
   std::int64_t after_due = 0;
   if (query.after_code) {
-    Result<SqliteStatement*> due = db.Prepare("SELECT due_at FROM dossiers WHERE code = ?1");
-    if (!due.ok()) return due.error();
-    StatementReset reset(*due);
-    (*due)->BindText(1, *query.after_code);
-    Result<bool> row = (*due)->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) {
-      return Error(ErrorCode::kInvalidArgument, "after_code names no dossier", "",
+    ASSIGN_OR_RETURN(SqliteStatement * due,
+                     db.Prepare("SELECT due_at FROM dossiers WHERE code = ?1"));
+    StatementReset reset(due);
+    due->BindText(1, *query.after_code);
+    ASSIGN_OR_RETURN(bool row, due->Step());
+    if (!row) {
+      return Error(ErrorCode::kInvalidArgument, "after_code names no dossier", ErrorReason::kNone,
                    {FieldError{"/after_code", "unknown dossier " + *query.after_code}});
     }
-    after_due = (*due)->IsNull(0) ? kNoDueDate : (*due)->ColumnInt(0);
+    after_due = due->IsNull(0) ? kNoDueDate : due->ColumnInt(0);
   }
-  Result<SqliteStatement*> stmt =
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
       db.Prepare(std::string("SELECT ") + kSummaryColumns +
                  " FROM queue_entries AS q JOIN dossiers AS d ON d.code = q.code"
                  " WHERE q.role = ?1 AND q.agency = ?2 AND (?3 IS NULL OR q.state = ?3)"
                  " AND (?4 IS NULL OR d.procedure_code = ?4)"
                  " AND (?5 IS NULL OR (q.due_at, q.code) > (?6, ?5))"
-                 " ORDER BY q.due_at, q.code LIMIT ?7");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, query.role);
-  (*stmt)->BindText(2, query.agency);
-  (*stmt)->BindOptionalText(3, query.state);
-  (*stmt)->BindOptionalText(4, query.procedure_code);
-  (*stmt)->BindOptionalText(5, query.after_code);
-  (*stmt)->BindInt(6, after_due);
-  (*stmt)->BindInt(7, query.limit);
-  return ReadSummaries(**stmt);
+                 " ORDER BY q.due_at, q.code LIMIT ?7"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, query.role);
+  stmt->BindText(2, query.agency);
+  stmt->BindOptionalText(3, query.state);
+  stmt->BindOptionalText(4, query.procedure_code);
+  stmt->BindOptionalText(5, query.after_code);
+  stmt->BindInt(6, after_due);
+  stmt->BindInt(7, query.limit);
+  return ReadSummaries(*stmt);
 }
 
 Result<std::vector<DossierSummary>> QueryByApplicant(SqliteConnection& db,
                                                      const ApplicantQuery& query) {
-  Result<SqliteStatement*> stmt = db.Prepare(std::string("SELECT ") + kSummaryColumns +
-                                             " FROM dossiers AS d WHERE d.applicant_id = ?1"
-                                             " AND (?2 IS NULL OR d.code < ?2)" +
-                                             kFilterClause + " ORDER BY d.code DESC LIMIT ?3");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, query.applicant_id);
-  (*stmt)->BindOptionalText(2, query.after_code);
-  (*stmt)->BindInt(3, query.limit);
-  BindFilter(**stmt, query.filter);
-  return ReadSummaries(**stmt);
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   db.Prepare(std::string("SELECT ") + kSummaryColumns +
+                              " FROM dossiers AS d WHERE d.applicant_id = ?1"
+                              " AND (?2 IS NULL OR d.code < ?2)" +
+                              kFilterClause + " ORDER BY d.code DESC LIMIT ?3"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, query.applicant_id);
+  stmt->BindOptionalText(2, query.after_code);
+  stmt->BindInt(3, query.limit);
+  BindFilter(*stmt, query.filter);
+  return ReadSummaries(*stmt);
 }
 
 Result<std::vector<DossierSummary>> QueryByAgency(SqliteConnection& db, const AgencyQuery& query) {
-  Result<SqliteStatement*> stmt =
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
       db.Prepare(std::string("SELECT ") + kSummaryColumns +
                  " FROM dossiers AS d INDEXED BY dossiers_by_agency WHERE d.agency = ?1"
                  " AND (?2 IS NULL OR d.code < ?2)" +
-                 kFilterClause + " ORDER BY d.code DESC LIMIT ?3");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, query.agency);
-  (*stmt)->BindOptionalText(2, query.after_code);
-  (*stmt)->BindInt(3, query.limit);
-  BindFilter(**stmt, query.filter);
-  return ReadSummaries(**stmt);
+                 kFilterClause + " ORDER BY d.code DESC LIMIT ?3"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, query.agency);
+  stmt->BindOptionalText(2, query.after_code);
+  stmt->BindInt(3, query.limit);
+  BindFilter(*stmt, query.filter);
+  return ReadSummaries(*stmt);
 }
 
 Result<std::vector<DossierSummary>> QueryInState(SqliteConnection& db, const StateQuery& query) {
-  Result<SqliteStatement*> stmt =
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
       db.Prepare(std::string("SELECT ") + kSummaryColumns +
                  " FROM dossiers AS d INDEXED BY dossiers_by_state_entry"
                  " WHERE d.procedure_code = ?1 AND d.state = ?2 AND d.state_entered_at <= ?3"
                  " AND (?5 IS NULL OR (d.state_entered_at, d.code) > (?5, ?6))"
-                 " ORDER BY d.state_entered_at, d.code LIMIT ?4");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, query.procedure_code);
-  (*stmt)->BindText(2, query.state);
-  (*stmt)->BindInt(3, ToSeconds(query.entered_before));
-  (*stmt)->BindInt(4, query.limit);
-  (*stmt)->BindOptionalInt(5, OptionalSeconds(query.after_entered));
-  (*stmt)->BindOptionalText(6, query.after_code);
-  return ReadSummaries(**stmt);
+                 " ORDER BY d.state_entered_at, d.code LIMIT ?4"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, query.procedure_code);
+  stmt->BindText(2, query.state);
+  stmt->BindInt(3, ToSeconds(query.entered_before));
+  stmt->BindInt(4, query.limit);
+  stmt->BindOptionalInt(5, OptionalSeconds(query.after_entered));
+  stmt->BindOptionalText(6, query.after_code);
+  return ReadSummaries(*stmt);
 }
 
 Result<std::vector<QueueDepth>> QueryQueueDepths(SqliteConnection& db) {
-  Result<SqliteStatement*> stmt =
-      db.Prepare("SELECT role, agency, COUNT(*) FROM queue_entries GROUP BY role, agency");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
+      db.Prepare("SELECT role, agency, COUNT(*) FROM queue_entries GROUP BY role, agency"));
+  StatementReset reset(stmt);
   std::vector<QueueDepth> depths;
-  Status read = (*stmt)->ForEachRow([&](const SqliteStatement& row) {
+  Status read = stmt->ForEachRow([&](const SqliteStatement& row) {
     depths.push_back({row.ColumnText(0), row.ColumnText(1), row.ColumnInt(2)});
   });
   if (!read.ok()) return read.error();

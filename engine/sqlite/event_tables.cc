@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
 
 namespace motcua {
@@ -10,15 +11,14 @@ namespace {
 // Calls `on_record` with each event row of `dossier_code`, oldest first.
 template <typename OnRecord>
 Status ForEachEvent(SqliteConnection& db, const std::string& dossier_code, OnRecord&& on_record) {
-  Result<SqliteStatement*> stmt = db.Prepare(std::string("SELECT ") + kEventColumns +
-                                             " FROM events WHERE dossier_code = ?1 ORDER BY idx");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, dossier_code);
-  return (*stmt)->ForEachRow([&](const SqliteStatement& row) -> Status {
-    Result<AuditRecord> record = ReadEventRow(row);
-    if (!record.ok()) return record.error();
-    on_record(std::move(record).value());
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   db.Prepare(std::string("SELECT ") + kEventColumns +
+                              " FROM events WHERE dossier_code = ?1 ORDER BY idx"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, dossier_code);
+  return stmt->ForEachRow([&](const SqliteStatement& row) -> Status {
+    ASSIGN_OR_RETURN(AuditRecord record, ReadEventRow(row));
+    on_record(std::move(record));
     return Status();
   });
 }
@@ -57,26 +57,26 @@ Status AppendEvent(SqliteConnection& db, EventChainHeads& heads, const std::stri
     index = head->index + 1;
     previous_hash = head->hash;
   } else {
-    Result<SqliteStatement*> last = db.Prepare(
-        "SELECT idx, hash FROM events WHERE dossier_code = ?1 ORDER BY idx DESC LIMIT 1");
-    if (!last.ok()) return last.error();
-    StatementReset reset(*last);
-    (*last)->BindTextNoCopy(1, dossier_code);
-    Result<bool> row = (*last)->Step();
-    if (!row.ok()) return row.error();
-    if (*row) {
-      index = (*last)->ColumnInt(0) + 1;
-      previous_hash = (*last)->ColumnText(1);
+    ASSIGN_OR_RETURN(
+        SqliteStatement * last,
+        db.Prepare(
+            "SELECT idx, hash FROM events WHERE dossier_code = ?1 ORDER BY idx DESC LIMIT 1"));
+    StatementReset reset(last);
+    last->BindTextNoCopy(1, dossier_code);
+    ASSIGN_OR_RETURN(bool row, last->Step());
+    if (row) {
+      index = last->ColumnInt(0) + 1;
+      previous_hash = last->ColumnText(1);
     }
   }
   std::string hash = EventHash(encoded.canonical, index, previous_hash);
   const DossierEvent& event = *encoded.event;
-  Result<SqliteStatement*> insert = db.Prepare(
-      "INSERT INTO events (dossier_code, idx, action, from_state, to_state, actor_id, "
-      "actor_roles, actor_agency, at, step, channel, payload, previous_hash, hash) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
-  if (!insert.ok()) return insert.error();
-  SqliteStatement& stmt = **insert;
+  ASSIGN_OR_RETURN(
+      SqliteStatement * insert,
+      db.Prepare("INSERT INTO events (dossier_code, idx, action, from_state, to_state, actor_id, "
+                 "actor_roles, actor_agency, at, step, channel, payload, previous_hash, hash) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
+  SqliteStatement& stmt = *insert;
   {
     StatementReset reset(&stmt);
     stmt.BindTextNoCopy(1, dossier_code);
@@ -107,18 +107,16 @@ Status AppendEvent(SqliteConnection& db, EventChainHeads& heads, const std::stri
 Result<std::vector<DossierEvent>> QueryHistory(SqliteConnection& db,
                                                const std::string& dossier_code) {
   std::vector<DossierEvent> history;
-  Status read = ForEachEvent(
-      db, dossier_code, [&](AuditRecord record) { history.push_back(std::move(record.event)); });
-  if (!read.ok()) return read.error();
+  RETURN_IF_ERROR(ForEachEvent(
+      db, dossier_code, [&](AuditRecord record) { history.push_back(std::move(record.event)); }));
   return history;
 }
 
 Result<std::vector<AuditRecord>> QueryAuditRecords(SqliteConnection& db,
                                                    const std::string& dossier_code) {
   std::vector<AuditRecord> records;
-  Status read = ForEachEvent(db, dossier_code,
-                             [&](AuditRecord record) { records.push_back(std::move(record)); });
-  if (!read.ok()) return read.error();
+  RETURN_IF_ERROR(ForEachEvent(db, dossier_code,
+                               [&](AuditRecord record) { records.push_back(std::move(record)); }));
   return records;
 }
 

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <string>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 namespace {
 
@@ -13,13 +15,13 @@ constexpr const char* kCreateMigrationsTable =
 Status ApplyOne(SqliteConnection& connection, const Migration& migration, Instant now) {
   Status status = connection.Exec(migration.sql);
   if (!status.ok()) return status;
-  Result<SqliteStatement*> record =
-      connection.Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)");
-  if (!record.ok()) return record.error();
-  StatementReset reset(*record);
-  (*record)->BindInt(1, migration.version);
-  (*record)->BindInt(2, now.time_since_epoch().count());
-  return (*record)->Run();
+  ASSIGN_OR_RETURN(
+      SqliteStatement * record,
+      connection.Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)"));
+  StatementReset reset(record);
+  record->BindInt(1, migration.version);
+  record->BindInt(2, now.time_since_epoch().count());
+  return record->Run();
 }
 
 }  // namespace
@@ -28,8 +30,7 @@ Result<std::int64_t> ApplyMigrations(SqliteConnection& connection,
                                      const std::vector<Migration>& migrations, Instant now) {
   // An exclusive write lock for the whole check-and-apply, so two processes
   // opening a fresh database do not both apply the same migration.
-  Status begun = connection.Exec("BEGIN IMMEDIATE");
-  if (!begun.ok()) return begun.error();
+  RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
   Status created = connection.Exec(kCreateMigrationsTable);
   Result<std::string> current_text =
       created.ok() ? connection.QueryText("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
@@ -47,12 +48,11 @@ Result<std::int64_t> ApplyMigrations(SqliteConnection& connection,
     return Error(ErrorCode::kFailedPrecondition,
                  "database schema version " + std::to_string(current) +
                      " is newer than this motcua (" + std::to_string(newest) + "); upgrade motcua",
-                 "schema_too_new");
+                 ErrorReason::kSchemaTooNew);
   }
   for (const Migration& migration : migrations) {
     if (migration.version <= current) continue;
-    Status begin = connection.Exec("BEGIN IMMEDIATE");
-    if (!begin.ok()) return begin.error();
+    RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
     // Another process may have applied it since we looked.
     Result<std::string> again =
         connection.QueryText("SELECT COUNT(*) FROM schema_migrations WHERE version = " +
@@ -65,7 +65,7 @@ Result<std::int64_t> ApplyMigrations(SqliteConnection& connection,
       return Error(applied.error().code(),
                    "migration " + std::to_string(migration.version) + "_" + migration.name +
                        " failed: " + applied.error().message(),
-                   "migration_failed");
+                   ErrorReason::kMigrationFailed);
     }
     Status committed = connection.Exec("COMMIT");
     if (!committed.ok()) {

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
 
 namespace motcua {
@@ -25,16 +26,17 @@ Status InsertOutbox(SqliteConnection& db, const std::vector<OutboxEntry>& outbox
                     const std::vector<std::string>& payloads, const std::string& agency,
                     Instant at) {
   if (outbox.empty()) return Status();
-  Result<SqliteStatement*> insert =
-      db.Prepare("INSERT INTO outbox (topic, payload, created_at, agency) VALUES (?1, ?2, ?3, ?4)");
-  if (!insert.ok()) return insert.error();
+  ASSIGN_OR_RETURN(
+      SqliteStatement * insert,
+      db.Prepare(
+          "INSERT INTO outbox (topic, payload, created_at, agency) VALUES (?1, ?2, ?3, ?4)"));
   for (std::size_t i = 0; i < outbox.size(); ++i) {
-    StatementReset reset(*insert);
-    (*insert)->BindText(1, outbox[i].topic);
-    (*insert)->BindText(2, payloads[i]);
-    (*insert)->BindInt(3, ToSeconds(at));
-    (*insert)->BindText(4, agency);
-    Status inserted = (*insert)->Run();
+    StatementReset reset(insert);
+    insert->BindText(1, outbox[i].topic);
+    insert->BindText(2, payloads[i]);
+    insert->BindInt(3, ToSeconds(at));
+    insert->BindText(4, agency);
+    Status inserted = insert->Run();
     if (!inserted.ok()) return inserted;
   }
   return Status();
@@ -42,27 +44,24 @@ Status InsertOutbox(SqliteConnection& db, const std::vector<OutboxEntry>& outbox
 
 Result<std::vector<StoredOutboxEntry>> QueryOutbox(SqliteConnection& db, const OutboxQuery& query) {
   // Two statements so that each uses its index: the rowid, or (agency, id).
-  Result<SqliteStatement*> stmt =
-      query.agency ? db.Prepare(
-                         "SELECT id, topic, agency, payload, created_at FROM outbox"
-                         " WHERE agency = ?3 AND id > ?1 ORDER BY id LIMIT ?2")
-                   : db.Prepare(
-                         "SELECT id, topic, agency, payload, created_at FROM outbox"
-                         " WHERE id > ?1 ORDER BY id LIMIT ?2");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindInt(1, query.after_sequence);
-  (*stmt)->BindInt(2, query.limit);
-  if (query.agency) (*stmt)->BindText(3, *query.agency);
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   query.agency
+                       ? db.Prepare("SELECT id, topic, agency, payload, created_at FROM outbox"
+                                    " WHERE agency = ?3 AND id > ?1 ORDER BY id LIMIT ?2")
+                       : db.Prepare("SELECT id, topic, agency, payload, created_at FROM outbox"
+                                    " WHERE id > ?1 ORDER BY id LIMIT ?2"));
+  StatementReset reset(stmt);
+  stmt->BindInt(1, query.after_sequence);
+  stmt->BindInt(2, query.limit);
+  if (query.agency) stmt->BindText(3, *query.agency);
   std::vector<StoredOutboxEntry> entries;
-  Status read = (*stmt)->ForEachRow([&](const SqliteStatement& row) -> Status {
+  Status read = stmt->ForEachRow([&](const SqliteStatement& row) -> Status {
     StoredOutboxEntry entry;
     entry.id = row.ColumnInt(0);
     entry.topic = row.ColumnText(1);
     entry.agency = row.ColumnText(2);
-    Result<nlohmann::json> payload = DecodeJson(row.ColumnText(3), "outbox.payload");
-    if (!payload.ok()) return payload.error();
-    entry.payload = std::move(payload).value();
+    ASSIGN_OR_RETURN(nlohmann::json payload, DecodeJson(row.ColumnText(3), "outbox.payload"));
+    entry.payload = std::move(payload);
     entry.created_at = FromSeconds(row.ColumnInt(4));
     entries.push_back(std::move(entry));
     return Status();
@@ -72,42 +71,44 @@ Result<std::vector<StoredOutboxEntry>> QueryOutbox(SqliteConnection& db, const O
 }
 
 Result<std::int64_t> QueryDeliveryCursor(SqliteConnection& db) {
-  Result<SqliteStatement*> stmt =
-      db.Prepare("SELECT last_delivered_id FROM feed_delivery WHERE subscriber = ?1");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, kWebhookSubscriber);
-  Result<bool> row = (*stmt)->Step();
-  if (!row.ok()) return row.error();
-  return *row ? (*stmt)->ColumnInt(0) : std::int64_t{0};
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   db.Prepare("SELECT last_delivered_id FROM feed_delivery WHERE subscriber = ?1"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, kWebhookSubscriber);
+  ASSIGN_OR_RETURN(bool row, stmt->Step());
+  return row ? stmt->ColumnInt(0) : std::int64_t{0};
 }
 
 Status AdvanceDeliveryCursor(SqliteConnection& db, std::int64_t entry_id, Instant at) {
-  Result<SqliteStatement*> stmt = db.Prepare(
-      "INSERT INTO feed_delivery (subscriber, last_delivered_id, updated_at) VALUES (?1, ?2, ?3)"
-      " ON CONFLICT (subscriber) DO UPDATE SET last_delivered_id = excluded.last_delivered_id,"
-      " updated_at = excluded.updated_at WHERE excluded.last_delivered_id > last_delivered_id");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, kWebhookSubscriber);
-  (*stmt)->BindInt(2, entry_id);
-  (*stmt)->BindInt(3, ToSeconds(at));
-  return (*stmt)->Run();
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
+      db.Prepare(
+          "INSERT INTO feed_delivery (subscriber, last_delivered_id, updated_at) VALUES (?1, ?2, "
+          "?3)"
+          " ON CONFLICT (subscriber) DO UPDATE SET last_delivered_id = excluded.last_delivered_id,"
+          " updated_at = excluded.updated_at WHERE excluded.last_delivered_id > "
+          "last_delivered_id"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, kWebhookSubscriber);
+  stmt->BindInt(2, entry_id);
+  stmt->BindInt(3, ToSeconds(at));
+  return stmt->Run();
 }
 
 Status InsertDeadLetter(SqliteConnection& db, const DeadLetter& letter) {
-  Result<SqliteStatement*> stmt = db.Prepare(
-      "INSERT OR REPLACE INTO feed_dead_letters"
-      " (subscriber, entry_id, attempts, last_error, failed_at) VALUES (?1, ?2, ?3, ?4, ?5)");
-  if (!stmt.ok()) return stmt.error();
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
+      db.Prepare(
+          "INSERT OR REPLACE INTO feed_dead_letters"
+          " (subscriber, entry_id, attempts, last_error, failed_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
   {
-    StatementReset reset(*stmt);
-    (*stmt)->BindText(1, kWebhookSubscriber);
-    (*stmt)->BindInt(2, letter.entry_id);
-    (*stmt)->BindInt(3, letter.attempts);
-    (*stmt)->BindText(4, letter.last_error);
-    (*stmt)->BindInt(5, ToSeconds(letter.failed_at));
-    Status inserted = (*stmt)->Run();
+    StatementReset reset(stmt);
+    stmt->BindText(1, kWebhookSubscriber);
+    stmt->BindInt(2, letter.entry_id);
+    stmt->BindInt(3, letter.attempts);
+    stmt->BindText(4, letter.last_error);
+    stmt->BindInt(5, ToSeconds(letter.failed_at));
+    Status inserted = stmt->Run();
     if (!inserted.ok()) return inserted;
   }
   return AdvanceDeliveryCursor(db, letter.entry_id, letter.failed_at);
@@ -116,19 +117,19 @@ Status InsertDeadLetter(SqliteConnection& db, const DeadLetter& letter) {
 Result<std::vector<DeadLetter>> QueryDeadLetters(SqliteConnection& db,
                                                  const std::optional<std::string>& agency,
                                                  int limit) {
-  Result<SqliteStatement*> stmt = db.Prepare(
-      "SELECT d.entry_id, COALESCE(o.topic, ''), COALESCE(o.agency, ''), d.attempts,"
-      " d.last_error, d.failed_at FROM feed_dead_letters AS d"
-      " LEFT JOIN outbox AS o ON o.id = d.entry_id"
-      " WHERE d.subscriber = ?1 AND (?2 IS NULL OR o.agency = ?2)"
-      " ORDER BY d.entry_id LIMIT ?3");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, kWebhookSubscriber);
-  (*stmt)->BindOptionalText(2, agency);
-  (*stmt)->BindInt(3, limit);
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
+      db.Prepare("SELECT d.entry_id, COALESCE(o.topic, ''), COALESCE(o.agency, ''), d.attempts,"
+                 " d.last_error, d.failed_at FROM feed_dead_letters AS d"
+                 " LEFT JOIN outbox AS o ON o.id = d.entry_id"
+                 " WHERE d.subscriber = ?1 AND (?2 IS NULL OR o.agency = ?2)"
+                 " ORDER BY d.entry_id LIMIT ?3"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, kWebhookSubscriber);
+  stmt->BindOptionalText(2, agency);
+  stmt->BindInt(3, limit);
   std::vector<DeadLetter> letters;
-  Status read = (*stmt)->ForEachRow([&](const SqliteStatement& row) {
+  Status read = stmt->ForEachRow([&](const SqliteStatement& row) {
     DeadLetter letter;
     letter.entry_id = row.ColumnInt(0);
     letter.topic = row.ColumnText(1);

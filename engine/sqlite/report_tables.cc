@@ -5,6 +5,7 @@
 #include <string>
 #include <tuple>
 
+#include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
 
 namespace motcua {
@@ -157,9 +158,8 @@ Status AddToRollup(SqliteConnection& db, const RollupKey& key, const ReportCount
            ") ON CONFLICT (agency, bucket, procedure_code, submitted_month) DO UPDATE SET " +
            updates;
   }();
-  Result<SqliteStatement*> upsert = db.Prepare(sql);
-  if (!upsert.ok()) return upsert.error();
-  SqliteStatement& stmt = **upsert;
+  ASSIGN_OR_RETURN(SqliteStatement * upsert, db.Prepare(sql));
+  SqliteStatement& stmt = *upsert;
   StatementReset reset(&stmt);
   stmt.BindText(1, key.agency);
   stmt.BindInt(2, key.bucket);
@@ -174,14 +174,12 @@ Status AddToRollup(SqliteConnection& db, const RollupKey& key, const ReportCount
 Result<std::optional<ReportFacts>> ReadFactsOf(SqliteConnection& db, const std::string& code) {
   static const std::string sql =
       std::string("SELECT ") + kFactsColumns + " FROM report_facts WHERE dossier_code = ?1";
-  Result<SqliteStatement*> select = db.Prepare(sql);
-  if (!select.ok()) return select.error();
-  StatementReset reset(*select);
-  (*select)->BindTextNoCopy(1, code);
-  Result<bool> found = (*select)->Step();
-  if (!found.ok()) return found.error();
-  if (!*found) return std::optional<ReportFacts>();
-  return std::optional<ReportFacts>(ReadFacts(**select));
+  ASSIGN_OR_RETURN(SqliteStatement * select, db.Prepare(sql));
+  StatementReset reset(select);
+  select->BindTextNoCopy(1, code);
+  ASSIGN_OR_RETURN(bool found, select->Step());
+  if (!found) return std::optional<ReportFacts>();
+  return std::optional<ReportFacts>(ReadFacts(*select));
 }
 
 // The report_facts filter of `query`, with ?1 agency, ?2 procedure, ?3 and
@@ -218,12 +216,11 @@ using GroupMap = std::map<std::string, ReportCounts>;
 Status CountRows(SqliteConnection& db, const ReportQuery& query, Instant from, Instant to,
                  GroupMap& groups) {
   if (to <= from) return Status();
-  Result<SqliteStatement*> select = db.Prepare(std::string("SELECT ") + kFactsColumns +
-                                               " FROM report_facts" + FactsFilter(query));
-  if (!select.ok()) return select.error();
-  StatementReset reset(*select);
-  BindFilter(**select, query, ToSeconds(from), ToSeconds(to));
-  return (*select)->ForEachRow([&](const SqliteStatement& row) {
+  ASSIGN_OR_RETURN(SqliteStatement * select, db.Prepare(std::string("SELECT ") + kFactsColumns +
+                                                        " FROM report_facts" + FactsFilter(query)));
+  StatementReset reset(select);
+  BindFilter(*select, query, ToSeconds(from), ToSeconds(to));
+  return select->ForEachRow([&](const SqliteStatement& row) {
     const ReportFacts facts = ReadFacts(row);
     CountFacts(facts, query.now, groups[ReportGroupKey(facts, query.group_by)]);
   });
@@ -243,12 +240,11 @@ Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t
   if (query.agency) rollup_sql += " AND agency = ?1";
   if (query.procedure_code) rollup_sql += " AND procedure_code = ?2";
   rollup_sql += " GROUP BY 1";
-  Result<SqliteStatement*> rollup = db.Prepare(rollup_sql);
-  if (!rollup.ok()) return rollup.error();
+  ASSIGN_OR_RETURN(SqliteStatement * rollup, db.Prepare(rollup_sql));
   {
-    StatementReset reset(*rollup);
-    BindFilter(**rollup, query, first, end);
-    Status summed = (*rollup)->ForEachRow([&](const SqliteStatement& row) {
+    StatementReset reset(rollup);
+    BindFilter(*rollup, query, first, end);
+    Status summed = rollup->ForEachRow([&](const SqliteStatement& row) {
       ReportCounts& counts = groups[row.ColumnText(0)];
       int column = 1;
       for (const ReportCountField& field : ReportCountFields()) {
@@ -258,14 +254,14 @@ Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t
     if (!summed.ok()) return summed;
   }
 
-  Result<SqliteStatement*> overdue = db.Prepare(
-      std::string("SELECT ") + GroupColumn(query.group_by) + ", COUNT(*) FROM report_facts" +
-      FactsFilter(query) + " AND " + kOpenInProgress + " AND " + kOverdueAtNow + " GROUP BY 1");
-  if (!overdue.ok()) return overdue.error();
-  StatementReset reset(*overdue);
-  BindFilter(**overdue, query, ToSeconds(BucketStart(first)), ToSeconds(BucketStart(end)));
-  (*overdue)->BindInt(5, ToSeconds(query.now));
-  return (*overdue)->ForEachRow([&](const SqliteStatement& row) {
+  ASSIGN_OR_RETURN(SqliteStatement * overdue,
+                   db.Prepare(std::string("SELECT ") + GroupColumn(query.group_by) +
+                              ", COUNT(*) FROM report_facts" + FactsFilter(query) + " AND " +
+                              kOpenInProgress + " AND " + kOverdueAtNow + " GROUP BY 1"));
+  StatementReset reset(overdue);
+  BindFilter(*overdue, query, ToSeconds(BucketStart(first)), ToSeconds(BucketStart(end)));
+  overdue->BindInt(5, ToSeconds(query.now));
+  return overdue->ForEachRow([&](const SqliteStatement& row) {
     JudgeOverdue(row.ColumnInt(1), groups[row.ColumnText(0)]);
   });
 }
@@ -273,33 +269,30 @@ Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t
 }  // namespace
 
 Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts) {
-  Result<std::optional<ReportFacts>> previous = ReadFactsOf(db, facts.dossier_code);
-  if (!previous.ok()) return previous.error();
-  if (*previous) {
-    Result<SqliteStatement*> remove =
-        db.Prepare("DELETE FROM report_facts WHERE dossier_code = ?1");
-    if (!remove.ok()) return remove.error();
-    StatementReset reset(*remove);
-    (*remove)->BindTextNoCopy(1, facts.dossier_code);
-    if (Status removed = (*remove)->Run(); !removed.ok()) return removed;
+  ASSIGN_OR_RETURN(std::optional<ReportFacts> previous, ReadFactsOf(db, facts.dossier_code));
+  if (previous) {
+    ASSIGN_OR_RETURN(SqliteStatement * remove,
+                     db.Prepare("DELETE FROM report_facts WHERE dossier_code = ?1"));
+    StatementReset reset(remove);
+    remove->BindTextNoCopy(1, facts.dossier_code);
+    RETURN_IF_ERROR(remove->Run());
   }
   {
     static const std::string sql = std::string("INSERT INTO report_facts (") + kFactsColumns +
                                    ") VALUES (" + Placeholders(1, kFactsColumnCount) + ")";
-    Result<SqliteStatement*> insert = db.Prepare(sql);
-    if (!insert.ok()) return insert.error();
-    StatementReset reset(*insert);
-    BindFacts(**insert, facts);
-    if (Status inserted = (*insert)->Run(); !inserted.ok()) return inserted;
+    ASSIGN_OR_RETURN(SqliteStatement * insert, db.Prepare(sql));
+    StatementReset reset(insert);
+    BindFacts(*insert, facts);
+    RETURN_IF_ERROR(insert->Run());
   }
 
   ReportCounts added;
   CountSettledFacts(facts, added);
   const RollupKey key = RollupKeyOf(facts);
-  if (!*previous) return AddToRollup(db, key, added);
+  if (!previous) return AddToRollup(db, key, added);
   ReportCounts removed;
-  CountSettledFacts(**previous, removed);
-  const RollupKey previous_key = RollupKeyOf(**previous);
+  CountSettledFacts(*previous, removed);
+  const RollupKey previous_key = RollupKeyOf(*previous);
   if (previous_key == key) {
     SubtractCounts(removed, added);
     if (added == ReportCounts{}) return Status();  // nothing counted changed
@@ -315,9 +308,9 @@ Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts) {
 
 Status EnsureReportRollup(SqliteConnection& db) {
   // The usual case, a rollup already there, takes no write lock.
-  Result<std::string> rolled_up = db.QueryText("SELECT EXISTS (SELECT 1 FROM report_daily)");
-  if (!rolled_up.ok()) return rolled_up.error();
-  if (*rolled_up != "0") return Status();
+  ASSIGN_OR_RETURN(std::string rolled_up,
+                   db.QueryText("SELECT EXISTS (SELECT 1 FROM report_daily)"));
+  if (rolled_up != "0") return Status();
   Status begun = db.Exec("BEGIN IMMEDIATE");
   if (!begun.ok()) return begun;
   auto finish = [&](Status status) {
@@ -376,35 +369,32 @@ Result<std::vector<ReportGroup>> QueryReport(SqliteConnection& db, const ReportQ
 Result<std::vector<std::string>> QueryDossiersWithoutFacts(SqliteConnection& db,
                                                            const std::string& after_code,
                                                            int limit) {
-  Result<SqliteStatement*> stmt = db.Prepare(
-      "SELECT code FROM dossiers AS d WHERE code > ?1 AND NOT EXISTS "
-      "(SELECT 1 FROM report_facts AS f WHERE f.dossier_code = d.code) ORDER BY code LIMIT ?2");
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  (*stmt)->BindText(1, after_code);
-  (*stmt)->BindInt(2, limit);
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   db.Prepare("SELECT code FROM dossiers AS d WHERE code > ?1 AND NOT EXISTS "
+                              "(SELECT 1 FROM report_facts AS f WHERE f.dossier_code = d.code) "
+                              "ORDER BY code LIMIT ?2"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, after_code);
+  stmt->BindInt(2, limit);
   std::vector<std::string> codes;
-  Status read =
-      (*stmt)->ForEachRow([&](const SqliteStatement& row) { codes.push_back(row.ColumnText(0)); });
-  if (!read.ok()) return read.error();
+  RETURN_IF_ERROR(
+      stmt->ForEachRow([&](const SqliteStatement& row) { codes.push_back(row.ColumnText(0)); }));
   return codes;
 }
 
 Status AddMissingReportFactsRow(SqliteConnection& db, const ReportFacts& facts, bool& written) {
   written = false;
-  Result<SqliteStatement*> stmt = db.Prepare(
-      "SELECT (SELECT COUNT(*) FROM dossiers WHERE code = ?1), "
-      "(SELECT COUNT(*) FROM report_facts WHERE dossier_code = ?1)");
-  if (!stmt.ok()) return stmt.error();
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   db.Prepare("SELECT (SELECT COUNT(*) FROM dossiers WHERE code = ?1), "
+                              "(SELECT COUNT(*) FROM report_facts WHERE dossier_code = ?1)"));
   {
-    StatementReset reset(*stmt);
-    (*stmt)->BindText(1, facts.dossier_code);
-    Result<bool> row = (*stmt)->Step();
-    if (!row.ok()) return row.error();
-    if ((*stmt)->ColumnInt(0) == 0) {
+    StatementReset reset(stmt);
+    stmt->BindText(1, facts.dossier_code);
+    RETURN_IF_ERROR(stmt->Step());
+    if (stmt->ColumnInt(0) == 0) {
       return Error(ErrorCode::kNotFound, "dossier " + facts.dossier_code + " does not exist");
     }
-    if ((*stmt)->ColumnInt(1) != 0) return Status();
+    if (stmt->ColumnInt(1) != 0) return Status();
   }
   written = true;
   return WriteReportFacts(db, facts);

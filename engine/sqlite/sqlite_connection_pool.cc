@@ -7,6 +7,8 @@
 #include <array>
 #include <utility>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 namespace {
 
@@ -38,10 +40,9 @@ class Wakeup {
 // Runs `sql` (one statement without parameters) as a prepared statement
 // kept by `db`, so that it is not compiled again on every call.
 Status RunCached(SqliteConnection& db, const char* sql) {
-  Result<SqliteStatement*> stmt = db.Prepare(sql);
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  return (*stmt)->Run();
+  ASSIGN_OR_RETURN(SqliteStatement * stmt, db.Prepare(sql));
+  StatementReset reset(stmt);
+  return stmt->Run();
 }
 
 }  // namespace
@@ -68,28 +69,26 @@ Result<std::unique_ptr<SqliteConnectionPool>> SqliteConnectionPool::Open(
     const SqliteConnectionOptions& options, SqliteWriterHooks hooks) {
   std::unique_ptr<SqliteConnectionPool> pool(new SqliteConnectionPool(options, std::move(hooks)));
   const SqliteConnectionOptions& o = pool->options_;
-  Result<std::unique_ptr<SqliteConnection>> writer =
-      SqliteConnection::Open(o.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, o.busy_timeout_ms);
-  if (!writer.ok()) return writer.error();
-  pool->writer_ = std::move(writer).value();
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> writer,
+                   SqliteConnection::Open(o.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                          o.busy_timeout_ms));
+  pool->writer_ = std::move(writer);
   Result<std::string> mode = pool->writer_->QueryText("PRAGMA journal_mode=WAL");
   if (!mode.ok()) return mode.error();
   if (*mode != "wal") {
     return Error(ErrorCode::kFailedPrecondition,
                  "database " + o.path + " cannot use WAL mode (got " + *mode + ")");
   }
-  Status pragmas = pool->writer_->Exec(
+  RETURN_IF_ERROR(pool->writer_->Exec(
       std::string("PRAGMA synchronous=") + (o.synchronous == "full" ? "FULL" : "NORMAL") +
-      "; PRAGMA foreign_keys=ON; PRAGMA cache_size=-" + std::to_string(o.writer_cache_kib));
-  if (!pragmas.ok()) return pragmas.error();
+      "; PRAGMA foreign_keys=ON; PRAGMA cache_size=-" + std::to_string(o.writer_cache_kib)));
   if (pool->hooks_.set_up) {
-    if (Status set_up = pool->hooks_.set_up(*pool->writer_); !set_up.ok()) return set_up.error();
+    RETURN_IF_ERROR(pool->hooks_.set_up(*pool->writer_));
   }
   for (int i = 0; i < o.reader_connections; ++i) {
-    Result<std::unique_ptr<SqliteConnection>> reader =
-        SqliteConnection::Open(o.path, SQLITE_OPEN_READONLY, o.busy_timeout_ms);
-    if (!reader.ok()) return reader.error();
-    pool->idle_readers_.push_back(std::move(reader).value());
+    ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> reader,
+                     SqliteConnection::Open(o.path, SQLITE_OPEN_READONLY, o.busy_timeout_ms));
+    pool->idle_readers_.push_back(std::move(reader));
   }
   SqliteConnectionPool* raw = pool.get();
   pool->writer_thread_ = std::thread([raw] { raw->WriterLoop(); });

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <utility>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 
 Error SqliteError(int rc, std::string_view what, sqlite3* db) {
@@ -11,9 +13,11 @@ Error SqliteError(int rc, std::string_view what, sqlite3* db) {
   message += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Error(ErrorCode::kUnavailable, std::move(message), "database_busy");
-    case SQLITE_CONSTRAINT: return Error(ErrorCode::kConflict, std::move(message), "constraint");
-    default: return Error(ErrorCode::kInternal, std::move(message), "sqlite");
+    case SQLITE_LOCKED:
+      return Error(ErrorCode::kUnavailable, std::move(message), ErrorReason::kDatabaseBusy);
+    case SQLITE_CONSTRAINT:
+      return Error(ErrorCode::kConflict, std::move(message), ErrorReason::kConstraint);
+    default: return Error(ErrorCode::kInternal, std::move(message), ErrorReason::kSqlite);
   }
 }
 
@@ -66,9 +70,8 @@ Result<bool> SqliteStatement::Step() {
 
 Status SqliteStatement::Run() {
   for (;;) {
-    Result<bool> row = Step();
-    if (!row.ok()) return row.error();
-    if (!*row) return Status();
+    ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status();
   }
 }
 
@@ -162,13 +165,11 @@ Result<SqliteStatement*> SqliteConnection::Prepare(const char* sql) {
 }
 
 Result<std::string> SqliteConnection::QueryText(const std::string& sql) {
-  Result<SqliteStatement*> stmt = Prepare(sql);
-  if (!stmt.ok()) return stmt.error();
-  StatementReset reset(*stmt);
-  Result<bool> row = (*stmt)->Step();
-  if (!row.ok()) return row.error();
-  if (!*row) return std::string();
-  return (*stmt)->ColumnText(0);
+  ASSIGN_OR_RETURN(SqliteStatement * stmt, Prepare(sql));
+  StatementReset reset(stmt);
+  ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return std::string();
+  return stmt->ColumnText(0);
 }
 
 }  // namespace motcua

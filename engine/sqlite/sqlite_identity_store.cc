@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/domain/json_parse.h"
+#include "engine/domain/status_macros.h"
 #include "engine/sqlite/migrations.h"
 
 namespace motcua {
@@ -53,82 +54,81 @@ void BindUser(SqliteStatement& stmt, const User& user) {
 
 Result<std::unique_ptr<SqliteIdentityStore>> SqliteIdentityStore::Open(const std::string& path,
                                                                        const Clock* clock) {
-  Result<std::unique_ptr<SqliteConnection>> db = SqliteConnection::Open(
-      path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, /*busy_timeout_ms=*/5000);
-  if (!db.ok()) return db.error();
-  Status pragmas =
-      (*db)->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-  if (!pragmas.ok()) return pragmas.error();
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> db,
+                   SqliteConnection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                          /*busy_timeout_ms=*/5000));
+  RETURN_IF_ERROR(
+      db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
   const Instant now =
       clock != nullptr
           ? clock->Now()
           : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  Result<std::int64_t> migrated = ApplyMigrations(**db, EmbeddedMigrations(), now);
-  if (!migrated.ok()) return migrated.error();
-  return std::unique_ptr<SqliteIdentityStore>(new SqliteIdentityStore(std::move(db).value()));
+  RETURN_IF_ERROR(ApplyMigrations(*db, EmbeddedMigrations(), now));
+  return std::unique_ptr<SqliteIdentityStore>(new SqliteIdentityStore(std::move(db)));
 }
 
 Status SqliteIdentityStore::CreateUser(const User& user) {
   std::lock_guard lock(mutex_);
-  Result<SqliteStatement*> insert = db_->Prepare(std::string("INSERT INTO users (") + kUserColumns +
-                                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  if (!insert.ok()) return insert.error();
-  StatementReset reset(*insert);
-  BindUser(**insert, user);
-  Status done = (*insert)->Run();
+  ASSIGN_OR_RETURN(SqliteStatement * insert,
+                   db_->Prepare(std::string("INSERT INTO users (") + kUserColumns +
+                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  StatementReset reset(insert);
+  BindUser(*insert, user);
+  Status done = insert->Run();
   if (!done.ok() && done.error().code() == ErrorCode::kConflict) {
-    return Error(ErrorCode::kConflict, "user " + user.id + " already exists", "user_exists");
+    return Error(ErrorCode::kConflict, "user " + user.id + " already exists",
+                 ErrorReason::kUserExists);
   }
   return done;
 }
 
 Status SqliteIdentityStore::UpdateUser(const User& user) {
   std::lock_guard lock(mutex_);
-  Result<SqliteStatement*> update = db_->Prepare(
-      "UPDATE users SET name = ?2, roles = ?3, agency = ?4, certificate_fingerprint = ?5, "
-      "disabled = ?6 WHERE id = ?1");
-  if (!update.ok()) return update.error();
-  StatementReset reset(*update);
-  (*update)->BindText(1, user.id);
-  (*update)->BindText(2, user.name);
-  (*update)->BindText(3, nlohmann::json(user.roles).dump());
-  (*update)->BindText(4, user.agency);
-  (*update)->BindOptionalText(5, user.certificate_fingerprint);
-  (*update)->BindInt(6, user.disabled ? 1 : 0);
-  Status done = (*update)->Run();
+  ASSIGN_OR_RETURN(
+      SqliteStatement * update,
+      db_->Prepare(
+          "UPDATE users SET name = ?2, roles = ?3, agency = ?4, certificate_fingerprint = ?5, "
+          "disabled = ?6 WHERE id = ?1"));
+  StatementReset reset(update);
+  update->BindText(1, user.id);
+  update->BindText(2, user.name);
+  update->BindText(3, nlohmann::json(user.roles).dump());
+  update->BindText(4, user.agency);
+  update->BindOptionalText(5, user.certificate_fingerprint);
+  update->BindInt(6, user.disabled ? 1 : 0);
+  Status done = update->Run();
   if (!done.ok()) return done;
   if (sqlite3_changes(db_->handle()) == 0) {
-    return Error(ErrorCode::kNotFound, "user " + user.id + " does not exist", "user_not_found");
+    return Error(ErrorCode::kNotFound, "user " + user.id + " does not exist",
+                 ErrorReason::kUserNotFound);
   }
   return Status();
 }
 
 Result<User> SqliteIdentityStore::GetUser(const std::string& id) {
   std::lock_guard lock(mutex_);
-  Result<SqliteStatement*> select =
-      db_->Prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?1");
-  if (!select.ok()) return select.error();
-  StatementReset reset(*select);
-  (*select)->BindText(1, id);
-  Result<bool> row = (*select)->Step();
-  if (!row.ok()) return row.error();
-  if (!*row) return Error(ErrorCode::kNotFound, "user " + id + " does not exist", "user_not_found");
-  return ReadUser(**select);
+  ASSIGN_OR_RETURN(SqliteStatement * select, db_->Prepare(std::string("SELECT ") + kUserColumns +
+                                                          " FROM users WHERE id = ?1"));
+  StatementReset reset(select);
+  select->BindText(1, id);
+  ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row)
+    return Error(ErrorCode::kNotFound, "user " + id + " does not exist",
+                 ErrorReason::kUserNotFound);
+  return ReadUser(*select);
 }
 
 Result<std::vector<User>> SqliteIdentityStore::ListUsers(std::optional<std::string> agency) {
   std::lock_guard lock(mutex_);
-  Result<SqliteStatement*> select =
-      db_->Prepare(std::string("SELECT ") + kUserColumns +
-                   " FROM users WHERE ?1 IS NULL OR agency = ?1 ORDER BY agency, id");
-  if (!select.ok()) return select.error();
-  StatementReset reset(*select);
-  (*select)->BindOptionalText(1, agency);
+  ASSIGN_OR_RETURN(SqliteStatement * select,
+                   db_->Prepare(std::string("SELECT ") + kUserColumns +
+                                " FROM users WHERE ?1 IS NULL OR agency = ?1 ORDER BY agency, id"));
+  StatementReset reset(select);
+  select->BindOptionalText(1, agency);
   std::vector<User> users;
-  Status read = (*select)->ForEachRow([&](const SqliteStatement& row) -> Status {
-    Result<User> user = ReadUser(row);
-    if (!user.ok()) return user.error();
-    users.push_back(std::move(user).value());
+  Status read = select->ForEachRow([&](const SqliteStatement& row) -> Status {
+    ASSIGN_OR_RETURN(User user, ReadUser(row));
+    users.push_back(std::move(user));
     return Status();
   });
   if (!read.ok()) return read.error();
@@ -137,29 +137,28 @@ Result<std::vector<User>> SqliteIdentityStore::ListUsers(std::optional<std::stri
 
 Result<std::int64_t> SqliteIdentityStore::CountUsers() {
   std::lock_guard lock(mutex_);
-  Result<SqliteStatement*> count = db_->Prepare("SELECT count(*) FROM users");
-  if (!count.ok()) return count.error();
-  StatementReset reset(*count);
-  Result<bool> row = (*count)->Step();
-  if (!row.ok()) return row.error();
-  return (*count)->ColumnInt(0);
+  ASSIGN_OR_RETURN(SqliteStatement * count, db_->Prepare("SELECT count(*) FROM users"));
+  StatementReset reset(count);
+  RETURN_IF_ERROR(count->Step());
+  return count->ColumnInt(0);
 }
 
 Status SqliteIdentityStore::CreateToken(const TokenRecord& token) {
   std::lock_guard lock(mutex_);
-  Result<SqliteStatement*> insert = db_->Prepare(
-      "INSERT INTO tokens (token_hash, user_id, label, created_at, expires_at, revoked_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  if (!insert.ok()) return insert.error();
-  StatementReset reset(*insert);
-  (*insert)->BindText(1, token.token_hash);
-  (*insert)->BindText(2, token.user_id);
-  (*insert)->BindText(3, token.label);
-  (*insert)->BindInt(4, Seconds(token.created_at));
-  (*insert)->BindInt(5, Seconds(token.expires_at));
-  (*insert)->BindOptionalInt(
+  ASSIGN_OR_RETURN(
+      SqliteStatement * insert,
+      db_->Prepare(
+          "INSERT INTO tokens (token_hash, user_id, label, created_at, expires_at, revoked_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  StatementReset reset(insert);
+  insert->BindText(1, token.token_hash);
+  insert->BindText(2, token.user_id);
+  insert->BindText(3, token.label);
+  insert->BindInt(4, Seconds(token.created_at));
+  insert->BindInt(5, Seconds(token.expires_at));
+  insert->BindOptionalInt(
       6, token.revoked_at ? std::optional<std::int64_t>(Seconds(*token.revoked_at)) : std::nullopt);
-  return (*insert)->Run();
+  return insert->Run();
 }
 
 namespace {
@@ -182,53 +181,50 @@ TokenRecord ReadToken(const SqliteStatement& row) {
 
 Result<TokenRecord> SqliteIdentityStore::GetToken(const std::string& token_hash) {
   std::lock_guard lock(mutex_);
-  Result<SqliteStatement*> select =
-      db_->Prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE token_hash = ?1");
-  if (!select.ok()) return select.error();
-  StatementReset reset(*select);
-  (*select)->BindText(1, token_hash);
-  Result<bool> row = (*select)->Step();
-  if (!row.ok()) return row.error();
-  if (!*row) return Error(ErrorCode::kNotFound, "no such token", "token_not_found");
-  return ReadToken(**select);
+  ASSIGN_OR_RETURN(SqliteStatement * select, db_->Prepare(std::string("SELECT ") + kTokenColumns +
+                                                          " FROM tokens WHERE token_hash = ?1"));
+  StatementReset reset(select);
+  select->BindText(1, token_hash);
+  ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return Error(ErrorCode::kNotFound, "no such token", ErrorReason::kTokenNotFound);
+  return ReadToken(*select);
 }
 
 Result<std::vector<TokenRecord>> SqliteIdentityStore::ListTokens(const std::string& user_id) {
   std::lock_guard lock(mutex_);
-  Result<SqliteStatement*> select =
+  ASSIGN_OR_RETURN(
+      SqliteStatement * select,
       db_->Prepare(std::string("SELECT ") + kTokenColumns +
-                   " FROM tokens WHERE user_id = ?1 ORDER BY created_at DESC, token_hash");
-  if (!select.ok()) return select.error();
-  StatementReset reset(*select);
-  (*select)->BindText(1, user_id);
+                   " FROM tokens WHERE user_id = ?1 ORDER BY created_at DESC, token_hash"));
+  StatementReset reset(select);
+  select->BindText(1, user_id);
   std::vector<TokenRecord> tokens;
-  Status read =
-      (*select)->ForEachRow([&](const SqliteStatement& row) { tokens.push_back(ReadToken(row)); });
-  if (!read.ok()) return read.error();
+  RETURN_IF_ERROR(
+      select->ForEachRow([&](const SqliteStatement& row) { tokens.push_back(ReadToken(row)); }));
   return tokens;
 }
 
 Status SqliteIdentityStore::RevokeToken(const std::string& token_hash, Instant at) {
   std::lock_guard lock(mutex_);
-  Result<SqliteStatement*> update = db_->Prepare(
-      "UPDATE tokens SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL");
-  if (!update.ok()) return update.error();
-  StatementReset reset(*update);
-  (*update)->BindText(1, token_hash);
-  (*update)->BindInt(2, Seconds(at));
-  return (*update)->Run();
+  ASSIGN_OR_RETURN(
+      SqliteStatement * update,
+      db_->Prepare(
+          "UPDATE tokens SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL"));
+  StatementReset reset(update);
+  update->BindText(1, token_hash);
+  update->BindInt(2, Seconds(at));
+  return update->Run();
 }
 
 Result<std::int64_t> SqliteIdentityStore::IdentityGeneration() {
   std::lock_guard lock(mutex_);
-  Result<SqliteStatement*> select =
-      db_->Prepare("SELECT generation FROM identity_generation WHERE id = 1");
-  if (!select.ok()) return select.error();
-  StatementReset reset(*select);
-  Result<bool> row = (*select)->Step();
+  ASSIGN_OR_RETURN(SqliteStatement * select,
+                   db_->Prepare("SELECT generation FROM identity_generation WHERE id = 1"));
+  StatementReset reset(select);
+  Result<bool> row = select->Step();
   if (!row.ok()) return row.error();
   if (!*row) return Error(ErrorCode::kInternal, "identity_generation has no row");
-  return (*select)->ColumnInt(0);
+  return select->ColumnInt(0);
 }
 
 }  // namespace motcua

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "engine/crypto/sha256.h"
+#include "engine/domain/status_macros.h"
 #include "engine/sqlite/definition_tables.h"
 #include "engine/sqlite/document_tables.h"
 #include "engine/sqlite/dossier_tables.h"
@@ -42,7 +43,7 @@ Status CheckOptions(const SqliteStoreOptions& options) {
     problems.push_back({"/reader_connections", "must be at least 1"});
   }
   if (!problems.empty()) {
-    return Error(ErrorCode::kInvalidArgument, "invalid SQLite store options", "",
+    return Error(ErrorCode::kInvalidArgument, "invalid SQLite store options", ErrorReason::kNone,
                  std::move(problems));
   }
   return Status();
@@ -83,14 +84,12 @@ SqliteStore::SqliteStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SqliteStore::~SqliteStore() = default;
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions& options) {
-  if (Status checked = CheckOptions(options); !checked.ok()) return checked.error();
+  RETURN_IF_ERROR(CheckOptions(options));
   auto impl = std::make_unique<Impl>(options);
   Impl* raw = impl.get();
   SqliteWriterHooks hooks;
   hooks.set_up = [raw](SqliteConnection& writer) -> Status {
-    Result<std::int64_t> migrated =
-        ApplyMigrations(writer, EmbeddedMigrations(), raw->clock->Now());
-    if (!migrated.ok()) return migrated.error();
+    RETURN_IF_ERROR(ApplyMigrations(writer, EmbeddedMigrations(), raw->clock->Now()));
     return EnsureReportRollup(writer);
   };
   hooks.view_lost = [raw] {
@@ -100,10 +99,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
   if (SqliteStoreObserver* observer = options.observer; observer != nullptr) {
     hooks.batch_committed = [observer](std::size_t writes) { observer->BatchCommitted(writes); };
   }
-  Result<std::unique_ptr<SqliteConnectionPool>> opened =
-      SqliteConnectionPool::Open(options, std::move(hooks));
-  if (!opened.ok()) return opened.error();
-  impl->pool = std::move(opened).value();
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnectionPool> opened,
+                   SqliteConnectionPool::Open(options, std::move(hooks)));
+  impl->pool = std::move(opened);
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(impl)));
 }
 
@@ -119,9 +117,8 @@ Result<StoredDefinition> SqliteStore::DoPublishDefinition(const std::string& pro
                                                           const std::string& owner_agency) {
   StoredDefinition published{procedure_code, 0,           Sha256Hex(document_text), document, at,
                              published_by,   owner_agency};
-  Status written = impl_->Write(
-      [&](SqliteConnection& db) { return InsertDefinitionVersion(db, document_text, published); });
-  if (!written.ok()) return written.error();
+  RETURN_IF_ERROR(impl_->Write(
+      [&](SqliteConnection& db) { return InsertDefinitionVersion(db, document_text, published); }));
   return published;
 }
 
@@ -150,9 +147,8 @@ Result<std::vector<StoredDefinition>> SqliteStore::DoListLatestDefinitions() {
 Result<std::int64_t> SqliteStore::DoNextDossierSequence(const std::string& agency, LocalDate date) {
   std::int64_t next = 0;
   Status written = impl_->Write([&](SqliteConnection& db) -> Status {
-    Result<std::int64_t> number = NextDossierNumber(db, agency, date);
-    if (!number.ok()) return number.error();
-    next = *number;
+    ASSIGN_OR_RETURN(std::int64_t number, NextDossierNumber(db, agency, date));
+    next = number;
     return Status();
   });
   if (!written.ok()) return written.error();
@@ -165,19 +161,16 @@ Status SqliteStore::DoCreateDossier(const Dossier& dossier,
                                     const std::optional<ReportFacts>& facts,
                                     const std::string& queue_agency) {
   const Instant updated = dossier.history.empty() ? impl_->clock->Now() : dossier.history.back().at;
-  Result<DossierRow> row = EncodeDossierRow(dossier, national_status, updated);
-  if (!row.ok()) return row.error();
-  Result<std::vector<std::string>> outbox_payloads = EncodeOutboxPayloads(outbox);
-  if (!outbox_payloads.ok()) return outbox_payloads.error();
+  ASSIGN_OR_RETURN(DossierRow row, EncodeDossierRow(dossier, national_status, updated));
+  ASSIGN_OR_RETURN(std::vector<std::string> outbox_payloads, EncodeOutboxPayloads(outbox));
   std::vector<EncodedEvent> history;
   history.reserve(dossier.history.size());
   for (const DossierEvent& event : dossier.history) {
-    Result<EncodedEvent> encoded = EncodeEvent(dossier.code, event);
-    if (!encoded.ok()) return encoded.error();
-    history.push_back(std::move(encoded).value());
+    ASSIGN_OR_RETURN(EncodedEvent encoded, EncodeEvent(dossier.code, event));
+    history.push_back(std::move(encoded));
   }
   Status created = impl_->Write([&](SqliteConnection& db) -> Status {
-    if (Status inserted = InsertDossier(db, *row); !inserted.ok()) return inserted;
+    RETURN_IF_ERROR(InsertDossier(db, row));
     for (const EncodedEvent& event : history) {
       Status appended = AppendEvent(db, impl_->chain_heads, dossier.code, event);
       if (!appended.ok()) return appended;
@@ -190,7 +183,7 @@ Status SqliteStore::DoCreateDossier(const Dossier& dossier,
       Status reported = WriteReportFacts(db, *facts);
       if (!reported.ok()) return reported;
     }
-    return InsertOutbox(db, outbox, *outbox_payloads, dossier.agency, updated);
+    return InsertOutbox(db, outbox, outbox_payloads, dossier.agency, updated);
   });
   if (created.ok()) {
     impl_->histories.Put(dossier.code, dossier.version,
@@ -201,12 +194,11 @@ Status SqliteStore::DoCreateDossier(const Dossier& dossier,
 
 Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
   const Dossier& after = *commit.after;
-  Result<DossierRow> row = EncodeDossierRow(after, commit.national_status, commit.event->at);
-  if (!row.ok()) return row.error();
+  ASSIGN_OR_RETURN(DossierRow row,
+                   EncodeDossierRow(after, commit.national_status, commit.event->at));
   Result<EncodedEvent> event = EncodeEvent(after.code, *commit.event);
   if (!event.ok()) return event.error();
-  Result<std::vector<std::string>> outbox_payloads = EncodeOutboxPayloads(commit.outbox);
-  if (!outbox_payloads.ok()) return outbox_payloads.error();
+  ASSIGN_OR_RETURN(std::vector<std::string> outbox_payloads, EncodeOutboxPayloads(commit.outbox));
   // Claims and releases keep the dossier in its state; any other event (a
   // self-loop too) enters the target state anew.
   const bool enters_state = !IsBookkeepingEvent(*commit.event);
@@ -218,12 +210,11 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
       if (*recorded) {
         return Error(ErrorCode::kConflict,
                      "payment " + commit.payment->transaction_id + " is already recorded",
-                     "duplicate_payment");
+                     ErrorReason::kDuplicatePayment);
       }
     }
-    Status unused = CheckSignaturesUnused(db, impl_->references, after);
-    if (!unused.ok()) return unused;
-    Status updated = UpdateDossier(db, *row, commit.expected_version, enters_state);
+    RETURN_IF_ERROR(CheckSignaturesUnused(db, impl_->references, after));
+    Status updated = UpdateDossier(db, row, commit.expected_version, enters_state);
     if (!updated.ok()) return updated;
     Status appended = AppendEvent(db, impl_->chain_heads, after.code, *event);
     if (!appended.ok()) return appended;
@@ -244,7 +235,7 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
       Status reported = WriteReportFacts(db, *commit.facts);
       if (!reported.ok()) return reported;
     }
-    return InsertOutbox(db, commit.outbox, *outbox_payloads, after.agency, commit.event->at);
+    return InsertOutbox(db, commit.outbox, outbox_payloads, after.agency, commit.event->at);
   });
   if (committed.ok()) {
     // The cache relies on every appended event bumping the version.
@@ -269,9 +260,8 @@ Result<Dossier> SqliteStore::DoGetDossier(const std::string& code) {
       dossier->history = *known;
       return dossier;
     }
-    Result<std::vector<DossierEvent>> history = QueryHistory(db, code);
-    if (!history.ok()) return history.error();
-    dossier->history = std::move(history).value();
+    ASSIGN_OR_RETURN(std::vector<DossierEvent> history, QueryHistory(db, code));
+    dossier->history = std::move(history);
     impl_->histories.Put(code, dossier->version,
                          std::make_shared<const std::vector<DossierEvent>>(dossier->history));
     return dossier;
@@ -363,9 +353,8 @@ Result<std::vector<std::string>> SqliteStore::DoListDossiersWithoutFacts(
 
 Result<bool> SqliteStore::DoAddMissingReportFacts(const ReportFacts& facts) {
   bool written = false;
-  Status status = impl_->Write(
-      [&](SqliteConnection& db) { return AddMissingReportFactsRow(db, facts, written); });
-  if (!status.ok()) return status.error();
+  RETURN_IF_ERROR(impl_->Write(
+      [&](SqliteConnection& db) { return AddMissingReportFactsRow(db, facts, written); }));
   return written;
 }
 

@@ -29,7 +29,7 @@ struct Fixture {
       store,
       [](std::string_view secret) -> Result<Actor> {
         if (secret == "alice" || secret == "bob") return Actor{std::string(secret), {"x"}, "A"};
-        return Error(ErrorCode::kUnauthenticated, "unknown", "invalid_token");
+        return Error(ErrorCode::kUnauthenticated, "unknown", ErrorReason::kInvalidToken);
       },
       &Sha256Hex, clock);
 

@@ -188,7 +188,7 @@ TEST_CASE("payments: without a configured secret the callback is unavailable") {
   Result<GatewayConfirmation> refused = unconfigured.ConfirmOnline("{}", "00");
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code() == ErrorCode::kUnavailable);
-  CHECK(refused.error().reason() == "payments_unavailable");
+  CHECK(refused.error().reason() == ErrorReason::kPaymentsUnavailable);
 }
 
 }  // namespace

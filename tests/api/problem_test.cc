@@ -3,10 +3,23 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
+#include <string_view>
 
 namespace motcua {
 namespace {
+
+// Non-empty, [a-z0-9_] only, starting with a letter, no "__" and no trailing "_".
+bool IsLowerSnakeCase(std::string_view name) {
+  if (name.empty() || name.front() < 'a' || name.front() > 'z' || name.back() == '_') return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool allowed = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    if (!allowed || (c == '_' && name[i + 1] == '_')) return false;
+  }
+  return true;
+}
 
 nlohmann::json BodyOf(const HttpResponse& response) {
   return nlohmann::json::parse(response.body);
@@ -33,23 +46,52 @@ TEST_CASE("problem: one HTTP status per error code") {
 }
 
 TEST_CASE("problem: reason overrides are limited to the documented reasons") {
-  CHECK(HttpStatusOverrideFor("stale_version") == 412);
-  CHECK(HttpStatusOverrideFor("validation") == 422);
-  CHECK(HttpStatusOverrideFor("invalid_payload") == 422);
-  CHECK(HttpStatusOverrideFor("missing_requirement") == 422);
-  CHECK(HttpStatusOverrideFor("unsupported_media_type") == 415);
-  CHECK(HttpStatusFor(Error(ErrorCode::kFailedPrecondition, "no comment", "missing_requirement")) ==
-        422);
-  CHECK(HttpStatusFor(Error(ErrorCode::kFailedPrecondition, "wrong state", "four_eyes")) == 409);
-  CHECK_FALSE(HttpStatusOverrideFor("four_eyes").has_value());
-  CHECK_FALSE(HttpStatusOverrideFor("").has_value());
-  CHECK(HttpStatusFor(Error(ErrorCode::kConflict, "old", "stale_version")) == 412);
-  CHECK(HttpStatusFor(Error(ErrorCode::kInvalidArgument, "bad", "validation")) == 422);
-  CHECK(HttpStatusFor(Error(ErrorCode::kFailedPrecondition, "no", "four_eyes")) == 409);
+  const ErrorCode any_code = ErrorCode::kInternal;
+  CHECK(HttpStatusFor(ErrorReason::kStaleVersion, any_code) == 412);
+  CHECK(HttpStatusFor(ErrorReason::kValidation, any_code) == 422);
+  CHECK(HttpStatusFor(ErrorReason::kInvalidPayload, any_code) == 422);
+  CHECK(HttpStatusFor(ErrorReason::kMissingRequirement, any_code) == 422);
+  CHECK(HttpStatusFor(ErrorReason::kUnsupportedMediaType, any_code) == 415);
+  CHECK(HttpStatusFor(Error(ErrorCode::kFailedPrecondition, "no comment",
+                            ErrorReason::kMissingRequirement)) == 422);
+  CHECK(HttpStatusFor(
+            Error(ErrorCode::kFailedPrecondition, "wrong state", ErrorReason::kFourEyes)) == 409);
+  CHECK(HttpStatusFor(ErrorReason::kFourEyes, any_code) == HttpStatusFor(any_code));
+  CHECK(HttpStatusFor(ErrorReason::kNone, any_code) == HttpStatusFor(any_code));
+  CHECK(HttpStatusFor(Error(ErrorCode::kConflict, "old", ErrorReason::kStaleVersion)) == 412);
+  CHECK(HttpStatusFor(Error(ErrorCode::kInvalidArgument, "bad", ErrorReason::kValidation)) == 422);
+  CHECK(HttpStatusFor(Error(ErrorCode::kFailedPrecondition, "no", ErrorReason::kFourEyes)) == 409);
+}
+
+TEST_CASE("problem: every reason renders an error status and its own type name") {
+  const ErrorCode codes[] = {
+      ErrorCode::kInvalidArgument,    ErrorCode::kNotFound,         ErrorCode::kConflict,
+      ErrorCode::kFailedPrecondition, ErrorCode::kPermissionDenied, ErrorCode::kUnauthenticated,
+      ErrorCode::kUnavailable,        ErrorCode::kInternal,
+  };
+  std::set<std::string_view> names;
+  for (ErrorReason reason : kAllErrorReasons) {
+    const std::string_view name = ErrorReasonName(reason);
+    CAPTURE(name);
+    CHECK(names.insert(name).second);
+    CHECK(IsLowerSnakeCase(name));
+    for (ErrorCode code : codes) {
+      CAPTURE(ErrorCodeName(code));
+      HttpResponse response = ProblemResponse(Error(code, "message", reason), "/x");
+      CHECK(response.status >= 400);
+      CHECK(response.status <= 599);
+      nlohmann::json body = BodyOf(response);
+      CHECK(body["status"] == response.status);
+      CHECK(body["type"] == std::string(kProblemTypeBase) + std::string(name));
+    }
+  }
+  CHECK(names.size() == kAllErrorReasons.size());
+  CHECK(ErrorReasonName(ErrorReason::kNone).empty());
+  CHECK_FALSE(names.count(""));
 }
 
 TEST_CASE("problem: body has type, title, status, detail, instance and field errors") {
-  Error error(ErrorCode::kInvalidArgument, "The dossier is invalid.", "validation",
+  Error error(ErrorCode::kInvalidArgument, "The dossier is invalid.", ErrorReason::kValidation,
               {{"/applicant/id", "must be 12 digits"}, {"", "unknown field x"}});
   HttpResponse response = ProblemResponse(error, "/v1/dossiers");
   CHECK(response.status == 422);

@@ -76,7 +76,7 @@ inline Authenticator TokenTable(const std::map<std::string, Actor>& tokens) {
   return [&tokens](std::string_view secret) -> Result<Actor> {
     auto found = tokens.find(std::string(secret));
     if (found == tokens.end()) {
-      return Error(ErrorCode::kUnauthenticated, "unknown token", "invalid_token");
+      return Error(ErrorCode::kUnauthenticated, "unknown token", ErrorReason::kInvalidToken);
     }
     return found->second;
   };

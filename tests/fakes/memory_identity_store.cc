@@ -7,7 +7,8 @@ namespace motcua {
 Status MemoryIdentityStore::CreateUser(const User& user) {
   std::lock_guard lock(mutex_);
   if (!users_.emplace(user.id, user).second) {
-    return Error(ErrorCode::kConflict, "user " + user.id + " already exists", "user_exists");
+    return Error(ErrorCode::kConflict, "user " + user.id + " already exists",
+                 ErrorReason::kUserExists);
   }
   return Status();
 }
@@ -16,7 +17,8 @@ Status MemoryIdentityStore::UpdateUser(const User& user) {
   std::lock_guard lock(mutex_);
   auto found = users_.find(user.id);
   if (found == users_.end()) {
-    return Error(ErrorCode::kNotFound, "user " + user.id + " does not exist", "user_not_found");
+    return Error(ErrorCode::kNotFound, "user " + user.id + " does not exist",
+                 ErrorReason::kUserNotFound);
   }
   const Instant created = found->second.created_at;
   ++generation_;
@@ -29,7 +31,8 @@ Result<User> MemoryIdentityStore::GetUser(const std::string& id) {
   std::lock_guard lock(mutex_);
   auto found = users_.find(id);
   if (found == users_.end()) {
-    return Error(ErrorCode::kNotFound, "user " + id + " does not exist", "user_not_found");
+    return Error(ErrorCode::kNotFound, "user " + id + " does not exist",
+                 ErrorReason::kUserNotFound);
   }
   return found->second;
 }
@@ -51,10 +54,10 @@ Result<std::int64_t> MemoryIdentityStore::CountUsers() {
 Status MemoryIdentityStore::CreateToken(const TokenRecord& token) {
   std::lock_guard lock(mutex_);
   if (users_.count(token.user_id) == 0) {
-    return Error(ErrorCode::kConflict, "token for an unknown user", "user_not_found");
+    return Error(ErrorCode::kConflict, "token for an unknown user", ErrorReason::kUserNotFound);
   }
   if (!tokens_.emplace(token.token_hash, token).second) {
-    return Error(ErrorCode::kConflict, "token exists", "token_exists");
+    return Error(ErrorCode::kConflict, "token exists", ErrorReason::kTokenExists);
   }
   return Status();
 }
@@ -63,7 +66,7 @@ Result<TokenRecord> MemoryIdentityStore::GetToken(const std::string& token_hash)
   std::lock_guard lock(mutex_);
   auto found = tokens_.find(token_hash);
   if (found == tokens_.end())
-    return Error(ErrorCode::kNotFound, "no such token", "token_not_found");
+    return Error(ErrorCode::kNotFound, "no such token", ErrorReason::kTokenNotFound);
   return found->second;
 }
 

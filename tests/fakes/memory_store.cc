@@ -122,7 +122,7 @@ Status MemoryStore::DoCreateDossier(const Dossier& dossier,
   std::lock_guard lock(mutex_);
   if (dossiers_.count(dossier.code) != 0) {
     return Error(ErrorCode::kConflict, "dossier " + dossier.code + " already exists",
-                 "dossier_exists");
+                 ErrorReason::kDossierExists);
   }
   StoredDossier stored{
       dossier, Deduplicated(queue_roles), national_status, Instant{}, Instant{}, queue_agency};
@@ -149,7 +149,7 @@ Status MemoryStore::DoCommitTransition(const TransitionCommit& commit) {
   if (commit.payment && payments_.count(commit.payment->transaction_id) != 0) {
     return Error(ErrorCode::kConflict,
                  "payment " + commit.payment->transaction_id + " is already recorded",
-                 "duplicate_payment");
+                 ErrorReason::kDuplicatePayment);
   }
   for (const SignatureEvidence& signature : after.result_signatures) {
     auto referencing = references_.find(signature.signature_id);
@@ -163,7 +163,7 @@ Status MemoryStore::DoCommitTransition(const TransitionCommit& commit) {
                  "dossier " + after.code + " is at version " +
                      std::to_string(stored.dossier.version) + ", not " +
                      std::to_string(commit.expected_version),
-                 "stale_version");
+                 ErrorReason::kStaleVersion);
   }
   // Like the SQLite store, the history is the stored event log, not whatever
   // `after.history` holds.
@@ -241,7 +241,7 @@ Result<std::vector<DossierSummary>> MemoryStore::DoListQueue(const QueueQuery& q
   if (query.after_code) {
     auto found = dossiers_.find(*query.after_code);
     if (found == dossiers_.end()) {
-      return Error(ErrorCode::kInvalidArgument, "after_code names no dossier", "",
+      return Error(ErrorCode::kInvalidArgument, "after_code names no dossier", ErrorReason::kNone,
                    {FieldError{"/after_code", "unknown dossier " + *query.after_code}});
     }
     after = {DueKey(found->second.dossier), *query.after_code};

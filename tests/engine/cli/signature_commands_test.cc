@@ -50,7 +50,7 @@ TEST_CASE("pki demo and sign: the signature verifies against the demo root") {
   CHECK(verified->evidence.document_id == Sha256Hex(ReadBytes(result)));
   CHECK(verified->evidence.signer_subject.find("CN=Demo Leader") != std::string::npos);
   CHECK(verifier.VerifyDetached(ReadBytes(sig), "%PDF-1.7 giay phep?\n").error().reason() ==
-        "content_mismatch");
+        ErrorReason::kContentMismatch);
 
   // The demo never overwrites keys.
   CHECK(Cli({"pki", "demo", "--out", pki}).status == kExitFailure);

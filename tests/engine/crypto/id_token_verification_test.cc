@@ -80,7 +80,7 @@ struct Fixture {
   std::optional<IdTokenRefusal> RefusalOf(const std::string& token) {
     Result<IdTokenClaims> verified = Verify(token);
     if (verified.ok()) return std::nullopt;
-    CHECK(verified.error().reason() == "id_token_refused");
+    CHECK(verified.error().reason() == ErrorReason::kIdTokenRefused);
     return IdTokenRefusalOf(verified.error());
   }
 };

@@ -79,7 +79,7 @@ struct Fixture {
   }
 };
 
-void CheckRejected(const Result<VerifiedSignature>& result, const std::string& reason) {
+void CheckRejected(const Result<VerifiedSignature>& result, ErrorReason reason) {
   REQUIRE_FALSE(result.ok());
   INFO(result.error().message());
   CHECK(result.error().code() == ErrorCode::kInvalidArgument);
@@ -143,14 +143,15 @@ TEST_CASE("cms: changed content or signature bytes are a content_mismatch") {
   const std::string der = f.SignAsLeader(kResult);
   std::string flipped = kResult;
   flipped[3] = static_cast<char>(flipped[3] ^ 0x01);
-  CheckRejected(f.verifier.VerifyDetached(der, flipped), "content_mismatch");
-  CheckRejected(f.verifier.VerifyDetached(der, kResult + " "), "content_mismatch");
-  CheckRejected(f.verifier.VerifyDetached(der, ""), "content_mismatch");
+  CheckRejected(f.verifier.VerifyDetached(der, flipped), ErrorReason::kContentMismatch);
+  CheckRejected(f.verifier.VerifyDetached(der, kResult + " "), ErrorReason::kContentMismatch);
+  CheckRejected(f.verifier.VerifyDetached(der, ""), ErrorReason::kContentMismatch);
   std::string bad_signature = der;  // the last bytes are the signature value
   bad_signature.back() = static_cast<char>(bad_signature.back() ^ 0x01);
-  CheckRejected(f.verifier.VerifyDetached(bad_signature, kResult), "content_mismatch");
+  CheckRejected(f.verifier.VerifyDetached(bad_signature, kResult), ErrorReason::kContentMismatch);
   // A valid signature, but over other content.
-  CheckRejected(f.verifier.VerifyDetached(f.SignAsLeader("other"), kResult), "content_mismatch");
+  CheckRejected(f.verifier.VerifyDetached(f.SignAsLeader("other"), kResult),
+                ErrorReason::kContentMismatch);
 }
 
 TEST_CASE("cms: a signer that does not chain to the trusted root is untrusted") {
@@ -169,17 +170,17 @@ TEST_CASE("cms: a signer that does not chain to the trusted root is untrusted") 
   Result<std::string> with_root = SignDetached(kResult, rogue->private_key_pem,
                                                rogue->certificate_pem, other_root->certificate_pem);
   REQUIRE(with_root.ok());
-  CheckRejected(f.verifier.VerifyDetached(*with_root, kResult), "untrusted_certificate");
+  CheckRejected(f.verifier.VerifyDetached(*with_root, kResult), ErrorReason::kUntrustedCertificate);
   Result<std::string> alone =
       SignDetached(kResult, rogue->private_key_pem, rogue->certificate_pem, "");
   REQUIRE(alone.ok());
-  CheckRejected(f.verifier.VerifyDetached(*alone, kResult), "untrusted_certificate");
+  CheckRejected(f.verifier.VerifyDetached(*alone, kResult), ErrorReason::kUntrustedCertificate);
 
   // The demo leader without its intermediate: the chain cannot be built.
   Result<std::string> no_chain =
       SignDetached(kResult, f.pki.leader.private_key_pem, f.pki.leader.certificate_pem, "");
   REQUIRE(no_chain.ok());
-  CheckRejected(f.verifier.VerifyDetached(*no_chain, kResult), "untrusted_certificate");
+  CheckRejected(f.verifier.VerifyDetached(*no_chain, kResult), ErrorReason::kUntrustedCertificate);
 
   // ...which a store that also holds the intermediate accepts.
   OpenSslSignatureVerifier with_intermediate(
@@ -188,7 +189,7 @@ TEST_CASE("cms: a signer that does not chain to the trusted root is untrusted") 
   // A store trusting only the rogue root refuses the real leader.
   OpenSslSignatureVerifier rogue_only(TrustStore::FromPem(other_root->certificate_pem).value());
   CheckRejected(rogue_only.VerifyDetached(f.SignAsLeader(kResult), kResult),
-                "untrusted_certificate");
+                ErrorReason::kUntrustedCertificate);
 }
 
 TEST_CASE("cms: certificate validity is checked at the signingTime") {
@@ -200,7 +201,7 @@ TEST_CASE("cms: certificate validity is checked at the signingTime") {
                    f.pki.intermediate.certificate_pem);
   REQUIRE(now_signed.ok());
   CheckRejected(f.verifier.VerifyDetached(*now_signed, kResult),
-                "certificate_not_valid_at_signing_time");
+                ErrorReason::kCertificateNotValidAtSigningTime);
 
   // Signed while the certificate was valid: still valid evidence today.
   Result<std::string> signed_in_time =
@@ -215,13 +216,13 @@ TEST_CASE("cms: certificate validity is checked at the signingTime") {
                                            f.pki.intermediate.certificate_pem);
   REQUIRE(early.ok());
   CheckRejected(f.verifier.VerifyDetached(*early, kResult),
-                "certificate_not_valid_at_signing_time");
+                ErrorReason::kCertificateNotValidAtSigningTime);
   Result<std::string> leader_backdated =
       SignDetached(kResult, f.pki.leader.private_key_pem, f.pki.leader.certificate_pem,
                    f.pki.intermediate.certificate_pem, f.now - days(2));
   REQUIRE(leader_backdated.ok());
   CheckRejected(f.verifier.VerifyDetached(*leader_backdated, kResult),
-                "certificate_not_valid_at_signing_time");
+                ErrorReason::kCertificateNotValidAtSigningTime);
 }
 
 TEST_CASE("cms: the signer's keyUsage must allow digitalSignature or nonRepudiation") {
@@ -234,8 +235,9 @@ TEST_CASE("cms: the signer's keyUsage must allow digitalSignature or nonRepudiat
   };
   const Instant from = f.now - hours(1);
   const Instant to = f.now + days(30);
-  CheckRejected(sign_with(f.Issue(from, to, "keyCertSign")), "key_usage");
-  CheckRejected(sign_with(f.Issue(from, to, "keyEncipherment,keyAgreement")), "key_usage");
+  CheckRejected(sign_with(f.Issue(from, to, "keyCertSign")), ErrorReason::kKeyUsage);
+  CheckRejected(sign_with(f.Issue(from, to, "keyEncipherment,keyAgreement")),
+                ErrorReason::kKeyUsage);
   CHECK(sign_with(f.Issue(from, to, "nonRepudiation")).ok());
   CHECK(sign_with(f.Issue(from, to, "digitalSignature")).ok());
   CHECK(sign_with(f.Issue(from, to, "")).ok());  // no keyUsage extension: unrestricted
@@ -258,13 +260,13 @@ TEST_CASE("cms: a CA certificate is refused as the signer of a result") {
   Result<std::string> der =
       SignDetached(kResult, sneaky->private_key_pem, sneaky->certificate_pem, "");
   REQUIRE(der.ok());
-  CheckRejected(f.verifier.VerifyDetached(*der, kResult), "signer_is_ca");
+  CheckRejected(f.verifier.VerifyDetached(*der, kResult), ErrorReason::kSignerIsCa);
 
   // The demo intermediate CA itself, with its chain: refused the same way.
   Result<std::string> by_intermediate = SignDetached(kResult, f.pki.intermediate.private_key_pem,
                                                      f.pki.intermediate.certificate_pem, "");
   REQUIRE(by_intermediate.ok());
-  CheckRejected(f.verifier.VerifyDetached(*by_intermediate, kResult), "signer_is_ca");
+  CheckRejected(f.verifier.VerifyDetached(*by_intermediate, kResult), ErrorReason::kSignerIsCa);
 }
 
 // Revocation: with CRLs configured, a revoked signer is refused, a signer
@@ -298,7 +300,7 @@ TEST_CASE("cms: a CRL from a file revokes a leader certificate") {
   // as the CRLs configured.
   CHECK(f.verifier.VerifyDetached(by_revoked, kResult).ok());
   Result<VerifiedSignature> refused = checking.VerifyDetached(by_revoked, kResult);
-  CheckRejected(refused, "certificate_revoked");
+  CheckRejected(refused, ErrorReason::kCertificateRevoked);
   CHECK(refused.error().message().find("revoked") != std::string::npos);
   CHECK(checking.VerifyDetached(sign_with(kept), kResult).ok());
   CHECK(checking.VerifyDetached(f.SignAsLeader(kResult), kResult).ok());
@@ -323,7 +325,7 @@ TEST_CASE("cms: a CRL from a file revokes a leader certificate") {
   Result<std::string> by_unchecked = SignDetached(
       kResult, unchecked->private_key_pem, unchecked->certificate_pem, other_ca->certificate_pem);
   REQUIRE(by_unchecked.ok());
-  CheckRejected(checking.VerifyDetached(*by_unchecked, kResult), "revocation_unknown");
+  CheckRejected(checking.VerifyDetached(*by_unchecked, kResult), ErrorReason::kRevocationUnknown);
 
   // A CRL file that is not a CRL is refused at load time.
   WriteBytes(dir.File("bad.crl"), "not a CRL\n");
@@ -338,18 +340,19 @@ TEST_CASE("cms: truncated, garbage, empty and padded DER are malformed_signature
   Fixture f;
   const std::string der = f.SignAsLeader(kResult);
   CheckRejected(f.verifier.VerifyDetached(der.substr(0, der.size() - 1), kResult),
-                "malformed_signature");
+                ErrorReason::kMalformedSignature);
   CheckRejected(f.verifier.VerifyDetached(der.substr(0, der.size() / 2), kResult),
-                "malformed_signature");
+                ErrorReason::kMalformedSignature);
   CheckRejected(f.verifier.VerifyDetached("this is not DER at all", kResult),
-                "malformed_signature");
-  CheckRejected(f.verifier.VerifyDetached(std::string(64, '\x30'), kResult), "malformed_signature");
-  CheckRejected(f.verifier.VerifyDetached("", kResult), "malformed_signature");
+                ErrorReason::kMalformedSignature);
+  CheckRejected(f.verifier.VerifyDetached(std::string(64, '\x30'), kResult),
+                ErrorReason::kMalformedSignature);
+  CheckRejected(f.verifier.VerifyDetached("", kResult), ErrorReason::kMalformedSignature);
   CheckRejected(f.verifier.VerifyDetached(der + std::string(1, '\0'), kResult),
-                "malformed_signature");
+                ErrorReason::kMalformedSignature);
   // A PEM certificate is not a signature either.
   CheckRejected(f.verifier.VerifyDetached(f.pki.leader.certificate_pem, kResult),
-                "malformed_signature");
+                ErrorReason::kMalformedSignature);
 }
 
 // Fails before the fix only where leaks are detected (tools/sanitize.sh asan,
@@ -366,7 +369,7 @@ TEST_CASE("cms: an unknown algorithm in digestAlgorithms is refused and leaks no
   REQUIRE(der.find(sha256_oid, at + 1) != std::string::npos);
   der[at + sha256_oid.size() - 1] = '\x7f';  // 2.16.840.1.101.3.4.2.127: no such digest
   for (int i = 0; i < 3; ++i) {
-    CheckRejected(f.verifier.VerifyDetached(der, kResult), "content_mismatch");
+    CheckRejected(f.verifier.VerifyDetached(der, kResult), ErrorReason::kContentMismatch);
   }
 }
 
@@ -401,11 +404,11 @@ TEST_CASE(
 
   CHECK(cli_sign(leader + " -md sha256").ok());  // the control: a CLI signature verifies
   CHECK(cli_sign(leader + " -md sha512").ok());
-  CheckRejected(cli_sign(leader + " -noattr"), "malformed_signature");
-  CheckRejected(cli_sign(leader + " -md sha1"), "weak_digest");
-  CheckRejected(cli_sign(leader + " " + seal), "malformed_signature");
-  CheckRejected(cli_sign(leader + " -nocerts"), "malformed_signature");
-  CheckRejected(cli_sign(leader + " -nodetach"), "malformed_signature");
+  CheckRejected(cli_sign(leader + " -noattr"), ErrorReason::kMalformedSignature);
+  CheckRejected(cli_sign(leader + " -md sha1"), ErrorReason::kWeakDigest);
+  CheckRejected(cli_sign(leader + " " + seal), ErrorReason::kMalformedSignature);
+  CheckRejected(cli_sign(leader + " -nocerts"), ErrorReason::kMalformedSignature);
+  CheckRejected(cli_sign(leader + " -nodetach"), ErrorReason::kMalformedSignature);
 }
 
 TEST_CASE("cms: openssl cms -verify accepts a SignDetached signature and refuses changed content") {
@@ -451,7 +454,7 @@ TEST_CASE("cms: concurrent verifications share one verifier") {
         const bool tamper = (t + i) % 2 == 1;
         Result<VerifiedSignature> r = f.verifier.VerifyDetached(good, tamper ? "x" : kResult);
         if (r.ok() && !tamper) ++accepted;
-        if (!r.ok() && tamper && r.error().reason() == "content_mismatch") ++rejected;
+        if (!r.ok() && tamper && r.error().reason() == ErrorReason::kContentMismatch) ++rejected;
       }
     });
   }
@@ -501,9 +504,10 @@ TEST_CASE("sealer: refuses a key file readable by others, seals with a private o
   Result<OpenSslResultSealer> open_key = OpenSslResultSealer::Load(key, cert, chain);
   REQUIRE_FALSE(open_key.ok());
   CHECK(open_key.error().code() == ErrorCode::kFailedPrecondition);
-  CHECK(open_key.error().reason() == "key_file_permissions");
+  CHECK(open_key.error().reason() == ErrorReason::kKeyFilePermissions);
   REQUIRE(chmod(key.c_str(), 0640) == 0);
-  CHECK(OpenSslResultSealer::Load(key, cert, chain).error().reason() == "key_file_permissions");
+  CHECK(OpenSslResultSealer::Load(key, cert, chain).error().reason() ==
+        ErrorReason::kKeyFilePermissions);
 
   REQUIRE(chmod(key.c_str(), 0600) == 0);
   Result<OpenSslResultSealer> sealer = OpenSslResultSealer::Load(key, cert, chain);
@@ -531,7 +535,7 @@ TEST_CASE("sealer: refuses a key file readable by others, seals with a private o
 
   // The wrong certificate for the key.
   CHECK(OpenSslResultSealer::Load(key, pki + "/leader.pem", chain).error().reason() ==
-        "key_certificate_mismatch");
+        ErrorReason::kKeyCertificateMismatch);
 }
 
 TEST_CASE("sealer: refuses to seal once its certificate has expired") {
@@ -546,7 +550,7 @@ TEST_CASE("sealer: refuses to seal once its certificate has expired") {
   Result<SealedSignature> sealed = sealer->SealDetached(kResult);
   REQUIRE_FALSE(sealed.ok());
   CHECK(sealed.error().code() == ErrorCode::kFailedPrecondition);
-  CHECK(sealed.error().reason() == "seal_certificate_not_valid");
+  CHECK(sealed.error().reason() == ErrorReason::kSealCertificateNotValid);
 }
 
 TEST_CASE("sealer: a PKCS#12 bundle with a password") {
@@ -570,7 +574,7 @@ TEST_CASE("sealer: a PKCS#12 bundle with a password") {
 
   Result<OpenSslResultSealer> wrong = OpenSslResultSealer::Load(p12, "", "", "guess");
   REQUIRE_FALSE(wrong.ok());
-  CHECK(wrong.error().reason() == "bad_key");
+  CHECK(wrong.error().reason() == ErrorReason::kBadKey);
 }
 
 TEST_CASE("pki demo: writes every file, keys 0600, never overwrites") {

@@ -195,7 +195,7 @@ TEST_CASE("access policy: each operation refuses with its own message") {
     Status refused = Authorize(nobody, refusal.operation);
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().code() == ErrorCode::kPermissionDenied);
-    CHECK(refused.error().reason() == "role_not_allowed");
+    CHECK(refused.error().reason() == ErrorReason::kRoleNotAllowed);
     CHECK(refused.error().message() == refusal.message);
   }
 }

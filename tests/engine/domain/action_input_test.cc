@@ -72,11 +72,11 @@ TEST_CASE("action input: malformed values are kept for the state machine to repo
 TEST_CASE("action input: only an object of the known fields parses") {
   Result<ActionInput> unknown = ParseActionInput({{"comment", "x"}, {"bogus", 1}});
   REQUIRE_FALSE(unknown.ok());
-  CHECK(unknown.error().reason() == "validation");
+  CHECK(unknown.error().reason() == ErrorReason::kValidation);
   CHECK(Pointers(unknown.error().fields()) == std::vector<std::string>{"/bogus"});
   Result<ActionInput> array = ParseActionInput(json::array());
   REQUIRE_FALSE(array.ok());
-  CHECK(array.error().reason() == "invalid_payload");
+  CHECK(array.error().reason() == ErrorReason::kInvalidPayload);
 }
 
 }  // namespace

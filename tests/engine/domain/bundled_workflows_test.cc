@@ -95,7 +95,7 @@ std::filesystem::path SourcePath(const std::string& relative) {
 }
 
 std::string Describe(const Error& error) {
-  std::string text = error.message() + " (" + error.reason() + ")";
+  std::string text = error.message() + " (" + std::string(ErrorReasonName(error.reason())) + ")";
   for (const FieldError& field : error.fields()) {
     text += "; " + field.pointer + ": " + field.message;
   }

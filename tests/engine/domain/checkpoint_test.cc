@@ -66,7 +66,7 @@ TEST_CASE("checkpoint: malformed checkpoints are refused naming the field") {
     bad[nlohmann::json::json_pointer(c.pointer)] = c.value;
     Result<Checkpoint> parsed = CheckpointFromJson(bad);
     REQUIRE_FALSE(parsed.ok());
-    CHECK(parsed.error().reason() == "invalid_checkpoint");
+    CHECK(parsed.error().reason() == ErrorReason::kInvalidCheckpoint);
     REQUIRE_FALSE(parsed.error().fields().empty());
     const std::string pointer = parsed.error().fields().front().pointer;
     CHECK_MESSAGE(pointer == c.pointer, c.pointer << " gave " << pointer);

@@ -69,7 +69,7 @@ TEST_CASE("replay: events the workflow does not allow are named by index") {
   for (const Case& c : cases) {
     Result<ReplayedDossier> replayed = ReplayHistory(workflow, c.history);
     REQUIRE_FALSE(replayed.ok());
-    CHECK(replayed.error().reason() == "history_inconsistent");
+    CHECK(replayed.error().reason() == ErrorReason::kHistoryInconsistent);
     CHECK_MESSAGE(replayed.error().message().find(c.message) == 0, replayed.error().message());
   }
 }

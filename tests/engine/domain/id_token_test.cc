@@ -223,7 +223,7 @@ TEST_CASE("id token refusal: names are distinct and read back from the error") {
     const auto detail = static_cast<IdTokenRefusal>(i);
     const Error error = IdTokenRefused(detail, "why");
     CHECK(IdTokenRefusalOf(error) == detail);
-    CHECK(error.reason() == "id_token_refused");
+    CHECK(error.reason() == ErrorReason::kIdTokenRefused);
     names.push_back(IdTokenRefusalName(detail));
   }
   std::sort(names.begin(), names.end());

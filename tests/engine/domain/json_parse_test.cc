@@ -52,7 +52,7 @@ TEST_CASE("ParseJson: nesting at the limit parses, one level more is refused nam
     CHECK(parsed.ok() == c.ok);
     if (!c.ok && !parsed.ok()) {
       CHECK(parsed.error().code() == ErrorCode::kInvalidArgument);
-      CHECK(parsed.error().reason() == "json_too_deep");
+      CHECK(parsed.error().reason() == ErrorReason::kJsonTooDeep);
       CHECK(parsed.error().message() ==
             "the JSON nests deeper than " + std::to_string(c.max_depth) + " levels");
     }
@@ -76,13 +76,13 @@ TEST_CASE("ParseJson: a text over max_bytes is refused before parsing, naming th
   Result<json> big = ParseJson(text, JsonLimits{.max_bytes = text.size() - 1});
   REQUIRE(!big.ok());
   CHECK(big.error().code() == ErrorCode::kInvalidArgument);
-  CHECK(big.error().reason() == "json_too_large");
+  CHECK(big.error().reason() == ErrorReason::kJsonTooLarge);
   CHECK(big.error().message() ==
         "the JSON text is larger than " + std::to_string(text.size() - 1) + " bytes");
   Result<json> request_sized =
       ParseJson(std::string(kRequestJsonLimits.max_bytes + 1, ' '), kRequestJsonLimits);
   REQUIRE(!request_sized.ok());
-  CHECK(request_sized.error().reason() == "json_too_large");
+  CHECK(request_sized.error().reason() == ErrorReason::kJsonTooLarge);
 }
 
 TEST_CASE("ParseJson: syntax errors name the line and column") {
@@ -105,7 +105,7 @@ TEST_CASE("ParseJson: syntax errors name the line and column") {
     Result<json> parsed = ParseJson(c.text);
     REQUIRE(!parsed.ok());
     CHECK(parsed.error().code() == ErrorCode::kInvalidArgument);
-    CHECK(parsed.error().reason() == "invalid_json");
+    CHECK(parsed.error().reason() == ErrorReason::kInvalidJson);
     CHECK_MESSAGE(parsed.error().message().rfind(c.message_prefix, 0) == 0,
                   parsed.error().message());
   }

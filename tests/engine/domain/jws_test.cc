@@ -28,7 +28,7 @@ const json kPayload = {{"iss", "https://sso.example.vn"}, {"sub", "001090012345"
 std::optional<IdTokenRefusal> RefusalOf(const std::string& token) {
   Result<CompactJws> jws = ParseCompactJws(token);
   if (jws.ok()) return std::nullopt;
-  CHECK(jws.error().reason() == "id_token_refused");
+  CHECK(jws.error().reason() == ErrorReason::kIdTokenRefused);
   return IdTokenRefusalOf(jws.error());
 }
 

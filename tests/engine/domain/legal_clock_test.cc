@@ -81,13 +81,13 @@ TEST_CASE("legal clock: a due date in a year without calendar data is refused") 
   Result<Instant> refused = DueDateAtReception(*through_2026, one_day, new_years_eve);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code() == ErrorCode::kUnavailable);
-  CHECK(refused.error().reason() == "calendar_exhausted");
+  CHECK(refused.error().reason() == ErrorReason::kCalendarExhausted);
   CHECK(refused.error().message().find("2027") != std::string::npos);
   // Starting the clock fails the same way, so the reception is not recorded.
   Result<LegalClock> start =
       ApplyClockEffect(*through_2026, one_day, LegalClock{}, ClockEffect::kStart, new_years_eve);
   REQUIRE_FALSE(start.ok());
-  CHECK(start.error().reason() == "calendar_exhausted");
+  CHECK(start.error().reason() == ErrorReason::kCalendarExhausted);
 
   // With VN-2027 (1 January a holiday, then the weekend): one hour on 31
   // December and seven on Monday 4 January.
@@ -96,11 +96,11 @@ TEST_CASE("legal clock: a due date in a year without calendar data is refused") 
   // Beyond the last covered year, refused again; same-day procedures too.
   CHECK(DueDateAtReception(Vietnam(), WorkingDays(3), Local(2027y / 12 / 30, 10, 0))
             .error()
-            .reason() == "calendar_exhausted");
+            .reason() == ErrorReason::kCalendarExhausted);
   CHECK(DueDateAtReception(Vietnam(), SameDay(), Local(2027y / 12 / 31, 16, 0)).error().reason() ==
-        "calendar_exhausted");
+        ErrorReason::kCalendarExhausted);
   CHECK(DueDateAtReception(Vietnam(), SameDay(), Local(2028y / 1 / 3, 9, 0)).error().reason() ==
-        "calendar_exhausted");
+        ErrorReason::kCalendarExhausted);
   CHECK(DueDateAtReception(Vietnam(), SameDay(), Local(2027y / 12 / 31, 9, 0)).value() ==
         Local(2027y / 12 / 31, 17, 0));
 
@@ -114,7 +114,7 @@ TEST_CASE("legal clock: a due date in a year without calendar data is refused") 
   Result<LegalClock> resumed = ApplyClockEffect(Vietnam(), WorkingDays(5), *clock,
                                                 ClockEffect::kResume, Local(2027y / 12 / 29, 8, 0));
   REQUIRE_FALSE(resumed.ok());
-  CHECK(resumed.error().reason() == "calendar_exhausted");
+  CHECK(resumed.error().reason() == ErrorReason::kCalendarExhausted);
 }
 
 // Regression (issue 14.16): extend_deadline accepted a Sunday as the new

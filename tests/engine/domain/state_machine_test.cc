@@ -145,7 +145,7 @@ struct Fixture {
 
   Dossier Step(const Dossier& d, const ActionRequest& request) {
     Result<Transition> t = Machine().Apply(d, request);
-    if (!t.ok()) MESSAGE(t.error().reason() << ": " << t.error().message());
+    if (!t.ok()) MESSAGE(ErrorReasonName(t.error().reason()) << ": " << t.error().message());
     REQUIRE(t.ok());
     return t->dossier;
   }
@@ -172,7 +172,7 @@ struct Fixture {
   FakeClock clock;
 };
 
-void CheckError(const Result<Transition>& t, ErrorCode code, const std::string& reason,
+void CheckError(const Result<Transition>& t, ErrorCode code, ErrorReason reason,
                 const std::vector<std::string>& pointers = {}) {
   REQUIRE_FALSE(t.ok());
   CHECK(t.error().code() == code);
@@ -326,19 +326,19 @@ TEST_CASE("state_machine: submission errors") {
     Result<Dossier> d = machine.Submit(Submission(Applicant("079088001122")));
     REQUIRE_FALSE(d.ok());
     CHECK(d.error().code() == ErrorCode::kPermissionDenied);
-    CHECK(d.error().reason() == "not_owner");
+    CHECK(d.error().reason() == ErrorReason::kNotOwner);
   }
   SUBCASE("staff that are not reception clerks") {
     Result<Dossier> d = machine.Submit(Submission(Staff("spec1", "specialist")));
     REQUIRE_FALSE(d.ok());
     CHECK(d.error().code() == ErrorCode::kPermissionDenied);
-    CHECK(d.error().reason() == "role_not_allowed");
+    CHECK(d.error().reason() == ErrorReason::kRoleNotAllowed);
   }
   SUBCASE("a clerk of another agency") {
     Result<Dossier> d =
         machine.Submit(Submission(Staff("clerk9", "reception_clerk", "000.00.09.H99")));
     REQUIRE_FALSE(d.ok());
-    CHECK(d.error().reason() == "wrong_agency");
+    CHECK(d.error().reason() == ErrorReason::kWrongAgency);
   }
   SUBCASE("a missing required document") {
     json payload = ValidSubmission();
@@ -346,7 +346,7 @@ TEST_CASE("state_machine: submission errors") {
     Result<Dossier> d = machine.Submit(Submission(Applicant(), payload));
     REQUIRE_FALSE(d.ok());
     CHECK(d.error().code() == ErrorCode::kFailedPrecondition);
-    CHECK(d.error().reason() == "missing_requirement");
+    CHECK(d.error().reason() == ErrorReason::kMissingRequirement);
     CHECK(Pointers(d.error()) == std::vector<std::string>{"/documents/legal_residence_proof"});
   }
   SUBCASE("an unknown document key and a malformed document id") {
@@ -356,7 +356,7 @@ TEST_CASE("state_machine: submission errors") {
     Result<Dossier> d = machine.Submit(Submission(Applicant(), payload));
     REQUIRE_FALSE(d.ok());
     CHECK(d.error().code() == ErrorCode::kInvalidArgument);
-    CHECK(d.error().reason() == "invalid_payload");
+    CHECK(d.error().reason() == ErrorReason::kInvalidPayload);
     CHECK(Pointers(d.error()) ==
           std::vector<std::string>{"/documents/declaration", "/documents/passport"});
   }
@@ -366,7 +366,7 @@ TEST_CASE("state_machine: submission errors") {
     Result<Dossier> d = machine.Submit(Submission(Applicant(), payload));
     REQUIRE_FALSE(d.ok());
     CHECK(d.error().code() == ErrorCode::kInvalidArgument);
-    CHECK(d.error().reason() == "invalid_payload");
+    CHECK(d.error().reason() == ErrorReason::kInvalidPayload);
     CHECK(Pointers(d.error()) == std::vector<std::string>{"/form/citizen_id"});
   }
   SUBCASE("a channel that does not parse") {
@@ -374,7 +374,7 @@ TEST_CASE("state_machine: submission errors") {
     payload["channel"] = "fax";
     Result<Dossier> d = machine.Submit(Submission(Applicant(), payload));
     REQUIRE_FALSE(d.ok());
-    CHECK(d.error().reason() == "invalid_payload");
+    CHECK(d.error().reason() == ErrorReason::kInvalidPayload);
     CHECK(Pointers(d.error()) == std::vector<std::string>{"/channel"});
   }
 }
@@ -400,51 +400,51 @@ TEST_CASE("state_machine: action errors in the documented order") {
 
   SUBCASE("unknown action") {
     CheckError(machine.Apply(submitted, Request("approve_everything", clerk)), ErrorCode::kNotFound,
-               "unknown_action");
+               ErrorReason::kUnknownAction);
   }
   SUBCASE("terminal state") {
     Dossier withdrawn =
         f.Step(submitted, Request("withdraw", Applicant(), {{"comment", "moving"}}));
     CHECK(withdrawn.state == "withdrawn");
     CheckError(machine.Apply(withdrawn, Request("receive", clerk)), ErrorCode::kFailedPrecondition,
-               "terminal_state");
+               ErrorReason::kTerminalState);
     CHECK(machine.AvailableActions(withdrawn, Applicant()).empty());
   }
   SUBCASE("not allowed from the current state") {
     CheckError(machine.Apply(submitted, Request("sign_result", Staff("lead1", "leader"))),
-               ErrorCode::kFailedPrecondition, "not_allowed_from_state");
+               ErrorCode::kFailedPrecondition, ErrorReason::kNotAllowedFromState);
   }
   SUBCASE("role not allowed") {
     CheckError(machine.Apply(submitted, Request("receive", Applicant())),
-               ErrorCode::kPermissionDenied, "role_not_allowed");
+               ErrorCode::kPermissionDenied, ErrorReason::kRoleNotAllowed);
     CheckError(machine.Apply(submitted, Request("receive", Staff("lead1", "leader"))),
-               ErrorCode::kPermissionDenied, "role_not_allowed");
+               ErrorCode::kPermissionDenied, ErrorReason::kRoleNotAllowed);
   }
   SUBCASE("system only acts where the action names it") {
     CheckError(machine.Apply(submitted, Request("receive", System())), ErrorCode::kPermissionDenied,
-               "role_not_allowed");
+               ErrorReason::kRoleNotAllowed);
   }
   SUBCASE("an applicant acting on someone else's dossier") {
     CheckError(machine.Apply(submitted,
                              Request("withdraw", Applicant("079088001122"), {{"comment", "x"}})),
-               ErrorCode::kPermissionDenied, "not_owner");
+               ErrorCode::kPermissionDenied, ErrorReason::kNotOwner);
   }
   SUBCASE("staff of another agency") {
     CheckError(machine.Apply(submitted, Request("receive", Staff("clerk9", "reception_clerk",
                                                                  "000.00.09.H99"))),
-               ErrorCode::kPermissionDenied, "wrong_agency");
+               ErrorCode::kPermissionDenied, ErrorReason::kWrongAgency);
   }
   SUBCASE("a missing comment") {
     CheckError(machine.Apply(submitted, Request("request_supplement_at_reception", clerk)),
-               ErrorCode::kFailedPrecondition, "missing_requirement", {"/comment"});
+               ErrorCode::kFailedPrecondition, ErrorReason::kMissingRequirement, {"/comment"});
     CheckError(machine.Apply(submitted,
                              Request("request_supplement_at_reception", clerk, {{"comment", ""}})),
-               ErrorCode::kFailedPrecondition, "missing_requirement", {"/comment"});
+               ErrorCode::kFailedPrecondition, ErrorReason::kMissingRequirement, {"/comment"});
   }
   SUBCASE("a comment that is not a string") {
     CheckError(machine.Apply(submitted,
                              Request("request_supplement_at_reception", clerk, {{"comment", 5}})),
-               ErrorCode::kInvalidArgument, "invalid_payload", {"/comment"});
+               ErrorCode::kInvalidArgument, ErrorReason::kInvalidPayload, {"/comment"});
   }
 }
 
@@ -476,11 +476,11 @@ TEST_CASE("state_machine: an agency_seal action needs the seal, not a person's s
   CHECK(sealing.state == "sealing");
 
   CheckError(machine->Apply(sealing, Request("seal_result", System())),
-             ErrorCode::kFailedPrecondition, "missing_requirement", {"/seal"});
+             ErrorCode::kFailedPrecondition, ErrorReason::kMissingRequirement, {"/seal"});
   ActionRequest personal = Request("seal_result", System());
   personal.signature = SignatureOver(kResultId);
   CheckError(machine->Apply(sealing, personal), ErrorCode::kFailedPrecondition,
-             "missing_requirement", {"/seal"});
+             ErrorReason::kMissingRequirement, {"/seal"});
   ActionRequest seal = Request("seal_result", System());
   seal.signature = SignatureOver(kResultId);
   seal.signature->seal = true;
@@ -500,31 +500,31 @@ TEST_CASE("state_machine: requirements of review and signature") {
 
   SUBCASE("propose without comment and result: both reported") {
     CheckError(machine.Apply(f.InReview(), Request("propose_result", specialist)),
-               ErrorCode::kFailedPrecondition, "missing_requirement",
+               ErrorCode::kFailedPrecondition, ErrorReason::kMissingRequirement,
                {"/comment", "/result_document"});
   }
   SUBCASE("a malformed result document id") {
     CheckError(machine.Apply(f.InReview(), Request("propose_result", specialist,
                                                    {{"comment", "ok"}, {"result_document", "x"}})),
-               ErrorCode::kInvalidArgument, "invalid_payload", {"/result_document"});
+               ErrorCode::kInvalidArgument, ErrorReason::kInvalidPayload, {"/result_document"});
   }
   SUBCASE("sign without a signature") {
     CheckError(
         machine.Apply(f.AwaitingSignature(), Request("sign_result", Staff("lead1", "leader"))),
-        ErrorCode::kFailedPrecondition, "missing_requirement", {"/signature"});
+        ErrorCode::kFailedPrecondition, ErrorReason::kMissingRequirement, {"/signature"});
   }
   SUBCASE("a signature over another document") {
     ActionRequest sign = Request("sign_result", Staff("lead1", "leader"));
     sign.signature = SignatureOver(std::string(64, 'b'));
     CheckError(machine.Apply(f.AwaitingSignature(), sign), ErrorCode::kFailedPrecondition,
-               "signature_mismatch", {"/signature"});
+               ErrorReason::kSignatureMismatch, {"/signature"});
   }
   SUBCASE("an agency seal is not a leader's signature") {
     ActionRequest sign = Request("sign_result", Staff("lead1", "leader"));
     sign.signature = SignatureOver(kResultId);
     sign.signature->seal = true;
     CheckError(machine.Apply(f.AwaitingSignature(), sign), ErrorCode::kFailedPrecondition,
-               "missing_requirement", {"/signature"});
+               ErrorReason::kMissingRequirement, {"/signature"});
   }
   SUBCASE("the signature is recorded on the dossier and its evidence in the event") {
     ActionRequest sign = Request("sign_result", Staff("lead1", "leader"));
@@ -548,15 +548,15 @@ TEST_CASE("state_machine: requirements of review and signature") {
     Actor boss = Staff("boss", "leader");
     ActionRequest sign = Request("sign_result", boss);
     sign.signature = SignatureOver(kResultId);
-    CheckError(machine.Apply(d, sign), ErrorCode::kFailedPrecondition, "four_eyes");
+    CheckError(machine.Apply(d, sign), ErrorCode::kFailedPrecondition, ErrorReason::kFourEyes);
     CheckError(machine.Apply(d, Request("refuse", boss, {{"comment", "no"}})),
-               ErrorCode::kFailedPrecondition, "four_eyes");
+               ErrorCode::kFailedPrecondition, ErrorReason::kFourEyes);
     sign.actor = Staff("lead1", "leader");
     CHECK(machine.Apply(d, sign).ok());
   }
   SUBCASE("extension without comment and date") {
     CheckError(machine.Apply(f.InReview(), Request("extend_deadline", specialist)),
-               ErrorCode::kFailedPrecondition, "missing_requirement",
+               ErrorCode::kFailedPrecondition, ErrorReason::kMissingRequirement,
                {"/comment", "/appointment_date"});
   }
   SUBCASE("an appointment date that does not parse") {
@@ -566,7 +566,7 @@ TEST_CASE("state_machine: requirements of review and signature") {
       CheckError(
           machine.Apply(f.InReview(), Request("extend_deadline", specialist,
                                               {{"comment", "late"}, {"appointment_date", bad}})),
-          ErrorCode::kInvalidArgument, "invalid_payload", {"/appointment_date"});
+          ErrorCode::kInvalidArgument, ErrorReason::kInvalidPayload, {"/appointment_date"});
     }
   }
   // Regression (issue 14.16): a Sunday was accepted as the new appointment date.
@@ -577,7 +577,7 @@ TEST_CASE("state_machine: requirements of review and signature") {
       CheckError(
           machine.Apply(f.InReview(), Request("extend_deadline", specialist,
                                               {{"comment", "late"}, {"appointment_date", off}})),
-          ErrorCode::kInvalidArgument, "invalid_payload", {"/appointment_date"});
+          ErrorCode::kInvalidArgument, ErrorReason::kInvalidPayload, {"/appointment_date"});
     }
   }
   SUBCASE("an extension replaces the due date") {
@@ -620,16 +620,16 @@ TEST_CASE("state_machine: document and form requirements, form merge") {
 
   // "declaration" and "address" are already on the dossier.
   CheckError(machine.Apply(asked, Request("resubmit", Applicant())), ErrorCode::kFailedPrecondition,
-             "missing_requirement", {"/documents/owner_consent", "/form/relationship"});
+             ErrorReason::kMissingRequirement, {"/documents/owner_consent", "/form/relationship"});
 
   CheckError(
       machine.Apply(asked, Request("resubmit", Applicant(), {{"form", {{"citizen_id", "12"}}}})),
-      ErrorCode::kInvalidArgument, "invalid_payload", {"/form/citizen_id"});
+      ErrorCode::kInvalidArgument, ErrorReason::kInvalidPayload, {"/form/citizen_id"});
   CheckError(machine.Apply(asked, Request("resubmit", Applicant(),
                                           {{"documents", {{"passport", kProofId}}}})),
-             ErrorCode::kInvalidArgument, "invalid_payload", {"/documents/passport"});
+             ErrorCode::kInvalidArgument, ErrorReason::kInvalidPayload, {"/documents/passport"});
   CheckError(machine.Apply(asked, Request("resubmit", Applicant(), {{"channel", "fax"}})),
-             ErrorCode::kInvalidArgument, "invalid_payload", {"/channel"});
+             ErrorCode::kInvalidArgument, ErrorReason::kInvalidPayload, {"/channel"});
 
   const std::string consent_id(64, 'c');
   Result<Transition> t = machine.Apply(

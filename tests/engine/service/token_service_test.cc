@@ -66,7 +66,7 @@ TEST_CASE("token service: unknown, expired, revoked and disabled all look the sa
   auto rejected = [&f](std::string_view secret) {
     Result<Actor> actor = f.tokens.Authenticate(secret);
     return !actor.ok() && actor.error().code() == ErrorCode::kUnauthenticated &&
-           actor.error().reason() == "invalid_token";
+           actor.error().reason() == ErrorReason::kInvalidToken;
   };
   CHECK(rejected("secret-99"));
   CHECK(rejected(""));

@@ -46,7 +46,7 @@ TEST_CASE("workflow catalog: a form pattern that does not compile is refused at 
       Actor{"admin", {kSystemRole}, ""}, MinimalWithPattern("T-BAD", "("), std::string("T-BAD"));
   REQUIRE_FALSE(published.ok());
   CHECK(published.error().code() == ErrorCode::kInvalidArgument);
-  CHECK(published.error().reason() == "validation");
+  CHECK(published.error().reason() == ErrorReason::kValidation);
   REQUIRE(published.error().fields().size() == 1);
   CHECK(published.error().fields()[0].pointer == "/procedure/form/properties/full_name/pattern");
   CHECK(c.catalog.Versions(Actor{"test", {kSystemRole}, ""}, "T-BAD").error().code() ==

@@ -253,7 +253,7 @@ TEST_CASE_TEMPLATE("store: a stale transition conflicts and changes nothing", F,
   Status conflict = f.store->CommitTransition(CommitOf(stale, 1, {"leader"}));
   REQUIRE_FALSE(conflict.ok());
   CHECK(conflict.error().code() == ErrorCode::kConflict);
-  CHECK(conflict.error().reason() == "stale_version");
+  CHECK(conflict.error().reason() == ErrorReason::kStaleVersion);
 
   Result<Dossier> now = f.store->GetDossier(created.code);
   REQUIRE(now.ok());
@@ -594,7 +594,7 @@ TEST_CASE_TEMPLATE("store: a recorded result signature is found by its signature
   Status refused = f.store->CommitTransition(CommitOf(reuse, 1, {"leader"}));
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().code() == ErrorCode::kConflict);
-  CHECK(refused.error().reason() == "signature_already_used");
+  CHECK(refused.error().reason() == ErrorReason::kSignatureAlreadyUsed);
   CHECK(f.store->GetDossier("S-2")->version == 1);
   CHECK(f.store->GetDossier("S-2")->result_signatures.empty());
   CHECK(Codes(f.store->ListDossiersReferencing(signature_id, 10).value()) ==
