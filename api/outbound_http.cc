@@ -104,7 +104,7 @@ class Exchange {
 
   void OnResolved(beast::error_code ec, const tcp::resolver::results_type& found) {
     if (ec) return Fail("resolve", ec);
-    if (!url_.tls) {
+    if (!url_.tls && !options_.plain_http_to_any_host) {
       for (const auto& entry : found) {
         if (!entry.endpoint().address().is_loopback()) {
           failure_ = "plain http:// is allowed only to loopback, and " + url_.host +
@@ -228,13 +228,19 @@ OutboundHttpClient::~OutboundHttpClient() = default;
 
 Result<OutboundResponse> OutboundHttpClient::Get(std::string_view url,
                                                  const OutboundHeaders& headers) const {
-  return Send(false, url, headers, {});
+  return Send(url, headers, {}, {});
+}
+
+Result<OutboundResponse> OutboundHttpClient::Post(std::string_view url,
+                                                  std::string_view content_type, std::string body,
+                                                  const OutboundHeaders& headers) const {
+  return Send(url, headers, content_type, std::move(body));
 }
 
 Result<OutboundResponse> OutboundHttpClient::PostForm(
     std::string_view url, const std::vector<std::pair<std::string, std::string>>& form,
     const OutboundHeaders& headers) const {
-  return Send(true, url, headers, FormUrlEncode(form));
+  return Send(url, headers, "application/x-www-form-urlencoded", FormUrlEncode(form));
 }
 
 Result<std::string> OutboundHttpClient::Fetch(const std::string& url) const {
@@ -247,18 +253,20 @@ Result<std::string> OutboundHttpClient::Fetch(const std::string& url) const {
   return std::move(response->body);
 }
 
-Result<OutboundResponse> OutboundHttpClient::Send(bool post, std::string_view url,
+Result<OutboundResponse> OutboundHttpClient::Send(std::string_view url,
                                                   const OutboundHeaders& headers,
+                                                  std::string_view content_type,
                                                   std::string body) const {
   Result<HttpUrl> parsed = ParseHttpUrl(url);
   if (!parsed.ok()) return parsed.error();
-  if (!parsed->tls && !IsLoopbackHost(parsed->host)) {
+  if (!parsed->tls && !IsLoopbackHost(parsed->host) && !impl_->options.plain_http_to_any_host) {
     return Error(ErrorCode::kInvalidArgument,
                  "URL \"" + std::string(url.substr(0, 200)) +
                      "\" is plain http:// to a host that is not loopback; http:// is allowed "
                      "only to localhost, 127.0.0.0/8 and ::1, for tests");
   }
   try {
+    const bool post = !content_type.empty();
     http::request<http::string_body> request{post ? http::verb::post : http::verb::get,
                                              parsed->target, 11};
     const bool default_port = parsed->port == (parsed->tls ? "443" : "80");
@@ -269,7 +277,7 @@ Result<OutboundResponse> OutboundHttpClient::Send(bool post, std::string_view ur
     request.set(http::field::connection, "close");
     for (const auto& [name, value] : headers) request.set(name, value);
     if (post) {
-      request.set(http::field::content_type, "application/x-www-form-urlencoded");
+      request.set(http::field::content_type, std::string(content_type));
       request.body() = std::move(body);
     }
     request.prepare_payload();

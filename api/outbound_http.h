@@ -9,7 +9,8 @@
 //     alone, and its names checked against the URL's host;
 //   - http:// URLs only to a loopback host ("localhost", 127.0.0.0/8, ::1),
 //     and only if every address the host resolves to is loopback: plain HTTP
-//     exists for tests against a local provider;
+//     exists for tests against a local provider (and for the feed webhook,
+//     with plain_http_to_any_host);
 //   - `timeout` bounds the whole request: resolve, connect, handshake, write
 //     and read;
 //   - a response header over max_header_bytes or a body over max_body_bytes
@@ -62,6 +63,9 @@ struct OutboundHttpOptions {
   std::chrono::milliseconds timeout{10'000};
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_header_bytes = 16 * 1024;
+  // Plain http to any host, not only loopback: for the sync feed's webhook
+  // (webhook_client.h), never for an identity provider.
+  bool plain_http_to_any_host = false;
 };
 
 using OutboundHeaders = std::vector<std::pair<std::string, std::string>>;
@@ -80,6 +84,9 @@ class OutboundHttpClient final : public JwksFetcher {
   ~OutboundHttpClient() override;
 
   Result<OutboundResponse> Get(std::string_view url, const OutboundHeaders& headers = {}) const;
+  // POST of `body` as `content_type`.
+  Result<OutboundResponse> Post(std::string_view url, std::string_view content_type,
+                                std::string body, const OutboundHeaders& headers = {}) const;
   // POST with body FormUrlEncode(form) (http_url.h) as application/x-www-form-urlencoded.
   Result<OutboundResponse> PostForm(std::string_view url,
                                     const std::vector<std::pair<std::string, std::string>>& form,
@@ -90,8 +97,9 @@ class OutboundHttpClient final : public JwksFetcher {
  private:
   struct Impl;
   explicit OutboundHttpClient(std::unique_ptr<Impl> impl);
-  Result<OutboundResponse> Send(bool post, std::string_view url, const OutboundHeaders& headers,
-                                std::string body) const;
+  // A GET when `content_type` is empty, otherwise a POST of `body`.
+  Result<OutboundResponse> Send(std::string_view url, const OutboundHeaders& headers,
+                                std::string_view content_type, std::string body) const;
   std::unique_ptr<Impl> impl_;
 };
 

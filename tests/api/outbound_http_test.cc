@@ -173,6 +173,18 @@ TEST_CASE("outbound_http: plain http is refused to a host that is not loopback")
   }
 }
 
+TEST_CASE("outbound_http: plain http to any host only with the webhook's option") {
+  OutboundHttpOptions webhook;
+  webhook.plain_http_to_any_host = true;
+  webhook.timeout = milliseconds(2000);
+  // Passes the loopback rule, then fails to resolve (.invalid never does).
+  Result<OutboundResponse> unresolved = MakeClient(webhook)->Get("http://motcua.invalid/feed");
+  REQUIRE_FALSE(unresolved.ok());
+  CHECK(unresolved.error().code() == ErrorCode::kUnavailable);
+  CHECK(MakeClient()->Get("http://motcua.invalid/feed").error().code() ==
+        ErrorCode::kInvalidArgument);
+}
+
 TEST_CASE("outbound_http: the client refuses a CA file it cannot load and zero limits") {
   CHECK(OutboundHttpClient::Create(Trusting("/nonexistent/ca.pem")).error().code() ==
         ErrorCode::kInvalidArgument);
