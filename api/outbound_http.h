@@ -12,7 +12,11 @@
 //     exists for tests against a local provider (and for the feed webhook,
 //     with plain_http_to_any_host);
 //   - `timeout` bounds the whole request: resolve, connect, handshake, write
-//     and read;
+//     and read (one limit: a call fails with "timed out" once it is spent).
+//     Caveat: the system resolver (getaddrinfo) cannot be interrupted, so a
+//     DNS lookup that hangs past the timeout makes the call return when the
+//     resolver gives up, still as a timeout; IP literals and /etc/hosts
+//     names never wait on DNS;
 //   - a response header over max_header_bytes or a body over max_body_bytes
 //     is refused, never truncated;
 //   - redirects are not followed (a provider's endpoints are configured or
