@@ -142,6 +142,7 @@ int HttpStatusFor(ErrorReason reason, ErrorCode code) {
     case ErrorReason::kTransactionReused:
     case ErrorReason::kUserExists:
     // kInvalidArgument (400)
+    case ErrorReason::kOidcConfigInvalid:
     case ErrorReason::kAmountMismatch:
     case ErrorReason::kBadCertificate:
     case ErrorReason::kBadChain:
@@ -212,6 +213,7 @@ int HttpStatusFor(ErrorReason reason, ErrorCode code) {
     case ErrorReason::kCorruptRow:
     case ErrorReason::kSqlite:
     // kUnavailable (503)
+    case ErrorReason::kOidcDiscoveryRefused:
     case ErrorReason::kCalendarExhausted:
     case ErrorReason::kDatabaseBusy:
     case ErrorReason::kPaymentsUnavailable:

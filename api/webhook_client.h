@@ -7,8 +7,9 @@
 // dropped connection, a timeout) is kUnavailable with a message saying what
 // happened. Plain http only; the host may be any name or address.
 //
-// This header is free of Beast and Asio; webhook_client.cc is the only file
-// that uses them for the client side.
+// Requests go through OutboundHttpClient (outbound_http.h), allowed plain
+// http to any host and at most 64 KiB of answer; this header and
+// webhook_client.cc are free of Beast and Asio.
 //
 // Example:
 //   Result<WebhookUrl> url = ParseWebhookUrl("http://127.0.0.1:9000/feed");
@@ -17,9 +18,11 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "api/outbound_http.h"
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
 #include "engine/service/feed_pusher.h"
@@ -45,8 +48,8 @@ class WebhookClient final : public FeedTransport {
   Status Deliver(const StoredOutboxEntry& entry) override;
 
  private:
-  WebhookUrl url_;
-  std::chrono::milliseconds timeout_;
+  std::string url_;
+  Result<std::unique_ptr<OutboundHttpClient>> client_;
 };
 
 }  // namespace motcua

@@ -32,6 +32,7 @@
 #include "engine/cli/checkpoint_files.h"
 #include "engine/cli/files.h"
 #include "engine/cli/initial_admin.h"
+#include "engine/cli/oidc_providers.h"
 #include "engine/cli/options.h"
 #include "engine/cli/signature_commands.h"
 #include "engine/cli/store_metrics.h"
@@ -72,6 +73,7 @@ constexpr std::string_view kUsage =
     "                    [--max-anonymous-body BYTES]\n"
     "                    [--checkpoint-dir DIR] [--checkpoint-interval S]\n"
     "                    [--checkpoint-key FILE]\n"
+    "                    [--oidc-config FILE]\n"
     "\n"
     "Serves the REST API on a SQLite database (created if absent).\n"
     "\n"
@@ -127,6 +129,9 @@ constexpr std::string_view kUsage =
     "  --checkpoint-key FILE  Ed25519 or EC private key (PEM) signing them (default:\n"
     "                         DIR/checkpoint.key, made at first start, public key in\n"
     "                         DIR/checkpoint.key.pub)\n"
+    "  --oidc-config FILE     OpenID Connect providers for sign-in (JSON; see\n"
+    "                         tools/oidc-providers.example.json); refuses to start\n"
+    "                         on a bad file or a client secret others may read\n"
     "\n"
     "SIGINT or SIGTERM stops accepting, finishes requests in flight, and exits 0.\n";
 
@@ -333,7 +338,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
              "seal-password-file", "timer-interval", "handler-threads", "feed-webhook",
              "feed-max-attempts", "payment-secret-file", "max-connections",
              "max-connections-per-client", "max-anonymous-body", "checkpoint-dir",
-             "checkpoint-interval", "checkpoint-key", "crl", "signature-max-age"});
+             "checkpoint-interval", "checkpoint-key", "crl", "signature-max-age",
+             "oidc-config"});
   // clang-format on
   if (!options.ok() || !options->positional.empty()) {
     io.err << "motcua serve: "
@@ -430,6 +436,21 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   if (options->Get("seal-key") && !options->Get("trust")) {
     io.err << "motcua serve: --seal-key needs --trust (seals are verified before use)\n";
     return kExitUsage;
+  }
+  // Loaded (secrets read, CA files checked) before anything else starts, so
+  // that a bad file stops the server at once; the login routes use them.
+  std::vector<LoadedOidcProvider> oidc_providers;
+  if (auto path = options->Get("oidc-config")) {
+    Result<std::vector<LoadedOidcProvider>> loaded = LoadOidcProviders(*path);
+    if (!loaded.ok()) return Fail(io, "--oidc-config " + loaded.error().message());
+    oidc_providers = std::move(loaded).value();
+    io.out << "OpenID Connect providers:";
+    for (const LoadedOidcProvider& provider : oidc_providers) {
+      io.out << ' ' << provider.config.id << " ("
+             << (provider.config.kind == OidcProviderKind::kCitizen ? "citizen" : "staff") << ", "
+             << provider.config.issuer << ')';
+    }
+    io.out << '\n';
   }
   std::optional<WebhookUrl> webhook;
   if (auto url = options->Get("feed-webhook")) {

@@ -1,14 +1,10 @@
 #include "engine/crypto/openssl_cms.h"
 
-#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -18,6 +14,7 @@
 #include <system_error>
 #include <vector>
 
+#include "engine/crypto/key_file.h"
 #include "engine/crypto/openssl_ptr.h"
 #include "engine/crypto/sha256.h"
 
@@ -83,51 +80,6 @@ class WipeOnExit {
  private:
   std::string& secret_;
 };
-
-// The bytes of the file at `path`. With `private_key`, refuses (reason
-// "key_file_permissions") a file that group or others may read or write; the
-// mode is checked on the opened descriptor, so the file cannot be swapped
-// between the check and the read.
-Result<std::string> ReadFile(const std::string& path, bool private_key) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int saved = errno;
-    return Error(saved == ENOENT ? ErrorCode::kNotFound : ErrorCode::kUnavailable,
-                 path + ": cannot open: " + std::strerror(saved));
-  }
-  struct FdCloser {
-    int fd;
-    ~FdCloser() { close(fd); }
-  } closer{fd};
-  struct stat info {};
-  if (fstat(fd, &info) != 0) {
-    return Error(ErrorCode::kUnavailable, path + ": cannot stat: " + std::strerror(errno));
-  }
-  if (!S_ISREG(info.st_mode)) {
-    return Error(ErrorCode::kInvalidArgument, path + ": not a regular file");
-  }
-  if (private_key && (info.st_mode & 077) != 0) {
-    std::ostringstream message;
-    message << path << ": the private key file has mode 0" << std::oct << (info.st_mode & 0777)
-            << ", readable or writable by group or others; make it 0600 (chmod 600)";
-    return Error(ErrorCode::kFailedPrecondition, message.str(), ErrorReason::kKeyFilePermissions);
-  }
-  std::string bytes;
-  char buffer[8192];
-  for (;;) {
-    const ssize_t got = read(fd, buffer, sizeof buffer);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      const int saved = errno;
-      Wipe(bytes);
-      return Error(ErrorCode::kUnavailable, path + ": read failed: " + std::strerror(saved));
-    }
-    if (got == 0) break;
-    bytes.append(buffer, static_cast<std::size_t>(got));
-  }
-  OPENSSL_cleanse(buffer, sizeof buffer);
-  return bytes;
-}
 
 // Every certificate in the PEM text `pem`, in order (other PEM blocks are
 // skipped). kInvalidArgument with `reason` if a certificate block is corrupt.
@@ -260,7 +212,7 @@ Status LoadCrls(const std::vector<std::string>& paths, STACK_OF(X509_CRL) * out)
                    ErrorReason::kBadCrl);
     }
     for (const std::string& file : *files) {
-      Result<std::string> bytes = ReadFile(file, false);
+      Result<std::string> bytes = ReadKeyFile(file, false);
       if (!bytes.ok()) return bytes.error();
       if (Status read = ReadCrls(*bytes, file, out); !read.ok()) return read;
     }
@@ -595,7 +547,7 @@ Result<TrustStore> TrustStore::Load(const std::string& path,
   ossl::X509StackPtr all(sk_X509_new_null());
   if (!all) return Internal("out of memory");
   for (const std::string& file : *files) {
-    Result<std::string> text = ReadFile(file, false);
+    Result<std::string> text = ReadKeyFile(file, false);
     if (!text.ok()) return text.error();
     Result<ossl::X509StackPtr> certs = ReadCertificates(*text, file, ErrorReason::kBadCertificate);
     if (!certs.ok()) return certs.error();
@@ -735,7 +687,7 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
                                                       const std::string& chain_path,
                                                       const std::string& password) {
   ERR_clear_error();
-  Result<std::string> key_file = ReadFile(key_path, true);
+  Result<std::string> key_file = ReadKeyFile(key_path, true);
   if (!key_file.ok()) return key_file.error();
   WipeOnExit wipe_key_file(key_file.value());
 
@@ -787,7 +739,7 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
 
   std::string cert_pem;
   if (!cert_path.empty()) {
-    Result<std::string> text = ReadFile(cert_path, false);
+    Result<std::string> text = ReadKeyFile(cert_path, false);
     if (!text.ok()) return text.error();
     Result<ossl::X509StackPtr> certs =
         ReadCertificates(*text, cert_path, ErrorReason::kBadCertificate);
@@ -810,7 +762,7 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
   }
 
   if (!chain_path.empty()) {
-    Result<std::string> text = ReadFile(chain_path, false);
+    Result<std::string> text = ReadKeyFile(chain_path, false);
     if (!text.ok()) return text.error();
     Result<ossl::X509StackPtr> certs = ReadCertificates(*text, chain_path, ErrorReason::kBadChain);
     if (!certs.ok()) return certs.error();

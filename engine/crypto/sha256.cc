@@ -30,7 +30,7 @@ EVP_MD_CTX* ThreadContext() {
 
 }  // namespace
 
-std::string Sha256Hex(std::string_view bytes) {
+std::string Sha256(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   // Digesting cannot fail for SHA-256 on in-memory input short of memory
@@ -41,11 +41,17 @@ std::string Sha256Hex(std::string_view bytes) {
       EVP_DigestFinal_ex(context, digest.data(), &length) != 1) {
     return {};
   }
+  return std::string(digest.begin(), digest.begin() + length);
+}
+
+std::string Sha256Hex(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(2 * length, '\0');
-  for (unsigned int i = 0; i < length; ++i) {
-    hex[2 * i] = kHex[digest[i] >> 4];
-    hex[2 * i + 1] = kHex[digest[i] & 0x0f];
+  const std::string digest = Sha256(bytes);
+  std::string hex(2 * digest.size(), '\0');
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(digest[i]);
+    hex[2 * i] = kHex[byte >> 4];
+    hex[2 * i + 1] = kHex[byte & 0x0f];
   }
   return hex;
 }

@@ -9,6 +9,9 @@
 
 namespace motcua {
 
+// SHA-256 of `bytes`: the 32 raw digest bytes (empty only if OpenSSL fails).
+std::string Sha256(std::string_view bytes);
+
 // SHA-256 of `bytes` as 64 lowercase hexadecimal characters.
 std::string Sha256Hex(std::string_view bytes);
 

@@ -82,6 +82,8 @@ namespace motcua {
   X(kNotOwner, "not_owner")                                                     \
   X(kNotYourProcedure, "not_your_procedure")                                    \
   X(kNotYourUser, "not_your_user")                                              \
+  X(kOidcConfigInvalid, "oidc_config_invalid")                                  \
+  X(kOidcDiscoveryRefused, "oidc_discovery_refused")                            \
   X(kOtherAgency, "other_agency")                                               \
   X(kPaymentRequired, "payment_required")                                       \
   X(kPaymentsUnavailable, "payments_unavailable")                               \

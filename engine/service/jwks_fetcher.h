@@ -1,9 +1,12 @@
 // jwks_fetcher.h: the port through which the key cache (jwks_cache.h) gets
-// a provider's JWKS document (RFC 7517 section 5).
+// a provider's JWKS document (RFC 7517 section 5), and provider discovery
+// (provider_discovery.h) its discovery document: both are a GET of a JSON
+// document at a URL the provider publishes.
 //
-// Production implements it with the HTTPS client (certificate verification,
-// timeouts, a response-size limit, plain HTTP only to loopback); tests use a
-// fake that returns canned documents and counts the calls.
+// Production implements it with the HTTPS client (api/outbound_http.h:
+// certificate verification, timeouts, a response-size limit, plain HTTP only
+// to loopback); tests use a fake that returns canned documents and counts
+// the calls.
 //
 // Contract: Fetch returns the body of a successful response, or an error
 // (kUnavailable for a network failure, a timeout, a non-2xx status or a body

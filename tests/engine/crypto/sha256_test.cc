@@ -24,6 +24,13 @@ TEST_CASE("sha256: known answers") {
   }
 }
 
+TEST_CASE("sha256: the raw digest is the 32 bytes the hex digest spells") {
+  const std::string digest = Sha256("abc");
+  REQUIRE(digest.size() == 32);
+  CHECK(static_cast<unsigned char>(digest.front()) == 0xba);
+  CHECK(static_cast<unsigned char>(digest.back()) == 0xad);
+}
+
 TEST_CASE("sha256: hex digest shape") {
   CHECK(IsSha256Hex(Sha256Hex("x")));
   CHECK_FALSE(IsSha256Hex("abc"));

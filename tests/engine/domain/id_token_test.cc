@@ -230,7 +230,7 @@ TEST_CASE("id token refusal: names are distinct and read back from the error") {
   CHECK(std::adjacent_find(names.begin(), names.end()) == names.end());
   CHECK(IdTokenRefused(IdTokenRefusal::kKeysUnavailable, "x").code() == ErrorCode::kUnavailable);
   CHECK(IdTokenRefused(IdTokenRefusal::kExpired, "x").code() == ErrorCode::kUnauthenticated);
-  CHECK_FALSE(IdTokenRefusalOf(Error(ErrorCode::kUnauthenticated, "expired: x", "invalid_token")));
+  CHECK_FALSE(IdTokenRefusalOf(Error(ErrorCode::kUnauthenticated, "expired: x", ErrorReason::kInvalidToken)));
 }
 
 TEST_CASE("id token refusal: untrusted text is quoted on one line, cut, and made valid UTF-8") {
