@@ -21,11 +21,14 @@ namespace motcua {
 
 // How the caller behind an Actor proved who they are. Only the services and
 // logs read it; what an actor may do depends on roles and agency alone
-// (access.h). A browser session joins this list when sign-in lands.
+// (access.h). The audit trail records it on every action.
 enum class AuthMethod {
   kSystem,       // the engine itself (timers, start-up), or code acting as it
   kCli,          // the motcua command line, run by whoever can open the store
   kBearerToken,  // "Authorization: Bearer" on the HTTP API (token_service.h)
+  kOidcSession,  // a browser session started by OpenID Connect sign-in
+                 // (session.h); Actor::identity_provider names the provider
+  kDemoSession,  // a browser session started by the demo sign-in (serve --demo)
 };
 
 // Who performs an action. Staff have an agency scope; applicants are
@@ -36,6 +39,8 @@ struct Actor {
   std::vector<std::string> roles;
   std::string agency;  // agency ID, e.g. "000.00.01.H26"; empty for applicants
   AuthMethod authenticated_by = AuthMethod::kSystem;
+  // The configured name of the OpenID Provider for kOidcSession; else empty.
+  std::string identity_provider = std::string();
 
   bool HasRole(const std::string& role) const;
 };
