@@ -11,8 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kDefaultFeedLimit = 100;
-
 Error Invalid(const char* pointer, const std::string& message) {
   return Error(ErrorCode::kInvalidArgument, std::string(pointer + 1) + " " + message,
                ErrorReason::kValidation, {{pointer, message}});
@@ -32,14 +30,6 @@ Result<std::int64_t> QueryNumber(const HttpRequest& request, const char* name,
   return value;
 }
 
-Result<int> FeedLimit(const HttpRequest& request) {
-  const std::string expected = "must be a whole number from 1 to 1000";
-  Result<std::int64_t> limit = QueryNumber(request, "limit", kDefaultFeedLimit, "/limit", expected);
-  if (!limit.ok()) return limit.error();
-  if (*limit < 1 || *limit > FeedService::kMaxLimit) return Invalid("/limit", expected);
-  return static_cast<int>(*limit);
-}
-
 json DeadLetterJson(const DeadLetter& letter) {
   return {{"entry_id", letter.entry_id},
           {"topic", letter.topic},
@@ -56,7 +46,7 @@ class Handlers {
     Result<std::int64_t> after =
         QueryNumber(request, "after", 0, "/after", "must be an entry id, 0 or more");
     if (!after.ok()) return ProblemResponse(after.error(), request.path);
-    Result<int> limit = FeedLimit(request);
+    Result<int> limit = PageLimit(request, kFeedPageRule);
     if (!limit.ok()) return ProblemResponse(limit.error(), request.path);
     Result<FeedPage> page = api_.feed.Read(actor, *after, *limit);
     if (!page.ok()) return ProblemResponse(page.error(), request.path);
@@ -69,7 +59,7 @@ class Handlers {
 
   HttpResponse ListDeadLetters(const HttpRequest& request, const PathParams&,
                                const Actor& actor) const {
-    Result<int> limit = FeedLimit(request);
+    Result<int> limit = PageLimit(request, kFeedPageRule);
     if (!limit.ok()) return ProblemResponse(limit.error(), request.path);
     Result<std::vector<DeadLetter>> letters = api_.feed.DeadLetters(actor, *limit);
     if (!letters.ok()) return ProblemResponse(letters.error(), request.path);

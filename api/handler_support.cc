@@ -14,9 +14,7 @@ namespace motcua {
 
 using nlohmann::json;
 
-namespace {
-constexpr int kDefaultPageSize = 50;
-}  // namespace
+namespace {}  // namespace
 
 // RFC 3339 in UTC, e.g. "2026-03-02T01:00:00Z".
 std::string FormatInstant(Instant t) {
@@ -111,16 +109,9 @@ std::optional<std::string> QueryValue(const HttpRequest& request, const std::str
   return found->second;
 }
 
-Result<int> PageLimit(const HttpRequest& request) {
+Result<int> PageLimit(const HttpRequest& request, PageLimitRule rule) {
   std::optional<std::string> text = QueryValue(request, "limit");
-  if (!text) return kDefaultPageSize;
-  int limit = 0;
-  auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), limit);
-  if (error != std::errc() || end != text->data() + text->size() || limit < 1 || limit > 200) {
-    return Error(ErrorCode::kInvalidArgument, "limit must be a whole number from 1 to 200",
-                 ErrorReason::kValidation, {{"/limit", "must be a whole number from 1 to 200"}});
-  }
-  return limit;
+  return ParsePageLimit(text ? std::optional<std::string_view>(*text) : std::nullopt, rule);
 }
 
 // The version in If-Match ("3" or "\"3\""); empty when the header is absent.

@@ -22,6 +22,7 @@
 #include "api/router.h"
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
+#include "engine/domain/page_limit.h"
 #include "engine/domain/status.h"
 
 namespace motcua {
@@ -63,8 +64,8 @@ Result<nlohmann::json> ParseObjectBody(const HttpRequest& request,
 
 std::optional<std::string> QueryValue(const HttpRequest& request, const std::string& name);
 
-// `limit` from the query: 1 to 200, default 50.
-Result<int> PageLimit(const HttpRequest& request);
+// `limit` from the query under `rule` (engine/domain/page_limit.h).
+Result<int> PageLimit(const HttpRequest& request, PageLimitRule rule = kDossierPageRule);
 
 // The version in If-Match ("3" or "\"3\""); empty when the header is absent.
 Result<std::optional<std::int64_t>> IfMatchVersion(const HttpRequest& request);

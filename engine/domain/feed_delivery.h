@@ -22,11 +22,9 @@
 
 namespace motcua {
 
-// Pages of the feed (ListDeadLetters, DossierStore::ListOutbox) hold 1 to
-// kMaxFeedPage rows; CheckFeedPageLimit refuses any other `limit` with
-// kInvalidArgument "validation" at "/limit".
-inline constexpr int kMaxFeedPage = 1000;
-Status CheckFeedPageLimit(int limit);
+// Pages of the feed (ListDeadLetters, DossierStore::ListOutbox) follow
+// kFeedPageRule (page_limit.h): any other `limit` is refused by the ports'
+// fronts.
 
 // An outbox row the pusher gave up on after `attempts` failed deliveries.
 struct DeadLetter {
@@ -54,7 +52,7 @@ class FeedDeliveryStore {
   virtual Status RecordDeadLetter(const DeadLetter& letter) = 0;
 
   // Dead letters by entry id, ascending, at most `limit` (checked here,
-  // CheckFeedPageLimit, before the adapter's DoListDeadLetters runs); only
+  // kFeedPageRule, before the adapter's DoListDeadLetters runs); only
   // `agency`'s when set.
   Result<std::vector<DeadLetter>> ListDeadLetters(const std::optional<std::string>& agency,
                                                   int limit);

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "engine/domain/feed_delivery.h"
+#include "engine/domain/page_limit.h"
 #include "engine/domain/status_macros.h"
 
 namespace motcua {
@@ -206,7 +206,7 @@ Result<std::vector<AuditRecord>> DossierStore::AuditTrail(const std::string& dos
 }
 
 Result<std::vector<StoredOutboxEntry>> DossierStore::ListOutbox(const OutboxQuery& query) {
-  RETURN_IF_ERROR(CheckFeedPageLimit(query.limit));
+  RETURN_IF_ERROR(CheckPageLimit(query.limit, kFeedPageRule));
   return DoListOutbox(query);
 }
 

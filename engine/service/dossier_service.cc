@@ -9,14 +9,13 @@
 #include "engine/domain/dossier_code.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/national_sync.h"
+#include "engine/domain/page_limit.h"
 #include "engine/domain/rating.h"
 #include "engine/domain/report_facts.h"
 #include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
-
-constexpr int kMaxPageSize = 200;
 
 // How the DER of detached CMS signatures is stored and served (RFC 5751).
 constexpr const char* kSignatureMediaType = "application/pkcs7-signature";
@@ -42,10 +41,6 @@ NationalStatus StatusOf(const Workflow& workflow, const std::string& state_id) {
 Error NotFound(const std::string& code) {
   return Error(ErrorCode::kNotFound, "dossier " + code + " does not exist",
                ErrorReason::kDossierNotFound);
-}
-
-int ClampLimit(int limit) {
-  return std::clamp(limit, 1, kMaxPageSize);
 }
 
 // A feed row for the national portal when the national status changes
@@ -710,17 +705,17 @@ Result<std::vector<DossierSummary>> DossierService::List(const Actor& actor,
     return Error(ErrorCode::kPermissionDenied, "this account reads the sync feed only",
                  ErrorReason::kRoleNotAllowed);
   }
+  RETURN_IF_ERROR(CheckPageLimit(request.limit, kDossierPageRule));
   if (IsApplicantOnly(actor)) {
     return store_.ListByApplicant(ApplicantQuery{actor.user_id, std::move(request.after_code),
-                                                 ClampLimit(request.limit),
-                                                 std::move(request.filter)});
+                                                 request.limit, std::move(request.filter)});
   }
   if (actor.agency.empty() || actor.HasRole(kSystemRole) || actor.HasRole(kApplicantRole)) {
     return Error(ErrorCode::kPermissionDenied, "only applicants and agency staff list dossiers",
                  ErrorReason::kRoleNotAllowed);
   }
-  return store_.ListByAgency(AgencyQuery{actor.agency, std::move(request.after_code),
-                                         ClampLimit(request.limit), std::move(request.filter)});
+  return store_.ListByAgency(AgencyQuery{actor.agency, std::move(request.after_code), request.limit,
+                                         std::move(request.filter)});
 }
 
 Result<std::vector<std::string>> DossierService::CheckDocumentsUsable(const Actor& actor,
@@ -784,7 +779,7 @@ Result<std::vector<DossierSummary>> DossierService::Queue(const Actor& actor, Qu
                  ErrorReason::kRoleNotAllowed, {{"/role", "must be one of your staff roles"}});
   }
   query.agency = actor.agency;
-  query.limit = ClampLimit(query.limit);
+  RETURN_IF_ERROR(CheckPageLimit(query.limit, kDossierPageRule));
   return store_.ListQueue(query);
 }
 

@@ -26,6 +26,7 @@
 #include "engine/domain/dossier.h"
 #include "engine/domain/fully_online.h"
 #include "engine/domain/legal_clock.h"
+#include "engine/domain/page_limit.h"
 #include "engine/domain/payment.h"
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
@@ -100,7 +101,7 @@ using NamedDocuments = std::vector<std::pair<std::string, std::string>>;
 // A page of a dossier listing (see DossierService::List).
 struct DossierListRequest {
   std::optional<std::string> after_code;
-  int limit = 50;
+  int limit = kDossierPageRule.default_limit;  // refused outside kDossierPageRule
   DossierFilter filter;
 };
 
@@ -240,11 +241,13 @@ class DossierService {
 
   // Dossiers in the actor's scope, newest first: an applicant's own, or the
   // dossiers the staff member's agency received. kPermissionDenied for an
-  // actor with neither (the system actor).
+  // actor with neither (the system actor). A limit outside kDossierPageRule
+  // is refused (page_limit.h).
   Result<std::vector<DossierSummary>> List(const Actor& actor, DossierListRequest request);
 
   // The actor's queue for one of their roles in their agency (kPermissionDenied
   // if they do not hold `query.role`; the agency is always the actor's own).
+  // A limit outside kDossierPageRule is refused.
   Result<std::vector<DossierSummary>> Queue(const Actor& actor, QueueQuery query);
 
  private:

@@ -19,9 +19,7 @@ Result<FeedPage> FeedService::Read(const Actor& actor, std::int64_t after, int l
     return allowed.error();
   }
   if (after < 0) return InvalidField("/after", "must be an entry id, 0 or more");
-  if (limit < 1 || limit > kMaxLimit) {
-    return InvalidField("/limit", "must be a whole number from 1 to 1000");
-  }
+  RETURN_IF_ERROR(CheckPageLimit(limit, kFeedPageRule));
   ASSIGN_OR_RETURN(std::vector<StoredOutboxEntry> entries,
                    store_.ListOutbox(OutboxQuery{after, limit, actor.agency}));
   FeedPage page;
@@ -34,9 +32,7 @@ Result<std::vector<DeadLetter>> FeedService::DeadLetters(const Actor& actor, int
   if (Status allowed = Authorize(actor, Operation::kListDeadLetters); !allowed.ok()) {
     return allowed.error();
   }
-  if (limit < 1 || limit > kMaxLimit) {
-    return InvalidField("/limit", "must be a whole number from 1 to 1000");
-  }
+  RETURN_IF_ERROR(CheckPageLimit(limit, kFeedPageRule));
   if (deliveries_ == nullptr) return std::vector<DeadLetter>{};
   return deliveries_->ListDeadLetters(actor.agency, limit);
 }

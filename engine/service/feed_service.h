@@ -16,6 +16,7 @@
 
 #include "engine/domain/dossier.h"
 #include "engine/domain/feed_delivery.h"
+#include "engine/domain/page_limit.h"
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
 
@@ -28,13 +29,11 @@ struct FeedPage {
 
 class FeedService {
  public:
-  static constexpr int kMaxLimit = 1000;
-
   // `deliveries` may be null (no dead letters to list then).
   FeedService(DossierStore& store, FeedDeliveryStore* deliveries)
       : store_(store), deliveries_(deliveries) {}
 
-  // Entries after `after` (>= 0), at most `limit` (1 to kMaxLimit). Invalid
+  // Entries after `after` (>= 0), at most `limit` (kFeedPageRule). Invalid
   // values are kInvalidArgument, reason "validation", pointer "/after" or
   // "/limit".
   Result<FeedPage> Read(const Actor& actor, std::int64_t after, int limit);

@@ -8,7 +8,7 @@
 //
 // Writes run inside the writer's transaction (sqlite_connection_pool.h),
 // queries inside the caller's read transaction. Each function owns its SQL.
-// Page limits were checked by the ports' fronts (CheckFeedPageLimit).
+// Page limits were checked by the ports' fronts (CheckPageLimit under kFeedPageRule).
 #pragma once
 
 #include <cstdint>

@@ -252,10 +252,10 @@ TEST_CASE("store front: an invalid argument is refused before the adapter runs")
          query.limit = 1001;
          return StatusOf(s.ListOutbox(query));
        },
-       "limit must be from 1 to 1000", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
       {"a dead-letter page of 0",
        [](RecordingStore& s) { return StatusOf(s.ListDeadLetters(std::nullopt, 0)); },
-       "limit must be from 1 to 1000", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
       {"an empty report period",
        [](RecordingStore& s) {
          ReportQuery query;

@@ -1309,14 +1309,14 @@ TEST_CASE_TEMPLATE("store: invalid arguments are refused alike by every adapter,
        [&] {
          return status_of(f.store->ListOutbox(OutboxQuery{0, 1001, {}}));
        },
-       "limit must be from 1 to 1000", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
       {"a dead-letter page of 0",
        [&] {
          auto* feed = dynamic_cast<FeedDeliveryStore*>(f.store.get());
          REQUIRE(feed != nullptr);
          return status_of(feed->ListDeadLetters(std::nullopt, 0));
        },
-       "limit must be from 1 to 1000", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
   };
   for (const Refusal& refusal : refusals) {
     CAPTURE(refusal.what);

@@ -1,0 +1,36 @@
+#include "engine/domain/page_limit.h"
+
+#include <charconv>
+#include <string>
+
+namespace motcua {
+namespace {
+
+Error LimitError(PageLimitRule rule) {
+  const std::string expected = "must be a whole number from 1 to " + std::to_string(rule.max_limit);
+  return Error(ErrorCode::kInvalidArgument, "limit " + expected, ErrorReason::kValidation,
+               {FieldError{"/limit", expected}});
+}
+
+}  // namespace
+
+Status CheckPageLimit(std::int64_t limit, PageLimitRule rule) {
+  if (limit < 1 || limit > rule.max_limit) return LimitError(rule);
+  return Status();
+}
+
+Result<int> ParsePageLimit(std::optional<std::string_view> text, PageLimitRule rule) {
+  if (!text.has_value()) return rule.default_limit;
+  std::int64_t limit = 0;
+  const char* begin = text->data();
+  const char* end = begin + text->size();
+  auto [stop, error] = std::from_chars(begin, end, limit);
+  // from_chars takes a leading '-': digits only, as the rule says.
+  if (text->empty() || text->front() == '-' || error != std::errc() || stop != end) {
+    return LimitError(rule);
+  }
+  if (Status checked = CheckPageLimit(limit, rule); !checked.ok()) return checked.error();
+  return static_cast<int>(limit);
+}
+
+}  // namespace motcua
