@@ -1,18 +1,8 @@
 #include "api/calendar_metrics.h"
 
-#include <cstdio>
+#include "engine/domain/rfc3339.h"
 
 namespace motcua {
-namespace {
-
-std::string DateText(LocalDate date) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return text;
-}
-
-}  // namespace
 
 void AddCalendarGauges(Metrics& metrics, const WorkingCalendar& calendar, const Clock& clock) {
   metrics.AddGauge(
@@ -35,14 +25,14 @@ std::optional<std::string> CalendarEndWarning(const WorkingCalendar& calendar, I
   const LocalDate today = calendar.LocalDateOf(now);
   const std::optional<LocalDate> until = calendar.CoveredUntil(today);
   if (!until) {
-    return "warning: the working-day calendar does not cover today (" + DateText(today) +
+    return "warning: the working-day calendar does not cover today (" + FormatRfc3339Date(today) +
            "): dossiers cannot be received until " +
            std::to_string(static_cast<int>(today.year())) + "'s calendar file is added";
   }
   const std::int64_t left = calendar.DaysRemaining(today);
   if (left >= kCalendarWarningDays) return std::nullopt;
   const int next_year = static_cast<int>(until->year()) + 1;
-  return "warning: the working-day calendar ends on " + DateText(*until) + " (" +
+  return "warning: the working-day calendar ends on " + FormatRfc3339Date(*until) + " (" +
          std::to_string(left) + " days from now); add the " + std::to_string(next_year) +
          " calendar file (e.g. calendars/VN-" + std::to_string(next_year) +
          ".json): due dates beyond it are refused";

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <ctime>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -11,6 +10,7 @@
 #include "api/problem.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/rating.h"
+#include "engine/domain/rfc3339.h"
 #include "engine/domain/status_macros.h"
 #include "engine/domain/workflow_lint.h"
 
@@ -82,15 +82,16 @@ json DossierJson(const DossierView& view) {
   for (const auto& [key, id] : d.documents) documents[key] = id;
   json extensions = json::array();
   for (const Extension& e : d.clock.extensions) {
-    extensions.push_back(
-        {{"at", FormatInstant(e.at)}, {"new_due", FormatInstant(e.new_due)}, {"reason", e.reason}});
+    extensions.push_back({{"at", FormatRfc3339DateTime(e.at)},
+                          {"new_due", FormatRfc3339DateTime(e.new_due)},
+                          {"reason", e.reason}});
   }
   const std::optional<SatisfactionRating> rating = RatingOf(d);
   // Overdue in its current state: the engine's escalation since it entered.
   json escalation;
   if (const DossierEvent* escalated = EscalationDuringStay(d)) {
     escalation = {{"to_role", escalated->payload.value("to_role", "")},
-                  {"at", FormatInstant(escalated->at)}};
+                  {"at", FormatRfc3339DateTime(escalated->at)}};
   }
   return {
       {"code", d.code},
@@ -118,7 +119,7 @@ json DossierJson(const DossierView& view) {
       {"escalation", escalation},
       {"rating", rating ? json{{"score", rating->score},
                                {"comment", rating->comment},
-                               {"at", FormatInstant(rating->at)}}
+                               {"at", FormatRfc3339DateTime(rating->at)}}
                         : json()},
       {"fully_online",
        {{"fully_online", view.fully_online.fully_online},
@@ -141,7 +142,7 @@ json SummaryJson(const DossierSummary& s) {
           {"version", s.version},
           {"assignee", s.assignee ? json(*s.assignee) : json()},
           {"due_at", OptionalInstant(s.due_at)},
-          {"updated_at", FormatInstant(s.updated_at)}};
+          {"updated_at", FormatRfc3339DateTime(s.updated_at)}};
 }
 
 json PageJson(const std::vector<DossierSummary>& items, int limit) {
@@ -160,7 +161,7 @@ json SignatureJson(const ResultSignatureView& view) {
           {"signer_subject", e.signer_subject},
           {"serial", e.serial},
           {"certificate_fingerprint", e.certificate_fingerprint},
-          {"signing_time", e.signing_time ? json(FormatInstant(*e.signing_time)) : json()},
+          {"signing_time", e.signing_time ? json(FormatRfc3339DateTime(*e.signing_time)) : json()},
           {"document_id", e.document_id},
           {"covers_current_result", view.covers_current_result},
           {"status", view.status}};
@@ -180,16 +181,9 @@ Result<DossierFilter> ListFilter(const HttpRequest& request) {
   filter.state = QueryValue(request, "state");
   filter.procedure_code = QueryValue(request, "procedure");
   std::vector<FieldError> invalid;
-  for (auto [name, target] : {std::pair{"received_from", &filter.received_from},
-                              std::pair{"received_to", &filter.received_to}}) {
-    std::optional<std::string> text = QueryValue(request, name);
-    if (!text) continue;
-    *target = ParseInstant(*text);
-    if (!*target) {
-      invalid.push_back({std::string("/") + name,
-                         "must be a date (2026-03-02) or UTC time (2026-03-02T08:00:00Z)"});
-    }
-  }
+  // A date here means its midnight in UTC (the filter predates local dates).
+  filter.received_from = InstantQuery(request, "received_from", std::chrono::minutes(0), invalid);
+  filter.received_to = InstantQuery(request, "received_to", std::chrono::minutes(0), invalid);
   if (!invalid.empty()) {
     return Error(ErrorCode::kInvalidArgument, "invalid filter", ErrorReason::kValidation,
                  std::move(invalid));
@@ -233,7 +227,7 @@ class Handlers {
     for (const StoredDefinition& d : *versions) {
       items.push_back({{"version", d.version},
                        {"content_hash", d.content_hash},
-                       {"published_at", FormatInstant(d.published_at)},
+                       {"published_at", FormatRfc3339DateTime(d.published_at)},
                        {"published_by", d.published_by},
                        {"owner_agency", d.owner_agency.empty() ? json() : json(d.owner_agency)}});
     }
@@ -421,7 +415,7 @@ class Handlers {
            {"given_by", h.given_by},
            {"handled_by", h.handled_by.empty() ? json() : json(h.handled_by)},
            {"agency", h.agency},
-           {"entered", FormatInstant(h.entered)},
+           {"entered", FormatRfc3339DateTime(h.entered)},
            {"left", OptionalInstant(h.left)},
            {"due", OptionalInstant(h.due)},
            {"timeliness", h.timeliness ? json(TimelinessName(*h.timeliness)) : json()}});
@@ -441,7 +435,7 @@ class Handlers {
                        {"from", r.event.from_state},
                        {"to", r.event.to_state},
                        {"actor", ActorJson(r.event.actor)},
-                       {"at", FormatInstant(r.event.at)},
+                       {"at", FormatRfc3339DateTime(r.event.at)},
                        {"channel", r.event.channel ? json(ChannelName(*r.event.channel)) : json()},
                        {"payload", r.event.payload},
                        {"previous_hash", r.previous_hash},

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "api/problem.h"
+#include "engine/domain/rfc3339.h"
 
 namespace motcua {
 namespace {
@@ -35,7 +36,7 @@ json DeadLetterJson(const DeadLetter& letter) {
           {"topic", letter.topic},
           {"attempts", letter.attempts},
           {"last_error", letter.last_error},
-          {"failed_at", FormatInstant(letter.failed_at)}};
+          {"failed_at", FormatRfc3339DateTime(letter.failed_at)}};
 }
 
 class Handlers {
@@ -78,7 +79,7 @@ json FeedItemJson(const StoredOutboxEntry& entry) {
   return {{"id", entry.id},
           {"topic", entry.topic},
           {"payload", entry.payload},
-          {"created_at", FormatInstant(entry.created_at)}};
+          {"created_at", FormatRfc3339DateTime(entry.created_at)}};
 }
 
 Status AddFeedRoutes(Router& router, const FeedApi& api) {

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
-#include <ctime>
 #include <vector>
 
 #include "api/problem.h"
 #include "api/router.h"
 #include "engine/domain/json_parse.h"
+#include "engine/domain/rfc3339.h"
 
 namespace motcua {
 
@@ -16,18 +15,8 @@ using nlohmann::json;
 
 namespace {}  // namespace
 
-// RFC 3339 in UTC, e.g. "2026-03-02T01:00:00Z".
-std::string FormatInstant(Instant t) {
-  const std::time_t seconds = static_cast<std::time_t>(t.time_since_epoch().count());
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 json OptionalInstant(const std::optional<Instant>& t) {
-  return t ? json(FormatInstant(*t)) : json(nullptr);
+  return t ? json(FormatRfc3339DateTime(*t)) : json(nullptr);
 }
 
 HttpResponse JsonResponse(int status, const json& body) {
@@ -140,27 +129,18 @@ RouteHandler RequireActor(Authenticator authenticate, ActorRouteHandler handler)
   };
 }
 
-std::optional<Instant> ParseInstant(std::string_view text) {
-  int year = 0;
-  unsigned month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  char tail = 0;
-  const std::string copy(text);
-  int fields = 0;
-  if (copy.size() == 10) {
-    fields = std::sscanf(copy.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &tail);
-    if (fields != 3) return std::nullopt;
-  } else if (copy.size() == 20) {
-    fields = std::sscanf(copy.c_str(), "%4d-%2u-%2uT%2u:%2u:%2u%c", &year, &month, &day, &hour,
-                         &minute, &second, &tail);
-    if (fields != 7 || tail != 'Z') return std::nullopt;
-  } else {
-    return std::nullopt;
+std::optional<Instant> InstantQuery(const HttpRequest& request, const std::string& name,
+                                    std::chrono::minutes offset_of_dates,
+                                    std::vector<FieldError>& invalid) {
+  std::optional<std::string> text = QueryValue(request, name);
+  if (!text) return std::nullopt;
+  std::optional<Instant> parsed = ParseRfc3339DateOrDateTime(*text, offset_of_dates);
+  if (!parsed) {
+    invalid.push_back({"/" + name,
+                       "must be a date (2026-03-02) or an RFC 3339 date-time with an offset "
+                       "(2026-03-02T08:00:00Z, 2026-03-02T15:00:00+07:00)"});
   }
-  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month},
-                                         std::chrono::day{day}};
-  if (!date.ok() || hour > 23 || minute > 59 || second > 59) return std::nullopt;
-  return Instant{std::chrono::sys_days{date}} + std::chrono::hours{hour} +
-         std::chrono::minutes{minute} + std::chrono::seconds{second};
+  return parsed;
 }
 
 }  // namespace motcua

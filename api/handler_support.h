@@ -7,6 +7,7 @@
 // with ProblemResponse (problem.h) and nothing else.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -17,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "api/http_message.h"
 #include "api/router.h"
@@ -38,11 +40,9 @@ Result<Actor> AuthenticateRequest(const Authenticator& authenticate, const HttpR
 // caller that `authenticate` accepts (for HttpServerOptions::authenticate_body).
 bool AuthorizationAuthenticates(const Authenticator& authenticate, std::string_view authorization);
 
-// RFC 3339 in UTC, e.g. "2026-03-02T01:00:00Z"; null for an empty optional.
-std::string FormatInstant(Instant t);
+// FormatRfc3339DateTime (engine/domain/rfc3339.h), e.g. "2026-03-02T01:00:00Z";
+// null for an empty optional.
 nlohmann::json OptionalInstant(const std::optional<Instant>& t);
-// Parses FormatInstant's form, or a date "2026-03-02" (midnight UTC).
-std::optional<Instant> ParseInstant(std::string_view text);
 
 HttpResponse JsonResponse(int status, const nlohmann::json& body);
 
@@ -63,6 +63,16 @@ Result<nlohmann::json> ParseObjectBody(const HttpRequest& request,
                                        std::initializer_list<std::string_view> allowed);
 
 std::optional<std::string> QueryValue(const HttpRequest& request, const std::string& name);
+
+// Query parameter `name` as an instant: an RFC 3339 date-time with an offset,
+// or a date meaning its midnight at `offset_of_dates` east of UTC
+// (ParseRfc3339DateOrDateTime, engine/domain/rfc3339.h). Empty when absent.
+// Anything else is empty too, and adds a field error at "/name" to `invalid`,
+// which the handler reports as kInvalidArgument "validation" (422) with its
+// other parameters' errors.
+std::optional<Instant> InstantQuery(const HttpRequest& request, const std::string& name,
+                                    std::chrono::minutes offset_of_dates,
+                                    std::vector<FieldError>& invalid);
 
 // `limit` from the query under `rule` (engine/domain/page_limit.h).
 Result<int> PageLimit(const HttpRequest& request, PageLimitRule rule = kDossierPageRule);

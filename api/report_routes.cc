@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/problem.h"
+#include "engine/domain/rfc3339.h"
 
 namespace motcua {
 namespace {
@@ -16,8 +17,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kCsvMediaType = "text/csv; charset=utf-8";
-constexpr const char* kInstantExpected =
-    "must be a date (2026-03-02, local midnight) or UTC time (2026-03-02T08:00:00Z)";
 
 // The counts in ReportCounts member order, named as in JSON and CSV: every
 // count but the rating sums, which the responses give as rates.
@@ -74,8 +73,8 @@ json ScopeJson(const ReportScope& scope) {
   return {{"agency", scope.agency},
           {"procedure", scope.procedure_code ? json(*scope.procedure_code) : json(nullptr)},
           {"from", OptionalInstant(scope.from)},
-          {"to", FormatInstant(scope.to)},
-          {"generated_at", FormatInstant(scope.generated_at)}};
+          {"to", FormatRfc3339DateTime(scope.to)},
+          {"generated_at", FormatRfc3339DateTime(scope.generated_at)}};
 }
 
 json GroupJson(const ReportSummaryGroup& group) {
@@ -182,22 +181,12 @@ class Handlers {
   }
 
  private:
-  // A date means local midnight; a UTC time is taken as is.
-  std::optional<Instant> ParseBound(const std::string& text) const {
-    std::optional<Instant> parsed = ParseInstant(text);
-    if (parsed && text.size() == 10) *parsed -= api_.calendar.utc_offset();
-    return parsed;
-  }
-
   Result<ReportRequest> Parse(const HttpRequest& request, bool with_grouping) const {
     ReportRequest parsed;
     std::vector<FieldError> invalid;
-    for (auto [name, target] : {std::pair{"from", &parsed.from}, std::pair{"to", &parsed.to}}) {
-      std::optional<std::string> text = QueryValue(request, name);
-      if (!text) continue;
-      *target = ParseBound(*text);
-      if (!*target) invalid.push_back({std::string("/") + name, kInstantExpected});
-    }
+    // A date means local midnight; a date-time is taken as is.
+    parsed.from = InstantQuery(request, "from", api_.calendar.utc_offset(), invalid);
+    parsed.to = InstantQuery(request, "to", api_.calendar.utc_offset(), invalid);
     parsed.agency = QueryValue(request, "agency");
     if (with_grouping) {
       parsed.procedure_code = QueryValue(request, "procedure");

@@ -4,6 +4,7 @@
 #include <type_traits>
 
 #include "api/problem.h"
+#include "engine/domain/rfc3339.h"
 
 namespace motcua {
 namespace {
@@ -20,15 +21,15 @@ json UserJson(const User& user) {
           {"certificate_fingerprint",
            user.certificate_fingerprint ? json(*user.certificate_fingerprint) : json()},
           {"disabled", user.disabled},
-          {"created_at", FormatInstant(user.created_at)}};
+          {"created_at", FormatRfc3339DateTime(user.created_at)}};
 }
 
 json TokenJson(const TokenRecord& token) {
   return {{"id", token.token_hash},
           {"user_id", token.user_id},
           {"label", token.label},
-          {"created_at", FormatInstant(token.created_at)},
-          {"expires_at", FormatInstant(token.expires_at)},
+          {"created_at", FormatRfc3339DateTime(token.created_at)},
+          {"expires_at", FormatRfc3339DateTime(token.expires_at)},
           {"revoked_at", OptionalInstant(token.revoked_at)}};
 }
 

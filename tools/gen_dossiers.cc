@@ -73,6 +73,7 @@
 #include "engine/domain/json_schema.h"
 #include "engine/domain/national_sync.h"
 #include "engine/domain/report_facts.h"
+#include "engine/domain/rfc3339.h"
 #include "engine/domain/state_machine.h"
 #include "engine/domain/store.h"
 #include "engine/domain/workflow.h"
@@ -163,27 +164,8 @@ class ThreadClock final : public Clock {
   Instant Now() const override { return tls_now; }
 };
 
-std::string DateText(LocalDate date) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return text;
-}
-
 LocalDate AddDays(LocalDate date, int days) {
   return LocalDate(std::chrono::sys_days(date) + std::chrono::days(days));
-}
-
-// RFC 3339 in Vietnam's local time, e.g. "2026-05-04T17:00:00+07:00".
-std::string LocalDateTimeText(Instant t) {
-  const auto local = t + std::chrono::hours(7);
-  const auto day = std::chrono::floor<std::chrono::days>(local);
-  const std::chrono::hh_mm_ss<std::chrono::seconds> hms(local - day);
-  char text[40];
-  std::snprintf(text, sizeof text, "%sT%02d:%02d:%02d+07:00", DateText(LocalDate(day)).c_str(),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return text;
 }
 
 // ---------------------------------------------------------------------------
@@ -389,18 +371,18 @@ json FormValue(const std::string& key, const json& property, const Person& appli
   }
   if (pattern == "^0[0-9]{9}$") return applicant.phone;
   if (property.value("format", "") == "date") {
-    if (key == "child_date_of_birth") return DateText(AddDays(today, -rng.Between(1, 55)));
+    if (key == "child_date_of_birth") return FormatRfc3339Date(AddDays(today, -rng.Between(1, 55)));
     if (prefixed && key.find("date_of_birth") != std::string::npos) {
-      return DateText(person(prefix).birth);
+      return FormatRfc3339Date(person(prefix).birth);
     }
-    if (key == "date_of_birth") return DateText(applicant.birth);
+    if (key == "date_of_birth") return FormatRfc3339Date(applicant.birth);
     if (key == "absent_from" || key == "registration_date_wish") {
-      return DateText(AddDays(today, 3 + rng.Between(0, 10)));
+      return FormatRfc3339Date(AddDays(today, 3 + rng.Between(0, 10)));
     }
     if (key == "absent_until" || key == "stay_until") {
-      return DateText(AddDays(today, 30 + rng.Between(30, 700)));
+      return FormatRfc3339Date(AddDays(today, 30 + rng.Between(30, 700)));
     }
-    return DateText(AddDays(today, -rng.Between(200, 12000)));  // a past registration
+    return FormatRfc3339Date(AddDays(today, -rng.Between(200, 12000)));  // a past registration
   }
   if (key.find("name") != std::string::npos) {
     if (key == "full_name") return applicant.name;
@@ -732,7 +714,7 @@ Step ChooseStep(const Context& ctx, const ProcedureModel& model, const Dossier& 
     const Instant due =
         ctx.calendar->EndOfDay(ctx.calendar->LocalDateOf(ctx.calendar->AddWorkingMinutes(
             std::max(base, step.at), rng.Between(2, 8) * minutes_per_day)));
-    step.payload["appointment_date"] = LocalDateTimeText(due);
+    step.payload["appointment_date"] = FormatRfc3339DateTime(due, ctx.calendar->utc_offset());
   }
   // Synthetic evidence: these dossiers carry no real CMS bytes, so their
   // signatures have no signature_id and list as "signature_missing".

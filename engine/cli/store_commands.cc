@@ -1,6 +1,5 @@
 #include "engine/cli/store_commands.h"
 
-#include <chrono>
 #include <optional>
 #include <ostream>
 
@@ -9,6 +8,7 @@
 #include "engine/cli/options.h"
 #include "engine/cli/system_clock.h"
 #include "engine/crypto/checkpoint_key.h"
+#include "engine/domain/rfc3339.h"
 #include "engine/sqlite/audit_chain.h"
 #include "engine/sqlite/backup.h"
 
@@ -131,10 +131,8 @@ int RunAudit(const std::vector<std::string>& args, CommandIo io) {
     io.out << "ok: " << verification->events_checked << " events verified\n";
     if (checkpoint) {
       io.out << "checkpoint: every dossier matches the checkpoint issued at "
-             << std::chrono::duration_cast<std::chrono::seconds>(
-                    checkpoint->issued_at.time_since_epoch())
-                    .count()
-             << " (" << checkpoint->dossiers << " dossiers, key " << checkpoint->key_id << ")\n";
+             << FormatRfc3339DateTime(checkpoint->issued_at) << " (" << checkpoint->dossiers
+             << " dossiers, key " << checkpoint->key_id << ")\n";
     }
     return kExitOk;
   }

@@ -17,6 +17,7 @@
 #include "engine/crypto/key_file.h"
 #include "engine/crypto/openssl_ptr.h"
 #include "engine/crypto/sha256.h"
+#include "engine/domain/rfc3339.h"
 
 namespace motcua {
 
@@ -496,16 +497,6 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
   return verified;
 }
 
-// "2026-12-03 18:53:01 UTC".
-std::string UtcText(Instant at) {
-  const std::time_t t = ossl::ToTimeT(at);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return text;
-}
-
 // The PEM text of the given certificates, concatenated.
 Result<std::string> CertificatesPem(STACK_OF(X509) * certs) {
   ossl::BioPtr bio(BIO_new(BIO_s_mem()));
@@ -800,8 +791,8 @@ Result<SealedSignature> OpenSslResultSealer::SealDetached(std::string_view conte
     return Error(ErrorCode::kFailedPrecondition,
                  "the signing certificate " + facts.evidence.signer_subject +
                      (now > facts.not_after ? " has expired" : " is not valid yet") +
-                     " (valid from " + UtcText(facts.not_before) + " to " +
-                     UtcText(facts.not_after) + ")",
+                     " (valid from " + FormatRfc3339DateTime(facts.not_before) + " to " +
+                     FormatRfc3339DateTime(facts.not_after) + ")",
                  ErrorReason::kSealCertificateNotValid);
   }
   Result<std::string> der = SignParsed(content, *parsed_, now);

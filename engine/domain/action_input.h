@@ -55,7 +55,8 @@ struct ActionInput {
   std::optional<std::string> result_document;
   // "online" | "desk" | "post"; the state machine uses it on applicant steps.
   std::optional<Channel> channel;
-  // The new appointment, and the RFC 3339 text it was sent as (recorded).
+  // The new appointment (an RFC 3339 date-time with an offset, as rfc3339.h
+  // reads it), and the text it was sent as (recorded).
   std::optional<Instant> appointment;
   std::optional<std::string> appointment_date;
   // Base64 of a DER detached CMS signature over the result; resolved by the

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string_view>
 
+#include "engine/domain/rfc3339.h"
+
 namespace motcua {
 namespace {
 
@@ -37,30 +39,16 @@ std::optional<int> ParseClockTime(const json& value) {
   return hours * 60 + mins;
 }
 
-// "YYYY-MM-DD" -> a valid calendar date.
+// A JSON string holding an RFC 3339 date (rfc3339.h).
 std::optional<LocalDate> ParseDate(const json& value) {
   if (!value.is_string()) return std::nullopt;
-  const std::string text = value.get<std::string>();
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9')) return std::nullopt;
-  }
-  const int y = std::stoi(text.substr(0, 4));
-  const unsigned m = static_cast<unsigned>(std::stoi(text.substr(5, 2)));
-  const unsigned d = static_cast<unsigned>(std::stoi(text.substr(8, 2)));
-  LocalDate date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-  if (!date.ok()) return std::nullopt;
-  return date;
+  return ParseRfc3339Date(value.get_ref<const std::string&>());
 }
 
-// "+07:00" -> minutes east of UTC.
+// A JSON string holding an RFC 3339 offset, "+07:00" -> minutes east of UTC.
 std::optional<minutes> ParseOffset(const json& value) {
   if (!value.is_string()) return std::nullopt;
-  const std::string text = value.get<std::string>();
-  if (text.size() != 6 || (text[0] != '+' && text[0] != '-')) return std::nullopt;
-  std::optional<int> time = ParseClockTime(json(text.substr(1)));
-  if (!time || *time >= 24 * 60) return std::nullopt;
-  return minutes{text[0] == '-' ? -*time : *time};
+  return ParseRfc3339Offset(value.get_ref<const std::string&>());
 }
 
 // One year document, parsed; errors go to `errors` with `prefix`.

@@ -9,7 +9,7 @@
 //   numbers:     multipleOf, maximum, exclusiveMaximum, minimum, exclusiveMinimum
 //   strings:     maxLength, minLength (Unicode code points), pattern (ECMA-262, unanchored; see
 //                ecma_regex.h for what is refused), format ("date", "date-time", "email", "uri"
-//                are asserted; others rejected)
+//                are asserted, date and date-time as rfc3339.h reads them; others rejected)
 //   arrays:      maxItems, minItems, uniqueItems, prefixItems, items, contains, minContains,
 //                maxContains
 //   objects:     maxProperties, minProperties, required, properties, patternProperties,
@@ -55,6 +55,7 @@
 #include <utility>
 
 #include "engine/domain/ecma_regex.h"
+#include "engine/domain/rfc3339.h"
 
 namespace motcua {
 namespace {
@@ -323,81 +324,6 @@ std::uint64_t CountCodePoints(const std::string& text) {
 }
 
 // ---- formats ---------------------------------------------------------------------------------
-
-bool ParseDigits(std::string_view text, std::size_t pos, std::size_t count, int& out) {
-  if (pos + count > text.size()) return false;
-  out = 0;
-  for (std::size_t i = pos; i < pos + count; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
-    out = out * 10 + (text[i] - '0');
-  }
-  return true;
-}
-
-bool IsLeapYear(int year) {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-int DaysInMonth(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month == 2 && IsLeapYear(year)) return 29;
-  return kDays[month - 1];
-}
-
-// RFC 3339 full-date: YYYY-MM-DD with a real month and day.
-bool IsFullDate(std::string_view text) {
-  int year = 0;
-  int month = 0;
-  int day = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  if (!ParseDigits(text, 0, 4, year) || !ParseDigits(text, 5, 2, month) ||
-      !ParseDigits(text, 8, 2, day)) {
-    return false;
-  }
-  return month >= 1 && month <= 12 && day >= 1 && day <= DaysInMonth(year, month);
-}
-
-// RFC 3339 date-time, e.g. 2025-01-31T08:00:00.5+07:00. A leap second (:60) is accepted only
-// when the time in UTC is 23:59.
-bool IsDateTime(std::string_view text) {
-  if (text.size() < 20 || !IsFullDate(text.substr(0, 10))) return false;
-  if (text[10] != 'T' && text[10] != 't') return false;
-  int hour = 0;
-  int minute = 0;
-  int second = 0;
-  if (!ParseDigits(text, 11, 2, hour) || text[13] != ':' || !ParseDigits(text, 14, 2, minute) ||
-      text[16] != ':' || !ParseDigits(text, 17, 2, second)) {
-    return false;
-  }
-  if (hour > 23 || minute > 59 || second > 60) return false;
-  std::size_t pos = 19;
-  if (pos < text.size() && text[pos] == '.') {
-    std::size_t digits_start = ++pos;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
-    if (pos == digits_start) return false;
-  }
-  if (pos >= text.size()) return false;
-  int offset_minutes = 0;
-  if (text[pos] == 'Z' || text[pos] == 'z') {
-    if (pos + 1 != text.size()) return false;
-  } else if (text[pos] == '+' || text[pos] == '-') {
-    int offset_hour = 0;
-    int offset_minute = 0;
-    if (text.size() != pos + 6 || !ParseDigits(text, pos + 1, 2, offset_hour) ||
-        text[pos + 3] != ':' || !ParseDigits(text, pos + 4, 2, offset_minute)) {
-      return false;
-    }
-    if (offset_hour > 23 || offset_minute > 59) return false;
-    offset_minutes = (text[pos] == '+' ? 1 : -1) * (offset_hour * 60 + offset_minute);
-  } else {
-    return false;
-  }
-  if (second == 60) {
-    int utc_minutes = ((hour * 60 + minute - offset_minutes) % 1440 + 1440) % 1440;
-    if (utc_minutes != 23 * 60 + 59) return false;
-  }
-  return true;
-}
 
 bool IsControlOrSpace(char c) {
   auto u = static_cast<unsigned char>(c);
@@ -1009,10 +935,10 @@ class Validator {
     switch (node.format) {
       case Format::kNone: break;
       case Format::kDate:
-        if (!IsFullDate(text)) Fail(pointer, "must be a valid date (YYYY-MM-DD)");
+        if (!ParseRfc3339Date(text)) Fail(pointer, "must be a valid date (YYYY-MM-DD)");
         break;
       case Format::kDateTime:
-        if (!IsDateTime(text)) {
+        if (!ParseRfc3339DateTime(text)) {
           Fail(pointer, "must be a valid date-time (RFC 3339, e.g. 2025-01-31T08:00:00+07:00)");
         }
         break;

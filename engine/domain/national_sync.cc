@@ -1,10 +1,10 @@
 #include "engine/domain/national_sync.h"
 
 #include <chrono>
-#include <cstdio>
 #include <optional>
 
 #include "engine/domain/identity.h"
+#include "engine/domain/rfc3339.h"
 
 namespace motcua {
 namespace {
@@ -108,16 +108,9 @@ std::optional<Instant> ReturnedAt(const Workflow& workflow, const Dossier& dossi
 }  // namespace
 
 std::string FormatNationalTime(Instant t) {
-  using namespace std::chrono;
-  const sys_seconds local = t + kHanoiOffset;
-  const sys_days day = floor<days>(local);
-  const year_month_day date{day};
-  const hh_mm_ss<seconds> time{local - day};
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d%02u%02u%02d%02d%02d", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                static_cast<int>(time.seconds().count()));
+  std::string text = FormatRfc3339DateTime(t, kHanoiOffset);  // "2026-11-20T08:00:00+07:00"
+  std::erase_if(text, [](char c) { return c < '0' || c > '9'; });
+  text.resize(14);  // without the offset's digits
   return text;
 }
 

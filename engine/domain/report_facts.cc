@@ -1,20 +1,17 @@
 #include "engine/domain/report_facts.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <set>
 
 #include "engine/domain/fully_online.h"
+#include "engine/domain/rfc3339.h"
 
 namespace motcua {
 namespace {
 
 // "YYYY-MM" of a local date.
 std::string MonthKey(LocalDate date) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()));
-  return text;
+  return FormatRfc3339Date(date).substr(0, 7);
 }
 
 std::optional<ReportOutcome> OutcomeOf(const State& state) {

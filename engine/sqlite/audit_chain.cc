@@ -9,6 +9,7 @@
 
 #include "engine/crypto/sha256.h"
 #include "engine/domain/dossier_replay.h"
+#include "engine/domain/rfc3339.h"
 #include "engine/domain/status_macros.h"
 #include "engine/domain/workflow.h"
 #include "engine/sqlite/dossier_codec.h"
@@ -93,7 +94,7 @@ std::string EventHash(const std::string& canonical_event, const std::string& pre
 namespace {
 
 std::string IssuedAt(const Checkpoint& checkpoint) {
-  return "the checkpoint issued at " + std::to_string(ToSeconds(checkpoint.issued_at));
+  return "the checkpoint issued at " + FormatRfc3339DateTime(checkpoint.issued_at);
 }
 
 // One audit over one read snapshot; see VerifyAudit.

@@ -1,10 +1,10 @@
 #include "engine/sqlite/dossier_tables.h"
 
-#include <cstdio>
 #include <limits>
 #include <map>
 #include <utility>
 
+#include "engine/domain/rfc3339.h"
 #include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
 
@@ -103,13 +103,6 @@ void BindFilter(SqliteStatement& stmt, const DossierFilter& filter) {
   } else {
     stmt.BindNull(13);
   }
-}
-
-std::string DayKey(LocalDate date) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return text;
 }
 
 }  // namespace
@@ -212,7 +205,7 @@ Result<std::int64_t> NextDossierNumber(SqliteConnection& db, const std::string& 
                  "ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last"));
   StatementReset reset(stmt);
   stmt->BindText(1, agency);
-  stmt->BindText(2, DayKey(date));
+  stmt->BindText(2, FormatRfc3339Date(date));
   Result<bool> row = stmt->Step();
   if (!row.ok()) return row.error();
   if (!*row) return Error(ErrorCode::kInternal, "sequence upsert returned no row");

@@ -758,6 +758,38 @@ TEST_CASE("dossier routes: dossier lists are scoped and filtered") {
   CHECK(bad_date.body.find("/received_from") != std::string::npos);
 }
 
+// The list filters were read with sscanf, which took "+026" for the year 26
+// and " 1" for January.
+TEST_CASE("dossier routes: a list filter that is not a strict RFC 3339 date is 422 naming it") {
+  Api api;
+  const std::string code = api.Submit();
+  REQUIRE(api.Call("POST", "/v1/dossiers/" + code + "/actions/receive", "t-clerk").status == 200);
+  for (const char* name : {"received_from", "received_to"}) {
+    for (const char* value :
+         {"%2B026-01-01", "2026-%2B1-01", "2026-%201-01", "2026-+1-01", "2026-01-01T%2B8:00:00Z",
+          "2026-02-29", "2026-13-01", "0000-01-01", "10000-01-01", "2026-01-01T24:00:00Z",
+          "2026-01-01T08:00:00", "2026-01-01%2008:00:00Z", "2026-01-01%00", "%00", ""}) {
+      const std::string target = std::string("/v1/dossiers?") + name + "=" + value;
+      HttpResponse response = api.Call("GET", target, "t-clerk");
+      INFO(target << ": " << response.body);
+      CHECK(response.status == 422);
+      CHECK(response.content_type == "application/problem+json");
+      CHECK(Body(response).at("errors").at(0).at("pointer") == std::string("/") + name);
+    }
+  }
+  // A date-time at any offset names the same instant as in UTC.
+  auto count = [&](const std::string& query) {
+    HttpResponse response = api.Call("GET", "/v1/dossiers?" + query, "t-clerk");
+    REQUIRE_MESSAGE(response.status == 200, response.body);
+    return Body(response).at("items").size();
+  };
+  CHECK(count("received_from=2000-01-01T00:00:00Z") == 1);
+  CHECK(count("received_from=2000-01-01T07:00:00%2B07:00") == 1);
+  CHECK(count("received_to=2000-01-01T07:00:00%2B07:00") == 0);
+  CHECK(count("received_from=9999-12-31T23:59:59Z") == 0);
+  CHECK(count("received_to=9999-12-31T23:59:59Z") == 1);
+}
+
 TEST_CASE("document routes: upload once, download in scope, as an attachment") {
   Api api;
   const std::string bytes = "<html><script>alert(1)</script></html>";

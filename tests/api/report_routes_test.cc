@@ -375,6 +375,49 @@ TEST_CASE("report routes: admins and auditors of the agency only") {
   CHECK(b.at("total").at("counts").at("dossiers") == 0);
 }
 
+// from=%2B026-01-01 was read by sscanf as the year 26 and answered 200 with
+// "from":"25-12-31T17:00:00Z", which is no date-time at all.
+TEST_CASE("report routes: a from or to that is not a strict RFC 3339 date is 422 naming it") {
+  ReportsApi api;
+  for (const char* name : {"from", "to"}) {
+    for (const char* value :
+         {"%2B026-01-01", "-026-01-01", "2026-%2B1-01", "2026-%201-01", "2026-+1-01",
+          "2026-01-01T%2B8:00:00Z", "2026-02-29", "2026-13-01", "0000-01-01", "10000-01-01",
+          "2026-01-01T24:00:00Z", "2026-01-01T23:58:60Z", "2026-01-01T08:00:00%2B24:00",
+          "2026-01-01T08:00:00%2B07", "2026-01-01%00", "2026-01-01T08:00:00Z%00", ""}) {
+      for (const char* route : {"/v1/reports/summary?", "/v1/reports/scorecard?"}) {
+        const std::string target = std::string(route) + name + "=" + value;
+        HttpResponse response = api.Call("GET", target, "t-admin");
+        INFO(target << ": " << response.body);
+        CHECK(response.status == 422);
+        CHECK(response.content_type == "application/problem+json");
+        CHECK(Body(response).at("errors").at(0).at("pointer") == std::string("/") + name);
+      }
+    }
+  }
+}
+
+TEST_CASE("report routes: from and to take a date-time at any offset, and answer in UTC") {
+  ReportsApi api;
+  auto from_of = [&](const std::string& from) {
+    HttpResponse response = api.Call("GET", "/v1/reports/summary?from=" + from, "t-admin");
+    REQUIRE_MESSAGE(response.status == 200, response.body);
+    return Body(response).at("from").get<std::string>();
+  };
+  CHECK(from_of("2026-03-01") == "2026-02-28T17:00:00Z");
+  CHECK(from_of("2026-03-01T00:00:00%2B07:00") == "2026-02-28T17:00:00Z");
+  CHECK(from_of("2026-02-28T12:00:00-05:00") == "2026-02-28T17:00:00Z");
+  CHECK(from_of("2026-02-28t17:00:00.999z") == "2026-02-28T17:00:00Z");
+  CHECK(from_of("0001-01-01T00:00:00Z") == "0001-01-01T00:00:00Z");
+}
+
+TEST_CASE("report routes: a local midnight before the year 1 is refused, not moved") {
+  ReportsApi api;
+  HttpResponse response = api.Call("GET", "/v1/reports/summary?from=0001-01-01", "t-admin");
+  CHECK(response.status == 422);
+  CHECK(Body(response).at("errors").at(0).at("pointer") == "/from");
+}
+
 TEST_CASE("report routes: bad parameters are 422 naming the parameter") {
   ReportsApi api;
   struct Cell {

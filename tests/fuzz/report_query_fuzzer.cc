@@ -9,6 +9,7 @@
 // the domain's report query functions. Any crash, sanitizer report, escaping
 // exception or 5xx answer is a finding: bad parameters must get a 400 naming
 // the parameter.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -20,6 +21,7 @@
 
 #include "api/handler_support.h"
 #include "engine/domain/report_query.h"
+#include "engine/domain/rfc3339.h"
 #include "tests/fuzz/http_world.h"
 
 namespace {
@@ -42,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   HttpRequest parsed = MakeHttpRequest("GET", "/v1/reports/summary?" + query);
   for (const auto& [name, value] : parsed.query) {
     if (name == "group_by") (void)ReportGroupByFromName(value);
-    if (name == "from" || name == "to") (void)ParseInstant(value);
+    if (name == "from" || name == "to")
+      (void)ParseRfc3339DateOrDateTime(value, std::chrono::hours(7));
   }
 
   // One request per input: the route, the caller and the format are chosen

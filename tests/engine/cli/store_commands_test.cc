@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/domain/rfc3339.h"
 #include "engine/domain/state_machine.h"
 #include "engine/sqlite/audit_chain.h"
 #include "engine/sqlite/sqlite_store.h"
@@ -225,6 +226,11 @@ TEST_CASE("store commands: a chain recomputed after an edit passes alone, but no
   CHECK(clean.status == kExitOk);
   CHECK_MESSAGE(clean.out.rfind("ok: 4 events verified\ncheckpoint: every dossier matches", 0) == 0,
                 clean.out);
+  // It says when the checkpoint was issued as an RFC 3339 instant in UTC.
+  const std::string issued = "the checkpoint issued at ";
+  const std::size_t at = clean.out.find(issued);
+  REQUIRE(at != std::string::npos);
+  CHECK(ParseRfc3339DateTime(clean.out.substr(at + issued.size(), 20)).has_value());
 
   RewriteLastEventWithChain(db, kSecond);
   // The chain and the replay cannot tell: the hash was recomputed.

@@ -17,6 +17,7 @@
 
 #include "engine/crypto/pki_demo.h"
 #include "engine/crypto/sha256.h"
+#include "engine/domain/rfc3339.h"
 #include "tests/engine/sqlite/temp_directory.h"
 
 namespace motcua {
@@ -551,6 +552,13 @@ TEST_CASE("sealer: refuses to seal once its certificate has expired") {
   REQUIRE_FALSE(sealed.ok());
   CHECK(sealed.error().code() == ErrorCode::kFailedPrecondition);
   CHECK(sealed.error().reason() == ErrorReason::kSealCertificateNotValid);
+  // The validity period is written as RFC 3339 instants in UTC.
+  const std::string& message = sealed.error().message();
+  const std::string from = "(valid from ";
+  const std::size_t at = message.find(from);
+  REQUIRE(at != std::string::npos);
+  CHECK(ParseRfc3339DateTime(message.substr(at + from.size(), 20)).has_value());
+  CHECK(message.substr(at + from.size() + 20, 4) == " to ");
 }
 
 TEST_CASE("sealer: a PKCS#12 bundle with a password") {

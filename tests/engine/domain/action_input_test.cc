@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,34 @@ TEST_CASE("action input: malformed values are kept for the state machine to repo
                                                                "/result_document", "/signature"});
   REQUIRE(input->malformed_channel.has_value());
   CHECK(input->malformed_channel->pointer == "/channel");
+}
+
+TEST_CASE("action input: an appointment date is read as rfc3339.h reads a date-time") {
+  using std::chrono::sys_days;
+  const Instant new_year_2017 = Instant{sys_days{std::chrono::year{2017} / 1 / 1}};
+  struct Case {
+    const char* text;
+    std::optional<Instant> appointment;
+  };
+  const Case cases[] = {
+      {"2017-01-01T07:00:00+07:00", new_year_2017},
+      {"2017-01-01t00:00:00.25z", new_year_2017},
+      {"2016-12-31T23:59:60Z", new_year_2017 - std::chrono::seconds{1}},  // a leap second
+      {"2016-12-31T22:59:60Z", std::nullopt},
+      {"+017-01-01T00:00:00Z", std::nullopt},
+      {"2017-+1-01T00:00:00Z", std::nullopt},
+      {"2017-01-01T+7:00:00Z", std::nullopt},
+      {"2017-01-01 00:00:00Z", std::nullopt},
+      {"2017-01-01T00:00:00", std::nullopt},
+      {"2017-01-01", std::nullopt},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    Result<ActionInput> input = ParseActionInput({{"appointment_date", c.text}});
+    REQUIRE(input.ok());
+    CHECK(input->appointment == c.appointment);
+    CHECK(input->malformed.empty() == c.appointment.has_value());
+  }
 }
 
 TEST_CASE("action input: only an object of the known fields parses") {
