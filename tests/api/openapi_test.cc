@@ -97,6 +97,12 @@ void WithEveryRoute(const std::function<void(const Router&)>& use) {
   struct NoCrypto final : TokenCrypto {
     std::string NewSecret() const override { return "secret"; }
     std::string Hash(std::string_view secret) const override { return std::string(secret); }
+    std::string Derive(std::string_view secret, std::string_view) const override {
+      return std::string(secret);
+    }
+    bool DerivedMatches(std::string_view, std::string_view, std::string_view) const override {
+      return false;
+    }
   } no_crypto;
   TokenService tokens(identities, no_crypto, clock);
   UserAdministration users(identities, tokens, clock);
