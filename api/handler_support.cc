@@ -27,23 +27,6 @@ HttpResponse JsonResponse(int status, const json& body) {
   return response;
 }
 
-Result<Actor> AuthenticateRequest(const Authenticator& authenticate, const HttpRequest& request) {
-  std::optional<std::string_view> header = request.Header("Authorization");
-  constexpr std::string_view kScheme = "Bearer ";
-  if (!header || header->size() <= kScheme.size() ||
-      !EqualsIgnoreCase(header->substr(0, kScheme.size()), kScheme)) {
-    return Error(ErrorCode::kUnauthenticated, "a bearer token is required",
-                 ErrorReason::kMissingToken);
-  }
-  return authenticate(header->substr(kScheme.size()));
-}
-
-bool AuthorizationAuthenticates(const Authenticator& authenticate, std::string_view authorization) {
-  HttpRequest request;
-  request.headers.push_back({"Authorization", std::string(authorization)});
-  return AuthenticateRequest(authenticate, request).ok();
-}
-
 Result<json> ParseJsonBody(const HttpRequest& request) {
   std::optional<std::string_view> type = request.Header("Content-Type");
   if (!type || !IsJsonMediaType(*type)) {
@@ -123,7 +106,7 @@ Result<std::optional<std::int64_t>> IfMatchVersion(const HttpRequest& request) {
 RouteHandler RequireActor(Authenticator authenticate, ActorRouteHandler handler) {
   return [authenticate = std::move(authenticate), handler = std::move(handler)](
              const HttpRequest& request, const PathParams& params) {
-    Result<Actor> actor = AuthenticateRequest(authenticate, request);
+    Result<Actor> actor = authenticate(request);
     if (!actor.ok()) return ProblemResponse(actor.error(), request.path);
     return handler(request, params, *actor);
   };

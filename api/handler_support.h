@@ -1,7 +1,7 @@
 // handler_support.h: what every /v1 handler does the same way.
 //
-// Route registration with its access declaration (the one place a bearer
-// token is checked: authenticated handlers receive the Actor), JSON bodies
+// Route registration with its access declaration (the one place a caller is
+// authenticated: authenticated handlers receive the Actor), JSON bodies
 // with a closed set of fields, query parameters, pagination and rendering of
 // instants. Errors come back as values; handlers turn them into responses
 // with ProblemResponse (problem.h) and nothing else.
@@ -29,16 +29,10 @@
 
 namespace motcua {
 
-// Who the bearer secret belongs to; kUnauthenticated when nobody.
-using Authenticator = std::function<Result<Actor>(std::string_view bearer_secret)>;
-
-// The caller named by "Authorization: Bearer SECRET"; kUnauthenticated
-// ("missing_token") without one.
-Result<Actor> AuthenticateRequest(const Authenticator& authenticate, const HttpRequest& request);
-
-// Whether `authorization`, the value of an Authorization header, names a
-// caller that `authenticate` accepts (for HttpServerOptions::authenticate_body).
-bool AuthorizationAuthenticates(const Authenticator& authenticate, std::string_view authorization);
+// Who sent the request; kUnauthenticated when nobody. The server's is a
+// RequestAuthenticator (request_authentication.h): bearer token or session
+// cookie, with the cookie's CSRF and Origin rules.
+using Authenticator = std::function<Result<Actor>(const HttpRequest& request)>;
 
 // FormatRfc3339DateTime (engine/domain/rfc3339.h), e.g. "2026-03-02T01:00:00Z";
 // null for an empty optional.
@@ -84,9 +78,9 @@ Result<std::optional<std::int64_t>> IfMatchVersion(const HttpRequest& request);
 using ActorRouteHandler =
     std::function<HttpResponse(const HttpRequest&, const PathParams&, const Actor&)>;
 
-// `handler` behind the bearer-token check: a request without a token, or with
-// one `authenticate` refuses, gets the 401 problem of AuthenticateRequest and
-// never reaches `handler`.
+// `handler` behind `authenticate`: a request it refuses gets its problem
+// (401, or 403 for a cookie request without its CSRF token) and never
+// reaches `handler`.
 RouteHandler RequireActor(Authenticator authenticate, ActorRouteHandler handler);
 
 // A route served by a member function of a handler object, declared public

@@ -230,6 +230,17 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         [self = this->shared_from_this()](error_code ec, std::size_t) { self->OnHeader(ec); });
   }
 
+  // The request without its body.
+  HttpRequest HeadOf(const http::request<http::string_body>& message) const {
+    HttpRequest head =
+        MakeHttpRequest(ToString(message.method_string()), ToString(message.target()));
+    for (const auto& field : message) {
+      head.headers.push_back({ToString(field.name_string()), ToString(field.value())});
+    }
+    head.remote_address = remote_address_;
+    return head;
+  }
+
   std::string Instance() {
     std::string instance = ToString(parser_->get().target());
     return instance.substr(0, instance.find('?'));
@@ -248,13 +259,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (!options.authenticate_body || !may_exceed_anonymous_limit) return ReadBody();
 
     // Token checks may touch the store, so they run on the handler pool.
-    std::string authorization = ToString(parser_->get()[http::field::authorization]);
+    HttpRequest head = HeadOf(parser_->get());
     asio::post(server_.handler_pool, [self = this->shared_from_this(),
                                       work = asio::make_work_guard(stream_.get_executor()),
-                                      authorization = std::move(authorization)]() mutable {
+                                      head = std::move(head)]() mutable {
       bool authenticated = false;
       try {
-        authenticated = self->server_.options.authenticate_body(authorization);
+        authenticated = self->server_.options.authenticate_body(head);
       } catch (...) {
         authenticated = false;
       }
@@ -325,12 +336,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     bool is_head = message.method() == http::verb::head;
     bool keep_alive = message.keep_alive();
     unsigned version = message.version();
-    HttpRequest request = MakeHttpRequest(ToString(message.method_string()),
-                                          ToString(message.target()), std::move(message.body()));
-    for (const auto& field : message) {
-      request.headers.push_back({ToString(field.name_string()), ToString(field.value())});
-    }
-    request.remote_address = remote_address_;
+    HttpRequest request = HeadOf(message);
+    request.body = std::move(message.body());
 
     // The handler runs on the handler pool, so that one waiting for a
     // durable commit never holds an I/O thread; the work guard keeps the

@@ -10,8 +10,9 @@
 //   - a body over max_body_bytes gets a 413 problem, then close (a declared
 //     Content-Length over the limit is refused before the body is read);
 //   - a body over max_unauthenticated_body_bytes is read only when
-//     authenticate_body accepts the request's Authorization header (checked
-//     once the header is read, before the body); otherwise a declared
+//     authenticate_body accepts the request's head (method, target and
+//     headers: a bearer token or a session cookie with its CSRF token;
+//     checked once the header is read, before the body); otherwise a declared
 //     Content-Length over it gets a 413 problem at once, and a chunked body
 //     gets one when it grows past it. So an anonymous client can make the
 //     server buffer at most that much per connection;
@@ -86,12 +87,12 @@ struct HttpServerOptions {
   // The body limit until the caller has authenticated (max_body_bytes if
   // that is lower).
   std::size_t max_unauthenticated_body_bytes = 64 * 1024;
-  // Whether the value of a request's Authorization header (empty when there
-  // is none) authenticates its caller, who may then send up to
-  // max_body_bytes. Called on the handler pool, only for requests whose body
-  // may exceed max_unauthenticated_body_bytes; must be thread-safe. Empty:
-  // every caller may send up to max_body_bytes.
-  std::function<bool(std::string_view authorization)> authenticate_body;
+  // Whether a request's head (the request without its body) authenticates
+  // its caller, who may then send up to max_body_bytes. Called on the
+  // handler pool, only for requests whose body may exceed
+  // max_unauthenticated_body_bytes; must be thread-safe. Empty: every caller
+  // may send up to max_body_bytes.
+  std::function<bool(const HttpRequest& head)> authenticate_body;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds idle_timeout{60};

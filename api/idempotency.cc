@@ -64,7 +64,7 @@ HttpHandler IdempotentHandler(HttpHandler inner, IdempotencyStore& store,
                 {{"/headers/Idempotency-Key", "must be 1 to 255 visible ASCII characters"}}),
           request.path);
     }
-    Result<Actor> actor = AuthenticateRequest(authenticate, request);
+    Result<Actor> actor = authenticate(request);
     if (!actor.ok()) return inner(request);
 
     const std::string fingerprint = request.method + " " + request.target + " " +

@@ -176,13 +176,16 @@ int HttpStatusFor(ErrorReason reason, ErrorCode code) {
     case ErrorReason::kBadSignature:
     case ErrorReason::kInvalidToken:
     case ErrorReason::kMissingToken:
+    case ErrorReason::kSessionInvalid:
     // kPermissionDenied (403)
     case ErrorReason::kCertificateNotBoundToUser:
+    case ErrorReason::kCsrfTokenInvalid:
     case ErrorReason::kNotAssignee:
     case ErrorReason::kNotInYourQueue:
     case ErrorReason::kNotOwner:
     case ErrorReason::kNotYourProcedure:
     case ErrorReason::kNotYourUser:
+    case ErrorReason::kOriginRefused:
     case ErrorReason::kOtherAgency:
     case ErrorReason::kRoleNotAllowed:
     case ErrorReason::kWrongAgency:

@@ -24,7 +24,9 @@
 #include "api/metrics.h"
 #include "api/payment_routes.h"
 #include "api/report_routes.h"
+#include "api/request_authentication.h"
 #include "api/router.h"
+#include "api/session_routes.h"
 #include "api/user_routes.h"
 #include "api/webhook_client.h"
 #include "engine/cli/bundled_schema.h"
@@ -50,6 +52,7 @@
 #include "engine/service/payment_service.h"
 #include "engine/service/report_service.h"
 #include "engine/service/result_signing.h"
+#include "engine/service/session_service.h"
 #include "engine/service/timer_service.h"
 #include "engine/service/token_service.h"
 #include "engine/service/user_admin.h"
@@ -74,6 +77,7 @@ constexpr std::string_view kUsage =
     "                    [--checkpoint-dir DIR] [--checkpoint-interval S]\n"
     "                    [--checkpoint-key FILE]\n"
     "                    [--oidc-config FILE]\n"
+    "                    [--session-idle-timeout S] [--session-lifetime S]\n"
     "\n"
     "Serves the REST API on a SQLite database (created if absent).\n"
     "\n"
@@ -118,9 +122,10 @@ constexpr std::string_view kUsage =
     "                         connections open at once from one IP address (default\n"
     "                         64; raise it behind a reverse proxy); more get 503\n"
     "  --max-anonymous-body BYTES\n"
-    "                         the largest request body read before the bearer token\n"
-    "                         is verified (default 65536); larger bodies are read\n"
-    "                         only for valid tokens, up to 10 MiB, else 413\n"
+    "                         the largest request body read before the caller (bearer\n"
+    "                         token, or session cookie and CSRF token) is verified\n"
+    "                         (default 65536); larger bodies are read only for valid\n"
+    "                         callers, up to 10 MiB, else 413\n"
     "  --checkpoint-dir DIR   where signed checkpoints of the audit chain heads are\n"
     "                         appended (checkpoints.jsonl; default PATH.checkpoints\n"
     "                         next to the database); each also goes onto the sync feed\n"
@@ -132,6 +137,10 @@ constexpr std::string_view kUsage =
     "  --oidc-config FILE     OpenID Connect providers for sign-in (JSON; see\n"
     "                         tools/oidc-providers.example.json); refuses to start\n"
     "                         on a bad file or a client secret others may read\n"
+    "  --session-idle-timeout S a browser session unused this many seconds ends\n"
+    "                         (default 1800; 60-86400)\n"
+    "  --session-lifetime S   a browser session ends this many seconds after sign-in,\n"
+    "                         used or not (default 43200; 60-2592000)\n"
     "\n"
     "SIGINT or SIGTERM stops accepting, finishes requests in flight, and exits 0.\n";
 
@@ -339,7 +348,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
              "feed-max-attempts", "payment-secret-file", "max-connections",
              "max-connections-per-client", "max-anonymous-body", "checkpoint-dir",
              "checkpoint-interval", "checkpoint-key", "crl", "signature-max-age",
-             "oidc-config"});
+             "oidc-config", "session-idle-timeout", "session-lifetime"});
   // clang-format on
   if (!options.ok() || !options->positional.empty()) {
     io.err << "motcua serve: "
@@ -385,6 +394,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     server_options.tls = TlsFiles{*options->Get("tls-cert"), *options->Get("tls-key")};
   }
   server_options.error_log = [](std::string_view line) { std::cerr << line << '\n'; };
+  std::size_t session_idle_seconds = 1800;
+  std::size_t session_lifetime_seconds = 43200;
   struct SizeFlag {
     const char* name;
     std::size_t least;
@@ -396,7 +407,9 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
         SizeFlag{"max-connections-per-client", 1, 100'000,
                  &server_options.max_connections_per_address},
         SizeFlag{"max-anonymous-body", 0, server_options.max_body_bytes,
-                 &server_options.max_unauthenticated_body_bytes}}) {
+                 &server_options.max_unauthenticated_body_bytes},
+        SizeFlag{"session-idle-timeout", 60, 86400, &session_idle_seconds},
+        SizeFlag{"session-lifetime", 60, 30 * 86400, &session_lifetime_seconds}}) {
     const std::optional<std::string> text = options->Get(flag.name);
     if (!text) continue;
     std::size_t n = 0;
@@ -533,14 +546,20 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   DocumentService documents(
       **store, catalog, &Sha256Hex, clock,
       DocumentLimits{static_cast<std::int64_t>(server_options.max_body_bytes)});
-  UserAdministration users(**identities, tokens, clock);
+  // Browser sessions; sign-in starts them through sessions.StartFunction().
+  SessionService sessions(
+      **identities, **identities, token_crypto, clock,
+      SessionTimeouts{std::chrono::seconds(static_cast<std::int64_t>(session_idle_seconds)),
+                      std::chrono::seconds(static_cast<std::int64_t>(session_lifetime_seconds))});
+  UserAdministration users(**identities, tokens, clock, &sessions);
 
   StoreMetrics::AddQueueDepthGauge(metrics, **store);
   AddCalendarGauges(metrics, *calendar, clock);
   Router router;
-  Authenticator authenticate = [&tokens](std::string_view secret) {
-    return tokens.Authenticate(secret);
-  };
+  const RequestAuthenticator request_authenticator(
+      [&tokens](std::string_view secret) { return tokens.Authenticate(secret); }, &sessions,
+      server_options.tls.has_value());
+  const Authenticator authenticate = request_authenticator;
   DossierApi api{dossiers, catalog, authenticate, *calendar};
   DocumentApi document_api{documents, authenticate};
   UserApi user_api{users, authenticate};
@@ -555,11 +574,13 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
                        AddUserRoutes(router, user_api), AddFeedRoutes(router, feed_api),
                        AddPaymentRoutes(router, PaymentApi{payments, authenticate}),
 
-                       AddReportRoutes(router, report_api)}) {
+                       AddReportRoutes(router, report_api),
+                       // The sign-in wiring gives the providers' logout URLs.
+                       AddSessionRoutes(router, SessionApi{request_authenticator, LogoutUrl()})}) {
     if (!added.ok()) return Fail(io, added.error().message());
   }
-  server_options.authenticate_body = [&authenticate](std::string_view authorization) {
-    return AuthorizationAuthenticates(authenticate, authorization);
+  server_options.authenticate_body = [&authenticate](const HttpRequest& head) {
+    return authenticate(head).ok();
   };
   std::unique_ptr<CheckpointLoop> checkpoints;
   if (checkpoint_interval > 0) {

@@ -1,8 +1,34 @@
 #include "engine/domain/dossier.h"
 
 #include <algorithm>
+#include <array>
+#include <utility>
 
 namespace motcua {
+
+namespace {
+constexpr std::array<std::pair<AuthMethod, std::string_view>, 5> kAuthMethodNames = {{
+    {AuthMethod::kSystem, "system"},
+    {AuthMethod::kCli, "cli"},
+    {AuthMethod::kBearerToken, "bearer_token"},
+    {AuthMethod::kOidcSession, "oidc_session"},
+    {AuthMethod::kDemoSession, "demo_session"},
+}};
+}  // namespace
+
+std::string_view AuthMethodName(AuthMethod method) {
+  for (const auto& [known, name] : kAuthMethodNames) {
+    if (known == method) return name;
+  }
+  return "system";
+}
+
+std::optional<AuthMethod> ParseAuthMethod(std::string_view name) {
+  for (const auto& [method, known] : kAuthMethodNames) {
+    if (known == name) return method;
+  }
+  return std::nullopt;
+}
 
 bool Actor::HasRole(const std::string& role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();

@@ -31,6 +31,12 @@ enum class AuthMethod {
   kDemoSession,  // a browser session started by the demo sign-in (serve --demo)
 };
 
+// The stable wire name of `method` ("system", "cli", "bearer_token",
+// "oidc_session", "demo_session"), as stored and as the API shows it.
+std::string_view AuthMethodName(AuthMethod method);
+// The method named `name` by AuthMethodName; nullopt for any other text.
+std::optional<AuthMethod> ParseAuthMethod(std::string_view name);
+
 // Who performs an action. Staff have an agency scope; applicants are
 // identified by their citizen ID (or tax code) in `user_id`; the engine's own
 // timers act with the single role "system".

@@ -44,6 +44,7 @@ namespace motcua {
   X(kContentMismatch, "content_mismatch")                                       \
   X(kContentTooLarge, "content_too_large")                                      \
   X(kCorruptRow, "corrupt_row")                                                 \
+  X(kCsrfTokenInvalid, "csrf_token_invalid")                                   \
   X(kDatabaseBusy, "database_busy")                                             \
   X(kDocumentNotFound, "document_not_found")                                    \
   X(kDossierExists, "dossier_exists")                                           \
@@ -84,6 +85,7 @@ namespace motcua {
   X(kNotYourUser, "not_your_user")                                              \
   X(kOidcConfigInvalid, "oidc_config_invalid")                                  \
   X(kOidcDiscoveryRefused, "oidc_discovery_refused")                            \
+  X(kOriginRefused, "origin_refused")                                           \
   X(kOtherAgency, "other_agency")                                               \
   X(kPaymentRequired, "payment_required")                                       \
   X(kPaymentsUnavailable, "payments_unavailable")                               \
@@ -93,6 +95,7 @@ namespace motcua {
   X(kSchemaTooNew, "schema_too_new")                                            \
   X(kSealCertificateNotValid, "seal_certificate_not_valid")                     \
   X(kSealUnavailable, "seal_unavailable")                                       \
+  X(kSessionInvalid, "session_invalid")                                         \
   X(kSignatureAlreadyUsed, "signature_already_used")                            \
   X(kSignatureMismatch, "signature_mismatch")                                   \
   X(kSignatureNotFound, "signature_not_found")                                  \

@@ -83,6 +83,7 @@ Result<User> UserAdministration::Update(const Actor& admin, const std::string& i
   if (!MayManageUser(admin, *user)) return OutOfScope(admin, *user);
   RETURN_IF_ERROR(store_.UpdateUser(*user));
   tokens_.ForgetUser(id);
+  if (user->disabled && sessions_ != nullptr) RETURN_IF_ERROR(sessions_->EndUserSessions(id));
   return user;
 }
 

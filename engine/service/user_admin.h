@@ -8,6 +8,9 @@
 // citizen. Only admins and national admins call these; others get
 // kPermissionDenied. Nobody can be given the engine's own "system" role.
 //
+// Disabling a user ends their browser sessions (when a SessionService is
+// given); their tokens stop working through the TokenService's check.
+//
 // Thread-safe: state lives in the IdentityStore and the TokenService.
 #pragma once
 
@@ -19,6 +22,7 @@
 #include "engine/domain/clock.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/status.h"
+#include "engine/service/session_service.h"
 #include "engine/service/token_service.h"
 
 namespace motcua {
@@ -36,8 +40,10 @@ class UserAdministration {
  public:
   static constexpr std::chrono::hours kMaxTokenLifetime{24 * 365};
 
-  UserAdministration(IdentityStore& store, TokenService& tokens, const Clock& clock)
-      : store_(store), tokens_(tokens), clock_(clock) {}
+  // `sessions` may be null (no browser sessions are served).
+  UserAdministration(IdentityStore& store, TokenService& tokens, const Clock& clock,
+                     SessionService* sessions = nullptr)
+      : store_(store), tokens_(tokens), clock_(clock), sessions_(sessions) {}
 
   // The staff of the admin's agency, by id.
   Result<std::vector<User>> List(const Actor& admin);
@@ -63,6 +69,7 @@ class UserAdministration {
   IdentityStore& store_;
   TokenService& tokens_;
   const Clock& clock_;
+  SessionService* sessions_;
 };
 
 }  // namespace motcua

@@ -6,6 +6,7 @@
 #include "engine/domain/json_parse.h"
 #include "engine/domain/status_macros.h"
 #include "engine/sqlite/migrations.h"
+#include "engine/sqlite/session_tables.h"
 
 namespace motcua {
 namespace {
@@ -225,6 +226,32 @@ Result<std::int64_t> SqliteIdentityStore::IdentityGeneration() {
   if (!row.ok()) return row.error();
   if (!*row) return Error(ErrorCode::kInternal, "identity_generation has no row");
   return select->ColumnInt(0);
+}
+
+Status SqliteIdentityStore::DoCreate(const SessionRecord& session) {
+  std::lock_guard lock(mutex_);
+  return InsertSession(*db_, session);
+}
+
+Result<SessionRecord> SqliteIdentityStore::DoGet(const std::string& session_hash) {
+  std::lock_guard lock(mutex_);
+  return SelectSession(*db_, session_hash);
+}
+
+Status SqliteIdentityStore::DoTouch(const std::string& session_hash, Instant at) {
+  std::lock_guard lock(mutex_);
+  return TouchSessionRow(*db_, session_hash, at);
+}
+
+Status SqliteIdentityStore::DoEnd(const std::string& session_hash, Instant at) {
+  std::lock_guard lock(mutex_);
+  return EndSessionRow(*db_, session_hash, at);
+}
+
+Result<std::int64_t> SqliteIdentityStore::DoEndUserSessions(const std::string& user_id,
+                                                            Instant at) {
+  std::lock_guard lock(mutex_);
+  return EndUserSessionRows(*db_, user_id, at);
 }
 
 }  // namespace motcua

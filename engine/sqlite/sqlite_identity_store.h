@@ -1,6 +1,8 @@
-// sqlite_identity_store.h: users and token hashes in the store's database file.
+// sqlite_identity_store.h: users, token hashes and browser sessions in the
+// store's database file.
 //
-// Implements the IdentityStore port on its own connection to the same file
+// Implements the IdentityStore and SessionStore ports (the sessions' SQL is in
+// session_tables.h) on its own connection to the same file
 // the SqliteStore uses (WAL lets both work at once). Identity traffic is
 // small (the token service caches authentications), so one connection behind
 // a mutex serves reads and writes. Open applies the embedded migrations, so
@@ -12,11 +14,12 @@
 #include <string>
 
 #include "engine/domain/identity.h"
+#include "engine/domain/session_store.h"
 #include "engine/sqlite/sqlite_db.h"
 
 namespace motcua {
 
-class SqliteIdentityStore final : public IdentityStore {
+class SqliteIdentityStore final : public IdentityStore, public SessionStore {
  public:
   // `clock` stamps migration records; may be null (system time).
   static Result<std::unique_ptr<SqliteIdentityStore>> Open(const std::string& path,
@@ -35,6 +38,12 @@ class SqliteIdentityStore final : public IdentityStore {
   Result<std::int64_t> IdentityGeneration() override;
 
  private:
+  Status DoCreate(const SessionRecord& session) override;
+  Result<SessionRecord> DoGet(const std::string& session_hash) override;
+  Status DoTouch(const std::string& session_hash, Instant at) override;
+  Status DoEnd(const std::string& session_hash, Instant at) override;
+  Result<std::int64_t> DoEndUserSessions(const std::string& user_id, Instant at) override;
+
   explicit SqliteIdentityStore(std::unique_ptr<SqliteConnection> db) : db_(std::move(db)) {}
 
   std::mutex mutex_;

@@ -20,6 +20,7 @@
 #include "engine/domain/identity.h"
 #include "engine/domain/workflow_lint.h"
 #include "tests/api/route_test_support.h"
+#include "tests/api/session_test_support.h"
 #include "tests/fakes/memory_store.h"
 #include "tests/service_fixture.h"
 
@@ -36,10 +37,13 @@ struct Api : PermanentResidenceService {
   Router router;
   std::string declaration_id;  // documents the owner uploaded
   std::string proof_id;
+  // The same callers as browser sessions; Call uses them when by_session.
+  SessionCallers sessions{Tokens(), clock};
+  bool by_session = false;
 
   Api() {
     api = std::make_unique<DossierApi>(
-        DossierApi{*service, *catalog, TokenTable(Tokens()), *calendar});
+        DossierApi{*service, *catalog, sessions.Authenticator(BearerTable(Tokens())), *calendar});
     REQUIRE(AddDossierRoutes(router, *api).ok());
     documents = std::make_unique<DocumentService>(store, *catalog, &Sha256Hex, clock);
     document_api = std::make_unique<DocumentApi>(DocumentApi{*documents, api->authenticate});
@@ -66,6 +70,10 @@ struct Api : PermanentResidenceService {
   HttpResponse Call(const std::string& method, const std::string& target, const std::string& token,
                     const std::string& body = {}, std::vector<HttpHeader> headers = {}) {
     clock.Advance(1min);
+    if (by_session && !token.empty()) {
+      for (HttpHeader& header : sessions.HeadersOf(token)) headers.push_back(std::move(header));
+      return CallRoute(router, method, target, "", body, std::move(headers));
+    }
     return CallRoute(router, method, target, token, body, std::move(headers));
   }
 
@@ -152,7 +160,9 @@ TEST_CASE("dossier routes: submission and every status change write the national
 }
 
 // Every endpoint x every role: allow (the status of success) or deny.
-TEST_CASE("dossier routes: authorization matrix") {
+// The matrix, with each caller's bearer token or, `by_session`, the same
+// user's browser session (cookie and CSRF token).
+void CheckAuthorizationMatrix(bool by_session) {
   struct Cell {
     const char* method;
     const char* route;  // "{code}" is replaced by a fresh dossier of the owner in agency A
@@ -324,6 +334,7 @@ TEST_CASE("dossier routes: authorization matrix") {
   };
   for (const Cell& cell : cells) {
     Api api;
+    api.by_session = by_session;
     std::string target = cell.route;
     if (std::size_t at = target.find("{code}"); at != std::string::npos) {
       target.replace(at, 6, api.Submit());
@@ -364,6 +375,14 @@ TEST_CASE("dossier routes: authorization matrix") {
     CHECK(response.status == cell.status);
     if (response.status >= 400) CHECK(response.content_type == "application/problem+json");
   }
+}
+
+TEST_CASE("dossier routes: authorization matrix") {
+  CheckAuthorizationMatrix(/*by_session=*/false);
+}
+
+TEST_CASE("dossier routes: authorization matrix, callers signed in by browser session") {
+  CheckAuthorizationMatrix(/*by_session=*/true);
 }
 
 TEST_CASE("dossier routes: If-Match carries the version - a stale one is 412 and changes nothing") {

@@ -601,9 +601,9 @@ TEST_CASE("http_server: a body over the anonymous limit is read only for an auth
   options.max_body_bytes = 1000;
   options.max_unauthenticated_body_bytes = 16;
   std::atomic<int> checks{0};
-  options.authenticate_body = [&checks](std::string_view authorization) {
+  options.authenticate_body = [&checks](const HttpRequest& head) {
     ++checks;
-    return authorization == "Bearer good";
+    return head.Header("Authorization") == "Bearer good";
   };
   TestServer test(options);
   REQUIRE(test.server->Start().ok());

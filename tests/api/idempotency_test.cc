@@ -6,6 +6,7 @@
 
 #include <atomic>
 
+#include "api/request_authentication.h"
 #include "engine/crypto/sha256.h"
 #include "tests/fakes/memory_store.h"
 
@@ -26,11 +27,10 @@ struct Fixture {
         response.headers.push_back({"Location", "/v1/things/" + std::to_string(applied.load())});
         return response;
       },
-      store,
-      [](std::string_view secret) -> Result<Actor> {
+      store, BearerOnly([](std::string_view secret) -> Result<Actor> {
         if (secret == "alice" || secret == "bob") return Actor{std::string(secret), {"x"}, "A"};
         return Error(ErrorCode::kUnauthenticated, "unknown", ErrorReason::kInvalidToken);
-      },
+      }),
       &Sha256Hex, clock);
 
   HttpResponse Post(const std::string& who, const std::string& key, const std::string& body,

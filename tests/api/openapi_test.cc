@@ -17,8 +17,10 @@
 #include "api/payment_routes.h"
 #include "api/report_routes.h"
 #include "api/router.h"
+#include "api/session_routes.h"
 #include "api/user_routes.h"
 #include "tests/fakes/memory_identity_store.h"
+#include "tests/fakes/memory_session_store.h"
 #include "tests/fakes/memory_store.h"
 
 namespace motcua {
@@ -81,7 +83,7 @@ void WithEveryRoute(const std::function<void(const Router&)>& use) {
   WorkflowCatalog catalog(store, *schema, *calendar, clock);
   DossierService service(store, catalog, *calendar, clock);
   DossierApi api{service, catalog,
-                 [](std::string_view) -> Result<Actor> {
+                 [](const HttpRequest&) -> Result<Actor> {
                    return Error(ErrorCode::kUnauthenticated, "no tokens in this test");
                  },
                  *calendar};
@@ -97,6 +99,12 @@ void WithEveryRoute(const std::function<void(const Router&)>& use) {
   struct NoCrypto final : TokenCrypto {
     std::string NewSecret() const override { return "secret"; }
     std::string Hash(std::string_view secret) const override { return std::string(secret); }
+    std::string Derive(std::string_view secret, std::string_view) const override {
+      return std::string(secret);
+    }
+    bool DerivedMatches(std::string_view, std::string_view, std::string_view) const override {
+      return false;
+    }
   } no_crypto;
   TokenService tokens(identities, no_crypto, clock);
   UserAdministration users(identities, tokens, clock);
@@ -111,6 +119,12 @@ void WithEveryRoute(const std::function<void(const Router&)>& use) {
   ReportService reports(store, clock);
   ReportApi report_api{reports, api.authenticate, *calendar};
   REQUIRE(AddReportRoutes(router, report_api).ok());
+  MemorySessionStore session_store;
+  SessionService sessions(identities, session_store, no_crypto, clock);
+  REQUIRE(AddSessionRoutes(router,
+                           SessionApi{RequestAuthenticator(BearerAuthenticator(), &sessions, false),
+                                      LogoutUrl()})
+              .ok());
   use(router);
 }
 

@@ -14,6 +14,7 @@
 
 #include "api/handler_support.h"
 #include "api/http_message.h"
+#include "api/request_authentication.h"
 #include "api/router.h"
 #include "engine/domain/calendar.h"
 #include "engine/domain/dossier.h"
@@ -71,8 +72,8 @@ inline const std::map<std::string, Actor>& Tokens() {
   return tokens;
 }
 
-// Authenticates the secrets of `tokens` (which must outlive the result).
-inline Authenticator TokenTable(const std::map<std::string, Actor>& tokens) {
+// Authenticates the bearer secrets of `tokens` (which must outlive the result).
+inline BearerAuthenticator BearerTable(const std::map<std::string, Actor>& tokens) {
   return [&tokens](std::string_view secret) -> Result<Actor> {
     auto found = tokens.find(std::string(secret));
     if (found == tokens.end()) {
@@ -80,6 +81,11 @@ inline Authenticator TokenTable(const std::map<std::string, Actor>& tokens) {
     }
     return found->second;
   };
+}
+
+// BearerTable as the requests' only way in.
+inline Authenticator TokenTable(const std::map<std::string, Actor>& tokens) {
+  return BearerOnly(BearerTable(tokens));
 }
 
 }  // namespace motcua

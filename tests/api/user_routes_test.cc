@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/http_message.h"
+#include "api/request_authentication.h"
 #include "engine/crypto/openssl_token_crypto.h"
 #include "tests/fakes/memory_identity_store.h"
 
@@ -25,7 +26,8 @@ struct Admin {
   OpenSslTokenCrypto crypto;
   TokenService tokens{identities, crypto, clock};
   UserAdministration users{identities, tokens, clock};
-  UserApi api{users, [this](std::string_view secret) { return tokens.Authenticate(secret); }};
+  UserApi api{users,
+              BearerOnly([this](std::string_view secret) { return tokens.Authenticate(secret); })};
   Router router;
   std::string admin_a;  // secrets
   std::string admin_b;

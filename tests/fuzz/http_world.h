@@ -36,6 +36,7 @@
 #include "api/metrics.h"
 #include "api/payment_routes.h"
 #include "api/report_routes.h"
+#include "api/request_authentication.h"
 #include "api/router.h"
 #include "api/user_routes.h"
 #include "engine/crypto/base64.h"
@@ -88,9 +89,8 @@ class HttpWorld {
         reports_(store_, clock_) {
     PublishBundledWorkflows();
     AddUsersAndTokens();
-    Authenticator authenticate = [this](std::string_view secret) {
-      return tokens_.Authenticate(secret);
-    };
+    Authenticator authenticate =
+        BearerOnly([this](std::string_view secret) { return tokens_.Authenticate(secret); });
     dossier_api_ = std::make_unique<DossierApi>(
         DossierApi{dossiers_, catalog_, authenticate, BundledCalendarOnce()});
     document_api_ = std::make_unique<DocumentApi>(DocumentApi{documents_, authenticate});

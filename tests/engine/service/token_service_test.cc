@@ -19,6 +19,13 @@ class CountingCrypto final : public TokenCrypto {
   std::string Hash(std::string_view secret) const override {
     return "hash(" + std::string(secret) + ")";
   }
+  std::string Derive(std::string_view secret, std::string_view label) const override {
+    return "derive(" + std::string(label) + "," + std::string(secret) + ")";
+  }
+  bool DerivedMatches(std::string_view secret, std::string_view label,
+                      std::string_view presented) const override {
+    return Derive(secret, label) == presented;
+  }
 
  private:
   mutable int issued_ = 0;
