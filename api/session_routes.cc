@@ -3,6 +3,7 @@
 #include "api/handler_support.h"
 #include "api/problem.h"
 #include "api/session_cookie.h"
+#include "engine/domain/rfc3339.h"
 
 namespace motcua {
 namespace {
@@ -36,7 +37,7 @@ Status AddSessionRoutes(Router& router, const SessionApi& api) {
                   {"identity_provider",
                    actor.identity_provider.empty() ? json() : json(actor.identity_provider)},
                   {"csrf_token", session->csrf_token},
-                  {"expires_at", FormatInstant(session->expires_at)}}));
+                  {"expires_at", FormatRfc3339DateTime(session->expires_at)}}));
       },
       RouteAccess::kAuthenticated);
   if (!added.ok()) return added;

@@ -12,6 +12,7 @@
 
 #include "api/handler_support.h"
 #include "api/problem.h"
+#include "engine/domain/rfc3339.h"
 #include "tests/api/route_test_support.h"
 #include "tests/api/session_test_support.h"
 
@@ -96,7 +97,7 @@ TEST_CASE("session routes: GET /v1/session describes the cookie's session, only 
   CHECK(body.at("authenticated_by") == "oidc_session");
   CHECK(body.at("identity_provider") == "vneid");
   CHECK(body.at("csrf_token") == clerk.csrf_token);
-  CHECK(body.at("expires_at") == FormatInstant(clerk.expires_at));
+  CHECK(body.at("expires_at") == FormatRfc3339DateTime(clerk.expires_at));
   CHECK(body.size() == 8);
 
   const json citizen =
