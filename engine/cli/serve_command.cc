@@ -25,6 +25,7 @@
 #include "api/payment_routes.h"
 #include "api/report_routes.h"
 #include "api/router.h"
+#include "api/sign_in_routes.h"
 #include "api/user_routes.h"
 #include "api/webhook_client.h"
 #include "engine/cli/bundled_schema.h"
@@ -34,6 +35,7 @@
 #include "engine/cli/initial_admin.h"
 #include "engine/cli/oidc_providers.h"
 #include "engine/cli/options.h"
+#include "engine/cli/sign_in_setup.h"
 #include "engine/cli/signature_commands.h"
 #include "engine/cli/store_metrics.h"
 #include "engine/cli/system_clock.h"
@@ -548,6 +550,21 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   FeedApi feed_api{feed, authenticate};
   ReportService reports(**store, clock);
   ReportApi report_api{reports, authenticate, *calendar};
+  // The session service replaces this at merge (issue 16, sessions part).
+  StartSession start_session = [](const User&, AuthMethod,
+                                  const std::string&) -> Result<StartedSession> {
+    return Error(ErrorCode::kUnavailable, "sessions are not wired yet");
+  };
+  auto log_line = [](std::string_view line) { std::cerr << line << std::endl; };
+  Result<std::unique_ptr<SignInSetup>> sign_in = SignInSetup::Create(
+      oidc_providers, db, **identities, users, clock, std::move(start_session), log_line);
+  if (!sign_in.ok()) return Fail(io, db + ": " + sign_in.error().message());
+  SignInApi sign_in_api{(*sign_in)->login(),
+                        (*sign_in)->links(),
+                        authenticate,
+                        clock,
+                        server_options.tls.has_value(),
+                        log_line};
   if (Status added = AddOperationalRoutes(router, metrics); !added.ok()) {
     return Fail(io, added.error().message());
   }
@@ -555,7 +572,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
                        AddUserRoutes(router, user_api), AddFeedRoutes(router, feed_api),
                        AddPaymentRoutes(router, PaymentApi{payments, authenticate}),
 
-                       AddReportRoutes(router, report_api)}) {
+                       AddReportRoutes(router, report_api), AddSignInRoutes(router, sign_in_api)}) {
     if (!added.ok()) return Fail(io, added.error().message());
   }
   server_options.authenticate_body = [&authenticate](std::string_view authorization) {

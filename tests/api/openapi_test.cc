@@ -17,8 +17,10 @@
 #include "api/payment_routes.h"
 #include "api/report_routes.h"
 #include "api/router.h"
+#include "api/sign_in_routes.h"
 #include "api/user_routes.h"
 #include "tests/fakes/memory_identity_store.h"
+#include "tests/fakes/memory_sign_in_store.h"
 #include "tests/fakes/memory_store.h"
 
 namespace motcua {
@@ -111,6 +113,13 @@ void WithEveryRoute(const std::function<void(const Router&)>& use) {
   ReportService reports(store, clock);
   ReportApi report_api{reports, api.authenticate, *calendar};
   REQUIRE(AddReportRoutes(router, report_api).ok());
+  MemorySignInStore sign_in_store;
+  IdTokenVerifier verifier(clock);
+  LoginService login({}, {sign_in_store, identities, verifier, StartSession(), LoginSecretsSource(),
+                          ContentHasher(), clock});
+  IdentityLinks links({}, sign_in_store, users, clock);
+  SignInApi sign_in_api{login, links, api.authenticate, clock, false, nullptr};
+  REQUIRE(AddSignInRoutes(router, sign_in_api).ok());
   use(router);
 }
 
