@@ -183,7 +183,7 @@ TEST_CASE("login: Begin refuses an unknown provider, a foreign return_to, and a 
   CHECK(down.error().code() == ErrorCode::kUnavailable);
 }
 
-TEST_CASE("login: a citizen's first sign-in provisions an applicant; the next reuses it") {
+TEST_CASE("login: a citizen's first sign-in provisions an applicant, the next reuses it") {
   LoginWorld w;
   Result<SignedIn> first = w.SignIn("vneid", w.CitizenClaims());
   REQUIRE_MESSAGE(first.ok(), (first.ok() ? "" : first.error().message()));
