@@ -112,6 +112,8 @@ int HttpStatusFor(ErrorReason reason, ErrorCode code) {
       return 422;
     case ErrorReason::kUnsupportedMediaType:  // kInvalidArgument: a body of the wrong type
       return 415;
+    case ErrorReason::kLoginAttemptInvalid:  // kNotFound/kConflict in the store, kInvalidArgument
+      return 400;                            // in sign-in: the browser's callback is refused
 
     // Reasons built with different codes today; the status is the code's:
     //   kNoResult        kNotFound 404 (reading a result that does not exist
@@ -121,12 +123,22 @@ int HttpStatusFor(ErrorReason reason, ErrorCode code) {
     //   kMigrationFailed the failed migration step's code;
     //   kConstraint      kConflict 409, kInternal 500 when opening the database;
     //   kInvalidWorkflow kInvalidArgument 400, kInternal 500 when a stored
-    //                    definition no longer parses.
+    //                    definition no longer parses;
+    //   kUserDisabled    kFailedPrecondition 409 (issuing a token, starting a
+    //                    session), or kPermissionDenied 403 (a sign-in refused);
+    //   kIdentityNotLinked kNotFound 404 (unlinking a link that does not
+    //                    exist), or kPermissionDenied 403 (a staff sign-in
+    //                    with an unlinked subject);
+    //   kTokenEndpointRefused kUnauthenticated 401 (the provider refused the
+    //                    code), or kUnavailable 503 (it could not be reached).
     case ErrorReason::kNoResult:
     case ErrorReason::kUserNotFound:
     case ErrorReason::kMigrationFailed:
     case ErrorReason::kConstraint:
-    case ErrorReason::kInvalidWorkflow: return HttpStatusFor(code);
+    case ErrorReason::kInvalidWorkflow:
+    case ErrorReason::kUserDisabled:
+    case ErrorReason::kIdentityNotLinked:
+    case ErrorReason::kTokenEndpointRefused: return HttpStatusFor(code);
 
     // No reason, or a reason built with one code: the status is the code's.
     case ErrorReason::kNone:
@@ -136,6 +148,7 @@ int HttpStatusFor(ErrorReason reason, ErrorCode code) {
     case ErrorReason::kConcurrentChange:
     case ErrorReason::kDossierExists:
     case ErrorReason::kDuplicatePayment:
+    case ErrorReason::kIdentityAlreadyLinked:
     case ErrorReason::kIdempotencyKeyInProgress:
     case ErrorReason::kSignatureAlreadyUsed:
     case ErrorReason::kTokenExists:
@@ -158,6 +171,7 @@ int HttpStatusFor(ErrorReason reason, ErrorCode code) {
     case ErrorReason::kInvalidHeader:
     case ErrorReason::kInvalidIfMatch:
     case ErrorReason::kInvalidJson:
+    case ErrorReason::kInvalidReturnTo:
     case ErrorReason::kJsonTooDeep:
     case ErrorReason::kJsonTooLarge:
     case ErrorReason::kKeyCertificateMismatch:
@@ -174,12 +188,14 @@ int HttpStatusFor(ErrorReason reason, ErrorCode code) {
     case ErrorReason::kIdTokenRefused:
     // kUnauthenticated (401)
     case ErrorReason::kBadSignature:
+    case ErrorReason::kIdentityProviderError:
     case ErrorReason::kInvalidToken:
     case ErrorReason::kMissingToken:
     case ErrorReason::kSessionInvalid:
     // kPermissionDenied (403)
     case ErrorReason::kCertificateNotBoundToUser:
     case ErrorReason::kCsrfTokenInvalid:
+    case ErrorReason::kIdentityClaimInvalid:
     case ErrorReason::kNotAssignee:
     case ErrorReason::kNotInYourQueue:
     case ErrorReason::kNotOwner:
@@ -196,6 +212,7 @@ int HttpStatusFor(ErrorReason reason, ErrorCode code) {
     case ErrorReason::kSignatureNotFound:
     case ErrorReason::kTokenNotFound:
     case ErrorReason::kUnknownAction:
+    case ErrorReason::kUnknownIdentityProvider:
     case ErrorReason::kUnknownResult:
     // kFailedPrecondition (409)
     case ErrorReason::kCheckpointUntrusted:
@@ -211,7 +228,6 @@ int HttpStatusFor(ErrorReason reason, ErrorCode code) {
     case ErrorReason::kSealCertificateNotValid:
     case ErrorReason::kSignatureMismatch:
     case ErrorReason::kTerminalState:
-    case ErrorReason::kUserDisabled:
     // kInternal (500)
     case ErrorReason::kCorruptRow:
     case ErrorReason::kSqlite:

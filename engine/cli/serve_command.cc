@@ -27,6 +27,7 @@
 #include "api/request_authentication.h"
 #include "api/router.h"
 #include "api/session_routes.h"
+#include "api/sign_in_routes.h"
 #include "api/user_routes.h"
 #include "api/webhook_client.h"
 #include "engine/cli/bundled_schema.h"
@@ -36,6 +37,7 @@
 #include "engine/cli/initial_admin.h"
 #include "engine/cli/oidc_providers.h"
 #include "engine/cli/options.h"
+#include "engine/cli/sign_in_setup.h"
 #include "engine/cli/signature_commands.h"
 #include "engine/cli/store_metrics.h"
 #include "engine/cli/system_clock.h"
@@ -567,6 +569,35 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   FeedApi feed_api{feed, authenticate};
   ReportService reports(**store, clock);
   ReportApi report_api{reports, authenticate, *calendar};
+  StartSession start_session = sessions.StartFunction();
+  auto log_line = [](std::string_view line) { std::cerr << line << std::endl; };
+  Result<std::unique_ptr<SignInSetup>> sign_in = SignInSetup::Create(
+      oidc_providers, db, **identities, users, clock, std::move(start_session), log_line);
+  if (!sign_in.ok()) return Fail(io, db + ": " + sign_in.error().message());
+  SignInApi sign_in_api{(*sign_in)->login(),
+                        (*sign_in)->links(),
+                        authenticate,
+                        clock,
+                        server_options.tls.has_value(),
+                        log_line};
+  // Logging out of a provider's session returns the browser to this
+  // engine's front page: the origin of that provider's redirect_uri.
+  LogoutUrl sign_in_logout = [&oidc_providers, &sign_in](const std::string& provider)
+      -> std::optional<std::string> {
+    for (const LoadedOidcProvider& loaded : oidc_providers) {
+      if (loaded.config.id != provider) continue;
+      const std::string& callback = loaded.config.redirect_uri;
+      const std::size_t authority = callback.find("://");
+      const std::size_t path =
+          authority == std::string::npos ? std::string::npos : callback.find('/', authority + 3);
+      const std::string front_page = callback.substr(0, path) + "/";
+      Result<std::optional<std::string>> url =
+          (*sign_in)->login().EndSessionUrl(provider, front_page);
+      if (!url.ok()) return std::nullopt;
+      return *url;
+    }
+    return std::nullopt;
+  };
   if (Status added = AddOperationalRoutes(router, metrics); !added.ok()) {
     return Fail(io, added.error().message());
   }
@@ -574,9 +605,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
                        AddUserRoutes(router, user_api), AddFeedRoutes(router, feed_api),
                        AddPaymentRoutes(router, PaymentApi{payments, authenticate}),
 
-                       AddReportRoutes(router, report_api),
-                       // The sign-in wiring gives the providers' logout URLs.
-                       AddSessionRoutes(router, SessionApi{request_authenticator, LogoutUrl()})}) {
+                       AddReportRoutes(router, report_api), AddSignInRoutes(router, sign_in_api),
+                       AddSessionRoutes(router, SessionApi{request_authenticator, sign_in_logout})}) {
     if (!added.ok()) return Fail(io, added.error().message());
   }
   server_options.authenticate_body = [&authenticate](const HttpRequest& head) {

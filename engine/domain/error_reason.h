@@ -56,12 +56,17 @@ namespace motcua {
   X(kIdTokenRefused, "id_token_refused")                                        \
   X(kIdempotencyKeyInProgress, "idempotency_key_in_progress")                   \
   X(kIdempotencyKeyReused, "idempotency_key_reused")                            \
+  X(kIdentityAlreadyLinked, "identity_already_linked")                          \
+  X(kIdentityClaimInvalid, "identity_claim_invalid")                            \
+  X(kIdentityNotLinked, "identity_not_linked")                                  \
+  X(kIdentityProviderError, "identity_provider_error")                          \
   X(kInvalidCheckpoint, "invalid_checkpoint")                                   \
   X(kInvalidDossierCode, "invalid_dossier_code")                                \
   X(kInvalidHeader, "invalid_header")                                           \
   X(kInvalidIfMatch, "invalid_if_match")                                        \
   X(kInvalidJson, "invalid_json")                                               \
   X(kInvalidPayload, "invalid_payload")                                         \
+  X(kInvalidReturnTo, "invalid_return_to")                                      \
   X(kInvalidToken, "invalid_token")                                             \
   X(kInvalidWorkflow, "invalid_workflow")                                       \
   X(kJsonTooDeep, "json_too_deep")                                              \
@@ -69,6 +74,7 @@ namespace motcua {
   X(kKeyCertificateMismatch, "key_certificate_mismatch")                        \
   X(kKeyFilePermissions, "key_file_permissions")                                \
   X(kKeyUsage, "key_usage")                                                     \
+  X(kLoginAttemptInvalid, "login_attempt_invalid")                              \
   X(kMalformedJson, "malformed_json")                                           \
   X(kMalformedSignature, "malformed_signature")                                 \
   X(kMigrationFailed, "migration_failed")                                       \
@@ -105,10 +111,12 @@ namespace motcua {
   X(kSqlite, "sqlite")                                                          \
   X(kStaleVersion, "stale_version")                                             \
   X(kTerminalState, "terminal_state")                                           \
+  X(kTokenEndpointRefused, "token_endpoint_refused")                            \
   X(kTokenExists, "token_exists")                                               \
   X(kTokenNotFound, "token_not_found")                                          \
   X(kTransactionReused, "transaction_reused")                                   \
   X(kUnknownAction, "unknown_action")                                           \
+  X(kUnknownIdentityProvider, "unknown_identity_provider")                      \
   X(kUnknownResult, "unknown_result")                                           \
   X(kUnsupportedMediaType, "unsupported_media_type")                            \
   X(kUntrustedCertificate, "untrusted_certificate")                             \

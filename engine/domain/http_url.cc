@@ -97,29 +97,32 @@ bool IsAllowedProviderUrl(std::string_view url, bool allow_loopback_http) {
   return parsed.ok() && (parsed->tls || (allow_loopback_http && IsLoopbackHost(parsed->host)));
 }
 
-std::string FormUrlEncode(const std::vector<std::pair<std::string, std::string>>& fields) {
+std::string FormUrlEncodeComponent(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string encoded;
-  auto append = [&encoded](std::string_view text) {
-    for (const char c : text) {
-      const auto byte = static_cast<unsigned char>(c);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-          c == '.' || c == '_' || c == '~') {
-        encoded += c;
-      } else if (c == ' ') {
-        encoded += '+';
-      } else {
-        encoded += '%';
-        encoded += kHex[byte >> 4];
-        encoded += kHex[byte & 0xf];
-      }
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      encoded += c;
+    } else if (c == ' ') {
+      encoded += '+';
+    } else {
+      encoded += '%';
+      encoded += kHex[byte >> 4];
+      encoded += kHex[byte & 0xf];
     }
-  };
+  }
+  return encoded;
+}
+
+std::string FormUrlEncode(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string encoded;
   for (const auto& [name, value] : fields) {
     if (!encoded.empty()) encoded += '&';
-    append(name);
+    encoded += FormUrlEncodeComponent(name);
     encoded += '=';
-    append(value);
+    encoded += FormUrlEncodeComponent(value);
   }
   return encoded;
 }

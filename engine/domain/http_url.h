@@ -51,5 +51,8 @@ bool IsAllowedProviderUrl(std::string_view url, bool allow_loopback_http);
 // - . _ ~ as they are, space as "+", every other byte as %XX): token request
 // bodies and the query of an authorization request.
 std::string FormUrlEncode(const std::vector<std::pair<std::string, std::string>>& fields);
+// One name or value of FormUrlEncode, e.g. for client_secret_basic (RFC 6749
+// section 2.3.1), where client id and secret are form-encoded before base64.
+std::string FormUrlEncodeComponent(std::string_view text);
 
 }  // namespace motcua

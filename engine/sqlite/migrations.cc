@@ -1,6 +1,7 @@
 #include "engine/sqlite/migrations.h"
 
 #include <charconv>
+#include <chrono>
 #include <string>
 
 #include "engine/domain/status_macros.h"
@@ -75,6 +76,21 @@ Result<std::int64_t> ApplyMigrations(SqliteConnection& connection,
     current = migration.version;
   }
   return current;
+}
+
+Result<std::unique_ptr<SqliteConnection>> OpenMigratedConnection(const std::string& path,
+                                                                 const Clock* clock) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> db,
+                   SqliteConnection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                          /*busy_timeout_ms=*/5000));
+  RETURN_IF_ERROR(
+      db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  const Instant now =
+      clock != nullptr
+          ? clock->Now()
+          : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  RETURN_IF_ERROR(ApplyMigrations(*db, EmbeddedMigrations(), now));
+  return db;
 }
 
 }  // namespace motcua

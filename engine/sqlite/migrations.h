@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,13 @@ const std::vector<Migration>& EmbeddedMigrations();
 // (M); upgrade motcua". Returns the database's version afterwards.
 Result<std::int64_t> ApplyMigrations(SqliteConnection& connection,
                                      const std::vector<Migration>& migrations, Instant now);
+
+// A read-write connection to `path` (created if absent) in WAL mode with
+// synchronous=FULL, foreign keys on and a 5 s busy timeout, brought up to
+// date with EmbeddedMigrations(): what each store that keeps its own
+// connection to the database file opens. `clock` stamps the migration
+// records; null means the system time.
+Result<std::unique_ptr<SqliteConnection>> OpenMigratedConnection(const std::string& path,
+                                                                 const Clock* clock);
 
 }  // namespace motcua

@@ -55,16 +55,7 @@ void BindUser(SqliteStatement& stmt, const User& user) {
 
 Result<std::unique_ptr<SqliteIdentityStore>> SqliteIdentityStore::Open(const std::string& path,
                                                                        const Clock* clock) {
-  ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> db,
-                   SqliteConnection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                          /*busy_timeout_ms=*/5000));
-  RETURN_IF_ERROR(
-      db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
-  const Instant now =
-      clock != nullptr
-          ? clock->Now()
-          : std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  RETURN_IF_ERROR(ApplyMigrations(*db, EmbeddedMigrations(), now));
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> db, OpenMigratedConnection(path, clock));
   return std::unique_ptr<SqliteIdentityStore>(new SqliteIdentityStore(std::move(db)));
 }
 

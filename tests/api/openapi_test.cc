@@ -18,9 +18,11 @@
 #include "api/report_routes.h"
 #include "api/router.h"
 #include "api/session_routes.h"
+#include "api/sign_in_routes.h"
 #include "api/user_routes.h"
 #include "tests/fakes/memory_identity_store.h"
 #include "tests/fakes/memory_session_store.h"
+#include "tests/fakes/memory_sign_in_store.h"
 #include "tests/fakes/memory_store.h"
 
 namespace motcua {
@@ -125,6 +127,13 @@ void WithEveryRoute(const std::function<void(const Router&)>& use) {
                            SessionApi{RequestAuthenticator(BearerAuthenticator(), &sessions, false),
                                       LogoutUrl()})
               .ok());
+  MemorySignInStore sign_in_store;
+  IdTokenVerifier verifier(clock);
+  LoginService login({}, {sign_in_store, identities, verifier, StartSession(), LoginSecretsSource(),
+                          ContentHasher(), clock});
+  IdentityLinks links({}, sign_in_store, users, clock);
+  SignInApi sign_in_api{login, links, api.authenticate, clock, false, nullptr};
+  REQUIRE(AddSignInRoutes(router, sign_in_api).ok());
   use(router);
 }
 
