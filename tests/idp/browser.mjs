@@ -97,10 +97,11 @@ export class Browser {
 
   // A whole sign-in: motcua's login URL, the provider's authorization
   // endpoint, its interaction page (signing in as `account` with
-  // ?login=ACCOUNT, consent is automatic), back to motcua's callback.
-  // `stopAtCallback` stops before the callback is fetched (the last hop's
-  // location is then the callback URL with code and state).
-  async signIn(loginUrl, account, { stopAtCallback = false } = {}) {
+  // ?login=ACCOUNT, consent is automatic; or, with `deny`, saying no), back
+  // to motcua's callback. `stopAtCallback` stops before the callback is
+  // fetched (the last hop's location is then the callback URL with code
+  // and state).
+  async signIn(loginUrl, account, { stopAtCallback = false, deny = false } = {}) {
     const motcuaOrigin = new URL(loginUrl).origin;
     const isCallback = (u) => u && new URL(u).origin === motcuaOrigin && new URL(u).pathname.endsWith('/callback');
     return this.navigate(loginUrl, {
@@ -108,7 +109,7 @@ export class Browser {
       rewrite: (u) => {
         const next = new URL(u);
         if (/^\/interaction\/[^/]+$/.test(next.pathname) && !next.searchParams.has('login')) {
-          next.searchParams.set('login', account);
+          next.searchParams.set(deny ? 'deny' : 'login', deny ? '1' : account);
         }
         return next.href;
       },

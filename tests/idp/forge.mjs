@@ -16,6 +16,7 @@
 //     "bad_signature" with the provider's key, then one signature bit flipped
 //     "hs256"         HMAC-SHA256 keyed with the client secret (the
 //                     algorithm-confusion attack), the provider's kid
+//     "previous_key"  with the key the last rotation removed, and its kid
 // Everything not described is kept from the real token (iss, sub, aud,
 // nonce, iat, exp...), so each forged token has exactly one flaw.
 //
@@ -24,7 +25,7 @@
 import { CompactSign, generateKeyPair, importJWK } from 'jose';
 import { randomBytes } from 'node:crypto';
 
-export const forgeModes = ['sign', 'none', 'unknown_kid', 'bad_signature', 'hs256'];
+export const forgeModes = ['sign', 'none', 'unknown_kid', 'bad_signature', 'hs256', 'previous_key'];
 
 const b64url = (data) => Buffer.from(data).toString('base64url');
 const decodePart = (part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
@@ -36,8 +37,9 @@ export function decodeJws(token) {
 }
 
 // Applies `description` to `realToken`. `signer` is
-// {privateJwk, alg, clientSecret}: the provider's current signing key, its
-// algorithm, and the secret of the client the token is for.
+// {privateJwk, alg, clientSecret, previousJwk}: the provider's current
+// signing key, its algorithm, the secret of the client the token is for, and
+// the key the last rotation removed (if any).
 export async function forgeIdToken(realToken, description, signer) {
   const mode = description.mode ?? 'sign';
   if (!forgeModes.includes(mode)) throw new Error(`unknown forge mode ${mode}`);
@@ -62,6 +64,11 @@ export async function forgeIdToken(realToken, description, signer) {
     }
     case 'hs256':
       return sign({ ...header, alg: 'HS256' }, new TextEncoder().encode(signer.clientSecret));
+    case 'previous_key': {
+      if (!signer.previousJwk) throw new Error('no key was rotated out yet');
+      const previous = signer.previousJwk;
+      return sign({ ...header, alg: previous.alg, kid: previous.kid }, await importJWK(previous, previous.alg));
+    }
     case 'unknown_kid': {
       const { privateKey } = await generateKeyPair(signer.alg, keyOptions(signer.alg));
       return sign({ ...header, kid: `unknown-${randomBytes(8).toString('hex')}` }, privateKey);

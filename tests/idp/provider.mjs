@@ -161,7 +161,7 @@ async function startOne(spec) {
       const description = state.nextForge;
       state.nextForge = null;
       const clientSecret = ctx.oidc.client?.clientSecret;
-      const forged = await forgeIdToken(ctx.body.id_token, description, { privateJwk: state.key, alg: state.key.alg, clientSecret });
+      const forged = await forgeIdToken(ctx.body.id_token, description, { privateJwk: state.key, alg: state.key.alg, clientSecret, previousJwk: state.previousKey });
       state.lastForged = { real: ctx.body.id_token, forged };
       ctx.body = { ...ctx.body, id_token: forged };
     });
@@ -190,10 +190,10 @@ async function startOne(spec) {
   const control = async (req, res, path) => {
     if (req.method === 'POST' && path === '/__test/rotate-keys') {
       const body = JSON.parse((await readBody(req)) || '{}');
-      const old = state.key.kid;
+      state.previousKey = state.key;
       state.key = await newSigningKey(body.algorithm ?? state.key.alg);
       install();
-      return sendJson(res, 200, { old_kid: old, kid: state.key.kid });
+      return sendJson(res, 200, { old_kid: state.previousKey.kid, kid: state.key.kid });
     }
     if (req.method === 'POST' && path === '/__test/next-id-token') {
       const description = JSON.parse(await readBody(req));

@@ -113,6 +113,12 @@ describe('test OpenID providers', () => {
     const tokens = await signIn(vneid);
     assert.equal(decodeJws(tokens.id_token).header.kid, rotated.kid);
     await verify(vneid, tokens.id_token);
+    // A token forged with the key rotated out names it and verifies under it.
+    await control(vneid, 'next-id-token', { mode: 'previous_key' });
+    const stale = (await signIn(vneid)).id_token;
+    assert.equal(decodeJws(stale).header.kid, rotated.old_kid);
+    await assert.rejects(verify(vneid, stale), { code: 'ERR_JWKS_NO_MATCHING_KEY' });
+    await compactVerify(stale, createLocalJWKSet(before));
   });
 
   describe('forged ID tokens through the token endpoint', () => {
