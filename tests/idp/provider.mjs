@@ -103,6 +103,7 @@ function buildProvider(spec, issuer, key, cookieKey) {
       profile: spec.kind === 'citizen' ? ['name', 'birthdate'] : ['name'],
     },
     conformIdTokenClaims: false,
+    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 3600, IdToken: 3600, Interaction: 600, Session: 3600 },
     responseTypes: ['code'],
     pkce: { methods: ['S256'], required: () => true },
     enabledJWA: { idTokenSigningAlgValues: signingAlgorithms },
