@@ -43,7 +43,8 @@ describe('citizen sign-in', () => {
     assert.match(cookie, /SameSite=Lax/i);
   });
 
-  test('an unknown provider is 404', async () => {
+  test('an unknown provider is 404, a known one redirects', async () => {
+    assert.equal((await fetch(stack.loginUrl('h26-staff'), { redirect: 'manual' })).status, 302);
     const response = await fetch(stack.loginUrl('nobody'), { redirect: 'manual' });
     assert.equal(response.status, 404);
     assert.match(response.headers.get('content-type'), /application\/problem\+json/);

@@ -24,6 +24,7 @@
 //     origin_refused, session_invalid);
 //   - cookies on plain HTTP are motcua_session / motcua_login
 //     (api/session_cookie.h); the server's own origin is http://127.0.0.1:PORT.
+// The citizen provider signs with RS256, the staff one with ES256.
 // The first admin (admin + national_admin) belongs to kAgency, the staff
 // provider's agency, so that agency is served and the admin links its staff.
 import { spawn } from 'node:child_process';
@@ -71,7 +72,7 @@ export async function startStack({ serveArgs = [] } = {}) {
   const idp = await startProviders({
     providers: [
       { id: 'vneid', kind: 'citizen', clients: [client('vneid')], accounts: Object.values(citizens) },
-      { id: 'h26-staff', kind: 'staff', clients: [client('h26-staff')], accounts: Object.values(staffAccounts) },
+      { id: 'h26-staff', kind: 'staff', algorithm: 'ES256', clients: [client('h26-staff')], accounts: Object.values(staffAccounts) },
     ],
   });
   const providers = [];

@@ -168,6 +168,12 @@ describe('sign-in refusals', () => {
     const { real } = await (await fetch(`${stack.vneid.issuer}/__test/forged`)).json();
     assert.equal(decodeJws(real).header.kid, rotated.kid);
     assert.equal((await asSession(afterRotation.browser, 'GET', `${stack.base}/v1/session`)).status, 200);
+    // Rotations to each other algorithm motcua accepts by default.
+    for (const algorithm of ['PS256', 'ES256', 'EdDSA', 'RS256']) {
+      await fetch(`${stack.vneid.issuer}/__test/rotate-keys`, { method: 'POST', body: JSON.stringify({ algorithm }) });
+      const signedIn = await stack.signIn('vneid', citizens.an.sub);
+      assert.equal(signedIn.response.status, 303, `${algorithm}: ${signedIn.body}`);
+    }
     // A token still signed by the key rotated out is refused.
     const { mark, result } = await signInForged({ mode: 'previous_key' });
     const line = await assertRefused(result, mark, 'id_token_refused');
