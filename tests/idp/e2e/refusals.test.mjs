@@ -97,10 +97,12 @@ describe('sign-in refusals', () => {
     return { browser, response, body: await response.text() };
   };
 
-  test('a replayed callback (same state and code) is refused', async () => {
+  test('a replayed callback (same state, code and login cookie) is refused', async () => {
     const { browser, callback } = await untilCallback();
+    const binding = browser.cookie(stack.base, kLoginCookie);
     const first = await browser.request(callback.href);
     assert.equal(first.status, 303);
+    browser.setCookie(stack.base, kLoginCookie, binding); // kept, as an attacker would
     const mark = stack.stderr.length;
     const again = await fetchCallback(browser, callback.href);
     assert.ok([400, 401, 403].includes(again.response.status));
