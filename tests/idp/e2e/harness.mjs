@@ -111,6 +111,7 @@ export async function startStack({ serveArgs = [] } = {}) {
     await listening;
   } catch (error) {
     await idp.close();
+    await rm(dir, { recursive: true, force: true });
     throw error;
   }
   const adminToken = (await readFile(path.join(dir, 'admin-token'), 'utf8')).trim();
