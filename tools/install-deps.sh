@@ -11,6 +11,10 @@ if [[ "${1:-}" == "--tests" ]]; then
   # clang-14 and its sanitizer/libFuzzer runtimes build the fuzzers
   # (tools/fuzz.sh); llvm-14 brings llvm-symbolizer for readable reports.
   packages+=(clang-14 libclang-rt-14-dev llvm-14)
+  # Node.js and npm run the test OpenID Providers (tests/idp); a node
+  # installed otherwise (e.g. NodeSource's, which brings npm) is kept.
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()

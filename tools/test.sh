@@ -21,6 +21,9 @@ cd "$(dirname "$0")/.."
 tools/install-deps.sh --tests
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOTCUA_WERROR=ON
 cmake --build build -j"$(nproc)"
+# The test OpenID Providers' packages, exactly as pinned by
+# tests/idp/package-lock.json.
+(cd tests/idp && npm ci --no-audit --no-fund)
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 
 run_start=$SECONDS
