@@ -55,6 +55,19 @@ constexpr Grant kGrants[] = {
   {Operation::kSubmitDossier,        kApplicantRole,     kOwn,      Standing::kAny},
   {Operation::kSubmitDossier,        kAuditorRole,       kRefused,  Standing::kAny},
   {Operation::kSubmitDossier,        kAnyOtherRole,      kAgency,   Standing::kAny},
+  {Operation::kUploadDocument,       kApplicantRole,     kOwn,      Standing::kAny},
+  {Operation::kUploadDocument,       kAuditorRole,       kRefused,  Standing::kAny},
+  {Operation::kUploadDocument,       kPortalSyncRole,    kRefused,  Standing::kAny},
+  {Operation::kUploadDocument,       kSystemRole,        kRefused,  Standing::kAny},
+  {Operation::kUploadDocument,       kAnyOtherRole,      kAgency,   Standing::kAny},
+  {Operation::kListDossiers,         kApplicantRole,     kOwn,      Standing::kAny},
+  {Operation::kListDossiers,         kPortalSyncRole,    kRefused,  Standing::kAny},
+  {Operation::kListDossiers,         kSystemRole,        kRefused,  Standing::kAny},
+  {Operation::kListDossiers,         kAnyOtherRole,      kAgency,   Standing::kAgencyStaff},
+  {Operation::kWorkInQueue,          kApplicantRole,     kRefused,  Standing::kAny},
+  {Operation::kWorkInQueue,          kPortalSyncRole,    kRefused,  Standing::kAny},
+  {Operation::kWorkInQueue,          kSystemRole,        kRefused,  Standing::kAny},
+  {Operation::kWorkInQueue,          kAnyOtherRole,      kAgency,   Standing::kAgencyStaff},
 };
 // clang-format on
 
@@ -73,6 +86,9 @@ constexpr Refusal kRefusals[] = {
     {Operation::kListDeadLetters, "only admins list the feed's dead letters"},
     {Operation::kRecordDeskPayment, "desk payments are recorded by agency staff"},
     {Operation::kSubmitDossier, "auditors read; they do not submit"},
+    {Operation::kUploadDocument, "documents are uploaded by applicants and agency staff"},
+    {Operation::kListDossiers, "only applicants and agency staff list dossiers"},
+    {Operation::kWorkInQueue, "only agency staff work in queues"},
 };
 
 bool HasAgencyStanding(const Actor& actor) {
@@ -104,7 +120,13 @@ std::optional<AccessScope> ScopeOf(const Actor& actor, Operation operation) {
 }
 
 Status Authorize(const Actor& actor, Operation operation) {
-  if (ScopeOf(actor, operation)) return Status();
+  Result<AccessScope> scope = AuthorizedScope(actor, operation);
+  if (!scope.ok()) return scope.error();
+  return Status();
+}
+
+Result<AccessScope> AuthorizedScope(const Actor& actor, Operation operation) {
+  if (std::optional<AccessScope> scope = ScopeOf(actor, operation)) return *scope;
   for (const Refusal& refusal : kRefusals) {
     if (refusal.operation == operation) {
       return Error(ErrorCode::kPermissionDenied, refusal.message, ErrorReason::kRoleNotAllowed);

@@ -41,6 +41,9 @@ enum class Operation {
   kListDeadLetters,       // feed entries the pusher gave up on
   kRecordDeskPayment,     // a fee paid at the desk
   kSubmitDossier,         // the first gate; the state machine then checks roles
+  kUploadDocument,        // a document, before any dossier names it
+  kListDossiers,          // the applicant's own dossiers, or the agency's
+  kWorkInQueue,  // a role's queue in the actor's agency (claiming: the workflow's queue roles)
 };
 
 // How far a granted operation reaches, narrowest first: the actor's own
@@ -57,14 +60,18 @@ std::optional<AccessScope> ScopeOf(const Actor& actor, Operation operation);
 // audit trails", "role_not_allowed").
 Status Authorize(const Actor& actor, Operation operation);
 
+// The scope ScopeOf grants, or Authorize's refusal: for operations whose
+// result depends on the scope (an applicant lists their own dossiers, staff
+// their agency's).
+Result<AccessScope> AuthorizedScope(const Actor& actor, Operation operation);
+
 // True when `actor` is the applicant (holds the applicant role only).
 bool IsApplicantOnly(const Actor& actor);
 
 // False for an actor whose roles are all portal_sync: the national portal's
-// synchronisation account, which reaches the sync feed only. Every path to
-// dossiers and documents asks this (CanSeeDossier below; dossier lists,
-// queues and document uploads in the services), so that such an account
-// gets nothing but its feed.
+// synchronisation account, which reaches the sync feed only. CanSeeDossier
+// asks this; dossier lists, queues and document uploads refuse it through the
+// table (kListDossiers, kWorkInQueue, kUploadDocument).
 bool ReachesDossiers(const Actor& actor);
 
 bool CanSeeDossier(const Actor& actor, const Dossier& dossier, const Workflow& workflow);

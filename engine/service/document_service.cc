@@ -46,18 +46,11 @@ std::string NormalizedMediaType(std::string_view text) {
 
 Result<DocumentInfo> DocumentService::Upload(const Actor& actor, std::string_view bytes,
                                              std::string_view media_type) {
-  if (actor.user_id.empty() || actor.HasRole(kSystemRole)) {
+  if (actor.user_id.empty()) {
     return Error(ErrorCode::kPermissionDenied, "documents are uploaded by users",
                  ErrorReason::kRoleNotAllowed);
   }
-  if (IsAuditorOnly(actor)) {
-    return Error(ErrorCode::kPermissionDenied, "auditors read; they do not upload",
-                 ErrorReason::kRoleNotAllowed);
-  }
-  if (!ReachesDossiers(actor)) {
-    return Error(ErrorCode::kPermissionDenied, "this account reads the sync feed only",
-                 ErrorReason::kRoleNotAllowed);
-  }
+  RETURN_IF_ERROR(Authorize(actor, Operation::kUploadDocument));
   if (bytes.empty()) {
     return Error(ErrorCode::kInvalidArgument, "the document is empty", ErrorReason::kValidation,
                  {{"/body", "must not be empty"}});

@@ -701,18 +701,11 @@ Result<std::vector<AuditRecord>> DossierService::Audit(const Actor& actor,
 
 Result<std::vector<DossierSummary>> DossierService::List(const Actor& actor,
                                                          DossierListRequest request) {
-  if (!ReachesDossiers(actor)) {
-    return Error(ErrorCode::kPermissionDenied, "this account reads the sync feed only",
-                 ErrorReason::kRoleNotAllowed);
-  }
+  ASSIGN_OR_RETURN(const AccessScope scope, AuthorizedScope(actor, Operation::kListDossiers));
   RETURN_IF_ERROR(CheckPageLimit(request.limit, kDossierPageRule));
-  if (IsApplicantOnly(actor)) {
+  if (scope == AccessScope::kOwn) {
     return store_.ListByApplicant(ApplicantQuery{actor.user_id, std::move(request.after_code),
                                                  request.limit, std::move(request.filter)});
-  }
-  if (actor.agency.empty() || actor.HasRole(kSystemRole) || actor.HasRole(kApplicantRole)) {
-    return Error(ErrorCode::kPermissionDenied, "only applicants and agency staff list dossiers",
-                 ErrorReason::kRoleNotAllowed);
   }
   return store_.ListByAgency(AgencyQuery{actor.agency, std::move(request.after_code), request.limit,
                                          std::move(request.filter)});
@@ -773,8 +766,11 @@ Result<bool> DossierService::IsResultIssuedTo(const Actor& actor, const std::str
 }
 
 Result<std::vector<DossierSummary>> DossierService::Queue(const Actor& actor, QueueQuery query) {
-  if (query.role.empty() || query.role == kApplicantRole || query.role == kSystemRole ||
-      !actor.HasRole(query.role) || actor.agency.empty() || !ReachesDossiers(actor)) {
+  RETURN_IF_ERROR(Authorize(actor, Operation::kWorkInQueue));
+  // The queue asked for is one of the actor's own roles that works in queues.
+  const Actor in_that_role{actor.user_id, {query.role}, actor.agency};
+  if (query.role.empty() || !actor.HasRole(query.role) ||
+      !ScopeOf(in_that_role, Operation::kWorkInQueue)) {
     return Error(ErrorCode::kPermissionDenied, "you do not work in the queue of this role",
                  ErrorReason::kRoleNotAllowed, {{"/role", "must be one of your staff roles"}});
   }

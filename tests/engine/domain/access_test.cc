@@ -109,12 +109,14 @@ constexpr Operation kColumns[] = {
     Operation::kListWorkflowVersions, Operation::kPublishWorkflow,   Operation::kReadAuditTrail,
     Operation::kReadReports,          Operation::kManageUsers,       Operation::kReadFeed,
     Operation::kListDeadLetters,      Operation::kRecordDeskPayment, Operation::kSubmitDossier,
+    Operation::kUploadDocument,       Operation::kListDossiers,      Operation::kWorkInQueue,
 };
 
 struct Row {
   const char* who;
   Actor actor;
-  // versions, publish, audit, reports, users, feed, dead letters, desk payment, submit
+  // versions, publish, audit, reports, users, feed, dead letters, desk payment, submit,
+  // upload, list dossiers, queue
   std::vector<const char*> expected;
 };
 
@@ -122,46 +124,51 @@ TEST_CASE("access policy: roles by operations, cell by cell") {
   const Row rows[] = {
       {"applicant",
        {"001090012345", {kApplicantRole}, ""},
-       {"-", "-", "-", "-", "-", "-", "-", "-", "own"}},
+       {"-", "-", "-", "-", "-", "-", "-", "-", "own", "own", "own", "-"}},
       {"reception_clerk",
        {"clerk", {"reception_clerk"}, kAgency},
-       {"-", "-", "-", "-", "-", "-", "-", "agency", "agency"}},
+       {"-", "-", "-", "-", "-", "-", "-", "agency", "agency", "agency", "agency", "agency"}},
       {"specialist",
        {"specialist", {"specialist"}, kAgency},
-       {"-", "-", "-", "-", "-", "-", "-", "agency", "agency"}},
+       {"-", "-", "-", "-", "-", "-", "-", "agency", "agency", "agency", "agency", "agency"}},
       {"leader",
        {"leader", {"leader"}, kAgency},
-       {"-", "-", "-", "-", "-", "-", "-", "agency", "agency"}},
+       {"-", "-", "-", "-", "-", "-", "-", "agency", "agency", "agency", "agency", "agency"}},
       {"admin",
        {"admin", {kAdminRole}, kAgency},
-       {"national", "agency", "agency", "agency", "agency", "agency", "agency", "agency",
-        "agency"}},
+       {"national", "agency", "agency", "agency", "agency", "agency", "agency", "agency", "agency",
+        "agency", "agency", "agency"}},
       {"national_admin",
        {"nadmin", {kNationalAdminRole}, kAgency},
-       {"-", "national", "-", "-", "national", "-", "-", "agency", "agency"}},
+       {"-", "national", "-", "-", "national", "-", "-", "agency", "agency", "agency", "agency",
+        "agency"}},
       {"admin and national_admin",
        {"both", {kAdminRole, kNationalAdminRole}, kAgency},
        {"national", "national", "agency", "agency", "national", "agency", "agency", "agency",
-        "agency"}},
+        "agency", "agency", "agency", "agency"}},
       {"auditor",
        {"auditor", {kAuditorRole}, kAgency},
-       {"national", "-", "agency", "agency", "-", "-", "-", "agency", "-"}},
+       {"national", "-", "agency", "agency", "-", "-", "-", "agency", "-", "-", "agency",
+        "agency"}},
       {"auditor who is also a clerk",
        {"auditor-clerk", {kAuditorRole, "reception_clerk"}, kAgency},
-       {"national", "-", "agency", "agency", "-", "-", "-", "agency", "agency"}},
+       {"national", "-", "agency", "agency", "-", "-", "-", "agency", "agency", "agency", "agency",
+        "agency"}},
       {"portal_sync",
        {"sync", {kPortalSyncRole}, kAgency},
-       {"-", "-", "-", "-", "-", "agency", "-", "agency", "agency"}},
+       {"-", "-", "-", "-", "-", "agency", "-", "agency", "agency", "-", "-", "-"}},
       {"admin without an agency",
        {"lost-admin", {kAdminRole}, ""},
-       {"national", "agency", "agency", "-", "-", "-", "-", "-", "agency"}},
+       {"national", "agency", "agency", "-", "-", "-", "-", "-", "agency", "agency", "-", "-"}},
       {"admin holding the applicant role too",
        {"admin-applicant", {kAdminRole, kApplicantRole}, kAgency},
-       {"national", "agency", "agency", "-", "-", "-", "-", "-", "agency"}},
+       {"national", "agency", "agency", "-", "-", "-", "-", "-", "agency", "agency", "own", "-"}},
       {"system",
        {kSystemRole, {kSystemRole}, ""},
-       {"national", "national", "national", "-", "-", "-", "-", "-", "agency"}},
-      {"no roles", {"nobody", {}, kAgency}, {"-", "-", "-", "-", "-", "-", "-", "-", "-"}},
+       {"national", "national", "national", "-", "-", "-", "-", "-", "agency", "-", "-", "-"}},
+      {"no roles",
+       {"nobody", {}, kAgency},
+       {"-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"}},
   };
   for (const Row& row : rows) {
     REQUIRE(row.expected.size() == std::size(kColumns));
@@ -188,6 +195,9 @@ TEST_CASE("access policy: each operation refuses with its own message") {
       {Operation::kListDeadLetters, "only admins list the feed's dead letters"},
       {Operation::kRecordDeskPayment, "desk payments are recorded by agency staff"},
       {Operation::kSubmitDossier, "auditors read; they do not submit"},
+      {Operation::kUploadDocument, "documents are uploaded by applicants and agency staff"},
+      {Operation::kListDossiers, "only applicants and agency staff list dossiers"},
+      {Operation::kWorkInQueue, "only agency staff work in queues"},
   };
   REQUIRE(std::size(refusals) == std::size(kColumns));
   for (const auto& refusal : refusals) {
