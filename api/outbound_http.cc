@@ -15,6 +15,8 @@
 #include <exception>
 #include <optional>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 namespace {
 
@@ -244,22 +246,20 @@ Result<OutboundResponse> OutboundHttpClient::PostForm(
 }
 
 Result<std::string> OutboundHttpClient::Fetch(const std::string& url) const {
-  Result<OutboundResponse> response = Get(url, {{"Accept", "application/json"}});
-  if (!response.ok()) return response.error();
-  if (response->status < 200 || response->status > 299) {
+  ASSIGN_OR_RETURN(OutboundResponse response, Get(url, {{"Accept", "application/json"}}));
+  if (response.status < 200 || response.status > 299) {
     return Error(ErrorCode::kUnavailable,
-                 url.substr(0, 200) + " answered " + std::to_string(response->status));
+                 url.substr(0, 200) + " answered " + std::to_string(response.status));
   }
-  return std::move(response->body);
+  return std::move(response.body);
 }
 
 Result<OutboundResponse> OutboundHttpClient::Send(std::string_view url,
                                                   const OutboundHeaders& headers,
                                                   std::string_view content_type,
                                                   std::string body) const {
-  Result<HttpUrl> parsed = ParseHttpUrl(url);
-  if (!parsed.ok()) return parsed.error();
-  if (!parsed->tls && !IsLoopbackHost(parsed->host) && !impl_->options.plain_http_to_any_host) {
+  ASSIGN_OR_RETURN(HttpUrl parsed, ParseHttpUrl(url));
+  if (!parsed.tls && !IsLoopbackHost(parsed.host) && !impl_->options.plain_http_to_any_host) {
     return Error(ErrorCode::kInvalidArgument,
                  "URL \"" + std::string(url.substr(0, 200)) +
                      "\" is plain http:// to a host that is not loopback; http:// is allowed "
@@ -268,11 +268,11 @@ Result<OutboundResponse> OutboundHttpClient::Send(std::string_view url,
   try {
     const bool post = !content_type.empty();
     http::request<http::string_body> request{post ? http::verb::post : http::verb::get,
-                                             parsed->target, 11};
-    const bool default_port = parsed->port == (parsed->tls ? "443" : "80");
+                                             parsed.target, 11};
+    const bool default_port = parsed.port == (parsed.tls ? "443" : "80");
     const std::string host =
-        parsed->host.find(':') != std::string::npos ? "[" + parsed->host + "]" : parsed->host;
-    request.set(http::field::host, default_port ? host : host + ":" + parsed->port);
+        parsed.host.find(':') != std::string::npos ? "[" + parsed.host + "]" : parsed.host;
+    request.set(http::field::host, default_port ? host : host + ":" + parsed.port);
     request.set(http::field::user_agent, "motcua");
     request.set(http::field::connection, "close");
     for (const auto& [name, value] : headers) request.set(name, value);
@@ -281,10 +281,10 @@ Result<OutboundResponse> OutboundHttpClient::Send(std::string_view url,
       request.body() = std::move(body);
     }
     request.prepare_payload();
-    Exchange exchange(impl_->tls_context, impl_->options, *parsed, std::move(request));
+    Exchange exchange(impl_->tls_context, impl_->options, parsed, std::move(request));
     return exchange.Run();
   } catch (const std::exception& e) {
-    return Unavailable(*parsed, e.what());
+    return Unavailable(parsed, e.what());
   }
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/cli/files.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua::cli {
 
@@ -27,9 +28,8 @@ Result<WorkingCalendar> LoadCalendarDirectory(const std::string& directory) {
 
   std::vector<nlohmann::json> years;
   for (const auto& file : files) {
-    Result<nlohmann::json> year = ReadJsonFile(file.string());
-    if (!year.ok()) return year.error();
-    years.push_back(std::move(year).value());
+    ASSIGN_OR_RETURN(nlohmann::json year, ReadJsonFile(file.string()));
+    years.push_back(std::move(year));
   }
   Result<WorkingCalendar> calendar = WorkingCalendar::FromJson(years);
   if (!calendar.ok()) {

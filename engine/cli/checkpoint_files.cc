@@ -10,6 +10,7 @@
 
 #include "engine/cli/files.h"
 #include "engine/crypto/checkpoint_key.h"
+#include "engine/domain/status_macros.h"
 #include "engine/service/checkpoint_publisher.h"
 #include "engine/sqlite/audit_chain.h"
 #include "engine/sqlite/sqlite_db.h"
@@ -27,11 +28,10 @@ struct Publishing {
 
 Result<Publishing> OpenPublishing(const std::string& database_path, OpenSslCheckpointKey key,
                                   const std::string& log_path, const Clock& clock) {
-  Result<std::unique_ptr<SqliteConnection>> connection =
-      SqliteConnection::Open(database_path, SQLITE_OPEN_READWRITE, 5000);
-  if (!connection.ok()) return connection.error();
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> connection,
+                   SqliteConnection::Open(database_path, SQLITE_OPEN_READWRITE, 5000));
   Publishing publishing;
-  publishing.connection = std::move(connection).value();
+  publishing.connection = std::move(connection);
   publishing.key = std::make_unique<OpenSslCheckpointKey>(std::move(key));
   sqlite3* db = publishing.connection->handle();
   const OpenSslCheckpointKey* signer = publishing.key.get();
@@ -68,19 +68,18 @@ Status AppendCheckpointLine(const std::string& path, const Checkpoint& checkpoin
 }
 
 Result<Checkpoint> ReadLatestCheckpoint(const std::string& path) {
-  Result<std::string> text = ReadWholeFile(path);
-  if (!text.ok()) return text.error();
-  std::size_t end = text->find_last_not_of(" \t\r\n");
+  ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
+  std::size_t end = text.find_last_not_of(" \t\r\n");
   if (end == std::string::npos) {
     return Error(ErrorCode::kInvalidArgument, path + " holds no checkpoint",
                  ErrorReason::kInvalidCheckpoint);
   }
-  std::size_t begin = text->rfind('\n', end);
+  std::size_t begin = text.rfind('\n', end);
   begin = begin == std::string::npos ? 0 : begin + 1;
-  nlohmann::json json = nlohmann::json::parse(text->substr(begin, end + 1 - begin), nullptr, false);
+  nlohmann::json json = nlohmann::json::parse(text.substr(begin, end + 1 - begin), nullptr, false);
   if (json.is_discarded() && begin != 0) {
     // Not a log: perhaps one pretty-printed object.
-    json = nlohmann::json::parse(*text, nullptr, false);
+    json = nlohmann::json::parse(text, nullptr, false);
   }
   if (json.is_discarded()) {
     return Error(ErrorCode::kInvalidArgument, path + " is not JSON",
@@ -129,16 +128,14 @@ Result<std::unique_ptr<CheckpointLoop>> CheckpointLoop::Start(const Settings& se
                  "cannot create the checkpoint directory " + settings.directory);
   }
   const std::string key_path = settings.key_path.value_or(settings.directory + "/checkpoint.key");
-  Result<OpenSslCheckpointKey> key = settings.key_path
-                                         ? OpenSslCheckpointKey::Load(key_path)
-                                         : OpenSslCheckpointKey::LoadOrCreate(key_path);
-  if (!key.ok()) return key.error();
-  Result<Publishing> publishing =
-      OpenPublishing(settings.database_path, std::move(key).value(),
-                     settings.directory + "/" + kCheckpointLogName, clock);
-  if (!publishing.ok()) return publishing.error();
+  ASSIGN_OR_RETURN(OpenSslCheckpointKey key, settings.key_path
+                                                 ? OpenSslCheckpointKey::Load(key_path)
+                                                 : OpenSslCheckpointKey::LoadOrCreate(key_path));
+  ASSIGN_OR_RETURN(Publishing publishing,
+                   OpenPublishing(settings.database_path, std::move(key),
+                                  settings.directory + "/" + kCheckpointLogName, clock));
   auto impl = std::make_unique<Impl>();
-  impl->publishing = std::move(publishing).value();
+  impl->publishing = std::move(publishing);
   impl->log = &log;
   impl->interval = settings.interval;
   impl->PublishAndLog();
@@ -173,15 +170,12 @@ void CheckpointLoop::Stop() {
 Result<Checkpoint> PublishCheckpointOnce(const std::string& database_path,
                                          const std::string& key_path, const std::string& log_path,
                                          const Clock& clock) {
-  Result<OpenSslCheckpointKey> key = OpenSslCheckpointKey::LoadOrCreate(key_path);
-  if (!key.ok()) return key.error();
-  Result<Publishing> publishing =
-      OpenPublishing(database_path, std::move(key).value(), log_path, clock);
-  if (!publishing.ok()) return publishing.error();
-  Result<std::optional<Checkpoint>> published = publishing->publisher->PublishIfChanged();
-  if (!published.ok()) return published.error();
-  if (!*published) return Error(ErrorCode::kInternal, "no checkpoint was published");
-  return std::move(**published);
+  ASSIGN_OR_RETURN(OpenSslCheckpointKey key, OpenSslCheckpointKey::LoadOrCreate(key_path));
+  ASSIGN_OR_RETURN(Publishing publishing,
+                   OpenPublishing(database_path, std::move(key), log_path, clock));
+  ASSIGN_OR_RETURN(std::optional<Checkpoint> published, publishing.publisher->PublishIfChanged());
+  if (!published) return Error(ErrorCode::kInternal, "no checkpoint was published");
+  return std::move(*published);
 }
 
 }  // namespace motcua::cli

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua::cli {
 
 Result<std::string> ReadWholeFile(const std::string& path) {
@@ -30,9 +32,8 @@ Result<nlohmann::json> ReadJsonFile(const std::string& path, JsonLimits limits) 
         path + ": the JSON text is larger than " + std::to_string(limits.max_bytes) + " bytes",
         ErrorReason::kJsonTooLarge);
   }
-  Result<std::string> text = ReadWholeFile(path);
-  if (!text.ok()) return text.error();
-  Result<nlohmann::json> value = ParseJson(*text, limits);
+  ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
+  Result<nlohmann::json> value = ParseJson(text, limits);
   if (!value.ok()) {
     return Error(value.error().code(), path + ": " + value.error().message(),
                  value.error().reason());

@@ -5,6 +5,7 @@
 
 #include "engine/cli/files.h"
 #include "engine/crypto/key_file.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua::cli {
 namespace {
@@ -23,9 +24,8 @@ std::string Resolve(const std::string& config_path, const std::string& file) {
 }  // namespace
 
 Result<std::vector<LoadedOidcProvider>> LoadOidcProviders(const std::string& path) {
-  Result<nlohmann::json> document = ReadJsonFile(path, kOidcConfigJsonLimits);
-  if (!document.ok()) return document.error();
-  Result<std::vector<OidcProviderConfig>> configs = ParseOidcProviderConfig(*document);
+  ASSIGN_OR_RETURN(nlohmann::json document, ReadJsonFile(path, kOidcConfigJsonLimits));
+  Result<std::vector<OidcProviderConfig>> configs = ParseOidcProviderConfig(document);
   if (!configs.ok()) return Prefixed(path, configs.error());
   std::vector<LoadedOidcProvider> loaded;
   for (OidcProviderConfig& config : *configs) {

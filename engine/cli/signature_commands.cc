@@ -9,6 +9,7 @@
 #include "engine/crypto/openssl_cms.h"
 #include "engine/crypto/pki_demo.h"
 #include "engine/crypto/sha256.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua::cli {
 namespace {
@@ -67,9 +68,8 @@ Result<OpenSslResultSealer> LoadSealerFiles(const std::string& key, const std::s
                                             const std::optional<std::string>& password_file) {
   std::string password;
   if (password_file) {
-    Result<std::string> text = ReadWholeFile(*password_file);
-    if (!text.ok()) return text.error();
-    password = std::move(text).value();
+    ASSIGN_OR_RETURN(std::string text, ReadWholeFile(*password_file));
+    password = std::move(text);
     while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
       password.pop_back();
     }

@@ -12,6 +12,7 @@
 #include "engine/crypto/base64.h"
 #include "engine/crypto/openssl_ptr.h"
 #include "engine/crypto/sha256.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -78,9 +79,8 @@ Result<OpenSslCheckpointKey> OpenSslCheckpointKey::Load(const std::string& path)
     return Error(ErrorCode::kInvalidArgument,
                  "checkpoint key " + path + " is readable by group or others; chmod 600 it");
   }
-  Result<std::string> pem = ReadWholeFile(path);
-  if (!pem.ok()) return pem.error();
-  ossl::BioPtr bio = ossl::ReadBio(*pem);
+  ASSIGN_OR_RETURN(std::string pem, ReadWholeFile(path));
+  ossl::BioPtr bio = ossl::ReadBio(pem);
   PkeyPtr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
   if (!key || !(IsEd25519(key.get()) || EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_EC)) {
     return Error(ErrorCode::kInvalidArgument,
@@ -165,9 +165,8 @@ Result<Checkpoint> SignCheckpoint(std::vector<ChainHead> heads, Instant issued_a
   checkpoint.algorithm = signer.algorithm();
   checkpoint.key_id = signer.key_id();
   checkpoint.public_key = signer.public_key();
-  Result<std::string> signature = signer.Sign(CheckpointSignedText(checkpoint));
-  if (!signature.ok()) return signature.error();
-  checkpoint.signature = std::move(signature).value();
+  ASSIGN_OR_RETURN(std::string signature, signer.Sign(CheckpointSignedText(checkpoint)));
+  checkpoint.signature = std::move(signature);
   return checkpoint;
 }
 

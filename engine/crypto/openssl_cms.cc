@@ -18,6 +18,7 @@
 #include "engine/crypto/openssl_ptr.h"
 #include "engine/crypto/sha256.h"
 #include "engine/domain/rfc3339.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 
@@ -206,16 +207,14 @@ Result<std::vector<std::string>> FilesAt(const std::string& path,
 // The CRLs of every path: a file, or a directory's *.crl and *.pem files.
 Status LoadCrls(const std::vector<std::string>& paths, STACK_OF(X509_CRL) * out) {
   for (const std::string& path : paths) {
-    Result<std::vector<std::string>> files = FilesAt(path, {".crl", ".pem"});
-    if (!files.ok()) return files.error();
-    if (files->empty()) {
+    ASSIGN_OR_RETURN(std::vector<std::string> files, FilesAt(path, {".crl", ".pem"}));
+    if (files.empty()) {
       return Error(ErrorCode::kInvalidArgument, path + ": no *.crl or *.pem file",
                    ErrorReason::kBadCrl);
     }
-    for (const std::string& file : *files) {
-      Result<std::string> bytes = ReadKeyFile(file, false);
-      if (!bytes.ok()) return bytes.error();
-      if (Status read = ReadCrls(*bytes, file, out); !read.ok()) return read;
+    for (const std::string& file : files) {
+      ASSIGN_OR_RETURN(std::string bytes, ReadKeyFile(file, false));
+      if (Status read = ReadCrls(bytes, file, out); !read.ok()) return read;
     }
   }
   return {};
@@ -405,8 +404,7 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
   if (signer == nullptr) {
     return Rejected(ErrorReason::kMalformedSignature, "the signer's certificate is not included");
   }
-  Result<Instant> signing_time = SigningTime(signer_info);
-  if (!signing_time.ok()) return signing_time.error();
+  ASSIGN_OR_RETURN(Instant signing_time, SigningTime(signer_info));
 
   // 2. Digest algorithm.
   const ASN1_OBJECT* digest_oid = nullptr;
@@ -445,7 +443,7 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
       X509_STORE_CTX_init(context.get(), trust.store.get(), signer, included.get()) != 1) {
     return Internal("cannot set up certificate verification");
   }
-  X509_STORE_CTX_set_time(context.get(), 0, ossl::ToTimeT(*signing_time));
+  X509_STORE_CTX_set_time(context.get(), 0, ossl::ToTimeT(signing_time));
   if (trust.crl_count > 0) {
     X509_STORE_CTX_set_flags(context.get(), X509_V_FLAG_CRL_CHECK);
     X509_STORE_CTX_set_verify_cb(context.get(), AcceptLaterCrl);
@@ -490,10 +488,9 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
   }
 
   // 6. The evidence.
-  Result<VerifiedSignature> verified = CertificateFacts(signer);
-  if (!verified.ok()) return verified.error();
-  verified->evidence.document_id = Sha256Hex(content);
-  verified->signing_time = *signing_time;
+  ASSIGN_OR_RETURN(VerifiedSignature verified, CertificateFacts(signer));
+  verified.evidence.document_id = Sha256Hex(content);
+  verified.signing_time = signing_time;
   return verified;
 }
 
@@ -514,35 +511,31 @@ Result<std::string> CertificatesPem(STACK_OF(X509) * certs) {
 // ---- TrustStore -----------------------------------------------------------
 
 Result<TrustStore> TrustStore::FromPem(std::string_view pem, std::string_view crl_pem) {
-  Result<ossl::X509StackPtr> certs =
-      ReadCertificates(pem, "trust anchors", ErrorReason::kBadCertificate);
-  if (!certs.ok()) return certs.error();
-  if (sk_X509_num(certs->get()) == 0) {
+  ASSIGN_OR_RETURN(ossl::X509StackPtr certs,
+                   ReadCertificates(pem, "trust anchors", ErrorReason::kBadCertificate));
+  if (sk_X509_num(certs.get()) == 0) {
     return Error(ErrorCode::kInvalidArgument, "trust anchors: no PEM certificate found",
                  ErrorReason::kBadCertificate);
   }
   CrlStackPtr crls(sk_X509_CRL_new_null());
   if (!crls) return Internal("out of memory");
   if (!crl_pem.empty()) {
-    if (Status read = ReadCrls(crl_pem, "CRLs", crls.get()); !read.ok()) return read.error();
+    RETURN_IF_ERROR(ReadCrls(crl_pem, "CRLs", crls.get()));
   }
-  Result<Impl> impl = BuildStore(certs->get(), crls.get());
-  if (!impl.ok()) return impl.error();
-  return TrustStore(std::make_shared<const Impl>(std::move(impl).value()));
+  ASSIGN_OR_RETURN(Impl impl, BuildStore(certs.get(), crls.get()));
+  return TrustStore(std::make_shared<const Impl>(std::move(impl)));
 }
 
 Result<TrustStore> TrustStore::Load(const std::string& path,
                                     const std::vector<std::string>& crl_paths) {
-  Result<std::vector<std::string>> files = FilesAt(path, {".pem", ".crt"});
-  if (!files.ok()) return files.error();
+  ASSIGN_OR_RETURN(std::vector<std::string> files, FilesAt(path, {".pem", ".crt"}));
   ossl::X509StackPtr all(sk_X509_new_null());
   if (!all) return Internal("out of memory");
-  for (const std::string& file : *files) {
-    Result<std::string> text = ReadKeyFile(file, false);
-    if (!text.ok()) return text.error();
-    Result<ossl::X509StackPtr> certs = ReadCertificates(*text, file, ErrorReason::kBadCertificate);
-    if (!certs.ok()) return certs.error();
-    if (!MoveCertificates(certs->get(), all.get())) return Internal("out of memory");
+  for (const std::string& file : files) {
+    ASSIGN_OR_RETURN(std::string text, ReadKeyFile(file, false));
+    ASSIGN_OR_RETURN(ossl::X509StackPtr certs,
+                     ReadCertificates(text, file, ErrorReason::kBadCertificate));
+    if (!MoveCertificates(certs.get(), all.get())) return Internal("out of memory");
   }
   if (sk_X509_num(all.get()) == 0) {
     return Error(ErrorCode::kInvalidArgument,
@@ -552,10 +545,9 @@ Result<TrustStore> TrustStore::Load(const std::string& path,
   }
   CrlStackPtr crls(sk_X509_CRL_new_null());
   if (!crls) return Internal("out of memory");
-  if (Status loaded = LoadCrls(crl_paths, crls.get()); !loaded.ok()) return loaded.error();
-  Result<Impl> impl = BuildStore(all.get(), crls.get());
-  if (!impl.ok()) return impl.error();
-  return TrustStore(std::make_shared<const Impl>(std::move(impl).value()));
+  RETURN_IF_ERROR(LoadCrls(crl_paths, crls.get()));
+  ASSIGN_OR_RETURN(Impl impl, BuildStore(all.get(), crls.get()));
+  return TrustStore(std::make_shared<const Impl>(std::move(impl)));
 }
 
 std::size_t TrustStore::size() const {
@@ -601,27 +593,25 @@ Result<std::shared_ptr<const OpenSslResultSealer::Parsed>> ParseMaterial(
                  "the private key is not an unencrypted PEM private key" + ossl::ErrorSuffix(),
                  ErrorReason::kBadKey);
   }
-  Result<ossl::X509StackPtr> certs =
-      ReadCertificates(cert_pem, "certificate", ErrorReason::kBadCertificate);
-  if (!certs.ok()) return certs.error();
-  if (sk_X509_num(certs->get()) == 0) {
+  ASSIGN_OR_RETURN(ossl::X509StackPtr certs,
+                   ReadCertificates(cert_pem, "certificate", ErrorReason::kBadCertificate));
+  if (sk_X509_num(certs.get()) == 0) {
     return Error(ErrorCode::kInvalidArgument, "certificate: no PEM certificate found",
                  ErrorReason::kBadCertificate);
   }
   // The signer (CMS_add1_signer includes it); the rest joins the chain.
-  parsed->cert.reset(sk_X509_shift(certs->get()));
-  Result<ossl::X509StackPtr> chain = ReadCertificates(chain_pem, "chain", ErrorReason::kBadChain);
-  if (!chain.ok()) return chain.error();
-  if (!MoveCertificates(chain->get(), certs->get())) return Internal("out of memory");
-  parsed->include = std::move(certs).value();
+  parsed->cert.reset(sk_X509_shift(certs.get()));
+  ASSIGN_OR_RETURN(ossl::X509StackPtr chain,
+                   ReadCertificates(chain_pem, "chain", ErrorReason::kBadChain));
+  if (!MoveCertificates(chain.get(), certs.get())) return Internal("out of memory");
+  parsed->include = std::move(certs);
   if (X509_check_private_key(parsed->cert.get(), parsed->key.get()) != 1) {
     return Error(ErrorCode::kInvalidArgument,
                  "the private key does not belong to the certificate" + ossl::ErrorSuffix(),
                  ErrorReason::kKeyCertificateMismatch);
   }
-  Result<VerifiedSignature> facts = CertificateFacts(parsed->cert.get());
-  if (!facts.ok()) return facts.error();
-  parsed->facts = std::move(facts).value();
+  ASSIGN_OR_RETURN(VerifiedSignature facts, CertificateFacts(parsed->cert.get()));
+  parsed->facts = std::move(facts);
   return std::shared_ptr<const OpenSslResultSealer::Parsed>(std::move(parsed));
 }
 
@@ -665,10 +655,9 @@ Result<std::string> SignParsed(std::string_view content, const OpenSslResultSeal
 Result<std::string> SignDetached(std::string_view content, std::string_view key_pem,
                                  std::string_view cert_pem, std::string_view chain_pem,
                                  std::optional<Instant> signing_time) {
-  Result<std::shared_ptr<const OpenSslResultSealer::Parsed>> parsed =
-      ParseMaterial(key_pem, cert_pem, chain_pem);
-  if (!parsed.ok()) return parsed.error();
-  return SignParsed(content, **parsed, signing_time);
+  ASSIGN_OR_RETURN(std::shared_ptr<const OpenSslResultSealer::Parsed> parsed,
+                   ParseMaterial(key_pem, cert_pem, chain_pem));
+  return SignParsed(content, *parsed, signing_time);
 }
 
 // ---- OpenSslResultSealer ----------------------------------------------------
@@ -678,16 +667,15 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
                                                       const std::string& chain_path,
                                                       const std::string& password) {
   ERR_clear_error();
-  Result<std::string> key_file = ReadKeyFile(key_path, true);
-  if (!key_file.ok()) return key_file.error();
-  WipeOnExit wipe_key_file(key_file.value());
+  ASSIGN_OR_RETURN(std::string key_file, ReadKeyFile(key_path, true));
+  WipeOnExit wipe_key_file(key_file);
 
   ossl::PkeyPtr key;
   ossl::X509Ptr bundle_cert;
   ossl::X509StackPtr chain(sk_X509_new_null());
   if (!chain) return Internal("out of memory");
-  if (key_file->find("-----BEGIN") != std::string::npos) {
-    ossl::BioPtr bio = ossl::ReadBio(*key_file);
+  if (key_file.find("-----BEGIN") != std::string::npos) {
+    ossl::BioPtr bio = ossl::ReadBio(key_file);
     std::string password_copy = password;  // GivePassword reads it through void*
     WipeOnExit wipe_password(password_copy);
     key.reset(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, GivePassword, &password_copy)
@@ -698,8 +686,8 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
                    ErrorReason::kBadKey);
     }
   } else {
-    const auto* next = reinterpret_cast<const unsigned char*>(key_file->data());
-    Pkcs12Ptr bundle(d2i_PKCS12(nullptr, &next, static_cast<long>(key_file->size())));
+    const auto* next = reinterpret_cast<const unsigned char*>(key_file.data());
+    Pkcs12Ptr bundle(d2i_PKCS12(nullptr, &next, static_cast<long>(key_file.size())));
     if (!bundle) {
       return Error(
           ErrorCode::kInvalidArgument,
@@ -730,16 +718,14 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
 
   std::string cert_pem;
   if (!cert_path.empty()) {
-    Result<std::string> text = ReadKeyFile(cert_path, false);
-    if (!text.ok()) return text.error();
-    Result<ossl::X509StackPtr> certs =
-        ReadCertificates(*text, cert_path, ErrorReason::kBadCertificate);
-    if (!certs.ok()) return certs.error();
-    if (sk_X509_num(certs->get()) == 0) {
+    ASSIGN_OR_RETURN(std::string text, ReadKeyFile(cert_path, false));
+    ASSIGN_OR_RETURN(ossl::X509StackPtr certs,
+                     ReadCertificates(text, cert_path, ErrorReason::kBadCertificate));
+    if (sk_X509_num(certs.get()) == 0) {
       return Error(ErrorCode::kInvalidArgument, cert_path + ": no PEM certificate found",
                    ErrorReason::kBadCertificate);
     }
-    cert_pem = std::move(text).value();
+    cert_pem = std::move(text);
   } else if (bundle_cert) {
     ossl::BioPtr bio(BIO_new(BIO_s_mem()));
     if (!bio || PEM_write_bio_X509(bio.get(), bundle_cert.get()) != 1) {
@@ -753,14 +739,12 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
   }
 
   if (!chain_path.empty()) {
-    Result<std::string> text = ReadKeyFile(chain_path, false);
-    if (!text.ok()) return text.error();
-    Result<ossl::X509StackPtr> certs = ReadCertificates(*text, chain_path, ErrorReason::kBadChain);
-    if (!certs.ok()) return certs.error();
-    if (!MoveCertificates(certs->get(), chain.get())) return Internal("out of memory");
+    ASSIGN_OR_RETURN(std::string text, ReadKeyFile(chain_path, false));
+    ASSIGN_OR_RETURN(ossl::X509StackPtr certs,
+                     ReadCertificates(text, chain_path, ErrorReason::kBadChain));
+    if (!MoveCertificates(certs.get(), chain.get())) return Internal("out of memory");
   }
-  Result<std::string> chain_pem = CertificatesPem(chain.get());
-  if (!chain_pem.ok()) return chain_pem.error();
+  ASSIGN_OR_RETURN(std::string chain_pem, CertificatesPem(chain.get()));
 
   // The key as unencrypted PKCS#8 PEM, in a BIO whose buffer is wiped on free.
   ossl::BioPtr key_bio(BIO_new(BIO_s_secmem()));
@@ -772,11 +756,10 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
 
   // Parsed once for every seal; this also proves the material works together
   // (e.g. key and certificate match).
-  Result<std::shared_ptr<const Parsed>> parsed = ParseMaterial(key_pem, cert_pem, *chain_pem);
+  Result<std::shared_ptr<const Parsed>> parsed = ParseMaterial(key_pem, cert_pem, chain_pem);
   Wipe(key_pem);
   if (!parsed.ok()) return parsed.error();
-  Result<std::string> probe = SignParsed("", **parsed, std::nullopt);
-  if (!probe.ok()) return probe.error();
+  ASSIGN_OR_RETURN(std::string probe, SignParsed("", **parsed, std::nullopt));
   return OpenSslResultSealer(std::move(parsed).value());
 }
 
@@ -795,9 +778,8 @@ Result<SealedSignature> OpenSslResultSealer::SealDetached(std::string_view conte
                      FormatRfc3339DateTime(facts.not_after) + ")",
                  ErrorReason::kSealCertificateNotValid);
   }
-  Result<std::string> der = SignParsed(content, *parsed_, now);
-  if (!der.ok()) return der.error();
-  SealedSignature sealed{std::move(der).value(), facts};
+  ASSIGN_OR_RETURN(std::string der, SignParsed(content, *parsed_, now));
+  SealedSignature sealed{std::move(der), facts};
   sealed.verified.evidence.document_id = Sha256Hex(content);
   sealed.verified.signing_time = now;
   return sealed;

@@ -12,6 +12,7 @@
 #include "engine/crypto/openssl_ptr.h"
 #include "engine/domain/base64url.h"
 #include "engine/domain/id_token_refusal.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -84,15 +85,13 @@ bool PassesPublicCheck(EVP_PKEY* key) {
 }
 
 Result<PkeyPtr> ImportRsa(const json& jwk) {
-  Result<std::string> modulus = BinaryMember(jwk, "n");
-  if (!modulus.ok()) return modulus.error();
-  Result<std::string> exponent = BinaryMember(jwk, "e");
-  if (!exponent.ok()) return exponent.error();
-  if (modulus->size() > static_cast<std::size_t>(kMaxRsaBits / 8 + 1) || exponent->size() > 8) {
+  ASSIGN_OR_RETURN(std::string modulus, BinaryMember(jwk, "n"));
+  ASSIGN_OR_RETURN(std::string exponent, BinaryMember(jwk, "e"));
+  if (modulus.size() > static_cast<std::size_t>(kMaxRsaBits / 8 + 1) || exponent.size() > 8) {
     return Unusable("n or e is too long");
   }
-  BignumPtr n(BN_bin2bn(Bytes(*modulus), static_cast<int>(modulus->size()), nullptr));
-  BignumPtr e(BN_bin2bn(Bytes(*exponent), static_cast<int>(exponent->size()), nullptr));
+  BignumPtr n(BN_bin2bn(Bytes(modulus), static_cast<int>(modulus.size()), nullptr));
+  BignumPtr e(BN_bin2bn(Bytes(exponent), static_cast<int>(exponent.size()), nullptr));
   if (!n || !e) return Unusable("n or e cannot be read" + ossl::ErrorSuffix());
   const int bits = BN_num_bits(n.get());
   if (bits < kMinRsaBits || bits > kMaxRsaBits) {
@@ -112,14 +111,12 @@ Result<PkeyPtr> ImportRsa(const json& jwk) {
 
 Result<PkeyPtr> ImportP256(const json& jwk) {
   if (!IsString(jwk, "crv", "P-256")) return Unusable("an EC key whose crv is not P-256");
-  Result<std::string> x = BinaryMember(jwk, "x");
-  if (!x.ok()) return x.error();
-  Result<std::string> y = BinaryMember(jwk, "y");
-  if (!y.ok()) return y.error();
-  if (x->size() != kP256CoordinateBytes || y->size() != kP256CoordinateBytes) {
+  ASSIGN_OR_RETURN(std::string x, BinaryMember(jwk, "x"));
+  ASSIGN_OR_RETURN(std::string y, BinaryMember(jwk, "y"));
+  if (x.size() != kP256CoordinateBytes || y.size() != kP256CoordinateBytes) {
     return Unusable("a P-256 coordinate that is not 32 bytes");
   }
-  const std::string point = "\x04" + *x + *y;  // SEC 1 uncompressed form
+  const std::string point = "\x04" + x + y;  // SEC 1 uncompressed form
   ParamBuilderPtr builder(OSSL_PARAM_BLD_new());
   if (!builder ||
       OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, "P-256", 0) != 1 ||
@@ -136,10 +133,9 @@ Result<PkeyPtr> ImportP256(const json& jwk) {
 
 Result<PkeyPtr> ImportEd25519(const json& jwk) {
   if (!IsString(jwk, "crv", "Ed25519")) return Unusable("an OKP key whose crv is not Ed25519");
-  Result<std::string> x = BinaryMember(jwk, "x");
-  if (!x.ok()) return x.error();
-  if (x->size() != kEd25519KeyBytes) return Unusable("an Ed25519 key that is not 32 bytes");
-  PkeyPtr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, Bytes(*x), x->size()));
+  ASSIGN_OR_RETURN(std::string x, BinaryMember(jwk, "x"));
+  if (x.size() != kEd25519KeyBytes) return Unusable("an Ed25519 key that is not 32 bytes");
+  PkeyPtr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, Bytes(x), x.size()));
   if (!key) return Unusable("not an Ed25519 public key" + ossl::ErrorSuffix());
   return key;
 }
@@ -286,9 +282,8 @@ Result<KeyMaterial> ImportKeyMaterial(const json& jwk) {
   }};
   for (const Importer& importer : kImporters) {
     if (!IsString(jwk, "kty", importer.kty)) continue;
-    Result<PkeyPtr> key = importer.import(jwk);
-    if (!key.ok()) return key.error();
-    return KeyMaterial{std::move(key).value(), importer.kind};
+    ASSIGN_OR_RETURN(PkeyPtr key, importer.import(jwk));
+    return KeyMaterial{std::move(key), importer.kind};
   }
   if (IsString(jwk, "kty", "oct")) {
     return Unusable("an oct key is a shared secret, not a provider's public key");
@@ -300,7 +295,7 @@ Result<KeyMaterial> ImportKeyMaterial(const json& jwk) {
 
 Result<std::shared_ptr<const JwsPublicKey>> OpenSslJwkImporter::Import(const json& jwk) const {
   if (!jwk.is_object()) return Unusable("it is not a JSON object");
-  if (Status use = CheckKeyUse(jwk); !use.ok()) return use.error();
+  RETURN_IF_ERROR(CheckKeyUse(jwk));
   std::string key_id;
   if (const auto kid = jwk.find("kid"); kid != jwk.end()) {
     if (!kid->is_string()) return Unusable("its kid is not a string");

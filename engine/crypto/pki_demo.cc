@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/crypto/openssl_ptr.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -153,11 +154,9 @@ Result<CertifiedKey> IssueCertificate(const CertificateProfile& profile,
   EVP_PKEY* signing_key = issuer_key ? issuer_key.get() : key.get();
   if (X509_sign(cert.get(), signing_key, EVP_sha256()) <= 0) return Internal("cannot sign");
 
-  Result<std::string> cert_pem = PemOf(cert.get());
-  if (!cert_pem.ok()) return cert_pem.error();
-  Result<std::string> key_pem = PemOf(key.get());
-  if (!key_pem.ok()) return key_pem.error();
-  return CertifiedKey{std::move(cert_pem).value(), std::move(key_pem).value()};
+  ASSIGN_OR_RETURN(std::string cert_pem, PemOf(cert.get()));
+  ASSIGN_OR_RETURN(std::string key_pem, PemOf(key.get()));
+  return CertifiedKey{std::move(cert_pem), std::move(key_pem)};
 }
 
 Result<std::string> IssueCrl(const CertifiedKey& issuer,
@@ -217,60 +216,56 @@ Result<DemoPki> MakeDemoPki(Instant now) {
   const std::string signing = "digitalSignature,nonRepudiation";
   const std::string ca = "keyCertSign,cRLSign";
 
-  Result<CertifiedKey> root =
-      IssueCertificate({{{"O", "demo agency"}, {"CN", "motcua Demo Root CA"}},
-                        start,
-                        now + days(3653),
-                        true,
-                        -1,
-                        ca});
-  if (!root.ok()) return root.error();
-  Result<CertifiedKey> intermediate =
-      IssueCertificate({{{"O", "demo agency"}, {"CN", "motcua Demo Intermediate CA"}},
-                        start,
-                        now + days(1826),
-                        true,
-                        0,
-                        ca},
-                       &root.value());
-  if (!intermediate.ok()) return intermediate.error();
-  Result<CertifiedKey> leader = IssueCertificate({{{"O", "demo agency"},
-                                                   {"CN", "Demo Leader"},
-                                                   {"serialNumber", "leader1"},
-                                                   {"UID", "leader1"}},
-                                                  start,
-                                                  now + days(730),
-                                                  false,
-                                                  -1,
-                                                  signing},
-                                                 &intermediate.value());
-  if (!leader.ok()) return leader.error();
-  Result<CertifiedKey> seal = IssueCertificate(
-      {{{"O", "demo agency"}}, start, now + days(730), false, -1, signing}, &intermediate.value());
-  if (!seal.ok()) return seal.error();
-  return DemoPki{std::move(root).value(), std::move(intermediate).value(),
-                 std::move(leader).value(), std::move(seal).value()};
+  ASSIGN_OR_RETURN(CertifiedKey root,
+                   IssueCertificate({{{"O", "demo agency"}, {"CN", "motcua Demo Root CA"}},
+                                     start,
+                                     now + days(3653),
+                                     true,
+                                     -1,
+                                     ca}));
+  ASSIGN_OR_RETURN(CertifiedKey intermediate,
+                   IssueCertificate({{{"O", "demo agency"}, {"CN", "motcua Demo Intermediate CA"}},
+                                     start,
+                                     now + days(1826),
+                                     true,
+                                     0,
+                                     ca},
+                                    &root));
+  ASSIGN_OR_RETURN(CertifiedKey leader, IssueCertificate({{{"O", "demo agency"},
+                                                           {"CN", "Demo Leader"},
+                                                           {"serialNumber", "leader1"},
+                                                           {"UID", "leader1"}},
+                                                          start,
+                                                          now + days(730),
+                                                          false,
+                                                          -1,
+                                                          signing},
+                                                         &intermediate));
+  ASSIGN_OR_RETURN(
+      CertifiedKey seal,
+      IssueCertificate({{{"O", "demo agency"}}, start, now + days(730), false, -1, signing},
+                       &intermediate));
+  return DemoPki{std::move(root), std::move(intermediate), std::move(leader), std::move(seal)};
 }
 
 Status WriteDemoPki(const std::string& dir, Instant now) {
   namespace fs = std::filesystem;
-  Result<DemoPki> pki = MakeDemoPki(now);
-  if (!pki.ok()) return pki.error();
+  ASSIGN_OR_RETURN(DemoPki pki, MakeDemoPki(now));
   struct File {
     const char* name;
     const std::string& bytes;
     mode_t mode;
   };
   const File files[] = {
-      {"root-ca.pem", pki->root.certificate_pem, 0644},
-      {"root-ca.key", pki->root.private_key_pem, 0600},
-      {"intermediate-ca.pem", pki->intermediate.certificate_pem, 0644},
-      {"intermediate-ca.key", pki->intermediate.private_key_pem, 0600},
-      {"leader.pem", pki->leader.certificate_pem, 0644},
-      {"leader.key", pki->leader.private_key_pem, 0600},
-      {"agency-seal.pem", pki->agency_seal.certificate_pem, 0644},
-      {"agency-seal.key", pki->agency_seal.private_key_pem, 0600},
-      {"chain.pem", pki->intermediate.certificate_pem, 0644},
+      {"root-ca.pem", pki.root.certificate_pem, 0644},
+      {"root-ca.key", pki.root.private_key_pem, 0600},
+      {"intermediate-ca.pem", pki.intermediate.certificate_pem, 0644},
+      {"intermediate-ca.key", pki.intermediate.private_key_pem, 0600},
+      {"leader.pem", pki.leader.certificate_pem, 0644},
+      {"leader.key", pki.leader.private_key_pem, 0600},
+      {"agency-seal.pem", pki.agency_seal.certificate_pem, 0644},
+      {"agency-seal.key", pki.agency_seal.private_key_pem, 0600},
+      {"chain.pem", pki.intermediate.certificate_pem, 0644},
   };
   std::error_code error;
   fs::create_directories(dir, error);

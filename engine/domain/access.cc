@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "engine/domain/identity.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -120,8 +121,7 @@ std::optional<AccessScope> ScopeOf(const Actor& actor, Operation operation) {
 }
 
 Status Authorize(const Actor& actor, Operation operation) {
-  Result<AccessScope> scope = AuthorizedScope(actor, operation);
-  if (!scope.ok()) return scope.error();
+  RETURN_IF_ERROR(AuthorizedScope(actor, operation));
   return Status();
 }
 

@@ -78,10 +78,9 @@ Result<LegalClock> ApplyClockEffect(const WorkingCalendar& calendar, const Deadl
       // A dossier is received once; a later start (e.g. after a resubmission
       // that went back through reception) keeps the first reception.
       if (!next.received_at) {
-        Result<Instant> due = DueDateAtReception(calendar, deadline, now);
-        if (!due.ok()) return due.error();
+        ASSIGN_OR_RETURN(Instant due, DueDateAtReception(calendar, deadline, now));
         next.received_at = now;
-        next.due_at = *due;
+        next.due_at = due;
       }
       break;
     case ClockEffect::kPause:

@@ -181,9 +181,8 @@ Result<std::string> DossierStore::GetDocumentBytes(const std::string& id) {
 }
 
 Result<bool> DossierStore::IsDocumentUploader(const std::string& id, const std::string& user_id) {
-  Result<std::optional<std::string>> uploaded = DoUploadedMediaType(id, user_id);
-  if (!uploaded.ok()) return uploaded.error();
-  return uploaded->has_value();
+  ASSIGN_OR_RETURN(std::optional<std::string> uploaded, DoUploadedMediaType(id, user_id));
+  return uploaded.has_value();
 }
 
 Result<std::optional<std::string>> DossierStore::UploadedMediaType(const std::string& id,

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 
 ProviderDiscovery::ProviderDiscovery(DiscoveryExpectations expectations, const JwksFetcher& fetcher,
@@ -12,9 +14,8 @@ ProviderDiscovery::ProviderDiscovery(DiscoveryExpectations expectations, const J
       options_(std::move(options)) {}
 
 Result<ProviderMetadata> ProviderDiscovery::FetchAndParse() const {
-  Result<std::string> document = fetcher_.Fetch(DiscoveryUrl(expectations_.issuer));
-  if (!document.ok()) return document.error();
-  return ParseDiscoveryDocument(*document, expectations_);
+  ASSIGN_OR_RETURN(std::string document, fetcher_.Fetch(DiscoveryUrl(expectations_.issuer)));
+  return ParseDiscoveryDocument(document, expectations_);
 }
 
 Result<ProviderMetadata> ProviderDiscovery::Metadata() {

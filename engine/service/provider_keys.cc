@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 
 ProviderKeys::ProviderKeys(ProviderMetadataSource metadata, const JwksFetcher& fetcher,
@@ -15,15 +17,14 @@ ProviderKeys::ProviderKeys(ProviderMetadataSource metadata, const JwksFetcher& f
 
 Result<std::shared_ptr<const JwsPublicKey>> ProviderKeys::FindKey(
     const std::optional<std::string>& key_id, JwsAlgorithm algorithm) {
-  Result<ProviderMetadata> metadata = metadata_();
-  if (!metadata.ok()) return metadata.error();
+  ASSIGN_OR_RETURN(ProviderMetadata metadata, metadata_());
   std::shared_ptr<JwksCache> cache;
   {
     std::lock_guard lock(mutex_);
-    if (cache_ == nullptr || cache_uri_ != metadata->jwks_uri) {
+    if (cache_ == nullptr || cache_uri_ != metadata.jwks_uri) {
       cache_ =
-          std::make_shared<JwksCache>(metadata->jwks_uri, fetcher_, importer_, clock_, options_);
-      cache_uri_ = metadata->jwks_uri;
+          std::make_shared<JwksCache>(metadata.jwks_uri, fetcher_, importer_, clock_, options_);
+      cache_uri_ = metadata.jwks_uri;
     }
     cache = cache_;
   }

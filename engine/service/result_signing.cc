@@ -52,8 +52,7 @@ Result<AcceptedSignature> ResultSigning::AcceptUploaded(const Actor& actor,
                  ErrorReason::kInvalidPayload,
                  {{kSignaturePointer, "must be a string of standard padded base64"}});
   }
-  Result<AcceptedSignature> accepted = Accept(std::move(*der), result_bytes);
-  if (!accepted.ok()) return accepted.error();
+  ASSIGN_OR_RETURN(AcceptedSignature accepted, Accept(std::move(*der), result_bytes));
 
   // The certificate must be the acting user's.
   std::optional<std::string> bound_fingerprint;
@@ -66,8 +65,8 @@ Result<AcceptedSignature> ResultSigning::AcceptUploaded(const Actor& actor,
     }
   }
   const bool bound = bound_fingerprint
-                         ? *bound_fingerprint == accepted->evidence.certificate_fingerprint
-                         : accepted->subject_uid == actor.user_id;
+                         ? *bound_fingerprint == accepted.evidence.certificate_fingerprint
+                         : accepted.subject_uid == actor.user_id;
   if (!bound) {
     return Error(ErrorCode::kPermissionDenied,
                  "the signer certificate is not bound to user " + actor.user_id,
@@ -84,7 +83,7 @@ Result<AcceptedSignature> ResultSigning::AcceptUploaded(const Actor& actor,
   // signingTime from its validity period, and limits how long a signature
   // made for one dossier could be replayed on another.
   const SignatureWindow& window = tools_.window;
-  const Instant signed_at = accepted->evidence.signing_time.value_or(Instant{});
+  const Instant signed_at = accepted.evidence.signing_time.value_or(Instant{});
   if (signed_at > moment.now + window.max_skew ||
       (moment.result_attached && signed_at < *moment.result_attached - window.max_skew)) {
     return Error(

@@ -106,10 +106,10 @@ Status TimerService::SweepProcedure(const std::string& procedure_code, Instant n
     // N working days last at least N calendar days: nothing that entered the
     // state later can be due yet.
     const Instant entered_before = now - std::chrono::days(days);
-    Result<std::vector<DossierSummary>> waiting =
-        store_.ListInState({procedure_code, state, entered_before, per_state_limit_, {}, {}});
-    if (!waiting.ok()) return waiting.error();
-    for (const DossierSummary& summary : *waiting) FireDue(summary.code, now, result);
+    ASSIGN_OR_RETURN(
+        std::vector<DossierSummary> waiting,
+        store_.ListInState({procedure_code, state, entered_before, per_state_limit_, {}, {}}));
+    for (const DossierSummary& summary : waiting) FireDue(summary.code, now, result);
   }
   for (const std::string& state : automatic_states) {
     ASSIGN_OR_RETURN(std::vector<DossierSummary> waiting,

@@ -17,9 +17,8 @@ Error InvalidToken() {
 Result<TokenService::Issued> TokenService::Issue(const std::string& user_id,
                                                  const std::string& label,
                                                  std::chrono::seconds ttl) {
-  Result<User> user = store_.GetUser(user_id);
-  if (!user.ok()) return user.error();
-  if (user->disabled) {
+  ASSIGN_OR_RETURN(User user, store_.GetUser(user_id));
+  if (user.disabled) {
     return Error(ErrorCode::kFailedPrecondition, "user " + user_id + " is disabled",
                  ErrorReason::kUserDisabled);
   }

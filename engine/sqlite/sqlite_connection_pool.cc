@@ -73,11 +73,10 @@ Result<std::unique_ptr<SqliteConnectionPool>> SqliteConnectionPool::Open(
                    SqliteConnection::Open(o.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                                           o.busy_timeout_ms));
   pool->writer_ = std::move(writer);
-  Result<std::string> mode = pool->writer_->QueryText("PRAGMA journal_mode=WAL");
-  if (!mode.ok()) return mode.error();
-  if (*mode != "wal") {
+  ASSIGN_OR_RETURN(std::string mode, pool->writer_->QueryText("PRAGMA journal_mode=WAL"));
+  if (mode != "wal") {
     return Error(ErrorCode::kFailedPrecondition,
-                 "database " + o.path + " cannot use WAL mode (got " + *mode + ")");
+                 "database " + o.path + " cannot use WAL mode (got " + mode + ")");
   }
   RETURN_IF_ERROR(pool->writer_->Exec(
       std::string("PRAGMA synchronous=") + (o.synchronous == "full" ? "FULL" : "NORMAL") +
