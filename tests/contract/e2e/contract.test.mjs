@@ -144,6 +144,7 @@ test('every answer of an end-to-end run keeps the contract', async () => {
       }), 201);
       ok(await call('POST', '/v1/dossiers', { as: applicant, json: { procedure, agency: kAgency, form: {} } }), 422);
       ok(await call('POST', '/v1/dossiers', { as: applicant, json: { procedure: '9.999999', agency: kAgency, form } }), 404);
+      ok(await call('POST', '/v1/dossiers', { as: applicant, body: '['.repeat(100), type: 'application/json' }), 400);
     }],
     ['GET /v1/dossiers', async () => {
       ok(await call('GET', '/v1/dossiers', { as: applicant }), 200);
@@ -154,6 +155,7 @@ test('every answer of an end-to-end run keeps the contract', async () => {
     ['GET /v1/dossiers/{code}', async () => {
       ok(await call('GET', `/v1/dossiers/${code}`, { as: applicant }), 200);
       ok(await call('GET', `/v1/dossiers/${kAgency}-260101-999999`, { as: applicant }), 404);
+      ok(await call('GET', '/v1/dossiers/%ZZ', { as: applicant }), 400);
     }],
     ['GET /v1/queue', async () => {
       ok(await call('GET', '/v1/queue', { as: clerk }), 200);
@@ -270,7 +272,7 @@ test('every answer of an end-to-end run keeps the contract', async () => {
     ['GET /v1/feed', async () => {
       // Both kinds of entry: dossier status changes, and a signed checkpoint.
       let topics = new Set();
-      for (let waited = 0; waited < 5000 && !topics.has('audit.checkpoint'); waited += 250) {
+      for (let waited = 0; waited < 20000 && !topics.has('audit.checkpoint'); waited += 250) {
         await new Promise((resolve) => setTimeout(resolve, 250));
         topics = new Set(ok(await call('GET', '/v1/feed?limit=1000', { as: admin }), 200).json.items.map((e) => e.topic));
       }
@@ -322,6 +324,7 @@ test('every answer of an end-to-end run keeps the contract', async () => {
   // with Allow) and a path the document does not have (404).
   ok(await call('DELETE', '/v1/procedures', { as: admin }), 405);
   ok(await call('GET', `/v1/procedures/${procedure}/workflow`), 405);
+  ok(await call('OPTIONS', '/v1/procedures'), 405);
   ok(await call('GET', '/v1/no-such-route'), 404);
   ok(await call('GET', '/v2/procedures'), 404);
 
