@@ -43,7 +43,7 @@ after(async () => {
 
 // Sends a request and checks its answer against the contract. `as`: a bearer
 // secret; `json`: a body sent as application/json; `body`/`type`: raw.
-// Returns {status, headers, text, json}.
+// Returns {status, headers, text, buffer, json} (json: null unless the body is JSON).
 async function call(method, route, { as, json, body, type, headers = {} } = {}) {
   const response = await fetch(`${server.base}${route}`, {
     method,
