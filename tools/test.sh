@@ -24,6 +24,10 @@ cmake --build build -j"$(nproc)"
 # The test OpenID Providers' packages, exactly as pinned by
 # tests/idp/package-lock.json.
 (cd tests/idp && npm ci --no-audit --no-fund)
+# The contract test's packages (redocly, Ajv), pinned by
+# tests/contract/package-lock.json; ctest then lints api/openapi.yaml with
+# redocly and checks real answers against it (contract/checker, contract/e2e).
+(cd tests/contract && npm ci --no-audit --no-fund)
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 
 run_start=$SECONDS

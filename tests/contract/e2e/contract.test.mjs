@@ -1,0 +1,334 @@
+// The contract, checked against the real server: one end-to-end run of
+// `motcua serve` (server.mjs) in which every response of every request is
+// checked against api/openapi.yaml by contract.mjs (Ajv 2020-12 with
+// ajv-formats): status declared for the path and method, Content-Type
+// declared, JSON and problem+json bodies valid against their schema (closed
+// schemas: an undeclared field, a missing required field or a wrong format
+// fails), headers declared. CSV answers are checked for their declared
+// Content-Type and headers.
+//
+// Every "METHOD /path" of openapi.yaml must be exercised at least once, so a
+// new route cannot escape the contract (and every entry must name an
+// operation of the document). To cover a new route, add one line to the
+// `exercise` list in the test below, e.g.
+//     ['GET /v1/things/{id}', async () => ok(await call('GET', `/v1/things/${id}`, { as: admin }), 200)],
+// (the operation it covers as the document writes it, then the requests,
+// made through `call`, which checks every answer; `ok` asserts the status),
+// or, if it cannot be exercised here, add it with its reason to
+// kNotExercised.
+import assert from 'node:assert/strict';
+import { X509Certificate, createHmac } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { loadContract } from '../contract.mjs';
+import { kAgency, kPaymentSecret, kStaffProvider, startServer } from '../server.mjs';
+
+// Operations deliberately left out of the run, each with its reason.
+const kNotExercised = new Map([
+  // (none: sign-in and sessions are exercised through their refusals)
+]);
+
+const contract = loadContract();
+let server;
+const exercised = new Set();
+const violations = [];
+
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server?.close();
+});
+
+// Sends a request and checks its answer against the contract. `as`: a bearer
+// secret; `json`: a body sent as application/json; `body`/`type`: raw.
+// Returns {status, headers, text, buffer, json} (json: null unless the body is JSON).
+async function call(method, route, { as, json, body, type, headers = {} } = {}) {
+  const response = await fetch(`${server.base}${route}`, {
+    method,
+    redirect: 'manual',
+    headers: {
+      ...(as && { authorization: `Bearer ${as}` }),
+      ...(json !== undefined && { 'content-type': 'application/json' }),
+      ...(type && { 'content-type': type }),
+      ...headers,
+    },
+    body: json !== undefined ? JSON.stringify(json) : body,
+  });
+  const buffer = Buffer.from(await response.arrayBuffer());
+  const text = buffer.toString('utf8');
+  const problems = contract.check({ method, path: route, status: response.status, headers: response.headers, body: text });
+  violations.push(...problems);
+  const template = contract.templateOf(method, route);
+  if (template) exercised.add(`${method} ${template}`);
+  let parsed = null;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, headers: response.headers, text, buffer, json: parsed };
+}
+
+const ok = (reply, status) => {
+  assert.equal(reply.status, status, `expected ${status}, got ${reply.status}: ${reply.text.slice(0, 500)}`);
+  return reply;
+};
+
+test('every answer of an end-to-end run keeps the contract', async () => {
+  const admin = server.adminToken;
+  const applicant = await server.token('079190000123', ['applicant']);
+  const clerk = await server.token('clerk-1', ['reception_clerk']);
+  const specialist = await server.token('specialist-1', ['specialist']);
+  const leader = await server.token('leader-1', ['leader']);
+  const auditor = await server.token('auditor-1', ['auditor']);
+  const procedure = '1.003677';
+  const workflow = JSON.parse(await readFile(path.join(process.env.MOTCUA_SOURCE_DIR, 'workflows', '1.003677-temporary-absence.json'), 'utf8'));
+  const form = {
+    full_name: 'Nguyễn Văn An', citizen_id: '079190000123', absent_from: '2026-03-02',
+    absent_until: '2026-04-02', destination: 'Đà Nẵng', reason: 'Công tác',
+  };
+  let code;
+  let declaration;
+  let resultBytes;
+  let signatureHref;
+  let tokenId;
+  let feeCode;
+  const residenceForm = { full_name: 'Trần Thị Bình', citizen_id: '001085000456', address: '12 Lê Lợi, Huế', stay_until: '2027-03-02' };
+  let residenceDocuments;
+  let deskDocuments;
+
+  // [operation covered, request]: run in order, later steps use earlier results.
+  const exercise = [
+    ['GET /healthz', async () => ok(await call('GET', '/healthz'), 200)],
+    ['GET /metrics', async () => ok(await call('GET', '/metrics'), 200)],
+    ['GET /v1/procedures', async () => ok(await call('GET', '/v1/procedures'), 200)],
+    ['GET /v1/procedures/{code}', async () => {
+      ok(await call('GET', `/v1/procedures/${procedure}`), 200);
+      ok(await call('GET', '/v1/procedures/9.999999'), 404);
+    }],
+    ['GET /v1/procedures/{code}/versions', async () => {
+      ok(await call('GET', `/v1/procedures/${procedure}/versions`, { as: admin }), 200);
+      ok(await call('GET', `/v1/procedures/${procedure}/versions`), 401);
+      ok(await call('GET', `/v1/procedures/${procedure}/versions`, { as: applicant }), 403);
+    }],
+    ['PUT /v1/procedures/{code}/workflow', async () => {
+      ok(await call('PUT', `/v1/procedures/${procedure}/workflow`, { as: admin, json: workflow }), 200);
+      ok(await call('PUT', `/v1/procedures/${procedure}/workflow`, { as: admin, json: { procedure: {} } }), 422);
+      ok(await call('PUT', `/v1/procedures/${procedure}/workflow`, { as: admin, body: '{"a":', type: 'application/json' }), 400);
+      ok(await call('PUT', `/v1/procedures/${procedure}/workflow`, { as: admin, body: '{}', type: 'text/plain' }), 415);
+    }],
+    ['POST /v1/documents', async () => {
+      declaration = ok(await call('POST', '/v1/documents', { as: applicant, body: 'CT01 declaration', type: 'application/pdf' }), 201).json.id;
+      ok(await call('POST', '/v1/documents', { body: 'x', type: 'application/pdf' }), 401);
+      // The papers of a residence registration: the applicant's own, and those a clerk scans at the desk.
+      const upload = async (as, text) => ok(await call('POST', '/v1/documents', { as, body: text, type: 'application/pdf' }), 201).json.id;
+      residenceDocuments = { declaration, legal_residence_proof: await upload(applicant, 'lease') };
+      deskDocuments = { declaration: await upload(clerk, 'CT01 at the desk'), legal_residence_proof: await upload(clerk, 'lease at the desk') };
+    }],
+    ['GET /v1/documents/{id}', async () => {
+      ok(await call('GET', `/v1/documents/${declaration}`, { as: applicant }), 200);
+      ok(await call('GET', `/v1/documents/${'0'.repeat(64)}`, { as: applicant }), 404);
+    }],
+    ['POST /v1/dossiers', async () => {
+      const submitted = ok(await call('POST', '/v1/dossiers', {
+        as: applicant, json: { procedure, agency: kAgency, form, documents: { declaration } },
+        headers: { 'idempotency-key': 'contract-submit-1' },
+      }), 201);
+      code = submitted.json.code;
+      // The replay carries Idempotent-Replayed.
+      ok(await call('POST', '/v1/dossiers', {
+        as: applicant, json: { procedure, agency: kAgency, form, documents: { declaration } },
+        headers: { 'idempotency-key': 'contract-submit-1' },
+      }), 201);
+      ok(await call('POST', '/v1/dossiers', { as: applicant, json: { procedure, agency: kAgency, form: {} } }), 422);
+      ok(await call('POST', '/v1/dossiers', { as: applicant, json: { procedure: '9.999999', agency: kAgency, form } }), 404);
+      ok(await call('POST', '/v1/dossiers', { as: applicant, body: '['.repeat(100), type: 'application/json' }), 400);
+    }],
+    ['GET /v1/dossiers', async () => {
+      ok(await call('GET', '/v1/dossiers', { as: applicant }), 200);
+      ok(await call('GET', '/v1/dossiers?limit=1', { as: clerk }), 200);
+      ok(await call('GET', '/v1/dossiers?received_from=%2B026-01-01', { as: clerk }), 422);
+      ok(await call('GET', '/v1/dossiers', { as: 'not-a-token' }), 401);
+    }],
+    ['GET /v1/dossiers/{code}', async () => {
+      ok(await call('GET', `/v1/dossiers/${code}`, { as: applicant }), 200);
+      ok(await call('GET', `/v1/dossiers/${kAgency}-260101-999999`, { as: applicant }), 404);
+      ok(await call('GET', '/v1/dossiers/%ZZ', { as: applicant }), 400);
+    }],
+    ['GET /v1/queue', async () => {
+      ok(await call('GET', '/v1/queue', { as: clerk }), 200);
+      ok(await call('GET', '/v1/queue', { as: applicant }), 403);
+    }],
+    ['POST /v1/dossiers/{code}/claim', async () => ok(await call('POST', `/v1/dossiers/${code}/claim`, { as: clerk }), 200)],
+    ['POST /v1/dossiers/{code}/release', async () => {
+      ok(await call('POST', `/v1/dossiers/${code}/release`, { as: clerk }), 200);
+      ok(await call('POST', `/v1/dossiers/${code}/release`, { as: clerk }), 403);
+    }],
+    ['POST /v1/dossiers/{code}/actions/{action}', async () => {
+      ok(await call('POST', `/v1/dossiers/${code}/actions/receive`, { as: clerk, json: {}, headers: { 'if-match': '"1"' } }), 412);
+      ok(await call('POST', `/v1/dossiers/${code}/actions/receive`, { as: clerk, json: {} }), 200);
+      ok(await call('POST', `/v1/dossiers/${code}/actions/receive`, { as: clerk, json: {} }), 409);
+      // An apology letter with a new appointment: the dossier lists the extension.
+      const extended = ok(await call('POST', `/v1/dossiers/${code}/actions/extend_deadline`, {
+        as: specialist, json: { comment: 'Cần xác minh', appointment_date: '2027-01-15T10:00:00Z' },
+      }), 200);
+      assert.equal(extended.json.extensions.length, 1);
+      const result = await call('POST', '/v1/documents', { as: specialist, body: 'Notice of temporary absence', type: 'application/pdf' });
+      ok(await call('POST', `/v1/dossiers/${code}/actions/propose_result`, { as: specialist, json: { result_document: result.json.id } }), 422);
+      ok(await call('POST', `/v1/dossiers/${code}/actions/propose_result`, {
+        as: specialist, json: { comment: 'Đủ điều kiện', result_document: result.json.id },
+      }), 200);
+    }],
+    ['GET /v1/dossiers/{code}/result', async () => {
+      resultBytes = ok(await call('GET', `/v1/dossiers/${code}/result`, { as: leader }), 200).buffer;
+      // The leader's certificate bound to the leader, then the signature.
+      const certificate = new X509Certificate(await readFile(path.join(server.pki, 'leader.pem')));
+      const fingerprint = certificate.fingerprint256.replaceAll(':', '').toLowerCase();
+      ok(await call('PATCH', '/v1/users/leader-1', { as: admin, json: { certificate_fingerprint: fingerprint } }), 200);
+      const file = path.join(server.dir, 'result');
+      await writeFile(file, resultBytes);
+      const signature = await server.signAsLeader(file);
+      ok(await call('POST', `/v1/dossiers/${code}/actions/sign_result`, { as: leader, json: { signature } }), 200);
+      ok(await call('POST', `/v1/dossiers/${code}/actions/return_result`, { as: clerk, json: {} }), 200);
+    }],
+    ['GET /v1/dossiers/{code}/result/signatures', async () => {
+      const list = ok(await call('GET', `/v1/dossiers/${code}/result/signatures`, { as: applicant }), 200);
+      signatureHref = list.json.items[0].href;
+    }],
+    ['GET /v1/dossiers/{code}/result/signatures/{id}', async () => {
+      ok(await call('GET', signatureHref, { as: applicant }), 200);
+      ok(await call('GET', `/v1/dossiers/${code}/result/signatures/${'0'.repeat(64)}`, { as: applicant }), 404);
+    }],
+    ['POST /v1/verify', async () => {
+      ok(await call('POST', '/v1/verify', { body: resultBytes, type: 'application/octet-stream' }), 200);
+      ok(await call('POST', '/v1/verify', { body: 'not a result', type: 'application/octet-stream' }), 404);
+      // Over --max-anonymous-body (64 KiB) without credentials: the default problem.
+      ok(await call('POST', '/v1/verify', { body: Buffer.alloc(70 * 1024), type: 'application/octet-stream' }), 413);
+    }],
+    ['POST /v1/dossiers/{code}/rating', async () => {
+      ok(await call('POST', `/v1/dossiers/${code}/rating`, { as: applicant, json: { score: 9 } }), 422);
+      ok(await call('POST', `/v1/dossiers/${code}/rating`, { as: applicant, json: { score: 5, comment: 'Nhanh' } }), 201);
+      ok(await call('POST', `/v1/dossiers/${code}/rating`, { as: applicant, json: { score: 4 } }), 409);
+    }],
+    ['GET /v1/dossiers/{code}/history', async () => ok(await call('GET', `/v1/dossiers/${code}/history`, { as: applicant }), 200)],
+    ['GET /v1/dossiers/{code}/audit', async () => {
+      ok(await call('GET', `/v1/dossiers/${code}/audit`, { as: auditor }), 200);
+      ok(await call('GET', `/v1/dossiers/${code}/audit`, { as: applicant }), 403);
+    }],
+    ['POST /v1/dossiers/{code}/payments', async () => {
+      // Temporary residence has a fee (15,000 VND at the desk): submitted
+      // at the desk by the clerk, received, then paid there.
+      feeCode = ok(await call('POST', '/v1/dossiers', {
+        as: clerk, json: { procedure: '1.004194', applicant_id: '001085000456', channel: 'desk', form: residenceForm, documents: deskDocuments },
+      }), 201).json.code;
+      ok(await call('POST', `/v1/dossiers/${feeCode}/actions/receive`, { as: clerk, json: {} }), 200);
+      ok(await call('POST', `/v1/dossiers/${feeCode}/payments`, { as: clerk, json: { amount: 1000, receipt: 'BL-1' } }), 400);
+      ok(await call('POST', `/v1/dossiers/${feeCode}/payments`, { as: clerk, json: { amount: 15000, receipt: 'BL-1' } }), 201);
+      ok(await call('POST', `/v1/dossiers/${feeCode}/payments`, { as: applicant, json: { amount: 15000, receipt: 'BL-2' } }), 403);
+      ok(await call('POST', `/v1/dossiers/${code}/payments`, { as: clerk, json: { amount: 1000, receipt: 'BL-3' } }), 409);
+    }],
+    ['POST /v1/payments/callback', async () => {
+      // Submitted online by the applicant, received, paid through the gateway (7,000 VND online).
+      const online = ok(await call('POST', '/v1/dossiers', {
+        as: applicant, json: { procedure: '1.004194', agency: kAgency, form: residenceForm, documents: residenceDocuments },
+      }), 201).json.code;
+      ok(await call('POST', `/v1/dossiers/${online}/actions/receive`, { as: clerk, json: {} }), 200);
+      const confirmation = JSON.stringify({ transaction_id: 'gw-1', dossier: online, amount: 7000, status: 'paid' });
+      const signature = `sha256=${createHmac('sha256', kPaymentSecret).update(confirmation).digest('hex')}`;
+      const gateway = { body: confirmation, type: 'application/json', headers: { 'x-motcua-signature': signature } };
+      assert.equal(ok(await call('POST', '/v1/payments/callback', gateway), 200).json.outcome, 'recorded');
+      assert.equal(ok(await call('POST', '/v1/payments/callback', gateway), 200).json.outcome, 'replayed');
+      ok(await call('POST', '/v1/payments/callback', { ...gateway, headers: { 'x-motcua-signature': `sha256=${'0'.repeat(64)}` } }), 401);
+    }],
+    ['GET /v1/users', async () => ok(await call('GET', '/v1/users', { as: admin }), 200)],
+    ['POST /v1/users', async () => {
+      ok(await call('POST', '/v1/users', { as: admin, json: { id: 'clerk-2', name: 'Lê Thị Hoa', roles: ['reception_clerk'], agency: kAgency } }), 201);
+      ok(await call('POST', '/v1/users', { as: admin, json: { id: 'clerk-2', roles: ['reception_clerk'], agency: kAgency } }), 409);
+      ok(await call('POST', '/v1/users', { as: admin, json: { id: 'clerk-3', agency: kAgency } }), 422);
+      ok(await call('POST', '/v1/users', { as: clerk, json: { id: 'clerk-4', roles: ['reception_clerk'] } }), 403);
+    }],
+    ['GET /v1/users/{id}', async () => {
+      ok(await call('GET', '/v1/users/clerk-2', { as: admin }), 200);
+      ok(await call('GET', '/v1/users/nobody', { as: admin }), 404);
+    }],
+    ['PATCH /v1/users/{id}', async () => {
+      ok(await call('PATCH', '/v1/users/clerk-2', { as: admin, json: { name: 'Lê Thị Hoà', disabled: false } }), 200);
+      ok(await call('PATCH', '/v1/users/clerk-2', { as: admin, json: { colour: 'blue' } }), 422);
+    }],
+    ['POST /v1/tokens', async () => {
+      tokenId = ok(await call('POST', '/v1/tokens', { as: admin, json: { user_id: 'clerk-2', label: 'desk', ttl_seconds: 3600 } }), 201).json.id;
+      ok(await call('POST', '/v1/tokens', { as: admin, json: { user_id: 'nobody' } }), 404);
+    }],
+    ['GET /v1/tokens', async () => {
+      ok(await call('GET', '/v1/tokens?user=clerk-2', { as: admin }), 200);
+      ok(await call('GET', '/v1/tokens', { as: admin }), 422);
+    }],
+    ['DELETE /v1/tokens/{id}', async () => {
+      ok(await call('DELETE', `/v1/tokens/${tokenId}`, { as: admin }), 204);
+      ok(await call('DELETE', `/v1/tokens/${'0'.repeat(64)}`, { as: admin }), 404);
+    }],
+    ['GET /v1/feed', async () => {
+      // Both kinds of entry: dossier status changes, and a signed checkpoint.
+      let topics = new Set();
+      for (let waited = 0; waited < 20000 && !topics.has('audit.checkpoint'); waited += 250) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        topics = new Set(ok(await call('GET', '/v1/feed?limit=1000', { as: admin }), 200).json.items.map((e) => e.topic));
+      }
+      assert.deepEqual([...topics].sort(), ['audit.checkpoint', 'dossier.status']);
+      ok(await call('GET', '/v1/feed?limit=0', { as: admin }), 422);
+    }],
+    ['GET /v1/feed/dead-letters', async () => ok(await call('GET', '/v1/feed/dead-letters', { as: admin }), 200)],
+    ['GET /v1/reports/summary', async () => {
+      ok(await call('GET', '/v1/reports/summary', { as: auditor }), 200);
+      ok(await call('GET', '/v1/reports/summary?group_by=month&from=2026-01-01', { as: admin, headers: { accept: 'text/csv' } }), 200);
+      ok(await call('GET', '/v1/reports/summary?from=%2B026-01-01', { as: admin }), 422);
+    }],
+    ['GET /v1/reports/scorecard', async () => {
+      ok(await call('GET', '/v1/reports/scorecard', { as: admin }), 200);
+      ok(await call('GET', '/v1/reports/scorecard', { as: admin, headers: { accept: 'text/csv' } }), 200);
+      ok(await call('GET', '/v1/reports/scorecard?agency=000.00.02.H26', { as: admin }), 403);
+    }],
+    ['GET /v1/auth/providers', async () => ok(await call('GET', '/v1/auth/providers'), 200)],
+    ['GET /v1/auth/{provider}/login', async () => {
+      ok(await call('GET', '/v1/auth/vneid/login'), 404);
+      ok(await call('GET', `/v1/auth/${kStaffProvider}/login?return_to=//evil.example`), 400);
+      ok(await call('GET', `/v1/auth/${kStaffProvider}/login`), 503);
+    }],
+    ['GET /v1/auth/{provider}/callback', async () => {
+      ok(await call('GET', '/v1/auth/vneid/callback?code=c&state=s'), 404);
+      ok(await call('GET', `/v1/auth/${kStaffProvider}/callback?code=c&state=s`), 400);
+    }],
+    ['GET /v1/session', async () => ok(await call('GET', '/v1/session', { as: admin }), 401)],
+    ['POST /v1/session/logout', async () => ok(await call('POST', '/v1/session/logout', { as: admin }), 401)],
+    ['PUT /v1/users/{id}/identities/{provider}', async () => {
+      const link = (user, subject) => call('PUT', `/v1/users/${user}/identities/${kStaffProvider}`, { as: admin, json: { subject } });
+      ok(await link('clerk-2', 'kc-1'), 200);
+      ok(await link('clerk-1', 'kc-1'), 409);
+      ok(await call('PUT', '/v1/users/clerk-2/identities/vneid', { as: admin, json: { subject: 'kc-1' } }), 404);
+      ok(await link('clerk-2', ''), 400);
+    }],
+    ['DELETE /v1/users/{id}/identities/{provider}', async () => {
+      ok(await call('DELETE', `/v1/users/clerk-2/identities/${kStaffProvider}`, { as: admin }), 204);
+      ok(await call('DELETE', '/v1/users/clerk-2/identities/vneid', { as: admin }), 404);
+    }],
+  ];
+
+  for (const [operation, request] of exercise) {
+    assert.ok(contract.operations.includes(operation), `${operation} is not an operation of openapi.yaml`);
+    await request();
+  }
+
+  // Answers no operation documents: a method the path does not have (405
+  // with Allow) and a path the document does not have (404).
+  ok(await call('DELETE', '/v1/procedures', { as: admin }), 405);
+  ok(await call('GET', `/v1/procedures/${procedure}/workflow`), 405);
+  ok(await call('OPTIONS', '/v1/procedures'), 405);
+  ok(await call('GET', '/v1/no-such-route'), 404);
+  ok(await call('GET', '/v2/procedures'), 404);
+
+  assert.deepEqual(violations, [], `responses that break the contract:\n${violations.join('\n')}`);
+  const missed = contract.operations.filter((op) => !exercised.has(op) && !kNotExercised.has(op));
+  assert.deepEqual(missed, [], 'operations of openapi.yaml the run never exercised (add them to `exercise`)');
+});
