@@ -13,8 +13,9 @@ import { currentSession, loadSession, onSessionChange } from '/web/lib/session.j
 import { resolve, useLocation } from '/web/lib/router.js';
 import { Layout, NotFoundPage, SignInPrompt } from '/web/lib/ui.js';
 import { routes as commonRoutes } from '/web/common/routes.js';
+import { routes as citizenRoutes } from '/web/citizen/routes.js';
 
-const kSections = [commonRoutes];
+const kSections = [citizenRoutes, commonRoutes];
 const kRoutes = kSections.flat();
 
 // May the current session open `route`? Routes say `signedIn: true` or list
