@@ -25,6 +25,9 @@ import {
 import { procedureTitle } from '/web/citizen/procedure_facts.js';
 
 const kFinishedStatuses = new Set([3, 7, 8, 9, 10]);
+// Actions the payment records perform (the gateway callback, a desk
+// receipt), never a click: the API does not yet say an action's step.
+const kPaymentActions = new Set(['pay_fee']);
 
 async function optional(promise) {
   try {
@@ -140,7 +143,7 @@ function Submitted({ dossier, procedure }) {
 // The applicant's available actions, each with a comment and, where the
 // procedure lists documents, new documents (answering a supplement request).
 function Actions({ dossier, procedure, onDone }) {
-  const actions = (dossier.available_actions ?? []).filter((a) => actionName(a) !== 'rate');
+  const actions = (dossier.available_actions ?? []).filter((a) => !kPaymentActions.has(actionName(a)));
   const [chosen, setChosen] = useState(null);
   const [comment, setComment] = useState('');
   const [form, setForm] = useState({});

@@ -78,7 +78,7 @@ export function SubmitPage({ params }) {
     <p class="lead">${procedureTitle(procedure)} (${procedure.code})</p>
     ${failure &&
     html`<div id="submit-errors" tabindex="-1">
-      <${Alert}>${problemText(failure)}${fieldCount > 0 ? ` ${t('submit.fix_fields', { count: fieldCount })}` : ''}<//>
+      <${Alert}>${problemText(failure)}${fieldCount > 0 ? html` <span>${t('submit.fix_fields', { count: fieldCount })}</span>` : ''}<//>
     </div>`}
     <form class="panel" onSubmit=${onSubmit} novalidate>
       <fieldset>

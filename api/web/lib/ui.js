@@ -53,6 +53,7 @@ export function problemText(error) {
   if (error.status === 403) return t('error.forbidden');
   if (error.status === 404) return t('error.not_found');
   if (error.status === 412) return t('error.stale');
+  if (error.status === 422 && error.problem.errors?.length) return t('error.validation');
   return error.problem.detail || error.problem.title || t('error.generic');
 }
 
