@@ -24,6 +24,9 @@ cmake --build build -j"$(nproc)"
 # The test OpenID Providers' packages, exactly as pinned by
 # tests/idp/package-lock.json.
 (cd tests/idp && npm ci --no-audit --no-fund)
+# The browser tests' packages (tests/web/package-lock.json); never a browser:
+# they drive Debian's chromium, which install-deps.sh --tests installs.
+(cd tests/web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 
 run_start=$SECONDS
