@@ -19,6 +19,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
+import { X509Certificate } from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 const run = promisify(execFile);
@@ -31,8 +32,10 @@ export const kCitizenB = { user_id: '001085000456', name: 'Trần Thị Bình', 
 // A staff member of kAgency: with a user there, the server serves kAgency.
 export const kClerk = { user_id: 'web-test-clerk', name: 'Phạm Văn Dũng', roles: ['reception_clerk'], agency: kAgency };
 export const kSpecialist = { user_id: 'web-test-specialist', name: 'Lê Thị Hoa', roles: ['specialist'], agency: kAgency };
-// The demo PKI's leader certificate carries UID=leader1, which binds it to this user.
-export const kLeader = { user_id: 'leader1', name: 'Trần Văn Lãnh', roles: ['leader'], agency: kAgency };
+// A leader whose record an admin binds to the demo PKI's leader certificate
+// (bindLeaderCertificate), so it is not the demo mode's own leader1.
+export const kLeader = { user_id: 'web-test-leader', name: 'Trần Văn Lãnh', roles: ['leader'], agency: kAgency };
+export const kAdmin = { user_id: 'web-test-admin', name: 'Quản trị', roles: ['admin'], agency: kAgency };
 export const kPhone = { width: 360, height: 740 };
 export const kDesktop = { width: 1280, height: 900 };
 
@@ -188,6 +191,13 @@ export async function apiAs(stack, user, method, pathname, { json, body, content
   if (!response.ok) throw new Error(`${method} ${pathname}: ${response.status} ${text}`);
   const type = response.headers.get('content-type') ?? '';
   return type.includes('json') ? JSON.parse(text) : text;
+}
+
+// Binds `leader`'s record to the demo PKI's leader certificate, as `admin`.
+export async function bindLeaderCertificate(stack, admin, leader) {
+  const pem = await readFile(path.join(stack.dir, 'pki', 'leader.pem'), 'utf8');
+  const fingerprint = new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase();
+  await apiAs(stack, admin, 'PATCH', `/v1/users/${encodeURIComponent(leader.user_id)}`, { json: { certificate_fingerprint: fingerprint } });
 }
 
 // Signs `file` with the demo PKI's leader key (`motcua sign`), giving DER bytes.

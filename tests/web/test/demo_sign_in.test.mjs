@@ -35,6 +35,11 @@ test('a citizen signs in with the demo account, submits, sees the dossier, and s
     const type = await input.getAttribute('type');
     await input.fill(type === 'date' ? '2027-01-15' : id.endsWith('citizen_id') ? '001090000001' : 'Hà Nội');
   }
+  const files = page.locator('form input[type=file]');
+  for (let i = 0; i < (await files.count()); i += 1) {
+    await files.nth(i).setInputFiles({ name: `giay-to-${i}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4 ${i}`) });
+  }
+  await page.waitForFunction((count) => document.querySelectorAll('.upload-done').length === count, await files.count());
   await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
   await page.getByRole('heading', { level: 1, name: /^Hồ sơ / }).waitFor({ timeout: 10000 }).catch(async () => {
     throw new Error(`not submitted: ${await page.locator('main').innerText()}`);

@@ -9,11 +9,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { apiAs, kCitizenA, kClerk, kLeader, kPhone, kSpecialist, newPage, open, seriousViolations, signAsLeader, signInWithToken, startStack, submitDossier } from '../harness.mjs';
+import { apiAs, bindLeaderCertificate, kAdmin, kCitizenA, kClerk, kLeader, kPhone, kSpecialist, newPage, open, seriousViolations, signAsLeader, signInWithToken, startStack, submitDossier } from '../harness.mjs';
 
 let stack;
 before(async () => {
-  stack = await startStack({ users: [kCitizenA, kClerk, kSpecialist, kLeader] });
+  stack = await startStack({ users: [kCitizenA, kClerk, kSpecialist, kLeader, kAdmin] });
+  await bindLeaderCertificate(stack, kAdmin, kLeader);
 });
 after(async () => {
   await stack?.stop();
