@@ -8,6 +8,7 @@ packages=(g++ cmake make pkg-config nlohmann-json3-dev libsqlite3-dev libssl-dev
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(doctest-dev json-schema-test-suite openssl)  # openssl: the CLI, for interop tests
   packages+=(systemd)  # systemd-analyze verifies the units in tools/
+  packages+=(chromium)  # the browser the web tests drive (tests/web)
   # clang-14 and its sanitizer/libFuzzer runtimes build the fuzzers
   # (tools/fuzz.sh); llvm-14 brings llvm-symbolizer for readable reports.
   packages+=(clang-14 libclang-rt-14-dev llvm-14)

@@ -28,6 +28,9 @@ cmake --build build -j"$(nproc)"
 # tests/contract/package-lock.json; ctest then lints api/openapi.yaml with
 # redocly and checks real answers against it (contract/checker, contract/e2e).
 (cd tests/contract && npm ci --no-audit --no-fund)
+# The browser tests' packages (tests/web/package-lock.json); never a browser:
+# they drive Debian's chromium, which install-deps.sh --tests installs.
+(cd tests/web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 
 run_start=$SECONDS

@@ -29,6 +29,8 @@
 #include "api/session_routes.h"
 #include "api/sign_in_routes.h"
 #include "api/user_routes.h"
+#include "api/web_assets.h"
+#include "api/web_routes.h"
 #include "api/webhook_client.h"
 #include "engine/cli/bundled_schema.h"
 #include "engine/cli/calendar_files.h"
@@ -582,8 +584,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
                         log_line};
   // Logging out of a provider's session returns the browser to this
   // engine's front page: the origin of that provider's redirect_uri.
-  LogoutUrl sign_in_logout = [&oidc_providers, &sign_in](const std::string& provider)
-      -> std::optional<std::string> {
+  LogoutUrl sign_in_logout = [&oidc_providers,
+                              &sign_in](const std::string& provider) -> std::optional<std::string> {
     for (const LoadedOidcProvider& loaded : oidc_providers) {
       if (loaded.config.id != provider) continue;
       const std::string& callback = loaded.config.redirect_uri;
@@ -606,7 +608,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
                        AddPaymentRoutes(router, PaymentApi{payments, authenticate}),
 
                        AddReportRoutes(router, report_api), AddSignInRoutes(router, sign_in_api),
-                       AddSessionRoutes(router, SessionApi{request_authenticator, sign_in_logout})}) {
+                       AddSessionRoutes(router, SessionApi{request_authenticator, sign_in_logout}),
+                       AddWebRoutes(router, EmbeddedWebAssets())}) {
     if (!added.ok()) return Fail(io, added.error().message());
   }
   server_options.authenticate_body = [&authenticate](const HttpRequest& head) {

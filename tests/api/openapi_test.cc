@@ -20,6 +20,8 @@
 #include "api/session_routes.h"
 #include "api/sign_in_routes.h"
 #include "api/user_routes.h"
+#include "api/web_assets.h"
+#include "api/web_routes.h"
 #include "tests/fakes/memory_identity_store.h"
 #include "tests/fakes/memory_session_store.h"
 #include "tests/fakes/memory_sign_in_store.h"
@@ -134,6 +136,7 @@ void WithEveryRoute(const std::function<void(const Router&)>& use) {
   IdentityLinks links({}, sign_in_store, users, clock);
   SignInApi sign_in_api{login, links, api.authenticate, clock, false, nullptr};
   REQUIRE(AddSignInRoutes(router, sign_in_api).ok());
+  REQUIRE(AddWebRoutes(router, EmbeddedWebAssets()).ok());
   use(router);
 }
 

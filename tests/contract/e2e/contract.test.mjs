@@ -102,6 +102,18 @@ test('every answer of an end-to-end run keeps the contract', async () => {
   // [operation covered, request]: run in order, later steps use earlier results.
   const exercise = [
     ['GET /healthz', async () => ok(await call('GET', '/healthz'), 200)],
+    ['GET /', async () => {
+      const page = ok(await call('GET', '/'), 200);
+      ok(await call('GET', '/', { headers: { 'if-none-match': page.headers.get('etag') } }), 304);
+    }],
+    ['GET /web/{file}', async () => {
+      ok(await call('GET', '/web/app.js'), 200);
+      ok(await call('GET', '/web/no-such-file.js'), 404);
+    }],
+    ['GET /web/{dir}/{file}', async () => {
+      ok(await call('GET', '/web/lib/api.js'), 200);
+      ok(await call('GET', '/web/lib/no-such-file.js'), 404);
+    }],
     ['GET /metrics', async () => ok(await call('GET', '/metrics'), 200)],
     ['GET /v1/procedures', async () => ok(await call('GET', '/v1/procedures'), 200)],
     ['GET /v1/procedures/{code}', async () => {

@@ -1,0 +1,110 @@
+// submit.js: submitting a dossier online (POST /v1/dossiers). The form is
+// generated from the procedure's JSON Schema, documents upload as they are
+// chosen, and the submission carries one Idempotency-Key per attempt: kept
+// when the answer was lost (a retry cannot submit twice), renewed after the
+// server answered. Server errors show beside the fields their pointers name.
+
+import { html, useState } from '/web/lib/html.js';
+import { api, ApiError, getJson, newIdempotencyKey } from '/web/lib/api.js';
+import { t, titleOf } from '/web/lib/i18n.js';
+import { href, navigate, segment } from '/web/lib/router.js';
+import { SchemaForm, errorsUnder } from '/web/lib/schema_form.js';
+import { DocumentUpload } from '/web/lib/document_upload.js';
+import { Alert, Field, LoadFailure, Loading, PageTitle, describedBy, problemText, useAsync } from '/web/lib/ui.js';
+import { procedureTitle } from '/web/citizen/procedure_facts.js';
+
+// The receiving agency to offer first: in demo mode, the demo staff's agency.
+async function suggestedAgency() {
+  try {
+    const demo = await getJson('/v1/demo/accounts');
+    return demo.accounts?.find((account) => account.agency)?.agency ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function SubmitPage({ params }) {
+  const loaded = useAsync(async () => {
+    const [procedure, agency] = await Promise.all([
+      getJson(`/v1/procedures/${segment(params.code)}`),
+      suggestedAgency(),
+    ]);
+    return { procedure, agency };
+  }, [params.code]);
+  const [form, setForm] = useState({});
+  const [agency, setAgency] = useState(null);
+  const [documents, setDocuments] = useState({});
+  const [errors, setErrors] = useState({});
+  const [failure, setFailure] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
+
+  if (loaded.loading) return html`<${Loading} />`;
+  if (loaded.error) return html`<${LoadFailure} error=${loaded.error} />`;
+  const procedure = loaded.data.procedure;
+  const agencyValue = agency ?? loaded.data.agency;
+
+  const onSubmit = async (event) => {
+    event.preventDefault();
+    setBusy(true);
+    setFailure(null);
+    setErrors({});
+    const documentIds = {};
+    for (const [key, info] of Object.entries(documents)) if (info) documentIds[key] = info.id;
+    try {
+      const { data } = await api('POST', '/v1/dossiers', {
+        json: { procedure: procedure.code, agency: agencyValue, form, documents: documentIds, channel: 'online' },
+        idempotencyKey,
+      });
+      navigate(`/dossiers/${segment(data.code)}`, { submitted: '1' });
+    } catch (error) {
+      if (error instanceof ApiError) {
+        setIdempotencyKey(newIdempotencyKey());
+        setErrors(error.fieldErrors());
+      }
+      setFailure(error);
+      setBusy(false);
+      // Move focus to the summary so the errors are announced and reachable.
+      setTimeout(() => document.getElementById('submit-errors')?.focus(), 0);
+    }
+  };
+
+  const formErrors = errorsUnder(errors, '/form/');
+  const documentErrors = errorsUnder(errors, '/documents/');
+  const fieldCount = Object.keys(errors).length;
+  return html`<section>
+    <p class="breadcrumb"><a href=${href(`/procedures/${segment(procedure.code)}`)}>${procedureTitle(procedure)}</a></p>
+    <${PageTitle}>${t('submit.title')}<//>
+    <p class="lead">${procedureTitle(procedure)} (${procedure.code})</p>
+    ${failure &&
+    html`<div id="submit-errors" tabindex="-1">
+      <${Alert}>${problemText(failure)}${fieldCount > 0 ? html` <span>${t('submit.fix_fields', { count: fieldCount })}</span>` : ''}<//>
+    </div>`}
+    <form class="panel" onSubmit=${onSubmit} novalidate>
+      <fieldset>
+        <legend>${t('submit.agency_legend')}</legend>
+        <${Field} id="submit-agency" label=${t('submit.agency')} required=${true}
+            hint=${t('submit.agency_hint')} error=${errors['/agency']}>
+          <input id="submit-agency" name="agency" required value=${agencyValue}
+            aria-invalid=${errors['/agency'] ? 'true' : undefined}
+            aria-describedby=${describedBy('submit-agency', true, errors['/agency'])}
+            onInput=${(event) => setAgency(event.target.value)} />
+        <//>
+      </fieldset>
+      <fieldset>
+        <legend>${t('submit.form_legend')}</legend>
+        <${SchemaForm} schema=${procedure.form} value=${form} onChange=${setForm} errors=${formErrors} />
+      </fieldset>
+      <fieldset>
+        <legend>${t('submit.documents_legend')}</legend>
+        ${(procedure.documents ?? []).map(
+          (document) => html`<${DocumentUpload} id=${`document-${document.key}`}
+            label=${titleOf(document)} required=${document.required}
+            error=${documentErrors[document.key]} value=${documents[document.key]}
+            onChange=${(info) => setDocuments((previous) => ({ ...previous, [document.key]: info }))} />`,
+        )}
+      </fieldset>
+      <button type="submit" class="button" disabled=${busy}>${busy ? t('submit.sending') : t('submit.send')}</button>
+    </form>
+  </section>`;
+}

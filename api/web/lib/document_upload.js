@@ -1,0 +1,40 @@
+// document_upload.js: a file input that uploads the chosen file at once to
+// POST /v1/documents with a progress bar, and hands the stored document's
+// info ({id, size, media_type}) to `onChange`. Forms then name the document
+// by its id (the SHA-256 of its bytes).
+
+import { html, useState } from '/web/lib/html.js';
+import { uploadDocument } from '/web/lib/api.js';
+import { t } from '/web/lib/i18n.js';
+import { Field, ProgressBar, describedBy, problemText } from '/web/lib/ui.js';
+
+export function DocumentUpload({ id, label, required, hint, error, value, onChange, accept }) {
+  const [progress, setProgress] = useState(null);
+  const [uploadError, setUploadError] = useState(null);
+  const [fileName, setFileName] = useState('');
+  const shownError = uploadError ?? error;
+
+  const onFile = async (event) => {
+    const file = event.target.files?.[0];
+    if (!file) return;
+    setFileName(file.name);
+    setUploadError(null);
+    setProgress(0);
+    onChange(null);
+    try {
+      const info = await uploadDocument(file, setProgress);
+      onChange({ ...info, name: file.name });
+    } catch (failure) {
+      setUploadError(problemText(failure));
+      setProgress(null);
+    }
+  };
+
+  return html`<${Field} id=${id} label=${label} required=${required} hint=${hint} error=${shownError}>
+    <input id=${id} type="file" accept=${accept} onChange=${onFile}
+      aria-invalid=${shownError ? 'true' : undefined}
+      aria-describedby=${describedBy(id, hint, shownError)} />
+    ${progress !== null && html`<${ProgressBar} value=${progress} label=${t('upload.progress', { name: fileName })} />`}
+    ${value && html`<p class="upload-done" role="status">${t('upload.done', { name: value.name ?? fileName })}</p>`}
+  <//>`;
+}

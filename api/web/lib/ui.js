@@ -1,0 +1,176 @@
+// ui.js: the shared pieces every page is built from: the page frame
+// (landmarks, skip link, language switch, sign-out), headings that take focus
+// on navigation, alerts for API problems, form fields that show the server's
+// field errors, progress bars, status badges, and useAsync for loading data.
+
+import { html, useEffect, useRef, useState } from '/web/lib/html.js';
+import { t, language, setLanguage, statusLabel } from '/web/lib/i18n.js';
+import { ApiError } from '/web/lib/api.js';
+import { currentSession, signOut } from '/web/lib/session.js';
+import { href, navigate } from '/web/lib/router.js';
+
+// Loads with `load()` whenever `deps` change: {data, error, loading, reload}.
+export function useAsync(load, deps) {
+  const [state, setState] = useState({ data: null, error: null, loading: true });
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((previous) => ({ ...previous, loading: true, error: null }));
+    load().then(
+      (data) => live && setState({ data, error: null, loading: false }),
+      (error) => live && setState({ data: null, error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, generation]);
+  return { ...state, reload: () => setGeneration((g) => g + 1) };
+}
+
+// The page's h1; it takes focus when the page opens, so screen readers
+// announce the new page and keyboard users start from its top.
+export function PageTitle({ children }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
+  return html`<h1 tabindex="-1" ref=${ref}>${children}</h1>`;
+}
+
+export function Loading() {
+  return html`<p class="loading" role="status">${t('common.loading')}</p>`;
+}
+
+export function Alert({ kind = 'error', children }) {
+  const role = kind === 'error' ? 'alert' : 'status';
+  return html`<div class="alert alert-${kind}" role=${role}>${children}</div>`;
+}
+
+// The sentence for an API failure: the problem's detail, or a plain one by status.
+export function problemText(error) {
+  if (!(error instanceof ApiError)) return t('error.network');
+  if (error.status === 401) return t('error.unauthenticated');
+  if (error.status === 403) return t('error.forbidden');
+  if (error.status === 404) return t('error.not_found');
+  if (error.status === 412) return t('error.stale');
+  if (error.status === 422 && error.problem.errors?.length) return t('error.validation');
+  return error.problem.detail || error.problem.title || t('error.generic');
+}
+
+export function ProblemAlert({ error }) {
+  if (!error) return null;
+  return html`<${Alert}>${problemText(error)}<//>`;
+}
+
+// The page for a dossier or procedure the caller may not see: the server
+// answers 404 (or 403) and this page shows nothing of the data.
+export function NotFoundPage({ error }) {
+  const forbidden = error instanceof ApiError && error.status === 403;
+  return html`<section class="panel">
+    <${PageTitle}>${t(forbidden ? 'error.forbidden_title' : 'error.not_found_title')}<//>
+    <p>${t(forbidden ? 'error.forbidden' : 'error.not_found')}</p>
+    <p><a href="#/">${t('nav.home')}</a></p>
+  </section>`;
+}
+
+// Shows the API failure a page load ended with: the not-found page for
+// 403/404, the sign-in prompt for 401, an alert otherwise.
+export function LoadFailure({ error }) {
+  if (error instanceof ApiError && (error.status === 404 || error.status === 403)) {
+    return html`<${NotFoundPage} error=${error} />`;
+  }
+  if (error instanceof ApiError && error.status === 401) return html`<${SignInPrompt} />`;
+  return html`<${ProblemAlert} error=${error} />`;
+}
+
+export function SignInPrompt() {
+  const back = window.location.hash || '#/';
+  return html`<section class="panel">
+    <${PageTitle}>${t('signin.required_title')}<//>
+    <p>${t('signin.required')}</p>
+    <p><a class="button" href=${href('/sign-in', { next: back.slice(1) })}>${t('nav.sign_in')}</a></p>
+  </section>`;
+}
+
+// A labelled form control with its hint and its (server or local) error.
+// `children` is the control; it must carry id=${id} and
+// aria-describedby=${describedBy(id, hint, error)}.
+export function Field({ id, label, required, hint, error, children }) {
+  return html`<div class=${`field${error ? ' field-invalid' : ''}`}>
+    <label for=${id}>${label}${required ? html`<span class="required" aria-hidden="true"> *</span>` : ''}</label>
+    ${hint ? html`<p class="hint" id=${`${id}-hint`}>${hint}</p>` : ''}
+    ${children}
+    ${error ? html`<p class="field-error" id=${`${id}-error`}>${error}</p>` : ''}
+  </div>`;
+}
+
+export function describedBy(id, hint, error) {
+  return [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+}
+
+export function ProgressBar({ value, label }) {
+  const percent = Math.round((value ?? 0) * 100);
+  return html`<div class="progress">
+    <progress max="100" value=${percent} aria-label=${label}>${percent}%</progress>
+    <span class="progress-text">${percent}%</span>
+  </div>`;
+}
+
+// The national status code and its plain-language label.
+export function StatusBadge({ status }) {
+  return html`<span class=${`badge status-${status}`}>
+    <span class="badge-code">${t('status.code', { code: status })}</span> ${statusLabel(status)}
+  </span>`;
+}
+
+function LanguageSwitch() {
+  const other = language() === 'vi' ? 'en' : 'vi';
+  return html`<button type="button" class="link-button" lang=${other}
+      onClick=${() => setLanguage(other)}>${t(`lang.switch_to_${other}`)}</button>`;
+}
+
+function UserMenu() {
+  const session = currentSession();
+  if (!session) {
+    return html`<a class="button button-small" href="#/sign-in">${t('nav.sign_in')}</a>`;
+  }
+  const onSignOut = async () => {
+    await signOut();
+    navigate('/');
+  };
+  return html`<span class="user">
+    <span class="user-name">${session.name || session.user_id}</span>
+    <button type="button" class="button button-small button-secondary" onClick=${onSignOut}>${t('nav.sign_out')}</button>
+  </span>`;
+}
+
+// The frame around every page. `nav` lists {href, label} links the signed-in
+// roles may use (app.js builds it from the sections' routes).
+export function Layout({ nav, activePath, children }) {
+  return html`<a class="skip-link" href="#main" onClick=${(event) => {
+      event.preventDefault();
+      document.getElementById('main')?.focus();
+    }}>${t('common.skip_to_content')}</a>
+    <header class="site-header">
+      <div class="header-inner">
+        <a class="brand" href="#/">
+          <img src="/web/favicon.svg" alt="" width="32" height="32" />
+          <span>${t('app.name')}</span>
+        </a>
+        <div class="header-tools">
+          <${LanguageSwitch} />
+          <${UserMenu} />
+        </div>
+      </div>
+      <nav class="site-nav" aria-label=${t('nav.label')}>
+        <ul>
+          ${nav.map(
+            (item) => html`<li><a href=${item.href}
+              aria-current=${activePath === item.href.slice(1) ? 'page' : undefined}>${item.label}</a></li>`,
+          )}
+        </ul>
+      </nav>
+    </header>
+    <main id="main" tabindex="-1">${children}</main>
+    <footer class="site-footer"><p>${t('app.footer')}</p></footer>`;
+}
