@@ -582,8 +582,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
                         log_line};
   // Logging out of a provider's session returns the browser to this
   // engine's front page: the origin of that provider's redirect_uri.
-  LogoutUrl sign_in_logout = [&oidc_providers,
-                              &sign_in](const std::string& provider) -> std::optional<std::string> {
+  LogoutUrl sign_in_logout = [&oidc_providers, &sign_in](const std::string& provider)
+      -> std::optional<std::string> {
     for (const LoadedOidcProvider& loaded : oidc_providers) {
       if (loaded.config.id != provider) continue;
       const std::string& callback = loaded.config.redirect_uri;
@@ -601,13 +601,12 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   if (Status added = AddOperationalRoutes(router, metrics); !added.ok()) {
     return Fail(io, added.error().message());
   }
-  for (Status added :
-       {AddDossierRoutes(router, api), AddDocumentRoutes(router, document_api),
-        AddUserRoutes(router, user_api), AddFeedRoutes(router, feed_api),
-        AddPaymentRoutes(router, PaymentApi{payments, authenticate}),
+  for (Status added : {AddDossierRoutes(router, api), AddDocumentRoutes(router, document_api),
+                       AddUserRoutes(router, user_api), AddFeedRoutes(router, feed_api),
+                       AddPaymentRoutes(router, PaymentApi{payments, authenticate}),
 
-        AddReportRoutes(router, report_api), AddSignInRoutes(router, sign_in_api),
-        AddSessionRoutes(router, SessionApi{request_authenticator, sign_in_logout})}) {
+                       AddReportRoutes(router, report_api), AddSignInRoutes(router, sign_in_api),
+                       AddSessionRoutes(router, SessionApi{request_authenticator, sign_in_logout})}) {
     if (!added.ok()) return Fail(io, added.error().message());
   }
   server_options.authenticate_body = [&authenticate](const HttpRequest& head) {

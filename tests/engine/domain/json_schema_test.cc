@@ -645,8 +645,8 @@ TEST_CASE("json_schema: patterns RE2 cannot run in linear time, or at all, are c
     CHECK(compiled.error().fields().size() == 36);
   }
   SUBCASE("a bounded Unicode name pattern, as Vietnamese forms write it, still compiles") {
-    Result<JsonSchema> compiled =
-        JsonSchema::Compile({{"properties", {{"name", {{"pattern", "^[\\p{L} ]{1,100}$"}}}}}});
+    Result<JsonSchema> compiled = JsonSchema::Compile(
+        {{"properties", {{"name", {{"pattern", "^[\\p{L} ]{1,100}$"}}}}}});
     REQUIRE(compiled.ok());
     CHECK(compiled->Validate({{"name", "Nguyễn Văn An"}}).empty());
     CHECK(compiled->Validate({{"name", "An 2"}}).size() == 1);
