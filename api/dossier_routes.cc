@@ -8,6 +8,7 @@
 
 #include "api/handler_support.h"
 #include "api/problem.h"
+#include "engine/domain/form_order.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/rating.h"
 #include "engine/domain/rfc3339.h"
@@ -28,18 +29,24 @@ json DeadlineJson(const Deadline& deadline) {
   return {{"working_days", deadline.working_days}};
 }
 
+json NamesJson(const LocalizedText& names) {
+  return {{"vi", names.vi}, {"en", names.en}};
+}
+
 json ProcedureSummary(const RunnableWorkflow& runnable) {
   const Procedure& p = runnable.workflow.procedure;
   json fees = json::array();
   for (const Fee& fee : p.fees) {
     fees.push_back({{"key", fee.key},
                     {"name", fee.name},
+                    {"names", NamesJson(fee.names)},
                     {"desk", fee.desk_amount},
                     {"online", fee.online_amount},
                     {"per_copy", fee.per_copy}});
   }
   return {{"code", p.code},
           {"name", p.name},
+          {"names", NamesJson(p.names)},
           {"sector", p.sector},
           {"agency", {{"level", p.agency_level}, {"name", p.agency_name}}},
           {"deadline", DeadlineJson(p.deadline)},
@@ -48,21 +55,56 @@ json ProcedureSummary(const RunnableWorkflow& runnable) {
           {"version", runnable.definition.version}};
 }
 
-json ProcedureDetail(const RunnableWorkflow& runnable) {
-  const Procedure& p = runnable.workflow.procedure;
+// Ordered: the form's fields keep the administrator's order (form_order.h).
+nlohmann::ordered_json ProcedureDetail(const RunnableWorkflow& runnable) {
+  const Workflow& wf = runnable.workflow;
+  const Procedure& p = wf.procedure;
   json detail = ProcedureSummary(runnable);
   json documents = json::array();
   for (const RequiredDocument& d : p.documents) {
     documents.push_back({{"key", d.key},
                          {"name", d.name},
+                         {"names", NamesJson(d.names)},
                          {"required", d.required},
                          {"electronic_copy", d.electronic_copy_accepted}});
   }
+  json states = json::array();
+  for (const State& state : wf.states) {
+    states.push_back({{"id", state.id},
+                      {"name", state.name},
+                      {"names", NamesJson(state.names)},
+                      {"status", static_cast<int>(state.status)},
+                      {"terminal", state.terminal}});
+  }
+  json actions = json::array();
+  for (const Action& action : wf.actions) {
+    actions.push_back({{"name", action.name},
+                       {"title", action.title},
+                       {"names", NamesJson(action.names)},
+                       {"from", action.from},
+                       {"to", action.to},
+                       {"roles", action.roles}});
+  }
   detail["documents"] = documents;
-  detail["form"] = p.form_schema;
+  detail["states"] = states;
+  detail["actions"] = actions;
   detail["result"] = {{"kind", p.result_kind}};
   detail["content_hash"] = runnable.definition.content_hash;
-  return detail;
+  nlohmann::ordered_json ordered = detail;
+  ordered["form"] = OrderedForm(p.form_schema);
+  return ordered;
+}
+
+json LintProblemsJson(const std::vector<LintProblem>& problems) {
+  json items = json::array();
+  for (const LintProblem& problem : problems) {
+    items.push_back({{"pointer", problem.pointer},
+                     {"line", problem.line},
+                     {"column", problem.column},
+                     {"message", problem.message},
+                     {"rule", problem.rule}});
+  }
+  return {{"valid", problems.empty()}, {"problems", items}};
 }
 
 json ActorJson(const Actor& actor) {
@@ -216,7 +258,7 @@ class Handlers {
   HttpResponse GetProcedure(const HttpRequest& request, const PathParams& params) const {
     auto runnable = api_.catalog.Get(params.at("code"));
     if (!runnable.ok()) return ProblemResponse(runnable.error(), request.path);
-    return JsonResponse(200, ProcedureDetail(**runnable));
+    return OrderedJsonResponse(200, ProcedureDetail(**runnable));
   }
 
   HttpResponse ListVersions(const HttpRequest& request, const PathParams& params,
@@ -236,13 +278,25 @@ class Handlers {
 
   HttpResponse PublishWorkflow(const HttpRequest& request, const PathParams& params,
                                const Actor& actor) const {
-    Result<json> document = ParseJsonBody(request);
+    Result<json> document = ParseWorkflowBody(request);
     if (!document.ok()) return ProblemResponse(document.error(), request.path);
     auto published = api_.catalog.Publish(actor, *document, params.at("code"));
     if (!published.ok()) return ProblemResponse(published.error(), request.path);
     return JsonResponse(200, {{"procedure", published->procedure_code},
                               {"version", published->version},
                               {"content_hash", published->content_hash}});
+  }
+
+  // The body is the definition's text as typed; only limits and a wrong media
+  // type are errors, everything else is a problem in a 200 answer.
+  HttpResponse LintWorkflow(const HttpRequest& request, const PathParams&,
+                            const Actor& actor) const {
+    if (Status json_body = CheckJsonMediaType(request); !json_body.ok()) {
+      return ProblemResponse(json_body.error(), request.path);
+    }
+    auto problems = api_.catalog.Lint(actor, request.body);
+    if (!problems.ok()) return ProblemResponse(problems.error(), request.path);
+    return JsonResponse(200, LintProblemsJson(*problems));
   }
 
   HttpResponse SubmitDossier(const HttpRequest& request, const PathParams&,
@@ -471,6 +525,7 @@ Status AddDossierRoutes(Router& router, const DossierApi& api) {
   const MemberRoute<Handlers> routes[] = {
       {"GET", "/v1/procedures", RouteAccess::kPublic, &Handlers::ListProcedures},
       {"GET", "/v1/procedures/{code}", RouteAccess::kPublic, &Handlers::GetProcedure},
+      {"POST", "/v1/procedures/lint", RouteAccess::kAuthenticated, &Handlers::LintWorkflow},
       {"GET", "/v1/procedures/{code}/versions", RouteAccess::kAuthenticated,
        &Handlers::ListVersions},
       {"PUT", "/v1/procedures/{code}/workflow", RouteAccess::kAuthenticated,

@@ -11,6 +11,9 @@
 //   GET  /v1/procedures/{code}                   public
 //   GET  /v1/procedures/{code}/versions          admin, auditor
 //   PUT  /v1/procedures/{code}/workflow          admin
+//   POST /v1/procedures/lint                     admin: lints the body (a definition's text)
+//                                                without storing it; 200 {valid, problems}
+//                                                with each problem's line and column
 //   POST /v1/dossiers                            applicant, reception_clerk
 //   GET  /v1/dossiers                            applicant (own), staff (agency's)
 //   GET  /v1/dossiers/{code}                     anyone in scope

@@ -6,8 +6,10 @@
 
 #include "api/problem.h"
 #include "api/router.h"
+#include "engine/domain/form_order.h"
 #include "engine/domain/json_parse.h"
 #include "engine/domain/rfc3339.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 
@@ -19,26 +21,48 @@ json OptionalInstant(const std::optional<Instant>& t) {
   return t ? json(FormatRfc3339DateTime(*t)) : json(nullptr);
 }
 
-HttpResponse JsonResponse(int status, const json& body) {
+namespace {
+
+template <typename Json>
+HttpResponse DumpedJsonResponse(int status, const Json& body) {
   HttpResponse response;
   response.status = status;
   response.content_type = "application/json";
-  response.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   return response;
 }
 
-Result<json> ParseJsonBody(const HttpRequest& request) {
+}  // namespace
+
+HttpResponse JsonResponse(int status, const json& body) {
+  return DumpedJsonResponse(status, body);
+}
+
+HttpResponse OrderedJsonResponse(int status, const nlohmann::ordered_json& body) {
+  return DumpedJsonResponse(status, body);
+}
+
+Status CheckJsonMediaType(const HttpRequest& request) {
   std::optional<std::string_view> type = request.Header("Content-Type");
   if (!type || !IsJsonMediaType(*type)) {
     return Error(ErrorCode::kInvalidArgument,
                  "the body must be application/json (or an application/*+json type)",
                  ErrorReason::kUnsupportedMediaType);
   }
+  return Status();
+}
+
+namespace {
+
+// ParseJsonBody with `parse` in place of ParseJson.
+Result<json> ParseBodyWith(const HttpRequest& request,
+                           Result<json> (*parse)(std::string_view, JsonLimits)) {
+  RETURN_IF_ERROR(CheckJsonMediaType(request));
   if (!IsValidUtf8(request.body)) {
     return Error(ErrorCode::kInvalidArgument, "the body is not valid UTF-8",
                  ErrorReason::kMalformedJson);
   }
-  Result<json> body = ParseJson(request.body, kRequestJsonLimits);
+  Result<json> body = parse(request.body, kRequestJsonLimits);
   if (!body.ok()) {
     const Error& error = body.error();
     const ErrorReason reason =
@@ -46,6 +70,16 @@ Result<json> ParseJsonBody(const HttpRequest& request) {
     return Error(ErrorCode::kInvalidArgument, error.message(), reason, {{"", error.message()}});
   }
   return body;
+}
+
+}  // namespace
+
+Result<json> ParseJsonBody(const HttpRequest& request) {
+  return ParseBodyWith(request, &ParseJson);
+}
+
+Result<json> ParseWorkflowBody(const HttpRequest& request) {
+  return ParseBodyWith(request, &ParseWorkflowText);
 }
 
 Result<json> ParseObjectBody(const HttpRequest& request,

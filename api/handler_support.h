@@ -39,6 +39,14 @@ using Authenticator = std::function<Result<Actor>(const HttpRequest& request)>;
 nlohmann::json OptionalInstant(const std::optional<Instant>& t);
 
 HttpResponse JsonResponse(int status, const nlohmann::json& body);
+// JsonResponse for a body whose object members keep their insertion order
+// (a form's fields, form_order.h). A name of its own: a braced body would
+// convert to either JSON type.
+HttpResponse OrderedJsonResponse(int status, const nlohmann::ordered_json& body);
+
+// kInvalidArgument "unsupported_media_type" (415) unless the Content-Type is
+// JSON (IsJsonMediaType).
+Status CheckJsonMediaType(const HttpRequest& request);
 
 // The body as one JSON value, parsed with ParseJson under kRequestJsonLimits
 // (engine/domain/json_parse.h). Errors, all kInvalidArgument:
@@ -48,6 +56,10 @@ HttpResponse JsonResponse(int status, const nlohmann::json& body);
 //   "json_too_deep", "json_too_large"  over a limit; the message and the
 //                             field error at "" name the limit.
 Result<nlohmann::json> ParseJsonBody(const HttpRequest& request);
+
+// ParseJsonBody for a workflow definition: parsed with ParseWorkflowText
+// (engine/domain/form_order.h), which records the order of the form's fields.
+Result<nlohmann::json> ParseWorkflowBody(const HttpRequest& request);
 
 // ParseJsonBody, and the value must be an object whose members are all in
 // `allowed`: else kInvalidArgument "validation" naming the members.

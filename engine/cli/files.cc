@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/domain/form_order.h"
 #include "engine/domain/status_macros.h"
 
 namespace motcua::cli {
@@ -23,7 +24,11 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   return std::move(text).str();
 }
 
-Result<nlohmann::json> ReadJsonFile(const std::string& path, JsonLimits limits) {
+namespace {
+
+Result<nlohmann::json> ReadJsonFileWith(const std::string& path, JsonLimits limits,
+                                        Result<nlohmann::json> (*parse)(std::string_view,
+                                                                        JsonLimits)) {
   std::error_code size_error;
   const std::uintmax_t size = std::filesystem::file_size(path, size_error);
   if (!size_error && size > limits.max_bytes) {
@@ -33,12 +38,22 @@ Result<nlohmann::json> ReadJsonFile(const std::string& path, JsonLimits limits) 
         ErrorReason::kJsonTooLarge);
   }
   ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
-  Result<nlohmann::json> value = ParseJson(text, limits);
+  Result<nlohmann::json> value = parse(text, limits);
   if (!value.ok()) {
     return Error(value.error().code(), path + ": " + value.error().message(),
                  value.error().reason());
   }
   return value;
+}
+
+}  // namespace
+
+Result<nlohmann::json> ReadJsonFile(const std::string& path, JsonLimits limits) {
+  return ReadJsonFileWith(path, limits, &ParseJson);
+}
+
+Result<nlohmann::json> ReadWorkflowFile(const std::string& path) {
+  return ReadJsonFileWith(path, kFileJsonLimits, &ParseWorkflowText);
 }
 
 }  // namespace motcua::cli

@@ -18,4 +18,9 @@ Result<std::string> ReadWholeFile(const std::string& path);
 // ReadWholeFile's and ParseJson's, the message prefixed with "PATH: ".
 Result<nlohmann::json> ReadJsonFile(const std::string& path, JsonLimits limits = kFileJsonLimits);
 
+// ReadJsonFile for a workflow definition, parsed with ParseWorkflowText
+// (engine/domain/form_order.h) under kFileJsonLimits, which records the order
+// of the form's fields.
+Result<nlohmann::json> ReadWorkflowFile(const std::string& path);
+
 }  // namespace motcua::cli

@@ -6,6 +6,8 @@
 
 #include "engine/cli/bundled_schema.h"
 #include "engine/cli/files.h"
+#include "engine/domain/form_order.h"
+#include "engine/domain/json_positions.h"
 #include "engine/domain/json_schema.h"
 #include "engine/domain/workflow_lint.h"
 
@@ -21,7 +23,12 @@ constexpr std::string_view kUsage =
     "has a way out, terminal states end with an ending status, timers name real\n"
     "actions, procedure codes are unique across the files given.\n"
     "\n"
-    "Prints one line per problem, \"FILE: JSON-POINTER: message\", and\n"
+    "Also checks that the form's fields have titles in Vietnamese and English\n"
+    "and widgets that fit them.\n"
+    "\n"
+    "Prints one line per problem, \"FILE:LINE:COLUMN: JSON-POINTER: message\"\n"
+    "(LINE and COLUMN locate the value at fault, or its nearest enclosing value\n"
+    "when it is missing; a syntax error is \"FILE:LINE:COLUMN: message\"), and\n"
     "\"FILE: ok\" for a clean file.\n"
     "\n"
     "Exit status: 0 all files clean, 1 problems found, 2 usage error,\n"
@@ -55,6 +62,7 @@ int RunLint(const std::vector<std::string>& args, CommandIo io) {
   // Read and parse every file first, so that codes are compared across all.
   int status = kExitOk;
   std::vector<std::string> names;
+  std::vector<JsonPositions> positions;
   std::vector<nlohmann::json> documents;
   for (const std::string& path : args) {
     Result<std::string> text = ReadWholeFile(path);
@@ -63,13 +71,21 @@ int RunLint(const std::vector<std::string>& args, CommandIo io) {
       status = kExitFailure;
       continue;
     }
-    Result<nlohmann::json> document = ParseJsonText(*text);
+    Result<nlohmann::json> document = ParseWorkflowText(*text, kFileJsonLimits);
+    JsonPositions located = JsonPositions::Index(*text);
     if (!document.ok()) {
-      io.out << path << ": " << document.error().message() << '\n';
+      if (const auto& syntax = located.syntax_error();
+          syntax && document.error().reason() == ErrorReason::kInvalidJson) {
+        io.out << path << ':' << syntax->at.line << ':' << syntax->at.column << ": "
+               << syntax->reason << '\n';
+      } else {
+        io.out << path << ": " << document.error().message() << '\n';
+      }
       if (status == kExitOk) status = kExitProblems;
       continue;
     }
     names.push_back(path);
+    positions.push_back(std::move(located));
     documents.push_back(std::move(document).value());
   }
 
@@ -81,8 +97,10 @@ int RunLint(const std::vector<std::string>& args, CommandIo io) {
       continue;
     }
     for (const FieldError& problem : problems[i]) {
-      io.out << names[i] << ": " << (problem.pointer.empty() ? "/" : problem.pointer) << ": "
-             << problem.message << '\n';
+      const TextPosition at = positions[i].Locate(problem.pointer);
+      io.out << names[i] << ':' << at.line << ':' << at.column << ": "
+             << (problem.pointer.empty() ? "/" : problem.pointer) << ": " << problem.message
+             << '\n';
     }
     total += problems[i].size();
     if (status == kExitOk) status = kExitProblems;

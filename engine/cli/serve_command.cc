@@ -183,7 +183,7 @@ Status PublishBundledWorkflows(WorkflowCatalog& catalog, const JsonSchema& schem
   std::sort(files.begin(), files.end());
   std::vector<nlohmann::json> documents;
   for (const auto& file : files) {
-    Result<nlohmann::json> document = ReadJsonFile(file.string());
+    Result<nlohmann::json> document = ReadWorkflowFile(file.string());
     if (!document.ok()) return document.error();
     documents.push_back(std::move(document).value());
   }

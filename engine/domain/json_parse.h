@@ -67,4 +67,8 @@ inline constexpr JsonLimits kStoredJsonLimits{.max_depth = 128, .max_bytes = 64 
 // Parses `text` as one JSON value within `limits`; see the file comment.
 Result<nlohmann::json> ParseJson(std::string_view text, JsonLimits limits = {});
 
+// ParseJson, keeping object members in the order the text writes them
+// (duplicate keys: the last value wins, at the first key's place).
+Result<nlohmann::ordered_json> ParseOrderedJson(std::string_view text, JsonLimits limits = {});
+
 }  // namespace motcua

@@ -4,7 +4,10 @@
 //   core:        $schema, $id (annotation only; it does not change reference resolution),
 //                $defs, $ref (local "#" and "#/json/pointer" references only; recursion allowed),
 //                $comment
-//   annotations: title, description, default, examples, deprecated, readOnly, writeOnly
+//   annotations: title, description, default, examples, deprecated, readOnly, writeOnly;
+//                title and description may also be motcua's localized text, an object of
+//                strings {"vi": .., "en": ..}; any keyword starting with "x-" (e.g. the
+//                form keywords "x-widget" and "x-order", checked by the workflow linter)
 //   any type:    type, enum, const
 //   numbers:     multipleOf, maximum, exclusiveMaximum, minimum, exclusiveMinimum
 //   strings:     maxLength, minLength (Unicode code points), pattern (ECMA-262, unanchored; see
@@ -55,10 +58,21 @@
 #include <utility>
 
 #include "engine/domain/ecma_regex.h"
+#include "engine/domain/json_positions.h"
 #include "engine/domain/rfc3339.h"
 
 namespace motcua {
 namespace {
+
+// {"vi": "..", "en": ".."} and nothing else: the workflow linter decides
+// which languages are required and that they are not empty.
+bool IsLocalizedText(const nlohmann::json& value) {
+  if (!value.is_object()) return false;
+  for (const auto& [language, text] : value.items()) {
+    if ((language != "vi" && language != "en") || !text.is_string()) return false;
+  }
+  return true;
+}
 
 using nlohmann::json;
 
@@ -163,22 +177,6 @@ struct SchemaNode {
 
   const SchemaNode* ref = nullptr;  // resolved target of "$ref"
 };
-
-// RFC 6901: "~" becomes "~0" and "/" becomes "~1".
-std::string EscapePointerToken(std::string_view token) {
-  std::string escaped;
-  escaped.reserve(token.size());
-  for (char c : token) {
-    if (c == '~') {
-      escaped += "~0";
-    } else if (c == '/') {
-      escaped += "~1";
-    } else {
-      escaped += c;
-    }
-  }
-  return escaped;
-}
 
 std::string ChildPointer(const std::string& parent, std::string_view token) {
   return parent + "/" + EscapePointerToken(token);
@@ -442,9 +440,14 @@ class SchemaCompiler {
   void CompileKeyword(SchemaNode& node, const json& schema, const std::string& keyword,
                       const json& value, const std::string& pointer, int depth) {
     const int child_depth = depth + 1;
-    if (keyword == "$schema" || keyword == "$id" || keyword == "$comment" || keyword == "title" ||
-        keyword == "description") {
+    if (keyword == "$schema" || keyword == "$id" || keyword == "$comment") {
       if (!value.is_string()) Fail(pointer, "must be a string");
+    } else if (keyword == "title" || keyword == "description") {
+      if (!value.is_string() && !IsLocalizedText(value)) {
+        Fail(pointer, "must be a string or an object of strings {\"vi\": .., \"en\": ..}");
+      }
+    } else if (keyword.rfind("x-", 0) == 0) {
+      // An extension annotation: any value.
     } else if (keyword == "default") {
       // Any value.
     } else if (keyword == "examples") {

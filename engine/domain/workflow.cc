@@ -188,6 +188,16 @@ int ParseClockTime(const std::string& text) {
   return hours * 60 + minutes;
 }
 
+// The localized member "names" of `object`, or, in a version published before
+// localized names existed, `legacy` in both languages.
+LocalizedText ReadNames(Reader& r, const json& object, const std::string& pointer,
+                        const std::string& legacy) {
+  const json* names = r.Member(object, "names", pointer, false);
+  if (names == nullptr) return {.vi = legacy, .en = legacy};
+  const std::string here = pointer + "/names";
+  return {.vi = r.String(*names, "vi", here), .en = r.String(*names, "en", here)};
+}
+
 Deadline ReadDeadline(Reader& r, const json& procedure, const std::string& pointer) {
   Deadline deadline;
   const json* value = r.Member(procedure, "deadline", pointer, true);
@@ -216,7 +226,9 @@ Procedure ReadProcedure(Reader& r, const json& document) {
   const json& procedure = *value;
   const std::string here = "/procedure";
   p.code = r.String(procedure, "code", here);
-  p.name = r.String(procedure, "name", here);
+  p.name = r.String(procedure, "name", here, /*required=*/false);
+  p.names = ReadNames(r, procedure, here, p.name);
+  if (p.name.empty()) p.name = p.names.en;
   p.sector = r.String(procedure, "sector", here);
   if (const json* agency = r.Member(procedure, "agency", here, true)) {
     p.agency_level = r.String(*agency, "level", here + "/agency");
@@ -224,17 +236,24 @@ Procedure ReadProcedure(Reader& r, const json& document) {
   }
   p.deadline = ReadDeadline(r, procedure, here);
   for (const auto& [fee, at] : r.Items(procedure, "fees", here, false)) {
-    p.fees.push_back({.key = r.String(*fee, "key", at),
-                      .name = r.String(*fee, "name", at),
-                      .desk_amount = r.Integer(*fee, "desk", at, true),
-                      .online_amount = r.Integer(*fee, "online", at, true),
-                      .per_copy = r.Bool(*fee, "per_copy", at, false)});
+    Fee& read = p.fees.emplace_back(Fee{.key = r.String(*fee, "key", at),
+                                        .name = r.String(*fee, "name", at, /*required=*/false),
+                                        .names = {},
+                                        .desk_amount = r.Integer(*fee, "desk", at, true),
+                                        .online_amount = r.Integer(*fee, "online", at, true),
+                                        .per_copy = r.Bool(*fee, "per_copy", at, false)});
+    read.names = ReadNames(r, *fee, at, read.name);
+    if (read.name.empty()) read.name = read.names.en;
   }
   for (const auto& [doc, at] : r.Items(procedure, "documents", here, false)) {
-    p.documents.push_back({.key = r.String(*doc, "key", at),
-                           .name = r.String(*doc, "name", at),
-                           .required = r.Bool(*doc, "required", at, true),
-                           .electronic_copy_accepted = r.Bool(*doc, "electronic_copy", at, true)});
+    RequiredDocument& read = p.documents.emplace_back(
+        RequiredDocument{.key = r.String(*doc, "key", at),
+                         .name = r.String(*doc, "name", at, /*required=*/false),
+                         .names = {},
+                         .required = r.Bool(*doc, "required", at, true),
+                         .electronic_copy_accepted = r.Bool(*doc, "electronic_copy", at, true)});
+    read.names = ReadNames(r, *doc, at, read.name);
+    if (read.name.empty()) read.name = read.names.en;
   }
   if (const json* form = r.Member(procedure, "form", here, true)) {
     if (form->is_object()) {
@@ -254,7 +273,9 @@ Procedure ReadProcedure(Reader& r, const json& document) {
 State ReadState(Reader& r, const json& value, const std::string& at) {
   State s;
   s.id = r.String(value, "id", at);
-  s.name = r.String(value, "name", at);
+  s.name = r.String(value, "name", at, /*required=*/false);
+  s.names = ReadNames(r, value, at, s.name);
+  if (s.name.empty()) s.name = s.names.en;
   const std::int64_t status = r.Integer(value, "status", at, true, 1);
   if (status < 1 || status > 10) {
     r.Fail(at + "/status", "must be a national status code from 1 to 10");
@@ -283,7 +304,9 @@ State ReadState(Reader& r, const json& value, const std::string& at) {
 Action ReadAction(Reader& r, const json& value, const std::string& at) {
   Action a;
   a.name = r.String(value, "name", at);
-  a.title = r.String(value, "title", at, false);
+  a.title = r.String(value, "title", at, /*required=*/false);
+  a.names = ReadNames(r, value, at, a.title.empty() ? a.name : a.title);
+  if (a.title.empty() && value.contains("names")) a.title = a.names.en;
   a.from = r.Strings(value, "from", at);
   a.to = r.String(value, "to", at);
   a.roles = r.Strings(value, "roles", at);

@@ -67,6 +67,19 @@ enum class ClockEffect {
 // Applicant-facing steps, whose channel decides the fully-online verdict.
 enum class ApplicantStep { kNone, kSubmission, kSupplement, kPayment, kResultReturn };
 
+// A name or title for people, in Vietnamese (the primary language) and English.
+// Definitions published with this format carry both ("names" on the procedure,
+// states, actions, documents and fees; "title" on form fields). Versions
+// published before it have only the legacy single `name` (or an action's
+// `title`): ParseWorkflow then serves that text in both languages, so they keep
+// loading and rendering unchanged.
+struct LocalizedText {
+  std::string vi;
+  std::string en;
+
+  friend bool operator==(const LocalizedText&, const LocalizedText&) = default;
+};
+
 struct Deadline {
   // Either a number of working days from reception, or same-day: a dossier
   // received by `cutoff_minutes` (local time, minutes after midnight) is due at
@@ -78,7 +91,8 @@ struct Deadline {
 
 struct Fee {
   std::string key;
-  std::string name;
+  std::string name;  // legacy display name; names.en when the document has none
+  LocalizedText names;
   std::int64_t desk_amount = 0;    // VND, paid at the desk
   std::int64_t online_amount = 0;  // VND, paid online
   bool per_copy = false;
@@ -86,21 +100,26 @@ struct Fee {
 
 struct RequiredDocument {
   std::string key;
-  std::string name;
+  std::string name;  // legacy display name; names.en when the document has none
+  LocalizedText names;
   bool required = true;
   bool electronic_copy_accepted = true;
 };
 
 struct Procedure {
   std::string code;  // national code, e.g. "1.004222"
-  std::string name;
+  std::string name;  // legacy display name; names.en when the document has none
+  LocalizedText names;
   std::string sector;
   std::string agency_level;  // "commune", "district", "province", "ministry"
   std::string agency_name;   // e.g. "Commune-level police"
   Deadline deadline;
   std::vector<Fee> fees;
   std::vector<RequiredDocument> documents;
-  nlohmann::json form_schema;  // JSON Schema of the applicant's form
+  // JSON Schema of the applicant's form. Every object schema in it with
+  // "properties" carries "x-order" (form_order.h): the fields in the order
+  // the administrator wrote them, which nlohmann::json's sorted objects lose.
+  nlohmann::json form_schema;
   OnlineLevel online_level = OnlineLevel::kFull;
   std::string result_kind;  // e.g. "certificate", "confirmation", "licence"
 
@@ -114,7 +133,8 @@ struct Sla {
 
 struct State {
   std::string id;
-  std::string name;
+  std::string name;  // legacy display name; names.en when the document has none
+  LocalizedText names;
   NationalStatus status = NationalStatus::kSubmitted;
   std::vector<std::string> queue_roles;  // roles whose queue shows this state
   std::optional<std::string> agency;     // set when another agency handles it
@@ -136,7 +156,8 @@ struct Requirements {
 
 struct Action {
   std::string name;
-  std::string title;
+  std::string title;  // legacy display title; names.en when the document has none
+  LocalizedText names;
   std::vector<std::string> from;   // state ids
   std::string to;                  // state id
   std::vector<std::string> roles;  // may include "applicant" and "system"

@@ -25,7 +25,9 @@
 #include <utility>
 
 #include "engine/domain/dossier.h"
+#include "engine/domain/form_order.h"
 #include "engine/domain/json_parse.h"
+#include "engine/domain/json_positions.h"
 
 namespace motcua {
 namespace {
@@ -496,26 +498,155 @@ void CheckFormSchema(const Workflow& wf, std::vector<FieldError>& errors) {
   }
 }
 
+// A title or description a form generator can show in both languages.
+void CheckLocalizedText(const json& schema, const char* keyword, bool required,
+                        const std::string& at, std::vector<FieldError>& errors) {
+  const std::string here = at + "/" + keyword;
+  const auto text = schema.find(keyword);
+  if (text == schema.end()) {
+    if (required) {
+      errors.push_back({here, "is required: an object {\"vi\": .., \"en\": ..} naming the field"});
+    }
+    return;
+  }
+  if (!text->is_object()) {
+    errors.push_back({here, "must be an object {\"vi\": .., \"en\": ..}"});
+    return;
+  }
+  for (const char* language : {"vi", "en"}) {
+    const auto value = text->find(language);
+    if (value == text->end() || !value->is_string() ||
+        value->get_ref<const std::string&>().find_first_not_of(" \t\r\n") == std::string::npos) {
+      errors.push_back({here + "/" + language, "must be a non-empty string"});
+    }
+  }
+}
+
+bool HasType(const json& schema, const char* type) {
+  const auto declared = schema.find("type");
+  return declared != schema.end() && declared->is_string() && *declared == type;
+}
+
+// What a form generator needs of every field: a localized title, at most a
+// localized description, a widget it knows that fits the field, and an
+// "x-order" (form_order.h) naming each property once.
+void CheckFormFields(const json& schema, const std::string& at, std::vector<FieldError>& errors) {
+  if (!schema.is_object()) return;
+  const auto properties = schema.find("properties");
+  if (properties != schema.end() && properties->is_object()) {
+    if (const auto order = schema.find(kFormOrderKeyword); order != schema.end()) {
+      const std::string here = at + "/" + kFormOrderKeyword;
+      std::set<std::string> listed;
+      bool valid = order->is_array();
+      for (const json& name : valid ? *order : json::array()) {
+        valid = valid && name.is_string() && properties->contains(name.get<std::string>()) &&
+                listed.insert(name.get<std::string>()).second;
+      }
+      if (!valid || listed.size() != properties->size()) {
+        errors.push_back({here, "must list every property of \"properties\" exactly once"});
+      }
+    }
+    for (const auto& [name, field] : properties->items()) {
+      const std::string field_at = at + "/properties/" + EscapePointerToken(name);
+      if (!field.is_object()) continue;
+      CheckLocalizedText(field, "title", /*required=*/true, field_at, errors);
+      CheckLocalizedText(field, "description", /*required=*/false, field_at, errors);
+      if (const auto widget = field.find(kWidgetKeyword); widget != field.end()) {
+        const std::string here = field_at + "/" + kWidgetKeyword;
+        const std::string kind = widget->is_string() ? widget->get<std::string>() : "";
+        if (kind == "select") {
+          if (!field.contains("enum")) {
+            errors.push_back({here, "widget \"select\" needs the field's \"enum\" as its choices"});
+          }
+        } else if (kind == "date" || kind == "citizen-id" || kind == "textarea") {
+          if (!HasType(field, "string")) {
+            errors.push_back({here, "widget " + Quote(kind) + " needs a field of type \"string\""});
+          }
+        } else {
+          errors.push_back(
+              {here, "must be one of \"date\", \"citizen-id\", \"textarea\", \"select\""});
+        }
+      }
+      CheckFormFields(field, field_at, errors);
+    }
+  }
+  if (const auto items = schema.find("items"); items != schema.end()) {
+    CheckFormFields(*items, at + "/items", errors);
+  }
+}
+
+// Tags each problem in `found` with `rule` and appends it to `out`.
+void AddFindings(std::vector<FieldError> found, const char* rule, std::vector<LintProblem>& out) {
+  for (FieldError& problem : found) {
+    out.push_back({.pointer = std::move(problem.pointer),
+                   .line = 0,
+                   .column = 0,
+                   .message = std::move(problem.message),
+                   .rule = rule});
+  }
+}
+
+std::vector<LintProblem> Findings(const JsonSchema& workflow_schema, const json& document) {
+  std::vector<LintProblem> findings;
+  std::vector<FieldError> shape = workflow_schema.Validate(document);
+  if (!shape.empty()) {
+    AddFindings(std::move(shape), "schema", findings);
+    return findings;
+  }
+  Result<Workflow> wf = ParseWorkflow(document);
+  if (!wf.ok()) {
+    std::vector<FieldError> unread = wf.error().fields();
+    if (unread.empty()) unread.push_back({"", wf.error().message()});
+    AddFindings(std::move(unread), "definition", findings);
+    return findings;
+  }
+  AddFindings(SemanticLinter(wf.value()).Run(), "semantics", findings);
+  std::vector<FieldError> form;
+  CheckFormSchema(wf.value(), form);
+  AddFindings(std::move(form), "form_schema", findings);
+  std::vector<FieldError> fields;
+  CheckFormFields(wf->procedure.form_schema, "/procedure/form", fields);
+  AddFindings(std::move(fields), "form_field", findings);
+  std::stable_sort(
+      findings.begin(), findings.end(),
+      [](const LintProblem& a, const LintProblem& b) { return PointerLess(a.pointer, b.pointer); });
+  return findings;
+}
+
 }  // namespace
 
 std::vector<FieldError> LintWorkflow(const JsonSchema& workflow_schema,
                                      const nlohmann::json& document) {
-  std::vector<FieldError> errors = workflow_schema.Validate(document);
-  if (!errors.empty()) {
-    SortByPointer(errors);
-    return errors;
+  std::vector<FieldError> errors;
+  for (LintProblem& problem : Findings(workflow_schema, document)) {
+    errors.push_back({std::move(problem.pointer), std::move(problem.message)});
   }
-  Result<Workflow> wf = ParseWorkflow(document);
-  if (!wf.ok()) {
-    errors = wf.error().fields();
-    if (errors.empty()) errors.push_back({"", wf.error().message()});
-    SortByPointer(errors);
-    return errors;
-  }
-  errors = SemanticLinter(wf.value()).Run();
-  CheckFormSchema(wf.value(), errors);
-  SortByPointer(errors);
   return errors;
+}
+
+Result<std::vector<LintProblem>> LintWorkflowText(const JsonSchema& workflow_schema,
+                                                  std::string_view text, JsonLimits limits) {
+  Result<json> document = ParseWorkflowText(text, limits);
+  if (!document.ok() && document.error().reason() != ErrorReason::kInvalidJson) {
+    return document.error();
+  }
+  const JsonPositions positions = JsonPositions::Index(text);
+  if (!document.ok()) {
+    const JsonPositions::SyntaxError fallback{{}, document.error().message()};
+    const JsonPositions::SyntaxError& error = positions.syntax_error().value_or(fallback);
+    return std::vector<LintProblem>{{.pointer = "",
+                                     .line = error.at.line,
+                                     .column = error.at.column,
+                                     .message = error.reason,
+                                     .rule = "json_syntax"}};
+  }
+  std::vector<LintProblem> problems = Findings(workflow_schema, *document);
+  for (LintProblem& problem : problems) {
+    const TextPosition at = positions.Locate(problem.pointer);
+    problem.line = at.line;
+    problem.column = at.column;
+  }
+  return problems;
 }
 
 std::vector<std::vector<FieldError>> LintWorkflows(const JsonSchema& workflow_schema,

@@ -85,17 +85,27 @@ Result<std::string> OwnerFor(const Actor& publisher, const std::string& code,
   return publisher.agency;
 }
 
+// Whether `publisher` may publish some workflow, before asking which.
+Status MayPublish(const Actor& publisher) {
+  RETURN_IF_ERROR(Authorize(publisher, Operation::kPublishWorkflow));
+  if (!PublishesNationally(publisher) && !IsAgencyAdmin(publisher)) {
+    return NotYourProcedure("only admins publish workflows");
+  }
+  return Status();
+}
+
 }  // namespace
+
+Result<std::vector<LintProblem>> WorkflowCatalog::Lint(const Actor& linter,
+                                                       std::string_view text) const {
+  RETURN_IF_ERROR(MayPublish(linter));
+  return LintWorkflowText(workflow_schema_, text, kRequestJsonLimits);
+}
 
 Result<StoredDefinition> WorkflowCatalog::Publish(
     const Actor& publisher, const nlohmann::json& document,
     const std::optional<std::string>& procedure_code) {
-  if (Status allowed = Authorize(publisher, Operation::kPublishWorkflow); !allowed.ok()) {
-    return allowed.error();
-  }
-  if (!PublishesNationally(publisher) && !IsAgencyAdmin(publisher)) {
-    return NotYourProcedure("only admins publish workflows");
-  }
+  RETURN_IF_ERROR(MayPublish(publisher));
   std::vector<FieldError> problems = LintWorkflow(workflow_schema_, document);
   if (!problems.empty()) {
     return Error(ErrorCode::kInvalidArgument, "the workflow definition is not valid",

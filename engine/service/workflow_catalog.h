@@ -29,6 +29,7 @@
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
 #include "engine/domain/workflow.h"
+#include "engine/domain/workflow_lint.h"
 
 namespace motcua {
 
@@ -73,6 +74,13 @@ class WorkflowCatalog {
   // Operation::kPublishWorkflow) gets it with reason "role_not_allowed" first.
   Result<StoredDefinition> Publish(const Actor& publisher, const nlohmann::json& document,
                                    const std::optional<std::string>& procedure_code = {});
+
+  // Lints the text of a definition exactly as typed in an editor, without
+  // storing anything: LintWorkflowText (workflow_lint.h) under the limits of
+  // a request body (kRequestJsonLimits). Only those who may publish some
+  // workflow may lint (the checks of Publish before its ownership rules):
+  // kPermissionDenied otherwise. Errors: json_too_large, json_too_deep.
+  Result<std::vector<LintProblem>> Lint(const Actor& linter, std::string_view text) const;
 
   // The parsed definition; `version` 0 means the latest. kNotFound when the
   // procedure or version does not exist.

@@ -131,6 +131,14 @@ test('every answer of an end-to-end run keeps the contract', async () => {
       ok(await call('PUT', `/v1/procedures/${procedure}/workflow`, { as: admin, body: '{"a":', type: 'application/json' }), 400);
       ok(await call('PUT', `/v1/procedures/${procedure}/workflow`, { as: admin, body: '{}', type: 'text/plain' }), 415);
     }],
+    ['POST /v1/procedures/lint', async () => {
+      const clean = ok(await call('POST', '/v1/procedures/lint', { as: admin, body: JSON.stringify(workflow, null, 2), type: 'application/json' }), 200);
+      assert.equal(clean.json.valid, true, JSON.stringify(clean.json.problems));
+      const broken = ok(await call('POST', '/v1/procedures/lint', { as: admin, body: '{"procedure":\n  {"code": 7', type: 'application/json' }), 200);
+      assert.equal(broken.json.valid, false);
+      ok(await call('POST', '/v1/procedures/lint', { as: applicant, body: '{}', type: 'application/json' }), 403);
+      ok(await call('POST', '/v1/procedures/lint', { body: '{}', type: 'application/json' }), 401);
+    }],
     ['POST /v1/documents', async () => {
       declaration = ok(await call('POST', '/v1/documents', { as: applicant, body: 'CT01 declaration', type: 'application/pdf' }), 201).json.id;
       ok(await call('POST', '/v1/documents', { body: 'x', type: 'application/pdf' }), 401);

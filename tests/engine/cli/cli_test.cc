@@ -12,6 +12,7 @@
 
 #include "engine/cli/command.h"
 #include "tests/engine/cli/run_cli.h"
+#include "tests/json_text_support.h"
 
 namespace motcua::cli {
 namespace {
@@ -50,6 +51,14 @@ std::string ReadText(const std::string& path) {
   return text.str();
 }
 
+// "LINE:COLUMN" of the first byte of `needle` in `text`.
+std::string LineColumnOf(const std::string& text, const std::string& needle) {
+  const std::size_t at = text.find(needle);
+  REQUIRE(at != std::string::npos);
+  const auto [line, column] = LineColumnAt(text, at);
+  return std::to_string(line) + ":" + std::to_string(column);
+}
+
 TEST_CASE("cli: --help lists every command and each command has its own help") {
   CliRun help = Cli({"--help"});
   CHECK(help.status == kExitOk);
@@ -84,7 +93,8 @@ TEST_CASE("cli: lint reports malformed JSON with line and column") {
   TempFile file("broken.json", "{\n  \"procedure\": {\n    \"code\": 1.2.3\n  }\n}\n");
   CliRun run = Cli({"lint", file.path()});
   CHECK(run.status == kExitProblems);
-  CHECK(run.out.find(file.path() + ": line 3, column ") != std::string::npos);
+  // Issue 17 moved the position to the front, where editors read it.
+  CHECK(run.out.find(file.path() + ":3:") != std::string::npos);
 }
 
 TEST_CASE("cli: lint lists every problem with its JSON pointer") {
@@ -103,9 +113,11 @@ TEST_CASE("cli: lint lists every problem with its JSON pointer") {
   CliRun run = Cli({"lint", file.path()});
   INFO(run.out);
   CHECK(run.status == kExitProblems);
-  CHECK(run.out.find(file.path() + ": /actions/4/to: ") != std::string::npos);
+  CHECK(run.out.find(file.path() + ":" + LineColumnOf(text, "\"in_reveiw\"") +
+                     ": /actions/4/to: ") != std::string::npos);
   CHECK(run.out.find("in_reveiw") != std::string::npos);
-  CHECK(run.out.find(file.path() + ": /timers/1/action: ") != std::string::npos);
+  CHECK(run.out.find(file.path() + ":" + LineColumnOf(text, "\"stop_procesing\"") +
+                     ": /timers/1/action: ") != std::string::npos);
   CHECK(run.out.find("stop_procesing") != std::string::npos);
 }
 
@@ -114,7 +126,8 @@ TEST_CASE("cli: lint flags a national code used by two files") {
   TempFile copy("copy.json", text);
   CliRun run = Cli({"lint", Workflow("1.004222-permanent-residence.json"), copy.path()});
   CHECK(run.status == kExitProblems);
-  CHECK(run.out.find(copy.path() + ": /procedure/code: ") != std::string::npos);
+  CHECK(run.out.find(copy.path() + ":" + LineColumnOf(text, "\"1.004222\"") +
+                     ": /procedure/code: ") != std::string::npos);
 }
 
 TEST_CASE("cli: lint of a missing file fails and names it") {

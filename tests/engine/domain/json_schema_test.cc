@@ -360,6 +360,30 @@ TEST_CASE("json_schema: unsupported keywords and malformed values are all compil
   }
 }
 
+TEST_CASE("json_schema: titles may be localized and x- keywords are annotations") {
+  Result<JsonSchema> compiled = JsonSchema::Compile(json::parse(R"({
+    "title": {"vi": "Tờ khai", "en": "Declaration"},
+    "properties": {
+      "d": {"type": "string", "title": "plain", "description": {"vi": "Ngày", "en": "Day"},
+            "x-widget": "date", "x-anything": {"nested": [1]}}
+    },
+    "x-order": ["d"]
+  })"));
+  REQUIRE(compiled.ok());
+  CHECK(compiled->Validate(json::parse(R"({"d": "x"})")).empty());
+
+  Result<JsonSchema> wrong = JsonSchema::Compile(json::parse(R"({
+    "title": 5,
+    "properties": {"a": {"description": {"vi": "x", "fr": "y"}}, "b": {"title": {"vi": 1}}}
+  })"));
+  REQUIRE_FALSE(wrong.ok());
+  std::vector<std::string> pointers;
+  for (const FieldError& e : wrong.error().fields()) pointers.push_back(e.pointer);
+  std::sort(pointers.begin(), pointers.end());
+  CHECK(pointers ==
+        std::vector<std::string>{"/properties/a/description", "/properties/b/title", "/title"});
+}
+
 TEST_CASE("json_schema: compile rejects malformed schemas and references") {
   const std::vector<std::pair<const char*, const char*>> cases = {
       {R"(3)", ""},

@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/domain/json_parse.h"
 #include "engine/domain/json_schema.h"
+#include "tests/json_text_support.h"
 
 #ifndef MOTCUA_SOURCE_DIR
 #error "MOTCUA_SOURCE_DIR must name the source tree"
@@ -214,7 +216,8 @@ TEST_CASE("workflow lint: three independent defects are all reported, ordered by
   json document = Minimal();
   document["timers"][0]["action"] = "expire";            // timer names unknown action
   document["actions"][0]["roles"].push_back("auditor");  // unknown role
-  document["procedure"]["documents"].push_back({{"key", "application"}, {"name", "Copy"}});
+  document["procedure"]["documents"].push_back(
+      {{"key", "application"}, {"name", "Copy"}, {"names", {{"vi", "Bản sao"}, {"en", "Copy"}}}});
   const std::vector<FieldError> errors = LintWorkflow(WorkflowSchema(), document);
   REQUIRE_MESSAGE(errors.size() == 3, Describe(errors));
   CHECK(errors[0].pointer == "/actions/0/roles/1");
@@ -238,12 +241,14 @@ TEST_CASE("workflow lint: an action refused at reception may stop the clock impl
   json document = Minimal();
   document["states"].push_back({{"id", "not_received"},
                                 {"name", "Not received"},
+                                {"names", {{"vi", "Không được tiếp nhận"}, {"en", "Not received"}}},
                                 {"status", 3},
                                 {"clock", "stopped"},
                                 {"terminal", true},
                                 {"outcome", "refused"}});
   // From a running state, without clock "stop": allowed only because the target is status 3.
   document["actions"].push_back({{"name", "refuse_reception"},
+                                 {"names", {{"vi", "Từ chối tiếp nhận"}, {"en", "Refuse"}}},
                                  {"from", {"in_review"}},
                                  {"to", "not_received"},
                                  {"roles", {"clerk"}}});
@@ -305,6 +310,208 @@ TEST_CASE("workflow lint: LintWorkflows keeps each document's own errors") {
   REQUIRE(results.size() == 2);
   CHECK(results[0].empty());
   CHECK(HasError(results[1], "/initial_state", "\"start\""));
+}
+
+}  // namespace
+}  // namespace motcua
+
+namespace motcua {
+namespace {
+
+// One defect each in what a user interface needs: the pointer that names it.
+struct UiDefect {
+  const char* name;
+  void (*apply)(json& document);
+  const char* pointer;
+  const char* message_part;
+};
+
+json& FullName(json& document) {
+  return document["procedure"]["form"]["properties"]["full_name"];
+}
+
+const UiDefect kUiDefects[] = {
+    {"field without title", [](json& d) { FullName(d).erase("title"); },
+     "/procedure/form/properties/full_name/title", "is required"},
+    {"field title in one language", [](json& d) { FullName(d)["title"] = "Full name"; },
+     "/procedure/form/properties/full_name/title", "must be an object"},
+    {"field title with empty vi", [](json& d) { FullName(d)["title"]["vi"] = ""; },
+     "/procedure/form/properties/full_name/title/vi", "must be a non-empty string"},
+    {"field title with blank en", [](json& d) { FullName(d)["title"]["en"] = " \t"; },
+     "/procedure/form/properties/full_name/title/en", "must be a non-empty string"},
+    {"field title without en", [](json& d) { FullName(d)["title"].erase("en"); },
+     "/procedure/form/properties/full_name/title/en", "must be a non-empty string"},
+    {"field description without vi",
+     [](json& d) {
+       FullName(d)["description"] = {{"en", "As on the ID card"}};
+     },
+     "/procedure/form/properties/full_name/description/vi", "must be a non-empty string"},
+    {"unknown widget", [](json& d) { FullName(d)["x-widget"] = "calendar"; },
+     "/procedure/form/properties/full_name/x-widget", "must be one of \"date\""},
+    {"select without enum", [](json& d) { FullName(d)["x-widget"] = "select"; },
+     "/procedure/form/properties/full_name/x-widget", "needs the field's \"enum\""},
+    {"date on a number",
+     [](json& d) {
+       FullName(d)["x-widget"] = "date";
+       FullName(d)["type"] = "integer";
+       FullName(d).erase("minLength");
+     },
+     "/procedure/form/properties/full_name/x-widget", "needs a field of type \"string\""},
+    {"citizen id on a field without a type",
+     [](json& d) {
+       FullName(d)["x-widget"] = "citizen-id";
+       FullName(d).erase("type");
+     },
+     "/procedure/form/properties/full_name/x-widget", "needs a field of type \"string\""},
+    {"nested field without title",
+     [](json& d) {
+       d["procedure"]["form"]["properties"]["home"] = {
+           {"title", {{"vi", "Nơi ở"}, {"en", "Home"}}},
+           {"type", "object"},
+           {"properties", {{"street", {{"type", "string"}}}}}};
+     },
+     "/procedure/form/properties/home/properties/street/title", "is required"},
+    {"x-order missing a field",
+     [](json& d) {
+       FullName(d)["type"] = "string";
+       d["procedure"]["form"]["properties"]["other"] = {
+           {"title", {{"vi", "Khác"}, {"en", "Other"}}}};
+       d["procedure"]["form"]["x-order"] = {"full_name", "full_name"};
+     },
+     "/procedure/form/x-order", "must list every property"},
+    {"state without names", [](json& d) { d["states"][1].erase("names"); }, "/states/1/names",
+     "is required"},
+    {"action with empty vi", [](json& d) { d["actions"][0]["names"]["vi"] = ""; },
+     "/actions/0/names/vi", ""},
+    {"document with blank en",
+     [](json& d) { d["procedure"]["documents"][0]["names"]["en"] = "  "; },
+     "/procedure/documents/0/names/en", ""},
+    {"fee without names", [](json& d) { d["procedure"]["fees"][0].erase("names"); },
+     "/procedure/fees/0/names", "is required"},
+    {"procedure names without vi", [](json& d) { d["procedure"]["names"].erase("vi"); },
+     "/procedure/names/vi", "is required"},
+};
+
+TEST_CASE("workflow lint: what a form generator needs is checked with a pointer to each defect") {
+  for (const UiDefect& defect : kUiDefects) {
+    CAPTURE(defect.name);
+    json document = Minimal();
+    defect.apply(document);
+    const std::vector<FieldError> errors = LintWorkflow(WorkflowSchema(), document);
+    CHECK_MESSAGE(errors.size() == 1, Describe(errors));
+    CHECK_MESSAGE(HasError(errors, defect.pointer, defect.message_part), Describe(errors));
+  }
+}
+
+TEST_CASE("workflow lint: fitting widgets and a complete x-order lint clean") {
+  json document = Minimal();
+  FullName(document)["x-widget"] = "textarea";
+  FullName(document)["description"] = {{"vi", "Như trên thẻ căn cước"},
+                                       {"en", "As on the ID card"}};
+  document["procedure"]["form"]["properties"]["sex"] = {
+      {"title", {{"vi", "Giới tính"}, {"en", "Sex"}}},
+      {"enum", {"male", "female"}},
+      {"x-widget", "select"}};
+  document["procedure"]["form"]["properties"]["born"] = {
+      {"title", {{"vi", "Ngày sinh"}, {"en", "Date of birth"}}},
+      {"type", "string"},
+      {"format", "date"},
+      {"x-widget", "date"}};
+  document["procedure"]["form"]["x-order"] = {"sex", "full_name", "born"};
+  const std::vector<FieldError> errors = LintWorkflow(WorkflowSchema(), document);
+  CHECK_MESSAGE(errors.empty(), Describe(errors));
+}
+
+const std::string kMinimalPath = kFixtureDir + "/good/minimal.json";
+
+// `text` with the first `from` replaced by `to`.
+std::string Replaced(std::string text, const std::string& from, const std::string& to) {
+  const std::size_t at = text.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, from);
+  return text.replace(at, from.size(), to);
+}
+
+TEST_CASE("workflow lint: a text's problems carry their line, column and rule") {
+  const std::string good = ReadText(kMinimalPath);
+  Result<std::vector<LintProblem>> clean =
+      LintWorkflowText(WorkflowSchema(), good, kFileJsonLimits);
+  REQUIRE(clean.ok());
+  CHECK(clean->empty());
+
+  struct Case {
+    const char* from;
+    const char* to;
+    const char* pointer;
+    const char* rule;
+  };
+  const Case cases[] = {
+      {"\"action\": \"stop_processing\"", "\"action\": \"stop_procesing\"", "/timers/0/action",
+       "semantics"},
+      {"\"status\": 4", "\"status\": \"4\"", "/states/1/status", "schema"},
+      {"\"minLength\": 1 }", "\"minLength\": -1 }",
+       "/procedure/form/properties/full_name/minLength", "form_schema"},
+      {"\"en\": \"full name\"", "\"en\": \"\"", "/procedure/form/properties/full_name/title/en",
+       "form_field"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.pointer);
+    const std::string text = Replaced(good, c.from, c.to);
+    Result<std::vector<LintProblem>> problems =
+        LintWorkflowText(WorkflowSchema(), text, kFileJsonLimits);
+    REQUIRE(problems.ok());
+    REQUIRE(problems->size() == 1);
+    const LintProblem& problem = problems->front();
+    CHECK(problem.pointer == c.pointer);
+    CHECK(problem.rule == c.rule);
+    // The value's own first character: after the key and ": " of the replacement.
+    const auto [line, column] =
+        LineColumnAt(text, text.find(c.to) + std::string(c.to).find(": ") + 2);
+    CHECK(problem.line == line);
+    CHECK(problem.column == column);
+  }
+}
+
+TEST_CASE("workflow lint: a missing value is located at the object that lacks it") {
+  json document = Minimal();
+  document["states"][2].erase("names");
+  Result<std::vector<LintProblem>> problems =
+      LintWorkflowText(WorkflowSchema(), document.dump(2), kFileJsonLimits);
+  REQUIRE(problems.ok());
+  REQUIRE(problems->size() == 1);
+  CHECK(problems->front().pointer == "/states/2/names");
+  const std::string dumped = document.dump(2);
+  // dump(2) writes each state's object on a line of its own, "{" in column 5.
+  std::size_t at = dumped.find("\"states\": [");
+  for (int i = 0; i < 3; ++i) at = dumped.find("\n    {", at + 1);
+  const auto [line, column] = LineColumnAt(dumped, at + 5);  // past "\n    "
+  CHECK(problems->front().line == line);
+  CHECK(problems->front().column == column);
+  CHECK(column == 5);
+  CHECK(problems->front().rule == "schema");
+}
+
+TEST_CASE("workflow lint: a text that is not JSON is one problem where it broke") {
+  Result<std::vector<LintProblem>> problems = LintWorkflowText(
+      WorkflowSchema(), "{\n  \"procedure\": {\n    \"code\": 1.2.3\n  }\n}\n", kFileJsonLimits);
+  REQUIRE(problems.ok());
+  REQUIRE(problems->size() == 1);
+  CHECK(problems->front().rule == "json_syntax");
+  CHECK(problems->front().pointer.empty());
+  CHECK(problems->front().line == 3);
+  CHECK(problems->front().column == 16);
+  CHECK(problems->front().message.find("syntax error") != std::string::npos);
+}
+
+TEST_CASE("workflow lint: a text over the limits is an error, not a problem") {
+  const JsonLimits small{.max_depth = 8, .max_bytes = 64};
+  Result<std::vector<LintProblem>> large =
+      LintWorkflowText(WorkflowSchema(), std::string(65, ' '), small);
+  REQUIRE_FALSE(large.ok());
+  CHECK(large.error().reason() == ErrorReason::kJsonTooLarge);
+  Result<std::vector<LintProblem>> deep =
+      LintWorkflowText(WorkflowSchema(), std::string(9, '[') + std::string(9, ']'), small);
+  REQUIRE_FALSE(deep.ok());
+  CHECK(deep.error().reason() == ErrorReason::kJsonTooDeep);
 }
 
 }  // namespace

@@ -106,5 +106,55 @@ TEST_CASE("workflow: channel names round-trip") {
   CHECK_FALSE(ChannelFromName("fax").has_value());
 }
 
+TEST_CASE("workflow: localized names are read, with the one-language name beside them") {
+  Result<Workflow> parsed = ParseWorkflow(LoadExample());
+  REQUIRE(parsed.ok());
+  const Workflow& wf = *parsed;
+  CHECK(wf.procedure.names ==
+        LocalizedText{"Đăng ký thường trú", "Permanent residence registration"});
+  CHECK(wf.FindState("returned")->names.vi == "Đã trả kết quả");
+  CHECK(wf.FindState("returned")->name == "Result returned");
+  CHECK(wf.FindAction("receive")->names.vi == "Tiếp nhận hồ sơ");
+  CHECK(wf.procedure.FindDocument("declaration")->names.vi ==
+        "Tờ khai thay đổi thông tin cư trú (mẫu CT01)");
+  CHECK(wf.procedure.fees[0].names.vi == "Lệ phí đăng ký cư trú");
+}
+
+// A version published before localized names existed must keep loading from
+// the database: it is served with its one-language text in both languages.
+TEST_CASE(
+    "workflow: a definition without localized names still parses, its names in both languages") {
+  nlohmann::json doc = LoadExample();
+  doc["procedure"].erase("names");
+  for (auto& fee : doc["procedure"]["fees"]) fee.erase("names");
+  for (auto& document : doc["procedure"]["documents"]) document.erase("names");
+  for (auto& state : doc["states"]) state.erase("names");
+  for (auto& action : doc["actions"]) action.erase("names");
+  doc["actions"][0].erase("title");
+  Result<Workflow> parsed = ParseWorkflow(doc);
+  REQUIRE(parsed.ok());
+  const Workflow& wf = *parsed;
+  CHECK(wf.procedure.names.vi == wf.procedure.name);
+  CHECK(wf.procedure.names.en == wf.procedure.name);
+  CHECK(wf.FindState("returned")->names == LocalizedText{"Result returned", "Result returned"});
+  CHECK(wf.FindAction("sign_result")->names == LocalizedText{"Sign the result", "Sign the result"});
+  CHECK(wf.FindAction("sign_result")->title == "Sign the result");
+  // No title either: the action's machine name, and the title stays empty as before.
+  CHECK(wf.actions[0].names == LocalizedText{"receive", "receive"});
+  CHECK(wf.actions[0].title.empty());
+  CHECK(wf.procedure.fees[0].names.en == "Registration fee");
+  CHECK(wf.procedure.documents[0].names.vi == wf.procedure.documents[0].name);
+}
+
+TEST_CASE("workflow: names without a one-language name fill it from English") {
+  nlohmann::json doc = LoadExample();
+  doc["states"][0].erase("name");
+  doc["actions"][0].erase("title");
+  Result<Workflow> parsed = ParseWorkflow(doc);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->states[0].name == "Submitted, awaiting reception");
+  CHECK(parsed->actions[0].title == "Receive the dossier");
+}
+
 }  // namespace
 }  // namespace motcua
