@@ -1,22 +1,9 @@
 #include "api/health.h"
 
-#include <array>
 #include <chrono>
 #include <string>
 
 namespace motcua {
-namespace {
-
-std::string MethodLabel(std::string_view method) {
-  static constexpr std::array<std::string_view, 9> kKnownMethods = {
-      "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"};
-  for (std::string_view known : kKnownMethods) {
-    if (method == known) return std::string(known);
-  }
-  return "OTHER";
-}
-
-}  // namespace
 
 Status AddOperationalRoutes(Router& router, Metrics& metrics) {
   Status health = router.Add("GET", "/healthz", [](const HttpRequest&, const PathParams&) {

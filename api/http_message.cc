@@ -1,9 +1,19 @@
 #include "api/http_message.h"
 
+#include <array>
 #include <cstddef>
 #include <utility>
 
 namespace motcua {
+
+std::string MethodLabel(std::string_view method) {
+  static constexpr std::array<std::string_view, 9> kKnownMethods = {
+      "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"};
+  for (std::string_view known : kKnownMethods) {
+    if (method == known) return std::string(known);
+  }
+  return "OTHER";
+}
 namespace {
 
 char AsciiLower(char c) {

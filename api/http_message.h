@@ -34,6 +34,15 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::optional<std::string_view> FindHeader(const std::vector<HttpHeader>& headers,
                                            std::string_view name);
 
+// What handling a request found out, for its log line (request_log.h): the
+// router writes the matched route pattern, the RequestAuthenticator the
+// authenticated caller. Handlers never write it.
+struct RequestFacts {
+  std::string route;        // the pattern, e.g. "/v1/dossiers/{code}"; empty: none matched
+  std::string user_id;      // empty: no caller was authenticated
+  std::string auth_method;  // AuthMethodName() of the caller, e.g. "bearer_token"
+};
+
 struct HttpRequest {
   // The method token exactly as sent; standard methods are upper case
   // ("GET", "POST") and methods are case-sensitive (RFC 9110, 9.1).
@@ -50,6 +59,11 @@ struct HttpRequest {
   std::string body;
   // The peer's IP address as text; empty when unknown (e.g. in tests).
   std::string remote_address;
+
+  // Where the router and the authenticator record what they found (owned by
+  // the server for the request's lifetime). Null: nothing is recorded (tests
+  // that call handlers directly).
+  RequestFacts* facts = nullptr;
 
   // Case-insensitive header lookup; see FindHeader().
   std::optional<std::string_view> Header(std::string_view name) const {
@@ -74,6 +88,10 @@ struct HttpResponse {
 // What the server calls for every complete request (the router, usually).
 // Runs on an I/O thread and must not throw; must be safe to call concurrently.
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+// `method` when it is a standard method (GET, HEAD, POST, PUT, PATCH, DELETE,
+// OPTIONS, TRACE, CONNECT), else "OTHER": a bounded label for metrics and logs.
+std::string MethodLabel(std::string_view method);
 
 // True when `content_type` (a Content-Type value) names JSON: the media type
 // "application/json" or "application/<subtype>+json" (RFC 6839), in any

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "api/problem.h"
+#include "api/request_log.h"
 
 namespace motcua {
 namespace {
@@ -98,7 +99,7 @@ struct ServerState {
   void RunIoLoop();
   // The handler's response, or a 500 problem if it threw or returned a
   // status that cannot be sent. Runs on the handler pool.
-  HttpResponse Handle(const HttpRequest& request, const std::string& instance) const;
+  HttpResponse Handle(HttpRequest& request, const std::string& instance) const;
 
   const HttpServerOptions options;
   const HttpHandler handler;
@@ -190,7 +191,19 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void Refuse() {
     HttpResponse response = ProblemResponse(TransportProblem::kTooManyConnections, "");
     response.headers.push_back({"Retry-After", "1"});
-    Respond(std::move(response), 11, /*keep_alive=*/false, /*is_head=*/false);
+    Respond(LoggedTransportResponse(std::move(response)), 11, /*keep_alive=*/false,
+            /*is_head=*/false);
+  }
+
+  // A response the server makes itself (the request never reached the
+  // handler), with its request id and log line like any other.
+  HttpResponse LoggedTransportResponse(HttpResponse response) {
+    HttpRequest request;
+    if (parser_ && parser_->is_header_done()) request = HeadOf(parser_->get());
+    request.remote_address = remote_address_;
+    RequestLogScope scope(server_.options.request_log, request);
+    scope.Finish(response);
+    return response;
   }
 
   // Waits for the first byte of the next request under the idle timeout (the
@@ -359,8 +372,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   void RespondAndClose(TransportProblem problem, const std::string& instance,
                        const std::string& detail = {}) {
-    Respond(ProblemResponse(problem, instance, detail), 11, /*keep_alive=*/false,
-            /*is_head=*/false);
+    Respond(LoggedTransportResponse(ProblemResponse(problem, instance, detail)), 11,
+            /*keep_alive=*/false, /*is_head=*/false);
   }
 
   void Respond(HttpResponse response, unsigned version, bool keep_alive, bool is_head) {
@@ -718,7 +731,8 @@ void HttpServer::Stop() {
   impl.ioc.stop();
 }
 
-HttpResponse ServerState::Handle(const HttpRequest& request, const std::string& instance) const {
+HttpResponse ServerState::Handle(HttpRequest& request, const std::string& instance) const {
+  RequestLogScope log_scope(options.request_log, request);
   HttpResponse response;
   try {
     response = handler(request);
@@ -731,6 +745,7 @@ HttpResponse ServerState::Handle(const HttpRequest& request, const std::string& 
     response = ProblemResponse(
         Error(ErrorCode::kInternal, "The request handler returned an invalid status."), instance);
   }
+  log_scope.Finish(response);
   return response;
 }
 

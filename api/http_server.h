@@ -24,7 +24,8 @@
 //     that sends nothing at all is closed after read_timeout);
 //   - a kept-alive connection idle for idle_timeout is closed;
 //   - a response not written within write_timeout closes the connection.
-// Every response carries Content-Length and "Server: motcua"; problem
+// Every response carries Content-Length, "Server: motcua" and "X-Request-Id"
+// (the client's, when acceptable; see request_log.h); problem
 // responses also carry "Cache-Control: no-store" (see problem.h). HEAD is
 // answered with the GET response's headers and no body. Keep-alive follows
 // HTTP/1.1 rules; pipelined requests are served one after another.
@@ -55,6 +56,7 @@
 #include <string_view>
 
 #include "api/http_message.h"
+#include "engine/domain/log.h"
 #include "engine/domain/status.h"
 
 namespace motcua {
@@ -100,6 +102,10 @@ struct HttpServerOptions {
   std::chrono::milliseconds shutdown_timeout{10'000};
   // Serve HTTPS instead of HTTP when set.
   std::optional<TlsFiles> tls;
+  // Where each request's log line goes (request_log.h: one "http_request"
+  // event per response, the handler's or the server's own problems alike).
+  // Null: no lines, though responses still carry X-Request-Id.
+  const Logger* request_log = nullptr;
   // Receives one line per unexpected I/O failure (accept errors, TLS
   // failures, ...); routine events (timeouts, peers closing) are not reported.
   // Called on I/O threads. Empty: failures are dropped.

@@ -33,6 +33,15 @@ RequestAuthenticator BearerOnly(BearerAuthenticator bearer) {
 }
 
 Result<Actor> RequestAuthenticator::operator()(const HttpRequest& request) const {
+  Result<Actor> caller = Authenticate(request);
+  if (caller.ok() && request.facts != nullptr) {
+    request.facts->user_id = caller->user_id;
+    request.facts->auth_method = std::string(AuthMethodName(caller->authenticated_by));
+  }
+  return caller;
+}
+
+Result<Actor> RequestAuthenticator::Authenticate(const HttpRequest& request) const {
   std::optional<std::string_view> authorization = request.Header("Authorization");
   std::optional<std::string> secret;
   if (!authorization && sessions_ != nullptr) secret = SessionSecretFrom(request, tls_);

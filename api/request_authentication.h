@@ -43,7 +43,8 @@ class RequestAuthenticator {
   RequestAuthenticator(BearerAuthenticator bearer, SessionService* sessions, bool tls)
       : bearer_(std::move(bearer)), sessions_(sessions), tls_(tls) {}
 
-  // The caller, under the rules above.
+  // The caller, under the rules above; also recorded in request.facts (for
+  // the request's log line) when the request has them.
   Result<Actor> operator()(const HttpRequest& request) const;
 
   // The browser session of the request's cookie (no CSRF check: for safe
@@ -55,6 +56,8 @@ class RequestAuthenticator {
   bool tls() const { return tls_; }
 
  private:
+  Result<Actor> Authenticate(const HttpRequest& request) const;
+
   BearerAuthenticator bearer_;
   SessionService* sessions_;
   bool tls_;

@@ -242,6 +242,7 @@ HttpResponse Router::Handle(const HttpRequest& request) const {
       return ProblemResponse(TransportProblem::kRouteNotFound, instance);
     return MethodNotAllowedResponse(dispatch.allowed, instance);
   }
+  if (request.facts != nullptr) request.facts->route = dispatch.route->pattern;
   return dispatch.route->handler(request, dispatch.params);
 }
 

@@ -96,7 +96,7 @@ Result<Checkpoint> ReadLatestCheckpoint(const std::string& path) {
 
 struct CheckpointLoop::Impl {
   Publishing publishing;
-  std::ostream* log = nullptr;
+  std::function<void(std::string_view)> log;
   std::chrono::seconds interval{600};
   std::mutex mutex;
   std::condition_variable wake;
@@ -107,7 +107,7 @@ struct CheckpointLoop::Impl {
   void PublishAndLog() {
     Result<std::optional<Checkpoint>> published = publishing.publisher->PublishIfChanged();
     if (!published.ok()) {
-      *log << "checkpoints: " << published.error().message() << std::endl;
+      log("checkpoints: " + published.error().message());
     }
   }
 };
@@ -118,9 +118,8 @@ CheckpointLoop::~CheckpointLoop() {
   Stop();
 }
 
-Result<std::unique_ptr<CheckpointLoop>> CheckpointLoop::Start(const Settings& settings,
-                                                              const Clock& clock,
-                                                              std::ostream& log) {
+Result<std::unique_ptr<CheckpointLoop>> CheckpointLoop::Start(
+    const Settings& settings, const Clock& clock, std::function<void(std::string_view)> log) {
   std::error_code error;
   std::filesystem::create_directories(settings.directory, error);
   if (error || !std::filesystem::is_directory(settings.directory)) {
@@ -136,7 +135,7 @@ Result<std::unique_ptr<CheckpointLoop>> CheckpointLoop::Start(const Settings& se
                                   settings.directory + "/" + kCheckpointLogName, clock));
   auto impl = std::make_unique<Impl>();
   impl->publishing = std::move(publishing);
-  impl->log = &log;
+  impl->log = std::move(log);
   impl->interval = settings.interval;
   impl->PublishAndLog();
   Impl* running = impl.get();

@@ -16,11 +16,13 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "engine/domain/checkpoint.h"
@@ -41,8 +43,8 @@ Result<Checkpoint> ReadLatestCheckpoint(const std::string& path);
 
 // Publishes a checkpoint of `database_path`'s chain heads every `interval`,
 // when they changed, and once more when stopped (so a clean shutdown leaves
-// the final heads on record). Failures are written to `log` and tried again
-// at the next period.
+// the final heads on record). Each failure is passed to `log` as one line
+// and tried again at the next period.
 class CheckpointLoop {
  public:
   struct Settings {
@@ -55,7 +57,7 @@ class CheckpointLoop {
   // checkpoint and starts the thread. kInvalidArgument/kUnavailable naming
   // the key or directory that cannot be used.
   static Result<std::unique_ptr<CheckpointLoop>> Start(const Settings& settings, const Clock& clock,
-                                                       std::ostream& log);
+                                                       std::function<void(std::string_view)> log);
   ~CheckpointLoop();
   CheckpointLoop(const CheckpointLoop&) = delete;
   CheckpointLoop& operator=(const CheckpointLoop&) = delete;

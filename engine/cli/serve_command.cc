@@ -39,6 +39,7 @@
 #include "engine/cli/initial_admin.h"
 #include "engine/cli/oidc_providers.h"
 #include "engine/cli/options.h"
+#include "engine/cli/serve_options.h"
 #include "engine/cli/sign_in_setup.h"
 #include "engine/cli/signature_commands.h"
 #include "engine/cli/store_metrics.h"
@@ -48,6 +49,7 @@
 #include "engine/crypto/openssl_cms.h"
 #include "engine/crypto/openssl_token_crypto.h"
 #include "engine/crypto/sha256.h"
+#include "engine/domain/log.h"
 #include "engine/domain/workflow_lint.h"
 #include "engine/service/document_service.h"
 #include "engine/service/dossier_service.h"
@@ -66,87 +68,6 @@
 
 namespace motcua::cli {
 namespace {
-
-constexpr std::string_view kUsage =
-    "Usage: motcua serve [--db PATH] [--listen HOST:PORT] [--workflows DIR]\n"
-    "                    [--calendars DIR] [--threads N] [--handler-threads N]\n"
-    "                    [--tls-cert FILE --tls-key FILE]\n"
-    "                    [--admin-token-file FILE] [--admin-agency ID]\n"
-    "                    [--trust PATH [--crl PATH] [--signature-max-age MIN]]\n"
-    "                    [--seal-key FILE --seal-cert FILE\n"
-    "                    [--seal-chain FILE] [--seal-password-file FILE]]\n"
-    "                    [--feed-webhook URL [--feed-max-attempts N]]\n"
-    "                    [--max-connections N] [--max-connections-per-client N]\n"
-    "                    [--max-anonymous-body BYTES]\n"
-    "                    [--checkpoint-dir DIR] [--checkpoint-interval S]\n"
-    "                    [--checkpoint-key FILE]\n"
-    "                    [--oidc-config FILE]\n"
-    "                    [--session-idle-timeout S] [--session-lifetime S]\n"
-    "\n"
-    "Serves the REST API on a SQLite database (created if absent).\n"
-    "\n"
-    "  --db PATH              database file (default motcua.db)\n"
-    "  --listen HOST:PORT     address to listen on (default 127.0.0.1:8080; port 0 = any)\n"
-    "  --workflows DIR        workflow definitions to publish at start (default workflows);\n"
-    "                         a file whose content changed becomes a new version\n"
-    "  --calendars DIR        working-day calendars (default DIR/calendars of --workflows)\n"
-    "  --threads N            HTTP I/O threads (default 2)\n"
-    "  --handler-threads N    threads running request handlers (default 32); writers\n"
-    "                         waiting on them are what group commit batches\n"
-    "  --tls-cert/--tls-key   serve HTTPS with this PEM certificate chain and key\n"
-    "  --admin-token-file F   where the first start writes the admin token (mode 0600;\n"
-    "                         default PATH.admin-token next to the database)\n"
-    "  --admin-agency ID      agency scope of that first admin (default 000.00.00.H26)\n"
-    "  --trust PATH           CA certificates (a PEM file or a directory of them) that\n"
-    "                         result signatures must chain to; without it no signature\n"
-    "                         is accepted\n"
-    "  --crl PATH             certificate revocation lists (a PEM or DER file, or a\n"
-    "                         directory of *.crl/*.pem): a revoked signer is refused, and\n"
-    "                         so is one whose issuer has no CRL here (OCSP is not used)\n"
-    "  --signature-max-age M  refuse uploaded signatures whose signingTime is more than\n"
-    "                         M minutes old (default 60; 1-10080)\n"
-    "  --seal-key/--seal-cert the agency seal: private key (PKCS#8 PEM or PKCS#12, not\n"
-    "                         readable by group or others) and certificate, for workflow\n"
-    "                         actions that require agency_seal (needs --trust)\n"
-    "  --seal-chain FILE      intermediate certificates to include in seals\n"
-    "  --seal-password-file F the seal key's password\n"
-    "  --payment-secret-file F the payment gateway's shared secret (HMAC-SHA256 of\n"
-    "                         each callback body); the file must not be readable by\n"
-    "                         group or others. Without it online payments are refused\n"
-    "  --timer-interval S     seconds between sweeps of workflow timers and pending\n"
-    "                         automatic actions (default 60; 0 turns them off)\n"
-    "  --feed-webhook URL     push every sync-feed entry, in order, as an HTTP POST to\n"
-    "                         this http:// URL (header X-Motcua-Entry-Id; a 2xx\n"
-    "                         acknowledges); failures are retried with exponential\n"
-    "                         backoff up to 30 s; progress survives restarts\n"
-    "  --feed-max-attempts N  failed attempts before an entry becomes a dead letter\n"
-    "                         (GET /v1/feed/dead-letters; default 10)\n"
-    "  --max-connections N    connections open at once (default 512); more get 503\n"
-    "  --max-connections-per-client N\n"
-    "                         connections open at once from one IP address (default\n"
-    "                         64; raise it behind a reverse proxy); more get 503\n"
-    "  --max-anonymous-body BYTES\n"
-    "                         the largest request body read before the caller (bearer\n"
-    "                         token, or session cookie and CSRF token) is verified\n"
-    "                         (default 65536); larger bodies are read only for valid\n"
-    "                         callers, up to 10 MiB, else 413\n"
-    "  --checkpoint-dir DIR   where signed checkpoints of the audit chain heads are\n"
-    "                         appended (checkpoints.jsonl; default PATH.checkpoints\n"
-    "                         next to the database); each also goes onto the sync feed\n"
-    "  --checkpoint-interval S seconds between checkpoints, written when the heads\n"
-    "                         changed and at shutdown (default 600; 0 turns them off)\n"
-    "  --checkpoint-key FILE  Ed25519 or EC private key (PEM) signing them (default:\n"
-    "                         DIR/checkpoint.key, made at first start, public key in\n"
-    "                         DIR/checkpoint.key.pub)\n"
-    "  --oidc-config FILE     OpenID Connect providers for sign-in (JSON; see\n"
-    "                         tools/oidc-providers.example.json); refuses to start\n"
-    "                         on a bad file or a client secret others may read\n"
-    "  --session-idle-timeout S a browser session unused this many seconds ends\n"
-    "                         (default 1800; 60-86400)\n"
-    "  --session-lifetime S   a browser session ends this many seconds after sign-in,\n"
-    "                         used or not (default 43200; 60-2592000)\n"
-    "\n"
-    "SIGINT or SIGTERM stops accepting, finishes requests in flight, and exits 0.\n";
 
 struct Listen {
   std::string host;
@@ -208,22 +129,22 @@ Status PublishBundledWorkflows(WorkflowCatalog& catalog, const JsonSchema& schem
 
 // Runs TimerService::Sweep every `interval` on its own thread until Stop()
 // (or destruction); an interval of zero runs nothing. Sweeps log what they
-// did and what failed to stderr.
+// did ("info") and what failed ("error") as "timers" events.
 class TimerLoop {
  public:
-  TimerLoop(TimerService& timers, std::chrono::seconds interval) {
+  TimerLoop(TimerService& timers, std::chrono::seconds interval, const Logger& logger) {
     if (interval.count() == 0) return;
-    thread_ = std::thread([this, &timers, interval] {
+    thread_ = std::thread([this, &timers, interval, &logger] {
       std::unique_lock lock(mutex_);
       while (!stopping_) {
         if (wake_.wait_for(lock, interval, [this] { return stopping_; })) break;
         lock.unlock();
         Result<SweepResult> swept = timers.Sweep();
         if (!swept.ok()) {
-          std::cerr << "timers: " << swept.error().message() << '\n';
+          logger.Log(LogLevel::kError, "timers", {{"message", swept.error().message()}});
         } else {
           for (const std::string& line : SweepLogLines(*swept)) {
-            std::cerr << "timers: " << line << '\n';
+            logger.Log(LogLevel::kInfo, "timers", {{"message", line}});
           }
         }
         lock.lock();
@@ -344,16 +265,7 @@ int Fail(CommandIo io, const std::string& message) {
 }
 
 int RunServe(const std::vector<std::string>& args, CommandIo io) {
-  // clang-format off
-  Result<ParsedOptions> options = ParseOptions(
-      args, {"db", "listen", "workflows", "calendars", "threads", "tls-cert", "tls-key",
-             "admin-token-file", "admin-agency", "trust", "seal-key", "seal-cert", "seal-chain",
-             "seal-password-file", "timer-interval", "handler-threads", "feed-webhook",
-             "feed-max-attempts", "payment-secret-file", "max-connections",
-             "max-connections-per-client", "max-anonymous-body", "checkpoint-dir",
-             "checkpoint-interval", "checkpoint-key", "crl", "signature-max-age",
-             "oidc-config", "session-idle-timeout", "session-lifetime"});
-  // clang-format on
+  Result<ParsedOptions> options = ParseServeArguments(args);
   if (!options.ok() || !options->positional.empty()) {
     io.err << "motcua serve: "
            << (options.ok() ? "unexpected argument \"" + options->positional.front() + "\""
@@ -361,6 +273,15 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
            << '\n';
     return kExitUsage;
   }
+  const std::optional<LogLevel> log_level =
+      ParseLogLevel(options->Get("log-level").value_or("info"));
+  if (!log_level) {
+    io.err << "motcua serve: --log-level must be debug, info, warning or error\n";
+    return kExitUsage;
+  }
+  SystemClock clock;
+  StreamLogSink log_sink(io.err);
+  const Logger logger(log_sink, clock, *log_level);
   const std::string db = options->Get("db").value_or("motcua.db");
   const std::string workflows = options->Get("workflows").value_or("workflows");
   const std::string calendars = options->Get("calendars").value_or(workflows + "/calendars");
@@ -397,7 +318,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   if (options->Get("tls-cert")) {
     server_options.tls = TlsFiles{*options->Get("tls-cert"), *options->Get("tls-key")};
   }
-  server_options.error_log = [](std::string_view line) { std::cerr << line << '\n'; };
+  server_options.error_log = logger.MessageWriter(LogLevel::kError, "http_server");
+  server_options.request_log = &logger;
   std::size_t session_idle_seconds = 1800;
   std::size_t session_lifetime_seconds = 43200;
   struct SizeFlag {
@@ -479,7 +401,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     webhook = std::move(parsed).value();
   }
   FeedPusherOptions pusher_options;
-  pusher_options.log = [](std::string_view line) { std::cerr << line << '\n'; };
+  pusher_options.log = logger.MessageWriter(LogLevel::kWarning, "feed_pusher");
   if (auto attempts = options->Get("feed-max-attempts")) {
     int n = 0;
     auto [end, error] = std::from_chars(attempts->data(), attempts->data() + attempts->size(), n);
@@ -498,11 +420,10 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  SystemClock clock;
   Result<WorkingCalendar> calendar = LoadCalendarDirectory(calendars);
   if (!calendar.ok()) return Fail(io, calendar.error().message());
   if (std::optional<std::string> warning = CalendarEndWarning(*calendar, clock.Now())) {
-    io.err << *warning << std::endl;
+    logger.Log(LogLevel::kWarning, "calendar", {{"message", *warning}});
   }
 
   Metrics metrics;
@@ -528,7 +449,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   Result<JsonSchema> schema = JsonSchema::Compile(*schema_json);
   if (!schema.ok()) return Fail(io, "built-in schema: " + schema.error().message());
   WorkflowCatalog catalog(**store, *schema, *calendar, clock);
-  catalog.SetProblemLog([](std::string_view line) { std::cerr << line << '\n'; });
+  catalog.SetProblemLog(logger.MessageWriter(LogLevel::kWarning, "workflow_catalog"));
   if (Status published = PublishBundledWorkflows(catalog, *schema, workflows, io.err);
       !published.ok()) {
     return Fail(io, published.error().message());
@@ -545,7 +466,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   };
   DossierService dossiers(**store, catalog, *calendar, clock, &signing->signing,
                           std::move(agencies));
-  dossiers.SetProblemLog([](std::string_view line) { std::cerr << line << '\n'; });
+  dossiers.SetProblemLog(logger.MessageWriter(LogLevel::kWarning, "dossiers"));
   PaymentService payments(dossiers, **store, std::move(gateway).value());
   DocumentService documents(
       **store, catalog, &Sha256Hex, clock,
@@ -572,7 +493,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   ReportService reports(**store, clock);
   ReportApi report_api{reports, authenticate, *calendar};
   StartSession start_session = sessions.StartFunction();
-  auto log_line = [](std::string_view line) { std::cerr << line << std::endl; };
+  const std::function<void(std::string_view)> log_line =
+      logger.MessageWriter(LogLevel::kWarning, "sign_in");
   Result<std::unique_ptr<SignInSetup>> sign_in = SignInSetup::Create(
       oidc_providers, db, **identities, users, clock, std::move(start_session), log_line);
   if (!sign_in.ok()) return Fail(io, db + ": " + sign_in.error().message());
@@ -620,7 +542,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     Result<std::unique_ptr<CheckpointLoop>> started = CheckpointLoop::Start(
         {db, options->Get("checkpoint-dir").value_or(db + ".checkpoints"),
          options->Get("checkpoint-key"), std::chrono::seconds(checkpoint_interval)},
-        clock, std::cerr);
+        clock, logger.MessageWriter(LogLevel::kError, "checkpoints"));
     if (!started.ok()) return Fail(io, "checkpoints: " + started.error().message());
     checkpoints = std::move(started).value();
   }
@@ -631,7 +553,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
          << listen->host << ':' << server.port() << " (database " << db << ")" << std::endl;
 
   TimerService timers(**store, catalog, dossiers, clock);
-  TimerLoop timer_loop(timers, std::chrono::seconds(timer_interval));
+  TimerLoop timer_loop(timers, std::chrono::seconds(timer_interval), logger);
   // The pusher's thread is created after the signals were blocked, so only
   // the main thread receives them.
   std::unique_ptr<WebhookClient> webhook_client;
@@ -659,7 +581,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
 }  // namespace
 
 Command ServeCommand() {
-  return {"serve", "serve the REST API", kUsage, &RunServe};
+  static const std::string usage = ServeUsage();
+  return {"serve", "serve the REST API", usage, &RunServe};
 }
 
 }  // namespace motcua::cli

@@ -27,6 +27,7 @@
 #include "api/health.h"
 #include "api/metrics.h"
 #include "api/router.h"
+#include "tests/fakes/memory_log_sink.h"
 
 namespace motcua {
 namespace {
@@ -233,6 +234,65 @@ TEST_CASE("http_server: GET /healthz answers 200 JSON with framing headers") {
   CHECK(ToString((*response)[http::field::server]) == "motcua");
   CHECK(ToString((*response)[http::field::content_length]) == "15");
   CHECK(JsonOf(*response) == nlohmann::json{{"status", "ok"}});
+}
+
+TEST_CASE(
+    "http_server: every response, the server's own problems too, has a request id and a log line") {
+  MemoryLogSink sink;
+  FakeClock clock(std::chrono::sys_days{std::chrono::year{2026} / 12 / 4});
+  Logger logger(sink, clock, LogLevel::kInfo);
+  HttpServerOptions options;
+  options.request_log = &logger;
+  options.max_body_bytes = 64;
+  TestServer test(options);
+  REQUIRE(test.server->Start().ok());
+  {
+    TestClient client(test.port());
+    http::request<http::string_body> echo =
+        MakeRequest(http::verb::post, "/echo?code=OAUTHCODE", "password=FORMSECRET");
+    echo.set(http::field::authorization, "Bearer tok-SECRET");
+    echo.set(http::field::cookie, "motcua_session=COOKIESECRET");
+    echo.set("X-Request-Id", "client-trace-1");
+    std::optional<Response> echoed = client.Exchange(echo);
+    REQUIRE(echoed.has_value());
+    CHECK(ToString((*echoed)["X-Request-Id"]) == "client-trace-1");
+
+    http::request<http::string_body> bad_id = MakeRequest(http::verb::get, "/healthz");
+    bad_id.set("X-Request-Id", std::string(200, 'x'));
+    std::optional<Response> fresh = client.Exchange(bad_id);
+    REQUIRE(fresh.has_value());
+    CHECK(ToString((*fresh)["X-Request-Id"]).size() == 32);
+  }
+  TestClient client(test.port());
+  http::request<http::string_body> too_large =
+      MakeRequest(http::verb::post, "/echo", std::string(100, 'b'));
+  too_large.set("X-Request-Id", "big-one");
+  std::optional<Response> refused = client.Exchange(too_large);
+  REQUIRE(refused.has_value());
+  CHECK(refused->result_int() == 413);
+  // Refused while the header was being parsed: a fresh id.
+  const std::string refused_id = ToString((*refused)["X-Request-Id"]);
+  CHECK(refused_id.size() == 32);
+
+  std::vector<nlohmann::json> lines = sink.Events("http_request");
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0]["request_id"] == "client-trace-1");
+  CHECK(lines[0]["route"] == "/echo");
+  CHECK(lines[0]["status"] == 200);
+  CHECK(lines[0]["bytes_in"] == 19);
+  CHECK(lines[0]["bytes_out"] == 19);
+  CHECK(lines[0]["remote"] == "127.0.0.1");
+  CHECK(lines[1]["route"] == "/healthz");
+  CHECK(lines[1]["request_id"].get<std::string>().size() == 32);
+  CHECK(lines[2]["request_id"] == refused_id);
+  CHECK(lines[2]["status"] == 413);
+  CHECK(lines[2]["route"].is_null());
+  for (const std::string& line : sink.Lines()) {
+    for (const char* secret : {"tok-SECRET", "COOKIESECRET", "FORMSECRET", "OAUTHCODE", "xxxxx"}) {
+      CAPTURE(secret);
+      CHECK(line.find(secret) == std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("http_server: keep-alive serves three requests on one connection") {

@@ -25,13 +25,16 @@ import YAML from 'yaml';
 export const kSpecPath = new URL('../../api/openapi.yaml', import.meta.url);
 
 // Headers every response may carry without declaring them: HTTP framing and
-// generic caching and content-sniffing advice, and Idempotent-Replayed, which
-// the document's introduction describes once for every POST.
+// generic caching and content-sniffing advice, Idempotent-Replayed, which
+// the document's introduction describes once for every POST, and
+// X-Request-Id, which it describes once for every response (its value is
+// still checked: kRequestId).
 export const kTransportHeaders = new Set([
   'content-type', 'content-length', 'server', 'date', 'connection', 'keep-alive',
   'transfer-encoding', 'cache-control', 'x-content-type-options', 'vary',
-  'idempotent-replayed',
+  'idempotent-replayed', 'x-request-id',
 ]);
+const kRequestId = /^[A-Za-z0-9._:-]{1,64}$/;
 
 const kMethods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
@@ -167,6 +170,10 @@ export function loadContract(specText = readFileSync(kSpecPath, 'utf8')) {
         const validate = validatorFor(`${where} header ${name}`, header.schema);
         if (!validate(value)) problems.push(`${where}: header ${name} "${value}" ${ajv.errorsText(validate.errors)}`);
       }
+    }
+    const requestId = got.get('x-request-id');
+    if (requestId !== null && requestId !== undefined && !kRequestId.test(requestId)) {
+      problems.push(`${where}: header x-request-id "${requestId}" is not 1-64 of [A-Za-z0-9._:-]`);
     }
     for (const name of got.names()) {
       if (!kTransportHeaders.has(name) && !(name in declaredHeaders)) {

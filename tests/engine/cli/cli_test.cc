@@ -70,6 +70,36 @@ TEST_CASE("cli: --help lists every command and each command has its own help") {
   }
 }
 
+TEST_CASE("cli: every command refuses an unknown flag with exit 2, naming it") {
+  for (const Command& command : Commands()) {
+    CAPTURE(command.name);
+    for (std::vector<std::string> flags :
+         {std::vector<std::string>{"--no-such-flag", "value"}, {"--no-such-flag=value"}}) {
+      std::vector<std::string> args = {std::string(command.name)};
+      args.insert(args.end(), flags.begin(), flags.end());
+      CliRun run = Cli(args);
+      CHECK(run.status == kExitUsage);
+      CHECK(run.err.find("--no-such-flag") != std::string::npos);
+      CHECK(run.out.empty());
+    }
+  }
+}
+
+TEST_CASE("cli: every command's --help is its usage wherever --help stands, exit 0") {
+  for (const Command& command : Commands()) {
+    CAPTURE(command.name);
+    for (const char* help : {"--help", "-h"}) {
+      CliRun first = Cli({std::string(command.name), help});
+      CHECK(first.status == kExitOk);
+      CHECK(first.out == command.usage);
+      CHECK(first.err.empty());
+      CliRun later = Cli({std::string(command.name), "--db", "x.db", help});
+      CHECK(later.status == kExitOk);
+      CHECK(later.out == command.usage);
+    }
+  }
+}
+
 TEST_CASE("cli: no command and an unknown command are usage errors") {
   CHECK(Cli({}).status == kExitUsage);
   CliRun unknown = Cli({"frobnicate"});

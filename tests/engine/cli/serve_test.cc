@@ -17,6 +17,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/engine/sqlite/temp_directory.h"
 
@@ -176,6 +177,97 @@ TEST_CASE("serve: starts on the bundled workflows, answers, and stops cleanly on
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   std::fclose(lines);
+}
+
+}  // namespace
+}  // namespace motcua
+
+namespace motcua {
+namespace {
+
+TEST_CASE("serve: --config with flags over it, and one JSON log line per request without secrets") {
+  TempDirectory dir;
+  const std::string workflows = std::string(MOTCUA_SOURCE_DIR) + "/workflows";
+  const std::string config = dir.File("serve.json");
+  std::ofstream(config) << nlohmann::json{{"db", "motcua.db"},
+                                          {"listen", "127.0.0.1:0"},
+                                          {"workflows", workflows},
+                                          {"admin-token-file", "from-file-token"},
+                                          {"log-level", "error"},
+                                          {"timer-interval", 0},
+                                          {"checkpoint-interval", 0}}
+                               .dump();
+  const std::string flag_token = dir.File("flag-token");
+  const std::string log_path = dir.File("stderr.log");
+  int out[2];
+  REQUIRE(pipe(out) == 0);
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (log >= 0) dup2(log, STDERR_FILENO);
+    close(out[0]);
+    execl(MOTCUA_BINARY, MOTCUA_BINARY, "serve", "--config", config.c_str(), "--admin-token-file",
+          flag_token.c_str(), "--log-level", "info", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  FILE* lines = fdopen(out[0], "r");
+  REQUIRE(lines != nullptr);
+  int port = 0;
+  char line[512];
+  while (port == 0 && std::fgets(line, sizeof line, lines) != nullptr) {
+    const std::string text = line;
+    const std::size_t at = text.find("listening on http://127.0.0.1:");
+    if (at != std::string::npos) port = std::stoi(text.substr(at + 30));
+  }
+  REQUIRE(port > 0);
+  // The file's relative db is next to it; the flag's token file won.
+  CHECK(std::ifstream(dir.File("motcua.db")).good());
+  CHECK_FALSE(std::ifstream(dir.File("from-file-token")).good());
+  std::string token;
+  std::ifstream(flag_token) >> token;
+  REQUIRE(!token.empty());
+
+  const std::string traced =
+      Exchange(port,
+               "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+               "X-Request-Id: e2e-trace-7\r\nCookie: motcua_session=COOKIESECRET\r\n\r\n");
+  CHECK(traced.find("\r\nX-Request-Id: e2e-trace-7\r\n") != std::string::npos);
+  const std::string mine =
+      Get(port, "/v1/dossiers/H26-SECRETCODE?state=OAUTHSTATE&code=OAUTHCODE", token);
+  const int mine_status = StatusOf(mine);
+  CHECK(mine_status / 100 == 4);
+
+  REQUIRE(kill(child, SIGTERM) == 0);
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  CHECK(WEXITSTATUS(status) == 0);
+  std::fclose(lines);
+
+  std::ifstream log(log_path);
+  std::vector<nlohmann::json> requests;
+  for (std::string text; std::getline(log, text);) {
+    CAPTURE(text);
+    for (const std::string& secret :
+         {token, std::string("COOKIESECRET"), std::string("OAUTH"), std::string("SECRETCODE")}) {
+      CHECK(text.find(secret) == std::string::npos);
+    }
+    if (text.empty() || text.front() != '{') continue;  // start-up lines
+    nlohmann::json record = nlohmann::json::parse(text);
+    if (record["event"] == "http_request") requests.push_back(record);
+  }
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[0]["request_id"] == "e2e-trace-7");
+  CHECK(requests[0]["route"] == "/healthz");
+  CHECK(requests[0]["level"] == "info");
+  CHECK_FALSE(requests[0].contains("user_id"));
+  CHECK(requests[1]["route"] == "/v1/dossiers/{code}");
+  CHECK(requests[1]["status"] == mine_status);
+  CHECK(requests[1]["auth_method"] == "bearer_token");
+  CHECK_FALSE(requests[1]["user_id"].get<std::string>().empty());
+  CHECK(requests[1]["request_id"].get<std::string>().size() == 32);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ test('a visitor finds a procedure by search, sector and agency, and reads its fa
   const page = await newPage(stack);
   await open(page, stack, '#/');
   const cards = page.locator('main .card');
+  await cards.nth(7).waitFor();  // the catalogue arrives after the heading
   assert.equal(await cards.count(), 8);
   // Without diacritics, as people type on phones.
   await page.getByLabel('Tìm thủ tục').fill('dang ky tam tru');

@@ -95,6 +95,8 @@ test('English is one click away and is remembered', async () => {
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'Administrative procedures' }).waitFor();
+  // The catalogue arrives after the heading.
+  await page.locator('main').getByText(/working days/).first().waitFor();
   assert.match(await page.locator('main').innerText(), /working days/);
   await page.getByRole('button', { name: 'Tiếng Việt' }).click();
   await page.getByRole('heading', { level: 1, name: 'Thủ tục hành chính' }).waitFor();

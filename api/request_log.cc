@@ -1,0 +1,71 @@
+#include "api/request_log.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <random>
+
+namespace motcua {
+
+bool IsAcceptableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == ':' || c == '-';
+  });
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::string id;
+  id.reserve(32);
+  for (int half = 0; half < 2; ++half) {
+    std::uint64_t bits = generator();
+    for (int digit = 0; digit < 16; ++digit, bits >>= 4) id.push_back(kHex[bits & 0xF]);
+  }
+  return id;
+}
+
+std::string RequestIdOf(const HttpRequest& request) {
+  std::optional<std::string_view> sent = request.Header(kRequestIdHeader);
+  if (sent && IsAcceptableRequestId(*sent)) return std::string(*sent);
+  return NewRequestId();
+}
+
+RequestLogScope::RequestLogScope(const Logger* logger, HttpRequest& request)
+    : logger_(logger),
+      request_(request),
+      request_id_(RequestIdOf(request)),
+      start_(std::chrono::steady_clock::now()) {
+  request.facts = &facts_;
+}
+
+void RequestLogScope::Finish(HttpResponse& response) {
+  std::erase_if(response.headers, [](const HttpHeader& header) {
+    return EqualsIgnoreCase(header.name, kRequestIdHeader);
+  });
+  response.headers.push_back({std::string(kRequestIdHeader), request_id_});
+  const LogLevel level = response.status >= 500 ? LogLevel::kError : LogLevel::kInfo;
+  if (logger_ == nullptr || !logger_->Enabled(level)) return;
+  const std::chrono::duration<double, std::milli> elapsed =
+      std::chrono::steady_clock::now() - start_;
+  nlohmann::ordered_json fields = {
+      {"request_id", request_id_},
+      {"method", MethodLabel(request_.method)},
+      {"route", facts_.route.empty() ? nlohmann::ordered_json(nullptr)
+                                     : nlohmann::ordered_json(facts_.route)},
+      {"status", response.status},
+      {"duration_ms", std::round(elapsed.count() * 1000.0) / 1000.0},
+      {"bytes_in", request_.body.size()},
+      {"bytes_out", response.body.size()},
+      {"remote", request_.remote_address},
+  };
+  if (!facts_.user_id.empty()) {
+    fields["user_id"] = facts_.user_id;
+    fields["auth_method"] = facts_.auth_method;
+  }
+  logger_->Log(level, "http_request", fields);
+}
+
+}  // namespace motcua
