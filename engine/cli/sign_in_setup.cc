@@ -51,6 +51,7 @@ Result<std::unique_ptr<SignInSetup>> SignInSetup::Create(
     };
     JwksCacheOptions key_options;
     key_options.log = log;
+    key_options.min_refetch_interval = provider.config.jwks_refetch_interval;
     parts->keys.push_back(std::make_unique<ProviderKeys>(metadata, *provider.http,
                                                          parts->jwk_importer, clock, key_options));
     parts->token_clients.push_back(std::make_unique<OidcTokenClient>(

@@ -37,4 +37,10 @@ bool HmacSha256Matches(std::string_view key, std::string_view data,
   return CRYPTO_memcmp(given.data(), expected.data(), expected.size()) == 0;
 }
 
+bool HmacSha256HexEquals(std::string_view key, std::string_view data, std::string_view hex) {
+  const std::string expected = HmacSha256Hex(key, data);
+  if (expected.empty() || hex.size() != expected.size()) return false;
+  return CRYPTO_memcmp(hex.data(), expected.data(), expected.size()) == 0;
+}
+
 }  // namespace motcua

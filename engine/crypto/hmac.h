@@ -14,4 +14,9 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data);
 // compared in constant time (CRYPTO_memcmp), so timing reveals nothing.
 bool HmacSha256Matches(std::string_view key, std::string_view data, std::string_view hex_signature);
 
+// True when `hex` is exactly HmacSha256Hex(key, data), lowercase as issued;
+// constant time. For values motcua issued itself (a session's CSRF token),
+// which the caller must echo verbatim.
+bool HmacSha256HexEquals(std::string_view key, std::string_view data, std::string_view hex);
+
 }  // namespace motcua

@@ -18,7 +18,7 @@ class OpenSslTokenCrypto final : public TokenCrypto {
   }
   bool DerivedMatches(std::string_view secret, std::string_view label,
                       std::string_view presented) const override {
-    return HmacSha256Matches(secret, label, presented);
+    return HmacSha256HexEquals(secret, label, presented);
   }
 };
 

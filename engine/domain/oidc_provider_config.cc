@@ -17,6 +17,7 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxProviders = 32;
 constexpr std::int64_t kMaxClockSkewSeconds = 300;
+constexpr std::int64_t kMaxJwksRefetchIntervalSeconds = 3600;
 
 // Collects the problems of one document, each at its JSON pointer.
 class Problems {
@@ -89,6 +90,7 @@ void ParseProvider(const json& object, const std::string& at, OidcProviderConfig
                                                             "allowed_algorithms",
                                                             "ca_file",
                                                             "clock_skew_seconds",
+                                                            "jwks_refetch_interval_seconds",
                                                             "allow_loopback_http"};
   for (const auto& [key, value] : object.items()) {
     if (kKnown.count(key) == 0) problems.Add(at + "/" + key, "is not a known provider setting");
@@ -183,6 +185,15 @@ void ParseProvider(const json& object, const std::string& at, OidcProviderConfig
       provider.clock_skew = std::chrono::seconds(skew->get<std::int64_t>());
     } else {
       problems.Add(at + "/clock_skew_seconds", "must be an integer from 0 to 300");
+    }
+  }
+  if (const auto interval = object.find("jwks_refetch_interval_seconds");
+      interval != object.end()) {
+    if (interval->is_number_integer() && interval->get<std::int64_t>() >= 1 &&
+        interval->get<std::int64_t>() <= kMaxJwksRefetchIntervalSeconds) {
+      provider.jwks_refetch_interval = std::chrono::seconds(interval->get<std::int64_t>());
+    } else {
+      problems.Add(at + "/jwks_refetch_interval_seconds", "must be an integer from 1 to 3600");
     }
   }
   if (const auto ca_file = object.find("ca_file"); ca_file != object.end()) {

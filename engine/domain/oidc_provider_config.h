@@ -24,6 +24,9 @@
 //   allowed_algorithms  non-empty array of "RS256", "PS256", "ES256",
 //                       "EdDSA"; default all four
 //   clock_skew_seconds  integer 0-300; default 60
+//   jwks_refetch_interval_seconds
+//                       integer 1-3600; default 60: an unknown kid refetches
+//                       the provider's key set at most this often
 //   ca_file             PEM file of CAs to trust for this provider instead
 //                       of the system trust store (relative as
 //                       client_secret_file); default: system store
@@ -68,6 +71,7 @@ struct OidcProviderConfig {
   std::vector<JwsAlgorithm> allowed_algorithms = {JwsAlgorithm::kRs256, JwsAlgorithm::kPs256,
                                                   JwsAlgorithm::kEs256, JwsAlgorithm::kEdDsa};
   std::chrono::seconds clock_skew{60};
+  std::chrono::seconds jwks_refetch_interval{60};
   std::string ca_file;
   bool allow_loopback_http = false;
 };

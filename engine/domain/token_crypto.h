@@ -7,7 +7,8 @@
 // under which only the hash of a secret is ever stored. Derive() is a keyed
 // one-way value of a secret (HMAC-SHA256 hex keyed with the secret, over
 // `label`): it proves knowledge of the secret without revealing it or its
-// Hash(); DerivedMatches() compares a presented value with it in constant
+// Hash(); DerivedMatches() compares a presented value with it byte for byte
+// (no other spelling of the same digest is accepted), in constant
 // time. All are thread-safe.
 #pragma once
 

@@ -10,4 +10,6 @@ if [[ ! -d node_modules/oidc-provider || ! -d node_modules/jose ]]; then
   echo "skipped: the packages are not installed; run 'npm ci' in tests/idp (tools/test.sh does)"
   exit 77
 fi
-exec node --test "$1"/*.test.mjs
+# Files run concurrently: the session-expiry file waits minutes of real
+# time, which the others overlap.
+exec node --test --test-concurrency=8 "$1"/*.test.mjs

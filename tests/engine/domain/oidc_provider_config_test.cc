@@ -31,6 +31,7 @@ json Staff() {
           {"agency", "000.00.01.H26"},
           {"allowed_algorithms", {"ES256", "RS256"}},
           {"clock_skew_seconds", 30},
+          {"jwks_refetch_interval_seconds", 5},
           {"ca_file", "/etc/motcua/h26-ca.pem"}};
 }
 
@@ -49,6 +50,7 @@ TEST_CASE("oidc_provider_config: a citizen and a staff provider with defaults fi
   CHECK(citizen.identity_claim == "national_id");
   CHECK(citizen.allowed_algorithms.size() == 4);
   CHECK(citizen.clock_skew == std::chrono::seconds(60));
+  CHECK(citizen.jwks_refetch_interval == std::chrono::seconds(60));
   CHECK(citizen.ca_file.empty());
   CHECK_FALSE(citizen.allow_loopback_http);
   const OidcProviderConfig& staff = (*providers)[1];
@@ -58,6 +60,7 @@ TEST_CASE("oidc_provider_config: a citizen and a staff provider with defaults fi
   CHECK(staff.allowed_algorithms ==
         std::vector<JwsAlgorithm>{JwsAlgorithm::kEs256, JwsAlgorithm::kRs256});
   CHECK(staff.clock_skew == std::chrono::seconds(30));
+  CHECK(staff.jwks_refetch_interval == std::chrono::seconds(5));
   CHECK(staff.ca_file == "/etc/motcua/h26-ca.pem");
   const DiscoveryExpectations expectations = DiscoveryExpectationsOf(staff);
   CHECK(expectations.issuer == staff.issuer);
@@ -99,6 +102,15 @@ TEST_CASE("oidc_provider_config: each problem is refused with its JSON pointer")
       {"negative skew", {{"clock_skew_seconds", -1}}, "/providers/0/clock_skew_seconds"},
       {"huge skew", {{"clock_skew_seconds", 301}}, "/providers/0/clock_skew_seconds"},
       {"fractional skew", {{"clock_skew_seconds", 1.5}}, "/providers/0/clock_skew_seconds"},
+      {"no refetch limit",
+       {{"jwks_refetch_interval_seconds", 0}},
+       "/providers/0/jwks_refetch_interval_seconds"},
+      {"refetch limit over an hour",
+       {{"jwks_refetch_interval_seconds", 3601}},
+       "/providers/0/jwks_refetch_interval_seconds"},
+      {"refetch limit a string",
+       {{"jwks_refetch_interval_seconds", "5"}},
+       "/providers/0/jwks_refetch_interval_seconds"},
       {"loopback flag a string",
        {{"allow_loopback_http", "yes"}},
        "/providers/0/allow_loopback_http"},

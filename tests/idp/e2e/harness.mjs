@@ -38,6 +38,7 @@ import { Browser } from '../browser.mjs';
 import { startProviders } from '../provider.mjs';
 
 export const kAgency = '000.00.01.H26';
+export const kJwksRefetchSeconds = 1;
 export const citizens = {
   an: { sub: 'vneid-an', national_id: '079190000123', name: 'Nguyễn Văn An', birthdate: '1990-01-15' },
   binh: { sub: 'vneid-binh', national_id: '001085000456', name: 'Trần Thị Bình', birthdate: '1985-06-30' },
@@ -90,6 +91,9 @@ export async function startStack({ serveArgs = [] } = {}) {
       scopes: ['openid', 'profile'],
       ...(p.kind === 'citizen' ? { identity_claim: 'national_id' } : { agency: kAgency }),
       allow_loopback_http: true,
+      // Key rotation is followed at most once per interval; the rotation
+      // test rotates several times, waiting kJwksRefetchSeconds between.
+      jwks_refetch_interval_seconds: kJwksRefetchSeconds,
     });
   }
   await writeFile(path.join(dir, 'oidc.json'), JSON.stringify({ providers }, null, 2));
