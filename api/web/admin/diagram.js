@@ -64,21 +64,36 @@ export function layout(definition) {
   return { nodes, edges: [...edges.values()], width, height };
 }
 
-function edgePath(a, b) {
+// A point of the cubic Bezier P0..P3 at t.
+function bezier(points, t) {
+  const u = 1 - t;
+  const weights = [u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t];
+  return [0, 1].map((axis) => points.reduce((sum, point, i) => sum + weights[i] * point[axis], 0));
+}
+
+// The arrow from node `a` to node `b`; its label sits at a point along the
+// curve that differs for the `nth` arrow leaving `a`, so labels of arrows
+// from one state do not print over each other.
+function edgePath(a, b, nth) {
+  let points;
   if (b.y > a.y) {
     const x1 = a.x + kNodeWidth / 2;
     const y1 = a.y + kNodeHeight;
     const x2 = b.x + kNodeWidth / 2;
     const y2 = b.y;
     const mid = (y1 + y2) / 2;
-    return { d: `M${x1},${y1} C${x1},${mid} ${x2},${mid} ${x2},${y2}`, lx: (x1 + x2) / 2, ly: mid };
+    points = [[x1, y1], [x1, mid], [x2, mid], [x2, y2]];
+  } else {
+    const x1 = a.x + kNodeWidth;
+    const y1 = a.y + kNodeHeight / 2;
+    const x2 = b.x + kNodeWidth;
+    const y2 = b.y + kNodeHeight / 2;
+    const bend = Math.max(x1, x2) + 60;
+    points = [[x1, y1], [bend, y1], [bend, y2], [x2, y2]];
   }
-  const x1 = a.x + kNodeWidth;
-  const y1 = a.y + kNodeHeight / 2;
-  const x2 = b.x + kNodeWidth;
-  const y2 = b.y + kNodeHeight / 2;
-  const bend = Math.max(x1, x2) + 60;
-  return { d: `M${x1},${y1} C${bend},${y1} ${bend},${y2} ${x2},${y2}`, lx: bend - 10, ly: (y1 + y2) / 2 };
+  const [lx, ly] = bezier(points, 0.3 + 0.15 * (nth % 4));
+  const d = `M${points[0].join(',')} C${points[1].join(',')} ${points[2].join(',')} ${points[3].join(',')}`;
+  return { d, lx, ly };
 }
 
 function clip(text, max) {
@@ -94,8 +109,9 @@ export function WorkflowDiagram({ definition }) {
       <desc id="diagram-desc">${summary}</desc>
       <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
         <path class="diagram-arrow" d="M0,0 L10,5 L0,10 z" /></marker></defs>
-      ${edges.map((edge) => {
-        const path = edgePath(nodes.get(edge.from), nodes.get(edge.to));
+      ${edges.map((edge, i) => {
+        const nth = edges.slice(0, i).filter((other) => other.from === edge.from).length;
+        const path = edgePath(nodes.get(edge.from), nodes.get(edge.to), nth);
         return html`<g class="diagram-edge">
           <path d=${path.d} marker-end="url(#arrow)" />
           <text x=${path.lx} y=${path.ly} text-anchor="middle">${clip(edge.names.join(', '), 28)}</text>

@@ -9,6 +9,7 @@
 import { html } from '/web/lib/html.js';
 import { getJson } from '/web/lib/api.js';
 import { formatDateTime, t } from '/web/lib/i18n.js';
+import { segment } from '/web/lib/router.js';
 import { LoadFailure, Loading, PageTitle, ProblemAlert, useAsync } from '/web/lib/ui.js';
 
 const kPage = 1000;
@@ -66,7 +67,7 @@ export function FeedPage() {
         <h2 id="recent-heading">${t('admin.feed_recent')}</h2>
         <div class="table-wrap" tabindex="0" role="region" aria-labelledby="recent-heading"><table class="data-table">
           <thead><tr><th scope="col">${t('admin.feed_entry')}</th><th scope="col">${t('admin.feed_topic')}</th><th scope="col">${t('clerk.dossier_nav')}</th><th scope="col">${t('admin.feed_status')}</th><th scope="col">${t('admin.feed_created')}</th></tr></thead>
-          <tbody>${recent.map((e) => html`<tr><td>${e.id}</td><td>${e.topic}</td><td>${e.payload?.dossier?.MaHoSo ?? '—'}</td>
+          <tbody>${recent.map((e) => html`<tr><td>${e.id}</td><td>${e.topic}</td><td>${e.payload?.dossier?.MaHoSo ? html`<a href=${`#/staff/dossiers/${segment(e.payload.dossier.MaHoSo)}`}>${e.payload.dossier.MaHoSo}</a>` : '—'}</td>
             <td>${e.payload?.dossier?.TrangThaiHoSo ?? '—'}</td><td>${formatDateTime(e.created_at)}</td></tr>`)}</tbody>
         </table></div>
       </section>`;

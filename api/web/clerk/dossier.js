@@ -21,7 +21,7 @@ import { DocumentUpload } from '/web/lib/document_upload.js';
 import {
   Alert, Field, LoadFailure, Loading, PageTitle, ProblemAlert, StatusBadge, describedBy, useAsync,
 } from '/web/lib/ui.js';
-import { currentSession } from '/web/lib/session.js';
+import { currentSession, hasRole } from '/web/lib/session.js';
 import { SlaBadge, actionName, actionTitle, stateTitle } from '/web/clerk/staff_common.js';
 import { SignatureInput, SignatureRefusal, SigningSteps, failedCheck } from '/web/leader/signing.js';
 
@@ -349,12 +349,14 @@ export function StaffDossierPage({ params }) {
     loaded.reload();
   };
   return html`<article class="staff-dossier">
-    <p class="breadcrumb"><a href="#/staff/queue">${t('clerk.queue_title')}</a></p>
+    <p class="breadcrumb">${hasRole('reception_clerk') || hasRole('specialist')
+      ? html`<a href="#/staff/queue">${t('clerk.queue_title')}</a>`
+      : hasRole('leader') ? html`<a href="#/leader">${t('leader.title')}</a>` : ''}</p>
     <${PageTitle}>${t('clerk.dossier_title', { code: dossier.code })}<//>
     ${notice && html`<${Alert} kind=${notice.kind}>${notice.message}<//>`}
     ${dossier.escalation && html`<${Alert} kind="warning">${t('clerk.escalated', { role: dossier.escalation.to_role, at: formatDateTime(dossier.escalation.at) })}<//>`}
     ${dossier.automatic_pending && html`<${Alert} kind="warning">${t('clerk.automatic_pending', { action: actionTitle(dossier.automatic_pending.action), reason: dossier.automatic_pending.reason })}<//>`}
-    <p class="status-line"><${StatusBadge} status=${dossier.status} /> <${SlaBadge} due=${dossier.due_at} /></p>
+    <p class="staff-status"><${StatusBadge} status=${dossier.status} /> <${SlaBadge} due=${dossier.due_at} /></p>
     <dl class="facts">
       <div><dt>${t('clerk.procedure')}</dt><dd>${procedure ? titleOf(procedure, 'code') : dossier.procedure} (${dossier.procedure})</dd></div>
       <div><dt>${t('clerk.state')}</dt><dd>${stateTitle(dossier)}</dd></div>

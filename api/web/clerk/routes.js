@@ -12,5 +12,6 @@ const StaffDossierPage = lazyPage(() => import('/web/clerk/dossier.js'), 'StaffD
 
 export const routes = [
   { path: '/staff/queue', page: QueuePage, title: 'clerk.queue_title', roles: ['reception_clerk', 'specialist'], nav: { label: 'clerk.nav' } },
-  { path: '/staff/dossiers/:code', page: StaffDossierPage, title: 'clerk.dossier_nav', roles: kStaffRoles },
+  // Admins and auditors open it too (from the feed), for the audit trail.
+  { path: '/staff/dossiers/:code', page: StaffDossierPage, title: 'clerk.dossier_nav', roles: [...kStaffRoles, 'admin', 'auditor'] },
 ];
