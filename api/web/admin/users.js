@@ -11,6 +11,11 @@ import { Alert, Field, LoadFailure, Loading, PageTitle, ProblemAlert, useAsync }
 
 export const kStaffRoleNames = ['reception_clerk', 'specialist', 'leader', 'admin', 'auditor', 'portal_sync'];
 
+// A user id usable inside element ids.
+function idOf(user) {
+  return user.id.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
 function RoleChoice({ idPrefix, value, onChange }) {
   const toggle = (role, on) => onChange(on ? [...value, role] : value.filter((r) => r !== role));
   return html`<fieldset class="role-choice">
@@ -87,7 +92,7 @@ function Tokens({ user }) {
       setFailure(error);
     }
   };
-  const idBase = `token-${user.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const idBase = `token-${idOf(user)}`;
   return html`<div class="tokens">
     <${ProblemAlert} error=${failure} />
     ${secret && html`<${Alert} kind="warning"><p>${t('admin.token_secret')}</p><p><code class="secret">${secret}</code></p><//>`}
@@ -114,6 +119,7 @@ function Tokens({ user }) {
 
 function UserRow({ user, onDone }) {
   const [roles, setRoles] = useState(user.roles);
+  const [fingerprint, setFingerprint] = useState(user.certificate_fingerprint ?? '');
   const [open, setOpen] = useState(false);
   const [failure, setFailure] = useState(null);
   const patch = async (changes, message) => {
@@ -140,6 +146,13 @@ function UserRow({ user, onDone }) {
     ${open && html`<div>
       <${RoleChoice} idPrefix=${`roles-${user.id}`} value=${roles} onChange=${setRoles} />
       <button type="button" class="button button-small" onClick=${() => patch({ roles }, t('admin.roles_saved', { id: user.id }))}>${t('admin.save_roles')}</button>
+      <form class="inline-form" onSubmit=${(e) => { e.preventDefault(); patch({ certificate_fingerprint: fingerprint.trim().toLowerCase() }, t('admin.certificate_saved', { id: user.id })); }}>
+        <${Field} id=${`cert-${idOf(user)}`} label=${t('admin.certificate')} hint=${t('admin.certificate_hint')}>
+          <input id=${`cert-${idOf(user)}`} value=${fingerprint} onInput=${(e) => setFingerprint(e.target.value)}
+            autocomplete="off" spellcheck="false" aria-describedby=${`cert-${idOf(user)}-hint`} />
+        <//>
+        <button type="submit" class="button button-small">${t('admin.certificate_save')}</button>
+      </form>
       <h4>${t('admin.tokens')}</h4>
       <${Tokens} user=${user} />
     </div>`}

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { kAdmin, kPhone, open, pageAs, seriousViolations, startStack, submitDossier } from './harness.mjs';
+import { apiAs, kAdmin, kPhone, open, pageAs, seriousViolations, startStack, submitDossier } from './harness.mjs';
 
 let stack;
 let lintAvailable = false;
@@ -114,6 +114,20 @@ test('users and tokens: an admin issues a token, sees its secret once, and revok
   await card.locator('code.secret').waitFor();
   await card.getByRole('button', { name: /Thu hồi máy quét/ }).click();
   await card.getByText('Đã thu hồi').waitFor();
+  assert.deepEqual(page.problems, []);
+});
+
+test('an admin binds a signing certificate to a leader by its fingerprint', async () => {
+  const page = await pageAs(stack, kAdmin);
+  await open(page, stack, '#/admin/users');
+  const card = page.locator('.user-card', { hasText: 'leader1' });
+  await card.getByRole('button', { name: /Vai trò và mã truy cập/ }).click();
+  const fingerprint = 'ab'.repeat(32);
+  await card.getByLabel(/Dấu vân tay chứng thư/).fill(fingerprint.toUpperCase());
+  await card.getByRole('button', { name: 'Gắn chứng thư' }).click();
+  await page.getByText('Đã cập nhật chứng thư của leader1.').waitFor();
+  const leader = await apiAs(stack, kAdmin, 'GET', '/v1/users/leader1');
+  assert.equal(leader.certificate_fingerprint, fingerprint);
   assert.deepEqual(page.problems, []);
 });
 
