@@ -14,8 +14,11 @@ import { resolve, useLocation } from '/web/lib/router.js';
 import { Layout, NotFoundPage, SignInPrompt } from '/web/lib/ui.js';
 import { routes as commonRoutes } from '/web/common/routes.js';
 import { routes as citizenRoutes } from '/web/citizen/routes.js';
+import { routes as clerkRoutes } from '/web/clerk/routes.js';
+import { routes as leaderRoutes } from '/web/leader/routes.js';
+import { routes as adminRoutes } from '/web/admin/routes.js';
 
-const kSections = [citizenRoutes, commonRoutes];
+const kSections = [citizenRoutes, clerkRoutes, leaderRoutes, adminRoutes, commonRoutes];
 const kRoutes = kSections.flat();
 
 // May the current session open `route`? Routes say `signedIn: true` or list

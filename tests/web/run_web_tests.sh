@@ -15,4 +15,5 @@ if [[ ! -x "${MOTCUA_CHROMIUM:-/usr/bin/chromium}" ]]; then
   exit 77
 fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-exec node --test --test-concurrency=1 test/*.test.mjs
+# The staff side (staff/) has its own harness; both share these packages.
+exec node --test --test-concurrency=1 test/*.test.mjs staff/*.test.mjs

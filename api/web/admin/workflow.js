@@ -1,0 +1,163 @@
+// admin/workflow.js: the workflow editor. The definition is JSON in a text
+// area (opened from a file, or pasted); every pause in typing lints it with
+// POST /v1/procedures/lint (the text as sent, answered with
+// {valid, problems: [{pointer, line, column, message, rule}]}), and each
+// problem is a button that puts the caret at its line and column. The
+// diagram is drawn from the text whenever it parses. Publishing is
+// PUT /v1/procedures/{code}/workflow; the procedure's published versions are
+// listed beside it.
+
+import { html, useEffect, useRef, useState } from '/web/lib/html.js';
+import { api, ApiError, getJson } from '/web/lib/api.js';
+import { formatDateTime, t } from '/web/lib/i18n.js';
+import { segment } from '/web/lib/router.js';
+import { Alert, Field, PageTitle, ProblemAlert, useAsync } from '/web/lib/ui.js';
+import { WorkflowDiagram } from '/web/admin/diagram.js';
+
+const kLintDelayMs = 500;
+
+// The offset in `text` of 1-based `line` and `column` (clamped to the text).
+export function offsetOf(text, line, column) {
+  let offset = 0;
+  for (let current = 1; current < line; current += 1) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return text.length;
+    offset = next + 1;
+  }
+  const lineEnd = text.indexOf('\n', offset);
+  const end = lineEnd < 0 ? text.length : lineEnd;
+  return Math.min(end, offset + Math.max(0, (column ?? 1) - 1));
+}
+
+function parsed(text) {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return { error: error.message };
+  }
+}
+
+function Versions({ code }) {
+  const loaded = useAsync(() => (code ? getJson(`/v1/procedures/${segment(code)}/versions`) : Promise.resolve(null)), [code]);
+  if (!code) return null;
+  return html`<section class="panel" aria-labelledby="versions-heading">
+    <h2 id="versions-heading">${t('admin.versions', { code })}</h2>
+    ${loaded.loading ? null
+      : loaded.error instanceof ApiError && loaded.error.status === 404 ? html`<p>${t('admin.no_versions')}</p>`
+      : loaded.error ? html`<${ProblemAlert} error=${loaded.error} />` :
+      html`<ol class="version-list" reversed>${[...(loaded.data?.items ?? [])].reverse().map((v) => html`<li>
+        <strong>v${v.version}</strong> · ${formatDateTime(v.published_at)} · ${v.published_by}
+        <span class="muted"> · <code>${String(v.content_hash ?? '').slice(0, 12)}</code>${v.owner_agency ? ` · ${v.owner_agency}` : ''}</span>
+      </li>`)}</ol>`}
+  </section>`;
+}
+
+export function WorkflowPage() {
+  const [text, setText] = useState('');
+  const [lint, setLint] = useState(null);
+  const [lintUnavailable, setLintUnavailable] = useState(false);
+  const [published, setPublished] = useState(null);
+  const [failure, setFailure] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const editor = useRef(null);
+  const generation = useRef(0);
+  const json = parsed(text);
+  const code = json.value?.procedure?.code ?? '';
+
+  useEffect(() => {
+    if (!text.trim()) {
+      setLint(null);
+      return undefined;
+    }
+    const mine = ++generation.current;
+    const timer = setTimeout(async () => {
+      try {
+        const { data } = await api('POST', '/v1/procedures/lint', { body: text, contentType: 'application/json' });
+        if (mine === generation.current) {
+          setLint(data);
+          setLintUnavailable(false);
+        }
+      } catch (error) {
+        if (mine !== generation.current) return;
+        if (error instanceof ApiError && (error.status === 404 || error.status === 405)) setLintUnavailable(true);
+        else setLint({ valid: false, problems: [], failed: error });
+      }
+    }, kLintDelayMs);
+    return () => clearTimeout(timer);
+  }, [text]);
+
+  const goTo = (problem) => {
+    const area = editor.current;
+    if (!area) return;
+    const offset = offsetOf(text, problem.line ?? 1, problem.column ?? 1);
+    area.focus();
+    area.setSelectionRange(offset, offset);
+    const lineHeight = parseFloat(getComputedStyle(area).lineHeight) || 20;
+    area.scrollTop = Math.max(0, ((problem.line ?? 1) - 1) * lineHeight - area.clientHeight / 2);
+  };
+
+  const openFile = async (event) => {
+    const file = event.target.files?.[0];
+    if (file) setText(await file.text());
+  };
+
+  const publish = async () => {
+    setBusy(true);
+    setFailure(null);
+    setPublished(null);
+    try {
+      const { data } = await api('PUT', `/v1/procedures/${segment(code)}/workflow`, { body: text, contentType: 'application/json' });
+      setPublished(data);
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const problems = lint?.problems ?? [];
+  const canPublish = Boolean(code) && !json.error && (lintUnavailable || lint?.valid === true) && !busy;
+  return html`<section class="workflow-studio">
+    <${PageTitle}>${t('admin.workflow_title')}<//>
+    <p class="lead">${t('admin.workflow_intro')}</p>
+    <div class="studio-grid">
+      <div>
+        <${Field} id="workflow-file" label=${t('admin.open_file')}>
+          <input id="workflow-file" type="file" accept=".json,application/json" onChange=${openFile} />
+        <//>
+        <${Field} id="workflow-text" label=${t('admin.definition')} hint=${t('admin.definition_hint')}>
+          <textarea id="workflow-text" ref=${editor} class="code-editor" rows="24" spellcheck="false"
+            value=${text} onInput=${(e) => setText(e.target.value)} aria-describedby="workflow-text-hint"></textarea>
+        <//>
+        <div role="status" class="lint-status">
+          ${!text.trim() ? t('admin.lint_empty')
+            : lintUnavailable ? t('admin.lint_unavailable')
+            : !lint ? t('admin.lint_running')
+            : lint.valid ? html`<span class="lint-ok">✔ ${t('admin.lint_valid')}</span>`
+            : html`<span class="lint-bad">${t('admin.lint_problems', { count: problems.length })}</span>`}
+        </div>
+        ${lint?.failed && html`<${ProblemAlert} error=${lint.failed} />`}
+        ${lintUnavailable && json.error && html`<${Alert}>${t('admin.json_error', { message: json.error })}<//>`}
+        ${problems.length > 0 && html`<ul class="lint-problems">${problems.map((p) => html`<li>
+          <button type="button" class="problem-button" onClick=${() => goTo(p)}>
+            <span class="problem-where">${t('admin.line_column', { line: p.line ?? '?', column: p.column ?? '?' })}</span>
+            <span>${p.message}</span>
+            <span class="muted"> ${p.rule ? `[${p.rule}]` : ''} ${p.pointer ?? ''}</span>
+          </button></li>`)}</ul>`}
+        <${ProblemAlert} error=${failure} />
+        ${failure instanceof ApiError && (failure.problem.errors ?? []).length > 0 && html`<ul class="lint-problems">
+          ${failure.problem.errors.map((e) => html`<li>${e.pointer}: ${e.message}</li>`)}</ul>`}
+        ${published && html`<${Alert} kind="success">${t('admin.published', { code: published.procedure, version: published.version })}<//>`}
+        <p><button type="button" class="button" disabled=${!canPublish} onClick=${publish}>
+          ${code ? t('admin.publish', { code }) : t('admin.publish_no_code')}</button></p>
+      </div>
+      <div>
+        <section class="panel" aria-labelledby="diagram-heading">
+          <h2 id="diagram-heading">${t('admin.diagram')}</h2>
+          ${json.value ? html`<${WorkflowDiagram} definition=${json.value} />` : html`<p class="muted">${t('admin.diagram_empty')}</p>`}
+        </section>
+        <${Versions} key=${`${code}-${published?.version ?? ''}`} code=${code} />
+      </div>
+    </div>
+  </section>`;
+}

@@ -1,0 +1,161 @@
+// clerk/queue.js: the work queue (GET /v1/queue) of one of the signed-in
+// staff member's roles: counts per procedure and state (each a filter),
+// then the dossiers by due date with their SLA countdown; overdue ones stand
+// out. Claim takes a dossier (of concurrent claimers one wins, the others
+// get 409); release puts one's own back.
+
+import { html, useState } from '/web/lib/html.js';
+import { api, getJson, newIdempotencyKey } from '/web/lib/api.js';
+import { formatDateTime, t } from '/web/lib/i18n.js';
+import { currentSession } from '/web/lib/session.js';
+import { href, navigate, segment } from '/web/lib/router.js';
+import { Alert, LoadFailure, Loading, PageTitle, ProblemAlert, StatusBadge, useAsync } from '/web/lib/ui.js';
+import { SlaBadge, queueRoles, slaCountdown } from '/web/clerk/staff_common.js';
+
+const kPageLimit = 200;
+const kMaxPages = 5;
+
+// Every page of the queue (at most kMaxPages x kPageLimit dossiers).
+async function loadQueue(role, filters) {
+  const items = [];
+  let after = null;
+  for (let page = 0; page < kMaxPages; page += 1) {
+    const query = new URLSearchParams({ role, limit: String(kPageLimit) });
+    if (filters.procedure) query.set('procedure', filters.procedure);
+    if (filters.state) query.set('state', filters.state);
+    if (after) query.set('after', after);
+    const data = await getJson(`/v1/queue?${query}`);
+    items.push(...data.items);
+    after = data.next_cursor;
+    if (!after) break;
+  }
+  return { items, truncated: Boolean(after) };
+}
+
+function countsOf(items) {
+  const counts = new Map();
+  for (const item of items) {
+    const key = `${item.procedure}\u0000${item.state}`;
+    const entry = counts.get(key) ?? { procedure: item.procedure, state: item.state, count: 0, overdue: 0 };
+    entry.count += 1;
+    if (item.due_at && slaCountdown(item.due_at).overdue) entry.overdue += 1;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) => a.procedure.localeCompare(b.procedure) || a.state.localeCompare(b.state));
+}
+
+function Counts({ items, basePath, role }) {
+  const counts = countsOf(items);
+  if (counts.length === 0) return null;
+  return html`<section class="panel" aria-labelledby="counts-heading">
+    <h2 id="counts-heading">${t('clerk.counts')}</h2>
+    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="counts-heading"><table class="data-table">
+      <thead><tr><th scope="col">${t('clerk.procedure')}</th><th scope="col">${t('clerk.state')}</th>
+        <th scope="col" class="number">${t('clerk.count')}</th><th scope="col" class="number">${t('clerk.overdue')}</th></tr></thead>
+      <tbody>${counts.map(
+        (entry) => html`<tr>
+          <td><a href=${href(basePath, { role, procedure: entry.procedure })}>${entry.procedure}</a></td>
+          <td><a href=${href(basePath, { role, procedure: entry.procedure, state: entry.state })}>${entry.state}</a></td>
+          <td class="number">${entry.count}</td>
+          <td class=${`number${entry.overdue > 0 ? ' cell-overdue' : ''}`}>${entry.overdue}</td>
+        </tr>`,
+      )}</tbody>
+    </table></div>
+  </section>`;
+}
+
+function Row({ item, me, onClaim, onRelease, busy }) {
+  const overdue = item.due_at && slaCountdown(item.due_at).overdue;
+  const mine = item.assignee === me;
+  return html`<li class=${`queue-item${overdue ? ' queue-overdue' : ''}`} data-code=${item.code}>
+    <div class="queue-main">
+      <a class="queue-code" href=${`#/staff/dossiers/${segment(item.code)}`}>${item.code}</a>
+      <${StatusBadge} status=${item.status} />
+    </div>
+    <p class="queue-meta">${t('clerk.procedure')}: ${item.procedure} · ${t('clerk.state')}: ${item.state}
+      · ${t('clerk.applicant')}: ${item.applicant_id}</p>
+    <p class="queue-meta">${t('clerk.due')}: ${item.due_at ? formatDateTime(item.due_at) : '—'} · <${SlaBadge} due=${item.due_at} /></p>
+    <p class="queue-meta">${item.assignee ? t('clerk.assigned_to', { user: mine ? t('clerk.me') : item.assignee }) : t('clerk.unassigned')}</p>
+    <div class="button-row">
+      ${!item.assignee &&
+      html`<button type="button" class="button button-small" disabled=${busy} onClick=${() => onClaim(item)}>
+        ${t('clerk.claim')}<span class="visually-hidden"> ${item.code}</span></button>`}
+      ${mine &&
+      html`<button type="button" class="button button-small button-secondary" disabled=${busy} onClick=${() => onRelease(item)}>
+        ${t('clerk.release')}<span class="visually-hidden"> ${item.code}</span></button>`}
+      <a class="button button-small button-secondary" href=${`#/staff/dossiers/${segment(item.code)}`}>
+        ${t('clerk.open')}<span class="visually-hidden"> ${item.code}</span></a>
+    </div>
+  </li>`;
+}
+
+// The queue of one role among `roles`, chosen by ?role=; used by the clerk
+// console and the leader's signing desk.
+export function QueueView({ roles, query, basePath, title, intro }) {
+  const session = currentSession();
+  const mine = queueRoles(session, roles);
+  const role = mine.includes(query.get('role')) ? query.get('role') : mine[0];
+  const filters = { procedure: query.get('procedure') ?? '', state: query.get('state') ?? '' };
+  const loaded = useAsync(() => loadQueue(role, filters), [role, filters.procedure, filters.state]);
+  const [failure, setFailure] = useState(null);
+  const [notice, setNotice] = useState(null);
+  const [busy, setBusy] = useState(false);
+
+  const act = async (item, verb) => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      await api('POST', `/v1/dossiers/${segment(item.code)}/${verb}`, { idempotencyKey: newIdempotencyKey() });
+      if (verb === 'claim') {
+        navigate(`/staff/dossiers/${segment(item.code)}`);
+        return;
+      }
+      setNotice(t('clerk.released', { code: item.code }));
+      loaded.reload();
+    } catch (error) {
+      setFailure(error);
+      loaded.reload();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  let body;
+  if (!role) body = html`<p>${t('clerk.no_queue_role')}</p>`;
+  else if (loaded.loading && !loaded.data) body = html`<${Loading} />`;
+  else if (loaded.error) body = html`<${LoadFailure} error=${loaded.error} />`;
+  else {
+    const { items, truncated } = loaded.data;
+    body = html`
+      <${Counts} items=${items} basePath=${basePath} role=${role} />
+      <section aria-labelledby="list-heading">
+        <h2 id="list-heading">${t('clerk.list', { count: items.length })}</h2>
+        ${truncated && html`<p class="muted">${t('clerk.truncated')}</p>`}
+        ${items.length === 0
+          ? html`<p>${t('clerk.empty')}</p>`
+          : html`<ul class="queue-list">${items.map(
+              (item) => html`<${Row} key=${item.code} item=${item} me=${session?.user_id} busy=${busy}
+                onClaim=${(it) => act(it, 'claim')} onRelease=${(it) => act(it, 'release')} />`,
+            )}</ul>`}
+      </section>`;
+  }
+  return html`<section>
+    <${PageTitle}>${title}<//>
+    ${intro}
+    ${mine.length > 1 &&
+    html`<nav class="tabs" aria-label=${t('clerk.roles')}>
+      ${mine.map((r) => html`<a href=${href(basePath, { role: r })} aria-current=${r === role ? 'page' : undefined}>${t(`clerk.role.${r}`)}</a>`)}
+    </nav>`}
+    ${(filters.procedure || filters.state) &&
+    html`<p>${t('clerk.filtered', { procedure: filters.procedure || '*', state: filters.state || '*' })}
+      <a href=${href(basePath, { role })}>${t('clerk.clear_filter')}</a></p>`}
+    ${notice && html`<${Alert} kind="success">${notice}<//>`}
+    <${ProblemAlert} error=${failure} />
+    ${body}
+  </section>`;
+}
+
+export function QueuePage({ query }) {
+  return html`<${QueueView} roles=${['reception_clerk', 'specialist']} query=${query} basePath="/staff/queue"
+    title=${t('clerk.queue_title')} intro=${html`<p class="lead">${t('clerk.queue_intro')}</p>`} />`;
+}

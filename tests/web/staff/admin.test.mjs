@@ -1,0 +1,171 @@
+// admin.test.mjs: the admin studio in a real browser: users and tokens,
+// reports, the national-portal feed, and the workflow editor.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { apiAs, kAdmin, kPhone, open, pageAs, seriousViolations, startStack, submitDossier } from './harness.mjs';
+
+let stack;
+let lintAvailable = false;
+before(async () => {
+  stack = await startStack();
+  await submitDossier(stack);
+  const probe = await fetch(`${stack.base}/v1/procedures/lint`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${stack.tokens[kAdmin.user_id]}`, 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  lintAvailable = probe.status !== 404 && probe.status !== 405;
+});
+after(async () => {
+  await stack?.stop();
+});
+
+// The bundled temporary-absence workflow as the agency's own variant, with
+// `mutate` applied, as text.
+async function variantText(mutate = (d) => d) {
+  const source = path.join(process.env.MOTCUA_SOURCE_DIR, 'workflows', '1.003677-temporary-absence.json');
+  const definition = JSON.parse(await readFile(source, 'utf8'));
+  definition.procedure.code = '1.003677-WEB01';
+  return JSON.stringify(mutate(definition), null, 2);
+}
+
+// Publishes the editor's text and waits for the published version to be listed.
+async function publishAndSeeVersion(page, publish) {
+  await publish.click();
+  await page.getByText(/Đã xuất bản 1\.003677-WEB01, phiên bản \d+\./).waitFor();
+  await page.locator('.version-list li').first().waitFor();
+  assert.deepEqual(page.problems, []);
+}
+
+test('an admin publishes a workflow after fixing a lint error shown in the editor', { skip: false }, async (t) => {
+  if (!lintAvailable) {
+    t.skip('needs POST /v1/procedures/lint (being added on another branch); not on this branch');
+    return;
+  }
+  const page = await pageAs(stack, kAdmin);
+  await open(page, stack, '#/admin/workflows');
+  const broken = await variantText((d) => ({ ...d, initial_state: 'no_such_state' }));
+  await page.fill('#workflow-text', broken);
+  const problem = page.locator('.problem-button').first();
+  await problem.waitFor();
+  await problem.click();
+  const caret = await page.evaluate(() => document.activeElement.id === 'workflow-text' && document.activeElement.selectionStart);
+  assert.notEqual(caret, false, 'clicking a problem focuses the editor');
+  const publish = page.getByRole('button', { name: /Xuất bản/ });
+  assert.equal(await publish.isDisabled(), true, 'no publishing while lint finds problems');
+  await page.fill('#workflow-text', await variantText());
+  await page.locator('.lint-ok').waitFor();
+  await publishAndSeeVersion(page, publish);
+});
+
+test('lint problems (the lint contract, answered by a stub in the browser) show at line and column; a click moves the caret; the fixed definition publishes', async () => {
+  const page = await pageAs(stack, kAdmin);
+  // The answer POST /v1/procedures/lint gives by its contract: a problem at
+  // the line and column of "initial_state" while it names no state.
+  await page.route('**/v1/procedures/lint', async (route) => {
+    const text = route.request().postData() ?? '';
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.includes('"no_such_state"'));
+    const problems = line < 0 ? [] : [{ pointer: '/initial_state', line: line + 1, column: lines[line].indexOf('"no_such_state"') + 1, message: 'initial_state names no state', rule: 'initial-state-exists' }];
+    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ valid: problems.length === 0, problems }) });
+  });
+  await open(page, stack, '#/admin/workflows');
+  const broken = await variantText((d) => ({ ...d, initial_state: 'no_such_state' }));
+  await page.fill('#workflow-text', broken);
+  const problem = page.locator('.problem-button').first();
+  await problem.waitFor();
+  const lines = broken.split('\n');
+  const line = lines.findIndex((l) => l.includes('"no_such_state"'));
+  assert.match(await problem.textContent(), new RegExp(`Dòng ${line + 1}, cột ${lines[line].indexOf('"no_such_state"') + 1}`));
+  const publish = page.getByRole('button', { name: /Xuất bản/ });
+  assert.equal(await publish.isDisabled(), true, 'no publishing while lint finds problems');
+  await problem.click();
+  const caret = await page.evaluate(() => ({ id: document.activeElement.id, at: document.activeElement.selectionStart }));
+  const expected = lines.slice(0, line).reduce((sum, l) => sum + l.length + 1, 0) + lines[line].indexOf('"no_such_state"');
+  assert.deepEqual(caret, { id: 'workflow-text', at: expected });
+  await page.fill('#workflow-text', await variantText());
+  await page.locator('.lint-ok').waitFor();
+  await publishAndSeeVersion(page, publish);
+});
+
+test('without lint, a definition the server refuses shows its problems and a fixed one publishes; the diagram is drawn', async () => {
+  const page = await pageAs(stack, kAdmin);
+  await open(page, stack, '#/admin/workflows');
+  await page.fill('#workflow-text', await variantText((d) => ({ ...d, initial_state: 'no_such_state' })));
+  await page.locator('svg.diagram').waitFor();
+  assert.ok(await page.locator('.diagram-node').count() >= 3, 'one box per state');
+  const publish = page.getByRole('button', { name: /Xuất bản/ });
+  if (lintAvailable) return; // the test above covers publishing through lint
+  await publish.click();
+  await page.locator('.alert-error').waitFor();
+  await page.fill('#workflow-text', await variantText());
+  await publishAndSeeVersion(page, publish);
+});
+
+test('users and tokens: an admin issues a token, sees its secret once, and revokes it', async () => {
+  const page = await pageAs(stack, kAdmin);
+  await open(page, stack, '#/admin/users');
+  const card = page.locator('.user-card', { hasText: 'staff-clerk-1' });
+  await card.getByRole('button', { name: /Vai trò và mã truy cập/ }).click();
+  await card.getByLabel('Nhãn').fill('máy quét');
+  await card.getByRole('button', { name: 'Cấp mã truy cập' }).click();
+  await card.locator('code.secret').waitFor();
+  await card.getByRole('button', { name: /Thu hồi máy quét/ }).click();
+  await card.getByText('Đã thu hồi').waitFor();
+  assert.deepEqual(page.problems, []);
+});
+
+test('an admin binds a signing certificate to a leader by its fingerprint', async () => {
+  const page = await pageAs(stack, kAdmin);
+  await open(page, stack, '#/admin/users');
+  const card = page.locator('.user-card', { hasText: 'leader1' });
+  await card.getByRole('button', { name: /Vai trò và mã truy cập/ }).click();
+  const fingerprint = 'ab'.repeat(32);
+  await card.getByLabel(/Dấu vân tay chứng thư/).fill(fingerprint.toUpperCase());
+  await card.getByRole('button', { name: 'Gắn chứng thư' }).click();
+  await page.getByText('Đã cập nhật chứng thư của leader1.').waitFor();
+  const leader = await apiAs(stack, kAdmin, 'GET', '/v1/users/leader1');
+  assert.equal(leader.certificate_fingerprint, fingerprint);
+  assert.deepEqual(page.problems, []);
+});
+
+test('reports draw the scorecard and monthly charts; feed shows the cursor', async () => {
+  const page = await pageAs(stack, kAdmin);
+  await open(page, stack, '#/admin/reports');
+  await page.locator('#scorecard-heading').waitFor();
+  assert.match(await page.locator('.score-total').textContent(), /Tổng điểm/);
+  await page.locator('figure.chart svg').first().waitFor();
+  await open(page, stack, '#/admin/feed');
+  await page.getByText('Vị trí cuối của luồng (cursor)').waitFor();
+  assert.deepEqual(page.problems, []);
+});
+
+test('an admin opens a dossier from the feed and sees its hash-chained audit trail', async () => {
+  const page = await pageAs(stack, kAdmin);
+  await open(page, stack, '#/admin/feed');
+  await page.locator('#recent-heading').waitFor();
+  await page.locator('table a[href^="#/staff/dossiers/"]').first().click();
+  await page.locator('#audit-heading').waitFor();
+  const firstRecord = page.locator('section[aria-labelledby="audit-heading"] tbody tr').first();
+  await firstRecord.waitFor();
+  assert.match(await firstRecord.locator('code').textContent(), /^[0-9a-f]{12}$/);
+  assert.deepEqual(page.problems, []);
+});
+
+test('the admin pages have no serious or critical axe violations, at phone and desktop width', async () => {
+  for (const viewport of [kPhone, undefined]) {
+    const page = await pageAs(stack, kAdmin, viewport ? { viewport } : {});
+    for (const [hash, ready] of [['#/admin/users', '.user-card'], ['#/admin/reports', '#scorecard-heading'], ['#/admin/feed', '#recent-heading'], ['#/admin/workflows', '#diagram-heading']]) {
+      await open(page, stack, hash);
+      await page.locator(ready).first().waitFor();
+      if (hash === '#/admin/workflows') {
+        await page.fill('#workflow-text', await variantText());
+        await page.locator('svg.diagram').waitFor();
+      }
+      assert.deepEqual(await seriousViolations(page), [], hash);
+    }
+    assert.deepEqual(page.problems, []);
+  }
+});

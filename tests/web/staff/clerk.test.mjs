@@ -1,0 +1,85 @@
+// clerk.test.mjs: the clerk console in a real browser against a real server.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { kCitizen, kClerk, kClerk2, kPhone, open, pageAs, seriousViolations, startStack, submitDossier } from './harness.mjs';
+
+let stack;
+before(async () => {
+  stack = await startStack();
+});
+after(async () => {
+  await stack?.stop();
+});
+
+test('a clerk claims a dossier from the queue, receives it and records the desk payment', async () => {
+  const { code } = await submitDossier(stack);
+  const page = await pageAs(stack, kClerk);
+  await open(page, stack, '#/staff/queue');
+  const row = page.locator(`li[data-code="${code}"]`);
+  await row.waitFor();
+  assert.match(await page.locator('#counts-heading').textContent(), /thủ tục/);
+  await row.getByRole('button', { name: /Nhận xử lý/ }).click();
+  await page.waitForURL(new RegExp(`#/staff/dossiers/${code}`));
+  await page.getByText('Đang xử lý: bạn').waitFor();
+  await page.locator('button[data-action="receive"]').click();
+  await page.getByRole('button', { name: /^Xác nhận/ }).click();
+  await page.locator('.alert-success').waitFor();
+  await page.locator('#payment-heading').waitFor();
+  await page.fill('#payment-receipt', `BL-${code}`);
+  await page.getByRole('button', { name: 'Ghi nhận đã thu phí' }).click();
+  await page.getByText(`Đã ghi nhận thu phí, biên lai BL-${code}.`).waitFor();
+  await page.locator('#payment-heading').waitFor({ state: 'detached' }); // status 6 is settled
+  assert.deepEqual(page.problems, []);
+});
+
+test('a second clerk acting on a stale version sees the 412 explained and the dossier reloaded, nothing overwritten', async () => {
+  const { code } = await submitDossier(stack);
+  const first = await pageAs(stack, kClerk);
+  const second = await pageAs(stack, kClerk2);
+  await open(first, stack, `#/staff/dossiers/${code}`);
+  await open(second, stack, `#/staff/dossiers/${code}`);
+  await second.locator('button[data-action="receive"]').click();
+  await second.getByRole('button', { name: /^Xác nhận/ }).click();
+  await second.locator('.alert-success').waitFor();
+  // The first clerk still shows the old version and tries another action.
+  await first.locator('button[data-action="refuse_reception"]').click();
+  await first.fill('#action-comment', 'Thiếu giấy tờ');
+  await first.getByRole('button', { name: /^Xác nhận/ }).click();
+  const warning = first.locator('.alert-warning');
+  await warning.waitFor();
+  assert.match(await warning.textContent(), /người khác thay đổi/);
+  // Reloaded: the refusal was not applied and is no longer offered.
+  await first.locator('#payment-heading').waitFor();
+  assert.equal(await first.locator('button[data-action="refuse_reception"]').count(), 0);
+  assert.deepEqual(first.problems, []);
+});
+
+test('the queue and the dossier page have no serious or critical axe violations, at phone and desktop width', async () => {
+  const { code } = await submitDossier(stack);
+  for (const viewport of [kPhone, undefined]) {
+    const page = await pageAs(stack, kClerk, viewport ? { viewport } : {});
+    await open(page, stack, '#/staff/queue');
+    await page.locator(`li[data-code="${code}"]`).waitFor();
+    assert.deepEqual(await seriousViolations(page), []);
+    await open(page, stack, `#/staff/dossiers/${code}`);
+    await page.locator('#actions-heading').waitFor();
+    assert.deepEqual(await seriousViolations(page), []);
+    assert.deepEqual(page.problems, []);
+  }
+});
+
+test('the first page loads none of the staff pages or their stylesheet and stays under 150 KB of JS and CSS', async () => {
+  const page = await pageAs(stack, kCitizen);
+  const loaded = [];
+  page.on('response', async (response) => {
+    const url = new URL(response.url());
+    if (/\.(m?js|css)$/.test(url.pathname)) loaded.push({ path: url.pathname, size: (await response.body()).length });
+  });
+  await open(page, stack, '#/');
+  await page.waitForLoadState('networkidle');
+  const staffPages = loaded.filter((r) => /^\/web\/(clerk|leader|admin)\//.test(r.path) && !r.path.endsWith('/routes.js'));
+  assert.deepEqual(staffPages.map((r) => r.path), []);
+  const total = loaded.reduce((sum, r) => sum + r.size, 0);
+  assert.ok(total < 150 * 1024, `first page JS+CSS is ${total} bytes`);
+  assert.ok(loaded.some((r) => r.path === '/web/clerk/routes.js'), 'the staff routes are registered');
+});
