@@ -143,12 +143,22 @@ export async function startStack({ serveArgs = [] } = {}) {
       if (response.status !== 204) throw new Error(`forge refused: ${await response.text()}`);
     },
 
-    // The "sign-in refused" lines written since `mark` (a stderr length),
-    // waiting up to 2 s for at least one, parsed {provider, reason, detail}.
+    // The "sign-in refused" log events written since `mark` (a stderr
+    // length): JSON lines of event "sign_in" whose message is
+    // "sign-in refused: provider=ID reason=R detail=D", waiting up to 2 s for
+    // at least one, parsed {provider, reason, detail}.
     async refusalsSince(mark) {
       const pattern = /^sign-in refused: provider=(\S+) reason=(\S+) detail=(.*)$/;
+      const messageOf = (line) => {
+        try {
+          const event = JSON.parse(line);
+          return event.event === 'sign_in' && typeof event.message === 'string' ? event.message : '';
+        } catch {
+          return '';
+        }
+      };
       for (let waited = 0; waited < 2000; waited += 50) {
-        const lines = stderr.slice(mark).map((l) => pattern.exec(l)).filter(Boolean);
+        const lines = stderr.slice(mark).map((l) => pattern.exec(messageOf(l))).filter(Boolean);
         if (lines.length) return lines.map(([, provider, reason, detail]) => ({ provider, reason, detail }));
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
