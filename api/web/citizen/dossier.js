@@ -15,6 +15,7 @@ import { DocumentUpload } from '/web/lib/document_upload.js';
 import {
   Alert,
   Field,
+  FormFacts,
   LoadFailure,
   Loading,
   PageTitle,
@@ -124,12 +125,7 @@ function Submitted({ dossier, procedure }) {
   const documentsByKey = Object.fromEntries((procedure?.documents ?? []).map((d) => [d.key, d]));
   return html`<section class="panel" aria-labelledby="form-heading">
     <h2 id="form-heading">${t('dossier.submitted_form')}</h2>
-    <dl class="facts">
-      ${Object.entries(dossier.form ?? {}).map(
-        ([name, value]) => html`<div><dt>${loc(properties[name]?.title, name)}</dt>
-          <dd>${typeof value === 'object' ? JSON.stringify(value) : String(value)}</dd></div>`,
-      )}
-    </dl>
+    <${FormFacts} form=${dossier.form} properties=${properties} />
     <h3>${t('dossier.documents')}</h3>
     <ul class="document-list">
       ${Object.entries(dossier.documents ?? {}).map(

@@ -19,7 +19,8 @@ import { formatDateTime, formatMoney, loc, t, titleOf } from '/web/lib/i18n.js';
 import { segment } from '/web/lib/router.js';
 import { DocumentUpload } from '/web/lib/document_upload.js';
 import {
-  Alert, Field, LoadFailure, Loading, PageTitle, ProblemAlert, StatusBadge, describedBy, useAsync,
+  Alert, Field, FormFacts, LoadFailure, Loading, PageTitle, ProblemAlert, StatusBadge, describedBy,
+  useAsync,
 } from '/web/lib/ui.js';
 import { currentSession, hasRole } from '/web/lib/session.js';
 import { SlaBadge, actionName, actionTitle, stateTitle } from '/web/clerk/staff_common.js';
@@ -263,12 +264,7 @@ function Submitted({ dossier, procedure }) {
   const entries = Object.entries(dossier.documents ?? {});
   return html`<section class="panel" aria-labelledby="form-heading">
     <h2 id="form-heading">${t('clerk.form')}</h2>
-    <dl class="facts">
-      ${Object.entries(dossier.form ?? {}).map(
-        ([name, value]) => html`<div><dt>${loc(properties[name]?.title, name)}</dt>
-          <dd>${typeof value === 'object' ? JSON.stringify(value) : String(value)}</dd></div>`,
-      )}
-    </dl>
+    <${FormFacts} form=${dossier.form} properties=${properties} />
     <h3>${t('clerk.documents')}</h3>
     ${entries.length === 0 ? html`<p>${t('clerk.no_documents')}</p>` : html`<ul class="document-list">
       ${entries.map(([key, id]) => html`<${DocumentItem} key=${key} href=${`/v1/documents/${id}`} filename=${key}

@@ -4,7 +4,7 @@
 // field errors, progress bars, status badges, and useAsync for loading data.
 
 import { html, useEffect, useRef, useState } from '/web/lib/html.js';
-import { t, language, setLanguage, statusLabel } from '/web/lib/i18n.js';
+import { t, language, loc, setLanguage, statusLabel } from '/web/lib/i18n.js';
 import { ApiError } from '/web/lib/api.js';
 import { currentSession, signOut } from '/web/lib/session.js';
 import { href, navigate } from '/web/lib/router.js';
@@ -173,4 +173,15 @@ export function Layout({ nav, activePath, children }) {
     </header>
     <main id="main" tabindex="-1">${children}</main>
     <footer class="site-footer"><p>${t('app.footer')}</p></footer>`;
+}
+
+// A submitted form's values as a definition list, each under its field's
+// localized title (the field's name when the procedure has none).
+export function FormFacts({ form, properties }) {
+  return html`<dl class="facts">
+    ${Object.entries(form ?? {}).map(
+      ([name, value]) => html`<div><dt>${loc(properties[name]?.title, name)}</dt>
+        <dd>${typeof value === 'object' ? JSON.stringify(value) : String(value)}</dd></div>`,
+    )}
+  </dl>`;
 }

@@ -18,11 +18,9 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { promisify } from 'node:util';
-import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const run = promisify(execFile);
-const require = createRequire(import.meta.url);
 
 export const kAgency = '000.00.00.H26';
 export const kCitizen = { user_id: '001090000001', name: 'Nguyễn Văn An', roles: ['applicant'] };
@@ -110,22 +108,8 @@ export async function pageAs(stack, user, { viewport = kDesktop } = {}) {
   return page;
 }
 
-// Opens fragment route `hash` and waits for the page's h1.
-export async function open(page, stack, hash) {
-  await page.goto(`${stack.base}/${hash}`);
-  await page.locator('main h1').first().waitFor();
-}
-
-let axeSource;
-// axe-core's serious and critical violations on the current page.
-export async function seriousViolations(page) {
-  axeSource ??= await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(`${axeSource}\n;0`);
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
-}
+// Opening a route and the axe check are the shared harness's.
+export { open, seriousViolations } from '../harness.mjs';
 
 // Calls the API as `user` with their bearer token; throws on non-2xx.
 export async function apiAs(stack, user, method, pathname, { json, body, contentType, headers = {} } = {}) {
