@@ -58,8 +58,8 @@ bool IsJsonWhitespace(char c) {
 class PositionRecorder final : public nlohmann::json_sax<json> {
  public:
   PositionRecorder(std::string_view text, const std::size_t& consumed,
-                   std::map<std::string, TextPosition>& starts)
-      : text_(text), consumed_(consumed), starts_(starts) {}
+                   std::map<std::string, TextPosition>& starts, std::size_t max_depth)
+      : text_(text), consumed_(consumed), starts_(starts), max_depth_(max_depth) {}
 
   bool null() override { return Scalar(); }
   bool boolean(bool) override { return Scalar(); }
@@ -82,9 +82,30 @@ class PositionRecorder final : public nlohmann::json_sax<json> {
   bool parse_error(std::size_t position, const std::string&,
                    const nlohmann::json::exception& ex) override {
     // `position` counts bytes read, 1-based: the byte the parser refused.
-    error_ = JsonPositions::SyntaxError{PositionOfByte(text_, position == 0 ? 0 : position - 1),
+    error_ = JsonPositions::SyntaxError{At(position == 0 ? 0 : position - 1),
                                         JsonParseErrorReason(ex.what())};
     return false;
+  }
+
+  // The line and column of byte `offset`. The parser only moves forward, so
+  // the cursor advances from where it last stood and the whole index costs
+  // one pass over the text; an offset behind the cursor is counted afresh.
+  TextPosition At(std::size_t offset) {
+    if (offset > text_.size()) offset = text_.size();
+    if (offset < cursor_offset_) {
+      cursor_offset_ = 0;
+      cursor_ = {};
+    }
+    const TextPosition step =
+        PositionOfByte(text_.substr(cursor_offset_), offset - cursor_offset_);
+    if (step.line > 1) {
+      cursor_.line += step.line - 1;
+      cursor_.column = step.column;
+    } else {
+      cursor_.column += step.column - 1;
+    }
+    cursor_offset_ = offset;
+    return cursor_;
   }
 
   std::optional<JsonPositions::SyntaxError>& error() { return error_; }
@@ -113,7 +134,7 @@ class PositionRecorder final : public nlohmann::json_sax<json> {
       pointer = container.pointer + "/" +
                 (container.is_array ? std::to_string(container.next_index++) : container.key);
     }
-    starts_.emplace(pointer, PositionOfByte(text_, ValueStart()));
+    starts_.emplace(pointer, At(ValueStart()));
     return pointer;
   }
 
@@ -124,6 +145,12 @@ class PositionRecorder final : public nlohmann::json_sax<json> {
   }
 
   bool Open(bool is_array) {
+    if (open_.size() >= max_depth_) {
+      error_ = JsonPositions::SyntaxError{
+          At(ValueStart()),
+          "the JSON nests deeper than " + std::to_string(max_depth_) + " levels"};
+      return false;
+    }
     open_.push_back({.pointer = Record(), .is_array = is_array, .next_index = 0, .key = {}});
     scan_from_ = consumed_;
     return true;
@@ -138,6 +165,9 @@ class PositionRecorder final : public nlohmann::json_sax<json> {
   std::string_view text_;
   const std::size_t& consumed_;
   std::map<std::string, TextPosition>& starts_;
+  std::size_t max_depth_;
+  std::size_t cursor_offset_ = 0;
+  TextPosition cursor_;
   std::vector<Container> open_;
   std::size_t scan_from_ = 0;
   std::optional<JsonPositions::SyntaxError> error_;
@@ -188,16 +218,16 @@ TextPosition PositionOfByte(std::string_view text, std::size_t offset) {
   return position;
 }
 
-JsonPositions JsonPositions::Index(std::string_view text) {
+JsonPositions JsonPositions::Index(std::string_view text, std::size_t max_depth) {
   JsonPositions positions;
   std::size_t consumed = 0;
-  PositionRecorder recorder(text, consumed, positions.starts_);
+  PositionRecorder recorder(text, consumed, positions.starts_, max_depth);
   const char* begin = text.data();
   try {
     json::sax_parse(CountingIterator(begin, begin, &consumed),
                     CountingIterator(begin + text.size(), begin, &consumed), &recorder);
   } catch (const nlohmann::json::exception& e) {
-    recorder.error() = SyntaxError{PositionOfByte(text, consumed), JsonParseErrorReason(e.what())};
+    recorder.error() = SyntaxError{recorder.At(consumed), JsonParseErrorReason(e.what())};
   }
   positions.syntax_error_ = std::move(recorder.error());
   return positions;

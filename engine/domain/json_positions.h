@@ -14,9 +14,11 @@
 //
 // Contract: Index accepts any byte string and never throws; for a text that is
 // not one JSON value it records the values before the first syntax error and
-// that error's position. It does not limit size or nesting itself: run it on a
-// text ParseJson (json_parse.h) accepted, or refused as invalid JSON (whose
-// error comes before any value deeper than the limit).
+// that error's position. Its cost is one pass over the text plus the values'
+// pointers. It stops at an array or object nested deeper than `max_depth`
+// (reported as a syntax error "the JSON nests deeper than N levels"), so a
+// hostile text costs no more than a valid one; it does not limit size, which
+// the caller bounds (json_parse.h's limits).
 //
 // Thread safety: an index is immutable once built.
 //
@@ -54,7 +56,7 @@ std::string JsonParseErrorReason(const std::string& what);
 
 class JsonPositions {
  public:
-  static JsonPositions Index(std::string_view text);
+  static JsonPositions Index(std::string_view text, std::size_t max_depth = 64);
 
   // Where the value `pointer` names starts, or its nearest ancestor's value;
   // the root's position for "" and for a text with no value at all.

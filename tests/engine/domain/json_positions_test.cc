@@ -68,6 +68,42 @@ TEST_CASE("json positions: a syntax error is located at the byte the parser refu
   }
 }
 
+TEST_CASE("json positions: nesting deeper than the limit stops the index with a syntax error") {
+  // 100,000 levels used to build 100,000 pointers of growing length (and
+  // kill `motcua lint` under the address sanitizer); the index now stops at
+  // the first array deeper than the limit, where ParseJson stops too.
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  const JsonPositions positions = JsonPositions::Index(deep);
+  REQUIRE(positions.syntax_error().has_value());
+  CHECK(positions.syntax_error()->reason == "the JSON nests deeper than 64 levels");
+  CHECK(positions.syntax_error()->at == TextPosition{1, 65});
+
+  const JsonPositions shallow = JsonPositions::Index("{\"a\": [[1]]}", 2);
+  REQUIRE(shallow.syntax_error().has_value());
+  CHECK(shallow.syntax_error()->reason == "the JSON nests deeper than 2 levels");
+  CHECK(shallow.syntax_error()->at == TextPosition{1, 8});
+  CHECK_FALSE(JsonPositions::Index("{\"a\": [1]}", 2).syntax_error().has_value());
+}
+
+TEST_CASE("json positions: a long text keeps its lines and columns to the last value") {
+  // The index walks forward from the last value it located; every line's
+  // values must still land where they are.
+  std::string text = "[\n";
+  const int lines = 20'000;
+  for (int i = 0; i < lines; ++i) {
+    text += "  \"đ\", " + std::to_string(i) + (i + 1 < lines ? ",\n" : "\n");
+  }
+  text += "]\n";
+  const JsonPositions positions = JsonPositions::Index(text);
+  REQUIRE_FALSE(positions.syntax_error().has_value());
+  for (int i : {0, 1, 777, lines - 1}) {
+    CAPTURE(i);
+    const auto line = static_cast<std::size_t>(i) + 2;
+    CHECK(positions.Locate("/" + std::to_string(2 * i)) == TextPosition{line, 3});
+    CHECK(positions.Locate("/" + std::to_string(2 * i + 1)) == TextPosition{line, 8});
+  }
+}
+
 TEST_CASE("json positions: byte offsets become lines and character columns") {
   CHECK(PositionOfByte("ab\ncd", 0) == TextPosition{1, 1});
   CHECK(PositionOfByte("ab\ncd", 3) == TextPosition{2, 1});
