@@ -3,10 +3,10 @@
 # desktop (1280 px) width, for the README: builds motcua, installs the
 # browser tests' pinned packages (tests/web) and shoots Debian's chromium
 # against a fresh server. Usage: tools/screenshots.sh [OUT_DIR] (default
-# screenshots/).
+# tools/screenshots/, which the README shows).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out="$(realpath -m "${1:-screenshots}")"
+out="$(realpath -m "${1:-tools/screenshots}")"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target motcua
 (cd tests/web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)

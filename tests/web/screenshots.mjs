@@ -1,10 +1,15 @@
-// screenshots.mjs: a PNG of each citizen-portal page at phone (360 px) and
-// desktop (1280 px) width, for the README. Usage (tools/screenshots.sh runs
-// it): node screenshots.mjs OUT_DIR, with MOTCUA_BINARY and MOTCUA_SOURCE_DIR
-// set. Pages are shot on a fresh server with one submitted dossier.
-import { mkdir } from 'node:fs/promises';
+// screenshots.mjs: a picture of each main page (the citizen portal, the
+// clerk console, the leader's signing desk, the admin studio) at phone
+// (360 px) and desktop (1280 px) width, for the README. Usage
+// (tools/screenshots.sh runs it): node screenshots.mjs OUT_DIR, with
+// MOTCUA_BINARY and MOTCUA_SOURCE_DIR set. Pages are shot on a fresh server
+// with one submitted dossier, as JPEG (quality 70) to keep the repository
+// small.
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { kAgency, kCitizenA, kDesktop, kPhone, newPage, open, signInWithToken, startStack, submitDossier } from './harness.mjs';
+import {
+  kAdmin, kAgency, kCitizenA, kClerk, kDesktop, kLeader, kPhone, newPage, open, signInWithToken, startStack, submitDossier,
+} from './harness.mjs';
 
 const out = process.argv[2];
 if (!out) {
@@ -12,22 +17,34 @@ if (!out) {
   process.exit(2);
 }
 await mkdir(out, { recursive: true });
-const stack = await startStack();
+const stack = await startStack({ users: [kCitizenA, kClerk, kLeader, kAdmin] });
 try {
   const dossier = await submitDossier(stack, kCitizenA);
+  const dossierHash = encodeURIComponent(dossier.code);
+  // [file name, route, who is signed in]
   const pages = [
-    ['catalogue', '#/'],
-    ['procedure', '#/procedures/1.004194'],
-    ['sign-in', '#/sign-in'],
-    ['submit', '#/procedures/1.004194/submit'],
-    ['my-dossiers', '#/dossiers'],
-    ['dossier', `#/dossiers/${encodeURIComponent(dossier.code)}`],
-    ['verify', '#/verify'],
+    ['catalogue', '#/', kCitizenA],
+    ['procedure', '#/procedures/1.004194', kCitizenA],
+    ['sign-in', '#/sign-in', kCitizenA],
+    ['submit', '#/procedures/1.004194/submit', kCitizenA],
+    ['my-dossiers', '#/dossiers', kCitizenA],
+    ['dossier', `#/dossiers/${dossierHash}`, kCitizenA],
+    ['verify', '#/verify', kCitizenA],
+    ['clerk-queue', '#/staff/queue', kClerk],
+    ['clerk-dossier', `#/staff/dossiers/${dossierHash}`, kClerk],
+    ['leader-desk', '#/leader', kLeader],
+    ['admin-workflows', '#/admin/workflows', kAdmin],
+    ['admin-reports', '#/admin/reports', kAdmin],
   ];
   for (const [width, viewport] of [['phone', kPhone], ['desktop', kDesktop]]) {
-    const page = await newPage(stack, { viewport });
-    await signInWithToken(page, stack, kCitizenA);
-    for (const [name, hash] of pages) {
+    const pagesOf = new Map();
+    for (const [name, hash, user] of pages) {
+      if (!pagesOf.has(user)) {
+        const page = await newPage(stack, { viewport });
+        await signInWithToken(page, stack, user);
+        pagesOf.set(user, page);
+      }
+      const page = pagesOf.get(user);
       await open(page, stack, hash);
       await page.locator('main .loading').waitFor({ state: 'detached' });
       if (name === 'submit') {
@@ -37,8 +54,13 @@ try {
         await page.locator('.field-error').first().waitFor();
         await page.evaluate(() => window.scrollTo(0, 0));
       }
-      const file = path.join(out, `${name}-${width}.png`);
-      await page.screenshot({ path: file, fullPage: true });
+      if (name === 'admin-workflows') {
+        const source = path.join(process.env.MOTCUA_SOURCE_DIR, 'workflows', '1.004194-temporary-residence.json');
+        await page.fill('#workflow-text', await readFile(source, 'utf8'));
+        await page.locator('svg.diagram').waitFor();
+      }
+      const file = path.join(out, `${name}-${width}.jpg`);
+      await page.screenshot({ path: file, fullPage: true, type: 'jpeg', quality: 70 });
       console.log(file);
     }
   }
