@@ -12,10 +12,14 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "engine/domain/dossier.h"
+#include "engine/domain/status.h"
 
 namespace motcua {
 
@@ -34,13 +38,18 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::optional<std::string_view> FindHeader(const std::vector<HttpHeader>& headers,
                                            std::string_view name);
 
-// What handling a request found out, for its log line (request_log.h): the
-// router writes the matched route pattern, the RequestAuthenticator the
-// authenticated caller. Handlers never write it.
+// What handling a request found out: the router writes the matched route
+// pattern, the RequestAuthenticator the caller. Handlers never write it.
+// The request's log line (request_log.h) reads route, user_id and
+// auth_method. `caller` is the RequestAuthenticator's answer (a caller or
+// the refusal), kept so that a request is authenticated once, whoever asks
+// (the server's body-size check on the head, the idempotency layer, the
+// route).
 struct RequestFacts {
   std::string route;        // the pattern, e.g. "/v1/dossiers/{code}"; empty: none matched
   std::string user_id;      // empty: no caller was authenticated
   std::string auth_method;  // AuthMethodName() of the caller, e.g. "bearer_token"
+  std::optional<Result<Actor>> caller;
 };
 
 struct HttpRequest {
@@ -60,10 +69,12 @@ struct HttpRequest {
   // The peer's IP address as text; empty when unknown (e.g. in tests).
   std::string remote_address;
 
-  // Where the router and the authenticator record what they found (owned by
-  // the server for the request's lifetime). Null: nothing is recorded (tests
-  // that call handlers directly).
-  RequestFacts* facts = nullptr;
+  // Where the router and the authenticator record what they found, shared
+  // by the head (read before the body) and the whole request, so that what
+  // was decided on the head holds for the request. The server gives every
+  // request one; null: nothing is recorded or remembered (tests that call
+  // handlers directly).
+  std::shared_ptr<RequestFacts> facts;
 
   // Case-insensitive header lookup; see FindHeader().
   std::optional<std::string_view> Header(std::string_view name) const {

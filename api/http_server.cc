@@ -218,6 +218,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         server_.options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
     parser_->body_limit(static_cast<std::uint64_t>(server_.options.max_body_bytes));
     body_needs_authentication_ = false;
+    facts_ = std::make_shared<RequestFacts>();
     if (buffer_.size() > 0) return ReadRequest();
     Arm(served_requests_ == 0 ? server_.options.read_timeout : server_.options.idle_timeout);
     stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
@@ -243,7 +244,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         [self = this->shared_from_this()](error_code ec, std::size_t) { self->OnHeader(ec); });
   }
 
-  // The request without its body.
+  // The request without its body, with the request's facts: what the body
+  // check decides on the head (its caller) holds for the whole request.
   HttpRequest HeadOf(const http::request<http::string_body>& message) const {
     HttpRequest head =
         MakeHttpRequest(ToString(message.method_string()), ToString(message.target()));
@@ -251,6 +253,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       head.headers.push_back({ToString(field.name_string()), ToString(field.value())});
     }
     head.remote_address = remote_address_;
+    head.facts = facts_;
     return head;
   }
 
@@ -489,6 +492,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   bool keep_alive_ = false;
   // The current request's body is held to max_unauthenticated_body_bytes.
   bool body_needs_authentication_ = false;
+  // The current request's facts (http_message.h), shared by its head and
+  // the request the handler gets.
+  std::shared_ptr<RequestFacts> facts_;
   std::uint64_t served_requests_ = 0;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;

@@ -33,10 +33,14 @@ RequestAuthenticator BearerOnly(BearerAuthenticator bearer) {
 }
 
 Result<Actor> RequestAuthenticator::operator()(const HttpRequest& request) const {
+  if (request.facts != nullptr && request.facts->caller) return *request.facts->caller;
   Result<Actor> caller = Authenticate(request);
-  if (caller.ok() && request.facts != nullptr) {
-    request.facts->user_id = caller->user_id;
-    request.facts->auth_method = std::string(AuthMethodName(caller->authenticated_by));
+  if (request.facts != nullptr) {
+    if (caller.ok()) {
+      request.facts->user_id = caller->user_id;
+      request.facts->auth_method = std::string(AuthMethodName(caller->authenticated_by));
+    }
+    request.facts->caller = caller;
   }
   return caller;
 }

@@ -43,8 +43,10 @@ class RequestAuthenticator {
   RequestAuthenticator(BearerAuthenticator bearer, SessionService* sessions, bool tls)
       : bearer_(std::move(bearer)), sessions_(sessions), tls_(tls) {}
 
-  // The caller, under the rules above; also recorded in request.facts (for
-  // the request's log line) when the request has them.
+  // The caller, under the rules above. With request.facts (every request the
+  // server handles), the answer is recorded there (for the log line) and
+  // the first answer is the answer: a request is authenticated once, and a
+  // session's last use is touched once.
   Result<Actor> operator()(const HttpRequest& request) const;
 
   // The browser session of the request's cookie (no CSRF check: for safe

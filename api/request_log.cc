@@ -38,7 +38,8 @@ RequestLogScope::RequestLogScope(const Logger* logger, HttpRequest& request)
       request_(request),
       request_id_(RequestIdOf(request)),
       start_(std::chrono::steady_clock::now()) {
-  request.facts = &facts_;
+  if (request.facts == nullptr) request.facts = std::make_shared<RequestFacts>();
+  facts_ = request.facts;
 }
 
 void RequestLogScope::Finish(HttpResponse& response) {
@@ -53,17 +54,17 @@ void RequestLogScope::Finish(HttpResponse& response) {
   nlohmann::ordered_json fields = {
       {"request_id", request_id_},
       {"method", MethodLabel(request_.method)},
-      {"route", facts_.route.empty() ? nlohmann::ordered_json(nullptr)
-                                     : nlohmann::ordered_json(facts_.route)},
+      {"route", facts_->route.empty() ? nlohmann::ordered_json(nullptr)
+                                      : nlohmann::ordered_json(facts_->route)},
       {"status", response.status},
       {"duration_ms", std::round(elapsed.count() * 1000.0) / 1000.0},
       {"bytes_in", request_.body.size()},
       {"bytes_out", response.body.size()},
       {"remote", request_.remote_address},
   };
-  if (!facts_.user_id.empty()) {
-    fields["user_id"] = facts_.user_id;
-    fields["auth_method"] = facts_.auth_method;
+  if (!facts_->user_id.empty()) {
+    fields["user_id"] = facts_->user_id;
+    fields["auth_method"] = facts_->auth_method;
   }
   logger_->Log(level, "http_request", fields);
 }

@@ -29,6 +29,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -51,8 +52,9 @@ std::string RequestIdOf(const HttpRequest& request);
 
 class RequestLogScope {
  public:
-  // Gives `request` this scope's facts; `logger` may be null (no line is
-  // written, the id is still echoed). Both must outlive the scope.
+  // Gives `request` facts unless it has them (the server's, from its head);
+  // `logger` may be null (no line is written, the id is still echoed). Both
+  // must outlive the scope.
   RequestLogScope(const Logger* logger, HttpRequest& request);
   RequestLogScope(const RequestLogScope&) = delete;
   RequestLogScope& operator=(const RequestLogScope&) = delete;
@@ -64,7 +66,7 @@ class RequestLogScope {
  private:
   const Logger* logger_;
   const HttpRequest& request_;
-  RequestFacts facts_;
+  std::shared_ptr<RequestFacts> facts_;
   std::string request_id_;
   std::chrono::steady_clock::time_point start_;
 };

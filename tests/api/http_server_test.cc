@@ -24,8 +24,10 @@
 #include <string>
 #include <thread>
 
+#include "api/handler_support.h"
 #include "api/health.h"
 #include "api/metrics.h"
+#include "api/request_authentication.h"
 #include "api/router.h"
 #include "tests/fakes/memory_log_sink.h"
 
@@ -654,6 +656,67 @@ TEST_CASE("http_server: connections over the total or per-address cap get 503 an
     status = response ? std::optional<int>(response->result_int()) : std::nullopt;
   }
   CHECK(status == 200);
+}
+
+TEST_CASE(
+    "http_server: a request is authenticated once, on its head, when its body needs a caller") {
+  // The body check on the head, the idempotency layer and the route all ask
+  // the same RequestAuthenticator; the first answer is kept in the request's
+  // facts, so the token store is asked once per request.
+  std::atomic<int> bearer_checks{0};
+  const RequestAuthenticator authenticate =
+      BearerOnly([&bearer_checks](std::string_view secret) -> Result<Actor> {
+        ++bearer_checks;
+        if (secret != "good") return Error(ErrorCode::kUnauthenticated, "unknown token");
+        return Actor{.user_id = "clerk-1",
+                     .roles = {"reception_clerk"},
+                     .agency = "A",
+                     .authenticated_by = AuthMethod::kBearerToken};
+      });
+  HttpServerOptions options;
+  options.max_body_bytes = 1000;
+  options.max_unauthenticated_body_bytes = 16;
+  options.authenticate_body = [&authenticate](const HttpRequest& head) {
+    return authenticate(head).ok();
+  };
+  TestServer test(options);
+  REQUIRE(test.router
+              .Add("POST", "/whoami",
+                   RequireActor(authenticate,
+                                [&authenticate](const HttpRequest& request, const PathParams&,
+                                                const Actor& actor) {
+                                  // A second ask within the handler, as the idempotency layer
+                                  // makes.
+                                  REQUIRE(authenticate(request).ok());
+                                  HttpResponse response;
+                                  response.content_type = "text/plain";
+                                  response.body = actor.user_id;
+                                  return response;
+                                }))
+              .ok());
+  REQUIRE(test.server->Start().ok());
+  for (const std::size_t body_bytes : {std::size_t{8}, std::size_t{500}}) {
+    CAPTURE(body_bytes);
+    bearer_checks = 0;
+    TestClient client(test.port());
+    http::request<http::string_body> request =
+        MakeRequest(http::verb::post, "/whoami", std::string(body_bytes, 'x'));
+    request.set(http::field::authorization, "Bearer good");
+    std::optional<Response> response = client.Exchange(request);
+    REQUIRE(response.has_value());
+    CHECK(response->result_int() == 200);
+    CHECK(response->body() == "clerk-1");
+    CHECK(bearer_checks == 1);
+  }
+  // A refusal is kept too: one check, then 401 from the route.
+  bearer_checks = 0;
+  TestClient refused(test.port());
+  http::request<http::string_body> small = MakeRequest(http::verb::post, "/whoami", "tiny");
+  small.set(http::field::authorization, "Bearer bad");
+  std::optional<Response> answer = refused.Exchange(small);
+  REQUIRE(answer.has_value());
+  CHECK(answer->result_int() == 401);
+  CHECK(bearer_checks == 1);
 }
 
 TEST_CASE("http_server: a body over the anonymous limit is read only for an authenticated caller") {
