@@ -58,6 +58,7 @@ try {
         const source = path.join(process.env.MOTCUA_SOURCE_DIR, 'workflows', '1.004194-temporary-residence.json');
         await page.fill('#workflow-text', await readFile(source, 'utf8'));
         await page.locator('svg.diagram').waitFor();
+        await page.locator('.lint-ok').waitFor();
       }
       const file = path.join(out, `${name}-${width}.jpg`);
       await page.screenshot({ path: file, fullPage: true, type: 'jpeg', quality: 70 });

@@ -23,13 +23,61 @@ async function suggestedAgency() {
   }
 }
 
+// How many of the citizen's latest dossiers are searched for documents to
+// reuse.
+const kReuseFromDossiers = 10;
+
+// The documents the citizen gave with their latest dossiers and the results
+// issued to them, newest first, each once: [{id, key, code}] (`key` is the
+// document's key in that dossier, "result" for a result). The list is a
+// convenience: when it cannot be read, the citizen uploads as usual.
+async function earlierDocuments() {
+  try {
+    const list = await getJson(`/v1/dossiers?limit=${kReuseFromDossiers}`);
+    const dossiers = await Promise.all(
+      (list.items ?? []).map((item) => getJson(`/v1/dossiers/${segment(item.code)}`).catch(() => null)),
+    );
+    const seen = new Set();
+    const found = [];
+    for (const dossier of dossiers) {
+      if (!dossier) continue;
+      const entries = Object.entries(dossier.documents ?? {});
+      if (dossier.result_document) entries.push(['result', dossier.result_document]);
+      for (const [key, id] of entries) {
+        if (typeof id !== 'string' || seen.has(id)) continue;
+        seen.add(id);
+        found.push({ id, key, code: dossier.code });
+      }
+    }
+    return found;
+  } catch {
+    return [];
+  }
+}
+
+// Earlier documents offered for the document `key` of `procedure`, labelled
+// with the procedure's own title for a key it knows: those given under the
+// same key first, then the others.
+function offeredFor(earlier, key, procedure) {
+  const kind = (k) => {
+    if (k === 'result') return t('upload.reuse_result');
+    const known = (procedure.documents ?? []).find((document) => document.key === k);
+    return known ? titleOf(known) : k.replace(/_/g, ' ');
+  };
+  return [...earlier.filter((d) => d.key === key), ...earlier.filter((d) => d.key !== key)].map((d) => ({
+    id: d.id,
+    label: t('upload.reuse_item', { kind: kind(d.key), code: d.code }),
+  }));
+}
+
 export function SubmitPage({ params }) {
   const loaded = useAsync(async () => {
-    const [procedure, agency] = await Promise.all([
+    const [procedure, agency, earlier] = await Promise.all([
       getJson(`/v1/procedures/${segment(params.code)}`),
       suggestedAgency(),
+      earlierDocuments(),
     ]);
-    return { procedure, agency };
+    return { procedure, agency, earlier };
   }, [params.code]);
   const [form, setForm] = useState({});
   const [agency, setAgency] = useState(null);
@@ -101,6 +149,7 @@ export function SubmitPage({ params }) {
           (document) => html`<${DocumentUpload} id=${`document-${document.key}`}
             label=${titleOf(document)} required=${document.required}
             error=${documentErrors[document.key]} value=${documents[document.key]}
+            earlier=${offeredFor(loaded.data.earlier, document.key, procedure)}
             onChange=${(info) => setDocuments((previous) => ({ ...previous, [document.key]: info }))} />`,
         )}
       </fieldset>

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { kAgency, kCitizenA, kCitizenB, kPhone, newPage, open, signInWithToken, startStack, submitDossier } from '../harness.mjs';
+import { apiAs, kAgency, kCitizenA, kCitizenB, kPhone, newPage, open, signInWithToken, startStack, submitDossier } from '../harness.mjs';
 
 let stack;
 before(async () => {
@@ -97,6 +97,45 @@ test('bad input shows the server\'s errors beside the fields; a corrected submis
 
   await page.getByRole('navigation').getByRole('link', { name: 'Hồ sơ của tôi' }).click();
   await page.getByRole('link', { name: code }).waitFor();
+  assert.deepEqual(page.problems, []);
+});
+
+test('documents given with an earlier dossier are reused instead of uploaded again, and nobody is offered another applicant\'s', async () => {
+  const upload = (user, text) => apiAs(stack, user, 'POST', '/v1/documents', { body: `%PDF-1.4\n% ${text}\n%%EOF\n`, contentType: 'application/pdf' });
+  const form = (user) => ({ full_name: user.name, citizen_id: user.user_id, address: '12 Hàng Bài, Hoàn Kiếm, Hà Nội', stay_until: '2027-06-30' });
+  const declaration = await upload(kCitizenA, 'An: CT01 declaration');
+  const lease = await upload(kCitizenA, 'An: lease');
+  const first = await apiAs(stack, kCitizenA, 'POST', '/v1/dossiers', {
+    json: { procedure: '1.004194', agency: kAgency, form: form(kCitizenA), documents: { declaration: declaration.id, legal_residence_proof: lease.id } },
+  });
+  const theirs = await upload(kCitizenB, 'Bình: lease');
+  await apiAs(stack, kCitizenB, 'POST', '/v1/dossiers', {
+    json: { procedure: '1.004194', agency: kAgency, form: form(kCitizenB), documents: { declaration: theirs.id, legal_residence_proof: theirs.id } },
+  });
+
+  const page = await newPage(stack, { viewport: kPhone });
+  await signInWithToken(page, stack, kCitizenA);
+  await open(page, stack, '#/procedures/1.004194/submit');
+  const agency = page.getByLabel('Mã cơ quan tiếp nhận');
+  if ((await agency.inputValue()) === '') await agency.fill(kAgency);
+  for (const [field, value] of Object.entries(form(kCitizenA))) await page.locator(`#form-${field}`).fill(value);
+  for (const [key, document] of [['declaration', declaration], ['legal_residence_proof', lease]]) {
+    const reuse = page.locator(`#document-${key}-reuse`);
+    const offered = await reuse.locator('option').evaluateAll((options) => options.map((o) => o.value));
+    assert.ok(offered.includes(document.id), `${key}: the earlier document is offered`);
+    assert.ok(!offered.includes(theirs.id), `${key}: another applicant's document is never offered`);
+    // The document given under the same key comes first.
+    assert.equal(offered[1], document.id);
+    await reuse.selectOption(document.id);
+    await page.locator('.field', { has: reuse }).getByText(new RegExp(`^Dùng lại: .*${first.code}`)).waitFor();
+  }
+  await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+  const heading = page.getByRole('heading', { level: 1, name: /^Hồ sơ 000\.00\.00\.H26-/ });
+  await heading.waitFor();
+  const code = (await heading.innerText()).replace('Hồ sơ ', '');
+  assert.notEqual(code, first.code);
+  const second = await apiAs(stack, kCitizenA, 'GET', `/v1/dossiers/${encodeURIComponent(code)}`);
+  assert.deepEqual(second.documents, { declaration: declaration.id, legal_residence_proof: lease.id });
   assert.deepEqual(page.problems, []);
 });
 
