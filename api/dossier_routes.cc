@@ -276,6 +276,35 @@ class Handlers {
     return JsonResponse(200, {{"procedure", params.at("code")}, {"items", items}});
   }
 
+  // GET /v1/procedures/{code}/versions/{from}/diff/{to}: what changed.
+  HttpResponse DiffVersions(const HttpRequest& request, const PathParams& params,
+                            const Actor& actor) const {
+    std::vector<FieldError> invalid;
+    auto number = [&](const char* name) -> std::int64_t {
+      const std::string& text = params.at(name);
+      std::int64_t value = 0;
+      auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (error != std::errc() || end != text.data() + text.size() || value < 1) {
+        invalid.push_back({std::string("/") + name, "must be a version number: 1, 2, ..."});
+      }
+      return value;
+    };
+    const std::int64_t from = number("from");
+    const std::int64_t to = number("to");
+    if (!invalid.empty()) {
+      return ProblemResponse(
+          Error(ErrorCode::kInvalidArgument, "the versions to compare are not numbers",
+                ErrorReason::kValidation, std::move(invalid)),
+          request.path);
+    }
+    auto changes = api_.catalog.Diff(actor, params.at("code"), from, to);
+    if (!changes.ok()) return ProblemResponse(changes.error(), request.path);
+    return JsonResponse(200, {{"procedure", params.at("code")},
+                              {"from", from},
+                              {"to", to},
+                              {"changes", WorkflowChangesJson(*changes)}});
+  }
+
   HttpResponse PublishWorkflow(const HttpRequest& request, const PathParams& params,
                                const Actor& actor) const {
     Result<json> document = ParseWorkflowBody(request);
@@ -528,6 +557,8 @@ Status AddDossierRoutes(Router& router, const DossierApi& api) {
       {"POST", "/v1/procedures/lint", RouteAccess::kAuthenticated, &Handlers::LintWorkflow},
       {"GET", "/v1/procedures/{code}/versions", RouteAccess::kAuthenticated,
        &Handlers::ListVersions},
+      {"GET", "/v1/procedures/{code}/versions/{from}/diff/{to}", RouteAccess::kAuthenticated,
+       &Handlers::DiffVersions},
       {"PUT", "/v1/procedures/{code}/workflow", RouteAccess::kAuthenticated,
        &Handlers::PublishWorkflow},
       {"POST", "/v1/dossiers", RouteAccess::kAuthenticated, &Handlers::SubmitDossier},

@@ -8,6 +8,7 @@
 #include "engine/cli/signature_commands.h"
 #include "engine/cli/store_commands.h"
 #include "engine/cli/token_command.h"
+#include "engine/cli/workflow_command.h"
 
 namespace motcua::cli {
 namespace {
@@ -33,8 +34,8 @@ void PrintOverview(std::ostream& out) {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
-      ServeCommand(),  LintCommand(), TokenCommand(), AuditCommand(),
-      BackupCommand(), PkiCommand(),  SignCommand(),
+      ServeCommand(), LintCommand(),   WorkflowCommand(), TokenCommand(),
+      AuditCommand(), BackupCommand(), PkiCommand(),      SignCommand(),
   };
   return commands;
 }

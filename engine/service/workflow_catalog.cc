@@ -171,6 +171,28 @@ Result<std::vector<StoredDefinition>> WorkflowCatalog::Versions(const Actor& rea
   return versions;
 }
 
+Result<std::vector<WorkflowChange>> WorkflowCatalog::Diff(const Actor& reader,
+                                                          const std::string& procedure_code,
+                                                          std::int64_t from, std::int64_t to) {
+  if (Status allowed = Authorize(reader, Operation::kListWorkflowVersions); !allowed.ok()) {
+    return allowed.error();
+  }
+  auto version = [&](std::int64_t number, const char* field) -> Result<StoredDefinition> {
+    Result<StoredDefinition> stored =
+        number < 1 ? Result<StoredDefinition>(Error(ErrorCode::kNotFound, ""))
+                   : store_.GetDefinition(procedure_code, number);
+    if (stored.ok() || stored.error().code() != ErrorCode::kNotFound) return stored;
+    return Error(
+        ErrorCode::kNotFound,
+        "procedure " + procedure_code + " has no published version " + std::to_string(number),
+        ErrorReason::kProcedureNotFound,
+        {{field, "names no published version of " + procedure_code}});
+  };
+  ASSIGN_OR_RETURN(StoredDefinition older, version(from, "/from"));
+  ASSIGN_OR_RETURN(StoredDefinition newer, version(to, "/to"));
+  return DiffWorkflows(older.document, newer.document);
+}
+
 Result<std::vector<std::shared_ptr<const RunnableWorkflow>>> WorkflowCatalog::Latest() {
   ASSIGN_OR_RETURN(std::vector<StoredDefinition> definitions, store_.ListLatestDefinitions());
   std::vector<std::shared_ptr<const RunnableWorkflow>> result;

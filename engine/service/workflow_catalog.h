@@ -29,6 +29,7 @@
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
 #include "engine/domain/workflow.h"
+#include "engine/domain/workflow_diff.h"
 #include "engine/domain/workflow_lint.h"
 
 namespace motcua {
@@ -92,6 +93,13 @@ class WorkflowCatalog {
   // (access.h, Operation::kListWorkflowVersions).
   Result<std::vector<StoredDefinition>> Versions(const Actor& reader,
                                                  const std::string& procedure_code);
+
+  // What changed from version `from` to version `to` of a procedure
+  // (workflow_diff.h); either may be the older. The same authorization as
+  // Versions(); kNotFound "procedure_not_found" naming the missing
+  // version, with its field ("/from" or "/to").
+  Result<std::vector<WorkflowChange>> Diff(const Actor& reader, const std::string& procedure_code,
+                                           std::int64_t from, std::int64_t to);
 
   // The latest version of every procedure, in code order. A stored version
   // that cannot be loaded (edited in the database by hand, or accepted by an

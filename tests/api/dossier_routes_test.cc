@@ -314,6 +314,14 @@ void CheckAuthorizationMatrix(bool by_session) {
       {"GET", "/v1/procedures/1.004222/versions", "t-admin", 200},
       {"GET", "/v1/procedures/1.004222/versions", "t-auditor", 200},
       {"GET", "/v1/procedures/1.004222/versions", "", 401},
+      // A diff of published versions: the same readers.
+      {"GET", "/v1/procedures/1.004222/versions/1/diff/1", "t-owner", 403},
+      {"GET", "/v1/procedures/1.004222/versions/1/diff/1", "t-clerk", 403},
+      {"GET", "/v1/procedures/1.004222/versions/1/diff/1", "t-leader", 403},
+      {"GET", "/v1/procedures/1.004222/versions/1/diff/1", "t-admin", 200},
+      {"GET", "/v1/procedures/1.004222/versions/1/diff/1", "t-auditor", 200},
+      {"GET", "/v1/procedures/1.004222/versions/1/diff/1", "t-sync", 403},
+      {"GET", "/v1/procedures/1.004222/versions/1/diff/1", "", 401},
       // portal_sync reads the sync feed and nothing else (issue 14.8).
       {"GET", "/v1/dossiers/{code}", "t-sync", 404},
       {"GET", "/v1/dossiers/{code}/history", "t-sync", 404},
@@ -660,6 +668,60 @@ TEST_CASE("dossier routes: admins publish workflows - lint problems are 422 with
   HttpResponse versions = api.Call("GET", "/v1/procedures/1.004222/versions", "t-auditor");
   REQUIRE(versions.status == 200);
   CHECK(Body(versions).at("items").size() == 2);
+}
+
+TEST_CASE("dossier routes: the diff of two published versions names what changed, with pointers") {
+  Api api;
+  json workflow = LoadJson("workflows/1.004222-permanent-residence.json");
+  // Published through the API, as the versions compared below are.
+  HttpResponse base =
+      api.Call("PUT", "/v1/procedures/1.004222/workflow", "t-national", workflow.dump());
+  REQUIRE(base.status == 200);
+  const std::int64_t from = Body(base).at("version").get<std::int64_t>();
+  workflow["procedure"]["deadline"] = {{"working_days", 4}};
+  workflow["roles"].push_back("archivist");
+  HttpResponse next =
+      api.Call("PUT", "/v1/procedures/1.004222/workflow", "t-national", workflow.dump());
+  REQUIRE(next.status == 200);
+  const std::int64_t to = Body(next).at("version").get<std::int64_t>();
+  REQUIRE(to == from + 1);
+  const std::string versions = "/v1/procedures/1.004222/versions/";
+
+  HttpResponse diff =
+      api.Call("GET", versions + std::to_string(from) + "/diff/" + std::to_string(to), "t-auditor");
+  REQUIRE(diff.status == 200);
+  const json body = Body(diff);
+  INFO(body.dump(1));
+  CHECK(body.at("from") == from);
+  CHECK(body.at("to") == to);
+  const json& changes = body.at("changes");
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[0] == json{{"category", "deadline"},
+                           {"key", "deadline"},
+                           {"change", "changed"},
+                           {"from_pointer", "/procedure/deadline"},
+                           {"to_pointer", "/procedure/deadline"},
+                           {"changed_members", json::array({"/working_days"})}});
+  CHECK(changes[1].at("category") == "role");
+  CHECK(changes[1].at("change") == "added");
+  CHECK(changes[1].at("from_pointer").is_null());
+  // Backwards, the role is removed.
+  const json back = Body(api.Call(
+      "GET", versions + std::to_string(to) + "/diff/" + std::to_string(from), "t-auditor"));
+  CHECK(back.at("changes")[1].at("change") == "removed");
+  CHECK(Body(api.Call("GET", "/v1/procedures/1.004222/versions/2/diff/2", "t-admin"))
+            .at("changes")
+            .empty());
+
+  // Not numbers, and versions that do not exist, name the field.
+  HttpResponse words = api.Call("GET", "/v1/procedures/1.004222/versions/one/diff/0", "t-auditor");
+  CHECK(words.status == 422);
+  CHECK(Body(words).at("errors").size() == 2);
+  CHECK(Body(words).at("errors")[0].at("pointer") == "/from");
+  HttpResponse missing = api.Call("GET", "/v1/procedures/1.004222/versions/1/diff/9", "t-auditor");
+  CHECK(missing.status == 404);
+  CHECK(Body(missing).at("errors")[0].at("pointer") == "/to");
+  CHECK(api.Call("GET", "/v1/procedures/9.999999/versions/1/diff/2", "t-auditor").status == 404);
 }
 
 // Issue 14.16: a racing action without If-Match lost with 412, as if its

@@ -131,6 +131,17 @@ test('every answer of an end-to-end run keeps the contract', async () => {
       ok(await call('PUT', `/v1/procedures/${procedure}/workflow`, { as: admin, body: '{"a":', type: 'application/json' }), 400);
       ok(await call('PUT', `/v1/procedures/${procedure}/workflow`, { as: admin, body: '{}', type: 'text/plain' }), 415);
     }],
+    ['GET /v1/procedures/{code}/versions/{from}/diff/{to}', async () => {
+      const longer = structuredClone(workflow);
+      longer.procedure.deadline = { working_days: (workflow.procedure.deadline?.working_days ?? 5) + 1 };
+      const { version } = ok(await call('PUT', `/v1/procedures/${procedure}/workflow`, { as: admin, json: longer }), 200).json;
+      const diff = ok(await call('GET', `/v1/procedures/${procedure}/versions/1/diff/${version}`, { as: admin }), 200).json;
+      if (!diff.changes.some((change) => change.category === 'deadline')) throw new Error('the moved deadline is not in the diff');
+      ok(await call('GET', `/v1/procedures/${procedure}/versions/1/diff/999`, { as: admin }), 404);
+      ok(await call('GET', `/v1/procedures/${procedure}/versions/one/diff/1`, { as: admin }), 422);
+      ok(await call('GET', `/v1/procedures/${procedure}/versions/1/diff/1`), 401);
+      ok(await call('GET', `/v1/procedures/${procedure}/versions/1/diff/1`, { as: applicant }), 403);
+    }],
     ['POST /v1/procedures/lint', async () => {
       const clean = ok(await call('POST', '/v1/procedures/lint', { as: admin, body: JSON.stringify(workflow, null, 2), type: 'application/json' }), 200);
       assert.equal(clean.json.valid, true, JSON.stringify(clean.json.problems));

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -174,6 +175,41 @@ TEST_CASE("cli: the built binary runs the same commands") {
   int status = std::system(unknown.c_str());
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == kExitUsage);
+}
+
+TEST_CASE("cli: workflow diff names what changed between two definitions, with pointers") {
+  const std::string original = ReadText(Workflow("1.004222-permanent-residence.json"));
+  nlohmann::ordered_json changed = nlohmann::ordered_json::parse(original);
+  changed["procedure"]["deadline"] = {{"working_days", 99}};
+  TempFile older("old.json", original);
+  TempFile newer("new.json", changed.dump(2));
+
+  CliRun diff = Cli({"workflow", "diff", older.path(), newer.path()});
+  CHECK(diff.status == kExitProblems);
+  CHECK(diff.out ==
+        "deadline deadline: changed /working_days (/procedure/deadline -> /procedure/deadline)\n"
+        "1 change.\n");
+  CliRun as_json = Cli({"workflow", "diff", "--json", older.path(), newer.path()});
+  CHECK(as_json.status == kExitProblems);
+  const nlohmann::json listed = nlohmann::json::parse(as_json.out);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].at("category") == "deadline");
+
+  CliRun same = Cli({"workflow", "diff", older.path(), older.path()});
+  CHECK(same.status == kExitOk);
+  CHECK(same.out == "0 changes.\n");
+
+  CHECK(Cli({"workflow", "diff", older.path()}).status == kExitUsage);
+  CHECK(Cli({"workflow", "diff", "--colour", older.path(), newer.path()}).status == kExitUsage);
+  CHECK(Cli({"workflow", "merge", older.path(), newer.path()}).status == kExitUsage);
+  CHECK(Cli({"workflow"}).status == kExitUsage);
+  CliRun missing = Cli({"workflow", "diff", older.path(), older.path() + ".gone"});
+  CHECK(missing.status == kExitFailure);
+  CHECK(missing.err.find(".gone") != std::string::npos);
+  TempFile deep("deep.json", std::string(100'000, '[') + std::string(100'000, ']'));
+  CliRun refused = Cli({"workflow", "diff", older.path(), deep.path()});
+  CHECK(refused.status == kExitFailure);
+  CHECK(refused.err.find("nests deeper than 64 levels") != std::string::npos);
 }
 
 }  // namespace
