@@ -366,6 +366,16 @@ test('every answer of an end-to-end run keeps the contract', async () => {
       assert.equal(paid.state, 'in_review');
       assert.ok(paid.fully_online.reasons.every((reason) => reason.reason !== 'fee_paid_in_person'));
       ok(await call('POST', pay, { headers: demoCitizen.headers }), 409);
+      // The demo leader1 signs with the demo PKI's leader certificate, whose UID binds it to leader1.
+      const result = ok(await call('POST', '/v1/documents', { as: specialist, body: 'Demo residence result', type: 'application/pdf' }), 201).json.id;
+      ok(await call('POST', `/v1/dossiers/${demoCode}/actions/propose_result`, { as: specialist, json: { comment: 'Đủ điều kiện', result_document: result } }), 200);
+      const leader1 = browser(ok(await call('POST', '/v1/demo/sign-in', { json: { user_id: 'leader1' }, headers: { origin: server.base } }), 200));
+      const resultFile = path.join(server.dir, 'demo-result');
+      await writeFile(resultFile, ok(await call('GET', `/v1/dossiers/${demoCode}/result`, { headers: { cookie: leader1.cookie } }), 200).buffer);
+      const signed = ok(await call('POST', `/v1/dossiers/${demoCode}/actions/sign_result`, {
+        json: { signature: await server.signAsLeader(resultFile) }, headers: leader1.headers,
+      }), 200).json;
+      assert.notEqual(signed.state, 'awaiting_signature');
       // The demo session ends with the normal logout, without a provider logout URL.
       assert.equal(ok(await call('POST', '/v1/session/logout', { headers: demoCitizen.headers }), 200).json.logout_url, null);
       ok(await call('GET', '/v1/session', { headers: { cookie: demoCitizen.cookie } }), 401);
