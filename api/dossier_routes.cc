@@ -209,12 +209,6 @@ json SignatureJson(const ResultSignatureView& view) {
           {"status", view.status}};
 }
 
-HttpResponse DossierResponse(int status, const DossierView& view) {
-  HttpResponse response = JsonResponse(status, DossierJson(view));
-  response.headers.push_back({"ETag", "\"" + std::to_string(view.dossier.version) + "\""});
-  return response;
-}
-
 // ---- parsing ----------------------------------------------------------------
 
 // Filters of GET /v1/dossiers: state, procedure, received_from, received_to.
@@ -548,6 +542,12 @@ class Handlers {
 };
 
 }  // namespace
+
+HttpResponse DossierResponse(int status, const DossierView& view) {
+  HttpResponse response = JsonResponse(status, DossierJson(view));
+  response.headers.push_back({"ETag", "\"" + std::to_string(view.dossier.version) + "\""});
+  return response;
+}
 
 Status AddDossierRoutes(Router& router, const DossierApi& api) {
   auto handlers = std::make_shared<const Handlers>(api);

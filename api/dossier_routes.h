@@ -52,6 +52,10 @@ struct DossierApi {
   const WorkingCalendar& calendar;
 };
 
+// The answer of GET /v1/dossiers/{code}: the dossier as `view` shows it, with
+// its version as ETag; with `status` (other routes answer a dossier too).
+HttpResponse DossierResponse(int status, const DossierView& view);
+
 // Registers the routes above. `api` and what it refers to must outlive the router.
 Status AddDossierRoutes(Router& router, const DossierApi& api);
 

@@ -15,8 +15,8 @@ bool IsSafeMethod(std::string_view method) {
   return method == "GET" || method == "HEAD" || method == "OPTIONS";
 }
 
-// Whether the request's Origin, if any, is this server: the connection's
-// scheme and the Host the browser addressed.
+}  // namespace
+
 bool OriginIsOwn(const HttpRequest& request, bool tls) {
   std::optional<std::string_view> origin = request.Header("Origin");
   if (!origin) return true;
@@ -25,8 +25,6 @@ bool OriginIsOwn(const HttpRequest& request, bool tls) {
   const std::string own = std::string(tls ? "https://" : "http://") + std::string(*host);
   return EqualsIgnoreCase(*origin, own);
 }
-
-}  // namespace
 
 RequestAuthenticator BearerOnly(BearerAuthenticator bearer) {
   return RequestAuthenticator(std::move(bearer), nullptr, /*tls=*/false);

@@ -32,6 +32,11 @@ namespace motcua {
 // Who the bearer secret belongs to; kUnauthenticated when nobody.
 using BearerAuthenticator = std::function<Result<Actor>(std::string_view bearer_secret)>;
 
+// Whether the request's Origin, if sent, is this server: the connection's
+// scheme ("https" with `tls`) and the Host the browser addressed. The rule
+// above for cookie requests, and for requests that start a session.
+bool OriginIsOwn(const HttpRequest& request, bool tls);
+
 class RequestAuthenticator;
 // The bearer rule alone (no browser sessions), as a RequestAuthenticator.
 RequestAuthenticator BearerOnly(BearerAuthenticator bearer);

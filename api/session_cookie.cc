@@ -1,5 +1,6 @@
 #include "api/session_cookie.h"
 
+#include <algorithm>
 #include <string>
 
 namespace motcua {
@@ -54,6 +55,12 @@ std::optional<std::string> CookieValue(const HttpRequest& request, std::string_v
 
 std::string SessionSetCookie(std::string_view secret, std::chrono::seconds max_age, bool tls) {
   return SetCookie(kSessionName, secret, max_age, tls);
+}
+
+std::string SessionSetCookieUntil(std::string_view secret, Instant expires_at, Instant now,
+                                  bool tls) {
+  const auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(expires_at - now);
+  return SessionSetCookie(secret, std::max(lifetime, std::chrono::seconds(0)), tls);
 }
 
 std::string ClearSessionSetCookie(bool tls) {

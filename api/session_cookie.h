@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "api/http_message.h"
+#include "engine/domain/clock.h"
 
 namespace motcua {
 
@@ -28,6 +29,10 @@ inline constexpr std::chrono::seconds kLoginCookieLifetime{600};
 
 // The Set-Cookie value for a session secret that lives `max_age`.
 std::string SessionSetCookie(std::string_view secret, std::chrono::seconds max_age, bool tls);
+// The same for a session that ends at `expires_at` (its absolute end), set
+// at `now`: the cookie lives until then (Max-Age=0 once past).
+std::string SessionSetCookieUntil(std::string_view secret, Instant expires_at, Instant now,
+                                  bool tls);
 // The Set-Cookie value that removes the session cookie (logout).
 std::string ClearSessionSetCookie(bool tls);
 // The session secret the request carries, if exactly one.

@@ -18,6 +18,20 @@ HttpResponse Private(HttpResponse response) {
 
 }  // namespace
 
+HttpResponse SessionResponse(const AuthenticatedSession& session) {
+  const Actor& actor = session.actor;
+  return Private(
+      JsonResponse(200, {{"user_id", actor.user_id},
+                         {"name", session.user_name},
+                         {"roles", actor.roles},
+                         {"agency", actor.agency.empty() ? json() : json(actor.agency)},
+                         {"authenticated_by", AuthMethodName(actor.authenticated_by)},
+                         {"identity_provider",
+                          actor.identity_provider.empty() ? json() : json(actor.identity_provider)},
+                         {"csrf_token", session.csrf_token},
+                         {"expires_at", FormatRfc3339DateTime(session.expires_at)}}));
+}
+
 Status AddSessionRoutes(Router& router, const SessionApi& api) {
   if (api.authenticate.sessions() == nullptr) {
     return Error(ErrorCode::kInvalidArgument, "session routes need a session service");
@@ -27,17 +41,7 @@ Status AddSessionRoutes(Router& router, const SessionApi& api) {
       [api](const HttpRequest& request, const PathParams&) {
         Result<AuthenticatedSession> session = api.authenticate.Session(request);
         if (!session.ok()) return ProblemResponse(session.error(), request.path);
-        const Actor& actor = session->actor;
-        return Private(JsonResponse(
-            200, {{"user_id", actor.user_id},
-                  {"name", session->user_name},
-                  {"roles", actor.roles},
-                  {"agency", actor.agency.empty() ? json() : json(actor.agency)},
-                  {"authenticated_by", AuthMethodName(actor.authenticated_by)},
-                  {"identity_provider",
-                   actor.identity_provider.empty() ? json() : json(actor.identity_provider)},
-                  {"csrf_token", session->csrf_token},
-                  {"expires_at", FormatRfc3339DateTime(session->expires_at)}}));
+        return SessionResponse(*session);
       },
       RouteAccess::kAuthenticated);
   if (!added.ok()) return added;

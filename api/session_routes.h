@@ -32,6 +32,10 @@ struct SessionApi {
   LogoutUrl logout_url;               // empty: no provider logout
 };
 
+// The 200 answer of GET /v1/session for `session` (Cache-Control: no-store);
+// other ways of signing in (the demo sign-in) answer with it too.
+HttpResponse SessionResponse(const AuthenticatedSession& session);
+
 // `api` and what it refers to must outlive the router.
 Status AddSessionRoutes(Router& router, const SessionApi& api);
 

@@ -1,7 +1,5 @@
 #include "api/sign_in_routes.h"
 
-#include <algorithm>
-#include <chrono>
 #include <memory>
 #include <string>
 
@@ -106,16 +104,14 @@ class Handlers {
         api_.login.Complete({provider, QueryValue(request, "state"), QueryValue(request, "code"),
                              QueryValue(request, "error"), LoginBindingFrom(request, api_.tls)});
     if (!signed_in.ok()) return Refused(provider, signed_in.error());
-    const auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(
-        signed_in->session.expires_at - api_.clock.Now());
     HttpResponse response;
     response.status = 303;
-    response.headers = {
-        {"Location", signed_in->return_to},
-        {"Set-Cookie", SessionSetCookie(signed_in->session.secret,
-                                        std::max(lifetime, std::chrono::seconds(0)), api_.tls)},
-        {"Set-Cookie", ClearLoginSetCookie(api_.tls)},
-        {"Cache-Control", "no-store"}};
+    response.headers = {{"Location", signed_in->return_to},
+                        {"Set-Cookie", SessionSetCookieUntil(signed_in->session.secret,
+                                                             signed_in->session.expires_at,
+                                                             api_.clock.Now(), api_.tls)},
+                        {"Set-Cookie", ClearLoginSetCookie(api_.tls)},
+                        {"Cache-Control", "no-store"}};
     return response;
   }
 

@@ -14,6 +14,8 @@ cmake --build build -j"$(nproc)" --target motcua
 # once), whose root the server trusts and whose agency seal it applies. For
 # local use only; production passes the agency's own --trust and --seal-*.
 [ -e demo-pki/root-ca.pem ] || build/motcua pki demo --out demo-pki
+# Demo mode (--demo): demo accounts anyone on this machine can sign in as,
+# and a demo payment gateway. For local use only; never on a network.
 exec build/motcua serve --db motcua.db --listen 127.0.0.1:8080 --workflows workflows \
   --trust demo-pki/root-ca.pem --seal-key demo-pki/agency-seal.key \
-  --seal-cert demo-pki/agency-seal.pem --seal-chain demo-pki/chain.pem "$@"
+  --seal-cert demo-pki/agency-seal.pem --seal-chain demo-pki/chain.pem --demo "$@"

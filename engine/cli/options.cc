@@ -11,7 +11,8 @@ std::optional<std::string> ParsedOptions::Get(const std::string& name) const {
 }
 
 Result<ParsedOptions> ParseOptions(const std::vector<std::string>& args,
-                                   const std::vector<std::string>& allowed) {
+                                   const std::vector<std::string>& allowed,
+                                   const std::vector<std::string>& flags) {
   ParsedOptions parsed;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -25,7 +26,12 @@ Result<ParsedOptions> ParseOptions(const std::vector<std::string>& args,
       value = name.substr(equals + 1);
       name.resize(equals);
     }
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+    if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
+      if (value) {
+        return Error(ErrorCode::kInvalidArgument, "option \"--" + name + "\" takes no value");
+      }
+      value = kFlagValue;
+    } else if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       return Error(ErrorCode::kInvalidArgument, "unknown option \"--" + name + "\"");
     }
     if (!value) {

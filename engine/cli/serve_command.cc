@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "api/calendar_metrics.h"
+#include "api/demo_routes.h"
 #include "api/document_routes.h"
 #include "api/dossier_routes.h"
 #include "api/feed_routes.h"
@@ -51,6 +52,7 @@
 #include "engine/crypto/sha256.h"
 #include "engine/domain/log.h"
 #include "engine/domain/workflow_lint.h"
+#include "engine/service/demo_service.h"
 #include "engine/service/document_service.h"
 #include "engine/service/dossier_service.h"
 #include "engine/service/feed_pusher.h"
@@ -68,6 +70,9 @@
 
 namespace motcua::cli {
 namespace {
+
+// The agency of the first admin, and of the demo staff, without --admin-agency.
+constexpr const char* kDefaultAdminAgency = "000.00.00.H26";
 
 struct Listen {
   std::string host;
@@ -232,11 +237,11 @@ Result<SigningSetup> LoadSigning(const ParsedOptions& options, IdentityStore& id
   return setup;
 }
 
-// The gateway callback's verifier from --payment-secret-file (a file only
-// its owner may read; its trailing line break is ignored), or an empty one
+// The payment gateway's shared secret from --payment-secret-file (a file
+// only its owner may read; its trailing line break is ignored), or nullopt
 // without the option.
-Result<CallbackVerifier> LoadPaymentSecret(const std::optional<std::string>& path) {
-  if (!path) return CallbackVerifier();
+Result<std::optional<std::string>> LoadPaymentSecret(const std::optional<std::string>& path) {
+  if (!path) return std::optional<std::string>();
   struct stat info {};
   if (stat(path->c_str(), &info) != 0) {
     return Error(ErrorCode::kNotFound, "--payment-secret-file: cannot read " + *path);
@@ -254,9 +259,7 @@ Result<CallbackVerifier> LoadPaymentSecret(const std::optional<std::string>& pat
     return Error(ErrorCode::kInvalidArgument,
                  "--payment-secret-file: the secret must be at least 16 bytes");
   }
-  return CallbackVerifier([key = std::move(key)](std::string_view body, std::string_view sig) {
-    return HmacSha256Matches(key, body, sig);
-  });
+  return std::optional<std::string>(std::move(key));
 }
 
 int Fail(CommandIo io, const std::string& message) {
@@ -440,7 +443,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   TokenService tokens(**identities, token_crypto, clock);
   Result<std::optional<std::string>> admin = EnsureInitialAdmin(
       **identities, tokens, clock, options->Get("admin-token-file").value_or(db + ".admin-token"),
-      options->Get("admin-agency").value_or("000.00.00.H26"));
+      options->Get("admin-agency").value_or(kDefaultAdminAgency));
   if (!admin.ok()) return Fail(io, admin.error().message());
   if (*admin) io.out << "first start: admin token written to " << **admin << '\n';
 
@@ -454,8 +457,18 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
       !published.ok()) {
     return Fail(io, published.error().message());
   }
-  Result<CallbackVerifier> gateway = LoadPaymentSecret(options->Get("payment-secret-file"));
-  if (!gateway.ok()) return Fail(io, gateway.error().message());
+  const bool demo_mode = options->Has("demo");
+  Result<std::optional<std::string>> payment_secret =
+      LoadPaymentSecret(options->Get("payment-secret-file"));
+  if (!payment_secret.ok()) return Fail(io, payment_secret.error().message());
+  // The demo gateway signs its callbacks with a secret nobody else knows.
+  if (demo_mode && !payment_secret->has_value()) *payment_secret = token_crypto.NewSecret();
+  CallbackVerifier gateway;
+  if (payment_secret->has_value()) {
+    gateway = [key = **payment_secret](std::string_view body, std::string_view signature) {
+      return HmacSha256Matches(key, body, signature);
+    };
+  }
   Result<SigningSetup> signing = LoadSigning(*options, **identities, io);
   if (!signing.ok()) return Fail(io, signing.error().message());
   // An agency is served when some enabled staff account belongs to it.
@@ -467,7 +480,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   DossierService dossiers(**store, catalog, *calendar, clock, &signing->signing,
                           std::move(agencies));
   dossiers.SetProblemLog(logger.MessageWriter(LogLevel::kWarning, "dossiers"));
-  PaymentService payments(dossiers, **store, std::move(gateway).value());
+  PaymentService payments(dossiers, **store, std::move(gateway));
   DocumentService documents(
       **store, catalog, &Sha256Hex, clock,
       DocumentLimits{static_cast<std::int64_t>(server_options.max_body_bytes)});
@@ -477,6 +490,20 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
       SessionTimeouts{std::chrono::seconds(static_cast<std::int64_t>(session_idle_seconds)),
                       std::chrono::seconds(static_cast<std::int64_t>(session_lifetime_seconds))});
   UserAdministration users(**identities, tokens, clock, &sessions);
+  std::unique_ptr<DemoService> demo;
+  if (demo_mode) {
+    demo = std::make_unique<DemoService>(
+        DemoServices{**identities, sessions, dossiers, payments, token_crypto, clock},
+        [key = **payment_secret](std::string_view body) { return HmacSha256Hex(key, body); },
+        options->Get("admin-agency").value_or(kDefaultAdminAgency));
+    if (Status ensured = demo->EnsureAccounts(); !ensured.ok()) {
+      return Fail(io, "demo accounts: " + ensured.error().message());
+    }
+    logger.Log(LogLevel::kWarning, "demo_mode",
+               {{"message",
+                 "DEMO MODE: anyone can sign in as any demo account (GET /v1/demo/accounts) "
+                 "and pay through the demo gateway; never let this server face the internet"}});
+  }
 
   StoreMetrics::AddQueueDepthGauge(metrics, **store);
   AddCalendarGauges(metrics, *calendar, clock);
@@ -533,6 +560,12 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
                        AddSessionRoutes(router, SessionApi{request_authenticator, sign_in_logout}),
                        AddWebRoutes(router, EmbeddedWebAssets())}) {
     if (!added.ok()) return Fail(io, added.error().message());
+  }
+  if (demo) {
+    if (Status added = AddDemoRoutes(router, DemoApi{*demo, request_authenticator, clock});
+        !added.ok()) {
+      return Fail(io, added.error().message());
+    }
   }
   server_options.authenticate_body = [&authenticate](const HttpRequest& head) {
     return authenticate(head).ok();

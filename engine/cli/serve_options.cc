@@ -31,7 +31,7 @@ const std::vector<OptionSpec> kServeOptions = {
     {"admin-token-file", "FILE", OptionKind::kPath,
      "where the first start writes the admin token\n(mode 0600; default PATH.admin-token next to the\ndatabase)"},
     {"admin-agency", "ID", OptionKind::kText,
-     "agency scope of that first admin (default\n000.00.00.H26)"},
+     "agency scope of that first admin and, with --demo,\nof the demo staff (default 000.00.00.H26)"},
     {"trust", "PATH", OptionKind::kPath,
      "CA certificates (a PEM file or a directory of\nthem) that result signatures must chain to;\nwithout it no signature is accepted"},
     {"crl", "PATH", OptionKind::kPath,
@@ -71,11 +71,13 @@ const std::vector<OptionSpec> kServeOptions = {
      "a browser session ends this many seconds after\nsign-in, used or not (default 43200;\n60-2592000)"},
     {"log-level", "LEVEL", OptionKind::kText,
      "debug, info (default), warning or error: the\nleast severe log line written to stderr (JSON\nlines; see the README's operations section)"},
+    {"demo", "", OptionKind::kFlag,
+     "demo mode, for a laptop only (\"demo\": true in\n--config): demo accounts anyone can sign in as\n(GET /v1/demo/accounts, POST /v1/demo/sign-in)\nand a demo payment gateway; logged loudly at\nstart. Never let it face the internet"},
 };
 // clang-format on
 
 constexpr std::string_view kUsageHead =
-    "Usage: motcua serve [--config FILE] [--OPTION VALUE]...\n"
+    "Usage: motcua serve [--config FILE] [--OPTION VALUE]... [--demo]\n"
     "\n"
     "Serves the REST API on a SQLite database (created if absent).\n"
     "\n"
@@ -123,6 +125,10 @@ Result<std::map<std::string, std::string>> ReadServeConfig(const std::string& pa
         values[key] = value.is_number_unsigned() ? std::to_string(value.get<std::uint64_t>())
                                                  : std::to_string(value.get<std::int64_t>());
         break;
+      case OptionKind::kFlag:
+        if (!value.is_boolean()) return ConfigError(path, key, "must be true or false");
+        if (value.get<bool>()) values[key] = kFlagValue;
+        break;
       case OptionKind::kText:
       case OptionKind::kPath: {
         if (!value.is_string()) return ConfigError(path, key, "must be a string");
@@ -148,7 +154,8 @@ const std::vector<OptionSpec>& ServeOptionTable() {
 std::string ServeUsage() {
   std::string usage(kUsageHead);
   for (const OptionSpec& spec : kServeOptions) {
-    std::string flag = "  --" + std::string(spec.name) + " " + std::string(spec.value_name);
+    std::string flag = "  --" + std::string(spec.name);
+    if (!spec.value_name.empty()) flag += " " + std::string(spec.value_name);
     if (flag.size() < kHelpColumn) {
       flag.resize(kHelpColumn, ' ');
     } else {
@@ -170,8 +177,11 @@ std::string ServeUsage() {
 
 Result<ParsedOptions> ParseServeArguments(const std::vector<std::string>& args) {
   std::vector<std::string> allowed = {"config"};
-  for (const OptionSpec& spec : kServeOptions) allowed.emplace_back(spec.name);
-  Result<ParsedOptions> parsed = ParseOptions(args, allowed);
+  std::vector<std::string> flags;
+  for (const OptionSpec& spec : kServeOptions) {
+    (spec.kind == OptionKind::kFlag ? flags : allowed).emplace_back(spec.name);
+  }
+  Result<ParsedOptions> parsed = ParseOptions(args, allowed, flags);
   if (!parsed.ok()) return parsed;
   std::optional<std::string> config = parsed->Get("config");
   if (!config) return parsed;

@@ -11,7 +11,8 @@
 //   {"db": "/var/lib/motcua/motcua.db", "listen": "127.0.0.1:8080",
 //    "handler-threads": 32, "log-level": "info"}
 // A kText or kPath option takes a JSON string, a kInteger option a JSON
-// integer; a relative kPath is relative to FILE's directory. Flags win over
+// integer, a kFlag a JSON boolean (true sets it, false leaves it unset, as
+// if absent); a relative kPath is relative to FILE's directory. Flags win over
 // the file. Errors (kInvalidArgument, the message naming FILE and the key):
 // a key that is no option (or is "config"), a value of the wrong type, a
 // file that is not one JSON object; kNotFound when FILE cannot be read.
@@ -32,11 +33,12 @@ enum class OptionKind {
   kText,     // any string
   kPath,     // a file or directory; relative to the config file's directory there
   kInteger,  // a decimal integer
+  kFlag,     // no value: given ("--demo") or not; ParsedOptions::Has
 };
 
 struct OptionSpec {
   std::string_view name;        // without "--", e.g. "db"
-  std::string_view value_name;  // as --help shows it, e.g. "PATH"
+  std::string_view value_name;  // as --help shows it, e.g. "PATH"; empty for a kFlag
   OptionKind kind;
   std::string_view help;  // lines of at most 52 characters, separated by '\n'
 };

@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "api/demo_routes.h"
 #include "api/document_routes.h"
 #include "api/dossier_routes.h"
 #include "api/feed_routes.h"
@@ -73,8 +74,8 @@ std::string OpenApiText() {
   return text.str();
 }
 
-// Registers every route the server registers (as serve_command.cc does) on
-// one router and hands it to `use`.
+// Registers every route the server registers (as serve_command.cc does,
+// with --demo) on one router and hands it to `use`.
 void WithEveryRoute(const std::function<void(const Router&)>& use) {
   FakeClock clock(Instant{});
   MemoryStore store(&clock);
@@ -128,6 +129,12 @@ void WithEveryRoute(const std::function<void(const Router&)>& use) {
   REQUIRE(AddSessionRoutes(router,
                            SessionApi{RequestAuthenticator(BearerAuthenticator(), &sessions, false),
                                       LogoutUrl()})
+              .ok());
+  DemoService demo(DemoServices{identities, sessions, service, payments, no_crypto, clock},
+                   CallbackSigner(), "000.00.01.H26");
+  REQUIRE(AddDemoRoutes(
+              router,
+              DemoApi{demo, RequestAuthenticator(BearerAuthenticator(), &sessions, false), clock})
               .ok());
   MemorySignInStore sign_in_store;
   IdTokenVerifier verifier(clock);

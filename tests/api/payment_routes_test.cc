@@ -15,6 +15,7 @@
 #include "api/http_message.h"
 #include "engine/crypto/hmac.h"
 #include "engine/crypto/sha256.h"
+#include "tests/api/payment_test_support.h"
 #include "tests/api/route_test_support.h"
 #include "tests/fakes/memory_store.h"
 #include "tests/service_fixture.h"
@@ -25,8 +26,6 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-constexpr const char* kSecret = "gateway-shared-secret-0123456789";
-
 struct Api : PermanentResidenceService {
   std::unique_ptr<PaymentService> payments;
   std::unique_ptr<DossierApi> api;
@@ -34,10 +33,7 @@ struct Api : PermanentResidenceService {
   Router router;
 
   Api() {
-    payments = std::make_unique<PaymentService>(
-        *service, store, [](std::string_view body, std::string_view signature) {
-          return HmacSha256Matches(kSecret, body, signature);
-        });
+    payments = GatewayPayments(*this);
     api = std::make_unique<DossierApi>(
         DossierApi{*service, *catalog, TokenTable(Tokens()), *calendar});
     payment_api = std::make_unique<PaymentApi>(PaymentApi{*payments, TokenTable(Tokens())});
@@ -56,13 +52,8 @@ struct Api : PermanentResidenceService {
 
   // A dossier received and waiting for its fee (status 6).
   std::string AwaitingFee() {
-    const json body = {
-        {"procedure", "1.004222"},
-        {"agency", kAgencyA},
-        {"form", {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kOwnerId}, {"address", "Huế"}}},
-        {"documents",
-         {{"declaration", std::string(64, '1')}, {"legal_residence_proof", std::string(64, '2')}}}};
-    HttpResponse created = Call("POST", "/v1/dossiers", "t-owner", body.dump());
+    HttpResponse created = Call("POST", "/v1/dossiers", "t-owner",
+                                PermanentResidenceSubmission(kOwnerId, kAgencyA).dump());
     REQUIRE_MESSAGE(created.status == 201, created.body);
     const std::string code = json::parse(created.body).at("code");
     HttpResponse received = Call("POST", "/v1/dossiers/" + code + "/actions/receive", "t-clerk");
@@ -71,7 +62,7 @@ struct Api : PermanentResidenceService {
     return code;
   }
 
-  HttpResponse Callback(const json& body, const std::string& secret = kSecret) {
+  HttpResponse Callback(const json& body, const std::string& secret = kGatewaySecret) {
     const std::string text = body.dump();
     return Call("POST", "/v1/payments/callback", "", text,
                 {{kPaymentSignatureHeader, "sha256=" + HmacSha256Hex(secret, text)}});
@@ -94,9 +85,10 @@ TEST_CASE("payments: the gateway's signed confirmation settles the fee once") {
         401);
   const std::string signed_text = Paid("gw-1", code, 10000).dump();
   const std::string changed = Paid("gw-1", code, 1).dump();
-  CHECK(api.Call("POST", "/v1/payments/callback", "", changed,
-                 {{kPaymentSignatureHeader, "sha256=" + HmacSha256Hex(kSecret, signed_text)}})
-            .status == 401);
+  CHECK(
+      api.Call("POST", "/v1/payments/callback", "", changed,
+               {{kPaymentSignatureHeader, "sha256=" + HmacSha256Hex(kGatewaySecret, signed_text)}})
+          .status == 401);
   // Signed but wrong: the online amount is 10,000 VND.
   HttpResponse short_paid = api.Callback(Paid("gw-1", code, 20000));
   CHECK(short_paid.status == 400);

@@ -2,7 +2,8 @@
 // directory: its own database, a free port on 127.0.0.1, the bundled
 // workflows, the demo PKI as tools/serve.sh sets it up (trust its root, seal
 // with its agency seal), a payment secret, an unreachable staff identity
-// provider, and bearer tokens made with
+// provider, demo mode (--demo: its accounts in kAgency, its gateway signing
+// with the payment secret), and bearer tokens made with
 // `motcua token create`. Checkpoints are published every second, so that the
 // sync feed carries an audit.checkpoint entry.
 //
@@ -62,6 +63,8 @@ export async function startServer() {
     '--seal-chain', path.join(pki, 'chain.pem'), '--payment-secret-file', path.join(dir, 'payment-secret'),
     // A checkpoint every second once dossiers exist, so the feed carries one.
     '--checkpoint-interval', '1', '--oidc-config', path.join(dir, 'oidc.json'),
+    // Demo mode, so that the /v1/demo routes are part of the run.
+    '--demo',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr = [];
   readline.createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));

@@ -1,12 +1,13 @@
 // live_server.h: the real `motcua serve` binary for hostile-client tests.
 //
 // Each LiveServer starts MOTCUA_BINARY on a fresh SQLite file in a temporary
-// directory, on 127.0.0.1 with port 0 and the bundled workflows, reads the
-// port and the first-start admin token, and stops the child with SIGTERM when
-// destroyed (SIGKILL if it has not exited within 10 s). Requests go over plain
-// sockets, one connection each, so a test sees exactly what an attacker on the
-// network would see. Every socket operation has a timeout: a hung server fails
-// the test instead of hanging it.
+// directory (or, restarting, on an earlier server's), on 127.0.0.1 with port
+// 0 and the bundled workflows, reads the port and the first-start admin
+// token, and stops the child with SIGTERM when destroyed (SIGKILL if it has
+// not exited within 10 s). Requests go over plain sockets, one connection
+// each, so a test sees exactly what an attacker on the network would see.
+// Every socket operation has a timeout: a hung server fails the test instead
+// of hanging it.
 //
 // Example:
 //   LiveServer server;
@@ -57,7 +58,23 @@ class LiveServer {
  public:
   // Starts the server with the default flags plus `extra_args`.
   explicit LiveServer(std::vector<std::string> extra_args = {}) {
-    db_ = dir_.File("motcua.db");
+    Start(std::move(extra_args), dir_.File("motcua.db"), {});
+  }
+
+  // Starts a second server on the database of an earlier one, which has
+  // stopped (its directory must still exist), with that one's admin token.
+  LiveServer(std::vector<std::string> extra_args, const LiveServer& earlier) {
+    Start(std::move(extra_args), earlier.db(), earlier.admin_token());
+  }
+
+  ~LiveServer() { Stop(); }
+
+ private:
+  // `admin_token` empty: a fresh database, whose first start writes one.
+  void Start(std::vector<std::string> extra_args, const std::string& db,
+             const std::string& admin_token) {
+    db_ = db;
+    admin_token_ = admin_token;
     const std::string token_file = dir_.File("admin-token");
     int out[2];
     REQUIRE(pipe(out) == 0);
@@ -89,12 +106,11 @@ class LiveServer {
       if (at != std::string::npos) port_ = std::stoi(text.substr(at + 30));
     }
     REQUIRE_MESSAGE(port_ > 0, "the server did not start; see " << dir_.File("stderr.log"));
-    std::ifstream(token_file) >> admin_token_;
+    if (admin_token_.empty()) std::ifstream(token_file) >> admin_token_;
     REQUIRE(!admin_token_.empty());
   }
 
-  ~LiveServer() { Stop(); }
-
+ public:
   // Stops the server as an operator would (SIGTERM; SIGKILL after 10 s) and
   // waits for it to exit. Idempotent.
   void Stop() {

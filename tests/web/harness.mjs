@@ -10,8 +10,8 @@
 // `serve --demo`, the demo accounts). Tests that need no particular sign-in
 // path use signInWithToken(): bearer tokens made with `motcua token create`,
 // added to the browser's /v1 requests, and GET /v1/session answered with the
-// token's user (the cookie session a real sign-in would give). Tests of the
-// demo sign-in itself need a server with --demo (demoMode) and skip without.
+// token's user (the cookie session a real sign-in would give). The server
+// runs with --demo, so the demo sign-in itself is tested too (demoMode).
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -45,12 +45,6 @@ function binary() {
   return value;
 }
 
-// Does this motcua know `serve --demo` (the demo sign-in branch)?
-async function serveKnowsDemo() {
-  const { stdout, stderr } = await run(binary(), ['serve', '--help']).catch((error) => error);
-  return `${stdout}${stderr}`.includes('--demo');
-}
-
 // Starts motcua; `users` get bearer tokens ({user_id, roles, agency?, name}).
 export async function startStack({ users = [kCitizenA, kCitizenB, kClerk] } = {}) {
   const motcua = binary();
@@ -63,12 +57,10 @@ export async function startStack({ users = [kCitizenA, kCitizenB, kClerk] } = {}
     if (user.agency) args.push('--agency', user.agency);
     tokens[user.user_id] = (await run(motcua, args)).stdout.trim();
   }
-  const demo = await serveKnowsDemo();
   const pki = (name) => path.join(dir, 'pki', name);
   const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--workflows', path.join(process.env.MOTCUA_SOURCE_DIR, 'workflows'),
     '--admin-agency', kAgency, '--trust', pki('root-ca.pem'), '--seal-key', pki('agency-seal.key'),
-    '--seal-cert', pki('agency-seal.pem'), '--seal-chain', pki('chain.pem')];
-  if (demo) args.push('--demo');
+    '--seal-cert', pki('agency-seal.pem'), '--seal-chain', pki('chain.pem'), '--demo'];
   const child = spawn(motcua, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr = [];
   readline.createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
@@ -82,7 +74,8 @@ export async function startStack({ users = [kCitizenA, kCitizenB, kClerk] } = {}
     await rm(dir, { recursive: true, force: true });
     throw error;
   });
-  const demoMode = demo && (await fetch(`${base}/v1/demo/accounts`)).status === 200;
+  // Demo mode is on when its accounts are served (the demo tests assert it).
+  const demoMode = (await fetch(`${base}/v1/demo/accounts`)).status === 200;
   const browser = await chromium.launch({
     executablePath: process.env.MOTCUA_CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-dev-shm-usage'],

@@ -26,7 +26,8 @@ import { kAgency, kPaymentSecret, kStaffProvider, startServer } from '../server.
 
 // Operations deliberately left out of the run, each with its reason.
 const kNotExercised = new Map([
-  // (none: sign-in and sessions are exercised through their refusals)
+  // (none: OIDC sign-in is exercised through its refusals, sessions through
+  // the demo sign-in)
 ]);
 
 const contract = loadContract();
@@ -98,6 +99,14 @@ test('every answer of an end-to-end run keeps the contract', async () => {
   const residenceForm = { full_name: 'Trần Thị Bình', citizen_id: '001085000456', address: '12 Lê Lợi, Huế', stay_until: '2027-03-02' };
   let residenceDocuments;
   let deskDocuments;
+  let demoCitizen;
+  const kDemoCitizen = '001090000001';
+  // A browser session from a sign-in answer: its cookie, and the headers of
+  // a state-changing request from this site (Origin, X-CSRF-Token).
+  const browser = (signedIn) => {
+    const cookie = signedIn.headers.get('set-cookie').split(';')[0];
+    return { cookie, headers: { cookie, origin: server.base, 'x-csrf-token': signedIn.json.csrf_token } };
+  };
 
   // [operation covered, request]: run in order, later steps use earlier results.
   const exercise = [
@@ -333,6 +342,55 @@ test('every answer of an end-to-end run keeps the contract', async () => {
     }],
     ['GET /v1/session', async () => ok(await call('GET', '/v1/session', { as: admin }), 401)],
     ['POST /v1/session/logout', async () => ok(await call('POST', '/v1/session/logout', { as: admin }), 401)],
+    // Demo mode (server.mjs starts serve with --demo).
+    ['GET /v1/demo/accounts', async () => {
+      const listed = ok(await call('GET', '/v1/demo/accounts'), 200).json.accounts;
+      assert.deepEqual(listed.map((account) => account.user_id),
+        [kDemoCitizen, 'demo-reception', 'demo-specialist', 'leader1', 'demo-admin', 'demo-auditor']);
+      assert.ok(listed.slice(1).every((account) => account.agency === kAgency));
+    }],
+    ['POST /v1/demo/sign-in', async () => {
+      const signIn = (json, origin = server.base) => call('POST', '/v1/demo/sign-in', { json, headers: { origin } });
+      ok(await signIn({ user_id: kDemoCitizen }, 'http://evil.example'), 403);
+      ok(await signIn({ user_id: 'clerk-1' }), 422);
+      ok(await signIn({ user_id: kDemoCitizen, roles: ['admin'] }), 422);
+      ok(await call('POST', '/v1/demo/sign-in', { body: '{"user_id":', type: 'application/json' }), 400);
+      const signedIn = ok(await signIn({ user_id: kDemoCitizen }), 200);
+      assert.equal(signedIn.json.authenticated_by, 'demo_session');
+      demoCitizen = browser(signedIn);
+      assert.equal(ok(await call('GET', '/v1/session', { headers: { cookie: demoCitizen.cookie } }), 200).json.user_id, kDemoCitizen);
+    }],
+    ['POST /v1/demo/gateway/{code}/pay', async () => {
+      // The demo citizen submits by cookie and CSRF token; the clerk receives; 7,000 VND are due online.
+      const upload = async (text) => ok(await call('POST', '/v1/documents', { body: text, type: 'application/pdf', headers: demoCitizen.headers }), 201).json.id;
+      const documents = { declaration: await upload('CT01 of the demo citizen'), legal_residence_proof: await upload('lease of the demo citizen') };
+      const demoCode = ok(await call('POST', '/v1/dossiers', {
+        json: { procedure: '1.004194', agency: kAgency, form: { ...residenceForm, citizen_id: kDemoCitizen }, documents },
+        headers: demoCitizen.headers,
+      }), 201).json.code;
+      ok(await call('POST', `/v1/dossiers/${demoCode}/actions/receive`, { as: clerk, json: {} }), 200);
+      const pay = `/v1/demo/gateway/${demoCode}/pay`;
+      ok(await call('POST', pay, { as: applicant }), 404);
+      ok(await call('POST', pay, { headers: { ...demoCitizen.headers, 'x-csrf-token': 'forged' } }), 403);
+      ok(await call('POST', pay), 401);
+      const paid = ok(await call('POST', pay, { headers: demoCitizen.headers }), 200).json;
+      assert.equal(paid.state, 'in_review');
+      assert.ok(paid.fully_online.reasons.every((reason) => reason.reason !== 'fee_paid_in_person'));
+      ok(await call('POST', pay, { headers: demoCitizen.headers }), 409);
+      // The demo leader1 signs with the demo PKI's leader certificate, whose UID binds it to leader1.
+      const result = ok(await call('POST', '/v1/documents', { as: specialist, body: 'Demo residence result', type: 'application/pdf' }), 201).json.id;
+      ok(await call('POST', `/v1/dossiers/${demoCode}/actions/propose_result`, { as: specialist, json: { comment: 'Đủ điều kiện', result_document: result } }), 200);
+      const leader1 = browser(ok(await call('POST', '/v1/demo/sign-in', { json: { user_id: 'leader1' }, headers: { origin: server.base } }), 200));
+      const resultFile = path.join(server.dir, 'demo-result');
+      await writeFile(resultFile, ok(await call('GET', `/v1/dossiers/${demoCode}/result`, { headers: { cookie: leader1.cookie } }), 200).buffer);
+      const signed = ok(await call('POST', `/v1/dossiers/${demoCode}/actions/sign_result`, {
+        json: { signature: await server.signAsLeader(resultFile) }, headers: leader1.headers,
+      }), 200).json;
+      assert.notEqual(signed.state, 'awaiting_signature');
+      // The demo session ends with the normal logout, without a provider logout URL.
+      assert.equal(ok(await call('POST', '/v1/session/logout', { headers: demoCitizen.headers }), 200).json.logout_url, null);
+      ok(await call('GET', '/v1/session', { headers: { cookie: demoCitizen.cookie } }), 401);
+    }],
     ['PUT /v1/users/{id}/identities/{provider}', async () => {
       const link = (user, subject) => call('PUT', `/v1/users/${user}/identities/${kStaffProvider}`, { as: admin, json: { subject } });
       ok(await link('clerk-2', 'kc-1'), 200);

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/cli/command.h"
 #include "tests/engine/cli/run_cli.h"
@@ -109,6 +110,54 @@ TEST_CASE("serve options: config file errors name the file and the key") {
   CHECK_FALSE(ParseServeArguments({"--config", dir.File("missing.json")}).ok());
   CHECK(Cli({"serve", "--config", dir.File("missing.json")}).status == kExitUsage);
   CHECK_FALSE(ParseServeArguments({"--config", "a.json", "--config", "b.json"}).ok());
+}
+
+TEST_CASE("serve options: --demo is a flag without a value, off unless given") {
+  const std::string usage = ServeUsage();
+  CHECK(usage.find("\n  --demo                 demo mode") != std::string::npos);
+  CHECK_FALSE(ParseServeArguments({"--db", "x.db"})->Has("demo"));
+  Result<ParsedOptions> given = ParseServeArguments({"--demo", "--db", "x.db"});
+  REQUIRE(given.ok());
+  CHECK(given->Has("demo"));
+  CHECK(given->Get("db") == "x.db");
+  CHECK(given->positional.empty());
+  // A value glued on is refused; one after it is an argument serve refuses.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--demo=true"}, {"--demo="}, {"--demo", "--demo"}}) {
+    CAPTURE(args.front());
+    Result<ParsedOptions> refused = ParseServeArguments(args);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message().find("\"--demo\"") != std::string::npos);
+  }
+  CHECK(ParseServeArguments({"--demo", "true"})->positional == std::vector<std::string>{"true"});
+  CliRun run = Cli({"serve", "--demo=yes"});
+  CHECK(run.status == kExitUsage);
+  CHECK(run.err.find("\"--demo\" takes no value") != std::string::npos);
+  CHECK(Cli({"serve", "--demo", "true"}).status == kExitUsage);
+}
+
+TEST_CASE("serve options: the config file turns demo mode on with true only") {
+  TempDirectory dir;
+  Result<ParsedOptions> on =
+      ParseServeArguments({"--config", WriteFile(dir, "on.json", R"({"demo": true})")});
+  REQUIRE(on.ok());
+  CHECK(on->Has("demo"));
+  Result<ParsedOptions> off =
+      ParseServeArguments({"--config", WriteFile(dir, "off.json", R"({"demo": false})")});
+  REQUIRE(off.ok());
+  CHECK_FALSE(off->Has("demo"));
+  // The flag wins over the file.
+  Result<ParsedOptions> flag_wins =
+      ParseServeArguments({"--config", dir.File("off.json"), "--demo"});
+  REQUIRE(flag_wins.ok());
+  CHECK(flag_wins->Has("demo"));
+  for (const char* text : {R"({"demo": "true"})", R"({"demo": 1})", R"({"demo": null})"}) {
+    CAPTURE(text);
+    Result<ParsedOptions> refused =
+        ParseServeArguments({"--config", WriteFile(dir, "bad.json", text)});
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message().find("\"demo\": must be true or false") != std::string::npos);
+  }
 }
 
 TEST_CASE("serve options: a bad --log-level, from a flag or the file, is a usage error") {

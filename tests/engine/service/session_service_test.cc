@@ -8,39 +8,12 @@
 #include "engine/service/user_admin.h"
 #include "tests/fakes/memory_identity_store.h"
 #include "tests/fakes/memory_session_store.h"
+#include "tests/fakes/spelled_out_token_crypto.h"
 
 namespace motcua {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Secrets "secret-1", "secret-2", ...; the hash is the secret's hex, padded
-// to the 64 digits of a SHA-256, so tests can tell which secret it hides.
-class SpelledOutCrypto final : public TokenCrypto {
- public:
-  std::string NewSecret() const override { return "secret-" + std::to_string(++issued_); }
-  std::string Hash(std::string_view secret) const override {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    for (char c : secret.substr(0, 32)) {
-      const auto byte = static_cast<unsigned char>(c);
-      hex.push_back(kHex[byte >> 4]);
-      hex.push_back(kHex[byte & 0x0f]);
-    }
-    hex.resize(64, '0');
-    return hex;
-  }
-  std::string Derive(std::string_view secret, std::string_view label) const override {
-    return "mac(" + std::string(label) + "," + std::string(secret) + ")";
-  }
-  bool DerivedMatches(std::string_view secret, std::string_view label,
-                      std::string_view presented) const override {
-    return Derive(secret, label) == presented;
-  }
-
- private:
-  mutable int issued_ = 0;
-};
 
 const Instant kStart{std::chrono::sys_days{2026y / 3 / 2}};
 const SessionTimeouts kTimeouts{30min, 12h};

@@ -7,7 +7,7 @@
 // workflows/).
 //
 // Signing in: staff sign in to the UI with a browser session (OIDC, or the
-// demo accounts with `serve --demo`, which this branch does not have). These
+// demo accounts with `serve --demo`). These
 // tests use bearer tokens made with `motcua token create` instead: the
 // browser's /v1 requests carry the token, and GET /v1/session answers the
 // token's user, so the UI runs as it does after a cookie sign-in.

@@ -1,7 +1,7 @@
 // The demo sign-in (serve --demo, demo-contract): the sign-in page lists the
 // demo accounts, a click starts the same cookie session an OIDC sign-in
 // starts, and the citizen submits and sees their dossier with that session
-// (CSRF token included). Skipped when this motcua has no --demo.
+// (CSRF token included). The harness starts serve with --demo.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newPage, open, startStack } from '../harness.mjs';
@@ -14,11 +14,8 @@ after(async () => {
   await stack?.stop();
 });
 
-test('a citizen signs in with the demo account, submits, sees the dossier, and signs out', async (t) => {
-  if (!stack.demoMode) {
-    t.skip('needs motcua serve --demo');
-    return;
-  }
+test('a citizen signs in with the demo account, submits, sees the dossier, and signs out', async () => {
+  assert.ok(stack.demoMode, 'serve --demo answers GET /v1/demo/accounts');
   const page = await newPage(stack);
   await open(page, stack, '#/sign-in?next=/procedures/1.003677/submit');
   await page.getByRole('heading', { name: 'Tài khoản trình diễn' }).waitFor();
@@ -29,7 +26,8 @@ test('a citizen signs in with the demo account, submits, sees the dossier, and s
   assert.ok(cookies.some((cookie) => cookie.httpOnly), 'an HttpOnly session cookie');
   // The demo staff's agency is offered as the receiving agency.
   assert.notEqual(await page.getByLabel('Mã cơ quan tiếp nhận').inputValue(), '');
-  for (const input of await page.locator('form input[required]:not([type=file])').all()) {
+  // Every required field: inputs, and the textarea widgets (destination, reason).
+  for (const input of await page.locator('form input[required]:not([type=file]), form textarea[required]').all()) {
     const id = await input.getAttribute('id');
     if (id === 'submit-agency') continue;
     const type = await input.getAttribute('type');
