@@ -84,6 +84,7 @@ export async function startStack({ users = [kCitizenA, kCitizenB, kClerk] } = {}
     base,
     dir,
     tokens,
+    pki,
     demoMode,
     browser,
     stderr,
@@ -101,7 +102,7 @@ export async function startStack({ users = [kCitizenA, kCitizenB, kClerk] } = {}
 // browser's own notes on HTTP errors the app handles (401, 404, 422) are not
 // problems.
 export async function newPage(stack, { viewport = kDesktop, locale = 'vi-VN' } = {}) {
-  const context = await stack.browser.newContext({ viewport, locale, timezoneId: 'Asia/Ho_Chi_Minh' });
+  const context = await stack.browser.newContext({ viewport, locale, timezoneId: 'Asia/Ho_Chi_Minh', acceptDownloads: true });
   const page = await context.newPage();
   page.problems = [];
   page.on('console', (message) => {
@@ -188,15 +189,19 @@ export async function apiAs(stack, user, method, pathname, { json, body, content
 
 // Binds `leader`'s record to the demo PKI's leader certificate, as `admin`.
 export async function bindLeaderCertificate(stack, admin, leader) {
-  const pem = await readFile(path.join(stack.dir, 'pki', 'leader.pem'), 'utf8');
+  const pem = await readFile(stack.pki('leader.pem'), 'utf8');
   const fingerprint = new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase();
   await apiAs(stack, admin, 'PATCH', `/v1/users/${encodeURIComponent(leader.user_id)}`, { json: { certificate_fingerprint: fingerprint } });
 }
 
 // Signs `file` with the demo PKI's leader key (`motcua sign`), giving DER bytes.
 export async function signAsLeader(stack, file) {
-  const pki = (name) => path.join(stack.dir, 'pki', name);
+  return readFile(await signWithMotcua(stack, file));
+}
+
+// `motcua sign` of `file` with the demo PKI's leader key; the .p7s's path.
+export async function signWithMotcua(stack, file) {
   const out = `${file}.p7s`;
-  await run(binary(), ['sign', '--key', pki('leader.key'), '--cert', pki('leader.pem'), '--chain', pki('chain.pem'), '--in', file, '--out', out]);
-  return readFile(out);
+  await run(binary(), ['sign', '--key', stack.pki('leader.key'), '--cert', stack.pki('leader.pem'), '--chain', stack.pki('chain.pem'), '--in', file, '--out', out]);
+  return out;
 }

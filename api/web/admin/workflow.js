@@ -5,7 +5,8 @@
 // problem is a button that puts the caret at its line and column. The
 // diagram is drawn from the text whenever it parses. Publishing is
 // PUT /v1/procedures/{code}/workflow; the procedure's published versions are
-// listed beside it.
+// listed beside it, each after the first with what changed from the one
+// before (GET /v1/procedures/{code}/versions/{from}/diff/{to}).
 
 import { html, useEffect, useRef, useState } from '/web/lib/html.js';
 import { api, ApiError, getJson } from '/web/lib/api.js';
@@ -37,6 +38,27 @@ function parsed(text) {
   }
 }
 
+// What changed from version `from` to version `to`, fetched when opened.
+function VersionChanges({ code, from, to }) {
+  const [open, setOpen] = useState(false);
+  const loaded = useAsync(
+    () => (open ? getJson(`/v1/procedures/${segment(code)}/versions/${from}/diff/${to}`) : Promise.resolve(null)),
+    [code, from, to, open],
+  );
+  const changes = loaded.data?.changes;
+  return html`<details class="version-changes" onToggle=${(event) => setOpen(event.target.open)}>
+    <summary>${t('admin.changes_from', { from })}</summary>
+    ${loaded.loading ? html`<p class="muted">${t('admin.loading')}</p>`
+      : loaded.error ? html`<${ProblemAlert} error=${loaded.error} />`
+      : changes && changes.length === 0 ? html`<p>${t('admin.no_changes')}</p>`
+      : changes && html`<ul class="change-list">${changes.map((change) => html`<li class=${`change change-${change.change}`}>
+          <span class="badge">${t(`admin.change_${change.change}`)}</span>
+          ${t(`admin.category_${change.category}`)} <code>${change.key}</code>
+          ${change.changed_members.length > 0 && html` <span class="muted">(${change.changed_members.join(', ')})</span>`}
+        </li>`)}</ul>`}
+  </details>`;
+}
+
 function Versions({ code }) {
   const loaded = useAsync(() => (code ? getJson(`/v1/procedures/${segment(code)}/versions`) : Promise.resolve(null)), [code]);
   if (!code) return null;
@@ -48,6 +70,7 @@ function Versions({ code }) {
       html`<ol class="version-list" reversed>${[...(loaded.data?.items ?? [])].reverse().map((v) => html`<li>
         <strong>v${v.version}</strong> · ${formatDateTime(v.published_at)} · ${v.published_by}
         <span class="muted"> · <code>${String(v.content_hash ?? '').slice(0, 12)}</code>${v.owner_agency ? ` · ${v.owner_agency}` : ''}</span>
+        ${v.version > 1 && html`<${VersionChanges} code=${code} from=${v.version - 1} to=${v.version} />`}
       </li>`)}</ol>`}
   </section>`;
 }

@@ -56,6 +56,27 @@ test('an admin publishes a workflow after fixing a lint error shown in the edito
   await publishAndSeeVersion(page, publish);
 });
 
+test('each published version after the first shows what changed from the one before', async () => {
+  const code = '1.003677-WEB02';
+  const first = JSON.parse(await variantText((d) => ({ ...d, procedure: { ...d.procedure, code } })));
+  await apiAs(stack, kAdmin, 'PUT', `/v1/procedures/${code}/workflow`, { json: first });
+  const second = structuredClone(first);
+  second.procedure.deadline = { working_days: (first.procedure.deadline?.working_days ?? 2) + 3 };
+  await apiAs(stack, kAdmin, 'PUT', `/v1/procedures/${code}/workflow`, { json: second });
+  const page = await pageAs(stack, kAdmin);
+  await open(page, stack, '#/admin/workflows');
+  await page.fill('#workflow-text', JSON.stringify(second, null, 2));
+  const changes = page.locator('.version-changes');
+  await changes.first().waitFor();
+  assert.equal(await changes.count(), 1, 'only v2 has a version before it');
+  await changes.locator('summary').click();
+  const item = changes.locator('.change-list li');
+  await item.first().waitFor();
+  assert.equal(await item.count(), 1);
+  assert.match(await item.innerText(), /sửa\s+thời hạn giải quyết\s+deadline\s+\(\/working_days\)/);
+  assert.deepEqual(page.problems, []);
+});
+
 test('the editor draws the definition as a diagram, one box per state', async () => {
   const page = await pageAs(stack, kAdmin);
   await open(page, stack, '#/admin/workflows');
