@@ -107,8 +107,21 @@ json LintProblemsJson(const std::vector<LintProblem>& problems) {
   return {{"valid", problems.empty()}, {"problems", items}};
 }
 
-json ActorJson(const Actor& actor) {
-  return {{"id", actor.user_id}, {"roles", actor.roles}, {"agency", actor.agency}};
+// Who acted and how they authenticated; the method and provider are null for
+// events stored before the audit trail recorded them.
+json EventActorJson(const DossierEvent& event) {
+  const Actor& actor = event.actor;
+  json authenticated_by;
+  json identity_provider;
+  if (event.records_authentication) {
+    authenticated_by = AuthMethodName(actor.authenticated_by);
+    if (!actor.identity_provider.empty()) identity_provider = actor.identity_provider;
+  }
+  return {{"id", actor.user_id},
+          {"roles", actor.roles},
+          {"agency", actor.agency},
+          {"authenticated_by", authenticated_by},
+          {"identity_provider", identity_provider}};
 }
 
 json DossierJson(const DossierView& view) {
@@ -488,7 +501,7 @@ class Handlers {
                        {"action", r.event.action},
                        {"from", r.event.from_state},
                        {"to", r.event.to_state},
-                       {"actor", ActorJson(r.event.actor)},
+                       {"actor", EventActorJson(r.event)},
                        {"at", FormatRfc3339DateTime(r.event.at)},
                        {"channel", r.event.channel ? json(ChannelName(*r.event.channel)) : json()},
                        {"payload", r.event.payload},
