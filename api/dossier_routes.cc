@@ -10,6 +10,7 @@
 #include "api/problem.h"
 #include "engine/domain/form_order.h"
 #include "engine/domain/identity.h"
+#include "engine/domain/identity_claims.h"
 #include "engine/domain/rating.h"
 #include "engine/domain/rfc3339.h"
 #include "engine/domain/status_macros.h"
@@ -142,6 +143,7 @@ json DossierJson(const DossierView& view) {
                           {"reason", e.reason}});
   }
   const std::optional<SatisfactionRating> rating = RatingOf(d);
+  const std::optional<std::string> verified_by = IdentityVerifiedBy(d);
   // Overdue in its current state: the engine's escalation since it entered.
   json escalation;
   if (const DossierEvent* escalated = EscalationDuringStay(d)) {
@@ -154,6 +156,7 @@ json DossierJson(const DossierView& view) {
       {"definition_version", d.definition_version},
       {"applicant_id", d.applicant_id},
       {"agency", d.agency},
+      {"identity_verified_by", verified_by ? json(*verified_by) : json()},
       {"state", d.state},
       {"state_name", state != nullptr ? state->name : d.state},
       {"status", static_cast<int>(view.status)},

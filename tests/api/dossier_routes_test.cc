@@ -200,6 +200,34 @@ TEST_CASE("dossier routes: the audit trail shows how each actor authenticated") 
   }
 }
 
+TEST_CASE("dossier routes: a submission in a provider's session records the verified identity") {
+  Api api;
+  const std::string by_token = api.Submit();
+  CHECK(Body(api.Call("GET", "/v1/dossiers/" + by_token, "t-owner"))
+            .at("identity_verified_by")
+            .is_null());
+  api.by_session = true;  // signed in at "vneid"
+  const std::string by_session = api.Submit();
+  for (const char* reader : {"t-owner", "t-clerk", "t-auditor"}) {
+    CAPTURE(reader);
+    const HttpResponse read = api.Call("GET", "/v1/dossiers/" + by_session, reader);
+    REQUIRE_MESSAGE(read.status == 200, read.body);
+    CHECK(Body(read).at("identity_verified_by") == "vneid");
+  }
+  // A clerk signed in at a provider vouches for themselves, not for the applicant.
+  const json for_owner = {
+      {"procedure", "1.004222"},
+      {"agency", kAgencyA},
+      {"applicant_id", kOwnerId},
+      {"form", {{"full_name", "An"}, {"citizen_id", kOwnerId}, {"address", "Huế"}}},
+      {"documents",
+       {{"declaration", api.Upload("t-clerk", "%PDF desk declaration", "application/pdf")},
+        {"legal_residence_proof", api.Upload("t-clerk", "%PDF desk proof", "application/pdf")}}}};
+  const HttpResponse at_desk = api.Call("POST", "/v1/dossiers", "t-clerk", for_owner.dump());
+  REQUIRE_MESSAGE(at_desk.status == 201, at_desk.body);
+  CHECK(Body(at_desk).at("identity_verified_by").is_null());
+}
+
 // Every endpoint x every role: allow (the status of success) or deny.
 // The matrix, with each caller's bearer token or, `by_session`, the same
 // user's browser session (cookie and CSRF token).
