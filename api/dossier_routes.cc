@@ -10,6 +10,7 @@
 #include "api/problem.h"
 #include "engine/domain/form_order.h"
 #include "engine/domain/identity.h"
+#include "engine/domain/identity_claims.h"
 #include "engine/domain/rating.h"
 #include "engine/domain/rfc3339.h"
 #include "engine/domain/status_macros.h"
@@ -107,8 +108,21 @@ json LintProblemsJson(const std::vector<LintProblem>& problems) {
   return {{"valid", problems.empty()}, {"problems", items}};
 }
 
-json ActorJson(const Actor& actor) {
-  return {{"id", actor.user_id}, {"roles", actor.roles}, {"agency", actor.agency}};
+// Who acted and how they authenticated; the method and provider are null for
+// events stored before the audit trail recorded them.
+json EventActorJson(const DossierEvent& event) {
+  const Actor& actor = event.actor;
+  json authenticated_by;
+  json identity_provider;
+  if (event.records_authentication) {
+    authenticated_by = AuthMethodName(actor.authenticated_by);
+    if (!actor.identity_provider.empty()) identity_provider = actor.identity_provider;
+  }
+  return {{"id", actor.user_id},
+          {"roles", actor.roles},
+          {"agency", actor.agency},
+          {"authenticated_by", authenticated_by},
+          {"identity_provider", identity_provider}};
 }
 
 json DossierJson(const DossierView& view) {
@@ -129,6 +143,7 @@ json DossierJson(const DossierView& view) {
                           {"reason", e.reason}});
   }
   const std::optional<SatisfactionRating> rating = RatingOf(d);
+  const std::optional<std::string> verified_by = IdentityVerifiedBy(d);
   // Overdue in its current state: the engine's escalation since it entered.
   json escalation;
   if (const DossierEvent* escalated = EscalationDuringStay(d)) {
@@ -141,6 +156,7 @@ json DossierJson(const DossierView& view) {
       {"definition_version", d.definition_version},
       {"applicant_id", d.applicant_id},
       {"agency", d.agency},
+      {"identity_verified_by", verified_by ? json(*verified_by) : json()},
       {"state", d.state},
       {"state_name", state != nullptr ? state->name : d.state},
       {"status", static_cast<int>(view.status)},
@@ -511,7 +527,7 @@ class Handlers {
                        {"action", r.event.action},
                        {"from", r.event.from_state},
                        {"to", r.event.to_state},
-                       {"actor", ActorJson(r.event.actor)},
+                       {"actor", EventActorJson(r.event)},
                        {"at", FormatRfc3339DateTime(r.event.at)},
                        {"channel", r.event.channel ? json(ChannelName(*r.event.channel)) : json()},
                        {"payload", r.event.payload},

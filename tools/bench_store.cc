@@ -197,9 +197,10 @@ double MeasureRaw(const std::string& path, int transitions_per_commit, double se
   sqlite3_stmt* insert = MustPrepare(
       db,
       "INSERT INTO events (dossier_code, idx, action, from_state, to_state, actor_id, "
-      "actor_roles, actor_agency, at, step, channel, payload, previous_hash, hash) VALUES "
+      "actor_roles, actor_agency, at, step, channel, payload, previous_hash, hash, "
+      "actor_auth_method, actor_identity_provider) VALUES "
       "(?1, ?2, 'forward', 's', 's', 'officer-1', '[\"officer\"]', '000.00.01.H26', ?3, 'none', "
-      "NULL, '{\"comment\":\"chuyển xử lý\"}', ?4, ?5)");
+      "NULL, '{\"comment\":\"chuyển xử lý\"}', ?4, ?5, 'bearer_token', NULL)");
   sqlite3_stmt* unqueue = MustPrepare(db, "DELETE FROM queue_entries WHERE code = ?1");
   sqlite3_stmt* enqueue =
       MustPrepare(db,

@@ -105,6 +105,12 @@ struct DossierEvent {
   ApplicantStep step = ApplicantStep::kNone;
   std::optional<Channel> channel;                     // set on applicant-facing steps
   nlohmann::json payload = nlohmann::json::object();  // comment, documents, ...
+  // Whether the event records how its actor authenticated
+  // (actor.authenticated_by, actor.identity_provider). Every event the engine
+  // makes does; false only for events stored before the audit trail recorded
+  // the method, whose actor then reads kSystem with no meaning: they are
+  // shown without a method and hashed as they were written (audit_chain.h).
+  bool records_authentication = true;
 };
 
 // In an event's payload, recorded by the engine (never sent by a client): the

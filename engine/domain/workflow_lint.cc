@@ -26,6 +26,7 @@
 
 #include "engine/domain/dossier.h"
 #include "engine/domain/form_order.h"
+#include "engine/domain/identity_claims.h"
 #include "engine/domain/json_parse.h"
 #include "engine/domain/json_positions.h"
 
@@ -522,6 +523,9 @@ void CheckLocalizedText(const json& schema, const char* keyword, bool required,
   }
 }
 
+// Where the procedure's form schema is in a definition.
+constexpr const char* kFormPointer = "/procedure/form";
+
 bool HasType(const json& schema, const char* type) {
   const auto declared = schema.find("type");
   return declared != schema.end() && declared->is_string() && *declared == type;
@@ -567,6 +571,17 @@ void CheckFormFields(const json& schema, const std::string& at, std::vector<Fiel
               {here, "must be one of \"date\", \"citizen-id\", \"textarea\", \"select\""});
         }
       }
+      if (const auto claim = field.find(kIdentityClaimKeyword); claim != field.end()) {
+        const std::string here = field_at + "/" + kIdentityClaimKeyword;
+        if (!claim->is_string() || !ParseIdentityClaim(claim->get_ref<const std::string&>())) {
+          errors.push_back(
+              {here, "must be one of \"name\", \"id_number\", \"birthdate\", \"address\""});
+        } else if (at != kFormPointer) {
+          errors.push_back({here, "only the form's own fields take an identity claim"});
+        } else if (!HasType(field, "string")) {
+          errors.push_back({here, "an identity claim needs a field of type \"string\""});
+        }
+      }
       CheckFormFields(field, field_at, errors);
     }
   }
@@ -605,7 +620,7 @@ std::vector<LintProblem> Findings(const JsonSchema& workflow_schema, const json&
   CheckFormSchema(wf.value(), form);
   AddFindings(std::move(form), "form_schema", findings);
   std::vector<FieldError> fields;
-  CheckFormFields(wf->procedure.form_schema, "/procedure/form", fields);
+  CheckFormFields(wf->procedure.form_schema, kFormPointer, fields);
   AddFindings(std::move(fields), "form_field", findings);
   std::stable_sort(
       findings.begin(), findings.end(),

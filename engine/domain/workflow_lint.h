@@ -16,7 +16,9 @@
 // "title" {"vi", "en"} (both non-empty), an optional localized "description",
 // an "x-widget" among kFormWidgets that fits the field ("select" needs "enum";
 // "date", "citizen-id" and "textarea" a string), and an "x-order"
-// (form_order.h) that names every property once.
+// (form_order.h) that names every property once. A field may name the
+// verified identity claim that pre-fills it ("x-identity-claim",
+// identity_claims.h): a known claim, on a top-level field of type string.
 //
 // All problems are reported, each with a JSON pointer into the document and
 // a plain sentence, ordered by pointer.

@@ -17,6 +17,16 @@
 
 namespace motcua {
 
+namespace {
+
+// The canonical value of an actor's identity provider: null when it has none.
+nlohmann::json IdentityProviderOrNull(const Actor& actor) {
+  return actor.identity_provider.empty() ? nlohmann::json()
+                                         : nlohmann::json(actor.identity_provider);
+}
+
+}  // namespace
+
 std::string CanonicalEvent(const std::string& dossier_code, std::int64_t index,
                            const DossierEvent& event) {
   // nlohmann::json objects keep keys sorted, so dump() is canonical.
@@ -36,6 +46,11 @@ std::string CanonicalEvent(const std::string& dossier_code, std::int64_t index,
       {"payload", event.payload},
   };
   if (event.channel) canonical["channel"] = static_cast<int>(*event.channel);
+  if (event.records_authentication) {
+    nlohmann::json& actor = canonical["actor"];
+    actor["authenticated_by"] = std::string(AuthMethodName(event.actor.authenticated_by));
+    actor["identity_provider"] = IdentityProviderOrNull(event.actor);
+  }
   return canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -54,8 +69,14 @@ CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
   // value dumped with the same settings, without building the object (and
   // copying the payload) first. A test checks it against CanonicalEvent.
   CanonicalEventTemplate parts;
+  std::string authentication;
+  if (event.records_authentication) {
+    authentication = ",\"authenticated_by\":" +
+                     CanonicalJson(std::string(AuthMethodName(event.actor.authenticated_by))) +
+                     ",\"identity_provider\":" + CanonicalJson(IdentityProviderOrNull(event.actor));
+  }
   parts.head = "{\"action\":" + CanonicalJson(event.action) +
-               ",\"actor\":{\"agency\":" + CanonicalJson(event.actor.agency) +
+               ",\"actor\":{\"agency\":" + CanonicalJson(event.actor.agency) + authentication +
                ",\"roles\":" + CanonicalJson(event.actor.roles) +
                ",\"user_id\":" + CanonicalJson(event.actor.user_id) +
                "},\"at\":" + std::to_string(ToSeconds(event.at)) + ",\"channel\":" +

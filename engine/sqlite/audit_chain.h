@@ -7,6 +7,15 @@
 // canonical form is a JSON object with fixed field names and sorted keys, so
 // it does not depend on column order or on how the payload was first written.
 //
+// How the actor authenticated is part of the canonical event exactly when the
+// event records it (DossierEvent::records_authentication): its "actor" object
+// then also has "authenticated_by" (AuthMethodName) and "identity_provider"
+// (the provider's name, or null). Events stored before the method was recorded
+// (NULL in events.actor_auth_method, migration 0014) have neither key, so
+// their canonical text and hash are what the engine wrote then, and they still
+// verify. A recorded method cannot be removed, added or changed without
+// breaking the event's hash.
+//
 // Example:
 //   Result<AuditVerification> check = VerifyAuditChain("/var/lib/motcua/motcua.db");
 //   if (check.ok() && !check->ok) Report(check->first_broken->dossier_code);

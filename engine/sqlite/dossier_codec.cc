@@ -149,6 +149,13 @@ Result<AuditRecord> ReadEventRow(const SqliteStatement& row) {
   event.payload = std::move(payload);
   record.previous_hash = row.ColumnText(13);
   record.hash = row.ColumnText(14);
+  event.records_authentication = !row.IsNull(15);
+  if (event.records_authentication) {
+    std::optional<AuthMethod> method = ParseAuthMethod(row.ColumnText(15));
+    if (!method) return CorruptColumn("actor_auth_method");
+    event.actor.authenticated_by = *method;
+    event.actor.identity_provider = row.ColumnOptionalText(16).value_or("");
+  }
   return record;
 }
 

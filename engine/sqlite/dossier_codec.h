@@ -45,7 +45,8 @@ Result<ApplicantStep> StepFromName(const std::string& name);
 // The columns of `events` in the order ReadEventRow expects them.
 inline constexpr const char* kEventColumns =
     "sequence, dossier_code, idx, action, from_state, to_state, actor_id, actor_roles, "
-    "actor_agency, at, step, channel, payload, previous_hash, hash";
+    "actor_agency, at, step, channel, payload, previous_hash, hash, actor_auth_method, "
+    "actor_identity_provider";
 
 // Reads the current row of a statement that selected kEventColumns.
 Result<AuditRecord> ReadEventRow(const SqliteStatement& row);

@@ -74,8 +74,9 @@ Status AppendEvent(SqliteConnection& db, EventChainHeads& heads, const std::stri
   ASSIGN_OR_RETURN(
       SqliteStatement * insert,
       db.Prepare("INSERT INTO events (dossier_code, idx, action, from_state, to_state, actor_id, "
-                 "actor_roles, actor_agency, at, step, channel, payload, previous_hash, hash) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
+                 "actor_roles, actor_agency, at, step, channel, payload, previous_hash, hash, "
+                 "actor_auth_method, actor_identity_provider) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"));
   SqliteStatement& stmt = *insert;
   {
     StatementReset reset(&stmt);
@@ -97,6 +98,17 @@ Status AppendEvent(SqliteConnection& db, EventChainHeads& heads, const std::stri
     stmt.BindTextNoCopy(12, encoded.payload_json);
     stmt.BindTextNoCopy(13, previous_hash);
     stmt.BindTextNoCopy(14, hash);
+    // NULL columns for an event that records no method, as its hash covers none.
+    if (event.records_authentication) {
+      stmt.BindTextNoCopy(15, AuthMethodName(event.actor.authenticated_by));
+    } else {
+      stmt.BindNull(15);
+    }
+    if (event.records_authentication && !event.actor.identity_provider.empty()) {
+      stmt.BindTextNoCopy(16, event.actor.identity_provider);
+    } else {
+      stmt.BindNull(16);
+    }
     Status inserted = stmt.Run();
     if (!inserted.ok()) return inserted;
   }

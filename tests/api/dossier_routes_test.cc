@@ -18,6 +18,7 @@
 #include "api/http_message.h"
 #include "engine/crypto/sha256.h"
 #include "engine/domain/identity.h"
+#include "engine/domain/payment.h"
 #include "engine/domain/workflow_lint.h"
 #include "tests/api/route_test_support.h"
 #include "tests/api/session_test_support.h"
@@ -29,6 +30,15 @@ namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
+
+// BearerTable, whose callers are marked as the token service marks them.
+BearerAuthenticator TokenServiceTable(const std::map<std::string, Actor>& tokens) {
+  return [table = BearerTable(tokens)](std::string_view secret) -> Result<Actor> {
+    Result<Actor> actor = table(secret);
+    if (actor.ok()) actor->authenticated_by = AuthMethod::kBearerToken;
+    return actor;
+  };
+}
 
 struct Api : PermanentResidenceService {
   std::unique_ptr<DocumentService> documents;
@@ -42,8 +52,8 @@ struct Api : PermanentResidenceService {
   bool by_session = false;
 
   Api() {
-    api = std::make_unique<DossierApi>(
-        DossierApi{*service, *catalog, sessions.Authenticator(BearerTable(Tokens())), *calendar});
+    api = std::make_unique<DossierApi>(DossierApi{
+        *service, *catalog, sessions.Authenticator(TokenServiceTable(Tokens())), *calendar});
     REQUIRE(AddDossierRoutes(router, *api).ok());
     documents = std::make_unique<DocumentService>(store, *catalog, &Sha256Hex, clock);
     document_api = std::make_unique<DocumentApi>(DocumentApi{*documents, api->authenticate});
@@ -157,6 +167,65 @@ TEST_CASE("dossier routes: submission and every status change write the national
   CHECK(received.at("progress").at("NoiDungXuLy") == "Receive the dossier");
   CHECK(received.at("progress").at("NgayBatDau") == "20260302080100");
   CHECK(received.at("progress").at("ThoiDiemXuLy") == "20260302080200");
+}
+
+TEST_CASE("dossier routes: the audit trail shows how each actor authenticated") {
+  Api api;
+  const std::string code = api.Submit();  // by bearer token
+  api.by_session = true;                  // the clerk signed in at the provider "vneid"
+  REQUIRE(api.Call("POST", "/v1/dossiers/" + code + "/actions/receive", "t-clerk", "{}").status ==
+          200);
+  PaymentRecord payment;  // the payment gateway's confirmation, applied as the engine
+  payment.transaction_id = "gw-audit";
+  payment.channel = Channel::kOnline;
+  payment.amount = 10000;
+  REQUIRE(api.service->PayFee(Actor{kSystemRole, {kSystemRole}, ""}, code, payment).ok());
+
+  for (bool by_session : {false, true}) {
+    CAPTURE(by_session);
+    api.by_session = by_session;
+    const HttpResponse audit = api.Call("GET", "/v1/dossiers/" + code + "/audit", "t-auditor");
+    REQUIRE_MESSAGE(audit.status == 200, audit.body);
+    const json items = Body(audit).at("items");
+    REQUIRE(items.size() == 3);
+    CHECK(items[0].at("actor").at("id") == kOwnerId);
+    CHECK(items[0].at("actor").at("authenticated_by") == "bearer_token");
+    CHECK(items[0].at("actor").at("identity_provider").is_null());
+    CHECK(items[1].at("actor").at("id") == "clerk-a");
+    CHECK(items[1].at("actor").at("authenticated_by") == "oidc_session");
+    CHECK(items[1].at("actor").at("identity_provider") == "vneid");
+    CHECK(items[2].at("action") == "pay_fee");
+    CHECK(items[2].at("actor").at("authenticated_by") == "system");
+    CHECK(items[2].at("actor").at("identity_provider").is_null());
+  }
+}
+
+TEST_CASE("dossier routes: a submission in a provider's session records the verified identity") {
+  Api api;
+  const std::string by_token = api.Submit();
+  CHECK(Body(api.Call("GET", "/v1/dossiers/" + by_token, "t-owner"))
+            .at("identity_verified_by")
+            .is_null());
+  api.by_session = true;  // signed in at "vneid"
+  const std::string by_session = api.Submit();
+  for (const char* reader : {"t-owner", "t-clerk", "t-auditor"}) {
+    CAPTURE(reader);
+    const HttpResponse read = api.Call("GET", "/v1/dossiers/" + by_session, reader);
+    REQUIRE_MESSAGE(read.status == 200, read.body);
+    CHECK(Body(read).at("identity_verified_by") == "vneid");
+  }
+  // A clerk signed in at a provider vouches for themselves, not for the applicant.
+  const json for_owner = {
+      {"procedure", "1.004222"},
+      {"agency", kAgencyA},
+      {"applicant_id", kOwnerId},
+      {"form", {{"full_name", "An"}, {"citizen_id", kOwnerId}, {"address", "Huế"}}},
+      {"documents",
+       {{"declaration", api.Upload("t-clerk", "%PDF desk declaration", "application/pdf")},
+        {"legal_residence_proof", api.Upload("t-clerk", "%PDF desk proof", "application/pdf")}}}};
+  const HttpResponse at_desk = api.Call("POST", "/v1/dossiers", "t-clerk", for_owner.dump());
+  REQUIRE_MESSAGE(at_desk.status == 201, at_desk.body);
+  CHECK(Body(at_desk).at("identity_verified_by").is_null());
 }
 
 // Every endpoint x every role: allow (the status of success) or deny.

@@ -84,6 +84,34 @@ TEST_CASE("tamper: a dossier's state changed directly in its row is named by aud
   CHECK(server.Alive());
 }
 
+TEST_CASE("tamper: the recorded way an actor signed in, changed in its event, is named") {
+  LiveServer server;
+  const std::vector<std::string> codes = CreateReceivedDossiers(server);
+  // The trail shows the bearer tokens the citizen and the clerk used.
+  const std::string auditor = server.Token("auditor-1", "auditor", kAgency);
+  const LiveReply trail = server.Send("GET", "/v1/dossiers/" + codes[0] + "/audit", auditor);
+  REQUIRE_MESSAGE(trail.status == 200, trail.body);
+  for (const nlohmann::json& item : trail.Json().at("items")) {
+    CHECK(item.at("actor").at("authenticated_by") == "bearer_token");
+    CHECK(item.at("actor").at("identity_provider").is_null());
+  }
+  std::string output;
+  REQUIRE_MESSAGE(server.RunCliStatus("audit verify --db " + server.db(), output) == 0, output);
+
+  // The clerk's reception is passed off as a sign-in at the national provider.
+  Tamper(server,
+         "DROP TRIGGER events_no_update; UPDATE events SET actor_auth_method = 'oidc_session', "
+         "actor_identity_provider = 'vneid' WHERE dossier_code = " +
+             Quoted(codes[0]) + " AND idx = 1;");
+  CHECK(server.RunCliStatus("audit verify --db " + server.db(), output) == 1);
+  CHECK_MESSAGE(output.find("broken: dossier " + codes[0] + ", event 1") != std::string::npos,
+                output);
+  CHECK_MESSAGE(output.find("hash does not match the event's content") != std::string::npos,
+                output);
+  CHECK(output.find(codes[1]) == std::string::npos);
+  CHECK(server.Alive());
+}
+
 TEST_CASE("tamper: a dossier's deleted last event is named by audit verify") {
   LiveServer server;
   const std::vector<std::string> codes = CreateReceivedDossiers(server);

@@ -363,6 +363,30 @@ const UiDefect kUiDefects[] = {
        FullName(d).erase("type");
      },
      "/procedure/form/properties/full_name/x-widget", "needs a field of type \"string\""},
+    {"unknown identity claim", [](json& d) { FullName(d)["x-identity-claim"] = "blood_type"; },
+     "/procedure/form/properties/full_name/x-identity-claim", "must be one of \"name\""},
+    {"identity claim that is not text", [](json& d) { FullName(d)["x-identity-claim"] = 1; },
+     "/procedure/form/properties/full_name/x-identity-claim", "must be one of \"name\""},
+    {"identity claim on a number",
+     [](json& d) {
+       FullName(d)["x-identity-claim"] = "id_number";
+       FullName(d)["type"] = "integer";
+       FullName(d).erase("minLength");
+     },
+     "/procedure/form/properties/full_name/x-identity-claim", "needs a field of type \"string\""},
+    {"identity claim on a nested field",
+     [](json& d) {
+       d["procedure"]["form"]["properties"]["home"] = {
+           {"title", {{"vi", "Nơi ở"}, {"en", "Home"}}},
+           {"type", "object"},
+           {"properties",
+            {{"street",
+              {{"title", {{"vi", "Đường"}, {"en", "Street"}}},
+               {"type", "string"},
+               {"x-identity-claim", "address"}}}}}};
+     },
+     "/procedure/form/properties/home/properties/street/x-identity-claim",
+     "only the form's own fields"},
     {"nested field without title",
      [](json& d) {
        d["procedure"]["form"]["properties"]["home"] = {
@@ -417,6 +441,8 @@ TEST_CASE("workflow lint: fitting widgets and a complete x-order lint clean") {
       {"type", "string"},
       {"format", "date"},
       {"x-widget", "date"}};
+  document["procedure"]["form"]["properties"]["born"]["x-identity-claim"] = "birthdate";
+  FullName(document)["x-identity-claim"] = "name";
   document["procedure"]["form"]["x-order"] = {"sex", "full_name", "born"};
   const std::vector<FieldError> errors = LintWorkflow(WorkflowSchema(), document);
   CHECK_MESSAGE(errors.empty(), Describe(errors));

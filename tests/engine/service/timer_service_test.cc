@@ -38,12 +38,13 @@ struct Fixture : PermanentResidenceService {
         {{"form",
           {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kOwner}, {"address", "12 Hàng Bài"}}},
          {"documents", {{"declaration", kDeclaration}, {"legal_residence_proof", kProof}}}}};
-    Result<DossierView> created = service->Submit(Actor{kOwner, {"applicant"}, ""}, request);
+    Result<DossierView> created = service->Submit(
+        Actor{kOwner, {"applicant"}, "", AuthMethod::kOidcSession, "vneid"}, request);
     REQUIRE_MESSAGE(created.ok(), (created.ok() ? "" : created.error().message()));
     const std::string code = created->dossier.code;
     clock.Advance(1h);
     Result<DossierView> received =
-        service->Act(Actor{"clerk-1", {"reception_clerk"}, kAgency},
+        service->Act(Actor{"clerk-1", {"reception_clerk"}, kAgency, AuthMethod::kBearerToken},
                      ActionCall{code, "receive", std::nullopt, ActionInput{}});
     REQUIRE_MESSAGE(received.ok(), (received.ok() ? "" : received.error().message()));
     REQUIRE(received->dossier.state == "awaiting_fee");
@@ -129,6 +130,12 @@ TEST_CASE("timers: a state timer fires as system once due, and only then") {
   CHECK(stopped.state == "stopped");
   CHECK(stopped.history.back().action == "stop_processing");
   CHECK(stopped.history.back().actor.user_id == "system");
+  // The sweep acts as the engine, not as whoever acted last.
+  CHECK(stopped.history.back().records_authentication);
+  CHECK(stopped.history.back().actor.authenticated_by == AuthMethod::kSystem);
+  CHECK(stopped.history.back().actor.identity_provider.empty());
+  CHECK(stopped.history[1].actor.authenticated_by == AuthMethod::kBearerToken);
+  CHECK(stopped.history[0].actor.identity_provider == "vneid");
   CHECK(stopped.history.back().payload.at("comment").get<std::string>().find("15 working days") !=
         std::string::npos);
 

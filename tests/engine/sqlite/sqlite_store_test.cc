@@ -15,6 +15,7 @@
 
 #include "engine/sqlite/audit_chain.h"
 #include "engine/sqlite/backup.h"
+#include "engine/sqlite/dossier_codec.h"
 #include "engine/sqlite/migrations.h"
 #include "tests/engine/sqlite/sample_dossiers.h"
 #include "tests/engine/sqlite/temp_directory.h"
@@ -323,6 +324,187 @@ TEST_CASE("sqlite store: the canonical event split around its index is the canon
         CHECK(EventHash(parts, index, "abc") == EventHash(canonical, "abc"));
       }
     }
+  }
+}
+
+TEST_CASE("sqlite store: an event that records no method hashes as events did before methods") {
+  // The text and hash of this event as the engine computed them before events
+  // recorded how their actor authenticated; rows written then must still
+  // verify, so these never change.
+  DossierEvent event = SubmitEvent("001099012345", SampleTime(5));
+  event.records_authentication = false;
+  event.actor.authenticated_by = AuthMethod::kOidcSession;  // not recorded: ignored
+  event.actor.identity_provider = "vneid";
+  const std::string before_methods =
+      R"({"action":"submit","actor":{"agency":"","roles":["applicant"],"user_id":"001099012345"},)"
+      R"("at":1795136405,"channel":2,"dossier_code":"A-1","from_state":"","idx":0,)"
+      R"("payload":{"comment":"nộp hồ sơ"},"step":"submission","to_state":"submitted"})";
+  CHECK(CanonicalEvent("A-1", 0, event) == before_methods);
+  CHECK(EventHash(CanonicalEvent("A-1", 0, event), "") ==
+        "23e6f51b1557ebede24b3715083197678d707a881275397e7b01512020ae1854");
+
+  event.records_authentication = true;
+  const std::string recorded = CanonicalEvent("A-1", 0, event);
+  CHECK(recorded.find(R"("actor":{"agency":"","authenticated_by":"oidc_session",)"
+                      R"("identity_provider":"vneid","roles":["applicant"],)") !=
+        std::string::npos);
+  event.actor.identity_provider.clear();
+  event.actor.authenticated_by = AuthMethod::kBearerToken;
+  CHECK(CanonicalEvent("A-1", 0, event)
+            .find(R"("authenticated_by":"bearer_token","identity_provider":null,)") !=
+        std::string::npos);
+}
+
+// The events of `code`, read from their rows.
+std::vector<AuditRecord> StoredEvents(RawDatabase& raw, const std::string& code) {
+  sqlite3_stmt* prepared = nullptr;
+  const std::string sql =
+      std::string("SELECT ") + kEventColumns + " FROM events WHERE dossier_code = ?1 ORDER BY idx";
+  REQUIRE(sqlite3_prepare_v2(raw.handle(), sql.c_str(), -1, &prepared, nullptr) == SQLITE_OK);
+  SqliteStatement stmt(prepared, raw.handle());
+  stmt.BindText(1, code);
+  std::vector<AuditRecord> records;
+  REQUIRE(stmt.ForEachRow([&](const SqliteStatement& row) -> Status {
+                Result<AuditRecord> record = ReadEventRow(row);
+                if (!record.ok()) return record.error();
+                records.push_back(std::move(record).value());
+                return Status();
+              })
+              .ok());
+  return records;
+}
+
+// Rewrites the events of `code` as the engine wrote them before events
+// recorded how their actor authenticated: no method in the row, and each hash
+// computed without it (the form pinned by the test above).
+void RewriteAsBeforeMethods(const std::string& path, const std::string& code) {
+  RawDatabase raw(path);
+  std::string previous_hash;
+  std::string sql = "DROP TRIGGER events_no_update;";
+  for (AuditRecord& record : StoredEvents(raw, code)) {
+    record.event.records_authentication = false;
+    const std::string hash =
+        EventHash(CanonicalEvent(code, record.index, record.event), previous_hash);
+    sql +=
+        "UPDATE events SET actor_auth_method = NULL, actor_identity_provider = NULL, "
+        "previous_hash = '" +
+        previous_hash + "', hash = '" + hash +
+        "' WHERE sequence = " + std::to_string(record.sequence) + ";";
+    previous_hash = hash;
+  }
+  sql +=
+      "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN "
+      "SELECT RAISE(ABORT, 'events are append-only'); END;";
+  REQUIRE(raw.Exec(sql) == "");
+}
+
+TEST_CASE(
+    "sqlite store: events stored before they recorded a method verify, and later ones chain") {
+  TempDirectory dir;
+  const std::string path = dir.File("old.db");
+  {
+    auto store = OpenStore(path);
+    CreateWithHistory(*store, "OLD-1", 2);
+  }
+  RewriteAsBeforeMethods(path, "OLD-1");
+  Result<AuditVerification> old = VerifyAuditChain(path);
+  REQUIRE(old.ok());
+  CHECK(old->ok);
+  CHECK(old->events_checked == 3);
+
+  {
+    auto store = OpenStore(path);
+    Dossier current = store->GetDossier("OLD-1").value();
+    for (const DossierEvent& event : current.history) CHECK_FALSE(event.records_authentication);
+    SampleTransition next = MoveTo(current, "after", SampleTime(600));
+    next.event.actor.authenticated_by = AuthMethod::kOidcSession;
+    next.event.actor.identity_provider = "keycloak";
+    next.after.history.back() = next.event;
+    REQUIRE(store->CommitTransition(CommitOf(next, current.version)).ok());
+    const std::vector<DossierEvent> history = store->GetDossier("OLD-1")->history;
+    REQUIRE(history.size() == 4);
+    CHECK_FALSE(history[2].records_authentication);
+    CHECK(history[3].records_authentication);
+    CHECK(history[3].actor.authenticated_by == AuthMethod::kOidcSession);
+    CHECK(history[3].actor.identity_provider == "keycloak");
+  }
+  Result<AuditVerification> mixed = VerifyAuditChain(path);
+  REQUIRE(mixed.ok());
+  CHECK(mixed->ok);
+  CHECK(mixed->events_checked == 4);
+
+  // A method added to an old row is an edit like any other.
+  {
+    RawDatabase raw(path);
+    REQUIRE(raw.Exec("DROP TRIGGER events_no_update; UPDATE events SET actor_auth_method = "
+                     "'bearer_token' WHERE dossier_code = 'OLD-1' AND idx = 1") == "");
+  }
+  Result<AuditVerification> claimed = VerifyAuditChain(path);
+  REQUIRE(claimed.ok());
+  CHECK_FALSE(claimed->ok);
+  REQUIRE(claimed->first_broken.has_value());
+  CHECK(claimed->first_broken->index == 1);
+  CHECK(claimed->first_broken->reason == "hash does not match the event's content");
+}
+
+TEST_CASE("sqlite store: a recorded method edited in the database breaks the chain at that event") {
+  struct Edit {
+    const char* what;
+    const char* set;  // the SET clause of the attacker's UPDATE
+    std::int64_t index;
+    const char* reason;
+  };
+  const std::vector<Edit> edits = {
+      {"a bearer token passed off as a provider's session",
+       "actor_auth_method = 'oidc_session', actor_identity_provider = 'vneid'", 1,
+       "hash does not match the event's content"},
+      {"another provider", "actor_identity_provider = 'keycloak'", 0,
+       "hash does not match the event's content"},
+      {"the provider removed", "actor_identity_provider = NULL", 0,
+       "hash does not match the event's content"},
+      {"the method removed, as if written before methods were recorded",
+       "actor_auth_method = NULL, actor_identity_provider = NULL", 2,
+       "hash does not match the event's content"},
+      {"a method the engine does not know", "actor_auth_method = 'root'", 1,
+       "event is unreadable: stored actor_auth_method has an unexpected shape"},
+  };
+  for (const Edit& edit : edits) {
+    CAPTURE(edit.what);
+    TempDirectory dir;
+    const std::string path = dir.File("m.db");
+    {
+      auto store = OpenStore(path);
+      Dossier current = NewDossier("M-1");
+      current.history[0].actor.authenticated_by = AuthMethod::kOidcSession;
+      current.history[0].actor.identity_provider = "vneid";
+      REQUIRE(store->CreateDossier(current, {"clerk"}, 1).ok());
+      for (int i = 0; i < 2; ++i) {
+        SampleTransition next =
+            MoveTo(current, "step" + std::to_string(i), SampleTime(60 * (i + 1)));
+        next.event.actor.authenticated_by = AuthMethod::kBearerToken;
+        next.after.history.back() = next.event;
+        REQUIRE(store->CommitTransition(CommitOf(next, current.version)).ok());
+        current = next.after;
+      }
+    }
+    Result<AuditVerification> clean = VerifyAuditChain(path);
+    REQUIRE(clean.ok());
+    REQUIRE(clean->ok);
+    {
+      RawDatabase raw(path);
+      REQUIRE(raw.Query("SELECT actor_auth_method FROM events WHERE idx = 1") == "bearer_token");
+      REQUIRE(raw.Query("SELECT actor_identity_provider FROM events WHERE idx = 0") == "vneid");
+      REQUIRE(raw.Exec("DROP TRIGGER events_no_update; UPDATE events SET " + std::string(edit.set) +
+                       " WHERE dossier_code = 'M-1' AND idx = " + std::to_string(edit.index)) ==
+              "");
+    }
+    Result<AuditVerification> tampered = VerifyAuditChain(path);
+    REQUIRE(tampered.ok());
+    CHECK_FALSE(tampered->ok);
+    REQUIRE(tampered->first_broken.has_value());
+    CHECK(tampered->first_broken->dossier_code == "M-1");
+    CHECK(tampered->first_broken->index == edit.index);
+    CHECK(tampered->first_broken->reason == edit.reason);
   }
 }
 

@@ -69,6 +69,9 @@ void CheckSameEvent(const DossierEvent& actual, const DossierEvent& expected) {
   CHECK(actual.step == expected.step);
   CHECK(actual.channel == expected.channel);
   CHECK(actual.payload == expected.payload);
+  CHECK(actual.records_authentication == expected.records_authentication);
+  CHECK(actual.actor.authenticated_by == expected.actor.authenticated_by);
+  CHECK(actual.actor.identity_provider == expected.actor.identity_provider);
 }
 
 TEST_CASE_TEMPLATE("store: publishing numbers versions, dedupes identical content, hashes it", F,
@@ -238,6 +241,49 @@ TEST_CASE_TEMPLATE("store: every dossier field survives create and get", F, STOR
 
   CHECK(f.store->GetDossier("nope").error().code() == ErrorCode::kNotFound);
   CHECK(f.store->AuditTrail("nope").error().code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE_TEMPLATE("store: every event keeps how its actor authenticated", F, STORE_TYPES) {
+  F f;
+  struct Method {
+    AuthMethod method;
+    const char* provider;
+  };
+  const std::vector<Method> methods = {{AuthMethod::kOidcSession, "vneid"},
+                                       {AuthMethod::kBearerToken, ""},
+                                       {AuthMethod::kSystem, ""},
+                                       {AuthMethod::kDemoSession, ""},
+                                       {AuthMethod::kCli, ""},
+                                       {AuthMethod::kOidcSession, "keycloak"}};
+  Dossier current = NewDossier("H26-261120-0009");
+  current.history[0].actor.authenticated_by = AuthMethod::kDemoSession;
+  REQUIRE(f.store->CreateDossier(current, {"clerk"}, 1).ok());
+  std::vector<DossierEvent> written = current.history;
+  for (std::size_t i = 0; i < methods.size(); ++i) {
+    SampleTransition next =
+        MoveTo(current, "s" + std::to_string(i), SampleTime(60 * static_cast<std::int64_t>(i + 1)));
+    next.event.actor.authenticated_by = methods[i].method;
+    next.event.actor.identity_provider = methods[i].provider;
+    next.after.history.back() = next.event;
+    REQUIRE(f.store->CommitTransition(CommitOf(next, current.version)).ok());
+    written.push_back(next.event);
+    current = next.after;
+  }
+  const std::vector<DossierEvent> history = f.store->GetDossier(current.code)->history;
+  REQUIRE(history.size() == written.size());
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    CAPTURE(i);
+    CheckSameEvent(history[i], written[i]);
+  }
+  CHECK(history[0].actor.authenticated_by == AuthMethod::kDemoSession);
+  CHECK(history[1].actor.identity_provider == "vneid");
+  const std::vector<AuditRecord> trail = f.store->AuditTrail(current.code).value();
+  REQUIRE(trail.size() == written.size());
+  for (std::size_t i = 0; i < trail.size(); ++i) {
+    CAPTURE(i);
+    CheckSameEvent(trail[i].event, written[i]);
+  }
+  CHECK(trail.back().event.actor.identity_provider == "keycloak");
 }
 
 TEST_CASE_TEMPLATE("store: a stale transition conflicts and changes nothing", F, STORE_TYPES) {
