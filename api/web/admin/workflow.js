@@ -145,8 +145,9 @@ export function WorkflowPage() {
       setBase({ code, version: data.version });
     } catch (error) {
       if (error instanceof ApiError && error.status === 412) {
-        setStale(true);
+        // The explanation names the new latest version: learn it first.
         setBase({ code, version: await latestVersion(code).catch(() => null) });
+        setStale(true);
         setVersionsShown((n) => n + 1);
       } else {
         setFailure(error);
