@@ -11,6 +11,7 @@
 #include "engine/domain/form_order.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/identity_claims.h"
+#include "engine/domain/payment.h"
 #include "engine/domain/rating.h"
 #include "engine/domain/rfc3339.h"
 #include "engine/domain/status_macros.h"
@@ -125,9 +126,67 @@ json EventActorJson(const DossierEvent& event) {
           {"identity_provider", identity_provider}};
 }
 
+// The localized title of a state or action of `workflow`; an id the
+// definition does not know (an engine event) is its own title.
+json StateTitleJson(const Workflow& workflow, const std::string& id) {
+  const State* state = workflow.FindState(id);
+  return state != nullptr ? NamesJson(state->names) : NamesJson({id, id});
+}
+
+json ActionTitleJson(const Workflow& workflow, const std::string& name) {
+  const Action* action = workflow.FindAction(name);
+  return action != nullptr ? NamesJson(action->names) : NamesJson({name, name});
+}
+
+// The actions `names` (available now) with what a person must supply for each.
+json ActionsJson(const Workflow& workflow, const std::vector<std::string>& names) {
+  json actions = json::array();
+  for (const std::string& name : names) {
+    const Action* action = workflow.FindAction(name);
+    if (action == nullptr) continue;
+    const Requirements& needs = action->requirements;
+    actions.push_back(
+        {{"name", action->name},
+         {"title", NamesJson(action->names)},
+         {"step",
+          action->step == ApplicantStep::kNone ? json() : json(ApplicantStepName(action->step))},
+         {"requires",
+          {{"comment", needs.comment},
+           {"result_document", needs.result_document},
+           {"appointment_date", needs.appointment_date},
+           {"signature", needs.result_signature},
+           {"documents", needs.documents},
+           {"form_fields", needs.form_fields}}}});
+  }
+  return actions;
+}
+
+json FeeJson(const FeeStatus& fee) {
+  json paid;
+  if (fee.paid) {
+    paid = {{"amount", fee.paid->amount},
+            {"channel", fee.paid->channel ? json(ChannelName(*fee.paid->channel)) : json()},
+            {"at", FormatRfc3339DateTime(fee.paid->at)}};
+  }
+  return {{"desk", fee.desk_due},
+          {"online", fee.online_due},
+          {"awaiting_payment", fee.awaiting_payment},
+          {"paid", paid}};
+}
+
+json TimeLeftJson(const std::optional<WorkingTimeLeft>& left) {
+  if (!left) return json();
+  return {{"overdue", left->overdue},
+          {"days", left->days},
+          {"hours", left->hours},
+          {"minutes", left->minutes},
+          {"total_minutes", left->total_minutes}};
+}
+
 json DossierJson(const DossierView& view) {
   const Dossier& d = view.dossier;
-  const State* state = view.workflow->workflow.FindState(d.state);
+  const Workflow& workflow = view.workflow->workflow;
+  const State* state = workflow.FindState(d.state);
   json reasons = json::array();
   for (const NotOnlineStep& step : view.fully_online.reasons) {
     reasons.push_back({{"reason", NotOnlineReasonName(step.reason)},
@@ -135,7 +194,12 @@ json DossierJson(const DossierView& view) {
                        {"event_index", step.event_index ? json(*step.event_index) : json()}});
   }
   json documents = json::object();
-  for (const auto& [key, id] : d.documents) documents[key] = id;
+  json document_titles = json::object();
+  for (const auto& [key, id] : d.documents) {
+    documents[key] = id;
+    const RequiredDocument* kind = workflow.procedure.FindDocument(key);
+    document_titles[key] = kind != nullptr ? NamesJson(kind->names) : NamesJson({key, key});
+  }
   json extensions = json::array();
   for (const Extension& e : d.clock.extensions) {
     extensions.push_back({{"at", FormatRfc3339DateTime(e.at)},
@@ -159,6 +223,8 @@ json DossierJson(const DossierView& view) {
       {"identity_verified_by", verified_by ? json(*verified_by) : json()},
       {"state", d.state},
       {"state_name", state != nullptr ? state->name : d.state},
+      {"state_title", StateTitleJson(workflow, d.state)},
+      {"procedure_title", NamesJson(workflow.procedure.names)},
       {"status", static_cast<int>(view.status)},
       {"version", d.version},
       {"assignee", d.assignee ? json(*d.assignee) : json()},
@@ -168,8 +234,12 @@ json DossierJson(const DossierView& view) {
       {"extensions", extensions},
       {"form", d.form},
       {"documents", documents},
+      {"document_titles", document_titles},
       {"result_document", d.result_document ? json(*d.result_document) : json()},
       {"available_actions", view.available_actions},
+      {"actions", ActionsJson(workflow, view.available_actions)},
+      {"fee", FeeJson(FeeStatusOf(workflow, d))},
+      {"working_time_left", TimeLeftJson(view.time_left)},
       {"automatic_pending", view.automatic_pending
                                 ? json{{"action", view.automatic_pending->action},
                                        {"reason", view.automatic_pending->reason}}
@@ -203,13 +273,31 @@ json SummaryJson(const DossierSummary& s) {
           {"updated_at", FormatRfc3339DateTime(s.updated_at)}};
 }
 
-json PageJson(const std::vector<DossierSummary>& items, int limit) {
+// A page of `items` rendered by `render`; the cursor is the last item's code.
+template <typename Item, typename Render>
+json PageJson(const std::vector<Item>& items, int limit, Render render,
+              const std::string& last_code) {
   json list = json::array();
-  for (const DossierSummary& s : items) list.push_back(SummaryJson(s));
+  for (const Item& item : items) list.push_back(render(item));
   json page = {{"items", list}};
   const bool full = static_cast<int>(items.size()) >= limit && !items.empty();
-  page["next_cursor"] = full ? json(items.back().code) : json();
+  page["next_cursor"] = full ? json(last_code) : json();
   return page;
+}
+
+json PageJson(const std::vector<DossierSummary>& items, int limit) {
+  return PageJson(items, limit, SummaryJson, items.empty() ? "" : items.back().code);
+}
+
+json QueueItemJson(const QueueItem& item) {
+  json rendered = SummaryJson(item.summary);
+  rendered["escalated"] = item.escalated;
+  rendered["working_time_left"] = TimeLeftJson(item.time_left);
+  return rendered;
+}
+
+json QueuePageJson(const std::vector<QueueItem>& items, int limit) {
+  return PageJson(items, limit, QueueItemJson, items.empty() ? "" : items.back().summary.code);
 }
 
 json SignatureJson(const ResultSignatureView& view) {
@@ -223,6 +311,11 @@ json SignatureJson(const ResultSignatureView& view) {
           {"document_id", e.document_id},
           {"covers_current_result", view.covers_current_result},
           {"status", view.status}};
+}
+
+// An entity tag of a version number, as If-Match sends it back.
+std::string VersionTag(std::int64_t version) {
+  return "\"" + std::to_string(version) + "\"";
 }
 
 // ---- parsing ----------------------------------------------------------------
@@ -268,7 +361,9 @@ class Handlers {
   HttpResponse GetProcedure(const HttpRequest& request, const PathParams& params) const {
     auto runnable = api_.catalog.Get(params.at("code"));
     if (!runnable.ok()) return ProblemResponse(runnable.error(), request.path);
-    return OrderedJsonResponse(200, ProcedureDetail(**runnable));
+    HttpResponse response = OrderedJsonResponse(200, ProcedureDetail(**runnable));
+    response.headers.push_back({"ETag", VersionTag((*runnable)->definition.version)});
+    return response;
   }
 
   HttpResponse ListVersions(const HttpRequest& request, const PathParams& params,
@@ -317,9 +412,11 @@ class Handlers {
 
   HttpResponse PublishWorkflow(const HttpRequest& request, const PathParams& params,
                                const Actor& actor) const {
+    Result<std::optional<std::int64_t>> expected = IfMatchVersion(request);
+    if (!expected.ok()) return ProblemResponse(expected.error(), request.path);
     Result<json> document = ParseWorkflowBody(request);
     if (!document.ok()) return ProblemResponse(document.error(), request.path);
-    auto published = api_.catalog.Publish(actor, *document, params.at("code"));
+    auto published = api_.catalog.Publish(actor, *document, params.at("code"), *expected);
     if (!published.ok()) return ProblemResponse(published.error(), request.path);
     return JsonResponse(200, {{"procedure", published->procedure_code},
                               {"version", published->version},
@@ -500,11 +597,14 @@ class Handlers {
                        const Actor& actor) const {
     auto slip = api_.dossiers.History(actor, params.at("code"));
     if (!slip.ok()) return ProblemResponse(slip.error(), request.path);
+    const Workflow& workflow = slip->workflow->workflow;
     json items = json::array();
-    for (const HandOff& h : *slip) {
+    for (const HandOff& h : slip->hand_offs) {
       items.push_back(
           {{"state", h.state},
+           {"state_title", StateTitleJson(workflow, h.state)},
            {"action", h.action.empty() ? json() : json(h.action)},
+           {"action_title", h.action.empty() ? json() : ActionTitleJson(workflow, h.action)},
            {"given_by", h.given_by},
            {"handled_by", h.handled_by.empty() ? json() : json(h.handled_by)},
            {"agency", h.agency},
@@ -550,7 +650,7 @@ class Handlers {
     query.limit = *limit;
     auto page = api_.dossiers.Queue(actor, query);
     if (!page.ok()) return ProblemResponse(page.error(), request.path);
-    return JsonResponse(200, PageJson(*page, *limit));
+    return JsonResponse(200, QueuePageJson(*page, *limit));
   }
 
  private:
@@ -561,7 +661,7 @@ class Handlers {
 
 HttpResponse DossierResponse(int status, const DossierView& view) {
   HttpResponse response = JsonResponse(status, DossierJson(view));
-  response.headers.push_back({"ETag", "\"" + std::to_string(view.dossier.version) + "\""});
+  response.headers.push_back({"ETag", VersionTag(view.dossier.version)});
   return response;
 }
 

@@ -10,7 +10,8 @@
 //   GET  /v1/procedures                          public
 //   GET  /v1/procedures/{code}                   public
 //   GET  /v1/procedures/{code}/versions          admin, auditor
-//   PUT  /v1/procedures/{code}/workflow          admin
+//   PUT  /v1/procedures/{code}/workflow          admin; optional If-Match: the latest
+//                                                version the editor started from (412 if not)
 //   POST /v1/procedures/lint                     admin: lints the body (a definition's text)
 //                                                without storing it; 200 {valid, problems}
 //                                                with each problem's line and column

@@ -229,6 +229,25 @@ std::optional<Instant> EnteredCurrentState(const Dossier& dossier) {
   return std::nullopt;
 }
 
+WorkingTimeLeft WorkingTimeUntil(const WorkingCalendar& calendar, Instant now, Instant due) {
+  WorkingTimeLeft left;
+  left.overdue = due < now;
+  left.total_minutes = left.overdue ? calendar.WorkingMinutesBetween(due, now)
+                                    : calendar.WorkingMinutesBetween(now, due);
+  const std::int64_t per_day = std::max<std::int64_t>(calendar.WorkingMinutesPerDay(), 1);
+  left.days = left.total_minutes / per_day;
+  left.hours = (left.total_minutes % per_day) / 60;
+  left.minutes = (left.total_minutes % per_day) % 60;
+  return left;
+}
+
+std::optional<WorkingTimeLeft> TimeLeftOn(const WorkingCalendar& calendar, const LegalClock& clock,
+                                          Instant now) {
+  if (!clock.due_at || clock.finished_at) return std::nullopt;
+  const bool paused = !clock.paused.empty() && !clock.paused.back().to;
+  return WorkingTimeUntil(calendar, paused ? clock.paused.back().from : now, *clock.due_at);
+}
+
 const DossierEvent* EscalationDuringStay(const Dossier& dossier) {
   const std::optional<Instant> entered = EnteredCurrentState(dossier);
   if (!entered) return nullptr;

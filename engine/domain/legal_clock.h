@@ -16,6 +16,7 @@
 //    national index, whatever the dates say.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -86,6 +87,25 @@ Instant SlaDeadline(const WorkingCalendar& calendar, const Sla& sla, Instant ent
 
 DossierTimeliness JudgeDossier(const WorkingCalendar& calendar, const Workflow& workflow,
                                const Dossier& dossier, Instant now);
+
+// Working time from `now` until `due` on `calendar` (or, once overdue, since
+// `due`): whole working days of the calendar's office day, then whole hours
+// and minutes of the rest. Weekends, holidays and time outside office hours
+// do not count; compensating Saturdays do.
+struct WorkingTimeLeft {
+  bool overdue = false;  // `due` is before `now`
+  std::int64_t days = 0;
+  std::int64_t hours = 0;
+  std::int64_t minutes = 0;        // of the last hour
+  std::int64_t total_minutes = 0;  // the whole span, in working minutes
+};
+WorkingTimeLeft WorkingTimeUntil(const WorkingCalendar& calendar, Instant now, Instant due);
+
+// The working time left on a dossier's legal clock at `now`, frozen at the
+// start of a pause while the dossier waits for the applicant; empty without
+// a due date or once processing has ended.
+std::optional<WorkingTimeLeft> TimeLeftOn(const WorkingCalendar& calendar, const LegalClock& clock,
+                                          Instant now);
 
 // One hand-off of the process control slip: the dossier sat in `state` from
 // `entered` until `left` (empty while it is still there), handled by the

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "engine/domain/clock.h"
@@ -31,5 +32,24 @@ struct PaymentRecord {
 // a per-copy fee is multiplied by the form's positive integer "copies"
 // (1 when absent).
 std::int64_t AmountDue(const Procedure& procedure, const Dossier& dossier, Channel channel);
+
+// The last payment recorded on a dossier: the event of a "payment" step.
+struct PaidFee {
+  std::int64_t amount = 0;  // VND; 0 when the event carries no payment note
+  std::optional<Channel> channel;
+  Instant at;
+};
+
+// What a dossier owes and has paid, as the people settling it need to see:
+// the AmountDue at the desk and online, whether its current state waits for
+// a payment (some action of the "payment" step leaves it), and the last
+// payment, if any.
+struct FeeStatus {
+  std::int64_t desk_due = 0;
+  std::int64_t online_due = 0;
+  bool awaiting_payment = false;
+  std::optional<PaidFee> paid;
+};
+FeeStatus FeeStatusOf(const Workflow& workflow, const Dossier& dossier);
 
 }  // namespace motcua

@@ -685,9 +685,11 @@ Result<PublishedResultCheck> DossierService::VerifyPublishedResult(std::string_v
   return unknown;
 }
 
-Result<std::vector<HandOff>> DossierService::History(const Actor& actor, const std::string& code) {
+Result<DossierHistory> DossierService::History(const Actor& actor, const std::string& code) {
   ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
-  return ProcessControlSlip(calendar_, loaded.workflow->workflow, loaded.dossier, clock_.Now());
+  return DossierHistory{
+      ProcessControlSlip(calendar_, loaded.workflow->workflow, loaded.dossier, clock_.Now()),
+      std::move(loaded.workflow)};
 }
 
 Result<std::vector<AuditRecord>> DossierService::Audit(const Actor& actor,
@@ -765,7 +767,7 @@ Result<bool> DossierService::IsResultIssuedTo(const Actor& actor, const std::str
   return false;
 }
 
-Result<std::vector<DossierSummary>> DossierService::Queue(const Actor& actor, QueueQuery query) {
+Result<std::vector<QueueItem>> DossierService::Queue(const Actor& actor, QueueQuery query) {
   RETURN_IF_ERROR(Authorize(actor, Operation::kWorkInQueue));
   // The queue asked for is one of the actor's own roles that works in queues.
   const Actor in_that_role{actor.user_id, {query.role}, actor.agency};
@@ -776,7 +778,19 @@ Result<std::vector<DossierSummary>> DossierService::Queue(const Actor& actor, Qu
   }
   query.agency = actor.agency;
   RETURN_IF_ERROR(CheckPageLimit(query.limit, kDossierPageRule));
-  return store_.ListQueue(query);
+  ASSIGN_OR_RETURN(std::vector<DossierSummary> page, store_.ListQueue(query));
+  const Instant now = clock_.Now();
+  std::vector<QueueItem> items;
+  items.reserve(page.size());
+  for (DossierSummary& summary : page) {
+    QueueItem item;
+    ASSIGN_OR_RETURN(Dossier dossier, store_.GetDossier(summary.code));
+    item.escalated = EscalationDuringStay(dossier) != nullptr;
+    item.time_left = TimeLeftOn(calendar_, dossier.clock, now);
+    item.summary = std::move(summary);
+    items.push_back(std::move(item));
+  }
+  return items;
 }
 
 Result<DossierService::Loaded> DossierService::LoadVisible(const Actor& actor,
@@ -808,6 +822,7 @@ DossierView DossierService::ViewOf(const Actor& actor, Loaded loaded) const {
   }
   view.fully_online = JudgeFullyOnline(runnable.workflow, loaded.dossier);
   view.timeliness = JudgeDossier(calendar_, runnable.workflow, loaded.dossier, clock_.Now());
+  view.time_left = TimeLeftOn(calendar_, loaded.dossier.clock, clock_.Now());
   view.dossier = std::move(loaded.dossier);
   view.workflow = std::move(loaded.workflow);
   return view;

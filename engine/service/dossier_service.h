@@ -52,6 +52,23 @@ struct DossierView {
   std::optional<AutomaticPending> automatic_pending;
   FullyOnlineVerdict fully_online;
   DossierTimeliness timeliness;
+  std::optional<WorkingTimeLeft> time_left;  // TimeLeftOn its legal clock, now
+};
+
+// One dossier of a work queue, with what makes it stand out: the engine
+// escalated it during its stay in its current state, and the working time
+// until (or past) its due date on the agency's calendar.
+struct QueueItem {
+  DossierSummary summary;
+  bool escalated = false;
+  std::optional<WorkingTimeLeft> time_left;  // TimeLeftOn its legal clock, now
+};
+
+// The process control slip of a dossier, with the workflow version it is
+// pinned to (which names its states and actions).
+struct DossierHistory {
+  std::vector<HandOff> hand_offs;
+  std::shared_ptr<const RunnableWorkflow> workflow;
 };
 
 // A new dossier. `agency` is the receiving agency's ID; staff submitting at
@@ -236,7 +253,7 @@ class DossierService {
   // The process control slip and the audit trail of a visible dossier. The
   // audit trail needs Operation::kReadAuditTrail (access.h): kPermissionDenied
   // "role_not_allowed" before any lookup otherwise.
-  Result<std::vector<HandOff>> History(const Actor& actor, const std::string& code);
+  Result<DossierHistory> History(const Actor& actor, const std::string& code);
   Result<std::vector<AuditRecord>> Audit(const Actor& actor, const std::string& code);
 
   // Dossiers in the actor's scope, newest first: an applicant's own, or the
@@ -247,8 +264,10 @@ class DossierService {
 
   // The actor's queue for one of their roles in their agency (kPermissionDenied
   // if they do not hold `query.role`; the agency is always the actor's own).
-  // A limit outside kDossierPageRule is refused.
-  Result<std::vector<DossierSummary>> Queue(const Actor& actor, QueueQuery query);
+  // A limit outside kDossierPageRule is refused. Each item says whether it
+  // was escalated (reading each dossier's events: a page costs one dossier
+  // read per item).
+  Result<std::vector<QueueItem>> Queue(const Actor& actor, QueueQuery query);
 
  private:
   // The dossier and its pinned workflow, if `actor` may see it (else kNotFound).

@@ -102,9 +102,10 @@ Result<std::vector<LintProblem>> WorkflowCatalog::Lint(const Actor& linter,
   return LintWorkflowText(workflow_schema_, text, kRequestJsonLimits);
 }
 
-Result<StoredDefinition> WorkflowCatalog::Publish(
-    const Actor& publisher, const nlohmann::json& document,
-    const std::optional<std::string>& procedure_code) {
+Result<StoredDefinition> WorkflowCatalog::Publish(const Actor& publisher,
+                                                  const nlohmann::json& document,
+                                                  const std::optional<std::string>& procedure_code,
+                                                  std::optional<std::int64_t> expected_latest) {
   RETURN_IF_ERROR(MayPublish(publisher));
   std::vector<FieldError> problems = LintWorkflow(workflow_schema_, document);
   if (!problems.empty()) {
@@ -126,6 +127,16 @@ Result<StoredDefinition> WorkflowCatalog::Publish(
     return latest.error();
   }
   ASSIGN_OR_RETURN(std::string owner, OwnerFor(publisher, code, current_owner));
+  if (expected_latest) {
+    const std::int64_t latest_version = latest.ok() ? latest->version : 0;
+    if (latest_version != *expected_latest) {
+      return Error(ErrorCode::kConflict,
+                   "procedure " + code + " is at version " + std::to_string(latest_version) +
+                       ", not " + std::to_string(*expected_latest) +
+                       ": someone published meanwhile",
+                   ErrorReason::kStaleVersion);
+    }
+  }
   // Built once now as every load will build it, so that nothing that cannot
   // run is ever stored (lint already compiles the form schema; this is the net).
   StoredDefinition candidate;

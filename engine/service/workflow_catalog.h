@@ -73,8 +73,15 @@ class WorkflowCatalog {
   // Anyone else gets kPermissionDenied, reason "not_your_procedure"; an
   // actor the access policy does not let publish at all (access.h,
   // Operation::kPublishWorkflow) gets it with reason "role_not_allowed" first.
+  //
+  // With `expected_latest` (an editor's If-Match), publishing happens only
+  // if that is still the procedure's latest version: otherwise kConflict,
+  // reason "stale_version", after the checks above. The check reads the
+  // latest version just before the store publishes, so two publishers in
+  // the same instant can both pass it (the store does not compare versions).
   Result<StoredDefinition> Publish(const Actor& publisher, const nlohmann::json& document,
-                                   const std::optional<std::string>& procedure_code = {});
+                                   const std::optional<std::string>& procedure_code = {},
+                                   std::optional<std::int64_t> expected_latest = std::nullopt);
 
   // Lints the text of a definition exactly as typed in an editor, without
   // storing anything: LintWorkflowText (workflow_lint.h) under the limits of

@@ -87,6 +87,15 @@ struct Api : PermanentResidenceService {
     return CallRoute(router, method, target, token, body, std::move(headers));
   }
 
+  // The clerk records the desk fee (20,000 VND) of a dossier awaiting it.
+  void PayAtDesk(const std::string& code) {
+    PaymentRecord desk;
+    desk.transaction_id = std::string("desk:") + kAgencyA + ":" + code;
+    desk.channel = Channel::kDesk;
+    desk.amount = 20000;
+    REQUIRE(service->PayFee(Tokens().at("t-clerk"), code, desk).ok());
+  }
+
   // A new dossier of the owner, received by agency A; returns its code.
   std::string Submit() {
     const json body = {
@@ -1068,5 +1077,157 @@ TEST_CASE("dossier routes: a withdrawn dossier has nothing to rate") {
   CHECK(refused.body.find("not_finished") != std::string::npos);
 }
 
+// Issue 17: the clerk page showed the English state name and guessed what
+// each action needs; the view now carries both from the pinned workflow.
+TEST_CASE("dossier routes: the view names state, procedure, documents and actions in vi and en") {
+  Api api;
+  const std::string code = api.Submit();
+  const json submitted = Body(api.Call("GET", "/v1/dossiers/" + code, "t-clerk"));
+  CHECK(submitted.at("state_name") == "Submitted, awaiting reception");
+  CHECK(submitted.at("state_title") ==
+        json{{"vi", "Mới đăng ký, chờ tiếp nhận"}, {"en", "Submitted, awaiting reception"}});
+  CHECK(submitted.at("procedure_title").at("vi") == "Đăng ký thường trú");
+  CHECK(submitted.at("document_titles").size() == submitted.at("documents").size());
+  CHECK(submitted.at("document_titles").at("declaration").at("vi") ==
+        "Tờ khai thay đổi thông tin cư trú (mẫu CT01)");
+  const json& actions = submitted.at("actions");
+  REQUIRE(actions.size() == submitted.at("available_actions").size());
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    CHECK(actions[i].at("name") == submitted.at("available_actions")[i]);
+  }
+  auto action_named = [](const json& view, const std::string& name) {
+    for (const json& action : view.at("actions")) {
+      if (action.at("name") == name) return action;
+    }
+    FAIL("no action " << name);
+    return json();
+  };
+  const json receive = action_named(submitted, "receive");
+  CHECK(receive.at("title").at("vi") == "Tiếp nhận hồ sơ");
+  CHECK(receive.at("requires").at("comment") == false);
+  CHECK(action_named(submitted, "refuse_reception").at("requires").at("comment") == true);
+  // The applicant sees only their own actions, with the same shape.
+  const json owner_view = Body(api.Call("GET", "/v1/dossiers/" + code, "t-owner"));
+  for (const json& action : owner_view.at("actions")) CHECK(action.at("name") != "receive");
+
+  HttpResponse received = api.Call("POST", "/v1/dossiers/" + code + "/actions/receive", "t-clerk");
+  REQUIRE(received.status == 200);
+  const json awaiting_fee = Body(received);
+  CHECK(awaiting_fee.at("fee") ==
+        json{{"desk", 20000}, {"online", 10000}, {"awaiting_payment", true}, {"paid", nullptr}});
+  CHECK(action_named(awaiting_fee, "pay_fee").at("step") == "payment");
+  CHECK(submitted.at("fee").at("awaiting_payment") == false);
+  CHECK(submitted.at("working_time_left") == nullptr);  // not received: no due date
+
+  api.PayAtDesk(code);
+  const json in_review = Body(api.Call("GET", "/v1/dossiers/" + code, "t-specialist"));
+  CHECK(in_review.at("fee").at("awaiting_payment") == false);
+  CHECK(in_review.at("fee").at("paid").at("amount") == 20000);
+  CHECK(in_review.at("fee").at("paid").at("channel") == "desk");
+  CHECK(in_review.at("state_title").at("vi") == "Đang xử lý: chuyên viên thẩm định");
+  const json propose = action_named(in_review, "propose_result");
+  CHECK(propose.at("requires").at("result_document") == true);
+  CHECK(propose.at("requires").at("signature") == false);
+  CHECK(action_named(in_review, "extend_deadline").at("requires").at("appointment_date") == true);
+  const json& left = in_review.at("working_time_left");
+  REQUIRE(left.is_object());
+  CHECK(left.at("overdue") == false);
+  CHECK(left.at("days").get<int>() <= 7);
+  CHECK(left.at("total_minutes").get<std::int64_t>() > 6 * 480);
+
+  const json history = Body(api.Call("GET", "/v1/dossiers/" + code + "/history", "t-owner"));
+  REQUIRE(history.at("items").size() >= 2);
+  const json& first = history.at("items")[0];
+  CHECK(first.at("state") == "submitted");
+  CHECK(first.at("state_title").at("vi") == "Mới đăng ký, chờ tiếp nhận");
+  CHECK(first.at("action") == "receive");
+  CHECK(first.at("action_title") == json{{"vi", "Tiếp nhận hồ sơ"}, {"en", "Receive the dossier"}});
+  CHECK(history.at("items").back().at("action_title") == nullptr);  // still there
+}
+
+TEST_CASE("dossier routes: queue items say which dossiers were escalated and the time left") {
+  Api api;
+  const std::string late = api.Submit();
+  const std::string fresh = api.Submit();
+  // "submitted" has an 8 working-hour SLA; the supervisor is the leader.
+  api.clock.Advance(std::chrono::hours{24 * 3});
+  REQUIRE(api.service->EscalateIfOverdue(late).value());
+  const json queue = Body(api.Call("GET", "/v1/queue?role=reception_clerk", "t-clerk"));
+  REQUIRE(queue.at("items").size() == 2);
+  for (const json& item : queue.at("items")) {
+    CHECK(item.at("escalated") == (item.at("code") == late));
+    CHECK(item.at("working_time_left") == nullptr);  // not received yet
+  }
+  const json leader = Body(api.Call("GET", "/v1/queue?role=leader", "t-leader"));
+  REQUIRE(leader.at("items").size() == 1);
+  CHECK(leader.at("items")[0].at("escalated") == true);
+  (void)fresh;
+
+  REQUIRE(api.Call("POST", "/v1/dossiers/" + fresh + "/actions/receive", "t-clerk").status == 200);
+  api.PayAtDesk(fresh);
+  const json review = Body(api.Call("GET", "/v1/queue?role=specialist", "t-specialist"));
+  REQUIRE(review.at("items").size() == 1);
+  const json& left = review.at("items")[0].at("working_time_left");
+  REQUIRE(left.is_object());
+  CHECK(left.at("overdue") == false);
+  CHECK(left.at("days").get<int>() >= 6);
+  CHECK(left.at("days").get<int>() <= 7);
+}
+
+// Issue 17: an admin studio opened before someone else published would
+// overwrite their version without noticing.
+TEST_CASE("dossier routes: publishing with a stale If-Match is 412 and publishes nothing") {
+  Api api;
+  const std::string path = "/v1/procedures/1.004222/workflow";
+  HttpResponse procedure = api.Call("GET", "/v1/procedures/1.004222", "");
+  REQUIRE(procedure.status == 200);
+  CHECK(procedure.Header("ETag") == "\"1\"");
+  json workflow = LoadJson("workflows/1.004222-permanent-residence.json");
+  workflow["states"][0]["name"] = "Awaiting reception at the one-stop desk";
+  auto versions = [&api] {
+    return Body(api.Call("GET", "/v1/procedures/1.004222/versions", "t-auditor"))
+        .at("items")
+        .size();
+  };
+
+  for (const char* stale : {"\"2\"", "\"99999999999\""}) {
+    INFO(stale);
+    HttpResponse refused =
+        api.Call("PUT", path, "t-national", workflow.dump(), {{"If-Match", stale}});
+    CHECK(refused.status == 412);
+    CHECK(Body(refused).at("type") == "https://motcua.example/problems/stale_version");
+  }
+  for (const char* malformed : {"one", "\"0\"", "\"-1\"", "1 ", "\"\""}) {
+    INFO(malformed);
+    CHECK(api.Call("PUT", path, "t-national", workflow.dump(), {{"If-Match", malformed}}).status ==
+          400);
+  }
+  CHECK(versions() == 1);
+  // A stale If-Match does not let an outsider learn more than 403.
+  CHECK(api.Call("PUT", path, "t-admin", workflow.dump(), {{"If-Match", "\"5\""}}).status == 403);
+
+  HttpResponse published =
+      api.Call("PUT", path, "t-national", workflow.dump(), {{"If-Match", "\"1\""}});
+  REQUIRE(published.status == 200);
+  CHECK(Body(published).at("version") == 2);
+  CHECK(api.Call("GET", "/v1/procedures/1.004222", "").Header("ETag") == "\"2\"");
+  // The second editor still started from version 1: its change is refused.
+  workflow["states"][0]["name"] = "Another editor's name";
+  HttpResponse second =
+      api.Call("PUT", path, "t-national", workflow.dump(), {{"If-Match", "\"1\""}});
+  CHECK(second.status == 412);
+  CHECK(versions() == 2);
+  // Without If-Match publishing works as before.
+  CHECK(api.Call("PUT", path, "t-national", workflow.dump()).status == 200);
+  CHECK(versions() == 3);
+
+  // A procedure never published has no version an editor could have seen.
+  json fresh = LoadJson("workflows/1.004222-permanent-residence.json");
+  fresh["procedure"]["code"] = "1.999999";
+  CHECK(api.Call("PUT", "/v1/procedures/1.999999/workflow", "t-national", fresh.dump(),
+                 {{"If-Match", "\"1\""}})
+            .status == 412);
+  CHECK(api.Call("GET", "/v1/procedures/1.999999", "").status == 404);
+}
 }  // namespace
 }  // namespace motcua

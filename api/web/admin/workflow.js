@@ -7,6 +7,12 @@
 // PUT /v1/procedures/{code}/workflow; the procedure's published versions are
 // listed beside it, each after the first with what changed from the one
 // before (GET /v1/procedures/{code}/versions/{from}/diff/{to}).
+//
+// Publishing sends If-Match with the latest version published when the
+// editor first named the procedure (GET /v1/procedures/{code}'s version). If
+// someone published since, the server answers 412 and publishes nothing:
+// the page says so, lists the versions again and takes the new latest as
+// its base, so publishing over it is a second, informed click.
 
 import { html, useEffect, useRef, useState } from '/web/lib/html.js';
 import { api, ApiError, getJson } from '/web/lib/api.js';
@@ -82,6 +88,11 @@ export function WorkflowPage() {
   const [published, setPublished] = useState(null);
   const [failure, setFailure] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [stale, setStale] = useState(false);
+  // {code, version}: the latest version when the editor named `code`
+  // (version null: not published yet).
+  const [base, setBase] = useState(null);
+  const [versionsShown, setVersionsShown] = useState(0);
   const editor = useRef(null);
   const generation = useRef(0);
   const json = parsed(text);
@@ -109,6 +120,27 @@ export function WorkflowPage() {
     return () => clearTimeout(timer);
   }, [text]);
 
+  const latestVersion = async (of) => {
+    try {
+      return (await getJson(`/v1/procedures/${segment(of)}`)).version;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
+  };
+
+  useEffect(() => {
+    if (!code || base?.code === code) return undefined;
+    let current = true;
+    latestVersion(code).then(
+      (version) => current && setBase({ code, version }),
+      () => current && setBase({ code, version: null }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [code]);
+
   const goTo = (problem) => {
     const area = editor.current;
     if (!area) return;
@@ -128,11 +160,21 @@ export function WorkflowPage() {
     setBusy(true);
     setFailure(null);
     setPublished(null);
+    setStale(false);
+    const headers = base?.code === code && base.version != null ? { 'If-Match': `"${base.version}"` } : {};
     try {
-      const { data } = await api('PUT', `/v1/procedures/${segment(code)}/workflow`, { body: text, contentType: 'application/json' });
+      const { data } = await api('PUT', `/v1/procedures/${segment(code)}/workflow`, { body: text, contentType: 'application/json', headers });
       setPublished(data);
+      setBase({ code, version: data.version });
     } catch (error) {
-      setFailure(error);
+      if (error instanceof ApiError && error.status === 412) {
+        // The explanation names the new latest version: learn it first.
+        setBase({ code, version: await latestVersion(code).catch(() => null) });
+        setStale(true);
+        setVersionsShown((n) => n + 1);
+      } else {
+        setFailure(error);
+      }
     } finally {
       setBusy(false);
     }
@@ -170,6 +212,7 @@ export function WorkflowPage() {
         <${ProblemAlert} error=${failure} />
         ${failure instanceof ApiError && (failure.problem.errors ?? []).length > 0 && html`<ul class="lint-problems">
           ${failure.problem.errors.map((e) => html`<li>${e.pointer}: ${e.message}</li>`)}</ul>`}
+        ${stale && html`<${Alert} kind="warning">${t('admin.publish_stale', { version: base?.version ?? '?' })}<//>`}
         ${published && html`<${Alert} kind="success">${t('admin.published', { code: published.procedure, version: published.version })}<//>`}
         <p><button type="button" class="button" disabled=${!canPublish} onClick=${publish}>
           ${code ? t('admin.publish', { code }) : t('admin.publish_no_code')}</button></p>
@@ -179,7 +222,7 @@ export function WorkflowPage() {
           <h2 id="diagram-heading">${t('admin.diagram')}</h2>
           ${json.value ? html`<${WorkflowDiagram} definition=${json.value} />` : html`<p class="muted">${t('admin.diagram_empty')}</p>`}
         </section>
-        <${Versions} key=${`${code}-${published?.version ?? ''}`} code=${code} />
+        <${Versions} key=${`${code}-${published?.version ?? ''}-${versionsShown}`} code=${code} />
       </div>
     </div>
   </section>`;

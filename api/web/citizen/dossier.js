@@ -8,7 +8,7 @@
 
 import { html, useState } from '/web/lib/html.js';
 import { api, ApiError, getJson, newIdempotencyKey } from '/web/lib/api.js';
-import { formatDate, formatDateTime, loc, t, titleOf, tOr } from '/web/lib/i18n.js';
+import { formatDate, formatDateTime, formatMoney, loc, t, titleOf, tOr } from '/web/lib/i18n.js';
 import { segment } from '/web/lib/router.js';
 import { SchemaForm, errorsUnder } from '/web/lib/schema_form.js';
 import { DocumentUpload } from '/web/lib/document_upload.js';
@@ -26,9 +26,6 @@ import {
 import { procedureTitle } from '/web/citizen/procedure_facts.js';
 
 const kFinishedStatuses = new Set([3, 7, 8, 9, 10]);
-// Actions the payment records perform (the gateway callback, a desk
-// receipt), never a click: the API does not yet say an action's step.
-const kPaymentActions = new Set(['pay_fee']);
 
 async function optional(promise) {
   try {
@@ -50,13 +47,14 @@ async function loadDossier(code) {
   return { dossier, history: history?.items ?? [], procedure, signatures, demoMode: Boolean(demo) };
 }
 
-// An action the API names by key (today) or as {name, title} (later).
+// An action as the dossier's `actions` list it ({name, title, step,
+// requires}), or by name alone.
 function actionName(action) {
   return typeof action === 'string' ? action : action.name;
 }
 
 function actionTitle(action) {
-  if (typeof action !== 'string') return titleOf(action, 'name');
+  if (typeof action !== 'string') return loc(action.title, action.name);
   return tOr(`action.${action}`, action);
 }
 
@@ -66,12 +64,17 @@ function stateTitle(dossier) {
 
 function Facts({ dossier, procedure }) {
   return html`<dl class="facts">
-    <div><dt>${t('dossier.procedure')}</dt><dd>${procedure ? procedureTitle(procedure) : dossier.procedure}</dd></div>
+    <div><dt>${t('dossier.procedure')}</dt><dd>${loc(dossier.procedure_title, procedure ? procedureTitle(procedure) : dossier.procedure)}</dd></div>
     <div><dt>${t('dossier.state')}</dt><dd>${stateTitle(dossier)}</dd></div>
     <div><dt>${t('dossier.agency')}</dt><dd>${dossier.agency}</dd></div>
     <div><dt>${t('dossier.received')}</dt><dd>${dossier.received_at ? formatDateTime(dossier.received_at) : t('dossier.not_yet')}</dd></div>
     <div><dt>${t('dossier.due')}</dt><dd><strong>${dossier.due_at ? formatDateTime(dossier.due_at) : t('dossier.no_due')}</strong></dd></div>
     ${dossier.finished_at && html`<div><dt>${t('dossier.finished')}</dt><dd>${formatDateTime(dossier.finished_at)}</dd></div>`}
+    ${dossier.fee?.paid && html`<div><dt>${t('dossier.fee')}</dt><dd>${t('payment.paid', {
+      amount: formatMoney(dossier.fee.paid.amount),
+      channel: tOr(`channel.${dossier.fee.paid.channel}`, dossier.fee.paid.channel ?? ''),
+      at: formatDateTime(dossier.fee.paid.at),
+    })}</dd></div>`}
   </dl>`;
 }
 
@@ -113,7 +116,7 @@ function Timeline({ items }) {
             ${handOff.timeliness && html` <span class=${`badge timeliness-${handOff.timeliness}`}>${t(`timeliness.${handOff.timeliness}`)}</span>`}</p>
           <p class="muted">${formatDateTime(handOff.entered)}${handOff.left ? ` → ${formatDateTime(handOff.left)}` : ''}
             ${handOff.due ? ` · ${t('dossier.step_due')}: ${formatDateTime(handOff.due)}` : ''}</p>
-          <p class="muted">${handOff.action ? `${actionTitle(handOff.action)} · ` : ''}${t('dossier.given_by')}: ${handOff.given_by}${handOff.handled_by ? ` · ${t('dossier.handled_by')}: ${handOff.handled_by}` : ''}</p>
+          <p class="muted">${handOff.action ? `${loc(handOff.action_title, actionTitle(handOff.action))} · ` : ''}${t('dossier.given_by')}: ${handOff.given_by}${handOff.handled_by ? ` · ${t('dossier.handled_by')}: ${handOff.handled_by}` : ''}</p>
         </li>`,
       )}
     </ol>
@@ -122,7 +125,7 @@ function Timeline({ items }) {
 
 function Submitted({ dossier, procedure }) {
   const properties = procedure?.form?.properties ?? {};
-  const documentsByKey = Object.fromEntries((procedure?.documents ?? []).map((d) => [d.key, d]));
+  const titles = dossier.document_titles ?? {};
   return html`<section class="panel" aria-labelledby="form-heading">
     <h2 id="form-heading">${t('dossier.submitted_form')}</h2>
     <${FormFacts} form=${dossier.form} properties=${properties} />
@@ -130,7 +133,7 @@ function Submitted({ dossier, procedure }) {
     <ul class="document-list">
       ${Object.entries(dossier.documents ?? {}).map(
         ([key, id]) => html`<li><a href=${`/v1/documents/${id}`} download=${key}>
-          ${documentsByKey[key] ? titleOf(documentsByKey[key]) : key}</a></li>`,
+          ${loc(titles[key], key)}</a></li>`,
       )}
     </ul>
   </section>`;
@@ -139,7 +142,8 @@ function Submitted({ dossier, procedure }) {
 // The applicant's available actions, each with a comment and, where the
 // procedure lists documents, new documents (answering a supplement request).
 function Actions({ dossier, procedure, onDone }) {
-  const actions = (dossier.available_actions ?? []).filter((a) => !kPaymentActions.has(actionName(a)));
+  // Payments are recorded by the gateway's callback or a desk receipt, never a click.
+  const actions = (dossier.actions ?? []).filter((action) => action.step !== 'payment');
   const [chosen, setChosen] = useState(null);
   const [comment, setComment] = useState('');
   const [form, setForm] = useState({});
@@ -173,7 +177,7 @@ function Actions({ dossier, procedure, onDone }) {
     }
   };
 
-  const isSupplement = chosen && /supplement|bo_sung/i.test(actionName(chosen));
+  const isSupplement = chosen?.step === 'supplement';
   const errors = failure instanceof ApiError ? failure.fieldErrors() : {};
   return html`<section class="panel" aria-labelledby="actions-heading">
     <h2 id="actions-heading">${t('dossier.actions')}</h2>
@@ -206,10 +210,12 @@ function Actions({ dossier, procedure, onDone }) {
   </section>`;
 }
 
+// What the dossier owes (its `fee`), and the demo gateway in demo mode.
 function Payment({ dossier, demoMode, onDone }) {
   const [failure, setFailure] = useState(null);
   const [busy, setBusy] = useState(false);
-  if (dossier.status !== 6) return null;
+  const fee = dossier.fee;
+  if (!fee?.awaiting_payment) return null;
   const pay = async () => {
     setBusy(true);
     setFailure(null);
@@ -225,6 +231,7 @@ function Payment({ dossier, demoMode, onDone }) {
   return html`<section class="panel" aria-labelledby="payment-heading">
     <h2 id="payment-heading">${t('payment.title')}</h2>
     <p>${t('payment.due')}</p>
+    <p><strong>${t('payment.amounts', { online: formatMoney(fee.online), desk: formatMoney(fee.desk) })}</strong></p>
     <${ProblemAlert} error=${failure} />
     ${demoMode
       ? html`<p class="muted">${t('payment.demo_note')}</p>

@@ -9,13 +9,13 @@
 // clerk changed the dossier first the server answers 412, and the page
 // reloads and says so; nothing is sent again on the user's behalf.
 //
-// The API lists action names only, not what each requires, so the inputs
-// shown first are guessed from the name (comment always) and any input the
-// server then names as missing (422 pointers) is added to the form.
+// Each available action comes with what it requires (the workflow's
+// `requires`: comment, result document, appointment date, signature); the
+// form shows exactly those inputs, and an optional comment besides.
 
 import { html, useEffect, useState } from '/web/lib/html.js';
 import { api, ApiError, getJson, newIdempotencyKey } from '/web/lib/api.js';
-import { formatDateTime, formatMoney, loc, t, titleOf } from '/web/lib/i18n.js';
+import { formatDateTime, formatMoney, loc, t } from '/web/lib/i18n.js';
 import { segment } from '/web/lib/router.js';
 import { DocumentUpload } from '/web/lib/document_upload.js';
 import {
@@ -46,16 +46,12 @@ async function loadStaffDossier(code) {
   return { dossier, history, audit, procedure: procedure?.failed ? null : procedure, signatures };
 }
 
-// The inputs an action is expected to need, guessed from its name.
-export function inputsFor(name) {
-  const inputs = new Set(['comment']);
-  if (/^sign|_sign(_|$)/.test(name)) inputs.add('signature');
-  if (/propose|draft|attach_result/.test(name)) inputs.add('result_document');
-  if (/extend|apolog|postpone|reschedule/.test(name)) inputs.add('appointment_date');
-  return inputs;
+// The inputs `action` ({name, title, requires} from the dossier's
+// `actions`) requires.
+export function inputsFor(action) {
+  const requires = action?.requires ?? {};
+  return new Set(['comment', 'result_document', 'appointment_date', 'signature'].filter((input) => requires[input]));
 }
-
-const kInputPointers = { '/comment': 'comment', '/result_document': 'result_document', '/appointment_date': 'appointment_date', '/signature': 'signature' };
 
 function AppointmentInput({ value, onChange, error }) {
   const [date, time] = value ? [value.slice(0, 10), value.slice(11, 16)] : ['', '17:00'];
@@ -78,7 +74,7 @@ function AppointmentInput({ value, onChange, error }) {
 
 function ActionForm({ dossier, action, onDone, onStale }) {
   const name = actionName(action);
-  const [inputs, setInputs] = useState(() => inputsFor(name));
+  const inputs = inputsFor(action);
   const [comment, setComment] = useState('');
   const [resultDocument, setResultDocument] = useState(null);
   const [appointment, setAppointment] = useState(null);
@@ -109,10 +105,6 @@ function ActionForm({ dossier, action, onDone, onStale }) {
         return;
       }
       setFailure(error);
-      if (error instanceof ApiError) {
-        const missing = Object.keys(error.fieldErrors()).map((pointer) => kInputPointers[pointer]).filter(Boolean);
-        if (missing.length > 0) setInputs((previous) => new Set([...previous, ...missing]));
-      }
     } finally {
       setBusy(false);
     }
@@ -133,9 +125,9 @@ function ActionForm({ dossier, action, onDone, onStale }) {
       value=${resultDocument} onChange=${setResultDocument} />`}
     ${inputs.has('appointment_date') &&
     html`<${AppointmentInput} value=${appointment} onChange=${setAppointment} error=${errors['/appointment_date']} />`}
-    <${Field} id="action-comment" label=${t('clerk.comment')} error=${errors['/comment']}>
+    <${Field} id="action-comment" label=${t('clerk.comment')} required=${inputs.has('comment')} error=${errors['/comment']}>
       <textarea id="action-comment" rows="3" value=${comment} onInput=${(e) => setComment(e.target.value)}
-        aria-invalid=${errors['/comment'] ? 'true' : undefined}
+        required=${inputs.has('comment')} aria-invalid=${errors['/comment'] ? 'true' : undefined}
         aria-describedby=${describedBy('action-comment', null, errors['/comment'])}></textarea>
     <//>
     <button type="submit" class="button" disabled=${busy}>${t('clerk.confirm_action', { action: actionTitle(action) })}</button>
@@ -143,8 +135,9 @@ function ActionForm({ dossier, action, onDone, onStale }) {
 }
 
 function Actions({ dossier, onDone, onStale }) {
-  const actions = dossier.available_actions ?? [];
-  const [chosen, setChosen] = useState(null);
+  const actions = dossier.actions ?? [];
+  const [chosenName, setChosen] = useState(null);
+  const chosen = actions.find((action) => action.name === chosenName) ?? null;
   return html`<section class="panel" aria-labelledby="actions-heading">
     <h2 id="actions-heading">${t('clerk.actions')}</h2>
     ${actions.length === 0
@@ -152,9 +145,9 @@ function Actions({ dossier, onDone, onStale }) {
       : html`<div class="button-row">${actions.map(
           (action) => html`<button type="button" class=${`button ${chosen === action ? '' : 'button-secondary'}`}
             aria-pressed=${chosen === action ? 'true' : 'false'} data-action=${actionName(action)}
-            onClick=${() => setChosen(action)}>${actionTitle(action)}</button>`,
+            onClick=${() => setChosen(action.name)}>${actionTitle(action)}</button>`,
         )}</div>`}
-    ${chosen && actions.includes(chosen) &&
+    ${chosen &&
     html`<${ActionForm} key=${`${actionName(chosen)}-${dossier.version}`} dossier=${dossier} action=${chosen}
       onDone=${(message) => { setChosen(null); onDone(message); }} onStale=${onStale} />`}
   </section>`;
@@ -182,16 +175,14 @@ function Holder({ dossier, onDone }) {
   </div>`;
 }
 
-function deskAmount(procedure) {
-  return (procedure?.fees ?? []).reduce((sum, fee) => sum + (fee.desk ?? 0), 0);
-}
-
-function DeskPayment({ dossier, procedure, onDone }) {
-  const [amount, setAmount] = useState(String(deskAmount(procedure)));
+// The desk amount the dossier owes (its `fee`, which counts per-copy fees).
+function DeskPayment({ dossier, onDone }) {
+  const due = dossier.fee?.desk ?? 0;
+  const [amount, setAmount] = useState(String(due));
   const [receipt, setReceipt] = useState('');
   const [failure, setFailure] = useState(null);
   const [busy, setBusy] = useState(false);
-  if (dossier.status !== 6) return null;
+  if (!dossier.fee?.awaiting_payment) return null;
   const errors = failure instanceof ApiError ? failure.fieldErrors() : {};
   const submit = async (event) => {
     event.preventDefault();
@@ -211,7 +202,7 @@ function DeskPayment({ dossier, procedure, onDone }) {
   };
   return html`<section class="panel" aria-labelledby="payment-heading">
     <h2 id="payment-heading">${t('clerk.payment')}</h2>
-    <p>${t('clerk.payment_due', { amount: formatMoney(deskAmount(procedure)) })}</p>
+    <p>${t('clerk.payment_due', { amount: formatMoney(due) })}</p>
     <form onSubmit=${submit}>
       <${ProblemAlert} error=${failure} />
       <${Field} id="payment-amount" label=${t('clerk.payment_amount')} required error=${errors['/amount']}>
@@ -260,7 +251,7 @@ function DocumentItem({ label, href, filename }) {
 
 function Submitted({ dossier, procedure }) {
   const properties = procedure?.form?.properties ?? {};
-  const documentsByKey = Object.fromEntries((procedure?.documents ?? []).map((d) => [d.key, d]));
+  const titles = dossier.document_titles ?? {};
   const entries = Object.entries(dossier.documents ?? {});
   return html`<section class="panel" aria-labelledby="form-heading">
     <h2 id="form-heading">${t('clerk.form')}</h2>
@@ -268,7 +259,7 @@ function Submitted({ dossier, procedure }) {
     <h3>${t('clerk.documents')}</h3>
     ${entries.length === 0 ? html`<p>${t('clerk.no_documents')}</p>` : html`<ul class="document-list">
       ${entries.map(([key, id]) => html`<${DocumentItem} key=${key} href=${`/v1/documents/${id}`} filename=${key}
-        label=${documentsByKey[key] ? titleOf(documentsByKey[key]) : key} />`)}
+        label=${loc(titles[key], key)} />`)}
     </ul>`}
   </section>`;
 }
@@ -302,7 +293,7 @@ function History({ history }) {
       <thead><tr><th scope="col">${t('clerk.state')}</th><th scope="col">${t('clerk.action')}</th><th scope="col">${t('clerk.given_by')}</th>
         <th scope="col">${t('clerk.entered')}</th><th scope="col">${t('clerk.due')}</th><th scope="col">${t('clerk.timeliness')}</th></tr></thead>
       <tbody>${items.map((h) => html`<tr>
-        <td>${stateTitle(h)}</td><td>${h.action ? actionTitle(h.action) : '—'}</td>
+        <td>${stateTitle(h)}</td><td>${h.action ? loc(h.action_title, actionTitle(h.action)) : '—'}</td>
         <td>${h.given_by}${h.handled_by ? ` → ${h.handled_by}` : ''}</td>
         <td>${formatDateTime(h.entered)}${h.left ? ` → ${formatDateTime(h.left)}` : ''}</td>
         <td>${h.due ? formatDateTime(h.due) : '—'}</td>
@@ -352,9 +343,9 @@ export function StaffDossierPage({ params }) {
     ${notice && html`<${Alert} kind=${notice.kind}>${notice.message}<//>`}
     ${dossier.escalation && html`<${Alert} kind="warning">${t('clerk.escalated', { role: dossier.escalation.to_role, at: formatDateTime(dossier.escalation.at) })}<//>`}
     ${dossier.automatic_pending && html`<${Alert} kind="warning">${t('clerk.automatic_pending', { action: actionTitle(dossier.automatic_pending.action), reason: dossier.automatic_pending.reason })}<//>`}
-    <p class="staff-status"><${StatusBadge} status=${dossier.status} /> <${SlaBadge} due=${dossier.due_at} /></p>
+    <p class="staff-status"><${StatusBadge} status=${dossier.status} /> <${SlaBadge} due=${dossier.due_at} left=${dossier.working_time_left} /></p>
     <dl class="facts">
-      <div><dt>${t('clerk.procedure')}</dt><dd>${procedure ? titleOf(procedure, 'code') : dossier.procedure} (${dossier.procedure})</dd></div>
+      <div><dt>${t('clerk.procedure')}</dt><dd>${loc(dossier.procedure_title, dossier.procedure)} (${dossier.procedure})</dd></div>
       <div><dt>${t('clerk.state')}</dt><dd>${stateTitle(dossier)}</dd></div>
       <div><dt>${t('clerk.applicant')}</dt><dd>${dossier.applicant_id}</dd></div>
       <div><dt>${t('clerk.received')}</dt><dd>${dossier.received_at ? formatDateTime(dossier.received_at) : '—'}</dd></div>
@@ -363,7 +354,7 @@ export function StaffDossierPage({ params }) {
     </dl>
     <${Holder} dossier=${dossier} onDone=${done} />
     <${Actions} dossier=${dossier} onDone=${done} onStale=${stale} />
-    <${DeskPayment} dossier=${dossier} procedure=${procedure} onDone=${done} />
+    <${DeskPayment} dossier=${dossier} onDone=${done} />
     <${Result} dossier=${dossier} signatures=${signatures} />
     <${Submitted} dossier=${dossier} procedure=${procedure} />
     <${History} history=${history} />

@@ -1,7 +1,7 @@
 // clerk/queue.js: the work queue (GET /v1/queue) of one of the signed-in
 // staff member's roles: counts per procedure and state (each a filter),
-// then the dossiers by due date with their SLA countdown; overdue ones stand
-// out. Claim takes a dossier (of concurrent claimers one wins, the others
+// then the dossiers by due date with their SLA countdown (the server's, in
+// working days and hours); overdue and escalated ones stand out. Claim takes a dossier (of concurrent claimers one wins, the others
 // get 409); release puts one's own back.
 
 import { html, useState } from '/web/lib/html.js';
@@ -10,7 +10,7 @@ import { formatDateTime, t } from '/web/lib/i18n.js';
 import { currentSession } from '/web/lib/session.js';
 import { href, navigate, segment } from '/web/lib/router.js';
 import { Alert, LoadFailure, Loading, PageTitle, ProblemAlert, StatusBadge, useAsync } from '/web/lib/ui.js';
-import { SlaBadge, queueRoles, slaCountdown } from '/web/clerk/staff_common.js';
+import { SlaBadge, queueRoles } from '/web/clerk/staff_common.js';
 
 const kPageLimit = 200;
 const kMaxPages = 5;
@@ -38,7 +38,7 @@ function countsOf(items) {
     const key = `${item.procedure}\u0000${item.state}`;
     const entry = counts.get(key) ?? { procedure: item.procedure, state: item.state, count: 0, overdue: 0 };
     entry.count += 1;
-    if (item.due_at && slaCountdown(item.due_at).overdue) entry.overdue += 1;
+    if (item.working_time_left?.overdue) entry.overdue += 1;
     counts.set(key, entry);
   }
   return [...counts.values()].sort((a, b) => a.procedure.localeCompare(b.procedure) || a.state.localeCompare(b.state));
@@ -65,16 +65,18 @@ function Counts({ items, basePath, role }) {
 }
 
 function Row({ item, me, onClaim, onRelease, busy }) {
-  const overdue = item.due_at && slaCountdown(item.due_at).overdue;
+  const overdue = Boolean(item.working_time_left?.overdue);
   const mine = item.assignee === me;
-  return html`<li class=${`queue-item${overdue ? ' queue-overdue' : ''}`} data-code=${item.code}>
+  const marks = `${overdue ? ' queue-overdue' : ''}${item.escalated ? ' queue-escalated' : ''}`;
+  return html`<li class=${`queue-item${marks}`} data-code=${item.code}>
     <div class="queue-main">
       <a class="queue-code" href=${`#/staff/dossiers/${segment(item.code)}`}>${item.code}</a>
       <${StatusBadge} status=${item.status} />
+      ${item.escalated && html`<span class="badge badge-escalated">${t('clerk.escalated_badge')}</span>`}
     </div>
     <p class="queue-meta">${t('clerk.procedure')}: ${item.procedure} · ${t('clerk.state')}: ${item.state}
       · ${t('clerk.applicant')}: ${item.applicant_id}</p>
-    <p class="queue-meta">${t('clerk.due')}: ${item.due_at ? formatDateTime(item.due_at) : '—'} · <${SlaBadge} due=${item.due_at} /></p>
+    <p class="queue-meta">${t('clerk.due')}: ${item.due_at ? formatDateTime(item.due_at) : '—'} · <${SlaBadge} due=${item.due_at} left=${item.working_time_left} /></p>
     <p class="queue-meta">${item.assignee ? t('clerk.assigned_to', { user: mine ? t('clerk.me') : item.assignee }) : t('clerk.unassigned')}</p>
     <div class="button-row">
       ${!item.assignee &&

@@ -22,6 +22,15 @@ const dossier = () => ({
   available_actions: ['withdraw'], automatic_pending: null, escalation: null, rating: null,
   fully_online: { fully_online: true, final: false, reasons: [] },
   timeliness: { status: null, supplement_requests: 0, counts_late_in_index: false },
+  state_title: { vi: 'Mới đăng ký, chờ tiếp nhận', en: 'Submitted, awaiting reception' },
+  procedure_title: { vi: 'Khai báo tạm vắng', en: 'Temporary absence declaration' },
+  document_titles: {},
+  actions: [{
+    name: 'withdraw', title: { vi: 'Rút hồ sơ', en: 'Withdraw the dossier' }, step: null,
+    requires: { comment: true, result_document: false, appointment_date: false, signature: false, documents: [], form_fields: [] },
+  }],
+  fee: { desk: 0, online: 0, awaiting_payment: false, paid: null },
+  working_time_left: null,
 });
 
 const getDossier = (body, { status = 200, headers = { 'content-type': 'application/json', etag: '"1"' } } = {}) =>

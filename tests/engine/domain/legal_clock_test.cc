@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "tests/source_tree.h"
@@ -348,5 +350,55 @@ TEST_CASE("legal clock: the process control slip judges each hand-off") {
   CHECK_FALSE(earlier[2].timeliness.has_value());
 }
 
+TEST_CASE("legal clock: working time left counts office hours of working days only") {
+  struct Case {
+    const char* what;
+    Instant now;
+    Instant due;
+    bool overdue;
+    std::int64_t days, hours, minutes;
+  };
+  const Case cases[] = {
+      {"over a weekend", Local(2026y / 3 / 6, 16, 0), Local(2026y / 3 / 9, 9, 0), false, 0, 2, 30},
+      {"over two holidays and a weekend", Local(2026y / 4 / 29, 10, 0), Local(2026y / 5 / 4, 10, 0),
+       false, 1, 0, 0},
+      {"the lunch break does not count", Local(2026y / 3 / 2, 11, 0), Local(2026y / 3 / 2, 13, 30),
+       false, 0, 1, 0},
+      {"overdue since yesterday's close", Local(2026y / 3 / 3, 9, 0), Local(2026y / 3 / 2, 17, 0),
+       true, 0, 1, 30},
+      {"due now", Local(2026y / 3 / 2, 9, 0), Local(2026y / 3 / 2, 9, 0), false, 0, 0, 0},
+      {"seven working days", Local(2026y / 3 / 2, 7, 30), Local(2026y / 3 / 11, 7, 30), false, 7, 0,
+       0},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    const WorkingTimeLeft left = WorkingTimeUntil(Vietnam(), c.now, c.due);
+    CHECK(left.overdue == c.overdue);
+    CHECK(left.days == c.days);
+    CHECK(left.hours == c.hours);
+    CHECK(left.minutes == c.minutes);
+    CHECK(left.total_minutes == c.days * 480 + c.hours * 60 + c.minutes);
+  }
+}
+
+TEST_CASE("legal clock: time left is frozen while paused and gone once finished") {
+  LegalClock clock;
+  CHECK_FALSE(TimeLeftOn(Vietnam(), clock, Local(2026y / 3 / 2, 9, 0)).has_value());
+  clock.received_at = Local(2026y / 3 / 2, 9, 0);
+  clock.due_at = Local(2026y / 3 / 13, 17, 0);
+  clock.paused.push_back({Local(2026y / 3 / 9, 17, 0), std::nullopt});
+  const std::optional<WorkingTimeLeft> paused =
+      TimeLeftOn(Vietnam(), clock, Local(2026y / 3 / 30, 9, 0));
+  REQUIRE(paused.has_value());
+  CHECK_FALSE(paused->overdue);
+  CHECK(paused->days == 4);
+  clock.paused.back().to = Local(2026y / 3 / 12, 17, 0);
+  const std::optional<WorkingTimeLeft> resumed =
+      TimeLeftOn(Vietnam(), clock, Local(2026y / 3 / 13, 16, 0));
+  REQUIRE(resumed.has_value());
+  CHECK(resumed->total_minutes == 60);
+  clock.finished_at = Local(2026y / 3 / 13, 16, 0);
+  CHECK_FALSE(TimeLeftOn(Vietnam(), clock, Local(2026y / 3 / 13, 16, 0)).has_value());
+}
 }  // namespace
 }  // namespace motcua

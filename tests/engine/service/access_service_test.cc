@@ -57,7 +57,7 @@ TEST_CASE("access in services: uploads, lists and queues follow the policy's tab
       QueueQuery query;
       query.role = refused->roles.front();
       query.limit = 10;
-      Result<std::vector<DossierSummary>> queued = f.service->Queue(*refused, query);
+      Result<std::vector<QueueItem>> queued = f.service->Queue(*refused, query);
       REQUIRE_FALSE(queued.ok());
       CheckRefusedByPolicy(queued.error(), Operation::kWorkInQueue);
     }
@@ -67,7 +67,7 @@ TEST_CASE("access in services: uploads, lists and queues follow the policy's tab
     QueueQuery query;
     query.role = "leader";
     query.limit = 10;
-    Result<std::vector<DossierSummary>> queued = f.service->Queue(clerk, query);
+    Result<std::vector<QueueItem>> queued = f.service->Queue(clerk, query);
     REQUIRE_FALSE(queued.ok());
     CHECK(queued.error().code() == ErrorCode::kPermissionDenied);
     REQUIRE(queued.error().fields().size() == 1);

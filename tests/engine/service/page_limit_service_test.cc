@@ -34,7 +34,7 @@ TEST_CASE("page limits: dossier lists and queues refuse a limit outside 1..200")
     QueueQuery queue;
     queue.role = "reception_clerk";
     queue.limit = limit;
-    Result<std::vector<DossierSummary>> queued = f.service->Queue(clerk, queue);
+    Result<std::vector<QueueItem>> queued = f.service->Queue(clerk, queue);
     REQUIRE_FALSE(queued.ok());
     CheckRefusedAtLimit(queued.error(), 200);
   }

@@ -57,7 +57,7 @@ test('an admin publishes a workflow after fixing a lint error shown in the edito
 });
 
 test('each published version after the first shows what changed from the one before', async () => {
-  const code = '1.003677-WEB02';
+  const code = '1.003677-WEB03';
   const first = JSON.parse(await variantText((d) => ({ ...d, procedure: { ...d.procedure, code } })));
   await apiAs(stack, kAdmin, 'PUT', `/v1/procedures/${code}/workflow`, { json: first });
   const second = structuredClone(first);
@@ -74,6 +74,34 @@ test('each published version after the first shows what changed from the one bef
   await item.first().waitFor();
   assert.equal(await item.count(), 1);
   assert.match(await item.innerText(), /sửa\s+thời hạn giải quyết\s+deadline\s+\(\/working_days\)/);
+  assert.deepEqual(page.problems, []);
+});
+
+test('publishing over a version someone else published meanwhile is refused (412), explained, and never overwrites', async () => {
+  const code = '1.003677-WEB02';
+  const own = (mutate = (d) => d) => variantText((d) => mutate({ ...d, procedure: { ...d.procedure, code } }));
+  const first = await own();
+  await apiAs(stack, kAdmin, 'PUT', `/v1/procedures/${code}/workflow`, { body: first, contentType: 'application/json' });
+  const page = await pageAs(stack, kAdmin);
+  await open(page, stack, '#/admin/workflows');
+  const based = page.waitForResponse((r) => r.url().endsWith(`/v1/procedures/${code}`) && r.request().method() === 'GET');
+  await page.fill('#workflow-text', await own((d) => ({ ...d, states: d.states.map((st, i) => (i === 0 ? { ...st, name: 'Edited in the studio' } : st)) })));
+  await based;
+  await page.locator('.lint-ok').waitFor();
+  // Another admin publishes version 2 while this editor still started from 1.
+  const theirs = await own((d) => ({ ...d, states: d.states.map((st, i) => (i === 0 ? { ...st, name: 'Published by someone else' } : st)) }));
+  const published = await apiAs(stack, kAdmin, 'PUT', `/v1/procedures/${code}/workflow`, { body: theirs, contentType: 'application/json', headers: { 'If-Match': '"1"' } });
+  assert.equal(published.version, 2);
+  const publish = page.getByRole('button', { name: /Xuất bản/ });
+  await publish.click();
+  const warning = page.locator('.alert-warning');
+  await warning.waitFor();
+  assert.match(await warning.textContent(), /Người khác đã xuất bản quy trình này \(nay là phiên bản 2\)/);
+  const versions = await apiAs(stack, kAdmin, 'GET', `/v1/procedures/${code}/versions`);
+  assert.equal(versions.items.length, 2, 'nothing was published over version 2');
+  // Told, the admin publishes deliberately over the new latest version.
+  await publish.click();
+  await page.getByText(new RegExp(`Đã xuất bản ${code.replace('.', '\\.')}, phiên bản 3\\.`)).waitFor();
   assert.deepEqual(page.problems, []);
 });
 

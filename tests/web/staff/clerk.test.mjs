@@ -1,7 +1,7 @@
 // clerk.test.mjs: the clerk console in a real browser against a real server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kCitizen, kClerk, kClerk2, kPhone, open, pageAs, seriousViolations, startStack, submitDossier } from './harness.mjs';
+import { act, apiAs, kCitizen, kClerk, kClerk2, kPhone, kSpecialist, open, pageAs, seriousViolations, startStack, submitDossier } from './harness.mjs';
 
 let stack;
 before(async () => {
@@ -21,10 +21,22 @@ test('a clerk claims a dossier from the queue, receives it and records the desk 
   await row.getByRole('button', { name: /Nhận xử lý/ }).click();
   await page.waitForURL(new RegExp(`#/staff/dossiers/${code}`));
   await page.getByText('Đang xử lý: bạn').waitFor();
+  // The workflow's Vietnamese names, not the English legacy ones.
+  const main = await page.locator('main').innerText();
+  assert.match(await page.locator('dl.facts').first().innerText(), /Mới đăng ký, chờ tiếp nhận/);
+  assert.doesNotMatch(main, /Submitted, awaiting reception/);
+  assert.match(main, /Tờ khai thay đổi thông tin cư trú \(mẫu CT01\)/);
+  assert.match(main, /Đăng ký tạm trú/);
+  // Receiving requires nothing: no result upload, no appointment, an optional comment.
   await page.locator('button[data-action="receive"]').click();
+  await page.locator('#action-comment').waitFor();
+  assert.equal(await page.locator('#action-result').count(), 0);
+  assert.equal(await page.locator('#appointment-date').count(), 0);
+  assert.equal(await page.locator('#action-comment').getAttribute('required'), null);
   await page.getByRole('button', { name: /^Xác nhận/ }).click();
   await page.locator('.alert-success').waitFor();
   await page.locator('#payment-heading').waitFor();
+  assert.equal(await page.inputValue('#payment-amount'), '15000', 'the desk amount the dossier owes');
   await page.fill('#payment-receipt', `BL-${code}`);
   await page.getByRole('button', { name: 'Ghi nhận đã thu phí' }).click();
   await page.getByText(`Đã ghi nhận thu phí, biên lai BL-${code}.`).waitFor();
@@ -43,6 +55,7 @@ test('a second clerk acting on a stale version sees the 412 explained and the do
   await second.locator('.alert-success').waitFor();
   // The first clerk still shows the old version and tries another action.
   await first.locator('button[data-action="refuse_reception"]').click();
+  assert.notEqual(await first.locator('#action-comment').getAttribute('required'), null, 'refusing requires a comment');
   await first.fill('#action-comment', 'Thiếu giấy tờ');
   await first.getByRole('button', { name: /^Xác nhận/ }).click();
   const warning = first.locator('.alert-warning');
@@ -52,6 +65,31 @@ test('a second clerk acting on a stale version sees the 412 explained and the do
   await first.locator('#payment-heading').waitFor();
   assert.equal(await first.locator('button[data-action="refuse_reception"]').count(), 0);
   assert.deepEqual(first.problems, []);
+});
+
+test('a specialist sees exactly the inputs each action requires, Vietnamese titles in the slip, and the working-day countdown', async () => {
+  const { code } = await submitDossier(stack);
+  await act(stack, kClerk, code, 'receive');
+  await apiAs(stack, kClerk, 'POST', `/v1/dossiers/${encodeURIComponent(code)}/payments`, { json: { amount: 15000, receipt: `BL-S-${code}` } });
+  const page = await pageAs(stack, kSpecialist);
+  await open(page, stack, '#/staff/queue');
+  const row = page.locator(`li[data-code="${code}"]`);
+  await row.waitFor();
+  assert.match(await row.locator('.sla').textContent(), /^Còn \d+ ngày \d+ giờ làm việc$/);
+  await open(page, stack, `#/staff/dossiers/${code}`);
+  await page.locator('#actions-heading').waitFor();
+  await page.locator('button[data-action="extend_deadline"]').click();
+  await page.locator('#appointment-date').waitFor();
+  assert.equal(await page.locator('#action-result').count(), 0);
+  await page.locator('button[data-action="propose_result"]').click();
+  await page.locator('#action-result').waitFor();
+  assert.equal(await page.locator('#appointment-date').count(), 0);
+  assert.equal(await page.locator('#action-signature').count(), 0);
+  const slip = await page.locator('#history-heading + .table-wrap').innerText();
+  assert.match(slip, /Mới đăng ký, chờ tiếp nhận/);
+  assert.match(slip, /Tiếp nhận hồ sơ/);
+  assert.doesNotMatch(slip, /\bsubmitted\b|\bawaiting_fee\b/);
+  assert.deepEqual(page.problems, []);
 });
 
 test('the queue and the dossier page have no serious or critical axe violations, at phone and desktop width', async () => {

@@ -37,6 +37,7 @@ test('a citizen follows their dossier to the signed result, downloads it with it
   assert.match(main, /Yêu cầu thực hiện nghĩa vụ tài chính/);
   assert.doesNotMatch(main, /Chưa có \(sau khi tiếp nhận\)/, 'an appointment date once received');
   assert.equal(await page.getByRole('button', { name: 'Nộp phí' }).count(), 0, 'fees are paid, not clicked');
+  assert.match(main, /Số tiền phải nộp: 7\.000 ₫ khi thanh toán trực tuyến \(15\.000 ₫/, 'the amounts the dossier owes');
   if (stack.demoMode) {
     await page.getByRole('button', { name: 'Thanh toán (cổng trình diễn)' }).click();
     await page.getByText('Đã thanh toán trực tuyến.').waitFor();
@@ -49,14 +50,14 @@ test('a citizen follows their dossier to the signed result, downloads it with it
   await act(kSpecialist, code, 'request_supplement', { comment: 'Bản chụp hợp đồng thuê nhà bị mờ' });
   await page.reload();
   await page.getByText('Yêu cầu bổ sung hồ sơ').first().waitFor();
-  await page.getByRole('button', { name: 'Nộp bổ sung hồ sơ' }).click();
+  await page.getByRole('button', { name: 'Nộp hồ sơ bổ sung' }).click();
   await page.getByLabel('Ghi chú').fill('Gửi lại bản chụp rõ');
   const clearer = path.join(stack.dir, 'hop-dong-thue.pdf');
   await writeFile(clearer, '%PDF-1.4\n% a clearer lease\n%%EOF\n');
   await page.locator('#supplement-legal_residence_proof').setInputFiles(clearer);
   await page.getByText('Đã tải lên: hop-dong-thue.pdf').waitFor();
-  await page.getByRole('button', { name: 'Xác nhận: Nộp bổ sung hồ sơ' }).click();
-  await page.getByText('Đã thực hiện: Nộp bổ sung hồ sơ').waitFor();
+  await page.getByRole('button', { name: 'Xác nhận: Nộp hồ sơ bổ sung' }).click();
+  await page.getByText('Đã thực hiện: Nộp hồ sơ bổ sung').waitFor();
   await page.getByText('Mã 4').first().waitFor();
   const answered = await apiAs(stack, kSpecialist, 'GET', `/v1/dossiers/${encodeURIComponent(code)}`);
   assert.equal(answered.documents.legal_residence_proof.length, 64);
