@@ -58,8 +58,7 @@ function VersionChanges({ code, from, to }) {
       : loaded.error ? html`<${ProblemAlert} error=${loaded.error} />`
       : changes && changes.length === 0 ? html`<p>${t('admin.no_changes')}</p>`
       : changes && html`<ul class="change-list">${changes.map((change) => html`<li class=${`change change-${change.change}`}>
-          <span class="badge">${t(`admin.change_${change.change}`)}</span>
-          ${t(`admin.category_${change.category}`)} <code>${change.key}</code>
+          <span class="badge">${t(`admin.change_${change.change}`)}</span> ${t(`admin.category_${change.category}`)} <code>${change.key}</code>
           ${change.changed_members.length > 0 && html` <span class="muted">(${change.changed_members.join(', ')})</span>`}
         </li>`)}</ul>`}
   </details>`;
