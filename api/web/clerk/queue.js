@@ -1,12 +1,13 @@
 // clerk/queue.js: the work queue (GET /v1/queue) of one of the signed-in
 // staff member's roles: counts per procedure and state (each a filter),
 // then the dossiers by due date with their SLA countdown (the server's, in
-// working days and hours); overdue and escalated ones stand out. Claim takes a dossier (of concurrent claimers one wins, the others
+// working days and hours), procedures and states by their localized names;
+// overdue and escalated ones stand out. Claim takes a dossier (of concurrent claimers one wins, the others
 // get 409); release puts one's own back.
 
 import { html, useState } from '/web/lib/html.js';
 import { api, getJson, newIdempotencyKey } from '/web/lib/api.js';
-import { formatDateTime, t } from '/web/lib/i18n.js';
+import { formatDateTime, loc, t } from '/web/lib/i18n.js';
 import { currentSession } from '/web/lib/session.js';
 import { href, navigate, segment } from '/web/lib/router.js';
 import { Alert, LoadFailure, Loading, PageTitle, ProblemAlert, StatusBadge, useAsync } from '/web/lib/ui.js';
@@ -29,7 +30,28 @@ async function loadQueue(role, filters) {
     after = data.next_cursor;
     if (!after) break;
   }
-  return { items, truncated: Boolean(after) };
+  return { items, truncated: Boolean(after), names: await namesOf(items) };
+}
+
+// The localized names of the queue's procedures and their states, from the
+// public catalogue (GET /v1/procedures/{code}); a procedure that cannot be
+// read shows its code and state ids.
+async function namesOf(items) {
+  const codes = [...new Set(items.map((item) => item.procedure))];
+  const details = await Promise.all(codes.map((code) => getJson(`/v1/procedures/${segment(code)}`).catch(() => null)));
+  const names = new Map();
+  codes.forEach((code, i) => {
+    const detail = details[i];
+    if (!detail) return;
+    names.set(code, {
+      title: loc(detail.names, detail.name ?? code),
+      states: new Map((detail.states ?? []).map((state) => [state.id, loc(state.names, state.name ?? state.id)])),
+    });
+  });
+  return {
+    procedure: (code) => names.get(code)?.title ?? code,
+    state: (code, id) => names.get(code)?.states.get(id) ?? id,
+  };
 }
 
 function countsOf(items) {
@@ -44,7 +66,7 @@ function countsOf(items) {
   return [...counts.values()].sort((a, b) => a.procedure.localeCompare(b.procedure) || a.state.localeCompare(b.state));
 }
 
-function Counts({ items, basePath, role }) {
+function Counts({ items, names, basePath, role }) {
   const counts = countsOf(items);
   if (counts.length === 0) return null;
   return html`<section class="panel" aria-labelledby="counts-heading">
@@ -54,8 +76,9 @@ function Counts({ items, basePath, role }) {
         <th scope="col" class="number">${t('clerk.count')}</th><th scope="col" class="number">${t('clerk.overdue')}</th></tr></thead>
       <tbody>${counts.map(
         (entry) => html`<tr>
-          <td><a href=${href(basePath, { role, procedure: entry.procedure })}>${entry.procedure}</a></td>
-          <td><a href=${href(basePath, { role, procedure: entry.procedure, state: entry.state })}>${entry.state}</a></td>
+          <td><a href=${href(basePath, { role, procedure: entry.procedure })}>${names.procedure(entry.procedure)}</a>
+            <span class="muted"> (${entry.procedure})</span></td>
+          <td><a href=${href(basePath, { role, procedure: entry.procedure, state: entry.state })}>${names.state(entry.procedure, entry.state)}</a></td>
           <td class="number">${entry.count}</td>
           <td class=${`number${entry.overdue > 0 ? ' cell-overdue' : ''}`}>${entry.overdue}</td>
         </tr>`,
@@ -64,7 +87,7 @@ function Counts({ items, basePath, role }) {
   </section>`;
 }
 
-function Row({ item, me, onClaim, onRelease, busy }) {
+function Row({ item, names, me, onClaim, onRelease, busy }) {
   const overdue = Boolean(item.working_time_left?.overdue);
   const mine = item.assignee === me;
   const marks = `${overdue ? ' queue-overdue' : ''}${item.escalated ? ' queue-escalated' : ''}`;
@@ -74,7 +97,7 @@ function Row({ item, me, onClaim, onRelease, busy }) {
       <${StatusBadge} status=${item.status} />
       ${item.escalated && html`<span class="badge badge-escalated">${t('clerk.escalated_badge')}</span>`}
     </div>
-    <p class="queue-meta">${t('clerk.procedure')}: ${item.procedure} · ${t('clerk.state')}: ${item.state}
+    <p class="queue-meta">${t('clerk.procedure')}: ${names.procedure(item.procedure)} (${item.procedure}) · ${t('clerk.state')}: ${names.state(item.procedure, item.state)}
       · ${t('clerk.applicant')}: ${item.applicant_id}</p>
     <p class="queue-meta">${t('clerk.due')}: ${item.due_at ? formatDateTime(item.due_at) : '—'} · <${SlaBadge} due=${item.due_at} left=${item.working_time_left} /></p>
     <p class="queue-meta">${item.assignee ? t('clerk.assigned_to', { user: mine ? t('clerk.me') : item.assignee }) : t('clerk.unassigned')}</p>
@@ -127,16 +150,16 @@ export function QueueView({ roles, query, basePath, title, intro }) {
   else if (loaded.loading && !loaded.data) body = html`<${Loading} />`;
   else if (loaded.error) body = html`<${LoadFailure} error=${loaded.error} />`;
   else {
-    const { items, truncated } = loaded.data;
+    const { items, truncated, names } = loaded.data;
     body = html`
-      <${Counts} items=${items} basePath=${basePath} role=${role} />
+      <${Counts} items=${items} names=${names} basePath=${basePath} role=${role} />
       <section aria-labelledby="list-heading">
         <h2 id="list-heading">${t('clerk.list', { count: items.length })}</h2>
         ${truncated && html`<p class="muted">${t('clerk.truncated')}</p>`}
         ${items.length === 0
           ? html`<p>${t('clerk.empty')}</p>`
           : html`<ul class="queue-list">${items.map(
-              (item) => html`<${Row} key=${item.code} item=${item} me=${session?.user_id} busy=${busy}
+              (item) => html`<${Row} key=${item.code} item=${item} names=${names} me=${session?.user_id} busy=${busy}
                 onClaim=${(it) => act(it, 'claim')} onRelease=${(it) => act(it, 'release')} />`,
             )}</ul>`}
       </section>`;

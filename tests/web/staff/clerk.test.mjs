@@ -18,6 +18,11 @@ test('a clerk claims a dossier from the queue, receives it and records the desk 
   const row = page.locator(`li[data-code="${code}"]`);
   await row.waitFor();
   assert.match(await page.locator('#counts-heading').textContent(), /thủ tục/);
+  // States and procedures by their Vietnamese names, not their ids.
+  const counts = await page.locator('.data-table').innerText();
+  assert.match(counts, /Đăng ký tạm trú/);
+  assert.match(await row.innerText(), /Trạng thái: Mới đăng ký, chờ tiếp nhận/);
+  assert.doesNotMatch(`${counts}\n${await row.innerText()}`, /\bsubmitted\b/);
   await row.getByRole('button', { name: /Nhận xử lý/ }).click();
   await page.waitForURL(new RegExp(`#/staff/dossiers/${code}`));
   await page.getByText('Đang xử lý: bạn').waitFor();
