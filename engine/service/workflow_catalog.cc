@@ -185,14 +185,13 @@ Result<std::vector<StoredDefinition>> WorkflowCatalog::Versions(const Actor& rea
 Result<std::vector<WorkflowChange>> WorkflowCatalog::Diff(const Actor& reader,
                                                           const std::string& procedure_code,
                                                           std::int64_t from, std::int64_t to) {
-  if (Status allowed = Authorize(reader, Operation::kListWorkflowVersions); !allowed.ok()) {
-    return allowed.error();
-  }
+  RETURN_IF_ERROR(Authorize(reader, Operation::kListWorkflowVersions));
+  // The stored version `number`; a missing one is named by its field.
   auto version = [&](std::int64_t number, const char* field) -> Result<StoredDefinition> {
-    Result<StoredDefinition> stored =
-        number < 1 ? Result<StoredDefinition>(Error(ErrorCode::kNotFound, ""))
-                   : store_.GetDefinition(procedure_code, number);
-    if (stored.ok() || stored.error().code() != ErrorCode::kNotFound) return stored;
+    if (number >= 1) {
+      Result<StoredDefinition> stored = store_.GetDefinition(procedure_code, number);
+      if (stored.ok() || stored.error().code() != ErrorCode::kNotFound) return stored;
+    }
     return Error(
         ErrorCode::kNotFound,
         "procedure " + procedure_code + " has no published version " + std::to_string(number),
