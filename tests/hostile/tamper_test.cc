@@ -91,7 +91,8 @@ TEST_CASE("tamper: the recorded way an actor signed in, changed in its event, is
   const std::string auditor = server.Token("auditor-1", "auditor", kAgency);
   const LiveReply trail = server.Send("GET", "/v1/dossiers/" + codes[0] + "/audit", auditor);
   REQUIRE_MESSAGE(trail.status == 200, trail.body);
-  for (const nlohmann::json& item : trail.Json().at("items")) {
+  const nlohmann::json trail_body = trail.Json();
+  for (const nlohmann::json& item : trail_body.at("items")) {
     CHECK(item.at("actor").at("authenticated_by") == "bearer_token");
     CHECK(item.at("actor").at("identity_provider").is_null());
   }
