@@ -221,6 +221,7 @@ json DossierJson(const DossierView& view) {
       {"applicant_id", d.applicant_id},
       {"agency", d.agency},
       {"identity_verified_by", verified_by ? json(*verified_by) : json()},
+      {"identity_data_fields", IdentityDataFields(d)},
       {"state", d.state},
       {"state_name", state != nullptr ? state->name : d.state},
       {"state_title", StateTitleJson(workflow, d.state)},
@@ -458,6 +459,8 @@ class Handlers {
     payload.erase("procedure");
     payload.erase("agency");
     submission.payload = std::move(payload);
+    // The authenticator left the session's verified identity in the facts.
+    if (request.facts != nullptr) submission.verified_identity = request.facts->verified_identity;
     Result<DossierView> view = api_.dossiers.Submit(actor, submission);
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
     HttpResponse response = DossierResponse(201, *view);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/domain/dossier.h"
+#include "engine/domain/identity_claims.h"
 #include "engine/domain/status.h"
 
 namespace motcua {
@@ -50,6 +51,9 @@ struct RequestFacts {
   std::string user_id;      // empty: no caller was authenticated
   std::string auth_method;  // AuthMethodName() of the caller, e.g. "bearer_token"
   std::optional<Result<Actor>> caller;
+  // When `caller` came from a browser session: what the citizen's identity
+  // provider verified at sign-in (identity_claims.h). Empty otherwise.
+  VerifiedIdentity verified_identity;
 };
 
 struct HttpRequest {

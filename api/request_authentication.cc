@@ -32,18 +32,21 @@ RequestAuthenticator BearerOnly(BearerAuthenticator bearer) {
 
 Result<Actor> RequestAuthenticator::operator()(const HttpRequest& request) const {
   if (request.facts != nullptr && request.facts->caller) return *request.facts->caller;
-  Result<Actor> caller = Authenticate(request);
+  VerifiedIdentity verified;
+  Result<Actor> caller = Authenticate(request, verified);
   if (request.facts != nullptr) {
     if (caller.ok()) {
       request.facts->user_id = caller->user_id;
       request.facts->auth_method = std::string(AuthMethodName(caller->authenticated_by));
+      request.facts->verified_identity = std::move(verified);
     }
     request.facts->caller = caller;
   }
   return caller;
 }
 
-Result<Actor> RequestAuthenticator::Authenticate(const HttpRequest& request) const {
+Result<Actor> RequestAuthenticator::Authenticate(const HttpRequest& request,
+                                                 VerifiedIdentity& verified) const {
   std::optional<std::string_view> authorization = request.Header("Authorization");
   std::optional<std::string> secret;
   if (!authorization && sessions_ != nullptr) secret = SessionSecretFrom(request, tls_);
@@ -59,6 +62,7 @@ Result<Actor> RequestAuthenticator::Authenticate(const HttpRequest& request) con
 
   Result<AuthenticatedSession> session = sessions_->Authenticate(*secret);
   if (!session.ok()) return session.error();
+  verified = session->verified_identity;
   if (IsSafeMethod(request.method)) return session->actor;
   if (!OriginIsOwn(request, tls_)) {
     return Error(ErrorCode::kPermissionDenied,

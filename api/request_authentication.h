@@ -51,7 +51,8 @@ class RequestAuthenticator {
   // The caller, under the rules above. With request.facts (every request the
   // server handles), the answer is recorded there (for the log line) and
   // the first answer is the answer: a request is authenticated once, and a
-  // session's last use is touched once.
+  // session's last use is touched once. For a caller authenticated by the
+  // session cookie, the facts also get the session's verified identity.
   Result<Actor> operator()(const HttpRequest& request) const;
 
   // The browser session of the request's cookie (no CSRF check: for safe
@@ -63,7 +64,9 @@ class RequestAuthenticator {
   bool tls() const { return tls_; }
 
  private:
-  Result<Actor> Authenticate(const HttpRequest& request) const;
+  // The caller; `verified` gets a session's verified identity (left as it is
+  // for bearer callers and refusals).
+  Result<Actor> Authenticate(const HttpRequest& request, VerifiedIdentity& verified) const;
 
   BearerAuthenticator bearer_;
   SessionService* sessions_;

@@ -28,6 +28,10 @@ HttpResponse SessionResponse(const AuthenticatedSession& session) {
                          {"authenticated_by", AuthMethodName(actor.authenticated_by)},
                          {"identity_provider",
                           actor.identity_provider.empty() ? json() : json(actor.identity_provider)},
+                         {"verified_identity",
+                          session.verified_identity.empty()
+                              ? json()
+                              : VerifiedIdentityToJson(session.verified_identity)},
                          {"csrf_token", session.csrf_token},
                          {"expires_at", FormatRfc3339DateTime(session.expires_at)}}));
 }

@@ -118,4 +118,30 @@ std::optional<std::string> IdentityVerifiedBy(const Dossier& dossier) {
   return created.actor.identity_provider;
 }
 
+std::vector<std::string> FieldsFromIdentity(const nlohmann::json& form_schema,
+                                            const nlohmann::json& form,
+                                            const VerifiedIdentity& identity) {
+  std::vector<std::string> fields;
+  if (identity.empty() || !form.is_object()) return fields;
+  const nlohmann::json proposed = PrefillForm(form_schema, identity);
+  for (const auto& [field, value] : proposed.items()) {
+    const auto submitted = form.find(field);
+    if (submitted != form.end() && *submitted == value) fields.push_back(field);
+  }
+  return fields;  // json objects iterate in name order
+}
+
+std::vector<std::string> IdentityDataFields(const Dossier& dossier) {
+  std::vector<std::string> fields;
+  if (!IdentityVerifiedBy(dossier)) return fields;
+  const nlohmann::json& payload = dossier.history.front().payload;
+  if (!payload.is_object()) return fields;
+  const auto recorded = payload.find(kIdentityDataField);
+  if (recorded == payload.end() || !recorded->is_array()) return fields;
+  for (const nlohmann::json& field : *recorded) {
+    if (field.is_string()) fields.push_back(field.get<std::string>());
+  }
+  return fields;
+}
+
 }  // namespace motcua

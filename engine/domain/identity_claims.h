@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/domain/dossier.h"
 
@@ -74,6 +75,26 @@ std::optional<VerifiedIdentity> VerifiedIdentityFromJson(const nlohmann::json& j
 // schema `form_schema` that name one of its claims with
 // kIdentityClaimKeyword: {field: value}. Empty when nothing applies.
 nlohmann::json PrefillForm(const nlohmann::json& form_schema, const VerifiedIdentity& identity);
+
+// The member of a dossier's creating event payload in which the engine
+// records the form fields whose values came, unchanged, from the applicant's
+// identity provider: an array of field names. Only the engine writes it; a
+// submission that sends it is refused.
+inline constexpr const char* kIdentityDataField = "identity_data";
+
+// The top-level fields of the submitted `form` whose value is exactly the one
+// PrefillForm(form_schema, identity) proposes for them, in name order: the
+// data the provider vouches for. A value the citizen changed is theirs and is
+// not listed. Empty when `identity` is empty or `form` is not an object.
+std::vector<std::string> FieldsFromIdentity(const nlohmann::json& form_schema,
+                                            const nlohmann::json& form,
+                                            const VerifiedIdentity& identity);
+
+// The fields the dossier's creating event records under kIdentityDataField,
+// when IdentityVerifiedBy names a provider; empty otherwise (a staff member
+// or a bearer token cannot have brought verified data). Non-text entries are
+// skipped.
+std::vector<std::string> IdentityDataFields(const Dossier& dossier);
 
 // The identity provider that verified the dossier applicant's identity: the
 // provider of the creating event when the applicant submitted it themselves

@@ -18,6 +18,7 @@
 
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
+#include "engine/domain/identity_claims.h"
 #include "engine/domain/status.h"
 
 namespace motcua {
@@ -35,10 +36,14 @@ struct StartedSession {
 
 // Starts a session for `user`, who just proved who they are with `method`
 // (kOidcSession or kDemoSession) at `identity_provider` (the configured
-// provider name; empty for the demo). kFailedPrecondition when the user is
-// disabled. Implemented by the session service; sign-in code receives it as
-// this function so it does not depend on how sessions are kept.
-using StartSession = std::function<Result<StartedSession>(const User& user, AuthMethod method,
-                                                          const std::string& identity_provider)>;
+// provider name; empty for the demo). `verified_identity` is what the
+// provider verified about a citizen (identity_claims.h); the session keeps it
+// for pre-filling forms and recording where a submission's data came from.
+// It is empty for staff and must be for the demo. kFailedPrecondition when the
+// user is disabled. Implemented by the session service; sign-in code receives
+// it as this function so it does not depend on how sessions are kept.
+using StartSession = std::function<Result<StartedSession>(
+    const User& user, AuthMethod method, const std::string& identity_provider,
+    const VerifiedIdentity& verified_identity)>;
 
 }  // namespace motcua

@@ -30,6 +30,10 @@ Status CheckNewSession(const SessionRecord& session) {
       if (!session.identity_provider.empty()) {
         return InvalidSessionField("/identity_provider", "must be empty for the demo sign-in");
       }
+      if (!session.verified_identity.empty()) {
+        return InvalidSessionField("/verified_identity",
+                                   "must be empty: the demo sign-in verifies nobody");
+      }
       break;
     default: return InvalidSessionField("/method", "must be oidc_session or demo_session");
   }

@@ -25,6 +25,7 @@
 
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
+#include "engine/domain/identity_claims.h"
 #include "engine/domain/status.h"
 
 namespace motcua {
@@ -38,6 +39,9 @@ struct SessionRecord {
   Instant last_seen_at;
   Instant expires_at;  // the absolute end
   std::optional<Instant> ended_at;
+  // What the provider verified about the citizen (identity_claims.h); empty
+  // for staff and the demo sign-in.
+  VerifiedIdentity verified_identity;
 };
 
 class SessionStore {
@@ -50,7 +54,8 @@ class SessionStore {
 
   // Stores a new, open session. kInvalidArgument: "/session_hash" not 64
   // lowercase hex digits, "/user_id" empty, "/method" not a session method,
-  // "/identity_provider" set for the demo or empty for OIDC, "/expires_at"
+  // "/identity_provider" set for the demo or empty for OIDC,
+  // "/verified_identity" set for the demo, "/expires_at"
   // not after created_at, "/last_seen_at" not created_at, "/ended_at" set.
   // kConflict when the hash is already stored, and in SQLite (whose users
   // table the session references) when the user does not exist.

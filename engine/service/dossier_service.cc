@@ -86,6 +86,16 @@ void RecordReuse(const std::vector<std::string>& reused, DossierEvent& event) {
   if (!reused.empty()) event.payload[kReusedDocumentsField] = reused;
 }
 
+// The creating event records the form fields the applicant's provider vouches
+// for (identity_claims.h).
+void RecordIdentityData(const nlohmann::json& form_schema, const VerifiedIdentity& identity,
+                        DossierEvent& event) {
+  const auto form = event.payload.find("form");
+  if (form == event.payload.end()) return;
+  std::vector<std::string> fields = FieldsFromIdentity(form_schema, *form, identity);
+  if (!fields.empty()) event.payload[kIdentityDataField] = std::move(fields);
+}
+
 // The automatic action the workflow performs from `state`, if any.
 const Action* AutomaticActionFrom(const Workflow& workflow, const std::string& state) {
   for (const Action& action : workflow.actions) {
@@ -179,10 +189,13 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
 
   ASSIGN_OR_RETURN(Dossier dossier, runnable.machine->Submit(submission));
   // After the state machine, so that who-may-submit errors come first.
-  if (request.payload.is_object() && request.payload.contains(kReusedDocumentsField)) {
-    return Error(ErrorCode::kInvalidArgument, "the engine records which documents are reused",
-                 ErrorReason::kValidation,
-                 {{std::string("/") + kReusedDocumentsField, "is not a field you may send"}});
+  for (const char* recorded_by_engine : {kReusedDocumentsField, kIdentityDataField}) {
+    if (request.payload.is_object() && request.payload.contains(recorded_by_engine)) {
+      return Error(ErrorCode::kInvalidArgument,
+                   std::string("the engine records ") + recorded_by_engine + " itself",
+                   ErrorReason::kValidation,
+                   {{std::string("/") + recorded_by_engine, "is not a field you may send"}});
+    }
   }
   ASSIGN_OR_RETURN(std::vector<std::string> reused,
                    CheckDocumentsUsable(actor, DocumentsNamedIn(request.payload), nullptr));
@@ -191,7 +204,13 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
   ASSIGN_OR_RETURN(std::int64_t sequence, store_.NextDossierSequence(submission.agency, today));
   ASSIGN_OR_RETURN(std::string code, FormatDossierCode({submission.agency, today, sequence}));
   dossier.code = code;
-  if (!dossier.history.empty()) RecordReuse(reused, dossier.history.back());
+  if (!dossier.history.empty()) {
+    RecordReuse(reused, dossier.history.back());
+    if (submission.applicant_id == actor.user_id) {
+      RecordIdentityData(runnable.workflow.procedure.form_schema, request.verified_identity,
+                         dossier.history.back());
+    }
+  }
   const NationalStatus status = StatusOf(runnable.workflow, dossier.state);
   std::vector<OutboxEntry> outbox;
   if (!dossier.history.empty()) {

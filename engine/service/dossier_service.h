@@ -25,6 +25,7 @@
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
 #include "engine/domain/fully_online.h"
+#include "engine/domain/identity_claims.h"
 #include "engine/domain/legal_clock.h"
 #include "engine/domain/page_limit.h"
 #include "engine/domain/payment.h"
@@ -79,6 +80,10 @@ struct NewDossier {
   std::string procedure_code;
   std::string agency;
   nlohmann::json payload = nlohmann::json::object();
+  // What the submitter's identity provider verified at sign-in (their browser
+  // session's; empty for bearer tokens, staff and the demo). Submit records
+  // which form fields hold it unchanged (identity_claims.h).
+  VerifiedIdentity verified_identity;
 };
 
 struct ActionCall {
@@ -154,7 +159,10 @@ class DossierService {
   // the same whether the document is absent or someone else's. The engine
   // records the ids of reused documents in the event's payload under
   // kReusedDocumentsField; a payload that names that field itself is
-  // kInvalidArgument.
+  // kInvalidArgument. Likewise, when the applicant submits in their own
+  // session, the form fields that hold request.verified_identity's values
+  // unchanged are recorded under kIdentityDataField (FieldsFromIdentity), and
+  // a payload may not name that field either.
   // Staff name the applicant in "applicant_id": an IsApplicantIdentifier
   // (kInvalidArgument "validation" at "/applicant_id" otherwise; "", "system"
   // or a login name are not applicants). The agency must be a well-formed ID

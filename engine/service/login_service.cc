@@ -1,10 +1,13 @@
 #include "engine/service/login_service.h"
 
+#include "engine/domain/identity_claims.h"
+
 #include <algorithm>
 #include <utility>
 
 #include "engine/domain/http_url.h"
 #include "engine/domain/id_token_refusal.h"
+#include "engine/domain/identity_claims.h"
 #include "engine/domain/status_macros.h"
 #include "engine/domain/workflow.h"
 
@@ -169,8 +172,13 @@ Result<SignedIn> LoginService::Complete(const LoginCallback& callback) {
                                   ? CitizenUser(*provider, claims)
                                   : StaffUser(*provider, claims));
   RETURN_IF_ERROR(RefuseDisabled(user));
-  ASSIGN_OR_RETURN(StartedSession session,
-                   deps_.start_session(user, AuthMethod::kOidcSession, provider->config.id));
+  // A citizen's provider vouches for their identity data; staff bring none.
+  const VerifiedIdentity verified =
+      provider->config.kind == OidcProviderKind::kCitizen
+          ? VerifiedIdentityFromIdToken(claims.all, provider->config.identity_claim)
+          : VerifiedIdentity{};
+  ASSIGN_OR_RETURN(StartedSession session, deps_.start_session(user, AuthMethod::kOidcSession,
+                                                               provider->config.id, verified));
   return SignedIn{std::move(session), std::move(attempt.return_to), std::move(user)};
 }
 

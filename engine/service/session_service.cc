@@ -15,7 +15,8 @@ Error InvalidSession() {
 }  // namespace
 
 Result<StartedSession> SessionService::Start(const User& user, AuthMethod method,
-                                             const std::string& identity_provider) {
+                                             const std::string& identity_provider,
+                                             const VerifiedIdentity& verified_identity) {
   if (user.disabled) {
     return Error(ErrorCode::kFailedPrecondition, "user " + user.id + " is disabled",
                  ErrorReason::kUserDisabled);
@@ -31,6 +32,7 @@ Result<StartedSession> SessionService::Start(const User& user, AuthMethod method
   record.user_id = user.id;
   record.method = method;
   record.identity_provider = identity_provider;
+  record.verified_identity = verified_identity;
   record.created_at = now;
   record.last_seen_at = now;
   record.expires_at = started.expires_at;
@@ -39,8 +41,9 @@ Result<StartedSession> SessionService::Start(const User& user, AuthMethod method
 }
 
 StartSession SessionService::StartFunction() {
-  return [this](const User& user, AuthMethod method, const std::string& identity_provider) {
-    return Start(user, method, identity_provider);
+  return [this](const User& user, AuthMethod method, const std::string& identity_provider,
+                const VerifiedIdentity& verified_identity) {
+    return Start(user, method, identity_provider, verified_identity);
   };
 }
 
@@ -73,6 +76,7 @@ Result<AuthenticatedSession> SessionService::Authenticate(std::string_view secre
   authenticated.user_name = user->name;
   authenticated.csrf_token = crypto_.Derive(secret, kCsrfLabel);
   authenticated.expires_at = session->expires_at;
+  authenticated.verified_identity = std::move(session->verified_identity);
   return authenticated;
 }
 

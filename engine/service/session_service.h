@@ -47,6 +47,9 @@ struct AuthenticatedSession {
   std::string user_name;  // User::name, for the page to greet
   std::string csrf_token;
   Instant expires_at;
+  // What the provider verified about the citizen at sign-in; empty for staff
+  // and the demo sign-in.
+  VerifiedIdentity verified_identity;
 };
 
 class SessionService {
@@ -65,7 +68,8 @@ class SessionService {
   // ("user_disabled") for a disabled user, kInvalidArgument for a method
   // other than kOidcSession/kDemoSession or a provider that does not fit it.
   Result<StartedSession> Start(const User& user, AuthMethod method,
-                               const std::string& identity_provider);
+                               const std::string& identity_provider,
+                               const VerifiedIdentity& verified_identity = {});
   // Start, as the function sign-in code receives; valid while this lives.
   StartSession StartFunction();
 

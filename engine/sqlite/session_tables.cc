@@ -1,5 +1,6 @@
 #include "engine/sqlite/session_tables.h"
 
+#include "engine/domain/json_parse.h"
 #include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
 
@@ -8,7 +9,11 @@ namespace {
 
 constexpr const char* kSessionColumns =
     "session_hash, user_id, auth_method, identity_provider, created_at, last_seen_at, "
-    "expires_at, ended_at";
+    "expires_at, ended_at, verified_identity";
+
+Error CorruptSession(const std::string& why) {
+  return Error(ErrorCode::kInternal, "a stored session " + why, ErrorReason::kCorruptRow);
+}
 
 Result<SessionRecord> ReadSession(const SqliteStatement& row) {
   SessionRecord session;
@@ -16,8 +21,7 @@ Result<SessionRecord> ReadSession(const SqliteStatement& row) {
   session.user_id = row.ColumnText(1);
   std::optional<AuthMethod> method = ParseAuthMethod(row.ColumnText(2));
   if (!method) {
-    return Error(ErrorCode::kInternal, "a stored session has an unknown auth_method",
-                 ErrorReason::kCorruptRow);
+    return CorruptSession("has an unknown auth_method");
   }
   session.method = *method;
   session.identity_provider = row.ColumnText(3);
@@ -25,6 +29,13 @@ Result<SessionRecord> ReadSession(const SqliteStatement& row) {
   session.last_seen_at = FromSeconds(row.ColumnInt(5));
   session.expires_at = FromSeconds(row.ColumnInt(6));
   if (auto ended = row.ColumnOptionalInt(7)) session.ended_at = FromSeconds(*ended);
+  if (std::optional<std::string> identity = row.ColumnOptionalText(8)) {
+    Result<nlohmann::json> parsed = ParseJson(*identity);
+    std::optional<VerifiedIdentity> read;
+    if (parsed.ok()) read = VerifiedIdentityFromJson(*parsed);
+    if (!read) return CorruptSession("has a verified_identity that is not a claim set");
+    session.verified_identity = std::move(*read);
+  }
   return session;
 }
 
@@ -33,7 +44,7 @@ Result<SessionRecord> ReadSession(const SqliteStatement& row) {
 Status InsertSession(SqliteConnection& db, const SessionRecord& session) {
   ASSIGN_OR_RETURN(SqliteStatement * insert,
                    db.Prepare(std::string("INSERT INTO sessions (") + kSessionColumns +
-                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL)"));
+                              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8)"));
   StatementReset reset(insert);
   insert->BindText(1, session.session_hash);
   insert->BindText(2, session.user_id);
@@ -42,6 +53,11 @@ Status InsertSession(SqliteConnection& db, const SessionRecord& session) {
   insert->BindInt(5, ToSeconds(session.created_at));
   insert->BindInt(6, ToSeconds(session.last_seen_at));
   insert->BindInt(7, ToSeconds(session.expires_at));
+  if (session.verified_identity.empty()) {
+    insert->BindNull(8);
+  } else {
+    insert->BindText(8, VerifiedIdentityToJson(session.verified_identity).dump());
+  }
   return insert->Run();
 }
 

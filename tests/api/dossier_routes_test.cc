@@ -237,6 +237,53 @@ TEST_CASE("dossier routes: a submission in a provider's session records the veri
   CHECK(Body(at_desk).at("identity_verified_by").is_null());
 }
 
+TEST_CASE("dossier routes: the fields a citizen submits as their provider verified them are recorded") {
+  Api api;
+  VerifiedIdentity identity;
+  identity.claims[IdentityClaim::kName] = "Nguyễn Văn An";
+  identity.claims[IdentityClaim::kIdNumber] = kOwnerId;
+  identity.claims[IdentityClaim::kAddress] = "5 Lê Lợi";  // Submit() sends "12 Hàng Bài"
+  api.sessions.SignInAgainWith("t-owner", identity);
+
+  api.by_session = true;
+  const std::string code = api.Submit();
+  for (const char* reader : {"t-owner", "t-clerk", "t-auditor"}) {
+    CAPTURE(reader);
+    const HttpResponse read = api.Call("GET", "/v1/dossiers/" + code, reader);
+    REQUIRE_MESSAGE(read.status == 200, read.body);
+    CHECK(Body(read).at("identity_verified_by") == "vneid");
+    // The address the citizen changed is theirs, not the provider's.
+    CHECK(Body(read).at("identity_data_fields") == json{"citizen_id", "full_name"});
+  }
+  // By bearer token the same form is just what the citizen typed.
+  api.by_session = false;
+  const std::string by_token = api.Submit();
+  CHECK(Body(api.Call("GET", "/v1/dossiers/" + by_token, "t-owner")).at("identity_data_fields") ==
+        json::array());
+
+  // Nobody may claim the record themselves, not even through the service.
+  json forged = {{"procedure", "1.004222"},
+                 {"agency", kAgencyA},
+                 {"form", {{"full_name", "X"}, {"citizen_id", kOwnerId}, {"address", "Huế"}}},
+                 {"documents", api.Documents()},
+                 {"identity_data", {"full_name"}}};
+  const HttpResponse refused = api.Call("POST", "/v1/dossiers", "t-owner", forged.dump());
+  CHECK(refused.status / 100 == 4);
+  CHECK(refused.body.find("/identity_data") != std::string::npos);
+  NewDossier direct;
+  direct.procedure_code = "1.004222";
+  direct.agency = kAgencyA;
+  direct.payload = forged;
+  direct.payload.erase("procedure");
+  direct.payload.erase("agency");
+  direct.verified_identity = identity;
+  Result<DossierView> through_service = api.service->Submit(Tokens().at("t-owner"), direct);
+  REQUIRE_FALSE(through_service.ok());
+  CHECK(through_service.error().code() == ErrorCode::kInvalidArgument);
+  REQUIRE(through_service.error().fields().size() == 1);
+  CHECK(through_service.error().fields()[0].pointer == "/identity_data");
+}
+
 // Every endpoint x every role: allow (the status of success) or deny.
 // The matrix, with each caller's bearer token or, `by_session`, the same
 // user's browser session (cookie and CSRF token).

@@ -30,6 +30,7 @@ inline HttpResponse CallRoute(const Router& router, const std::string& method,
                               const std::string& body = {}, std::vector<HttpHeader> headers = {},
                               const std::string& content_type = "application/json") {
   HttpRequest request = MakeHttpRequest(method, target, body);
+  request.facts = std::make_shared<RequestFacts>();  // as the server gives every request
   if (!token.empty()) request.headers.push_back({"Authorization", "Bearer " + token});
   if (!body.empty()) request.headers.push_back({"Content-Type", content_type});
   for (HttpHeader& header : headers) request.headers.push_back(std::move(header));

@@ -98,11 +98,23 @@ TEST_CASE("session routes: GET /v1/session describes the cookie's session, only 
   CHECK(body.at("identity_provider") == "vneid");
   CHECK(body.at("csrf_token") == clerk.csrf_token);
   CHECK(body.at("expires_at") == FormatRfc3339DateTime(clerk.expires_at));
-  CHECK(body.size() == 8);
+  CHECK(body.at("verified_identity").is_null());  // staff bring none
+  CHECK(body.size() == 9);
 
   const json citizen =
       json::parse(world.Send("GET", "/v1/session", world.Session("t-citizen").secret).body);
   CHECK(citizen.at("agency").is_null());
+  CHECK(citizen.at("verified_identity").is_null());
+
+  // A citizen whose provider verified their data gets it back, to pre-fill forms.
+  VerifiedIdentity identity;
+  identity.claims[IdentityClaim::kName] = "Nguyễn Văn An";
+  identity.claims[IdentityClaim::kBirthdate] = "1990-05-01";
+  world.callers.SignInAgainWith("t-citizen", identity);
+  const json verified =
+      json::parse(world.Send("GET", "/v1/session", world.Session("t-citizen").secret).body);
+  CHECK(verified.at("verified_identity") ==
+        json{{"name", "Nguyễn Văn An"}, {"birthdate", "1990-05-01"}});
 
   CheckProblem(world.Send("GET", "/v1/session", ""), 401, "session_invalid");
   CheckProblem(world.Send("GET", "/v1/session", "forged-secret"), 401, "session_invalid");

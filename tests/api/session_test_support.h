@@ -38,7 +38,19 @@ class SessionCallers {
       Result<StartedSession> started = service_.Start(user, AuthMethod::kOidcSession, "vneid");
       REQUIRE(started.ok());
       sessions_[token] = *started;
+      user_ids_[token] = user.id;
     }
+  }
+
+  // Signs `token`'s user in again at "vneid", now with `identity` verified:
+  // that token's requests come from the new session.
+  void SignInAgainWith(const std::string& token, const VerifiedIdentity& identity) {
+    Result<User> user = users_.GetUser(user_ids_.at(token));
+    REQUIRE(user.ok());
+    Result<StartedSession> started =
+        service_.Start(*user, AuthMethod::kOidcSession, "vneid", identity);
+    REQUIRE(started.ok());
+    sessions_[token] = *started;
   }
 
   SessionService& service() { return service_; }
@@ -68,6 +80,7 @@ class SessionCallers {
   OpenSslTokenCrypto crypto_;
   SessionService service_;
   std::map<std::string, StartedSession> sessions_;
+  std::map<std::string, std::string> user_ids_;  // token -> user id
 };
 
 }  // namespace motcua

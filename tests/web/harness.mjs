@@ -114,7 +114,9 @@ export async function newPage(stack, { viewport = kDesktop, locale = 'vi-VN' } =
 
 // Signs `page`'s context in as `user` through its bearer token (see the
 // file comment). The UI then runs exactly as after a cookie sign-in.
-export async function signInWithToken(page, stack, user) {
+// `session` overrides members of the session the page is shown (e.g. a
+// provider's verified_identity).
+export async function signInWithToken(page, stack, user, session = {}) {
   const token = stack.tokens[user.user_id];
   await page.context().route(`${stack.base}/v1/**`, async (route) => {
     const url = new URL(route.request().url());
@@ -122,7 +124,7 @@ export async function signInWithToken(page, stack, user) {
       await route.fulfill({
         status: 200,
         contentType: 'application/json',
-        body: JSON.stringify({ ...user, agency: user.agency ?? null, authenticated_by: 'test_token', identity_provider: null, csrf_token: 'not-needed-with-a-bearer-token', expires_at: '2099-01-01T00:00:00Z' }),
+        body: JSON.stringify({ ...user, agency: user.agency ?? null, authenticated_by: 'test_token', identity_provider: null, csrf_token: 'not-needed-with-a-bearer-token', expires_at: '2099-01-01T00:00:00Z', ...session }),
       });
       return;
     }

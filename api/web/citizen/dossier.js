@@ -128,7 +128,8 @@ function Submitted({ dossier, procedure }) {
   const titles = dossier.document_titles ?? {};
   return html`<section class="panel" aria-labelledby="form-heading">
     <h2 id="form-heading">${t('dossier.submitted_form')}</h2>
-    <${FormFacts} form=${dossier.form} properties=${properties} />
+    <${FormFacts} form=${dossier.form} properties=${properties}
+      verifiedFields=${dossier.identity_data_fields} verifiedBy=${dossier.identity_verified_by} />
     <h3>${t('dossier.documents')}</h3>
     <ul class="document-list">
       ${Object.entries(dossier.documents ?? {}).map(

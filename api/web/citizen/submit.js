@@ -3,6 +3,8 @@
 // chosen, and the submission carries one Idempotency-Key per attempt: kept
 // when the answer was lost (a retry cannot submit twice), renewed after the
 // server answered. Server errors show beside the fields their pointers name.
+// A citizen signed in at an identity provider finds the fields the procedure
+// maps to verified claims filled in and marked (identity_prefill.js).
 
 import { html, useState } from '/web/lib/html.js';
 import { api, ApiError, getJson, newIdempotencyKey } from '/web/lib/api.js';
@@ -12,6 +14,8 @@ import { SchemaForm, errorsUnder } from '/web/lib/schema_form.js';
 import { DocumentUpload } from '/web/lib/document_upload.js';
 import { Alert, Field, LoadFailure, Loading, PageTitle, describedBy, problemText, useAsync } from '/web/lib/ui.js';
 import { procedureTitle } from '/web/citizen/procedure_facts.js';
+import { identityPrefill, unchangedFields } from '/web/lib/identity_prefill.js';
+import { currentSession } from '/web/lib/session.js';
 
 // The receiving agency to offer first: in demo mode, the demo staff's agency.
 async function suggestedAgency() {
@@ -79,7 +83,8 @@ export function SubmitPage({ params }) {
     ]);
     return { procedure, agency, earlier };
   }, [params.code]);
-  const [form, setForm] = useState({});
+  // null until the citizen edits: the form starts from the verified values.
+  const [form, setForm] = useState(null);
   const [agency, setAgency] = useState(null);
   const [documents, setDocuments] = useState({});
   const [errors, setErrors] = useState({});
@@ -91,6 +96,13 @@ export function SubmitPage({ params }) {
   if (loaded.error) return html`<${LoadFailure} error=${loaded.error} />`;
   const procedure = loaded.data.procedure;
   const agencyValue = agency ?? loaded.data.agency;
+  const session = currentSession();
+  const prefill = identityPrefill(procedure.form, session?.verified_identity);
+  const formValue = form ?? prefill.values;
+  const notes = {};
+  for (const name of unchangedFields(prefill, formValue)) {
+    notes[name] = t('identity.prefilled', { provider: session.identity_provider });
+  }
 
   const onSubmit = async (event) => {
     event.preventDefault();
@@ -101,7 +113,7 @@ export function SubmitPage({ params }) {
     for (const [key, info] of Object.entries(documents)) if (info) documentIds[key] = info.id;
     try {
       const { data } = await api('POST', '/v1/dossiers', {
-        json: { procedure: procedure.code, agency: agencyValue, form, documents: documentIds, channel: 'online' },
+        json: { procedure: procedure.code, agency: agencyValue, form: formValue, documents: documentIds, channel: 'online' },
         idempotencyKey,
       });
       navigate(`/dossiers/${segment(data.code)}`, { submitted: '1' });
@@ -141,7 +153,8 @@ export function SubmitPage({ params }) {
       </fieldset>
       <fieldset>
         <legend>${t('submit.form_legend')}</legend>
-        <${SchemaForm} schema=${procedure.form} value=${form} onChange=${setForm} errors=${formErrors} />
+        ${prefill.fields.size > 0 && html`<p class="hint" data-prefill-note>${t('identity.prefill_intro', { provider: session.identity_provider })}</p>`}
+        <${SchemaForm} schema=${procedure.form} value=${formValue} onChange=${setForm} errors=${formErrors} notes=${notes} />
       </fieldset>
       <fieldset>
         <legend>${t('submit.documents_legend')}</legend>

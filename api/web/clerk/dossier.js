@@ -255,7 +255,8 @@ function Submitted({ dossier, procedure }) {
   const entries = Object.entries(dossier.documents ?? {});
   return html`<section class="panel" aria-labelledby="form-heading">
     <h2 id="form-heading">${t('clerk.form')}</h2>
-    <${FormFacts} form=${dossier.form} properties=${properties} />
+    <${FormFacts} form=${dossier.form} properties=${properties}
+      verifiedFields=${dossier.identity_data_fields} verifiedBy=${dossier.identity_verified_by} />
     <h3>${t('clerk.documents')}</h3>
     ${entries.length === 0 ? html`<p>${t('clerk.no_documents')}</p>` : html`<ul class="document-list">
       ${entries.map(([key, id]) => html`<${DocumentItem} key=${key} href=${`/v1/documents/${id}`} filename=${key}

@@ -53,7 +53,9 @@ function optionLabel(property, value, index) {
   return loc(labels?.[index] ?? labels?.[value], String(value));
 }
 
-export function SchemaForm({ schema, value, onChange, errors = {}, idPrefix = 'form' }) {
+// `notes` ({propertyName: text}) adds a line to a field's hint, e.g. that its
+// value came from the citizen's identity provider.
+export function SchemaForm({ schema, value, onChange, errors = {}, idPrefix = 'form', notes = {} }) {
   const properties = schema?.properties ?? {};
   const required = new Set(schema?.required ?? []);
   const set = (name, next) => {
@@ -65,7 +67,8 @@ export function SchemaForm({ schema, value, onChange, errors = {}, idPrefix = 'f
   return html`${Object.entries(properties).map(([name, property]) => {
     const id = `${idPrefix}-${name}`;
     const kind = controlKind(property);
-    const hint = loc(property.description) || (kind === 'citizen-id' ? t('form.citizen_id_hint') : '');
+    const baseHint = loc(property.description) || (kind === 'citizen-id' ? t('form.citizen_id_hint') : '');
+    const hint = [baseHint, notes[name]].filter(Boolean).join(' · ');
     const error = errors[name];
     const common = {
       id,

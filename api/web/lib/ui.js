@@ -177,11 +177,15 @@ export function Layout({ nav, activePath, children }) {
 
 // A submitted form's values as a definition list, each under its field's
 // localized title (the field's name when the procedure has none).
-export function FormFacts({ form, properties }) {
+// `verifiedFields` (the dossier's identity_data_fields) are marked as data the
+// identity provider `verifiedBy` vouched for.
+export function FormFacts({ form, properties, verifiedFields = [], verifiedBy = null }) {
+  const verified = new Set(verifiedBy ? verifiedFields : []);
   return html`<dl class="facts">
     ${Object.entries(form ?? {}).map(
       ([name, value]) => html`<div><dt>${loc(properties[name]?.title, name)}</dt>
-        <dd>${typeof value === 'object' ? JSON.stringify(value) : String(value)}</dd></div>`,
+        <dd>${typeof value === 'object' ? JSON.stringify(value) : String(value)}
+          ${verified.has(name) ? html` <span class="badge verified" data-verified-field=${name}>${t('identity.verified_by', { provider: verifiedBy })}</span>` : ''}</dd></div>`,
     )}
   </dl>`;
 }

@@ -124,6 +124,46 @@ TEST_CASE("identity claims: a dossier's identity is verified only by its applica
   CHECK_FALSE(IdentityVerifiedBy(later).has_value());
 }
 
+TEST_CASE("identity claims: only fields submitted exactly as verified count as the provider's") {
+  VerifiedIdentity identity;
+  identity.claims = {{IdentityClaim::kName, "Nguyễn Văn An"},
+                     {IdentityClaim::kIdNumber, "001090012345"},
+                     {IdentityClaim::kBirthdate, "1990-05-01"}};
+  const json form = {{"full_name", "Nguyễn Văn An"},  // as verified
+                     {"citizen_id", "001090012346"},  // changed by the citizen
+                     {"born", "1990-05-01"},          // as verified
+                     {"relationship", "Nguyễn Văn An"}};
+  CHECK(FieldsFromIdentity(kForm, form, identity) == std::vector<std::string>{"born", "full_name"});
+  CHECK(FieldsFromIdentity(kForm, form, VerifiedIdentity{}).empty());
+  CHECK(FieldsFromIdentity(kForm, json::array(), identity).empty());
+  CHECK(FieldsFromIdentity(kForm, json{{"full_name", json::array({"Nguyễn Văn An"})}}, identity)
+            .empty());
+}
+
+TEST_CASE("identity claims: the recorded identity data counts only for a verified submission") {
+  Dossier dossier;
+  dossier.applicant_id = "001090012345";
+  CHECK(IdentityDataFields(dossier).empty());
+  DossierEvent submitted;
+  submitted.action = "submit";
+  submitted.actor = Actor{"001090012345", {"applicant"}, "", AuthMethod::kOidcSession, "vneid"};
+  submitted.payload = {{"form", json::object()},
+                       {kIdentityDataField, json::array({"full_name", 7, "born"})}};
+  dossier.history.push_back(submitted);
+  CHECK(IdentityDataFields(dossier) == std::vector<std::string>{"full_name", "born"});
+
+  // The same record from a clerk's or a token's submission counts for nothing.
+  Dossier by_clerk = dossier;
+  by_clerk.history.front().actor.user_id = "clerk-1";
+  CHECK(IdentityDataFields(by_clerk).empty());
+  Dossier by_token = dossier;
+  by_token.history.front().actor.authenticated_by = AuthMethod::kBearerToken;
+  CHECK(IdentityDataFields(by_token).empty());
+  Dossier not_a_list = dossier;
+  not_a_list.history.front().payload[kIdentityDataField] = "full_name";
+  CHECK(IdentityDataFields(not_a_list).empty());
+}
+
 TEST_CASE("identity claims: names round-trip, and only they parse") {
   for (IdentityClaim claim : {IdentityClaim::kName, IdentityClaim::kIdNumber,
                               IdentityClaim::kBirthdate, IdentityClaim::kAddress}) {

@@ -50,6 +50,7 @@ struct LoginWorld {
   FakeTokenEndpoint tokens;
   int secrets_made = 0;
   std::vector<std::string> sessions_started;  // "user method provider"
+  std::vector<VerifiedIdentity> identities_started;  // each session's, in order
   std::optional<ProviderMetadata> staff_metadata = Metadata(kStaffIssuer);
   std::unique_ptr<LoginService> login;
   // The claims the next token carries, per login; nonce filled per attempt.
@@ -84,8 +85,9 @@ struct LoginWorld {
         std::move(providers),
         LoginService::Dependencies{
             store, identities, verifier,
-            [this](const User& user, AuthMethod method,
-                   const std::string& provider) -> Result<StartedSession> {
+            [this](const User& user, AuthMethod method, const std::string& provider,
+                   const VerifiedIdentity& verified) -> Result<StartedSession> {
+              identities_started.push_back(verified);
               sessions_started.push_back(user.id + " " +
                                          (method == AuthMethod::kOidcSession ? "oidc" : "other") +
                                          " " + provider);
@@ -197,6 +199,11 @@ TEST_CASE("login: a citizen's first sign-in provisions an applicant, the next re
   CHECK(stored->name == "Nguyễn Văn A");
   CHECK(stored->created_at == kT0);
   CHECK(w.sessions_started == std::vector<std::string>{std::string(kCitizenId) + " oidc vneid"});
+  // The session keeps what the provider verified, for pre-filling forms.
+  REQUIRE(w.identities_started.size() == 1);
+  CHECK(w.identities_started[0].claims ==
+        std::map<IdentityClaim, std::string>{{IdentityClaim::kName, "Nguyễn Văn A"},
+                                             {IdentityClaim::kIdNumber, kCitizenId}});
   REQUIRE(w.tokens.exchanges.size() == 1);
   CHECK(w.tokens.exchanges[0].token_endpoint == "https://vneid.example/token");
   CHECK(w.tokens.exchanges[0].code == "code");
@@ -409,6 +416,7 @@ TEST_CASE("login: staff sign in as the linked user, with the user's roles, never
   json claims = w.Claims(kStaffIssuer, "motcua-staff");
   claims["roles"] = {"admin", "national_admin"};
   claims["preferred_username"] = "clerk-a";
+  claims["name"] = "Clerk's own name";
   CheckRefused(w.SignIn("keycloak-a", claims), ErrorReason::kIdentityNotLinked,
                ErrorCode::kPermissionDenied);
 
@@ -418,6 +426,8 @@ TEST_CASE("login: staff sign in as the linked user, with the user's roles, never
   CHECK(signed_in->user.id == "clerk-a");
   CHECK(signed_in->user.roles == std::vector<std::string>{"reception_clerk"});
   CHECK(w.sessions_started.back() == "clerk-a oidc keycloak-a");
+  // Staff bring no verified identity data: their token's claims are not a citizen's.
+  CHECK(w.identities_started.back().empty());
 
   // Moved to another agency after being linked: the agency's provider no longer signs them in.
   clerk.agency = "000.00.02.H26";

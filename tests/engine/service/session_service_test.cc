@@ -76,6 +76,30 @@ TEST_CASE("session service: a started session authenticates its user, and only t
   CHECK(demo_session->actor.identity_provider.empty());
 }
 
+TEST_CASE("session service: a citizen's verified identity is kept with the session and handed back") {
+  Fixture f;
+  VerifiedIdentity identity;
+  identity.claims[IdentityClaim::kName] = "Nguyễn Văn An";
+  identity.claims[IdentityClaim::kIdNumber] = "001090012345";
+  Result<StartedSession> started =
+      f.sessions.Start(f.citizen, AuthMethod::kOidcSession, "vneid", identity);
+  REQUIRE(started.ok());
+  Result<AuthenticatedSession> session = f.sessions.Authenticate(started->secret);
+  REQUIRE(session.ok());
+  CHECK(session->verified_identity.claims == identity.claims);
+  REQUIRE(f.store.Sessions().size() == 1);
+  CHECK(f.store.Sessions()[0].verified_identity.claims == identity.claims);
+
+  // Staff sessions carry none; the demo sign-in may not claim any.
+  const StartedSession staff = f.StartFor(f.clerk, AuthMethod::kOidcSession, "keycloak");
+  CHECK(f.sessions.Authenticate(staff.secret)->verified_identity.empty());
+  Result<StartedSession> demo = f.sessions.Start(f.citizen, AuthMethod::kDemoSession, "", identity);
+  REQUIRE_FALSE(demo.ok());
+  CHECK(demo.error().code() == ErrorCode::kInvalidArgument);
+  REQUIRE(demo.error().fields().size() == 1);
+  CHECK(demo.error().fields()[0].pointer == "/verified_identity");
+}
+
 TEST_CASE("session service: Start refuses a disabled user and a method that is not a session") {
   Fixture f;
   User disabled = f.clerk;
@@ -92,7 +116,7 @@ TEST_CASE("session service: Start refuses a disabled user and a method that is n
 
   // The function sign-in code receives is the same Start.
   StartSession start = f.sessions.StartFunction();
-  Result<StartedSession> through_function = start(f.citizen, AuthMethod::kDemoSession, "");
+  Result<StartedSession> through_function = start(f.citizen, AuthMethod::kDemoSession, "", VerifiedIdentity{});
   REQUIRE(through_function.ok());
   CHECK(f.Valid(through_function->secret));
 }

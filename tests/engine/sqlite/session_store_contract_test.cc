@@ -1,6 +1,7 @@
 // The SessionStore contract (engine/domain/session_store.h), run unchanged
 // against the SQLite identity store and the in-memory fake.
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <memory>
@@ -57,6 +58,8 @@ TEST_CASE_TEMPLATE("session store: a session survives create and get, once per h
                    SESSION_STORE_TYPES) {
   F f;
   SessionRecord oidc = NewSession('a', "001090012345");
+  oidc.verified_identity.claims[IdentityClaim::kName] = "Nguyễn Văn An";
+  oidc.verified_identity.claims[IdentityClaim::kBirthdate] = "1990-05-01";
   SessionRecord demo = NewSession('b', "clerk-1");
   demo.method = AuthMethod::kDemoSession;
   demo.identity_provider.clear();
@@ -74,6 +77,7 @@ TEST_CASE_TEMPLATE("session store: a session survives create and get, once per h
     CHECK(read->last_seen_at == expected.last_seen_at);
     CHECK(read->expires_at == expected.expires_at);
     CHECK_FALSE(read->ended_at.has_value());
+    CHECK(read->verified_identity.claims == expected.verified_identity.claims);
   }
   Result<SessionRecord> unknown = f.store->Get(std::string(64, 'c'));
   CHECK(unknown.error().code() == ErrorCode::kNotFound);
@@ -138,6 +142,12 @@ TEST_CASE_TEMPLATE("session store: invalid sessions are refused alike, writing n
       {"/expires_at", [](SessionRecord& s) { s.expires_at = s.created_at; }},
       {"/last_seen_at", [](SessionRecord& s) { s.last_seen_at = s.created_at + 1s; }},
       {"/ended_at", [](SessionRecord& s) { s.ended_at = s.created_at; }},
+      {"/verified_identity",
+       [](SessionRecord& s) {
+         s.method = AuthMethod::kDemoSession;
+         s.identity_provider.clear();
+         s.verified_identity.claims[IdentityClaim::kName] = "An";
+       }},
   };
   for (const Case& c : cases) {
     INFO(c.pointer);
@@ -158,6 +168,25 @@ TEST_CASE_TEMPLATE("session store: invalid sessions are refused alike, writing n
 TEST_CASE("session store: SQLite refuses a session of an unknown user") {
   SqliteSessionsFixture f;
   CHECK(f.store->Create(NewSession('a', "ghost")).error().code() == ErrorCode::kConflict);
+}
+
+TEST_CASE("session store: SQLite refuses to read a verified identity edited into nonsense") {
+  SqliteSessionsFixture f;
+  SessionRecord session = NewSession('a', "001090012345");
+  session.verified_identity.claims[IdentityClaim::kName] = "An";
+  REQUIRE(f.store->Create(session).ok());
+  for (const char* edit : {"'not json'", "'{\"name\": 5}'", "'{\"role\": \"admin\"}'", "'[]'"}) {
+    INFO(edit);
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(f.directory.File("store.db").c_str(), &db) == SQLITE_OK);
+    const std::string sql = std::string("UPDATE sessions SET verified_identity = ") + edit;
+    CHECK(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    Result<SessionRecord> read = f.store->Get(session.session_hash);
+    REQUIRE_FALSE(read.ok());
+    CHECK(read.error().code() == ErrorCode::kInternal);
+    CHECK(read.error().reason() == ErrorReason::kCorruptRow);
+  }
 }
 
 TEST_CASE("session store: SQLite bumps the identity generation when sessions end, not on use") {

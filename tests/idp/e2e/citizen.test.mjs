@@ -89,6 +89,8 @@ describe('citizen sign-in', () => {
     assert.equal(me.body.identity_provider, 'vneid');
     assert.ok(me.body.csrf_token?.length >= 32);
     assert.ok(Date.parse(me.body.expires_at) > Date.now());
+    // What the provider verified, for pre-filling forms (no address: it gives none).
+    assert.deepEqual(me.body.verified_identity, { name: an.name, id_number: an.national_id, birthdate: an.birthdate });
     const user = await stack.admin('GET', `/v1/users/${an.national_id}`);
     assert.equal(user.status, 200);
     assert.deepEqual(user.body.roles, ['applicant']);
@@ -115,6 +117,9 @@ describe('citizen sign-in', () => {
     const read = await asSession(browser, 'GET', `${stack.base}/v1/dossiers/${created.body.code}`);
     assert.equal(read.status, 200);
     assert.equal(read.body.state, 'submitted');
+    // The name and ID number were submitted as the provider verified them.
+    assert.equal(read.body.identity_verified_by, 'vneid');
+    assert.deepEqual(read.body.identity_data_fields, ['citizen_id', 'full_name']);
 
     // A second sign-in is the same user, not a second one.
     const second = await stack.signIn('vneid', an.sub);
