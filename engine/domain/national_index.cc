@@ -49,22 +49,28 @@ std::vector<IndexComponent> ScoreNationalIndex(const ReportCounts& c) {
                 {{"ratings_satisfied", c.ratings_satisfied}, {"ratings", c.ratings}},
                 Ratio(c.ratings_satisfied, c.ratings)));
 
-  const std::optional<double> results = Ratio(c.electronic_results, c.results);
-  const std::optional<double> documents = Ratio(c.documents_digitized, c.documents_total);
-  std::optional<double> digitization;
-  if (results && documents) {
-    digitization = (*results + *documents) / 2;
-  } else {
-    digitization = results ? results : documents;
+  // The mean of the parts that have data.
+  double sum = 0;
+  int parts = 0;
+  for (const std::optional<double>& part :
+       {Ratio(c.electronic_results, c.results), Ratio(c.documents_digitized, c.documents_total),
+        Ratio(c.population_data, c.dossiers)}) {
+    if (!part) continue;
+    sum += *part;
+    ++parts;
   }
-  components.push_back(
-      Component(kDigitizationRule,
-                "mean of electronic_results / results and documents_digitized / documents_total",
-                {{"electronic_results", c.electronic_results},
-                 {"results", c.results},
-                 {"documents_digitized", c.documents_digitized},
-                 {"documents_total", c.documents_total}},
-                digitization));
+  const std::optional<double> digitization =
+      parts > 0 ? std::optional<double>(sum / parts) : std::nullopt;
+  components.push_back(Component(kDigitizationRule,
+                                 "mean of electronic_results / results, documents_digitized / "
+                                 "documents_total and population_data / dossiers",
+                                 {{"electronic_results", c.electronic_results},
+                                  {"results", c.results},
+                                  {"documents_digitized", c.documents_digitized},
+                                  {"documents_total", c.documents_total},
+                                  {"population_data", c.population_data},
+                                  {"dossiers", c.dossiers}},
+                                 digitization));
   return components;
 }
 

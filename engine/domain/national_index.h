@@ -10,10 +10,12 @@
 // has no data: it has no ratio and no points (which is not the same as 0).
 //
 // Covered: timeliness, online services (online dossiers share), online
-// payment, satisfaction (ratings), digitization (electronic results and
-// digitized documents). Not covered (no data in the engine): transparency,
-// the procedure-level shares of online services and online payment, complaint
-// handling, reuse of digitized documents and the population database.
+// payment, satisfaction (ratings), digitization (electronic results,
+// digitized documents, and dossiers using the population database, i.e.
+// submitted by their applicant in a session at an identity provider). Not
+// covered (no data in the engine): transparency, the procedure-level shares
+// of online services and online payment, complaint handling, and reuse of
+// digitized documents (counted, not yet scored).
 #pragma once
 
 #include <cstdint>
@@ -60,8 +62,9 @@ struct IndexComponent {
 //  - online_services: submitted_online / dossiers.
 //  - online_payment: paid_online / fee_bearing.
 //  - satisfaction: ratings_satisfied / ratings.
-//  - digitization: the mean of electronic_results / results and
-//    documents_digitized / documents_total, over those with data.
+//  - digitization: the mean of electronic_results / results,
+//    documents_digitized / documents_total and population_data / dossiers,
+//    over those with data.
 std::vector<IndexComponent> ScoreNationalIndex(const ReportCounts& counts);
 
 // Points = max x min(1, ratio / threshold).

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/domain/fully_online.h"
+#include "engine/domain/identity_claims.h"
 #include "engine/domain/rfc3339.h"
 
 namespace motcua {
@@ -125,6 +126,7 @@ ReportFacts ComputeReportFacts(const Workflow& workflow, const Dossier& dossier,
   facts.documents_total = static_cast<std::int64_t>(dossier.documents.size());
   facts.documents_digitized = facts.documents_total;  // see ReportFacts::documents_digitized
   facts.documents_reused = CountReused(dossier);
+  facts.population_data = IdentityVerifiedBy(dossier).has_value();
   return facts;
 }
 

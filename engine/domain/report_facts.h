@@ -78,6 +78,10 @@ struct ReportFacts {
   // result issued to them, or a paper already attached to another dossier
   // (Dossier::reused_documents).
   std::int64_t documents_reused = 0;
+  // The applicant submitted in their own session at an identity provider, so
+  // their identity and data came from the national population database
+  // (IdentityVerifiedBy, identity_claims.h).
+  bool population_data = false;
   std::optional<int> rating;  // the applicant's score (rating.h), once rated
 };
 

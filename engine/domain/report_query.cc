@@ -85,6 +85,7 @@ void CountSettledFacts(const ReportFacts& facts, ReportCounts& counts) {
   counts.documents_total += facts.documents_total;
   counts.documents_digitized += facts.documents_digitized;
   counts.documents_reused += facts.documents_reused;
+  if (facts.population_data) ++counts.population_data;
   if (facts.outcome) {
     switch (*facts.outcome) {
       case ReportOutcome::kApproved: ++counts.approved; break;
@@ -124,6 +125,7 @@ const std::vector<ReportCountField>& ReportCountFields() {
       MOTCUA_COUNT_FIELD(documents_total),
       MOTCUA_COUNT_FIELD(documents_digitized),
       MOTCUA_COUNT_FIELD(documents_reused),
+      MOTCUA_COUNT_FIELD(population_data),
       MOTCUA_COUNT_FIELD(approved),
       MOTCUA_COUNT_FIELD(refused),
       MOTCUA_COUNT_FIELD(not_received),

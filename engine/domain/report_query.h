@@ -64,6 +64,7 @@ struct ReportCounts {
   std::int64_t documents_total = 0;
   std::int64_t documents_digitized = 0;
   std::int64_t documents_reused = 0;
+  std::int64_t population_data = 0;  // dossiers using the population database
   std::int64_t approved = 0;
   std::int64_t refused = 0;
   std::int64_t not_received = 0;

@@ -18,8 +18,9 @@ constexpr const char* kFactsColumns =
     "agency, submitted_at, dossier_code, procedure_code, submitted_month, received_at, "
     "submitted_online, finished_at, outcome, due_at, paused_at, timeliness, "
     "counts_late_in_index, fully_online, fee_bearing, paid_online, has_result, "
-    "electronic_result, documents_total, documents_digitized, documents_reused, rating";
-constexpr int kFactsColumnCount = 22;
+    "electronic_result, documents_total, documents_digitized, documents_reused, rating, "
+    "population_data";
+constexpr int kFactsColumnCount = 23;
 
 // The conditions of IsOpenInProgress, word for word as in the WHERE clause of
 // the partial index report_facts_open (0008), so that SQLite can use it.
@@ -85,10 +86,11 @@ ReportFacts ReadFacts(const SqliteStatement& row, int first = 0) {
   if (std::optional<std::int64_t> rating = row.ColumnOptionalInt(c++)) {
     f.rating = static_cast<int>(*rating);
   }
+  f.population_data = row.ColumnInt(c++) != 0;
   return f;
 }
 
-// Binds `f` to parameters ?1..?22 in kFactsColumns order.
+// Binds `f` to parameters ?1..?23 in kFactsColumns order.
 void BindFacts(SqliteStatement& stmt, const ReportFacts& f) {
   int p = 1;
   stmt.BindText(p++, f.agency);
@@ -115,6 +117,7 @@ void BindFacts(SqliteStatement& stmt, const ReportFacts& f) {
   stmt.BindInt(p++, f.documents_digitized);
   stmt.BindInt(p++, f.documents_reused);
   stmt.BindOptionalInt(p++, f.rating ? std::optional<std::int64_t>(*f.rating) : std::nullopt);
+  stmt.BindInt(p++, f.population_data ? 1 : 0);
 }
 
 std::string Placeholders(int first, int count) {

@@ -104,6 +104,26 @@ TEST_CASE("report facts: an all-online dossier returned early") {
   CHECK_FALSE(facts.rating.has_value());
 }
 
+TEST_CASE("report facts: only the applicant's own submission at a provider uses population data") {
+  const Workflow wf = PermanentResidence();
+  Dossier d = Returned(Channel::kOnline, std::chrono::days{1}, March2(17) + 24h * 8);
+  d.applicant_id = "001090012345";
+  CHECK_FALSE(ComputeReportFacts(wf, d, Calendar()).population_data);  // no actor recorded
+  d.history.front().actor =
+      Actor{"001090012345", {"applicant"}, "", AuthMethod::kOidcSession, "vneid"};
+  CHECK(ComputeReportFacts(wf, d, Calendar()).population_data);
+  d.history.front().actor.authenticated_by = AuthMethod::kBearerToken;
+  CHECK_FALSE(ComputeReportFacts(wf, d, Calendar()).population_data);
+
+  ReportCounts counts;
+  ReportFacts facts = ComputeReportFacts(wf, d, Calendar());
+  facts.population_data = true;
+  CountSettledFacts(facts, counts);
+  CountSettledFacts(ComputeReportFacts(wf, d, Calendar()), counts);
+  CHECK(counts.dossiers == 2);
+  CHECK(counts.population_data == 1);
+}
+
 TEST_CASE("report facts: desk submission and cash payment, finished late") {
   const Workflow wf = PermanentResidence();
   const Dossier d = Returned(Channel::kDesk, std::chrono::days{10}, March2(17) + 24h);
@@ -234,7 +254,8 @@ TEST_CASE("national index: points are max x min(1, ratio / threshold) - no data 
   counts.results = 4;
   counts.electronic_results = 2;  // 0.5
   counts.documents_total = 10;
-  counts.documents_digitized = 10;  // 1.0 -> mean 0.75 of 0.8
+  counts.documents_digitized = 10;  // 1.0
+  counts.population_data = 6;       // 0.6 of 10 dossiers -> mean 0.7 of 0.8
   const std::vector<IndexComponent> components = ScoreNationalIndex(counts);
   REQUIRE(components.size() == 5);
   CHECK(components[0].component == "timeliness");
@@ -248,8 +269,13 @@ TEST_CASE("national index: points are max x min(1, ratio / threshold) - no data 
   CHECK(components[3].component == "satisfaction");
   CHECK_FALSE(components[3].points.has_value());
   CHECK(components[4].component == "digitization");
-  CHECK(*components[4].ratio == doctest::Approx(0.75));
-  CHECK(*components[4].points == doctest::Approx(22 * 0.75 / 0.8));
+  CHECK(*components[4].ratio == doctest::Approx(0.7));
+  CHECK(*components[4].points == doctest::Approx(22 * 0.7 / 0.8));
+  // Without dossiers there is no population part; the others still count.
+  ReportCounts no_dossiers = counts;
+  no_dossiers.dossiers = 0;
+  no_dossiers.population_data = 0;
+  CHECK(*ScoreNationalIndex(no_dossiers)[4].ratio == doctest::Approx(0.75));
   CHECK(IndexPoints(kOnlineServicesRule, 0.9) == doctest::Approx(12.0));  // capped at max
 }
 

@@ -1176,6 +1176,7 @@ ReportFacts RandomFacts(const Dossier& d, Instant submitted, const std::string& 
   facts.documents_total = std::uniform_int_distribution<int>(0, 4)(random);
   facts.documents_digitized = facts.documents_total;
   facts.documents_reused = std::uniform_int_distribution<int>(0, 1)(random) * facts.documents_total;
+  facts.population_data = chance(30);
   if (chance(80)) {
     facts.received_at = later(submitted, 24);
     facts.due_at = later(*facts.received_at, 10 * 24);
