@@ -23,7 +23,9 @@ import {
   useAsync,
 } from '/web/lib/ui.js';
 import { currentSession, hasRole } from '/web/lib/session.js';
-import { SlaBadge, actionName, actionTitle, stateTitle } from '/web/clerk/staff_common.js';
+import {
+  SlaBadge, actionName, actionTitle, roleTitle, signInTitle, stateTitle, workflowActionTitle, workflowStateTitle,
+} from '/web/clerk/staff_common.js';
 import { SignatureInput, SignatureRefusal, SigningSteps, failedCheck } from '/web/leader/signing.js';
 
 async function optional(promise) {
@@ -303,18 +305,24 @@ function History({ history }) {
   </section>`;
 }
 
-function Audit({ audit }) {
+// The audit trail: each record's action and states by the procedure's
+// localized titles (the records carry ids), the actor with their roles and
+// how they signed in.
+function Audit({ audit, procedure }) {
   const forbidden = audit?.failed instanceof ApiError && audit.failed.status === 403;
+  const state = (id) => (id ? workflowStateTitle(procedure, id) : '—');
   return html`<section class="panel" aria-labelledby="audit-heading">
     <h2 id="audit-heading">${t('clerk.audit')}</h2>
     ${forbidden ? html`<p class="muted">${t('clerk.audit_forbidden')}</p>`
       : audit?.failed ? html`<${ProblemAlert} error=${audit.failed} />`
-      : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="audit-heading"><table class="data-table">
+      : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="audit-heading"><table class="data-table audit-table">
         <thead><tr><th scope="col">#</th><th scope="col">${t('clerk.action')}</th><th scope="col">${t('clerk.transition')}</th>
           <th scope="col">${t('clerk.actor')}</th><th scope="col">${t('clerk.at')}</th><th scope="col">${t('clerk.hash')}</th></tr></thead>
         <tbody>${(audit?.items ?? []).map((record) => html`<tr>
-          <td>${record.index ?? record.sequence}</td><td>${actionTitle(record.action)}</td>
-          <td>${record.from} → ${record.to}</td><td>${record.actor?.id ?? ''}</td>
+          <td>${record.index ?? record.sequence}</td><td>${workflowActionTitle(procedure, record.action)}</td>
+          <td>${record.from === record.to ? state(record.to) : `${state(record.from)} → ${state(record.to)}`}</td>
+          <td>${record.actor?.id ?? ''}${(record.actor?.roles ?? []).length > 0 ? ` · ${record.actor.roles.map(roleTitle).join(', ')}` : ''}
+            <br /><span class="muted">${signInTitle(record.actor)}</span></td>
           <td>${formatDateTime(record.at)}</td><td><code>${String(record.hash ?? '').slice(0, 12)}</code></td>
         </tr>`)}</tbody>
       </table></div>`}
@@ -358,6 +366,6 @@ export function StaffDossierPage({ params }) {
     <${Result} dossier=${dossier} signatures=${signatures} />
     <${Submitted} dossier=${dossier} procedure=${procedure} />
     <${History} history=${history} />
-    <${Audit} audit=${audit} />
+    <${Audit} audit=${audit} procedure=${procedure} />
   </article>`;
 }

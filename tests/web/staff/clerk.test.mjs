@@ -1,7 +1,7 @@
 // clerk.test.mjs: the clerk console in a real browser against a real server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { act, apiAs, kCitizen, kClerk, kClerk2, kPhone, kSpecialist, open, pageAs, seriousViolations, startStack, submitDossier } from './harness.mjs';
+import { act, apiAs, kAdmin, kCitizen, kClerk, kClerk2, kPhone, kSpecialist, open, pageAs, seriousViolations, startStack, submitDossier } from './harness.mjs';
 
 let stack;
 before(async () => {
@@ -94,6 +94,31 @@ test('a specialist sees exactly the inputs each action requires, Vietnamese titl
   assert.match(slip, /Mới đăng ký, chờ tiếp nhận/);
   assert.match(slip, /Tiếp nhận hồ sơ/);
   assert.doesNotMatch(slip, /\bsubmitted\b|\bawaiting_fee\b/);
+  assert.deepEqual(page.problems, []);
+});
+
+test('the audit trail names actions and states by the workflow\'s Vietnamese titles, and each actor\'s role and sign-in', async () => {
+  const { code } = await submitDossier(stack);
+  await act(stack, kClerk, code, 'receive');
+  await apiAs(stack, kClerk, 'POST', `/v1/dossiers/${encodeURIComponent(code)}/payments`, { json: { amount: 15000, receipt: `BL-A-${code}` } });
+  const page = await pageAs(stack, kAdmin);
+  await open(page, stack, `#/staff/dossiers/${code}`);
+  const table = page.locator('section[aria-labelledby="audit-heading"] tbody');
+  await table.locator('tr').nth(2).waitFor();
+  const rows = await table.locator('tr').allInnerTexts();
+  const receive = rows.find((row) => /Tiếp nhận hồ sơ/.test(row));
+  assert.ok(receive, `an audit row names "receive" by its workflow title: ${rows.join(' | ')}`);
+  assert.match(receive, /Mới đăng ký, chờ tiếp nhận → Yêu cầu thực hiện nghĩa vụ tài chính/);
+  assert.match(receive, /staff-clerk-1 · Cán bộ một cửa/);
+  assert.match(receive, /Mã truy cập \(token\)/);
+  const payment = rows.find((row) => /Nộp lệ phí/.test(row));
+  assert.ok(payment, `an audit row names "pay_fee" by its workflow title: ${rows.join(' | ')}`);
+  assert.match(payment, /→ Đang xử lý: chuyên viên thẩm định/);
+  const text = rows.join('\n');
+  assert.match(text, /Nộp hồ sơ/);
+  assert.match(text, /Công dân/);
+  // No raw action or state id of the workflow.
+  assert.doesNotMatch(text, /\b(pay_fee|awaiting_fee|in_review|submitted|receive|bearer_token)\b/);
   assert.deepEqual(page.problems, []);
 });
 
