@@ -72,6 +72,29 @@ test('a second clerk acting on a stale version sees the 412 explained and the do
   assert.deepEqual(first.problems, []);
 });
 
+test('a claim another clerk made first is refused in Vietnamese words, the server\'s English only under "technical detail"', async () => {
+  const { code } = await submitDossier(stack);
+  const page = await pageAs(stack, kClerk);
+  await open(page, stack, `#/staff/dossiers/${code}`);
+  const claim = page.locator('.holder').getByRole('button', { name: 'Nhận xử lý' });
+  await claim.waitFor();
+  await apiAs(stack, kClerk2, 'POST', `/v1/dossiers/${encodeURIComponent(code)}/claim`);
+  const answer = page.waitForResponse((response) => response.url().endsWith(`/claim`) && response.request().method() === 'POST');
+  await claim.click();
+  const problem = await (await answer).json();
+  assert.equal(problem.type, 'https://motcua.example/problems/already_claimed');
+  assert.ok(problem.detail, 'the server explains in English');
+  const alert = page.locator('.holder [role="alert"]');
+  await alert.waitFor();
+  const visible = await alert.innerText();
+  assert.match(visible, /Hồ sơ đã được cán bộ khác nhận xử lý trước\./);
+  assert.ok(!visible.includes(problem.detail), `the English detail is not shown as the message: ${visible}`);
+  assert.ok(!(await alert.locator('details p').isVisible()), 'the detail is folded away');
+  await alert.locator('details summary').click();
+  assert.equal(await alert.locator('details p').innerText(), problem.detail);
+  assert.deepEqual(page.problems, []);
+});
+
 test('a specialist sees exactly the inputs each action requires, Vietnamese titles in the slip, and the working-day countdown', async () => {
   const { code } = await submitDossier(stack);
   await act(stack, kClerk, code, 'receive');
