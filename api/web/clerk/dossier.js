@@ -19,9 +19,10 @@ import { formatDateTime, formatMoney, loc, t } from '/web/lib/i18n.js';
 import { segment } from '/web/lib/router.js';
 import { DocumentUpload } from '/web/lib/document_upload.js';
 import {
-  Alert, Field, FormFacts, LoadFailure, Loading, PageTitle, ProblemAlert, StatusBadge, describedBy,
+  Alert, Field, FormFacts, LoadFailure, Loading, PageTitle, ProblemAlert, StatusBadge, describedBy, problemReason,
   useAsync,
 } from '/web/lib/ui.js';
+import { requiredOr } from '/web/lib/schema_form.js';
 import { currentSession, hasRole } from '/web/lib/session.js';
 import {
   SlaBadge, actionName, actionTitle, roleTitle, signInTitle, stateTitle, workflowActionTitle, workflowStateTitle,
@@ -82,8 +83,16 @@ function ActionForm({ dossier, action, onDone, onStale }) {
   const [appointment, setAppointment] = useState(null);
   const [signature, setSignature] = useState(null);
   const [failure, setFailure] = useState(null);
+  const [sent, setSent] = useState({});
   const [busy, setBusy] = useState(false);
-  const errors = failure instanceof ApiError ? failure.fieldErrors() : {};
+  // The server's errors by pointer ("/comment"), "required" worded when the
+  // refused request left that input out.
+  const errors = {};
+  if (failure instanceof ApiError) {
+    for (const [pointer, message] of Object.entries(failure.fieldErrors())) {
+      errors[pointer] = requiredOr(message, sent[pointer.slice(1)]);
+    }
+  }
 
   const submit = async (event) => {
     event.preventDefault();
@@ -94,6 +103,7 @@ function ActionForm({ dossier, action, onDone, onStale }) {
     if (inputs.has('result_document') && resultDocument) payload.result_document = resultDocument.id;
     if (inputs.has('appointment_date') && appointment) payload.appointment_date = appointment;
     if (inputs.has('signature') && signature) payload.signature = signature;
+    setSent(payload);
     try {
       await api('POST', `/v1/dossiers/${segment(dossier.code)}/actions/${segment(name)}`, {
         json: payload,
@@ -186,6 +196,8 @@ function DeskPayment({ dossier, onDone }) {
   const [busy, setBusy] = useState(false);
   if (!dossier.fee?.awaiting_payment) return null;
   const errors = failure instanceof ApiError ? failure.fieldErrors() : {};
+  const amountError = problemReason(failure) === 'amount_mismatch'
+    ? t('clerk.payment_amount_due', { amount: formatMoney(due) }) : requiredOr(errors['/amount'], amount);
   const submit = async (event) => {
     event.preventDefault();
     setBusy(true);
@@ -207,10 +219,10 @@ function DeskPayment({ dossier, onDone }) {
     <p>${t('clerk.payment_due', { amount: formatMoney(due) })}</p>
     <form onSubmit=${submit}>
       <${ProblemAlert} error=${failure} />
-      <${Field} id="payment-amount" label=${t('clerk.payment_amount')} required error=${errors['/amount']}>
+      <${Field} id="payment-amount" label=${t('clerk.payment_amount')} required error=${amountError}>
         <input id="payment-amount" type="number" min="0" step="1" required value=${amount} onInput=${(e) => setAmount(e.target.value)} />
       <//>
-      <${Field} id="payment-receipt" label=${t('clerk.payment_receipt')} required error=${errors['/receipt']}>
+      <${Field} id="payment-receipt" label=${t('clerk.payment_receipt')} required error=${requiredOr(errors['/receipt'], receipt)}>
         <input id="payment-receipt" type="text" maxlength="128" required value=${receipt} onInput=${(e) => setReceipt(e.target.value)} />
       <//>
       <button type="submit" class="button" disabled=${busy || !receipt.trim()}>${t('clerk.payment_record')}</button>
