@@ -92,6 +92,11 @@ test('a claim another clerk made first is refused in Vietnamese words, the serve
   assert.ok(!(await alert.locator('details p').isVisible()), 'the detail is folded away');
   await alert.locator('details summary').click();
   assert.equal(await alert.locator('details p').innerText(), problem.detail);
+  // In English the sentence is English and the detail is shown as it is.
+  await page.getByRole('button', { name: 'English' }).click();
+  await alert.getByText('Another officer has already claimed this dossier.').waitFor();
+  assert.equal(await alert.locator('details').count(), 0);
+  assert.equal(await alert.locator('.problem-detail').innerText(), problem.detail);
   assert.deepEqual(page.problems, []);
 });
 
