@@ -10,7 +10,7 @@ import { html, useState } from '/web/lib/html.js';
 import { api, ApiError, getJson, newIdempotencyKey } from '/web/lib/api.js';
 import { formatDate, formatDateTime, formatMoney, loc, t, titleOf, tOr } from '/web/lib/i18n.js';
 import { segment } from '/web/lib/router.js';
-import { SchemaForm, errorsUnder } from '/web/lib/schema_form.js';
+import { SchemaForm, errorsUnder, formErrorsUnder, requiredOr } from '/web/lib/schema_form.js';
 import { DocumentUpload } from '/web/lib/document_upload.js';
 import {
   Alert,
@@ -150,6 +150,7 @@ function Actions({ dossier, procedure, onDone }) {
   const [form, setForm] = useState({});
   const [documents, setDocuments] = useState({});
   const [failure, setFailure] = useState(null);
+  const [sent, setSent] = useState({});
   const [busy, setBusy] = useState(false);
   if (actions.length === 0) return null;
 
@@ -162,6 +163,7 @@ function Actions({ dossier, procedure, onDone }) {
     if (Object.keys(form).length > 0) payload.form = form;
     const ids = Object.fromEntries(Object.entries(documents).filter(([, info]) => info).map(([key, info]) => [key, info.id]));
     if (Object.keys(ids).length > 0) payload.documents = ids;
+    setSent(payload);
     try {
       await api('POST', `/v1/dossiers/${segment(dossier.code)}/actions/${segment(actionName(chosen))}`, {
         json: payload,
@@ -192,17 +194,18 @@ function Actions({ dossier, procedure, onDone }) {
     ${chosen &&
     html`<form onSubmit=${perform} class="action-form">
       <${ProblemAlert} error=${failure} />
-      <${Field} id="action-comment" label=${t('dossier.comment')} error=${errors['/comment']}>
+      <${Field} id="action-comment" label=${t('dossier.comment')} error=${requiredOr(errors['/comment'], sent.comment)}>
         <textarea id="action-comment" rows="3" value=${comment} onInput=${(event) => setComment(event.target.value)}></textarea>
       <//>
       ${isSupplement && procedure &&
       html`<fieldset>
         <legend>${t('dossier.supplement_form')}</legend>
         <${SchemaForm} schema=${{ ...procedure.form, required: [] }} value=${form} onChange=${setForm}
-          errors=${errorsUnder(errors, '/form/')} idPrefix="supplement" />
+          errors=${formErrorsUnder(errors, '/form/', procedure.form, sent.form ?? {})} idPrefix="supplement" />
         ${(procedure.documents ?? []).map(
           (document) => html`<${DocumentUpload} id=${`supplement-${document.key}`} label=${titleOf(document)}
-            error=${errorsUnder(errors, '/documents/')[document.key]} value=${documents[document.key]}
+            error=${requiredOr(errorsUnder(errors, '/documents/')[document.key], sent.documents?.[document.key], 'field.document_required')}
+            value=${documents[document.key]}
             onChange=${(info) => setDocuments((previous) => ({ ...previous, [document.key]: info }))} />`,
         )}
       </fieldset>`}

@@ -10,9 +10,9 @@ import { html, useState } from '/web/lib/html.js';
 import { api, ApiError, getJson, newIdempotencyKey } from '/web/lib/api.js';
 import { t, titleOf } from '/web/lib/i18n.js';
 import { href, navigate, segment } from '/web/lib/router.js';
-import { SchemaForm, errorsUnder } from '/web/lib/schema_form.js';
+import { SchemaForm, errorsUnder, formErrorsUnder, requiredOr } from '/web/lib/schema_form.js';
 import { DocumentUpload } from '/web/lib/document_upload.js';
-import { Alert, Field, LoadFailure, Loading, PageTitle, describedBy, problemText, useAsync } from '/web/lib/ui.js';
+import { Alert, Field, LoadFailure, Loading, PageTitle, ProblemDetail, describedBy, problemText, useAsync } from '/web/lib/ui.js';
 import { procedureTitle } from '/web/citizen/procedure_facts.js';
 import { identityPrefill, unchangedFields } from '/web/lib/identity_prefill.js';
 import { currentSession } from '/web/lib/session.js';
@@ -88,6 +88,8 @@ export function SubmitPage({ params }) {
   const [agency, setAgency] = useState(null);
   const [documents, setDocuments] = useState({});
   const [errors, setErrors] = useState({});
+  // What the refused submission sent: its errors are worded from these values.
+  const [sent, setSent] = useState({ form: {}, documents: {} });
   const [failure, setFailure] = useState(null);
   const [busy, setBusy] = useState(false);
   const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
@@ -111,6 +113,7 @@ export function SubmitPage({ params }) {
     setErrors({});
     const documentIds = {};
     for (const [key, info] of Object.entries(documents)) if (info) documentIds[key] = info.id;
+    setSent({ form, documents: documentIds, agency: agencyValue });
     try {
       const { data } = await api('POST', '/v1/dossiers', {
         json: { procedure: procedure.code, agency: agencyValue, form: formValue, documents: documentIds, channel: 'online' },
@@ -129,8 +132,9 @@ export function SubmitPage({ params }) {
     }
   };
 
-  const formErrors = errorsUnder(errors, '/form/');
+  const formErrors = formErrorsUnder(errors, '/form/', procedure.form, sent.form);
   const documentErrors = errorsUnder(errors, '/documents/');
+  const agencyError = requiredOr(errors['/agency'], sent.agency);
   const fieldCount = Object.keys(errors).length;
   return html`<section>
     <p class="breadcrumb"><a href=${href(`/procedures/${segment(procedure.code)}`)}>${procedureTitle(procedure)}</a></p>
@@ -138,16 +142,17 @@ export function SubmitPage({ params }) {
     <p class="lead">${procedureTitle(procedure)} (${procedure.code})</p>
     ${failure &&
     html`<div id="submit-errors" tabindex="-1">
-      <${Alert}>${problemText(failure)}${fieldCount > 0 ? html` <span>${t('submit.fix_fields', { count: fieldCount })}</span>` : ''}<//>
+      <${Alert}><p>${problemText(failure)}${fieldCount > 0 ? html` <span>${t('submit.fix_fields', { count: fieldCount })}</span>` : ''}</p>
+        <${ProblemDetail} error=${failure} /><//>
     </div>`}
     <form class="panel" onSubmit=${onSubmit} novalidate>
       <fieldset>
         <legend>${t('submit.agency_legend')}</legend>
         <${Field} id="submit-agency" label=${t('submit.agency')} required=${true}
-            hint=${t('submit.agency_hint')} error=${errors['/agency']}>
+            hint=${t('submit.agency_hint')} error=${agencyError}>
           <input id="submit-agency" name="agency" required value=${agencyValue}
-            aria-invalid=${errors['/agency'] ? 'true' : undefined}
-            aria-describedby=${describedBy('submit-agency', true, errors['/agency'])}
+            aria-invalid=${agencyError ? 'true' : undefined}
+            aria-describedby=${describedBy('submit-agency', true, agencyError)}
             onInput=${(event) => setAgency(event.target.value)} />
         <//>
       </fieldset>
@@ -161,7 +166,8 @@ export function SubmitPage({ params }) {
         ${(procedure.documents ?? []).map(
           (document) => html`<${DocumentUpload} id=${`document-${document.key}`}
             label=${titleOf(document)} required=${document.required}
-            error=${documentErrors[document.key]} value=${documents[document.key]}
+            error=${requiredOr(documentErrors[document.key], sent.documents[document.key], 'field.document_required')}
+            value=${documents[document.key]}
             earlier=${offeredFor(loaded.data.earlier, document.key, procedure)}
             onChange=${(info) => setDocuments((previous) => ({ ...previous, [document.key]: info }))} />`,
         )}

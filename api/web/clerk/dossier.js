@@ -19,11 +19,14 @@ import { formatDateTime, formatMoney, loc, t } from '/web/lib/i18n.js';
 import { segment } from '/web/lib/router.js';
 import { DocumentUpload } from '/web/lib/document_upload.js';
 import {
-  Alert, Field, FormFacts, LoadFailure, Loading, PageTitle, ProblemAlert, StatusBadge, describedBy,
+  Alert, Field, FormFacts, LoadFailure, Loading, PageTitle, ProblemAlert, StatusBadge, describedBy, problemReason,
   useAsync,
 } from '/web/lib/ui.js';
+import { requiredOr } from '/web/lib/schema_form.js';
 import { currentSession, hasRole } from '/web/lib/session.js';
-import { SlaBadge, actionName, actionTitle, stateTitle } from '/web/clerk/staff_common.js';
+import {
+  SlaBadge, actionName, actionTitle, roleTitle, signInTitle, stateTitle, workflowActionTitle, workflowStateTitle,
+} from '/web/clerk/staff_common.js';
 import { SignatureInput, SignatureRefusal, SigningSteps, failedCheck } from '/web/leader/signing.js';
 
 async function optional(promise) {
@@ -80,8 +83,16 @@ function ActionForm({ dossier, action, onDone, onStale }) {
   const [appointment, setAppointment] = useState(null);
   const [signature, setSignature] = useState(null);
   const [failure, setFailure] = useState(null);
+  const [sent, setSent] = useState({});
   const [busy, setBusy] = useState(false);
-  const errors = failure instanceof ApiError ? failure.fieldErrors() : {};
+  // The server's errors by pointer ("/comment"), "required" worded when the
+  // refused request left that input out.
+  const errors = {};
+  if (failure instanceof ApiError) {
+    for (const [pointer, message] of Object.entries(failure.fieldErrors())) {
+      errors[pointer] = requiredOr(message, sent[pointer.slice(1)]);
+    }
+  }
 
   const submit = async (event) => {
     event.preventDefault();
@@ -92,6 +103,7 @@ function ActionForm({ dossier, action, onDone, onStale }) {
     if (inputs.has('result_document') && resultDocument) payload.result_document = resultDocument.id;
     if (inputs.has('appointment_date') && appointment) payload.appointment_date = appointment;
     if (inputs.has('signature') && signature) payload.signature = signature;
+    setSent(payload);
     try {
       await api('POST', `/v1/dossiers/${segment(dossier.code)}/actions/${segment(name)}`, {
         json: payload,
@@ -184,6 +196,8 @@ function DeskPayment({ dossier, onDone }) {
   const [busy, setBusy] = useState(false);
   if (!dossier.fee?.awaiting_payment) return null;
   const errors = failure instanceof ApiError ? failure.fieldErrors() : {};
+  const amountError = problemReason(failure) === 'amount_mismatch'
+    ? t('clerk.payment_amount_due', { amount: formatMoney(due) }) : requiredOr(errors['/amount'], amount);
   const submit = async (event) => {
     event.preventDefault();
     setBusy(true);
@@ -205,10 +219,10 @@ function DeskPayment({ dossier, onDone }) {
     <p>${t('clerk.payment_due', { amount: formatMoney(due) })}</p>
     <form onSubmit=${submit}>
       <${ProblemAlert} error=${failure} />
-      <${Field} id="payment-amount" label=${t('clerk.payment_amount')} required error=${errors['/amount']}>
+      <${Field} id="payment-amount" label=${t('clerk.payment_amount')} required error=${amountError}>
         <input id="payment-amount" type="number" min="0" step="1" required value=${amount} onInput=${(e) => setAmount(e.target.value)} />
       <//>
-      <${Field} id="payment-receipt" label=${t('clerk.payment_receipt')} required error=${errors['/receipt']}>
+      <${Field} id="payment-receipt" label=${t('clerk.payment_receipt')} required error=${requiredOr(errors['/receipt'], receipt)}>
         <input id="payment-receipt" type="text" maxlength="128" required value=${receipt} onInput=${(e) => setReceipt(e.target.value)} />
       <//>
       <button type="submit" class="button" disabled=${busy || !receipt.trim()}>${t('clerk.payment_record')}</button>
@@ -304,18 +318,24 @@ function History({ history }) {
   </section>`;
 }
 
-function Audit({ audit }) {
+// The audit trail: each record's action and states by the procedure's
+// localized titles (the records carry ids), the actor with their roles and
+// how they signed in.
+function Audit({ audit, procedure }) {
   const forbidden = audit?.failed instanceof ApiError && audit.failed.status === 403;
+  const state = (id) => (id ? workflowStateTitle(procedure, id) : '—');
   return html`<section class="panel" aria-labelledby="audit-heading">
     <h2 id="audit-heading">${t('clerk.audit')}</h2>
     ${forbidden ? html`<p class="muted">${t('clerk.audit_forbidden')}</p>`
       : audit?.failed ? html`<${ProblemAlert} error=${audit.failed} />`
-      : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="audit-heading"><table class="data-table">
+      : html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="audit-heading"><table class="data-table audit-table">
         <thead><tr><th scope="col">#</th><th scope="col">${t('clerk.action')}</th><th scope="col">${t('clerk.transition')}</th>
           <th scope="col">${t('clerk.actor')}</th><th scope="col">${t('clerk.at')}</th><th scope="col">${t('clerk.hash')}</th></tr></thead>
         <tbody>${(audit?.items ?? []).map((record) => html`<tr>
-          <td>${record.index ?? record.sequence}</td><td>${actionTitle(record.action)}</td>
-          <td>${record.from} → ${record.to}</td><td>${record.actor?.id ?? ''}</td>
+          <td>${record.index ?? record.sequence}</td><td>${workflowActionTitle(procedure, record.action)}</td>
+          <td>${record.from === record.to ? state(record.to) : `${state(record.from)} → ${state(record.to)}`}</td>
+          <td>${record.actor?.id ?? ''}${(record.actor?.roles ?? []).length > 0 ? ` · ${record.actor.roles.map(roleTitle).join(', ')}` : ''}
+            <br /><span class="muted">${signInTitle(record.actor)}</span></td>
           <td>${formatDateTime(record.at)}</td><td><code>${String(record.hash ?? '').slice(0, 12)}</code></td>
         </tr>`)}</tbody>
       </table></div>`}
@@ -359,6 +379,6 @@ export function StaffDossierPage({ params }) {
     <${Result} dossier=${dossier} signatures=${signatures} />
     <${Submitted} dossier=${dossier} procedure=${procedure} />
     <${History} history=${history} />
-    <${Audit} audit=${audit} />
+    <${Audit} audit=${audit} procedure=${procedure} />
   </article>`;
 }

@@ -2,12 +2,13 @@
 // (download the exact bytes of the result, sign them detached, upload the
 // .p7s), the .p7s input (sent base64 in the action's `signature`), and each
 // refused signature's failed check in words: the problem's type names the
-// check (api/openapi.yaml, ActionPayload.signature).
+// check (api/openapi.yaml, ActionPayload.signature), worded as every problem
+// is (`problem.<check>` in i18n/*.json), the server's detail beside it.
 
 import { html, useState } from '/web/lib/html.js';
 import { ApiError } from '/web/lib/api.js';
 import { t, tOr } from '/web/lib/i18n.js';
-import { Field, describedBy } from '/web/lib/ui.js';
+import { Field, ProblemDetail, describedBy, problemReason } from '/web/lib/ui.js';
 
 // The checks the server names when it refuses a signature.
 export const kSignatureChecks = [
@@ -20,8 +21,7 @@ export const kSignatureChecks = [
 // The check a refused signature failed, or null for another failure.
 export function failedCheck(error) {
   if (!(error instanceof ApiError)) return null;
-  const type = String(error.problem.type ?? '');
-  const name = type.slice(type.lastIndexOf('/') + 1);
+  const name = problemReason(error);
   return kSignatureChecks.includes(name) ? name : null;
 }
 
@@ -30,8 +30,9 @@ export function SignatureRefusal({ error }) {
   if (!check) return null;
   return html`<div class="alert alert-error signature-refusal" role="alert">
     <p><strong>${t('leader.refused')}</strong></p>
-    <p>${tOr(`leader.check.${check}`, check)}</p>
-    <p class="muted">${t('leader.check_code', { code: check })}${error.problem.detail ? ` · ${error.problem.detail}` : ''}</p>
+    <p>${tOr(`problem.${check}`, check)}</p>
+    <p class="muted">${t('leader.check_code', { code: check })}</p>
+    <${ProblemDetail} error=${error} />
   </div>`;
 }
 

@@ -5,11 +5,13 @@
 // schema gives one ("date", "citizen-id", "textarea", "select"), else from
 // type, format and enum. Values are kept as the JSON the API wants: empty
 // inputs are left out, so "required" is judged by the server, whose
-// problem+json pointers come back in `errors` ({propertyName: message}).
+// problem+json pointers come back in `errors` ({propertyName: message}),
+// worded from the schema in the reader's language (formErrorsUnder).
 
 import { html } from '/web/lib/html.js';
 import { loc, t } from '/web/lib/i18n.js';
 import { Field, describedBy } from '/web/lib/ui.js';
+import { fieldProblem } from '/web/lib/field_messages.js';
 
 function controlKind(property) {
   const widget = property.widget ?? property['x-widget'];
@@ -110,4 +112,25 @@ export function errorsUnder(fieldErrors, prefix) {
     }
   }
   return out;
+}
+
+// errorsUnder for the server's errors about a form: each in the reader's
+// language, from the rule of `schema` that the value `sent` breaks at the
+// error's pointer (lib/field_messages.js), else the server's own message.
+export function formErrorsUnder(fieldErrors, prefix, schema, sent) {
+  const worded = {};
+  for (const [pointer, message] of Object.entries(fieldErrors)) {
+    if (!pointer.startsWith(prefix)) continue;
+    const found = fieldProblem(schema, sent, pointer.slice(prefix.length - 1));
+    worded[pointer] = found ? t(found.key, found.params) : message;
+  }
+  return errorsUnder(worded, prefix);
+}
+
+// A server error about an input that must not be empty: `missingKey`'s
+// words when nothing was given (`value` undefined, null or blank), else the
+// server's message; nothing when there is no error.
+export function requiredOr(message, value, missingKey = 'field.required') {
+  if (!message) return message;
+  return value == null || String(value).trim() === '' ? t(missingKey) : message;
 }

@@ -4,7 +4,7 @@
 // field errors, progress bars, status badges, and useAsync for loading data.
 
 import { html, useEffect, useRef, useState } from '/web/lib/html.js';
-import { t, language, loc, setLanguage, statusLabel } from '/web/lib/i18n.js';
+import { t, tOr, language, loc, setLanguage, statusLabel } from '/web/lib/i18n.js';
 import { ApiError } from '/web/lib/api.js';
 import { currentSession, signOut } from '/web/lib/session.js';
 import { href, navigate } from '/web/lib/router.js';
@@ -46,20 +46,45 @@ export function Alert({ kind = 'error', children }) {
   return html`<div class="alert alert-${kind}" role=${role}>${children}</div>`;
 }
 
-// The sentence for an API failure: the problem's detail, or a plain one by status.
+// The words for a failure's HTTP status when its reason has none.
+const kStatusWords = {
+  0: 'error.network', 400: 'error.bad_request', 401: 'error.unauthenticated', 403: 'error.forbidden',
+  404: 'error.not_found', 408: 'error.timeout', 409: 'error.conflict', 412: 'error.stale', 413: 'error.too_large',
+  415: 'error.media_type', 422: 'error.validation', 429: 'error.busy', 500: 'error.internal', 503: 'error.unavailable',
+};
+
+// The reason a problem names: the last segment of its `type`
+// (https://motcua.example/problems/<reason>, engine/domain/error_reason.h and
+// api/problem.cc); "" when there is none.
+export function problemReason(error) {
+  const type = String(error?.problem?.type ?? '');
+  return type.startsWith('https://motcua.example/problems/') ? type.slice(type.lastIndexOf('/') + 1) : '';
+}
+
+// The sentence for an API failure, in the reader's language: the problem
+// reason's (`problem.<reason>` in i18n/*.json), else its status's, else a
+// generic one. The server's English `detail` is never the sentence; it is
+// shown beside it (ProblemDetail) for support staff.
 export function problemText(error) {
   if (!(error instanceof ApiError)) return t('error.network');
-  if (error.status === 401) return t('error.unauthenticated');
-  if (error.status === 403) return t('error.forbidden');
-  if (error.status === 404) return t('error.not_found');
-  if (error.status === 412) return t('error.stale');
-  if (error.status === 422 && error.problem.errors?.length) return t('error.validation');
-  return error.problem.detail || error.problem.title || t('error.generic');
+  const reason = problemReason(error);
+  const byReason = reason ? tOr(`problem.${reason}`, null) : null;
+  return byReason ?? (kStatusWords[error.status] ? t(kStatusWords[error.status]) : t('error.generic'));
+}
+
+// The server's own (English) words for a failure: folded away under
+// "technical detail" in Vietnamese, shown as they are in English.
+export function ProblemDetail({ error }) {
+  const detail = error instanceof ApiError ? error.problem.detail : '';
+  if (!detail) return null;
+  if (language() === 'en') return html`<p class="problem-detail">${detail}</p>`;
+  return html`<details class="problem-detail"><summary>${t('error.technical_detail')}</summary>
+    <p lang="en">${detail}</p></details>`;
 }
 
 export function ProblemAlert({ error }) {
   if (!error) return null;
-  return html`<${Alert}>${problemText(error)}<//>`;
+  return html`<${Alert}><p>${problemText(error)}</p><${ProblemDetail} error=${error} /><//>`;
 }
 
 // The page for a dossier or procedure the caller may not see: the server

@@ -1,7 +1,7 @@
 // clerk.test.mjs: the clerk console in a real browser against a real server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { act, apiAs, kCitizen, kClerk, kClerk2, kPhone, kSpecialist, open, pageAs, seriousViolations, startStack, submitDossier } from './harness.mjs';
+import { act, apiAs, kAdmin, kCitizen, kClerk, kClerk2, kPhone, kSpecialist, open, pageAs, seriousViolations, startStack, submitDossier } from './harness.mjs';
 
 let stack;
 before(async () => {
@@ -72,6 +72,34 @@ test('a second clerk acting on a stale version sees the 412 explained and the do
   assert.deepEqual(first.problems, []);
 });
 
+test('a claim another clerk made first is refused in Vietnamese words, the server\'s English only under "technical detail"', async () => {
+  const { code } = await submitDossier(stack);
+  const page = await pageAs(stack, kClerk);
+  await open(page, stack, `#/staff/dossiers/${code}`);
+  const claim = page.locator('.holder').getByRole('button', { name: 'Nhận xử lý' });
+  await claim.waitFor();
+  await apiAs(stack, kClerk2, 'POST', `/v1/dossiers/${encodeURIComponent(code)}/claim`);
+  const answer = page.waitForResponse((response) => response.url().endsWith(`/claim`) && response.request().method() === 'POST');
+  await claim.click();
+  const problem = await (await answer).json();
+  assert.equal(problem.type, 'https://motcua.example/problems/already_claimed');
+  assert.ok(problem.detail, 'the server explains in English');
+  const alert = page.locator('.holder [role="alert"]');
+  await alert.waitFor();
+  const visible = await alert.innerText();
+  assert.match(visible, /Hồ sơ đã được cán bộ khác nhận xử lý trước\./);
+  assert.ok(!visible.includes(problem.detail), `the English detail is not shown as the message: ${visible}`);
+  assert.ok(!(await alert.locator('details p').isVisible()), 'the detail is folded away');
+  await alert.locator('details summary').click();
+  assert.equal(await alert.locator('details p').innerText(), problem.detail);
+  // In English the sentence is English and the detail is shown as it is.
+  await page.getByRole('button', { name: 'English' }).click();
+  await alert.getByText('Another officer has already claimed this dossier.').waitFor();
+  assert.equal(await alert.locator('details').count(), 0);
+  assert.equal(await alert.locator('.problem-detail').innerText(), problem.detail);
+  assert.deepEqual(page.problems, []);
+});
+
 test('a specialist sees exactly the inputs each action requires, Vietnamese titles in the slip, and the working-day countdown', async () => {
   const { code } = await submitDossier(stack);
   await act(stack, kClerk, code, 'receive');
@@ -94,6 +122,31 @@ test('a specialist sees exactly the inputs each action requires, Vietnamese titl
   assert.match(slip, /Mới đăng ký, chờ tiếp nhận/);
   assert.match(slip, /Tiếp nhận hồ sơ/);
   assert.doesNotMatch(slip, /\bsubmitted\b|\bawaiting_fee\b/);
+  assert.deepEqual(page.problems, []);
+});
+
+test('the audit trail names actions and states by the workflow\'s Vietnamese titles, and each actor\'s role and sign-in', async () => {
+  const { code } = await submitDossier(stack);
+  await act(stack, kClerk, code, 'receive');
+  await apiAs(stack, kClerk, 'POST', `/v1/dossiers/${encodeURIComponent(code)}/payments`, { json: { amount: 15000, receipt: `BL-A-${code}` } });
+  const page = await pageAs(stack, kAdmin);
+  await open(page, stack, `#/staff/dossiers/${code}`);
+  const table = page.locator('section[aria-labelledby="audit-heading"] tbody');
+  await table.locator('tr').nth(2).waitFor();
+  const rows = await table.locator('tr').allInnerTexts();
+  const receive = rows.find((row) => /Tiếp nhận hồ sơ/.test(row));
+  assert.ok(receive, `an audit row names "receive" by its workflow title: ${rows.join(' | ')}`);
+  assert.match(receive, /Mới đăng ký, chờ tiếp nhận → Yêu cầu thực hiện nghĩa vụ tài chính/);
+  assert.match(receive, /staff-clerk-1 · Cán bộ một cửa/);
+  assert.match(receive, /Mã truy cập \(token\)/);
+  const payment = rows.find((row) => /Nộp lệ phí/.test(row));
+  assert.ok(payment, `an audit row names "pay_fee" by its workflow title: ${rows.join(' | ')}`);
+  assert.match(payment, /→ Đang xử lý: chuyên viên thẩm định/);
+  const text = rows.join('\n');
+  assert.match(text, /Nộp hồ sơ/);
+  assert.match(text, /Công dân/);
+  // No raw action or state id of the workflow.
+  assert.doesNotMatch(text, /\b(pay_fee|awaiting_fee|in_review|submitted|receive|bearer_token)\b/);
   assert.deepEqual(page.problems, []);
 });
 

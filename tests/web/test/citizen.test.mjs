@@ -53,10 +53,18 @@ test('bad input shows the server\'s errors beside the fields; a corrected submis
   if ((await agency.inputValue()) === '') await agency.fill(kAgency);
   await page.locator('#form-full_name').fill('Nguyễn Văn An');
   await page.locator('#form-citizen_id').fill('12345');
+  const refused = page.waitForResponse((response) => response.url().endsWith('/v1/dossiers') && response.request().method() === 'POST');
   await page.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+  const problem = await (await refused).json();
+  const serverSaid = Object.fromEntries(problem.errors.map((error) => [error.pointer, error.message]));
   const citizenIdField = page.locator('.field', { has: page.locator('#form-citizen_id') });
   await citizenIdField.locator('.field-error').waitFor();
-  assert.match(await citizenIdField.locator('.field-error').innerText(), /pattern/);
+  // In the citizen's language, worded from the form's schema, not the server's English.
+  assert.match(serverSaid['/form/citizen_id'], /pattern/);
+  assert.equal(await citizenIdField.locator('.field-error').innerText(), 'Phải gồm 12 chữ số');
+  assert.equal(await page.locator('.field', { has: page.locator('#form-address') }).locator('.field-error').innerText(), 'Bắt buộc nhập');
+  assert.doesNotMatch(await page.locator('form').innerText(), /pattern|required|must/);
+  assert.ok(!(await page.getByRole('alert').innerText()).includes(problem.detail), 'the English detail is folded away');
   assert.equal(await page.locator('#form-citizen_id').getAttribute('aria-invalid'), 'true');
   assert.match(await page.locator('#form-citizen_id').getAttribute('aria-describedby'), /form-citizen_id-error/);
   await page.locator('.field', { has: page.locator('#form-address') }).locator('.field-error').waitFor();
