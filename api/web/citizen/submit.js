@@ -113,7 +113,7 @@ export function SubmitPage({ params }) {
     setErrors({});
     const documentIds = {};
     for (const [key, info] of Object.entries(documents)) if (info) documentIds[key] = info.id;
-    setSent({ form, documents: documentIds, agency: agencyValue });
+    setSent({ form: formValue, documents: documentIds, agency: agencyValue });
     try {
       const { data } = await api('POST', '/v1/dossiers', {
         json: { procedure: procedure.code, agency: agencyValue, form: formValue, documents: documentIds, channel: 'online' },
