@@ -46,7 +46,8 @@ TEST_CASE("automatic actions: a loop stored before lint refused it halts once, v
                      NewDossier{"T-MINIMAL",
                                 kAgency,
                                 {{"form", {{"full_name", "Nguyễn Văn An"}}},
-                                 {"documents", {{"application", kApplication}}}}});
+                                 {"documents", {{"application", kApplication}}}},
+                                VerifiedIdentity{}});
   REQUIRE_MESSAGE(created.ok(), (created.ok() ? "" : created.error().message()));
   const std::string code = created->dossier.code;
   const Actor clerk{"clerk-1", {"clerk"}, kAgency};

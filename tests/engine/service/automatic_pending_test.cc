@@ -49,7 +49,8 @@ TEST_CASE("automatic actions: one that cannot run is logged and shown, and retri
                      NewDossier{"T-MINIMAL",
                                 kAgency,
                                 {{"form", {{"full_name", "Nguyễn Văn An"}}},
-                                 {"documents", {{"application", kApplication}}}}});
+                                 {"documents", {{"application", kApplication}}}},
+                                VerifiedIdentity{}});
   REQUIRE(created.ok());
   CHECK_FALSE(created->automatic_pending.has_value());
   const std::string code = created->dossier.code;

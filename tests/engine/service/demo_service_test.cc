@@ -123,7 +123,8 @@ std::string AwaitingFee(DemoFixture& world) {
           {{"form", {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kOwner}, {"address", "Huế"}}},
            {"documents",
             {{"declaration", std::string(64, '1')},
-             {"legal_residence_proof", std::string(64, '2')}}}}});
+             {"legal_residence_proof", std::string(64, '2')}}}},
+          VerifiedIdentity{}});
   REQUIRE_MESSAGE(created.ok(), created.error().message());
   const std::string code = created->dossier.code;
   REQUIRE(world.service
