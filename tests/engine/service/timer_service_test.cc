@@ -37,7 +37,8 @@ struct Fixture : PermanentResidenceService {
         kAgency,
         {{"form",
           {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kOwner}, {"address", "12 Hàng Bài"}}},
-         {"documents", {{"declaration", kDeclaration}, {"legal_residence_proof", kProof}}}}};
+         {"documents", {{"declaration", kDeclaration}, {"legal_residence_proof", kProof}}}},
+        VerifiedIdentity{}};
     Result<DossierView> created = service->Submit(
         Actor{kOwner, {"applicant"}, "", AuthMethod::kOidcSession, "vneid"}, request);
     REQUIRE_MESSAGE(created.ok(), (created.ok() ? "" : created.error().message()));
