@@ -76,7 +76,8 @@ struct SignInRoutesWorld {
         std::move(providers),
         LoginService::Dependencies{
             store, identities, verifier,
-            [this](const User& user, AuthMethod, const std::string&) -> Result<StartedSession> {
+            [this](const User& user, AuthMethod, const std::string&,
+                   const VerifiedIdentity&) -> Result<StartedSession> {
               sessions.push_back(user.id);
               return StartedSession{"session-secret", "csrf", clock.Now() + std::chrono::hours(1)};
             },
