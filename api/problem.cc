@@ -104,6 +104,7 @@ int HttpStatusFor(ErrorReason reason, ErrorCode code) {
   switch (reason) {
     // The reasons that decide the status themselves, whatever the code.
     case ErrorReason::kStaleVersion:  // kConflict: an If-Match precondition failed
+    case ErrorReason::kPlanChanged:   // kConflict: a migration plan's If-Match etag is stale
       return 412;
     case ErrorReason::kValidation:            // kInvalidArgument: well-formed, invalid content
     case ErrorReason::kInvalidPayload:        // kInvalidArgument: the same, found by the engine

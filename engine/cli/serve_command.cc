@@ -23,6 +23,7 @@
 #include "api/http_server.h"
 #include "api/idempotency.h"
 #include "api/metrics.h"
+#include "api/migration_routes.h"
 #include "api/payment_routes.h"
 #include "api/report_routes.h"
 #include "api/request_authentication.h"
@@ -57,6 +58,7 @@
 #include "engine/service/dossier_service.h"
 #include "engine/service/feed_pusher.h"
 #include "engine/service/feed_service.h"
+#include "engine/service/migration_service.h"
 #include "engine/service/payment_service.h"
 #include "engine/service/report_service.h"
 #include "engine/service/result_signing.h"
@@ -519,6 +521,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   FeedApi feed_api{feed, authenticate};
   ReportService reports(**store, clock);
   ReportApi report_api{reports, authenticate, *calendar};
+  MigrationService migrations(**store, catalog, *calendar, clock, &Sha256Hex);
+  MigrationApi migration_api{migrations, authenticate};
   StartSession start_session = sessions.StartFunction();
   const std::function<void(std::string_view)> log_line =
       logger.MessageWriter(LogLevel::kWarning, "sign_in");
@@ -557,6 +561,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
                        AddPaymentRoutes(router, PaymentApi{payments, authenticate}),
 
                        AddReportRoutes(router, report_api), AddSignInRoutes(router, sign_in_api),
+                       AddMigrationRoutes(router, migration_api),
                        AddSessionRoutes(router, SessionApi{request_authenticator, sign_in_logout}),
                        AddWebRoutes(router, EmbeddedWebAssets())}) {
     if (!added.ok()) return Fail(io, added.error().message());

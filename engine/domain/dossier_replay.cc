@@ -1,5 +1,7 @@
 #include "engine/domain/dossier_replay.h"
 
+#include "engine/domain/workflow_migration.h"
+
 namespace motcua {
 namespace {
 
@@ -7,6 +9,14 @@ Error Inconsistent(std::size_t index, const DossierEvent& event, const std::stri
   return Error(ErrorCode::kFailedPrecondition,
                "event " + std::to_string(index) + " (" + event.action + ") " + why,
                ErrorReason::kHistoryInconsistent);
+}
+
+// An integer member of a migrate event's payload; nullopt when absent.
+std::optional<std::int64_t> PayloadVersion(const DossierEvent& event, const char* name) {
+  if (!event.payload.is_object()) return std::nullopt;
+  auto it = event.payload.find(name);
+  if (it == event.payload.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<std::int64_t>();
 }
 
 std::string Quoted(const std::optional<std::string>& value) {
@@ -17,15 +27,35 @@ std::string Quoted(const std::optional<std::string>& value) {
 
 Result<ReplayedDossier> ReplayHistory(const Workflow& workflow,
                                       const std::vector<DossierEvent>& history) {
+  Result<ReplayedDossier> replayed =
+      ReplayHistory([&workflow](std::int64_t) { return &workflow; }, 0, history);
+  if (replayed.ok()) replayed->definition_version = 0;
+  return replayed;
+}
+
+Result<ReplayedDossier> ReplayHistory(const WorkflowOfVersion& workflow_of,
+                                      std::int64_t pinned_version,
+                                      const std::vector<DossierEvent>& history) {
   if (history.empty()) {
     return Error(ErrorCode::kFailedPrecondition, "the dossier has no events",
                  ErrorReason::kHistoryInconsistent);
   }
+  std::int64_t version = pinned_version;
+  for (const DossierEvent& event : history) {
+    if (event.action != kMigrateAction) continue;
+    version = PayloadVersion(event, "from_version").value_or(-1);
+    break;
+  }
+  const Workflow* workflow = workflow_of(version);
   const DossierEvent& created = history.front();
-  if (created.action != "submit" || !created.from_state.empty() ||
-      created.to_state != workflow.initial_state) {
+  if (workflow == nullptr) {
     return Inconsistent(0, created,
-                        "is not the submission into initial state " + workflow.initial_state);
+                        "starts on version " + std::to_string(version) + ", which is not stored");
+  }
+  if (created.action != "submit" || !created.from_state.empty() ||
+      created.to_state != workflow->initial_state) {
+    return Inconsistent(0, created,
+                        "is not the submission into initial state " + workflow->initial_state);
   }
   ReplayedDossier dossier;
   dossier.state = created.to_state;
@@ -37,15 +67,38 @@ Result<ReplayedDossier> ReplayHistory(const Workflow& workflow,
                           "starts in state " + event.from_state + ", but the events before it " +
                               "leave the dossier in " + dossier.state);
     }
-    const State* state = workflow.FindState(dossier.state);
-    if (IsBookkeepingEvent(event)) {
+    const State* state = workflow->FindState(dossier.state);
+    if (event.action == kMigrateAction) {
+      if (state == nullptr || state->terminal) {
+        return Inconsistent(i, event, "follows the end of processing in " + dossier.state);
+      }
+      if (PayloadVersion(event, "from_version") != version) {
+        return Inconsistent(i, event,
+                            "does not start on version " + std::to_string(version) +
+                                ", where the events before it leave the dossier");
+      }
+      const std::optional<std::int64_t> to = PayloadVersion(event, "to_version");
+      const Workflow* next = to ? workflow_of(*to) : nullptr;
+      if (next == nullptr) {
+        return Inconsistent(i, event, "names a to_version that is not stored");
+      }
+      if (next->FindState(event.to_state) == nullptr) {
+        return Inconsistent(
+            i, event,
+            "goes to " + event.to_state + ", not a state of version " + std::to_string(*to));
+      }
+      workflow = next;
+      version = *to;
+      dossier.assignee.reset();
+      dossier.state = event.to_state;
+    } else if (IsBookkeepingEvent(event)) {
       if (event.action == kClaimAction) {
         dossier.assignee = event.actor.user_id;
       } else if (event.action == kReleaseAction) {
         dossier.assignee.reset();
       }
     } else {
-      const Action* action = workflow.FindAction(event.action);
+      const Action* action = workflow->FindAction(event.action);
       if (action == nullptr) return Inconsistent(i, event, "is not an action of the workflow");
       if (state == nullptr || state->terminal) {
         return Inconsistent(i, event, "follows the end of processing in " + dossier.state);
@@ -61,12 +114,18 @@ Result<ReplayedDossier> ReplayHistory(const Workflow& workflow,
     }
     ++dossier.version;
   }
+  dossier.definition_version = version;
   return dossier;
 }
 
 std::vector<std::string> DifferencesFromReplay(const Dossier& row,
                                                const ReplayedDossier& replayed) {
   std::vector<std::string> differences;
+  if (replayed.definition_version != 0 && row.definition_version != replayed.definition_version) {
+    differences.push_back("the row is pinned to version " + std::to_string(row.definition_version) +
+                          ", but its events leave it on " +
+                          std::to_string(replayed.definition_version));
+  }
   if (row.state != replayed.state) {
     differences.push_back("the row's state is " + row.state + ", but its events lead to " +
                           replayed.state);

@@ -13,12 +13,20 @@
 // re-check roles, payloads or the legal clock (the audit chain covers what
 // each event says).
 //
+// A `migrate` event (workflow_migration.h) moves the dossier from one
+// version of its workflow to another: it must start in the current state, a
+// non-terminal one, on the version its payload's from_version names, and end
+// in a state of its to_version; the events after it replay through that
+// version. The history therefore starts on the first migrate event's
+// from_version, or on the pinned version when it has none.
+//
 // Example:
 //   Result<ReplayedDossier> replayed = ReplayHistory(workflow, dossier.history);
 //   for (const std::string& d : DifferencesFromReplay(dossier, *replayed)) Report(d);
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +38,9 @@
 namespace motcua {
 
 struct ReplayedDossier {
+  // The workflow version the events leave the dossier on; 0 from the
+  // single-workflow ReplayHistory, which does not know versions.
+  std::int64_t definition_version = 0;
   std::string state;
   std::int64_t version = 0;  // one per event
   std::optional<std::string> assignee;
@@ -41,8 +52,21 @@ struct ReplayedDossier {
 Result<ReplayedDossier> ReplayHistory(const Workflow& workflow,
                                       const std::vector<DossierEvent>& history);
 
+// The parsed workflow of one version of the dossier's procedure; nullptr when
+// that version is not stored or does not parse.
+using WorkflowOfVersion = std::function<const Workflow*(std::int64_t version)>;
+
+// The same across migrations: versions come from `workflow_of`, and
+// `pinned_version` is the row's definition_version (where a history without
+// migrate events starts). A version the history needs that `workflow_of`
+// lacks is history_inconsistent.
+Result<ReplayedDossier> ReplayHistory(const WorkflowOfVersion& workflow_of,
+                                      std::int64_t pinned_version,
+                                      const std::vector<DossierEvent>& history);
+
 // How the stored `row` differs from `replayed`, one sentence per field
-// (state, version, assignee); empty when they agree.
+// (definition version when `replayed` knows it, state, version, assignee);
+// empty when they agree.
 std::vector<std::string> DifferencesFromReplay(const Dossier& row, const ReplayedDossier& replayed);
 
 }  // namespace motcua

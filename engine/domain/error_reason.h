@@ -95,6 +95,7 @@ namespace motcua {
   X(kOtherAgency, "other_agency")                                               \
   X(kPaymentRequired, "payment_required")                                       \
   X(kPaymentsUnavailable, "payments_unavailable")                               \
+  X(kPlanChanged, "plan_changed")                                               \
   X(kProcedureNotFound, "procedure_not_found")                                  \
   X(kRevocationUnknown, "revocation_unknown")                                   \
   X(kRoleNotAllowed, "role_not_allowed")                                        \

@@ -166,6 +166,10 @@ Result<std::vector<DossierSummary>> DossierStore::ListInState(const StateQuery& 
   return ListPage(query, [this](const StateQuery& page) { return DoListInState(page); });
 }
 
+Result<std::vector<DossierSummary>> DossierStore::ListOnVersion(const VersionQuery& query) {
+  return ListPage(query, [this](const VersionQuery& page) { return DoListOnVersion(page); });
+}
+
 Status DossierStore::PutDocument(const DocumentInfo& info, std::string_view bytes,
                                  const std::string& uploaded_by, Instant at) {
   RETURN_IF_ERROR(CheckDocument(info, bytes));

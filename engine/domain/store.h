@@ -182,6 +182,17 @@ struct StateQuery {
   std::optional<std::string> after_code;
 };
 
+// Dossiers of one procedure pinned to one workflow version, by code
+// ascending: what a migration of that version reads (workflow_migration.h).
+// Pagination: pass the last summary's code of the previous page as
+// `after_code`.
+struct VersionQuery {
+  std::string procedure_code;
+  std::int64_t definition_version = 0;
+  std::optional<std::string> after_code;
+  int limit = 100;
+};
+
 // The port. Its public methods are a non-virtual front: each checks its
 // arguments (the rules below, one place for every adapter) and only then
 // calls the adapter's private `Do...` method, which may rely on them.
@@ -192,7 +203,7 @@ class DossierStore {
   virtual ~DossierStore() = default;
 
   // Page sizes of the dossier listings (ListQueue, ListByApplicant,
-  // ListByAgency, ListInState, ListDossiersReferencing): below 1 is
+  // ListByAgency, ListInState, ListOnVersion, ListDossiersReferencing): below 1 is
   // kInvalidArgument (pointer "/limit"); above kMaxPageSize reads as
   // kMaxPageSize.
   static constexpr int kMaxPageSize = 1000;
@@ -277,6 +288,7 @@ class DossierStore {
   Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query);
   Result<std::vector<DossierSummary>> ListByAgency(const AgencyQuery& query);
   Result<std::vector<DossierSummary>> ListInState(const StateQuery& query);
+  Result<std::vector<DossierSummary>> ListOnVersion(const VersionQuery& query);
 
   // Documents. The bytes are stored once; every call records `uploaded_by`
   // as one of the document's uploaders. The caller computes `info.id`; the
@@ -360,6 +372,7 @@ class DossierStore {
   virtual Result<std::vector<DossierSummary>> DoListByApplicant(const ApplicantQuery& query) = 0;
   virtual Result<std::vector<DossierSummary>> DoListByAgency(const AgencyQuery& query) = 0;
   virtual Result<std::vector<DossierSummary>> DoListInState(const StateQuery& query) = 0;
+  virtual Result<std::vector<DossierSummary>> DoListOnVersion(const VersionQuery& query) = 0;
   virtual Status DoPutDocument(const DocumentInfo& info, std::string_view bytes,
                                const std::string& uploaded_by, Instant at) = 0;
   virtual Result<DocumentInfo> DoGetDocumentInfo(const std::string& id) = 0;

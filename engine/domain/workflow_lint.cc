@@ -29,6 +29,7 @@
 #include "engine/domain/identity_claims.h"
 #include "engine/domain/json_parse.h"
 #include "engine/domain/json_positions.h"
+#include "engine/domain/workflow_migration.h"
 
 namespace motcua {
 namespace {
@@ -227,7 +228,7 @@ class SemanticLinter {
       const std::string at = "/actions/" + Index(i);
       const std::string named = "action " + Quote(action.name);
       for (const char* reserved : {"submit", kClaimAction, kReleaseAction, kRateAction,
-                                   kEscalateAction, kAutomaticHaltedAction}) {
+                                   kEscalateAction, kAutomaticHaltedAction, kMigrateAction}) {
         if (action.name == reserved) {
           Fail(at + "/name", named + " uses a name the engine reserves for its own events");
         }

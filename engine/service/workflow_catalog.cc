@@ -6,6 +6,7 @@
 #include "engine/domain/identity.h"
 #include "engine/domain/status_macros.h"
 #include "engine/domain/workflow_lint.h"
+#include "engine/service/procedure_ownership.h"
 
 namespace motcua {
 namespace {
@@ -40,14 +41,7 @@ bool IsNationalCode(const std::string& code) {
 }
 
 bool PublishesNationally(const Actor& publisher) {
-  return publisher.HasRole(kSystemRole) ||
-         (publisher.HasRole(kNationalAdminRole) && !publisher.agency.empty() &&
-          !publisher.HasRole(kApplicantRole));
-}
-
-bool IsAgencyAdmin(const Actor& publisher) {
-  return publisher.HasRole(kAdminRole) && !publisher.agency.empty() &&
-         !publisher.HasRole(kApplicantRole);
+  return ActsNationally(publisher);
 }
 
 Error NotYourProcedure(const std::string& message) {
@@ -59,18 +53,8 @@ Error NotYourProcedure(const std::string& message) {
 Result<std::string> OwnerFor(const Actor& publisher, const std::string& code,
                              const std::optional<std::string>& current_owner) {
   if (current_owner) {
-    if (current_owner->empty()) {
-      if (PublishesNationally(publisher)) return std::string();
-      return NotYourProcedure("procedure " + code +
-                              " is national: only a national admin publishes it; an agency "
-                              "varies it under a local code of its own");
-    }
-    if ((IsAgencyAdmin(publisher) && publisher.agency == *current_owner) ||
-        publisher.HasRole(kSystemRole)) {
-      return *current_owner;
-    }
-    return NotYourProcedure("procedure " + code + " belongs to agency " + *current_owner +
-                            "; only its admins publish it");
+    RETURN_IF_ERROR(MayChangeProcedure(publisher, code, *current_owner));
+    return *current_owner;
   }
   if (PublishesNationally(publisher)) return std::string();
   if (!IsAgencyAdmin(publisher)) return NotYourProcedure("only admins publish workflows");

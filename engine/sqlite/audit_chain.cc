@@ -298,7 +298,19 @@ class Auditor {
                   ", which the dossier is pinned to, is not stored or does not parse");
       return {};
     }
-    Result<ReplayedDossier> replayed = ReplayHistory(**workflow, dossier.history);
+    // Migrated dossiers replay through every version their history visits.
+    Status lookup_failed;
+    auto workflow_of = [&](std::int64_t version) -> const Workflow* {
+      Result<const Workflow*> parsed = WorkflowOf(stored.procedure_code, version);
+      if (!parsed.ok()) {
+        lookup_failed = parsed.error();
+        return nullptr;
+      }
+      return *parsed;
+    };
+    Result<ReplayedDossier> replayed =
+        ReplayHistory(workflow_of, stored.definition_version, dossier.history);
+    if (!lookup_failed.ok()) return lookup_failed;
     if (!replayed.ok()) {
       Problem(BrokenLink::Kind::kRow, dossier.code, 0, 0,
               "the events do not replay: " + replayed.error().message());

@@ -20,11 +20,14 @@ constexpr const char* kInsertDossier =
     "documents_json, result_document, signatures_json, updated_at, state_entered_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)";
 
-// A dossier's procedure, pinned version, applicant and agency are fixed at
-// creation; leaving them out of SET keeps SQLite from rewriting the applicant
-// and agency indexes on every transition (?2 to ?5 are bound but unused).
+// A dossier's procedure, applicant and agency are fixed at creation; leaving
+// them out of SET keeps SQLite from rewriting the applicant and agency indexes
+// on every transition (?2, ?4 and ?5 are bound but unused). The pinned
+// version changes only by a migration (workflow_migration.h), which commits
+// like any transition.
 constexpr const char* kUpdateDossier =
-    "UPDATE dossiers SET state = ?6, national_status = ?7, version = ?8, assignee = ?9, "
+    "UPDATE dossiers SET definition_version = ?3, state = ?6, national_status = ?7, version = ?8, "
+    "assignee = ?9, "
     "received_at = ?10, due_at = ?11, finished_at = ?12, clock_json = ?13, form_json = ?14, "
     "documents_json = ?15, result_document = ?16, signatures_json = ?17, updated_at = ?18, "
     "state_entered_at = CASE WHEN ?20 THEN ?18 ELSE state_entered_at END "
@@ -300,6 +303,23 @@ Result<std::vector<DossierSummary>> QueryInState(SqliteConnection& db, const Sta
   stmt->BindInt(4, query.limit);
   stmt->BindOptionalInt(5, OptionalSeconds(query.after_entered));
   stmt->BindOptionalText(6, query.after_code);
+  return ReadSummaries(*stmt);
+}
+
+// The procedure's prefix of dossiers_by_state_entry narrows the scan to the
+// procedure; its dossiers of other versions are filtered out row by row.
+Result<std::vector<DossierSummary>> QueryOnVersion(SqliteConnection& db,
+                                                   const VersionQuery& query) {
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
+      db.Prepare(std::string("SELECT ") + kSummaryColumns +
+                 " FROM dossiers AS d WHERE d.procedure_code = ?1 AND d.definition_version = ?2"
+                 " AND (?3 IS NULL OR d.code > ?3) ORDER BY d.code LIMIT ?4"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, query.procedure_code);
+  stmt->BindInt(2, query.definition_version);
+  stmt->BindOptionalText(3, query.after_code);
+  stmt->BindInt(4, query.limit);
   return ReadSummaries(*stmt);
 }
 

@@ -64,6 +64,7 @@ Result<std::vector<DossierSummary>> QueryByApplicant(SqliteConnection& db,
                                                      const ApplicantQuery& query);
 Result<std::vector<DossierSummary>> QueryByAgency(SqliteConnection& db, const AgencyQuery& query);
 Result<std::vector<DossierSummary>> QueryInState(SqliteConnection& db, const StateQuery& query);
+Result<std::vector<DossierSummary>> QueryOnVersion(SqliteConnection& db, const VersionQuery& query);
 // The depth of every non-empty queue.
 Result<std::vector<QueueDepth>> QueryQueueDepths(SqliteConnection& db);
 

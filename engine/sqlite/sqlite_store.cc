@@ -288,6 +288,11 @@ Result<std::vector<DossierSummary>> SqliteStore::DoListInState(const StateQuery&
       [&](SqliteConnection& db) { return QueryInState(db, query); });
 }
 
+Result<std::vector<DossierSummary>> SqliteStore::DoListOnVersion(const VersionQuery& query) {
+  return impl_->Read<std::vector<DossierSummary>>(
+      [&](SqliteConnection& db) { return QueryOnVersion(db, query); });
+}
+
 Result<std::vector<QueueDepth>> SqliteStore::QueueDepths() {
   return impl_->Read<std::vector<QueueDepth>>(
       [&](SqliteConnection& db) { return QueryQueueDepths(db); });

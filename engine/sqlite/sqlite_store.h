@@ -129,6 +129,7 @@ class SqliteStore final : public DossierStore, public IdempotencyStore, public F
   Result<std::vector<DossierSummary>> DoListByApplicant(const ApplicantQuery& query) override;
   Result<std::vector<DossierSummary>> DoListByAgency(const AgencyQuery& query) override;
   Result<std::vector<DossierSummary>> DoListInState(const StateQuery& query) override;
+  Result<std::vector<DossierSummary>> DoListOnVersion(const VersionQuery& query) override;
   Status DoPutDocument(const DocumentInfo& info, std::string_view bytes,
                        const std::string& uploaded_by, Instant at) override;
   Result<DocumentInfo> DoGetDocumentInfo(const std::string& id) override;

@@ -15,6 +15,7 @@
 #include "api/feed_routes.h"
 #include "api/health.h"
 #include "api/metrics.h"
+#include "api/migration_routes.h"
 #include "api/payment_routes.h"
 #include "api/report_routes.h"
 #include "api/router.h"
@@ -124,6 +125,10 @@ void WithEveryRoute(const std::function<void(const Router&)>& use) {
   ReportService reports(store, clock);
   ReportApi report_api{reports, api.authenticate, *calendar};
   REQUIRE(AddReportRoutes(router, report_api).ok());
+  MigrationService migrations(store, catalog, *calendar, clock,
+                              [](std::string_view) { return std::string(); });
+  MigrationApi migration_api{migrations, api.authenticate};
+  REQUIRE(AddMigrationRoutes(router, migration_api).ok());
   MemorySessionStore session_store;
   SessionService sessions(identities, session_store, no_crypto, clock);
   REQUIRE(AddSessionRoutes(router,

@@ -336,6 +336,22 @@ Result<std::vector<DossierSummary>> MemoryStore::DoListInState(const StateQuery&
   return out;
 }
 
+Result<std::vector<DossierSummary>> MemoryStore::DoListOnVersion(const VersionQuery& query) {
+  std::lock_guard lock(mutex_);
+  std::vector<DossierSummary> items;
+  const std::size_t max = static_cast<std::size_t>(query.limit);
+  auto it = query.after_code ? dossiers_.upper_bound(*query.after_code) : dossiers_.begin();
+  for (; it != dossiers_.end() && items.size() < max; ++it) {
+    const Dossier& d = it->second.dossier;
+    if (d.procedure_code != query.procedure_code ||
+        d.definition_version != query.definition_version) {
+      continue;
+    }
+    items.push_back(SummaryOf(it->second));
+  }
+  return items;
+}
+
 Result<std::optional<PaymentRecord>> MemoryStore::DoFindPayment(const std::string& transaction_id) {
   std::lock_guard lock(mutex_);
   auto found = payments_.find(transaction_id);

@@ -8,6 +8,14 @@
 // listed beside it, each after the first with what changed from the one
 // before (GET /v1/procedures/{code}/versions/{from}/diff/{to}).
 //
+// Each version after the first can also take the dossiers still in flight on
+// the one before (issue 21): a state mapping (JSON, old id -> new id; equal
+// ids map by themselves), a dry run (POST .../migrations/dry-run) whose
+// summary per state and blocked dossiers are shown, then a confirm step that
+// applies exactly that dry run (POST .../migrations/apply with If-Match: its
+// plan_etag). A 412 means the dossiers changed since: the page says so and
+// asks for a new dry run.
+//
 // Publishing sends If-Match with the latest version published when the
 // editor first named the procedure (GET /v1/procedures/{code}'s version). If
 // someone published since, the server answers 412 and publishes nothing:
@@ -64,6 +72,87 @@ function VersionChanges({ code, from, to }) {
   </details>`;
 }
 
+// Moving the dossiers in flight on `from` to `to`: mapping, dry run, confirm.
+function VersionMigration({ code, from, to }) {
+  const [mapping, setMapping] = useState('{}');
+  const [report, setReport] = useState(null);
+  const [applied, setApplied] = useState(null);
+  const [failure, setFailure] = useState(null);
+  const [stale, setStale] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const base = `/v1/procedures/${segment(code)}/migrations`;
+
+  const plan = () => {
+    const parsedMapping = parsed(mapping.trim() || '{}');
+    if (parsedMapping.error) throw new Error(t('admin.migration_mapping_invalid'));
+    return { from_version: from, to_version: to, mapping: parsedMapping.value };
+  };
+  const dryRun = async () => {
+    setBusy(true);
+    setFailure(null);
+    setApplied(null);
+    setStale(false);
+    try {
+      const sent = plan();
+      const { data } = await api('POST', `${base}/dry-run`, { json: sent });
+      setReport({ ...data, sent });
+    } catch (error) {
+      setReport(null);
+      setFailure(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const apply = async () => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      const { data } = await api('POST', `${base}/apply`, {
+        json: report.sent, headers: { 'If-Match': `"${report.plan_etag}"` },
+      });
+      setApplied(data);
+      setReport(null);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 412) {
+        setStale(true);
+        setReport(null);
+      } else {
+        setFailure(error);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  const blocked = report?.items.filter((item) => !item.can_move) ?? [];
+  return html`<details class="version-migration">
+    <summary>${t('admin.migration_title', { from, to })}</summary>
+    <${Field} id=${`migration-mapping-${to}`} label=${t('admin.migration_mapping')} hint=${t('admin.migration_mapping_hint')}>
+      <textarea id=${`migration-mapping-${to}`} aria-describedby=${`migration-mapping-${to}-hint`} rows="3" spellcheck="false"
+        value=${mapping} onInput=${(event) => setMapping(event.target.value)}></textarea>
+    </${Field}>
+    <button type="button" disabled=${busy} onClick=${dryRun}>${t('admin.migration_dry_run')}</button>
+    ${failure && (failure instanceof ApiError ? html`<${ProblemAlert} error=${failure} />` : html`<${Alert} kind="error">${failure.message}</${Alert}>`)}
+    ${stale && html`<${Alert} kind="warning">${t('admin.migration_stale')}</${Alert}>`}
+    ${report && html`<div class="migration-report">
+      <p>${t('admin.migration_summary', { total: report.total, movable: report.movable, blocked: report.blocked })}</p>
+      <table>
+        <thead><tr><th>${t('admin.migration_state')}</th><th>${t('admin.migration_count')}</th><th>${t('admin.migration_movable')}</th><th>${t('admin.migration_blocked')}</th></tr></thead>
+        <tbody>${report.states.map((row) => html`<tr>
+          <td><code>${row.state}</code></td><td>${row.count}</td><td>${row.movable}</td>
+          <td>${Object.entries(row.blocked).map(([reason, count]) => html`<span class="badge">${t(`admin.migration_reason_${reason}`)}: ${count}</span> `)}</td>
+        </tr>`)}</tbody>
+      </table>
+      ${blocked.length > 0 && html`<ul class="migration-blocked">${blocked.map((item) => html`<li>
+        <code>${item.code}</code> · ${t(`admin.migration_reason_${item.reason}`)}
+      </li>`)}</ul>`}
+      <button type="button" class="primary" disabled=${busy || report.movable === 0} onClick=${apply}>
+        ${t('admin.migration_confirm', { count: report.movable, to })}
+      </button>
+    </div>`}
+    ${applied && html`<${Alert} kind="success">${t('admin.migration_applied', { moved: applied.moved, skipped: applied.skipped })}</${Alert}>`}
+  </details>`;
+}
+
 function Versions({ code }) {
   const loaded = useAsync(() => (code ? getJson(`/v1/procedures/${segment(code)}/versions`) : Promise.resolve(null)), [code]);
   if (!code) return null;
@@ -76,6 +165,7 @@ function Versions({ code }) {
         <strong>v${v.version}</strong> · ${formatDateTime(v.published_at)} · ${v.published_by}
         <span class="muted"> · <code>${String(v.content_hash ?? '').slice(0, 12)}</code>${v.owner_agency ? ` · ${v.owner_agency}` : ''}</span>
         ${v.version > 1 && html`<${VersionChanges} code=${code} from=${v.version - 1} to=${v.version} />`}
+        ${v.version > 1 && html`<${VersionMigration} code=${code} from=${v.version - 1} to=${v.version} />`}
       </li>`)}</ol>`}
   </section>`;
 }

@@ -100,6 +100,8 @@ test('every answer of an end-to-end run keeps the contract', async () => {
   let residenceDocuments;
   let deskDocuments;
   let demoCitizen;
+  let migrationPlan;
+  let migrationEtag;
   const kDemoCitizen = '001090000001';
   // A browser session from a sign-in answer: its cookie, and the headers of
   // a state-changing request from this site (Origin, X-CSRF-Token).
@@ -150,6 +152,26 @@ test('every answer of an end-to-end run keeps the contract', async () => {
       ok(await call('GET', `/v1/procedures/${procedure}/versions/one/diff/1`, { as: admin }), 422);
       ok(await call('GET', `/v1/procedures/${procedure}/versions/1/diff/1`), 401);
       ok(await call('GET', `/v1/procedures/${procedure}/versions/1/diff/1`, { as: applicant }), 403);
+    }],
+    ['POST /v1/procedures/{code}/migrations/dry-run', async () => {
+      const versions = ok(await call('GET', `/v1/procedures/${procedure}/versions`, { as: admin }), 200).json.items;
+      migrationPlan = { from_version: 1, to_version: versions[versions.length - 1].version };
+      const route = `/v1/procedures/${procedure}/migrations/dry-run`;
+      migrationEtag = ok(await call('POST', route, { as: admin, json: migrationPlan }), 200).json.plan_etag;
+      ok(await call('POST', route, { as: admin, json: migrationPlan, headers: { accept: 'text/csv' } }), 200);
+      ok(await call('POST', `${route}?format=csv`, { as: admin, json: migrationPlan }), 200);
+      ok(await call('POST', route, { as: admin, json: { from_version: 1, to_version: 1 } }), 422);
+      ok(await call('POST', route, { as: admin, json: { from_version: 1, to_version: 999 } }), 404);
+      ok(await call('POST', route, { as: admin, body: '{}', type: 'text/plain' }), 415);
+      ok(await call('POST', route, { json: migrationPlan }), 401);
+      ok(await call('POST', route, { as: applicant, json: migrationPlan }), 403);
+    }],
+    ['POST /v1/procedures/{code}/migrations/apply', async () => {
+      const route = `/v1/procedures/${procedure}/migrations/apply`;
+      ok(await call('POST', route, { as: admin, json: migrationPlan, headers: { 'if-match': '"stale"' } }), 412);
+      ok(await call('POST', route, { as: admin, json: migrationPlan }), 400);
+      ok(await call('POST', route, { as: clerk, json: migrationPlan, headers: { 'if-match': `"${migrationEtag}"` } }), 403);
+      ok(await call('POST', route, { as: admin, json: migrationPlan, headers: { 'if-match': `"${migrationEtag}"` } }), 200);
     }],
     ['POST /v1/procedures/lint', async () => {
       const clean = ok(await call('POST', '/v1/procedures/lint', { as: admin, body: JSON.stringify(workflow, null, 2), type: 'application/json' }), 200);

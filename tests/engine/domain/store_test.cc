@@ -76,6 +76,9 @@ class RecordingStore final : public DossierStore, public FeedDeliveryStore {
   Result<std::vector<DossierSummary>> DoListInState(const StateQuery& query) override {
     return Reached(query.limit).error();
   }
+  Result<std::vector<DossierSummary>> DoListOnVersion(const VersionQuery& query) override {
+    return Reached(query.limit).error();
+  }
   Status DoPutDocument(const DocumentInfo&, std::string_view, const std::string&,
                        Instant) override {
     return Reached();
@@ -240,6 +243,13 @@ TEST_CASE("store front: an invalid argument is refused before the adapter runs")
          return StatusOf(s.ListInState(query));
        },
        "limit must be at least 1", "/limit"},
+      {"a version page of 0",
+       [](RecordingStore& s) {
+         VersionQuery query;
+         query.limit = 0;
+         return StatusOf(s.ListOnVersion(query));
+       },
+       "limit must be at least 1", "/limit"},
       {"a references page of 0",
        [](RecordingStore& s) { return StatusOf(s.ListDossiersReferencing("id", 0)); },
        "limit must be at least 1", "/limit"},
@@ -302,6 +312,10 @@ TEST_CASE("store front: valid arguments reach the adapter, page limits cut to th
   CHECK(store.last_limit == DossierStore::kMaxPageSize);
   (void)store.ListDossiersReferencing("id", 1000000);
   CHECK(store.last_limit == DossierStore::kMaxPageSize);
+  VersionQuery version;
+  version.limit = 1001;
+  (void)store.ListOnVersion(version);
+  CHECK(store.last_limit == DossierStore::kMaxPageSize);
   OutboxQuery outbox;
   outbox.limit = 1000;
   (void)store.ListOutbox(outbox);
@@ -310,7 +324,7 @@ TEST_CASE("store front: valid arguments reach the adapter, page limits cut to th
   CHECK(store.last_limit == 1);
   CHECK(store.PutDocument({"id-of-bytes", 5, "text/plain"}, "bytes", "u", At(0)).error().code() ==
         ErrorCode::kUnavailable);
-  CHECK(store.calls == 8);
+  CHECK(store.calls == 9);
 }
 
 }  // namespace

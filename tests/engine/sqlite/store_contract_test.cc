@@ -147,6 +147,57 @@ TEST_CASE_TEMPLATE("store: a dossier stays pinned to its definition version afte
   CHECK(pinned->document == nlohmann::json{{"v", 1}});
 }
 
+TEST_CASE_TEMPLATE("store: a transition that changes the pinned version (a migration) keeps it", F,
+                   STORE_TYPES) {
+  F f;
+  const Dossier created = NewDossier("H26-261120-0009");
+  REQUIRE(f.store->CreateDossier(created, {"clerk"}, 1).ok());
+  SampleTransition migrate = MoveTo(created, "renamed", SampleTime(60));
+  migrate.after.definition_version = 2;
+  migrate.event.action = "migrate";
+  migrate.after.history.back().action = "migrate";
+  REQUIRE(f.store->CommitTransition(CommitOf(migrate, 1)).ok());
+  Result<Dossier> stored = f.store->GetDossier(created.code);
+  REQUIRE(stored.ok());
+  CHECK(stored->definition_version == 2);
+  CHECK(stored->state == "renamed");
+  CHECK(stored->version == 2);
+  CHECK(stored->history.back().action == "migrate");
+}
+
+TEST_CASE_TEMPLATE("store: dossiers on one version of a procedure, by code, page by page", F,
+                   STORE_TYPES) {
+  F f;
+  for (const char* code : {"D-3", "D-1", "D-4", "D-2"}) {
+    REQUIRE(f.store->CreateDossier(NewDossier(code), {"clerk"}, 1).ok());
+  }
+  Dossier other = NewDossier("D-0");
+  other.procedure_code = "1.001471";
+  REQUIRE(f.store->CreateDossier(other, {"clerk"}, 1).ok());
+  // D-4 moves to version 2.
+  SampleTransition migrate = MoveTo(NewDossier("D-4"), "submitted", SampleTime(60));
+  migrate.after.definition_version = 2;
+  REQUIRE(f.store->CommitTransition(CommitOf(migrate, 1)).ok());
+
+  VersionQuery query;
+  query.procedure_code = "1.004222";
+  query.definition_version = 1;
+  CHECK(Codes(f.store->ListOnVersion(query).value()) ==
+        std::vector<std::string>{"D-1", "D-2", "D-3"});
+  query.limit = 2;
+  CHECK(Codes(f.store->ListOnVersion(query).value()) == std::vector<std::string>{"D-1", "D-2"});
+  query.after_code = "D-2";
+  CHECK(Codes(f.store->ListOnVersion(query).value()) == std::vector<std::string>{"D-3"});
+  query.after_code = "D-3";
+  CHECK(f.store->ListOnVersion(query)->empty());
+  query = VersionQuery{"1.004222", 2, {}, 100};
+  CHECK(Codes(f.store->ListOnVersion(query).value()) == std::vector<std::string>{"D-4"});
+  query = VersionQuery{"1.001471", 1, {}, 100};
+  CHECK(Codes(f.store->ListOnVersion(query).value()) == std::vector<std::string>{"D-0"});
+  query = VersionQuery{"1.004222", 3, {}, 100};
+  CHECK(f.store->ListOnVersion(query)->empty());
+}
+
 TEST_CASE_TEMPLATE("store: daily sequences count 1, 2, 3 per agency and day", F, STORE_TYPES) {
   F f;
   using namespace std::chrono;

@@ -1,10 +1,12 @@
 // admin.test.mjs: the admin studio in a real browser: users and tokens,
-// reports, the national-portal feed, and the workflow editor.
+// reports, the national-portal feed, the workflow editor, and moving the
+// dossiers in flight to a new version (dry run, then confirm).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { apiAs, kAdmin, kPhone, open, pageAs, seriousViolations, startStack, submitDossier } from './harness.mjs';
+import { apiAs, kAdmin, kCitizen, kPhone, open, pageAs, seriousViolations, startStack, submitDossier } from './harness.mjs';
+import { submitDossier as submitFor } from '../harness.mjs';
 
 let stack;
 before(async () => {
@@ -103,6 +105,42 @@ test('publishing over a version someone else published meanwhile is refused (412
   await publish.click();
   await page.getByText(new RegExp(`Đã xuất bản ${code.replace('.', '\\.')}, phiên bản 3\\.`)).waitFor();
   assert.deepEqual(page.problems, []);
+});
+
+test('an admin dry-runs moving the dossiers in flight to a new version, then confirms it', async () => {
+  const code = '1.004194-WEB05';
+  const source = path.join(process.env.MOTCUA_SOURCE_DIR, 'workflows', '1.004194-temporary-residence.json');
+  const first = JSON.parse(await readFile(source, 'utf8'));
+  first.procedure.code = code;
+  await apiAs(stack, kAdmin, 'PUT', `/v1/procedures/${code}/workflow`, { json: first });
+  const dossier = await submitFor(stack, kCitizen, { procedure: code });
+  const second = structuredClone(first);
+  second.procedure.deadline = { working_days: (first.procedure.deadline?.working_days ?? 3) + 1 };
+  await apiAs(stack, kAdmin, 'PUT', `/v1/procedures/${code}/workflow`, { json: second });
+
+  const page = await pageAs(stack, kAdmin);
+  await open(page, stack, '#/admin/workflows');
+  await page.fill('#workflow-text', JSON.stringify(second, null, 2));
+  const migration = page.locator('.version-migration');
+  await migration.first().waitFor();
+  assert.equal(await migration.count(), 1, 'only v2 has a version before it');
+  await migration.locator('summary').click();
+  await migration.getByRole('button', { name: /Chạy thử/ }).click();
+  const report = migration.locator('.migration-report');
+  await report.waitFor();
+  assert.match(await report.innerText(), /1 hồ sơ được chọn: 1 có thể chuyển, 0 không thể chuyển\./);
+  let current = await apiAs(stack, kAdmin, 'GET', `/v1/dossiers/${encodeURIComponent(dossier.code)}`);
+  assert.equal(current.definition_version, 1, 'the dry run moves nothing');
+
+  await migration.getByRole('button', { name: /Xác nhận chuyển 1 hồ sơ sang v2/ }).click();
+  await migration.locator('.alert-success').waitFor();
+  assert.match(await migration.locator('.alert-success').innerText(), /Đã chuyển 1 hồ sơ; bỏ qua 0 hồ sơ\./);
+  current = await apiAs(stack, kAdmin, 'GET', `/v1/dossiers/${encodeURIComponent(dossier.code)}`);
+  assert.equal(current.definition_version, 2);
+  assert.deepEqual(page.problems, []);
+  assert.deepEqual(await seriousViolations(page), []);
+  // Its connections end with it: the server limits those of one address.
+  await page.context().close();
 });
 
 test('the editor draws the definition as a diagram, one box per state', async () => {
