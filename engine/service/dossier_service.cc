@@ -10,6 +10,7 @@
 #include "engine/domain/identity.h"
 #include "engine/domain/national_sync.h"
 #include "engine/domain/page_limit.h"
+#include "engine/domain/queue_placement.h"
 #include "engine/domain/rating.h"
 #include "engine/domain/report_facts.h"
 #include "engine/domain/status_macros.h"
@@ -19,24 +20,6 @@ namespace {
 
 // How the DER of detached CMS signatures is stored and served (RFC 5751).
 constexpr const char* kSignatureMediaType = "application/pkcs7-signature";
-
-// Roles whose queue shows `state_id`, as stored with the dossier for queue queries.
-std::vector<std::string> QueueRolesOf(const Workflow& workflow, const std::string& state_id) {
-  const State* state = workflow.FindState(state_id);
-  return state == nullptr ? std::vector<std::string>{} : state->queue_roles;
-}
-
-// The agency whose queues show `state_id`: the state's own agency when
-// another agency handles it; empty (the dossier's receiving agency) otherwise.
-std::string QueueAgencyOf(const Workflow& workflow, const std::string& state_id) {
-  const State* state = workflow.FindState(state_id);
-  return state != nullptr && state->agency ? *state->agency : std::string();
-}
-
-NationalStatus StatusOf(const Workflow& workflow, const std::string& state_id) {
-  const State* state = workflow.FindState(state_id);
-  return state == nullptr ? NationalStatus::kSubmitted : state->status;
-}
 
 Error NotFound(const std::string& code) {
   return Error(ErrorCode::kNotFound, "dossier " + code + " does not exist",

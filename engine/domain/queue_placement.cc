@@ -1,0 +1,20 @@
+#include "engine/domain/queue_placement.h"
+
+namespace motcua {
+
+std::vector<std::string> QueueRolesOf(const Workflow& workflow, const std::string& state_id) {
+  const State* state = workflow.FindState(state_id);
+  return state == nullptr ? std::vector<std::string>{} : state->queue_roles;
+}
+
+std::string QueueAgencyOf(const Workflow& workflow, const std::string& state_id) {
+  const State* state = workflow.FindState(state_id);
+  return state != nullptr && state->agency ? *state->agency : std::string();
+}
+
+NationalStatus StatusOf(const Workflow& workflow, const std::string& state_id) {
+  const State* state = workflow.FindState(state_id);
+  return state == nullptr ? NationalStatus::kSubmitted : state->status;
+}
+
+}  // namespace motcua

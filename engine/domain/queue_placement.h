@@ -1,0 +1,26 @@
+// queue_placement.h: where a dossier in a state of its workflow stands, as the
+// store indexes it with every commit: the roles whose queues show it, the
+// agency whose queues those are, and its national status code. Pure lookups on
+// the workflow; a state id the workflow lacks places the dossier in no queue,
+// at the receiving agency, as submitted.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/domain/workflow.h"
+
+namespace motcua {
+
+// Roles whose queue shows `state_id`; empty when the workflow has no such state.
+std::vector<std::string> QueueRolesOf(const Workflow& workflow, const std::string& state_id);
+
+// The agency whose queues show `state_id`: the state's own agency when another
+// agency handles it; empty (the dossier's receiving agency) otherwise.
+std::string QueueAgencyOf(const Workflow& workflow, const std::string& state_id);
+
+// The national status code of `state_id`; kSubmitted when the workflow has no
+// such state.
+NationalStatus StatusOf(const Workflow& workflow, const std::string& state_id);
+
+}  // namespace motcua
