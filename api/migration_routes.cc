@@ -16,6 +16,8 @@ using nlohmann::json;
 constexpr const char* kCsvMediaType = "text/csv; charset=utf-8";
 constexpr std::string_view kPlanFields[] = {"procedure_code", "from_version", "to_version",
                                             "mapping", "filter"};
+constexpr std::string_view kApplyFields[] = {"procedure_code", "from_version", "to_version",
+                                             "mapping", "filter", "selection"};
 
 bool WantsCsv(const HttpRequest& request) {
   if (QueryValue(request, "format") == "csv") return true;
@@ -94,6 +96,7 @@ json DryRunJson(const MigrationDryRun& report) {
   body["states"] = states;
   body["items"] = items;
   body["items_truncated"] = report.items.size() > kMaxDryRunItems;
+  body["selection"] = MigrationSelectionJson(report.selection);
   return body;
 }
 
@@ -154,9 +157,13 @@ class Handlers {
                      const Actor& actor) const {
     Result<std::string> etag = PlanEtag(request);
     if (!etag.ok()) return ProblemResponse(etag.error(), request.path);
-    Result<json> plan = ParseObjectBody(request, kPlanFields);
+    Result<json> plan = ParseObjectBody(request, kApplyFields);
     if (!plan.ok()) return ProblemResponse(plan.error(), request.path);
-    auto applied = api_.migrations.Apply(actor, params.at("code"), *plan, *etag);
+    Result<MigrationSelection> selection =
+        ParseMigrationSelection(plan->value("selection", json()));
+    if (!selection.ok()) return ProblemResponse(selection.error(), request.path);
+    plan->erase("selection");
+    auto applied = api_.migrations.Apply(actor, params.at("code"), *plan, *selection, *etag);
     if (!applied.ok()) return ProblemResponse(applied.error(), request.path);
     return JsonResponse(200, AppliedJson(*applied));
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/domain/json_positions.h"
 #include "engine/domain/rfc3339.h"
 
 namespace motcua {
@@ -12,21 +13,6 @@ using nlohmann::json;
 Error Invalid(std::vector<FieldError> fields) {
   return Error(ErrorCode::kInvalidArgument, "the migration plan is not valid",
                ErrorReason::kValidation, std::move(fields));
-}
-
-// RFC 6901: "~" and "/" in a key.
-std::string PointerKey(const std::string& key) {
-  std::string escaped;
-  for (char c : key) {
-    if (c == '~') {
-      escaped += "~0";
-    } else if (c == '/') {
-      escaped += "~1";
-    } else {
-      escaped += c;
-    }
-  }
-  return escaped;
 }
 
 std::optional<std::int64_t> PositiveVersion(const json& body, const char* name,
@@ -65,7 +51,7 @@ void ParseFilter(const json& filter, MigrationFilter& out, std::vector<FieldErro
   for (const auto& [name, value] : filter.items()) {
     if (name != "states" && name != "agency" && name != "submitted_before" &&
         name != "submitted_after") {
-      invalid.push_back({"/filter/" + PointerKey(name), "is not a member of a filter"});
+      invalid.push_back({"/filter/" + EscapePointerToken(name), "is not a member of a filter"});
     }
   }
   if (auto states = filter.find("states"); states != filter.end()) {
@@ -115,7 +101,7 @@ Result<MigrationPlan> ParseMigrationPlan(const json& body, const std::string& pr
   for (const auto& [name, value] : body.items()) {
     if (name != "procedure_code" && name != "from_version" && name != "to_version" &&
         name != "mapping" && name != "filter") {
-      invalid.push_back({"/" + PointerKey(name), "is not a member of a migration plan"});
+      invalid.push_back({"/" + EscapePointerToken(name), "is not a member of a migration plan"});
     }
   }
   MigrationPlan plan;
@@ -143,7 +129,7 @@ Result<MigrationPlan> ParseMigrationPlan(const json& body, const std::string& pr
         if (old_state.empty()) {
           invalid.push_back({"/mapping/", "names no state"});
         } else if (!new_state.is_string() || new_state.get<std::string>().empty()) {
-          invalid.push_back({"/mapping/" + PointerKey(old_state),
+          invalid.push_back({"/mapping/" + EscapePointerToken(old_state),
                              "must be the id of a state of the new version"});
         } else {
           plan.mapping.emplace(old_state, new_state.get<std::string>());
@@ -181,7 +167,7 @@ Status CheckPlanAgainst(const MigrationPlan& plan, const Workflow& from, const W
   std::vector<FieldError> invalid;
   for (const auto& [old_state, new_state] : plan.mapping) {
     if (StateOf(from, old_state) == nullptr) {
-      invalid.push_back({"/mapping/" + PointerKey(old_state),
+      invalid.push_back({"/mapping/" + EscapePointerToken(old_state),
                          "names no state of version " + std::to_string(plan.from_version)});
     }
   }
@@ -356,8 +342,60 @@ const DossierEvent* FindMigrateEvent(const Dossier& dossier, const std::string& 
   return nullptr;
 }
 
-std::string MigrationEtagText(const MigrationPlan& plan,
-                              const std::vector<std::pair<std::string, std::int64_t>>& dossiers) {
+Result<MigrationSelection> ParseMigrationSelection(const json& selection) {
+  if (!selection.is_array()) {
+    return Invalid({{"/selection",
+                     "is required: the dry run's selection, [{\"code\": ..., \"version\": ...}]"}});
+  }
+  if (selection.size() > kMaxMigrationSelection) {
+    return Invalid({{"/selection", "must list at most " + std::to_string(kMaxMigrationSelection) +
+                                       " dossiers: narrow the plan's filter"}});
+  }
+  std::vector<FieldError> invalid;
+  MigrationSelection parsed;
+  parsed.reserve(selection.size());
+  for (std::size_t i = 0; i < selection.size() && invalid.size() < kMaxSelectionErrors; ++i) {
+    const json& item = selection[i];
+    const std::string at = "/selection/" + std::to_string(i);
+    if (!item.is_object()) {
+      invalid.push_back({at, "must be an object: {\"code\": ..., \"version\": ...}"});
+      continue;
+    }
+    for (const auto& [name, value] : item.items()) {
+      if (name != "code" && name != "version") {
+        invalid.push_back({at + "/" + EscapePointerToken(name), "is not a member of a selection item"});
+      }
+    }
+    auto code = item.find("code");
+    auto version = item.find("version");
+    const bool code_ok = code != item.end() && code->is_string() && !code->get<std::string>().empty();
+    const bool version_ok =
+        version != item.end() && version->is_number_integer() && version->get<std::int64_t>() >= 0;
+    if (!code_ok) invalid.push_back({at + "/code", "must be a dossier code"});
+    if (!version_ok) invalid.push_back({at + "/version", "must be the dossier's version: 0, 1, ..."});
+    if (code_ok && version_ok) {
+      parsed.emplace_back(code->get<std::string>(), version->get<std::int64_t>());
+    }
+  }
+  if (!invalid.empty()) return Invalid(std::move(invalid));
+  std::sort(parsed.begin(), parsed.end());
+  for (std::size_t i = 1; i < parsed.size(); ++i) {
+    if (parsed[i].first == parsed[i - 1].first) {
+      return Invalid({{"/selection", "names dossier " + parsed[i].first + " twice"}});
+    }
+  }
+  return parsed;
+}
+
+json MigrationSelectionJson(const MigrationSelection& selection) {
+  json items = json::array();
+  for (const auto& [code, version] : selection) {
+    items.push_back({{"code", code}, {"version", version}});
+  }
+  return items;
+}
+
+std::string MigrationEtagText(const MigrationPlan& plan, const MigrationSelection& dossiers) {
   std::string text = MigrationPlanJson(plan).dump();
   text += '\n';
   for (const auto& [code, version] : dossiers) {

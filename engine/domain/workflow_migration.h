@@ -72,6 +72,15 @@ inline constexpr const char* kMigrateAction = "migrate";
 // Bounds of a plan: entries of the mapping, and states of the filter.
 inline constexpr std::size_t kMaxMigrationMappings = 200;
 inline constexpr std::size_t kMaxMigrationFilterStates = 200;
+// Dossiers one plan may select (the dry run's selection, which apply takes
+// back): a plan over more is refused; its filter splits it.
+inline constexpr std::size_t kMaxMigrationSelection = 100000;
+// Field errors reported for one selection before the rest are not looked at.
+inline constexpr std::size_t kMaxSelectionErrors = 20;
+
+// The dossiers a dry run selected, as (code, version read), sorted by code.
+// Apply moves only these, and each only at that version.
+using MigrationSelection = std::vector<std::pair<std::string, std::int64_t>>;
 
 // Which dossiers of the source version a plan is about; empty members match
 // every dossier. `submitted_*` bound the submission time (the creating
@@ -175,10 +184,18 @@ Dossier MigratedDossier(const Dossier& dossier, const MigrationPlan& plan,
 // The migrate event of `dossier` recorded with `plan_etag`, if any.
 const DossierEvent* FindMigrateEvent(const Dossier& dossier, const std::string& plan_etag);
 
+// The selection in an apply body: an array of {"code": string, "version":
+// integer >= 0}, at most kMaxMigrationSelection, no code twice; returned
+// sorted by code. kInvalidArgument "validation" naming "/selection" or
+// "/selection/<i>/<member>" (at most kMaxSelectionErrors field errors).
+Result<MigrationSelection> ParseMigrationSelection(const nlohmann::json& selection);
+
+// The selection as the dry run answers it: [{"code", "version"}], in order.
+nlohmann::json MigrationSelectionJson(const MigrationSelection& selection);
+
 // The text the plan etag hashes: the canonical plan, then one line per
 // selected dossier, "code version", in code order. `dossiers` must be
-// sorted by code (the services sort them).
-std::string MigrationEtagText(const MigrationPlan& plan,
-                              const std::vector<std::pair<std::string, std::int64_t>>& dossiers);
+// sorted by code (ParseMigrationSelection and the services sort them).
+std::string MigrationEtagText(const MigrationPlan& plan, const MigrationSelection& dossiers);
 
 }  // namespace motcua

@@ -7,6 +7,7 @@
 #include "engine/domain/access.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/national_sync.h"
+#include "engine/domain/queue_placement.h"
 #include "engine/domain/report_facts.h"
 #include "engine/domain/status_macros.h"
 #include "engine/service/procedure_ownership.h"
@@ -19,16 +20,6 @@ struct MigrationService::Prepared {
   std::shared_ptr<const RunnableWorkflow> to;
   std::optional<JsonSchema> to_form;  // always set
   std::string owner_agency;           // of the latest version
-};
-
-struct MigrationService::Selection {
-  // (code, version) of every dossier the etag covers, by code.
-  std::vector<std::pair<std::string, std::int64_t>> covered;
-  // The selected dossiers still on from_version: (code, version read).
-  std::vector<std::pair<std::string, std::int64_t>> pending;
-  // Dossiers this plan (the resumed etag) moved before.
-  std::vector<MigrationVerdict> migrated;
-  std::string etag;
 };
 
 namespace {
@@ -56,21 +47,6 @@ Status ForEachOnVersion(DossierStore& store, const std::string& procedure_code,
   }
 }
 
-std::vector<std::string> QueueRolesOf(const Workflow& workflow, const std::string& state_id) {
-  const State* state = workflow.FindState(state_id);
-  return state == nullptr ? std::vector<std::string>{} : state->queue_roles;
-}
-
-std::string QueueAgencyOf(const Workflow& workflow, const std::string& state_id) {
-  const State* state = workflow.FindState(state_id);
-  return state != nullptr && state->agency ? *state->agency : std::string();
-}
-
-int StatusCodeOf(const Workflow& workflow, const std::string& state_id) {
-  const State* state = workflow.FindState(state_id);
-  return static_cast<int>(state == nullptr ? NationalStatus::kSubmitted : state->status);
-}
-
 // The verdict of a dossier this plan moved before: where it went.
 MigrationVerdict AlreadyMigrated(const Dossier& dossier, const DossierEvent& event) {
   MigrationVerdict verdict;
@@ -80,6 +56,26 @@ MigrationVerdict AlreadyMigrated(const Dossier& dossier, const DossierEvent& eve
   verdict.target_state = event.to_state;
   verdict.block = MigrationBlock::kAlreadyMigrated;
   verdict.detail = "This plan moved the dossier already.";
+  return verdict;
+}
+
+// A listed dossier that is no longer (or never was) selected by the plan. A
+// code that names no dossier of the procedure says nothing about it.
+MigrationVerdict NoLongerSelected(const std::string& code, std::int64_t listed_version,
+                                  const Dossier* dossier, const std::string& procedure_code) {
+  MigrationVerdict verdict;
+  verdict.code = code;
+  verdict.version = listed_version;
+  verdict.block = MigrationBlock::kChangedSincePlan;
+  if (dossier == nullptr || dossier->procedure_code != procedure_code) {
+    verdict.detail = "No dossier of this procedure has this code.";
+    return verdict;
+  }
+  verdict.version = dossier->version;
+  verdict.state = dossier->state;
+  verdict.detail =
+      "The dossier left the plan's selection since the dry run (it was acted on, or moved to "
+      "another version).";
   return verdict;
 }
 
@@ -127,47 +123,28 @@ Status MigrationService::MayDryRun(const Actor& actor, const Prepared& prepared)
   return MayApply(actor, prepared);
 }
 
-Result<MigrationService::Selection> MigrationService::Select(const Prepared& prepared,
-                                                             const std::string* resumed_etag) {
-  const MigrationPlan& plan = prepared.plan;
-  Selection selection;
-  RETURN_IF_ERROR(ForEachOnVersion(
-      store_, plan.procedure_code, plan.from_version, [&](const Dossier& dossier) -> Status {
-        if (SelectedByPlan(plan, prepared.from->workflow, dossier)) {
-          selection.pending.emplace_back(dossier.code, dossier.version);
-        }
-        return Status();
-      }));
-  selection.covered = selection.pending;
-  if (resumed_etag != nullptr) {
-    RETURN_IF_ERROR(ForEachOnVersion(
-        store_, plan.procedure_code, plan.to_version, [&](const Dossier& dossier) -> Status {
-          if (const DossierEvent* moved = FindMigrateEvent(dossier, *resumed_etag)) {
-            MigrationVerdict verdict = AlreadyMigrated(dossier, *moved);
-            selection.covered.emplace_back(dossier.code, verdict.version);
-            selection.migrated.push_back(std::move(verdict));
-          }
-          return Status();
-        }));
-  }
-  std::sort(selection.covered.begin(), selection.covered.end());
-  selection.etag = hash_(MigrationEtagText(plan, selection.covered));
-  return selection;
-}
-
 Result<MigrationDryRun> MigrationService::DryRun(const Actor& actor,
                                                  const std::string& procedure_code,
                                                  const nlohmann::json& plan_body) {
   ASSIGN_OR_RETURN(Prepared prepared, Prepare(procedure_code, plan_body));
   RETURN_IF_ERROR(MayDryRun(actor, prepared));
   MigrationDryRun report;
-  std::vector<std::pair<std::string, std::int64_t>> covered;
   std::map<std::string, MigrationStateSummary> states;
   const MigrationPlan& plan = prepared.plan;
   RETURN_IF_ERROR(ForEachOnVersion(
       store_, plan.procedure_code, plan.from_version, [&](const Dossier& dossier) -> Status {
         if (!SelectedByPlan(plan, prepared.from->workflow, dossier)) return Status();
-        covered.emplace_back(dossier.code, dossier.version);
+        if (report.selection.size() == kMaxMigrationSelection) {
+          return Error(ErrorCode::kInvalidArgument,
+                       "the plan selects more than " + std::to_string(kMaxMigrationSelection) +
+                           " dossiers, more than one migration may move",
+                       ErrorReason::kValidation,
+                       {{"/filter", "must select at most " +
+                                        std::to_string(kMaxMigrationSelection) +
+                                        " dossiers: split the migration by states, agency or "
+                                        "submission time"}});
+        }
+        report.selection.emplace_back(dossier.code, dossier.version);
         MigrationVerdict verdict =
             JudgeMigration(plan, prepared.from->workflow, prepared.to->workflow, *prepared.to_form,
                            dossier, std::nullopt);
@@ -182,78 +159,82 @@ Result<MigrationDryRun> MigrationService::DryRun(const Actor& actor,
         report.items.push_back(std::move(verdict));
         return Status();
       }));
-  std::sort(covered.begin(), covered.end());
-  report.plan_etag = hash_(MigrationEtagText(plan, covered));
+  std::sort(report.selection.begin(), report.selection.end());
+  report.plan_etag = hash_(MigrationEtagText(plan, report.selection));
   for (auto& [state, summary] : states) report.states.push_back(std::move(summary));
   report.plan = prepared.plan;
   return report;
 }
 
+Status MigrationService::Move(const Actor& actor, const Prepared& prepared,
+                              const std::string& plan_etag, const Dossier& dossier,
+                              MigrationOutcome& outcome) {
+  const Workflow& from = prepared.from->workflow;
+  const Workflow& to = prepared.to->workflow;
+  const Dossier after =
+      MigratedDossier(dossier, prepared.plan, outcome.verdict, plan_etag, actor, clock_.Now());
+  DossierStore::TransitionCommit commit;
+  commit.after = &after;
+  commit.expected_version = dossier.version;
+  commit.event = &after.history.back();
+  commit.queue_roles = QueueRolesOf(to, after.state);
+  commit.queue_agency = QueueAgencyOf(to, after.state);
+  commit.national_status = static_cast<int>(StatusOf(to, after.state));
+  if (StatusOf(to, after.state) != StatusOf(from, dossier.state)) {
+    commit.outbox.push_back(
+        OutboxEntry{kDossierStatusTopic, NationalSyncPayload(to, after, after.history.back())});
+  }
+  commit.facts = ComputeReportFacts(to, after, calendar_);
+  Status committed = store_.CommitTransition(commit);
+  if (committed.ok()) {
+    outcome.moved = true;
+    return Status();
+  }
+  if (committed.error().code() != ErrorCode::kConflict) return committed;
+  outcome.verdict.block = MigrationBlock::kChangedSincePlan;
+  outcome.verdict.detail = "The dossier changed while the migration was moving it.";
+  return Status();
+}
+
 Result<MigrationApplied> MigrationService::Apply(const Actor& actor,
                                                  const std::string& procedure_code,
                                                  const nlohmann::json& plan_body,
+                                                 const MigrationSelection& selection,
                                                  const std::string& if_match) {
   ASSIGN_OR_RETURN(Prepared prepared, Prepare(procedure_code, plan_body));
   RETURN_IF_ERROR(MayApply(actor, prepared));
-  ASSIGN_OR_RETURN(Selection selection, Select(prepared, &if_match));
-  if (selection.etag != if_match) {
+  const MigrationPlan& plan = prepared.plan;
+  const std::string etag = hash_(MigrationEtagText(plan, selection));
+  if (etag != if_match) {
     return Error(ErrorCode::kConflict,
-                 "the dossiers of this plan changed since the dry run (or the plan did): "
-                 "dry-run again and apply with its plan_etag",
+                 "If-Match is not the plan etag of this plan and selection: dry-run again and "
+                 "apply with its plan, selection and plan_etag",
                  ErrorReason::kPlanChanged);
   }
-  const MigrationPlan& plan = prepared.plan;
-  const Workflow& to = prepared.to->workflow;
   MigrationApplied applied;
   applied.plan = plan;
-  applied.plan_etag = selection.etag;
-  for (const auto& [code, seen_version] : selection.pending) {
+  applied.plan_etag = etag;
+  for (const auto& [code, listed_version] : selection) {
     if (before_move_) before_move_(code);
     Result<Dossier> dossier = store_.GetDossier(code);
-    if (!dossier.ok()) return dossier.error();
+    if (!dossier.ok() && dossier.error().code() != ErrorCode::kNotFound) return dossier.error();
     MigrationOutcome outcome;
-    outcome.verdict = JudgeMigration(plan, prepared.from->workflow, to, *prepared.to_form, *dossier,
-                                     seen_version);
-    if (outcome.verdict.can_move()) {
-      const Dossier after =
-          MigratedDossier(*dossier, plan, outcome.verdict, selection.etag, actor, clock_.Now());
-      DossierStore::TransitionCommit commit;
-      commit.after = &after;
-      commit.expected_version = dossier->version;
-      commit.event = &after.history.back();
-      commit.queue_roles = QueueRolesOf(to, after.state);
-      commit.queue_agency = QueueAgencyOf(to, after.state);
-      commit.national_status = StatusCodeOf(to, after.state);
-      if (commit.national_status != StatusCodeOf(prepared.from->workflow, dossier->state)) {
-        commit.outbox.push_back(
-            OutboxEntry{kDossierStatusTopic, NationalSyncPayload(to, after, after.history.back())});
-      }
-      commit.facts = ComputeReportFacts(to, after, calendar_);
-      Status committed = store_.CommitTransition(commit);
-      if (committed.ok()) {
-        outcome.moved = true;
-      } else if (committed.error().code() == ErrorCode::kConflict) {
-        outcome.verdict.block = MigrationBlock::kChangedSincePlan;
-        outcome.verdict.detail = "The dossier changed while the migration was moving it.";
-      } else {
-        return committed.error();
-      }
-    }
-    if (outcome.moved) {
-      ++applied.moved;
+    if (!dossier.ok() || dossier->procedure_code != plan.procedure_code) {
+      outcome.verdict = NoLongerSelected(code, listed_version, nullptr, plan.procedure_code);
+    } else if (const DossierEvent* moved = FindMigrateEvent(*dossier, etag)) {
+      outcome.verdict = AlreadyMigrated(*dossier, *moved);
+    } else if (!SelectedByPlan(plan, prepared.from->workflow, *dossier)) {
+      outcome.verdict = NoLongerSelected(code, listed_version, &*dossier, plan.procedure_code);
     } else {
-      ++applied.skipped;
+      outcome.verdict = JudgeMigration(plan, prepared.from->workflow, prepared.to->workflow,
+                                       *prepared.to_form, *dossier, listed_version);
+      if (outcome.verdict.can_move()) {
+        RETURN_IF_ERROR(Move(actor, prepared, etag, *dossier, outcome));
+      }
     }
+    ++(outcome.moved ? applied.moved : applied.skipped);
     applied.items.push_back(std::move(outcome));
   }
-  for (MigrationVerdict& verdict : selection.migrated) {
-    ++applied.skipped;
-    applied.items.push_back(MigrationOutcome{std::move(verdict), false});
-  }
-  std::sort(applied.items.begin(), applied.items.end(),
-            [](const MigrationOutcome& a, const MigrationOutcome& b) {
-              return a.verdict.code < b.verdict.code;
-            });
   return applied;
 }
 

@@ -14,30 +14,33 @@
 // "procedure_not_found"; a version that is not published, kNotFound naming
 // "/from_version" or "/to_version".
 //
-// The plan etag. A dry run answers `plan_etag`: the SHA-256 (hex) of
-// MigrationEtagText over the normalized plan and, in code order, each
-// selected dossier's (code, version). Apply takes that etag as its If-Match
-// and recomputes it from the store before moving anything; when it differs
-// (a dossier of the selection changed, was added or left it) nothing moves:
-// kConflict "plan_changed" (412), dry-run again. On recomputing, a dossier
-// already on to_version whose migrate event records this etag counts with
-// the version it had before that move (the event's dossier_version), so
-// re-POSTing the same plan and If-Match after a crash matches again and
-// moves only the rest: apply is resumable and idempotent per dossier (a
-// dossier moved once is reported already_migrated, never moved twice).
-// A fresh dry run after a partial apply also works: its etag covers the
-// dossiers left.
+// The selection and the plan etag. A dry run answers its `selection`, the
+// (code, version) of every dossier it selected (at most
+// kMaxMigrationSelection: a plan over more is refused, naming /filter), and
+// `plan_etag`: the SHA-256 (hex) of MigrationEtagText over the normalized
+// plan and that selection. Apply takes the plan, the selection and, as its
+// If-Match, the etag; when the etag is not theirs nothing moves: kConflict
+// "plan_changed" (412). It then moves exactly the listed dossiers, each only
+// at its listed version: a dossier acted on since the dry run (another
+// version, another state) is skipped with changed_since_plan, never
+// overwritten, and the others still move. Dossiers that entered the plan's
+// reach since the dry run are not in the selection and stay where they are
+// (a new dry run finds them). A listed code that names no dossier of the
+// procedure is skipped with changed_since_plan and nothing about it is said.
+// Re-POSTing the same plan, selection and If-Match after a crash moves only
+// the rest: a dossier whose migrate event records this etag is reported
+// already_migrated, never moved twice. Apply is resumable and idempotent per
+// dossier.
 //
 // Apply moves one dossier per store transaction (CommitTransition, the path
 // every action takes: dossier row with its new definition_version and state,
 // the one hash-chained `migrate` event, queue index, report facts and, were
-// the national status to change, the sync outbox), reading the selection in
-// pages of kPageSize. One transaction per dossier keeps the write lock as
-// short as any clerk's action, so the desk is never blocked behind a batch,
-// and a crash loses at most the move in flight, which commits entirely or not
-// at all. Each commit expects the version read when the etag was checked: a
-// dossier acted on after that check is skipped with changed_since_plan, never
-// overwritten.
+// the national status to change, the sync outbox). One transaction per
+// dossier keeps the write lock as short as any clerk's action, so the desk is
+// never blocked behind a batch, and a crash loses at most the move in flight,
+// which commits entirely or not at all. Each commit expects the version it
+// read, so an action that lands between that read and the commit also skips
+// the dossier with changed_since_plan.
 //
 // Memory: the store is read a page at a time; the verdicts (a few short
 // strings per dossier) are kept for the answer.
@@ -72,6 +75,7 @@ struct MigrationStateSummary {
 struct MigrationDryRun {
   MigrationPlan plan;
   std::string plan_etag;
+  MigrationSelection selection;               // by dossier code
   std::vector<MigrationStateSummary> states;  // by state id
   std::vector<MigrationVerdict> items;        // by dossier code
 };
@@ -109,22 +113,25 @@ class MigrationService {
   Result<MigrationDryRun> DryRun(const Actor& actor, const std::string& procedure_code,
                                  const nlohmann::json& plan_body);
 
-  // Moves the movable dossiers of the plan, as the header says. `if_match`
-  // is the dry run's plan_etag.
+  // Moves the movable dossiers of the dry run's `selection`
+  // (ParseMigrationSelection), as the header says. `if_match` is the dry
+  // run's plan_etag.
   Result<MigrationApplied> Apply(const Actor& actor, const std::string& procedure_code,
-                                 const nlohmann::json& plan_body, const std::string& if_match);
+                                 const nlohmann::json& plan_body,
+                                 const MigrationSelection& selection, const std::string& if_match);
 
-  // Called with each dossier's code just before Apply reads it to move it,
-  // after the etag check (tests use it to act on a dossier in between).
+  // Called with each listed dossier's code just before Apply reads it to
+  // move it, after the etag check (tests use it to act on a dossier in
+  // between).
   void SetBeforeMove(std::function<void(const std::string& code)> hook) {
     before_move_ = std::move(hook);
   }
 
  private:
   struct Prepared;
-  struct Selection;
   Result<Prepared> Prepare(const std::string& procedure_code, const nlohmann::json& plan_body);
-  Result<Selection> Select(const Prepared& prepared, const std::string* resumed_etag);
+  Status Move(const Actor& actor, const Prepared& prepared, const std::string& plan_etag,
+              const Dossier& dossier, MigrationOutcome& outcome);
   Status MayApply(const Actor& actor, const Prepared& prepared) const;
   Status MayDryRun(const Actor& actor, const Prepared& prepared) const;
 

@@ -93,9 +93,9 @@ struct Api : PermanentResidenceService {
     return CallRoute(router, method, target, token, body, std::move(headers));
   }
 
-  std::string Submit() {
+  std::string Submit(const std::string& procedure = "1.004222") {
     const json body = {
-        {"procedure", "1.004222"},
+        {"procedure", procedure},
         {"agency", kAgencyA},
         {"form",
          {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kOwnerId}, {"address", "12 Hàng Bài"}}},
@@ -125,9 +125,17 @@ struct Api : PermanentResidenceService {
     return Call("POST", "/v1/procedures/1.004222/migrations/dry-run" + query, token, plan.dump());
   }
 
-  HttpResponse Apply(const json& plan, const std::string& etag,
+  // Applies `plan` with the selection and plan etag of `report`, its dry run.
+  HttpResponse Apply(const json& plan, const json& report,
                      const std::string& token = "t-national") {
-    return Call("POST", "/v1/procedures/1.004222/migrations/apply", token, plan.dump(),
+    json body = plan;
+    body["selection"] = report.at("selection");
+    return ApplyBody(body, report.at("plan_etag").get<std::string>(), token);
+  }
+
+  HttpResponse ApplyBody(const json& body, const std::string& etag,
+                         const std::string& token = "t-national") {
+    return Call("POST", "/v1/procedures/1.004222/migrations/apply", token, body.dump(),
                 {{"If-Match", "\"" + etag + "\""}});
   }
 
@@ -227,7 +235,7 @@ TEST_CASE("migration apply: the dossiers continue on v2, each with one migrate e
   const std::string etag = report.at("plan_etag");
   const Dossier before = api.Stored(api.in_review_1);
 
-  const HttpResponse response = api.Apply(kMappedPlan, etag);
+  const HttpResponse response = api.Apply(kMappedPlan, report);
   REQUIRE_MESSAGE(response.status == 200, response.body);
   const json applied = Body(response);
   CHECK(applied.at("moved") == 4);
@@ -281,7 +289,7 @@ TEST_CASE("migration apply: the dossiers continue on v2, each with one migrate e
   CHECK(groups[0].counts.received == 3);
 
   // Applying again moves nothing: each dossier is already migrated.
-  const HttpResponse again = api.Apply(kMappedPlan, etag);
+  const HttpResponse again = api.Apply(kMappedPlan, report);
   REQUIRE_MESSAGE(again.status == 200, again.body);
   const json again_body = Body(again);  // alive while its items are walked
   CHECK(again_body.at("moved") == 0);
@@ -295,8 +303,7 @@ TEST_CASE("migration apply: the dossiers continue on v2, each with one migrate e
 
 TEST_CASE("migration apply: dossiers whose state is unmapped stay on v1, the others move") {
   Api api;
-  const std::string etag = Body(api.DryRun(kPlan)).at("plan_etag");
-  const json applied = Body(api.Apply(kPlan, etag));
+  const json applied = Body(api.Apply(kPlan, Body(api.DryRun(kPlan))));
   CHECK(applied.at("moved") == 2);
   CHECK(applied.at("skipped") == 2);
   CHECK(api.Stored(api.in_review_1).definition_version == 1);
@@ -304,35 +311,154 @@ TEST_CASE("migration apply: dossiers whose state is unmapped stay on v1, the oth
   CHECK(api.Stored(api.submitted).definition_version == 2);
 }
 
-TEST_CASE("migration apply: an If-Match the dossiers no longer match is 412, and nothing moves") {
+TEST_CASE("migration apply: a dossier acted on between the dry run and apply is skipped, the "
+          "others move") {
   Api api;
-  const std::string etag = Body(api.DryRun(kMappedPlan)).at("plan_etag");
+  const json report = Body(api.DryRun(kMappedPlan));
+  REQUIRE(report.at("selection").size() == 4);
   api.Act(api.submitted, "receive", "t-clerk");  // acted on after the dry run
-  const HttpResponse stale = api.Apply(kMappedPlan, etag);
-  CHECK(stale.status == 412);
-  CHECK(stale.content_type == "application/problem+json");
-  CHECK(Body(stale).at("type") == "https://motcua.example/problems/plan_changed");
+  const Dossier acted_on = api.Stored(api.submitted);
+
+  const HttpResponse response = api.Apply(kMappedPlan, report);
+  REQUIRE_MESSAGE(response.status == 200, response.body);
+  const json applied = Body(response);
+  CHECK(applied.at("moved") == 3);
+  CHECK(applied.at("skipped") == 1);
+  REQUIRE(applied.at("items").size() == 4);  // the listed dossiers only
+  for (const json& item : applied.at("items")) {
+    CAPTURE(item.dump());
+    if (item.at("code") == api.submitted) {
+      CHECK(item.at("outcome") == "skipped");
+      CHECK(item.at("reason") == "changed_since_plan");
+      CHECK(item.at("state") == acted_on.state);
+      CHECK(item.at("version") == acted_on.version);
+    } else {
+      CHECK(item.at("outcome") == "moved");
+    }
+  }
+  // Not clobbered: the received dossier keeps v1, its state and its history.
+  const Dossier kept = api.Stored(api.submitted);
+  CHECK(kept.definition_version == 1);
+  CHECK(kept.version == acted_on.version);
+  CHECK(api.MigrateEvents(api.submitted) == 0);
+  for (const std::string& code : {api.awaiting_fee, api.in_review_1, api.in_review_2}) {
+    CHECK(api.Stored(code).definition_version == 2);
+  }
+  // A new dry run finds the one left behind, with a new etag.
+  const json next = Body(api.DryRun(kMappedPlan));
+  CHECK(next.at("total") == 1);
+  CHECK(next.at("selection").at(0).at("code") == api.submitted);
+  CHECK(next.at("plan_etag") != report.at("plan_etag"));
+}
+
+TEST_CASE("migration apply: a dossier that came into the plan's filter after the dry run stays") {
+  Api api;
+  json plan = kMappedPlan;
+  plan["filter"] = {{"states", {"in_review"}}};
+  const json report = Body(api.DryRun(plan));
+  REQUIRE(report.at("total") == 2);
+  api.PayOnline(api.awaiting_fee);  // now in_review too, but not in the selection
+  REQUIRE(api.Stored(api.awaiting_fee).state == "in_review");
+
+  const json applied = Body(api.Apply(plan, report));
+  CHECK(applied.at("moved") == 2);
+  CHECK(applied.at("items").size() == 2);
+  CHECK(api.Stored(api.awaiting_fee).definition_version == 1);
+  CHECK(api.MigrateEvents(api.awaiting_fee) == 0);
+  CHECK(Body(api.DryRun(plan)).at("total") == 1);
+}
+
+TEST_CASE("migration apply: If-Match must be the etag of the plan and selection sent, else 412") {
+  Api api;
+  const json report = Body(api.DryRun(kMappedPlan));
+  const std::string etag = report.at("plan_etag");
+  auto with_selection = [&](const json& selection) {
+    json body = kMappedPlan;
+    body["selection"] = selection;
+    return body;
+  };
+  auto expect_412 = [&](const HttpResponse& response) {
+    CHECK(response.status == 412);
+    CHECK(response.content_type == "application/problem+json");
+    CHECK(Body(response).at("type") == "https://motcua.example/problems/plan_changed");
+  };
+  // A selection edited by the client: a version changed, a dossier dropped or added.
+  json bumped = report.at("selection");
+  bumped[0]["version"] = bumped[0]["version"].get<int>() + 1;
+  expect_412(api.ApplyBody(with_selection(bumped), etag));
+  json dropped = report.at("selection");
+  dropped.erase(dropped.begin());
+  expect_412(api.ApplyBody(with_selection(dropped), etag));
+  json added = report.at("selection");
+  added.push_back({{"code", api.not_received}, {"version", api.Stored(api.not_received).version}});
+  expect_412(api.ApplyBody(with_selection(added), etag));
+  // Another plan with this plan's selection and etag, and this plan with another's etag.
+  json other_plan = kPlan;
+  other_plan["selection"] = report.at("selection");
+  expect_412(api.ApplyBody(other_plan, etag));
+  expect_412(api.ApplyBody(with_selection(report.at("selection")),
+                           Body(api.DryRun(kPlan)).at("plan_etag").get<std::string>()));
   for (const std::string& code : api.InFlight()) CHECK(api.Stored(code).definition_version == 1);
-  // Another plan's etag is no better.
-  const std::string other = Body(api.DryRun(kPlan)).at("plan_etag");
-  CHECK(api.Apply(kMappedPlan, other).status == 412);
-  // Without If-Match: 400.
+
+  // Without the selection: 422 naming it. Without If-Match: 400.
+  const HttpResponse no_selection = api.ApplyBody(kMappedPlan, etag);
+  CHECK(no_selection.status == 422);
+  CHECK(Body(no_selection).at("errors").at(0).at("pointer") == "/selection");
   const HttpResponse bare = api.Call("POST", "/v1/procedures/1.004222/migrations/apply",
-                                     "t-national", kMappedPlan.dump());
+                                     "t-national", with_selection(report.at("selection")).dump());
   CHECK(bare.status == 400);
   CHECK(Body(bare).at("type") == "https://motcua.example/problems/invalid_if_match");
+  // A malformed selection: 422 naming the item's member.
+  const HttpResponse malformed =
+      api.ApplyBody(with_selection(json::array({{{"code", 7}, {"version", 1}}})), etag);
+  CHECK(malformed.status == 422);
+  CHECK(Body(malformed).at("errors").at(0).at("pointer") == "/selection/0/code");
+  for (const std::string& code : api.InFlight()) CHECK(api.Stored(code).definition_version == 1);
+}
+
+TEST_CASE("migration apply: a selection naming another procedure's dossier says nothing of it") {
+  Api api;
+  // Another procedure's dossier, listed with the version it has, under an
+  // etag the caller computed itself (the etag is a plain hash, not a secret).
+  json local = LoadJson(kPermanentResidenceFile);
+  local["procedure"]["code"] = "1.004222-HN01";
+  REQUIRE(api.catalog->Publish(Tokens().at("t-admin"), local).ok());
+  const std::string foreign = api.Submit("1.004222-HN01");
+  const Dossier before = api.Stored(foreign);
+  MigrationPlan plan = ParseMigrationPlan(kMappedPlan, "1.004222").value();
+  MigrationSelection selection = {{"HN-NO-SUCH-DOSSIER", 1}, {foreign, before.version}};
+  std::sort(selection.begin(), selection.end());  // the etag's order
+  const std::string etag = Sha256Hex(MigrationEtagText(plan, selection));
+  json body = kMappedPlan;
+  body["selection"] = MigrationSelectionJson(selection);
+  const HttpResponse response = api.ApplyBody(body, etag);
+  REQUIRE_MESSAGE(response.status == 200, response.body);
+  const json applied = Body(response);
+  CHECK(applied.at("moved") == 0);
+  REQUIRE(applied.at("items").size() == 2);
+  // The foreign dossier and a code of no dossier get the same answer.
+  for (const json& item : applied.at("items")) {
+    CAPTURE(item.dump());
+    CHECK(item.at("outcome") == "skipped");
+    CHECK(item.at("reason") == "changed_since_plan");
+    CHECK(item.at("state") == "");  // its state is not told
+    CHECK(item.at("detail") == "No dossier of this procedure has this code.");
+  }
+  const Dossier after = api.Stored(foreign);
+  CHECK(after.version == before.version);
+  CHECK(after.definition_version == before.definition_version);
 }
 
 TEST_CASE("migration apply: a dossier acted on after the check is skipped, not clobbered") {
   Api api;
-  const std::string etag = Body(api.DryRun(kMappedPlan)).at("plan_etag");
+  const json report = Body(api.DryRun(kMappedPlan));
   // The specialist claims in_review_2 just before the migration reaches it.
   api.migrations->SetBeforeMove([&](const std::string& code) {
     if (code == api.in_review_2) {
       REQUIRE(api.service->Claim(Tokens().at("t-specialist"), code).ok());
     }
   });
-  const json applied = Body(api.Apply(kMappedPlan, etag));
+  const json applied = Body(api.Apply(kMappedPlan, report));
   CHECK(applied.at("moved") == 3);
   CHECK(applied.at("skipped") == 1);
   for (const json& item : applied.at("items")) {
@@ -350,7 +476,7 @@ TEST_CASE("migration apply: a dossier acted on after the check is skipped, not c
 
 TEST_CASE("migration routes: only the procedure's owners apply, others get 403") {
   Api api;
-  const std::string etag = Body(api.DryRun(kMappedPlan)).at("plan_etag");
+  const json report = Body(api.DryRun(kMappedPlan));
   struct Case {
     const char* token;
     int dry_run;
@@ -367,7 +493,7 @@ TEST_CASE("migration routes: only the procedure's owners apply, others get 403")
     CAPTURE(c.token);
     const HttpResponse dry_run = api.DryRun(kMappedPlan, c.token);
     CHECK(dry_run.status == c.dry_run);
-    const HttpResponse apply = api.Apply(kMappedPlan, etag, c.token);
+    const HttpResponse apply = api.Apply(kMappedPlan, report, c.token);
     CHECK(apply.status == c.apply);
     if (c.reason != nullptr) {
       CHECK(Body(apply).at("type") == std::string("https://motcua.example/problems/") + c.reason);
@@ -390,12 +516,15 @@ TEST_CASE("migration routes: an agency's own procedure: its admins and auditors 
   CHECK(api.Call("POST", path, "t-auditor", kPlan.dump()).status == 200);
   CHECK(api.Call("POST", path, "t-admin-b", kPlan.dump()).status == 403);
   CHECK(api.Call("POST", path, "t-national", kPlan.dump()).status == 403);
-  const std::string etag = Body(api.Call("POST", path, "t-admin", kPlan.dump())).at("plan_etag");
-  CHECK(api.Call("POST", "/v1/procedures/1.004222-HN01/migrations/apply", "t-auditor", kPlan.dump(),
+  const json report = Body(api.Call("POST", path, "t-admin", kPlan.dump()));
+  const std::string etag = report.at("plan_etag");
+  json body = kPlan;
+  body["selection"] = report.at("selection");
+  CHECK(api.Call("POST", "/v1/procedures/1.004222-HN01/migrations/apply", "t-auditor", body.dump(),
                  {{"If-Match", etag}})
             .status == 403);
   const HttpResponse applied = api.Call("POST", "/v1/procedures/1.004222-HN01/migrations/apply",
-                                        "t-admin", kPlan.dump(), {{"If-Match", etag}});
+                                        "t-admin", body.dump(), {{"If-Match", etag}});
   CHECK(applied.status == 200);
 }
 

@@ -49,6 +49,7 @@ std::map<std::string, int> MigrateEvents(const std::string& db_path) {
 
 TEST_CASE("migration: killed with SIGKILL mid-apply, resumed: every dossier moved exactly once") {
   std::string plan_text;
+  std::string apply_text;  // the plan with the dry run's selection
   std::string etag;
   std::vector<std::string> codes;
   LiveServer first;
@@ -90,6 +91,9 @@ TEST_CASE("migration: killed with SIGKILL mid-apply, resumed: every dossier move
     REQUIRE_MESSAGE(dry_run.status == 200, dry_run.body);
     REQUIRE(dry_run.Json().value("movable", 0) == kDossiers);
     etag = dry_run.Json().value("plan_etag", "");
+    nlohmann::json apply_body = nlohmann::json::parse(plan_text);
+    apply_body["selection"] = dry_run.Json().at("selection");
+    apply_text = apply_body.dump();
 
     // Apply, and kill the server as soon as the first dossier has moved.
     const std::string raw =
@@ -103,7 +107,7 @@ TEST_CASE("migration: killed with SIGKILL mid-apply, resumed: every dossier move
         etag +
         "\"\r\n"
         "Content-Length: " +
-        std::to_string(plan_text.size()) + "\r\n\r\n" + plan_text;
+        std::to_string(apply_text.size()) + "\r\n\r\n" + apply_text;
     const int fd = first.Connect();
     REQUIRE(send(fd, raw.data(), raw.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(raw.size()));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -121,7 +125,7 @@ TEST_CASE("migration: killed with SIGKILL mid-apply, resumed: every dossier move
   LiveServer second({}, first);
   const std::string national = second.Token("national-2", "national_admin", "000.00.00.H26");
   const LiveReply resumed =
-      second.Send("POST", "/v1/procedures/1.004222/migrations/apply", national, plan_text,
+      second.Send("POST", "/v1/procedures/1.004222/migrations/apply", national, apply_text,
                   "application/json", "If-Match: \"" + etag + "\"\r\n");
   REQUIRE_MESSAGE(resumed.status == 200, resumed.body);
   const nlohmann::json outcome = resumed.Json();
@@ -142,7 +146,7 @@ TEST_CASE("migration: killed with SIGKILL mid-apply, resumed: every dossier move
 
   // A third apply moves nothing.
   const LiveReply again =
-      second.Send("POST", "/v1/procedures/1.004222/migrations/apply", national, plan_text,
+      second.Send("POST", "/v1/procedures/1.004222/migrations/apply", national, apply_text,
                   "application/json", "If-Match: \"" + etag + "\"\r\n");
   REQUIRE_MESSAGE(again.status == 200, again.body);
   CHECK(again.Json().value("moved", -1) == 0);

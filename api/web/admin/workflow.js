@@ -12,9 +12,10 @@
 // the one before (issue 21): a state mapping (JSON, old id -> new id; equal
 // ids map by themselves), a dry run (POST .../migrations/dry-run) whose
 // summary per state and blocked dossiers are shown, then a confirm step that
-// applies exactly that dry run (POST .../migrations/apply with If-Match: its
-// plan_etag). A 412 means the dossiers changed since: the page says so and
-// asks for a new dry run.
+// applies exactly that dry run (POST .../migrations/apply with its plan and
+// selection, If-Match: its plan_etag). A dossier acted on since the dry run
+// is skipped by the server and listed with its reason after the apply; a
+// 412 means the plan no longer matches its dry run: the page asks for a new one.
 //
 // Publishing sends If-Match with the latest version published when the
 // editor first named the procedure (GET /v1/procedures/{code}'s version). If
@@ -108,7 +109,8 @@ function VersionMigration({ code, from, to }) {
     setFailure(null);
     try {
       const { data } = await api('POST', `${base}/apply`, {
-        json: report.sent, headers: { 'If-Match': `"${report.plan_etag}"` },
+        json: { ...report.sent, selection: report.selection },
+        headers: { 'If-Match': `"${report.plan_etag}"` },
       });
       setApplied(data);
       setReport(null);
@@ -124,6 +126,7 @@ function VersionMigration({ code, from, to }) {
     }
   };
   const blocked = report?.items.filter((item) => !item.can_move) ?? [];
+  const skipped = applied?.items.filter((item) => item.outcome === 'skipped') ?? [];
   return html`<details class="version-migration">
     <summary>${t('admin.migration_title', { from, to })}</summary>
     <${Field} id=${`migration-mapping-${to}`} label=${t('admin.migration_mapping')} hint=${t('admin.migration_mapping_hint')}>
@@ -150,6 +153,9 @@ function VersionMigration({ code, from, to }) {
       </button>
     </div>`}
     ${applied && html`<${Alert} kind="success">${t('admin.migration_applied', { moved: applied.moved, skipped: applied.skipped })}</${Alert}>`}
+    ${skipped.length > 0 && html`<ul class="migration-skipped">${skipped.map((item) => html`<li>
+      <code>${item.code}</code> · ${t(`admin.migration_reason_${item.reason}`)}
+    </li>`)}</ul>`}
   </details>`;
 }
 

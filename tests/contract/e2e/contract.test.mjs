@@ -102,6 +102,7 @@ test('every answer of an end-to-end run keeps the contract', async () => {
   let demoCitizen;
   let migrationPlan;
   let migrationEtag;
+  let migrationSelection;
   const kDemoCitizen = '001090000001';
   // A browser session from a sign-in answer: its cookie, and the headers of
   // a state-changing request from this site (Origin, X-CSRF-Token).
@@ -157,7 +158,9 @@ test('every answer of an end-to-end run keeps the contract', async () => {
       const versions = ok(await call('GET', `/v1/procedures/${procedure}/versions`, { as: admin }), 200).json.items;
       migrationPlan = { from_version: 1, to_version: versions[versions.length - 1].version };
       const route = `/v1/procedures/${procedure}/migrations/dry-run`;
-      migrationEtag = ok(await call('POST', route, { as: admin, json: migrationPlan }), 200).json.plan_etag;
+      const dryRun = ok(await call('POST', route, { as: admin, json: migrationPlan }), 200).json;
+      migrationEtag = dryRun.plan_etag;
+      migrationSelection = dryRun.selection;
       ok(await call('POST', route, { as: admin, json: migrationPlan, headers: { accept: 'text/csv' } }), 200);
       ok(await call('POST', `${route}?format=csv`, { as: admin, json: migrationPlan }), 200);
       ok(await call('POST', route, { as: admin, json: { from_version: 1, to_version: 1 } }), 422);
@@ -168,10 +171,13 @@ test('every answer of an end-to-end run keeps the contract', async () => {
     }],
     ['POST /v1/procedures/{code}/migrations/apply', async () => {
       const route = `/v1/procedures/${procedure}/migrations/apply`;
-      ok(await call('POST', route, { as: admin, json: migrationPlan, headers: { 'if-match': '"stale"' } }), 412);
-      ok(await call('POST', route, { as: admin, json: migrationPlan }), 400);
-      ok(await call('POST', route, { as: clerk, json: migrationPlan, headers: { 'if-match': `"${migrationEtag}"` } }), 403);
-      ok(await call('POST', route, { as: admin, json: migrationPlan, headers: { 'if-match': `"${migrationEtag}"` } }), 200);
+      const applied = { ...migrationPlan, selection: migrationSelection };
+      const current = { 'if-match': `"${migrationEtag}"` };
+      ok(await call('POST', route, { as: admin, json: applied, headers: { 'if-match': '"stale"' } }), 412);
+      ok(await call('POST', route, { as: admin, json: applied }), 400);
+      ok(await call('POST', route, { as: admin, json: migrationPlan, headers: current }), 422);
+      ok(await call('POST', route, { as: clerk, json: applied, headers: current }), 403);
+      ok(await call('POST', route, { as: admin, json: applied, headers: current }), 200);
     }],
     ['POST /v1/procedures/lint', async () => {
       const clean = ok(await call('POST', '/v1/procedures/lint', { as: admin, body: JSON.stringify(workflow, null, 2), type: 'application/json' }), 200);

@@ -153,6 +153,44 @@ TEST_CASE("migration plan: each invalid member is named by its pointer") {
   CHECK_FALSE(ParseMigrationPlan(json::array(), "X").ok());
 }
 
+TEST_CASE("migration selection: parsed sorted by code, round-trips through its JSON") {
+  Result<MigrationSelection> parsed = ParseMigrationSelection(
+      json::array({{{"code", "B-2"}, {"version", 4}}, {{"code", "A-1"}, {"version", 0}}}));
+  REQUIRE(parsed.ok());
+  CHECK(*parsed == MigrationSelection{{"A-1", 0}, {"B-2", 4}});
+  CHECK(ParseMigrationSelection(MigrationSelectionJson(*parsed)).value() == *parsed);
+  CHECK(ParseMigrationSelection(json::array()).value().empty());
+}
+
+TEST_CASE("migration selection: each invalid item is named by its pointer, sizes are bounded") {
+  CHECK(Pointers(ParseMigrationSelection(json()).error()) == std::vector<std::string>{"/selection"});
+  CHECK(Pointers(ParseMigrationSelection(json::object()).error()) ==
+        std::vector<std::string>{"/selection"});
+  Result<MigrationSelection> invalid = ParseMigrationSelection(json::array(
+      {{{"code", "A-1"}, {"version", 1}, {"colour", "red"}},
+       {{"code", ""}, {"version", 1}},
+       {{"code", "C-3"}, {"version", -1}},
+       {{"code", "D-4"}, {"version", 1.5}},
+       "E-5"}));
+  REQUIRE_FALSE(invalid.ok());
+  CHECK(Pointers(invalid.error()) ==
+        std::vector<std::string>{"/selection/0/colour", "/selection/1/code", "/selection/2/version",
+                                 "/selection/3/version", "/selection/4"});
+  Result<MigrationSelection> twice = ParseMigrationSelection(
+      json::array({{{"code", "A-1"}, {"version", 1}}, {{"code", "A-1"}, {"version", 2}}}));
+  REQUIRE_FALSE(twice.ok());
+  CHECK(Pointers(twice.error()) == std::vector<std::string>{"/selection"});
+
+  // One more item than the bound is refused before any item is read; a flood
+  // of bad items is reported by its first kMaxSelectionErrors only.
+  json too_many = json::array();
+  for (std::size_t i = 0; i <= kMaxMigrationSelection; ++i) too_many.push_back(nullptr);
+  CHECK(Pointers(ParseMigrationSelection(too_many).error()) ==
+        std::vector<std::string>{"/selection"});
+  too_many.erase(too_many.begin());
+  CHECK(ParseMigrationSelection(too_many).error().fields().size() == kMaxSelectionErrors);
+}
+
 TEST_CASE("migration plan: mapping keys and filter states must be states of the old version") {
   Versions versions;
   const MigrationPlan plan = Plan({{"from_version", 1},
