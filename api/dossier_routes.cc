@@ -600,9 +600,9 @@ class Handlers {
                        const Actor& actor) const {
     auto slip = api_.dossiers.History(actor, params.at("code"));
     if (!slip.ok()) return ProblemResponse(slip.error(), request.path);
-    const Workflow& workflow = slip->workflow->workflow;
     json items = json::array();
     for (const HandOff& h : slip->hand_offs) {
+      const Workflow& workflow = slip->WorkflowOf(h);
       items.push_back(
           {{"state", h.state},
            {"state_title", StateTitleJson(workflow, h.state)},

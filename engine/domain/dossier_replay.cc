@@ -11,19 +11,25 @@ Error Inconsistent(std::size_t index, const DossierEvent& event, const std::stri
                ErrorReason::kHistoryInconsistent);
 }
 
-// An integer member of a migrate event's payload; nullopt when absent.
-std::optional<std::int64_t> PayloadVersion(const DossierEvent& event, const char* name) {
-  if (!event.payload.is_object()) return std::nullopt;
-  auto it = event.payload.find(name);
-  if (it == event.payload.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<std::int64_t>();
-}
-
 std::string Quoted(const std::optional<std::string>& value) {
   return value ? "\"" + *value + "\"" : "nobody";
 }
 
 }  // namespace
+
+std::optional<std::int64_t> MigrateEventVersion(const DossierEvent& event, const char* member) {
+  if (event.action != kMigrateAction || !event.payload.is_object()) return std::nullopt;
+  auto it = event.payload.find(member);
+  if (it == event.payload.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<std::int64_t>();
+}
+
+std::int64_t StartingVersion(std::int64_t pinned_version, const std::vector<DossierEvent>& history) {
+  for (const DossierEvent& event : history) {
+    if (event.action == kMigrateAction) return MigrateEventVersion(event, "from_version").value_or(-1);
+  }
+  return pinned_version;
+}
 
 Result<ReplayedDossier> ReplayHistory(const Workflow& workflow,
                                       const std::vector<DossierEvent>& history) {
@@ -40,12 +46,7 @@ Result<ReplayedDossier> ReplayHistory(const WorkflowOfVersion& workflow_of,
     return Error(ErrorCode::kFailedPrecondition, "the dossier has no events",
                  ErrorReason::kHistoryInconsistent);
   }
-  std::int64_t version = pinned_version;
-  for (const DossierEvent& event : history) {
-    if (event.action != kMigrateAction) continue;
-    version = PayloadVersion(event, "from_version").value_or(-1);
-    break;
-  }
+  std::int64_t version = StartingVersion(pinned_version, history);
   const Workflow* workflow = workflow_of(version);
   const DossierEvent& created = history.front();
   if (workflow == nullptr) {
@@ -72,12 +73,12 @@ Result<ReplayedDossier> ReplayHistory(const WorkflowOfVersion& workflow_of,
       if (state == nullptr || state->terminal) {
         return Inconsistent(i, event, "follows the end of processing in " + dossier.state);
       }
-      if (PayloadVersion(event, "from_version") != version) {
+      if (MigrateEventVersion(event, "from_version") != version) {
         return Inconsistent(i, event,
                             "does not start on version " + std::to_string(version) +
                                 ", where the events before it leave the dossier");
       }
-      const std::optional<std::int64_t> to = PayloadVersion(event, "to_version");
+      const std::optional<std::int64_t> to = MigrateEventVersion(event, "to_version");
       const Workflow* next = to ? workflow_of(*to) : nullptr;
       if (next == nullptr) {
         return Inconsistent(i, event, "names a to_version that is not stored");

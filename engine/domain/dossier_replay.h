@@ -56,6 +56,15 @@ Result<ReplayedDossier> ReplayHistory(const Workflow& workflow,
 // that version is not stored or does not parse.
 using WorkflowOfVersion = std::function<const Workflow*(std::int64_t version)>;
 
+// An integer member ("from_version", "to_version") of a migrate event's
+// payload; nullopt for another event or when the member is absent.
+std::optional<std::int64_t> MigrateEventVersion(const DossierEvent& event, const char* member);
+
+// The workflow version a history starts on: its first migrate event's
+// from_version (-1 when that event names none), or `pinned_version` (the
+// row's definition_version) when it has no migrate event.
+std::int64_t StartingVersion(std::int64_t pinned_version, const std::vector<DossierEvent>& history);
+
 // The same across migrations: versions come from `workflow_of`, and
 // `pinned_version` is the row's definition_version (where a history without
 // migrate events starts). A version the history needs that `workflow_of`

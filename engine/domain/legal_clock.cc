@@ -181,18 +181,31 @@ DossierTimeliness JudgeDossier(const WorkingCalendar& calendar, const Workflow& 
 
 std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar, const Workflow& workflow,
                                         const Dossier& dossier, Instant now) {
+  std::vector<HandOff> slip =
+      ProcessControlSlip(calendar, [&workflow](std::int64_t) { return &workflow; }, dossier, now);
+  for (HandOff& hand_off : slip) hand_off.definition_version = 0;
+  return slip;
+}
+
+std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar,
+                                        const WorkflowOfVersion& workflow_of,
+                                        const Dossier& dossier, Instant now) {
   std::vector<HandOff> slip;
   std::vector<DossierEvent> history;
   for (const DossierEvent& event : dossier.history) {
     if (!IsBookkeepingEvent(event)) history.push_back(event);
   }
+  std::int64_t version = StartingVersion(dossier.definition_version, dossier.history);
   for (std::size_t i = 0; i < history.size(); ++i) {
     const DossierEvent& entry = history[i];
+    if (std::optional<std::int64_t> to = MigrateEventVersion(entry, "to_version")) version = *to;
+    const Workflow* workflow = workflow_of(version);
     HandOff hand_off;
     hand_off.state = entry.to_state;
+    hand_off.definition_version = version;
     hand_off.given_by = entry.actor.user_id;
     hand_off.entered = entry.at;
-    const State* state = workflow.FindState(entry.to_state);
+    const State* state = workflow != nullptr ? workflow->FindState(entry.to_state) : nullptr;
     hand_off.agency = state != nullptr && state->agency ? *state->agency : dossier.agency;
     if (i + 1 < history.size()) {
       const DossierEvent& leaving = history[i + 1];

@@ -23,6 +23,7 @@
 
 #include "engine/domain/calendar.h"
 #include "engine/domain/dossier.h"
+#include "engine/domain/dossier_replay.h"
 #include "engine/domain/status.h"
 #include "engine/domain/workflow.h"
 
@@ -120,8 +121,20 @@ struct HandOff {
   std::optional<Instant> left;
   std::optional<Instant> due;            // state SLA, else the dossier's due date
   std::optional<Timeliness> timeliness;  // empty while not due-bound or pending
+  // The workflow version whose `state` this is (0 from the single-workflow
+  // ProcessControlSlip, which does not know versions).
+  std::int64_t definition_version = 0;
 };
 std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar, const Workflow& workflow,
+                                        const Dossier& dossier, Instant now);
+
+// The same for a dossier whose history may cross workflow versions (a
+// migration, workflow_migration.h): each stay is judged by the state of the
+// version the dossier was on then (from `workflow_of`, as ReplayHistory
+// walks them), and HandOff::definition_version names that version. A version
+// `workflow_of` lacks leaves its stays unjudged, at the receiving agency.
+std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar,
+                                        const WorkflowOfVersion& workflow_of,
                                         const Dossier& dossier, Instant now);
 
 }  // namespace motcua

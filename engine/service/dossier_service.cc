@@ -687,11 +687,30 @@ Result<PublishedResultCheck> DossierService::VerifyPublishedResult(std::string_v
   return unknown;
 }
 
+const Workflow& DossierHistory::WorkflowOf(const HandOff& hand_off) const {
+  auto found = versions.find(hand_off.definition_version);
+  return found != versions.end() ? found->second->workflow : workflow->workflow;
+}
+
 Result<DossierHistory> DossierService::History(const Actor& actor, const std::string& code) {
   ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
-  return DossierHistory{
-      ProcessControlSlip(calendar_, loaded.workflow->workflow, loaded.dossier, clock_.Now()),
-      std::move(loaded.workflow)};
+  DossierHistory history;
+  history.versions[loaded.dossier.definition_version] = loaded.workflow;
+  // A migrated dossier's earlier stays are judged and named by their own
+  // version; a version that cannot be loaded leaves them unjudged.
+  const WorkflowOfVersion workflow_of = [&](std::int64_t version) -> const Workflow* {
+    auto found = history.versions.find(version);
+    if (found == history.versions.end()) {
+      Result<std::shared_ptr<const RunnableWorkflow>> loaded_version =
+          catalog_.Get(loaded.dossier.procedure_code, version);
+      if (!loaded_version.ok()) return nullptr;
+      found = history.versions.emplace(version, std::move(loaded_version).value()).first;
+    }
+    return &found->second->workflow;
+  };
+  history.hand_offs = ProcessControlSlip(calendar_, workflow_of, loaded.dossier, clock_.Now());
+  history.workflow = std::move(loaded.workflow);
+  return history;
 }
 
 Result<std::vector<AuditRecord>> DossierService::Audit(const Actor& actor,

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -66,10 +67,16 @@ struct QueueItem {
 };
 
 // The process control slip of a dossier, with the workflow version it is
-// pinned to (which names its states and actions).
+// pinned to and, for a dossier migrated between versions, every version its
+// stays were on (HandOff::definition_version -> the workflow that names
+// that stay's state and action).
 struct DossierHistory {
   std::vector<HandOff> hand_offs;
   std::shared_ptr<const RunnableWorkflow> workflow;
+  std::map<std::int64_t, std::shared_ptr<const RunnableWorkflow>> versions;
+
+  // The workflow of `hand_off`'s version; the pinned one when not stored.
+  const Workflow& WorkflowOf(const HandOff& hand_off) const;
 };
 
 // A new dossier. `agency` is the receiving agency's ID; staff submitting at

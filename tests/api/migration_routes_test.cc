@@ -266,6 +266,17 @@ TEST_CASE("migration apply: the dossiers continue on v2, each with one migrate e
   bool shows_migrate = false;
   for (const json& item : history.at("items")) shows_migrate |= item.at("action") == "migrate";
   CHECK(shows_migrate);
+  // Its stays on v1 are named and judged by v1: in_review (which v2 renamed)
+  // keeps its title and its SLA; the stay after the move is v2's under_review.
+  const json& in_review = history.at("items").at(history.at("items").size() - 2);
+  CHECK(in_review.at("state") == "in_review");
+  CHECK(in_review.at("action") == "migrate");
+  CHECK(in_review.at("state_title").at("vi") == "Đang xử lý: chuyên viên thẩm định");
+  CHECK_FALSE(in_review.at("due").is_null());  // v1's 5 working days
+  CHECK_FALSE(in_review.at("timeliness").is_null());
+  const json& under_review = history.at("items").back();
+  CHECK(under_review.at("state") == "under_review");
+  CHECK(under_review.at("state_title").at("vi") == "Đang xử lý: chuyên viên thẩm định");
 
   // The specialist's queue shows it in its new state, and work continues on v2.
   const json queue = Body(api.Call("GET", "/v1/queue?role=specialist", "t-specialist"));

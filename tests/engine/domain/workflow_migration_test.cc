@@ -8,6 +8,7 @@
 #include <string>
 
 #include "engine/domain/dossier_replay.h"
+#include "engine/domain/legal_clock.h"
 #include "engine/domain/rfc3339.h"
 #include "tests/migration_fixture.h"
 
@@ -415,6 +416,43 @@ TEST_CASE("replay: a migrate event switches the workflow the rest of the history
   std::vector<DossierEvent> unknown = history;
   unknown[3].payload["to_version"] = 9;
   CHECK_FALSE(ReplayHistory(workflow_of, 9, unknown).ok());
+}
+
+TEST_CASE("process-control slip: each stay is judged and named by the version it was on") {
+  Versions versions;
+  auto workflow_of = [&](std::int64_t version) -> const Workflow* {
+    return version == 1 ? &versions.v1 : version == 2 ? &versions.v2 : nullptr;
+  };
+  Dossier dossier = InFlight("supplement_requested");
+  dossier.definition_version = 2;
+  dossier.history = MigratedHistory();
+  for (std::size_t i = 0; i < dossier.history.size(); ++i) {
+    dossier.history[i].at = kSubmitted + std::chrono::hours(i);
+  }
+  const WorkingCalendar calendar = BundledCalendar();
+  const std::vector<HandOff> slip =
+      ProcessControlSlip(calendar, workflow_of, dossier, kSubmitted + 24h);
+  REQUIRE(slip.size() == 5);
+  std::vector<std::int64_t> versions_seen;
+  for (const HandOff& hand_off : slip) versions_seen.push_back(hand_off.definition_version);
+  CHECK(versions_seen == std::vector<std::int64_t>{1, 1, 1, 2, 2});
+  // in_review exists in v1 only: its stay keeps v1's SLA (5 working days).
+  CHECK(slip[2].state == "in_review");
+  CHECK(slip[2].due.has_value());
+  CHECK(slip[2].timeliness.has_value());
+  CHECK(slip[3].state == "under_review");
+  CHECK(slip[3].due.has_value());
+  // Judged by the pinned version alone, the v1 state has no SLA to be judged by.
+  const std::vector<HandOff> pinned_only = ProcessControlSlip(calendar, versions.v2, dossier,
+                                                              kSubmitted + 24h);
+  CHECK_FALSE(pinned_only[2].due.has_value());
+  CHECK(pinned_only[2].definition_version == 0);
+  // A version that is not stored leaves its stays unjudged, at the receiving agency.
+  const std::vector<HandOff> v1_lost = ProcessControlSlip(
+      calendar, [&](std::int64_t v) { return v == 2 ? &versions.v2 : nullptr; }, dossier,
+      kSubmitted + 24h);
+  CHECK_FALSE(v1_lost[2].due.has_value());
+  CHECK(v1_lost[2].agency == dossier.agency);
 }
 
 }  // namespace
