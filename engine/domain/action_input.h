@@ -14,8 +14,8 @@
 // the form schema) are the state machine's.
 //
 // Example:
-//   Result<ActionInput> input = ParseActionInput(body);  // body: a JSON object
-//   if (!input.ok()) return input.error();               // unknown fields only
+//   // body: a JSON object; the error names unknown fields only
+//   ASSIGN_OR_RETURN(ActionInput input, ParseActionInput(body));
 #pragma once
 
 #include <cstdint>

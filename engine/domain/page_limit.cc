@@ -3,6 +3,8 @@
 #include <charconv>
 #include <string>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 namespace {
 
@@ -29,7 +31,7 @@ Result<int> ParsePageLimit(std::optional<std::string_view> text, PageLimitRule r
   if (text->empty() || text->front() == '-' || error != std::errc() || stop != end) {
     return LimitError(rule);
   }
-  if (Status checked = CheckPageLimit(limit, rule); !checked.ok()) return checked.error();
+  RETURN_IF_ERROR(CheckPageLimit(limit, rule));
   return static_cast<int>(limit);
 }
 
