@@ -83,4 +83,8 @@ Result<ActionInput> ParseActionInput(const nlohmann::json& body);
 // amount}), without the signature.
 nlohmann::json ActionInputPayload(const ActionInput& input);
 
+// The payload member naming the result document the event attached (read
+// back by ResultAttachedAt, result_attachment.h).
+inline constexpr const char* kResultDocumentMember = "result_document";
+
 }  // namespace motcua

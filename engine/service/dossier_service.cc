@@ -12,6 +12,7 @@
 #include "engine/domain/page_limit.h"
 #include "engine/domain/rating.h"
 #include "engine/domain/report_facts.h"
+#include "engine/domain/result_attachment.h"
 #include "engine/domain/status_macros.h"
 
 namespace motcua {
@@ -375,14 +376,7 @@ Result<AcceptedSignature> DossierService::AcceptSignature(const Actor& actor,
                  ErrorReason::kNoResult, {{"/signature", "there is no result to sign yet"}});
   }
   ASSIGN_OR_RETURN(std::string bytes, store_.GetDocumentBytes(*dossier.result_document));
-  SigningMoment moment{clock_.Now(), std::nullopt};
-  for (auto it = dossier.history.rbegin(); it != dossier.history.rend(); ++it) {
-    auto named = it->payload.find("result_document");
-    if (named != it->payload.end() && *named == *dossier.result_document) {
-      moment.result_attached = it->at;
-      break;
-    }
-  }
+  const SigningMoment moment{clock_.Now(), ResultAttachedAt(dossier)};
   ASSIGN_OR_RETURN(AcceptedSignature accepted,
                    signing_->AcceptUploaded(actor, value, bytes, moment));
   // A signature belongs to the dossier it was made for: the same CMS (by its
