@@ -581,7 +581,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     checkpoints = std::move(started).value();
   }
   HttpServer server(server_options, IdempotentHandler(InstrumentedHandler(router, metrics), **store,
-                                                      authenticate, &Sha256Hex, clock));
+                                                      request_authenticator, &Sha256Hex, clock));
   if (Status started = server.Start(); !started.ok()) return Fail(io, started.error().message());
   io.out << "motcua listening on " << (server_options.tls ? "https" : "http") << "://"
          << listen->host << ':' << server.port() << " (database " << db << ")" << std::endl;
