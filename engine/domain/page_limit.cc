@@ -1,5 +1,6 @@
 #include "engine/domain/page_limit.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
@@ -33,6 +34,11 @@ Result<int> ParsePageLimit(std::optional<std::string_view> text, PageLimitRule r
   }
   RETURN_IF_ERROR(CheckPageLimit(limit, rule));
   return static_cast<int>(limit);
+}
+
+Result<int> CapPageLimit(std::int64_t limit, PageLimitRule rule) {
+  if (limit < 1) return LimitError(rule);
+  return static_cast<int>(std::min<std::int64_t>(limit, rule.max_limit));
 }
 
 }  // namespace motcua
