@@ -90,14 +90,13 @@ Result<json> ParseObjectBody(const HttpRequest& request,
 
 Result<json> ParseObjectBody(const HttpRequest& request,
                              std::span<const std::string_view> allowed) {
-  Result<json> body = ParseJsonBody(request);
-  if (!body.ok()) return body;
-  if (!body->is_object()) {
+  ASSIGN_OR_RETURN(json body, ParseJsonBody(request));
+  if (!body.is_object()) {
     return Error(ErrorCode::kInvalidArgument, "the body must be a JSON object",
                  ErrorReason::kValidation, {{"", "must be an object"}});
   }
   std::vector<FieldError> unknown;
-  for (const auto& [key, value] : body->items()) {
+  for (const auto& [key, value] : body.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       unknown.push_back({"/" + key, "is not a known field"});
     }

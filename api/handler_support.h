@@ -26,6 +26,7 @@
 #include "engine/domain/dossier.h"
 #include "engine/domain/page_limit.h"
 #include "engine/domain/status.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 
@@ -136,8 +137,7 @@ Status AddMemberRoutes(Router& router, std::shared_ptr<const Handlers> handlers,
                        " must be declared public (handler without Actor) or authenticated "
                        "(handler with Actor)");
     }
-    Status added = router.Add(route.method, route.pattern, std::move(handler), route.access);
-    if (!added.ok()) return added;
+    RETURN_IF_ERROR(router.Add(route.method, route.pattern, std::move(handler), route.access));
   }
   return Status();
 }

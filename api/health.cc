@@ -3,6 +3,8 @@
 #include <chrono>
 #include <string>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 
 Status AddOperationalRoutes(Router& router, Metrics& metrics) {
@@ -13,7 +15,7 @@ Status AddOperationalRoutes(Router& router, Metrics& metrics) {
     response.body = R"({"status":"ok"})";
     return response;
   });
-  if (!health.ok()) return health;
+  RETURN_IF_ERROR(health);
   return router.Add("GET", "/metrics", [&metrics](const HttpRequest&, const PathParams&) {
     HttpResponse response;
     response.content_type = std::string(kPrometheusContentType);

@@ -1,6 +1,7 @@
 #include "api/idempotency.h"
 
 #include <algorithm>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "api/problem.h"
@@ -49,10 +50,10 @@ std::optional<HttpResponse> Deserialize(const std::string& text) {
 }  // namespace
 
 HttpHandler IdempotentHandler(HttpHandler inner, IdempotencyStore& store,
-                              Authenticator authenticate, ContentHasher hasher, const Clock& clock,
-                              IdempotencyOptions options) {
-  return [inner = std::move(inner), &store, authenticate = std::move(authenticate),
-          hasher = std::move(hasher), &clock, options](const HttpRequest& request) {
+                              RequestAuthenticator authenticate, ContentHasher hasher,
+                              const Clock& clock, IdempotencyOptions options) {
+  auto handle = [inner = std::move(inner), &store, authenticate = std::move(authenticate),
+                 hasher = std::move(hasher), &clock, options](const HttpRequest& request) {
     std::optional<std::string_view> header = request.Header("Idempotency-Key");
     if (request.method != "POST" || !header) return inner(request);
     const std::string key(*header);
@@ -110,6 +111,12 @@ HttpHandler IdempotentHandler(HttpHandler inner, IdempotencyStore& store,
       (void)store.CompleteIdempotencyKey(actor->user_id, key, Serialize(response));
     }
     return response;
+  };
+  return [handle = std::move(handle)](const HttpRequest& request) {
+    if (request.facts != nullptr) return handle(request);
+    HttpRequest with_facts = request;
+    with_facts.facts = std::make_shared<RequestFacts>();
+    return handle(with_facts);
   };
 }
 

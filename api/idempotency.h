@@ -14,12 +14,19 @@
 // A response with a 5xx status is not stored (the request changed nothing
 // durable) and the key may be used again. Keys are kept for `retention`.
 // Requests without the header, or whose token is not valid, pass through.
+//
+// The caller is the request's one authentication: `authenticate` records its
+// answer in request.facts (request_authentication.h), where the route behind
+// finds it, so a token is checked once per request whoever asks first. A
+// request handed in without facts (a test calling the handler directly) is
+// given them here, for itself and the inner handler.
 #pragma once
 
 #include <chrono>
 
 #include "api/handler_support.h"
 #include "api/http_message.h"
+#include "api/request_authentication.h"
 #include "engine/domain/clock.h"
 #include "engine/domain/idempotency.h"
 #include "engine/service/document_service.h"
@@ -31,7 +38,7 @@ struct IdempotencyOptions {
 };
 
 HttpHandler IdempotentHandler(HttpHandler inner, IdempotencyStore& store,
-                              Authenticator authenticate, ContentHasher hasher, const Clock& clock,
-                              IdempotencyOptions options = {});
+                              RequestAuthenticator authenticate, ContentHasher hasher,
+                              const Clock& clock, IdempotencyOptions options = {});
 
 }  // namespace motcua

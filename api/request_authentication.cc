@@ -3,6 +3,7 @@
 #include <string>
 
 #include "api/session_cookie.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -60,10 +61,9 @@ Result<Actor> RequestAuthenticator::Authenticate(const HttpRequest& request,
     return bearer_(authorization->substr(kScheme.size()));
   }
 
-  Result<AuthenticatedSession> session = sessions_->Authenticate(*secret);
-  if (!session.ok()) return session.error();
-  verified = session->verified_identity;
-  if (IsSafeMethod(request.method)) return session->actor;
+  ASSIGN_OR_RETURN(AuthenticatedSession session, sessions_->Authenticate(*secret));
+  verified = session.verified_identity;
+  if (IsSafeMethod(request.method)) return session.actor;
   if (!OriginIsOwn(request, tls_)) {
     return Error(ErrorCode::kPermissionDenied,
                  "a request authenticated by the session cookie must come from this site",
@@ -76,7 +76,7 @@ Result<Actor> RequestAuthenticator::Authenticate(const HttpRequest& request,
                  "X-CSRF-Token (GET /v1/session)",
                  ErrorReason::kCsrfTokenInvalid);
   }
-  return session->actor;
+  return session.actor;
 }
 
 Result<AuthenticatedSession> RequestAuthenticator::Session(const HttpRequest& request) const {

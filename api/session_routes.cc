@@ -48,7 +48,7 @@ Status AddSessionRoutes(Router& router, const SessionApi& api) {
         return SessionResponse(*session);
       },
       RouteAccess::kAuthenticated);
-  if (!added.ok()) return added;
+  RETURN_IF_ERROR(added);
   return router.Add(
       "POST", "/v1/session/logout",
       [api](const HttpRequest& request, const PathParams&) {

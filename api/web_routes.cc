@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "api/problem.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -105,9 +106,9 @@ Status AddWebRoutes(Router& router, std::span<const WebAsset> assets) {
         return ServeAsset(request, *index);
       },
       RouteAccess::kPublic);
-  if (!added.ok()) return added;
+  RETURN_IF_ERROR(added);
   added = router.Add("GET", "/web/{file}", AssetHandler(assets), RouteAccess::kPublic);
-  if (!added.ok()) return added;
+  RETURN_IF_ERROR(added);
   return router.Add("GET", "/web/{dir}/{file}", AssetHandler(assets), RouteAccess::kPublic);
 }
 

@@ -4,6 +4,7 @@
 
 #include "api/feed_routes.h"
 #include "engine/domain/http_url.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -39,7 +40,7 @@ WebhookClient::WebhookClient(WebhookUrl url, std::chrono::milliseconds timeout)
       client_(OutboundHttpClient::Create(WebhookHttpOptions(timeout))) {}
 
 Status WebhookClient::Deliver(const StoredOutboxEntry& entry) {
-  if (!client_.ok()) return client_.error();
+  RETURN_IF_ERROR(client_);
   std::string body;
   try {
     body = FeedItemJson(entry).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -7,15 +7,16 @@
 #include <chrono>
 #include <cstring>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua::cli {
 
 Result<std::optional<std::string>> EnsureInitialAdmin(IdentityStore& store, TokenService& tokens,
                                                       const Clock& clock,
                                                       const std::string& token_file,
                                                       const std::string& agency) {
-  Result<std::int64_t> users = store.CountUsers();
-  if (!users.ok()) return users.error();
-  if (*users > 0) return std::optional<std::string>();
+  ASSIGN_OR_RETURN(std::int64_t users, store.CountUsers());
+  if (users > 0) return std::optional<std::string>();
 
   const int fd = open(token_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {

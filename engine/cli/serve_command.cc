@@ -52,6 +52,7 @@
 #include "engine/crypto/openssl_token_crypto.h"
 #include "engine/crypto/sha256.h"
 #include "engine/domain/log.h"
+#include "engine/domain/status_macros.h"
 #include "engine/domain/workflow_lint.h"
 #include "engine/service/demo_service.h"
 #include "engine/service/document_service.h"
@@ -111,9 +112,8 @@ Status PublishBundledWorkflows(WorkflowCatalog& catalog, const JsonSchema& schem
   std::sort(files.begin(), files.end());
   std::vector<nlohmann::json> documents;
   for (const auto& file : files) {
-    Result<nlohmann::json> document = ReadWorkflowFile(file.string());
-    if (!document.ok()) return document.error();
-    documents.push_back(std::move(document).value());
+    ASSIGN_OR_RETURN(nlohmann::json document, ReadWorkflowFile(file.string()));
+    documents.push_back(std::move(document));
   }
   std::vector<std::vector<FieldError>> problems = LintWorkflows(schema, documents);
   bool clean = true;
@@ -125,10 +125,9 @@ Status PublishBundledWorkflows(WorkflowCatalog& catalog, const JsonSchema& schem
   }
   if (!clean) return Error(ErrorCode::kInvalidArgument, "workflow definitions are not valid");
   for (std::size_t i = 0; i < files.size(); ++i) {
-    Result<StoredDefinition> published =
-        catalog.Publish(Actor{"motcua serve", {kSystemRole}, ""}, documents[i]);
-    if (!published.ok()) return published.error();
-    log << "workflow " << published->procedure_code << " v" << published->version << " ("
+    ASSIGN_OR_RETURN(StoredDefinition published,
+                     catalog.Publish(Actor{"motcua serve", {kSystemRole}, ""}, documents[i]));
+    log << "workflow " << published.procedure_code << " v" << published.version << " ("
         << files[i].filename().string() << ")\n";
   }
   return Status();
@@ -253,9 +252,7 @@ Result<std::optional<std::string>> LoadPaymentSecret(const std::optional<std::st
                  "--payment-secret-file: " + *path +
                      " is readable or writable by group or others; chmod 600 it");
   }
-  Result<std::string> secret = ReadWholeFile(*path);
-  if (!secret.ok()) return secret.error();
-  std::string key = std::move(secret).value();
+  ASSIGN_OR_RETURN(std::string key, ReadWholeFile(*path));
   while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
   if (key.size() < 16) {
     return Error(ErrorCode::kInvalidArgument,
@@ -475,9 +472,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   if (!signing.ok()) return Fail(io, signing.error().message());
   // An agency is served when some enabled staff account belongs to it.
   AgencyDirectory agencies = [&identities](const std::string& agency) -> Result<bool> {
-    Result<std::vector<User>> staff = (*identities)->ListUsers(agency);
-    if (!staff.ok()) return staff.error();
-    return std::any_of(staff->begin(), staff->end(), [](const User& u) { return !u.disabled; });
+    ASSIGN_OR_RETURN(std::vector<User> staff, (*identities)->ListUsers(agency));
+    return std::any_of(staff.begin(), staff.end(), [](const User& u) { return !u.disabled; });
   };
   DossierService dossiers(**store, catalog, *calendar, clock, &signing->signing,
                           std::move(agencies));
@@ -585,7 +581,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     checkpoints = std::move(started).value();
   }
   HttpServer server(server_options, IdempotentHandler(InstrumentedHandler(router, metrics), **store,
-                                                      authenticate, &Sha256Hex, clock));
+                                                      request_authenticator, &Sha256Hex, clock));
   if (Status started = server.Start(); !started.ok()) return Fail(io, started.error().message());
   io.out << "motcua listening on " << (server_options.tls ? "https" : "http") << "://"
          << listen->host << ':' << server.port() << " (database " << db << ")" << std::endl;

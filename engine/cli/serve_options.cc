@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "engine/cli/files.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua::cli {
 namespace {
@@ -107,14 +108,13 @@ Error ConfigError(const std::string& path, const std::string& key, const std::st
 
 // The file's options as flag values (see the header for the rules).
 Result<std::map<std::string, std::string>> ReadServeConfig(const std::string& path) {
-  Result<nlohmann::json> document = ReadJsonFile(path);
-  if (!document.ok()) return document.error();
-  if (!document->is_object()) {
+  ASSIGN_OR_RETURN(nlohmann::json document, ReadJsonFile(path));
+  if (!document.is_object()) {
     return Error(ErrorCode::kInvalidArgument, path + ": must be one JSON object of options");
   }
   const std::filesystem::path directory = std::filesystem::path(path).parent_path();
   std::map<std::string, std::string> values;
-  for (const auto& [key, value] : document->items()) {
+  for (const auto& [key, value] : document.items()) {
     const OptionSpec* spec = FindOption(key);
     if (spec == nullptr) {
       return ConfigError(path, key, "unknown option (see `motcua serve --help`)");
@@ -182,12 +182,12 @@ Result<ParsedOptions> ParseServeArguments(const std::vector<std::string>& args) 
     (spec.kind == OptionKind::kFlag ? flags : allowed).emplace_back(spec.name);
   }
   Result<ParsedOptions> parsed = ParseOptions(args, allowed, flags);
-  if (!parsed.ok()) return parsed;
+  RETURN_IF_ERROR(parsed);
   std::optional<std::string> config = parsed->Get("config");
   if (!config) return parsed;
   parsed->values.erase("config");
   Result<std::map<std::string, std::string>> from_file = ReadServeConfig(*config);
-  if (!from_file.ok()) return from_file.error();
+  RETURN_IF_ERROR(from_file);
   // emplace keeps a value already given by a flag: flags win.
   for (auto& [name, value] : *from_file) parsed->values.emplace(name, std::move(value));
   return parsed;

@@ -758,7 +758,7 @@ Result<OpenSslResultSealer> OpenSslResultSealer::Load(const std::string& key_pat
   // (e.g. key and certificate match).
   Result<std::shared_ptr<const Parsed>> parsed = ParseMaterial(key_pem, cert_pem, chain_pem);
   Wipe(key_pem);
-  if (!parsed.ok()) return parsed.error();
+  RETURN_IF_ERROR(parsed);
   ASSIGN_OR_RETURN(std::string probe, SignParsed("", **parsed, std::nullopt));
   return OpenSslResultSealer(std::move(parsed).value());
 }

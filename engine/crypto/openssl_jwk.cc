@@ -309,7 +309,7 @@ Result<std::shared_ptr<const JwsPublicKey>> OpenSslJwkImporter::Import(const jso
   }
   Result<KeyMaterial> material = ImportKeyMaterial(jwk);
   ERR_clear_error();
-  if (!material.ok()) return material.error();
+  RETURN_IF_ERROR(material);
   const KeyKind kind = material->kind;
   if (declared_algorithm && KindFor(*declared_algorithm) != kind) {
     return Unusable(std::string("its alg ") + JwsAlgorithmName(*declared_algorithm) +

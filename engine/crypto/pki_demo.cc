@@ -137,19 +137,14 @@ Result<CertifiedKey> IssueCertificate(const CertificateProfile& profile,
   if (profile.certificate_authority && profile.path_length >= 0) {
     constraints += ",pathlen:" + std::to_string(profile.path_length);
   }
-  if (Status s = AddExtension(cert.get(), &context, NID_basic_constraints, constraints); !s.ok()) {
-    return s.error();
-  }
+  RETURN_IF_ERROR(AddExtension(cert.get(), &context, NID_basic_constraints, constraints));
   if (!profile.key_usage.empty()) {
-    Status s = AddExtension(cert.get(), &context, NID_key_usage, "critical," + profile.key_usage);
-    if (!s.ok()) return s.error();
+    RETURN_IF_ERROR(
+        AddExtension(cert.get(), &context, NID_key_usage, "critical," + profile.key_usage));
   }
-  if (Status s = AddExtension(cert.get(), &context, NID_subject_key_identifier, "hash"); !s.ok()) {
-    return s.error();
-  }
+  RETURN_IF_ERROR(AddExtension(cert.get(), &context, NID_subject_key_identifier, "hash"));
   if (issuer_cert) {
-    Status s = AddExtension(cert.get(), &context, NID_authority_key_identifier, "keyid");
-    if (!s.ok()) return s.error();
+    RETURN_IF_ERROR(AddExtension(cert.get(), &context, NID_authority_key_identifier, "keyid"));
   }
   EVP_PKEY* signing_key = issuer_key ? issuer_key.get() : key.get();
   if (X509_sign(cert.get(), signing_key, EVP_sha256()) <= 0) return Internal("cannot sign");

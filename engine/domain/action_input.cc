@@ -94,7 +94,7 @@ json ActionInputPayload(const ActionInput& input) {
     payload["documents"] = std::move(documents);
   }
   if (input.form) payload["form"] = *input.form;
-  if (input.result_document) payload["result_document"] = *input.result_document;
+  if (input.result_document) payload[kResultDocumentMember] = *input.result_document;
   if (input.channel) payload["channel"] = ChannelName(*input.channel);
   if (input.appointment_date) payload["appointment_date"] = *input.appointment_date;
   if (input.payment) {

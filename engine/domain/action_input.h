@@ -14,8 +14,8 @@
 // the form schema) are the state machine's.
 //
 // Example:
-//   Result<ActionInput> input = ParseActionInput(body);  // body: a JSON object
-//   if (!input.ok()) return input.error();               // unknown fields only
+//   // body: a JSON object; the error names unknown fields only
+//   ASSIGN_OR_RETURN(ActionInput input, ParseActionInput(body));
 #pragma once
 
 #include <cstdint>
@@ -82,5 +82,9 @@ Result<ActionInput> ParseActionInput(const nlohmann::json& body);
 // (channel by name, appointment_date as sent, payment as {transaction_id,
 // amount}), without the signature.
 nlohmann::json ActionInputPayload(const ActionInput& input);
+
+// The payload member naming the result document the event attached (read
+// back by ResultAttachedAt, result_attachment.h).
+inline constexpr const char* kResultDocumentMember = "result_document";
 
 }  // namespace motcua

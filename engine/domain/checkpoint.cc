@@ -110,7 +110,7 @@ Result<Checkpoint> CheckpointFromJson(const json& in) {
         count("events", checkpoint.events), text("root", checkpoint.root),
         text("algorithm", checkpoint.algorithm), text("key_id", checkpoint.key_id),
         text("public_key", checkpoint.public_key), text("signature", checkpoint.signature)}) {
-    if (!s.ok()) return s.error();
+    RETURN_IF_ERROR(s);
   }
   checkpoint.issued_at = Instant(std::chrono::seconds(issued_at));
   if (!IsHexDigest(checkpoint.root)) return Invalid("/root", "must be a SHA-256 hex digest");

@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 namespace {
 
@@ -31,11 +33,10 @@ void RecordOrder(const ordered_json& as_written, json& schema) {
 }  // namespace
 
 Result<json> ParseWorkflowText(std::string_view text, JsonLimits limits) {
-  Result<ordered_json> as_written = ParseOrderedJson(text, limits);
-  if (!as_written.ok()) return as_written.error();
-  json document = *as_written;
-  if (const auto procedure = as_written->find("procedure");
-      as_written->is_object() && procedure != as_written->end() && procedure->is_object()) {
+  ASSIGN_OR_RETURN(ordered_json as_written, ParseOrderedJson(text, limits));
+  json document = as_written;
+  if (const auto procedure = as_written.find("procedure");
+      as_written.is_object() && procedure != as_written.end() && procedure->is_object()) {
     if (const auto form = procedure->find("form"); form != procedure->end()) {
       RecordOrder(*form, document["procedure"]["form"]);
     }

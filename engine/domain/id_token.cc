@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "engine/domain/id_token_refusal.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -82,7 +83,7 @@ Result<TypedClaims> ReadClaims(const json& payload) {
         ReadDate(payload, "exp", claims.expires_at), ReadDate(payload, "nbf", claims.not_before),
         ReadDate(payload, "iat", claims.issued_at),
         ReadDate(payload, "auth_time", claims.authenticated_at)}) {
-    if (!read.ok()) return read.error();
+    RETURN_IF_ERROR(read);
   }
   return claims;
 }
@@ -176,25 +177,24 @@ Result<JwsAlgorithm> CheckIdTokenHeader(const CompactJws& jws, const IdTokenPoli
 
 Result<IdTokenClaims> CheckIdTokenClaims(const nlohmann::json& payload,
                                          const IdTokenPolicy& policy) {
-  Result<TypedClaims> claims = ReadClaims(payload);
-  if (!claims.ok()) return claims.error();
-  if (Status parties = CheckParties(*claims, policy); !parties.ok()) return parties.error();
-  if (Status times = CheckTimes(*claims, policy); !times.ok()) return times.error();
-  if (!claims->nonce) {
+  ASSIGN_OR_RETURN(TypedClaims claims, ReadClaims(payload));
+  RETURN_IF_ERROR(CheckParties(claims, policy));
+  RETURN_IF_ERROR(CheckTimes(claims, policy));
+  if (!claims.nonce) {
     return IdTokenRefused(IdTokenRefusal::kMissingNonce, "the token has no nonce");
   }
-  if (policy.expected_nonce.empty() || *claims->nonce != policy.expected_nonce) {
+  if (policy.expected_nonce.empty() || *claims.nonce != policy.expected_nonce) {
     return IdTokenRefused(IdTokenRefusal::kWrongNonce, "nonce is not the one this sign-in sent");
   }
   IdTokenClaims verified;
-  verified.issuer = std::move(*claims->issuer);
-  verified.subject = std::move(*claims->subject);
-  verified.audiences = std::move(claims->audiences);
-  verified.authorized_party = std::move(claims->authorized_party);
-  verified.nonce = std::move(*claims->nonce);
-  verified.issued_at = *claims->issued_at;
-  verified.expires_at = *claims->expires_at;
-  verified.authenticated_at = claims->authenticated_at;
+  verified.issuer = std::move(*claims.issuer);
+  verified.subject = std::move(*claims.subject);
+  verified.audiences = std::move(claims.audiences);
+  verified.authorized_party = std::move(claims.authorized_party);
+  verified.nonce = std::move(*claims.nonce);
+  verified.issued_at = *claims.issued_at;
+  verified.expires_at = *claims.expires_at;
+  verified.authenticated_at = claims.authenticated_at;
   verified.all = payload;
   return verified;
 }

@@ -32,8 +32,8 @@
 // Thread safety: ParseJson is a pure function.
 //
 // Example:
-//   Result<nlohmann::json> body = ParseJson(request.body, kRequestJsonLimits);
-//   if (!body.ok()) return body.error();  // 400, naming the limit or the line
+//   // An error is a 400 naming the limit or the line.
+//   ASSIGN_OR_RETURN(nlohmann::json body, ParseJson(request.body, kRequestJsonLimits));
 #pragma once
 
 #include <cstddef>

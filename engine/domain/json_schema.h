@@ -17,9 +17,8 @@
 // applicators.
 //
 // Example:
-//   Result<JsonSchema> schema = JsonSchema::Compile(schema_json);
-//   if (!schema.ok()) return schema.error();
-//   std::vector<FieldError> problems = schema->Validate(document);
+//   ASSIGN_OR_RETURN(JsonSchema schema, JsonSchema::Compile(schema_json));
+//   std::vector<FieldError> problems = schema.Validate(document);
 #pragma once
 
 #include <memory>

@@ -5,6 +5,7 @@
 
 #include "engine/domain/base64url.h"
 #include "engine/domain/id_token_refusal.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -71,13 +72,10 @@ Result<CompactJws> ParseCompactJws(std::string_view token) {
     return Malformed("the token is not three parts separated by '.'");
   }
   CompactJws jws;
-  Result<nlohmann::json> header = DecodeJsonObject(token.substr(0, first_dot), "header");
-  if (!header.ok()) return header.error();
-  jws.header = std::move(header).value();
-  Result<nlohmann::json> payload =
-      DecodeJsonObject(token.substr(first_dot + 1, second_dot - first_dot - 1), "payload");
-  if (!payload.ok()) return payload.error();
-  jws.payload = std::move(payload).value();
+  ASSIGN_OR_RETURN(jws.header, DecodeJsonObject(token.substr(0, first_dot), "header"));
+  ASSIGN_OR_RETURN(
+      jws.payload,
+      DecodeJsonObject(token.substr(first_dot + 1, second_dot - first_dot - 1), "payload"));
   std::optional<std::string> signature = Base64UrlDecode(token.substr(second_dot + 1));
   if (!signature) return Malformed("the signature is not canonical base64url");
   jws.signature = std::move(*signature);
@@ -93,12 +91,8 @@ Result<CompactJws> ParseCompactJws(std::string_view token) {
     return Malformed("the header's alg is missing or not a string");
   }
   jws.algorithm = algorithm->get<std::string>();
-  Result<std::optional<std::string>> key_id = OptionalStringMember(jws.header, "kid");
-  if (!key_id.ok()) return key_id.error();
-  jws.key_id = std::move(key_id).value();
-  Result<std::optional<std::string>> type = OptionalStringMember(jws.header, "typ");
-  if (!type.ok()) return type.error();
-  jws.type = std::move(type).value();
+  ASSIGN_OR_RETURN(jws.key_id, OptionalStringMember(jws.header, "kid"));
+  ASSIGN_OR_RETURN(jws.type, OptionalStringMember(jws.header, "typ"));
   return jws;
 }
 

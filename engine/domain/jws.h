@@ -22,9 +22,8 @@
 // Thread safety: pure functions.
 //
 // Example:
-//   Result<CompactJws> jws = ParseCompactJws(token);
-//   if (!jws.ok()) return jws.error();
-//   key.Verify(algorithm, jws->signing_input, jws->signature);
+//   ASSIGN_OR_RETURN(CompactJws jws, ParseCompactJws(token));
+//   key.Verify(algorithm, jws.signing_input, jws.signature);
 #pragma once
 
 #include <cstddef>

@@ -11,9 +11,8 @@
 // implementations must be thread-safe (JwsPublicKey is immutable).
 //
 // Example:
-//   Result<std::shared_ptr<const JwsPublicKey>> key = keys.FindKey(jws.key_id, algorithm);
-//   if (!key.ok()) return key.error();
-//   Status signed_by_it = (*key)->Verify(algorithm, jws.signing_input, jws.signature);
+//   ASSIGN_OR_RETURN(std::shared_ptr<const JwsPublicKey> key, keys.FindKey(jws.key_id, algorithm));
+//   Status signed_by_it = key->Verify(algorithm, jws.signing_input, jws.signature);
 #pragma once
 
 #include <memory>

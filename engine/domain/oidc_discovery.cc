@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/domain/http_url.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -93,27 +94,24 @@ Result<ProviderMetadata> ParseDiscoveryDocument(std::string_view document,
     if (member.optional_value != nullptr) *member.optional_value = url;
   }
 
-  Result<std::optional<std::vector<std::string>>> response_types =
-      StringArray(root, issuer, "response_types_supported");
-  if (!response_types.ok()) return response_types.error();
-  if (!response_types->has_value() || !Contains(**response_types, "code")) {
+  ASSIGN_OR_RETURN(std::optional<std::vector<std::string>> response_types,
+                   StringArray(root, issuer, "response_types_supported"));
+  if (!response_types.has_value() || !Contains(*response_types, "code")) {
     return Refused(issuer, "/response_types_supported",
                    "must list \"code\" (the authorization code flow)");
   }
-  Result<std::optional<std::vector<std::string>>> pkce_methods =
-      StringArray(root, issuer, "code_challenge_methods_supported");
-  if (!pkce_methods.ok()) return pkce_methods.error();
-  if (pkce_methods->has_value() && !Contains(**pkce_methods, "S256")) {
+  ASSIGN_OR_RETURN(std::optional<std::vector<std::string>> pkce_methods,
+                   StringArray(root, issuer, "code_challenge_methods_supported"));
+  if (pkce_methods.has_value() && !Contains(*pkce_methods, "S256")) {
     return Refused(issuer, "/code_challenge_methods_supported", "must list \"S256\" (PKCE)");
   }
-  Result<std::optional<std::vector<std::string>>> algorithms =
-      StringArray(root, issuer, "id_token_signing_alg_values_supported");
-  if (!algorithms.ok()) return algorithms.error();
-  if (!algorithms->has_value()) {
+  ASSIGN_OR_RETURN(std::optional<std::vector<std::string>> algorithms,
+                   StringArray(root, issuer, "id_token_signing_alg_values_supported"));
+  if (!algorithms.has_value()) {
     return Refused(issuer, "/id_token_signing_alg_values_supported", "is missing");
   }
   for (const JwsAlgorithm allowed : expectations.allowed_algorithms) {
-    if (Contains(**algorithms, JwsAlgorithmName(allowed))) {
+    if (Contains(*algorithms, JwsAlgorithmName(allowed))) {
       metadata.id_token_algorithms.push_back(allowed);
     }
   }
@@ -125,11 +123,10 @@ Result<ProviderMetadata> ParseDiscoveryDocument(std::string_view document,
     return Refused(issuer, "/id_token_signing_alg_values_supported",
                    "lists none of the algorithms allowed for this provider (" + allowed + ")");
   }
-  Result<std::optional<std::vector<std::string>>> auth_methods =
-      StringArray(root, issuer, "token_endpoint_auth_methods_supported");
-  if (!auth_methods.ok()) return auth_methods.error();
+  ASSIGN_OR_RETURN(std::optional<std::vector<std::string>> auth_methods,
+                   StringArray(root, issuer, "token_endpoint_auth_methods_supported"));
   metadata.token_endpoint_auth_methods =
-      auth_methods->value_or(std::vector<std::string>{"client_secret_basic"});
+      auth_methods.value_or(std::vector<std::string>{"client_secret_basic"});
   return metadata;
 }
 

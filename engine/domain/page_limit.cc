@@ -1,7 +1,10 @@
 #include "engine/domain/page_limit.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
+
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -29,8 +32,13 @@ Result<int> ParsePageLimit(std::optional<std::string_view> text, PageLimitRule r
   if (text->empty() || text->front() == '-' || error != std::errc() || stop != end) {
     return LimitError(rule);
   }
-  if (Status checked = CheckPageLimit(limit, rule); !checked.ok()) return checked.error();
+  RETURN_IF_ERROR(CheckPageLimit(limit, rule));
   return static_cast<int>(limit);
+}
+
+Result<int> CapPageLimit(std::int64_t limit, PageLimitRule rule) {
+  if (limit < 1) return LimitError(rule);
+  return static_cast<int>(std::min<std::int64_t>(limit, rule.max_limit));
 }
 
 }  // namespace motcua

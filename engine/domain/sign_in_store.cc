@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "engine/domain/status_macros.h"
+
 namespace motcua {
 namespace {
 
@@ -69,7 +71,7 @@ Status SignInStore::CreateLoginAttempt(const LoginAttempt& attempt) {
                          CheckText("/nonce", attempt.nonce, kMaxLoginSecretBytes),
                          CheckText("/code_verifier", attempt.code_verifier, kMaxLoginSecretBytes),
                          CheckText("/return_to", attempt.return_to, kMaxReturnToBytes)}) {
-    if (!checked.ok()) return checked;
+    RETURN_IF_ERROR(checked);
   }
   if (attempt.return_to.front() != '/') return Invalid("/return_to", "a path starting with /");
   if (attempt.used_at) return Invalid("/used_at", "empty in a new attempt");

@@ -378,7 +378,7 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
                  ErrorReason::kSignatureMismatch,
                  {{"/signature", "signs another document than the result"}});
   }
-  if (!admission.four_eyes.ok()) return admission.four_eyes.error();
+  RETURN_IF_ERROR(admission.four_eyes);
 
   const Instant now = clock_->Now();
   LegalClock clock = dossier.clock;

@@ -1,30 +1,19 @@
 #include "engine/domain/store.h"
 
-#include <algorithm>
-
 #include "engine/domain/page_limit.h"
 #include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
 
-Status CheckPageSize(int limit) {
-  if (limit < 1) {
-    return Error(ErrorCode::kInvalidArgument, "limit must be at least 1", ErrorReason::kNone,
-                 {FieldError{"/limit", "must be at least 1"}});
-  }
-  return Status();
-}
-
-// Runs `list` on `query` under the page rule of the dossier listings: a
-// limit below 1 is refused; one above kMaxPageSize is cut to it (on a copy of
-// the query, made only then).
+// Runs `list` on `query` under kStoreReadRule: a limit below 1 is refused;
+// one above the ceiling is cut to it (on a copy of the query, made only then).
 template <typename Query, typename List>
 auto ListPage(const Query& query, const List& list) -> decltype(list(query)) {
-  RETURN_IF_ERROR(CheckPageSize(query.limit));
-  if (query.limit <= DossierStore::kMaxPageSize) return list(query);
+  ASSIGN_OR_RETURN(const int limit, CapPageLimit(query.limit, kStoreReadRule));
+  if (limit == query.limit) return list(query);
   Query capped = query;
-  capped.limit = DossierStore::kMaxPageSize;
+  capped.limit = limit;
   return list(capped);
 }
 
@@ -196,8 +185,8 @@ Result<std::optional<std::string>> DossierStore::UploadedMediaType(const std::st
 
 Result<std::vector<DossierSummary>> DossierStore::ListDossiersReferencing(const std::string& id,
                                                                           int limit) {
-  RETURN_IF_ERROR(CheckPageSize(limit));
-  return DoListDossiersReferencing(id, std::min(limit, kMaxPageSize));
+  ASSIGN_OR_RETURN(const int capped, CapPageLimit(limit, kStoreReadRule));
+  return DoListDossiersReferencing(id, capped);
 }
 
 Result<std::optional<PaymentRecord>> DossierStore::FindPayment(const std::string& transaction_id) {
@@ -223,8 +212,8 @@ Result<std::vector<ReportGroup>> DossierStore::AggregateReport(const ReportQuery
 
 Result<std::vector<std::string>> DossierStore::ListDossiersWithoutFacts(
     const std::string& after_code, int limit) {
-  RETURN_IF_ERROR(CheckPageSize(limit));
-  return DoListDossiersWithoutFacts(after_code, limit);
+  ASSIGN_OR_RETURN(const int capped, CapPageLimit(limit, kStoreReadRule));
+  return DoListDossiersWithoutFacts(after_code, capped);
 }
 
 Result<bool> DossierStore::AddMissingReportFacts(const ReportFacts& facts) {

@@ -26,6 +26,7 @@
 #include "engine/domain/calendar.h"
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
+#include "engine/domain/page_limit.h"
 #include "engine/domain/payment.h"
 #include "engine/domain/report_facts.h"
 #include "engine/domain/report_query.h"
@@ -96,8 +97,8 @@ struct StoredOutboxEntry {
 };
 
 // Outbox rows with id > `after_sequence`, ascending by id, at most `limit`
-// (1-1000; kInvalidArgument otherwise, pointer "/limit"). `agency` set keeps
-// only that agency's rows.
+// (kFeedPageRule, page_limit.h: refused outside 1..1000 with its error).
+// `agency` set keeps only that agency's rows.
 struct OutboxQuery {
   std::int64_t after_sequence = 0;
   int limit = 100;
@@ -203,10 +204,11 @@ class DossierStore {
   virtual ~DossierStore() = default;
 
   // Page sizes of the dossier listings (ListQueue, ListByApplicant,
-  // ListByAgency, ListInState, ListOnVersion, ListDossiersReferencing): below 1 is
-  // kInvalidArgument (pointer "/limit"); above kMaxPageSize reads as
-  // kMaxPageSize.
-  static constexpr int kMaxPageSize = 1000;
+  // ListByAgency, ListInState, ListOnVersion, ListDossiersReferencing,
+  // ListDossiersWithoutFacts) follow kStoreReadRule (page_limit.h): below 1
+  // is the page rule's kInvalidArgument "validation" at "/limit"; above
+  // kMaxPageSize reads as kMaxPageSize.
+  static constexpr int kMaxPageSize = kStoreReadRule.max_limit;
 
   // Definitions. Publishing content identical (same hash) to the latest
   // version returns that version instead of creating a new one. A new
@@ -329,7 +331,7 @@ class DossierStore {
 
   // Upkeep of report facts for dossiers created before they existed: codes
   // of dossiers without a facts row, after `after_code` by code, at most
-  // `limit` (below 1: kInvalidArgument, pointer "/limit").
+  // `limit` (see kMaxPageSize).
   Result<std::vector<std::string>> ListDossiersWithoutFacts(const std::string& after_code,
                                                             int limit);
   // Writes `facts` as its dossier's row only if the dossier exists and has no

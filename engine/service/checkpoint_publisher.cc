@@ -29,7 +29,7 @@ Result<std::optional<Checkpoint>> CheckpointPublisher::PublishIfChanged() {
     Status written = sink(checkpoint);
     if (!written.ok() && outcome.ok()) outcome = written;
   }
-  if (!outcome.ok()) return outcome.error();
+  RETURN_IF_ERROR(outcome);
   last_published_ = std::move(heads);
   return std::optional<Checkpoint>(std::move(checkpoint));
 }

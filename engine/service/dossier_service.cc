@@ -13,6 +13,7 @@
 #include "engine/domain/queue_placement.h"
 #include "engine/domain/rating.h"
 #include "engine/domain/report_facts.h"
+#include "engine/domain/result_attachment.h"
 #include "engine/domain/status_macros.h"
 
 namespace motcua {
@@ -161,9 +162,8 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
                  {{"/agency", "must be " + owner + " for this procedure"}});
   }
   if (agencies_) {
-    Result<bool> known = agencies_(submission.agency);
-    if (!known.ok()) return known.error();
-    if (!*known) {
+    ASSIGN_OR_RETURN(bool known, agencies_(submission.agency));
+    if (!known) {
       return Error(ErrorCode::kInvalidArgument,
                    "agency " + submission.agency + " is not served here", ErrorReason::kValidation,
                    {{"/agency", "names no agency known to this server"}});
@@ -358,24 +358,16 @@ Result<AcceptedSignature> DossierService::AcceptSignature(const Actor& actor,
     return Error(ErrorCode::kFailedPrecondition, "the dossier has no result document to sign",
                  ErrorReason::kNoResult, {{"/signature", "there is no result to sign yet"}});
   }
-  Result<std::string> bytes = store_.GetDocumentBytes(*dossier.result_document);
-  if (!bytes.ok()) return bytes.error();
-  SigningMoment moment{clock_.Now(), std::nullopt};
-  for (auto it = dossier.history.rbegin(); it != dossier.history.rend(); ++it) {
-    auto named = it->payload.find("result_document");
-    if (named != it->payload.end() && *named == *dossier.result_document) {
-      moment.result_attached = it->at;
-      break;
-    }
-  }
-  Result<AcceptedSignature> accepted = signing_->AcceptUploaded(actor, value, *bytes, moment);
-  if (!accepted.ok()) return accepted;
+  ASSIGN_OR_RETURN(std::string bytes, store_.GetDocumentBytes(*dossier.result_document));
+  const SigningMoment moment{clock_.Now(), ResultAttachedAt(dossier)};
+  ASSIGN_OR_RETURN(AcceptedSignature accepted,
+                   signing_->AcceptUploaded(actor, value, bytes, moment));
   // A signature belongs to the dossier it was made for: the same CMS (by its
   // SHA-256) that another dossier records, now or earlier in its history, is
   // refused, even when both results have the same bytes. Checked here for a
   // clear early answer; the store checks again atomically with the commit.
   ASSIGN_OR_RETURN(std::vector<DossierSummary> users,
-                   store_.ListDossiersReferencing(accepted->evidence.signature_id, 2));
+                   store_.ListDossiersReferencing(accepted.evidence.signature_id, 2));
   for (const DossierSummary& other : users) {
     if (other.code != dossier.code) return SignatureAlreadyUsed(other.code);
   }
@@ -748,9 +740,8 @@ Result<std::vector<std::string>> DossierService::CheckDocumentsUsable(const Acto
           before->result_document == id;
       if (attached) continue;
     }
-    Result<bool> uploaded = store_.IsDocumentUploader(id, actor.user_id);
-    if (!uploaded.ok()) return uploaded.error();
-    if (*uploaded) {
+    ASSIGN_OR_RETURN(bool uploaded, store_.IsDocumentUploader(id, actor.user_id));
+    if (uploaded) {
       // Uploaded by the actor and already attached to another dossier.
       ASSIGN_OR_RETURN(std::vector<DossierSummary> elsewhere,
                        store_.ListDossiersReferencing(id, 1));
@@ -777,11 +768,10 @@ Result<bool> DossierService::IsResultIssuedTo(const Actor& actor, const std::str
                    store_.ListDossiersReferencing(id, kMaxReferences));
   for (const DossierSummary& summary : referencing) {
     if (summary.applicant_id != actor.user_id) continue;
-    Result<Dossier> dossier = store_.GetDossier(summary.code);
-    if (!dossier.ok()) return dossier.error();
+    ASSIGN_OR_RETURN(Dossier dossier, store_.GetDossier(summary.code));
     // Issued: the current result of a dossier that carries a signature on it.
-    if (dossier->result_document != id) continue;
-    for (const SignatureEvidence& signature : dossier->result_signatures) {
+    if (dossier.result_document != id) continue;
+    for (const SignatureEvidence& signature : dossier.result_signatures) {
       if (signature.document_id == id) return true;
     }
   }

@@ -21,9 +21,9 @@
 //
 // Example:
 //   ProviderDiscovery discovery({.issuer = config.issuer}, https_client, clock);
-//   Result<ProviderMetadata> metadata = discovery.Metadata();
-//   if (!metadata.ok()) return metadata.error();  // the login page says "try later"
-//   JwksCache keys(metadata->jwks_uri, https_client, importer, clock);
+//   // On an error the login page says "try later".
+//   ASSIGN_OR_RETURN(ProviderMetadata metadata, discovery.Metadata());
+//   JwksCache keys(metadata.jwks_uri, https_client, importer, clock);
 #pragma once
 
 #include <chrono>

@@ -93,8 +93,7 @@ Status SessionService::End(std::string_view secret) {
 }
 
 Status SessionService::EndUserSessions(const std::string& user_id) {
-  Result<std::int64_t> ended = sessions_.EndUserSessions(user_id, clock_.Now());
-  if (!ended.ok()) return ended.error();
+  RETURN_IF_ERROR(sessions_.EndUserSessions(user_id, clock_.Now()));
   return Status();
 }
 

@@ -68,22 +68,21 @@ Result<User> UserAdministration::Create(const Actor& admin, User user) {
 
 Result<User> UserAdministration::Update(const Actor& admin, const std::string& id,
                                         const UserChanges& changes) {
-  Result<User> user = LoadInScope(admin, id);
-  if (!user.ok()) return user;
-  if (changes.name) user->name = *changes.name;
-  if (changes.roles) user->roles = *changes.roles;
-  if (changes.disabled) user->disabled = *changes.disabled;
+  ASSIGN_OR_RETURN(User user, LoadInScope(admin, id));
+  if (changes.name) user.name = *changes.name;
+  if (changes.roles) user.roles = *changes.roles;
+  if (changes.disabled) user.disabled = *changes.disabled;
   if (changes.certificate_fingerprint) {
-    user->certificate_fingerprint =
+    user.certificate_fingerprint =
         changes.certificate_fingerprint->empty() ? std::nullopt : changes.certificate_fingerprint;
   }
-  RETURN_IF_ERROR(ValidateUser(*user));
+  RETURN_IF_ERROR(ValidateUser(user));
   // The changed user must still be the admin's to manage (no granting of
   // national_admin by an agency admin).
-  if (!MayManageUser(admin, *user)) return OutOfScope(admin, *user);
-  RETURN_IF_ERROR(store_.UpdateUser(*user));
+  if (!MayManageUser(admin, user)) return OutOfScope(admin, user);
+  RETURN_IF_ERROR(store_.UpdateUser(user));
   tokens_.ForgetUser(id);
-  if (user->disabled && sessions_ != nullptr) RETURN_IF_ERROR(sessions_->EndUserSessions(id));
+  if (user.disabled && sessions_ != nullptr) RETURN_IF_ERROR(sessions_->EndUserSessions(id));
   return user;
 }
 

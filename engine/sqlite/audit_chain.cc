@@ -135,23 +135,21 @@ class Auditor {
     std::string sql = std::string("SELECT ") + kEventColumns + " FROM events";
     if (options_.dossier_code) sql += " WHERE dossier_code = ?1";
     sql += " ORDER BY dossier_code, idx";
-    Result<SqliteStatement*> events = Prepare(sql);
-    if (!events.ok()) return events.error();
-    StatementReset reset(*events);
-    if (options_.dossier_code) (*events)->BindText(1, *options_.dossier_code);
+    ASSIGN_OR_RETURN(SqliteStatement * events, Prepare(sql));
+    StatementReset reset(events);
+    if (options_.dossier_code) events->BindText(1, *options_.dossier_code);
 
     for (;;) {
       if (Full()) return Finish();
-      Result<bool> row = (*events)->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      const std::string code = (*events)->ColumnText(1);
+      ASSIGN_OR_RETURN(bool row, events->Step());
+      if (!row) break;
+      const std::string code = events->ColumnText(1);
       if (!current_ || code != current_->code) {
         RETURN_IF_ERROR(FinishDossier());
         current_.emplace();
         current_->code = code;
       }
-      RETURN_IF_ERROR(ReadEvent(**events));
+      RETURN_IF_ERROR(ReadEvent(*events));
     }
     RETURN_IF_ERROR(FinishDossier());
     if (options_.dossier_code && result_.dossiers_checked == 0) {
@@ -271,13 +269,12 @@ class Auditor {
                                                          "SELECT procedure_code, "
                                                          "definition_version, state, version, "
                                                          "assignee FROM dossiers WHERE code = ?1");
-    if (!row.ok()) return row.error();
+    RETURN_IF_ERROR(row);
     rows_statement_ = *row;
     StatementReset reset(*row);
     (*row)->BindText(1, dossier.code);
-    Result<bool> found = (*row)->Step();
-    if (!found.ok()) return found.error();
-    if (!*found) {
+    ASSIGN_OR_RETURN(bool found, (*row)->Step());
+    if (!found) {
       Problem(BrokenLink::Kind::kRow, dossier.code, 0, 0,
               "events exist but the dossier row is missing");
       return {};
@@ -289,9 +286,9 @@ class Auditor {
     stored.state = (*row)->ColumnText(2);
     stored.version = (*row)->ColumnInt(3);
     stored.assignee = (*row)->ColumnOptionalText(4);
-    Result<const Workflow*> workflow = WorkflowOf(stored.procedure_code, stored.definition_version);
-    if (!workflow.ok()) return workflow.error();
-    if (*workflow == nullptr) {
+    ASSIGN_OR_RETURN(const Workflow* workflow,
+                     WorkflowOf(stored.procedure_code, stored.definition_version));
+    if (workflow == nullptr) {
       Problem(BrokenLink::Kind::kRow, dossier.code, 0, 0,
               "workflow " + stored.procedure_code + " version " +
                   std::to_string(stored.definition_version) +
@@ -310,7 +307,7 @@ class Auditor {
     };
     Result<ReplayedDossier> replayed =
         ReplayHistory(workflow_of, stored.definition_version, dossier.history);
-    if (!lookup_failed.ok()) return lookup_failed;
+    RETURN_IF_ERROR(lookup_failed);
     if (!replayed.ok()) {
       Problem(BrokenLink::Kind::kRow, dossier.code, 0, 0,
               "the events do not replay: " + replayed.error().message());
@@ -333,7 +330,7 @@ class Auditor {
                                         : Prepare(
                                               "SELECT document FROM definitions WHERE "
                                               "procedure_code = ?1 AND version = ?2");
-    if (!stmt.ok()) return stmt.error();
+    RETURN_IF_ERROR(stmt);
     definition_statement_ = *stmt;
     StatementReset reset(*stmt);
     (*stmt)->BindText(1, procedure_code);
@@ -418,7 +415,7 @@ Result<std::vector<ChainHead>> ReadChainHeads(sqlite3* db) {
   Status read = stmt.ForEachRow([&](SqliteStatement& row) {
     heads.push_back(ChainHead{row.ColumnText(0), row.ColumnInt(1), row.ColumnText(2)});
   });
-  if (!read.ok()) return read.error();
+  RETURN_IF_ERROR(read);
   return heads;
 }
 

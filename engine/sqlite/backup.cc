@@ -50,7 +50,7 @@ Status BackupDatabase(const std::string& source_path, const std::string& output_
     begun = source->QueryText("SELECT COUNT(*) FROM sqlite_schema").ok()
                 ? Status()
                 : Status(Error(ErrorCode::kInternal, "cannot read " + source_path));
-  if (!begun.ok()) return begun;
+  RETURN_IF_ERROR(begun);
 
   BackupHandle backup;
   backup.handle = sqlite3_backup_init(target->handle(), "main", source->handle(), "main");

@@ -31,7 +31,7 @@ Result<std::vector<StoredDefinition>> ReadDefinitions(SqliteStatement& stmt) {
     definitions.push_back(std::move(definition));
     return Status();
   });
-  if (!read.ok()) return read.error();
+  RETURN_IF_ERROR(read);
   return definitions;
 }
 

@@ -19,8 +19,7 @@ Status InsertDocument(SqliteConnection& db, const DocumentInfo& info, std::strin
     stmt->BindInt(2, info.size);
     stmt->BindText(3, info.media_type);
     stmt->BindBlob(4, bytes);
-    Status stored = stmt->Run();
-    if (!stored.ok()) return stored;
+    RETURN_IF_ERROR(stmt->Run());
   }
   ASSIGN_OR_RETURN(
       SqliteStatement * upload,
@@ -96,19 +95,16 @@ Status ReferenceDocuments(SqliteConnection& db, KnownDocumentReferences& known,
     StatementReset reset(insert);
     insert->BindTextNoCopy(1, id);
     insert->BindTextNoCopy(2, dossier.code);
-    Status inserted = insert->Run();
-    if (!inserted.ok()) return inserted;
+    RETURN_IF_ERROR(insert->Run());
     known.Add(id, dossier.code);
     return Status();
   };
   for (const auto& [key, id] : dossier.documents) {
-    Status added = reference(id);
-    if (!added.ok()) return added;
+    RETURN_IF_ERROR(reference(id));
   }
   for (const SignatureEvidence& signature : dossier.result_signatures) {
     if (signature.signature_id.empty()) continue;
-    Status added = reference(signature.signature_id);
-    if (!added.ok()) return added;
+    RETURN_IF_ERROR(reference(signature.signature_id));
   }
   return dossier.result_document ? reference(*dossier.result_document) : Status();
 }

@@ -175,7 +175,7 @@ Result<std::vector<DossierSummary>> ReadSummaries(SqliteStatement& stmt) {
     summary.updated_at = FromSeconds(row.ColumnInt(9));
     summaries.push_back(std::move(summary));
   });
-  if (!read.ok()) return read.error();
+  RETURN_IF_ERROR(read);
   return summaries;
 }
 

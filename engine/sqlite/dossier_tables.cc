@@ -84,9 +84,7 @@ Result<Dossier> ReadDossier(const SqliteStatement& row) {
   RETURN_IF_ERROR(DecodeClockParts(row.ColumnText(12), &d.clock));
   ASSIGN_OR_RETURN(nlohmann::json form, DecodeJson(row.ColumnText(13), "form_json"));
   d.form = std::move(form);
-  Result<std::map<std::string, std::string>> documents = DecodeDocuments(row.ColumnText(14));
-  if (!documents.ok()) return documents.error();
-  d.documents = std::move(documents).value();
+  ASSIGN_OR_RETURN(d.documents, DecodeDocuments(row.ColumnText(14)));
   d.result_document = row.ColumnOptionalText(15);
   ASSIGN_OR_RETURN(std::vector<SignatureEvidence> signatures, DecodeSignatures(row.ColumnText(16)));
   d.result_signatures = std::move(signatures);
@@ -130,12 +128,11 @@ Result<DossierRow> EncodeDossierRow(const Dossier& dossier, int national_status,
 
 Status InsertDossier(SqliteConnection& db, const DossierRow& row) {
   const std::string& code = row.dossier->code;
-  Result<SqliteStatement*> exists = db.Prepare("SELECT 1 FROM dossiers WHERE code = ?1");
-  if (!exists.ok()) return exists.error();
+  ASSIGN_OR_RETURN(SqliteStatement * exists, db.Prepare("SELECT 1 FROM dossiers WHERE code = ?1"));
   {
-    StatementReset reset(*exists);
-    (*exists)->BindText(1, code);
-    ASSIGN_OR_RETURN(bool found, (*exists)->Step());
+    StatementReset reset(exists);
+    exists->BindText(1, code);
+    ASSIGN_OR_RETURN(bool found, exists->Step());
     if (found) {
       return Error(ErrorCode::kConflict, "dossier " + code + " already exists",
                    ErrorReason::kDossierExists);
@@ -156,8 +153,7 @@ Status UpdateDossier(SqliteConnection& db, const DossierRow& row, std::int64_t e
     BindDossierRow(*update, row);
     update->BindInt(19, expected_version);
     update->BindInt(20, enters_state ? 1 : 0);
-    Status updated = update->Run();
-    if (!updated.ok()) return updated;
+    RETURN_IF_ERROR(update->Run());
   }
   if (sqlite3_changes(db.handle()) != 0) return Status();
   ASSIGN_OR_RETURN(SqliteStatement * current,
@@ -179,8 +175,7 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
   {
     StatementReset reset(remove);
     remove->BindTextNoCopy(1, dossier.code);
-    Status removed = remove->Run();
-    if (!removed.ok()) return removed;
+    RETURN_IF_ERROR(remove->Run());
   }
   ASSIGN_OR_RETURN(
       SqliteStatement * insert,
@@ -194,8 +189,7 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
     insert->BindTextNoCopy(3, dossier.state);
     insert->BindInt(4, due);
     insert->BindTextNoCopy(5, dossier.code);
-    Status inserted = insert->Run();
-    if (!inserted.ok()) return inserted;
+    RETURN_IF_ERROR(insert->Run());
   }
   return Status();
 }
@@ -209,9 +203,8 @@ Result<std::int64_t> NextDossierNumber(SqliteConnection& db, const std::string& 
   StatementReset reset(stmt);
   stmt->BindText(1, agency);
   stmt->BindText(2, FormatRfc3339Date(date));
-  Result<bool> row = stmt->Step();
-  if (!row.ok()) return row.error();
-  if (!*row) return Error(ErrorCode::kInternal, "sequence upsert returned no row");
+  ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return Error(ErrorCode::kInternal, "sequence upsert returned no row");
   return stmt->ColumnInt(0);
 }
 
@@ -332,7 +325,7 @@ Result<std::vector<QueueDepth>> QueryQueueDepths(SqliteConnection& db) {
   Status read = stmt->ForEachRow([&](const SqliteStatement& row) {
     depths.push_back({row.ColumnText(0), row.ColumnText(1), row.ColumnInt(2)});
   });
-  if (!read.ok()) return read.error();
+  RETURN_IF_ERROR(read);
   return depths;
 }
 

@@ -109,8 +109,7 @@ Status AppendEvent(SqliteConnection& db, EventChainHeads& heads, const std::stri
     } else {
       stmt.BindNull(16);
     }
-    Status inserted = stmt.Run();
-    if (!inserted.ok()) return inserted;
+    RETURN_IF_ERROR(stmt.Run());
   }
   heads.Put(dossier_code, EventChainHeads::Head{index, std::move(hash)});
   return Status();

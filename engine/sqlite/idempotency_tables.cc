@@ -21,8 +21,7 @@ Status ReserveIdempotencyRow(SqliteConnection& db, const std::string& user_id,
     purge->BindText(1, user_id);
     purge->BindText(2, key);
     purge->BindInt(3, ToSeconds(expire_before));
-    Status purged = purge->Run();
-    if (!purged.ok()) return purged;
+    RETURN_IF_ERROR(purge->Run());
   }
   ASSIGN_OR_RETURN(
       SqliteStatement * insert,
@@ -35,8 +34,7 @@ Status ReserveIdempotencyRow(SqliteConnection& db, const std::string& user_id,
     insert->BindText(2, key);
     insert->BindText(3, fingerprint);
     insert->BindInt(4, ToSeconds(at));
-    Status inserted = insert->Run();
-    if (!inserted.ok()) return inserted;
+    RETURN_IF_ERROR(insert->Run());
   }
   if (sqlite3_changes(db.handle()) == 1) return Status();
   ASSIGN_OR_RETURN(SqliteStatement * stmt,
@@ -64,8 +62,7 @@ Status CompleteIdempotencyRow(SqliteConnection& db, const std::string& user_id,
   stmt->BindText(1, user_id);
   stmt->BindText(2, key);
   stmt->BindText(3, response);
-  Status updated = stmt->Run();
-  if (!updated.ok()) return updated;
+  RETURN_IF_ERROR(stmt->Run());
   if (sqlite3_changes(db.handle()) == 0) {
     return Error(ErrorCode::kNotFound, "idempotency key " + key + " is not reserved");
   }

@@ -14,8 +14,7 @@ constexpr const char* kCreateMigrationsTable =
     "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)";
 
 Status ApplyOne(SqliteConnection& connection, const Migration& migration, Instant now) {
-  Status status = connection.Exec(migration.sql);
-  if (!status.ok()) return status;
+  RETURN_IF_ERROR(connection.Exec(migration.sql));
   ASSIGN_OR_RETURN(
       SqliteStatement * record,
       connection.Prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)"));
@@ -37,7 +36,7 @@ Result<std::int64_t> ApplyMigrations(SqliteConnection& connection,
       created.ok() ? connection.QueryText("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
                    : Result<std::string>(created.error());
   (void)connection.Exec("COMMIT");
-  if (!current_text.ok()) return current_text.error();
+  RETURN_IF_ERROR(current_text);
   std::int64_t current = 0;
   const std::string& text = current_text.value();
   if (std::from_chars(text.data(), text.data() + text.size(), current).ec != std::errc()) {

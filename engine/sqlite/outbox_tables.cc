@@ -36,8 +36,7 @@ Status InsertOutbox(SqliteConnection& db, const std::vector<OutboxEntry>& outbox
     insert->BindText(2, payloads[i]);
     insert->BindInt(3, ToSeconds(at));
     insert->BindText(4, agency);
-    Status inserted = insert->Run();
-    if (!inserted.ok()) return inserted;
+    RETURN_IF_ERROR(insert->Run());
   }
   return Status();
 }
@@ -66,7 +65,7 @@ Result<std::vector<StoredOutboxEntry>> QueryOutbox(SqliteConnection& db, const O
     entries.push_back(std::move(entry));
     return Status();
   });
-  if (!read.ok()) return read.error();
+  RETURN_IF_ERROR(read);
   return entries;
 }
 
@@ -108,8 +107,7 @@ Status InsertDeadLetter(SqliteConnection& db, const DeadLetter& letter) {
     stmt->BindInt(3, letter.attempts);
     stmt->BindText(4, letter.last_error);
     stmt->BindInt(5, ToSeconds(letter.failed_at));
-    Status inserted = stmt->Run();
-    if (!inserted.ok()) return inserted;
+    RETURN_IF_ERROR(stmt->Run());
   }
   return AdvanceDeliveryCursor(db, letter.entry_id, letter.failed_at);
 }
@@ -139,7 +137,7 @@ Result<std::vector<DeadLetter>> QueryDeadLetters(SqliteConnection& db,
     letter.failed_at = FromSeconds(row.ColumnInt(5));
     letters.push_back(std::move(letter));
   });
-  if (!read.ok()) return read.error();
+  RETURN_IF_ERROR(read);
   return letters;
 }
 

@@ -254,7 +254,7 @@ Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t
         counts.*field.member += row.ColumnInt(column++);
       }
     });
-    if (!summed.ok()) return summed;
+    RETURN_IF_ERROR(summed);
   }
 
   ASSIGN_OR_RETURN(SqliteStatement * overdue,
@@ -314,8 +314,7 @@ Status EnsureReportRollup(SqliteConnection& db) {
   ASSIGN_OR_RETURN(std::string rolled_up,
                    db.QueryText("SELECT EXISTS (SELECT 1 FROM report_daily)"));
   if (rolled_up != "0") return Status();
-  Status begun = db.Exec("BEGIN IMMEDIATE");
-  if (!begun.ok()) return begun;
+  RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   auto finish = [&](Status status) {
     (void)db.Exec(status.ok() ? "COMMIT" : "ROLLBACK");
     return status;

@@ -272,8 +272,7 @@ void SqliteConnectionPool::RunBatchWithSavepoints(std::vector<PendingWrite*>& ba
 // BEGIN IMMEDIATE, and the view dropped if another connection committed
 // since the writer last looked (the write lock now keeps others out).
 Status SqliteConnectionPool::BeginBatch() {
-  Status begun = RunCached(*writer_, "BEGIN IMMEDIATE");
-  if (!begun.ok()) return begun;
+  RETURN_IF_ERROR(RunCached(*writer_, "BEGIN IMMEDIATE"));
   Result<std::string> version = writer_->QueryText("PRAGMA data_version");
   if (!version.ok() || *version != data_version_) {
     ViewLost();

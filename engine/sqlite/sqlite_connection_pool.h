@@ -52,6 +52,7 @@
 #include <vector>
 
 #include "engine/domain/status.h"
+#include "engine/domain/status_macros.h"
 #include "engine/sqlite/sqlite_db.h"
 
 namespace motcua {
@@ -111,8 +112,7 @@ class SqliteConnectionPool {
   template <typename T>
   Result<T> Read(const std::function<Result<T>(SqliteConnection&)>& read) {
     ReaderLease lease(*this);
-    Status begun = lease.Begin();
-    if (!begun.ok()) return begun.error();
+    RETURN_IF_ERROR(lease.Begin());
     Result<T> result = read(lease.connection());
     lease.End();
     return result;

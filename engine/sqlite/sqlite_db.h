@@ -7,11 +7,11 @@
 // SQLite message; nothing throws.
 //
 // Example:
-//   Result<SqliteStatement*> stmt = connection.Prepare("SELECT version FROM dossiers WHERE code =
-//   ?1"); if (!stmt.ok()) return stmt.error(); StatementReset reset(*stmt);          // resets when
-//   the scope ends
-//   (*stmt)->BindText(1, code);
-//   Result<bool> row = (*stmt)->Step();   // true: a row is ready
+//   ASSIGN_OR_RETURN(SqliteStatement * stmt,
+//                    connection.Prepare("SELECT version FROM dossiers WHERE code = ?1"));
+//   StatementReset reset(stmt);  // resets when the scope ends
+//   stmt->BindText(1, code);
+//   ASSIGN_OR_RETURN(bool row, stmt->Step());  // true: a row is ready
 #pragma once
 
 #include <sqlite3.h>
@@ -25,6 +25,7 @@
 #include <unordered_map>
 
 #include "engine/domain/status.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 
@@ -81,9 +82,8 @@ class SqliteStatement {
 template <typename OnRow>
 Status SqliteStatement::ForEachRow(OnRow&& on_row) {
   for (;;) {
-    Result<bool> row = Step();
-    if (!row.ok()) return row.error();
-    if (!*row) return Status();
+    ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status();
     if constexpr (std::is_void_v<std::invoke_result_t<OnRow&, SqliteStatement&>>) {
       on_row(*this);
     } else if (Status status = on_row(*this); !status.ok()) {

@@ -88,8 +88,7 @@ Status SqliteIdentityStore::UpdateUser(const User& user) {
   update->BindText(4, user.agency);
   update->BindOptionalText(5, user.certificate_fingerprint);
   update->BindInt(6, user.disabled ? 1 : 0);
-  Status done = update->Run();
-  if (!done.ok()) return done;
+  RETURN_IF_ERROR(update->Run());
   if (sqlite3_changes(db_->handle()) == 0) {
     return Error(ErrorCode::kNotFound, "user " + user.id + " does not exist",
                  ErrorReason::kUserNotFound);
@@ -123,7 +122,7 @@ Result<std::vector<User>> SqliteIdentityStore::ListUsers(std::optional<std::stri
     users.push_back(std::move(user));
     return Status();
   });
-  if (!read.ok()) return read.error();
+  RETURN_IF_ERROR(read);
   return users;
 }
 
@@ -213,9 +212,8 @@ Result<std::int64_t> SqliteIdentityStore::IdentityGeneration() {
   ASSIGN_OR_RETURN(SqliteStatement * select,
                    db_->Prepare("SELECT generation FROM identity_generation WHERE id = 1"));
   StatementReset reset(select);
-  Result<bool> row = select->Step();
-  if (!row.ok()) return row.error();
-  if (!*row) return Error(ErrorCode::kInternal, "identity_generation has no row");
+  ASSIGN_OR_RETURN(bool row, select->Step());
+  if (!row) return Error(ErrorCode::kInternal, "identity_generation has no row");
   return select->ColumnInt(0);
 }
 

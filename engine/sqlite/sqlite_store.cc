@@ -151,7 +151,7 @@ Result<std::int64_t> SqliteStore::DoNextDossierSequence(const std::string& agenc
     next = number;
     return Status();
   });
-  if (!written.ok()) return written.error();
+  RETURN_IF_ERROR(written);
   return next;
 }
 
@@ -172,16 +172,12 @@ Status SqliteStore::DoCreateDossier(const Dossier& dossier,
   Status created = impl_->Write([&](SqliteConnection& db) -> Status {
     RETURN_IF_ERROR(InsertDossier(db, row));
     for (const EncodedEvent& event : history) {
-      Status appended = AppendEvent(db, impl_->chain_heads, dossier.code, event);
-      if (!appended.ok()) return appended;
+      RETURN_IF_ERROR(AppendEvent(db, impl_->chain_heads, dossier.code, event));
     }
-    Status referenced = ReferenceDocuments(db, impl_->references, dossier);
-    if (!referenced.ok()) return referenced;
-    Status queued = ReplaceQueueEntries(db, dossier, queue_roles, queue_agency);
-    if (!queued.ok()) return queued;
+    RETURN_IF_ERROR(ReferenceDocuments(db, impl_->references, dossier));
+    RETURN_IF_ERROR(ReplaceQueueEntries(db, dossier, queue_roles, queue_agency));
     if (facts) {
-      Status reported = WriteReportFacts(db, *facts);
-      if (!reported.ok()) return reported;
+      RETURN_IF_ERROR(WriteReportFacts(db, *facts));
     }
     return InsertOutbox(db, outbox, outbox_payloads, dossier.agency, updated);
   });
@@ -196,8 +192,7 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
   const Dossier& after = *commit.after;
   ASSIGN_OR_RETURN(DossierRow row,
                    EncodeDossierRow(after, commit.national_status, commit.event->at));
-  Result<EncodedEvent> event = EncodeEvent(after.code, *commit.event);
-  if (!event.ok()) return event.error();
+  ASSIGN_OR_RETURN(EncodedEvent event, EncodeEvent(after.code, *commit.event));
   ASSIGN_OR_RETURN(std::vector<std::string> outbox_payloads, EncodeOutboxPayloads(commit.outbox));
   // Claims and releases keep the dossier in its state; any other event (a
   // self-loop too) enters the target state anew.
@@ -205,35 +200,27 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
   Status committed = impl_->Write([&](SqliteConnection& db) -> Status {
     // Before any write, so that a refused payment leaves nothing behind.
     if (commit.payment) {
-      Result<bool> recorded = PaymentExists(db, commit.payment->transaction_id);
-      if (!recorded.ok()) return recorded.error();
-      if (*recorded) {
+      ASSIGN_OR_RETURN(bool recorded, PaymentExists(db, commit.payment->transaction_id));
+      if (recorded) {
         return Error(ErrorCode::kConflict,
                      "payment " + commit.payment->transaction_id + " is already recorded",
                      ErrorReason::kDuplicatePayment);
       }
     }
     RETURN_IF_ERROR(CheckSignaturesUnused(db, impl_->references, after));
-    Status updated = UpdateDossier(db, row, commit.expected_version, enters_state);
-    if (!updated.ok()) return updated;
-    Status appended = AppendEvent(db, impl_->chain_heads, after.code, *event);
-    if (!appended.ok()) return appended;
+    RETURN_IF_ERROR(UpdateDossier(db, row, commit.expected_version, enters_state));
+    RETURN_IF_ERROR(AppendEvent(db, impl_->chain_heads, after.code, event));
     for (const NewDocument& document : commit.documents) {
-      Status stored =
-          InsertDocument(db, document.info, document.bytes, document.uploaded_by, commit.event->at);
-      if (!stored.ok()) return stored;
+      RETURN_IF_ERROR(InsertDocument(db, document.info, document.bytes, document.uploaded_by,
+                                     commit.event->at));
     }
     if (commit.payment) {
-      Status paid = InsertPayment(db, *commit.payment);
-      if (!paid.ok()) return paid;
+      RETURN_IF_ERROR(InsertPayment(db, *commit.payment));
     }
-    Status queued = ReplaceQueueEntries(db, after, commit.queue_roles, commit.queue_agency);
-    if (!queued.ok()) return queued;
-    Status referenced = ReferenceDocuments(db, impl_->references, after);
-    if (!referenced.ok()) return referenced;
+    RETURN_IF_ERROR(ReplaceQueueEntries(db, after, commit.queue_roles, commit.queue_agency));
+    RETURN_IF_ERROR(ReferenceDocuments(db, impl_->references, after));
     if (commit.facts) {
-      Status reported = WriteReportFacts(db, *commit.facts);
-      if (!reported.ok()) return reported;
+      RETURN_IF_ERROR(WriteReportFacts(db, *commit.facts));
     }
     return InsertOutbox(db, commit.outbox, outbox_payloads, after.agency, commit.event->at);
   });
@@ -254,16 +241,14 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
 
 Result<Dossier> SqliteStore::DoGetDossier(const std::string& code) {
   return impl_->Read<Dossier>([&](SqliteConnection& db) -> Result<Dossier> {
-    Result<Dossier> dossier = QueryDossierRow(db, code);
-    if (!dossier.ok()) return dossier;
-    if (HistoryCache::History known = impl_->histories.Find(code, dossier->version)) {
-      dossier->history = *known;
+    ASSIGN_OR_RETURN(Dossier dossier, QueryDossierRow(db, code));
+    if (HistoryCache::History known = impl_->histories.Find(code, dossier.version)) {
+      dossier.history = *known;
       return dossier;
     }
-    ASSIGN_OR_RETURN(std::vector<DossierEvent> history, QueryHistory(db, code));
-    dossier->history = std::move(history);
-    impl_->histories.Put(code, dossier->version,
-                         std::make_shared<const std::vector<DossierEvent>>(dossier->history));
+    ASSIGN_OR_RETURN(dossier.history, QueryHistory(db, code));
+    impl_->histories.Put(code, dossier.version,
+                         std::make_shared<const std::vector<DossierEvent>>(dossier.history));
     return dossier;
   });
 }
@@ -389,7 +374,7 @@ Result<std::optional<IdempotencyRecord>> SqliteStore::ReserveIdempotencyKey(
   Status written = impl_->Write([&](SqliteConnection& db) {
     return ReserveIdempotencyRow(db, user_id, key, fingerprint, at, expire_before, existing);
   });
-  if (!written.ok()) return written.error();
+  RETURN_IF_ERROR(written);
   return existing;
 }
 

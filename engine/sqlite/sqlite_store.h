@@ -22,8 +22,7 @@
 //   SqliteStoreOptions options;
 //   options.path = "/var/lib/motcua/motcua.db";
 //   options.clock = &clock;
-//   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(options);
-//   if (!store.ok()) return store.error();
+//   ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> store, SqliteStore::Open(options));
 #pragma once
 
 #include <cstddef>

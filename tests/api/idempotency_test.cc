@@ -5,8 +5,10 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <memory>
 
 #include "api/request_authentication.h"
+#include "api/router.h"
 #include "engine/crypto/sha256.h"
 #include "tests/fakes/memory_store.h"
 
@@ -100,6 +102,62 @@ TEST_CASE("idempotency: in-flight keys are 409, failed ones can be retried, bad 
   // Keys expire after the retention period.
   f.clock.Advance(std::chrono::hours(25));
   CHECK(f.Post("alice", "k3", "{}").status == 201);
+}
+
+// Regression: the wrapper checked the token itself and the route behind it
+// checked it again. A request is authenticated once; the wrapper and the
+// route share the answer through the request's facts, which a request
+// handed in without them (as here, and in tests calling the handler) is given.
+TEST_CASE("idempotency: a token is checked once per request, by the wrapper and route together") {
+  FakeClock clock{Instant{std::chrono::sys_days{std::chrono::year{2026} / 3 / 2}}};
+  MemoryStore store{&clock};
+  int token_checks = 0;
+  const RequestAuthenticator authenticate =
+      BearerOnly([&token_checks](std::string_view secret) -> Result<Actor> {
+        ++token_checks;
+        if (secret == "alice") return Actor{"alice", {"x"}, "A"};
+        return Error(ErrorCode::kUnauthenticated, "unknown", ErrorReason::kInvalidToken);
+      });
+  Router router;
+  REQUIRE(router
+              .Add("POST", "/v1/things",
+                   RequireActor(authenticate,
+                                [](const HttpRequest&, const PathParams&, const Actor& actor) {
+                                  return JsonResponse(201, {{"by", actor.user_id}});
+                                }),
+                   RouteAccess::kAuthenticated)
+              .ok());
+  const HttpHandler handler =
+      IdempotentHandler([&router](const HttpRequest& request) { return router.Handle(request); },
+                        store, authenticate, &Sha256Hex, clock);
+
+  struct Case {
+    const char* name;
+    const char* secret;
+    const char* key;    // empty: no Idempotency-Key
+    bool server_facts;  // as the server hands every request in
+    int status;
+  };
+  const Case cases[] = {
+      {"first use of a key", "alice", "once-1", false, 201},
+      {"its replay", "alice", "once-1", false, 201},
+      {"first use, with the server's facts", "alice", "once-2", true, 201},
+      {"its replay, with the server's facts", "alice", "once-2", true, 201},
+      {"an unknown token", "mallory", "once-3", false, 401},
+      {"an unknown token, with the server's facts", "mallory", "once-4", true, 401},
+      {"no key", "alice", "", false, 201},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    HttpRequest request = MakeHttpRequest("POST", "/v1/things", "{}");
+    request.headers.push_back({"Authorization", std::string("Bearer ") + c.secret});
+    request.headers.push_back({"Content-Type", "application/json"});
+    if (*c.key != '\0') request.headers.push_back({"Idempotency-Key", c.key});
+    if (c.server_facts) request.facts = std::make_shared<RequestFacts>();
+    token_checks = 0;
+    CHECK(handler(request).status == c.status);
+    CHECK(token_checks == 1);
+  }
 }
 
 }  // namespace

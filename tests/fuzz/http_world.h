@@ -89,7 +89,7 @@ class HttpWorld {
         reports_(store_, clock_) {
     PublishBundledWorkflows();
     AddUsersAndTokens();
-    Authenticator authenticate =
+    const RequestAuthenticator authenticate =
         BearerOnly([this](std::string_view secret) { return tokens_.Authenticate(secret); });
     dossier_api_ = std::make_unique<DossierApi>(
         DossierApi{dossiers_, catalog_, authenticate, BundledCalendarOnce()});

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/domain/feed_delivery.h"
+#include "engine/domain/page_limit.h"
 
 namespace motcua {
 namespace {
@@ -140,6 +141,14 @@ Instant At(std::int64_t seconds) {
   return Instant(std::chrono::seconds(seconds));
 }
 
+// A query of type Query asking for a page of `limit`.
+template <typename Query>
+Query PageOf(int limit) {
+  Query query;
+  query.limit = limit;
+  return query;
+}
+
 struct Refusal {
   const char* what;
   std::function<Status(RecordingStore&)> call;
@@ -221,41 +230,41 @@ TEST_CASE("store front: an invalid argument is refused before the adapter runs")
          query.limit = 0;
          return StatusOf(s.ListQueue(query));
        },
-       "limit must be at least 1", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
       {"an applicant page of 0",
        [](RecordingStore& s) {
          ApplicantQuery query;
          query.limit = 0;
          return StatusOf(s.ListByApplicant(query));
        },
-       "limit must be at least 1", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
       {"an agency page of -1",
        [](RecordingStore& s) {
          AgencyQuery query;
          query.limit = -1;
          return StatusOf(s.ListByAgency(query));
        },
-       "limit must be at least 1", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
       {"a state page of 0",
        [](RecordingStore& s) {
          StateQuery query;
          query.limit = 0;
          return StatusOf(s.ListInState(query));
        },
-       "limit must be at least 1", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
       {"a version page of 0",
        [](RecordingStore& s) {
          VersionQuery query;
          query.limit = 0;
          return StatusOf(s.ListOnVersion(query));
        },
-       "limit must be at least 1", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
       {"a references page of 0",
        [](RecordingStore& s) { return StatusOf(s.ListDossiersReferencing("id", 0)); },
-       "limit must be at least 1", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
       {"a without-facts page of 0",
        [](RecordingStore& s) { return StatusOf(s.ListDossiersWithoutFacts("", 0)); },
-       "limit must be at least 1", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
       {"an outbox page of 1001",
        [](RecordingStore& s) {
          OutboxQuery query;
@@ -322,9 +331,64 @@ TEST_CASE("store front: valid arguments reach the adapter, page limits cut to th
   CHECK(store.last_limit == 1000);
   (void)store.ListDeadLetters(std::nullopt, 1);
   CHECK(store.last_limit == 1);
+  (void)store.ListDossiersWithoutFacts("", 5000);
+  CHECK(store.last_limit == DossierStore::kMaxPageSize);
   CHECK(store.PutDocument({"id-of-bytes", 5, "text/plain"}, "bytes", "u", At(0)).error().code() ==
         ErrorCode::kUnavailable);
-  CHECK(store.calls == 9);
+  CHECK(store.calls == 10);
+}
+
+// Regression: the dossier listings refused a limit below 1 with an error of
+// their own (no reason, so 400 over HTTP) where every other limit check
+// answers the page rule's 422 "validation": one bad limit, one answer.
+TEST_CASE("store front: a limit below 1 gets the page rule's error on every listing") {
+  struct Listing {
+    const char* what;
+    std::function<Status(RecordingStore&)> call;
+    PageLimitRule rule;
+  };
+  const std::vector<Listing> listings = {
+      {"queue", [](RecordingStore& s) { return StatusOf(s.ListQueue(PageOf<QueueQuery>(0))); },
+       kStoreReadRule},
+      {"applicant",
+       [](RecordingStore& s) { return StatusOf(s.ListByApplicant(PageOf<ApplicantQuery>(0))); },
+       kStoreReadRule},
+      {"agency", [](RecordingStore& s) { return StatusOf(s.ListByAgency(PageOf<AgencyQuery>(0))); },
+       kStoreReadRule},
+      {"state", [](RecordingStore& s) { return StatusOf(s.ListInState(PageOf<StateQuery>(0))); },
+       kStoreReadRule},
+      {"version",
+       [](RecordingStore& s) { return StatusOf(s.ListOnVersion(PageOf<VersionQuery>(0))); },
+       kStoreReadRule},
+      {"references", [](RecordingStore& s) { return StatusOf(s.ListDossiersReferencing("id", 0)); },
+       kStoreReadRule},
+      {"without facts",
+       [](RecordingStore& s) { return StatusOf(s.ListDossiersWithoutFacts("", 0)); },
+       kStoreReadRule},
+      {"outbox",
+       [](RecordingStore& s) {
+         return StatusOf(s.ListOutbox(OutboxQuery{0, 0, {}}));
+       },
+       kFeedPageRule},
+      {"dead letters",
+       [](RecordingStore& s) { return StatusOf(s.ListDeadLetters(std::nullopt, 0)); },
+       kFeedPageRule},
+  };
+  for (const Listing& listing : listings) {
+    CAPTURE(listing.what);
+    RecordingStore store;
+    const Status status = listing.call(store);
+    const Error rule = CheckPageLimit(0, listing.rule).error();
+    REQUIRE_FALSE(status.ok());
+    CHECK(status.error().code() == rule.code());
+    CHECK(status.error().reason() == ErrorReason::kValidation);
+    CHECK(status.error().reason() == rule.reason());
+    CHECK(status.error().message() == rule.message());
+    REQUIRE(status.error().fields().size() == 1);
+    CHECK(status.error().fields()[0].pointer == "/limit");
+    CHECK(status.error().fields()[0].message == rule.fields()[0].message);
+    CHECK(store.calls == 0);
+  }
 }
 
 }  // namespace

@@ -1390,19 +1390,19 @@ TEST_CASE_TEMPLATE("store: invalid arguments are refused alike by every adapter,
          query.limit = 0;
          return status_of(f.store->ListQueue(query));
        },
-       "limit must be at least 1", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
       {"a state page of 0",
        [&] {
          StateQuery query{stored.procedure_code, stored.state, SampleTime(3600), 0, {}, {}};
          return status_of(f.store->ListInState(query));
        },
-       "limit must be at least 1", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
       {"a references page of 0",
        [&] { return status_of(f.store->ListDossiersReferencing(Sha256Hex(bytes), 0)); },
-       "limit must be at least 1", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
       {"a without-facts page of 0",
        [&] { return status_of(f.store->ListDossiersWithoutFacts("", 0)); },
-       "limit must be at least 1", "/limit"},
+       "limit must be a whole number from 1 to 1000", "/limit"},
       {"an outbox page of 1001",
        [&] {
          return status_of(f.store->ListOutbox(OutboxQuery{0, 1001, {}}));
