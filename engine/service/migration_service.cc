@@ -59,15 +59,16 @@ MigrationVerdict AlreadyMigrated(const Dossier& dossier, const DossierEvent& eve
   return verdict;
 }
 
-// A listed dossier that is no longer (or never was) selected by the plan. A
-// code that names no dossier of the procedure says nothing about it.
+// A listed dossier that is no longer (or never was) selected by the plan.
+// `dossier` is null when the code names no dossier of the plan's procedure,
+// and then nothing about it is said.
 MigrationVerdict NoLongerSelected(const std::string& code, std::int64_t listed_version,
-                                  const Dossier* dossier, const std::string& procedure_code) {
+                                  const Dossier* dossier) {
   MigrationVerdict verdict;
   verdict.code = code;
   verdict.version = listed_version;
   verdict.block = MigrationBlock::kChangedSincePlan;
-  if (dossier == nullptr || dossier->procedure_code != procedure_code) {
+  if (dossier == nullptr) {
     verdict.detail = "No dossier of this procedure has this code.";
     return verdict;
   }
@@ -179,8 +180,9 @@ Status MigrationService::Move(const Actor& actor, const Prepared& prepared,
   commit.event = &after.history.back();
   commit.queue_roles = QueueRolesOf(to, after.state);
   commit.queue_agency = QueueAgencyOf(to, after.state);
-  commit.national_status = static_cast<int>(StatusOf(to, after.state));
-  if (StatusOf(to, after.state) != StatusOf(from, dossier.state)) {
+  const NationalStatus status = StatusOf(to, after.state);
+  commit.national_status = static_cast<int>(status);
+  if (status != StatusOf(from, dossier.state)) {
     commit.outbox.push_back(
         OutboxEntry{kDossierStatusTopic, NationalSyncPayload(to, after, after.history.back())});
   }
@@ -220,11 +222,11 @@ Result<MigrationApplied> MigrationService::Apply(const Actor& actor,
     if (!dossier.ok() && dossier.error().code() != ErrorCode::kNotFound) return dossier.error();
     MigrationOutcome outcome;
     if (!dossier.ok() || dossier->procedure_code != plan.procedure_code) {
-      outcome.verdict = NoLongerSelected(code, listed_version, nullptr, plan.procedure_code);
+      outcome.verdict = NoLongerSelected(code, listed_version, nullptr);
     } else if (const DossierEvent* moved = FindMigrateEvent(*dossier, etag)) {
       outcome.verdict = AlreadyMigrated(*dossier, *moved);
     } else if (!SelectedByPlan(plan, prepared.from->workflow, *dossier)) {
-      outcome.verdict = NoLongerSelected(code, listed_version, &*dossier, plan.procedure_code);
+      outcome.verdict = NoLongerSelected(code, listed_version, &*dossier);
     } else {
       outcome.verdict = JudgeMigration(plan, prepared.from->workflow, prepared.to->workflow,
                                        *prepared.to_form, *dossier, listed_version);

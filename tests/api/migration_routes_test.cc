@@ -139,6 +139,15 @@ struct Api : PermanentResidenceService {
                 {{"If-Match", "\"" + etag + "\""}});
   }
 
+  // Publishes a version of 1.004222-HN01, agency A's own variant of 1.004222
+  // (its admin t-admin owns it), named `name` when given.
+  void PublishLocalVariant(const std::string& name = "") {
+    json local = LoadJson(kPermanentResidenceFile);
+    local["procedure"]["code"] = "1.004222-HN01";
+    if (!name.empty()) local["procedure"]["name"] = name;
+    REQUIRE(catalog->Publish(Tokens().at("t-admin"), local).ok());
+  }
+
   Dossier Stored(const std::string& code) { return store.GetDossier(code).value(); }
 
   int MigrateEvents(const std::string& code) {
@@ -431,9 +440,7 @@ TEST_CASE("migration apply: a selection naming another procedure's dossier says 
   Api api;
   // Another procedure's dossier, listed with the version it has, under an
   // etag the caller computed itself (the etag is a plain hash, not a secret).
-  json local = LoadJson(kPermanentResidenceFile);
-  local["procedure"]["code"] = "1.004222-HN01";
-  REQUIRE(api.catalog->Publish(Tokens().at("t-admin"), local).ok());
+  api.PublishLocalVariant();
   const std::string foreign = api.Submit("1.004222-HN01");
   const Dossier before = api.Stored(foreign);
   MigrationPlan plan = ParseMigrationPlan(kMappedPlan, "1.004222").value();
@@ -517,11 +524,8 @@ TEST_CASE("migration routes: only the procedure's owners apply, others get 403")
 
 TEST_CASE("migration routes: an agency's own procedure: its admins and auditors dry-run") {
   Api api;
-  json local = LoadJson(kPermanentResidenceFile);
-  local["procedure"]["code"] = "1.004222-HN01";
-  REQUIRE(api.catalog->Publish(Tokens().at("t-admin"), local).ok());
-  local["procedure"]["name"] = "Local variant, v2";
-  REQUIRE(api.catalog->Publish(Tokens().at("t-admin"), local).ok());
+  api.PublishLocalVariant();
+  api.PublishLocalVariant("Local variant, v2");
   const std::string path = "/v1/procedures/1.004222-HN01/migrations/dry-run";
   CHECK(api.Call("POST", path, "t-admin", kPlan.dump()).status == 200);
   CHECK(api.Call("POST", path, "t-auditor", kPlan.dump()).status == 200);
