@@ -83,6 +83,19 @@ std::optional<SignatureEvidence> SignatureEvidenceFromJson(const nlohmann::json&
   return evidence;
 }
 
+EventHistory::Events& EventHistory::Mutable() {
+  if (!events_ || !owned_ || events_.use_count() != 1) {
+    events_ = events_ ? std::make_shared<Events>(*events_) : std::make_shared<Events>();
+    owned_ = true;
+  }
+  return *events_;
+}
+
+const EventHistory::Events& EventHistory::Empty() {
+  static const Events empty;
+  return empty;
+}
+
 bool IsBookkeepingEvent(const DossierEvent& event) {
   return event.from_state == event.to_state &&
          (event.action == kClaimAction || event.action == kReleaseAction ||

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -140,6 +142,64 @@ bool IsBookkeepingEvent(const DossierEvent& event);
 // Document ids are SHA-256 digests of the bytes: 64 lowercase hex digits.
 bool IsDocumentId(std::string_view id);
 
+// A dossier's events, oldest first, shared between copies until one of them
+// changes (copy on write). Copying a Dossier therefore copies no event: the
+// store's history cache hands out the one decoded history to every reader,
+// and a transition copies the events only once, when it appends its own.
+//
+// Reads go through the const members, or through the implicit conversion to
+// `const std::vector<DossierEvent>&` for functions that take a vector. The
+// mutating members first make this copy the sole owner of its events.
+// Not thread-safe for one object, like std::vector; distinct copies may be
+// used from distinct threads.
+class EventHistory {
+ public:
+  using Events = std::vector<DossierEvent>;
+  using const_iterator = Events::const_iterator;
+  using const_reverse_iterator = Events::const_reverse_iterator;
+
+  EventHistory() = default;
+  EventHistory(Events events)  // NOLINT(google-explicit-constructor): a vector is a history
+      : events_(std::make_shared<Events>(std::move(events))), owned_(true) {}
+  EventHistory(std::initializer_list<DossierEvent> events) : EventHistory(Events(events)) {}
+  // Shares `events` (null reads as empty) without copying them.
+  static EventHistory Shared(std::shared_ptr<const Events> events) {
+    EventHistory history;
+    history.events_ = std::const_pointer_cast<Events>(std::move(events));
+    return history;
+  }
+  // The events, to be shared by whoever keeps them (never null).
+  std::shared_ptr<const Events> shared() const {
+    return events_ ? events_ : std::make_shared<const Events>();
+  }
+
+  operator const Events&() const { return get(); }  // NOLINT(google-explicit-constructor)
+  const Events& get() const { return events_ ? *events_ : Empty(); }
+
+  bool empty() const { return get().empty(); }
+  std::size_t size() const { return get().size(); }
+  const_iterator begin() const { return get().begin(); }
+  const_iterator end() const { return get().end(); }
+  const_reverse_iterator rbegin() const { return get().rbegin(); }
+  const_reverse_iterator rend() const { return get().rend(); }
+  const DossierEvent& front() const { return get().front(); }
+  const DossierEvent& back() const { return get().back(); }
+  const DossierEvent& operator[](std::size_t i) const { return get()[i]; }
+
+  void push_back(DossierEvent event) { Mutable().push_back(std::move(event)); }
+  void clear() { events_.reset(); owned_ = false; }
+  // The events as this copy's own vector, copied first if shared.
+  Events& Mutable();
+
+ private:
+  static const Events& Empty();
+  // Null for no events. Changed in place only when `owned_` (this class made
+  // the vector, so it is not a const object) and no other copy shares it;
+  // events shared in through Shared() are copied before any change.
+  std::shared_ptr<Events> events_;
+  bool owned_ = false;
+};
+
 struct Dossier {
   std::string code;                     // e.g. "000.00.01.H26-261122-0001"
   std::string procedure_code;           // e.g. "1.004222"
@@ -154,7 +214,7 @@ struct Dossier {
   std::optional<std::string> result_document;    // SHA-256 id of the result
   std::vector<SignatureEvidence> result_signatures;
   LegalClock clock;
-  std::vector<DossierEvent> history;  // oldest first
+  EventHistory history;  // oldest first
 };
 
 }  // namespace motcua

@@ -76,7 +76,7 @@ struct Transition {
   Dossier dossier;
 
   const DossierEvent& event() const { return dossier.history.back(); }
-  DossierEvent& event() { return dossier.history.back(); }
+  DossierEvent& event() { return dossier.history.Mutable().back(); }
 };
 
 // The decision that an actor may take an action on a dossier as it is now,

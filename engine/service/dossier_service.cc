@@ -188,10 +188,10 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
   ASSIGN_OR_RETURN(std::string code, FormatDossierCode({submission.agency, today, sequence}));
   dossier.code = code;
   if (!dossier.history.empty()) {
-    RecordReuse(reused, dossier.history.back());
+    RecordReuse(reused, dossier.history.Mutable().back());
     if (submission.applicant_id == actor.user_id) {
       RecordIdentityData(runnable.workflow.procedure.form_schema, request.verified_identity,
-                         dossier.history.back());
+                         dossier.history.Mutable().back());
     }
   }
   const NationalStatus status = StatusOf(runnable.workflow, dossier.state);

@@ -182,8 +182,7 @@ Status SqliteStore::DoCreateDossier(const Dossier& dossier,
     return InsertOutbox(db, outbox, outbox_payloads, dossier.agency, updated);
   });
   if (created.ok()) {
-    impl_->histories.Put(dossier.code, dossier.version,
-                         std::make_shared<const std::vector<DossierEvent>>(dossier.history));
+    impl_->histories.Put(dossier.code, dossier.version, dossier.history.shared());
   }
   return created;
 }
@@ -227,8 +226,7 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
   if (committed.ok()) {
     // The cache relies on every appended event bumping the version.
     if (after.version == commit.expected_version + 1) {
-      impl_->histories.Put(after.code, after.version,
-                           std::make_shared<const std::vector<DossierEvent>>(after.history));
+      impl_->histories.Put(after.code, after.version, after.history.shared());
     } else {
       impl_->histories.Forget(after.code);
     }
@@ -243,12 +241,11 @@ Result<Dossier> SqliteStore::DoGetDossier(const std::string& code) {
   return impl_->Read<Dossier>([&](SqliteConnection& db) -> Result<Dossier> {
     ASSIGN_OR_RETURN(Dossier dossier, QueryDossierRow(db, code));
     if (HistoryCache::History known = impl_->histories.Find(code, dossier.version)) {
-      dossier.history = *known;
+      dossier.history = EventHistory::Shared(std::move(known));
       return dossier;
     }
     ASSIGN_OR_RETURN(dossier.history, QueryHistory(db, code));
-    impl_->histories.Put(code, dossier.version,
-                         std::make_shared<const std::vector<DossierEvent>>(dossier.history));
+    impl_->histories.Put(code, dossier.version, dossier.history.shared());
     return dossier;
   });
 }

@@ -114,12 +114,12 @@ TEST_CASE("identity claims: a dossier's identity is verified only by its applica
   for (const Case& c : unverified) {
     CAPTURE(c.name);
     Dossier changed = dossier;
-    c.change(changed.history.front());
+    c.change(changed.history.Mutable().front());
     CHECK_FALSE(IdentityVerifiedBy(changed).has_value());
   }
   // Later actions in a session do not make an unverified submission verified.
   Dossier later = dossier;
-  later.history.front().actor.authenticated_by = AuthMethod::kBearerToken;
+  later.history.Mutable().front().actor.authenticated_by = AuthMethod::kBearerToken;
   later.history.push_back(submitted);
   CHECK_FALSE(IdentityVerifiedBy(later).has_value());
 }
@@ -154,13 +154,13 @@ TEST_CASE("identity claims: the recorded identity data counts only for a verifie
 
   // The same record from a clerk's or a token's submission counts for nothing.
   Dossier by_clerk = dossier;
-  by_clerk.history.front().actor.user_id = "clerk-1";
+  by_clerk.history.Mutable().front().actor.user_id = "clerk-1";
   CHECK(IdentityDataFields(by_clerk).empty());
   Dossier by_token = dossier;
-  by_token.history.front().actor.authenticated_by = AuthMethod::kBearerToken;
+  by_token.history.Mutable().front().actor.authenticated_by = AuthMethod::kBearerToken;
   CHECK(IdentityDataFields(by_token).empty());
   Dossier not_a_list = dossier;
-  not_a_list.history.front().payload[kIdentityDataField] = "full_name";
+  not_a_list.history.Mutable().front().payload[kIdentityDataField] = "full_name";
   CHECK(IdentityDataFields(not_a_list).empty());
 }
 

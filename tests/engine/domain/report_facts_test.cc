@@ -109,10 +109,10 @@ TEST_CASE("report facts: only the applicant's own submission at a provider uses 
   Dossier d = Returned(Channel::kOnline, std::chrono::days{1}, March2(17) + 24h * 8);
   d.applicant_id = "001090012345";
   CHECK_FALSE(ComputeReportFacts(wf, d, Calendar()).population_data);  // no actor recorded
-  d.history.front().actor =
+  d.history.Mutable().front().actor =
       Actor{"001090012345", {"applicant"}, "", AuthMethod::kOidcSession, "vneid"};
   CHECK(ComputeReportFacts(wf, d, Calendar()).population_data);
-  d.history.front().actor.authenticated_by = AuthMethod::kBearerToken;
+  d.history.Mutable().front().actor.authenticated_by = AuthMethod::kBearerToken;
   CHECK_FALSE(ComputeReportFacts(wf, d, Calendar()).population_data);
 
   ReportCounts counts;

@@ -234,10 +234,10 @@ TEST_CASE("migration: which dossiers a plan selects") {
   elsewhere.agency = "000.00.02.H26";
   CHECK_FALSE(SelectedByPlan(filtered, versions.v1, elsewhere));
   Dossier later = InFlight("in_review");
-  later.history.front().at = kSubmitted + 1s;
+  later.history.Mutable().front().at = kSubmitted + 1s;
   CHECK_FALSE(SelectedByPlan(filtered, versions.v1, later));
   Dossier earlier = InFlight("in_review");
-  earlier.history.front().at = kSubmitted - 1s;
+  earlier.history.Mutable().front().at = kSubmitted - 1s;
   CHECK_FALSE(SelectedByPlan(filtered, versions.v1, earlier));
 }
 
@@ -427,7 +427,7 @@ TEST_CASE("process-control slip: each stay is judged and named by the version it
   dossier.definition_version = 2;
   dossier.history = MigratedHistory();
   for (std::size_t i = 0; i < dossier.history.size(); ++i) {
-    dossier.history[i].at = kSubmitted + std::chrono::hours(i);
+    dossier.history.Mutable()[i].at = kSubmitted + std::chrono::hours(i);
   }
   const WorkingCalendar calendar = BundledCalendar();
   const std::vector<HandOff> slip =

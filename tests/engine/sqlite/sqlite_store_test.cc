@@ -419,7 +419,7 @@ TEST_CASE(
     SampleTransition next = MoveTo(current, "after", SampleTime(600));
     next.event.actor.authenticated_by = AuthMethod::kOidcSession;
     next.event.actor.identity_provider = "keycloak";
-    next.after.history.back() = next.event;
+    next.after.history.Mutable().back() = next.event;
     REQUIRE(store->CommitTransition(CommitOf(next, current.version)).ok());
     const std::vector<DossierEvent> history = store->GetDossier("OLD-1")->history;
     REQUIRE(history.size() == 4);
@@ -475,14 +475,14 @@ TEST_CASE("sqlite store: a recorded method edited in the database breaks the cha
     {
       auto store = OpenStore(path);
       Dossier current = NewDossier("M-1");
-      current.history[0].actor.authenticated_by = AuthMethod::kOidcSession;
-      current.history[0].actor.identity_provider = "vneid";
+      current.history.Mutable()[0].actor.authenticated_by = AuthMethod::kOidcSession;
+      current.history.Mutable()[0].actor.identity_provider = "vneid";
       REQUIRE(store->CreateDossier(current, {"clerk"}, 1).ok());
       for (int i = 0; i < 2; ++i) {
         SampleTransition next =
             MoveTo(current, "step" + std::to_string(i), SampleTime(60 * (i + 1)));
         next.event.actor.authenticated_by = AuthMethod::kBearerToken;
-        next.after.history.back() = next.event;
+        next.after.history.Mutable().back() = next.event;
         REQUIRE(store->CommitTransition(CommitOf(next, current.version)).ok());
         current = next.after;
       }

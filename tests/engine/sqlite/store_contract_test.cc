@@ -155,7 +155,7 @@ TEST_CASE_TEMPLATE("store: a transition that changes the pinned version (a migra
   SampleTransition migrate = MoveTo(created, "renamed", SampleTime(60));
   migrate.after.definition_version = 2;
   migrate.event.action = "migrate";
-  migrate.after.history.back().action = "migrate";
+  migrate.after.history.Mutable().back().action = "migrate";
   REQUIRE(f.store->CommitTransition(CommitOf(migrate, 1)).ok());
   Result<Dossier> stored = f.store->GetDossier(created.code);
   REQUIRE(stored.ok());
@@ -307,7 +307,7 @@ TEST_CASE_TEMPLATE("store: every event keeps how its actor authenticated", F, ST
                                        {AuthMethod::kCli, ""},
                                        {AuthMethod::kOidcSession, "keycloak"}};
   Dossier current = NewDossier("H26-261120-0009");
-  current.history[0].actor.authenticated_by = AuthMethod::kDemoSession;
+  current.history.Mutable()[0].actor.authenticated_by = AuthMethod::kDemoSession;
   REQUIRE(f.store->CreateDossier(current, {"clerk"}, 1).ok());
   std::vector<DossierEvent> written = current.history;
   for (std::size_t i = 0; i < methods.size(); ++i) {
@@ -315,7 +315,7 @@ TEST_CASE_TEMPLATE("store: every event keeps how its actor authenticated", F, ST
         MoveTo(current, "s" + std::to_string(i), SampleTime(60 * static_cast<std::int64_t>(i + 1)));
     next.event.actor.authenticated_by = methods[i].method;
     next.event.actor.identity_provider = methods[i].provider;
-    next.after.history.back() = next.event;
+    next.after.history.Mutable().back() = next.event;
     REQUIRE(f.store->CommitTransition(CommitOf(next, current.version)).ok());
     written.push_back(next.event);
     current = next.after;
