@@ -254,11 +254,33 @@ WorkingTimeLeft WorkingTimeUntil(const WorkingCalendar& calendar, Instant now, I
   return left;
 }
 
+namespace {
+
+QueueGlance GlanceAtClock(const LegalClock& clock) {
+  QueueGlance glance;
+  if (clock.finished_at) return glance;
+  glance.due_at = clock.due_at;
+  if (!clock.paused.empty() && !clock.paused.back().to) glance.paused_since = clock.paused.back().from;
+  return glance;
+}
+
+}  // namespace
+
 std::optional<WorkingTimeLeft> TimeLeftOn(const WorkingCalendar& calendar, const LegalClock& clock,
                                           Instant now) {
-  if (!clock.due_at || clock.finished_at) return std::nullopt;
-  const bool paused = !clock.paused.empty() && !clock.paused.back().to;
-  return WorkingTimeUntil(calendar, paused ? clock.paused.back().from : now, *clock.due_at);
+  return TimeLeftOn(calendar, GlanceAtClock(clock), now);
+}
+
+std::optional<WorkingTimeLeft> TimeLeftOn(const WorkingCalendar& calendar,
+                                          const QueueGlance& glance, Instant now) {
+  if (!glance.due_at) return std::nullopt;
+  return WorkingTimeUntil(calendar, glance.paused_since.value_or(now), *glance.due_at);
+}
+
+QueueGlance GlanceAt(const Dossier& dossier) {
+  QueueGlance glance = GlanceAtClock(dossier.clock);
+  glance.escalated = EscalationDuringStay(dossier) != nullptr;
+  return glance;
 }
 
 const DossierEvent* EscalationDuringStay(const Dossier& dossier) {

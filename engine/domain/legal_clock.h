@@ -108,6 +108,20 @@ WorkingTimeLeft WorkingTimeUntil(const WorkingCalendar& calendar, Instant now, I
 std::optional<WorkingTimeLeft> TimeLeftOn(const WorkingCalendar& calendar, const LegalClock& clock,
                                           Instant now);
 
+// What a work queue shows of a dossier's current stay, taken when the dossier
+// is written so that a queue listing need not load any history: whether the
+// engine escalated it during the stay, and its legal clock as TimeLeftOn
+// reads it.
+struct QueueGlance {
+  bool escalated = false;             // EscalationDuringStay
+  std::optional<Instant> due_at;      // empty once processing has ended
+  std::optional<Instant> paused_since;  // the open pause's start, if paused
+};
+QueueGlance GlanceAt(const Dossier& dossier);
+// TimeLeftOn for the clock the glance kept.
+std::optional<WorkingTimeLeft> TimeLeftOn(const WorkingCalendar& calendar,
+                                          const QueueGlance& glance, Instant now);
+
 // One hand-off of the process control slip: the dossier sat in `state` from
 // `entered` until `left` (empty while it is still there), handled by the
 // actor of the leaving event.

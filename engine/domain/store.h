@@ -26,6 +26,7 @@
 #include "engine/domain/calendar.h"
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
+#include "engine/domain/legal_clock.h"
 #include "engine/domain/page_limit.h"
 #include "engine/domain/payment.h"
 #include "engine/domain/report_facts.h"
@@ -129,6 +130,10 @@ struct DossierSummary {
   std::optional<std::string> assignee;
   std::optional<Instant> due_at;
   Instant updated_at;
+  // Queue listings only: the glance taken when the dossier was last written.
+  // Empty elsewhere, and for queue entries written before the store kept
+  // glances; the caller then takes it from the dossier itself.
+  std::optional<QueueGlance> glance;
 };
 
 // Dossiers whose current state queues to `role` in `agency`, ordered by due

@@ -795,9 +795,12 @@ Result<std::vector<QueueItem>> DossierService::Queue(const Actor& actor, QueueQu
   items.reserve(page.size());
   for (DossierSummary& summary : page) {
     QueueItem item;
-    ASSIGN_OR_RETURN(Dossier dossier, store_.GetDossier(summary.code));
-    item.escalated = EscalationDuringStay(dossier) != nullptr;
-    item.time_left = TimeLeftOn(calendar_, dossier.clock, now);
+    if (!summary.glance) {  // an entry written before the store kept glances
+      ASSIGN_OR_RETURN(Dossier dossier, store_.GetDossier(summary.code));
+      summary.glance = GlanceAt(dossier);
+    }
+    item.escalated = summary.glance->escalated;
+    item.time_left = TimeLeftOn(calendar_, *summary.glance, now);
     item.summary = std::move(summary);
     items.push_back(std::move(item));
   }

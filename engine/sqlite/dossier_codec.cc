@@ -159,7 +159,9 @@ Result<AuditRecord> ReadEventRow(const SqliteStatement& row) {
   return record;
 }
 
-Result<std::vector<DossierSummary>> ReadSummaries(SqliteStatement& stmt) {
+Result<std::vector<DossierSummary>> ReadSummaries(
+    SqliteStatement& stmt,
+    const std::function<void(const SqliteStatement&, DossierSummary&)>& read_more) {
   std::vector<DossierSummary> summaries;
   Status read = stmt.ForEachRow([&](const SqliteStatement& row) {
     DossierSummary summary;
@@ -173,6 +175,7 @@ Result<std::vector<DossierSummary>> ReadSummaries(SqliteStatement& stmt) {
     summary.assignee = row.ColumnOptionalText(7);
     if (!row.IsNull(8)) summary.due_at = FromSeconds(row.ColumnInt(8));
     summary.updated_at = FromSeconds(row.ColumnInt(9));
+    if (read_more) read_more(row, summary);
     summaries.push_back(std::move(summary));
   });
   RETURN_IF_ERROR(read);

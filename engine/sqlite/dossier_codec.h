@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -56,8 +57,13 @@ Result<AuditRecord> ReadEventRow(const SqliteStatement& row);
 inline constexpr const char* kSummaryColumns =
     "d.code, d.procedure_code, d.applicant_id, d.agency, d.state, d.national_status, d.version, "
     "d.assignee, d.due_at, d.updated_at";
+inline constexpr int kSummaryColumnCount = 10;
 
-// Steps through `stmt`, which selected kSummaryColumns, reading every row.
-Result<std::vector<DossierSummary>> ReadSummaries(SqliteStatement& stmt);
+// Steps through `stmt`, which selected kSummaryColumns (then, optionally,
+// more columns from index kSummaryColumnCount on), reading every row;
+// `read_more`, if given, reads those further columns into the summary.
+Result<std::vector<DossierSummary>> ReadSummaries(
+    SqliteStatement& stmt,
+    const std::function<void(const SqliteStatement&, DossierSummary&)>& read_more = nullptr);
 
 }  // namespace motcua

@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "engine/domain/legal_clock.h"
 #include "engine/domain/rfc3339.h"
 #include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
@@ -179,9 +180,11 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
   }
   ASSIGN_OR_RETURN(
       SqliteStatement * insert,
-      db.Prepare("INSERT OR IGNORE INTO queue_entries (role, agency, state, due_at, code) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5)"));
+      db.Prepare("INSERT OR IGNORE INTO queue_entries (role, agency, state, due_at, code, "
+                 "glance_kept, escalated, glance_due_at, paused_since) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8)"));
   const std::int64_t due = dossier.clock.due_at ? ToSeconds(*dossier.clock.due_at) : kNoDueDate;
+  const QueueGlance glance = roles.empty() ? QueueGlance{} : GlanceAt(dossier);
   for (const std::string& role : roles) {
     StatementReset reset(insert);
     insert->BindTextNoCopy(1, role);
@@ -189,6 +192,9 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
     insert->BindTextNoCopy(3, dossier.state);
     insert->BindInt(4, due);
     insert->BindTextNoCopy(5, dossier.code);
+    insert->BindInt(6, glance.escalated ? 1 : 0);
+    insert->BindOptionalInt(7, OptionalSeconds(glance.due_at));
+    insert->BindOptionalInt(8, OptionalSeconds(glance.paused_since));
     RETURN_IF_ERROR(insert->Run());
   }
   return Status();
@@ -235,6 +241,7 @@ Result<std::vector<DossierSummary>> QueryQueue(SqliteConnection& db, const Queue
   ASSIGN_OR_RETURN(
       SqliteStatement * stmt,
       db.Prepare(std::string("SELECT ") + kSummaryColumns +
+                 ", q.glance_kept, q.escalated, q.glance_due_at, q.paused_since"
                  " FROM queue_entries AS q JOIN dossiers AS d ON d.code = q.code"
                  " WHERE q.role = ?1 AND q.agency = ?2 AND (?3 IS NULL OR q.state = ?3)"
                  " AND (?4 IS NULL OR d.procedure_code = ?4)"
@@ -248,7 +255,17 @@ Result<std::vector<DossierSummary>> QueryQueue(SqliteConnection& db, const Queue
   stmt->BindOptionalText(5, query.after_code);
   stmt->BindInt(6, after_due);
   stmt->BindInt(7, query.limit);
-  return ReadSummaries(*stmt);
+  return ReadSummaries(*stmt, [](const SqliteStatement& row, DossierSummary& summary) {
+    if (row.IsNull(kSummaryColumnCount)) return;  // written before the store kept glances
+    QueueGlance& glance = summary.glance.emplace();
+    glance.escalated = row.ColumnInt(kSummaryColumnCount + 1) != 0;
+    if (!row.IsNull(kSummaryColumnCount + 2)) {
+      glance.due_at = FromSeconds(row.ColumnInt(kSummaryColumnCount + 2));
+    }
+    if (!row.IsNull(kSummaryColumnCount + 3)) {
+      glance.paused_since = FromSeconds(row.ColumnInt(kSummaryColumnCount + 3));
+    }
+  });
 }
 
 Result<std::vector<DossierSummary>> QueryByApplicant(SqliteConnection& db,

@@ -1192,8 +1192,12 @@ TEST_CASE("dossier routes: the view names state, procedure, documents and action
   CHECK(history.at("items").back().at("action_title") == nullptr);  // still there
 }
 
-TEST_CASE("dossier routes: queue items say which dossiers were escalated and the time left") {
+// `glances_kept` false: queue entries written before the store kept glances;
+// the service reads the dossiers instead, and shows the same.
+void CheckQueueShowsEscalationAndTimeLeft(bool glances_kept) {
+  CAPTURE(glances_kept);
   Api api;
+  api.store.KeepQueueGlances(glances_kept);
   const std::string late = api.Submit();
   const std::string fresh = api.Submit();
   // "submitted" has an 8 working-hour SLA; the supervisor is the leader.
@@ -1219,6 +1223,11 @@ TEST_CASE("dossier routes: queue items say which dossiers were escalated and the
   CHECK(left.at("overdue") == false);
   CHECK(left.at("days").get<int>() >= 6);
   CHECK(left.at("days").get<int>() <= 7);
+}
+
+TEST_CASE("dossier routes: queue items say which dossiers were escalated and the time left") {
+  CheckQueueShowsEscalationAndTimeLeft(true);
+  CheckQueueShowsEscalationAndTimeLeft(false);
 }
 
 // Issue 17: an admin studio opened before someone else published would

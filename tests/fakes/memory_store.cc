@@ -232,7 +232,7 @@ DossierSummary MemoryStore::SummaryOf(const StoredDossier& stored) {
   const Dossier& d = stored.dossier;
   return DossierSummary{d.code,         d.procedure_code,       d.applicant_id, d.agency,
                         d.state,        stored.national_status, d.version,      d.assignee,
-                        d.clock.due_at, stored.updated_at};
+                        d.clock.due_at, stored.updated_at,       std::nullopt};
 }
 
 Result<std::vector<DossierSummary>> MemoryStore::DoListQueue(const QueueQuery& query) {
@@ -264,6 +264,7 @@ Result<std::vector<DossierSummary>> MemoryStore::DoListQueue(const QueueQuery& q
   const std::size_t limit = static_cast<std::size_t>(query.limit);
   for (std::size_t i = 0; i < matches.size() && i < limit; ++i) {
     page_items.push_back(SummaryOf(*matches[i].second));
+    if (keep_queue_glances_) page_items.back().glance = GlanceAt(matches[i].second->dossier);
   }
   return page_items;
 }

@@ -14,6 +14,7 @@
 // look like a SHA-256 hex digest (IsDocumentId).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -54,6 +55,10 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
 
   // Outbox rows written so far, oldest first (for tests of the sync feed).
   std::vector<OutboxEntry> Outbox() const;
+
+  // Queue listings carry each dossier's QueueGlance unless switched off, as
+  // the SQLite store's entries written before migration 0016 do not.
+  void KeepQueueGlances(bool keep) { keep_queue_glances_ = keep; }
 
  private:
   bool DocumentIdMatches(const DocumentInfo& info, std::string_view bytes) const override;
@@ -123,6 +128,7 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
 
   const Clock* clock_;
   ContentHash content_hash_;
+  std::atomic<bool> keep_queue_glances_{true};
   mutable std::mutex mutex_;
   std::map<std::string, std::vector<StoredDefinition>> definitions_;  // by procedure, by version
   std::map<std::string, std::string> definition_texts_;               // "code\nversion" -> dump()

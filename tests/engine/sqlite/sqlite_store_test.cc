@@ -165,6 +165,30 @@ TEST_CASE("sqlite store: bad options are refused before touching the disk") {
   CHECK(opened.error().fields().size() == 4);
 }
 
+TEST_CASE("sqlite store: a queue entry written before migration 0016 lists without a glance") {
+  TempDirectory dir;
+  {
+    auto store = OpenStore(dir.File("g.db"));
+    REQUIRE(store->CreateDossier(NewDossier("G-OLD"), {"clerk"}, 2).ok());
+    REQUIRE(store->CreateDossier(NewDossier("G-NEW"), {"clerk"}, 2).ok());
+  }
+  {
+    RawDatabase raw(dir.File("g.db"));
+    // As 0016 left the entries it found: glance_kept NULL.
+    REQUIRE(raw.Exec("UPDATE queue_entries SET glance_kept = NULL WHERE code = 'G-OLD'") == "");
+  }
+  auto store = OpenStore(dir.File("g.db"));
+  QueueQuery query;
+  query.role = "clerk";
+  query.agency = NewDossier("G-OLD").agency;
+  const std::vector<DossierSummary> page = store->ListQueue(query).value();
+  REQUIRE(page.size() == 2);
+  for (const DossierSummary& summary : page) {
+    CAPTURE(summary.code);
+    CHECK(summary.glance.has_value() == (summary.code == "G-NEW"));
+  }
+}
+
 TEST_CASE("sqlite store: events cannot be updated or deleted") {
   TempDirectory dir;
   {

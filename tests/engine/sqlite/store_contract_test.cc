@@ -421,6 +421,63 @@ TEST_CASE_TEMPLATE("store: queues order by due date, paginate and keep roles and
   CHECK(f.store->ListQueue(by_procedure)->empty());
 }
 
+// Issue 15: a queue listing reads no dossier; what it shows of each stay
+// (escalated, the clock) comes with the entry, as of the dossier's last write.
+TEST_CASE_TEMPLATE("store: queue entries carry the glance of the dossier's stay", F, STORE_TYPES) {
+  F f;
+  const std::string a = "000.00.01.H26";
+  const Instant due = SampleTime(3 * 86400);
+  const Dossier created = NewDossier("G1", "x", a, due);
+  REQUIRE(f.store->CreateDossier(created, {"clerk"}, 2).ok());
+  std::vector<DossierSummary> page = f.store->ListQueue(Queue("clerk", a)).value();
+  REQUIRE(page.size() == 1);
+  REQUIRE(page[0].glance.has_value());
+  CHECK_FALSE(page[0].glance->escalated);
+  CHECK(page[0].glance->due_at == due);
+  CHECK_FALSE(page[0].glance->paused_since.has_value());
+
+  // The engine escalates it: an escalate event in the same state.
+  SampleTransition escalate = MoveTo(created, created.state, SampleTime(600), "system");
+  escalate.event.action = kEscalateAction;
+  escalate.after.history.Mutable().back() = escalate.event;
+  REQUIRE(f.store->CommitTransition(CommitOf(escalate, 1, {"clerk", "leader"})).ok());
+  for (const char* role : {"clerk", "leader"}) {
+    page = f.store->ListQueue(Queue(role, a)).value();
+    REQUIRE(page.size() == 1);
+    REQUIRE(page[0].glance.has_value());
+    CHECK(page[0].glance->escalated);
+  }
+
+  // It moves on and waits for the applicant: a new stay, not escalated, its
+  // clock paused.
+  Dossier escalated = f.store->GetDossier("G1").value();
+  SampleTransition wait = MoveTo(escalated, "supplement", SampleTime(1200));
+  wait.after.clock.paused.push_back(PausedInterval{SampleTime(1200), std::nullopt});
+  REQUIRE(f.store->CommitTransition(CommitOf(wait, 2, {"clerk"})).ok());
+  page = f.store->ListQueue(Queue("clerk", a)).value();
+  REQUIRE(page.size() == 1);
+  CHECK_FALSE(page[0].glance->escalated);
+  CHECK(page[0].glance->paused_since == SampleTime(1200));
+  CHECK(f.store->ListQueue(Queue("leader", a))->empty());
+
+  // Processing ends: no clock to show.
+  Dossier waiting = f.store->GetDossier("G1").value();
+  SampleTransition finish = MoveTo(waiting, "result_ready", SampleTime(1800));
+  finish.after.clock.paused.back().to = SampleTime(1500);
+  finish.after.clock.finished_at = SampleTime(1800);
+  REQUIRE(f.store->CommitTransition(CommitOf(finish, 3, {"clerk"})).ok());
+  page = f.store->ListQueue(Queue("clerk", a)).value();
+  REQUIRE(page.size() == 1);
+  CHECK_FALSE(page[0].glance->due_at.has_value());
+  CHECK_FALSE(page[0].glance->paused_since.has_value());
+  // Other listings carry no glance.
+  ApplicantQuery mine;
+  mine.applicant_id = "x";
+  const std::vector<DossierSummary> listed = f.store->ListByApplicant(mine).value();
+  REQUIRE(listed.size() == 1);
+  CHECK_FALSE(listed[0].glance.has_value());
+}
+
 // Issue 14.9: a definition keeps the owner it was published with.
 TEST_CASE_TEMPLATE("store: a definition records its owner agency", F, STORE_TYPES) {
   F f;
