@@ -11,7 +11,10 @@
 //    "remote":"127.0.0.1","user_id":"clerk-1","auth_method":"bearer_token"}
 // "route" is null when no route matched; "user_id" and "auth_method" appear
 // only when a caller was authenticated. Status 500 and above log at "error",
-// the rest at "info". Nothing else of the request is logged: not the path
+// the rest at "info", except the polled operational routes (kQuietRoutes:
+// /healthz and /metrics), which log below 400 at "debug": a load balancer or
+// a scraper asks them every few seconds, and their lines would bury the
+// requests of people (and cost a quarter of a /healthz). Nothing else of the request is logged: not the path
 // (it holds ids), the query (it may hold an OAuth code or state), any header
 // (Authorization, Cookie), nor the body (form contents). Bytes are body bytes.
 //
@@ -37,6 +40,9 @@
 #include "engine/domain/log.h"
 
 namespace motcua {
+
+// The route patterns whose answers below 400 log at "debug" (see above).
+inline constexpr std::string_view kQuietRoutes[] = {"/healthz", "/metrics"};
 
 inline constexpr std::size_t kMaxRequestIdLength = 64;
 inline constexpr std::string_view kRequestIdHeader = "X-Request-Id";

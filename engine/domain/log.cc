@@ -1,6 +1,8 @@
 #include "engine/domain/log.h"
 
 #include <array>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "engine/domain/rfc3339.h"
@@ -39,19 +41,38 @@ void StreamLogSink::WriteLine(std::string_view line) {
 void Logger::Log(LogLevel level, std::string_view event,
                  const nlohmann::ordered_json& fields) const {
   if (!Enabled(level)) return;
-  nlohmann::ordered_json line;
-  line["time"] = FormatRfc3339DateTime(clock_.Now());
-  line["level"] = LogLevelName(level);
-  line["event"] = event;
-  if (fields.is_object()) {
-    for (const auto& [name, value] : fields.items()) {
-      if (name == "time" || name == "level" || name == "event") continue;
-      line[name] = value;
+  nlohmann::ordered_json head;
+  head["time"] = FormatRfc3339DateTime(clock_.Now());
+  head["level"] = LogLevelName(level);
+  head["event"] = event;
+  constexpr auto kReplace = nlohmann::ordered_json::error_handler_t::replace;
+  std::string line = head.dump(-1, ' ', false, kReplace);
+  if (!fields.is_object()) {
+    line.pop_back();  // '}'
+    line += ",\"value\":";
+    line += fields.dump(-1, ' ', false, kReplace);
+    line += '}';
+  } else if (!fields.empty()) {
+    // The fields follow the head in their order, without copying them; a
+    // field named like a head member is left out.
+    const bool clashes = fields.contains("time") || fields.contains("level") ||
+                         fields.contains("event");
+    line.pop_back();
+    if (!clashes) {
+      line += ',';
+      line += std::string_view(fields.dump(-1, ' ', false, kReplace)).substr(1);
+    } else {
+      for (const auto& [name, value] : fields.items()) {
+        if (name == "time" || name == "level" || name == "event") continue;
+        line += ',';
+        line += nlohmann::ordered_json(name).dump(-1, ' ', false, kReplace);
+        line += ':';
+        line += value.dump(-1, ' ', false, kReplace);
+      }
+      line += '}';
     }
-  } else {
-    line["value"] = fields;
   }
-  sink_.WriteLine(line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  sink_.WriteLine(line);
 }
 
 std::function<void(std::string_view)> Logger::MessageWriter(LogLevel level,

@@ -242,7 +242,7 @@ TEST_CASE(
     "http_server: every response, the server's own problems too, has a request id and a log line") {
   MemoryLogSink sink;
   FakeClock clock(std::chrono::sys_days{std::chrono::year{2026} / 12 / 4});
-  Logger logger(sink, clock, LogLevel::kInfo);
+  Logger logger(sink, clock, LogLevel::kDebug);  // /healthz logs at debug
   HttpServerOptions options;
   options.request_log = &logger;
   options.max_body_bytes = 64;
@@ -285,6 +285,7 @@ TEST_CASE(
   CHECK(lines[0]["bytes_out"] == 19);
   CHECK(lines[0]["remote"] == "127.0.0.1");
   CHECK(lines[1]["route"] == "/healthz");
+  CHECK(lines[1]["level"] == "debug");
   CHECK(lines[1]["request_id"].get<std::string>().size() == 32);
   CHECK(lines[2]["request_id"] == refused_id);
   CHECK(lines[2]["status"] == 413);

@@ -4,6 +4,8 @@
 
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "api/request_authentication.h"
 #include "api/router.h"
@@ -167,6 +169,36 @@ TEST_CASE("request log: server errors log at error, and the threshold filters th
   CHECK(sink.Records()[0]["status"] == 500);
   CHECK(sink.Records()[0]["level"] == "error");
   CHECK(sink.Records()[1]["status"] == 503);
+}
+
+TEST_CASE("request log: answers of the polled operational routes log at debug, failures at info") {
+  MemoryLogSink sink;
+  FakeClock clock{std::chrono::sys_days{2026y / 12 / 4}};
+  for (const LogLevel threshold : {LogLevel::kInfo, LogLevel::kDebug}) {
+    Logger logger(sink, clock, threshold);
+    const std::pair<std::string, int> requests[] = {
+        {"/healthz", 200}, {"/metrics", 200}, {"/healthz", 429}, {"/v1/queue", 200}};
+    for (const auto& [route, status] : requests) {
+      HttpRequest request = MakeHttpRequest("GET", route);
+      RequestLogScope scope(&logger, request);
+      request.facts->route = route;
+      HttpResponse response;
+      response.status = status;
+      scope.Finish(response);
+      CHECK(response.Header("X-Request-Id").has_value());
+    }
+  }
+  const std::vector<nlohmann::json> records = sink.Records();
+  REQUIRE(records.size() == 6);  // at info: the failed probe and the queue; at debug: all four
+  CHECK(records[0]["route"] == "/healthz");
+  CHECK(records[0]["status"] == 429);
+  CHECK(records[0]["level"] == "info");
+  CHECK(records[1]["route"] == "/v1/queue");
+  CHECK(records[2]["route"] == "/healthz");
+  CHECK(records[2]["level"] == "debug");
+  CHECK(records[3]["route"] == "/metrics");
+  CHECK(records[3]["level"] == "debug");
+  CHECK(records[5]["level"] == "info");
 }
 
 }  // namespace

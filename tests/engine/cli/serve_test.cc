@@ -232,7 +232,7 @@ TEST_CASE("serve: --config with flags over it, and one JSON log line per request
 
   const std::string traced =
       Exchange(port,
-               "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+               "GET /v1/procedures HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                "X-Request-Id: e2e-trace-7\r\nCookie: motcua_session=COOKIESECRET\r\n\r\n");
   CHECK(traced.find("\r\nX-Request-Id: e2e-trace-7\r\n") != std::string::npos);
   const std::string mine =
@@ -260,7 +260,7 @@ TEST_CASE("serve: --config with flags over it, and one JSON log line per request
   }
   REQUIRE(requests.size() == 2);
   CHECK(requests[0]["request_id"] == "e2e-trace-7");
-  CHECK(requests[0]["route"] == "/healthz");
+  CHECK(requests[0]["route"] == "/v1/procedures");
   CHECK(requests[0]["level"] == "info");
   CHECK_FALSE(requests[0].contains("user_id"));
   CHECK(requests[1]["route"] == "/v1/dossiers/{code}");
