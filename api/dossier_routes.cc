@@ -4,6 +4,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "api/handler_support.h"
@@ -280,7 +281,7 @@ json PageJson(const std::vector<Item>& items, int limit, Render render,
               const std::string& last_code) {
   json list = json::array();
   for (const Item& item : items) list.push_back(render(item));
-  json page = {{"items", list}};
+  json page = {{"items", std::move(list)}};
   const bool full = static_cast<int>(items.size()) >= limit && !items.empty();
   page["next_cursor"] = full ? json(last_code) : json();
   return page;
