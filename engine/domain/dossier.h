@@ -168,8 +168,11 @@ class EventHistory {
     history.events_ = std::const_pointer_cast<Events>(std::move(events));
     return history;
   }
-  // The events, to be shared by whoever keeps them (never null).
+  // The events, to be shared by whoever keeps them (never null). Once
+  // handed out, they are never changed in place again: the keeper may read
+  // them on another thread.
   std::shared_ptr<const Events> shared() const {
+    owned_ = false;
     return events_ ? events_ : std::make_shared<const Events>();
   }
 
@@ -194,10 +197,10 @@ class EventHistory {
  private:
   static const Events& Empty();
   // Null for no events. Changed in place only when `owned_` (this class made
-  // the vector, so it is not a const object) and no other copy shares it;
-  // events shared in through Shared() are copied before any change.
+  // the vector, so it is not a const object, and never handed it out through
+  // shared()) and no other copy shares it; other events are copied first.
   std::shared_ptr<Events> events_;
-  bool owned_ = false;
+  mutable bool owned_ = false;
 };
 
 struct Dossier {

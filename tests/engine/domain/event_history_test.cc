@@ -59,6 +59,15 @@ TEST_CASE("event history: events shared in are copied before any change, even by
   CHECK(alone.size() == 2);
 }
 
+TEST_CASE("event history: events handed out are never changed in place, even once let go") {
+  EventHistory history = std::vector<DossierEvent>{Event("submit")};
+  const DossierEvent* first = &history.front();
+  { const auto kept = history.shared(); }  // a cache took them, then dropped them
+  history.push_back(Event("receive"));
+  CHECK(&history.front() != first);  // copied, not appended in place
+  CHECK(history.size() == 2);
+}
+
 TEST_CASE("event history: empty, cleared and shared out") {
   EventHistory history;
   CHECK(history.empty());
