@@ -48,12 +48,12 @@ void RequestLogScope::Finish(HttpResponse& response) {
     return EqualsIgnoreCase(header.name, kRequestIdHeader);
   });
   response.headers.push_back({std::string(kRequestIdHeader), request_id_});
-  const bool quiet =
-      response.status < 400 && std::find(std::begin(kQuietRoutes), std::end(kQuietRoutes),
-                                         facts_->route) != std::end(kQuietRoutes);
+  const bool quiet = response.status < 400 &&
+                     std::find(std::begin(kQuietRoutes), std::end(kQuietRoutes), facts_->route) !=
+                         std::end(kQuietRoutes);
   const LogLevel level = response.status >= 500 ? LogLevel::kError
-                         : quiet                 ? LogLevel::kDebug
-                                                 : LogLevel::kInfo;
+                         : quiet                ? LogLevel::kDebug
+                                                : LogLevel::kInfo;
   if (logger_ == nullptr || !logger_->Enabled(level)) return;
   const std::chrono::duration<double, std::milli> elapsed =
       std::chrono::steady_clock::now() - start_;

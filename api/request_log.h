@@ -14,9 +14,10 @@
 // the rest at "info", except the polled operational routes (kQuietRoutes:
 // /healthz and /metrics), which log below 400 at "debug": a load balancer or
 // a scraper asks them every few seconds, and their lines would bury the
-// requests of people (and cost a quarter of a /healthz). Nothing else of the request is logged: not the path
-// (it holds ids), the query (it may hold an OAuth code or state), any header
-// (Authorization, Cookie), nor the body (form contents). Bytes are body bytes.
+// requests of people (and cost a quarter of a /healthz). Nothing else of
+// the request is logged: not the path (it holds ids), the query (it may hold
+// an OAuth code or state), any header (Authorization, Cookie), nor the body
+// (form contents). Bytes are body bytes.
 //
 // The request id is the client's "X-Request-Id" when it is 1 to
 // kMaxRequestIdLength characters from [A-Za-z0-9._:-] (what a proxy's or a

@@ -190,7 +190,10 @@ class EventHistory {
   const DossierEvent& operator[](std::size_t i) const { return get()[i]; }
 
   void push_back(DossierEvent event) { Mutable().push_back(std::move(event)); }
-  void clear() { events_.reset(); owned_ = false; }
+  void clear() {
+    events_.reset();
+    owned_ = false;
+  }
   // The events as this copy's own vector, copied first if shared.
   Events& Mutable();
 

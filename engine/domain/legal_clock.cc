@@ -181,8 +181,8 @@ DossierTimeliness JudgeDossier(const WorkingCalendar& calendar, const Workflow& 
 
 std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar, const Workflow& workflow,
                                         const Dossier& dossier, Instant now) {
-  std::vector<HandOff> slip =
-      ProcessControlSlip(calendar, [&workflow](std::int64_t) { return &workflow; }, dossier, now);
+  std::vector<HandOff> slip = ProcessControlSlip(
+      calendar, [&workflow](std::int64_t) { return &workflow; }, dossier, now);
   for (HandOff& hand_off : slip) hand_off.definition_version = 0;
   return slip;
 }
@@ -260,7 +260,8 @@ QueueGlance GlanceAtClock(const LegalClock& clock) {
   QueueGlance glance;
   if (clock.finished_at) return glance;
   glance.due_at = clock.due_at;
-  if (!clock.paused.empty() && !clock.paused.back().to) glance.paused_since = clock.paused.back().from;
+  if (!clock.paused.empty() && !clock.paused.back().to)
+    glance.paused_since = clock.paused.back().from;
   return glance;
 }
 

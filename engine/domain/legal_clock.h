@@ -113,8 +113,8 @@ std::optional<WorkingTimeLeft> TimeLeftOn(const WorkingCalendar& calendar, const
 // engine escalated it during the stay, and its legal clock as TimeLeftOn
 // reads it.
 struct QueueGlance {
-  bool escalated = false;             // EscalationDuringStay
-  std::optional<Instant> due_at;      // empty once processing has ended
+  bool escalated = false;               // EscalationDuringStay
+  std::optional<Instant> due_at;        // empty once processing has ended
   std::optional<Instant> paused_since;  // the open pause's start, if paused
 };
 QueueGlance GlanceAt(const Dossier& dossier);

@@ -55,8 +55,8 @@ void Logger::Log(LogLevel level, std::string_view event,
   } else if (!fields.empty()) {
     // The fields follow the head in their order, without copying them; a
     // field named like a head member is left out.
-    const bool clashes = fields.contains("time") || fields.contains("level") ||
-                         fields.contains("event");
+    const bool clashes =
+        fields.contains("time") || fields.contains("level") || fields.contains("event");
     line.pop_back();
     if (!clashes) {
       line += ',';

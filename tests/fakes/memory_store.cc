@@ -232,7 +232,7 @@ DossierSummary MemoryStore::SummaryOf(const StoredDossier& stored) {
   const Dossier& d = stored.dossier;
   return DossierSummary{d.code,         d.procedure_code,       d.applicant_id, d.agency,
                         d.state,        stored.national_status, d.version,      d.assignee,
-                        d.clock.due_at, stored.updated_at,       std::nullopt};
+                        d.clock.due_at, stored.updated_at,      std::nullopt};
 }
 
 Result<std::vector<DossierSummary>> MemoryStore::DoListQueue(const QueueQuery& query) {

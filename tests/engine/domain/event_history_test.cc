@@ -42,8 +42,8 @@ TEST_CASE("event history: a sole owner appends in place, without copying its eve
 }
 
 TEST_CASE("event history: events shared in are copied before any change, even by a sole owner") {
-  auto cached = std::make_shared<const std::vector<DossierEvent>>(
-      std::vector<DossierEvent>{Event("submit")});
+  auto cached =
+      std::make_shared<const std::vector<DossierEvent>>(std::vector<DossierEvent>{Event("submit")});
   EventHistory history = EventHistory::Shared(cached);
   CHECK(&history.front() == &cached->front());
   history.Mutable().front().action = "changed";

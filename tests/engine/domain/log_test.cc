@@ -70,8 +70,9 @@ TEST_CASE("log: fields cannot override time, level or event") {
   CHECK(sink.Records().at(1)["value"] == 7);
   logger.Log(LogLevel::kInfo, "mixed", {{"route", "/a"}, {"time", "never"}, {"status", 200}});
   const std::string mixed = sink.Lines().at(2);
-  CHECK(mixed ==
-        R"({"time":"2026-12-04T13:20:00Z","level":"info","event":"mixed","route":"/a","status":200})");
+  CHECK(
+      mixed ==
+      R"({"time":"2026-12-04T13:20:00Z","level":"info","event":"mixed","route":"/a","status":200})");
 }
 
 TEST_CASE("log: the fields follow time, level and event in their own order") {
@@ -80,9 +81,11 @@ TEST_CASE("log: the fields follow time, level and event in their own order") {
   Logger logger(sink, clock, LogLevel::kInfo);
   logger.Log(LogLevel::kWarning, "http_request", {{"status", 503}, {"route", nullptr}});
   logger.Log(LogLevel::kWarning, "bare", nlohmann::ordered_json::object());
-  CHECK(sink.Lines().at(0) ==
-        R"({"time":"2026-12-04T13:20:00Z","level":"warning","event":"http_request","status":503,"route":null})");
-  CHECK(sink.Lines().at(1) == R"({"time":"2026-12-04T13:20:00Z","level":"warning","event":"bare"})");
+  CHECK(
+      sink.Lines().at(0) ==
+      R"({"time":"2026-12-04T13:20:00Z","level":"warning","event":"http_request","status":503,"route":null})");
+  CHECK(sink.Lines().at(1) ==
+        R"({"time":"2026-12-04T13:20:00Z","level":"warning","event":"bare"})");
 }
 
 TEST_CASE("log: level names round-trip and unknown names are refused") {
