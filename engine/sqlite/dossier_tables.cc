@@ -181,8 +181,7 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
   ASSIGN_OR_RETURN(
       SqliteStatement * insert,
       db.Prepare("INSERT OR IGNORE INTO queue_entries (role, agency, state, due_at, code, "
-                 "glance_kept, escalated, glance_due_at, paused_since) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8)"));
+                 "escalated, paused_since) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
   const std::int64_t due = dossier.clock.due_at ? ToSeconds(*dossier.clock.due_at) : kNoDueDate;
   const QueueGlance glance = roles.empty() ? QueueGlance{} : GlanceAt(dossier);
   for (const std::string& role : roles) {
@@ -193,8 +192,7 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
     insert->BindInt(4, due);
     insert->BindTextNoCopy(5, dossier.code);
     insert->BindInt(6, glance.escalated ? 1 : 0);
-    insert->BindOptionalInt(7, OptionalSeconds(glance.due_at));
-    insert->BindOptionalInt(8, OptionalSeconds(glance.paused_since));
+    insert->BindOptionalInt(7, OptionalSeconds(glance.paused_since));
     RETURN_IF_ERROR(insert->Run());
   }
   return Status();
@@ -241,7 +239,7 @@ Result<std::vector<DossierSummary>> QueryQueue(SqliteConnection& db, const Queue
   ASSIGN_OR_RETURN(
       SqliteStatement * stmt,
       db.Prepare(std::string("SELECT ") + kSummaryColumns +
-                 ", q.glance_kept, q.escalated, q.glance_due_at, q.paused_since"
+                 ", q.escalated, d.finished_at, q.paused_since"
                  " FROM queue_entries AS q JOIN dossiers AS d ON d.code = q.code"
                  " WHERE q.role = ?1 AND q.agency = ?2 AND (?3 IS NULL OR q.state = ?3)"
                  " AND (?4 IS NULL OR d.procedure_code = ?4)"
@@ -258,12 +256,10 @@ Result<std::vector<DossierSummary>> QueryQueue(SqliteConnection& db, const Queue
   return ReadSummaries(*stmt, [](const SqliteStatement& row, DossierSummary& summary) {
     if (row.IsNull(kSummaryColumnCount)) return;  // written before the store kept glances
     QueueGlance& glance = summary.glance.emplace();
-    glance.escalated = row.ColumnInt(kSummaryColumnCount + 1) != 0;
+    glance.escalated = row.ColumnInt(kSummaryColumnCount) != 0;
+    if (row.IsNull(kSummaryColumnCount + 1)) glance.due_at = summary.due_at;  // still running
     if (!row.IsNull(kSummaryColumnCount + 2)) {
-      glance.due_at = FromSeconds(row.ColumnInt(kSummaryColumnCount + 2));
-    }
-    if (!row.IsNull(kSummaryColumnCount + 3)) {
-      glance.paused_since = FromSeconds(row.ColumnInt(kSummaryColumnCount + 3));
+      glance.paused_since = FromSeconds(row.ColumnInt(kSummaryColumnCount + 2));
     }
   });
 }

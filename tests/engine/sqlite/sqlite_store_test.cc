@@ -174,8 +174,8 @@ TEST_CASE("sqlite store: a queue entry written before migration 0016 lists witho
   }
   {
     RawDatabase raw(dir.File("g.db"));
-    // As 0016 left the entries it found: glance_kept NULL.
-    REQUIRE(raw.Exec("UPDATE queue_entries SET glance_kept = NULL WHERE code = 'G-OLD'") == "");
+    // As 0016 left the entries it found: escalated NULL.
+    REQUIRE(raw.Exec("UPDATE queue_entries SET escalated = NULL WHERE code = 'G-OLD'") == "");
   }
   auto store = OpenStore(dir.File("g.db"));
   QueueQuery query;
