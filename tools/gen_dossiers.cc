@@ -9,7 +9,7 @@
 //  - the bundled workflows (workflows/*.json, linted) via PublishDefinition,
 //    and a pool of 256 sample PDF-like documents via PutDocument, which the
 //    dossiers reference by SHA-256 id;
-//  - N dossiers over the 8 procedures, 30 agencies (000.DD.UU.H26) and about
+//  - N dossiers over the bundled procedures, 30 agencies (000.DD.UU.H26) and about
 //    N/3 applicants (12-digit citizen IDs: province, century/sex, birth year,
 //    serial), submitted uniformly over the last 12 months, each with a code
 //    from NextDossierSequence, then CreateDossier and CommitTransition.
@@ -328,6 +328,45 @@ double ProcedureWeight(const std::string& code) {
   return it == weights.end() ? 10 : it->second;
 }
 
+// A string matching `pattern` when it is one character class repeated, as
+// "^[A-Z0-9]{5,30}$" or "^[0-9]{10}$" (ranges and single characters in the
+// class); nullopt for any other pattern.
+std::optional<std::string> FromRepeatedClass(const std::string& pattern, Rng& rng) {
+  if (pattern.size() < 7 || pattern.rfind("^[", 0) != 0 || pattern.back() != '$') {
+    return std::nullopt;
+  }
+  const std::size_t close = pattern.find(']');
+  if (close == std::string::npos || close + 1 >= pattern.size() || pattern[close + 1] != '{') {
+    return std::nullopt;
+  }
+  std::string alphabet;
+  for (std::size_t i = 2; i < close; ++i) {
+    if (i + 2 < close && pattern[i + 1] == '-') {
+      for (char c = pattern[i]; c <= pattern[i + 2]; ++c) alphabet += c;
+      i += 2;
+    } else {
+      alphabet += pattern[i];
+    }
+  }
+  const std::size_t brace_end = pattern.find('}', close);
+  if (alphabet.empty() || brace_end != pattern.size() - 2) return std::nullopt;
+  const std::string counts = pattern.substr(close + 2, brace_end - close - 2);
+  const std::size_t comma = counts.find(',');
+  int lo = 0;
+  int hi = 0;
+  try {
+    lo = std::stoi(counts.substr(0, comma));
+    hi = comma == std::string::npos ? lo : std::stoi(counts.substr(comma + 1));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (lo < 0 || hi < lo || hi > 1000) return std::nullopt;
+  std::string value;
+  const int length = rng.Between(lo, std::min(hi, lo + 8));
+  for (int i = 0; i < length; ++i) value += alphabet[rng.Index(alphabet.size())];
+  return value;
+}
+
 // A form value for property `key` of the procedure's form schema.
 json FormValue(const std::string& key, const json& property, const Person& applicant,
                std::map<std::string, Person>& others, LocalDate today, Rng& rng) {
@@ -370,6 +409,17 @@ json FormValue(const std::string& key, const json& property, const Person& appli
     return MakeOther(rng, rng.Chance(0.5), 1950, 1990).id;
   }
   if (pattern == "^0[0-9]{9}$") return applicant.phone;
+  if (!pattern.empty()) {
+    // Other patterned fields (frame numbers, insurance codes): a repeated
+    // character class is generated, anything else takes the schema's example.
+    if (std::optional<std::string> value = FromRepeatedClass(pattern, rng)) return *value;
+    if (property.contains("examples") && !property.at("examples").empty()) {
+      return property.at("examples").at(0);
+    }
+  }
+  if (property.value("format", "") == "email") {
+    return "nguoidan" + std::to_string(rng.Below(1000000)) + "@example.vn";
+  }
   if (property.value("format", "") == "date") {
     if (key == "child_date_of_birth") return FormatRfc3339Date(AddDays(today, -rng.Between(1, 55)));
     if (prefixed && key.find("date_of_birth") != std::string::npos) {

@@ -2,8 +2,8 @@
 // machine, with the real working calendar: a happy path to a returned result,
 // and the unhappy endings (refused at reception, stopped by the supplement
 // timer, withdrawn). A new workflow file without a sample form in
-// `kSampleForms` fails here on purpose: each bundled procedure must be
-// exercised, not just parsed.
+// tests/fixtures/sample_forms/ fails here on purpose: each bundled procedure
+// must be exercised, not just parsed.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -29,67 +29,6 @@ using namespace std::chrono_literals;
 constexpr const char* kAgency = "000.00.01.H26";
 constexpr const char* kApplicantId = "001090012345";
 
-// A valid applicant form per bundled procedure, keyed by procedure code.
-const std::map<std::string, json>& SampleForms() {
-  static const std::map<std::string, json> forms = {
-      {"1.004222",
-       {{"full_name", "Nguyễn Văn An"},
-        {"citizen_id", kApplicantId},
-        {"address", "12 Hàng Bài, Hoàn Kiếm, Hà Nội"}}},
-      {"1.004194",
-       {{"full_name", "Nguyễn Văn An"},
-        {"citizen_id", kApplicantId},
-        {"address", "5 Lê Lợi, Huế"},
-        {"stay_until", "2027-03-01"}}},
-      {"1.003677",
-       {{"full_name", "Nguyễn Văn An"},
-        {"citizen_id", kApplicantId},
-        {"absent_from", "2026-03-10"},
-        {"absent_until", "2026-06-10"},
-        {"destination", "Đà Nẵng"},
-        {"reason", "Work assignment"}}},
-      {"1.001471",
-       {{"full_name", "Nguyễn Văn An"},
-        {"citizen_id", kApplicantId},
-        {"date_of_birth", "1990-05-17"},
-        {"sex", "male"},
-        {"place_of_birth", "Hà Nội"},
-        {"delivery", "post"},
-        {"delivery_address", "12 Hàng Bài, Hoàn Kiếm, Hà Nội"}}},
-      {"HT-TRICHLUC",
-       {{"full_name", "Nguyễn Văn An"},
-        {"citizen_id", kApplicantId},
-        {"event", "birth"},
-        {"subject_name", "Nguyễn Văn An"},
-        {"registration_date", "1990-06-01"},
-        {"copies", 2}}},
-      {"LLTP-CONGDAN",
-       {{"full_name", "Nguyễn Văn An"},
-        {"citizen_id", kApplicantId},
-        {"date_of_birth", "1990-05-17"},
-        {"sex", "male"},
-        {"permanent_address", "12 Hàng Bài, Hoàn Kiếm, Hà Nội"},
-        {"certificate_type", 1},
-        {"purpose", "Employment application"}}},
-      {"HT-KHAISINH",
-       {{"child_full_name", "Nguyễn Minh Châu"},
-        {"child_date_of_birth", "2026-02-20"},
-        {"child_sex", "female"},
-        {"place_of_birth", "Bệnh viện Phụ sản Hà Nội"},
-        {"mother_name", "Trần Thị Bình"},
-        {"requester_citizen_id", kApplicantId},
-        {"requester_relationship", "father"}}},
-      {"HT-KETHON",
-       {{"groom_full_name", "Nguyễn Văn An"},
-        {"groom_citizen_id", kApplicantId},
-        {"groom_date_of_birth", "1990-05-17"},
-        {"bride_full_name", "Trần Thị Bình"},
-        {"bride_citizen_id", "001192054321"},
-        {"bride_date_of_birth", "1992-08-09"}}},
-  };
-  return forms;
-}
-
 std::filesystem::path SourcePath(const std::string& relative) {
   return std::filesystem::path(MOTCUA_SOURCE_DIR) / relative;
 }
@@ -112,6 +51,14 @@ json LoadJson(const std::filesystem::path& path) {
   std::ifstream in(path);
   REQUIRE_MESSAGE(in.good(), "cannot open " << path.string());
   return json::parse(in);
+}
+
+// A valid applicant form for the procedure `code`, from
+// tests/fixtures/sample_forms/CODE.json; nullopt when there is none.
+std::optional<json> SampleForm(const std::string& code) {
+  const std::filesystem::path path = SourcePath("tests/fixtures/sample_forms/" + code + ".json");
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  return LoadJson(path);
 }
 
 // Every workflow definition in workflows/, in name order; the calendars
@@ -200,15 +147,15 @@ struct Harness {
   static Actor System() { return Actor{kSystemRole, {kSystemRole}, ""}; }
 
   json SubmissionPayload(const std::string& channel) const {
-    auto form = SampleForms().find(procedure().code);
-    REQUIRE_MESSAGE(form != SampleForms().end(),
-                    file << ": add a sample form for " << procedure().code << " to this test");
+    const std::optional<json> form = SampleForm(procedure().code);
+    REQUIRE_MESSAGE(form.has_value(),
+                    file << ": add tests/fixtures/sample_forms/" << procedure().code << ".json");
     json documents = json::object();
     char digit = '1';
     for (const RequiredDocument& document : procedure().documents) {
       if (document.required) documents[document.key] = FakeDocumentId(digit++);
     }
-    return {{"form", form->second}, {"documents", documents}, {"channel", channel}};
+    return {{"form", *form}, {"documents", documents}, {"channel", channel}};
   }
 
   Dossier Submit(const std::string& channel = "online") const {
@@ -299,11 +246,23 @@ bool HasReason(const FullyOnlineVerdict& verdict, NotOnlineReason reason) {
                      [&](const NotOnlineStep& step) { return step.reason == reason; });
 }
 
+TEST_CASE("bundled_workflows: every bundled procedure names its public sources") {
+  for (const auto& path : BundledWorkflowFiles()) {
+    INFO(path.filename().string());
+    const json procedure = LoadJson(path).at("procedure");
+    REQUIRE(procedure.contains("sources"));
+    CHECK(procedure["sources"].size() >= 1u);
+    for (const json& source : procedure["sources"]) {
+      CHECK(source.at("url").get<std::string>().rfind("https://", 0) == 0);
+    }
+  }
+}
+
 TEST_CASE("bundled_workflows: every bundled procedure has a sample form and a unique code") {
   std::map<std::string, std::string> seen;
   for (const auto& h : LoadAll()) {
     INFO(h->file);
-    CHECK(SampleForms().count(h->procedure().code) == 1u);
+    CHECK(SampleForm(h->procedure().code).has_value());
     CHECK(seen.emplace(h->procedure().code, h->file).second);
   }
 }
