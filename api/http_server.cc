@@ -355,10 +355,16 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     HttpRequest request = HeadOf(message);
     request.body = std::move(message.body());
 
-    // The handler runs on the handler pool, so that one waiting for a
+    state_ = State::kHandling;
+    const HttpServerOptions& options = server_.options;
+    if (options.runs_inline && options.runs_inline(request)) {
+      HttpResponse response = server_.Handle(request, instance);
+      ++served_requests_;
+      return Respond(std::move(response), version, keep_alive && !server_.stopping, is_head);
+    }
+    // Any other handler runs on the handler pool, so that one waiting for a
     // durable commit never holds an I/O thread; the work guard keeps the
     // I/O threads running until the response is back on this strand.
-    state_ = State::kHandling;
     asio::post(server_.handler_pool, [self = this->shared_from_this(),
                                       work = asio::make_work_guard(stream_.get_executor()),
                                       request = std::move(request), instance, version, keep_alive,

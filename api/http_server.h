@@ -1,8 +1,9 @@
 // http_server.h: the HTTP/1.1 server (Boost.Beast behind a Beast-free header).
 //
 // The server reads requests, converts them to HttpRequest, calls one
-// HttpHandler (normally InstrumentedHandler() over the Router) on an I/O
-// thread, and writes the HttpResponse back. It enforces explicit limits:
+// HttpHandler (normally InstrumentedHandler() over the Router) on its handler
+// pool (on the I/O thread for requests options.runs_inline accepts), and
+// writes the HttpResponse back. It enforces explicit limits:
 //   - a connection over max_connections in total, or over
 //     max_connections_per_address from one client IP address, gets a 503
 //     problem (with Retry-After) and is closed before any request is read;
@@ -73,13 +74,18 @@ struct HttpServerOptions {
   std::string address = "127.0.0.1";
   // TCP port; 0 picks any free port (read it back with HttpServer::port()).
   std::uint16_t port = 8080;
-  // I/O threads: they only read and write sockets.
+  // I/O threads: they read and write sockets, and run inline handlers.
   int threads = 2;
   // Request handlers run on a pool of this many threads, so that handlers
   // waiting for a durable commit never hold up network I/O, and enough of
   // them wait at once for the store's group commit to batch their writes.
   // It bounds how many requests are handled at the same time.
   int handler_threads = 32;
+  // Whether `request`'s handler never waits (no store, no network), so the
+  // I/O thread that read it may run it at once instead of handing it to the
+  // pool and back (normally Router::RunsInline). Called on I/O threads; must
+  // be thread-safe and cheap. Empty: every request goes to the pool.
+  std::function<bool(const HttpRequest& request)> runs_inline;
   // Connections open at once, in total and from one client IP address
   // (count a reverse proxy as one address). Both must be at least 1.
   std::size_t max_connections = 512;

@@ -120,7 +120,13 @@ struct Router::Dispatch {
 };
 
 Status Router::Add(std::string_view method, std::string_view pattern, RouteHandler handler,
-                   RouteAccess access) {
+                   RouteAccess access, RouteExecution execution) {
+  if (execution == RouteExecution::kInline &&
+      (method != "GET" || pattern.find('{') != std::string_view::npos)) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "Only GET routes without parameters may run inline: " + std::string(method) + " " +
+                     std::string(pattern));
+  }
   if (!IsUpperToken(method)) {
     return Error(ErrorCode::kInvalidArgument,
                  "Route method must be an upper-case token: " + std::string(method));
@@ -180,7 +186,13 @@ Status Router::Add(std::string_view method, std::string_view pattern, RouteHandl
     }
   }
   routes_.push_back(std::move(route));
+  if (execution == RouteExecution::kInline) inline_paths_.emplace(pattern);
   return {};
+}
+
+bool Router::RunsInline(const HttpRequest& request) const {
+  if (inline_paths_.empty() || (request.method != "GET" && request.method != "HEAD")) return false;
+  return inline_paths_.find(PathOfTarget(request.target)) != inline_paths_.end();
 }
 
 Router::Dispatch Router::Resolve(const HttpRequest& request) const {

@@ -29,6 +29,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,12 @@ using RouteHandler = std::function<HttpResponse(const HttpRequest&, const PathPa
 // handler_support.h). The router only keeps the declaration, for Routes().
 enum class RouteAccess { kUndeclared, kPublic, kAuthenticated };
 
+// Whether a route's handler may wait. kInline declares a handler that never
+// waits: no store, no network, no lock held for long (GET /healthz). The
+// server may then run it on the I/O thread that read the request, sparing
+// two thread hand-offs; every other handler runs on the handler pool.
+enum class RouteExecution { kMayWait, kInline };
+
 // One registered route, as listed by Router::Routes().
 struct RouteInfo {
   std::string method;
@@ -65,9 +72,11 @@ class Router {
   // repeated "{param}", or a segment needing percent-encoding; fails with
   // kConflict when the same method and pattern (parameter names aside) is
   // already registered. HEAD need not be registered: GET implies it.
-  // `access` is recorded, not enforced (see RouteAccess).
+  // `access` is recorded, not enforced (see RouteAccess). `execution`
+  // kInline is accepted only for GET on a pattern without parameters.
   Status Add(std::string_view method, std::string_view pattern, RouteHandler handler,
-             RouteAccess access = RouteAccess::kUndeclared);
+             RouteAccess access = RouteAccess::kUndeclared,
+             RouteExecution execution = RouteExecution::kMayWait);
 
   // Routes `request` (see the file comment). Never throws if handlers don't.
   HttpResponse Handle(const HttpRequest& request) const;
@@ -75,6 +84,13 @@ class Router {
   // The pattern `request` would be dispatched to (for metrics labels), or
   // nullopt when Handle() would answer 400, 404 or 405.
   std::optional<std::string> MatchedPattern(const HttpRequest& request) const;
+
+  // True when `request` goes to a route declared RouteExecution::kInline: a
+  // GET or HEAD whose target (query aside) is that route's pattern exactly.
+  // A lookup in a set built by Add(), cheap enough to ask for every request;
+  // a target spelled another way (percent-escapes) answers false, which is
+  // always safe.
+  bool RunsInline(const HttpRequest& request) const;
 
   // Every registered route, sorted by pattern then method.
   std::vector<RouteInfo> Routes() const;
@@ -96,6 +112,7 @@ class Router {
   Dispatch Resolve(const HttpRequest& request) const;
 
   std::vector<Route> routes_;
+  std::set<std::string, std::less<>> inline_paths_;  // patterns of kInline GET routes
 };
 
 // Splits the path of a raw target into percent-decoded segments, rejecting

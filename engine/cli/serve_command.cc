@@ -568,6 +568,9 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
       return Fail(io, added.error().message());
     }
   }
+  server_options.runs_inline = [&router](const HttpRequest& request) {
+    return router.RunsInline(request);
+  };
   server_options.authenticate_body = [&authenticate](const HttpRequest& head) {
     return authenticate(head).ok();
   };

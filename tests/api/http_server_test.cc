@@ -211,6 +211,8 @@ struct TestServer {
                 .ok());
     options.address = "127.0.0.1";
     options.port = 0;
+    // As `motcua serve` does: routes declared inline run on the I/O thread.
+    options.runs_inline = [this](const HttpRequest& request) { return router.RunsInline(request); };
     server = std::make_unique<HttpServer>(options, InstrumentedHandler(router, metrics));
   }
 
@@ -511,6 +513,68 @@ TEST_CASE("http_server: a handler that waits does not hold up the I/O thread") {
   std::optional<Response> gated = waiting.get();
   REQUIRE(gated.has_value());
   CHECK(gated->body() == "opened");
+  test.server->Stop();
+  test.server->Wait();
+}
+
+TEST_CASE("http_server: inline routes answer while every pool thread waits") {
+  HttpServerOptions options;
+  options.threads = 1;
+  options.handler_threads = 1;  // one pool thread, which GET /gate holds
+  TestServer test(options);
+  std::promise<void> opened;
+  std::shared_future<void> gate = opened.get_future().share();
+  std::promise<void> entered;
+  REQUIRE(test.router
+              .Add("GET", "/gate",
+                   [gate, &entered](const HttpRequest&, const PathParams&) {
+                     entered.set_value();
+                     HttpResponse response;
+                     response.content_type = "text/plain";
+                     response.body = gate.wait_for(kClientTimeout) == std::future_status::ready
+                                         ? "opened"
+                                         : "timed out";
+                     return response;
+                   })
+              .ok());
+  // Declared inline, so it runs on the I/O thread; were it queued behind
+  // GET /gate on the pool, the gate would time out instead.
+  REQUIRE(test.router
+              .Add(
+                  "GET", "/open",
+                  [&opened](const HttpRequest&, const PathParams&) {
+                    opened.set_value();
+                    HttpResponse response;
+                    response.status = 204;
+                    return response;
+                  },
+                  RouteAccess::kPublic, RouteExecution::kInline)
+              .ok());
+  REQUIRE(test.server->Start().ok());
+  const std::uint16_t port = test.port();
+  std::future<std::optional<Response>> waiting = std::async(std::launch::async, [port] {
+    TestClient client(port);
+    return client.Exchange(MakeRequest(http::verb::get, "/gate"));
+  });
+  REQUIRE(entered.get_future().wait_for(kClientTimeout) == std::future_status::ready);
+
+  TestClient client(port);
+  const auto start = Clock::now();
+  std::optional<Response> health = client.Exchange(MakeRequest(http::verb::get, "/healthz"));
+  REQUIRE(health.has_value());
+  CHECK(health->result_int() == 200);
+  CHECK(Clock::now() - start < std::chrono::seconds(2));
+  std::optional<Response> open = client.Exchange(MakeRequest(http::verb::get, "/open"));
+  REQUIRE(open.has_value());
+  CHECK(open->result_int() == 204);
+  std::optional<Response> gated = waiting.get();
+  REQUIRE(gated.has_value());
+  CHECK(gated->body() == "opened");
+
+  // Inline requests are counted in the metrics like any other.
+  CHECK(test.metrics.RenderText().find(
+            R"(motcua_http_requests_total{method="GET",route="/healthz",status="200"} 1)") !=
+        std::string::npos);
   test.server->Stop();
   test.server->Wait();
 }

@@ -191,3 +191,46 @@ TEST_CASE("router: IsValidUtf8") {
 
 }  // namespace
 }  // namespace motcua
+
+namespace motcua {
+namespace {
+
+HttpRequest Get(const std::string& method, const std::string& target) {
+  HttpRequest request;
+  request.method = method;
+  request.target = target;
+  return request;
+}
+
+TEST_CASE("router: only GET routes without parameters may be declared inline") {
+  Router router;
+  const RouteHandler ok = [](const HttpRequest&, const PathParams&) { return HttpResponse{}; };
+  CHECK(router.Add("GET", "/healthz", ok, RouteAccess::kPublic, RouteExecution::kInline).ok());
+  Status post = router.Add("POST", "/ping", ok, RouteAccess::kPublic, RouteExecution::kInline);
+  REQUIRE_FALSE(post.ok());
+  CHECK(post.error().code() == ErrorCode::kInvalidArgument);
+  Status with_param =
+      router.Add("GET", "/v1/things/{id}", ok, RouteAccess::kPublic, RouteExecution::kInline);
+  REQUIRE_FALSE(with_param.ok());
+  CHECK(with_param.error().code() == ErrorCode::kInvalidArgument);
+  CHECK(router.Add("GET", "/v1/things/{id}", ok, RouteAccess::kPublic).ok());
+}
+
+TEST_CASE("router: RunsInline answers true only for the exact path of an inline route") {
+  Router router;
+  const RouteHandler ok = [](const HttpRequest&, const PathParams&) { return HttpResponse{}; };
+  REQUIRE(router.Add("GET", "/healthz", ok, RouteAccess::kPublic, RouteExecution::kInline).ok());
+  REQUIRE(router.Add("GET", "/metrics", ok, RouteAccess::kPublic).ok());
+  REQUIRE(router.Add("POST", "/healthz", ok, RouteAccess::kPublic).ok());
+  CHECK(router.RunsInline(Get("GET", "/healthz")));
+  CHECK(router.RunsInline(Get("HEAD", "/healthz")));
+  CHECK(router.RunsInline(Get("GET", "/healthz?probe=1")));
+  CHECK_FALSE(router.RunsInline(Get("POST", "/healthz")));
+  CHECK_FALSE(router.RunsInline(Get("GET", "/metrics")));
+  CHECK_FALSE(router.RunsInline(Get("GET", "/healthz/")));
+  CHECK_FALSE(router.RunsInline(Get("GET", "/%68ealthz")));  // safe: the pool serves it
+  CHECK_FALSE(router.RunsInline(Get("GET", "/HEALTHZ")));
+}
+
+}  // namespace
+}  // namespace motcua
