@@ -8,6 +8,7 @@
 // timed out.
 #include "api/http_server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -19,6 +20,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <future>
@@ -163,6 +165,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
  private:
   enum class State { kNew, kHandshake, kIdle, kReading, kHandling, kWriting, kClosing, kClosed };
+  using TimePoint = std::chrono::steady_clock::time_point;
 
   tcp::socket& Socket() { return beast::get_lowest_layer(stream_); }
 
@@ -462,6 +465,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
     Disarm();
+    timer_.cancel();
     error_code ignored;
     Socket().shutdown(tcp::socket::shutdown_both, ignored);
     Socket().close(ignored);
@@ -469,22 +473,45 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
   // Starts the deadline for the current operation; on expiry the socket's
   // pending operations are cancelled and `timed_out_` tells their handlers.
+  // Deadlines are checked lazily: one timer wait stays pending while a
+  // deadline is set, firing at the deadline or after the shortest of the
+  // server's timeouts, whichever is first, and then looks at the deadline
+  // of the moment. So the usual Arm and Disarm of every read and write only
+  // set `deadline_`, and never touch the timer queue or cancel a wait.
   void Arm(std::chrono::steady_clock::duration timeout) {
-    ++timer_generation_;
     timed_out_ = false;
-    timer_.expires_after(timeout);
+    const auto now = std::chrono::steady_clock::now();
+    deadline_ = now + timeout;
+    if (!timer_waiting_ || timer_.expiry() > deadline_) WaitForDeadline(now);
+  }
+
+  void Disarm() { deadline_ = TimePoint::max(); }
+
+  void WaitForDeadline(TimePoint now) {
+    const HttpServerOptions& options = server_.options;
+    const std::chrono::steady_clock::duration check_every =
+        std::min({std::chrono::steady_clock::duration(options.read_timeout),
+                  std::chrono::steady_clock::duration(options.write_timeout),
+                  std::chrono::steady_clock::duration(options.idle_timeout)});
+    timer_waiting_ = true;
+    timer_.expires_at(std::min(deadline_, now + check_every));  // cancels a pending wait
+    // The wait does not keep the session alive: the socket's operations do.
     timer_.async_wait(
-        [self = this->shared_from_this(), generation = timer_generation_](error_code ec) {
-          if (ec || generation != self->timer_generation_) return;
-          self->timed_out_ = true;
-          error_code ignored;
-          self->Socket().cancel(ignored);
+        [weak = this->weak_from_this(), generation = ++timer_generation_](error_code ec) {
+          const std::shared_ptr<Session> self = weak.lock();
+          if (self == nullptr || generation != self->timer_generation_) return;
+          self->timer_waiting_ = false;
+          if (!ec) self->OnTimer();
         });
   }
 
-  void Disarm() {
-    ++timer_generation_;
-    timer_.cancel();
+  void OnTimer() {
+    if (deadline_ == TimePoint::max() || state_ == State::kClosed) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now < deadline_) return WaitForDeadline(now);
+    timed_out_ = true;
+    error_code ignored;
+    Socket().cancel(ignored);
   }
 
   ServerState& server_;
@@ -492,7 +519,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   const bool admitted_;
   Stream stream_;
   asio::steady_timer timer_;
-  std::uint64_t timer_generation_ = 0;
+  TimePoint deadline_ = TimePoint::max();  // of the current operation; max: none
+  bool timer_waiting_ = false;             // a wait on timer_ is pending
+  std::uint64_t timer_generation_ = 0;     // of the latest wait; older ones are stale
   bool timed_out_ = false;
   State state_ = State::kNew;
   bool keep_alive_ = false;

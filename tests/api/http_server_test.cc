@@ -434,6 +434,35 @@ TEST_CASE("http_server: a silent or slow client is cut off after the read timeou
   CHECK(partial.WaitForClose(std::chrono::seconds(3)).has_value());
 }
 
+TEST_CASE(
+    "http_server: after a final answer the server lingers about a second, then frees the slot") {
+  // Default timeouts (30 s and more): the one-second linger deadline is
+  // shorter than the server's usual timer wait, which must be moved up.
+  HttpServerOptions options;
+  options.max_connections_per_address = 1;
+  TestServer test(options);
+  REQUIRE(test.server->Start().ok());
+  TestClient holder(test.port());
+  http::request<http::string_body> last = MakeRequest(http::verb::get, "/healthz");
+  last.keep_alive(false);
+  std::optional<Response> answered = holder.Exchange(last);
+  REQUIRE(answered.has_value());
+  CHECK(answered->result_int() == 200);
+  CHECK_FALSE(answered->keep_alive());
+  // The client never closes its socket; the server's half-closed session
+  // ends after its linger, and only then may another connection in.
+  const auto start = Clock::now();
+  std::optional<int> status;
+  for (int attempt = 0; attempt < 100 && status != 200; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    TestClient again(test.port());
+    std::optional<Response> response = again.Exchange(MakeRequest(http::verb::get, "/healthz"));
+    status = response ? std::optional<int>(response->result_int()) : std::nullopt;
+  }
+  CHECK(status == 200);
+  CHECK(Clock::now() - start < std::chrono::seconds(4));
+}
+
 TEST_CASE("http_server: Stop lets an in-flight request finish and refuses new connections") {
   HttpServerOptions options;
   options.shutdown_timeout = std::chrono::seconds(5);
