@@ -23,7 +23,7 @@ const std::vector<OptionSpec> kServeOptions = {
      "workflow definitions to publish at start (default\nworkflows); a file whose content changed becomes\na new version"},
     {"calendars", "DIR", OptionKind::kPath,
      "working-day calendars (default DIR/calendars of\n--workflows)"},
-    {"threads", "N", OptionKind::kInteger, "HTTP I/O threads (default 2; 1-256)"},
+    {"threads", "N", OptionKind::kInteger, "HTTP I/O threads (default: cores/4, at least 1; 1-256)"},
     {"handler-threads", "N", OptionKind::kInteger,
      "threads running request handlers (default 32;\n1-1024); writers waiting on them are what group\ncommit batches"},
     {"tls-cert", "FILE", OptionKind::kPath,
