@@ -189,6 +189,34 @@ TEST_CASE("sqlite store: a queue entry written before migration 0016 lists witho
   }
 }
 
+TEST_CASE("sqlite store: migration 0017 keeps each document reference once, without a rowid") {
+  TempDirectory dir;
+  { auto store = OpenStore(dir.File("d.db")); }
+  {
+    // The table as 0003 made it, with references in it, and 0017 not yet run.
+    RawDatabase raw(dir.File("d.db"));
+    REQUIRE(raw.Exec("DROP TABLE dossier_documents;"
+                     "CREATE TABLE dossier_documents (document_id TEXT NOT NULL,"
+                     " dossier_code TEXT NOT NULL, PRIMARY KEY (document_id, dossier_code));"
+                     "INSERT INTO dossier_documents VALUES ('aa', 'D-1'), ('aa', 'D-2'),"
+                     " ('bb', 'D-1');"
+                     "DELETE FROM schema_migrations WHERE version >= 17") == "");
+    REQUIRE(raw.Query("SELECT COUNT(*) FROM sqlite_master"
+                      " WHERE name = 'sqlite_autoindex_dossier_documents_1'") == "1");
+  }
+  auto store = OpenStore(dir.File("d.db"));
+  RawDatabase raw(dir.File("d.db"));
+  CHECK(raw.Query("SELECT COUNT(*) FROM sqlite_master"
+                  " WHERE name LIKE 'sqlite_autoindex_dossier_documents%'") == "0");
+  CHECK(raw.Query("SELECT sql FROM sqlite_master WHERE name = 'dossier_documents'")
+            .find("WITHOUT ROWID") != std::string::npos);
+  CHECK(raw.Query("SELECT group_concat(document_id || '/' || dossier_code, ' ')"
+                  " FROM (SELECT * FROM dossier_documents ORDER BY 1, 2)") ==
+        "aa/D-1 aa/D-2 bb/D-1");
+  CHECK(raw.Exec("INSERT INTO dossier_documents VALUES ('aa', 'D-1')").find("UNIQUE") !=
+        std::string::npos);
+}
+
 TEST_CASE("sqlite store: events cannot be updated or deleted") {
   TempDirectory dir;
   {
