@@ -496,31 +496,52 @@ TEST_CASE("http_server: Stop lets an in-flight request finish and refuses new co
   test.server->Wait();
 }
 
+// GET /gate on `router`: its handler waits (up to the client timeout) until
+// Open() is called, and answers "opened", or "timed out".
+class Gate {
+ public:
+  explicit Gate(Router& router) {
+    REQUIRE(router
+                .Add("GET", "/gate",
+                     [this](const HttpRequest&, const PathParams&) {
+                       entered_.set_value();
+                       HttpResponse response;
+                       response.content_type = "text/plain";
+                       response.body = gate_.wait_for(kClientTimeout) == std::future_status::ready
+                                           ? "opened"
+                                           : "timed out";
+                       return response;
+                     })
+                .ok());
+  }
+  void Open() { opened_.set_value(); }
+  // Sends GET /gate to the server on `port` from another thread and returns
+  // once its handler runs; the future holds the answer.
+  std::future<std::optional<Response>> Enter(std::uint16_t port) {
+    std::future<std::optional<Response>> waiting = std::async(std::launch::async, [port] {
+      TestClient client(port);
+      return client.Exchange(MakeRequest(http::verb::get, "/gate"));
+    });
+    REQUIRE(entered_.get_future().wait_for(kClientTimeout) == std::future_status::ready);
+    return waiting;
+  }
+
+ private:
+  std::promise<void> opened_;
+  std::shared_future<void> gate_ = opened_.get_future().share();
+  std::promise<void> entered_;
+};
+
 TEST_CASE("http_server: a handler that waits does not hold up the I/O thread") {
   HttpServerOptions options;
   options.threads = 1;          // one I/O thread
   options.handler_threads = 4;  // handlers run beside it
   TestServer test(options);
-  // GET /gate waits (up to the client timeout) until another request opened it.
-  std::promise<void> opened;
-  std::shared_future<void> gate = opened.get_future().share();
-  std::promise<void> entered;
-  REQUIRE(test.router
-              .Add("GET", "/gate",
-                   [gate, &entered](const HttpRequest&, const PathParams&) {
-                     entered.set_value();
-                     HttpResponse response;
-                     response.content_type = "text/plain";
-                     response.body = gate.wait_for(kClientTimeout) == std::future_status::ready
-                                         ? "opened"
-                                         : "timed out";
-                     return response;
-                   })
-              .ok());
+  Gate gate(test.router);
   REQUIRE(test.router
               .Add("POST", "/open",
-                   [&opened](const HttpRequest&, const PathParams&) {
-                     opened.set_value();
+                   [&gate](const HttpRequest&, const PathParams&) {
+                     gate.Open();
                      HttpResponse response;
                      response.status = 204;
                      return response;
@@ -528,11 +549,7 @@ TEST_CASE("http_server: a handler that waits does not hold up the I/O thread") {
               .ok());
   REQUIRE(test.server->Start().ok());
   const std::uint16_t port = test.port();
-  std::future<std::optional<Response>> waiting = std::async(std::launch::async, [port] {
-    TestClient client(port);
-    return client.Exchange(MakeRequest(http::verb::get, "/gate"));
-  });
-  REQUIRE(entered.get_future().wait_for(kClientTimeout) == std::future_status::ready);
+  std::future<std::optional<Response>> waiting = gate.Enter(port);
   // If the waiting handler held the only I/O thread, this request would not
   // be read until the gate timed out.
   TestClient opener(port);
@@ -551,28 +568,14 @@ TEST_CASE("http_server: inline routes answer while every pool thread waits") {
   options.threads = 1;
   options.handler_threads = 1;  // one pool thread, which GET /gate holds
   TestServer test(options);
-  std::promise<void> opened;
-  std::shared_future<void> gate = opened.get_future().share();
-  std::promise<void> entered;
-  REQUIRE(test.router
-              .Add("GET", "/gate",
-                   [gate, &entered](const HttpRequest&, const PathParams&) {
-                     entered.set_value();
-                     HttpResponse response;
-                     response.content_type = "text/plain";
-                     response.body = gate.wait_for(kClientTimeout) == std::future_status::ready
-                                         ? "opened"
-                                         : "timed out";
-                     return response;
-                   })
-              .ok());
+  Gate gate(test.router);
   // Declared inline, so it runs on the I/O thread; were it queued behind
   // GET /gate on the pool, the gate would time out instead.
   REQUIRE(test.router
               .Add(
                   "GET", "/open",
-                  [&opened](const HttpRequest&, const PathParams&) {
-                    opened.set_value();
+                  [&gate](const HttpRequest&, const PathParams&) {
+                    gate.Open();
                     HttpResponse response;
                     response.status = 204;
                     return response;
@@ -581,11 +584,7 @@ TEST_CASE("http_server: inline routes answer while every pool thread waits") {
               .ok());
   REQUIRE(test.server->Start().ok());
   const std::uint16_t port = test.port();
-  std::future<std::optional<Response>> waiting = std::async(std::launch::async, [port] {
-    TestClient client(port);
-    return client.Exchange(MakeRequest(http::verb::get, "/gate"));
-  });
-  REQUIRE(entered.get_future().wait_for(kClientTimeout) == std::future_status::ready);
+  std::future<std::optional<Response>> waiting = gate.Enter(port);
 
   TestClient client(port);
   const auto start = Clock::now();
