@@ -4,7 +4,8 @@
 # Needs root (or sudo) only when something is actually missing.
 set -euo pipefail
 
-packages=(g++ cmake make pkg-config nlohmann-json3-dev libsqlite3-dev libssl-dev libboost-dev libre2-dev)
+packages=(g++ cmake make pkg-config nlohmann-json3-dev libsqlite3-dev libssl-dev libboost-dev libre2-dev
+  libjemalloc-dev)
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(doctest-dev json-schema-test-suite openssl)  # openssl: the CLI, for interop tests
   packages+=(systemd)  # systemd-analyze verifies the units in tools/
