@@ -36,14 +36,9 @@ HttpHandler InstrumentedHandler(const Router& router, Metrics& metrics) {
       kLatencyMetric, "Time to handle an HTTP request, by route pattern, in seconds.", {"route"});
   return [&router, &requests, &latency](const HttpRequest& request) {
     auto start = std::chrono::steady_clock::now();
-    HttpResponse response = router.Handle(request);
+    std::string route;
+    HttpResponse response = router.Handle(request, &route);
     std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    // The router notes the pattern it matched in the request's facts; a
-    // request without facts (tests calling the handler directly) is matched
-    // again.
-    std::string route = request.facts != nullptr
-                            ? request.facts->route
-                            : router.MatchedPattern(request).value_or(std::string());
     if (route.empty()) route = kUnmatchedRoute;
     requests.Increment({MethodLabel(request.method), route, std::to_string(response.status)});
     latency.Observe({route}, elapsed.count());

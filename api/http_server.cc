@@ -86,6 +86,9 @@ struct ServerState {
   ServerState(HttpServerOptions server_options, HttpHandler request_handler)
       : options(std::move(server_options)),
         handler(std::move(request_handler)),
+        deadline_check_every(std::min({std::chrono::steady_clock::duration(options.read_timeout),
+                                       std::chrono::steady_clock::duration(options.write_timeout),
+                                       std::chrono::steady_clock::duration(options.idle_timeout)})),
         ioc(options.threads > 0 ? options.threads : 1),
         handler_pool(static_cast<std::size_t>(std::max(1, options.handler_threads))) {}
 
@@ -105,6 +108,9 @@ struct ServerState {
 
   const HttpServerOptions options;
   const HttpHandler handler;
+  // How long a session's pending timer wait may be: the shortest of the
+  // read, write and idle timeouts (see Session::Arm).
+  const std::chrono::steady_clock::duration deadline_check_every;
   std::atomic<bool> stopping{false};
 
   // Declared before `ioc` so sessions destroyed with pending handlers during
@@ -488,13 +494,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   void Disarm() { deadline_ = TimePoint::max(); }
 
   void WaitForDeadline(TimePoint now) {
-    const HttpServerOptions& options = server_.options;
-    const std::chrono::steady_clock::duration check_every =
-        std::min({std::chrono::steady_clock::duration(options.read_timeout),
-                  std::chrono::steady_clock::duration(options.write_timeout),
-                  std::chrono::steady_clock::duration(options.idle_timeout)});
     timer_waiting_ = true;
-    timer_.expires_at(std::min(deadline_, now + check_every));  // cancels a pending wait
+    // Cancels a pending wait, whose handler then sees a stale generation.
+    timer_.expires_at(std::min(deadline_, now + server_.deadline_check_every));
     // The wait does not keep the session alive: the socket's operations do.
     timer_.async_wait(
         [weak = this->weak_from_this(), generation = ++timer_generation_](error_code ec) {

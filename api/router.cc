@@ -242,9 +242,12 @@ Router::Dispatch Router::Resolve(const HttpRequest& request) const {
   return dispatch;
 }
 
-HttpResponse Router::Handle(const HttpRequest& request) const {
+HttpResponse Router::Handle(const HttpRequest& request, std::string* matched_pattern) const {
   std::string instance(PathOfTarget(request.target));
   Dispatch dispatch = Resolve(request);
+  if (matched_pattern != nullptr) {
+    *matched_pattern = dispatch.route != nullptr ? dispatch.route->pattern : std::string();
+  }
   if (dispatch.bad_path) {
     return ProblemResponse(TransportProblem::kMalformedRequest, instance,
                            dispatch.bad_path->message());

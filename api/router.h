@@ -79,7 +79,9 @@ class Router {
              RouteExecution execution = RouteExecution::kMayWait);
 
   // Routes `request` (see the file comment). Never throws if handlers don't.
-  HttpResponse Handle(const HttpRequest& request) const;
+  // `matched_pattern`, when given, receives the pattern dispatched to, or ""
+  // when the answer is the router's own 400, 404 or 405.
+  HttpResponse Handle(const HttpRequest& request, std::string* matched_pattern = nullptr) const;
 
   // The pattern `request` would be dispatched to (for metrics labels), or
   // nullopt when Handle() would answer 400, 404 or 405.

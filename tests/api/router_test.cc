@@ -168,6 +168,18 @@ TEST_CASE("router: MatchedPattern names the pattern, never the raw path") {
   CHECK_FALSE(router.MatchedPattern(MakeHttpRequest("PUT", "/v1/dossiers")).has_value());
 }
 
+TEST_CASE("router: Handle tells the pattern it dispatched to, empty for its own problems") {
+  Router router = MakeRouter();
+  std::string pattern = "stale";
+  router.Handle(MakeHttpRequest("POST", "/v1/dossiers/H26-9/actions/x"), &pattern);
+  CHECK(pattern == "/v1/dossiers/{code}/actions/{action}");
+  CHECK(router.Handle(MakeHttpRequest("GET", "/nope"), &pattern).status == 404);
+  CHECK(pattern.empty());
+  pattern = "stale";
+  CHECK(router.Handle(MakeHttpRequest("PUT", "/v1/dossiers"), &pattern).status == 405);
+  CHECK(pattern.empty());
+}
+
 TEST_CASE("router: MakeHttpRequest decodes path and query") {
   HttpRequest request = MakeHttpRequest("GET", "/a%20b/c?x=1&y=a+b%26c&x=2&flag");
   CHECK(request.path == "/a b/c");
