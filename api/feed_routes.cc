@@ -44,12 +44,16 @@ class Handlers {
   explicit Handlers(const FeedApi& api) : api_(api) {}
 
   HttpResponse ReadFeed(const HttpRequest& request, const PathParams&, const Actor& actor) const {
-    Result<std::int64_t> after =
-        QueryNumber(request, "after", 0, "/after", "must be an entry id, 0 or more");
-    if (!after.ok()) return ProblemResponse(after.error(), request.path);
+    std::optional<std::int64_t> after;
+    if (QueryValue(request, "after")) {
+      Result<std::int64_t> cursor =
+          QueryNumber(request, "after", 0, "/after", "must be an entry id, 0 or more");
+      if (!cursor.ok()) return ProblemResponse(cursor.error(), request.path);
+      after = *cursor;
+    }
     Result<int> limit = PageLimit(request, kFeedPageRule);
     if (!limit.ok()) return ProblemResponse(limit.error(), request.path);
-    Result<FeedPage> page = api_.feed.Read(actor, *after, *limit);
+    Result<FeedPage> page = api_.feed.Read(actor, after, *limit);
     if (!page.ok()) return ProblemResponse(page.error(), request.path);
     json items = json::array();
     for (const StoredOutboxEntry& entry : page->items) items.push_back(FeedItemJson(entry));

@@ -113,6 +113,8 @@ int HttpStatusFor(ErrorReason reason, ErrorCode code) {
       return 422;
     case ErrorReason::kUnsupportedMediaType:  // kInvalidArgument: a body of the wrong type
       return 415;
+    case ErrorReason::kFeedPruned:  // kFailedPrecondition: the feed's cursor is below its retention
+      return 410;
     case ErrorReason::kLoginAttemptInvalid:  // kNotFound/kConflict in the store, kInvalidArgument
       return 400;                            // in sign-in: the browser's callback is refused
 

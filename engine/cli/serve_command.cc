@@ -58,6 +58,7 @@
 #include "engine/service/document_service.h"
 #include "engine/service/dossier_service.h"
 #include "engine/service/feed_pusher.h"
+#include "engine/service/feed_retention.h"
 #include "engine/service/feed_service.h"
 #include "engine/service/migration_service.h"
 #include "engine/service/payment_service.h"
@@ -133,14 +134,31 @@ Status PublishBundledWorkflows(WorkflowCatalog& catalog, const JsonSchema& schem
   return Status();
 }
 
-// Runs TimerService::Sweep every `interval` on its own thread until Stop()
-// (or destruction); an interval of zero runs nothing. Sweeps log what they
-// did ("info") and what failed ("error") as "timers" events.
+// One pass of feed retention as the system, logged when it deleted
+// something or failed.
+void PruneFeed(FeedRetention& retention, const Logger& logger) {
+  Result<FeedPruneResult> pruned = retention.PruneDue(Actor{"motcua serve", {kSystemRole}, ""});
+  if (!pruned.ok()) {
+    logger.Log(LogLevel::kError, "feed", {{"message", "pruning: " + pruned.error().message()}});
+  } else if (pruned->deleted > 0) {
+    logger.Log(LogLevel::kInfo, "feed",
+               {{"message", "pruned " + std::to_string(pruned->deleted) +
+                                " entries past retention; readers continue after " +
+                                std::to_string(pruned->pruned_through) +
+                                (pruned->more ? " (more next sweep)" : "")}});
+  }
+}
+
+// Runs TimerService::Sweep, then FeedRetention::PruneDue, every `interval`
+// on its own thread until Stop() (or destruction); an interval of zero runs
+// nothing. Sweeps log what they did ("info") and what failed ("error") as
+// "timers" events, pruning as "feed" events.
 class TimerLoop {
  public:
-  TimerLoop(TimerService& timers, std::chrono::seconds interval, const Logger& logger) {
+  TimerLoop(TimerService& timers, FeedRetention* retention, std::chrono::seconds interval,
+            const Logger& logger) {
     if (interval.count() == 0) return;
-    thread_ = std::thread([this, &timers, interval, &logger] {
+    thread_ = std::thread([this, &timers, retention, interval, &logger] {
       std::unique_lock lock(mutex_);
       while (!stopping_) {
         if (wake_.wait_for(lock, interval, [this] { return stopping_; })) break;
@@ -153,6 +171,7 @@ class TimerLoop {
             logger.Log(LogLevel::kInfo, "timers", {{"message", line}});
           }
         }
+        if (retention != nullptr) PruneFeed(*retention, logger);
         lock.lock();
       }
     });
@@ -328,6 +347,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   server_options.request_log = &logger;
   std::size_t session_idle_seconds = 1800;
   std::size_t session_lifetime_seconds = 43200;
+  std::size_t feed_retention_days = 90;
   struct SizeFlag {
     const char* name;
     std::size_t least;
@@ -341,7 +361,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
         SizeFlag{"max-anonymous-body", 0, server_options.max_body_bytes,
                  &server_options.max_unauthenticated_body_bytes},
         SizeFlag{"session-idle-timeout", 60, 86400, &session_idle_seconds},
-        SizeFlag{"session-lifetime", 60, 30 * 86400, &session_lifetime_seconds}}) {
+        SizeFlag{"session-lifetime", 60, 30 * 86400, &session_lifetime_seconds},
+        SizeFlag{"feed-retention-days", 0, 36500, &feed_retention_days}}) {
     const std::optional<std::string> text = options->Get(flag.name);
     if (!text) continue;
     std::size_t n = 0;
@@ -587,6 +608,16 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     if (!started.ok()) return Fail(io, "checkpoints: " + started.error().message());
     checkpoints = std::move(started).value();
   }
+  FeedRetentionPolicy retention_policy;
+  retention_policy.retention = std::chrono::days(feed_retention_days);
+  FeedRetention feed_retention(**store, webhook ? store->get() : nullptr, clock, retention_policy);
+  if (feed_retention_days == 0) {
+    io.out << "feed: entries are kept forever (--feed-retention-days 0)\n";
+  } else {
+    io.out << "feed: entries older than " << feed_retention_days
+           << " days are deleted at each timer sweep"
+           << (webhook ? " once the webhook has them" : "") << '\n';
+  }
   HttpServer server(server_options, IdempotentHandler(InstrumentedHandler(router, metrics), **store,
                                                       request_authenticator, &Sha256Hex, clock));
   if (Status started = server.Start(); !started.ok()) return Fail(io, started.error().message());
@@ -594,7 +625,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
          << listen->host << ':' << server.port() << " (database " << db << ")" << std::endl;
 
   TimerService timers(**store, catalog, dossiers, clock);
-  TimerLoop timer_loop(timers, std::chrono::seconds(timer_interval), logger);
+  TimerLoop timer_loop(timers, &feed_retention, std::chrono::seconds(timer_interval), logger);
   // The pusher's thread is created after the signals were blocked, so only
   // the main thread receives them.
   std::unique_ptr<WebhookClient> webhook_client;

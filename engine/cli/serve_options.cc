@@ -50,6 +50,8 @@ const std::vector<OptionSpec> kServeOptions = {
      "seconds between sweeps of workflow timers and\npending automatic actions (default 60; 0 turns\nthem off; at most 86400)"},
     {"feed-webhook", "URL", OptionKind::kText,
      "push every sync-feed entry, in order, as an HTTP\nPOST to this http:// URL (header\nX-Motcua-Entry-Id; a 2xx acknowledges); failures\nare retried with exponential backoff up to 30 s;\nprogress survives restarts"},
+    {"feed-retention-days", "D", OptionKind::kInteger,
+     "days sync-feed entries are kept (default 90; 0\nkeeps them forever; at most 36500); older ones\nare deleted after each timer sweep, once a\n--feed-webhook has delivered them; a reader\nwhose cursor falls behind gets 410"},
     {"feed-max-attempts", "N", OptionKind::kInteger,
      "failed attempts before an entry becomes a dead\nletter (GET /v1/feed/dead-letters; default 10)"},
     {"max-connections", "N", OptionKind::kInteger,

@@ -39,6 +39,7 @@ enum class Operation {
   kManageUsers,           // users and their tokens (which ones: MayManageUser)
   kReadFeed,              // the national sync feed
   kListDeadLetters,       // feed entries the pusher gave up on
+  kPruneFeed,             // delete feed entries past their retention (the engine's own upkeep)
   kRecordDeskPayment,     // a fee paid at the desk
   kSubmitDossier,         // the first gate; the state machine then checks roles
   kUploadDocument,        // a document, before any dossier names it

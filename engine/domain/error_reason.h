@@ -44,13 +44,14 @@ namespace motcua {
   X(kContentMismatch, "content_mismatch")                                       \
   X(kContentTooLarge, "content_too_large")                                      \
   X(kCorruptRow, "corrupt_row")                                                 \
-  X(kCsrfTokenInvalid, "csrf_token_invalid")                                   \
+  X(kCsrfTokenInvalid, "csrf_token_invalid")                                    \
   X(kDatabaseBusy, "database_busy")                                             \
   X(kDocumentNotFound, "document_not_found")                                    \
   X(kDossierExists, "dossier_exists")                                           \
   X(kDossierNotFound, "dossier_not_found")                                      \
   X(kDuplicatePayment, "duplicate_payment")                                     \
   X(kEmptyBody, "empty_body")                                                   \
+  X(kFeedPruned, "feed_pruned")                                                 \
   X(kFourEyes, "four_eyes")                                                     \
   X(kHistoryInconsistent, "history_inconsistent")                               \
   X(kIdTokenRefused, "id_token_refused")                                        \

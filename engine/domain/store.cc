@@ -202,6 +202,28 @@ Result<std::vector<StoredOutboxEntry>> DossierStore::ListOutbox(const OutboxQuer
   return DoListOutbox(query);
 }
 
+Error FeedPrunedError(std::int64_t after_sequence, std::int64_t pruned_through) {
+  const std::string message = "entries " + std::to_string(after_sequence + 1) + " to " +
+                              std::to_string(pruned_through) +
+                              " were deleted after the feed's retention period; re-read the "
+                              "dossiers you follow, then continue after " +
+                              std::to_string(pruned_through);
+  return Error(ErrorCode::kFailedPrecondition, message, ErrorReason::kFeedPruned,
+               {FieldError{"/after", message}});
+}
+
+Result<std::int64_t> DossierStore::OutboxPrunedThrough() {
+  return DoOutboxPrunedThrough();
+}
+
+Result<OutboxPruned> DossierStore::PruneOutbox(const OutboxPruning& pruning) {
+  if (pruning.limit < 1 || pruning.limit > kMaxPruneBatch) {
+    return Error(ErrorCode::kInvalidArgument,
+                 "a pruning batch is 1 to " + std::to_string(kMaxPruneBatch) + " rows");
+  }
+  return DoPruneOutbox(pruning);
+}
+
 Result<std::vector<ReportGroup>> DossierStore::AggregateReport(const ReportQuery& query) {
   if (query.to <= query.from) {
     return Error(ErrorCode::kInvalidArgument, "the report period is empty",

@@ -86,9 +86,10 @@ struct OutboxEntry {
 
 // An outbox row as stored. `id` is assigned at commit and only grows: a row
 // committed later always has a larger id than every row committed before it,
-// and ids are never reused (rows are never updated or deleted). A reader that
-// has seen every row up to id N therefore never misses a row by continuing
-// after N.
+// and ids are never reused (rows are never updated, and the newest row is
+// never deleted). A reader that has seen every row up to id N therefore never
+// misses a row by continuing after N, unless rows after N were pruned: then
+// reading after N is refused (see OutboxPruning).
 struct StoredOutboxEntry {
   std::int64_t id = 0;
   std::string topic;
@@ -104,6 +105,37 @@ struct OutboxQuery {
   std::int64_t after_sequence = 0;
   int limit = 100;
   std::optional<std::string> agency;
+};
+
+// Feed retention: deletes the longest run of outbox rows, in id order from
+// the last one pruned, that are all
+//  - created before `created_before`,
+//  - at or below `keep_after` when it is set (the webhook's delivery cursor:
+//    rows it has not delivered stay),
+//  - not the newest row (it keeps its id from being handed out again),
+// at most `limit` rows (1..kMaxPruneBatch) in one transaction. Rows a dead
+// letter names stay (their topic and agency are listed with it), but do not
+// stop the run. Afterwards `pruned_through` is the highest id of the run:
+// ListOutbox refuses `after_sequence` below it with kFailedPrecondition,
+// reason kFeedPruned (HTTP 410), pointer "/after", since the rows between
+// are gone. The run stops early at the first row that is young enough to
+// keep, so rows written out of time order wait for the rows before them.
+struct OutboxPruning {
+  Instant created_before;
+  std::optional<std::int64_t> keep_after;
+  int limit = 2000;
+};
+inline constexpr int kMaxPruneBatch = 10000;
+
+// What ListOutbox answers for a cursor below the watermark: the reader missed
+// pruned rows and must re-read the dossiers it follows; it may continue the
+// feed after `pruned_through`.
+Error FeedPrunedError(std::int64_t after_sequence, std::int64_t pruned_through);
+
+struct OutboxPruned {
+  std::int64_t deleted = 0;         // rows deleted by this call
+  std::int64_t pruned_through = 0;  // the watermark afterwards (0: nothing pruned ever)
+  bool complete = true;             // false when `limit` cut the run: more may be due
 };
 
 // One event as stored, with its place in the dossier's hash chain: `hash` is
@@ -328,6 +360,11 @@ class DossierStore {
   // for why a reader continuing after the last id it saw never skips one).
   // `query.limit` as OutboxQuery states.
   Result<std::vector<StoredOutboxEntry>> ListOutbox(const OutboxQuery& query);
+  // The retention watermark: the highest id pruned (0 when none was).
+  Result<std::int64_t> OutboxPrunedThrough();
+  // Deletes feed rows past their retention, as OutboxPruning states.
+  // kInvalidArgument for a limit outside 1..kMaxPruneBatch.
+  Result<OutboxPruned> PruneOutbox(const OutboxPruning& pruning);
 
   // Reports: the report rows matching `query`, counted per group as
   // CountFacts (report_query.h) defines, groups ordered by key; groups with no
@@ -391,6 +428,8 @@ class DossierStore {
   virtual Result<std::optional<PaymentRecord>> DoFindPayment(const std::string& transaction_id) = 0;
   virtual Result<std::vector<AuditRecord>> DoAuditTrail(const std::string& dossier_code) = 0;
   virtual Result<std::vector<StoredOutboxEntry>> DoListOutbox(const OutboxQuery& query) = 0;
+  virtual Result<OutboxPruned> DoPruneOutbox(const OutboxPruning& pruning) = 0;
+  virtual Result<std::int64_t> DoOutboxPrunedThrough() = 0;
   virtual Result<std::vector<ReportGroup>> DoAggregateReport(const ReportQuery& query) = 0;
   virtual Result<std::vector<std::string>> DoListDossiersWithoutFacts(const std::string& after_code,
                                                                       int limit) = 0;

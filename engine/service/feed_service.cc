@@ -14,18 +14,30 @@ Error InvalidField(const char* pointer, const std::string& message) {
 
 }  // namespace
 
-Result<FeedPage> FeedService::Read(const Actor& actor, std::int64_t after, int limit) {
+Result<FeedPage> FeedService::Read(const Actor& actor, std::optional<std::int64_t> after,
+                                   int limit) {
   if (Status allowed = Authorize(actor, Operation::kReadFeed); !allowed.ok()) {
     return allowed.error();
   }
-  if (after < 0) return InvalidField("/after", "must be an entry id, 0 or more");
+  if (after && *after < 0) return InvalidField("/after", "must be an entry id, 0 or more");
   RETURN_IF_ERROR(CheckPageLimit(limit, kFeedPageRule));
-  ASSIGN_OR_RETURN(std::vector<StoredOutboxEntry> entries,
-                   store_.ListOutbox(OutboxQuery{after, limit, actor.agency}));
-  FeedPage page;
-  page.next = entries.empty() ? after : entries.back().id;
-  page.items = std::move(entries);
-  return page;
+  // Without a cursor: from the watermark. Pruning may raise it between the
+  // two reads; then read from the new one (it only moves up, a batch at a
+  // time, so this ends).
+  std::int64_t from = after.value_or(0);
+  for (;;) {
+    if (!after) {
+      ASSIGN_OR_RETURN(from, store_.OutboxPrunedThrough());
+    }
+    Result<std::vector<StoredOutboxEntry>> entries =
+        store_.ListOutbox(OutboxQuery{from, limit, actor.agency});
+    if (!after && !entries.ok() && entries.error().reason() == ErrorReason::kFeedPruned) continue;
+    if (!entries.ok()) return entries.error();
+    FeedPage page;
+    page.next = entries->empty() ? from : entries->back().id;
+    page.items = std::move(entries).value();
+    return page;
+  }
 }
 
 Result<std::vector<DeadLetter>> FeedService::DeadLetters(const Actor& actor, int limit) {

@@ -35,8 +35,9 @@ class FeedService {
 
   // Entries after `after` (>= 0), at most `limit` (kFeedPageRule). Invalid
   // values are kInvalidArgument, reason "validation", pointer "/after" or
-  // "/limit".
-  Result<FeedPage> Read(const Actor& actor, std::int64_t after, int limit);
+  // "/limit". An `after` below what retention pruned is kFeedPruned
+  // (store.h); without `after`, the page starts at the oldest entry held.
+  Result<FeedPage> Read(const Actor& actor, std::optional<std::int64_t> after, int limit);
 
   // The webhook's dead letters of the admin's agency, by entry id.
   Result<std::vector<DeadLetter>> DeadLetters(const Actor& actor, int limit);

@@ -41,7 +41,19 @@ Status InsertOutbox(SqliteConnection& db, const std::vector<OutboxEntry>& outbox
   return Status();
 }
 
+Result<std::int64_t> QueryPrunedThrough(SqliteConnection& db) {
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   db.Prepare("SELECT pruned_through FROM outbox_retention WHERE singleton = 1"));
+  StatementReset reset(stmt);
+  ASSIGN_OR_RETURN(bool row, stmt->Step());
+  return row ? stmt->ColumnInt(0) : std::int64_t{0};
+}
+
 Result<std::vector<StoredOutboxEntry>> QueryOutbox(SqliteConnection& db, const OutboxQuery& query) {
+  ASSIGN_OR_RETURN(std::int64_t pruned_through, QueryPrunedThrough(db));
+  if (query.after_sequence < pruned_through) {
+    return FeedPrunedError(query.after_sequence, pruned_through);
+  }
   // Two statements so that each uses its index: the rowid, or (agency, id).
   ASSIGN_OR_RETURN(SqliteStatement * stmt,
                    query.agency
@@ -67,6 +79,60 @@ Result<std::vector<StoredOutboxEntry>> QueryOutbox(SqliteConnection& db, const O
   });
   RETURN_IF_ERROR(read);
   return entries;
+}
+
+Result<OutboxPruned> PruneOutboxRows(SqliteConnection& db, const OutboxPruning& pruning) {
+  ASSIGN_OR_RETURN(std::int64_t pruned_through, QueryPrunedThrough(db));
+  std::int64_t newest = 0;
+  {
+    ASSIGN_OR_RETURN(SqliteStatement * stmt, db.Prepare("SELECT coalesce(max(id), 0) FROM outbox"));
+    StatementReset reset(stmt);
+    ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (row) newest = stmt->ColumnInt(0);
+  }
+  // The run: rows after the watermark in id order, while each may go.
+  std::int64_t end = pruned_through;
+  bool complete = true;
+  {
+    ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                     db.Prepare("SELECT id, created_at FROM outbox WHERE id > ?1 AND id < ?2"
+                                " ORDER BY id LIMIT ?3"));
+    StatementReset reset(stmt);
+    stmt->BindInt(1, pruned_through);
+    stmt->BindInt(2, newest);
+    stmt->BindInt(3, pruning.limit);
+    const std::int64_t before = ToSeconds(pruning.created_before);
+    bool stopped = false;
+    int rows = 0;
+    RETURN_IF_ERROR(stmt->ForEachRow([&](const SqliteStatement& row) {
+      ++rows;
+      if (stopped) return;
+      const std::int64_t id = row.ColumnInt(0);
+      if (row.ColumnInt(1) >= before || (pruning.keep_after && id > *pruning.keep_after)) {
+        stopped = true;
+        return;
+      }
+      end = id;
+    }));
+    complete = stopped || rows < pruning.limit;
+  }
+  if (end == pruned_through) return OutboxPruned{0, pruned_through, complete};
+  {
+    ASSIGN_OR_RETURN(
+        SqliteStatement * stmt,
+        db.Prepare("UPDATE outbox_retention SET pruned_through = ?1 WHERE singleton = 1"));
+    StatementReset reset(stmt);
+    stmt->BindInt(1, end);
+    RETURN_IF_ERROR(stmt->Run());
+  }
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   db.Prepare("DELETE FROM outbox WHERE id > ?1 AND id <= ?2"
+                              " AND id NOT IN (SELECT entry_id FROM feed_dead_letters)"));
+  StatementReset reset(stmt);
+  stmt->BindInt(1, pruned_through);
+  stmt->BindInt(2, end);
+  RETURN_IF_ERROR(stmt->Run());
+  return OutboxPruned{sqlite3_changes64(db.handle()), end, complete};
 }
 
 Result<std::int64_t> QueryDeliveryCursor(SqliteConnection& db) {

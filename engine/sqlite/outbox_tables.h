@@ -2,6 +2,7 @@
 // (OutboxEntry in store.h) and of its delivery (feed_delivery.h):
 //  - outbox: the feed's rows; the id is the rowid, assigned inside the
 //    writer's transaction, so ids grow in commit order (0005_feed_delivery);
+//  - outbox_retention: how far rows were pruned (0018_feed_retention);
 //  - feed_delivery: each subscriber's cursor, the last id it is done with;
 //  - feed_dead_letters: rows a subscriber gave up on, with the last error.
 // This adapter serves one subscriber, "webhook".
@@ -34,7 +35,16 @@ Status InsertOutbox(SqliteConnection& db, const std::vector<OutboxEntry>& outbox
                     const std::vector<std::string>& payloads, const std::string& agency,
                     Instant at);
 
+// kFeedPruned (FeedPrunedError) when `query.after_sequence` is below the
+// retention watermark (0018_feed_retention.sql).
 Result<std::vector<StoredOutboxEntry>> QueryOutbox(SqliteConnection& db, const OutboxQuery& query);
+
+// The retention watermark: every row at or below it is gone.
+Result<std::int64_t> QueryPrunedThrough(SqliteConnection& db);
+
+// One batch of feed retention, as OutboxPruning (store.h) states: raises the
+// watermark, then deletes the run below it.
+Result<OutboxPruned> PruneOutboxRows(SqliteConnection& db, const OutboxPruning& pruning);
 
 // The subscriber's cursor; 0 before the first delivery.
 Result<std::int64_t> QueryDeliveryCursor(SqliteConnection& db);

@@ -327,6 +327,19 @@ Result<std::vector<StoredOutboxEntry>> SqliteStore::DoListOutbox(const OutboxQue
       [&](SqliteConnection& db) { return QueryOutbox(db, query); });
 }
 
+Result<std::int64_t> SqliteStore::DoOutboxPrunedThrough() {
+  return impl_->Read<std::int64_t>([](SqliteConnection& db) { return QueryPrunedThrough(db); });
+}
+
+Result<OutboxPruned> SqliteStore::DoPruneOutbox(const OutboxPruning& pruning) {
+  OutboxPruned pruned;
+  RETURN_IF_ERROR(impl_->Write([&](SqliteConnection& db) -> Status {
+    ASSIGN_OR_RETURN(pruned, PruneOutboxRows(db, pruning));
+    return Status();
+  }));
+  return pruned;
+}
+
 Result<std::vector<ReportGroup>> SqliteStore::DoAggregateReport(const ReportQuery& query) {
   return impl_->Read<std::vector<ReportGroup>>(
       [&](SqliteConnection& db) { return QueryReport(db, query); });

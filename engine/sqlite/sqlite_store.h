@@ -140,6 +140,8 @@ class SqliteStore final : public DossierStore, public IdempotencyStore, public F
   Result<std::optional<PaymentRecord>> DoFindPayment(const std::string& transaction_id) override;
   Result<std::vector<AuditRecord>> DoAuditTrail(const std::string& dossier_code) override;
   Result<std::vector<StoredOutboxEntry>> DoListOutbox(const OutboxQuery& query) override;
+  Result<OutboxPruned> DoPruneOutbox(const OutboxPruning& pruning) override;
+  Result<std::int64_t> DoOutboxPrunedThrough() override;
   Result<std::vector<ReportGroup>> DoAggregateReport(const ReportQuery& query) override;
   Result<std::vector<std::string>> DoListDossiersWithoutFacts(const std::string& after_code,
                                                               int limit) override;

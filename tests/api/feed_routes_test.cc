@@ -8,6 +8,7 @@
 
 #include "api/http_message.h"
 #include "engine/domain/identity.h"
+#include "engine/service/feed_retention.h"
 #include "tests/api/route_test_support.h"
 #include "tests/fakes/memory_store.h"
 
@@ -100,6 +101,42 @@ TEST_CASE("feed api: a bad cursor or limit is 422 naming the parameter") {
     CHECK(response.content_type == "application/problem+json");
     CHECK(json::parse(response.body)["errors"][0]["pointer"] == c.pointer);
   }
+}
+
+TEST_CASE("feed api: a cursor behind pruned entries is 410 naming /after and where to go on") {
+  FeedFixture f;
+  f.clock.Advance(std::chrono::days(100));
+  FeedRetention retention(f.store, nullptr, f.clock, FeedRetentionPolicy{});
+  Result<FeedPruneResult> pruned = retention.PruneDue(Actor{"motcua", {kSystemRole}, ""});
+  REQUIRE(pruned.ok());
+  REQUIRE(pruned->pruned_through == 3);  // entry 4 is the newest, and stays
+
+  for (const char* target : {"/v1/feed?after=0", "/v1/feed?after=2"}) {
+    CAPTURE(target);
+    HttpResponse gone = f.Get(target, "t-sync");
+    CHECK(gone.status == 410);
+    CHECK(gone.content_type == "application/problem+json");
+    json problem = json::parse(gone.body);
+    CHECK(problem["type"] == "https://motcua.example/problems/feed_pruned");
+    CHECK(problem["errors"][0]["pointer"] == "/after");
+    CHECK(problem["detail"].get<std::string>().find("continue after 3") != std::string::npos);
+  }
+  // From the cursor it names, or without a cursor: from the oldest entry held.
+  for (const char* target : {"/v1/feed?after=3", "/v1/feed"}) {
+    CAPTURE(target);
+    HttpResponse rest = f.Get(target, "t-sync");
+    REQUIRE(rest.status == 200);
+    json page = json::parse(rest.body);
+    REQUIRE(page["items"].size() == 1);
+    CHECK(page["items"][0]["id"] == 4);
+    CHECK(page["next"] == 4);
+  }
+  // Agency B's only entry was pruned: its reader without a cursor is told to
+  // go on from the watermark, not from 0.
+  HttpResponse none = f.Get("/v1/feed", "t-sync-b");
+  REQUIRE(none.status == 200);
+  CHECK(json::parse(none.body)["items"].empty());
+  CHECK(json::parse(none.body)["next"] == 3);
 }
 
 TEST_CASE("feed api: dead letters of the admin's agency") {

@@ -451,15 +451,15 @@ Result<std::vector<AuditRecord>> MemoryStore::DoAuditTrail(const std::string& do
 void MemoryStore::AppendOutboxLocked(const std::vector<OutboxEntry>& outbox,
                                      const std::string& agency, Instant at) {
   for (const OutboxEntry& entry : outbox) {
-    const std::int64_t id = static_cast<std::int64_t>(outbox_.size()) + 1;
-    outbox_.push_back(StoredOutboxEntry{id, entry.topic, agency, entry.payload, at});
+    const std::int64_t id = ++last_outbox_id_;
+    outbox_.emplace(id, StoredOutboxEntry{id, entry.topic, agency, entry.payload, at});
   }
 }
 
 std::vector<OutboxEntry> MemoryStore::Outbox() const {
   std::lock_guard lock(mutex_);
   std::vector<OutboxEntry> entries;
-  for (const StoredOutboxEntry& stored : outbox_) {
+  for (const auto& [id, stored] : outbox_) {
     entries.push_back(OutboxEntry{stored.topic, stored.payload});
   }
   return entries;
@@ -467,16 +467,51 @@ std::vector<OutboxEntry> MemoryStore::Outbox() const {
 
 Result<std::vector<StoredOutboxEntry>> MemoryStore::DoListOutbox(const OutboxQuery& query) {
   std::lock_guard lock(mutex_);
+  if (query.after_sequence < outbox_pruned_through_) {
+    return FeedPrunedError(query.after_sequence, outbox_pruned_through_);
+  }
   std::vector<StoredOutboxEntry> entries;
-  // Ids are positions + 1, so the first candidate is at index after_sequence.
-  const std::size_t start = static_cast<std::size_t>(
-      std::clamp<std::int64_t>(query.after_sequence, 0, static_cast<std::int64_t>(outbox_.size())));
-  for (std::size_t i = start; i < outbox_.size(); ++i) {
+  for (auto it = outbox_.upper_bound(query.after_sequence); it != outbox_.end(); ++it) {
     if (static_cast<int>(entries.size()) >= query.limit) break;
-    if (query.agency && outbox_[i].agency != *query.agency) continue;
-    entries.push_back(outbox_[i]);
+    if (query.agency && it->second.agency != *query.agency) continue;
+    entries.push_back(it->second);
   }
   return entries;
+}
+
+Result<std::int64_t> MemoryStore::DoOutboxPrunedThrough() {
+  std::lock_guard lock(mutex_);
+  return outbox_pruned_through_;
+}
+
+Result<OutboxPruned> MemoryStore::DoPruneOutbox(const OutboxPruning& pruning) {
+  std::lock_guard lock(mutex_);
+  const std::int64_t newest = outbox_.empty() ? 0 : outbox_.rbegin()->first;
+  std::int64_t end = outbox_pruned_through_;
+  int seen = 0;
+  bool complete = true;
+  for (auto it = outbox_.upper_bound(outbox_pruned_through_);
+       it != outbox_.end() && it->first < newest; ++it, ++seen) {
+    if (seen == pruning.limit) {
+      complete = false;
+      break;
+    }
+    if (it->second.created_at >= pruning.created_before) break;
+    if (pruning.keep_after && it->first > *pruning.keep_after) break;
+    end = it->first;
+  }
+  OutboxPruned pruned{0, end, complete};
+  for (auto it = outbox_.upper_bound(outbox_pruned_through_);
+       it != outbox_.end() && it->first <= end;) {
+    if (dead_letters_.count(it->first) != 0) {
+      ++it;
+      continue;
+    }
+    it = outbox_.erase(it);
+    ++pruned.deleted;
+  }
+  outbox_pruned_through_ = end;
+  return pruned;
 }
 
 Result<std::int64_t> MemoryStore::DeliveryCursor() {
@@ -494,8 +529,8 @@ Status MemoryStore::RecordDeadLetter(const DeadLetter& letter) {
   std::lock_guard lock(mutex_);
   DeadLetter stored = letter;
   // Like the SQLite store, topic and agency come from the outbox row.
-  if (letter.entry_id >= 1 && letter.entry_id <= static_cast<std::int64_t>(outbox_.size())) {
-    const StoredOutboxEntry& entry = outbox_[static_cast<std::size_t>(letter.entry_id - 1)];
+  if (auto found = outbox_.find(letter.entry_id); found != outbox_.end()) {
+    const StoredOutboxEntry& entry = found->second;
     stored.topic = entry.topic;
     stored.agency = entry.agency;
   } else {

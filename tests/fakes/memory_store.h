@@ -95,6 +95,8 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   Result<std::optional<PaymentRecord>> DoFindPayment(const std::string& transaction_id) override;
   Result<std::vector<AuditRecord>> DoAuditTrail(const std::string& dossier_code) override;
   Result<std::vector<StoredOutboxEntry>> DoListOutbox(const OutboxQuery& query) override;
+  Result<OutboxPruned> DoPruneOutbox(const OutboxPruning& pruning) override;
+  Result<std::int64_t> DoOutboxPrunedThrough() override;
   Result<std::vector<ReportGroup>> DoAggregateReport(const ReportQuery& query) override;
   Result<std::vector<std::string>> DoListDossiersWithoutFacts(const std::string& after_code,
                                                               int limit) override;
@@ -137,7 +139,9 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   std::map<std::string, std::vector<AuditRecord>> events_;
   std::int64_t last_sequence_ = 0;
   std::map<std::string, StoredDocument> documents_;
-  std::vector<StoredOutboxEntry> outbox_;  // outbox_[i].id == i + 1
+  std::map<std::int64_t, StoredOutboxEntry> outbox_;  // by id
+  std::int64_t last_outbox_id_ = 0;                   // never handed out again
+  std::int64_t outbox_pruned_through_ = 0;
   std::int64_t delivery_cursor_ = 0;
   std::map<std::int64_t, DeadLetter> dead_letters_;
   std::map<std::pair<std::string, std::string>, std::string> uploads_;  // (document, user) -> type

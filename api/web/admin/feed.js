@@ -15,12 +15,13 @@ import { LoadFailure, Loading, PageTitle, ProblemAlert, useAsync } from '/web/li
 const kPage = 1000;
 const kMaxPages = 20;
 
-// Reads the feed to its end, keeping the last `keep` entries.
+// Reads the feed to its end from the oldest entry the server still holds
+// (entries past the retention period are deleted), keeping the last `keep`.
 async function loadFeed(keep = 20) {
-  let after = 0;
+  let after = null;
   let recent = [];
   for (let page = 0; page < kMaxPages; page += 1) {
-    const data = await getJson(`/v1/feed?after=${after}&limit=${kPage}`);
+    const data = await getJson(after === null ? `/v1/feed?limit=${kPage}` : `/v1/feed?after=${after}&limit=${kPage}`);
     recent = [...recent, ...data.items].slice(-keep);
     if (data.next === after || data.items.length < kPage) {
       after = data.next;

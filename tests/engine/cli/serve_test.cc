@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "engine/sqlite/sqlite_store.h"
+#include "tests/engine/sqlite/sample_dossiers.h"
 #include "tests/engine/sqlite/temp_directory.h"
 
 namespace motcua {
@@ -268,6 +270,94 @@ TEST_CASE("serve: --config with flags over it, and one JSON log line per request
   CHECK(requests[1]["auth_method"] == "bearer_token");
   CHECK_FALSE(requests[1]["user_id"].get<std::string>().empty());
   CHECK(requests[1]["request_id"].get<std::string>().size() == 32);
+}
+
+}  // namespace
+}  // namespace motcua
+
+namespace motcua {
+namespace {
+
+TEST_CASE("serve: the timer loop deletes feed entries past --feed-retention-days") {
+  TempDirectory dir;
+  const std::string db = dir.File("motcua.db");
+  {
+    // Three entries written on 2026-11-20, older than a day whenever this runs.
+    SqliteStoreOptions options;
+    options.path = db;
+    Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(options);
+    REQUIRE(store.ok());
+    for (int i = 1; i <= 3; ++i) {
+      REQUIRE((*store)
+                  ->CreateDossier(NewDossier("OLD-" + std::to_string(i)), {"clerk"}, 1,
+                                  {OutboxEntry{"dossier.status", {{"n", i}}}})
+                  .ok());
+    }
+  }
+  const std::string token_file = dir.File("admin-token");
+  const std::string workflows = std::string(MOTCUA_SOURCE_DIR) + "/workflows";
+  int out[2];
+  REQUIRE(pipe(out) == 0);
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    execl(MOTCUA_BINARY, MOTCUA_BINARY, "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0",
+          "--workflows", workflows.c_str(), "--admin-token-file", token_file.c_str(),
+          "--timer-interval", "1", "--checkpoint-interval", "0", "--feed-retention-days", "1",
+          "--log-level", "error", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  FILE* lines = fdopen(out[0], "r");
+  REQUIRE(lines != nullptr);
+  int port = 0;
+  bool announced = false;
+  char line[512];
+  while (port == 0 && std::fgets(line, sizeof line, lines) != nullptr) {
+    const std::string text = line;
+    if (text.find("feed: entries older than 1 days are deleted at each timer sweep") !=
+        std::string::npos) {
+      announced = true;
+    }
+    const std::size_t at = text.find("listening on http://127.0.0.1:");
+    if (at != std::string::npos) port = std::stoi(text.substr(at + 30));
+  }
+  REQUIRE(port > 0);
+  CHECK(announced);
+  std::string token;
+  std::ifstream(token_file) >> token;
+  REQUIRE(!token.empty());
+
+  // The first sweep runs a second after start-up.
+  int status = 0;
+  for (int tries = 0; tries < 100 && status != 410; ++tries) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    status = StatusOf(Get(port, "/v1/feed?after=0", token));
+  }
+  const std::string gone = Get(port, "/v1/feed?after=1", token);
+  CHECK(StatusOf(gone) == 410);
+  CHECK(nlohmann::json::parse(BodyOf(gone))["type"] ==
+        "https://motcua.example/problems/feed_pruned");
+  CHECK(StatusOf(Get(port, "/v1/feed", token)) == 200);
+
+  REQUIRE(kill(child, SIGTERM) == 0);
+  int exit_status = 0;
+  REQUIRE(waitpid(child, &exit_status, 0) == child);
+  CHECK(WEXITSTATUS(exit_status) == 0);
+  std::fclose(lines);
+
+  // Only the newest entry is left, and the watermark is below it.
+  SqliteStoreOptions options;
+  options.path = db;
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(options);
+  REQUIRE(store.ok());
+  CHECK(*(*store)->OutboxPrunedThrough() == 2);
+  Result<std::vector<StoredOutboxEntry>> left = (*store)->ListOutbox(OutboxQuery{2, 10, {}});
+  REQUIRE(left.ok());
+  REQUIRE(left->size() == 1);
+  CHECK(left->front().id == 3);
 }
 
 }  // namespace

@@ -103,6 +103,10 @@ class RecordingStore final : public DossierStore, public FeedDeliveryStore {
   Result<std::vector<StoredOutboxEntry>> DoListOutbox(const OutboxQuery& query) override {
     return Reached(query.limit).error();
   }
+  Result<OutboxPruned> DoPruneOutbox(const OutboxPruning& pruning) override {
+    return Reached(pruning.limit).error();
+  }
+  Result<std::int64_t> DoOutboxPrunedThrough() override { return Reached().error(); }
   Result<std::vector<ReportGroup>> DoAggregateReport(const ReportQuery&) override {
     return Reached().error();
   }
@@ -275,6 +279,20 @@ TEST_CASE("store front: an invalid argument is refused before the adapter runs")
       {"a dead-letter page of 0",
        [](RecordingStore& s) { return StatusOf(s.ListDeadLetters(std::nullopt, 0)); },
        "limit must be a whole number from 1 to 1000", "/limit"},
+      {"a pruning batch of 0",
+       [](RecordingStore& s) {
+         OutboxPruning pruning;
+         pruning.limit = 0;
+         return StatusOf(s.PruneOutbox(pruning));
+       },
+       "a pruning batch is 1 to 10000 rows", ""},
+      {"a pruning batch over the most",
+       [](RecordingStore& s) {
+         OutboxPruning pruning;
+         pruning.limit = kMaxPruneBatch + 1;
+         return StatusOf(s.PruneOutbox(pruning));
+       },
+       "a pruning batch is 1 to 10000 rows", ""},
       {"an empty report period",
        [](RecordingStore& s) {
          ReportQuery query;

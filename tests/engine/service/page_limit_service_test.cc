@@ -53,14 +53,14 @@ TEST_CASE("page limits: the feed and its dead letters refuse a limit outside 1..
   const Actor admin{"admin-1", {kAdminRole}, kAgency};
   for (int limit : {0, 1001}) {
     CAPTURE(limit);
-    Result<FeedPage> page = feed.Read(sync, 0, limit);
+    Result<FeedPage> page = feed.Read(sync, std::nullopt, limit);
     REQUIRE_FALSE(page.ok());
     CheckRefusedAtLimit(page.error(), 1000);
     Result<std::vector<DeadLetter>> letters = feed.DeadLetters(admin, limit);
     REQUIRE_FALSE(letters.ok());
     CheckRefusedAtLimit(letters.error(), 1000);
   }
-  CHECK(feed.Read(sync, 0, 1000).ok());
+  CHECK(feed.Read(sync, std::nullopt, 1000).ok());
   CHECK(feed.DeadLetters(admin, 1000).ok());
 }
 

@@ -189,6 +189,37 @@ TEST_CASE("sqlite store: a queue entry written before migration 0016 lists witho
   }
 }
 
+// Undoes 0018_feed_retention, so that a test can write a database as it was
+// before it (migrations run above the highest version recorded).
+const char* const kUndoFeedRetention =
+    "DROP TABLE outbox_retention;"
+    "DROP TRIGGER outbox_delete_below_watermark;"
+    "CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox"
+    " BEGIN SELECT RAISE(ABORT, 'outbox rows are append-only'); END;"
+    "DELETE FROM schema_migrations WHERE version = 18;";
+
+TEST_CASE("sqlite store: migration 0018 keeps every outbox row, and readers from 0 read them") {
+  TempDirectory dir;
+  {
+    auto store = OpenStore(dir.File("m.db"));
+    CreateWithHistory(*store, "M-1", 3);
+  }
+  {
+    RawDatabase raw(dir.File("m.db"));
+    REQUIRE(raw.Exec(kUndoFeedRetention) == "");
+    REQUIRE(raw.Exec("DELETE FROM outbox WHERE id = 1") == "outbox rows are append-only");
+  }
+  auto store = OpenStore(dir.File("m.db"));
+  Result<std::vector<StoredOutboxEntry>> all = store->ListOutbox(OutboxQuery{0, 10, {}});
+  REQUIRE(all.ok());
+  CHECK(all->size() == 3);
+  RawDatabase raw(dir.File("m.db"));
+  CHECK(raw.Query("SELECT pruned_through FROM outbox_retention") == "0");
+  CHECK(raw.Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox_no_delete'") == "0");
+  CHECK(raw.Exec("DELETE FROM outbox WHERE id = 1").find("retention watermark") !=
+        std::string::npos);
+}
+
 TEST_CASE("sqlite store: migration 0017 keeps each document reference once, without a rowid") {
   TempDirectory dir;
   { auto store = OpenStore(dir.File("d.db")); }
@@ -200,7 +231,8 @@ TEST_CASE("sqlite store: migration 0017 keeps each document reference once, with
                      " dossier_code TEXT NOT NULL, PRIMARY KEY (document_id, dossier_code));"
                      "INSERT INTO dossier_documents VALUES ('aa', 'D-1'), ('aa', 'D-2'),"
                      " ('bb', 'D-1');"
-                     "DELETE FROM schema_migrations WHERE version >= 17") == "");
+                     "DELETE FROM schema_migrations WHERE version = 17;") == "");
+    REQUIRE(raw.Exec(kUndoFeedRetention) == "");
     REQUIRE(raw.Query("SELECT COUNT(*) FROM sqlite_master"
                       " WHERE name = 'sqlite_autoindex_dossier_documents_1'") == "1");
   }
@@ -228,6 +260,41 @@ TEST_CASE("sqlite store: events cannot be updated or deleted") {
   CHECK(raw.Exec("DELETE FROM events WHERE idx = 2") == "events are append-only");
   CHECK(raw.Query("SELECT COUNT(*) FROM events") == "3");
   CHECK(raw.Query("SELECT action FROM events WHERE idx = 1") == "move_to_step0");
+}
+
+TEST_CASE("sqlite store: outbox rows go only below the retention watermark, never the newest") {
+  TempDirectory dir;
+  {
+    auto store = OpenStore(dir.File("o.db"));
+    CreateWithHistory(*store, "O-1", 4);
+  }
+  {
+    RawDatabase raw(dir.File("o.db"));
+    REQUIRE(raw.Query("SELECT group_concat(id) FROM outbox") == "1,2,3,4");
+    const std::string below = "outbox rows are deleted only below the retention watermark";
+    CHECK(raw.Exec("DELETE FROM outbox WHERE id = 1").find(below) == 0);
+    const std::string only_up = "the outbox retention watermark only moves up";
+    CHECK(raw.Exec("UPDATE outbox_retention SET pruned_through = 4").find(only_up) == 0);
+    CHECK(raw.Exec("UPDATE outbox_retention SET pruned_through = 2") == "");
+    CHECK(raw.Exec("DELETE FROM outbox WHERE id <= 2") == "");
+    CHECK(raw.Exec("DELETE FROM outbox WHERE id = 4").find(below) == 0);
+    CHECK(raw.Exec("UPDATE outbox_retention SET pruned_through = 3") == "");
+    CHECK(raw.Exec("DELETE FROM outbox WHERE id = 4").find(below) == 0);  // the newest
+    CHECK(raw.Exec("UPDATE outbox_retention SET pruned_through = 1").find(only_up) == 0);
+    CHECK(raw.Exec("DELETE FROM outbox_retention") == "the outbox retention watermark is kept");
+    CHECK(raw.Exec("UPDATE outbox SET payload = '{}' WHERE id = 4") ==
+          "outbox rows are append-only");
+    CHECK(raw.Query("SELECT group_concat(id) FROM outbox") == "3,4");
+  }
+  // The store reads the watermark set by hand: readers behind it are told.
+  auto store = OpenStore(dir.File("o.db"));
+  Result<std::vector<StoredOutboxEntry>> behind = store->ListOutbox(OutboxQuery{2, 10, {}});
+  REQUIRE_FALSE(behind.ok());
+  CHECK(behind.error().reason() == ErrorReason::kFeedPruned);
+  Result<std::vector<StoredOutboxEntry>> rest = store->ListOutbox(OutboxQuery{3, 10, {}});
+  REQUIRE(rest.ok());
+  REQUIRE(rest->size() == 1);
+  CHECK(rest->front().id == 4);
 }
 
 TEST_CASE("sqlite store: one transition writes dossier, event, queue and outbox together") {

@@ -1026,6 +1026,159 @@ TEST_CASE_TEMPLATE("store: the delivery cursor only moves forward; dead letters 
   CHECK(deliveries->ListDeadLetters(std::nullopt, 0).error().code() == ErrorCode::kInvalidArgument);
 }
 
+// A dossier with one outbox row written at each of `times` (seconds after
+// SampleTime()), in that order: the first by its creation, the rest by
+// transitions. The rows' ids, ascending.
+std::vector<std::int64_t> OutboxRowsAt(DossierStore& store, const std::string& code,
+                                       const std::vector<std::int64_t>& times) {
+  Dossier current = NewDossier(code);
+  current.history.Mutable().back().at = SampleTime(times.front());
+  REQUIRE(
+      store.CreateDossier(current, {"clerk"}, 1, {OutboxEntry{"dossier.status", {{"t", 0}}}}).ok());
+  for (std::size_t i = 1; i < times.size(); ++i) {
+    SampleTransition next = MoveTo(current, "s" + std::to_string(i), SampleTime(times[i]));
+    DossierStore::TransitionCommit commit = CommitOf(next, current.version);
+    commit.outbox = {OutboxEntry{"dossier.status", {{"t", times[i]}}}};
+    REQUIRE(store.CommitTransition(commit).ok());
+    current = next.after;
+  }
+  Result<std::vector<StoredOutboxEntry>> all = store.ListOutbox(OutboxQuery{0, 1000, {}});
+  REQUIRE(all.ok());
+  return Ids(*all);
+}
+
+OutboxPruning PruneBefore(std::int64_t seconds, int limit = 100) {
+  OutboxPruning pruning;
+  pruning.created_before = SampleTime(seconds);
+  pruning.limit = limit;
+  return pruning;
+}
+
+void CheckFeedPruned(const Result<std::vector<StoredOutboxEntry>>& read,
+                     std::int64_t pruned_through) {
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.error().code() == ErrorCode::kFailedPrecondition);
+  CHECK(read.error().reason() == ErrorReason::kFeedPruned);
+  REQUIRE(read.error().fields().size() == 1);
+  CHECK(read.error().fields()[0].pointer == "/after");
+  CHECK(read.error().message().find("continue after " + std::to_string(pruned_through)) !=
+        std::string::npos);
+}
+
+TEST_CASE_TEMPLATE(
+    "store: feed retention prunes the oldest run, keeps the newest row, and "
+    "tells readers behind it",
+    F, STORE_TYPES) {
+  F f;
+  const std::vector<std::int64_t> ids = OutboxRowsAt(*f.store, "P-1", {0, 10, 20, 30, 40});
+  REQUIRE(ids.size() == 5);
+
+  // Nothing is old enough yet.
+  Result<OutboxPruned> none = f.store->PruneOutbox(PruneBefore(0));
+  REQUIRE(none.ok());
+  CHECK(none->deleted == 0);
+  CHECK(none->pruned_through == 0);
+  CHECK(f.store->ListOutbox(OutboxQuery{0, 10, {}})->size() == 5);
+
+  Result<OutboxPruned> pruned = f.store->PruneOutbox(PruneBefore(25));
+  REQUIRE(pruned.ok());
+  CHECK(pruned->deleted == 3);
+  CHECK(pruned->pruned_through == ids[2]);
+  CHECK(pruned->complete);
+  // A reader behind the watermark is told, whatever its agency filter.
+  CheckFeedPruned(f.store->ListOutbox(OutboxQuery{0, 10, {}}), ids[2]);
+  CheckFeedPruned(f.store->ListOutbox(OutboxQuery{ids[1], 10, std::string("000.00.01.H26")}),
+                  ids[2]);
+  // A reader at the watermark misses nothing.
+  Result<std::vector<StoredOutboxEntry>> rest = f.store->ListOutbox(OutboxQuery{ids[2], 10, {}});
+  REQUIRE(rest.ok());
+  CHECK(Ids(*rest) == std::vector<std::int64_t>{ids[3], ids[4]});
+
+  // Everything is old: all goes but the newest row, which keeps its id taken.
+  Result<OutboxPruned> all_old = f.store->PruneOutbox(PruneBefore(1000));
+  REQUIRE(all_old.ok());
+  CHECK(all_old->deleted == 1);
+  CHECK(all_old->pruned_through == ids[3]);
+  Result<OutboxPruned> again = f.store->PruneOutbox(PruneBefore(1000));
+  REQUIRE(again.ok());
+  CHECK(again->deleted == 0);
+  CHECK(again->pruned_through == ids[3]);
+  CHECK(Ids(*f.store->ListOutbox(OutboxQuery{ids[3], 10, {}})) ==
+        std::vector<std::int64_t>{ids[4]});
+
+  // A row written afterwards gets a new id, above every id handed out.
+  REQUIRE(f.store
+              ->CreateDossier(NewDossier("P-2"), {"clerk"}, 1,
+                              {OutboxEntry{"dossier.status", {{"t", 50}}}})
+              .ok());
+  Result<std::vector<StoredOutboxEntry>> after = f.store->ListOutbox(OutboxQuery{ids[3], 10, {}});
+  REQUIRE(after.ok());
+  REQUIRE(after->size() == 2);
+  CHECK(after->back().id > ids[4]);
+}
+
+TEST_CASE_TEMPLATE("store: feed retention stops at a young row, an undelivered row and its batch",
+                   F, STORE_TYPES) {
+  F f;
+  // The third row is young; the rows after it are old but wait behind it.
+  const std::vector<std::int64_t> ids =
+      OutboxRowsAt(*f.store, "P-1", {0, 10, 500, 20, 30, 40, 50, 60});
+  Result<OutboxPruned> young = f.store->PruneOutbox(PruneBefore(100));
+  REQUIRE(young.ok());
+  CHECK(young->deleted == 2);
+  CHECK(young->pruned_through == ids[1]);
+  CHECK(young->complete);
+
+  // A batch of 1 is one row, and says that more may be due.
+  F g;
+  const std::vector<std::int64_t> more = OutboxRowsAt(*g.store, "P-2", {0, 10, 20, 30, 40});
+  Result<OutboxPruned> one = g.store->PruneOutbox(PruneBefore(1000, 1));
+  REQUIRE(one.ok());
+  CHECK(one->deleted == 1);
+  CHECK(one->pruned_through == more[0]);
+  CHECK_FALSE(one->complete);
+
+  // Rows after the webhook's cursor stay.
+  OutboxPruning undelivered = PruneBefore(1000);
+  undelivered.keep_after = more[2];
+  Result<OutboxPruned> delivered = g.store->PruneOutbox(undelivered);
+  REQUIRE(delivered.ok());
+  CHECK(delivered->deleted == 2);
+  CHECK(delivered->pruned_through == more[2]);
+  CHECK(Ids(*g.store->ListOutbox(OutboxQuery{more[2], 10, {}})) ==
+        std::vector<std::int64_t>{more[3], more[4]});
+
+  for (int bad : {0, -1, kMaxPruneBatch + 1}) {
+    Result<OutboxPruned> refused = g.store->PruneOutbox(PruneBefore(1000, bad));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code() == ErrorCode::kInvalidArgument);
+  }
+  CHECK(Ids(*g.store->ListOutbox(OutboxQuery{more[2], 10, {}})).size() == 2);
+}
+
+TEST_CASE_TEMPLATE("store: feed retention keeps rows a dead letter names, and lists the letter", F,
+                   STORE_TYPES) {
+  F f;
+  auto* deliveries = dynamic_cast<FeedDeliveryStore*>(f.store.get());
+  REQUIRE(deliveries != nullptr);
+  const std::vector<std::int64_t> ids = OutboxRowsAt(*f.store, "P-1", {0, 10, 20, 30});
+  REQUIRE(
+      deliveries
+          ->RecordDeadLetter(DeadLetter{ids[1], "", "", 10, "webhook answered 500", SampleTime(15)})
+          .ok());
+  Result<OutboxPruned> pruned = f.store->PruneOutbox(PruneBefore(1000));
+  REQUIRE(pruned.ok());
+  CHECK(pruned->deleted == 2);  // ids[0] and ids[2]; ids[1] is a dead letter's, ids[3] the newest
+  CHECK(pruned->pruned_through == ids[2]);
+  Result<std::vector<DeadLetter>> letters =
+      deliveries->ListDeadLetters(std::string("000.00.01.H26"), 10);
+  REQUIRE(letters.ok());
+  REQUIRE(letters->size() == 1);
+  CHECK((*letters)[0].entry_id == ids[1]);
+  CHECK((*letters)[0].topic == "dossier.status");
+  CheckFeedPruned(f.store->ListOutbox(OutboxQuery{ids[0], 10, {}}), ids[2]);
+}
+
 // Report facts of `d` with the given shape; every other fact stays default.
 ReportFacts FactsOf(const Dossier& d, Instant submitted, const std::string& month) {
   ReportFacts facts;
