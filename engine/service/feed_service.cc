@@ -22,16 +22,19 @@ Result<FeedPage> FeedService::Read(const Actor& actor, std::optional<std::int64_
   if (after && *after < 0) return InvalidField("/after", "must be an entry id, 0 or more");
   RETURN_IF_ERROR(CheckPageLimit(limit, kFeedPageRule));
   // Without a cursor: from the watermark. Pruning may raise it between the
-  // two reads; then read from the new one (it only moves up, a batch at a
-  // time, so this ends).
+  // two reads; then read again from the new one (a few times at most: a
+  // reader racing a long pruning run gets the 410 and retries itself).
   std::int64_t from = after.value_or(0);
-  for (;;) {
+  for (int attempt = 1;; ++attempt) {
     if (!after) {
       ASSIGN_OR_RETURN(from, store_.OutboxPrunedThrough());
     }
     Result<std::vector<StoredOutboxEntry>> entries =
         store_.ListOutbox(OutboxQuery{from, limit, actor.agency});
-    if (!after && !entries.ok() && entries.error().reason() == ErrorReason::kFeedPruned) continue;
+    if (!after && attempt < 3 && !entries.ok() &&
+        entries.error().reason() == ErrorReason::kFeedPruned) {
+      continue;
+    }
     if (!entries.ok()) return entries.error();
     FeedPage page;
     page.next = entries->empty() ? from : entries->back().id;
