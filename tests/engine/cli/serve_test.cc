@@ -60,36 +60,64 @@ std::string BodyOf(const std::string& response) {
   return at == std::string::npos ? std::string() : response.substr(at + 4);
 }
 
+// `motcua serve ARGS` in a child process, its stdout read up to the line
+// that names the port; stderr goes to `stderr_path` (created), or nowhere.
+struct ServeChild {
+  pid_t pid = -1;
+  FILE* lines = nullptr;              // the rest of its stdout
+  int port = 0;                       // 0 when it never said it listens
+  std::vector<std::string> start_up;  // stdout lines up to the port's
+};
+
+ServeChild StartServe(const std::vector<std::string>& args, const std::string& stderr_path = {}) {
+  ServeChild serve;
+  int out[2];
+  REQUIRE(pipe(out) == 0);
+  serve.pid = fork();
+  REQUIRE(serve.pid >= 0);
+  if (serve.pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    // Start-up lines (one per published workflow) would clutter the test log.
+    const int err = stderr_path.empty()
+                        ? open("/dev/null", O_WRONLY)
+                        : open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (err >= 0) dup2(err, STDERR_FILENO);
+    close(out[0]);
+    std::vector<char*> argv{const_cast<char*>(MOTCUA_BINARY), const_cast<char*>("serve")};
+    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+    execv(MOTCUA_BINARY, argv.data());
+    _exit(127);
+  }
+  close(out[1]);
+  serve.lines = fdopen(out[0], "r");
+  REQUIRE(serve.lines != nullptr);
+  char line[512];
+  while (serve.port == 0 && std::fgets(line, sizeof line, serve.lines) != nullptr) {
+    serve.start_up.emplace_back(line);
+    const std::size_t at = serve.start_up.back().find("listening on http://127.0.0.1:");
+    if (at != std::string::npos) serve.port = std::stoi(serve.start_up.back().substr(at + 30));
+  }
+  return serve;
+}
+
+// SIGTERM, then its exit status (as waitpid gives it).
+int StopServe(ServeChild& serve) {
+  REQUIRE(kill(serve.pid, SIGTERM) == 0);
+  int status = 0;
+  REQUIRE(waitpid(serve.pid, &status, 0) == serve.pid);
+  std::fclose(serve.lines);
+  return status;
+}
+
 TEST_CASE("serve: starts on the bundled workflows, answers, and stops cleanly on SIGTERM") {
   TempDirectory dir;
   const std::string db = dir.File("motcua.db");
   const std::string token_file = dir.File("admin-token");
-  int out[2];
-  REQUIRE(pipe(out) == 0);
-  const pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    // Start-up lines (one per published workflow) would clutter the test log.
-    const int quiet = open("/dev/null", O_WRONLY);
-    if (quiet >= 0) dup2(quiet, STDERR_FILENO);
-    close(out[0]);
-    const std::string workflows = std::string(MOTCUA_SOURCE_DIR) + "/workflows";
-    execl(MOTCUA_BINARY, MOTCUA_BINARY, "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0",
-          "--workflows", workflows.c_str(), "--admin-token-file", token_file.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
-  FILE* lines = fdopen(out[0], "r");
-  REQUIRE(lines != nullptr);
-  int port = 0;
-  char line[512];
-  while (port == 0 && std::fgets(line, sizeof line, lines) != nullptr) {
-    const std::string text = line;
-    const std::size_t at = text.find("listening on http://127.0.0.1:");
-    if (at != std::string::npos) port = std::stoi(text.substr(at + 30));
-  }
+  ServeChild serve =
+      StartServe({"--db", db, "--listen", "127.0.0.1:0", "--workflows",
+                  std::string(MOTCUA_SOURCE_DIR) + "/workflows", "--admin-token-file", token_file});
+  const int port = serve.port;
   REQUIRE(port > 0);
 
   CHECK(StatusOf(Get(port, "/healthz")) == 200);
@@ -173,12 +201,9 @@ TEST_CASE("serve: starts on the bundled workflows, answers, and stops cleanly on
   REQUIRE(StatusOf(mine) == 200);
   CHECK(nlohmann::json::parse(BodyOf(mine)).at("items").empty());
 
-  REQUIRE(kill(child, SIGTERM) == 0);
-  int status = 0;
-  REQUIRE(waitpid(child, &status, 0) == child);
+  const int status = StopServe(serve);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
-  std::fclose(lines);
 }
 
 }  // namespace
@@ -201,29 +226,9 @@ TEST_CASE("serve: --config with flags over it, and one JSON log line per request
                                .dump();
   const std::string flag_token = dir.File("flag-token");
   const std::string log_path = dir.File("stderr.log");
-  int out[2];
-  REQUIRE(pipe(out) == 0);
-  const pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (log >= 0) dup2(log, STDERR_FILENO);
-    close(out[0]);
-    execl(MOTCUA_BINARY, MOTCUA_BINARY, "serve", "--config", config.c_str(), "--admin-token-file",
-          flag_token.c_str(), "--log-level", "info", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
-  FILE* lines = fdopen(out[0], "r");
-  REQUIRE(lines != nullptr);
-  int port = 0;
-  char line[512];
-  while (port == 0 && std::fgets(line, sizeof line, lines) != nullptr) {
-    const std::string text = line;
-    const std::size_t at = text.find("listening on http://127.0.0.1:");
-    if (at != std::string::npos) port = std::stoi(text.substr(at + 30));
-  }
+  ServeChild serve = StartServe(
+      {"--config", config, "--admin-token-file", flag_token, "--log-level", "info"}, log_path);
+  const int port = serve.port;
   REQUIRE(port > 0);
   // The file's relative db is next to it; the flag's token file won.
   CHECK(std::ifstream(dir.File("motcua.db")).good());
@@ -242,11 +247,7 @@ TEST_CASE("serve: --config with flags over it, and one JSON log line per request
   const int mine_status = StatusOf(mine);
   CHECK(mine_status / 100 == 4);
 
-  REQUIRE(kill(child, SIGTERM) == 0);
-  int status = 0;
-  REQUIRE(waitpid(child, &status, 0) == child);
-  CHECK(WEXITSTATUS(status) == 0);
-  std::fclose(lines);
+  CHECK(WEXITSTATUS(StopServe(serve)) == 0);
 
   std::ifstream log(log_path);
   std::vector<nlohmann::json> requests;
@@ -295,36 +296,18 @@ TEST_CASE("serve: the timer loop deletes feed entries past --feed-retention-days
     }
   }
   const std::string token_file = dir.File("admin-token");
-  const std::string workflows = std::string(MOTCUA_SOURCE_DIR) + "/workflows";
-  int out[2];
-  REQUIRE(pipe(out) == 0);
-  const pid_t child = fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    execl(MOTCUA_BINARY, MOTCUA_BINARY, "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0",
-          "--workflows", workflows.c_str(), "--admin-token-file", token_file.c_str(),
-          "--timer-interval", "1", "--checkpoint-interval", "0", "--feed-retention-days", "1",
-          "--log-level", "error", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
-  FILE* lines = fdopen(out[0], "r");
-  REQUIRE(lines != nullptr);
-  int port = 0;
+  ServeChild serve = StartServe({"--db", db, "--listen", "127.0.0.1:0", "--workflows",
+                                 std::string(MOTCUA_SOURCE_DIR) + "/workflows",
+                                 "--admin-token-file", token_file, "--timer-interval", "1",
+                                 "--checkpoint-interval", "0", "--feed-retention-days", "1"});
+  const int port = serve.port;
+  REQUIRE(port > 0);
   bool announced = false;
-  char line[512];
-  while (port == 0 && std::fgets(line, sizeof line, lines) != nullptr) {
-    const std::string text = line;
-    if (text.find("feed: entries older than 1 days are deleted at each timer sweep") !=
-        std::string::npos) {
+  for (const std::string& text : serve.start_up) {
+    if (text.find("feed: entries older than 1 days are deleted at each timer sweep") == 0) {
       announced = true;
     }
-    const std::size_t at = text.find("listening on http://127.0.0.1:");
-    if (at != std::string::npos) port = std::stoi(text.substr(at + 30));
   }
-  REQUIRE(port > 0);
   CHECK(announced);
   std::string token;
   std::ifstream(token_file) >> token;
@@ -342,11 +325,7 @@ TEST_CASE("serve: the timer loop deletes feed entries past --feed-retention-days
         "https://motcua.example/problems/feed_pruned");
   CHECK(StatusOf(Get(port, "/v1/feed", token)) == 200);
 
-  REQUIRE(kill(child, SIGTERM) == 0);
-  int exit_status = 0;
-  REQUIRE(waitpid(child, &exit_status, 0) == child);
-  CHECK(WEXITSTATUS(exit_status) == 0);
-  std::fclose(lines);
+  CHECK(WEXITSTATUS(StopServe(serve)) == 0);
 
   // Only the newest entry is left, and the watermark is below it.
   SqliteStoreOptions options;
