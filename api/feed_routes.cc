@@ -17,18 +17,17 @@ Error Invalid(const char* pointer, const std::string& message) {
                ErrorReason::kValidation, {{pointer, message}});
 }
 
-// A whole number from the query, or `fallback` when the parameter is absent.
-Result<std::int64_t> QueryNumber(const HttpRequest& request, const char* name,
-                                 std::int64_t fallback, const char* pointer,
-                                 const std::string& expected) {
+// A whole number from the query, or nullopt when the parameter is absent.
+Result<std::optional<std::int64_t>> QueryNumber(const HttpRequest& request, const char* name,
+                                                const char* pointer, const std::string& expected) {
   std::optional<std::string> text = QueryValue(request, name);
-  if (!text) return fallback;
+  if (!text) return std::optional<std::int64_t>();
   std::int64_t value = 0;
   auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (text->empty() || error != std::errc() || end != text->data() + text->size()) {
     return Invalid(pointer, expected);
   }
-  return value;
+  return std::optional<std::int64_t>(value);
 }
 
 json DeadLetterJson(const DeadLetter& letter) {
@@ -44,16 +43,12 @@ class Handlers {
   explicit Handlers(const FeedApi& api) : api_(api) {}
 
   HttpResponse ReadFeed(const HttpRequest& request, const PathParams&, const Actor& actor) const {
-    std::optional<std::int64_t> after;
-    if (QueryValue(request, "after")) {
-      Result<std::int64_t> cursor =
-          QueryNumber(request, "after", 0, "/after", "must be an entry id, 0 or more");
-      if (!cursor.ok()) return ProblemResponse(cursor.error(), request.path);
-      after = *cursor;
-    }
+    Result<std::optional<std::int64_t>> after =
+        QueryNumber(request, "after", "/after", "must be an entry id, 0 or more");
+    if (!after.ok()) return ProblemResponse(after.error(), request.path);
     Result<int> limit = PageLimit(request, kFeedPageRule);
     if (!limit.ok()) return ProblemResponse(limit.error(), request.path);
-    Result<FeedPage> page = api_.feed.Read(actor, after, *limit);
+    Result<FeedPage> page = api_.feed.Read(actor, *after, *limit);
     if (!page.ok()) return ProblemResponse(page.error(), request.path);
     json items = json::array();
     for (const StoredOutboxEntry& entry : page->items) items.push_back(FeedItemJson(entry));

@@ -613,6 +613,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   FeedRetention feed_retention(**store, webhook ? store->get() : nullptr, clock, retention_policy);
   if (feed_retention_days == 0) {
     io.out << "feed: entries are kept forever (--feed-retention-days 0)\n";
+  } else if (timer_interval == 0) {
+    io.out << "feed: entries are kept: --timer-interval 0 turns off the sweeps that delete them\n";
   } else {
     io.out << "feed: entries older than " << feed_retention_days
            << " days are deleted at each timer sweep"

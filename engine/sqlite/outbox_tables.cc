@@ -102,18 +102,19 @@ Result<OutboxPruned> PruneOutboxRows(SqliteConnection& db, const OutboxPruning& 
     stmt->BindInt(2, newest);
     stmt->BindInt(3, pruning.limit);
     const std::int64_t before = ToSeconds(pruning.created_before);
-    bool stopped = false;
+    bool stopped = false;  // at the first row to keep; the rows after it are not read
     int rows = 0;
-    RETURN_IF_ERROR(stmt->ForEachRow([&](const SqliteStatement& row) {
+    while (!stopped) {
+      ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) break;
       ++rows;
-      if (stopped) return;
-      const std::int64_t id = row.ColumnInt(0);
-      if (row.ColumnInt(1) >= before || (pruning.keep_after && id > *pruning.keep_after)) {
+      const std::int64_t id = stmt->ColumnInt(0);
+      if (stmt->ColumnInt(1) >= before || (pruning.keep_after && id > *pruning.keep_after)) {
         stopped = true;
-        return;
+      } else {
+        end = id;
       }
-      end = id;
-    }));
+    }
     complete = stopped || rows < pruning.limit;
   }
   if (end == pruned_through) return OutboxPruned{0, pruned_through, complete};
