@@ -34,6 +34,7 @@
 #include "api/web_assets.h"
 #include "api/web_routes.h"
 #include "api/webhook_client.h"
+#include "engine/cli/agency_roles_file.h"
 #include "engine/cli/bundled_schema.h"
 #include "engine/cli/calendar_files.h"
 #include "engine/cli/checkpoint_files.h"
@@ -403,6 +404,12 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     io.err << "motcua serve: --seal-key needs --trust (seals are verified before use)\n";
     return kExitUsage;
   }
+  AgencyRoleDirectory agency_roles;
+  if (auto path = options->Get("agency-roles")) {
+    Result<AgencyRoleDirectory> loaded = LoadAgencyRoles(*path);
+    if (!loaded.ok()) return Fail(io, "--agency-roles " + loaded.error().message());
+    agency_roles = std::move(loaded).value();
+  }
   // Loaded (secrets read, CA files checked) before anything else starts, so
   // that a bad file stops the server at once; the login routes use them.
   std::vector<LoadedOidcProvider> oidc_providers;
@@ -503,6 +510,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   DossierService dossiers(**store, catalog, *calendar, clock, &signing->signing,
                           std::move(agencies));
   dossiers.SetProblemLog(logger.MessageWriter(LogLevel::kWarning, "dossiers"));
+  dossiers.SetAgencyRoles(std::move(agency_roles));
   PaymentService payments(dossiers, **store, std::move(gateway));
   DocumentService documents(
       **store, catalog, &Sha256Hex, clock,

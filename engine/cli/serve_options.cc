@@ -68,6 +68,8 @@ const std::vector<OptionSpec> kServeOptions = {
      "Ed25519 or EC private key (PEM) signing them\n(default: DIR/checkpoint.key, made at first\nstart, public key in DIR/checkpoint.key.pub)"},
     {"oidc-config", "FILE", OptionKind::kPath,
      "OpenID Connect providers for sign-in (JSON; see\ntools/oidc-providers.example.json); refuses to\nstart on a bad file or a client secret others\nmay read"},
+    {"agency-roles", "FILE", OptionKind::kPath,
+     "which agency fills each agency role of\ninter-agency procedures, per receiving agency\n(JSON; see tools/agency-roles.example.json);\nwithout it such procedures are refused at\nsubmission"},
     {"session-idle-timeout", "S", OptionKind::kInteger,
      "a browser session unused this many seconds ends\n(default 1800; 60-86400)"},
     {"session-lifetime", "S", OptionKind::kInteger,

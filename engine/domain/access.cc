@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "engine/domain/agency_roles.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/status_macros.h"
 
@@ -155,8 +156,7 @@ bool CanSeeDossier(const Actor& actor, const Dossier& dossier, const Workflow& w
   if (IsApplicantOnly(actor) || actor.agency.empty()) return false;
   if (actor.agency == dossier.agency) return true;
   auto handled_by_actor_agency = [&](const std::string& state_id) {
-    const State* state = workflow.FindState(state_id);
-    return state != nullptr && state->agency && *state->agency == actor.agency;
+    return HandlingAgency(workflow, dossier, state_id) == actor.agency;
   };
   if (handled_by_actor_agency(dossier.state)) return true;
   return std::any_of(dossier.history.begin(), dossier.history.end(),

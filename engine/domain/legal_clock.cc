@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/domain/agency_roles.h"
 #include "engine/domain/status_macros.h"
 
 namespace motcua {
@@ -206,7 +207,8 @@ std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar,
     hand_off.given_by = entry.actor.user_id;
     hand_off.entered = entry.at;
     const State* state = workflow != nullptr ? workflow->FindState(entry.to_state) : nullptr;
-    hand_off.agency = state != nullptr && state->agency ? *state->agency : dossier.agency;
+    hand_off.agency =
+        workflow != nullptr ? HandlingAgency(*workflow, dossier, entry.to_state) : dossier.agency;
     if (i + 1 < history.size()) {
       const DossierEvent& leaving = history[i + 1];
       hand_off.action = leaving.action;

@@ -1,5 +1,7 @@
 #include "engine/domain/queue_placement.h"
 
+#include "engine/domain/agency_roles.h"
+
 namespace motcua {
 
 std::vector<std::string> QueueRolesOf(const Workflow& workflow, const std::string& state_id) {
@@ -7,9 +9,10 @@ std::vector<std::string> QueueRolesOf(const Workflow& workflow, const std::strin
   return state == nullptr ? std::vector<std::string>{} : state->queue_roles;
 }
 
-std::string QueueAgencyOf(const Workflow& workflow, const std::string& state_id) {
-  const State* state = workflow.FindState(state_id);
-  return state != nullptr && state->agency ? *state->agency : std::string();
+std::string QueueAgencyOf(const Workflow& workflow, const Dossier& dossier,
+                          const std::string& state_id) {
+  std::string agency = HandlingAgency(workflow, dossier, state_id);
+  return agency == dossier.agency ? std::string() : agency;
 }
 
 NationalStatus StatusOf(const Workflow& workflow, const std::string& state_id) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/domain/dossier.h"
 #include "engine/domain/workflow.h"
 
 namespace motcua {
@@ -15,9 +16,11 @@ namespace motcua {
 // Roles whose queue shows `state_id`; empty when the workflow has no such state.
 std::vector<std::string> QueueRolesOf(const Workflow& workflow, const std::string& state_id);
 
-// The agency whose queues show `state_id`: the state's own agency when another
-// agency handles it; empty (the dossier's receiving agency) otherwise.
-std::string QueueAgencyOf(const Workflow& workflow, const std::string& state_id);
+// The agency whose queues show `dossier` in `state_id`: the agency that
+// handles it there (HandlingAgency, agency_roles.h) when that is another
+// agency; empty (the dossier's receiving agency) otherwise.
+std::string QueueAgencyOf(const Workflow& workflow, const Dossier& dossier,
+                          const std::string& state_id);
 
 // The national status code of `state_id`; kSubmitted when the workflow has no
 // such state.

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <utility>
 
+#include "engine/domain/agency_roles.h"
 #include "engine/domain/legal_clock.h"
 #include "engine/domain/status_macros.h"
 
@@ -107,17 +108,13 @@ Result<LegalClock> ReconcileClockWithState(const WorkingCalendar& calendar,
   return clock;
 }
 
-// The agency responsible for the dossier while it sits in `state`.
-const std::string& ResponsibleAgency(const State& state, const Dossier& dossier) {
-  return state.agency.has_value() ? *state.agency : dossier.agency;
-}
-
 // Whether `actor` may perform `action` on `dossier` in `state` by role and
 // scope. An actor passes when one of the action's roles it holds passes its
 // scope: "system" always, "applicant" on their own dossier, a staff role in
 // the responsible agency.
-Status CheckActor(const Action& action, const State& state, const Dossier& dossier,
-                  const Actor& actor) {
+Status CheckActor(const Workflow& workflow, const Action& action, const State& state,
+                  const Dossier& dossier, const Actor& actor) {
+  const std::string responsible = HandlingAgency(workflow, dossier, state.id);
   bool has_role = false;
   bool staff_role = false;
   for (const std::string& role : action.roles) {
@@ -128,7 +125,7 @@ Status CheckActor(const Action& action, const State& state, const Dossier& dossi
       if (actor.user_id == dossier.applicant_id) return {};
     } else {
       staff_role = true;
-      if (actor.agency == ResponsibleAgency(state, dossier)) return {};
+      if (actor.agency == responsible) return {};
     }
   }
   if (!has_role) {
@@ -137,8 +134,7 @@ Status CheckActor(const Action& action, const State& state, const Dossier& dossi
                  ErrorReason::kRoleNotAllowed);
   }
   if (staff_role) {
-    return Error(ErrorCode::kPermissionDenied,
-                 "the dossier is handled by agency " + ResponsibleAgency(state, dossier),
+    return Error(ErrorCode::kPermissionDenied, "the dossier is handled by agency " + responsible,
                  ErrorReason::kWrongAgency);
   }
   return Error(ErrorCode::kPermissionDenied, "the dossier belongs to another applicant",
@@ -225,6 +221,16 @@ Result<Dossier> StateMachine::Submit(const SubmissionRequest& request) const {
   }
   if (!missing.empty()) return MissingRequirements(std::move(missing));
 
+  for (const AgencyRole& role : wf.procedure.agency_roles) {
+    if (request.agency_roles.count(role.id) == 0) {
+      return Error(
+          ErrorCode::kInvalidArgument,
+          "no agency was resolved for the role " + role.id + " of procedure " + wf.procedure.code,
+          ErrorReason::kValidation,
+          {{"/agency", "has no agency configured for the role " + role.id}});
+    }
+  }
+
   const State* initial = wf.FindState(wf.initial_state);
   if (initial == nullptr) {
     return Error(ErrorCode::kInternal, "initial state " + wf.initial_state + " does not exist");
@@ -261,6 +267,9 @@ Result<Dossier> StateMachine::Submit(const SubmissionRequest& request) const {
   event.step = ApplicantStep::kSubmission;
   event.channel = channel;
   event.payload = payload;
+  // Only the engine records agency roles: a client's "agency_roles" is dropped.
+  event.payload.erase(kAgencyRolesField);
+  if (!request.agency_roles.empty()) event.payload[kAgencyRolesField] = request.agency_roles;
   dossier.history.push_back(std::move(event));
   return dossier;
 }
@@ -287,7 +296,7 @@ Result<Admission> StateMachine::Admit(const Dossier& dossier, const std::string&
                  action->name + " is not allowed from state " + state->id,
                  ErrorReason::kNotAllowedFromState);
   }
-  if (Status allowed = CheckActor(*action, *state, dossier, actor); !allowed.ok()) {
+  if (Status allowed = CheckActor(*workflow_, *action, *state, dossier, actor); !allowed.ok()) {
     return allowed.error();
   }
   return Admission{action, CheckFourEyes(*action, dossier, actor)};

@@ -24,6 +24,7 @@
 //                        (invalid_payload, with FieldErrors)
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -53,6 +54,11 @@ struct SubmissionRequest {
   std::int64_t definition_version = 0;
   Actor actor;  // the applicant, or a reception clerk at the desk
   nlohmann::json payload = nlohmann::json::object();
+  // The agency filling each of the workflow's agency roles for this dossier
+  // (ResolveAgencyRoles, agency_roles.h); every declared role must be here.
+  // Recorded in the submit event's payload; a client's own "agency_roles"
+  // member of `payload` is dropped.
+  std::map<std::string, std::string> agency_roles;
 };
 
 // A request to perform an action with its typed input (action_input.h),

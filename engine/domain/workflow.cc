@@ -267,6 +267,19 @@ Procedure ReadProcedure(Reader& r, const json& document) {
   if (const json* result = r.Member(procedure, "result", here, true)) {
     p.result_kind = r.String(*result, "kind", here + "/result");
   }
+  if (const json* roles = r.Member(procedure, "agency_roles", here, false)) {
+    if (!roles->is_object()) {
+      r.Fail(here + "/agency_roles", "must be an object of agency roles");
+    } else {
+      for (const auto& [id, role] : roles->items()) {
+        const std::string at = here + "/agency_roles/" + id;
+        AgencyRole& read =
+            p.agency_roles.emplace_back(AgencyRole{.id = id, .names = {}, .level = {}});
+        read.names = ReadNames(r, role, at, std::string());
+        read.level = r.String(role, "level", at, /*required=*/false);
+      }
+    }
+  }
   return p;
 }
 
@@ -284,6 +297,9 @@ State ReadState(Reader& r, const json& value, const std::string& at) {
   }
   s.queue_roles = r.Strings(value, "queue", at);
   if (r.Member(value, "agency", at, false) != nullptr) s.agency = r.String(value, "agency", at);
+  if (r.Member(value, "agency_role", at, false) != nullptr) {
+    s.agency_role = r.String(value, "agency_role", at);
+  }
   if (const json* sla = r.Member(value, "sla", at, false)) {
     const std::string here = at + "/sla";
     Sla parsed;
@@ -344,6 +360,12 @@ const RequiredDocument* Procedure::FindDocument(const std::string& key) const {
   auto it = std::find_if(documents.begin(), documents.end(),
                          [&](const RequiredDocument& d) { return d.key == key; });
   return it == documents.end() ? nullptr : &*it;
+}
+
+const AgencyRole* Procedure::FindAgencyRole(const std::string& id) const {
+  auto it = std::find_if(agency_roles.begin(), agency_roles.end(),
+                         [&](const AgencyRole& role) { return role.id == id; });
+  return it == agency_roles.end() ? nullptr : &*it;
 }
 
 bool Action::AllowsRole(const std::string& role) const {

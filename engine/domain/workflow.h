@@ -106,6 +106,15 @@ struct RequiredDocument {
   bool electronic_copy_accepted = true;
 };
 
+// Another agency's role in a procedure ("agency_roles" in JSON), e.g. the
+// police office that registers a newborn's permanent residence. Which agency
+// fills it is decided per dossier at submission (agency_roles.h).
+struct AgencyRole {
+  std::string id;
+  LocalizedText names;
+  std::string level;  // "commune", "district", "province", "ministry"; may be empty
+};
+
 struct Procedure {
   std::string code;  // national code, e.g. "1.004222"
   std::string name;  // legacy display name; names.en when the document has none
@@ -121,9 +130,11 @@ struct Procedure {
   // the administrator wrote them, which nlohmann::json's sorted objects lose.
   nlohmann::json form_schema;
   OnlineLevel online_level = OnlineLevel::kFull;
-  std::string result_kind;  // e.g. "certificate", "confirmation", "licence"
+  std::string result_kind;               // e.g. "certificate", "confirmation", "licence"
+  std::vector<AgencyRole> agency_roles;  // sorted by id
 
   const RequiredDocument* FindDocument(const std::string& key) const;
+  const AgencyRole* FindAgencyRole(const std::string& id) const;
 };
 
 struct Sla {
@@ -136,8 +147,9 @@ struct State {
   std::string name;  // legacy display name; names.en when the document has none
   LocalizedText names;
   NationalStatus status = NationalStatus::kSubmitted;
-  std::vector<std::string> queue_roles;  // roles whose queue shows this state
-  std::optional<std::string> agency;     // set when another agency handles it
+  std::vector<std::string> queue_roles;    // roles whose queue shows this state
+  std::optional<std::string> agency;       // set when another agency, named by ID, handles it
+  std::optional<std::string> agency_role;  // set when another agency, named by role, handles it
   std::optional<Sla> sla;
   ClockMode clock = ClockMode::kRunning;
   bool terminal = false;

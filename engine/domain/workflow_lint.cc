@@ -107,6 +107,7 @@ class SemanticLinter {
     CheckInitialState();
     CheckSupervisorRole();
     CheckStates();
+    CheckAgencyRoles();
     CheckActions();
     CheckTimers();
     CheckReachability();
@@ -201,6 +202,7 @@ class SemanticLinter {
                                               Quote(state.queue_roles[r]));
         }
       }
+      CheckAgencyRoleOf(state, at);
       if (state.terminal) {
         if (!IsEndingStatus(state.status)) {
           Fail(at + "/status", "terminal state " + Quote(state.id) + " has status " +
@@ -218,6 +220,35 @@ class SemanticLinter {
         if (states_with_way_out.count(state.id) == 0) {
           Fail(at, "state " + Quote(state.id) + " is not terminal but no action leaves it");
         }
+      }
+    }
+  }
+
+  // A state names its handling agency at most once, by a declared role.
+  void CheckAgencyRoleOf(const State& state, const std::string& at) {
+    if (!state.agency_role) return;
+    if (state.agency) {
+      Fail(at + "/agency_role", "state " + Quote(state.id) +
+                                    " names its agency both by ID (agency) and by role "
+                                    "(agency_role); keep one");
+    }
+    if (wf_.procedure.FindAgencyRole(*state.agency_role) == nullptr) {
+      Fail(at + "/agency_role", "state " + Quote(state.id) + " is handled by agency role " +
+                                    Quote(*state.agency_role) +
+                                    ", which procedure.agency_roles does not declare");
+    }
+  }
+
+  // Every declared agency role handles some state: the submission resolves
+  // each one, so an unused role would only refuse dossiers for nothing.
+  void CheckAgencyRoles() {
+    for (const AgencyRole& role : wf_.procedure.agency_roles) {
+      const bool used = std::any_of(wf_.states.begin(), wf_.states.end(), [&](const State& s) {
+        return s.agency_role && *s.agency_role == role.id;
+      });
+      if (!used) {
+        Fail("/procedure/agency_roles/" + role.id,
+             "agency role " + Quote(role.id) + " is declared but no state names it");
       }
     }
   }

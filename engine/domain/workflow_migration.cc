@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/domain/agency_roles.h"
 #include "engine/domain/json_positions.h"
 #include "engine/domain/rfc3339.h"
 
@@ -192,6 +193,7 @@ std::string_view MigrationBlockName(MigrationBlock block) {
     case MigrationBlock::kStatusNotAllowed: return "status_not_allowed";
     case MigrationBlock::kMissingDocument: return "missing_document";
     case MigrationBlock::kMissingFormField: return "missing_form_field";
+    case MigrationBlock::kAgencyRoleUnresolved: return "agency_role_unresolved";
   }
   return "";
 }
@@ -302,6 +304,14 @@ MigrationVerdict JudgeMigration(const MigrationPlan& plan, const Workflow& from,
     return block(MigrationBlock::kMissingFormField,
                  "The form does not satisfy the form of " + to_name + " (" + where + ").");
   }
+  const std::map<std::string, std::string> recorded = RecordedAgencyRoles(dossier);
+  for (const AgencyRole& role : to.procedure.agency_roles) {
+    if (recorded.count(role.id) == 0) {
+      return block(MigrationBlock::kAgencyRoleUnresolved,
+                   "Version " + std::to_string(plan.to_version) + " names the agency role " +
+                       role.id + ", which the dossier did not record at submission.");
+    }
+  }
   return verdict;
 }
 
@@ -363,16 +373,19 @@ Result<MigrationSelection> ParseMigrationSelection(const json& selection) {
     }
     for (const auto& [name, value] : item.items()) {
       if (name != "code" && name != "version") {
-        invalid.push_back({at + "/" + EscapePointerToken(name), "is not a member of a selection item"});
+        invalid.push_back(
+            {at + "/" + EscapePointerToken(name), "is not a member of a selection item"});
       }
     }
     auto code = item.find("code");
     auto version = item.find("version");
-    const bool code_ok = code != item.end() && code->is_string() && !code->get<std::string>().empty();
+    const bool code_ok =
+        code != item.end() && code->is_string() && !code->get<std::string>().empty();
     const bool version_ok =
         version != item.end() && version->is_number_integer() && version->get<std::int64_t>() >= 0;
     if (!code_ok) invalid.push_back({at + "/code", "must be a dossier code"});
-    if (!version_ok) invalid.push_back({at + "/version", "must be the dossier's version: 0, 1, ..."});
+    if (!version_ok)
+      invalid.push_back({at + "/version", "must be the dossier's version: 0, 1, ..."});
     if (code_ok && version_ok) {
       parsed.emplace_back(code->get<std::string>(), version->get<std::int64_t>());
     }

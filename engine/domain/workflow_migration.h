@@ -137,6 +137,9 @@ enum class MigrationBlock {
   kStatusNotAllowed,
   kMissingDocument,
   kMissingFormField,
+  // The new version names an agency role the dossier did not record at
+  // submission (agency_roles.h): no agency is known to handle those states.
+  kAgencyRoleUnresolved,
 };
 
 // The stable wire name, e.g. "state_unmapped"; "" for kNone.

@@ -170,9 +170,13 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
     }
   }
 
+  ASSIGN_OR_RETURN(submission.agency_roles,
+                   ResolveAgencyRoles(runnable.workflow, submission.agency, agency_roles_));
+
   ASSIGN_OR_RETURN(Dossier dossier, runnable.machine->Submit(submission));
   // After the state machine, so that who-may-submit errors come first.
-  for (const char* recorded_by_engine : {kReusedDocumentsField, kIdentityDataField}) {
+  for (const char* recorded_by_engine :
+       {kReusedDocumentsField, kIdentityDataField, kAgencyRolesField}) {
     if (request.payload.is_object() && request.payload.contains(recorded_by_engine)) {
       return Error(ErrorCode::kInvalidArgument,
                    std::string("the engine records ") + recorded_by_engine + " itself",
@@ -202,7 +206,7 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
   RETURN_IF_ERROR(store_.CreateDossier(dossier, QueueRolesOf(runnable.workflow, dossier.state),
                                        static_cast<int>(status), outbox,
                                        ComputeReportFacts(runnable.workflow, dossier, calendar_),
-                                       QueueAgencyOf(runnable.workflow, dossier.state)));
+                                       QueueAgencyOf(runnable.workflow, dossier, dossier.state)));
   return ViewOf(actor, RunAutomaticActions(Loaded{std::move(dossier), workflow}));
 }
 
@@ -335,7 +339,7 @@ Status DossierService::CommitAccepted(const Dossier& before, const Transition& t
   commit.expected_version = before.version;
   commit.event = &transition.event();
   commit.queue_roles = QueueRolesOf(workflow, transition.dossier.state);
-  commit.queue_agency = QueueAgencyOf(workflow, transition.dossier.state);
+  commit.queue_agency = QueueAgencyOf(workflow, transition.dossier, transition.dossier.state);
   const NationalStatus status = StatusOf(workflow, transition.dossier.state);
   commit.national_status = static_cast<int>(status);
   if (status != StatusOf(workflow, before.state)) {
@@ -472,7 +476,7 @@ Result<DossierView> DossierService::Claim(const Actor& actor, const std::string&
       state != nullptr && !state->terminal && !IsApplicantOnly(actor) &&
       std::any_of(state->queue_roles.begin(), state->queue_roles.end(),
                   [&](const std::string& r) { return r != kApplicantRole && actor.HasRole(r); }) &&
-      actor.agency == (state->agency ? *state->agency : before.agency);
+      actor.agency == HandlingAgency(loaded.workflow->workflow, before, before.state);
   if (!queues_to_actor) {
     return Error(ErrorCode::kPermissionDenied,
                  "the dossier is not in the queue of any of your roles in your agency",
@@ -534,7 +538,7 @@ Status DossierService::CommitBookkeeping(const Dossier& before, Dossier after, D
   commit.expected_version = before.version;
   commit.event = &after.history.back();
   commit.queue_roles = QueueRolesOf(workflow, before.state);
-  commit.queue_agency = QueueAgencyOf(workflow, before.state);
+  commit.queue_agency = QueueAgencyOf(workflow, before, before.state);
   commit.queue_roles.insert(commit.queue_roles.end(), extra_queue_roles.begin(),
                             extra_queue_roles.end());
   commit.national_status = static_cast<int>(StatusOf(workflow, before.state));

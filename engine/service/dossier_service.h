@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "engine/domain/action_input.h"
+#include "engine/domain/agency_roles.h"
 #include "engine/domain/calendar.h"
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
@@ -173,9 +174,11 @@ class DossierService {
   // Staff name the applicant in "applicant_id": an IsApplicantIdentifier
   // (kInvalidArgument "validation" at "/applicant_id" otherwise; "", "system"
   // or a login name are not applicants). The agency must be a well-formed ID
-  // that the AgencyDirectory knows (kInvalidArgument "validation" at
-  // "/agency" otherwise). When receiving would set a due date beyond the
-  // working-day calendar: kUnavailable "calendar_exhausted" (legal_clock.h).
+  // that the AgencyDirectory knows, and fill every agency role of the
+  // procedure through the AgencyRoleDirectory (kInvalidArgument "validation"
+  // at "/agency" otherwise); the agencies found are recorded on the dossier
+  // (kAgencyRolesField), which a payload may not name. When receiving would set a due date beyond
+  // the working-day calendar: kUnavailable "calendar_exhausted" (legal_clock.h).
   Result<DossierView> Submit(const Actor& actor, const NewDossier& request);
   Result<DossierView> Get(const Actor& actor, const std::string& code);
 
@@ -226,6 +229,12 @@ class DossierService {
   // after them could not run (e.g. "dossier C: automatic action seal_result
   // waits in state sealing: ..."). Unset, nothing is said. Set before use.
   void SetProblemLog(std::function<void(std::string_view)> log) { log_ = std::move(log); }
+
+  // Which agency fills each agency role (agency_roles.h) for dossiers
+  // submitted from now on. Unset, the directory is empty: a procedure that
+  // names agency roles is refused at submission (kInvalidArgument
+  // "validation" at /agency). Set before use.
+  void SetAgencyRoles(AgencyRoleDirectory directory) { agency_roles_ = std::move(directory); }
 
   // Report facts for dossiers created before the engine kept them: computes
   // and adds the facts (DossierStore::AddMissingReportFacts) of up to
@@ -340,6 +349,7 @@ class DossierService {
   const Clock& clock_;
   const ResultSigning* signing_;
   AgencyDirectory agencies_;
+  AgencyRoleDirectory agency_roles_;
   std::function<void(std::string_view)> log_;
 };
 

@@ -136,14 +136,14 @@ Result<MigrationDryRun> MigrationService::DryRun(const Actor& actor,
       store_, plan.procedure_code, plan.from_version, [&](const Dossier& dossier) -> Status {
         if (!SelectedByPlan(plan, prepared.from->workflow, dossier)) return Status();
         if (report.selection.size() == kMaxMigrationSelection) {
-          return Error(ErrorCode::kInvalidArgument,
-                       "the plan selects more than " + std::to_string(kMaxMigrationSelection) +
-                           " dossiers, more than one migration may move",
-                       ErrorReason::kValidation,
-                       {{"/filter", "must select at most " +
-                                        std::to_string(kMaxMigrationSelection) +
-                                        " dossiers: split the migration by states, agency or "
-                                        "submission time"}});
+          return Error(
+              ErrorCode::kInvalidArgument,
+              "the plan selects more than " + std::to_string(kMaxMigrationSelection) +
+                  " dossiers, more than one migration may move",
+              ErrorReason::kValidation,
+              {{"/filter", "must select at most " + std::to_string(kMaxMigrationSelection) +
+                               " dossiers: split the migration by states, agency or "
+                               "submission time"}});
         }
         report.selection.emplace_back(dossier.code, dossier.version);
         MigrationVerdict verdict =
@@ -179,7 +179,7 @@ Status MigrationService::Move(const Actor& actor, const Prepared& prepared,
   commit.expected_version = dossier.version;
   commit.event = &after.history.back();
   commit.queue_roles = QueueRolesOf(to, after.state);
-  commit.queue_agency = QueueAgencyOf(to, after.state);
+  commit.queue_agency = QueueAgencyOf(to, after, after.state);
   const NationalStatus status = StatusOf(to, after.state);
   commit.national_status = static_cast<int>(status);
   if (status != StatusOf(from, dossier.state)) {

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/engine/sqlite/temp_directory.h"
 #include "tests/hostile/live_server.h"
 
 namespace motcua {
@@ -167,6 +168,74 @@ TEST_CASE("role reach: a state handled by another agency queues there, not at th
   CHECK(QueueCodes(server, specialist_x, "specialist").empty());
   CHECK(QueueCodes(server, specialist_y, "specialist") == std::vector<std::string>{code});
   CHECK(server.Send("POST", "/v1/dossiers/" + code + "/claim", specialist_y).status == 200);
+}
+
+TEST_CASE("role reach: a state handled by an agency role queues at the agency configured for it") {
+  constexpr const char* kPolice = "000.00.20.H26";
+  constexpr const char* kUnconfigured = "000.00.09.H26";
+  TempDirectory config;
+  const std::string roles_file = config.File("agency-roles.json");
+  std::ofstream(roles_file) << json{{kAgencyX, {{"residence_police", kPolice}}}}.dump();
+  LiveServer server({"--agency-roles", roles_file});
+
+  json workflow = Workflow("1.003677-temporary-absence.json");
+  workflow["procedure"]["code"] = "T-ABSENCE-ROLE";
+  workflow["procedure"]["agency_roles"] = {
+      {"residence_police", {{"names", {{"vi", "Công an cấp xã"}, {"en", "Commune police"}}}}}};
+  for (json& state : workflow["states"]) {
+    if (state["id"] == "in_review") state["agency_role"] = "residence_police";
+  }
+  const LiveReply published = server.Send("PUT", "/v1/procedures/T-ABSENCE-ROLE/workflow",
+                                          server.admin_token(), workflow.dump());
+  REQUIRE_MESSAGE(published.status == 200, published.body);
+
+  const std::string citizen = server.Token(kCitizen, "applicant");
+  const std::string clerk_x = server.Token("clerk-x", "reception_clerk", kAgencyX);
+  const std::string specialist_x = server.Token("specialist-x", "specialist", kAgencyX);
+  const std::string police = server.Token("officer", "specialist", kPolice);
+  server.Token("clerk-z", "reception_clerk", kUnconfigured);  // an agency served here
+  const std::string declaration = Upload(server, citizen, "%PDF declaration");
+
+  // The receiver has no agency configured for the role: refused, nothing taken.
+  json elsewhere = {{"procedure", "T-ABSENCE-ROLE"},
+                    {"agency", kUnconfigured},
+                    {"form",
+                     {{"full_name", "Nguyễn Văn An"},
+                      {"citizen_id", kCitizen},
+                      {"absent_from", "2027-02-01"},
+                      {"absent_until", "2027-03-01"},
+                      {"destination", "Đà Nẵng"},
+                      {"reason", "Công tác"}}},
+                    {"documents", {{"declaration", declaration}}}};
+  const LiveReply unconfigured = server.Send("POST", "/v1/dossiers", citizen, elsewhere.dump());
+  CHECK(unconfigured.status == 422);
+  CHECK(unconfigured.body.find("/agency") != std::string::npos);
+  CHECK(unconfigured.body.find("residence_police") != std::string::npos);
+  // A citizen may not choose the agency that handles a role.
+  json chosen = elsewhere;
+  chosen["agency"] = kAgencyX;
+  chosen["agency_roles"] = {{"residence_police", kAgencyY}};
+  const LiveReply self_chosen = server.Send("POST", "/v1/dossiers", citizen, chosen.dump());
+  CHECK(self_chosen.status == 422);
+  CHECK(self_chosen.body.find("/agency_roles") != std::string::npos);
+
+  const std::string code = SubmitAbsence(server, citizen, "T-ABSENCE-ROLE", kAgencyX, declaration);
+  CHECK(code.rfind(std::string(kAgencyX) + "-", 0) == 0);
+  CHECK(code.substr(code.size() - 4) == "0001");  // the refusals took no number
+  // Before the hand-over the police neither queue nor see the dossier.
+  CHECK(server.Send("GET", "/v1/dossiers/" + code, police).status == 404);
+  const LiveReply received =
+      server.Send("POST", "/v1/dossiers/" + code + "/actions/receive", clerk_x, "{}");
+  REQUIRE_MESSAGE(received.status == 200, received.body);
+  CHECK(received.Json().at("state") == "in_review");
+
+  CHECK(QueueCodes(server, specialist_x, "specialist").empty());
+  CHECK(QueueCodes(server, police, "specialist") == std::vector<std::string>{code});
+  CHECK(server.Send("POST", "/v1/dossiers/" + code + "/claim", specialist_x).status != 200);
+  CHECK(server.Send("POST", "/v1/dossiers/" + code + "/claim", police).status == 200);
+  const LiveReply history = server.Send("GET", "/v1/dossiers/" + code + "/history", citizen);
+  REQUIRE_MESSAGE(history.status == 200, history.body);
+  CHECK(history.body.find(kPolice) != std::string::npos);
 }
 
 }  // namespace

@@ -105,6 +105,47 @@ TEST_CASE("workflow lint: a procedure may name its sources and what they did not
   CHECK(empty[0].pointer == "/procedure/sources");
 }
 
+TEST_CASE(
+    "workflow lint: agency roles are declared once, used, and named by one state at most once") {
+  json workflow = Minimal();
+  workflow["procedure"]["agency_roles"] = {
+      {"residence_police", {{"names", {{"vi", "Công an xã"}, {"en", "Commune police"}}}}}};
+  workflow["states"][1]["agency_role"] = "residence_police";
+  const std::vector<FieldError> clean = LintWorkflow(WorkflowSchema(), workflow);
+  CHECK_MESSAGE(clean.empty(), Describe(clean));
+
+  SUBCASE("a state names a role the procedure does not declare") {
+    workflow["states"][1]["agency_role"] = "tax_office";
+    const std::vector<FieldError> errors = LintWorkflow(WorkflowSchema(), workflow);
+    CHECK_MESSAGE(HasError(errors, "/states/1/agency_role", "\"tax_office\""), Describe(errors));
+    CHECK_MESSAGE(HasError(errors, "/procedure/agency_roles/residence_police", "no state"),
+                  Describe(errors));
+    CHECK(errors.size() == 2u);
+  }
+  SUBCASE("a state names its agency both by ID and by role") {
+    workflow["states"][1]["agency"] = "000.00.20.H26";
+    const std::vector<FieldError> errors = LintWorkflow(WorkflowSchema(), workflow);
+    CHECK_MESSAGE(HasError(errors, "/states/1/agency_role", "keep one"), Describe(errors));
+    CHECK(errors.size() == 1u);
+  }
+  SUBCASE("a declared role no state names") {
+    workflow["procedure"]["agency_roles"]["social_insurance"] = {
+        {"names", {{"vi", "Bảo hiểm xã hội"}, {"en", "Social insurance"}}}};
+    const std::vector<FieldError> errors = LintWorkflow(WorkflowSchema(), workflow);
+    CHECK_MESSAGE(HasError(errors, "/procedure/agency_roles/social_insurance", "no state"),
+                  Describe(errors));
+    CHECK(errors.size() == 1u);
+  }
+  SUBCASE("a role id that is not a machine name, and a role without names") {
+    workflow["procedure"]["agency_roles"]["Police"] = {
+        {"names", {{"vi", "Công an"}, {"en", "Police"}}}};
+    workflow["procedure"]["agency_roles"]["residence_police"].erase("names");
+    const std::vector<FieldError> errors = LintWorkflow(WorkflowSchema(), workflow);
+    CHECK_FALSE(errors.empty());
+    for (const FieldError& e : errors) CHECK(e.pointer.rfind("/procedure/agency_roles", 0) == 0);
+  }
+}
+
 TEST_CASE("workflow lint: the minimal fixture lints clean") {
   const std::vector<FieldError> errors = LintWorkflow(WorkflowSchema(), Minimal());
   CHECK_MESSAGE(errors.empty(), Describe(errors));

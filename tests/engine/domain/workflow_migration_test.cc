@@ -164,15 +164,16 @@ TEST_CASE("migration selection: parsed sorted by code, round-trips through its J
 }
 
 TEST_CASE("migration selection: each invalid item is named by its pointer, sizes are bounded") {
-  CHECK(Pointers(ParseMigrationSelection(json()).error()) == std::vector<std::string>{"/selection"});
+  CHECK(Pointers(ParseMigrationSelection(json()).error()) ==
+        std::vector<std::string>{"/selection"});
   CHECK(Pointers(ParseMigrationSelection(json::object()).error()) ==
         std::vector<std::string>{"/selection"});
-  Result<MigrationSelection> invalid = ParseMigrationSelection(json::array(
-      {{{"code", "A-1"}, {"version", 1}, {"colour", "red"}},
-       {{"code", ""}, {"version", 1}},
-       {{"code", "C-3"}, {"version", -1}},
-       {{"code", "D-4"}, {"version", 1.5}},
-       "E-5"}));
+  Result<MigrationSelection> invalid =
+      ParseMigrationSelection(json::array({{{"code", "A-1"}, {"version", 1}, {"colour", "red"}},
+                                           {{"code", ""}, {"version", 1}},
+                                           {{"code", "C-3"}, {"version", -1}},
+                                           {{"code", "D-4"}, {"version", 1.5}},
+                                           "E-5"}));
   REQUIRE_FALSE(invalid.ok());
   CHECK(Pointers(invalid.error()) ==
         std::vector<std::string>{"/selection/0/colour", "/selection/1/code", "/selection/2/version",
@@ -312,6 +313,25 @@ TEST_CASE("migration verdict: each reason a dossier cannot move") {
     CHECK(verdict.block == MigrationBlock::kMissingFormField);
     CHECK(verdict.detail.find("phone") != std::string::npos);
   }
+  SUBCASE("agency_role_unresolved: v2 hands a state to an agency role the dossier lacks") {
+    json v2 = PermanentResidenceV2();
+    v2["procedure"]["agency_roles"] = {
+        {"residence_police", {{"names", {{"vi", "Công an xã"}, {"en", "Commune police"}}}}}};
+    v2["states"].back()["agency_role"] = "residence_police";
+    const Workflow handed_over = Parsed(v2);
+    const JsonSchema form = FormOf(handed_over);
+    const MigrationVerdict verdict =
+        JudgeMigration(mapped, versions.v1, handed_over, form, InFlight("in_review"), std::nullopt);
+    CHECK(verdict.block == MigrationBlock::kAgencyRoleUnresolved);
+    CHECK(verdict.detail.find("residence_police") != std::string::npos);
+    CHECK(MigrationBlockName(verdict.block) == "agency_role_unresolved");
+    // A dossier that recorded the role at submission can move.
+    Dossier recorded = InFlight("in_review");
+    recorded.history.Mutable().front().payload["agency_roles"] = {
+        {"residence_police", "000.00.20.H26"}};
+    CHECK(
+        JudgeMigration(mapped, versions.v1, handed_over, form, recorded, std::nullopt).can_move());
+  }
   SUBCASE("changed_since_plan: its version is not the dry run's") {
     const MigrationVerdict verdict = versions.Judge(mapped, InFlight("in_review"), 2);
     CHECK(verdict.block == MigrationBlock::kChangedSincePlan);
@@ -443,8 +463,8 @@ TEST_CASE("process-control slip: each stay is judged and named by the version it
   CHECK(slip[3].state == "under_review");
   CHECK(slip[3].due.has_value());
   // Judged by the pinned version alone, the v1 state has no SLA to be judged by.
-  const std::vector<HandOff> pinned_only = ProcessControlSlip(calendar, versions.v2, dossier,
-                                                              kSubmitted + 24h);
+  const std::vector<HandOff> pinned_only =
+      ProcessControlSlip(calendar, versions.v2, dossier, kSubmitted + 24h);
   CHECK_FALSE(pinned_only[2].due.has_value());
   CHECK(pinned_only[2].definition_version == 0);
   // A version that is not stored leaves its stays unjudged, at the receiving agency.
