@@ -30,21 +30,27 @@ std::string Upload(const LiveServer& server, const std::string& token, const std
   return uploaded.Json().at("id").get<std::string>();
 }
 
-// A dossier of temporary absence (or a variant with `procedure`) that the
-// citizen submits to `agency`; returns its code.
+// The submission of a dossier of temporary absence (or a variant with
+// `procedure`) to `agency`.
+json AbsenceSubmission(const std::string& procedure, const std::string& agency,
+                       const std::string& declaration) {
+  return {{"procedure", procedure},
+          {"agency", agency},
+          {"form",
+           {{"full_name", "Nguyễn Văn An"},
+            {"citizen_id", kCitizen},
+            {"absent_from", "2027-02-01"},
+            {"absent_until", "2027-03-01"},
+            {"destination", "Đà Nẵng"},
+            {"reason", "Công tác"}}},
+          {"documents", {{"declaration", declaration}}}};
+}
+
+// That dossier, submitted by the citizen; returns its code.
 std::string SubmitAbsence(const LiveServer& server, const std::string& citizen,
                           const std::string& procedure, const std::string& agency,
                           const std::string& declaration) {
-  const json body = {{"procedure", procedure},
-                     {"agency", agency},
-                     {"form",
-                      {{"full_name", "Nguyễn Văn An"},
-                       {"citizen_id", kCitizen},
-                       {"absent_from", "2027-02-01"},
-                       {"absent_until", "2027-03-01"},
-                       {"destination", "Đà Nẵng"},
-                       {"reason", "Công tác"}}},
-                     {"documents", {{"declaration", declaration}}}};
+  const json body = AbsenceSubmission(procedure, agency, declaration);
   const LiveReply submitted = server.Send("POST", "/v1/dossiers", citizen, body.dump());
   REQUIRE_MESSAGE(submitted.status == 201, submitted.body);
   return submitted.Json().at("code").get<std::string>();
@@ -128,16 +134,7 @@ TEST_CASE("role reach: only a national admin republishes a national procedure") 
   // A dossier of X's variant cannot be sent to Y, who does not run it.
   const std::string citizen = server.Token(kCitizen, "applicant");
   const std::string declaration = Upload(server, citizen, "%PDF declaration");
-  const json elsewhere = {{"procedure", "1.003677-X"},
-                          {"agency", kAgencyY},
-                          {"form",
-                           {{"full_name", "An"},
-                            {"citizen_id", kCitizen},
-                            {"absent_from", "2027-02-01"},
-                            {"absent_until", "2027-03-01"},
-                            {"destination", "Huế"},
-                            {"reason", "Thăm nhà"}}},
-                          {"documents", {{"declaration", declaration}}}};
+  const json elsewhere = AbsenceSubmission("1.003677-X", kAgencyY, declaration);
   const LiveReply refused = server.Send("POST", "/v1/dossiers", citizen, elsewhere.dump());
   CHECK(refused.status == 422);
   CHECK(refused.body.find("/agency") != std::string::npos);
@@ -197,16 +194,7 @@ TEST_CASE("role reach: a state handled by an agency role queues at the agency co
   const std::string declaration = Upload(server, citizen, "%PDF declaration");
 
   // The receiver has no agency configured for the role: refused, nothing taken.
-  json elsewhere = {{"procedure", "T-ABSENCE-ROLE"},
-                    {"agency", kUnconfigured},
-                    {"form",
-                     {{"full_name", "Nguyễn Văn An"},
-                      {"citizen_id", kCitizen},
-                      {"absent_from", "2027-02-01"},
-                      {"absent_until", "2027-03-01"},
-                      {"destination", "Đà Nẵng"},
-                      {"reason", "Công tác"}}},
-                    {"documents", {{"declaration", declaration}}}};
+  const json elsewhere = AbsenceSubmission("T-ABSENCE-ROLE", kUnconfigured, declaration);
   const LiveReply unconfigured = server.Send("POST", "/v1/dossiers", citizen, elsewhere.dump());
   CHECK(unconfigured.status == 422);
   CHECK(unconfigured.body.find("/agency") != std::string::npos);
