@@ -9,6 +9,7 @@
 
 #include "api/handler_support.h"
 #include "api/problem.h"
+#include "engine/domain/agency_roles.h"
 #include "engine/domain/form_order.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/identity_claims.h"
@@ -221,6 +222,7 @@ json DossierJson(const DossierView& view) {
       {"definition_version", d.definition_version},
       {"applicant_id", d.applicant_id},
       {"agency", d.agency},
+      {"handling_agency", HandlingAgency(workflow, d, d.state)},
       {"identity_verified_by", verified_by ? json(*verified_by) : json()},
       {"identity_data_fields", IdentityDataFields(d)},
       {"state", d.state},

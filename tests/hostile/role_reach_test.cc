@@ -212,10 +212,15 @@ TEST_CASE("role reach: a state handled by an agency role queues at the agency co
   CHECK(code.substr(code.size() - 4) == "0001");  // the refusals took no number
   // Before the hand-over the police neither queue nor see the dossier.
   CHECK(server.Send("GET", "/v1/dossiers/" + code, police).status == 404);
+  const LiveReply at_receiver = server.Send("GET", "/v1/dossiers/" + code, citizen);
+  REQUIRE_MESSAGE(at_receiver.status == 200, at_receiver.body);
+  CHECK(at_receiver.Json().at("handling_agency") == kAgencyX);
   const LiveReply received =
       server.Send("POST", "/v1/dossiers/" + code + "/actions/receive", clerk_x, "{}");
   REQUIRE_MESSAGE(received.status == 200, received.body);
   CHECK(received.Json().at("state") == "in_review");
+  CHECK(received.Json().at("agency") == kAgencyX);
+  CHECK(received.Json().at("handling_agency") == kPolice);
 
   CHECK(QueueCodes(server, specialist_x, "specialist").empty());
   CHECK(QueueCodes(server, police, "specialist") == std::vector<std::string>{code});

@@ -67,6 +67,7 @@ function Facts({ dossier, procedure }) {
     <div><dt>${t('dossier.procedure')}</dt><dd>${loc(dossier.procedure_title, procedure ? procedureTitle(procedure) : dossier.procedure)}</dd></div>
     <div><dt>${t('dossier.state')}</dt><dd>${stateTitle(dossier)}</dd></div>
     <div><dt>${t('dossier.agency')}</dt><dd>${dossier.agency}</dd></div>
+    ${dossier.handling_agency && dossier.handling_agency !== dossier.agency && html`<div><dt>${t('dossier.handling_agency')}</dt><dd>${dossier.handling_agency}</dd></div>`}
     <div><dt>${t('dossier.received')}</dt><dd>${dossier.received_at ? formatDateTime(dossier.received_at) : t('dossier.not_yet')}</dd></div>
     <div><dt>${t('dossier.due')}</dt><dd><strong>${dossier.due_at ? formatDateTime(dossier.due_at) : t('dossier.no_due')}</strong></dd></div>
     ${dossier.finished_at && html`<div><dt>${t('dossier.finished')}</dt><dd>${formatDateTime(dossier.finished_at)}</dd></div>`}
