@@ -19,6 +19,14 @@ bool IsRoleId(std::string_view role) {
   return true;
 }
 
+// The submit event's record of agency roles, or nullptr when it has none.
+const nlohmann::json* RecordedRolesOf(const Dossier& dossier) {
+  if (dossier.history.empty()) return nullptr;
+  const nlohmann::json& payload = dossier.history.front().payload;
+  auto roles = payload.find(kAgencyRolesField);
+  return roles != payload.end() && roles->is_object() ? &*roles : nullptr;
+}
+
 Error DirectoryError(const std::string& pointer, const std::string& message) {
   return Error(ErrorCode::kInvalidArgument, "the agency role directory is invalid",
                ErrorReason::kValidation, {{pointer, message}});
@@ -83,27 +91,23 @@ Result<std::map<std::string, std::string>> ResolveAgencyRoles(
 
 std::map<std::string, std::string> RecordedAgencyRoles(const Dossier& dossier) {
   std::map<std::string, std::string> recorded;
-  if (dossier.history.empty()) return recorded;
-  const nlohmann::json& payload = dossier.history.front().payload;
-  auto roles = payload.find(kAgencyRolesField);
-  if (roles == payload.end() || !roles->is_object()) return recorded;
+  const nlohmann::json* roles = RecordedRolesOf(dossier);
+  if (roles == nullptr) return recorded;
   for (const auto& [role, agency] : roles->items()) {
     if (agency.is_string()) recorded.emplace(role, agency.get<std::string>());
   }
   return recorded;
 }
 
-std::string HandlingAgency(const Workflow& workflow, const Dossier& dossier,
-                           const std::string& state_id) {
+const std::string& HandlingAgency(const Workflow& workflow, const Dossier& dossier,
+                                  const std::string& state_id) {
   const State* state = workflow.FindState(state_id);
   if (state == nullptr) return dossier.agency;
   if (state->agency) return *state->agency;
-  if (state->agency_role && !dossier.history.empty()) {
-    const nlohmann::json& payload = dossier.history.front().payload;
-    auto roles = payload.find(kAgencyRolesField);
-    if (roles != payload.end() && roles->is_object()) {
-      auto agency = roles->find(*state->agency_role);
-      if (agency != roles->end() && agency->is_string()) return agency->get<std::string>();
+  if (const nlohmann::json* roles = state->agency_role ? RecordedRolesOf(dossier) : nullptr) {
+    auto agency = roles->find(*state->agency_role);
+    if (agency != roles->end() && agency->is_string()) {
+      return agency->get_ref<const std::string&>();
     }
   }
   return dossier.agency;

@@ -64,8 +64,10 @@ std::map<std::string, std::string> RecordedAgencyRoles(const Dossier& dossier);
 // agency ID, else the agency recorded for the state's role, else the
 // dossier's receiving agency. Only a dossier whose trail was edited outside
 // the engine lacks a role its workflow names (audit verify reports the edit);
-// it is then handled by the receiving agency.
-std::string HandlingAgency(const Workflow& workflow, const Dossier& dossier,
-                           const std::string& state_id);
+// it is then handled by the receiving agency. The result refers into
+// `workflow` or `dossier` and is valid while both are (it copies nothing, as
+// access checks ask it for every event of a history).
+const std::string& HandlingAgency(const Workflow& workflow, const Dossier& dossier,
+                                  const std::string& state_id);
 
 }  // namespace motcua

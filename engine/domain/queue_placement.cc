@@ -11,7 +11,7 @@ std::vector<std::string> QueueRolesOf(const Workflow& workflow, const std::strin
 
 std::string QueueAgencyOf(const Workflow& workflow, const Dossier& dossier,
                           const std::string& state_id) {
-  std::string agency = HandlingAgency(workflow, dossier, state_id);
+  const std::string& agency = HandlingAgency(workflow, dossier, state_id);
   return agency == dossier.agency ? std::string() : agency;
 }
 

@@ -114,7 +114,7 @@ Result<LegalClock> ReconcileClockWithState(const WorkingCalendar& calendar,
 // the responsible agency.
 Status CheckActor(const Workflow& workflow, const Action& action, const State& state,
                   const Dossier& dossier, const Actor& actor) {
-  const std::string responsible = HandlingAgency(workflow, dossier, state.id);
+  const std::string& responsible = HandlingAgency(workflow, dossier, state.id);
   bool has_role = false;
   bool staff_role = false;
   for (const std::string& role : action.roles) {
