@@ -185,6 +185,24 @@ json TimeLeftJson(const std::optional<WorkingTimeLeft>& left) {
           {"total_minutes", left->total_minutes}};
 }
 
+// The branches of the dossier's fork the viewer may see (DossierView).
+json BranchesJson(const DossierView& view) {
+  const Workflow& workflow = view.workflow->workflow;
+  json branches = json::array();
+  for (const auto& [id, position] : view.branches) {
+    const State* state = workflow.FindState(position.state);
+    const bool ended = state != nullptr && state->terminal;
+    branches.push_back({{"id", id},
+                        {"state", position.state},
+                        {"state_title", StateTitleJson(workflow, position.state)},
+                        {"handling_agency", HandlingAgency(workflow, view.dossier, position.state)},
+                        {"assignee", position.assignee ? json(*position.assignee) : json()},
+                        {"ended", ended},
+                        {"outcome", ended ? json(OutcomeName(state->outcome)) : json()}});
+  }
+  return branches;
+}
+
 json DossierJson(const DossierView& view) {
   const Dossier& d = view.dossier;
   const Workflow& workflow = view.workflow->workflow;
@@ -228,6 +246,7 @@ json DossierJson(const DossierView& view) {
       {"state", d.state},
       {"state_name", state != nullptr ? state->name : d.state},
       {"state_title", StateTitleJson(workflow, d.state)},
+      {"branches", BranchesJson(view)},
       {"procedure_title", NamesJson(workflow.procedure.names)},
       {"status", static_cast<int>(view.status)},
       {"version", d.version},
@@ -609,6 +628,7 @@ class Handlers {
       items.push_back(
           {{"state", h.state},
            {"state_title", StateTitleJson(workflow, h.state)},
+           {"branch", h.branch.empty() ? json() : json(h.branch)},
            {"action", h.action.empty() ? json() : json(h.action)},
            {"action_title", h.action.empty() ? json() : ActionTitleJson(workflow, h.action)},
            {"given_by", h.given_by},

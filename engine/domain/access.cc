@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "engine/domain/agency_roles.h"
+#include "engine/domain/fork.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/status_macros.h"
 
@@ -159,6 +160,9 @@ bool CanSeeDossier(const Actor& actor, const Dossier& dossier, const Workflow& w
     return HandlingAgency(workflow, dossier, state_id) == actor.agency;
   };
   if (handled_by_actor_agency(dossier.state)) return true;
+  for (const auto& [branch, position] : BranchPositionsOf(workflow, dossier)) {
+    if (handled_by_actor_agency(position.state)) return true;
+  }
   return std::any_of(dossier.history.begin(), dossier.history.end(),
                      [&](const DossierEvent& e) { return handled_by_actor_agency(e.to_state); });
 }

@@ -1,5 +1,6 @@
 #include "engine/domain/dossier_replay.h"
 
+#include "engine/domain/fork.h"
 #include "engine/domain/workflow_migration.h"
 
 namespace motcua {
@@ -61,8 +62,60 @@ Result<ReplayedDossier> ReplayHistory(const WorkflowOfVersion& workflow_of,
   ReplayedDossier dossier;
   dossier.state = created.to_state;
   dossier.version = 1;
+  BranchPositions branches;  // of the fork the dossier stands in, if any
+  // The join the branches call for, once every one of them has ended: the
+  // next event must be it.
+  auto due_join = [&]() -> std::optional<JoinDecision> {
+    const State* state = workflow->FindState(dossier.state);
+    if (state == nullptr || !state->fork) return std::nullopt;
+    return DecideJoin(*workflow, *state->fork, branches);
+  };
   for (std::size_t i = 1; i < history.size(); ++i) {
     const DossierEvent& event = history[i];
+    const std::optional<JoinDecision> join = due_join();
+    if (join && event.action != kJoinAction) {
+      return Inconsistent(
+          i, event,
+          "follows the end of every branch of " + dossier.state + " instead of their join");
+    }
+    if (event.action == kJoinAction && !EventBranch(event).empty()) {
+      return Inconsistent(i, event, "joins from inside a branch");
+    }
+    if (const std::string branch = EventBranch(event); !branch.empty()) {
+      if (std::optional<std::string> why = AdvanceBranch(branches, event)) {
+        return Inconsistent(i, event, *why);
+      }
+      if (!IsBookkeepingEvent(event)) {
+        const Action* action = workflow->FindAction(event.action);
+        const std::string* action_branch =
+            action == nullptr ? nullptr : ActionBranch(*workflow, *action);
+        const State* from = workflow->FindState(event.from_state);
+        if (action_branch == nullptr || *action_branch != branch) {
+          return Inconsistent(i, event, "is not an action of branch " + branch);
+        }
+        if (from == nullptr || from->terminal || !action->AllowedFrom(event.from_state)) {
+          return Inconsistent(i, event, "is not allowed from state " + event.from_state);
+        }
+        if (event.to_state != action->to) {
+          return Inconsistent(i, event, "goes to " + event.to_state + ", not to " + action->to);
+        }
+      }
+      ++dossier.version;
+      continue;
+    }
+    if (event.action == kJoinAction) {
+      if (event.from_state != dossier.state || !join) {
+        return Inconsistent(i, event, "joins branches that have not all ended");
+      }
+      if (event.to_state != join->target) {
+        return Inconsistent(i, event, "goes to " + event.to_state + ", not to " + join->target);
+      }
+      branches.clear();
+      dossier.assignee.reset();
+      dossier.state = event.to_state;
+      ++dossier.version;
+      continue;
+    }
     if (event.from_state != dossier.state) {
       return Inconsistent(i, event,
                           "starts in state " + event.from_state + ", but the events before it " +
@@ -92,6 +145,7 @@ Result<ReplayedDossier> ReplayHistory(const WorkflowOfVersion& workflow_of,
       version = *to;
       dossier.assignee.reset();
       dossier.state = event.to_state;
+      branches.clear();  // a migration never enters a fork (MigrationBlock)
     } else if (IsBookkeepingEvent(event)) {
       if (event.action == kClaimAction) {
         dossier.assignee = event.actor.user_id;
@@ -110,10 +164,26 @@ Result<ReplayedDossier> ReplayHistory(const WorkflowOfVersion& workflow_of,
       if (event.to_state != action->to) {
         return Inconsistent(i, event, "goes to " + event.to_state + ", not to " + action->to);
       }
-      if (action->to != dossier.state) dossier.assignee.reset();
+      if (action->to != dossier.state) {
+        dossier.assignee.reset();
+        // Entering a fork's state from another one starts its branches; the
+        // dossier's own self-loops keep them.
+        const State* entered = workflow->FindState(action->to);
+        branches.clear();
+        if (entered != nullptr && entered->fork) {
+          if (std::optional<std::string> why = CheckStartedBranches(*entered, event)) {
+            return Inconsistent(i, event, *why);
+          }
+          branches = StartBranches(*entered, event);
+        }
+      }
       dossier.state = action->to;
     }
     ++dossier.version;
+  }
+  if (due_join()) {
+    return Inconsistent(history.size() - 1, history.back(),
+                        "ends every branch of " + dossier.state + ", but no join follows");
   }
   dossier.definition_version = version;
   return dossier;

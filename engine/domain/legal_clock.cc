@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/domain/agency_roles.h"
+#include "engine/domain/fork.h"
 #include "engine/domain/status_macros.h"
 
 namespace motcua {
@@ -193,34 +194,29 @@ std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar,
                                         const Dossier& dossier, Instant now) {
   std::vector<HandOff> slip;
   std::vector<DossierEvent> history;
+  std::vector<std::string> lanes;  // each event's branch; empty for the dossier's own
   for (const DossierEvent& event : dossier.history) {
-    if (!IsBookkeepingEvent(event)) history.push_back(event);
+    if (IsBookkeepingEvent(event)) continue;
+    history.push_back(event);
+    lanes.push_back(EventBranch(event));
   }
-  std::int64_t version = StartingVersion(dossier.definition_version, dossier.history);
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    const DossierEvent& entry = history[i];
-    if (std::optional<std::int64_t> to = MigrateEventVersion(entry, "to_version")) version = *to;
-    const Workflow* workflow = workflow_of(version);
-    HandOff hand_off;
-    hand_off.state = entry.to_state;
-    hand_off.definition_version = version;
-    hand_off.given_by = entry.actor.user_id;
-    hand_off.entered = entry.at;
-    const State* state = workflow != nullptr ? workflow->FindState(entry.to_state) : nullptr;
-    hand_off.agency =
-        workflow != nullptr ? HandlingAgency(*workflow, dossier, entry.to_state) : dossier.agency;
-    if (i + 1 < history.size()) {
-      const DossierEvent& leaving = history[i + 1];
-      hand_off.action = leaving.action;
-      hand_off.handled_by = leaving.actor.user_id;
-      hand_off.left = leaving.at;
+  // The event after `i` that leaves a stay in `lane`: the next one of the
+  // same lane. A branch's stays end at the latest with the dossier's next own
+  // event (the join, or an action that leaves the fork).
+  auto leaving_after = [&](std::size_t i, const std::string& lane) -> const DossierEvent* {
+    for (std::size_t j = i + 1; j < history.size(); ++j) {
+      if (lanes[j] == lane) return &history[j];
+      if (!lane.empty() && lanes[j].empty()) return nullptr;
     }
+    return nullptr;
+  };
+  auto judge = [&](HandOff& hand_off, const State* state) {
     // A stay is judged against the state's own SLA; without one, time in a
     // state where the legal clock runs is judged against the dossier's due
     // date. Waiting for the applicant and ended states are not judged.
     if (state != nullptr && !state->terminal) {
       if (state->sla) {
-        hand_off.due = SlaDue(calendar, *state->sla, entry.at);
+        hand_off.due = SlaDue(calendar, *state->sla, hand_off.entered);
       } else if (state->clock == ClockMode::kRunning && dossier.clock.due_at) {
         hand_off.due = dossier.clock.due_at;
       }
@@ -232,7 +228,39 @@ std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar,
         hand_off.timeliness = Timeliness::kLate;
       }
     }
-    slip.push_back(std::move(hand_off));
+  };
+  std::int64_t version = StartingVersion(dossier.definition_version, dossier.history);
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const DossierEvent& entry = history[i];
+    if (std::optional<std::int64_t> to = MigrateEventVersion(entry, "to_version")) version = *to;
+    const Workflow* workflow = workflow_of(version);
+    auto stay = [&](const std::string& state_id, const std::string& lane) {
+      HandOff hand_off;
+      hand_off.state = state_id;
+      hand_off.branch = lane;
+      hand_off.definition_version = version;
+      hand_off.given_by = entry.actor.user_id;
+      hand_off.entered = entry.at;
+      hand_off.agency =
+          workflow != nullptr ? HandlingAgency(*workflow, dossier, state_id) : dossier.agency;
+      if (const DossierEvent* leaving = leaving_after(i, lane)) {
+        hand_off.action = leaving->action;
+        hand_off.handled_by = leaving->actor.user_id;
+        hand_off.left = leaving->at;
+      }
+      judge(hand_off, workflow != nullptr ? workflow->FindState(state_id) : nullptr);
+      slip.push_back(std::move(hand_off));
+    };
+    stay(entry.to_state, lanes[i]);
+    const State* entered =
+        workflow != nullptr && lanes[i].empty() && entry.from_state != entry.to_state
+            ? workflow->FindState(entry.to_state)
+            : nullptr;
+    if (entered != nullptr && entered->fork) {
+      for (const auto& [branch, position] : StartBranches(*entered, entry)) {
+        stay(position.state, branch);
+      }
+    }
   }
   return slip;
 }

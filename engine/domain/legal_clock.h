@@ -138,6 +138,10 @@ struct HandOff {
   // The workflow version whose `state` this is (0 from the single-workflow
   // ProcessControlSlip, which does not know versions).
   std::int64_t definition_version = 0;
+  // The fork's branch (fork.h) this stay belongs to; empty for the dossier's
+  // own states. A fork hands the dossier to each branch's initial state when
+  // it is entered; each stay is left by the next event of its own branch.
+  std::string branch;
 };
 std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar, const Workflow& workflow,
                                         const Dossier& dossier, Instant now);

@@ -22,6 +22,19 @@ std::vector<std::string> QueueRolesOf(const Workflow& workflow, const std::strin
 std::string QueueAgencyOf(const Workflow& workflow, const Dossier& dossier,
                           const std::string& state_id);
 
+// A queue a running branch of a fork stands in (fork.h): the roles whose
+// queues show the branch's state, in the agency that handles it there.
+struct BranchQueueSlot {
+  std::string branch;
+  std::string state;
+  std::vector<std::string> roles;
+  std::string agency;  // HandlingAgency of `state`, never empty
+};
+
+// One slot per branch of the dossier's fork that has not ended and whose
+// state queues to some role, by branch id; empty outside a fork.
+std::vector<BranchQueueSlot> BranchQueueSlots(const Workflow& workflow, const Dossier& dossier);
+
 // The national status code of `state_id`; kSubmitted when the workflow has no
 // such state.
 NationalStatus StatusOf(const Workflow& workflow, const std::string& state_id);

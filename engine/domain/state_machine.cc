@@ -283,23 +283,50 @@ Result<Admission> StateMachine::Admit(const Dossier& dossier, const std::string&
                  "procedure " + wf.procedure.code + " has no action " + action_name,
                  ErrorReason::kUnknownAction);
   }
+  return AdmitAmong(dossier, BranchPositionsOf(wf, dossier), *action, actor);
+}
+
+Result<Admission> StateMachine::AdmitAmong(const Dossier& dossier, const BranchPositions& branches,
+                                           const Action& action, const Actor& actor) const {
+  const Workflow& wf = *workflow_;
   const State* state = wf.FindState(dossier.state);
-  if (state == nullptr || wf.FindState(action->to) == nullptr) {
+  if (state == nullptr || wf.FindState(action.to) == nullptr) {
     return Error(ErrorCode::kInternal, "the dossier or the action names an unknown state");
   }
   if (state->terminal) {
     return Error(ErrorCode::kFailedPrecondition, "the dossier has ended in state " + state->id,
                  ErrorReason::kTerminalState);
   }
-  if (!action->AllowedFrom(state->id)) {
+  Admission admission;
+  admission.action = &action;
+  admission.from = state;
+  if (const std::string* branch = ActionBranch(wf, action)) {
+    auto position = branches.find(*branch);
+    const State* at = position == branches.end() ? nullptr : wf.FindState(position->second.state);
+    if (at == nullptr) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   action.name + " belongs to branch " + *branch +
+                       ", which the dossier does not run in state " + state->id,
+                   ErrorReason::kNotAllowedFromState);
+    }
+    if (at->terminal) {
+      return Error(ErrorCode::kFailedPrecondition,
+                   "branch " + *branch + " has ended in state " + at->id,
+                   ErrorReason::kNotAllowedFromState);
+    }
+    admission.from = at;
+    admission.branch = *branch;
+  }
+  if (!action.AllowedFrom(admission.from->id)) {
     return Error(ErrorCode::kFailedPrecondition,
-                 action->name + " is not allowed from state " + state->id,
+                 action.name + " is not allowed from state " + admission.from->id,
                  ErrorReason::kNotAllowedFromState);
   }
-  if (Status allowed = CheckActor(*workflow_, *action, *state, dossier, actor); !allowed.ok()) {
+  if (Status allowed = CheckActor(wf, action, *admission.from, dossier, actor); !allowed.ok()) {
     return allowed.error();
   }
-  return Admission{action, CheckFourEyes(*action, dossier, actor)};
+  admission.four_eyes = CheckFourEyes(action, dossier, actor);
+  return admission;
 }
 
 Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionRequest& request) const {
@@ -312,7 +339,7 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
   const Workflow& wf = *workflow_;
   const Actor& actor = request.actor;
   const Action* action = admission.action;
-  const State* state = wf.FindState(dossier.state);
+  const State* state = admission.from;
   const State* target = wf.FindState(action->to);
   if (state == nullptr || target == nullptr) {
     return Error(ErrorCode::kInternal, "the dossier or the action names an unknown state");
@@ -390,21 +417,27 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
   RETURN_IF_ERROR(admission.four_eyes);
 
   const Instant now = clock_->Now();
-  LegalClock clock = dossier.clock;
-  // Stopping a clock that never started (e.g. withdrawing before reception)
-  // has nothing to judge, so it is left untouched.
-  const bool stop_unstarted = action->clock == ClockEffect::kStop && !clock.received_at.has_value();
-  if (action->clock != ClockEffect::kNone && !stop_unstarted) {
-    ClockEffectArgs args;
-    args.new_due = appointment;
-    args.reason = comment;
-    ASSIGN_OR_RETURN(LegalClock applied, ApplyClockEffect(*calendar_, wf.procedure.deadline, clock,
-                                                          action->clock, now, args));
-    clock = std::move(applied);
+  // A branch's actions leave the dossier's legal clock to the fork's state
+  // (lint gives them no clock effect); the dossier's state stays the fork's.
+  const bool in_branch = !admission.branch.empty();
+  LegalClock reconciled = dossier.clock;
+  if (!in_branch) {
+    LegalClock clock = dossier.clock;
+    // Stopping a clock that never started (e.g. withdrawing before reception)
+    // has nothing to judge, so it is left untouched.
+    const bool stop_unstarted =
+        action->clock == ClockEffect::kStop && !clock.received_at.has_value();
+    if (action->clock != ClockEffect::kNone && !stop_unstarted) {
+      ClockEffectArgs args;
+      args.new_due = appointment;
+      args.reason = comment;
+      ASSIGN_OR_RETURN(LegalClock applied, ApplyClockEffect(*calendar_, wf.procedure.deadline,
+                                                            clock, action->clock, now, args));
+      clock = std::move(applied);
+    }
+    ASSIGN_OR_RETURN(reconciled, ReconcileClockWithState(*calendar_, wf.procedure.deadline,
+                                                         std::move(clock), target->clock, now));
   }
-  ASSIGN_OR_RETURN(LegalClock reconciled,
-                   ReconcileClockWithState(*calendar_, wf.procedure.deadline, std::move(clock),
-                                           target->clock, now));
 
   DossierEvent event;
   event.action = action->name;
@@ -419,19 +452,57 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
   if (request.signature.has_value()) {
     event.payload["signature"] = SignatureEvidenceToJson(*request.signature);
   }
+  if (in_branch) event.payload[kBranchField] = admission.branch;
+  // Entering a fork's state from another one starts its branches: those the
+  // form chooses, recorded with the event that started them.
+  if (!in_branch && target->fork && target->id != state->id) {
+    event.payload[kStartedBranchesField] = ChosenBranches(*target->fork, form);
+  }
 
   Transition transition{dossier};
   Dossier& next = transition.dossier;
-  next.state = target->id;
+  if (!in_branch) next.state = target->id;
   next.version = dossier.version + 1;
   next.form = std::move(form);
   next.documents = std::move(documents);
   next.result_document = std::move(result_document);
   if (request.signature.has_value()) next.result_signatures.push_back(*request.signature);
   next.clock = std::move(reconciled);
-  if (target->id != state->id) next.assignee.reset();
+  if (!in_branch && target->id != state->id) next.assignee.reset();
   next.history.push_back(std::move(event));
+  if (in_branch) RETURN_IF_ERROR(JoinIfBranchesEnded(transition, now));
   return transition;
+}
+
+Status StateMachine::JoinIfBranchesEnded(Transition& transition, Instant now) const {
+  const Workflow& wf = *workflow_;
+  Dossier& next = transition.dossier;
+  const State* fork_state = wf.FindState(next.state);
+  if (fork_state == nullptr || !fork_state->fork) return {};
+  const std::optional<JoinDecision> decision =
+      DecideJoin(wf, *fork_state->fork, BranchPositionsOf(wf, next));
+  if (!decision) return {};
+  const State* target = wf.FindState(decision->target);
+  if (target == nullptr) {
+    return Error(ErrorCode::kInternal, "the fork of state " + fork_state->id +
+                                           " joins to unknown state " + decision->target);
+  }
+  ASSIGN_OR_RETURN(LegalClock clock, ReconcileClockWithState(*calendar_, wf.procedure.deadline,
+                                                             next.clock, target->clock, now));
+  DossierEvent join;
+  join.action = kJoinAction;
+  join.from_state = fork_state->id;
+  join.to_state = target->id;
+  join.actor = Actor{kSystemRole, {kSystemRole}, next.agency};
+  join.at = now;
+  join.payload = JoinPayload(*decision);
+  next.state = target->id;
+  next.version += 1;
+  next.clock = std::move(clock);
+  next.assignee.reset();
+  next.history.push_back(std::move(join));
+  transition.joined = true;
+  return {};
 }
 
 std::vector<const Action*> StateMachine::AvailableActions(const Dossier& dossier,
@@ -439,9 +510,17 @@ std::vector<const Action*> StateMachine::AvailableActions(const Dossier& dossier
   std::vector<const Action*> out;
   const State* state = workflow_->FindState(dossier.state);
   if (state == nullptr || state->terminal) return out;
+  const BranchPositions branches = BranchPositionsOf(*workflow_, dossier);
+  auto leaves_where_dossier_stands = [&](const Action& action) {
+    if (action.AllowedFrom(state->id)) return true;
+    for (const auto& [branch, position] : branches) {
+      if (action.AllowedFrom(position.state)) return true;
+    }
+    return false;
+  };
   for (const Action& action : workflow_->actions) {
-    if (!action.AllowedFrom(state->id)) continue;
-    Result<Admission> admission = Admit(dossier, action.name, actor);
+    if (!leaves_where_dossier_stands(action)) continue;
+    Result<Admission> admission = AdmitAmong(dossier, branches, action, actor);
     if (admission.ok() && admission->Available()) out.push_back(&action);
   }
   return out;

@@ -34,6 +34,7 @@
 #include "engine/domain/calendar.h"
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
+#include "engine/domain/fork.h"
 #include "engine/domain/json_schema.h"
 #include "engine/domain/status.h"
 #include "engine/domain/workflow.h"
@@ -76,13 +77,21 @@ struct ActionRequest {
 };
 
 // The outcome of an accepted action: the dossier as it is after it (state,
-// version + 1, clock, form, documents, history with the action's event
-// appended). The event exists once, as the last entry of the history.
+// version + 1 per event, clock, form, documents, history with the action's
+// event appended). The event exists once, in the history: the last entry, or
+// the one before the engine's join event when the action ended a fork's last
+// running branch (fork.h; the join moved the dossier on).
 struct Transition {
   Dossier dossier;
+  bool joined = false;
 
-  const DossierEvent& event() const { return dossier.history.back(); }
-  DossierEvent& event() { return dossier.history.Mutable().back(); }
+  const DossierEvent& event() const { return dossier.history[ActionIndex()]; }
+  DossierEvent& event() { return dossier.history.Mutable()[ActionIndex()]; }
+  // The join event, or nullptr when the action ended no fork.
+  const DossierEvent* join_event() const { return joined ? &dossier.history.back() : nullptr; }
+
+ private:
+  std::size_t ActionIndex() const { return dossier.history.size() - (joined ? 2 : 1); }
 };
 
 // The decision that an actor may take an action on a dossier as it is now,
@@ -90,6 +99,10 @@ struct Transition {
 // that one request decides this once.
 struct Admission {
   const Action* action = nullptr;
+  // The state the action leaves: the dossier's, or for an action of a fork's
+  // branch (fork.h) the state that branch stands in.
+  const State* from = nullptr;
+  std::string branch;  // the branch acted in; empty for the dossier's own actions
   // Four-eyes, decided with the rest but reported by Apply after the payload
   // checks (the order of Apply's errors above).
   Status four_eyes;
@@ -113,6 +126,9 @@ class StateMachine {
 
   // The first half of Apply: kNotFound unknown_action, kFailedPrecondition
   // terminal_state / not_allowed_from_state, kPermissionDenied as listed above.
+  // An action of a fork's branch is allowed from the state that branch stands
+  // in (not_allowed_from_state while the dossier runs no such branch or the
+  // branch has ended), by the staff of the agency handling that state.
   Result<Admission> Admit(const Dossier& dossier, const std::string& action,
                           const Actor& actor) const;
 
@@ -137,6 +153,14 @@ class StateMachine {
   const Workflow& workflow() const { return *workflow_; }
 
  private:
+  // After an action of a branch: when every branch of the fork has ended,
+  // appends the engine's join event to `transition` and moves the dossier
+  // where DecideJoin says (fork.h), reconciling its legal clock.
+  Status JoinIfBranchesEnded(Transition& transition, Instant now) const;
+  // Admit with the dossier's branch positions already read (BranchPositionsOf).
+  Result<Admission> AdmitAmong(const Dossier& dossier, const BranchPositions& branches,
+                               const Action& action, const Actor& actor) const;
+
   StateMachine(const Workflow& workflow, const WorkingCalendar& calendar, const Clock& clock,
                JsonSchema form_schema)
       : workflow_(&workflow),

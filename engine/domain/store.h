@@ -29,6 +29,7 @@
 #include "engine/domain/legal_clock.h"
 #include "engine/domain/page_limit.h"
 #include "engine/domain/payment.h"
+#include "engine/domain/queue_placement.h"
 #include "engine/domain/report_facts.h"
 #include "engine/domain/report_query.h"
 #include "engine/domain/status.h"
@@ -287,20 +288,27 @@ class DossierStore {
                        const std::string& queue_agency = {});
 
   // Applies one transition atomically: `after` replaces the stored dossier
-  // whose version must be `expected_version` (else kConflict), `event` is
-  // appended to the chain, the queue index follows the new state and the
-  // outbox rows are written. kNotFound for an unknown dossier.
-  // kInvalidArgument without `after` or `event`, for an empty dossier code,
-  // a document whose id or size does not match its bytes
-  // (CheckDocumentInfo), or facts of another dossier.
+  // whose version must be `expected_version` (else kConflict), `event` (and
+  // `join`, when set) is appended to the chain, the queue index follows the
+  // new state and the running branches, and the outbox rows are written.
+  // kNotFound for an unknown dossier. kInvalidArgument without `after` or
+  // `event`, for an empty dossier code, a document whose id or size does not
+  // match its bytes (CheckDocumentInfo), or facts of another dossier.
   struct TransitionCommit {
     const Dossier* after = nullptr;
     std::int64_t expected_version = 0;
     const DossierEvent* event = nullptr;
+    // The engine's join event (fork.h), appended to the chain after `event`
+    // in the same transaction when the action ended a fork's last branch;
+    // `after->version` is then expected_version + 2.
+    const DossierEvent* join = nullptr;
     std::vector<std::string> queue_roles;
     // The agency whose queues show the new state, as for CreateDossier;
     // empty: the dossier's receiving agency.
     std::string queue_agency;
+    // The queues the running branches of the dossier's fork stand in
+    // (BranchQueueSlots): indexed with the state's, each at its own agency.
+    std::vector<BranchQueueSlot> branch_queues;
     int national_status = 0;
     std::vector<OutboxEntry> outbox;
     // Documents stored in the same transaction (e.g. the DER of a signature

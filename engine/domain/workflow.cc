@@ -143,6 +143,10 @@ constexpr std::array<std::pair<std::string_view, Outcome>, 4> kOutcomeNames{{
     {"withdrawn", Outcome::kWithdrawn},
     {"stopped", Outcome::kStopped},
 }};
+constexpr std::array<std::pair<std::string_view, RefusedBranchRule>, 2> kRefusedBranchRuleNames{{
+    {"refuse_all", RefusedBranchRule::kRefuseAll},
+    {"continue_partial", RefusedBranchRule::kContinuePartial},
+}};
 constexpr std::array<std::pair<std::string_view, ClockMode>, 4> kClockModeNames{{
     {"not_started", ClockMode::kNotStarted},
     {"running", ClockMode::kRunning},
@@ -314,6 +318,21 @@ State ReadState(Reader& r, const json& value, const std::string& at) {
   s.clock = r.Enum(value, "clock", at, kClockModeNames, ClockMode::kRunning);
   s.terminal = r.Bool(value, "terminal", at, false);
   s.outcome = r.Enum(value, "outcome", at, kOutcomeNames, Outcome::kNone);
+  if (r.Member(value, "branch", at, false) != nullptr) s.branch = r.String(value, "branch", at);
+  if (const json* fork = r.Member(value, "fork", at, false)) {
+    const std::string here = at + "/fork";
+    Fork parsed;
+    for (const auto& [branch, branch_at] : r.Items(*fork, "branches", here, true)) {
+      parsed.branches.push_back({.id = r.String(*branch, "id", branch_at),
+                                 .initial = r.String(*branch, "initial", branch_at),
+                                 .when = r.String(*branch, "when", branch_at, false)});
+    }
+    parsed.join = r.String(*fork, "join", here);
+    parsed.refused = r.String(*fork, "refused", here);
+    parsed.on_refused =
+        r.Enum(*fork, "on_refused", here, kRefusedBranchRuleNames, RefusedBranchRule::kRefuseAll);
+    s.fork = std::move(parsed);
+  }
   return s;
 }
 
@@ -381,6 +400,19 @@ const State* Workflow::FindState(const std::string& id) const {
   return it == states.end() ? nullptr : &*it;
 }
 
+const ForkBranch* Fork::FindBranch(const std::string& id) const {
+  auto it = std::find_if(branches.begin(), branches.end(),
+                         [&](const ForkBranch& b) { return b.id == id; });
+  return it == branches.end() ? nullptr : &*it;
+}
+
+const State* Workflow::FindForkOfBranch(const std::string& id) const {
+  auto it = std::find_if(states.begin(), states.end(), [&](const State& s) {
+    return s.fork && s.fork->FindBranch(id) != nullptr;
+  });
+  return it == states.end() ? nullptr : &*it;
+}
+
 const Action* Workflow::FindAction(const std::string& name) const {
   auto it =
       std::find_if(actions.begin(), actions.end(), [&](const Action& a) { return a.name == name; });
@@ -440,6 +472,9 @@ const char* ClockEffectName(ClockEffect effect) {
 }
 const char* ApplicantStepName(ApplicantStep step) {
   return NameOf(kStepNames, step, "none");
+}
+const char* RefusedBranchRuleName(RefusedBranchRule rule) {
+  return NameOf(kRefusedBranchRuleNames, rule, "refuse_all");
 }
 
 }  // namespace motcua

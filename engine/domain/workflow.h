@@ -142,6 +142,37 @@ struct Sla {
   int amount = 0;
 };
 
+// What a fork does when one of its branches ends refused (fork.h).
+enum class RefusedBranchRule {
+  kRefuseAll,        // the whole dossier is refused: the join goes to Fork::refused
+  kContinuePartial,  // the join goes on to Fork::join with a partial result, unless
+                     // every branch was refused (then to Fork::refused)
+};
+
+// One parallel branch of a fork: its id, unique in the workflow, and the
+// state its dossiers start in. The branch's states name it (State::branch).
+// A branch with `when` is the applicant's choice: it runs only for dossiers
+// whose form has that top-level boolean field true when they enter the fork
+// (e.g. "request_funeral_allowance"); without it, the branch always runs.
+struct ForkBranch {
+  std::string id;
+  std::string initial;
+  std::string when;
+};
+
+// A state whose dossiers run parallel branches, each in its own agency's
+// queue ("fork" in JSON). The dossier stays in this state until every branch
+// has reached one of its terminal states; the engine then joins: to `join`,
+// or to `refused` as `on_refused` says. See fork.h.
+struct Fork {
+  std::vector<ForkBranch> branches;
+  std::string join;     // state id after the branches
+  std::string refused;  // state id when the branches' refusals refuse the dossier
+  RefusedBranchRule on_refused = RefusedBranchRule::kRefuseAll;
+
+  const ForkBranch* FindBranch(const std::string& id) const;
+};
+
 struct State {
   std::string id;
   std::string name;  // legacy display name; names.en when the document has none
@@ -154,6 +185,10 @@ struct State {
   ClockMode clock = ClockMode::kRunning;
   bool terminal = false;
   Outcome outcome = Outcome::kNone;  // set exactly on terminal states
+  // Set on the states of a fork's branch: the branch id. A terminal state of
+  // a branch ends that branch only (its outcome: approved or refused).
+  std::optional<std::string> branch;
+  std::optional<Fork> fork;  // set on a state whose dossiers run branches
 };
 
 struct Requirements {
@@ -208,6 +243,8 @@ struct Workflow {
 
   const State* FindState(const std::string& id) const;
   const Action* FindAction(const std::string& name) const;
+  // The fork state that declares branch `id`; nullptr when none does.
+  const State* FindForkOfBranch(const std::string& id) const;
 };
 
 // Built-in roles every workflow may name without declaring them.
@@ -226,5 +263,6 @@ const char* OutcomeName(Outcome outcome);           // "approved", ...
 const char* ClockModeName(ClockMode mode);          // "not_started", ...
 const char* ClockEffectName(ClockEffect effect);    // "start", ...
 const char* ApplicantStepName(ApplicantStep step);  // "submission", ...
+const char* RefusedBranchRuleName(RefusedBranchRule rule);  // "refuse_all", ...
 
 }  // namespace motcua

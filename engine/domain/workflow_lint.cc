@@ -25,6 +25,7 @@
 #include <utility>
 
 #include "engine/domain/dossier.h"
+#include "engine/domain/fork.h"
 #include "engine/domain/form_order.h"
 #include "engine/domain/identity_claims.h"
 #include "engine/domain/json_parse.h"
@@ -110,6 +111,8 @@ class SemanticLinter {
     CheckAgencyRoles();
     CheckActions();
     CheckTimers();
+    CheckForks();
+    CheckBranchActions();
     CheckReachability();
     CheckTermination();
     CheckAutomaticLoops();
@@ -192,6 +195,9 @@ class SemanticLinter {
     for (const Action& action : wf_.actions) {
       states_with_way_out.insert(action.from.begin(), action.from.end());
     }
+    for (const State& state : wf_.states) {
+      if (state.fork) states_with_way_out.insert(state.id);  // the join leaves it
+    }
     for (std::size_t i = 0; i < wf_.states.size(); ++i) {
       const State& state = wf_.states[i];
       const std::string at = "/states/" + Index(i);
@@ -258,8 +264,9 @@ class SemanticLinter {
       const Action& action = wf_.actions[i];
       const std::string at = "/actions/" + Index(i);
       const std::string named = "action " + Quote(action.name);
-      for (const char* reserved : {"submit", kClaimAction, kReleaseAction, kRateAction,
-                                   kEscalateAction, kAutomaticHaltedAction, kMigrateAction}) {
+      for (const char* reserved :
+           {"submit", kClaimAction, kReleaseAction, kRateAction, kEscalateAction,
+            kAutomaticHaltedAction, kMigrateAction, kJoinAction}) {
         if (action.name == reserved) {
           Fail(at + "/name", named + " uses a name the engine reserves for its own events");
         }
@@ -407,6 +414,158 @@ class SemanticLinter {
     }
   }
 
+  bool IsBooleanFormField(const std::string& field) const {
+    const json& form = wf_.procedure.form_schema;
+    if (!form.is_object() || !form.contains("properties") || !form["properties"].is_object()) {
+      return false;
+    }
+    auto it = form["properties"].find(field);
+    return it != form["properties"].end() && it->is_object() && it->value("type", "") == "boolean";
+  }
+
+  // The states a fork leads to without an action: its branches' initial
+  // states, its join and its refusal.
+  std::vector<std::string> ForkSuccessors(const std::string& state_id) const {
+    const State* state = FindState(state_id);
+    if (state == nullptr || !state->fork) return {};
+    std::vector<std::string> next{state->fork->join, state->fork->refused};
+    for (const ForkBranch& branch : state->fork->branches) next.push_back(branch.initial);
+    return next;
+  }
+
+  // A fork's branches are its own, start in states of their branch, and end
+  // (approved or refused); its join and refusal lead out of every branch.
+  // Branch states belong to a declared branch, and run with the dossier's
+  // legal clock: no timers, no clock of their own.
+  void CheckForks() {
+    std::map<std::string, std::string> fork_of_branch;  // branch id -> fork state id
+    for (std::size_t i = 0; i < wf_.states.size(); ++i) {
+      const State& state = wf_.states[i];
+      if (!state.fork) continue;
+      const std::string at = "/states/" + Index(i) + "/fork";
+      const std::string named = "the fork of state " + Quote(state.id);
+      if (state.id == wf_.initial_state) {
+        Fail(at, named + " is the initial state; a dossier must be received before it forks");
+      }
+      if (state.terminal) Fail(at, named + " is on a terminal state");
+      if (state.branch) Fail(at, named + " is inside branch " + Quote(*state.branch));
+      for (std::size_t b = 0; b < state.fork->branches.size(); ++b) {
+        const ForkBranch& branch = state.fork->branches[b];
+        const std::string here = at + "/branches/" + Index(b);
+        auto [it, fresh] = fork_of_branch.emplace(branch.id, state.id);
+        if (!fresh) {
+          Fail(here + "/id", "branch " + Quote(branch.id) + " is declared twice (also by state " +
+                                 Quote(it->second) + ")");
+        }
+        if (!branch.when.empty() && !IsBooleanFormField(branch.when)) {
+          Fail(here + "/when", "branch " + Quote(branch.id) + " runs when form field " +
+                                   Quote(branch.when) +
+                                   " is true, but the form has no such top-level boolean field");
+        }
+        const State* initial = FindState(branch.initial);
+        if (initial == nullptr) {
+          Fail(here + "/initial", named + " starts branch " + Quote(branch.id) +
+                                      " in unknown state " + Quote(branch.initial));
+        } else if (initial->branch != branch.id) {
+          Fail(here + "/initial", named + " starts branch " + Quote(branch.id) + " in state " +
+                                      Quote(branch.initial) + ", which is not of that branch");
+        }
+      }
+      if (std::all_of(state.fork->branches.begin(), state.fork->branches.end(),
+                      [](const ForkBranch& b) { return !b.when.empty(); })) {
+        Fail(at + "/branches", named +
+                                   " has only branches the form chooses; at least one must "
+                                   "always run (no \"when\")");
+      }
+      for (const auto& [member, target] :
+           {std::pair<const char*, const std::string*>{"join", &state.fork->join},
+            {"refused", &state.fork->refused}}) {
+        const State* to = FindState(*target);
+        if (to == nullptr) {
+          Fail(at + "/" + member, named + " goes to unknown state " + Quote(*target));
+        } else if (to->branch) {
+          Fail(at + "/" + member,
+               named + " goes to state " + Quote(*target) + " inside branch " + Quote(*to->branch));
+        }
+      }
+      if (const State* refused = FindState(state.fork->refused);
+          refused != nullptr && refused->terminal && refused->outcome != Outcome::kRefused) {
+        Fail(at + "/refused", named + " refuses into terminal state " + Quote(refused->id) +
+                                  ", whose outcome is not \"refused\"");
+      }
+    }
+    for (std::size_t i = 0; i < wf_.states.size(); ++i) {
+      const State& state = wf_.states[i];
+      if (!state.branch) continue;
+      const std::string at = "/states/" + Index(i);
+      if (fork_of_branch.count(*state.branch) == 0) {
+        Fail(at + "/branch", "state " + Quote(state.id) + " is in branch " + Quote(*state.branch) +
+                                 ", which no fork declares");
+      }
+      if (state.terminal && state.outcome != Outcome::kApproved &&
+          state.outcome != Outcome::kRefused) {
+        Fail(at + "/outcome", "state " + Quote(state.id) + " ends branch " + Quote(*state.branch) +
+                                  "; a branch ends \"approved\" or \"refused\"");
+      }
+      if (state.clock != ClockMode::kRunning) {
+        Fail(at + "/clock", "state " + Quote(state.id) + " of branch " + Quote(*state.branch) +
+                                " has a clock of its own; branches run on the dossier's clock");
+      }
+    }
+    for (std::size_t i = 0; i < wf_.timers.size(); ++i) {
+      const State* watched = FindState(wf_.timers[i].state);
+      if (watched != nullptr && watched->branch) {
+        Fail("/timers/" + Index(i) + "/state", "timer watches state " + Quote(watched->id) +
+                                                   " of branch " + Quote(*watched->branch) +
+                                                   "; timers watch the dossier's own states");
+      }
+    }
+  }
+
+  // An action stays in one branch, or outside every branch: its from-states
+  // and its target are all of the same branch (or of none). Actions of a
+  // branch are performed by people, without clock effects.
+  void CheckBranchActions() {
+    for (std::size_t i = 0; i < wf_.actions.size(); ++i) {
+      const Action& action = wf_.actions[i];
+      const std::string at = "/actions/" + Index(i);
+      const std::string named = "action " + Quote(action.name);
+      std::optional<std::string> lane;
+      bool lane_known = false;
+      for (std::size_t f = 0; f < action.from.size(); ++f) {
+        const State* from = FindState(action.from[f]);
+        if (from == nullptr) continue;
+        if (!lane_known) {
+          lane = from->branch;
+          lane_known = true;
+        } else if (from->branch != lane) {
+          Fail(at + "/from/" + Index(f),
+               named + " starts from states of different branches (or outside them)");
+        }
+      }
+      const State* to = FindState(action.to);
+      if (!lane_known || to == nullptr) continue;
+      if (to->branch != lane) {
+        Fail(at + "/to",
+             named + " leaves " +
+                 (lane ? "branch " + Quote(*lane) : std::string("the dossier's states")) +
+                 " for state " + Quote(to->id) +
+                 (to->branch ? " of branch " + Quote(*to->branch) : std::string()) +
+                 "; only a fork enters a branch, and only its join leaves one");
+      }
+      if (!lane) continue;
+      if (action.automatic) {
+        Fail(at + "/automatic", named + " is automatic inside branch " + Quote(*lane) +
+                                    "; the engine performs automatic actions on the dossier's "
+                                    "own states only");
+      }
+      if (action.clock != ClockEffect::kNone) {
+        Fail(at + "/clock", named + " changes the legal clock inside branch " + Quote(*lane) +
+                                "; branches run on the dossier's clock");
+      }
+    }
+  }
+
   void CheckReachability() {
     if (FindState(wf_.initial_state) == nullptr) return;  // reported by CheckInitialState
     std::set<std::string> reached{wf_.initial_state};
@@ -418,6 +577,9 @@ class SemanticLinter {
         if (action.AllowedFrom(current) && reached.insert(action.to).second) {
           pending.push_back(action.to);
         }
+      }
+      for (const std::string& next : ForkSuccessors(current)) {
+        if (reached.insert(next).second) pending.push_back(next);
       }
     }
     for (std::size_t i = 0; i < wf_.states.size(); ++i) {
@@ -448,10 +610,21 @@ class SemanticLinter {
           if (finishing.insert(from).second) pending.push_back(from);
         }
       }
+      // A fork finishes when its join (or refusal) does; its branches' own
+      // ends are checked state by state like any other.
+      for (const State& state : wf_.states) {
+        if (state.fork && (state.fork->join == current || state.fork->refused == current) &&
+            finishing.insert(state.id).second) {
+          pending.push_back(state.id);
+        }
+      }
     }
     std::set<std::string> has_way_out;
     for (const Action& action : wf_.actions)
       has_way_out.insert(action.from.begin(), action.from.end());
+    for (const State& state : wf_.states) {
+      if (state.fork) has_way_out.insert(state.id);
+    }
     std::set<std::string> reported;
     for (std::size_t i = 0; i < wf_.states.size(); ++i) {
       const State& state = wf_.states[i];

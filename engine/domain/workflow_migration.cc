@@ -194,6 +194,7 @@ std::string_view MigrationBlockName(MigrationBlock block) {
     case MigrationBlock::kMissingDocument: return "missing_document";
     case MigrationBlock::kMissingFormField: return "missing_form_field";
     case MigrationBlock::kAgencyRoleUnresolved: return "agency_role_unresolved";
+    case MigrationBlock::kBranchesRunning: return "branches_running";
   }
   return "";
 }
@@ -277,6 +278,12 @@ MigrationVerdict JudgeMigration(const MigrationPlan& plan, const Workflow& from,
                      (new_state->terminal ? " and ends processing" : "") +
                      ", but the dossier's state " + dossier.state + " has status " +
                      std::to_string(old_status) + "; a migration keeps the status.");
+  }
+  if (old_state->fork || new_state->fork) {
+    return block(MigrationBlock::kBranchesRunning,
+                 "State " + (old_state->fork ? dossier.state : target->first) +
+                     " runs parallel branches at other agencies; a migration would start them "
+                     "anew. Let the branches end first.");
   }
   std::vector<std::string> missing;
   for (const RequiredDocument& document : to.procedure.documents) {

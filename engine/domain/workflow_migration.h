@@ -140,6 +140,9 @@ enum class MigrationBlock {
   // The new version names an agency role the dossier did not record at
   // submission (agency_roles.h): no agency is known to handle those states.
   kAgencyRoleUnresolved,
+  // The dossier runs parallel branches (fork.h), or would enter a state that
+  // runs them: a migration would start them anew and lose their progress.
+  kBranchesRunning,
 };
 
 // The stable wire name, e.g. "state_unmapped"; "" for kNone.

@@ -7,6 +7,7 @@
 
 #include "engine/domain/access.h"
 #include "engine/domain/dossier_code.h"
+#include "engine/domain/fork.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/national_sync.h"
 #include "engine/domain/page_limit.h"
@@ -216,6 +217,20 @@ Result<DossierView> DossierService::Get(const Actor& actor, const std::string& c
 }
 
 Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& call) {
+  // The branches of a fork run at once by design, in different agencies: an
+  // action of one branch that lost the race to another branch's commit is
+  // decided again on the new version (unless its caller pinned the version
+  // with If-Match). So of two branches ending together, the second joins.
+  constexpr int kAttempts = 4;
+  for (int attempt = 1;; ++attempt) {
+    bool lost_to_other_branch = false;
+    Result<DossierView> acted = ActOnce(actor, call, lost_to_other_branch);
+    if (!lost_to_other_branch || attempt == kAttempts) return acted;
+  }
+}
+
+Result<DossierView> DossierService::ActOnce(const Actor& actor, const ActionCall& call,
+                                            bool& lost_to_other_branch) {
   ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, call.code));
   const Dossier& before = loaded.dossier;
   if (call.expected_version && *call.expected_version != before.version) {
@@ -255,7 +270,11 @@ Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& ca
   RecordReuse(reused, transition.event());
   Status committed =
       CommitAccepted(before, transition, loaded.workflow->workflow, std::move(documents));
-  if (!committed.ok()) return LostRace(committed.error(), call.expected_version.has_value());
+  if (!committed.ok()) {
+    lost_to_other_branch = !admission.branch.empty() && !call.expected_version &&
+                           committed.error().reason() == ErrorReason::kStaleVersion;
+    return LostRace(committed.error(), call.expected_version.has_value());
+  }
   Loaded after =
       RunAutomaticActions(Loaded{std::move(transition).dossier, std::move(loaded.workflow)});
   return ViewOf(actor, std::move(after));
@@ -338,12 +357,20 @@ Status DossierService::CommitAccepted(const Dossier& before, const Transition& t
   commit.after = &transition.dossier;
   commit.expected_version = before.version;
   commit.event = &transition.event();
+  commit.join = transition.join_event();
   commit.queue_roles = QueueRolesOf(workflow, transition.dossier.state);
   commit.queue_agency = QueueAgencyOf(workflow, transition.dossier, transition.dossier.state);
+  commit.branch_queues = BranchQueueSlots(workflow, transition.dossier);
   const NationalStatus status = StatusOf(workflow, transition.dossier.state);
   commit.national_status = static_cast<int>(status);
-  if (status != StatusOf(workflow, before.state)) {
+  // A branch's progress is the handling agency's own record for the national
+  // portal, under the one dossier code; the dossier's status changes as ever.
+  if (!EventBranch(transition.event()).empty()) {
     commit.outbox.push_back(StatusChangeEntry(workflow, transition.dossier, transition.event()));
+  }
+  if (status != StatusOf(workflow, before.state)) {
+    const DossierEvent* last = commit.join != nullptr ? commit.join : commit.event;
+    commit.outbox.push_back(StatusChangeEntry(workflow, transition.dossier, *last));
   }
   commit.documents = std::move(documents);
   commit.payment = std::move(payment);
@@ -471,30 +498,50 @@ DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded, LogFai
 Result<DossierView> DossierService::Claim(const Actor& actor, const std::string& code) {
   ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
   const Dossier& before = loaded.dossier;
-  const State* state = loaded.workflow->workflow.FindState(before.state);
-  const bool queues_to_actor =
-      state != nullptr && !state->terminal && !IsApplicantOnly(actor) &&
-      std::any_of(state->queue_roles.begin(), state->queue_roles.end(),
-                  [&](const std::string& r) { return r != kApplicantRole && actor.HasRole(r); }) &&
-      actor.agency == HandlingAgency(loaded.workflow->workflow, before, before.state);
-  if (!queues_to_actor) {
-    return Error(ErrorCode::kPermissionDenied,
-                 "the dossier is not in the queue of any of your roles in your agency",
-                 ErrorReason::kNotInYourQueue);
+  const Workflow& workflow = loaded.workflow->workflow;
+  auto queues_to_actor = [&](const State* state) {
+    return state != nullptr && !state->terminal && !IsApplicantOnly(actor) &&
+           std::any_of(
+               state->queue_roles.begin(), state->queue_roles.end(),
+               [&](const std::string& r) { return r != kApplicantRole && actor.HasRole(r); }) &&
+           actor.agency == HandlingAgency(workflow, before, state->id);
+  };
+  // The dossier's own state, else the first running branch in the actor's
+  // queue: a branch is claimed on its own, by its agency.
+  std::string branch;
+  std::optional<std::string> holder = before.assignee;
+  if (!queues_to_actor(workflow.FindState(before.state))) {
+    for (const auto& [id, position] : BranchPositionsOf(workflow, before)) {
+      if (queues_to_actor(workflow.FindState(position.state))) {
+        branch = id;
+        holder = position.assignee;
+        break;
+      }
+    }
+    if (branch.empty()) {
+      return Error(ErrorCode::kPermissionDenied,
+                   "the dossier is not in the queue of any of your roles in your agency",
+                   ErrorReason::kNotInYourQueue);
+    }
   }
-  if (before.assignee == actor.user_id) return ViewOf(actor, std::move(loaded));
-  if (before.assignee) {
-    return Error(ErrorCode::kConflict, "the dossier is already claimed by " + *before.assignee,
+  if (holder == actor.user_id) return ViewOf(actor, std::move(loaded));
+  if (holder) {
+    return Error(ErrorCode::kConflict, "the dossier is already claimed by " + *holder,
                  ErrorReason::kAlreadyClaimed);
   }
-  Status committed =
-      CommitAssignment(before, actor, kClaimAction, actor.user_id, loaded.workflow->workflow);
+  Status committed = CommitAssignment(before, actor, kClaimAction, actor.user_id, workflow, branch);
   if (!committed.ok()) {
     if (committed.error().code() != ErrorCode::kConflict) return committed.error();
     // Someone changed the dossier in between: perhaps this actor's own
     // concurrent claim (then this claim changes nothing and succeeds).
-    Result<DossierView> now = Get(actor, code);
-    if (now.ok() && now->dossier.assignee == actor.user_id) return now;
+    Result<Loaded> now = LoadVisible(actor, code);
+    if (now.ok()) {
+      const std::optional<std::string> held_now =
+          branch.empty() ? now->dossier.assignee
+                         : BranchPositionsOf(workflow, now->dossier)[branch].assignee;
+      if (held_now == actor.user_id) return ViewOf(actor, std::move(now).value());
+      if (!held_now && !branch.empty()) return Claim(actor, code);  // another branch moved
+    }
     return Error(ErrorCode::kConflict, "another user claimed the dossier first",
                  ErrorReason::kAlreadyClaimed);
   }
@@ -504,27 +551,41 @@ Result<DossierView> DossierService::Claim(const Actor& actor, const std::string&
 Result<DossierView> DossierService::Release(const Actor& actor, const std::string& code) {
   ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
   const Dossier& before = loaded.dossier;
+  std::string branch;
   if (before.assignee != actor.user_id) {
-    return Error(ErrorCode::kPermissionDenied, "only the assignee can release the dossier",
-                 ErrorReason::kNotAssignee);
+    for (const auto& [id, position] : BranchPositionsOf(loaded.workflow->workflow, before)) {
+      if (position.assignee == actor.user_id) branch = id;
+    }
+    if (branch.empty()) {
+      return Error(ErrorCode::kPermissionDenied, "only the assignee can release the dossier",
+                   ErrorReason::kNotAssignee);
+    }
   }
-  RETURN_IF_ERROR(
-      CommitAssignment(before, actor, kReleaseAction, std::nullopt, loaded.workflow->workflow));
+  RETURN_IF_ERROR(CommitAssignment(before, actor, kReleaseAction, std::nullopt,
+                                   loaded.workflow->workflow, branch));
   return Get(actor, code);
 }
 
 Status DossierService::CommitAssignment(const Dossier& before, const Actor& actor,
                                         const char* action,
                                         const std::optional<std::string>& assignee,
-                                        const Workflow& workflow) {
+                                        const Workflow& workflow, const std::string& branch) {
   Dossier after = before;
-  after.assignee = assignee;
   DossierEvent event;
   event.action = action;
   event.from_state = before.state;
   event.to_state = before.state;
   event.actor = actor;
   event.at = clock_.Now();
+  if (branch.empty()) {
+    after.assignee = assignee;
+  } else {
+    // The branch's holder follows from this event (BranchPositionsOf).
+    const std::string state = BranchPositionsOf(workflow, before)[branch].state;
+    event.from_state = state;
+    event.to_state = state;
+    event.payload[kBranchField] = branch;
+  }
   return CommitBookkeeping(before, std::move(after), std::move(event), workflow, FactsChange::kNo);
 }
 
@@ -541,6 +602,7 @@ Status DossierService::CommitBookkeeping(const Dossier& before, Dossier after, D
   commit.queue_agency = QueueAgencyOf(workflow, before, before.state);
   commit.queue_roles.insert(commit.queue_roles.end(), extra_queue_roles.begin(),
                             extra_queue_roles.end());
+  commit.branch_queues = BranchQueueSlots(workflow, after);
   commit.national_status = static_cast<int>(StatusOf(workflow, before.state));
   if (facts_change == FactsChange::kYes) {
     commit.facts = ComputeReportFacts(workflow, after, calendar_);
@@ -837,6 +899,15 @@ DossierView DossierService::ViewOf(const Actor& actor, Loaded loaded) const {
     if (!reason) reason = AutomaticBlocker(*automatic, loaded.dossier);
     view.automatic_pending = AutomaticPending{
         automatic->name, reason.value_or("not performed yet; the timer sweep retries it")};
+  }
+  // Staff of an agency that handles branches only see their own branches.
+  const bool sees_every_branch =
+      actor.HasRole(kSystemRole) || IsApplicantOnly(actor) || actor.agency == loaded.dossier.agency;
+  for (auto& [branch, position] : BranchPositionsOf(runnable.workflow, loaded.dossier)) {
+    if (sees_every_branch ||
+        HandlingAgency(runnable.workflow, loaded.dossier, position.state) == actor.agency) {
+      view.branches.emplace(branch, std::move(position));
+    }
   }
   view.fully_online = JudgeFullyOnline(runnable.workflow, loaded.dossier);
   view.timeliness = JudgeDossier(calendar_, runnable.workflow, loaded.dossier, clock_.Now());

@@ -26,6 +26,7 @@
 #include "engine/domain/calendar.h"
 #include "engine/domain/clock.h"
 #include "engine/domain/dossier.h"
+#include "engine/domain/fork.h"
 #include "engine/domain/fully_online.h"
 #include "engine/domain/identity_claims.h"
 #include "engine/domain/legal_clock.h"
@@ -56,6 +57,10 @@ struct DossierView {
   FullyOnlineVerdict fully_online;
   DossierTimeliness timeliness;
   std::optional<WorkingTimeLeft> time_left;  // TimeLeftOn its legal clock, now
+  // Where the branches of the dossier's fork stand (fork.h), as far as the
+  // actor may see them: all for the applicant and the receiving agency, only
+  // the ones their agency handles for the staff of another agency.
+  BranchPositions branches;
 };
 
 // One dossier of a work queue, with what makes it stand out: the engine
@@ -182,7 +187,9 @@ class DossierService {
   Result<DossierView> Submit(const Actor& actor, const NewDossier& request);
   Result<DossierView> Get(const Actor& actor, const std::string& code);
 
-  // Performs one action. Payment actions go through PayFee only (kFailed-
+  // Performs one action. An action of a fork's branch that loses the race
+  // to another commit is decided again on the new version, unless the call
+  // names the expected version (If-Match). Payment actions go through PayFee only (kFailed-
   // Precondition "payment_required" here). A "signature" in the payload is checked by
   // ResultSigning::AcceptUploaded (when the actor may take the action at
   // all; otherwise the state machine's error comes first; its signingTime
@@ -252,7 +259,9 @@ class DossierService {
   // Takes the dossier from the queue of one of the actor's roles (the current
   // state must queue to it, in the actor's agency). Of concurrent claimers
   // exactly one wins; the others get kConflict "already_claimed". Claiming a
-  // dossier one already holds changes nothing.
+  // dossier one already holds changes nothing. In a fork (fork.h), a running
+  // branch that queues to the actor is claimed on its own: its agency's staff
+  // hold the branch, not the dossier. Release puts back either.
   Result<DossierView> Claim(const Actor& actor, const std::string& code);
   // Puts it back; only its assignee may (kPermissionDenied "not_assignee").
   Result<DossierView> Release(const Actor& actor, const std::string& code);
@@ -314,9 +323,15 @@ class DossierService {
   Result<std::vector<std::string>> CheckDocumentsUsable(const Actor& actor,
                                                         const NamedDocuments& named,
                                                         const Dossier* before);
+  // Act's one attempt; sets `lost_to_other_branch` when a branch's action
+  // lost the race to a commit of the same dossier (see Act).
+  Result<DossierView> ActOnce(const Actor& actor, const ActionCall& call,
+                              bool& lost_to_other_branch);
   // Commits a claim or release: same state, new assignee, an audit event.
+  // With `branch`, of that running branch of the dossier's fork only.
   Status CommitAssignment(const Dossier& before, const Actor& actor, const char* action,
-                          const std::optional<std::string>& assignee, const Workflow& workflow);
+                          const std::optional<std::string>& assignee, const Workflow& workflow,
+                          const std::string& branch = {});
   // Commits an event that does not move the dossier (claim, release,
   // rating, escalation): `after` is `before` with the event's changes,
   // versioned here. Only a rating changes the report facts; the others leave

@@ -170,7 +170,8 @@ Status UpdateDossier(SqliteConnection& db, const DossierRow& row, std::int64_t e
 }
 
 Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
-                           const std::vector<std::string>& roles, const std::string& agency) {
+                           const std::vector<std::string>& roles, const std::string& agency,
+                           const std::vector<BranchQueueSlot>& branches) {
   ASSIGN_OR_RETURN(SqliteStatement * remove,
                    db.Prepare("DELETE FROM queue_entries WHERE code = ?1"));
   {
@@ -183,17 +184,26 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
       db.Prepare("INSERT OR IGNORE INTO queue_entries (role, agency, state, due_at, code, "
                  "escalated, paused_since) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
   const std::int64_t due = dossier.clock.due_at ? ToSeconds(*dossier.clock.due_at) : kNoDueDate;
-  const QueueGlance glance = roles.empty() ? QueueGlance{} : GlanceAt(dossier);
-  for (const std::string& role : roles) {
+  const QueueGlance glance = roles.empty() && branches.empty() ? QueueGlance{} : GlanceAt(dossier);
+  auto insert_entry = [&](const std::string& role, const std::string& in_agency,
+                          const std::string& state) -> Status {
     StatementReset reset(insert);
     insert->BindTextNoCopy(1, role);
-    insert->BindTextNoCopy(2, agency.empty() ? dossier.agency : agency);
-    insert->BindTextNoCopy(3, dossier.state);
+    insert->BindTextNoCopy(2, in_agency);
+    insert->BindTextNoCopy(3, state);
     insert->BindInt(4, due);
     insert->BindTextNoCopy(5, dossier.code);
     insert->BindInt(6, glance.escalated ? 1 : 0);
     insert->BindOptionalInt(7, OptionalSeconds(glance.paused_since));
-    RETURN_IF_ERROR(insert->Run());
+    return insert->Run();
+  };
+  for (const std::string& role : roles) {
+    RETURN_IF_ERROR(insert_entry(role, agency.empty() ? dossier.agency : agency, dossier.state));
+  }
+  for (const BranchQueueSlot& slot : branches) {
+    for (const std::string& role : slot.roles) {
+      RETURN_IF_ERROR(insert_entry(role, slot.agency, slot.state));
+    }
   }
   return Status();
 }

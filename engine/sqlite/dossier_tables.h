@@ -49,9 +49,11 @@ Status InsertDossier(SqliteConnection& db, const DossierRow& row);
 Status UpdateDossier(SqliteConnection& db, const DossierRow& row, std::int64_t expected_version,
                      bool enters_state);
 // Replaces the dossier's queue rows by one per role, in the queues of
-// `agency` (empty: the dossier's receiving agency).
+// `agency` (empty: the dossier's receiving agency), and one per role of each
+// running branch's slot, in its state and agency.
 Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
-                           const std::vector<std::string>& roles, const std::string& agency);
+                           const std::vector<std::string>& roles, const std::string& agency,
+                           const std::vector<BranchQueueSlot>& branches = {});
 // The next daily number of `agency` on `date`, 1 for the first.
 Result<std::int64_t> NextDossierNumber(SqliteConnection& db, const std::string& agency,
                                        LocalDate date);

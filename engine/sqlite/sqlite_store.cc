@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "engine/crypto/sha256.h"
+#include "engine/domain/fork.h"
 #include "engine/domain/status_macros.h"
 #include "engine/sqlite/definition_tables.h"
 #include "engine/sqlite/document_tables.h"
@@ -192,10 +193,16 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
   ASSIGN_OR_RETURN(DossierRow row,
                    EncodeDossierRow(after, commit.national_status, commit.event->at));
   ASSIGN_OR_RETURN(EncodedEvent event, EncodeEvent(after.code, *commit.event));
+  std::optional<EncodedEvent> join;
+  if (commit.join != nullptr) {
+    ASSIGN_OR_RETURN(join, EncodeEvent(after.code, *commit.join));
+  }
   ASSIGN_OR_RETURN(std::vector<std::string> outbox_payloads, EncodeOutboxPayloads(commit.outbox));
-  // Claims and releases keep the dossier in its state; any other event (a
-  // self-loop too) enters the target state anew.
-  const bool enters_state = !IsBookkeepingEvent(*commit.event);
+  // Claims and releases keep the dossier in its state, and so do the actions
+  // of a fork's branches until their join; any other event (a self-loop too)
+  // enters the target state anew.
+  const bool enters_state = commit.join != nullptr || (!IsBookkeepingEvent(*commit.event) &&
+                                                       EventBranch(*commit.event).empty());
   Status committed = impl_->Write([&](SqliteConnection& db) -> Status {
     // Before any write, so that a refused payment leaves nothing behind.
     if (commit.payment) {
@@ -209,6 +216,7 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
     RETURN_IF_ERROR(CheckSignaturesUnused(db, impl_->references, after));
     RETURN_IF_ERROR(UpdateDossier(db, row, commit.expected_version, enters_state));
     RETURN_IF_ERROR(AppendEvent(db, impl_->chain_heads, after.code, event));
+    if (join) RETURN_IF_ERROR(AppendEvent(db, impl_->chain_heads, after.code, *join));
     for (const NewDocument& document : commit.documents) {
       RETURN_IF_ERROR(InsertDocument(db, document.info, document.bytes, document.uploaded_by,
                                      commit.event->at));
@@ -216,7 +224,8 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
     if (commit.payment) {
       RETURN_IF_ERROR(InsertPayment(db, *commit.payment));
     }
-    RETURN_IF_ERROR(ReplaceQueueEntries(db, after, commit.queue_roles, commit.queue_agency));
+    RETURN_IF_ERROR(ReplaceQueueEntries(db, after, commit.queue_roles, commit.queue_agency,
+                                        commit.branch_queues));
     RETURN_IF_ERROR(ReferenceDocuments(db, impl_->references, after));
     if (commit.facts) {
       RETURN_IF_ERROR(WriteReportFacts(db, *commit.facts));
@@ -225,7 +234,7 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
   });
   if (committed.ok()) {
     // The cache relies on every appended event bumping the version.
-    if (after.version == commit.expected_version + 1) {
+    if (after.version == commit.expected_version + (commit.join != nullptr ? 2 : 1)) {
       impl_->histories.Put(after.code, after.version, after.history.shared());
     } else {
       impl_->histories.Forget(after.code);

@@ -5,6 +5,8 @@
 #include <set>
 #include <tuple>
 
+#include "engine/domain/fork.h"
+
 namespace motcua {
 namespace {
 
@@ -125,7 +127,7 @@ Status MemoryStore::DoCreateDossier(const Dossier& dossier,
                  ErrorReason::kDossierExists);
   }
   StoredDossier stored{
-      dossier, Deduplicated(queue_roles), national_status, Instant{}, Instant{}, queue_agency};
+      dossier, Deduplicated(queue_roles), national_status, Instant{}, Instant{}, queue_agency, {}};
   stored.updated_at = !dossier.history.empty() ? dossier.history.back().at
                       : clock_ != nullptr      ? clock_->Now()
                                                : Instant{};
@@ -139,6 +141,12 @@ Status MemoryStore::DoCreateDossier(const Dossier& dossier,
 }
 
 Status MemoryStore::DoCommitTransition(const TransitionCommit& commit) {
+  std::function<void()> hook;
+  {
+    std::lock_guard lock(mutex_);
+    hook = std::exchange(before_next_commit_, nullptr);
+  }
+  if (hook) hook();
   const Dossier& after = *commit.after;
   std::lock_guard lock(mutex_);
   auto found = dossiers_.find(after.code);
@@ -169,14 +177,20 @@ Status MemoryStore::DoCommitTransition(const TransitionCommit& commit) {
   // `after.history` holds.
   std::vector<DossierEvent> history = std::move(stored.dossier.history);
   history.push_back(*commit.event);
+  if (commit.join != nullptr) history.push_back(*commit.join);
   stored.dossier = after;
   stored.dossier.history = std::move(history);
   stored.queue_roles = Deduplicated(commit.queue_roles);
   stored.queue_agency = commit.queue_agency;
+  stored.branch_queues = commit.branch_queues;
   stored.national_status = commit.national_status;
   stored.updated_at = commit.event->at;
-  if (!IsBookkeepingEvent(*commit.event)) stored.state_entered_at = commit.event->at;
+  if (commit.join != nullptr ||
+      (!IsBookkeepingEvent(*commit.event) && EventBranch(*commit.event).empty())) {
+    stored.state_entered_at = commit.event->at;
+  }
   AppendEventLocked(after.code, *commit.event);
+  if (commit.join != nullptr) AppendEventLocked(after.code, *commit.join);
   for (const NewDocument& document : commit.documents) {
     documents_.try_emplace(document.info.id, StoredDocument{document.info, document.bytes});
     uploads_[{document.info.id, document.uploaded_by}] = document.info.media_type;
@@ -250,9 +264,16 @@ Result<std::vector<DossierSummary>> MemoryStore::DoListQueue(const QueueQuery& q
   for (const auto& [code, stored] : dossiers_) {
     const Dossier& d = stored.dossier;
     const auto& roles = stored.queue_roles;
-    if (std::find(roles.begin(), roles.end(), query.role) == roles.end()) continue;
-    if ((stored.queue_agency.empty() ? d.agency : stored.queue_agency) != query.agency) continue;
-    if (query.state && d.state != *query.state) continue;
+    const bool in_state_queue =
+        std::find(roles.begin(), roles.end(), query.role) != roles.end() &&
+        (stored.queue_agency.empty() ? d.agency : stored.queue_agency) == query.agency &&
+        (!query.state || d.state == *query.state);
+    const bool in_branch_queue = std::any_of(
+        stored.branch_queues.begin(), stored.branch_queues.end(), [&](const BranchQueueSlot& slot) {
+          return slot.agency == query.agency && (!query.state || slot.state == *query.state) &&
+                 std::find(slot.roles.begin(), slot.roles.end(), query.role) != slot.roles.end();
+        });
+    if (!in_state_queue && !in_branch_queue) continue;
     if (query.procedure_code && d.procedure_code != *query.procedure_code) continue;
     std::tuple<std::int64_t, std::string> key{DueKey(d), code};
     if (query.after_code && !(key > after)) continue;

@@ -60,6 +60,14 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   // the SQLite store's entries written before migration 0016 do not.
   void KeepQueueGlances(bool keep) { keep_queue_glances_ = keep; }
 
+  // Runs `hook` once, at the start of the next CommitTransition, before that
+  // commit looks at the stored dossier: a concurrent writer that gets in
+  // first (the hook may commit itself). For tests of lost races.
+  void BeforeNextCommit(std::function<void()> hook) {
+    std::lock_guard lock(mutex_);
+    before_next_commit_ = std::move(hook);
+  }
+
  private:
   bool DocumentIdMatches(const DocumentInfo& info, std::string_view bytes) const override;
   Result<StoredDefinition> DoPublishDefinition(const std::string& procedure_code,
@@ -111,6 +119,7 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
     Instant updated_at;
     Instant state_entered_at;
     std::string queue_agency;  // empty: the dossier's agency
+    std::vector<BranchQueueSlot> branch_queues;
   };
   struct StoredDocument {
     DocumentInfo info;
@@ -132,6 +141,7 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   ContentHash content_hash_;
   std::atomic<bool> keep_queue_glances_{true};
   mutable std::mutex mutex_;
+  std::function<void()> before_next_commit_;                          // guarded by mutex_
   std::map<std::string, std::vector<StoredDefinition>> definitions_;  // by procedure, by version
   std::map<std::string, std::string> definition_texts_;               // "code\nversion" -> dump()
   std::map<std::pair<std::string, std::string>, std::int64_t> sequences_;  // (agency, day)

@@ -277,4 +277,17 @@ class LiveServer {
   FILE* stdout_ = nullptr;
 };
 
+// The codes in `token`'s queue for `role` (GET /v1/queue), first page.
+inline std::vector<std::string> QueueCodes(const LiveServer& server, const std::string& token,
+                                           const std::string& role) {
+  const LiveReply queue = server.Send("GET", "/v1/queue?role=" + role, token);
+  REQUIRE_MESSAGE(queue.status == 200, queue.body);
+  std::vector<std::string> codes;
+  const nlohmann::json page = queue.Json();
+  for (const nlohmann::json& item : page.at("items")) {
+    codes.push_back(item.at("code").get<std::string>());
+  }
+  return codes;
+}
+
 }  // namespace motcua

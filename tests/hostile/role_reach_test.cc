@@ -56,16 +56,6 @@ std::string SubmitAbsence(const LiveServer& server, const std::string& citizen,
   return submitted.Json().at("code").get<std::string>();
 }
 
-std::vector<std::string> QueueCodes(const LiveServer& server, const std::string& token,
-                                    const std::string& role) {
-  const LiveReply queue = server.Send("GET", "/v1/queue?role=" + role, token);
-  REQUIRE_MESSAGE(queue.status == 200, queue.body);
-  std::vector<std::string> codes;
-  const json page = queue.Json();
-  for (const json& item : page.at("items")) codes.push_back(item.at("code").get<std::string>());
-  return codes;
-}
-
 TEST_CASE("role reach: portal_sync reads its agency's feed and nothing else") {
   LiveServer server;
   const std::string citizen = server.Token(kCitizen, "applicant");

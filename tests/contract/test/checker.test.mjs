@@ -16,7 +16,7 @@ const kCode = '000.00.01.H26-260302-0001';
 // the fields every dossier has).
 const dossier = () => ({
   code: kCode, procedure: '1.003677', definition_version: 1, applicant_id: '079190000123',
-  agency: '000.00.01.H26', handling_agency: '000.00.01.H26', identity_verified_by: null, identity_data_fields: [], state: 'submitted', state_name: 'Submitted, awaiting reception', status: 1,
+  agency: '000.00.01.H26', handling_agency: '000.00.01.H26', branches: [], identity_verified_by: null, identity_data_fields: [], state: 'submitted', state_name: 'Submitted, awaiting reception', status: 1,
   version: 1, assignee: null, received_at: null, due_at: null, finished_at: null, extensions: [],
   form: { full_name: 'Nguyễn Văn An' }, documents: {}, result_document: null,
   available_actions: ['withdraw'], automatic_pending: null, escalation: null, rating: null,

@@ -13,9 +13,12 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "engine/domain/agency_roles.h"
+#include "engine/domain/fork.h"
 #include "engine/domain/fully_online.h"
 #include "engine/domain/legal_clock.h"
 #include "engine/domain/state_machine.h"
@@ -166,6 +169,11 @@ struct Harness {
     request.definition_version = 1;
     request.actor = channel == "online" ? Applicant() : StaffFor("receive");
     request.payload = SubmissionPayload(channel);
+    // Each agency role of the procedure filled by an agency of its own.
+    int other_agency = 20;
+    for (const AgencyRole& role : procedure().agency_roles) {
+      request.agency_roles[role.id] = "000.00." + std::to_string(other_agency++) + ".H26";
+    }
     Result<Dossier> dossier = machine->Submit(request);
     REQUIRE_MESSAGE(dossier.ok(), file << ": submit: " << DescribeFailure(dossier));
     CHECK(workflow.FindState(dossier->state)->status == NationalStatus::kSubmitted);
@@ -183,9 +191,49 @@ struct Harness {
     Result<Transition> transition = machine->Apply(dossier, request);
     REQUIRE_MESSAGE(transition.ok(), file << ": " << action << " from " << dossier.state << ": "
                                           << DescribeFailure(transition));
-    CHECK(transition->dossier.version == dossier.version + 1);
+    CHECK(transition->dossier.version == dossier.version + (transition->joined ? 2 : 1));
     CHECK(transition->event().action == action);
     return std::move(transition).value().dossier;
+  }
+
+  // In a fork, runs every branch to an end: `refused_branches` to a refused
+  // end, the others to an approved one; each action by a staff member of
+  // the agency that handles the branch's state. Returns the dossier after
+  // the join.
+  Dossier RunBranches(Dossier dossier, const std::set<std::string>& refused_branches = {}) const {
+    const State* fork_state = &StateOf(dossier);
+    REQUIRE(fork_state->fork.has_value());
+    for (const ForkBranch& branch : fork_state->fork->branches) {
+      const Outcome wanted =
+          refused_branches.count(branch.id) > 0 ? Outcome::kRefused : Outcome::kApproved;
+      for (int step = 0; step < 8; ++step) {
+        const BranchPositions positions = BranchPositionsOf(workflow, dossier);
+        if (positions.count(branch.id) == 0) break;  // joined
+        const State& at = *workflow.FindState(positions.at(branch.id).state);
+        if (at.terminal) break;
+        // An action straight to the wanted end, else the first one onward.
+        const Action* chosen = nullptr;
+        for (const Action& action : workflow.actions) {
+          if (!action.AllowedFrom(at.id)) continue;
+          const State& to = *workflow.FindState(action.to);
+          if (to.terminal && to.outcome == wanted) {
+            chosen = &action;
+            break;
+          }
+          if (!to.terminal && chosen == nullptr) chosen = &action;
+        }
+        REQUIRE_MESSAGE(chosen != nullptr, file << ": no way on from " << at.id);
+        Actor staff = StaffFor(chosen->name);
+        staff.agency = HandlingAgency(workflow, dossier, at.id);
+        CHECK(staff.agency != kAgency);
+        dossier =
+            Apply(dossier, chosen->name, staff, {{"comment", "Checked against the registers"}});
+      }
+    }
+    CHECK_FALSE(StateOf(dossier).fork.has_value());
+    CHECK(BranchPositionsOf(workflow, dossier).empty());
+    CHECK(dossier.history.back().action == kJoinAction);
+    return dossier;
   }
 
   Dossier Receive(const Dossier& dossier) const {
@@ -211,6 +259,8 @@ struct Harness {
         Apply(dossier, "sign_result", signer, json::object(),
               SignatureEvidence{result_id, "CN=Leader, O=" + std::string(kAgency), "0A1B2C",
                                 FakeDocumentId('c'), FakeDocumentId('d'), std::nullopt, false});
+    // An inter-agency procedure hands the signed result on to its branches.
+    if (StateOf(dossier).fork) dossier = RunBranches(dossier);
     CHECK(workflow.FindState(dossier.state)->status == NationalStatus::kProcessed);
     // Where the workflow seals results, the engine does it automatically as
     // "system" (the service supplies the verified seal).
@@ -411,6 +461,51 @@ TEST_CASE("bundled_workflows: in-person steps are named in the fully-online verd
     for (const NotOnlineStep& step : verdict.reasons) reasons.push_back(step.reason);
     CHECK(reasons == c.expected);
   }
+}
+
+TEST_CASE("bundled_workflows: a refused branch of an inter-agency procedure follows its rule") {
+  int forks = 0;
+  for (const auto& h : LoadAll()) {
+    for (const State& state : h->workflow.states) {
+      if (!state.fork) continue;
+      ++forks;
+      const Fork& fork = *state.fork;
+      INFO(h->file << ", fork " << state.id);
+      // Reaches the fork the way the happy path does.
+      auto at_fork = [&] {
+        const std::string result_id = FakeDocumentId('f');
+        Dossier dossier = h->PayIfAsked(h->Receive(h->Submit()));
+        dossier = h->Apply(dossier, "propose_result", h->StaffFor("propose_result"),
+                           {{"comment", "All papers in order"}, {"result_document", result_id}});
+        dossier = h->Apply(dossier, "sign_result", h->StaffFor("sign_result"), json::object(),
+                           SignatureEvidence{result_id, "CN=Leader", "0A", FakeDocumentId('c'),
+                                             FakeDocumentId('d'), std::nullopt, false});
+        REQUIRE(dossier.state == state.id);
+        return dossier;
+      };
+      const std::string first = fork.branches.front().id;
+      // One branch refused, the others approved.
+      const Dossier one_refused = h->RunBranches(at_fork(), {first});
+      const bool partial = fork.on_refused == RefusedBranchRule::kContinuePartial;
+      CHECK(one_refused.state == (partial ? fork.join : fork.refused));
+      const json& outcomes = one_refused.history.back().payload.at(kBranchOutcomesField);
+      CHECK(outcomes.at(first) == "refused");
+      CHECK(one_refused.history.back().payload.value(kPartialField, false) == partial);
+      // Every branch refused: the dossier follows Fork::refused.
+      std::set<std::string> all;
+      for (const ForkBranch& branch : fork.branches) all.insert(branch.id);
+      const Dossier all_refused = h->RunBranches(at_fork(), all);
+      CHECK(all_refused.state == fork.refused);
+      // Each ending leads on to the end of processing.
+      for (Dossier dossier : {one_refused, all_refused}) {
+        if (h->StateOf(dossier).terminal) continue;
+        dossier = h->Apply(dossier, "return_result", h->StaffFor("return_result"),
+                           {{"channel", "online"}});
+        CHECK(h->StateOf(dossier).terminal);
+      }
+    }
+  }
+  CHECK(forks >= 1);
 }
 
 }  // namespace

@@ -313,6 +313,24 @@ TEST_CASE("migration verdict: each reason a dossier cannot move") {
     CHECK(verdict.block == MigrationBlock::kMissingFormField);
     CHECK(verdict.detail.find("phone") != std::string::npos);
   }
+  SUBCASE("branches_running: a dossier that runs branches, or would, stays where it is") {
+    const Workflow birth =
+        BundledWorkflow("workflows/LT-KHAISINH-birth-residence-health-insurance.json");
+    const JsonSchema form = FormOf(birth);
+    Dossier forked = InFlight("lienthong");
+    forked.procedure_code = birth.procedure.code;
+    MigrationPlan same = mapped;
+    same.procedure_code = birth.procedure.code;
+    same.mapping.clear();
+    const MigrationVerdict verdict = JudgeMigration(same, birth, birth, form, forked, std::nullopt);
+    CHECK(verdict.block == MigrationBlock::kBranchesRunning);
+    CHECK(MigrationBlockName(verdict.block) == "branches_running");
+    CHECK(verdict.detail.find("lienthong") != std::string::npos);
+    // Mapped into the fork from a state without one: blocked too.
+    same.mapping = {{"awaiting_signature", "lienthong"}};
+    CHECK(JudgeMigration(same, birth, birth, form, InFlight("awaiting_signature"), std::nullopt)
+              .block == MigrationBlock::kBranchesRunning);
+  }
   SUBCASE("agency_role_unresolved: v2 hands a state to an agency role the dossier lacks") {
     json v2 = PermanentResidenceV2();
     v2["procedure"]["agency_roles"] = {
