@@ -16,6 +16,9 @@ cmake --build build -j"$(nproc)" --target motcua
 [ -e demo-pki/root-ca.pem ] || build/motcua pki demo --out demo-pki
 # Demo mode (--demo): demo accounts anyone on this machine can sign in as,
 # and a demo payment gateway. For local use only; never on a network.
+# The example agency roles let the inter-agency procedures (LT-*) be submitted
+# anywhere; a real deployment names its own police and insurance offices.
 exec build/motcua serve --db motcua.db --listen 127.0.0.1:8080 --workflows workflows \
   --trust demo-pki/root-ca.pem --seal-key demo-pki/agency-seal.key \
-  --seal-cert demo-pki/agency-seal.pem --seal-chain demo-pki/chain.pem --demo "$@"
+  --seal-cert demo-pki/agency-seal.pem --seal-chain demo-pki/chain.pem \
+  --agency-roles tools/agency-roles.example.json --demo "$@"

@@ -45,8 +45,9 @@ function binary() {
   return value;
 }
 
-// Starts motcua; `users` get bearer tokens ({user_id, roles, agency?, name}).
-export async function startStack({ users = [kCitizenA, kCitizenB, kClerk] } = {}) {
+// Starts motcua; `users` get bearer tokens ({user_id, roles, agency?, name});
+// `serveArgs` go to `motcua serve` after the defaults.
+export async function startStack({ users = [kCitizenA, kCitizenB, kClerk], serveArgs = [] } = {}) {
   const motcua = binary();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'motcua-web-'));
   const db = path.join(dir, 'motcua.db');
@@ -60,7 +61,7 @@ export async function startStack({ users = [kCitizenA, kCitizenB, kClerk] } = {}
   const pki = (name) => path.join(dir, 'pki', name);
   const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--workflows', path.join(process.env.MOTCUA_SOURCE_DIR, 'workflows'),
     '--admin-agency', kAgency, '--trust', pki('root-ca.pem'), '--seal-key', pki('agency-seal.key'),
-    '--seal-cert', pki('agency-seal.pem'), '--seal-chain', pki('chain.pem'), '--demo'];
+    '--seal-cert', pki('agency-seal.pem'), '--seal-chain', pki('chain.pem'), '--demo', ...serveArgs];
   const child = spawn(motcua, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr = [];
   readline.createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));

@@ -14,6 +14,7 @@ import { SchemaForm, errorsUnder, formErrorsUnder, requiredOr } from '/web/lib/s
 import { DocumentUpload } from '/web/lib/document_upload.js';
 import {
   Alert,
+  Branches,
   Field,
   FormFacts,
   LoadFailure,
@@ -327,6 +328,7 @@ export function DossierPage({ params, query }) {
     ${notice && html`<${Alert} kind="success">${notice}<//>`}
     <p class="status-line"><${StatusBadge} status=${dossier.status} /></p>
     <${Facts} dossier=${dossier} procedure=${procedure} />
+    <${Branches} branches=${dossier.branches} />
     <${Payment} dossier=${dossier} demoMode=${demoMode} onDone=${done} />
     <${Actions} dossier=${dossier} procedure=${procedure} onDone=${done} />
     <${Result} dossier=${dossier} signatures=${signatures} />

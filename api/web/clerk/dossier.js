@@ -19,7 +19,7 @@ import { formatDateTime, formatMoney, loc, t } from '/web/lib/i18n.js';
 import { segment } from '/web/lib/router.js';
 import { DocumentUpload } from '/web/lib/document_upload.js';
 import {
-  Alert, Field, FormFacts, LoadFailure, Loading, PageTitle, ProblemAlert, StatusBadge, describedBy, problemReason,
+  Alert, Branches, Field, FormFacts, LoadFailure, Loading, PageTitle, ProblemAlert, StatusBadge, describedBy, problemReason,
   useAsync,
 } from '/web/lib/ui.js';
 import { requiredOr } from '/web/lib/schema_form.js';
@@ -28,6 +28,7 @@ import {
   SlaBadge, actionName, actionTitle, roleTitle, signInTitle, stateTitle, workflowActionTitle, workflowStateTitle,
 } from '/web/clerk/staff_common.js';
 import { SignatureInput, SignatureRefusal, SigningSteps, failedCheck } from '/web/leader/signing.js';
+import { kQueueRoles } from '/web/clerk/routes.js';
 
 async function optional(promise) {
   try {
@@ -165,8 +166,17 @@ function Actions({ dossier, onDone, onStale }) {
   </section>`;
 }
 
+// Who holds the dossier for this user: in a fork, staff of a branch's
+// agency hold their branch (its `assignee`), not the dossier.
+function holderOf(dossier) {
+  const agency = currentSession()?.agency;
+  const mine = (dossier.branches ?? []).find((b) => !b.ended && b.handling_agency === agency);
+  return mine ? mine.assignee : dossier.assignee;
+}
+
 function Holder({ dossier, onDone }) {
   const me = currentSession()?.user_id;
+  const holder = holderOf(dossier);
   const [failure, setFailure] = useState(null);
   const act = async (verb) => {
     setFailure(null);
@@ -179,10 +189,10 @@ function Holder({ dossier, onDone }) {
   };
   return html`<div class="holder">
     <${ProblemAlert} error=${failure} />
-    <p>${dossier.assignee ? t('clerk.assigned_to', { user: dossier.assignee === me ? t('clerk.me') : dossier.assignee }) : t('clerk.unassigned')}</p>
+    <p>${holder ? t('clerk.assigned_to', { user: holder === me ? t('clerk.me') : holder }) : t('clerk.unassigned')}</p>
     <div class="button-row">
-      ${!dossier.assignee && html`<button type="button" class="button button-small" onClick=${() => act('claim')}>${t('clerk.claim')}</button>`}
-      ${dossier.assignee === me && html`<button type="button" class="button button-small button-secondary" onClick=${() => act('release')}>${t('clerk.release')}</button>`}
+      ${!holder && html`<button type="button" class="button button-small" onClick=${() => act('claim')}>${t('clerk.claim')}</button>`}
+      ${holder === me && html`<button type="button" class="button button-small button-secondary" onClick=${() => act('release')}>${t('clerk.release')}</button>`}
     </div>
   </div>`;
 }
@@ -357,7 +367,7 @@ export function StaffDossierPage({ params }) {
     loaded.reload();
   };
   return html`<article class="staff-dossier">
-    <p class="breadcrumb">${hasRole('reception_clerk') || hasRole('specialist')
+    <p class="breadcrumb">${kQueueRoles.some(hasRole)
       ? html`<a href="#/staff/queue">${t('clerk.queue_title')}</a>`
       : hasRole('leader') ? html`<a href="#/leader">${t('leader.title')}</a>` : ''}</p>
     <${PageTitle}>${t('clerk.dossier_title', { code: dossier.code })}<//>
@@ -373,6 +383,7 @@ export function StaffDossierPage({ params }) {
       <div><dt>${t('clerk.due')}</dt><dd><strong>${dossier.due_at ? formatDateTime(dossier.due_at) : '—'}</strong></dd></div>
       <div><dt>${t('clerk.version')}</dt><dd>${dossier.version}</dd></div>
     </dl>
+    <${Branches} branches=${dossier.branches} />
     <${Holder} dossier=${dossier} onDone=${done} />
     <${Actions} dossier=${dossier} onDone=${done} onStale=${stale} />
     <${DeskPayment} dossier=${dossier} onDone=${done} />

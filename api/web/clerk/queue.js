@@ -12,6 +12,7 @@ import { currentSession } from '/web/lib/session.js';
 import { href, navigate, segment } from '/web/lib/router.js';
 import { Alert, LoadFailure, Loading, PageTitle, ProblemAlert, StatusBadge, useAsync } from '/web/lib/ui.js';
 import { SlaBadge, queueRoles } from '/web/clerk/staff_common.js';
+import { kQueueRoles } from '/web/clerk/routes.js';
 
 const kPageLimit = 200;
 const kMaxPages = 5;
@@ -181,6 +182,6 @@ export function QueueView({ roles, query, basePath, title, intro }) {
 }
 
 export function QueuePage({ query }) {
-  return html`<${QueueView} roles=${['reception_clerk', 'specialist']} query=${query} basePath="/staff/queue"
+  return html`<${QueueView} roles=${kQueueRoles} query=${query} basePath="/staff/queue"
     title=${t('clerk.queue_title')} intro=${html`<p class="lead">${t('clerk.queue_intro')}</p>`} />`;
 }

@@ -5,13 +5,17 @@
 import { lazyPage } from '/web/lib/lazy_page.js';
 
 export const kStaffStyles = '/web/clerk/staff.css';
-export const kStaffRoles = ['reception_clerk', 'specialist', 'leader'];
+// The roles that work a queue in the bundled workflows: the one-stop desk,
+// the receiving agency's specialists, and the officers of the agencies an
+// inter-agency procedure hands its branches to (police, social insurance).
+export const kQueueRoles = ['reception_clerk', 'specialist', 'civil_status_officer', 'residence_officer', 'insurance_officer'];
+export const kStaffRoles = [...kQueueRoles, 'leader'];
 
 const QueuePage = lazyPage(() => import('/web/clerk/queue.js'), 'QueuePage', kStaffStyles);
 const StaffDossierPage = lazyPage(() => import('/web/clerk/dossier.js'), 'StaffDossierPage', kStaffStyles);
 
 export const routes = [
-  { path: '/staff/queue', page: QueuePage, title: 'clerk.queue_title', roles: ['reception_clerk', 'specialist'], nav: { label: 'clerk.nav' } },
+  { path: '/staff/queue', page: QueuePage, title: 'clerk.queue_title', roles: kQueueRoles, nav: { label: 'clerk.nav' } },
   // Admins and auditors open it too (from the feed), for the audit trail.
   { path: '/staff/dossiers/:code', page: StaffDossierPage, title: 'clerk.dossier_nav', roles: [...kStaffRoles, 'admin', 'auditor'] },
 ];

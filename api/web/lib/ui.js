@@ -148,6 +148,26 @@ export function StatusBadge({ status }) {
   </span>`;
 }
 
+// The parallel branches of an inter-agency (liên thông) dossier, as its
+// `branches` lists them: one item per agency, with where its branch stands
+// and its progress. Renders nothing for a dossier without branches.
+export function Branches({ branches }) {
+  if (!branches?.length) return null;
+  const progress = (branch) =>
+    branch.ended ? t(`branch.${branch.outcome}`) : t('branch.running');
+  return html`<section class="panel" aria-labelledby="branches-heading">
+    <h2 id="branches-heading">${t('branch.title')}</h2>
+    <p class="muted">${t('branch.explain')}</p>
+    <ul class="branch-list">
+      ${branches.map((branch) => html`<li key=${branch.id} data-branch=${branch.id}>
+        <span class=${`badge ${branch.ended ? `branch-${branch.outcome}` : 'branch-running'}`}>${progress(branch)}</span>
+        <span class="branch-step">${loc(branch.state_title, branch.state)}</span>
+        <span class="muted">${t('branch.agency')}: ${branch.handling_agency}</span>
+      </li>`)}
+    </ul>
+  </section>`;
+}
+
 function LanguageSwitch() {
   const other = language() === 'vi' ? 'en' : 'vi';
   return html`<button type="button" class="link-button" lang=${other}
