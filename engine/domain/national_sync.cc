@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 
+#include "engine/domain/fork.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/rfc3339.h"
 
@@ -150,11 +151,26 @@ json NationalProgressRecord(const Workflow& workflow, const Dossier& dossier,
   }
   std::string content = action != nullptr && !action->title.empty() ? action->title : event.action;
   if (const std::string comment = CommentOf(event); !comment.empty()) content += ": " + comment;
-  // The state the event left was entered by the latest earlier state change.
+  // The state the event left was entered by the latest earlier state change
+  // of its lane: the dossier's own, or its branch's (fork.h), whose first
+  // state was entered with the fork.
+  const std::string lane = EventBranch(event);
+  auto entered_left_state = [&](const DossierEvent& earlier) {
+    if (IsBookkeepingEvent(earlier)) return false;
+    const std::string earlier_lane = EventBranch(earlier);
+    if (earlier_lane == lane) return earlier.to_state == event.from_state;
+    if (lane.empty() || !earlier_lane.empty() || earlier.from_state == earlier.to_state) {
+      return false;
+    }
+    const State* fork_state = workflow.FindState(earlier.to_state);
+    const ForkBranch* branch =
+        fork_state != nullptr && fork_state->fork ? fork_state->fork->FindBranch(lane) : nullptr;
+    return branch != nullptr && branch->initial == event.from_state;
+  };
   Instant started = event.at;
   for (const DossierEvent& earlier : dossier.history) {
     if (&earlier == &event || earlier.at > event.at) break;
-    if (!IsBookkeepingEvent(earlier) && earlier.to_state == event.from_state) started = earlier.at;
+    if (entered_left_state(earlier)) started = earlier.at;
   }
   return {{"NguoiXuLy", event.actor.user_id},
           {"ChucDanh", role},

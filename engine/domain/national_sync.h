@@ -67,7 +67,9 @@ nlohmann::json NationalDossierRecord(const Workflow& workflow, const Dossier& do
 //    then ": " and the payload's "comment" when there is one.
 //  - TrangThai: the national status of the event's target state.
 //  - NgayBatDau: when the dossier entered the state the event left (the
-//    previous state-changing event; the event itself for the first).
+//    previous state-changing event; the event itself for the first). For an
+//    event of a fork's branch, when that branch entered it: its previous
+//    event, or the fork's entry for the branch's first state.
 //  - NgayKetThucTheoQuyDinh: the appointment date (due date), "" if none.
 nlohmann::json NationalProgressRecord(const Workflow& workflow, const Dossier& dossier,
                                       const DossierEvent& event);

@@ -15,6 +15,7 @@
 #include "engine/domain/agency_roles.h"
 #include "engine/domain/dossier_replay.h"
 #include "engine/domain/legal_clock.h"
+#include "engine/domain/national_sync.h"
 #include "engine/domain/queue_placement.h"
 #include "engine/domain/state_machine.h"
 #include "engine/domain/workflow_lint.h"
@@ -415,6 +416,32 @@ TEST_CASE("fork: the dossier's own self-loop keeps its branches where they are")
     }
     CHECK_FALSE(ReplayHistory(g.workflow, edited).ok());
   }
+}
+
+TEST_CASE("fork: each agency's progress record starts when its branch did") {
+  Fixture f;
+  const Dossier at_fork = f.AtFork();
+  const Instant forked = at_fork.history.back().at;
+  Dossier dossier = f.Step(at_fork, "issue_insurance_card", kInsuranceOfficer);
+  dossier = f.Step(dossier, "start_residence_verification", kPoliceOfficer);
+  const Instant verifying = dossier.history.back().at;
+  dossier = f.Step(dossier, "register_residence", kPoliceOfficer);
+  auto progress_of = [&](const std::string& action) {
+    for (const DossierEvent& event : dossier.history) {
+      if (event.action == action) return NationalProgressRecord(f.workflow, dossier, event);
+    }
+    FAIL("no " << action);
+    return json();
+  };
+  // Both branches' first states were entered with the fork, whatever the
+  // other branch did meanwhile.
+  CHECK(progress_of("issue_insurance_card")["NgayBatDau"] == FormatNationalTime(forked));
+  CHECK(progress_of("issue_insurance_card")["PhongBanXuLy"] == kInsurance);
+  CHECK(progress_of("start_residence_verification")["NgayBatDau"] == FormatNationalTime(forked));
+  CHECK(progress_of("register_residence")["NgayBatDau"] == FormatNationalTime(verifying));
+  CHECK(progress_of("register_residence")["PhongBanXuLy"] == kPolice);
+  // The join left the fork's state, entered when the dossier forked.
+  CHECK(progress_of(kJoinAction)["NgayBatDau"] == FormatNationalTime(forked));
 }
 
 TEST_CASE("fork: lint keeps branches closed, started, ended and joined") {
