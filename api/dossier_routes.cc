@@ -192,13 +192,17 @@ json BranchesJson(const DossierView& view) {
   for (const auto& [id, position] : view.branches) {
     const State* state = workflow.FindState(position.state);
     const bool ended = state != nullptr && state->terminal;
+    auto time = view.branch_times.find(id);
+    const BranchTime on_time = time == view.branch_times.end() ? BranchTime{} : time->second;
     branches.push_back({{"id", id},
                         {"state", position.state},
                         {"state_title", StateTitleJson(workflow, position.state)},
                         {"handling_agency", HandlingAgency(workflow, view.dossier, position.state)},
                         {"assignee", position.assignee ? json(*position.assignee) : json()},
                         {"ended", ended},
-                        {"outcome", ended ? json(OutcomeName(state->outcome)) : json()}});
+                        {"outcome", ended ? json(OutcomeName(state->outcome)) : json()},
+                        {"due_at", OptionalInstant(on_time.due)},
+                        {"late", on_time.late}});
   }
   return branches;
 }

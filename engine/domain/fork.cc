@@ -10,12 +10,8 @@ std::string EventBranch(const DossierEvent& event) {
   return it != event.payload.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-const std::string* ActionBranch(const Workflow& workflow, const Action& action) {
-  for (const std::string& from : action.from) {
-    const State* state = workflow.FindState(from);
-    if (state != nullptr && state->branch) return &*state->branch;
-  }
-  return nullptr;
+const std::string* ActionBranch(const Action& action) {
+  return action.branch.empty() ? nullptr : &action.branch;
 }
 
 std::vector<std::string> ChosenBranches(const Fork& fork, const nlohmann::json& form) {
@@ -101,24 +97,26 @@ std::optional<std::string> AdvanceBranch(BranchPositions& positions, const Dossi
   return std::nullopt;
 }
 
-BranchPositions BranchPositionsOf(const Workflow& workflow, const Dossier& dossier) {
+const DossierEvent* ForkEntry(const Workflow& workflow, const Dossier& dossier) {
   const State* state = workflow.FindState(dossier.state);
-  if (state == nullptr || !state->fork) return {};
+  if (state == nullptr || !state->fork) return nullptr;
   const auto& history = dossier.history.get();
-  // The latest entry into the fork's state from another state.
-  std::size_t entry = history.size();
-  for (std::size_t i = history.size(); i-- > 0;) {
-    const DossierEvent& event = history[i];
-    if (event.to_state == dossier.state && event.from_state != dossier.state &&
-        EventBranch(event).empty()) {
-      entry = i;
-      break;
+  for (auto it = history.rbegin(); it != history.rend(); ++it) {
+    if (it->to_state == dossier.state && it->from_state != dossier.state &&
+        EventBranch(*it).empty()) {
+      return &*it;
     }
   }
-  if (entry == history.size()) return {};
-  BranchPositions positions = StartBranches(*state, history[entry]);
-  for (std::size_t i = entry + 1; i < history.size(); ++i) {
-    if (!EventBranch(history[i]).empty()) AdvanceBranch(positions, history[i]);
+  return nullptr;
+}
+
+BranchPositions BranchPositionsOf(const Workflow& workflow, const Dossier& dossier) {
+  const DossierEvent* entry = ForkEntry(workflow, dossier);
+  if (entry == nullptr) return {};
+  BranchPositions positions = StartBranches(*workflow.FindState(dossier.state), *entry);
+  const auto& history = dossier.history.get();
+  for (auto it = history.begin() + (entry - history.data()) + 1; it != history.end(); ++it) {
+    if (!EventBranch(*it).empty()) AdvanceBranch(positions, *it);
   }
   return positions;
 }

@@ -57,9 +57,9 @@ using BranchPositions = std::map<std::string, BranchPosition>;  // by branch id
 // dossier's own events.
 std::string EventBranch(const DossierEvent& event);
 
-// The branch whose states `action` leaves from; nullptr for the dossier's own
-// actions. Lint keeps an action's from-states within one branch.
-const std::string* ActionBranch(const Workflow& workflow, const Action& action);
+// The branch whose states `action` leaves from (Action::branch); nullptr for
+// the dossier's own actions.
+const std::string* ActionBranch(const Action& action);
 
 // The branches a dossier whose form is `form` runs in `fork`, in the fork's
 // order: those without `when`, and those whose `when` field is true.
@@ -81,6 +81,11 @@ std::optional<std::string> CheckStartedBranches(const State& fork_state, const D
 // why the event cannot follow the positions (an unknown branch, another
 // from-state), or nullopt when applied. Does not check the workflow's actions.
 std::optional<std::string> AdvanceBranch(BranchPositions& positions, const DossierEvent& event);
+
+// The event by which the dossier last entered its current state from another
+// one, when that state has a fork: the start of its branches. nullptr
+// otherwise.
+const DossierEvent* ForkEntry(const Workflow& workflow, const Dossier& dossier);
 
 // Where the branches of the dossier's current fork stand: started when the
 // dossier last entered its state from another one (the dossier's own

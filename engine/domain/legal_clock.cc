@@ -265,6 +265,22 @@ std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar,
   return slip;
 }
 
+std::map<std::string, BranchTime> BranchTimes(const WorkingCalendar& calendar,
+                                              const Workflow& workflow, const Dossier& dossier,
+                                              Instant now) {
+  std::map<std::string, BranchTime> times;
+  const DossierEvent* entry = ForkEntry(workflow, dossier);
+  if (entry == nullptr) return times;
+  for (const auto& [branch, position] : BranchPositionsOf(workflow, dossier)) times[branch];
+  for (const HandOff& hand_off : ProcessControlSlip(calendar, workflow, dossier, now)) {
+    auto time = times.find(hand_off.branch);
+    if (time == times.end() || hand_off.entered < entry->at) continue;
+    if (hand_off.timeliness == Timeliness::kLate) time->second.late = true;
+    if (!hand_off.left) time->second.due = hand_off.due;
+  }
+  return times;
+}
+
 std::optional<Instant> EnteredCurrentState(const Dossier& dossier) {
   for (auto it = dossier.history.rbegin(); it != dossier.history.rend(); ++it) {
     if (it->to_state == dossier.state && !IsBookkeepingEvent(*it)) return it->at;

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -145,6 +146,20 @@ struct HandOff {
 };
 std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar, const Workflow& workflow,
                                         const Dossier& dossier, Instant now);
+
+// How one branch of the dossier's current fork (fork.h) stands on its own
+// agency's time: the due time of its current stay (its state's SLA, as the
+// slip judges it), and whether one of its stays since the fork was entered
+// ended late or is overdue at `now`. Each agency is judged on its branch
+// only; the dossier's own due date still judges the whole.
+struct BranchTime {
+  std::optional<Instant> due;  // of the current stay; empty once the branch ended
+  bool late = false;
+};
+// By branch id; empty when the dossier's state has no fork.
+std::map<std::string, BranchTime> BranchTimes(const WorkingCalendar& calendar,
+                                              const Workflow& workflow, const Dossier& dossier,
+                                              Instant now);
 
 // The same for a dossier whose history may cross workflow versions (a
 // migration, workflow_migration.h): each stay is judged by the state of the

@@ -300,7 +300,7 @@ Result<Admission> StateMachine::AdmitAmong(const Dossier& dossier, const BranchP
   Admission admission;
   admission.action = &action;
   admission.from = state;
-  if (const std::string* branch = ActionBranch(wf, action)) {
+  if (const std::string* branch = ActionBranch(action)) {
     auto position = branches.find(*branch);
     const State* at = position == branches.end() ? nullptr : wf.FindState(position->second.state);
     if (at == nullptr) {

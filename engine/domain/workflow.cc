@@ -437,6 +437,14 @@ Result<Workflow> ParseWorkflow(const nlohmann::json& document) {
   for (const auto& [action, at] : r.Items(document, "actions", "", true)) {
     wf.actions.push_back(ReadAction(r, *action, at));
   }
+  for (Action& action : wf.actions) {
+    for (const std::string& from : action.from) {
+      const State* state = wf.FindState(from);
+      if (state == nullptr || !state->branch) continue;
+      action.branch = *state->branch;
+      break;
+    }
+  }
   for (const auto& [timer, at] : r.Items(document, "timers", "", false)) {
     wf.timers.push_back(
         {.state = r.String(*timer, "state", at),

@@ -216,6 +216,10 @@ struct Action {
   // The engine performs it as role "system" as soon as a dossier enters one
   // of its `from` states (e.g. sealing a signed result).
   bool automatic = false;
+  // The fork's branch whose states the action leaves (State::branch of its
+  // first from-state the workflow has); empty for the dossier's own actions.
+  // Set by ParseWorkflow; lint keeps an action's from-states in one branch.
+  std::string branch;
 
   bool AllowsRole(const std::string& role) const;
   bool AllowedFrom(const std::string& state) const;

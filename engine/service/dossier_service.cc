@@ -909,6 +909,12 @@ DossierView DossierService::ViewOf(const Actor& actor, Loaded loaded) const {
       view.branches.emplace(branch, std::move(position));
     }
   }
+  if (!view.branches.empty()) {
+    for (auto& [branch, time] :
+         BranchTimes(calendar_, runnable.workflow, loaded.dossier, clock_.Now())) {
+      if (view.branches.count(branch) > 0) view.branch_times.emplace(branch, time);
+    }
+  }
   view.fully_online = JudgeFullyOnline(runnable.workflow, loaded.dossier);
   view.timeliness = JudgeDossier(calendar_, runnable.workflow, loaded.dossier, clock_.Now());
   view.time_left = TimeLeftOn(calendar_, loaded.dossier.clock, clock_.Now());

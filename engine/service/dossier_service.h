@@ -61,6 +61,8 @@ struct DossierView {
   // actor may see them: all for the applicant and the receiving agency, only
   // the ones their agency handles for the staff of another agency.
   BranchPositions branches;
+  // The same branches on their own agency's time (BranchTimes, legal_clock.h).
+  std::map<std::string, BranchTime> branch_times;
 };
 
 // One dossier of a work queue, with what makes it stand out: the engine

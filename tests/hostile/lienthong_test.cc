@@ -189,6 +189,9 @@ TEST_CASE("lienthong: three agencies work one dossier, each on its own branch") 
   REQUIRE(police_view.size() == 1u);
   CHECK(police_view.begin()->first == "residence");
   CHECK(police_view.begin()->second.at("handling_agency") == kPolice);
+  // Judged on the police's own time: the review's two working days.
+  CHECK(police_view.begin()->second.at("due_at").is_string());
+  CHECK(police_view.begin()->second.at("late") == false);
   const auto insurance_view = BranchesSeenBy(server, staff.insurance, code);
   REQUIRE(insurance_view.size() == 1u);
   CHECK(insurance_view.begin()->first == "health_insurance");

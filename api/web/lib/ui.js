@@ -4,7 +4,7 @@
 // field errors, progress bars, status badges, and useAsync for loading data.
 
 import { html, useEffect, useRef, useState } from '/web/lib/html.js';
-import { t, tOr, language, loc, setLanguage, statusLabel } from '/web/lib/i18n.js';
+import { formatDateTime, t, tOr, language, loc, setLanguage, statusLabel } from '/web/lib/i18n.js';
 import { ApiError } from '/web/lib/api.js';
 import { currentSession, signOut } from '/web/lib/session.js';
 import { href, navigate } from '/web/lib/router.js';
@@ -161,8 +161,10 @@ export function Branches({ branches }) {
     <ul class="branch-list">
       ${branches.map((branch) => html`<li key=${branch.id} data-branch=${branch.id}>
         <span class=${`badge ${branch.ended ? `branch-${branch.outcome}` : 'branch-running'}`}>${progress(branch)}</span>
+        ${branch.late && html`<span class="badge branch-refused">${t('branch.late')}</span>`}
         <span class="branch-step">${loc(branch.state_title, branch.state)}</span>
         <span class="muted">${t('branch.agency')}: ${branch.handling_agency}</span>
+        ${branch.due_at && html`<span class="muted">${t('branch.due', { at: formatDateTime(branch.due_at) })}</span>`}
       </li>`)}
     </ul>
   </section>`;

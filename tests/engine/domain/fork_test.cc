@@ -418,6 +418,33 @@ TEST_CASE("fork: the dossier's own self-loop keeps its branches where they are")
   }
 }
 
+TEST_CASE("fork: each branch is judged on its own agency's time") {
+  Fixture f;
+  Dossier dossier = f.AtFork();
+  std::map<std::string, BranchTime> times =
+      BranchTimes(f.calendar, f.workflow, dossier, f.clock.Now());
+  REQUIRE(times.size() == 2u);
+  // Both reviews are due two working days after the fork, and not late yet.
+  REQUIRE(times.at("residence").due.has_value());
+  CHECK(times.at("residence").due == times.at("health_insurance").due);
+  CHECK(*times.at("residence").due > f.clock.Now());
+  CHECK_FALSE(times.at("residence").late);
+
+  // The police finish at once; social insurance is still at it five days on.
+  dossier = f.Step(dossier, "register_residence", kPoliceOfficer);
+  f.clock.Advance(std::chrono::hours{24 * 5});
+  times = BranchTimes(f.calendar, f.workflow, dossier, f.clock.Now());
+  CHECK_FALSE(times.at("residence").late);
+  CHECK_FALSE(times.at("residence").due.has_value());  // ended
+  CHECK(times.at("health_insurance").late);
+  REQUIRE(times.at("health_insurance").due.has_value());
+  CHECK(*times.at("health_insurance").due < f.clock.Now());
+
+  // After the join there are no branches to judge; the slip keeps each stay.
+  dossier = f.Step(dossier, "issue_insurance_card", kInsuranceOfficer);
+  CHECK(BranchTimes(f.calendar, f.workflow, dossier, f.clock.Now()).empty());
+}
+
 TEST_CASE("fork: each agency's progress record starts when its branch did") {
   Fixture f;
   const Dossier at_fork = f.AtFork();
