@@ -10,6 +10,7 @@
 #include "engine/domain/legal_clock.h"
 #include "engine/domain/queue_placement.h"
 #include "engine/domain/state_machine.h"
+#include "tests/machine_fixture.h"
 #include "tests/source_tree.h"
 
 namespace motcua {
@@ -114,17 +115,8 @@ TEST_CASE("agency roles: resolving every role of a workflow, or naming the one m
   CHECK(none->empty());
 }
 
-struct Fixture {
-  Workflow workflow = Parsed(HandedOverDocument());
-  WorkingCalendar calendar = BundledCalendar();
-  FakeClock clock{Instant{std::chrono::sys_days{std::chrono::year{2026} / 11 / 23}} +
-                  std::chrono::hours{2}};
-
-  StateMachine Machine() const {
-    Result<StateMachine> machine = StateMachine::Create(workflow, calendar, clock);
-    REQUIRE(machine.ok());
-    return std::move(machine).value();
-  }
+struct Fixture : MachineFixture {
+  Fixture() : MachineFixture(Parsed(HandedOverDocument())) {}
 
   SubmissionRequest Submission(json payload = json::object()) const {
     SubmissionRequest request;

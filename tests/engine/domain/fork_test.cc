@@ -20,6 +20,7 @@
 #include "engine/domain/state_machine.h"
 #include "engine/domain/workflow_lint.h"
 #include "tests/lienthong_fixture.h"
+#include "tests/machine_fixture.h"
 #include "tests/source_tree.h"
 
 namespace motcua {
@@ -46,19 +47,8 @@ const Actor kInsuranceOfficer{"bhxh-1", {"insurance_officer"}, kInsurance};
 
 // One group's workflow (the birth group unless told otherwise) with a state
 // machine over a fake clock.
-struct Fixture {
-  explicit Fixture(json document = LoadJson(kFile)) : workflow(Parsed(document)) {}
-
-  Workflow workflow;
-  WorkingCalendar calendar = BundledCalendar();
-  FakeClock clock{Instant{std::chrono::sys_days{std::chrono::year{2026} / 11 / 23}} +
-                  std::chrono::hours{2}};
-
-  StateMachine Machine() const {
-    Result<StateMachine> machine = StateMachine::Create(workflow, calendar, clock);
-    REQUIRE(machine.ok());
-    return std::move(machine).value();
-  }
+struct Fixture : MachineFixture {
+  explicit Fixture(json document = LoadJson(kFile)) : MachineFixture(Parsed(document)) {}
 
   // `action` twenty minutes after the last step, with a comment (and the
   // result for propose_result) besides `input`.
