@@ -87,9 +87,8 @@ Result<ReplayedDossier> ReplayHistory(const WorkflowOfVersion& workflow_of,
       }
       if (!IsBookkeepingEvent(event)) {
         const Action* action = workflow->FindAction(event.action);
-        const std::string* action_branch = action == nullptr ? nullptr : ActionBranch(*action);
         const State* from = workflow->FindState(event.from_state);
-        if (action_branch == nullptr || *action_branch != branch) {
+        if (action == nullptr || action->branch != branch) {
           return Inconsistent(i, event, "is not an action of branch " + branch);
         }
         if (from == nullptr || from->terminal || !action->AllowedFrom(event.from_state)) {

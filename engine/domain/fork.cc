@@ -10,10 +10,6 @@ std::string EventBranch(const DossierEvent& event) {
   return it != event.payload.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-const std::string* ActionBranch(const Action& action) {
-  return action.branch.empty() ? nullptr : &action.branch;
-}
-
 std::vector<std::string> ChosenBranches(const Fork& fork, const nlohmann::json& form) {
   std::vector<std::string> chosen;
   for (const ForkBranch& branch : fork.branches) {

@@ -57,10 +57,6 @@ using BranchPositions = std::map<std::string, BranchPosition>;  // by branch id
 // dossier's own events.
 std::string EventBranch(const DossierEvent& event);
 
-// The branch whose states `action` leaves from (Action::branch); nullptr for
-// the dossier's own actions.
-const std::string* ActionBranch(const Action& action);
-
 // The branches a dossier whose form is `form` runs in `fork`, in the fork's
 // order: those without `when`, and those whose `when` field is true.
 std::vector<std::string> ChosenBranches(const Fork& fork, const nlohmann::json& form);

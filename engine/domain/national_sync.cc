@@ -162,10 +162,11 @@ json NationalProgressRecord(const Workflow& workflow, const Dossier& dossier,
     if (lane.empty() || !earlier_lane.empty() || earlier.from_state == earlier.to_state) {
       return false;
     }
-    const State* fork_state = workflow.FindState(earlier.to_state);
-    const ForkBranch* branch =
-        fork_state != nullptr && fork_state->fork ? fork_state->fork->FindBranch(lane) : nullptr;
-    return branch != nullptr && branch->initial == event.from_state;
+    const State* entered = workflow.FindState(earlier.to_state);
+    if (entered == nullptr) return false;
+    const BranchPositions started = StartBranches(*entered, earlier);  // empty without a fork
+    auto branch = started.find(lane);
+    return branch != started.end() && branch->second.state == event.from_state;
   };
   Instant started = event.at;
   for (const DossierEvent& earlier : dossier.history) {

@@ -300,22 +300,21 @@ Result<Admission> StateMachine::AdmitAmong(const Dossier& dossier, const BranchP
   Admission admission;
   admission.action = &action;
   admission.from = state;
-  if (const std::string* branch = ActionBranch(action)) {
-    auto position = branches.find(*branch);
+  if (!action.branch.empty()) {
+    auto position = branches.find(action.branch);
     const State* at = position == branches.end() ? nullptr : wf.FindState(position->second.state);
     if (at == nullptr) {
       return Error(ErrorCode::kFailedPrecondition,
-                   action.name + " belongs to branch " + *branch +
+                   action.name + " belongs to branch " + action.branch +
                        ", which the dossier does not run in state " + state->id,
                    ErrorReason::kNotAllowedFromState);
     }
     if (at->terminal) {
       return Error(ErrorCode::kFailedPrecondition,
-                   "branch " + *branch + " has ended in state " + at->id,
+                   "branch " + action.branch + " has ended in state " + at->id,
                    ErrorReason::kNotAllowedFromState);
     }
     admission.from = at;
-    admission.branch = *branch;
   }
   if (!action.AllowedFrom(admission.from->id)) {
     return Error(ErrorCode::kFailedPrecondition,
@@ -419,7 +418,7 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
   const Instant now = clock_->Now();
   // A branch's actions leave the dossier's legal clock to the fork's state
   // (lint gives them no clock effect); the dossier's state stays the fork's.
-  const bool in_branch = !admission.branch.empty();
+  const bool in_branch = !action->branch.empty();
   LegalClock reconciled = dossier.clock;
   if (!in_branch) {
     LegalClock clock = dossier.clock;
@@ -452,7 +451,7 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
   if (request.signature.has_value()) {
     event.payload["signature"] = SignatureEvidenceToJson(*request.signature);
   }
-  if (in_branch) event.payload[kBranchField] = admission.branch;
+  if (in_branch) event.payload[kBranchField] = action->branch;
   // Entering a fork's state from another one starts its branches: those the
   // form chooses, recorded with the event that started them.
   if (!in_branch && target->fork && target->id != state->id) {

@@ -100,9 +100,8 @@ struct Transition {
 struct Admission {
   const Action* action = nullptr;
   // The state the action leaves: the dossier's, or for an action of a fork's
-  // branch (fork.h) the state that branch stands in.
+  // branch (fork.h, Action::branch) the state that branch stands in.
   const State* from = nullptr;
-  std::string branch;  // the branch acted in; empty for the dossier's own actions
   // Four-eyes, decided with the rest but reported by Apply after the payload
   // checks (the order of Apply's errors above).
   Status four_eyes;

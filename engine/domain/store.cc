@@ -1,5 +1,6 @@
 #include "engine/domain/store.h"
 
+#include "engine/domain/fork.h"
 #include "engine/domain/page_limit.h"
 #include "engine/domain/status_macros.h"
 
@@ -116,6 +117,10 @@ Status DossierStore::CreateDossier(const Dossier& dossier,
   RETURN_IF_ERROR(CheckDossierCode(dossier.code));
   RETURN_IF_ERROR(CheckFactsCode(facts, dossier.code));
   return DoCreateDossier(dossier, queue_roles, national_status, outbox, facts, queue_agency);
+}
+
+bool DossierStore::TransitionCommit::EntersState() const {
+  return join != nullptr || (!IsBookkeepingEvent(*event) && EventBranch(*event).empty());
 }
 
 Status DossierStore::CommitTransition(const TransitionCommit& commit) {

@@ -314,6 +314,13 @@ class DossierStore {
     // Documents stored in the same transaction (e.g. the DER of a signature
     // the transition records), as by PutDocument; the ids are verified.
     std::vector<NewDocument> documents;
+    // Whether the commit enters the dossier's state anew, restarting its time
+    // there: every event but bookkeeping (claims, releases, ...) and an
+    // action of a fork's branch that did not join (the fork's state stays).
+    bool EntersState() const;
+    // The events the commit appends: `event`, and `join` when set.
+    std::int64_t EventCount() const { return join != nullptr ? 2 : 1; }
+
     // A payment the transition settles. A transaction id already recorded
     // makes the whole commit fail with kConflict "duplicate_payment".
     // Likewise a result signature of `after` (its signature_id) that another

@@ -406,13 +406,6 @@ const ForkBranch* Fork::FindBranch(const std::string& id) const {
   return it == branches.end() ? nullptr : &*it;
 }
 
-const State* Workflow::FindForkOfBranch(const std::string& id) const {
-  auto it = std::find_if(states.begin(), states.end(), [&](const State& s) {
-    return s.fork && s.fork->FindBranch(id) != nullptr;
-  });
-  return it == states.end() ? nullptr : &*it;
-}
-
 const Action* Workflow::FindAction(const std::string& name) const {
   auto it =
       std::find_if(actions.begin(), actions.end(), [&](const Action& a) { return a.name == name; });
@@ -480,9 +473,6 @@ const char* ClockEffectName(ClockEffect effect) {
 }
 const char* ApplicantStepName(ApplicantStep step) {
   return NameOf(kStepNames, step, "none");
-}
-const char* RefusedBranchRuleName(RefusedBranchRule rule) {
-  return NameOf(kRefusedBranchRuleNames, rule, "refuse_all");
 }
 
 }  // namespace motcua

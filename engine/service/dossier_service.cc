@@ -47,6 +47,21 @@ Error LostRace(const Error& error, bool if_match_sent) {
                ErrorReason::kConcurrentChange);
 }
 
+// The branches of a fork run at once by design, in different agencies: a
+// request about one branch that lost the race for the dossier's version to
+// another branch's commit is decided again on the new version, up to 4 times.
+// `attempt(lost)` makes one try and sets `lost` when it lost such a race. So
+// of two branches ending together, the second joins.
+template <typename Attempt>
+Result<DossierView> RetryWhileBranchesRace(Attempt attempt) {
+  constexpr int kAttempts = 4;
+  for (int tries = 1;; ++tries) {
+    bool lost_to_other_branch = false;
+    Result<DossierView> result = attempt(lost_to_other_branch);
+    if (!lost_to_other_branch || tries == kAttempts) return result;
+  }
+}
+
 // The documents a submission's JSON payload names, with their pointers.
 NamedDocuments DocumentsNamedIn(const nlohmann::json& payload) {
   NamedDocuments named;
@@ -217,16 +232,8 @@ Result<DossierView> DossierService::Get(const Actor& actor, const std::string& c
 }
 
 Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& call) {
-  // The branches of a fork run at once by design, in different agencies: an
-  // action of one branch that lost the race to another branch's commit is
-  // decided again on the new version (unless its caller pinned the version
-  // with If-Match). So of two branches ending together, the second joins.
-  constexpr int kAttempts = 4;
-  for (int attempt = 1;; ++attempt) {
-    bool lost_to_other_branch = false;
-    Result<DossierView> acted = ActOnce(actor, call, lost_to_other_branch);
-    if (!lost_to_other_branch || attempt == kAttempts) return acted;
-  }
+  return RetryWhileBranchesRace(
+      [&](bool& lost_to_other_branch) { return ActOnce(actor, call, lost_to_other_branch); });
 }
 
 Result<DossierView> DossierService::ActOnce(const Actor& actor, const ActionCall& call,
@@ -271,7 +278,7 @@ Result<DossierView> DossierService::ActOnce(const Actor& actor, const ActionCall
   Status committed =
       CommitAccepted(before, transition, loaded.workflow->workflow, std::move(documents));
   if (!committed.ok()) {
-    lost_to_other_branch = !admission.branch.empty() && !call.expected_version &&
+    lost_to_other_branch = !admission.action->branch.empty() && !call.expected_version &&
                            committed.error().reason() == ErrorReason::kStaleVersion;
     return LostRace(committed.error(), call.expected_version.has_value());
   }
@@ -496,6 +503,12 @@ DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded, LogFai
 }
 
 Result<DossierView> DossierService::Claim(const Actor& actor, const std::string& code) {
+  return RetryWhileBranchesRace(
+      [&](bool& lost_to_other_branch) { return ClaimOnce(actor, code, lost_to_other_branch); });
+}
+
+Result<DossierView> DossierService::ClaimOnce(const Actor& actor, const std::string& code,
+                                              bool& lost_to_other_branch) {
   ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
   const Dossier& before = loaded.dossier;
   const Workflow& workflow = loaded.workflow->workflow;
@@ -508,17 +521,18 @@ Result<DossierView> DossierService::Claim(const Actor& actor, const std::string&
   };
   // The dossier's own state, else the first running branch in the actor's
   // queue: a branch is claimed on its own, by its agency.
-  std::string branch;
+  const BranchPositions branches = BranchPositionsOf(workflow, before);
+  const BranchPositions::value_type* branch = nullptr;
   std::optional<std::string> holder = before.assignee;
   if (!queues_to_actor(workflow.FindState(before.state))) {
-    for (const auto& [id, position] : BranchPositionsOf(workflow, before)) {
-      if (queues_to_actor(workflow.FindState(position.state))) {
-        branch = id;
-        holder = position.assignee;
+    for (const auto& running : branches) {
+      if (queues_to_actor(workflow.FindState(running.second.state))) {
+        branch = &running;
+        holder = running.second.assignee;
         break;
       }
     }
-    if (branch.empty()) {
+    if (branch == nullptr) {
       return Error(ErrorCode::kPermissionDenied,
                    "the dossier is not in the queue of any of your roles in your agency",
                    ErrorReason::kNotInYourQueue);
@@ -533,14 +547,15 @@ Result<DossierView> DossierService::Claim(const Actor& actor, const std::string&
   if (!committed.ok()) {
     if (committed.error().code() != ErrorCode::kConflict) return committed.error();
     // Someone changed the dossier in between: perhaps this actor's own
-    // concurrent claim (then this claim changes nothing and succeeds).
+    // concurrent claim (then this claim changes nothing and succeeds), or
+    // another branch that moved (then the branch is tried again).
     Result<Loaded> now = LoadVisible(actor, code);
     if (now.ok()) {
       const std::optional<std::string> held_now =
-          branch.empty() ? now->dossier.assignee
-                         : BranchPositionsOf(workflow, now->dossier)[branch].assignee;
+          branch == nullptr ? now->dossier.assignee
+                            : BranchPositionsOf(workflow, now->dossier)[branch->first].assignee;
       if (held_now == actor.user_id) return ViewOf(actor, std::move(now).value());
-      if (!held_now && !branch.empty()) return Claim(actor, code);  // another branch moved
+      lost_to_other_branch = branch != nullptr && !held_now;
     }
     return Error(ErrorCode::kConflict, "another user claimed the dossier first",
                  ErrorReason::kAlreadyClaimed);
@@ -551,12 +566,13 @@ Result<DossierView> DossierService::Claim(const Actor& actor, const std::string&
 Result<DossierView> DossierService::Release(const Actor& actor, const std::string& code) {
   ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
   const Dossier& before = loaded.dossier;
-  std::string branch;
+  const BranchPositions branches = BranchPositionsOf(loaded.workflow->workflow, before);
+  const BranchPositions::value_type* branch = nullptr;
   if (before.assignee != actor.user_id) {
-    for (const auto& [id, position] : BranchPositionsOf(loaded.workflow->workflow, before)) {
-      if (position.assignee == actor.user_id) branch = id;
+    for (const auto& running : branches) {
+      if (running.second.assignee == actor.user_id) branch = &running;
     }
-    if (branch.empty()) {
+    if (branch == nullptr) {
       return Error(ErrorCode::kPermissionDenied, "only the assignee can release the dossier",
                    ErrorReason::kNotAssignee);
     }
@@ -569,7 +585,8 @@ Result<DossierView> DossierService::Release(const Actor& actor, const std::strin
 Status DossierService::CommitAssignment(const Dossier& before, const Actor& actor,
                                         const char* action,
                                         const std::optional<std::string>& assignee,
-                                        const Workflow& workflow, const std::string& branch) {
+                                        const Workflow& workflow,
+                                        const BranchPositions::value_type* branch) {
   Dossier after = before;
   DossierEvent event;
   event.action = action;
@@ -577,14 +594,13 @@ Status DossierService::CommitAssignment(const Dossier& before, const Actor& acto
   event.to_state = before.state;
   event.actor = actor;
   event.at = clock_.Now();
-  if (branch.empty()) {
+  if (branch == nullptr) {
     after.assignee = assignee;
   } else {
     // The branch's holder follows from this event (BranchPositionsOf).
-    const std::string state = BranchPositionsOf(workflow, before)[branch].state;
-    event.from_state = state;
-    event.to_state = state;
-    event.payload[kBranchField] = branch;
+    event.from_state = branch->second.state;
+    event.to_state = branch->second.state;
+    event.payload[kBranchField] = branch->first;
   }
   return CommitBookkeeping(before, std::move(after), std::move(event), workflow, FactsChange::kNo);
 }

@@ -263,7 +263,9 @@ class DossierService {
   // exactly one wins; the others get kConflict "already_claimed". Claiming a
   // dossier one already holds changes nothing. In a fork (fork.h), a running
   // branch that queues to the actor is claimed on its own: its agency's staff
-  // hold the branch, not the dossier. Release puts back either.
+  // hold the branch, not the dossier; a branch claim that lost the race to
+  // another branch's commit is tried again, as Act does. Release puts back
+  // either.
   Result<DossierView> Claim(const Actor& actor, const std::string& code);
   // Puts it back; only its assignee may (kPermissionDenied "not_assignee").
   Result<DossierView> Release(const Actor& actor, const std::string& code);
@@ -329,11 +331,15 @@ class DossierService {
   // lost the race to a commit of the same dossier (see Act).
   Result<DossierView> ActOnce(const Actor& actor, const ActionCall& call,
                               bool& lost_to_other_branch);
+  // Claim's one attempt, as ActOnce is Act's.
+  Result<DossierView> ClaimOnce(const Actor& actor, const std::string& code,
+                                bool& lost_to_other_branch);
   // Commits a claim or release: same state, new assignee, an audit event.
-  // With `branch`, of that running branch of the dossier's fork only.
+  // With `branch` (a running branch of the dossier's fork, by id and where
+  // it stands), of that branch only.
   Status CommitAssignment(const Dossier& before, const Actor& actor, const char* action,
                           const std::optional<std::string>& assignee, const Workflow& workflow,
-                          const std::string& branch = {});
+                          const BranchPositions::value_type* branch = nullptr);
   // Commits an event that does not move the dossier (claim, release,
   // rating, escalation): `after` is `before` with the event's changes,
   // versioned here. Only a rating changes the report facts; the others leave

@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "engine/crypto/sha256.h"
-#include "engine/domain/fork.h"
 #include "engine/domain/status_macros.h"
 #include "engine/sqlite/definition_tables.h"
 #include "engine/sqlite/document_tables.h"
@@ -198,11 +197,6 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
     ASSIGN_OR_RETURN(join, EncodeEvent(after.code, *commit.join));
   }
   ASSIGN_OR_RETURN(std::vector<std::string> outbox_payloads, EncodeOutboxPayloads(commit.outbox));
-  // Claims and releases keep the dossier in its state, and so do the actions
-  // of a fork's branches until their join; any other event (a self-loop too)
-  // enters the target state anew.
-  const bool enters_state = commit.join != nullptr || (!IsBookkeepingEvent(*commit.event) &&
-                                                       EventBranch(*commit.event).empty());
   Status committed = impl_->Write([&](SqliteConnection& db) -> Status {
     // Before any write, so that a refused payment leaves nothing behind.
     if (commit.payment) {
@@ -214,7 +208,7 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
       }
     }
     RETURN_IF_ERROR(CheckSignaturesUnused(db, impl_->references, after));
-    RETURN_IF_ERROR(UpdateDossier(db, row, commit.expected_version, enters_state));
+    RETURN_IF_ERROR(UpdateDossier(db, row, commit.expected_version, commit.EntersState()));
     RETURN_IF_ERROR(AppendEvent(db, impl_->chain_heads, after.code, event));
     if (join) RETURN_IF_ERROR(AppendEvent(db, impl_->chain_heads, after.code, *join));
     for (const NewDocument& document : commit.documents) {
@@ -234,7 +228,7 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
   });
   if (committed.ok()) {
     // The cache relies on every appended event bumping the version.
-    if (after.version == commit.expected_version + (commit.join != nullptr ? 2 : 1)) {
+    if (after.version == commit.expected_version + commit.EventCount()) {
       impl_->histories.Put(after.code, after.version, after.history.shared());
     } else {
       impl_->histories.Forget(after.code);

@@ -5,8 +5,6 @@
 #include <set>
 #include <tuple>
 
-#include "engine/domain/fork.h"
-
 namespace motcua {
 namespace {
 
@@ -185,10 +183,7 @@ Status MemoryStore::DoCommitTransition(const TransitionCommit& commit) {
   stored.branch_queues = commit.branch_queues;
   stored.national_status = commit.national_status;
   stored.updated_at = commit.event->at;
-  if (commit.join != nullptr ||
-      (!IsBookkeepingEvent(*commit.event) && EventBranch(*commit.event).empty())) {
-    stored.state_entered_at = commit.event->at;
-  }
+  if (commit.EntersState()) stored.state_entered_at = commit.event->at;
   AppendEventLocked(after.code, *commit.event);
   if (commit.join != nullptr) AppendEventLocked(after.code, *commit.join);
   for (const NewDocument& document : commit.documents) {
