@@ -2,6 +2,8 @@
 
 #include <fstream>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "engine/cli/files.h"
 #include "engine/cli/options.h"
@@ -15,13 +17,16 @@ namespace motcua::cli {
 namespace {
 
 constexpr std::string_view kPkiUsage =
-    "Usage: motcua pki demo --out DIR\n"
+    "Usage: motcua pki demo --out DIR [--signers ID,ID...]\n"
     "\n"
     "Makes a throw-away certificate hierarchy for demos and tests (EC P-256):\n"
     "root-ca, intermediate-ca, leader (CN=Demo Leader, UID=leader1) and\n"
     "agency-seal (O=demo agency), each as NAME.pem and NAME.key, plus chain.pem\n"
-    "(the intermediate). Keys are written with mode 0600. DIR is created if\n"
-    "needed; existing files are never overwritten. NOT for production keys.\n"
+    "(the intermediate). --signers adds a personal certificate for each user id\n"
+    "(UID=ID, so it binds to that user) as signer-ID.pem and signer-ID.key:\n"
+    "for the leaders of other agencies, who sign their branch's result. Keys are\n"
+    "written with mode 0600. DIR is created if needed; existing files are never\n"
+    "overwritten. NOT for production keys.\n"
     "\n"
     "Exit status: 0 done, 2 usage error, 3 the files cannot be written.\n";
 
@@ -40,7 +45,7 @@ constexpr std::string_view kSignUsage =
     "the key or certificate is refused.\n";
 
 int RunPki(const std::vector<std::string>& args, CommandIo io) {
-  Result<ParsedOptions> options = ParseOptions(args, {"out"});
+  Result<ParsedOptions> options = ParseOptions(args, {"out", "signers"});
   if (!options.ok()) {
     io.err << "motcua pki: " << options.error().message() << '\n';
     return kExitUsage;
@@ -50,13 +55,31 @@ int RunPki(const std::vector<std::string>& args, CommandIo io) {
     return kExitUsage;
   }
   const std::string dir = *options->Get("out");
-  Status written = WriteDemoPki(dir, SystemClock().Now());
+  std::vector<std::string> signers;
+  if (const std::optional<std::string> list = options->Get("signers")) {
+    for (std::size_t start = 0;;) {
+      const std::size_t comma = list->find(',', start);
+      signers.push_back(list->substr(start, comma == std::string::npos ? comma : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    for (const std::string& id : signers) {
+      if (!IsDemoSignerId(id)) {
+        io.err << "motcua pki: --signers: \"" << id
+               << "\" is not a user id of 1 to 64 letters, digits, '.', '_' or '-'\n";
+        return kExitUsage;
+      }
+    }
+  }
+  Status written = WriteDemoPki(dir, SystemClock().Now(), signers);
   if (!written.ok()) {
     io.err << "motcua pki: " << written.error().message() << '\n';
     return kExitFailure;
   }
   io.out << "demo PKI written to " << dir
-         << ": root-ca, intermediate-ca, leader, agency-seal (.pem, .key), chain.pem\n";
+         << ": root-ca, intermediate-ca, leader, agency-seal (.pem, .key), chain.pem";
+  for (const std::string& id : signers) io.out << ", signer-" << id << " (.pem, .key)";
+  io.out << '\n';
   io.err << "warning: demo keys only; never use them to sign real results\n";
   return kExitOk;
 }

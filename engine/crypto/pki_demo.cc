@@ -6,10 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <set>
+#include <string>
 #include <system_error>
 #include <vector>
 
@@ -204,7 +207,15 @@ Result<std::string> IssueCrl(const CertifiedKey& issuer,
   return ossl::BioContents(out.get());
 }
 
-Result<DemoPki> MakeDemoPki(Instant now) {
+bool IsDemoSignerId(const std::string& user_id) {
+  if (user_id.empty() || user_id.size() > 64 || user_id.front() == '.') return false;
+  return std::all_of(user_id.begin(), user_id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  });
+}
+
+Result<DemoPki> MakeDemoPki(Instant now, const std::vector<std::string>& signers) {
   using std::chrono::days;
   using std::chrono::hours;
   const Instant start = now - hours(1);
@@ -240,18 +251,37 @@ Result<DemoPki> MakeDemoPki(Instant now) {
       CertifiedKey seal,
       IssueCertificate({{{"O", "demo agency"}}, start, now + days(730), false, -1, signing},
                        &intermediate));
-  return DemoPki{std::move(root), std::move(intermediate), std::move(leader), std::move(seal)};
+  DemoPki pki{std::move(root), std::move(intermediate), std::move(leader), std::move(seal), {}};
+  std::set<std::string> seen{"leader1"};
+  for (const std::string& id : signers) {
+    if (!IsDemoSignerId(id) || !seen.insert(id).second) {
+      return Error(ErrorCode::kInvalidArgument,
+                   "signer \"" + id +
+                       "\" must be a new user id of 1 to 64 letters, digits, '.', "
+                       "'_' or '-'");
+    }
+    ASSIGN_OR_RETURN(CertifiedKey signer,
+                     IssueCertificate({{{"O", "demo agency"}, {"CN", id}, {"UID", id}},
+                                       start,
+                                       now + days(730),
+                                       false,
+                                       -1,
+                                       signing},
+                                      &pki.intermediate));
+    pki.signers.emplace_back(id, std::move(signer));
+  }
+  return pki;
 }
 
-Status WriteDemoPki(const std::string& dir, Instant now) {
+Status WriteDemoPki(const std::string& dir, Instant now, const std::vector<std::string>& signers) {
   namespace fs = std::filesystem;
-  ASSIGN_OR_RETURN(DemoPki pki, MakeDemoPki(now));
+  ASSIGN_OR_RETURN(DemoPki pki, MakeDemoPki(now, signers));
   struct File {
-    const char* name;
+    std::string name;
     const std::string& bytes;
     mode_t mode;
   };
-  const File files[] = {
+  std::vector<File> files = {
       {"root-ca.pem", pki.root.certificate_pem, 0644},
       {"root-ca.key", pki.root.private_key_pem, 0600},
       {"intermediate-ca.pem", pki.intermediate.certificate_pem, 0644},
@@ -262,6 +292,10 @@ Status WriteDemoPki(const std::string& dir, Instant now) {
       {"agency-seal.key", pki.agency_seal.private_key_pem, 0600},
       {"chain.pem", pki.intermediate.certificate_pem, 0644},
   };
+  for (const auto& [id, signer] : pki.signers) {
+    files.push_back({"signer-" + id + ".pem", signer.certificate_pem, 0644});
+    files.push_back({"signer-" + id + ".key", signer.private_key_pem, 0600});
+  }
   std::error_code error;
   fs::create_directories(dir, error);
   if (error) return Error(ErrorCode::kUnavailable, dir + ": cannot create: " + error.message());

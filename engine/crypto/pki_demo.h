@@ -63,17 +63,29 @@ struct DemoPki {
   CertifiedKey intermediate;
   CertifiedKey leader;
   CertifiedKey agency_seal;
+  // One more personal certificate per extra signer, by user id: O=demo
+  // agency, CN and UID that id, issued like the leader's.
+  // The server binds a certificate to the user whose id is its UID, so these
+  // let staff of other agencies sign (the leaders of a fork's branches).
+  std::vector<std::pair<std::string, CertifiedKey>> signers;
 };
 
-// The demo hierarchy above, in memory.
-Result<DemoPki> MakeDemoPki(Instant now);
+// Whether `user_id` may name an extra demo signer: 1 to 64 of [A-Za-z0-9._-],
+// not starting with '.', so that it is a safe file name too.
+bool IsDemoSignerId(const std::string& user_id);
+
+// The demo hierarchy above, in memory, with a certificate for each of
+// `signers` (kInvalidArgument for an id IsDemoSignerId refuses, or a repeat).
+Result<DemoPki> MakeDemoPki(Instant now, const std::vector<std::string>& signers = {});
 
 // Writes the demo hierarchy to `dir` (created if missing): root-ca.pem,
 // root-ca.key, intermediate-ca.pem, intermediate-ca.key, leader.pem,
 // leader.key, agency-seal.pem, agency-seal.key and chain.pem (the
-// intermediate, to include when signing). Keys get mode 0600, certificates
-// 0644 (less the umask). kFailedPrecondition, writing nothing, if any of these
-// files exists already; kUnavailable if a file cannot be written.
-Status WriteDemoPki(const std::string& dir, Instant now);
+// intermediate, to include when signing), and signer-ID.pem and signer-ID.key
+// for each extra signer. Keys get mode 0600, certificates 0644 (less the
+// umask). kFailedPrecondition, writing nothing, if any of these files exists
+// already; kUnavailable if a file cannot be written.
+Status WriteDemoPki(const std::string& dir, Instant now,
+                    const std::vector<std::string>& signers = {});
 
 }  // namespace motcua

@@ -56,6 +56,41 @@ TEST_CASE("pki demo and sign: the signature verifies against the demo root") {
   CHECK(Cli({"pki", "demo", "--out", pki}).status == kExitFailure);
 }
 
+TEST_CASE("pki demo --signers: a certificate per user id, bound to that id") {
+  TempDirectory dir;
+  const std::string pki = dir.File("pki");
+  CliRun made = Cli({"pki", "demo", "--out", pki, "--signers", "police-lead-1,bhxh.lead_2"});
+  INFO(made.err);
+  REQUIRE(made.status == kExitOk);
+  CHECK(made.out.find("signer-police-lead-1") != std::string::npos);
+  struct stat info {};
+  REQUIRE(stat((pki + "/signer-bhxh.lead_2.key").c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0600);
+
+  const std::string result = dir.File("notice.pdf");
+  std::ofstream(result, std::ios::binary) << "%PDF-1.7 thong bao\n";
+  const std::string sig = dir.File("notice.pdf.p7s");
+  REQUIRE(Cli({"sign", "--key", pki + "/signer-police-lead-1.key", "--cert",
+               pki + "/signer-police-lead-1.pem", "--chain", pki + "/chain.pem", "--in", result,
+               "--out", sig})
+              .status == kExitOk);
+  OpenSslSignatureVerifier verifier(TrustStore::Load(pki + "/root-ca.pem").value());
+  Result<VerifiedSignature> verified = verifier.VerifyDetached(ReadBytes(sig), ReadBytes(result));
+  REQUIRE(verified.ok());
+  CHECK(verified->subject_uid == "police-lead-1");
+
+  // Ids that are no safe file name, empty, or repeat the leader's or each
+  // other, are refused before anything is written.
+  int n = 0;
+  for (const char* bad : {"../x", "a b", ".hidden", "", "leader1", "ok"}) {
+    CAPTURE(bad);
+    const std::string other = dir.File("other-" + std::to_string(n++));
+    CHECK(Cli({"pki", "demo", "--out", other, "--signers", std::string("ok,") + bad}).status !=
+          kExitOk);
+    CHECK(stat((other + "/root-ca.pem").c_str(), &info) != 0);
+  }
+}
+
 TEST_CASE("sign: refuses a key others can read, and usage errors") {
   TempDirectory dir;
   REQUIRE(!dir.path().empty());
