@@ -150,6 +150,7 @@ json ActionsJson(const Workflow& workflow, const std::vector<std::string>& names
     actions.push_back(
         {{"name", action->name},
          {"title", NamesJson(action->names)},
+         {"branch", action->branch.empty() ? json() : json(action->branch)},
          {"step",
           action->step == ApplicantStep::kNone ? json() : json(ApplicantStepName(action->step))},
          {"requires",
@@ -185,7 +186,8 @@ json TimeLeftJson(const std::optional<WorkingTimeLeft>& left) {
           {"total_minutes", left->total_minutes}};
 }
 
-// The branches of the dossier's fork the viewer may see (DossierView).
+// The branches of the dossier's latest fork run the viewer may see
+// (DossierView): running, or as they ended once joined.
 json BranchesJson(const DossierView& view) {
   const Workflow& workflow = view.workflow->workflow;
   json branches = json::array();
@@ -194,15 +196,19 @@ json BranchesJson(const DossierView& view) {
     const bool ended = state != nullptr && state->terminal;
     auto time = view.branch_times.find(id);
     const BranchTime on_time = time == view.branch_times.end() ? BranchTime{} : time->second;
-    branches.push_back({{"id", id},
-                        {"state", position.state},
-                        {"state_title", StateTitleJson(workflow, position.state)},
-                        {"handling_agency", HandlingAgency(workflow, view.dossier, position.state)},
-                        {"assignee", position.assignee ? json(*position.assignee) : json()},
-                        {"ended", ended},
-                        {"outcome", ended ? json(OutcomeName(state->outcome)) : json()},
-                        {"due_at", OptionalInstant(on_time.due)},
-                        {"late", on_time.late}});
+    auto result = view.branch_results.find(id);
+    branches.push_back(
+        {{"id", id},
+         {"state", position.state},
+         {"state_title", StateTitleJson(workflow, position.state)},
+         {"handling_agency", HandlingAgency(workflow, view.dossier, position.state)},
+         {"assignee", position.assignee ? json(*position.assignee) : json()},
+         {"ended", ended},
+         {"outcome", ended ? json(OutcomeName(state->outcome)) : json()},
+         {"due_at", OptionalInstant(on_time.due)},
+         {"late", on_time.late},
+         {"result_document",
+          result == view.branch_results.end() ? json() : json(result->second.document)}});
   }
   return branches;
 }
@@ -336,6 +342,7 @@ json SignatureJson(const ResultSignatureView& view) {
           {"certificate_fingerprint", e.certificate_fingerprint},
           {"signing_time", e.signing_time ? json(FormatRfc3339DateTime(*e.signing_time)) : json()},
           {"document_id", e.document_id},
+          {"branch", e.branch.empty() ? json() : json(e.branch)},
           {"covers_current_result", view.covers_current_result},
           {"status", view.status}};
 }

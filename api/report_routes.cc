@@ -85,6 +85,21 @@ json GroupJson(const ReportSummaryGroup& group) {
   return {{"key", group.key}, {"counts", counts}, {"rates", rates}};
 }
 
+// The agency's work on fork branches (BranchWork), judged on its own time.
+json BranchWorkJson(const BranchWork& work) {
+  const BranchReportCounts& c = work.counts;
+  return {{"counts",
+           {{"branches", c.branches},
+            {"finished", c.finished},
+            {"finished_on_time", c.finished_on_time},
+            {"finished_late", c.finished_late},
+            {"in_progress_on_time", c.in_progress_on_time},
+            {"in_progress_overdue", c.in_progress_overdue},
+            {"approved", c.approved},
+            {"refused", c.refused}}},
+          {"rates", {{"on_time", OptionalNumber(work.on_time)}}}};
+}
+
 std::vector<std::string> GroupCsvFields(const ReportSummaryGroup& group) {
   std::vector<std::string> fields{group.key};
   for (const auto& [name, value] : NamedCounts(group.counts))
@@ -154,6 +169,7 @@ class Handlers {
     body["group_by"] = ReportGroupByName(summary->group_by);
     body["groups"] = std::move(groups);
     body["total"] = GroupJson(summary->total);
+    body["branch_work"] = BranchWorkJson(summary->branch_work);
     HttpResponse response = JsonResponse(200, body);
     response.headers.push_back({"Cache-Control", "no-store"});
     return response;

@@ -52,6 +52,7 @@ nlohmann::json SignatureEvidenceToJson(const SignatureEvidence& evidence) {
         std::chrono::duration_cast<std::chrono::seconds>(evidence.signing_time->time_since_epoch())
             .count();
   }
+  if (!evidence.branch.empty()) json["branch"] = evidence.branch;
   return json;
 }
 
@@ -69,7 +70,8 @@ std::optional<SignatureEvidence> SignatureEvidenceFromJson(const nlohmann::json&
       !text("signer_subject", evidence.signer_subject, true) ||
       !text("serial", evidence.serial, true) ||
       !text("certificate_fingerprint", evidence.certificate_fingerprint, true) ||
-      !text("signature_id", evidence.signature_id, false)) {
+      !text("signature_id", evidence.signature_id, false) ||
+      !text("branch", evidence.branch, false)) {
     return std::nullopt;
   }
   if (auto it = json.find("signing_time"); it != json.end()) {

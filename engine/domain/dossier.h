@@ -66,11 +66,16 @@ struct SignatureEvidence {
   std::string signature_id;
   std::optional<Instant> signing_time;  // the CMS signingTime attribute
   bool seal = false;                    // the agency's seal (system), not a person's signature
+  // The fork branch whose sub-result it signs (fork.h); empty for the
+  // dossier's own result. (Initialized so that the aggregates of the seven
+  // members above stay complete.)
+  std::string branch = std::string();
 };
 
 // The evidence as JSON (the audit payload and storage form): the fields by
-// name, signing_time as integer UTC seconds. FromJson accepts what ToJson
-// wrote, and rows written before signature_id, signing_time and seal existed.
+// name, signing_time as integer UTC seconds, branch only when set. FromJson
+// accepts what ToJson wrote, and rows written before signature_id,
+// signing_time, seal and branch existed.
 nlohmann::json SignatureEvidenceToJson(const SignatureEvidence& evidence);
 std::optional<SignatureEvidence> SignatureEvidenceFromJson(const nlohmann::json& json);
 

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "engine/domain/action_input.h"
+
 namespace motcua {
 
 std::string EventBranch(const DossierEvent& event) {
@@ -93,28 +95,100 @@ std::optional<std::string> AdvanceBranch(BranchPositions& positions, const Dossi
   return std::nullopt;
 }
 
+namespace {
+
+// The index of the latest event before `end` that entered `fork_state` from
+// another state (not a branch's event); nullopt when there is none.
+std::optional<std::size_t> EntryBefore(const std::vector<DossierEvent>& history,
+                                       const std::string& fork_state, std::size_t end) {
+  for (std::size_t i = end; i-- > 0;) {
+    const DossierEvent& event = history[i];
+    if (event.to_state == fork_state && event.from_state != fork_state &&
+        EventBranch(event).empty()) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+// The events of `run`'s branches after its entry, up to its join or the end.
+template <typename Visit>
+void ForEachBranchEvent(const Dossier& dossier, const ForkRun& run, Visit visit) {
+  const auto& history = dossier.history.get();
+  const std::size_t end = run.join.value_or(history.size());
+  for (std::size_t i = run.entry + 1; i < end && i < history.size(); ++i) {
+    if (!EventBranch(history[i]).empty()) visit(history[i]);
+  }
+}
+
+}  // namespace
+
 const DossierEvent* ForkEntry(const Workflow& workflow, const Dossier& dossier) {
   const State* state = workflow.FindState(dossier.state);
   if (state == nullptr || !state->fork) return nullptr;
   const auto& history = dossier.history.get();
-  for (auto it = history.rbegin(); it != history.rend(); ++it) {
-    if (it->to_state == dossier.state && it->from_state != dossier.state &&
-        EventBranch(*it).empty()) {
-      return &*it;
-    }
+  const std::optional<std::size_t> entry = EntryBefore(history, dossier.state, history.size());
+  return entry ? &history[*entry] : nullptr;
+}
+
+std::optional<ForkRun> LatestForkRun(const Workflow& workflow, const Dossier& dossier) {
+  const auto& history = dossier.history.get();
+  if (const DossierEvent* entry = ForkEntry(workflow, dossier)) {
+    return ForkRun{workflow.FindState(dossier.state),
+                   static_cast<std::size_t>(entry - history.data()), std::nullopt};
   }
-  return nullptr;
+  for (std::size_t i = history.size(); i-- > 0;) {
+    if (history[i].action != kJoinAction || !EventBranch(history[i]).empty()) continue;
+    const State* fork_state = workflow.FindState(history[i].from_state);
+    if (fork_state == nullptr || !fork_state->fork) return std::nullopt;
+    const std::optional<std::size_t> entry = EntryBefore(history, fork_state->id, i);
+    if (!entry) return std::nullopt;
+    return ForkRun{fork_state, *entry, i};
+  }
+  return std::nullopt;
+}
+
+BranchPositions BranchPositionsIn(const Dossier& dossier, const ForkRun& run) {
+  if (run.fork_state == nullptr || run.entry >= dossier.history.size()) return {};
+  BranchPositions positions = StartBranches(*run.fork_state, dossier.history[run.entry]);
+  ForEachBranchEvent(dossier, run,
+                     [&](const DossierEvent& event) { AdvanceBranch(positions, event); });
+  return positions;
+}
+
+std::map<std::string, BranchResult> BranchResultsIn(const Dossier& dossier, const ForkRun& run) {
+  std::map<std::string, BranchResult> results;
+  ForEachBranchEvent(dossier, run, [&](const DossierEvent& event) {
+    if (!event.payload.is_object()) return;
+    auto named = event.payload.find(kResultDocumentMember);
+    if (named != event.payload.end() && named->is_string()) {
+      results[EventBranch(event)] = BranchResult{named->get<std::string>(), event.at};
+    }
+  });
+  return results;
+}
+
+std::optional<BranchResult> BranchResultOf(const Workflow& workflow, const Dossier& dossier,
+                                           const std::string& branch) {
+  const std::optional<ForkRun> run = LatestForkRun(workflow, dossier);
+  if (!run) return std::nullopt;
+  std::map<std::string, BranchResult> results = BranchResultsIn(dossier, *run);
+  auto found = results.find(branch);
+  if (found == results.end()) return std::nullopt;
+  return std::move(found->second);
+}
+
+std::optional<std::string> BranchResultDocument(const Workflow& workflow, const Dossier& dossier,
+                                                const std::string& branch) {
+  std::optional<BranchResult> result = BranchResultOf(workflow, dossier, branch);
+  if (!result) return std::nullopt;
+  return std::move(result->document);
 }
 
 BranchPositions BranchPositionsOf(const Workflow& workflow, const Dossier& dossier) {
-  const DossierEvent* entry = ForkEntry(workflow, dossier);
-  if (entry == nullptr) return {};
-  BranchPositions positions = StartBranches(*workflow.FindState(dossier.state), *entry);
-  const auto& history = dossier.history.get();
-  for (auto it = history.begin() + (entry - history.data()) + 1; it != history.end(); ++it) {
-    if (!EventBranch(*it).empty()) AdvanceBranch(positions, *it);
-  }
-  return positions;
+  const std::optional<ForkRun> run = LatestForkRun(workflow, dossier);
+  if (!run || run->join) return {};
+  return BranchPositionsIn(dossier, *run);
 }
 
 std::optional<JoinDecision> DecideJoin(const Workflow& workflow, const Fork& fork,

@@ -89,6 +89,40 @@ const DossierEvent* ForkEntry(const Workflow& workflow, const Dossier& dossier);
 // branch event since. Empty when the dossier's state has no fork.
 BranchPositions BranchPositionsOf(const Workflow& workflow, const Dossier& dossier);
 
+// One run of a fork's branches in a dossier's history: from the event that
+// entered the fork's state (and started them) to the join, once joined.
+struct ForkRun {
+  const State* fork_state = nullptr;
+  std::size_t entry = 0;            // index into Dossier::history
+  std::optional<std::size_t> join;  // index of the join event, once joined
+};
+
+// The run the dossier is in, or else the last one it joined; nullopt when it
+// never entered a fork (or its history lacks the entry).
+std::optional<ForkRun> LatestForkRun(const Workflow& workflow, const Dossier& dossier);
+
+// Where the branches of `run` stand, or stood when they were joined.
+BranchPositions BranchPositionsIn(const Dossier& dossier, const ForkRun& run);
+
+// A branch's sub-result: the document its actions attached last (an
+// action's result_document, ActionInput), and when.
+struct BranchResult {
+  std::string document;  // SHA-256 id
+  Instant attached_at;
+};
+// The sub-result of each branch of `run` that attached one, by branch id.
+// A branch's result is its own: attaching one never replaces the dossier's
+// result (Dossier::result_document) or another branch's.
+std::map<std::string, BranchResult> BranchResultsIn(const Dossier& dossier, const ForkRun& run);
+
+// The sub-result of `branch` in the dossier's latest fork run (LatestForkRun);
+// nullopt when it attached none.
+std::optional<BranchResult> BranchResultOf(const Workflow& workflow, const Dossier& dossier,
+                                           const std::string& branch);
+// Its document id alone.
+std::optional<std::string> BranchResultDocument(const Workflow& workflow, const Dossier& dossier,
+                                                const std::string& branch);
+
 // Where a fork goes once every branch ended.
 struct JoinDecision {
   std::string target;                       // Fork::join or Fork::refused

@@ -1,6 +1,9 @@
 #include "engine/domain/fully_online.h"
 
 #include <algorithm>
+#include <set>
+
+#include "engine/domain/fork.h"
 
 namespace motcua {
 namespace {
@@ -32,7 +35,19 @@ bool ResultIsSigned(const Dossier& dossier) {
   if (!dossier.result_document.has_value()) return false;
   return std::any_of(dossier.result_signatures.begin(), dossier.result_signatures.end(),
                      [&](const SignatureEvidence& signature) {
-                       return signature.document_id == *dossier.result_document;
+                       return signature.branch.empty() &&
+                              signature.document_id == *dossier.result_document;
+                     });
+}
+
+// True when a recorded signature of `branch` covers `result`.
+bool BranchResultIsSigned(const Dossier& dossier, const std::string& branch,
+                          const std::optional<BranchResult>& result) {
+  if (!result) return false;
+  return std::any_of(dossier.result_signatures.begin(), dossier.result_signatures.end(),
+                     [&](const SignatureEvidence& signature) {
+                       return signature.branch == branch &&
+                              signature.document_id == result->document;
                      });
 }
 
@@ -62,6 +77,7 @@ FullyOnlineVerdict JudgeFullyOnline(const Workflow& workflow, const Dossier& dos
   }
 
   bool result_checked = false;
+  std::set<std::string> branches_checked;
   for (std::size_t i = 0; i < dossier.history.size(); ++i) {
     const DossierEvent& event = dossier.history[i];
     switch (event.step) {
@@ -95,9 +111,19 @@ FullyOnlineVerdict JudgeFullyOnline(const Workflow& workflow, const Dossier& dos
         break;
     }
 
-    // The signature is judged once, where the result was first issued.
+    // The signature is judged once, where the result was first issued; a
+    // fork's branch issues its own sub-result, judged once per branch.
     const State* reached = workflow.FindState(event.to_state);
-    if (!result_checked && reached != nullptr && IssuesResult(*reached)) {
+    const std::string branch = EventBranch(event);
+    if (!branch.empty()) {
+      if (reached != nullptr && IssuesResult(*reached) && branches_checked.insert(branch).second &&
+          !BranchResultIsSigned(dossier, branch, BranchResultOf(workflow, dossier, branch))) {
+        verdict.reasons.push_back(
+            {NotOnlineReason::kResultNotSigned, i,
+             "The result of branch " + branch +
+                 " carries no verified digital signature over its result document."});
+      }
+    } else if (!result_checked && reached != nullptr && IssuesResult(*reached)) {
       result_checked = true;
       if (!ResultIsSigned(dossier)) {
         verdict.reasons.push_back(

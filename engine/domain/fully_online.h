@@ -4,8 +4,9 @@
 // online: submitted online, every supplement sent online, every fee paid
 // online, the result issued as an electronic document with a verified digital
 // signature and delivered electronically or by public post, for a procedure
-// offered fully online. Any other step makes it not fully online, and the
-// verdict names each such step.
+// offered fully online. Each branch of a fork (fork.h) that issues its own
+// sub-result must carry a verified signature on it too. Any other step makes
+// it not fully online, and the verdict names each such step.
 #pragma once
 
 #include <optional>

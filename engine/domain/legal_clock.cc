@@ -269,12 +269,13 @@ std::map<std::string, BranchTime> BranchTimes(const WorkingCalendar& calendar,
                                               const Workflow& workflow, const Dossier& dossier,
                                               Instant now) {
   std::map<std::string, BranchTime> times;
-  const DossierEvent* entry = ForkEntry(workflow, dossier);
-  if (entry == nullptr) return times;
-  for (const auto& [branch, position] : BranchPositionsOf(workflow, dossier)) times[branch];
+  const std::optional<ForkRun> run = LatestForkRun(workflow, dossier);
+  if (!run) return times;
+  const Instant started = dossier.history[run->entry].at;
+  for (const auto& [branch, position] : BranchPositionsIn(dossier, *run)) times[branch];
   for (const HandOff& hand_off : ProcessControlSlip(calendar, workflow, dossier, now)) {
     auto time = times.find(hand_off.branch);
-    if (time == times.end() || hand_off.entered < entry->at) continue;
+    if (time == times.end() || hand_off.entered < started) continue;
     if (hand_off.timeliness == Timeliness::kLate) time->second.late = true;
     if (!hand_off.left) time->second.due = hand_off.due;
   }

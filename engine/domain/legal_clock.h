@@ -147,7 +147,7 @@ struct HandOff {
 std::vector<HandOff> ProcessControlSlip(const WorkingCalendar& calendar, const Workflow& workflow,
                                         const Dossier& dossier, Instant now);
 
-// How one branch of the dossier's current fork (fork.h) stands on its own
+// How one branch of the dossier's latest fork run (fork.h) stands on its own
 // agency's time: the due time of its current stay (its state's SLA, as the
 // slip judges it), and whether one of its stays since the fork was entered
 // ended late or is overdue at `now`. Each agency is judged on its branch
@@ -156,7 +156,9 @@ struct BranchTime {
   std::optional<Instant> due;  // of the current stay; empty once the branch ended
   bool late = false;
 };
-// By branch id; empty when the dossier's state has no fork.
+// By branch id, for the branches of the dossier's latest fork run
+// (LatestForkRun, fork.h): running, or ended and joined. Empty when the
+// dossier never forked.
 std::map<std::string, BranchTime> BranchTimes(const WorkingCalendar& calendar,
                                               const Workflow& workflow, const Dossier& dossier,
                                               Instant now);

@@ -83,14 +83,22 @@ json Supplements(const Workflow& workflow, const Dossier& dossier) {
   return supplements;
 }
 
-json Results(const Dossier& dossier) {
+json Results(const Workflow& workflow, const Dossier& dossier) {
   json results = json::array();
-  if (!dossier.result_document) return results;
-  int signatures = 0;
-  for (const SignatureEvidence& evidence : dossier.result_signatures) {
-    if (evidence.document_id == *dossier.result_document) ++signatures;
+  // The signatures (and seals) of `branch` (empty: the dossier's) over `id`.
+  auto result = [&](const std::string& id, const std::string& branch) {
+    int signatures = 0;
+    for (const SignatureEvidence& evidence : dossier.result_signatures) {
+      if (evidence.document_id == id && evidence.branch == branch) ++signatures;
+    }
+    results.push_back({{"MaGiayTo", id}, {"SoChuKy", signatures}});
+  };
+  if (dossier.result_document) result(*dossier.result_document, "");
+  if (const std::optional<ForkRun> run = LatestForkRun(workflow, dossier)) {
+    for (const auto& [branch, sub_result] : BranchResultsIn(dossier, *run)) {
+      result(sub_result.document, branch);
+    }
   }
-  results.push_back({{"MaGiayTo", *dossier.result_document}, {"SoChuKy", signatures}});
   return results;
 }
 
@@ -134,7 +142,7 @@ json NationalDossierRecord(const Workflow& workflow, const Dossier& dossier) {
           {"TaiLieuNop", SubmittedDocuments(workflow, dossier)},
           {"DanhSachLePhi", Fees(workflow, dossier)},
           {"DanhSachHoSoBoSung", Supplements(workflow, dossier)},
-          {"DanhSachGiayToKetQua", Results(dossier)}};
+          {"DanhSachGiayToKetQua", Results(workflow, dossier)}};
 }
 
 json NationalProgressRecord(const Workflow& workflow, const Dossier& dossier,

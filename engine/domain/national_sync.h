@@ -53,7 +53,9 @@ int ApplicantKind(const std::string& applicant_id);
 //    entry into a supplement-requested state (status 5); NgayBoSung is the
 //    next applicant supplement step's time, or "" while still waiting.
 //  - DanhSachGiayToKetQua: [{MaGiayTo: result document id, SoChuKy: number of
-//    signatures (and seals) over it}], empty without a result.
+//    signatures (and seals) over it}]: the dossier's result, then each
+//    branch's sub-result of its latest fork run (fork.h), by branch id;
+//    empty without any.
 //  - NgayTra: when the dossier last entered a status-10 state (result
 //    returned); NgayKetThucXuLy: the legal clock's finish.
 nlohmann::json NationalDossierRecord(const Workflow& workflow, const Dossier& dossier);

@@ -1,8 +1,11 @@
 #include "engine/domain/report_facts.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
+#include "engine/domain/agency_roles.h"
+#include "engine/domain/fork.h"
 #include "engine/domain/fully_online.h"
 #include "engine/domain/identity_claims.h"
 #include "engine/domain/rfc3339.h"
@@ -121,13 +124,52 @@ ReportFacts ComputeReportFacts(const Workflow& workflow, const Dossier& dossier,
       facts.has_result &&
       std::any_of(dossier.result_signatures.begin(), dossier.result_signatures.end(),
                   [&](const SignatureEvidence& signature) {
-                    return signature.document_id == *dossier.result_document;
+                    return signature.branch.empty() &&
+                           signature.document_id == *dossier.result_document;
                   });
   facts.documents_total = static_cast<std::int64_t>(dossier.documents.size());
   facts.documents_digitized = facts.documents_total;  // see ReportFacts::documents_digitized
   facts.documents_reused = CountReused(dossier);
   facts.population_data = IdentityVerifiedBy(dossier).has_value();
   return facts;
+}
+
+std::vector<BranchReportFacts> ComputeBranchReportFacts(const Workflow& workflow,
+                                                        const Dossier& dossier,
+                                                        const WorkingCalendar& calendar) {
+  std::vector<BranchReportFacts> rows;
+  const std::optional<ForkRun> run = LatestForkRun(workflow, dossier);
+  if (!run || dossier.history.empty()) return rows;
+  const Instant now = dossier.history.back().at;
+  const std::map<std::string, BranchTime> times = BranchTimes(calendar, workflow, dossier, now);
+  const auto& history = dossier.history.get();
+  const std::size_t end = run->join.value_or(history.size());
+  for (const auto& [branch, position] : BranchPositionsIn(dossier, *run)) {
+    BranchReportFacts facts;
+    facts.dossier_code = dossier.code;
+    facts.branch = branch;
+    facts.agency = HandlingAgency(workflow, dossier, position.state);
+    facts.procedure_code = dossier.procedure_code;
+    facts.started_at = history[run->entry].at;
+    const State* state = workflow.FindState(position.state);
+    if (state != nullptr && state->terminal) {
+      facts.outcome =
+          state->outcome == Outcome::kApproved ? ReportOutcome::kApproved : ReportOutcome::kRefused;
+      for (std::size_t i = end; i-- > run->entry + 1;) {
+        if (EventBranch(history[i]) == branch && history[i].to_state == position.state &&
+            !IsBookkeepingEvent(history[i])) {
+          facts.finished_at = history[i].at;
+          break;
+        }
+      }
+    }
+    if (auto time = times.find(branch); time != times.end()) {
+      facts.late = time->second.late;
+      if (!facts.outcome) facts.due_at = time->second.due;
+    }
+    rows.push_back(std::move(facts));
+  }
+  return rows;
 }
 
 }  // namespace motcua

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/domain/calendar.h"
 #include "engine/domain/clock.h"
@@ -89,5 +90,34 @@ struct ReportFacts {
 // dossier is pinned to.
 ReportFacts ComputeReportFacts(const Workflow& workflow, const Dossier& dossier,
                                const WorkingCalendar& calendar);
+
+// One row of report facts per fork branch (fork.h) of a dossier, for the
+// agency that handled the branch. Each agency's on-time figure counts only
+// its own branch's time (BranchTimes, legal_clock.h); the dossier's row still
+// judges the whole dossier for the receiving agency. Kept like ReportFacts:
+// written with every transition of a dossier that forked, describing its
+// latest fork run as it is after the write.
+struct BranchReportFacts {
+  std::string dossier_code;
+  std::string branch;  // the branch's id in the fork
+  std::string agency;  // the agency that handles (or handled) the branch
+  std::string procedure_code;
+  Instant started_at;                    // when the fork started it
+  std::optional<Instant> finished_at;    // when it reached its end
+  std::optional<ReportOutcome> outcome;  // kApproved or kRefused, once ended
+  std::optional<Instant> due_at;         // the running branch's current step
+  // A step of the branch ended late, or the current one was overdue when
+  // the row was written; a running branch also counts late once `due_at`
+  // passes (report_query.h).
+  bool late = false;
+
+  friend bool operator==(const BranchReportFacts&, const BranchReportFacts&) = default;
+};
+
+// The branch facts of `dossier`'s latest fork run (LatestForkRun), by branch
+// id; empty when it never forked. "Now" is the time of its last event.
+std::vector<BranchReportFacts> ComputeBranchReportFacts(const Workflow& workflow,
+                                                        const Dossier& dossier,
+                                                        const WorkingCalendar& calendar);
 
 }  // namespace motcua

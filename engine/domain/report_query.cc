@@ -157,4 +157,23 @@ ReportCounts SumCounts(const std::vector<ReportGroup>& groups) {
   return total;
 }
 
+bool MatchesBranchReportQuery(const BranchReportFacts& facts, const BranchReportQuery& query) {
+  if (facts.agency != query.agency) return false;
+  if (query.procedure_code && facts.procedure_code != *query.procedure_code) return false;
+  return facts.started_at >= query.from && facts.started_at < query.to;
+}
+
+void CountBranchFacts(const BranchReportFacts& facts, Instant now, BranchReportCounts& counts) {
+  ++counts.branches;
+  if (facts.finished_at) {
+    ++counts.finished;
+    ++(facts.late ? counts.finished_late : counts.finished_on_time);
+  } else {
+    const bool overdue = facts.late || (facts.due_at && *facts.due_at < now);
+    ++(overdue ? counts.in_progress_overdue : counts.in_progress_on_time);
+  }
+  if (facts.outcome == ReportOutcome::kApproved) ++counts.approved;
+  if (facts.outcome == ReportOutcome::kRefused) ++counts.refused;
+}
+
 }  // namespace motcua

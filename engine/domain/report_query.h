@@ -127,4 +127,37 @@ void SubtractCounts(const ReportCounts& counts, ReportCounts& into);
 // Sum of `groups` (a total row).
 ReportCounts SumCounts(const std::vector<ReportGroup>& groups);
 
+// The work an agency did on fork branches (BranchReportFacts) of dossiers,
+// whoever received them: those branches `agency` handles that started in
+// [from, to), optionally of one procedure.
+struct BranchReportQuery {
+  std::string agency;
+  std::optional<std::string> procedure_code;
+  Instant from;
+  Instant to;
+  Instant now;  // running branches with a due date before it count as overdue
+};
+
+// Counts over such branches. The four timeliness counts partition
+// `branches`: finished_on_time + finished_late + in_progress_on_time +
+// in_progress_overdue == branches.
+struct BranchReportCounts {
+  std::int64_t branches = 0;
+  std::int64_t finished = 0;
+  std::int64_t finished_on_time = 0;
+  std::int64_t finished_late = 0;
+  std::int64_t in_progress_on_time = 0;
+  std::int64_t in_progress_overdue = 0;  // late, or not ended and due before `now`
+  std::int64_t approved = 0;
+  std::int64_t refused = 0;
+
+  friend bool operator==(const BranchReportCounts&, const BranchReportCounts&) = default;
+};
+
+// True when `facts` falls under `query`.
+bool MatchesBranchReportQuery(const BranchReportFacts& facts, const BranchReportQuery& query);
+// Adds one branch's facts to `counts`, judging a running branch at `now`:
+// the reference definition the stores compute.
+void CountBranchFacts(const BranchReportFacts& facts, Instant now, BranchReportCounts& counts);
+
 }  // namespace motcua

@@ -366,8 +366,12 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
     AddFormErrors(form_schema_.Validate(form), invalid);
   }
 
+  // A branch's action works on its branch's sub-result, never the dossier's.
+  const bool in_branch = !action->branch.empty();
+  const std::optional<std::string> current_result =
+      in_branch ? BranchResultDocument(wf, dossier, action->branch) : dossier.result_document;
   std::optional<std::string> result_document =
-      input.result_document ? input.result_document : dossier.result_document;
+      input.result_document ? input.result_document : current_result;
   const std::optional<Instant>& appointment = input.appointment;
   const bool appointment_given = input.appointment_date.has_value();
 
@@ -408,17 +412,18 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
 
   if (request.signature.has_value() &&
       (!result_document.has_value() || request.signature->document_id != *result_document)) {
-    return Error(ErrorCode::kFailedPrecondition,
-                 "the signature does not cover the dossier's result document",
-                 ErrorReason::kSignatureMismatch,
-                 {{"/signature", "signs another document than the result"}});
+    return Error(
+        ErrorCode::kFailedPrecondition,
+        in_branch ? "the signature does not cover branch " + action->branch + "'s result document"
+                  : std::string("the signature does not cover the dossier's result document"),
+        ErrorReason::kSignatureMismatch,
+        {{"/signature", "signs another document than the result"}});
   }
   RETURN_IF_ERROR(admission.four_eyes);
 
   const Instant now = clock_->Now();
   // A branch's actions leave the dossier's legal clock to the fork's state
   // (lint gives them no clock effect); the dossier's state stays the fork's.
-  const bool in_branch = !action->branch.empty();
   LegalClock reconciled = dossier.clock;
   if (!in_branch) {
     LegalClock clock = dossier.clock;
@@ -448,8 +453,10 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
   event.channel = channel;
   event.payload = ActionInputPayload(input);
   // The audit trail covers what was verified, never the raw signature bytes.
-  if (request.signature.has_value()) {
-    event.payload["signature"] = SignatureEvidenceToJson(*request.signature);
+  std::optional<SignatureEvidence> signature = request.signature;
+  if (signature) {
+    signature->branch = action->branch;
+    event.payload["signature"] = SignatureEvidenceToJson(*signature);
   }
   if (in_branch) event.payload[kBranchField] = action->branch;
   // Entering a fork's state from another one starts its branches: those the
@@ -464,8 +471,8 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
   next.version = dossier.version + 1;
   next.form = std::move(form);
   next.documents = std::move(documents);
-  next.result_document = std::move(result_document);
-  if (request.signature.has_value()) next.result_signatures.push_back(*request.signature);
+  if (!in_branch) next.result_document = std::move(result_document);
+  if (signature) next.result_signatures.push_back(std::move(*signature));
   next.clock = std::move(reconciled);
   if (!in_branch && target->id != state->id) next.assignee.reset();
   next.history.push_back(std::move(event));

@@ -2,6 +2,7 @@
 
 #include "engine/domain/fork.h"
 #include "engine/domain/page_limit.h"
+#include "engine/domain/result_attachment.h"
 #include "engine/domain/status_macros.h"
 
 namespace motcua {
@@ -137,6 +138,13 @@ Status DossierStore::CommitTransition(const TransitionCommit& commit) {
   if (Status checked = CheckFactsCode(commit.facts, commit.after->code); !checked.ok()) {
     return checked;
   }
+  for (const BranchReportFacts& facts : commit.branch_facts) {
+    if (facts.dossier_code != commit.after->code) {
+      return Error(ErrorCode::kInvalidArgument, "branch report facts of another dossier",
+                   ErrorReason::kNone,
+                   {FieldError{"/branch_facts/dossier_code", "must be " + commit.after->code}});
+    }
+  }
   return DoCommitTransition(commit);
 }
 
@@ -237,6 +245,14 @@ Result<std::vector<ReportGroup>> DossierStore::AggregateReport(const ReportQuery
   return DoAggregateReport(query);
 }
 
+Result<BranchReportCounts> DossierStore::AggregateBranchReport(const BranchReportQuery& query) {
+  if (query.to <= query.from) {
+    return Error(ErrorCode::kInvalidArgument, "the report period is empty",
+                 ErrorReason::kValidation, {FieldError{"/to", "must be after from"}});
+  }
+  return DoAggregateBranchReport(query);
+}
+
 Result<std::vector<std::string>> DossierStore::ListDossiersWithoutFacts(
     const std::string& after_code, int limit) {
   ASSIGN_OR_RETURN(const int capped, CapPageLimit(limit, kStoreReadRule));
@@ -245,6 +261,17 @@ Result<std::vector<std::string>> DossierStore::ListDossiersWithoutFacts(
 
 Result<bool> DossierStore::AddMissingReportFacts(const ReportFacts& facts) {
   return DoAddMissingReportFacts(facts);
+}
+
+std::vector<std::string> ReferencedDocumentIds(const Dossier& dossier) {
+  std::vector<std::string> ids;
+  for (const auto& [key, id] : dossier.documents) ids.push_back(id);
+  if (dossier.result_document) ids.push_back(*dossier.result_document);
+  for (std::string& id : AttachedBranchResults(dossier)) ids.push_back(std::move(id));
+  for (const SignatureEvidence& signature : dossier.result_signatures) {
+    if (!signature.signature_id.empty()) ids.push_back(signature.signature_id);
+  }
+  return ids;
 }
 
 }  // namespace motcua

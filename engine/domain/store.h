@@ -332,6 +332,10 @@ class DossierStore {
     // same transaction; when empty, the report row is left as it was.
     // `facts->dossier_code` must be the dossier's code (kInvalidArgument).
     std::optional<ReportFacts> facts;
+    // When non-empty, replaces the dossier's branch report rows
+    // (ComputeBranchReportFacts) in the same transaction; when empty, they
+    // are left as they were. Each must name the dossier (kInvalidArgument).
+    std::vector<BranchReportFacts> branch_facts;
   };
   Status CommitTransition(const TransitionCommit& commit);
 
@@ -385,6 +389,10 @@ class DossierStore {
   // CountFacts (report_query.h) defines, groups ordered by key; groups with no
   // dossier are absent. kInvalidArgument (pointer "/to") when to <= from.
   Result<std::vector<ReportGroup>> AggregateReport(const ReportQuery& query);
+  // The branch rows matching `query`, counted as CountBranchFacts
+  // (report_query.h) defines. kInvalidArgument (pointer "/to") when
+  // to <= from.
+  Result<BranchReportCounts> AggregateBranchReport(const BranchReportQuery& query);
 
   // Upkeep of report facts for dossiers created before they existed: codes
   // of dossiers without a facts row, after `after_code` by code, at most
@@ -446,11 +454,18 @@ class DossierStore {
   virtual Result<OutboxPruned> DoPruneOutbox(const OutboxPruning& pruning) = 0;
   virtual Result<std::int64_t> DoOutboxPrunedThrough() = 0;
   virtual Result<std::vector<ReportGroup>> DoAggregateReport(const ReportQuery& query) = 0;
+  virtual Result<BranchReportCounts> DoAggregateBranchReport(const BranchReportQuery& query) = 0;
   virtual Result<std::vector<std::string>> DoListDossiersWithoutFacts(const std::string& after_code,
                                                                       int limit) = 0;
   virtual Result<bool> DoAddMissingReportFacts(const ReportFacts& facts) = 0;
 
   Status CheckDocument(const DocumentInfo& info, std::string_view bytes) const;
 };
+
+// The documents `dossier` references, by which ListDossiersReferencing finds
+// it: its documents, its result, each branch's sub-result (fork.h, read
+// from its history) and the DER of each result signature (signature_id).
+// Every adapter records these on CreateDossier and CommitTransition.
+std::vector<std::string> ReferencedDocumentIds(const Dossier& dossier);
 
 }  // namespace motcua

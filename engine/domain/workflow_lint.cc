@@ -563,6 +563,12 @@ class SemanticLinter {
         Fail(at + "/clock", named + " changes the legal clock inside branch " + Quote(*lane) +
                                 "; branches run on the dossier's clock");
       }
+      if (action.requirements.agency_seal) {
+        Fail(at + "/requires/agency_seal",
+             named + " requires the agency seal inside branch " + Quote(*lane) +
+                 "; the engine seals the dossier's own result only (a branch's sub-result is "
+                 "signed by its agency's staff: result_signature)");
+      }
     }
   }
 

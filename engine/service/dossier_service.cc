@@ -263,7 +263,8 @@ Result<DossierView> DossierService::ActOnce(const Actor& actor, const ActionCall
   if (call.input.signature) {
     if (admission.Available()) {
       ASSIGN_OR_RETURN(AcceptedSignature accepted,
-                       AcceptSignature(actor, before, *call.input.signature));
+                       AcceptSignature(actor, loaded.workflow->workflow, before,
+                                       admission.action->branch, *call.input.signature));
       request.signature = accepted.evidence;
       documents.push_back(NewDocument{
           DocumentInfo{accepted.evidence.signature_id,
@@ -382,22 +383,38 @@ Status DossierService::CommitAccepted(const Dossier& before, const Transition& t
   commit.documents = std::move(documents);
   commit.payment = std::move(payment);
   commit.facts = ComputeReportFacts(workflow, transition.dossier, calendar_);
+  commit.branch_facts = ComputeBranchReportFacts(workflow, transition.dossier, calendar_);
   return store_.CommitTransition(commit);
 }
 
 Result<AcceptedSignature> DossierService::AcceptSignature(const Actor& actor,
+                                                          const Workflow& workflow,
                                                           const Dossier& dossier,
+                                                          const std::string& branch,
                                                           const std::string& value) {
   if (signing_ == nullptr) {
     return Error(ErrorCode::kUnavailable, "this server does not accept signatures",
                  ErrorReason::kSignaturesUnavailable, {{"/signature", "cannot be verified here"}});
   }
-  if (!dossier.result_document) {
-    return Error(ErrorCode::kFailedPrecondition, "the dossier has no result document to sign",
+  // A branch's action signs its branch's sub-result; any other, the dossier's.
+  std::optional<std::string> result = dossier.result_document;
+  std::optional<Instant> attached;
+  if (branch.empty()) {
+    attached = ResultAttachedAt(dossier);
+  } else if (std::optional<BranchResult> sub_result = BranchResultOf(workflow, dossier, branch)) {
+    result = sub_result->document;
+    attached = sub_result->attached_at;
+  } else {
+    result.reset();
+  }
+  if (!result) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 branch.empty() ? std::string("the dossier has no result document to sign")
+                                : "branch " + branch + " has no result document to sign",
                  ErrorReason::kNoResult, {{"/signature", "there is no result to sign yet"}});
   }
-  ASSIGN_OR_RETURN(std::string bytes, store_.GetDocumentBytes(*dossier.result_document));
-  const SigningMoment moment{clock_.Now(), ResultAttachedAt(dossier)};
+  ASSIGN_OR_RETURN(std::string bytes, store_.GetDocumentBytes(*result));
+  const SigningMoment moment{clock_.Now(), attached};
   ASSIGN_OR_RETURN(AcceptedSignature accepted,
                    signing_->AcceptUploaded(actor, value, bytes, moment));
   // A signature belongs to the dossier it was made for: the same CMS (by its
@@ -680,14 +697,15 @@ Result<std::string> DossierService::ResultBytes(const Actor& actor, const std::s
   return store_.GetDocumentBytes(*loaded.dossier.result_document);
 }
 
-std::vector<ResultSignatureView> DossierService::SignatureViews(const Dossier& dossier) {
+std::vector<ResultSignatureView> DossierService::SignatureViews(const Workflow& workflow,
+                                                                const Dossier& dossier) {
   std::vector<ResultSignatureView> views;
   // Most signatures cover the same result: read each signed document once.
   std::map<std::string, Result<std::string>> signed_documents;
   for (const SignatureEvidence& evidence : dossier.result_signatures) {
     ResultSignatureView view;
     view.evidence = evidence;
-    view.covers_current_result = dossier.result_document == evidence.document_id;
+    view.covers_current_result = CoversCurrentResult(workflow, dossier, evidence);
     Result<std::string> der = store_.GetDocumentBytes(evidence.signature_id);
     auto signed_bytes = signed_documents.find(evidence.document_id);
     if (signed_bytes == signed_documents.end()) {
@@ -711,16 +729,25 @@ std::vector<ResultSignatureView> DossierService::SignatureViews(const Dossier& d
 Result<std::vector<ResultSignatureView>> DossierService::Signatures(const Actor& actor,
                                                                     const std::string& code) {
   ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
-  return SignatureViews(loaded.dossier);
+  const std::set<std::string> branches = VisibleBranches(actor, loaded);
+  std::vector<ResultSignatureView> views;
+  for (ResultSignatureView& view : SignatureViews(loaded.workflow->workflow, loaded.dossier)) {
+    // Another agency's staff see the dossier's signatures and their branch's.
+    if (!view.evidence.branch.empty() && branches.count(view.evidence.branch) == 0) continue;
+    views.push_back(std::move(view));
+  }
+  return views;
 }
 
 Result<std::string> DossierService::SignatureBytes(const Actor& actor, const std::string& code,
                                                    const std::string& signature_id) {
   ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, code));
   const std::vector<SignatureEvidence>& signatures = loaded.dossier.result_signatures;
+  const std::set<std::string> branches = VisibleBranches(actor, loaded);
   const bool recorded =
-      std::any_of(signatures.begin(), signatures.end(),
-                  [&](const SignatureEvidence& s) { return s.signature_id == signature_id; });
+      std::any_of(signatures.begin(), signatures.end(), [&](const SignatureEvidence& s) {
+        return s.signature_id == signature_id && (s.branch.empty() || branches.count(s.branch) > 0);
+      });
   if (!recorded || signature_id.empty()) {
     return Error(ErrorCode::kNotFound, "dossier " + code + " has no signature " + signature_id,
                  ErrorReason::kSignatureNotFound);
@@ -739,23 +766,34 @@ Result<PublishedResultCheck> DossierService::VerifyPublishedResult(std::string_v
                    store_.ListDossiersReferencing(id, kMaxCandidates));
   for (const DossierSummary& summary : candidates) {
     ASSIGN_OR_RETURN(Dossier dossier, store_.GetDossier(summary.code));
-    if (dossier.result_document != id) continue;
+    Result<std::shared_ptr<const RunnableWorkflow>> workflow =
+        catalog_.Get(dossier.procedure_code, dossier.definition_version);
+    if (!workflow.ok()) continue;
+    // The dossier's result, or one of its branches' sub-results.
     PublishedResultCheck check;
-    for (ResultSignatureView& view : SignatureViews(dossier)) {
-      if (view.covers_current_result) check.signatures.push_back(std::move(view));
+    for (ResultSignatureView& view : SignatureViews((*workflow)->workflow, dossier)) {
+      if (view.covers_current_result && view.evidence.document_id == id) {
+        check.signatures.push_back(std::move(view));
+      }
     }
     if (check.signatures.empty()) continue;
     check.all_valid = std::all_of(check.signatures.begin(), check.signatures.end(),
                                   [](const ResultSignatureView& v) { return v.status == "valid"; });
     check.dossier_code = dossier.code;
+    // A branch's sub-result was issued by the agency that handled the branch.
     check.agency = dossier.agency;
-    check.procedure_code = dossier.procedure_code;
-    Result<std::shared_ptr<const RunnableWorkflow>> workflow =
-        catalog_.Get(dossier.procedure_code, dossier.definition_version);
-    if (workflow.ok()) {
-      check.procedure_name = (*workflow)->workflow.procedure.name;
-      check.result_kind = (*workflow)->workflow.procedure.result_kind;
+    const std::string& branch = check.signatures.front().evidence.branch;
+    if (!branch.empty()) {
+      if (const std::optional<ForkRun> run = LatestForkRun((*workflow)->workflow, dossier)) {
+        const BranchPositions positions = BranchPositionsIn(dossier, *run);
+        if (auto at = positions.find(branch); at != positions.end()) {
+          check.agency = HandlingAgency((*workflow)->workflow, dossier, at->second.state);
+        }
+      }
     }
+    check.procedure_code = dossier.procedure_code;
+    check.procedure_name = (*workflow)->workflow.procedure.name;
+    check.result_kind = (*workflow)->workflow.procedure.result_kind;
     return check;
   }
   return unknown;
@@ -813,13 +851,16 @@ Result<std::vector<std::string>> DossierService::CheckDocumentsUsable(const Acto
                                                                       const Dossier* before) {
   std::vector<std::string> reused;
   std::vector<FieldError> unusable;
+  const std::vector<std::string> branch_results =
+      before != nullptr ? AttachedBranchResults(*before) : std::vector<std::string>();
   for (const auto& [pointer, id] : named) {
     if (before != nullptr) {
       const bool attached =
           std::any_of(before->documents.begin(), before->documents.end(),
                       // Not [&]: clang 14 cannot capture a structured binding.
                       [&id = id](const auto& entry) { return entry.second == id; }) ||
-          before->result_document == id;
+          before->result_document == id ||
+          std::find(branch_results.begin(), branch_results.end(), id) != branch_results.end();
       if (attached) continue;
     }
     ASSIGN_OR_RETURN(bool uploaded, store_.IsDocumentUploader(id, actor.user_id));
@@ -851,11 +892,12 @@ Result<bool> DossierService::IsResultIssuedTo(const Actor& actor, const std::str
   for (const DossierSummary& summary : referencing) {
     if (summary.applicant_id != actor.user_id) continue;
     ASSIGN_OR_RETURN(Dossier dossier, store_.GetDossier(summary.code));
-    // Issued: the current result of a dossier that carries a signature on it.
-    if (dossier.result_document != id) continue;
-    for (const SignatureEvidence& signature : dossier.result_signatures) {
-      if (signature.document_id == id) return true;
-    }
+    Result<std::shared_ptr<const RunnableWorkflow>> workflow =
+        catalog_.Get(dossier.procedure_code, dossier.definition_version);
+    if (!workflow.ok()) continue;
+    // Issued: the current result, or a branch's sub-result, of a dossier
+    // that carries a signature on it.
+    if (IsSignedCurrentResult((*workflow)->workflow, dossier, id)) return true;
   }
   return false;
 }
@@ -902,6 +944,22 @@ Result<DossierService::Loaded> DossierService::LoadVisible(const Actor& actor,
   return Loaded{std::move(dossier).value(), std::move(workflow)};
 }
 
+std::set<std::string> DossierService::VisibleBranches(const Actor& actor, const Loaded& loaded) {
+  std::set<std::string> visible;
+  const Workflow& workflow = loaded.workflow->workflow;
+  const std::optional<ForkRun> run = LatestForkRun(workflow, loaded.dossier);
+  if (!run) return visible;
+  const bool sees_every_branch =
+      actor.HasRole(kSystemRole) || IsApplicantOnly(actor) || actor.agency == loaded.dossier.agency;
+  for (const auto& [branch, position] : BranchPositionsIn(loaded.dossier, *run)) {
+    if (sees_every_branch ||
+        HandlingAgency(workflow, loaded.dossier, position.state) == actor.agency) {
+      visible.insert(branch);
+    }
+  }
+  return visible;
+}
+
 DossierView DossierService::ViewOf(const Actor& actor, Loaded loaded) const {
   DossierView view;
   const RunnableWorkflow& runnable = *loaded.workflow;
@@ -917,18 +975,17 @@ DossierView DossierService::ViewOf(const Actor& actor, Loaded loaded) const {
         automatic->name, reason.value_or("not performed yet; the timer sweep retries it")};
   }
   // Staff of an agency that handles branches only see their own branches.
-  const bool sees_every_branch =
-      actor.HasRole(kSystemRole) || IsApplicantOnly(actor) || actor.agency == loaded.dossier.agency;
-  for (auto& [branch, position] : BranchPositionsOf(runnable.workflow, loaded.dossier)) {
-    if (sees_every_branch ||
-        HandlingAgency(runnable.workflow, loaded.dossier, position.state) == actor.agency) {
-      view.branches.emplace(branch, std::move(position));
+  if (const std::optional<ForkRun> run = LatestForkRun(runnable.workflow, loaded.dossier)) {
+    const std::set<std::string> visible = VisibleBranches(actor, loaded);
+    for (auto& [branch, position] : BranchPositionsIn(loaded.dossier, *run)) {
+      if (visible.count(branch) > 0) view.branches.emplace(branch, std::move(position));
     }
-  }
-  if (!view.branches.empty()) {
+    for (auto& [branch, result] : BranchResultsIn(loaded.dossier, *run)) {
+      if (visible.count(branch) > 0) view.branch_results.emplace(branch, std::move(result));
+    }
     for (auto& [branch, time] :
          BranchTimes(calendar_, runnable.workflow, loaded.dossier, clock_.Now())) {
-      if (view.branches.count(branch) > 0) view.branch_times.emplace(branch, time);
+      if (visible.count(branch) > 0) view.branch_times.emplace(branch, time);
     }
   }
   view.fully_online = JudgeFullyOnline(runnable.workflow, loaded.dossier);

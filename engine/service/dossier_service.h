@@ -17,6 +17,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,12 +58,14 @@ struct DossierView {
   FullyOnlineVerdict fully_online;
   DossierTimeliness timeliness;
   std::optional<WorkingTimeLeft> time_left;  // TimeLeftOn its legal clock, now
-  // Where the branches of the dossier's fork stand (fork.h), as far as the
-  // actor may see them: all for the applicant and the receiving agency, only
-  // the ones their agency handles for the staff of another agency.
+  // Where the branches of the dossier's latest fork run stand (fork.h:
+  // running, or as they ended once joined), as far as the actor may see them
+  // (VisibleBranches).
   BranchPositions branches;
   // The same branches on their own agency's time (BranchTimes, legal_clock.h).
   std::map<std::string, BranchTime> branch_times;
+  // The sub-result each of them attached (BranchResultsIn, fork.h).
+  std::map<std::string, BranchResult> branch_results;
 };
 
 // One dossier of a work queue, with what makes it stand out: the engine
@@ -123,7 +126,7 @@ struct ResultSignatureView {
 // dossier, agency and procedure and nothing about the applicant.
 struct PublishedResultCheck {
   std::string dossier_code;
-  std::string agency;
+  std::string agency;  // that issued it: the branch's for a branch's sub-result
   std::string procedure_code;
   std::string procedure_name;
   std::string result_kind;
@@ -316,8 +319,13 @@ class DossierService {
   };
   Result<Loaded> LoadVisible(const Actor& actor, const std::string& code);
   DossierView ViewOf(const Actor& actor, Loaded loaded) const;
-  // True when `id` is the signed current result of a dossier `actor` (an
-  // applicant) owns.
+  // The branches of the dossier's latest fork run (fork.h) `actor` may see:
+  // all for the engine, the applicant and the receiving agency's staff; for
+  // another agency's staff, those it handles (HandlingAgency of where each
+  // stands). Empty when the dossier never forked.
+  static std::set<std::string> VisibleBranches(const Actor& actor, const Loaded& loaded);
+  // True when `id` is the signed current result, or a branch's signed
+  // sub-result, of a dossier `actor` (an applicant) owns.
   Result<bool> IsResultIssuedTo(const Actor& actor, const std::string& id);
   // See Submit: checks the documents named, each with its pointer into the
   // request, e.g. {"/documents/declaration", ID} (`before` may be null).
@@ -352,8 +360,11 @@ class DossierService {
   Status CommitAccepted(const Dossier& before, const Transition& transition,
                         const Workflow& workflow, std::vector<NewDocument> documents,
                         std::optional<PaymentRecord> payment = std::nullopt);
-  // The signature in `value` over the dossier's result, checked.
-  Result<AcceptedSignature> AcceptSignature(const Actor& actor, const Dossier& dossier,
+  // The signature in `value` over the result it must cover, checked: the
+  // sub-result of `branch` (fork.h) for a branch's action, else the
+  // dossier's result.
+  Result<AcceptedSignature> AcceptSignature(const Actor& actor, const Workflow& workflow,
+                                            const Dossier& dossier, const std::string& branch,
                                             const std::string& value);
   // Runs the automatic actions of the dossier's state until none applies or
   // one cannot be performed; returns the dossier as it is then, with the
@@ -364,7 +375,7 @@ class DossierService {
   // Why `automatic` cannot run on `dossier` before trying it, if known.
   std::optional<std::string> AutomaticBlocker(const Action& automatic,
                                               const Dossier& dossier) const;
-  std::vector<ResultSignatureView> SignatureViews(const Dossier& dossier);
+  std::vector<ResultSignatureView> SignatureViews(const Workflow& workflow, const Dossier& dossier);
 
   DossierStore& store_;
   WorkflowCatalog& catalog_;

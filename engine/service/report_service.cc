@@ -78,6 +78,12 @@ Result<ReportSummary> ReportService::Summary(const Actor& actor, const ReportReq
   for (const ReportGroup& group : groups)
     summary.groups.push_back(GroupOf(group.key, group.counts));
   summary.total = GroupOf("total", SumCounts(groups));
+  BranchReportQuery branch_query{scope.agency, scope.procedure_code, query.from, query.to,
+                                 query.now};
+  ASSIGN_OR_RETURN(summary.branch_work.counts, store_.AggregateBranchReport(branch_query));
+  const BranchReportCounts& work = summary.branch_work.counts;
+  summary.branch_work.on_time =
+      Rate(work.finished_on_time + work.in_progress_on_time, work.branches);
   return summary;
 }
 

@@ -3,7 +3,7 @@
 // Two reports over the report facts the store keeps with every dossier
 // (report_facts.h, report_query.h):
 //  - Summary: counts per procedure, agency or month of submission, with
-//    rates;
+//    rates, and the agency's work on fork branches by its own time;
 //  - Scorecard: the national index components the engine has data for
 //    (national_index.h), with their formula inputs.
 //
@@ -65,11 +65,22 @@ struct ReportScope {
   Instant generated_at;  // "now" for in-progress dossiers
 };
 
+// The fork branches (fork.h) the agency handled on dossiers of any agency
+// (its own included), judged on its own time only: those started in the
+// period, of the procedure if one is named.
+struct BranchWork {
+  BranchReportCounts counts;
+  // (finished_on_time + in_progress_on_time) / branches, rounded to 4
+  // decimals; empty without branches.
+  std::optional<double> on_time;
+};
+
 struct ReportSummary {
   ReportScope scope;
   ReportGroupBy group_by = ReportGroupBy::kProcedure;
   std::vector<ReportSummaryGroup> groups;  // by key
   ReportSummaryGroup total;                // key "total"
+  BranchWork branch_work;
 };
 
 struct Scorecard {

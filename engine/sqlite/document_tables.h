@@ -65,7 +65,7 @@ class KnownDocumentReferences {
 Status CheckSignaturesUnused(SqliteConnection& db, const KnownDocumentReferences& known,
                              const Dossier& dossier);
 
-// Records that `dossier` names its documents, result and result signatures.
+// Records the documents `dossier` references (ReferencedDocumentIds, store.h).
 Status ReferenceDocuments(SqliteConnection& db, KnownDocumentReferences& known,
                           const Dossier& dossier);
 

@@ -309,6 +309,88 @@ Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts) {
   return AddToRollup(db, key, added);
 }
 
+Status WriteBranchReportFacts(SqliteConnection& db, const std::vector<BranchReportFacts>& rows) {
+  if (rows.empty()) return Status();
+  {
+    ASSIGN_OR_RETURN(SqliteStatement * remove,
+                     db.Prepare("DELETE FROM report_branch_facts WHERE dossier_code = ?1"));
+    StatementReset reset(remove);
+    remove->BindTextNoCopy(1, rows.front().dossier_code);
+    RETURN_IF_ERROR(remove->Run());
+  }
+  ASSIGN_OR_RETURN(SqliteStatement * insert,
+                   db.Prepare("INSERT INTO report_branch_facts (agency, started_at, dossier_code, "
+                              "branch, procedure_code, finished_at, outcome, due_at, late) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+  for (const BranchReportFacts& facts : rows) {
+    StatementReset reset(insert);
+    insert->BindTextNoCopy(1, facts.agency);
+    insert->BindInt(2, ToSeconds(facts.started_at));
+    insert->BindTextNoCopy(3, facts.dossier_code);
+    insert->BindTextNoCopy(4, facts.branch);
+    insert->BindTextNoCopy(5, facts.procedure_code);
+    if (facts.finished_at) {
+      insert->BindInt(6, ToSeconds(*facts.finished_at));
+    } else {
+      insert->BindNull(6);
+    }
+    if (facts.outcome) {
+      insert->BindText(7, ReportOutcomeName(*facts.outcome));
+    } else {
+      insert->BindNull(7);
+    }
+    if (facts.due_at) {
+      insert->BindInt(8, ToSeconds(*facts.due_at));
+    } else {
+      insert->BindNull(8);
+    }
+    insert->BindInt(9, facts.late ? 1 : 0);
+    RETURN_IF_ERROR(insert->Run());
+  }
+  return Status();
+}
+
+Result<BranchReportCounts> QueryBranchReport(SqliteConnection& db, const BranchReportQuery& query) {
+  // CountBranchFacts, column by column; ?4 is "now".
+  constexpr const char* kOverdue = "(late = 1 OR (due_at IS NOT NULL AND due_at < ?4))";
+  static const std::string sql =
+      std::string(
+          "SELECT COUNT(*), "
+          "COALESCE(SUM(finished_at IS NOT NULL), 0), "
+          "COALESCE(SUM(finished_at IS NOT NULL AND late = 0), 0), "
+          "COALESCE(SUM(finished_at IS NOT NULL AND late = 1), 0), "
+          "COALESCE(SUM(finished_at IS NULL AND NOT ") +
+      kOverdue + "), 0), COALESCE(SUM(finished_at IS NULL AND " + kOverdue +
+      "), 0), "
+      "COALESCE(SUM(outcome = 'approved'), 0), COALESCE(SUM(outcome = 'refused'), 0) "
+      "FROM report_branch_facts WHERE agency = ?1 AND started_at >= ?2 AND started_at < ?3 "
+      "AND (?5 IS NULL OR procedure_code = ?5)";
+  ASSIGN_OR_RETURN(SqliteStatement * stmt, db.Prepare(sql));
+  StatementReset reset(stmt);
+  stmt->BindTextNoCopy(1, query.agency);
+  stmt->BindInt(2, ToSeconds(query.from));
+  stmt->BindInt(3, ToSeconds(query.to));
+  stmt->BindInt(4, ToSeconds(query.now));
+  if (query.procedure_code) {
+    stmt->BindTextNoCopy(5, *query.procedure_code);
+  } else {
+    stmt->BindNull(5);
+  }
+  ASSIGN_OR_RETURN(bool row, stmt->Step());
+  BranchReportCounts counts;
+  if (!row) return counts;
+  std::int64_t* const columns[] = {&counts.branches,
+                                   &counts.finished,
+                                   &counts.finished_on_time,
+                                   &counts.finished_late,
+                                   &counts.in_progress_on_time,
+                                   &counts.in_progress_overdue,
+                                   &counts.approved,
+                                   &counts.refused};
+  for (int i = 0; i < 8; ++i) *columns[i] = stmt->ColumnInt(i);
+  return counts;
+}
+
 Status EnsureReportRollup(SqliteConnection& db) {
   // The usual case, a rollup already there, takes no write lock.
   ASSIGN_OR_RETURN(std::string rolled_up,

@@ -1,12 +1,15 @@
 // report_tables.h: the SQLite side of reports (report_facts.h,
 // report_query.h): one facts row per dossier, and counts pre-summed per day.
 //
-// Tables (migrations 0006 and 0008):
+// Tables (migrations 0006, 0008 and 0019):
 //  - report_facts: one row per dossier, its latest ReportFacts;
 //  - report_daily: CountSettledFacts summed per agency, procedure, month of
 //    submission and "bucket" (the UTC day of submission, submitted_at / 86400).
 //    It is kept in step with report_facts in the same transaction, so that a
-//    report over a year reads a few hundred rows instead of every dossier.
+//    report over a year reads a few hundred rows instead of every dossier;
+//  - report_branch_facts: one row per fork branch of a dossier, by the
+//    agency that handled it (BranchReportFacts), counted row by row: branches
+//    are a small share of all dossiers.
 //
 // A report over [from, to) reads:
 //  - report_daily for the whole buckets inside [from, to);
@@ -41,6 +44,12 @@ Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts);
 // Runs its own write transaction.
 Status EnsureReportRollup(SqliteConnection& db);
 
+// Replaces the branch report rows of the dossier `rows` name (all the same
+// one, non-empty) with `rows`, in the caller's write transaction.
+Status WriteBranchReportFacts(SqliteConnection& db, const std::vector<BranchReportFacts>& rows);
+// CountBranchFacts over the branch rows matching `query`, in SQL, in the
+// caller's read transaction. `query.to > query.from` is the caller's check.
+Result<BranchReportCounts> QueryBranchReport(SqliteConnection& db, const BranchReportQuery& query);
 // One ReportGroup per group key with at least one dossier, by key, in the
 // caller's read transaction. `query.to > query.from` is the caller's check.
 Result<std::vector<ReportGroup>> QueryReport(SqliteConnection& db, const ReportQuery& query);

@@ -224,6 +224,7 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
     if (commit.facts) {
       RETURN_IF_ERROR(WriteReportFacts(db, *commit.facts));
     }
+    RETURN_IF_ERROR(WriteBranchReportFacts(db, commit.branch_facts));
     return InsertOutbox(db, commit.outbox, outbox_payloads, after.agency, commit.event->at);
   });
   if (committed.ok()) {
@@ -346,6 +347,11 @@ Result<OutboxPruned> SqliteStore::DoPruneOutbox(const OutboxPruning& pruning) {
 Result<std::vector<ReportGroup>> SqliteStore::DoAggregateReport(const ReportQuery& query) {
   return impl_->Read<std::vector<ReportGroup>>(
       [&](SqliteConnection& db) { return QueryReport(db, query); });
+}
+
+Result<BranchReportCounts> SqliteStore::DoAggregateBranchReport(const BranchReportQuery& query) {
+  return impl_->Read<BranchReportCounts>(
+      [&](SqliteConnection& db) { return QueryBranchReport(db, query); });
 }
 
 Result<std::vector<std::string>> SqliteStore::DoListDossiersWithoutFacts(

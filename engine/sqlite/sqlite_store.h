@@ -143,6 +143,7 @@ class SqliteStore final : public DossierStore, public IdempotencyStore, public F
   Result<OutboxPruned> DoPruneOutbox(const OutboxPruning& pruning) override;
   Result<std::int64_t> DoOutboxPrunedThrough() override;
   Result<std::vector<ReportGroup>> DoAggregateReport(const ReportQuery& query) override;
+  Result<BranchReportCounts> DoAggregateBranchReport(const BranchReportQuery& query) override;
   Result<std::vector<std::string>> DoListDossiersWithoutFacts(const std::string& after_code,
                                                               int limit) override;
   Result<bool> DoAddMissingReportFacts(const ReportFacts& facts) override;

@@ -93,11 +93,7 @@ Result<std::int64_t> MemoryStore::DoNextDossierSequence(const std::string& agenc
 }
 
 void MemoryStore::ReferenceDocumentsLocked(const Dossier& dossier) {
-  for (const auto& [key, id] : dossier.documents) references_[id].insert(dossier.code);
-  if (dossier.result_document) references_[*dossier.result_document].insert(dossier.code);
-  for (const SignatureEvidence& signature : dossier.result_signatures) {
-    if (!signature.signature_id.empty()) references_[signature.signature_id].insert(dossier.code);
-  }
+  for (const std::string& id : ReferencedDocumentIds(dossier)) references_[id].insert(dossier.code);
 }
 
 bool MemoryStore::DocumentIdMatches(const DocumentInfo& info, std::string_view bytes) const {
@@ -194,7 +190,19 @@ Status MemoryStore::DoCommitTransition(const TransitionCommit& commit) {
   ReferenceDocumentsLocked(after);
   AppendOutboxLocked(commit.outbox, after.agency, commit.event->at);
   if (commit.facts) report_facts_[after.code] = *commit.facts;
+  if (!commit.branch_facts.empty()) branch_facts_[after.code] = commit.branch_facts;
   return Status();
+}
+
+Result<BranchReportCounts> MemoryStore::DoAggregateBranchReport(const BranchReportQuery& query) {
+  std::lock_guard lock(mutex_);
+  BranchReportCounts counts;
+  for (const auto& [code, rows] : branch_facts_) {
+    for (const BranchReportFacts& facts : rows) {
+      if (MatchesBranchReportQuery(facts, query)) CountBranchFacts(facts, query.now, counts);
+    }
+  }
+  return counts;
 }
 
 Result<std::vector<ReportGroup>> MemoryStore::DoAggregateReport(const ReportQuery& query) {

@@ -106,6 +106,7 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   Result<OutboxPruned> DoPruneOutbox(const OutboxPruning& pruning) override;
   Result<std::int64_t> DoOutboxPrunedThrough() override;
   Result<std::vector<ReportGroup>> DoAggregateReport(const ReportQuery& query) override;
+  Result<BranchReportCounts> DoAggregateBranchReport(const BranchReportQuery& query) override;
   Result<std::vector<std::string>> DoListDossiersWithoutFacts(const std::string& after_code,
                                                               int limit) override;
   Result<bool> DoAddMissingReportFacts(const ReportFacts& facts) override;
@@ -159,6 +160,7 @@ class MemoryStore final : public DossierStore, public IdempotencyStore, public F
   std::map<std::string, std::set<std::string>> references_;             // document -> dossier codes
   std::map<std::pair<std::string, std::string>, IdempotencyRecord> idempotency_;  // (user, key)
   std::map<std::string, ReportFacts> report_facts_;                               // by dossier code
+  std::map<std::string, std::vector<BranchReportFacts>> branch_facts_;            // by dossier code
 };
 
 }  // namespace motcua

@@ -47,11 +47,12 @@ function binary() {
 
 // Starts motcua; `users` get bearer tokens ({user_id, roles, agency?, name});
 // `serveArgs` go to `motcua serve` after the defaults.
-export async function startStack({ users = [kCitizenA, kCitizenB, kClerk], serveArgs = [] } = {}) {
+export async function startStack({ users = [kCitizenA, kCitizenB, kClerk], serveArgs = [], signers = [] } = {}) {
   const motcua = binary();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'motcua-web-'));
   const db = path.join(dir, 'motcua.db');
-  await run(motcua, ['pki', 'demo', '--out', path.join(dir, 'pki')]);
+  // `signers`: user ids that get a demo certificate of their own besides leader1.
+  await run(motcua, ['pki', 'demo', '--out', path.join(dir, 'pki'), ...(signers.length ? ['--signers', signers.join(',')] : [])]);
   const tokens = {};
   for (const user of users) {
     const args = ['token', 'create', '--db', db, '--user', user.user_id, '--roles', user.roles.join(','), '--name', user.name];
@@ -202,9 +203,11 @@ export async function signAsLeader(stack, file) {
   return readFile(await signWithMotcua(stack, file));
 }
 
-// `motcua sign` of `file` with the demo PKI's leader key; the .p7s's path.
-export async function signWithMotcua(stack, file) {
+// `motcua sign` of `file` with the demo PKI's leader key, or the key of
+// `signer` (one of startStack's `signers`); the .p7s's path.
+export async function signWithMotcua(stack, file, signer = null) {
   const out = `${file}.p7s`;
-  await run(binary(), ['sign', '--key', stack.pki('leader.key'), '--cert', stack.pki('leader.pem'), '--chain', stack.pki('chain.pem'), '--in', file, '--out', out]);
+  const name = signer ? `signer-${signer}` : 'leader';
+  await run(binary(), ['sign', '--key', stack.pki(`${name}.key`), '--cert', stack.pki(`${name}.pem`), '--chain', stack.pki('chain.pem'), '--in', file, '--out', out]);
   return out;
 }

@@ -2,7 +2,8 @@
 // national service index scorecard (GET /v1/reports/scorecard) with each
 // component's formula and inputs, the on-time, online and online-payment
 // rates by month (GET /v1/reports/summary?group_by=month) as bar charts,
-// and both as CSV (the same routes with Accept: text/csv).
+// the agency's inter-agency branch work on its own time, and both reports as
+// CSV (the same routes with Accept: text/csv).
 
 import { html, useState } from '/web/lib/html.js';
 import { api, getJson } from '/web/lib/api.js';
@@ -64,6 +65,25 @@ function MonthlyCharts({ summary }) {
   </section>`;
 }
 
+// The inter-agency branches this agency handled on any agency's dossiers,
+// judged on its own time only (the summary's branch_work). Renders nothing
+// for an agency that handled none.
+function BranchWork({ summary }) {
+  const work = summary.branch_work;
+  if (!work || work.counts.branches === 0) return null;
+  const c = work.counts;
+  return html`<section class="panel" aria-labelledby="branch-work-heading">
+    <h2 id="branch-work-heading">${t('admin.branch_work')}</h2>
+    <p class="muted">${t('admin.branch_work_explain')}</p>
+    <p><strong>${t('admin.rate_on_time')}: ${percent(work.rates.on_time)}</strong></p>
+    <dl class="inputs" data-branch-work>
+      ${[['branches', c.branches], ['finished_on_time', c.finished_on_time], ['finished_late', c.finished_late],
+        ['in_progress_on_time', c.in_progress_on_time], ['in_progress_overdue', c.in_progress_overdue]]
+        .map(([name, value]) => html`<div data-count=${name}><dt>${t(`admin.branch_${name}`)}</dt><dd>${value}</dd></div>`)}
+    </dl>
+  </section>`;
+}
+
 export function ReportsPage() {
   const [from, setFrom] = useState(defaultFrom());
   const [to, setTo] = useState('');
@@ -96,6 +116,7 @@ export function ReportsPage() {
     </div>
     <${ProblemAlert} error=${failure} />
     ${loaded.loading && !loaded.data ? html`<${Loading} />` : loaded.error ? html`<${LoadFailure} error=${loaded.error} />` :
-      html`<${Scorecard} scorecard=${loaded.data.scorecard} /><${MonthlyCharts} summary=${loaded.data.summary} />`}
+      html`<${Scorecard} scorecard=${loaded.data.scorecard} /><${MonthlyCharts} summary=${loaded.data.summary} />
+        <${BranchWork} summary=${loaded.data.summary} />`}
   </section>`;
 }

@@ -123,14 +123,19 @@ function ActionForm({ dossier, action, onDone, onStale }) {
     }
   };
 
+  // A branch's action signs its branch's own result; any other, the dossier's.
+  const branch = action.branch ? (dossier.branches ?? []).find((b) => b.id === action.branch) : null;
+  const toSign = !action.branch
+    ? `/v1/dossiers/${segment(dossier.code)}/result`
+    : branch?.result_document ? `/v1/documents/${segment(branch.result_document)}` : null;
   const check = failedCheck(failure);
   return html`<form class="action-form" onSubmit=${submit} aria-labelledby="action-form-heading">
     <h3 id="action-form-heading">${actionTitle(action)}</h3>
     ${check ? html`<${SignatureRefusal} error=${failure} />` : html`<${ProblemAlert} error=${failure} />`}
     ${inputs.has('signature') &&
     html`<${SigningSteps} code=${dossier.code} />
-      <p><a class="button button-secondary" href=${`/v1/dossiers/${segment(dossier.code)}/result`}
-        download=${`${dossier.code}.pdf`}>${t('leader.download_result')}</a></p>
+      ${toSign && html`<p><a class="button button-secondary" href=${toSign}
+        download=${`${dossier.code}${action.branch ? `-${action.branch}` : ''}.pdf`}>${t('leader.download_result')}</a></p>`}
       <${SignatureInput} id="action-signature" error=${errors['/signature']} onChange=${setSignature} />`}
     ${inputs.has('result_document') &&
     html`<${DocumentUpload} id="action-result" label=${t('clerk.result_document')} required

@@ -165,6 +165,8 @@ export function Branches({ branches }) {
         <span class="branch-step">${loc(branch.state_title, branch.state)}</span>
         <span class="muted">${t('branch.agency')}: ${branch.handling_agency}</span>
         ${branch.due_at && html`<span class="muted">${t('branch.due', { at: formatDateTime(branch.due_at) })}</span>`}
+        ${branch.result_document && html`<a href=${`/v1/documents/${encodeURIComponent(branch.result_document)}`}
+          download=${`${branch.id}.pdf`}>${t('branch.result')}</a>`}
       </li>`)}
     </ul>
   </section>`;

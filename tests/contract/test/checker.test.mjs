@@ -26,7 +26,7 @@ const dossier = () => ({
   procedure_title: { vi: 'Khai báo tạm vắng', en: 'Temporary absence declaration' },
   document_titles: {},
   actions: [{
-    name: 'withdraw', title: { vi: 'Rút hồ sơ', en: 'Withdraw the dossier' }, step: null,
+    name: 'withdraw', title: { vi: 'Rút hồ sơ', en: 'Withdraw the dossier' }, branch: null, step: null,
     requires: { comment: true, result_document: false, appointment_date: false, signature: false, documents: [], form_fields: [] },
   }],
   fee: { desk: 0, online: 0, awaiting_payment: false, paid: null },

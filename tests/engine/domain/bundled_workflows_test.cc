@@ -226,8 +226,23 @@ struct Harness {
         Actor staff = StaffFor(chosen->name);
         staff.agency = HandlingAgency(workflow, dossier, at.id);
         CHECK(staff.agency != kAgency);
-        dossier =
-            Apply(dossier, chosen->name, staff, {{"comment", "Checked against the registers"}});
+        // A branch's sub-result, attached by its officer and signed by its
+        // agency's leader.
+        json input = {{"comment", "Checked against the registers"}};
+        if (chosen->requirements.result_document) {
+          input["result_document"] =
+              FakeDocumentId(branch.id == fork_state->fork->branches[0].id ? '5' : '6');
+        }
+        std::optional<SignatureEvidence> signature;
+        if (chosen->requirements.result_signature) {
+          const std::optional<std::string> sub_result =
+              BranchResultDocument(workflow, dossier, branch.id);
+          REQUIRE_MESSAGE(sub_result.has_value(), file << ": " << chosen->name << " signs nothing");
+          signature =
+              SignatureEvidence{*sub_result,         "CN=Branch leader", "0B", FakeDocumentId('c'),
+                                FakeDocumentId('e'), std::nullopt,       false};
+        }
+        dossier = Apply(dossier, chosen->name, staff, input, signature);
       }
     }
     CHECK_FALSE(StateOf(dossier).fork.has_value());

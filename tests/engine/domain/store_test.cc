@@ -110,6 +110,9 @@ class RecordingStore final : public DossierStore, public FeedDeliveryStore {
   Result<std::vector<ReportGroup>> DoAggregateReport(const ReportQuery&) override {
     return Reached().error();
   }
+  Result<BranchReportCounts> DoAggregateBranchReport(const BranchReportQuery&) override {
+    return Reached().error();
+  }
   Result<std::vector<std::string>> DoListDossiersWithoutFacts(const std::string&,
                                                               int limit) override {
     return Reached(limit).error();

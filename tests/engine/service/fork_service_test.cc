@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <string>
 
 #include "engine/domain/agency_roles.h"
@@ -32,12 +33,36 @@ const Actor kPoliceOfficer{"police-1", {"residence_officer"}, kPolice};
 const Actor kPoliceOfficer2{"police-2", {"residence_officer"}, kPolice};
 const Actor kInsuranceOfficer{"bhxh-1", {"insurance_officer"}, kInsurance};
 
-// The birth group without the leader's signature (this service verifies
-// none): signing the birth certificate forks at once.
+// The birth group without signatures (this service verifies none): signing
+// the birth certificate forks at once, and each branch's officer ends it
+// without a sub-result for the branch's leader to sign.
 json UnsignedBirthGroup() {
   json workflow = LoadJson(kBirthGroupFile);
-  for (json& action : workflow.at("actions")) {
+  const std::set<std::string> signing_states{"residence_awaiting_signature",
+                                             "insurance_awaiting_signature"};
+  json& states = workflow.at("states");
+  states.erase(std::remove_if(states.begin(), states.end(),
+                              [&](const json& state) {
+                                return signing_states.count(state.at("id").get<std::string>()) > 0;
+                              }),
+               states.end());
+  json& actions = workflow.at("actions");
+  actions.erase(
+      std::remove_if(actions.begin(), actions.end(),
+                     [&](const json& action) {
+                       return signing_states.count(action.at("from").at(0).get<std::string>()) > 0;
+                     }),
+      actions.end());
+  for (json& action : actions) {
     if (action.at("name") == "sign_result") action.erase("requires");
+    if (action.at("name") == "register_residence") {
+      action["to"] = "residence_registered";
+      action.erase("requires");
+    }
+    if (action.at("name") == "issue_insurance_card") {
+      action["to"] = "insurance_card_issued";
+      action.erase("requires");
+    }
   }
   return workflow;
 }

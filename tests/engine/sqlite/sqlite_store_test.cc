@@ -198,6 +198,11 @@ const char* const kUndoFeedRetention =
     " BEGIN SELECT RAISE(ABORT, 'outbox rows are append-only'); END;"
     "DELETE FROM schema_migrations WHERE version = 18;";
 
+// Takes a database back to before 0019 (branch report facts).
+const char* const kUndoBranchReportFacts =
+    "DROP TABLE report_branch_facts;"
+    "DELETE FROM schema_migrations WHERE version = 19;";
+
 TEST_CASE("sqlite store: migration 0018 keeps every outbox row, and readers from 0 read them") {
   TempDirectory dir;
   {
@@ -206,6 +211,7 @@ TEST_CASE("sqlite store: migration 0018 keeps every outbox row, and readers from
   }
   {
     RawDatabase raw(dir.File("m.db"));
+    REQUIRE(raw.Exec(kUndoBranchReportFacts) == "");
     REQUIRE(raw.Exec(kUndoFeedRetention) == "");
     REQUIRE(raw.Exec("DELETE FROM outbox WHERE id = 1") == "outbox rows are append-only");
   }
@@ -218,6 +224,8 @@ TEST_CASE("sqlite store: migration 0018 keeps every outbox row, and readers from
   CHECK(raw.Query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox_no_delete'") == "0");
   CHECK(raw.Exec("DELETE FROM outbox WHERE id = 1").find("retention watermark") !=
         std::string::npos);
+  // 0019 ran after it: the branch report table is back, empty.
+  CHECK(raw.Query("SELECT COUNT(*) FROM report_branch_facts") == "0");
 }
 
 TEST_CASE("sqlite store: migration 0017 keeps each document reference once, without a rowid") {
@@ -232,6 +240,7 @@ TEST_CASE("sqlite store: migration 0017 keeps each document reference once, with
                      "INSERT INTO dossier_documents VALUES ('aa', 'D-1'), ('aa', 'D-2'),"
                      " ('bb', 'D-1');"
                      "DELETE FROM schema_migrations WHERE version = 17;") == "");
+    REQUIRE(raw.Exec(kUndoBranchReportFacts) == "");
     REQUIRE(raw.Exec(kUndoFeedRetention) == "");
     REQUIRE(raw.Query("SELECT COUNT(*) FROM sqlite_master"
                       " WHERE name = 'sqlite_autoindex_dossier_documents_1'") == "1");

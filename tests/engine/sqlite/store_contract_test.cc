@@ -1377,6 +1377,103 @@ TEST_CASE_TEMPLATE("store: report facts must name the dossier; a failed commit w
   CHECK(report->front().counts.finished == 1);
 }
 
+TEST_CASE_TEMPLATE("store: branch report facts count by the agency that handled each branch", F,
+                   STORE_TYPES) {
+  F f;
+  const std::string commune = "000.00.01.H26";
+  const std::string police = "000.00.21.H26";
+  const std::string insurance = "000.00.31.H26";
+  auto branch_row = [](const Dossier& d, const std::string& branch, const std::string& agency,
+                       Instant started) {
+    BranchReportFacts facts;
+    facts.dossier_code = d.code;
+    facts.branch = branch;
+    facts.agency = agency;
+    facts.procedure_code = d.procedure_code;
+    facts.started_at = started;
+    return facts;
+  };
+  auto counts_of = [&](const std::string& agency,
+                       std::optional<std::string> procedure = std::nullopt) {
+    BranchReportQuery query{agency, std::move(procedure), SampleTime(-86400),
+                            SampleTime(30 * 86400), SampleTime(10 * 86400)};
+    Result<BranchReportCounts> counts = f.store->AggregateBranchReport(query);
+    REQUIRE_MESSAGE(counts.ok(), counts.error().message());
+    return *counts;
+  };
+
+  // L-1: the police finished on time and approved; social insurance still
+  // runs, due before "now": overdue.
+  Dossier d1 = NewDossier("L-1", "001099000001", commune);
+  REQUIRE(f.store->CreateDossier(d1, {"clerk"}, 1).ok());
+  SampleTransition t1 = MoveTo(d1, "lienthong", SampleTime(3600));
+  DossierStore::TransitionCommit c1 = CommitOf(t1, 1);
+  BranchReportFacts residence = branch_row(d1, "residence", police, SampleTime(3600));
+  residence.finished_at = SampleTime(7200);
+  residence.outcome = ReportOutcome::kApproved;
+  BranchReportFacts card = branch_row(d1, "health_insurance", insurance, SampleTime(3600));
+  card.due_at = SampleTime(2 * 86400);
+  c1.branch_facts = {residence, card};
+  REQUIRE(f.store->CommitTransition(c1).ok());
+  // L-2: the police refused late; the card is on time, not due yet.
+  Dossier d2 = NewDossier("L-2", "001099000002", commune);
+  d2.procedure_code = "1.011537";
+  REQUIRE(f.store->CreateDossier(d2, {"clerk"}, 2).ok());
+  SampleTransition t2 = MoveTo(d2, "lienthong", SampleTime(86400));
+  DossierStore::TransitionCommit c2 = CommitOf(t2, 1);
+  BranchReportFacts refused = branch_row(d2, "residence_removal", police, SampleTime(86400));
+  refused.finished_at = SampleTime(5 * 86400);
+  refused.outcome = ReportOutcome::kRefused;
+  refused.late = true;
+  BranchReportFacts allowance = branch_row(d2, "funeral_allowance", insurance, SampleTime(86400));
+  allowance.due_at = SampleTime(20 * 86400);
+  c2.branch_facts = {refused, allowance};
+  REQUIRE(f.store->CommitTransition(c2).ok());
+
+  BranchReportCounts expected_police;
+  expected_police.branches = 2;
+  expected_police.finished = 2;
+  expected_police.finished_on_time = 1;
+  expected_police.finished_late = 1;
+  expected_police.approved = 1;
+  expected_police.refused = 1;
+  CHECK(counts_of(police) == expected_police);
+  BranchReportCounts expected_insurance;
+  expected_insurance.branches = 2;
+  expected_insurance.in_progress_on_time = 1;
+  expected_insurance.in_progress_overdue = 1;
+  CHECK(counts_of(insurance) == expected_insurance);
+  // The receiving agency handled no branch; a procedure narrows.
+  CHECK(counts_of(commune) == BranchReportCounts{});
+  CHECK(counts_of(police, "1.011537").branches == 1);
+
+  // A later transition replaces the dossier's rows: the card was issued on
+  // time. One without branch facts leaves them; facts of another dossier are
+  // refused and write nothing.
+  SampleTransition t3 = MoveTo(t1.after, "result_ready", SampleTime(86400));
+  DossierStore::TransitionCommit c3 = CommitOf(t3, 2);
+  card.finished_at = SampleTime(86400);
+  card.outcome = ReportOutcome::kApproved;
+  card.due_at.reset();
+  c3.branch_facts = {residence, card};
+  BranchReportFacts stray = branch_row(d2, "residence", police, SampleTime(3600));
+  DossierStore::TransitionCommit wrong = c3;
+  wrong.branch_facts.push_back(stray);
+  CHECK(f.store->CommitTransition(wrong).error().code() == ErrorCode::kInvalidArgument);
+  REQUIRE(f.store->CommitTransition(c3).ok());
+  SampleTransition t4 = MoveTo(t3.after, "returned", SampleTime(2 * 86400));
+  REQUIRE(f.store->CommitTransition(CommitOf(t4, 3)).ok());
+  expected_insurance.finished = 1;
+  expected_insurance.finished_on_time = 1;
+  expected_insurance.in_progress_overdue = 0;
+  expected_insurance.approved = 1;
+  CHECK(counts_of(insurance) == expected_insurance);
+  CHECK(counts_of(police) == expected_police);
+
+  BranchReportQuery backwards{police, std::nullopt, SampleTime(60), SampleTime(60), SampleTime()};
+  CHECK(f.store->AggregateBranchReport(backwards).error().code() == ErrorCode::kInvalidArgument);
+}
+
 TEST_CASE_TEMPLATE("store: missing report facts are listed and added, never replaced", F,
                    STORE_TYPES) {
   F f;

@@ -23,8 +23,8 @@ export const kAllUsers = [kCitizen, kClerk, kClerk2, kSpecialist, kLeader, kAdmi
 
 export { apiAs, open, seriousViolations, signWithMotcua } from '../harness.mjs';
 
-export function startStack(users = kAllUsers, serveArgs = []) {
-  return shared.startStack({ users, serveArgs });
+export function startStack(users = kAllUsers, serveArgs = [], signers = []) {
+  return shared.startStack({ users, serveArgs, signers });
 }
 
 // A page signed in as `user` (see the file comment), recording script
