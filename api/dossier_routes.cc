@@ -9,6 +9,7 @@
 
 #include "api/handler_support.h"
 #include "api/problem.h"
+#include "api/workflow_json.h"
 #include "engine/domain/agency_roles.h"
 #include "engine/domain/form_order.h"
 #include "engine/domain/identity.h"
@@ -31,10 +32,6 @@ json DeadlineJson(const Deadline& deadline) {
     return {{"same_day", true}, {"cutoff_minutes", deadline.cutoff_minutes}};
   }
   return {{"working_days", deadline.working_days}};
-}
-
-json NamesJson(const LocalizedText& names) {
-  return {{"vi", names.vi}, {"en", names.en}};
 }
 
 json ProcedureSummary(const RunnableWorkflow& runnable) {
@@ -140,26 +137,13 @@ json ActionTitleJson(const Workflow& workflow, const std::string& name) {
   return action != nullptr ? NamesJson(action->names) : NamesJson({name, name});
 }
 
-// The actions `names` (available now) with what a person must supply for each.
-json ActionsJson(const Workflow& workflow, const std::vector<std::string>& names) {
+// The actions `names` (available now) with what a person must supply for
+// each (WorkflowJson::actions).
+json ActionsJson(const WorkflowJson& rendered, const std::vector<std::string>& names) {
   json actions = json::array();
   for (const std::string& name : names) {
-    const Action* action = workflow.FindAction(name);
-    if (action == nullptr) continue;
-    const Requirements& needs = action->requirements;
-    actions.push_back(
-        {{"name", action->name},
-         {"title", NamesJson(action->names)},
-         {"branch", action->branch.empty() ? json() : json(action->branch)},
-         {"step",
-          action->step == ApplicantStep::kNone ? json() : json(ApplicantStepName(action->step))},
-         {"requires",
-          {{"comment", needs.comment},
-           {"result_document", needs.result_document},
-           {"appointment_date", needs.appointment_date},
-           {"signature", needs.result_signature},
-           {"documents", needs.documents},
-           {"form_fields", needs.form_fields}}}});
+    auto action = rendered.actions.find(name);
+    if (action != rendered.actions.end()) actions.push_back(action->second);
   }
   return actions;
 }
@@ -188,7 +172,7 @@ json TimeLeftJson(const std::optional<WorkingTimeLeft>& left) {
 
 // The branches of the dossier's latest fork run the viewer may see
 // (DossierView): running, or as they ended once joined.
-json BranchesJson(const DossierView& view) {
+json BranchesJson(const DossierView& view, const WorkflowJson& rendered) {
   const Workflow& workflow = view.workflow->workflow;
   json branches = json::array();
   for (const auto& [id, position] : view.branches) {
@@ -200,7 +184,7 @@ json BranchesJson(const DossierView& view) {
     branches.push_back(
         {{"id", id},
          {"state", position.state},
-         {"state_title", StateTitleJson(workflow, position.state)},
+         {"state_title", rendered.StateTitle(position.state)},
          {"handling_agency", HandlingAgency(workflow, view.dossier, position.state)},
          {"assignee", position.assignee ? json(*position.assignee) : json()},
          {"ended", ended},
@@ -216,6 +200,7 @@ json BranchesJson(const DossierView& view) {
 json DossierJson(const DossierView& view) {
   const Dossier& d = view.dossier;
   const Workflow& workflow = view.workflow->workflow;
+  const std::shared_ptr<const WorkflowJson> rendered = WorkflowJsonOf(view.workflow);
   const State* state = workflow.FindState(d.state);
   json reasons = json::array();
   for (const NotOnlineStep& step : view.fully_online.reasons) {
@@ -227,8 +212,7 @@ json DossierJson(const DossierView& view) {
   json document_titles = json::object();
   for (const auto& [key, id] : d.documents) {
     documents[key] = id;
-    const RequiredDocument* kind = workflow.procedure.FindDocument(key);
-    document_titles[key] = kind != nullptr ? NamesJson(kind->names) : NamesJson({key, key});
+    document_titles[key] = rendered->DocumentTitle(key);
   }
   json extensions = json::array();
   for (const Extension& e : d.clock.extensions) {
@@ -255,9 +239,9 @@ json DossierJson(const DossierView& view) {
       {"identity_data_fields", IdentityDataFields(d)},
       {"state", d.state},
       {"state_name", state != nullptr ? state->name : d.state},
-      {"state_title", StateTitleJson(workflow, d.state)},
-      {"branches", BranchesJson(view)},
-      {"procedure_title", NamesJson(workflow.procedure.names)},
+      {"state_title", rendered->StateTitle(d.state)},
+      {"branches", BranchesJson(view, *rendered)},
+      {"procedure_title", rendered->procedure_title},
       {"status", static_cast<int>(view.status)},
       {"version", d.version},
       {"assignee", d.assignee ? json(*d.assignee) : json()},
@@ -270,7 +254,7 @@ json DossierJson(const DossierView& view) {
       {"document_titles", document_titles},
       {"result_document", d.result_document ? json(*d.result_document) : json()},
       {"available_actions", view.available_actions},
-      {"actions", ActionsJson(workflow, view.available_actions)},
+      {"actions", ActionsJson(*rendered, view.available_actions)},
       {"fee", FeeJson(FeeStatusOf(workflow, d))},
       {"working_time_left", TimeLeftJson(view.time_left)},
       {"automatic_pending", view.automatic_pending

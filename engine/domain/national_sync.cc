@@ -117,9 +117,30 @@ std::optional<Instant> ReturnedAt(const Workflow& workflow, const Dossier& dossi
 }  // namespace
 
 std::string FormatNationalTime(Instant t) {
-  std::string text = FormatRfc3339DateTime(t, kHanoiOffset);  // "2026-11-20T08:00:00+07:00"
-  std::erase_if(text, [](char c) { return c < '0' || c > '9'; });
-  text.resize(14);  // without the offset's digits
+  // yyyyMMddHHmmss of the legal (UTC+7) wall clock, written digit by digit:
+  // every feed record carries several.
+  const auto local = std::chrono::floor<std::chrono::seconds>(t) + kHanoiOffset;
+  const auto day = std::chrono::floor<std::chrono::days>(local);
+  const std::chrono::year_month_day date{day};
+  const std::chrono::hh_mm_ss time{local - day};
+  std::string text(14, '0');
+  auto put = [&](std::size_t at, std::size_t width, long long value) {
+    for (std::size_t i = at + width; i-- > at; value /= 10)
+      text[i] = static_cast<char>('0' + value % 10);
+  };
+  const int year = static_cast<int>(date.year());
+  if (year < 0 || year > 9999) {  // never in practice: the digits of the RFC 3339 form
+    std::string digits = FormatRfc3339DateTime(t, kHanoiOffset);
+    std::erase_if(digits, [](char c) { return c < '0' || c > '9'; });
+    digits.resize(14);
+    return digits;
+  }
+  put(0, 4, year);
+  put(4, 2, static_cast<unsigned>(date.month()));
+  put(6, 2, static_cast<unsigned>(date.day()));
+  put(8, 2, time.hours().count());
+  put(10, 2, time.minutes().count());
+  put(12, 2, time.seconds().count());
   return text;
 }
 
