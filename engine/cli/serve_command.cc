@@ -9,8 +9,10 @@
 #include <condition_variable>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -510,6 +512,15 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   DossierService dossiers(**store, catalog, *calendar, clock, &signing->signing,
                           std::move(agencies));
   dossiers.SetProblemLog(logger.MessageWriter(LogLevel::kWarning, "dossiers"));
+  const std::string staff_agency = options->Get("admin-agency").value_or(kDefaultAdminAgency);
+  // The agencies the demo staff agency's inter-agency procedures hand
+  // branches to, for their demo officers and leaders.
+  std::map<std::string, std::string> demo_role_agencies;
+  for (const char* role : {kDemoResidencePoliceRole, kDemoSocialInsuranceRole}) {
+    if (std::optional<std::string> agency = agency_roles.Find(staff_agency, role)) {
+      demo_role_agencies.emplace(role, *agency);
+    }
+  }
   dossiers.SetAgencyRoles(std::move(agency_roles));
   PaymentService payments(dossiers, **store, std::move(gateway));
   DocumentService documents(
@@ -526,7 +537,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     demo = std::make_unique<DemoService>(
         DemoServices{**identities, sessions, dossiers, payments, token_crypto, clock},
         [key = **payment_secret](std::string_view body) { return HmacSha256Hex(key, body); },
-        options->Get("admin-agency").value_or(kDefaultAdminAgency));
+        staff_agency, demo_role_agencies);
     if (Status ensured = demo->EnsureAccounts(); !ensured.ok()) {
       return Fail(io, "demo accounts: " + ensured.error().message());
     }

@@ -17,8 +17,9 @@ Error NotADemoAccount(const std::string& user_id) {
 
 }  // namespace
 
-std::vector<DemoAccount> DemoAccountTable(const std::string& staff_agency) {
-  return {
+std::vector<DemoAccount> DemoAccountTable(const std::string& staff_agency,
+                                          const std::map<std::string, std::string>& role_agencies) {
+  std::vector<DemoAccount> accounts{
       {"001090000001", "Nguyễn Văn An", {kApplicantRole}, "", "Công dân", "Citizen"},
       {"demo-reception",
        "Phạm Văn Dũng",
@@ -51,6 +52,43 @@ std::vector<DemoAccount> DemoAccountTable(const std::string& staff_agency) {
        "Kiểm tra, giám sát",
        "Auditor"},
   };
+  if (role_agencies.empty()) return accounts;
+  accounts.push_back({"demo-civil-status",
+                      "Ngô Thị Hộ",
+                      {"civil_status_officer"},
+                      staff_agency,
+                      "Công chức tư pháp - hộ tịch (liên thông)",
+                      "Civil-status officer (inter-agency)"});
+  if (auto police = role_agencies.find(kDemoResidencePoliceRole); police != role_agencies.end()) {
+    accounts.push_back({"demo-police",
+                        "Đinh Văn Công",
+                        {"residence_officer"},
+                        police->second,
+                        "Công an xã: cán bộ đăng ký cư trú",
+                        "Commune police: residence officer"});
+    accounts.push_back({"demo-police-leader",
+                        "Hà Văn Trưởng",
+                        {"leader"},
+                        police->second,
+                        "Công an xã: lãnh đạo (ký số)",
+                        "Commune police: leader (signs)"});
+  }
+  if (auto insurance = role_agencies.find(kDemoSocialInsuranceRole);
+      insurance != role_agencies.end()) {
+    accounts.push_back({"demo-insurance",
+                        "Lý Thị Bảo",
+                        {"insurance_officer"},
+                        insurance->second,
+                        "Bảo hiểm xã hội: cán bộ cấp thẻ",
+                        "Social insurance: card officer"});
+    accounts.push_back({"demo-insurance-leader",
+                        "Phan Văn Hiểm",
+                        {"leader"},
+                        insurance->second,
+                        "Bảo hiểm xã hội: lãnh đạo (ký số)",
+                        "Social insurance: leader (signs)"});
+  }
+  return accounts;
 }
 
 Status DemoService::EnsureAccounts() {

@@ -38,6 +38,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,9 +63,21 @@ struct DemoAccount {
   std::string label_en;
 };
 
+// The agency roles of the bundled inter-agency (liên thông) procedures whose
+// agencies get demo staff of their own (see DemoAccountTable).
+inline constexpr const char* kDemoResidencePoliceRole = "residence_police";
+inline constexpr const char* kDemoSocialInsuranceRole = "social_insurance";
+
 // The demo accounts, their staff in `staff_agency`, in the order the
-// sign-in page lists them.
-std::vector<DemoAccount> DemoAccountTable(const std::string& staff_agency);
+// sign-in page lists them. When `role_agencies` names the agencies that
+// fill kDemoResidencePoliceRole or kDemoSocialInsuranceRole for the staff
+// agency (serve's --agency-roles), the staff agency also gets a
+// civil-status officer, and each of those agencies an officer
+// (residence_officer, insurance_officer) and a leader ("demo-police-leader",
+// "demo-insurance-leader": sign with `motcua pki demo --signers` of those
+// ids), so that a liên thông dossier can be walked through in the demo.
+std::vector<DemoAccount> DemoAccountTable(
+    const std::string& staff_agency, const std::map<std::string, std::string>& role_agencies = {});
 
 // A demo sign-in: the session's secret (for the cookie only) and the session
 // as GET /v1/session shows it.
@@ -88,11 +101,13 @@ struct DemoServices {
 
 class DemoService {
  public:
-  // `services` must outlive this; `staff_agency` is a well-formed agency id.
-  DemoService(DemoServices services, CallbackSigner sign_callback, std::string staff_agency)
+  // `services` must outlive this; `staff_agency` is a well-formed agency id,
+  // and so is every agency of `role_agencies` (DemoAccountTable).
+  DemoService(DemoServices services, CallbackSigner sign_callback, std::string staff_agency,
+              const std::map<std::string, std::string>& role_agencies = {})
       : services_(services),
         sign_callback_(std::move(sign_callback)),
-        accounts_(DemoAccountTable(staff_agency)) {}
+        accounts_(DemoAccountTable(staff_agency, role_agencies)) {}
 
   // Creates the missing demo accounts (see above). Store errors as they come.
   Status EnsureAccounts();

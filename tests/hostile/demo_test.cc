@@ -156,6 +156,27 @@ TEST_CASE("hostile demo: accounts made once, sign-in refusals, and a restart reu
   CHECK(second.Send("GET", "/v1/demo/accounts").Json().at("accounts").size() == 5);
 }
 
+TEST_CASE("hostile demo: with agency roles, the liên thông agencies' staff are demo accounts too") {
+  LiveServer server({"--demo", "--agency-roles",
+                     std::string(MOTCUA_SOURCE_DIR) + "/tools/agency-roles.example.json"});
+  const LiveReply listed = server.Send("GET", "/v1/demo/accounts");
+  REQUIRE(listed.status == 200);
+  std::map<std::string, json> by_id;
+  const json accounts = listed.Json().at("accounts");
+  for (const json& account : accounts) by_id[account.at("user_id")] = account;
+  REQUIRE(by_id.size() == 11);
+  for (const std::string& id : kDemoIds) CHECK(by_id.count(id) == 1);
+  // The example's "*" entry: the police 000.00.21.H26, social insurance 000.00.31.H26.
+  CHECK(by_id.at("demo-civil-status").at("agency") == kServedAgency);
+  CHECK(by_id.at("demo-civil-status").at("roles") == json{"civil_status_officer"});
+  CHECK(by_id.at("demo-police").at("agency") == "000.00.21.H26");
+  CHECK(by_id.at("demo-police-leader").at("roles") == json{"leader"});
+  CHECK(by_id.at("demo-insurance-leader").at("agency") == "000.00.31.H26");
+  // The police leader signs in like any demo account, at the police.
+  const LiveReply signed_in = DemoSignIn(server, {{"user_id", "demo-police-leader"}});
+  CHECK_MESSAGE(signed_in.status == 200, signed_in.body);
+}
+
 TEST_CASE("hostile demo: a demo session works, and the citizen pays online through the gateway") {
   LiveServer server({"--demo"});
   const Browser citizen = SignedIn(server, kCitizen);

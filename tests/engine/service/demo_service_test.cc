@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -56,6 +57,42 @@ TEST_CASE("demo accounts: one citizen and one member of staff per role, all vali
   CHECK(accounts[3].user_id == "leader1");
   CHECK(accounts[3].roles == std::vector<std::string>{"leader"});
   CHECK(accounts[3].agency == kAgency);
+}
+
+TEST_CASE("demo accounts: with the liên thông agencies, their officers and leaders join") {
+  const std::string police = "000.00.21.H26";
+  const std::string insurance = "000.00.31.H26";
+  const std::vector<DemoAccount> accounts = DemoAccountTable(
+      kAgency, {{kDemoResidencePoliceRole, police}, {kDemoSocialInsuranceRole, insurance}});
+  REQUIRE(accounts.size() == 11);
+  // The six of the plain table first, in their order.
+  const std::vector<DemoAccount> plain = DemoAccountTable(kAgency);
+  for (std::size_t i = 0; i < plain.size(); ++i) CHECK(accounts[i].user_id == plain[i].user_id);
+  std::set<std::string> ids;
+  for (const DemoAccount& account : accounts) {
+    CAPTURE(account.user_id);
+    CHECK(ids.insert(account.user_id).second);
+    const User user{account.user_id, account.name, account.roles, account.agency, {}, false, {}};
+    CHECK(ValidateUser(user).ok());
+  }
+  std::map<std::string, std::pair<std::string, std::string>> added;  // id -> role, agency
+  for (std::size_t i = plain.size(); i < accounts.size(); ++i) {
+    added[accounts[i].user_id] = {accounts[i].roles.front(), accounts[i].agency};
+  }
+  CHECK(added.at("demo-civil-status") ==
+        std::pair<std::string, std::string>{"civil_status_officer", kAgency});
+  CHECK(added.at("demo-police") ==
+        std::pair<std::string, std::string>{"residence_officer", police});
+  CHECK(added.at("demo-police-leader") == std::pair<std::string, std::string>{"leader", police});
+  CHECK(added.at("demo-insurance") ==
+        std::pair<std::string, std::string>{"insurance_officer", insurance});
+  CHECK(added.at("demo-insurance-leader") ==
+        std::pair<std::string, std::string>{"leader", insurance});
+  // Only the agencies given get staff.
+  const std::vector<DemoAccount> police_only =
+      DemoAccountTable(kAgency, {{kDemoResidencePoliceRole, police}});
+  CHECK(police_only.size() == 9);
+  CHECK(police_only.back().user_id == "demo-police-leader");
 }
 
 TEST_CASE("demo accounts: made once, enabled, existing users reused as they are") {
