@@ -207,6 +207,9 @@ Result<std::string> IssueCrl(const CertifiedKey& issuer,
   return ossl::BioContents(out.get());
 }
 
+namespace {
+
+// Whether `user_id` may name an extra demo signer (see MakeDemoPki).
 bool IsDemoSignerId(const std::string& user_id) {
   if (user_id.empty() || user_id.size() > 64 || user_id.front() == '.') return false;
   return std::all_of(user_id.begin(), user_id.end(), [](char c) {
@@ -214,6 +217,8 @@ bool IsDemoSignerId(const std::string& user_id) {
            c == '_' || c == '-';
   });
 }
+
+}  // namespace
 
 Result<DemoPki> MakeDemoPki(Instant now, const std::vector<std::string>& signers) {
   using std::chrono::days;

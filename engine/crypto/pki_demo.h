@@ -70,12 +70,10 @@ struct DemoPki {
   std::vector<std::pair<std::string, CertifiedKey>> signers;
 };
 
-// Whether `user_id` may name an extra demo signer: 1 to 64 of [A-Za-z0-9._-],
-// not starting with '.', so that it is a safe file name too.
-bool IsDemoSignerId(const std::string& user_id);
-
 // The demo hierarchy above, in memory, with a certificate for each of
-// `signers` (kInvalidArgument for an id IsDemoSignerId refuses, or a repeat).
+// `signers`. kInvalidArgument for a signer id that is not 1 to 64 of
+// [A-Za-z0-9._-] not starting with '.' (it names files too), or that repeats
+// another or the leader's.
 Result<DemoPki> MakeDemoPki(Instant now, const std::vector<std::string>& signers = {});
 
 // Writes the demo hierarchy to `dir` (created if missing): root-ca.pem,

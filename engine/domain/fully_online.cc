@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/domain/fork.h"
+#include "engine/domain/result_attachment.h"
 
 namespace motcua {
 namespace {
@@ -30,25 +31,11 @@ bool IssuesResult(const State& state) {
   return result_status && positive;
 }
 
-// True when some recorded signature covers the dossier's current result.
-bool ResultIsSigned(const Dossier& dossier) {
-  if (!dossier.result_document.has_value()) return false;
-  return std::any_of(dossier.result_signatures.begin(), dossier.result_signatures.end(),
-                     [&](const SignatureEvidence& signature) {
-                       return signature.branch.empty() &&
-                              signature.document_id == *dossier.result_document;
-                     });
-}
-
-// True when a recorded signature of `branch` covers `result`.
-bool BranchResultIsSigned(const Dossier& dossier, const std::string& branch,
-                          const std::optional<BranchResult>& result) {
-  if (!result) return false;
-  return std::any_of(dossier.result_signatures.begin(), dossier.result_signatures.end(),
-                     [&](const SignatureEvidence& signature) {
-                       return signature.branch == branch &&
-                              signature.document_id == result->document;
-                     });
+// True when a recorded signature of `branch` covers its current sub-result.
+bool IsBranchResultSigned(const Workflow& workflow, const Dossier& dossier,
+                          const std::string& branch) {
+  const std::optional<BranchResult> result = BranchResultOf(workflow, dossier, branch);
+  return result && HasSignatureOver(dossier, branch, result->document);
 }
 
 }  // namespace
@@ -117,7 +104,7 @@ FullyOnlineVerdict JudgeFullyOnline(const Workflow& workflow, const Dossier& dos
     const std::string branch = EventBranch(event);
     if (!branch.empty()) {
       if (reached != nullptr && IssuesResult(*reached) && branches_checked.insert(branch).second &&
-          !BranchResultIsSigned(dossier, branch, BranchResultOf(workflow, dossier, branch))) {
+          !IsBranchResultSigned(workflow, dossier, branch)) {
         verdict.reasons.push_back(
             {NotOnlineReason::kResultNotSigned, i,
              "The result of branch " + branch +
@@ -125,7 +112,7 @@ FullyOnlineVerdict JudgeFullyOnline(const Workflow& workflow, const Dossier& dos
       }
     } else if (!result_checked && reached != nullptr && IssuesResult(*reached)) {
       result_checked = true;
-      if (!ResultIsSigned(dossier)) {
+      if (!dossier.result_document || !HasSignatureOver(dossier, "", *dossier.result_document)) {
         verdict.reasons.push_back(
             {NotOnlineReason::kResultNotSigned, i,
              "The result carries no verified digital signature over the result document."});

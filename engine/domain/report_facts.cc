@@ -8,6 +8,7 @@
 #include "engine/domain/fork.h"
 #include "engine/domain/fully_online.h"
 #include "engine/domain/identity_claims.h"
+#include "engine/domain/result_attachment.h"
 #include "engine/domain/rfc3339.h"
 
 namespace motcua {
@@ -121,12 +122,7 @@ ReportFacts ComputeReportFacts(const Workflow& workflow, const Dossier& dossier,
 
   facts.has_result = dossier.result_document.has_value();
   facts.electronic_result =
-      facts.has_result &&
-      std::any_of(dossier.result_signatures.begin(), dossier.result_signatures.end(),
-                  [&](const SignatureEvidence& signature) {
-                    return signature.branch.empty() &&
-                           signature.document_id == *dossier.result_document;
-                  });
+      facts.has_result && HasSignatureOver(dossier, "", *dossier.result_document);
   facts.documents_total = static_cast<std::int64_t>(dossier.documents.size());
   facts.documents_digitized = facts.documents_total;  // see ReportFacts::documents_digitized
   facts.documents_reused = CountReused(dossier);

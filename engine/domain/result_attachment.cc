@@ -21,6 +21,14 @@ std::optional<Instant> ResultAttachedAt(const Dossier& dossier) {
   return std::nullopt;
 }
 
+bool HasSignatureOver(const Dossier& dossier, const std::string& branch,
+                      const std::string& document_id) {
+  return std::any_of(dossier.result_signatures.begin(), dossier.result_signatures.end(),
+                     [&](const SignatureEvidence& signature) {
+                       return signature.branch == branch && signature.document_id == document_id;
+                     });
+}
+
 bool CoversCurrentResult(const Workflow& workflow, const Dossier& dossier,
                          const SignatureEvidence& signature) {
   if (signature.branch.empty()) return dossier.result_document == signature.document_id;

@@ -33,6 +33,11 @@ namespace motcua {
 // hand).
 std::optional<Instant> ResultAttachedAt(const Dossier& dossier);
 
+// Whether a recorded signature (or seal) of `branch` (empty: the dossier's
+// own) covers `document_id`.
+bool HasSignatureOver(const Dossier& dossier, const std::string& branch,
+                      const std::string& document_id);
+
 // Whether `signature` covers the result it was made for as that result
 // stands now: the dossier's current result for a signature of the dossier,
 // its branch's current sub-result (BranchResultOf, fork.h) for a branch's.

@@ -944,18 +944,19 @@ Result<DossierService::Loaded> DossierService::LoadVisible(const Actor& actor,
   return Loaded{std::move(dossier).value(), std::move(workflow)};
 }
 
+bool DossierService::SeesBranch(const Actor& actor, const Loaded& loaded,
+                                const BranchPosition& position) {
+  return actor.HasRole(kSystemRole) || IsApplicantOnly(actor) ||
+         actor.agency == loaded.dossier.agency ||
+         HandlingAgency(loaded.workflow->workflow, loaded.dossier, position.state) == actor.agency;
+}
+
 std::set<std::string> DossierService::VisibleBranches(const Actor& actor, const Loaded& loaded) {
   std::set<std::string> visible;
-  const Workflow& workflow = loaded.workflow->workflow;
-  const std::optional<ForkRun> run = LatestForkRun(workflow, loaded.dossier);
+  const std::optional<ForkRun> run = LatestForkRun(loaded.workflow->workflow, loaded.dossier);
   if (!run) return visible;
-  const bool sees_every_branch =
-      actor.HasRole(kSystemRole) || IsApplicantOnly(actor) || actor.agency == loaded.dossier.agency;
   for (const auto& [branch, position] : BranchPositionsIn(loaded.dossier, *run)) {
-    if (sees_every_branch ||
-        HandlingAgency(workflow, loaded.dossier, position.state) == actor.agency) {
-      visible.insert(branch);
-    }
+    if (SeesBranch(actor, loaded, position)) visible.insert(branch);
   }
   return visible;
 }
@@ -976,16 +977,16 @@ DossierView DossierService::ViewOf(const Actor& actor, Loaded loaded) const {
   }
   // Staff of an agency that handles branches only see their own branches.
   if (const std::optional<ForkRun> run = LatestForkRun(runnable.workflow, loaded.dossier)) {
-    const std::set<std::string> visible = VisibleBranches(actor, loaded);
     for (auto& [branch, position] : BranchPositionsIn(loaded.dossier, *run)) {
-      if (visible.count(branch) > 0) view.branches.emplace(branch, std::move(position));
+      if (SeesBranch(actor, loaded, position)) view.branches.emplace(branch, std::move(position));
     }
+    const auto visible = [&](const std::string& branch) { return view.branches.count(branch) > 0; };
     for (auto& [branch, result] : BranchResultsIn(loaded.dossier, *run)) {
-      if (visible.count(branch) > 0) view.branch_results.emplace(branch, std::move(result));
+      if (visible(branch)) view.branch_results.emplace(branch, std::move(result));
     }
     for (auto& [branch, time] :
          BranchTimes(calendar_, runnable.workflow, loaded.dossier, clock_.Now())) {
-      if (visible.count(branch) > 0) view.branch_times.emplace(branch, time);
+      if (visible(branch)) view.branch_times.emplace(branch, time);
     }
   }
   view.fully_online = JudgeFullyOnline(runnable.workflow, loaded.dossier);

@@ -324,6 +324,8 @@ class DossierService {
   // another agency's staff, those it handles (HandlingAgency of where each
   // stands). Empty when the dossier never forked.
   static std::set<std::string> VisibleBranches(const Actor& actor, const Loaded& loaded);
+  // Whether `actor` may see the branch standing at `position` (as above).
+  static bool SeesBranch(const Actor& actor, const Loaded& loaded, const BranchPosition& position);
   // True when `id` is the signed current result, or a branch's signed
   // sub-result, of a dossier `actor` (an applicant) owns.
   Result<bool> IsResultIssuedTo(const Actor& actor, const std::string& id);
