@@ -30,6 +30,11 @@ tools/install-deps.sh --tests
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 jobs="$(nproc)"
+# -O1 with line tables only (-g1): what the sanitizers' reports need (function,
+# file and line of every frame), at a third of the compile time of -O2 -g on
+# the doctest suites (store_contract_test.cc under ASan: 269 s at -O2 -g,
+# 184 s at -O2 -g1, 89 s at -O1 -g1, on one core of the project machine).
+sanitizer_flags=(-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG")
 
 # The ctest names (regex) of the concurrency tests, for the TSan build.
 TSAN_TESTS='concurrent|racing|claimers|handler that waits|in-flight|keep-alive|Stop lets|webhook push|serve: starts|two stores writing|backup in another process|hostile harness'
@@ -38,7 +43,7 @@ ALL_TARGETS=(motcua domain_tests crypto_tests sqlite_tests service_tests cli_tes
 
 if [[ "$what" == asan || "$what" == all ]]; then
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOTCUA_WERROR=ON \
-    -DMOTCUA_SANITIZE=address,undefined "${launcher[@]}"
+    -DMOTCUA_SANITIZE=address,undefined "${sanitizer_flags[@]}" "${launcher[@]}"
   cmake --build build-asan -j"$jobs" --target "${ALL_TARGETS[@]}"
   ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1}" \
     UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
@@ -47,7 +52,7 @@ fi
 
 if [[ "$what" == tsan || "$what" == all ]]; then
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOTCUA_WERROR=ON \
-    -DMOTCUA_SANITIZE=thread "${launcher[@]}"
+    -DMOTCUA_SANITIZE=thread "${sanitizer_flags[@]}" "${launcher[@]}"
   cmake --build build-tsan -j"$jobs" --target "${TSAN_TARGETS[@]}"
   TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tools/tsan-suppressions.txt}" \
     ctest --test-dir build-tsan --output-on-failure -j"$jobs" --timeout 600 -R "$TSAN_TESTS"
