@@ -1,11 +1,10 @@
-// audit_chain.h: the per-dossier hash chain over the event log, and its check.
+// audit_chain.h: the check of the per-dossier hash chain over the SQLite
+// event log.
 //
 // Each event of a dossier is stored with `hash = EventHash(CanonicalEvent(...),
-// previous_hash)`, where `previous_hash` is the hash of the dossier's previous
-// event ("" for the first). Editing, deleting or reordering a stored event
-// breaks the chain at that event, which `VerifyAuditChain` reports. The
-// canonical form is a JSON object with fixed field names and sorted keys, so
-// it does not depend on column order or on how the payload was first written.
+// previous_hash)` (engine/storage/event_chain.h). Editing, deleting or
+// reordering a stored event breaks the chain at that event, which
+// `VerifyAuditChain` reports.
 //
 // How the actor authenticated is part of the canonical event exactly when the
 // event records it (DossierEvent::records_authentication): its "actor" object
@@ -31,28 +30,9 @@
 #include "engine/domain/checkpoint.h"
 #include "engine/domain/dossier.h"
 #include "engine/domain/status.h"
+#include "engine/storage/event_chain.h"
 
 namespace motcua {
-
-// The canonical text of an event at position `index` of dossier `dossier_code`.
-std::string CanonicalEvent(const std::string& dossier_code, std::int64_t index,
-                           const DossierEvent& event);
-
-// CanonicalEvent(dossier_code, index, event) with the index left out: the
-// text is `head` + std::to_string(index) + `tail`. Lets the store encode an
-// event before it knows the event's position.
-struct CanonicalEventTemplate {
-  std::string head;
-  std::string tail;
-};
-CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
-                                            const DossierEvent& event);
-
-// SHA-256 hex of `canonical_event` + "\n" + `previous_hash`.
-std::string EventHash(const std::string& canonical_event, const std::string& previous_hash);
-// The same hash for the event CanonicalEventAround encoded, at `index`.
-std::string EventHash(const CanonicalEventTemplate& canonical_event, std::int64_t index,
-                      const std::string& previous_hash);
 
 struct BrokenLink {
   // What is wrong: a link of the hash chain; the dossier row against its

@@ -1,10 +1,7 @@
-// dossier_codec.h: how dossier values map to columns of the SQLite store;
-// the codecs shared by the table units (dossier_tables.h, event_tables.h, ...).
-//
-// Instants are integer UTC seconds; structured parts of a dossier (clock
-// pauses and extensions, form, documents, signatures, event payloads, actor
-// roles) are JSON text. Decoding never throws: malformed stored text becomes
-// kInternal naming the column, since only the store writes these columns.
+// dossier_codec.h: the SQLite store's column lists and row readers for events
+// and dossier summaries, shared by its table units (dossier_tables.h,
+// event_tables.h, ...). The values' encoding is every store's
+// (engine/storage/column_codec.h).
 #pragma once
 
 #include <cstdint>
@@ -19,29 +16,9 @@
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
 #include "engine/sqlite/sqlite_db.h"
+#include "engine/storage/column_codec.h"
 
 namespace motcua {
-
-std::int64_t ToSeconds(Instant t);
-Instant FromSeconds(std::int64_t seconds);
-std::optional<std::int64_t> OptionalSeconds(const std::optional<Instant>& t);  // NULL when absent
-
-// clock_json holds the pauses and extensions; the other clock fields have
-// their own columns.
-std::string EncodeClockParts(const LegalClock& clock);
-Status DecodeClockParts(const std::string& text, LegalClock* clock);
-
-std::string EncodeDocuments(const std::map<std::string, std::string>& documents);
-Result<std::map<std::string, std::string>> DecodeDocuments(const std::string& text);
-
-std::string EncodeSignatures(const std::vector<SignatureEvidence>& signatures);
-Result<std::vector<SignatureEvidence>> DecodeSignatures(const std::string& text);
-
-Result<nlohmann::json> DecodeJson(const std::string& text, const char* column);
-
-// The applicant step's stored name ("none", "submission", ...) and back.
-std::string StepName(ApplicantStep step);
-Result<ApplicantStep> StepFromName(const std::string& name);
 
 // The columns of `events` in the order ReadEventRow expects them.
 inline constexpr const char* kEventColumns =

@@ -82,13 +82,9 @@ Result<Dossier> ReadDossier(const SqliteStatement& row) {
   if (!row.IsNull(9)) d.clock.received_at = FromSeconds(row.ColumnInt(9));
   if (!row.IsNull(10)) d.clock.due_at = FromSeconds(row.ColumnInt(10));
   if (!row.IsNull(11)) d.clock.finished_at = FromSeconds(row.ColumnInt(11));
-  RETURN_IF_ERROR(DecodeClockParts(row.ColumnText(12), &d.clock));
-  ASSIGN_OR_RETURN(nlohmann::json form, DecodeJson(row.ColumnText(13), "form_json"));
-  d.form = std::move(form);
-  ASSIGN_OR_RETURN(d.documents, DecodeDocuments(row.ColumnText(14)));
   d.result_document = row.ColumnOptionalText(15);
-  ASSIGN_OR_RETURN(std::vector<SignatureEvidence> signatures, DecodeSignatures(row.ColumnText(16)));
-  d.result_signatures = std::move(signatures);
+  RETURN_IF_ERROR(DecodeDossierParts(
+      {row.ColumnText(12), row.ColumnText(13), row.ColumnText(14), row.ColumnText(16)}, &d));
   return d;
 }
 
@@ -108,24 +104,6 @@ void BindFilter(SqliteStatement& stmt, const DossierFilter& filter) {
 }
 
 }  // namespace
-
-Result<DossierRow> EncodeDossierRow(const Dossier& dossier, int national_status,
-                                    Instant updated_at) {
-  DossierRow row;
-  row.dossier = &dossier;
-  row.national_status = national_status;
-  try {
-    row.clock_json = EncodeClockParts(dossier.clock);
-    row.form_json = dossier.form.dump();
-    row.documents_json = EncodeDocuments(dossier.documents);
-    row.signatures_json = EncodeSignatures(dossier.result_signatures);
-  } catch (const nlohmann::json::exception& e) {
-    return Error(ErrorCode::kInvalidArgument,
-                 "dossier " + dossier.code + " cannot be stored: " + e.what());
-  }
-  row.updated_at = ToSeconds(updated_at);
-  return row;
-}
 
 Status InsertDossier(SqliteConnection& db, const DossierRow& row) {
   const std::string& code = row.dossier->code;

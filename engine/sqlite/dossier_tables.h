@@ -22,24 +22,9 @@
 #include "engine/domain/store.h"
 #include "engine/sqlite/sqlite_db.h"
 #include "engine/sqlite/sqlite_store.h"
+#include "engine/storage/column_codec.h"
 
 namespace motcua {
-
-// A dossier's columns, encoded in the caller's thread so that the writer
-// only binds. Refers to `dossier`, which must outlive it.
-struct DossierRow {
-  const Dossier* dossier = nullptr;
-  int national_status = 0;
-  std::string clock_json;
-  std::string form_json;
-  std::string documents_json;
-  std::string signatures_json;
-  std::int64_t updated_at = 0;
-};
-
-// kInvalidArgument when a JSON part of the dossier does not serialize.
-Result<DossierRow> EncodeDossierRow(const Dossier& dossier, int national_status,
-                                    Instant updated_at);
 
 // Inserts a new dossier; kConflict "dossier_exists" when its code exists.
 Status InsertDossier(SqliteConnection& db, const DossierRow& row);

@@ -25,20 +25,6 @@ Status ForEachEvent(SqliteConnection& db, const std::string& dossier_code, OnRec
 
 }  // namespace
 
-Result<EncodedEvent> EncodeEvent(const std::string& dossier_code, const DossierEvent& event) {
-  EncodedEvent encoded;
-  encoded.event = &event;
-  try {
-    encoded.canonical = CanonicalEventAround(dossier_code, event);
-    encoded.step = StepName(event.step);
-    encoded.roles_json = nlohmann::json(event.actor.roles).dump();
-    encoded.payload_json = event.payload.dump();
-  } catch (const nlohmann::json::exception& e) {
-    return Error(ErrorCode::kInvalidArgument, std::string("event cannot be stored: ") + e.what());
-  }
-  return encoded;
-}
-
 const EventChainHeads::Head* EventChainHeads::Find(const std::string& dossier_code) const {
   auto found = heads_.find(dossier_code);
   return found == heads_.end() ? nullptr : &found->second;

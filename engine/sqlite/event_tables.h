@@ -19,22 +19,9 @@
 #include "engine/domain/store.h"
 #include "engine/sqlite/audit_chain.h"
 #include "engine/sqlite/sqlite_db.h"
+#include "engine/storage/column_codec.h"
 
 namespace motcua {
-
-// An event's columns and canonical text, encoded in the caller's thread so
-// that the writer only looks up the previous link, hashes and binds. Refers
-// to the event it encodes, which must outlive it.
-struct EncodedEvent {
-  const DossierEvent* event = nullptr;
-  CanonicalEventTemplate canonical;
-  std::string step;
-  std::string roles_json;
-  std::string payload_json;
-};
-
-// kInvalidArgument when a JSON part of the event does not serialize.
-Result<EncodedEvent> EncodeEvent(const std::string& dossier_code, const DossierEvent& event);
 
 // The last link of each dossier's chain the writer appended or read, so that
 // appending need not read it back. Writer thread only. It describes what the

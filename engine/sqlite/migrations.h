@@ -15,14 +15,9 @@
 #include "engine/domain/clock.h"
 #include "engine/domain/status.h"
 #include "engine/sqlite/sqlite_db.h"
+#include "engine/storage/migration.h"
 
 namespace motcua {
-
-struct Migration {
-  std::int64_t version = 0;
-  std::string name;  // "initial" for 0001_initial.sql
-  std::string sql;
-};
 
 // Every migration of this build, ordered by version. Defined in the generated
 // embedded_migrations.cc.

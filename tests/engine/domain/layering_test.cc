@@ -3,7 +3,8 @@
 //   engine/domain   the standard library, nlohmann/json; RE2 in .cc files only
 //   engine/service  domain; the standard library, nlohmann/json
 //   engine/crypto   domain; OpenSSL, POSIX
-//   engine/sqlite   domain, crypto; SQLite, POSIX
+//   engine/storage  domain, crypto; nlohmann/json
+//   engine/sqlite   domain, crypto, storage; SQLite, POSIX
 //   api             domain, service; Boost (Beast, Asio, and OpenSSL through
 //                   Asio's TLS), POSIX
 //   engine/cli      everything (it wires the layers together)
@@ -22,7 +23,17 @@
 namespace {
 
 // What an angle-bracket include names.
-enum class External { kStandard, kJson, kRe2, kOpenSsl, kBoost, kSqlite, kPosix, kOther };
+enum class External {
+  kStandard,
+  kJson,
+  kRe2,
+  kOpenSsl,
+  kBoost,
+  kSqlite,
+  kPostgres,
+  kPosix,
+  kOther
+};
 
 External Classify(std::string_view target) {
   auto starts = [&](std::string_view prefix) { return target.substr(0, prefix.size()) == prefix; };
@@ -31,6 +42,7 @@ External Classify(std::string_view target) {
   if (starts("openssl/")) return External::kOpenSsl;
   if (starts("boost/")) return External::kBoost;
   if (target == "sqlite3.h") return External::kSqlite;
+  if (target == "libpq-fe.h") return External::kPostgres;
   if (starts("sys/") || starts("arpa/") || starts("netinet/") || target == "unistd.h" ||
       target == "fcntl.h" || target == "semaphore.h" || target == "signal.h" ||
       target == "poll.h" || target == "pwd.h") {
@@ -59,9 +71,13 @@ const std::vector<LayerRule>& Rules() {
       {"engine/crypto",
        {"engine/domain/", "engine/crypto/"},
        {E::kStandard, E::kJson, E::kOpenSsl, E::kPosix}},
+      {"engine/storage",
+       {"engine/domain/", "engine/crypto/", "engine/storage/"},
+       {E::kStandard, E::kJson}},
       {"engine/sqlite",
-       {"engine/domain/", "engine/crypto/", "engine/sqlite/"},
+       {"engine/domain/", "engine/crypto/", "engine/storage/", "engine/sqlite/"},
        {E::kStandard, E::kJson, E::kSqlite, E::kPosix}},
+
       {"api",
        {"engine/domain/", "engine/service/", "api/"},
        {E::kStandard, E::kJson, E::kBoost, E::kOpenSsl, E::kPosix}},
