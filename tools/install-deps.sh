@@ -5,10 +5,11 @@
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config nlohmann-json3-dev libsqlite3-dev libssl-dev libboost-dev libre2-dev
-  libjemalloc-dev)
+  libjemalloc-dev libpq-dev)
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(doctest-dev json-schema-test-suite openssl)  # openssl: the CLI, for interop tests
   packages+=(systemd)  # systemd-analyze verifies the units in tools/
+  packages+=(postgresql)  # initdb, pg_ctl, postgres: the tests' throw-away cluster (tests/postgres)
   packages+=(chromium)  # the browser the web tests drive (tests/web)
   # clang-14 and its sanitizer/libFuzzer runtimes build the fuzzers
   # (tools/fuzz.sh); llvm-14 brings llvm-symbolizer for readable reports.

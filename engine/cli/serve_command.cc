@@ -40,6 +40,7 @@
 #include "engine/cli/bundled_schema.h"
 #include "engine/cli/calendar_files.h"
 #include "engine/cli/checkpoint_files.h"
+#include "engine/cli/database.h"
 #include "engine/cli/files.h"
 #include "engine/cli/initial_admin.h"
 #include "engine/cli/oidc_providers.h"
@@ -72,8 +73,6 @@
 #include "engine/service/token_service.h"
 #include "engine/service/user_admin.h"
 #include "engine/service/workflow_catalog.h"
-#include "engine/sqlite/sqlite_identity_store.h"
-#include "engine/sqlite/sqlite_store.h"
 
 namespace motcua::cli {
 namespace {
@@ -307,6 +306,22 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   StreamLogSink log_sink(io.err);
   const Logger logger(log_sink, clock, *log_level);
   const std::string db = options->Get("db").value_or("motcua.db");
+  const bool shared_database = IsPostgresUri(db);
+  const std::string db_label = DatabaseLabel(db);
+  const std::string admin_token_default =
+      shared_database ? std::string("motcua.admin-token") : db + ".admin-token";
+  std::size_t db_connections = 16;
+  if (auto connections = options->Get("db-connections")) {
+    int n = 0;
+    auto [end, error] =
+        std::from_chars(connections->data(), connections->data() + connections->size(), n);
+    if (!shared_database || error != std::errc() ||
+        end != connections->data() + connections->size() || n < 1 || n > 500) {
+      io.err << "motcua serve: --db-connections must be 1-500 and needs a postgresql:// --db\n";
+      return kExitUsage;
+    }
+    db_connections = static_cast<std::size_t>(n);
+  }
   const std::string workflows = options->Get("workflows").value_or("workflows");
   const std::string calendars = options->Get("calendars").value_or(workflows + "/calendars");
   Result<Listen> listen = ParseListen(options->Get("listen").value_or("127.0.0.1:8080"));
@@ -388,13 +403,20 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
       return kExitUsage;
     }
   }
-  int checkpoint_interval = 600;
+  // Signed checkpoints read the SQLite file directly; on PostgreSQL they are
+  // not written yet.
+  int checkpoint_interval = shared_database ? 0 : 600;
   if (auto interval = options->Get("checkpoint-interval")) {
     auto [end, error] =
         std::from_chars(interval->data(), interval->data() + interval->size(), checkpoint_interval);
     if (error != std::errc() || end != interval->data() + interval->size() ||
         checkpoint_interval < 0 || checkpoint_interval > 86400) {
       io.err << "motcua serve: --checkpoint-interval must be 0-86400 seconds\n";
+      return kExitUsage;
+    }
+    if (shared_database && checkpoint_interval > 0) {
+      io.err << "motcua serve: checkpoints are not written on PostgreSQL yet; "
+                "use --checkpoint-interval 0\n";
       return kExitUsage;
     }
   }
@@ -464,18 +486,19 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
 
   Metrics metrics;
   StoreMetrics store_metrics(metrics);
-  SqliteStoreOptions store_options;
-  store_options.path = db;
-  store_options.clock = &clock;
-  store_options.observer = &store_metrics;
-  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(store_options);
-  if (!store.ok()) return Fail(io, db + ": " + store.error().message());
-  Result<std::unique_ptr<SqliteIdentityStore>> identities = SqliteIdentityStore::Open(db);
-  if (!identities.ok()) return Fail(io, db + ": " + identities.error().message());
+  DatabaseOptions database_options;
+  database_options.db = db;
+  database_options.connections = db_connections;
+  database_options.clock = &clock;
+  database_options.observer = &store_metrics;
+  Result<std::unique_ptr<Database>> database = Database::Open(database_options);
+  if (!database.ok()) return Fail(io, db_label + ": " + database.error().message());
+  DossierStore& store = (*database)->dossiers();
+  IdentityStore& identities = (*database)->identities();
   OpenSslTokenCrypto token_crypto;
-  TokenService tokens(**identities, token_crypto, clock);
+  TokenService tokens(identities, token_crypto, clock);
   Result<std::optional<std::string>> admin = EnsureInitialAdmin(
-      **identities, tokens, clock, options->Get("admin-token-file").value_or(db + ".admin-token"),
+      identities, tokens, clock, options->Get("admin-token-file").value_or(admin_token_default),
       options->Get("admin-agency").value_or(kDefaultAdminAgency));
   if (!admin.ok()) return Fail(io, admin.error().message());
   if (*admin) io.out << "first start: admin token written to " << **admin << '\n';
@@ -484,7 +507,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   if (!schema_json.ok()) return Fail(io, "built-in schema: " + schema_json.error().message());
   Result<JsonSchema> schema = JsonSchema::Compile(*schema_json);
   if (!schema.ok()) return Fail(io, "built-in schema: " + schema.error().message());
-  WorkflowCatalog catalog(**store, *schema, *calendar, clock);
+  WorkflowCatalog catalog(store, *schema, *calendar, clock);
   catalog.SetProblemLog(logger.MessageWriter(LogLevel::kWarning, "workflow_catalog"));
   if (Status published = PublishBundledWorkflows(catalog, *schema, workflows, io.err);
       !published.ok()) {
@@ -502,15 +525,14 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
       return HmacSha256Matches(key, body, signature);
     };
   }
-  Result<SigningSetup> signing = LoadSigning(*options, **identities, io);
+  Result<SigningSetup> signing = LoadSigning(*options, identities, io);
   if (!signing.ok()) return Fail(io, signing.error().message());
   // An agency is served when some enabled staff account belongs to it.
   AgencyDirectory agencies = [&identities](const std::string& agency) -> Result<bool> {
-    ASSIGN_OR_RETURN(std::vector<User> staff, (*identities)->ListUsers(agency));
+    ASSIGN_OR_RETURN(std::vector<User> staff, identities.ListUsers(agency));
     return std::any_of(staff.begin(), staff.end(), [](const User& u) { return !u.disabled; });
   };
-  DossierService dossiers(**store, catalog, *calendar, clock, &signing->signing,
-                          std::move(agencies));
+  DossierService dossiers(store, catalog, *calendar, clock, &signing->signing, std::move(agencies));
   dossiers.SetProblemLog(logger.MessageWriter(LogLevel::kWarning, "dossiers"));
   const std::string staff_agency = options->Get("admin-agency").value_or(kDefaultAdminAgency);
   // The agencies the demo staff agency's inter-agency procedures hand
@@ -522,20 +544,20 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     }
   }
   dossiers.SetAgencyRoles(std::move(agency_roles));
-  PaymentService payments(dossiers, **store, std::move(gateway));
+  PaymentService payments(dossiers, store, std::move(gateway));
   DocumentService documents(
-      **store, catalog, &Sha256Hex, clock,
+      store, catalog, &Sha256Hex, clock,
       DocumentLimits{static_cast<std::int64_t>(server_options.max_body_bytes)});
   // Browser sessions; sign-in starts them through sessions.StartFunction().
   SessionService sessions(
-      **identities, **identities, token_crypto, clock,
+      identities, (*database)->sessions(), token_crypto, clock,
       SessionTimeouts{std::chrono::seconds(static_cast<std::int64_t>(session_idle_seconds)),
                       std::chrono::seconds(static_cast<std::int64_t>(session_lifetime_seconds))});
-  UserAdministration users(**identities, tokens, clock, &sessions);
+  UserAdministration users(identities, tokens, clock, &sessions);
   std::unique_ptr<DemoService> demo;
   if (demo_mode) {
     demo = std::make_unique<DemoService>(
-        DemoServices{**identities, sessions, dossiers, payments, token_crypto, clock},
+        DemoServices{identities, sessions, dossiers, payments, token_crypto, clock},
         [key = **payment_secret](std::string_view body) { return HmacSha256Hex(key, body); },
         staff_agency, demo_role_agencies);
     if (Status ensured = demo->EnsureAccounts(); !ensured.ok()) {
@@ -547,7 +569,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
                  "and pay through the demo gateway; never let this server face the internet"}});
   }
 
-  StoreMetrics::AddQueueDepthGauge(metrics, **store);
+  StoreMetrics::AddQueueDepthGauge(metrics, (*database)->queue_depths);
   AddCalendarGauges(metrics, *calendar, clock);
   Router router;
   const RequestAuthenticator request_authenticator(
@@ -557,18 +579,19 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   DossierApi api{dossiers, catalog, authenticate, *calendar};
   DocumentApi document_api{documents, authenticate};
   UserApi user_api{users, authenticate};
-  FeedService feed(**store, store->get());
+  FeedService feed(store, &(*database)->feed_delivery());
   FeedApi feed_api{feed, authenticate};
-  ReportService reports(**store, clock);
+  ReportService reports(store, clock);
   ReportApi report_api{reports, authenticate, *calendar};
-  MigrationService migrations(**store, catalog, *calendar, clock, &Sha256Hex);
+  MigrationService migrations(store, catalog, *calendar, clock, &Sha256Hex);
   MigrationApi migration_api{migrations, authenticate};
   StartSession start_session = sessions.StartFunction();
   const std::function<void(std::string_view)> log_line =
       logger.MessageWriter(LogLevel::kWarning, "sign_in");
-  Result<std::unique_ptr<SignInSetup>> sign_in = SignInSetup::Create(
-      oidc_providers, db, **identities, users, clock, std::move(start_session), log_line);
-  if (!sign_in.ok()) return Fail(io, db + ": " + sign_in.error().message());
+  Result<std::unique_ptr<SignInSetup>> sign_in =
+      SignInSetup::Create(oidc_providers, (*database)->open_sign_in, identities, users, clock,
+                          std::move(start_session), log_line);
+  if (!sign_in.ok()) return Fail(io, db_label + ": " + sign_in.error().message());
   SignInApi sign_in_api{(*sign_in)->login(),
                         (*sign_in)->links(),
                         authenticate,
@@ -629,7 +652,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   }
   FeedRetentionPolicy retention_policy;
   retention_policy.retention = std::chrono::days(feed_retention_days);
-  FeedRetention feed_retention(**store, webhook ? store->get() : nullptr, clock, retention_policy);
+  FeedRetention feed_retention(store, webhook ? &(*database)->feed_delivery() : nullptr, clock,
+                               retention_policy);
   if (feed_retention_days == 0) {
     io.out << "feed: entries are kept forever (--feed-retention-days 0)\n";
   } else if (timer_interval == 0) {
@@ -639,13 +663,14 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
            << " days are deleted at each timer sweep"
            << (webhook ? " once the webhook has them" : "") << '\n';
   }
-  HttpServer server(server_options, IdempotentHandler(InstrumentedHandler(router, metrics), **store,
+  HttpServer server(server_options, IdempotentHandler(InstrumentedHandler(router, metrics),
+                                                      (*database)->idempotency(),
                                                       request_authenticator, &Sha256Hex, clock));
   if (Status started = server.Start(); !started.ok()) return Fail(io, started.error().message());
   io.out << "motcua listening on " << (server_options.tls ? "https" : "http") << "://"
-         << listen->host << ':' << server.port() << " (database " << db << ")" << std::endl;
+         << listen->host << ':' << server.port() << " (database " << db_label << ")" << std::endl;
 
-  TimerService timers(**store, catalog, dossiers, clock);
+  TimerService timers(store, catalog, dossiers, clock);
   TimerLoop timer_loop(timers, &feed_retention, std::chrono::seconds(timer_interval), logger);
   // The pusher's thread is created after the signals were blocked, so only
   // the main thread receives them.
@@ -653,8 +678,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   std::unique_ptr<FeedPusher> pusher;
   if (webhook) {
     webhook_client = std::make_unique<WebhookClient>(*webhook);
-    pusher = std::make_unique<FeedPusher>(**store, **store, *webhook_client, clock,
-                                          std::move(pusher_options));
+    pusher = std::make_unique<FeedPusher>(store, (*database)->feed_delivery(), *webhook_client,
+                                          clock, std::move(pusher_options));
     pusher->Start();
     io.out << "feed: pushing to http://" << webhook->host << ':' << webhook->port << webhook->target
            << std::endl;

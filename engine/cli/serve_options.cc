@@ -16,7 +16,10 @@ constexpr std::size_t kHelpColumn = 25;
 
 // clang-format off
 const std::vector<OptionSpec> kServeOptions = {
-    {"db", "PATH", OptionKind::kPath, "database file (default motcua.db)"},
+    {"db", "PATH|URI", OptionKind::kPath,
+     "the SQLite database file (default motcua.db), or\na PostgreSQL database shared by several nodes:\npostgresql://USER@HOST/DB?sslmode=verify-full;\nits password from a password file (passfile=\nin the URI, or PGPASSFILE), never in the URI"},
+    {"db-connections", "N", OptionKind::kInteger,
+     "PostgreSQL connections of this node (default 16;\n1-500); the SQLite store keeps its own pool"},
     {"listen", "HOST:PORT", OptionKind::kText,
      "address to listen on (default 127.0.0.1:8080;\nport 0 = any)"},
     {"workflows", "DIR", OptionKind::kPath,
@@ -137,8 +140,9 @@ Result<std::map<std::string, std::string>> ReadServeConfig(const std::string& pa
       case OptionKind::kPath: {
         if (!value.is_string()) return ConfigError(path, key, "must be a string");
         std::string text = value.get<std::string>();
+        // A database URI (--db postgresql://...) names no file.
         if (spec->kind == OptionKind::kPath && !text.empty() &&
-            std::filesystem::path(text).is_relative()) {
+            text.find("://") == std::string::npos && std::filesystem::path(text).is_relative()) {
           text = (directory / text).string();
         }
         values[key] = std::move(text);

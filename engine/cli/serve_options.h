@@ -12,7 +12,8 @@
 //    "handler-threads": 32, "log-level": "info"}
 // A kText or kPath option takes a JSON string, a kInteger option a JSON
 // integer, a kFlag a JSON boolean (true sets it, false leaves it unset, as
-// if absent); a relative kPath is relative to FILE's directory. Flags win over
+// if absent); a relative kPath is relative to FILE's directory (a URI,
+// "scheme://...", is kept as written). Flags win over
 // the file. Errors (kInvalidArgument, the message naming FILE and the key):
 // a key that is no option (or is "config"), a value of the wrong type, a
 // file that is not one JSON object; kNotFound when FILE cannot be read.

@@ -11,7 +11,6 @@
 #include "engine/service/id_token_verifier.h"
 #include "engine/service/provider_discovery.h"
 #include "engine/service/provider_keys.h"
-#include "engine/sqlite/sign_in_tables.h"
 
 namespace motcua::cli {
 
@@ -20,7 +19,7 @@ struct SignInSetup::Parts {
 
   OpenSslJwkImporter jwk_importer;
   IdTokenVerifier verifier;
-  std::unique_ptr<SqliteSignInStore> store;
+  std::unique_ptr<SignInStore> store;
   std::vector<std::unique_ptr<ProviderDiscovery>> discoveries;
   std::vector<std::unique_ptr<ProviderKeys>> keys;
   std::vector<std::unique_ptr<OidcTokenClient>> token_clients;
@@ -34,11 +33,12 @@ SignInSetup::SignInSetup(std::unique_ptr<Parts> parts)
 SignInSetup::~SignInSetup() = default;
 
 Result<std::unique_ptr<SignInSetup>> SignInSetup::Create(
-    const std::vector<LoadedOidcProvider>& providers, const std::string& db_path,
+    const std::vector<LoadedOidcProvider>& providers,
+    const std::function<Result<std::unique_ptr<SignInStore>>()>& open_store,
     IdentityStore& identities, UserAdministration& users, const Clock& clock,
     StartSession start_session, std::function<void(std::string_view)> log) {
   auto parts = std::make_unique<Parts>(clock);
-  ASSIGN_OR_RETURN(parts->store, SqliteSignInStore::Open(db_path, &clock));
+  ASSIGN_OR_RETURN(parts->store, open_store());
   std::vector<SignInProvider> sign_in_providers;
   std::vector<OidcProviderConfig> configs;
   for (const LoadedOidcProvider& provider : providers) {

@@ -2,8 +2,8 @@
 // wired from the providers of --oidc-config (oidc_providers.h): per
 // provider its discovery (ProviderDiscovery), keys (ProviderKeys over
 // JwksCache and the OpenSSL JWK importer) and token endpoint
-// (OidcTokenClient), all through that provider's HTTPS client; the SQLite
-// sign-in store on the server's database file; the LoginService and the
+// (OidcTokenClient), all through that provider's HTTPS client; the sign-in
+// store on the server's database (`open_store`, database.h); the LoginService and the
 // IdentityLinks administration. Without providers the routes still exist
 // and list none.
 //
@@ -25,6 +25,7 @@
 #include "engine/domain/clock.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/session.h"
+#include "engine/domain/sign_in_store.h"
 #include "engine/domain/status.h"
 #include "engine/service/identity_links.h"
 #include "engine/service/login_service.h"
@@ -36,7 +37,8 @@ class SignInSetup {
  public:
   // Errors: the sign-in store cannot be opened.
   static Result<std::unique_ptr<SignInSetup>> Create(
-      const std::vector<LoadedOidcProvider>& providers, const std::string& db_path,
+      const std::vector<LoadedOidcProvider>& providers,
+      const std::function<Result<std::unique_ptr<SignInStore>>()>& open_store,
       IdentityStore& identities, UserAdministration& users, const Clock& clock,
       StartSession start_session, std::function<void(std::string_view)> log);
   ~SignInSetup();

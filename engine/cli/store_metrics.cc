@@ -1,5 +1,7 @@
 #include "engine/cli/store_metrics.h"
 
+#include <utility>
+
 namespace motcua::cli {
 
 StoreMetrics::StoreMetrics(Metrics& metrics)
@@ -19,11 +21,13 @@ void StoreMetrics::TransitionCommitted(const std::string& procedure_code,
   transitions_.Increment({procedure_code, action});
 }
 
-void StoreMetrics::AddQueueDepthGauge(Metrics& metrics, SqliteStore& store) {
+void StoreMetrics::AddQueueDepthGauge(Metrics& metrics,
+                                      std::function<Result<std::vector<QueueDepth>>()> read) {
   metrics.AddGaugeFamily(
-      "motcua_queue_depth", "Dossiers waiting in each queue.", {"role", "agency"}, [&store] {
+      "motcua_queue_depth", "Dossiers waiting in each queue.", {"role", "agency"},
+      [read = std::move(read)] {
         Metrics::GaugeSeries series;
-        Result<std::vector<QueueDepth>> depths = store.QueueDepths();
+        Result<std::vector<QueueDepth>> depths = read();
         if (!depths.ok()) return series;
         for (const QueueDepth& d : *depths) {
           series.push_back({{d.role, d.agency}, static_cast<double>(d.dossiers)});

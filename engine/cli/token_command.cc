@@ -5,19 +5,19 @@
 #include <ostream>
 #include <sstream>
 
+#include "engine/cli/database.h"
 #include "engine/cli/options.h"
 #include "engine/cli/system_clock.h"
 #include "engine/crypto/openssl_token_crypto.h"
 #include "engine/service/token_service.h"
-#include "engine/sqlite/sqlite_identity_store.h"
 
 namespace motcua::cli {
 namespace {
 
 constexpr std::string_view kUsage =
-    "Usage: motcua token create --db PATH --user ID --roles ROLE[,ROLE...] [--agency ID]\n"
+    "Usage: motcua token create --db PATH|URI --user ID --roles ROLE[,ROLE...] [--agency ID]\n"
     "                           [--name NAME] [--ttl-days N] [--label TEXT]\n"
-    "       motcua token revoke --db PATH --hash SHA256\n"
+    "       motcua token revoke --db PATH|URI --hash SHA256\n"
     "\n"
     "create: makes the user if it does not exist (applicants: --user is the\n"
     "12-digit citizen ID and --roles applicant; staff need --agency), issues a\n"
@@ -51,19 +51,19 @@ int RunToken(const std::vector<std::string>& args, CommandIo io) {
     return kExitUsage;
   }
   SystemClock clock;
-  Result<std::unique_ptr<SqliteIdentityStore>> store =
-      SqliteIdentityStore::Open(*options->Get("db"), &clock);
+  Result<IdentityDatabase> store = OpenIdentityDatabase(*options->Get("db"), &clock);
   if (!store.ok()) {
     io.err << "motcua token: " << store.error().message() << '\n';
     return kExitFailure;
   }
+  IdentityStore& identities = *store->identities;
   OpenSslTokenCrypto crypto;
-  TokenService tokens(**store, crypto, clock);
+  TokenService tokens(identities, crypto, clock);
 
   if (verb[0] == "revoke") {
     std::optional<std::string> hash = options->Get("hash");
     if (!hash) return Usage(io, "revoke needs --hash");
-    Result<TokenRecord> token = (*store)->GetToken(*hash);
+    Result<TokenRecord> token = identities.GetToken(*hash);
     if (!token.ok()) return Usage(io, "no token has that hash");
     Status revoked = tokens.Revoke(*hash);
     if (!revoked.ok()) {
@@ -92,7 +92,7 @@ int RunToken(const std::vector<std::string>& args, CommandIo io) {
               {},
               false,
               clock.Now()};
-  Result<User> existing = (*store)->GetUser(*user_id);
+  Result<User> existing = identities.GetUser(*user_id);
   if (existing.ok()) {
     if (existing->roles != wanted.roles || existing->agency != wanted.agency) {
       return Usage(io, "user " + *user_id + " exists with other roles or agency");
@@ -106,7 +106,7 @@ int RunToken(const std::vector<std::string>& args, CommandIo io) {
       }
       return Usage(io, "the user is not valid:" + problems);
     }
-    Status created = (*store)->CreateUser(wanted);
+    Status created = identities.CreateUser(wanted);
     if (!created.ok()) {
       io.err << "motcua token: " << created.error().message() << '\n';
       return kExitFailure;

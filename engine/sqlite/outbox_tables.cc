@@ -12,16 +12,6 @@ constexpr const char* kWebhookSubscriber = "webhook";
 
 }  // namespace
 
-Result<std::vector<std::string>> EncodeOutboxPayloads(const std::vector<OutboxEntry>& outbox) {
-  std::vector<std::string> payloads;
-  try {
-    for (const OutboxEntry& entry : outbox) payloads.push_back(entry.payload.dump());
-  } catch (const nlohmann::json::exception& e) {
-    return Error(ErrorCode::kInvalidArgument, std::string("outbox payload: ") + e.what());
-  }
-  return payloads;
-}
-
 Status InsertOutbox(SqliteConnection& db, const std::vector<OutboxEntry>& outbox,
                     const std::vector<std::string>& payloads, const std::string& agency,
                     Instant at) {

@@ -22,12 +22,9 @@
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
 #include "engine/sqlite/sqlite_db.h"
+#include "engine/storage/column_codec.h"
 
 namespace motcua {
-
-// The payloads as JSON text, encoded in the caller's thread;
-// kInvalidArgument when one does not serialize.
-Result<std::vector<std::string>> EncodeOutboxPayloads(const std::vector<OutboxEntry>& outbox);
 
 // Appends `outbox` (with `payloads` from EncodeOutboxPayloads) as rows of
 // `agency`'s dossier, stamped `at`.

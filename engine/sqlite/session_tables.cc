@@ -1,49 +1,33 @@
 #include "engine/sqlite/session_tables.h"
 
-#include "engine/domain/json_parse.h"
+#include <utility>
+
 #include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
+#include "engine/storage/identity_codec.h"
 
 namespace motcua {
 namespace {
 
-constexpr const char* kSessionColumns =
-    "session_hash, user_id, auth_method, identity_provider, created_at, last_seen_at, "
-    "expires_at, ended_at, verified_identity";
-
-Error CorruptSession(const std::string& why) {
-  return Error(ErrorCode::kInternal, "a stored session " + why, ErrorReason::kCorruptRow);
-}
-
 Result<SessionRecord> ReadSession(const SqliteStatement& row) {
-  SessionRecord session;
-  session.session_hash = row.ColumnText(0);
-  session.user_id = row.ColumnText(1);
-  std::optional<AuthMethod> method = ParseAuthMethod(row.ColumnText(2));
-  if (!method) {
-    return CorruptSession("has an unknown auth_method");
-  }
-  session.method = *method;
-  session.identity_provider = row.ColumnText(3);
-  session.created_at = FromSeconds(row.ColumnInt(4));
-  session.last_seen_at = FromSeconds(row.ColumnInt(5));
-  session.expires_at = FromSeconds(row.ColumnInt(6));
-  if (auto ended = row.ColumnOptionalInt(7)) session.ended_at = FromSeconds(*ended);
-  if (std::optional<std::string> identity = row.ColumnOptionalText(8)) {
-    Result<nlohmann::json> parsed = ParseJson(*identity);
-    std::optional<VerifiedIdentity> read;
-    if (parsed.ok()) read = VerifiedIdentityFromJson(*parsed);
-    if (!read) return CorruptSession("has a verified_identity that is not a claim set");
-    session.verified_identity = std::move(*read);
-  }
-  return session;
+  SessionColumns columns;
+  columns.session_hash = row.ColumnText(0);
+  columns.user_id = row.ColumnText(1);
+  columns.auth_method = row.ColumnText(2);
+  columns.identity_provider = row.ColumnText(3);
+  columns.created_at = row.ColumnInt(4);
+  columns.last_seen_at = row.ColumnInt(5);
+  columns.expires_at = row.ColumnInt(6);
+  columns.ended_at = row.ColumnOptionalInt(7);
+  columns.verified_identity = row.ColumnOptionalText(8);
+  return DecodeSessionColumns(std::move(columns));
 }
 
 }  // namespace
 
 Status InsertSession(SqliteConnection& db, const SessionRecord& session) {
   ASSIGN_OR_RETURN(SqliteStatement * insert,
-                   db.Prepare(std::string("INSERT INTO sessions (") + kSessionColumns +
+                   db.Prepare(std::string("INSERT INTO sessions (") + kSessionColumnList +
                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8)"));
   StatementReset reset(insert);
   insert->BindText(1, session.session_hash);
@@ -53,17 +37,14 @@ Status InsertSession(SqliteConnection& db, const SessionRecord& session) {
   insert->BindInt(5, ToSeconds(session.created_at));
   insert->BindInt(6, ToSeconds(session.last_seen_at));
   insert->BindInt(7, ToSeconds(session.expires_at));
-  if (session.verified_identity.empty()) {
-    insert->BindNull(8);
-  } else {
-    insert->BindText(8, VerifiedIdentityToJson(session.verified_identity).dump());
-  }
+  insert->BindOptionalText(8, EncodeVerifiedIdentity(session.verified_identity));
   return insert->Run();
 }
 
 Result<SessionRecord> SelectSession(SqliteConnection& db, const std::string& session_hash) {
-  ASSIGN_OR_RETURN(SqliteStatement * select, db.Prepare(std::string("SELECT ") + kSessionColumns +
-                                                        " FROM sessions WHERE session_hash = ?1"));
+  ASSIGN_OR_RETURN(SqliteStatement * select,
+                   db.Prepare(std::string("SELECT ") + kSessionColumnList +
+                              " FROM sessions WHERE session_hash = ?1"));
   StatementReset reset(select);
   select->BindText(1, session_hash);
   ASSIGN_OR_RETURN(bool row, select->Step());

@@ -1,12 +1,11 @@
 #include "engine/sqlite/sqlite_identity_store.h"
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 
-#include "engine/domain/json_parse.h"
 #include "engine/domain/status_macros.h"
 #include "engine/sqlite/migrations.h"
 #include "engine/sqlite/session_tables.h"
+#include "engine/storage/identity_codec.h"
 
 namespace motcua {
 namespace {
@@ -25,15 +24,7 @@ Result<User> ReadUser(const SqliteStatement& row) {
   User user;
   user.id = row.ColumnText(0);
   user.name = row.ColumnText(1);
-  const Error corrupt(ErrorCode::kInternal,
-                      "stored roles of user " + user.id + " are not a JSON list");
-  Result<nlohmann::json> roles = ParseJson(row.ColumnText(2), kStoredJsonLimits);
-  if (!roles.ok()) return corrupt;
-  try {
-    user.roles = roles->get<std::vector<std::string>>();
-  } catch (const nlohmann::json::exception&) {
-    return corrupt;
-  }
+  ASSIGN_OR_RETURN(user.roles, DecodeUserRoles(row.ColumnText(2), user.id));
   user.agency = row.ColumnText(3);
   user.certificate_fingerprint = row.ColumnOptionalText(4);
   user.disabled = row.ColumnInt(5) != 0;
@@ -44,7 +35,7 @@ Result<User> ReadUser(const SqliteStatement& row) {
 void BindUser(SqliteStatement& stmt, const User& user) {
   stmt.BindText(1, user.id);
   stmt.BindText(2, user.name);
-  stmt.BindText(3, nlohmann::json(user.roles).dump());
+  stmt.BindText(3, EncodeUserRoles(user.roles));
   stmt.BindText(4, user.agency);
   stmt.BindOptionalText(5, user.certificate_fingerprint);
   stmt.BindInt(6, user.disabled ? 1 : 0);
@@ -84,7 +75,7 @@ Status SqliteIdentityStore::UpdateUser(const User& user) {
   StatementReset reset(update);
   update->BindText(1, user.id);
   update->BindText(2, user.name);
-  update->BindText(3, nlohmann::json(user.roles).dump());
+  update->BindText(3, EncodeUserRoles(user.roles));
   update->BindText(4, user.agency);
   update->BindOptionalText(5, user.certificate_fingerprint);
   update->BindInt(6, user.disabled ? 1 : 0);

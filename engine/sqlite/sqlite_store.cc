@@ -96,7 +96,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
     raw->chain_heads.Clear();
     raw->references.Clear();
   };
-  if (SqliteStoreObserver* observer = options.observer; observer != nullptr) {
+  if (StoreObserver* observer = options.observer; observer != nullptr) {
     hooks.batch_committed = [observer](std::size_t writes) { observer->BatchCommitted(writes); };
   }
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnectionPool> opened,

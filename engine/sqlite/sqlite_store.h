@@ -39,27 +39,9 @@
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
 #include "engine/sqlite/sqlite_connection_pool.h"
+#include "engine/storage/store_observer.h"
 
 namespace motcua {
-
-// Told about commits, for metrics. BatchCommitted runs on the writer thread
-// after each successful COMMIT; TransitionCommitted on the caller's thread
-// after CommitTransition succeeded. Both run with no store lock held and must
-// be cheap and thread-safe.
-class SqliteStoreObserver {
- public:
-  virtual ~SqliteStoreObserver() = default;
-  virtual void BatchCommitted(std::size_t writes) = 0;
-  virtual void TransitionCommitted(const std::string& procedure_code,
-                                   const std::string& action) = 0;
-};
-
-// How many dossiers wait in one queue.
-struct QueueDepth {
-  std::string role;
-  std::string agency;
-  std::int64_t dossiers = 0;
-};
 
 // The database and its connections (SqliteConnectionOptions: path,
 // synchronous, max_batch, reader_connections, busy_timeout_ms,
@@ -69,7 +51,7 @@ struct SqliteStoreOptions : SqliteConnectionOptions {
   // GetDossier then reads only the dossier's row. 0 turns the cache off.
   std::size_t history_cache_events = 32 * 1024;
   const Clock* clock = nullptr;             // for migration records; the system clock if null
-  SqliteStoreObserver* observer = nullptr;  // optional; must outlive the store
+  StoreObserver* observer = nullptr;        // optional; must outlive the store
 };
 
 class SqliteStore final : public DossierStore, public IdempotencyStore, public FeedDeliveryStore {

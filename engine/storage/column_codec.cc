@@ -198,4 +198,14 @@ Status DecodeDossierParts(const DossierParts& parts, Dossier* dossier) {
   return Status();
 }
 
+Result<std::vector<std::string>> EncodeOutboxPayloads(const std::vector<OutboxEntry>& outbox) {
+  std::vector<std::string> payloads;
+  try {
+    for (const OutboxEntry& entry : outbox) payloads.push_back(entry.payload.dump());
+  } catch (const nlohmann::json::exception& e) {
+    return Error(ErrorCode::kInvalidArgument, std::string("outbox payload: ") + e.what());
+  }
+  return payloads;
+}
+
 }  // namespace motcua

@@ -111,4 +111,8 @@ struct EventColumns {
 };
 Result<AuditRecord> DecodeEventColumns(EventColumns columns);
 
+// The payloads as JSON text, encoded in the caller's thread;
+// kInvalidArgument when one does not serialize.
+Result<std::vector<std::string>> EncodeOutboxPayloads(const std::vector<OutboxEntry>& outbox);
+
 }  // namespace motcua

@@ -67,6 +67,14 @@ class LiveServer {
     Start(std::move(extra_args), earlier.db(), earlier.admin_token());
   }
 
+  // Starts a server on the database `db` (a file path or a postgresql://
+  // URI) that other servers may be using; `admin_token` empty when this one
+  // is the first on it (it then writes the first admin's token).
+  LiveServer(std::vector<std::string> extra_args, const std::string& db,
+             const std::string& admin_token) {
+    Start(std::move(extra_args), db, admin_token);
+  }
+
   ~LiveServer() { Stop(); }
 
  private:

@@ -5,6 +5,7 @@
 //   engine/crypto   domain; OpenSSL, POSIX
 //   engine/storage  domain, crypto; nlohmann/json
 //   engine/sqlite   domain, crypto, storage; SQLite, POSIX
+//   engine/postgres domain, crypto, storage; libpq, POSIX
 //   api             domain, service; Boost (Beast, Asio, and OpenSSL through
 //                   Asio's TLS), POSIX
 //   engine/cli      everything (it wires the layers together)
@@ -77,7 +78,9 @@ const std::vector<LayerRule>& Rules() {
       {"engine/sqlite",
        {"engine/domain/", "engine/crypto/", "engine/storage/", "engine/sqlite/"},
        {E::kStandard, E::kJson, E::kSqlite, E::kPosix}},
-
+      {"engine/postgres",
+       {"engine/domain/", "engine/crypto/", "engine/storage/", "engine/postgres/"},
+       {E::kStandard, E::kJson, E::kPostgres, E::kPosix}},
       {"api",
        {"engine/domain/", "engine/service/", "api/"},
        {E::kStandard, E::kJson, E::kBoost, E::kOpenSsl, E::kPosix}},

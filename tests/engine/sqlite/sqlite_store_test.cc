@@ -96,7 +96,7 @@ TEST_CASE("sqlite store: opening applies and records the embedded migrations") {
 }
 
 TEST_CASE("sqlite store: the observer sees every committed write and transition - queue depths") {
-  struct Recorder final : SqliteStoreObserver {
+  struct Recorder final : StoreObserver {
     std::mutex mutex;
     std::size_t writes = 0;
     std::vector<std::string> transitions;

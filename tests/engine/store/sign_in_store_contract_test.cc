@@ -1,5 +1,5 @@
 // The SignInStore contract (engine/domain/sign_in_store.h), run unchanged
-// against the SQLite store and the in-memory fake.
+// against the SQLite and PostgreSQL stores and the in-memory fake.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "engine/domain/sign_in_store.h"
+#include "engine/postgres/postgres_sign_in_store.h"
 #include "engine/sqlite/sign_in_tables.h"
 #include "tests/engine/sqlite/temp_directory.h"
 #include "tests/fakes/memory_sign_in_store.h"
+#include "tests/postgres_test_database.h"
 
 namespace motcua {
 namespace {
@@ -30,7 +32,22 @@ struct MemorySignInFixture {
   std::unique_ptr<SignInStore> store = std::make_unique<MemorySignInStore>();
 };
 
+struct PostgresSignInFixture {
+  PostgresTestDatabase database;
+  std::unique_ptr<SignInStore> store;
+  PostgresSignInFixture() {
+    REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+    Result<std::unique_ptr<PostgresSignInStore>> opened = PostgresSignInStore::Open(database.uri());
+    REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? "" : opened.error().message()));
+    store = std::move(opened).value();
+  }
+};
+
+#if MOTCUA_POSTGRES_TESTS
+#define SIGN_IN_STORES SqliteSignInFixture, MemorySignInFixture, PostgresSignInFixture
+#else
 #define SIGN_IN_STORES SqliteSignInFixture, MemorySignInFixture
+#endif
 
 const Instant kT0{std::chrono::seconds(1'800'000'000)};
 

@@ -1,6 +1,7 @@
 // The DossierStore contract (engine/domain/store.h), run unchanged against the
-// SQLite store and the in-memory fake, so the fake cannot drift from the real
-// thing.
+// SQLite store, the PostgreSQL store (on the throw-away cluster, when the
+// build has MOTCUA_POSTGRES_TESTS) and the in-memory fake, so that neither the
+// fake nor a second adapter can drift from the first.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -15,10 +16,12 @@
 #include "engine/crypto/sha256.h"
 #include "engine/domain/feed_delivery.h"
 #include "engine/domain/store.h"
+#include "engine/postgres/postgres_store.h"
 #include "engine/sqlite/sqlite_store.h"
 #include "tests/engine/sqlite/sample_dossiers.h"
 #include "tests/engine/sqlite/temp_directory.h"
 #include "tests/fakes/memory_store.h"
+#include "tests/postgres_test_database.h"
 
 namespace motcua {
 namespace {
@@ -43,7 +46,27 @@ struct MemoryStoreFixture {
   std::unique_ptr<DossierStore> store = std::make_unique<MemoryStore>(nullptr, &Sha256Hex);
 };
 
+// A fresh database per test case; a small pool, so that the contract runs
+// through several connections as several nodes would.
+struct PostgresStoreFixture {
+  PostgresTestDatabase database;
+  std::unique_ptr<DossierStore> store;
+  PostgresStoreFixture() {
+    REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+    PostgresStoreOptions options;
+    options.conninfo = database.uri();
+    options.connections = 3;
+    Result<std::unique_ptr<PostgresStore>> opened = PostgresStore::Open(options);
+    REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? "" : opened.error().message()));
+    store = std::move(opened).value();
+  }
+};
+
+#if MOTCUA_POSTGRES_TESTS
+#define STORE_TYPES SqliteStoreFixture, MemoryStoreFixture, PostgresStoreFixture
+#else
 #define STORE_TYPES SqliteStoreFixture, MemoryStoreFixture
+#endif
 
 QueueQuery Queue(const std::string& role, const std::string& agency) {
   QueueQuery query;

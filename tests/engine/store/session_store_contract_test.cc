@@ -1,5 +1,5 @@
 // The SessionStore contract (engine/domain/session_store.h), run unchanged
-// against the SQLite identity store and the in-memory fake.
+// against the SQLite and PostgreSQL identity stores and the in-memory fake.
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
@@ -8,9 +8,11 @@
 
 #include "engine/domain/identity.h"
 #include "engine/domain/session_store.h"
+#include "engine/postgres/postgres_identity_store.h"
 #include "engine/sqlite/sqlite_identity_store.h"
 #include "tests/engine/sqlite/temp_directory.h"
 #include "tests/fakes/memory_session_store.h"
+#include "tests/postgres_test_database.h"
 
 namespace motcua {
 namespace {
@@ -35,12 +37,33 @@ struct SqliteSessionsFixture {
   }
 };
 
+struct PostgresSessionsFixture {
+  PostgresTestDatabase database;
+  std::unique_ptr<PostgresIdentityStore> identities;
+  SessionStore* store = nullptr;
+  PostgresSessionsFixture() {
+    REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+    Result<std::unique_ptr<PostgresIdentityStore>> opened =
+        PostgresIdentityStore::Open(database.uri());
+    REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? "" : opened.error().message()));
+    identities = std::move(opened).value();
+    store = identities.get();
+    for (const char* id : {"001090012345", "clerk-1"}) {
+      REQUIRE(identities->CreateUser(User{id, "Name", {"applicant"}, "", {}, false, kNow}).ok());
+    }
+  }
+};
+
 struct MemorySessionsFixture {
   MemorySessionStore memory;
   SessionStore* store = &memory;
 };
 
+#if MOTCUA_POSTGRES_TESTS
+#define SESSION_STORE_TYPES SqliteSessionsFixture, MemorySessionsFixture, PostgresSessionsFixture
+#else
 #define SESSION_STORE_TYPES SqliteSessionsFixture, MemorySessionsFixture
+#endif
 
 SessionRecord NewSession(char hash_digit, const std::string& user_id) {
   SessionRecord session;

@@ -1,0 +1,184 @@
+// Two `motcua serve` nodes on one PostgreSQL database (issue 19), over HTTP:
+// what one node commits the other serves at once; a race on one dossier
+// across the nodes has one winner; a node killed with SIGKILL under load
+// loses no acknowledged write, and the other node serves all of them.
+#include <arpa/inet.h>
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/hostile/live_server.h"
+#include "tests/postgres_test_database.h"
+
+#if MOTCUA_POSTGRES_TESTS
+
+namespace motcua {
+namespace {
+
+constexpr const char* kAgency = "000.00.01.H26";
+constexpr const char* kCitizen = "001090012345";
+
+// A submission of the permanent-residence procedure (1.004222), with its
+// papers uploaded through `server`.
+std::string Submission(const LiveServer& server, const std::string& citizen) {
+  std::vector<std::string> ids;
+  for (const char* paper : {"declaration", "residence proof"}) {
+    const LiveReply uploaded = server.Send("POST", "/v1/documents", citizen,
+                                           std::string("%PDF ") + paper, "application/pdf");
+    REQUIRE_MESSAGE(uploaded.status == 201, uploaded.body);
+    ids.push_back(uploaded.Json().value("id", ""));
+  }
+  return nlohmann::json{
+      {"procedure", "1.004222"},
+      {"agency", kAgency},
+      {"form",
+       {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kCitizen}, {"address", "12 Hàng Bài"}}},
+      {"documents", {{"declaration", ids[0]}, {"legal_residence_proof", ids[1]}}}}
+      .dump();
+}
+
+// Submits `body` to the node on `port` as LiveServer::Send does, but
+// tolerates a node that is gone: the code of the created dossier when the
+// node answered 201, nothing otherwise (refused, reset, killed mid-request).
+std::optional<std::string> TrySubmit(int port, const std::string& token, const std::string& body) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return std::nullopt;
+  timeval limit{};
+  limit.tv_sec = 10;
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return std::nullopt;
+  }
+  const std::string raw =
+      "POST /v1/dossiers HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+      "Authorization: Bearer " +
+      token +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n\r\n" + body;
+  (void)send(fd, raw.data(), raw.size(), MSG_NOSIGNAL);
+  std::string response;
+  std::array<char, 65536> buffer{};
+  for (ssize_t n; (n = read(fd, buffer.data(), buffer.size())) > 0;) {
+    response.append(buffer.data(), static_cast<std::size_t>(n));
+  }
+  close(fd);
+  if (response.rfind("HTTP/1.1 201", 0) != 0) return std::nullopt;
+  // The body may come chunked: take the code's value from the text.
+  const std::string key = "\"code\":\"";
+  const std::size_t at = response.find(key);
+  if (at == std::string::npos) return std::nullopt;
+  const std::size_t end = response.find('"', at + key.size());
+  if (end == std::string::npos) return std::nullopt;
+  return response.substr(at + key.size(), end - at - key.size());
+}
+
+std::vector<std::string> Args() {
+  return {"--timer-interval", "0"};
+}
+
+TEST_CASE("postgres nodes: what one node commits, the other serves, and a race has one winner") {
+  PostgresTestDatabase database;
+  REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+  LiveServer a(Args(), database.uri(), "");
+  LiveServer b(Args(), database.uri(), a.admin_token());
+  const std::string citizen = a.Token(kCitizen, "applicant");
+  const std::string clerk = b.Token("clerk-1", "reception_clerk", kAgency);
+  const std::string body = Submission(a, citizen);
+
+  const LiveReply created = a.Send("POST", "/v1/dossiers", citizen, body);
+  REQUIRE_MESSAGE(created.status == 201, created.body);
+  const std::string code = created.Json().value("code", "");
+  const LiveReply seen = b.Send("GET", "/v1/dossiers/" + code, clerk);
+  REQUIRE_MESSAGE(seen.status == 200, seen.body);
+  CHECK(seen.Json().at("state") == "submitted");
+  const LiveReply queue = b.Send("GET", "/v1/queue?role=reception_clerk", clerk);
+  REQUIRE_MESSAGE(queue.status == 200, queue.body);
+  CHECK(queue.body.find(code) != std::string::npos);
+
+  // Both nodes receive the dossier at once: exactly one succeeds.
+  std::atomic<int> wins{0};
+  std::atomic<int> refusals{0};
+  std::vector<std::thread> racers;
+  for (const LiveServer* node : {&a, &b, &a, &b}) {
+    racers.emplace_back([&, node] {
+      const int status =
+          node->Send("POST", "/v1/dossiers/" + code + "/actions/receive", clerk, "{}").status;
+      if (status == 200) {
+        ++wins;
+      } else if (status == 409 || status == 412) {
+        ++refusals;
+      }
+    });
+  }
+  for (std::thread& racer : racers) racer.join();
+  CHECK(wins.load() == 1);
+  CHECK(refusals.load() == 3);
+  const LiveReply history = a.Send("GET", "/v1/dossiers/" + code + "/history", citizen);
+  REQUIRE_MESSAGE(history.status == 200, history.body);
+  // One step left "submitted", by one receive, into the fee request.
+  const nlohmann::json steps = history.Json().at("items");
+  REQUIRE(steps.size() == 2);
+  CHECK(steps[0].at("action") == "receive");
+  CHECK(steps[1].at("state") == "awaiting_fee");
+  CHECK(a.Send("GET", "/v1/dossiers/" + code, citizen).Json().at("state") == "awaiting_fee");
+}
+
+TEST_CASE("postgres nodes: a node killed with SIGKILL under load loses no acknowledged write") {
+  PostgresTestDatabase database;
+  REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+  LiveServer a(Args(), database.uri(), "");
+  LiveServer b(Args(), database.uri(), a.admin_token());
+  const std::string citizen = a.Token(kCitizen, "applicant");
+  b.Token("clerk-1", "reception_clerk", kAgency);  // the agency is served: it has staff
+  const std::string body = Submission(a, citizen);
+  const LiveReply first = a.Send("POST", "/v1/dossiers", citizen, body);
+  REQUIRE_MESSAGE(first.status == 201, first.body);
+  std::mutex acknowledged_mutex;
+  std::vector<std::string> acknowledged;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 3; ++w) {
+    writers.emplace_back([&] {
+      while (!stop.load()) {
+        std::optional<std::string> code = TrySubmit(a.port(), citizen, body);
+        if (!code) continue;  // not acknowledged: the node died mid-request
+        std::lock_guard lock(acknowledged_mutex);
+        acknowledged.push_back(*code);
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(a.pid(), SIGKILL);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  stop = true;
+  for (std::thread& writer : writers) writer.join();
+  a.Stop();
+  REQUIRE(acknowledged.size() > 5);
+  for (const std::string& code : acknowledged) {
+    const LiveReply read = b.Send("GET", "/v1/dossiers/" + code, citizen);
+    CHECK_MESSAGE(read.status == 200, code << ": " << read.body);
+  }
+  // And the surviving node keeps taking work.
+  CHECK(b.Send("POST", "/v1/dossiers", citizen, body).status == 201);
+}
+
+}  // namespace
+}  // namespace motcua
+
+#endif  // MOTCUA_POSTGRES_TESTS
