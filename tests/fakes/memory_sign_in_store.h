@@ -1,5 +1,5 @@
 // memory_sign_in_store.h: an in-memory SignInStore for service and route
-// tests, held to the SQLite store by tests/engine/sqlite/sign_in_store_contract_test.cc.
+// tests, held to the SQLite store by tests/engine/store/sign_in_store_contract_test.cc.
 #pragma once
 
 #include <map>

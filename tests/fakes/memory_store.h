@@ -2,7 +2,7 @@
 //
 // Same contract as store.h and the same observable behaviour as the SQLite
 // store (versions, conflicts, ordering, pagination, error codes), checked by
-// tests/engine/sqlite/store_contract_test.cc, but nothing survives the
+// tests/engine/store/store_contract_test.cc, but nothing survives the
 // process. Thread-safe: one mutex guards everything.
 //
 // Hashes: this fake links only the domain core, which has no SHA-256. It
