@@ -2,9 +2,11 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <utility>
 
 #include "engine/domain/status_macros.h"
+#include "engine/postgres/pg_lease.h"
 #include "engine/postgres/postgres_identity_store.h"
 #include "engine/postgres/postgres_sign_in_store.h"
 #include "engine/postgres/postgres_store.h"
@@ -98,6 +100,18 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
                        PostgresSignInStore::Open(db, clock));
       return std::unique_ptr<SignInStore>(std::move(sign_in));
     };
+    ASSIGN_OR_RETURN(std::unique_ptr<PgLease> opened_lease, PgLease::Open(options.db));
+    database->runs_background = [lease = std::shared_ptr<PgLease>(std::move(opened_lease)),
+                                 log = options.log,
+                                 held_before = std::make_shared<std::atomic<bool>>(false)] {
+      const bool held = lease->Held();
+      if (held != held_before->exchange(held) && log) {
+        log(held ? "this node took the background lease: it runs the timers and the feed pusher"
+                 : "this node lost the background lease: another node runs the timers and "
+                   "the feed pusher");
+      }
+      return held;
+    };
     return database;
   }
   SqliteStoreOptions store_options;
@@ -110,6 +124,7 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
   std::unique_ptr<Database> database =
       Hold(std::shared_ptr<SqliteStore>(std::move(store)),
            std::shared_ptr<SqliteIdentityStore>(std::move(identities)), false);
+  database->runs_background = [] { return true; };
   database->open_sign_in = [db = options.db,
                             clock = options.clock]() -> Result<std::unique_ptr<SignInStore>> {
     ASSIGN_OR_RETURN(std::unique_ptr<SqliteSignInStore> sign_in,

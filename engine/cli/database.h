@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/domain/clock.h"
@@ -42,6 +43,8 @@ struct DatabaseOptions {
   std::size_t connections = 16;       // PostgreSQL only
   const Clock* clock = nullptr;       // migration records
   StoreObserver* observer = nullptr;  // optional; must outlive the stores
+  // Told when this node takes or loses the background lease (PostgreSQL).
+  std::function<void(std::string_view)> log;
 };
 
 // Every store `motcua serve` needs, on one database. Each pointer is set and
@@ -60,6 +63,10 @@ class Database {
   std::function<Result<std::unique_ptr<SignInStore>>()> open_sign_in;
   // The depth of every queue, for metrics.
   std::function<Result<std::vector<QueueDepth>>()> queue_depths;
+  // Whether this node runs the background work now: timers and the feed
+  // pusher run on one node at a time (a lease on PostgreSQL, pg_lease.h;
+  // always on SQLite, which one node serves). Thread-safe.
+  std::function<bool()> runs_background;
   // Whether several nodes may share it (PostgreSQL).
   bool shared() const { return shared_; }
 

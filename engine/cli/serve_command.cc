@@ -157,26 +157,32 @@ void PruneFeed(FeedRetention& retention, const Logger& logger) {
 // "timers" events, pruning as "feed" events.
 class TimerLoop {
  public:
+  // `may_run` says whether this node runs the sweeps now (database.h).
   TimerLoop(TimerService& timers, FeedRetention* retention, std::chrono::seconds interval,
-            const Logger& logger) {
+            const Logger& logger, std::function<bool()> may_run) {
     if (interval.count() == 0) return;
-    thread_ = std::thread([this, &timers, retention, interval, &logger] {
-      std::unique_lock lock(mutex_);
-      while (!stopping_) {
-        if (wake_.wait_for(lock, interval, [this] { return stopping_; })) break;
-        lock.unlock();
-        Result<SweepResult> swept = timers.Sweep();
-        if (!swept.ok()) {
-          logger.Log(LogLevel::kError, "timers", {{"message", swept.error().message()}});
-        } else {
-          for (const std::string& line : SweepLogLines(*swept)) {
-            logger.Log(LogLevel::kInfo, "timers", {{"message", line}});
+    thread_ =
+        std::thread([this, &timers, retention, interval, &logger, may_run = std::move(may_run)] {
+          std::unique_lock lock(mutex_);
+          while (!stopping_) {
+            if (wake_.wait_for(lock, interval, [this] { return stopping_; })) break;
+            lock.unlock();
+            if (!may_run()) {
+              lock.lock();
+              continue;
+            }
+            Result<SweepResult> swept = timers.Sweep();
+            if (!swept.ok()) {
+              logger.Log(LogLevel::kError, "timers", {{"message", swept.error().message()}});
+            } else {
+              for (const std::string& line : SweepLogLines(*swept)) {
+                logger.Log(LogLevel::kInfo, "timers", {{"message", line}});
+              }
+            }
+            if (retention != nullptr) PruneFeed(*retention, logger);
+            lock.lock();
           }
-        }
-        if (retention != nullptr) PruneFeed(*retention, logger);
-        lock.lock();
-      }
-    });
+        });
   }
   TimerLoop(const TimerLoop&) = delete;
   TimerLoop& operator=(const TimerLoop&) = delete;
@@ -491,6 +497,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   database_options.connections = db_connections;
   database_options.clock = &clock;
   database_options.observer = &store_metrics;
+  database_options.log = logger.MessageWriter(LogLevel::kInfo, "background");
   Result<std::unique_ptr<Database>> database = Database::Open(database_options);
   if (!database.ok()) return Fail(io, db_label + ": " + database.error().message());
   DossierStore& store = (*database)->dossiers();
@@ -671,13 +678,15 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
          << listen->host << ':' << server.port() << " (database " << db_label << ")" << std::endl;
 
   TimerService timers(store, catalog, dossiers, clock);
-  TimerLoop timer_loop(timers, &feed_retention, std::chrono::seconds(timer_interval), logger);
+  TimerLoop timer_loop(timers, &feed_retention, std::chrono::seconds(timer_interval), logger,
+                       (*database)->runs_background);
   // The pusher's thread is created after the signals were blocked, so only
   // the main thread receives them.
   std::unique_ptr<WebhookClient> webhook_client;
   std::unique_ptr<FeedPusher> pusher;
   if (webhook) {
     webhook_client = std::make_unique<WebhookClient>(*webhook);
+    pusher_options.may_run = (*database)->runs_background;
     pusher = std::make_unique<FeedPusher>(store, (*database)->feed_delivery(), *webhook_client,
                                           clock, std::move(pusher_options));
     pusher->Start();

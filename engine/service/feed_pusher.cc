@@ -52,31 +52,35 @@ void FeedPusher::Log(std::string_view line) const {
 }
 
 void FeedPusher::Run() {
-  std::int64_t cursor = 0;
+  const auto may_run = [this] { return !options_.may_run || options_.may_run(); };
   for (;;) {
+    if (!may_run()) {
+      if (!Wait(options_.poll_interval)) return;
+      continue;
+    }
     Result<std::int64_t> recorded = deliveries_.DeliveryCursor();
-    if (recorded.ok()) {
-      cursor = *recorded;
-      break;
-    }
-    Log("feed push: cannot read the delivery cursor: " + recorded.error().message());
-    if (!Wait(options_.poll_interval)) return;
-  }
-  for (;;) {
-    Result<std::vector<StoredOutboxEntry>> entries =
-        store_.ListOutbox(OutboxQuery{cursor, options_.batch, std::nullopt});
-    if (!entries.ok()) {
-      Log("feed push: cannot read the outbox: " + entries.error().message());
+    if (!recorded.ok()) {
+      Log("feed push: cannot read the delivery cursor: " + recorded.error().message());
       if (!Wait(options_.poll_interval)) return;
       continue;
     }
-    if (entries->empty()) {
-      if (!Wait(options_.poll_interval)) return;
-      continue;
-    }
-    for (const StoredOutboxEntry& entry : *entries) {
-      if (!DeliverOne(entry)) return;
-      cursor = entry.id;
+    std::int64_t cursor = *recorded;
+    while (may_run()) {
+      Result<std::vector<StoredOutboxEntry>> entries =
+          store_.ListOutbox(OutboxQuery{cursor, options_.batch, std::nullopt});
+      if (!entries.ok()) {
+        Log("feed push: cannot read the outbox: " + entries.error().message());
+        if (!Wait(options_.poll_interval)) return;
+        continue;
+      }
+      if (entries->empty()) {
+        if (!Wait(options_.poll_interval)) return;
+        continue;
+      }
+      for (const StoredOutboxEntry& entry : *entries) {
+        if (!DeliverOne(entry)) return;
+        cursor = entry.id;
+      }
     }
   }
 }

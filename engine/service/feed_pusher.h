@@ -51,6 +51,11 @@ struct FeedPusherOptions {
   std::chrono::milliseconds poll_interval{1000};  // how often an idle pusher looks for rows
   int batch = 100;                                // rows read per look, 1-1000
   std::function<void(std::string_view)> log;      // one line per problem; may be empty
+  // Whether this node pushes now (nodes sharing a database push from one at
+  // a time, engine/postgres/pg_lease.h); asked before each read of the
+  // outbox. Empty: always. A node that starts pushing reads the delivery
+  // cursor afresh, so it continues where the previous pusher stopped.
+  std::function<bool()> may_run;
 };
 
 // The wait after the `failed_attempts`-th failure (1, 2, ...): initial,

@@ -211,6 +211,42 @@ TEST_CASE("webhook push: every entry arrives in order despite 500s and a dropped
   CHECK(store.ListDeadLetters(std::nullopt, 10)->empty());
 }
 
+TEST_CASE("webhook push: two nodes' pushers hand over through the lease, none lost or repeated") {
+  FakeClock clock(Instant{});
+  MemoryStore store(&clock);
+  std::vector<std::int64_t> ids = FillOutbox(store, 6);
+  Receiver receiver([](int, std::int64_t) { return Reply::kOk; });
+  Result<WebhookUrl> url = ParseWebhookUrl(receiver.Url());
+  REQUIRE(url.ok());
+  WebhookClient client_a(*url, 2s);
+  WebhookClient client_b(*url, 2s);
+  // The lease: whichever node `holder` names may push.
+  std::atomic<char> holder{'a'};
+  FeedPusherOptions options_a = FastOptions();
+  options_a.may_run = [&holder] { return holder.load() == 'a'; };
+  FeedPusherOptions options_b = FastOptions();
+  options_b.may_run = [&holder] { return holder.load() == 'b'; };
+  FeedPusher a(store, store, client_a, clock, options_a);
+  FeedPusher b(store, store, client_b, clock, options_b);
+  a.Start();
+  b.Start();
+  REQUIRE(WaitForCursor(store, ids.back()));
+  holder = 'n';  // between holders: nobody pushes
+  std::this_thread::sleep_for(30ms);
+  const std::size_t while_nobody = receiver.Received().size();
+  for (std::int64_t id : FillOutbox(store, 4, 100)) {
+    if (id > ids.back()) ids.push_back(id);
+  }
+  std::this_thread::sleep_for(50ms);
+  CHECK(receiver.Received().size() == while_nobody);
+  holder = 'b';  // b continues from the recorded cursor
+  REQUIRE(WaitForCursor(store, ids.back()));
+  a.Stop();
+  b.Stop();
+  CHECK(receiver.Acknowledged() == ids);
+  CHECK(receiver.Received() == ids);  // no entry offered twice
+}
+
 TEST_CASE("webhook push: an entry failing every attempt becomes a dead letter, the rest go on") {
   FakeClock clock(Instant{std::chrono::seconds(1'800'000'000)});
   MemoryStore store(&clock);

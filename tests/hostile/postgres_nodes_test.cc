@@ -12,6 +12,9 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -176,6 +179,32 @@ TEST_CASE("postgres nodes: a node killed with SIGKILL under load loses no acknow
   }
   // And the surviving node keeps taking work.
   CHECK(b.Send("POST", "/v1/dossiers", citizen, body).status == 201);
+}
+
+// Whether `server`'s log says, within `limit`, that it took the lease.
+bool TookLeaseWithin(const LiveServer& server, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream log(server.dir().File("stderr.log"));
+    const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    if (text.find("took the background lease") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+TEST_CASE("postgres nodes: the timers run on one node, and the survivor takes them over") {
+  PostgresTestDatabase database;
+  REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+  const std::vector<std::string> args = {"--timer-interval", "1"};
+  LiveServer a(args, database.uri(), "");
+  REQUIRE(TookLeaseWithin(a, std::chrono::seconds(10)));
+  LiveServer b(args, database.uri(), a.admin_token());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  CHECK_FALSE(TookLeaseWithin(b, std::chrono::seconds(0)));  // a holds it
+  kill(a.pid(), SIGKILL);
+  a.Stop();
+  CHECK(TookLeaseWithin(b, std::chrono::seconds(10)));
 }
 
 }  // namespace

@@ -4,9 +4,13 @@
 // ids that a slower node's commit must not undercut.
 #include <doctest/doctest.h>
 #include <libpq-fe.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -15,6 +19,7 @@
 #include <vector>
 
 #include "engine/postgres/pg_connection.h"
+#include "engine/postgres/pg_lease.h"
 #include "engine/postgres/pg_migrations.h"
 #include "engine/postgres/postgres_store.h"
 #include "engine/storage/event_chain.h"
@@ -211,6 +216,63 @@ TEST_CASE("postgres nodes: an idempotency key reserved on one node holds on the 
   REQUIRE(again.ok());
   REQUIRE(again->has_value());
   CHECK((*again)->fingerprint == "POST /a");
+}
+
+std::unique_ptr<PgLease> OpenLease(const PostgresTestDatabase& database) {
+  Result<std::unique_ptr<PgLease>> lease = PgLease::Open(database.uri());
+  REQUIRE_MESSAGE(lease.ok(), (lease.ok() ? "" : lease.error().message()));
+  return std::move(lease).value();
+}
+
+// Asks `lease` every 50 ms, for at most `limit`, until it is held.
+bool HeldWithin(PgLease& lease, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (lease.Held()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+TEST_CASE("postgres nodes: the background lease has one holder and passes on when it goes") {
+  PostgresTestDatabase database;
+  REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+  std::unique_ptr<PgLease> a = OpenLease(database);
+  std::unique_ptr<PgLease> b = OpenLease(database);
+  CHECK(a->Held());
+  CHECK_FALSE(b->Held());
+  CHECK(a->Held());  // kept, not taken again
+  CHECK_FALSE(b->Held());
+  a.reset();  // the holder stops: its session ends
+  CHECK(HeldWithin(*b, std::chrono::seconds(5)));
+  std::unique_ptr<PgLease> c = OpenLease(database);
+  CHECK_FALSE(c->Held());
+}
+
+TEST_CASE("postgres nodes: a holder killed with SIGKILL loses the lease to another node") {
+  PostgresTestDatabase database;
+  REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+  int ready[2];
+  REQUIRE(pipe(ready) == 0);
+  const pid_t holder = fork();
+  REQUIRE(holder >= 0);
+  if (holder == 0) {
+    close(ready[0]);
+    Result<std::unique_ptr<PgLease>> lease = PgLease::Open(database.uri());
+    const char held = lease.ok() && (*lease)->Held() ? '1' : '0';
+    (void)write(ready[1], &held, 1);
+    for (;;) pause();
+  }
+  close(ready[1]);
+  char held = 0;
+  REQUIRE(read(ready[0], &held, 1) == 1);
+  close(ready[0]);
+  REQUIRE(held == '1');
+  std::unique_ptr<PgLease> survivor = OpenLease(database);
+  CHECK_FALSE(survivor->Held());
+  kill(holder, SIGKILL);
+  waitpid(holder, nullptr, 0);
+  CHECK(HeldWithin(*survivor, std::chrono::seconds(5)));
 }
 
 }  // namespace
