@@ -4,11 +4,13 @@
 #include <ostream>
 
 #include "engine/cli/checkpoint_files.h"
+#include "engine/cli/database.h"
 #include "engine/cli/files.h"
 #include "engine/cli/options.h"
 #include "engine/cli/system_clock.h"
 #include "engine/crypto/checkpoint_key.h"
 #include "engine/domain/rfc3339.h"
+#include "engine/postgres/pg_audit.h"
 #include "engine/sqlite/audit_chain.h"
 #include "engine/sqlite/backup.h"
 
@@ -16,14 +18,15 @@ namespace motcua::cli {
 namespace {
 
 constexpr std::string_view kAuditUsage =
-    "Usage: motcua audit verify --db PATH [--dossier CODE] [--checkpoint FILE [--key PEM]]\n"
+    "Usage: motcua audit verify --db PATH|URI [--dossier CODE] [--checkpoint FILE [--key PEM]]\n"
     "       motcua audit checkpoint --db PATH --signing-key FILE --out FILE\n"
     "\n"
     "verify recomputes the hash chain of every dossier's event log (or of one\n"
     "dossier) and replays each dossier's events through the workflow version it\n"
     "is pinned to: it names every event whose content or order was changed, and\n"
     "every dossier row whose state, version or assignee its events do not\n"
-    "produce (a row edited directly, an event deleted).\n"
+    "produce (a row edited directly, an event deleted). --db is the SQLite file\n"
+    "or a postgresql:// URI (one snapshot, while nodes keep writing).\n"
     "  --checkpoint FILE  a signed checkpoint (the server's checkpoints.jsonl,\n"
     "                     whose last line is used): its signature is checked, and\n"
     "                     every dossier it lists must still have its events with\n"
@@ -122,7 +125,15 @@ int RunAudit(const std::vector<std::string>& args, CommandIo io) {
     checkpoint = std::move(read).value();
     audit.checkpoint = &*checkpoint;
   }
-  Result<AuditVerification> verification = VerifyAudit(*options->Get("db"), audit);
+  const std::string db = *options->Get("db");
+  if (IsPostgresUri(db)) {
+    if (Status uri = CheckPostgresUri(db); !uri.ok()) {
+      io.err << "motcua audit: " << uri.error().message() << '\n';
+      return kExitUsage;
+    }
+  }
+  Result<AuditVerification> verification =
+      IsPostgresUri(db) ? VerifyPostgresAudit(db, audit) : VerifyAudit(db, audit);
   if (!verification.ok()) {
     io.err << "motcua audit: " << verification.error().message() << '\n';
     return kExitFailure;

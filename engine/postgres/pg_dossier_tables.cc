@@ -35,10 +35,6 @@ const std::string kDossierColumns =
     "version, assignee, received_at, due_at, finished_at, clock_json, form_json, documents_json, "
     "result_document, signatures_json, updated_at";
 
-const std::string kEventColumns =
-    "sequence, dossier_code, idx, action, from_state, to_state, actor_id, actor_roles, "
-    "actor_agency, at, step, channel, payload, previous_hash, hash, actor_auth_method, "
-    "actor_identity_provider";
 
 // The WHERE clause of DossierFilter over `dossiers AS d`, with parameters
 // $4 state, $5 procedure, $6 received_from, $7 received_to.
@@ -88,7 +84,9 @@ Result<Dossier> ReadDossier(const PgResult& row) {
   return d;
 }
 
-Result<AuditRecord> ReadEvent(const PgResult& rows, int r) {
+}  // namespace
+
+Result<AuditRecord> ReadEventRow(const PgResult& rows, int r) {
   EventColumns columns;
   columns.sequence = rows.Int(r, 0);
   columns.dossier_code = rows.Text(r, 1);
@@ -109,8 +107,6 @@ Result<AuditRecord> ReadEvent(const PgResult& rows, int r) {
   columns.identity_provider = rows.OptionalText(r, 16);
   return DecodeEventColumns(std::move(columns));
 }
-
-}  // namespace
 
 std::vector<DossierSummary> ReadSummaries(const PgResult& rows) {
   std::vector<DossierSummary> summaries;
@@ -285,13 +281,13 @@ Result<Dossier> QueryDossier(PgConnection& db, const std::string& code) {
 
 Result<std::vector<AuditRecord>> QueryAuditRecords(PgConnection& db,
                                                    const std::string& dossier_code) {
-  ASSIGN_OR_RETURN(PgResult rows, db.Exec("SELECT " + kEventColumns +
+  ASSIGN_OR_RETURN(PgResult rows, db.Exec(std::string("SELECT ") + kPgEventColumns +
                                               " FROM events WHERE dossier_code = $1 ORDER BY idx",
                                           PgParams().Text(dossier_code)));
   std::vector<AuditRecord> records;
   records.reserve(static_cast<std::size_t>(rows.Rows()));
   for (int r = 0; r < rows.Rows(); ++r) {
-    ASSIGN_OR_RETURN(AuditRecord record, ReadEvent(rows, r));
+    ASSIGN_OR_RETURN(AuditRecord record, ReadEventRow(rows, r));
     records.push_back(std::move(record));
   }
   return records;

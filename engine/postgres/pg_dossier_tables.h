@@ -68,6 +68,14 @@ Result<std::vector<DossierSummary>> QueryOnVersion(PgConnection& db, const Versi
 // The depth of every non-empty queue.
 Result<std::vector<QueueDepth>> QueryQueueDepths(PgConnection& db);
 
+// The columns of `events` in the order ReadEventRow reads them.
+inline constexpr const char* kPgEventColumns =
+    "sequence, dossier_code, idx, action, from_state, to_state, actor_id, actor_roles, "
+    "actor_agency, at, step, channel, payload, previous_hash, hash, actor_auth_method, "
+    "actor_identity_provider";
+// Row `r` of `rows`, which selected kPgEventColumns.
+Result<AuditRecord> ReadEventRow(const PgResult& rows, int r);
+
 // The columns of a DossierSummary over `dossiers AS d`, in the order
 // ReadSummaries reads them (also the document tables' listing).
 inline constexpr const char* kPgSummaryColumns =

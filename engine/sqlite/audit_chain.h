@@ -30,28 +30,10 @@
 #include "engine/domain/checkpoint.h"
 #include "engine/domain/dossier.h"
 #include "engine/domain/status.h"
+#include "engine/storage/audit.h"
 #include "engine/storage/event_chain.h"
 
 namespace motcua {
-
-struct BrokenLink {
-  // What is wrong: a link of the hash chain; the dossier row against its
-  // replayed events; the database against a signed checkpoint.
-  enum class Kind { kChain, kRow, kCheckpoint };
-  std::string dossier_code;
-  std::int64_t index = 0;     // the event's idx in its dossier (kChain)
-  std::int64_t sequence = 0;  // the event's global sequence (kChain)
-  std::string reason;         // e.g. "hash does not match the event's content"
-  Kind kind = Kind::kChain;
-};
-
-struct AuditVerification {
-  bool ok = true;
-  std::int64_t events_checked = 0;  // events whose link verified
-  std::int64_t dossiers_checked = 0;
-  std::optional<BrokenLink> first_broken;  // set exactly when !ok
-  std::vector<BrokenLink> problems;        // every problem found, by dossier code
-};
 
 // Recomputes every chain (or only `dossier_code`'s) in `db`, dossier by
 // dossier in code order, and stops at the first broken link. An error only
@@ -63,25 +45,8 @@ Result<AuditVerification> VerifyAuditChain(sqlite3* db,
 Result<AuditVerification> VerifyAuditChain(const std::string& database_path,
                                            const std::optional<std::string>& dossier_code = {});
 
-// The full audit of `motcua audit verify`, over one read snapshot:
-//  - every chain, as VerifyAuditChain, but going on past a broken dossier;
-//  - every dossier row against its events replayed through the workflow
-//    version it is pinned to (dossier_replay.h): a row whose state, version
-//    or assignee its events do not produce (a row edited directly, or a
-//    history cut short) is a kRow problem, as is a row without events, events
-//    without a row, and a pinned workflow version that is not stored;
-//  - with `checkpoint` (its signature already checked, see checkpoint_key.h):
-//    every dossier it lists must still have at least its version of events,
-//    with the same chain hash at that version (kCheckpoint problems:
-//    truncated, rewritten, missing). A rewrite that recomputed the chain is
-//    found only this way.
-// Stops after `max_problems`. An error only when the database cannot be read.
-struct AuditOptions {
-  std::optional<std::string> dossier_code;  // only this dossier (kNotFound if it has no events)
-  const Checkpoint* checkpoint = nullptr;
-  bool replay = true;
-  std::size_t max_problems = 100;
-};
+// The full audit of `motcua audit verify` (RunAudit, engine/storage/audit.h)
+// over one read snapshot of the SQLite file.
 Result<AuditVerification> VerifyAudit(sqlite3* db, const AuditOptions& options);
 Result<AuditVerification> VerifyAudit(const std::string& database_path,
                                       const AuditOptions& options);

@@ -4,6 +4,7 @@
 // loses no acknowledged write, and the other node serves all of them.
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -179,6 +180,55 @@ TEST_CASE("postgres nodes: a node killed with SIGKILL under load loses no acknow
   }
   // And the surviving node keeps taking work.
   CHECK(b.Send("POST", "/v1/dossiers", citizen, body).status == 201);
+}
+
+// Runs one SQL statement on `uri` as a database owner would, behind the
+// server's back.
+void EditDatabase(const std::string& uri, const std::string& sql) {
+  PGconn* connection = PQconnectdb(uri.c_str());
+  REQUIRE(PQstatus(connection) == CONNECTION_OK);
+  PGresult* result = PQexec(connection, sql.c_str());
+  const ExecStatusType status = PQresultStatus(result);
+  CHECK_MESSAGE((status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK),
+                PQresultErrorMessage(result));
+  PQclear(result);
+  PQfinish(connection);
+}
+
+TEST_CASE("postgres nodes: audit verify checks a shared database and names edits made to it") {
+  PostgresTestDatabase database;
+  REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+  LiveServer a(Args(), database.uri(), "");
+  const std::string citizen = a.Token(kCitizen, "applicant");
+  const std::string clerk = a.Token("clerk-1", "reception_clerk", kAgency);
+  const std::string body = Submission(a, citizen);
+  std::vector<std::string> codes;
+  for (int i = 0; i < 3; ++i) {
+    const LiveReply created = a.Send("POST", "/v1/dossiers", citizen, body);
+    REQUIRE_MESSAGE(created.status == 201, created.body);
+    codes.push_back(created.Json().value("code", ""));
+  }
+  REQUIRE(a.Send("POST", "/v1/dossiers/" + codes[0] + "/actions/receive", clerk, "{}").status ==
+          200);
+  const std::string verify = "audit verify --db " + database.uri();
+  CHECK(a.RunCli(verify) == "ok: 4 events verified");
+
+  // The trigger refuses an edit; an owner who disables it is still found.
+  EditDatabase(database.uri(),
+               "ALTER TABLE events DISABLE TRIGGER events_append_only; "
+               "UPDATE events SET payload = '{\"comment\":\"forged\"}' WHERE dossier_code = '" +
+                   codes[1] + "'; ALTER TABLE events ENABLE TRIGGER events_append_only");
+  EditDatabase(database.uri(),
+               "UPDATE dossiers SET state = 'returned' WHERE code = '" + codes[2] + "'");
+  const std::string found = a.RunCli(verify);
+  CHECK(found.find(codes[1]) != std::string::npos);
+  CHECK(found.find("hash does not match") != std::string::npos);
+  CHECK(found.find(codes[2]) != std::string::npos);
+  CHECK(found.find(codes[0]) == std::string::npos);
+  CHECK(found.find("2 problems") != std::string::npos);
+  // A URI with a password is refused before anything connects.
+  CHECK(a.RunCli("audit verify --db postgresql://u:secret@127.0.0.1:1/x").find("password") !=
+        std::string::npos);
 }
 
 // Whether `server`'s log says, within `limit`, that it took the lease.
