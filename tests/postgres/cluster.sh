@@ -34,7 +34,8 @@
 # cleared. The port is a random free one in 20000-29999 (below Linux's
 # ephemeral range), checked with `ss`; should another process take it
 # before the server binds it, start tries another port (up to 8 times).
-# The server runs with fsync off: test data only. Every step is bounded in
+# The server runs with fsync off: test data only (MOTCUA_PG_DURABLE=1 keeps
+# it on, for benchmarks). Every step is bounded in
 # time (initdb 120 s, pg_ctl 60 s); on failure the tail of the server log is
 # printed.
 #
@@ -272,13 +273,18 @@ rm -f -- "$pwfile"
 ln -s "$rundir/data" "$dir/data"
 ln -s "$rundir/server.log" "$dir/server.log"
 
+# Test data needs no durability; a benchmark does (MOTCUA_PG_DURABLE=1 keeps
+# PostgreSQL's defaults: fsync, synchronous_commit and full_page_writes on).
+durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+if [[ "${MOTCUA_PG_DURABLE:-0}" == 1 ]]; then durability=""; fi
+
 port=
 for ((attempt = 1; attempt <= 8; attempt++)); do
   candidate="$(pick_port)"
   log_lines=0
   if [[ -f "$rundir/server.log" ]]; then log_lines="$(wc -l <"$rundir/server.log")"; fi
   if out="$(as_server timeout 90 "$bindir/pg_ctl" -D "$rundir/data" -l "$rundir/server.log" -w -t 60 start \
-              -o "-c listen_addresses=127.0.0.1 -p $candidate -k $rundir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" 2>&1)"; then
+              -o "-c listen_addresses=127.0.0.1 -p $candidate -k $rundir $durability -c max_connections=200" 2>&1)"; then
     port="$candidate"
     break
   fi
