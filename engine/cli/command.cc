@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "engine/cli/copy_command.h"
 #include "engine/cli/lint_command.h"
 #include "engine/cli/serve_command.h"
 #include "engine/cli/signature_commands.h"
@@ -34,8 +35,8 @@ void PrintOverview(std::ostream& out) {
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
-      ServeCommand(), LintCommand(),   WorkflowCommand(), TokenCommand(),
-      AuditCommand(), BackupCommand(), PkiCommand(),      SignCommand(),
+      ServeCommand(),  LintCommand(), WorkflowCommand(), TokenCommand(), AuditCommand(),
+      BackupCommand(), CopyCommand(), PkiCommand(),      SignCommand(),
   };
   return commands;
 }

@@ -1,6 +1,7 @@
 #include "engine/postgres/pg_connection.h"
 
 #include <charconv>
+#include <optional>
 #include <utility>
 
 namespace motcua {
@@ -180,6 +181,57 @@ Status PgConnection::RunScript(const std::string& sql) {
   Result<PgResult> result = Check(PQexec(connection_, sql.c_str()), sql);
   if (!result.ok()) return result.error();
   return Status();
+}
+
+Result<std::int64_t> PgConnection::CopyIn(
+    const std::string& copy_statement,
+    const std::function<Result<bool>(std::string& buffer)>& next_rows) {
+  PGresult* started = PQexec(connection_, copy_statement.c_str());
+  if (started == nullptr || PQresultStatus(started) != PGRES_COPY_IN) {
+    Result<PgResult> checked = Check(started, copy_statement);
+    if (!checked.ok()) return checked.error();
+    return Error(ErrorCode::kInternal,
+                 "PostgreSQL: not a COPY FROM STDIN (in: " + copy_statement.substr(0, 80) + ")");
+  }
+  PQclear(started);
+  std::optional<Error> failure;
+  bool sent = true;
+  std::string buffer;
+  for (bool more = true; more && sent;) {
+    buffer.clear();
+    Result<bool> next = next_rows(buffer);
+    if (!next.ok()) {
+      failure = next.error();
+      break;
+    }
+    more = *next;
+    if (!buffer.empty()) {
+      sent = PQputCopyData(connection_, buffer.data(), static_cast<int>(buffer.size())) == 1;
+    }
+  }
+  // Ending the COPY (with an error message when it is abandoned) makes the
+  // server answer; a refused PQputCopyData or PQputCopyEnd leaves the reason
+  // in the connection's message, and PQgetResult reports it.
+  const std::string abandoned = failure ? failure->message() : std::string();
+  if (sent) (void)PQputCopyEnd(connection_, failure ? abandoned.c_str() : nullptr);
+  Result<PgResult> outcome = Error(
+      ErrorCode::kUnavailable, "PostgreSQL: the COPY got no answer: " + ServerMessage(connection_));
+  while (PGresult* result = PQgetResult(connection_)) {
+    if (PQresultStatus(result) == PGRES_COPY_IN) {
+      // Still copying: the data could not be sent. End the COPY and go on.
+      PQclear(result);
+      if (PQputCopyEnd(connection_, "the data could not be sent") != 1) {
+        outcome = Error(ErrorCode::kUnavailable, "PostgreSQL: the COPY's data could not be sent: " +
+                                                     ServerMessage(connection_));
+        break;
+      }
+      continue;
+    }
+    outcome = Check(result, copy_statement);
+  }
+  if (failure) return *failure;
+  if (!outcome.ok()) return outcome.error();
+  return outcome->Affected();
 }
 
 }  // namespace motcua

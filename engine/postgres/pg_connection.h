@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -92,6 +93,17 @@ class PgConnection {
   // Runs SQL text that may hold several statements and no parameters
   // (migrations, BEGIN/COMMIT), without preparing it.
   Status RunScript(const std::string& sql);
+  // Runs `copy_statement`, a COPY ... FROM STDIN, and streams its data: calls
+  // `next_rows` with an empty `buffer` until it returns false, sending what
+  // each call appended (rows in the COPY's format, whole or not; ~1 MiB a
+  // call keeps memory flat and the round trips few). Returns the number of
+  // rows the server copied. An error from `next_rows` aborts the COPY
+  // (PQputCopyEnd with its message; the server rolls the statement back) and
+  // is returned as it was; the server's failures (a row it cannot parse, a
+  // violated constraint: reported when the data ends) come back as Exec's.
+  // Like any failed statement, a failed COPY inside a transaction aborts it.
+  Result<std::int64_t> CopyIn(const std::string& copy_statement,
+                              const std::function<Result<bool>(std::string& buffer)>& next_rows);
 
   // The SQLSTATE of the last statement that failed ("" when it succeeded or
   // failed without reaching the server).
