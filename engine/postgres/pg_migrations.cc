@@ -38,13 +38,7 @@ Status ApplyOne(PgConnection& connection, const Migration& migration, Instant no
 Result<std::int64_t> ApplyLocked(PgConnection& connection, const std::vector<Migration>& migrations,
                                  Instant now) {
   ASSIGN_OR_RETURN(std::int64_t current, CurrentVersion(connection));
-  const std::int64_t newest = migrations.empty() ? 0 : migrations.back().version;
-  if (current > newest) {
-    return Error(ErrorCode::kFailedPrecondition,
-                 "database schema version " + std::to_string(current) +
-                     " is newer than this motcua (" + std::to_string(newest) + "); upgrade motcua",
-                 ErrorReason::kSchemaTooNew);
-  }
+  RETURN_IF_ERROR(CheckSchemaNotNewer(current, migrations));
   for (const Migration& migration : migrations) {
     if (migration.version <= current) continue;
     RETURN_IF_ERROR(ApplyOne(connection, migration, now));

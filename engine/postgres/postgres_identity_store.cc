@@ -26,6 +26,18 @@ Result<User> ReadUser(const PgResult& rows, int r) {
   return user;
 }
 
+// $1..$6: the user's columns but created_at, in kUserColumns' order.
+PgParams UserParams(const User& user) {
+  PgParams params;
+  params.Text(user.id)
+      .Text(user.name)
+      .Text(EncodeUserRoles(user.roles))
+      .Text(user.agency)
+      .OptionalText(user.certificate_fingerprint)
+      .Bool(user.disabled);
+  return params;
+}
+
 TokenRecord ReadToken(const PgResult& rows, int r) {
   TokenRecord token;
   token.token_hash = rows.Text(r, 0);
@@ -66,14 +78,7 @@ Status PostgresIdentityStore::CreateUser(const User& user) {
     ASSIGN_OR_RETURN(PgResult inserted,
                      db.Exec("INSERT INTO users (" + kUserColumns +
                                  ") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-                             PgParams()
-                                 .Text(user.id)
-                                 .Text(user.name)
-                                 .Text(EncodeUserRoles(user.roles))
-                                 .Text(user.agency)
-                                 .OptionalText(user.certificate_fingerprint)
-                                 .Bool(user.disabled)
-                                 .Int(ToSeconds(user.created_at))));
+                             UserParams(user).Int(ToSeconds(user.created_at))));
     if (inserted.Affected() == 0) {
       return Error(ErrorCode::kConflict, "user " + user.id + " already exists",
                    ErrorReason::kUserExists);
@@ -87,13 +92,7 @@ Status PostgresIdentityStore::UpdateUser(const User& user) {
     ASSIGN_OR_RETURN(PgResult updated,
                      db.Exec("UPDATE users SET name = $2, roles = $3, agency = $4, "
                              "certificate_fingerprint = $5, disabled = $6 WHERE id = $1",
-                             PgParams()
-                                 .Text(user.id)
-                                 .Text(user.name)
-                                 .Text(EncodeUserRoles(user.roles))
-                                 .Text(user.agency)
-                                 .OptionalText(user.certificate_fingerprint)
-                                 .Bool(user.disabled)));
+                             UserParams(user)));
     if (updated.Affected() == 0) {
       return Error(ErrorCode::kNotFound, "user " + user.id + " does not exist",
                    ErrorReason::kUserNotFound);

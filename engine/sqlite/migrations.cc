@@ -43,13 +43,7 @@ Result<std::int64_t> ApplyMigrations(SqliteConnection& connection,
     return Error(ErrorCode::kInternal, "schema_migrations holds an unreadable version: " + text);
   }
 
-  const std::int64_t newest = migrations.empty() ? 0 : migrations.back().version;
-  if (current > newest) {
-    return Error(ErrorCode::kFailedPrecondition,
-                 "database schema version " + std::to_string(current) +
-                     " is newer than this motcua (" + std::to_string(newest) + "); upgrade motcua",
-                 ErrorReason::kSchemaTooNew);
-  }
+  RETURN_IF_ERROR(CheckSchemaNotNewer(current, migrations));
   for (const Migration& migration : migrations) {
     if (migration.version <= current) continue;
     RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));

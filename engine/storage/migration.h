@@ -9,6 +9,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "engine/domain/status.h"
 
 namespace motcua {
 
@@ -17,5 +20,11 @@ struct Migration {
   std::string name;  // "initial" for 0001_initial.sql
   std::string sql;
 };
+
+// kFailedPrecondition (reason kSchemaTooNew: "database schema version N is
+// newer than this motcua (M); upgrade motcua") when a database at version
+// `current` is newer than the newest of `migrations`: an older binary never
+// writes a newer schema.
+Status CheckSchemaNotNewer(std::int64_t current, const std::vector<Migration>& migrations);
 
 }  // namespace motcua
