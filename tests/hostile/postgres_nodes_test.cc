@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "tests/hostile/live_server.h"
+#include "tests/migration_fixture.h"
 #include "tests/postgres_test_database.h"
 
 #if MOTCUA_POSTGRES_TESTS
@@ -141,6 +142,69 @@ TEST_CASE("postgres nodes: what one node commits, the other serves, and a race h
   CHECK(steps[0].at("action") == "receive");
   CHECK(steps[1].at("state") == "awaiting_fee");
   CHECK(a.Send("GET", "/v1/dossiers/" + code, citizen).Json().at("state") == "awaiting_fee");
+}
+
+TEST_CASE("postgres nodes: of clerks claiming one dossier on two nodes at once, one wins") {
+  PostgresTestDatabase database;
+  REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+  LiveServer a(Args(), database.uri(), "");
+  LiveServer b(Args(), database.uri(), a.admin_token());
+  const std::string citizen = a.Token(kCitizen, "applicant");
+  std::vector<std::string> clerks;
+  for (int c = 0; c < 4; ++c) {
+    clerks.push_back(a.Token("clerk-" + std::to_string(c), "reception_clerk", kAgency));
+  }
+  const std::string body = Submission(a, citizen);
+  for (int round = 0; round < 5; ++round) {
+    const LiveReply created = b.Send("POST", "/v1/dossiers", citizen, body);
+    REQUIRE_MESSAGE(created.status == 201, created.body);
+    const std::string code = created.Json().value("code", "");
+    std::atomic<int> wins{0};
+    std::atomic<int> refusals{0};
+    std::vector<std::thread> claimers;
+    for (int c = 0; c < 4; ++c) {
+      claimers.emplace_back([&, c] {
+        const LiveServer& node = c % 2 == 0 ? a : b;
+        const int status = node.Send("POST", "/v1/dossiers/" + code + "/claim",
+                                     clerks[static_cast<std::size_t>(c)])
+                               .status;
+        if (status == 200) {
+          ++wins;
+        } else if (status == 409) {
+          ++refusals;
+        }
+      });
+    }
+    for (std::thread& claimer : claimers) claimer.join();
+    CHECK(wins.load() == 1);
+    CHECK(refusals.load() == 3);
+    // Both nodes see the one winner as the assignee.
+    const nlohmann::json on_a = a.Send("GET", "/v1/dossiers/" + code, clerks[0]).Json();
+    const nlohmann::json on_b = b.Send("GET", "/v1/dossiers/" + code, clerks[1]).Json();
+    CHECK(on_a.at("assignee") == on_b.at("assignee"));
+    CHECK_FALSE(on_a.at("assignee").is_null());
+  }
+}
+
+TEST_CASE("postgres nodes: a workflow published on one node is served by the other at once") {
+  PostgresTestDatabase database;
+  REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+  LiveServer a(Args(), database.uri(), "");
+  LiveServer b(Args(), database.uri(), a.admin_token());
+  const LiveReply before = b.Send("GET", "/v1/procedures/1.004222");
+  REQUIRE_MESSAGE(before.status == 200, before.body);
+  CHECK(before.Json().at("version") == 1);  // b has the version cached
+  const std::string national = a.Token("national-1", "national_admin", "000.00.00.H26");
+  const LiveReply published =
+      a.Send("PUT", "/v1/procedures/1.004222/workflow", national, PermanentResidenceV2().dump());
+  REQUIRE_MESSAGE(published.status == 200, published.body);
+  CHECK(b.Send("GET", "/v1/procedures/1.004222").Json().at("version") == 2);
+  // A submission on b runs on the new version.
+  const std::string citizen = a.Token(kCitizen, "applicant");
+  a.Token("clerk-1", "reception_clerk", kAgency);
+  const LiveReply created = b.Send("POST", "/v1/dossiers", citizen, Submission(b, citizen));
+  REQUIRE_MESSAGE(created.status == 201, created.body);
+  CHECK(created.Json().at("definition_version") == 2);
 }
 
 TEST_CASE("postgres nodes: a node killed with SIGKILL under load loses no acknowledged write") {
