@@ -96,6 +96,12 @@ Result<AuditVerification> VerifyPostgresAudit(const std::string& conninfo,
                                               const AuditOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> db, PgConnection::Connect(conninfo));
   RETURN_IF_ERROR(db->RunScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  ASSIGN_OR_RETURN(PgResult tables, db->Exec("SELECT to_regclass('events') IS NOT NULL"));
+  if (tables.Text(0, 0) != "t") {
+    (void)db->RunScript("ROLLBACK");
+    return Error(ErrorCode::kFailedPrecondition,
+                 "the database holds no motcua schema (no events table): is it the right one?");
+  }
   PgAuditSource source(*db);
   Result<AuditVerification> result = RunAudit(source, options);
   (void)db->RunScript("COMMIT");

@@ -290,6 +290,9 @@ TEST_CASE("postgres nodes: audit verify checks a shared database and names edits
   CHECK(found.find(codes[2]) != std::string::npos);
   CHECK(found.find(codes[0]) == std::string::npos);
   CHECK(found.find("2 problems") != std::string::npos);
+  // A database that is not motcua's is named as such.
+  PostgresTestDatabase empty;
+  CHECK(a.RunCli("audit verify --db " + empty.uri()).find("no motcua schema") != std::string::npos);
   // A URI with a password is refused before anything connects.
   CHECK(a.RunCli("audit verify --db postgresql://u:secret@127.0.0.1:1/x").find("password") !=
         std::string::npos);
