@@ -21,6 +21,14 @@ class Clock {
   virtual Instant Now() const = 0;
 };
 
+// The production clock: the system's UTC time, in whole seconds.
+class SystemClock final : public Clock {
+ public:
+  Instant Now() const override {
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  }
+};
+
 // A clock that only moves when told to. Not thread-safe: tests set it up
 // before sharing it.
 class FakeClock final : public Clock {

@@ -35,7 +35,6 @@ const std::string kDossierColumns =
     "version, assignee, received_at, due_at, finished_at, clock_json, form_json, documents_json, "
     "result_document, signatures_json, updated_at";
 
-
 // The WHERE clause of DossierFilter over `dossiers AS d`, with parameters
 // $4 state, $5 procedure, $6 received_from, $7 received_to.
 const std::string kFilterClause =
@@ -215,21 +214,24 @@ Result<std::int64_t> NextDossierNumber(PgConnection& db, const std::string& agen
   return next.Int(0, 0);
 }
 
-Status AppendEvent(PgConnection& db, const std::string& dossier_code, const EncodedEvent& encoded) {
-  ASSIGN_OR_RETURN(
-      PgResult last,
-      db.Exec("SELECT idx, hash FROM events WHERE dossier_code = $1 ORDER BY idx DESC LIMIT 1",
-              PgParams().Text(dossier_code)));
-  std::int64_t index = 0;
-  std::string previous_hash;
-  if (last.Rows() == 1) {
-    index = last.Int(0, 0) + 1;
-    previous_hash = last.Text(0, 1);
+Result<ChainLink> AppendEvent(PgConnection& db, const std::string& dossier_code,
+                              const EncodedEvent& encoded,
+                              const std::optional<ChainLink>& previous) {
+  ChainLink last;
+  if (previous) {
+    last = *previous;
+  } else {
+    ASSIGN_OR_RETURN(
+        PgResult stored,
+        db.Exec("SELECT idx, hash FROM events WHERE dossier_code = $1 ORDER BY idx DESC LIMIT 1",
+                PgParams().Text(dossier_code)));
+    if (stored.Rows() == 1) last = ChainLink{stored.Int(0, 0), stored.Text(0, 1)};
   }
+  ChainLink appended{last.index + 1, EventHash(encoded.canonical, last.index + 1, last.hash)};
   const DossierEvent& event = *encoded.event;
   PgParams params;
   params.Text(dossier_code)
-      .Int(index)
+      .Int(appended.index)
       .Text(event.action)
       .Text(event.from_state)
       .Text(event.to_state)
@@ -243,9 +245,7 @@ Status AppendEvent(PgConnection& db, const std::string& dossier_code, const Enco
   } else {
     params.Null();
   }
-  params.Text(encoded.payload_json)
-      .Text(previous_hash)
-      .Text(EventHash(encoded.canonical, index, previous_hash));
+  params.Text(encoded.payload_json).Text(last.hash).Text(appended.hash);
   // NULL columns for an event that records no method, as its hash covers none.
   if (event.records_authentication) {
     params.Text(AuthMethodName(event.actor.authenticated_by));
@@ -257,12 +257,13 @@ Status AppendEvent(PgConnection& db, const std::string& dossier_code, const Enco
   } else {
     params.Null();
   }
-  return db.Run(
-      "INSERT INTO events (dossier_code, idx, action, from_state, to_state, actor_id, "
-      "actor_roles, actor_agency, at, step, channel, payload, previous_hash, hash, "
-      "actor_auth_method, actor_identity_provider) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-      params);
+  RETURN_IF_ERROR(
+      db.Run("INSERT INTO events (dossier_code, idx, action, from_state, to_state, actor_id, "
+             "actor_roles, actor_agency, at, step, channel, payload, previous_hash, hash, "
+             "actor_auth_method, actor_identity_provider) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+             params));
+  return appended;
 }
 
 Result<Dossier> QueryDossier(PgConnection& db, const std::string& code) {
@@ -335,29 +336,35 @@ Result<std::vector<DossierSummary>> QueryQueue(PgConnection& db, const QueueQuer
   return summaries;
 }
 
-Result<std::vector<DossierSummary>> QueryByApplicant(PgConnection& db,
-                                                     const ApplicantQuery& query) {
+namespace {
+
+// The dossiers whose `owner_column` (applicant_id or agency) is `owner`,
+// newest (highest code) first: the listings of ApplicantQuery and AgencyQuery.
+Result<std::vector<DossierSummary>> QueryOwnedBy(PgConnection& db, const char* owner_column,
+                                                 const std::string& owner,
+                                                 const std::optional<std::string>& after_code,
+                                                 int limit, const DossierFilter& filter) {
   PgParams params;
-  params.Text(query.applicant_id).OptionalText(query.after_code).Int(query.limit);
-  AddFilter(params, query.filter);
+  params.Text(owner).OptionalText(after_code).Int(limit);
+  AddFilter(params, filter);
   ASSIGN_OR_RETURN(PgResult rows, db.Exec(std::string("SELECT ") + kPgSummaryColumns +
-                                              " FROM dossiers AS d WHERE d.applicant_id = $1"
-                                              " AND ($2::text IS NULL OR d.code < $2)" +
+                                              " FROM dossiers AS d WHERE d." + owner_column +
+                                              " = $1 AND ($2::text IS NULL OR d.code < $2)" +
                                               kFilterClause + " ORDER BY d.code DESC LIMIT $3",
                                           params));
   return ReadSummaries(rows);
 }
 
+}  // namespace
+
+Result<std::vector<DossierSummary>> QueryByApplicant(PgConnection& db,
+                                                     const ApplicantQuery& query) {
+  return QueryOwnedBy(db, "applicant_id", query.applicant_id, query.after_code, query.limit,
+                      query.filter);
+}
+
 Result<std::vector<DossierSummary>> QueryByAgency(PgConnection& db, const AgencyQuery& query) {
-  PgParams params;
-  params.Text(query.agency).OptionalText(query.after_code).Int(query.limit);
-  AddFilter(params, query.filter);
-  ASSIGN_OR_RETURN(PgResult rows, db.Exec(std::string("SELECT ") + kPgSummaryColumns +
-                                              " FROM dossiers AS d WHERE d.agency = $1"
-                                              " AND ($2::text IS NULL OR d.code < $2)" +
-                                              kFilterClause + " ORDER BY d.code DESC LIMIT $3",
-                                          params));
-  return ReadSummaries(rows);
+  return QueryOwnedBy(db, "agency", query.agency, query.after_code, query.limit, query.filter);
 }
 
 Result<std::vector<DossierSummary>> QueryInState(PgConnection& db, const StateQuery& query) {

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,10 +47,21 @@ Status ReplaceQueueEntries(PgConnection& db, const Dossier& dossier,
 // The next daily number of `agency` on `date`, 1 for the first.
 Result<std::int64_t> NextDossierNumber(PgConnection& db, const std::string& agency, LocalDate date);
 
-// Appends `encoded` as the next link of `dossier_code`'s chain. Call it after
-// InsertDossier or UpdateDossier of the same transaction (their row lock
-// keeps the chain's head still).
-Status AppendEvent(PgConnection& db, const std::string& dossier_code, const EncodedEvent& encoded);
+// A link of a dossier's chain: its index and hash. The default is the empty
+// chain of a new dossier (the first event gets index 0 and previous hash "").
+struct ChainLink {
+  std::int64_t index = -1;
+  std::string hash;
+};
+
+// Appends `encoded` as the next link of `dossier_code`'s chain, after
+// `previous` when the transaction knows it (a new dossier's empty chain, the
+// link it just appended), else after the last stored link. Returns the new
+// link. Call it after InsertDossier or UpdateDossier of the same transaction
+// (their row lock keeps the chain's head still).
+Result<ChainLink> AppendEvent(PgConnection& db, const std::string& dossier_code,
+                              const EncodedEvent& encoded,
+                              const std::optional<ChainLink>& previous = std::nullopt);
 
 // The dossier with its history; kNotFound when absent.
 Result<Dossier> QueryDossier(PgConnection& db, const std::string& code);

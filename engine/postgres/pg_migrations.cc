@@ -1,6 +1,5 @@
 #include "engine/postgres/pg_migrations.h"
 
-#include <chrono>
 #include <string>
 
 #include "engine/domain/status_macros.h"
@@ -46,13 +45,6 @@ Result<std::int64_t> ApplyLocked(PgConnection& connection, const std::vector<Mig
   }
   return current;
 }
-
-class SystemClock final : public Clock {
- public:
-  Instant Now() const override {
-    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  }
-};
 
 }  // namespace
 

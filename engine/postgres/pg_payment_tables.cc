@@ -9,12 +9,6 @@
 
 namespace motcua {
 
-Result<bool> PaymentExists(PgConnection& db, const std::string& transaction_id) {
-  ASSIGN_OR_RETURN(PgResult rows, db.Exec("SELECT 1 FROM payments WHERE transaction_id = $1",
-                                          PgParams().Text(transaction_id)));
-  return rows.Rows() != 0;
-}
-
 Status InsertPayment(PgConnection& db, const PaymentRecord& payment) {
   // DO NOTHING rather than a unique violation, which would abort the whole
   // transaction; an insert racing another waits for its commit.

@@ -3,9 +3,8 @@
 // that settles it (DossierStore::TransitionCommit::payment).
 //
 // The same contracts as engine/sqlite/payment_tables.h. For several engine
-// processes on one database: PaymentExists is only a first, cheap refusal;
-// the primary key decides. Of two processes settling one transaction id at
-// once, both may find it absent, and InsertPayment refuses the later one
+// processes on one database the primary key decides: of two processes
+// settling one transaction id at once, InsertPayment refuses the later one
 // (kConflict) without aborting the transaction's other statements.
 // Writes run inside the pool's write transaction (pg_pool.h), queries inside
 // the caller's transaction. Each function owns its SQL.
@@ -20,10 +19,8 @@
 
 namespace motcua {
 
-// Whether a payment is recorded under `transaction_id`.
-Result<bool> PaymentExists(PgConnection& db, const std::string& transaction_id);
 // Records `payment`; kConflict "duplicate_payment" when its id is recorded,
-// also by a transaction that committed after this one's PaymentExists.
+// also by a transaction that committed meanwhile.
 Status InsertPayment(PgConnection& db, const PaymentRecord& payment);
 // The payment recorded under `transaction_id`, if any; kInternal for a
 // corrupt row.

@@ -1,6 +1,5 @@
 #include "engine/postgres/postgres_store.h"
 
-#include <chrono>
 #include <utility>
 
 #include "engine/crypto/sha256.h"
@@ -17,18 +16,6 @@
 #include "engine/storage/column_codec.h"
 
 namespace motcua {
-namespace {
-
-// For callers that pass no clock: stamps migration records and dossiers
-// created without history.
-class SystemClock final : public Clock {
- public:
-  Instant Now() const override {
-    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  }
-};
-
-}  // namespace
 
 struct PostgresStore::Impl {
   SystemClock system_clock;
@@ -132,8 +119,9 @@ Status PostgresStore::DoCreateDossier(const Dossier& dossier,
   }
   return impl_->Write([&](PgConnection& db) -> Status {
     RETURN_IF_ERROR(InsertDossier(db, row));
+    ChainLink link;  // a new dossier's chain starts empty: nothing to read
     for (const EncodedEvent& event : history) {
-      RETURN_IF_ERROR(AppendEvent(db, dossier.code, event));
+      ASSIGN_OR_RETURN(link, AppendEvent(db, dossier.code, event, link));
     }
     RETURN_IF_ERROR(ReferenceDocuments(db, dossier));
     RETURN_IF_ERROR(ReplaceQueueEntries(db, dossier, queue_roles, queue_agency));
@@ -156,22 +144,15 @@ Status PostgresStore::DoCommitTransition(const TransitionCommit& commit) {
     // The dossier's row first: its lock orders concurrent transitions of the
     // dossier, and a stale version changes nothing.
     RETURN_IF_ERROR(UpdateDossier(db, row, commit.expected_version, commit.EntersState()));
-    if (commit.payment) {
-      ASSIGN_OR_RETURN(bool recorded, PaymentExists(db, commit.payment->transaction_id));
-      if (recorded) {
-        return Error(ErrorCode::kConflict,
-                     "payment " + commit.payment->transaction_id + " is already recorded",
-                     ErrorReason::kDuplicatePayment);
-      }
-    }
+    // The payment's row refuses an id already recorded, by anyone.
+    if (commit.payment) RETURN_IF_ERROR(InsertPayment(db, *commit.payment));
     RETURN_IF_ERROR(CheckSignaturesUnused(db, after));
-    RETURN_IF_ERROR(AppendEvent(db, after.code, event));
-    if (join) RETURN_IF_ERROR(AppendEvent(db, after.code, *join));
+    ASSIGN_OR_RETURN(ChainLink link, AppendEvent(db, after.code, event));
+    if (join) RETURN_IF_ERROR(AppendEvent(db, after.code, *join, link));
     for (const NewDocument& document : commit.documents) {
       RETURN_IF_ERROR(InsertDocument(db, document.info, document.bytes, document.uploaded_by,
                                      commit.event->at));
     }
-    if (commit.payment) RETURN_IF_ERROR(InsertPayment(db, *commit.payment));
     RETURN_IF_ERROR(ReplaceQueueEntries(db, after, commit.queue_roles, commit.queue_agency,
                                         commit.branch_queues));
     RETURN_IF_ERROR(ReferenceDocuments(db, after));

@@ -20,15 +20,6 @@
 namespace motcua {
 namespace {
 
-// For callers that pass no clock (tools, tests of other things): stamps
-// migration records and dossiers created without history.
-class SystemClock final : public Clock {
- public:
-  Instant Now() const override {
-    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  }
-};
-
 Status CheckOptions(const SqliteStoreOptions& options) {
   std::vector<FieldError> problems;
   if (options.path.empty()) problems.push_back({"/path", "must not be empty"});
