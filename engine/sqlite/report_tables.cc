@@ -7,11 +7,10 @@
 
 #include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
+#include "engine/storage/report_rollup.h"
 
 namespace motcua {
 namespace {
-
-constexpr std::int64_t kSecondsPerBucket = 86400;
 
 // The columns of report_facts, in the order ReadFacts and BindFacts use.
 constexpr const char* kFactsColumns =
@@ -28,19 +27,6 @@ constexpr const char* kOpenInProgress =
     "received_at IS NOT NULL AND finished_at IS NULL AND counts_late_in_index = 0";
 // IsOverdueAt, with ?5 as "now".
 constexpr const char* kOverdueAtNow = "paused_at IS NULL AND due_at < ?5";
-
-std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
-std::int64_t BucketOf(Instant t) {
-  return FloorDiv(ToSeconds(t), kSecondsPerBucket);
-}
-Instant BucketStart(std::int64_t bucket) {
-  return FromSeconds(bucket * kSecondsPerBucket);
-}
 
 std::optional<Instant> OptionalInstant(const SqliteStatement& row, int column) {
   if (row.IsNull(column)) return std::nullopt;
@@ -127,24 +113,6 @@ std::string Placeholders(int first, int count) {
     text += "?" + std::to_string(first + i);
   }
   return text;
-}
-
-// The report_daily row a facts row adds to.
-struct RollupKey {
-  std::string agency;
-  std::int64_t bucket = 0;
-  std::string procedure_code;
-  std::string submitted_month;
-
-  friend bool operator<(const RollupKey& a, const RollupKey& b) {
-    return std::tie(a.agency, a.bucket, a.procedure_code, a.submitted_month) <
-           std::tie(b.agency, b.bucket, b.procedure_code, b.submitted_month);
-  }
-  friend bool operator==(const RollupKey&, const RollupKey&) = default;
-};
-
-RollupKey RollupKeyOf(const ReportFacts& f) {
-  return RollupKey{f.agency, BucketOf(f.submitted_at), f.procedure_code, f.submitted_month};
 }
 
 // Adds `delta` (which may be negative) to the report_daily row of `key`.
@@ -262,7 +230,8 @@ Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t
                               ", COUNT(*) FROM report_facts" + FactsFilter(query) + " AND " +
                               kOpenInProgress + " AND " + kOverdueAtNow + " GROUP BY 1"));
   StatementReset reset(overdue);
-  BindFilter(*overdue, query, ToSeconds(BucketStart(first)), ToSeconds(BucketStart(end)));
+  BindFilter(*overdue, query, ToSeconds(RollupBucketStart(first)),
+             ToSeconds(RollupBucketStart(end)));
   overdue->BindInt(5, ToSeconds(query.now));
   return overdue->ForEachRow([&](const SqliteStatement& row) {
     JudgeOverdue(row.ColumnInt(1), groups[row.ColumnText(0)]);
@@ -289,24 +258,10 @@ Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts) {
     RETURN_IF_ERROR(insert->Run());
   }
 
-  ReportCounts added;
-  CountSettledFacts(facts, added);
-  const RollupKey key = RollupKeyOf(facts);
-  if (!previous) return AddToRollup(db, key, added);
-  ReportCounts removed;
-  CountSettledFacts(*previous, removed);
-  const RollupKey previous_key = RollupKeyOf(*previous);
-  if (previous_key == key) {
-    SubtractCounts(removed, added);
-    if (added == ReportCounts{}) return Status();  // nothing counted changed
-    return AddToRollup(db, key, added);
+  for (const RollupChange& change : RollupChanges(previous, facts)) {
+    RETURN_IF_ERROR(AddToRollup(db, change.key, change.delta));
   }
-  ReportCounts negated;
-  SubtractCounts(removed, negated);
-  if (Status subtracted = AddToRollup(db, previous_key, negated); !subtracted.ok()) {
-    return subtracted;
-  }
-  return AddToRollup(db, key, added);
+  return Status();
 }
 
 Status WriteBranchReportFacts(SqliteConnection& db, const std::vector<BranchReportFacts>& rows) {
@@ -425,23 +380,12 @@ Status EnsureReportRollup(SqliteConnection& db) {
 }
 
 Result<std::vector<ReportGroup>> QueryReport(SqliteConnection& db, const ReportQuery& query) {
-  // Whole buckets [first, end) inside [from, to); the rest from facts rows.
-  const std::int64_t first = -FloorDiv(-ToSeconds(query.from), kSecondsPerBucket);  // ceiling
-  const std::int64_t end = BucketOf(query.to);
+  const RollupPeriod period = SplitRollupPeriod(query.from, query.to);
   GroupMap groups;
-  if (first < end) {
-    if (Status counted = CountRows(db, query, query.from, BucketStart(first), groups);
-        !counted.ok()) {
-      return counted.error();
-    }
-    if (Status counted = CountBuckets(db, query, first, end, groups); !counted.ok()) {
-      return counted.error();
-    }
-    if (Status counted = CountRows(db, query, BucketStart(end), query.to, groups); !counted.ok()) {
-      return counted.error();
-    }
-  } else if (Status counted = CountRows(db, query, query.from, query.to, groups); !counted.ok()) {
-    return counted.error();
+  RETURN_IF_ERROR(CountRows(db, query, query.from, period.head_end, groups));
+  if (period.whole) {
+    RETURN_IF_ERROR(CountBuckets(db, query, period.first_bucket, period.end_bucket, groups));
+    RETURN_IF_ERROR(CountRows(db, query, period.tail_start, query.to, groups));
   }
   std::vector<ReportGroup> result;
   for (auto& [key, counts] : groups) {

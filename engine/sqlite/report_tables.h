@@ -4,9 +4,10 @@
 // Tables (migrations 0006, 0008 and 0019):
 //  - report_facts: one row per dossier, its latest ReportFacts;
 //  - report_daily: CountSettledFacts summed per agency, procedure, month of
-//    submission and "bucket" (the UTC day of submission, submitted_at / 86400).
-//    It is kept in step with report_facts in the same transaction, so that a
-//    report over a year reads a few hundred rows instead of every dossier;
+//    submission and "bucket" (the UTC day of submission, submitted_at / 86400;
+//    engine/storage/report_rollup.h). It is kept in step with report_facts in
+//    the same transaction (one writer), so that a report over a year reads a
+//    few hundred rows instead of every dossier;
 //  - report_branch_facts: one row per fork branch of a dossier, by the
 //    agency that handled it (BranchReportFacts), counted row by row: branches
 //    are a small share of all dossiers.

@@ -1,0 +1,60 @@
+#include "engine/storage/report_rollup.h"
+
+#include "engine/storage/column_codec.h"
+
+namespace motcua {
+namespace {
+
+// a / b rounded toward negative infinity (b > 0).
+std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
+  std::int64_t q = a / b;
+  if (a % b != 0 && a < 0) --q;
+  return q;
+}
+
+}  // namespace
+
+std::int64_t RollupBucketOf(Instant t) {
+  return FloorDiv(ToSeconds(t), kSecondsPerRollupBucket);
+}
+
+Instant RollupBucketStart(std::int64_t bucket) {
+  return FromSeconds(bucket * kSecondsPerRollupBucket);
+}
+
+RollupKey RollupKeyOf(const ReportFacts& facts) {
+  return RollupKey{facts.agency, RollupBucketOf(facts.submitted_at), facts.procedure_code,
+                   facts.submitted_month};
+}
+
+std::vector<RollupChange> RollupChanges(const std::optional<ReportFacts>& previous,
+                                        const ReportFacts& next) {
+  RollupChange added{RollupKeyOf(next), {}};
+  CountSettledFacts(next, added.delta);
+  if (!previous) return {added};
+  RollupChange removed{RollupKeyOf(*previous), {}};
+  {
+    ReportCounts counted;
+    CountSettledFacts(*previous, counted);
+    SubtractCounts(counted, removed.delta);
+  }
+  if (removed.key == added.key) {
+    AddCounts(removed.delta, added.delta);
+    if (added.delta == ReportCounts{}) return {};
+    return {added};
+  }
+  if (removed.key < added.key) return {removed, added};
+  return {added, removed};
+}
+
+RollupPeriod SplitRollupPeriod(Instant from, Instant to) {
+  RollupPeriod period;
+  period.first_bucket = -FloorDiv(-ToSeconds(from), kSecondsPerRollupBucket);  // ceiling
+  period.end_bucket = RollupBucketOf(to);
+  period.whole = period.first_bucket < period.end_bucket;
+  period.head_end = period.whole ? RollupBucketStart(period.first_bucket) : to;
+  period.tail_start = period.whole ? RollupBucketStart(period.end_bucket) : to;
+  return period;
+}
+
+}  // namespace motcua

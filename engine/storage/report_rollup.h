@@ -1,0 +1,71 @@
+// report_rollup.h: the pre-summed report counts both SQL stores keep next to
+// their report_facts rows, and how a report period splits over them.
+//
+// A roll-up row holds CountSettledFacts (report_query.h) summed over the
+// dossiers of one agency, procedure, legal month of submission and "bucket":
+// the UTC day of submission, submitted_at / 86400 rounded down. A report over
+// [from, to) then reads:
+//  - the roll-up for the whole buckets inside [from, to);
+//  - facts rows, counted one by one (CountFacts), for the partial buckets at
+//    either end;
+//  - over the whole buckets, the open dossiers (IsOpenInProgress) overdue at
+//    the query's "now", which JudgeOverdue moves to in_progress_overdue.
+// Its answer equals CountFacts over every matching facts row.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/domain/clock.h"
+#include "engine/domain/report_facts.h"
+#include "engine/domain/report_query.h"
+
+namespace motcua {
+
+inline constexpr std::int64_t kSecondsPerRollupBucket = 86400;
+
+// The bucket holding instant `t`, and the first instant of `bucket`.
+std::int64_t RollupBucketOf(Instant t);
+Instant RollupBucketStart(std::int64_t bucket);
+
+// The roll-up row a facts row counts in.
+struct RollupKey {
+  std::string agency;
+  std::int64_t bucket = 0;
+  std::string procedure_code;
+  std::string submitted_month;
+
+  friend auto operator<=>(const RollupKey&, const RollupKey&) = default;
+};
+
+RollupKey RollupKeyOf(const ReportFacts& facts);
+
+// What one roll-up row gains (members may be negative).
+struct RollupChange {
+  RollupKey key;
+  ReportCounts delta;
+};
+
+// The roll-up changes when a dossier's facts row goes from `previous` (none:
+// the dossier had no row) to `next`: none when nothing counted changed, one
+// when both count in the same row, else the subtraction from the previous
+// row and the addition to the next, by key (an order every writer shares).
+std::vector<RollupChange> RollupChanges(const std::optional<ReportFacts>& previous,
+                                        const ReportFacts& next);
+
+// How [from, to) splits: whole buckets [first_bucket, end_bucket), read from
+// the roll-up, and the facts-row ranges [from, head_end) and [tail_start, to)
+// at either end. When the period holds no whole bucket, `whole` is false and
+// the period is counted from facts rows alone.
+struct RollupPeriod {
+  bool whole = false;
+  std::int64_t first_bucket = 0;
+  std::int64_t end_bucket = 0;
+  Instant head_end{};
+  Instant tail_start{};
+};
+RollupPeriod SplitRollupPeriod(Instant from, Instant to);
+
+}  // namespace motcua
