@@ -79,9 +79,11 @@ constexpr const char* kTableOrder[] = {
 };
 
 // SQLite tables whose rows are not copied: each side records its own
-// migrations; PostgreSQL has no rollup of the report facts; the identity
-// generation's one row exists on both sides and is updated (SetCounters).
-constexpr const char* kNotCopied[] = {"schema_migrations", "report_daily", "identity_generation"};
+// migrations; the identity generation's one row exists on both sides and is
+// updated (SetCounters). report_daily is copied (both stores sum the same
+// counts per day, engine/storage/report_rollup.h); PostgreSQL's
+// report_daily_changes starts empty.
+constexpr const char* kNotCopied[] = {"schema_migrations", "identity_generation"};
 
 // Rows the copy refuses to write, or whose counts differ: exit 1.
 Error Refusal(std::string message) {

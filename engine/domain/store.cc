@@ -263,6 +263,14 @@ Result<bool> DossierStore::AddMissingReportFacts(const ReportFacts& facts) {
   return DoAddMissingReportFacts(facts);
 }
 
+Result<std::int64_t> DossierStore::FoldReportChanges() {
+  return DoFoldReportChanges();
+}
+
+Result<std::int64_t> DossierStore::DoFoldReportChanges() {
+  return 0;
+}
+
 std::vector<std::string> ReferencedDocumentIds(const Dossier& dossier) {
   std::vector<std::string> ids;
   for (const auto& [key, id] : dossier.documents) ids.push_back(id);

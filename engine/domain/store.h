@@ -403,6 +403,12 @@ class DossierStore {
   // row yet, so that facts computed from an older version never replace
   // those a transition wrote meanwhile. True when written.
   Result<bool> AddMissingReportFacts(const ReportFacts& facts);
+  // Upkeep of the pre-summed report counts, for stores whose writes append
+  // changes to them instead of updating shared rows (PostgreSQL): folds the
+  // changes committed so far into the counts, and returns how many it
+  // folded. Reports answer the same before and after. Safe to run on several
+  // nodes at once. Zero where writes update the counts directly.
+  Result<std::int64_t> FoldReportChanges();
 
  protected:
   // Whether `info.id` names `bytes` (the adapter's hash; the domain has no
@@ -458,6 +464,7 @@ class DossierStore {
   virtual Result<std::vector<std::string>> DoListDossiersWithoutFacts(const std::string& after_code,
                                                                       int limit) = 0;
   virtual Result<bool> DoAddMissingReportFacts(const ReportFacts& facts) = 0;
+  virtual Result<std::int64_t> DoFoldReportChanges();
 
   Status CheckDocument(const DocumentInfo& info, std::string_view bytes) const;
 };

@@ -9,6 +9,7 @@
 
 #include "engine/domain/status_macros.h"
 #include "engine/storage/column_codec.h"
+#include "engine/storage/report_rollup.h"
 
 namespace motcua {
 namespace {
@@ -188,6 +189,161 @@ Result<BranchReportFacts> ReadBranchFacts(const PgResult& rows, int row) {
   return f;
 }
 
+// The conditions of IsOpenInProgress, as the partial index report_facts_open
+// (0020) states them, so that the planner can use it.
+constexpr const char* kOpenInProgress =
+    "received_at IS NOT NULL AND finished_at IS NULL AND counts_late_in_index = 0";
+
+// "dossiers, received, ...": the count columns of report_daily and
+// report_daily_changes, in ReportCountFields order.
+std::string CountColumns(const std::string& prefix = "", const std::string& suffix = "") {
+  std::string text;
+  for (const ReportCountField& field : ReportCountFields()) {
+    if (!text.empty()) text += ", ";
+    text += prefix + field.name + suffix;
+  }
+  return text;
+}
+
+constexpr const char* kRollupKeyColumns = "agency, bucket, procedure_code, submitted_month";
+
+// Appends `change` to report_daily_changes (FoldReportChanges moves it on).
+Status AppendRollupChange(PgConnection& db, const RollupChange& change) {
+  static const std::string sql = [] {
+    std::string values = "$1, $2, $3, $4";
+    for (std::size_t i = 0; i < ReportCountFields().size(); ++i) {
+      values += ", $" + std::to_string(i + 5);
+    }
+    return std::string("INSERT INTO report_daily_changes (") + kRollupKeyColumns + ", " +
+           CountColumns() + ") VALUES (" + values + ")";
+  }();
+  PgParams params;
+  params.Text(change.key.agency)
+      .Int(change.key.bucket)
+      .Text(change.key.procedure_code)
+      .Text(change.key.submitted_month);
+  for (const ReportCountField& field : ReportCountFields()) params.Int(change.delta.*field.member);
+  return db.Run(sql, params);
+}
+
+// Adds `counts` to the report_daily row of `key`.
+Status AddToRollup(PgConnection& db, const RollupKey& key, const ReportCounts& counts) {
+  static const std::string sql = [] {
+    std::string values = "$1, $2, $3, $4", updates;
+    std::size_t p = 5;
+    for (const ReportCountField& field : ReportCountFields()) {
+      values += ", $" + std::to_string(p++);
+      if (!updates.empty()) updates += ", ";
+      updates += std::string(field.name) + " = d." + field.name + " + excluded." + field.name;
+    }
+    return std::string("INSERT INTO report_daily AS d (") + kRollupKeyColumns + ", " +
+           CountColumns() + ") VALUES (" + values + ") ON CONFLICT (" + kRollupKeyColumns +
+           ") DO UPDATE SET " + updates;
+  }();
+  PgParams params;
+  params.Text(key.agency).Int(key.bucket).Text(key.procedure_code).Text(key.submitted_month);
+  for (const ReportCountField& field : ReportCountFields()) params.Int(counts.*field.member);
+  return db.Run(sql, params);
+}
+
+// The WHERE clause of a report over facts rows or roll-up rows, from
+// parameter `first` on: `range_column` in [$first, $first+1), then the
+// agency and procedure filters when the query has them. Absent filters are
+// left out of the text (not "$3::text IS NULL OR ..."), so that each text
+// gets a plan that uses its index.
+std::string ReportFilter(const ReportQuery& query, const char* range_column, std::int64_t from,
+                         std::int64_t to, PgParams& params) {
+  int next = params.size() + 1;
+  std::string where = std::string(" WHERE ") + range_column + " >= $" + std::to_string(next) +
+                      " AND " + range_column + " < $" + std::to_string(next + 1);
+  next += 2;
+  params.Int(from).Int(to);
+  if (query.agency) {
+    where += " AND agency = $" + std::to_string(next++);
+    params.Text(*query.agency);
+  }
+  if (query.procedure_code) {
+    where += " AND procedure_code = $" + std::to_string(next++);
+    params.Text(*query.procedure_code);
+  }
+  return where;
+}
+
+// The group key column of `group_by`, for roll-up and facts rows alike.
+const char* GroupColumn(ReportGroupBy group_by) {
+  switch (group_by) {
+    case ReportGroupBy::kNone: return "''::text";
+    case ReportGroupBy::kProcedure: return "procedure_code";
+    case ReportGroupBy::kAgency: return "agency";
+    case ReportGroupBy::kMonth: return "submitted_month";
+  }
+  return "''::text";
+}
+
+using GroupMap = std::map<std::string, ReportCounts>;
+
+// CountFacts over every facts row submitted in [from, to).
+Status CountRows(PgConnection& db, const ReportQuery& query, Instant from, Instant to,
+                 GroupMap& groups) {
+  if (to <= from) return Status();
+  PgParams params;
+  const std::string sql =
+      "SELECT " + FactsColumnList() + " FROM report_facts" +
+      ReportFilter(query, "submitted_at", ToSeconds(from), ToSeconds(to), params);
+  ASSIGN_OR_RETURN(PgResult rows, db.Exec(sql, params));
+  for (int r = 0; r < rows.Rows(); ++r) {
+    ASSIGN_OR_RETURN(ReportFacts facts, ReadFacts(rows, r));
+    CountFacts(facts, query.now, groups[ReportGroupKey(facts, query.group_by)]);
+  }
+  return Status();
+}
+
+// The roll-up (folded and not yet folded) over buckets [first, end), then the
+// open dossiers submitted in them that are overdue at query.now.
+Status CountBuckets(PgConnection& db, const ReportQuery& query, std::int64_t first,
+                    std::int64_t end, GroupMap& groups) {
+  if (end <= first) return Status();
+  {
+    PgParams params;
+    const std::string where = ReportFilter(query, "bucket", first, end, params);
+    const std::string select =
+        std::string("SELECT ") + GroupColumn(query.group_by) + " AS group_key, " + CountColumns();
+    const std::string sql = "SELECT group_key, " + CountColumns("sum(", ")::bigint") + " FROM (" +
+                            select + " FROM report_daily" + where + " UNION ALL " + select +
+                            " FROM report_daily_changes" + where + ") AS rollup GROUP BY 1";
+    ASSIGN_OR_RETURN(PgResult rows, db.Exec(sql, params));
+    for (int r = 0; r < rows.Rows(); ++r) {
+      ReportCounts& counts = groups[rows.Text(r, 0)];
+      int column = 1;
+      for (const ReportCountField& field : ReportCountFields()) {
+        counts.*field.member += rows.Int(r, column++);
+      }
+    }
+  }
+  PgParams params;
+  const std::string where = ReportFilter(query, "submitted_at", ToSeconds(RollupBucketStart(first)),
+                                         ToSeconds(RollupBucketStart(end)), params);
+  const std::string now = "$" + std::to_string(params.size() + 1);
+  params.Int(ToSeconds(query.now));
+  ASSIGN_OR_RETURN(PgResult rows,
+                   db.Exec(std::string("SELECT ") + GroupColumn(query.group_by) +
+                               ", count(*) FROM report_facts" + where + " AND " + kOpenInProgress +
+                               " AND paused_at IS NULL AND due_at < " + now + " GROUP BY 1",
+                           params));
+  for (int r = 0; r < rows.Rows(); ++r) JudgeOverdue(rows.Int(r, 1), groups[rows.Text(r, 0)]);
+  return Status();
+}
+
+// The facts row of `code`, locked until the transaction ends, if any.
+Result<std::optional<ReportFacts>> LockFactsOf(PgConnection& db, const std::string& code) {
+  static const std::string sql =
+      "SELECT " + FactsColumnList() + " FROM report_facts WHERE dossier_code = $1 FOR UPDATE";
+  ASSIGN_OR_RETURN(PgResult rows, db.Exec(sql, PgParams().Text(code)));
+  if (rows.Rows() == 0) return std::optional<ReportFacts>();
+  ASSIGN_OR_RETURN(ReportFacts facts, ReadFacts(rows, 0));
+  return std::optional<ReportFacts>(std::move(facts));
+}
+
 }  // namespace
 
 Status WriteReportFacts(PgConnection& db, const ReportFacts& facts) {
@@ -201,7 +357,12 @@ Status WriteReportFacts(PgConnection& db, const ReportFacts& facts) {
     return "INSERT INTO report_facts (" + FactsColumnList() + ") VALUES (" +
            FactsParameters(false) + ") ON CONFLICT (dossier_code) DO UPDATE SET " + updates;
   }();
-  return db.Run(sql, BindFacts(facts));
+  ASSIGN_OR_RETURN(std::optional<ReportFacts> previous, LockFactsOf(db, facts.dossier_code));
+  RETURN_IF_ERROR(db.Run(sql, BindFacts(facts)));
+  for (const RollupChange& change : RollupChanges(previous, facts)) {
+    RETURN_IF_ERROR(AppendRollupChange(db, change));
+  }
+  return Status();
 }
 
 Status WriteBranchReportFacts(PgConnection& db, const std::vector<BranchReportFacts>& rows) {
@@ -252,32 +413,17 @@ Result<BranchReportCounts> QueryBranchReport(PgConnection& db, const BranchRepor
 }
 
 Result<std::vector<ReportGroup>> QueryReport(PgConnection& db, const ReportQuery& query) {
-  // MatchesReportQuery in SQL; absent filters are left out of the text (not
-  // "$3::text IS NULL OR ..."), so that each of the four texts gets a plan
-  // that uses its index. Parameters are numbered in the order added.
-  PgParams params;
-  params.Int(ToSeconds(query.from)).Int(ToSeconds(query.to));
-  std::string sql = "SELECT " + FactsColumnList() +
-                    " FROM report_facts WHERE submitted_at >= $1 AND submitted_at < $2";
-  int next = 3;
-  if (query.agency) {
-    sql += " AND agency = $" + std::to_string(next++);
-    params.Text(*query.agency);
-  }
-  if (query.procedure_code) {
-    sql += " AND procedure_code = $" + std::to_string(next++);
-    params.Text(*query.procedure_code);
-  }
-  ASSIGN_OR_RETURN(PgResult rows, db.Exec(sql, params));
-  // As the in-memory store: CountFacts per group key, groups by key.
-  std::map<std::string, ReportCounts> groups;
-  for (int r = 0; r < rows.Rows(); ++r) {
-    ASSIGN_OR_RETURN(ReportFacts facts, ReadFacts(rows, r));
-    CountFacts(facts, query.now, groups[ReportGroupKey(facts, query.group_by)]);
+  const RollupPeriod period = SplitRollupPeriod(query.from, query.to);
+  GroupMap groups;
+  RETURN_IF_ERROR(CountRows(db, query, query.from, period.head_end, groups));
+  if (period.whole) {
+    RETURN_IF_ERROR(CountBuckets(db, query, period.first_bucket, period.end_bucket, groups));
+    RETURN_IF_ERROR(CountRows(db, query, period.tail_start, query.to, groups));
   }
   std::vector<ReportGroup> result;
-  result.reserve(groups.size());
-  for (auto& [key, counts] : groups) result.push_back(ReportGroup{key, counts});
+  for (auto& [key, counts] : groups) {
+    if (counts.dossiers > 0) result.push_back(ReportGroup{key, counts});
+  }
   return result;
 }
 
@@ -297,22 +443,82 @@ Result<std::vector<std::string>> QueryDossiersWithoutFacts(PgConnection& db,
 
 Status AddMissingReportFactsRow(PgConnection& db, const ReportFacts& facts, bool& written) {
   written = false;
-  // One statement, one snapshot: whether the dossier exists, and the row
-  // inserted only then and only if the dossier has none (ON CONFLICT DO
-  // NOTHING also waits out a concurrent writer of the same row).
-  static const std::string sql = [] {
-    const std::string code = "$" + std::to_string(kDossierCodeParameter) + "::text";
-    return "WITH dossier AS (SELECT EXISTS (SELECT 1 FROM dossiers WHERE code = " + code +
-           ") AS found), added AS (INSERT INTO report_facts (" + FactsColumnList() + ") SELECT " +
-           FactsParameters(true) +
-           " FROM dossier WHERE dossier.found ON CONFLICT DO NOTHING RETURNING 1)"
-           " SELECT (SELECT found FROM dossier)::integer, (SELECT count(*) FROM added)";
-  }();
-  ASSIGN_OR_RETURN(PgResult rows, db.Exec(sql, BindFacts(facts)));
-  if (rows.Rows() != 1 || rows.Int(0, 0) == 0) {
+  // The dossier's row, share-locked: a transition of the dossier (which
+  // updates it first) waits for this transaction, and then finds the row
+  // written here as its previous facts; or this waits for the transition,
+  // and then finds its facts row and writes nothing.
+  ASSIGN_OR_RETURN(PgResult dossier, db.Exec("SELECT 1 FROM dossiers WHERE code = $1 FOR SHARE",
+                                             PgParams().Text(facts.dossier_code)));
+  if (dossier.Rows() == 0) {
     return Error(ErrorCode::kNotFound, "dossier " + facts.dossier_code + " does not exist");
   }
-  written = rows.Int(0, 1) == 1;
+  static const std::string sql = "INSERT INTO report_facts (" + FactsColumnList() + ") VALUES (" +
+                                 FactsParameters(false) + ") ON CONFLICT DO NOTHING RETURNING 1";
+  ASSIGN_OR_RETURN(PgResult added, db.Exec(sql, BindFacts(facts)));
+  if (added.Rows() == 0) return Status();
+  written = true;
+  for (const RollupChange& change : RollupChanges(std::nullopt, facts)) {
+    RETURN_IF_ERROR(AppendRollupChange(db, change));
+  }
+  return Status();
+}
+
+Result<std::int64_t> FoldRollupChanges(PgConnection& db) {
+  // One statement: the rows it deletes are the rows it adds. A concurrent
+  // fold waits on the deleted rows' locks and then skips them; rows
+  // committed meanwhile wait for the next fold. Keys are added in order, so
+  // two folds lock report_daily rows in the same order.
+  static const std::string sql = [] {
+    std::string updates;
+    for (const ReportCountField& field : ReportCountFields()) {
+      if (!updates.empty()) updates += ", ";
+      updates += std::string(field.name) + " = d." + field.name + " + excluded." + field.name;
+    }
+    return std::string("WITH moved AS (DELETE FROM report_daily_changes RETURNING *), ") +
+           "folded AS (INSERT INTO report_daily AS d (" + kRollupKeyColumns + ", " +
+           CountColumns() + ") SELECT " + kRollupKeyColumns + ", " +
+           CountColumns("sum(", ")::bigint") + " FROM moved GROUP BY " + kRollupKeyColumns +
+           " ORDER BY " + kRollupKeyColumns + " ON CONFLICT (" + kRollupKeyColumns +
+           ") DO UPDATE SET " + updates +
+           " RETURNING 1) "
+           "SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM folded)";
+  }();
+  ASSIGN_OR_RETURN(PgResult rows, db.Exec(sql));
+  return rows.Int(0, 0);
+}
+
+Status EnsureReportRollup(PgConnection& db) {
+  constexpr const char* kNeedsBuilding =
+      "SELECT NOT EXISTS (SELECT 1 FROM report_daily) AND NOT EXISTS (SELECT 1 FROM "
+      "report_daily_changes) AND EXISTS (SELECT 1 FROM report_facts)";
+  {
+    // The usual case, counts already there or nothing to count, takes no lock.
+    ASSIGN_OR_RETURN(PgResult needed, db.Exec(kNeedsBuilding));
+    if (needed.Text(0, 0) != "t") return Status();
+  }
+  // Nodes opening together: one builds, the others then find it built (each
+  // statement below sees what committed before it). No facts row changes
+  // while the counts are summed from them.
+  RETURN_IF_ERROR(db.RunScript("SELECT pg_advisory_xact_lock(" +
+                               std::to_string(kReportRollupLockKey) +
+                               "); LOCK TABLE report_facts IN SHARE MODE"));
+  {
+    ASSIGN_OR_RETURN(PgResult needed, db.Exec(kNeedsBuilding));
+    if (needed.Text(0, 0) != "t") return Status();
+  }
+  std::map<RollupKey, ReportCounts> sums;
+  RETURN_IF_ERROR(db.RunScript("DECLARE report_facts_all NO SCROLL CURSOR FOR SELECT " +
+                               FactsColumnList() + " FROM report_facts"));
+  for (;;) {
+    ASSIGN_OR_RETURN(PgResult batch, db.Exec("FETCH 10000 FROM report_facts_all"));
+    if (batch.Rows() == 0) break;
+    for (int r = 0; r < batch.Rows(); ++r) {
+      ASSIGN_OR_RETURN(ReportFacts facts, ReadFacts(batch, r));
+      CountSettledFacts(facts, sums[RollupKeyOf(facts)]);
+    }
+  }
+  RETURN_IF_ERROR(db.RunScript("CLOSE report_facts_all"));
+  for (const auto& [key, counts] : sums) RETURN_IF_ERROR(AddToRollup(db, key, counts));
   return Status();
 }
 

@@ -4,13 +4,13 @@
 //  - report_branch_facts: one row per fork branch of a dossier, by the agency
 //    that handled it (BranchReportFacts).
 //
-// Unlike SQLite there is no report_daily rollup, for now: a report reads the
-// facts rows its query matches (agency, procedure, submission period in SQL)
-// and counts them with CountFacts / CountBranchFacts, grouped as the
-// in-memory store groups them, so the answer is the reference one by
-// construction. A rollup row per agency and day would be written by every
-// transition in that day, from every engine process: a lock all of them wait
-// on.
+//  - report_daily: the facts' counts pre-summed per agency, day of
+//    submission, procedure and month (engine/storage/report_rollup.h), as
+//    SQLite keeps them;
+//  - report_daily_changes: what writes add to report_daily, appended. Every
+//    transition of a day's dossiers would otherwise update one report_daily
+//    row from every engine process, each holding its lock until its commit.
+//    FoldReportChanges moves them into report_daily; reports sum both.
 //
 // Several processes write at once: every write is one upsert or a
 // delete-then-insert of the dossier's own rows, and nothing is cached in the
@@ -18,6 +18,7 @@
 // queries inside its read transaction (one snapshot).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,13 @@
 
 namespace motcua {
 
-// Writes `facts` as its dossier's report row, replacing the previous one (one
-// upsert on dossier_code). Runs inside the caller's write transaction.
+// The transaction-level advisory lock EnsureReportRollup holds.
+inline constexpr std::int64_t kReportRollupLockKey = 0x6d6f7463756172;  // "motcuar"
+
+// Writes `facts` as its dossier's report row, replacing the previous one
+// (locked and read first), and appends the roll-up changes between the two.
+// Runs inside the caller's write transaction, after the dossier's row was
+// written (its lock orders the writers of one dossier's facts).
 Status WriteReportFacts(PgConnection& db, const ReportFacts& facts);
 
 // Replaces the branch report rows of the dossier `rows` name (all the same
@@ -55,9 +61,20 @@ Result<std::vector<std::string>> QueryDossiersWithoutFacts(PgConnection& db,
                                                            int limit);
 
 // Writes `facts` (as WriteReportFacts) only if its dossier exists and has no
-// report row yet, in one statement; `written` says whether it did. kNotFound
-// for a dossier that does not exist. Runs inside the caller's write
-// transaction.
+// report row yet; `written` says whether it did. kNotFound for a dossier that
+// does not exist. Runs inside the caller's write transaction.
 Status AddMissingReportFactsRow(PgConnection& db, const ReportFacts& facts, bool& written);
+
+// Moves every committed report_daily_changes row into report_daily, in one
+// statement; returns how many it moved. Runs inside the caller's write
+// transaction. Several may run at once.
+Result<std::int64_t> FoldRollupChanges(PgConnection& db);
+
+// Builds report_daily from report_facts when both roll-up tables are empty
+// but facts exist: a database migrated to 0020 that already held facts (every
+// facts write appends a change, so no writer of this version leaves that
+// state). Takes kReportRollupLockKey and a SHARE lock on report_facts only
+// when it builds. Runs inside the caller's write transaction.
+Status EnsureReportRollup(PgConnection& db);
 
 }  // namespace motcua

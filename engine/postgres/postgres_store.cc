@@ -48,6 +48,9 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresStoreOp
   impl->observer = options.observer;
   ASSIGN_OR_RETURN(impl->pool,
                    OpenMigratedPool(options.conninfo, options.connections, impl->clock));
+  // A database that held report facts before 0020 gets its counts now,
+  // before this node serves a report or writes a change.
+  RETURN_IF_ERROR(impl->pool->Write(EnsureReportRollup));
   return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(impl)));
 }
 
@@ -287,6 +290,15 @@ Result<bool> PostgresStore::DoAddMissingReportFacts(const ReportFacts& facts) {
     return AddMissingReportFactsRow(db, facts, written);
   }));
   return written;
+}
+
+Result<std::int64_t> PostgresStore::DoFoldReportChanges() {
+  std::int64_t folded = 0;
+  RETURN_IF_ERROR(impl_->Write([&](PgConnection& db) -> Status {
+    ASSIGN_OR_RETURN(folded, FoldRollupChanges(db));
+    return Status();
+  }));
+  return folded;
 }
 
 Result<std::int64_t> PostgresStore::DeliveryCursor() {

@@ -125,6 +125,7 @@ class PostgresStore final : public DossierStore, public IdempotencyStore, public
   Result<std::vector<std::string>> DoListDossiersWithoutFacts(const std::string& after_code,
                                                               int limit) override;
   Result<bool> DoAddMissingReportFacts(const ReportFacts& facts) override;
+  Result<std::int64_t> DoFoldReportChanges() override;
   Result<std::vector<DeadLetter>> DoListDeadLetters(const std::optional<std::string>& agency,
                                                     int limit) override;
 

@@ -30,7 +30,7 @@ constexpr const char* kAgency = "000.00.01.H26";
 constexpr const char* kCitizen = "001090012345";
 
 // The tables `motcua copy` copies (every table of both schemas but
-// schema_migrations, report_daily and identity_generation).
+// schema_migrations and identity_generation).
 const std::vector<std::string>& CopiedTables() {
   static const std::vector<std::string> tables = {"definitions",
                                                   "dossier_sequences",
@@ -48,6 +48,7 @@ const std::vector<std::string>& CopiedTables() {
                                                   "payments",
                                                   "report_facts",
                                                   "report_branch_facts",
+                                                  "report_daily",
                                                   "users",
                                                   "tokens",
                                                   "sessions",

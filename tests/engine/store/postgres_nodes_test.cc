@@ -11,13 +11,16 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "engine/domain/report_query.h"
 #include "engine/postgres/pg_connection.h"
 #include "engine/postgres/pg_lease.h"
 #include "engine/postgres/pg_migrations.h"
@@ -232,6 +235,206 @@ bool HeldWithin(PgLease& lease, std::chrono::milliseconds limit) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return false;
+}
+
+// Report facts for dossier `d`, step `step` of its life: the step picks
+// which counts they fall in (received, finished, late, paused, ...), so that
+// successive writes move the dossier between roll-up columns, and every
+// fourth dossier into the next day's row.
+ReportFacts StepFacts(const Dossier& d, int index, int step) {
+  ReportFacts facts;
+  facts.dossier_code = d.code;
+  facts.agency = d.agency;
+  facts.procedure_code = d.procedure_code;
+  facts.submitted_at = SampleTime(index * 4000 + (step > 1 && index % 4 == 0 ? 86400 : 0));
+  facts.submitted_month = "2026-11";
+  facts.submitted_online = (index + step) % 3 != 0;
+  facts.fee_bearing = index % 2 == 0;
+  facts.paid_online = facts.fee_bearing && step > 0;
+  facts.documents_total = step + 1;
+  facts.documents_digitized = step;
+  if (step >= 1) {
+    facts.received_at = facts.submitted_at + std::chrono::hours(2);
+    facts.due_at = *facts.received_at + std::chrono::hours(24 * (1 + index % 9));
+    facts.counts_late_in_index = index % 7 == 0;
+    if (index % 5 == 0) facts.paused_at = *facts.received_at + std::chrono::hours(3);
+  }
+  if (step >= 3) {
+    facts.paused_at.reset();
+    facts.finished_at = *facts.received_at + std::chrono::hours(30);
+    facts.outcome = index % 6 == 0 ? ReportOutcome::kRefused : ReportOutcome::kApproved;
+    facts.timeliness = index % 3 == 0 ? Timeliness::kOnTime : Timeliness::kEarly;
+    facts.has_result = true;
+    facts.electronic_result = index % 2 == 1;
+    facts.rating = 1 + index % 5;
+  }
+  return facts;
+}
+
+// Every agency, one year around the sample time, grouped by procedure,
+// judged at `now`.
+ReportQuery WholeReport(Instant now) {
+  ReportQuery query;
+  query.from = SampleTime(-200 * 86400);
+  query.to = SampleTime(200 * 86400);
+  query.group_by = ReportGroupBy::kProcedure;
+  query.now = now;
+  return query;
+}
+
+// What CountFacts makes of `latest`, as the store's groups.
+std::vector<ReportGroup> Expected(const std::map<std::string, ReportFacts>& latest,
+                                  const ReportQuery& query) {
+  std::map<std::string, ReportCounts> groups;
+  for (const auto& [code, facts] : latest) {
+    if (MatchesReportQuery(facts, query)) {
+      CountFacts(facts, query.now, groups[ReportGroupKey(facts, query.group_by)]);
+    }
+  }
+  std::vector<ReportGroup> result;
+  for (auto& [key, counts] : groups) result.push_back(ReportGroup{key, counts});
+  return result;
+}
+
+void CheckReport(DossierStore& node, const std::map<std::string, ReportFacts>& latest,
+                 Instant now) {
+  const ReportQuery query = WholeReport(now);
+  Result<std::vector<ReportGroup>> report = node.AggregateReport(query);
+  REQUIRE(report.ok());
+  const std::vector<ReportGroup> expected = Expected(latest, query);
+  REQUIRE(report->size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    CHECK((*report)[i].key == expected[i].key);
+    CHECK((*report)[i].counts == expected[i].counts);
+  }
+}
+
+TEST_CASE("postgres nodes: report counts stay exact while two nodes write, backfill and fold") {
+  PostgresTestDatabase database;
+  REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+  std::unique_ptr<PostgresStore> nodes[2] = {OpenNode(database), OpenNode(database)};
+  constexpr int kWriters = 4;
+  constexpr int kDossiersPerWriter = 12;
+  constexpr int kSteps = 4;
+  std::atomic<bool> writing{true};
+  std::atomic<int> failures{0};
+  std::atomic<std::int64_t> folded{0};
+  // Each writer owns its dossiers, so it knows their latest facts. Half of
+  // its dossiers are created without facts, and a backfill on the other
+  // node races the dossier's first transition for its first row.
+  std::vector<std::map<std::string, ReportFacts>> latest(kWriters);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      DossierStore& node = *nodes[w % 2];
+      DossierStore& other = *nodes[(w + 1) % 2];
+      for (int k = 0; k < kDossiersPerWriter; ++k) {
+        const int index = w * kDossiersPerWriter + k;
+        Dossier d = NewDossier("ROLL-" + std::to_string(index), "001099012345",
+                               index % 3 == 0 ? "000.00.02.H26" : "000.00.01.H26");
+        if (index % 2 == 1) d.procedure_code = "1.001471";
+        const bool backfilled = index % 2 == 0;
+        std::optional<ReportFacts> facts;
+        if (!backfilled) facts = StepFacts(d, index, 0);
+        if (!node.CreateDossier(d, {"clerk"}, 1, {}, facts).ok()) ++failures;
+        std::thread backfill;
+        if (backfilled) {
+          backfill = std::thread([&, d, index] {
+            if (!other.AddMissingReportFacts(StepFacts(d, index, 0)).ok()) ++failures;
+          });
+        }
+        Dossier current = d;
+        for (int step = 1; step < kSteps; ++step) {
+          SampleTransition t = MoveTo(current, "step-" + std::to_string(step), SampleTime(step));
+          DossierStore::TransitionCommit commit = CommitOf(t, current.version);
+          commit.facts = StepFacts(d, index, step);
+          if (!node.CommitTransition(commit).ok()) ++failures;
+          current = t.after;
+        }
+        if (backfill.joinable()) backfill.join();
+        latest[static_cast<std::size_t>(w)][d.code] = StepFacts(d, index, kSteps - 1);
+      }
+    });
+  }
+  std::thread folder([&] {
+    for (int n = 0; writing.load(); ++n) {
+      Result<std::int64_t> moved = nodes[n % 2]->FoldReportChanges();
+      if (!moved.ok()) {
+        ++failures;
+      } else {
+        folded += *moved;
+      }
+    }
+  });
+  for (std::thread& thread : threads) thread.join();
+  writing = false;
+  folder.join();
+  REQUIRE(failures.load() == 0);
+  CHECK(folded.load() > 0);
+
+  std::map<std::string, ReportFacts> all;
+  for (const auto& part : latest) all.insert(part.begin(), part.end());
+  REQUIRE(all.size() == static_cast<std::size_t>(kWriters * kDossiersPerWriter));
+  for (const Instant now : {SampleTime(), SampleTime(5 * 86400), SampleTime(40 * 86400)}) {
+    CheckReport(*nodes[0], all, now);
+  }
+  // Everything folded: report_daily alone holds the counts, and they stay.
+  Result<std::int64_t> rest = nodes[1]->FoldReportChanges();
+  REQUIRE(rest.ok());
+  Result<std::int64_t> none = nodes[0]->FoldReportChanges();
+  REQUIRE(none.ok());
+  CHECK(*none == 0);
+  std::unique_ptr<PgConnection> check = Connect(database);
+  Result<PgResult> sums = check->Exec(
+      "SELECT (SELECT sum(dossiers) FROM report_daily), (SELECT count(*) FROM report_facts),"
+      " (SELECT count(*) FROM report_daily_changes)");
+  REQUIRE(sums.ok());
+  CHECK(sums->Int(0, 0) == kWriters * kDossiersPerWriter);
+  CHECK(sums->Int(0, 1) == kWriters * kDossiersPerWriter);
+  CHECK(sums->Int(0, 2) == 0);
+  for (const Instant now : {SampleTime(), SampleTime(40 * 86400)}) CheckReport(*nodes[1], all, now);
+}
+
+TEST_CASE("postgres nodes: facts written before the roll-up get their counts built once at open") {
+  PostgresTestDatabase database;
+  REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+  std::map<std::string, ReportFacts> latest;
+  {
+    std::unique_ptr<PostgresStore> node = OpenNode(database);
+    for (int index = 0; index < 30; ++index) {
+      Dossier d = NewDossier("OLD-" + std::to_string(index));
+      latest[d.code] = StepFacts(d, index, index % 4);
+      REQUIRE(node->CreateDossier(d, {"clerk"}, 1, {}, latest[d.code]).ok());
+    }
+    REQUIRE(node->FoldReportChanges().ok());
+  }
+  // As a database at 0019 holds them: facts rows, no counts.
+  std::unique_ptr<PgConnection> edit = Connect(database);
+  REQUIRE(edit->RunScript("DELETE FROM report_daily; DELETE FROM report_daily_changes").ok());
+
+  // Three nodes open at once: one builds, the others find the counts built.
+  constexpr int kNodes = 3;
+  std::vector<std::unique_ptr<PostgresStore>> nodes(kNodes);
+  std::vector<std::thread> opening;
+  for (int n = 0; n < kNodes; ++n) {
+    opening.emplace_back([&, n] {
+      PostgresStoreOptions options;
+      options.conninfo = database.uri();
+      options.connections = 1;
+      Result<std::unique_ptr<PostgresStore>> opened = PostgresStore::Open(options);
+      if (opened.ok()) nodes[static_cast<std::size_t>(n)] = std::move(opened).value();
+    });
+  }
+  for (std::thread& thread : opening) thread.join();
+  for (const auto& node : nodes) REQUIRE(node != nullptr);
+  Result<PgResult> sums =
+      edit->Exec("SELECT sum(dossiers), count(*) FILTER (WHERE dossiers < 0) FROM report_daily");
+  REQUIRE(sums.ok());
+  CHECK(sums->Int(0, 0) == 30);
+  CHECK(sums->Int(0, 1) == 0);
+  for (const Instant now : {SampleTime(), SampleTime(40 * 86400)}) {
+    CheckReport(*nodes[2], latest, now);
+  }
 }
 
 TEST_CASE("postgres nodes: the background lease has one holder and passes on when it goes") {
