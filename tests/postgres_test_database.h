@@ -55,6 +55,8 @@ class PostgresTestDatabase {
     if (admin == nullptr) throw std::runtime_error(error);
     if (!Command(admin.get(), "CREATE DATABASE " + name_, error)) throw std::runtime_error(error);
     uri_ = WithDatabase(admin_uri_, name_);
+    ca_file_ = ReadableOrEmpty(state + "/ca.crt");
+    other_ca_file_ = ReadableOrEmpty(state + "/other-ca.crt");
   }
 
   // Never throws; a database it cannot drop is reported on stderr and left
@@ -89,6 +91,18 @@ class PostgresTestDatabase {
   // The new database's name: lowercase letters, digits and underscores.
   const std::string& name() const { return name_; }
 
+  // The path of the certificate (PEM) of the CA that signed the cluster's
+  // server certificate: cluster.sh's DIR/ca.crt, DIR as
+  // MOTCUA_TEST_POSTGRES_DIR spells it (ctest's is absolute). For
+  // `sslmode=verify-full&sslrootcert=<it>`: the server's certificate names
+  // 127.0.0.1 and localhost. Empty when !available() or when the cluster has
+  // no TLS (the file is missing or unreadable).
+  const std::string& ca_file() const { return ca_file_; }
+
+  // The path of an unrelated CA's certificate (DIR/other-ca.crt): a root that
+  // must not verify the cluster's server. Empty as ca_file() is.
+  const std::string& other_ca_file() const { return other_ca_file_; }
+
   // Why !available(), for a test's failure message; empty when available().
   std::string unavailable_reason() const {
     if (available()) return {};
@@ -116,6 +130,11 @@ class PostgresTestDatabase {
       line.pop_back();
     }
     return line;
+  }
+
+  // `path` if this process can read it; empty otherwise.
+  static std::string ReadableOrEmpty(const std::string& path) {
+    return access(path.c_str(), R_OK) == 0 ? path : std::string();
   }
 
   // A connection to `uri`, bounded in time (10 s to connect, 60 s a
@@ -173,6 +192,8 @@ class PostgresTestDatabase {
   std::string admin_uri_;  // the cluster's `postgres` database
   std::string name_;
   std::string uri_;  // empty until the database exists
+  std::string ca_file_;
+  std::string other_ca_file_;
 };
 
 }  // namespace motcua

@@ -9,12 +9,26 @@
 # owned by the invoking user):
 #   uri          one line: postgresql://motcua_test@127.0.0.1:PORT/postgres
 #   passfile     mode 0600, libpq's PGPASSFILE format:
-#                127.0.0.1:PORT:*:motcua_test:PASSWORD (a random password)
+#                127.0.0.1:PORT:*:motcua_test:PASSWORD (a random password),
+#                and the same for host localhost (for sslmode=verify-full by name)
 #   port         the TCP port, on 127.0.0.1 only
 #   rundir       the path of the run directory (below); stop reads it
 #   server_user  the user the server runs as; bindir: its binaries
 #   data, server.log  symlinks into the run directory while it runs; stop
 #                replaces server.log by a copy of the log
+#   ca.crt       the certificate (PEM) of the throw-away CA that signed the
+#                server's: sslmode=verify-full&sslrootcert=DIR/ca.crt verifies it
+#   other-ca.crt the certificate (PEM) of a second, unrelated CA whose key was
+#                discarded: a root that must NOT verify the server, for tests
+#                that a client refuses a server it cannot verify
+#
+# The server takes TLS and plain connections alike (ssl=on; pg_hba's `host`
+# lines match both): the client's sslmode decides, and libpq's default,
+# prefer, picks TLS. The server's certificate is for CN localhost,
+# subjectAltName DNS:localhost,IP:127.0.0.1, signed by a CA made at start (EC
+# P-256, both valid 2 days) whose key is deleted once it has signed; the
+# server's key (mode 0600, owned by the server's user) stays in the run
+# directory.
 #
 # The cluster itself (data directory, Unix socket, server log) lives in a
 # run directory of its own, a fresh `mktemp -d /tmp/motcua-pg.XXXXXX`, never
@@ -129,7 +143,7 @@ stop_server() {
 }
 
 # The state files start writes into DIR.
-state_files=(uri passfile port rundir server_user bindir data)
+state_files=(uri passfile port rundir server_user bindir data ca.crt other-ca.crt)
 
 # Reads the state of the cluster recorded in DIR into rundir, server_user,
 # bindir; 1 if DIR records none.
@@ -179,6 +193,69 @@ port_free() {
     [[ -z "$(timeout 10 ss -Htan "sport = :$port" 2>/dev/null)" ]]
   else
     if timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null; then return 1; fi
+  fi
+}
+
+# Writes into $rundir the server's TLS certificate and key (server.crt,
+# server.key: mode 0600; both owned by the server's user), the CA's
+# certificate (ca.crt) and the unrelated CA's (other-ca.crt); deletes the
+# CAs' keys, the request and the OpenSSL configuration. See the header for
+# what the certificates hold.
+make_tls_files() {
+  command -v openssl >/dev/null || die "openssl is missing: it makes the cluster's TLS certificates"
+  local tls_conf="$rundir/openssl.cnf"
+  # A configuration of our own: the system's openssl.cnf (its default
+  # extensions) must not shape the certificates.
+  cat >"$tls_conf" <<'CONF'
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = unused
+[ca_ext]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[server_ext]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:localhost, IP:127.0.0.1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid, issuer
+CONF
+  local ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
+  local tag="${rundir##*/}"  # tells this run's CAs apart from another run's
+  local out serial
+  serial="$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')"
+  [[ ${#serial} -eq 16 ]] || die "could not read a random serial number from /dev/urandom"
+  # Keys are made under umask 077; each openssl run is bounded in time.
+  if ! out="$(umask 077 &&
+              timeout 30 openssl req -config "$tls_conf" -x509 "${ec[@]}" -days 2 \
+                -subj "/CN=motcua test CA $tag" -extensions ca_ext \
+                -keyout "$rundir/ca.key" -out "$rundir/ca.crt" 2>&1 &&
+              timeout 30 openssl req -config "$tls_conf" -new "${ec[@]}" -subj "/CN=localhost" \
+                -keyout "$rundir/server.key" -out "$rundir/server.csr" 2>&1 &&
+              timeout 30 openssl x509 -req -in "$rundir/server.csr" -days 2 \
+                -set_serial "0x$serial" -CA "$rundir/ca.crt" -CAkey "$rundir/ca.key" \
+                -extfile "$tls_conf" -extensions server_ext -out "$rundir/server.crt" 2>&1 &&
+              timeout 30 openssl req -config "$tls_conf" -x509 "${ec[@]}" -days 2 \
+                -subj "/CN=motcua unrelated test CA $tag" -extensions ca_ext \
+                -keyout "$rundir/other-ca.key" -out "$rundir/other-ca.crt" 2>&1)"; then
+    echo "$out" >&2
+    die "openssl could not make the TLS certificates"
+  fi
+  rm -f -- "$rundir/ca.key" "$rundir/other-ca.key" "$rundir/server.csr" "$tls_conf"
+  if ! out="$(timeout 30 openssl verify -CAfile "$rundir/ca.crt" -purpose sslserver \
+                "$rundir/server.crt" 2>&1)"; then
+    echo "$out" >&2
+    die "the server's certificate does not verify against the CA that signed it"
+  fi
+  chmod 0600 "$rundir/server.key"
+  chmod 0644 "$rundir/server.crt" "$rundir/ca.crt" "$rundir/other-ca.crt"
+  if [[ "$server_user" != "$(id -un)" ]]; then
+    chown "$server_user:" "$rundir/server.key" "$rundir/server.crt" ||
+      die "cannot give the server's TLS key and certificate to $server_user"
   fi
 }
 
@@ -270,6 +347,14 @@ if ! out="$(as_server timeout 120 "$bindir/initdb" -D "$rundir/data" -U "$db_use
 fi
 rm -f -- "$pwfile"
 
+make_tls_files
+for ca in ca.crt other-ca.crt; do
+  cp -- "$rundir/$ca" "$dir/$ca" || die "cannot copy $rundir/$ca to $dir/$ca"
+  chmod 0644 "$dir/$ca"
+done
+# The run directory's path has no spaces (mktemp's shape): safe inside -o.
+tls="-c ssl=on -c ssl_cert_file=$rundir/server.crt -c ssl_key_file=$rundir/server.key"
+
 ln -s "$rundir/data" "$dir/data"
 ln -s "$rundir/server.log" "$dir/server.log"
 
@@ -284,7 +369,7 @@ for ((attempt = 1; attempt <= 8; attempt++)); do
   log_lines=0
   if [[ -f "$rundir/server.log" ]]; then log_lines="$(wc -l <"$rundir/server.log")"; fi
   if out="$(as_server timeout 90 "$bindir/pg_ctl" -D "$rundir/data" -l "$rundir/server.log" -w -t 60 start \
-              -o "-c listen_addresses=127.0.0.1 -p $candidate -k $rundir $durability -c max_connections=200" 2>&1)"; then
+              -o "-c listen_addresses=127.0.0.1 -p $candidate -k $rundir $durability $tls -c max_connections=200" 2>&1)"; then
     port="$candidate"
     break
   fi
@@ -300,7 +385,8 @@ done
 [[ -n "$port" ]] || die "pg_ctl start failed 8 times: every port picked was taken"
 
 echo "$port" >"$dir/port"
-(umask 077 && echo "127.0.0.1:$port:*:$db_user:$password" >"$dir/passfile")
+(umask 077 && printf '%s:%s:*:%s:%s\n' 127.0.0.1 "$port" "$db_user" "$password" \
+   localhost "$port" "$db_user" "$password" >"$dir/passfile")
 chmod 0600 "$dir/passfile"
 echo "postgresql://$db_user@127.0.0.1:$port/postgres" >"$dir/uri"
 started=1
