@@ -9,10 +9,12 @@
 //  - the bundled workflows (workflows/*.json, linted) via PublishDefinition,
 //    and a pool of 256 sample PDF-like documents via PutDocument, which the
 //    dossiers reference by SHA-256 id;
-//  - N dossiers over the bundled procedures, 30 agencies (000.DD.UU.H26) and about
-//    N/3 applicants (12-digit citizen IDs: province, century/sex, birth year,
-//    serial), submitted uniformly over the last 12 months, each with a code
-//    from NextDossierSequence, then CreateDossier and CommitTransition.
+//  - N dossiers over the bundled procedures (but those that fork into other
+//    agencies' branches, which are published without dossiers), 30 agencies
+//    (000.DD.UU.H26) and about N/3 applicants (12-digit citizen IDs: province,
+//    century/sex, birth year, serial), submitted uniformly over the last 12
+//    months, each with a code from NextDossierSequence, then CreateDossier
+//    and CommitTransition.
 //
 // Every dossier is run through the real StateMachine of its workflow, with a
 // per-thread clock set to the simulated instant of each step, so clock
@@ -602,6 +604,7 @@ struct Context {
   const WorkingCalendar* calendar = nullptr;
   std::vector<std::unique_ptr<ProcedureModel>> procedures;
   std::vector<double> procedure_weights;
+  std::vector<std::string> not_generated;  // published procedures that get no dossiers
   std::vector<Agency> agencies;
   std::vector<double> agency_weights;
   DocumentPool documents;
@@ -1079,7 +1082,14 @@ Status LoadProcedures(Context& ctx, const std::filesystem::path& directory,
     Result<StateMachine> machine = StateMachine::Create(model->workflow, *ctx.calendar, clock);
     if (!machine.ok()) return machine.error();
     model->machine.emplace(std::move(machine).value());
-    model->weight = ProcedureWeight(model->code);
+    // Procedures whose dossiers fork into branches at other agencies are
+    // published but get no dossiers: the walk does not run branches, and
+    // their agency roles would need a deployment's directory.
+    const bool forks = !model->workflow.procedure.agency_roles.empty() ||
+                       std::any_of(model->workflow.states.begin(), model->workflow.states.end(),
+                                   [](const State& state) { return state.fork.has_value(); });
+    model->weight = forks ? 0 : ProcedureWeight(model->code);
+    if (forks) ctx.not_generated.push_back(model->code);
     ctx.procedure_weights.push_back(model->weight);
     ctx.procedures.push_back(std::move(model));
   }
@@ -1218,6 +1228,14 @@ int Run(int argc, char** argv) {
                static_cast<long long>(count), db.c_str(), ctx.procedures.size(),
                ctx.agencies.size(), static_cast<unsigned long long>(ctx.applicants),
                static_cast<unsigned long long>(seed), threads, synchronous.c_str());
+  if (!ctx.not_generated.empty()) {
+    std::string codes;
+    for (const std::string& code : ctx.not_generated) codes += (codes.empty() ? "" : ", ") + code;
+    std::fprintf(stderr,
+                 "gen_dossiers: published without dossiers (they fork into other agencies' "
+                 "branches, which the walk does not run): %s\n",
+                 codes.c_str());
+  }
 
   const bool tty = isatty(STDERR_FILENO) != 0;
   const SteadyClock::time_point start = SteadyClock::now();
