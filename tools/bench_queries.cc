@@ -1,6 +1,6 @@
 // bench_queries: read latency of the store's list and get queries on a
-// database filled by gen_dossiers, next to raw SQLite references measured in
-// the same run on the same file.
+// database filled by gen_dossiers, next to raw references measured in the
+// same run on the same data: SQLite by default, or PostgreSQL with --store.
 //
 // One caller thread, one call at a time, each measurement for --seconds
 // (default 5) after a short warm-up:
@@ -17,7 +17,17 @@
 // plans of the store's queue and applicant queries follow, so a reader sees
 // which index each one uses. Timings are printed, never asserted.
 //
-// Usage: bench_queries --db PATH [--seconds S] [--seed N]
+// With --store URI (postgresql:// or postgres://), the store measured is a
+// PostgresStore with one pooled connection (one caller) on that database,
+// which must hold a copy of the --db file (`motcua copy --from PATH --to
+// URI`). The inputs are still drawn from the --db file, with the same seed
+// and the same draws, so both stores are asked the same calls. The
+// references then run over a raw libpq connection to the same database
+// (`SELECT 1`; the same primary-key lookup), and the row counts and query
+// plans (EXPLAIN) are PostgreSQL's. The tool adds no rows to either database
+// (opening a store migrates a schema older than the build, as serve does).
+//
+// Usage: bench_queries --db PATH [--store URI] [--seconds S] [--seed N]
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -35,6 +45,9 @@
 #include <vector>
 
 #include "engine/domain/store.h"
+#include "engine/postgres/pg_connection.h"
+#include "engine/postgres/pg_dossier_tables.h"
+#include "engine/postgres/postgres_store.h"
 #include "engine/sqlite/sqlite_store.h"
 
 namespace motcua {
@@ -79,6 +92,32 @@ constexpr const char* kEventsSql =
     "SELECT sequence, dossier_code, idx, action, from_state, to_state, actor_id, actor_roles, "
     "actor_agency, at, step, channel, payload, previous_hash, hash FROM events "
     "WHERE dossier_code = ?1 ORDER BY idx";
+
+// The same three queries as PostgresStore runs them, for EXPLAIN only: the
+// text mirrors QueryQueue, QueryOwnedBy (applicant_id) and QueryAuditRecords
+// in engine/postgres/pg_dossier_tables.cc, whose statements that file keeps to
+// itself. Keep in step with it.
+const std::string kPgQueueSql =
+    std::string("SELECT ") + kPgSummaryColumns +
+    ", q.escalated, d.finished_at, q.paused_since"
+    " FROM queue_entries AS q JOIN dossiers AS d ON d.code = q.code"
+    " WHERE q.role = $1 AND q.agency = $2 AND ($3::text IS NULL OR q.state = $3)"
+    " AND ($4::text IS NULL OR d.procedure_code = $4)"
+    " AND ($5::text IS NULL OR (q.due_at, q.code) > ($6::bigint, $5::text))"
+    " ORDER BY q.due_at, q.code LIMIT $7";
+const std::string kPgApplicantSql =
+    std::string("SELECT ") + kPgSummaryColumns +
+    " FROM dossiers AS d WHERE d.applicant_id = $1 AND ($2::text IS NULL OR d.code < $2)"
+    " AND ($4::text IS NULL OR d.state = $4) AND ($5::text IS NULL OR d.procedure_code = $5)"
+    " AND ($6::bigint IS NULL OR d.received_at >= $6) AND ($7::bigint IS NULL OR d.received_at < "
+    "$7) ORDER BY d.code DESC LIMIT $3";
+const std::string kPgEventsSql =
+    std::string("SELECT ") + kPgEventColumns + " FROM events WHERE dossier_code = $1 ORDER BY idx";
+
+// The tables whose rows the tool counts, where the database has them.
+constexpr const char* kCountedTables[] = {
+    "dossiers",    "events",    "queue_entries",     "outbox",
+    "definitions", "documents", "dossier_sequences", "dossier_documents"};
 
 constexpr int kPageSize = 50;
 constexpr double kSlowP99Micros = 5000;
@@ -145,6 +184,31 @@ class Statement {
 std::int64_t QueryInt(sqlite3* db, const std::string& sql) {
   Statement stmt(db, sql);
   return stmt.Step() ? stmt.Int(0) : 0;
+}
+
+// ---------------------------------------------------------------------------
+// Raw PostgreSQL helpers (references, counts, plans), with --store only.
+
+bool IsPostgresUri(const std::string& uri) {
+  return uri.rfind("postgresql://", 0) == 0 || uri.rfind("postgres://", 0) == 0;
+}
+
+std::unique_ptr<PgConnection> ConnectOrDie(const std::string& conninfo) {
+  Result<std::unique_ptr<PgConnection>> connected = PgConnection::Connect(conninfo);
+  if (!connected.ok()) Die("connect for the references: " + connected.error().message());
+  return std::move(*connected);
+}
+
+// The rows of `sql`; a failure ends the tool (the message names the SQL).
+PgResult PgQuery(PgConnection& db, const std::string& sql, const PgParams& params = {}) {
+  Result<PgResult> result = db.Exec(sql, params);
+  if (!result.ok()) Die(result.error().message());
+  return std::move(*result);
+}
+
+std::int64_t PgQueryInt(PgConnection& db, const std::string& sql, const PgParams& params = {}) {
+  const PgResult rows = PgQuery(db, sql, params);
+  return rows.Rows() > 0 ? rows.Int(0, 0) : 0;
 }
 
 // ---------------------------------------------------------------------------
@@ -307,6 +371,27 @@ void PrintPlan(sqlite3* db, const char* label, const std::string& sql) {
   }
 }
 
+// EXPLAIN of `sql` with `params`: the plan PostgreSQL makes for these values
+// (a custom plan; a prepared statement run more than five times may switch
+// to a generic plan, which this does not show). A failure prints the
+// server's error instead of the plan.
+void PrintPgPlan(PgConnection& db, const char* label, const std::string& sql,
+                 const PgParams& params) {
+  std::printf("  %s\n", label);
+  Result<PgResult> plan = db.Exec("EXPLAIN " + sql, params);
+  if (!plan.ok()) {
+    // The server's message may run over lines ("LINE 1: ..."): indent each.
+    std::string message = plan.error().message();
+    for (std::size_t at = message.find('\n'); at != std::string::npos;
+         at = message.find('\n', at + 1)) {
+      message.replace(at, 1, "\n    ");
+    }
+    std::printf("    %s\n", message.c_str());
+    return;
+  }
+  for (int r = 0; r < plan->Rows(); ++r) std::printf("    %s\n", plan->Text(r, 0).c_str());
+}
+
 std::string Thousands(std::int64_t n) {
   std::string digits = std::to_string(n);
   std::string out;
@@ -317,54 +402,17 @@ std::string Thousands(std::int64_t n) {
   return out;
 }
 
-int Run(int argc, char** argv) {
-  std::string path;
-  double seconds = 5;
-  std::uint64_t seed = 1;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--db" && i + 1 < argc) {
-      path = argv[++i];
-    } else if (arg == "--seconds" && i + 1 < argc) {
-      seconds = std::atof(argv[++i]);
-    } else if (arg == "--seed" && i + 1 < argc) {
-      seed = std::strtoull(argv[++i], nullptr, 10);
-    } else {
-      path.clear();
-      break;
-    }
-  }
-  if (path.empty() || seconds <= 0) {
-    std::fprintf(stderr, "usage: bench_queries --db PATH [--seconds S] [--seed N]\n");
-    return 2;
-  }
-  if (!std::filesystem::exists(path)) Die(path + " does not exist");
+// A random item of `items` (not empty), with one draw of `rng`.
+template <typename T>
+const T& Pick(std::mt19937_64& rng, const std::vector<T>& items) {
+  return items[rng() % items.size()];
+}
 
-  std::mt19937_64 rng(seed);
-  sqlite3* meta = OpenReadOnly(path);
-  const Inputs in = LoadInputs(meta, rng);
-  if (in.pairs.empty()) Die("no staff queue has any dossier");
-
-  // The store as production opens it; one caller, so one pooled reader at a time.
-  SqliteStoreOptions options;
-  options.path = path;
-  Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(options);
-  if (!opened.ok()) Die("open store: " + opened.error().message());
-  SqliteStore& store = **opened;
-
-  std::error_code ignored;
-  std::printf(
-      "bench_queries: %s (%.2f GB), SQLite %s, %.1f s per measurement, 1 caller, "
-      "pages of %d\n",
-      path.c_str(), static_cast<double>(std::filesystem::file_size(path, ignored)) / 1e9,
-      sqlite3_libversion(), seconds, kPageSize);
-
-  std::vector<Measured> results;
-  auto pick = [&](const auto& items) -> const auto& {
-    return items[rng() % items.size()];
-  };
-
-  // References on their own read-only connection.
+// The two references, appended to `results` in the order the table's ratios
+// read them: `SELECT 1`, then the primary-key lookup. Raw sqlite3 on a
+// read-only connection of their own.
+void MeasureSqliteReferences(const std::string& path, const Inputs& in, double seconds,
+                             std::mt19937_64& rng, std::vector<Measured>& results) {
   sqlite3* ref = OpenReadOnly(path);
   {
     Statement one(ref, "SELECT 1");
@@ -376,7 +424,7 @@ int Run(int argc, char** argv) {
     }));
     Statement pk(ref, std::string("SELECT ") + kDossierColumns + " FROM dossiers WHERE code = ?1");
     results.push_back(Measure("ref: dossiers PK lookup (raw)", seconds, [&] {
-      pk.Bind(1, pick(in.codes));
+      pk.Bind(1, Pick(rng, in.codes));
       std::int64_t rows = 0;
       while (pk.Step()) {
         for (int c = 0; c < pk.Columns(); ++c) (void)sqlite3_column_bytes(pk.get(), c);
@@ -385,6 +433,173 @@ int Run(int argc, char** argv) {
       pk.Reset();
       return rows;
     }));
+  }
+  sqlite3_close(ref);
+}
+
+// The same two references, in the same order, over a raw libpq connection
+// to the store's database (prepared once, as the store's statements are).
+// A result arrives whole, so reading it needs no further step.
+void MeasurePostgresReferences(PgConnection& db, const Inputs& in, double seconds,
+                               std::mt19937_64& rng, std::vector<Measured>& results) {
+  const std::string select_one = "SELECT 1";
+  results.push_back(Measure("ref: SELECT 1 (libpq)", seconds, [&] {
+    return static_cast<std::int64_t>(PgQuery(db, select_one).Rows());
+  }));
+  const std::string pk_sql =
+      std::string("SELECT ") + kDossierColumns + " FROM dossiers WHERE code = $1";
+  results.push_back(Measure("ref: dossiers PK lookup (libpq)", seconds, [&] {
+    return static_cast<std::int64_t>(
+        PgQuery(db, pk_sql, PgParams().Text(Pick(rng, in.codes))).Rows());
+  }));
+}
+
+// The rows of every counted table the SQLite file has.
+void PrintSqliteRows(sqlite3* meta) {
+  std::printf("\nrows:");
+  for (const char* table : kCountedTables) {
+    const std::string exists = std::string(
+                                   "SELECT COUNT(*) FROM sqlite_schema WHERE type = "
+                                   "'table' AND name = '") +
+                               table + "'";
+    if (QueryInt(meta, exists) == 0) continue;
+    std::printf(" %s %s;", table,
+                Thousands(QueryInt(meta, std::string("SELECT COUNT(*) FROM ") + table)).c_str());
+  }
+  std::printf(
+      " distinct applicants %s\n",
+      Thousands(QueryInt(meta, "SELECT COUNT(DISTINCT applicant_id) FROM dossiers")).c_str());
+}
+
+// The same counts in the PostgreSQL database (its copy of the file).
+void PrintPostgresRows(PgConnection& db) {
+  std::printf("\nrows (PostgreSQL):");
+  for (const char* table : kCountedTables) {
+    if (PgQueryInt(db, "SELECT (to_regclass($1) IS NOT NULL)::int", PgParams().Text(table)) == 0) {
+      continue;
+    }
+    std::printf(" %s %s;", table,
+                Thousands(PgQueryInt(db, std::string("SELECT count(*) FROM ") + table)).c_str());
+  }
+  std::printf(
+      " distinct applicants %s\n",
+      Thousands(PgQueryInt(db, "SELECT count(DISTINCT applicant_id) FROM dossiers")).c_str());
+}
+
+// The staff queues the inputs were drawn from (`in.pairs` is not empty).
+void PrintQueueSizes(const Inputs& in) {
+  std::vector<std::int64_t> sizes;
+  for (const QueueGroup& g : in.pairs) sizes.push_back(g.size);
+  std::sort(sizes.begin(), sizes.end());
+  std::printf(
+      "staff queues: %zu (role, agency) pairs, entries per pair min %lld / median %lld / "
+      "max %lld; %zu (role, agency, state) groups\n",
+      sizes.size(), static_cast<long long>(sizes.front()),
+      static_cast<long long>(sizes[sizes.size() / 2]), static_cast<long long>(sizes.back()),
+      in.states.size());
+}
+
+void PrintSqlitePlans(sqlite3* meta) {
+  std::printf("\nquery plans (EXPLAIN QUERY PLAN of the store's SQL):\n");
+  PrintPlan(meta, "ListQueue, cursor:", kQueueCursorSql);
+  PrintPlan(meta, "ListQueue, page:", kQueueSql);
+  PrintPlan(meta, "ListByApplicant:", kApplicantSql);
+  PrintPlan(meta, "GetDossier, events:", kEventsSql);
+}
+
+// Plans for real values (the largest staff queue's first page, the first
+// applicant and dossier drawn), so that the planner estimates real calls.
+void PrintPostgresPlans(PgConnection& db, const Inputs& in) {
+  const QueueGroup& largest =
+      *std::max_element(in.pairs.begin(), in.pairs.end(),
+                        [](const QueueGroup& a, const QueueGroup& b) { return a.size < b.size; });
+  std::printf("\nquery plans (EXPLAIN of the store's SQL, as this tool copies it):\n");
+  PrintPgPlan(db, "ListQueue, page 1 of the largest queue:", kPgQueueSql,
+              PgParams()
+                  .Text(largest.role)
+                  .Text(largest.agency)
+                  .Null()
+                  .Null()
+                  .Null()
+                  .Int(0)
+                  .Int(kPageSize));
+  PrintPgPlan(
+      db, "ListByApplicant:", kPgApplicantSql,
+      PgParams().Text(in.applicants.front()).Null().Int(kPageSize).Null().Null().Null().Null());
+  PrintPgPlan(db, "GetDossier, events:", kPgEventsSql, PgParams().Text(in.codes.front()));
+}
+
+int Run(int argc, char** argv) {
+  std::string path;
+  std::string store_uri;  // empty: the store under test is SQLite on `path`
+  double seconds = 5;
+  std::uint64_t seed = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--db" && i + 1 < argc) {
+      path = argv[++i];
+    } else if (arg == "--store" && i + 1 < argc) {
+      store_uri = argv[++i];
+    } else if (arg == "--seconds" && i + 1 < argc) {
+      seconds = std::atof(argv[++i]);
+    } else if (arg == "--seed" && i + 1 < argc) {
+      seed = std::strtoull(argv[++i], nullptr, 10);
+    } else {
+      path.clear();
+      break;
+    }
+  }
+  if (path.empty() || seconds <= 0) {
+    std::fprintf(stderr, "usage: bench_queries --db PATH [--store URI] [--seconds S] [--seed N]\n");
+    return 2;
+  }
+  if (!store_uri.empty() && !IsPostgresUri(store_uri)) {
+    Die("--store takes a postgresql:// or postgres:// URI");
+  }
+  if (!std::filesystem::exists(path)) Die(path + " does not exist");
+
+  std::mt19937_64 rng(seed);
+  sqlite3* meta = OpenReadOnly(path);
+  const Inputs in = LoadInputs(meta, rng);
+  if (in.pairs.empty()) Die("no staff queue has any dossier");
+
+  std::unique_ptr<DossierStore> opened_store;
+  std::unique_ptr<PgConnection> pg;  // with --store: references, row counts and plans
+  std::error_code ignored;
+  if (store_uri.empty()) {
+    // The store as production opens it; one caller, so one pooled reader at a time.
+    SqliteStoreOptions options;
+    options.path = path;
+    Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(options);
+    if (!opened.ok()) Die("open store: " + opened.error().message());
+    opened_store = std::move(*opened);
+    std::printf(
+        "bench_queries: %s (%.2f GB), SQLite %s, %.1f s per measurement, 1 caller, "
+        "pages of %d\n",
+        path.c_str(), static_cast<double>(std::filesystem::file_size(path, ignored)) / 1e9,
+        sqlite3_libversion(), seconds, kPageSize);
+  } else {
+    // One caller, so a pool of one connection.
+    PostgresStoreOptions options;
+    options.conninfo = store_uri;
+    options.connections = 1;
+    Result<std::unique_ptr<PostgresStore>> opened = PostgresStore::Open(options);
+    if (!opened.ok()) Die("open store: " + opened.error().message());
+    opened_store = std::move(*opened);
+    pg = ConnectOrDie(store_uri);
+    std::printf(
+        "bench_queries: PostgreSQL %s holding a copy of %s (%.2f GB), %.1f s per measurement, "
+        "1 caller, pages of %d\n",
+        PgQuery(*pg, "SHOW server_version").Text(0, 0).c_str(), path.c_str(),
+        static_cast<double>(std::filesystem::file_size(path, ignored)) / 1e9, seconds, kPageSize);
+  }
+  DossierStore& store = *opened_store;
+
+  std::vector<Measured> results;
+  if (pg == nullptr) {
+    MeasureSqliteReferences(path, in, seconds, rng, results);
+  } else {
+    MeasurePostgresReferences(*pg, in, seconds, rng, results);
   }
 
   auto queue = [&](const QueueGroup& g, const std::optional<std::string>& after) {
@@ -397,33 +612,33 @@ int Run(int argc, char** argv) {
     return RowsOrDie(store.ListQueue(q), "ListQueue");
   };
   results.push_back(Measure("ListQueue role+agency, page 1", seconds,
-                            [&] { return queue(pick(in.pairs), std::nullopt); }));
+                            [&] { return queue(Pick(rng, in.pairs), std::nullopt); }));
   if (in.later_pairs.empty()) {
     results.push_back(Measured{"ListQueue role+agency, later page", 0, 0, 0, 0, 0, 0, 0, true});
   } else {
     results.push_back(Measure("ListQueue role+agency, later page", seconds, [&] {
-      const QueueCall& c = pick(in.later_pairs);
+      const QueueCall& c = Pick(rng, in.later_pairs);
       return queue(c.group, c.after_code);
     }));
   }
   results.push_back(Measure("ListQueue +state, page 1", seconds,
-                            [&] { return queue(pick(in.states), std::nullopt); }));
+                            [&] { return queue(Pick(rng, in.states), std::nullopt); }));
   if (in.later_states.empty()) {
     results.push_back(Measured{"ListQueue +state, later page", 0, 0, 0, 0, 0, 0, 0, true});
   } else {
     results.push_back(Measure("ListQueue +state, later page", seconds, [&] {
-      const QueueCall& c = pick(in.later_states);
+      const QueueCall& c = Pick(rng, in.later_states);
       return queue(c.group, c.after_code);
     }));
   }
   results.push_back(Measure("ListByApplicant, page 1", seconds, [&] {
     ApplicantQuery q;
-    q.applicant_id = pick(in.applicants);
+    q.applicant_id = Pick(rng, in.applicants);
     q.limit = kPageSize;
     return RowsOrDie(store.ListByApplicant(q), "ListByApplicant");
   }));
   results.push_back(Measure("GetDossier", seconds, [&] {
-    Result<Dossier> d = store.GetDossier(pick(in.codes));
+    Result<Dossier> d = store.GetDossier(Pick(rng, in.codes));
     if (!d.ok()) Die("GetDossier: " + d.error().message());
     return std::int64_t{1};
   }));
@@ -444,39 +659,21 @@ int Run(int argc, char** argv) {
                 m.p99 > kSlowP99Micros ? "  SLOW" : "");
   }
 
-  // What the database holds.
-  std::printf("\nrows:");
-  for (const char* table : {"dossiers", "events", "queue_entries", "outbox", "definitions",
-                            "documents", "dossier_sequences", "dossier_documents"}) {
-    const std::string exists = std::string(
-                                   "SELECT COUNT(*) FROM sqlite_schema WHERE type = "
-                                   "'table' AND name = '") +
-                               table + "'";
-    if (QueryInt(meta, exists) == 0) continue;
-    std::printf(" %s %s;", table,
-                Thousands(QueryInt(meta, std::string("SELECT COUNT(*) FROM ") + table)).c_str());
+  // What the database holds, and how the store's queries read it.
+  if (pg == nullptr) {
+    PrintSqliteRows(meta);
+  } else {
+    PrintPostgresRows(*pg);
   }
-  std::printf(
-      " distinct applicants %s\n",
-      Thousands(QueryInt(meta, "SELECT COUNT(DISTINCT applicant_id) FROM dossiers")).c_str());
-  std::vector<std::int64_t> sizes;
-  for (const QueueGroup& g : in.pairs) sizes.push_back(g.size);
-  std::sort(sizes.begin(), sizes.end());
-  std::printf(
-      "staff queues: %zu (role, agency) pairs, entries per pair min %lld / median %lld / "
-      "max %lld; %zu (role, agency, state) groups\n",
-      sizes.size(), static_cast<long long>(sizes.front()),
-      static_cast<long long>(sizes[sizes.size() / 2]), static_cast<long long>(sizes.back()),
-      in.states.size());
+  PrintQueueSizes(in);
+  if (pg == nullptr) {
+    PrintSqlitePlans(meta);
+  } else {
+    PrintPostgresPlans(*pg, in);
+  }
 
-  std::printf("\nquery plans (EXPLAIN QUERY PLAN of the store's SQL):\n");
-  PrintPlan(meta, "ListQueue, cursor:", kQueueCursorSql);
-  PrintPlan(meta, "ListQueue, page:", kQueueSql);
-  PrintPlan(meta, "ListByApplicant:", kApplicantSql);
-  PrintPlan(meta, "GetDossier, events:", kEventsSql);
-
-  opened->reset();
-  sqlite3_close(ref);
+  opened_store.reset();
+  pg.reset();
   sqlite3_close(meta);
   return 0;
 }
