@@ -1,6 +1,7 @@
 // loadgen: drives the motcua REST API over HTTP with whole dossier lifecycles
-// and prints throughput and latencies next to two references measured in the
-// same run: the trivial GET /healthz rate, and raw durable SQLite inserts.
+// and prints throughput and latencies next to references measured in the same
+// run: the trivial GET /healthz rate, raw durable SQLite inserts, and one
+// fdatasync on the same disk.
 //
 // It is a separate client process (Boost.Beast), never linked into the server.
 // Three ways to point it at a server:
@@ -115,10 +116,10 @@ Runs whole dossier lifecycles of procedure 1.003677 against the motcua REST
 API on N keep-alive connections (upload, submit, receive, propose_result,
 GET result, client-side CMS signature, sign_result + automatic seal,
 return_result) with reads in between, and prints per-operation counts,
-throughput and latencies, lifecycles/s and durable transitions/s, next to two
-references from the same run: GET /healthz with the same connections, and raw
+throughput and latencies, lifecycles/s and durable transitions/s, next to three
+references from the same run: GET /healthz with the same connections, raw
 durable SQLite inserts (WAL, synchronous=FULL, one row per transaction) on
-the same disk. Exit status 0 only if lifecycles ran and no request failed.
+the same disk, and one fdatasync of 4 KiB on that disk. Exit status 0 only if lifecycles ran and no request failed.
 
 Target:
   --spawn               start `motcua serve` on a fresh temporary database
@@ -162,6 +163,10 @@ Load:
   --raw-seconds S       length of the raw SQLite reference (3; 0 skips it)
   --raw-dir DIR         where the raw SQLite file goes (default: next to the
                         database, or $TMPDIR with --url and tokens)
+  --sync-seconds S      length of the fdatasync reference (2; 0 skips it):
+                        4 KiB overwritten and fdatasync'ed in a file in the
+                        raw directory, one after another, as one durable
+                        commit costs this disk at the least
   --show-errors N       error samples to print (5)
 
 Output:
@@ -207,6 +212,7 @@ struct Config {
   double timeout = 10;
   double healthz_seconds = 3;
   double raw_seconds = 3;
+  double sync_seconds = 2;
   int server_threads = 0;
   int server_handler_threads = 0;
   int show_errors = 5;
@@ -343,6 +349,8 @@ Config ParseArgs(int argc, char** argv) {
       config.healthz_seconds = ParseDouble(name, value(), 0, 3600);
     } else if (name == "raw-seconds") {
       config.raw_seconds = ParseDouble(name, value(), 0, 3600);
+    } else if (name == "sync-seconds") {
+      config.sync_seconds = ParseDouble(name, value(), 0, 3600);
     } else if (name == "server-threads") {
       config.server_threads = static_cast<int>(ParseInt(name, value(), 1, 256));
     } else if (name == "server-handler-threads") {
@@ -1175,6 +1183,54 @@ RawResult RunRawInserts(const std::string& dir, double seconds) {
   return result;
 }
 
+struct SyncResult {
+  std::vector<double> latency_ms;  // sorted
+  std::string error;
+};
+
+// Overwrites the first 4 KiB of a fresh file in `dir` and fdatasyncs it, one
+// after another for `seconds`; the file is removed after. The file's blocks
+// are allocated and synced once before timing, so each timed fdatasync
+// flushes data only: the least a durable commit can cost on this disk.
+SyncResult RunFdatasyncs(const std::string& dir, double seconds) {
+  SyncResult result;
+  std::random_device random;
+  const std::string path = (fs::path(dir) / ("loadgen-sync-" + std::to_string(getpid()) + "-" +
+                                             std::to_string(random()) + ".bin"))
+                               .string();
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    result.error = path + ": " + std::strerror(errno);
+    return result;
+  }
+  std::array<char, 4096> block{};
+  auto write_and_sync = [&]() -> bool {
+    if (pwrite(fd, block.data(), block.size(), 0) != static_cast<ssize_t>(block.size()) ||
+        fdatasync(fd) != 0) {
+      result.error = path + ": " + std::strerror(errno);
+      return false;
+    }
+    return true;
+  };
+  if (write_and_sync() && fsync(fd) == 0) {
+    const SteadyClock::time_point end =
+        SteadyClock::now() +
+        std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(seconds));
+    while (SteadyClock::now() < end && !g_interrupted.load()) {
+      ++block[result.latency_ms.size() % block.size()];
+      const SteadyClock::time_point start = SteadyClock::now();
+      if (!write_and_sync()) break;
+      result.latency_ms.push_back(
+          std::chrono::duration<double, std::milli>(SteadyClock::now() - start).count());
+    }
+  }
+  close(fd);
+  std::error_code ignored;
+  fs::remove(path, ignored);
+  std::sort(result.latency_ms.begin(), result.latency_ms.end());
+  return result;
+}
+
 // ---------------------------------------------------------------- set-up
 
 std::optional<std::string> ReadFile(const std::string& path) {
@@ -1408,6 +1464,12 @@ int main(int argc, char** argv) {
                 << " s\n";
       raw = RunRawInserts(raw_dir, config.raw_seconds);
     }
+    // Reference (c): one fdatasync on the same disk.
+    SyncResult sync;
+    if (config.sync_seconds > 0 && !g_interrupted.load()) {
+      std::cerr << "loadgen: fdatasync in " << raw_dir << ", " << config.sync_seconds << " s\n";
+      sync = RunFdatasyncs(raw_dir, config.sync_seconds);
+    }
 
     // ------------------------------------------------------------ report
     const Stats& stats = load.stats;
@@ -1480,11 +1542,31 @@ int main(int argc, char** argv) {
         out << "reference raw SQLite inserts failed: " << raw.error << '\n';
       }
     }
+    if (config.sync_seconds > 0 && (!sync.latency_ms.empty() || !sync.error.empty())) {
+      if (sync.error.empty()) {
+        out << "reference fdatasync          p50 " << Fixed(Percentile(sync.latency_ms, 50), 3)
+            << " ms, p99 " << Fixed(Percentile(sync.latency_ms, 99), 3) << " ms ("
+            << sync.latency_ms.size() << " of 4 KiB, in " << raw_dir << ")\n";
+      } else {
+        out << "reference fdatasync failed: " << sync.error << '\n';
+      }
+    }
     if (healthz_per_s > 0) {
       out << "transitions/s / healthz/s    " << Fixed(transitions_per_s / healthz_per_s, 4) << '\n';
     }
     if (raw_per_s > 0) {
       out << "transitions/s / raw inserts/s " << Fixed(transitions_per_s / raw_per_s, 3) << '\n';
+    }
+    if (config.transitions_mix && sync.error.empty() && !sync.latency_ms.empty()) {
+      // Both actions of the mix are one durable transition each.
+      std::vector<double> transitions = stats.latency_ms[kSupplement];
+      transitions.insert(transitions.end(), stats.latency_ms[kResubmit].begin(),
+                         stats.latency_ms[kResubmit].end());
+      std::sort(transitions.begin(), transitions.end());
+      if (!transitions.empty()) {
+        out << "transition p50 / fdatasync p50 "
+            << Fixed(Percentile(transitions, 50) / Percentile(sync.latency_ms, 50), 2) << '\n';
+      }
     }
     if (!stats.error_kinds.empty()) {
       out << "\nerrors by kind:\n";
