@@ -208,22 +208,30 @@ std::string CountColumns(const std::string& prefix = "", const std::string& suff
 
 constexpr const char* kRollupKeyColumns = "agency, bucket, procedure_code, submitted_month";
 
-// Appends `change` to report_daily_changes (FoldReportChanges moves it on).
-Status AppendRollupChange(PgConnection& db, const RollupChange& change) {
-  static const std::string sql = [] {
-    std::string values = "$1, $2, $3, $4";
-    for (std::size_t i = 0; i < ReportCountFields().size(); ++i) {
-      values += ", $" + std::to_string(i + 5);
-    }
-    return std::string("INSERT INTO report_daily_changes (") + kRollupKeyColumns + ", " +
-           CountColumns() + ") VALUES (" + values + ")";
-  }();
+// Appends `changes` (one or two, RollupChanges) to report_daily_changes in
+// one statement; FoldReportChanges moves them on.
+Status AppendRollupChanges(PgConnection& db, const std::vector<RollupChange>& changes) {
+  if (changes.empty()) return Status();
+  const std::size_t per_row = 4 + ReportCountFields().size();
+  std::string sql = std::string("INSERT INTO report_daily_changes (") + kRollupKeyColumns + ", " +
+                    CountColumns() + ") VALUES ";
   PgParams params;
-  params.Text(change.key.agency)
-      .Int(change.key.bucket)
-      .Text(change.key.procedure_code)
-      .Text(change.key.submitted_month);
-  for (const ReportCountField& field : ReportCountFields()) params.Int(change.delta.*field.member);
+  std::size_t p = 1;
+  for (std::size_t row = 0; row < changes.size(); ++row) {
+    sql += row == 0 ? "(" : ", (";
+    for (std::size_t column = 0; column < per_row; ++column) {
+      sql += (column == 0 ? "$" : ", $") + std::to_string(p++);
+    }
+    sql += ")";
+    const RollupChange& change = changes[row];
+    params.Text(change.key.agency)
+        .Int(change.key.bucket)
+        .Text(change.key.procedure_code)
+        .Text(change.key.submitted_month);
+    for (const ReportCountField& field : ReportCountFields()) {
+      params.Int(change.delta.*field.member);
+    }
+  }
   return db.Run(sql, params);
 }
 
@@ -328,19 +336,12 @@ Status CountBuckets(PgConnection& db, const ReportQuery& query, std::int64_t fir
   return Status();
 }
 
-// The facts row of `code`, locked until the transaction ends, if any.
-Result<std::optional<ReportFacts>> LockFactsOf(PgConnection& db, const std::string& code) {
-  static const std::string sql =
-      "SELECT " + FactsColumnList() + " FROM report_facts WHERE dossier_code = $1 FOR UPDATE";
-  ASSIGN_OR_RETURN(PgResult rows, db.Exec(sql, PgParams().Text(code)));
-  if (rows.Rows() == 0) return std::optional<ReportFacts>();
-  ASSIGN_OR_RETURN(ReportFacts facts, ReadFacts(rows, 0));
-  return std::optional<ReportFacts>(std::move(facts));
-}
-
 }  // namespace
 
 Status WriteReportFacts(PgConnection& db, const ReportFacts& facts) {
+  // One statement: the row as it was (the statement's snapshot, which holds
+  // the latest version: every writer of a dossier's facts holds a lock on
+  // its dossier row, the transition since it updated it) and the upsert.
   static const std::string sql = [] {
     std::string updates;
     for (const FactsColumn& column : kFactsColumns) {
@@ -348,15 +349,19 @@ Status WriteReportFacts(PgConnection& db, const ReportFacts& facts) {
       if (!updates.empty()) updates += ", ";
       updates += std::string(column.name) + " = excluded." + column.name;
     }
-    return "INSERT INTO report_facts (" + FactsColumnList() + ") VALUES (" +
-           FactsParameters(false) + ") ON CONFLICT (dossier_code) DO UPDATE SET " + updates;
+    const std::string code = "$" + std::to_string(kDossierCodeParameter);
+    return "WITH previous AS (SELECT " + FactsColumnList() +
+           " FROM report_facts WHERE dossier_code = " + code +
+           "), written AS (INSERT INTO report_facts (" + FactsColumnList() + ") VALUES (" +
+           FactsParameters(false) + ") ON CONFLICT (dossier_code) DO UPDATE SET " + updates +
+           " RETURNING 1) SELECT " + FactsColumnList() + " FROM previous";
   }();
-  ASSIGN_OR_RETURN(std::optional<ReportFacts> previous, LockFactsOf(db, facts.dossier_code));
-  RETURN_IF_ERROR(db.Run(sql, BindFacts(facts)));
-  for (const RollupChange& change : RollupChanges(previous, facts)) {
-    RETURN_IF_ERROR(AppendRollupChange(db, change));
+  ASSIGN_OR_RETURN(PgResult rows, db.Exec(sql, BindFacts(facts)));
+  std::optional<ReportFacts> previous;
+  if (rows.Rows() > 0) {
+    ASSIGN_OR_RETURN(previous, ReadFacts(rows, 0));
   }
-  return Status();
+  return AppendRollupChanges(db, RollupChanges(previous, facts));
 }
 
 Status WriteBranchReportFacts(PgConnection& db, const std::vector<BranchReportFacts>& rows) {
@@ -451,10 +456,7 @@ Status AddMissingReportFactsRow(PgConnection& db, const ReportFacts& facts, bool
   ASSIGN_OR_RETURN(PgResult added, db.Exec(sql, BindFacts(facts)));
   if (added.Rows() == 0) return Status();
   written = true;
-  for (const RollupChange& change : RollupChanges(std::nullopt, facts)) {
-    RETURN_IF_ERROR(AppendRollupChange(db, change));
-  }
-  return Status();
+  return AppendRollupChanges(db, RollupChanges(std::nullopt, facts));
 }
 
 Result<std::int64_t> FoldRollupChanges(PgConnection& db) {

@@ -33,9 +33,9 @@ namespace motcua {
 inline constexpr std::int64_t kReportRollupLockKey = 0x6d6f7463756172;  // "motcuar"
 
 // Writes `facts` as its dossier's report row, replacing the previous one
-// (locked and read first), and appends the roll-up changes between the two.
-// Runs inside the caller's write transaction, after the dossier's row was
-// written (its lock orders the writers of one dossier's facts).
+// (read in the same statement), and appends the roll-up changes between the
+// two. Runs inside the caller's write transaction, after the dossier's row
+// was written (its lock orders the writers of one dossier's facts).
 Status WriteReportFacts(PgConnection& db, const ReportFacts& facts);
 
 // Replaces the branch report rows of the dossier `rows` name (all the same
