@@ -322,21 +322,6 @@ std::int64_t PgQueryInt(PgConnection& db, const std::string& sql, const PgParams
   return rows.Rows() > 0 ? rows.Int(0, 0) : 0;
 }
 
-// Appends `text` as a field of COPY's text format: backslash, tab, newline
-// and carriage return escaped (the fill's values have none, but a field must
-// never end the row or the column early).
-void AppendCopyField(std::string& out, const char* text) {
-  for (const char* c = text; *c != '\0'; ++c) {
-    switch (*c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += *c;
-    }
-  }
-}
-
 // Appends `row` as one line of COPY's text format, columns as kFactsColumns
 // lists them, tab-separated, \N for NULL.
 void AppendCopyRow(const FactsRow& row, std::string& out) {
@@ -352,7 +337,7 @@ void AppendCopyRow(const FactsRow& row, std::string& out) {
         if (text == nullptr) {
           out += "\\N";
         } else {
-          AppendCopyField(out, text);
+          AppendCopyText(out, text);
         }
       },
       [&](std::optional<std::int64_t> value) {

@@ -120,27 +120,6 @@ std::string Seconds(std::chrono::steady_clock::duration elapsed) {
   return text;
 }
 
-// Text COPY format: a backslash, newline, carriage return or tab in a value
-// is escaped; everything else goes as it is.
-void AppendEscapedText(std::string& out, const char* text, std::size_t size) {
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < size; ++i) {
-    char escaped = 0;
-    switch (text[i]) {
-      case '\\': escaped = '\\'; break;
-      case '\n': escaped = 'n'; break;
-      case '\r': escaped = 'r'; break;
-      case '\t': escaped = 't'; break;
-      default: continue;
-    }
-    out.append(text + run, i - run);
-    out += '\\';
-    out += escaped;
-    run = i + 1;
-  }
-  out.append(text + run, size - run);
-}
-
 // bytea's hex input "\x0a1b..." with its backslash escaped for COPY.
 void AppendHexBytes(std::string& out, const unsigned char* bytes, std::size_t size) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -185,7 +164,8 @@ void AppendValue(std::string& out, sqlite3_stmt* row, int column, bool bytea) {
     return;
   }
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(row, column));
-  AppendEscapedText(out, text, static_cast<std::size_t>(sqlite3_column_bytes(row, column)));
+  AppendCopyText(
+      out, std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(row, column))));
 }
 
 struct PgColumn {

@@ -5,6 +5,25 @@
 #include <utility>
 
 namespace motcua {
+
+void AppendCopyText(std::string& buffer, std::string_view text) {
+  std::size_t run = 0;  // the start of the bytes not yet appended
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char escaped = 0;
+    switch (text[i]) {
+      case '\\': escaped = '\\'; break;
+      case '\n': escaped = 'n'; break;
+      case '\r': escaped = 'r'; break;
+      case '\t': escaped = 't'; break;
+      default: continue;
+    }
+    buffer.append(text.substr(run, i - run));
+    buffer += '\\';
+    buffer += escaped;
+    run = i + 1;
+  }
+  buffer.append(text.substr(run));
+}
 namespace {
 
 std::string ServerMessage(const PGconn* connection) {

@@ -74,6 +74,11 @@ class PgResult {
   std::unique_ptr<PGresult, Clear> result_;
 };
 
+// Appends `text` to `buffer` as one value of COPY's text format (CopyIn):
+// backslash, newline, carriage return and tab escaped, every other byte as
+// it is. NULL is the caller's "\\N".
+void AppendCopyText(std::string& buffer, std::string_view text);
+
 class PgConnection {
  public:
   // Connects with a libpq connection string or URI (postgresql://...);

@@ -235,19 +235,6 @@ Status AppendRollupChanges(PgConnection& db, const std::vector<RollupChange>& ch
   return db.Run(sql, params);
 }
 
-// Appends `text` to `buffer` as a value of COPY's text format.
-void AppendCopyText(std::string& buffer, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '\\': buffer += "\\\\"; break;
-      case '\t': buffer += "\\t"; break;
-      case '\n': buffer += "\\n"; break;
-      case '\r': buffer += "\\r"; break;
-      default: buffer += c;
-    }
-  }
-}
-
 // The WHERE clause of a report over facts rows or roll-up rows, from
 // parameter `first` on: `range_column` in [$first, $first+1), then the
 // agency and procedure filters when the query has them. Absent filters are
