@@ -34,7 +34,12 @@
 // another run.
 //
 // Usage: bench_reports [--count N] [--runs R] [--db PATH] [--keep] [--seed S]
-//        bench_reports --postgres URI [--count N] [--runs R] [--seed S]
+//        bench_reports --postgres URI [--count N] [--runs R] [--seed S] [--unfolded U]
+//
+// --unfolded U adds U rows to report_daily_changes before measuring, spread
+// over every agency, procedure and day of the measured year in pairs that
+// cancel: what a report also reads between two folds on a busy database
+// (engine/postgres/pg_report_tables.h), with the same answers.
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -79,6 +84,7 @@ struct Options {
   bool keep = false;
   unsigned seed = 42;
   std::string postgres;  // a PostgreSQL URI: measure there instead of SQLite
+  std::int64_t unfolded = 0;  // --unfolded: report count changes left unfolded
 };
 
 std::string AgencyId(int index) {
@@ -696,6 +702,26 @@ int RunPostgres(const Options& options, const FakeClock& clock) {
   if (!opened.ok()) Die("reopen the PostgreSQL store: " + opened.error().message());
   std::printf("opened, building the daily counts from every facts row, in %.2f s\n",
               std::chrono::duration<double>(SteadyClock::now() - open_start).count());
+  if (options.unfolded > 0) {
+    // As a busy database holds them between two folds: change rows for every
+    // agency, procedure and day of the measured year, in pairs that cancel,
+    // so that every answer stays the same.
+    const auto start = SteadyClock::now();
+    const Status added = raw->Run(
+        "INSERT INTO report_daily_changes (agency, bucket, procedure_code, submitted_month, "
+        "dossiers, received) SELECT '000.00.' || lpad(((i / 2) % $1 + 1)::text, 2, '0') || '.H26', "
+        "$2 + (i / 2 / $1) % 360, (ARRAY['1.004222', '1.004194', '1.003677', '1.001471', "
+        "'HT-KETHON', 'HT-KHAISINH', 'HT-TRICHLUC', 'LLTP-CONGDAN'])[(i / 2) % 8 + 1], "
+        "'2026-01', 1 - 2 * (i % 2), 1 - 2 * (i % 2) FROM generate_series(0, $3 - 1) AS i",
+        PgParams()
+            .Int(kAgencies)
+            .Int((kStart + 12 * kMonthSeconds) / 86400 + 1)
+            .Int(options.unfolded));
+    if (!added.ok()) Die("unfolded change rows: " + added.error().message());
+    std::printf("added %lld unfolded change rows (pairs that cancel) in %.1f s\n",
+                static_cast<long long>(options.unfolded),
+                std::chrono::duration<double>(SteadyClock::now() - start).count());
+  }
   // Statistics for the counts just built, so that autovacuum analysing them
   // mid-run does not change the plans between measurements.
   const Status rollup_analyzed =
@@ -754,16 +780,23 @@ int main(int argc, char** argv) {
       options.seed = static_cast<unsigned>(std::atoi(value().c_str()));
     } else if (arg == "--postgres") {
       options.postgres = value();
+    } else if (arg == "--unfolded") {
+      options.unfolded = std::atoll(value().c_str());
     } else {
       std::fprintf(stderr,
                    "usage: bench_reports [--count N] [--runs R] [--db PATH] [--keep] [--seed S]\n"
                    "       bench_reports --postgres URI [--count N] [--runs R] [--seed S]\n"
+                   "                     [--unfolded U]\n"
                    "  --postgres URI: an empty PostgreSQL database (postgresql://...), which the\n"
-                   "  run fills and leaves filled\n");
+                   "  run fills and leaves filled\n"
+                   "  --unfolded U: U report count changes not yet folded, in pairs that cancel\n");
       return 2;
     }
   }
   if (options.count < 1 || options.runs < 1) motcua::Die("--count and --runs must be positive");
+  if (options.unfolded < 0 || (options.unfolded > 0 && options.postgres.empty())) {
+    motcua::Die("--unfolded takes a count, with --postgres");
+  }
   if (!options.postgres.empty()) {
     if (options.postgres.rfind("postgresql://", 0) != 0 &&
         options.postgres.rfind("postgres://", 0) != 0) {
