@@ -258,17 +258,6 @@ std::string ReportFilter(const ReportQuery& query, const char* range_column, std
   return where;
 }
 
-// The group key column of `group_by`, for roll-up and facts rows alike.
-const char* GroupColumn(ReportGroupBy group_by) {
-  switch (group_by) {
-    case ReportGroupBy::kNone: return "''::text";
-    case ReportGroupBy::kProcedure: return "procedure_code";
-    case ReportGroupBy::kAgency: return "agency";
-    case ReportGroupBy::kMonth: return "submitted_month";
-  }
-  return "''::text";
-}
-
 using GroupMap = std::map<std::string, ReportCounts>;
 
 // CountFacts over every facts row submitted in [from, to).
@@ -295,8 +284,8 @@ Status CountBuckets(PgConnection& db, const ReportQuery& query, std::int64_t fir
   {
     PgParams params;
     const std::string where = ReportFilter(query, "bucket", first, end, params);
-    const std::string select =
-        std::string("SELECT ") + GroupColumn(query.group_by) + " AS group_key, " + CountColumns();
+    const std::string select = std::string("SELECT ") + RollupGroupColumn(query.group_by) +
+                               " AS group_key, " + CountColumns();
     const std::string sql = "SELECT group_key, " + CountColumns("sum(", ")::bigint") + " FROM (" +
                             select + " FROM report_daily" + where + " UNION ALL " + select +
                             " FROM report_daily_changes" + where + ") AS rollup GROUP BY 1";
@@ -315,7 +304,7 @@ Status CountBuckets(PgConnection& db, const ReportQuery& query, std::int64_t fir
   const std::string now = "$" + std::to_string(params.size() + 1);
   params.Int(ToSeconds(query.now));
   ASSIGN_OR_RETURN(PgResult rows,
-                   db.Exec(std::string("SELECT ") + GroupColumn(query.group_by) +
+                   db.Exec(std::string("SELECT ") + RollupGroupColumn(query.group_by) +
                                ", count(*) FROM report_facts" + where + " AND " + kOpenInProgress +
                                " AND paused_at IS NULL AND due_at < " + now + " GROUP BY 1",
                            params));

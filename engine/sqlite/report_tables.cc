@@ -171,16 +171,6 @@ void BindFilter(SqliteStatement& stmt, const ReportQuery& query, std::int64_t fr
   stmt.BindInt(4, to);
 }
 
-const char* GroupColumn(ReportGroupBy group_by) {
-  switch (group_by) {
-    case ReportGroupBy::kNone: return "''";
-    case ReportGroupBy::kProcedure: return "procedure_code";
-    case ReportGroupBy::kAgency: return "agency";
-    case ReportGroupBy::kMonth: return "submitted_month";
-  }
-  return "''";
-}
-
 using GroupMap = std::map<std::string, ReportCounts>;
 
 // CountFacts over every facts row submitted in [from, to).
@@ -206,7 +196,7 @@ Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t
   for (const ReportCountField& field : ReportCountFields()) {
     sums += std::string(", SUM(") + field.name + ")";
   }
-  std::string rollup_sql = std::string("SELECT ") + GroupColumn(query.group_by) + sums +
+  std::string rollup_sql = std::string("SELECT ") + RollupGroupColumn(query.group_by) + sums +
                            " FROM report_daily WHERE bucket >= ?3 AND bucket < ?4";
   if (query.agency) rollup_sql += " AND agency = ?1";
   if (query.procedure_code) rollup_sql += " AND procedure_code = ?2";
@@ -226,7 +216,7 @@ Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t
   }
 
   ASSIGN_OR_RETURN(SqliteStatement * overdue,
-                   db.Prepare(std::string("SELECT ") + GroupColumn(query.group_by) +
+                   db.Prepare(std::string("SELECT ") + RollupGroupColumn(query.group_by) +
                               ", COUNT(*) FROM report_facts" + FactsFilter(query) + " AND " +
                               kOpenInProgress + " AND " + kOverdueAtNow + " GROUP BY 1"));
   StatementReset reset(overdue);

@@ -57,4 +57,14 @@ RollupPeriod SplitRollupPeriod(Instant from, Instant to) {
   return period;
 }
 
+const char* RollupGroupColumn(ReportGroupBy group_by) {
+  switch (group_by) {
+    case ReportGroupBy::kNone: return "CAST('' AS TEXT)";
+    case ReportGroupBy::kProcedure: return "procedure_code";
+    case ReportGroupBy::kAgency: return "agency";
+    case ReportGroupBy::kMonth: return "submitted_month";
+  }
+  return "CAST('' AS TEXT)";
+}
+
 }  // namespace motcua

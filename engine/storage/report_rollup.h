@@ -68,4 +68,8 @@ struct RollupPeriod {
 };
 RollupPeriod SplitRollupPeriod(Instant from, Instant to);
 
+// The SQL expression of `group_by`'s key over a facts or roll-up row (an
+// empty text for kNone), valid in SQLite and PostgreSQL alike.
+const char* RollupGroupColumn(ReportGroupBy group_by);
+
 }  // namespace motcua
