@@ -258,11 +258,9 @@ std::string ReportFilter(const ReportQuery& query, const char* range_column, std
   return where;
 }
 
-using GroupMap = std::map<std::string, ReportCounts>;
-
 // CountFacts over every facts row submitted in [from, to).
 Status CountRows(PgConnection& db, const ReportQuery& query, Instant from, Instant to,
-                 GroupMap& groups) {
+                 ReportGroupMap& groups) {
   if (to <= from) return Status();
   PgParams params;
   const std::string sql =
@@ -279,7 +277,7 @@ Status CountRows(PgConnection& db, const ReportQuery& query, Instant from, Insta
 // The roll-up (folded and not yet folded) over buckets [first, end), then the
 // open dossiers submitted in them that are overdue at query.now.
 Status CountBuckets(PgConnection& db, const ReportQuery& query, std::int64_t first,
-                    std::int64_t end, GroupMap& groups) {
+                    std::int64_t end, ReportGroupMap& groups) {
   if (end <= first) return Status();
   {
     PgParams params;
@@ -388,18 +386,14 @@ Result<BranchReportCounts> QueryBranchReport(PgConnection& db, const BranchRepor
 }
 
 Result<std::vector<ReportGroup>> QueryReport(PgConnection& db, const ReportQuery& query) {
-  const RollupPeriod period = SplitRollupPeriod(query.from, query.to);
-  GroupMap groups;
-  RETURN_IF_ERROR(CountRows(db, query, query.from, period.head_end, groups));
-  if (period.whole) {
-    RETURN_IF_ERROR(CountBuckets(db, query, period.first_bucket, period.end_bucket, groups));
-    RETURN_IF_ERROR(CountRows(db, query, period.tail_start, query.to, groups));
-  }
-  std::vector<ReportGroup> result;
-  for (auto& [key, counts] : groups) {
-    if (counts.dossiers > 0) result.push_back(ReportGroup{key, counts});
-  }
-  return result;
+  return RollupReport(
+      query,
+      [&](Instant from, Instant to, ReportGroupMap& groups) {
+        return CountRows(db, query, from, to, groups);
+      },
+      [&](std::int64_t first, std::int64_t end, ReportGroupMap& groups) {
+        return CountBuckets(db, query, first, end, groups);
+      });
 }
 
 Result<std::vector<std::string>> QueryDossiersWithoutFacts(PgConnection& db,

@@ -171,11 +171,9 @@ void BindFilter(SqliteStatement& stmt, const ReportQuery& query, std::int64_t fr
   stmt.BindInt(4, to);
 }
 
-using GroupMap = std::map<std::string, ReportCounts>;
-
 // CountFacts over every facts row submitted in [from, to).
 Status CountRows(SqliteConnection& db, const ReportQuery& query, Instant from, Instant to,
-                 GroupMap& groups) {
+                 ReportGroupMap& groups) {
   if (to <= from) return Status();
   ASSIGN_OR_RETURN(SqliteStatement * select, db.Prepare(std::string("SELECT ") + kFactsColumns +
                                                         " FROM report_facts" + FactsFilter(query)));
@@ -190,7 +188,7 @@ Status CountRows(SqliteConnection& db, const ReportQuery& query, Instant from, I
 // report_daily over buckets [first, end), then the open dossiers submitted in
 // them that are overdue at query.now.
 Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t first,
-                    std::int64_t end, GroupMap& groups) {
+                    std::int64_t end, ReportGroupMap& groups) {
   if (end <= first) return Status();
   std::string sums;
   for (const ReportCountField& field : ReportCountFields()) {
@@ -370,18 +368,14 @@ Status EnsureReportRollup(SqliteConnection& db) {
 }
 
 Result<std::vector<ReportGroup>> QueryReport(SqliteConnection& db, const ReportQuery& query) {
-  const RollupPeriod period = SplitRollupPeriod(query.from, query.to);
-  GroupMap groups;
-  RETURN_IF_ERROR(CountRows(db, query, query.from, period.head_end, groups));
-  if (period.whole) {
-    RETURN_IF_ERROR(CountBuckets(db, query, period.first_bucket, period.end_bucket, groups));
-    RETURN_IF_ERROR(CountRows(db, query, period.tail_start, query.to, groups));
-  }
-  std::vector<ReportGroup> result;
-  for (auto& [key, counts] : groups) {
-    if (counts.dossiers > 0) result.push_back(ReportGroup{key, counts});
-  }
-  return result;
+  return RollupReport(
+      query,
+      [&](Instant from, Instant to, ReportGroupMap& groups) {
+        return CountRows(db, query, from, to, groups);
+      },
+      [&](std::int64_t first, std::int64_t end, ReportGroupMap& groups) {
+        return CountBuckets(db, query, first, end, groups);
+      });
 }
 
 Result<std::vector<std::string>> QueryDossiersWithoutFacts(SqliteConnection& db,

@@ -1,5 +1,6 @@
 #include "engine/storage/report_rollup.h"
 
+#include "engine/domain/status_macros.h"
 #include "engine/storage/column_codec.h"
 
 namespace motcua {
@@ -55,6 +56,25 @@ RollupPeriod SplitRollupPeriod(Instant from, Instant to) {
   period.head_end = period.whole ? RollupBucketStart(period.first_bucket) : to;
   period.tail_start = period.whole ? RollupBucketStart(period.end_bucket) : to;
   return period;
+}
+
+Result<std::vector<ReportGroup>> RollupReport(
+    const ReportQuery& query,
+    const std::function<Status(Instant from, Instant to, ReportGroupMap& groups)>& count_rows,
+    const std::function<Status(std::int64_t first, std::int64_t end, ReportGroupMap& groups)>&
+        count_buckets) {
+  const RollupPeriod period = SplitRollupPeriod(query.from, query.to);
+  ReportGroupMap groups;
+  RETURN_IF_ERROR(count_rows(query.from, period.head_end, groups));
+  if (period.whole) {
+    RETURN_IF_ERROR(count_buckets(period.first_bucket, period.end_bucket, groups));
+    RETURN_IF_ERROR(count_rows(period.tail_start, query.to, groups));
+  }
+  std::vector<ReportGroup> result;
+  for (auto& [key, counts] : groups) {
+    if (counts.dossiers > 0) result.push_back(ReportGroup{key, counts});
+  }
+  return result;
 }
 
 const char* RollupGroupColumn(ReportGroupBy group_by) {

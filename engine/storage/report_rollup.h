@@ -14,6 +14,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +23,7 @@
 #include "engine/domain/clock.h"
 #include "engine/domain/report_facts.h"
 #include "engine/domain/report_query.h"
+#include "engine/domain/status.h"
 
 namespace motcua {
 
@@ -67,6 +70,21 @@ struct RollupPeriod {
   Instant tail_start{};
 };
 RollupPeriod SplitRollupPeriod(Instant from, Instant to);
+
+// Counts by group key, as a store sums them before answering.
+using ReportGroupMap = std::map<std::string, ReportCounts>;
+
+// The report over `query` as the header describes, from the store's two
+// readers: `count_rows(from, to, groups)` adds CountFacts over the facts rows
+// submitted in [from, to) (nothing when to <= from), and
+// `count_buckets(first, end, groups)` adds the roll-up over whole buckets
+// [first, end), then judges the open dossiers submitted in them that are
+// overdue at query.now. Returns the groups with at least one dossier, by key.
+Result<std::vector<ReportGroup>> RollupReport(
+    const ReportQuery& query,
+    const std::function<Status(Instant from, Instant to, ReportGroupMap& groups)>& count_rows,
+    const std::function<Status(std::int64_t first, std::int64_t end, ReportGroupMap& groups)>&
+        count_buckets);
 
 // The SQL expression of `group_by`'s key over a facts or roll-up row (an
 // empty text for kNone), valid in SQLite and PostgreSQL alike.
