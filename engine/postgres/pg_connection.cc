@@ -24,6 +24,7 @@ void AppendCopyText(std::string& buffer, std::string_view text) {
   }
   buffer.append(text.substr(run));
 }
+
 namespace {
 
 std::string ServerMessage(const PGconn* connection) {

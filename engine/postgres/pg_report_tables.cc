@@ -190,11 +190,6 @@ Result<BranchReportFacts> ReadBranchFacts(const PgResult& rows, int row) {
   return f;
 }
 
-// The conditions of IsOpenInProgress, as the partial index report_facts_open
-// (0020) states them, so that the planner can use it.
-constexpr const char* kOpenInProgress =
-    "received_at IS NOT NULL AND finished_at IS NULL AND counts_late_in_index = 0";
-
 // "dossiers, received, ...": the count columns of report_daily and
 // report_daily_changes, in ReportCountFields order.
 std::string CountColumns(const std::string& prefix = "", const std::string& suffix = "") {
@@ -301,11 +296,12 @@ Status CountBuckets(PgConnection& db, const ReportQuery& query, std::int64_t fir
                                          ToSeconds(RollupBucketStart(end)), params);
   const std::string now = "$" + std::to_string(params.size() + 1);
   params.Int(ToSeconds(query.now));
-  ASSIGN_OR_RETURN(PgResult rows,
-                   db.Exec(std::string("SELECT ") + RollupGroupColumn(query.group_by) +
-                               ", count(*) FROM report_facts" + where + " AND " + kOpenInProgress +
-                               " AND paused_at IS NULL AND due_at < " + now + " GROUP BY 1",
-                           params));
+  ASSIGN_OR_RETURN(
+      PgResult rows,
+      db.Exec(std::string("SELECT ") + RollupGroupColumn(query.group_by) +
+                  ", count(*) FROM report_facts" + where + " AND " + kOpenInProgressSql +
+                  " AND paused_at IS NULL AND due_at < " + now + " GROUP BY 1",
+              params));
   for (int r = 0; r < rows.Rows(); ++r) JudgeOverdue(rows.Int(r, 1), groups[rows.Text(r, 0)]);
   return Status();
 }
@@ -433,7 +429,8 @@ Result<std::int64_t> FoldRollupChanges(PgConnection& db) {
   // One statement: the rows it deletes are the rows it adds. A concurrent
   // fold waits on the deleted rows' locks and then skips them; rows
   // committed meanwhile wait for the next fold. Keys are added in order, so
-  // two folds lock report_daily rows in the same order.
+  // two folds lock report_daily rows in the same order. PostgreSQL runs the
+  // INSERT to completion though nothing reads its output.
   static const std::string sql = [] {
     std::string updates;
     for (const ReportCountField& field : ReportCountFields()) {
@@ -445,9 +442,7 @@ Result<std::int64_t> FoldRollupChanges(PgConnection& db) {
            CountColumns() + ") SELECT " + kRollupKeyColumns + ", " +
            CountColumns("sum(", ")::bigint") + " FROM moved GROUP BY " + kRollupKeyColumns +
            " ORDER BY " + kRollupKeyColumns + " ON CONFLICT (" + kRollupKeyColumns +
-           ") DO UPDATE SET " + updates +
-           " RETURNING 1) "
-           "SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM folded)";
+           ") DO UPDATE SET " + updates + ") SELECT count(*) FROM moved";
   }();
   ASSIGN_OR_RETURN(PgResult rows, db.Exec(sql));
   return rows.Int(0, 0);

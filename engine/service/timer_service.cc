@@ -66,11 +66,8 @@ Result<SweepResult> TimerService::Sweep() {
     facts_complete_ = backfill.examined < kFactsPageSize;
   }
   // After the backfill, so that its rows are folded in the same sweep.
-  Result<std::int64_t> folded = store_.FoldReportChanges();
-  if (!folded.ok()) {
+  if (Result<std::int64_t> folded = store_.FoldReportChanges(); !folded.ok()) {
     result.failures.push_back("report counts: " + folded.error().message());
-  } else {
-    result.report_changes_folded = *folded;
   }
   return result;
 }

@@ -31,7 +31,6 @@ struct SweepResult {
   int automatic_resumed = 0;          // dossiers moved on by a pending automatic action
   int escalated = 0;                  // dossiers that overstayed their state's SLA, escalated now
   int report_facts_added = 0;         // dossiers from before report facts, given theirs now
-  std::int64_t report_changes_folded = 0;  // report count changes folded (FoldReportChanges)
   std::vector<std::string> failures;  // "CODE action: reason", tried again next sweep
 };
 

@@ -21,10 +21,6 @@ constexpr const char* kFactsColumns =
     "population_data";
 constexpr int kFactsColumnCount = 23;
 
-// The conditions of IsOpenInProgress, word for word as in the WHERE clause of
-// the partial index report_facts_open (0008), so that SQLite can use it.
-constexpr const char* kOpenInProgress =
-    "received_at IS NOT NULL AND finished_at IS NULL AND counts_late_in_index = 0";
 // IsOverdueAt, with ?5 as "now".
 constexpr const char* kOverdueAtNow = "paused_at IS NULL AND due_at < ?5";
 
@@ -216,7 +212,7 @@ Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t
   ASSIGN_OR_RETURN(SqliteStatement * overdue,
                    db.Prepare(std::string("SELECT ") + RollupGroupColumn(query.group_by) +
                               ", COUNT(*) FROM report_facts" + FactsFilter(query) + " AND " +
-                              kOpenInProgress + " AND " + kOverdueAtNow + " GROUP BY 1"));
+                              kOpenInProgressSql + " AND " + kOverdueAtNow + " GROUP BY 1"));
   StatementReset reset(overdue);
   BindFilter(*overdue, query, ToSeconds(RollupBucketStart(first)),
              ToSeconds(RollupBucketStart(end)));

@@ -13,11 +13,12 @@ std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
   return q;
 }
 
-}  // namespace
-
+// The bucket holding instant `t`.
 std::int64_t RollupBucketOf(Instant t) {
   return FloorDiv(ToSeconds(t), kSecondsPerRollupBucket);
 }
+
+}  // namespace
 
 Instant RollupBucketStart(std::int64_t bucket) {
   return FromSeconds(bucket * kSecondsPerRollupBucket);
@@ -48,27 +49,21 @@ std::vector<RollupChange> RollupChanges(const std::optional<ReportFacts>& previo
   return {added, removed};
 }
 
-RollupPeriod SplitRollupPeriod(Instant from, Instant to) {
-  RollupPeriod period;
-  period.first_bucket = -FloorDiv(-ToSeconds(from), kSecondsPerRollupBucket);  // ceiling
-  period.end_bucket = RollupBucketOf(to);
-  period.whole = period.first_bucket < period.end_bucket;
-  period.head_end = period.whole ? RollupBucketStart(period.first_bucket) : to;
-  period.tail_start = period.whole ? RollupBucketStart(period.end_bucket) : to;
-  return period;
-}
-
 Result<std::vector<ReportGroup>> RollupReport(
     const ReportQuery& query,
     const std::function<Status(Instant from, Instant to, ReportGroupMap& groups)>& count_rows,
     const std::function<Status(std::int64_t first, std::int64_t end, ReportGroupMap& groups)>&
         count_buckets) {
-  const RollupPeriod period = SplitRollupPeriod(query.from, query.to);
+  // Whole buckets [first, end) inside [from, to); facts rows for the rest.
+  const std::int64_t first = -FloorDiv(-ToSeconds(query.from), kSecondsPerRollupBucket);
+  const std::int64_t end = RollupBucketOf(query.to);
   ReportGroupMap groups;
-  RETURN_IF_ERROR(count_rows(query.from, period.head_end, groups));
-  if (period.whole) {
-    RETURN_IF_ERROR(count_buckets(period.first_bucket, period.end_bucket, groups));
-    RETURN_IF_ERROR(count_rows(period.tail_start, query.to, groups));
+  if (first < end) {
+    RETURN_IF_ERROR(count_rows(query.from, RollupBucketStart(first), groups));
+    RETURN_IF_ERROR(count_buckets(first, end, groups));
+    RETURN_IF_ERROR(count_rows(RollupBucketStart(end), query.to, groups));
+  } else {
+    RETURN_IF_ERROR(count_rows(query.from, query.to, groups));
   }
   std::vector<ReportGroup> result;
   for (auto& [key, counts] : groups) {

@@ -29,9 +29,14 @@ namespace motcua {
 
 inline constexpr std::int64_t kSecondsPerRollupBucket = 86400;
 
-// The bucket holding instant `t`, and the first instant of `bucket`.
-std::int64_t RollupBucketOf(Instant t);
+// The first instant of `bucket`.
 Instant RollupBucketStart(std::int64_t bucket);
+
+// The conditions of IsOpenInProgress in SQL, word for word as the WHERE
+// clause of both stores' partial index report_facts_open (SQLite 0008,
+// PostgreSQL 0020), so that their planners use it.
+inline constexpr const char* kOpenInProgressSql =
+    "received_at IS NOT NULL AND finished_at IS NULL AND counts_late_in_index = 0";
 
 // The roll-up row a facts row counts in.
 struct RollupKey {
@@ -57,19 +62,6 @@ struct RollupChange {
 // row and the addition to the next, by key (an order every writer shares).
 std::vector<RollupChange> RollupChanges(const std::optional<ReportFacts>& previous,
                                         const ReportFacts& next);
-
-// How [from, to) splits: whole buckets [first_bucket, end_bucket), read from
-// the roll-up, and the facts-row ranges [from, head_end) and [tail_start, to)
-// at either end. When the period holds no whole bucket, `whole` is false and
-// the period is counted from facts rows alone.
-struct RollupPeriod {
-  bool whole = false;
-  std::int64_t first_bucket = 0;
-  std::int64_t end_bucket = 0;
-  Instant head_end{};
-  Instant tail_start{};
-};
-RollupPeriod SplitRollupPeriod(Instant from, Instant to);
 
 // Counts by group key, as a store sums them before answering.
 using ReportGroupMap = std::map<std::string, ReportCounts>;
