@@ -130,12 +130,16 @@ Status SqliteConnectionPool::RunOnWriter(WriteCall call, void* job) {
   PendingWrite write;
   write.call = call;
   write.job = job;
+  bool wake_writer = false;
   {
     std::lock_guard lock(write_mutex_);
     if (stopping_) return Error(ErrorCode::kUnavailable, "the store is closing");
     pending_.push_back(&write);
+    // Wake the writer only when what it waits for is there: waking it on
+    // every write while it lingers for a batch costs a context switch each.
+    wake_writer = writer_waits_for_ != 0 && pending_.size() >= writer_waits_for_;
   }
-  write_ready_.notify_one();
+  if (wake_writer) write_ready_.notify_one();
   write.answered.Wait();
   // Pass the answer on before using it (see AnswerBatch).
   for (PendingWrite* next : write.next) {
@@ -186,6 +190,7 @@ void SqliteConnectionPool::WriterLoop() {
   for (;;) {
     {
       std::unique_lock lock(write_mutex_);
+      writer_waits_for_ = 1;
       write_ready_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
       if (pending_.empty()) return;  // stopping, and everything is written
       const std::size_t wanted = std::min(expected_writes_, max_batch);
@@ -193,8 +198,10 @@ void SqliteConnectionPool::WriterLoop() {
         const auto linger =
             std::clamp(std::chrono::duration_cast<std::chrono::microseconds>(last_commit_time_ / 2),
                        kLinger, kMaxLinger);
+        writer_waits_for_ = wanted;
         write_ready_.wait_for(lock, linger, [&] { return stopping_ || pending_.size() >= wanted; });
       }
+      writer_waits_for_ = 0;
       while (!pending_.empty() && batch.size() < max_batch) {
         batch.push_back(pending_.front());
         pending_.pop_front();

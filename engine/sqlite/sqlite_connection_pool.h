@@ -160,6 +160,9 @@ class SqliteConnectionPool {
   std::deque<PendingWrite*> pending_;
   bool stopping_ = false;
   std::size_t expected_writes_ = 1;  // the batch size the writer waits for (see WriterLoop)
+  // While the writer sleeps: the number of pending writes that should wake
+  // it; 0 while it runs a batch (nobody needs to wake it then).
+  std::size_t writer_waits_for_ = 0;
   std::chrono::steady_clock::duration last_commit_time_{};  // writer thread only
   std::thread writer_thread_;
 
