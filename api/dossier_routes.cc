@@ -480,7 +480,7 @@ class Handlers {
     if (request.facts != nullptr) submission.verified_identity = request.facts->verified_identity;
     Result<DossierView> view = api_.dossiers.Submit(actor, submission);
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
-    HttpResponse response = DossierResponse(201, *view);
+    HttpResponse response = DossierWriteResponse(201, *view, request);
     response.headers.push_back({"Location", "/v1/dossiers/" + view->dossier.code});
     return response;
   }
@@ -512,7 +512,7 @@ class Handlers {
     Result<DossierView> view = api_.dossiers.Act(
         actor, {params.at("code"), params.at("action"), *version, std::move(input).value()});
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
-    return DossierResponse(200, *view);
+    return DossierWriteResponse(200, *view, request);
   }
 
   HttpResponse Rate(const HttpRequest& request, const PathParams& params,
@@ -521,21 +521,21 @@ class Handlers {
     if (!body.ok()) return ProblemResponse(body.error(), request.path);
     Result<DossierView> view = api_.dossiers.Rate(actor, params.at("code"), *body);
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
-    return DossierResponse(201, *view);
+    return DossierWriteResponse(201, *view, request);
   }
 
   HttpResponse Claim(const HttpRequest& request, const PathParams& params,
                      const Actor& actor) const {
     Result<DossierView> view = api_.dossiers.Claim(actor, params.at("code"));
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
-    return DossierResponse(200, *view);
+    return DossierWriteResponse(200, *view, request);
   }
 
   HttpResponse Release(const HttpRequest& request, const PathParams& params,
                        const Actor& actor) const {
     Result<DossierView> view = api_.dossiers.Release(actor, params.at("code"));
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
-    return DossierResponse(200, *view);
+    return DossierWriteResponse(200, *view, request);
   }
 
   HttpResponse ResultDocument(const HttpRequest& request, const PathParams& params,
@@ -683,6 +683,19 @@ class Handlers {
 HttpResponse DossierResponse(int status, const DossierView& view) {
   HttpResponse response = JsonResponse(status, DossierJson(view));
   response.headers.push_back({"ETag", VersionTag(view.dossier.version)});
+  return response;
+}
+
+HttpResponse DossierWriteResponse(int status, const DossierView& view, const HttpRequest& request) {
+  if (!PrefersMinimalReturn(request)) return DossierResponse(status, view);
+  const Dossier& d = view.dossier;
+  HttpResponse response = JsonResponse(status, {{"code", d.code},
+                                                {"state", d.state},
+                                                {"status", static_cast<int>(view.status)},
+                                                {"version", d.version},
+                                                {"available_actions", view.available_actions}});
+  response.headers.push_back({"ETag", VersionTag(d.version)});
+  response.headers.push_back({"Preference-Applied", std::string(kMinimalReturnApplied)});
   return response;
 }
 

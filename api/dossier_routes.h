@@ -57,6 +57,13 @@ struct DossierApi {
 // its version as ETag; with `status` (other routes answer a dossier too).
 HttpResponse DossierResponse(int status, const DossierView& view);
 
+// The answer of a write that leaves the dossier as `view` shows it: the
+// dossier in full, as DossierResponse, or, when the request prefers
+// "return=minimal" (PrefersMinimalReturn), only its code, state, national
+// status, version and the caller's available actions, with
+// "Preference-Applied: return=minimal". Either carries the version as ETag.
+HttpResponse DossierWriteResponse(int status, const DossierView& view, const HttpRequest& request);
+
 // Registers the routes above. `api` and what it refers to must outlive the router.
 Status AddDossierRoutes(Router& router, const DossierApi& api);
 

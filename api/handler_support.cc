@@ -136,6 +136,35 @@ Result<std::optional<std::int64_t>> IfMatchVersion(const HttpRequest& request) {
   return std::optional<std::int64_t>(version);
 }
 
+bool PrefersMinimalReturn(const HttpRequest& request) {
+  auto trim = [](std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    return text;
+  };
+  for (const HttpHeader& header : request.headers) {
+    if (!EqualsIgnoreCase(header.name, "Prefer")) continue;
+    std::string_view rest = header.value;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      std::string_view preference = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      preference = preference.substr(0, preference.find(';'));
+      const std::size_t equals = preference.find('=');
+      if (equals == std::string_view::npos) continue;
+      std::string_view value = trim(preference.substr(equals + 1));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+        value = value.substr(1, value.size() - 2);
+      }
+      if (EqualsIgnoreCase(trim(preference.substr(0, equals)), "return") &&
+          EqualsIgnoreCase(value, "minimal")) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 RouteHandler RequireActor(Authenticator authenticate, ActorRouteHandler handler) {
   return [authenticate = std::move(authenticate), handler = std::move(handler)](
              const HttpRequest& request, const PathParams& params) {

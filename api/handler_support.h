@@ -87,6 +87,15 @@ Result<int> PageLimit(const HttpRequest& request, PageLimitRule rule = kDossierP
 // The version in If-Match ("3" or "\"3\""); empty when the header is absent.
 Result<std::optional<std::int64_t>> IfMatchVersion(const HttpRequest& request);
 
+// Whether the request's Prefer headers (RFC 7240) hold "return=minimal": the
+// client wants a write acknowledged with the least representation. Names
+// and values compare without case; the value may be quoted; parameters
+// after ';' and unknown preferences are ignored.
+bool PrefersMinimalReturn(const HttpRequest& request);
+
+// The header a response that honoured PrefersMinimalReturn carries.
+inline constexpr std::string_view kMinimalReturnApplied = "return=minimal";
+
 // A handler of an authenticated route: called only with the caller.
 using ActorRouteHandler =
     std::function<HttpResponse(const HttpRequest&, const PathParams&, const Actor&)>;

@@ -158,6 +158,9 @@ Load:
                         between request_supplement_at_reception and resubmit
                         (clerk, no documents, no signatures) 10 times before
                         the next; measures durable transitions alone
+  --full-responses      ask for the whole dossier in every write's answer;
+                        by default writes send "Prefer: return=minimal" and
+                        get the dossier's state, version and actions only
   --timeout S           per request: connect, write and read (10)
   --healthz-seconds S   length of the /healthz reference (3; 0 skips it)
   --raw-seconds S       length of the raw SQLite reference (3; 0 skips it)
@@ -209,6 +212,7 @@ struct Config {
   std::int64_t lifecycles = 0;
   double reads_per_write = 1;
   bool transitions_mix = false;  // --mix transitions
+  bool full_responses = false;   // --full-responses
   double timeout = 10;
   double healthz_seconds = 3;
   double raw_seconds = 3;
@@ -341,6 +345,9 @@ Config ParseArgs(int argc, char** argv) {
         UsageError("--mix must be lifecycles or transitions");
       }
       config.transitions_mix = mix == "transitions";
+    } else if (name == "full-responses") {
+      flag();
+      config.full_responses = true;
     } else if (name == "reads-per-write") {
       config.reads_per_write = ParseDouble(name, value(), 0, 1000);
     } else if (name == "timeout") {
@@ -612,8 +619,9 @@ struct Reply {
 // after the timeout; a failure closes the connection.
 class HttpClient {
  public:
-  HttpClient(tcp::endpoint endpoint, std::chrono::milliseconds timeout)
-      : endpoint_(endpoint), timeout_(timeout) {}
+  // `prefer`: the Prefer header of every POST (none when empty).
+  HttpClient(tcp::endpoint endpoint, std::chrono::milliseconds timeout, std::string prefer = {})
+      : endpoint_(endpoint), timeout_(timeout), prefer_(std::move(prefer)) {}
 
   Reply Send(http::verb verb, const std::string& target, const std::string& token,
              std::string body = {}, const std::string& content_type = {},
@@ -624,6 +632,7 @@ class HttpClient {
     if (!token.empty()) request.set(http::field::authorization, "Bearer " + token);
     if (!content_type.empty()) request.set(http::field::content_type, content_type);
     if (!if_match.empty()) request.set(http::field::if_match, if_match);
+    if (verb == http::verb::post && !prefer_.empty()) request.set("Prefer", prefer_);
     request.keep_alive(true);
     request.body() = std::move(body);
     request.prepare_payload();
@@ -694,6 +703,7 @@ class HttpClient {
   asio::io_context ioc_{1};
   tcp::endpoint endpoint_;
   std::chrono::milliseconds timeout_;
+  std::string prefer_;
   std::optional<beast::tcp_stream> stream_;
   beast::flat_buffer buffer_;
   error_code error_;
@@ -816,6 +826,7 @@ struct LoadPlan {
   std::int64_t lifecycle_limit = 0;
   double reads_per_write = 1;
   bool transitions_mix = false;
+  bool full_responses = false;  // writes without "Prefer: return=minimal"
 };
 
 class Worker {
@@ -825,7 +836,7 @@ class Worker {
         index_(index),
         started_(started),
         stats_(stats),
-        client_(plan.endpoint, plan.timeout) {}
+        client_(plan.endpoint, plan.timeout, plan.full_responses ? "" : "return=minimal") {}
 
   void Run() {
     if (plan_.transitions_mix) return RunTransitions();
@@ -1441,6 +1452,7 @@ int main(int argc, char** argv) {
     plan.lifecycle_limit = config.lifecycles;
     plan.reads_per_write = config.reads_per_write;
     plan.transitions_mix = config.transitions_mix;
+    plan.full_responses = config.full_responses;
     std::cerr << "loadgen: lifecycles on " << config.url << ", " << config.connections
               << " connections, "
               << (config.duration > 0 ? Fixed(config.duration, 1) + " s"
@@ -1490,9 +1502,11 @@ int main(int argc, char** argv) {
                 : std::string())
         << (config.spawn ? ")" : "") << ", " << config.connections << " connections, "
         << std::thread::hardware_concurrency() << " cores shared by client and server\n";
-    out << "load: " << (config.transitions_mix ? "mix transitions, " : "") << Fixed(load.seconds, 2)
-        << " s, " << stats.lifecycles << " lifecycles (" << stats.failed_lifecycles
-        << " failed), reads per write " << config.reads_per_write << "\n\n";
+    out << "load: " << (config.transitions_mix ? "mix transitions, " : "")
+        << (config.full_responses ? "full responses, " : "minimal responses, ")
+        << Fixed(load.seconds, 2) << " s, " << stats.lifecycles << " lifecycles ("
+        << stats.failed_lifecycles << " failed), reads per write " << config.reads_per_write
+        << "\n\n";
     out << std::left << std::setw(15) << "operation" << std::right << std::setw(9) << "count"
         << std::setw(10) << "per s" << std::setw(10) << "p50 ms" << std::setw(10) << "p95 ms"
         << std::setw(10) << "p99 ms" << std::setw(10) << "max ms" << '\n';

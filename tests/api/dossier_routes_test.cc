@@ -534,6 +534,66 @@ TEST_CASE("dossier routes: If-Match carries the version - a stale one is 412 and
   CHECK(Body(received).at("due_at") != nullptr);
 }
 
+TEST_CASE("dossier routes: Prefer return=minimal answers a write with the dossier's state only") {
+  Api api;
+  const std::string code = api.Submit();
+  // Other preferences, alone or around it, and other values, leave the full view.
+  HttpResponse claimed = api.Call("POST", "/v1/dossiers/" + code + "/claim", "t-clerk", {},
+                                  {{"Prefer", "respond-async, return=representation"}});
+  REQUIRE_MESSAGE(claimed.status == 200, claimed.body);
+  CHECK_FALSE(claimed.Header("Preference-Applied").has_value());
+  CHECK(Body(claimed).contains("fully_online"));
+  HttpResponse released =
+      api.Call("POST", "/v1/dossiers/" + code + "/release", "t-clerk", {},
+               {{"Prefer", "respond-async"}, {"Prefer", "wait=5, return=minimal"}});
+  REQUIRE_MESSAGE(released.status == 200, released.body);
+  CHECK(released.Header("Preference-Applied") == "return=minimal");
+  CHECK_FALSE(Body(released).contains("fully_online"));
+  const std::int64_t version = Body(released).at("version").get<std::int64_t>();
+  CHECK(released.Header("ETag") == "\"" + std::to_string(version) + "\"");
+
+  const std::string receive = "/v1/dossiers/" + code + "/actions/receive";
+  const std::string if_match = "\"" + std::to_string(version) + "\"";
+  HttpResponse minimal =
+      api.Call("POST", receive, "t-clerk", {},
+               {{"If-Match", if_match}, {"Prefer", "Return = \"Minimal\"; x=1"}});
+  REQUIRE_MESSAGE(minimal.status == 200, minimal.body);
+  CHECK(minimal.Header("Preference-Applied") == "return=minimal");
+  CHECK(minimal.Header("ETag") == "\"" + std::to_string(version + 1) + "\"");
+  const json state = Body(minimal);
+  CHECK(state == json{{"code", code},
+                      {"state", state.at("state")},
+                      {"status", 6},  // fee requested
+                      {"version", version + 1},
+                      {"available_actions", state.at("available_actions")}});
+  // The same facts the full view gives the same caller.
+  const json full = Body(api.Call("GET", "/v1/dossiers/" + code, "t-clerk"));
+  CHECK(state.at("state") == full.at("state"));
+  CHECK(state.at("available_actions") == full.at("available_actions"));
+  CHECK(full.at("version") == version + 1);
+
+  // A refused write is the same problem either way.
+  HttpResponse stale = api.Call("POST", receive, "t-clerk", {},
+                                {{"If-Match", if_match}, {"Prefer", "return=minimal"}});
+  CHECK(stale.status == 412);
+  CHECK_FALSE(stale.Header("Preference-Applied").has_value());
+
+  // A submission too.
+  const json body = {
+      {"procedure", "1.004222"},
+      {"agency", kAgencyA},
+      {"form",
+       {{"full_name", "Nguyễn Văn An"}, {"citizen_id", kOwnerId}, {"address", "1 Tràng Tiền"}}},
+      {"documents", api.Documents()}};
+  HttpResponse submitted =
+      api.Call("POST", "/v1/dossiers", "t-owner", body.dump(), {{"Prefer", "return=minimal"}});
+  REQUIRE_MESSAGE(submitted.status == 201, submitted.body);
+  CHECK(submitted.Header("Location") ==
+        "/v1/dossiers/" + Body(submitted).at("code").get<std::string>());
+  CHECK(Body(submitted).at("version") == 1);
+  CHECK(Body(submitted).size() == 5);
+}
+
 TEST_CASE("dossier routes: bad input is a 4xx problem naming the field") {
   Api api;
   struct Case {

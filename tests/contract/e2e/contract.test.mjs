@@ -229,7 +229,12 @@ test('every answer of an end-to-end run keeps the contract', async () => {
       ok(await call('GET', '/v1/queue', { as: clerk }), 200);
       ok(await call('GET', '/v1/queue', { as: applicant }), 403);
     }],
-    ['POST /v1/dossiers/{code}/claim', async () => ok(await call('POST', `/v1/dossiers/${code}/claim`, { as: clerk }), 200)],
+    ['POST /v1/dossiers/{code}/claim', async () => {
+      // The minimal answer a client may prefer (DossierState) is checked too.
+      const claimed = ok(await call('POST', `/v1/dossiers/${code}/claim`, { as: clerk, headers: { prefer: 'return=minimal' } }), 200);
+      assert.equal(claimed.headers.get('preference-applied'), 'return=minimal');
+      assert.deepEqual(Object.keys(claimed.json).sort(), ['available_actions', 'code', 'state', 'status', 'version']);
+    }],
     ['POST /v1/dossiers/{code}/release', async () => {
       ok(await call('POST', `/v1/dossiers/${code}/release`, { as: clerk }), 200);
       ok(await call('POST', `/v1/dossiers/${code}/release`, { as: clerk }), 403);
