@@ -34,8 +34,14 @@ std::optional<LogLevel> ParseLogLevel(std::string_view name) {
 }
 
 void StreamLogSink::WriteLine(std::string_view line) {
+  // The line and its break in one write: on an unbuffered stream (stderr)
+  // every insertion is a system call of its own.
+  std::string text;
+  text.reserve(line.size() + 1);
+  text.append(line).push_back('\n');
   std::lock_guard lock(mutex_);
-  out_ << line << '\n' << std::flush;
+  out_.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out_.flush();
 }
 
 void Logger::Log(LogLevel level, std::string_view event,

@@ -53,8 +53,8 @@ class LogSink {
   virtual void WriteLine(std::string_view line) = 0;
 };
 
-// Writes each line and a line break to `out` under a lock, flushing it, so
-// lines from different threads never interleave.
+// Writes each line and a line break to `out` under a lock, in one write,
+// flushing it, so lines from different threads never interleave.
 class StreamLogSink final : public LogSink {
  public:
   explicit StreamLogSink(std::ostream& out) : out_(out) {}
