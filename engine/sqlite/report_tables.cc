@@ -226,14 +226,37 @@ Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t
 
 Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts) {
   ASSIGN_OR_RETURN(std::optional<ReportFacts> previous, ReadFactsOf(db, facts.dossier_code));
-  if (previous) {
-    ASSIGN_OR_RETURN(SqliteStatement * remove,
-                     db.Prepare("DELETE FROM report_facts WHERE dossier_code = ?1"));
-    StatementReset reset(remove);
-    remove->BindTextNoCopy(1, facts.dossier_code);
-    RETURN_IF_ERROR(remove->Run());
-  }
-  {
+  if (previous && previous->agency == facts.agency &&
+      previous->submitted_at == facts.submitted_at) {
+    // The same primary key (always, for one dossier): changed in place, so
+    // SQLite rewrites only the indexes over columns that changed, instead of
+    // deleting and inserting every index entry.
+    static const std::string sql = [] {
+      std::string assignments;
+      std::string_view columns = kFactsColumns;
+      for (int parameter = 1; !columns.empty(); ++parameter) {
+        const std::size_t comma = columns.find(", ");
+        const std::string_view column = columns.substr(0, comma);
+        columns = comma == std::string_view::npos ? std::string_view() : columns.substr(comma + 2);
+        if (parameter <= 3) continue;  // agency, submitted_at, dossier_code: the key
+        if (!assignments.empty()) assignments += ", ";
+        assignments += std::string(column) + " = ?" + std::to_string(parameter);
+      }
+      return "UPDATE report_facts SET " + assignments +
+             " WHERE agency = ?1 AND submitted_at = ?2 AND dossier_code = ?3";
+    }();
+    ASSIGN_OR_RETURN(SqliteStatement * update, db.Prepare(sql));
+    StatementReset reset(update);
+    BindFacts(*update, facts);
+    RETURN_IF_ERROR(update->Run());
+  } else {
+    if (previous) {
+      ASSIGN_OR_RETURN(SqliteStatement * remove,
+                       db.Prepare("DELETE FROM report_facts WHERE dossier_code = ?1"));
+      StatementReset reset(remove);
+      remove->BindTextNoCopy(1, facts.dossier_code);
+      RETURN_IF_ERROR(remove->Run());
+    }
     static const std::string sql = std::string("INSERT INTO report_facts (") + kFactsColumns +
                                    ") VALUES (" + Placeholders(1, kFactsColumnCount) + ")";
     ASSIGN_OR_RETURN(SqliteStatement * insert, db.Prepare(sql));
