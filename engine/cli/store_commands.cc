@@ -62,6 +62,7 @@ void PrintProblem(std::ostream& out, const BrokenLink& problem) {
     case BrokenLink::Kind::kCheckpoint:
       out << "checkpoint: dossier " << problem.dossier_code << ": " << problem.reason << '\n';
       return;
+    case BrokenLink::Kind::kReport: out << "report counts: " << problem.reason << '\n'; return;
   }
 }
 

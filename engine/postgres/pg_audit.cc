@@ -6,6 +6,7 @@
 #include "engine/domain/status_macros.h"
 #include "engine/postgres/pg_connection.h"
 #include "engine/postgres/pg_dossier_tables.h"
+#include "engine/postgres/pg_report_tables.h"
 
 namespace motcua {
 namespace {
@@ -85,6 +86,22 @@ class PgAuditSource final : public AuditSource {
       if (!on_event(std::move(event))) return false;
     }
     return true;
+  }
+
+  // A database from before migration 0020 has no roll-up to check.
+  Result<RollupSums> StoredRollup() override {
+    ASSIGN_OR_RETURN(bool kept, HasRollup());
+    return kept ? ReadStoredRollup(db_) : RollupSums();
+  }
+  Result<RollupSums> RollupFromFacts() override {
+    ASSIGN_OR_RETURN(bool kept, HasRollup());
+    return kept ? SumRollupFromFacts(db_) : RollupSums();
+  }
+
+  Result<bool> HasRollup() {
+    ASSIGN_OR_RETURN(PgResult table,
+                     db_.Exec("SELECT to_regclass('report_daily_changes') IS NOT NULL"));
+    return table.Text(0, 0) == "t";
   }
 
   PgConnection& db_;

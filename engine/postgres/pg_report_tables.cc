@@ -467,18 +467,7 @@ Status EnsureReportRollup(PgConnection& db) {
     ASSIGN_OR_RETURN(PgResult needed, db.Exec(kNeedsBuilding));
     if (needed.Text(0, 0) != "t") return Status();
   }
-  std::map<RollupKey, ReportCounts> sums;
-  RETURN_IF_ERROR(db.RunScript("DECLARE report_facts_all NO SCROLL CURSOR FOR SELECT " +
-                               FactsColumnList() + " FROM report_facts"));
-  for (;;) {
-    ASSIGN_OR_RETURN(PgResult batch, db.Exec("FETCH 10000 FROM report_facts_all"));
-    if (batch.Rows() == 0) break;
-    for (int r = 0; r < batch.Rows(); ++r) {
-      ASSIGN_OR_RETURN(ReportFacts facts, ReadFacts(batch, r));
-      CountSettledFacts(facts, sums[RollupKeyOf(facts)]);
-    }
-  }
-  RETURN_IF_ERROR(db.RunScript("CLOSE report_facts_all"));
+  ASSIGN_OR_RETURN(RollupSums sums, SumRollupFromFacts(db));
   // One COPY: a million facts rows make a few hundred thousand rows here.
   auto row = sums.begin();
   auto next_rows = [&](std::string& buffer) -> Result<bool> {
@@ -505,6 +494,45 @@ Status EnsureReportRollup(PgConnection& db) {
                                            " rows of " + std::to_string(sums.size()));
   }
   return Status();
+}
+
+Result<RollupSums> ReadStoredRollup(PgConnection& db) {
+  RETURN_IF_ERROR(db.RunScript(
+      std::string("DECLARE report_rollup_all NO SCROLL CURSOR FOR SELECT ") + kRollupKeyColumns +
+      ", " + CountColumns("SUM(", ")") + " FROM (SELECT " + kRollupKeyColumns + ", " +
+      CountColumns() + " FROM report_daily UNION ALL SELECT " + kRollupKeyColumns + ", " +
+      CountColumns() + " FROM report_daily_changes) AS kept GROUP BY " + kRollupKeyColumns));
+  RollupSums stored;
+  for (;;) {
+    ASSIGN_OR_RETURN(PgResult rows, db.Exec("FETCH 10000 FROM report_rollup_all"));
+    if (rows.Rows() == 0) break;
+    for (int r = 0; r < rows.Rows(); ++r) {
+      ReportCounts& counts =
+          stored[RollupKey{rows.Text(r, 0), rows.Int(r, 1), rows.Text(r, 2), rows.Text(r, 3)}];
+      int column = 4;
+      for (const ReportCountField& field : ReportCountFields()) {
+        counts.*field.member = rows.Int(r, column++);
+      }
+    }
+  }
+  RETURN_IF_ERROR(db.RunScript("CLOSE report_rollup_all"));
+  return stored;
+}
+
+Result<RollupSums> SumRollupFromFacts(PgConnection& db) {
+  RollupSums sums;
+  RETURN_IF_ERROR(db.RunScript("DECLARE report_facts_all NO SCROLL CURSOR FOR SELECT " +
+                               FactsColumnList() + " FROM report_facts"));
+  for (;;) {
+    ASSIGN_OR_RETURN(PgResult batch, db.Exec("FETCH 10000 FROM report_facts_all"));
+    if (batch.Rows() == 0) break;
+    for (int r = 0; r < batch.Rows(); ++r) {
+      ASSIGN_OR_RETURN(ReportFacts facts, ReadFacts(batch, r));
+      AddToRollupSums(facts, sums);
+    }
+  }
+  RETURN_IF_ERROR(db.RunScript("CLOSE report_facts_all"));
+  return sums;
 }
 
 }  // namespace motcua

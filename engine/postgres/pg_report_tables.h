@@ -26,6 +26,7 @@
 #include "engine/domain/report_query.h"
 #include "engine/domain/status.h"
 #include "engine/postgres/pg_connection.h"
+#include "engine/storage/report_rollup.h"
 
 namespace motcua {
 
@@ -76,5 +77,11 @@ Result<std::int64_t> FoldRollupChanges(PgConnection& db);
 // state). Takes kReportRollupLockKey and a SHARE lock on report_facts only
 // when it builds. Runs inside the caller's write transaction.
 Status EnsureReportRollup(PgConnection& db);
+
+// For `motcua audit verify`, in the caller's read transaction: the roll-up
+// as stored (report_daily with report_daily_changes not folded yet, summed
+// per key), and what the report_facts rows sum to.
+Result<RollupSums> ReadStoredRollup(PgConnection& db);
+Result<RollupSums> SumRollupFromFacts(PgConnection& db);
 
 }  // namespace motcua

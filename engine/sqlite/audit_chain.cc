@@ -7,6 +7,7 @@
 
 #include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
+#include "engine/sqlite/report_tables.h"
 #include "engine/sqlite/sqlite_db.h"
 
 namespace motcua {
@@ -85,6 +86,16 @@ class SqliteAuditSource final : public AuditSource {
     return codes;
   }
 
+  // A file from before migration 0008 has no roll-up to check.
+  Result<RollupSums> StoredRollup() override {
+    ASSIGN_OR_RETURN(bool kept, HasRollup());
+    return kept ? ReadStoredRollup(db_) : RollupSums();
+  }
+  Result<RollupSums> RollupFromFacts() override {
+    ASSIGN_OR_RETURN(bool kept, HasRollup());
+    return kept ? SumRollupFromFacts(db_) : RollupSums();
+  }
+
  private:
   // Statements by their SQL, prepared once per audit.
   Result<SqliteStatement*> Prepare(const std::string& sql) {
@@ -95,6 +106,14 @@ class SqliteAuditSource final : public AuditSource {
     if (rc != SQLITE_OK) return SqliteError(rc, "prepare audit query", db_);
     auto inserted = statements_.emplace(sql, std::make_unique<SqliteStatement>(raw, db_)).first;
     return inserted->second.get();
+  }
+
+  Result<bool> HasRollup() {
+    ASSIGN_OR_RETURN(SqliteStatement * table,
+                     Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
+                             "'report_daily'"));
+    StatementReset reset(table);
+    return table->Step();
   }
 
   sqlite3* db_;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
 
 #include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
@@ -368,22 +369,50 @@ Status EnsureReportRollup(SqliteConnection& db) {
   if (!rollup_rows.ok()) return finish(rollup_rows.error());
   if (*rollup_rows != "0") return finish(Status());
 
-  std::map<RollupKey, ReportCounts> sums;
-  {
-    Result<SqliteStatement*> select =
-        db.Prepare(std::string("SELECT ") + kFactsColumns + " FROM report_facts");
-    if (!select.ok()) return finish(select.error());
-    StatementReset reset(*select);
-    Status read = (*select)->ForEachRow([&](const SqliteStatement& row) {
-      const ReportFacts facts = ReadFacts(row);
-      CountSettledFacts(facts, sums[RollupKeyOf(facts)]);
-    });
-    if (!read.ok()) return finish(read);
-  }
-  for (const auto& [key, counts] : sums) {
+  Result<RollupSums> sums = SumRollupFromFacts(db.handle());
+  if (!sums.ok()) return finish(sums.error());
+  for (const auto& [key, counts] : *sums) {
     if (Status added = AddToRollup(db, key, counts); !added.ok()) return finish(added);
   }
   return finish(Status());
+}
+
+namespace {
+
+// Runs `sql` on `db` (no parameters), calling `on_row` for each row.
+template <typename OnRow>
+Status ForEachRowOf(sqlite3* db, const std::string& sql, OnRow&& on_row) {
+  sqlite3_stmt* raw = nullptr;
+  const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(rc, "prepare a report roll-up read", db);
+  SqliteStatement statement(raw, db);
+  return statement.ForEachRow(std::forward<OnRow>(on_row));
+}
+
+}  // namespace
+
+Result<RollupSums> ReadStoredRollup(sqlite3* db) {
+  std::string sql = "SELECT agency, bucket, procedure_code, submitted_month";
+  for (const ReportCountField& field : ReportCountFields()) sql += std::string(", ") + field.name;
+  sql += " FROM report_daily";
+  RollupSums stored;
+  RETURN_IF_ERROR(ForEachRowOf(db, sql, [&](const SqliteStatement& row) {
+    ReportCounts& counts = stored[RollupKey{row.ColumnText(0), row.ColumnInt(1), row.ColumnText(2),
+                                            row.ColumnText(3)}];
+    int column = 4;
+    for (const ReportCountField& field : ReportCountFields()) {
+      counts.*field.member += row.ColumnInt(column++);
+    }
+  }));
+  return stored;
+}
+
+Result<RollupSums> SumRollupFromFacts(sqlite3* db) {
+  RollupSums sums;
+  RETURN_IF_ERROR(
+      ForEachRowOf(db, std::string("SELECT ") + kFactsColumns + " FROM report_facts",
+                   [&](const SqliteStatement& row) { AddToRollupSums(ReadFacts(row), sums); }));
+  return sums;
 }
 
 Result<std::vector<ReportGroup>> QueryReport(SqliteConnection& db, const ReportQuery& query) {

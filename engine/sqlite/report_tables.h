@@ -30,6 +30,7 @@
 #include "engine/domain/report_query.h"
 #include "engine/domain/status.h"
 #include "engine/sqlite/sqlite_db.h"
+#include "engine/storage/report_rollup.h"
 
 namespace motcua {
 
@@ -44,6 +45,11 @@ Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts);
 // report_facts with an empty report_daily is never a state the writer leaves.
 // Runs its own write transaction.
 Status EnsureReportRollup(SqliteConnection& db);
+
+// For `motcua audit verify`, in the caller's read transaction on `db`: the
+// roll-up rows as stored, and what the report_facts rows sum to.
+Result<RollupSums> ReadStoredRollup(sqlite3* db);
+Result<RollupSums> SumRollupFromFacts(sqlite3* db);
 
 // Replaces the branch report rows of the dossier `rows` name (all the same
 // one, non-empty) with `rows`, in the caller's write transaction.

@@ -58,6 +58,7 @@ class Auditor {
         Problem(BrokenLink::Kind::kRow, code, 0, 0, "the dossier row has no events");
       }
     }
+    if (options_.replay && !options_.dossier_code && !Full()) RETURN_IF_ERROR(CheckRollup());
     for (const auto& [code, head] : checkpoint_heads_) {
       if (Full()) break;
       if (seen_.count(code) > 0) continue;
@@ -78,6 +79,16 @@ class Auditor {
   };
 
   bool Full() const { return result_.problems.size() >= options_.max_problems; }
+
+  Status CheckRollup() {
+    ASSIGN_OR_RETURN(RollupSums stored, source_.StoredRollup());
+    ASSIGN_OR_RETURN(RollupSums from_facts, source_.RollupFromFacts());
+    for (std::string& difference :
+         RollupDifferences(stored, from_facts, options_.max_problems - result_.problems.size())) {
+      Problem(BrokenLink::Kind::kReport, "", 0, 0, std::move(difference));
+    }
+    return Status();
+  }
 
   void Problem(BrokenLink::Kind kind, const std::string& code, std::int64_t index,
                std::int64_t sequence, std::string reason) {

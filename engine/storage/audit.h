@@ -15,13 +15,15 @@
 #include "engine/domain/dossier.h"
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
+#include "engine/storage/report_rollup.h"
 
 namespace motcua {
 
 struct BrokenLink {
   // What is wrong: a link of the hash chain; the dossier row against its
-  // replayed events; the database against a signed checkpoint.
-  enum class Kind { kChain, kRow, kCheckpoint };
+  // replayed events; the database against a signed checkpoint; the reports'
+  // per-day counts against the facts rows (no dossier code then).
+  enum class Kind { kChain, kRow, kCheckpoint, kReport };
   std::string dossier_code;
   std::int64_t index = 0;     // the event's idx in its dossier (kChain)
   std::int64_t sequence = 0;  // the event's global sequence (kChain)
@@ -49,7 +51,13 @@ struct AuditVerification {
 //    every dossier it lists must still have at least its version of events,
 //    with the same chain hash at that version (kCheckpoint problems:
 //    truncated, rewritten, missing). A rewrite that recomputed the chain is
-//    found only this way.
+//    found only this way;
+//  - with `replay`, over the whole database (no `dossier_code`): the reports'
+//    per-day counts (report_rollup.h), as stored with any changes not folded
+//    yet, against what the report_facts rows sum to. A roll-up row edited,
+//    added or deleted directly is a kReport problem per key
+//    (RollupDifferences). The facts rows themselves are derived data and not
+//    checked against the dossiers.
 // Stops after `max_problems`. An error only when the database cannot be read.
 struct AuditOptions {
   std::optional<std::string> dossier_code;  // only this dossier (kNotFound if it has no events)
@@ -86,6 +94,11 @@ class AuditSource {
   // Codes of dossier rows without events (only `dossier_code`, when set).
   virtual Result<std::vector<std::string>> DossiersWithoutEvents(
       const std::optional<std::string>& dossier_code) = 0;
+  // The reports' per-day counts as stored: the roll-up rows, plus the
+  // changes not folded into them yet where the store defers folds.
+  virtual Result<RollupSums> StoredRollup() = 0;
+  // The per-day counts the report_facts rows sum to (AddToRollupSums).
+  virtual Result<RollupSums> RollupFromFacts() = 0;
 };
 
 // The audit of `source`, as AuditOptions says. An error only when the source

@@ -1,5 +1,9 @@
 #include "engine/storage/report_rollup.h"
 
+#include <chrono>
+#include <utility>
+
+#include "engine/domain/rfc3339.h"
 #include "engine/domain/status_macros.h"
 #include "engine/storage/column_codec.h"
 
@@ -27,6 +31,52 @@ Instant RollupBucketStart(std::int64_t bucket) {
 RollupKey RollupKeyOf(const ReportFacts& facts) {
   return RollupKey{facts.agency, RollupBucketOf(facts.submitted_at), facts.procedure_code,
                    facts.submitted_month};
+}
+
+void AddToRollupSums(const ReportFacts& facts, RollupSums& sums) {
+  CountSettledFacts(facts, sums[RollupKeyOf(facts)]);
+}
+
+std::vector<std::string> RollupDifferences(const RollupSums& stored, const RollupSums& from_facts,
+                                           std::size_t max_lines) {
+  static const ReportCounts kZero;
+  std::vector<std::string> lines;
+  auto counts_of = [](const RollupSums& sums, const RollupKey& key) -> const ReportCounts& {
+    auto found = sums.find(key);
+    return found == sums.end() ? kZero : found->second;
+  };
+  auto compare = [&](const RollupKey& key) {
+    const ReportCounts& kept = counts_of(stored, key);
+    const ReportCounts& summed = counts_of(from_facts, key);
+    if (kept == summed || lines.size() >= max_lines) return;
+    const std::chrono::year_month_day day{
+        std::chrono::floor<std::chrono::days>(RollupBucketStart(key.bucket))};
+    std::string line = "agency " + key.agency + ", day " + FormatRfc3339Date(day) + ", procedure " +
+                       key.procedure_code + ", month " + key.submitted_month + ":";
+    const char* separator = " ";
+    for (const ReportCountField& field : ReportCountFields()) {
+      if (kept.*field.member == summed.*field.member) continue;
+      line += separator + std::string(field.name) + " " + std::to_string(kept.*field.member) +
+              " stored, " + std::to_string(summed.*field.member) + " from the facts rows";
+      separator = "; ";
+    }
+    lines.push_back(std::move(line));
+  };
+  // Both maps are ordered by key: walk them together, each key once.
+  auto kept = stored.begin();
+  auto summed = from_facts.begin();
+  while (kept != stored.end() || summed != from_facts.end()) {
+    if (summed == from_facts.end() || (kept != stored.end() && kept->first < summed->first)) {
+      compare((kept++)->first);
+    } else if (kept == stored.end() || summed->first < kept->first) {
+      compare((summed++)->first);
+    } else {
+      compare(kept->first);
+      ++kept;
+      ++summed;
+    }
+  }
+  return lines;
 }
 
 std::vector<RollupChange> RollupChanges(const std::optional<ReportFacts>& previous,

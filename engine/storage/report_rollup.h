@@ -63,6 +63,20 @@ struct RollupChange {
 std::vector<RollupChange> RollupChanges(const std::optional<ReportFacts>& previous,
                                         const ReportFacts& next);
 
+// Roll-up rows by key: as stored, or as facts rows sum to them.
+using RollupSums = std::map<RollupKey, ReportCounts>;
+
+// Adds `facts` to the roll-up row it counts in (CountSettledFacts), as a
+// store does when it builds its roll-up from the facts rows.
+void AddToRollupSums(const ReportFacts& facts, RollupSums& sums);
+
+// Where `stored` differs from `from_facts`, the roll-up the facts rows sum
+// to: one line per key, e.g. "agency A, day 2026-12-01, procedure 1.004222,
+// month 2026-12: late 3 stored, 1 from the facts rows", by key, at most
+// `max_lines`. A row of zeros counts as no row.
+std::vector<std::string> RollupDifferences(const RollupSums& stored, const RollupSums& from_facts,
+                                           std::size_t max_lines);
+
 // Counts by group key, as a store sums them before answering.
 using ReportGroupMap = std::map<std::string, ReportCounts>;
 

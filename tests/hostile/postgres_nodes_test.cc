@@ -290,6 +290,18 @@ TEST_CASE("postgres nodes: audit verify checks a shared database and names edits
   CHECK(found.find(codes[2]) != std::string::npos);
   CHECK(found.find(codes[0]) == std::string::npos);
   CHECK(found.find("2 problems") != std::string::npos);
+  // A count change forged among those not folded yet is found too.
+  EditDatabase(database.uri(),
+               "INSERT INTO report_daily_changes (agency, bucket, procedure_code, "
+               "submitted_month, received) SELECT agency, submitted_at / 86400, procedure_code, "
+               "submitted_month, 9 FROM report_facts WHERE dossier_code = '" +
+                   codes[0] + "'");
+  const std::string forged = a.RunCli(verify);
+  CHECK_MESSAGE(forged.find(std::string("report counts: agency ") + kAgency) != std::string::npos,
+                forged);
+  CHECK_MESSAGE(forged.find("received 10 stored, 1 from the facts rows") != std::string::npos,
+                forged);
+  CHECK(forged.find("3 problems") != std::string::npos);
   // A database that is not motcua's is named as such.
   PostgresTestDatabase empty;
   CHECK(a.RunCli("audit verify --db " + empty.uri()).find("no motcua schema") != std::string::npos);

@@ -113,6 +113,48 @@ TEST_CASE("tamper: the recorded way an actor signed in, changed in its event, is
   CHECK(server.Alive());
 }
 
+TEST_CASE("tamper: report counts edited, forged or deleted in the roll-up are named") {
+  LiveServer server;
+  CreateReceivedDossiers(server);
+  std::string output;
+  REQUIRE_MESSAGE(server.RunCliStatus("audit verify --db " + server.db(), output) == 0, output);
+
+  // The agency's received count inflated in its per-day row.
+  Tamper(server, "UPDATE report_daily SET received = received + 5");
+  CHECK(server.RunCliStatus("audit verify --db " + server.db(), output) == 1);
+  CHECK_MESSAGE(
+      output.find(std::string("report counts: agency ") + kAgency + ", day ") != std::string::npos,
+      output);
+  CHECK_MESSAGE(output.find("received 7 stored, 2 from the facts rows") != std::string::npos,
+                output);
+  CHECK(output.find("1 problems") != std::string::npos);
+
+  // Put back, then a whole day forged for an agency that has no dossiers.
+  Tamper(server, "UPDATE report_daily SET received = received - 5");
+  REQUIRE_MESSAGE(server.RunCliStatus("audit verify --db " + server.db(), output) == 0, output);
+  Tamper(server,
+         "INSERT INTO report_daily (agency, bucket, procedure_code, submitted_month, dossiers, "
+         "finished, finished_on_time) VALUES ('000.00.99.H99', 20000, '1.004222', '2024-10', 40, "
+         "40, 40)");
+  CHECK(server.RunCliStatus("audit verify --db " + server.db(), output) == 1);
+  CHECK_MESSAGE(output.find("report counts: agency 000.00.99.H99, day 2024-10-04, procedure "
+                            "1.004222, month 2024-10: dossiers 40 stored, 0 from the facts rows; "
+                            "finished 40 stored, 0") != std::string::npos,
+                output);
+
+  // Every count deleted.
+  Tamper(server, "DELETE FROM report_daily");
+  CHECK(server.RunCliStatus("audit verify --db " + server.db(), output) == 1);
+  CHECK_MESSAGE(output.find("dossiers 0 stored, 2 from the facts rows") != std::string::npos,
+                output);
+  // A check of one dossier leaves the agency's counts alone.
+  CHECK(server.RunCliStatus(
+            "audit verify --db " + server.db() + " --dossier " + std::string("no-such-dossier"),
+            output) != 0);
+  CHECK(output.find("report counts") == std::string::npos);
+  CHECK(server.Alive());
+}
+
 TEST_CASE("tamper: a dossier's deleted last event is named by audit verify") {
   LiveServer server;
   const std::vector<std::string> codes = CreateReceivedDossiers(server);
