@@ -88,21 +88,14 @@ class PgAuditSource final : public AuditSource {
     return true;
   }
 
-  // A database from before migration 0020 has no roll-up to check.
-  Result<RollupSums> StoredRollup() override {
-    ASSIGN_OR_RETURN(bool kept, HasRollup());
-    return kept ? ReadStoredRollup(db_) : RollupSums();
-  }
-  Result<RollupSums> RollupFromFacts() override {
-    ASSIGN_OR_RETURN(bool kept, HasRollup());
-    return kept ? SumRollupFromFacts(db_) : RollupSums();
-  }
-
-  Result<bool> HasRollup() {
+  // Migration 0020 made both roll-up tables.
+  Result<bool> HasRollup() override {
     ASSIGN_OR_RETURN(PgResult table,
                      db_.Exec("SELECT to_regclass('report_daily_changes') IS NOT NULL"));
     return table.Text(0, 0) == "t";
   }
+  Result<RollupSums> StoredRollup() override { return ReadStoredRollup(db_); }
+  Result<RollupSums> RollupFromFacts() override { return SumRollupFromFacts(db_); }
 
   PgConnection& db_;
 };

@@ -86,15 +86,16 @@ class SqliteAuditSource final : public AuditSource {
     return codes;
   }
 
-  // A file from before migration 0008 has no roll-up to check.
-  Result<RollupSums> StoredRollup() override {
-    ASSIGN_OR_RETURN(bool kept, HasRollup());
-    return kept ? ReadStoredRollup(db_) : RollupSums();
+  // Migration 0008 made the roll-up table.
+  Result<bool> HasRollup() override {
+    ASSIGN_OR_RETURN(SqliteStatement * table,
+                     Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
+                             "'report_daily'"));
+    StatementReset reset(table);
+    return table->Step();
   }
-  Result<RollupSums> RollupFromFacts() override {
-    ASSIGN_OR_RETURN(bool kept, HasRollup());
-    return kept ? SumRollupFromFacts(db_) : RollupSums();
-  }
+  Result<RollupSums> StoredRollup() override { return ReadStoredRollup(db_); }
+  Result<RollupSums> RollupFromFacts() override { return SumRollupFromFacts(db_); }
 
  private:
   // Statements by their SQL, prepared once per audit.
@@ -106,14 +107,6 @@ class SqliteAuditSource final : public AuditSource {
     if (rc != SQLITE_OK) return SqliteError(rc, "prepare audit query", db_);
     auto inserted = statements_.emplace(sql, std::make_unique<SqliteStatement>(raw, db_)).first;
     return inserted->second.get();
-  }
-
-  Result<bool> HasRollup() {
-    ASSIGN_OR_RETURN(SqliteStatement * table,
-                     Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
-                             "'report_daily'"));
-    StatementReset reset(table);
-    return table->Step();
   }
 
   sqlite3* db_;

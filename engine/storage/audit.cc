@@ -81,6 +81,8 @@ class Auditor {
   bool Full() const { return result_.problems.size() >= options_.max_problems; }
 
   Status CheckRollup() {
+    ASSIGN_OR_RETURN(bool kept, source_.HasRollup());
+    if (!kept) return Status();
     ASSIGN_OR_RETURN(RollupSums stored, source_.StoredRollup());
     ASSIGN_OR_RETURN(RollupSums from_facts, source_.RollupFromFacts());
     for (std::string& difference :

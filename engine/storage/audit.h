@@ -94,6 +94,9 @@ class AuditSource {
   // Codes of dossier rows without events (only `dossier_code`, when set).
   virtual Result<std::vector<std::string>> DossiersWithoutEvents(
       const std::optional<std::string>& dossier_code) = 0;
+  // Whether the database has the reports' roll-up (a schema from before it
+  // has nothing to check); the two below are called only if so.
+  virtual Result<bool> HasRollup() = 0;
   // The reports' per-day counts as stored: the roll-up rows, plus the
   // changes not folded into them yet where the store defers folds.
   virtual Result<RollupSums> StoredRollup() = 0;
