@@ -74,6 +74,7 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -155,6 +156,12 @@ Load:
                         --duration, --lifecycles alone has no time limit)
   --lifecycles N        run N lifecycles in total, then stop
   --reads-per-write R   reads per writing request between lifecycles (1)
+  --rate R              send at most R writing requests per second in all
+                        (uploads, submissions, actions), on a fixed schedule
+                        spread over the connections (default: as fast as
+                        they go). Latencies then count from each request's
+                        scheduled time, so a server that falls behind shows
+                        in them (no coordinated omission)
   --mix M               lifecycles (default) or transitions: each connection
                         submits a dossier, then moves it back and forth
                         between request_supplement_at_reception and resubmit
@@ -217,6 +224,7 @@ struct Config {
   double reads_per_write = 1;
   bool transitions_mix = false;  // --mix transitions
   bool full_responses = false;   // --full-responses
+  double rate = 0;               // --rate: writes per second; 0: unpaced
   double timeout = 10;
   double healthz_seconds = 3;
   double raw_seconds = 3;
@@ -352,6 +360,8 @@ Config ParseArgs(int argc, char** argv) {
     } else if (name == "full-responses") {
       flag();
       config.full_responses = true;
+    } else if (name == "rate") {
+      config.rate = ParseDouble(name, value(), 1, 1e6);
     } else if (name == "reads-per-write") {
       config.reads_per_write = ParseDouble(name, value(), 0, 1000);
     } else if (name == "timeout") {
@@ -831,6 +841,12 @@ struct LoadPlan {
   double reads_per_write = 1;
   bool transitions_mix = false;
   bool full_responses = false;  // writes without "Prefer: return=minimal"
+  // --rate: writes per second in all, on the schedule start + n / rate for
+  // the n-th write (a counter the workers share); 0: unpaced.
+  double rate = 0;
+  SteadyClock::time_point pace_start;
+  std::shared_ptr<std::atomic<std::int64_t>> writes_scheduled =
+      std::make_shared<std::atomic<std::int64_t>>(0);
 };
 
 class Worker {
@@ -871,7 +887,14 @@ class Worker {
                             const std::string& token, std::string body = {},
                             const std::string& content_type = {},
                             const std::string& if_match = {}) {
-    const SteadyClock::time_point start = SteadyClock::now();
+    SteadyClock::time_point start = SteadyClock::now();
+    if (plan_.rate > 0 && verb != http::verb::get) {
+      // The write's slot on the schedule; its latency counts from there.
+      const auto n = static_cast<double>(plan_.writes_scheduled->fetch_add(1));
+      start = plan_.pace_start + std::chrono::duration_cast<SteadyClock::duration>(
+                                     std::chrono::duration<double>(n / plan_.rate));
+      std::this_thread::sleep_until(start);
+    }
     Reply reply = client_.Send(verb, target, token, std::move(body), content_type, if_match);
     const double ms = MillisecondsSince(start);
     if (reply.status == 0) {
@@ -1072,6 +1095,7 @@ LoadResult RunLoad(const LoadPlan& plan, int connections, pid_t server_pid) {
   const SteadyClock::time_point start = SteadyClock::now();
   LoadPlan timed = plan;
   if (plan.deadline) timed.deadline = start + (*plan.deadline - SteadyClock::time_point{});
+  timed.pace_start = start;
   {
     std::vector<std::thread> threads;
     for (int i = 0; i < connections; ++i) {
@@ -1457,6 +1481,7 @@ int main(int argc, char** argv) {
     plan.reads_per_write = config.reads_per_write;
     plan.transitions_mix = config.transitions_mix;
     plan.full_responses = config.full_responses;
+    plan.rate = config.rate;
     std::cerr << "loadgen: lifecycles on " << config.url << ", " << config.connections
               << " connections, "
               << (config.duration > 0 ? Fixed(config.duration, 1) + " s"
@@ -1508,6 +1533,7 @@ int main(int argc, char** argv) {
         << std::thread::hardware_concurrency() << " cores shared by client and server\n";
     out << "load: " << (config.transitions_mix ? "mix transitions, " : "")
         << (config.full_responses ? "full responses, " : "minimal responses, ")
+        << (config.rate > 0 ? "writes paced at " + Fixed(config.rate, 0) + "/s, " : std::string())
         << Fixed(load.seconds, 2) << " s, " << stats.lifecycles << " lifecycles ("
         << stats.failed_lifecycles << " failed), reads per write " << config.reads_per_write
         << "\n\n";
