@@ -54,7 +54,10 @@ Result<ReportScope> ReportService::Scope(const Actor& actor, const ReportRequest
   scope.procedure_code = request.procedure_code;
   scope.generated_at = clock_.Now();
   scope.from = request.from;
-  scope.to = request.to.value_or(scope.generated_at);
+  // Times are whole seconds: by default the period ends with the current
+  // second, so that what was recorded in it (a dossier submitted just now)
+  // counts.
+  scope.to = request.to.value_or(scope.generated_at + std::chrono::seconds(1));
   if (scope.to <= scope.from.value_or(kBeginningOfTime)) {
     return Error(ErrorCode::kInvalidArgument, "the report period is empty",
                  ErrorReason::kValidation, {{"/to", "must be after from"}});

@@ -30,7 +30,7 @@ namespace motcua {
 
 struct ReportRequest {
   std::optional<Instant> from;        // default: no lower bound
-  std::optional<Instant> to;          // default: now (exclusive)
+  std::optional<Instant> to;          // default: the end of the current second (exclusive)
   std::optional<std::string> agency;  // default: the caller's; another is refused
   std::optional<std::string> procedure_code;
   ReportGroupBy group_by = ReportGroupBy::kProcedure;

@@ -170,6 +170,28 @@ TEST_CASE("report routes: documents attached again to a later dossier count as r
   CHECK(counts.at("documents_reused") == 1);
 }
 
+TEST_CASE("report routes: by default a report counts what was submitted in its own second") {
+  ReportsApi api;
+  const json submission = {
+      {"procedure", "1.004222"},
+      {"agency", kAgencyA},
+      {"form", {{"full_name", "An"}, {"citizen_id", kOwnerId}, {"address", "Huế"}}},
+      {"documents",
+       {{"declaration", api.Upload("t-owner", "declaration")},
+        {"legal_residence_proof", api.Upload("t-owner", "proof")}}}};
+  HttpResponse created = api.Call("POST", "/v1/dossiers", "t-owner", submission.dump());
+  REQUIRE_MESSAGE(created.status == 201, created.body);
+  // The same clock second as the submission: times are stored in whole seconds.
+  HttpResponse now = CallRoute(api.router, "GET", "/v1/reports/summary", "t-admin", "");
+  REQUIRE_MESSAGE(now.status == 200, now.body);
+  CHECK(Body(now).at("total").at("counts").at("dossiers") == 1);
+  // An explicit end at that second leaves it out: the end is exclusive.
+  const std::string to = Body(now).at("generated_at").get<std::string>();
+  HttpResponse until = CallRoute(api.router, "GET", "/v1/reports/summary?to=" + to, "t-admin", "");
+  REQUIRE_MESSAGE(until.status == 200, until.body);
+  CHECK(Body(until).at("total").at("counts").at("dossiers") == 0);
+}
+
 TEST_CASE("report routes: the summary counts dossiers driven through the service") {
   ReportsApi api;
   api.DriveFiveDossiers();
