@@ -336,6 +336,60 @@ TEST_CASE("postgres nodes: the timers run on one node, and the survivor takes th
   CHECK(TookLeaseWithin(b, std::chrono::seconds(10)));
 }
 
+TEST_CASE("postgres nodes: other applicants and other agencies' staff reach nothing of a dossier") {
+  PostgresTestDatabase database;
+  REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+  LiveServer a(Args(), database.uri(), "");
+  LiveServer b(Args(), database.uri(), a.admin_token());
+  constexpr const char* kOtherAgency = "000.00.02.H26";
+  const std::string citizen = a.Token(kCitizen, "applicant");
+  const std::string other_citizen = a.Token("001090054321", "applicant");
+  const std::string clerk = a.Token("clerk-1", "reception_clerk", kAgency);
+  const std::string other_clerk = a.Token("clerk-2", "reception_clerk", kOtherAgency);
+  const std::string other_admin = a.Token("admin-2", "admin", kOtherAgency);
+  const std::string other_auditor = a.Token("auditor-2", "auditor", kOtherAgency);
+  const std::string admin = a.Token("admin-1", "admin", kAgency);
+
+  const LiveReply created = a.Send("POST", "/v1/dossiers", citizen, Submission(a, citizen));
+  REQUIRE_MESSAGE(created.status == 201, created.body);
+  const std::string code = created.Json().value("code", "");
+  const std::string dossier = "/v1/dossiers/" + code;
+  REQUIRE(b.Send("POST", dossier + "/actions/receive", clerk, "{}").status == 200);
+
+  // Through either node, the dossier is not there for them.
+  for (const LiveServer* node : {&a, &b}) {
+    for (const std::string* token : {&other_citizen, &other_clerk, &other_admin}) {
+      CHECK(node->Send("GET", dossier, *token).status == 404);
+      CHECK(node->Send("GET", dossier + "/history", *token).status == 404);
+      CHECK(node->Send("POST", dossier + "/actions/request_supplement_at_reception", *token,
+                       R"({"comment":"x"})")
+                .status == 404);
+      CHECK(node->Send("POST", dossier + "/claim", *token).status == 404);
+    }
+    CHECK(node->Send("GET", dossier + "/audit", other_auditor).status == 404);
+    const LiveReply list = node->Send("GET", "/v1/dossiers", other_citizen);
+    REQUIRE(list.status == 200);
+    CHECK(list.Json().at("items").empty());
+    const LiveReply queue = node->Send("GET", "/v1/queue?role=reception_clerk", other_clerk);
+    REQUIRE(queue.status == 200);
+    CHECK(queue.body.find(code) == std::string::npos);
+    // Another agency's reports: refused for its admin, and empty of this dossier in its own.
+    CHECK(node->Send("GET", std::string("/v1/reports/summary?agency=") + kAgency, other_admin)
+              .status == 403);
+    const LiveReply own = node->Send("GET", "/v1/reports/summary", other_admin);
+    REQUIRE_MESSAGE(own.status == 200, own.body);
+    CHECK(own.Json().at("total").at("counts").at("dossiers") == 0);
+    const LiveReply theirs = node->Send("GET", "/v1/reports/summary", admin);
+    REQUIRE_MESSAGE(theirs.status == 200, theirs.body);
+    // Asked within the second of the submission too (times are whole seconds).
+    CHECK_MESSAGE(theirs.Json().at("total").at("counts").at("dossiers") == 1, theirs.body);
+  }
+  // Nothing they tried changed it.
+  const LiveReply after = a.Send("GET", dossier, citizen);
+  REQUIRE(after.status == 200);
+  CHECK(after.Json().at("version") == 2);
+}
+
 }  // namespace
 }  // namespace motcua
 
