@@ -156,6 +156,9 @@ Load:
                         --duration, --lifecycles alone has no time limit)
   --lifecycles N        run N lifecycles in total, then stop
   --reads-per-write R   reads per writing request between lifecycles (1)
+  --warmup S            run S seconds before measuring (0): what happens then
+                        (cold caches, the first statements) is not counted,
+                        except errors; --duration starts after it
   --rate R              send at most R writing requests per second in all
                         (uploads, submissions, actions), on a fixed schedule
                         spread over the connections (default: as fast as
@@ -225,6 +228,7 @@ struct Config {
   bool transitions_mix = false;  // --mix transitions
   bool full_responses = false;   // --full-responses
   double rate = 0;               // --rate: writes per second; 0: unpaced
+  double warmup = 0;             // --warmup: seconds before measuring
   double timeout = 10;
   double healthz_seconds = 3;
   double raw_seconds = 3;
@@ -360,6 +364,8 @@ Config ParseArgs(int argc, char** argv) {
     } else if (name == "full-responses") {
       flag();
       config.full_responses = true;
+    } else if (name == "warmup") {
+      config.warmup = ParseDouble(name, value(), 0, 3600);
     } else if (name == "rate") {
       config.rate = ParseDouble(name, value(), 1, 1e6);
     } else if (name == "reads-per-write") {
@@ -403,6 +409,7 @@ Config ParseArgs(int argc, char** argv) {
     if (!config.db.empty() && any_token) UsageError("give either --db or the tokens, not both");
   }
   if (config.lifecycles > 0 && !config.duration_given) config.duration = 0;  // no time limit
+  if (config.warmup > 0 && config.duration <= 0) UsageError("--warmup needs a --duration");
   if (config.applicant_id.size() != 12 ||
       !std::all_of(config.applicant_id.begin(), config.applicant_id.end(),
                    [](char c) { return c >= '0' && c <= '9'; })) {
@@ -847,6 +854,10 @@ struct LoadPlan {
   SteadyClock::time_point pace_start;
   std::shared_ptr<std::atomic<std::int64_t>> writes_scheduled =
       std::make_shared<std::atomic<std::int64_t>>(0);
+  // --warmup: false until the warm-up is over; what happens before is not
+  // counted (errors excepted).
+  std::shared_ptr<std::atomic<bool>> measuring = std::make_shared<std::atomic<bool>>(true);
+  double warmup_seconds = 0;
 };
 
 class Worker {
@@ -855,7 +866,7 @@ class Worker {
       : plan_(plan),
         index_(index),
         started_(started),
-        stats_(stats),
+        measured_(stats),
         client_(plan.endpoint, plan.timeout, plan.full_responses ? "" : "return=minimal") {}
 
   void Run() {
@@ -864,11 +875,11 @@ class Worker {
     while (!TimeUp()) {
       if (plan_.lifecycle_limit > 0 && started_.fetch_add(1) >= plan_.lifecycle_limit) break;
       if (!Lifecycle()) {
-        ++stats_.failed_lifecycles;
+        ++Counting().failed_lifecycles;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));  // no error storm
         continue;
       }
-      ++stats_.lifecycles;
+      ++Counting().lifecycles;
       read_budget += plan_.reads_per_write * kWritesPerLifecycle;
       while (read_budget >= 1 && !TimeUp()) {
         read_budget -= 1;
@@ -898,20 +909,20 @@ class Worker {
     Reply reply = client_.Send(verb, target, token, std::move(body), content_type, if_match);
     const double ms = MillisecondsSince(start);
     if (reply.status == 0) {
-      stats_.Error(std::string(kOpNames[op]) + " transport", reply.error);
+      measured_.Error(std::string(kOpNames[op]) + " transport", reply.error);
       return std::nullopt;
     }
     if (reply.status < 200 || reply.status > 299) {
-      stats_.Error(std::string(kOpNames[op]) + " HTTP " + std::to_string(reply.status) + " " +
-                       ProblemType(reply.body),
-                   ProblemDetail(reply.body));
+      measured_.Error(std::string(kOpNames[op]) + " HTTP " + std::to_string(reply.status) + " " +
+                          ProblemType(reply.body),
+                      ProblemDetail(reply.body));
       return std::nullopt;
     }
-    stats_.latency_ms[op].push_back(ms);
+    Counting().latency_ms[op].push_back(ms);
     if (verb == http::verb::get) {
-      ++stats_.reads;
+      ++Counting().reads;
     } else {
-      ++stats_.writes;
+      ++Counting().writes;
     }
     return reply;
   }
@@ -919,7 +930,7 @@ class Worker {
   std::optional<json> JsonOf(std::size_t op, const Reply& reply) {
     json parsed = json::parse(reply.body, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object()) {
-      stats_.Error(std::string(kOpNames[op]) + " bad JSON", Excerpt(reply.body));
+      measured_.Error(std::string(kOpNames[op]) + " bad JSON", Excerpt(reply.body));
       return std::nullopt;
     }
     return parsed;
@@ -940,7 +951,7 @@ class Worker {
     std::optional<Reply> reply =
         Call(op, http::verb::post, "/v1/dossiers/" + code + "/actions/" + action, token,
              payload.dump(), "application/json", etag);
-    if (reply) ++stats_.transitions;
+    if (reply) ++Counting().transitions;
     return reply;
   }
 
@@ -1035,11 +1046,11 @@ class Worker {
     motcua::Result<motcua::SealedSignature> signed_result =
         plan_.signer->SealDetached(result->body);
     if (!signed_result.ok()) {
-      stats_.Error("sign(client) failed", signed_result.error().message());
+      measured_.Error("sign(client) failed", signed_result.error().message());
       return false;
     }
     const std::string& signature = signed_result->der;
-    stats_.latency_ms[kSign].push_back(MillisecondsSince(sign_start));
+    Counting().latency_ms[kSign].push_back(MillisecondsSince(sign_start));
 
     std::optional<Reply> signed_reply =
         Act(kSignResult, code, "sign_result", plan_.tokens.leader,
@@ -1049,11 +1060,11 @@ class Worker {
     if (!after_sign) return false;
     const std::string state = after_sign->value("state", "");
     if (state != "result_ready") {
-      stats_.Error("sign_result not sealed",
-                   "state \"" + state + "\" after sign_result, expected result_ready");
+      measured_.Error("sign_result not sealed",
+                      "state \"" + state + "\" after sign_result, expected result_ready");
       return false;
     }
-    ++stats_.transitions;  // the automatic seal_result
+    ++Counting().transitions;  // the automatic seal_result
 
     std::optional<Reply> returned = Act(kReturnResult, code, "return_result", plan_.tokens.clerk,
                                         {{"channel", "online"}}, signed_reply->etag);
@@ -1072,7 +1083,11 @@ class Worker {
   const LoadPlan& plan_;
   int index_;
   std::atomic<std::int64_t>& started_;
-  Stats& stats_;
+  // What the worker counts: into `measured_` once the warm-up is over
+  // (LoadPlan::measuring), into `warmup_` before; errors always count.
+  Stats& Counting() { return plan_.measuring->load() ? measured_ : warmup_; }
+  Stats& measured_;
+  Stats warmup_;
   HttpClient client_;
   std::int64_t sequence_ = 0;
   std::string last_code_;
@@ -1091,17 +1106,29 @@ LoadResult RunLoad(const LoadPlan& plan, int connections, pid_t server_pid) {
   std::atomic<std::int64_t> started{0};
   std::optional<double> server_cpu_before =
       server_pid > 0 ? ProcCpuSeconds(server_pid) : std::nullopt;
-  const double cpu_before = SelfCpuSeconds();
-  const SteadyClock::time_point start = SteadyClock::now();
+  double cpu_before = SelfCpuSeconds();
+  const SteadyClock::time_point first = SteadyClock::now();
+  SteadyClock::time_point start = first;
+  const auto warmup = std::chrono::duration_cast<SteadyClock::duration>(
+      std::chrono::duration<double>(plan.warmup_seconds));
   LoadPlan timed = plan;
-  if (plan.deadline) timed.deadline = start + (*plan.deadline - SteadyClock::time_point{});
-  timed.pace_start = start;
+  timed.measuring = std::make_shared<std::atomic<bool>>(warmup.count() == 0);
+  if (plan.deadline) timed.deadline = first + warmup + (*plan.deadline - SteadyClock::time_point{});
+  timed.pace_start = first;
   {
     std::vector<std::thread> threads;
     for (int i = 0; i < connections; ++i) {
       threads.emplace_back([&timed, &started, &per_worker, i] {
         Worker(timed, i, started, per_worker[static_cast<std::size_t>(i)]).Run();
       });
+    }
+    if (warmup.count() > 0) {
+      // The measurement starts once the warm-up is over: its time and CPU too.
+      std::this_thread::sleep_until(first + warmup);
+      start = SteadyClock::now();
+      cpu_before = SelfCpuSeconds();
+      if (server_pid > 0) server_cpu_before = ProcCpuSeconds(server_pid);
+      timed.measuring->store(true);
     }
     for (std::thread& thread : threads) thread.join();
   }
@@ -1482,6 +1509,7 @@ int main(int argc, char** argv) {
     plan.transitions_mix = config.transitions_mix;
     plan.full_responses = config.full_responses;
     plan.rate = config.rate;
+    plan.warmup_seconds = config.warmup;
     std::cerr << "loadgen: lifecycles on " << config.url << ", " << config.connections
               << " connections, "
               << (config.duration > 0 ? Fixed(config.duration, 1) + " s"
@@ -1534,6 +1562,8 @@ int main(int argc, char** argv) {
     out << "load: " << (config.transitions_mix ? "mix transitions, " : "")
         << (config.full_responses ? "full responses, " : "minimal responses, ")
         << (config.rate > 0 ? "writes paced at " + Fixed(config.rate, 0) + "/s, " : std::string())
+        << (config.warmup > 0 ? "after " + Fixed(config.warmup, 1) + " s of warm-up, "
+                              : std::string())
         << Fixed(load.seconds, 2) << " s, " << stats.lifecycles << " lifecycles ("
         << stats.failed_lifecycles << " failed), reads per write " << config.reads_per_write
         << "\n\n";
