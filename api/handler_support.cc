@@ -137,11 +137,6 @@ Result<std::optional<std::int64_t>> IfMatchVersion(const HttpRequest& request) {
 }
 
 bool PrefersMinimalReturn(const HttpRequest& request) {
-  auto trim = [](std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-  };
   for (const HttpHeader& header : request.headers) {
     if (!EqualsIgnoreCase(header.name, "Prefer")) continue;
     std::string_view rest = header.value;
@@ -152,11 +147,11 @@ bool PrefersMinimalReturn(const HttpRequest& request) {
       preference = preference.substr(0, preference.find(';'));
       const std::size_t equals = preference.find('=');
       if (equals == std::string_view::npos) continue;
-      std::string_view value = trim(preference.substr(equals + 1));
+      std::string_view value = TrimOptionalWhitespace(preference.substr(equals + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
       }
-      if (EqualsIgnoreCase(trim(preference.substr(0, equals)), "return") &&
+      if (EqualsIgnoreCase(TrimOptionalWhitespace(preference.substr(0, equals)), "return") &&
           EqualsIgnoreCase(value, "minimal")) {
         return true;
       }

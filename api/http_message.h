@@ -34,6 +34,10 @@ struct HttpHeader {
 // Case-insensitive ASCII comparison, as header names and tokens require.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
+// `text` without the optional whitespace (spaces and tabs, RFC 9110 "OWS")
+// at either end, as list elements and parameters of header values are read.
+std::string_view TrimOptionalWhitespace(std::string_view text);
+
 // The value of the first header called `name` (case-insensitive), or nullopt.
 // The view points into `headers` and lives as long as it does.
 std::optional<std::string_view> FindHeader(const std::vector<HttpHeader>& headers,

@@ -22,12 +22,6 @@ std::string SetCookie(std::string_view base, std::string_view value, std::chrono
   return cookie;
 }
 
-std::string_view TrimSpaces(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 }  // namespace
 
 std::optional<std::string> CookieValue(const HttpRequest& request, std::string_view name) {
@@ -37,12 +31,14 @@ std::optional<std::string> CookieValue(const HttpRequest& request, std::string_v
     std::string_view rest = header.value;
     while (!rest.empty()) {
       const std::size_t end = rest.find(';');
-      std::string_view pair = TrimSpaces(rest.substr(0, end));
+      std::string_view pair = TrimOptionalWhitespace(rest.substr(0, end));
       rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
       const std::size_t equals = pair.find('=');
-      if (equals == std::string_view::npos || TrimSpaces(pair.substr(0, equals)) != name) continue;
+      if (equals == std::string_view::npos ||
+          TrimOptionalWhitespace(pair.substr(0, equals)) != name)
+        continue;
       if (found.has_value()) return std::nullopt;
-      std::string_view value = TrimSpaces(pair.substr(equals + 1));
+      std::string_view value = TrimOptionalWhitespace(pair.substr(equals + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
       }

@@ -11,17 +11,11 @@
 namespace motcua {
 namespace {
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 // If-None-Match uses the weak comparison (RFC 9110, 13.1.2): "W/" is ignored.
 bool IfNoneMatchNames(std::string_view header, std::string_view etag) {
   while (!header.empty()) {
     std::size_t comma = header.find(',');
-    std::string_view candidate = Trim(header.substr(0, comma));
+    std::string_view candidate = TrimOptionalWhitespace(header.substr(0, comma));
     if (candidate.rfind("W/", 0) == 0) candidate.remove_prefix(2);
     if (candidate == "*" || candidate == etag) return true;
     if (comma == std::string_view::npos) break;

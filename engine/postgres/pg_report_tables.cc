@@ -499,7 +499,7 @@ Status EnsureReportRollup(PgConnection& db) {
 Result<RollupSums> ReadStoredRollup(PgConnection& db) {
   RETURN_IF_ERROR(db.RunScript(
       std::string("DECLARE report_rollup_all NO SCROLL CURSOR FOR SELECT ") + kRollupKeyColumns +
-      ", " + CountColumns("SUM(", ")") + " FROM (SELECT " + kRollupKeyColumns + ", " +
+      ", " + CountColumns("sum(", ")::bigint") + " FROM (SELECT " + kRollupKeyColumns + ", " +
       CountColumns() + " FROM report_daily UNION ALL SELECT " + kRollupKeyColumns + ", " +
       CountColumns() + " FROM report_daily_changes) AS kept GROUP BY " + kRollupKeyColumns));
   RollupSums stored;

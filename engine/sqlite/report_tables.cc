@@ -13,7 +13,9 @@
 namespace motcua {
 namespace {
 
-// The columns of report_facts, in the order ReadFacts and BindFacts use.
+// The columns of report_facts, in the order ReadFacts and BindFacts use. The
+// first kFactsIdentityColumns never change for a dossier: its key (agency,
+// submitted_at, dossier_code), procedure and month of submission.
 constexpr const char* kFactsColumns =
     "agency, submitted_at, dossier_code, procedure_code, submitted_month, received_at, "
     "submitted_online, finished_at, outcome, due_at, paused_at, timeliness, "
@@ -21,6 +23,7 @@ constexpr const char* kFactsColumns =
     "electronic_result, documents_total, documents_digitized, documents_reused, rating, "
     "population_data";
 constexpr int kFactsColumnCount = 23;
+constexpr int kFactsIdentityColumns = 5;
 
 // IsOverdueAt, with ?5 as "now".
 constexpr const char* kOverdueAtNow = "paused_at IS NULL AND due_at < ?5";
@@ -228,10 +231,13 @@ Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t
 Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts) {
   ASSIGN_OR_RETURN(std::optional<ReportFacts> previous, ReadFactsOf(db, facts.dossier_code));
   if (previous && previous->agency == facts.agency &&
-      previous->submitted_at == facts.submitted_at) {
-    // The same primary key (always, for one dossier): changed in place, so
-    // SQLite rewrites only the indexes over columns that changed, instead of
-    // deleting and inserting every index entry.
+      previous->submitted_at == facts.submitted_at &&
+      previous->procedure_code == facts.procedure_code &&
+      previous->submitted_month == facts.submitted_month) {
+    // The identity columns as they were (always, for one dossier): the rest
+    // set in place. SQLite then rewrites only the indexes over the columns
+    // it sets, not report_facts_by_code or report_facts_by_procedure, where
+    // a delete and insert rewrote every index entry.
     static const std::string sql = [] {
       std::string assignments;
       std::string_view columns = kFactsColumns;
@@ -239,7 +245,7 @@ Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts) {
         const std::size_t comma = columns.find(", ");
         const std::string_view column = columns.substr(0, comma);
         columns = comma == std::string_view::npos ? std::string_view() : columns.substr(comma + 2);
-        if (parameter <= 3) continue;  // agency, submitted_at, dossier_code: the key
+        if (parameter <= kFactsIdentityColumns) continue;
         if (!assignments.empty()) assignments += ", ";
         assignments += std::string(column) + " = ?" + std::to_string(parameter);
       }

@@ -1,6 +1,7 @@
 #include "engine/storage/report_rollup.h"
 
 #include <chrono>
+#include <set>
 #include <utility>
 
 #include "engine/domain/rfc3339.h"
@@ -40,15 +41,19 @@ void AddToRollupSums(const ReportFacts& facts, RollupSums& sums) {
 std::vector<std::string> RollupDifferences(const RollupSums& stored, const RollupSums& from_facts,
                                            std::size_t max_lines) {
   static const ReportCounts kZero;
-  std::vector<std::string> lines;
   auto counts_of = [](const RollupSums& sums, const RollupKey& key) -> const ReportCounts& {
     auto found = sums.find(key);
     return found == sums.end() ? kZero : found->second;
   };
-  auto compare = [&](const RollupKey& key) {
+  std::set<RollupKey> keys;  // of either, in order
+  for (const auto& entry : stored) keys.insert(entry.first);
+  for (const auto& entry : from_facts) keys.insert(entry.first);
+  std::vector<std::string> lines;
+  for (const RollupKey& key : keys) {
     const ReportCounts& kept = counts_of(stored, key);
     const ReportCounts& summed = counts_of(from_facts, key);
-    if (kept == summed || lines.size() >= max_lines) return;
+    if (kept == summed) continue;
+    if (lines.size() >= max_lines) break;
     const std::chrono::year_month_day day{
         std::chrono::floor<std::chrono::days>(RollupBucketStart(key.bucket))};
     std::string line = "agency " + key.agency + ", day " + FormatRfc3339Date(day) + ", procedure " +
@@ -61,20 +66,6 @@ std::vector<std::string> RollupDifferences(const RollupSums& stored, const Rollu
       separator = "; ";
     }
     lines.push_back(std::move(line));
-  };
-  // Both maps are ordered by key: walk them together, each key once.
-  auto kept = stored.begin();
-  auto summed = from_facts.begin();
-  while (kept != stored.end() || summed != from_facts.end()) {
-    if (summed == from_facts.end() || (kept != stored.end() && kept->first < summed->first)) {
-      compare((kept++)->first);
-    } else if (kept == stored.end() || summed->first < kept->first) {
-      compare((summed++)->first);
-    } else {
-      compare(kept->first);
-      ++kept;
-      ++summed;
-    }
   }
   return lines;
 }
