@@ -90,7 +90,7 @@ constexpr const char* kDossierColumns =
     "result_document, signatures_json, updated_at";
 constexpr const char* kEventsSql =
     "SELECT sequence, dossier_code, idx, action, from_state, to_state, actor_id, actor_roles, "
-    "actor_agency, at, step, channel, payload, previous_hash, hash FROM events "
+    "actor_agency, at, step, channel, payload, hash FROM events "
     "WHERE dossier_code = ?1 ORDER BY idx";
 
 // The same three queries as PostgresStore runs them, for EXPLAIN only: the

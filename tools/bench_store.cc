@@ -197,16 +197,15 @@ double MeasureRaw(const std::string& path, int transitions_per_commit, double se
   sqlite3_stmt* insert = MustPrepare(
       db,
       "INSERT INTO events (dossier_code, idx, action, from_state, to_state, actor_id, "
-      "actor_roles, actor_agency, at, step, channel, payload, previous_hash, hash, "
+      "actor_roles, actor_agency, at, step, channel, payload, hash, "
       "actor_auth_method, actor_identity_provider) VALUES "
       "(?1, ?2, 'forward', 's', 's', 'officer-1', '[\"officer\"]', '000.00.01.H26', ?3, 'none', "
-      "NULL, '{\"comment\":\"chuyển xử lý\"}', ?4, ?5, 'bearer_token', NULL)");
+      "NULL, '{\"comment\":\"chuyển xử lý\"}', ?4, 'bearer_token', NULL)");
   sqlite3_stmt* unqueue = MustPrepare(db, "DELETE FROM queue_entries WHERE code = ?1");
   sqlite3_stmt* enqueue =
       MustPrepare(db,
                   "INSERT INTO queue_entries (role, agency, state, due_at, code) VALUES "
                   "('officer', '000.00.01.H26', 's', 1795741200, ?1)");
-  const std::string previous_hash(64, 'e');
   const std::string hash(64, 'f');
   std::int64_t transitions = 0;
   const SteadyClock::time_point start = SteadyClock::now();
@@ -226,8 +225,7 @@ double MeasureRaw(const std::string& path, int transitions_per_commit, double se
       sqlite3_bind_text(insert, 1, code.c_str(), -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64(insert, 2, transitions);
       sqlite3_bind_int64(insert, 3, 1795136400 + transitions);
-      sqlite3_bind_text(insert, 4, previous_hash.c_str(), -1, SQLITE_STATIC);
-      sqlite3_bind_text(insert, 5, hash.c_str(), -1, SQLITE_STATIC);
+      sqlite3_bind_text(insert, 4, hash.c_str(), -1, SQLITE_STATIC);
       MustStep(db, insert);
       sqlite3_bind_text(unqueue, 1, code.c_str(), -1, SQLITE_TRANSIENT);
       MustStep(db, unqueue);

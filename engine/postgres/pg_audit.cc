@@ -81,7 +81,7 @@ class PgAuditSource final : public AuditSource {
       event.sequence = rows.Int(r, 0);
       event.dossier_code = rows.Text(r, 1);
       event.index = rows.Int(r, 2);
-      event.hash = rows.Text(r, 14);
+      event.hash = rows.Text(r, kPgEventHashColumn);
       event.record = ReadEventRow(rows, r);
       if (!on_event(std::move(event))) return false;
     }

@@ -100,10 +100,9 @@ Result<AuditRecord> ReadEventRow(const PgResult& rows, int r) {
   columns.step = rows.Text(r, 10);
   columns.channel = rows.OptionalInt(r, 11);
   columns.payload_json = rows.Text(r, 12);
-  columns.previous_hash = rows.Text(r, 13);
-  columns.hash = rows.Text(r, 14);
-  columns.auth_method = rows.OptionalText(r, 15);
-  columns.identity_provider = rows.OptionalText(r, 16);
+  columns.hash = rows.Text(r, kPgEventHashColumn);
+  columns.auth_method = rows.OptionalText(r, 14);
+  columns.identity_provider = rows.OptionalText(r, 15);
   return DecodeEventColumns(std::move(columns));
 }
 
@@ -245,7 +244,7 @@ Result<ChainLink> AppendEvent(PgConnection& db, const std::string& dossier_code,
   } else {
     params.Null();
   }
-  params.Text(encoded.payload_json).Text(last.hash).Text(appended.hash);
+  params.Text(encoded.payload_json).Text(appended.hash);
   // NULL columns for an event that records no method, as its hash covers none.
   if (event.records_authentication) {
     params.Text(AuthMethodName(event.actor.authenticated_by));
@@ -259,9 +258,9 @@ Result<ChainLink> AppendEvent(PgConnection& db, const std::string& dossier_code,
   }
   RETURN_IF_ERROR(
       db.Run("INSERT INTO events (dossier_code, idx, action, from_state, to_state, actor_id, "
-             "actor_roles, actor_agency, at, step, channel, payload, previous_hash, hash, "
+             "actor_roles, actor_agency, at, step, channel, payload, hash, "
              "actor_auth_method, actor_identity_provider) "
-             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
              params));
   return appended;
 }
@@ -291,6 +290,7 @@ Result<std::vector<AuditRecord>> QueryAuditRecords(PgConnection& db,
     ASSIGN_OR_RETURN(AuditRecord record, ReadEventRow(rows, r));
     records.push_back(std::move(record));
   }
+  LinkPreviousHashes(records);
   return records;
 }
 

@@ -83,9 +83,12 @@ Result<std::vector<QueueDepth>> QueryQueueDepths(PgConnection& db);
 // The columns of `events` in the order ReadEventRow reads them.
 inline constexpr const char* kPgEventColumns =
     "sequence, dossier_code, idx, action, from_state, to_state, actor_id, actor_roles, "
-    "actor_agency, at, step, channel, payload, previous_hash, hash, actor_auth_method, "
+    "actor_agency, at, step, channel, payload, hash, actor_auth_method, "
     "actor_identity_provider";
-// Row `r` of `rows`, which selected kPgEventColumns.
+// The position of `hash` in kPgEventColumns.
+inline constexpr int kPgEventHashColumn = 13;
+// Row `r` of `rows`, which selected kPgEventColumns; its `previous_hash` is
+// empty (LinkPreviousHashes).
 Result<AuditRecord> ReadEventRow(const PgResult& rows, int r);
 
 // The columns of a DossierSummary over `dossiers AS d`, in the order

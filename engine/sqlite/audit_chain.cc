@@ -35,7 +35,7 @@ class SqliteAuditSource final : public AuditSource {
       event.sequence = events->ColumnInt(0);
       event.dossier_code = events->ColumnText(1);
       event.index = events->ColumnInt(2);
-      event.hash = events->ColumnText(14);
+      event.hash = events->ColumnText(kEventHashColumn);
       event.record = ReadEventRow(*events);
       if (!on_event(std::move(event))) return {};
     }

@@ -21,10 +21,9 @@ Result<AuditRecord> ReadEventRow(const SqliteStatement& row) {
   columns.step = row.ColumnText(10);
   if (!row.IsNull(11)) columns.channel = row.ColumnInt(11);
   columns.payload_json = row.ColumnText(12);
-  columns.previous_hash = row.ColumnText(13);
-  columns.hash = row.ColumnText(14);
-  columns.auth_method = row.ColumnOptionalText(15);
-  columns.identity_provider = row.ColumnOptionalText(16);
+  columns.hash = row.ColumnText(kEventHashColumn);
+  columns.auth_method = row.ColumnOptionalText(14);
+  columns.identity_provider = row.ColumnOptionalText(15);
   return DecodeEventColumns(std::move(columns));
 }
 

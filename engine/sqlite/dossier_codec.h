@@ -23,10 +23,13 @@ namespace motcua {
 // The columns of `events` in the order ReadEventRow expects them.
 inline constexpr const char* kEventColumns =
     "sequence, dossier_code, idx, action, from_state, to_state, actor_id, actor_roles, "
-    "actor_agency, at, step, channel, payload, previous_hash, hash, actor_auth_method, "
+    "actor_agency, at, step, channel, payload, hash, actor_auth_method, "
     "actor_identity_provider";
+// The position of `hash` in kEventColumns.
+inline constexpr int kEventHashColumn = 13;
 
-// Reads the current row of a statement that selected kEventColumns.
+// Reads the current row of a statement that selected kEventColumns; its
+// `previous_hash` is empty (LinkPreviousHashes).
 Result<AuditRecord> ReadEventRow(const SqliteStatement& row);
 
 // The columns of a DossierSummary over `dossiers AS d`, in the order

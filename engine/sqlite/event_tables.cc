@@ -60,9 +60,9 @@ Status AppendEvent(SqliteConnection& db, EventChainHeads& heads, const std::stri
   ASSIGN_OR_RETURN(
       SqliteStatement * insert,
       db.Prepare("INSERT INTO events (dossier_code, idx, action, from_state, to_state, actor_id, "
-                 "actor_roles, actor_agency, at, step, channel, payload, previous_hash, hash, "
+                 "actor_roles, actor_agency, at, step, channel, payload, hash, "
                  "actor_auth_method, actor_identity_provider) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"));
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"));
   SqliteStatement& stmt = *insert;
   {
     StatementReset reset(&stmt);
@@ -82,18 +82,17 @@ Status AppendEvent(SqliteConnection& db, EventChainHeads& heads, const std::stri
       stmt.BindNull(11);
     }
     stmt.BindTextNoCopy(12, encoded.payload_json);
-    stmt.BindTextNoCopy(13, previous_hash);
-    stmt.BindTextNoCopy(14, hash);
+    stmt.BindTextNoCopy(13, hash);
     // NULL columns for an event that records no method, as its hash covers none.
     if (event.records_authentication) {
-      stmt.BindTextNoCopy(15, AuthMethodName(event.actor.authenticated_by));
+      stmt.BindTextNoCopy(14, AuthMethodName(event.actor.authenticated_by));
     } else {
-      stmt.BindNull(15);
+      stmt.BindNull(14);
     }
     if (event.records_authentication && !event.actor.identity_provider.empty()) {
-      stmt.BindTextNoCopy(16, event.actor.identity_provider);
+      stmt.BindTextNoCopy(15, event.actor.identity_provider);
     } else {
-      stmt.BindNull(16);
+      stmt.BindNull(15);
     }
     RETURN_IF_ERROR(stmt.Run());
   }
@@ -114,6 +113,7 @@ Result<std::vector<AuditRecord>> QueryAuditRecords(SqliteConnection& db,
   std::vector<AuditRecord> records;
   RETURN_IF_ERROR(ForEachEvent(db, dossier_code,
                                [&](AuditRecord record) { records.push_back(std::move(record)); }));
+  LinkPreviousHashes(records);
   return records;
 }
 

@@ -143,7 +143,6 @@ Result<AuditRecord> DecodeEventColumns(EventColumns columns) {
   if (columns.channel) event.channel = static_cast<Channel>(*columns.channel);
   ASSIGN_OR_RETURN(nlohmann::json payload, DecodeJson(columns.payload_json, "payload"));
   event.payload = std::move(payload);
-  record.previous_hash = std::move(columns.previous_hash);
   record.hash = std::move(columns.hash);
   event.records_authentication = columns.auth_method.has_value();
   if (event.records_authentication) {
@@ -153,6 +152,12 @@ Result<AuditRecord> DecodeEventColumns(EventColumns columns) {
     event.actor.identity_provider = columns.identity_provider.value_or("");
   }
   return record;
+}
+
+void LinkPreviousHashes(std::vector<AuditRecord>& records) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    records[i].previous_hash = i == 0 ? std::string() : records[i - 1].hash;
+  }
 }
 
 Result<EncodedEvent> EncodeEvent(const std::string& dossier_code, const DossierEvent& event) {

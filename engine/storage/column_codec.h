@@ -104,12 +104,18 @@ struct EventColumns {
   std::string step;
   std::optional<std::int64_t> channel;
   std::string payload_json;
-  std::string previous_hash;
   std::string hash;
   std::optional<std::string> auth_method;  // NULL for events stored before it was recorded
   std::optional<std::string> identity_provider;
 };
+// The record of one event row. Its `previous_hash` is left empty: the
+// previous event's hash is not stored twice (LinkPreviousHashes).
 Result<AuditRecord> DecodeEventColumns(EventColumns columns);
+
+// Sets each record's `previous_hash` to the `hash` of the record before it
+// ("" for the first). `records` are one dossier's, from its first event on,
+// in index order.
+void LinkPreviousHashes(std::vector<AuditRecord>& records);
 
 // The payloads as JSON text, encoded in the caller's thread;
 // kInvalidArgument when one does not serialize.

@@ -179,23 +179,27 @@ TEST_CASE("tamper: an event rewritten with its chain recomputed is named against
   // the event's hash with the chain's public construction.
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(server.db().c_str(), &db) == SQLITE_OK);
-  AuditRecord last;
+  // The last event, then the one before it, whose hash the last one's covers.
+  std::vector<AuditRecord> newest;
   {
     sqlite3_stmt* raw = nullptr;
     const std::string sql = std::string("SELECT ") + kEventColumns +
-                            " FROM events WHERE dossier_code = ?1 ORDER BY idx DESC LIMIT 1";
+                            " FROM events WHERE dossier_code = ?1 ORDER BY idx DESC LIMIT 2";
     REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) == SQLITE_OK);
     SqliteStatement read(raw, db);
     read.BindText(1, codes[1]);
-    Result<bool> row = read.Step();
-    REQUIRE((row.ok() && *row));
-    Result<AuditRecord> record = ReadEventRow(read);
-    REQUIRE(record.ok());
-    last = std::move(record).value();
+    for (int i = 0; i < 2; ++i) {
+      Result<bool> row = read.Step();
+      REQUIRE((row.ok() && *row));
+      Result<AuditRecord> record = ReadEventRow(read);
+      REQUIRE(record.ok());
+      newest.push_back(std::move(record).value());
+    }
   }
+  AuditRecord& last = newest[0];
   last.event.payload = {{"comment", "received on paper, all fine"}};
   const std::string hash =
-      EventHash(CanonicalEvent(codes[1], last.index, last.event), last.previous_hash);
+      EventHash(CanonicalEvent(codes[1], last.index, last.event), newest[1].hash);
   Tamper(server, "DROP TRIGGER events_no_update; UPDATE events SET payload = " +
                      Quoted(last.event.payload.dump()) + ", hash = " + Quoted(hash) +
                      " WHERE sequence = " + std::to_string(last.sequence));

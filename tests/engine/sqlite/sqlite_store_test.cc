@@ -198,11 +198,19 @@ const char* const kUndoFeedRetention =
     " BEGIN SELECT RAISE(ABORT, 'outbox rows are append-only'); END;"
     "DELETE FROM schema_migrations WHERE version = 18;";
 
+// Takes a database back to before 0022 (events keep no previous hash): the
+// column is back, empty, as no reader looks at it.
+const char* const kUndoEventsWithoutPreviousHash =
+    "ALTER TABLE events ADD COLUMN previous_hash TEXT NOT NULL DEFAULT '';"
+    "DELETE FROM schema_migrations WHERE version = 22;";
+
 // Takes a database back to before 0019 (branch report facts), and so before
-// 0020 (which changes nothing in SQLite).
-const char* const kUndoBranchReportFacts =
-    "DROP TABLE report_branch_facts;"
-    "DELETE FROM schema_migrations WHERE version IN (19, 20);";
+// 0020 (which changes nothing in SQLite), 0021 (which rebuilds queue_entries
+// as it finds it, so running it again is harmless) and 0022.
+const std::string kUndoBranchReportFacts = std::string(kUndoEventsWithoutPreviousHash) +
+                                           "DROP TABLE report_branch_facts;"
+                                           "DELETE FROM schema_migrations WHERE version IN "
+                                           "(19, 20, 21);";
 
 TEST_CASE("sqlite store: migration 0018 keeps every outbox row, and readers from 0 read them") {
   TempDirectory dir;
@@ -257,6 +265,126 @@ TEST_CASE("sqlite store: migration 0017 keeps each document reference once, with
         "aa/D-1 aa/D-2 bb/D-1");
   CHECK(raw.Exec("INSERT INTO dossier_documents VALUES ('aa', 'D-1')").find("UNIQUE") !=
         std::string::npos);
+}
+
+TEST_CASE("sqlite store: migration 0021 keeps every queue entry, in two B-trees instead of four") {
+  TempDirectory dir;
+  {
+    auto store = OpenStore(dir.File("q.db"));
+    REQUIRE(store->CreateDossier(NewDossier("Q-1"), {"clerk"}, 2).ok());
+    REQUIRE(store->CreateDossier(NewDossier("Q-2"), {"clerk", "leader"}, 2).ok());
+  }
+  const std::string agency = NewDossier("Q-1").agency;
+  {
+    // queue_entries as 0016 left it, holding the entries, and 0021 not yet run.
+    RawDatabase raw(dir.File("q.db"));
+    REQUIRE(raw.Exec("CREATE TABLE queue_old AS SELECT * FROM queue_entries;"
+                     "DROP TABLE queue_entries;"
+                     "CREATE TABLE queue_entries (role TEXT NOT NULL, agency TEXT NOT NULL,"
+                     " state TEXT NOT NULL, due_at INTEGER NOT NULL, code TEXT NOT NULL,"
+                     " escalated INTEGER, paused_since INTEGER,"
+                     " PRIMARY KEY (role, agency, due_at, code));"
+                     "CREATE INDEX queue_entries_by_code ON queue_entries (code);"
+                     "CREATE INDEX queue_entries_by_due_state ON queue_entries"
+                     " (role, agency, due_at, code, state);"
+                     "INSERT INTO queue_entries (role, agency, state, due_at, code, escalated,"
+                     " paused_since) SELECT role, agency, state, due_at, code, escalated,"
+                     " paused_since FROM queue_old;"
+                     "DROP TABLE queue_old;"
+                     "DELETE FROM schema_migrations WHERE version = 21;") == "");
+    REQUIRE(raw.Exec(kUndoEventsWithoutPreviousHash) == "");
+    REQUIRE(raw.Query("SELECT COUNT(*) FROM queue_entries") == "3");
+  }
+  auto store = OpenStore(dir.File("q.db"));
+  {
+    RawDatabase raw(dir.File("q.db"));
+    CHECK(raw.Query("SELECT sql FROM sqlite_master WHERE name = 'queue_entries'")
+              .find("WITHOUT ROWID") != std::string::npos);
+    CHECK(raw.Query("SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master"
+                    " WHERE tbl_name = 'queue_entries' AND type = 'index' ORDER BY name)") ==
+          "queue_entries_by_code");
+    CHECK(raw.Query("SELECT group_concat(role || '/' || code || '/' || state, ' ')"
+                    " FROM (SELECT * FROM queue_entries ORDER BY role, code)") ==
+          "clerk/Q-1/" + NewDossier("Q-1").state + " clerk/Q-2/" + NewDossier("Q-2").state +
+              " leader/Q-2/" + NewDossier("Q-2").state);
+    CHECK(raw.Query("PRAGMA integrity_check") == "ok");
+  }
+  // The queues read the same, with and without a state filter, and a
+  // transition still replaces a dossier's entries.
+  QueueQuery query;
+  query.role = "clerk";
+  query.agency = agency;
+  std::vector<DossierSummary> page = store->ListQueue(query).value();
+  REQUIRE(page.size() == 2);
+  query.state = NewDossier("Q-1").state;
+  CHECK(store->ListQueue(query).value().size() == 2);
+  query.state = "no_such_state";
+  CHECK(store->ListQueue(query).value().empty());
+  const Dossier second = store->GetDossier("Q-2").value();
+  SampleTransition moved = MoveTo(second, "elsewhere", SampleTime(60));
+  REQUIRE(store->CommitTransition(CommitOf(moved, second.version, {"leader"})).ok());
+  query.state.reset();
+  page = store->ListQueue(query).value();
+  REQUIRE(page.size() == 1);
+  CHECK(page[0].code == "Q-1");
+  query.role = "leader";
+  page = store->ListQueue(query).value();
+  REQUIRE(page.size() == 1);
+  CHECK(page[0].code == "Q-2");
+  CHECK(page[0].state == "elsewhere");
+}
+
+TEST_CASE(
+    "sqlite store: migration 0022 drops the stored previous hash, and the chain still links") {
+  TempDirectory dir;
+  const std::string path = dir.File("p.db");
+  {
+    auto store = OpenStore(path);
+    CreateWithHistory(*store, "P-1", 3);
+  }
+  {
+    // The events as they were before 0022, each with a copy of the hash
+    // before it.
+    RawDatabase raw(path);
+    REQUIRE(raw.Exec(kUndoEventsWithoutPreviousHash) == "");
+    REQUIRE(raw.Exec("DROP TRIGGER events_no_update;"
+                     "UPDATE events SET previous_hash = coalesce((SELECT b.hash FROM events AS b"
+                     " WHERE b.dossier_code = events.dossier_code AND b.idx = events.idx - 1),"
+                     " '');"
+                     "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN"
+                     " SELECT RAISE(ABORT, 'events are append-only'); END;") == "");
+    REQUIRE(raw.Query("SELECT COUNT(*) FROM events WHERE previous_hash <> ''") == "3");
+  }
+  auto store = OpenStore(path);
+  {
+    RawDatabase raw(path);
+    CHECK(raw.Query("SELECT COUNT(*) FROM pragma_table_info('events')"
+                    " WHERE name = 'previous_hash'") == "0");
+    CHECK(raw.Query("SELECT COUNT(*) FROM events") == "4");
+    CHECK(raw.Exec("UPDATE events SET action = 'forged' WHERE idx = 1") ==
+          "events are append-only");
+  }
+  Result<std::vector<AuditRecord>> trail = store->AuditTrail("P-1");
+  REQUIRE(trail.ok());
+  REQUIRE(trail->size() == 4);
+  CHECK((*trail)[0].previous_hash.empty());
+  for (std::size_t i = 1; i < trail->size(); ++i) {
+    CHECK((*trail)[i].previous_hash == (*trail)[i - 1].hash);
+    CHECK((*trail)[i].hash == EventHash(CanonicalEvent("P-1", (*trail)[i].index, (*trail)[i].event),
+                                        (*trail)[i - 1].hash));
+  }
+  Result<AuditVerification> verified = VerifyAuditChain(path);
+  REQUIRE(verified.ok());
+  CHECK(verified->ok);
+  CHECK(verified->events_checked == 4);
+  // Appending goes on from the stored head.
+  const Dossier current = store->GetDossier("P-1").value();
+  SampleTransition next = MoveTo(current, "after_0022", SampleTime(600));
+  REQUIRE(store->CommitTransition(CommitOf(next, current.version)).ok());
+  verified = VerifyAuditChain(path);
+  REQUIRE(verified.ok());
+  CHECK(verified->ok);
+  CHECK(verified->events_checked == 5);
 }
 
 TEST_CASE("sqlite store: events cannot be updated or deleted") {
@@ -516,9 +644,8 @@ void RewriteAsBeforeMethods(const std::string& path, const std::string& code) {
         EventHash(CanonicalEvent(code, record.index, record.event), previous_hash);
     sql +=
         "UPDATE events SET actor_auth_method = NULL, actor_identity_provider = NULL, "
-        "previous_hash = '" +
-        previous_hash + "', hash = '" + hash +
-        "' WHERE sequence = " + std::to_string(record.sequence) + ";";
+        "hash = '" +
+        hash + "' WHERE sequence = " + std::to_string(record.sequence) + ";";
     previous_hash = hash;
   }
   sql +=
