@@ -17,6 +17,7 @@
 #include "engine/crypto/key_file.h"
 #include "engine/crypto/openssl_ptr.h"
 #include "engine/crypto/sha256.h"
+#include "engine/crypto/signed_data_certificates.h"
 #include "engine/domain/rfc3339.h"
 #include "engine/domain/status_macros.h"
 
@@ -360,7 +361,8 @@ Result<VerifiedSignature> CertificateFacts(X509* signer) {
   return verified;
 }
 
-Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view cms_der,
+Result<VerifiedSignature> Verify(const TrustStore::Impl& trust,
+                                 ossl::CertificateCache& certificates, std::string_view cms_der,
                                  std::string_view content) {
   // 1. Structure: one DER SignedData, nothing after it, detached id-data
   //    content, one signer whose certificate is included.
@@ -368,13 +370,19 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust, std::string_view
   if (cms_der.size() > static_cast<std::size_t>(LONG_MAX)) {
     return Rejected(ErrorReason::kMalformedSignature, "the signature is too large");
   }
-  const auto* const begin = reinterpret_cast<const unsigned char*>(cms_der.data());
-  const unsigned char* next = begin;
-  ossl::CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &next, static_cast<long>(cms_der.size())));
-  if (!cms) return Rejected(ErrorReason::kMalformedSignature, "not a DER-encoded CMS ContentInfo");
-  if (next != begin + cms_der.size()) {
-    return Rejected(ErrorReason::kMalformedSignature,
-                    "bytes follow the DER-encoded CMS ContentInfo");
+  ossl::CmsPtr cms = ossl::ParseWithCachedCertificates(cms_der, certificates);
+  if (!cms) {
+    ERR_clear_error();
+    const auto* const begin = reinterpret_cast<const unsigned char*>(cms_der.data());
+    const unsigned char* next = begin;
+    cms.reset(d2i_CMS_ContentInfo(nullptr, &next, static_cast<long>(cms_der.size())));
+    if (!cms) {
+      return Rejected(ErrorReason::kMalformedSignature, "not a DER-encoded CMS ContentInfo");
+    }
+    if (next != begin + cms_der.size()) {
+      return Rejected(ErrorReason::kMalformedSignature,
+                      "bytes follow the DER-encoded CMS ContentInfo");
+    }
   }
   if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed) {
     return Rejected(ErrorReason::kMalformedSignature, "the CMS content is not SignedData");
@@ -560,10 +568,13 @@ std::size_t TrustStore::crl_count() const {
 
 // ---- OpenSslSignatureVerifier ---------------------------------------------
 
+OpenSslSignatureVerifier::OpenSslSignatureVerifier(TrustStore trust)
+    : trust_(std::move(trust)), certificates_(std::make_shared<ossl::CertificateCache>(256)) {}
+
 Result<VerifiedSignature> OpenSslSignatureVerifier::VerifyDetached(std::string_view cms_der,
                                                                    std::string_view content) const {
   ERR_clear_error();  // the error queue is per thread
-  Result<VerifiedSignature> result = Verify(*trust_.impl_, cms_der, content);
+  Result<VerifiedSignature> result = Verify(*trust_.impl_, *certificates_, cms_der, content);
   ERR_clear_error();
   return result;
 }

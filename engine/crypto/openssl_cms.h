@@ -17,6 +17,10 @@
 
 namespace motcua {
 
+namespace ossl {
+class CertificateCache;  // signed_data_certificates.h
+}  // namespace ossl
+
 // The trust anchors signatures must chain to: self-signed root certificates.
 // Immutable once loaded; copies share one store, safe to use from any thread.
 // Certificates in the store that are not self-signed can serve as
@@ -63,15 +67,20 @@ class TrustStore {
 // The contract for any input: VerifyDetached returns a value for every byte
 // string (never throws, never aborts), and kInvalidArgument with one of the
 // reasons of SignatureVerifier for anything it does not accept.
+//
+// The certificates a CMS carries are parsed once per distinct certificate
+// and kept (up to 256; signed_data_certificates.h), not parsed again for
+// every signature.
 class OpenSslSignatureVerifier final : public SignatureVerifier {
  public:
-  explicit OpenSslSignatureVerifier(TrustStore trust) : trust_(std::move(trust)) {}
+  explicit OpenSslSignatureVerifier(TrustStore trust);
 
   Result<VerifiedSignature> VerifyDetached(std::string_view cms_der,
                                            std::string_view content) const override;
 
  private:
   TrustStore trust_;
+  std::shared_ptr<ossl::CertificateCache> certificates_;  // thread-safe
 };
 
 // A detached CMS SignedData over `content`, DER, SHA-256, signed by the first
