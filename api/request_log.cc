@@ -57,20 +57,20 @@ void RequestLogScope::Finish(HttpResponse& response) {
   if (logger_ == nullptr || !logger_->Enabled(level)) return;
   const std::chrono::duration<double, std::milli> elapsed =
       std::chrono::steady_clock::now() - start_;
-  nlohmann::ordered_json fields = {
-      {"request_id", request_id_},
-      {"method", MethodLabel(request_.method)},
-      {"route", facts_->route.empty() ? nlohmann::ordered_json(nullptr)
-                                      : nlohmann::ordered_json(facts_->route)},
-      {"status", response.status},
-      {"duration_ms", std::round(elapsed.count() * 1000.0) / 1000.0},
-      {"bytes_in", request_.body.size()},
-      {"bytes_out", response.body.size()},
-      {"remote", request_.remote_address},
-  };
+  LogFields fields;
+  fields.Text("request_id", request_id_).Text("method", MethodLabel(request_.method));
+  if (facts_->route.empty()) {
+    fields.Null("route");
+  } else {
+    fields.Text("route", facts_->route);
+  }
+  fields.Integer("status", response.status)
+      .Decimal("duration_ms", std::round(elapsed.count() * 1000.0) / 1000.0)
+      .Integer("bytes_in", static_cast<std::int64_t>(request_.body.size()))
+      .Integer("bytes_out", static_cast<std::int64_t>(response.body.size()))
+      .Text("remote", request_.remote_address);
   if (!facts_->user_id.empty()) {
-    fields["user_id"] = facts_->user_id;
-    fields["auth_method"] = facts_->auth_method;
+    fields.Text("user_id", facts_->user_id).Text("auth_method", facts_->auth_method);
   }
   logger_->Log(level, "http_request", fields);
 }

@@ -1,5 +1,6 @@
 #include "engine/domain/log.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
@@ -17,7 +18,57 @@ constexpr std::array<std::pair<LogLevel, std::string_view>, 4> kLevelNames = {{
     {LogLevel::kError, "error"},
 }};
 
+constexpr auto kReplaceInvalidUtf8 = nlohmann::ordered_json::error_handler_t::replace;
+
+// Appends `text` as a JSON string, escaped as nlohmann's dump escapes it:
+// text of printable ASCII without quotes or backslashes (request ids,
+// routes, user ids, addresses) as it is, anything else through the library.
+void AppendJsonText(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += text;
+    out += '"';
+    return;
+  }
+  out += nlohmann::ordered_json(std::string(text)).dump(-1, ' ', false, kReplaceInvalidUtf8);
+}
+
+bool IsHeadName(std::string_view name) {
+  return name == "time" || name == "level" || name == "event";
+}
+
 }  // namespace
+
+bool LogFields::Begin(std::string_view name) {
+  if (IsHeadName(name)) return false;
+  members_ += ',';
+  AppendJsonText(members_, name);
+  members_ += ':';
+  return true;
+}
+
+LogFields& LogFields::Text(std::string_view name, std::string_view value) {
+  if (Begin(name)) AppendJsonText(members_, value);
+  return *this;
+}
+
+LogFields& LogFields::Integer(std::string_view name, std::int64_t value) {
+  if (Begin(name)) members_ += std::to_string(value);
+  return *this;
+}
+
+LogFields& LogFields::Decimal(std::string_view name, double value) {
+  if (Begin(name)) members_ += nlohmann::ordered_json(value).dump();
+  return *this;
+}
+
+LogFields& LogFields::Null(std::string_view name) {
+  if (Begin(name)) members_ += "null";
+  return *this;
+}
 
 std::string_view LogLevelName(LogLevel level) {
   for (const auto& [known, name] : kLevelNames) {
@@ -78,6 +129,21 @@ void Logger::Log(LogLevel level, std::string_view event,
       line += '}';
     }
   }
+  sink_.WriteLine(line);
+}
+
+void Logger::Log(LogLevel level, std::string_view event, const LogFields& fields) const {
+  if (!Enabled(level)) return;
+  std::string line;
+  line.reserve(72 + event.size() + fields.members().size());
+  line += "{\"time\":";
+  AppendJsonText(line, FormatRfc3339DateTime(clock_.Now()));
+  line += ",\"level\":";
+  AppendJsonText(line, LogLevelName(level));
+  line += ",\"event\":";
+  AppendJsonText(line, event);
+  line += fields.members();
+  line += '}';
   sink_.WriteLine(line);
 }
 

@@ -25,6 +25,7 @@
 //   logger.Log(LogLevel::kWarning, "timers", {{"message", "sweep failed"}});
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -65,6 +66,31 @@ class StreamLogSink final : public LogSink {
   std::ostream& out_;
 };
 
+// The fields of one line, built straight into JSON text in the order they
+// are added, for lines written on every request (the request log): the
+// general Log below builds a JSON tree first. Values are written as Log
+// writes them (invalid UTF-8 replaced). A field named "time", "level" or
+// "event" is dropped, as by Log. Names are the caller's literals.
+//
+// Example:
+//   logger.Log(LogLevel::kInfo, "http_request",
+//              LogFields().Text("route", "/healthz").Integer("status", 200));
+class LogFields {
+ public:
+  LogFields& Text(std::string_view name, std::string_view value);
+  LogFields& Integer(std::string_view name, std::int64_t value);
+  LogFields& Decimal(std::string_view name, double value);
+  LogFields& Null(std::string_view name);
+
+  // The members written so far, each preceded by a comma.
+  const std::string& members() const { return members_; }
+
+ private:
+  // Writes `,"name":` and returns true, or returns false for a head name.
+  bool Begin(std::string_view name);
+  std::string members_;
+};
+
 class Logger {
  public:
   // `sink` and `clock` must outlive the logger.
@@ -78,6 +104,8 @@ class Logger {
   // "level" or "event" is dropped, so it cannot contradict the line's own.
   void Log(LogLevel level, std::string_view event,
            const nlohmann::ordered_json& fields = nlohmann::ordered_json::object()) const;
+  // The same line, with fields built as LogFields.
+  void Log(LogLevel level, std::string_view event, const LogFields& fields) const;
 
   // A function writing each free-text line it is given as one event
   // {"message": line} at `level`: for components that report plain lines

@@ -88,6 +88,42 @@ TEST_CASE("log: the fields follow time, level and event in their own order") {
         R"({"time":"2026-12-04T13:20:00Z","level":"warning","event":"bare"})");
 }
 
+TEST_CASE("log: fields built as LogFields write the line the JSON fields write") {
+  MemoryLogSink sink;
+  FakeClock clock = ClockAt2026();
+  Logger logger(sink, clock, LogLevel::kInfo);
+  const std::string awkward = "x\"}\n{\"level\":\"error\"}\\ \x01 Nguy\xe1\xbb\x85n \xff\xfe end";
+  const std::string event = "ev\"ent";
+  logger.Log(LogLevel::kInfo, event,
+             nlohmann::ordered_json{{"plain", "req-1.a_b:c"},
+                                    {"awkward", awkward},
+                                    {"empty", ""},
+                                    {"none", nullptr},
+                                    {"count", -42},
+                                    {"big", 9007199254740993},
+                                    {"ms", 0.125},
+                                    {"whole", 12.0}});
+  logger.Log(LogLevel::kInfo, event,
+             LogFields()
+                 .Text("plain", "req-1.a_b:c")
+                 .Text("awkward", awkward)
+                 .Text("time", "forged")
+                 .Text("empty", "")
+                 .Null("none")
+                 .Null("level")
+                 .Integer("count", -42)
+                 .Integer("big", 9007199254740993)
+                 .Decimal("ms", 0.125)
+                 .Decimal("whole", 12.0)
+                 .Integer("event", 1));
+  logger.Log(LogLevel::kDebug, event, LogFields().Text("dropped", "below the threshold"));
+  REQUIRE(sink.Lines().size() == 2);
+  CHECK(sink.Lines()[1] == sink.Lines()[0]);
+  CHECK(sink.Lines()[1].find('\n') == std::string::npos);
+  CHECK(sink.Records()[1]["awkward"].get<std::string>().find("\xef\xbf\xbd") != std::string::npos);
+  CHECK(sink.Records()[1]["time"] == "2026-12-04T13:20:00Z");
+}
+
 TEST_CASE("log: level names round-trip and unknown names are refused") {
   for (LogLevel level : {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarning, LogLevel::kError}) {
     CHECK(ParseLogLevel(LogLevelName(level)) == level);
