@@ -2,9 +2,9 @@
 // a listener (Impl::Accept), one session per connection with read/write
 // handlers, explicit limits, one Fail(), and graceful shutdown.
 //
-// Each session runs on its own strand; its timer, socket and handler calls
-// never run concurrently. Timeouts use a per-session steady_timer that
-// cancels (not closes) the socket, so a 408 can still be written after a read
+// Each session runs on its own strand (with one I/O thread, on that thread);
+// its timer, socket and handler calls never run concurrently. Timeouts use a per-session
+// steady_timer that cancels (not closes) the socket, so a 408 can still be written after a read
 // timed out.
 #include "api/http_server.h"
 
@@ -44,6 +44,23 @@ namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
+
+// A session's executor, named as its concrete type: tcp::socket's default is
+// the type-erased any_io_executor, which copies and reference-counts the
+// strand on every operation (a tenth of the server's CPU for GET /healthz
+// under wrk). With several I/O threads each session has a strand; with one
+// (the default up to 7 cores), that thread is the only one running the I/O
+// context, which already keeps a session's handlers from running at once, and
+// a strand would only add its lock and reference counts.
+using StrandExecutor = asio::strand<asio::io_context::executor_type>;
+using LoopExecutor = asio::io_context::executor_type;
+template <class Executor>
+using SocketOn = typename tcp::socket::rebind_executor<Executor>::other;
+
+template <class Stream>
+struct IsTlsStream : std::false_type {};
+template <class Next>
+struct IsTlsStream<ssl::stream<Next>> : std::true_type {};
 
 // How long a closing connection keeps reading (and discarding) what the peer
 // still sends, so the kernel does not reset the connection before the peer
@@ -93,7 +110,8 @@ struct ServerState {
         handler_pool(static_cast<std::size_t>(std::max(1, options.handler_threads))) {}
 
   void Accept();
-  void OnAccept(error_code ec, tcp::socket socket);
+  template <class Socket>
+  void OnAccept(error_code ec, Socket socket);
   void Fail(error_code ec, std::string_view what) const;
   void SessionStarted(const std::shared_ptr<SessionBase>& session);
   // Counts a new connection from `address` against the caps: true if it is
@@ -136,11 +154,11 @@ struct ServerState {
   std::mutex join_mutex;
 };
 
-// One connection. `Stream` is tcp::socket or ssl::stream<tcp::socket>.
+// One connection. `Stream` is a SocketOn<Executor> or an ssl::stream of one.
 template <class Stream>
 class Session : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  static constexpr bool kIsTls = !std::is_same_v<Stream, tcp::socket>;
+  static constexpr bool kIsTls = IsTlsStream<Stream>::value;
 
   // `admitted`: the connection was counted by ServerState::Admit; otherwise
   // the session only answers 503 and closes.
@@ -173,7 +191,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   enum class State { kNew, kHandshake, kIdle, kReading, kHandling, kWriting, kClosing, kClosed };
   using TimePoint = std::chrono::steady_clock::time_point;
 
-  tcp::socket& Socket() { return beast::get_lowest_layer(stream_); }
+  auto& Socket() { return beast::get_lowest_layer(stream_); }
 
   void Begin() {
     if (server_.stopping) return Close();
@@ -520,7 +538,10 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   const std::string remote_address_;
   const bool admitted_;
   Stream stream_;
-  asio::steady_timer timer_;
+  asio::basic_waitable_timer<std::chrono::steady_clock,
+                             asio::wait_traits<std::chrono::steady_clock>,
+                             typename Stream::executor_type>
+      timer_;
   TimePoint deadline_ = TimePoint::max();  // of the current operation; max: none
   bool timer_waiting_ = false;             // a wait on timer_ is pending
   std::uint64_t timer_generation_ = 0;     // of the latest wait; older ones are stale
@@ -553,12 +574,20 @@ void ServerState::Fail(error_code ec, std::string_view what) const {
 }
 
 void ServerState::Accept() {
-  acceptor->async_accept(asio::make_strand(ioc), [this](error_code ec, tcp::socket socket) {
-    OnAccept(ec, std::move(socket));
-  });
+  if (options.threads <= 1) {
+    acceptor->async_accept(
+        ioc.get_executor(),
+        [this](error_code ec, SocketOn<LoopExecutor> socket) { OnAccept(ec, std::move(socket)); });
+  } else {
+    acceptor->async_accept(asio::make_strand(ioc),
+                           [this](error_code ec, SocketOn<StrandExecutor> socket) {
+                             OnAccept(ec, std::move(socket));
+                           });
+  }
 }
 
-void ServerState::OnAccept(error_code ec, tcp::socket socket) {
+template <class Socket>
+void ServerState::OnAccept(error_code ec, Socket socket) {
   if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
   if (ec) {
     Fail(ec, "accept");
@@ -580,13 +609,13 @@ void ServerState::OnAccept(error_code ec, tcp::socket socket) {
       error_code ignored;
       socket.close(ignored);
     } else if (tls_context) {
-      auto session = std::make_shared<Session<ssl::stream<tcp::socket>>>(
+      auto session = std::make_shared<Session<ssl::stream<Socket>>>(
           *this, std::move(remote_address), admitted, std::move(socket), *tls_context);
       SessionStarted(session);
       session->Run();
     } else {
-      auto session = std::make_shared<Session<tcp::socket>>(*this, std::move(remote_address),
-                                                            admitted, std::move(socket));
+      auto session = std::make_shared<Session<Socket>>(*this, std::move(remote_address), admitted,
+                                                       std::move(socket));
       SessionStarted(session);
       session->Run();
     }
