@@ -76,6 +76,22 @@ void CreateWithHistory(DossierStore& store, const std::string& code, int moves) 
   }
 }
 
+// The path of database `name` in `dir`, holding `code` after `moves`
+// transitions; its store is closed again.
+std::string DatabaseWithHistory(const TempDirectory& dir, const std::string& name,
+                                const std::string& code, int moves) {
+  const std::string path = dir.File(name);
+  auto store = OpenStore(path);
+  CreateWithHistory(*store, code, moves);
+  return path;
+}
+
+// Puts back the trigger that keeps events append-only, which a test that
+// rewrites events as an older motcua wrote them drops first.
+constexpr const char* kRestoreEventsNoUpdate =
+    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN "
+    "SELECT RAISE(ABORT, 'events are append-only'); END;";
+
 TEST_CASE("sqlite store: opening applies and records the embedded migrations") {
   TempDirectory dir;
   FakeClock clock(SampleTime(42));
@@ -337,22 +353,17 @@ TEST_CASE("sqlite store: migration 0021 keeps every queue entry, in two B-trees 
 TEST_CASE(
     "sqlite store: migration 0022 drops the stored previous hash, and the chain still links") {
   TempDirectory dir;
-  const std::string path = dir.File("p.db");
-  {
-    auto store = OpenStore(path);
-    CreateWithHistory(*store, "P-1", 3);
-  }
+  const std::string path = DatabaseWithHistory(dir, "p.db", "P-1", 3);
   {
     // The events as they were before 0022, each with a copy of the hash
     // before it.
     RawDatabase raw(path);
     REQUIRE(raw.Exec(kUndoEventsWithoutPreviousHash) == "");
-    REQUIRE(raw.Exec("DROP TRIGGER events_no_update;"
-                     "UPDATE events SET previous_hash = coalesce((SELECT b.hash FROM events AS b"
-                     " WHERE b.dossier_code = events.dossier_code AND b.idx = events.idx - 1),"
-                     " '');"
-                     "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN"
-                     " SELECT RAISE(ABORT, 'events are append-only'); END;") == "");
+    REQUIRE(raw.Exec(std::string("DROP TRIGGER events_no_update;"
+                                 "UPDATE events SET previous_hash = coalesce((SELECT b.hash"
+                                 " FROM events AS b WHERE b.dossier_code = events.dossier_code"
+                                 " AND b.idx = events.idx - 1), '');") +
+                     kRestoreEventsNoUpdate) == "");
     REQUIRE(raw.Query("SELECT COUNT(*) FROM events WHERE previous_hash <> ''") == "3");
   }
   auto store = OpenStore(path);
@@ -648,20 +659,14 @@ void RewriteAsBeforeMethods(const std::string& path, const std::string& code) {
         hash + "' WHERE sequence = " + std::to_string(record.sequence) + ";";
     previous_hash = hash;
   }
-  sql +=
-      "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN "
-      "SELECT RAISE(ABORT, 'events are append-only'); END;";
+  sql += kRestoreEventsNoUpdate;
   REQUIRE(raw.Exec(sql) == "");
 }
 
 TEST_CASE(
     "sqlite store: events stored before they recorded a method verify, and later ones chain") {
   TempDirectory dir;
-  const std::string path = dir.File("old.db");
-  {
-    auto store = OpenStore(path);
-    CreateWithHistory(*store, "OLD-1", 2);
-  }
+  const std::string path = DatabaseWithHistory(dir, "old.db", "OLD-1", 2);
   RewriteAsBeforeMethods(path, "OLD-1");
   Result<AuditVerification> old = VerifyAuditChain(path);
   REQUIRE(old.ok());
