@@ -3,9 +3,9 @@
 // handlers, explicit limits, one Fail(), and graceful shutdown.
 //
 // Each session runs on its own strand (with one I/O thread, on that thread);
-// its timer, socket and handler calls never run concurrently. Timeouts use a per-session
-// steady_timer that cancels (not closes) the socket, so a 408 can still be written after a read
-// timed out.
+// its timer, socket and handler calls never run concurrently. Timeouts use a
+// per-session steady_timer that cancels (not closes) the socket, so a 408 can
+// still be written after a read timed out.
 #include "api/http_server.h"
 
 #include <algorithm>
