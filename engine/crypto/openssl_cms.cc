@@ -128,6 +128,9 @@ Result<TrustStore::Impl> BuildStore(STACK_OF(X509) * certs, STACK_OF(X509_CRL) *
   impl.store.reset(X509_STORE_new());
   if (!impl.store) return Internal("out of memory");
   for (int i = 0; i < sk_X509_num(certs); ++i) {
+    // Cached extensions filled now, before threads share the store: OpenSSL
+    // fills them lazily, writing into the certificate.
+    X509_check_purpose(sk_X509_value(certs, i), -1, 0);
     if (X509_STORE_add_cert(impl.store.get(), sk_X509_value(certs, i)) != 1) {
       return Internal("cannot add a certificate to the trust store");
     }

@@ -69,8 +69,8 @@ class TrustStore {
 // reasons of SignatureVerifier for anything it does not accept.
 //
 // The certificates a CMS carries are parsed once per distinct certificate
-// and kept (up to 256; signed_data_certificates.h), not parsed again for
-// every signature.
+// and thread and kept (up to 256; signed_data_certificates.h), not parsed
+// again for every signature.
 class OpenSslSignatureVerifier final : public SignatureVerifier {
  public:
   explicit OpenSslSignatureVerifier(TrustStore trust);

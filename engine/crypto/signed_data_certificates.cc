@@ -2,9 +2,12 @@
 
 #include <openssl/asn1.h>
 #include <openssl/objects.h>
+#include <openssl/x509v3.h>
 
 #include <climits>
 #include <cstring>
+#include <functional>
+#include <thread>
 #include <utility>
 
 namespace motcua::ossl {
@@ -140,10 +143,20 @@ std::optional<SplitSignedData> SplitCertificates(std::string_view der) {
   return split;
 }
 
+// The key of `der` for the calling thread: its id, then the bytes.
+std::string CertificateCache::KeyOf(std::string_view der) {
+  const std::size_t thread = std::hash<std::thread::id>()(std::this_thread::get_id());
+  std::string key(sizeof thread, '\0');
+  std::memcpy(key.data(), &thread, sizeof thread);
+  key.append(der);
+  return key;
+}
+
 X509Ptr CertificateCache::Get(std::string_view der) {
+  const std::string key = KeyOf(der);
   {
     std::lock_guard lock(mutex_);
-    if (auto found = parsed_.find(std::string(der)); found != parsed_.end()) {
+    if (auto found = parsed_.find(key); found != parsed_.end()) {
       X509_up_ref(found->second.get());
       return X509Ptr(found->second.get());
     }
@@ -154,11 +167,14 @@ X509Ptr CertificateCache::Get(std::string_view der) {
   if (!certificate || at != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
     return nullptr;
   }
+  // OpenSSL fills a certificate's cached extensions (key identifiers,
+  // purposes) the first time a verification asks, writing into the object.
+  X509_check_purpose(certificate.get(), -1, 0);
   X509_up_ref(certificate.get());
   X509Ptr kept(certificate.get());
   std::lock_guard lock(mutex_);
   if (parsed_.size() >= max_entries_) parsed_.clear();
-  parsed_.insert_or_assign(std::string(der), std::move(kept));
+  parsed_.insert_or_assign(key, std::move(kept));
   return certificate;
 }
 

@@ -43,9 +43,12 @@ std::optional<SplitSignedData> SplitCertificates(std::string_view der);
 
 // Certificates parsed from DER, by their exact bytes, so that a certificate
 // seen before is not parsed again. Holds at most `max_entries`; when full, it
-// is emptied (certificates then parse again). Thread-safe; the certificates
-// handed out are shared, and OpenSSL's X509 objects may be read from several
-// threads.
+// is emptied (certificates then parse again). Thread-safe, and each thread
+// gets certificates of its own: OpenSSL 3.0 still writes into a certificate
+// while verifying with it (ThreadSanitizer found races between verifications
+// sharing one, even with its extensions cached first), so a certificate
+// object is never used by two threads. A thread parses each certificate
+// once.
 class CertificateCache {
  public:
   explicit CertificateCache(std::size_t max_entries) : max_entries_(max_entries) {}
@@ -57,6 +60,8 @@ class CertificateCache {
   std::size_t size() const;
 
  private:
+  static std::string KeyOf(std::string_view der);
+
   const std::size_t max_entries_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, X509Ptr> parsed_;
