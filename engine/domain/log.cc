@@ -61,7 +61,11 @@ LogFields& LogFields::Integer(std::string_view name, std::int64_t value) {
 }
 
 LogFields& LogFields::Decimal(std::string_view name, double value) {
-  if (Begin(name)) members_ += nlohmann::ordered_json(value).dump();
+  return Json(name, value);
+}
+
+LogFields& LogFields::Json(std::string_view name, const nlohmann::ordered_json& value) {
+  if (Begin(name)) members_ += value.dump(-1, ' ', false, kReplaceInvalidUtf8);
   return *this;
 }
 
@@ -98,38 +102,13 @@ void StreamLogSink::WriteLine(std::string_view line) {
 void Logger::Log(LogLevel level, std::string_view event,
                  const nlohmann::ordered_json& fields) const {
   if (!Enabled(level)) return;
-  nlohmann::ordered_json head;
-  head["time"] = FormatRfc3339DateTime(clock_.Now());
-  head["level"] = LogLevelName(level);
-  head["event"] = event;
-  constexpr auto kReplace = nlohmann::ordered_json::error_handler_t::replace;
-  std::string line = head.dump(-1, ' ', false, kReplace);
+  LogFields members;
   if (!fields.is_object()) {
-    line.pop_back();  // '}'
-    line += ",\"value\":";
-    line += fields.dump(-1, ' ', false, kReplace);
-    line += '}';
-  } else if (!fields.empty()) {
-    // The fields follow the head in their order, without copying them; a
-    // field named like a head member is left out.
-    const bool clashes =
-        fields.contains("time") || fields.contains("level") || fields.contains("event");
-    line.pop_back();
-    if (!clashes) {
-      line += ',';
-      line += std::string_view(fields.dump(-1, ' ', false, kReplace)).substr(1);
-    } else {
-      for (const auto& [name, value] : fields.items()) {
-        if (name == "time" || name == "level" || name == "event") continue;
-        line += ',';
-        line += nlohmann::ordered_json(name).dump(-1, ' ', false, kReplace);
-        line += ':';
-        line += value.dump(-1, ' ', false, kReplace);
-      }
-      line += '}';
-    }
+    members.Json("value", fields);
+  } else {
+    for (const auto& [name, value] : fields.items()) members.Json(name, value);
   }
-  sink_.WriteLine(line);
+  Log(level, event, members);
 }
 
 void Logger::Log(LogLevel level, std::string_view event, const LogFields& fields) const {

@@ -81,6 +81,8 @@ class LogFields {
   LogFields& Integer(std::string_view name, std::int64_t value);
   LogFields& Decimal(std::string_view name, double value);
   LogFields& Null(std::string_view name);
+  // Any JSON value, as nlohmann dumps it (what the JSON overload of Log uses).
+  LogFields& Json(std::string_view name, const nlohmann::ordered_json& value);
 
   // The members written so far, each preceded by a comma.
   const std::string& members() const { return members_; }
@@ -104,7 +106,8 @@ class Logger {
   // "level" or "event" is dropped, so it cannot contradict the line's own.
   void Log(LogLevel level, std::string_view event,
            const nlohmann::ordered_json& fields = nlohmann::ordered_json::object()) const;
-  // The same line, with fields built as LogFields.
+  // The same line, with fields built as LogFields; the overload above writes
+  // through it.
   void Log(LogLevel level, std::string_view event, const LogFields& fields) const;
 
   // A function writing each free-text line it is given as one event
