@@ -153,8 +153,9 @@ std::string CertificateCache::KeyOf(std::string_view der) {
 }
 
 X509Ptr CertificateCache::Get(std::string_view der) {
-  const std::string key = KeyOf(der);
-  {
+  const bool keep = der.size() <= kMaxKeptBytes;
+  const std::string key = keep ? KeyOf(der) : std::string();
+  if (keep) {
     std::lock_guard lock(mutex_);
     if (auto found = parsed_.find(key); found != parsed_.end()) {
       X509_up_ref(found->second.get());
@@ -170,6 +171,7 @@ X509Ptr CertificateCache::Get(std::string_view der) {
   // OpenSSL fills a certificate's cached extensions (key identifiers,
   // purposes) the first time a verification asks, writing into the object.
   X509_check_purpose(certificate.get(), -1, 0);
+  if (!keep) return certificate;
   X509_up_ref(certificate.get());
   X509Ptr kept(certificate.get());
   std::lock_guard lock(mutex_);

@@ -59,6 +59,11 @@ class CertificateCache {
 
   std::size_t size() const;
 
+  // Certificates larger than this are parsed every time, not kept, so that
+  // a client sending huge certificates cannot make the cache hold
+  // max_entries of them (real ones are 1-2 KiB).
+  static constexpr std::size_t kMaxKeptBytes = 16 * 1024;
+
  private:
   static std::string KeyOf(std::string_view der);
 

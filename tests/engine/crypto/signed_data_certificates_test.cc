@@ -4,12 +4,16 @@
 #include <openssl/pem.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 
 #include "engine/crypto/openssl_cms.h"
 #include "engine/crypto/pki_demo.h"
+#include "tests/engine/sqlite/temp_directory.h"
 
 namespace motcua {
 namespace {
@@ -92,6 +96,34 @@ TEST_CASE("signed data: a cached parse carries the same certificates, each parse
   ossl::CertificateCache small(1);
   CHECK(ossl::ParseWithCachedCertificates(s.der, small) != nullptr);
   CHECK(small.size() == 1);
+}
+
+TEST_CASE("signed data: a huge certificate is parsed but not kept") {
+  TempDirectory dir;
+  const std::string der_path = dir.File("big.der");
+  // A self-signed certificate with a 20,000-byte comment extension.
+  const std::string command =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout '" +
+      dir.File("big.key") + "' -subj /CN=big -addext \"nsComment=" + std::string(20000, 'a') +
+      "\" -outform DER -out '" + der_path + "' >/dev/null 2>&1";
+  REQUIRE(std::system(command.c_str()) == 0);
+  std::ifstream in(der_path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  const std::string big = bytes.str();
+  REQUIRE(big.size() > ossl::CertificateCache::kMaxKeptBytes);
+
+  ossl::CertificateCache cache(8);
+  ossl::X509Ptr first = cache.Get(big);
+  REQUIRE(first != nullptr);
+  CHECK(cache.size() == 0);
+  ossl::X509Ptr second = cache.Get(big);
+  REQUIRE(second != nullptr);
+  CHECK(second.get() != first.get());  // parsed again
+  // A certificate of normal size is kept.
+  Signed s;
+  CHECK(cache.Get(DerOf(s.pki.leader.certificate_pem)) != nullptr);
+  CHECK(cache.size() == 1);
 }
 
 TEST_CASE("signed data: what is not one plain DER SignedData with certificates does not split") {
