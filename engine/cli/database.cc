@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <atomic>
+#include <string>
 #include <utility>
 
 #include "engine/domain/status_macros.h"
@@ -20,6 +21,18 @@ namespace {
 Error BadUri(const std::string& why) {
   return Error(ErrorCode::kInvalidArgument, "--db: " + why, ErrorReason::kNone,
                {FieldError{"/db", why}});
+}
+
+// What DatabaseOptions::migration_log says of each migration step.
+MigrationProgress MigrationLog(std::function<void(std::string_view)> log) {
+  if (!log) return {};
+  return [log = std::move(log)](const MigrationStep& step) {
+    if (step.from_version != 0) return log(DescribeMigrationStep(step));
+    if (step.took && step.number == step.count) {
+      log("created the database schema at version " + std::to_string(step.migration.version) +
+          " (" + std::to_string(step.count) + " migrations)");
+    }
+  };
 }
 
 }  // namespace
@@ -88,6 +101,7 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
     store_options.connections = options.connections;
     store_options.clock = options.clock;
     store_options.observer = options.observer;
+    store_options.migration_progress = MigrationLog(options.migration_log);
     ASSIGN_OR_RETURN(std::unique_ptr<PostgresStore> store, PostgresStore::Open(store_options));
     ASSIGN_OR_RETURN(std::unique_ptr<PostgresIdentityStore> identities,
                      PostgresIdentityStore::Open(options.db, options.clock));
@@ -118,6 +132,7 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
   store_options.path = options.db;
   store_options.clock = options.clock;
   store_options.observer = options.observer;
+  store_options.migration_progress = MigrationLog(options.migration_log);
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteStore> store, SqliteStore::Open(store_options));
   ASSIGN_OR_RETURN(std::unique_ptr<SqliteIdentityStore> identities,
                    SqliteIdentityStore::Open(options.db, options.clock));

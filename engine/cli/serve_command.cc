@@ -498,6 +498,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   database_options.clock = &clock;
   database_options.observer = &store_metrics;
   database_options.log = logger.MessageWriter(LogLevel::kInfo, "background");
+  database_options.migration_log = logger.MessageWriter(LogLevel::kInfo, "migration");
   Result<std::unique_ptr<Database>> database = Database::Open(database_options);
   if (!database.ok()) return Fail(io, db_label + ": " + database.error().message());
   DossierStore& store = (*database)->dossiers();

@@ -1,5 +1,6 @@
 #include "engine/postgres/pg_migrations.h"
 
+#include <chrono>
 #include <string>
 
 #include "engine/domain/status_macros.h"
@@ -35,13 +36,23 @@ Status ApplyOne(PgConnection& connection, const Migration& migration, Instant no
 }
 
 Result<std::int64_t> ApplyLocked(PgConnection& connection, const std::vector<Migration>& migrations,
-                                 Instant now) {
+                                 Instant now, const MigrationProgress& progress) {
   ASSIGN_OR_RETURN(std::int64_t current, CurrentVersion(connection));
   RETURN_IF_ERROR(CheckSchemaNotNewer(current, migrations));
-  for (const Migration& migration : migrations) {
-    if (migration.version <= current) continue;
+  const std::vector<const Migration*> pending = PendingMigrations(current, migrations);
+  const int count = static_cast<int>(pending.size());
+  const std::int64_t from_version = current;
+  for (int number = 1; number <= count; ++number) {
+    const Migration& migration = *pending[static_cast<std::size_t>(number - 1)];
+    if (progress) progress(MigrationStep{migration, number, count, from_version, std::nullopt});
+    const auto started = std::chrono::steady_clock::now();
     RETURN_IF_ERROR(ApplyOne(connection, migration, now));
     current = migration.version;
+    if (progress) {
+      progress(MigrationStep{migration, number, count, from_version,
+                             std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - started)});
+    }
   }
   return current;
 }
@@ -49,10 +60,10 @@ Result<std::int64_t> ApplyLocked(PgConnection& connection, const std::vector<Mig
 }  // namespace
 
 Result<std::int64_t> ApplyPostgresMigrations(PgConnection& connection,
-                                             const std::vector<Migration>& migrations,
-                                             Instant now) {
+                                             const std::vector<Migration>& migrations, Instant now,
+                                             const MigrationProgress& progress) {
   RETURN_IF_ERROR(connection.Run("SELECT pg_advisory_lock($1)", PgParams().Int(kMigrationLockKey)));
-  Result<std::int64_t> applied = ApplyLocked(connection, migrations, now);
+  Result<std::int64_t> applied = ApplyLocked(connection, migrations, now, progress);
   Status unlocked =
       connection.Run("SELECT pg_advisory_unlock($1)", PgParams().Int(kMigrationLockKey));
   RETURN_IF_ERROR(applied);
@@ -61,16 +72,18 @@ Result<std::int64_t> ApplyPostgresMigrations(PgConnection& connection,
 }
 
 Result<std::unique_ptr<PgPool>> OpenMigratedPool(const std::string& conninfo,
-                                                 std::size_t connections, const Clock* clock) {
+                                                 std::size_t connections, const Clock* clock,
+                                                 const MigrationProgress& progress) {
   PgPoolOptions options;
   options.conninfo = conninfo;
   options.connections = connections;
   ASSIGN_OR_RETURN(std::unique_ptr<PgPool> pool, PgPool::Open(options));
   static const SystemClock system_clock;
   const Instant now = (clock != nullptr ? clock : &system_clock)->Now();
-  RETURN_IF_ERROR(pool->WithConnection([now](PgConnection& connection) -> Status {
-    ASSIGN_OR_RETURN(std::int64_t version,
-                     ApplyPostgresMigrations(connection, EmbeddedPostgresMigrations(), now));
+  RETURN_IF_ERROR(pool->WithConnection([now, &progress](PgConnection& connection) -> Status {
+    ASSIGN_OR_RETURN(
+        std::int64_t version,
+        ApplyPostgresMigrations(connection, EmbeddedPostgresMigrations(), now, progress));
     (void)version;
     return Status();
   }));

@@ -36,14 +36,18 @@ const std::vector<Migration>& EmbeddedPostgresMigrations();
 // recorded with `now`, and returns the version afterwards. A database whose
 // version is newer than the newest migration is refused with
 // kFailedPrecondition, reason kSchemaTooNew. `connection` must not be in a
-// transaction.
+// transaction. Tells `progress`, when set, before and after each migration
+// it applies.
 Result<std::int64_t> ApplyPostgresMigrations(PgConnection& connection,
-                                             const std::vector<Migration>& migrations, Instant now);
+                                             const std::vector<Migration>& migrations, Instant now,
+                                             const MigrationProgress& progress = {});
 
 // Opens a pool of `connections` to `conninfo` and applies the embedded
 // migrations on one of them: what each PostgreSQL store does at Open.
-// `clock` stamps the migration records (null: the system time).
+// `clock` stamps the migration records (null: the system time); `progress`
+// is told as ApplyPostgresMigrations tells it.
 Result<std::unique_ptr<PgPool>> OpenMigratedPool(const std::string& conninfo,
-                                                 std::size_t connections, const Clock* clock);
+                                                 std::size_t connections, const Clock* clock,
+                                                 const MigrationProgress& progress = {});
 
 }  // namespace motcua

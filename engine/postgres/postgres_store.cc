@@ -46,8 +46,8 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresStoreOp
   auto impl = std::make_unique<Impl>();
   impl->clock = options.clock != nullptr ? options.clock : &impl->system_clock;
   impl->observer = options.observer;
-  ASSIGN_OR_RETURN(impl->pool,
-                   OpenMigratedPool(options.conninfo, options.connections, impl->clock));
+  ASSIGN_OR_RETURN(impl->pool, OpenMigratedPool(options.conninfo, options.connections, impl->clock,
+                                                options.migration_progress));
   // A database that held report facts before 0020 gets its counts now,
   // before this node serves a report or writes a change.
   RETURN_IF_ERROR(impl->pool->Write(EnsureReportRollup));

@@ -39,6 +39,7 @@
 #include "engine/domain/idempotency.h"
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
+#include "engine/storage/migration.h"
 #include "engine/storage/store_observer.h"
 
 namespace motcua {
@@ -51,6 +52,8 @@ struct PostgresStoreOptions {
   std::size_t connections = 8;        // the pool's size (pg_pool.h)
   const Clock* clock = nullptr;       // for migration records; the system clock if null
   StoreObserver* observer = nullptr;  // optional; must outlive the store
+  // Told before and after each migration Open applies (migration.h); optional.
+  MigrationProgress migration_progress;
 };
 
 class PostgresStore final : public DossierStore, public IdempotencyStore, public FeedDeliveryStore {

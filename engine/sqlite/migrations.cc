@@ -27,7 +27,8 @@ Status ApplyOne(SqliteConnection& connection, const Migration& migration, Instan
 }  // namespace
 
 Result<std::int64_t> ApplyMigrations(SqliteConnection& connection,
-                                     const std::vector<Migration>& migrations, Instant now) {
+                                     const std::vector<Migration>& migrations, Instant now,
+                                     const MigrationProgress& progress) {
   // An exclusive write lock for the whole check-and-apply, so two processes
   // opening a fresh database do not both apply the same migration.
   RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
@@ -44,8 +45,13 @@ Result<std::int64_t> ApplyMigrations(SqliteConnection& connection,
   }
 
   RETURN_IF_ERROR(CheckSchemaNotNewer(current, migrations));
-  for (const Migration& migration : migrations) {
-    if (migration.version <= current) continue;
+  const std::vector<const Migration*> pending = PendingMigrations(current, migrations);
+  const int count = static_cast<int>(pending.size());
+  const std::int64_t from_version = current;
+  for (int number = 1; number <= count; ++number) {
+    const Migration& migration = *pending[static_cast<std::size_t>(number - 1)];
+    if (progress) progress(MigrationStep{migration, number, count, from_version, std::nullopt});
+    const auto started = std::chrono::steady_clock::now();
     RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
     // Another process may have applied it since we looked.
     Result<std::string> again =
@@ -67,6 +73,11 @@ Result<std::int64_t> ApplyMigrations(SqliteConnection& connection,
       return committed.error();
     }
     current = migration.version;
+    if (progress) {
+      progress(MigrationStep{migration, number, count, from_version,
+                             std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - started)});
+    }
   }
   return current;
 }

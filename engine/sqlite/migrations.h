@@ -27,9 +27,11 @@ const std::vector<Migration>& EmbeddedMigrations();
 // in order, recording each with `now`. A database whose newest applied version
 // is newer than the newest of `migrations` is refused with
 // kFailedPrecondition: "database schema version N is newer than this motcua
-// (M); upgrade motcua". Returns the database's version afterwards.
+// (M); upgrade motcua". Returns the database's version afterwards. Tells
+// `progress`, when set, before and after each migration it applies.
 Result<std::int64_t> ApplyMigrations(SqliteConnection& connection,
-                                     const std::vector<Migration>& migrations, Instant now);
+                                     const std::vector<Migration>& migrations, Instant now,
+                                     const MigrationProgress& progress = {});
 
 // A read-write connection to `path` (created if absent) in WAL mode with
 // synchronous=FULL, foreign keys on and a 5 s busy timeout, brought up to

@@ -80,7 +80,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
   Impl* raw = impl.get();
   SqliteWriterHooks hooks;
   hooks.set_up = [raw](SqliteConnection& writer) -> Status {
-    RETURN_IF_ERROR(ApplyMigrations(writer, EmbeddedMigrations(), raw->clock->Now()));
+    RETURN_IF_ERROR(ApplyMigrations(writer, EmbeddedMigrations(), raw->clock->Now(),
+                                    raw->options.migration_progress));
     return EnsureReportRollup(writer);
   };
   hooks.view_lost = [raw] {

@@ -39,6 +39,7 @@
 #include "engine/domain/status.h"
 #include "engine/domain/store.h"
 #include "engine/sqlite/sqlite_connection_pool.h"
+#include "engine/storage/migration.h"
 #include "engine/storage/store_observer.h"
 
 namespace motcua {
@@ -52,6 +53,8 @@ struct SqliteStoreOptions : SqliteConnectionOptions {
   std::size_t history_cache_events = 32 * 1024;
   const Clock* clock = nullptr;             // for migration records; the system clock if null
   StoreObserver* observer = nullptr;        // optional; must outlive the store
+  // Told before and after each migration Open applies (migration.h); optional.
+  MigrationProgress migration_progress;
 };
 
 class SqliteStore final : public DossierStore, public IdempotencyStore, public FeedDeliveryStore {

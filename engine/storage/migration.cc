@@ -1,6 +1,26 @@
 #include "engine/storage/migration.h"
 
+#include <string>
+
 namespace motcua {
+
+std::string DescribeMigrationStep(const MigrationStep& step) {
+  std::string version = std::to_string(step.migration.version);
+  if (version.size() < 4) version.insert(0, 4 - version.size(), '0');
+  std::string line = "migration " + version + "_" + step.migration.name + " (" +
+                     std::to_string(step.number) + " of " + std::to_string(step.count) + "): ";
+  if (!step.took) return line + "applying";
+  return line + "applied in " + std::to_string(step.took->count()) + " ms";
+}
+
+std::vector<const Migration*> PendingMigrations(std::int64_t current,
+                                                const std::vector<Migration>& migrations) {
+  std::vector<const Migration*> pending;
+  for (const Migration& migration : migrations) {
+    if (migration.version > current) pending.push_back(&migration);
+  }
+  return pending;
+}
 
 Status CheckSchemaNotNewer(std::int64_t current, const std::vector<Migration>& migrations) {
   const std::int64_t newest = migrations.empty() ? 0 : migrations.back().version;

@@ -7,7 +7,10 @@
 // that a copy between stores can compare versions.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +23,31 @@ struct Migration {
   std::string name;  // "initial" for 0001_initial.sql
   std::string sql;
 };
+
+// Where a store is in the migrations it applies at open: told once before a
+// migration runs (`took` empty) and once after it committed (`took` set). A
+// migration that rewrites a large table can take minutes, and without this an
+// operator sees a start-up that hangs. `number` counts from 1 among the
+// `count` migrations this open applies, and `from_version` is the
+// database's version before them (0: a new database). A database already up
+// to date is told nothing. Called on the opening thread.
+struct MigrationStep {
+  const Migration& migration;
+  int number = 0;
+  int count = 0;
+  std::int64_t from_version = 0;
+  std::optional<std::chrono::milliseconds> took;
+};
+using MigrationProgress = std::function<void(const MigrationStep& step)>;
+
+// The line an operator reads for `step`, the same for every store:
+//   "migration 0022_events_without_previous_hash (1 of 2): applying"
+//   "migration 0022_events_without_previous_hash (1 of 2): applied in 1612 ms"
+std::string DescribeMigrationStep(const MigrationStep& step);
+
+// The migrations of `migrations` newer than `current`, in order.
+std::vector<const Migration*> PendingMigrations(std::int64_t current,
+                                                const std::vector<Migration>& migrations);
 
 // kFailedPrecondition (reason kSchemaTooNew: "database schema version N is
 // newer than this motcua (M); upgrade motcua") when a database at version

@@ -251,6 +251,7 @@ TEST_CASE("serve: --config with flags over it, and one JSON log line per request
 
   std::ifstream log(log_path);
   std::vector<nlohmann::json> requests;
+  std::vector<std::string> migrations;
   for (std::string text; std::getline(log, text);) {
     CAPTURE(text);
     for (const std::string& secret :
@@ -260,7 +261,11 @@ TEST_CASE("serve: --config with flags over it, and one JSON log line per request
     if (text.empty() || text.front() != '{') continue;  // start-up lines
     nlohmann::json record = nlohmann::json::parse(text);
     if (record["event"] == "http_request") requests.push_back(record);
+    if (record["event"] == "migration") migrations.push_back(record["message"]);
   }
+  // A new database: one line once its schema is made, not one per migration.
+  REQUIRE(migrations.size() == 1);
+  CHECK(migrations[0].rfind("created the database schema at version ", 0) == 0);
   REQUIRE(requests.size() == 2);
   CHECK(requests[0]["request_id"] == "e2e-trace-7");
   CHECK(requests[0]["route"] == "/v1/procedures");
@@ -271,6 +276,41 @@ TEST_CASE("serve: --config with flags over it, and one JSON log line per request
   CHECK(requests[1]["auth_method"] == "bearer_token");
   CHECK_FALSE(requests[1]["user_id"].get<std::string>().empty());
   CHECK(requests[1]["request_id"].get<std::string>().size() == 32);
+}
+
+TEST_CASE("serve: upgrading a database logs each migration before and after it runs") {
+  TempDirectory dir;
+  const std::string db = dir.File("motcua.db");
+  {
+    SqliteStoreOptions options;
+    options.path = db;
+    REQUIRE(SqliteStore::Open(options).ok());
+    // Back to before 0022, as a database of the previous release.
+    std::unique_ptr<SqliteConnection> raw =
+        SqliteConnection::Open(db, SQLITE_OPEN_READWRITE, 5000).value();
+    REQUIRE(raw->Exec("ALTER TABLE events ADD COLUMN previous_hash TEXT NOT NULL DEFAULT '';"
+                      "DELETE FROM schema_migrations WHERE version = 22;")
+                .ok());
+  }
+  const std::string log_path = dir.File("stderr.log");
+  ServeChild serve =
+      StartServe({"--db", db, "--listen", "127.0.0.1:0", "--workflows",
+                  std::string(MOTCUA_SOURCE_DIR) + "/workflows", "--admin-token-file",
+                  dir.File("admin-token"), "--log-level", "info", "--timer-interval", "0"},
+                 log_path);
+  REQUIRE(serve.port > 0);
+  CHECK(WEXITSTATUS(StopServe(serve)) == 0);
+  std::ifstream log(log_path);
+  std::vector<std::string> migrations;
+  for (std::string text; std::getline(log, text);) {
+    if (text.empty() || text.front() != '{') continue;
+    nlohmann::json record = nlohmann::json::parse(text);
+    if (record["event"] == "migration") migrations.push_back(record["message"]);
+  }
+  REQUIRE(migrations.size() == 2);
+  CHECK(migrations[0] == "migration 0022_events_without_previous_hash (1 of 1): applying");
+  CHECK(migrations[1].rfind("migration 0022_events_without_previous_hash (1 of 1): applied in ",
+                            0) == 0);
 }
 
 }  // namespace

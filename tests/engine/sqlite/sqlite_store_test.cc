@@ -228,6 +228,74 @@ const std::string kUndoBranchReportFacts = std::string(kUndoEventsWithoutPreviou
                                            "DELETE FROM schema_migrations WHERE version IN "
                                            "(19, 20, 21);";
 
+TEST_CASE("sqlite store: opening tells the progress of each migration it applies, and only those") {
+  struct Told {
+    std::int64_t version;
+    int number;
+    int count;
+    std::int64_t from_version;
+    bool done;
+  };
+  std::vector<Told> told;
+  auto open = [&](const std::string& path) {
+    SqliteStoreOptions options;
+    options.path = path;
+    options.synchronous = "normal";
+    options.migration_progress = [&told](const MigrationStep& step) {
+      told.push_back({step.migration.version, step.number, step.count, step.from_version,
+                      step.took.has_value()});
+    };
+    return SqliteStore::Open(options).value();
+  };
+  TempDirectory dir;
+  const std::string path = dir.File("p.db");
+  open(path).reset();
+  const std::vector<Migration>& all = EmbeddedMigrations();
+  REQUIRE(told.size() == 2 * all.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const int number = static_cast<int>(i) + 1;
+    for (std::size_t k = 0; k < 2; ++k) {
+      const Told& step = told[2 * i + k];
+      CHECK(step.version == all[i].version);
+      CHECK(step.number == number);
+      CHECK(step.count == static_cast<int>(all.size()));
+      CHECK(step.from_version == 0);
+      CHECK(step.done == (k == 1));
+    }
+  }
+  // An upgrade from before 0022 tells that one migration alone.
+  {
+    RawDatabase raw(path);
+    REQUIRE(raw.Exec(kUndoEventsWithoutPreviousHash) == "");
+  }
+  told.clear();
+  open(path).reset();
+  REQUIRE(told.size() == 2);
+  CHECK(told[0].version == 22);
+  CHECK(told[0].number == 1);
+  CHECK(told[0].count == 1);
+  CHECK(told[0].from_version == 21);
+  CHECK_FALSE(told[0].done);
+  CHECK(told[1].version == 22);
+  CHECK(told[1].done);
+  // Up to date: nothing to tell.
+  told.clear();
+  open(path).reset();
+  CHECK(told.empty());
+}
+
+TEST_CASE("migration: a step is described with its zero-padded file name and its place") {
+  const Migration migration{22, "events_without_previous_hash", ""};
+  CHECK(DescribeMigrationStep(MigrationStep{migration, 1, 2, 21, std::nullopt}) ==
+        "migration 0022_events_without_previous_hash (1 of 2): applying");
+  CHECK(
+      DescribeMigrationStep(MigrationStep{migration, 1, 2, 21, std::chrono::milliseconds(1612)}) ==
+      "migration 0022_events_without_previous_hash (1 of 2): applied in 1612 ms");
+  const Migration far{12345, "far", ""};
+  CHECK(DescribeMigrationStep(MigrationStep{far, 3, 3, 1, std::chrono::milliseconds(0)}) ==
+        "migration 12345_far (3 of 3): applied in 0 ms");
+}
+
 TEST_CASE("sqlite store: migration 0018 keeps every outbox row, and readers from 0 read them") {
   TempDirectory dir;
   {

@@ -78,6 +78,52 @@ TEST_CASE("postgres nodes: nodes starting together on a fresh database migrate i
   CHECK(versions->Int(versions->Rows() - 1, 0) == EmbeddedPostgresMigrations().back().version);
 }
 
+TEST_CASE(
+    "postgres nodes: opening tells the progress of each migration it applies, and only those") {
+  PostgresTestDatabase database;
+  REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
+  std::vector<std::string> told;
+  auto open = [&] {
+    PostgresStoreOptions options;
+    options.conninfo = database.uri();
+    options.connections = 1;
+    options.migration_progress = [&told](const MigrationStep& step) {
+      told.push_back(std::to_string(step.migration.version) + " " + std::to_string(step.number) +
+                     "/" + std::to_string(step.count) + " from " +
+                     std::to_string(step.from_version) + (step.took ? " done" : ""));
+    };
+    REQUIRE(PostgresStore::Open(options).ok());
+  };
+  open();
+  const std::vector<Migration>& all = EmbeddedPostgresMigrations();
+  REQUIRE(told.size() == 2 * all.size());
+  const std::string count = std::to_string(all.size());
+  CHECK(told.front() == std::to_string(all.front().version) + " 1/" + count + " from 0");
+  CHECK(told.back() ==
+        std::to_string(all.back().version) + " " + count + "/" + count + " from 0 done");
+  // As a database from before 0022 (its column back, empty): the
+  // migrations from 0022 on are told, and only those.
+  std::unique_ptr<PgConnection> edit = Connect(database);
+  REQUIRE(edit->RunScript("ALTER TABLE events ADD COLUMN previous_hash text NOT NULL DEFAULT '';"
+                          "DELETE FROM schema_migrations WHERE version >= 22")
+              .ok());
+  told.clear();
+  open();
+  std::vector<std::string> expected;
+  const std::vector<const Migration*> pending = PendingMigrations(21, all);
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    const std::string place = std::to_string(pending[i]->version) + " " + std::to_string(i + 1) +
+                              "/" + std::to_string(pending.size()) + " from 21";
+    expected.push_back(place);
+    expected.push_back(place + " done");
+  }
+  REQUIRE_FALSE(pending.empty());
+  CHECK(told == expected);
+  told.clear();
+  open();
+  CHECK(told.empty());
+}
+
 TEST_CASE("postgres nodes: a database newer than this build is refused") {
   PostgresTestDatabase database;
   REQUIRE_MESSAGE(database.available(), database.unavailable_reason());
