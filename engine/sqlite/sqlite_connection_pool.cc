@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <utility>
 
+#include "engine/domain/fiber_parking.h"
 #include "engine/domain/status_macros.h"
 
 namespace motcua {
@@ -15,12 +17,17 @@ namespace {
 // How many callers one answered caller wakes (see AnswerBatch).
 constexpr std::size_t kWakeFanOut = 4;
 
-// One thread wakes one waiting thread, once. A POSIX semaphore, because
-// std::binary_semaphore in libstdc++ 12 calls sched_yield in a loop before it
-// sleeps, which with hundreds of waiting callers burns the cores the writer
-// needs. POSIX lets the waiter destroy the semaphore as soon as sem_wait
-// returned, even while sem_post is still finishing.
-class Wakeup {
+// One answerer wakes one waiter, once: a thread blocked on it, or a fiber
+// parked on it (fiber_parking.h), whichever waits.
+//
+// A thread waits on a POSIX semaphore, because std::binary_semaphore in
+// libstdc++ 12 calls sched_yield in a loop before it sleeps, which with
+// hundreds of waiting callers burns the cores the writer needs. POSIX lets
+// the waiter destroy the semaphore as soon as sem_wait returned, even while
+// sem_post is still finishing. `state_` says who waits, so that Post touches
+// the semaphore only when a thread waits on it, and resumes a fiber only
+// once it is parked.
+class Wakeup final : public ParkingSpot {
  public:
   Wakeup() { sem_init(&sem_, 0, 0); }
   ~Wakeup() { sem_destroy(&sem_); }
@@ -28,12 +35,45 @@ class Wakeup {
   Wakeup& operator=(const Wakeup&) = delete;
 
   void Wait() {
+    if (FiberParker* parker = FiberParker::Current(); parker != nullptr) {
+      return parker->ParkOn(*this);
+    }
+    int expected = kEmpty;
+    if (!state_.compare_exchange_strong(expected, kThreadWaits, std::memory_order_acq_rel)) {
+      return;  // posted already
+    }
     while (sem_wait(&sem_) != 0) {  // EINTR
     }
   }
-  void Post() { sem_post(&sem_); }
+
+  void Post() {
+    switch (state_.exchange(kPosted, std::memory_order_acq_rel)) {
+      case kThreadWaits:
+        // The waiter cannot return before this sem_post, so `this` lives.
+        sem_post(&sem_);
+        break;
+      case kParked: {
+        // Parked fibers stay suspended until `resume` runs, so `this` lives
+        // until then; Park wrote resume_ before it published kParked.
+        const FiberResume resume = resume_;
+        resume.function(resume.context);
+        break;
+      }
+      default: break;  // the waiter has not waited yet, and will see kPosted
+    }
+  }
+
+  bool Park(FiberResume resume) override {
+    resume_ = resume;
+    int expected = kEmpty;
+    return state_.compare_exchange_strong(expected, kParked, std::memory_order_acq_rel);
+  }
 
  private:
+  enum : int { kEmpty, kThreadWaits, kParked, kPosted };
+
+  std::atomic<int> state_{kEmpty};
+  FiberResume resume_;
   sem_t sem_;
 };
 
