@@ -701,7 +701,9 @@ HttpResponse DossierWriteResponse(int status, const DossierView& view, const Htt
 
 Status AddDossierRoutes(Router& router, const DossierApi& api) {
   auto handlers = std::make_shared<const Handlers>(api);
-  const MemberRoute<Handlers> routes[] = {
+  // Workflows (deep schema validation, admins) and anonymous verification
+  // stay on the handler pool.
+  const MemberRoute<Handlers> pooled[] = {
       {"GET", "/v1/procedures", RouteAccess::kPublic, &Handlers::ListProcedures},
       {"GET", "/v1/procedures/{code}", RouteAccess::kPublic, &Handlers::GetProcedure},
       {"POST", "/v1/procedures/lint", RouteAccess::kAuthenticated, &Handlers::LintWorkflow},
@@ -711,6 +713,11 @@ Status AddDossierRoutes(Router& router, const DossierApi& api) {
        &Handlers::DiffVersions},
       {"PUT", "/v1/procedures/{code}/workflow", RouteAccess::kAuthenticated,
        &Handlers::PublishWorkflow},
+      {"POST", "/v1/verify", RouteAccess::kPublic, &Handlers::VerifyResult},
+  };
+  // The dossiers' own routes wait on nothing but the stores: they may run on
+  // fibers (RouteExecution::kStoreWaitsOnly).
+  const MemberRoute<Handlers> dossiers[] = {
       {"POST", "/v1/dossiers", RouteAccess::kAuthenticated, &Handlers::SubmitDossier},
       {"GET", "/v1/dossiers", RouteAccess::kAuthenticated, &Handlers::ListDossiers},
       {"GET", "/v1/dossiers/{code}", RouteAccess::kAuthenticated, &Handlers::GetDossier},
@@ -724,11 +731,12 @@ Status AddDossierRoutes(Router& router, const DossierApi& api) {
        &Handlers::ResultSignatures},
       {"GET", "/v1/dossiers/{code}/result/signatures/{id}", RouteAccess::kAuthenticated,
        &Handlers::SignatureFile},
-      {"POST", "/v1/verify", RouteAccess::kPublic, &Handlers::VerifyResult},
       {"GET", "/v1/dossiers/{code}/audit", RouteAccess::kAuthenticated, &Handlers::Audit},
       {"GET", "/v1/queue", RouteAccess::kAuthenticated, &Handlers::Queue},
   };
-  return AddMemberRoutes(router, handlers, routes, api.authenticate);
+  RETURN_IF_ERROR(AddMemberRoutes(router, handlers, pooled, api.authenticate));
+  return AddMemberRoutes(router, handlers, dossiers, api.authenticate,
+                         RouteExecution::kStoreWaitsOnly);
 }
 
 }  // namespace motcua

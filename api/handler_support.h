@@ -121,10 +121,11 @@ struct MemberRoute {
 // Registers every route of `routes` on `handlers`, which the router keeps
 // alive; authenticated ones behind RequireActor(authenticate). kInvalidArgument
 // when a route's access is undeclared or does not fit its handler's form.
+// Every route is declared `execution` (see RouteExecution).
 template <typename Handlers, std::size_t N>
 Status AddMemberRoutes(Router& router, std::shared_ptr<const Handlers> handlers,
-                       const MemberRoute<Handlers> (&routes)[N],
-                       const Authenticator& authenticate) {
+                       const MemberRoute<Handlers> (&routes)[N], const Authenticator& authenticate,
+                       RouteExecution execution = RouteExecution::kMayWait) {
   using Route = MemberRoute<Handlers>;
   for (const Route& route : routes) {
     RouteHandler handler;
@@ -146,7 +147,8 @@ Status AddMemberRoutes(Router& router, std::shared_ptr<const Handlers> handlers,
                        " must be declared public (handler without Actor) or authenticated "
                        "(handler with Actor)");
     }
-    RETURN_IF_ERROR(router.Add(route.method, route.pattern, std::move(handler), route.access));
+    RETURN_IF_ERROR(
+        router.Add(route.method, route.pattern, std::move(handler), route.access, execution));
   }
   return Status();
 }

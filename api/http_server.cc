@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/fiber_pool.h"
 #include "api/problem.h"
 #include "api/request_log.h"
 
@@ -107,7 +108,9 @@ struct ServerState {
                                        std::chrono::steady_clock::duration(options.write_timeout),
                                        std::chrono::steady_clock::duration(options.idle_timeout)})),
         ioc(options.threads > 0 ? options.threads : 1),
-        handler_pool(static_cast<std::size_t>(std::max(1, options.handler_threads))) {}
+        handler_pool(static_cast<std::size_t>(std::max(1, options.handler_threads))) {
+    if (options.runs_on_fibers) fiber_pool = std::make_unique<FiberPool>(options.fiber_threads);
+  }
 
   void Accept();
   template <class Socket>
@@ -144,6 +147,8 @@ struct ServerState {
   asio::io_context ioc;
   // After `ioc`: destroyed (joined) first, while sockets can still close.
   asio::thread_pool handler_pool;
+  // After `handler_pool`: stopped first. Null without options.runs_on_fibers.
+  std::unique_ptr<FiberPool> fiber_pool;
   std::optional<tcp::acceptor> acceptor;  // on its own strand
   std::atomic<std::uint16_t> bound_port{0};
 
@@ -389,13 +394,14 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       ++served_requests_;
       return Respond(std::move(response), version, keep_alive && !server_.stopping, is_head);
     }
-    // Any other handler runs on the handler pool, so that one waiting for a
-    // durable commit never holds an I/O thread; the work guard keeps the
-    // I/O threads running until the response is back on this strand.
-    asio::post(server_.handler_pool, [self = this->shared_from_this(),
-                                      work = asio::make_work_guard(stream_.get_executor()),
-                                      request = std::move(request), instance, version, keep_alive,
-                                      is_head]() mutable {
+    const bool on_fibers = server_.fiber_pool && options.runs_on_fibers(request);
+    // Any other handler runs on a fiber or on the handler pool, so that one
+    // waiting for a durable commit never holds an I/O thread; the work guard
+    // keeps the I/O threads running until the response is back on this
+    // strand.
+    auto handle = [self = this->shared_from_this(),
+                   work = asio::make_work_guard(stream_.get_executor()),
+                   request = std::move(request), instance, version, keep_alive, is_head]() mutable {
       HttpResponse response = self->server_.Handle(request, instance);
       asio::post(self->stream_.get_executor(), [self, work = std::move(work),
                                                 response = std::move(response), version, keep_alive,
@@ -403,7 +409,11 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         ++self->served_requests_;
         self->Respond(std::move(response), version, keep_alive && !self->server_.stopping, is_head);
       });
-    });
+    };
+    if (on_fibers) {
+      return server_.fiber_pool->Post(std::move(handle));
+    }
+    asio::post(server_.handler_pool, std::move(handle));
   }
 
   void RespondAndClose(TransportProblem problem, const std::string& instance,
@@ -831,6 +841,7 @@ void HttpServer::Wait() {
   }
   for (std::thread& thread : threads) thread.join();
   impl.handler_pool.join();
+  impl.fiber_pool.reset();
 }
 
 }  // namespace motcua

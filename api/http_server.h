@@ -2,8 +2,9 @@
 //
 // The server reads requests, converts them to HttpRequest, calls one
 // HttpHandler (normally InstrumentedHandler() over the Router) on its handler
-// pool (on the I/O thread for requests options.runs_inline accepts), and
-// writes the HttpResponse back. It enforces explicit limits:
+// pool (on the I/O thread for requests options.runs_inline accepts, on a
+// fiber for those options.runs_on_fibers accepts), and writes the
+// HttpResponse back. It enforces explicit limits:
 //   - a connection over max_connections in total, or over
 //     max_connections_per_address from one client IP address, gets a 503
 //     problem (with Retry-After) and is closed before any request is read;
@@ -86,6 +87,13 @@ struct HttpServerOptions {
   // pool and back (normally Router::RunsInline). Called on I/O threads; must
   // be thread-safe and cheap. Empty: every request goes to the pool.
   std::function<bool(const HttpRequest& request)> runs_inline;
+  // Whether `request`'s handler may run on a fiber (fiber_pool.h) instead of
+  // the handler pool: its only long waits go through fiber_parking.h (the
+  // SQLite store's commits), never the network or PostgreSQL. Called on I/O
+  // threads; must be thread-safe and cheap. Empty: no fibers.
+  std::function<bool(const HttpRequest& request)> runs_on_fibers;
+  // Threads running those fibers (at least 1).
+  int fiber_threads = 2;
   // Connections open at once, in total and from one client IP address
   // (count a reverse proxy as one address). Both must be at least 1.
   std::size_t max_connections = 512;

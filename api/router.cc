@@ -135,7 +135,7 @@ Status Router::Add(std::string_view method, std::string_view pattern, RouteHandl
     return Error(ErrorCode::kInvalidArgument,
                  "Route pattern must start with /: " + std::string(pattern));
   }
-  Route route{std::string(method), std::string(pattern), access, {}, std::move(handler)};
+  Route route{std::string(method), std::string(pattern), access, execution, {}, std::move(handler)};
   std::set<std::string, std::less<>> param_names;
   if (pattern != "/") {
     std::string_view rest = pattern.substr(1);
@@ -187,12 +187,19 @@ Status Router::Add(std::string_view method, std::string_view pattern, RouteHandl
   }
   routes_.push_back(std::move(route));
   if (execution == RouteExecution::kInline) inline_paths_.emplace(pattern);
+  if (execution == RouteExecution::kStoreWaitsOnly) any_store_waits_only_ = true;
   return {};
 }
 
 bool Router::RunsInline(const HttpRequest& request) const {
   if (inline_paths_.empty() || (request.method != "GET" && request.method != "HEAD")) return false;
   return inline_paths_.find(PathOfTarget(request.target)) != inline_paths_.end();
+}
+
+bool Router::WaitsOnStoreOnly(const HttpRequest& request) const {
+  if (!any_store_waits_only_) return false;
+  const Dispatch dispatch = Resolve(request);
+  return dispatch.route != nullptr && dispatch.route->execution == RouteExecution::kStoreWaitsOnly;
 }
 
 Router::Dispatch Router::Resolve(const HttpRequest& request) const {

@@ -49,11 +49,16 @@ using RouteHandler = std::function<HttpResponse(const HttpRequest&, const PathPa
 // handler_support.h). The router only keeps the declaration, for Routes().
 enum class RouteAccess { kUndeclared, kPublic, kAuthenticated };
 
-// Whether a route's handler may wait. kInline declares a handler that never
-// waits: no store, no network, no lock held for long (GET /healthz). The
-// server may then run it on the I/O thread that read the request, sparing
-// two thread hand-offs; every other handler runs on the handler pool.
-enum class RouteExecution { kMayWait, kInline };
+// Whether a route's handler may wait, and on what. kInline declares a
+// handler that never waits: no store, no network, no lock held for long (GET
+// /healthz). The server may then run it on the I/O thread that read the
+// request, sparing two thread hand-offs. kStoreWaitsOnly declares one whose
+// only waits are the stores' (dossiers, identities, idempotency keys): no
+// outbound network call, no lock held across a store call. When the stores'
+// waits park fibers (fiber_parking.h: SQLite's group commit), the server may
+// run it on a fiber (fiber_pool.h). Every other handler runs on the handler
+// pool.
+enum class RouteExecution { kMayWait, kInline, kStoreWaitsOnly };
 
 // One registered route, as listed by Router::Routes().
 struct RouteInfo {
@@ -94,6 +99,10 @@ class Router {
   // always safe.
   bool RunsInline(const HttpRequest& request) const;
 
+  // True when `request` goes to a route declared RouteExecution::
+  // kStoreWaitsOnly (matched as Handle() would, parameters included).
+  bool WaitsOnStoreOnly(const HttpRequest& request) const;
+
   // Every registered route, sorted by pattern then method.
   std::vector<RouteInfo> Routes() const;
 
@@ -106,6 +115,7 @@ class Router {
     std::string method;
     std::string pattern;
     RouteAccess access;
+    RouteExecution execution;
     std::vector<Segment> segments;
     RouteHandler handler;
   };
@@ -115,6 +125,7 @@ class Router {
 
   std::vector<Route> routes_;
   std::set<std::string, std::less<>> inline_paths_;  // patterns of kInline GET routes
+  bool any_store_waits_only_ = false;
 };
 
 // Splits the path of a raw target into percent-decoded segments, rejecting

@@ -80,6 +80,20 @@ namespace {
 // The agency of the first admin, and of the demo staff, without --admin-agency.
 constexpr const char* kDefaultAdminAgency = "000.00.00.H26";
 
+// Option `name` as a whole number within [min, max]: `fallback` when it is
+// absent, nullopt when it is not such a number.
+std::optional<int> CountOption(const ParsedOptions& options, const std::string& name, int min,
+                               int max, int fallback) {
+  const std::optional<std::string> text = options.Get(name);
+  if (!text) return fallback;
+  int n = 0;
+  auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (error != std::errc() || end != text->data() + text->size() || n < min || n > max) {
+    return std::nullopt;
+  }
+  return n;
+}
+
 struct Listen {
   std::string host;
   std::uint16_t port = 0;
@@ -341,25 +355,33 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   // One I/O thread reads and writes about 70,000 small requests a second on
   // this project's 2-core machine, and a second one there only competes for
   // the cores (tools/bench_healthz.sh); handlers run on their own pool.
-  server_options.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 4));
-  if (auto threads = options->Get("threads")) {
-    int n = 0;
-    auto [end, error] = std::from_chars(threads->data(), threads->data() + threads->size(), n);
-    if (error != std::errc() || end != threads->data() + threads->size() || n < 1 || n > 256) {
-      io.err << "motcua serve: --threads must be 1-256\n";
-      return kExitUsage;
-    }
-    server_options.threads = n;
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const std::optional<int> io_threads =
+      CountOption(*options, "threads", 1, 256, std::max(1, cores / 4));
+  if (!io_threads) {
+    io.err << "motcua serve: --threads must be 1-256\n";
+    return kExitUsage;
   }
-  if (auto threads = options->Get("handler-threads")) {
-    int n = 0;
-    auto [end, error] = std::from_chars(threads->data(), threads->data() + threads->size(), n);
-    if (error != std::errc() || end != threads->data() + threads->size() || n < 1 || n > 1024) {
-      io.err << "motcua serve: --handler-threads must be 1-1024\n";
-      return kExitUsage;
-    }
-    server_options.handler_threads = n;
+  server_options.threads = *io_threads;
+  const std::optional<int> handler_threads =
+      CountOption(*options, "handler-threads", 1, 1024, server_options.handler_threads);
+  if (!handler_threads) {
+    io.err << "motcua serve: --handler-threads must be 1-1024\n";
+    return kExitUsage;
   }
+  server_options.handler_threads = *handler_threads;
+  // On fibers, a dossier request waiting for SQLite's group commit holds no
+  // thread (api/fiber_pool.h): 0.76x the server CPU per transition on the
+  // 2-core machine with one fiber thread (BENCHMARKS.md). PostgreSQL's waits
+  // are network round trips, which would block a fiber's thread: no fibers.
+  const std::optional<int> fiber_threads =
+      CountOption(*options, "fiber-threads", 0, 256, std::max(1, cores / 2));
+  if (!fiber_threads) {
+    io.err << "motcua serve: --fiber-threads must be 0-256\n";
+    return kExitUsage;
+  }
+  const bool use_fibers = *fiber_threads > 0 && !shared_database;
+  if (use_fibers) server_options.fiber_threads = *fiber_threads;
   if (options->Get("tls-cert").has_value() != options->Get("tls-key").has_value()) {
     io.err << "motcua serve: --tls-cert and --tls-key go together\n";
     return kExitUsage;
@@ -646,6 +668,11 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   server_options.runs_inline = [&router](const HttpRequest& request) {
     return router.RunsInline(request);
   };
+  if (use_fibers) {
+    server_options.runs_on_fibers = [&router](const HttpRequest& request) {
+      return router.WaitsOnStoreOnly(request);
+    };
+  }
   server_options.authenticate_body = [&authenticate](const HttpRequest& head) {
     return authenticate(head).ok();
   };

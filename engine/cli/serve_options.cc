@@ -29,6 +29,8 @@ const std::vector<OptionSpec> kServeOptions = {
     {"threads", "N", OptionKind::kInteger, "HTTP I/O threads (default: cores/4, at least 1; 1-256)"},
     {"handler-threads", "N", OptionKind::kInteger,
      "threads running request handlers (default 32;\n1-1024); writers waiting on them are what group\ncommit batches"},
+    {"fiber-threads", "N", OptionKind::kInteger,
+     "threads running the dossier routes on fibers,\nwhich wait for commits without holding a thread\n(default: cores/2, at least 1; 0-256; 0: on the\nhandler threads; SQLite only)"},
     {"tls-cert", "FILE", OptionKind::kPath,
      "serve HTTPS with this PEM certificate chain\n(with --tls-key)"},
     {"tls-key", "FILE", OptionKind::kPath, "the TLS private key (PEM; with --tls-cert)"},

@@ -29,6 +29,7 @@
 #include "api/metrics.h"
 #include "api/request_authentication.h"
 #include "api/router.h"
+#include "engine/domain/fiber_parking.h"
 #include "tests/fakes/memory_log_sink.h"
 
 namespace motcua {
@@ -603,6 +604,44 @@ TEST_CASE("http_server: inline routes answer while every pool thread waits") {
   CHECK(test.metrics.RenderText().find(
             R"(motcua_http_requests_total{method="GET",route="/healthz",status="200"} 1)") !=
         std::string::npos);
+  test.server->Stop();
+  test.server->Wait();
+}
+
+TEST_CASE("http_server: store-bound routes run on fibers, the others on the handler pool") {
+  HttpServerOptions options;
+  options.fiber_threads = 1;
+  TestServer* server = nullptr;
+  options.runs_on_fibers = [&server](const HttpRequest& request) {
+    return server->router.WaitsOnStoreOnly(request);
+  };
+  TestServer test(options);
+  server = &test;
+  // Answers where it ran: on a fiber, FiberParker::Current() is set.
+  const RouteHandler where = [](const HttpRequest&, const PathParams&) {
+    HttpResponse response;
+    response.content_type = "text/plain";
+    response.body = FiberParker::Current() != nullptr ? "fiber" : "thread";
+    return response;
+  };
+  REQUIRE(
+      test.router
+          .Add("POST", "/things/{id}", where, RouteAccess::kPublic, RouteExecution::kStoreWaitsOnly)
+          .ok());
+  REQUIRE(test.router.Add("GET", "/things/{id}", where, RouteAccess::kPublic).ok());
+  REQUIRE(test.server->Start().ok());
+  TestClient client(test.port());
+  for (int i = 0; i < 3; ++i) {
+    std::optional<Response> posted =
+        client.Exchange(MakeRequest(http::verb::post, "/things/" + std::to_string(i), "{}"));
+    REQUIRE(posted.has_value());
+    CHECK(posted->result_int() == 200);
+    CHECK(posted->body() == "fiber");
+    std::optional<Response> got =
+        client.Exchange(MakeRequest(http::verb::get, "/things/" + std::to_string(i)));
+    REQUIRE(got.has_value());
+    CHECK(got->body() == "thread");
+  }
   test.server->Stop();
   test.server->Wait();
 }

@@ -244,5 +244,24 @@ TEST_CASE("router: RunsInline answers true only for the exact path of an inline 
   CHECK_FALSE(router.RunsInline(Get("GET", "/HEALTHZ")));
 }
 
+TEST_CASE("router: WaitsOnStoreOnly answers true for requests that go to a store-bound route") {
+  Router router;
+  const RouteHandler ok = [](const HttpRequest&, const PathParams&) { return HttpResponse{}; };
+  CHECK_FALSE(router.WaitsOnStoreOnly(Get("GET", "/v1/things/7")));  // no such routes at all
+  REQUIRE(router
+              .Add("POST", "/v1/things/{id}/actions/{action}", ok, RouteAccess::kAuthenticated,
+                   RouteExecution::kStoreWaitsOnly)
+              .ok());
+  REQUIRE(router.Add("GET", "/v1/things/{id}", ok, RouteAccess::kAuthenticated).ok());
+  REQUIRE(router.Add("GET", "/healthz", ok, RouteAccess::kPublic, RouteExecution::kInline).ok());
+  CHECK(router.WaitsOnStoreOnly(Get("POST", "/v1/things/7/actions/receive")));
+  CHECK(router.WaitsOnStoreOnly(Get("POST", "/v1/things/%41b/actions/receive?x=1")));
+  CHECK_FALSE(router.WaitsOnStoreOnly(Get("GET", "/v1/things/7/actions/receive")));  // 405
+  CHECK_FALSE(router.WaitsOnStoreOnly(Get("GET", "/v1/things/7")));
+  CHECK_FALSE(router.WaitsOnStoreOnly(Get("GET", "/healthz")));
+  CHECK_FALSE(router.WaitsOnStoreOnly(Get("POST", "/v1/things/7/actions")));           // 404
+  CHECK_FALSE(router.WaitsOnStoreOnly(Get("POST", "/v1/things/../actions/receive")));  // 400
+}
+
 }  // namespace
 }  // namespace motcua

@@ -7,7 +7,8 @@
 //   engine/sqlite   domain, crypto, storage; SQLite, POSIX
 //   engine/postgres domain, crypto, storage; libpq, POSIX
 //   api             domain, service; Boost (Beast, Asio, and OpenSSL through
-//                   Asio's TLS), POSIX
+//                   Asio's TLS; Context), POSIX; the compiler's sanitizer
+//                   interface (fiber switches under TSan)
 //   engine/cli      everything (it wires the layers together)
 //
 // This test reads every source file of each layer and fails on an include
@@ -33,6 +34,7 @@ enum class External {
   kSqlite,
   kPostgres,
   kPosix,
+  kSanitizer,
   kOther
 };
 
@@ -42,6 +44,7 @@ External Classify(std::string_view target) {
   if (starts("re2/")) return External::kRe2;
   if (starts("openssl/")) return External::kOpenSsl;
   if (starts("boost/")) return External::kBoost;
+  if (starts("sanitizer/")) return External::kSanitizer;
   if (target == "sqlite3.h") return External::kSqlite;
   if (target == "libpq-fe.h") return External::kPostgres;
   if (starts("sys/") || starts("arpa/") || starts("netinet/") || target == "unistd.h" ||
@@ -83,7 +86,7 @@ const std::vector<LayerRule>& Rules() {
        {E::kStandard, E::kJson, E::kPostgres, E::kPosix}},
       {"api",
        {"engine/domain/", "engine/service/", "api/"},
-       {E::kStandard, E::kJson, E::kBoost, E::kOpenSsl, E::kPosix}},
+       {E::kStandard, E::kJson, E::kBoost, E::kOpenSsl, E::kPosix, E::kSanitizer}},
   };
   return rules;
 }
