@@ -131,11 +131,9 @@ class Worker final : public FiberParker {
   }
 
   void Post(std::function<void()> task) {
-    {
-      std::lock_guard lock(mutex_);
-      tasks_.push_back(std::move(task));
-    }
-    wake_.notify_one();
+    std::lock_guard lock(mutex_);
+    tasks_.push_back(std::move(task));
+    wake_.notify_one();  // under the lock, as in Resume
   }
 
   // On a fiber of this worker: parks it until `spot` is answered.
@@ -160,10 +158,12 @@ class Worker final : public FiberParker {
   static void Resume(void* context) {
     Parked* parked = static_cast<Parked*>(context);
     Worker* home = parked->home;
-    {
-      std::lock_guard lock(home->mutex_);
-      home->ready_.push_back(parked);
-    }
+    // Notified under the lock: once it is released the worker may run the
+    // fiber to its end and, stopping, be destroyed with its condition
+    // variable (ThreadSanitizer saw a notify_one after the unlock race
+    // with that).
+    std::lock_guard lock(home->mutex_);
+    home->ready_.push_back(parked);
     home->wake_.notify_one();
   }
 
