@@ -1,6 +1,5 @@
 #include "engine/postgres/pg_migrations.h"
 
-#include <chrono>
 #include <string>
 
 #include "engine/domain/status_macros.h"
@@ -39,22 +38,9 @@ Result<std::int64_t> ApplyLocked(PgConnection& connection, const std::vector<Mig
                                  Instant now, const MigrationProgress& progress) {
   ASSIGN_OR_RETURN(std::int64_t current, CurrentVersion(connection));
   RETURN_IF_ERROR(CheckSchemaNotNewer(current, migrations));
-  const std::vector<const Migration*> pending = PendingMigrations(current, migrations);
-  const int count = static_cast<int>(pending.size());
-  const std::int64_t from_version = current;
-  for (int number = 1; number <= count; ++number) {
-    const Migration& migration = *pending[static_cast<std::size_t>(number - 1)];
-    if (progress) progress(MigrationStep{migration, number, count, from_version, std::nullopt});
-    const auto started = std::chrono::steady_clock::now();
-    RETURN_IF_ERROR(ApplyOne(connection, migration, now));
-    current = migration.version;
-    if (progress) {
-      progress(MigrationStep{migration, number, count, from_version,
-                             std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::steady_clock::now() - started)});
-    }
-  }
-  return current;
+  return ApplyPendingMigrations(
+      current, migrations,
+      [&](const Migration& migration) { return ApplyOne(connection, migration, now); }, progress);
 }
 
 }  // namespace

@@ -45,41 +45,29 @@ Result<std::int64_t> ApplyMigrations(SqliteConnection& connection,
   }
 
   RETURN_IF_ERROR(CheckSchemaNotNewer(current, migrations));
-  const std::vector<const Migration*> pending = PendingMigrations(current, migrations);
-  const int count = static_cast<int>(pending.size());
-  const std::int64_t from_version = current;
-  for (int number = 1; number <= count; ++number) {
-    const Migration& migration = *pending[static_cast<std::size_t>(number - 1)];
-    if (progress) progress(MigrationStep{migration, number, count, from_version, std::nullopt});
-    const auto started = std::chrono::steady_clock::now();
-    RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
-    // Another process may have applied it since we looked.
-    Result<std::string> again =
-        connection.QueryText("SELECT COUNT(*) FROM schema_migrations WHERE version = " +
-                             std::to_string(migration.version));
-    Status applied = !again.ok()            ? Status(again.error())
-                     : again.value() != "0" ? Status()
-                                            : ApplyOne(connection, migration, now);
-    if (!applied.ok()) {
-      (void)connection.Exec("ROLLBACK");
-      return Error(applied.error().code(),
-                   "migration " + std::to_string(migration.version) + "_" + migration.name +
-                       " failed: " + applied.error().message(),
-                   ErrorReason::kMigrationFailed);
-    }
-    Status committed = connection.Exec("COMMIT");
-    if (!committed.ok()) {
-      (void)connection.Exec("ROLLBACK");
-      return committed.error();
-    }
-    current = migration.version;
-    if (progress) {
-      progress(MigrationStep{migration, number, count, from_version,
-                             std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::steady_clock::now() - started)});
-    }
-  }
-  return current;
+  return ApplyPendingMigrations(
+      current, migrations,
+      [&](const Migration& migration) -> Status {
+        RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
+        // Another process may have applied it since we looked.
+        Result<std::string> again =
+            connection.QueryText("SELECT COUNT(*) FROM schema_migrations WHERE version = " +
+                                 std::to_string(migration.version));
+        Status applied = !again.ok()            ? Status(again.error())
+                         : again.value() != "0" ? Status()
+                                                : ApplyOne(connection, migration, now);
+        if (!applied.ok()) {
+          (void)connection.Exec("ROLLBACK");
+          return Error(applied.error().code(),
+                       "migration " + std::to_string(migration.version) + "_" + migration.name +
+                           " failed: " + applied.error().message(),
+                       ErrorReason::kMigrationFailed);
+        }
+        Status committed = connection.Exec("COMMIT");
+        if (!committed.ok()) (void)connection.Exec("ROLLBACK");
+        return committed;
+      },
+      progress);
 }
 
 Result<std::unique_ptr<SqliteConnection>> OpenMigratedConnection(const std::string& path,

@@ -1,6 +1,9 @@
 #include "engine/storage/migration.h"
 
+#include <chrono>
 #include <string>
+
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 
@@ -20,6 +23,28 @@ std::vector<const Migration*> PendingMigrations(std::int64_t current,
     if (migration.version > current) pending.push_back(&migration);
   }
   return pending;
+}
+
+Result<std::int64_t> ApplyPendingMigrations(
+    std::int64_t current, const std::vector<Migration>& migrations,
+    const std::function<Status(const Migration& migration)>& apply_one,
+    const MigrationProgress& progress) {
+  const std::vector<const Migration*> pending = PendingMigrations(current, migrations);
+  const int count = static_cast<int>(pending.size());
+  const std::int64_t from_version = current;
+  for (int number = 1; number <= count; ++number) {
+    const Migration& migration = *pending[static_cast<std::size_t>(number - 1)];
+    if (progress) progress(MigrationStep{migration, number, count, from_version, std::nullopt});
+    const auto started = std::chrono::steady_clock::now();
+    RETURN_IF_ERROR(apply_one(migration));
+    current = migration.version;
+    if (progress) {
+      progress(MigrationStep{migration, number, count, from_version,
+                             std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - started)});
+    }
+  }
+  return current;
 }
 
 Status CheckSchemaNotNewer(std::int64_t current, const std::vector<Migration>& migrations) {

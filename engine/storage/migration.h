@@ -49,6 +49,16 @@ std::string DescribeMigrationStep(const MigrationStep& step);
 std::vector<const Migration*> PendingMigrations(std::int64_t current,
                                                 const std::vector<Migration>& migrations);
 
+// Runs `apply_one` on each migration of `migrations` newer than `current`,
+// in order, telling `progress` (when set) before and after each, and stops
+// at the first error. Returns the version afterwards. Each store brings the
+// statements and the transaction of one migration; this, the order and what
+// is told.
+Result<std::int64_t> ApplyPendingMigrations(
+    std::int64_t current, const std::vector<Migration>& migrations,
+    const std::function<Status(const Migration& migration)>& apply_one,
+    const MigrationProgress& progress);
+
 // kFailedPrecondition (reason kSchemaTooNew: "database schema version N is
 // newer than this motcua (M); upgrade motcua") when a database at version
 // `current` is newer than the newest of `migrations`: an older binary never
