@@ -3,7 +3,8 @@
 // read-only connections.
 //
 // Writes. Write(job) queues `job`, a callable Status(SqliteConnection&), and
-// blocks until it is answered. The writer thread takes up to `max_batch`
+// blocks until it is answered (on a fiber, parks it instead:
+// engine/domain/fiber_parking.h). The writer thread takes up to `max_batch`
 // pending jobs, opens one transaction (BEGIN IMMEDIATE), runs them one after
 // another on the writer connection, commits, and only then answers every
 // waiting caller. Hence:
