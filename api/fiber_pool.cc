@@ -1,12 +1,10 @@
 #include "api/fiber_pool.h"
 
-// Sanitizers must be told when a thread switches stacks. Boost.Context 1.74
-// tells AddressSanitizer only in its ucontext implementation, and
-// ThreadSanitizer never: ASan builds use that one, and the TSan calls are
-// made here (TsanFiber below).
+// Sanitizers must be told when a thread switches stacks. Debian's
+// Boost.Context 1.74 (fcontext) tells neither AddressSanitizer nor
+// ThreadSanitizer, so the calls are made here (SanitizerSwitch below).
 #if defined(__SANITIZE_ADDRESS__)
-#define BOOST_USE_UCONTEXT
-#define BOOST_USE_ASAN
+#include <sanitizer/common_interface_defs.h>
 #endif
 #if defined(__SANITIZE_THREAD__)
 #include <sanitizer/tsan_interface.h>
@@ -39,32 +37,64 @@ std::size_t PageSize() {
   return page;
 }
 
-// ThreadSanitizer's name for a fiber (null without TSan).
-class TsanFiber {
- public:
+// What the sanitizers know of one stack: ThreadSanitizer's fiber, and the
+// stack's bounds with AddressSanitizer's saved fake frames. No-ops without
+// sanitizers. The protocol (sanitizer/common_interface_defs.h): right before
+// a switch, Enter() on the stack switched to; right after it, Arrived() on
+// the stack arrived on. Without the calls, ASan takes a switched stack for an
+// overflow, and TSan mixes up its shadow call stacks.
+struct SanitizerStack {
+  void* tsan = nullptr;
+  const void* bottom = nullptr;
+  std::size_t size = 0;
+  void* fake_frames = nullptr;
+
+  // The running thread's own stack.
+  static SanitizerStack OfThread() {
+    SanitizerStack stack;
 #if defined(__SANITIZE_THREAD__)
-  static void* Current() {
-    return __tsan_get_current_fiber();
-  }
-  static void* Create() {
-    return __tsan_create_fiber(0);
-  }
-  static void Destroy(void* fiber) {
-    __tsan_destroy_fiber(fiber);
-  }
-  static void SwitchTo(void* fiber) {
-    __tsan_switch_to_fiber(fiber, 0);
-  }
-#else
-  static void* Current() {
-    return nullptr;
-  }
-  static void* Create() {
-    return nullptr;
-  }
-  static void Destroy(void*) {}
-  static void SwitchTo(void*) {}
+    stack.tsan = __tsan_get_current_fiber();
 #endif
+    return stack;
+  }
+  // A new fiber's stack, `size` bytes from `bottom`.
+  static SanitizerStack OfFiber(const void* bottom, std::size_t size) {
+    SanitizerStack stack;
+#if defined(__SANITIZE_THREAD__)
+    stack.tsan = __tsan_create_fiber(0);
+#endif
+    stack.bottom = bottom;
+    stack.size = size;
+    return stack;
+  }
+  // After its fiber ended, on another stack.
+  void Forget() {
+#if defined(__SANITIZE_THREAD__)
+    __tsan_destroy_fiber(tsan);
+#endif
+  }
+
+  // On `from`, about to switch to this stack; `from` ends for good when
+  // `ending`.
+  void Enter(SanitizerStack& from, bool ending = false) {
+#if defined(__SANITIZE_ADDRESS__)
+    __sanitizer_start_switch_fiber(ending ? nullptr : &from.fake_frames, bottom, size);
+#endif
+#if defined(__SANITIZE_THREAD__)
+    __tsan_switch_to_fiber(tsan, 0);
+#endif
+    (void)from;
+    (void)ending;
+  }
+  // Just arrived on this stack; learns the bounds of `from`, the stack left
+  // (a thread's own stack is known only this way).
+  void Arrived(SanitizerStack* from = nullptr) {
+#if defined(__SANITIZE_ADDRESS__)
+    __sanitizer_finish_switch_fiber(fake_frames, from != nullptr ? &from->bottom : nullptr,
+                                    from != nullptr ? &from->size : nullptr);
+#endif
+    (void)from;
+  }
 };
 
 // The stacks of one thread's fibers: each mapped with a PROT_NONE guard page
@@ -94,8 +124,12 @@ class StackPool {
     ctx::stack_context stack;
     stack.size = usable_;
     stack.sp = static_cast<char*>(base) + PageSize() + usable_;
+    last_taken_ = stack;
     return stack;
   }
+
+  // The stack the last Take() gave.
+  const ctx::stack_context& last_taken() const { return last_taken_; }
 
   void Give(ctx::stack_context& stack) noexcept {
     free_.push_back(static_cast<char*>(stack.sp) - usable_ - PageSize());
@@ -104,6 +138,7 @@ class StackPool {
  private:
   const std::size_t usable_;
   std::vector<void*> free_;
+  ctx::stack_context last_taken_;
 };
 
 // What boost::context::fiber allocates its stack with: a thread's StackPool.
@@ -138,38 +173,37 @@ class Worker final : public FiberParker {
 
   // On a fiber of this worker: parks it until `spot` is answered.
   void ParkOn(ParkingSpot& spot) override {
-    Parked parked;
-    parked.home = this;
-    parked.tsan = running_tsan_;
-    parking_ = &parked;
+    Fiber* self = running_;
     parking_spot_ = &spot;
-    TsanFiber::SwitchTo(tsan_);
+    thread_stack_.Enter(self->stack);
     caller_ = std::move(caller_).resume();
+    self->stack.Arrived();
   }
 
  private:
-  // A parked fiber; lives on that fiber's own stack while it is parked.
-  struct Parked {
-    ctx::fiber fiber;
+  // A fiber of this worker, from Start until it ended.
+  struct Fiber {
+    ctx::fiber context;  // while it is not running: where it goes on
     Worker* home = nullptr;
-    void* tsan = nullptr;
+    SanitizerStack stack;
   };
 
+  // FiberResume's function: `context` is a parked Fiber.
   static void Resume(void* context) {
-    Parked* parked = static_cast<Parked*>(context);
-    Worker* home = parked->home;
+    Fiber* fiber = static_cast<Fiber*>(context);
+    Worker* home = fiber->home;
     // Notified under the lock: once it is released the worker may run the
     // fiber to its end and, stopping, be destroyed with its condition
     // variable (ThreadSanitizer saw a notify_one after the unlock race
     // with that).
     std::lock_guard lock(home->mutex_);
-    home->ready_.push_back(parked);
+    home->ready_.push_back(fiber);
     home->wake_.notify_one();
   }
 
   void Run() {
-    tsan_ = TsanFiber::Current();
-    std::vector<Parked*> ready;
+    thread_stack_ = SanitizerStack::OfThread();
+    std::vector<Fiber*> ready;
     std::deque<std::function<void()>> tasks;
     for (;;) {
       {
@@ -182,7 +216,7 @@ class Worker final : public FiberParker {
         tasks.swap(tasks_);
       }
       // Parked fibers first: they finish requests already under way.
-      for (Parked* parked : ready) Switch(std::move(parked->fiber), parked->tsan);
+      for (Fiber* fiber : ready) Switch(fiber);
       ready.clear();
       for (std::function<void()>& task : tasks) Start(std::move(task));
       tasks.clear();
@@ -191,53 +225,60 @@ class Worker final : public FiberParker {
 
   void Start(std::function<void()> task) {
     ++live_fibers_;
-    ctx::fiber fiber(std::allocator_arg, PooledStack{&stacks_},
-                     [this, task = std::move(task)](ctx::fiber&& caller) mutable {
-                       caller_ = std::move(caller);
-                       task();
-                       task = nullptr;  // its captures go while their fiber runs
-                       TsanFiber::SwitchTo(tsan_);
-                       return std::move(caller_);
-                     });
-    Switch(std::move(fiber), TsanFiber::Create());
+    Fiber* fiber = new Fiber;  // deleted by Switch once it ended
+    fiber->home = this;
+    fiber->context = ctx::fiber(std::allocator_arg, PooledStack{&stacks_},
+                                [this, fiber, task = std::move(task)](ctx::fiber&& caller) mutable {
+                                  fiber->stack.Arrived(&thread_stack_);
+                                  caller_ = std::move(caller);
+                                  task();
+                                  task = nullptr;  // its captures go while their fiber runs
+                                  thread_stack_.Enter(fiber->stack, /*ending=*/true);
+                                  return std::move(caller_);
+                                });
+    const ctx::stack_context& stack = stacks_.last_taken();
+    fiber->stack = SanitizerStack::OfFiber(static_cast<const char*>(stack.sp) - stack.size,
+                                           stack.size);
+    Switch(fiber);
   }
 
-  // Runs `fiber` (`tsan`: its TsanFiber) until it ends or parks.
-  void Switch(ctx::fiber fiber, void* tsan) {
-    while (fiber) {
+  // Runs `fiber` until it ends or parks.
+  void Switch(Fiber* fiber) {
+    for (;;) {
       FiberParker::SetCurrent(this);
-      running_tsan_ = tsan;
-      TsanFiber::SwitchTo(tsan);
-      ctx::fiber back = std::move(fiber).resume();
+      running_ = fiber;
+      fiber->stack.Enter(thread_stack_);
+      ctx::fiber back = std::move(fiber->context).resume();
+      thread_stack_.Arrived();
       FiberParker::SetCurrent(nullptr);
+      running_ = nullptr;
       if (!back) {
-        TsanFiber::Destroy(tsan);
+        fiber->stack.Forget();
+        delete fiber;
         --live_fibers_;
         return;
       }
       // It parked (ParkOn): now that it is off its stack, publish it.
-      Parked* parked = std::exchange(parking_, nullptr);
+      fiber->context = std::move(back);
       ParkingSpot* spot = std::exchange(parking_spot_, nullptr);
-      parked->fiber = std::move(back);
-      if (spot->Park(FiberResume{&Worker::Resume, parked})) return;
-      fiber = std::move(parked->fiber);  // answered already: go on at once
+      if (spot->Park(FiberResume{&Worker::Resume, fiber})) return;
+      // Answered already: go on at once.
     }
   }
 
   StackPool stacks_;
   // The worker's own context while a fiber runs (the fiber switches back to
-  // it); only touched by this thread.
+  // it), and the rest of what only this thread touches.
   ctx::fiber caller_;
-  Parked* parking_ = nullptr;
-  ParkingSpot* parking_spot_ = nullptr;
-  void* tsan_ = nullptr;          // this thread's own TsanFiber
-  void* running_tsan_ = nullptr;  // the running fiber's
+  SanitizerStack thread_stack_;
+  Fiber* running_ = nullptr;
+  ParkingSpot* parking_spot_ = nullptr;  // set by ParkOn for Switch
   int live_fibers_ = 0;           // started and not ended, parked ones included
 
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::function<void()>> tasks_;
-  std::vector<Parked*> ready_;
+  std::vector<Fiber*> ready_;
   bool stopping_ = false;
 
   std::thread thread_;  // last: starts once the rest is built
