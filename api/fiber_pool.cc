@@ -2,7 +2,7 @@
 
 // Sanitizers must be told when a thread switches stacks. Debian's
 // Boost.Context 1.74 (fcontext) tells neither AddressSanitizer nor
-// ThreadSanitizer, so the calls are made here (SanitizerSwitch below).
+// ThreadSanitizer, so the calls are made here (SanitizerStack below).
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/common_interface_defs.h>
 #endif
@@ -17,7 +17,6 @@
 #include <boost/context/fiber.hpp>
 #include <boost/context/stack_context.hpp>
 #include <condition_variable>
-#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <new>
@@ -119,7 +118,10 @@ class StackPool {
       base = mmap(nullptr, usable_ + PageSize(), PROT_READ | PROT_WRITE,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
       if (base == MAP_FAILED) throw std::bad_alloc();
-      mprotect(base, PageSize(), PROT_NONE);
+      if (mprotect(base, PageSize(), PROT_NONE) != 0) {  // no stack without its guard page
+        munmap(base, usable_ + PageSize());
+        throw std::bad_alloc();
+      }
     }
     ctx::stack_context stack;
     stack.size = usable_;

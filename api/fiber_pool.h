@@ -14,8 +14,10 @@
 // up every fiber of that thread; such work belongs on the handler pool
 // (http_server.h: runs_on_fibers decides).
 //
-// Each fiber has its own stack of `stack_bytes` with a guard page below it;
-// stacks are kept for reuse by the thread that made them.
+// Each fiber has its own stack of `stack_bytes` with a guard page below it
+// (overflowing it is a crash, as a thread's stack); stacks are kept for reuse
+// by the thread that made them. A thread that cannot map a stack (the
+// address space exhausted) ends the process with std::bad_alloc.
 //
 // Thread safety: Post may be called from any thread. The destructor runs
 // every task posted before it, and waits for every parked fiber to finish.
