@@ -3,10 +3,25 @@
 // Sanitizers must be told when a thread switches stacks. Debian's
 // Boost.Context 1.74 (fcontext) tells neither AddressSanitizer nor
 // ThreadSanitizer, so the calls are made here (SanitizerStack below).
+// GCC says __SANITIZE_*__, Clang __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/common_interface_defs.h>
+#define MOTCUA_FIBERS_ASAN 1
 #endif
 #if defined(__SANITIZE_THREAD__)
+#define MOTCUA_FIBERS_TSAN 1
+#endif
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MOTCUA_FIBERS_ASAN 1
+#endif
+#if __has_feature(thread_sanitizer)
+#define MOTCUA_FIBERS_TSAN 1
+#endif
+#endif
+#if defined(MOTCUA_FIBERS_ASAN)
+#include <sanitizer/common_interface_defs.h>
+#endif
+#if defined(MOTCUA_FIBERS_TSAN)
 #include <sanitizer/tsan_interface.h>
 #endif
 
@@ -51,7 +66,7 @@ struct SanitizerStack {
   // The running thread's own stack.
   static SanitizerStack OfThread() {
     SanitizerStack stack;
-#if defined(__SANITIZE_THREAD__)
+#if defined(MOTCUA_FIBERS_TSAN)
     stack.tsan = __tsan_get_current_fiber();
 #endif
     return stack;
@@ -59,7 +74,7 @@ struct SanitizerStack {
   // A new fiber's stack, `size` bytes from `bottom`.
   static SanitizerStack OfFiber(const void* bottom, std::size_t size) {
     SanitizerStack stack;
-#if defined(__SANITIZE_THREAD__)
+#if defined(MOTCUA_FIBERS_TSAN)
     stack.tsan = __tsan_create_fiber(0);
 #endif
     stack.bottom = bottom;
@@ -68,7 +83,7 @@ struct SanitizerStack {
   }
   // After its fiber ended, on another stack.
   void Forget() {
-#if defined(__SANITIZE_THREAD__)
+#if defined(MOTCUA_FIBERS_TSAN)
     __tsan_destroy_fiber(tsan);
 #endif
   }
@@ -76,10 +91,10 @@ struct SanitizerStack {
   // On `from`, about to switch to this stack; `from` ends for good when
   // `ending`.
   void Enter(SanitizerStack& from, bool ending = false) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(MOTCUA_FIBERS_ASAN)
     __sanitizer_start_switch_fiber(ending ? nullptr : &from.fake_frames, bottom, size);
 #endif
-#if defined(__SANITIZE_THREAD__)
+#if defined(MOTCUA_FIBERS_TSAN)
     __tsan_switch_to_fiber(tsan, 0);
 #endif
     (void)from;
@@ -88,7 +103,7 @@ struct SanitizerStack {
   // Just arrived on this stack; learns the bounds of `from`, the stack left
   // (a thread's own stack is known only this way).
   void Arrived(SanitizerStack* from = nullptr) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(MOTCUA_FIBERS_ASAN)
     __sanitizer_finish_switch_fiber(fake_frames, from != nullptr ? &from->bottom : nullptr,
                                     from != nullptr ? &from->size : nullptr);
 #endif
