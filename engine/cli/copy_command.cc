@@ -307,8 +307,10 @@ class Copier {
     for (auto& [name, list] : tables) {
       StatementReset reset(columns);
       columns->BindText(1, name);
-      RETURN_IF_ERROR(
-          columns->ForEachRow([&](SqliteStatement& row) { list.push_back(row.ColumnText(0)); }));
+      // Named, not captured as a structured binding (Clang 14 refuses that).
+      std::vector<std::string>& names_of_columns = list;
+      RETURN_IF_ERROR(columns->ForEachRow(
+          [&](SqliteStatement& row) { names_of_columns.push_back(row.ColumnText(0)); }));
     }
     return tables;
   }

@@ -39,8 +39,9 @@ class Auditor {
       if (!current_ || row.dossier_code != current_->code) {
         failed = FinishDossier();
         if (!failed.ok()) return false;
-        current_.emplace();
-        current_->code = row.dossier_code;
+        // Every member given: Clang 14 cannot default-construct Current
+        // (member initializers) inside the class that declares it.
+        current_.emplace(Current{row.dossier_code, {}, {}, false});
       }
       ReadEvent(std::move(row));
       return true;
