@@ -371,7 +371,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   }
   server_options.handler_threads = *handler_threads;
   // On fibers, a dossier request waiting for SQLite's group commit holds no
-  // thread (api/fiber_pool.h): 0.76x the server CPU per transition on the
+  // thread (api/fiber_pool.h): 0.80x the server CPU per transition on the
   // 2-core machine with one fiber thread (BENCHMARKS.md). PostgreSQL's waits
   // are network round trips, which would block a fiber's thread: no fibers.
   const std::optional<int> fiber_threads =
