@@ -9,6 +9,7 @@
 #include "api/http_server.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -18,6 +19,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
@@ -35,6 +37,7 @@
 #include "api/fiber_pool.h"
 #include "api/problem.h"
 #include "api/request_log.h"
+#include "api/response_wire.h"
 
 namespace motcua {
 namespace {
@@ -423,39 +426,22 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void Respond(HttpResponse response, unsigned version, bool keep_alive, bool is_head) {
-    response_.emplace();
-    http::response<http::string_body>& out = *response_;
-    out.version(version);
-    out.result(static_cast<unsigned>(response.status));
-    out.set(http::field::server, "motcua");
-    if (!response.content_type.empty()) out.set(http::field::content_type, response.content_type);
-    for (const HttpHeader& header : response.headers) {
-      // The server owns message framing and connection management.
-      if (EqualsIgnoreCase(header.name, "Content-Length") ||
-          EqualsIgnoreCase(header.name, "Transfer-Encoding") ||
-          EqualsIgnoreCase(header.name, "Connection") || EqualsIgnoreCase(header.name, "Server")) {
-        continue;
-      }
-      out.insert(header.name, header.value);
-    }
-    out.keep_alive(keep_alive);
-    if (is_head) {
-      out.content_length(response.body.size());
-    } else {
-      out.body() = std::move(response.body);
-      out.content_length(out.body().size());
-    }
+    // The head and the body go out in one gather write (response_wire.h);
+    // the body is never copied.
+    wire_ = ToWire(std::move(response), {version, keep_alive, is_head});
     keep_alive_ = keep_alive;
     state_ = State::kWriting;
     Arm(server_.options.write_timeout);
-    http::async_write(stream_, out, [self = this->shared_from_this()](error_code ec, std::size_t) {
-      self->OnWrite(ec);
-    });
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(wire_.head),
+                                                    asio::buffer(wire_.body)};
+    asio::async_write(
+        stream_, buffers,
+        [self = this->shared_from_this()](error_code ec, std::size_t) { self->OnWrite(ec); });
   }
 
   void OnWrite(error_code ec) {
     Disarm();
-    response_.reset();
+    wire_ = ResponseWire();
     if (ec) {
       if (ec != asio::error::operation_aborted) server_.Fail(ec, "write");
       return Close();
@@ -566,7 +552,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   std::uint64_t served_requests_ = 0;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::string_body>> response_;
+  ResponseWire wire_;  // being written
   char linger_buffer_[1024];
 };
 
