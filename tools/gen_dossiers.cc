@@ -31,7 +31,8 @@
 // function of (seed, dossier index).
 //
 // Writes per dossier. By default the walk runs in memory and the store gets
-// three writes: NextDossierSequence, CreateDossier of the dossier as it was
+// NextDossierSequence (a write on stores that commit numbers on their own,
+// not on SQLite), CreateDossier of the dossier as it was
 // before its last step (with its whole history, so the audit chain holds
 // every event), and CommitTransition of the last step (plus a claim where
 // assigned). The stored rows are the same as step by step, except that the

@@ -268,7 +268,12 @@ class DossierStore {
   Result<std::int64_t> LatestDefinitionVersion(const std::string& procedure_code);
 
   // The next daily sequence number for dossier codes of `agency` on `date`
-  // (1, 2, ...). Durable: a number is never handed out twice.
+  // (1, 2, ...). A number a stored dossier holds is never handed out again.
+  // A number whose dossier was never stored may be (after a restart; never
+  // twice by one store object), so that an adapter may record numbers with
+  // their dossiers instead of in a commit of their own. Another writer of
+  // the same database can make CreateDossier meet the code as existing
+  // (kConflict "dossier_exists"); the caller then asks for a new number.
   // kInvalidArgument for an empty agency or an invalid date.
   Result<std::int64_t> NextDossierSequence(const std::string& agency, LocalDate date);
 

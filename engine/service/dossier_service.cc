@@ -202,11 +202,6 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
   }
   ASSIGN_OR_RETURN(std::vector<std::string> reused,
                    CheckDocumentsUsable(actor, DocumentsNamedIn(request.payload), nullptr));
-  // The daily number is durable: only a submission that validated takes one.
-  const LocalDate today = calendar_.LocalDateOf(clock_.Now());
-  ASSIGN_OR_RETURN(std::int64_t sequence, store_.NextDossierSequence(submission.agency, today));
-  ASSIGN_OR_RETURN(std::string code, FormatDossierCode({submission.agency, today, sequence}));
-  dossier.code = code;
   if (!dossier.history.empty()) {
     RecordReuse(reused, dossier.history.Mutable().back());
     if (submission.applicant_id == actor.user_id) {
@@ -215,14 +210,27 @@ Result<DossierView> DossierService::Submit(const Actor& actor, const NewDossier&
     }
   }
   const NationalStatus status = StatusOf(runnable.workflow, dossier.state);
-  std::vector<OutboxEntry> outbox;
-  if (!dossier.history.empty()) {
-    outbox.push_back(StatusChangeEntry(runnable.workflow, dossier, dossier.history.back()));
+  // Only a submission that validated takes a daily number. Another writer
+  // of the same database may have stored the number meanwhile (store.h):
+  // then the next one is asked for, a few times at most.
+  const LocalDate today = calendar_.LocalDateOf(clock_.Now());
+  constexpr int kNumberAttempts = 4;
+  for (int attempt = 1;; ++attempt) {
+    ASSIGN_OR_RETURN(std::int64_t sequence, store_.NextDossierSequence(submission.agency, today));
+    ASSIGN_OR_RETURN(dossier.code, FormatDossierCode({submission.agency, today, sequence}));
+    std::vector<OutboxEntry> outbox;
+    if (!dossier.history.empty()) {
+      outbox.push_back(StatusChangeEntry(runnable.workflow, dossier, dossier.history.back()));
+    }
+    Status created = store_.CreateDossier(dossier, QueueRolesOf(runnable.workflow, dossier.state),
+                                          static_cast<int>(status), outbox,
+                                          ComputeReportFacts(runnable.workflow, dossier, calendar_),
+                                          QueueAgencyOf(runnable.workflow, dossier, dossier.state));
+    if (created.ok()) break;
+    if (created.error().reason() != ErrorReason::kDossierExists || attempt == kNumberAttempts) {
+      return created.error();
+    }
   }
-  RETURN_IF_ERROR(store_.CreateDossier(dossier, QueueRolesOf(runnable.workflow, dossier.state),
-                                       static_cast<int>(status), outbox,
-                                       ComputeReportFacts(runnable.workflow, dossier, calendar_),
-                                       QueueAgencyOf(runnable.workflow, dossier, dossier.state)));
   return ViewOf(actor, RunAutomaticActions(Loaded{std::move(dossier), workflow}));
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "engine/domain/dossier_code.h"
 #include "engine/domain/legal_clock.h"
 #include "engine/domain/rfc3339.h"
 #include "engine/domain/status_macros.h"
@@ -186,18 +187,29 @@ Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
   return Status();
 }
 
-Result<std::int64_t> NextDossierNumber(SqliteConnection& db, const std::string& agency,
-                                       LocalDate date) {
-  ASSIGN_OR_RETURN(
-      SqliteStatement * stmt,
-      db.Prepare("INSERT INTO dossier_sequences (agency, day, last) VALUES (?1, ?2, 1) "
-                 "ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last"));
+Result<std::int64_t> QueryLastDossierNumber(SqliteConnection& db, const std::string& agency,
+                                            LocalDate date) {
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   db.Prepare("SELECT last FROM dossier_sequences WHERE agency = ?1 AND day = ?2"));
   StatementReset reset(stmt);
   stmt->BindText(1, agency);
   stmt->BindText(2, FormatRfc3339Date(date));
   ASSIGN_OR_RETURN(bool row, stmt->Step());
-  if (!row) return Error(ErrorCode::kInternal, "sequence upsert returned no row");
-  return stmt->ColumnInt(0);
+  return row ? stmt->ColumnInt(0) : 0;
+}
+
+Status RecordDossierNumber(SqliteConnection& db, const std::string& code) {
+  Result<DossierCode> parsed = ParseDossierCode(code);
+  if (!parsed.ok()) return Status();
+  ASSIGN_OR_RETURN(
+      SqliteStatement * stmt,
+      db.Prepare("INSERT INTO dossier_sequences (agency, day, last) VALUES (?1, ?2, ?3) "
+                 "ON CONFLICT (agency, day) DO UPDATE SET last = max(last, excluded.last)"));
+  StatementReset reset(stmt);
+  stmt->BindText(1, parsed->agency_id);
+  stmt->BindText(2, FormatRfc3339Date(parsed->date));
+  stmt->BindInt(3, parsed->sequence);
+  return stmt->Run();
 }
 
 Result<Dossier> QueryDossierRow(SqliteConnection& db, const std::string& code) {

@@ -4,7 +4,8 @@
 //    `events`, event_tables.h, the rest of this table group);
 //  - queue_entries: one row per (role, agency) whose queue shows the
 //    dossier's current state, keyed by due date for ListQueue;
-//  - dossier_sequences: the last daily number handed out per agency and day.
+//  - dossier_sequences: the highest daily number a stored dossier holds, per
+//    agency and day (the numbers are handed out by daily_numbers.h).
 //
 // Writes run inside the writer's transaction (sqlite_connection_pool.h),
 // queries inside the caller's read transaction. Each function owns its SQL.
@@ -39,9 +40,13 @@ Status UpdateDossier(SqliteConnection& db, const DossierRow& row, std::int64_t e
 Status ReplaceQueueEntries(SqliteConnection& db, const Dossier& dossier,
                            const std::vector<std::string>& roles, const std::string& agency,
                            const std::vector<BranchQueueSlot>& branches = {});
-// The next daily number of `agency` on `date`, 1 for the first.
-Result<std::int64_t> NextDossierNumber(SqliteConnection& db, const std::string& agency,
-                                       LocalDate date);
+// The last daily number of `agency` on `date` the table holds, 0 for none.
+Result<std::int64_t> QueryLastDossierNumber(SqliteConnection& db, const std::string& agency,
+                                            LocalDate date);
+// Raises the last daily number of the code's agency and day to the code's
+// number, if it is lower: a stored dossier's number is never handed out
+// again. Nothing for a code that is not a national dossier code.
+Status RecordDossierNumber(SqliteConnection& db, const std::string& code);
 
 // The dossier without its history; kNotFound when absent.
 Result<Dossier> QueryDossierRow(SqliteConnection& db, const std::string& code);

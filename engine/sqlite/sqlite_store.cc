@@ -4,7 +4,9 @@
 #include <utility>
 
 #include "engine/crypto/sha256.h"
+#include "engine/domain/dossier_code.h"
 #include "engine/domain/status_macros.h"
+#include "engine/sqlite/daily_numbers.h"
 #include "engine/sqlite/definition_tables.h"
 #include "engine/sqlite/document_tables.h"
 #include "engine/sqlite/dossier_tables.h"
@@ -47,6 +49,7 @@ struct SqliteStore::Impl {
   SystemClock system_clock;
   const Clock* clock = nullptr;
   HistoryCache histories;  // any thread
+  DailyNumbers daily_numbers;  // any thread
   // What the writer thread knows of rows it wrote (the pool's writer-thread
   // state); dropped whenever its view loses rows.
   EventChainHeads chain_heads;
@@ -58,7 +61,11 @@ struct SqliteStore::Impl {
   explicit Impl(const SqliteStoreOptions& store_options)
       : options(store_options),
         clock(store_options.clock != nullptr ? store_options.clock : &system_clock),
-        histories(store_options.history_cache_events) {}
+        histories(store_options.history_cache_events),
+        daily_numbers([this](const std::string& agency, LocalDate date) {
+          return Read<std::int64_t>(
+              [&](SqliteConnection& db) { return QueryLastDossierNumber(db, agency, date); });
+        }) {}
 
   template <typename T>
   Result<T> Read(const std::function<Result<T>(SqliteConnection&)>& read) {
@@ -137,14 +144,7 @@ Result<std::vector<StoredDefinition>> SqliteStore::DoListLatestDefinitions() {
 }
 
 Result<std::int64_t> SqliteStore::DoNextDossierSequence(const std::string& agency, LocalDate date) {
-  std::int64_t next = 0;
-  Status written = impl_->Write([&](SqliteConnection& db) -> Status {
-    ASSIGN_OR_RETURN(std::int64_t number, NextDossierNumber(db, agency, date));
-    next = number;
-    return Status();
-  });
-  RETURN_IF_ERROR(written);
-  return next;
+  return impl_->daily_numbers.Next(agency, date);
 }
 
 Status SqliteStore::DoCreateDossier(const Dossier& dossier,
@@ -163,6 +163,7 @@ Status SqliteStore::DoCreateDossier(const Dossier& dossier,
   }
   Status created = impl_->Write([&](SqliteConnection& db) -> Status {
     RETURN_IF_ERROR(InsertDossier(db, row));
+    RETURN_IF_ERROR(RecordDossierNumber(db, dossier.code));
     for (const EncodedEvent& event : history) {
       RETURN_IF_ERROR(AppendEvent(db, impl_->chain_heads, dossier.code, event));
     }
@@ -175,6 +176,11 @@ Status SqliteStore::DoCreateDossier(const Dossier& dossier,
   });
   if (created.ok()) {
     impl_->histories.Put(dossier.code, dossier.version, dossier.history.shared());
+  } else if (created.error().reason() == ErrorReason::kDossierExists) {
+    // Another writer (process) stored this number: hand out later ones.
+    if (Result<DossierCode> taken = ParseDossierCode(dossier.code); taken.ok()) {
+      impl_->daily_numbers.Raise(taken->agency_id, taken->date, taken->sequence);
+    }
   }
   return created;
 }

@@ -5,10 +5,11 @@
 // (migrations.h), applied at Open.
 //
 // Threading: every method is thread-safe. All writes (PublishDefinition,
-// NextDossierSequence, CreateDossier, CommitTransition, PutDocument, the
-// feed cursor, idempotency keys) go to one writer thread that commits them in
-// groups; a write that returned OK is durable at the configured synchronous
-// level. Reads use a pool of read-only connections and see only committed
+// CreateDossier, CommitTransition, PutDocument, the feed cursor, idempotency
+// keys) go to one writer thread that commits them in groups; a write that
+// returned OK is durable at the configured synchronous level. Daily dossier
+// numbers are handed out from memory and reach the disk with their dossiers
+// (daily_numbers.h). Reads use a pool of read-only connections and see only committed
 // data. Both are sqlite_connection_pool.h, whose contract applies.
 //
 // Layout: this class only composes. Arguments are checked by the ports'

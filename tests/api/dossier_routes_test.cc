@@ -284,6 +284,25 @@ TEST_CASE("dossier routes: the fields a citizen submits as their provider verifi
   CHECK(through_service.error().fields()[0].pointer == "/identity_data");
 }
 
+TEST_CASE("dossier routes: a daily number another writer already stored is skipped") {
+  Api api;
+  // Another writer of the database stored the day's first two numbers
+  // without this store handing them out.
+  for (const char* taken : {"-260302-0001", "-260302-0002"}) {
+    Dossier other;
+    other.code = std::string(kAgencyA) + taken;
+    other.procedure_code = "1.004222";
+    other.definition_version = 1;
+    other.applicant_id = kOwnerId;
+    other.agency = kAgencyA;
+    other.state = "submitted";
+    other.version = 1;
+    REQUIRE(api.store.CreateDossier(other, {"reception_clerk"}, 1).ok());
+  }
+  CHECK(api.Submit() == std::string(kAgencyA) + "-260302-0003");
+  CHECK(api.Submit() == std::string(kAgencyA) + "-260302-0004");
+}
+
 // Every endpoint x every role: allow (the status of success) or deny.
 // The matrix, with each caller's bearer token or, `by_session`, the same
 // user's browser session (cookie and CSRF token).

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/domain/dossier_code.h"
 #include "engine/sqlite/audit_chain.h"
 #include "engine/sqlite/backup.h"
 #include "engine/sqlite/dossier_codec.h"
@@ -531,6 +532,53 @@ TEST_CASE("sqlite store: one transition writes dossier, event, queue and outbox 
   CHECK(raw.Query("SELECT COUNT(*) FROM queue_entries WHERE code = 'T-1'") == "1");
   CHECK(raw.Query("SELECT state FROM queue_entries WHERE code = 'T-1'") == "step2");
   CHECK(raw.Query("SELECT COUNT(*) FROM events WHERE to_state = 'bogus'") == "0");
+}
+
+// A dossier of agency 000.00.01.H26 on 2026-11-20 with daily number `number`.
+std::string DailyCode(std::int64_t number) {
+  return FormatDossierCode({"000.00.01.H26", std::chrono::year(2026) / 11 / 20, number}).value();
+}
+
+TEST_CASE("sqlite store: a daily number is written with its dossier, and only with it") {
+  using namespace std::chrono;
+  const LocalDate day = 2026y / November / 20d;
+  TempDirectory dir;
+  {
+    auto store = OpenStore(dir.File("n.db"));
+    CHECK(store->NextDossierSequence("000.00.01.H26", day).value() == 1);
+    CHECK(store->NextDossierSequence("000.00.01.H26", day).value() == 2);
+    REQUIRE(store->CreateDossier(NewDossier(DailyCode(2)), {"clerk"}, 1).ok());
+    CHECK(store->NextDossierSequence("000.00.01.H26", day).value() == 3);
+  }
+  RawDatabase raw(dir.File("n.db"));
+  // Number 3 went to no dossier: the table holds the stored dossier's 2.
+  CHECK(raw.Query("SELECT last FROM dossier_sequences WHERE agency = '000.00.01.H26' AND "
+                  "day = '2026-11-20'") == "2");
+  auto reopened = OpenStore(dir.File("n.db"));
+  CHECK(reopened->NextDossierSequence("000.00.01.H26", day).value() == 3);
+  // A code that is not a national dossier code leaves the numbers alone.
+  REQUIRE(reopened->CreateDossier(NewDossier("T-1"), {"clerk"}, 1).ok());
+  CHECK(raw.Query("SELECT COUNT(*) FROM dossier_sequences") == "1");
+}
+
+TEST_CASE("sqlite store: numbers another writer stored are not handed out again") {
+  using namespace std::chrono;
+  const LocalDate day = 2026y / November / 20d;
+  TempDirectory dir;
+  auto first = OpenStore(dir.File("two.db"));
+  auto second = OpenStore(dir.File("two.db"));
+  CHECK(second->NextDossierSequence("000.00.01.H26", day).value() == 1);
+  for (std::int64_t expected : {1, 2, 3}) {
+    const std::int64_t number = first->NextDossierSequence("000.00.01.H26", day).value();
+    CHECK(number == expected);
+    REQUIRE(first->CreateDossier(NewDossier(DailyCode(number)), {"clerk"}, 1).ok());
+  }
+  // The second store meets its number as taken, then numbers after the table.
+  Status taken = second->CreateDossier(NewDossier(DailyCode(1)), {"clerk"}, 1);
+  REQUIRE_FALSE(taken.ok());
+  CHECK(taken.error().reason() == ErrorReason::kDossierExists);
+  CHECK(second->NextDossierSequence("000.00.01.H26", day).value() == 4);
+  REQUIRE(second->CreateDossier(NewDossier(DailyCode(4)), {"clerk"}, 1).ok());
 }
 
 TEST_CASE("sqlite store: pre-summed report counts are rebuilt from the facts when missing") {

@@ -1,0 +1,40 @@
+#include "engine/sqlite/daily_numbers.h"
+
+#include <algorithm>
+
+namespace motcua {
+namespace {
+
+std::int64_t DayNumber(LocalDate date) {
+  return std::chrono::sys_days(date).time_since_epoch().count();
+}
+
+}  // namespace
+
+Result<std::int64_t> DailyNumbers::Next(const std::string& agency, LocalDate date) {
+  const std::int64_t day = DayNumber(date);
+  std::lock_guard lock(mutex_);
+  auto [found, inserted] = entries_.try_emplace(Key(agency, day));
+  if (inserted) {
+    std::erase_if(entries_, [day](const auto& item) { return item.first.second < day - 1; });
+  }
+  Entry& entry = found->second;
+  if (!entry.read) {
+    // Under the lock, so that two first callers do not both read and hand
+    // out the same number; it happens once per agency and day.
+    Result<std::int64_t> stored = read_last_(agency, date);
+    if (!stored.ok()) return stored.error();
+    entry.last = std::max(entry.last, *stored);
+    entry.read = true;
+  }
+  return ++entry.last;
+}
+
+void DailyNumbers::Raise(const std::string& agency, LocalDate date, std::int64_t number) {
+  std::lock_guard lock(mutex_);
+  Entry& entry = entries_[Key(agency, DayNumber(date))];
+  entry.last = std::max(entry.last, number);
+  entry.read = false;
+}
+
+}  // namespace motcua
