@@ -1,5 +1,7 @@
 #include "engine/domain/store.h"
 
+#include <algorithm>
+
 #include "engine/domain/fork.h"
 #include "engine/domain/page_limit.h"
 #include "engine/domain/result_attachment.h"
@@ -121,13 +123,24 @@ Status DossierStore::CreateDossier(const Dossier& dossier,
 }
 
 bool DossierStore::TransitionCommit::EntersState() const {
-  return join != nullptr || (!IsBookkeepingEvent(*event) && EventBranch(*event).empty());
+  return join != nullptr || !then.empty() ||
+         (!IsBookkeepingEvent(*event) && EventBranch(*event).empty());
+}
+
+std::vector<const DossierEvent*> DossierStore::TransitionCommit::AppendedEvents() const {
+  std::vector<const DossierEvent*> events{event};
+  if (join != nullptr) events.push_back(join);
+  events.insert(events.end(), then.begin(), then.end());
+  return events;
 }
 
 Status DossierStore::CommitTransition(const TransitionCommit& commit) {
   if (commit.after == nullptr || commit.event == nullptr) {
     return Error(ErrorCode::kInvalidArgument,
                  "a transition needs the dossier after it and its event");
+  }
+  if (std::find(commit.then.begin(), commit.then.end(), nullptr) != commit.then.end()) {
+    return Error(ErrorCode::kInvalidArgument, "an automatic action's event is missing");
   }
   RETURN_IF_ERROR(CheckDossierCode(commit.after->code));
   for (const NewDocument& document : commit.documents) {

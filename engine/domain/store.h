@@ -307,6 +307,12 @@ class DossierStore {
     // in the same transaction when the action ended a fork's last branch;
     // `after->version` is then expected_version + 2.
     const DossierEvent* join = nullptr;
+    // Events of the engine's automatic actions that ran on the state the
+    // action (and join) led to, appended after them, in order, in the same
+    // transaction (e.g. the agency's seal after a leader's signature):
+    // `after` is the dossier after the last of them, and `after->version`
+    // expected_version + EventCount(). Never null.
+    std::vector<const DossierEvent*> then;
     std::vector<std::string> queue_roles;
     // The agency whose queues show the new state, as for CreateDossier;
     // empty: the dossier's receiving agency.
@@ -323,8 +329,16 @@ class DossierStore {
     // there: every event but bookkeeping (claims, releases, ...) and an
     // action of a fork's branch that did not join (the fork's state stays).
     bool EntersState() const;
-    // The events the commit appends: `event`, and `join` when set.
-    std::int64_t EventCount() const { return join != nullptr ? 2 : 1; }
+    // The events the commit appends: `event`, `join` when set, and `then`.
+    std::int64_t EventCount() const {
+      return (join != nullptr ? 2 : 1) + static_cast<std::int64_t>(then.size());
+    }
+    // They, in the order they are appended.
+    std::vector<const DossierEvent*> AppendedEvents() const;
+    // The last of them: its time stamps the rows the commit writes.
+    const DossierEvent& LastEvent() const {
+      return !then.empty() ? *then.back() : join != nullptr ? *join : *event;
+    }
 
     // A payment the transition settles. A transaction id already recorded
     // makes the whole commit fail with kConflict "duplicate_payment".

@@ -135,12 +135,12 @@ Status PostgresStore::DoCreateDossier(const Dossier& dossier,
 
 Status PostgresStore::DoCommitTransition(const TransitionCommit& commit) {
   const Dossier& after = *commit.after;
-  ASSIGN_OR_RETURN(DossierRow row,
-                   EncodeDossierRow(after, commit.national_status, commit.event->at));
-  ASSIGN_OR_RETURN(EncodedEvent event, EncodeEvent(after.code, *commit.event));
-  std::optional<EncodedEvent> join;
-  if (commit.join != nullptr) {
-    ASSIGN_OR_RETURN(join, EncodeEvent(after.code, *commit.join));
+  const Instant at = commit.LastEvent().at;
+  ASSIGN_OR_RETURN(DossierRow row, EncodeDossierRow(after, commit.national_status, at));
+  std::vector<EncodedEvent> events;
+  for (const DossierEvent* appended : commit.AppendedEvents()) {
+    ASSIGN_OR_RETURN(EncodedEvent encoded, EncodeEvent(after.code, *appended));
+    events.push_back(std::move(encoded));
   }
   ASSIGN_OR_RETURN(std::vector<std::string> outbox_payloads, EncodeOutboxPayloads(commit.outbox));
   Status committed = impl_->Write([&](PgConnection& db) -> Status {
@@ -150,8 +150,10 @@ Status PostgresStore::DoCommitTransition(const TransitionCommit& commit) {
     // The payment's row refuses an id already recorded, by anyone.
     if (commit.payment) RETURN_IF_ERROR(InsertPayment(db, *commit.payment));
     RETURN_IF_ERROR(CheckSignaturesUnused(db, after));
-    ASSIGN_OR_RETURN(ChainLink link, AppendEvent(db, after.code, event));
-    if (join) RETURN_IF_ERROR(AppendEvent(db, after.code, *join, link));
+    ASSIGN_OR_RETURN(ChainLink link, AppendEvent(db, after.code, events.front()));
+    for (std::size_t i = 1; i < events.size(); ++i) {
+      ASSIGN_OR_RETURN(link, AppendEvent(db, after.code, events[i], link));
+    }
     for (const NewDocument& document : commit.documents) {
       RETURN_IF_ERROR(InsertDocument(db, document.info, document.bytes, document.uploaded_by,
                                      commit.event->at));
@@ -161,10 +163,13 @@ Status PostgresStore::DoCommitTransition(const TransitionCommit& commit) {
     RETURN_IF_ERROR(ReferenceDocuments(db, after));
     if (commit.facts) RETURN_IF_ERROR(WriteReportFacts(db, *commit.facts));
     RETURN_IF_ERROR(WriteBranchReportFacts(db, commit.branch_facts));
-    return InsertOutbox(db, commit.outbox, outbox_payloads, after.agency, commit.event->at);
+    return InsertOutbox(db, commit.outbox, outbox_payloads, after.agency, at);
   });
   if (committed.ok() && impl_->observer != nullptr) {
     impl_->observer->TransitionCommitted(after.procedure_code, commit.event->action);
+    for (const DossierEvent* automatic : commit.then) {
+      impl_->observer->TransitionCommitted(after.procedure_code, automatic->action);
+    }
   }
   return committed;
 }

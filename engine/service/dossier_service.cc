@@ -284,8 +284,24 @@ Result<DossierView> DossierService::ActOnce(const Actor& actor, const ActionCall
   ASSIGN_OR_RETURN(std::vector<std::string> reused,
                    CheckDocumentsUsable(actor, DocumentsNamedIn(call.input), &before));
   RecordReuse(reused, transition.event());
-  Status committed =
-      CommitAccepted(before, transition, loaded.workflow->workflow, std::move(documents));
+  // An automatic action the new state runs at once (the agency's seal after
+  // a leader's signature) commits with the action when it can: one commit,
+  // not two. A conflict (another commit of the dossier first) is the
+  // action's own; after any other failure the action is tried alone, and
+  // the automatic action runs after it as ever.
+  std::optional<AutomaticStep> following = FoldableAutomatic(transition.dossier, *loaded.workflow);
+  Status committed = Status();
+  if (following) {
+    committed = CommitAccepted(before, transition, loaded.workflow->workflow, documents,
+                               std::nullopt, &*following);
+    if (committed.ok()) {
+      return ViewOf(actor, RunAutomaticActions(Loaded{std::move(following->transition).dossier,
+                                                      std::move(loaded.workflow)}));
+    }
+  }
+  if (!following || committed.error().code() != ErrorCode::kConflict) {
+    committed = CommitAccepted(before, transition, loaded.workflow->workflow, std::move(documents));
+  }
   if (!committed.ok()) {
     lost_to_other_branch = !admission.action->branch.empty() && !call.expected_version &&
                            committed.error().reason() == ErrorReason::kStaleVersion;
@@ -366,33 +382,97 @@ Result<DossierView> DossierService::PayFee(const Actor& actor, const std::string
                            Loaded{std::move(transition).dossier, std::move(loaded.workflow)}));
 }
 
+namespace {
+
+// The outbox rows of `transition` from `before`: a branch's progress (the
+// handling agency's own record for the national portal, under the one
+// dossier code), and the dossier's status when it changed.
+void AddStatusChanges(const Workflow& workflow, const Dossier& before, const Transition& transition,
+                      std::vector<OutboxEntry>& outbox) {
+  if (!EventBranch(transition.event()).empty()) {
+    outbox.push_back(StatusChangeEntry(workflow, transition.dossier, transition.event()));
+  }
+  if (StatusOf(workflow, transition.dossier.state) != StatusOf(workflow, before.state)) {
+    const DossierEvent* join = transition.join_event();
+    outbox.push_back(StatusChangeEntry(workflow, transition.dossier,
+                                       join != nullptr ? *join : transition.event()));
+  }
+}
+
+}  // namespace
+
 Status DossierService::CommitAccepted(const Dossier& before, const Transition& transition,
                                       const Workflow& workflow, std::vector<NewDocument> documents,
-                                      std::optional<PaymentRecord> payment) {
+                                      std::optional<PaymentRecord> payment,
+                                      AutomaticStep* following) {
+  const Dossier& last = following != nullptr ? following->transition.dossier : transition.dossier;
   DossierStore::TransitionCommit commit;
-  commit.after = &transition.dossier;
+  commit.after = &last;
   commit.expected_version = before.version;
   commit.event = &transition.event();
   commit.join = transition.join_event();
-  commit.queue_roles = QueueRolesOf(workflow, transition.dossier.state);
-  commit.queue_agency = QueueAgencyOf(workflow, transition.dossier, transition.dossier.state);
-  commit.branch_queues = BranchQueueSlots(workflow, transition.dossier);
-  const NationalStatus status = StatusOf(workflow, transition.dossier.state);
-  commit.national_status = static_cast<int>(status);
-  // A branch's progress is the handling agency's own record for the national
-  // portal, under the one dossier code; the dossier's status changes as ever.
-  if (!EventBranch(transition.event()).empty()) {
-    commit.outbox.push_back(StatusChangeEntry(workflow, transition.dossier, transition.event()));
-  }
-  if (status != StatusOf(workflow, before.state)) {
-    const DossierEvent* last = commit.join != nullptr ? commit.join : commit.event;
-    commit.outbox.push_back(StatusChangeEntry(workflow, transition.dossier, *last));
-  }
+  commit.queue_roles = QueueRolesOf(workflow, last.state);
+  commit.queue_agency = QueueAgencyOf(workflow, last, last.state);
+  commit.branch_queues = BranchQueueSlots(workflow, last);
+  commit.national_status = static_cast<int>(StatusOf(workflow, last.state));
+  AddStatusChanges(workflow, before, transition, commit.outbox);
   commit.documents = std::move(documents);
+  if (following != nullptr) {
+    commit.then.push_back(&following->transition.event());
+    AddStatusChanges(workflow, transition.dossier, following->transition, commit.outbox);
+    for (NewDocument& document : following->documents) {
+      commit.documents.push_back(std::move(document));
+    }
+    following->documents.clear();
+  }
   commit.payment = std::move(payment);
-  commit.facts = ComputeReportFacts(workflow, transition.dossier, calendar_);
-  commit.branch_facts = ComputeBranchReportFacts(workflow, transition.dossier, calendar_);
+  commit.facts = ComputeReportFacts(workflow, last, calendar_);
+  commit.branch_facts = ComputeBranchReportFacts(workflow, last, calendar_);
   return store_.CommitTransition(commit);
+}
+
+Result<DossierService::AutomaticStep> DossierService::PrepareAutomatic(
+    const Action& automatic, const Dossier& before, const RunnableWorkflow& runnable) {
+  auto refused = [](std::string why) {
+    return Error(ErrorCode::kFailedPrecondition, std::move(why));
+  };
+  ActionRequest request{automatic.name, Actor{kSystemRole, {kSystemRole}, before.agency},
+                        ActionInput{}, std::nullopt};
+  AutomaticStep step;
+  if (std::optional<std::string> blocked = AutomaticBlocker(automatic, before)) {
+    return refused(std::move(*blocked));
+  }
+  if (automatic.requirements.agency_seal) {
+    Result<std::string> bytes = store_.GetDocumentBytes(*before.result_document);
+    if (!bytes.ok()) {
+      return refused("the result document cannot be read: " + bytes.error().message());
+    }
+    Result<AcceptedSignature> seal = signing_->Seal(*bytes);
+    if (!seal.ok()) return refused("the agency seal failed: " + seal.error().message());
+    request.signature = seal->evidence;
+    step.documents.push_back(
+        NewDocument{DocumentInfo{seal->evidence.signature_id,
+                                 static_cast<std::int64_t>(seal->der.size()), kSignatureMediaType},
+                    std::move(seal->der), kSystemRole});
+  }
+  Result<Transition> transition = runnable.machine->Apply(before, request);
+  if (!transition.ok()) return refused(transition.error().message());
+  step.transition = std::move(transition).value();
+  return step;
+}
+
+std::optional<DossierService::AutomaticStep> DossierService::FoldableAutomatic(
+    const Dossier& after, const RunnableWorkflow& runnable) {
+  const Workflow& workflow = runnable.workflow;
+  if (AutomaticHaltedInCurrentState(after)) return std::nullopt;
+  const Action* automatic = AutomaticActionFrom(workflow, after.state);
+  if (automatic == nullptr || automatic->to == after.state) return std::nullopt;
+  Result<AutomaticStep> step = PrepareAutomatic(*automatic, after, runnable);
+  if (!step.ok() || step->transition.join_event() != nullptr ||
+      AutomaticActionFrom(workflow, step->transition.dossier.state) != nullptr) {
+    return std::nullopt;
+  }
+  return std::move(step).value();
 }
 
 Result<AcceptedSignature> DossierService::AcceptSignature(const Actor& actor,
@@ -483,41 +563,18 @@ DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded, LogFai
       break;
     }
     const Dossier& before = loaded.dossier;
-    ActionRequest request{automatic->name, Actor{kSystemRole, {kSystemRole}, before.agency},
-                          ActionInput{}, std::nullopt};
-    std::vector<NewDocument> documents;
-    if (std::optional<std::string> blocked = AutomaticBlocker(*automatic, before)) {
-      stop(*automatic, std::move(*blocked));
+    Result<AutomaticStep> step = PrepareAutomatic(*automatic, before, *loaded.workflow);
+    if (!step.ok()) {
+      stop(*automatic, step.error().message());
       break;
     }
-    if (automatic->requirements.agency_seal) {
-      Result<std::string> bytes = store_.GetDocumentBytes(*before.result_document);
-      if (!bytes.ok()) {
-        stop(*automatic, "the result document cannot be read: " + bytes.error().message());
-        break;
-      }
-      Result<AcceptedSignature> seal = signing_->Seal(*bytes);
-      if (!seal.ok()) {
-        stop(*automatic, "the agency seal failed: " + seal.error().message());
-        break;
-      }
-      request.signature = seal->evidence;
-      documents.push_back(NewDocument{
-          DocumentInfo{seal->evidence.signature_id, static_cast<std::int64_t>(seal->der.size()),
-                       kSignatureMediaType},
-          std::move(seal->der), kSystemRole});
-    }
-    Result<Transition> transition = loaded.workflow->machine->Apply(before, request);
-    if (!transition.ok()) {
-      stop(*automatic, transition.error().message());
-      break;
-    }
-    if (Status committed = CommitAccepted(before, *transition, workflow, std::move(documents));
+    if (Status committed =
+            CommitAccepted(before, step->transition, workflow, std::move(step->documents));
         !committed.ok()) {
       stop(*automatic, committed.error().message());
       break;
     }
-    loaded.dossier = std::move(transition).value().dossier;
+    loaded.dossier = std::move(step->transition).dossier;
     entered.insert(loaded.dossier.state);
   }
   if (stopped_at != nullptr && log == LogFailure::kYes && log_) {

@@ -358,10 +358,30 @@ class DossierService {
   Status CommitBookkeeping(const Dossier& before, Dossier after, DossierEvent event,
                            const Workflow& workflow, FactsChange facts_change,
                            const std::vector<std::string>& extra_queue_roles = {});
-  // Commits an accepted transition with its outbox row, documents and payment.
+  // An automatic action decided and prepared (its seal made), not committed.
+  struct AutomaticStep {
+    Transition transition;
+    std::vector<NewDocument> documents;
+  };
+  // Commits an accepted transition with its outbox row, documents and payment,
+  // and `following` (when set: the automatic action on the state the
+  // transition led to) in the same commit.
   Status CommitAccepted(const Dossier& before, const Transition& transition,
                         const Workflow& workflow, std::vector<NewDocument> documents,
-                        std::optional<PaymentRecord> payment = std::nullopt);
+                        std::optional<PaymentRecord> payment = std::nullopt,
+                        AutomaticStep* following = nullptr);
+  // `automatic` performed on `before` as the system, its seal made when it
+  // needs one; kFailedPrecondition saying why it cannot run now.
+  Result<AutomaticStep> PrepareAutomatic(const Action& automatic, const Dossier& before,
+                                         const RunnableWorkflow& runnable);
+  // The automatic action that will run on `after` (a transition's dossier,
+  // not yet committed), prepared so that it commits with that transition:
+  // when one applies, can run now, does not lead back into `after`'s state,
+  // joins no fork and is the last of its run (no automatic action follows
+  // it). Otherwise nullopt, and RunAutomaticActions runs it after the commit
+  // as ever.
+  std::optional<AutomaticStep> FoldableAutomatic(const Dossier& after,
+                                                 const RunnableWorkflow& runnable);
   // The signature in `value` over the result it must cover, checked: the
   // sub-result of `branch` (fork.h) for a branch's action, else the
   // dossier's result.

@@ -187,12 +187,13 @@ Status SqliteStore::DoCreateDossier(const Dossier& dossier,
 
 Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
   const Dossier& after = *commit.after;
-  ASSIGN_OR_RETURN(DossierRow row,
-                   EncodeDossierRow(after, commit.national_status, commit.event->at));
-  ASSIGN_OR_RETURN(EncodedEvent event, EncodeEvent(after.code, *commit.event));
-  std::optional<EncodedEvent> join;
-  if (commit.join != nullptr) {
-    ASSIGN_OR_RETURN(join, EncodeEvent(after.code, *commit.join));
+  const Instant at = commit.LastEvent().at;
+  ASSIGN_OR_RETURN(DossierRow row, EncodeDossierRow(after, commit.national_status, at));
+  std::vector<EncodedEvent> events;
+  events.reserve(static_cast<std::size_t>(commit.EventCount()));
+  for (const DossierEvent* appended : commit.AppendedEvents()) {
+    ASSIGN_OR_RETURN(EncodedEvent encoded, EncodeEvent(after.code, *appended));
+    events.push_back(std::move(encoded));
   }
   ASSIGN_OR_RETURN(std::vector<std::string> outbox_payloads, EncodeOutboxPayloads(commit.outbox));
   Status committed = impl_->Write([&](SqliteConnection& db) -> Status {
@@ -207,8 +208,9 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
     }
     RETURN_IF_ERROR(CheckSignaturesUnused(db, impl_->references, after));
     RETURN_IF_ERROR(UpdateDossier(db, row, commit.expected_version, commit.EntersState()));
-    RETURN_IF_ERROR(AppendEvent(db, impl_->chain_heads, after.code, event));
-    if (join) RETURN_IF_ERROR(AppendEvent(db, impl_->chain_heads, after.code, *join));
+    for (const EncodedEvent& event : events) {
+      RETURN_IF_ERROR(AppendEvent(db, impl_->chain_heads, after.code, event));
+    }
     for (const NewDocument& document : commit.documents) {
       RETURN_IF_ERROR(InsertDocument(db, document.info, document.bytes, document.uploaded_by,
                                      commit.event->at));
@@ -223,7 +225,7 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
       RETURN_IF_ERROR(WriteReportFacts(db, *commit.facts));
     }
     RETURN_IF_ERROR(WriteBranchReportFacts(db, commit.branch_facts));
-    return InsertOutbox(db, commit.outbox, outbox_payloads, after.agency, commit.event->at);
+    return InsertOutbox(db, commit.outbox, outbox_payloads, after.agency, at);
   });
   if (committed.ok()) {
     // The cache relies on every appended event bumping the version.
@@ -235,6 +237,9 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
   }
   if (committed.ok() && impl_->options.observer != nullptr) {
     impl_->options.observer->TransitionCommitted(after.procedure_code, commit.event->action);
+    for (const DossierEvent* automatic : commit.then) {
+      impl_->options.observer->TransitionCommitted(after.procedure_code, automatic->action);
+    }
   }
   return committed;
 }

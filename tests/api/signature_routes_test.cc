@@ -285,6 +285,76 @@ TEST_CASE("signatures: the whole round trip, sealed, listed, downloadable, publi
             .status == 404);
 }
 
+TEST_CASE("signatures: the agency seal commits with the leader's signature, in one commit") {
+  Api api;
+  const std::string code = api.AwaitingSignature(kResult);
+  OutboxQuery everything;
+  everything.limit = 1000;
+  const std::size_t feed_before = api.store.ListOutbox(everything).value().size();
+  int commits = 0;
+  std::function<void()> count = [&] {
+    ++commits;
+    api.store.BeforeNextCommit(count);
+  };
+  api.store.BeforeNextCommit(count);
+  const std::string der = api.Sign(kResult, api.pki.leader);
+  HttpResponse signed_response = api.SignResult(code, "t-leader", der);
+  REQUIRE_MESSAGE(signed_response.status == 200, signed_response.body);
+  api.store.BeforeNextCommit(nullptr);
+  CHECK(commits == 1);
+  CHECK(json::parse(signed_response.body).at("state") == "result_ready");
+
+  Result<Dossier> stored = api.store.GetDossier(code);
+  REQUIRE(stored.ok());
+  const std::size_t events = stored->history.size();
+  REQUIRE(events >= 2);
+  CHECK(stored->history[events - 2].action == "sign_result");
+  CHECK(stored->history[events - 1].action == "seal_result");
+  CHECK(stored->history[events - 1].actor.user_id == "system");
+  CHECK(stored->state == "result_ready");
+  CHECK(stored->result_signatures.size() == 2);
+  // The audit chain holds both, linked as two commits would have linked them.
+  Result<std::vector<AuditRecord>> trail = api.store.AuditTrail(code);
+  REQUIRE(trail.ok());
+  REQUIRE(trail->size() == events);
+  const AuditRecord& sign = (*trail)[events - 2];
+  const AuditRecord& seal = (*trail)[events - 1];
+  CHECK(seal.index == sign.index + 1);
+  CHECK(seal.sequence > sign.sequence);
+  CHECK(seal.previous_hash == sign.hash);
+  // The feed tells the status changes as two commits told them: the
+  // signature moves the dossier to another national status (1.003677:
+  // awaiting_signature to sealing); the seal does not (sealing and
+  // result_ready report alike).
+  const std::vector<StoredOutboxEntry> feed = api.store.ListOutbox(everything).value();
+  REQUIRE(feed.size() == feed_before + 1);
+  CHECK(feed.back().payload.at("progress").at("NoiDungXuLy") == "Sign the result");
+}
+
+TEST_CASE("signatures: a commit of the dossier between the signature and its seal loses, whole") {
+  Api api;
+  const std::string code = api.AwaitingSignature(kResult);
+  const std::string base = "/v1/dossiers/" + code;
+  const std::int64_t version = api.store.GetDossier(code).value().version;
+  // Another request of the leader's claims the dossier just before the
+  // signature's commit.
+  api.store.BeforeNextCommit([&] {
+    HttpResponse claimed = api.Call("POST", base + "/claim", "t-leader");
+    CHECK_MESSAGE(claimed.status == 200, claimed.body);
+  });
+  HttpResponse lost = api.SignResult(code, "t-leader", api.Sign(kResult, api.pki.leader));
+  CHECK(lost.status == 409);
+  Result<Dossier> after = api.store.GetDossier(code);
+  REQUIRE(after.ok());
+  CHECK(after->version == version + 1);  // the claim only
+  CHECK(after->state == "awaiting_signature");
+  CHECK(after->result_signatures.empty());
+  // Signed again on the new version: signature and seal, together.
+  HttpResponse retried = api.SignResult(code, "t-leader", api.Sign(kResult, api.pki.leader));
+  REQUIRE_MESSAGE(retried.status == 200, retried.body);
+  CHECK(api.store.GetDossier(code).value().result_signatures.size() == 2);
+}
+
 TEST_CASE("signatures: a signed result issued to the applicant can be reused, not by others") {
   Api api;
   const std::string code = api.AwaitingSignature(kResult);

@@ -170,25 +170,25 @@ Status MemoryStore::DoCommitTransition(const TransitionCommit& commit) {
   // Like the SQLite store, the history is the stored event log, not whatever
   // `after.history` holds.
   std::vector<DossierEvent> history = std::move(stored.dossier.history);
-  history.push_back(*commit.event);
-  if (commit.join != nullptr) history.push_back(*commit.join);
+  for (const DossierEvent* appended : commit.AppendedEvents()) history.push_back(*appended);
   stored.dossier = after;
   stored.dossier.history = std::move(history);
   stored.queue_roles = Deduplicated(commit.queue_roles);
   stored.queue_agency = commit.queue_agency;
   stored.branch_queues = commit.branch_queues;
   stored.national_status = commit.national_status;
-  stored.updated_at = commit.event->at;
-  if (commit.EntersState()) stored.state_entered_at = commit.event->at;
-  AppendEventLocked(after.code, *commit.event);
-  if (commit.join != nullptr) AppendEventLocked(after.code, *commit.join);
+  stored.updated_at = commit.LastEvent().at;
+  if (commit.EntersState()) stored.state_entered_at = commit.LastEvent().at;
+  for (const DossierEvent* appended : commit.AppendedEvents()) {
+    AppendEventLocked(after.code, *appended);
+  }
   for (const NewDocument& document : commit.documents) {
     documents_.try_emplace(document.info.id, StoredDocument{document.info, document.bytes});
     uploads_[{document.info.id, document.uploaded_by}] = document.info.media_type;
   }
   if (commit.payment) payments_.emplace(commit.payment->transaction_id, *commit.payment);
   ReferenceDocumentsLocked(after);
-  AppendOutboxLocked(commit.outbox, after.agency, commit.event->at);
+  AppendOutboxLocked(commit.outbox, after.agency, commit.LastEvent().at);
   if (commit.facts) report_facts_[after.code] = *commit.facts;
   if (!commit.branch_facts.empty()) branch_facts_[after.code] = commit.branch_facts;
   return Status();

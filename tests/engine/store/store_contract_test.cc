@@ -317,6 +317,39 @@ TEST_CASE_TEMPLATE("store: every dossier field survives create and get", F, STOR
   CHECK(f.store->AuditTrail("nope").error().code() == ErrorCode::kNotFound);
 }
 
+TEST_CASE_TEMPLATE("store: automatic actions' events commit after the action's, in one commit", F,
+                   STORE_TYPES) {
+  F f;
+  Dossier d = NewDossier("AUTO-1");
+  REQUIRE(f.store->CreateDossier(d, {"clerk"}, 1).ok());
+  SampleTransition signed_result = MoveTo(d, "sealing", SampleTime(100), "leader-1");
+  SampleTransition sealed = MoveTo(signed_result.after, "result_ready", SampleTime(101), "system");
+  DossierStore::TransitionCommit commit = CommitOf(sealed, d.version);
+  commit.event = &signed_result.event;
+  commit.then = {&sealed.event};
+  REQUIRE(commit.EventCount() == 2);
+  REQUIRE(f.store->CommitTransition(commit).ok());
+
+  Result<Dossier> got = f.store->GetDossier(d.code);
+  REQUIRE(got.ok());
+  CHECK(got->version == d.version + 2);
+  CHECK(got->state == "result_ready");
+  REQUIRE(got->history.size() == 3);
+  CheckSameEvent(got->history[1], signed_result.event);
+  CheckSameEvent(got->history[2], sealed.event);
+  const std::vector<AuditRecord> trail = f.store->AuditTrail(d.code).value();
+  REQUIRE(trail.size() == 3);
+  CHECK(trail[2].index == 2);
+  CHECK(trail[2].previous_hash == trail[1].hash);
+  CHECK(trail[1].previous_hash == trail[0].hash);
+  // The queue shows the last state; a stale commit of the same version fails
+  // whole, leaving neither event.
+  CHECK(f.store->CommitTransition(commit).error().reason() == ErrorReason::kStaleVersion);
+  CHECK(f.store->GetDossier(d.code)->history.size() == 3);
+  commit.then = {nullptr};
+  CHECK(f.store->CommitTransition(commit).error().code() == ErrorCode::kInvalidArgument);
+}
+
 TEST_CASE_TEMPLATE("store: every event keeps how its actor authenticated", F, STORE_TYPES) {
   F f;
   struct Method {
