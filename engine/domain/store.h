@@ -335,7 +335,8 @@ class DossierStore {
     }
     // They, in the order they are appended.
     std::vector<const DossierEvent*> AppendedEvents() const;
-    // The last of them: its time stamps the rows the commit writes.
+    // The last of them: its time stamps the dossier's row and the outbox
+    // rows (documents keep the time of `event`, the action's).
     const DossierEvent& LastEvent() const {
       return !then.empty() ? *then.back() : join != nullptr ? *join : *event;
     }

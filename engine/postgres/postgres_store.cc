@@ -165,12 +165,7 @@ Status PostgresStore::DoCommitTransition(const TransitionCommit& commit) {
     RETURN_IF_ERROR(WriteBranchReportFacts(db, commit.branch_facts));
     return InsertOutbox(db, commit.outbox, outbox_payloads, after.agency, at);
   });
-  if (committed.ok() && impl_->observer != nullptr) {
-    impl_->observer->TransitionCommitted(after.procedure_code, commit.event->action);
-    for (const DossierEvent* automatic : commit.then) {
-      impl_->observer->TransitionCommitted(after.procedure_code, automatic->action);
-    }
-  }
+  if (committed.ok()) TellCommittedActions(impl_->observer, after.procedure_code, commit);
   return committed;
 }
 

@@ -235,12 +235,7 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
       impl_->histories.Forget(after.code);
     }
   }
-  if (committed.ok() && impl_->options.observer != nullptr) {
-    impl_->options.observer->TransitionCommitted(after.procedure_code, commit.event->action);
-    for (const DossierEvent* automatic : commit.then) {
-      impl_->options.observer->TransitionCommitted(after.procedure_code, automatic->action);
-    }
-  }
+  if (committed.ok()) TellCommittedActions(impl_->options.observer, after.procedure_code, commit);
   return committed;
 }
 

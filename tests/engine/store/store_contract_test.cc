@@ -342,8 +342,7 @@ TEST_CASE_TEMPLATE("store: automatic actions' events commit after the action's, 
   CHECK(trail[2].index == 2);
   CHECK(trail[2].previous_hash == trail[1].hash);
   CHECK(trail[1].previous_hash == trail[0].hash);
-  // The queue shows the last state; a stale commit of the same version fails
-  // whole, leaving neither event.
+  // A stale commit of the same version fails whole, leaving neither event.
   CHECK(f.store->CommitTransition(commit).error().reason() == ErrorReason::kStaleVersion);
   CHECK(f.store->GetDossier(d.code)->history.size() == 3);
   commit.then = {nullptr};
