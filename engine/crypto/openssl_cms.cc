@@ -18,6 +18,7 @@
 #include "engine/crypto/openssl_ptr.h"
 #include "engine/crypto/sha256.h"
 #include "engine/crypto/signed_data_certificates.h"
+#include "engine/crypto/verified_chains.h"
 #include "engine/domain/rfc3339.h"
 #include "engine/domain/status_macros.h"
 
@@ -27,6 +28,9 @@ struct TrustStore::Impl {
   ossl::StorePtr store;
   std::size_t count = 0;
   std::size_t crl_count = 0;  // > 0: every verification checks the signer's CRL
+  // Where every CRL is valid (verified_chains.h); nullopt when a CRL's time
+  // cannot be read, and then no validated chain is reused.
+  std::optional<ossl::TimeWindow> crls_window;
 };
 
 namespace {
@@ -142,6 +146,7 @@ Result<TrustStore::Impl> BuildStore(STACK_OF(X509) * certs, STACK_OF(X509_CRL) *
     }
   }
   impl.crl_count = static_cast<std::size_t>(sk_X509_CRL_num(crls));
+  impl.crls_window = ossl::CrlsWindow(crls);
   return impl;
 }
 
@@ -364,9 +369,54 @@ Result<VerifiedSignature> CertificateFacts(X509* signer) {
   return verified;
 }
 
+// The chain from `signer` through `included` to a trusted root, as of `at`
+// (seconds since the epoch), with the store's CRLs when it has any. On
+// success, and with a `chain_key`, `chains` remembers the validated chain.
+Status VerifyChain(const TrustStore::Impl& trust, X509* signer, STACK_OF(X509) * included,
+                   std::int64_t at, ossl::VerifiedChains& chains,
+                   std::optional<std::string> chain_key) {
+  StoreCtxPtr context(X509_STORE_CTX_new());
+  if (!context || X509_STORE_CTX_init(context.get(), trust.store.get(), signer, included) != 1) {
+    return Internal("cannot set up certificate verification");
+  }
+  X509_STORE_CTX_set_time(context.get(), 0, static_cast<time_t>(at));
+  const bool check_crls = trust.crl_count > 0;
+  if (check_crls) {
+    X509_STORE_CTX_set_flags(context.get(), X509_V_FLAG_CRL_CHECK);
+    X509_STORE_CTX_set_verify_cb(context.get(), AcceptLaterCrl);
+  }
+  if (X509_verify_cert(context.get()) != 1) {
+    const int error = X509_STORE_CTX_get_error(context.get());
+    const std::string detail = std::string(X509_verify_cert_error_string(error)) +
+                               " (certificate depth " +
+                               std::to_string(X509_STORE_CTX_get_error_depth(context.get())) + ")";
+    if (IsValidityError(error)) {
+      return Rejected(ErrorReason::kCertificateNotValidAtSigningTime,
+                      "at the signing time: " + detail);
+    }
+    if (error == X509_V_ERR_CERT_REVOKED) {
+      return Rejected(ErrorReason::kCertificateRevoked,
+                      "the signer certificate is revoked by a configured CRL: " + detail);
+    }
+    if (IsRevocationUnknown(error)) {
+      return Rejected(ErrorReason::kRevocationUnknown,
+                      "the signer certificate's revocation status cannot be checked against the "
+                      "configured CRLs: " +
+                          detail);
+    }
+    return Rejected(ErrorReason::kUntrustedCertificate,
+                    "the signer does not chain to a trusted root: " + detail);
+  }
+  if (chain_key && (!check_crls || trust.crls_window)) {
+    chains.Remember(std::move(*chain_key), at, X509_STORE_CTX_get0_chain(context.get()), check_crls,
+                    trust.crls_window.value_or(ossl::TimeWindow{}));
+  }
+  return Status();
+}
+
 Result<VerifiedSignature> Verify(const TrustStore::Impl& trust,
-                                 ossl::CertificateCache& certificates, std::string_view cms_der,
-                                 std::string_view content) {
+                                 ossl::CertificateCache& certificates, ossl::VerifiedChains& chains,
+                                 std::string_view cms_der, std::string_view content) {
   // 1. Structure: one DER SignedData, nothing after it, detached id-data
   //    content, one signer whose certificate is included.
   if (cms_der.empty()) return Rejected(ErrorReason::kMalformedSignature, "the signature is empty");
@@ -447,39 +497,17 @@ Result<VerifiedSignature> Verify(const TrustStore::Impl& trust,
   }
 
   // 4. The chain, from the included certificates to a trusted root, as of the
-  //    signing time (X509_STORE_CTX_set_time sets X509_V_FLAG_USE_CHECK_TIME).
+  //    signing time (X509_STORE_CTX_set_time sets X509_V_FLAG_USE_CHECK_TIME),
+  //    unless these exact certificates validated before and the signing time
+  //    lies where that answer holds (verified_chains.h).
   //    The shared store is only read; the context is this call's own.
-  StoreCtxPtr context(X509_STORE_CTX_new());
-  if (!context ||
-      X509_STORE_CTX_init(context.get(), trust.store.get(), signer, included.get()) != 1) {
-    return Internal("cannot set up certificate verification");
-  }
-  X509_STORE_CTX_set_time(context.get(), 0, ossl::ToTimeT(signing_time));
-  if (trust.crl_count > 0) {
-    X509_STORE_CTX_set_flags(context.get(), X509_V_FLAG_CRL_CHECK);
-    X509_STORE_CTX_set_verify_cb(context.get(), AcceptLaterCrl);
-  }
-  if (X509_verify_cert(context.get()) != 1) {
-    const int error = X509_STORE_CTX_get_error(context.get());
-    const std::string detail = std::string(X509_verify_cert_error_string(error)) +
-                               " (certificate depth " +
-                               std::to_string(X509_STORE_CTX_get_error_depth(context.get())) + ")";
-    if (IsValidityError(error)) {
-      return Rejected(ErrorReason::kCertificateNotValidAtSigningTime,
-                      "at the signing time: " + detail);
-    }
-    if (error == X509_V_ERR_CERT_REVOKED) {
-      return Rejected(ErrorReason::kCertificateRevoked,
-                      "the signer certificate is revoked by a configured CRL: " + detail);
-    }
-    if (IsRevocationUnknown(error)) {
-      return Rejected(ErrorReason::kRevocationUnknown,
-                      "the signer certificate's revocation status cannot be checked against the "
-                      "configured CRLs: " +
-                          detail);
-    }
-    return Rejected(ErrorReason::kUntrustedCertificate,
-                    "the signer does not chain to a trusted root: " + detail);
+  const bool check_crls = trust.crl_count > 0;
+  const std::int64_t at = ossl::ToTimeT(signing_time);
+  std::optional<std::string> chain_key;
+  if (!check_crls || trust.crls_window)
+    chain_key = ossl::VerifiedChains::KeyOf(signer, included.get());
+  if (!chain_key || !chains.Holds(*chain_key, at)) {
+    RETURN_IF_ERROR(VerifyChain(trust, signer, included.get(), at, chains, std::move(chain_key)));
   }
 
   // 5. An end entity: a CA certificate (X509_check_ca: basicConstraints
@@ -572,12 +600,15 @@ std::size_t TrustStore::crl_count() const {
 // ---- OpenSslSignatureVerifier ---------------------------------------------
 
 OpenSslSignatureVerifier::OpenSslSignatureVerifier(TrustStore trust)
-    : trust_(std::move(trust)), certificates_(std::make_shared<ossl::CertificateCache>(256)) {}
+    : trust_(std::move(trust)),
+      certificates_(std::make_shared<ossl::CertificateCache>(256)),
+      chains_(std::make_shared<ossl::VerifiedChains>(256)) {}
 
 Result<VerifiedSignature> OpenSslSignatureVerifier::VerifyDetached(std::string_view cms_der,
                                                                    std::string_view content) const {
   ERR_clear_error();  // the error queue is per thread
-  Result<VerifiedSignature> result = Verify(*trust_.impl_, *certificates_, cms_der, content);
+  Result<VerifiedSignature> result =
+      Verify(*trust_.impl_, *certificates_, *chains_, cms_der, content);
   ERR_clear_error();
   return result;
 }

@@ -19,6 +19,7 @@ namespace motcua {
 
 namespace ossl {
 class CertificateCache;  // signed_data_certificates.h
+class VerifiedChains;    // verified_chains.h
 }  // namespace ossl
 
 // The trust anchors signatures must chain to: self-signed root certificates.
@@ -70,7 +71,9 @@ class TrustStore {
 //
 // The certificates a CMS carries are parsed once per distinct certificate
 // and thread and kept (up to 256; signed_data_certificates.h), not parsed
-// again for every signature.
+// again for every signature. A chain that validated is not validated again
+// for a signing time at which the answer cannot differ: inside every chain
+// certificate's and CRL's validity (up to 256 chains; verified_chains.h).
 class OpenSslSignatureVerifier final : public SignatureVerifier {
  public:
   explicit OpenSslSignatureVerifier(TrustStore trust);
@@ -81,6 +84,7 @@ class OpenSslSignatureVerifier final : public SignatureVerifier {
  private:
   TrustStore trust_;
   std::shared_ptr<ossl::CertificateCache> certificates_;  // thread-safe
+  std::shared_ptr<ossl::VerifiedChains> chains_;          // thread-safe
 };
 
 // A detached CMS SignedData over `content`, DER, SHA-256, signed by the first

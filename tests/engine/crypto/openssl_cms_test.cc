@@ -229,6 +229,70 @@ TEST_CASE("cms: certificate validity is checked at the signingTime") {
                 ErrorReason::kCertificateNotValidAtSigningTime);
 }
 
+TEST_CASE("cms: a chain that validated once is checked again at every other signing time") {
+  // One verifier throughout, so that each verification after the first finds
+  // the chain already validated (verified_chains.h). Its answer must still be
+  // the one a full check gives at each signing time.
+  const Instant today = Now();
+  Fixture f(today - days(60));  // CAs valid since 60 days ago
+  // A certificate older than its issuing CA, ending yesterday.
+  const Instant not_before = today - days(90);
+  const Instant not_after = today - days(1);
+  const CertifiedKey signer = f.Issue(not_before, not_after, "digitalSignature");
+  auto signed_at = [&](Instant at) {
+    Result<std::string> der = SignDetached(kResult, signer.private_key_pem, signer.certificate_pem,
+                                           f.pki.intermediate.certificate_pem, at);
+    REQUIRE(der.ok());
+    return *der;
+  };
+  REQUIRE(f.verifier.VerifyDetached(signed_at(today - days(10)), kResult).ok());
+  CHECK(f.verifier.VerifyDetached(signed_at(today - days(20)), kResult).ok());
+
+  // After the certificate ended, and at its very last second (OpenSSL
+  // takes notAfter itself as expired).
+  CheckRejected(f.verifier.VerifyDetached(signed_at(today), kResult),
+                ErrorReason::kCertificateNotValidAtSigningTime);
+  CheckRejected(f.verifier.VerifyDetached(signed_at(not_after), kResult),
+                ErrorReason::kCertificateNotValidAtSigningTime);
+  CHECK(f.verifier.VerifyDetached(signed_at(not_after - std::chrono::seconds(1)), kResult).ok());
+  // The certificate was valid 70 days ago, but its issuing CA was not yet.
+  CheckRejected(f.verifier.VerifyDetached(signed_at(today - days(70)), kResult),
+                ErrorReason::kCertificateNotValidAtSigningTime);
+  // The CA's first second (an hour before the demo PKI was made) is valid,
+  // by a full check: the reused window starts a second later. The second
+  // before it is not.
+  const Instant ca_start = f.now - hours(1);
+  CHECK(f.verifier.VerifyDetached(signed_at(ca_start), kResult).ok());
+  CheckRejected(f.verifier.VerifyDetached(signed_at(ca_start - std::chrono::seconds(1)), kResult),
+                ErrorReason::kCertificateNotValidAtSigningTime);
+  // Nothing above changed what a valid signing time gives.
+  CHECK(f.verifier.VerifyDetached(signed_at(today - days(10)), kResult).ok());
+}
+
+TEST_CASE("cms: a validated chain is not reused outside its CRL's validity") {
+  Fixture f;
+  const CertifiedKey kept = f.Issue(f.now - days(2), f.now + days(30), "digitalSignature");
+  Result<std::string> crl =
+      IssueCrl(f.pki.intermediate, {}, f.now - std::chrono::minutes(10), f.now + days(7));
+  REQUIRE(crl.ok());
+  Result<TrustStore> trust = TrustStore::FromPem(f.pki.root.certificate_pem, *crl);
+  REQUIRE(trust.ok());
+  OpenSslSignatureVerifier checking(std::move(trust).value());
+  auto signed_at = [&](Instant at) {
+    Result<std::string> der = SignDetached(kResult, kept.private_key_pem, kept.certificate_pem,
+                                           f.pki.intermediate.certificate_pem, at);
+    REQUIRE(der.ok());
+    return *der;
+  };
+  REQUIRE(checking.VerifyDetached(signed_at(f.now), kResult).ok());
+  // After the CRL's nextUpdate, revocation cannot be checked.
+  CheckRejected(checking.VerifyDetached(signed_at(f.now + days(8)), kResult),
+                ErrorReason::kRevocationUnknown);
+  // Before the CRL was issued: a later CRL is accepted (it knows more).
+  CHECK(checking.VerifyDetached(signed_at(f.now - std::chrono::minutes(30)), kResult).ok());
+  CHECK(checking.VerifyDetached(signed_at(f.now + days(1)), kResult).ok());
+}
+
 TEST_CASE("cms: the signer's keyUsage must allow digitalSignature or nonRepudiation") {
   Fixture f;
   auto sign_with = [&](const CertifiedKey& signer) {
