@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "engine/domain/fiber_parking.h"
+#include "engine/domain/thread_name.h"
 
 namespace motcua {
 namespace {
@@ -169,7 +170,10 @@ struct PooledStack {
 class Worker final : public FiberParker {
  public:
   explicit Worker(std::size_t stack_bytes) : stacks_(stack_bytes) {
-    thread_ = std::thread([this] { Run(); });
+    thread_ = std::thread([this] {
+      NameThisThread("motcua-fiber");
+      Run();
+    });
   }
 
   // Runs every task given before, waits for the fibers still parked, joins.

@@ -38,6 +38,7 @@
 #include "api/problem.h"
 #include "api/request_log.h"
 #include "api/response_wire.h"
+#include "engine/domain/thread_name.h"
 
 namespace motcua {
 namespace {
@@ -752,7 +753,10 @@ Status HttpServer::Start() {
   impl.started = true;
   impl.threads.reserve(static_cast<std::size_t>(options.threads));
   for (int i = 0; i < options.threads; ++i) {
-    impl.threads.emplace_back([&impl] { impl.RunIoLoop(); });
+    impl.threads.emplace_back([&impl] {
+      NameThisThread("motcua-io");
+      impl.RunIoLoop();
+    });
   }
   return {};
 }

@@ -11,6 +11,7 @@
 #include "engine/cli/files.h"
 #include "engine/crypto/checkpoint_key.h"
 #include "engine/domain/status_macros.h"
+#include "engine/domain/thread_name.h"
 #include "engine/service/checkpoint_publisher.h"
 #include "engine/sqlite/audit_chain.h"
 #include "engine/sqlite/sqlite_db.h"
@@ -140,6 +141,7 @@ Result<std::unique_ptr<CheckpointLoop>> CheckpointLoop::Start(
   impl->PublishAndLog();
   Impl* running = impl.get();
   impl->thread = std::thread([running] {
+    NameThisThread("motcua-checkpt");
     std::unique_lock<std::mutex> lock(running->mutex);
     while (!running->stopping) {
       if (running->wake.wait_for(lock, running->interval,

@@ -57,6 +57,7 @@
 #include "engine/crypto/sha256.h"
 #include "engine/domain/log.h"
 #include "engine/domain/status_macros.h"
+#include "engine/domain/thread_name.h"
 #include "engine/domain/workflow_lint.h"
 #include "engine/service/demo_service.h"
 #include "engine/service/document_service.h"
@@ -177,6 +178,7 @@ class TimerLoop {
     if (interval.count() == 0) return;
     thread_ =
         std::thread([this, &timers, retention, interval, &logger, may_run = std::move(may_run)] {
+          NameThisThread("motcua-timers");
           std::unique_lock lock(mutex_);
           while (!stopping_) {
             if (wake_.wait_for(lock, interval, [this] { return stopping_; })) break;

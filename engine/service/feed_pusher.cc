@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "engine/domain/thread_name.h"
+
 namespace motcua {
 
 std::chrono::milliseconds BackoffDelay(int failed_attempts, std::chrono::milliseconds initial,
@@ -30,7 +32,10 @@ FeedPusher::~FeedPusher() {
 void FeedPusher::Start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable() || stopping_) return;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("motcua-feed");
+    Run();
+  });
 }
 
 void FeedPusher::Stop() {

@@ -10,6 +10,7 @@
 
 #include "engine/domain/fiber_parking.h"
 #include "engine/domain/status_macros.h"
+#include "engine/domain/thread_name.h"
 
 namespace motcua {
 namespace {
@@ -130,7 +131,10 @@ Result<std::unique_ptr<SqliteConnectionPool>> SqliteConnectionPool::Open(
     pool->idle_readers_.push_back(std::move(reader));
   }
   SqliteConnectionPool* raw = pool.get();
-  pool->writer_thread_ = std::thread([raw] { raw->WriterLoop(); });
+  pool->writer_thread_ = std::thread([raw] {
+    NameThisThread("motcua-writer");
+    raw->WriterLoop();
+  });
   return pool;
 }
 

@@ -1,5 +1,10 @@
 // The harness itself: a live server answers, an unauthenticated caller is
 // refused, and a garbage request line gets a 4xx without taking it down.
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
 #include "tests/hostile/live_server.h"
 
 namespace motcua {
@@ -16,6 +21,29 @@ TEST_CASE("hostile harness: the live server answers, refuses strangers and survi
   CHECK(garbage.status < 500);
   CHECK(server.Alive());
   CHECK(server.Send("GET", "/healthz").status == 200);
+}
+
+TEST_CASE("hostile harness: the server's threads carry names an operator can tell apart") {
+  // `top -H`, `ps -L` and perf show these names (engine/domain/thread_name.h).
+  LiveServer server;
+  REQUIRE(server.Send("GET", "/healthz").status == 200);
+  std::set<std::string> names;
+  const std::string tasks = "/proc/" + std::to_string(server.pid()) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    names.insert(name);
+  }
+  INFO("thread names: " << [&] {
+    std::string all;
+    for (const std::string& name : names) all += name + " ";
+    return all;
+  }());
+  CHECK(names.count("motcua-io") == 1);
+  CHECK(names.count("motcua-fiber") == 1);
+  CHECK(names.count("motcua-writer") == 1);
+  CHECK(names.count("motcua-timers") == 1);
 }
 
 }  // namespace
