@@ -130,12 +130,57 @@ Result<std::unique_ptr<SqliteConnectionPool>> SqliteConnectionPool::Open(
                      SqliteConnection::Open(o.path, SQLITE_OPEN_READONLY, o.busy_timeout_ms));
     pool->idle_readers_.push_back(std::move(reader));
   }
+  ASSIGN_OR_RETURN(pool->checkpointer_,
+                   SqliteConnection::Open(o.path, SQLITE_OPEN_READWRITE, o.busy_timeout_ms));
+  // A connection that has not read the database does not know it is in WAL
+  // mode yet, and its checkpoints would do nothing.
+  ASSIGN_OR_RETURN(std::string checkpointer_mode,
+                   pool->checkpointer_->QueryText("PRAGMA journal_mode"));
+  (void)checkpointer_mode;
   SqliteConnectionPool* raw = pool.get();
+  // Replaces SQLite's automatic checkpoint (itself a WAL hook) on the writer.
+  sqlite3_wal_hook(pool->writer_->handle(), &SqliteConnectionPool::AfterWalCommit, raw);
+  pool->checkpoint_thread_ = std::thread([raw] {
+    NameThisThread("motcua-checkpt");
+    raw->CheckpointLoop();
+  });
   pool->writer_thread_ = std::thread([raw] {
     NameThisThread("motcua-writer");
     raw->WriterLoop();
   });
   return pool;
+}
+
+int SqliteConnectionPool::AfterWalCommit(void* pool, sqlite3* /*db*/, const char* /*name*/,
+                                         int wal_pages) {
+  auto* self = static_cast<SqliteConnectionPool*>(pool);
+  if (wal_pages >= self->options_.checkpoint_pages && !self->checkpoint_asked_.exchange(true)) {
+    {
+      std::lock_guard lock(self->checkpoint_mutex_);
+      self->checkpoint_due_ = true;
+    }
+    self->checkpoint_wanted_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+// Runs a PASSIVE checkpoint whenever the writer asks for one. It copies the
+// frames no reader still needs and never blocks the writer; a WAL fully
+// copied is started again from its beginning by the writer's next
+// transaction. A failed checkpoint (another process checkpointing, say) is
+// simply tried again at the next request.
+void SqliteConnectionPool::CheckpointLoop() {
+  std::unique_lock lock(checkpoint_mutex_);
+  for (;;) {
+    checkpoint_wanted_.wait(lock, [this] { return checkpoint_due_ || checkpoint_stopping_; });
+    if (checkpoint_stopping_) return;
+    checkpoint_due_ = false;
+    lock.unlock();
+    (void)sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                    nullptr, nullptr);
+    checkpoint_asked_.store(false);
+    lock.lock();
+  }
 }
 
 SqliteConnectionPool::~SqliteConnectionPool() {
@@ -145,6 +190,12 @@ SqliteConnectionPool::~SqliteConnectionPool() {
   }
   write_ready_.notify_all();
   if (writer_thread_.joinable()) writer_thread_.join();
+  {
+    std::lock_guard lock(checkpoint_mutex_);
+    checkpoint_stopping_ = true;
+  }
+  checkpoint_wanted_.notify_all();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
 }
 
 SqliteConnectionPool::ReaderLease::ReaderLease(SqliteConnectionPool& pool) : pool_(pool) {

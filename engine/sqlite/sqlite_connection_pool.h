@@ -35,10 +35,18 @@
 // The destructor finishes every queued write, then closes all connections;
 // no call may be running or start once it began.
 //
+// Checkpoints. The WAL's frames are copied back into the database file by a
+// thread of their own, on a connection of its own (a PASSIVE checkpoint:
+// it waits for nobody and nobody waits for it), once the WAL holds
+// `checkpoint_pages` pages. SQLite's automatic checkpoint would run inside
+// a writer's COMMIT instead, and every write of that batch, and of the
+// batches queued behind it, would wait for the copy and its fsync.
+//
 // Prepared statements stay cached per connection (SqliteConnection::Prepare):
 // a job or read prepares its statements by their constant SQL text.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -69,6 +77,9 @@ struct SqliteConnectionOptions {
   // Page cache of the writer connection, in KiB. SQLite's default (2 MiB)
   // makes a writer on a multi-GB database miss on most index pages.
   int writer_cache_kib = 64 * 1024;
+  // WAL pages after which the checkpoint thread copies them into the
+  // database file (SQLite's own automatic checkpoint uses 1000).
+  int checkpoint_pages = 1000;
 };
 
 // What the pool's owner runs on the writer connection or thread. Each may be
@@ -150,6 +161,9 @@ class SqliteConnectionPool {
   Error TransactionLost(const Status& cause);
   std::optional<Error> Commit();
   void ViewLost();
+  // sqlite3_wal_hook of the writer connection: after each commit.
+  static int AfterWalCommit(void* pool, sqlite3* db, const char* name, int wal_pages);
+  void CheckpointLoop();
 
   const SqliteConnectionOptions options_;
   const SqliteWriterHooks hooks_;
@@ -166,6 +180,16 @@ class SqliteConnectionPool {
   std::size_t writer_waits_for_ = 0;
   std::chrono::steady_clock::duration last_commit_time_{};  // writer thread only
   std::thread writer_thread_;
+
+  std::unique_ptr<SqliteConnection> checkpointer_;  // the checkpoint thread's
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wanted_;
+  bool checkpoint_due_ = false;       // guarded by checkpoint_mutex_
+  bool checkpoint_stopping_ = false;  // guarded by checkpoint_mutex_
+  // Set by the writer when it asks for a checkpoint, cleared when one ran:
+  // the writer asks (and wakes the thread) at most once per checkpoint.
+  std::atomic<bool> checkpoint_asked_{false};
+  std::thread checkpoint_thread_;
 
   std::mutex reader_mutex_;
   std::condition_variable reader_free_;
