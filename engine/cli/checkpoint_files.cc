@@ -141,7 +141,7 @@ Result<std::unique_ptr<CheckpointLoop>> CheckpointLoop::Start(
   impl->PublishAndLog();
   Impl* running = impl.get();
   impl->thread = std::thread([running] {
-    NameThisThread("motcua-checkpt");
+    NameThisThread("motcua-audit");
     std::unique_lock<std::mutex> lock(running->mutex);
     while (!running->stopping) {
       if (running->wake.wait_for(lock, running->interval,

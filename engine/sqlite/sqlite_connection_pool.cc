@@ -141,7 +141,7 @@ Result<std::unique_ptr<SqliteConnectionPool>> SqliteConnectionPool::Open(
   // Replaces SQLite's automatic checkpoint (itself a WAL hook) on the writer.
   sqlite3_wal_hook(pool->writer_->handle(), &SqliteConnectionPool::AfterWalCommit, raw);
   pool->checkpoint_thread_ = std::thread([raw] {
-    NameThisThread("motcua-checkpt");
+    NameThisThread("motcua-wal");
     raw->CheckpointLoop();
   });
   pool->writer_thread_ = std::thread([raw] {

@@ -44,6 +44,8 @@ TEST_CASE("hostile harness: the server's threads carry names an operator can tel
   CHECK(names.count("motcua-fiber") == 1);
   CHECK(names.count("motcua-writer") == 1);
   CHECK(names.count("motcua-timers") == 1);
+  CHECK(names.count("motcua-wal") == 1);    // WAL checkpoints (sqlite_connection_pool.h)
+  CHECK(names.count("motcua-audit") == 1);  // signed audit checkpoints
 }
 
 }  // namespace
