@@ -2,15 +2,13 @@
 // gdb show it, so that an operator can tell the I/O thread from the writer.
 #pragma once
 
-#include <pthread.h>
+#include <string_view>
 
 namespace motcua {
 
-// `name`: at most 15 bytes (the kernel's limit); a longer one is cut.
-inline void NameThisThread(const char* name) {
-  char cut[16] = {};
-  for (int i = 0; i < 15 && name[i] != '\0'; ++i) cut[i] = name[i];
-  pthread_setname_np(pthread_self(), cut);
-}
+// Sets the calling thread's name to the first 15 bytes of `name` (the
+// kernel's limit). Best effort: does nothing where Linux's
+// /proc/thread-self/comm is missing.
+void NameThisThread(std::string_view name);
 
 }  // namespace motcua
