@@ -268,18 +268,6 @@ int GivePassword(char* buffer, int size, int, void* userdata) {
   return static_cast<int>(password.size());
 }
 
-// A UTC instant from an ASN.1 UTCTime or GeneralizedTime.
-std::optional<Instant> ToInstant(const ASN1_TIME* time) {
-  if (time == nullptr) return std::nullopt;  // ASN1_TIME_to_tm(nullptr) means "now"
-  std::tm tm{};
-  if (ASN1_TIME_to_tm(time, &tm) != 1) return std::nullopt;
-  using namespace std::chrono;
-  const year_month_day date{year{tm.tm_year + 1900}, month{static_cast<unsigned>(tm.tm_mon + 1)},
-                            day{static_cast<unsigned>(tm.tm_mday)}};
-  if (!date.ok()) return std::nullopt;
-  return Instant{sys_days{date}} + hours{tm.tm_hour} + minutes{tm.tm_min} + seconds{tm.tm_sec};
-}
-
 // RFC 2253 one-line form of a name; non-ASCII characters stay UTF-8 rather
 // than being escaped as \XX (Vietnamese names stay readable).
 // The UTF-8 text of the name's only (or first) entry of type `nid`; empty if
@@ -322,8 +310,8 @@ Result<Instant> SigningTime(CMS_SignerInfo* signer) {
   ASN1_TYPE* value = X509_ATTRIBUTE_get0_type(attribute, 0);
   const int type = value == nullptr ? V_ASN1_UNDEF : ASN1_TYPE_get(value);
   std::optional<Instant> at;
-  if (type == V_ASN1_UTCTIME) at = ToInstant(value->value.utctime);
-  if (type == V_ASN1_GENERALIZEDTIME) at = ToInstant(value->value.generalizedtime);
+  if (type == V_ASN1_UTCTIME) at = ossl::ToInstant(value->value.utctime);
+  if (type == V_ASN1_GENERALIZEDTIME) at = ossl::ToInstant(value->value.generalizedtime);
   if (!at)
     return Rejected(ErrorReason::kMalformedSignature,
                     "the signingTime attribute is not a valid time");
@@ -361,8 +349,8 @@ Result<VerifiedSignature> CertificateFacts(X509* signer) {
   verified.evidence.signer_subject = NameText(X509_get_subject_name(signer));
   verified.subject_uid = NameEntryText(X509_get_subject_name(signer), NID_userId);
   verified.issuer_subject = NameText(X509_get_issuer_name(signer));
-  std::optional<Instant> not_before = ToInstant(X509_get0_notBefore(signer));
-  std::optional<Instant> not_after = ToInstant(X509_get0_notAfter(signer));
+  std::optional<Instant> not_before = ossl::ToInstant(X509_get0_notBefore(signer));
+  std::optional<Instant> not_after = ossl::ToInstant(X509_get0_notAfter(signer));
   if (!not_before || !not_after) return Internal("cannot read the certificate validity");
   verified.not_before = *not_before;
   verified.not_after = *not_after;

@@ -10,8 +10,11 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <chrono>
 #include <climits>
+#include <ctime>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -80,6 +83,19 @@ inline std::string ErrorSuffix() {
 
 inline time_t ToTimeT(Instant t) {
   return static_cast<time_t>(t.time_since_epoch().count());
+}
+
+// A UTC instant from an ASN.1 UTCTime or GeneralizedTime, any fraction of a
+// second dropped; nullopt for null or an unreadable time.
+inline std::optional<Instant> ToInstant(const ASN1_TIME* time) {
+  if (time == nullptr) return std::nullopt;  // ASN1_TIME_to_tm(nullptr) means "now"
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(time, &tm) != 1) return std::nullopt;
+  using namespace std::chrono;
+  const year_month_day date{year{tm.tm_year + 1900}, month{static_cast<unsigned>(tm.tm_mon + 1)},
+                            day{static_cast<unsigned>(tm.tm_mday)}};
+  if (!date.ok()) return std::nullopt;
+  return Instant{sys_days{date}} + hours{tm.tm_hour} + minutes{tm.tm_min} + seconds{tm.tm_sec};
 }
 
 }  // namespace motcua::ossl

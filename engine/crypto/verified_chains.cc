@@ -1,8 +1,6 @@
 #include "engine/crypto/verified_chains.h"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 
 namespace motcua::ossl {
 namespace {
@@ -10,15 +8,9 @@ namespace {
 // Seconds since the epoch of an ASN.1 UTCTime or GeneralizedTime, any
 // fraction dropped.
 std::optional<std::int64_t> Seconds(const ASN1_TIME* time) {
-  if (time == nullptr) return std::nullopt;  // ASN1_TIME_to_tm(nullptr) means "now"
-  std::tm tm{};
-  if (ASN1_TIME_to_tm(time, &tm) != 1) return std::nullopt;
-  using namespace std::chrono;
-  const year_month_day date{year{tm.tm_year + 1900}, month{static_cast<unsigned>(tm.tm_mon + 1)},
-                            day{static_cast<unsigned>(tm.tm_mday)}};
-  if (!date.ok()) return std::nullopt;
-  const auto at = sys_days{date} + hours{tm.tm_hour} + minutes{tm.tm_min} + seconds{tm.tm_sec};
-  return duration_cast<seconds>(at.time_since_epoch()).count();
+  const std::optional<Instant> at = ToInstant(time);
+  if (!at) return std::nullopt;
+  return at->time_since_epoch().count();
 }
 
 }  // namespace
