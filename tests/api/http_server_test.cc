@@ -716,6 +716,27 @@ TEST_CASE("http_server: serves GET /healthz over TLS 1.2+") {
     CHECK(JsonOf(*response) == nlohmann::json{{"status", "ok"}});
   }
 
+  // One response is one TLS record: the head and the body, two buffers of
+  // one gather write (response_wire.h), are not sent as two records (Asio's
+  // SSL stream copies a short buffer sequence into one before encrypting).
+  // The callback sees the header of every record the client reads.
+  REQUIRE(SSL_version(client.stream().native_handle()) == TLS1_3_VERSION);
+  static int application_records = 0;
+  application_records = 0;
+  SSL_set_msg_callback(
+      client.stream().native_handle(),
+      [](int write_p, int, int content_type, const void* buf, size_t len, SSL*, void*) {
+        if (write_p == 0 && content_type == SSL3_RT_HEADER && len == 5 &&
+            *static_cast<const unsigned char*>(buf) == SSL3_RT_APPLICATION_DATA) {
+          ++application_records;
+        }
+      });
+  std::optional<Response> counted = client.Exchange(MakeRequest(http::verb::get, "/healthz"));
+  REQUIRE(counted.has_value());
+  CHECK(counted->result_int() == 200);
+  CHECK(application_records == 1);
+  SSL_set_msg_callback(client.stream().native_handle(), nullptr);
+
   // Plain HTTP to the TLS port gets no HTTP response.
   TestClient plain(test.port());
   CHECK_FALSE(plain.Exchange(MakeRequest(http::verb::get, "/healthz")).has_value());
