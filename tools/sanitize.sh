@@ -11,7 +11,8 @@
 #         build-tsan/ and runs those tests (TSAN_TESTS below): the SQLite
 #         writer and group commit, the handler pool and graceful stop of the
 #         HTTP server, concurrent claims, the real server with its timer loop,
-#         the feed pusher, shared metrics, schema and verifier. Suppressions,
+#         the feed pusher, shared metrics, schema and verifier, the WAL
+#         checkpoint thread. Suppressions,
 #         for third-party code only, are in tools/tsan-suppressions.txt.
 #
 # Any sanitizer report fails the test it happens in. CXX selects the compiler
@@ -37,7 +38,7 @@ jobs="$(nproc)"
 sanitizer_flags=(-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG")
 
 # The ctest names (regex) of the concurrency tests, for the TSan build.
-TSAN_TESTS='fiber pool|on fibers|concurrent|racing|claimers|handler that waits|in-flight|keep-alive|Stop lets|webhook push|serve: starts|two stores writing|backup in another process|hostile harness'
+TSAN_TESTS='checkpoint thread|fiber pool|on fibers|concurrent|racing|claimers|handler that waits|in-flight|keep-alive|Stop lets|webhook push|serve: starts|two stores writing|backup in another process|hostile harness'
 TSAN_TARGETS=(motcua sqlite_tests store_tests api_tests crypto_tests domain_tests cli_tests hostile_tests)
 ALL_TARGETS=(motcua gen_dossiers domain_tests crypto_tests sqlite_tests store_tests service_tests cli_tests api_tests hostile_tests)
 
