@@ -56,8 +56,21 @@ async function freePort() {
   return port;
 }
 
-// Starts the stack; `serveArgs` are extra `motcua serve` flags.
+// Starts the stack; `serveArgs` are extra `motcua serve` flags. motcua's
+// port is chosen before it starts (the providers must know it), so another
+// process, or the providers' own listeners, may take it in between: then
+// the whole stack is started again on another port, up to three times.
 export async function startStack({ serveArgs = [] } = {}) {
+  for (let attempt = 1; ; ++attempt) {
+    try {
+      return await startStackOnce({ serveArgs });
+    } catch (error) {
+      if (attempt >= 3 || !String(error.message).includes('Address already in use')) throw error;
+    }
+  }
+}
+
+async function startStackOnce({ serveArgs }) {
   const binary = process.env.MOTCUA_BINARY;
   const source = process.env.MOTCUA_SOURCE_DIR;
   if (!binary || !source) throw new Error('set MOTCUA_BINARY and MOTCUA_SOURCE_DIR');
