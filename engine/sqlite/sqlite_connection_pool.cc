@@ -151,9 +151,15 @@ Result<std::unique_ptr<SqliteConnectionPool>> SqliteConnectionPool::Open(
   return pool;
 }
 
-int SqliteConnectionPool::AfterWalCommit(void* pool, sqlite3* /*db*/, const char* /*name*/,
+int SqliteConnectionPool::AfterWalCommit(void* pool, sqlite3* db, const char* /*name*/,
                                          int wal_pages) {
   auto* self = static_cast<SqliteConnectionPool*>(pool);
+  if (wal_pages >= self->options_.writer_checkpoint_pages) {
+    // Between two of the writer's transactions nothing is appended, so this
+    // copies the whole WAL unless a reader still needs part of it.
+    (void)sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    return SQLITE_OK;
+  }
   if (wal_pages >= self->options_.checkpoint_pages && !self->checkpoint_asked_.exchange(true)) {
     {
       std::lock_guard lock(self->checkpoint_mutex_);

@@ -40,7 +40,11 @@
 // it waits for nobody and nobody waits for it), once the WAL holds
 // `checkpoint_pages` pages. SQLite's automatic checkpoint would run inside
 // a writer's COMMIT instead, and every write of that batch, and of the
-// batches queued behind it, would wait for the copy and its fsync.
+// batches queued behind it, would wait for the copy and its fsync. A WAL
+// is started again from its beginning only once all of it was copied, which
+// a checkpoint racing the writer may keep missing; should the WAL still
+// reach `writer_checkpoint_pages`, the writer checkpoints it itself after
+// that commit, as SQLite would, so that it cannot grow without bound.
 //
 // Prepared statements stay cached per connection (SqliteConnection::Prepare):
 // a job or read prepares its statements by their constant SQL text.
@@ -80,6 +84,9 @@ struct SqliteConnectionOptions {
   // WAL pages after which the checkpoint thread copies them into the
   // database file (SQLite's own automatic checkpoint uses 1000).
   int checkpoint_pages = 1000;
+  // WAL pages at which the writer checkpoints after its commit itself, when
+  // the checkpoint thread did not keep the WAL shorter.
+  int writer_checkpoint_pages = 16000;
 };
 
 // What the pool's owner runs on the writer connection or thread. Each may be

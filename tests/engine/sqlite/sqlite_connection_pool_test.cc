@@ -64,5 +64,48 @@ TEST_CASE("sqlite pool: the checkpoint thread copies the WAL into the database f
   CHECK((*reopened)->QueryText("SELECT COUNT(*) FROM blobs").value() == "25");
 }
 
+TEST_CASE("sqlite pool: a WAL the checkpoint thread lets grow is checkpointed by the writer") {
+  // The thread is asked only at 1,000,000 pages here, so only the writer's
+  // own limit can copy the rows.
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  SqliteConnectionOptions options;
+  options.path = dir.File("pool.db");
+  options.checkpoint_pages = 1000000;
+  options.writer_checkpoint_pages = 20;
+  SqliteWriterHooks hooks;
+  hooks.set_up = [](SqliteConnection& db) {
+    return db.Exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL)");
+  };
+  Result<std::unique_ptr<SqliteConnectionPool>> pool = SqliteConnectionPool::Open(options, hooks);
+  REQUIRE(pool.ok());
+  const std::uintmax_t before = SizeOf(options.path);
+  for (int i = 0; i < 25; ++i) {
+    REQUIRE((*pool)
+                ->Write([](SqliteConnection& db) {
+                  return db.Exec("INSERT INTO blobs (bytes) VALUES (randomblob(8000))");
+                })
+                .ok());
+  }
+  // The writer's checkpoint ran inside a commit: no waiting needed.
+  CHECK(SizeOf(options.path) >= before + 100 * 1024);
+  // Below its limit the writer leaves the WAL alone: a fresh pool with
+  // both limits out of reach keeps the rows in the WAL.
+  SqliteConnectionOptions neither = options;
+  neither.path = dir.File("neither.db");
+  neither.writer_checkpoint_pages = 1000000;
+  Result<std::unique_ptr<SqliteConnectionPool>> idle = SqliteConnectionPool::Open(neither, hooks);
+  REQUIRE(idle.ok());
+  const std::uintmax_t idle_before = SizeOf(neither.path);
+  for (int i = 0; i < 25; ++i) {
+    REQUIRE((*idle)
+                ->Write([](SqliteConnection& db) {
+                  return db.Exec("INSERT INTO blobs (bytes) VALUES (randomblob(8000))");
+                })
+                .ok());
+  }
+  CHECK(SizeOf(neither.path) == idle_before);
+}
+
 }  // namespace
 }  // namespace motcua
