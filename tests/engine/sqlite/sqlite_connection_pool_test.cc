@@ -21,29 +21,39 @@ std::uintmax_t SizeOf(const std::string& path) {
   return ignored ? 0 : size;
 }
 
-TEST_CASE("sqlite pool: the checkpoint thread copies the WAL into the database file") {
-  TempDirectory dir;
-  REQUIRE(!dir.path().empty());
-  SqliteConnectionOptions options;
-  options.path = dir.File("pool.db");
-  options.checkpoint_pages = 20;
+// A pool as `options` says, on a database holding one table: blobs.
+std::unique_ptr<SqliteConnectionPool> OpenBlobPool(const SqliteConnectionOptions& options) {
   SqliteWriterHooks hooks;
   hooks.set_up = [](SqliteConnection& db) {
     return db.Exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL)");
   };
   Result<std::unique_ptr<SqliteConnectionPool>> pool = SqliteConnectionPool::Open(options, hooks);
   REQUIRE(pool.ok());
-  const std::uintmax_t before = SizeOf(options.path);
+  return std::move(pool).value();
+}
 
-  // About 50 pages of rows, in 25 commits: well past 20 pages, and far short
-  // of the 1000 at which SQLite's own automatic checkpoint would copy them.
+// About 50 pages of rows, in 25 commits of one 8,000-byte row each.
+void WriteBlobs(SqliteConnectionPool& pool) {
   for (int i = 0; i < 25; ++i) {
-    REQUIRE((*pool)
-                ->Write([](SqliteConnection& db) {
+    REQUIRE(pool.Write([](SqliteConnection& db) {
                   return db.Exec("INSERT INTO blobs (bytes) VALUES (randomblob(8000))");
                 })
                 .ok());
   }
+}
+
+TEST_CASE("sqlite pool: the checkpoint thread copies the WAL into the database file") {
+  TempDirectory dir;
+  REQUIRE(!dir.path().empty());
+  SqliteConnectionOptions options;
+  options.path = dir.File("pool.db");
+  options.checkpoint_pages = 20;
+  std::unique_ptr<SqliteConnectionPool> pool = OpenBlobPool(options);
+  const std::uintmax_t before = SizeOf(options.path);
+
+  // Well past 20 pages, and far short of the 1000 at which SQLite's own
+  // automatic checkpoint would copy them.
+  WriteBlobs(*pool);
   // Until a checkpoint copies them, the rows are only in the WAL.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (SizeOf(options.path) < before + 100 * 1024 &&
@@ -53,11 +63,11 @@ TEST_CASE("sqlite pool: the checkpoint thread copies the WAL into the database f
   CHECK(SizeOf(options.path) >= before + 100 * 1024);
 
   // What was copied reads back, through the pool and after it closed.
-  Result<std::string> rows = (*pool)->Read<std::string>(
+  Result<std::string> rows = pool->Read<std::string>(
       [](SqliteConnection& db) { return db.QueryText("SELECT COUNT(*) FROM blobs"); });
   REQUIRE(rows.ok());
   CHECK(*rows == "25");
-  pool->reset();
+  pool.reset();
   Result<std::unique_ptr<SqliteConnection>> reopened =
       SqliteConnection::Open(options.path, SQLITE_OPEN_READONLY, 1000);
   REQUIRE(reopened.ok());
@@ -73,20 +83,9 @@ TEST_CASE("sqlite pool: a WAL the checkpoint thread lets grow is checkpointed by
   options.path = dir.File("pool.db");
   options.checkpoint_pages = 1000000;
   options.writer_checkpoint_pages = 20;
-  SqliteWriterHooks hooks;
-  hooks.set_up = [](SqliteConnection& db) {
-    return db.Exec("CREATE TABLE blobs (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL)");
-  };
-  Result<std::unique_ptr<SqliteConnectionPool>> pool = SqliteConnectionPool::Open(options, hooks);
-  REQUIRE(pool.ok());
+  std::unique_ptr<SqliteConnectionPool> pool = OpenBlobPool(options);
   const std::uintmax_t before = SizeOf(options.path);
-  for (int i = 0; i < 25; ++i) {
-    REQUIRE((*pool)
-                ->Write([](SqliteConnection& db) {
-                  return db.Exec("INSERT INTO blobs (bytes) VALUES (randomblob(8000))");
-                })
-                .ok());
-  }
+  WriteBlobs(*pool);
   // The writer's checkpoint ran inside a commit: no waiting needed.
   CHECK(SizeOf(options.path) >= before + 100 * 1024);
   // Below its limit the writer leaves the WAL alone: a fresh pool with
@@ -94,16 +93,9 @@ TEST_CASE("sqlite pool: a WAL the checkpoint thread lets grow is checkpointed by
   SqliteConnectionOptions neither = options;
   neither.path = dir.File("neither.db");
   neither.writer_checkpoint_pages = 1000000;
-  Result<std::unique_ptr<SqliteConnectionPool>> idle = SqliteConnectionPool::Open(neither, hooks);
-  REQUIRE(idle.ok());
+  std::unique_ptr<SqliteConnectionPool> idle = OpenBlobPool(neither);
   const std::uintmax_t idle_before = SizeOf(neither.path);
-  for (int i = 0; i < 25; ++i) {
-    REQUIRE((*idle)
-                ->Write([](SqliteConnection& db) {
-                  return db.Exec("INSERT INTO blobs (bytes) VALUES (randomblob(8000))");
-                })
-                .ok());
-  }
+  WriteBlobs(*idle);
   CHECK(SizeOf(neither.path) == idle_before);
 }
 
