@@ -359,7 +359,8 @@ Result<VerifiedSignature> CertificateFacts(X509* signer) {
 
 // The chain from `signer` through `included` to a trusted root, as of `at`
 // (seconds since the epoch), with the store's CRLs when it has any. On
-// success, and with a `chain_key`, `chains` remembers the validated chain.
+// success, and with a `chain_key` (given only when the store's CRL window is
+// known), `chains` remembers the validated chain.
 Status VerifyChain(const TrustStore::Impl& trust, X509* signer, STACK_OF(X509) * included,
                    std::int64_t at, ossl::VerifiedChains& chains,
                    std::optional<std::string> chain_key) {
@@ -395,7 +396,7 @@ Status VerifyChain(const TrustStore::Impl& trust, X509* signer, STACK_OF(X509) *
     return Rejected(ErrorReason::kUntrustedCertificate,
                     "the signer does not chain to a trusted root: " + detail);
   }
-  if (chain_key && (!check_crls || trust.crls_window)) {
+  if (chain_key) {
     chains.Remember(std::move(*chain_key), at, X509_STORE_CTX_get0_chain(context.get()), check_crls,
                     trust.crls_window.value_or(ossl::TimeWindow{}));
   }

@@ -134,9 +134,7 @@ Result<std::unique_ptr<SqliteConnectionPool>> SqliteConnectionPool::Open(
                    SqliteConnection::Open(o.path, SQLITE_OPEN_READWRITE, o.busy_timeout_ms));
   // A connection that has not read the database does not know it is in WAL
   // mode yet, and its checkpoints would do nothing.
-  ASSIGN_OR_RETURN(std::string checkpointer_mode,
-                   pool->checkpointer_->QueryText("PRAGMA journal_mode"));
-  (void)checkpointer_mode;
+  RETURN_IF_ERROR(pool->checkpointer_->Exec("PRAGMA journal_mode"));
   SqliteConnectionPool* raw = pool.get();
   // Replaces SQLite's automatic checkpoint (itself a WAL hook) on the writer.
   sqlite3_wal_hook(pool->writer_->handle(), &SqliteConnectionPool::AfterWalCommit, raw);
@@ -161,10 +159,9 @@ int SqliteConnectionPool::AfterWalCommit(void* pool, sqlite3* db, const char* /*
     return SQLITE_OK;
   }
   if (wal_pages >= self->options_.checkpoint_pages && !self->checkpoint_asked_.exchange(true)) {
-    {
-      std::lock_guard lock(self->checkpoint_mutex_);
-      self->checkpoint_due_ = true;
-    }
+    // Taking the lock orders the store before the thread's wait, so the
+    // wake-up cannot fall between its test and its sleep.
+    { std::lock_guard lock(self->checkpoint_mutex_); }
     self->checkpoint_wanted_.notify_one();
   }
   return SQLITE_OK;
@@ -178,9 +175,8 @@ int SqliteConnectionPool::AfterWalCommit(void* pool, sqlite3* db, const char* /*
 void SqliteConnectionPool::CheckpointLoop() {
   std::unique_lock lock(checkpoint_mutex_);
   for (;;) {
-    checkpoint_wanted_.wait(lock, [this] { return checkpoint_due_ || checkpoint_stopping_; });
+    checkpoint_wanted_.wait(lock, [this] { return checkpoint_asked_ || checkpoint_stopping_; });
     if (checkpoint_stopping_) return;
-    checkpoint_due_ = false;
     lock.unlock();
     (void)sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
                                     nullptr, nullptr);

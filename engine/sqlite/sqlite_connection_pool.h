@@ -191,9 +191,8 @@ class SqliteConnectionPool {
   std::unique_ptr<SqliteConnection> checkpointer_;  // the checkpoint thread's
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_wanted_;
-  bool checkpoint_due_ = false;       // guarded by checkpoint_mutex_
   bool checkpoint_stopping_ = false;  // guarded by checkpoint_mutex_
-  // Set by the writer when it asks for a checkpoint, cleared when one ran:
+  // Set by the writer when it asks for a checkpoint, cleared once one ran:
   // the writer asks (and wakes the thread) at most once per checkpoint.
   std::atomic<bool> checkpoint_asked_{false};
   std::thread checkpoint_thread_;
