@@ -86,8 +86,7 @@ const std::string kApplicantSql = std::string("SELECT ") + kSummaryColumns +
 // SqliteStore::GetDossier: the row, then its events.
 constexpr const char* kDossierColumns =
     "code, procedure_code, definition_version, applicant_id, agency, state, national_status, "
-    "version, assignee, received_at, due_at, finished_at, clock_json, form_json, documents_json, "
-    "result_document, signatures_json, updated_at";
+    "version, assignee, received_at, due_at, finished_at, clock_json, updated_at";
 constexpr const char* kEventsSql =
     "SELECT sequence, dossier_code, idx, action, from_state, to_state, actor_id, actor_roles, "
     "actor_agency, at, step, channel, payload, hash FROM events "

@@ -167,22 +167,16 @@ double MeasureRaw(const std::string& path, int transitions_per_commit, double se
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) std::exit(1);
   MustExec(db, "PRAGMA journal_mode=WAL");
   MustExec(db, "PRAGMA synchronous=FULL");
-  const std::string form =
-      R"({"address":"12 Tràng Tiền, Hoàn Kiếm, Hà Nội","full_name":"Nguyễn Văn A"})";
-  const std::string documents = "{\"id_card\":\"" + std::string(64, 'a') + "\"}";
   sqlite3_stmt* create = MustPrepare(
       db,
       "INSERT INTO dossiers (code, procedure_code, definition_version, applicant_id, agency, "
-      "state, national_status, version, received_at, due_at, clock_json, form_json, "
-      "documents_json, signatures_json, updated_at) VALUES (?1, '1.004222', 1, '001099012345', "
-      "'000.00.01.H26', 's', 4, 1, 1795136400, 1795741200, "
-      "'{\"extensions\":[],\"paused\":[]}', ?2, ?3, '[]', 1795136400)");
+      "state, national_status, version, received_at, due_at, clock_json, updated_at) VALUES "
+      "(?1, '1.004222', 1, '001099012345', '000.00.01.H26', 's', 4, 1, 1795136400, 1795741200, "
+      "'{\"extensions\":[],\"paused\":[]}', 1795136400)");
   MustExec(db, "BEGIN");
   for (int d = 0; d < transitions_per_commit; ++d) {
     const std::string code = "RAW-" + std::to_string(d);
     sqlite3_bind_text(create, 1, code.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(create, 2, form.c_str(), -1, SQLITE_STATIC);
-    sqlite3_bind_text(create, 3, documents.c_str(), -1, SQLITE_STATIC);
     MustStep(db, create);
   }
   MustExec(db, "COMMIT");
@@ -192,8 +186,7 @@ double MeasureRaw(const std::string& path, int transitions_per_commit, double se
       db,
       "UPDATE dossiers SET state = 's', national_status = 4, version = ?2, assignee = NULL, "
       "received_at = 1795136400, due_at = 1795741200, finished_at = NULL, "
-      "clock_json = '{\"extensions\":[],\"paused\":[]}', form_json = ?3, documents_json = ?4, "
-      "result_document = NULL, signatures_json = '[]', updated_at = ?5 WHERE code = ?1");
+      "clock_json = '{\"extensions\":[],\"paused\":[]}', updated_at = ?3 WHERE code = ?1");
   sqlite3_stmt* insert = MustPrepare(
       db,
       "INSERT INTO events (dossier_code, idx, action, from_state, to_state, actor_id, "
@@ -218,9 +211,7 @@ double MeasureRaw(const std::string& path, int transitions_per_commit, double se
       const std::int64_t version = transitions + 2;
       sqlite3_bind_text(update, 1, code.c_str(), -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64(update, 2, version);
-      sqlite3_bind_text(update, 3, form.c_str(), -1, SQLITE_STATIC);
-      sqlite3_bind_text(update, 4, documents.c_str(), -1, SQLITE_STATIC);
-      sqlite3_bind_int64(update, 5, 1795136400 + transitions);
+      sqlite3_bind_int64(update, 3, 1795136400 + transitions);
       MustStep(db, update);
       sqlite3_bind_text(insert, 1, code.c_str(), -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64(insert, 2, transitions);

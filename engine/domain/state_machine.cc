@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "engine/domain/agency_roles.h"
+#include "engine/domain/dossier_contents.h"
 #include "engine/domain/legal_clock.h"
 #include "engine/domain/status_macros.h"
 
@@ -245,8 +246,6 @@ Result<Dossier> StateMachine::Submit(const SubmissionRequest& request) const {
   dossier.agency = request.agency;
   dossier.state = initial->id;
   dossier.version = 1;
-  dossier.form = std::move(form);
-  dossier.documents = std::move(documents);
 
   // Normally the initial state is not_started and nothing happens; a workflow
   // whose dossiers start counting at submission gets a started clock.
@@ -271,6 +270,8 @@ Result<Dossier> StateMachine::Submit(const SubmissionRequest& request) const {
   event.payload.erase(kAgencyRolesField);
   if (!request.agency_roles.empty()) event.payload[kAgencyRolesField] = request.agency_roles;
   dossier.history.push_back(std::move(event));
+  // The form and documents are those the event records (dossier_contents.h).
+  RETURN_IF_ERROR(FoldEventContents(dossier.history.back(), 0, dossier));
   return dossier;
 }
 
@@ -469,13 +470,12 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
   Dossier& next = transition.dossier;
   if (!in_branch) next.state = target->id;
   next.version = dossier.version + 1;
-  next.form = std::move(form);
-  next.documents = std::move(documents);
-  if (!in_branch) next.result_document = std::move(result_document);
-  if (signature) next.result_signatures.push_back(std::move(*signature));
   next.clock = std::move(reconciled);
   if (!in_branch && target->id != state->id) next.assignee.reset();
   next.history.push_back(std::move(event));
+  // The form, documents, result and signatures change as the event records
+  // (dossier_contents.h): what a later read folds from the history.
+  RETURN_IF_ERROR(FoldEventContents(next.history.back(), next.history.size() - 1, next));
   if (in_branch) RETURN_IF_ERROR(JoinIfBranchesEnded(transition, now));
   return transition;
 }

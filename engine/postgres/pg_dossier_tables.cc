@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "engine/domain/dossier_contents.h"
 #include "engine/domain/legal_clock.h"
 #include "engine/domain/queue_placement.h"
 #include "engine/domain/rfc3339.h"
@@ -17,23 +18,21 @@ constexpr std::int64_t kNoDueDate = std::numeric_limits<std::int64_t>::max();
 
 const std::string kInsertDossier =
     "INSERT INTO dossiers (code, procedure_code, definition_version, applicant_id, agency, state, "
-    "national_status, version, assignee, received_at, due_at, finished_at, clock_json, form_json, "
-    "documents_json, result_document, signatures_json, updated_at, state_entered_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) "
+    "national_status, version, assignee, received_at, due_at, finished_at, clock_json, updated_at, "
+    "state_entered_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) "
     "ON CONFLICT (code) DO NOTHING";
 
 // A dossier's procedure, applicant and agency are fixed at creation.
 const std::string kUpdateDossier =
     "UPDATE dossiers SET definition_version = $2, state = $3, national_status = $4, version = $5, "
     "assignee = $6, received_at = $7, due_at = $8, finished_at = $9, clock_json = $10, "
-    "form_json = $11, documents_json = $12, result_document = $13, signatures_json = $14, "
-    "updated_at = $15, state_entered_at = CASE WHEN $17::bigint = 1 THEN $15 ELSE "
-    "state_entered_at END WHERE code = $1 AND version = $16";
+    "updated_at = $11, state_entered_at = CASE WHEN $13::bigint = 1 THEN $11 ELSE "
+    "state_entered_at END WHERE code = $1 AND version = $12";
 
 const std::string kDossierColumns =
     "code, procedure_code, definition_version, applicant_id, agency, state, national_status, "
-    "version, assignee, received_at, due_at, finished_at, clock_json, form_json, documents_json, "
-    "result_document, signatures_json, updated_at";
+    "version, assignee, received_at, due_at, finished_at, clock_json, updated_at";
 
 // The WHERE clause of DossierFilter over `dossiers AS d`, with parameters
 // $4 state, $5 procedure, $6 received_from, $7 received_to.
@@ -57,10 +56,6 @@ void AddChangingColumns(PgParams& params, const DossierRow& row) {
       .OptionalInt(OptionalSeconds(d.clock.due_at))
       .OptionalInt(OptionalSeconds(d.clock.finished_at))
       .Text(row.clock_json)
-      .Text(row.form_json)
-      .Text(row.documents_json)
-      .OptionalText(d.result_document)
-      .Text(row.signatures_json)
       .Int(row.updated_at);
 }
 
@@ -77,9 +72,7 @@ Result<Dossier> ReadDossier(const PgResult& row) {
   if (!row.IsNull(0, 9)) d.clock.received_at = FromSeconds(row.Int(0, 9));
   if (!row.IsNull(0, 10)) d.clock.due_at = FromSeconds(row.Int(0, 10));
   if (!row.IsNull(0, 11)) d.clock.finished_at = FromSeconds(row.Int(0, 11));
-  d.result_document = row.OptionalText(0, 15);
-  RETURN_IF_ERROR(
-      DecodeDossierParts({row.Text(0, 12), row.Text(0, 13), row.Text(0, 14), row.Text(0, 16)}, &d));
+  RETURN_IF_ERROR(DecodeClockParts(row.Text(0, 12), &d.clock));
   return d;
 }
 
@@ -276,6 +269,7 @@ Result<Dossier> QueryDossier(PgConnection& db, const std::string& code) {
   history.reserve(records.size());
   for (AuditRecord& record : records) history.push_back(std::move(record.event));
   dossier.history = std::move(history);
+  RETURN_IF_ERROR(FoldHistoryContents(dossier));
   return dossier;
 }
 

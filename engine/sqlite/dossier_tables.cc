@@ -18,9 +18,9 @@ constexpr std::int64_t kNoDueDate = std::numeric_limits<std::int64_t>::max();
 
 constexpr const char* kInsertDossier =
     "INSERT INTO dossiers (code, procedure_code, definition_version, applicant_id, agency, state, "
-    "national_status, version, assignee, received_at, due_at, finished_at, clock_json, form_json, "
-    "documents_json, result_document, signatures_json, updated_at, state_entered_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)";
+    "national_status, version, assignee, received_at, due_at, finished_at, clock_json, updated_at, "
+    "state_entered_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)";
 
 // A dossier's procedure, applicant and agency are fixed at creation; leaving
 // them out of SET keeps SQLite from rewriting the applicant and agency indexes
@@ -30,15 +30,13 @@ constexpr const char* kInsertDossier =
 constexpr const char* kUpdateDossier =
     "UPDATE dossiers SET definition_version = ?3, state = ?6, national_status = ?7, version = ?8, "
     "assignee = ?9, "
-    "received_at = ?10, due_at = ?11, finished_at = ?12, clock_json = ?13, form_json = ?14, "
-    "documents_json = ?15, result_document = ?16, signatures_json = ?17, updated_at = ?18, "
-    "state_entered_at = CASE WHEN ?20 THEN ?18 ELSE state_entered_at END "
-    "WHERE code = ?1 AND version = ?19";
+    "received_at = ?10, due_at = ?11, finished_at = ?12, clock_json = ?13, updated_at = ?14, "
+    "state_entered_at = CASE WHEN ?16 THEN ?14 ELSE state_entered_at END "
+    "WHERE code = ?1 AND version = ?15";
 
 constexpr const char* kDossierColumns =
     "code, procedure_code, definition_version, applicant_id, agency, state, national_status, "
-    "version, assignee, received_at, due_at, finished_at, clock_json, form_json, documents_json, "
-    "result_document, signatures_json, updated_at";
+    "version, assignee, received_at, due_at, finished_at, clock_json, updated_at";
 
 // The WHERE clause of DossierFilter over `dossiers AS d`, with parameters
 // ?10 state, ?11 procedure, ?12 received_from, ?13 received_to.
@@ -46,8 +44,8 @@ constexpr const char* kFilterClause =
     " AND (?10 IS NULL OR d.state = ?10) AND (?11 IS NULL OR d.procedure_code = ?11)"
     " AND (?12 IS NULL OR d.received_at >= ?12) AND (?13 IS NULL OR d.received_at < ?13)";
 
-// Binds ?1..?18 in the column order of kInsertDossier, without copying: `row`
-// and its dossier must outlive the statement's use.
+// Binds ?1..?14 in the column order of kInsertDossier, without copying: `row` and its dossier must
+// outlive the statement's use.
 void BindDossierRow(SqliteStatement& stmt, const DossierRow& row) {
   const Dossier& d = *row.dossier;
   stmt.BindTextNoCopy(1, d.code);
@@ -63,11 +61,7 @@ void BindDossierRow(SqliteStatement& stmt, const DossierRow& row) {
   stmt.BindOptionalInt(11, OptionalSeconds(d.clock.due_at));
   stmt.BindOptionalInt(12, OptionalSeconds(d.clock.finished_at));
   stmt.BindTextNoCopy(13, row.clock_json);
-  stmt.BindTextNoCopy(14, row.form_json);
-  stmt.BindTextNoCopy(15, row.documents_json);
-  stmt.BindOptionalText(16, d.result_document);
-  stmt.BindTextNoCopy(17, row.signatures_json);
-  stmt.BindInt(18, row.updated_at);
+  stmt.BindInt(14, row.updated_at);
 }
 
 Result<Dossier> ReadDossier(const SqliteStatement& row) {
@@ -83,9 +77,7 @@ Result<Dossier> ReadDossier(const SqliteStatement& row) {
   if (!row.IsNull(9)) d.clock.received_at = FromSeconds(row.ColumnInt(9));
   if (!row.IsNull(10)) d.clock.due_at = FromSeconds(row.ColumnInt(10));
   if (!row.IsNull(11)) d.clock.finished_at = FromSeconds(row.ColumnInt(11));
-  d.result_document = row.ColumnOptionalText(15);
-  RETURN_IF_ERROR(DecodeDossierParts(
-      {row.ColumnText(12), row.ColumnText(13), row.ColumnText(14), row.ColumnText(16)}, &d));
+  RETURN_IF_ERROR(DecodeClockParts(row.ColumnText(12), &d.clock));
   return d;
 }
 
@@ -131,8 +123,8 @@ Status UpdateDossier(SqliteConnection& db, const DossierRow& row, std::int64_t e
   {
     StatementReset reset(update);
     BindDossierRow(*update, row);
-    update->BindInt(19, expected_version);
-    update->BindInt(20, enters_state ? 1 : 0);
+    update->BindInt(15, expected_version);
+    update->BindInt(16, enters_state ? 1 : 0);
     RETURN_IF_ERROR(update->Run());
   }
   if (sqlite3_changes(db.handle()) != 0) return Status();

@@ -5,6 +5,7 @@
 
 #include "engine/crypto/sha256.h"
 #include "engine/domain/dossier_code.h"
+#include "engine/domain/dossier_contents.h"
 #include "engine/domain/status_macros.h"
 #include "engine/sqlite/daily_numbers.h"
 #include "engine/sqlite/definition_tables.h"
@@ -244,10 +245,11 @@ Result<Dossier> SqliteStore::DoGetDossier(const std::string& code) {
     ASSIGN_OR_RETURN(Dossier dossier, QueryDossierRow(db, code));
     if (HistoryCache::History known = impl_->histories.Find(code, dossier.version)) {
       dossier.history = EventHistory::Shared(std::move(known));
-      return dossier;
+    } else {
+      ASSIGN_OR_RETURN(dossier.history, QueryHistory(db, code));
+      impl_->histories.Put(code, dossier.version, dossier.history.shared());
     }
-    ASSIGN_OR_RETURN(dossier.history, QueryHistory(db, code));
-    impl_->histories.Put(code, dossier.version, dossier.history.shared());
+    RETURN_IF_ERROR(FoldHistoryContents(dossier));
     return dossier;
   });
 }

@@ -72,39 +72,6 @@ Status DecodeClockParts(const std::string& text, LegalClock* clock) {
   return Status();
 }
 
-std::string EncodeDocuments(const std::map<std::string, std::string>& documents) {
-  return nlohmann::json(documents).dump();
-}
-
-Result<std::map<std::string, std::string>> DecodeDocuments(const std::string& text) {
-  ASSIGN_OR_RETURN(nlohmann::json parsed, DecodeJson(text, "documents_json"));
-  try {
-    return parsed.get<std::map<std::string, std::string>>();
-  } catch (const nlohmann::json::exception&) {
-    return CorruptColumn("documents_json");
-  }
-}
-
-std::string EncodeSignatures(const std::vector<SignatureEvidence>& signatures) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const SignatureEvidence& signature : signatures) {
-    list.push_back(SignatureEvidenceToJson(signature));
-  }
-  return list.dump();
-}
-
-Result<std::vector<SignatureEvidence>> DecodeSignatures(const std::string& text) {
-  ASSIGN_OR_RETURN(nlohmann::json parsed, DecodeJson(text, "signatures_json"));
-  std::vector<SignatureEvidence> signatures;
-  if (!parsed.is_array()) return CorruptColumn("signatures_json");
-  for (const nlohmann::json& item : parsed) {
-    std::optional<SignatureEvidence> signature = SignatureEvidenceFromJson(item);
-    if (!signature) return CorruptColumn("signatures_json");
-    signatures.push_back(std::move(*signature));
-  }
-  return signatures;
-}
-
 std::string StepName(ApplicantStep step) {
   return ApplicantStepName(step);
 }
@@ -181,26 +148,12 @@ Result<DossierRow> EncodeDossierRow(const Dossier& dossier, int national_status,
   row.national_status = national_status;
   try {
     row.clock_json = EncodeClockParts(dossier.clock);
-    row.form_json = dossier.form.dump();
-    row.documents_json = EncodeDocuments(dossier.documents);
-    row.signatures_json = EncodeSignatures(dossier.result_signatures);
   } catch (const nlohmann::json::exception& e) {
     return Error(ErrorCode::kInvalidArgument,
                  "dossier " + dossier.code + " cannot be stored: " + e.what());
   }
   row.updated_at = ToSeconds(updated_at);
   return row;
-}
-
-Status DecodeDossierParts(const DossierParts& parts, Dossier* dossier) {
-  RETURN_IF_ERROR(DecodeClockParts(parts.clock_json, &dossier->clock));
-  ASSIGN_OR_RETURN(nlohmann::json form, DecodeJson(parts.form_json, "form_json"));
-  dossier->form = std::move(form);
-  ASSIGN_OR_RETURN(dossier->documents, DecodeDocuments(parts.documents_json));
-  ASSIGN_OR_RETURN(std::vector<SignatureEvidence> signatures,
-                   DecodeSignatures(parts.signatures_json));
-  dossier->result_signatures = std::move(signatures);
-  return Status();
 }
 
 Result<std::vector<std::string>> EncodeOutboxPayloads(const std::vector<OutboxEntry>& outbox) {

@@ -39,41 +39,23 @@ Result<nlohmann::json> DecodeJson(const std::string& text, const char* column);
 std::string EncodeClockParts(const LegalClock& clock);
 Status DecodeClockParts(const std::string& text, LegalClock* clock);
 
-std::string EncodeDocuments(const std::map<std::string, std::string>& documents);
-Result<std::map<std::string, std::string>> DecodeDocuments(const std::string& text);
-
-std::string EncodeSignatures(const std::vector<SignatureEvidence>& signatures);
-Result<std::vector<SignatureEvidence>> DecodeSignatures(const std::string& text);
-
 // The applicant step's stored name ("none", "submission", ...) and back.
 std::string StepName(ApplicantStep step);
 Result<ApplicantStep> StepFromName(const std::string& name);
 
 // A dossier's columns: its own scalar fields are bound from `dossier`, the
-// JSON parts are encoded here. Refers to `dossier`, which must outlive it.
+// clock's pauses and extensions are encoded here. The form, documents, result
+// and signatures are not columns: the events hold them (dossier_contents.h).
+// Refers to `dossier`, which must outlive it.
 struct DossierRow {
   const Dossier* dossier = nullptr;
   int national_status = 0;
   std::string clock_json;
-  std::string form_json;
-  std::string documents_json;
-  std::string signatures_json;
   std::int64_t updated_at = 0;
 };
-// kInvalidArgument when a JSON part of the dossier does not serialize.
+// kInvalidArgument when the clock does not serialize.
 Result<DossierRow> EncodeDossierRow(const Dossier& dossier, int national_status,
                                     Instant updated_at);
-
-// The JSON columns of a stored dossier row, as read.
-struct DossierParts {
-  std::string clock_json;
-  std::string form_json;
-  std::string documents_json;
-  std::string signatures_json;
-};
-// Decodes them into `dossier` (clock pauses and extensions, form, documents,
-// result signatures); the scalar fields are the caller's.
-Status DecodeDossierParts(const DossierParts& parts, Dossier* dossier);
 
 // An event's columns and canonical text, encoded so that the store's
 // transaction only looks up the previous link, hashes (event_chain.h) and

@@ -285,11 +285,14 @@ TEST_CASE("serve: upgrading a database logs each migration before and after it r
     SqliteStoreOptions options;
     options.path = db;
     REQUIRE(SqliteStore::Open(options).ok());
-    // Back to before 0022, as a database of the previous release.
+    // Back to before 0023, as a database of the previous release.
     std::unique_ptr<SqliteConnection> raw =
         SqliteConnection::Open(db, SQLITE_OPEN_READWRITE, 5000).value();
-    REQUIRE(raw->Exec("ALTER TABLE events ADD COLUMN previous_hash TEXT NOT NULL DEFAULT '';"
-                      "DELETE FROM schema_migrations WHERE version = 22;")
+    REQUIRE(raw->Exec("ALTER TABLE dossiers ADD COLUMN form_json TEXT NOT NULL DEFAULT '{}';"
+                      "ALTER TABLE dossiers ADD COLUMN documents_json TEXT NOT NULL DEFAULT '{}';"
+                      "ALTER TABLE dossiers ADD COLUMN result_document TEXT;"
+                      "ALTER TABLE dossiers ADD COLUMN signatures_json TEXT NOT NULL DEFAULT '[]';"
+                      "DELETE FROM schema_migrations WHERE version = 23;")
                 .ok());
   }
   const std::string log_path = dir.File("stderr.log");
@@ -308,8 +311,8 @@ TEST_CASE("serve: upgrading a database logs each migration before and after it r
     if (record["event"] == "migration") migrations.push_back(record["message"]);
   }
   REQUIRE(migrations.size() == 2);
-  CHECK(migrations[0] == "migration 0022_events_without_previous_hash (1 of 1): applying");
-  CHECK(migrations[1].rfind("migration 0022_events_without_previous_hash (1 of 1): applied in ",
+  CHECK(migrations[0] == "migration 0023_dossier_contents_from_events (1 of 1): applying");
+  CHECK(migrations[1].rfind("migration 0023_dossier_contents_from_events (1 of 1): applied in ",
                             0) == 0);
 }
 

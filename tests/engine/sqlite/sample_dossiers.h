@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/domain/dossier.h"
@@ -42,7 +43,10 @@ inline Dossier NewDossier(const std::string& code, const std::string& applicant_
   d.version = 1;
   d.form = {{"full_name", "Nguyễn Văn A"}};
   d.clock.due_at = due_at;
-  d.history.push_back(SubmitEvent(applicant_id, SampleTime()));
+  // The form is what the creating event records (dossier_contents.h).
+  DossierEvent submit = SubmitEvent(applicant_id, SampleTime());
+  submit.payload["form"] = d.form;
+  d.history.push_back(std::move(submit));
   return d;
 }
 

@@ -215,16 +215,27 @@ const char* const kUndoFeedRetention =
     " BEGIN SELECT RAISE(ABORT, 'outbox rows are append-only'); END;"
     "DELETE FROM schema_migrations WHERE version = 18;";
 
-// Takes a database back to before 0022 (events keep no previous hash): the
-// column is back, empty, as no reader looks at it.
-const char* const kUndoEventsWithoutPreviousHash =
+// Takes a database back to before 0023 (the dossier row keeps no form,
+// documents, result or signatures): the columns are back, holding what the
+// row held before, as no reader looks at them.
+const char* const kUndoDossierContentsFromEvents =
+    "ALTER TABLE dossiers ADD COLUMN form_json TEXT NOT NULL DEFAULT '{}';"
+    "ALTER TABLE dossiers ADD COLUMN documents_json TEXT NOT NULL DEFAULT '{}';"
+    "ALTER TABLE dossiers ADD COLUMN result_document TEXT;"
+    "ALTER TABLE dossiers ADD COLUMN signatures_json TEXT NOT NULL DEFAULT '[]';"
+    "DELETE FROM schema_migrations WHERE version = 23;";
+
+// Takes a database back to before 0022 (events keep no previous hash), and
+// so before 0023: the column is back, empty, as no reader looks at it.
+const std::string kUndoEventsWithoutPreviousHash =
+    std::string(kUndoDossierContentsFromEvents) +
     "ALTER TABLE events ADD COLUMN previous_hash TEXT NOT NULL DEFAULT '';"
     "DELETE FROM schema_migrations WHERE version = 22;";
 
 // Takes a database back to before 0019 (branch report facts), and so before
 // 0020 (which changes nothing in SQLite), 0021 (which rebuilds queue_entries
 // as it finds it, so running it again is harmless) and 0022.
-const std::string kUndoBranchReportFacts = std::string(kUndoEventsWithoutPreviousHash) +
+const std::string kUndoBranchReportFacts = kUndoEventsWithoutPreviousHash +
                                            "DROP TABLE report_branch_facts;"
                                            "DELETE FROM schema_migrations WHERE version IN "
                                            "(19, 20, 21);";
@@ -264,21 +275,22 @@ TEST_CASE("sqlite store: opening tells the progress of each migration it applies
       CHECK(step.done == (k == 1));
     }
   }
-  // An upgrade from before 0022 tells that one migration alone.
+  // An upgrade from before 0022 tells those two migrations alone.
   {
     RawDatabase raw(path);
     REQUIRE(raw.Exec(kUndoEventsWithoutPreviousHash) == "");
   }
   told.clear();
   open(path).reset();
-  REQUIRE(told.size() == 2);
-  CHECK(told[0].version == 22);
-  CHECK(told[0].number == 1);
-  CHECK(told[0].count == 1);
-  CHECK(told[0].from_version == 21);
-  CHECK_FALSE(told[0].done);
-  CHECK(told[1].version == 22);
-  CHECK(told[1].done);
+  REQUIRE(told.size() == 4);
+  for (std::size_t i = 0; i < told.size(); ++i) {
+    CAPTURE(i);
+    CHECK(told[i].version == 22 + static_cast<std::int64_t>(i / 2));
+    CHECK(told[i].number == 1 + static_cast<int>(i / 2));
+    CHECK(told[i].count == 2);
+    CHECK(told[i].from_version == 21);
+    CHECK(told[i].done == (i % 2 == 1));
+  }
   // Up to date: nothing to tell.
   told.clear();
   open(path).reset();
@@ -465,6 +477,41 @@ TEST_CASE(
   REQUIRE(verified.ok());
   CHECK(verified->ok);
   CHECK(verified->events_checked == 5);
+}
+
+TEST_CASE(
+    "sqlite store: migration 0023 drops the row's copy of the contents, and reads the events'") {
+  TempDirectory dir;
+  const std::string path = DatabaseWithHistory(dir, "c.db", "C-1", 2);
+  {
+    // As before 0023, with the row's copy edited behind the engine's back.
+    RawDatabase raw(path);
+    REQUIRE(raw.Exec(kUndoDossierContentsFromEvents) == "");
+    REQUIRE(raw.Exec("UPDATE dossiers SET form_json = '{\"full_name\":\"forged\"}',"
+                     " documents_json = '{\"id_card\":\"" +
+                     std::string(64, '0') +
+                     "\"}',"
+                     " result_document = '" +
+                     std::string(64, '0') + "'") == "");
+  }
+  auto store = OpenStore(path);
+  RawDatabase raw(path);
+  CHECK(raw.Query("SELECT group_concat(name, ' ') FROM pragma_table_info('dossiers')"
+                  " WHERE name IN ('form_json', 'documents_json', 'result_document',"
+                  " 'signatures_json')") == "");
+  CHECK(raw.Query("PRAGMA integrity_check") == "ok");
+  const Dossier stored = store->GetDossier("C-1").value();
+  CHECK(stored.form == NewDossier("C-1").form);
+  CHECK(stored.documents.empty());
+  CHECK_FALSE(stored.result_document.has_value());
+  CHECK(stored.version == 3);
+  // A transition still commits, and what it records is read back.
+  SampleTransition next = MoveTo(stored, "after_0023", SampleTime(600));
+  next.event.payload["form"] = {{"phone", "0912345678"}};
+  next.after.history.Mutable().back().payload = next.event.payload;
+  REQUIRE(store->CommitTransition(CommitOf(next, stored.version)).ok());
+  CHECK(store->GetDossier("C-1")->form ==
+        nlohmann::json{{"full_name", "Nguyễn Văn A"}, {"phone", "0912345678"}});
 }
 
 TEST_CASE("sqlite store: events cannot be updated or deleted") {

@@ -101,10 +101,16 @@ TEST_CASE(
   CHECK(told.front() == std::to_string(all.front().version) + " 1/" + count + " from 0");
   CHECK(told.back() ==
         std::to_string(all.back().version) + " " + count + "/" + count + " from 0 done");
-  // As a database from before 0022 (its column back, empty): the
+  // As a database from before 0022 (its columns back, empty): the
   // migrations from 0022 on are told, and only those.
   std::unique_ptr<PgConnection> edit = Connect(database);
   REQUIRE(edit->RunScript("ALTER TABLE events ADD COLUMN previous_hash text NOT NULL DEFAULT '';"
+                          "ALTER TABLE dossiers ADD COLUMN form_json text NOT NULL DEFAULT '{}';"
+                          "ALTER TABLE dossiers ADD COLUMN documents_json text NOT NULL "
+                          "DEFAULT '{}';"
+                          "ALTER TABLE dossiers ADD COLUMN result_document text;"
+                          "ALTER TABLE dossiers ADD COLUMN signatures_json text NOT NULL "
+                          "DEFAULT '[]';"
                           "DELETE FROM schema_migrations WHERE version >= 22")
               .ok());
   told.clear();

@@ -259,7 +259,15 @@ TEST_CASE_TEMPLATE("store: every dossier field survives create and get", F, STOR
   receive.to_state = "processing";
   receive.actor = Actor{"clerk-1", {"clerk", "reception"}, "000.00.01.H26"};
   receive.at = SampleTime(600);
-  receive.payload = {{"documents", {"id_card"}}};
+  // The form, documents, result and signatures are what the events record
+  // (dossier_contents.h): the submission the first form field and document,
+  // the second event the rest.
+  d.history.Mutable()[0].payload = {{"form", {{"full_name", "Trần Thị B"}}},
+                                    {"documents", {{"id_card", std::string(64, 'a')}}}};
+  receive.payload = {{"form", {{"household", {{"members", 3}, {"owner", true}}}}},
+                     {"documents", {{"lease", std::string(64, 'b')}}},
+                     {"result_document", *d.result_document},
+                     {"signature", SignatureEvidenceToJson(d.result_signatures[0])}};
   d.history.push_back(receive);
   d.version = 2;
 
@@ -782,6 +790,9 @@ TEST_CASE_TEMPLATE("store: a recorded result signature is found by its signature
   sign.after.result_document = result;
   sign.after.result_signatures = {SignatureEvidence{result, "CN=Leader", "0a", std::string(64, 'c'),
                                                     signature_id, SampleTime(50), false}};
+  sign.event.payload = {{"result_document", result},
+                        {"signature", SignatureEvidenceToJson(sign.after.result_signatures[0])}};
+  sign.after.history.Mutable().back().payload = sign.event.payload;
   DossierStore::TransitionCommit commit = CommitOf(sign, 1, {"leader"});
   commit.documents.push_back(
       NewDocument{DocumentInfo{signature_id, static_cast<std::int64_t>(der.size()),
