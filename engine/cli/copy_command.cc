@@ -23,6 +23,8 @@
 #include "engine/domain/status_macros.h"
 #include "engine/postgres/pg_connection.h"
 #include "engine/postgres/pg_migrations.h"
+#include "engine/sqlite/dossier_codec.h"
+#include "engine/sqlite/feed_payload_codec.h"
 #include "engine/sqlite/sqlite_db.h"
 
 namespace motcua::cli {
@@ -135,37 +137,63 @@ void AppendHexBytes(std::string& out, const unsigned char* bytes, std::size_t si
   }
 }
 
+// How a BLOB that SQLite keeps in a column PostgreSQL holds as text is
+// written there (the stored feed payloads, feed_payload_codec.h); null for a
+// column that holds no such BLOBs.
+using BlobAsText = Result<std::string> (*)(std::string_view blob);
+
+// The BlobAsText of SQLite's `table`.`column`: the compressed feed payloads
+// (feed_payload_codec.h) and the events' hashes (32 bytes, dossier_codec.h)
+// are JSON and hex text in PostgreSQL.
+BlobAsText BlobAsTextOf(const std::string& table, const std::string& column) {
+  if (table == "outbox" && column == "payload") return &DecompressFeedPayload;
+  if (table == "events" && column == "hash") {
+    return [](std::string_view bytes) -> Result<std::string> { return EventHashHex(bytes); };
+  }
+  return nullptr;
+}
+
 // Column `column` of the current row of `row` in text COPY format: NULL as
 // \N, integers in decimal, text escaped, BLOBs (any value of a bytea column)
-// as hex.
-void AppendValue(std::string& out, sqlite3_stmt* row, int column, bool bytea) {
+// as hex, and a BLOB in a text column as `blob_as_text` makes it.
+Status AppendValue(std::string& out, sqlite3_stmt* row, int column, bool bytea,
+                   BlobAsText blob_as_text) {
   const int type = sqlite3_column_type(row, column);
   if (type == SQLITE_NULL) {
     out += "\\N";
-    return;
+    return Status();
   }
   if (bytea) {
     const auto* bytes = static_cast<const unsigned char*>(sqlite3_column_blob(row, column));
     AppendHexBytes(out, bytes, static_cast<std::size_t>(sqlite3_column_bytes(row, column)));
-    return;
+    return Status();
+  }
+  if (type == SQLITE_BLOB && blob_as_text != nullptr) {
+    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(row, column));
+    ASSIGN_OR_RETURN(std::string text,
+                     blob_as_text(std::string_view(
+                         bytes, static_cast<std::size_t>(sqlite3_column_bytes(row, column)))));
+    AppendCopyText(out, text);
+    return Status();
   }
   if (type == SQLITE_INTEGER) {
     char digits[24];
     const auto written =
         std::to_chars(digits, digits + sizeof digits, sqlite3_column_int64(row, column));
     out.append(digits, written.ptr);
-    return;
+    return Status();
   }
   if (type == SQLITE_FLOAT) {
     char digits[32];
     const int size =
         std::snprintf(digits, sizeof digits, "%.17g", sqlite3_column_double(row, column));
     out.append(digits, static_cast<std::size_t>(size));
-    return;
+    return Status();
   }
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(row, column));
   AppendCopyText(
       out, std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(row, column))));
+  return Status();
 }
 
 struct PgColumn {
@@ -178,6 +206,7 @@ struct Table {
   std::string name;
   std::vector<std::string> columns;  // in SQLite's order
   std::vector<bool> bytea;           // per column: PostgreSQL's type is bytea
+  std::vector<BlobAsText> blob_as_text;  // per column: how its BLOBs become text
   std::string order_by;              // a column, or empty for SQLite's order
   std::int64_t sqlite_rows = 0;
   std::int64_t postgres_rows = 0;
@@ -385,6 +414,7 @@ class Copier {
         }
         table.columns.push_back(column);
         table.bytea.push_back(found->second.type == "bytea");
+        table.blob_as_text.push_back(BlobAsTextOf(name, column));
       }
       // Outbox rows in id order, so that PostgreSQL's `position` follows
       // the ids; events in sequence order (both are SQLite's rowid: free).
@@ -468,7 +498,12 @@ class Copier {
         if (!*step) return false;
         for (int column = 0; column < width; ++column) {
           if (column > 0) buffer += '\t';
-          AppendValue(buffer, row, column, table.bytea[static_cast<std::size_t>(column)]);
+          const auto at = static_cast<std::size_t>(column);
+          Status appended =
+              AppendValue(buffer, row, column, table.bytea[at], table.blob_as_text[at]);
+          if (!appended.ok()) {
+            return WithContext(appended.error(), "reading " + table.name + "." + table.columns[at]);
+          }
         }
         buffer += '\n';
         if ((++rows & 255) == 0) progress.Tick(rows);

@@ -35,7 +35,7 @@ class SqliteAuditSource final : public AuditSource {
       event.sequence = events->ColumnInt(0);
       event.dossier_code = events->ColumnText(1);
       event.index = events->ColumnInt(2);
-      event.hash = events->ColumnText(kEventHashColumn);
+      event.hash = ColumnEventHash(*events, kEventHashColumn);
       event.record = ReadEventRow(*events);
       if (!on_event(std::move(event))) return {};
     }
@@ -155,7 +155,7 @@ Result<std::vector<ChainHead>> ReadChainHeads(sqlite3* db) {
   SqliteStatement stmt(raw, db);
   std::vector<ChainHead> heads;
   Status read = stmt.ForEachRow([&](SqliteStatement& row) {
-    heads.push_back(ChainHead{row.ColumnText(0), row.ColumnInt(1), row.ColumnText(2)});
+    heads.push_back(ChainHead{row.ColumnText(0), row.ColumnInt(1), ColumnEventHash(row, 2)});
   });
   RETURN_IF_ERROR(read);
   return heads;

@@ -52,7 +52,7 @@ Status AppendEvent(SqliteConnection& db, EventChainHeads& heads, const std::stri
     ASSIGN_OR_RETURN(bool row, last->Step());
     if (row) {
       index = last->ColumnInt(0) + 1;
-      previous_hash = last->ColumnText(1);
+      previous_hash = ColumnEventHash(*last, 1);
     }
   }
   std::string hash = EventHash(encoded.canonical, index, previous_hash);
@@ -82,7 +82,13 @@ Status AppendEvent(SqliteConnection& db, EventChainHeads& heads, const std::stri
       stmt.BindNull(11);
     }
     stmt.BindTextNoCopy(12, encoded.payload_json);
-    stmt.BindTextNoCopy(13, hash);
+    // 32 bytes, not 64 hex digits (ColumnEventHash reads either).
+    const std::string hash_bytes = EventHashBytes(hash);
+    if (hash_bytes.size() == hash.size()) {
+      stmt.BindTextNoCopy(13, hash);
+    } else {
+      stmt.BindBlob(13, hash_bytes);
+    }
     // NULL columns for an event that records no method, as its hash covers none.
     if (event.records_authentication) {
       stmt.BindTextNoCopy(14, AuthMethodName(event.actor.authenticated_by));

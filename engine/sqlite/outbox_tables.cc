@@ -4,6 +4,7 @@
 
 #include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
+#include "engine/sqlite/feed_payload_codec.h"
 
 namespace motcua {
 namespace {
@@ -11,6 +12,14 @@ namespace {
 constexpr const char* kWebhookSubscriber = "webhook";
 
 }  // namespace
+
+Result<std::vector<std::string>> StoredOutboxPayloads(const std::vector<OutboxEntry>& outbox) {
+  ASSIGN_OR_RETURN(std::vector<std::string> payloads, EncodeOutboxPayloads(outbox));
+  for (std::string& payload : payloads) {
+    ASSIGN_OR_RETURN(payload, CompressFeedPayload(payload));
+  }
+  return payloads;
+}
 
 Status InsertOutbox(SqliteConnection& db, const std::vector<OutboxEntry>& outbox,
                     const std::vector<std::string>& payloads, const std::string& agency,
@@ -23,7 +32,7 @@ Status InsertOutbox(SqliteConnection& db, const std::vector<OutboxEntry>& outbox
   for (std::size_t i = 0; i < outbox.size(); ++i) {
     StatementReset reset(insert);
     insert->BindText(1, outbox[i].topic);
-    insert->BindText(2, payloads[i]);
+    insert->BindBlob(2, payloads[i]);
     insert->BindInt(3, ToSeconds(at));
     insert->BindText(4, agency);
     RETURN_IF_ERROR(insert->Run());
@@ -61,7 +70,15 @@ Result<std::vector<StoredOutboxEntry>> QueryOutbox(SqliteConnection& db, const O
     entry.id = row.ColumnInt(0);
     entry.topic = row.ColumnText(1);
     entry.agency = row.ColumnText(2);
-    ASSIGN_OR_RETURN(nlohmann::json payload, DecodeJson(row.ColumnText(3), "outbox.payload"));
+    // TEXT for entries stored before compression, and for the audit
+    // checkpoints' entries (audit_chain.h).
+    std::string text;
+    if (row.IsBlob(3)) {
+      ASSIGN_OR_RETURN(text, DecompressFeedPayload(row.ColumnBlob(3)));
+    } else {
+      text = row.ColumnText(3);
+    }
+    ASSIGN_OR_RETURN(nlohmann::json payload, DecodeJson(text, "outbox.payload"));
     entry.payload = std::move(payload);
     entry.created_at = FromSeconds(row.ColumnInt(4));
     entries.push_back(std::move(entry));

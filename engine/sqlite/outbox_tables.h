@@ -26,7 +26,12 @@
 
 namespace motcua {
 
-// Appends `outbox` (with `payloads` from EncodeOutboxPayloads) as rows of
+// The stored form of each entry's payload (feed_payload_codec.h: JSON,
+// compressed), made before the write transaction so that the writer only
+// binds them.
+Result<std::vector<std::string>> StoredOutboxPayloads(const std::vector<OutboxEntry>& outbox);
+
+// Appends `outbox` (with `payloads` from StoredOutboxPayloads) as rows of
 // `agency`'s dossier, stamped `at`.
 Status InsertOutbox(SqliteConnection& db, const std::vector<OutboxEntry>& outbox,
                     const std::vector<std::string>& payloads, const std::string& agency,

@@ -84,6 +84,10 @@ bool SqliteStatement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+bool SqliteStatement::IsBlob(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_BLOB;
+}
+
 std::int64_t SqliteStatement::ColumnInt(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }

@@ -68,6 +68,7 @@ class SqliteStatement {
 
   // Columns count from 0.
   bool IsNull(int column) const;
+  bool IsBlob(int column) const;  // the value's storage class is BLOB
   std::int64_t ColumnInt(int column) const;
   std::string ColumnText(int column) const;
   std::string ColumnBlob(int column) const;

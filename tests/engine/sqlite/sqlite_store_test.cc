@@ -514,6 +514,56 @@ TEST_CASE(
         nlohmann::json{{"full_name", "Nguyễn Văn A"}, {"phone", "0912345678"}});
 }
 
+TEST_CASE(
+    "sqlite store: event hashes are stored as 32 bytes, and hex rows from before still link") {
+  TempDirectory dir;
+  const std::string path = DatabaseWithHistory(dir, "h.db", "H-1", 3);
+  {
+    RawDatabase raw(path);
+    CHECK(raw.Query("SELECT group_concat(DISTINCT typeof(hash) || '/' || length(hash))"
+                    " FROM events") == "blob/32");
+    // The first two events as a release before this one wrote them: hex text.
+    REQUIRE(raw.Exec(std::string("DROP TRIGGER events_no_update;"
+                                 "UPDATE events SET hash = lower(hex(hash)) WHERE idx < 2;") +
+                     kRestoreEventsNoUpdate) == "");
+    CHECK(raw.Query("SELECT group_concat(typeof(hash), ' ') FROM (SELECT hash FROM events"
+                    " ORDER BY idx)") == "text text blob blob");
+  }
+  auto store = OpenStore(path);
+  Result<std::vector<AuditRecord>> trail = store->AuditTrail("H-1");
+  REQUIRE(trail.ok());
+  REQUIRE(trail->size() == 4);
+  for (std::size_t i = 0; i < trail->size(); ++i) {
+    CAPTURE(i);
+    const std::string previous = i == 0 ? std::string() : (*trail)[i - 1].hash;
+    CHECK((*trail)[i].hash.size() == 64);
+    CHECK((*trail)[i].previous_hash == previous);
+    CHECK((*trail)[i].hash ==
+          EventHash(CanonicalEvent("H-1", (*trail)[i].index, (*trail)[i].event), previous));
+  }
+  Result<AuditVerification> verified = VerifyAuditChain(path);
+  REQUIRE(verified.ok());
+  CHECK(verified->ok);
+  // A new store (no cached chain head) appends after the stored head.
+  const Dossier current = store->GetDossier("H-1").value();
+  SampleTransition next = MoveTo(current, "after_bytes", SampleTime(600));
+  REQUIRE(store->CommitTransition(CommitOf(next, current.version)).ok());
+  verified = VerifyAuditChain(path);
+  REQUIRE(verified.ok());
+  CHECK(verified->ok);
+  CHECK(verified->events_checked == 5);
+  // A stored hash edited by one bit breaks the chain there.
+  {
+    RawDatabase raw(path);
+    REQUIRE(raw.Exec(std::string("DROP TRIGGER events_no_update;"
+                                 "UPDATE events SET hash = zeroblob(32) WHERE idx = 3;") +
+                     kRestoreEventsNoUpdate) == "");
+  }
+  verified = VerifyAuditChain(path);
+  REQUIRE(verified.ok());
+  CHECK_FALSE(verified->ok);
+}
+
 TEST_CASE("sqlite store: events cannot be updated or deleted") {
   TempDirectory dir;
   {
@@ -575,7 +625,12 @@ TEST_CASE("sqlite store: one transition writes dossier, event, queue and outbox 
   CHECK(raw.Query("SELECT version FROM dossiers WHERE code = 'T-1'") == "4");
   CHECK(raw.Query("SELECT COUNT(*) FROM events WHERE dossier_code = 'T-1'") == "4");
   CHECK(raw.Query("SELECT COUNT(*) FROM outbox") == "3");
-  CHECK(raw.Query("SELECT payload FROM outbox ORDER BY id DESC LIMIT 1") == R"({"MaHoSo":"T-1"})");
+  // Stored compressed (feed_payload_codec.h), read back as written.
+  CHECK(raw.Query("SELECT typeof(payload) FROM outbox ORDER BY id DESC LIMIT 1") == "blob");
+  const std::vector<StoredOutboxEntry> feed =
+      OpenStore(dir.File("t.db"))->ListOutbox(OutboxQuery{0, 10, {}}).value();
+  REQUIRE(feed.size() == 3);
+  CHECK(feed.back().payload == nlohmann::json{{"MaHoSo", "T-1"}});
   CHECK(raw.Query("SELECT COUNT(*) FROM queue_entries WHERE code = 'T-1'") == "1");
   CHECK(raw.Query("SELECT state FROM queue_entries WHERE code = 'T-1'") == "step2");
   CHECK(raw.Query("SELECT COUNT(*) FROM events WHERE to_state = 'bogus'") == "0");
