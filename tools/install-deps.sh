@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config nlohmann-json3-dev libsqlite3-dev libssl-dev libboost-dev libre2-dev
-  libjemalloc-dev libpq-dev zlib1g-dev
+  libjemalloc-dev libpq-dev libzstd-dev
   libboost-context-dev)  # Boost.Context: the fibers of api/fiber_pool.h
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(doctest-dev json-schema-test-suite openssl)  # openssl: the CLI, for interop tests

@@ -3,12 +3,12 @@
 //
 // A feed entry holds the national record as it was at its event, about 1.3 KB
 // of JSON; most of it is the record's key names, which every entry repeats,
-// and hex document ids. Stored compressed it takes about 570 bytes:
+// and hex document ids. Stored compressed it takes about 600 bytes:
 //
-//   byte 0      format: 1 = raw DEFLATE (RFC 1951, zlib) primed with
-//               kFeedDictionary1 below
-//   bytes 1..4  the JSON's length in bytes, little-endian
-//   bytes 5..   the DEFLATE stream
+//   byte 0      format: 1 = one Zstandard frame (RFC 8878, libzstd) that
+//               records the JSON's size, compressed with kFeedDictionary1
+//               (feed_payload_codec.cc) as a raw-content dictionary
+//   bytes 1..   the frame
 //
 // The dictionary is part of the format: once a release has written entries
 // with it, it never changes. A better one gets format 2, and readers keep
@@ -29,12 +29,13 @@ namespace motcua {
 inline constexpr std::size_t kMaxFeedPayloadBytes = 1 << 20;
 
 // `json` in the stored form above. kInvalidArgument when it is larger than
-// kMaxFeedPayloadBytes; kInternal if zlib fails (out of memory).
+// kMaxFeedPayloadBytes; kInternal if libzstd fails (out of memory).
 Result<std::string> CompressFeedPayload(std::string_view json);
 
 // The JSON text of a stored payload from CompressFeedPayload. kInternal
-// corrupt_row for anything else: another format byte, a stream that does
-// not inflate, a length that does not match or exceeds the maximum.
+// corrupt_row for anything else: another format byte, a frame that does not
+// decompress or does not record its size, a size over the maximum, bytes
+// after the frame.
 Result<std::string> DecompressFeedPayload(std::string_view stored);
 
 }  // namespace motcua

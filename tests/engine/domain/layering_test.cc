@@ -33,7 +33,7 @@ enum class External {
   kBoost,
   kSqlite,
   kPostgres,
-  kZlib,
+  kZstd,
   kPosix,
   kSanitizer,
   kOther
@@ -48,7 +48,7 @@ External Classify(std::string_view target) {
   if (starts("sanitizer/")) return External::kSanitizer;
   if (target == "sqlite3.h") return External::kSqlite;
   if (target == "libpq-fe.h") return External::kPostgres;
-  if (target == "zlib.h") return External::kZlib;
+  if (target == "zstd.h") return External::kZstd;
   if (starts("sys/") || starts("arpa/") || starts("netinet/") || target == "unistd.h" ||
       target == "fcntl.h" || target == "semaphore.h" || target == "signal.h" ||
       target == "poll.h" || target == "pwd.h") {
@@ -82,7 +82,7 @@ const std::vector<LayerRule>& Rules() {
        {E::kStandard, E::kJson}},
       {"engine/sqlite",
        {"engine/domain/", "engine/crypto/", "engine/storage/", "engine/sqlite/"},
-       {E::kStandard, E::kJson, E::kSqlite, E::kZlib, E::kPosix}},
+       {E::kStandard, E::kJson, E::kSqlite, E::kZstd, E::kPosix}},
       {"engine/postgres",
        {"engine/domain/", "engine/crypto/", "engine/storage/", "engine/postgres/"},
        {E::kStandard, E::kJson, E::kPostgres, E::kPosix}},
@@ -148,9 +148,9 @@ TEST_CASE("layering: the include rules refuse outward dependencies") {
   CHECK_FALSE(IsAllowedInclude(domain, "sqlite3.h", false, false));
   CHECK_FALSE(IsAllowedInclude(domain, "boost/beast.hpp", false, false));
   CHECK_FALSE(IsAllowedInclude(domain, "openssl/evp.h", false, false));
-  CHECK_FALSE(IsAllowedInclude(domain, "zlib.h", false, false));
-  CHECK_FALSE(IsAllowedInclude(RuleFor("engine/storage"), "zlib.h", false, false));
-  CHECK(IsAllowedInclude(RuleFor("engine/sqlite"), "zlib.h", false, false));
+  CHECK_FALSE(IsAllowedInclude(domain, "zstd.h", false, false));
+  CHECK_FALSE(IsAllowedInclude(RuleFor("engine/storage"), "zstd.h", false, false));
+  CHECK(IsAllowedInclude(RuleFor("engine/sqlite"), "zstd.h", false, false));
   CHECK_FALSE(IsAllowedInclude(domain, "unistd.h", false, false));
   CHECK_FALSE(IsAllowedInclude(domain, "api/router.h", true, false));
   CHECK_FALSE(IsAllowedInclude(domain, "engine/service/token_service.h", true, false));
