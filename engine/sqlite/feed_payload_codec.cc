@@ -2,7 +2,6 @@
 
 #include <zstd.h>
 
-#include <cstdint>
 #include <string>
 
 namespace motcua {
@@ -33,8 +32,6 @@ Error Corrupt(const std::string& why) {
   return Error(ErrorCode::kInternal, "stored feed payload " + why, ErrorReason::kCorruptRow);
 }
 
-// The digested dictionary, made once and shared by every thread (libzstd
-// only reads it); null if libzstd could not allocate it.
 // The digested dictionary, made once and shared by every thread (libzstd
 // only reads it); null if libzstd could not allocate it. Text that does not
 // start with Zstandard's dictionary magic number is raw content.
