@@ -20,10 +20,10 @@
 #include "engine/cli/database.h"
 #include "engine/cli/options.h"
 #include "engine/cli/system_clock.h"
+#include "engine/crypto/hex.h"
 #include "engine/domain/status_macros.h"
 #include "engine/postgres/pg_connection.h"
 #include "engine/postgres/pg_migrations.h"
-#include "engine/sqlite/dossier_codec.h"
 #include "engine/sqlite/feed_payload_codec.h"
 #include "engine/sqlite/sqlite_db.h"
 
@@ -148,7 +148,7 @@ using BlobAsText = Result<std::string> (*)(std::string_view blob);
 BlobAsText BlobAsTextOf(const std::string& table, const std::string& column) {
   if (table == "outbox" && column == "payload") return &DecompressFeedPayload;
   if (table == "events" && column == "hash") {
-    return [](std::string_view bytes) -> Result<std::string> { return EventHashHex(bytes); };
+    return [](std::string_view bytes) -> Result<std::string> { return LowerHex(bytes); };
   }
   return nullptr;
 }

@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
+
+#include "engine/crypto/hex.h"
 
 namespace motcua {
 
@@ -17,14 +20,7 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
            &size) == nullptr) {
     return {};
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(size * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return hex;
+  return LowerHex(std::string_view(reinterpret_cast<const char*>(digest), size));
 }
 
 bool HmacSha256Matches(std::string_view key, std::string_view data,

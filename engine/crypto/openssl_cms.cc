@@ -14,6 +14,7 @@
 #include <system_error>
 #include <vector>
 
+#include "engine/crypto/hex.h"
 #include "engine/crypto/key_file.h"
 #include "engine/crypto/openssl_ptr.h"
 #include "engine/crypto/sha256.h"
@@ -61,14 +62,7 @@ Error Internal(const std::string& what) {
 }
 
 std::string Hex(const unsigned char* bytes, std::size_t size) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * size);
-  for (std::size_t i = 0; i < size; ++i) {
-    hex.push_back(kHex[bytes[i] >> 4]);
-    hex.push_back(kHex[bytes[i] & 0x0f]);
-  }
-  return hex;
+  return LowerHex(std::string_view(reinterpret_cast<const char*>(bytes), size));
 }
 
 // Overwrites `secret` before it is released.

@@ -5,6 +5,8 @@
 #include <array>
 #include <memory>
 
+#include "engine/crypto/hex.h"
+
 namespace motcua {
 namespace {
 
@@ -45,15 +47,7 @@ std::string Sha256(std::string_view bytes) {
 }
 
 std::string Sha256Hex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const std::string digest = Sha256(bytes);
-  std::string hex(2 * digest.size(), '\0');
-  for (std::size_t i = 0; i < digest.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(digest[i]);
-    hex[2 * i] = kHex[byte >> 4];
-    hex[2 * i + 1] = kHex[byte & 0x0f];
-  }
-  return hex;
+  return LowerHex(Sha256(bytes));
 }
 
 bool IsSha256Hex(std::string_view text) {

@@ -1,50 +1,21 @@
 #include "engine/sqlite/dossier_codec.h"
 
+#include <optional>
 #include <utility>
 
+#include "engine/crypto/hex.h"
 #include "engine/domain/status_macros.h"
 
 namespace motcua {
 
-namespace {
-
-constexpr char kHexDigits[] = "0123456789abcdef";
-constexpr std::size_t kHashBytes = 32;
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-}  // namespace
-
 std::string ColumnEventHash(const SqliteStatement& row, int column) {
   if (!row.IsBlob(column)) return row.ColumnText(column);
-  return EventHashHex(row.ColumnBlob(column));
-}
-
-std::string EventHashHex(std::string_view bytes) {
-  std::string hex;
-  hex.reserve(2 * bytes.size());
-  for (const char byte : bytes) {
-    const auto value = static_cast<unsigned char>(byte);
-    hex += kHexDigits[value >> 4];
-    hex += kHexDigits[value & 0x0f];
-  }
-  return hex;
+  return LowerHex(row.ColumnBlob(column));
 }
 
 std::string EventHashBytes(const std::string& hash) {
-  if (hash.size() != 2 * kHashBytes) return hash;
-  std::string bytes(kHashBytes, '\0');
-  for (std::size_t i = 0; i < kHashBytes; ++i) {
-    const int high = HexValue(hash[2 * i]);
-    const int low = HexValue(hash[2 * i + 1]);
-    if (high < 0 || low < 0) return hash;
-    bytes[i] = static_cast<char>((high << 4) | low);
-  }
-  return bytes;
+  std::optional<std::string> bytes = ParseLowerHex(hash);
+  return bytes ? std::move(*bytes) : hash;
 }
 
 Result<AuditRecord> ReadEventRow(const SqliteStatement& row) {

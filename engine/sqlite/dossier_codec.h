@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "engine/domain/dossier.h"
@@ -33,8 +32,6 @@ inline constexpr int kEventHashColumn = 13;
 // digits. The store writes the 32 bytes as a BLOB (EventHashBytes); rows
 // written before that hold the hex digits as TEXT, and read the same.
 std::string ColumnEventHash(const SqliteStatement& row, int column);
-// The hex digits of the stored hash `bytes`.
-std::string EventHashHex(std::string_view bytes);
 // The 32 bytes the store writes for the hex `hash` (what EventHash returns);
 // `hash` itself when it is not 64 hex digits, so nothing is ever lost.
 std::string EventHashBytes(const std::string& hash);
