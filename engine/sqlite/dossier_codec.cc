@@ -1,6 +1,5 @@
 #include "engine/sqlite/dossier_codec.h"
 
-#include <optional>
 #include <utility>
 
 #include "engine/crypto/hex.h"
@@ -11,11 +10,6 @@ namespace motcua {
 std::string ColumnEventHash(const SqliteStatement& row, int column) {
   if (!row.IsBlob(column)) return row.ColumnText(column);
   return LowerHex(row.ColumnBlob(column));
-}
-
-std::string EventHashBytes(const std::string& hash) {
-  std::optional<std::string> bytes = ParseLowerHex(hash);
-  return bytes ? std::move(*bytes) : hash;
 }
 
 Result<AuditRecord> ReadEventRow(const SqliteStatement& row) {

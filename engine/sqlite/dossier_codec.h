@@ -29,12 +29,10 @@ inline constexpr const char* kEventColumns =
 inline constexpr int kEventHashColumn = 13;
 
 // An event's hash in `column` of the current row, as 64 lowercase hex
-// digits. The store writes the 32 bytes as a BLOB (EventHashBytes); rows
-// written before that hold the hex digits as TEXT, and read the same.
+// digits. The store writes the 32 bytes the digits spell as a BLOB
+// (AppendEvent); rows written before that hold the hex digits as TEXT, and
+// read the same.
 std::string ColumnEventHash(const SqliteStatement& row, int column);
-// The 32 bytes the store writes for the hex `hash` (what EventHash returns);
-// `hash` itself when it is not 64 hex digits, so nothing is ever lost.
-std::string EventHashBytes(const std::string& hash);
 
 // Reads the current row of a statement that selected kEventColumns; its
 // `previous_hash` is empty (LinkPreviousHashes).

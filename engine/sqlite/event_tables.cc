@@ -1,7 +1,10 @@
 #include "engine/sqlite/event_tables.h"
 
+#include <optional>
+#include <string>
 #include <utility>
 
+#include "engine/crypto/hex.h"
 #include "engine/domain/status_macros.h"
 #include "engine/sqlite/dossier_codec.h"
 
@@ -82,12 +85,12 @@ Status AppendEvent(SqliteConnection& db, EventChainHeads& heads, const std::stri
       stmt.BindNull(11);
     }
     stmt.BindTextNoCopy(12, encoded.payload_json);
-    // 32 bytes, not 64 hex digits (ColumnEventHash reads either).
-    const std::string hash_bytes = EventHashBytes(hash);
-    if (hash_bytes.size() == hash.size()) {
-      stmt.BindTextNoCopy(13, hash);
+    // The 32 bytes EventHash's hex digits spell (ColumnEventHash reads them
+    // back, and hex text too).
+    if (const std::optional<std::string> bytes = ParseLowerHex(hash)) {
+      stmt.BindBlob(13, *bytes);
     } else {
-      stmt.BindBlob(13, hash_bytes);
+      stmt.BindTextNoCopy(13, hash);
     }
     // NULL columns for an event that records no method, as its hash covers none.
     if (event.records_authentication) {
