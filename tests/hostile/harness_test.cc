@@ -1,9 +1,12 @@
 // The harness itself: a live server answers, an unauthenticated caller is
 // refused, and a garbage request line gets a 4xx without taking it down.
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "tests/hostile/live_server.h"
 
@@ -27,13 +30,28 @@ TEST_CASE("hostile harness: the server's threads carry names an operator can tel
   // `top -H`, `ps -L` and perf show these names (engine/domain/thread_name.h).
   LiveServer server;
   REQUIRE(server.Send("GET", "/healthz").status == 200);
-  std::set<std::string> names;
+  // Each thread names itself when it starts, and a slow build (TSan) may not
+  // have run a background thread's first line by the time /healthz answers:
+  // read the names until every expected one is there, or for 10 s.
+  const std::set<std::string> expected = {"motcua-io",     "motcua-fiber", "motcua-writer",
+                                          "motcua-timers", "motcua-wal",   "motcua-audit"};
   const std::string tasks = "/proc/" + std::to_string(server.pid()) + "/task";
-  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
-    std::ifstream comm(task.path() / "comm");
-    std::string name;
-    std::getline(comm, name);
-    names.insert(name);
+  const auto read_names = [&] {
+    std::set<std::string> found;
+    for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+      std::ifstream comm(task.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      found.insert(name);
+    }
+    return found;
+  };
+  std::set<std::string> names = read_names();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!std::includes(names.begin(), names.end(), expected.begin(), expected.end()) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    names = read_names();
   }
   INFO("thread names: " << [&] {
     std::string all;
