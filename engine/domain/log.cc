@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 
+#include "engine/domain/json_text.h"
 #include "engine/domain/rfc3339.h"
 
 namespace motcua {
@@ -18,24 +19,6 @@ constexpr std::array<std::pair<LogLevel, std::string_view>, 4> kLevelNames = {{
     {LogLevel::kError, "error"},
 }};
 
-constexpr auto kReplaceInvalidUtf8 = nlohmann::ordered_json::error_handler_t::replace;
-
-// Appends `text` as a JSON string, escaped as nlohmann's dump escapes it:
-// text of printable ASCII without quotes or backslashes (request ids,
-// routes, user ids, addresses) as it is, anything else through the library.
-void AppendJsonText(std::string& out, std::string_view text) {
-  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
-  });
-  if (plain) {
-    out += '"';
-    out += text;
-    out += '"';
-    return;
-  }
-  out += nlohmann::ordered_json(std::string(text)).dump(-1, ' ', false, kReplaceInvalidUtf8);
-}
-
 bool IsHeadName(std::string_view name) {
   return name == "time" || name == "level" || name == "event";
 }
@@ -45,13 +28,13 @@ bool IsHeadName(std::string_view name) {
 bool LogFields::Begin(std::string_view name) {
   if (IsHeadName(name)) return false;
   members_ += ',';
-  AppendJsonText(members_, name);
+  AppendJsonString(members_, name);
   members_ += ':';
   return true;
 }
 
 LogFields& LogFields::Text(std::string_view name, std::string_view value) {
-  if (Begin(name)) AppendJsonText(members_, value);
+  if (Begin(name)) AppendJsonString(members_, value);
   return *this;
 }
 
@@ -65,7 +48,7 @@ LogFields& LogFields::Decimal(std::string_view name, double value) {
 }
 
 LogFields& LogFields::Json(std::string_view name, const nlohmann::ordered_json& value) {
-  if (Begin(name)) members_ += value.dump(-1, ' ', false, kReplaceInvalidUtf8);
+  if (Begin(name)) members_ += value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   return *this;
 }
 
@@ -116,11 +99,11 @@ void Logger::Log(LogLevel level, std::string_view event, const LogFields& fields
   std::string line;
   line.reserve(72 + event.size() + fields.members().size());
   line += "{\"time\":";
-  AppendJsonText(line, FormatRfc3339DateTime(clock_.Now()));
+  AppendJsonString(line, FormatRfc3339DateTime(clock_.Now()));
   line += ",\"level\":";
-  AppendJsonText(line, LogLevelName(level));
+  AppendJsonString(line, LogLevelName(level));
   line += ",\"event\":";
-  AppendJsonText(line, event);
+  AppendJsonString(line, event);
   line += fields.members();
   line += '}';
   sink_.WriteLine(line);

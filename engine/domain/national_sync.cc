@@ -1,10 +1,14 @@
 #include "engine/domain/national_sync.h"
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "engine/domain/fork.h"
 #include "engine/domain/identity.h"
+#include "engine/domain/json_text.h"
 #include "engine/domain/rfc3339.h"
 
 namespace motcua {
@@ -31,26 +35,66 @@ std::optional<Channel> SubmissionChannel(const Dossier& dossier) {
   return std::nullopt;
 }
 
-json SubmittedDocuments(const Workflow& workflow, const Dossier& dossier) {
-  json documents = json::array();
-  for (const auto& [key, id] : dossier.documents) {
-    const RequiredDocument* known = workflow.procedure.FindDocument(key);
-    documents.push_back(
-        {{"MaGiayTo", key}, {"TenGiayTo", known ? known->name : std::string()}, {"MaTep", id}});
+// Writes one JSON object member by member, in the order given: nlohmann's
+// order (sorted by key), so that the text is what dump() would write
+// (json_text.h).
+class ObjectText {
+ public:
+  explicit ObjectText(std::string& out) : out_(out) { out_ += '{'; }
+  ~ObjectText() { out_ += '}'; }
+  ObjectText(const ObjectText&) = delete;
+  ObjectText& operator=(const ObjectText&) = delete;
+
+  // The member's name; its value is to be appended next.
+  std::string& Key(std::string_view key) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    AppendJsonString(out_, key);
+    out_ += ':';
+    return out_;
   }
-  return documents;
+  void Text(std::string_view key, std::string_view value) { AppendJsonString(Key(key), value); }
+  void Integer(std::string_view key, std::int64_t value) { Key(key) += std::to_string(value); }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+// Appends a JSON array of `items`, each written by `write(out, item)`.
+template <class Items, class Write>
+void AppendArray(std::string& out, const Items& items, Write write) {
+  out += '[';
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += ',';
+    first = false;
+    write(out, item);
+  }
+  out += ']';
 }
 
-json Fees(const Workflow& workflow, const Dossier& dossier) {
+void AppendSubmittedDocuments(std::string& out, const Workflow& workflow,
+                              const Dossier& dossier) {
+  AppendArray(out, dossier.documents, [&](std::string& text, const auto& entry) {
+    const auto& [key, id] = entry;
+    const RequiredDocument* known = workflow.procedure.FindDocument(key);
+    ObjectText document(text);
+    document.Text("MaGiayTo", key);
+    document.Text("MaTep", id);
+    document.Text("TenGiayTo", known ? known->name : std::string());
+  });
+}
+
+void AppendFees(std::string& out, const Workflow& workflow, const Dossier& dossier) {
   const bool online = SubmissionChannel(dossier) == Channel::kOnline;
-  json fees = json::array();
-  for (const Fee& fee : workflow.procedure.fees) {
-    fees.push_back({{"MaLePhi", fee.key},
-                    {"TenLePhi", fee.name},
-                    {"MucPhi", online ? fee.online_amount : fee.desk_amount},
-                    {"KenhNop", static_cast<int>(online ? Channel::kOnline : Channel::kDesk)}});
-  }
-  return fees;
+  AppendArray(out, workflow.procedure.fees, [&](std::string& text, const Fee& fee) {
+    ObjectText entry(text);
+    entry.Integer("KenhNop", static_cast<int>(online ? Channel::kOnline : Channel::kDesk));
+    entry.Text("MaLePhi", fee.key);
+    entry.Integer("MucPhi", online ? fee.online_amount : fee.desk_amount);
+    entry.Text("TenLePhi", fee.name);
+  });
 }
 
 std::string CommentOf(const DossierEvent& event) {
@@ -59,8 +103,9 @@ std::string CommentOf(const DossierEvent& event) {
                                                                 : std::string();
 }
 
-json Supplements(const Workflow& workflow, const Dossier& dossier) {
-  json supplements = json::array();
+void AppendSupplements(std::string& out, const Workflow& workflow, const Dossier& dossier) {
+  out += '[';
+  bool first = true;
   const std::vector<DossierEvent>& history = dossier.history;
   for (std::size_t i = 0; i < history.size(); ++i) {
     const DossierEvent& event = history[i];
@@ -76,22 +121,30 @@ json Supplements(const Workflow& workflow, const Dossier& dossier) {
         break;
       }
     }
-    supplements.push_back({{"NgayYeuCau", FormatNationalTime(event.at)},
-                           {"NoiDungYeuCau", CommentOf(event)},
-                           {"NgayBoSung", answered}});
+    if (!first) out += ',';
+    first = false;
+    ObjectText supplement(out);
+    supplement.Text("NgayBoSung", answered);
+    supplement.Text("NgayYeuCau", FormatNationalTime(event.at));
+    supplement.Text("NoiDungYeuCau", CommentOf(event));
   }
-  return supplements;
+  out += ']';
 }
 
-json Results(const Workflow& workflow, const Dossier& dossier) {
-  json results = json::array();
+void AppendResults(std::string& out, const Workflow& workflow, const Dossier& dossier) {
+  out += '[';
+  bool first = true;
   // The signatures (and seals) of `branch` (empty: the dossier's) over `id`.
   auto result = [&](const std::string& id, const std::string& branch) {
     int signatures = 0;
     for (const SignatureEvidence& evidence : dossier.result_signatures) {
       if (evidence.document_id == id && evidence.branch == branch) ++signatures;
     }
-    results.push_back({{"MaGiayTo", id}, {"SoChuKy", signatures}});
+    if (!first) out += ',';
+    first = false;
+    ObjectText entry(out);
+    entry.Text("MaGiayTo", id);
+    entry.Integer("SoChuKy", signatures);
   };
   if (dossier.result_document) result(*dossier.result_document, "");
   if (const std::optional<ForkRun> run = LatestForkRun(workflow, dossier)) {
@@ -99,7 +152,7 @@ json Results(const Workflow& workflow, const Dossier& dossier) {
       result(sub_result.document, branch);
     }
   }
-  return results;
+  out += ']';
 }
 
 std::optional<Instant> ReturnedAt(const Workflow& workflow, const Dossier& dossier) {
@@ -148,26 +201,29 @@ int ApplicantKind(const std::string& applicant_id) {
   return IsValidCitizenId(applicant_id) ? 1 : 2;
 }
 
-json NationalDossierRecord(const Workflow& workflow, const Dossier& dossier) {
-  return {{"MaHoSo", dossier.code},
-          {"MaTTHC", dossier.procedure_code},
-          {"ChuHoSo", dossier.applicant_id},
-          {"LoaiDoiTuong", ApplicantKind(dossier.applicant_id)},
-          {"TrichYeuHoSo", workflow.procedure.name},
-          {"NgayTiepNhan", OptionalNationalTime(dossier.clock.received_at)},
-          {"NgayHenTra", OptionalNationalTime(dossier.clock.due_at)},
-          {"TrangThaiHoSo", static_cast<int>(StatusOfState(workflow, dossier.state))},
-          {"NgayTra", OptionalNationalTime(ReturnedAt(workflow, dossier))},
-          {"NgayKetThucXuLy", OptionalNationalTime(dossier.clock.finished_at)},
-          {"DonViXuLy", dossier.agency},
-          {"TaiLieuNop", SubmittedDocuments(workflow, dossier)},
-          {"DanhSachLePhi", Fees(workflow, dossier)},
-          {"DanhSachHoSoBoSung", Supplements(workflow, dossier)},
-          {"DanhSachGiayToKetQua", Results(workflow, dossier)}};
+namespace {
+
+void AppendDossierRecord(std::string& out, const Workflow& workflow, const Dossier& dossier) {
+  ObjectText record(out);
+  record.Text("ChuHoSo", dossier.applicant_id);
+  AppendResults(record.Key("DanhSachGiayToKetQua"), workflow, dossier);
+  AppendSupplements(record.Key("DanhSachHoSoBoSung"), workflow, dossier);
+  AppendFees(record.Key("DanhSachLePhi"), workflow, dossier);
+  record.Text("DonViXuLy", dossier.agency);
+  record.Integer("LoaiDoiTuong", ApplicantKind(dossier.applicant_id));
+  record.Text("MaHoSo", dossier.code);
+  record.Text("MaTTHC", dossier.procedure_code);
+  record.Text("NgayHenTra", OptionalNationalTime(dossier.clock.due_at));
+  record.Text("NgayKetThucXuLy", OptionalNationalTime(dossier.clock.finished_at));
+  record.Text("NgayTiepNhan", OptionalNationalTime(dossier.clock.received_at));
+  record.Text("NgayTra", OptionalNationalTime(ReturnedAt(workflow, dossier)));
+  AppendSubmittedDocuments(record.Key("TaiLieuNop"), workflow, dossier);
+  record.Integer("TrangThaiHoSo", static_cast<int>(StatusOfState(workflow, dossier.state)));
+  record.Text("TrichYeuHoSo", workflow.procedure.name);
 }
 
-json NationalProgressRecord(const Workflow& workflow, const Dossier& dossier,
-                            const DossierEvent& event) {
+void AppendProgressRecord(std::string& out, const Workflow& workflow, const Dossier& dossier,
+                          const DossierEvent& event) {
   const Action* action = workflow.FindAction(event.action);
   std::string role = event.actor.roles.empty() ? std::string() : event.actor.roles.front();
   if (action != nullptr) {
@@ -202,20 +258,42 @@ json NationalProgressRecord(const Workflow& workflow, const Dossier& dossier,
     if (&earlier == &event || earlier.at > event.at) break;
     if (entered_left_state(earlier)) started = earlier.at;
   }
-  return {{"NguoiXuLy", event.actor.user_id},
-          {"ChucDanh", role},
-          {"ThoiDiemXuLy", FormatNationalTime(event.at)},
-          {"PhongBanXuLy", event.actor.agency.empty() ? dossier.agency : event.actor.agency},
-          {"NoiDungXuLy", content},
-          {"TrangThai", static_cast<int>(StatusOfState(workflow, event.to_state))},
-          {"NgayBatDau", FormatNationalTime(started)},
-          {"NgayKetThucTheoQuyDinh", OptionalNationalTime(dossier.clock.due_at)}};
+  ObjectText record(out);
+  record.Text("ChucDanh", role);
+  record.Text("NgayBatDau", FormatNationalTime(started));
+  record.Text("NgayKetThucTheoQuyDinh", OptionalNationalTime(dossier.clock.due_at));
+  record.Text("NguoiXuLy", event.actor.user_id);
+  record.Text("NoiDungXuLy", content);
+  record.Text("PhongBanXuLy", event.actor.agency.empty() ? dossier.agency : event.actor.agency);
+  record.Text("ThoiDiemXuLy", FormatNationalTime(event.at));
+  record.Integer("TrangThai", static_cast<int>(StatusOfState(workflow, event.to_state)));
 }
 
-json NationalSyncPayload(const Workflow& workflow, const Dossier& dossier,
-                         const DossierEvent& event) {
-  return {{"dossier", NationalDossierRecord(workflow, dossier)},
-          {"progress", NationalProgressRecord(workflow, dossier, event)}};
+}  // namespace
+
+json NationalDossierRecord(const Workflow& workflow, const Dossier& dossier) {
+  std::string text;
+  AppendDossierRecord(text, workflow, dossier);
+  return json::parse(text);
+}
+
+json NationalProgressRecord(const Workflow& workflow, const Dossier& dossier,
+                            const DossierEvent& event) {
+  std::string text;
+  AppendProgressRecord(text, workflow, dossier, event);
+  return json::parse(text);
+}
+
+std::string NationalSyncPayload(const Workflow& workflow, const Dossier& dossier,
+                                const DossierEvent& event) {
+  std::string text;
+  text.reserve(2048);
+  {
+    ObjectText payload(text);
+    AppendDossierRecord(payload.Key("dossier"), workflow, dossier);
+    AppendProgressRecord(payload.Key("progress"), workflow, dossier, event);
+  }
+  return text;
 }
 
 }  // namespace motcua

@@ -7,6 +7,12 @@
 // names the national portal uses (see DOMAIN.md). This file only maps values;
 // it sends nothing and reads no clock.
 //
+// The payload is written as JSON text directly (json_text.h), the same bytes
+// nlohmann's dump() would give: one is written per status change, on the
+// thread that answers requests, and building the tree first cost more than
+// the rest of a transition's request handling did. The two record functions
+// give the same records as parsed JSON.
+//
 // Conventions of every record built here:
 //  - instants are local Hanoi time (UTC+7, no daylight saving) formatted
 //    `yyyyMMddHHmmss`, e.g. "20261120080000"; an instant that has not
@@ -14,8 +20,8 @@
 //  - national status codes are integers 1-10; channel codes 1-3.
 //
 // Example:
-//   nlohmann::json payload = NationalSyncPayload(workflow, dossier, dossier.history.back());
-//   payload["dossier"]["TrangThaiHoSo"]  // e.g. 4
+//   std::string payload = NationalSyncPayload(workflow, dossier, dossier.history.back());
+//   nlohmann::json::parse(payload)["dossier"]["TrangThaiHoSo"]  // e.g. 4
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -76,8 +82,10 @@ nlohmann::json NationalDossierRecord(const Workflow& workflow, const Dossier& do
 nlohmann::json NationalProgressRecord(const Workflow& workflow, const Dossier& dossier,
                                       const DossierEvent& event);
 
-// {"dossier": NationalDossierRecord, "progress": NationalProgressRecord}.
-nlohmann::json NationalSyncPayload(const Workflow& workflow, const Dossier& dossier,
+// {"dossier": NationalDossierRecord, "progress": NationalProgressRecord} as
+// JSON text, exactly as nlohmann's dump() writes it (keys sorted, no spaces,
+// non-ASCII as UTF-8; invalid UTF-8 replaced by U+FFFD).
+std::string NationalSyncPayload(const Workflow& workflow, const Dossier& dossier,
                                    const DossierEvent& event);
 
 }  // namespace motcua

@@ -82,7 +82,9 @@ struct NewDocument {
 // agency (for agency-scoped readers of the feed).
 struct OutboxEntry {
   std::string topic;  // e.g. "dossier.status"
-  nlohmann::json payload;
+  // One JSON value as text, as nlohmann's dump() writes it; stored as given
+  // and read back parsed (StoredOutboxEntry::payload).
+  std::string payload_json;
 };
 
 // An outbox row as stored. `id` is assigned at commit and only grows: a row

@@ -12,17 +12,11 @@ constexpr const char* kWebhookSubscriber = "webhook";
 }  // namespace
 
 Status InsertOutbox(PgConnection& db, const std::vector<OutboxEntry>& outbox,
-                    const std::vector<std::string>& payloads, const std::string& agency,
-                    Instant at) {
-  if (payloads.size() != outbox.size()) {
-    return Error(ErrorCode::kInternal, "outbox: " + std::to_string(outbox.size()) +
-                                           " entries with " + std::to_string(payloads.size()) +
-                                           " payloads");
-  }
-  for (std::size_t i = 0; i < outbox.size(); ++i) {
-    RETURN_IF_ERROR(
-        db.Run("INSERT INTO outbox (topic, payload, created_at, agency) VALUES ($1, $2, $3, $4)",
-               PgParams().Text(outbox[i].topic).Text(payloads[i]).Int(ToSeconds(at)).Text(agency)));
+                    const std::string& agency, Instant at) {
+  for (const OutboxEntry& entry : outbox) {
+    RETURN_IF_ERROR(db.Run(
+        "INSERT INTO outbox (topic, payload, created_at, agency) VALUES ($1, $2, $3, $4)",
+        PgParams().Text(entry.topic).Text(entry.payload_json).Int(ToSeconds(at)).Text(agency)));
   }
   return Status();
 }

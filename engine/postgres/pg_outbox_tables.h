@@ -37,12 +37,11 @@
 
 namespace motcua {
 
-// Appends `outbox` (with `payloads` from EncodeOutboxPayloads, one per entry)
-// as unnumbered rows of `agency`'s dossier, stamped `at`, in entry order.
-// They join the feed once committed and numbered (NumberOutboxRows).
+// Appends `outbox` as unnumbered rows of `agency`'s dossier, stamped `at`,
+// in entry order. They join the feed once committed and numbered
+// (NumberOutboxRows).
 Status InsertOutbox(PgConnection& db, const std::vector<OutboxEntry>& outbox,
-                    const std::vector<std::string>& payloads, const std::string& agency,
-                    Instant at);
+                    const std::string& agency, Instant at);
 
 // Gives every committed unnumbered outbox row its id, in `position` order,
 // from the last id handed out + 1, and records the new last id.

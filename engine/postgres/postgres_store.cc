@@ -113,7 +113,6 @@ Status PostgresStore::DoCreateDossier(const Dossier& dossier,
                                       const std::string& queue_agency) {
   const Instant updated = dossier.history.empty() ? impl_->clock->Now() : dossier.history.back().at;
   ASSIGN_OR_RETURN(DossierRow row, EncodeDossierRow(dossier, national_status, updated));
-  ASSIGN_OR_RETURN(std::vector<std::string> outbox_payloads, EncodeOutboxPayloads(outbox));
   std::vector<EncodedEvent> history;
   history.reserve(dossier.history.size());
   for (const DossierEvent& event : dossier.history) {
@@ -129,7 +128,7 @@ Status PostgresStore::DoCreateDossier(const Dossier& dossier,
     RETURN_IF_ERROR(ReferenceDocuments(db, dossier));
     RETURN_IF_ERROR(ReplaceQueueEntries(db, dossier, queue_roles, queue_agency));
     if (facts) RETURN_IF_ERROR(WriteReportFacts(db, *facts));
-    return InsertOutbox(db, outbox, outbox_payloads, dossier.agency, updated);
+    return InsertOutbox(db, outbox, dossier.agency, updated);
   });
 }
 
@@ -142,7 +141,6 @@ Status PostgresStore::DoCommitTransition(const TransitionCommit& commit) {
     ASSIGN_OR_RETURN(EncodedEvent encoded, EncodeEvent(after.code, *appended));
     events.push_back(std::move(encoded));
   }
-  ASSIGN_OR_RETURN(std::vector<std::string> outbox_payloads, EncodeOutboxPayloads(commit.outbox));
   Status committed = impl_->Write([&](PgConnection& db) -> Status {
     // The dossier's row first: its lock orders concurrent transitions of the
     // dossier, and a stale version changes nothing.
@@ -163,7 +161,7 @@ Status PostgresStore::DoCommitTransition(const TransitionCommit& commit) {
     RETURN_IF_ERROR(ReferenceDocuments(db, after));
     if (commit.facts) RETURN_IF_ERROR(WriteReportFacts(db, *commit.facts));
     RETURN_IF_ERROR(WriteBranchReportFacts(db, commit.branch_facts));
-    return InsertOutbox(db, commit.outbox, outbox_payloads, after.agency, at);
+    return InsertOutbox(db, commit.outbox, after.agency, at);
   });
   if (committed.ok()) TellCommittedActions(impl_->observer, after.procedure_code, commit);
   return committed;

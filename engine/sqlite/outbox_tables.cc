@@ -14,9 +14,11 @@ constexpr const char* kWebhookSubscriber = "webhook";
 }  // namespace
 
 Result<std::vector<std::string>> StoredOutboxPayloads(const std::vector<OutboxEntry>& outbox) {
-  ASSIGN_OR_RETURN(std::vector<std::string> payloads, EncodeOutboxPayloads(outbox));
-  for (std::string& payload : payloads) {
-    ASSIGN_OR_RETURN(payload, CompressFeedPayload(payload));
+  std::vector<std::string> payloads;
+  payloads.reserve(outbox.size());
+  for (const OutboxEntry& entry : outbox) {
+    ASSIGN_OR_RETURN(std::string stored, CompressFeedPayload(entry.payload_json));
+    payloads.push_back(std::move(stored));
   }
   return payloads;
 }

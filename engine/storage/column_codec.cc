@@ -156,14 +156,4 @@ Result<DossierRow> EncodeDossierRow(const Dossier& dossier, int national_status,
   return row;
 }
 
-Result<std::vector<std::string>> EncodeOutboxPayloads(const std::vector<OutboxEntry>& outbox) {
-  std::vector<std::string> payloads;
-  try {
-    for (const OutboxEntry& entry : outbox) payloads.push_back(entry.payload.dump());
-  } catch (const nlohmann::json::exception& e) {
-    return Error(ErrorCode::kInvalidArgument, std::string("outbox payload: ") + e.what());
-  }
-  return payloads;
-}
-
 }  // namespace motcua

@@ -99,8 +99,4 @@ Result<AuditRecord> DecodeEventColumns(EventColumns columns);
 // in index order.
 void LinkPreviousHashes(std::vector<AuditRecord>& records);
 
-// The payloads as JSON text, encoded in the caller's thread;
-// kInvalidArgument when one does not serialize.
-Result<std::vector<std::string>> EncodeOutboxPayloads(const std::vector<OutboxEntry>& outbox);
-
 }  // namespace motcua

@@ -157,7 +157,7 @@ TEST_CASE("dossier routes: submission and every status change write the national
           200);
   const std::vector<OutboxEntry> outbox = api.store.Outbox();
   REQUIRE(outbox.size() == 2);
-  const json submitted = outbox[0].payload;
+  const json submitted = json::parse(outbox[0].payload_json);
   CHECK(outbox[0].topic == "dossier.status");
   CHECK(submitted.at("dossier").at("MaHoSo") == code);
   CHECK(submitted.at("dossier").at("TrangThaiHoSo") == 1);
@@ -166,7 +166,7 @@ TEST_CASE("dossier routes: submission and every status change write the national
   CHECK(submitted.at("dossier").at("TaiLieuNop").size() == 2);
   CHECK(submitted.at("progress").at("NguoiXuLy") == kOwnerId);
   CHECK(submitted.at("progress").at("TrangThai") == 1);
-  const json received = outbox[1].payload;
+  const json received = json::parse(outbox[1].payload_json);
   CHECK(received.at("dossier").at("TrangThaiHoSo") == 6);  // awaiting the fee
   CHECK(received.at("dossier").at("NgayTiepNhan") == "20260302080200");
   CHECK(received.at("dossier").at("DonViXuLy") == kAgencyA);

@@ -33,7 +33,7 @@ struct FeedFixture {
       d.agency = agency;
       d.state = "submitted";
       d.version = 1;
-      REQUIRE(store.CreateDossier(d, {}, 1, {OutboxEntry{"dossier.status", {{"n", n}}}}).ok());
+      REQUIRE(store.CreateDossier(d, {}, 1, {OutboxEntry{"dossier.status", nlohmann::json{{"n", n}}.dump()}}).ok());
     }
   }
 

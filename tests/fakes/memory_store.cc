@@ -476,7 +476,7 @@ void MemoryStore::AppendOutboxLocked(const std::vector<OutboxEntry>& outbox,
                                      const std::string& agency, Instant at) {
   for (const OutboxEntry& entry : outbox) {
     const std::int64_t id = ++last_outbox_id_;
-    outbox_.emplace(id, StoredOutboxEntry{id, entry.topic, agency, entry.payload, at});
+    outbox_.emplace(id, StoredOutboxEntry{id, entry.topic, agency, nlohmann::json::parse(entry.payload_json), at});
   }
 }
 
@@ -484,7 +484,7 @@ std::vector<OutboxEntry> MemoryStore::Outbox() const {
   std::lock_guard lock(mutex_);
   std::vector<OutboxEntry> entries;
   for (const auto& [id, stored] : outbox_) {
-    entries.push_back(OutboxEntry{stored.topic, stored.payload});
+    entries.push_back(OutboxEntry{stored.topic, stored.payload.dump()});
   }
   return entries;
 }

@@ -183,9 +183,45 @@ TEST_CASE("national sync: the progress record names actor, role, agency, content
   CHECK(paid["NoiDungXuLy"] == "Pay the fee");
   CHECK(paid["NgayBatDau"] == "20260302081000");  // entered awaiting_fee at reception, not claim
 
-  const json payload = NationalSyncPayload(workflow, d, d.history.back());
+  const json payload = json::parse(NationalSyncPayload(workflow, d, d.history.back()));
   CHECK(payload["dossier"] == NationalDossierRecord(workflow, d));
   CHECK(payload["progress"] == progress);
+}
+
+TEST_CASE("national sync: the payload's text is what nlohmann's dump() writes for it") {
+  // Written by hand (json_text.h): the members must come in dump()'s order
+  // and every string must be escaped as dump() escapes it, so that the text
+  // is the canonical form of what it parses to.
+  const Workflow workflow = PermanentResidence();
+  Dossier d = ReturnedDossier();
+  for (std::size_t i = 0; i < d.history.size(); ++i) {
+    const std::string text = NationalSyncPayload(workflow, d, d.history[i]);
+    CAPTURE(text);
+    CHECK(text == json::parse(text).dump());
+  }
+
+  // Quotes, backslashes, control characters and Vietnamese, in the applicant,
+  // a comment and a document key.
+  d.applicant_id = "0101234567\"quoted\"";
+  d.history.Mutable()[4].payload = {{"comment", "dòng 1\ndòng 2\t\x01 \\ hết"}};
+  d.documents["ghi chú\x7f"] = "abc";
+  const std::string text = NationalSyncPayload(workflow, d, d.history[4]);
+  CAPTURE(text);
+  CHECK(text == json::parse(text).dump());
+  const json parsed = json::parse(text);
+  CHECK(parsed["dossier"]["ChuHoSo"] == "0101234567\"quoted\"");
+  CHECK(parsed["dossier"]["LoaiDoiTuong"] == 2);
+  CHECK(parsed["dossier"]["DanhSachHoSoBoSung"][0]["NoiDungYeuCau"] ==
+        "dòng 1\ndòng 2\t\x01 \\ hết");
+  CHECK(parsed["progress"]["NoiDungXuLy"] ==
+        "Ask for a supplement: dòng 1\ndòng 2\t\x01 \\ hết");
+
+  // Invalid UTF-8 (only an edit behind the engine's back puts it there) is
+  // replaced, never thrown.
+  d.history.Mutable()[4].payload = {{"comment", std::string("bad \xff byte")}};
+  const std::string replaced = NationalSyncPayload(workflow, d, d.history[4]);
+  CHECK(json::parse(replaced)["progress"]["NoiDungXuLy"] ==
+        "Ask for a supplement: bad \xef\xbf\xbd byte");
 }
 
 }  // namespace
