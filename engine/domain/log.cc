@@ -48,7 +48,8 @@ LogFields& LogFields::Decimal(std::string_view name, double value) {
 }
 
 LogFields& LogFields::Json(std::string_view name, const nlohmann::ordered_json& value) {
-  if (Begin(name)) members_ += value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  if (Begin(name))
+    members_ += value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
   return *this;
 }
 

@@ -74,8 +74,7 @@ void AppendArray(std::string& out, const Items& items, Write write) {
   out += ']';
 }
 
-void AppendSubmittedDocuments(std::string& out, const Workflow& workflow,
-                              const Dossier& dossier) {
+void AppendSubmittedDocuments(std::string& out, const Workflow& workflow, const Dossier& dossier) {
   AppendArray(out, dossier.documents, [&](std::string& text, const auto& entry) {
     const auto& [key, id] = entry;
     const RequiredDocument* known = workflow.procedure.FindDocument(key);

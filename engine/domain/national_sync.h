@@ -86,6 +86,6 @@ nlohmann::json NationalProgressRecord(const Workflow& workflow, const Dossier& d
 // JSON text, exactly as nlohmann's dump() writes it (keys sorted, no spaces,
 // non-ASCII as UTF-8; invalid UTF-8 replaced by U+FFFD).
 std::string NationalSyncPayload(const Workflow& workflow, const Dossier& dossier,
-                                   const DossierEvent& event);
+                                const DossierEvent& event);
 
 }  // namespace motcua

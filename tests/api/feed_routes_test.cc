@@ -33,7 +33,10 @@ struct FeedFixture {
       d.agency = agency;
       d.state = "submitted";
       d.version = 1;
-      REQUIRE(store.CreateDossier(d, {}, 1, {OutboxEntry{"dossier.status", nlohmann::json{{"n", n}}.dump()}}).ok());
+      REQUIRE(store
+                  .CreateDossier(d, {}, 1,
+                                 {OutboxEntry{"dossier.status", nlohmann::json{{"n", n}}.dump()}})
+                  .ok());
     }
   }
 

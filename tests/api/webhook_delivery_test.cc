@@ -152,7 +152,10 @@ std::vector<std::int64_t> FillOutbox(MemoryStore& store, int count, int first_do
     d.agency = "000.00.01.H26";
     d.state = "submitted";
     d.version = 1;
-    REQUIRE(store.CreateDossier(d, {}, 1, {OutboxEntry{"dossier.status", nlohmann::json{{"n", i}}.dump()}}).ok());
+    REQUIRE(store
+                .CreateDossier(d, {}, 1,
+                               {OutboxEntry{"dossier.status", nlohmann::json{{"n", i}}.dump()}})
+                .ok());
   }
   Result<std::vector<StoredOutboxEntry>> entries = store.ListOutbox(OutboxQuery{0, 1000, {}});
   REQUIRE(entries.ok());

@@ -476,7 +476,8 @@ void MemoryStore::AppendOutboxLocked(const std::vector<OutboxEntry>& outbox,
                                      const std::string& agency, Instant at) {
   for (const OutboxEntry& entry : outbox) {
     const std::int64_t id = ++last_outbox_id_;
-    outbox_.emplace(id, StoredOutboxEntry{id, entry.topic, agency, nlohmann::json::parse(entry.payload_json), at});
+    outbox_.emplace(id, StoredOutboxEntry{id, entry.topic, agency,
+                                          nlohmann::json::parse(entry.payload_json), at});
   }
 }
 

@@ -213,8 +213,7 @@ TEST_CASE("national sync: the payload's text is what nlohmann's dump() writes fo
   CHECK(parsed["dossier"]["LoaiDoiTuong"] == 2);
   CHECK(parsed["dossier"]["DanhSachHoSoBoSung"][0]["NoiDungYeuCau"] ==
         "dòng 1\ndòng 2\t\x01 \\ hết");
-  CHECK(parsed["progress"]["NoiDungXuLy"] ==
-        "Ask for a supplement: dòng 1\ndòng 2\t\x01 \\ hết");
+  CHECK(parsed["progress"]["NoiDungXuLy"] == "Ask for a supplement: dòng 1\ndòng 2\t\x01 \\ hết");
 
   // Invalid UTF-8 (only an edit behind the engine's back puts it there) is
   // replaced, never thrown.

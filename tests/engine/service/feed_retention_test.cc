@@ -34,7 +34,10 @@ struct RetentionFixture {
       submitted.to_state = "submitted";
       submitted.at = clock.Now();
       d.history.push_back(submitted);
-      REQUIRE(store.CreateDossier(d, {}, 1, {OutboxEntry{"dossier.status", nlohmann::json{{"n", i}}.dump()}}).ok());
+      REQUIRE(store
+                  .CreateDossier(d, {}, 1,
+                                 {OutboxEntry{"dossier.status", nlohmann::json{{"n", i}}.dump()}})
+                  .ok());
       clock.Advance(days(1));
     }
     clock.Advance(later - days(n));

@@ -80,7 +80,8 @@ inline DossierStore::TransitionCommit CommitOf(const SampleTransition& t,
   commit.event = &t.event;
   commit.queue_roles = std::move(roles);
   commit.national_status = 4;
-  commit.outbox.push_back(OutboxEntry{"dossier.status", nlohmann::json{{"MaHoSo", t.after.code}}.dump()});
+  commit.outbox.push_back(
+      OutboxEntry{"dossier.status", nlohmann::json{{"MaHoSo", t.after.code}}.dump()});
   return commit;
 }
 

@@ -954,10 +954,14 @@ TEST_CASE_TEMPLATE("store: the outbox lists in id order after a cursor, by agenc
   F f;
   const Dossier a = NewDossier("A-1", "001099012345", "000.00.01.H26");
   const Dossier b = NewDossier("B-1", "001099012345", "000.00.02.H26");
-  REQUIRE(
-      f.store->CreateDossier(a, {"clerk"}, 1, {OutboxEntry{"dossier.status", nlohmann::json{{"n", 1}}.dump()}}).ok());
-  REQUIRE(
-      f.store->CreateDossier(b, {"clerk"}, 1, {OutboxEntry{"dossier.status", nlohmann::json{{"n", 2}}.dump()}}).ok());
+  REQUIRE(f.store
+              ->CreateDossier(a, {"clerk"}, 1,
+                              {OutboxEntry{"dossier.status", nlohmann::json{{"n", 1}}.dump()}})
+              .ok());
+  REQUIRE(f.store
+              ->CreateDossier(b, {"clerk"}, 1,
+                              {OutboxEntry{"dossier.status", nlohmann::json{{"n", 2}}.dump()}})
+              .ok());
   SampleTransition moved = MoveTo(a, "in_review", SampleTime(60));
   DossierStore::TransitionCommit commit = CommitOf(moved, 1);
   commit.outbox = {OutboxEntry{"dossier.status", nlohmann::json{{"n", 3}}.dump()},
@@ -1099,8 +1103,10 @@ std::vector<std::int64_t> OutboxRowsAt(DossierStore& store, const std::string& c
                                        const std::vector<std::int64_t>& times) {
   Dossier current = NewDossier(code);
   current.history.Mutable().back().at = SampleTime(times.front());
-  REQUIRE(
-      store.CreateDossier(current, {"clerk"}, 1, {OutboxEntry{"dossier.status", nlohmann::json{{"t", 0}}.dump()}}).ok());
+  REQUIRE(store
+              .CreateDossier(current, {"clerk"}, 1,
+                             {OutboxEntry{"dossier.status", nlohmann::json{{"t", 0}}.dump()}})
+              .ok());
   for (std::size_t i = 1; i < times.size(); ++i) {
     SampleTransition next = MoveTo(current, "s" + std::to_string(i), SampleTime(times[i]));
     DossierStore::TransitionCommit commit = CommitOf(next, current.version);
