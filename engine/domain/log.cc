@@ -1,6 +1,5 @@
 #include "engine/domain/log.h"
 
-#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>

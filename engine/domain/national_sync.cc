@@ -61,39 +61,47 @@ class ObjectText {
   bool first_ = true;
 };
 
-// Appends a JSON array of `items`, each written by `write(out, item)`.
-template <class Items, class Write>
-void AppendArray(std::string& out, const Items& items, Write write) {
-  out += '[';
-  bool first = true;
-  for (const auto& item : items) {
-    if (!first) out += ',';
-    first = false;
-    write(out, item);
+// Writes one JSON array element by element.
+class ArrayText {
+ public:
+  explicit ArrayText(std::string& out) : out_(out) { out_ += '['; }
+  ~ArrayText() { out_ += ']'; }
+  ArrayText(const ArrayText&) = delete;
+  ArrayText& operator=(const ArrayText&) = delete;
+
+  // Where the next element is to be appended.
+  std::string& Next() {
+    if (!first_) out_ += ',';
+    first_ = false;
+    return out_;
   }
-  out += ']';
-}
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
 
 void AppendSubmittedDocuments(std::string& out, const Workflow& workflow, const Dossier& dossier) {
-  AppendArray(out, dossier.documents, [&](std::string& text, const auto& entry) {
-    const auto& [key, id] = entry;
+  ArrayText documents(out);
+  for (const auto& [key, id] : dossier.documents) {
     const RequiredDocument* known = workflow.procedure.FindDocument(key);
-    ObjectText document(text);
+    ObjectText document(documents.Next());
     document.Text("MaGiayTo", key);
     document.Text("MaTep", id);
     document.Text("TenGiayTo", known ? known->name : std::string());
-  });
+  }
 }
 
 void AppendFees(std::string& out, const Workflow& workflow, const Dossier& dossier) {
   const bool online = SubmissionChannel(dossier) == Channel::kOnline;
-  AppendArray(out, workflow.procedure.fees, [&](std::string& text, const Fee& fee) {
-    ObjectText entry(text);
+  ArrayText fees(out);
+  for (const Fee& fee : workflow.procedure.fees) {
+    ObjectText entry(fees.Next());
     entry.Integer("KenhNop", static_cast<int>(online ? Channel::kOnline : Channel::kDesk));
     entry.Text("MaLePhi", fee.key);
     entry.Integer("MucPhi", online ? fee.online_amount : fee.desk_amount);
     entry.Text("TenLePhi", fee.name);
-  });
+  }
 }
 
 std::string CommentOf(const DossierEvent& event) {
@@ -103,8 +111,7 @@ std::string CommentOf(const DossierEvent& event) {
 }
 
 void AppendSupplements(std::string& out, const Workflow& workflow, const Dossier& dossier) {
-  out += '[';
-  bool first = true;
+  ArrayText supplements(out);
   const std::vector<DossierEvent>& history = dossier.history;
   for (std::size_t i = 0; i < history.size(); ++i) {
     const DossierEvent& event = history[i];
@@ -120,28 +127,22 @@ void AppendSupplements(std::string& out, const Workflow& workflow, const Dossier
         break;
       }
     }
-    if (!first) out += ',';
-    first = false;
-    ObjectText supplement(out);
+    ObjectText supplement(supplements.Next());
     supplement.Text("NgayBoSung", answered);
     supplement.Text("NgayYeuCau", FormatNationalTime(event.at));
     supplement.Text("NoiDungYeuCau", CommentOf(event));
   }
-  out += ']';
 }
 
 void AppendResults(std::string& out, const Workflow& workflow, const Dossier& dossier) {
-  out += '[';
-  bool first = true;
+  ArrayText results(out);
   // The signatures (and seals) of `branch` (empty: the dossier's) over `id`.
   auto result = [&](const std::string& id, const std::string& branch) {
     int signatures = 0;
     for (const SignatureEvidence& evidence : dossier.result_signatures) {
       if (evidence.document_id == id && evidence.branch == branch) ++signatures;
     }
-    if (!first) out += ',';
-    first = false;
-    ObjectText entry(out);
+    ObjectText entry(results.Next());
     entry.Text("MaGiayTo", id);
     entry.Integer("SoChuKy", signatures);
   };
@@ -151,7 +152,6 @@ void AppendResults(std::string& out, const Workflow& workflow, const Dossier& do
       result(sub_result.document, branch);
     }
   }
-  out += ']';
 }
 
 std::optional<Instant> ReturnedAt(const Workflow& workflow, const Dossier& dossier) {
