@@ -24,8 +24,9 @@
 namespace motcua {
 
 // The largest payload DecompressFeedPayload returns (and CompressFeedPayload
-// accepts): far above any national record, and a bound on what an entry
-// edited into a decompression bomb can make a reader allocate.
+// accepts): far above a usual national record, and a bound on what an entry
+// edited into a decompression bomb can make a reader allocate. The outbox
+// keeps a larger payload uncompressed (outbox_tables.h).
 inline constexpr std::size_t kMaxFeedPayloadBytes = 1 << 20;
 
 // `json` in the stored form above. kInvalidArgument when it is larger than

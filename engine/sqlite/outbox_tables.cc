@@ -13,18 +13,23 @@ constexpr const char* kWebhookSubscriber = "webhook";
 
 }  // namespace
 
-Result<std::vector<std::string>> StoredOutboxPayloads(const std::vector<OutboxEntry>& outbox) {
-  std::vector<std::string> payloads;
+Result<std::vector<StoredOutboxPayload>> StoredOutboxPayloads(
+    const std::vector<OutboxEntry>& outbox) {
+  std::vector<StoredOutboxPayload> payloads;
   payloads.reserve(outbox.size());
   for (const OutboxEntry& entry : outbox) {
-    ASSIGN_OR_RETURN(std::string stored, CompressFeedPayload(entry.payload_json));
-    payloads.push_back(std::move(stored));
+    if (entry.payload_json.size() > kMaxFeedPayloadBytes) {
+      payloads.push_back(StoredOutboxPayload{entry.payload_json, false});
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::string compressed, CompressFeedPayload(entry.payload_json));
+    payloads.push_back(StoredOutboxPayload{std::move(compressed), true});
   }
   return payloads;
 }
 
 Status InsertOutbox(SqliteConnection& db, const std::vector<OutboxEntry>& outbox,
-                    const std::vector<std::string>& payloads, const std::string& agency,
+                    const std::vector<StoredOutboxPayload>& payloads, const std::string& agency,
                     Instant at) {
   if (outbox.empty()) return Status();
   ASSIGN_OR_RETURN(
@@ -34,7 +39,11 @@ Status InsertOutbox(SqliteConnection& db, const std::vector<OutboxEntry>& outbox
   for (std::size_t i = 0; i < outbox.size(); ++i) {
     StatementReset reset(insert);
     insert->BindText(1, outbox[i].topic);
-    insert->BindBlob(2, payloads[i]);
+    if (payloads[i].compressed) {
+      insert->BindBlob(2, payloads[i].bytes);
+    } else {
+      insert->BindText(2, payloads[i].bytes);
+    }
     insert->BindInt(3, ToSeconds(at));
     insert->BindText(4, agency);
     RETURN_IF_ERROR(insert->Run());
@@ -72,8 +81,9 @@ Result<std::vector<StoredOutboxEntry>> QueryOutbox(SqliteConnection& db, const O
     entry.id = row.ColumnInt(0);
     entry.topic = row.ColumnText(1);
     entry.agency = row.ColumnText(2);
-    // TEXT for entries stored before compression, and for the audit
-    // checkpoints' entries (audit_chain.h).
+    // TEXT for entries stored before compression, for the audit
+    // checkpoints' entries (audit_chain.h) and for those too large to
+    // compress (StoredOutboxPayload).
     std::string text;
     if (row.IsBlob(3)) {
       ASSIGN_OR_RETURN(text, DecompressFeedPayload(row.ColumnBlob(3)));

@@ -26,15 +26,26 @@
 
 namespace motcua {
 
-// The stored form of each entry's payload (feed_payload_codec.h: JSON,
-// compressed), made before the write transaction so that the writer only
-// binds them.
-Result<std::vector<std::string>> StoredOutboxPayloads(const std::vector<OutboxEntry>& outbox);
+// An entry's payload as the outbox table keeps it: compressed, as a BLOB
+// (feed_payload_codec.h), or, when the JSON is over the codec's
+// kMaxFeedPayloadBytes, the text as it is, as rows from before compression
+// are. A dossier's national record grows with every supplement comment; a
+// large one must still be stored, not refuse the dossier's every later
+// transition.
+struct StoredOutboxPayload {
+  std::string bytes;
+  bool compressed = false;
+};
+
+// The stored form of each entry's payload, made before the write
+// transaction so that the writer only binds them.
+Result<std::vector<StoredOutboxPayload>> StoredOutboxPayloads(
+    const std::vector<OutboxEntry>& outbox);
 
 // Appends `outbox` (with `payloads` from StoredOutboxPayloads) as rows of
 // `agency`'s dossier, stamped `at`.
 Status InsertOutbox(SqliteConnection& db, const std::vector<OutboxEntry>& outbox,
-                    const std::vector<std::string>& payloads, const std::string& agency,
+                    const std::vector<StoredOutboxPayload>& payloads, const std::string& agency,
                     Instant at);
 
 // kFeedPruned (FeedPrunedError) when `query.after_sequence` is below the

@@ -155,7 +155,7 @@ Status SqliteStore::DoCreateDossier(const Dossier& dossier,
                                     const std::string& queue_agency) {
   const Instant updated = dossier.history.empty() ? impl_->clock->Now() : dossier.history.back().at;
   ASSIGN_OR_RETURN(DossierRow row, EncodeDossierRow(dossier, national_status, updated));
-  ASSIGN_OR_RETURN(std::vector<std::string> outbox_payloads, StoredOutboxPayloads(outbox));
+  ASSIGN_OR_RETURN(std::vector<StoredOutboxPayload> outbox_payloads, StoredOutboxPayloads(outbox));
   std::vector<EncodedEvent> history;
   history.reserve(dossier.history.size());
   for (const DossierEvent& event : dossier.history) {
@@ -196,7 +196,7 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
     ASSIGN_OR_RETURN(EncodedEvent encoded, EncodeEvent(after.code, *appended));
     events.push_back(std::move(encoded));
   }
-  ASSIGN_OR_RETURN(std::vector<std::string> outbox_payloads, StoredOutboxPayloads(commit.outbox));
+  ASSIGN_OR_RETURN(std::vector<StoredOutboxPayload> outbox_payloads, StoredOutboxPayloads(commit.outbox));
   Status committed = impl_->Write([&](SqliteConnection& db) -> Status {
     // Before any write, so that a refused payment leaves nothing behind.
     if (commit.payment) {

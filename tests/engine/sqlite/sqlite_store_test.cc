@@ -17,6 +17,7 @@
 #include "engine/sqlite/audit_chain.h"
 #include "engine/sqlite/backup.h"
 #include "engine/sqlite/dossier_codec.h"
+#include "engine/sqlite/feed_payload_codec.h"
 #include "engine/sqlite/migrations.h"
 #include "tests/engine/sqlite/sample_dossiers.h"
 #include "tests/engine/sqlite/temp_directory.h"
@@ -634,6 +635,28 @@ TEST_CASE("sqlite store: one transition writes dossier, event, queue and outbox 
   CHECK(raw.Query("SELECT COUNT(*) FROM queue_entries WHERE code = 'T-1'") == "1");
   CHECK(raw.Query("SELECT state FROM queue_entries WHERE code = 'T-1'") == "step2");
   CHECK(raw.Query("SELECT COUNT(*) FROM events WHERE to_state = 'bogus'") == "0");
+}
+
+TEST_CASE("sqlite store: a feed payload over the compression bound is stored as text, not refused") {
+  // A national record grows with every supplement comment (up to the 1 MiB
+  // action body each); a large one must not stop the dossier's transitions.
+  TempDirectory dir;
+  auto store = OpenStore(dir.File("l.db"));
+  CreateWithHistory(*store, "L-1", 1);
+  const Dossier current = store->GetDossier("L-1").value();
+  const std::string comment(kMaxFeedPayloadBytes, 'x');
+  SampleTransition next = MoveTo(current, "after_large", SampleTime(600));
+  DossierStore::TransitionCommit commit = CommitOf(next, current.version);
+  commit.outbox = {OutboxEntry{"dossier.status", nlohmann::json{{"comment", comment}}.dump()},
+                   OutboxEntry{"dossier.status", nlohmann::json{{"n", 1}}.dump()}};
+  REQUIRE(store->CommitTransition(commit).ok());
+  RawDatabase raw(dir.File("l.db"));
+  CHECK(raw.Query("SELECT group_concat(typeof(payload), ' ') FROM (SELECT payload FROM outbox"
+                  " ORDER BY id DESC LIMIT 2)") == "blob text");
+  const std::vector<StoredOutboxEntry> feed = store->ListOutbox(OutboxQuery{0, 10, {}}).value();
+  REQUIRE(feed.size() >= 2);
+  CHECK(feed[feed.size() - 2].payload.at("comment") == comment);
+  CHECK(feed.back().payload == nlohmann::json{{"n", 1}});
 }
 
 // A dossier of agency 000.00.01.H26 on 2026-11-20 with daily number `number`.
