@@ -35,39 +35,18 @@ std::optional<Channel> SubmissionChannel(const Dossier& dossier) {
   return std::nullopt;
 }
 
-// Writes one JSON object member by member, in the order given: nlohmann's
-// order (sorted by key), so that the text is what dump() would write
-// (json_text.h).
-class ObjectText {
+// Writes a comma-separated JSON list: an array's elements, or (opened with
+// '{' and closed with '}') an object's members. Opens now, closes when it
+// goes.
+class ListText {
  public:
-  explicit ObjectText(std::string& out) : out_(out) { out_ += '{'; }
-  ~ObjectText() { out_ += '}'; }
-  ObjectText(const ObjectText&) = delete;
-  ObjectText& operator=(const ObjectText&) = delete;
-
-  // The member's name; its value is to be appended next.
-  std::string& Key(std::string_view key) {
-    if (!first_) out_ += ',';
-    first_ = false;
-    AppendJsonString(out_, key);
-    out_ += ':';
-    return out_;
+  explicit ListText(std::string& out, char open = '[', char close = ']')
+      : out_(out), close_(close) {
+    out_ += open;
   }
-  void Text(std::string_view key, std::string_view value) { AppendJsonString(Key(key), value); }
-  void Integer(std::string_view key, std::int64_t value) { Key(key) += std::to_string(value); }
-
- private:
-  std::string& out_;
-  bool first_ = true;
-};
-
-// Writes one JSON array element by element.
-class ArrayText {
- public:
-  explicit ArrayText(std::string& out) : out_(out) { out_ += '['; }
-  ~ArrayText() { out_ += ']'; }
-  ArrayText(const ArrayText&) = delete;
-  ArrayText& operator=(const ArrayText&) = delete;
+  ~ListText() { out_ += close_; }
+  ListText(const ListText&) = delete;
+  ListText& operator=(const ListText&) = delete;
 
   // Where the next element is to be appended.
   std::string& Next() {
@@ -78,11 +57,33 @@ class ArrayText {
 
  private:
   std::string& out_;
+  const char close_;
   bool first_ = true;
 };
 
+// Writes one JSON object member by member, in the order given: nlohmann's
+// order (sorted by key), so that the text is what dump() would write
+// (json_text.h).
+class ObjectText {
+ public:
+  explicit ObjectText(std::string& out) : members_(out, '{', '}') {}
+
+  // The member's name; its value is to be appended next.
+  std::string& Key(std::string_view key) {
+    std::string& out = members_.Next();
+    AppendJsonString(out, key);
+    out += ':';
+    return out;
+  }
+  void Text(std::string_view key, std::string_view value) { AppendJsonString(Key(key), value); }
+  void Integer(std::string_view key, std::int64_t value) { Key(key) += std::to_string(value); }
+
+ private:
+  ListText members_;
+};
+
 void AppendSubmittedDocuments(std::string& out, const Workflow& workflow, const Dossier& dossier) {
-  ArrayText documents(out);
+  ListText documents(out);
   for (const auto& [key, id] : dossier.documents) {
     const RequiredDocument* known = workflow.procedure.FindDocument(key);
     ObjectText document(documents.Next());
@@ -94,7 +95,7 @@ void AppendSubmittedDocuments(std::string& out, const Workflow& workflow, const 
 
 void AppendFees(std::string& out, const Workflow& workflow, const Dossier& dossier) {
   const bool online = SubmissionChannel(dossier) == Channel::kOnline;
-  ArrayText fees(out);
+  ListText fees(out);
   for (const Fee& fee : workflow.procedure.fees) {
     ObjectText entry(fees.Next());
     entry.Integer("KenhNop", static_cast<int>(online ? Channel::kOnline : Channel::kDesk));
@@ -111,7 +112,7 @@ std::string CommentOf(const DossierEvent& event) {
 }
 
 void AppendSupplements(std::string& out, const Workflow& workflow, const Dossier& dossier) {
-  ArrayText supplements(out);
+  ListText supplements(out);
   const std::vector<DossierEvent>& history = dossier.history;
   for (std::size_t i = 0; i < history.size(); ++i) {
     const DossierEvent& event = history[i];
@@ -135,7 +136,7 @@ void AppendSupplements(std::string& out, const Workflow& workflow, const Dossier
 }
 
 void AppendResults(std::string& out, const Workflow& workflow, const Dossier& dossier) {
-  ArrayText results(out);
+  ListText results(out);
   // The signatures (and seals) of `branch` (empty: the dossier's) over `id`.
   auto result = [&](const std::string& id, const std::string& branch) {
     int signatures = 0;
