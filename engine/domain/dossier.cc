@@ -86,10 +86,18 @@ std::optional<SignatureEvidence> SignatureEvidenceFromJson(const nlohmann::json&
 }
 
 EventHistory::Events& EventHistory::Mutable() {
-  if (!events_ || !owned_ || events_.use_count() != 1) {
-    events_ = events_ ? std::make_shared<Events>(*events_) : std::make_shared<Events>();
-    owned_ = true;
+  if (events_ && owned_ && events_.use_count() == 1) {
+    // use_count() is a relaxed read: it says that other holders let go, not
+    // that their reads of the events happened before this thread's writes.
+    // Copying the pointer does order them: libstdc++ counts up with an
+    // acquire-release read-modify-write, which synchronizes with every
+    // release of a reference before it (and ThreadSanitizer sees it, where it
+    // ignores a bare fence).
+    const std::shared_ptr<Events> probe = events_;
+    if (probe.use_count() == 2) return *events_;
   }
+  events_ = events_ ? std::make_shared<Events>(*events_) : std::make_shared<Events>();
+  owned_ = true;
   return *events_;
 }
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/domain/clock.h"
@@ -173,6 +174,14 @@ class EventHistory {
     history.events_ = std::const_pointer_cast<Events>(std::move(events));
     return history;
   }
+  // Takes `events` to be appended to in place when this history ends up
+  // their only holder (a HistoryCache::Take that took them from the cache's
+  // readers); shares them as Shared does while anyone else still holds them.
+  static EventHistory Adopt(std::shared_ptr<const Events> events) {
+    EventHistory history = Shared(std::move(events));
+    history.owned_ = history.events_ != nullptr;
+    return history;
+  }
   // The events, to be shared by whoever keeps them (never null). Once
   // handed out, they are never changed in place again: the keeper may read
   // them on another thread.
@@ -205,8 +214,9 @@ class EventHistory {
  private:
   static const Events& Empty();
   // Null for no events. Changed in place only when `owned_` (this class made
-  // the vector, so it is not a const object, and never handed it out through
-  // shared()) and no other copy shares it; other events are copied first.
+  // the vector or was handed the last reference to it by Adopt, so it is not
+  // a const object, and never handed it out through shared()) and no other
+  // copy shares it; other events are copied first.
   std::shared_ptr<Events> events_;
   mutable bool owned_ = false;
 };

@@ -334,7 +334,7 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const ActionReque
   return Apply(dossier, admission, request);
 }
 
-Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& admission,
+Result<Transition> StateMachine::Apply(Dossier dossier, const Admission& admission,
                                        const ActionRequest& request) const {
   const Workflow& wf = *workflow_;
   const Actor& actor = request.actor;
@@ -466,10 +466,10 @@ Result<Transition> StateMachine::Apply(const Dossier& dossier, const Admission& 
     event.payload[kStartedBranchesField] = ChosenBranches(*target->fork, form);
   }
 
-  Transition transition{dossier};
+  Transition transition{std::move(dossier)};
   Dossier& next = transition.dossier;
   if (!in_branch) next.state = target->id;
-  next.version = dossier.version + 1;
+  next.version += 1;
   next.clock = std::move(reconciled);
   if (!in_branch && target->id != state->id) next.assignee.reset();
   next.history.push_back(std::move(event));

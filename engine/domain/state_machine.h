@@ -133,7 +133,10 @@ class StateMachine {
 
   // The second half: performs the admitted action on `dossier` (the same
   // dossier and actor `admission` was decided for) with `request`'s payload.
-  Result<Transition> Apply(const Dossier& dossier, const Admission& admission,
+  // The transition's dossier is `dossier` itself, changed: a caller done
+  // with the dossier moves it in, so that its events are appended to rather
+  // than copied (EventHistory::Mutable).
+  Result<Transition> Apply(Dossier dossier, const Admission& admission,
                            const ActionRequest& request) const;
 
   // The actions `actor` may take on `dossier` now, ignoring payload

@@ -165,6 +165,14 @@ Result<Dossier> DossierStore::GetDossier(const std::string& code) {
   return DoGetDossier(code);
 }
 
+Result<Dossier> DossierStore::GetDossierToChange(const std::string& code) {
+  return DoGetDossierToChange(code);
+}
+
+Result<Dossier> DossierStore::DoGetDossierToChange(const std::string& code) {
+  return DoGetDossier(code);
+}
+
 Result<std::vector<DossierSummary>> DossierStore::ListQueue(const QueueQuery& query) {
   return ListPage(query, [this](const QueueQuery& page) { return DoListQueue(page); });
 }

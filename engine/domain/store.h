@@ -363,6 +363,11 @@ class DossierStore {
 
   // kNotFound when absent.
   Result<Dossier> GetDossier(const std::string& code);
+  // GetDossier for a caller about to commit a transition of the dossier:
+  // the same dossier, whose history the store may hand over rather than
+  // share with its readers (a cache's entry, taken until the commit puts the
+  // next version back), so that appending to it copies nothing.
+  Result<Dossier> GetDossierToChange(const std::string& code);
   // Page sizes: see kMaxPageSize.
   Result<std::vector<DossierSummary>> ListQueue(const QueueQuery& query);
   Result<std::vector<DossierSummary>> ListByApplicant(const ApplicantQuery& query);
@@ -463,6 +468,8 @@ class DossierStore {
                                  const std::string& queue_agency) = 0;
   virtual Status DoCommitTransition(const TransitionCommit& commit) = 0;
   virtual Result<Dossier> DoGetDossier(const std::string& code) = 0;
+  // The default is DoGetDossier.
+  virtual Result<Dossier> DoGetDossierToChange(const std::string& code);
   virtual Result<std::vector<DossierSummary>> DoListQueue(const QueueQuery& query) = 0;
   virtual Result<std::vector<DossierSummary>> DoListByApplicant(const ApplicantQuery& query) = 0;
   virtual Result<std::vector<DossierSummary>> DoListByAgency(const AgencyQuery& query) = 0;

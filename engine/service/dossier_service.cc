@@ -246,7 +246,7 @@ Result<DossierView> DossierService::Act(const Actor& actor, const ActionCall& ca
 
 Result<DossierView> DossierService::ActOnce(const Actor& actor, const ActionCall& call,
                                             bool& lost_to_other_branch) {
-  ASSIGN_OR_RETURN(Loaded loaded, LoadVisible(actor, call.code));
+  ASSIGN_OR_RETURN(Loaded loaded, LoadVisibleToChange(actor, call.code));
   const Dossier& before = loaded.dossier;
   if (call.expected_version && *call.expected_version != before.version) {
     return Error(ErrorCode::kConflict,
@@ -280,10 +280,19 @@ Result<DossierView> DossierService::ActOnce(const Actor& actor, const ActionCall
           std::move(accepted.der), actor.user_id});
     }
   }
-  ASSIGN_OR_RETURN(Transition transition, machine.Apply(before, admission, request));
-  ASSIGN_OR_RETURN(std::vector<std::string> reused,
-                   CheckDocumentsUsable(actor, DocumentsNamedIn(call.input), &before));
-  RecordReuse(reused, transition.event());
+  const NamedDocuments named = DocumentsNamedIn(call.input);
+  const Prior prior = Prior::Of(before);
+  // Unless documents named are checked against the dossier as it was, the
+  // dossier moves into the transition and `before` is not read again: its
+  // events, this request's own (LoadVisibleToChange), are appended to in
+  // place instead of copied.
+  ASSIGN_OR_RETURN(Transition transition,
+                   named.empty() ? machine.Apply(std::move(loaded.dossier), admission, request)
+                                 : machine.Apply(before, admission, request));
+  if (!named.empty()) {
+    ASSIGN_OR_RETURN(std::vector<std::string> reused, CheckDocumentsUsable(actor, named, &before));
+    RecordReuse(reused, transition.event());
+  }
   // An automatic action the new state runs at once (the agency's seal after
   // a leader's signature) commits with the action when it can: one commit,
   // not two. A conflict (another commit of the dossier first) is the
@@ -292,7 +301,7 @@ Result<DossierView> DossierService::ActOnce(const Actor& actor, const ActionCall
   std::optional<AutomaticStep> following = FoldableAutomatic(transition.dossier, *loaded.workflow);
   Status committed = Status();
   if (following) {
-    committed = CommitAccepted(before, transition, loaded.workflow->workflow, documents,
+    committed = CommitAccepted(prior, transition, loaded.workflow->workflow, documents,
                                std::nullopt, &*following);
     if (committed.ok()) {
       return ViewOf(actor, RunAutomaticActions(Loaded{std::move(following->transition).dossier,
@@ -300,7 +309,7 @@ Result<DossierView> DossierService::ActOnce(const Actor& actor, const ActionCall
     }
   }
   if (!following || committed.error().code() != ErrorCode::kConflict) {
-    committed = CommitAccepted(before, transition, loaded.workflow->workflow, std::move(documents));
+    committed = CommitAccepted(prior, transition, loaded.workflow->workflow, std::move(documents));
   }
   if (!committed.ok()) {
     lost_to_other_branch = !admission.action->branch.empty() && !call.expected_version &&
@@ -376,7 +385,8 @@ Result<DossierView> DossierService::PayFee(const Actor& actor, const std::string
   ASSIGN_OR_RETURN(Transition transition,
                    runnable.machine->Apply(
                        before, ActionRequest{pay->name, actor, std::move(input), std::nullopt}));
-  Status committed = CommitAccepted(before, transition, runnable.workflow, {}, std::move(payment));
+  Status committed =
+      CommitAccepted(Prior::Of(before), transition, runnable.workflow, {}, std::move(payment));
   if (!committed.ok()) return LostRace(committed.error(), /*if_match_sent=*/false);
   return ViewOf(actor, RunAutomaticActions(
                            Loaded{std::move(transition).dossier, std::move(loaded.workflow)}));
@@ -387,12 +397,12 @@ namespace {
 // The outbox rows of `transition` from `before`: a branch's progress (the
 // handling agency's own record for the national portal, under the one
 // dossier code), and the dossier's status when it changed.
-void AddStatusChanges(const Workflow& workflow, const Dossier& before, const Transition& transition,
-                      std::vector<OutboxEntry>& outbox) {
+void AddStatusChanges(const Workflow& workflow, const std::string& state_before,
+                      const Transition& transition, std::vector<OutboxEntry>& outbox) {
   if (!EventBranch(transition.event()).empty()) {
     outbox.push_back(StatusChangeEntry(workflow, transition.dossier, transition.event()));
   }
-  if (StatusOf(workflow, transition.dossier.state) != StatusOf(workflow, before.state)) {
+  if (StatusOf(workflow, transition.dossier.state) != StatusOf(workflow, state_before)) {
     const DossierEvent* join = transition.join_event();
     outbox.push_back(StatusChangeEntry(workflow, transition.dossier,
                                        join != nullptr ? *join : transition.event()));
@@ -401,7 +411,7 @@ void AddStatusChanges(const Workflow& workflow, const Dossier& before, const Tra
 
 }  // namespace
 
-Status DossierService::CommitAccepted(const Dossier& before, const Transition& transition,
+Status DossierService::CommitAccepted(const Prior& before, const Transition& transition,
                                       const Workflow& workflow, std::vector<NewDocument> documents,
                                       std::optional<PaymentRecord> payment,
                                       AutomaticStep* following) {
@@ -415,11 +425,11 @@ Status DossierService::CommitAccepted(const Dossier& before, const Transition& t
   commit.queue_agency = QueueAgencyOf(workflow, last, last.state);
   commit.branch_queues = BranchQueueSlots(workflow, last);
   commit.national_status = static_cast<int>(StatusOf(workflow, last.state));
-  AddStatusChanges(workflow, before, transition, commit.outbox);
+  AddStatusChanges(workflow, before.state, transition, commit.outbox);
   commit.documents = std::move(documents);
   if (following != nullptr) {
     commit.then.push_back(&following->transition.event());
-    AddStatusChanges(workflow, transition.dossier, following->transition, commit.outbox);
+    AddStatusChanges(workflow, transition.dossier.state, following->transition, commit.outbox);
     for (NewDocument& document : following->documents) {
       commit.documents.push_back(std::move(document));
     }
@@ -568,8 +578,8 @@ DossierService::Loaded DossierService::RunAutomaticActions(Loaded loaded, LogFai
       stop(*automatic, step.error().message());
       break;
     }
-    if (Status committed =
-            CommitAccepted(before, step->transition, workflow, std::move(step->documents));
+    if (Status committed = CommitAccepted(Prior::Of(before), step->transition, workflow,
+                                          std::move(step->documents));
         !committed.ok()) {
       stop(*automatic, committed.error().message());
       break;
@@ -998,7 +1008,17 @@ Result<std::vector<QueueItem>> DossierService::Queue(const Actor& actor, QueueQu
 
 Result<DossierService::Loaded> DossierService::LoadVisible(const Actor& actor,
                                                            const std::string& code) {
-  Result<Dossier> dossier = store_.GetDossier(code);
+  return OnlyIfVisible(actor, code, store_.GetDossier(code));
+}
+
+Result<DossierService::Loaded> DossierService::LoadVisibleToChange(const Actor& actor,
+                                                                   const std::string& code) {
+  return OnlyIfVisible(actor, code, store_.GetDossierToChange(code));
+}
+
+Result<DossierService::Loaded> DossierService::OnlyIfVisible(const Actor& actor,
+                                                             const std::string& code,
+                                                             Result<Dossier> dossier) {
   if (!dossier.ok()) {
     if (dossier.error().code() == ErrorCode::kNotFound) return NotFound(code);
     return dossier.error();

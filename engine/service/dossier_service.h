@@ -318,6 +318,11 @@ class DossierService {
     std::optional<std::string> automatic_failure = std::nullopt;
   };
   Result<Loaded> LoadVisible(const Actor& actor, const std::string& code);
+  // LoadVisible for a caller that commits a transition of the dossier next
+  // (DossierStore::GetDossierToChange).
+  Result<Loaded> LoadVisibleToChange(const Actor& actor, const std::string& code);
+  Result<Loaded> OnlyIfVisible(const Actor& actor, const std::string& code,
+                               Result<Dossier> dossier);
   DossierView ViewOf(const Actor& actor, Loaded loaded) const;
   // The branches of the dossier's latest fork run (fork.h) `actor` may see:
   // all for the engine, the applicant and the receiving agency's staff; for
@@ -363,11 +368,19 @@ class DossierService {
     Transition transition;
     std::vector<NewDocument> documents;
   };
+  // What committing a transition needs of the dossier as it was loaded: the
+  // version the commit expects, and the state it left (for the status change
+  // reported to the national index).
+  struct Prior {
+    std::int64_t version = 0;
+    std::string state;
+    static Prior Of(const Dossier& dossier) { return Prior{dossier.version, dossier.state}; }
+  };
   // Commits an accepted transition with its outbox row, documents and payment,
   // and `following` (when set: the automatic action on the state the
   // transition led to) in the same commit.
-  Status CommitAccepted(const Dossier& before, const Transition& transition,
-                        const Workflow& workflow, std::vector<NewDocument> documents,
+  Status CommitAccepted(const Prior& before, const Transition& transition, const Workflow& workflow,
+                        std::vector<NewDocument> documents,
                         std::optional<PaymentRecord> payment = std::nullopt,
                         AutomaticStep* following = nullptr);
   // `automatic` performed on `before` as the system, its seal made when it

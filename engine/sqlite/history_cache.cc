@@ -27,6 +27,16 @@ void HistoryCache::Put(const std::string& code, std::int64_t version, History hi
   EvictLocked();
 }
 
+HistoryCache::History HistoryCache::Take(const std::string& code, std::int64_t version) {
+  std::lock_guard lock(mutex_);
+  auto found = entries_.find(code);
+  if (found == entries_.end() || found->second.version != version) return nullptr;
+  History taken = std::move(found->second.history);
+  events_ -= taken->size();
+  entries_.erase(found);
+  return taken;
+}
+
 void HistoryCache::Forget(const std::string& code) {
   std::lock_guard lock(mutex_);
   auto found = entries_.find(code);

@@ -36,6 +36,10 @@ class HistoryCache {
   // Remembers `history` as that of `code` at `version`, replacing any other
   // version of it.
   void Put(const std::string& code, std::int64_t version, History history);
+  // The history of `code` at `version`, or null, dropped from the cache: for
+  // a writer that appends to it (EventHistory::Adopt) and Puts it back when
+  // the new version commits.
+  History Take(const std::string& code, std::int64_t version);
   // Drops whatever is known of `code`.
   void Forget(const std::string& code);
 

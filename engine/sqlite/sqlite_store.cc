@@ -43,6 +43,30 @@ Status CheckOptions(const SqliteStoreOptions& options) {
   return Status();
 }
 
+// kShare: for readers, who share the cached history (and cache what they
+// read). kTake: for a writer, who takes it out of the cache to append to
+// (EventHistory::Adopt) until its commit puts the next version back.
+enum class HistoryUse { kShare, kTake };
+
+Result<Dossier> ReadDossier(SqliteConnection& db, HistoryCache& histories, const std::string& code,
+                            HistoryUse use) {
+  ASSIGN_OR_RETURN(Dossier dossier, QueryDossierRow(db, code));
+  if (use == HistoryUse::kTake) {
+    if (HistoryCache::History known = histories.Take(code, dossier.version)) {
+      dossier.history = EventHistory::Adopt(std::move(known));
+    } else {
+      ASSIGN_OR_RETURN(dossier.history, QueryHistory(db, code));
+    }
+  } else if (HistoryCache::History known = histories.Find(code, dossier.version)) {
+    dossier.history = EventHistory::Shared(std::move(known));
+  } else {
+    ASSIGN_OR_RETURN(dossier.history, QueryHistory(db, code));
+    histories.Put(code, dossier.version, dossier.history.shared());
+  }
+  RETURN_IF_ERROR(FoldHistoryContents(dossier));
+  return dossier;
+}
+
 }  // namespace
 
 struct SqliteStore::Impl {
@@ -241,16 +265,14 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
 }
 
 Result<Dossier> SqliteStore::DoGetDossier(const std::string& code) {
-  return impl_->Read<Dossier>([&](SqliteConnection& db) -> Result<Dossier> {
-    ASSIGN_OR_RETURN(Dossier dossier, QueryDossierRow(db, code));
-    if (HistoryCache::History known = impl_->histories.Find(code, dossier.version)) {
-      dossier.history = EventHistory::Shared(std::move(known));
-    } else {
-      ASSIGN_OR_RETURN(dossier.history, QueryHistory(db, code));
-      impl_->histories.Put(code, dossier.version, dossier.history.shared());
-    }
-    RETURN_IF_ERROR(FoldHistoryContents(dossier));
-    return dossier;
+  return impl_->Read<Dossier>([&](SqliteConnection& db) {
+    return ReadDossier(db, impl_->histories, code, HistoryUse::kShare);
+  });
+}
+
+Result<Dossier> SqliteStore::DoGetDossierToChange(const std::string& code) {
+  return impl_->Read<Dossier>([&](SqliteConnection& db) {
+    return ReadDossier(db, impl_->histories, code, HistoryUse::kTake);
   });
 }
 

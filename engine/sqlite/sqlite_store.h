@@ -110,6 +110,9 @@ class SqliteStore final : public DossierStore, public IdempotencyStore, public F
                          const std::string& queue_agency) override;
   Status DoCommitTransition(const TransitionCommit& commit) override;
   Result<Dossier> DoGetDossier(const std::string& code) override;
+  // Takes the history out of the cache rather than sharing it; the commit
+  // of the next version puts it back.
+  Result<Dossier> DoGetDossierToChange(const std::string& code) override;
   Result<std::vector<DossierSummary>> DoListQueue(const QueueQuery& query) override;
   Result<std::vector<DossierSummary>> DoListByApplicant(const ApplicantQuery& query) override;
   Result<std::vector<DossierSummary>> DoListByAgency(const AgencyQuery& query) override;

@@ -68,6 +68,33 @@ TEST_CASE("event history: events handed out are never changed in place, even onc
   CHECK(history.size() == 2);
 }
 
+TEST_CASE("event history: events adopted as their last holder are appended to in place") {
+  auto taken = std::make_shared<std::vector<DossierEvent>>(std::vector<DossierEvent>{Event("a")});
+  taken->reserve(4);
+  const DossierEvent* first = &taken->front();
+  EventHistory history =
+      EventHistory::Adopt(std::shared_ptr<const std::vector<DossierEvent>>(std::move(taken)));
+  history.push_back(Event("b"));
+  CHECK(&history.front() == first);  // not copied
+  CHECK(history.size() == 2);
+}
+
+TEST_CASE("event history: events adopted while another still holds them are copied first") {
+  auto taken =
+      std::make_shared<const std::vector<DossierEvent>>(std::vector<DossierEvent>{Event("a")});
+  const std::shared_ptr<const std::vector<DossierEvent>> reader = taken;  // a reader's copy
+  EventHistory history = EventHistory::Adopt(std::move(taken));
+  history.push_back(Event("b"));
+  CHECK(reader->size() == 1);  // the reader's events are unchanged
+  CHECK(&history.front() != &reader->front());
+  CHECK(history.size() == 2);
+  // A copy of the adopted history shares it, so neither changes it in place.
+  EventHistory copy = history;
+  copy.push_back(Event("c"));
+  CHECK(history.size() == 2);
+  CHECK(copy.size() == 3);
+}
+
 TEST_CASE("event history: empty, cleared and shared out") {
   EventHistory history;
   CHECK(history.empty());

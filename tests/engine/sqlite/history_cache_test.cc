@@ -55,5 +55,22 @@ TEST_CASE("history cache: holds at most its bound of events, oldest entries go f
   CHECK(cache.Find("A", 4999) != nullptr);
 }
 
+TEST_CASE("history cache: a taken entry is handed over once, and only at its version") {
+  HistoryCache cache(100);
+  cache.Put("A", 2, HistoryOf(2));
+  CHECK(cache.Take("A", 1) == nullptr);  // another version: left in place
+  CHECK(cache.Find("A", 2) != nullptr);
+  HistoryCache::History taken = cache.Take("A", 2);
+  REQUIRE(taken != nullptr);
+  CHECK(taken->size() == 2);
+  CHECK(cache.Find("A", 2) == nullptr);  // gone from the cache
+  CHECK(cache.Take("A", 2) == nullptr);
+  CHECK(cache.events() == 0);
+  // The writer's commit puts the next version back.
+  cache.Put("A", 3, HistoryOf(3));
+  CHECK(cache.Find("A", 3) != nullptr);
+  CHECK(cache.events() == 3);
+}
+
 }  // namespace
 }  // namespace motcua

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -1065,6 +1066,46 @@ TEST_CASE("sqlite store: a dossier another store moved on is read whole, not fro
     CHECK(a.actor.user_id == b.actor.user_id);
     CHECK(a.payload == b.payload);
   }
+}
+
+TEST_CASE(
+    "sqlite store: a dossier read to change owns its cached events, and readers keep theirs") {
+  TempDirectory dir;
+  auto store = OpenStore(dir.File("c.db"));
+  CreateWithHistory(*store, "C-1", 2);
+  {
+    // A reader's copy shares the cached events.
+    Result<Dossier> reader = store->GetDossier("C-1");
+    REQUIRE(reader.ok());
+    REQUIRE(reader->history.size() == 3);
+    Result<Dossier> changing = store->GetDossierToChange("C-1");
+    REQUIRE(changing.ok());
+    CHECK(&changing->history.front() == &reader->history.front());  // taken, not read again
+    // While the reader holds them, the writer's change copies them.
+    changing->history.push_back(reader->history.back());
+    CHECK(reader->history.size() == 3);
+    CHECK(&changing->history.front() != &reader->history.front());
+  }
+  std::optional<Dossier> other = *store->GetDossier("C-1");  // back in the cache, and held
+  Result<Dossier> changing = store->GetDossierToChange("C-1");
+  REQUIRE(changing.ok());
+  other.reset();  // the last other holder lets go: changed in place
+  const DossierEvent* first = &changing->history.front();
+  changing->history.Mutable();
+  CHECK(&changing->history.front() == first);
+
+  // The commit puts the next version back; what is read then equals what a
+  // fresh store reads.
+  SampleTransition next = MoveTo(*changing, "step9", SampleTime(6000));
+  REQUIRE(store->CommitTransition(CommitOf(next, changing->version)).ok());
+  Result<Dossier> remembered = store->GetDossier("C-1");
+  Result<Dossier> fresh = OpenStore(dir.File("c.db"))->GetDossier("C-1");
+  REQUIRE(remembered.ok());
+  REQUIRE(fresh.ok());
+  REQUIRE(remembered->history.size() == 4);
+  REQUIRE(fresh->history.size() == 4);
+  CHECK(remembered->history.back().to_state == "step9");
+  CHECK(fresh->history.back().to_state == "step9");
 }
 
 TEST_CASE("sqlite store: an event removed from the middle breaks the chain there") {
