@@ -1108,6 +1108,64 @@ TEST_CASE(
   CHECK(fresh->history.back().to_state == "step9");
 }
 
+TEST_CASE("sqlite store: concurrent readers keep their events while a writer appends in place") {
+  // Readers on other threads share the cached events; the writer takes them
+  // (GetDossierToChange) and appends in place once no reader holds them. No
+  // reader may see events change under it (tools/sanitize.sh tsan runs this
+  // too; the store's own locks already order most interleavings, so it
+  // cannot tell whether EventHistory::Mutable's own ordering is needed).
+  TempDirectory dir;
+  auto store = OpenStore(dir.File("r.db"));
+  CreateWithHistory(*store, "R-1", 1);
+  const Dossier created = *store->GetDossier("R-1");
+  const std::int64_t offset = static_cast<std::int64_t>(created.history.size()) - created.version;
+  std::atomic<bool> writing{true};
+  std::atomic<int> reads{0};
+  std::atomic<int> inconsistent{0};
+  auto read = [&] {
+    while (writing.load()) {
+      Result<Dossier> seen = store->GetDossier("R-1");
+      if (!seen.ok()) {
+        ++inconsistent;
+        continue;
+      }
+      std::size_t states = 0;
+      for (const DossierEvent& event : seen->history) states += event.to_state.size();
+      if (static_cast<std::int64_t>(seen->history.size()) - seen->version != offset ||
+          states == 0) {
+        ++inconsistent;
+      }
+      ++reads;
+    }
+  };
+  std::thread first(read);
+  std::thread second(read);
+  for (int i = 0; i < 200; ++i) {
+    Result<Dossier> loaded = store->GetDossierToChange("R-1");
+    REQUIRE(loaded.ok());
+    const std::int64_t version = loaded->version;
+    SampleTransition next{std::move(loaded).value(), {}};
+    next.event.action = "move";
+    next.event.from_state = next.after.state;
+    next.event.to_state = "step" + std::to_string(i);
+    next.event.actor = Actor{"clerk-1", {"clerk"}, next.after.agency};
+    next.event.at = SampleTime(60 * (i + 2));
+    next.after.state = next.event.to_state;
+    next.after.version = version + 1;
+    next.after.history.push_back(next.event);
+    REQUIRE(store->CommitTransition(CommitOf(next, version)).ok());
+  }
+  writing = false;
+  first.join();
+  second.join();
+  CHECK(reads.load() > 0);
+  CHECK(inconsistent.load() == 0);
+  Result<Dossier> fresh = OpenStore(dir.File("r.db"))->GetDossier("R-1");
+  REQUIRE(fresh.ok());
+  CHECK(static_cast<std::int64_t>(fresh->history.size()) - fresh->version == offset);
+  CHECK(fresh->history.back().to_state == "step199");
+}
+
 TEST_CASE("sqlite store: an event removed from the middle breaks the chain there") {
   TempDirectory dir;
   {
