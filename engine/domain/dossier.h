@@ -177,9 +177,12 @@ class EventHistory {
   // Takes `events` to be appended to in place when this history ends up
   // their only holder (a HistoryCache::Take that took them from the cache's
   // readers); shares them as Shared does while anyone else still holds them.
+  // `events` must come from an EventHistory (shared()): those are never
+  // const objects, but for the empty vector shared() may make, which is
+  // therefore only shared.
   static EventHistory Adopt(std::shared_ptr<const Events> events) {
     EventHistory history = Shared(std::move(events));
-    history.owned_ = history.events_ != nullptr;
+    history.owned_ = history.events_ != nullptr && !history.events_->empty();
     return history;
   }
   // The events, to be shared by whoever keeps them (never null). Once
