@@ -220,7 +220,8 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
     ASSIGN_OR_RETURN(EncodedEvent encoded, EncodeEvent(after.code, *appended));
     events.push_back(std::move(encoded));
   }
-  ASSIGN_OR_RETURN(std::vector<StoredOutboxPayload> outbox_payloads, StoredOutboxPayloads(commit.outbox));
+  ASSIGN_OR_RETURN(std::vector<StoredOutboxPayload> outbox_payloads,
+                   StoredOutboxPayloads(commit.outbox));
   Status committed = impl_->Write([&](SqliteConnection& db) -> Status {
     // Before any write, so that a refused payment leaves nothing behind.
     if (commit.payment) {

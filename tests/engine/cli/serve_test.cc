@@ -334,7 +334,7 @@ TEST_CASE("serve: the timer loop deletes feed entries past --feed-retention-days
     for (int i = 1; i <= 3; ++i) {
       REQUIRE((*store)
                   ->CreateDossier(NewDossier("OLD-" + std::to_string(i)), {"clerk"}, 1,
-                                  {OutboxEntry{"dossier.status", nlohmann::json{{"n", i}}.dump()}})
+                                  {FeedEntry("dossier.status", {{"n", i}})})
                   .ok());
     }
   }

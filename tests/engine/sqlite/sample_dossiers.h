@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -71,6 +72,11 @@ inline SampleTransition MoveTo(const Dossier& before, const std::string& to_stat
   return t;
 }
 
+// A feed entry of `topic` whose payload is `payload`, as text.
+inline OutboxEntry FeedEntry(const std::string& topic, const nlohmann::json& payload) {
+  return OutboxEntry{topic, payload.dump()};
+}
+
 inline DossierStore::TransitionCommit CommitOf(const SampleTransition& t,
                                                std::int64_t expected_version,
                                                std::vector<std::string> roles = {"clerk"}) {
@@ -80,8 +86,7 @@ inline DossierStore::TransitionCommit CommitOf(const SampleTransition& t,
   commit.event = &t.event;
   commit.queue_roles = std::move(roles);
   commit.national_status = 4;
-  commit.outbox.push_back(
-      OutboxEntry{"dossier.status", nlohmann::json{{"MaHoSo", t.after.code}}.dump()});
+  commit.outbox.push_back(FeedEntry("dossier.status", {{"MaHoSo", t.after.code}}));
   return commit;
 }
 

@@ -638,7 +638,8 @@ TEST_CASE("sqlite store: one transition writes dossier, event, queue and outbox 
   CHECK(raw.Query("SELECT COUNT(*) FROM events WHERE to_state = 'bogus'") == "0");
 }
 
-TEST_CASE("sqlite store: a feed payload over the compression bound is stored as text, not refused") {
+TEST_CASE(
+    "sqlite store: a feed payload over the compression bound is stored as text, not refused") {
   // A national record grows with every supplement comment (up to the 1 MiB
   // action body each); a large one must not stop the dossier's transitions.
   TempDirectory dir;
@@ -648,8 +649,8 @@ TEST_CASE("sqlite store: a feed payload over the compression bound is stored as 
   const std::string comment(kMaxFeedPayloadBytes, 'x');
   SampleTransition next = MoveTo(current, "after_large", SampleTime(600));
   DossierStore::TransitionCommit commit = CommitOf(next, current.version);
-  commit.outbox = {OutboxEntry{"dossier.status", nlohmann::json{{"comment", comment}}.dump()},
-                   OutboxEntry{"dossier.status", nlohmann::json{{"n", 1}}.dump()}};
+  commit.outbox = {FeedEntry("dossier.status", {{"comment", comment}}),
+                   FeedEntry("dossier.status", {{"n", 1}})};
   REQUIRE(store->CommitTransition(commit).ok());
   RawDatabase raw(dir.File("l.db"));
   CHECK(raw.Query("SELECT group_concat(typeof(payload), ' ') FROM (SELECT payload FROM outbox"

@@ -239,7 +239,7 @@ TEST_CASE("postgres nodes: a slower node's feed row is never numbered below one 
                     "VALUES ('dossier.status', '{\"n\":\"slow\"}', 0, 'A')")
               .ok());
   REQUIRE(fast->CreateDossier(NewDossier("FAST-1"), {"clerk"}, 1,
-                              {OutboxEntry{"dossier.status", nlohmann::json{{"n", "fast"}}.dump()}})
+                              {FeedEntry("dossier.status", {{"n", "fast"}})})
               .ok());
   Result<std::vector<StoredOutboxEntry>> first = reader->ListOutbox(OutboxQuery{0, 100, {}});
   REQUIRE(first.ok());

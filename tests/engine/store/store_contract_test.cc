@@ -954,18 +954,11 @@ TEST_CASE_TEMPLATE("store: the outbox lists in id order after a cursor, by agenc
   F f;
   const Dossier a = NewDossier("A-1", "001099012345", "000.00.01.H26");
   const Dossier b = NewDossier("B-1", "001099012345", "000.00.02.H26");
-  REQUIRE(f.store
-              ->CreateDossier(a, {"clerk"}, 1,
-                              {OutboxEntry{"dossier.status", nlohmann::json{{"n", 1}}.dump()}})
-              .ok());
-  REQUIRE(f.store
-              ->CreateDossier(b, {"clerk"}, 1,
-                              {OutboxEntry{"dossier.status", nlohmann::json{{"n", 2}}.dump()}})
-              .ok());
+  REQUIRE(f.store->CreateDossier(a, {"clerk"}, 1, {FeedEntry("dossier.status", {{"n", 1}})}).ok());
+  REQUIRE(f.store->CreateDossier(b, {"clerk"}, 1, {FeedEntry("dossier.status", {{"n", 2}})}).ok());
   SampleTransition moved = MoveTo(a, "in_review", SampleTime(60));
   DossierStore::TransitionCommit commit = CommitOf(moved, 1);
-  commit.outbox = {OutboxEntry{"dossier.status", nlohmann::json{{"n", 3}}.dump()},
-                   OutboxEntry{"dossier.other", nlohmann::json{{"n", 4}}.dump()}};
+  commit.outbox = {FeedEntry("dossier.status", {{"n", 3}}), FeedEntry("dossier.other", {{"n", 4}})};
   REQUIRE(f.store->CommitTransition(commit).ok());
   // A failed transition writes no outbox row.
   CHECK(f.store->CommitTransition(commit).error().code() == ErrorCode::kConflict);
@@ -1063,10 +1056,10 @@ TEST_CASE_TEMPLATE("store: the delivery cursor only moves forward; dead letters 
   auto* deliveries = dynamic_cast<FeedDeliveryStore*>(f.store.get());
   REQUIRE(deliveries != nullptr);
   REQUIRE(f.store
-              ->CreateDossier(NewDossier("D-1"), {"clerk"}, 1,
-                              {OutboxEntry{"dossier.status", nlohmann::json{{"n", 1}}.dump()},
-                               OutboxEntry{"dossier.status", nlohmann::json{{"n", 2}}.dump()},
-                               OutboxEntry{"dossier.status", nlohmann::json{{"n", 3}}.dump()}})
+              ->CreateDossier(
+                  NewDossier("D-1"), {"clerk"}, 1,
+                  {FeedEntry("dossier.status", {{"n", 1}}), FeedEntry("dossier.status", {{"n", 2}}),
+                   FeedEntry("dossier.status", {{"n", 3}})})
               .ok());
   Result<std::vector<StoredOutboxEntry>> all = f.store->ListOutbox(OutboxQuery{0, 10, {}});
   REQUIRE(all.ok());
@@ -1103,14 +1096,12 @@ std::vector<std::int64_t> OutboxRowsAt(DossierStore& store, const std::string& c
                                        const std::vector<std::int64_t>& times) {
   Dossier current = NewDossier(code);
   current.history.Mutable().back().at = SampleTime(times.front());
-  REQUIRE(store
-              .CreateDossier(current, {"clerk"}, 1,
-                             {OutboxEntry{"dossier.status", nlohmann::json{{"t", 0}}.dump()}})
-              .ok());
+  REQUIRE(
+      store.CreateDossier(current, {"clerk"}, 1, {FeedEntry("dossier.status", {{"t", 0}})}).ok());
   for (std::size_t i = 1; i < times.size(); ++i) {
     SampleTransition next = MoveTo(current, "s" + std::to_string(i), SampleTime(times[i]));
     DossierStore::TransitionCommit commit = CommitOf(next, current.version);
-    commit.outbox = {OutboxEntry{"dossier.status", nlohmann::json{{"t", times[i]}}.dump()}};
+    commit.outbox = {FeedEntry("dossier.status", {{"t", times[i]}})};
     REQUIRE(store.CommitTransition(commit).ok());
     current = next.after;
   }
@@ -1181,7 +1172,7 @@ TEST_CASE_TEMPLATE(
   // A row written afterwards gets a new id, above every id handed out.
   REQUIRE(f.store
               ->CreateDossier(NewDossier("P-2"), {"clerk"}, 1,
-                              {OutboxEntry{"dossier.status", nlohmann::json{{"t", 50}}.dump()}})
+                              {FeedEntry("dossier.status", {{"t", 50}})})
               .ok());
   Result<std::vector<StoredOutboxEntry>> after = f.store->ListOutbox(OutboxQuery{ids[3], 10, {}});
   REQUIRE(after.ok());
