@@ -31,18 +31,20 @@ HistoryCache::History HistoryCache::Take(const std::string& code, std::int64_t v
   std::lock_guard lock(mutex_);
   auto found = entries_.find(code);
   if (found == entries_.end() || found->second.version != version) return nullptr;
-  History taken = std::move(found->second.history);
-  events_ -= taken->size();
-  entries_.erase(found);
-  return taken;
+  return EraseLocked(found);
 }
 
 void HistoryCache::Forget(const std::string& code) {
   std::lock_guard lock(mutex_);
   auto found = entries_.find(code);
-  if (found == entries_.end()) return;
-  events_ -= found->second.history->size();
-  entries_.erase(found);
+  if (found != entries_.end()) EraseLocked(found);
+}
+
+HistoryCache::History HistoryCache::EraseLocked(Entries::iterator entry) {
+  History history = std::move(entry->second.history);
+  events_ -= history->size();
+  entries_.erase(entry);
+  return history;
 }
 
 std::size_t HistoryCache::events() const {
@@ -56,8 +58,7 @@ void HistoryCache::EvictLocked() {
     order_.pop_front();
     auto found = entries_.find(code);
     if (found == entries_.end() || found->second.put != put) continue;  // replaced since
-    events_ -= found->second.history->size();
-    entries_.erase(found);
+    EraseLocked(found);
   }
   // Replacements leave stale items behind; keep `order_` proportional to the
   // entries.

@@ -51,11 +51,14 @@ class HistoryCache {
     History history;
     std::uint64_t put = 0;  // which Put made it, to match `order_`
   };
+  using Entries = std::unordered_map<std::string, Entry>;
   void EvictLocked();
+  // Drops `entry`, keeping the count of events held; returns its history.
+  History EraseLocked(Entries::iterator entry);
 
   const std::size_t max_events_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;
+  Entries entries_;
   // (code, put) in the order of the Puts; items whose entry was replaced
   // since are skipped when evicting and dropped when compacting.
   std::deque<std::pair<std::string, std::uint64_t>> order_;
