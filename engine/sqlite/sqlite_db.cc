@@ -116,8 +116,29 @@ std::optional<std::string> SqliteStatement::ColumnOptionalText(int column) const
   return ColumnText(column);
 }
 
+namespace {
+
+// SQLite's process-wide settings, made once before its first connection.
+// Memory statistics off: with them, every sqlite3_malloc and sqlite3_free
+// takes one global mutex, which the writer and the reader threads then
+// contend for (futex waits and wakes on every statement under load). The
+// statistics are what sqlite3_memory_used() and a soft heap limit read;
+// motcua uses neither. sqlite3_config is refused (SQLITE_MISUSE) once SQLite
+// has initialized, e.g. when something opened a database before: then the
+// defaults stay, which is correct, only slower.
+void ConfigureSqliteOnce() {
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path, int flags,
                                                                  int busy_timeout_ms) {
+  ConfigureSqliteOnce();
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
