@@ -131,10 +131,11 @@ Result<EncodedEvent> EncodeEvent(const std::string& dossier_code, const DossierE
   EncodedEvent encoded;
   encoded.event = &event;
   try {
-    encoded.canonical = CanonicalEventAround(dossier_code, event);
+    // Throws on invalid UTF-8 first, so the payload is written once.
+    encoded.payload_json = event.payload.dump();
+    encoded.canonical = CanonicalEventAround(dossier_code, event, encoded.payload_json);
     encoded.step = StepName(event.step);
     encoded.roles_json = nlohmann::json(event.actor.roles).dump();
-    encoded.payload_json = event.payload.dump();
   } catch (const nlohmann::json::exception& e) {
     return Error(ErrorCode::kInvalidArgument, std::string("event cannot be stored: ") + e.what());
   }

@@ -55,6 +55,12 @@ std::string CanonicalJson(const nlohmann::json& value) {
 
 CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
                                             const DossierEvent& event) {
+  return CanonicalEventAround(dossier_code, event, CanonicalJson(event.payload));
+}
+
+CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
+                                            const DossierEvent& event,
+                                            std::string_view payload_json) {
   // CanonicalEvent's object written key by key, in its sorted key order, each
   // value dumped with the same settings, without building the object (and
   // copying the payload) first. A test checks it against CanonicalEvent.
@@ -73,7 +79,7 @@ CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
                (event.channel ? std::to_string(static_cast<int>(*event.channel)) : "null") +
                ",\"dossier_code\":" + CanonicalJson(dossier_code) +
                ",\"from_state\":" + CanonicalJson(event.from_state) + ",\"idx\":";
-  parts.tail = ",\"payload\":" + CanonicalJson(event.payload) +
+  parts.tail = ",\"payload\":" + std::string(payload_json) +
                ",\"step\":" + CanonicalJson(StepName(event.step)) +
                ",\"to_state\":" + CanonicalJson(event.to_state) + "}";
   return parts;

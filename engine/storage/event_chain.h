@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "engine/domain/dossier.h"
 
@@ -28,6 +29,12 @@ struct CanonicalEventTemplate {
 };
 CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
                                             const DossierEvent& event);
+// The same, with the payload already written: `payload_json` must be
+// event.payload.dump(), which is the canonical text of a payload that is
+// valid UTF-8 (dump() throws on any other). Saves writing it twice.
+CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
+                                            const DossierEvent& event,
+                                            std::string_view payload_json);
 
 // SHA-256 hex of `canonical_event` + "\n" + `previous_hash`.
 std::string EventHash(const std::string& canonical_event, const std::string& previous_hash);

@@ -829,6 +829,11 @@ TEST_CASE("sqlite store: the canonical event split around its index is the canon
     }
     for (const std::string& code : {std::string("A-1"), std::string(R"(B,"idx":0,-2)")}) {
       const CanonicalEventTemplate parts = CanonicalEventAround(code, event);
+      // The store's way: with the payload as its column holds it.
+      const CanonicalEventTemplate written =
+          CanonicalEventAround(code, event, event.payload.dump());
+      CHECK(written.head == parts.head);
+      CHECK(written.tail == parts.tail);
       for (std::int64_t index : {0, 1, 9, 10, 123456789}) {
         const std::string canonical = CanonicalEvent(code, index, event);
         CHECK(parts.head + std::to_string(index) + parts.tail == canonical);
@@ -836,6 +841,26 @@ TEST_CASE("sqlite store: the canonical event split around its index is the canon
       }
     }
   }
+}
+
+TEST_CASE("sqlite store: an event whose payload is not UTF-8 is refused, and nothing is written") {
+  TempDirectory dir;
+  SqliteStoreOptions options;
+  options.path = dir.File("utf8.db");
+  options.synchronous = "normal";
+  auto store = SqliteStore::Open(options).value();
+  REQUIRE(store->CreateDossier(NewDossier("U-1"), {"clerk"}, 1).ok());
+  const Dossier before = store->GetDossier("U-1").value();
+  // MoveTo writes the actor into the payload: {"comment": "moved by clerk-\xff"}.
+  SampleTransition moved = MoveTo(before, "review", SampleTime(60), "clerk-\xff");
+  Status committed = store->CommitTransition(CommitOf(moved, before.version));
+  REQUIRE_FALSE(committed.ok());
+  CHECK(committed.error().code() == ErrorCode::kInvalidArgument);
+  CHECK(committed.error().message().find("event cannot be stored") != std::string::npos);
+  const Dossier after = store->GetDossier("U-1").value();
+  CHECK(after.version == before.version);
+  CHECK(after.state == before.state);
+  CHECK(after.history.size() == before.history.size());
 }
 
 TEST_CASE("sqlite store: an event that records no method hashes as events did before methods") {
