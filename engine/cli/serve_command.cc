@@ -37,6 +37,7 @@
 #include "api/web_routes.h"
 #include "api/webhook_client.h"
 #include "engine/cli/agency_roles_file.h"
+#include "engine/cli/buffered_log_sink.h"
 #include "engine/cli/bundled_schema.h"
 #include "engine/cli/calendar_files.h"
 #include "engine/cli/checkpoint_files.h"
@@ -325,7 +326,7 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
     return kExitUsage;
   }
   SystemClock clock;
-  StreamLogSink log_sink(io.err);
+  BufferedLogSink log_sink(io.err, BufferedLogSink::Options{});
   const Logger logger(log_sink, clock, *log_level);
   const std::string db = options->Get("db").value_or("motcua.db");
   const bool shared_database = IsPostgresUri(db);
@@ -706,6 +707,8 @@ int RunServe(const std::vector<std::string>& args, CommandIo io) {
   if (Status started = server.Start(); !started.ok()) return Fail(io, started.error().message());
   io.out << "motcua listening on " << (server_options.tls ? "https" : "http") << "://"
          << listen->host << ':' << server.port() << " (database " << db_label << ")" << std::endl;
+  // Request lines from now on: written in batches (buffered_log_sink.h).
+  log_sink.StartBatching();
 
   TimerService timers(store, catalog, dossiers, clock);
   TimerLoop timer_loop(timers, &feed_retention, std::chrono::seconds(timer_interval), logger,

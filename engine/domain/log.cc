@@ -107,6 +107,7 @@ void Logger::Log(LogLevel level, std::string_view event, const LogFields& fields
   line += fields.members();
   line += '}';
   sink_.WriteLine(line);
+  if (level >= LogLevel::kWarning) sink_.Flush();
 }
 
 std::function<void(std::string_view)> Logger::MessageWriter(LogLevel level,

@@ -17,7 +17,7 @@
 // tests use a sink that keeps the lines.
 //
 // Thread safety: Logger::Log may be called concurrently when the sink's
-// WriteLine may (StreamLogSink's may).
+// WriteLine and Flush may (StreamLogSink's may).
 //
 // Example:
 //   StreamLogSink sink(std::cerr);
@@ -52,6 +52,10 @@ class LogSink {
  public:
   virtual ~LogSink() = default;
   virtual void WriteLine(std::string_view line) = 0;
+  // Writes out every line WriteLine held back, if the sink holds any (the
+  // server's does: engine/cli/buffered_log_sink.h). Logger calls it after
+  // each warning or error line.
+  virtual void Flush() {}
 };
 
 // Writes each line and a line break to `out` under a lock, in one write,
@@ -104,6 +108,7 @@ class Logger {
   // Writes one line when `level` is enabled. `fields` must be an object (any
   // other value is logged as {"value": fields}); a field named "time",
   // "level" or "event" is dropped, so it cannot contradict the line's own.
+  // A warning or error line is flushed (LogSink::Flush) before this returns.
   void Log(LogLevel level, std::string_view event,
            const nlohmann::ordered_json& fields = nlohmann::ordered_json::object()) const;
   // The same line, with fields built as LogFields; the overload above writes
