@@ -253,10 +253,22 @@ void AppendProgressRecord(std::string& out, const Workflow& workflow, const Doss
     auto branch = started.find(lane);
     return branch != started.end() && branch->second.state == event.from_state;
   };
+  // The latest such event among those before this one (the history up to
+  // this event, or up to the first later one), found from the end: usually
+  // a step or two back, where a forward walk tested every event.
+  const EventHistory& history = dossier.history;
+  std::size_t before = 0;
+  while (before < history.size() && &history[before] != &event &&
+         !(history[before].at > event.at)) {
+    ++before;
+  }
   Instant started = event.at;
-  for (const DossierEvent& earlier : dossier.history) {
-    if (&earlier == &event || earlier.at > event.at) break;
-    if (entered_left_state(earlier)) started = earlier.at;
+  while (before > 0) {
+    const DossierEvent& earlier = history[--before];
+    if (entered_left_state(earlier)) {
+      started = earlier.at;
+      break;
+    }
   }
   ObjectText record(out);
   record.Text("ChucDanh", role);

@@ -86,6 +86,28 @@ Dossier ReturnedDossier() {
   return d;
 }
 
+TEST_CASE("national sync: a progress step starts when its state was last entered before it") {
+  const Workflow workflow = PermanentResidence();
+  Dossier d = ReturnedDossier();
+  // in_review was entered twice: at payment (20 min) and when the
+  // supplement came back (26 h). Asking for the supplement left the first
+  // stay; the later entry does not count for it.
+  const json asked = NationalProgressRecord(workflow, d, d.history[4]);
+  CHECK(asked["NoiDungXuLy"] == "Ask for a supplement: thiếu giấy tờ");
+  CHECK(asked["NgayBatDau"] == "20260302082000");
+  // A step that left the second stay starts at the second entry.
+  d.history.push_back(Event("propose_result", "in_review", "awaiting_signature",
+                            {"spec-1", {"specialist"}, kAgency}, At(24h * 5)));
+  const json proposed = NationalProgressRecord(workflow, d, d.history.back());
+  CHECK(proposed["NgayBatDau"] == "20260303100000");
+  // An event dated before an earlier one in the history (a clock set back)
+  // looks only at what came before that earlier one.
+  d.history.push_back(Event("propose_result", "in_review", "awaiting_signature",
+                            {"spec-1", {"specialist"}, kAgency}, At(25h)));
+  const json back_dated = NationalProgressRecord(workflow, d, d.history.back());
+  CHECK(back_dated["NgayBatDau"] == "20260302082000");
+}
+
 TEST_CASE("national sync: times are Hanoi local yyyyMMddHHmmss") {
   struct Case {
     Instant at;
