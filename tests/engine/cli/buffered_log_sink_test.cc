@@ -59,6 +59,14 @@ class FixedClock final : public Clock {
 // Long enough that the sink's own thread never writes during a check.
 constexpr milliseconds kNever{3'600'000};
 
+// A sink writing into `text`, batching from the start.
+struct Batching {
+  explicit Batching(BufferedLogSink::Options options) : sink(out, options) { sink.StartBatching(); }
+  LockedText text;
+  std::ostream out{&text};
+  BufferedLogSink sink;
+};
+
 TEST_CASE("buffered log sink: before batching each line is written at once") {
   LockedText text;
   std::ostream out(&text);
@@ -71,10 +79,9 @@ TEST_CASE("buffered log sink: before batching each line is written at once") {
 }
 
 TEST_CASE("buffered log sink: once batching, lines are held and written in one write, in order") {
-  LockedText text;
-  std::ostream out(&text);
-  BufferedLogSink sink(out, {kNever, 64 * 1024});
-  sink.StartBatching();
+  Batching batching({kNever, 64 * 1024});
+  LockedText& text = batching.text;
+  BufferedLogSink& sink = batching.sink;
   sink.WriteLine("one");
   sink.WriteLine("two");
   sink.WriteLine("three");
@@ -90,10 +97,9 @@ TEST_CASE("buffered log sink: once batching, lines are held and written in one w
 }
 
 TEST_CASE("buffered log sink: holding max_bytes writes them out at once") {
-  LockedText text;
-  std::ostream out(&text);
-  BufferedLogSink sink(out, {kNever, 100});
-  sink.StartBatching();
+  Batching batching({kNever, 100});
+  LockedText& text = batching.text;
+  BufferedLogSink& sink = batching.sink;
   const std::string line(60, 'x');
   sink.WriteLine(line);
   CHECK(text.Text().empty());
@@ -102,11 +108,9 @@ TEST_CASE("buffered log sink: holding max_bytes writes them out at once") {
 }
 
 TEST_CASE("buffered log sink: its thread writes held lines within the interval") {
-  LockedText text;
-  std::ostream out(&text);
-  BufferedLogSink sink(out, {milliseconds(20), 64 * 1024});
-  sink.StartBatching();
-  sink.WriteLine("late");
+  Batching batching({milliseconds(20), 64 * 1024});
+  LockedText& text = batching.text;
+  batching.sink.WriteLine("late");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (text.Text().empty() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(milliseconds(5));
@@ -127,12 +131,10 @@ TEST_CASE("buffered log sink: destroying it writes what it holds") {
 }
 
 TEST_CASE("buffered log sink: a logger's warning writes it and the lines held before it") {
-  LockedText text;
-  std::ostream out(&text);
-  BufferedLogSink sink(out, {kNever, 64 * 1024});
-  sink.StartBatching();
+  Batching batching({kNever, 64 * 1024});
+  LockedText& text = batching.text;
   FixedClock clock;
-  Logger logger(sink, clock, LogLevel::kDebug);
+  Logger logger(batching.sink, clock, LogLevel::kDebug);
   logger.Log(LogLevel::kInfo, "http_request", LogFields().Integer("status", 200));
   logger.Log(LogLevel::kDebug, "http_request", LogFields().Integer("status", 204));
   CHECK(text.Text().empty());
