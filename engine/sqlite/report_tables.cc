@@ -228,8 +228,33 @@ Status CountBuckets(SqliteConnection& db, const ReportQuery& query, std::int64_t
 
 }  // namespace
 
-Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts) {
-  ASSIGN_OR_RETURN(std::optional<ReportFacts> previous, ReadFactsOf(db, facts.dossier_code));
+const ReportFacts* KnownReportFacts::Find(const std::string& dossier_code) const {
+  auto found = rows_.find(dossier_code);
+  return found == rows_.end() ? nullptr : &found->second;
+}
+
+void KnownReportFacts::Put(const ReportFacts& facts) {
+  if (rows_.size() >= kMaxEntries) rows_.clear();
+  ReportFacts stored = facts;
+  auto whole_seconds = [](Instant& t) { t = FromSeconds(ToSeconds(t)); };
+  auto optional_whole_seconds = [&](std::optional<Instant>& t) {
+    if (t) whole_seconds(*t);
+  };
+  whole_seconds(stored.submitted_at);
+  optional_whole_seconds(stored.received_at);
+  optional_whole_seconds(stored.finished_at);
+  optional_whole_seconds(stored.due_at);
+  optional_whole_seconds(stored.paused_at);
+  rows_.insert_or_assign(facts.dossier_code, std::move(stored));
+}
+
+Status WriteReportFacts(SqliteConnection& db, KnownReportFacts& known, const ReportFacts& facts) {
+  std::optional<ReportFacts> previous;
+  if (const ReportFacts* row = known.Find(facts.dossier_code)) {
+    previous = *row;
+  } else {
+    ASSIGN_OR_RETURN(previous, ReadFactsOf(db, facts.dossier_code));
+  }
   if (previous && previous->agency == facts.agency &&
       previous->submitted_at == facts.submitted_at &&
       previous->procedure_code == facts.procedure_code &&
@@ -275,6 +300,7 @@ Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts) {
   for (const RollupChange& change : RollupChanges(previous, facts)) {
     RETURN_IF_ERROR(AddToRollup(db, change.key, change.delta));
   }
+  known.Put(facts);
   return Status();
 }
 
@@ -448,7 +474,8 @@ Result<std::vector<std::string>> QueryDossiersWithoutFacts(SqliteConnection& db,
   return codes;
 }
 
-Status AddMissingReportFactsRow(SqliteConnection& db, const ReportFacts& facts, bool& written) {
+Status AddMissingReportFactsRow(SqliteConnection& db, KnownReportFacts& known,
+                                const ReportFacts& facts, bool& written) {
   written = false;
   ASSIGN_OR_RETURN(SqliteStatement * stmt,
                    db.Prepare("SELECT (SELECT COUNT(*) FROM dossiers WHERE code = ?1), "
@@ -463,7 +490,7 @@ Status AddMissingReportFactsRow(SqliteConnection& db, const ReportFacts& facts, 
     if (stmt->ColumnInt(1) != 0) return Status();
   }
   written = true;
-  return WriteReportFacts(db, facts);
+  return WriteReportFacts(db, known, facts);
 }
 
 }  // namespace motcua

@@ -23,7 +23,9 @@
 // that.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/domain/report_facts.h"
@@ -34,10 +36,29 @@
 
 namespace motcua {
 
+// The report row the writer last wrote for each dossier, as stored, so that
+// rewriting it need not read it back. Writer thread only. It describes what
+// the writer connection sees: Clear() it when that view loses rows (the
+// pool's `view_lost`: a savepoint rolled back, a transaction lost, another
+// connection's commit). Bounded: when full it is cleared, and rows are read
+// again.
+class KnownReportFacts {
+ public:
+  const ReportFacts* Find(const std::string& dossier_code) const;
+  // Keeps `facts` as the row stores them (times in whole seconds).
+  void Put(const ReportFacts& facts);
+  void Clear() { rows_.clear(); }
+
+ private:
+  static constexpr std::size_t kMaxEntries = 1 << 14;
+  std::unordered_map<std::string, ReportFacts> rows_;
+};
+
 // Writes `facts` as its dossier's report row, replacing the previous one,
-// and adjusts report_daily by the difference. Runs inside the caller's write
-// transaction.
-Status WriteReportFacts(SqliteConnection& db, const ReportFacts& facts);
+// and adjusts report_daily by the difference. The previous row comes from
+// `known` when it has it, else from the table; `known` then holds `facts`.
+// Runs inside the caller's write transaction.
+Status WriteReportFacts(SqliteConnection& db, KnownReportFacts& known, const ReportFacts& facts);
 
 // Rebuilds report_daily from report_facts when report_daily is empty but
 // facts exist: a database migrated to 0008 with facts written before it. A
@@ -70,6 +91,7 @@ Result<std::vector<std::string>> QueryDossiersWithoutFacts(SqliteConnection& db,
 // Writes `facts` (as WriteReportFacts) only if its dossier exists and has no
 // report row yet; `written` says whether it did. kNotFound for an unknown
 // dossier. Runs inside the caller's write transaction.
-Status AddMissingReportFactsRow(SqliteConnection& db, const ReportFacts& facts, bool& written);
+Status AddMissingReportFactsRow(SqliteConnection& db, KnownReportFacts& known,
+                                const ReportFacts& facts, bool& written);
 
 }  // namespace motcua

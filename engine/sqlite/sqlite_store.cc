@@ -79,6 +79,7 @@ struct SqliteStore::Impl {
   // state); dropped whenever its view loses rows.
   EventChainHeads chain_heads;
   KnownDocumentReferences references;
+  KnownReportFacts report_facts;
   // Declared last: destroyed first, so the writer thread has stopped before
   // the state its jobs use goes away.
   std::unique_ptr<SqliteConnectionPool> pool;
@@ -119,6 +120,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteStoreOptions&
   hooks.view_lost = [raw] {
     raw->chain_heads.Clear();
     raw->references.Clear();
+    raw->report_facts.Clear();
   };
   if (StoreObserver* observer = options.observer; observer != nullptr) {
     hooks.batch_committed = [observer](std::size_t writes) { observer->BatchCommitted(writes); };
@@ -195,7 +197,7 @@ Status SqliteStore::DoCreateDossier(const Dossier& dossier,
     RETURN_IF_ERROR(ReferenceDocuments(db, impl_->references, dossier));
     RETURN_IF_ERROR(ReplaceQueueEntries(db, dossier, queue_roles, queue_agency));
     if (facts) {
-      RETURN_IF_ERROR(WriteReportFacts(db, *facts));
+      RETURN_IF_ERROR(WriteReportFacts(db, impl_->report_facts, *facts));
     }
     return InsertOutbox(db, outbox, outbox_payloads, dossier.agency, updated);
   });
@@ -248,7 +250,7 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
                                         commit.branch_queues));
     RETURN_IF_ERROR(ReferenceDocuments(db, impl_->references, after));
     if (commit.facts) {
-      RETURN_IF_ERROR(WriteReportFacts(db, *commit.facts));
+      RETURN_IF_ERROR(WriteReportFacts(db, impl_->report_facts, *commit.facts));
     }
     RETURN_IF_ERROR(WriteBranchReportFacts(db, commit.branch_facts));
     return InsertOutbox(db, commit.outbox, outbox_payloads, after.agency, at);
@@ -385,8 +387,9 @@ Result<std::vector<std::string>> SqliteStore::DoListDossiersWithoutFacts(
 
 Result<bool> SqliteStore::DoAddMissingReportFacts(const ReportFacts& facts) {
   bool written = false;
-  RETURN_IF_ERROR(impl_->Write(
-      [&](SqliteConnection& db) { return AddMissingReportFactsRow(db, facts, written); }));
+  RETURN_IF_ERROR(impl_->Write([&](SqliteConnection& db) {
+    return AddMissingReportFactsRow(db, impl_->report_facts, facts, written);
+  }));
   return written;
 }
 

@@ -757,6 +757,45 @@ TEST_CASE("sqlite store: pre-summed report counts are rebuilt from the facts whe
   CHECK(raw.Query("SELECT SUM(documents_total) FROM report_daily") == "15");
 }
 
+TEST_CASE(
+    "sqlite store: the report row the writer remembers gives way to an edit made straight to the "
+    "database") {
+  TempDirectory dir;
+  auto store = OpenStore(dir.File("k.db"));
+  Dossier d = NewDossier("K-1");
+  ReportFacts facts;
+  facts.dossier_code = d.code;
+  facts.agency = d.agency;
+  facts.procedure_code = d.procedure_code;
+  facts.submitted_at = SampleTime();
+  facts.submitted_month = "2026-11";
+  facts.documents_total = 1;
+  REQUIRE(store->CreateDossier(d, {"clerk"}, 1, {}, facts).ok());
+  RawDatabase raw(dir.File("k.db"));
+  auto commit_with_documents = [&](int documents) {
+    const Dossier current = store->GetDossier(d.code).value();
+    SampleTransition moved = MoveTo(current, "review", SampleTime(60 * documents));
+    DossierStore::TransitionCommit commit = CommitOf(moved, current.version);
+    facts.documents_total = documents;
+    commit.facts = facts;
+    REQUIRE(store->CommitTransition(commit).ok());
+  };
+  // The writer remembers each row it wrote, and the roll-up follows the row.
+  for (int documents : {2, 4, 3}) {
+    commit_with_documents(documents);
+    CHECK(raw.Query("SELECT documents_total FROM report_facts") == std::to_string(documents));
+    CHECK(raw.Query("SELECT SUM(documents_total) FROM report_daily") == std::to_string(documents));
+  }
+  // An operator corrects the row and its roll-up together, from another
+  // connection. The next write starts from the corrected row (7), not from
+  // the 3 the writer wrote: the roll-up becomes 5, not 5 + 7 - 3 = 9.
+  REQUIRE(raw.Exec("BEGIN; UPDATE report_facts SET documents_total = 7; "
+                   "UPDATE report_daily SET documents_total = documents_total + 4; COMMIT") == "");
+  commit_with_documents(5);
+  CHECK(raw.Query("SELECT documents_total FROM report_facts") == "5");
+  CHECK(raw.Query("SELECT SUM(documents_total) FROM report_daily") == "5");
+}
+
 TEST_CASE("sqlite store: a document's bytes are stored once") {
   TempDirectory dir;
   const std::string id = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
