@@ -47,12 +47,12 @@ class BufferedLogSink final : public LogSink {
   BufferedLogSink(std::ostream& out, Options options);
   // Stops the writing thread and writes what is held.
   ~BufferedLogSink() override;
+  BufferedLogSink(const BufferedLogSink&) = delete;
+  BufferedLogSink& operator=(const BufferedLogSink&) = delete;
 
   // From now on, holds lines (above). Starts the thread that writes them
   // every interval, which inherits the calling thread's signal mask.
   void StartBatching();
-  BufferedLogSink(const BufferedLogSink&) = delete;
-  BufferedLogSink& operator=(const BufferedLogSink&) = delete;
 
   void WriteLine(std::string_view line) override;
   // Writes what is held, in one write, and flushes `out`.
