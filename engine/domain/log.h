@@ -13,8 +13,9 @@
 // an OAuth code or state). The request log (api/request_log.h) shows the
 // shape: it names what it writes and nothing else.
 //
-// The sink is a port: StreamLogSink writes to a stream (stderr in `serve`);
-// tests use a sink that keeps the lines.
+// The sink is a port: StreamLogSink writes each line to a stream at once;
+// `serve` writes to stderr through engine/cli/buffered_log_sink.h, which
+// batches its lines; tests use a sink that keeps the lines.
 //
 // Thread safety: Logger::Log may be called concurrently when the sink's
 // WriteLine and Flush may (StreamLogSink's may).

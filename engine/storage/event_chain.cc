@@ -54,11 +54,6 @@ std::string CanonicalJson(const nlohmann::json& value) {
 }  // namespace
 
 CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
-                                            const DossierEvent& event) {
-  return CanonicalEventAround(dossier_code, event, CanonicalJson(event.payload));
-}
-
-CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
                                             const DossierEvent& event,
                                             std::string_view payload_json) {
   // CanonicalEvent's object written key by key, in its sorted key order, each

@@ -22,16 +22,14 @@ std::string CanonicalEvent(const std::string& dossier_code, std::int64_t index,
 
 // CanonicalEvent(dossier_code, index, event) with the index left out: the
 // text is `head` + std::to_string(index) + `tail`. Lets the store encode an
-// event before it knows the event's position.
+// event before it knows the event's position. `payload_json` must be
+// event.payload.dump(), the text the store keeps in the event's payload
+// column: for a payload that is valid UTF-8 (dump() throws on any other) it
+// is the payload's canonical text, so the payload is written once.
 struct CanonicalEventTemplate {
   std::string head;
   std::string tail;
 };
-CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
-                                            const DossierEvent& event);
-// The same, with the payload already written: `payload_json` must be
-// event.payload.dump(), which is the canonical text of a payload that is
-// valid UTF-8 (dump() throws on any other). Saves writing it twice.
 CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
                                             const DossierEvent& event,
                                             std::string_view payload_json);

@@ -867,12 +867,8 @@ TEST_CASE("sqlite store: the canonical event split around its index is the canon
       event.step = ApplicantStep::kNone;
     }
     for (const std::string& code : {std::string("A-1"), std::string(R"(B,"idx":0,-2)")}) {
-      const CanonicalEventTemplate parts = CanonicalEventAround(code, event);
-      // The store's way: with the payload as its column holds it.
-      const CanonicalEventTemplate written =
-          CanonicalEventAround(code, event, event.payload.dump());
-      CHECK(written.head == parts.head);
-      CHECK(written.tail == parts.tail);
+      // With the payload as the store's column holds it.
+      const CanonicalEventTemplate parts = CanonicalEventAround(code, event, event.payload.dump());
       for (std::int64_t index : {0, 1, 9, 10, 123456789}) {
         const std::string canonical = CanonicalEvent(code, index, event);
         CHECK(parts.head + std::to_string(index) + parts.tail == canonical);
