@@ -79,4 +79,16 @@ Status FoldHistoryContents(Dossier& dossier) {
   return Status();
 }
 
+DossierContents ContentsOf(const Dossier& dossier) {
+  return DossierContents{dossier.form, dossier.documents, dossier.result_document,
+                         dossier.result_signatures};
+}
+
+void SetContents(const DossierContents& contents, Dossier& dossier) {
+  dossier.form = contents.form;
+  dossier.documents = contents.documents;
+  dossier.result_document = contents.result_document;
+  dossier.result_signatures = contents.result_signatures;
+}
+
 }  // namespace motcua

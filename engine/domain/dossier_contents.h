@@ -23,6 +23,11 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "engine/domain/dossier.h"
 #include "engine/domain/status.h"
@@ -38,5 +43,20 @@ Status FoldEventContents(const DossierEvent& event, std::size_t index, Dossier& 
 
 // Resets the contents of `dossier` and folds its whole history into them.
 Status FoldHistoryContents(Dossier& dossier);
+
+// The contents of a dossier on their own: what a store keeps next to a
+// history it caches, so that loading the dossier again need not fold every
+// event again. Valid for exactly the history they were folded from.
+struct DossierContents {
+  nlohmann::json form = nlohmann::json::object();
+  std::map<std::string, std::string> documents;
+  std::optional<std::string> result_document;
+  std::vector<SignatureEvidence> result_signatures;
+};
+
+// A copy of the contents `dossier` holds.
+DossierContents ContentsOf(const Dossier& dossier);
+// Replaces the contents of `dossier` with `contents`.
+void SetContents(const DossierContents& contents, Dossier& dossier);
 
 }  // namespace motcua

@@ -288,7 +288,8 @@ class DossierStore {
   // `queue_agency` is the agency whose queues show the current state (the
   // state's `agency` when another agency handles it); empty: the dossier's
   // receiving agency. kInvalidArgument for an empty dossier code ("/code")
-  // or facts of another dossier ("/facts/dossier_code").
+  // or facts of another dossier ("/facts/dossier_code"). The dossier's
+  // contents must be what its history folds to, as for TransitionCommit.
   Status CreateDossier(const Dossier& dossier, const std::vector<std::string>& queue_roles,
                        int national_status, const std::vector<OutboxEntry>& outbox = {},
                        const std::optional<ReportFacts>& facts = std::nullopt,
@@ -301,6 +302,9 @@ class DossierStore {
   // kNotFound for an unknown dossier. kInvalidArgument without `after` or
   // `event`, for an empty dossier code, a document whose id or size does not
   // match its bytes (CheckDocumentInfo), or facts of another dossier.
+  // `after`'s contents (form, documents, result, signatures) must be what
+  // its history folds to (dossier_contents.h), as StateMachine::Apply leaves
+  // them: a store may keep them and hand them to later reads of that version.
   struct TransitionCommit {
     const Dossier* after = nullptr;
     std::int64_t expected_version = 0;

@@ -4,14 +4,15 @@
 
 namespace motcua {
 
-HistoryCache::History HistoryCache::Find(const std::string& code, std::int64_t version) const {
+HistoryCache::Known HistoryCache::Find(const std::string& code, std::int64_t version) const {
   std::lock_guard lock(mutex_);
   auto found = entries_.find(code);
-  if (found == entries_.end() || found->second.version != version) return nullptr;
-  return found->second.history;
+  if (found == entries_.end() || found->second.version != version) return {};
+  return {found->second.history, found->second.contents};
 }
 
-void HistoryCache::Put(const std::string& code, std::int64_t version, History history) {
+void HistoryCache::Put(const std::string& code, std::int64_t version, History history,
+                       Contents contents) {
   if (history == nullptr || history->size() > max_events_) return;
   std::lock_guard lock(mutex_);
   Entry& entry = entries_[code];
@@ -22,15 +23,16 @@ void HistoryCache::Put(const std::string& code, std::int64_t version, History hi
   events_ += history->size();
   entry.version = version;
   entry.history = std::move(history);
+  entry.contents = std::move(contents);
   entry.put = ++puts_;
   order_.emplace_back(code, entry.put);
   EvictLocked();
 }
 
-HistoryCache::History HistoryCache::Take(const std::string& code, std::int64_t version) {
+HistoryCache::Known HistoryCache::Take(const std::string& code, std::int64_t version) {
   std::lock_guard lock(mutex_);
   auto found = entries_.find(code);
-  if (found == entries_.end() || found->second.version != version) return nullptr;
+  if (found == entries_.end() || found->second.version != version) return {};
   return EraseLocked(found);
 }
 
@@ -40,11 +42,11 @@ void HistoryCache::Forget(const std::string& code) {
   if (found != entries_.end()) EraseLocked(found);
 }
 
-HistoryCache::History HistoryCache::EraseLocked(Entries::iterator entry) {
-  History history = std::move(entry->second.history);
-  events_ -= history->size();
+HistoryCache::Known HistoryCache::EraseLocked(Entries::iterator entry) {
+  Known known{std::move(entry->second.history), std::move(entry->second.contents)};
+  events_ -= known.history->size();
   entries_.erase(entry);
-  return history;
+  return known;
 }
 
 std::size_t HistoryCache::events() const {

@@ -1,6 +1,7 @@
 #include "engine/sqlite/sqlite_store.h"
 
 #include <chrono>
+#include <memory>
 #include <utility>
 
 #include "engine/crypto/sha256.h"
@@ -51,19 +52,24 @@ enum class HistoryUse { kShare, kTake };
 Result<Dossier> ReadDossier(SqliteConnection& db, HistoryCache& histories, const std::string& code,
                             HistoryUse use) {
   ASSIGN_OR_RETURN(Dossier dossier, QueryDossierRow(db, code));
-  if (use == HistoryUse::kTake) {
-    if (HistoryCache::History known = histories.Take(code, dossier.version)) {
-      dossier.history = EventHistory::Adopt(std::move(known));
-    } else {
-      ASSIGN_OR_RETURN(dossier.history, QueryHistory(db, code));
-    }
-  } else if (HistoryCache::History known = histories.Find(code, dossier.version)) {
-    dossier.history = EventHistory::Shared(std::move(known));
-  } else {
+  HistoryCache::Known known = use == HistoryUse::kTake ? histories.Take(code, dossier.version)
+                                                       : histories.Find(code, dossier.version);
+  if (!known) {
     ASSIGN_OR_RETURN(dossier.history, QueryHistory(db, code));
-    histories.Put(code, dossier.version, dossier.history.shared());
+  } else if (use == HistoryUse::kTake) {
+    dossier.history = EventHistory::Adopt(std::move(known.history));
+  } else {
+    dossier.history = EventHistory::Shared(std::move(known.history));
+  }
+  if (known.contents != nullptr) {
+    SetContents(*known.contents, dossier);
+    return dossier;
   }
   RETURN_IF_ERROR(FoldHistoryContents(dossier));
+  if (use == HistoryUse::kShare) {
+    histories.Put(code, dossier.version, dossier.history.shared(),
+                  std::make_shared<const DossierContents>(ContentsOf(dossier)));
+  }
   return dossier;
 }
 
@@ -202,7 +208,8 @@ Status SqliteStore::DoCreateDossier(const Dossier& dossier,
     return InsertOutbox(db, outbox, outbox_payloads, dossier.agency, updated);
   });
   if (created.ok()) {
-    impl_->histories.Put(dossier.code, dossier.version, dossier.history.shared());
+    impl_->histories.Put(dossier.code, dossier.version, dossier.history.shared(),
+                         std::make_shared<const DossierContents>(ContentsOf(dossier)));
   } else if (created.error().reason() == ErrorReason::kDossierExists) {
     // Another writer (process) stored this number: hand out later ones.
     if (Result<DossierCode> taken = ParseDossierCode(dossier.code); taken.ok()) {
@@ -258,7 +265,8 @@ Status SqliteStore::DoCommitTransition(const TransitionCommit& commit) {
   if (committed.ok()) {
     // The cache relies on every appended event bumping the version.
     if (after.version == commit.expected_version + commit.EventCount()) {
-      impl_->histories.Put(after.code, after.version, after.history.shared());
+      impl_->histories.Put(after.code, after.version, after.history.shared(),
+                           std::make_shared<const DossierContents>(ContentsOf(after)));
     } else {
       impl_->histories.Forget(after.code);
     }

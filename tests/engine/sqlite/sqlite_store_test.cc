@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "engine/domain/dossier_code.h"
+#include "engine/domain/dossier_contents.h"
 #include "engine/sqlite/audit_chain.h"
 #include "engine/sqlite/backup.h"
 #include "engine/sqlite/dossier_codec.h"
@@ -1167,6 +1169,52 @@ TEST_CASE(
   REQUIRE(fresh->history.size() == 4);
   CHECK(remembered->history.back().to_state == "step9");
   CHECK(fresh->history.back().to_state == "step9");
+}
+
+TEST_CASE("sqlite store: a dossier read again holds its version's contents without folding") {
+  TempDirectory dir;
+  auto store = OpenStore(dir.File("f.db"));
+  Dossier current = NewDossier("F-1");
+  REQUIRE(store->CreateDossier(current, {"clerk"}, 1).ok());
+  // An event that changes a form field, attaches a document and names a
+  // result, folded into `after` as the state machine folds it.
+  const std::string card(64, 'a');
+  const std::string result(64, 'b');
+  SampleTransition next{current, MoveTo(current, "reviewed", SampleTime(60)).event};
+  next.event.payload["form"] = {{"full_name", "Nguyễn Văn B"}};
+  next.event.payload["documents"] = {{"id_card", card}};
+  next.event.payload["result_document"] = result;
+  next.after.state = next.event.to_state;
+  next.after.version = current.version + 1;
+  next.after.history.push_back(next.event);
+  REQUIRE(
+      FoldEventContents(next.after.history.back(), next.after.history.size() - 1, next.after).ok());
+  REQUIRE(store->CommitTransition(CommitOf(next, current.version)).ok());
+  Result<Dossier> remembered = store->GetDossier("F-1");
+  Result<Dossier> fresh = OpenStore(dir.File("f.db"))->GetDossier("F-1");
+  REQUIRE(remembered.ok());
+  REQUIRE(fresh.ok());
+  for (const Dossier* read : {&*remembered, &*fresh}) {
+    CHECK(read->form == nlohmann::json{{"full_name", "Nguyễn Văn B"}});
+    CHECK(read->documents == std::map<std::string, std::string>{{"id_card", card}});
+    CHECK(read->result_document == result);
+  }
+
+  // Reads of a committed version get the contents its commit handed over,
+  // not a fold of its events again. A commit whose contents say more than
+  // its events (which the store's contract forbids) shows which: the store
+  // that committed it answers with them, a fresh store folds the events.
+  Result<Dossier> changing = store->GetDossierToChange("F-1");
+  REQUIRE(changing.ok());
+  const std::int64_t version = changing->version;
+  SampleTransition marked = MoveTo(*changing, "marked", SampleTime(120));
+  marked.after.form["remembered"] = true;
+  REQUIRE(store->CommitTransition(CommitOf(marked, version)).ok());
+  CHECK(store->GetDossier("F-1")->form.contains("remembered"));
+  CHECK(store->GetDossierToChange("F-1")->form.contains("remembered"));
+  CHECK_FALSE(OpenStore(dir.File("f.db"))->GetDossier("F-1")->form.contains("remembered"));
+  // Taken to change, the version left the cache: the next read folds.
+  CHECK_FALSE(store->GetDossier("F-1")->form.contains("remembered"));
 }
 
 TEST_CASE("sqlite store: concurrent readers keep their events while a writer appends in place") {
