@@ -59,8 +59,12 @@
 #include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/context/fiber.hpp>
+#include <boost/context/protected_fixedsize_stack.hpp>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -69,8 +73,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -151,7 +157,11 @@ Target:
                         server.log)
 
 Load:
-  --connections N       keep-alive connections, one thread each (8)
+  --connections N       keep-alive connections (8), each a fiber on one of
+                        the client threads
+  --client-threads N    threads the connections share (1): each runs an
+                        event loop, and a connection waiting for its answer
+                        or its slot on the schedule lets the others run
   --duration S          start no lifecycle after S seconds (10; without
                         --duration, --lifecycles alone has no time limit)
   --lifecycles N        run N lifecycles in total, then stop
@@ -221,6 +231,7 @@ struct Config {
   std::string agency = "000.00.01.H26";
   std::string applicant_id = "001090012345";
   int connections = 8;
+  int client_threads = 1;
   double duration = 10;
   bool duration_given = false;
   std::int64_t lifecycles = 0;
@@ -350,6 +361,8 @@ Config ParseArgs(int argc, char** argv) {
       config.applicant_id = value();
     } else if (name == "connections") {
       config.connections = static_cast<int>(ParseInt(name, value(), 1, 1024));
+    } else if (name == "client-threads") {
+      config.client_threads = static_cast<int>(ParseInt(name, value(), 1, 64));
     } else if (name == "duration") {
       config.duration = ParseDouble(name, value(), 0.1, 86400);
       config.duration_given = true;
@@ -628,6 +641,99 @@ std::string ToString(beast::string_view text) {
   return std::string(text.data(), text.size());
 }
 
+// ---------------------------------------------------------------- fibers
+
+// The connections run as fibers (Boost.Context) on a few client threads,
+// each running an event loop (an io_context) on its own: a connection that
+// waits for its answer, or for its slot on the --rate schedule, suspends
+// its fiber, and the thread runs the others. With one OS thread per
+// connection, as before, 64 client threads shared the 2 cores with the
+// server, and their wake-ups added milliseconds to the latencies measured
+// (BENCHMARKS.md, tenth round).
+class FiberLoop {
+ public:
+  // One fiber. Suspend and Resume are called on the loop's thread only.
+  class Fiber {
+   public:
+    // Inside the fiber: back to whoever resumed it, until Resume.
+    void Suspend() { back_ = std::move(back_).resume(); }
+    // Runs the fiber until it suspends or ends.
+    void Resume() {
+      Fiber* outer = current_;
+      current_ = this;
+      self_ = std::move(self_).resume();
+      current_ = outer;
+    }
+
+   private:
+    friend class FiberLoop;
+    boost::context::fiber self_;  // the fiber, while it is suspended
+    boost::context::fiber back_;  // where Suspend goes, while it runs
+  };
+
+  // Runs `body` on a fiber of this loop once Run starts. `body` must not
+  // throw.
+  void Spawn(std::function<void()> body) {
+    fibers_.emplace_back();
+    Fiber* fiber = &fibers_.back();
+    fiber->self_ = boost::context::fiber(
+        std::allocator_arg, boost::context::protected_fixedsize_stack(kStackBytes),
+        [fiber, body = std::move(body)](boost::context::fiber&& caller) {
+          fiber->back_ = std::move(caller);
+          body();
+          return std::move(fiber->back_);
+        });
+    asio::post(io_, [fiber] { fiber->Resume(); });
+  }
+
+  // Runs every spawned fiber to its end, on the calling thread.
+  void Run() { io_.run(); }
+
+  asio::io_context& io() { return io_; }
+
+  // The fiber running on the calling thread; null outside fibers.
+  static Fiber* Current() { return current_; }
+
+  // Suspends the calling fiber until `until`.
+  void SleepUntil(SteadyClock::time_point until) {
+    Fiber* fiber = Current();
+    asio::steady_timer timer(io_, until);
+    timer.async_wait([fiber](error_code) { fiber->Resume(); });
+    fiber->Suspend();
+  }
+
+ private:
+  // Enough for OpenSSL's CMS signing; only the pages touched are used.
+  static constexpr std::size_t kStackBytes = 1024 * 1024;
+  static thread_local Fiber* current_;
+  asio::io_context io_{1};
+  std::deque<Fiber> fibers_;  // stable addresses
+};
+
+thread_local FiberLoop::Fiber* FiberLoop::current_ = nullptr;
+
+// `count` loops, one per client thread, and the threads that run them.
+class FiberLoops {
+ public:
+  explicit FiberLoops(int count) {
+    for (int i = 0; i < count; ++i) loops_.push_back(std::make_unique<FiberLoop>());
+  }
+  // The loop that connection `index` runs on.
+  FiberLoop& For(int index) { return *loops_[static_cast<std::size_t>(index) % loops_.size()]; }
+  // Starts the threads; Join waits for every fiber to end.
+  void Start() {
+    for (auto& loop : loops_) threads_.emplace_back([&loop] { loop->Run(); });
+  }
+  void Join() {
+    for (std::thread& thread : threads_) thread.join();
+    threads_.clear();
+  }
+
+ private:
+  std::vector<std::unique_ptr<FiberLoop>> loops_;
+  std::vector<std::thread> threads_;
+};
+
 struct Reply {
   int status = 0;     // 0: no HTTP response (see error)
   std::string error;  // transport error
@@ -635,14 +741,16 @@ struct Reply {
   std::string etag;
 };
 
-// A blocking HTTP/1.1 client over one keep-alive connection, reconnecting
-// when the server closed it. Every operation (connect, write, read) gives up
-// after the timeout; a failure closes the connection.
+// An HTTP/1.1 client over one keep-alive connection, reconnecting when the
+// server closed it, for a fiber of `loop`: each call returns when its answer
+// came, the fiber suspended meanwhile. Every operation (connect, write, read)
+// gives up after the timeout; a failure closes the connection.
 class HttpClient {
  public:
   // `prefer`: the Prefer header of every POST (none when empty).
-  HttpClient(tcp::endpoint endpoint, std::chrono::milliseconds timeout, std::string prefer = {})
-      : endpoint_(endpoint), timeout_(timeout), prefer_(std::move(prefer)) {}
+  HttpClient(FiberLoop& loop, tcp::endpoint endpoint, std::chrono::milliseconds timeout,
+             std::string prefer = {})
+      : ioc_(loop.io()), endpoint_(endpoint), timeout_(timeout), prefer_(std::move(prefer)) {}
 
   Reply Send(http::verb verb, const std::string& target, const std::string& token,
              std::string body = {}, const std::string& content_type = {},
@@ -672,22 +780,21 @@ class HttpClient {
     if (!stream_) {
       stream_.emplace(ioc_);
       stream_->expires_after(timeout_);
-      stream_->async_connect(endpoint_, [this](error_code ec) { error_ = ec; });
-      Run();
+      stream_->async_connect(endpoint_, [this](error_code ec) { Done(ec); });
+      Await();
       if (error_) return Fail("connect: " + error_.message());
       error_code ignored;
       stream_->socket().set_option(tcp::no_delay(true), ignored);
     }
     stream_->expires_after(timeout_);
-    http::async_write(*stream_, request, [this](error_code ec, std::size_t) { error_ = ec; });
-    Run();
+    http::async_write(*stream_, request, [this](error_code ec, std::size_t) { Done(ec); });
+    Await();
     if (error_) return Fail("write: " + error_.message());
     http::response_parser<http::string_body> parser;
     parser.body_limit(256 * 1024 * 1024);
     stream_->expires_after(timeout_);
-    http::async_read(*stream_, buffer_, parser,
-                     [this](error_code ec, std::size_t) { error_ = ec; });
-    Run();
+    http::async_read(*stream_, buffer_, parser, [this](error_code ec, std::size_t) { Done(ec); });
+    Await();
     if (error_) return Fail("read: " + error_.message());
     http::response<http::string_body> response = parser.release();
     reply.status = static_cast<int>(response.result_int());
@@ -716,12 +823,18 @@ class HttpClient {
     buffer_.clear();
   }
 
-  void Run() {
-    ioc_.restart();
-    ioc_.run();
+  // Suspends the calling fiber until the operation just started calls Done.
+  void Await() {
+    waiting_ = FiberLoop::Current();
+    waiting_->Suspend();
+  }
+  void Done(error_code ec) {
+    error_ = ec;
+    std::exchange(waiting_, nullptr)->Resume();
   }
 
-  asio::io_context ioc_{1};
+  asio::io_context& ioc_;
+  FiberLoop::Fiber* waiting_ = nullptr;
   tcp::endpoint endpoint_;
   std::chrono::milliseconds timeout_;
   std::string prefer_;
@@ -862,12 +975,14 @@ struct LoadPlan {
 
 class Worker {
  public:
-  Worker(const LoadPlan& plan, int index, std::atomic<std::int64_t>& started, Stats& stats)
-      : plan_(plan),
+  Worker(FiberLoop& loop, const LoadPlan& plan, int index, std::atomic<std::int64_t>& started,
+         Stats& stats)
+      : loop_(loop),
+        plan_(plan),
         index_(index),
         started_(started),
         measured_(stats),
-        client_(plan.endpoint, plan.timeout, plan.full_responses ? "" : "return=minimal") {}
+        client_(loop, plan.endpoint, plan.timeout, plan.full_responses ? "" : "return=minimal") {}
 
   void Run() {
     if (plan_.transitions_mix) return RunTransitions();
@@ -876,7 +991,7 @@ class Worker {
       if (plan_.lifecycle_limit > 0 && started_.fetch_add(1) >= plan_.lifecycle_limit) break;
       if (!Lifecycle()) {
         ++Counting().failed_lifecycles;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));  // no error storm
+        Pause();  // no error storm
         continue;
       }
       ++Counting().lifecycles;
@@ -889,6 +1004,9 @@ class Worker {
   }
 
  private:
+  // After a failure: 0.1 s for this connection, the others go on.
+  void Pause() { loop_.SleepUntil(SteadyClock::now() + std::chrono::milliseconds(100)); }
+
   bool TimeUp() const {
     return g_interrupted.load() || (plan_.deadline && SteadyClock::now() >= *plan_.deadline);
   }
@@ -904,7 +1022,7 @@ class Worker {
       const auto n = static_cast<double>(plan_.writes_scheduled->fetch_add(1));
       start = plan_.pace_start + std::chrono::duration_cast<SteadyClock::duration>(
                                      std::chrono::duration<double>(n / plan_.rate));
-      std::this_thread::sleep_until(start);
+      loop_.SleepUntil(start);
     }
     Reply reply = client_.Send(verb, target, token, std::move(body), content_type, if_match);
     const double ms = MillisecondsSince(start);
@@ -964,7 +1082,7 @@ class Worker {
       if (code.empty() || cycles == kCyclesPerDossier) {
         std::optional<std::pair<std::string, std::string>> created = SubmitDossier();
         if (!created) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(100));  // no error storm
+          Pause();  // no error storm
           continue;
         }
         std::tie(code, etag) = *created;
@@ -978,7 +1096,7 @@ class Worker {
               : std::nullopt;
       if (!resubmitted) {
         code.clear();  // start over on a fresh dossier
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        Pause();
         continue;
       }
       etag = resubmitted->etag;
@@ -1080,6 +1198,7 @@ class Worker {
     next_read_is_queue_ = !next_read_is_queue_;
   }
 
+  FiberLoop& loop_;
   const LoadPlan& plan_;
   int index_;
   std::atomic<std::int64_t>& started_;
@@ -1101,7 +1220,7 @@ struct LoadResult {
   std::optional<double> server_cpu_seconds;
 };
 
-LoadResult RunLoad(const LoadPlan& plan, int connections, pid_t server_pid) {
+LoadResult RunLoad(const LoadPlan& plan, int connections, int client_threads, pid_t server_pid) {
   std::vector<Stats> per_worker(static_cast<std::size_t>(connections));
   std::atomic<std::int64_t> started{0};
   std::optional<double> server_cpu_before =
@@ -1116,12 +1235,14 @@ LoadResult RunLoad(const LoadPlan& plan, int connections, pid_t server_pid) {
   if (plan.deadline) timed.deadline = first + warmup + (*plan.deadline - SteadyClock::time_point{});
   timed.pace_start = first;
   {
-    std::vector<std::thread> threads;
+    FiberLoops loops(client_threads);
     for (int i = 0; i < connections; ++i) {
-      threads.emplace_back([&timed, &started, &per_worker, i] {
-        Worker(timed, i, started, per_worker[static_cast<std::size_t>(i)]).Run();
+      FiberLoop& loop = loops.For(i);
+      loop.Spawn([&loop = loop, &timed, &started, &per_worker, i] {
+        Worker(loop, timed, i, started, per_worker[static_cast<std::size_t>(i)]).Run();
       });
     }
+    loops.Start();
     if (warmup.count() > 0) {
       // The measurement starts once the warm-up is over: its time and CPU too.
       std::this_thread::sleep_until(first + warmup);
@@ -1130,7 +1251,7 @@ LoadResult RunLoad(const LoadPlan& plan, int connections, pid_t server_pid) {
       if (server_pid > 0) server_cpu_before = ProcCpuSeconds(server_pid);
       timed.measuring->store(true);
     }
-    for (std::thread& thread : threads) thread.join();
+    loops.Join();
   }
   LoadResult result;
   result.seconds = SecondsBetween(start, SteadyClock::now());
@@ -1156,16 +1277,17 @@ struct HealthzResult {
 };
 
 HealthzResult RunHealthz(tcp::endpoint endpoint, std::chrono::milliseconds timeout, int connections,
-                         double seconds) {
+                         int client_threads, double seconds) {
   HealthzResult result;
   std::mutex mutex;
   const SteadyClock::time_point start = SteadyClock::now();
   const SteadyClock::time_point end = start + std::chrono::duration_cast<SteadyClock::duration>(
                                                   std::chrono::duration<double>(seconds));
-  std::vector<std::thread> threads;
+  FiberLoops loops(client_threads);
   for (int i = 0; i < connections; ++i) {
-    threads.emplace_back([&] {
-      HttpClient client(endpoint, timeout);
+    FiberLoop& loop = loops.For(i);
+    loop.Spawn([&, &loop = loop] {
+      HttpClient client(loop, endpoint, timeout);
       std::vector<double> latencies;
       std::int64_t errors = 0;
       while (SteadyClock::now() < end && !g_interrupted.load()) {
@@ -1175,7 +1297,7 @@ HealthzResult RunHealthz(tcp::endpoint endpoint, std::chrono::milliseconds timeo
           latencies.push_back(MillisecondsSince(sent));
         } else {
           ++errors;
-          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          loop.SleepUntil(SteadyClock::now() + std::chrono::milliseconds(10));
         }
       }
       std::lock_guard lock(mutex);
@@ -1183,7 +1305,8 @@ HealthzResult RunHealthz(tcp::endpoint endpoint, std::chrono::milliseconds timeo
       result.errors += errors;
     });
   }
-  for (std::thread& thread : threads) thread.join();
+  loops.Start();
+  loops.Join();
   result.seconds = SecondsBetween(start, SteadyClock::now());
   result.ok = static_cast<std::int64_t>(result.latency_ms.size());
   std::sort(result.latency_ms.begin(), result.latency_ms.end());
@@ -1351,12 +1474,20 @@ bool WaitForHealthz(tcp::endpoint endpoint, std::chrono::milliseconds timeout, d
   const SteadyClock::time_point give_up =
       SteadyClock::now() +
       std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(seconds));
-  HttpClient client(endpoint, timeout);
-  while (SteadyClock::now() < give_up && !g_interrupted.load()) {
-    if (client.Send(http::verb::get, "/healthz", "").status == 200) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
+  bool up = false;
+  FiberLoop loop;
+  loop.Spawn([&] {
+    HttpClient client(loop, endpoint, timeout);
+    while (SteadyClock::now() < give_up && !g_interrupted.load()) {
+      if (client.Send(http::verb::get, "/healthz", "").status == 200) {
+        up = true;
+        return;
+      }
+      loop.SleepUntil(SteadyClock::now() + std::chrono::milliseconds(50));
+    }
+  });
+  loop.Run();
+  return up;
 }
 
 std::string RandomHex(int bytes) {
@@ -1491,7 +1622,8 @@ int main(int argc, char** argv) {
     if (config.healthz_seconds > 0) {
       std::cerr << "loadgen: GET /healthz reference, " << config.connections << " connections, "
                 << config.healthz_seconds << " s\n";
-      healthz = RunHealthz(endpoint, timeout, config.connections, config.healthz_seconds);
+      healthz = RunHealthz(endpoint, timeout, config.connections, config.client_threads,
+                           config.healthz_seconds);
     }
 
     LoadPlan plan;
@@ -1522,7 +1654,8 @@ int main(int argc, char** argv) {
                       ? ", at most " + std::to_string(config.lifecycles) + " lifecycles"
                       : std::string())
               << '\n';
-    LoadResult load = RunLoad(plan, config.connections, config.spawn ? server.pid() : -1);
+    LoadResult load =
+        RunLoad(plan, config.connections, config.client_threads, config.spawn ? server.pid() : -1);
 
     if (config.spawn) {
       peak_rss_mib = ProcStatusMiB(server.pid(), "VmHWM");
@@ -1561,8 +1694,9 @@ int main(int argc, char** argv) {
         << (config.spawn && config.server_handler_threads > 0
                 ? ", --handler-threads " + std::to_string(config.server_handler_threads)
                 : std::string())
-        << (config.spawn ? ")" : "") << ", " << config.connections << " connections, "
-        << std::thread::hardware_concurrency() << " cores shared by client and server\n";
+        << (config.spawn ? ")" : "") << ", " << config.connections << " connections on "
+        << config.client_threads << " client thread(s), " << std::thread::hardware_concurrency()
+        << " cores shared by client and server\n";
     out << "load: " << (config.transitions_mix ? "mix transitions, " : "")
         << (config.full_responses ? "full responses, " : "minimal responses, ")
         << (config.rate > 0 ? "writes paced at " + Fixed(config.rate, 0) + "/s, " : std::string())
