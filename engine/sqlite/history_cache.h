@@ -7,9 +7,9 @@
 // updating or deleting them) and every appended event bumps the dossier's
 // version, so the history of a dossier at a given version is fixed forever,
 // whichever process wrote it, and so are the contents folded from it.
-// GetDossier still reads the dossier's row, and so
-// its current version, from the database in its own read transaction, and
-// uses an entry only for exactly that version.
+// GetDossier still reads the dossier's row, and so its current version, from
+// the database in its own read transaction, and uses an entry only for
+// exactly that version.
 //
 // Bounded by the number of events held: when over the bound, the entries put
 // longest ago go first. Thread-safe.
