@@ -513,8 +513,15 @@ TEST_CASE(
   SampleTransition next = MoveTo(stored, "after_0023", SampleTime(600));
   next.event.payload["form"] = {{"phone", "0912345678"}};
   next.after.history.Mutable().back().payload = next.event.payload;
+  // As the state machine does (the store's contract): `after` holds what
+  // its events fold to.
+  REQUIRE(
+      FoldEventContents(next.after.history.back(), next.after.history.size() - 1, next.after).ok());
   REQUIRE(store->CommitTransition(CommitOf(next, stored.version)).ok());
   CHECK(store->GetDossier("C-1")->form ==
+        nlohmann::json{{"full_name", "Nguyễn Văn A"}, {"phone", "0912345678"}});
+  // A fresh store, with nothing cached, folds the same from the events.
+  CHECK(OpenStore(path)->GetDossier("C-1")->form ==
         nlohmann::json{{"full_name", "Nguyễn Văn A"}, {"phone", "0912345678"}});
 }
 
