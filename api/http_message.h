@@ -10,6 +10,7 @@
 //   HttpResponse response = router.Handle(request);
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -76,6 +77,10 @@ struct HttpRequest {
   std::string body;
   // The peer's IP address as text; empty when unknown (e.g. in tests).
   std::string remote_address;
+  // When the server had read the whole request; unset for requests it did
+  // not read (tests that call handlers directly). The request log reports
+  // how long the request then waited for its handler.
+  std::optional<std::chrono::steady_clock::time_point> read_at;
 
   // Where the router and the authenticator record what they found, shared
   // by the head (read before the body) and the whole request, so that what

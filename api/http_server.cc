@@ -390,6 +390,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     unsigned version = message.version();
     HttpRequest request = HeadOf(message);
     request.body = std::move(message.body());
+    request.read_at = std::chrono::steady_clock::now();
 
     state_ = State::kHandling;
     const HttpServerOptions& options = server_.options;

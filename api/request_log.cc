@@ -65,8 +65,13 @@ void RequestLogScope::Finish(HttpResponse& response) {
     fields.Text("route", facts_->route);
   }
   fields.Integer("status", response.status)
-      .Decimal("duration_ms", std::round(elapsed.count() * 1000.0) / 1000.0)
-      .Integer("bytes_in", static_cast<std::int64_t>(request_.body.size()))
+      .Decimal("duration_ms", std::round(elapsed.count() * 1000.0) / 1000.0);
+  if (request_.read_at) {
+    const std::chrono::duration<double, std::milli> queued =
+        std::max(start_ - *request_.read_at, std::chrono::steady_clock::duration::zero());
+    fields.Decimal("queued_ms", std::round(queued.count() * 1000.0) / 1000.0);
+  }
+  fields.Integer("bytes_in", static_cast<std::int64_t>(request_.body.size()))
       .Integer("bytes_out", static_cast<std::int64_t>(response.body.size()))
       .Text("remote", request_.remote_address);
   if (!facts_->user_id.empty()) {

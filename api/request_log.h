@@ -7,8 +7,13 @@
 // response, and logs one "http_request" event:
 //   {"time":"2026-12-04T13:20:00Z","level":"info","event":"http_request",
 //    "request_id":"…","method":"POST","route":"/v1/dossiers/{code}/actions/{action}",
-//    "status":200,"duration_ms":4.2,"bytes_in":57,"bytes_out":1032,
-//    "remote":"127.0.0.1","user_id":"clerk-1","auth_method":"bearer_token"}
+//    "status":200,"duration_ms":4.2,"queued_ms":0.3,"bytes_in":57,
+//    "bytes_out":1032,"remote":"127.0.0.1","user_id":"clerk-1",
+//    "auth_method":"bearer_token"}
+// "duration_ms" runs from the handler's start to its answer (a durable
+// commit included); "queued_ms" is how long the request waited for its
+// handler once the server had read it (HttpRequest::read_at; absent when
+// the server did not read it), the first sign of a saturated server.
 // "route" is null when no route matched; "user_id" and "auth_method" appear
 // only when a caller was authenticated. Status 500 and above log at "error",
 // the rest at "info", except the polled operational routes (kQuietRoutes:

@@ -127,6 +127,26 @@ TEST_CASE("request log: one line with route pattern, caller and sizes, and no se
   CHECK(record["auth_method"] == "bearer_token");
 }
 
+TEST_CASE("request log: how long a request the server read waited for its handler") {
+  LoggedRouter test;
+  HttpRequest waited = MakeHttpRequest("POST", "/v1/items/7", "x");
+  waited.read_at = std::chrono::steady_clock::now() - 25ms;
+  test.Handle(waited);
+  // Never negative, whatever the time says.
+  HttpRequest early = MakeHttpRequest("POST", "/v1/items/8", "x");
+  early.read_at = std::chrono::steady_clock::now() + 1h;
+  test.Handle(early);
+  // A request the server did not read (a handler called directly) has none.
+  test.Handle(MakeHttpRequest("POST", "/v1/items/9", "x"));
+  REQUIRE(test.sink.Lines().size() == 3);
+  const nlohmann::json first = nlohmann::json::parse(test.sink.Lines()[0]);
+  REQUIRE(first["queued_ms"].is_number());
+  CHECK(first["queued_ms"].get<double>() >= 25.0);
+  CHECK(first["queued_ms"].get<double>() < 60000.0);
+  CHECK(nlohmann::json::parse(test.sink.Lines()[1])["queued_ms"] == 0);
+  CHECK_FALSE(nlohmann::json::parse(test.sink.Lines()[2]).contains("queued_ms"));
+}
+
 TEST_CASE("request log: an unauthenticated caller, a bad id and an unmatched route") {
   LoggedRouter test;
   HttpRequest refused = MakeHttpRequest("POST", "/v1/items/7");
