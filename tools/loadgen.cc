@@ -694,13 +694,14 @@ class FiberLoop {
   // The fiber running on the calling thread; null outside fibers.
   static Fiber* Current() { return current_; }
 
-  // Suspends the calling fiber until `until`.
+  // Suspends the calling fiber until `until`, or for `pause`.
   void SleepUntil(SteadyClock::time_point until) {
     Fiber* fiber = Current();
     asio::steady_timer timer(io_, until);
     timer.async_wait([fiber](error_code) { fiber->Resume(); });
     fiber->Suspend();
   }
+  void SleepFor(SteadyClock::duration pause) { SleepUntil(SteadyClock::now() + pause); }
 
  private:
   // Enough for OpenSSL's CMS signing; only the pages touched are used.
@@ -1005,7 +1006,7 @@ class Worker {
 
  private:
   // After a failure: 0.1 s for this connection, the others go on.
-  void Pause() { loop_.SleepUntil(SteadyClock::now() + std::chrono::milliseconds(100)); }
+  void Pause() { loop_.SleepFor(std::chrono::milliseconds(100)); }
 
   bool TimeUp() const {
     return g_interrupted.load() || (plan_.deadline && SteadyClock::now() >= *plan_.deadline);
@@ -1297,7 +1298,7 @@ HealthzResult RunHealthz(tcp::endpoint endpoint, std::chrono::milliseconds timeo
           latencies.push_back(MillisecondsSince(sent));
         } else {
           ++errors;
-          loop.SleepUntil(SteadyClock::now() + std::chrono::milliseconds(10));
+          loop.SleepFor(std::chrono::milliseconds(10));
         }
       }
       std::lock_guard lock(mutex);
@@ -1483,7 +1484,7 @@ bool WaitForHealthz(tcp::endpoint endpoint, std::chrono::milliseconds timeout, d
         up = true;
         return;
       }
-      loop.SleepUntil(SteadyClock::now() + std::chrono::milliseconds(50));
+      loop.SleepFor(std::chrono::milliseconds(50));
     }
   });
   loop.Run();

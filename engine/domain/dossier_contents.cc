@@ -68,10 +68,7 @@ Status FoldEventContents(const DossierEvent& event, std::size_t index, Dossier& 
 }
 
 Status FoldHistoryContents(Dossier& dossier) {
-  dossier.form = json::object();
-  dossier.documents.clear();
-  dossier.result_document.reset();
-  dossier.result_signatures.clear();
+  SetContents(DossierContents{}, dossier);
   const std::vector<DossierEvent>& events = dossier.history;
   for (std::size_t i = 0; i < events.size(); ++i) {
     RETURN_IF_ERROR(FoldEventContents(events[i], i, dossier));
