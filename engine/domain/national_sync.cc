@@ -105,10 +105,12 @@ void AppendFees(std::string& out, const Workflow& workflow, const Dossier& dossi
   }
 }
 
-std::string CommentOf(const DossierEvent& event) {
+// The event's comment, viewed in its payload; empty if it has none.
+std::string_view CommentOf(const DossierEvent& event) {
   auto comment = event.payload.find("comment");
-  return comment != event.payload.end() && comment->is_string() ? comment->get<std::string>()
-                                                                : std::string();
+  return comment != event.payload.end() && comment->is_string()
+             ? std::string_view(comment->get_ref<const std::string&>())
+             : std::string_view();
 }
 
 void AppendSupplements(std::string& out, const Workflow& workflow, const Dossier& dossier) {
@@ -235,7 +237,10 @@ void AppendProgressRecord(std::string& out, const Workflow& workflow, const Doss
     }
   }
   std::string content = action != nullptr && !action->title.empty() ? action->title : event.action;
-  if (const std::string comment = CommentOf(event); !comment.empty()) content += ": " + comment;
+  if (const std::string_view comment = CommentOf(event); !comment.empty()) {
+    content += ": ";
+    content += comment;
+  }
   // The state the event left was entered by the latest earlier state change
   // of its lane: the dossier's own, or its branch's (fork.h), whose first
   // state was entered with the fork.

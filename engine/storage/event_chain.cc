@@ -1,8 +1,11 @@
 #include "engine/storage/event_chain.h"
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "engine/crypto/sha256.h"
+#include "engine/domain/json_text.h"
 #include "engine/storage/column_codec.h"
 
 namespace motcua {
@@ -46,9 +49,14 @@ std::string CanonicalEvent(const std::string& dossier_code, std::int64_t index,
 
 namespace {
 
-// `value` as CanonicalEvent's dump() writes it.
-std::string CanonicalJson(const nlohmann::json& value) {
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+// Appends `texts` as CanonicalEvent's dump() writes an array of strings.
+void AppendJsonStrings(std::string& out, const std::vector<std::string>& texts) {
+  out += '[';
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(out, texts[i]);
+  }
+  out += ']';
 }
 
 }  // namespace
@@ -57,26 +65,48 @@ CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
                                             const DossierEvent& event,
                                             std::string_view payload_json) {
   // CanonicalEvent's object written key by key, in its sorted key order, each
-  // value dumped with the same settings, without building the object (and
-  // copying the payload) first. A test checks it against CanonicalEvent.
+  // value as its dump() writes it (json_text.h), without building the object
+  // (and copying the payload) first. A test checks it against CanonicalEvent.
   CanonicalEventTemplate parts;
-  std::string authentication;
+  std::string& head = parts.head;
+  head.reserve(256);
+  head += "{\"action\":";
+  AppendJsonString(head, event.action);
+  head += ",\"actor\":{\"agency\":";
+  AppendJsonString(head, event.actor.agency);
   if (event.records_authentication) {
-    authentication = ",\"authenticated_by\":" +
-                     CanonicalJson(std::string(AuthMethodName(event.actor.authenticated_by))) +
-                     ",\"identity_provider\":" + CanonicalJson(IdentityProviderOrNull(event.actor));
+    head += ",\"authenticated_by\":";
+    AppendJsonString(head, AuthMethodName(event.actor.authenticated_by));
+    head += ",\"identity_provider\":";
+    if (event.actor.identity_provider.empty()) {
+      head += "null";
+    } else {
+      AppendJsonString(head, event.actor.identity_provider);
+    }
   }
-  parts.head = "{\"action\":" + CanonicalJson(event.action) +
-               ",\"actor\":{\"agency\":" + CanonicalJson(event.actor.agency) + authentication +
-               ",\"roles\":" + CanonicalJson(event.actor.roles) +
-               ",\"user_id\":" + CanonicalJson(event.actor.user_id) +
-               "},\"at\":" + std::to_string(ToSeconds(event.at)) + ",\"channel\":" +
-               (event.channel ? std::to_string(static_cast<int>(*event.channel)) : "null") +
-               ",\"dossier_code\":" + CanonicalJson(dossier_code) +
-               ",\"from_state\":" + CanonicalJson(event.from_state) + ",\"idx\":";
-  parts.tail = ",\"payload\":" + std::string(payload_json) +
-               ",\"step\":" + CanonicalJson(StepName(event.step)) +
-               ",\"to_state\":" + CanonicalJson(event.to_state) + "}";
+  head += ",\"roles\":";
+  AppendJsonStrings(head, event.actor.roles);
+  head += ",\"user_id\":";
+  AppendJsonString(head, event.actor.user_id);
+  head += "},\"at\":";
+  head += std::to_string(ToSeconds(event.at));
+  head += ",\"channel\":";
+  head += event.channel ? std::to_string(static_cast<int>(*event.channel)) : "null";
+  head += ",\"dossier_code\":";
+  AppendJsonString(head, dossier_code);
+  head += ",\"from_state\":";
+  AppendJsonString(head, event.from_state);
+  head += ",\"idx\":";
+
+  std::string& tail = parts.tail;
+  tail.reserve(payload_json.size() + 64);
+  tail += ",\"payload\":";
+  tail += payload_json;
+  tail += ",\"step\":";
+  AppendJsonString(tail, StepName(event.step));
+  tail += ",\"to_state\":";
+  AppendJsonString(tail, event.to_state);
+  tail += '}';
   return parts;
 }
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "engine/domain/dossier_code.h"
@@ -876,12 +877,24 @@ TEST_CASE("sqlite store: the canonical event split around its index is the canon
       event.step = ApplicantStep::kNone;
     }
     for (const std::string& code : {std::string("A-1"), std::string(R"(B,"idx":0,-2)")}) {
-      // With the payload as the store's column holds it.
-      const CanonicalEventTemplate parts = CanonicalEventAround(code, event, event.payload.dump());
-      for (std::int64_t index : {0, 1, 9, 10, 123456789}) {
-        const std::string canonical = CanonicalEvent(code, index, event);
-        CHECK(parts.head + std::to_string(index) + parts.tail == canonical);
-        CHECK(EventHash(parts, index, "abc") == EventHash(canonical, "abc"));
+      // Without the sign-in method, and with it, its provider absent or named.
+      const std::pair<bool, std::string> sign_ins[] = {{false, ""},
+                                                       {true, ""},
+                                                       {true,
+                                                        "vn\xff"
+                                                        "eid \"x\""}};
+      for (const auto& [records, provider] : sign_ins) {
+        event.records_authentication = records;
+        event.actor.identity_provider = provider;
+        event.actor.authenticated_by = AuthMethod::kOidcSession;
+        // With the payload as the store's column holds it.
+        const CanonicalEventTemplate parts =
+            CanonicalEventAround(code, event, event.payload.dump());
+        for (std::int64_t index : {0, 1, 9, 10, 123456789}) {
+          const std::string canonical = CanonicalEvent(code, index, event);
+          CHECK(parts.head + std::to_string(index) + parts.tail == canonical);
+          CHECK(EventHash(parts, index, "abc") == EventHash(canonical, "abc"));
+        }
       }
     }
   }
