@@ -509,8 +509,11 @@ class Handlers {
     if (!version.ok()) return ProblemResponse(version.error(), request.path);
     Result<ActionInput> input = ActionBody(request);
     if (!input.ok()) return ProblemResponse(input.error(), request.path);
+    // A client that asked for the minimal answer gets the next step's view,
+    // which DossierWriteResponse then writes.
+    const ViewDepth depth = PrefersMinimalReturn(request) ? ViewDepth::kNextStep : ViewDepth::kFull;
     Result<DossierView> view = api_.dossiers.Act(
-        actor, {params.at("code"), params.at("action"), *version, std::move(input).value()});
+        actor, {params.at("code"), params.at("action"), *version, std::move(input).value(), depth});
     if (!view.ok()) return ProblemResponse(view.error(), request.path);
     return DossierWriteResponse(200, *view, request);
   }

@@ -62,6 +62,7 @@ HttpResponse DossierResponse(int status, const DossierView& view);
 // "return=minimal" (PrefersMinimalReturn), only its code, state, national
 // status, version and the caller's available actions, with
 // "Preference-Applied: return=minimal". Either carries the version as ETag.
+// For the minimal answer, a view of depth ViewDepth::kNextStep is enough.
 HttpResponse DossierWriteResponse(int status, const DossierView& view, const HttpRequest& request);
 
 // Registers the routes above. `api` and what it refers to must outlive the router.

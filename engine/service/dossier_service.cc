@@ -304,8 +304,10 @@ Result<DossierView> DossierService::ActOnce(const Actor& actor, const ActionCall
     committed = CommitAccepted(prior, transition, loaded.workflow->workflow, documents,
                                std::nullopt, &*following);
     if (committed.ok()) {
-      return ViewOf(actor, RunAutomaticActions(Loaded{std::move(following->transition).dossier,
-                                                      std::move(loaded.workflow)}));
+      return ViewOf(actor,
+                    RunAutomaticActions(Loaded{std::move(following->transition).dossier,
+                                               std::move(loaded.workflow)}),
+                    call.depth);
     }
   }
   if (!following || committed.error().code() != ErrorCode::kConflict) {
@@ -318,7 +320,7 @@ Result<DossierView> DossierService::ActOnce(const Actor& actor, const ActionCall
   }
   Loaded after =
       RunAutomaticActions(Loaded{std::move(transition).dossier, std::move(loaded.workflow)});
-  return ViewOf(actor, std::move(after));
+  return ViewOf(actor, std::move(after), call.depth);
 }
 
 Result<DossierView> DossierService::ResumeAutomaticActions(const std::string& code) {
@@ -1046,12 +1048,17 @@ std::set<std::string> DossierService::VisibleBranches(const Actor& actor, const 
   return visible;
 }
 
-DossierView DossierService::ViewOf(const Actor& actor, Loaded loaded) const {
+DossierView DossierService::ViewOf(const Actor& actor, Loaded loaded, ViewDepth depth) const {
   DossierView view;
   const RunnableWorkflow& runnable = *loaded.workflow;
   view.status = StatusOf(runnable.workflow, loaded.dossier.state);
   for (const Action* action : runnable.machine->AvailableActions(loaded.dossier, actor)) {
     view.available_actions.push_back(action->name);
+  }
+  if (depth == ViewDepth::kNextStep) {
+    view.dossier = std::move(loaded.dossier);
+    view.workflow = std::move(loaded.workflow);
+    return view;
   }
   if (const Action* automatic = AutomaticActionFrom(runnable.workflow, loaded.dossier.state);
       automatic != nullptr && !AutomaticHaltedInCurrentState(loaded.dossier)) {

@@ -48,7 +48,15 @@ struct AutomaticPending {
   std::string reason;
 };
 
-// A dossier as one actor sees it now.
+// How much of a dossier an answer shows (DossierView).
+enum class ViewDepth {
+  kFull,      // every member of DossierView
+  kNextStep,  // what a client needs for its next request: the dossier, its
+              // workflow, status and available actions; the judgements,
+              // times, branches and pending automatic action stay empty
+};
+
+// A dossier as one actor sees it now, to the depth asked for (ViewDepth).
 struct DossierView {
   Dossier dossier;
   std::shared_ptr<const RunnableWorkflow> workflow;
@@ -113,6 +121,8 @@ struct ActionCall {
   // What the action carries (action_input.h); `input.signature` is checked
   // by ResultSigning on signing actions.
   ActionInput input;
+  // How much of the dossier the answer shows.
+  ViewDepth depth = ViewDepth::kFull;
 };
 
 // One signature on a dossier's result as the API lists it.
@@ -323,7 +333,7 @@ class DossierService {
   Result<Loaded> LoadVisibleToChange(const Actor& actor, const std::string& code);
   Result<Loaded> OnlyIfVisible(const Actor& actor, const std::string& code,
                                Result<Dossier> dossier);
-  DossierView ViewOf(const Actor& actor, Loaded loaded) const;
+  DossierView ViewOf(const Actor& actor, Loaded loaded, ViewDepth depth = ViewDepth::kFull) const;
   // The branches of the dossier's latest fork run (fork.h) `actor` may see:
   // all for the engine, the applicant and the receiving agency's staff; for
   // another agency's staff, those it handles (HandlingAgency of where each

@@ -86,5 +86,44 @@ TEST_CASE("automatic actions: one that cannot run is logged and shown, and retri
   CHECK(logged.size() == 1);  // the sweep reports its own failures
 }
 
+TEST_CASE(
+    "automatic actions: a view to the next step shows the state and actions and judges nothing") {
+  FakeClock clock{Instant{std::chrono::sys_days{std::chrono::year{2026} / 3 / 2}} + 1h};
+  MemoryStore store{&clock};
+  const WorkingCalendar calendar = BundledCalendar();
+  WorkflowCatalog catalog(store, WorkflowSchema(), calendar, clock);
+  REQUIRE(store.PublishDefinition("T-MINIMAL", SealingWorkflow(), "old-engine", clock.Now()).ok());
+  REQUIRE(store.PutDocument({kApplication, 3, "application/pdf"}, "pdf", kOwner, clock.Now()).ok());
+  DossierService service(store, catalog, calendar, clock);  // no signing: no seal
+  Result<DossierView> created = service.Submit(
+      Actor{kOwner, {"applicant"}, ""}, NewDossier{"T-MINIMAL",
+                                                   kAgency,
+                                                   {{"form", {{"full_name", "Nguyễn Văn An"}}},
+                                                    {"documents", {{"application", kApplication}}}},
+                                                   VerifiedIdentity{}});
+  REQUIRE(created.ok());
+  const std::string code = created->dossier.code;
+  const Actor clerk{"clerk-1", {"clerk"}, kAgency};
+  REQUIRE(service.Act(clerk, ActionCall{code, "receive", std::nullopt, ActionInput{}}).ok());
+
+  Result<DossierView> next = service.Act(
+      clerk, ActionCall{code, "check", std::nullopt, ActionInput{}, ViewDepth::kNextStep});
+  REQUIRE(next.ok());
+  const Result<DossierView> full = service.Get(clerk, code);
+  REQUIRE(full.ok());
+  // What the next request needs is as the full view shows it.
+  CHECK(next->dossier.state == "checking");
+  CHECK(next->dossier.version == full->dossier.version);
+  CHECK(next->dossier.history.size() == full->dossier.history.size());
+  CHECK(next->status == full->status);
+  CHECK(next->available_actions == full->available_actions);
+  CHECK(next->workflow == full->workflow);
+  // The rest is left out, where the full view has it.
+  REQUIRE(full->automatic_pending.has_value());
+  CHECK_FALSE(next->automatic_pending.has_value());
+  REQUIRE(full->time_left.has_value());
+  CHECK_FALSE(next->time_left.has_value());
+}
+
 }  // namespace
 }  // namespace motcua
