@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "engine/domain/form_order.h"
 #include "engine/domain/identity.h"
 #include "engine/domain/identity_claims.h"
+#include "engine/domain/json_text.h"
 #include "engine/domain/payment.h"
 #include "engine/domain/rating.h"
 #include "engine/domain/rfc3339.h"
@@ -692,11 +694,20 @@ HttpResponse DossierResponse(int status, const DossierView& view) {
 HttpResponse DossierWriteResponse(int status, const DossierView& view, const HttpRequest& request) {
   if (!PrefersMinimalReturn(request)) return DossierResponse(status, view);
   const Dossier& d = view.dossier;
-  HttpResponse response = JsonResponse(status, {{"code", d.code},
-                                                {"state", d.state},
-                                                {"status", static_cast<int>(view.status)},
-                                                {"version", d.version},
-                                                {"available_actions", view.available_actions}});
+  // The object JsonResponse would dump, written member by member in its
+  // (sorted) order: this answers most writes.
+  std::string body = "{\"available_actions\":[";
+  for (std::size_t i = 0; i < view.available_actions.size(); ++i) {
+    if (i > 0) body += ',';
+    AppendJsonString(body, view.available_actions[i]);
+  }
+  body += "],\"code\":";
+  AppendJsonString(body, d.code);
+  body += ",\"state\":";
+  AppendJsonString(body, d.state);
+  body += ",\"status\":" + std::to_string(static_cast<int>(view.status));
+  body += ",\"version\":" + std::to_string(d.version) + "}";
+  HttpResponse response = JsonTextResponse(status, std::move(body));
   response.headers.push_back({"ETag", VersionTag(d.version)});
   response.headers.push_back({"Preference-Applied", std::string(kMinimalReturnApplied)});
   return response;

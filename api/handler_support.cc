@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
 #include <vector>
 
 #include "api/problem.h"
@@ -14,8 +15,6 @@
 namespace motcua {
 
 using nlohmann::json;
-
-namespace {}  // namespace
 
 json OptionalInstant(const std::optional<Instant>& t) {
   return t ? json(FormatRfc3339DateTime(*t)) : json(nullptr);
@@ -40,6 +39,14 @@ HttpResponse JsonResponse(int status, const json& body) {
 
 HttpResponse OrderedJsonResponse(int status, const nlohmann::ordered_json& body) {
   return DumpedJsonResponse(status, body);
+}
+
+HttpResponse JsonTextResponse(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = std::move(body);
+  return response;
 }
 
 Status CheckJsonMediaType(const HttpRequest& request) {

@@ -44,6 +44,8 @@ HttpResponse JsonResponse(int status, const nlohmann::json& body);
 // (a form's fields, form_order.h). A name of its own: a braced body would
 // convert to either JSON type.
 HttpResponse OrderedJsonResponse(int status, const nlohmann::ordered_json& body);
+// JsonResponse for a body already written as JSON text (json_text.h).
+HttpResponse JsonTextResponse(int status, std::string body);
 
 // kInvalidArgument "unsupported_media_type" (415) unless the Content-Type is
 // JSON (IsJsonMediaType).

@@ -585,6 +585,7 @@ TEST_CASE("dossier routes: Prefer return=minimal answers a write with the dossie
                       {"status", 6},  // fee requested
                       {"version", version + 1},
                       {"available_actions", state.at("available_actions")}});
+  CHECK(minimal.body == state.dump());  // the text nlohmann writes, byte for byte
   // The same facts the full view gives the same caller.
   const json full = Body(api.Call("GET", "/v1/dossiers/" + code, "t-clerk"));
   CHECK(state.at("state") == full.at("state"));
