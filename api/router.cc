@@ -209,43 +209,45 @@ Router::Dispatch Router::Resolve(const HttpRequest& request) const {
     dispatch.bad_path = segments.error();
     return dispatch;
   }
+  const std::vector<std::string>& path = *segments;
   std::string_view lookup_method = request.method;
   if (lookup_method == "HEAD") lookup_method = "GET";
-  std::set<std::string> allowed;
-  std::vector<bool> best_key;
-  for (const Route& route : routes_) {
-    if (route.segments.size() != segments->size()) continue;
-    bool matches = true;
-    // Specificity key: one flag per segment, true for a parameter; the
-    // lexicographically smallest key wins (a literal beats a parameter at the
-    // first position where two patterns differ).
-    std::vector<bool> key;
-    for (std::size_t i = 0; i < route.segments.size() && matches; ++i) {
+  // A parameter matches any non-empty segment, a literal itself.
+  auto matches = [&path](const Route& route) {
+    if (route.segments.size() != path.size()) return false;
+    for (std::size_t i = 0; i < path.size(); ++i) {
       const Segment& segment = route.segments[i];
-      key.push_back(segment.is_param);
-      if (segment.is_param) {
-        matches = !(*segments)[i].empty();
-      } else {
-        matches = segment.text == (*segments)[i];
-      }
+      if (segment.is_param ? path[i].empty() : segment.text != path[i]) return false;
     }
-    if (!matches) continue;
-    allowed.insert(route.method);
-    if (route.method == "GET") allowed.insert("HEAD");
-    if (route.method != lookup_method) continue;
-    if (dispatch.route == nullptr || key < best_key) {
-      dispatch.route = &route;
-      best_key = std::move(key);
+    return true;
+  };
+  // Of two routes matching the same path, the more specific has a literal
+  // where the other has a parameter, at the first segment where they differ.
+  auto more_specific = [](const Route& a, const Route& b) {
+    for (std::size_t i = 0; i < a.segments.size(); ++i) {
+      if (a.segments[i].is_param != b.segments[i].is_param) return !a.segments[i].is_param;
     }
+    return false;
+  };
+  for (const Route& route : routes_) {
+    if (route.method != lookup_method || !matches(route)) continue;
+    if (dispatch.route == nullptr || more_specific(route, *dispatch.route)) dispatch.route = &route;
   }
   if (dispatch.route != nullptr) {
-    for (std::size_t i = 0; i < dispatch.route->segments.size(); ++i) {
+    for (std::size_t i = 0; i < path.size(); ++i) {
       const Segment& segment = dispatch.route->segments[i];
-      if (segment.is_param) dispatch.params.emplace(segment.text, (*segments)[i]);
+      if (segment.is_param) dispatch.params.emplace(segment.text, path[i]);
     }
-  } else {
-    dispatch.allowed.assign(allowed.begin(), allowed.end());
+    return dispatch;
   }
+  // No route of the method: the methods the path has, for a 405's Allow.
+  std::set<std::string> allowed;
+  for (const Route& route : routes_) {
+    if (!matches(route)) continue;
+    allowed.insert(route.method);
+    if (route.method == "GET") allowed.insert("HEAD");
+  }
+  dispatch.allowed.assign(allowed.begin(), allowed.end());
   return dispatch;
 }
 

@@ -63,6 +63,24 @@ TEST_CASE("router: dispatches to the matching route with decoded parameters") {
   }
 }
 
+TEST_CASE("router: of two matching routes the literal at the first difference wins") {
+  // Both patterns of a prefix match /<prefix>/y/x; the order they were
+  // added in does not matter.
+  Router router;
+  REQUIRE(router.Add("GET", "/v1/{a}/x", Echo("param-first")).ok());
+  REQUIRE(router.Add("GET", "/v1/y/{b}", Echo("literal-first")).ok());
+  REQUIRE(router.Add("GET", "/v2/y/{b}", Echo("literal-first")).ok());
+  REQUIRE(router.Add("GET", "/v2/{a}/x", Echo("param-first")).ok());
+  CHECK(router.Handle(MakeHttpRequest("GET", "/v1/y/x")).body == "literal-first b=x");
+  CHECK(router.Handle(MakeHttpRequest("GET", "/v2/y/x")).body == "literal-first b=x");
+  CHECK(router.Handle(MakeHttpRequest("GET", "/v1/z/x")).body == "param-first a=z");
+  CHECK(router.Handle(MakeHttpRequest("HEAD", "/v2/z/x")).body == "param-first a=z");
+  // Another method on a matching path: 405, naming the path's methods.
+  HttpResponse other = router.Handle(MakeHttpRequest("PUT", "/v1/y/x"));
+  CHECK(other.status == 405);
+  CHECK(other.Header("Allow") == "GET, HEAD");
+}
+
 TEST_CASE("router: unknown paths are 404 problems") {
   Router router = MakeRouter();
   const char* targets[] = {"/v2/dossiers",     "/v1/dossiers/",          "/v1//dossiers",
