@@ -179,7 +179,10 @@ Load:
                         submits a dossier, then moves it back and forth
                         between request_supplement_at_reception and resubmit
                         (clerk, no documents, no signatures) 10 times before
-                        the next; measures durable transitions alone
+                        the next (the first dossier fewer times, by the
+                        connection's index, so that the connections'
+                        submissions spread out); measures durable
+                        transitions alone
   --full-responses      ask for the whole dossier in every write's answer;
                         by default writes send "Prefer: return=minimal" and
                         get the dossier's state, version and actions only
@@ -961,6 +964,7 @@ struct LoadPlan {
   std::int64_t lifecycle_limit = 0;
   double reads_per_write = 1;
   bool transitions_mix = false;
+  int connections = 1;          // how many workers run the plan
   bool full_responses = false;  // writes without "Prefer: return=minimal"
   // --rate: writes per second in all, on the schedule start + n / rate for
   // the n-th write (a counter the workers share); 0: unpaced.
@@ -1079,6 +1083,7 @@ class Worker {
     double read_budget = 0;
     std::string code, etag;
     int cycles = 0;
+    bool first_dossier = true;
     while (!TimeUp()) {
       if (code.empty() || cycles == kCyclesPerDossier) {
         std::optional<std::pair<std::string, std::string>> created = SubmitDossier();
@@ -1087,7 +1092,12 @@ class Worker {
           continue;
         }
         std::tie(code, etag) = *created;
-        cycles = 0;
+        // Each connection's first dossier starts part-way through its
+        // cycles, by the connection's index: the connections then submit
+        // at different times, as citizens do, instead of all together once
+        // per round of cycles.
+        cycles = first_dossier ? index_ * kCyclesPerDossier / std::max(plan_.connections, 1) : 0;
+        first_dossier = false;
       }
       std::optional<Reply> paused = Act(kSupplement, code, "request_supplement_at_reception",
                                         plan_.tokens.clerk, {{"comment", "Bổ sung bản sao"}}, etag);
@@ -1646,6 +1656,7 @@ int main(int argc, char** argv) {
     plan.transitions_mix = config.transitions_mix;
     plan.full_responses = config.full_responses;
     plan.rate = config.rate;
+    plan.connections = config.connections;
     plan.warmup_seconds = config.warmup;
     std::cerr << "loadgen: lifecycles on " << config.url << ", " << config.connections
               << " connections, "
