@@ -24,11 +24,7 @@ namespace {
 
 template <typename Json>
 HttpResponse DumpedJsonResponse(int status, const Json& body) {
-  HttpResponse response;
-  response.status = status;
-  response.content_type = "application/json";
-  response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return response;
+  return JsonTextResponse(status, body.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 }  // namespace

@@ -4,19 +4,13 @@
 
 #include <string>
 
+#include "api/handler_support.h"
+
 namespace motcua {
 namespace {
 
-HttpResponse JsonResponse(int status, std::string body) {
-  HttpResponse response;
-  response.status = status;
-  response.content_type = "application/json";
-  response.body = std::move(body);
-  return response;
-}
-
 TEST_CASE("response_wire: status line, server, type, handler headers, length, then the body") {
-  HttpResponse response = JsonResponse(201, R"({"code":"A"})");
+  HttpResponse response = JsonTextResponse(201, R"({"code":"A"})");
   response.headers.push_back({"Location", "/v1/dossiers/A"});
   response.headers.push_back({"X-Request-Id", "abc"});
   const ResponseWire wire = ToWire(response, {11, true, false});
@@ -32,7 +26,7 @@ TEST_CASE("response_wire: status line, server, type, handler headers, length, th
 }
 
 TEST_CASE("response_wire: the connection header follows the version and keep-alive") {
-  const HttpResponse response = JsonResponse(200, "{}");
+  const HttpResponse response = JsonTextResponse(200, "{}");
   CHECK(ToWire(response, {11, true, false}).head.find("Connection") == std::string::npos);
   CHECK(ToWire(response, {11, false, false}).head.find("Connection: close\r\n") !=
         std::string::npos);
@@ -43,7 +37,7 @@ TEST_CASE("response_wire: the connection header follows the version and keep-ali
 }
 
 TEST_CASE("response_wire: HEAD gets the length of the body it does not get") {
-  const ResponseWire wire = ToWire(JsonResponse(200, R"({"status":"ok"})"), {11, true, true});
+  const ResponseWire wire = ToWire(JsonTextResponse(200, R"({"status":"ok"})"), {11, true, true});
   CHECK(wire.head.find("Content-Length: 15\r\n") != std::string::npos);
   CHECK(wire.body.empty());
 }
@@ -61,7 +55,7 @@ TEST_CASE("response_wire: 204 and 304 answers carry no length and no body") {
 }
 
 TEST_CASE("response_wire: framing headers are the server's, whatever the handler set") {
-  HttpResponse response = JsonResponse(200, "{}");
+  HttpResponse response = JsonTextResponse(200, "{}");
   response.headers.push_back({"content-length", "999"});
   response.headers.push_back({"Transfer-Encoding", "chunked"});
   response.headers.push_back({"CONNECTION", "upgrade"});
@@ -76,7 +70,7 @@ TEST_CASE("response_wire: framing headers are the server's, whatever the handler
 }
 
 TEST_CASE("response_wire: a header that could split the response is dropped") {
-  HttpResponse response = JsonResponse(302, "");
+  HttpResponse response = JsonTextResponse(302, "");
   response.headers.push_back({"Location", "/x\r\nSet-Cookie: stolen=1"});
   response.headers.push_back({"Bad Name", "v"});
   response.headers.push_back({"X-Nul", std::string("a\0b", 3)});
@@ -93,8 +87,8 @@ TEST_CASE("response_wire: a header that could split the response is dropped") {
 }
 
 TEST_CASE("response_wire: an impossible status is sent as 500, an unlisted one as Unknown") {
-  CHECK(ToWire(JsonResponse(42, "{}"), {11, true, false}).head.rfind("HTTP/1.1 500 ", 0) == 0);
-  CHECK(ToWire(JsonResponse(299, "{}"), {11, true, false})
+  CHECK(ToWire(JsonTextResponse(42, "{}"), {11, true, false}).head.rfind("HTTP/1.1 500 ", 0) == 0);
+  CHECK(ToWire(JsonTextResponse(299, "{}"), {11, true, false})
             .head.rfind("HTTP/1.1 299 Unknown\r\n", 0) == 0);
   CHECK(ReasonPhrase(413) == "Content Too Large");
   CHECK(ReasonPhrase(429) == "Too Many Requests");

@@ -33,24 +33,41 @@ json SealingWorkflow() {
   return workflow;
 }
 
-TEST_CASE("automatic actions: one that cannot run is logged and shown, and retries add no events") {
+// The sealing workflow published with a document to submit, and a dossier
+// service without a seal, on a fake clock.
+struct SealingFixture {
   FakeClock clock{Instant{std::chrono::sys_days{std::chrono::year{2026} / 3 / 2}} + 1h};
   MemoryStore store{&clock};
   const WorkingCalendar calendar = BundledCalendar();
-  WorkflowCatalog catalog(store, WorkflowSchema(), calendar, clock);
-  REQUIRE(store.PublishDefinition("T-MINIMAL", SealingWorkflow(), "old-engine", clock.Now()).ok());
-  REQUIRE(store.PutDocument({kApplication, 3, "application/pdf"}, "pdf", kOwner, clock.Now()).ok());
-  DossierService service(store, catalog, calendar, clock);  // no signing: no seal
+  WorkflowCatalog catalog{store, WorkflowSchema(), calendar, clock};
+  DossierService service{store, catalog, calendar, clock};  // no signing: no seal
+
+  SealingFixture() {
+    REQUIRE(
+        store.PublishDefinition("T-MINIMAL", SealingWorkflow(), "old-engine", clock.Now()).ok());
+    REQUIRE(
+        store.PutDocument({kApplication, 3, "application/pdf"}, "pdf", kOwner, clock.Now()).ok());
+  }
+
+  // A dossier its applicant submits.
+  Result<DossierView> Submit() {
+    return service.Submit(Actor{kOwner, {"applicant"}, ""},
+                          NewDossier{"T-MINIMAL",
+                                     kAgency,
+                                     {{"form", {{"full_name", "Nguyễn Văn An"}}},
+                                      {"documents", {{"application", kApplication}}}},
+                                     VerifiedIdentity{}});
+  }
+};
+
+TEST_CASE("automatic actions: one that cannot run is logged and shown, and retries add no events") {
+  SealingFixture f;
+  FakeClock& clock = f.clock;
+  DossierService& service = f.service;
   std::vector<std::string> logged;
   service.SetProblemLog([&](std::string_view line) { logged.emplace_back(line); });
 
-  Result<DossierView> created =
-      service.Submit(Actor{kOwner, {"applicant"}, ""},
-                     NewDossier{"T-MINIMAL",
-                                kAgency,
-                                {{"form", {{"full_name", "Nguyễn Văn An"}}},
-                                 {"documents", {{"application", kApplication}}}},
-                                VerifiedIdentity{}});
+  Result<DossierView> created = f.Submit();
   REQUIRE(created.ok());
   CHECK_FALSE(created->automatic_pending.has_value());
   const std::string code = created->dossier.code;
@@ -88,19 +105,9 @@ TEST_CASE("automatic actions: one that cannot run is logged and shown, and retri
 
 TEST_CASE(
     "automatic actions: a view to the next step shows the state and actions and judges nothing") {
-  FakeClock clock{Instant{std::chrono::sys_days{std::chrono::year{2026} / 3 / 2}} + 1h};
-  MemoryStore store{&clock};
-  const WorkingCalendar calendar = BundledCalendar();
-  WorkflowCatalog catalog(store, WorkflowSchema(), calendar, clock);
-  REQUIRE(store.PublishDefinition("T-MINIMAL", SealingWorkflow(), "old-engine", clock.Now()).ok());
-  REQUIRE(store.PutDocument({kApplication, 3, "application/pdf"}, "pdf", kOwner, clock.Now()).ok());
-  DossierService service(store, catalog, calendar, clock);  // no signing: no seal
-  Result<DossierView> created = service.Submit(
-      Actor{kOwner, {"applicant"}, ""}, NewDossier{"T-MINIMAL",
-                                                   kAgency,
-                                                   {{"form", {{"full_name", "Nguyễn Văn An"}}},
-                                                    {"documents", {{"application", kApplication}}}},
-                                                   VerifiedIdentity{}});
+  SealingFixture f;
+  DossierService& service = f.service;
+  Result<DossierView> created = f.Submit();
   REQUIRE(created.ok());
   const std::string code = created->dossier.code;
   const Actor clerk{"clerk-1", {"clerk"}, kAgency};
