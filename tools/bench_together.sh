@@ -73,8 +73,15 @@ for round in $(seq 1 "$rounds"); do
     run new "$new" & first=$!
     run base "$base" & second=$!
   fi
-  wait "$first"
-  wait "$second"
+  # Both runs end before a failure of either stops the script: a server
+  # and its loadgen are never left running.
+  failed=0
+  wait "$first" || failed=1
+  wait "$second" || failed=1
+  if ((failed)); then
+    echo "bench_together: round $round failed (above)" >&2
+    exit 1
+  fi
   for build in base new; do echo "$round,$build,$(cat "$work/$build.csv")"; done
   paste -d, "$work/base.csv" "$work/new.csv" |
     awk -F, -v t="$throughput_column" '{ n = NF / 2
