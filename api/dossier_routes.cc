@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -696,12 +695,9 @@ HttpResponse DossierWriteResponse(int status, const DossierView& view, const Htt
   const Dossier& d = view.dossier;
   // The object JsonResponse would dump, written member by member in its
   // (sorted) order: this answers most writes.
-  std::string body = "{\"available_actions\":[";
-  for (std::size_t i = 0; i < view.available_actions.size(); ++i) {
-    if (i > 0) body += ',';
-    AppendJsonString(body, view.available_actions[i]);
-  }
-  body += "],\"code\":";
+  std::string body = "{\"available_actions\":";
+  AppendJsonStrings(body, view.available_actions);
+  body += ",\"code\":";
   AppendJsonString(body, d.code);
   body += ",\"state\":";
   AppendJsonString(body, d.state);

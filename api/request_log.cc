@@ -7,6 +7,15 @@
 #include <random>
 
 namespace motcua {
+namespace {
+
+// `elapsed` in milliseconds, to the microsecond, as the log writes it.
+double RoundedMilliseconds(std::chrono::steady_clock::duration elapsed) {
+  const std::chrono::duration<double, std::milli> ms = elapsed;
+  return std::round(ms.count() * 1000.0) / 1000.0;
+}
+
+}  // namespace
 
 bool IsAcceptableRequestId(std::string_view id) {
   if (id.empty() || id.size() > kMaxRequestIdLength) return false;
@@ -55,8 +64,7 @@ void RequestLogScope::Finish(HttpResponse& response) {
                          : quiet                ? LogLevel::kDebug
                                                 : LogLevel::kInfo;
   if (logger_ == nullptr || !logger_->Enabled(level)) return;
-  const std::chrono::duration<double, std::milli> elapsed =
-      std::chrono::steady_clock::now() - start_;
+  const std::chrono::steady_clock::duration elapsed = std::chrono::steady_clock::now() - start_;
   LogFields fields;
   fields.Text("request_id", request_id_).Text("method", MethodLabel(request_.method));
   if (facts_->route.empty()) {
@@ -64,12 +72,11 @@ void RequestLogScope::Finish(HttpResponse& response) {
   } else {
     fields.Text("route", facts_->route);
   }
-  fields.Integer("status", response.status)
-      .Decimal("duration_ms", std::round(elapsed.count() * 1000.0) / 1000.0);
+  fields.Integer("status", response.status).Decimal("duration_ms", RoundedMilliseconds(elapsed));
   if (request_.read_at) {
-    const std::chrono::duration<double, std::milli> queued =
-        std::max(start_ - *request_.read_at, std::chrono::steady_clock::duration::zero());
-    fields.Decimal("queued_ms", std::round(queued.count() * 1000.0) / 1000.0);
+    fields.Decimal("queued_ms",
+                   RoundedMilliseconds(std::max(start_ - *request_.read_at,
+                                                std::chrono::steady_clock::duration::zero())));
   }
   fields.Integer("bytes_in", static_cast<std::int64_t>(request_.body.size()))
       .Integer("bytes_out", static_cast<std::int64_t>(response.body.size()))

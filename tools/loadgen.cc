@@ -88,6 +88,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "engine/crypto/base64.h"
@@ -1083,7 +1084,10 @@ class Worker {
     double read_budget = 0;
     std::string code, etag;
     int cycles = 0;
-    bool first_dossier = true;
+    // Each connection's first dossier starts part-way through its cycles,
+    // by the connection's index: the connections then submit at different
+    // times, as citizens do, instead of all together once per round.
+    int first_cycle = index_ * kCyclesPerDossier / plan_.connections;
     while (!TimeUp()) {
       if (code.empty() || cycles == kCyclesPerDossier) {
         std::optional<std::pair<std::string, std::string>> created = SubmitDossier();
@@ -1092,12 +1096,7 @@ class Worker {
           continue;
         }
         std::tie(code, etag) = *created;
-        // Each connection's first dossier starts part-way through its
-        // cycles, by the connection's index: the connections then submit
-        // at different times, as citizens do, instead of all together once
-        // per round of cycles.
-        cycles = first_dossier ? index_ * kCyclesPerDossier / std::max(plan_.connections, 1) : 0;
-        first_dossier = false;
+        cycles = std::exchange(first_cycle, 0);
       }
       std::optional<Reply> paused = Act(kSupplement, code, "request_supplement_at_reception",
                                         plan_.tokens.clerk, {{"comment", "Bổ sung bản sao"}}, etag);

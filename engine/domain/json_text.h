@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace motcua {
 
@@ -17,5 +18,8 @@ namespace motcua {
 // characters escaped as dump() escapes them. Invalid UTF-8 is replaced by
 // U+FFFD (nlohmann's error_handler_t::replace), never thrown.
 void AppendJsonString(std::string& out, std::string_view text);
+
+// Appends `texts` as a JSON array of strings, each as AppendJsonString writes it.
+void AppendJsonStrings(std::string& out, const std::vector<std::string>& texts);
 
 }  // namespace motcua

@@ -1,8 +1,6 @@
 #include "engine/storage/event_chain.h"
 
-#include <cstddef>
 #include <nlohmann/json.hpp>
-#include <vector>
 
 #include "engine/crypto/sha256.h"
 #include "engine/domain/json_text.h"
@@ -46,20 +44,6 @@ std::string CanonicalEvent(const std::string& dossier_code, std::int64_t index,
   }
   return canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
-
-namespace {
-
-// Appends `texts` as CanonicalEvent's dump() writes an array of strings.
-void AppendJsonStrings(std::string& out, const std::vector<std::string>& texts) {
-  out += '[';
-  for (std::size_t i = 0; i < texts.size(); ++i) {
-    if (i > 0) out += ',';
-    AppendJsonString(out, texts[i]);
-  }
-  out += ']';
-}
-
-}  // namespace
 
 CanonicalEventTemplate CanonicalEventAround(const std::string& dossier_code,
                                             const DossierEvent& event,

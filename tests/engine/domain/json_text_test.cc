@@ -46,6 +46,17 @@ TEST_CASE("json text: a string is written as dump() writes it, escapes and UTF-8
   }
 }
 
+TEST_CASE("json text: a list of strings is written as dump() writes the array") {
+  const std::vector<std::vector<std::string>> lists = {
+      {}, {"receive"}, {"receive", "request_supplement", "Trả \"kết quả\""}, {"", "bad \xff"}};
+  for (const std::vector<std::string>& list : lists) {
+    std::string out = "prefix,";
+    AppendJsonStrings(out, list);
+    CHECK(out == "prefix," + nlohmann::json(list).dump(-1, ' ', false,
+                                                       nlohmann::json::error_handler_t::replace));
+  }
+}
+
 TEST_CASE("json text: invalid UTF-8 is replaced as dump() replaces it") {
   const std::vector<std::string> texts = {
       "lone continuation \x80",
