@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "api/problem.h"
+#include "engine/domain/status_macros.h"
 
 namespace motcua {
 namespace {
@@ -45,11 +46,20 @@ struct Handlers {
 
 Status AddDocumentRoutes(Router& router, const DocumentApi& api) {
   auto handlers = std::make_shared<const Handlers>(api);
-  const MemberRoute<Handlers> routes[] = {
+  // An upload waits on nothing but the stores (its bytes are hashed, then
+  // written): it may run on a fiber, unless its body is too large for one
+  // (HttpServerOptions::max_fiber_body_bytes). A download's answer is as
+  // large as the document, read whole from the store: it stays on the
+  // handler pool.
+  const MemberRoute<Handlers> uploads[] = {
       {"POST", "/v1/documents", RouteAccess::kAuthenticated, &Handlers::Upload},
+  };
+  const MemberRoute<Handlers> downloads[] = {
       {"GET", "/v1/documents/{id}", RouteAccess::kAuthenticated, &Handlers::Download},
   };
-  return AddMemberRoutes(router, handlers, routes, api.authenticate);
+  RETURN_IF_ERROR(AddMemberRoutes(router, handlers, uploads, api.authenticate,
+                                  RouteExecution::kStoreWaitsOnly));
+  return AddMemberRoutes(router, handlers, downloads, api.authenticate);
 }
 
 }  // namespace motcua

@@ -399,7 +399,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
       ++served_requests_;
       return Respond(std::move(response), version, keep_alive && !server_.stopping, is_head);
     }
-    const bool on_fibers = server_.fiber_pool && options.runs_on_fibers(request);
+    const bool on_fibers = server_.fiber_pool &&
+                           request.body.size() <= options.max_fiber_body_bytes &&
+                           options.runs_on_fibers(request);
     // Any other handler runs on a fiber or on the handler pool, so that one
     // waiting for a durable commit never holds an I/O thread; the work guard
     // keeps the I/O threads running until the response is back on this

@@ -3,7 +3,8 @@
 // The server reads requests, converts them to HttpRequest, calls one
 // HttpHandler (normally InstrumentedHandler() over the Router) on its handler
 // pool (on the I/O thread for requests options.runs_inline accepts, on a
-// fiber for those options.runs_on_fibers accepts), and writes the
+// fiber for those options.runs_on_fibers accepts whose body is at most
+// max_fiber_body_bytes), and writes the
 // HttpResponse back. It enforces explicit limits:
 //   - a connection over max_connections in total, or over
 //     max_connections_per_address from one client IP address, gets a 503
@@ -92,6 +93,11 @@ struct HttpServerOptions {
   // SQLite store's commits), never the network or PostgreSQL. Called on I/O
   // threads; must be thread-safe and cheap. Empty: no fibers.
   std::function<bool(const HttpRequest& request)> runs_on_fibers;
+  // The largest request body a handler gets on a fiber. A request with a
+  // larger body runs on the handler pool even where runs_on_fibers accepts
+  // it: parsing or hashing megabytes takes milliseconds of CPU, and on a
+  // fiber it would hold up every other request of that fiber's thread.
+  std::size_t max_fiber_body_bytes = 64 * 1024;
   // Threads running those fibers (at least 1).
   int fiber_threads = 2;
   // Connections open at once, in total and from one client IP address

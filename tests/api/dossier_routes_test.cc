@@ -1365,5 +1365,17 @@ TEST_CASE("dossier routes: publishing with a stale If-Match is 412 and publishes
             .status == 412);
   CHECK(api.Call("GET", "/v1/procedures/1.999999", "").status == 404);
 }
+
+TEST_CASE("dossier routes: uploads and the dossiers' own routes may run on fibers, downloads not") {
+  Api api;
+  CHECK(api.router.WaitsOnStoreOnly(MakeHttpRequest("POST", "/v1/documents", "%PDF")));
+  CHECK(api.router.WaitsOnStoreOnly(MakeHttpRequest("POST", "/v1/dossiers", "{}")));
+  CHECK(api.router.WaitsOnStoreOnly(MakeHttpRequest("GET", "/v1/queue")));
+  // A download's answer is as large as the document.
+  CHECK_FALSE(
+      api.router.WaitsOnStoreOnly(MakeHttpRequest("GET", "/v1/documents/" + api.declaration_id)));
+  CHECK_FALSE(api.router.WaitsOnStoreOnly(MakeHttpRequest("GET", "/v1/procedures")));
+}
+
 }  // namespace
 }  // namespace motcua

@@ -646,6 +646,45 @@ TEST_CASE("http_server: store-bound routes run on fibers, the others on the hand
   test.server->Wait();
 }
 
+TEST_CASE("http_server: a body over max_fiber_body_bytes runs on the handler pool") {
+  HttpServerOptions options;
+  options.fiber_threads = 1;
+  options.max_fiber_body_bytes = 16;
+  TestServer* server = nullptr;
+  options.runs_on_fibers = [&server](const HttpRequest& request) {
+    return server->router.WaitsOnStoreOnly(request);
+  };
+  TestServer test(options);
+  server = &test;
+  const RouteHandler where = [](const HttpRequest& request, const PathParams&) {
+    HttpResponse response;
+    response.content_type = "text/plain";
+    response.body = std::to_string(request.body.size()) +
+                    (FiberParker::Current() != nullptr ? " fiber" : " thread");
+    return response;
+  };
+  REQUIRE(test.router
+              .Add("POST", "/uploads", where, RouteAccess::kPublic, RouteExecution::kStoreWaitsOnly)
+              .ok());
+  REQUIRE(test.server->Start().ok());
+  TestClient client(test.port());
+  // At the limit, on a fiber; one byte over it, and far over it, on the pool.
+  for (const auto& [bytes, expected] :
+       std::vector<std::pair<std::size_t, std::string>>{{0, "0 fiber"},
+                                                        {16, "16 fiber"},
+                                                        {17, "17 thread"},
+                                                        {100000, "100000 thread"},
+                                                        {16, "16 fiber"}}) {
+    std::optional<Response> posted =
+        client.Exchange(MakeRequest(http::verb::post, "/uploads", std::string(bytes, 'x')));
+    REQUIRE(posted.has_value());
+    CHECK(posted->result_int() == 200);
+    CHECK(posted->body() == expected);
+  }
+  test.server->Stop();
+  test.server->Wait();
+}
+
 // Writes a self-signed EC P-256 certificate for "localhost" and its key as
 // PEM files. Returns false on any OpenSSL failure.
 bool WriteSelfSignedCertificate(const std::filesystem::path& certificate_file,
