@@ -608,20 +608,30 @@ TEST_CASE("http_server: inline routes answer while every pool thread waits") {
   test.server->Wait();
 }
 
-TEST_CASE("http_server: store-bound routes run on fibers, the others on the handler pool") {
+// Options with one fiber thread, whose runs_on_fibers asks the router of
+// `*server` (set once that server is made).
+HttpServerOptions FiberServerOptions(TestServer*& server) {
   HttpServerOptions options;
   options.fiber_threads = 1;
-  TestServer* server = nullptr;
   options.runs_on_fibers = [&server](const HttpRequest& request) {
     return server->router.WaitsOnStoreOnly(request);
   };
-  TestServer test(options);
+  return options;
+}
+
+// Where the calling handler runs: on a fiber, FiberParker::Current() is set.
+std::string WhereItRuns() {
+  return FiberParker::Current() != nullptr ? "fiber" : "thread";
+}
+
+TEST_CASE("http_server: store-bound routes run on fibers, the others on the handler pool") {
+  TestServer* server = nullptr;
+  TestServer test(FiberServerOptions(server));
   server = &test;
-  // Answers where it ran: on a fiber, FiberParker::Current() is set.
   const RouteHandler where = [](const HttpRequest&, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain";
-    response.body = FiberParker::Current() != nullptr ? "fiber" : "thread";
+    response.body = WhereItRuns();
     return response;
   };
   REQUIRE(
@@ -647,20 +657,15 @@ TEST_CASE("http_server: store-bound routes run on fibers, the others on the hand
 }
 
 TEST_CASE("http_server: a body over max_fiber_body_bytes runs on the handler pool") {
-  HttpServerOptions options;
-  options.fiber_threads = 1;
-  options.max_fiber_body_bytes = 16;
   TestServer* server = nullptr;
-  options.runs_on_fibers = [&server](const HttpRequest& request) {
-    return server->router.WaitsOnStoreOnly(request);
-  };
+  HttpServerOptions options = FiberServerOptions(server);
+  options.max_fiber_body_bytes = 16;
   TestServer test(options);
   server = &test;
   const RouteHandler where = [](const HttpRequest& request, const PathParams&) {
     HttpResponse response;
     response.content_type = "text/plain";
-    response.body = std::to_string(request.body.size()) +
-                    (FiberParker::Current() != nullptr ? " fiber" : " thread");
+    response.body = std::to_string(request.body.size()) + " " + WhereItRuns();
     return response;
   };
   REQUIRE(test.router
