@@ -40,7 +40,7 @@ sanitizer_flags=(-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG")
 # The ctest names (regex) of the concurrency tests, for the TSan build.
 TSAN_TESTS='checkpoint thread|fiber pool|on fibers|concurrent|racing|claimers|handler that waits|in-flight|keep-alive|Stop lets|webhook push|serve: starts|two stores writing|backup in another process|hostile harness'
 TSAN_TARGETS=(motcua sqlite_tests store_tests api_tests crypto_tests domain_tests cli_tests hostile_tests)
-ALL_TARGETS=(motcua gen_dossiers domain_tests crypto_tests sqlite_tests store_tests service_tests cli_tests api_tests hostile_tests)
+ALL_TARGETS=(motcua gen_dossiers loadgen domain_tests crypto_tests sqlite_tests store_tests service_tests cli_tests api_tests hostile_tests)
 
 if [[ "$what" == asan || "$what" == all ]]; then
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMOTCUA_WERROR=ON \
