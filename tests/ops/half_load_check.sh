@@ -4,8 +4,9 @@
 # error, the paced run was given half of the maximum the first run reached
 # and ran at about that rate (not at the maximum: the pacing held; nor far
 # below it, which a slow machine might, so the bounds are wide), and the
-# slowest operation and its p99 were read from loadgen's table. A change to loadgen's report that the script no longer
-# reads fails here rather than in a benchmark.
+# slowest operation and its p99 were read from loadgen's table. A change to
+# loadgen's report that the script no longer reads fails here rather than in
+# a benchmark.
 #
 # Usage: half_load_check.sh LOADGEN_BINARY MOTCUA_BINARY
 set -euo pipefail
